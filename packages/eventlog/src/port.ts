@@ -1,0 +1,127 @@
+// The EventLog port: everything above this package talks to the log through this interface
+// and nothing else. Adapters (in-memory, PGlite, Postgres, EventStoreDB) are factories that
+// return it, and translate their driver's failures into EventLogError values.
+import type { Either } from 'fp-ts/lib/Either.js';
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * A position in the global order of the log. Totally ordered, strictly increasing in the
+ * order readers see events; NOT dense (gaps are allowed). Compare with `<`, never do
+ * arithmetic on it. `null` means "before the first event".
+ */
+export type LogPosition = bigint;
+
+/** An event id: content-derived, lowercase hex SHA-256 (64 characters). */
+export type EventId = string;
+
+export interface NewEvent {
+  readonly id: EventId;
+  readonly type: string;
+  /** The event body; stored so that reading it back gives a deep-equal value. */
+  readonly data: JsonValue;
+  readonly metadata?: JsonValue;
+}
+
+export interface RecordedEvent extends NewEvent {
+  readonly stream: string;
+  /** 0-based index of the event within its stream. */
+  readonly revision: bigint;
+  readonly position: LogPosition;
+  /** When the log accepted the event (stored in the log, so projections stay deterministic). */
+  readonly recordedAt: Date;
+}
+
+/** What the writer believes about the stream before appending. */
+export type ExpectedRevision =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'no-stream' }
+  | { readonly kind: 'stream-exists' }
+  | { readonly kind: 'exact'; readonly revision: bigint };
+
+export const ExpectedRevision = {
+  any: { kind: 'any' } as ExpectedRevision,
+  noStream: { kind: 'no-stream' } as ExpectedRevision,
+  streamExists: { kind: 'stream-exists' } as ExpectedRevision,
+  exact: (revision: bigint): ExpectedRevision => ({ kind: 'exact', revision }),
+} as const;
+
+export interface AppendRequest {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision?: ExpectedRevision; // default: any
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  readonly nextExpectedRevision: bigint;
+  /** Position of the last event written (or of the already-present event, for a no-op). */
+  readonly position: LogPosition;
+  /** True when every event was already in the log with identical content: nothing was written. */
+  readonly alreadyAppended: boolean;
+}
+
+export type EventLogError =
+  | {
+      readonly _tag: 'WrongExpectedRevision';
+      readonly stream: string;
+      readonly expected: ExpectedRevision;
+      readonly actual: bigint | 'no-stream';
+    }
+  | {
+      /** The id is already in the log with a different type, body or stream. */
+      readonly _tag: 'DuplicateEventConflict';
+      readonly eventId: EventId;
+      readonly stream: string;
+      readonly existingStream: string;
+    }
+  | {
+      /** The event cannot be stored as given (bad id, empty stream name, non-JSON body, ...). */
+      readonly _tag: 'InvalidEvent';
+      readonly eventId: EventId | undefined;
+      readonly field: string;
+      readonly reason: string;
+    }
+  | { readonly _tag: 'Unavailable'; readonly reason: string; readonly cause?: unknown };
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; `null` or absent reads from the start. */
+  readonly after?: LogPosition | null;
+  readonly limit?: number;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint;
+  readonly limit?: number;
+}
+
+export interface SubscribeOptions {
+  readonly after?: LogPosition | null;
+  /** How many events to fetch per round trip while catching up. */
+  readonly batchSize?: number;
+}
+
+/** Catch-up then live: every event after `after`, once, in log order, until closed. */
+export interface LogSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventLog {
+  /** Human-readable adapter name (`memory`, `pglite`, `postgres`, `esdb`). */
+  readonly adapter: string;
+  append(request: AppendRequest): Promise<Either<EventLogError, AppendResult>>;
+  /**
+   * Appends to several streams at once. SQL adapters do it in one transaction (all or
+   * nothing). Adapters that cannot (EventStoreDB) append in order and rely on idempotent
+   * re-append for a retry to complete a partly written batch.
+   */
+  appendMany(requests: readonly AppendRequest[]): Promise<Either<EventLogError, readonly AppendResult[]>>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
+  readAll(options?: ReadAllOptions): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
+  /** The events with these ids that are in the log (missing ids are simply absent). */
+  readByIds(ids: readonly EventId[]): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
+  /** Position of the last event, or null for an empty log. */
+  head(): Promise<Either<EventLogError, LogPosition | null>>;
+  subscribe(options?: SubscribeOptions): LogSubscription;
+  close(): Promise<void>;
+}

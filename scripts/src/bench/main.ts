@@ -1,0 +1,67 @@
+// `npm run bench [-- --only GROUP[,GROUP]] [--json]`: runs every benchmark group found in
+// ./groups (one module per group, default-exporting a BenchGroup) and prints a table or JSON.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import type { BenchGroup, BenchResult } from './types.js';
+
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, json: { type: 'boolean', default: false }, list: { type: 'boolean', default: false } },
+  allowPositionals: false,
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const groupDir = path.join(here, 'groups');
+const groups: BenchGroup[] = [];
+for (const file of readdirSync(groupDir).filter((f) => f.endsWith('.js')).sort()) {
+  const mod = (await import(pathToFileURL(path.join(groupDir, file)).href)) as { default: BenchGroup };
+  groups.push(mod.default);
+}
+
+if (values.list) {
+  for (const g of groups) console.log(`${g.group.padEnd(12)} ${g.description}`);
+  process.exit(0);
+}
+
+const wanted = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const unknown = wanted?.filter((w) => !groups.some((g) => g.group === w)) ?? [];
+if (unknown.length > 0) {
+  console.error(`bench: unknown group(s) ${unknown.join(', ')}; known: ${groups.map((g) => g.group).join(', ')}`);
+  process.exit(2);
+}
+const selected = wanted ? groups.filter((g) => wanted.includes(g.group)) : groups;
+
+const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+const pgUrl = process.env.CAIRN_BENCH_PG_URL;
+console.error(
+  `# cairn bench on ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}` +
+    (pgUrl ? `, postgres at ${new URL(pgUrl).host}` : ', no CAIRN_BENCH_PG_URL: Postgres figures skipped'),
+);
+
+const results: BenchResult[] = [];
+for (const g of selected) {
+  console.error(`# ${g.group}: ${g.description}`);
+  const rows = await g.run({ pgUrl, log: (m) => console.error(`  ${m}`) });
+  results.push(...rows);
+  if (!values.json) printTable(rows);
+}
+if (values.json) console.log(JSON.stringify(results, null, 2));
+
+function fmt(n: number | undefined): string {
+  if (n === undefined) return '';
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  return n.toPrecision(3);
+}
+
+function printTable(rows: readonly BenchResult[]): void {
+  const table = rows.map((r) => [r.group, r.name, fmt(r.value), r.unit, fmt(r.baseline), r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`]);
+  const head = ['group', 'name', 'value', 'unit', 'baseline', 'ratio'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const t of table) console.log(line(t));
+  console.log();
+}
