@@ -1,1 +1,8 @@
-export {};
+export {
+  parseSpdxExpression,
+  isSpdxExpression,
+  spdxLicenseIds,
+  spdxSatisfiedBy,
+  type SpdxNode,
+  type SpdxError,
+} from './spdx.js';
