@@ -6,3 +6,4 @@ export {
   type SpdxNode,
   type SpdxError,
 } from './spdx.js';
+export { canonicalize, canonicalBytes, type CanonicalJsonError, type JsonValue } from './canonical-json.js';

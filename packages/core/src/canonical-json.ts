@@ -1,0 +1,110 @@
+// RFC 8785 JSON Canonicalization Scheme (JCS). ECMAScript's own Number-to-string and
+// JSON string escaping are exactly what the RFC prescribes (sections 3.2.2.2 and 3.2.2.3);
+// what we add is refusing values that have no canonical form.
+import * as E from 'fp-ts/lib/Either.js';
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface CanonicalJsonError {
+  readonly _tag: 'CanonicalJsonError';
+  /** JSON path of the offending value, e.g. `$.payload.size`. */
+  readonly path: string;
+  readonly reason: string;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+class Refusal {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {}
+}
+
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function write(value: unknown, path: string, out: string[]): void {
+  if (value === null) {
+    out.push('null');
+    return;
+  }
+  switch (typeof value) {
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new Refusal(path, `non-finite number ${String(value)}`);
+      if (Number.isInteger(value) && Math.abs(value) > MAX_SAFE)
+        throw new Refusal(path, `integer ${value} is beyond 2^53 and cannot be represented exactly`);
+      // Number#toString is the ECMAScript serialisation RFC 8785 adopts; -0 becomes "0".
+      out.push(Object.is(value, -0) ? '0' : String(value));
+      return;
+    case 'string':
+      if (hasLoneSurrogate(value)) throw new Refusal(path, 'string contains a lone surrogate');
+      out.push(JSON.stringify(value));
+      return;
+    case 'object': {
+      if (Array.isArray(value)) {
+        out.push('[');
+        value.forEach((item, i) => {
+          if (i > 0) out.push(',');
+          write(item, `${path}[${i}]`, out);
+        });
+        out.push(']');
+        return;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null)
+        throw new Refusal(path, `${proto?.constructor?.name ?? 'exotic'} object is not plain JSON`);
+      // RFC 8785 3.2.3: sort property names by their UTF-16 code units, which is what
+      // the default string comparison of Array#sort does.
+      const keys = Object.keys(value).sort();
+      out.push('{');
+      keys.forEach((key, i) => {
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) throw new Refusal(childPath(path, key), 'undefined is not JSON');
+        if (hasLoneSurrogate(key)) throw new Refusal(childPath(path, key), 'property name contains a lone surrogate');
+        if (i > 0) out.push(',');
+        out.push(JSON.stringify(key), ':');
+        write(v, childPath(path, key), out);
+      });
+      out.push('}');
+      return;
+    }
+    default:
+      throw new Refusal(path, `${typeof value} is not JSON`);
+  }
+}
+
+/** The RFC 8785 canonical form of `value`, or why it has none. */
+export function canonicalize(value: unknown): E.Either<CanonicalJsonError, string> {
+  const out: string[] = [];
+  try {
+    write(value, '$', out);
+  } catch (e) {
+    if (e instanceof Refusal) return E.left({ _tag: 'CanonicalJsonError', path: e.path, reason: e.reason });
+    throw e;
+  }
+  return E.right(out.join(''));
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of the canonical form. */
+export function canonicalBytes(value: unknown): E.Either<CanonicalJsonError, Uint8Array> {
+  return E.map((s: string) => encoder.encode(s))(canonicalize(value));
+}
