@@ -1,1 +1,1 @@
-export {};
+export type { Projection, ProjectedEvent, AnyDB } from './runner/projection.js';
