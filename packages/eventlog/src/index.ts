@@ -1,1 +1,17 @@
 export * from './port.js';
+export { createInMemoryEventLog } from './memory/in-memory-event-log.js';
+export {
+  openEmbeddedEventLog,
+  openEmbeddedEventLogWithSql,
+  DEFAULT_EMBEDDED_DATA_DIR,
+  type EmbeddedEventLogOptions,
+} from './pglite/open-embedded-event-log.js';
+export {
+  openPostgresEventLog,
+  type PostgresConnection,
+  type PostgresEventLogOptions,
+} from './postgres/open-postgres-event-log.js';
+export { migrateEventLog, logTables, type LogTables } from './sql/schema.js';
+export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
+export { SubscriptionFailed } from './subscription.js';
+export { isEventId } from './prepare.js';

@@ -1,0 +1,100 @@
+// The log's tables, as one idempotent migration shared by PGlite and Postgres.
+//
+// Ordering design: positions come from an identity column, and every insert into the log first
+// takes one transaction-scoped advisory lock (a BEFORE INSERT statement trigger takes it before
+// any position is drawn, so even a raw INSERT obeys it). Appenders therefore draw positions
+// and commit one transaction at a time, and a reader that sees position P sees every committed
+// position below P: no reader can skip an event that commits late. Gaps (rolled-back
+// transactions) are allowed. The price is that appends are serialised; the `append` benchmark
+// measures it.
+import type { SqlExecutor } from './executor.js';
+
+/** Where the log's tables live. */
+export interface LogTables {
+  readonly schema: string;
+  /** Fully qualified, quoted table name. */
+  readonly log: string;
+  /** Class half of the ordering lock's key; the object half is hashtext('<schema>.cairn_log'). */
+  readonly lockClass: number;
+}
+
+/** 'CAIR' as an int4: the advisory-lock class every Cairn log uses. */
+export const ORDERING_LOCK_CLASS = 0x43414952;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function logTables(schema: string): LogTables {
+  return { schema, log: `${quoteIdent(schema)}.cairn_log`, lockClass: ORDERING_LOCK_CLASS };
+}
+
+/** The lock the adapter takes before reading the facts an append depends on (same key as the trigger's). */
+export function orderingLockSql(t: LogTables): { text: string; params: readonly unknown[] } {
+  return { text: 'select pg_advisory_xact_lock($1::int4, hashtext($2::text))', params: [t.lockClass, `${t.schema}.cairn_log`] };
+}
+
+function ddl(t: LogTables): string[] {
+  const p = `${quoteIdent(t.schema)}.`;
+  return [
+    `create schema if not exists ${quoteIdent(t.schema)}`,
+    `create table if not exists ${t.log} (
+      position bigint generated always as identity primary key,
+      id text not null,
+      stream text not null,
+      revision bigint not null,
+      type text not null,
+      data text not null,
+      metadata text,
+      recorded_at timestamptz not null default statement_timestamp(),
+      constraint cairn_log_id_key unique (id),
+      constraint cairn_log_stream_revision_key unique (stream, revision),
+      constraint cairn_log_id_format check (id ~ '^[0-9a-f]{64}$'),
+      constraint cairn_log_revision_check check (revision >= 0),
+      constraint cairn_log_stream_check check (stream <> '')
+    )`,
+    // Append-only, enforced by the database (design.md section 4).
+    `create or replace function ${p}cairn_log_reject_change() returns trigger language plpgsql as $fn$
+     begin
+       raise exception 'the cairn log is append-only: % on % is not allowed', tg_op, tg_table_name
+         using errcode = 'restrict_violation';
+     end $fn$`,
+    `create or replace trigger cairn_log_no_update before update or delete on ${t.log}
+       for each row execute function ${p}cairn_log_reject_change()`,
+    `create or replace trigger cairn_log_no_truncate before truncate on ${t.log}
+       for each statement execute function ${p}cairn_log_reject_change()`,
+    // Statement-level BEFORE triggers fire before the first row (and its identity value) is
+    // formed, so the ordering lock is held before any position of the statement is drawn.
+    `create or replace function ${p}cairn_log_order() returns trigger language plpgsql as $fn$
+     begin
+       perform pg_advisory_xact_lock(${t.lockClass}, hashtext(tg_table_schema || '.cairn_log'));
+       return null;
+     end $fn$`,
+    `create or replace trigger cairn_log_order before insert on ${t.log}
+       for each statement execute function ${p}cairn_log_order()`,
+    // One notification per inserting statement wakes live subscribers (delivered at commit).
+    `create or replace function ${p}cairn_log_notify() returns trigger language plpgsql as $fn$
+     begin
+       perform pg_notify(tg_table_schema || '.cairn_log', '');
+       return null;
+     end $fn$`,
+    `create or replace trigger cairn_log_notify after insert on ${t.log}
+       for each statement execute function ${p}cairn_log_notify()`,
+  ];
+}
+
+/**
+ * Creates the log's tables, indexes and triggers if missing. Safe to run concurrently and
+ * repeatedly: a transaction-scoped advisory lock serialises concurrent migrations.
+ */
+export async function migrateEventLog(executor: SqlExecutor, tables: LogTables): Promise<void> {
+  await executor.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(${tables.lockClass}, 0)`);
+    for (const statement of ddl(tables)) await tx.query(statement);
+  });
+}
+
+/** The channel the notify trigger uses: `<schema>.cairn_log`. */
+export function notifyChannel(t: LogTables): string {
+  return `${t.schema}.cairn_log`;
+}

@@ -1,0 +1,149 @@
+// The log over any SqlExecutor (PGlite or pg). One append batch is one transaction:
+// ordering lock → one query for the stored facts of the batch's ids and streams → one
+// INSERT ... SELECT FROM unnest(...) for all its rows. See ./schema.ts for why the lock.
+import * as E from 'fp-ts/lib/Either.js';
+import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
+import { prepareRequests, type PreparedRequest } from '../prepare.js';
+import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../append-plan.js';
+import { pollingSubscription } from '../subscription.js';
+import type { SqlExecutor, SqlQueryable } from './executor.js';
+import { orderingLockSql, type LogTables } from './schema.js';
+import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
+import { Rejected, translateSqlError } from './errors.js';
+
+export interface SqlEventLogOptions {
+  readonly adapter: string;
+  readonly executor: SqlExecutor;
+  readonly tables: LogTables;
+  /** Wake-up signal for live subscriptions (in-process emitter, LISTEN/NOTIFY). */
+  readonly onAppend: (listener: () => void) => () => void;
+  /** Called after a batch that wrote something has committed. */
+  readonly afterCommit?: () => void;
+  readonly idlePollMs: number;
+  readonly close: () => Promise<void>;
+}
+
+interface FactRow extends EventRow {
+  readonly kind: 'event' | 'stream';
+}
+
+async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[], streams: readonly string[]) {
+  // One round trip for both facts the planner needs: events with the batch's ids, and each
+  // touched stream's last event (an index-only descent of the (stream, revision) key).
+  const rows = await tx.query<FactRow>(
+    `select 'event' as kind, ${EVENT_COLUMNS} from ${t.log} where id = any($1::text[])
+     union all
+     select 'stream' as kind, ${EVENT_COLUMNS} from unnest($2::text[]) as s(name)
+       cross join lateral (select * from ${t.log} l where l.stream = s.name order by l.revision desc limit 1) last`,
+    [ids, streams],
+  );
+  const byId = new Map<string, StoredEvent>();
+  const lastRevision = new Map<string, bigint>();
+  for (const row of rows) {
+    if (row.kind === 'event') byId.set(row.id, toStored(row));
+    else lastRevision.set(row.stream, BigInt(row.revision));
+  }
+  return { byId, lastRevision };
+}
+
+async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[]): Promise<Map<string, LogPosition>> {
+  const inserted = await tx.query<{ id: string; position: string }>(
+    `insert into ${t.log} (id, stream, revision, type, data, metadata)
+     select id, stream, revision, type, data, metadata
+       from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+         with ordinality as r(id, stream, revision, type, data, metadata, n)
+      order by n
+     returning id, position::text as position`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.stream),
+      rows.map((r) => r.revision.toString()),
+      rows.map((r) => r.type),
+      rows.map((r) => r.data),
+      rows.map((r) => r.metadata),
+    ],
+  );
+  return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
+}
+
+async function appendInTransaction(tx: SqlQueryable, t: LogTables, requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
+  const lock = orderingLockSql(t);
+  await tx.query(lock.text, lock.params);
+  const { ids, streams } = batchKeys(requests);
+  const plans = planAppends(requests, await loadFacts(tx, t, ids, streams));
+  if (E.isLeft(plans)) throw new Rejected(plans.left);
+  const rows = plans.right.flatMap((p) => (p.kind === 'write' ? p.rows : []));
+  const positions = rows.length === 0 ? new Map<string, LogPosition>() : await insertRows(tx, t, rows);
+  return plans.right.map((plan) => {
+    if (plan.kind === 'replay') return plan.result;
+    const last = plan.rows[plan.rows.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: positions.get(last.id)!, alreadyAppended: false };
+  });
+}
+
+export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
+  const { executor, tables: t } = options;
+  const subscriptions = new Set<LogSubscription>();
+
+  async function read(text: string, params: readonly unknown[]): Promise<E.Either<EventLogError, readonly RecordedEvent[]>> {
+    try {
+      return E.right((await executor.query<EventRow>(text, params)).map(toRecorded));
+    } catch (e) {
+      return E.left(translateSqlError(e, {}));
+    }
+  }
+
+  const readPage = (after: LogPosition | null, limit: number | undefined) =>
+    read(`select ${EVENT_COLUMNS} from ${t.log} where position > $1::bigint order by position limit $2`, [
+      (after ?? 0n).toString(),
+      limit ?? null,
+    ]);
+
+  async function appendMany(requests: readonly AppendRequest[]): Promise<E.Either<EventLogError, readonly AppendResult[]>> {
+    const prepared = prepareRequests(requests);
+    if (E.isLeft(prepared)) return prepared;
+    if (prepared.right.length === 0) return E.right([]);
+    try {
+      const results = await executor.transaction((tx) => appendInTransaction(tx, t, prepared.right));
+      if (results.some((r) => !r.alreadyAppended)) options.afterCommit?.();
+      return E.right(results);
+    } catch (e) {
+      return E.left(translateSqlError(e, { stream: prepared.right[0]?.stream }));
+    }
+  }
+
+  return {
+    adapter: options.adapter,
+    append: async (request) => E.map((results: readonly AppendResult[]) => results[0]!)(await appendMany([request])),
+    appendMany,
+    readStream: (stream, o = {}) =>
+      read(`select ${EVENT_COLUMNS} from ${t.log} where stream = $1 and revision >= $2::bigint order by revision limit $3`, [
+        stream,
+        (o.fromRevision ?? 0n).toString(),
+        o.limit ?? null,
+      ]),
+    readAll: (o = {}) => readPage(o.after ?? null, o.limit),
+    readByIds: (ids) =>
+      ids.length === 0
+        ? Promise.resolve(E.right([]))
+        : read(`select ${EVENT_COLUMNS} from ${t.log} where id = any($1::text[]) order by position`, [[...new Set(ids)]]),
+    head: async () => {
+      try {
+        const rows = await executor.query<{ head: string | null }>(`select max(position)::text as head from ${t.log}`);
+        const head = rows[0]?.head ?? null;
+        return E.right(head === null ? null : BigInt(head));
+      } catch (e) {
+        return E.left(translateSqlError(e, {}));
+      }
+    },
+    subscribe: (o) => {
+      const subscription = pollingSubscription({ readPage, onAppend: options.onAppend, idleMs: options.idlePollMs }, o);
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    close: async () => {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      await options.close();
+    },
+  };
+}
