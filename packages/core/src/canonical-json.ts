@@ -2,6 +2,7 @@
 // JSON string escaping are exactly what the RFC prescribes (sections 3.2.2.2 and 3.2.2.3);
 // what we add is refusing values that have no canonical form.
 import * as E from 'fp-ts/lib/Either.js';
+import { childPath, hasLoneSurrogate, numberRefusal } from './json-policy.js';
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -12,29 +13,11 @@ export interface CanonicalJsonError {
   readonly reason: string;
 }
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
 class Refusal {
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {}
-}
-
-function hasLoneSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
-  }
-  return false;
-}
-
-function childPath(path: string, key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 function write(value: unknown, path: string, out: string[]): void {
@@ -47,9 +30,10 @@ function write(value: unknown, path: string, out: string[]): void {
       out.push(value ? 'true' : 'false');
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new Refusal(path, `non-finite number ${String(value)}`);
-      if (Number.isInteger(value) && Math.abs(value) > MAX_SAFE)
-        throw new Refusal(path, `integer ${value} is beyond 2^53 and cannot be represented exactly`);
+      {
+        const refusal = numberRefusal(value);
+        if (refusal !== undefined) throw new Refusal(path, refusal);
+      }
       // Number#toString is the ECMAScript serialisation RFC 8785 adopts; -0 becomes "0".
       out.push(Object.is(value, -0) ? '0' : String(value));
       return;

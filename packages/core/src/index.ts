@@ -7,3 +7,6 @@ export {
   type SpdxError,
 } from './spdx.js';
 export { canonicalize, canonicalBytes, type CanonicalJsonError, type JsonValue } from './canonical-json.js';
+export { parseStrictJson, parseStrictJsonBytes } from './strict-json-parser.js';
+export { toHex, fromHex, isHexOfLength, type HexError } from './hex.js';
+export { sha256, sha256Portable, sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
