@@ -1,0 +1,120 @@
+// Applies the rules to every CF of the index, in RULE_ORDER, and records the first failing
+// rule as a code in a flat array (0 = included), with the vote counts alongside, so that a
+// million candidates cost a few flat arrays rather than a million evidence objects. The
+// evidence for one CF is rebuilt on demand by explain.ts from the same functions.
+import { spdxSatisfiedBy } from '@cairn/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, type AssemblyIndex } from './index-facts.js';
+import { INCLUDED, ruleCode, type AssemblyRules, type RuleName } from './rules.js';
+import { agreementOf, countVotes, votesOf } from './votes.js';
+
+export interface Decisions {
+  /** Per CF (log order): 0 = included, else the code of the first failing rule. */
+  readonly code: Uint8Array;
+  readonly approvals: Int32Array;
+  readonly rejections: Int32Array;
+  /** For CFs lost to dedup: the index of the winning CF; else -1. */
+  readonly dedupWinner: Int32Array;
+}
+
+const KIND_NAMES = ['sample', 'label', 'validation'] as const;
+
+export function licenseChecker(rules: AssemblyRules): (expression: string | null) => boolean {
+  const cache = new Map<string, boolean>();
+  const allowed = rules.allowedLicenses ?? [];
+  return (expression) => {
+    if (rules.allowedLicenses === null) return true;
+    if (expression === null) return false;
+    let ok = cache.get(expression);
+    if (ok === undefined) {
+      // an expression that does not parse cannot be shown to satisfy the policy
+      ok = E.getOrElse(() => false)(spdxSatisfiedBy(expression, allowed));
+      cache.set(expression, ok);
+    }
+    return ok;
+  };
+}
+
+/** True when c, or a CF it stands in for, is listed in one of the manifest's assets. */
+export function inManifestAssets(index: AssemblyIndex, rules: AssemblyRules, c: number): boolean {
+  if (rules.assets === null) return true;
+  for (let i = c; i >= 0; i = index.replaces[i]!) {
+    for (const asset of index.assetsOf.get(i) ?? []) if (rules.assets.includes(asset.assetId)) return true;
+  }
+  return false;
+}
+
+/** The first failing rule before dedup (which needs every candidate), or null. */
+export function firstFailingRule(
+  index: AssemblyIndex,
+  rules: AssemblyRules,
+  c: number,
+  licenseOk: (expression: string | null) => boolean,
+  votes: { approvals: number; rejections: number },
+): RuleName | null {
+  const cf = index.cfs[c]!;
+  if (!rules.kinds.includes(KIND_NAMES[index.kind[c]!]!)) return 'kind';
+  if (!inManifestAssets(index, rules, c)) return 'asset';
+  if (rules.sources !== null && (cf.source === null || !rules.sources.includes(cf.source))) return 'source';
+  if (index.replacedBy[c] !== -1) return 'replaced';
+  if (index.deprecation[c] !== -1) return 'deprecated';
+  if (!licenseOk(cf.license)) return 'license';
+  if (rules.minLabels > 0 && liveLabelCount(index, c) < rules.minLabels) return 'labels';
+  if (votes.approvals < rules.minApprovals) return 'minApprovals';
+  if (rules.minAgreement !== null) {
+    const agreement = agreementOf(votes);
+    if (agreement === null || agreement < rules.minAgreement) return 'minAgreement';
+  }
+  return null;
+}
+
+export function liveLabelCount(index: AssemblyIndex, c: number): number {
+  let count = 0;
+  for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) {
+    if (index.kind[index.labelsOf.idx[l]!] === KIND_LABEL) count++;
+  }
+  return count;
+}
+
+export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions {
+  const n = index.cfs.length;
+  const code = new Uint8Array(n);
+  const approvals = new Int32Array(n);
+  const rejections = new Int32Array(n);
+  const dedupWinner = new Int32Array(n).fill(-1);
+  const licenseOk = licenseChecker(rules);
+  const kindCode = ruleCode('kind');
+  const candidateKinds = new Set(rules.kinds.map((k) => [KIND_SAMPLE, KIND_LABEL, KIND_VALIDATION][KIND_NAMES.indexOf(k)]));
+  const needVotes = rules.minApprovals > 0 || rules.minAgreement !== null;
+  const noVotes = { approvals: 0, rejections: 0 };
+  for (let c = 0; c < n; c++) {
+    if (!candidateKinds.has(index.kind[c]!)) {
+      code[c] = kindCode;
+      continue;
+    }
+    const votes = needVotes ? countVotes(votesOf(index, rules, c)) : noVotes;
+    approvals[c] = votes.approvals;
+    rejections[c] = votes.rejections;
+    const failed = firstFailingRule(index, rules, c, licenseOk, votes);
+    code[c] = failed === null ? INCLUDED : ruleCode(failed);
+  }
+  if (rules.dedupBy === 'commitment') applyDedup(index, code, dedupWinner);
+  return { code, approvals, rejections, dedupWinner };
+}
+
+// Log order is position order, so the first survivor seen for a commitment is the earliest.
+function applyDedup(index: AssemblyIndex, code: Uint8Array, dedupWinner: Int32Array): void {
+  const winnerOf = new Map<string, number>();
+  const dedupCode = ruleCode('dedup');
+  for (let c = 0; c < code.length; c++) {
+    if (code[c] !== INCLUDED) continue;
+    const commitment = index.cfs[c]!.commitment;
+    if (commitment === null) continue;
+    const winner = winnerOf.get(commitment);
+    if (winner === undefined) winnerOf.set(commitment, c);
+    else {
+      code[c] = dedupCode;
+      dedupWinner[c] = winner;
+    }
+  }
+}

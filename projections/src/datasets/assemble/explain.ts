@@ -1,0 +1,140 @@
+// The evidence behind one decision: the rule that decided it, the numbers, and the events
+// (by id and position) that produced them. Rebuilt from the same functions decideAll uses, so
+// explanation and decision cannot disagree.
+import type { AssembledVersion } from './assemble.js';
+import { licenseChecker, liveLabelCount } from './decide.js';
+import type { AssemblyIndex } from './index-facts.js';
+import { INCLUDED, ruleOfCode, type AssemblyRules, type RuleName } from './rules.js';
+import { agreementOf, countVotes, votesOf } from './votes.js';
+
+export interface EventRef {
+  readonly eventId: string;
+  readonly position: bigint;
+}
+
+export interface VoteRef extends EventRef {
+  readonly validator: string;
+}
+
+export interface DecisionEvidence {
+  readonly cf: EventRef;
+  readonly kind: string;
+  readonly author: string;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly licenseAllowed: boolean | null;
+  readonly approvals: readonly VoteRef[];
+  readonly rejections: readonly VoteRef[];
+  readonly agreement: number | null;
+  readonly labels: readonly EventRef[];
+  readonly assets: readonly string[];
+  readonly replacedBy: EventRef | null;
+  readonly replaces: EventRef | null;
+  readonly deprecatedBy: (EventRef & { readonly reason: string }) | null;
+  readonly duplicateOf: (EventRef & { readonly commitment: string }) | null;
+}
+
+export interface Decision {
+  readonly cfId: string;
+  readonly included: boolean;
+  /** The first rule that failed, or null when included. */
+  readonly rule: RuleName | null;
+  /** One line with the numbers, e.g. "agreement 0.50 < 0.66". */
+  readonly reason: string;
+  readonly evidence: DecisionEvidence;
+}
+
+const fmt = (x: number): string => x.toFixed(2);
+
+export function explainIndex(version: AssembledVersion, c: number): Decision {
+  const { index, rules, decisions } = version;
+  const cf = index.cfs[c]!;
+  const code = decisions.code[c]!;
+  const rule = ruleOfCode(code);
+  const votes = votesOf(index, rules, c);
+  const counts = countVotes(votes);
+  const agreement = agreementOf(counts);
+  const ref = (i: number): EventRef => ({ eventId: index.cfs[i]!.cfId, position: index.cfs[i]!.position });
+  const vote = (v: (typeof votes)[number]): VoteRef => ({ validator: v.validator, ...ref(v.validation) });
+  const labels: EventRef[] = [];
+  for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
+  const d = index.deprecation[c]!;
+  const dep = d >= 0 ? index.facts.deprecations[d]! : null;
+  const winner = decisions.dedupWinner[c]!;
+  const evidence: DecisionEvidence = {
+    cf: ref(c),
+    kind: cf.kind,
+    author: cf.author,
+    source: cf.source,
+    license: cf.license,
+    licenseAllowed: rules.allowedLicenses === null ? null : licenseChecker(rules)(cf.license),
+    approvals: votes.filter((v) => v.approve).map(vote),
+    rejections: votes.filter((v) => !v.approve).map(vote),
+    agreement,
+    labels: labels.filter((l) => index.kind[index.indexOf.get(l.eventId)!] === 1),
+    assets: [...new Set((index.assetsOf.get(c) ?? []).map((a) => a.assetId))].sort(),
+    replacedBy: index.replacedBy[c]! >= 0 ? ref(index.replacedBy[c]!) : null,
+    replaces: index.replaces[c]! >= 0 ? ref(index.replaces[c]!) : null,
+    deprecatedBy: dep ? { eventId: dep.eventId, position: dep.position, reason: dep.reason } : null,
+    duplicateOf: winner >= 0 ? { ...ref(winner), commitment: cf.commitment ?? '' } : null,
+  };
+  return {
+    cfId: cf.cfId,
+    included: code === INCLUDED,
+    rule,
+    reason: reasonOf(rule, evidence, index, rules, c),
+    evidence,
+  };
+}
+
+function reasonOf(
+  rule: RuleName | null,
+  ev: DecisionEvidence,
+  index: AssemblyIndex,
+  rules: AssemblyRules,
+  c: number,
+): string {
+  const approvals = ev.approvals.length;
+  switch (rule) {
+    case null: {
+      const parts = [`approvals ${approvals} >= ${rules.minApprovals}`];
+      if (rules.minAgreement !== null) parts.push(`agreement ${fmt(ev.agreement ?? 0)} >= ${fmt(rules.minAgreement)}`);
+      if (rules.minLabels > 0) parts.push(`labels ${ev.labels.length} >= ${rules.minLabels}`);
+      if (rules.allowedLicenses !== null) parts.push(`license ${ev.license} allowed by [${rules.allowedLicenses.join(', ')}]`);
+      return `included: ${parts.join(', ')}`;
+    }
+    case 'kind':
+      return `kind ${ev.kind} is not a candidate kind [${rules.kinds.join(', ')}]`;
+    case 'asset':
+      return `not in any manifest asset [${(rules.assets ?? []).join(', ')}]`;
+    case 'source':
+      return `source ${ev.source ?? '(none)'} not in [${(rules.sources ?? []).join(', ')}]`;
+    case 'replaced': {
+      const by = index.cfs[index.replacedBy[c]!]!;
+      const verb = by.amends === ev.cf.eventId ? 'amended' : 'superseded';
+      return `${verb} by ${by.cfId} at position ${by.position}`;
+    }
+    case 'deprecated':
+      return `deprecated by ${ev.deprecatedBy?.eventId} at position ${ev.deprecatedBy?.position}: ${ev.deprecatedBy?.reason}`;
+    case 'license':
+      return ev.license === null
+        ? `no license; allowed [${(rules.allowedLicenses ?? []).join(', ')}]`
+        : `license ${ev.license} not satisfiable by [${(rules.allowedLicenses ?? []).join(', ')}]`;
+    case 'labels':
+      return `labels ${liveLabelCount(index, c)} < ${rules.minLabels}`;
+    case 'minApprovals':
+      return `approvals ${approvals} < ${rules.minApprovals}`;
+    case 'minAgreement':
+      return ev.agreement === null
+        ? `agreement undefined (no verdicts) < ${fmt(rules.minAgreement ?? 0)}`
+        : `agreement ${fmt(ev.agreement)} < ${fmt(rules.minAgreement ?? 0)}`;
+    case 'dedup':
+      return `duplicate of ${ev.duplicateOf?.eventId} (commitment ${ev.duplicateOf?.commitment}, earlier at position ${ev.duplicateOf?.position})`;
+  }
+}
+
+/** The decision for a CF id in this version, or null when the CF is not in the log prefix. */
+export function explain(version: AssembledVersion, cfId: string): Decision | null {
+  const c = version.index.indexOf.get(cfId);
+  return c === undefined ? null : explainIndex(version, c);
+}

@@ -1,0 +1,64 @@
+// The inclusion rules a manifest states, in the normalised form assembly applies them in.
+// Rules are checked in RULE_ORDER and a candidate is excluded by the first one that fails.
+import type { CfKind } from './facts.js';
+
+export type ApprovalsOn = 'sample' | 'labels' | 'sample-or-labels';
+
+export interface AssemblyRules {
+  /** CF kinds that are candidates at all. */
+  readonly kinds: readonly CfKind[];
+  /** When set, only CFs (or CFs standing in for ones) listed in these assets are candidates. */
+  readonly assets: readonly string[] | null;
+  /** When set, a candidate's source must be one of these. */
+  readonly sources: readonly string[] | null;
+  /** Approve verdicts needed from distinct validators other than the author. */
+  readonly minApprovals: number;
+  /** Which validations count: on the candidate itself, on its labels, or on either. */
+  readonly approvalsOn: ApprovalsOn;
+  /** approvals / (approvals + rejections) must reach this; null = no agreement rule. */
+  readonly minAgreement: number | null;
+  /** A score verdict at or above this counts as an approval, below it as a rejection. */
+  readonly approveScore: number;
+  /** Live labels a candidate needs. */
+  readonly minLabels: number;
+  /** Allowed SPDX license ids; an expression passes if the allowed set can satisfy it. null = no policy. */
+  readonly allowedLicenses: readonly string[] | null;
+  /** Dedup by content commitment (earliest CF wins) or not at all. */
+  readonly dedupBy: 'commitment' | 'none';
+}
+
+export const DEFAULT_RULES: AssemblyRules = {
+  kinds: ['sample'],
+  assets: null,
+  sources: null,
+  minApprovals: 0,
+  approvalsOn: 'sample',
+  minAgreement: null,
+  approveScore: 0.5,
+  minLabels: 0,
+  allowedLicenses: null,
+  dedupBy: 'commitment',
+};
+
+export const RULE_ORDER = [
+  'kind',
+  'asset',
+  'source',
+  'replaced',
+  'deprecated',
+  'license',
+  'labels',
+  'minApprovals',
+  'minAgreement',
+  'dedup',
+] as const;
+export type RuleName = (typeof RULE_ORDER)[number];
+
+/** Rule codes as stored in the flat decision array; 0 means included. */
+export const INCLUDED = 0;
+export function ruleCode(rule: RuleName): number {
+  return RULE_ORDER.indexOf(rule) + 1;
+}
+export function ruleOfCode(code: number): RuleName | null {
+  return code === INCLUDED ? null : (RULE_ORDER[code - 1] ?? null);
+}
