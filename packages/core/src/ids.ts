@@ -1,0 +1,73 @@
+// Ids of the ledger: every id is SHA-256 over domain-separated canonical bytes, so one fact has one
+// id on every machine and an id of one kind can never be replayed as an id of another kind.
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { canonicalBytes, type CanonicalJsonError } from './canonical-json.js';
+import { sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
+
+export interface InvalidIdInput {
+  readonly _tag: 'InvalidIdInput';
+  readonly field: string;
+  readonly reason: string;
+}
+
+export type IdError = CanonicalJsonError | InvalidIdInput;
+
+const encoder = new TextEncoder();
+// No newline may occur in a type or kind: the first "\n" ends the domain tag, which keeps
+// (tag, body) pairs injective.
+const NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
+
+function concat(head: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head, 0);
+  out.set(body, head.length);
+  return out;
+}
+
+function checkName(field: string, name: unknown): E.Either<InvalidIdInput, string> {
+  return typeof name === 'string' && NAME.test(name)
+    ? E.right(name)
+    : E.left({ _tag: 'InvalidIdInput', field, reason: `${JSON.stringify(name)} is not a name ([A-Za-z][A-Za-z0-9._-]*)` });
+}
+
+/**
+ * The bytes an event's signature covers and its id hashes:
+ * UTF-8("cairn/v1/" + type + "\n") ++ RFC 8785 canonical JSON of {"payload": payload, "signer": signer}.
+ * The signature is not among them, so re-signing never changes an id.
+ */
+export function signingBytes(type: string, payload: unknown, signer: string): E.Either<IdError, Uint8Array> {
+  return pipe(
+    checkName('type', type),
+    E.chainW(() =>
+      isSha256Hex(signer)
+        ? E.right(signer)
+        : E.left<IdError>({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' }),
+    ),
+    E.chainW(() => canonicalBytes({ payload, signer })),
+    E.map((body) => concat(encoder.encode(`cairn/v1/${type}\n`), body)),
+  );
+}
+
+/** eventId = lowercase hex SHA-256(signingBytes). For Sample/Label/ValidationContributed it is the cfId. */
+export function eventIdOf(type: string, payload: unknown, signer: string): E.Either<IdError, Sha256Hex> {
+  return E.map(sha256Hex)(signingBytes(type, payload, signer));
+}
+
+const CONTRIBUTOR_TAG = encoder.encode('cairn/v1/contributor\n');
+
+/** contributorId = lowercase hex SHA-256(UTF-8("cairn/v1/contributor\n") ++ the 32-byte initial public key). */
+export function contributorIdOf(publicKey: Uint8Array): E.Either<IdError, Sha256Hex> {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32)
+    return E.left({ _tag: 'InvalidIdInput', field: 'publicKey', reason: 'an Ed25519 public key is 32 bytes' });
+  return E.right(sha256Hex(concat(CONTRIBUTOR_TAG, publicKey)));
+}
+
+/** Id of a non-event thing (manifest, dataset version, ...): SHA-256(UTF-8("cairn/v1/<kind>\n") ++ canonical JSON). */
+export function contentIdOf(kind: string, value: unknown): E.Either<IdError, Sha256Hex> {
+  return pipe(
+    checkName('kind', kind),
+    E.chainW(() => canonicalBytes(value)),
+    E.map((body) => sha256Hex(concat(encoder.encode(`cairn/v1/${kind}\n`), body))),
+  );
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { contentIdOf, contributorIdOf, eventIdOf, signingBytes } from './ids.js';
+import { jsonValue } from './__tests__/arbitraries.js';
+
+const SIGNER = 'a'.repeat(64);
+const right = <A>(e: E.Either<unknown, A>): A => {
+  if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
+  return e.right;
+};
+const sha256HexOf = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
+
+describe('signingBytes and eventIdOf', () => {
+  it('given a payload, then the signing bytes are the domain tag, a newline and canonical {payload, signer}', () => {
+    const bytes = right(signingBytes('SampleContributed', { size: 3, mediaType: 'text/plain' }, SIGNER));
+    expect(Buffer.from(bytes).toString('utf8')).toBe(
+      `cairn/v1/SampleContributed\n{"payload":{"mediaType":"text/plain","size":3},"signer":"${SIGNER}"}`,
+    );
+    expect(right(eventIdOf('SampleContributed', { size: 3, mediaType: 'text/plain' }, SIGNER))).toBe(sha256HexOf(bytes));
+  });
+
+  it('given an envelope that carries a signature, then the id is the same whatever the signature is', () => {
+    const envelope = { type: 'LabelContributed', payload: { of: ['x'], label: 'cat' }, signer: SIGNER, signature: '0'.repeat(128) };
+    const resigned = { ...envelope, signature: 'f'.repeat(128) };
+    const idOf = (e: typeof envelope) => right(eventIdOf(e.type, e.payload, e.signer));
+    expect(idOf(envelope)).toBe(idOf(resigned));
+    // The id does not even depend on whether the signature bytes appear anywhere in the hashed input.
+    expect(Buffer.from(right(signingBytes(envelope.type, envelope.payload, envelope.signer))).toString()).not.toContain('0'.repeat(128));
+  });
+
+  it('property: the key order of the payload never changes the id; the type and signer always do', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), jsonValue, { maxKeys: 6 }), (payload) => {
+        const reversed = Object.fromEntries(Object.entries(payload).reverse());
+        const id = right(eventIdOf('SampleContributed', payload, SIGNER));
+        expect(right(eventIdOf('SampleContributed', reversed, SIGNER))).toBe(id);
+        expect(right(eventIdOf('LabelContributed', payload, SIGNER))).not.toBe(id);
+        expect(right(eventIdOf('SampleContributed', payload, 'b'.repeat(64)))).not.toBe(id);
+      }),
+    );
+  });
+
+  it('given a bad type, signer or payload, then the error names the field', () => {
+    expect(signingBytes('Bad\nType', {}, SIGNER)).toEqual(E.left(expect.objectContaining({ _tag: 'InvalidIdInput', field: 'type' })));
+    expect(signingBytes('', {}, SIGNER)).toEqual(E.left(expect.objectContaining({ field: 'type' })));
+    expect(signingBytes('T', {}, 'A'.repeat(64))).toEqual(E.left(expect.objectContaining({ field: 'signer' })));
+    expect(eventIdOf('T', { n: NaN }, SIGNER)).toEqual(E.left(expect.objectContaining({ _tag: 'CanonicalJsonError', path: '$.payload.n' })));
+  });
+});
+
+describe('contributorIdOf', () => {
+  it('given a 32-byte key, then the id is SHA-256 of the contributor tag and the key', () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+    const expected = sha256HexOf(Buffer.concat([Buffer.from('cairn/v1/contributor\n'), key]));
+    expect(contributorIdOf(key)).toEqual(E.right(expected));
+  });
+
+  it('given a key of the wrong length, then it is refused', () => {
+    expect(contributorIdOf(new Uint8Array(31))).toEqual(E.left(expect.objectContaining({ field: 'publicKey' })));
+  });
+});
+
+describe('contentIdOf', () => {
+  it('given a manifest, then its id is SHA-256 of "cairn/v1/manifest\\n" and its canonical JSON', () => {
+    const manifest = { rules: [{ approvals: 2 }], name: 'm' };
+    expect(contentIdOf('manifest', manifest)).toEqual(E.right(sha256HexOf('cairn/v1/manifest\n{"name":"m","rules":[{"approvals":2}]}')));
+  });
+
+  it('given the same value under two kinds, then the ids differ (domain separation)', () => {
+    expect(right(contentIdOf('manifest', { a: 1 }))).not.toBe(right(contentIdOf('dataset-version', { a: 1 })));
+  });
+
+  it('given a kind with a newline or a value with no canonical form, then it is refused', () => {
+    expect(contentIdOf('manifest\n{', 1)).toEqual(E.left(expect.objectContaining({ field: 'kind' })));
+    expect(contentIdOf('manifest', { big: 2 ** 60 })).toEqual(E.left(expect.objectContaining({ path: '$.big' })));
+  });
+});
