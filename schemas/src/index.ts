@@ -1,1 +1,71 @@
-export {};
+// @cairn/schemas: io-ts codecs for every Cairn event and the manifest, people-readable decode
+// errors, and the JSON Schema generated from the same codecs.
+export { Sha256Hex, EventId, CfId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
+export { NonEmptyString, DatasetName, RunId, MediaType, IsoTimestamp, isWellFormedText } from './primitives/text.js';
+export { SpdxExpression, SpdxLicenseId } from './primitives/spdx.js';
+export { NonNegativeInt, PositiveInt, Probability } from './primitives/numbers.js';
+export { JsonValue, JsonObject } from './primitives/json-value.js';
+
+export {
+  ContributorRegisteredPayload,
+  ContributorKeyRotatedPayload,
+  ContributorKeyRevokedPayload,
+  KeyRevocationReason,
+  ContributorRole,
+  ContributorRoleGrantedPayload,
+  ContributorRoleRevokedPayload,
+} from './payloads/contributor.js';
+export { CommitmentScheme, ContentCommitment, SampleContributedPayload } from './payloads/sample.js';
+export { CfTargets, LabelContributedPayload } from './payloads/label.js';
+export { Verdict, Evidence, ValidationContributedPayload } from './payloads/validation.js';
+export { DeprecationReason, ContributionDeprecatedPayload, SampleErasedPayload } from './payloads/deprecation.js';
+export { TransformationKind, Transformation, AssetAssembledPayload } from './payloads/asset.js';
+export { ManifestDefinedPayload, DatasetDefinedPayload, DatasetBuildRequestedPayload } from './payloads/dataset.js';
+export {
+  DatasetVersionRef,
+  Seeds,
+  Environment,
+  TrainingRunRecordedPayload,
+  GradientSplit,
+  GradientArtifact,
+  GradientsRecordedPayload,
+} from './payloads/training.js';
+export { LogCheckpointedPayload } from './payloads/checkpoint.js';
+
+export {
+  Manifest,
+  CandidateKind,
+  SourceSelection,
+  AssetSelection,
+  Candidates,
+  ApprovalScope,
+  MinApprovals,
+  LabelRequirements,
+  LicensePolicy,
+  DedupPolicy,
+} from './manifest/manifest.js';
+export { MANIFEST_DEFAULTS, withManifestDefaults } from './manifest/defaults.js';
+
+export {
+  EVENT_TYPES,
+  CF_EVENT_TYPES,
+  payloadCodecs,
+  eventCodecs,
+  CairnEvent,
+  EventTypeCodec,
+  isEventType,
+  type EventType,
+  type CfEventType,
+  type PayloadOf,
+  type EventEnvelope,
+  type EventCodecs,
+} from './catalogue.js';
+export { EVENT_DOCS, type EventDoc } from './event-docs.js';
+
+export { decodeEvent, decodeEventOf, decodePayload, decodeManifest, formatDecodeFailure, type DecodeFailure } from './decode/decode.js';
+export { showValue, describeCodec, type Problem } from './decode/render.js';
+
+export { jsonSchemaDocuments, jsonSchemaOf, JSON_SCHEMA_DIALECT, SCHEMA_ID_PREFIX, type SchemaDocument } from './json-schema/documents.js';
+export { type JsonSchema } from './describe.js';
+
+export { examplePayload, exampleManifest } from './examples.js';

@@ -1,0 +1,80 @@
+// The manifest: the rules that decide which CFs a dataset version includes. Stored complete in
+// ManifestDefined (see payloads/dataset.ts); `defaults.ts` fills in what an author leaves out.
+import * as t from 'io-ts';
+import { described, descriptorOf } from '../describe.js';
+import { closed } from '../combinators/closed.js';
+import { list } from '../combinators/lists.js';
+import { Sha256Hex } from '../primitives/hex.js';
+import { NonNegativeInt, Probability } from '../primitives/numbers.js';
+import { SpdxLicenseId } from '../primitives/spdx.js';
+import { NonEmptyString } from '../primitives/text.js';
+
+export const CandidateKind = t.keyof({ sample: null, label: null }, 'CandidateKind');
+export type CandidateKind = t.TypeOf<typeof CandidateKind>;
+
+const Any = t.literal('any');
+
+/** Which Sample `source` values may contribute members: "any", or exactly these. */
+export const SourceSelection = described(
+  t.union([Any, list(NonEmptyString, { expected: 'a non-empty list of distinct sources', nonEmpty: true, distinct: true })], 'SourceSelection'),
+  { expected: '"any" or a non-empty list of distinct sources' },
+);
+export type SourceSelection = t.TypeOf<typeof SourceSelection>;
+
+/** Which assets (AssetAssembled event ids) members must come from: "any", or these. */
+export const AssetSelection = described(
+  t.union([Any, list(Sha256Hex, { expected: 'a non-empty list of distinct asset ids', nonEmpty: true, distinct: true })], 'AssetSelection'),
+  { expected: '"any" or a non-empty list of distinct asset ids (64 lowercase hex)' },
+);
+export type AssetSelection = t.TypeOf<typeof AssetSelection>;
+
+export const Candidates = closed('Candidates', {
+  kinds: list(CandidateKind, { expected: 'a non-empty list of distinct candidate kinds ("sample", "label")', nonEmpty: true, distinct: true }),
+  sources: SourceSelection,
+  assets: AssetSelection,
+});
+export type Candidates = t.TypeOf<typeof Candidates>;
+
+/**
+ * Where approvals are counted: on the sample itself, on its labels, or either. An approval is an
+ * "approve" verdict (or a "score" at or above scoreThreshold) by a validator other than the
+ * candidate's author; each validator counts once.
+ */
+export const ApprovalScope = t.keyof({ sample: null, labels: null, either: null }, 'ApprovalScope');
+export type ApprovalScope = t.TypeOf<typeof ApprovalScope>;
+
+export const MinApprovals = closed('MinApprovals', { count: NonNegativeInt, scope: ApprovalScope });
+export type MinApprovals = t.TypeOf<typeof MinApprovals>;
+
+export const LabelRequirements = closed('LabelRequirements', {
+  /** Label types a candidate must carry at least one (non-deprecated) label of. */
+  required: list(NonEmptyString, { expected: 'a list of distinct label types', distinct: true }),
+});
+export type LabelRequirements = t.TypeOf<typeof LabelRequirements>;
+
+export const LicensePolicy = closed('LicensePolicy', {
+  /** A candidate's license expression must be satisfiable with these licenses alone (core's spdxSatisfiedBy). */
+  allowed: list(SpdxLicenseId, { expected: 'a non-empty list of distinct SPDX license ids', nonEmpty: true, distinct: true }),
+});
+export type LicensePolicy = t.TypeOf<typeof LicensePolicy>;
+
+export const DedupPolicy = t.keyof({ 'content-commitment': null, none: null }, 'DedupPolicy');
+export type DedupPolicy = t.TypeOf<typeof DedupPolicy>;
+
+const ManifestFields = closed('Manifest', {
+  candidates: Candidates,
+  minApprovals: MinApprovals,
+  /** approvals / (approvals + rejections) must be at least this; no verdicts at all passes. */
+  minAgreement: Probability,
+  /** A "score" verdict counts as an approval at or above this, as a rejection below it. */
+  scoreThreshold: Probability,
+  labels: LabelRequirements,
+  licensePolicy: LicensePolicy,
+  /** content-commitment: of samples with the same commitment, only the earliest in the log. */
+  dedup: DedupPolicy,
+  excludeDeprecated: t.boolean,
+});
+
+/** The complete manifest, as stored in the log. Defined once in JSON Schema ($defs/Manifest). */
+export const Manifest = described(ManifestFields, { ...descriptorOf(ManifestFields), expected: 'a manifest object', define: true });
+export type Manifest = t.TypeOf<typeof Manifest>;

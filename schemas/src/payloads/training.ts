@@ -1,0 +1,64 @@
+import * as t from 'io-ts';
+import { closed } from '../combinators/closed.js';
+import { list } from '../combinators/lists.js';
+import { withRules, type RuleViolation } from '../combinators/rules.js';
+import { CfId, Sha256Hex } from '../primitives/hex.js';
+import { JsonObject } from '../primitives/json-value.js';
+import { NonNegativeInt, PositiveInt } from '../primitives/numbers.js';
+import { DatasetName, NonEmptyString, RunId } from '../primitives/text.js';
+
+/** Which dataset version a run trained on. */
+export const DatasetVersionRef = closed('DatasetVersionRef', { name: DatasetName, versionId: Sha256Hex });
+export type DatasetVersionRef = t.TypeOf<typeof DatasetVersionRef>;
+
+/** Named seeds ("data", "init"...). Safe integers: a 64-bit seed beyond 2^53 must be split or hashed. */
+export const Seeds = t.record(NonEmptyString, NonNegativeInt, 'Seeds');
+/** Environment facts ("python": "3.11.9", "torch": "2.3.0", "gpu": "A100"). */
+export const Environment = t.record(NonEmptyString, NonEmptyString, 'Environment');
+
+export const TrainingRunRecordedPayload = closed(
+  'TrainingRunRecordedPayload',
+  {
+    runId: RunId,
+    dataset: DatasetVersionRef,
+    /** e.g. a git commit of the training code. */
+    codeVersion: NonEmptyString,
+    seeds: Seeds,
+    hyperparameters: JsonObject,
+    environment: Environment,
+    /** SHA-256 of the trained model's weights file. */
+    modelHash: Sha256Hex,
+  },
+  /** Merkle roots of the batches in training order, for replaying which CFs each step saw. */
+  { batchRoots: list(Sha256Hex, { expected: 'a list of SHA-256 digests (64 lowercase hex)' }) },
+);
+export type TrainingRunRecordedPayload = t.TypeOf<typeof TrainingRunRecordedPayload>;
+
+export const GradientSplit = t.keyof({ train: null, query: null }, 'GradientSplit');
+export type GradientSplit = t.TypeOf<typeof GradientSplit>;
+
+/** A rows × dims float32 matrix stored by content hash outside the log. */
+export const GradientArtifact = closed('GradientArtifact', {
+  contentHash: Sha256Hex,
+  format: t.keyof({ npy: null, arrow: null }, 'ArtifactFormat'),
+  rows: PositiveInt,
+  dims: PositiveInt,
+  dtype: t.literal('float32'),
+});
+export type GradientArtifact = t.TypeOf<typeof GradientArtifact>;
+
+const GradientsFields = closed('GradientsRecordedPayload', {
+  runId: RunId,
+  split: GradientSplit,
+  artifact: GradientArtifact,
+  /** rowMap[i] is the CF whose gradient (or feature vector) is row i. */
+  rowMap: list(CfId, { expected: 'a non-empty list of CfIds', nonEmpty: true }),
+});
+
+export const GradientsRecordedPayload = withRules(GradientsFields, [
+  (g): RuleViolation[] =>
+    g.rowMap.length === g.artifact.rows
+      ? []
+      : [{ path: ['rowMap'], expected: `${g.artifact.rows} CfIds, one per artifact row` }],
+]);
+export type GradientsRecordedPayload = t.TypeOf<typeof GradientsRecordedPayload>;
