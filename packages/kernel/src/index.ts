@@ -1,1 +1,9 @@
-export {};
+// @cairn/kernel: attribution math on an AssemblyScript WASM kernel (SIMD128 and scalar builds,
+// bit-identical), with a plain TypeScript reference of every operation.
+export { loadKernel, type Kernel, type KernelOptions } from './kernel/kernel.js';
+export { simdSupported, type KernelVariant } from './kernel/load.js';
+export type { ScoredTopK } from './kernel/ops/ranking.js';
+export { matrixF32, matrixF64, type MatrixF32, type MatrixF64, type TopK } from './matrix.js';
+export { DEFAULT_SKETCH_NONZEROS, type SketchParams } from './sketch-params.js';
+export type { NotPositiveDefinite } from './errors.js';
+export * as reference from './reference/index.js';
