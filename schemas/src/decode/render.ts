@@ -102,16 +102,14 @@ function problemOf(error: t.ValidationError, subject: string): Problem {
   for (let i = 1; i < context.length; i++) {
     const parent = context[i - 1]!;
     const entry = context[i]!;
-    if (isUnion(parent.type)) {
-      // A dispatching union chose its branch by a field: report inside the branch. Any other
-      // union failed as a whole; listing why each branch failed would bury the point.
-      // A branch entry re-validates the union's own value; a field entry (`type`) is a real step.
-      if (descriptorOf(parent.type)?.dispatching) {
-        if (entry.actual !== parent.actual) path += keySegment(entry.key, parent.actual);
-        continue;
-      }
+    // A union that failed as a whole is reported once, as the union; listing why each branch
+    // failed would bury the point. A dispatching union chose its branch by a field: go inside.
+    if (isUnion(parent.type) && !descriptorOf(parent.type)?.dispatching) {
       return problem(subject, path, describeCodec(parent.type), parent.actual);
     }
+    // Union branches and intersection parts re-validate the same value under a numeric key;
+    // that is not a step into a field (a JSON field cannot hold its own parent).
+    if (entry.actual === parent.actual && entry.actual !== undefined) continue;
     if (entry.type === UnexpectedField) {
       const fields = descriptorOf(parent.type)?.fields;
       return {

@@ -52,9 +52,14 @@ export const LabelRequirements = closed('LabelRequirements', {
 });
 export type LabelRequirements = t.TypeOf<typeof LabelRequirements>;
 
-export const LicensePolicy = closed('LicensePolicy', {
+const LicensePolicyFields = closed('LicensePolicy', {
   /** A candidate's license expression must be satisfiable with these licenses alone (core's spdxSatisfiedBy). */
   allowed: list(SpdxLicenseId, { expected: 'a non-empty list of distinct SPDX license ids', nonEmpty: true, distinct: true }),
+});
+/** Required: which licenses a dataset may carry is written down, never assumed. */
+export const LicensePolicy = described(LicensePolicyFields, {
+  ...descriptorOf(LicensePolicyFields),
+  expected: 'a license policy ({ "allowed": [SPDX license ids] }, required: it has no default)',
 });
 export type LicensePolicy = t.TypeOf<typeof LicensePolicy>;
 

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { closed } from '../combinators/closed.js';
 import { list } from '../combinators/lists.js';
 import { withRules, type RuleViolation } from '../combinators/rules.js';
+import { dictionary } from '../combinators/dictionary.js';
 import { CfId, Sha256Hex } from '../primitives/hex.js';
 import { JsonObject } from '../primitives/json-value.js';
 import { NonNegativeInt, PositiveInt } from '../primitives/numbers.js';
@@ -12,9 +13,9 @@ export const DatasetVersionRef = closed('DatasetVersionRef', { name: DatasetName
 export type DatasetVersionRef = t.TypeOf<typeof DatasetVersionRef>;
 
 /** Named seeds ("data", "init"...). Safe integers: a 64-bit seed beyond 2^53 must be split or hashed. */
-export const Seeds = t.record(NonEmptyString, NonNegativeInt, 'Seeds');
+export const Seeds = dictionary(NonEmptyString, NonNegativeInt, 'Seeds');
 /** Environment facts ("python": "3.11.9", "torch": "2.3.0", "gpu": "A100"). */
-export const Environment = t.record(NonEmptyString, NonEmptyString, 'Environment');
+export const Environment = dictionary(NonEmptyString, NonEmptyString, 'Environment');
 
 export const TrainingRunRecordedPayload = closed(
   'TrainingRunRecordedPayload',
