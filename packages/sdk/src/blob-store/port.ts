@@ -1,0 +1,32 @@
+// Where sample ciphertext lives. Only ciphertext ever reaches a BlobStore: plaintext is sealed
+// by sample-crypto.ts first, and the data key lives in a separate KeyStore, so a copy of the
+// blob folder (or an S3 bucket) alone reveals nothing. Addresses are sample CF ids.
+import type { Either } from 'fp-ts/lib/Either.js';
+
+export interface StorageError {
+  readonly _tag: 'StorageError';
+  readonly store: 'blobs' | 'keys';
+  readonly operation: string;
+  readonly address: string;
+  readonly reason: string;
+}
+
+export function storageError(
+  store: StorageError['store'],
+  operation: string,
+  address: string,
+  cause: unknown,
+): StorageError {
+  return { _tag: 'StorageError', store, operation, address, reason: cause instanceof Error ? cause.message : String(cause) };
+}
+
+export interface BlobStore {
+  /** `folder`, `memory`, `s3`, ... */
+  readonly kind: string;
+  /** Stores the bytes under the address; writing the same address again replaces them. */
+  put(address: string, ciphertext: Uint8Array): Promise<Either<StorageError, void>>;
+  /** The bytes, or undefined when nothing is stored under that address. */
+  get(address: string): Promise<Either<StorageError, Uint8Array | undefined>>;
+  /** Removes the bytes if present (used to roll back a rejected batch). */
+  delete(address: string): Promise<Either<StorageError, void>>;
+}

@@ -1,0 +1,128 @@
+// The one path every append takes, for one contribution or a hundred thousand: decode → load
+// what the rules need from the log (one readByIds for all references, contributor streams
+// brought up to date) → check the rules in batch order → verify signatures on the worker pool
+// while the sample bytes are sealed and stored → one appendMany. All or nothing: the first
+// failure is returned, with the index of the offending item, and nothing is appended.
+import * as E from 'fp-ts/lib/Either.js';
+import type { AppendRequest, EventLog, JsonValue, LogPosition } from '@cairn/eventlog';
+import type { BlobStore } from '../blob-store/port.js';
+import type { KeyStore } from '../key-store/port.js';
+import type { LedgerError } from '../errors.js';
+import type { LedgerState } from '../state/ledger-state.js';
+import type { VerifyPool } from '../verify-pool.js';
+import type { SampleAttachment } from '../rules/sample-bytes.js';
+import { referencesOf, requiredStreamsOf } from './references.js';
+import { decodeItem } from './decode.js';
+import { checkBatch, type PendingItem } from './check.js';
+import { verifySignatures } from './verify.js';
+import { storeSamples } from './store-samples.js';
+
+export interface IngestContext {
+  readonly log: EventLog;
+  readonly blobs: BlobStore;
+  readonly keys: KeyStore;
+  readonly state: LedgerState;
+  readonly pool: VerifyPool | undefined;
+}
+
+/** One signed event to append, with the bytes when it is a sample. */
+export interface IngestItem {
+  readonly envelope: unknown;
+  readonly sample?: SampleAttachment;
+}
+
+export interface Receipt {
+  /** The event id (for a CF, its CF id). */
+  readonly id: string;
+  readonly type: string;
+  readonly stream: string;
+  readonly position: LogPosition;
+  /** True when the identical event was already in the log: nothing was written. */
+  readonly alreadyAppended: boolean;
+}
+
+export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
+  // 1. decode; an event repeated inside the batch is appended once.
+  const pending: PendingItem[] = [];
+  const firstIndexOf = new Map<string, number>();
+  const slotOf: number[] = [];
+  for (const [index, item] of items.entries()) {
+    const decoded = decodeItem(item.envelope, index);
+    if (E.isLeft(decoded)) return decoded;
+    const seen = firstIndexOf.get(decoded.right.eventId);
+    if (seen !== undefined) {
+      slotOf.push(seen);
+      continue;
+    }
+    firstIndexOf.set(decoded.right.eventId, pending.length);
+    slotOf.push(pending.length);
+    pending.push({ ...decoded.right, index, ...(item.sample ? { attachment: item.sample } : {}) });
+  }
+
+  // 2. load, in as few round trips as the port allows.
+  const contributorIds = new Set<string>();
+  const eventIds = new Set<string>();
+  const streams = new Set<string>();
+  let needsFounder = false;
+  for (const { event, eventId } of pending) {
+    contributorIds.add(event.signer);
+    eventIds.add(eventId);
+    for (const ref of referencesOf(event)) eventIds.add(ref.id);
+    for (const required of requiredStreamsOf(event)) streams.add(required.stream);
+    if (event.type === 'ContributorRoleGranted' || event.type === 'ContributorRoleRevoked') {
+      contributorIds.add(event.payload.contributor);
+      needsFounder = true;
+    }
+  }
+  const contributors = await ctx.state.contributors(contributorIds);
+  if (E.isLeft(contributors)) return contributors;
+  const events = await ctx.state.events(eventIds);
+  if (E.isLeft(events)) return events;
+  const existingStreams = await ctx.state.existingStreams(streams);
+  if (E.isLeft(existingStreams)) return existingStreams;
+  const founder = needsFounder ? await ctx.state.founder() : E.right(undefined);
+  if (E.isLeft(founder)) return founder;
+
+  // 3. rules.
+  const checked = checkBatch(pending, {
+    contributors: contributors.right,
+    events: events.right,
+    streams: existingStreams.right,
+    founder: founder.right,
+  });
+  if (E.isLeft(checked)) return checked;
+
+  // 4 + 5. signatures on the pool while the main thread seals and stores sample bytes.
+  const [badSignature, stored] = await Promise.all([verifySignatures(checked.right, ctx.pool), storeSamples(checked.right, ctx.blobs, ctx.keys)]);
+  if (E.isLeft(stored)) return stored;
+  const undo = stored.right;
+  if (badSignature) {
+    await undo();
+    return E.left(badSignature);
+  }
+
+  // 6. one appendMany.
+  const fresh = checked.right.filter((i) => i.existing === undefined);
+  const requests: AppendRequest[] = fresh.map((i) => ({
+    stream: i.placement.stream,
+    expectedRevision: i.placement.expectedRevision,
+    events: [{ id: i.eventId, type: i.event.type, data: i.event as unknown as JsonValue }],
+  }));
+  const appended = requests.length === 0 ? E.right([]) : await ctx.log.appendMany(requests);
+  if (E.isLeft(appended)) {
+    await undo();
+    const error = appended.left;
+    const culprit = 'eventId' in error ? checked.right.find((i) => i.eventId === error.eventId) : 'stream' in error ? fresh.find((i) => i.placement.stream === error.stream) : undefined;
+    return E.left(culprit ? { ...error, index: culprit.index } : error);
+  }
+
+  let next = 0;
+  const receipts = checked.right.map((item): Receipt => {
+    if (item.existing) {
+      return { id: item.eventId, type: item.event.type, stream: item.existing.stream, position: item.existing.position, alreadyAppended: true };
+    }
+    const result = appended.right[next++]!;
+    return { id: item.eventId, type: item.event.type, stream: item.placement.stream, position: result.position, alreadyAppended: result.alreadyAppended };
+  });
+  return E.right(slotOf.map((slot) => receipts[slot]!));
+}

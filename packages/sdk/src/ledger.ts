@@ -1,0 +1,199 @@
+// The ledger a user holds: every call signs (or takes signed) events, checks the rules against
+// the log, and appends through the one ingest path. Calls answer Either<LedgerError, ...>;
+// `unwrap` is there for code that prefers exceptions.
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventLog } from '@cairn/eventlog';
+import type { BlobStore } from './blob-store/port.js';
+import type { KeyStore } from './key-store/port.js';
+import { LedgerFailure, ruleViolation, type LedgerError } from './errors.js';
+import { ingestBatch, type IngestContext, type IngestItem, type Receipt } from './ingest/ingest-batch.js';
+import { manifestIdOf } from './ingest/streams.js';
+import { createLedgerState } from './state/ledger-state.js';
+import type { ContributorState, Role } from './state/contributor-state.js';
+import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type SignedEnvelope, type Signer } from './signing.js';
+import type { VerifyPool } from './verify-pool.js';
+import { appendOne, defined, signPayload } from './api/context.js';
+import {
+  prepareContribution,
+  prepareLabel,
+  prepareSample,
+  prepareValidation,
+  type ContributionInput,
+  type LabelInput,
+  type PreparedContribution,
+  type SampleInput,
+  type ValidationInput,
+} from './api/contributions.js';
+import { eraseSample, readSample } from './api/samples.js';
+import { decodeManifest, isEventType } from '@cairn/schemas';
+import { decodeFailureAt } from './ingest/decode.js';
+
+type Result<T> = Promise<E.Either<LedgerError, T>>;
+
+export type DeprecationReason = 'dispute' | 'takedown' | 'erasure' | 'quality' | 'other';
+export type KeyRevocationReason = 'compromised' | 'retired' | 'lost' | 'other';
+
+export interface Ledger {
+  readonly log: EventLog;
+  readonly contributors: {
+    /** Registers the contributor whose initial key this is; answers its Signer. */
+    register(secretKey: Uint8Array, profile: { readonly name: string }): Result<Signer & { readonly receipt: Receipt }>;
+    /** Moves the identity to a new key, signed by the current one; answers the new Signer. */
+    rotateKey(signer: Signer, newSecretKey: Uint8Array): Result<Signer & { readonly receipt: Receipt }>;
+    /** Revokes one of the contributor's keys (by default the current one): it signs nothing new. */
+    revokeKey(signer: Signer, options: { readonly reason: KeyRevocationReason; readonly publicKey?: string; readonly note?: string }): Result<Receipt>;
+    grantRole(admin: Signer, contributorId: string, role: Role): Result<Receipt>;
+    revokeRole(admin: Signer, contributorId: string, role: Role, note?: string): Result<Receipt>;
+    /** The contributor as the log says it is now, or undefined when not registered. */
+    get(contributorId: string): Result<ContributorState | undefined>;
+  };
+  readonly contribute: {
+    sample(input: SampleInput, signer: Signer): Result<Receipt>;
+    label(input: LabelInput, signer: Signer): Result<Receipt>;
+    validation(input: ValidationInput, signer: Signer): Result<Receipt>;
+    /** Many contributions by one signer, all or nothing; later items may reference earlier ones. */
+    batch(inputs: readonly ContributionInput[], signer: Signer): Result<Receipt[]>;
+  };
+  /** Bulk ingest of events signed elsewhere (samples with their bytes): all or nothing. */
+  ingest(items: readonly IngestItem[]): Result<Receipt[]>;
+  /** Signs an event for `ingest` without appending it (what a remote contributor would do). */
+  sign(type: string, payload: unknown, signer: Signer): E.Either<LedgerError, SignedEnvelope>;
+  /** A new CF of the same kind with `changes` applied and `amends` pointing at the original. */
+  amend(cfId: string, changes: Record<string, unknown>, signer: Signer): Result<Receipt>;
+  /** A new CF of the same kind that replaces the original entirely. */
+  supersede(cfId: string, replacement: ContributionInput, signer: Signer): Result<Receipt>;
+  deprecate(cfId: string, options: { readonly reason: DeprecationReason; readonly note?: string }, signer: Signer): Result<Receipt>;
+  /** Appends SampleErased and shreds the sample's key: the bytes become unreadable for good. */
+  erase(sampleId: string, signer: Signer, reason?: string): Result<Receipt>;
+  readonly samples: {
+    /** The plaintext, or ErasedSample / SampleNotFound. */
+    read(sampleId: string): Result<Uint8Array>;
+  };
+  readonly manifests: {
+    /** Defines a manifest (defaults filled in); answers its id, the hash of its canonical JSON. */
+    define(manifest: unknown, signer: Signer): Result<{ readonly manifestId: string; readonly receipt: Receipt }>;
+  };
+  readonly datasets: {
+    define(name: string, signer: Signer, description?: string): Result<Receipt>;
+    requestBuild(name: string, manifestId: string, signer: Signer): Result<Receipt>;
+  };
+  readonly assets: {
+    assemble(payload: { readonly name: string; readonly members: readonly string[]; readonly transformations: readonly unknown[] }, signer: Signer): Result<Receipt>;
+  };
+  readonly runs: {
+    record(payload: Record<string, unknown>, signer: Signer): Result<Receipt>;
+    recordGradients(payload: Record<string, unknown>, signer: Signer): Result<Receipt>;
+  };
+  close(): Promise<void>;
+}
+
+export interface LedgerParts {
+  readonly log: EventLog;
+  readonly blobs: BlobStore;
+  readonly keys: KeyStore;
+  readonly pool?: VerifyPool;
+  /** Runs on close, after the pool is stopped (closing what openLedger opened). */
+  readonly onClose?: () => Promise<void>;
+}
+
+export function createLedger(parts: LedgerParts): Ledger {
+  const ctx: IngestContext = { log: parts.log, blobs: parts.blobs, keys: parts.keys, state: createLedgerState(parts.log), pool: parts.pool };
+
+  const appendPrepared = (prepared: PreparedContribution, signer: Signer) => appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
+
+  const readCf = async (cfId: string): Result<{ type: string; payload: Record<string, unknown> }> => {
+    const found = await ctx.log.readByIds([cfId]);
+    if (E.isLeft(found)) return found;
+    const data = found.right[0]?.data as { type: string; payload: Record<string, unknown> } | undefined;
+    if (!data) return E.left(ruleViolation('reference-exists', 'cfId', `no CF ${cfId} in the log`));
+    return E.right(data);
+  };
+
+  const ledger: Ledger = {
+    log: parts.log,
+    contributors: {
+      register: async (secretKey, profile) => {
+        const signer = signerFromInitialKey(secretKey);
+        const receipt = await appendOne(ctx, 'ContributorRegistered', { publicKey: publicKeyHexOf(secretKey), name: profile.name }, signer);
+        return E.map((r: Receipt) => ({ ...signer, receipt: r }))(receipt);
+      },
+      rotateKey: async (signer, newSecretKey) => {
+        const receipt = await appendOne(ctx, 'ContributorKeyRotated', { newPublicKey: publicKeyHexOf(newSecretKey) }, signer);
+        return E.map((r: Receipt) => ({ ...signerWithKey(signer, newSecretKey), receipt: r }))(receipt);
+      },
+      revokeKey: (signer, options) =>
+        appendOne(ctx, 'ContributorKeyRevoked', defined({ publicKey: options.publicKey ?? publicKeyHexOf(signer.secretKey), reason: options.reason, note: options.note }), signer),
+      grantRole: (admin, contributorId, role) => appendOne(ctx, 'ContributorRoleGranted', { contributor: contributorId, role }, admin),
+      revokeRole: (admin, contributorId, role, note) => appendOne(ctx, 'ContributorRoleRevoked', defined({ contributor: contributorId, role, note }), admin),
+      get: async (contributorId) => E.map((m: ReadonlyMap<string, ContributorState>) => m.get(contributorId))(await ctx.state.contributors([contributorId])),
+    },
+    contribute: {
+      sample: (input, signer) => appendPrepared(prepareSample(input), signer),
+      label: (input, signer) => appendPrepared(prepareLabel(input), signer),
+      validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
+      batch: async (inputs, signer) => {
+        const items: IngestItem[] = [];
+        for (const [index, input] of inputs.entries()) {
+          const prepared = prepareContribution(input);
+          const envelope = signPayload(prepared.type, prepared.payload, signer);
+          if (E.isLeft(envelope)) return E.left({ ...envelope.left, index } as LedgerError);
+          items.push(prepared.sample ? { envelope: envelope.right, sample: prepared.sample } : { envelope: envelope.right });
+        }
+        return ingestBatch(ctx, items);
+      },
+    },
+    ingest: (items) => ingestBatch(ctx, items),
+    sign: (type, payload, signer) =>
+      isEventType(type)
+        ? signPayload(type, payload, signer)
+        : E.left(ruleViolation('batch-consistent', 'type', `unknown event type ${JSON.stringify(type)}`)),
+    amend: async (cfId, changes, signer) => {
+      const original = await readCf(cfId);
+      if (E.isLeft(original)) return original;
+      const { type, payload } = original.right;
+      const { amends: _a, supersedes: _s, ...kept } = payload;
+      if (type === 'SampleContributed') {
+        const bytes = changes.bytes instanceof Uint8Array ? E.right(changes.bytes) : await readSample(ctx, cfId);
+        if (E.isLeft(bytes)) return bytes;
+        const { commitment: _c, size: _z, ...meta } = kept;
+        const { bytes: _b, ...rest } = changes;
+        return appendPrepared(prepareSample({ ...(meta as Omit<SampleInput, 'bytes'>), ...rest, bytes: bytes.right, amends: cfId } as SampleInput), signer);
+      }
+      if (type !== 'LabelContributed' && type !== 'ValidationContributed')
+        return E.left(ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`));
+      return appendOne(ctx, type, { ...kept, ...changes, amends: cfId }, signer);
+    },
+    supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
+    deprecate: (cfId, options, signer) => appendOne(ctx, 'ContributionDeprecated', defined({ target: cfId, reason: options.reason, note: options.note }), signer),
+    erase: (sampleId, signer, reason = 'erasure requested') => eraseSample(ctx, sampleId, signer, reason),
+    samples: { read: (sampleId) => readSample(ctx, sampleId) },
+    manifests: {
+      define: async (manifest, signer) => {
+        const decoded = decodeManifest(manifest);
+        if (E.isLeft(decoded)) return E.left(decodeFailureAt(decoded.left));
+        const receipt = await appendOne(ctx, 'ManifestDefined', { manifest: decoded.right }, signer);
+        return E.map((r: Receipt) => ({ manifestId: manifestIdOf(decoded.right), receipt: r }))(receipt);
+      },
+    },
+    datasets: {
+      define: (name, signer, description) => appendOne(ctx, 'DatasetDefined', defined({ name, description }), signer),
+      requestBuild: (name, manifestId, signer) => appendOne(ctx, 'DatasetBuildRequested', { dataset: name, manifestId }, signer),
+    },
+    assets: { assemble: (payload, signer) => appendOne(ctx, 'AssetAssembled', payload, signer) },
+    runs: {
+      record: (payload, signer) => appendOne(ctx, 'TrainingRunRecorded', payload, signer),
+      recordGradients: (payload, signer) => appendOne(ctx, 'GradientsRecorded', payload, signer),
+    },
+    close: async () => {
+      await parts.pool?.close();
+      await parts.onClose?.();
+    },
+  };
+  return ledger;
+}
+
+/** The value, or a thrown LedgerFailure carrying the error (for code that prefers exceptions). */
+export function unwrap<T>(result: E.Either<LedgerError, T>): T {
+  if (E.isLeft(result)) throw new LedgerFailure(result.left);
+  return result.right;
+}

@@ -1,0 +1,130 @@
+// What the rules need to know about the log, read from the log: contributor keys and roles, the
+// kind and author of referenced events, which streams exist, and who founded the ledger. The
+// caches hold only facts the append-only log can never take back (an event, once in, stays) and
+// contributor state is brought up to date from its stream before every batch, so the cache can
+// make a check cheaper but never make it answer differently from the log.
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
+import { foldContributor, type ContributorState } from './contributor-state.js';
+import { contributorStream } from '../ingest/streams.js';
+
+/** An event already in the log, as the rules see it. */
+export interface EventFact {
+  readonly id: string;
+  readonly type: string;
+  readonly signer: string;
+  readonly signature: string;
+  readonly stream: string;
+  readonly position: LogPosition;
+  /** The payload, kept for samples only (reads and amendments need their metadata). */
+  readonly payload?: unknown;
+}
+
+const MAX_CACHED_FACTS = 200_000;
+
+export interface LedgerState {
+  /** Brings the named contributors up to date from their streams; absent ids are not registered. */
+  contributors(ids: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, ContributorState>>>;
+  /** The events with these ids that are in the log (one readByIds for the ones not cached). */
+  events(ids: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, EventFact>>>;
+  /** Which of these streams have at least one event. */
+  existingStreams(streams: Iterable<string>): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  /** The contributor registered first in the log: the one who may grant the first admin role. */
+  founder(): Promise<E.Either<EventLogError, string | undefined>>;
+}
+
+export function factOf(event: RecordedEvent): EventFact {
+  const data = event.data as { type: string; signer: string; signature: string; payload: unknown };
+  return {
+    id: event.id,
+    type: data.type,
+    signer: data.signer,
+    signature: data.signature,
+    stream: event.stream,
+    position: event.position,
+    ...(data.type === 'SampleContributed' ? { payload: data.payload } : {}),
+  };
+}
+
+export function createLedgerState(log: EventLog): LedgerState {
+  const contributorCache = new Map<string, ContributorState>();
+  const factCache = new Map<string, EventFact>();
+  const knownStreams = new Set<string>();
+  let founder: string | undefined;
+
+  const remember = (fact: EventFact) => {
+    if (factCache.size >= MAX_CACHED_FACTS) factCache.clear();
+    factCache.set(fact.id, fact);
+  };
+
+  const refreshOne = async (id: string): Promise<E.Either<EventLogError, ContributorState | undefined>> => {
+    const cached = contributorCache.get(id);
+    const read = await log.readStream(contributorStream(id), cached ? { fromRevision: cached.revision + 1n } : {});
+    if (E.isLeft(read)) return read;
+    const state = foldContributor(id, read.right, cached);
+    if (state) contributorCache.set(id, state);
+    return E.right(state);
+  };
+
+  return {
+    contributors: async (ids) => {
+      const out = new Map<string, ContributorState>();
+      for (const id of new Set(ids)) {
+        const state = await refreshOne(id);
+        if (E.isLeft(state)) return state;
+        if (state.right) out.set(id, state.right);
+      }
+      return E.right(out);
+    },
+    events: async (ids) => {
+      const out = new Map<string, EventFact>();
+      const missing: string[] = [];
+      for (const id of new Set(ids)) {
+        const fact = factCache.get(id);
+        if (fact) out.set(id, fact);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        const read = await log.readByIds(missing);
+        if (E.isLeft(read)) return read;
+        for (const event of read.right) {
+          const fact = factOf(event);
+          remember(fact);
+          out.set(fact.id, fact);
+        }
+      }
+      return E.right(out);
+    },
+    existingStreams: async (streams) => {
+      const out = new Set<string>();
+      for (const stream of new Set(streams)) {
+        if (knownStreams.has(stream)) {
+          out.add(stream);
+          continue;
+        }
+        const read = await log.readStream(stream, { limit: 1 });
+        if (E.isLeft(read)) return read;
+        if (read.right.length > 0) {
+          knownStreams.add(stream);
+          out.add(stream);
+        }
+      }
+      return E.right(out);
+    },
+    founder: async () => {
+      if (founder !== undefined) return E.right(founder);
+      let after: LogPosition | null = null;
+      for (;;) {
+        const page = await log.readAll({ after, limit: 256 });
+        if (E.isLeft(page)) return page;
+        const first = page.right.find((e) => (e.data as { type?: string }).type === 'ContributorRegistered');
+        if (first) {
+          founder = (first.data as { signer: string }).signer;
+          return E.right(founder);
+        }
+        if (page.right.length < 256) return E.right(undefined);
+        after = page.right[page.right.length - 1]!.position;
+      }
+    },
+  };
+}
