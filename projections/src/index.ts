@@ -1,1 +1,2 @@
-export type { Projection, ProjectedEvent, AnyDB } from './runner/projection.js';
+export * from './runner/index.js';
+export * from './storage/index.js';

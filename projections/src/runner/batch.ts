@@ -1,0 +1,101 @@
+// One batch = one transaction: claim the checkpoint by compare-and-set, apply the handlers, record
+// the log times, commit. The claim comes first so a second runner blocks on the checkpoint row
+// instead of doing the work twice; when it gets the row, the position is no longer the one it read
+// (READ COMMITTED re-checks the WHERE on the new row version), it updates 0 rows, rolls back and
+// re-reads. Either every effect of the batch and the new checkpoint commit, or none does.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { LogPosition } from '@cairn/eventlog';
+import { nullablePositionFromDb, positionToDb } from '../storage/positions.js';
+import { quoteSchema } from '../storage/store.js';
+import { recordLogTimes } from './log-times.js';
+import type { AnyDB, ProjectedEvent, Projection } from './projection.js';
+import { CHECKPOINTS_TABLE, migrateRunnerTables } from './runner-tables.js';
+
+/** Points in a batch where a test hook may run (the crash test kills the process there). */
+export type RunnerStep = 'batch-read' | 'checkpoint-claimed' | 'applied' | 'committed';
+
+export type StepHook = (step: RunnerStep, context: { readonly projection: string; readonly events: number }) => void | Promise<void>;
+
+/** Runs fn in a transaction whose search_path is `schema` (null: the store's own). */
+export async function inScope<T>(db: Kysely<AnyDB>, schema: string | null, fn: (tx: Transaction<AnyDB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    if (schema !== null) await sql`set local search_path to ${sql.raw(quoteSchema(schema))}`.execute(tx);
+    return fn(tx);
+  });
+}
+
+export interface Checkpoint {
+  readonly version: number;
+  readonly position: LogPosition | null;
+}
+
+export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<Checkpoint | undefined> {
+  const result = await sql<{ version: number; position: string | null }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)} where name = ${name}`.execute(db);
+  const row = result.rows[0];
+  return row === undefined ? undefined : { version: Number(row.version), position: nullablePositionFromDb(row.position) };
+}
+
+async function dropTables(tx: Transaction<AnyDB>, projection: Projection): Promise<void> {
+  for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(tx);
+}
+
+/**
+ * Makes the projection ready in this scope: runner tables, the projection's tables, its checkpoint
+ * row. A checkpoint written by another version of the projection (or `reset`) means drop and
+ * start from zero. Returns true when the projection was (re)started from zero.
+ */
+export async function prepareProjection(
+  db: Kysely<AnyDB>,
+  schema: string | null,
+  projection: Projection,
+  options: { readonly reset: boolean },
+): Promise<boolean> {
+  if (schema !== null) await sql`create schema if not exists ${sql.raw(quoteSchema(schema))}`.execute(db);
+  return inScope(db, schema, async (tx) => {
+    await migrateRunnerTables(tx);
+    await sql`insert into ${sql.table(CHECKPOINTS_TABLE)} (name, version, position) values (${projection.name}, ${projection.version}, null)
+      on conflict (name) do nothing`.execute(tx);
+    const locked = await sql<{ version: number; position: string | null }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)}
+      where name = ${projection.name} for update`.execute(tx);
+    const row = locked.rows[0];
+    const restart = options.reset || row === undefined || Number(row.version) !== projection.version;
+    if (restart) {
+      await dropTables(tx, projection);
+      await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(tx);
+    }
+    await projection.migrate(tx);
+    return restart;
+  });
+}
+
+class LostRace extends Error {}
+
+export async function applyBatch(
+  db: Kysely<AnyDB>,
+  schema: string | null,
+  projection: Projection,
+  from: LogPosition | null,
+  events: readonly ProjectedEvent[],
+  hook: StepHook | undefined,
+): Promise<'applied' | 'lost-race'> {
+  const last = events[events.length - 1];
+  if (last === undefined) throw new Error('applyBatch: empty batch');
+  const context = { projection: projection.name, events: events.length };
+  try {
+    await inScope(db, schema, async (tx) => {
+      const claimed = await sql`update ${sql.table(CHECKPOINTS_TABLE)} set position = ${positionToDb(last.position)}::bigint
+        where name = ${projection.name} and version = ${projection.version}
+          and position is not distinct from ${positionToDb(from)}::bigint`.execute(tx);
+      if (claimed.numAffectedRows !== 1n) throw new LostRace();
+      await hook?.('checkpoint-claimed', context);
+      await projection.apply(tx, events);
+      await recordLogTimes(tx, events);
+      await hook?.('applied', context);
+    });
+  } catch (e) {
+    if (e instanceof LostRace) return 'lost-race';
+    throw e;
+  }
+  await hook?.('committed', context);
+  return 'applied';
+}

@@ -1,0 +1,269 @@
+// The projection runner: reads the log from each projection's checkpoint in batches and applies
+// them through applyBatch (one transaction per batch, checkpoint by compare-and-set), so any
+// number of runners, crashes and restarts still apply every event exactly once.
+import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
+import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
+import type { ProjectionStore } from '../storage/store.js';
+import { applyBatch, prepareProjection, readCheckpoint, inScope, type StepHook } from './batch.js';
+import { defaultEventDecoder, toProjectedEvent, type EventDecoder } from './decode.js';
+import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
+import type { Projection, ProjectedEvent } from './projection.js';
+
+export interface RunnerProgress {
+  readonly projection: string;
+  /** Checkpoint after the batch just committed. */
+  readonly position: LogPosition;
+  /** Head of the log when the catch-up started (null for an empty log). */
+  readonly head: LogPosition | null;
+  /** Events applied to this projection since the catch-up started. */
+  readonly applied: number;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly log: EventLog;
+  readonly store: Pick<ProjectionStore, 'db'>;
+  readonly projections: readonly Projection[];
+  /** Events per transaction (default 1000). */
+  readonly batchSize?: number;
+  /** Envelope decoder (default: @cairn/schemas' decodeEvent). */
+  readonly decode?: EventDecoder;
+  /** Called after each committed batch (the CLI draws its progress bar from this). */
+  readonly onProgress?: (progress: RunnerProgress) => void;
+  /** Errors met while following (start()); the runner stops following after one. */
+  readonly onError?: (error: RunnerError) => void;
+  /** Test hook run at each step of a batch (the crash test kills the process there). */
+  readonly atStep?: StepHook;
+}
+
+export interface CatchUpReport {
+  readonly projection: string;
+  readonly from: LogPosition | null;
+  readonly to: LogPosition | null;
+  readonly events: number;
+  /** Batches this runner lost to another runner's compare-and-set (and re-read). */
+  readonly lostRaces: number;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly checkpoint: LogPosition | null;
+  readonly caughtUp: boolean;
+  /**
+   * head - checkpoint. Positions are not dense, so this is an upper bound on the number of
+   * events still to apply, not a count.
+   */
+  readonly lagPositions: bigint;
+}
+
+export interface RunnerStatus {
+  readonly head: LogPosition | null;
+  readonly projections: readonly ProjectionStatus[];
+}
+
+export interface RebuildOptions {
+  /** Replay only events at or before this position (time travel by rebuild). */
+  readonly to?: LogPosition;
+  /** Rebuild into this schema (created if missing) instead of the live tables. */
+  readonly schema?: string;
+}
+
+export interface ProjectionRunner {
+  /** Catches every projection up to the head of the log. */
+  runOnce(): Promise<Either<RunnerError, readonly CatchUpReport[]>>;
+  /** Catches up, then follows the log until stop() (errors go to onError). */
+  start(): Promise<Either<RunnerError, readonly CatchUpReport[]>>;
+  stop(): Promise<void>;
+  /** Drops the projection's tables, migrates and replays from zero (optionally up to `to`, into `schema`). */
+  rebuild(name: string, options?: RebuildOptions): Promise<Either<RunnerError, CatchUpReport>>;
+  status(): Promise<Either<RunnerError, RunnerStatus>>;
+}
+
+const DEFAULT_BATCH_SIZE = 1000;
+
+export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
+  const { log, projections } = options;
+  const db = options.store.db;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const decode = options.decode ?? defaultEventDecoder;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize: expected a positive integer, got ${batchSize}`);
+  const names = new Set<string>();
+  for (const p of projections) {
+    if (names.has(p.name)) throw new Error(`projections: the name ${JSON.stringify(p.name)} is used twice`);
+    names.add(p.name);
+  }
+
+  // One operation at a time per runner (follow wake-ups, rebuilds, runOnce from the caller).
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const prepared = new Set<string>();
+
+  async function catchUp(projection: Projection, schema: string | null, to: LogPosition | undefined): Promise<Either<RunnerError, CatchUpReport>> {
+    const headResult = await log.head();
+    if (isLeft(headResult)) return left(logUnavailable(headResult.left));
+    const head = to !== undefined && headResult.right !== null && headResult.right > to ? to : headResult.right;
+    const scoped = schema === null ? db : undefined;
+    let from: LogPosition | null | undefined;
+    let applied = 0;
+    let lostRaces = 0;
+    for (;;) {
+      const checkpoint = scoped ? await readCheckpoint(scoped, projection.name) : await inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
+      const after = checkpoint?.position ?? null;
+      from ??= after;
+      if (to !== undefined && after !== null && after >= to) break;
+      const read = await log.readAll({ after, limit: batchSize });
+      if (isLeft(read)) return left(logUnavailable(read.left));
+      const recorded = to === undefined ? read.right : read.right.filter((e) => e.position <= to);
+      if (recorded.length === 0) break;
+      await options.atStep?.('batch-read', { projection: projection.name, events: recorded.length });
+      const events: ProjectedEvent[] = [];
+      for (const r of recorded) {
+        const decoded = toProjectedEvent(r, decode);
+        if (isLeft(decoded)) return decoded;
+        events.push(decoded.right);
+      }
+      const last = events[events.length - 1]!;
+      let outcome: 'applied' | 'lost-race';
+      try {
+        outcome = await applyBatch(db, schema, projection, after, events, options.atStep);
+      } catch (cause) {
+        return left({
+          _tag: 'ProjectionFailed',
+          projection: projection.name,
+          fromPosition: events[0]!.position,
+          toPosition: last.position,
+          reason: reasonOf(cause),
+          cause,
+          message: `projection ${projection.name} failed on positions ${events[0]!.position}..${last.position}: ${reasonOf(cause)}`,
+        });
+      }
+      if (outcome === 'lost-race') {
+        lostRaces += 1;
+        continue;
+      }
+      applied += events.length;
+      options.onProgress?.({ projection: projection.name, position: last.position, head, applied });
+      if (read.right.length < batchSize || recorded.length < read.right.length) break;
+    }
+    const final = scoped ? await readCheckpoint(scoped, projection.name) : await inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
+    return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces });
+  }
+
+  async function prepare(projection: Projection, schema: string | null, reset: boolean): Promise<Either<RunnerError, void>> {
+    try {
+      await prepareProjection(db, schema, projection, { reset });
+      return right(undefined);
+    } catch (cause) {
+      return left({
+        _tag: 'ProjectionFailed',
+        projection: projection.name,
+        fromPosition: 0n,
+        toPosition: 0n,
+        reason: reasonOf(cause),
+        cause,
+        message: `projection ${projection.name} could not be migrated: ${reasonOf(cause)}`,
+      });
+    }
+  }
+
+  const runOnceNow = async (): Promise<Either<RunnerError, readonly CatchUpReport[]>> => {
+    const reports: CatchUpReport[] = [];
+    for (const projection of projections) {
+      if (!prepared.has(projection.name)) {
+        const ready = await prepare(projection, null, false);
+        if (isLeft(ready)) return ready;
+        prepared.add(projection.name);
+      }
+      const report = await catchUp(projection, null, undefined);
+      if (isLeft(report)) return report;
+      reports.push(report.right);
+    }
+    return right(reports);
+  };
+
+  let subscription: LogSubscription | undefined;
+  let following: Promise<void> | undefined;
+
+  async function follow(sub: LogSubscription): Promise<void> {
+    let pending = false;
+    let worker: Promise<void> | undefined;
+    const work = async () => {
+      while (pending && subscription === sub) {
+        pending = false;
+        const result = await exclusive(runOnceNow);
+        if (isLeft(result)) {
+          options.onError?.(result.left);
+          await sub.close();
+          return;
+        }
+      }
+    };
+    try {
+      for await (const _event of sub) {
+        pending = true;
+        worker ??= work().finally(() => (worker = undefined));
+      }
+    } catch (cause) {
+      options.onError?.({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `following the log failed: ${reasonOf(cause)}` });
+    }
+    await worker;
+  }
+
+  return {
+    runOnce: () => exclusive(runOnceNow),
+    start: async () => {
+      if (subscription !== undefined) throw new Error('start: the runner is already following the log');
+      const first = await exclusive(runOnceNow);
+      if (isLeft(first)) return first;
+      // Subscribing after the lowest checkpoint wakes us for anything appended since catch-up.
+      const checkpoints = first.right.map((r) => r.to);
+      const lowest = checkpoints.includes(null) ? null : (checkpoints as LogPosition[]).reduce<LogPosition | null>((min, p) => (min === null || p < min ? p : min), null);
+      const sub = log.subscribe({ after: lowest, batchSize });
+      subscription = sub;
+      following = follow(sub);
+      return first;
+    },
+    stop: async () => {
+      const sub = subscription;
+      subscription = undefined;
+      await sub?.close();
+      await following;
+      following = undefined;
+      await exclusive(async () => undefined);
+    },
+    rebuild: (name, rebuildOptions = {}) =>
+      exclusive(async () => {
+        const projection = projections.find((p) => p.name === name);
+        if (projection === undefined) {
+          return left({ _tag: 'UnknownProjection', projection: name, message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})` } as const);
+        }
+        const schema = rebuildOptions.schema ?? null;
+        const ready = await prepare(projection, schema, true);
+        if (isLeft(ready)) return ready;
+        if (schema === null) prepared.add(projection.name);
+        return catchUp(projection, schema, rebuildOptions.to);
+      }),
+    status: async () => {
+      const head = await log.head();
+      if (isLeft(head)) return left(logUnavailable(head.left));
+      const statuses: ProjectionStatus[] = [];
+      for (const projection of projections) {
+        const checkpoint = await readCheckpoint(db, projection.name).catch(() => undefined);
+        const position = checkpoint?.position ?? null;
+        const lag = head.right === null ? 0n : position === null ? head.right : head.right - position;
+        statuses.push({
+          name: projection.name,
+          version: checkpoint?.version ?? projection.version,
+          checkpoint: position,
+          caughtUp: head.right === null || (position !== null && position >= head.right),
+          lagPositions: lag < 0n ? 0n : lag,
+        });
+      }
+      return right({ head: head.right, projections: statuses });
+    },
+  };
+}

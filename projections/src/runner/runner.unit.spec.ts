@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { createInMemoryEventLog, ExpectedRevision, type EventLog } from '@cairn/eventlog';
+import { sql } from 'kysely';
+import { openProjectionStore } from '../storage/store.js';
+import { canonicalDump } from '../storage/canonical-dump.js';
+import { envelopeEvent, testContributorId } from '../testing/envelopes.js';
+import { samplePayload } from '../testing/payloads.js';
+import { createProjectionRunner } from './runner.js';
+import type { Projection } from './projection.js';
+
+const alice = testContributorId('alice');
+
+const seen: Projection = {
+  name: 'seen',
+  version: 1,
+  tables: ['seen_events'],
+  migrate: async (db) => {
+    await sql`create table if not exists seen_events (position bigint primary key, id text not null, type text not null)`.execute(db);
+  },
+  apply: async (tx, events) => {
+    await sql`insert into seen_events (position, id, type) select * from unnest(${events.map((e) => e.position.toString())}::bigint[], ${events.map((e) => e.id)}::text[], ${events.map((e) => e.event.type)}::text[])`.execute(tx);
+  },
+};
+
+async function appendSamples(log: EventLog, from: number, count: number): Promise<void> {
+  for (let i = from; i < from + count; i++) {
+    const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
+    const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+  }
+}
+
+describe('projection runner on PGlite', () => {
+  it('given 25 events, when it runs once with batches of 10, then every event is applied once and the checkpoint is the head', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 25);
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const progress: number[] = [];
+    const runner = createProjectionRunner({ log, store, projections: [seen], batchSize: 10, onProgress: (p) => progress.push(p.applied) });
+    const result = await runner.runOnce();
+    expect(result._tag).toBe('Right');
+    const count = await sql<{ n: string }>`select count(*)::text as n from seen_events`.execute(store.db);
+    expect(count.rows[0]?.n).toBe('25');
+    expect(progress).toEqual([10, 20, 25]);
+    const status = await runner.status();
+    if (status._tag === 'Left') throw new Error(status.left.message);
+    expect(status.right.projections[0]?.caughtUp).toBe(true);
+    expect(status.right.projections[0]?.checkpoint).toBe(status.right.head);
+    await store.close();
+  });
+
+  it('given two runners on one store, when both catch up, then nothing is applied twice', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 50);
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const a = createProjectionRunner({ log, store, projections: [seen], batchSize: 7 });
+    const b = createProjectionRunner({ log, store, projections: [seen], batchSize: 5 });
+    const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(ra._tag).toBe('Right');
+    expect(rb._tag).toBe('Right');
+    const count = await sql<{ n: string }>`select count(*)::text as n from seen_events`.execute(store.db);
+    expect(count.rows[0]?.n).toBe('50');
+    await store.close();
+  });
+
+  it('given a rebuild into another schema up to a position, then that schema holds exactly the prefix', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 30);
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const runner = createProjectionRunner({ log, store, projections: [seen], batchSize: 8 });
+    await runner.runOnce();
+    const all = await log.readAll({});
+    if (all._tag === 'Left') throw new Error('read');
+    const tenth = all.right[9]!.position;
+    const rebuilt = await runner.rebuild('seen', { to: tenth, schema: 'asof_10' });
+    if (rebuilt._tag === 'Left') throw new Error(rebuilt.left.message);
+    expect(rebuilt.right.events).toBe(10);
+    const dump = await canonicalDump(store.db, seen, { schema: 'asof_10' });
+    expect(dump.trim().split('\n')).toHaveLength(11);
+    const live = await canonicalDump(store.db, seen);
+    expect(live.trim().split('\n')).toHaveLength(31);
+    await store.close();
+  });
+
+  it('given an event whose envelope does not decode, then the runner stops naming its position and field', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 3);
+    const bad = envelopeEvent({ type: 'SampleContributed', payload: samplePayload('bad'), signer: alice });
+    await log.append({ stream: `cf-${bad.id}`, events: [{ ...bad, data: { ...(bad.data as object), signer: 'not-hex' } }] });
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const runner = createProjectionRunner({ log, store, projections: [seen] });
+    const result = await runner.runOnce();
+    if (result._tag === 'Right') throw new Error('expected the runner to stop');
+    expect(result.left._tag).toBe('EventUndecodable');
+    expect(result.left.message).toContain('SampleContributed.signer');
+    const count = await sql<{ n: string }>`select count(*)::text as n from seen_events`.execute(store.db);
+    expect(count.rows[0]?.n).toBe('0');
+    await store.close();
+  });
+});

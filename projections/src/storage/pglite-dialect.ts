@@ -1,0 +1,69 @@
+// A kysely PostgresPool over one PGlite instance. PGlite is a single Postgres session, so a
+// kysely transaction (BEGIN ... COMMIT sent as separate queries) must own it exclusively:
+// connect() hands out the one client only when the previous holder has released it, otherwise
+// a concurrent query would run inside someone else's transaction.
+import type { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+
+type Command = PostgresQueryResult<unknown>['command'];
+
+// PGlite 0.5 reports `command`; older builds only `affectedRows`. Kysely reads numAffectedRows
+// only for these four commands, so anything else is reported as SELECT.
+const MUTATIONS: ReadonlySet<string> = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+function commandOf(reported: unknown): Command {
+  const upper = typeof reported === 'string' ? reported.toUpperCase() : '';
+  return (MUTATIONS.has(upper) ? upper : 'SELECT') as Command;
+}
+
+interface PGliteResultShape {
+  readonly rows: unknown[];
+  readonly affectedRows?: number;
+  readonly rowCount?: number;
+  readonly command?: string;
+}
+
+export interface PGlitePool extends PostgresPool {
+  /** Waits until nobody holds the session (used before closing). */
+  idle(): Promise<void>;
+}
+
+export function pglitePool(pglite: PGlite, options: { readonly closeOnEnd: boolean }): PGlitePool {
+  let tail: Promise<void> = Promise.resolve();
+
+  // One client object for the session (kysely caches its connection, and runs
+  // onCreateConnection, per client object); each lease swaps in its own release.
+  let releaseLease: (() => void) | undefined;
+  const query = async (sqlText: string, parameters: readonly unknown[]) => {
+    const result = (await pglite.query(sqlText, [...parameters])) as unknown as PGliteResultShape;
+    const command = commandOf(result.command);
+    const rowCount = MUTATIONS.has(command) ? (result.affectedRows ?? result.rowCount ?? 0) : (result.rowCount ?? result.rows.length);
+    return { command, rowCount, rows: result.rows };
+  };
+  const client: PostgresPoolClient = {
+    query: query as unknown as PostgresPoolClient['query'],
+    release: () => {
+      const release = releaseLease;
+      releaseLease = undefined;
+      release?.();
+    },
+  };
+
+  return {
+    connect: () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const previous = tail;
+      tail = previous.then(() => held);
+      return previous.then(() => {
+        releaseLease = release;
+        return client;
+      });
+    },
+    idle: () => tail,
+    end: async () => {
+      await tail;
+      if (options.closeOnEnd) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Where projection tables live. One Kysely over either an embedded PGlite (no server) or a
+// Postgres server through `pg`; projections and the runner see the same Kysely either way.
+//
+// Embedded layout: the SDK keeps its log at <dir>/log (openEmbeddedEventLog) and the projections
+// in a second PGlite at <dir>/projections. Two data dirs rather than two schemas in one database
+// because PGlite is a single session: sharing it would make every log append wait behind a long
+// projection batch (and vice versa), and a rebuild can drop the projections' data dir without
+// touching the log, which is the one thing that must never be lost.
+import { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import type { AnyDB } from '../runner/projection.js';
+import { pglitePool } from './pglite-dialect.js';
+
+export type ProjectionStoreOptions =
+  /** An open PGlite owned by the caller (not closed by close()). */
+  | { readonly pglite: PGlite; readonly schema?: string }
+  /** A PGlite data directory, opened (and closed) by the store. */
+  | { readonly dataDir: string; readonly schema?: string }
+  | { readonly connectionString: string; readonly schema?: string; readonly maxConnections?: number }
+  /** A pg Pool (or anything shaped like one) owned by the caller (not ended by close()). */
+  | { readonly pool: PostgresPool; readonly schema?: string };
+
+export interface ProjectionStore {
+  readonly db: Kysely<AnyDB>;
+  readonly kind: 'pglite' | 'postgres';
+  /** The schema projection tables are created in (null: the connection's search_path). */
+  readonly schema: string | null;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+const SAFE_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes a schema name after checking it is a plain lowercase identifier. */
+export function quoteSchema(schema: string): string {
+  if (!SAFE_SCHEMA.test(schema)) {
+    throw new Error(`schema: expected a lowercase SQL identifier ([a-z_][a-z0-9_]*, at most 63 chars), got ${JSON.stringify(schema)}`);
+  }
+  return `"${schema}"`;
+}
+
+export async function openProjectionStore(options: ProjectionStoreOptions): Promise<ProjectionStore> {
+  const schema = options.schema ?? null;
+  const setup = schema === null ? [] : [`create schema if not exists ${quoteSchema(schema)}`];
+  const onCreate = schema === null ? [] : [`set search_path to ${quoteSchema(schema)}`];
+
+  if ('pglite' in options || 'dataDir' in options) {
+    const owned = !('pglite' in options);
+    // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
+    const pglite = 'pglite' in options ? options.pglite : await PGlite.create({ dataDir: options.dataDir, parsers: { [PG_INT8]: (x: string) => x } });
+    if (!owned) await pglite.query(`select 1`); // surfaces a closed instance now, not mid-batch
+    for (const statement of [...setup, ...onCreate]) await pglite.exec(statement);
+    const pool = pglitePool(pglite, { closeOnEnd: owned });
+    const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'pglite', schema, close: () => db.destroy() };
+  }
+
+  const owned = 'connectionString' in options;
+  const pool: PostgresPool =
+    'connectionString' in options
+      ? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 })
+      : options.pool;
+  if (setup.length > 0) {
+    const client = await pool.connect();
+    try {
+      for (const statement of setup) await client.query(statement, []);
+    } finally {
+      client.release();
+    }
+  }
+  const dialect = new PostgresDialect({
+    // A caller's pool must survive close(), so kysely gets a wrapper whose end() is a no-op.
+    pool: owned ? pool : { connect: () => pool.connect(), end: async () => undefined },
+    onCreateConnection: async (connection) => {
+      for (const statement of onCreate) await connection.executeQuery(CompiledQuery.raw(statement));
+    },
+  });
+  const db = new Kysely<AnyDB>({ dialect });
+  return { db, kind: 'postgres', schema, close: () => db.destroy() };
+}
