@@ -1,6 +1,7 @@
 // A valid payload of every event type, for docs and for other packages' tests to sign with
 // core. Ids here are placeholders: they decode, but refer to nothing in a real log.
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type * as t from 'io-ts';
 import { payloadCodecs, type EventType, type PayloadOf } from './catalogue.js';
 import { Manifest } from './manifest/manifest.js';
@@ -66,7 +67,7 @@ const EXAMPLES: { readonly [TType in EventType]: unknown } = {
 function decoded<A>(codec: t.Decoder<unknown, A>, raw: unknown): A {
   const result = codec.decode(structuredClone(raw));
   // An example that does not decode is a bug in this file, not an input error.
-  if (isLeft(result)) throw new Error(`example for ${codec.name} does not decode`);
+  if (isLeft(result)) throw new Error(`example for ${codec.name} does not decode: ${PathReporter.report(result).join('; ')}`);
   return result.right;
 }
 

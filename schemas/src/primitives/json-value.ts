@@ -11,8 +11,9 @@ const MAX_DEPTH = 64;
 
 function isPlainObject(u: unknown): u is Record<string, unknown> {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
-  const proto = Object.getPrototypeOf(u) as unknown;
-  return proto === Object.prototype || proto === null;
+  // Any realm's Object.prototype (a vm context, a worker) or none; not Date, Map or a class.
+  const proto = Object.getPrototypeOf(u) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Walks a value and records each place that is not JSON, with what was expected there. */
