@@ -13,3 +13,28 @@ export { sha256, sha256Portable, sha256Hex, isSha256Hex, type Sha256Hex } from '
 export { signingBytes, eventIdOf, contributorIdOf, contentIdOf, type IdError, type InvalidIdInput } from './ids.js';
 export { generateSigningKey, publicKeyOf, sign, verify } from './ed25519.js';
 export { verifyFast } from './ed25519-fast.js';
+export {
+  HASH_SIZE,
+  EMPTY_TREE_ROOT,
+  merkleLeafHash,
+  merkleNodeHash,
+  merkleRoot,
+  merkleRootOfLeafHashes,
+  packLeafHashes,
+  packedLeafHashesOf,
+  buildMerkleTree,
+  nodeAt,
+  type MerkleTree,
+} from './merkle.js';
+export {
+  inclusionProof,
+  inclusionProofFromTree,
+  consistencyProof,
+  consistencyProofFromTree,
+  verifyInclusion,
+  verifyConsistency,
+  type InclusionClaim,
+  type ConsistencyClaim,
+  type MerkleProofError,
+} from './merkle-proofs.js';
+export { inclusionProofFor, decodeInclusionProof, verifyInclusionProof, type InclusionProof } from './inclusion-proof.js';
