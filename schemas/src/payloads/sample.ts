@@ -68,7 +68,7 @@ export const SampleContributedPayload = withRules(
   ],
   {
     if: { properties: { personalData: { const: true } }, required: ['personalData'] },
-    then: { properties: { commitment: { properties: { scheme: { const: 'hmac-sha256' } } } } },
+    then: { properties: { commitment: { type: 'object', properties: { scheme: { const: 'hmac-sha256' } } } } },
   },
 );
 export type SampleContributedPayload = t.TypeOf<typeof SampleContributedPayload>;
