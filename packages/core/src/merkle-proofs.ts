@@ -104,7 +104,11 @@ export type InclusionClaim = {
   readonly root: Uint8Array;
 } & ({ readonly leafHash: Uint8Array; readonly leaf?: never } | { readonly leaf: Uint8Array; readonly leafHash?: never });
 
-/** RFC 9162 section 2.1.3.2: does `proof` show the leaf at `index` in the tree of `treeSize` with `root`? */
+/**
+ * RFC 9162 section 2.1.3.2: does `proof` show the leaf at `index` in the tree of `treeSize` with
+ * `root`? The root binds the content; the size must come from the same trusted source as the root
+ * (a signed checkpoint), since near the tree's left edge one path fits sizes n and n ± 1 alike.
+ */
 export function verifyInclusion(claim: InclusionClaim): boolean {
   const { index, treeSize, proof, root } = claim;
   const leafHash = claim.leaf instanceof Uint8Array ? merkleLeafHash(claim.leaf) : claim.leafHash;
