@@ -7,3 +7,10 @@ export { matrixF32, matrixF64, type MatrixF32, type MatrixF64, type TopK } from 
 export { DEFAULT_SKETCH_NONZEROS, type SketchParams } from './sketch-params.js';
 export type { NotPositiveDefinite } from './errors.js';
 export * as reference from './reference/index.js';
+export { fitTrak, scoreTrak, trakScoreMatrix, type TrakOptions, type TrakModel, type TrakScores, type ScoreOptions } from './attribution/trak.js';
+export { knnShapley, type Labels } from './attribution/knn-shapley.js';
+export { readNpy, writeNpy, type NpyError } from './attribution/npy.js';
+export { linearDatamodelingScore, type LdsInput, type LdsResult } from './evaluation/lds.js';
+export { spearman } from './evaluation/spearman.js';
+export { ldsExperiment, type LdsExperimentOptions, type LdsExperimentResult } from './evaluation/experiment.js';
+export { seededRng, randomSubsets, type Rng } from './evaluation/random.js';
