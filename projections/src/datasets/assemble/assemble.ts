@@ -31,12 +31,15 @@ export function assembleVersion(index: AssemblyIndex, rules: AssemblyRules, mani
   for (let k = 0; k < decisions.code.length; k++) if (decisions.code[k] === INCLUDED) count++;
   const members = new Array<string>(count);
   const memberLeafHashes = new Uint8Array(32 * count);
+  // word copies through aligned views: a subarray per member would allocate a million objects
+  const from = new Uint32Array(leafHashes.buffer, leafHashes.byteOffset, leafHashes.length / 4);
+  const to = new Uint32Array(memberLeafHashes.buffer);
   let m = 0;
   for (let k = 0; k < sortedOrder.length; k++) {
     const c = sortedOrder[k]!;
     if (decisions.code[c] !== INCLUDED) continue;
     members[m] = cfs[c]!.cfId;
-    memberLeafHashes.set(leafHashes.subarray(32 * c, 32 * c + 32), 32 * m);
+    for (let w = 0; w < 8; w++) to[8 * m + w] = from[8 * c + w]!;
     m++;
   }
   const merkleRoot = merkleRootOfLeafHashes(memberLeafHashes);

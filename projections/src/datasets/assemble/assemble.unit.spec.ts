@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { merkleRootOfLeafHashes as coreMerkleRoot, toHex } from '@cairn/core';
 import { assembleVersion, datasetVersionId } from './assemble.js';
 import { explain } from './explain.js';
 import { FactLog, idOf } from './fact-builders.js';
@@ -69,14 +70,14 @@ describe('assembly rules', () => {
     log.validate('v3', 'dave', ['s1'], 'reject');
     log.validate('v4', 'erin', ['s1'], 0.2);
     const d = decisionOf(log, 's1', { minApprovals: 2, minAgreement: 0.66 });
-    expect(d).toMatchObject({ rule: 'minAgreement', reason: 'agreement 0.50 < 0.66' });
+    expect(d).toMatchObject({ rule: 'minAgreement', reason: 'agreement 0.50 < 0.66 (2 approve, 2 reject)' });
     expect(d.evidence.agreement).toBe(0.5);
   });
 
-  it('given no verdicts, when an agreement is required, then the agreement is undefined and fails', () => {
+  it('given no verdicts, when an agreement is required, then the agreement rule passes (minApprovals covers unreviewed)', () => {
     const log = new FactLog();
     log.sample('s1', 'alice');
-    expect(decisionOf(log, 's1', { minAgreement: 0.5 }).reason).toBe('agreement undefined (no verdicts) < 0.50');
+    expect(decisionOf(log, 's1', { minAgreement: 0.5 })).toMatchObject({ included: true, reason: 'included: approvals 0 >= 0, agreement n/a (no verdicts)' });
   });
 
   it('given approvals on the label, when approvals count on labels, then they count for the sample but not the label author', () => {
@@ -89,16 +90,28 @@ describe('assembly rules', () => {
     expect(decisionOf(log, 's1', { minApprovals: 1, approvalsOn: 'labels' }).evidence.approvals.map((a) => a.validator)).toEqual([
       idOf('carol'),
     ]);
-    expect(decisionOf(log, 's1', { minApprovals: 2, approvalsOn: 'sample-or-labels' }).included).toBe(true);
+    expect(decisionOf(log, 's1', { minApprovals: 2, approvalsOn: 'either' }).included).toBe(true);
     expect(decisionOf(log, 's1', { minApprovals: 2, approvalsOn: 'sample' }).reason).toBe('approvals 1 < 2');
   });
 
-  it('given a sample with one label, when two labels are required, then labels 1 < 2', () => {
+  it('given a sample labelled "class" only, when "class" and "toxicity" are required, then toxicity is missing', () => {
     const log = new FactLog();
     log.sample('s1', 'alice');
-    log.label('l1', 'bob', ['s1']);
-    expect(decisionOf(log, 's1', { minLabels: 2 })).toMatchObject({ rule: 'labels', reason: 'labels 1 < 2' });
-    expect(decisionOf(log, 's1', { minLabels: 1 }).included).toBe(true);
+    log.label('l1', 'bob', ['s1'], 'class');
+    log.label('l2', 'carol', ['s1'], 'toxicity');
+    log.deprecate('l2');
+    expect(decisionOf(log, 's1', { requiredLabelTypes: ['class', 'toxicity'] })).toMatchObject({
+      rule: 'labels',
+      reason: 'missing label types [toxicity] (has [class])',
+    });
+    expect(decisionOf(log, 's1', { requiredLabelTypes: ['class'] }).included).toBe(true);
+  });
+
+  it('given a deprecated sample, when the manifest keeps deprecated CFs, then it is included', () => {
+    const log = new FactLog();
+    log.sample('s1', 'alice');
+    log.deprecate('s1');
+    expect(decisionOf(log, 's1', { excludeDeprecated: false }).included).toBe(true);
   });
 
   it('given licenses MIT, GPL-3.0-only and "GPL-3.0-only OR MIT", when MIT and Apache-2.0 are allowed, then only GPL alone fails', () => {
@@ -199,6 +212,7 @@ describe('dataset version identity', () => {
       const version = build(log);
       expect(version.members).toEqual(log.cfs.map((c) => c.cfId).sort());
       expect(version.merkleRoot).toBe(rfc6962Root([...version.members]));
+      expect(version.merkleRoot).toBe(toHex(coreMerkleRoot(version.memberLeafHashes)));
     }
   });
 

@@ -4,6 +4,7 @@
 // evidence for one CF is rebuilt on demand by explain.ts from the same functions.
 import { spdxSatisfiedBy } from '@cairn/core';
 import * as E from 'fp-ts/lib/Either.js';
+import { IdTable } from './id-table.js';
 import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, type AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleCode, type AssemblyRules, type RuleName } from './rules.js';
 import { agreementOf, countVotes, votesOf } from './votes.js';
@@ -55,25 +56,36 @@ export function firstFailingRule(
   const cf = index.cfs[c]!;
   if (!rules.kinds.includes(KIND_NAMES[index.kind[c]!]!)) return 'kind';
   if (!inManifestAssets(index, rules, c)) return 'asset';
-  if (rules.sources !== null && (cf.source === null || !rules.sources.includes(cf.source))) return 'source';
+  // source, license and label requirements speak about samples; a label candidate has none
+  const sample = index.kind[c] === KIND_SAMPLE;
+  if (sample && rules.sources !== null && (cf.source === null || !rules.sources.includes(cf.source))) return 'source';
   if (index.replacedBy[c] !== -1) return 'replaced';
-  if (index.deprecation[c] !== -1) return 'deprecated';
-  if (!licenseOk(cf.license)) return 'license';
-  if (rules.minLabels > 0 && liveLabelCount(index, c) < rules.minLabels) return 'labels';
+  if (rules.excludeDeprecated && index.deprecation[c] !== -1) return 'deprecated';
+  if (sample && !licenseOk(cf.license)) return 'license';
+  if (sample && missingLabelTypes(index, rules, c).length > 0) return 'labels';
   if (votes.approvals < rules.minApprovals) return 'minApprovals';
   if (rules.minAgreement !== null) {
+    // no verdicts at all passes (the manifest's definition); minApprovals covers "unreviewed"
     const agreement = agreementOf(votes);
-    if (agreement === null || agreement < rules.minAgreement) return 'minAgreement';
+    if (agreement !== null && agreement < rules.minAgreement) return 'minAgreement';
   }
   return null;
 }
 
-export function liveLabelCount(index: AssemblyIndex, c: number): number {
-  let count = 0;
+/** Live label types on c, sorted and unique. */
+export function labelTypesOf(index: AssemblyIndex, c: number): string[] {
+  const types = new Set<string>();
   for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) {
-    if (index.kind[index.labelsOf.idx[l]!] === KIND_LABEL) count++;
+    const type = index.cfs[index.labelsOf.idx[l]!]!.labelType;
+    if (type !== null) types.add(type);
   }
-  return count;
+  return [...types].sort();
+}
+
+export function missingLabelTypes(index: AssemblyIndex, rules: AssemblyRules, c: number): string[] {
+  if (rules.requiredLabelTypes.length === 0) return [];
+  const has = labelTypesOf(index, c);
+  return rules.requiredLabelTypes.filter((t) => !has.includes(t));
 }
 
 export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions {
@@ -98,23 +110,24 @@ export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions
     const failed = firstFailingRule(index, rules, c, licenseOk, votes);
     code[c] = failed === null ? INCLUDED : ruleCode(failed);
   }
-  if (rules.dedupBy === 'commitment') applyDedup(index, code, dedupWinner);
+  if (rules.dedupBy === 'content-commitment') applyDedup(index, code, dedupWinner);
   return { code, approvals, rejections, dedupWinner };
 }
 
 // Log order is position order, so the first survivor seen for a commitment is the earliest.
 function applyDedup(index: AssemblyIndex, code: Uint8Array, dedupWinner: Int32Array): void {
-  const winnerOf = new Map<string, number>();
+  const commitments = new IdTable(code.length);
+  const winnerOf: number[] = [];
   const dedupCode = ruleCode('dedup');
   for (let c = 0; c < code.length; c++) {
     if (code[c] !== INCLUDED) continue;
     const commitment = index.cfs[c]!.commitment;
-    if (commitment === null) continue;
-    const winner = winnerOf.get(commitment);
-    if (winner === undefined) winnerOf.set(commitment, c);
+    if (commitment === null || index.kind[c] !== KIND_SAMPLE) continue;
+    const k = commitments.intern(commitment);
+    if (k === winnerOf.length) winnerOf.push(c);
     else {
       code[c] = dedupCode;
-      dedupWinner[c] = winner;
+      dedupWinner[c] = winnerOf[k]!;
     }
   }
 }

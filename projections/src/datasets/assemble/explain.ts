@@ -2,7 +2,7 @@
 // (by id and position) that produced them. Rebuilt from the same functions decideAll uses, so
 // explanation and decision cannot disagree.
 import type { AssembledVersion } from './assemble.js';
-import { licenseChecker, liveLabelCount } from './decide.js';
+import { labelTypesOf, licenseChecker, missingLabelTypes } from './decide.js';
 import type { AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleOfCode, type AssemblyRules, type RuleName } from './rules.js';
 import { agreementOf, countVotes, votesOf } from './votes.js';
@@ -27,6 +27,7 @@ export interface DecisionEvidence {
   readonly rejections: readonly VoteRef[];
   readonly agreement: number | null;
   readonly labels: readonly EventRef[];
+  readonly labelTypes: readonly string[];
   readonly assets: readonly string[];
   readonly replacedBy: EventRef | null;
   readonly replaces: EventRef | null;
@@ -71,7 +72,8 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
     approvals: votes.filter((v) => v.approve).map(vote),
     rejections: votes.filter((v) => !v.approve).map(vote),
     agreement,
-    labels: labels.filter((l) => index.kind[index.indexOf.get(l.eventId)!] === 1),
+    labels,
+    labelTypes: labelTypesOf(index, c),
     assets: [...new Set((index.assetsOf.get(c) ?? []).map((a) => a.assetId))].sort(),
     replacedBy: index.replacedBy[c]! >= 0 ? ref(index.replacedBy[c]!) : null,
     replaces: index.replaces[c]! >= 0 ? ref(index.replaces[c]!) : null,
@@ -98,8 +100,10 @@ function reasonOf(
   switch (rule) {
     case null: {
       const parts = [`approvals ${approvals} >= ${rules.minApprovals}`];
-      if (rules.minAgreement !== null) parts.push(`agreement ${fmt(ev.agreement ?? 0)} >= ${fmt(rules.minAgreement)}`);
-      if (rules.minLabels > 0) parts.push(`labels ${ev.labels.length} >= ${rules.minLabels}`);
+      if (rules.minAgreement !== null) {
+        parts.push(ev.agreement === null ? 'agreement n/a (no verdicts)' : `agreement ${fmt(ev.agreement)} >= ${fmt(rules.minAgreement)}`);
+      }
+      if (rules.requiredLabelTypes.length > 0) parts.push(`label types [${ev.labelTypes.join(', ')}] cover [${rules.requiredLabelTypes.join(', ')}]`);
       if (rules.allowedLicenses !== null) parts.push(`license ${ev.license} allowed by [${rules.allowedLicenses.join(', ')}]`);
       return `included: ${parts.join(', ')}`;
     }
@@ -121,13 +125,11 @@ function reasonOf(
         ? `no license; allowed [${(rules.allowedLicenses ?? []).join(', ')}]`
         : `license ${ev.license} not satisfiable by [${(rules.allowedLicenses ?? []).join(', ')}]`;
     case 'labels':
-      return `labels ${liveLabelCount(index, c)} < ${rules.minLabels}`;
+      return `missing label types [${missingLabelTypes(index, rules, c).join(', ')}] (has [${ev.labelTypes.join(', ')}])`;
     case 'minApprovals':
       return `approvals ${approvals} < ${rules.minApprovals}`;
     case 'minAgreement':
-      return ev.agreement === null
-        ? `agreement undefined (no verdicts) < ${fmt(rules.minAgreement ?? 0)}`
-        : `agreement ${fmt(ev.agreement)} < ${fmt(rules.minAgreement ?? 0)}`;
+      return `agreement ${fmt(ev.agreement ?? 0)} < ${fmt(rules.minAgreement ?? 0)} (${ev.approvals.length} approve, ${ev.rejections.length} reject)`;
     case 'dedup':
       return `duplicate of ${ev.duplicateOf?.eventId} (commitment ${ev.duplicateOf?.commitment}, earlier at position ${ev.duplicateOf?.position})`;
   }
@@ -136,5 +138,5 @@ function reasonOf(
 /** The decision for a CF id in this version, or null when the CF is not in the log prefix. */
 export function explain(version: AssembledVersion, cfId: string): Decision | null {
   const c = version.index.indexOf.get(cfId);
-  return c === undefined ? null : explainIndex(version, c);
+  return c < 0 ? null : explainIndex(version, c);
 }

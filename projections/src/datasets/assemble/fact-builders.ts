@@ -27,6 +27,7 @@ export class FactLog {
       amends: null,
       supersedes: null,
       verdict: null,
+      labelType: null,
       ...fields,
     };
     this.cfs.push(fact);
@@ -49,8 +50,8 @@ export class FactLog {
     });
   }
 
-  label(name: string, author: string, targets: readonly string[], amends?: string): CfFact {
-    return this.cf(name, { kind: 'label', author: idOf(author), targets: targets.map(idOf), amends: amends ? idOf(amends) : null });
+  label(name: string, author: string, targets: readonly string[], labelType = 'class', amends?: string): CfFact {
+    return this.cf(name, { kind: 'label', author: idOf(author), labelType, targets: targets.map(idOf), amends: amends ? idOf(amends) : null });
   }
 
   validate(name: string, validator: string, targets: readonly string[], verdict: 'approve' | 'reject' | number): CfFact {

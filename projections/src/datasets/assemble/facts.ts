@@ -18,6 +18,8 @@ export interface CfFact {
   readonly targets: readonly string[];
   readonly amends: string | null;
   readonly supersedes: string | null;
+  /** Labels only: the label type ("class", "toxicity"), for the manifest's label requirements. */
+  readonly labelType: string | null;
   /** Validations only: approve = 1, reject = 0, a score in [0, 1] as given; null otherwise. */
   readonly verdict: number | null;
 }

@@ -4,6 +4,7 @@
 // RFC 6962 leaf hashes.
 import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { packIds } from './hex.js';
+import { IdTable } from './id-table.js';
 import { leafHashesOf } from './merkle-root.js';
 import { sortedIdOrder } from './sort-ids.js';
 
@@ -21,7 +22,8 @@ export interface Adjacency {
 export interface AssemblyIndex {
   readonly facts: AssemblyFacts;
   readonly cfs: readonly CfFact[];
-  readonly indexOf: ReadonlyMap<string, number>;
+  /** CF id → log-order index (-1 when absent). */
+  readonly indexOf: IdTable;
   readonly kind: Uint8Array;
   /** The latest CF that amends or supersedes this one, or -1. */
   readonly replacedBy: Int32Array;
@@ -44,12 +46,13 @@ export interface AssemblyIndex {
 export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   const cfs = facts.cfs;
   const n = cfs.length;
-  const indexOf = new Map<string, number>();
+  const indexOf = new IdTable(n);
   const kind = new Uint8Array(n);
   const ids = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const cf = cfs[i]!;
-    indexOf.set(cf.cfId, i);
+    // a CF id appears once in the log (content addressing makes a replay a no-op)
+    if (indexOf.intern(cf.cfId) !== i) throw new Error(`CF ${cf.cfId} listed twice in the facts`);
     kind[i] = KIND_CODE[cf.kind];
     ids[i] = cf.cfId;
   }
@@ -58,9 +61,9 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   for (let i = 0; i < n; i++) {
     const cf = cfs[i]!;
     const target = cf.amends ?? cf.supersedes;
-    const t = target === null ? undefined : indexOf.get(target);
+    const t = target === null ? -1 : indexOf.get(target);
     // references only point backwards (the log is acyclic); later replacements win
-    if (t !== undefined && t < i) {
+    if (t >= 0 && t < i) {
       replacedBy[t] = i;
       replaces[i] = t;
     }
@@ -73,7 +76,7 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   for (const asset of facts.assets) {
     for (const member of asset.members) {
       const m = indexOf.get(member);
-      if (m === undefined) continue;
+      if (m < 0) continue;
       const list = assetsOf.get(m);
       if (list) list.push(asset);
       else assetsOf.set(m, [asset]);
@@ -99,25 +102,25 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
 
 function deprecationsByCf(
   deprecations: readonly DeprecationFact[],
-  indexOf: ReadonlyMap<string, number>,
+  indexOf: IdTable,
   n: number,
 ): Int32Array {
   const out = new Int32Array(n).fill(-1);
   deprecations.forEach((d, k) => {
     const i = indexOf.get(d.cfId);
-    if (i !== undefined && out[i] === -1) out[i] = k;
+    if (i >= 0 && out[i] === -1) out[i] = k;
   });
   return out;
 }
 
 function adjacency(
   cfs: readonly CfFact[],
-  indexOf: ReadonlyMap<string, number>,
+  indexOf: IdTable,
   include: (i: number) => boolean,
 ): Adjacency {
   const n = cfs.length;
   const count = new Int32Array(n + 1);
-  const resolve = (target: string): number => indexOf.get(target) ?? -1;
+  const resolve = (target: string): number => indexOf.get(target);
   for (let i = 0; i < n; i++) {
     if (!include(i)) continue;
     for (const target of cfs[i]!.targets) {

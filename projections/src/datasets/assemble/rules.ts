@@ -1,8 +1,9 @@
 // The inclusion rules a manifest states, in the normalised form assembly applies them in.
 // Rules are checked in RULE_ORDER and a candidate is excluded by the first one that fails.
+import type { Manifest } from '@cairn/schemas';
 import type { CfKind } from './facts.js';
 
-export type ApprovalsOn = 'sample' | 'labels' | 'sample-or-labels';
+export type ApprovalsOn = 'sample' | 'labels' | 'either';
 
 export interface AssemblyRules {
   /** CF kinds that are candidates at all. */
@@ -15,16 +16,18 @@ export interface AssemblyRules {
   readonly minApprovals: number;
   /** Which validations count: on the candidate itself, on its labels, or on either. */
   readonly approvalsOn: ApprovalsOn;
-  /** approvals / (approvals + rejections) must reach this; null = no agreement rule. */
+  /** approvals / (approvals + rejections) must reach this (no verdicts at all passes); null = no rule. */
   readonly minAgreement: number | null;
   /** A score verdict at or above this counts as an approval, below it as a rejection. */
   readonly approveScore: number;
-  /** Live labels a candidate needs. */
-  readonly minLabels: number;
+  /** Label types a sample must carry at least one live label of. */
+  readonly requiredLabelTypes: readonly string[];
   /** Allowed SPDX license ids; an expression passes if the allowed set can satisfy it. null = no policy. */
   readonly allowedLicenses: readonly string[] | null;
-  /** Dedup by content commitment (earliest CF wins) or not at all. */
-  readonly dedupBy: 'commitment' | 'none';
+  /** Dedup samples by content commitment (earliest CF wins) or not at all. */
+  readonly dedupBy: 'content-commitment' | 'none';
+  /** Deprecated CFs are out (the default) or, if false, still eligible. */
+  readonly excludeDeprecated: boolean;
 }
 
 export const DEFAULT_RULES: AssemblyRules = {
@@ -35,9 +38,10 @@ export const DEFAULT_RULES: AssemblyRules = {
   approvalsOn: 'sample',
   minAgreement: null,
   approveScore: 0.5,
-  minLabels: 0,
+  requiredLabelTypes: [],
   allowedLicenses: null,
-  dedupBy: 'commitment',
+  dedupBy: 'content-commitment',
+  excludeDeprecated: true,
 };
 
 export const RULE_ORDER = [
@@ -61,4 +65,22 @@ export function ruleCode(rule: RuleName): number {
 }
 export function ruleOfCode(code: number): RuleName | null {
   return code === INCLUDED ? null : (RULE_ORDER[code - 1] ?? null);
+}
+
+/** The manifest (schemas' codec, complete as stored in the log) as assembly rules. */
+export function rulesFromManifest(manifest: Manifest): AssemblyRules {
+  const { candidates } = manifest;
+  return {
+    kinds: [...candidates.kinds],
+    assets: candidates.assets === 'any' ? null : [...candidates.assets],
+    sources: candidates.sources === 'any' ? null : [...candidates.sources],
+    minApprovals: manifest.minApprovals.count,
+    approvalsOn: manifest.minApprovals.scope,
+    minAgreement: manifest.minAgreement,
+    approveScore: manifest.scoreThreshold,
+    requiredLabelTypes: [...manifest.labels.required],
+    allowedLicenses: [...manifest.licensePolicy.allowed],
+    dedupBy: manifest.dedup,
+    excludeDeprecated: manifest.excludeDeprecated,
+  };
 }
