@@ -87,9 +87,11 @@ function sortByDistance(dist: usize, n: i32, idx: usize, tmp: usize): usize {
 
 /**
  * Rows [t0, t1): out[t − t0][i] = Shapley value of train point i for test point t, by the
- * recursion s(α_N) = 1[y_αN = y_t]/N, s(α_j) = s(α_{j+1}) + (1[y_αj = y_t] − 1[y_αj+1 = y_t])/K ·
+ * recursion s(α_N) = 1[y_αN = y_t]/max(N, K), s(α_j) = s(α_{j+1}) + (1[y_αj = y_t] − 1[y_αj+1 = y_t])/K ·
  * min(K, j)/j (1-based rank j, nearest first), evaluated as ((Δ / K) · min(K, j)) / j.
- * `work` holds n f64 + 2n i32.
+ * The paper states the base case as 1[·]/N, which assumes N ≥ K; the farthest point is among the
+ * K nearest of a random predecessor set with probability min(K, N)/N, worth 1/K each time, so
+ * in general it is 1[·]/max(N, K). `work` holds n f64 + 2n i32.
  */
 export function knnShapleyRows(
   train: usize, trainLabels: usize, n: i32, test: usize, testLabels: usize, d: i32, K: i32,
@@ -107,7 +109,7 @@ export function knnShapleyRows(
     const o = out + (<usize>(t - t0) * <usize>n << 3);
     let a = load<i32>(order + (<usize>(n - 1) << 2));
     let matchNext: f64 = load<i32>(trainLabels + (<usize>a << 2)) == yt ? 1 : 0;
-    let sNext = matchNext / <f64>n;
+    let sNext = matchNext / <f64>max(n, K);
     store<f64>(o + (<usize>a << 3), sNext);
     for (let j = n - 1; j >= 1; j--) {
       a = load<i32>(order + (<usize>(j - 1) << 2));

@@ -49,7 +49,7 @@ export function knnShapleyForTest(order: readonly number[], trainLabels: Int32Ar
   if (n === 0) return s;
   let a = order[n - 1]!;
   let matchNext = trainLabels[a] === testLabel ? 1 : 0;
-  let sNext = matchNext / n;
+  let sNext = matchNext / Math.max(n, K); // 1[·]/N when N ≥ K (the paper's case), 1[·]/K below
   s[a] = sNext;
   for (let j = n - 1; j >= 1; j--) {
     a = order[j - 1]!;
