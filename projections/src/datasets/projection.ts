@@ -1,0 +1,116 @@
+// The datasets projection: keeps the facts assembly needs, cuts a version on every
+// DatasetBuildRequested, and re-assembles a (dataset, manifest) whose current version is hit by
+// an amendment, supersession or deprecation, so the new version has the same manifest and the
+// old one stays readable.
+import { sql, type Transaction } from 'kysely';
+import type { Manifest } from '@cairn/schemas';
+import type { AnyDB, ProjectedEvent, Projection } from '../runner/projection.js';
+import { positionToDb } from '../storage/positions.js';
+import { contentIdOf } from './assemble/content-id.js';
+import { cutVersion, type BuildCause } from './cut-version.js';
+import { cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
+import { DATASETS_TABLES, T, migrateDatasetsTables } from './tables.js';
+
+export const DATASETS_PROJECTION = 'datasets';
+
+export const datasetsProjection: Projection = {
+  name: DATASETS_PROJECTION,
+  version: 1,
+  tables: DATASETS_TABLES,
+  migrate: migrateDatasetsTables,
+  apply: applyDatasetEvents,
+};
+
+async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<void> {
+  // CF rows are written in bulk; anything that reads the tables flushes them first
+  let pending: { row: CfRowInput; event: ProjectedEvent }[] = [];
+  const flush = async () => {
+    await insertCfs(tx, pending);
+    pending = [];
+  };
+  for (const e of events) {
+    const cf = cfRowOf(e);
+    if (cf !== null) {
+      pending.push({ row: cf, event: e });
+      const target = cf.amends ?? cf.supersedes;
+      if (target !== null) {
+        await flush();
+        await endValidity(tx, target, e);
+        await reassemble(tx, target, cf.amends !== null ? 'amended' : 'superseded', e);
+      }
+      continue;
+    }
+    await flush();
+    await applyOther(tx, e);
+  }
+  await flush();
+}
+
+async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent): Promise<void> {
+  const ev = e.event;
+  const at = positionToDb(e.position);
+  switch (ev.type) {
+    case 'ContributionDeprecated': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.deprecations)} (event_id, cf_id, reason, note, author, position)
+        values (${e.id}, ${p.target}, ${p.reason}, ${p.note ?? null}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await endValidity(tx, p.target, e);
+      await reassemble(tx, p.target, 'deprecated', e);
+      return;
+    }
+    case 'AssetAssembled': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.assets)} (asset_id, name, author, transformations, position)
+        values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await sql`insert into ${sql.table(T.assetMembers)} (asset_id, cf_id, position)
+        select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m on conflict do nothing`.execute(tx);
+      return;
+    }
+    case 'ManifestDefined': {
+      const manifestId = contentIdOf('manifest', ev.payload.manifest as never);
+      await sql`insert into ${sql.table(T.manifests)} (manifest_id, manifest, event_id, position)
+        values (${manifestId}, ${JSON.stringify(ev.payload.manifest)}::jsonb, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      return;
+    }
+    case 'DatasetDefined':
+      await sql`insert into ${sql.table(T.datasets)} (name, event_id, position)
+        values (${ev.payload.name}, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      return;
+    case 'DatasetBuildRequested': {
+      const { dataset, manifestId } = ev.payload;
+      await cutVersion(tx, { dataset, manifestId, manifest: await manifestOf(tx, manifestId, e), cause: 'requested', event: e });
+      return;
+    }
+    case 'TrainingRunRecorded': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.runs)} (run_id, dataset, version_id, model_hash, event_id, position)
+        values (${p.runId}, ${p.dataset.name}, ${p.dataset.versionId}, ${p.modelHash}, ${e.id}, ${at}::bigint)
+        on conflict do nothing`.execute(tx);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
+  const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(tx);
+  // the SDK refuses a build of an undefined manifest, so a missing one means a damaged log
+  if (row.rows[0] === undefined) throw new Error(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
+  return row.rows[0].manifest;
+}
+
+/**
+ * Re-assembles every current version that `target` (or the CF it labels/validates) is a
+ * member of. Current = the latest cut of its (dataset, manifest).
+ */
+async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent): Promise<void> {
+  const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
+    select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
+    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
+    where b.valid_to is null and (m.cf_id = ${target} or m.cf_id in (
+      select jsonb_array_elements_text(targets) from ${sql.table(T.cfs)} where cf_id = ${target}))
+    order by b.dataset, b.manifest_id`.execute(tx);
+  for (const h of hit.rows) await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e });
+}
