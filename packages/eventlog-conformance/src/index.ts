@@ -1,1 +1,2 @@
-export {};
+export { eventLogConformanceSuite } from './suite.js';
+export type { ConformanceFactory, ConformanceOptions, ConformanceSubject, RawSqlSession } from './subject.js';

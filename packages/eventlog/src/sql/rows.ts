@@ -2,7 +2,10 @@ import type { RecordedEvent } from '../port.js';
 import type { StoredEvent } from '../append-plan.js';
 import { toRecordedEvent } from '../recorded.js';
 
-/** Columns every read selects; bigints travel as text so pg and PGlite parse them alike. */
+/**
+ * Columns every read selects; bigints travel as text so pg and PGlite parse them alike. The
+ * aliases shadow the real columns in ORDER BY, so reads must order by `l.position`/`l.revision`.
+ */
 export const EVENT_COLUMNS =
   'position::text as position, id, stream, revision::text as revision, type, data, metadata, recorded_at';
 

@@ -94,7 +94,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
   }
 
   const readPage = (after: LogPosition | null, limit: number | undefined) =>
-    read(`select ${EVENT_COLUMNS} from ${t.log} where position > $1::bigint order by position limit $2`, [
+    read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
       (after ?? 0n).toString(),
       limit ?? null,
     ]);
@@ -117,7 +117,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     append: async (request) => E.map((results: readonly AppendResult[]) => results[0]!)(await appendMany([request])),
     appendMany,
     readStream: (stream, o = {}) =>
-      read(`select ${EVENT_COLUMNS} from ${t.log} where stream = $1 and revision >= $2::bigint order by revision limit $3`, [
+      read(`select ${EVENT_COLUMNS} from ${t.log} l where l.stream = $1 and l.revision >= $2::bigint order by l.revision limit $3`, [
         stream,
         (o.fromRevision ?? 0n).toString(),
         o.limit ?? null,
@@ -126,7 +126,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     readByIds: (ids) =>
       ids.length === 0
         ? Promise.resolve(E.right([]))
-        : read(`select ${EVENT_COLUMNS} from ${t.log} where id = any($1::text[]) order by position`, [[...new Set(ids)]]),
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any($1::text[]) order by l.position`, [[...new Set(ids)]]),
     head: async () => {
       try {
         const rows = await executor.query<{ head: string | null }>(`select max(position)::text as head from ${t.log}`);

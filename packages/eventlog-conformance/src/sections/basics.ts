@@ -1,0 +1,180 @@
+import { describe, expect, it } from '@jest/globals';
+import { ExpectedRevision, type EventLog, type RecordedEvent } from '@cairn/eventlog';
+import { eventId, left, newEvent, readAll, right, uniqueStream, withSubject } from '../fixtures.js';
+import type { ConformanceFactory } from '../subject.js';
+
+export function basics(factory: ConformanceFactory): void {
+  const withLog = (body: (log: EventLog) => Promise<void>) => () => withSubject(factory, (s) => body(s.log));
+
+  describe('global order', () => {
+    it(
+      'given appends to several streams, when reading all, then events come back in append order with increasing positions',
+      withLog(async (log) => {
+        expect(right(await log.head())).toBeNull();
+        const streams = [uniqueStream(), uniqueStream(), uniqueStream()];
+        const written = [];
+        for (let i = 0; i < 9; i++) {
+          const event = newEvent();
+          const result = right(await log.append({ stream: streams[i % 3]!, events: [event] }));
+          written.push({ event, position: result.position });
+        }
+        const all = await readAll(log);
+        expect(all.map((e) => e.id)).toEqual(written.map((w) => w.event.id));
+        expect(all.map((e) => e.position)).toEqual(written.map((w) => w.position));
+        for (let i = 1; i < all.length; i++) expect(all[i]!.position > all[i - 1]!.position).toBe(true);
+        expect(right(await log.head())).toBe(all[all.length - 1]!.position);
+      }),
+    );
+
+    it(
+      'given a log of 10 events, when paging with after and limit, then the pages tile the log exactly',
+      withLog(async (log) => {
+        const stream = uniqueStream('dataset');
+        right(await log.append({ stream, events: Array.from({ length: 10 }, () => newEvent()) }));
+        const all = await readAll(log);
+        const pages = [];
+        let after: bigint | null = null;
+        for (;;) {
+          const page: readonly RecordedEvent[] = right(await log.readAll({ after, limit: 3 }));
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(3);
+          pages.push(...page);
+          after = page[page.length - 1]!.position;
+        }
+        expect(pages.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      }),
+    );
+  });
+
+  describe('readStream', () => {
+    it(
+      'given a stream of 5 events among others, when reading it, then it has revisions 0..4 and honours fromRevision and limit',
+      withLog(async (log) => {
+        const stream = uniqueStream('asset');
+        const events = Array.from({ length: 5 }, () => newEvent('AssetAssembled'));
+        right(await log.append({ stream, events: events.slice(0, 2) }));
+        right(await log.append({ stream: uniqueStream(), events: [newEvent()] }));
+        right(await log.append({ stream, events: events.slice(2) }));
+        const read = right(await log.readStream(stream));
+        expect(read.map((e) => [e.id, e.revision, e.stream])).toEqual(events.map((e, i) => [e.id, BigInt(i), stream]));
+        expect(right(await log.readStream(stream, { fromRevision: 2n, limit: 2 })).map((e) => e.revision)).toEqual([2n, 3n]);
+        expect(right(await log.readStream(uniqueStream()))).toEqual([]);
+      }),
+    );
+
+    it(
+      'given an event with nested data and metadata, when read back, then type, data and metadata are deep-equal and recordedAt is a date',
+      withLog(async (log) => {
+        const data = { z: [1, 2.5, -3, 'ünïcødé ✓ 𝄞', null, true, { b: {}, a: [] }], a: 'line\nbreak "quoted"', n: 1e21 };
+        const withMeta = newEvent('LabelContributed', data, { traceId: 'abc', nested: { k: [1] } });
+        const withoutMeta = newEvent('LabelContributed', { only: 'data' });
+        const stream = uniqueStream();
+        right(await log.append({ stream, events: [withMeta, withoutMeta] }));
+        const [a, b] = right(await log.readStream(stream));
+        expect(a).toMatchObject({ id: withMeta.id, type: 'LabelContributed', data, metadata: withMeta.metadata });
+        expect(b!.metadata).toBeUndefined();
+        expect(b!.data).toEqual({ only: 'data' });
+        expect(a!.recordedAt).toBeInstanceOf(Date);
+        expect(Number.isNaN(a!.recordedAt.getTime())).toBe(false);
+      }),
+    );
+  });
+
+  describe('readByIds', () => {
+    it(
+      'given events in several streams, when reading many ids including unknown and repeated ones, then each present event comes back once in log order',
+      withLog(async (log) => {
+        const events = Array.from({ length: 30 }, () => newEvent());
+        right(await log.appendMany(events.map((e) => ({ stream: `cf-${e.id}`, events: [e], expectedRevision: ExpectedRevision.noStream }))));
+        const wanted = [events[20]!.id, eventId('missing'), events[3]!.id, events[20]!.id, events[29]!.id];
+        const found = right(await log.readByIds(wanted));
+        expect(found.map((e) => e.id)).toEqual([events[3]!.id, events[20]!.id, events[29]!.id]);
+        expect(found[1]!.stream).toBe(`cf-${events[20]!.id}`);
+        expect(right(await log.readByIds([]))).toEqual([]);
+      }),
+    );
+  });
+
+  describe('expected revision', () => {
+    it(
+      'given a new stream, when appending with no-stream, then it succeeds at revision 0; again with no-stream, then WrongExpectedRevision with actual 0',
+      withLog(async (log) => {
+        const stream = uniqueStream();
+        expect(right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream })).nextExpectedRevision).toBe(0n);
+        expect(left(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }))).toEqual({
+          _tag: 'WrongExpectedRevision',
+          stream,
+          expected: ExpectedRevision.noStream,
+          actual: 0n,
+        });
+      }),
+    );
+
+    it(
+      'given no stream, when appending with stream-exists, then WrongExpectedRevision with actual no-stream; once it exists, then it succeeds',
+      withLog(async (log) => {
+        const stream = uniqueStream('contributor');
+        expect(left(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.streamExists }))).toMatchObject({
+          _tag: 'WrongExpectedRevision',
+          actual: 'no-stream',
+        });
+        right(await log.append({ stream, events: [newEvent()] }));
+        expect(right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.streamExists })).nextExpectedRevision).toBe(1n);
+      }),
+    );
+
+    it(
+      'given a stream at revision 2, when appending with exact(2), then it succeeds; with exact(1) or exact(5), then WrongExpectedRevision with actual 3',
+      withLog(async (log) => {
+        const stream = uniqueStream('run');
+        right(await log.append({ stream, events: [newEvent(), newEvent(), newEvent()] }));
+        const ok = right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.exact(2n) }));
+        expect(ok).toMatchObject({ nextExpectedRevision: 3n, alreadyAppended: false });
+        for (const wrong of [1n, 5n]) {
+          expect(left(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.exact(wrong) }))).toMatchObject({
+            _tag: 'WrongExpectedRevision',
+            actual: 3n,
+          });
+        }
+        expect(right(await log.readStream(stream))).toHaveLength(4);
+      }),
+    );
+
+    it(
+      'given any stream state, when appending with any, then it succeeds',
+      withLog(async (log) => {
+        const stream = uniqueStream();
+        right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.any }));
+        expect(right(await log.append({ stream, events: [newEvent()] })).nextExpectedRevision).toBe(1n);
+      }),
+    );
+  });
+
+  describe('invalid input', () => {
+    it(
+      'given a malformed id, an empty stream, an empty batch or a non-JSON body, when appending, then InvalidEvent names the field and nothing is written',
+      withLog(async (log) => {
+        const stream = uniqueStream();
+        expect(left(await log.append({ stream, events: [{ id: 'ABC', type: 'T', data: {} }] }))).toMatchObject({
+          _tag: 'InvalidEvent',
+          field: 'events[0].id',
+        });
+        expect(left(await log.append({ stream, events: [{ id: eventId('x').toUpperCase(), type: 'T', data: {} }] }))).toMatchObject({
+          _tag: 'InvalidEvent',
+          field: 'events[0].id',
+        });
+        expect(left(await log.append({ stream: '', events: [newEvent()] }))).toMatchObject({ _tag: 'InvalidEvent', field: 'stream' });
+        expect(left(await log.append({ stream, events: [] }))).toMatchObject({ _tag: 'InvalidEvent', field: 'events' });
+        const bad = { ...newEvent(), data: { size: Number.NaN } };
+        expect(left(await log.append({ stream, events: [newEvent(), bad] }))).toMatchObject({
+          _tag: 'InvalidEvent',
+          eventId: bad.id,
+          field: 'events[1].data',
+        });
+        const twice = newEvent();
+        expect(left(await log.append({ stream, events: [twice, twice] }))).toMatchObject({ _tag: 'InvalidEvent', field: 'events[1].id' });
+        expect(await readAll(log)).toEqual([]);
+      }),
+    );
+  });
+}

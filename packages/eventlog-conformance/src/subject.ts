@@ -1,0 +1,33 @@
+import type { EventLog } from '@cairn/eventlog';
+
+/** What each adapter's spec hands the suite: a fresh, empty log per test. */
+export interface ConformanceSubject {
+  readonly log: EventLog;
+  /** Closes the log and opens it again on the same storage (durable adapters only). */
+  readonly reopen?: () => Promise<EventLog>;
+  cleanup(): Promise<void>;
+}
+
+export type ConformanceFactory = () => Promise<ConformanceSubject>;
+
+/** A raw SQL session beside the adapter, to drive transactions the adapter would never issue. */
+export interface RawSqlSession {
+  query(text: string, params?: readonly unknown[]): Promise<{ rows: readonly Record<string, unknown>[] }>;
+  end(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** appendMany is all-or-nothing (SQL adapters). Default true. */
+  readonly atomicAppendMany?: boolean;
+  /**
+   * Postgres-family adapters: opens raw sessions on the subject's database and names its log
+   * table, enabling the interleaved-transaction tests (late commits, slow and rolled-back ones).
+   */
+  readonly rawSql?: (subject: ConformanceSubject) => { readonly table: string; open(): Promise<RawSqlSession> };
+  /** The factory's subjects offer `reopen` (durable storage): run the restart test. */
+  readonly reopenable?: boolean;
+  /** Runs of the model-based property test. Default 25. */
+  readonly modelRuns?: number;
+  /** Concurrent appenders in the race tests. Default 8. */
+  readonly racers?: number;
+}

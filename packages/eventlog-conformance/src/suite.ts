@@ -1,0 +1,23 @@
+// One suite, every adapter (as kysely runs one suite over every dialect): each adapter's spec
+// file calls eventLogConformanceSuite with a factory for a fresh log and its differences as options.
+import { describe } from '@jest/globals';
+import type { ConformanceFactory, ConformanceOptions } from './subject.js';
+import { basics } from './sections/basics.js';
+import { idempotency } from './sections/idempotency.js';
+import { concurrency } from './sections/concurrency.js';
+import { subscriptions } from './sections/subscription.js';
+import { durability } from './sections/durability.js';
+import { interleaved } from './sections/interleaved.js';
+import { modelBased } from './sections/model.js';
+
+export function eventLogConformanceSuite(name: string, factory: ConformanceFactory, options: ConformanceOptions = {}): void {
+  describe(`EventLog conformance: ${name}`, () => {
+    basics(factory);
+    idempotency(factory, options);
+    concurrency(factory, options);
+    subscriptions(factory);
+    modelBased(factory, options);
+    if (options.reopenable) durability(factory);
+    if (options.rawSql) interleaved(factory, options.rawSql);
+  });
+}
