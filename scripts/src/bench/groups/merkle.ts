@@ -2,7 +2,7 @@
 // same number of 65-byte node inputs with node:crypto in a plain loop in the same run: the ratio
 // says how close the tree gets to raw hashing (1.0 would be no overhead at all).
 import crypto from 'node:crypto';
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import { buildMerkleTree, inclusionProofFromTree, merkleRoot, merkleRootOfLeafHashes, verifyInclusion } from '@cairn/core';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 
