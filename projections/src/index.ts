@@ -1,2 +1,4 @@
 export * from './runner/index.js';
 export * from './storage/index.js';
+export * from './lineage/index.js';
+export * from './testing/index.js';

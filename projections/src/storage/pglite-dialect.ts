@@ -5,6 +5,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
+// int8 as decimal text, as pg returns it, whoever created the PGlite (see positions.ts).
+const INT8_AS_TEXT = { 20: (x: string) => x };
+
 type Command = PostgresQueryResult<unknown>['command'];
 
 // PGlite 0.5 reports `command`; older builds only `affectedRows`. Kysely reads numAffectedRows
@@ -35,7 +38,7 @@ export function pglitePool(pglite: PGlite, options: { readonly closeOnEnd: boole
   // onCreateConnection, per client object); each lease swaps in its own release.
   let releaseLease: (() => void) | undefined;
   const query = async (sqlText: string, parameters: readonly unknown[]) => {
-    const result = (await pglite.query(sqlText, [...parameters])) as unknown as PGliteResultShape;
+    const result = (await pglite.query(sqlText, [...parameters], { parsers: INT8_AS_TEXT })) as unknown as PGliteResultShape;
     const command = commandOf(result.command);
     const rowCount = MUTATIONS.has(command) ? (result.affectedRows ?? result.rowCount ?? 0) : (result.rowCount ?? result.rows.length);
     return { command, rowCount, rows: result.rows };
