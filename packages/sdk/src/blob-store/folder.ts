@@ -9,6 +9,12 @@ import { storageError, type BlobStore } from './port.js';
 import { assertAddress } from './address.js';
 
 export function createFolderBlobStore(dir: string): BlobStore {
+  const made = new Set<string>();
+  const ensureDir = async (folder: string) => {
+    if (made.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    made.add(folder);
+  };
   const fileOf = (address: string) => {
     assertAddress(address);
     return path.join(dir, address.slice(0, 2), address);
@@ -19,7 +25,7 @@ export function createFolderBlobStore(dir: string): BlobStore {
       const file = fileOf(address);
       const tmp = `${file}.${randomUUID()}.tmp`;
       try {
-        await mkdir(path.dirname(file), { recursive: true });
+        await ensureDir(path.dirname(file));
         await writeFile(tmp, ciphertext, { flush: true });
         await rename(tmp, file);
         return E.right(undefined);

@@ -14,7 +14,7 @@ import type { SampleAttachment } from '../rules/sample-bytes.js';
 import { referencesOf, requiredStreamsOf } from './references.js';
 import { decodeItem } from './decode.js';
 import { checkBatch, type PendingItem } from './check.js';
-import { verifySignatures } from './verify.js';
+import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 
 export interface IngestContext {
@@ -42,13 +42,27 @@ export interface Receipt {
 }
 
 export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
-  // 1. decode; an event repeated inside the batch is appended once.
+  const early = new EarlyVerdicts(items.length >= EARLY_BATCH ? ctx.pool : undefined, ({ event }) =>
+    event.type === 'ContributorRegistered' ? event.payload.publicKey : ctx.state.cachedKey(event.signer),
+  );
+  const result = await ingestWith(ctx, items, early);
+  // A rejected batch may leave verifications in flight; let them finish before answering.
+  await early.settle();
+  return result;
+}
+
+/** Below this many items, verifying inline after the rules is cheaper than starting early. */
+const EARLY_BATCH = 128;
+
+async function ingestWith(ctx: IngestContext, items: readonly IngestItem[], early: EarlyVerdicts): Promise<E.Either<LedgerError, Receipt[]>> {
+  // 1. decode (each full chunk starts verifying at once); an event repeated in the batch is appended once.
   const pending: PendingItem[] = [];
   const firstIndexOf = new Map<string, number>();
   const slotOf: number[] = [];
   for (const [index, item] of items.entries()) {
     const decoded = decodeItem(item.envelope, index);
     if (E.isLeft(decoded)) return decoded;
+    early.add(decoded.right);
     const seen = firstIndexOf.get(decoded.right.eventId);
     if (seen !== undefined) {
       slotOf.push(seen);
@@ -58,6 +72,7 @@ export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem
     slotOf.push(pending.length);
     pending.push({ ...decoded.right, index, ...(item.sample ? { attachment: item.sample } : {}) });
   }
+  early.flush();
 
   // 2. load, in as few round trips as the port allows.
   const contributorIds = new Set<string>();
@@ -93,7 +108,7 @@ export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem
   if (E.isLeft(checked)) return checked;
 
   // 4 + 5. signatures on the pool while the main thread seals and stores sample bytes.
-  const [badSignature, stored] = await Promise.all([verifySignatures(checked.right, ctx.pool), storeSamples(checked.right, ctx.blobs, ctx.keys)]);
+  const [badSignature, stored] = await Promise.all([verifySignatures(checked.right, ctx.pool, early), storeSamples(checked.right, ctx.blobs, ctx.keys)]);
   if (E.isLeft(stored)) return stored;
   const undo = stored.right;
   if (badSignature) {

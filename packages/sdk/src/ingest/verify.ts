@@ -1,11 +1,17 @@
-// Step 4: signatures. Small batches verify inline (a worker hop costs more than a few
-// verifications); large ones go to the worker pool, whose verdicts equal core's verifyFast.
-import { ruleViolation, type RuleViolation } from '../errors.js';
+// Step 4: signatures. Verification is the most expensive step, so it starts early: as soon as a
+// chunk of the batch is decoded it goes to the worker pool against the key the cache last saw for
+// its signer, while the main thread decodes on, loads references and checks rules. Once the rules
+// have said which key each item must verify against (the log's answer), any item verified against
+// another key (a stale cache, a rotation earlier in the batch) is verified again. Small batches
+// verify inline: a worker hop costs more than a few verifications.
 import { verifyFast } from '@cairn/core';
+import { ruleViolation, type RuleViolation } from '../errors.js';
 import type { SignatureCheck, VerifyPool } from '../verify-pool.js';
 import type { CheckedItem } from './check.js';
+import type { DecodedItem } from './decode.js';
 
 const INLINE_BELOW = 64;
+export const EARLY_CHUNK = 256;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
 
@@ -14,12 +20,61 @@ function verifyInline(check: SignatureCheck): boolean {
   return verifyFast(Buffer.from(check.signature, 'hex'), check.message, Buffer.from(check.publicKey, 'hex'));
 }
 
+/** Verdicts started before the rules ran, keyed by event id, with the key each was checked against. */
+export class EarlyVerdicts {
+  private readonly started = new Map<string, { readonly publicKey: string; readonly verdict: Promise<boolean> }>();
+  private chunk: { eventId: string; check: SignatureCheck }[] = [];
+
+  constructor(
+    private readonly pool: VerifyPool | undefined,
+    private readonly guessKey: (item: DecodedItem) => string | undefined,
+  ) {}
+
+  /** Queues an item; a full chunk goes to the pool at once. */
+  add(item: DecodedItem): void {
+    if (!this.pool) return;
+    const publicKey = this.guessKey(item);
+    if (publicKey === undefined) return;
+    this.chunk.push({ eventId: item.eventId, check: { publicKey, signature: item.event.signature, message: item.signingBytes } });
+    if (this.chunk.length >= EARLY_CHUNK) this.flush();
+  }
+
+  flush(): void {
+    const chunk = this.chunk;
+    this.chunk = [];
+    if (!this.pool || chunk.length === 0) return;
+    const verdicts = this.pool.verify(chunk.map((c) => c.check));
+    chunk.forEach((c, i) => this.started.set(c.eventId, { publicKey: c.check.publicKey, verdict: verdicts.then((v) => v[i]!) }));
+  }
+
+  take(eventId: string, publicKey: string): Promise<boolean> | undefined {
+    const early = this.started.get(eventId);
+    return early && early.publicKey === publicKey ? early.verdict : undefined;
+  }
+
+  /** Waits for everything started, so no worker reply outlives a rejected batch unobserved. */
+  async settle(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.started.values()].map((s) => s.verdict));
+  }
+}
+
 /** Resolves to the violation of the first item (in batch order) whose signature does not verify. */
-export async function verifySignatures(items: readonly CheckedItem[], pool: VerifyPool | undefined): Promise<RuleViolation | undefined> {
+export async function verifySignatures(items: readonly CheckedItem[], pool: VerifyPool | undefined, early?: EarlyVerdicts): Promise<RuleViolation | undefined> {
   const toVerify = items.filter((i) => i.publicKey !== undefined);
-  const checks: SignatureCheck[] = toVerify.map((i) => ({ publicKey: i.publicKey!, signature: i.event.signature, message: i.signingBytes }));
-  const verdicts = pool && checks.length >= INLINE_BELOW ? await pool.verify(checks) : checks.map(verifyInline);
-  const bad = verdicts.indexOf(false);
+  const verdicts: (Promise<boolean> | undefined)[] = toVerify.map((i) => early?.take(i.eventId, i.publicKey!));
+  const late = toVerify.filter((_, k) => verdicts[k] === undefined);
+  const lateChecks = late.map((i) => ({ publicKey: i.publicKey!, signature: i.event.signature, message: i.signingBytes }));
+  const lateVerdicts = pool && lateChecks.length >= INLINE_BELOW ? pool.verify(lateChecks) : Promise.resolve(lateChecks.map(verifyInline));
+  let next = 0;
+  for (let k = 0; k < toVerify.length; k++) {
+    if (verdicts[k] === undefined) {
+      const at = next++;
+      verdicts[k] = lateVerdicts.then((v) => v[at]!);
+    }
+  }
+  const resolved = await Promise.all(verdicts);
+  const bad = resolved.indexOf(false);
   if (bad < 0) return undefined;
   const item = toVerify[bad]!;
   return ruleViolation(

@@ -13,6 +13,7 @@ import type { KeyStore } from './port.js';
 import { decodeKeyRecord, encodeKeyRecord } from './record-codec.js';
 
 export function createFolderKeyStore(dir: string): KeyStore {
+  let made = false;
   const fileOf = (sampleId: string) => {
     assertAddress(sampleId);
     return path.join(dir, `${sampleId}.key`);
@@ -23,7 +24,10 @@ export function createFolderKeyStore(dir: string): KeyStore {
       const file = fileOf(sampleId);
       const tmp = `${file}.${randomUUID()}.tmp`;
       try {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+        if (!made) {
+          await mkdir(dir, { recursive: true, mode: 0o700 });
+          made = true;
+        }
         await writeFile(tmp, encodeKeyRecord(record), { mode: 0o600, flush: true });
         await rename(tmp, file);
         return E.right(undefined);

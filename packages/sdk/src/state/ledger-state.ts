@@ -5,7 +5,7 @@
 // make a check cheaper but never make it answer differently from the log.
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
-import { foldContributor, type ContributorState } from './contributor-state.js';
+import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
 import { contributorStream } from '../ingest/streams.js';
 
 /** An event already in the log, as the rules see it. */
@@ -29,6 +29,8 @@ export interface LedgerState {
   events(ids: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, EventFact>>>;
   /** Which of these streams have at least one event. */
   existingStreams(streams: Iterable<string>): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  /** The current key as last read from the log (may be stale: used only to start verifying early). */
+  cachedKey(contributorId: string): string | undefined;
   /** The contributor registered first in the log: the one who may grant the first admin role. */
   founder(): Promise<E.Either<EventLogError, string | undefined>>;
 }
@@ -94,6 +96,10 @@ export function createLedgerState(log: EventLog): LedgerState {
         }
       }
       return E.right(out);
+    },
+    cachedKey: (contributorId) => {
+      const cached = contributorCache.get(contributorId);
+      return cached && currentKey(cached);
     },
     existingStreams: async (streams) => {
       const out = new Set<string>();

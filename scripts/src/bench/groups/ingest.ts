@@ -1,0 +1,194 @@
+// Signed bulk ingest through @cairn/sdk — decode, reference checks, Ed25519 verification on the
+// worker pool, sample sealing, one appendMany per batch — in CFs/s, against the raw appendMany of
+// the same pre-verified events into a fresh log of the same adapter in the same run.
+// The workload: contributors sign samples (1/3, small text bytes), labels on those samples (1/3)
+// and validations of those labels (1/3); references point into the same batch or earlier ones.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { verifyFast, signingBytes } from '@cairn/core';
+import { ExpectedRevision, openEmbeddedEventLog, openPostgresEventLog, type AppendRequest, type EventLog, type JsonValue } from '@cairn/eventlog';
+import {
+  createFolderBlobStore,
+  createFolderKeyStore,
+  createLedger,
+  createVerifyPool,
+  describeLedgerError,
+  idOf,
+  newSigner,
+  type IngestItem,
+  type Ledger,
+  type Signer,
+} from '@cairn/sdk';
+import pg from 'pg';
+import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
+
+const GROUP = 'ingest';
+const BATCH = 2000;
+const TOTAL = Number(process.env.CAIRN_BENCH_INGEST_CFS ?? 24_000);
+const CONTRIBUTORS = 8;
+
+interface Workload {
+  readonly registrations: IngestItem[];
+  readonly batches: IngestItem[][];
+  readonly ids: string[][];
+}
+
+function unwrapId(type: string, payload: unknown, signer: string): string {
+  const id = idOf(type, payload, signer);
+  if (E.isLeft(id)) throw new Error(id.left.message);
+  return id.right.eventId;
+}
+
+function buildWorkload(ledger: Ledger, signers: readonly Signer[]): Workload {
+  const sign = (type: string, payload: unknown, signer: Signer) => {
+    const e = ledger.sign(type, payload, signer);
+    if (E.isLeft(e)) throw new Error(describeLedgerError(e.left));
+    return e.right;
+  };
+  const batches: IngestItem[][] = [];
+  const ids: string[][] = [];
+  for (let b = 0; b * BATCH < TOTAL; b++) {
+    const batch: IngestItem[] = [];
+    const batchIds: string[] = [];
+    for (let i = 0; i < BATCH / 3; i++) {
+      const n = b * BATCH + i;
+      const author = signers[n % signers.length]!;
+      const bytes = new TextEncoder().encode(`sample ${n}: a short paragraph of training text, about as long as a tweet or two.`);
+      const sample = sign('SampleContributed', { commitment: { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') }, mediaType: 'text/plain', size: bytes.length, license: 'CC-BY-4.0', source: 'bench' }, author);
+      const sampleId = unwrapId(sample.type, sample.payload, sample.signer);
+      const label = sign('LabelContributed', { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' }, signers[(n + 1) % signers.length]!);
+      const labelId = unwrapId(label.type, label.payload, label.signer);
+      const validation = sign('ValidationContributed', { targets: [labelId], verdict: 'approve', rationale: 'checked' }, signers[(n + 2) % signers.length]!);
+      batch.push({ envelope: sample, sample: { bytes } }, { envelope: label }, { envelope: validation });
+      batchIds.push(sampleId, labelId, unwrapId(validation.type, validation.payload, validation.signer));
+    }
+    batches.push(batch);
+    ids.push(batchIds);
+  }
+  const registrations = signers.map((s) => ({ envelope: sign('ContributorRegistered', { publicKey: (s as Signer & { publicKey: string }).publicKey, name: `bench-${s.contributorId.slice(0, 8)}` }, s) }));
+  return { registrations, batches, ids };
+}
+
+function rawRequests(items: readonly IngestItem[], ids: readonly string[]): AppendRequest[] {
+  return items.map((item, i) => {
+    const envelope = item.envelope as { type: string };
+    return { stream: `cf-${ids[i]!}`, expectedRevision: ExpectedRevision.noStream, events: [{ id: ids[i]!, type: envelope.type, data: item.envelope as JsonValue }] };
+  });
+}
+
+async function measure(ctx: BenchContext, label: string, openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>, workload: Workload, dir: string): Promise<BenchResult[]> {
+  const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
+
+  // Baseline: the same events, already verified, straight into appendMany of a fresh log.
+  const raw = await openLog();
+  const regs = await raw.log.appendMany(workload.registrations.map((r) => {
+    const e = r.envelope as { type: string; payload: unknown; signer: string };
+    const id = unwrapId(e.type, e.payload, e.signer);
+    return { stream: `contributor-${e.signer}`, expectedRevision: ExpectedRevision.noStream, events: [{ id, type: e.type, data: r.envelope as JsonValue }] };
+  }));
+  if (E.isLeft(regs)) throw new Error(JSON.stringify(regs.left));
+  let t0 = performance.now();
+  for (const [b, batch] of workload.batches.entries()) {
+    const r = await raw.log.appendMany(rawRequests(batch, workload.ids[b]!));
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+  }
+  const rawPerSecond = cfs / ((performance.now() - t0) / 1000);
+  await raw.cleanup();
+  ctx.log(`${label}: raw appendMany ${Math.round(rawPerSecond)} events/s`);
+
+  // Signed ingest through the SDK on a fresh log, folder blob and key stores.
+  const signed = await openLog();
+  const ledger = createLedger({
+    log: signed.log,
+    blobs: createFolderBlobStore(path.join(dir, `${label}-blobs`)),
+    keys: createFolderKeyStore(path.join(dir, `${label}-keys`)),
+    pool: createVerifyPool(),
+  });
+  const registered = await ledger.ingest(workload.registrations);
+  if (E.isLeft(registered)) throw new Error(describeLedgerError(registered.left));
+  t0 = performance.now();
+  for (const batch of workload.batches) {
+    const r = await ledger.ingest(batch);
+    if (E.isLeft(r)) throw new Error(describeLedgerError(r.left));
+  }
+  const signedPerSecond = cfs / ((performance.now() - t0) / 1000);
+  ctx.log(`${label}: signed ingest ${Math.round(signedPerSecond)} CFs/s`);
+  await ledger.close();
+  await signed.cleanup();
+  return [row(GROUP, `signed ingest, ${label} (batches of ${BATCH})`, signedPerSecond, 'CFs/s', rawPerSecond)];
+}
+
+async function verificationRows(ctx: BenchContext, workload: Workload, signers: readonly Signer[]): Promise<BenchResult[]> {
+  const keyOf = new Map(signers.map((s) => [s.contributorId, (s as Signer & { publicKey: string }).publicKey]));
+  const checks = workload.batches.flat().map((item) => {
+    const e = item.envelope as { type: string; payload: unknown; signer: string; signature: string };
+    const bytes = signingBytes(e.type, e.payload, e.signer);
+    if (E.isLeft(bytes)) throw new Error('signing bytes');
+    return { publicKey: keyOf.get(e.signer)!, signature: e.signature, message: bytes.right };
+  });
+  let t0 = performance.now();
+  for (const c of checks) verifyFast(Buffer.from(c.signature, 'hex'), c.message, Buffer.from(c.publicKey, 'hex'));
+  const inline = checks.length / ((performance.now() - t0) / 1000);
+  const pool = createVerifyPool();
+  await pool.verify(checks.slice(0, 512)); // start the workers
+  t0 = performance.now();
+  const verdicts = await pool.verify(checks);
+  const pooled = checks.length / ((performance.now() - t0) / 1000);
+  await pool.close();
+  if (verdicts.some((v) => !v)) throw new Error('a bench signature did not verify');
+  ctx.log(`verification: main thread ${Math.round(inline)}/s, pool of ${pool.size} ${Math.round(pooled)}/s`);
+  return [row(GROUP, `Ed25519 verification, worker pool (${pool.size}) vs main thread`, pooled, 'sigs/s', inline)];
+}
+
+const group: BenchGroup = {
+  group: GROUP,
+  description: `signed bulk ingest (${TOTAL} CFs in batches of ${BATCH}) vs raw appendMany of the same events`,
+  run: async (ctx) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-ingest-'));
+    try {
+      const signers = Array.from({ length: CONTRIBUTORS }, () => newSigner());
+      const scratch = createLedger({ log: { adapter: 'none' } as EventLog, blobs: createFolderBlobStore(dir), keys: createFolderKeyStore(dir) });
+      const workload = buildWorkload(scratch, signers);
+      const rows: BenchResult[] = [...(await verificationRows(ctx, workload, signers))];
+      let n = 0;
+      rows.push(
+        ...(await measure(ctx, 'embedded', async () => {
+          const dataDir = path.join(dir, `log-${n++}`);
+          const log = await openEmbeddedEventLog({ dataDir });
+          return { log, cleanup: () => log.close() };
+        }, workload, dir)),
+      );
+      if (ctx.pgUrl) {
+        const url = ctx.pgUrl;
+        rows.push(
+          ...(await measure(ctx, 'postgres', async () => {
+            const schema = `bench_ingest_${process.pid}_${n++}`;
+            const admin = new pg.Client({ connectionString: url });
+            await admin.connect();
+            await admin.query(`create schema "${schema}"`);
+            await admin.end();
+            const log = await openPostgresEventLog({ connectionString: url }, { schema });
+            return {
+              log,
+              cleanup: async () => {
+                await log.close();
+                const c = new pg.Client({ connectionString: url });
+                await c.connect();
+                await c.query(`drop schema "${schema}" cascade`);
+                await c.end();
+              },
+            };
+          }, workload, dir)),
+        );
+      } else ctx.log('no CAIRN_BENCH_PG_URL: Postgres figures skipped');
+      return rows;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default group;
