@@ -1,0 +1,10 @@
+export type { AnswerError } from './errors.js';
+export { readVersion, latestBuildOf, datasetVersionsAsOf, datasetBuilds, type DatasetVersion, type Build } from './versions.js';
+export { whyIncluded, whyExcluded, type WhyAnswer } from './why.js';
+export { whereFromCf, whereFromVersion, type CfOrigin, type VersionOrigin } from './where-from.js';
+export { diff, type VersionDiff, type DiffEntry, type ChangedEntry, type DiffCause, type DiffOptions } from './diff.js';
+export { diffSortedMembers, type MemberDiff } from './diff-merge.js';
+export { diffToMermaid, diffToText } from './diff-picture.js';
+export { impact, type Impact } from './impact.js';
+export { inclusionProof, memberIndex, type DatasetInclusionProof } from './inclusion-proof.js';
+export { licenses, resolveExpression, conflictsOf, LICENSE_RULES, type LicenseReport, type LicenseRules, type LicenseRule, type ConflictRule } from './licenses.js';

@@ -1,0 +1,5 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openProjectionStore } from '../storage/store.js';
+import { datasetsSuite } from './__tests__/datasets-suite.js';
+
+datasetsSuite('PGlite', async () => openProjectionStore({ pglite: await PGlite.create() }));
