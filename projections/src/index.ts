@@ -2,3 +2,5 @@ export * from './runner/index.js';
 export * from './storage/index.js';
 export * from './lineage/index.js';
 export * from './testing/index.js';
+export * from './datasets/index.js';
+export * from './answers/index.js';
