@@ -224,6 +224,27 @@ describe('batches', () => {
     await ledger.close();
   });
 
+  it('given pipelined batches where the second has a bad item, then the first is appended, the second not, and the error names batch and item', async () => {
+    const ledger = ledgerOn(undefined, { workers: 2 });
+    const alice = await register(ledger, 'alice');
+    const batch = (from: number) =>
+      Array.from({ length: 150 }, (_, i) => {
+        const bytes = text(`pipelined ${from + i}`);
+        return { envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } };
+      });
+    const first = batch(0);
+    const second = batch(150);
+    second[42] = { ...second[42]!, sample: { bytes: text('not the committed bytes') } };
+    const third = batch(300);
+    const error = left(await ledger.ingestBatches([first, second, third]));
+    expect(error).toMatchObject({ _tag: 'RuleViolation', rule: 'sample-bytes', index: 42, batch: 1 });
+    expect(await logSize(ledger)).toBe(1 + 150);
+    const receipts = right(await ledger.ingestBatches([first, batch(150), third]));
+    expect(receipts.map((r) => r.filter((x) => x.alreadyAppended).length)).toEqual([150, 0, 0]);
+    expect(await logSize(ledger)).toBe(1 + 450);
+    await ledger.close();
+  });
+
   it('given labels that reference samples earlier in the same batch, then the batch is accepted', async () => {
     const ledger = ledgerOn();
     const alice = await register(ledger, 'alice');

@@ -6,7 +6,7 @@ import type { EventLog } from '@cairn/eventlog';
 import type { BlobStore } from './blob-store/port.js';
 import type { KeyStore } from './key-store/port.js';
 import { LedgerFailure, ruleViolation, type LedgerError } from './errors.js';
-import { ingestBatch, type IngestContext, type IngestItem, type Receipt } from './ingest/ingest-batch.js';
+import { ingestBatch, ingestBatches, type IngestContext, type IngestItem, type Receipt } from './ingest/ingest-batch.js';
 import { manifestIdOf } from './ingest/streams.js';
 import { createLedgerState } from './state/ledger-state.js';
 import type { ContributorState, Role } from './state/contributor-state.js';
@@ -56,6 +56,11 @@ export interface Ledger {
   };
   /** Bulk ingest of events signed elsewhere (samples with their bytes): all or nothing. */
   ingest(items: readonly IngestItem[]): Result<Receipt[]>;
+  /**
+   * Many ingest batches in order, each all or nothing, pipelined (the next batch decodes and
+   * verifies while the current one is appended). Stops at the first rejected batch, named by `batch`.
+   */
+  ingestBatches(batches: Iterable<readonly IngestItem[]>): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>>;
   /** Signs an event for `ingest` without appending it (what a remote contributor would do). */
   sign(type: string, payload: unknown, signer: Signer): E.Either<LedgerError, SignedEnvelope>;
   /** A new CF of the same kind with `changes` applied and `amends` pointing at the original. */
@@ -143,6 +148,7 @@ export function createLedger(parts: LedgerParts): Ledger {
       },
     },
     ingest: (items) => ingestBatch(ctx, items),
+    ingestBatches: (batches) => ingestBatches(ctx, batches),
     sign: (type, payload, signer) =>
       isEventType(type)
         ? signPayload(type, payload, signer)

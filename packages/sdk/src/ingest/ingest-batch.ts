@@ -41,27 +41,30 @@ export interface Receipt {
   readonly alreadyAppended: boolean;
 }
 
-export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
-  const early = new EarlyVerdicts(items.length >= EARLY_BATCH ? ctx.pool : undefined, ({ event }) =>
-    event.type === 'ContributorRegistered' ? event.payload.publicKey : ctx.state.cachedKey(event.signer),
-  );
-  const result = await ingestWith(ctx, items, early);
-  // A rejected batch may leave verifications in flight; let them finish before answering.
-  await early.settle();
-  return result;
+/** A batch decoded and already verifying on the pool, waiting for its turn to be checked and appended. */
+export interface PreparedBatch {
+  readonly early: EarlyVerdicts;
+  readonly decoded: E.Either<LedgerError, { readonly pending: readonly PendingItem[]; readonly slotOf: readonly number[] }>;
 }
 
 /** Below this many items, verifying inline after the rules is cheaper than starting early. */
 const EARLY_BATCH = 128;
 
-async function ingestWith(ctx: IngestContext, items: readonly IngestItem[], early: EarlyVerdicts): Promise<E.Either<LedgerError, Receipt[]>> {
-  // 1. decode (each full chunk starts verifying at once); an event repeated in the batch is appended once.
+/**
+ * Step 1, synchronous: decode (each full chunk starts verifying at once); an event repeated in
+ * the batch is appended once. Needs nothing from the log, so it can run while an earlier batch
+ * is still being appended.
+ */
+export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): PreparedBatch {
+  const early = new EarlyVerdicts(items.length >= EARLY_BATCH ? ctx.pool : undefined, ({ event }) =>
+    event.type === 'ContributorRegistered' ? event.payload.publicKey : ctx.state.cachedKey(event.signer),
+  );
   const pending: PendingItem[] = [];
   const firstIndexOf = new Map<string, number>();
   const slotOf: number[] = [];
   for (const [index, item] of items.entries()) {
     const decoded = decodeItem(item.envelope, index);
-    if (E.isLeft(decoded)) return decoded;
+    if (E.isLeft(decoded)) return { early, decoded };
     early.add(decoded.right);
     const seen = firstIndexOf.get(decoded.right.eventId);
     if (seen !== undefined) {
@@ -73,7 +76,55 @@ async function ingestWith(ctx: IngestContext, items: readonly IngestItem[], earl
     pending.push({ ...decoded.right, index, ...(item.sample ? { attachment: item.sample } : {}) });
   }
   early.flush();
+  return { early, decoded: E.right({ pending, slotOf }) };
+}
 
+/** Steps 2 to 6 for a prepared batch. */
+export async function commitBatch(ctx: IngestContext, prepared: PreparedBatch): Promise<E.Either<LedgerError, Receipt[]>> {
+  const result = E.isLeft(prepared.decoded) ? prepared.decoded : await commitDecoded(ctx, prepared.decoded.right.pending, prepared.decoded.right.slotOf, prepared.early);
+  // A rejected batch may leave verifications in flight; let them finish before answering.
+  await prepared.early.settle();
+  return result;
+}
+
+export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
+  return commitBatch(ctx, prepareBatch(ctx, items));
+}
+
+/**
+ * Many batches in order, each all or nothing, pipelined: batch k+1 is decoded and verifying on
+ * the pool while batch k is checked and appended. Stops at the first rejected batch (earlier
+ * batches stay appended) and says which one.
+ */
+export async function ingestBatches(
+  ctx: IngestContext,
+  batches: Iterable<readonly IngestItem[]>,
+): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>> {
+  const receipts: Receipt[][] = [];
+  const iterator = batches[Symbol.iterator]();
+  let current = iterator.next();
+  let prepared = current.done ? undefined : prepareBatch(ctx, current.value);
+  for (let batch = 0; prepared; batch++) {
+    const committing = commitBatch(ctx, prepared);
+    current = iterator.next();
+    const next = current.done ? undefined : prepareBatch(ctx, current.value);
+    const result = await committing;
+    if (E.isLeft(result)) {
+      await next?.early.settle();
+      return E.left({ ...result.left, batch });
+    }
+    receipts.push(result.right);
+    prepared = next;
+  }
+  return E.right(receipts);
+}
+
+async function commitDecoded(
+  ctx: IngestContext,
+  pending: readonly PendingItem[],
+  slotOf: readonly number[],
+  early: EarlyVerdicts,
+): Promise<E.Either<LedgerError, Receipt[]>> {
   // 2. load, in as few round trips as the port allows.
   const contributorIds = new Set<string>();
   const eventIds = new Set<string>();
