@@ -1,0 +1,229 @@
+// Dataset versions at scale: building a 1M-member version (rules + RFC 6962 root), diffing two
+// 1M-member versions, and the answers' p50 latency on a 1M-event projection.
+//
+// Build: 1M samples + 1M validations as in-memory facts (one approval each, 10% rejected, a
+// quarter under a license the policy refuses, 10% duplicate content). Baseline, same run: the
+// raw cost of sorting the 1M member ids with a string sort and hashing them into a Merkle root
+// with core's general-purpose merkleRootOfLeafHashes over node:crypto leaf hashes.
+// Diff: two 1M-member versions that differ in 1% of members, merged over their packed sorted
+// ids; baseline: a plain JS Set difference over the same ids as strings.
+// Queries: the projection tables are BULK-LOADED with SQL (generate_series), not projected
+// event by event: 1M CFs (750k samples, 250k validations), one asset, one 500k-member version
+// with its members, exclusions and packed ids. p50 over 200 random CFs per query.
+import { createHash } from 'node:crypto';
+import { merkleRootOfLeafHashes as coreMerkleRoot } from '@cairn/core';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import {
+  DEFAULT_RULES,
+  assembleVersion,
+  datasetsProjection,
+  datasetVersionsAsOf,
+  diffSortedMembers,
+  indexFacts,
+  openProjectionStore,
+  packIds,
+  whereFromCf,
+  whyExcluded,
+  whyIncluded,
+  type CfFact,
+  type ProjectionStore,
+} from '@cairn/projections';
+import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
+
+const GROUP = 'query';
+const N = Number(process.env.CAIRN_BENCH_QUERY_MEMBERS ?? 1_000_000);
+const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+
+function makeFacts(n: number): CfFact[] {
+  const authors = Array.from({ length: 1000 }, (_, i) => hex(`author-${i}`));
+  const base = { source: 'web', targets: [] as string[], amends: null, supersedes: null, verdict: null, labelType: null };
+  const cfs: CfFact[] = new Array(2 * n);
+  let position = 0n;
+  for (let i = 0; i < n; i++) {
+    cfs[i] = {
+      ...base,
+      cfId: hex(`sample-${i}`),
+      kind: 'sample',
+      author: authors[i % 1000]!,
+      position: ++position,
+      license: i % 4 === 3 ? 'GPL-3.0-only' : i % 4 === 2 ? 'Apache-2.0 OR GPL-3.0-only' : 'MIT',
+      commitment: hex(`content-${i % Math.floor(n * 0.9)}`),
+    };
+  }
+  for (let i = 0; i < n; i++) {
+    cfs[n + i] = {
+      ...base,
+      cfId: hex(`validation-${i}`),
+      kind: 'validation',
+      author: authors[(i + 7) % 1000]!,
+      position: ++position,
+      source: null,
+      license: null,
+      commitment: null,
+      targets: [cfs[i]!.cfId],
+      verdict: i % 10 === 0 ? 0 : 1,
+    };
+  }
+  return cfs;
+}
+
+function benchBuild(ctx: BenchContext): BenchResult[] {
+  ctx.log(`build: generating ${N} samples + ${N} validations`);
+  const facts = { cfs: makeFacts(N), deprecations: [], assets: [] };
+  const rules = { ...DEFAULT_RULES, minApprovals: 1, minAgreement: 0.66, allowedLicenses: ['MIT', 'Apache-2.0'] };
+  const manifestHash = hex('manifest');
+  let t0 = process.hrtime.bigint();
+  const index = indexFacts(facts);
+  const tIndex = seconds(t0);
+  t0 = process.hrtime.bigint();
+  const version = assembleVersion(index, rules, manifestHash);
+  const tAssemble = seconds(t0);
+  ctx.log(`build: ${version.members.length} members of ${2 * N} CFs; index ${tIndex.toFixed(2)} s, rules + root ${tAssemble.toFixed(2)} s`);
+  // baseline: sort the member ids as strings, hash the leaves and the tree with core
+  const ids = [...version.members].reverse();
+  t0 = process.hrtime.bigint();
+  ids.sort();
+  const packed = packIds(ids);
+  const leaves = new Uint8Array(packed.length);
+  const input = new Uint8Array(33);
+  for (let i = 0; i < ids.length; i++) {
+    input.set(packed.subarray(32 * i, 32 * i + 32), 1);
+    leaves.set(createHash('sha256').update(input).digest(), 32 * i);
+  }
+  const root = Buffer.from(coreMerkleRoot(leaves)).toString('hex');
+  const tBaseline = seconds(t0);
+  if (root !== version.merkleRoot) throw new Error('query bench: assembly root differs from core root');
+  return [
+    row(GROUP, `build ${version.members.length} members of ${N} samples from scratch (index + rules + root)`, tIndex + tAssemble, 's', tBaseline),
+    row(GROUP, `build on a prepared index (rules + root; index is per log prefix)`, tAssemble, 's', tBaseline),
+  ];
+}
+
+function benchDiff(ctx: BenchContext): BenchResult[] {
+  const a = Array.from({ length: N }, (_, i) => hex(`m-${i}`)).sort();
+  // B: 1% removed, 1% new
+  const b = [...a.filter((_, i) => i % 100 !== 0), ...Array.from({ length: N / 100 }, (_, i) => hex(`new-${i}`))].sort();
+  const pa = packIds(a);
+  const pb = packIds(b);
+  let t0 = process.hrtime.bigint();
+  const d = diffSortedMembers(pa, pb);
+  const tMerge = seconds(t0);
+  t0 = process.hrtime.bigint();
+  const setA = new Set(a);
+  const setB = new Set(b);
+  const added = b.filter((x) => !setA.has(x));
+  const removed = a.filter((x) => !setB.has(x));
+  const tSet = seconds(t0);
+  if (added.length !== d.added.length || removed.length !== d.removed.length) throw new Error('query bench: diff disagrees with Set difference');
+  ctx.log(`diff: +${d.added.length} -${d.removed.length} =${d.unchanged}`);
+  return [row(GROUP, `diff two ${N}-member versions (merge over packed sorted ids)`, tMerge, 's', tSet)];
+}
+
+/** Raw SQL for the bulk load (values interpolated are hex ids and integers made here). */
+type Exec = (text: string) => Promise<unknown>;
+
+async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Promise<{ version: string }> {
+  await datasetsProjection.migrate(store.db);
+  const samples = Math.floor(events * 0.75);
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+    select encode(sha256(('s' || i)::bytea), 'hex'), 'sample', encode(sha256(('a' || (i % 1000))::bytea), 'hex'), 'web',
+      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), null, '[]'::jsonb, null, null, null,
+      i, null, '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 ms'
+    from generate_series(1, ${samples}) i`);
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, null,
+      jsonb_build_array(encode(sha256(('s' || i)::bytea), 'hex')), null, null, 1, ${samples} + i, null, '2026-01-01T00:00:00Z'::timestamptz
+    from generate_series(1, ${events - samples}) i`);
+  const version = hex('bench-version');
+  const build = events + 1;
+  await exec(`insert into datasets_members (version_id, cf_id, reason, evidence)
+    select '${version}', cf_id, 'included: approvals 1 >= 1', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
+      'kind', 'sample', 'author', author, 'source', source, 'license', license, 'licenseAllowed', true, 'approvals', '[]'::jsonb,
+      'rejections', '[]'::jsonb, 'agreement', 1, 'labels', '[]'::jsonb, 'labelTypes', '[]'::jsonb, 'assets', '[]'::jsonb, 'replacedBy', null,
+      'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
+    from datasets_cfs where kind = 'sample' and license = 'MIT'`);
+  await exec(`insert into datasets_exclusions (version_id, build_position, cf_id, rule, reason, evidence)
+    select '${version}', ${build}, cf_id, 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
+      'approvals', '[]'::jsonb, 'rejections', '[]'::jsonb, 'labels', '[]'::jsonb, 'replacedBy', null, 'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
+    from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
+  await exec(`insert into datasets_versions (version_id, dataset, manifest_id, merkle_root, member_count, position, members)
+    select '${version}', 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, decode(string_agg(cf_id, '' order by cf_id), 'hex')
+    from datasets_members where version_id = '${version}'`);
+  await exec(`insert into datasets_builds (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
+    values ('bench', '${hex('manifest')}', ${build}, '${version}', 'requested', '${hex('build-event')}', null)`);
+  await exec(`insert into datasets_assets (asset_id, name, author, transformations, position) values ('${hex('asset')}', 'bench-asset', '${hex('curator')}', '[]'::jsonb, 1)`);
+  await exec(`insert into datasets_asset_members (asset_id, cf_id, position) select '${hex('asset')}', cf_id, 1 from datasets_cfs where kind = 'sample' and valid_from % 10 = 0`);
+  await exec(`analyze`);
+  return { version };
+}
+
+async function p50(times: number, query: (i: number) => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = process.hrtime.bigint();
+    await query(i);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+async function benchQueries(ctx: BenchContext, label: string, store: ProjectionStore, exec: Exec): Promise<BenchResult[]> {
+  const events = N;
+  ctx.log(`queries (${label}): bulk-loading ${events} CFs into the datasets tables`);
+  const { version } = await bulkLoad(store, exec, events);
+  const samples = Math.floor(events * 0.75);
+  // deterministic spread of sample indices whose license is MIT (members) or not (excluded)
+  const member = (i: number) => hex(`s${((i * 7919) % Math.floor(samples / 4)) * 4 + 1}`);
+  const excluded = (i: number) => hex(`s${((i * 7919) % Math.floor(samples / 4)) * 4 + 3}`);
+  const pos = (i: number) => BigInt(1 + ((i * 104729) % events));
+  const runs = 200;
+  const why = await p50(runs, async (i) => whyIncluded(store.db, member(i), version));
+  const whyNot = await p50(runs, async (i) => whyExcluded(store.db, excluded(i), version));
+  const where = await p50(runs, async (i) => whereFromCf(store.db, member(i)));
+  const asOf = await p50(runs, async (i) => whereFromCf(store.db, member(i), { asOf: pos(i) }));
+  const versionsAsOf = await p50(runs, async () => datasetVersionsAsOf(store.db, 'bench', BigInt(events + 1)));
+  const name = (q: string) => `${q} p50 on ${label}, ${events}-event bulk-loaded tables`;
+  return [
+    row(GROUP, name('whyIncluded'), why, 'ms'),
+    row(GROUP, name('whyExcluded'), whyNot, 'ms'),
+    row(GROUP, name('whereFrom(cf)'), where, 'ms'),
+    row(GROUP, name('whereFrom(cf) as of a position'), asOf, 'ms'),
+    row(GROUP, name('dataset versions as of a position'), versionsAsOf, 'ms'),
+  ];
+}
+
+const group: BenchGroup = {
+  group: GROUP,
+  description: `dataset versions: build and diff ${N}-member versions, answer p50 on a ${N}-event projection`,
+  async run(ctx) {
+    const results: BenchResult[] = [...benchBuild(ctx), ...benchDiff(ctx)];
+    const pglite = await PGlite.create();
+    const embedded = await openProjectionStore({ pglite });
+    try {
+      results.push(...(await benchQueries(ctx, 'PGlite', embedded, (text) => pglite.exec(text))));
+    } finally {
+      await embedded.close();
+      await pglite.close();
+    }
+    if (ctx.pgUrl) {
+      const schema = `cairn_bench_query_${process.pid}`;
+      const pgStore = await openProjectionStore({ connectionString: ctx.pgUrl, schema });
+      const client = new pg.Client({ connectionString: ctx.pgUrl });
+      await client.connect();
+      await client.query(`set search_path to ${schema}`);
+      try {
+        results.push(...(await benchQueries(ctx, 'Postgres', pgStore, (text) => client.query(text))));
+      } finally {
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+        await pgStore.close();
+      }
+    }
+    return results;
+  },
+};
+
+export default group;
