@@ -95,6 +95,19 @@ describe('sample bytes: encrypted, content-addressed, never in the log', () => {
     await ledger.close();
   });
 
+  it('given a SampleErased envelope signed elsewhere, when it is bulk-ingested, then the key is shredded all the same', async () => {
+    const { createMemoryKeyStore } = await import('./key-store/memory.js');
+    const keys = createMemoryKeyStore();
+    const ledger = ledgerOn(undefined, { keys });
+    const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
+    const s = right(await ledger.contribute.sample({ bytes: text('remote erasure'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice));
+    expect(right(await keys.get(s.id))).toBeDefined();
+    const envelope = right(ledger.sign('SampleErased', { sample: s.id, reason: 'request' }, alice));
+    right(await ledger.ingest([{ envelope }]));
+    expect(right(await keys.get(s.id))).toBeUndefined();
+    expect(left(await ledger.samples.read(s.id))._tag).toBe('ErasedSample');
+  });
+
   it('given a folder key store, when a key is shredded, then its file is gone and reads of it answer undefined', async () => {
     const keys = createFolderKeyStore(await tempDir());
     const id = 'ef'.repeat(32);

@@ -1,7 +1,7 @@
 // Reading a sample back, and erasing it. A read decrypts with the sample's own data key, with
 // the logged envelope as associated data, and checks the bytes against the logged commitment.
-// Erasure appends SampleErased, then shreds the key record (data key and commitment salt) and
-// drops the ciphertext: the log still verifies, the bytes are gone.
+// Erasure appends SampleErased; the ingest path then shreds the key record (data key and
+// commitment salt) and drops the ciphertext: the log still verifies, the bytes are gone.
 import * as E from 'fp-ts/lib/Either.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { LedgerError } from '../errors.js';
@@ -49,11 +49,6 @@ export async function readSample(ctx: IngestContext, sampleId: string): Promise<
 }
 
 export async function eraseSample(ctx: IngestContext, sampleId: string, signer: Signer, reason: string): Promise<E.Either<LedgerError, Receipt>> {
-  const receipt = await appendOne(ctx, 'SampleErased', { sample: sampleId, reason }, signer);
-  if (E.isLeft(receipt)) return receipt;
-  const shredded = await ctx.keys.shred(sampleId);
-  if (E.isLeft(shredded)) return shredded;
-  const dropped = await ctx.blobs.delete(sampleId);
-  if (E.isLeft(dropped)) return dropped;
-  return receipt;
+  // The ingest path shreds the key and drops the ciphertext once SampleErased is in the log.
+  return appendOne(ctx, 'SampleErased', { sample: sampleId, reason }, signer);
 }

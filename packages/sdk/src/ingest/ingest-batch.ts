@@ -190,5 +190,14 @@ async function commitDecoded(
     const result = appended.right[next++]!;
     return { id: item.eventId, type: item.event.type, stream: item.placement.stream, position: result.position, alreadyAppended: result.alreadyAppended };
   });
+
+  // 7. an erasure in the log means the key is shredded, however the SampleErased event came in.
+  for (const item of checked.right) {
+    if (item.event.type !== 'SampleErased') continue;
+    const shredded = await ctx.keys.shred(item.event.payload.sample);
+    if (E.isLeft(shredded)) return shredded;
+    const dropped = await ctx.blobs.delete(item.event.payload.sample);
+    if (E.isLeft(dropped)) return dropped;
+  }
   return E.right(slotOf.map((slot) => receipts[slot]!));
 }
