@@ -1,4 +1,5 @@
 export { lineageProjection } from './projection.js';
+export { lineageFacts, type LineageFacts, type StateChange } from './facts.js';
 export {
   LINEAGE_NODES_TABLE,
   LINEAGE_NODE_STATES_TABLE,

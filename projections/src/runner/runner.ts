@@ -102,31 +102,56 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   };
   const prepared = new Set<string>();
 
-  async function catchUp(projection: Projection, schema: string | null, to: LogPosition | undefined): Promise<Either<RunnerError, CatchUpReport>> {
-    const headResult = await log.head();
-    if (isLeft(headResult)) return left(logUnavailable(headResult.left));
-    const head = to !== undefined && headResult.right !== null && headResult.right > to ? to : headResult.right;
-    const scoped = schema === null ? db : undefined;
-    let from: LogPosition | null | undefined;
-    let applied = 0;
-    let lostRaces = 0;
-    for (;;) {
-      const checkpoint = scoped ? await readCheckpoint(scoped, projection.name) : await inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
-      const after = checkpoint?.position ?? null;
-      from ??= after;
-      if (to !== undefined && after !== null && after >= to) break;
+  interface Fetched {
+    readonly events: readonly ProjectedEvent[];
+    /** The read came back full and uncut: there may be more after it. */
+    readonly more: boolean;
+  }
+
+  /** Reads and decodes the batch after `after`; never rejects. */
+  async function fetchBatch(after: LogPosition | null, to: LogPosition | undefined): Promise<Either<RunnerError, Fetched>> {
+    try {
       const read = await log.readAll({ after, limit: batchSize });
       if (isLeft(read)) return left(logUnavailable(read.left));
       const recorded = to === undefined ? read.right : read.right.filter((e) => e.position <= to);
-      if (recorded.length === 0) break;
-      await options.atStep?.('batch-read', { projection: projection.name, events: recorded.length });
       const events: ProjectedEvent[] = [];
       for (const r of recorded) {
         const decoded = toProjectedEvent(r, decode);
         if (isLeft(decoded)) return decoded;
         events.push(decoded.right);
       }
-      const last = events[events.length - 1]!;
+      return right({ events, more: read.right.length === batchSize && recorded.length === read.right.length });
+    } catch (cause) {
+      return left({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `reading the log failed: ${reasonOf(cause)}` });
+    }
+  }
+
+  async function catchUp(projection: Projection, schema: string | null, to: LogPosition | undefined): Promise<Either<RunnerError, CatchUpReport>> {
+    const headResult = await log.head();
+    if (isLeft(headResult)) return left(logUnavailable(headResult.left));
+    const head = to !== undefined && headResult.right !== null && headResult.right > to ? to : headResult.right;
+    const checkpointOf = () => (schema === null ? readCheckpoint(db, projection.name) : inScope(db, schema, (tx) => readCheckpoint(tx, projection.name)));
+    let from: LogPosition | null | undefined;
+    let applied = 0;
+    let lostRaces = 0;
+    // The next batch is read and decoded while the current one is written (decoding is CPU in
+    // this process, writing is mostly the database's time); a prefetch for a position that is no
+    // longer the checkpoint (lost race) is simply dropped.
+    let prefetched: { readonly after: LogPosition; readonly batch: Promise<Either<RunnerError, Fetched>> } | undefined;
+    for (;;) {
+      const checkpoint = await checkpointOf();
+      const after = checkpoint?.position ?? null;
+      from ??= after;
+      if (to !== undefined && after !== null && after >= to) break;
+      const fetched = prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(after, to);
+      prefetched = undefined;
+      if (isLeft(fetched)) return fetched;
+      const { events, more } = fetched.right;
+      const first = events[0];
+      const last = events[events.length - 1];
+      if (first === undefined || last === undefined) break;
+      await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
+      if (more) prefetched = { after: last.position, batch: fetchBatch(last.position, to) };
       let outcome: 'applied' | 'lost-race';
       try {
         outcome = await applyBatch(db, schema, projection, after, events, options.atStep);
@@ -134,11 +159,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         return left({
           _tag: 'ProjectionFailed',
           projection: projection.name,
-          fromPosition: events[0]!.position,
+          fromPosition: first.position,
           toPosition: last.position,
           reason: reasonOf(cause),
           cause,
-          message: `projection ${projection.name} failed on positions ${events[0]!.position}..${last.position}: ${reasonOf(cause)}`,
+          message: `projection ${projection.name} failed on positions ${first.position}..${last.position}: ${reasonOf(cause)}`,
         });
       }
       if (outcome === 'lost-race') {
@@ -147,9 +172,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       applied += events.length;
       options.onProgress?.({ projection: projection.name, position: last.position, head, applied });
-      if (read.right.length < batchSize || recorded.length < read.right.length) break;
+      if (!more) break;
     }
-    const final = scoped ? await readCheckpoint(scoped, projection.name) : await inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
+    const final = await checkpointOf();
     return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces });
   }
 
