@@ -33,7 +33,7 @@ import { row, type BenchContext, type BenchGroup, type BenchResult } from '../ty
 
 const GROUP = 'ingest';
 const BATCH = 2000;
-const TOTAL = Number(process.env.CAIRN_BENCH_INGEST_CFS ?? 24_000);
+const TOTAL = Number(process.env.CAIRN_BENCH_INGEST_CFS ?? 18_000);
 const CONTRIBUTORS = 8;
 
 interface Workload {
