@@ -26,7 +26,7 @@ export function datasetVersionId(manifestHash: string, merkleRoot: string): stri
 
 export function assembleVersion(index: AssemblyIndex, rules: AssemblyRules, manifestHash: string): AssembledVersion {
   const decisions = decideAll(index, rules);
-  const { sortedOrder, leafHashes, cfs } = index;
+  const { sortedOrder, leafHashes, leafSlot, cfs } = index;
   let count = 0;
   for (let k = 0; k < decisions.code.length; k++) if (decisions.code[k] === INCLUDED) count++;
   const members = new Array<string>(count);
@@ -39,7 +39,8 @@ export function assembleVersion(index: AssemblyIndex, rules: AssemblyRules, mani
     const c = sortedOrder[k]!;
     if (decisions.code[c] !== INCLUDED) continue;
     members[m] = cfs[c]!.cfId;
-    for (let w = 0; w < 8; w++) to[8 * m + w] = from[8 * c + w]!;
+    const s = leafSlot[c]!;
+    for (let w = 0; w < 8; w++) to[8 * m + w] = from[8 * s + w]!;
     m++;
   }
   const merkleRoot = merkleRootOfLeafHashes(memberLeafHashes);

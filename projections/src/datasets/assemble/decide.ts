@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { IdTable } from './id-table.js';
 import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, type AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleCode, type AssemblyRules, type RuleName } from './rules.js';
-import { agreementOf, countVotes, votesOf } from './votes.js';
+import { agreementOf, tallyVotes } from './votes.js';
 
 export interface Decisions {
   /** Per CF (log order): 0 = included, else the code of the first failing rule. */
@@ -104,7 +104,7 @@ export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions
       code[c] = kindCode;
       continue;
     }
-    const votes = needVotes ? countVotes(votesOf(index, rules, c)) : noVotes;
+    const votes = needVotes ? tallyVotes(index, rules, c) : noVotes;
     approvals[c] = votes.approvals;
     rejections[c] = votes.rejections;
     const failed = firstFailingRule(index, rules, c, licenseOk, votes);

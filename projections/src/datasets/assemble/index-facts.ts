@@ -37,9 +37,15 @@ export interface AssemblyIndex {
   readonly validationsOf: Adjacency;
   /** Assets listing each CF. */
   readonly assetsOf: ReadonlyMap<number, readonly AssetFact[]>;
-  /** CF indices in ascending id order. */
+  /**
+   * Indices of the CFs that can be candidates (samples and labels; a validation never is), in
+   * ascending id order. Validations are left out of the sort and the leaf hashing: they are
+   * half of a typical log and never members.
+   */
   readonly sortedOrder: Int32Array;
-  /** RFC 6962 leaf hash of CF i at bytes 32·i.. (log order). */
+  /** For each CF, its slot in leafHashes, or -1 for validations. */
+  readonly leafSlot: Int32Array;
+  /** RFC 6962 leaf hash of the CF in slot s at bytes 32·s.. */
   readonly leafHashes: Uint8Array;
 }
 
@@ -82,8 +88,17 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
       else assetsOf.set(m, [asset]);
     }
   }
-  const sortedOrder = sortedIdOrder(ids);
-  const leafHashes = leafHashesOf(packIds(ids));
+  const leafSlot = new Int32Array(n).fill(-1);
+  const candidateIds: string[] = [];
+  const candidateOf: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (kind[i] === KIND_VALIDATION) continue;
+    leafSlot[i] = candidateIds.length;
+    candidateIds.push(ids[i]!);
+    candidateOf.push(i);
+  }
+  const sortedOrder = sortedIdOrder(candidateIds).map((s) => candidateOf[s]!);
+  const leafHashes = leafHashesOf(packIds(candidateIds));
   return {
     facts,
     cfs,
@@ -96,6 +111,7 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
     validationsOf,
     assetsOf,
     sortedOrder,
+    leafSlot,
     leafHashes,
   };
 }

@@ -64,3 +64,47 @@ export function agreementOf(votes: Votes): number | null {
   const total = votes.approvals + votes.rejections;
   return total === 0 ? null : votes.approvals / total;
 }
+
+// Scratch for tallyVotes: a build tallies a million candidates, each with a handful of votes, so
+// the tally reuses these rather than allocating a closure, an array and objects per candidate.
+const scratchValidator: string[] = [];
+const scratchIndex: number[] = [];
+const scratchApprove: boolean[] = [];
+
+/** The same counts as countVotes(votesOf(...)), without allocating (CF index order = log order). */
+export function tallyVotes(index: AssemblyIndex, rules: AssemblyRules, c: number): Votes {
+  const { validationsOf, labelsOf, cfs } = index;
+  const author = cfs[c]!.author;
+  let k = 0;
+  const consider = (v: number, subjectAuthor: string | null): void => {
+    const cf = cfs[v]!;
+    if (cf.author === author || cf.author === subjectAuthor) return;
+    const approve = (cf.verdict ?? 0) >= rules.approveScore;
+    for (let j = 0; j < k; j++) {
+      if (scratchValidator[j] === cf.author) {
+        if (scratchIndex[j]! < v) {
+          scratchIndex[j] = v;
+          scratchApprove[j] = approve;
+        }
+        return;
+      }
+    }
+    scratchValidator[k] = cf.author;
+    scratchIndex[k] = v;
+    scratchApprove[k] = approve;
+    k++;
+  };
+  if (rules.approvalsOn !== 'labels') {
+    for (let t = validationsOf.start[c]!; t < validationsOf.start[c + 1]!; t++) consider(validationsOf.idx[t]!, null);
+  }
+  if (rules.approvalsOn !== 'sample') {
+    for (let l = labelsOf.start[c]!; l < labelsOf.start[c + 1]!; l++) {
+      const label = labelsOf.idx[l]!;
+      const labelAuthor = cfs[label]!.author;
+      for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(validationsOf.idx[t]!, labelAuthor);
+    }
+  }
+  let approvals = 0;
+  for (let j = 0; j < k; j++) if (scratchApprove[j]) approvals++;
+  return { approvals, rejections: k - approvals };
+}
