@@ -1,13 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from '@jest/globals';
 import { openEmbeddedEventLog, type EventLog } from '@cairn/eventlog';
 import { eventLogConformanceSuite } from './suite.js';
+
+// initdb dominates PGlite's start-up, so each test gets a copy of one freshly migrated, empty
+// data directory instead of a new one (the durability test still closes and reopens its copy).
+const root = await mkdtemp(path.join(tmpdir(), 'cairn-pglite-'));
+let template: Promise<string> | undefined;
+function emptyLogDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = path.join(root, 'template');
+    await (await openEmbeddedEventLog({ dataDir: dir })).close();
+    return dir;
+  })();
+  return template;
+}
+let copies = 0;
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 eventLogConformanceSuite(
   'pglite',
   async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'cairn-pglite-'));
+    const dataDir = path.join(root, `log-${copies++}`);
+    await cp(await emptyLogDir(), dataDir, { recursive: true });
     let log: EventLog = await openEmbeddedEventLog({ dataDir });
     return {
       get log() {
