@@ -15,3 +15,5 @@ export { migrateEventLog, logTables, type LogTables } from './sql/schema.js';
 export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
 export { SubscriptionFailed } from './subscription.js';
 export { isEventId } from './prepare.js';
+export { createEventStoreDbEventLog, openEventStoreDbEventLog } from './esdb/esdb-event-log.js';
+export { uuidFromEventId } from './esdb/mapping.js';
