@@ -1,0 +1,151 @@
+// cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { DeprecationReason, Signer } from '@cairn/sdk';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail } from '../fail.js';
+import { emit } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { globalsOf } from './common.js';
+import { jsonOrString, receiptJson, receiptText } from './receipt.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const DEPRECATION_REASONS: readonly DeprecationReason[] = ['dispute', 'takedown', 'erasure', 'quality', 'other'];
+
+async function signerOf(session: Session, name: string | undefined): Promise<Signer> {
+  if (name === undefined) fail(ExitCode.usage, '--as: name the signer (cairn keys list)');
+  return orFail(await session.keyring.signer(name), (e) => e.message);
+}
+
+function objectFlag(field: string, value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  const parsed = jsonOrString(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(ExitCode.usage, `${field}: expected a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+export function registerContribute(program: Command): void {
+  const contribute = program.command('contribute').description('append one signed CF (sample, label or validation)');
+
+  contribute
+    .command('sample')
+    .description('a sample: its bytes are hashed, encrypted and stored; only the commitment enters the log')
+    .requiredOption('--as <name>', 'the signer')
+    .option('--file <path>', 'the sample bytes from a file')
+    .option('--text <text>', 'the sample bytes as UTF-8 text')
+    .requiredOption('--license <spdx>', 'SPDX license expression')
+    .requiredOption('--source <id>', 'where the sample comes from')
+    .option('--media-type <type>', 'media type', 'text/plain')
+    .option('--personal-data', 'commit with a keyed hash (the key is shredded on erasure)')
+    .option('--attributes <json>', 'extra attributes, a JSON object')
+    .action(async (opts: { as: string; file?: string; text?: string; license: string; source: string; mediaType: string; personalData?: boolean; attributes?: string }, command: Command) => {
+      if ((opts.file === undefined) === (opts.text === undefined)) fail(ExitCode.usage, '--file / --text: give exactly one');
+      const bytes = opts.file !== undefined ? new Uint8Array(await readFile(opts.file)) : new TextEncoder().encode(opts.text);
+      const attributes = objectFlag('--attributes', opts.attributes);
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(
+          await session.ledger.contribute.sample(
+            { bytes, mediaType: opts.mediaType, license: opts.license, source: opts.source, ...(opts.personalData ? { personalData: true } : {}), ...(attributes ? { attributes } : {}) },
+            signer,
+          ),
+          messageOf,
+        );
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+
+  contribute
+    .command('label')
+    .description('a label: a structured claim about one or more CFs')
+    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--target <cf>', 'the CF labelled (repeat for several)', collect)
+    .requiredOption('--type <labelType>', 'what kind of label (class, topic, box, ...)')
+    .requiredOption('--value <value>', 'the label value (JSON, or a plain string)')
+    .option('--rationale <text>', 'why')
+    .action(async (opts: { as: string; target: string[]; type: string; value: string; rationale?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(
+          await session.ledger.contribute.label({ targets: opts.target, labelType: opts.type, value: jsonOrString(opts.value), ...(opts.rationale ? { rationale: opts.rationale } : {}) }, signer),
+          messageOf,
+        );
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+
+  contribute
+    .command('validation')
+    .description("a reviewer's verdict on earlier CFs")
+    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--target <cf>', 'the CF judged (repeat for several)', collect)
+    .requiredOption('--verdict <verdict>', 'approve | reject | score')
+    .option('--score <n>', 'score in 0..1 (with --verdict score)')
+    .requiredOption('--rationale <text>', 'why')
+    .action(async (opts: { as: string; target: string[]; verdict: string; score?: string; rationale: string }, command: Command) => {
+      if (!['approve', 'reject', 'score'].includes(opts.verdict)) fail(ExitCode.usage, '--verdict: expected approve, reject or score');
+      const score = opts.score === undefined ? undefined : Number(opts.score);
+      if (score !== undefined && !Number.isFinite(score)) fail(ExitCode.usage, '--score: expected a number in 0..1');
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(
+          await session.ledger.contribute.validation(
+            { targets: opts.target, verdict: opts.verdict as 'approve' | 'reject' | 'score', rationale: opts.rationale, ...(score !== undefined ? { score } : {}) },
+            signer,
+          ),
+          messageOf,
+        );
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+
+  program
+    .command('amend <cf>')
+    .description('a new CF of the same kind that corrects the original (the original is never edited)')
+    .requiredOption('--as <name>', 'the signer')
+    .option('--set <field=value>', 'a changed payload field, value as JSON or a plain string (repeat)', collect)
+    .option('--file <path>', 'new bytes, for a sample')
+    .action(async (cf: string, opts: { as: string; set?: string[]; file?: string }, command: Command) => {
+      const changes: Record<string, unknown> = {};
+      for (const pair of opts.set ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) fail(ExitCode.usage, `--set: expected field=value, got ${JSON.stringify(pair)}`);
+        changes[pair.slice(0, eq)] = jsonOrString(pair.slice(eq + 1));
+      }
+      if (opts.file !== undefined) changes.bytes = new Uint8Array(await readFile(opts.file));
+      if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(await session.ledger.amend(cf, changes, signer), messageOf);
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+
+  program
+    .command('deprecate <cf>')
+    .description('take a CF out of future assembly (by its author or a curator)')
+    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--reason <reason>', DEPRECATION_REASONS.join(' | '))
+    .option('--note <text>', 'a note kept in the log')
+    .action(async (cf: string, opts: { as: string; reason: string; note?: string }, command: Command) => {
+      if (!DEPRECATION_REASONS.includes(opts.reason as DeprecationReason)) fail(ExitCode.usage, `--reason: expected one of ${DEPRECATION_REASONS.join(', ')}`);
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(await session.ledger.deprecate(cf, { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) }, signer), messageOf);
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+
+  program
+    .command('erase <sample>')
+    .description("erase a sample's bytes for good: SampleErased is appended and its key shredded (the log still verifies)")
+    .requiredOption('--as <name>', 'the signer')
+    .option('--reason <text>', 'why', 'erasure requested')
+    .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerOf(session, opts.as);
+        const r = orFail(await session.ledger.erase(sample, signer, opts.reason), messageOf);
+        emit(receiptJson(r), { json: session.json }, receiptText);
+      });
+    });
+}

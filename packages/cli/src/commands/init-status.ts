@@ -1,0 +1,81 @@
+// cairn init / cairn status.
+import { sql } from 'kysely';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from 'commander';
+import { CHECKPOINT_STREAM_NAME } from '../verify/log-checkpoint.js';
+import { emit, table } from '../output.js';
+import { withSession } from '../session.js';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail } from '../fail.js';
+import { countEvents } from '../verify/log-scan.js';
+import { globalsOf } from './common.js';
+
+export interface StatusJson {
+  readonly store: string;
+  readonly head: string | null;
+  readonly events: number;
+  readonly contributors: number;
+  readonly cfs: { readonly sample: number; readonly label: number; readonly validation: number };
+  readonly datasets: number;
+  readonly datasetVersions: number;
+  readonly checkpoints: number;
+  readonly projections: readonly { readonly name: string; readonly checkpoint: string | null; readonly caughtUp: boolean }[];
+}
+
+export function registerInitStatus(program: Command): void {
+  program
+    .command('init')
+    .description('create a ledger in the store (an embedded folder by default) and its projection tables')
+    .action(async (_opts, command: Command) => {
+      const globals = globalsOf(command);
+      await withSession(
+        globals,
+        async (session) => {
+          await session.catchUp();
+          const where = session.location.kind === 'embedded' ? session.location.dir : session.location.kind;
+          emit({ store: where, ready: true }, { json: session.json }, () => `Cairn ledger ready in ${where}\nnext: cairn keys new NAME`);
+        },
+        { create: true },
+      );
+    });
+
+  program
+    .command('status')
+    .description('events, contributors, CFs by kind, datasets, versions and checkpoints in the store')
+    .action(async (_opts, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const db = session.db;
+        const count = async (query: ReturnType<typeof sql<{ n: string }>>) => Number((await query.execute(db)).rows[0]?.n ?? 0);
+        const kinds = await sql<{ kind: string; n: string }>`select kind, count(*) as n from lineage_nodes group by kind`.execute(db);
+        const byKind = new Map(kinds.rows.map((r) => [r.kind, Number(r.n)]));
+        const status = await session.runner.status();
+        if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
+        const checkpoints = await session.ledger.log.readStream(CHECKPOINT_STREAM_NAME);
+        const json: StatusJson = {
+          store: session.location.kind === 'embedded' ? session.location.dir : session.location.kind,
+          head: status.right.head === null ? null : status.right.head.toString(),
+          events: orFail(await countEvents(session.ledger.log), messageOf),
+          contributors: byKind.get('contributor') ?? 0,
+          cfs: { sample: byKind.get('sample') ?? 0, label: byKind.get('label') ?? 0, validation: byKind.get('validation') ?? 0 },
+          datasets: await count(sql<{ n: string }>`select count(*) as n from datasets_datasets`),
+          datasetVersions: await count(sql<{ n: string }>`select count(*) as n from datasets_versions`),
+          checkpoints: E.isRight(checkpoints) ? checkpoints.right.length : 0,
+          projections: status.right.projections.map((p) => ({ name: p.name, checkpoint: p.checkpoint === null ? null : p.checkpoint.toString(), caughtUp: p.caughtUp })),
+        };
+        emit(json, { json: session.json }, (s) =>
+          [
+            `store        ${s.store}`,
+            `log head     ${s.head ?? '(empty)'}`,
+            `events       ${s.events}`,
+            `contributors ${s.contributors}`,
+            `CFs          ${s.cfs.sample} samples, ${s.cfs.label} labels, ${s.cfs.validation} validations`,
+            `datasets     ${s.datasets} (${s.datasetVersions} versions)`,
+            `checkpoints  ${s.checkpoints}`,
+            '',
+            table(['projection', 'checkpoint', 'caught up'], s.projections.map((p) => [p.name, p.checkpoint ?? '-', p.caughtUp ? 'yes' : 'no'])),
+          ].join('\n'),
+        );
+      });
+    });
+}

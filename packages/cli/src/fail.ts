@@ -1,0 +1,54 @@
+// The one way a command ends early: a CliFailure carries the exit code (exit-codes.ts) and a
+// sentence for people. Commands turn the Either values of the packages below into these at the
+// edge, and bin.ts turns them into stderr and process.exitCode.
+import * as E from 'fp-ts/lib/Either.js';
+import { ExitCode } from './exit-codes.js';
+
+export class CliFailure extends Error {
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+    /** Extra facts for --json (e.g. the bad event of a verify). */
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+export function fail(exitCode: ExitCode, message: string, detail?: unknown): never {
+  throw new CliFailure(exitCode, message, detail);
+}
+
+export const usage = (field: string, reason: string): never => fail(ExitCode.usage, `${field}: ${reason}`);
+
+/** The Right value, or a CliFailure whose code depends on the error's tag. */
+export function orFail<TError extends { readonly _tag: string }, TValue>(
+  result: E.Either<TError, TValue>,
+  describe: (error: TError) => string,
+): TValue {
+  if (E.isRight(result)) return result.right;
+  fail(exitCodeOf(result.left), describe(result.left), result.left);
+}
+
+const NOT_FOUND = new Set(['VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix']);
+const REJECTED = new Set(['RuleViolation', 'DecodeFailure', 'ErasedSample', 'IsAMember', 'WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent']);
+
+export function exitCodeOf(error: { readonly _tag: string }): ExitCode {
+  if (NOT_FOUND.has(error._tag)) return ExitCode.notFound;
+  if (REJECTED.has(error._tag)) return ExitCode.rejected;
+  if (error._tag === 'UsageError') return ExitCode.usage;
+  return ExitCode.unavailable;
+}
+
+/** A message for any tagged error the packages below answer with. */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as Record<string, unknown>;
+    if (typeof e.message === 'string') return e.message;
+    if (e._tag === 'RuleViolation') return `[${String(e.rule)}] ${String(e.field)}: ${String(e.reason)}`;
+    if (typeof e.reason === 'string') return `${String(e._tag)}: ${e.reason}`;
+    if (typeof e._tag === 'string') return `${e._tag}: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+  }
+  return String(error);
+}

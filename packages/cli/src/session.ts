@@ -1,0 +1,136 @@
+// A command's view of the store: the SDK ledger (log, blobs, sample keys), the projection tables
+// and their runner, and the keyring of named signers. Queries call catchUp() first so answers are
+// current, then read the tables.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { openLedger, type Ledger } from '@cairn/sdk';
+import {
+  createProjectionRunner,
+  datasetsProjection,
+  lineageProjection,
+  openProjectionStore,
+  type AnyDB,
+  type Projection,
+  type ProjectionRunner,
+  type ProjectionStore,
+} from '@cairn/projections';
+import type { Kysely } from 'kysely';
+import { ExitCode } from './exit-codes.js';
+import { fail } from './fail.js';
+import { openKeyring, type Keyring } from './keyring.js';
+import { progressFor } from './progress.js';
+import { resolveStoreLocation, type StoreLocation } from './store-location.js';
+
+export interface GlobalOptions {
+  readonly store?: string;
+  readonly projections?: string;
+  readonly json?: boolean;
+}
+
+export interface Session {
+  readonly location: StoreLocation;
+  /** Where signers, sample blobs and sample keys live (the store folder, or CAIRN_KEYS). */
+  readonly localDir: string;
+  readonly ledger: Ledger;
+  readonly store: ProjectionStore;
+  readonly db: Kysely<AnyDB>;
+  readonly runner: ProjectionRunner;
+  readonly projections: readonly Projection[];
+  readonly keyring: Keyring;
+  readonly json: boolean;
+  /** Brings every projection up to the head of the log (with a progress bar on a terminal). */
+  catchUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The projections the CLI keeps, in the order the runner applies them. */
+export const PROJECTIONS: readonly Projection[] = [lineageProjection, datasetsProjection];
+
+export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  const location = resolveStoreLocation(options.store, options.projections, env);
+  if (E.isLeft(location)) fail(ExitCode.usage, `${location.left.field}: ${location.left.reason}`);
+  return location.right;
+}
+
+export function localDirOf(location: StoreLocation, env: NodeJS.ProcessEnv = process.env): string {
+  return location.kind === 'embedded' ? location.dir : (env.CAIRN_KEYS ?? './.cairn');
+}
+
+/** Opens the store; `create` (cairn init) makes a missing embedded folder instead of refusing. */
+export async function openSession(options: GlobalOptions, settings: { readonly create?: boolean } = {}): Promise<Session> {
+  const location = locationOf(options);
+  const localDir = localDirOf(location);
+  if (location.kind === 'embedded') {
+    if (!settings.create && !existsSync(path.join(location.dir, 'log')))
+      fail(ExitCode.unavailable, `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)`);
+    await mkdir(path.join(location.dir, 'projections'), { recursive: true });
+  }
+  let ledger: Ledger;
+  let store: ProjectionStore;
+  try {
+    // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
+    ledger = await openLedger(
+      location.kind === 'embedded'
+        ? { dir: location.dir, verifyWorkers: 0 }
+        : location.kind === 'postgres'
+          ? { dir: localDir, postgres: location.url, verifyWorkers: 0 }
+          : { dir: localDir, esdb: location.url, verifyWorkers: 0 },
+    );
+    store = await openProjectionStore(
+      location.kind === 'embedded'
+        ? { dataDir: path.join(location.dir, 'projections') }
+        : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
+    );
+  } catch (cause) {
+    fail(ExitCode.unavailable, `the store could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  const json = options.json === true;
+  const progress = progressFor({ json });
+  let started = false;
+  const runner = createProjectionRunner({
+    log: ledger.log,
+    store,
+    projections: PROJECTIONS,
+    onProgress: (p) => {
+      if (p.head === null) return;
+      if (!started) {
+        progress.start(Number(p.head), `projecting ${p.projection}`);
+        started = true;
+      }
+      progress.update(Number(p.position));
+    },
+  });
+  return {
+    location,
+    localDir,
+    ledger,
+    store,
+    db: store.db,
+    runner,
+    projections: PROJECTIONS,
+    keyring: openKeyring(path.join(localDir, 'signers')),
+    json,
+    catchUp: async () => {
+      const r = await runner.runOnce();
+      if (started) progress.stop();
+      started = false;
+      if (E.isLeft(r)) fail(ExitCode.unavailable, `the projections could not catch up: ${r.left.message}`);
+    },
+    close: async () => {
+      await store.close();
+      await ledger.close();
+    },
+  };
+}
+
+/** Runs `body` with an open session and always closes it. */
+export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: { readonly create?: boolean } = {}): Promise<T> {
+  const session = await openSession(options, settings);
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}
