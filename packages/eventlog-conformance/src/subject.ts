@@ -24,6 +24,11 @@ export interface ConformanceOptions {
    * table, enabling the interleaved-transaction tests (late commits, slow and rolled-back ones).
    */
   readonly rawSql?: (subject: ConformanceSubject) => { readonly table: string; open(): Promise<RawSqlSession> };
+  /**
+   * The log rejects a duplicate id in ANOTHER stream (SQL adapters: a unique index). EventStoreDB
+   * has no index by event id, so it detects duplicates within a stream only. Default true.
+   */
+  readonly globalIdIndex?: boolean;
   /** The factory's subjects offer `reopen` (durable storage): run the restart test. */
   readonly reopenable?: boolean;
   /** Runs of the model-based property test. Default 25. */
