@@ -55,6 +55,7 @@ export async function openEmbeddedEventLogWithSql(
     onAppend: signal.onAppend,
     afterCommit: signal.notify,
     idlePollMs: 1000,
+    exclusiveConnection: true,
     close: () => db.close(),
   });
   return { log, query: executor.query };

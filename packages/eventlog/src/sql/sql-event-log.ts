@@ -20,6 +20,12 @@ export interface SqlEventLogOptions {
   /** Called after a batch that wrote something has committed. */
   readonly afterCommit?: () => void;
   readonly idlePollMs: number;
+  /**
+   * The executor has one connection and runs one transaction at a time (PGlite): no other
+   * writer can interleave, so the explicit ordering-lock round trip is skipped (the insert
+   * trigger still takes it).
+   */
+  readonly exclusiveConnection?: boolean;
   readonly close: () => Promise<void>;
 }
 
@@ -66,9 +72,11 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
 
-async function appendInTransaction(tx: SqlQueryable, t: LogTables, requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
-  const lock = orderingLockSql(t);
-  await tx.query(lock.text, lock.params);
+async function appendInTransaction(tx: SqlQueryable, t: LogTables, requests: readonly PreparedRequest[], exclusive: boolean): Promise<AppendResult[]> {
+  if (!exclusive) {
+    const lock = orderingLockSql(t);
+    await tx.query(lock.text, lock.params);
+  }
   const { ids, streams } = batchKeys(requests);
   const plans = planAppends(requests, await loadFacts(tx, t, ids, streams));
   if (E.isLeft(plans)) throw new Rejected(plans.left);
@@ -104,7 +112,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     if (E.isLeft(prepared)) return prepared;
     if (prepared.right.length === 0) return E.right([]);
     try {
-      const results = await executor.transaction((tx) => appendInTransaction(tx, t, prepared.right));
+      const results = await executor.transaction((tx) => appendInTransaction(tx, t, prepared.right, options.exclusiveConnection ?? false));
       if (results.some((r) => !r.alreadyAppended)) options.afterCommit?.();
       return E.right(results);
     } catch (e) {
