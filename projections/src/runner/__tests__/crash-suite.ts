@@ -70,7 +70,7 @@ function runChild(env: Record<string, string>, timerKillMs: number | undefined):
 export function crashSuite(name: string, subject: () => Promise<CrashSubject>): void {
   const kills = Number(process.env.CAIRN_CRASH_KILLS ?? 20);
   const seed = Number(process.env.CAIRN_CRASH_SEED ?? Date.now() % 1_000_000);
-  const total = Number(process.env.CAIRN_CRASH_EVENTS ?? 600);
+  const total = Number(process.env.CAIRN_CRASH_EVENTS ?? 1200);
 
   describe(`crash test (${name})`, () => {
     it(`given a runner SIGKILLed ${kills} times while the log grows, when it finally catches up, then its tables equal a clean rebuild byte for byte (seed ${seed})`, async () => {
@@ -83,9 +83,11 @@ export function crashSuite(name: string, subject: () => Promise<CrashSubject>): 
         for (let k = 0; k < kills; k++) {
           const batch = String(3 + Math.floor(random() * 38));
           const byStep = random() < 0.6;
-          const env: Record<string, string> = { ...base, CRASH_BATCH: batch };
-          if (byStep) env.CRASH_KILL_AT_STEP = String(1 + Math.floor(random() * 60));
-          const outcome = await runChild(env, byStep ? undefined : Math.floor(random() * 1500));
+          // Each child brings the log to a further prefix, so every one has new batches to die in.
+          const target = Math.round((total * (k + 1)) / (kills + 1));
+          const env: Record<string, string> = { ...base, CRASH_BATCH: batch, CRASH_TOTAL: String(target) };
+          if (byStep) env.CRASH_KILL_AT_STEP = String(1 + Math.floor(random() * 25));
+          const outcome = await runChild(env, byStep ? undefined : Math.floor(random() * 400));
           if (outcome.signal === 'SIGKILL') killed += 1;
           else if (outcome.code !== 0 || !outcome.done) throw new Error(`child ${k} failed (code ${outcome.code}):\n${outcome.stderr}`);
         }
