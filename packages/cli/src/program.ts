@@ -8,6 +8,10 @@ import { registerInitStatus } from './commands/init-status.js';
 import { registerKeys } from './commands/keys.js';
 import { registerContribute } from './commands/contribute.js';
 import { registerVerify } from './commands/verify.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDatasets } from './commands/datasets.js';
+import { registerQueries } from './commands/queries.js';
+import { registerTraceProve } from './commands/trace-prove.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -21,7 +25,11 @@ export function buildProgram(): Command {
   registerInitStatus(program);
   registerKeys(program);
   registerContribute(program);
+  registerDatasets(program);
+  registerQueries(program);
+  registerTraceProve(program);
   registerVerify(program);
+  registerDemo(program);
   for (const command of program.commands) exitOverrideAll(command);
   return program;
 }

@@ -2,10 +2,11 @@
 // --as-of option of queries, resolved to a log position.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { positionAtTime, type AnyDB, type AsOf } from '@cairn/projections';
 import { parseAsOf } from '../as-of.js';
 import { usage } from '../fail.js';
+import { toJson } from '../output.js';
 import type { GlobalOptions } from '../session.js';
 
 export function globalsOf(command: Command): GlobalOptions & Record<string, unknown> {
@@ -28,3 +29,20 @@ export async function positionOf(db: Kysely<AnyDB>, asOf: AsOf | undefined): Pro
 }
 
 export const short = (id: string, n = 12): string => (id.length > n ? `${id.slice(0, n)}…` : id);
+
+/** Human names of graph nodes (contributor names, sample sources...) from the lineage tables. */
+export async function labelsOf(db: Kysely<AnyDB>, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  if (ids.length === 0) return new Map();
+  const r = await sql<{ node_id: string; label: string }>`select node_id, label from lineage_nodes where node_id in (${sql.join([...new Set(ids)])})`.execute(db);
+  return new Map(r.rows.map((row) => [row.node_id, row.label]));
+}
+
+export function named(labels: ReadonlyMap<string, string>, id: string): string {
+  const label = labels.get(id);
+  return label === undefined ? short(id) : `${label} (${short(id, 8)})`;
+}
+
+/** --json: the value as one JSON document; otherwise the (possibly async) text for people. */
+export async function show<T>(json: boolean, value: T, text: (value: T) => string | Promise<string>): Promise<void> {
+  process.stdout.write(json ? `${toJson(value)}\n` : `${await text(value)}\n`);
+}

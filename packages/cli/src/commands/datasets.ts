@@ -1,0 +1,155 @@
+// cairn manifest define, cairn dataset define|build|versions|show.
+import { readFile } from 'node:fs/promises';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from 'commander';
+import { datasetBuilds, whereFromVersion, readVersion } from '@cairn/projections';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail } from '../fail.js';
+import { emit, table } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, positionOf, short } from './common.js';
+import { receiptJson, type ReceiptJson } from './receipt.js';
+
+export interface BuildJson {
+  readonly dataset: string;
+  readonly manifestId: string;
+  readonly receipt: ReceiptJson;
+  /** The version this build cut (null if the projections have not cut it). */
+  readonly version: (ResolvedVersion & { readonly merkleRoot: string; readonly memberCount: number }) | null;
+}
+
+export async function signerFor(session: Session, name: string) {
+  return orFail(await session.keyring.signer(name), (e) => e.message);
+}
+
+export async function resolveVersionArg(session: Session, text: string, asOf?: unknown): Promise<ResolvedVersion> {
+  const ref = orFail(parseVersionRef(text), (e) => e.message);
+  const at = await positionOf(session.db, asOfOf(asOf));
+  return orFail(await resolveVersionRef(session.db, ref, at), (e) => e.message);
+}
+
+export async function defineManifest(session: Session, manifest: unknown, signerName: string) {
+  const signer = await signerFor(session, signerName);
+  const r = orFail(await session.ledger.manifests.define(manifest, signer), messageOf);
+  return { manifestId: r.manifestId, receipt: receiptJson(r.receipt) };
+}
+
+export async function buildDataset(session: Session, dataset: string, manifestId: string, signerName: string): Promise<BuildJson> {
+  const signer = await signerFor(session, signerName);
+  const receipt = orFail(await session.ledger.datasets.requestBuild(dataset, manifestId, signer), messageOf);
+  await session.catchUp();
+  const builds = await datasetBuilds(session.db, dataset);
+  const cut = builds.find((b) => b.causeEventId === receipt.id);
+  const resolved = cut ? distinctVersions(builds).find((v) => v.versionId === cut.versionId) : undefined;
+  const v = resolved ? await readVersion(session.db, resolved.versionId) : undefined;
+  return {
+    dataset,
+    manifestId,
+    receipt: receiptJson(receipt),
+    version: resolved && v && E.isRight(v) ? { ...resolved, merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount } : null,
+  };
+}
+
+export const buildText = (b: BuildJson): string =>
+  b.version === null
+    ? `build requested at position ${b.receipt.position}; no version cut yet`
+    : `${b.dataset}@${b.version.ordinal} = ${b.version.versionId}\n  ${b.version.memberCount} members, Merkle root ${b.version.merkleRoot}, manifest ${short(b.manifestId)}`;
+
+export function registerDatasets(program: Command): void {
+  const manifest = program.command('manifest').description('the rules that decide inclusion');
+  manifest
+    .command('define <file>')
+    .description('define a manifest from a JSON file (defaults filled in); prints its id, the hash of its canonical JSON')
+    .requiredOption('--as <name>', 'the signer (a curator)')
+    .action(async (file: string, opts: { as: string }, command: Command) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(file, 'utf8'));
+      } catch (cause) {
+        fail(ExitCode.usage, `${file}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
+      }
+      await withSession(globalsOf(command), async (session) => {
+        const m = await defineManifest(session, parsed, opts.as);
+        emit(m, { json: session.json }, (x) => `manifest ${x.manifestId}\n  defined at position ${x.receipt.position}`);
+      });
+    });
+
+  const dataset = program.command('dataset').description('named datasets and their versions');
+  dataset
+    .command('define <name>')
+    .description('define a dataset name')
+    .requiredOption('--as <name>', 'the signer (a curator)')
+    .option('--description <text>', 'what the dataset is for')
+    .action(async (name: string, opts: { as: string; description?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        const signer = await signerFor(session, opts.as);
+        const r = orFail(await session.ledger.datasets.define(name, signer, opts.description), messageOf);
+        emit(receiptJson(r), { json: session.json }, (x) => `dataset ${name} defined at position ${x.position}`);
+      });
+    });
+
+  dataset
+    .command('build <name>')
+    .description('ask for a build: the manifest applied to the log up to this event cuts a version')
+    .requiredOption('--manifest <id>', 'the manifest id')
+    .requiredOption('--as <name>', 'the signer (a curator)')
+    .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        const b = await buildDataset(session, name, opts.manifest, opts.as);
+        emit(b, { json: session.json }, buildText);
+      });
+    });
+
+  dataset
+    .command('versions <name>')
+    .description('every version of the dataset, in the order first cut (NAME@1, NAME@2, ...)')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (name: string, opts: { asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const at = await positionOf(session.db, asOfOf(opts.asOf));
+        const builds = await datasetBuilds(session.db, name);
+        const versions = [];
+        for (const v of distinctVersions(builds, at)) {
+          const full = orFail(await readVersion(session.db, v.versionId), (e) => e.message);
+          const cuts = builds.filter((b) => b.versionId === v.versionId && (at === undefined || (at !== null && b.position <= at)));
+          versions.push({ ...v, merkleRoot: full.merkleRoot, memberCount: full.memberCount, builds: cuts.map((b) => ({ position: b.position, cause: b.cause, causeEventId: b.causeEventId })) });
+        }
+        const current = builds.filter((b) => at === undefined || (at !== null && b.position <= at)).at(-1)?.versionId ?? null;
+        emit({ dataset: name, current, versions }, { json: session.json }, (x) =>
+          x.versions.length === 0
+            ? `dataset ${name} has no versions`
+            : table(
+                ['version', 'id', 'members', 'manifest', 'first cut at', 'cause'],
+                x.versions.map((v) => [`${name}@${v.ordinal}${v.versionId === x.current ? ' *' : ''}`, short(v.versionId, 16), String(v.memberCount), short(v.manifestId), String(v.position), v.builds[0]?.cause ?? '']),
+              ),
+        );
+      });
+    });
+
+  dataset
+    .command('show <ref>')
+    .description('one version (NAME@VERSION): members, Merkle root, manifest, contributors, sources and licenses')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (ref: string, opts: { asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const v = await resolveVersionArg(session, ref, opts.asOf);
+        const origin = orFail(await whereFromVersion(session.db, v.versionId), (e) => e.message);
+        const out = { ...v, ...origin };
+        emit(out, { json: session.json }, (x) =>
+          [
+            `${x.dataset}@${x.ordinal}  ${x.versionId}`,
+            `  members      ${x.version.memberCount}`,
+            `  Merkle root  ${x.version.merkleRoot}`,
+            `  manifest     ${x.version.manifestId}`,
+            `  first cut at position ${x.version.position}${x.build ? `, last cut by ${x.build.cause} at ${x.build.position}` : ''}`,
+            `  contributors ${x.contributors.map((c) => `${short(c.contributor)} (${c.members})`).join(', ') || '-'}`,
+            `  sources      ${x.sources.map((s) => `${s.source} (${s.members})`).join(', ') || '-'}`,
+            `  licenses     ${x.licenses.map((l) => `${l.license} (${l.members})`).join(', ') || '-'}`,
+          ].join('\n'),
+        );
+      });
+    });
+}

@@ -1,0 +1,150 @@
+// cairn diff, cairn why, cairn impact, cairn history: answers from the projection tables, each
+// with the events behind it.
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from 'commander';
+import { diff, diffToText, history, impact, whyExcluded, whyIncluded, type CfHistory, type Impact, type VersionDiff, type WhyAnswer } from '@cairn/projections';
+import { ExitCode } from '../exit-codes.js';
+import { fail, orFail } from '../fail.js';
+import { withSession, type Session } from '../session.js';
+import type { ResolvedVersion } from '../version-ref.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, short, show } from './common.js';
+import { resolveVersionArg } from './datasets.js';
+
+export type DiffJson = VersionDiff & { readonly from: ResolvedVersion; readonly to: ResolvedVersion };
+export type WhyJson = WhyAnswer & { readonly ref: ResolvedVersion };
+
+export async function diffOf(session: Session, a: string, b: string, asOf?: string): Promise<DiffJson> {
+  const from = await resolveVersionArg(session, a, asOf);
+  const to = await resolveVersionArg(session, b, asOf);
+  const d = orFail(await diff(session.db, from.versionId, to.versionId), (e) => e.message);
+  return { ...d, from, to };
+}
+
+export async function diffText(session: Session, d: DiffJson): Promise<string> {
+  const labels = await labelsOf(session.db, [...d.added, ...d.removed].map((e) => e.cfId).concat(d.changed.flatMap((c) => [c.from, c.to])));
+  const lines = [
+    `${d.from.dataset}@${d.from.ordinal} → ${d.to.dataset}@${d.to.ordinal}: +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged`,
+  ];
+  const cause = (c: VersionDiff['added'][number]['cause']) => `${c.kind}: ${c.reason}${c.event ? ` [event ${short(c.event.eventId, 8)} @${c.event.position}]` : ''}`;
+  for (const e of d.added) lines.push(`  + ${named(labels, e.cfId)}  ${cause(e.cause)}`);
+  for (const e of d.removed) lines.push(`  - ${named(labels, e.cfId)}  ${cause(e.cause)}`);
+  for (const c of d.changed) lines.push(`  ~ ${named(labels, c.from)} → ${named(labels, c.to)}  ${cause(c.cause)}`);
+  if (d.truncated) lines.push('  (only the first entries carry causes; counts are complete)');
+  lines.push('', diffToText(d));
+  return lines.join('\n');
+}
+
+export async function whyOf(session: Session, cfId: string, ref: string, asOf?: string): Promise<WhyJson> {
+  const v = await resolveVersionArg(session, ref, asOf);
+  const included = await whyIncluded(session.db, cfId, v.versionId);
+  if (E.isRight(included)) return { ...included.right, ref: v };
+  if (included.left._tag !== 'NotAMember') fail(ExitCode.notFound, included.left.message);
+  return { ...orFail(await whyExcluded(session.db, cfId, v.versionId), (e) => e.message), ref: v };
+}
+
+export async function whyText(session: Session, w: WhyJson): Promise<string> {
+  const ev = w.evidence;
+  const labels = await labelsOf(session.db, [w.cfId, ...(ev ? [ev.author, ...ev.approvals.map((a) => a.validator), ...ev.rejections.map((a) => a.validator)] : [])]);
+  const lines = [
+    `${named(labels, w.cfId)} is ${w.included ? 'IN' : 'NOT in'} ${w.ref.dataset}@${w.ref.ordinal} (${short(w.ref.versionId)})`,
+    w.included ? `  because: ${w.reason}` : `  first failing rule: ${w.rule}: ${w.reason}`,
+  ];
+  if (ev) {
+    lines.push(`  author ${named(labels, ev.author)}, source ${ev.source ?? '-'}, license ${ev.license ?? '-'}${ev.licenseAllowed === null ? '' : ev.licenseAllowed ? ' (allowed)' : ' (NOT allowed)'}`);
+    for (const a of ev.approvals) lines.push(`  approved by ${named(labels, a.validator)} [event ${short(a.eventId, 8)} @${a.position}]`);
+    for (const r of ev.rejections) lines.push(`  rejected by ${named(labels, r.validator)} [event ${short(r.eventId, 8)} @${r.position}]`);
+    if (ev.agreement !== null) lines.push(`  agreement ${ev.agreement.toFixed(2)}`);
+    if (ev.replacedBy) lines.push(`  replaced by ${short(ev.replacedBy.eventId)} @${ev.replacedBy.position}`);
+    if (ev.replaces) lines.push(`  stands in for ${short(ev.replaces.eventId)} @${ev.replaces.position}`);
+    if (ev.deprecatedBy) lines.push(`  deprecated (${ev.deprecatedBy.reason}) [event ${short(ev.deprecatedBy.eventId, 8)} @${ev.deprecatedBy.position}]`);
+    if (ev.duplicateOf) lines.push(`  duplicate of ${short(ev.duplicateOf.eventId)}`);
+  }
+  lines.push(`  decided by the build at position ${w.buildPosition}`);
+  return lines.join('\n');
+}
+
+export async function impactOf(session: Session, cfId: string, asOf?: string): Promise<Impact> {
+  const at = asOfOf(asOf);
+  return orFail(await impact(session.db, cfId, at === undefined ? {} : { asOf: at }), (e) => e.message);
+}
+
+export async function impactText(session: Session, i: Impact): Promise<string> {
+  const labels = await labelsOf(session.db, [i.cfId, ...i.dependents.map((d) => d.eventId)]);
+  const lines = [`if ${named(labels, i.cfId)} is amended or erased:`];
+  lines.push(`  ${i.dependents.length} dependent CFs${i.dependents.map((d) => `\n    ${d.relation.padEnd(10)} ${d.kind} ${named(labels, d.eventId)} @${d.position}`).join('')}`);
+  lines.push(`  ${i.assets.length} assets${i.assets.map((a) => `\n    ${a.name} (${short(a.assetId)})`).join('')}`);
+  lines.push(`  ${i.versions.length} dataset versions${i.versions.map((v) => `\n    ${v.dataset} ${short(v.versionId)}${v.current ? ' (current)' : ''} @${v.position}`).join('')}`);
+  lines.push(`  ${i.runs.length} training runs${i.runs.map((r) => `\n    ${r.runId} on ${short(r.versionId)} → model ${short(r.modelHash)}`).join('')}`);
+  lines.push(`  ${i.models.length} models`);
+  return lines.join('\n');
+}
+
+export async function historyOf(session: Session, cfId: string, asOf?: string): Promise<CfHistory> {
+  const at = asOfOf(asOf);
+  return orFail(await history(session.db, cfId, at === undefined ? {} : { asOf: at }), (e) => e.message);
+}
+
+export async function historyText(session: Session, h: CfHistory): Promise<string> {
+  const labels = await labelsOf(session.db, [...h.family.map((n) => n.id), ...h.steps.flatMap((s) => ('by' in s ? [s.by] : []))]);
+  const lines = [`history of ${named(labels, h.cfId)} (${h.family.length} CFs in the family)`];
+  for (const s of h.steps) {
+    const at = `@${s.position}`.padEnd(6);
+    if (s.action === 'contributed') lines.push(`  ${at} contributed  ${named(labels, s.cfId)}`);
+    else if (s.action === 'amends' || s.action === 'supersedes') lines.push(`  ${at} ${s.action.padEnd(12)} ${named(labels, s.cfId)} ${s.action} ${named(labels, s.target)}`);
+    else if (s.action === 'deprecated') lines.push(`  ${at} deprecated   ${named(labels, s.cfId)} by ${named(labels, s.by)}${s.reason ? `: ${s.reason}` : ''}`);
+    else if (s.action === 'erased') lines.push(`  ${at} erased       ${named(labels, s.cfId)}${s.reason ? `: ${s.reason}` : ''}`);
+  }
+  lines.push(`  standing now: ${h.standing.map((id) => named(labels, id)).join(', ') || 'nothing (deprecated or erased)'}`);
+  return lines.join('\n');
+}
+
+export function registerQueries(program: Command): void {
+  program
+    .command('diff <a> <b>')
+    .description('what changed between two versions (NAME@A NAME@B): added, removed, changed CFs, each with its cause')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (a: string, b: string, opts: { asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const d = await diffOf(session, a, b, opts.asOf);
+        await show(session.json, d, (x) => diffText(session, x));
+      });
+    });
+
+  program
+    .command('why <cf>')
+    .description('why a CF is in a version (the rule and the events that satisfied it) or not (the first rule that failed, with the numbers)')
+    .requiredOption('--in <ref>', 'the version, NAME@VERSION')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (cf: string, opts: { in: string; asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const w = await whyOf(session, cf, opts.in, opts.asOf);
+        await show(session.json, w, (x) => whyText(session, x));
+      });
+    });
+
+  program
+    .command('impact <cf>')
+    .description('what is affected if this CF is amended or erased: dependent CFs, assets, dataset versions, runs, models')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (cf: string, opts: { asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const i = await impactOf(session, cf, opts.asOf);
+        await show(session.json, i, (x) => impactText(session, x));
+      });
+    });
+
+  program
+    .command('history <cf>')
+    .description('the amend / supersede / deprecate / erase chain of a CF, each step with its event')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (cf: string, opts: { asOf?: string }, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const h = await historyOf(session, cf, opts.asOf);
+        await show(session.json, h, (x) => historyText(session, x));
+      });
+    });
+}
