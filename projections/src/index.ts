@@ -4,3 +4,4 @@ export * from './lineage/index.js';
 export * from './testing/index.js';
 export * from './datasets/index.js';
 export * from './answers/index.js';
+export * from './attribution/index.js';
