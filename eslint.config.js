@@ -27,6 +27,28 @@ export default tseslint.config(
               regex: '^(\\.\\./)+(packages|schemas|projections|scripts)(/|$)',
               message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Under packages/ the siblings are reached as ../../<name>; elsewhere (projections/src/testing)
+    // the same names are a package's own folders, so this rule is scoped to packages/.
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@cairn/*/*'],
+              message: 'Import another package only through its public entry (@cairn/<name>), never its internals.',
+            },
+            {
+              regex: '^(\\.\\./)+(packages|schemas|projections|scripts)(/|$)',
+              message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
+            },
             {
               regex: '^(\\.\\./){2,}(core|eventlog|eventlog-conformance|testing|sdk|kernel|cli|server)(/|$)',
               message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',

@@ -6,7 +6,6 @@ import type { Sha256Hex } from '@cairn/core';
 import { canonicalDump } from '../../storage/canonical-dump.js';
 import type { ProjectionStore } from '../../storage/store.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-// eslint-disable-next-line no-restricted-imports
 import { testDigest } from '../../testing/index.js';
 import { datasetBuilds, datasetVersionsAsOf } from '../../answers/versions.js';
 import { whyExcluded, whyIncluded } from '../../answers/why.js';

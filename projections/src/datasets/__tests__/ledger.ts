@@ -7,7 +7,6 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { createProjectionRunner, type ProjectionRunner } from '../../runner/runner.js';
 import type { ProjectionStore } from '../../storage/store.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-// eslint-disable-next-line no-restricted-imports
 import { appendRequestFor, envelopeEvent, testContributorId, testDigest, type TestEnvelope } from '../../testing/index.js';
 import { datasetsProjection } from '../projection.js';
 

@@ -5,7 +5,6 @@ import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { sql } from 'kysely';
 import type { ProjectionStore } from '../../storage/store.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-// eslint-disable-next-line no-restricted-imports
 import { projectionSpecification, labelPayload, samplePayload, testContributorId, testDigest, validationPayload, envelopeEvent, type TestEnvelope } from '../../testing/index.js';
 import { lineageProjection } from '../projection.js';
 import { history } from '../history.js';
