@@ -19,7 +19,6 @@ export interface ProjectionVerification {
   readonly firstBad: BadRow | null;
 }
 
-const SCRATCH = 'cairn_verify_scratch';
 
 function firstDifference(live: string, rebuilt: string): { live: string | null; rebuilt: string | null } {
   const a = live.split('\n');
@@ -34,6 +33,8 @@ export async function verifyProjections(
   projections: readonly Projection[],
   logHead: bigint | null,
 ): Promise<ProjectionVerification> {
+  // Unique per run: two verifies against one Postgres must not share a scratch schema.
+  const SCRATCH = `cairn_verify_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const status = await runner.status();
   if (E.isLeft(status)) return { projections: [], firstBad: { projection: '-', reason: status.left.message, live: null, rebuilt: null } };
   const out: { name: string; checkpoint: string | null; rows: number; ok: boolean }[] = [];
