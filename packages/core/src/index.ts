@@ -22,6 +22,7 @@ export {
   merkleRootOfLeafHashes,
   packLeafHashes,
   packedLeafHashesOf,
+  leafHashesOfPacked32,
   buildMerkleTree,
   nodeAt,
   type MerkleTree,

@@ -3,18 +3,13 @@
 // The recursive definition splits at the largest power of two below n; building level by
 // level and carrying an unpaired last node up unchanged yields exactly the same tree, with no
 // recursion and one flat buffer per level.
-import crypto from 'node:crypto';
 import { sha256 } from './sha256.js';
+import { leafHash32, nodeHash32 } from './merkle-sha256.js';
 
 export const HASH_SIZE = 32;
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_TREE_ROOT: Uint8Array = sha256(new Uint8Array(0));
-
-const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-const hashInto: (input: Uint8Array, out: Uint8Array, offset: number) => void = oneShot
-  ? (input, out, offset) => out.set(oneShot('sha256', input, 'buffer'), offset)
-  : (input, out, offset) => out.set(crypto.createHash('sha256').update(input).digest(), offset);
 
 /** SHA-256(0x00 || data): the hash of one leaf. */
 export function merkleLeafHash(data: Uint8Array): Uint8Array {
@@ -54,33 +49,26 @@ export function packedLeafHashesOf(leaves: readonly Uint8Array[]): Uint8Array {
 /**
  * Hashes one level into the next: pairs (2i, 2i+1) become node i, an unpaired last node is
  * carried up. `into` may be `level` itself (node i is written after nodes 2i and 2i+1 are read).
+ * Nodes go through the fixed-shape SHA-256 of merkle-sha256.ts: a general-purpose hash call
+ * costs about a microsecond of overhead per node, which dominates a million-leaf tree.
  */
 function nextLevel(level: Uint8Array, count: number, into: Uint8Array): number {
-  // The 65-byte node input lives at offset 3 of a 68-byte buffer so that its 64 child bytes are
-  // 4-byte aligned and can be copied as 16 words, without allocating a view per node.
-  const scratch = new Uint8Array(68);
-  scratch[3] = 0x01;
-  const input = scratch.subarray(3);
-  const scratchWords = new Int32Array(scratch.buffer);
-  const aligned = level.byteOffset % 4 === 0;
-  const levelWords = aligned ? new Int32Array(level.buffer, level.byteOffset, level.length >>> 2) : undefined;
   const pairs = count >>> 1;
-  for (let i = 0; i < pairs; i++) {
-    if (levelWords !== undefined) {
-      const w = i << 4; // 2 × 32 bytes = 16 words per pair
-      for (let k = 0; k < 16; k++) scratchWords[1 + k] = levelWords[w + k]!;
-    } else {
-      const from = 2 * i * HASH_SIZE;
-      scratch.set(level.subarray(from, from + 2 * HASH_SIZE), 4);
-    }
-    hashInto(input, into, i * HASH_SIZE);
-  }
+  for (let i = 0; i < pairs; i++) nodeHash32(level, 2 * i * HASH_SIZE, (2 * i + 1) * HASH_SIZE, into, i * HASH_SIZE);
   if (count & 1) {
     const last = (count - 1) * HASH_SIZE;
     if (into === level) into.copyWithin(pairs * HASH_SIZE, last, last + HASH_SIZE);
     else into.set(level.subarray(last, last + HASH_SIZE), pairs * HASH_SIZE);
   }
   return pairs + (count & 1);
+}
+
+/** RFC 6962 leaf hashes of packed 32-byte leaves (ids, digests): n × 32 bytes in, n × 32 out. */
+export function leafHashesOfPacked32(packedLeaves: Uint8Array): Uint8Array {
+  if (packedLeaves.length % HASH_SIZE !== 0) throw new RangeError(`packed leaves must be a multiple of ${HASH_SIZE} bytes`);
+  const out = new Uint8Array(packedLeaves.length);
+  for (let off = 0; off < packedLeaves.length; off += HASH_SIZE) leafHash32(packedLeaves, off, out, off);
+  return out;
 }
 
 /** MTH over already-hashed leaves, either as an array or packed; the input is not modified. */

@@ -4,11 +4,9 @@
 // { manifest, root })).
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import { toHex, type InclusionProof, type Sha256Hex } from '@cairn/core';
+import { buildMerkleTree, inclusionProofFromTree, leafHashesOfPacked32, toHex, type InclusionProof, type Sha256Hex } from '@cairn/core';
 import type { AnyDB } from '../runner/projection.js';
-import { auditPath } from '../datasets/assemble/audit-path.js';
 import { writeHex32 } from '../datasets/assemble/hex.js';
-import { leafHashesOf } from '../datasets/assemble/merkle-root.js';
 import { cfNotFound, versionNotFound, type AnswerError } from './errors.js';
 import { readPackedMembers, readVersion } from './versions.js';
 
@@ -49,7 +47,10 @@ export async function inclusionProof(db: Kysely<AnyDB>, cfId: string, versionId:
         : cfNotFound(cfId),
     );
   }
-  const leaves = leafHashesOf(packed);
+  const leaves = leafHashesOfPacked32(packed);
+  const path = inclusionProofFromTree(buildMerkleTree(leaves), index);
+  // index was found among the members, so the proof exists; a Left here is a bug
+  if (E.isLeft(path)) throw new Error(`inclusion proof for member ${index}: ${path.left.reason}`);
   return E.right({
     cfId,
     versionId,
@@ -58,7 +59,7 @@ export async function inclusionProof(db: Kysely<AnyDB>, cfId: string, versionId:
       leafIndex: index,
       treeSize: packed.length / 32,
       leafHash: toHex(leaves.subarray(32 * index, 32 * index + 32)) as Sha256Hex,
-      auditPath: auditPath(leaves, index) as Sha256Hex[],
+      auditPath: path.right.map((h) => toHex(h) as Sha256Hex),
       root: version.right.merkleRoot as Sha256Hex,
     },
   });

@@ -4,7 +4,7 @@
 import { contentIdOf } from './content-id.js';
 import { decideAll, type Decisions } from './decide.js';
 import type { AssemblyIndex } from './index-facts.js';
-import { merkleRootOfLeafHashes } from './merkle-root.js';
+import { merkleRootOfLeafHashes, toHex } from '@cairn/core';
 import { INCLUDED, type AssemblyRules } from './rules.js';
 
 export interface AssembledVersion {
@@ -43,7 +43,7 @@ export function assembleVersion(index: AssemblyIndex, rules: AssemblyRules, mani
     for (let w = 0; w < 8; w++) to[8 * m + w] = from[8 * s + w]!;
     m++;
   }
-  const merkleRoot = merkleRootOfLeafHashes(memberLeafHashes);
+  const merkleRoot = toHex(merkleRootOfLeafHashes(memberLeafHashes));
   return {
     versionId: datasetVersionId(manifestHash, merkleRoot),
     manifestHash,

@@ -5,7 +5,7 @@
 import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { packIds } from './hex.js';
 import { IdTable } from './id-table.js';
-import { leafHashesOf } from './merkle-root.js';
+import { leafHashesOfPacked32 } from '@cairn/core';
 import { sortedIdOrder } from './sort-ids.js';
 
 export const KIND_SAMPLE = 0;
@@ -98,7 +98,7 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
     candidateOf.push(i);
   }
   const sortedOrder = sortedIdOrder(candidateIds).map((s) => candidateOf[s]!);
-  const leafHashes = leafHashesOf(packIds(candidateIds));
+  const leafHashes = leafHashesOfPacked32(packIds(candidateIds));
   return {
     facts,
     cfs,

@@ -3,5 +3,4 @@ export { DEFAULT_RULES, RULE_ORDER, type AssemblyRules, type ApprovalsOn, type R
 export { indexFacts, type AssemblyIndex } from './index-facts.js';
 export { assembleVersion, datasetVersionId, type AssembledVersion } from './assemble.js';
 export { explain, explainIndex, type Decision, type DecisionEvidence, type EventRef, type VoteRef } from './explain.js';
-export { merkleRootOfLeafHashes, leafHashesOf } from './merkle-root.js';
 export { packIds } from './hex.js';

@@ -4,7 +4,7 @@
 // Build: 1M samples + 1M validations as in-memory facts (one approval each, 10% rejected, a
 // quarter under a license the policy refuses, 10% duplicate content). Baseline, same run: the
 // raw cost of sorting the 1M member ids with a string sort and hashing them into a Merkle root
-// with core's general-purpose merkleRootOfLeafHashes over node:crypto leaf hashes.
+// with core's merkleRootOfLeafHashes over leaf hashes made one node:crypto call each.
 // Diff: two 1M-member versions that differ in 1% of members, merged over their packed sorted
 // ids; baseline: a plain JS Set difference over the same ids as strings.
 // Queries: the projection tables are BULK-LOADED with SQL (generate_series), not projected

@@ -1,7 +1,7 @@
-// SHA-256 (FIPS 180-4) specialised for the two message shapes of an RFC 6962 Merkle tree over
-// 32-byte ids: a leaf is 0x00 || id (33 bytes, one block) and a node is 0x01 || left || right
-// (65 bytes, two blocks). Hashing a million leaves through a general-purpose API allocates per
-// call and dominates a build; these write into caller-owned flat buffers and allocate nothing.
+// SHA-256 (FIPS 180-4) specialised for the two message shapes of an RFC 6962 tree over 32-byte
+// values: a leaf is 0x00 || value (33 bytes, one block) and a node is 0x01 || left || right (65
+// bytes, two blocks). They write into caller-owned flat buffers and allocate nothing; tests hold
+// them to node:crypto and @noble/hashes.
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
