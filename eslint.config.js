@@ -4,6 +4,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const packageEntryOnly = {
+  group: ['@cairn/*/*'],
+  message: 'Import another package only through its public entry (@cairn/<name>), never its internals.',
+};
+const noRelativeIntoTopLevelPackages = {
+  regex: '^(\\.\\./)+(packages|schemas|projections|scripts)(/|$)',
+  message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
+};
+const noRelativeIntoSiblingPackages = {
+  regex: '^(\\.\\./){2,}(core|eventlog|eventlog-conformance|testing|sdk|kernel|cli|server)(/|$)',
+  message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
+};
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.cairn/**', '**/assembly/**'],
@@ -19,14 +32,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['@cairn/*/*'],
-              message: 'Import another package only through its public entry (@cairn/<name>), never its internals.',
-            },
-            {
-              regex: '^(\\.\\./)+(packages|schemas|projections|scripts)(/|$)',
-              message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
-            },
+            packageEntryOnly,
+            noRelativeIntoTopLevelPackages,
           ],
         },
       ],
@@ -41,18 +48,9 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['@cairn/*/*'],
-              message: 'Import another package only through its public entry (@cairn/<name>), never its internals.',
-            },
-            {
-              regex: '^(\\.\\./)+(packages|schemas|projections|scripts)(/|$)',
-              message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
-            },
-            {
-              regex: '^(\\.\\./){2,}(core|eventlog|eventlog-conformance|testing|sdk|kernel|cli|server)(/|$)',
-              message: 'Do not reach into another package by relative path; depend on it and import @cairn/<name>.',
-            },
+            packageEntryOnly,
+            noRelativeIntoTopLevelPackages,
+            noRelativeIntoSiblingPackages,
           ],
         },
       ],

@@ -10,7 +10,6 @@ import { canonicalDump } from '../../storage/canonical-dump.js';
 import type { ProjectionStore } from '../../storage/store.js';
 import { createProjectionRunner } from '../../runner/runner.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-// eslint-disable-next-line no-restricted-imports
 import { appendRequestFor, envelopeEvent, projectionSpecification } from '../../testing/index.js';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { attributeQueries } from '../attribute-queries.js';

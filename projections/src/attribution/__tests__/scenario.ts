@@ -4,7 +4,6 @@
 import { matrixF32, seededRng, writeNpy, type MatrixF32 } from '@cairn/kernel';
 import type { JsonValue } from '@cairn/eventlog';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-// eslint-disable-next-line no-restricted-imports
 import { envelopeEvent, samplePayload, testContributorId, testDigest, type TestEnvelope } from '../../testing/index.js';
 import type { ArtifactStore } from '../artifact-store.js';
 
