@@ -35,13 +35,7 @@ export const DEFAULT_LEDGER_DIR = './.cairn';
 
 async function openLog(options: OpenLedgerOptions, dir: string): Promise<EventLog> {
   if ('postgres' in options) return eventlog.openPostgresEventLog({ connectionString: options.postgres }, options.schema ? { schema: options.schema } : {});
-  if ('esdb' in options) {
-    // The EventStoreDB adapter is optional at runtime (it needs a server); looked up by name so
-    // the SDK builds whether or not it is exported yet.
-    const factory = (eventlog as Record<string, unknown>)['openEventStoreDbEventLog'];
-    if (typeof factory !== 'function') throw new Error('this build of @cairn/eventlog has no EventStoreDB adapter (openEventStoreDbEventLog)');
-    return (factory as (o: { connectionString: string }) => Promise<EventLog>)({ connectionString: options.esdb });
-  }
+  if ('esdb' in options) return eventlog.openEventStoreDbEventLog(options.esdb);
   return eventlog.openEmbeddedEventLog({ dataDir: path.join(dir, 'log') });
 }
 
