@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { row } from './types.js';
+
+// The bench contract other tools rely on: rows carry ratio = value / baseline, and the runner
+// refuses unknown groups by name. Runs the built runner (turbo builds before test).
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bench/main.js');
+
+describe('benchmark contract', () => {
+  it('given a baseline from the same run, when a row is made, then its ratio is value / baseline', () => {
+    expect(row('append', 'batch of 100', 8000, 'events/s', 16000)).toEqual({
+      group: 'append', name: 'batch of 100', value: 8000, unit: 'events/s', baseline: 16000, ratio: 0.5,
+    });
+    expect(row('merkle', 'root', 1.5, 's')).toEqual({ group: 'merkle', name: 'root', value: 1.5, unit: 's' });
+  });
+
+  it('given --list, then every group of the contract is there', () => {
+    const out = spawnSync(process.execPath, [main, '--list'], { encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    const groups = out.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean);
+    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution']));
+  });
+
+  it('given an unknown group, when run with --only, then it exits 2 naming the known groups and prints no JSON', () => {
+    const out = spawnSync(process.execPath, [main, '--only', 'append,nope', '--json'], { encoding: 'utf8' });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('unknown group(s) nope');
+    expect(out.stderr).toContain('append');
+    expect(out.stdout).toBe('');
+  });
+});
