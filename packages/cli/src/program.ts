@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerQueries } from './commands/queries.js';
 import { registerTraceProve } from './commands/trace-prove.js';
+import { registerImport } from './commands/import.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerInitStatus(program);
   registerKeys(program);
   registerContribute(program);
+  registerImport(program);
   registerDatasets(program);
   registerQueries(program);
   registerTraceProve(program);

@@ -7,11 +7,15 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { openLedger, type Ledger } from '@cairn/sdk';
 import {
+  closeAttributionKernel,
+  createAttributionProjection,
+  createFolderArtifactStore,
   createProjectionRunner,
   datasetsProjection,
   lineageProjection,
   openProjectionStore,
   type AnyDB,
+  type ArtifactStore,
   type Projection,
   type ProjectionRunner,
   type ProjectionStore,
@@ -38,6 +42,8 @@ export interface Session {
   readonly db: Kysely<AnyDB>;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
+  /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
+  readonly artifacts: ArtifactStore;
   readonly keyring: Keyring;
   readonly json: boolean;
   /** Brings every projection up to the head of the log (with a progress bar on a terminal). */
@@ -45,8 +51,13 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The projections the CLI keeps, in the order the runner applies them. */
-export const PROJECTIONS: readonly Projection[] = [lineageProjection, datasetsProjection];
+/**
+ * The projections the CLI keeps, in the order the runner applies them. Attribution reads its
+ * gradient artifacts from the store's folder, so it is made per store.
+ */
+export function projectionsFor(artifacts: ArtifactStore): readonly Projection[] {
+  return [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })];
+}
 
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const location = resolveStoreLocation(options.store, options.projections, env);
@@ -59,7 +70,14 @@ export function localDirOf(location: StoreLocation, env: NodeJS.ProcessEnv = pro
 }
 
 /** Opens the store; `create` (cairn init) makes a missing embedded folder instead of refusing. */
-export async function openSession(options: GlobalOptions, settings: { readonly create?: boolean } = {}): Promise<Session> {
+export interface SessionSettings {
+  /** cairn init: make a missing embedded folder instead of refusing. */
+  readonly create?: boolean;
+  /** Signature-verifying worker threads for bulk ingest (default 0: one-shot commands skip the pool). */
+  readonly verifyWorkers?: number;
+}
+
+export async function openSession(options: GlobalOptions, settings: SessionSettings = {}): Promise<Session> {
   const location = locationOf(options);
   const localDir = localDirOf(location);
   if (location.kind === 'embedded') {
@@ -71,12 +89,13 @@ export async function openSession(options: GlobalOptions, settings: { readonly c
   let store: ProjectionStore;
   try {
     // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
+    const verifyWorkers = settings.verifyWorkers ?? 0;
     ledger = await openLedger(
       location.kind === 'embedded'
-        ? { dir: location.dir, verifyWorkers: 0 }
+        ? { dir: location.dir, verifyWorkers }
         : location.kind === 'postgres'
-          ? { dir: localDir, postgres: location.url, verifyWorkers: 0 }
-          : { dir: localDir, esdb: location.url, verifyWorkers: 0 },
+          ? { dir: localDir, postgres: location.url, verifyWorkers }
+          : { dir: localDir, esdb: location.url, verifyWorkers },
     );
     store = await openProjectionStore(
       location.kind === 'embedded'
@@ -87,12 +106,14 @@ export async function openSession(options: GlobalOptions, settings: { readonly c
     fail(ExitCode.unavailable, `the store could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const json = options.json === true;
+  const artifacts = createFolderArtifactStore(localDir);
+  const projections = projectionsFor(artifacts);
   const progress = progressFor({ json });
   let started = false;
   const runner = createProjectionRunner({
     log: ledger.log,
     store,
-    projections: PROJECTIONS,
+    projections,
     onProgress: (p) => {
       if (p.head === null) return;
       if (!started) {
@@ -109,7 +130,8 @@ export async function openSession(options: GlobalOptions, settings: { readonly c
     store,
     db: store.db,
     runner,
-    projections: PROJECTIONS,
+    projections,
+    artifacts,
     keyring: openKeyring(path.join(localDir, 'signers')),
     json,
     catchUp: async () => {
@@ -119,14 +141,19 @@ export async function openSession(options: GlobalOptions, settings: { readonly c
       if (E.isLeft(r)) fail(ExitCode.unavailable, `the projections could not catch up: ${r.left.message}`);
     },
     close: async () => {
-      await store.close();
-      await ledger.close();
+      // The attribution kernel's worker threads would keep the process alive after the command.
+      try {
+        await closeAttributionKernel();
+      } finally {
+        await store.close();
+        await ledger.close();
+      }
     },
   };
 }
 
 /** Runs `body` with an open session and always closes it. */
-export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: { readonly create?: boolean } = {}): Promise<T> {
+export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: SessionSettings = {}): Promise<T> {
   const session = await openSession(options, settings);
   try {
     return await body(session);
