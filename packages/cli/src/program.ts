@@ -13,6 +13,7 @@ import { registerDatasets } from './commands/datasets.js';
 import { registerQueries } from './commands/queries.js';
 import { registerTraceProve } from './commands/trace-prove.js';
 import { registerImport } from './commands/import.js';
+import { registerReplay } from './commands/replay.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDatasets(program);
   registerQueries(program);
   registerTraceProve(program);
+  registerReplay(program);
   registerVerify(program);
   registerDemo(program);
   for (const command of program.commands) exitOverrideAll(command);
