@@ -14,6 +14,7 @@ import { registerQueries } from './commands/queries.js';
 import { registerTraceProve } from './commands/trace-prove.js';
 import { registerImport } from './commands/import.js';
 import { registerReplay } from './commands/replay.js';
+import { registerRuns } from './commands/runs.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDatasets(program);
   registerQueries(program);
   registerTraceProve(program);
+  registerRuns(program);
   registerReplay(program);
   registerVerify(program);
   registerDemo(program);

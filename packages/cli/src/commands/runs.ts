@@ -1,0 +1,148 @@
+// cairn record-run / record-gradients: the training side's two facts (design.md section 6). A run
+// names the dataset version it trained on, so `impact` reaches runs and models; its gradients are
+// stored by content hash in <store>/artifacts and recorded with the row → CF map, which is what
+// the attribution projection scores.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { sql } from 'kysely';
+import { canonicalize } from '@cairn/core';
+import { DATASETS_TABLE_NAMES, storeGradientArtifact } from '@cairn/projections';
+import type { Signer } from '@cairn/sdk';
+import * as E from 'fp-ts/lib/Either.js';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
+import { emit } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { globalsOf, short } from './common.js';
+import { resolveVersionArg, signerFor } from './datasets.js';
+import { receiptJson, receiptText, type ReceiptJson } from './receipt.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** --as, or the keyring's only signer. */
+export async function signerOrOnly(session: Session, name: string | undefined): Promise<{ name: string; signer: Signer }> {
+  if (name !== undefined) return { name, signer: await signerFor(session, name) };
+  const all = await session.keyring.list();
+  if (all.length !== 1) return usage('--as', `name the signer (the keyring holds ${all.length})`);
+  return { name: all[0]!.name, signer: await signerFor(session, all[0]!.name) };
+}
+
+async function jsonFile(field: string, file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (cause) {
+    return usage(field, `${file} is not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+}
+
+/** `--seed 7` is the training seed; `--seed attribution=3` names one. */
+function seedsOf(values: readonly string[]): Record<string, number> {
+  const seeds: Record<string, number> = {};
+  for (const v of values) {
+    const m = /^(?:([A-Za-z][A-Za-z0-9_.-]*)=)?(\d+)$/.exec(v);
+    if (m === null || !Number.isSafeInteger(Number(m[2]))) usage('--seed', `expected N or name=N (a non-negative integer), got ${JSON.stringify(v)}`);
+    seeds[m![1] ?? 'training'] = Number(m![2]);
+  }
+  return seeds;
+}
+
+export interface RecordRunJson {
+  readonly runId: string;
+  readonly dataset: string;
+  readonly versionId: string;
+  readonly modelHash: string;
+  readonly receipt: ReceiptJson;
+}
+
+export interface RecordGradientsJson {
+  readonly runId: string;
+  readonly split: 'train' | 'query';
+  readonly artifact: { readonly contentHash: string; readonly rows: number; readonly dims: number; readonly path: string };
+  readonly receipt: ReceiptJson;
+}
+
+export function registerRuns(program: Command): void {
+  program
+    .command('record-run')
+    .description('record a training run (TrainingRunRecorded): the dataset version, code, seeds, hyperparameters and model it produced')
+    .requiredOption('--dataset <ref>', 'the version trained on, NAME@VERSION')
+    .requiredOption('--code <version>', 'the training code version (e.g. a git commit)')
+    .requiredOption('--model-hash <sha256>', 'SHA-256 of the trained weights')
+    .option('--seed <n|name=n>', 'a seed (repeat; a bare N is the "training" seed)', collect)
+    .option('--params <file>', 'hyperparameters, a JSON object (attribution settings under "attribution")')
+    .option('--env <key=value>', 'an environment fact, e.g. torch=2.3.0 (repeat)', collect)
+    .option('--run-id <id>', 'the run id (default: derived from the other fields)')
+    .option('--as <name>', 'the signer (default: the only one in the keyring)')
+    .action(async (opts: { dataset: string; code: string; modelHash: string; seed?: string[]; params?: string; env?: string[]; runId?: string; as?: string }, command: Command) => {
+      if (!SHA256.test(opts.modelHash)) usage('--model-hash', 'expected 64 lowercase hex (SHA-256 of the weights)');
+      const seeds = seedsOf(opts.seed ?? []);
+      const hyperparameters = opts.params === undefined ? {} : await jsonFile('--params', opts.params);
+      if (typeof hyperparameters !== 'object' || hyperparameters === null || Array.isArray(hyperparameters)) usage('--params', 'expected a JSON object');
+      const environment: Record<string, string> = {};
+      for (const pair of opts.env ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0 || eq === pair.length - 1) usage('--env', `expected key=value, got ${JSON.stringify(pair)}`);
+        environment[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const v = await resolveVersionArg(session, opts.dataset);
+        const { signer } = await signerOrOnly(session, opts.as);
+        const body = { dataset: { name: v.dataset, versionId: v.versionId }, codeVersion: opts.code, seeds, hyperparameters, environment, modelHash: opts.modelHash };
+        const canonical = canonicalize(body);
+        const runId = opts.runId ?? `run-${createHash('sha256').update(E.isRight(canonical) ? canonical.right : JSON.stringify(body)).digest('hex').slice(0, 16)}`;
+        const r = orFail(await session.ledger.runs.record({ runId, ...body }, signer), messageOf);
+        emit({ runId, dataset: v.dataset, versionId: v.versionId, modelHash: opts.modelHash, receipt: receiptJson(r) }, { json: session.json }, (x) =>
+          `run ${x.runId} on ${x.dataset}@${v.ordinal} (${short(x.versionId)}) → model ${short(x.modelHash)}\n${receiptText(x.receipt)}`,
+        );
+      });
+    });
+
+  program
+    .command('record-gradients <run>')
+    .description("store a run's per-example gradients (.npy, float32, rows × dims) by content hash and record them with the row → CF map")
+    .requiredOption('--split <split>', 'train | query')
+    .requiredOption('--file <npy>', 'the gradients (or last-layer features), a 2-D little-endian float32 .npy')
+    .option('--rows <file>', 'the row → CF map: a JSON array of CF ids, one per row')
+    .option('--rows-from <ref>', "the row → CF map is NAME@VERSION's members in id order")
+    .option('--as <name>', 'the signer (default: the only one in the keyring)')
+    .action(async (runId: string, opts: { split: string; file: string; rows?: string; rowsFrom?: string; as?: string }, command: Command) => {
+      if (opts.split !== 'train' && opts.split !== 'query') usage('--split', 'expected train or query');
+      if ((opts.rows === undefined) === (opts.rowsFrom === undefined)) usage('--rows / --rows-from', 'give exactly one');
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(opts.file));
+      } catch (cause) {
+        return usage('--file', `${opts.file} cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
+      }
+      const rowsJson = opts.rows === undefined ? undefined : await jsonFile('--rows', opts.rows);
+      await withSession(globalsOf(command), async (session) => {
+        let rowMap: string[];
+        if (rowsJson !== undefined) {
+          const list = Array.isArray(rowsJson) ? rowsJson : (rowsJson as { rowMap?: unknown }).rowMap;
+          if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) usage('--rows', 'expected a JSON array of CF ids (or {"rowMap": [...]})');
+          rowMap = list as string[];
+        } else {
+          await session.catchUp();
+          const v = await resolveVersionArg(session, opts.rowsFrom!);
+          const members = await sql<{ cf_id: string }>`select cf_id from ${sql.table(DATASETS_TABLE_NAMES.members)} where version_id = ${v.versionId} order by cf_id`.execute(session.db);
+          rowMap = members.rows.map((m) => m.cf_id);
+        }
+        const stored = await storeGradientArtifact(session.artifacts, bytes);
+        if (E.isLeft(stored)) fail(ExitCode.usage, `--file ${opts.file}: ${stored.left.field}: ${stored.left.reason}`);
+        const { contentHash, rows, dims } = stored.right;
+        if (rows !== rowMap.length) usage('--rows', `the artifact has ${rows} rows but the row map names ${rowMap.length} CFs`);
+        const { signer } = await signerOrOnly(session, opts.as);
+        const r = orFail(
+          await session.ledger.runs.recordGradients({ runId, split: opts.split, artifact: { contentHash, format: 'npy', rows, dims, dtype: 'float32' }, rowMap }, signer),
+          messageOf,
+        );
+        // Scoring happens in the attribution projection when both splits are in: run it now so errors show here.
+        await session.catchUp();
+        const out: RecordGradientsJson = { runId, split: opts.split as 'train' | 'query', artifact: { contentHash, rows, dims, path: `artifacts/${contentHash}.npy` }, receipt: receiptJson(r) };
+        emit(out, { json: session.json }, (x) => `${x.split} gradients of run ${x.runId}: ${x.artifact.rows} rows × ${x.artifact.dims} dims, artifact ${short(x.artifact.contentHash)}\n${receiptText(x.receipt)}`);
+      });
+    });
+}
