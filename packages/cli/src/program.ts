@@ -15,6 +15,7 @@ import { registerTraceProve } from './commands/trace-prove.js';
 import { registerImport } from './commands/import.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRuns } from './commands/runs.js';
+import { registerAttribution } from './commands/attribution.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerQueries(program);
   registerTraceProve(program);
   registerRuns(program);
+  registerAttribution(program);
   registerReplay(program);
   registerVerify(program);
   registerDemo(program);
