@@ -25,8 +25,15 @@ export interface BlobStore {
   readonly kind: string;
   /** Stores the bytes under the address; writing the same address again replaces them. */
   put(address: string, ciphertext: Uint8Array): Promise<Either<StorageError, void>>;
+  /**
+   * Stores a whole ingest batch durably at once (one segment file, one fsync for the folder
+   * store). Optional: bulk ingest falls back to one put per blob.
+   */
+  putMany?(entries: readonly { readonly address: string; readonly ciphertext: Uint8Array }[]): Promise<Either<StorageError, void>>;
   /** The bytes, or undefined when nothing is stored under that address. */
   get(address: string): Promise<Either<StorageError, Uint8Array | undefined>>;
   /** Removes the bytes if present (used to roll back a rejected batch). */
   delete(address: string): Promise<Either<StorageError, void>>;
+  /** delete for a whole batch (a rejected ingest batch), at one rewrite per segment. Optional. */
+  deleteMany?(addresses: readonly string[]): Promise<Either<StorageError, void>>;
 }

@@ -1,9 +1,10 @@
 // Step 5: seal and store the bytes of new samples before their events are appended, so the log
 // never names a sample whose bytes are missing. If the append then fails, the stored keys and
 // blobs are removed again: a rejected batch leaves nothing behind, not even ciphertext.
+// Stores with putMany take the whole batch at once (one durable write each, not one per sample).
 import * as E from 'fp-ts/lib/Either.js';
 import type { StorageError, BlobStore } from '../blob-store/port.js';
-import type { KeyStore } from '../key-store/port.js';
+import type { KeyStore, SampleKeyRecord } from '../key-store/port.js';
 import { newDataKey, sealSample } from '../sample-crypto.js';
 import type { CheckedItem } from './check.js';
 
@@ -22,6 +23,38 @@ async function inParallel<T>(inputs: readonly T[], work: (input: T) => Promise<E
   return failure === undefined ? E.right(undefined) : E.left(failure);
 }
 
+interface Sealed {
+  readonly sampleId: string;
+  readonly record: SampleKeyRecord;
+  readonly ciphertext: Uint8Array;
+}
+
+async function putAll(sealed: readonly Sealed[], blobs: BlobStore, keys: KeyStore): Promise<E.Either<StorageError, void>> {
+  if (keys.putMany && blobs.putMany) {
+    const keysStored = await keys.putMany(sealed);
+    if (E.isLeft(keysStored)) return keysStored;
+    return blobs.putMany(sealed.map((s) => ({ address: s.sampleId, ciphertext: s.ciphertext })));
+  }
+  return inParallel(sealed, async (s) => {
+    const keyStored = await keys.put(s.sampleId, s.record);
+    if (E.isLeft(keyStored)) return keyStored;
+    return blobs.put(s.sampleId, s.ciphertext);
+  });
+}
+
+async function removeAll(ids: readonly string[], blobs: BlobStore, keys: KeyStore): Promise<void> {
+  if (ids.length === 0) return;
+  if (keys.shredMany && blobs.deleteMany) {
+    await keys.shredMany(ids);
+    await blobs.deleteMany(ids);
+    return;
+  }
+  await inParallel(ids, async (id) => {
+    await keys.shred(id);
+    return blobs.delete(id);
+  });
+}
+
 /** Stores every new sample; on failure removes what it stored. Returns the undo for a failed append. */
 export async function storeSamples(
   items: readonly CheckedItem[],
@@ -29,19 +62,13 @@ export async function storeSamples(
   keys: KeyStore,
 ): Promise<E.Either<StorageError, () => Promise<void>>> {
   const samples = items.filter((i) => i.existing === undefined && i.event.type === 'SampleContributed' && i.attachment !== undefined);
-  const undo = async () => {
-    await inParallel(samples, async (i) => {
-      await keys.shred(i.eventId);
-      return blobs.delete(i.eventId);
-    });
-  };
-  const stored = await inParallel(samples, async (item) => {
+  const sealed = samples.map((item): Sealed => {
     const dataKey = newDataKey();
-    const sealed = sealSample(item.attachment!.bytes, dataKey, item.signingBytes);
-    const keyStored = await keys.put(item.eventId, item.attachment!.salt ? { dataKey, salt: item.attachment!.salt } : { dataKey });
-    if (E.isLeft(keyStored)) return keyStored;
-    return blobs.put(item.eventId, sealed);
+    const salt = item.attachment!.salt;
+    return { sampleId: item.eventId, record: salt ? { dataKey, salt } : { dataKey }, ciphertext: sealSample(item.attachment!.bytes, dataKey, item.signingBytes) };
   });
+  const undo = () => removeAll(samples.map((i) => i.eventId), blobs, keys);
+  const stored = await putAll(sealed, blobs, keys);
   if (E.isLeft(stored)) {
     await undo();
     return stored;

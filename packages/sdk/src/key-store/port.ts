@@ -15,8 +15,16 @@ export interface SampleKeyRecord {
 export interface KeyStore {
   readonly kind: string;
   put(sampleId: string, record: SampleKeyRecord): Promise<Either<StorageError, void>>;
+  /**
+   * Stores a whole ingest batch of records durably at once (one file, one fsync for the folder
+   * store). Optional: bulk ingest falls back to one put per record. Each record stays shreddable
+   * on its own.
+   */
+  putMany?(entries: readonly { readonly sampleId: string; readonly record: SampleKeyRecord }[]): Promise<Either<StorageError, void>>;
   /** The record, or undefined when there is none (never stored, or shredded). */
   get(sampleId: string): Promise<Either<StorageError, SampleKeyRecord | undefined>>;
   /** Destroys the record. Idempotent: shredding an absent record succeeds. */
   shred(sampleId: string): Promise<Either<StorageError, void>>;
+  /** shred for a whole batch (a rejected ingest batch), at one flush per file. Optional. */
+  shredMany?(sampleIds: readonly string[]): Promise<Either<StorageError, void>>;
 }
