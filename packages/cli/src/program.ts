@@ -16,6 +16,10 @@ import { registerImport } from './commands/import.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRuns } from './commands/runs.js';
 import { registerAttribution } from './commands/attribution.js';
+import { registerLicensesCard } from './commands/licenses-card.js';
+import { registerExport } from './commands/export.js';
+import { registerAttest } from './commands/attest.js';
+import { registerReport } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -35,6 +39,10 @@ export function buildProgram(): Command {
   registerTraceProve(program);
   registerRuns(program);
   registerAttribution(program);
+  registerLicensesCard(program);
+  registerExport(program);
+  registerAttest(program);
+  registerReport(program);
   registerReplay(program);
   registerVerify(program);
   registerDemo(program);

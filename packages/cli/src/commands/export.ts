@@ -1,0 +1,68 @@
+// cairn export NAME@V --format jsonl|openlineage|croissant (export/formats.ts says what each is).
+import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { sql } from 'kysely';
+import { DATASETS_TABLE_NAMES, licenses } from '@cairn/projections';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail } from '../fail.js';
+import { toJson } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { membersOf } from '../version-facts.js';
+import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
+import { AS_OF_FLAGS, AS_OF_HELP, globalsOf } from './common.js';
+import { resolveVersionArg } from './datasets.js';
+
+const FORMATS = ['jsonl', 'openlineage', 'croissant'] as const;
+type ExportFormat = (typeof FORMATS)[number];
+
+export async function versionExport(session: Session, ref: string, asOf?: string): Promise<VersionExport> {
+  const v = await resolveVersionArg(session, ref, asOf);
+  const report = orFail(await licenses(session.db, v.versionId), messageOf);
+  const members = orFail(await membersOf(session.db, session.ledger.log, v.versionId), messageOf);
+  const runs = await sql<{ run_id: string; model_hash: string; event_id: string }>`select run_id, model_hash, event_id from ${sql.table(DATASETS_TABLE_NAMES.runs)}
+    where version_id = ${v.versionId} order by position, run_id`.execute(session.db);
+  return {
+    dataset: v.dataset,
+    ordinal: v.ordinal,
+    versionId: v.versionId,
+    manifestId: report.version.manifestId,
+    merkleRoot: report.version.merkleRoot,
+    blobStore: path.resolve(session.localDir, 'blobs'),
+    members,
+    licenses: report.licenses,
+    runs: runs.rows.map((r) => ({ runId: r.run_id, modelHash: r.model_hash, eventId: r.event_id })),
+    time: new Date().toISOString(),
+  };
+}
+
+export function render(x: VersionExport, format: ExportFormat): string {
+  if (format === 'jsonl') return toJsonl(x);
+  // OpenLineage transports carry one event per line.
+  if (format === 'openlineage') return toOpenLineage(x).map((e) => `${JSON.stringify(e)}\n`).join('');
+  return `${toJson(toCroissant(x))}\n`;
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export <ref>')
+    .description('export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD with sha256 checksums)')
+    .requiredOption('--format <format>', FORMATS.join(' | '))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option(AS_OF_FLAGS, AS_OF_HELP)
+    .action(async (ref: string, opts: { format: string; out?: string; asOf?: string }, command: Command) => {
+      if (!FORMATS.includes(opts.format as ExportFormat)) fail(ExitCode.usage, `--format: expected one of ${FORMATS.join(', ')}`);
+      await withSession(globalsOf(command), async (session) => {
+        await session.catchUp();
+        const x = await versionExport(session, ref, opts.asOf);
+        const text = render(x, opts.format as ExportFormat);
+        if (opts.out === undefined) {
+          process.stdout.write(text);
+          return;
+        }
+        await writeFile(opts.out, text);
+        const summary = { written: opts.out, format: opts.format, dataset: x.dataset, versionId: x.versionId, members: x.members.length };
+        process.stdout.write(session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal} (${x.members.length} members) exported as ${opts.format} to ${opts.out}\n`);
+      });
+    });
+}
