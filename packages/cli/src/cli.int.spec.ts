@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { cairn, cairnJson } from './__tests__/cli-run.js';
 import { cliSpecification, givenLedger, type Ledger } from './__tests__/cli-suite.js';
+import { cliPublishSpecification } from './__tests__/cli-publish-suite.js';
 
 const pgAvailable = await postgresForTests();
 const dropped: (() => Promise<void>)[] = [];
@@ -61,6 +62,7 @@ async function verifyFails(l: Ledger): Promise<{ stdout: string; failure: string
 
 describePostgres(pgAvailable, 'cairn on Postgres', () => {
   cliSpecification('Postgres', postgresStore);
+  cliPublishSpecification('Postgres', postgresStore);
 
   describe('verify against tampering', () => {
     it('when one byte of a stored event changes, then verify names that event', async () => {

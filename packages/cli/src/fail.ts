@@ -31,13 +31,15 @@ export function orFail<TError extends { readonly _tag: string }, TValue>(
   fail(exitCodeOf(result.left), describe(result.left), result.left);
 }
 
-const NOT_FOUND = new Set(['VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix']);
+const NOT_FOUND = new Set(['VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix', 'RunNotFound', 'RunNotScored', 'VersionMismatch']);
+/** Input the user gave that the attribution queries cannot use (a bad --top, queries of the wrong width). */
+const USAGE = new Set(['UsageError', 'InvalidTopK', 'QueryShapeMismatch']);
 const REJECTED = new Set(['RuleViolation', 'DecodeFailure', 'ErasedSample', 'IsAMember', 'WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent']);
 
 export function exitCodeOf(error: { readonly _tag: string }): ExitCode {
   if (NOT_FOUND.has(error._tag)) return ExitCode.notFound;
   if (REJECTED.has(error._tag)) return ExitCode.rejected;
-  if (error._tag === 'UsageError') return ExitCode.usage;
+  if (USAGE.has(error._tag)) return ExitCode.usage;
   return ExitCode.unavailable;
 }
 
