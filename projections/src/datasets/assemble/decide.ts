@@ -4,7 +4,6 @@
 // evidence for one CF is rebuilt on demand by explain.ts from the same functions.
 import { spdxSatisfiedBy } from '@cairn/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { IdTable } from './id-table.js';
 import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, type AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleCode, type AssemblyRules, type RuleName } from './rules.js';
 import { agreementOf, tallyVotes } from './votes.js';
@@ -62,7 +61,7 @@ export function firstFailingRule(
   if (index.replacedBy[c] !== -1) return 'replaced';
   if (rules.excludeDeprecated && index.deprecation[c] !== -1) return 'deprecated';
   if (sample && !licenseOk(cf.license)) return 'license';
-  if (sample && missingLabelTypes(index, rules, c).length > 0) return 'labels';
+  if (sample && rules.requiredLabelTypes.length > 0 && missingLabelTypes(index, rules, c).length > 0) return 'labels';
   if (votes.approvals < rules.minApprovals) return 'minApprovals';
   if (rules.minAgreement !== null) {
     // no verdicts at all passes (the manifest's definition); minApprovals covers "unreviewed"
@@ -96,15 +95,17 @@ export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions
   const dedupWinner = new Int32Array(n).fill(-1);
   const licenseOk = licenseChecker(rules);
   const kindCode = ruleCode('kind');
-  const candidateKinds = new Set(rules.kinds.map((k) => [KIND_SAMPLE, KIND_LABEL, KIND_VALIDATION][KIND_NAMES.indexOf(k)]));
+  const candidateKind = new Uint8Array(KIND_NAMES.length);
+  for (const k of rules.kinds) candidateKind[[KIND_SAMPLE, KIND_LABEL, KIND_VALIDATION][KIND_NAMES.indexOf(k)]!] = 1;
   const needVotes = rules.minApprovals > 0 || rules.minAgreement !== null;
-  const noVotes = { approvals: 0, rejections: 0 };
+  // one counts object for the whole build, refilled per candidate
+  const votes = { approvals: 0, rejections: 0 };
   for (let c = 0; c < n; c++) {
-    if (!candidateKinds.has(index.kind[c]!)) {
+    if (candidateKind[index.kind[c]!] !== 1) {
       code[c] = kindCode;
       continue;
     }
-    const votes = needVotes ? tallyVotes(index, rules, c) : noVotes;
+    if (needVotes) tallyVotes(index, rules, c, votes);
     approvals[c] = votes.approvals;
     rejections[c] = votes.rejections;
     const failed = firstFailingRule(index, rules, c, licenseOk, votes);
@@ -116,18 +117,18 @@ export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions
 
 // Log order is position order, so the first survivor seen for a commitment is the earliest.
 function applyDedup(index: AssemblyIndex, code: Uint8Array, dedupWinner: Int32Array): void {
-  const commitments = new IdTable(code.length);
-  const winnerOf: number[] = [];
+  const { commitmentOf } = index;
+  const winnerOf = new Int32Array(code.length).fill(-1);
   const dedupCode = ruleCode('dedup');
   for (let c = 0; c < code.length; c++) {
     if (code[c] !== INCLUDED) continue;
-    const commitment = index.cfs[c]!.commitment;
-    if (commitment === null || index.kind[c] !== KIND_SAMPLE) continue;
-    const k = commitments.intern(commitment);
-    if (k === winnerOf.length) winnerOf.push(c);
+    const k = commitmentOf[c]!;
+    if (k < 0) continue;
+    const winner = winnerOf[k]!;
+    if (winner < 0) winnerOf[k] = c;
     else {
       code[c] = dedupCode;
-      dedupWinner[c] = winnerOf[k]!;
+      dedupWinner[c] = winner;
     }
   }
 }

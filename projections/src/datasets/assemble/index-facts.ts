@@ -3,10 +3,10 @@
 // labels and validations point at each CF (CSR adjacency), the ids in sorted order and their
 // RFC 6962 leaf hashes.
 import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
-import { packIds } from './hex.js';
+import { writeHex32 } from './hex.js';
 import { IdTable } from './id-table.js';
 import { leafHashesOfPacked32 } from '@cairn/core';
-import { sortedIdOrder } from './sort-ids.js';
+import { sortedPackedOrder } from './sort-ids.js';
 
 export const KIND_SAMPLE = 0;
 export const KIND_LABEL = 1;
@@ -25,6 +25,10 @@ export interface AssemblyIndex {
   /** CF id → log-order index (-1 when absent). */
   readonly indexOf: IdTable;
   readonly kind: Uint8Array;
+  /** Each CF's author as a small integer (same author ⇔ same number), so votes compare ints, not 64-char strings. */
+  readonly authorOf: Int32Array;
+  /** Each sample's content commitment as an integer (same commitment ⇔ same number), or -1: the dedup key. */
+  readonly commitmentOf: Int32Array;
   /** The latest CF that amends or supersedes this one, or -1. */
   readonly replacedBy: Int32Array;
   /** The CF this one amends or supersedes, or -1. */
@@ -54,13 +58,30 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   const n = cfs.length;
   const indexOf = new IdTable(n);
   const kind = new Uint8Array(n);
-  const ids = new Array<string>(n);
+  const authorOf = new Int32Array(n);
+  const authors = new Map<string, number>();
+  let samples = 0;
+  let candidates = 0;
   for (let i = 0; i < n; i++) {
     const cf = cfs[i]!;
     // a CF id appears once in the log (content addressing makes a replay a no-op)
     if (indexOf.intern(cf.cfId) !== i) throw new Error(`CF ${cf.cfId} listed twice in the facts`);
-    kind[i] = KIND_CODE[cf.kind];
-    ids[i] = cf.cfId;
+    const k = KIND_CODE[cf.kind];
+    kind[i] = k;
+    if (k === KIND_SAMPLE) samples++;
+    if (k !== KIND_VALIDATION) candidates++;
+    let a = authors.get(cf.author);
+    if (a === undefined) {
+      a = authors.size;
+      authors.set(cf.author, a);
+    }
+    authorOf[i] = a;
+  }
+  const commitmentOf = new Int32Array(n).fill(-1);
+  const commitments = new IdTable(samples);
+  for (let i = 0; i < n; i++) {
+    const commitment = cfs[i]!.commitment;
+    if (kind[i] === KIND_SAMPLE && commitment !== null) commitmentOf[i] = commitments.intern(commitment);
   }
   const replacedBy = new Int32Array(n).fill(-1);
   const replaces = new Int32Array(n).fill(-1);
@@ -75,9 +96,7 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
     }
   }
   const deprecation = deprecationsByCf(facts.deprecations, indexOf, n);
-  const live = (i: number): boolean => replacedBy[i] === -1 && deprecation[i] === -1;
-  const labelsOf = adjacency(cfs, indexOf, (i) => kind[i] === KIND_LABEL && live(i));
-  const validationsOf = adjacency(cfs, indexOf, (i) => kind[i] === KIND_VALIDATION && live(i));
+  const { labelsOf, validationsOf } = adjacencies(cfs, indexOf, kind, (i) => replacedBy[i] === -1 && deprecation[i] === -1);
   const assetsOf = new Map<number, AssetFact[]>();
   for (const asset of facts.assets) {
     for (const member of asset.members) {
@@ -88,22 +107,26 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
       else assetsOf.set(m, [asset]);
     }
   }
+  // candidates packed straight into one buffer: no per-id string array, Buffer or BigInt
   const leafSlot = new Int32Array(n).fill(-1);
-  const candidateIds: string[] = [];
-  const candidateOf: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const candidateOf = new Int32Array(candidates);
+  const packed = new Uint8Array(32 * candidates);
+  for (let i = 0, s = 0; i < n; i++) {
     if (kind[i] === KIND_VALIDATION) continue;
-    leafSlot[i] = candidateIds.length;
-    candidateIds.push(ids[i]!);
-    candidateOf.push(i);
+    if (!writeHex32(cfs[i]!.cfId, packed, 32 * s)) throw new Error(`not a 64-char lowercase hex id: ${cfs[i]!.cfId}`);
+    leafSlot[i] = s;
+    candidateOf[s++] = i;
   }
-  const sortedOrder = sortedIdOrder(candidateIds).map((s) => candidateOf[s]!);
-  const leafHashes = leafHashesOfPacked32(packIds(candidateIds));
+  const sortedOrder = sortedPackedOrder(packed, candidates);
+  for (let k = 0; k < candidates; k++) sortedOrder[k] = candidateOf[sortedOrder[k]!]!;
+  const leafHashes = leafHashesOfPacked32(packed);
   return {
     facts,
     cfs,
     indexOf,
     kind,
+    authorOf,
+    commitmentOf,
     replacedBy,
     replaces,
     deprecation,
@@ -129,31 +152,50 @@ function deprecationsByCf(
   return out;
 }
 
-function adjacency(
+/**
+ * Live labels and live validations per target, in CSR form. Each reference is resolved once
+ * (an id-table probe is a few cache misses at a million CFs) into flat (source, target) pairs.
+ */
+function adjacencies(
   cfs: readonly CfFact[],
   indexOf: IdTable,
-  include: (i: number) => boolean,
-): Adjacency {
+  kind: Uint8Array,
+  live: (i: number) => boolean,
+): { labelsOf: Adjacency; validationsOf: Adjacency } {
   const n = cfs.length;
-  const count = new Int32Array(n + 1);
-  const resolve = (target: string): number => indexOf.get(target);
+  let references = 0;
+  for (let i = 0; i < n; i++) if (kind[i] !== KIND_SAMPLE) references += cfs[i]!.targets.length;
+  const pairSource = new Int32Array(references);
+  const pairTarget = new Int32Array(references);
+  const labelCount = new Int32Array(n + 1);
+  const validationCount = new Int32Array(n + 1);
+  let pairs = 0;
   for (let i = 0; i < n; i++) {
-    if (!include(i)) continue;
+    const k = kind[i]!;
+    if (k === KIND_SAMPLE || !live(i)) continue;
+    const count = k === KIND_LABEL ? labelCount : validationCount;
     for (const target of cfs[i]!.targets) {
-      const t = resolve(target);
-      if (t >= 0) count[t + 1]!++;
+      const t = indexOf.get(target);
+      if (t < 0) continue;
+      count[t + 1]!++;
+      pairSource[pairs] = i;
+      pairTarget[pairs++] = t;
     }
   }
-  for (let t = 0; t < n; t++) count[t + 1]! += count[t]!;
-  const idx = new Int32Array(count[n]!);
-  const fill = count.slice(0, n);
-  // filled in log order, so each target's list is in log order too
-  for (let i = 0; i < n; i++) {
-    if (!include(i)) continue;
-    for (const target of cfs[i]!.targets) {
-      const t = resolve(target);
-      if (t >= 0) idx[fill[t]!++] = i;
-    }
+  for (let t = 0; t < n; t++) {
+    labelCount[t + 1]! += labelCount[t]!;
+    validationCount[t + 1]! += validationCount[t]!;
   }
-  return { start: count, idx };
+  const labelIdx = new Int32Array(labelCount[n]!);
+  const validationIdx = new Int32Array(validationCount[n]!);
+  const labelFill = labelCount.slice(0, n);
+  const validationFill = validationCount.slice(0, n);
+  // pairs are in log order, so each target's list is in log order too
+  for (let p = 0; p < pairs; p++) {
+    const i = pairSource[p]!;
+    const t = pairTarget[p]!;
+    if (kind[i] === KIND_LABEL) labelIdx[labelFill[t]!++] = i;
+    else validationIdx[validationFill[t]!++] = i;
+  }
+  return { labelsOf: { start: labelCount, idx: labelIdx }, validationsOf: { start: validationCount, idx: validationIdx } };
 }

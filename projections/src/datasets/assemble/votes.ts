@@ -67,44 +67,57 @@ export function agreementOf(votes: Votes): number | null {
 
 // Scratch for tallyVotes: a build tallies a million candidates, each with a handful of votes, so
 // the tally reuses these rather than allocating a closure, an array and objects per candidate.
-const scratchValidator: string[] = [];
-const scratchIndex: number[] = [];
-const scratchApprove: boolean[] = [];
+let scratchValidator = new Int32Array(64);
+let scratchIndex = new Int32Array(64);
+let scratchApprove = new Uint8Array(64);
+let voters = 0;
 
-/** The same counts as countVotes(votesOf(...)), without allocating (CF index order = log order). */
-export function tallyVotes(index: AssemblyIndex, rules: AssemblyRules, c: number): Votes {
-  const { validationsOf, labelsOf, cfs } = index;
-  const author = cfs[c]!.author;
-  let k = 0;
-  const consider = (v: number, subjectAuthor: string | null): void => {
-    const cf = cfs[v]!;
-    if (cf.author === author || cf.author === subjectAuthor) return;
-    const approve = (cf.verdict ?? 0) >= rules.approveScore;
-    for (let j = 0; j < k; j++) {
-      if (scratchValidator[j] === cf.author) {
-        if (scratchIndex[j]! < v) {
-          scratchIndex[j] = v;
-          scratchApprove[j] = approve;
-        }
-        return;
+function consider(index: AssemblyIndex, approveScore: number, v: number, author: number, subjectAuthor: number): void {
+  const validator = index.authorOf[v]!;
+  if (validator === author || validator === subjectAuthor) return;
+  const approve = (index.cfs[v]!.verdict ?? 0) >= approveScore ? 1 : 0;
+  for (let j = 0; j < voters; j++) {
+    if (scratchValidator[j] === validator) {
+      if (scratchIndex[j]! < v) {
+        scratchIndex[j] = v;
+        scratchApprove[j] = approve;
       }
+      return;
     }
-    scratchValidator[k] = cf.author;
-    scratchIndex[k] = v;
-    scratchApprove[k] = approve;
-    k++;
-  };
+  }
+  if (voters === scratchValidator.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+    scratchValidator = grow(scratchValidator, new Int32Array(2 * voters));
+    scratchIndex = grow(scratchIndex, new Int32Array(2 * voters));
+    scratchApprove = grow(scratchApprove, new Uint8Array(2 * voters));
+  }
+  scratchValidator[voters] = validator;
+  scratchIndex[voters] = v;
+  scratchApprove[voters] = approve;
+  voters++;
+}
+
+/**
+ * The same counts as countVotes(votesOf(...)), without allocating (CF index order = log order;
+ * authors compared as the index's integers). Writes them into `out` and returns it.
+ */
+export function tallyVotes(index: AssemblyIndex, rules: AssemblyRules, c: number, out: { approvals: number; rejections: number }): Votes {
+  const { validationsOf, labelsOf, authorOf } = index;
+  const author = authorOf[c]!;
+  voters = 0;
   if (rules.approvalsOn !== 'labels') {
-    for (let t = validationsOf.start[c]!; t < validationsOf.start[c + 1]!; t++) consider(validationsOf.idx[t]!, null);
+    for (let t = validationsOf.start[c]!; t < validationsOf.start[c + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, author, -1);
   }
   if (rules.approvalsOn !== 'sample') {
     for (let l = labelsOf.start[c]!; l < labelsOf.start[c + 1]!; l++) {
       const label = labelsOf.idx[l]!;
-      const labelAuthor = cfs[label]!.author;
-      for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(validationsOf.idx[t]!, labelAuthor);
+      const labelAuthor = authorOf[label]!;
+      for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, author, labelAuthor);
     }
   }
   let approvals = 0;
-  for (let j = 0; j < k; j++) if (scratchApprove[j]) approvals++;
-  return { approvals, rejections: k - approvals };
+  for (let j = 0; j < voters; j++) approvals += scratchApprove[j]!;
+  out.approvals = approvals;
+  out.rejections = voters - approvals;
+  return out;
 }
