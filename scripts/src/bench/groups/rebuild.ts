@@ -69,7 +69,7 @@ const RAW_TABLES = `
   create table raw_nodes (node_id text primary key, kind text not null, label text not null, event_id text not null, position bigint not null);
   create table raw_edges (edge_type text not null, from_id text not null, to_id text not null, event_id text not null, position bigint not null,
     recorded_at timestamptz not null, primary key (from_id, edge_type, to_id, event_id));
-  create index raw_edges_to on raw_edges (to_id, edge_type);
+  create index raw_edges_to on raw_edges (to_id, edge_type) with (deduplicate_items = off);
   create table raw_states (node_id text not null, state text not null, reason text, event_id text not null,
     valid_from bigint not null, valid_to bigint, primary key (node_id, valid_from, state))`;
 
