@@ -96,6 +96,64 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
       }),
     );
 
+    // Batches in which every request expects "no stream" (bulk ingest of cf-<id> streams) may
+    // be decided by the store's own keys; every outcome must still be the planner's.
+    describe('when every request of the batch expects no stream', () => {
+      const cfRequest = (event = newEvent()) => ({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+
+      it(
+        'given one cf already stored, when a batch replays it among new cfs, then it reports that one as already appended and writes the rest once',
+        withLog(async (log) => {
+          const stored = cfRequest();
+          const first = right(await log.append(stored));
+          const fresh = [cfRequest(), cfRequest()];
+          const results = right(await log.appendMany([fresh[0]!, stored, fresh[1]!]));
+          expect(results.map((r) => r.alreadyAppended)).toEqual([false, true, false]);
+          expect(results[1]).toEqual({ nextExpectedRevision: 0n, position: first.position, alreadyAppended: true });
+          const all = await readAll(log);
+          expect(all.map((e) => e.id)).toEqual([stored, ...fresh].map((r) => r.events[0]!.id));
+          expect(results.filter((r) => !r.alreadyAppended).map((r) => r.position)).toEqual(all.slice(1).map((e) => e.position));
+        }),
+      );
+
+      if (options.atomicAppendMany ?? true) {
+        it(
+          'given an existing stream, when a batch of no-stream requests includes it, then WrongExpectedRevision names it and nothing is written',
+          withLog(async (log) => {
+            const existing = uniqueStream();
+            right(await log.append({ stream: existing, events: [newEvent(), newEvent()] }));
+            const before = await readAll(log);
+            const batch = [cfRequest(), { stream: existing, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }, cfRequest()];
+            expect(left(await log.appendMany(batch))).toMatchObject({ _tag: 'WrongExpectedRevision', stream: existing, actual: 1n });
+            expect(await readAll(log)).toEqual(before);
+          }),
+        );
+
+        it(
+          'given the same new stream twice in one no-stream batch, when appended, then the second is WrongExpectedRevision and nothing is written',
+          withLog(async (log) => {
+            const stream = uniqueStream();
+            const batch = [cfRequest(), { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }, { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }];
+            expect(left(await log.appendMany(batch))).toMatchObject({ _tag: 'WrongExpectedRevision', stream, actual: 0n });
+            expect(await readAll(log)).toEqual([]);
+          }),
+        );
+
+        it(
+          'given a stored event, when a no-stream batch carries its id with other content, then DuplicateEventConflict and nothing is written',
+          withLog(async (log) => {
+            const stored = newEvent();
+            const home = uniqueStream();
+            right(await log.append({ stream: home, events: [stored] }));
+            const changed = { ...stored, data: { changed: true } };
+            const result = await log.appendMany([cfRequest(), { stream: home, events: [changed], expectedRevision: ExpectedRevision.noStream }]);
+            expect(left(result)).toMatchObject({ _tag: 'DuplicateEventConflict', eventId: stored.id });
+            expect(await readAll(log)).toHaveLength(1);
+          }),
+        );
+      }
+    });
+
     it(
       'given two requests to the same stream in one batch, when appended, then the second sees the first (revisions continue)',
       withLog(async (log) => {

@@ -1,6 +1,14 @@
 // The log over any SqlExecutor (PGlite or pg). One append batch is one transaction:
 // ordering lock → one query for the stored facts of the batch's ids and streams → one
 // INSERT ... SELECT FROM unnest(...) for all its rows. See ./schema.ts for why the lock.
+//
+// Bulk ingest appends new `cf-<id>` streams with "no stream" expected. For a batch made only of
+// such requests the outcome is decided by the table's own unique keys, so it is first tried as
+// one INSERT statement (its own transaction; the insert trigger still takes the ordering lock):
+// revisions 0.. per stream, and a unique violation on (stream, revision) or id means the stream
+// exists or an event is already there. Nothing of a failed statement is kept, and the batch
+// then takes the full path, whose planner names the replay or the conflict. One round trip
+// instead of four (begin, facts, insert, commit) on the common path.
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
 import { prepareRequests, type PreparedRequest } from '../prepare.js';
@@ -9,7 +17,7 @@ import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, type LogTables } from './schema.js';
 import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
-import { Rejected, translateSqlError } from './errors.js';
+import { Rejected, sqlState, translateSqlError } from './errors.js';
 
 export interface SqlEventLogOptions {
   readonly adapter: string;
@@ -72,6 +80,35 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
 
+/** The rows of a batch in which every request expects "no stream", or null for any other batch. */
+function noStreamRows(requests: readonly PreparedRequest[]): RowToWrite[] | null {
+  if (!requests.every((r) => r.expectedRevision.kind === 'no-stream')) return null;
+  return requests.flatMap((r) => r.events.map((e, i) => ({ ...e, stream: r.stream, revision: BigInt(i) })));
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The single-statement attempt; `null` when the table's keys said no and the planner must decide. */
+async function appendNewStreams(
+  executor: SqlExecutor,
+  t: LogTables,
+  requests: readonly PreparedRequest[],
+  rows: readonly RowToWrite[],
+): Promise<AppendResult[] | null> {
+  let positions: Map<string, LogPosition>;
+  try {
+    positions = await insertRows(executor, t, rows);
+  } catch (e) {
+    if (sqlState(e) === UNIQUE_VIOLATION) return null;
+    throw e;
+  }
+  return requests.map((r) => ({
+    nextExpectedRevision: BigInt(r.events.length - 1),
+    position: positions.get(r.events[r.events.length - 1]!.id)!,
+    alreadyAppended: false,
+  }));
+}
+
 async function appendInTransaction(tx: SqlQueryable, t: LogTables, requests: readonly PreparedRequest[], exclusive: boolean): Promise<AppendResult[]> {
   if (!exclusive) {
     const lock = orderingLockSql(t);
@@ -112,6 +149,14 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     if (E.isLeft(prepared)) return prepared;
     if (prepared.right.length === 0) return E.right([]);
     try {
+      const newStreams = noStreamRows(prepared.right);
+      if (newStreams !== null) {
+        const results = await appendNewStreams(executor, t, prepared.right, newStreams);
+        if (results !== null) {
+          options.afterCommit?.();
+          return E.right(results);
+        }
+      }
       const results = await executor.transaction((tx) => appendInTransaction(tx, t, prepared.right, options.exclusiveConnection ?? false));
       if (results.some((r) => !r.alreadyAppended)) options.afterCommit?.();
       return E.right(results);
