@@ -1,9 +1,17 @@
 // A string → index table for millions of ids. A Map keyed by 64-char strings rehashes and
 // compares whole strings; ids here are SHA-256 hex, uniformly spread, so 32 bits read from
 // their first 8 characters make a good open-addressing hash (other strings fall back to FNV-1a).
-export class IdTable {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+// It doubles when half full, so the live index can grow it one CF at a time.
+
+/** The one question assembly asks of an id table. */
+export interface IdLookup {
+  /** The index given to `key`, or -1. */
+  get(key: string): number;
+}
+
+export class IdTable implements IdLookup {
+  private slots: Int32Array;
+  private mask: number;
   private readonly keys: string[] = [];
 
   constructor(expected: number) {
@@ -15,6 +23,11 @@ export class IdTable {
 
   get size(): number {
     return this.keys.length;
+  }
+
+  /** The key given index `i` (the same string instance that was interned). */
+  keyAt(i: number): string | undefined {
+    return this.keys[i];
   }
 
   /** The index given to `key`, or -1. */
@@ -31,13 +44,28 @@ export class IdTable {
     for (let s = hashOf(key) & this.mask; ; s = (s + 1) & this.mask) {
       const v = this.slots[s]!;
       if (v === 0) {
-        if (this.keys.length * 2 >= this.slots.length) throw new Error('IdTable over capacity');
+        if (this.keys.length * 2 >= this.slots.length) {
+          this.grow();
+          return this.intern(key);
+        }
         this.keys.push(key);
         this.slots[s] = this.keys.length;
         return this.keys.length - 1;
       }
       if (this.keys[v - 1] === key) return v - 1;
     }
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let k = 0; k < this.keys.length; k++) {
+      let s = hashOf(this.keys[k]!) & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = k + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 

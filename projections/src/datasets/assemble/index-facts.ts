@@ -4,7 +4,7 @@
 // RFC 6962 leaf hashes.
 import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { writeHex32 } from './hex.js';
-import { IdTable } from './id-table.js';
+import { IdTable, type IdLookup } from './id-table.js';
 import { leafHashesOfPacked32 } from '@cairn/core';
 import { sortedPackedOrder } from './sort-ids.js';
 
@@ -23,7 +23,7 @@ export interface AssemblyIndex {
   readonly facts: AssemblyFacts;
   readonly cfs: readonly CfFact[];
   /** CF id → log-order index (-1 when absent). */
-  readonly indexOf: IdTable;
+  readonly indexOf: IdLookup;
   readonly kind: Uint8Array;
   /** Each CF's author as a small integer (same author ⇔ same number), so votes compare ints, not 64-char strings. */
   readonly authorOf: Int32Array;
@@ -167,20 +167,40 @@ function adjacencies(
   for (let i = 0; i < n; i++) if (kind[i] !== KIND_SAMPLE) references += cfs[i]!.targets.length;
   const pairSource = new Int32Array(references);
   const pairTarget = new Int32Array(references);
-  const labelCount = new Int32Array(n + 1);
-  const validationCount = new Int32Array(n + 1);
   let pairs = 0;
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     if (k === KIND_SAMPLE || !live(i)) continue;
-    const count = k === KIND_LABEL ? labelCount : validationCount;
     for (const target of cfs[i]!.targets) {
       const t = indexOf.get(target);
       if (t < 0) continue;
-      count[t + 1]!++;
       pairSource[pairs] = i;
       pairTarget[pairs++] = t;
     }
+  }
+  return adjacenciesOfPairs({ pairSource, pairTarget, pairs, kind, n });
+}
+
+/**
+ * The CSR lists of resolved (source, target) pairs, labels and validations apart. Pairs come in
+ * source (log) order, and the fill is stable, so each target's list is in log order too. Pairs
+ * whose source is not `live` are left out (all are kept when it is absent).
+ */
+export function adjacenciesOfPairs(input: {
+  readonly pairSource: Int32Array;
+  readonly pairTarget: Int32Array;
+  readonly pairs: number;
+  readonly kind: Uint8Array;
+  readonly n: number;
+  readonly live?: (i: number) => boolean;
+}): { labelsOf: Adjacency; validationsOf: Adjacency } {
+  const { pairSource, pairTarget, pairs, kind, n, live } = input;
+  const labelCount = new Int32Array(n + 1);
+  const validationCount = new Int32Array(n + 1);
+  for (let p = 0; p < pairs; p++) {
+    const i = pairSource[p]!;
+    if (live !== undefined && !live(i)) continue;
+    (kind[i] === KIND_LABEL ? labelCount : validationCount)[pairTarget[p]! + 1]!++;
   }
   for (let t = 0; t < n; t++) {
     labelCount[t + 1]! += labelCount[t]!;
@@ -190,9 +210,9 @@ function adjacencies(
   const validationIdx = new Int32Array(validationCount[n]!);
   const labelFill = labelCount.slice(0, n);
   const validationFill = validationCount.slice(0, n);
-  // pairs are in log order, so each target's list is in log order too
   for (let p = 0; p < pairs; p++) {
     const i = pairSource[p]!;
+    if (live !== undefined && !live(i)) continue;
     const t = pairTarget[p]!;
     if (kind[i] === KIND_LABEL) labelIdx[labelFill[t]!++] = i;
     else validationIdx[validationFill[t]!++] = i;
