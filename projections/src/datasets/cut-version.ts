@@ -10,10 +10,9 @@ import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, insertLinea
 import { assembleVersion, type AssembledVersion } from './assemble/assemble.js';
 import { explainIndex } from './assemble/explain.js';
 import { packIds } from './assemble/hex.js';
-import { indexFacts } from './assemble/index-facts.js';
+import type { AssemblyIndex } from './assemble/index-facts.js';
 import { INCLUDED, ruleCode, rulesFromManifest } from './assemble/rules.js';
 import { evidenceToJson } from './evidence-json.js';
-import { loadFacts } from './load-facts.js';
 import { T } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated';
@@ -29,11 +28,14 @@ export interface CutRequest {
 
 const CHUNK = 5000;
 
-export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest): Promise<AssembledVersion> {
+/**
+ * `index` is the assembly index as of the cut's event: the projection's live one, or one loaded
+ * from the tables (loadFacts + indexFacts), which gives the same version.
+ */
+export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
   const { event } = request;
   const at = positionToDb(event.position);
-  const facts = await loadFacts(tx, event.position);
-  const version = assembleVersion(indexFacts(facts), rulesFromManifest(request.manifest), request.manifestId);
+  const version = assembleVersion(index, rulesFromManifest(request.manifest), request.manifestId);
   await sql`update ${sql.table(T.builds)} set valid_to = ${at}::bigint
     where dataset = ${request.dataset} and manifest_id = ${request.manifestId} and valid_to is null`.execute(tx);
   await sql`insert into ${sql.table(T.builds)} (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)

@@ -2,6 +2,7 @@ import { afterAll } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { openProjectionStore } from '../storage/store.js';
 import { datasetsSuite } from './__tests__/datasets-suite.js';
+import { liveIndexSuite } from './__tests__/live-index-suite.js';
 
 const pg = await postgresForTests();
 const drops: Array<() => Promise<void>> = [];
@@ -9,6 +10,11 @@ const drops: Array<() => Promise<void>> = [];
 describePostgres(pg, 'on Postgres', () => {
   datasetsSuite('Postgres', async () => {
     const { url, schema, drop } = await createTestSchema('datasets');
+    drops.push(drop);
+    return openProjectionStore({ connectionString: url, schema });
+  });
+  liveIndexSuite('Postgres', async () => {
+    const { url, schema, drop } = await createTestSchema('datasets_live');
     drops.push(drop);
     return openProjectionStore({ connectionString: url, schema });
   });

@@ -3,6 +3,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AnyDB, ProjectedEvent } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
+import type { CfFact } from './assemble/facts.js';
 import { T } from './tables.js';
 
 export interface CfRowInput {
@@ -72,4 +73,22 @@ export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: Cf
 export async function endValidity(tx: Transaction<AnyDB>, cfId: string, event: ProjectedEvent): Promise<void> {
   await sql`update ${sql.table(T.cfs)} set valid_to = ${positionToDb(event.position)}::bigint
     where cf_id = ${cfId} and valid_to is null`.execute(tx);
+}
+
+/** The assembly fact of a CF row, as loadFacts reads it back from the table. */
+export function cfFactOf(row: CfRowInput, event: ProjectedEvent): CfFact {
+  return {
+    cfId: row.cfId,
+    kind: row.kind,
+    author: row.author,
+    position: event.position,
+    source: row.source,
+    license: row.license,
+    commitment: row.commitment,
+    labelType: row.labelType,
+    targets: row.targets,
+    amends: row.amends,
+    supersedes: row.supersedes,
+    verdict: row.verdict,
+  };
 }

@@ -1,27 +1,53 @@
 // The datasets projection: keeps the facts assembly needs, cuts a version on every
 // DatasetBuildRequested, and re-assembles a (dataset, manifest) whose current version is hit by
 // an amendment, supersession or deprecation, so the new version has the same manifest and the
-// old one stays readable.
+// old one stays readable. The assembly index the cuts need is kept in memory and extended as
+// events are applied (live-indexes.ts says when it can be trusted), so a cut costs the rules and
+// the Merkle root, not a re-read and re-index of the whole log prefix.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { AnyDB, ProjectedEvent, Projection } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
 import { contentIdOf } from './assemble/content-id.js';
 import { cutVersion, type BuildCause } from './cut-version.js';
-import { cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
+import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
+import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
 import { DATASETS_TABLES, T, migrateDatasetsTables } from './tables.js';
 
 export const DATASETS_PROJECTION = 'datasets';
 
-export const datasetsProjection: Projection = {
-  name: DATASETS_PROJECTION,
-  version: 1,
-  tables: DATASETS_TABLES,
-  migrate: migrateDatasetsTables,
-  apply: applyDatasetEvents,
-};
+export interface DatasetsProjectionOptions {
+  /**
+   * Where the live assembly index is kept between batches (default: one per process); null cuts
+   * every version from an index loaded from the tables, the reference path.
+   */
+  readonly liveIndexes?: LiveIndexes | null;
+}
 
-async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<void> {
+const processIndexes = new LiveIndexes();
+
+/** The datasets projection; tests make several to play separate processes or the reference path. */
+export function createDatasetsProjection(options: DatasetsProjectionOptions = {}): Projection {
+  const indexes = options.liveIndexes === undefined ? processIndexes : options.liveIndexes;
+  return {
+    name: DATASETS_PROJECTION,
+    version: 1,
+    tables: DATASETS_TABLES,
+    migrate: migrateDatasetsTables,
+    apply: async (tx, events) => {
+      const first = events[0];
+      const last = events[events.length - 1];
+      if (first === undefined || last === undefined) return;
+      const index = indexes === null ? coldBatchIndex() : await openBatchIndex(tx, indexes, first.position);
+      await applyDatasetEvents(tx, events, index);
+      await index.finish(tx, last.position);
+    },
+  };
+}
+
+export const datasetsProjection: Projection = createDatasetsProjection();
+
+async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
   // CF rows are written in bulk; anything that reads the tables flushes them first
   let pending: { row: CfRowInput; event: ProjectedEvent }[] = [];
   const flush = async () => {
@@ -32,21 +58,22 @@ async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly Proje
     const cf = cfRowOf(e);
     if (cf !== null) {
       pending.push({ row: cf, event: e });
+      index.addCf(cfFactOf(cf, e));
       const target = cf.amends ?? cf.supersedes;
       if (target !== null) {
         await flush();
         await endValidity(tx, target, e);
-        await reassemble(tx, target, cf.amends !== null ? 'amended' : 'superseded', e);
+        await reassemble(tx, target, cf.amends !== null ? 'amended' : 'superseded', e, index);
       }
       continue;
     }
     await flush();
-    await applyOther(tx, e);
+    await applyOther(tx, e, index);
   }
   await flush();
 }
 
-async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent): Promise<void> {
+async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const ev = e.event;
   const at = positionToDb(e.position);
   switch (ev.type) {
@@ -54,8 +81,9 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent): Promise<vo
       const p = ev.payload;
       await sql`insert into ${sql.table(T.deprecations)} (event_id, cf_id, reason, note, author, position)
         values (${e.id}, ${p.target}, ${p.reason}, ${p.note ?? null}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      index.addDeprecation({ cfId: p.target, eventId: e.id, position: e.position, reason: p.reason });
       await endValidity(tx, p.target, e);
-      await reassemble(tx, p.target, 'deprecated', e);
+      await reassemble(tx, p.target, 'deprecated', e, index);
       return;
     }
     case 'AssetAssembled': {
@@ -64,6 +92,7 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent): Promise<vo
         values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(tx);
       await sql`insert into ${sql.table(T.assetMembers)} (asset_id, cf_id, position)
         select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m on conflict do nothing`.execute(tx);
+      index.addAsset({ assetId: e.id, eventId: e.id, position: e.position, members: p.members });
       return;
     }
     case 'ManifestDefined': {
@@ -78,7 +107,8 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent): Promise<vo
       return;
     case 'DatasetBuildRequested': {
       const { dataset, manifestId } = ev.payload;
-      await cutVersion(tx, { dataset, manifestId, manifest: await manifestOf(tx, manifestId, e), cause: 'requested', event: e });
+      const manifest = await manifestOf(tx, manifestId, e);
+      await cutVersion(tx, { dataset, manifestId, manifest, cause: 'requested', event: e }, await index.at(tx, e.position));
       return;
     }
     case 'TrainingRunRecorded': {
@@ -104,7 +134,7 @@ async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: Project
  * Re-assembles every current version that `target` (or the CF it labels/validates) is a
  * member of. Current = the latest cut of its (dataset, manifest).
  */
-async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent): Promise<void> {
+async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
     join ${sql.table(T.members)} m on m.version_id = b.version_id
@@ -112,5 +142,7 @@ async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCa
     where b.valid_to is null and (m.cf_id = ${target} or m.cf_id in (
       select jsonb_array_elements_text(targets) from ${sql.table(T.cfs)} where cf_id = ${target}))
     order by b.dataset, b.manifest_id`.execute(tx);
-  for (const h of hit.rows) await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e });
+  for (const h of hit.rows) {
+    await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e }, await index.at(tx, e.position));
+  }
 }

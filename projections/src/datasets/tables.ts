@@ -9,6 +9,7 @@ import {
   createLineageEdgesTable,
   createLineageNodesTable,
 } from '../lineage/tables.js';
+import { migrateLiveIndexTable } from './live-indexes.js';
 
 export const T = {
   cfs: 'datasets_cfs',
@@ -81,4 +82,5 @@ export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
   for (const statement of statements) await statement.execute(db);
   await createLineageEdgesTable(db, DATASETS_LINEAGE_EDGES_TABLE);
   await createLineageNodesTable(db, DATASETS_LINEAGE_NODES_TABLE);
+  await migrateLiveIndexTable(db);
 }

@@ -199,10 +199,13 @@ export class LiveIndex {
     });
     const cfs = this.cfs.slice();
     const table = this.indexOf;
-    const indexOf: IdLookup = { get: (id) => {
-      const i = table.get(id);
-      return i < n ? i : -1;
-    } };
+    // ids added after the snapshot are not in it
+    const indexOf: IdLookup = {
+      get: (id) => {
+        const i = table.get(id);
+        return i < n ? i : -1;
+      },
+    };
     const index: AssemblyIndex = {
       facts: { cfs, deprecations: this.deprecations.slice(), assets: this.assets.slice() },
       cfs,
@@ -288,8 +291,10 @@ export class LiveIndex {
       const sb = from + tail[b]!;
       const pa = pre[sa]!;
       const pb = pre[sb]!;
-      if (pb < pa || (pb === pa && compareSlots(bytes, sb, sa) < 0)) out[o++] = cfOf[sb]!, b++;
-      else out[o++] = old[a++]!;
+      if (pb < pa || (pb === pa && compareSlots(bytes, sb, sa) < 0)) {
+        out[o++] = cfOf[sb]!;
+        b++;
+      } else out[o++] = old[a++]!;
     }
     while (a < old.length) out[o++] = old[a++]!;
     while (b < tail.length) out[o++] = cfOf[from + tail[b++]!]!;
