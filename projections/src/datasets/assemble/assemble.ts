@@ -38,7 +38,7 @@ export function assembleVersion(index: AssemblyIndex, rules: AssemblyRules, mani
   for (let k = 0; k < sortedOrder.length; k++) {
     const c = sortedOrder[k]!;
     if (decisions.code[c] !== INCLUDED) continue;
-    members[m] = cfs[c]!.cfId;
+    members[m] = cfs.id(c);
     const s = leafSlot[c]!;
     for (let w = 0; w < 8; w++) to[8 * m + w] = from[8 * s + w]!;
     m++;

@@ -17,7 +17,7 @@ export interface Decisions {
   readonly dedupWinner: Int32Array;
 }
 
-const KIND_NAMES = ['sample', 'label', 'validation'] as const;
+export const KIND_NAMES = ['sample', 'label', 'validation'] as const;
 
 export function licenseChecker(rules: AssemblyRules): (expression: string | null) => boolean {
   const cache = new Map<string, boolean>();
@@ -52,15 +52,15 @@ export function firstFailingRule(
   licenseOk: (expression: string | null) => boolean,
   votes: { approvals: number; rejections: number },
 ): RuleName | null {
-  const cf = index.cfs[c]!;
+  const cfs = index.cfs;
   if (!rules.kinds.includes(KIND_NAMES[index.kind[c]!]!)) return 'kind';
   if (!inManifestAssets(index, rules, c)) return 'asset';
   // source, license and label requirements speak about samples; a label candidate has none
   const sample = index.kind[c] === KIND_SAMPLE;
-  if (sample && rules.sources !== null && (cf.source === null || !rules.sources.includes(cf.source))) return 'source';
+  if (sample && rules.sources !== null && !sourceAllowed(rules.sources, cfs.source(c))) return 'source';
   if (index.replacedBy[c] !== -1) return 'replaced';
   if (rules.excludeDeprecated && index.deprecation[c] !== -1) return 'deprecated';
-  if (sample && !licenseOk(cf.license)) return 'license';
+  if (sample && !licenseOk(cfs.license(c))) return 'license';
   if (sample && rules.requiredLabelTypes.length > 0 && missingLabelTypes(index, rules, c).length > 0) return 'labels';
   if (votes.approvals < rules.minApprovals) return 'minApprovals';
   if (rules.minAgreement !== null) {
@@ -71,11 +71,15 @@ export function firstFailingRule(
   return null;
 }
 
+function sourceAllowed(sources: readonly string[], source: string | null): boolean {
+  return source !== null && sources.includes(source);
+}
+
 /** Live label types on c, sorted and unique. */
 export function labelTypesOf(index: AssemblyIndex, c: number): string[] {
   const types = new Set<string>();
   for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) {
-    const type = index.cfs[index.labelsOf.idx[l]!]!.labelType;
+    const type = index.cfs.labelType(index.labelsOf.idx[l]!);
     if (type !== null) types.add(type);
   }
   return [...types].sort();
@@ -88,7 +92,7 @@ export function missingLabelTypes(index: AssemblyIndex, rules: AssemblyRules, c:
 }
 
 export function decideAll(index: AssemblyIndex, rules: AssemblyRules): Decisions {
-  const n = index.cfs.length;
+  const n = index.cfs.count;
   const code = new Uint8Array(n);
   const approvals = new Int32Array(n);
   const rejections = new Int32Array(n);

@@ -2,7 +2,7 @@
 // (by id and position) that produced them. Rebuilt from the same functions decideAll uses, so
 // explanation and decision cannot disagree.
 import type { AssembledVersion } from './assemble.js';
-import { labelTypesOf, licenseChecker, missingLabelTypes } from './decide.js';
+import { KIND_NAMES, labelTypesOf, licenseChecker, missingLabelTypes } from './decide.js';
 import type { AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleOfCode, type AssemblyRules, type RuleName } from './rules.js';
 import { agreementOf, countVotes, votesOf } from './votes.js';
@@ -49,26 +49,26 @@ const fmt = (x: number): string => x.toFixed(2);
 
 export function explainIndex(version: AssembledVersion, c: number): Decision {
   const { index, rules, decisions } = version;
-  const cf = index.cfs[c]!;
+  const { cfs } = index;
   const code = decisions.code[c]!;
   const rule = ruleOfCode(code);
   const votes = votesOf(index, rules, c);
   const counts = countVotes(votes);
   const agreement = agreementOf(counts);
-  const ref = (i: number): EventRef => ({ eventId: index.cfs[i]!.cfId, position: index.cfs[i]!.position });
+  const ref = (i: number): EventRef => ({ eventId: cfs.id(i), position: cfs.position(i) });
   const vote = (v: (typeof votes)[number]): VoteRef => ({ validator: v.validator, ...ref(v.validation) });
   const labels: EventRef[] = [];
   for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
   const d = index.deprecation[c]!;
-  const dep = d >= 0 ? index.facts.deprecations[d]! : null;
+  const dep = d >= 0 ? index.deprecations[d]! : null;
   const winner = decisions.dedupWinner[c]!;
   const evidence: DecisionEvidence = {
     cf: ref(c),
-    kind: cf.kind,
-    author: cf.author,
-    source: cf.source,
-    license: cf.license,
-    licenseAllowed: rules.allowedLicenses === null ? null : licenseChecker(rules)(cf.license),
+    kind: KIND_NAMES[index.kind[c]!]!,
+    author: cfs.author(c),
+    source: cfs.source(c),
+    license: cfs.license(c),
+    licenseAllowed: rules.allowedLicenses === null ? null : licenseChecker(rules)(cfs.license(c)),
     approvals: votes.filter((v) => v.approve).map(vote),
     rejections: votes.filter((v) => !v.approve).map(vote),
     agreement,
@@ -78,10 +78,10 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
     replacedBy: index.replacedBy[c]! >= 0 ? ref(index.replacedBy[c]!) : null,
     replaces: index.replaces[c]! >= 0 ? ref(index.replaces[c]!) : null,
     deprecatedBy: dep ? { eventId: dep.eventId, position: dep.position, reason: dep.reason } : null,
-    duplicateOf: winner >= 0 ? { ...ref(winner), commitment: cf.commitment ?? '' } : null,
+    duplicateOf: winner >= 0 ? { ...ref(winner), commitment: cfs.commitment(c) ?? '' } : null,
   };
   return {
-    cfId: cf.cfId,
+    cfId: cfs.id(c),
     included: code === INCLUDED,
     rule,
     reason: reasonOf(rule, evidence, index, rules, c),
@@ -114,9 +114,9 @@ function reasonOf(
     case 'source':
       return `source ${ev.source ?? '(none)'} not in [${(rules.sources ?? []).join(', ')}]`;
     case 'replaced': {
-      const by = index.cfs[index.replacedBy[c]!]!;
-      const verb = by.amends === ev.cf.eventId ? 'amended' : 'superseded';
-      return `${verb} by ${by.cfId} at position ${by.position}`;
+      const by = index.replacedBy[c]!;
+      const verb = index.cfs.amends(by) === ev.cf.eventId ? 'amended' : 'superseded';
+      return `${verb} by ${index.cfs.id(by)} at position ${index.cfs.position(by)}`;
     }
     case 'deprecated':
       return `deprecated by ${ev.deprecatedBy?.eventId} at position ${ev.deprecatedBy?.position}: ${ev.deprecatedBy?.reason}`;

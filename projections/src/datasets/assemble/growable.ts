@@ -1,7 +1,7 @@
 // Typed arrays that grow by half again when full. The live index appends one entry per CF for
 // millions of CFs: a plain JS array of numbers costs 8+ bytes an entry and boxes doubles, a
 // typed array copied per append would be quadratic.
-type Typed = Int32Array | Uint32Array | Uint8Array;
+type Typed = Int32Array | Uint32Array | Uint8Array | Float64Array;
 type TypedConstructor<TArray extends Typed> = new (length: number) => TArray;
 
 export class Growable<TArray extends Typed> {

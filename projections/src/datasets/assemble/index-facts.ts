@@ -2,6 +2,7 @@
 // shared by every build over that prefix: who replaced whom, who is deprecated, which live
 // labels and validations point at each CF (CSR adjacency), the ids in sorted order and their
 // RFC 6962 leaf hashes.
+import { cfTableOf, type CfTable } from './cf-table.js';
 import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { writeHex32 } from './hex.js';
 import { IdTable, type IdLookup } from './id-table.js';
@@ -20,8 +21,10 @@ export interface Adjacency {
 }
 
 export interface AssemblyIndex {
-  readonly facts: AssemblyFacts;
-  readonly cfs: readonly CfFact[];
+  /** The CFs in log order. */
+  readonly cfs: CfTable;
+  /** Every deprecation up to the position, in log order (also of ids that are no CF). */
+  readonly deprecations: readonly DeprecationFact[];
   /** CF id → log-order index (-1 when absent). */
   readonly indexOf: IdLookup;
   readonly kind: Uint8Array;
@@ -121,8 +124,8 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   for (let k = 0; k < candidates; k++) sortedOrder[k] = candidateOf[sortedOrder[k]!]!;
   const leafHashes = leafHashesOfPacked32(packed);
   return {
-    facts,
-    cfs,
+    cfs: cfTableOf(cfs),
+    deprecations: facts.deprecations,
     indexOf,
     kind,
     authorOf,

@@ -10,6 +10,7 @@
 //   into the sorted run whenever they reach a quarter of it, so a cut merges at most a tail;
 // - leaf hashes: computed in chunks as candidates are added, never again.
 import { leafHashesOfPacked32 } from '@cairn/core';
+import type { CfTable } from './cf-table.js';
 import type { AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { Growable } from './growable.js';
 import { writeHex32 } from './hex.js';
@@ -18,20 +19,15 @@ import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, adjacenciesOfPairs, type Asse
 import { sortedPackedOrder } from './sort-ids.js';
 
 const KIND_CODE = { sample: KIND_SAMPLE, label: KIND_LABEL, validation: KIND_VALIDATION } as const;
-const EMPTY: readonly string[] = Object.freeze([]);
 /** Candidates hashed per leafHashesOfPacked32 call while appending. */
 const HASH_CHUNK = 4096;
 
 export class LiveIndex {
-  private readonly cfs: CfFact[] = [];
+  private readonly indexOf = new IdTable(1024);
+  private readonly cfs = new CfColumns(this.indexOf);
   private readonly deprecations: DeprecationFact[] = [];
   private readonly assets: AssetFact[] = [];
-  private readonly indexOf = new IdTable(1024);
   private readonly kind = new Growable(Uint8Array);
-  private readonly authorOf = new Growable(Int32Array);
-  private readonly authors = new Map<string, number>();
-  private readonly commitmentOf = new Growable(Int32Array);
-  private readonly commitments = new IdTable(1024);
   private readonly replacedBy = new Growable(Int32Array);
   private readonly replaces = new Growable(Int32Array);
   private readonly deprecation = new Growable(Int32Array);
@@ -46,8 +42,6 @@ export class LiveIndex {
   private readonly pendingDeprecation = new Map<string, number>();
   private readonly deprecationIds = new Set<string>();
   private readonly assetIds = new Set<string>();
-  /** Short strings repeated across CFs (authors, licenses, sources, label types), one instance each. */
-  private readonly strings = new Map<string, string>();
   // candidates (samples and labels), by slot in order of arrival
   private readonly leafSlot = new Growable(Int32Array);
   private readonly candidateOf = new Growable(Int32Array);
@@ -80,61 +74,40 @@ export class LiveIndex {
   }
 
   get size(): number {
-    return this.cfs.length;
+    return this.cfs.count;
   }
 
   /** Adds a CF; a CF id seen before is ignored (the projection's first statement wins too). */
   addCf(cf: CfFact): void {
-    const i = this.cfs.length;
+    const i = this.cfs.count;
     if (this.indexOf.intern(cf.cfId) !== i) return;
     this.changes++;
     const k = KIND_CODE[cf.kind];
-    const targets = k === KIND_SAMPLE || cf.targets.length === 0 ? EMPTY : cf.targets.map((t) => this.canonicalId(t));
-    // a fresh literal in CfFact's field order with shared strings: a million of these are kept
-    const fact: CfFact = {
-      cfId: cf.cfId,
-      kind: cf.kind,
-      author: this.intern(cf.author)!,
-      position: cf.position,
-      source: this.intern(cf.source),
-      license: this.intern(cf.license),
-      commitment: cf.commitment,
-      targets,
-      amends: cf.amends === null ? null : this.canonicalId(cf.amends),
-      supersedes: cf.supersedes === null ? null : this.canonicalId(cf.supersedes),
-      labelType: this.intern(cf.labelType),
-      verdict: cf.verdict,
-    };
-    this.cfs.push(fact);
     this.kind.push(k);
-    let author = this.authors.get(fact.author);
-    if (author === undefined) {
-      author = this.authors.size;
-      this.authors.set(fact.author, author);
-    }
-    this.authorOf.push(author);
-    this.commitmentOf.push(k === KIND_SAMPLE && cf.commitment !== null ? this.commitments.intern(cf.commitment) : -1);
+    this.cfs.add(i, cf, k === KIND_SAMPLE);
     this.replacedBy.push(-1);
     const target = cf.amends ?? cf.supersedes;
     const t = target === null ? -1 : this.indexOf.get(target);
     // only backward references count (indexFacts: t < i); a later replacement wins
     if (t >= 0 && t < i) this.replacedBy.data[t] = i;
     this.replaces.push(t >= 0 && t < i ? t : -1);
-    this.deprecation.push(this.pendingDeprecation.get(cf.cfId) ?? -1);
-    this.pendingDeprecation.delete(cf.cfId);
-    const assets = this.pendingAssets.get(cf.cfId);
+    // (a log whose references all point back, as the SDK ensures, leaves these maps empty)
+    const deprecated = this.pendingDeprecation.size === 0 ? undefined : this.pendingDeprecation.get(cf.cfId);
+    this.deprecation.push(deprecated ?? -1);
+    if (deprecated !== undefined) this.pendingDeprecation.delete(cf.cfId);
+    const assets = this.pendingAssets.size === 0 ? undefined : this.pendingAssets.get(cf.cfId);
     if (assets !== undefined) {
       this.assetsOf.set(i, assets);
       this.pendingAssets.delete(cf.cfId);
     }
     // earlier references to this id come first: they are earlier in log order
-    const sources = this.pendingSources.get(cf.cfId);
+    const sources = this.pendingSources.size === 0 ? undefined : this.pendingSources.get(cf.cfId);
     if (sources !== undefined) {
       for (const s of sources) this.addPair(s, i);
       this.pendingSources.delete(cf.cfId);
     }
     if (k !== KIND_SAMPLE) {
-      for (const id of targets) {
+      for (const id of cf.targets) {
         const to = this.indexOf.get(id);
         if (to >= 0) this.addPair(i, to);
         else {
@@ -185,7 +158,7 @@ export class LiveIndex {
     if (this.cached !== null && this.cached.changes === this.changes) return this.cached.index;
     this.hashLeaves(this.candidateOf.length);
     this.mergeSorted();
-    const n = this.cfs.length;
+    const n = this.cfs.count;
     const kind = this.kind.view();
     const replacedBy = this.replacedBy.view();
     const deprecation = this.deprecation.view();
@@ -197,7 +170,7 @@ export class LiveIndex {
       n,
       live: (i) => replacedBy[i] === -1 && deprecation[i] === -1,
     });
-    const cfs = this.cfs.slice();
+    const cfs = this.cfs.table(n);
     const table = this.indexOf;
     // ids added after the snapshot are not in it
     const indexOf: IdLookup = {
@@ -207,12 +180,12 @@ export class LiveIndex {
       },
     };
     const index: AssemblyIndex = {
-      facts: { cfs, deprecations: this.deprecations.slice(), assets: this.assets.slice() },
       cfs,
+      deprecations: this.deprecations.slice(),
       indexOf,
       kind,
-      authorOf: this.authorOf.view(),
-      commitmentOf: this.commitmentOf.view(),
+      authorOf: this.cfs.authorOf.view(),
+      commitmentOf: this.cfs.commitmentOf.view(),
       replacedBy,
       replaces: this.replaces.view(),
       deprecation,
@@ -230,20 +203,6 @@ export class LiveIndex {
   private addPair(source: number, target: number): void {
     this.pairSource.push(source);
     this.pairTarget.push(target);
-  }
-
-  private intern(s: string | null): string | null {
-    if (s === null) return null;
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    this.strings.set(s, s);
-    return s;
-  }
-
-  /** The id string already held for a known CF (one copy of each id in memory), else `id`. */
-  private canonicalId(id: string): string {
-    const i = this.indexOf.get(id);
-    return i < 0 ? id : (this.indexOf.keyAt(i) ?? id);
   }
 
   private addCandidate(i: number, id: string): void {
@@ -309,4 +268,101 @@ function compareSlots(packed: Uint8Array, a: number, b: number): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+const NONE = -1;
+
+/**
+ * The CFs as columns: numbers in typed arrays, repeated strings (authors, sources, licenses,
+ * label types) as codes into one list, commitments interned, and the rare references in maps.
+ */
+class CfColumns {
+  readonly authorOf = new Growable(Int32Array);
+  /** Each sample's commitment as a number (the dedup key), or -1. */
+  readonly commitmentOf = new Growable(Int32Array);
+  private readonly position = new Growable(Float64Array);
+  private readonly verdict = new Growable(Float64Array);
+  private readonly sourceOf = new Growable(Int32Array);
+  private readonly licenseOf = new Growable(Int32Array);
+  private readonly labelTypeOf = new Growable(Int32Array);
+  private readonly commitments = new IdTable(1024);
+  private readonly codes = new Map<string, number>();
+  private readonly strings: string[] = [];
+  private readonly authorCodes = new Map<number, number>();
+  private readonly amendsOf = new Map<number, string>();
+  private readonly supersedesOf = new Map<number, string>();
+  /** Commitments of CFs other than samples (none in practice; kept so the columns lose nothing). */
+  private readonly otherCommitments = new Map<number, string>();
+  private readonly bigPositions = new Map<number, bigint>();
+
+  /** Ids come from the index's id table: CF i is the i-th id interned. */
+  constructor(private readonly ids: IdTable) {}
+
+  get count(): number {
+    return this.position.length;
+  }
+
+  add(i: number, cf: CfFact, sample: boolean): void {
+    const position = Number(cf.position);
+    // a float64 holds every position below 2^53; beyond, the exact bigint is kept aside
+    if (!Number.isSafeInteger(position)) this.bigPositions.set(i, cf.position);
+    this.position.push(position);
+    // NaN stands for "no verdict": verdicts are JSON numbers, never NaN
+    this.verdict.push(cf.verdict ?? NaN);
+    const author = this.code(cf.author);
+    let a = this.authorCodes.get(author);
+    if (a === undefined) {
+      a = this.authorCodes.size;
+      this.authorCodes.set(author, a);
+    }
+    this.authorOf.push(a);
+    this.sourceOf.push(this.code(cf.source));
+    this.licenseOf.push(this.code(cf.license));
+    this.labelTypeOf.push(this.code(cf.labelType));
+    if (cf.amends !== null) this.amendsOf.set(i, cf.amends);
+    if (cf.supersedes !== null) this.supersedesOf.set(i, cf.supersedes);
+    const commitment = cf.commitment === null ? NONE : sample ? this.commitments.intern(cf.commitment) : NONE;
+    if (cf.commitment !== null && !sample) this.otherCommitments.set(i, cf.commitment);
+    this.commitmentOf.push(commitment);
+  }
+
+  /** The first n CFs, read through the columns. */
+  table(n: number): CfTable {
+    const { ids, strings, commitments, amendsOf, otherCommitments, bigPositions } = this;
+    const position = this.position.data;
+    const verdict = this.verdict.data;
+    const author = this.authorOf.data;
+    const authorStrings = [...this.authorCodes.keys()].map((code) => strings[code]!);
+    const source = this.sourceOf.data;
+    const license = this.licenseOf.data;
+    const labelType = this.labelTypeOf.data;
+    const commitmentOf = this.commitmentOf.data;
+    const text = (code: number) => (code === NONE ? null : strings[code]!);
+    return {
+      count: n,
+      id: (c) => ids.keyAt(c)!,
+      author: (c) => authorStrings[author[c]!]!,
+      position: (c) => bigPositions.get(c) ?? BigInt(position[c]!),
+      source: (c) => text(source[c]!),
+      license: (c) => text(license[c]!),
+      commitment: (c) => (commitmentOf[c] === NONE ? (otherCommitments.get(c) ?? null) : commitments.keyAt(commitmentOf[c]!)!),
+      labelType: (c) => text(labelType[c]!),
+      amends: (c) => amendsOf.get(c) ?? null,
+      verdict: (c) => {
+        const v = verdict[c]!;
+        return v === v ? v : null;
+      },
+    };
+  }
+
+  private code(s: string | null): number {
+    if (s === null) return NONE;
+    let code = this.codes.get(s);
+    if (code === undefined) {
+      code = this.strings.length;
+      this.codes.set(s, code);
+      this.strings.push(s);
+    }
+    return code;
+  }
 }

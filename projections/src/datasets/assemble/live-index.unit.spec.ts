@@ -172,6 +172,6 @@ describe('live assembly index', () => {
     live.addCf(first);
     live.addCf({ ...first, position: 2n, license: 'GPL-3.0-only' });
     expect(live.size).toBe(1);
-    expect(live.snapshot().cfs[0]!.license).toBe('MIT');
+    expect(live.snapshot().cfs.license(0)).toBe('MIT');
   });
 });

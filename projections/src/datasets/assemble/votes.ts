@@ -40,15 +40,16 @@ export interface Vote {
 /** One vote per validator: the latest counted verdict, in order of the validator's first vote. */
 export function votesOf(index: AssemblyIndex, rules: AssemblyRules, c: number): Vote[] {
   const votes: Vote[] = [];
-  const author = index.cfs[c]!.author;
+  const { cfs } = index;
+  const author = cfs.author(c);
   forEachCountedValidation(index, rules, c, (v, subject) => {
-    const cf = index.cfs[v]!;
-    if (cf.author === author || (subject !== c && cf.author === index.cfs[subject]!.author)) return;
-    const approve = (cf.verdict ?? 0) >= rules.approveScore;
-    const at = votes.findIndex((x) => x.validator === cf.author);
-    const vote = { validator: cf.author, validation: v, approve };
+    const validator = cfs.author(v);
+    if (validator === author || (subject !== c && validator === cfs.author(subject))) return;
+    const approve = (cfs.verdict(v) ?? 0) >= rules.approveScore;
+    const at = votes.findIndex((x) => x.validator === validator);
+    const vote = { validator, validation: v, approve };
     if (at < 0) votes.push(vote);
-    else if (index.cfs[votes[at]!.validation]!.position < cf.position) votes[at] = vote;
+    else if (cfs.position(votes[at]!.validation) < cfs.position(v)) votes[at] = vote;
   });
   return votes;
 }
@@ -75,7 +76,7 @@ let voters = 0;
 function consider(index: AssemblyIndex, approveScore: number, v: number, author: number, subjectAuthor: number): void {
   const validator = index.authorOf[v]!;
   if (validator === author || validator === subjectAuthor) return;
-  const approve = (index.cfs[v]!.verdict ?? 0) >= approveScore ? 1 : 0;
+  const approve = (index.cfs.verdict(v) ?? 0) >= approveScore ? 1 : 0;
   for (let j = 0; j < voters; j++) {
     if (scratchValidator[j] === validator) {
       if (scratchIndex[j]! < v) {
