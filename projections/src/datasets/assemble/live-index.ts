@@ -14,8 +14,9 @@ import type { CfTable } from './cf-table.js';
 import type { AssetFact, CfFact, DeprecationFact } from './facts.js';
 import { Growable } from './growable.js';
 import { writeHex32 } from './hex.js';
-import { IdTable, type IdLookup } from './id-table.js';
+import type { IdLookup } from './id-table.js';
 import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, adjacenciesOfPairs, type AssemblyIndex } from './index-facts.js';
+import { PackedIdTable } from './packed-id-table.js';
 import { sortedPackedOrder } from './sort-ids.js';
 
 const KIND_CODE = { sample: KIND_SAMPLE, label: KIND_LABEL, validation: KIND_VALIDATION } as const;
@@ -23,7 +24,7 @@ const KIND_CODE = { sample: KIND_SAMPLE, label: KIND_LABEL, validation: KIND_VAL
 const HASH_CHUNK = 4096;
 
 export class LiveIndex {
-  private readonly indexOf = new IdTable(1024);
+  private readonly indexOf = new PackedIdTable();
   private readonly cfs = new CfColumns(this.indexOf);
   private readonly deprecations: DeprecationFact[] = [];
   private readonly assets: AssetFact[] = [];
@@ -59,6 +60,9 @@ export class LiveIndex {
   /** A live index holding `facts` (as loadFacts gives them: each list in log order). */
   static of(facts: { readonly cfs: readonly CfFact[]; readonly deprecations: readonly DeprecationFact[]; readonly assets: readonly AssetFact[] }): LiveIndex {
     const live = new LiveIndex();
+    let candidates = 0;
+    for (const cf of facts.cfs) if (cf.kind !== 'validation') candidates++;
+    live.reserve(facts.cfs.length, candidates);
     // interleave by position: a deprecation or asset before a CF must find it pending, as it would live
     let d = 0;
     let a = 0;
@@ -200,6 +204,14 @@ export class LiveIndex {
     return index;
   }
 
+  private reserve(cfs: number, candidates: number): void {
+    this.indexOf.reserve(cfs);
+    for (const column of [this.kind, this.replacedBy, this.replaces, this.deprecation, this.leafSlot]) column.reserve(cfs - column.length);
+    for (const column of [this.candidateOf, this.prefix]) column.reserve(candidates - column.length);
+    for (const column of [this.packed, this.leafHashes]) column.reserve(32 * candidates - column.length);
+    this.cfs.reserve(cfs, candidates);
+  }
+
   private addPair(source: number, target: number): void {
     this.pairSource.push(source);
     this.pairTarget.push(target);
@@ -285,7 +297,7 @@ class CfColumns {
   private readonly sourceOf = new Growable(Int32Array);
   private readonly licenseOf = new Growable(Int32Array);
   private readonly labelTypeOf = new Growable(Int32Array);
-  private readonly commitments = new IdTable(1024);
+  private readonly commitments = new PackedIdTable();
   private readonly codes = new Map<string, number>();
   private readonly strings: string[] = [];
   private readonly authorCodes = new Map<number, number>();
@@ -296,7 +308,13 @@ class CfColumns {
   private readonly bigPositions = new Map<number, bigint>();
 
   /** Ids come from the index's id table: CF i is the i-th id interned. */
-  constructor(private readonly ids: IdTable) {}
+  constructor(private readonly ids: PackedIdTable) {}
+
+  reserve(cfs: number, samples: number): void {
+    const columns = [this.authorOf, this.commitmentOf, this.position, this.verdict, this.sourceOf, this.licenseOf, this.labelTypeOf];
+    for (const column of columns) column.reserve(cfs - column.length);
+    this.commitments.reserve(samples);
+  }
 
   get count(): number {
     return this.position.length;
