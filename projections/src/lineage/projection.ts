@@ -9,8 +9,13 @@ import {
   LINEAGE_NODE_STATES_TABLE,
   createLineageEdgesTable,
   createLineageNodesTable,
-  insertLineageEdges,
-  insertLineageNodes,
+  dropLineageEdgeIndexes,
+  dropLineageNodeKey,
+  insertLineageEdgeRows,
+  insertLineageNodeRows,
+  lineageEdgeRows,
+  lineageNodeRows,
+  type LineageRows,
 } from './tables.js';
 
 async function migrate(db: Kysely<AnyDB>): Promise<void> {
@@ -61,18 +66,36 @@ async function writeStates(tx: Transaction<AnyDB>, changes: readonly StateChange
       ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`.execute(tx);
 }
 
-async function apply(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<void> {
-  const facts: LineageFacts = { nodes: [], edges: [], states: [] };
-  for (const event of events) lineageFacts(event, facts);
-  await insertLineageNodes(tx, LINEAGE_NODES_TABLE, facts.nodes);
-  await insertLineageEdges(tx, LINEAGE_EDGES_TABLE, facts.edges);
-  await writeStates(tx, facts.states);
+/** A batch's rows, made by prepare before the batch's transaction (see Projection.prepare). */
+interface LineageBatch {
+  readonly nodes: LineageRows;
+  readonly edges: LineageRows;
+  readonly states: readonly StateChange[];
 }
 
-export const lineageProjection: Projection = {
+function prepare(events: readonly ProjectedEvent[]): LineageBatch {
+  const facts: LineageFacts = { nodes: [], edges: [], states: [] };
+  for (const event of events) lineageFacts(event, facts);
+  return { nodes: lineageNodeRows(facts.nodes), edges: lineageEdgeRows(facts.edges), states: facts.states };
+}
+
+async function apply(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], prepared?: LineageBatch): Promise<void> {
+  const batch = prepared ?? prepare(events);
+  await insertLineageNodeRows(tx, LINEAGE_NODES_TABLE, batch.nodes);
+  await insertLineageEdgeRows(tx, LINEAGE_EDGES_TABLE, batch.edges);
+  await writeStates(tx, batch.states);
+}
+
+export const lineageProjection: Projection<AnyDB, LineageBatch> = {
   name: 'lineage',
   version: 1,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
   migrate,
+  prepare,
   apply,
+  // Not the states' key: writeStates reads it to close a node's open row.
+  dropDeferrableIndexes: async (tx) => {
+    await dropLineageNodeKey(tx, LINEAGE_NODES_TABLE);
+    await dropLineageEdgeIndexes(tx, LINEAGE_EDGES_TABLE);
+  },
 };

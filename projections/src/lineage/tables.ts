@@ -12,6 +12,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '../runner/projection.js';
+import { integerArrayLiteral, textArrayLiteral } from '../storage/array-literal.js';
 
 export const LINEAGE_NODES_TABLE = 'lineage_nodes';
 export const LINEAGE_NODE_STATES_TABLE = 'lineage_node_states';
@@ -59,6 +60,10 @@ export interface LineageNode {
   readonly position: LogPosition;
 }
 
+/**
+ * Creates the edges table, and its key and to-index if they are missing: a bulk load drops both
+ * (dropLineageEdgeIndexes) and a runner killed before it built them again gets them back here.
+ */
 export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
   await sql`create table if not exists ${sql.table(table)} (
     edge_type text not null,
@@ -67,37 +72,161 @@ export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string):
     event_id text not null,
     position bigint not null,
     recorded_at timestamptz not null,
-    primary key (from_id, edge_type, to_id, event_id)
+    constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)
   )`.execute(db);
+  if (await missing(db, `${table}_pkey`)) {
+    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)`.execute(db);
+  }
   // Without B-tree deduplication: most edges point at a handful of ids (every CF is contributed-by
   // one of a few signers), and merging their TIDs into posting lists, then splitting those lists on
   // every later insert, cost a rebuild about a quarter of its edge-insert time.
   await sql`create index if not exists ${sql.id(`${table}_to`)} on ${sql.table(table)} (to_id, edge_type) with (deduplicate_items = off)`.execute(db);
 }
 
+/**
+ * Drops the edges table's key and to-index for a bulk load: apply never reads them (edges are
+ * plain inserts), and one sorted build each at the end costs a fraction of maintaining two wide
+ * random-key B-trees row by row. The key still guards uniqueness, only later: at the build.
+ */
+export async function dropLineageEdgeIndexes(tx: Transaction<AnyDB>, table: string): Promise<void> {
+  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
+  await sql`drop index if exists ${sql.id(`${table}_to`)}`.execute(tx);
+}
+
+/**
+ * Creates the nodes table, and its key if it is missing. A bulk load drops the key
+ * (dropLineageNodeKey) and lets a node stated twice in, so the key comes back only after the later
+ * statements are deleted: the first statement of a node wins, as `on conflict do nothing` decides
+ * it when the key is there. Positions tell them apart (insertLineageNodes keeps one per id per call).
+ */
 export async function createLineageNodesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
   await sql`create table if not exists ${sql.table(table)} (
-    node_id text primary key,
+    node_id text not null,
     kind text not null,
     label text not null,
     event_id text not null,
-    position bigint not null
+    position bigint not null,
+    constraint ${sql.id(`${table}_pkey`)} primary key (node_id)
   )`.execute(db);
+  if (!(await missing(db, `${table}_pkey`))) return;
+  const addKey = sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (node_id)`;
+  const dropLater = sql`delete from ${sql.table(table)} later using ${sql.table(table)} earlier
+    where later.node_id = earlier.node_id and later.position > earlier.position`;
+  if (!db.isTransaction) {
+    await db.transaction().execute(async (tx) => createLineageNodesTable(tx, table));
+    return;
+  }
+  // Most loads state each node once: try the key first, and pay for the self-join that finds the
+  // later statements only when the key's build reports a duplicate (23505, unique_violation).
+  await sql`savepoint cairn_node_key`.execute(db);
+  try {
+    await addKey.execute(db);
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== '23505') throw cause;
+    await sql`rollback to savepoint cairn_node_key`.execute(db);
+    await dropLater.execute(db);
+    await addKey.execute(db);
+  }
+  await sql`release savepoint cairn_node_key`.execute(db);
+}
+
+/**
+ * Drops the nodes table's key for a bulk load: a random-key B-tree on 64-character ids is most of
+ * what a node insert costs, and one sorted build at the end is a fraction of it.
+ */
+export async function dropLineageNodeKey(tx: Transaction<AnyDB>, table: string): Promise<void> {
+  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
+}
+
+async function missing(db: Kysely<AnyDB>, relation: string): Promise<boolean> {
+  const found = await sql<{ found: string | null }>`select to_regclass(${relation})::text as found`.execute(db);
+  return found.rows[0]?.found == null;
+}
+
+/** A batch's rows as one insert's parameters (array literals), made before its transaction. */
+export interface LineageRows {
+  readonly count: number;
+  readonly columns: readonly string[];
+}
+
+/**
+ * recorded_at goes as an index into the batch's few distinct times: the edges of one append share
+ * a time, and parsing the same timestamp text once per row was a third of the insert's server time.
+ */
+export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageRows {
+  const times: string[] = [];
+  const timeAt = new Map<number, number>();
+  const timeOf: number[] = [];
+  for (const e of edges) {
+    const ms = e.recordedAt.getTime();
+    let slot = timeAt.get(ms);
+    if (slot === undefined) {
+      slot = times.push(e.recordedAt.toISOString()); // 1-based, as SQL arrays are
+      timeAt.set(ms, slot);
+    }
+    timeOf.push(slot);
+  }
+  return {
+    count: edges.length,
+    columns: [
+      textArrayLiteral(edges.map((e) => e.type)),
+      textArrayLiteral(edges.map((e) => e.from)),
+      textArrayLiteral(edges.map((e) => e.to)),
+      textArrayLiteral(edges.map((e) => e.eventId)),
+      integerArrayLiteral(edges.map((e) => e.position)),
+      integerArrayLiteral(timeOf),
+      textArrayLiteral(times),
+    ],
+  };
 }
 
 /** One multi-row insert for the whole batch (per-event inserts cost the rebuild most of its speed). */
-export async function insertLineageEdges(tx: Transaction<AnyDB>, table: string, edges: readonly LineageEdge[]): Promise<void> {
-  if (edges.length === 0) return;
+export async function insertLineageEdgeRows(tx: Transaction<AnyDB>, table: string, rows: LineageRows): Promise<void> {
+  if (rows.count === 0) return;
+  const [type, from, to, eventId, position, timeOf, times] = rows.columns;
   await sql`insert into ${sql.table(table)} (edge_type, from_id, to_id, event_id, position, recorded_at)
-    select * from unnest(${edges.map((e) => e.type)}::text[], ${edges.map((e) => e.from)}::text[], ${edges.map((e) => e.to)}::text[],
-      ${edges.map((e) => e.eventId)}::text[], ${edges.map((e) => e.position.toString())}::bigint[], ${edges.map((e) => e.recordedAt.toISOString())}::timestamptz[])`.execute(tx);
+    select u.t, u.f, u.o, u.e, u.p, (${times}::timestamptz[])[u.s]
+    from unnest(${type}::text[], ${from}::text[], ${to}::text[], ${eventId}::text[], ${position}::bigint[], ${timeOf}::int4[]) as u(t, f, o, e, p, s)`.execute(tx);
 }
 
-/** Nodes are immutable: the first statement of a node wins (a re-registration does not rename it). */
-export async function insertLineageNodes(tx: Transaction<AnyDB>, table: string, nodes: readonly LineageNode[]): Promise<void> {
-  if (nodes.length === 0) return;
+export async function insertLineageEdges(tx: Transaction<AnyDB>, table: string, edges: readonly LineageEdge[]): Promise<void> {
+  await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));
+}
+
+/**
+ * Nodes are immutable: the first statement of a node wins (a re-registration does not rename it).
+ * The batch keeps its first statement of each id here; the key drops later batches' statements,
+ * or, while a bulk load has dropped the key, createLineageNodesTable does when it builds it again.
+ */
+export function lineageNodeRows(nodes: readonly LineageNode[]): LineageRows {
+  const seen = new Set<string>();
+  const first: LineageNode[] = [];
+  for (const n of nodes) {
+    if (seen.has(n.id)) continue;
+    seen.add(n.id);
+    first.push(n);
+  }
+  return {
+    count: first.length,
+    columns: [
+      textArrayLiteral(first.map((n) => n.id)),
+      textArrayLiteral(first.map((n) => n.kind)),
+      textArrayLiteral(first.map((n) => n.label)),
+      textArrayLiteral(first.map((n) => n.eventId)),
+      integerArrayLiteral(first.map((n) => n.position)),
+    ],
+  };
+}
+
+/** No conflict target: while a bulk load has dropped the key there is nothing to conflict with. */
+export async function insertLineageNodeRows(tx: Transaction<AnyDB>, table: string, rows: LineageRows): Promise<void> {
+  if (rows.count === 0) return;
+  const [id, kind, label, eventId, position] = rows.columns;
   await sql`insert into ${sql.table(table)} (node_id, kind, label, event_id, position)
-    select * from unnest(${nodes.map((n) => n.id)}::text[], ${nodes.map((n) => n.kind)}::text[], ${nodes.map((n) => n.label)}::text[],
-      ${nodes.map((n) => n.eventId)}::text[], ${nodes.map((n) => n.position.toString())}::bigint[])
-    on conflict (node_id) do nothing`.execute(tx);
+    select * from unnest(${id}::text[], ${kind}::text[], ${label}::text[], ${eventId}::text[], ${position}::bigint[])
+    on conflict do nothing`.execute(tx);
+}
+
+export async function insertLineageNodes(tx: Transaction<AnyDB>, table: string, nodes: readonly LineageNode[]): Promise<void> {
+  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes));
 }

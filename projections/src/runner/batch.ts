@@ -68,6 +68,33 @@ export async function prepareProjection(
   });
 }
 
+/**
+ * The bulk-load bracket around a catch-up from zero (see Projection.dropDeferrableIndexes). Both
+ * ends hold the checkpoint row, as prepareProjection does, so concurrent runners take turns with
+ * the DDL; the drop happens only while the checkpoint is still at zero, so a runner that lost the
+ * race to another never strips indexes from tables that are already being read.
+ */
+export async function beginBulkLoad(db: Kysely<AnyDB>, schema: string | null, projection: Projection): Promise<boolean> {
+  const drop = projection.dropDeferrableIndexes?.bind(projection);
+  if (drop === undefined) return false;
+  return inScope(db, schema, async (tx) => {
+    const locked = await sql<{ position: string | null }>`select position from ${sql.table(CHECKPOINTS_TABLE)}
+      where name = ${projection.name} and version = ${projection.version} for update`.execute(tx);
+    const row = locked.rows[0];
+    if (row === undefined || row.position !== null) return false;
+    await drop(tx);
+    return true;
+  });
+}
+
+/** Builds the indexes beginBulkLoad dropped (migrate recreates what is missing). */
+export async function endBulkLoad(db: Kysely<AnyDB>, schema: string | null, projection: Projection): Promise<void> {
+  await inScope(db, schema, async (tx) => {
+    await sql`select 1 from ${sql.table(CHECKPOINTS_TABLE)} where name = ${projection.name} for update`.execute(tx);
+    await projection.migrate(tx);
+  });
+}
+
 class LostRace extends Error {}
 
 export async function applyBatch(
@@ -75,9 +102,10 @@ export async function applyBatch(
   schema: string | null,
   projection: Projection,
   from: LogPosition | null,
-  events: readonly ProjectedEvent[],
+  batch: { readonly events: readonly ProjectedEvent[]; readonly prepared?: unknown },
   hook: StepHook | undefined,
 ): Promise<'applied' | 'lost-race'> {
+  const { events, prepared } = batch;
   const last = events[events.length - 1];
   if (last === undefined) throw new Error('applyBatch: empty batch');
   const context = { projection: projection.name, events: events.length };
@@ -88,7 +116,7 @@ export async function applyBatch(
           and position is not distinct from ${positionToDb(from)}::bigint`.execute(tx);
       if (claimed.numAffectedRows !== 1n) throw new LostRace();
       await hook?.('checkpoint-claimed', context);
-      await projection.apply(tx, events);
+      await projection.apply(tx, events, prepared);
       await recordLogTimes(tx, events);
       await hook?.('applied', context);
     });

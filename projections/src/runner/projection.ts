@@ -21,7 +21,7 @@ export interface ProjectedEvent {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDB = any;
 
-export interface Projection<TDB = AnyDB> {
+export interface Projection<TDB = AnyDB, TPrepared = unknown> {
   /** Stable name; also the checkpoint key. */
   readonly name: string;
   /** Bump when tables or semantics change: the runner then rebuilds from zero. */
@@ -30,6 +30,23 @@ export interface Projection<TDB = AnyDB> {
   readonly tables: readonly string[];
   /** Creates this projection's tables in the connection's current schema; idempotent. */
   migrate(db: Kysely<TDB>): Promise<void>;
-  /** Applies a batch of events, in log order, inside the runner's transaction. */
-  apply(tx: Transaction<TDB>, events: readonly ProjectedEvent[]): Promise<void>;
+  /**
+   * The part of applying a batch that needs no database (optional): turning events into rows.
+   * The runner calls it on the next batch while the current one is being written, so this
+   * process's CPU and the server's overlap, and hands the result to apply with that batch.
+   */
+  prepare?(events: readonly ProjectedEvent[]): TPrepared;
+  /**
+   * Applies a batch of events, in log order, inside the runner's transaction. `prepared` is
+   * prepare(events) when the runner made it; without it apply must do the same by itself.
+   */
+  apply(tx: Transaction<TDB>, events: readonly ProjectedEvent[], prepared?: TPrepared): Promise<void>;
+  /**
+   * Drops the indexes apply never reads (optional). A catch-up from zero that spans more than one
+   * batch calls it first and migrate once at the end, so each such index is built once, sorted,
+   * instead of maintained by random inserts (what pg_restore does). migrate must therefore recreate
+   * whatever this drops when it is missing: that is what makes a runner killed mid-load whole again
+   * when it restarts. Indexes only change speed, never rows, so the tables stay the same.
+   */
+  dropDeferrableIndexes?(tx: Transaction<TDB>): Promise<void>;
 }

@@ -4,7 +4,7 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
 import type { ProjectionStore } from '../storage/store.js';
-import { applyBatch, prepareProjection, readCheckpoint, inScope, type StepHook } from './batch.js';
+import { applyBatch, beginBulkLoad, endBulkLoad, prepareProjection, readCheckpoint, inScope, type StepHook } from './batch.js';
 import { defaultEventDecoder, toProjectedEvent, type EventDecoder } from './decode.js';
 import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
 import type { Projection, ProjectedEvent } from './projection.js';
@@ -80,6 +80,8 @@ export interface ProjectionRunner {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+/** Events decoded between two yields to the event loop (a few milliseconds of work). */
+const DECODE_SLICE = 256;
 
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { log, projections } = options;
@@ -104,25 +106,53 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   interface Fetched {
     readonly events: readonly ProjectedEvent[];
+    /** The projection's prepare(events), when it has one. */
+    readonly prepared?: unknown;
     /** The read came back full and uncut: there may be more after it. */
     readonly more: boolean;
   }
 
   /** Reads and decodes the batch after `after`; never rejects. */
-  async function fetchBatch(after: LogPosition | null, to: LogPosition | undefined): Promise<Either<RunnerError, Fetched>> {
+  async function fetchBatch(projection: Projection, after: LogPosition | null, to: LogPosition | undefined): Promise<Either<RunnerError, Fetched>> {
     try {
       const read = await log.readAll({ after, limit: batchSize });
       if (isLeft(read)) return left(logUnavailable(read.left));
       const recorded = to === undefined ? read.right : read.right.filter((e) => e.position <= to);
       const events: ProjectedEvent[] = [];
       for (const r of recorded) {
+        // Decoding is this process's CPU and the batch being written is the server's: yielding
+        // now and then lets the writer send its next statement as soon as the last one returns,
+        // so the two overlap instead of the whole decode running between two statements.
+        if (events.length % DECODE_SLICE === DECODE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
         const decoded = toProjectedEvent(r, decode);
         if (isLeft(decoded)) return decoded;
         events.push(decoded.right);
       }
-      return right({ events, more: read.right.length === batchSize && recorded.length === read.right.length });
+      const more = read.right.length === batchSize && recorded.length === read.right.length;
+      return prepareBatch(projection, { events, more });
     } catch (cause) {
       return left({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `reading the log failed: ${reasonOf(cause)}` });
+    }
+  }
+
+  async function prepareBatch(projection: Projection, fetched: Fetched): Promise<Either<RunnerError, Fetched>> {
+    const { events } = fetched;
+    const first = events[0];
+    const last = events[events.length - 1];
+    if (projection.prepare === undefined || first === undefined || last === undefined) return right(fetched);
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      return right({ ...fetched, prepared: projection.prepare(events) });
+    } catch (cause) {
+      return left({
+        _tag: 'ProjectionFailed',
+        projection: projection.name,
+        fromPosition: first.position,
+        toPosition: last.position,
+        reason: reasonOf(cause),
+        cause,
+        message: `projection ${projection.name} failed on positions ${first.position}..${last.position}: ${reasonOf(cause)}`,
+      });
     }
   }
 
@@ -138,42 +168,63 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     // this process, writing is mostly the database's time); a prefetch for a position that is no
     // longer the checkpoint (lost race) is simply dropped.
     let prefetched: { readonly after: LogPosition; readonly batch: Promise<Either<RunnerError, Fetched>> } | undefined;
-    for (;;) {
-      const checkpoint = await checkpointOf();
-      const after = checkpoint?.position ?? null;
-      from ??= after;
-      if (to !== undefined && after !== null && after >= to) break;
-      const fetched = prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(after, to);
-      prefetched = undefined;
-      if (isLeft(fetched)) return fetched;
-      const { events, more } = fetched.right;
-      const first = events[0];
-      const last = events[events.length - 1];
-      if (first === undefined || last === undefined) break;
-      await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
-      if (more) prefetched = { after: last.position, batch: fetchBatch(last.position, to) };
-      let outcome: 'applied' | 'lost-race';
+    // A catch-up from zero with more than one batch to apply loads without the deferrable indexes
+    // and builds them once at the end; decided at the first batch, when `more` tells.
+    let bulk: boolean | undefined;
+    const failed = (fromPosition: LogPosition, toPosition: LogPosition, cause: unknown): Either<RunnerError, never> =>
+      left({
+        _tag: 'ProjectionFailed',
+        projection: projection.name,
+        fromPosition,
+        toPosition,
+        reason: reasonOf(cause),
+        cause,
+        message: `projection ${projection.name} failed on positions ${fromPosition}..${toPosition}: ${reasonOf(cause)}`,
+      });
+    const batches = async (): Promise<Either<RunnerError, void>> => {
+      for (;;) {
+        const checkpoint = await checkpointOf();
+        const after = checkpoint?.position ?? null;
+        from ??= after;
+        if (to !== undefined && after !== null && after >= to) break;
+        const fetched = prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(projection, after, to);
+        prefetched = undefined;
+        if (isLeft(fetched)) return fetched;
+        const { events, more, prepared } = fetched.right;
+        const first = events[0];
+        const last = events[events.length - 1];
+        if (first === undefined || last === undefined) break;
+        await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
+        if (more) prefetched = { after: last.position, batch: fetchBatch(projection, last.position, to) };
+        let outcome: 'applied' | 'lost-race';
+        try {
+          bulk ??= after === null && more && (await beginBulkLoad(db, schema, projection));
+          outcome = await applyBatch(db, schema, projection, after, { events, prepared }, options.atStep);
+        } catch (cause) {
+          return failed(first.position, last.position, cause);
+        }
+        if (outcome === 'lost-race') {
+          lostRaces += 1;
+          continue;
+        }
+        applied += events.length;
+        options.onProgress?.({ projection: projection.name, position: last.position, head, applied });
+        if (!more) break;
+      }
+      return right(undefined);
+    };
+    const done = await batches();
+    if (bulk === true) {
       try {
-        outcome = await applyBatch(db, schema, projection, after, events, options.atStep);
+        await endBulkLoad(db, schema, projection);
       } catch (cause) {
-        return left({
-          _tag: 'ProjectionFailed',
-          projection: projection.name,
-          fromPosition: first.position,
-          toPosition: last.position,
-          reason: reasonOf(cause),
-          cause,
-          message: `projection ${projection.name} failed on positions ${first.position}..${last.position}: ${reasonOf(cause)}`,
-        });
+        // Rows are complete either way; the next prepare (migrate) builds whatever is still missing.
+        if (isLeft(done)) return done;
+        const at = (await checkpointOf())?.position ?? 0n;
+        return failed(at, at, cause);
       }
-      if (outcome === 'lost-race') {
-        lostRaces += 1;
-        continue;
-      }
-      applied += events.length;
-      options.onProgress?.({ projection: projection.name, position: last.position, head, applied });
-      if (!more) break;
     }
+    if (isLeft(done)) return done;
     const final = await checkpointOf();
     return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces });
   }
@@ -204,7 +255,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         prepared.add(projection.name);
       }
       const report = await catchUp(projection, null, undefined);
-      if (isLeft(report)) return report;
+      if (isLeft(report)) {
+        // Migrate again next time: it restores indexes a failed bulk load may have left dropped.
+        prepared.delete(projection.name);
+        return report;
+      }
       reports.push(report.right);
     }
     return right(reports);
