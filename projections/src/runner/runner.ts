@@ -199,7 +199,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         let outcome: 'applied' | 'lost-race';
         try {
           bulk ??= after === null && more && (await beginBulkLoad(db, schema, projection));
-          outcome = await applyBatch(db, schema, projection, after, { events, prepared }, options.atStep);
+          outcome = await applyBatch(db, schema, projection, after, { events, prepared, bulk }, options.atStep);
         } catch (cause) {
           return failed(first.position, last.position, cause);
         }
