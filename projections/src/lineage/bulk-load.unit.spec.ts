@@ -16,8 +16,8 @@ import { lineageProjection } from './projection.js';
 
 const EVENTS = 120;
 
-function ok<E extends { message: string }, A>(r: Either<E, A>): A {
-  if (isLeft(r)) throw new Error(r.left.message);
+function ok<E, A>(r: Either<E, A>): A {
+  if (isLeft(r)) throw new Error(String((r.left as { message?: unknown; _tag?: unknown }).message ?? (r.left as { _tag?: unknown })._tag));
   return r.right;
 }
 
