@@ -1,5 +1,9 @@
-// Ed25519 verification on node:crypto (OpenSSL) for the ingest hot path, with the verdict held
-// identical to the strict portable `verify` (ed25519.ts).
+// Ed25519 verification for the ingest hot path on a native cofactorless verifier — libsodium
+// (sodium-native) where its prebuilt addon loads, else node:crypto (OpenSSL) — with the verdict
+// held identical to the strict portable `verify` (ed25519.ts). libsodium verifies about twice as
+// fast as OpenSSL here (bench `crypto`); OpenSSL stays as the fallback so a platform without a
+// sodium prebuild still works. Everything said below of OpenSSL holds for libsodium too, which
+// additionally refuses small-order R and A itself (its "no" is confirmed like OpenSSL's).
 //
 // Where the two differ, and what is done about it:
 //  - OpenSSL decodes A leniently (it may reduce y >= p) and does not refuse small-order keys,
@@ -14,6 +18,7 @@
 //    "no" is confirmed by the strict verifier: valid signatures take the fast path, invalid ones
 //    pay for one portable verification.
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import * as ed from '@noble/ed25519';
 import { verify } from './ed25519.js';
 import { toHex } from './hex.js';
@@ -91,22 +96,61 @@ function publicKeyAcceptable(publicKey: Uint8Array): boolean {
   return yIsCanonical(publicKey) && !hasSmallOrder(publicKey);
 }
 
+/** A native verifier of the cofactorless equation; may throw on input it cannot parse. */
+export interface CofactorlessVerifier {
+  readonly name: 'libsodium' | 'openssl';
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+export const openSslVerifier: CofactorlessVerifier = {
+  name: 'openssl',
+  verify: (signature, message, publicKey) => {
+    const key = keyObjectOf(publicKey);
+    return key !== undefined && crypto.verify(null, message, key, signature);
+  },
+};
+
+interface SodiumNative {
+  crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+function loadSodium(): SodiumNative | null {
+  try {
+    return createRequire(import.meta.url)('sodium-native') as SodiumNative;
+  } catch {
+    return null;
+  }
+}
+
+const sodium = loadSodium();
+
+/** libsodium's verifier, or null where sodium-native's addon does not load on this platform. */
+export const sodiumVerifier: CofactorlessVerifier | null =
+  sodium === null ? null : { name: 'libsodium', verify: (signature, message, publicKey) => sodium.crypto_sign_verify_detached(signature, message, publicKey) };
+
 /**
- * Ed25519 verification on node:crypto with exactly the verdicts of the strict `verify`
- * (~20x faster for valid signatures). False, never an exception, for malformed input.
+ * Ed25519 verification on a native cofactorless verifier with exactly the verdicts of the strict
+ * `verify`. False, never an exception, for malformed input.
  */
-export function verifyFast(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
-  if (!scalarIsReduced(signature) || !publicKeyAcceptable(publicKey)) return false;
-  const key = keyObjectOf(publicKey);
-  let accepted = false;
-  if (key !== undefined) {
+export function fastVerifierOn(native: CofactorlessVerifier) {
+  return function verifyFast(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+    if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    if (!scalarIsReduced(signature) || !publicKeyAcceptable(publicKey)) return false;
+    let accepted = false;
     try {
-      accepted = crypto.verify(null, message, key, signature);
+      accepted = native.verify(signature, message, publicKey);
     } catch {
       accepted = false;
     }
-  }
-  return accepted || verify(signature, message, publicKey);
+    return accepted || verify(signature, message, publicKey);
+  };
 }
+
+/** The native verifier the hot path uses on this machine. */
+export const fastVerifierBackend: CofactorlessVerifier['name'] = (sodiumVerifier ?? openSslVerifier).name;
+
+/** Ed25519 verification with the strict verdicts, ~20-40x faster than it for valid signatures. */
+export const verifyFast: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean = fastVerifierOn(
+  sodiumVerifier ?? openSslVerifier,
+);

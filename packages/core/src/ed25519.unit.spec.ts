@@ -3,7 +3,7 @@ import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { generateSigningKey, publicKeyOf, sign, verify } from './ed25519.js';
-import { verifyFast } from './ed25519-fast.js';
+import { fastVerifierOn, openSslVerifier, sodiumVerifier, verifyFast } from './ed25519-fast.js';
 import { toHex } from './hex.js';
 import { L, P, T8, challenge, fromLe, le32, secretScalar, signWithR, signature } from './__tests__/ed25519-crafting.js';
 
@@ -42,10 +42,11 @@ const RFC8032 = [
   },
 ];
 
-const VERIFIERS = [
-  ['verify (noble, strict)', verify],
-  ['verifyFast (node:crypto + pre-checks)', verifyFast],
-] as const;
+// Every native backend the hot path can run on, each held to the strict verdicts. libsodium must
+// load here (its prebuilt addon ships for linux-x64): a silent fallback would leave it untested.
+const NATIVE = [openSslVerifier, sodiumVerifier!] as const;
+const FAST_VERIFIERS = NATIVE.map((n) => [`verifyFast on ${n.name} + pre-checks`, fastVerifierOn(n)] as const);
+const VERIFIERS = [['verify (noble, strict)', verify] as const, ...FAST_VERIFIERS];
 
 const SK = hex(RFC8032[0]!.secretKey);
 const PK = publicKeyOf(SK);
@@ -136,8 +137,15 @@ describe('Ed25519 signing (RFC 8032)', () => {
     for (const c of lenientOnly) expect([c.name, lenientAccepts(c.sig, c.msg, c.pk)]).toEqual([c.name, true]);
   });
 
-  it('given a mixed-order R, then OpenSSL alone (cofactorless) refuses what the strict cofactored check accepts', () => {
+  it('given this machine, then the hot path runs on libsodium', () => {
+    expect(sodiumVerifier?.name).toBe('libsodium');
+    expect(verifyFast(SIG, MSG, PK)).toBe(true);
+  });
+
+  it.each(NATIVE.map((n) => [n.name, n] as const))('given a mixed-order R, then %s alone (cofactorless) refuses what the strict cofactored check accepts', (_name, native) => {
     const c = edgeCases().find((x) => x.name.startsWith('R = [r]B + T8'))!;
+    expect(native.verify(c.sig, c.msg, c.pk)).toBe(false);
+    expect(verify(c.sig, c.msg, c.pk)).toBe(true);
     const key = ed.Point.fromBytes(c.pk);
     const k = challenge(c.sig.subarray(0, 32), c.pk, c.msg);
     const lhs = ed.Point.BASE.multiply(sScalar(c.sig));
@@ -173,7 +181,7 @@ describe.each(VERIFIERS)('%s', (_name, verifier) => {
   });
 });
 
-describe('verifyFast agrees with verify', () => {
+describe.each(FAST_VERIFIERS)('%s agrees with verify', (_name, verifyFast) => {
   const keys = [SK, hex(RFC8032[1]!.secretKey), hex(RFC8032[2]!.secretKey)];
   const mutation = fc.oneof(
     fc.constant('none' as const),

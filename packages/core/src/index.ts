@@ -12,7 +12,7 @@ export { toHex, fromHex, isHexOfLength, type HexError } from './hex.js';
 export { sha256, sha256Portable, sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
 export { signingBytes, eventIdOf, contributorIdOf, contentIdOf, type IdError, type InvalidIdInput } from './ids.js';
 export { generateSigningKey, publicKeyOf, sign, verify } from './ed25519.js';
-export { verifyFast } from './ed25519-fast.js';
+export { fastVerifierBackend, verifyFast } from './ed25519-fast.js';
 export {
   HASH_SIZE,
   EMPTY_TREE_ROOT,

@@ -3,7 +3,7 @@
 // verifyFast's (a test holds them equal, malformed inputs included):
 //   - S must be < L (no malleated S + L)                      -> invalid,
 //   - A must be a canonical encoding (y < p) of a point that is not of small order -> invalid,
-//   - then OpenSSL's cofactorless check: "yes" is final (it implies the cofactored equation);
+//   - then libsodium's (else OpenSSL's) cofactorless check: "yes" is final (it implies the cofactored equation);
 //     "no" is reported as UNCONFIRMED and the main thread asks core's strict `verify`, as
 //     verifyFast does. Only invalid signatures take that slow path, and any one of them fails
 //     the batch anyway.
@@ -11,6 +11,17 @@
 // Reply:   { id, verdicts: Uint8Array(n) } with VALID, INVALID or UNCONFIRMED per item.
 import { parentPort } from 'node:worker_threads';
 import { createPublicKey, verify } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// libsodium verifies about twice as fast as OpenSSL here; OpenSSL where the addon does not load.
+// Both are cofactorless, so either's "yes" is final and its "no" goes to the strict check.
+const sodium = (() => {
+  try {
+    return createRequire(import.meta.url)('sodium-native');
+  } catch {
+    return null;
+  }
+})();
 
 // DER SubjectPublicKeyInfo prefix for an Ed25519 key (RFC 8410 section 4).
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -70,6 +81,15 @@ export function verifyOne(pks, pkOffset, sigs, sigOffset, message) {
   if (!lessThanLE(sigs, sigOffset + 32, L_LE, false)) return INVALID;
   if (!lessThanLE(pks, pkOffset, P_LE, true)) return INVALID;
   if (SMALL_ORDER_Y.has(yHex(pks, pkOffset))) return INVALID;
+  if (sodium !== null) {
+    try {
+      return sodium.crypto_sign_verify_detached(sigs.subarray(sigOffset, sigOffset + 64), message, pks.subarray(pkOffset, pkOffset + 32))
+        ? VALID
+        : UNCONFIRMED;
+    } catch {
+      return UNCONFIRMED;
+    }
+  }
   let key;
   try {
     key = keyObjectOf(pks, pkOffset);
