@@ -17,6 +17,9 @@ describe('cairn demo', () => {
     for (const step of ['What changed between the versions?', 'NOT in', 'first failing rule: minApprovals', 'first failing rule: license', 'first failing rule: deprecated', '--amends-->', 'dependent CFs', 'ok   the leaf is the CF named', 'verify: OK'])
       expect(r.stdout).toContain(step);
     expect(r.stdout).toContain(path.join(dir, 'ledger'));
+    // the diff names a removal's rule once
+    expect(r.stdout).toMatch(/^ {2}- .* deprecated: deprecated by [0-9a-f]{64} at position \d+: dispute/m);
+    expect(r.stdout).not.toContain('deprecated: deprecated:');
   }, 180_000);
 
   it('when the folder is not empty, then it refuses with a usage error', async () => {

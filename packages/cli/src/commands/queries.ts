@@ -25,7 +25,8 @@ export async function diffText(session: Session, d: DiffJson): Promise<string> {
   const lines = [
     `${d.from.dataset}@${d.from.ordinal} → ${d.to.dataset}@${d.to.ordinal}: +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged`,
   ];
-  const cause = (c: VersionDiff['added'][number]['cause']) => `${c.kind}: ${c.reason}${c.event ? ` [event ${short(c.event.eventId, 8)} @${c.event.position}]` : ''}`;
+  // a rule's reason already starts with its name ("deprecated: ..."); do not say it twice
+  const cause = (c: VersionDiff['added'][number]['cause']) => `${c.reason.startsWith(`${c.kind}:`) ? '' : `${c.kind}: `}${c.reason}${c.event ? ` [event ${short(c.event.eventId, 8)} @${c.event.position}]` : ''}`;
   for (const e of d.added) lines.push(`  + ${named(labels, e.cfId)}  ${cause(e.cause)}`);
   for (const e of d.removed) lines.push(`  - ${named(labels, e.cfId)}  ${cause(e.cause)}`);
   for (const c of d.changed) lines.push(`  ~ ${named(labels, c.from)} → ${named(labels, c.to)}  ${cause(c.cause)}`);
