@@ -2,7 +2,7 @@
 // id on every machine and an id of one kind can never be replayed as an id of another kind.
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { canonicalBytes, type CanonicalJsonError } from './canonical-json.js';
+import { canonicalBytes, canonicalize, type CanonicalJsonError } from './canonical-json.js';
 import { sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
 
 export interface InvalidIdInput {
@@ -37,16 +37,13 @@ function checkName(field: string, name: unknown): E.Either<InvalidIdInput, strin
  * The signature is not among them, so re-signing never changes an id.
  */
 export function signingBytes(type: string, payload: unknown, signer: string): E.Either<IdError, Uint8Array> {
-  return pipe(
-    checkName('type', type),
-    E.chainW(() =>
-      isSha256Hex(signer)
-        ? E.right(signer)
-        : E.left<IdError>({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' }),
-    ),
-    E.chainW(() => canonicalBytes({ payload, signer })),
-    E.map((body) => concat(encoder.encode(`cairn/v1/${type}\n`), body)),
-  );
+  // Every append and every id goes through here: plain control flow, one encode of tag and body.
+  const name = checkName('type', type);
+  if (E.isLeft(name)) return name;
+  if (!isSha256Hex(signer)) return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
+  const body = canonicalize({ payload, signer });
+  if (E.isLeft(body)) return body;
+  return E.right(encoder.encode(`cairn/v1/${type}\n${body.right}`));
 }
 
 /** eventId = lowercase hex SHA-256(signingBytes). For Sample/Label/ValidationContributed it is the cfId. */
