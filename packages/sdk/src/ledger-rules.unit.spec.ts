@@ -4,6 +4,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey, publicKeyOf, sign, signingBytes, toHex } from '@cairn/core';
 import { contributeSample, expectViolation, ledgerOn, left, logSize, register, right, text } from './__tests__/given.js';
 import { idOf, signerWithKey } from './signing.js';
+import { createMemoryBlobStore } from './blob-store/memory.js';
+import { createInMemoryEventLog, type EventLog } from '@cairn/eventlog';
 
 describe('contributing CFs', () => {
   it('given registered contributors, when they contribute a sample, label and validation, then each is one event in the log under cf-<id>', async () => {
@@ -242,6 +244,43 @@ describe('batches', () => {
     const receipts = right(await ledger.ingestBatches([first, batch(150), third]));
     expect(receipts.map((r) => r.filter((x) => x.alreadyAppended).length)).toEqual([150, 0, 0]);
     expect(await logSize(ledger)).toBe(1 + 450);
+    await ledger.close();
+  });
+
+  it('given pipelined batches where the log refuses the second append, then the first stays, nothing later is appended, and the second batch\'s bytes are removed', async () => {
+    const log = createInMemoryEventLog();
+    let appends = 0;
+    const refusingSecond: EventLog = {
+      ...log,
+      appendMany: async (requests) => (++appends === 3 ? E.left({ _tag: 'Unavailable', reason: 'disk full' }) : log.appendMany(requests)),
+    };
+    const blobs = createMemoryBlobStore();
+    const ledger = ledgerOn(refusingSecond, { blobs, workers: 2 });
+    const alice = await register(ledger, 'alice'); // append 1
+    const batch = (from: number) =>
+      Array.from({ length: 150 }, (_, i) => {
+        const bytes = text(`refused ${from + i}`);
+        return { envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } };
+      });
+    const batches = [batch(0), batch(150), batch(300)];
+    const error = left(await ledger.ingestBatches(batches));
+    expect(error).toMatchObject({ _tag: 'Unavailable', reason: 'disk full', batch: 1 });
+    expect(await logSize(ledger)).toBe(1 + 150);
+    expect(blobs.addresses()).toHaveLength(150);
+    await ledger.close();
+  });
+
+  it('given a batch source that throws while an append is in flight, then the throw surfaces after that append has settled', async () => {
+    const ledger = ledgerOn(undefined, { workers: 2 });
+    const alice = await register(ledger, 'alice');
+    const bytes = text('only batch');
+    const first = [{ envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } }];
+    function* source() {
+      yield first;
+      throw new Error('source broke');
+    }
+    await expect(ledger.ingestBatches(source())).rejects.toThrow('source broke');
+    expect(await logSize(ledger)).toBe(2);
     await ledger.close();
   });
 

@@ -79,9 +79,17 @@ export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): 
   return { early, decoded: E.right({ pending, slotOf }) };
 }
 
+/**
+ * Work to run while the batch's append is in flight: the server inserts while this thread
+ * decodes the next batch and starts its verifications.
+ */
+export type WhileAppending = () => void;
+
 /** Steps 2 to 6 for a prepared batch. */
-export async function commitBatch(ctx: IngestContext, prepared: PreparedBatch): Promise<E.Either<LedgerError, Receipt[]>> {
-  const result = E.isLeft(prepared.decoded) ? prepared.decoded : await commitDecoded(ctx, prepared.decoded.right.pending, prepared.decoded.right.slotOf, prepared.early);
+export async function commitBatch(ctx: IngestContext, prepared: PreparedBatch, whileAppending?: WhileAppending): Promise<E.Either<LedgerError, Receipt[]>> {
+  const result = E.isLeft(prepared.decoded)
+    ? prepared.decoded
+    : await commitDecoded(ctx, prepared.decoded.right.pending, prepared.decoded.right.slotOf, prepared.early, whileAppending);
   // A rejected batch may leave verifications in flight; let them finish before answering.
   await prepared.early.settle();
   return result;
@@ -92,9 +100,10 @@ export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem
 }
 
 /**
- * Many batches in order, each all or nothing, pipelined: batch k+1 is decoded and verifying on
- * the pool while batch k is checked and appended. Stops at the first rejected batch (earlier
- * batches stay appended) and says which one.
+ * Many batches in order, each all or nothing, pipelined: batch k+1 is decoded, and verifying on
+ * the pool, while batch k's append is on its way to the log (so the log's insert and this
+ * thread's decoding overlap), then checked and appended once batch k is in. Stops at the first
+ * rejected batch (earlier batches stay appended) and says which one.
  */
 export async function ingestBatches(
   ctx: IngestContext,
@@ -102,28 +111,36 @@ export async function ingestBatches(
 ): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>> {
   const receipts: Receipt[][] = [];
   const iterator = batches[Symbol.iterator]();
-  let current = iterator.next();
-  let prepared = current.done ? undefined : prepareBatch(ctx, current.value);
+  const prepareNext = (): PreparedBatch | undefined => {
+    const current = iterator.next();
+    return current.done ? undefined : prepareBatch(ctx, current.value);
+  };
+  let prepared = prepareNext();
   for (let batch = 0; prepared; batch++) {
-    const committing = commitBatch(ctx, prepared);
-    current = iterator.next();
-    const next = current.done ? undefined : prepareBatch(ctx, current.value);
-    const result = await committing;
+    let next: { readonly batch: PreparedBatch | undefined } | undefined;
+    const result = await commitBatch(ctx, prepared, () => {
+      next = { batch: prepareNext() };
+    });
     if (E.isLeft(result)) {
-      await next?.early.settle();
+      await next?.batch?.early.settle();
       return E.left({ ...result.left, batch });
     }
     receipts.push(result.right);
-    prepared = next;
+    // A batch with nothing new to append never reached the hook.
+    prepared = next ? next.batch : prepareNext();
   }
   return E.right(receipts);
 }
+
+/** Resolves after pending I/O callbacks, so a query written by the caller is on the wire first. */
+const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function commitDecoded(
   ctx: IngestContext,
   pending: readonly PendingItem[],
   slotOf: readonly number[],
   early: EarlyVerdicts,
+  whileAppending: WhileAppending | undefined,
 ): Promise<E.Either<LedgerError, Receipt[]>> {
   // 2. load, in as few round trips as the port allows.
   const contributorIds = new Set<string>();
@@ -174,7 +191,7 @@ async function commitDecoded(
     expectedRevision: i.placement.expectedRevision,
     events: [{ id: i.eventId, type: i.event.type, data: i.event as unknown as JsonValue }],
   }));
-  const appended = requests.length === 0 ? E.right([]) : await ctx.log.appendMany(requests);
+  const appended = requests.length === 0 ? E.right([]) : await appendWhile(ctx.log.appendMany(requests), whileAppending);
   if (E.isLeft(appended)) {
     await undo();
     const error = appended.left;
@@ -200,4 +217,21 @@ async function commitDecoded(
     if (E.isLeft(dropped)) return dropped;
   }
   return E.right(slotOf.map((slot) => receipts[slot]!));
+}
+
+/** Awaits an append, running `work` in the meantime; an error thrown by `work` surfaces after the append settles. */
+async function appendWhile<T>(appending: Promise<T>, work: WhileAppending | undefined): Promise<T> {
+  if (work === undefined) return appending;
+  // Observed now, awaited below: a log that fails while `work` runs is not an unhandled rejection.
+  appending.catch(() => undefined);
+  let failure: { readonly error: unknown } | undefined;
+  try {
+    await afterIo();
+    work();
+  } catch (error) {
+    failure = { error };
+  }
+  const appended = await appending;
+  if (failure) throw failure.error;
+  return appended;
 }

@@ -20,9 +20,19 @@ function verifyInline(check: SignatureCheck): boolean {
   return verifyFast(Buffer.from(check.signature, 'hex'), check.message, Buffer.from(check.publicKey, 'hex'));
 }
 
+/** A verdict the pool is computing: the chunk's reply and this item's place in it. */
+interface StartedVerdict {
+  readonly publicKey: string;
+  readonly chunk: Promise<readonly boolean[]>;
+  readonly at: number;
+}
+
 /** Verdicts started before the rules ran, keyed by event id, with the key each was checked against. */
 export class EarlyVerdicts {
-  private readonly started = new Map<string, { readonly publicKey: string; readonly verdict: Promise<boolean> }>();
+  // One promise per chunk, not per item: thousands of per-item promises cost the main thread
+  // more than packing the chunk for the worker did.
+  private readonly started = new Map<string, StartedVerdict>();
+  private readonly chunks: Promise<readonly boolean[]>[] = [];
   private chunk: { eventId: string; check: SignatureCheck }[] = [];
 
   constructor(
@@ -44,37 +54,38 @@ export class EarlyVerdicts {
     this.chunk = [];
     if (!this.pool || chunk.length === 0) return;
     const verdicts = this.pool.verify(chunk.map((c) => c.check));
-    chunk.forEach((c, i) => this.started.set(c.eventId, { publicKey: c.check.publicKey, verdict: verdicts.then((v) => v[i]!) }));
+    this.chunks.push(verdicts);
+    for (let at = 0; at < chunk.length; at++) this.started.set(chunk[at]!.eventId, { publicKey: chunk[at]!.check.publicKey, chunk: verdicts, at });
   }
 
-  take(eventId: string, publicKey: string): Promise<boolean> | undefined {
+  take(eventId: string, publicKey: string): StartedVerdict | undefined {
     const early = this.started.get(eventId);
-    return early && early.publicKey === publicKey ? early.verdict : undefined;
+    return early && early.publicKey === publicKey ? early : undefined;
   }
 
   /** Waits for everything started, so no worker reply outlives a rejected batch unobserved. */
   async settle(): Promise<void> {
     this.flush();
-    await Promise.allSettled([...this.started.values()].map((s) => s.verdict));
+    await Promise.allSettled(this.chunks);
   }
 }
 
 /** Resolves to the violation of the first item (in batch order) whose signature does not verify. */
 export async function verifySignatures(items: readonly CheckedItem[], pool: VerifyPool | undefined, early?: EarlyVerdicts): Promise<RuleViolation | undefined> {
   const toVerify = items.filter((i) => i.publicKey !== undefined);
-  const verdicts: (Promise<boolean> | undefined)[] = toVerify.map((i) => early?.take(i.eventId, i.publicKey!));
-  const late = toVerify.filter((_, k) => verdicts[k] === undefined);
+  const started = toVerify.map((i) => early?.take(i.eventId, i.publicKey!));
+  const late = toVerify.filter((_, k) => started[k] === undefined);
   const lateChecks = late.map((i) => ({ publicKey: i.publicKey!, signature: i.event.signature, message: i.signingBytes }));
   const lateVerdicts = pool && lateChecks.length >= INLINE_BELOW ? pool.verify(lateChecks) : Promise.resolve(lateChecks.map(verifyInline));
+  const chunks = new Set<Promise<readonly boolean[]>>();
+  for (const s of started) if (s) chunks.add(s.chunk);
+  const resolvedChunk = new Map<Promise<readonly boolean[]>, readonly boolean[]>();
+  const [lateResolved] = await Promise.all([lateVerdicts, ...[...chunks].map(async (c) => resolvedChunk.set(c, await c))]);
   let next = 0;
-  for (let k = 0; k < toVerify.length; k++) {
-    if (verdicts[k] === undefined) {
-      const at = next++;
-      verdicts[k] = lateVerdicts.then((v) => v[at]!);
-    }
-  }
-  const resolved = await Promise.all(verdicts);
-  const bad = resolved.indexOf(false);
+  const bad = toVerify.findIndex((_, k) => {
+    const s = started[k];
+    return !(s ? resolvedChunk.get(s.chunk)![s.at]! : lateResolved[next++]!);
+  });
   if (bad < 0) return undefined;
   const item = toVerify[bad]!;
   return ruleViolation(
