@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { commitSample, openSample, sealSample } from './sample-crypto.js';
+import { nodeCryptoBackend, xchachaBackends } from './xchacha.js';
 
-describe('sample sealing is XChaCha20-Poly1305', () => {
+describe.each(xchachaBackends.map((backend) => [backend.name, backend] as const))('sample sealing is XChaCha20-Poly1305 on %s', (_, backend) => {
   it('given any key, plaintext and associated data, then the sealed blob is nonce ‖ noble xchacha20poly1305 output, and opens back', () => {
     fc.assert(
       fc.property(
@@ -12,14 +13,20 @@ describe('sample sealing is XChaCha20-Poly1305', () => {
         fc.uint8Array({ maxLength: 2000 }),
         fc.uint8Array({ maxLength: 300 }),
         (key, plaintext, ad) => {
-          const sealed = sealSample(plaintext, key, ad);
+          const sealed = sealSample(plaintext, key, ad, backend);
           const nonce = sealed.subarray(0, 24);
           expect(sealed.subarray(24)).toEqual(xchacha20poly1305(key, nonce, ad).encrypt(plaintext));
-          expect(openSample(sealed, key, ad)).toEqual(E.right(plaintext));
+          expect(openSample(sealed, key, ad, backend)).toEqual(E.right(plaintext));
+          // Every backend opens what any other sealed.
+          expect(openSample(sealed, key, ad, nodeCryptoBackend)).toEqual(E.right(plaintext));
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('given a key that is not 32 bytes, then sealing is refused as a programmer error', () => {
+    expect(() => sealSample(new Uint8Array(3), new Uint8Array(31), new Uint8Array(0), backend)).toThrow(/32 bytes/);
   });
 
   it('given the draft-irtf-cfrg-xchacha-03 appendix A.3.1 vector, then noble (and so the sealer it is held to) agrees', () => {
@@ -35,18 +42,29 @@ describe('sample sealing is XChaCha20-Poly1305', () => {
     const blob = new Uint8Array(24 + out.length);
     blob.set(nonce, 0);
     blob.set(out, 24);
-    expect(openSample(blob, key, ad)).toEqual(E.right(plaintext));
+    expect(openSample(blob, key, ad, backend)).toEqual(E.right(plaintext));
   });
 
   it('given a flipped bit anywhere in the blob, then it does not open', () => {
     const key = new Uint8Array(32).fill(9);
-    const sealed = sealSample(new TextEncoder().encode('payload'), key, new Uint8Array([1, 2]));
+    const sealed = sealSample(new TextEncoder().encode('payload'), key, new Uint8Array([1, 2]), backend);
     for (let i = 0; i < sealed.length; i++) {
       const bad = Uint8Array.from(sealed);
       bad[i]! ^= 1;
-      expect(E.isLeft(openSample(bad, key, new Uint8Array([1, 2])))).toBe(true);
+      expect(E.isLeft(openSample(bad, key, new Uint8Array([1, 2]), backend))).toBe(true);
     }
+    expect(E.isLeft(openSample(sealed, key, new Uint8Array([1, 3]), backend))).toBe(true);
   });
+});
+
+describe('sample sealing backends', () => {
+  it('given this platform (Linux, where sodium-native ships a prebuild), then the fast libsodium backend is the one in use', () => {
+    if (process.platform !== 'linux') return;
+    expect(xchachaBackends.map((b) => b.name)).toEqual(['libsodium', 'node:crypto']);
+  });
+});
+
+describe('sample commitments', () => {
 
   it('given a salt, then the commitment is HMAC-SHA256 (RFC 2104) keyed with it; without, a bare SHA-256', () => {
     const bytes = new TextEncoder().encode('abc');
