@@ -18,6 +18,7 @@ import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, type LogTables } from './schema.js';
 import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
+import { textArrayLiteral } from './text-array.js';
 
 export interface SqlEventLogOptions {
   readonly adapter: string;
@@ -69,12 +70,12 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
       order by n
      returning id, position::text as position`,
     [
-      rows.map((r) => r.id),
-      rows.map((r) => r.stream),
+      textArrayLiteral(rows.map((r) => r.id)),
+      textArrayLiteral(rows.map((r) => r.stream)),
       rows.map((r) => r.revision.toString()),
-      rows.map((r) => r.type),
-      rows.map((r) => r.data),
-      rows.map((r) => r.metadata),
+      textArrayLiteral(rows.map((r) => r.type)),
+      textArrayLiteral(rows.map((r) => r.data)),
+      textArrayLiteral(rows.map((r) => r.metadata)),
     ],
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));

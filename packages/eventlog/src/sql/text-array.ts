@@ -1,0 +1,24 @@
+// Postgres array literals for the `unnest($n::text[])` parameters of a batch insert. Drivers
+// (pg, PGlite) build the same literal themselves, element by element, with two regex passes per
+// element; for a batch of thousands of event bodies that was a visible share of an append.
+// Postgres quotes an array element as "..." with \" and \\ (arrays.sgml, "Array Value Input"),
+// which is exactly JSON's string escaping wherever the text has no control character and no
+// lone surrogate (JSON would write those as \n or \uXXXX, which an array literal reads as
+// plain letters) — true of every canonical JSON body and every id the log stores, so one native
+// JSON.stringify quotes them. Any other text takes the explicit escape.
+const NEEDS_EXPLICIT_ESCAPE = /[\u0000-\u001f\ud800-\udfff]/;
+const ARRAY_SPECIAL = /[\\"]/g;
+
+function quoted(value: string): string {
+  return NEEDS_EXPLICIT_ESCAPE.test(value) ? `"${value.replace(ARRAY_SPECIAL, '\\$&')}"` : JSON.stringify(value);
+}
+
+/** `{"a","b\"c",NULL}`: the text[] literal of `values`, null as SQL NULL. */
+export function textArrayLiteral(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    out += (i > 0 ? ',' : '') + (value === null ? 'NULL' : quoted(value));
+  }
+  return out + '}';
+}
