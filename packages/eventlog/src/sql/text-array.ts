@@ -6,6 +6,7 @@
 // lone surrogate (JSON would write those as \n or \uXXXX, which an array literal reads as
 // plain letters) — true of every canonical JSON body and every id the log stores, so one native
 // JSON.stringify quotes them. Any other text takes the explicit escape.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_EXPLICIT_ESCAPE = /[\u0000-\u001f\ud800-\udfff]/;
 const ARRAY_SPECIAL = /[\\"]/g;
 

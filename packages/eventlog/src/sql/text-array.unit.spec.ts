@@ -13,7 +13,7 @@ describe('textArrayLiteral', () => {
       expect(rows.rows.map((r) => r.v)).toEqual(values);
       // Random strings (control characters and astral characters included) survive too.
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.option(fc.string({ unit: 'binary' }).map((s) => s.replace(/\u0000/g, '')), { nil: null }), { maxLength: 20 }), async (random) => {
+        fc.asyncProperty(fc.array(fc.option(fc.string({ unit: 'binary' }).map((s) => s.split('\u0000').join('')), { nil: null }), { maxLength: 20 }), async (random) => {
           const back = await db.query<{ v: string | null }>('select v from unnest($1::text[]) with ordinality as u(v, n) order by n', [textArrayLiteral(random)]);
           expect(back.rows.map((r) => r.v)).toEqual(random);
         }),
