@@ -20,26 +20,29 @@ function emptyLogDir(): Promise<string> {
 let copies = 0;
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-eventLogConformanceSuite(
-  'pglite',
-  async () => {
-    const dataDir = path.join(root, `log-${copies++}`);
-    await cp(await emptyLogDir(), dataDir, { recursive: true });
-    let log: EventLog = await openEmbeddedEventLog({ dataDir });
-    return {
-      get log() {
-        return log;
-      },
-      reopen: async () => {
-        await log.close();
-        log = await openEmbeddedEventLog({ dataDir });
-        return log;
-      },
-      cleanup: async () => {
-        await log.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
-  { reopenable: true, modelRuns: 15 },
-);
+// PGlite on its own worker thread (the default) and on the caller's thread: one suite for both.
+for (const thread of ['worker', 'caller'] as const) {
+  eventLogConformanceSuite(
+    `pglite (${thread} thread)`,
+    async () => {
+      const dataDir = path.join(root, `log-${copies++}`);
+      await cp(await emptyLogDir(), dataDir, { recursive: true });
+      let log: EventLog = await openEmbeddedEventLog({ dataDir, thread });
+      return {
+        get log() {
+          return log;
+        },
+        reopen: async () => {
+          await log.close();
+          log = await openEmbeddedEventLog({ dataDir, thread });
+          return log;
+        },
+        cleanup: async () => {
+          await log.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+    { reopenable: true, modelRuns: 15 },
+  );
+}

@@ -1,0 +1,78 @@
+// The embedded log's database thread (plain ESM: worker threads do not load TypeScript). PGlite
+// runs Postgres as WebAssembly on whichever thread calls it; here that is this worker, so the
+// caller's event loop keeps decoding, hashing and checking while Postgres parses and writes.
+// The caller (./worker-executor.ts) serialises access with its own mutex, so messages arrive
+// one transaction at a time and in order.
+// Request: { id, op: 'query' | 'begin' | 'commit' | 'rollback' | 'close', text?, params? }
+// Reply:   { id, rows? } or { id, error: { message, code?, constraint?, detail?, name } }
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+const db = await PGlite.create(workerData.dataDir === 'memory://' ? {} : { dataDir: workerData.dataDir });
+/** The open transaction: PGlite's handle inside db.transaction and how to end it. */
+let open;
+
+class RolledBack extends Error {}
+
+function errorOf(e) {
+  const error = { name: e?.name ?? 'Error', message: e instanceof Error ? e.message : String(e) };
+  for (const field of ['code', 'constraint', 'detail', 'severity', 'table', 'column', 'schema']) if (typeof e?.[field] === 'string') error[field] = e[field];
+  return error;
+}
+
+async function begin() {
+  const tx = {};
+  let started;
+  const inside = new Promise((resolve) => (started = resolve));
+  tx.done = db.transaction(
+    (handle) =>
+      new Promise((commit, rollback) => {
+        Object.assign(tx, { handle, commit, rollback });
+        started();
+      }),
+  );
+  // A BEGIN that fails rejects `done` before the callback ran.
+  await Promise.race([inside, tx.done]);
+  open = tx;
+}
+
+async function handle({ op, text, params }) {
+  switch (op) {
+    case 'query':
+      return (await (open ? open.handle : db).query(text, params)).rows;
+    case 'begin':
+      await begin();
+      return undefined;
+    case 'commit': {
+      const tx = open;
+      open = undefined;
+      tx.commit();
+      await tx.done; // a failing COMMIT is the caller's error
+      return undefined;
+    }
+    case 'rollback': {
+      const tx = open;
+      open = undefined;
+      tx.rollback(new RolledBack());
+      await tx.done.catch((e) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
+      return undefined;
+    }
+    case 'close':
+      await db.close();
+      return undefined;
+    default:
+      throw new TypeError(`unknown op ${op}`);
+  }
+}
+
+parentPort.on('message', async (request) => {
+  try {
+    const rows = await handle(request);
+    parentPort.postMessage({ id: request.id, rows });
+  } catch (e) {
+    parentPort.postMessage({ id: request.id, error: errorOf(e) });
+  }
+});
+parentPort.postMessage({ ready: true });
