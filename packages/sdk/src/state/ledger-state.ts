@@ -70,11 +70,13 @@ export function createLedgerState(log: EventLog): LedgerState {
 
   return {
     contributors: async (ids) => {
+      // All streams at once: a batch signed by many contributors waits one round trip, not one each.
+      const unique = [...new Set(ids)];
+      const states = await Promise.all(unique.map(refreshOne));
       const out = new Map<string, ContributorState>();
-      for (const id of new Set(ids)) {
-        const state = await refreshOne(id);
+      for (const [i, state] of states.entries()) {
         if (E.isLeft(state)) return state;
-        if (state.right) out.set(id, state.right);
+        if (state.right) out.set(unique[i]!, state.right);
       }
       return E.right(out);
     },
