@@ -88,6 +88,17 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ d: new Date(0) })).toEqual(E.left(expect.objectContaining({ path: '$.d' })));
   });
 
+  it('property: given any value with one value that has no canonical form planted anywhere in it, then canonicalize refuses and names where it was planted', () => {
+    const refused = fc.constantFrom<unknown>(undefined, Number.NaN, Infinity, 2 ** 60, '\ud800', new Date(0), () => 1, 10n);
+    fc.assert(
+      fc.property(jsonValue, fc.array(fc.nat(), { maxLength: 4 }), refused, (v, route, bad) => {
+        const { planted, path } = plant(v, route, bad);
+        const result = canonicalize(planted);
+        expect(E.isLeft(result) && result.left.path).toBe(path);
+      }),
+    );
+  });
+
   it('property: canonicalize ∘ parse ∘ canonicalize is a fixed point', () => {
     fc.assert(
       fc.property(jsonValue, (v) => {
@@ -136,4 +147,26 @@ function shuffleKeys(v: JsonValue, seed: number): JsonValue {
   const out: { [k: string]: JsonValue } = {};
   for (const [k, x] of entries) Object.defineProperty(out, k, { value: shuffleKeys(x, s), enumerable: true, writable: true, configurable: true });
   return out;
+}
+
+/**
+ * Replaces the value reached by following `route` (indexes into arrays, or into an object's keys
+ * in canonical order; a scalar ends the walk) with `bad`, and says the path canonicalize should name.
+ */
+function plant(v: JsonValue, route: readonly number[], bad: unknown, path = '$'): { planted: unknown; path: string } {
+  if (route.length === 0 || v === null || typeof v !== 'object') return { planted: bad, path };
+  const [step, ...rest] = route as [number, ...number[]];
+  if (Array.isArray(v)) {
+    if (v.length === 0) return { planted: bad, path };
+    const i = step % v.length;
+    const inner = plant(v[i]!, rest, bad, `${path}[${i}]`);
+    return { planted: v.map((x: JsonValue, j: number) => (j === i ? inner.planted : x)), path: inner.path };
+  }
+  const keys = Object.keys(v).sort();
+  if (keys.length === 0) return { planted: bad, path };
+  const key = keys[step % keys.length]!;
+  const inner = plant((v as Record<string, JsonValue>)[key]!, rest, bad, /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: k === key ? inner.planted : (v as Record<string, JsonValue>)[k], enumerable: true, writable: true, configurable: true });
+  return { planted: out, path: inner.path };
 }
