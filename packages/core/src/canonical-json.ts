@@ -156,3 +156,32 @@ const encoder = new TextEncoder();
 export function canonicalBytes(value: unknown): E.Either<CanonicalJsonError, Uint8Array> {
   return E.map((s: string) => encoder.encode(s))(canonicalize(value));
 }
+
+// Only this module can make a CanonicalJson: the token is not exported.
+const MADE_HERE: unique symbol = Symbol('CanonicalJson');
+
+/**
+ * A JSON value together with its RFC 8785 text, so that a layer which stores the text (the
+ * event log) need not write the value a second time. Only @cairn/core makes one, and only from
+ * a value it has just written, so `text` is `canonicalize(value)` as of that moment; whoever
+ * hands one over does not mutate `value` afterwards.
+ */
+export class CanonicalJson {
+  constructor(
+    token: typeof MADE_HERE,
+    readonly value: unknown,
+    readonly text: string,
+  ) {
+    if (token !== MADE_HERE) throw new TypeError('a CanonicalJson is made by CanonicalJson.of');
+  }
+
+  /** The canonical form of `value`, kept beside it. */
+  static of(value: unknown): E.Either<CanonicalJsonError, CanonicalJson> {
+    return E.map((text: string) => new CanonicalJson(MADE_HERE, value, text))(canonicalize(value));
+  }
+}
+
+/** Package-internal (not exported from the index): for ./ids.ts, which joins canonical parts it has just written. */
+export function canonicalJsonOfParts(value: unknown, text: string): CanonicalJson {
+  return new CanonicalJson(MADE_HERE, value, text);
+}

@@ -2,7 +2,8 @@
 // id on every machine and an id of one kind can never be replayed as an id of another kind.
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { canonicalBytes, canonicalize, type CanonicalJsonError } from './canonical-json.js';
+import { CanonicalJson, canonicalBytes, canonicalize, canonicalJsonOfParts, type CanonicalJsonError } from './canonical-json.js';
+import { hasLoneSurrogate } from './json-policy.js';
 import { sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
 
 export interface InvalidIdInput {
@@ -44,6 +45,46 @@ export function signingBytes(type: string, payload: unknown, signer: string): E.
   const body = canonicalize({ payload, signer });
   if (E.isLeft(body)) return body;
   return E.right(encoder.encode(`cairn/v1/${type}\n${body.right}`));
+}
+
+/** A signed event envelope as contributors exchange it and the log stores it. */
+export interface SignedEnvelopeFields {
+  readonly type: string;
+  readonly payload: unknown;
+  readonly signer: string;
+  readonly signature: string;
+}
+
+export interface EventCanonicalForms {
+  /** What the signature covers and the id hashes (see signingBytes). */
+  readonly signingBytes: Uint8Array;
+  /** The whole envelope's canonical JSON, for the log to store as the event's data. */
+  readonly envelope: CanonicalJson;
+}
+
+const ENVELOPE_KEYS = 'payload,signature,signer,type';
+
+/**
+ * signingBytes and the envelope's canonical form with the payload written once: both texts are
+ * the same canonical payload between fixed keys ("payload" < "signature" < "signer" < "type" in
+ * RFC 8785 order). An envelope with other fields takes the general path.
+ */
+export function eventCanonicalForms(envelope: SignedEnvelopeFields): E.Either<IdError, EventCanonicalForms> {
+  const { type, payload, signer, signature } = envelope;
+  const name = checkName('type', type);
+  if (E.isLeft(name)) return name;
+  if (!isSha256Hex(signer)) return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
+  const canonicalPayload = canonicalize(payload);
+  if (E.isLeft(canonicalPayload)) return E.left({ ...canonicalPayload.left, path: canonicalPayload.left.path.replace(/^\$/, '$.payload') });
+  const signerText = JSON.stringify(signer);
+  const bytes = encoder.encode(`cairn/v1/${type}\n{"payload":${canonicalPayload.right},"signer":${signerText}}`);
+  const plain = Object.keys(envelope).sort().join(',') === ENVELOPE_KEYS && typeof signature === 'string' && !hasLoneSurrogate(signature);
+  if (!plain) {
+    const whole = CanonicalJson.of(envelope);
+    return E.isLeft(whole) ? whole : E.right({ signingBytes: bytes, envelope: whole.right });
+  }
+  const text = `{"payload":${canonicalPayload.right},"signature":${JSON.stringify(signature)},"signer":${signerText},"type":${JSON.stringify(type)}}`;
+  return E.right({ signingBytes: bytes, envelope: canonicalJsonOfParts(envelope, text) });
 }
 
 /** eventId = lowercase hex SHA-256(signingBytes). For Sample/Label/ValidationContributed it is the cfId. */

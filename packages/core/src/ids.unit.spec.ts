@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { contentIdOf, contributorIdOf, eventIdOf, signingBytes } from './ids.js';
+import { contentIdOf, contributorIdOf, eventCanonicalForms, eventIdOf, signingBytes } from './ids.js';
+import { CanonicalJson, canonicalize } from './canonical-json.js';
 import { jsonValue } from './__tests__/arbitraries.js';
 
 const SIGNER = 'a'.repeat(64);
@@ -75,5 +76,43 @@ describe('contentIdOf', () => {
   it('given a kind with a newline or a value with no canonical form, then it is refused', () => {
     expect(contentIdOf('manifest\n{', 1)).toEqual(E.left(expect.objectContaining({ field: 'kind' })));
     expect(contentIdOf('manifest', { big: 2 ** 60 })).toEqual(E.left(expect.objectContaining({ path: '$.big' })));
+  });
+});
+
+describe('eventCanonicalForms', () => {
+  const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
+  const envelope = fc.record({ type: fc.constantFrom('SampleContributed', 'LabelContributed', 'X.y-z_1'), payload: jsonValue, signer: hex, signature: fc.string() });
+
+  it('property: given any envelope, then its signing bytes are signingBytes and its text is canonicalize(envelope), whatever the field order', () => {
+    fc.assert(
+      fc.property(envelope, fc.boolean(), (e, reversed) => {
+        const given = reversed ? { signature: e.signature, signer: e.signer, payload: e.payload, type: e.type } : e;
+        const forms = right(eventCanonicalForms(given));
+        expect(forms.signingBytes).toEqual(right(signingBytes(e.type, e.payload, e.signer)));
+        expect(forms.envelope.text).toBe(right(canonicalize(e)));
+        expect(forms.envelope.value).toBe(given);
+      }),
+    );
+  });
+
+  it('given an envelope with a field beyond the four, then the text still is the whole envelope\'s canonical form', () => {
+    const e = { type: 'LabelContributed', payload: { a: 1 }, signer: SIGNER, signature: 'ab', zextra: [true] };
+    expect(right(eventCanonicalForms(e)).envelope.text).toBe(right(canonicalize(e)));
+  });
+
+  it('given a payload with no canonical form, a bad type or a bad signer, then it refuses exactly as signingBytes does', () => {
+    for (const [type, payload, signer] of [
+      ['LabelContributed', { n: Number.NaN }, SIGNER],
+      ['LabelContributed', { deep: ['\ud800'] }, SIGNER],
+      ['bad type', {}, SIGNER],
+      ['LabelContributed', {}, 'A'.repeat(64)],
+    ] as const) {
+      expect(eventCanonicalForms({ type, payload, signer, signature: '00' })).toEqual(signingBytes(type, payload, signer));
+    }
+  });
+
+  it('given anyone but core, then a CanonicalJson cannot be made with a text of their choosing', () => {
+    const Forge = CanonicalJson as unknown as new (token: unknown, value: unknown, text: string) => CanonicalJson;
+    expect(() => new Forge(Symbol('CanonicalJson'), { a: 1 }, '{"a":2}')).toThrow(TypeError);
   });
 });

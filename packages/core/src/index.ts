@@ -6,11 +6,21 @@ export {
   type SpdxNode,
   type SpdxError,
 } from './spdx.js';
-export { canonicalize, canonicalBytes, type CanonicalJsonError, type JsonValue } from './canonical-json.js';
+export { CanonicalJson, canonicalize, canonicalBytes, type CanonicalJsonError, type JsonValue } from './canonical-json.js';
 export { parseStrictJson, parseStrictJsonBytes } from './strict-json-parser.js';
 export { toHex, fromHex, isHexOfLength, type HexError } from './hex.js';
 export { sha256, sha256Portable, sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
-export { signingBytes, eventIdOf, contributorIdOf, contentIdOf, type IdError, type InvalidIdInput } from './ids.js';
+export {
+  signingBytes,
+  eventCanonicalForms,
+  eventIdOf,
+  contributorIdOf,
+  contentIdOf,
+  type EventCanonicalForms,
+  type IdError,
+  type InvalidIdInput,
+  type SignedEnvelopeFields,
+} from './ids.js';
 export { generateSigningKey, publicKeyOf, sign, verify } from './ed25519.js';
 export { fastVerifierBackend, verifyFast } from './ed25519-fast.js';
 export {

@@ -2,6 +2,7 @@
 // and nothing else. Adapters (in-memory, PGlite, Postgres, EventStoreDB) are factories that
 // return it, and translate their driver's failures into EventLogError values.
 import type { Either } from 'fp-ts/lib/Either.js';
+import type { CanonicalJson } from '@cairn/core';
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -15,7 +16,7 @@ export type LogPosition = bigint;
 /** An event id: content-derived, lowercase hex SHA-256 (64 characters). */
 export type EventId = string;
 
-export interface NewEvent {
+export interface StoredEventFields {
   readonly id: EventId;
   readonly type: string;
   /** The event body; stored so that reading it back gives a deep-equal value. */
@@ -23,7 +24,16 @@ export interface NewEvent {
   readonly metadata?: JsonValue;
 }
 
-export interface RecordedEvent extends NewEvent {
+export interface NewEvent extends StoredEventFields {
+  /**
+   * `data`'s canonical JSON when the caller already made it (CanonicalJson.of, or
+   * eventCanonicalForms for a signed envelope): the log stores its text instead of writing
+   * `data` again. Used only when it was made from this very `data` object.
+   */
+  readonly canonicalData?: CanonicalJson;
+}
+
+export interface RecordedEvent extends StoredEventFields {
   readonly stream: string;
   /** 0-based index of the event within its stream. */
   readonly revision: bigint;

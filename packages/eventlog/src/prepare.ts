@@ -1,7 +1,7 @@
 // Validation at the port's edge: every adapter stores `data`/`metadata` as RFC 8785 canonical
 // JSON text, so the exact bytes a signature covers survive storage and equality is a string compare.
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalize } from '@cairn/core';
+import { CanonicalJson, canonicalize } from '@cairn/core';
 import type { AppendRequest, EventId, EventLogError, ExpectedRevision, NewEvent } from './port.js';
 
 /** An event ready to store: its body and metadata as canonical JSON text. */
@@ -34,7 +34,8 @@ function prepareEvent(event: NewEvent, field: string): E.Either<EventLogError, P
   if (!isEventId(id)) return invalid(undefined, `${field}.id`, 'must be 64 lowercase hex characters (a content-derived SHA-256)');
   if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > MAX_NAME)
     return invalid(id, `${field}.type`, `must be a non-empty string of at most ${MAX_NAME} characters`);
-  const data = canonicalize(event.data);
+  const given = event.canonicalData;
+  const data = given instanceof CanonicalJson && given.value === event.data ? E.right(given.text) : canonicalize(event.data);
   if (E.isLeft(data)) return invalid(id, `${field}.data`, `${data.left.path}: ${data.left.reason}`);
   if (event.metadata === undefined) return E.right({ id, type: event.type, data: data.right, metadata: null });
   const metadata = canonicalize(event.metadata);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { CanonicalJson } from '@cairn/core';
 import { ExpectedRevision, type EventLog, type RecordedEvent } from '@cairn/eventlog';
 import { eventId, left, newEvent, readAll, right, uniqueStream, withSubject } from '../fixtures.js';
 import type { ConformanceFactory } from '../subject.js';
+
+function canonical(value: unknown): CanonicalJson {
+  const made = CanonicalJson.of(value);
+  if (made._tag === 'Left') throw new Error(made.left.reason);
+  return made.right;
+}
 
 export function basics(factory: ConformanceFactory): void {
   const withLog = (body: (log: EventLog) => Promise<void>) => () => withSubject(factory, (s) => body(s.log));
@@ -42,6 +49,31 @@ export function basics(factory: ConformanceFactory): void {
           after = page[page.length - 1]!.position;
         }
         expect(pages.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      }),
+    );
+  });
+
+  describe('canonical data handed over', () => {
+    it(
+      'given events whose canonical JSON the caller already made, when appended and read, then each reads back as its data',
+      withLog(async (log) => {
+        const data = { z: 1, a: ['x', { c: null, b: 'é' }] };
+        const made = canonical(data);
+        const event = { ...newEvent('SampleContributed', data), canonicalData: made };
+        const stream = uniqueStream();
+        right(await log.append({ stream, events: [event] }));
+        expect(right(await log.readStream(stream))[0]!.data).toEqual(data);
+      }),
+    );
+
+    it(
+      'given canonical JSON made from another value, when appended, then the log stores the event\'s own data',
+      withLog(async (log) => {
+        const data = { label: 'mine' };
+        const event = { ...newEvent('SampleContributed', data), canonicalData: canonical({ label: 'someone else' }) };
+        const stream = uniqueStream();
+        right(await log.append({ stream, events: [event] }));
+        expect(right(await log.readStream(stream))[0]!.data).toEqual({ label: 'mine' });
       }),
     );
   });

@@ -1,6 +1,7 @@
 // Step 1 of every append: decode the envelope with its schema codec and derive its id and the
 // bytes its signature covers. Nothing the codec refuses goes further.
 import * as E from 'fp-ts/lib/Either.js';
+import { eventCanonicalForms, sha256Hex, type CanonicalJson } from '@cairn/core';
 import { decodeEvent, formatDecodeFailure, type CairnEvent, type DecodeFailure } from '@cairn/schemas';
 import type { DecodeFailureAt } from '../errors.js';
 import { idOf } from '../signing.js';
@@ -9,6 +10,8 @@ export interface DecodedItem {
   readonly event: CairnEvent;
   readonly eventId: string;
   readonly signingBytes: Uint8Array;
+  /** The envelope's canonical JSON, handed to the log with the event. */
+  readonly canonical: CanonicalJson;
 }
 
 export function decodeFailureAt(failure: DecodeFailure, index?: number): DecodeFailureAt {
@@ -19,7 +22,14 @@ export function decodeItem(envelope: unknown, index?: number): E.Either<DecodeFa
   const decoded = decodeEvent(envelope);
   if (E.isLeft(decoded)) return E.left(decodeFailureAt(decoded.left, index));
   const event = decoded.right;
-  const id = idOf(event.type, event.payload, event.signer);
-  if (E.isLeft(id)) return E.left(index === undefined ? id.left : { ...id.left, index });
-  return E.right({ event, eventId: id.right.eventId, signingBytes: id.right.signingBytes });
+  // The payload is written once for both the signing bytes and the text the log stores.
+  const forms = eventCanonicalForms(event);
+  if (E.isLeft(forms)) {
+    // A decoded envelope has exactly the four fields and a hex signature, so this fails exactly
+    // when the signing bytes do; idOf words that refusal as a decode failure naming the field.
+    const id = idOf(event.type, event.payload, event.signer);
+    if (E.isRight(id)) throw new Error(`eventCanonicalForms refused what signingBytes accepts: ${JSON.stringify(forms.left)}`);
+    return E.left(index === undefined ? id.left : { ...id.left, index });
+  }
+  return E.right({ event, eventId: sha256Hex(forms.right.signingBytes), signingBytes: forms.right.signingBytes, canonical: forms.right.envelope });
 }

@@ -189,7 +189,7 @@ async function commitDecoded(
   const requests: AppendRequest[] = fresh.map((i) => ({
     stream: i.placement.stream,
     expectedRevision: i.placement.expectedRevision,
-    events: [{ id: i.eventId, type: i.event.type, data: i.event as unknown as JsonValue }],
+    events: [{ id: i.eventId, type: i.event.type, data: i.event as unknown as JsonValue, canonicalData: i.canonical }],
   }));
   const appended = requests.length === 0 ? E.right([]) : await appendWhile(ctx.log.appendMany(requests), whileAppending);
   if (E.isLeft(appended)) {
