@@ -62,7 +62,12 @@ export interface EventCanonicalForms {
   readonly envelope: CanonicalJson;
 }
 
-const ENVELOPE_KEYS = 'payload,signature,signer,type';
+const ENVELOPE_KEYS = new Set(['payload', 'signature', 'signer', 'type']);
+
+function hasEnvelopeKeysOnly(envelope: object): boolean {
+  const keys = Object.keys(envelope);
+  return keys.length === 4 && keys.every((k) => ENVELOPE_KEYS.has(k));
+}
 
 /**
  * signingBytes and the envelope's canonical form with the payload written once: both texts are
@@ -78,7 +83,7 @@ export function eventCanonicalForms(envelope: SignedEnvelopeFields): E.Either<Id
   if (E.isLeft(canonicalPayload)) return E.left({ ...canonicalPayload.left, path: canonicalPayload.left.path.replace(/^\$/, '$.payload') });
   const signerText = JSON.stringify(signer);
   const bytes = encoder.encode(`cairn/v1/${type}\n{"payload":${canonicalPayload.right},"signer":${signerText}}`);
-  const plain = Object.keys(envelope).sort().join(',') === ENVELOPE_KEYS && typeof signature === 'string' && !hasLoneSurrogate(signature);
+  const plain = hasEnvelopeKeysOnly(envelope) && typeof signature === 'string' && !hasLoneSurrogate(signature);
   if (!plain) {
     const whole = CanonicalJson.of(envelope);
     return E.isLeft(whole) ? whole : E.right({ signingBytes: bytes, envelope: whole.right });

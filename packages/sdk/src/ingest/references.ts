@@ -10,13 +10,31 @@ export interface Reference {
   readonly wanted: Wanted;
 }
 
+// Field names are only read to report a violation, so they are spelled out on demand: bulk
+// ingest looks at every reference of every item twice and reports none.
+class FieldReference implements Reference {
+  constructor(
+    private readonly type: string,
+    private readonly name: string,
+    private readonly at: number | undefined,
+    readonly id: string,
+    readonly wanted: Wanted,
+  ) {}
+
+  get field(): string {
+    return `${this.type}.payload.${this.name}${this.at === undefined ? '' : `[${this.at}]`}`;
+  }
+}
+
 export function referencesOf(event: CairnEvent): Reference[] {
-  const at = (name: string) => `${event.type}.payload.${name}`;
   const refs: Reference[] = [];
-  const list = (name: string, ids: readonly string[], wanted: Wanted) => ids.forEach((id, i) => refs.push({ field: `${at(name)}[${i}]`, id, wanted }));
+  const list = (name: string, ids: readonly string[], wanted: Wanted) => {
+    for (let i = 0; i < ids.length; i++) refs.push(new FieldReference(event.type, name, i, ids[i]!, wanted));
+  };
+  const one = (name: string, id: string, wanted: Wanted) => refs.push(new FieldReference(event.type, name, undefined, id, wanted));
   const lineage = (p: { readonly amends?: string; readonly supersedes?: string }) => {
-    if (p.amends !== undefined) refs.push({ field: at('amends'), id: p.amends, wanted: 'same-kind' });
-    if (p.supersedes !== undefined) refs.push({ field: at('supersedes'), id: p.supersedes, wanted: 'same-kind' });
+    if (p.amends !== undefined) one('amends', p.amends, 'same-kind');
+    if (p.supersedes !== undefined) one('supersedes', p.supersedes, 'same-kind');
   };
   switch (event.type) {
     case 'SampleContributed':
@@ -28,10 +46,10 @@ export function referencesOf(event: CairnEvent): Reference[] {
       lineage(event.payload);
       break;
     case 'ContributionDeprecated':
-      refs.push({ field: at('target'), id: event.payload.target, wanted: 'cf' });
+      one('target', event.payload.target, 'cf');
       break;
     case 'SampleErased':
-      refs.push({ field: at('sample'), id: event.payload.sample, wanted: 'sample' });
+      one('sample', event.payload.sample, 'sample');
       break;
     case 'AssetAssembled':
       list('members', event.payload.members, 'cf');
