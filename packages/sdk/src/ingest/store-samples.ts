@@ -31,9 +31,11 @@ interface Sealed {
 
 async function putAll(sealed: readonly Sealed[], blobs: BlobStore, keys: KeyStore): Promise<E.Either<StorageError, void>> {
   if (keys.putMany && blobs.putMany) {
-    const keysStored = await keys.putMany(sealed);
-    if (E.isLeft(keysStored)) return keysStored;
-    return blobs.putMany(sealed.map((s) => ({ address: s.sampleId, ciphertext: s.ciphertext })));
+    // Two durable writes (a flush each) at once rather than one after the other: they sit between
+    // a batch's checks and its append. Either alone is harmless (a key for no blob, a blob no key
+    // opens), and a failure of either removes both (storeSamples' undo).
+    const [keysStored, blobsStored] = await Promise.all([keys.putMany(sealed), blobs.putMany(sealed.map((s) => ({ address: s.sampleId, ciphertext: s.ciphertext })))]);
+    return E.isLeft(keysStored) ? keysStored : blobsStored;
   }
   return inParallel(sealed, async (s) => {
     const keyStored = await keys.put(s.sampleId, s.record);
