@@ -13,6 +13,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '../runner/projection.js';
 import { integerArrayLiteral, textArrayLiteral } from '../storage/array-literal.js';
+import { copyField, copyRows } from '../storage/copy.js';
 
 export const LINEAGE_NODES_TABLE = 'lineage_nodes';
 export const LINEAGE_NODE_STATES_TABLE = 'lineage_node_states';
@@ -143,90 +144,96 @@ async function missing(db: Kysely<AnyDB>, relation: string): Promise<boolean> {
   return found.rows[0]?.found == null;
 }
 
-/** A batch's rows as one insert's parameters (array literals), made before its transaction. */
-export interface LineageRows {
+const EDGE_COLUMNS = ['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'] as const;
+const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const;
+
+/** A batch's edges as COPY text (copyRows), made before its transaction. */
+export interface LineageEdgeRows {
   readonly count: number;
-  readonly columns: readonly string[];
+  readonly copy: string;
 }
 
 /**
- * recorded_at goes as an index into the batch's few distinct times: the edges of one append share
- * a time, and parsing the same timestamp text once per row was a third of the insert's server time.
+ * One line per edge. The edges of one append share a time (and most of an event's fields), so its
+ * text is made once per distinct time rather than once per row.
  */
-export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageRows {
-  const times: string[] = [];
-  const timeAt = new Map<number, number>();
-  const timeOf: number[] = [];
-  for (const e of edges) {
+export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows {
+  const lines = new Array<string>(edges.length);
+  let lastMs = Number.NaN;
+  let lastTime = '';
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
     const ms = e.recordedAt.getTime();
-    let slot = timeAt.get(ms);
-    if (slot === undefined) {
-      slot = times.push(e.recordedAt.toISOString()); // 1-based, as SQL arrays are
-      timeAt.set(ms, slot);
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = e.recordedAt.toISOString();
     }
-    timeOf.push(slot);
+    lines[i] = `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${lastTime}\n`;
   }
-  return {
-    count: edges.length,
-    columns: [
-      textArrayLiteral(edges.map((e) => e.type)),
-      textArrayLiteral(edges.map((e) => e.from)),
-      textArrayLiteral(edges.map((e) => e.to)),
-      textArrayLiteral(edges.map((e) => e.eventId)),
-      integerArrayLiteral(edges.map((e) => e.position)),
-      integerArrayLiteral(timeOf),
-      textArrayLiteral(times),
-    ],
-  };
+  // One join, not += per line: a flat string, where += leaves a rope of thousands of pieces that
+  // the driver must flatten before it can encode it.
+  return { count: edges.length, copy: lines.join('') };
 }
 
-/** One multi-row insert for the whole batch (per-event inserts cost the rebuild most of its speed). */
-export async function insertLineageEdgeRows(tx: Transaction<AnyDB>, table: string, rows: LineageRows): Promise<void> {
+/** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
+export async function insertLineageEdgeRows(tx: Transaction<AnyDB>, table: string, rows: LineageEdgeRows): Promise<void> {
   if (rows.count === 0) return;
-  const [type, from, to, eventId, position, timeOf, times] = rows.columns;
-  await sql`insert into ${sql.table(table)} (edge_type, from_id, to_id, event_id, position, recorded_at)
-    select u.t, u.f, u.o, u.e, u.p, (${times}::timestamptz[])[u.s]
-    from unnest(${type}::text[], ${from}::text[], ${to}::text[], ${eventId}::text[], ${position}::bigint[], ${timeOf}::int4[]) as u(t, f, o, e, p, s)`.execute(tx);
+  await copyRows(tx, table, EDGE_COLUMNS, rows.copy);
 }
 
 export async function insertLineageEdges(tx: Transaction<AnyDB>, table: string, edges: readonly LineageEdge[]): Promise<void> {
   await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));
 }
 
+/** A batch's nodes, the first statement of each id; as COPY text too when made for a bulk load. */
+export interface LineageNodeRows {
+  readonly nodes: readonly LineageNode[];
+  readonly copy: string | undefined;
+}
+
 /**
  * Nodes are immutable: the first statement of a node wins (a re-registration does not rename it).
  * The batch keeps its first statement of each id here; the key drops later batches' statements,
  * or, while a bulk load has dropped the key, createLineageNodesTable does when it builds it again.
+ * `copy`: also make the COPY text, for a load without the key (insertLineageNodeRows).
  */
-export function lineageNodeRows(nodes: readonly LineageNode[]): LineageRows {
+export function lineageNodeRows(nodes: readonly LineageNode[], options: { readonly copy: boolean }): LineageNodeRows {
   const seen = new Set<string>();
   const first: LineageNode[] = [];
+  const lines: string[] = [];
   for (const n of nodes) {
     if (seen.has(n.id)) continue;
     seen.add(n.id);
     first.push(n);
+    if (options.copy) lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`);
   }
-  return {
-    count: first.length,
-    columns: [
-      textArrayLiteral(first.map((n) => n.id)),
-      textArrayLiteral(first.map((n) => n.kind)),
-      textArrayLiteral(first.map((n) => n.label)),
-      textArrayLiteral(first.map((n) => n.eventId)),
-      integerArrayLiteral(first.map((n) => n.position)),
-    ],
-  };
+  return { nodes: first, copy: options.copy ? lines.join('') : undefined };
 }
 
-/** No conflict target: while a bulk load has dropped the key there is nothing to conflict with. */
-export async function insertLineageNodeRows(tx: Transaction<AnyDB>, table: string, rows: LineageRows): Promise<void> {
-  if (rows.count === 0) return;
-  const [id, kind, label, eventId, position] = rows.columns;
+/**
+ * With the key in place, a node stated again is left out (`on conflict do nothing`). A bulk load
+ * that dropped the key (`keyDropped`) has nothing to conflict with, so the rows go in as a COPY,
+ * and the key's build at the end deletes the later statements (createLineageNodesTable).
+ */
+export async function insertLineageNodeRows(
+  tx: Transaction<AnyDB>,
+  table: string,
+  rows: LineageNodeRows,
+  options: { readonly keyDropped: boolean } = { keyDropped: false },
+): Promise<void> {
+  const { nodes } = rows;
+  if (nodes.length === 0) return;
+  if (options.keyDropped) {
+    await copyRows(tx, table, NODE_COLUMNS, rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!);
+    return;
+  }
   await sql`insert into ${sql.table(table)} (node_id, kind, label, event_id, position)
-    select * from unnest(${id}::text[], ${kind}::text[], ${label}::text[], ${eventId}::text[], ${position}::bigint[])
+    select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
+      ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => n.eventId))}::text[],
+      ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])
     on conflict do nothing`.execute(tx);
 }
 
 export async function insertLineageNodes(tx: Transaction<AnyDB>, table: string, nodes: readonly LineageNode[]): Promise<void> {
-  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes));
+  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false }));
 }

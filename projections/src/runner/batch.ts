@@ -121,7 +121,7 @@ export async function applyBatch(
       // which flushes every batch before it: a finished rebuild is as durable as ever.
       if (batch.bulk === true) await sql`set local synchronous_commit = off`.execute(tx);
       await hook?.('checkpoint-claimed', context);
-      await projection.apply(tx, events, prepared);
+      await projection.apply(tx, events, prepared, { bulk: batch.bulk === true });
       await recordLogTimes(tx, events);
       await hook?.('applied', context);
     });

@@ -1,4 +1,4 @@
-export type { Projection, ProjectedEvent, AnyDB } from './projection.js';
+export type { Projection, ProjectedEvent, AnyDB, ApplyContext } from './projection.js';
 export {
   createProjectionRunner,
   type ProjectionRunner,

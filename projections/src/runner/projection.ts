@@ -21,6 +21,11 @@ export interface ProjectedEvent {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDB = any;
 
+export interface ApplyContext {
+  /** The projection's deferrable indexes are dropped for a bulk load (see dropDeferrableIndexes). */
+  readonly bulk: boolean;
+}
+
 export interface Projection<TDB = AnyDB, TPrepared = unknown> {
   /** Stable name; also the checkpoint key. */
   readonly name: string;
@@ -39,8 +44,10 @@ export interface Projection<TDB = AnyDB, TPrepared = unknown> {
   /**
    * Applies a batch of events, in log order, inside the runner's transaction. `prepared` is
    * prepare(events) when the runner made it; without it apply must do the same by itself.
+   * `context.bulk`: this batch belongs to a bulk load, with the indexes dropDeferrableIndexes
+   * drops gone until the load's end (absent: a batch like any other, every index in place).
    */
-  apply(tx: Transaction<TDB>, events: readonly ProjectedEvent[], prepared?: TPrepared): Promise<void>;
+  apply(tx: Transaction<TDB>, events: readonly ProjectedEvent[], prepared?: TPrepared, context?: ApplyContext): Promise<void>;
   /**
    * Drops the indexes apply never reads (optional). A catch-up from zero that spans more than one
    * batch calls it first and migrate once at the end, so each such index is built once, sorted,

@@ -4,6 +4,7 @@
 // a concurrent query would run inside someone else's transaction.
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { copyFromBlob, copyFromStdin } from './copy.js';
 
 // int8 as decimal text, as pg returns it, whoever created the PGlite (see positions.ts).
 const INT8_AS_TEXT = { 20: (x: string) => x };
@@ -38,7 +39,13 @@ export function pglitePool(pglite: PGlite, options: { readonly closeOnEnd: boole
   // onCreateConnection, per client object); each lease swaps in its own release.
   let releaseLease: (() => void) | undefined;
   const query = async (sqlText: string, parameters: readonly unknown[]) => {
-    const result = (await pglite.query(sqlText, [...parameters], { parsers: INT8_AS_TEXT })) as unknown as PGliteResultShape;
+    // A copyRows statement: PGlite reads COPY data from the blob handed with the query.
+    const rows = copyFromStdin(sqlText, parameters);
+    const result = (
+      rows === undefined
+        ? await pglite.query(sqlText, [...parameters], { parsers: INT8_AS_TEXT })
+        : await pglite.query(copyFromBlob(sqlText), [], { blob: new Blob([rows]) })
+    ) as unknown as PGliteResultShape;
     const command = commandOf(result.command);
     const rowCount = MUTATIONS.has(command) ? (result.affectedRows ?? result.rowCount ?? 0) : (result.rowCount ?? result.rows.length);
     return { command, rowCount, rows: result.rows };

@@ -7,9 +7,12 @@
 // projection batch (and vice versa), and a rebuild can drop the projections' data dir without
 // touching the log, which is the one thing that must never be lost.
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { finished } from 'node:stream/promises';
+import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { AnyDB } from '../runner/projection.js';
+import { copyFromStdin } from './copy.js';
 import { pglitePool } from './pglite-dialect.js';
 
 export type ProjectionStoreOptions =
@@ -71,11 +74,49 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
   }
   const dialect = new PostgresDialect({
     // A caller's pool must survive close(), so kysely gets a wrapper whose end() is a no-op.
-    pool: owned ? pool : { connect: () => pool.connect(), end: async () => undefined },
+    pool: copyingPool(pool, owned ? () => pool.end() : async () => undefined),
     onCreateConnection: async (connection) => {
       for (const statement of onCreate) await connection.executeQuery(CompiledQuery.raw(statement));
     },
   });
   const db = new Kysely<AnyDB>({ dialect });
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
+}
+
+/**
+ * The pool kysely gets: its clients send copyRows statements (see copy.ts) as COPY FROM STDIN, and
+ * everything else as it is. One wrapper per client, as kysely keeps its connection (and runs
+ * onCreateConnection) per client object.
+ */
+function copyingPool(pool: PostgresPool, end: () => Promise<void>): PostgresPool {
+  const wrappers = new WeakMap<PostgresPoolClient, PostgresPoolClient>();
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (wrapper === undefined) {
+        wrapper = copyingClient(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end,
+  };
+}
+
+function copyingClient(client: PostgresPoolClient): PostgresPoolClient {
+  const query = (text: unknown, parameters?: readonly unknown[]): unknown => {
+    const rows = typeof text === 'string' ? copyFromStdin(text, parameters) : undefined;
+    if (rows === undefined) return (client.query as (text: unknown, parameters?: readonly unknown[]) => unknown)(text, parameters);
+    return copyIn(client as unknown as pg.ClientBase, text as string, rows);
+  };
+  return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+}
+
+async function copyIn(client: pg.ClientBase, statement: string, rows: string): Promise<{ command: 'COPY'; rowCount: number; rows: never[] }> {
+  const stream = client.query(copyFrom(statement));
+  stream.end(rows);
+  // Settles when the server has taken every row (or refused them: the error is the server's).
+  await finished(stream);
+  return { command: 'COPY', rowCount: stream.rowCount, rows: [] };
 }
