@@ -65,8 +65,9 @@ export function createVerifyPool(options: { readonly size?: number } = {}): Veri
     if (workers.length < size) workers.push(start());
     const worker = workers[nextWorker++ % workers.length]!;
     const n = indexes.length;
-    const pks = new Uint8Array(n * 32);
-    const sigs = new Uint8Array(n * 64);
+    // Hex goes straight into the transferred buffers (checked as lowercase hex before).
+    const pks = Buffer.from(new ArrayBuffer(n * 32));
+    const sigs = Buffer.from(new ArrayBuffer(n * 64));
     const offsets = new Uint32Array(n + 1);
     let total = 0;
     for (let k = 0; k < n; k++) total += checks[indexes[k]!]!.message.length;
@@ -74,8 +75,8 @@ export function createVerifyPool(options: { readonly size?: number } = {}): Veri
     let at = 0;
     for (let k = 0; k < n; k++) {
       const c = checks[indexes[k]!]!;
-      pks.set(Buffer.from(c.publicKey, 'hex'), k * 32);
-      sigs.set(Buffer.from(c.signature, 'hex'), k * 64);
+      pks.write(c.publicKey, k * 32, 32, 'hex');
+      sigs.write(c.signature, k * 64, 64, 'hex');
       offsets[k] = at;
       msgs.set(c.message, at);
       at += c.message.length;
