@@ -38,13 +38,25 @@ function checkName(field: string, name: unknown): E.Either<InvalidIdInput, strin
  * The signature is not among them, so re-signing never changes an id.
  */
 export function signingBytes(type: string, payload: unknown, signer: string): E.Either<IdError, Uint8Array> {
-  // Every append and every id goes through here: plain control flow, one encode of tag and body.
+  return E.map((signed: SigningText) => signed.bytes)(signingText(type, payload, signer));
+}
+
+interface SigningText {
+  readonly bytes: Uint8Array;
+  /** The payload's canonical JSON, which the bytes embed. */
+  readonly payload: string;
+}
+
+// Every append and every id goes through here: plain control flow, the payload written once,
+// one encode of tag and body. canonical {payload, signer} is the payload's text and the signer's
+// between fixed keys ("payload" < "signer"); a refusal inside the payload names its path from $.payload.
+function signingText(type: string, payload: unknown, signer: string): E.Either<IdError, SigningText> {
   const name = checkName('type', type);
   if (E.isLeft(name)) return name;
   if (!isSha256Hex(signer)) return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
-  const body = canonicalize({ payload, signer });
-  if (E.isLeft(body)) return body;
-  return E.right(encoder.encode(`cairn/v1/${type}\n${body.right}`));
+  const text = canonicalize(payload);
+  if (E.isLeft(text)) return E.left({ ...text.left, path: text.left.path.replace(/^\$/, '$.payload') });
+  return E.right({ bytes: encoder.encode(`cairn/v1/${type}\n{"payload":${text.right},"signer":${JSON.stringify(signer)}}`), payload: text.right });
 }
 
 /** A signed event envelope as contributors exchange it and the log stores it. */
@@ -76,19 +88,14 @@ function hasEnvelopeKeysOnly(envelope: object): boolean {
  */
 export function eventCanonicalForms(envelope: SignedEnvelopeFields): E.Either<IdError, EventCanonicalForms> {
   const { type, payload, signer, signature } = envelope;
-  const name = checkName('type', type);
-  if (E.isLeft(name)) return name;
-  if (!isSha256Hex(signer)) return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
-  const canonicalPayload = canonicalize(payload);
-  if (E.isLeft(canonicalPayload)) return E.left({ ...canonicalPayload.left, path: canonicalPayload.left.path.replace(/^\$/, '$.payload') });
-  const signerText = JSON.stringify(signer);
-  const bytes = encoder.encode(`cairn/v1/${type}\n{"payload":${canonicalPayload.right},"signer":${signerText}}`);
-  const plain = hasEnvelopeKeysOnly(envelope) && typeof signature === 'string' && !hasLoneSurrogate(signature);
-  if (!plain) {
+  const signed = signingText(type, payload, signer);
+  if (E.isLeft(signed)) return signed;
+  const bytes = signed.right.bytes;
+  if (!hasEnvelopeKeysOnly(envelope) || typeof signature !== 'string' || hasLoneSurrogate(signature)) {
     const whole = CanonicalJson.of(envelope);
     return E.isLeft(whole) ? whole : E.right({ signingBytes: bytes, envelope: whole.right });
   }
-  const text = `{"payload":${canonicalPayload.right},"signature":${JSON.stringify(signature)},"signer":${signerText},"type":${JSON.stringify(type)}}`;
+  const text = `{"payload":${signed.right.payload},"signature":${JSON.stringify(signature)},"signer":${JSON.stringify(signer)},"type":${JSON.stringify(type)}}`;
   return E.right({ signingBytes: bytes, envelope: canonicalJsonOfParts(envelope, text) });
 }
 
