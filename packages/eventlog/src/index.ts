@@ -15,5 +15,6 @@ export { migrateEventLog, logTables, type LogTables } from './sql/schema.js';
 export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
 export { SubscriptionFailed } from './subscription.js';
 export { isEventId } from './prepare.js';
+export { textArrayLiteral } from './sql/text-array.js';
 export { createEventStoreDbEventLog, openEventStoreDbEventLog } from './esdb/esdb-event-log.js';
 export { uuidFromEventId } from './esdb/mapping.js';
