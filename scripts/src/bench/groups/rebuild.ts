@@ -18,6 +18,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
   appendRequestFor,
+  copyField,
   createProjectionRunner,
   lineageFacts,
   lineageProjection,
@@ -69,9 +70,6 @@ type Exec = (text: string, params?: unknown[]) => Promise<unknown>;
 /** `copy t (...) from stdin` with these rows (COPY text), straight on the driver. */
 type Copy = (statement: string, rows: string) => Promise<unknown>;
 
-const copyEscaped = /[\\\n\r\t]/g;
-const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const field = (value: string) => value.replace(copyEscaped, (c) => copyEscapes[c]!);
 
 function pgCopy(client: pg.ClientBase): Copy {
   return (statement, rows) =>
@@ -115,11 +113,11 @@ async function rawInsert(exec: Exec, copy: Copy, chunks: readonly LineageFacts[]
     // Nodes are stated once each in this log, so a plain COPY gives the projection's rows.
     await copy(
       'copy raw_nodes (node_id, kind, label, event_id, position) from stdin',
-      nodes.map((n) => `${field(n.id)}\t${field(n.kind)}\t${field(n.label)}\t${field(n.eventId)}\t${n.position}\n`).join(''),
+      nodes.map((n) => `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`).join(''),
     );
     await copy(
       'copy raw_edges (edge_type, from_id, to_id, event_id, position, recorded_at) from stdin',
-      edges.map((e) => `${field(e.type)}\t${field(e.from)}\t${field(e.to)}\t${field(e.eventId)}\t${e.position}\t${e.recordedAt.toISOString()}\n`).join(''),
+      edges.map((e) => `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${e.recordedAt.toISOString()}\n`).join(''),
     );
     if (states.length > 0) {
       await exec(`insert into raw_states select n, st, r, e, v, null from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as u(n, st, r, e, v) on conflict do nothing`, [
