@@ -77,15 +77,13 @@ export async function verifySignatures(items: readonly CheckedItem[], pool: Veri
   const late = toVerify.filter((_, k) => started[k] === undefined);
   const lateChecks = late.map((i) => ({ publicKey: i.publicKey!, signature: i.event.signature, message: i.signingBytes }));
   const lateVerdicts = pool && lateChecks.length >= INLINE_BELOW ? pool.verify(lateChecks) : Promise.resolve(lateChecks.map(verifyInline));
-  const chunks = new Set<Promise<readonly boolean[]>>();
-  for (const s of started) if (s) chunks.add(s.chunk);
-  const resolvedChunk = new Map<Promise<readonly boolean[]>, readonly boolean[]>();
-  const [lateResolved] = await Promise.all([lateVerdicts, ...[...chunks].map(async (c) => resolvedChunk.set(c, await c))]);
+  const chunks = [...new Set(started.flatMap((s) => (s ? [s.chunk] : [])))];
+  const [lateResolved, ...chunkVerdicts] = await Promise.all([lateVerdicts, ...chunks]);
+  const verdictsOf = new Map(chunks.map((chunk, i) => [chunk, chunkVerdicts[i]!]));
+  // Late verdicts are in the order of `late`, which keeps batch order.
   let next = 0;
-  const bad = toVerify.findIndex((_, k) => {
-    const s = started[k];
-    return !(s ? resolvedChunk.get(s.chunk)![s.at]! : lateResolved[next++]!);
-  });
+  const verdicts = started.map((s) => (s ? verdictsOf.get(s.chunk)![s.at]! : lateResolved![next++]!));
+  const bad = verdicts.indexOf(false);
   if (bad < 0) return undefined;
   const item = toVerify[bad]!;
   return ruleViolation(
