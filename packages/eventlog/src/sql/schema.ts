@@ -34,6 +34,11 @@ export function orderingLockSql(t: LogTables): { text: string; params: readonly 
   return { text: 'select pg_advisory_xact_lock($1::int4, hashtext($2::text))', params: [t.lockClass, `${t.schema}.cairn_log`] };
 }
 
+// An id is 64 lowercase hex characters. Said without a regex: on PGlite, `id ~ '^[0-9a-f]{64}$'`
+// cost 12-20 µs of the ~65 µs each appended event took (the `append` and `ingest` benchmarks),
+// while trimming the hex alphabet off the id is a byte loop.
+const ID_FORMAT_CHECK = `(char_length(id) = 64 and ltrim(id, '0123456789abcdef') = '')`;
+
 function ddl(t: LogTables): string[] {
   const p = `${quoteIdent(t.schema)}.`;
   return [
@@ -49,10 +54,18 @@ function ddl(t: LogTables): string[] {
       recorded_at timestamptz not null default statement_timestamp(),
       constraint cairn_log_id_key unique (id),
       constraint cairn_log_stream_revision_key unique (stream, revision),
-      constraint cairn_log_id_format check (id ~ '^[0-9a-f]{64}$'),
+      constraint cairn_log_id_format check ${ID_FORMAT_CHECK},
       constraint cairn_log_revision_check check (revision >= 0),
       constraint cairn_log_stream_check check (stream <> '')
     )`,
+    // Logs created before the id check lost its regex get the cheaper, equivalent check.
+    `do $do$ begin
+       if exists (select 1 from pg_constraint where conrelid = '${t.log.replace(/'/g, "''")}'::regclass
+                   and conname = 'cairn_log_id_format' and pg_get_constraintdef(oid) like '%~%') then
+         alter table ${t.log} drop constraint cairn_log_id_format,
+           add constraint cairn_log_id_format check ${ID_FORMAT_CHECK};
+       end if;
+     end $do$`,
     // Append-only, enforced by the database (design.md section 4).
     `create or replace function ${p}cairn_log_reject_change() returns trigger language plpgsql as $fn$
      begin

@@ -41,7 +41,41 @@ describe('log schema (PGlite)', () => {
     ).rejects.toThrow(/generated always|cannot insert/i);
   });
 
-  it('given an id that is not 64 lowercase hex, when inserted raw, then the check constraint rejects it', async () => {
-    await expect(insert('ABC')).rejects.toThrow(/cairn_log_id_format/);
+  it.each([
+    ['too short', 'ABC'],
+    ['uppercase hex', 'A'.repeat(64)],
+    ['a non-hex letter', 'g' + '0'.repeat(63)],
+    ['63 characters', '0'.repeat(63)],
+    ['65 characters', '0'.repeat(65)],
+    ['a trailing newline', '0'.repeat(64) + '\n'],
+    ['a multibyte character', 'é' + '0'.repeat(63)],
+  ])('given an id with %s, when inserted raw, then the check constraint rejects it', async (_why, id) => {
+    await expect(insert(id)).rejects.toThrow(/cairn_log_id_format/);
+  });
+
+  it('given an id of 64 lowercase hex digits, when inserted raw, then the check constraint accepts it', async () => {
+    await expect(insert('0123456789abcdef'.repeat(4))).resolves.toBeDefined();
+  });
+
+  it('given a log created when the id check was a regex, when migrated, then it gets the same check without the regex and keeps its rows', async () => {
+    const old = logTables('cairn_old_log');
+    await db.exec(`create schema cairn_old_log;
+      create table cairn_old_log.cairn_log (
+        position bigint generated always as identity primary key, id text not null, stream text not null,
+        revision bigint not null, type text not null, data text not null, metadata text,
+        recorded_at timestamptz not null default statement_timestamp(),
+        constraint cairn_log_id_format check (id ~ '^[0-9a-f]{64}$'));
+      insert into cairn_old_log.cairn_log (id, stream, revision, type, data) values ('${'a'.repeat(64)}', 's', 0, 'T', '{}');`);
+    await migrateEventLog(executor, old);
+    await migrateEventLog(executor, old);
+    const check = await db.query<{ def: string }>(
+      `select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'cairn_old_log.cairn_log'::regclass and conname = 'cairn_log_id_format'`,
+    );
+    expect(check.rows).toHaveLength(1);
+    expect(check.rows[0]!.def).not.toContain('~');
+    expect((await db.query<{ n: number }>('select count(*)::int as n from cairn_old_log.cairn_log')).rows[0]!.n).toBe(1);
+    await expect(
+      db.query(`insert into cairn_old_log.cairn_log (id, stream, revision, type, data) values ('A', 't', 0, 'T', '{}')`),
+    ).rejects.toThrow(/cairn_log_id_format/);
   });
 });
