@@ -13,7 +13,7 @@
 // baseline's too), and runs long enough to be a running ingest's figure: in the first seconds of
 // a process V8 is still compiling the hot paths (and PGlite's WASM) on its helper threads, about
 // 15 µs/CF more over a cold 18k-CF run here, paid once per process.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,29 +64,57 @@ function mainThreadCpuMs(): number | undefined {
   }
 }
 
+/** CPU milliseconds per thread id of this process, from /proc (empty off Linux). */
+function threadCpuMs(): Map<string, number> {
+  const byThread = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return byThread;
+}
+
 interface Measured {
   readonly perSecond: number;
   /** Main-thread CPU µs per CF (per event for the raw append), when /proc says. */
   readonly mainMicros: number | undefined;
   /** CPU µs per CF of every thread of this process. */
   readonly processMicros: number;
+  /** CPU µs per CF of each thread that used at least 1 µs/CF, busiest first, main thread marked. */
+  readonly threads: string;
 }
 
 interface CpuMark {
   readonly t0: number;
   readonly main: number | undefined;
   readonly process: NodeJS.CpuUsage;
+  readonly threads: Map<string, number>;
 }
 
 function cpuMark(): CpuMark {
-  return { main: mainThreadCpuMs(), process: process.cpuUsage(), t0: performance.now() };
+  return { main: mainThreadCpuMs(), process: process.cpuUsage(), threads: threadCpuMs(), t0: performance.now() };
 }
 
 function timed(cfs: number, mark: CpuMark): Measured {
   const perSecond = cfs / ((performance.now() - mark.t0) / 1000);
   const main = mainThreadCpuMs();
   const used = process.cpuUsage(mark.process);
+  const threads = [...threadCpuMs()]
+    .map(([tid, ms]) => ({ tid, micros: ((ms - (mark.threads.get(tid) ?? 0)) * 1000) / cfs }))
+    .filter((t) => t.micros >= 1)
+    .sort((a, b) => b.micros - a.micros)
+    .map((t) => `${t.tid === String(process.pid) ? 'main' : t.tid} ${t.micros.toFixed(0)}`)
+    .join(', ');
   return {
+    threads,
     perSecond,
     mainMicros: mark.main === undefined || main === undefined ? undefined : ((main - mark.main) * 1000) / cfs,
     processMicros: (used.user + used.system) / cfs,
@@ -166,7 +194,7 @@ async function measure(
   }
   const baseline = timed(cfs, mark);
   await raw.cleanup();
-  ctx.log(`${label}: raw appendMany ${Math.round(baseline.perSecond)} events/s`);
+  ctx.log(`${label}: raw appendMany ${Math.round(baseline.perSecond)} events/s (CPU µs/event by thread: ${baseline.threads})`);
 
   const rows: BenchResult[] = [];
   const report = (stores: string, m: Measured) => {
@@ -200,7 +228,7 @@ async function signedIngest(
   const measured = timed(cfs, mark);
   ctx.log(
     `${label}: signed ingest ${Math.round(measured.perSecond)} CFs/s, main thread ${measured.mainMicros?.toFixed(1) ?? '?'} µs/CF, ` +
-      `all threads ${measured.processMicros.toFixed(1)} µs/CF, load ${os.loadavg()[0]!.toFixed(2)}`,
+      `all threads ${measured.processMicros.toFixed(1)} µs/CF (by thread: ${measured.threads}), load ${os.loadavg()[0]!.toFixed(2)}`,
   );
   await ledger.close();
   await signed.cleanup();
