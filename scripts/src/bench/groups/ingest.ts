@@ -5,14 +5,15 @@
 // stores (two fsync'd files per sample) and with in-memory stores, which isolates that I/O.
 // The workload: contributors sign samples (1/3, small text bytes), labels on those samples (1/3)
 // and validations of those labels (1/3); references point into the same batch or earlier ones.
-// Throughput on a shared 2-core machine swings with the other jobs, so the group also reports
-// CPU time per CF (Linux /proc), which the load barely moves: the main thread's (decoding,
-// hashing, rules, sealing) and the whole process's (every thread: the verify pool, the embedded
-// log's PGlite thread, V8's helpers). Postgres's own CPU is not in either.
+// Throughput on a shared 2-core machine swings by 10-20% from one run to the next (seen here,
+// with the machine otherwise idle), so the raw and signed runs alternate for several rounds and
+// each row is the median of its rounds; the log lines give every round. The group also reports
+// CPU time per CF (Linux /proc): the main thread's (decoding, hashing, rules, sealing), the whole
+// process's (every thread: the verify pool, the embedded log's PGlite thread, V8's helpers) and,
+// in the log, each busy thread's. Postgres's own CPU is not in any of them.
 // Each timed run starts after untimed warm-up batches of other CFs into the same log (the raw
-// baseline's too), and runs long enough to be a running ingest's figure: in the first seconds of
-// a process V8 is still compiling the hot paths (and PGlite's WASM) on its helper threads, about
-// 15 µs/CF more over a cold 18k-CF run here, paid once per process.
+// baseline's too): in the first seconds of a process V8 is still compiling the hot paths (and
+// PGlite's WASM) on its helper threads, about 15 µs/CF more over a cold 18k-CF run here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -42,7 +43,8 @@ import { row, type BenchContext, type BenchGroup, type BenchResult } from '../ty
 
 const GROUP = 'ingest';
 const BATCH = 2000;
-const TOTAL = Number(process.env.CAIRN_BENCH_INGEST_CFS ?? 30_000);
+const TOTAL = Number(process.env.CAIRN_BENCH_INGEST_CFS ?? 18_000);
+const ROUNDS = Number(process.env.CAIRN_BENCH_INGEST_ROUNDS ?? 3);
 const WARMUP_BATCHES = 2;
 const CONTRIBUTORS = 8;
 
@@ -165,17 +167,31 @@ function rawRequests(items: readonly IngestItem[], ids: readonly string[]): Appe
   });
 }
 
-async function measure(
+/** The median of each figure over the rounds (each figure on its own). */
+function medianOf(runs: readonly Measured[]): Measured {
+  const median = (values: readonly number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const mains = runs.map((r) => r.mainMicros);
+  return {
+    perSecond: median(runs.map((r) => r.perSecond)),
+    mainMicros: mains.some((m) => m === undefined) ? undefined : median(mains as number[]),
+    processMicros: median(runs.map((r) => r.processMicros)),
+    threads: '',
+  };
+}
+
+const spread = (runs: readonly Measured[]) => runs.map((r) => Math.round(r.perSecond)).join(', ');
+
+async function rawAppend(
   ctx: BenchContext,
   label: string,
   openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>,
   workload: Workload,
-  dir: string,
-  alsoMemoryStores: boolean,
-): Promise<BenchResult[]> {
+): Promise<Measured> {
   const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
-
-  // Baseline: the same events, already verified, straight into appendMany of a fresh log.
   const raw = await openLog();
   const regs = await raw.log.appendMany(workload.registrations.map((r) => {
     const e = r.envelope as { type: string; payload: unknown; signer: string };
@@ -192,9 +208,33 @@ async function measure(
     const r = await raw.log.appendMany(rawRequests(batch, workload.ids[b]!));
     if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
   }
-  const baseline = timed(cfs, mark);
+  const measured = timed(cfs, mark);
   await raw.cleanup();
-  ctx.log(`${label}: raw appendMany ${Math.round(baseline.perSecond)} events/s (CPU µs/event by thread: ${baseline.threads})`);
+  ctx.log(`${label}: raw appendMany ${Math.round(measured.perSecond)} events/s (CPU µs/event by thread: ${measured.threads})`);
+  return measured;
+}
+
+async function measure(
+  ctx: BenchContext,
+  label: string,
+  openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>,
+  workload: Workload,
+  dir: string,
+  alsoMemoryStores: boolean,
+): Promise<BenchResult[]> {
+  // Baseline and signed runs alternate, round after round, so a slow spell of a shared machine
+  // lands on both sides; each row is the median of its rounds.
+  const raw: Measured[] = [];
+  const folder: Measured[] = [];
+  const memory: Measured[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    raw.push(await rawAppend(ctx, `${label}, round ${round}`, openLog, workload));
+    const stores = { blobs: createFolderBlobStore(path.join(dir, `${label}-${round}-blobs`)), keys: createFolderKeyStore(path.join(dir, `${label}-${round}-keys`)) };
+    folder.push(await signedIngest(ctx, `${label}, folder stores, round ${round}`, openLog, workload, stores));
+    if (alsoMemoryStores) memory.push(await signedIngest(ctx, `${label}, in-memory stores, round ${round}`, openLog, workload, { blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() }));
+  }
+  const baseline = medianOf(raw);
+  ctx.log(`${label}: medians of ${ROUNDS} rounds; raw appendMany ${spread(raw)} events/s, folder stores ${spread(folder)} CFs/s` + (alsoMemoryStores ? `, in-memory stores ${spread(memory)} CFs/s` : ''));
 
   const rows: BenchResult[] = [];
   const report = (stores: string, m: Measured) => {
@@ -203,8 +243,8 @@ async function measure(
       rows.push(row(GROUP, `main-thread CPU per CF, ${label}, ${stores} stores (vs raw append per event)`, m.mainMicros, 'µs/CF', baseline.mainMicros));
     rows.push(row(GROUP, `process CPU per CF, all threads, ${label}, ${stores} stores (vs raw append per event)`, m.processMicros, 'µs/CF', baseline.processMicros));
   };
-  report('folder', await signedIngest(ctx, `${label}, folder stores`, openLog, workload, { blobs: createFolderBlobStore(path.join(dir, `${label}-blobs`)), keys: createFolderKeyStore(path.join(dir, `${label}-keys`)) }));
-  if (alsoMemoryStores) report('in-memory', await signedIngest(ctx, `${label}, in-memory stores`, openLog, workload, { blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() }));
+  report('folder', medianOf(folder));
+  if (alsoMemoryStores) report('in-memory', medianOf(memory));
   return rows;
 }
 
@@ -259,7 +299,7 @@ async function verificationRows(ctx: BenchContext, workload: Workload, signers: 
 
 const group: BenchGroup = {
   group: GROUP,
-  description: `signed bulk ingest (${TOTAL} CFs in batches of ${BATCH}, after ${WARMUP_BATCHES} warm-up batches) vs raw appendMany of the same events`,
+  description: `signed bulk ingest (${TOTAL} CFs in batches of ${BATCH}, after ${WARMUP_BATCHES} warm-up batches; median of ${ROUNDS} alternating rounds) vs raw appendMany of the same events`,
   run: async (ctx) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-ingest-'));
     try {
