@@ -18,7 +18,7 @@ import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, type LogTables } from './schema.js';
 import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
-import { textArrayLiteral } from './text-array.js';
+import { textArrayLiteral, textArrayParam } from './text-array.js';
 
 export interface SqlEventLogOptions {
   readonly adapter: string;
@@ -62,10 +62,11 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
 }
 
 async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[]): Promise<Map<string, LogPosition>> {
+  const data = textArrayParam(rows.map((r) => r.data), 5);
   const inserted = await tx.query<{ id: string; position: string }>(
     `insert into ${t.log} (id, stream, revision, type, data, metadata)
      select id, stream, revision, type, data, metadata
-       from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+       from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[])
          with ordinality as r(id, stream, revision, type, data, metadata, n)
       order by n
      returning id, position::text as position`,
@@ -74,7 +75,7 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
       textArrayLiteral(rows.map((r) => r.stream)),
       rows.map((r) => r.revision.toString()),
       textArrayLiteral(rows.map((r) => r.type)),
-      textArrayLiteral(rows.map((r) => r.data)),
+      data.param,
       textArrayLiteral(rows.map((r) => r.metadata)),
     ],
   );

@@ -23,3 +23,21 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
   }
   return out + '}';
 }
+
+/** U+001E, the record separator: canonical JSON never holds it raw (JSON escapes U+0000-U+001F). */
+const RECORD_SEPARATOR = '\u001e';
+
+/**
+ * A text[] parameter for `values` (none null) with the SQL that reads it as `text[]` at `$n`.
+ * Event bodies are canonical JSON, which holds no raw control character, so they travel as one
+ * text joined with U+001E that the server splits with string_to_array (a scan for one byte),
+ * instead of a literal that array_in unquotes character by character: about 4 µs less per event
+ * on PGlite's thread. Any value that could not be split back exactly (it holds the separator, or
+ * it is empty) sends the whole column as the literal instead.
+ */
+export function textArrayParam(values: readonly string[], n: number): { readonly sql: string; readonly param: string } {
+  const splittable = values.length > 0 && values.every((v) => v.length > 0 && !v.includes(RECORD_SEPARATOR));
+  return splittable
+    ? { sql: `string_to_array($${n}::text, E'\\x1e')`, param: values.join(RECORD_SEPARATOR) }
+    : { sql: `$${n}::text[]`, param: textArrayLiteral(values) };
+}
