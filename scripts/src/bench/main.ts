@@ -7,10 +7,34 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchGroup, BenchResult } from './types.js';
 
-const { values } = parseArgs({
-  options: { only: { type: 'string' }, json: { type: 'boolean', default: false }, list: { type: 'boolean', default: false } },
-  allowPositionals: false,
-});
+const USAGE = `usage: npm run bench [-- [--only GROUP[,GROUP...]] [--json] [--list] [--help]]
+  --only   run only these groups (see --list)
+  --json   print the rows as JSON on stdout instead of a table
+  --list   name every group with what it measures, and run nothing
+Postgres figures need CAIRN_BENCH_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test).`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        only: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const groupDir = path.join(here, 'groups');

@@ -30,4 +30,20 @@ describe('benchmark contract', () => {
     expect(out.stderr).toContain('append');
     expect(out.stdout).toBe('');
   });
+
+  it('given --help, then it prints the usage and exits 0 without running a group', () => {
+    const out = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^usage: npm run bench/);
+    expect(out.stdout).toContain('--only');
+    expect(out.stderr).toBe('');
+  });
+
+  it('given an option the runner does not know, then it exits 2 naming it, with the usage, and no stack trace', () => {
+    const out = spawnSync(process.execPath, [main, '--fast'], { encoding: 'utf8' });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain("Unknown option '--fast'");
+    expect(out.stderr).toContain('usage: npm run bench');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
 });
