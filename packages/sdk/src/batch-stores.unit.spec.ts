@@ -1,8 +1,14 @@
 // The folder stores' batch formats (one key file and one blob segment per ingest batch): every
 // record reads back, shredding one key destroys its bytes in place and leaves the others
 // readable, deleting from a segment rewrites it without that blob, and a second store on the
-// same folder finds what the first wrote.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+// same folder finds what the first wrote, reading on a miss only the files it has not read yet.
+
+/** Puts a directory where a batch file was: reading it as a file again would fail (EISDIR). */
+async function makeUnreadable(folder: string, name: string): Promise<void> {
+  await rm(path.join(folder, name));
+  await mkdir(path.join(folder, name));
+}
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +89,19 @@ describe('folder key store: one file per batch', () => {
     expect(ok(await createFolderKeyStore(dir).get(records[2]!.sampleId))).toBeUndefined();
   });
 
+  it('given a batch file this store has read, when a later miss scans the folder, then it reads only files it has not seen: a newer one is found and the read one is not read again', async () => {
+    const dir = await tempDir();
+    const keys = createFolderKeyStore(dir);
+    const records = keyRecords(5);
+    ok(await createFolderKeyStore(dir).putMany!(records.slice(0, 3)));
+    expect(ok(await keys.get(records[0]!.sampleId))).toEqual(records[0]!.record);
+    const [read] = await readdir(path.join(dir, 'batches'));
+    await makeUnreadable(path.join(dir, 'batches'), read!);
+    ok(await createFolderKeyStore(dir).putMany!(records.slice(3)));
+    expect(ok(await keys.get(records[4]!.sampleId))).toEqual(records[4]!.record);
+    expect(ok(await keys.get(idOf(99)))).toBeUndefined();
+  });
+
   it('given a batch of one, then it keeps the one-file-per-sample layout', async () => {
     const dir = await tempDir();
     const [only] = keyRecords(1);
@@ -118,6 +137,19 @@ describe('folder blob store: one segment per batch', () => {
     expect((await readFile(path.join(dir, 'segments', file!))).indexOf(Buffer.from(entries[2]!.ciphertext))).toBe(-1);
     expect(ok(await blobs.get(entries[2]!.address))).toBeUndefined();
     for (const { address, ciphertext } of entries.filter((_, i) => i !== 2)) expect(ok(await createFolderBlobStore(dir).get(address))).toEqual(ciphertext);
+  });
+
+  it('given a segment this store has read, when a later miss scans the folder, then it reads only segments it has not seen: a newer one is found and the read one is not read again', async () => {
+    const dir = await tempDir();
+    const blobs = createFolderBlobStore(dir);
+    const entries = blobsOf(5);
+    ok(await createFolderBlobStore(dir).putMany!(entries.slice(0, 3)));
+    expect(ok(await blobs.get(entries[0]!.address))).toEqual(entries[0]!.ciphertext);
+    const [read] = await readdir(path.join(dir, 'segments'));
+    await makeUnreadable(path.join(dir, 'segments'), read!);
+    ok(await createFolderBlobStore(dir).putMany!(entries.slice(3)));
+    expect(ok(await blobs.get(entries[4]!.address))).toEqual(entries[4]!.ciphertext);
+    expect(ok(await blobs.get(idOf(99)))).toBeUndefined();
   });
 
   it('given a segment, when all its blobs are deleted (deleteMany), then the segment is gone', async () => {

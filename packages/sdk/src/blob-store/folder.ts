@@ -58,13 +58,20 @@ export function createFolderBlobStore(dir: string): BlobStore {
     assertAddress(address);
     return path.join(dir, address.slice(0, 2), address);
   };
-  // Where each segment blob is: built by reading segment headers on the first miss, and again
-  // on a later miss, so segments written by another store on the same folder are found.
+  // Where each segment blob is: built by reading segment headers on the first miss; a later miss
+  // reads only the headers of segments this store has not seen (written since by another store
+  // on the same folder). This store re-indexes a segment it rewrites itself (dropFromSegment);
+  // before, every miss (a blob put as a single file, an address that is not there) read every
+  // segment header.
   const located = new Map<string, Located>();
-  const index = (file: string, slots: readonly SegmentSlot[]) => slots.forEach((s) => located.set(s.address, { ...s, file }));
+  const seen = new Set<string>();
+  const index = (file: string, slots: readonly SegmentSlot[]) => {
+    slots.forEach((s) => located.set(s.address, { ...s, file }));
+    seen.add(path.basename(file));
+  };
   const scan = async () => {
     const names = await readdir(segmentDir).catch(ignoreMissing);
-    for (const name of (names ?? []).filter((n) => n.endsWith('.seg'))) {
+    for (const name of (names ?? []).filter((n) => n.endsWith('.seg') && !seen.has(n))) {
       const file = path.join(segmentDir, name);
       const slots = await readSlots(file);
       if (slots) index(file, slots);

@@ -45,21 +45,26 @@ export function createFolderKeyStore(dir: string): KeyStore {
     assertAddress(sampleId);
     return path.join(dir, `${sampleId}.key`);
   };
-  // Where each batch-file record is. Built by scanning batches/ on the first miss, and scanned
-  // again on a later miss, so records written by another store on the same folder are found.
+  // Where each batch-file record is. Built by reading batches/ on the first miss; a later miss
+  // reads only the batch files this store has not seen (written since by another store on the
+  // same folder). A record never moves within its file (shredding overwrites it in place, and
+  // readRecord checks it is still live), so a file once read needs no second reading; before,
+  // every miss (a sample put as a single file, an id that is not there) read every batch file.
   const located = new Map<string, Located>();
+  const seen = new Set<string>();
   const scan = async () => {
     const names = await readdir(batchDir).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return [] as string[];
       throw e;
     });
-    for (const name of names.filter((n) => n.endsWith('.keys'))) {
+    for (const name of names.filter((n) => n.endsWith('.keys') && !seen.has(n))) {
       const file = path.join(batchDir, name);
       const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') return undefined;
         throw e;
       });
       if (bytes) for (const r of liveKeyRecords(bytes)) located.set(r.sampleId, { file, offset: r.offset });
+      seen.add(name);
     }
   };
   const locate = async (sampleId: string): Promise<Located | undefined> => {
@@ -151,6 +156,7 @@ export function createFolderKeyStore(dir: string): KeyStore {
         await ensureDir(batchDir);
         await writeDurably(file, encodeKeyBatch(entries));
         entries.forEach(({ sampleId }, i) => located.set(sampleId, { file, offset: i * RECORD_BYTES }));
+        seen.add(path.basename(file));
         return E.right(undefined);
       } catch (e) {
         return E.left(storageError('keys', 'putMany', entries[0]!.sampleId, e));
