@@ -48,22 +48,15 @@ const ROUNDS = Number(process.env.CAIRN_BENCH_INGEST_ROUNDS ?? 3);
 const WARMUP_BATCHES = 2;
 const CONTRIBUTORS = 8;
 
+/** Opens a fresh log of the adapter under test, and how to drop it. */
+type OpenLog = () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>;
+
 interface Workload {
   readonly registrations: IngestItem[];
   /** Appended untimed before the timed batches. */
   readonly warmup: { readonly batches: IngestItem[][]; readonly ids: string[][] };
   readonly batches: IngestItem[][];
   readonly ids: string[][];
-}
-
-/** CPU milliseconds the main thread (not the verify workers) has used, or undefined off Linux. */
-function mainThreadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
-  } catch {
-    return undefined;
-  }
 }
 
 /** CPU milliseconds per thread id of this process, from /proc (empty off Linux). */
@@ -73,7 +66,7 @@ function threadCpuMs(): Map<string, number> {
     for (const tid of readdirSync('/proc/self/task')) {
       try {
         const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+        byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, in USER_HZ (100/s)
       } catch {
         // the thread ended between the listing and the read
       }
@@ -84,41 +77,46 @@ function threadCpuMs(): Map<string, number> {
   return byThread;
 }
 
-interface Measured {
+/** The main thread's id in /proc: the process id. */
+const MAIN_THREAD = String(process.pid);
+
+/** The figures a row reports; a round's, or the median of the rounds'. */
+interface Figures {
   readonly perSecond: number;
   /** Main-thread CPU µs per CF (per event for the raw append), when /proc says. */
   readonly mainMicros: number | undefined;
   /** CPU µs per CF of every thread of this process. */
   readonly processMicros: number;
+}
+
+interface Measured extends Figures {
   /** CPU µs per CF of each thread that used at least 1 µs/CF, busiest first, main thread marked. */
   readonly threads: string;
 }
 
 interface CpuMark {
   readonly t0: number;
-  readonly main: number | undefined;
   readonly process: NodeJS.CpuUsage;
   readonly threads: Map<string, number>;
 }
 
 function cpuMark(): CpuMark {
-  return { main: mainThreadCpuMs(), process: process.cpuUsage(), threads: threadCpuMs(), t0: performance.now() };
+  return { process: process.cpuUsage(), threads: threadCpuMs(), t0: performance.now() };
 }
 
 function timed(cfs: number, mark: CpuMark): Measured {
   const perSecond = cfs / ((performance.now() - mark.t0) / 1000);
-  const main = mainThreadCpuMs();
   const used = process.cpuUsage(mark.process);
-  const threads = [...threadCpuMs()]
-    .map(([tid, ms]) => ({ tid, micros: ((ms - (mark.threads.get(tid) ?? 0)) * 1000) / cfs }))
+  const perThread = [...threadCpuMs()].map(([tid, ms]) => ({ tid, micros: ((ms - (mark.threads.get(tid) ?? 0)) * 1000) / cfs }));
+  const threads = perThread
     .filter((t) => t.micros >= 1)
     .sort((a, b) => b.micros - a.micros)
-    .map((t) => `${t.tid === String(process.pid) ? 'main' : t.tid} ${t.micros.toFixed(0)}`)
+    .map((t) => `${t.tid === MAIN_THREAD ? 'main' : t.tid} ${t.micros.toFixed(0)}`)
     .join(', ');
   return {
     threads,
     perSecond,
-    mainMicros: mark.main === undefined || main === undefined ? undefined : ((main - mark.main) * 1000) / cfs,
+    mainMicros: perThread.find((t) => t.tid === MAIN_THREAD)?.micros,
     processMicros: (used.user + used.system) / cfs,
   };
 }
@@ -168,7 +166,7 @@ function rawRequests(items: readonly IngestItem[], ids: readonly string[]): Appe
 }
 
 /** The median of each figure over the rounds (each figure on its own). */
-function medianOf(runs: readonly Measured[]): Measured {
+function medianOf(runs: readonly Figures[]): Figures {
   const median = (values: readonly number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
@@ -179,16 +177,15 @@ function medianOf(runs: readonly Measured[]): Measured {
     perSecond: median(runs.map((r) => r.perSecond)),
     mainMicros: mains.some((m) => m === undefined) ? undefined : median(mains as number[]),
     processMicros: median(runs.map((r) => r.processMicros)),
-    threads: '',
   };
 }
 
-const spread = (runs: readonly Measured[]) => runs.map((r) => Math.round(r.perSecond)).join(', ');
+const spread = (runs: readonly Figures[]) => runs.map((r) => Math.round(r.perSecond)).join(', ');
 
 async function rawAppend(
   ctx: BenchContext,
   label: string,
-  openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>,
+  openLog: OpenLog,
   workload: Workload,
 ): Promise<Measured> {
   const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
@@ -217,7 +214,7 @@ async function rawAppend(
 async function measure(
   ctx: BenchContext,
   label: string,
-  openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>,
+  openLog: OpenLog,
   workload: Workload,
   dir: string,
   alsoMemoryStores: boolean,
@@ -237,7 +234,7 @@ async function measure(
   ctx.log(`${label}: medians of ${ROUNDS} rounds; raw appendMany ${spread(raw)} events/s, folder stores ${spread(folder)} CFs/s` + (alsoMemoryStores ? `, in-memory stores ${spread(memory)} CFs/s` : ''));
 
   const rows: BenchResult[] = [];
-  const report = (stores: string, m: Measured) => {
+  const report = (stores: string, m: Figures) => {
     rows.push(row(GROUP, `signed ingest, ${label}, ${stores} stores (batches of ${BATCH})`, m.perSecond, 'CFs/s', baseline.perSecond));
     if (m.mainMicros !== undefined && baseline.mainMicros !== undefined)
       rows.push(row(GROUP, `main-thread CPU per CF, ${label}, ${stores} stores (vs raw append per event)`, m.mainMicros, 'µs/CF', baseline.mainMicros));
@@ -251,7 +248,7 @@ async function measure(
 async function signedIngest(
   ctx: BenchContext,
   label: string,
-  openLog: () => Promise<{ log: EventLog; cleanup: () => Promise<void> }>,
+  openLog: OpenLog,
   workload: Workload,
   stores: { blobs: BlobStore; keys: KeyStore },
 ): Promise<Measured> {
