@@ -32,3 +32,25 @@ export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
     return false;
   }
 }
+
+/**
+ * Why `publicKey` cannot be a contributor's key, or undefined when it can: it must be the
+ * canonical encoding of a point (RFC 8032 section 5.1.3, y < p and no "negative zero" x) in
+ * the prime-order subgroup. The 8 small-order points would let anyone forge signatures under
+ * a cofactorless verifier, and a key with a torsion part makes strict and fast verifiers
+ * disagree; an honest key (a multiple of the base point) is never either.
+ */
+export function publicKeyRefusal(publicKey: Uint8Array): string | undefined {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return 'an Ed25519 public key is 32 bytes';
+  let point: ed.Point;
+  try {
+    point = ed.Point.fromBytes(publicKey, false);
+  } catch {
+    return 'is not the encoding of a curve point';
+  }
+  const encoded = point.toBytes();
+  if (!encoded.every((b, i) => b === publicKey[i])) return 'is not the canonical encoding of its point';
+  if (point.isSmallOrder()) return 'is a small-order point, under which signatures can be forged';
+  if (!point.isTorsionFree()) return 'is not in the prime-order subgroup (it has a small-order component)';
+  return undefined;
+}

@@ -21,7 +21,7 @@ export {
   type InvalidIdInput,
   type SignedEnvelopeFields,
 } from './ids.js';
-export { generateSigningKey, publicKeyOf, sign, verify } from './ed25519.js';
+export { generateSigningKey, publicKeyOf, publicKeyRefusal, sign, verify } from './ed25519.js';
 export { fastVerifierBackend, verifyFast } from './ed25519-fast.js';
 export {
   HASH_SIZE,
