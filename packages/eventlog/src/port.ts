@@ -34,6 +34,13 @@ export interface NewEvent extends StoredEventFields {
 }
 
 export interface RecordedEvent extends StoredEventFields {
+  /**
+   * `data` as the log holds it, for checking it is exactly the canonical text that was written
+   * (parsing forgives duplicate names, spacing and escapes; a signature over the parsed value
+   * would not notice them). The SQL and in-memory adapters give the stored text; EventStoreDB's
+   * client parses the body before the adapter sees it, so there it is that value as JSON.
+   */
+  readonly storedData: string;
   readonly stream: string;
   /** 0-based index of the event within its stream. */
   readonly revision: bigint;

@@ -7,6 +7,7 @@ export function toRecordedEvent(stored: StoredEvent, recordedAt: Date): Recorded
     id: stored.id,
     type: stored.type,
     data: JSON.parse(stored.data) as JsonValue,
+    storedData: stored.data,
     stream: stored.stream,
     revision: stored.revision,
     position: stored.position,

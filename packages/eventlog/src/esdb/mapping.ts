@@ -77,6 +77,8 @@ export function fromEsdbEvent(event: EsdbRecorded): RecordedEvent | undefined {
     id: meta.cairnId,
     type: event.type,
     data: event.data as JsonValue,
+    // The client has already parsed the body: its text is not available, only this.
+    storedData: JSON.stringify(event.data),
     stream: event.streamId,
     revision: event.revision,
     position: event.position.commit,

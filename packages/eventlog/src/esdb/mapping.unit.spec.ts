@@ -65,6 +65,7 @@ describe('EventStoreDB mapping', () => {
       id,
       type: 'SampleContributed',
       data: { size: 3 },
+      storedData: '{"size":3}',
       metadata: { traceId: 't' },
       stream: 'cf-abc',
       revision: 0n,
