@@ -11,6 +11,8 @@ export type RuleName =
   | 'signer-registered'
   | 'contributor-new'
   | 'key-fresh'
+  | 'key-well-formed'
+  | 'name-unique'
   | 'signer-key-current'
   | 'registration-self-signed'
   | 'rotation-signed-by-old-key'
@@ -24,6 +26,7 @@ export type RuleName =
   | 'sample-bytes'
   | 'manifest-id'
   | 'dataset-exists'
+  | 'stream-placement'
   | 'batch-consistent';
 
 export interface RuleViolation {

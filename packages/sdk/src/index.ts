@@ -16,6 +16,9 @@ export {
   type SampleNotFound,
 } from './errors.js';
 export { newSigner, signerFromInitialKey, signerWithKey, publicKeyHexOf, signEvent, idOf, type Signer, type SignedEnvelope, type SignedEvent } from './signing.js';
+export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
+export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
+export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';
 export { currentKey, keyValidAt, foldContributor, type ContributorState, type KeyWindow, type Role } from './state/contributor-state.js';
 export { storageError, type BlobStore, type StorageError } from './blob-store/port.js';
 export { createFolderBlobStore } from './blob-store/folder.js';

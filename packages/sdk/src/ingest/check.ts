@@ -4,16 +4,13 @@
 // this pass says which key each signature must verify against, and the verify pool does the rest.
 import type { EventLogError } from '@cairn/eventlog';
 import * as E from 'fp-ts/lib/Either.js';
-import type { CairnEvent } from '@cairn/schemas';
 import type { RuleViolation } from '../errors.js';
-import { applyContributorEvent, type ContributorState } from '../state/contributor-state.js';
+import type { ContributorState } from '../state/contributor-state.js';
 import type { EventFact } from '../state/ledger-state.js';
-import { checkAuthority } from '../rules/authority.js';
-import { checkContributorRules } from '../rules/contributor.js';
-import { checkReferences } from '../rules/references.js';
+import type { ContributorDirectory } from '../state/contributor-directory.js';
+import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { checkSampleBytes, type SampleAttachment } from '../rules/sample-bytes.js';
-import { signingKeyFor } from '../rules/signer.js';
-import type { BatchView, KnownEvent } from '../rules/view.js';
+import type { BatchView } from '../rules/view.js';
 import type { DecodedItem } from './decode.js';
 import { placementOf, type Placement } from './streams.js';
 
@@ -35,6 +32,8 @@ export interface LoadedFacts {
   readonly events: ReadonlyMap<string, EventFact>;
   readonly streams: ReadonlySet<string>;
   readonly founder: string | undefined;
+  /** Every key and name ever registered; loaded only for batches that bring in keys or names. */
+  readonly directory?: ContributorDirectory;
 }
 
 /** Position given to in-batch key windows: the real one is known only after the append. */
@@ -42,20 +41,23 @@ const PENDING = -1n;
 
 type CheckFailure = RuleViolation | (EventLogError & { readonly index: number });
 
-export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts): E.Either<CheckFailure, CheckedItem[]> {
-  const batchEvents = new Map<string, KnownEvent>();
-  const contributors = new Map(facts.contributors);
-  const streams = new Set(facts.streams);
-  const view: BatchView = {
-    event: (id) => batchEvents.get(id) ?? facts.events.get(id),
-    contributor: (id) => contributors.get(id),
-    streamExists: (stream) => streams.has(stream),
+function viewOf(facts: LoadedFacts): BatchView {
+  return {
+    event: (id) => facts.events.get(id),
+    contributor: (id) => facts.contributors.get(id),
+    streamExists: (stream) => facts.streams.has(stream),
     founder: facts.founder,
+    keyOwner: (publicKey) => facts.directory?.keys.get(publicKey),
+    nameOwner: (name) => facts.directory?.names.get(name),
   };
+}
+
+export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts): E.Either<CheckFailure, CheckedItem[]> {
+  const replay = createLedgerReplay(viewOf(facts));
   const checked: CheckedItem[] = [];
   for (const item of items) {
     const { event, eventId, index } = item;
-    const placement = placementOf(event, eventId, (id) => contributors.get(id)?.revision);
+    const placement = placementOf(event, eventId, (id) => replay.contributor(id)?.revision);
     const existing = facts.events.get(eventId);
     if (existing) {
       if (existing.signature !== event.signature || existing.type !== event.type || existing.stream !== placement.stream)
@@ -63,33 +65,11 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts): E
       checked.push({ ...item, placement, existing });
       continue;
     }
-    const key = signingKeyFor(event, view, index);
+    const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
-    const violation =
-      checkContributorRules(event, view, index) ??
-      checkReferences(event, view, index) ??
-      checkAuthority(event, view, index) ??
-      checkSampleBytes(event, item.attachment, index);
+    const violation = checkSampleBytes(event, item.attachment, index);
     if (violation) return E.left(violation);
     checked.push({ ...item, placement, publicKey: key.right });
-    apply(event, eventId, placement, contributors, batchEvents, streams);
   }
   return E.right(checked);
-}
-
-function apply(
-  event: CairnEvent,
-  eventId: string,
-  placement: Placement,
-  contributors: Map<string, ContributorState>,
-  batchEvents: Map<string, KnownEvent>,
-  streams: Set<string>,
-): void {
-  batchEvents.set(eventId, { type: event.type, signer: event.signer });
-  streams.add(placement.stream);
-  const owner = placement.stream.startsWith('contributor-') ? placement.stream.slice('contributor-'.length) : undefined;
-  if (owner === undefined) return;
-  const before = contributors.get(owner);
-  const after = applyContributorEvent(owner, before, event, PENDING, before === undefined ? 0n : before.revision + 1n);
-  if (after) contributors.set(owner, after);
 }

@@ -147,6 +147,7 @@ async function commitDecoded(
   const eventIds = new Set<string>();
   const streams = new Set<string>();
   let needsFounder = false;
+  let needsDirectory = false;
   for (const { event, eventId } of pending) {
     contributorIds.add(event.signer);
     eventIds.add(eventId);
@@ -156,6 +157,7 @@ async function commitDecoded(
       contributorIds.add(event.payload.contributor);
       needsFounder = true;
     }
+    if (event.type === 'ContributorRegistered' || event.type === 'ContributorKeyRotated') needsDirectory = true;
   }
   const contributors = await ctx.state.contributors(contributorIds);
   if (E.isLeft(contributors)) return contributors;
@@ -165,6 +167,8 @@ async function commitDecoded(
   if (E.isLeft(existingStreams)) return existingStreams;
   const founder = needsFounder ? await ctx.state.founder() : E.right(undefined);
   if (E.isLeft(founder)) return founder;
+  const directory = needsDirectory ? await ctx.state.directory() : E.right(undefined);
+  if (E.isLeft(directory)) return directory;
 
   // 3. rules.
   const checked = checkBatch(pending, {
@@ -172,6 +176,7 @@ async function commitDecoded(
     events: events.right,
     streams: existingStreams.right,
     founder: founder.right,
+    ...(directory.right ? { directory: directory.right } : {}),
   });
   if (E.isLeft(checked)) return checked;
 

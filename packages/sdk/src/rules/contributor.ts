@@ -1,20 +1,38 @@
-// Rules for the events that change a contributor: a rotation brings in a key never used before
-// (it is signed by the old key, which signingKeyFor enforces); a revocation names one of the
-// signer's own keys not already revoked; roles are granted and revoked by an admin, and the very
-// first admin by the ledger's founder (the first contributor registered in the log), since roles
-// are events too and someone has to sign the first one.
+// Rules for the events that change a contributor. A key that enters the ledger (by registration
+// or rotation) is a canonical prime-order point that no contributor ever used before: a key
+// shared by two identities would make one's signatures count as the other's. A registration
+// takes a name no one holds. A rotation is signed by the old key (signingKeyFor enforces it); a
+// revocation names one of the signer's own keys not already revoked; roles are granted and
+// revoked by an admin, and the very first admin by the ledger's founder (the first contributor
+// registered in the log), since roles are events too and someone has to sign the first one.
 import type { CairnEvent } from '@cairn/schemas';
+import { publicKeyRefusal } from '@cairn/core';
 import { ruleViolation, type RuleViolation } from '../errors.js';
 import type { BatchView } from './view.js';
+
+function checkNewKey(publicKey: string, field: string, signer: string, view: BatchView, index?: number): RuleViolation | undefined {
+  const refusal = publicKeyRefusal(Uint8Array.from(Buffer.from(publicKey, 'hex')));
+  if (refusal !== undefined) return ruleViolation('key-well-formed', field, `key ${publicKey} ${refusal}`, index);
+  const owner = view.keyOwner(publicKey);
+  if (owner === signer) return ruleViolation('key-fresh', field, 'this key was already used by the contributor; rotate to a fresh key', index);
+  if (owner !== undefined) return ruleViolation('key-fresh', field, `this key was already used by contributor ${owner}; a key belongs to one identity`, index);
+  return undefined;
+}
 
 export function checkContributorRules(event: CairnEvent, view: BatchView, index?: number): RuleViolation | undefined {
   const field = (name: string) => `${event.type}.payload.${name}`;
   switch (event.type) {
+    case 'ContributorRegistered': {
+      const taken = view.nameOwner(event.payload.name);
+      if (taken !== undefined && taken !== event.signer)
+        return ruleViolation('name-unique', field('name'), `the name ${JSON.stringify(event.payload.name)} is already registered by contributor ${taken}`, index);
+      return checkNewKey(event.payload.publicKey, field('publicKey'), event.signer, view, index);
+    }
     case 'ContributorKeyRotated': {
       const keys = view.contributor(event.signer)?.keys ?? [];
       if (keys.some((k) => k.publicKey === event.payload.newPublicKey))
         return ruleViolation('key-fresh', field('newPublicKey'), 'this key was already used by the contributor; rotate to a fresh key', index);
-      return undefined;
+      return checkNewKey(event.payload.newPublicKey, field('newPublicKey'), event.signer, view, index);
     }
     case 'ContributorKeyRevoked': {
       const key = view.contributor(event.signer)?.keys.find((k) => k.publicKey === event.payload.publicKey);

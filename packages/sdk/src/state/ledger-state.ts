@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
 import { contributorStream } from '../ingest/streams.js';
+import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
 
 /** An event already in the log, as the rules see it. */
 export interface EventFact {
@@ -33,6 +34,8 @@ export interface LedgerState {
   cachedKey(contributorId: string): string | undefined;
   /** The contributor registered first in the log: the one who may grant the first admin role. */
   founder(): Promise<E.Either<EventLogError, string | undefined>>;
+  /** Every key and name contributors ever took, up to date with the log. */
+  directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
 }
 
 export function factOf(event: RecordedEvent): EventFact {
@@ -69,6 +72,7 @@ export function createLedgerState(log: EventLog): LedgerState {
   };
 
   return {
+    directory: createContributorDirectory(log),
     contributors: async (ids) => {
       // All streams at once: a batch signed by many contributors waits one round trip, not one each.
       const unique = [...new Set(ids)];
