@@ -38,7 +38,7 @@ export async function runVerify(session: Session, options: { readonly projection
 }
 
 export function verifyText(v: VerifyJson): string {
-  const lines = [`log: ${v.log.events} events checked (ids, signatures by key at position, streams, references)`];
+  const lines = [`log: ${v.log.events} events checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`];
   for (const c of v.log.checkpoints) lines.push(`  checkpoint at ${c.position}: ${c.size} events, root ${c.root.slice(0, 16)}… ${c.ok ? 'matches' : 'DOES NOT MATCH'}`);
   if (v.log.checkpoints.length === 0) lines.push('  no LogCheckpointed yet (cairn checkpoint --as NAME signs one)');
   if (v.log.firstBad) {

@@ -1,19 +1,23 @@
-// `cairn verify`, the log half: every event's id is recomputed from its signing bytes, its
-// signature checked (Ed25519, RFC 8032 strict) against the signer's key valid at that position,
-// its stream and revision checked, its references checked to point backwards, and the Merkle
-// root of each prefix a LogCheckpointed signed compared with the log as it is now (RFC 6962).
+// `cairn verify`, the log half: every event's stored text must be the canonical JSON it was
+// signed as, its id is recomputed from its signing bytes, every ledger rule is replayed with the
+// SDK's own rule code against the ledger as it stood just before the event (signer and key at
+// that position, authority, references, keys and names), its signature checked (Ed25519, RFC
+// 8032 strict) against the key the rules name, its stream revision checked, and the Merkle root
+// of each prefix a LogCheckpointed signed compared with the log as it is now (RFC 6962).
 import * as E from 'fp-ts/lib/Either.js';
-import { contributorIdOf, eventIdOf, fromHex, signingBytes, verify } from '@cairn/core';
+import { canonicalize, fromHex, sha256Hex, signingBytes, verify } from '@cairn/core';
 import type { EventLog, RecordedEvent } from '@cairn/eventlog';
-import { CF_EVENT_TYPES, decodeEvent, formatDecodeFailure } from '@cairn/schemas';
-import { currentKey, foldContributor, type ContributorState } from '@cairn/sdk';
-import { CHECKPOINT_STREAM_NAME, LeafHashes, logLeafHash } from './log-checkpoint.js';
+import { decodeEvent, formatDecodeFailure } from '@cairn/schemas';
+import { createLedgerReplay, describeLedgerError, replayEvent, type RuleName, type RuleViolation } from '@cairn/sdk';
+import { LeafHashes, logLeafHash } from './log-checkpoint.js';
 import { scanLog } from './log-scan.js';
 
 export interface BadEvent {
   readonly position: string;
   readonly eventId: string;
-  readonly check: 'readable' | 'decodes' | 'id' | 'signature' | 'stream' | 'references' | 'checkpoint';
+  readonly check: 'readable' | 'canonical' | 'decodes' | 'id' | 'signature' | 'stream' | 'references' | 'rules' | 'checkpoint';
+  /** The ledger rule the event breaks, when a rule is what failed. */
+  readonly rule?: RuleName;
   readonly reason: string;
 }
 
@@ -25,24 +29,41 @@ export interface LogVerification {
   readonly firstBad: BadEvent | null;
 }
 
-const CF_TYPES: ReadonlySet<string> = new Set(CF_EVENT_TYPES);
+/** The check a broken rule is reported under (the names `verify` used before it replayed every rule). */
+function checkOf(rule: RuleName): BadEvent['check'] {
+  switch (rule) {
+    case 'stream-placement':
+      return 'stream';
+    case 'signer-registered':
+    case 'signer-key-current':
+    case 'registration-self-signed':
+      return 'signature';
+    case 'reference-exists':
+    case 'reference-kind':
+    case 'amend-same-kind':
+    case 'dataset-exists':
+      return 'references';
+    default:
+      return 'rules';
+  }
+}
 
-/** The ids an event points at, which must already be in the log. */
-function referencesOf(type: string, payload: Record<string, unknown>): string[] {
-  const refs: string[] = [];
-  const add = (v: unknown) => typeof v === 'string' && refs.push(v);
-  if (Array.isArray(payload.targets)) payload.targets.forEach(add);
-  add(payload.amends);
-  add(payload.supersedes);
-  if (type === 'ContributionDeprecated') add(payload.target);
-  if (type === 'SampleErased') add(payload.sample);
-  if (type === 'AssetAssembled' && Array.isArray(payload.members)) payload.members.forEach(add);
-  return refs;
+/** Why the stored text is not the canonical form of what it parses to, or undefined when it is. */
+function notCanonical(event: RecordedEvent): string | undefined {
+  // Cairn writes no metadata: nothing signs it, so a reader must not be handed any.
+  if (event.metadata !== undefined) return 'the event carries metadata, which no signature covers (Cairn writes none)';
+  const canonical = canonicalize(event.data);
+  if (E.isLeft(canonical)) return `the stored event has no canonical form (RFC 8785): ${canonical.left.path}: ${canonical.left.reason}`;
+  const stored = event.storedData;
+  if (canonical.right === stored) return undefined;
+  let at = 0;
+  while (at < stored.length && stored[at] === canonical.right[at]) at++;
+  return `the stored text is not the canonical JSON (RFC 8785) its signature was made over: it differs at character ${at} (${JSON.stringify(stored.slice(at, at + 12))}, canonical ${JSON.stringify(canonical.right.slice(at, at + 12))})`;
 }
 
 export async function verifyLog(log: EventLog, onProgress?: (done: number) => void): Promise<LogVerification> {
-  const contributors = new Map<string, ContributorState>();
-  const seen = new Set<string>();
+  // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
+  const replay = createLedgerReplay();
   const revisions = new Map<string, bigint>();
   const leaves = new LeafHashes();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
@@ -50,6 +71,8 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
   const result = (firstBad: BadEvent | null): LogVerification => ({ events: leaves.size, head: head === null ? null : head.toString(), checkpoints, firstBad });
   const bad = (event: RecordedEvent, check: BadEvent['check'], reason: string) =>
     result({ position: event.position.toString(), eventId: event.id, check, reason });
+  const broken = (event: RecordedEvent, violation: RuleViolation) =>
+    result({ position: event.position.toString(), eventId: event.id, check: checkOf(violation.rule), rule: violation.rule, reason: describeLedgerError(violation) });
 
   for await (const batch of scanLog(log)) {
     if (E.isLeft(batch)) {
@@ -57,40 +80,29 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
     }
     for (const event of batch.right) {
       head = event.position;
+      const textProblem = notCanonical(event);
+      if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
       const decoded = decodeEvent(event.data);
       if (E.isLeft(decoded)) return bad(event, 'decodes', formatDecodeFailure(decoded.left));
       const { type, signer, signature } = decoded.right;
       // The signed bytes are those of the payload as stored, not as the codec re-shaped it.
       const payload = (event.data as { payload: Record<string, unknown> }).payload;
       if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
-      const id = eventIdOf(type, payload, signer);
-      if (E.isLeft(id) || id.right !== event.id) return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${E.isRight(id) ? id.right : 'nothing'})`);
-
-      let key: string | undefined;
-      if (type === 'ContributorRegistered') {
-        key = String(payload.publicKey);
-        const pk = fromHex(key, 32);
-        const derived: string | null = E.isRight(pk) ? E.getOrElseW(() => null)(contributorIdOf(pk.right)) : null;
-        if (derived !== signer) return bad(event, 'signature', 'a registration must be signed by the contributor its own key derives');
-      } else {
-        const state = contributors.get(signer);
-        if (state === undefined) return bad(event, 'signature', `signer ${signer} is not registered before position ${event.position}`);
-        key = currentKey(state);
-        if (key === undefined) return bad(event, 'signature', `signer ${signer} has no valid key at position ${event.position} (revoked)`);
-      }
       const bytes = signingBytes(type, payload, signer);
+      const id = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
+      if (E.isLeft(bytes) || id !== event.id) return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
+
+      // Every rule the SDK enforced before append, against the ledger as it stood just before this event.
+      const key = replayEvent(replay, decoded.right, { eventId: event.id, stream: event.stream, position: event.position });
+      if (E.isLeft(key)) return broken(event, key.left);
       const sig = fromHex(signature, 64);
-      const pk = fromHex(key, 32);
-      if (E.isLeft(bytes) || E.isLeft(sig) || E.isLeft(pk) || !verify(sig.right, bytes.right, pk.right))
+      const pk = fromHex(key.right, 32);
+      if (E.isLeft(sig) || E.isLeft(pk) || !verify(sig.right, bytes.right, pk.right))
         return bad(event, 'signature', `the Ed25519 signature does not verify against ${signer}'s key valid at position ${event.position}`);
 
-      if (CF_TYPES.has(type) && event.stream !== `cf-${event.id}`) return bad(event, 'stream', `a CF belongs on stream cf-${event.id}, found on ${event.stream}`);
-      if (type === 'LogCheckpointed' && event.stream !== CHECKPOINT_STREAM_NAME) return bad(event, 'stream', `a checkpoint belongs on ${CHECKPOINT_STREAM_NAME}`);
       const expected = (revisions.get(event.stream) ?? -1n) + 1n;
       if (event.revision !== expected) return bad(event, 'stream', `stream ${event.stream} jumps to revision ${event.revision}, expected ${expected} (an event is missing or out of order)`);
       revisions.set(event.stream, event.revision);
-      for (const ref of referencesOf(type, payload))
-        if (!seen.has(ref)) return bad(event, 'references', `it references ${ref}, which is not earlier in the log`);
 
       if (type === 'LogCheckpointed') {
         const { size, root } = payload as { size: number; root: string };
@@ -105,13 +117,6 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
       const leaf = logLeafHash(event);
       if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
       leaves.push(leaf);
-      seen.add(event.id);
-      if (type.startsWith('Contributor')) {
-        // Role events live on the grantee's stream and change the grantee's state.
-        const target = type === 'ContributorRoleGranted' || type === 'ContributorRoleRevoked' ? String(payload.contributor) : signer;
-        const next = foldContributor(target, [event], contributors.get(target));
-        if (next !== undefined) contributors.set(target, next);
-      }
     }
     onProgress?.(leaves.size);
   }
