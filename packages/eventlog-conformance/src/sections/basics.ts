@@ -76,6 +76,19 @@ export function basics(factory: ConformanceFactory): void {
         expect(right(await log.readStream(stream))[0]!.data).toEqual({ label: 'mine' });
       }),
     );
+
+    it(
+      'given an appended event, when read back by any read, then storedData is the canonical JSON of its data (what verify compares)',
+      withLog(async (log) => {
+        const data = { z: 1, a: ['x', { c: null, b: 'é' }], n: 1.5 };
+        const event = newEvent('SampleContributed', data);
+        const stream = uniqueStream();
+        right(await log.append({ stream, events: [event] }));
+        const text = canonical(data).text;
+        expect(right(await log.readStream(stream))[0]!.storedData).toBe(text);
+        expect((await readAll(log)).find((e) => e.id === event.id)!.storedData).toBe(text);
+      }),
+    );
   });
 
   describe('readStream', () => {
