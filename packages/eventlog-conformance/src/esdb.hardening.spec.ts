@@ -49,8 +49,12 @@ describe('hardening: EventStoreDB adapter (against a fake client)', () => {
   });
 
   describe('subscriptions', () => {
-    beforeEach(() => jest.useFakeTimers());
-    afterEach(() => jest.useRealTimers());
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
 
     it('given reads that keep failing, when subscribed, then the iteration ends with SubscriptionFailed carrying the error value, not the driver error', async () => {
       const { log } = open({ failReads: new AccessDeniedError(undefined as never, 'access denied') });

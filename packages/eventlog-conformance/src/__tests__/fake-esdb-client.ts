@@ -175,6 +175,13 @@ export class FakeEsdbClient {
     this.disposed = true;
   }
 
+  /** The same server seen through other switches (another user, a failing connection). */
+  as(options: FakeEsdbOptions): FakeEsdbClient {
+    const view = Object.create(this) as FakeEsdbClient;
+    view.options = options;
+    return view;
+  }
+
   /** The records of a stream as stored (links unresolved). */
   stream(name: string): readonly FakeRecord[] {
     return this.streams.get(name) ?? [];
