@@ -110,7 +110,7 @@ export class FakeEsdbClient {
     const backwards = options.direction === BACKWARDS;
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromRevision ?? (backwards ? END : START);
-    const self = this;
+    const resolve = (record: FakeRecord) => this.resolve(record, options.resolveLinkTos ?? false, true);
     return (async function* () {
       if (failure) throw failure;
       if (!records) throw new StreamNotFoundError(undefined, streamName);
@@ -120,7 +120,7 @@ export class FakeEsdbClient {
         if (count >= max) return;
         if (typeof from === 'bigint' && (backwards ? record.revision > from : record.revision < from)) continue;
         count++;
-        yield self.resolve(record, options.resolveLinkTos ?? false, true);
+        yield resolve(record);
       }
     })();
   }
