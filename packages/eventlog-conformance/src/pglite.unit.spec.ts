@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from '@jest/globals';
-import { openEmbeddedEventLog, type EventLog } from '@cairn/eventlog';
+import { openEmbeddedEventLog, openEmbeddedEventLogWithSql, type EventLog, type SqlExecutor } from '@cairn/eventlog';
 import { eventLogConformanceSuite } from './suite.js';
 
 // initdb dominates PGlite's start-up, so each test gets a copy of one freshly migrated, empty
@@ -18,6 +18,7 @@ function emptyLogDir(): Promise<string> {
   return template;
 }
 let copies = 0;
+const queries = new WeakMap<object, () => SqlExecutor['query']>();
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 // PGlite on its own worker thread (the default) and on the caller's thread: one suite for both.
@@ -27,14 +28,16 @@ for (const thread of ['worker', 'caller'] as const) {
     async () => {
       const dataDir = path.join(root, `log-${copies++}`);
       await cp(await emptyLogDir(), dataDir, { recursive: true });
-      let log: EventLog = await openEmbeddedEventLog({ dataDir, thread });
-      return {
+      const opened = await openEmbeddedEventLogWithSql({ dataDir, thread });
+      let log: EventLog = opened.log;
+      let query: SqlExecutor['query'] = opened.query;
+      const subject = {
         get log() {
           return log;
         },
         reopen: async () => {
           await log.close();
-          log = await openEmbeddedEventLog({ dataDir, thread });
+          ({ log, query } = await openEmbeddedEventLogWithSql({ dataDir, thread }));
           return log;
         },
         cleanup: async () => {
@@ -42,7 +45,15 @@ for (const thread of ['worker', 'caller'] as const) {
           await rm(dataDir, { recursive: true, force: true });
         },
       };
+      queries.set(subject, () => query);
+      return subject;
     },
-    { reopenable: true, modelRuns: 15 },
+    {
+      reopenable: true,
+      modelRuns: 15,
+      breakReads: async (subject) => {
+        await queries.get(subject)!()('alter table cairn_log rename to cairn_log_unreachable');
+      },
+    },
   );
 }

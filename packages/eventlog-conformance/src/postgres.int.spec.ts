@@ -31,6 +31,15 @@ describePostgres(server, 'postgres adapter', () => {
     },
     {
       reopenable: true,
+      breakReads: async (subject) => {
+        const client = new pg.Client({ connectionString: schemas.get(subject)! });
+        await client.connect();
+        try {
+          await client.query('alter table cairn_log rename to cairn_log_unreachable');
+        } finally {
+          await client.end();
+        }
+      },
       rawSql: (subject) => ({
         table: 'cairn_log',
         open: async () => {

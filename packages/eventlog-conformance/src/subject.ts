@@ -1,5 +1,11 @@
 import type { EventLog } from '@cairn/eventlog';
 
+/** A second log on the subject's storage, opened with read rights only (a non-admin user). */
+export interface ReaderLog {
+  readonly log: EventLog;
+  close(): Promise<void>;
+}
+
 /** What each adapter's spec hands the suite: a fresh, empty log per test. */
 export interface ConformanceSubject {
   readonly log: EventLog;
@@ -17,8 +23,19 @@ export interface RawSqlSession {
 }
 
 export interface ConformanceOptions {
-  /** appendMany is all-or-nothing (SQL adapters). Default true. */
+  /** appendMany is all-or-nothing. Default true (every adapter in this repository). */
   readonly atomicAppendMany?: boolean;
+  /**
+   * Makes the subject's storage refuse reads from now on (a dropped table, a disposed client),
+   * without closing the log: enables the test that a failing subscription ends with
+   * SubscriptionFailed.
+   */
+  readonly breakReads?: (subject: ConformanceSubject) => Promise<void>;
+  /**
+   * Opens the subject's storage as a user with read rights only; without it the read-every-way
+   * tests read through the subject's own log.
+   */
+  readonly reader?: (subject: ConformanceSubject) => Promise<ReaderLog>;
   /**
    * Postgres-family adapters: opens raw sessions on the subject's database and names its log
    * table, enabling the interleaved-transaction tests (late commits, slow and rolled-back ones).

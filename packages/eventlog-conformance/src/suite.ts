@@ -9,13 +9,15 @@ import { subscriptions } from './sections/subscription.js';
 import { durability } from './sections/durability.js';
 import { interleaved } from './sections/interleaved.js';
 import { modelBased } from './sections/model.js';
+import { readers } from './sections/readers.js';
 
 export function eventLogConformanceSuite(name: string, factory: ConformanceFactory, options: ConformanceOptions = {}): void {
   describe(`EventLog conformance: ${name}`, () => {
     basics(factory);
     idempotency(factory, options);
     concurrency(factory, options);
-    subscriptions(factory);
+    subscriptions(factory, options);
+    readers(factory, options);
     // The model reuses ids across streams, which needs the global id index.
     if (options.globalIdIndex ?? true) modelBased(factory, options);
     if (options.reopenable) durability(factory);

@@ -16,5 +16,5 @@ export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
 export { SubscriptionFailed } from './subscription.js';
 export { isEventId } from './prepare.js';
 export { textArrayLiteral } from './sql/text-array.js';
-export { createEventStoreDbEventLog, openEventStoreDbEventLog } from './esdb/esdb-event-log.js';
+export { createEventStoreDbEventLog, openEventStoreDbEventLog, type EventStoreDbEventLogOptions } from './esdb/esdb-event-log.js';
 export { uuidFromEventId } from './esdb/mapping.js';

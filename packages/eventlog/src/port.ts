@@ -128,9 +128,8 @@ export interface EventLog {
   readonly adapter: string;
   append(request: AppendRequest): Promise<Either<EventLogError, AppendResult>>;
   /**
-   * Appends to several streams at once. SQL adapters do it in one transaction (all or
-   * nothing). Adapters that cannot (EventStoreDB) append in order and rely on idempotent
-   * re-append for a retry to complete a partly written batch.
+   * Appends to several streams at once, all or nothing, and no reader sees part of the batch
+   * (SQL adapters: one transaction; EventStoreDB: one append to its log stream).
    */
   appendMany(requests: readonly AppendRequest[]): Promise<Either<EventLogError, readonly AppendResult[]>>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<Either<EventLogError, readonly RecordedEvent[]>>;

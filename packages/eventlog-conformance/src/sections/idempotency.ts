@@ -27,6 +27,21 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
     );
 
     it(
+      'given an event followed by 1,000 more in its stream, when it is appended again (with any or a stale exact), then it is a no-op reporting its original position',
+      withLog(async (log) => {
+        const stream = uniqueStream('contributor');
+        const first = newEvent('ContributorRegistered', { n: 0 });
+        const original = right(await log.append({ stream, events: [first] }));
+        for (let i = 0; i < 10; i++) right(await log.append({ stream, events: Array.from({ length: 100 }, () => newEvent()) }));
+        for (const expectedRevision of [ExpectedRevision.any, ExpectedRevision.exact(0n)]) {
+          const again = right(await log.append({ stream, events: [first], expectedRevision }));
+          expect(again).toEqual({ nextExpectedRevision: 1000n, position: original.position, alreadyAppended: true });
+        }
+        expect(right(await log.readStream(stream))).toHaveLength(1001);
+      }),
+    );
+
+    it(
       'given an event, when an event with the same id but different data, type or metadata is appended, then DuplicateEventConflict and nothing is written',
       withLog(async (log) => {
         const original = newEvent('LabelContributed', { label: 'cat' }, { m: 1 });

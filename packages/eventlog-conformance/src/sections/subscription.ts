@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '@cairn/eventlog';
+import { SubscriptionFailed, type RecordedEvent } from '@cairn/eventlog';
 import { collect, newEvent, readAll, right, sleep, uniqueStream, withSubject } from '../fixtures.js';
-import type { ConformanceFactory } from '../subject.js';
+import type { ConformanceFactory, ConformanceOptions } from '../subject.js';
 
 /** Every event once, in strictly increasing position. */
 export function expectGapFreeOrder(delivered: readonly RecordedEvent[], stored: readonly RecordedEvent[]): void {
@@ -10,7 +10,7 @@ export function expectGapFreeOrder(delivered: readonly RecordedEvent[], stored: 
   expect(delivered.map((e) => e.id)).toEqual(stored.map((e) => e.id));
 }
 
-export function subscriptions(factory: ConformanceFactory): void {
+export function subscriptions(factory: ConformanceFactory, options: ConformanceOptions = {}): void {
   describe('subscribe', () => {
     it('given 30 stored events and 4 writers appending while it runs, when subscribing from the start, then it delivers every event once in log order', () =>
       withSubject(factory, async ({ log }) => {
@@ -57,5 +57,25 @@ export function subscriptions(factory: ConformanceFactory): void {
         expect(await loop).toBe('ended');
         expect(consumed).toEqual([]);
       }));
+
+    const breakReads = options.breakReads;
+    if (breakReads) {
+      it('given a live subscription, when the storage starts refusing reads, then the iteration ends with SubscriptionFailed carrying an EventLogError', () =>
+        withSubject(factory, async (subject) => {
+          right(await subject.log.append({ stream: uniqueStream(), events: [newEvent()] }));
+          const subscription = subject.log.subscribe();
+          const delivered: RecordedEvent[] = [];
+          const outcome = (async () => {
+            for await (const event of subscription) delivered.push(event);
+            return 'ended';
+          })().catch((e: unknown) => e);
+          while (delivered.length === 0) await sleep(5);
+          await breakReads(subject);
+          const failure = await outcome;
+          await subscription.close();
+          expect(failure).toBeInstanceOf(SubscriptionFailed);
+          expect(['WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent', 'Unavailable']).toContain((failure as SubscriptionFailed).error._tag);
+        }));
+    }
   });
 }

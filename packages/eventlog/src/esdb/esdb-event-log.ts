@@ -1,187 +1,117 @@
-// The EventStoreDB log: streams 1:1, global position = the $all commit position, event ids as
-// deterministic UUIDs (full id in metadata). EventStoreDB appends are atomic per stream only, so
-// appendMany writes request by request and stops at the first failure; because replays are
-// recognised, retrying the same batch completes it without duplicating what was written.
+// The EventStoreDB log. EventStoreDB appends are atomic per stream only, so the log is ONE stream
+// (`<prefix>.log`): an appendMany is one append of all its events to it, made with the log's head
+// as the expected revision. That makes a batch all-or-nothing and never seen half-written, gives
+// a global order without gaps that any user allowed to read that stream can follow (no `$all`,
+// which a secured server keeps for admins), and serialises writers the way the SQL adapters'
+// ordering lock does: a writer whose view of the head is stale gets WrongExpectedVersion, reads
+// the new facts and decides again with the shared planner, so every outcome is the planner's.
 //
-// Known differences from the SQL adapters (EventStoreDB has no index by event id):
-// - a duplicate id is detected within its stream, not across streams;
-// - readByIds finds events by the `cf-<id>` stream convention (CFs, which is what the SDK's
-//   reference checks ask for); other ids are reported absent.
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  START,
-  StreamNotFoundError,
-  excludeSystemEvents,
-  jsonEvent,
-  type AllStreamResolvedEvent,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+// Each Cairn stream and each event id is then indexed by links (`$>`) to the log entry; see
+// ./log-store.ts for how a writer stopped before writing its links is recovered. Positions are
+// log-stream revisions, which every server returns on every read.
+import { randomUUID } from 'node:crypto';
+import { NO_STREAM, WrongExpectedVersionError, jsonEvent, EventStoreDBClient } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
-import { prepareRequests, type PreparedRequest } from '../prepare.js';
-import { planAppends, type StoredEvent } from '../append-plan.js';
-import { fromEsdbEvent, toEsdbExpectedRevision, toEsdbMetadata, translateEsdbError, uuidFromEventId, type EsdbRecorded } from './mapping.js';
-import { canonicalize } from '@cairn/core';
+import type { AppendRequest, AppendResult, EventLog, EventLogError, LogSubscription, RecordedEvent } from '../port.js';
+import { batchKeys, planAppends, type RowToWrite } from '../append-plan.js';
+import { prepareRequests } from '../prepare.js';
+import { toRecordedEvent } from '../recorded.js';
+import { appendSignal, pollingSubscription } from '../subscription.js';
+import { logStreams, toLogEntry, translateEsdbError, type LogEntry } from './mapping.js';
+import { logStore, type EsdbClient } from './log-store.js';
 
-const TAIL_CHECK = 1000;
-
-function stored(event: RecordedEvent): StoredEvent {
-  const canon = (v: unknown) => E.getOrElse(() => '')(canonicalize(v as never));
-  return {
-    id: event.id,
-    type: event.type,
-    data: canon(event.data),
-    metadata: event.metadata === undefined ? null : canon(event.metadata),
-    stream: event.stream,
-    revision: event.revision,
-    position: event.position,
-  };
+export interface EventStoreDbEventLogOptions {
+  /** Names the adapter's own streams (`<prefix>.log`, ...); Cairn streams may not start with `<prefix>.`. Default `cairn`. */
+  readonly prefix?: string;
+  /** How often an idle subscription polls for appends made by other processes. Default 200 ms. */
+  readonly idlePollMs?: number;
 }
 
-function mapResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
-  return resolved.event ? fromEsdbEvent(resolved.event as unknown as EsdbRecorded) : undefined;
-}
+/** Attempts at an append whose view of the head keeps being overtaken by other writers. */
+const MAX_ATTEMPTS = 64;
 
-export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog {
+const toRecorded = (entry: LogEntry): RecordedEvent => toRecordedEvent(entry, entry.recordedAt);
+
+export function createEventStoreDbEventLog(client: EsdbClient, options: EventStoreDbEventLogOptions = {}): EventLog {
+  const names = logStreams(options.prefix ?? 'cairn');
+  const store = logStore(client, names);
+  const signal = appendSignal();
   const subscriptions = new Set<LogSubscription>();
+  const unavailable = (e: unknown): EventLogError => translateEsdbError(e, { stream: names.log, expected: { kind: 'any' } });
 
-  async function readStreamRaw(stream: string, options: Parameters<EventStoreDBClient['readStream']>[1]): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = [];
+  async function guard<T>(read: () => Promise<T>): Promise<E.Either<EventLogError, T>> {
     try {
-      for await (const resolved of client.readStream(stream, options)) {
-        const event = mapResolved(resolved);
-        if (event) out.push(event);
-      }
+      return E.right(await read());
     } catch (e) {
-      if (e instanceof StreamNotFoundError) return [];
-      throw e;
-    }
-    return out;
-  }
-
-  /** What the stream's tail already holds for this request: replays and conflicts are decided on it. */
-  async function plan(request: PreparedRequest) {
-    const tail = await readStreamRaw(request.stream, { direction: BACKWARDS, fromRevision: END, maxCount: TAIL_CHECK });
-    const ids = new Set(request.events.map((e) => e.id));
-    const byId = new Map(tail.filter((e) => ids.has(e.id)).map((e) => [e.id, stored(e)]));
-    const lastRevision = new Map(tail.length > 0 ? [[request.stream, tail[0]!.revision]] : []);
-    // The expected revision is left to the server (it is the only race-free check).
-    return planAppends([{ ...request, expectedRevision: { kind: 'any' } }], { byId, lastRevision });
-  }
-
-  async function appendOne(request: PreparedRequest): Promise<E.Either<EventLogError, AppendResult>> {
-    try {
-      const planned = await plan(request);
-      if (E.isLeft(planned)) return planned;
-      const decision = planned.right[0]!;
-      if (decision.kind === 'replay') return E.right(decision.result);
-      const result = await client.appendToStream(
-        request.stream,
-        request.events.map((e) =>
-          jsonEvent({ id: uuidFromEventId(e.id), type: e.type, data: JSON.parse(e.data), metadata: toEsdbMetadata(e.id, e.metadata === null ? undefined : JSON.parse(e.metadata)) }),
-        ),
-        { expectedRevision: toEsdbExpectedRevision(request.expectedRevision) },
-      );
-      return E.right({ nextExpectedRevision: result.nextExpectedRevision, position: result.position?.commit ?? -1n, alreadyAppended: false });
-    } catch (e) {
-      const error = translateEsdbError(e, { stream: request.stream, expected: request.expectedRevision });
-      if (error._tag !== 'WrongExpectedRevision') return E.left(error);
-      // A concurrent appender may have written this very batch: that is a replay, not a loss.
-      const again = await plan(request).catch(() => undefined);
-      const decision = again && E.isRight(again) ? again.right[0] : undefined;
-      return decision?.kind === 'replay' ? E.right(decision.result) : E.left(error);
+      return E.left(unavailable(e));
     }
   }
 
   async function appendMany(requests: readonly AppendRequest[]): Promise<E.Either<EventLogError, readonly AppendResult[]>> {
     const prepared = prepareRequests(requests);
     if (E.isLeft(prepared)) return prepared;
-    const results: AppendResult[] = [];
-    for (const request of prepared.right) {
-      const result = await appendOne(request);
-      if (E.isLeft(result)) return result;
-      results.push(result.right);
-    }
-    return E.right(results);
-  }
-
-  async function guard<T>(read: () => Promise<T>): Promise<E.Either<EventLogError, T>> {
-    try {
-      return E.right(await read());
-    } catch (e) {
-      return E.left(translateEsdbError(e, { stream: '$all', expected: { kind: 'any' } }));
-    }
-  }
-
-  /** $all from just after `after`, skipping system and foreign events until `limit` are found. */
-  async function readAllAfter(after: LogPosition | null, limit: number | undefined): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = [];
-    const page = Math.min(limit ?? 1000, 1000);
-    let from: LogPosition | null = after;
-    for (;;) {
-      let seen = 0;
-      for await (const resolved of client.readAll({
-        fromPosition: from === null ? START : { commit: from, prepare: from },
-        maxCount: page + 1,
-        direction: FORWARDS,
-      })) {
-        const position = resolved.event?.position.commit;
-        if (position === undefined || (from !== null && position <= from)) continue;
-        seen++;
-        from = position;
-        const event = mapResolved(resolved);
-        if (event) out.push(event);
-        if (limit !== undefined && out.length >= limit) return out;
+    const reserved = prepared.right.findIndex((r) => r.stream.startsWith(names.prefix));
+    if (reserved >= 0)
+      return E.left({ _tag: 'InvalidEvent', eventId: undefined, field: requests.length === 1 ? 'stream' : `requests[${reserved}].stream`, reason: `names starting with '${names.prefix}' are reserved for the log itself` });
+    const { ids, streams } = batchKeys(prepared.right);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const facts = await guard(async () => {
+        const head = await store.head();
+        return { head, ...(await store.facts(ids, streams, head)) };
+      });
+      if (E.isLeft(facts)) return facts;
+      const plans = planAppends(prepared.right, facts.right);
+      if (E.isLeft(plans)) return plans;
+      const rows: RowToWrite[] = plans.right.flatMap((p) => (p.kind === 'write' ? p.rows : []));
+      if (rows.length === 0) {
+        await store.index(facts.right.pending).catch(() => undefined);
+        return E.right(plans.right.map((p) => (p.kind === 'replay' ? p.result : (undefined as never))));
       }
-      if (seen < page) return out;
+      let last: bigint;
+      try {
+        // Fresh UUIDs: the planner, not the server's per-stream idempotency, decides what is a replay.
+        const events = rows.map((row) => jsonEvent({ id: randomUUID(), ...toLogEntry(row) } as never));
+        const { head } = facts.right;
+        last = (await client.appendToStream(names.log, events, { expectedRevision: head === null ? NO_STREAM : head })).nextExpectedRevision;
+      } catch (e) {
+        if (e instanceof WrongExpectedVersionError) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+          continue;
+        }
+        return E.left(translateEsdbError(e, { stream: prepared.right[0]!.stream, expected: prepared.right[0]!.expectedRevision }));
+      }
+      const first = last - BigInt(rows.length) + 1n;
+      const now = new Date();
+      const written: LogEntry[] = rows.map((row, i) => ({ ...row, position: first + BigInt(i), recordedAt: now }));
+      signal.notify();
+      // The batch is in the log (acknowledged); its links are derived data that the next writer
+      // completes if this one cannot.
+      await store.index([...facts.right.pending, ...written]).catch(() => undefined);
+      const positions = new Map(written.map((w) => [w.id, w.position]));
+      return E.right(
+        plans.right.map((plan): AppendResult => {
+          if (plan.kind === 'replay') return plan.result;
+          const lastRow = plan.rows[plan.rows.length - 1]!;
+          return { nextExpectedRevision: lastRow.revision, position: positions.get(lastRow.id)!, alreadyAppended: false };
+        }),
+      );
     }
+    return E.left({ _tag: 'Unavailable', reason: `the log's head kept moving: ${MAX_ATTEMPTS} attempts were overtaken by other writers` });
   }
+
+  const readAll = (after: bigint | null, limit: number | undefined) =>
+    guard(async () => (await store.entries(after === null ? 0n : after + 1n, limit)).map(toRecorded));
 
   return {
     adapter: 'esdb',
     append: async (request) => E.map((r: readonly AppendResult[]) => r[0]!)(await appendMany([request])),
     appendMany,
-    readStream: (stream, o = {}) =>
-      guard(() => readStreamRaw(stream, { direction: FORWARDS, fromRevision: o.fromRevision ?? START, maxCount: o.limit ?? Number.MAX_SAFE_INTEGER })),
-    readAll: (o = {}) => guard(() => readAllAfter(o.after ?? null, o.limit)),
-    readByIds: (ids) =>
-      guard(async () => {
-        const found = await Promise.all(
-          [...new Set(ids)].map(async (id) => (await readStreamRaw(`cf-${id}`, { fromRevision: START, maxCount: 1 })).find((e) => e.id === id)),
-        );
-        return found.filter((e): e is RecordedEvent => e !== undefined).sort((a, b) => (a.position < b.position ? -1 : 1));
-      }),
-    head: () =>
-      guard(async () => {
-        for await (const resolved of client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 10_000 })) {
-          const event = mapResolved(resolved);
-          if (event) return event.position;
-        }
-        return null;
-      }),
-    subscribe: (o = {}) => {
-      const after = o.after ?? null;
-      const source = client.subscribeToAll({
-        fromPosition: after === null ? START : { commit: after, prepare: after },
-        filter: excludeSystemEvents(),
-      });
-      async function* iterate(): AsyncGenerator<RecordedEvent> {
-        for await (const resolved of source) {
-          const event = mapResolved(resolved);
-          if (event && (after === null || event.position > after)) yield event;
-        }
-      }
-      const iterator = iterate();
-      const subscription: LogSubscription = {
-        [Symbol.asyncIterator]: () => iterator,
-        close: async () => {
-          subscriptions.delete(subscription);
-          await source.unsubscribe();
-        },
-      };
+    readStream: (stream, o = {}) => guard(async () => (await store.stream(stream, o.fromRevision ?? 0n, o.limit)).map(toRecorded)),
+    readAll: (o = {}) => readAll(o.after ?? null, o.limit),
+    readByIds: (ids) => guard(async () => (ids.length === 0 ? [] : (await store.byIds(ids)).map(toRecorded))),
+    head: () => guard(() => store.head()),
+    subscribe: (o) => {
+      const subscription = pollingSubscription({ readPage: readAll, onAppend: signal.onAppend, idleMs: options.idlePollMs ?? 200 }, o);
       subscriptions.add(subscription);
       return subscription;
     },
@@ -193,6 +123,6 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
 }
 
 /** Opens a client from an `esdb://` connection string. */
-export function openEventStoreDbEventLog(connectionString: string): EventLog {
-  return createEventStoreDbEventLog(EventStoreDBClient.connectionString(connectionString));
+export function openEventStoreDbEventLog(connectionString: string, options: EventStoreDbEventLogOptions = {}): EventLog {
+  return createEventStoreDbEventLog(EventStoreDBClient.connectionString(connectionString), options);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ANY, NO_STREAM, STREAM_EXISTS, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
+import { MaxAppendSizeExceededError, NO_STREAM, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
 import { ExpectedRevision } from '../port.js';
-import { fromEsdbCurrentRevision, fromEsdbEvent, toEsdbExpectedRevision, toEsdbMetadata, translateEsdbError, uuidFromEventId, type EsdbRecorded } from './mapping.js';
+import { fromEsdbCurrentRevision, fromLogRecord, linkData, logStreams, toLogEntry, translateEsdbError, uuidFromEventId, type EsdbRecorded } from './mapping.js';
 
 const id = 'a3f1'.repeat(16);
 
@@ -18,11 +18,7 @@ describe('EventStoreDB mapping', () => {
     expect(() => uuidFromEventId('xyz')).toThrow(RangeError);
   });
 
-  it('given each expected revision kind, when mapped, then it becomes the client constant or the bigint', () => {
-    expect(toEsdbExpectedRevision(ExpectedRevision.any)).toBe(ANY);
-    expect(toEsdbExpectedRevision(ExpectedRevision.noStream)).toBe(NO_STREAM);
-    expect(toEsdbExpectedRevision(ExpectedRevision.streamExists)).toBe(STREAM_EXISTS);
-    expect(toEsdbExpectedRevision(ExpectedRevision.exact(41n))).toBe(41n);
+  it('given the client\'s current revision, when mapped, then a bigint stays and "no stream" becomes no-stream', () => {
     expect(fromEsdbCurrentRevision(7n)).toBe(7n);
     expect(fromEsdbCurrentRevision(NO_STREAM)).toBe('no-stream');
   });
@@ -49,46 +45,45 @@ describe('EventStoreDB mapping', () => {
     expect(() => translateEsdbError(new TypeError('bug'), { stream: 's', expected: ExpectedRevision.any })).toThrow(TypeError);
   });
 
-  it('given an ESDB event with Cairn metadata, when mapped, then the RecordedEvent has the full id, user metadata and commit position', () => {
+  it('given a row, when written as a log entry and read back, then the entry has the id, stream, revision, canonical data and the log revision as position', () => {
     const created = new Date('2026-01-02T03:04:05Z');
-    const event: EsdbRecorded = {
-      streamId: 'cf-abc',
-      revision: 0n,
-      type: 'SampleContributed',
-      isJson: true,
-      data: { size: 3 },
-      metadata: toEsdbMetadata(id, { traceId: 't' }),
-      created,
-      position: { commit: 1234n, prepare: 1234n },
-    };
-    expect(fromEsdbEvent(event)).toEqual({
-      id,
-      type: 'SampleContributed',
-      data: { size: 3 },
-      storedData: '{"size":3}',
-      metadata: { traceId: 't' },
-      stream: 'cf-abc',
-      revision: 0n,
-      position: 1234n,
-      recordedAt: created,
-    });
-    expect(fromEsdbEvent({ ...event, metadata: toEsdbMetadata(id, undefined) })).not.toHaveProperty('metadata');
+    const row = { id, type: 'SampleContributed', data: '{"a":[1,"x"],"size":3}', metadata: '{"traceId":"t"}', stream: 'cf-abc', revision: 4n };
+    const written = toLogEntry(row);
+    expect(written.metadata).toEqual({ cairnId: id, stream: 'cf-abc', revision: '4', metadata: { traceId: 't' } });
+    // The server stores JSON; key order may change on the way, canonical text may not.
+    const record: EsdbRecorded = { streamId: 'cairn.log', revision: 1234n, type: written.type, isJson: true, data: { size: 3, a: [1, 'x'] }, metadata: written.metadata, created };
+    expect(fromLogRecord(record, 'cairn.log')).toEqual({ ...row, position: 1234n, recordedAt: created });
+    expect(fromLogRecord({ ...record, metadata: toLogEntry({ ...row, metadata: null }).metadata }, 'cairn.log')).toMatchObject({ metadata: null });
   });
 
-  it('given system events or events without Cairn metadata, when mapped, then they are dropped', () => {
+  it('given records that are not log entries of this log, when mapped, then they are dropped', () => {
     const base: EsdbRecorded = {
-      streamId: 'cf-abc',
+      streamId: 'cairn.log',
       revision: 0n,
       type: 'T',
       isJson: true,
       data: {},
-      metadata: { cairnId: id },
+      metadata: { cairnId: id, stream: 'cf-abc', revision: '0' },
       created: new Date(),
-      position: { commit: 1n, prepare: 1n },
     };
-    expect(fromEsdbEvent({ ...base, streamId: '$stats-127.0.0.1:2113' })).toBeUndefined();
-    expect(fromEsdbEvent({ ...base, type: '$metadata' })).toBeUndefined();
-    expect(fromEsdbEvent({ ...base, metadata: { other: 1 } })).toBeUndefined();
-    expect(fromEsdbEvent(base)).toBeDefined();
+    expect(fromLogRecord(base, 'cairn.log')).toBeDefined();
+    expect(fromLogRecord(base, 'other.log')).toBeUndefined();
+    expect(fromLogRecord({ ...base, streamId: '$stats-127.0.0.1:2113' }, 'cairn.log')).toBeUndefined();
+    expect(fromLogRecord({ ...base, metadata: { other: 1 } }, 'cairn.log')).toBeUndefined();
+    expect(fromLogRecord({ ...base, metadata: { cairnId: id, stream: 'cf-abc', revision: '-1' } }, 'cairn.log')).toBeUndefined();
+    expect(fromLogRecord({ ...base, isJson: false }, 'cairn.log')).toBeUndefined();
+  });
+
+  it('given a log revision, when made a link body, then it is "<revision>@<log stream>" as ESDB resolves it', () => {
+    expect(new TextDecoder().decode(linkData(42n, 'cairn.log'))).toBe('42@cairn.log');
+    expect(logStreams('cairn')).toMatchObject({ prefix: 'cairn.', log: 'cairn.log', indexed: 'cairn.indexed' });
+    expect(logStreams('cairn').byId(id)).toBe(`cairn.id-${id}`);
+  });
+
+  it('given a MaxAppendSizeExceededError, when translated, then InvalidEvent says to split the batch', () => {
+    expect(translateEsdbError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), { stream: 's', expected: ExpectedRevision.any })).toMatchObject({
+      _tag: 'InvalidEvent',
+      field: 'requests',
+    });
   });
 });
