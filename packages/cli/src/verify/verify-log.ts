@@ -40,11 +40,11 @@ function referencesOf(type: string, payload: Record<string, unknown>): string[] 
   return refs;
 }
 
-export async function verifyLog(log: EventLog, onProgress?: (done: number) => void): Promise<LogVerification> {
+/** `leaves` receives every event's leaf, position and time (the tree-head and log-times checks reuse them). */
+export async function verifyLog(log: EventLog, onProgress?: (done: number) => void, leaves: LeafHashes = new LeafHashes()): Promise<LogVerification> {
   const contributors = new Map<string, ContributorState>();
   const seen = new Set<string>();
   const revisions = new Map<string, bigint>();
-  const leaves = new LeafHashes();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
   let head: bigint | null = null;
   const result = (firstBad: BadEvent | null): LogVerification => ({ events: leaves.size, head: head === null ? null : head.toString(), checkpoints, firstBad });
@@ -104,7 +104,7 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
       }
       const leaf = logLeafHash(event);
       if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
-      leaves.push(leaf);
+      leaves.push(leaf, event);
       seen.add(event.id);
       if (type.startsWith('Contributor')) {
         // Role events live on the grantee's stream and change the grantee's state.
