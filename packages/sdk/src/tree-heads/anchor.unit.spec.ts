@@ -1,6 +1,6 @@
 // Automatic tree heads: after every append call the ledger's own key signs the whole log's size
 // and RFC 6962 root, and the store's tree-heads file gets the head.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
