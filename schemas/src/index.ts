@@ -30,7 +30,7 @@ export {
   GradientArtifact,
   GradientsRecordedPayload,
 } from './payloads/training.js';
-export { LogCheckpointedPayload } from './payloads/checkpoint.js';
+export { LogCheckpointedPayload, TreeHead, SignedTreeHead, TreeHeadCosignature, decodeTreeHeadLine } from './payloads/checkpoint.js';
 
 export {
   Manifest,

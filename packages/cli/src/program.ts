@@ -8,6 +8,7 @@ import { registerInitStatus } from './commands/init-status.js';
 import { registerKeys } from './commands/keys.js';
 import { registerContribute } from './commands/contribute.js';
 import { registerVerify } from './commands/verify.js';
+import { registerTreeHead } from './commands/tree-head.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerQueries } from './commands/queries.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerReplay(program);
   registerVerify(program);
+  registerTreeHead(program);
   registerDemo(program);
   for (const command of program.commands) exitOverrideAll(command);
   return program;

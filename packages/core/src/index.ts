@@ -48,4 +48,5 @@ export {
   type ConsistencyClaim,
   type MerkleProofError,
 } from './merkle-proofs.js';
+export { EMPTY_FRONTIER, extendMerkleFrontier, merkleFrontierOf, merkleFrontierRoot, type MerkleFrontier } from './merkle-frontier.js';
 export { inclusionProofFor, decodeInclusionProof, verifyInclusionProof, type InclusionProof } from './inclusion-proof.js';

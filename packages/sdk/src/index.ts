@@ -28,3 +28,6 @@ export { createFolderKeyStore } from './key-store/folder.js';
 export { createMemoryKeyStore } from './key-store/memory.js';
 export { commitSample, type SampleCommitment, type CommitmentScheme } from './sample-crypto.js';
 export { createVerifyPool, defaultPoolSize, type VerifyPool, type SignatureCheck } from './verify-pool.js';
+export { createLogAnchor, openLogAnchor, type LogAnchor, type AppendedEvent } from './tree-heads/anchor.js';
+export { logLeafHash, treeHeadBytes, signTreeHead, treeHeadSignatureValid } from './tree-heads/tree-head.js';
+export { readLedgerKey, readTreeHeads, parseTreeHeadLines, appendTreeHeadLine, LEDGER_KEY_FILE, TREE_HEADS_FILE, type LedgerKey, type TreeHeadEntry } from './tree-heads/folder.js';

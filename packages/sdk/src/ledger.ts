@@ -12,6 +12,7 @@ import { createLedgerState } from './state/ledger-state.js';
 import type { ContributorState, Role } from './state/contributor-state.js';
 import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type SignedEnvelope, type Signer } from './signing.js';
 import type { VerifyPool } from './verify-pool.js';
+import type { LogAnchor } from './tree-heads/anchor.js';
 import { appendOne, defined, signPayload } from './api/context.js';
 import {
   prepareContribution,
@@ -97,12 +98,14 @@ export interface LedgerParts {
   readonly blobs: BlobStore;
   readonly keys: KeyStore;
   readonly pool?: VerifyPool;
+  /** Signs a tree head after every append call (openLedger gives one to every store with a folder). */
+  readonly anchor?: LogAnchor;
   /** Runs on close, after the pool is stopped (closing what openLedger opened). */
   readonly onClose?: () => Promise<void>;
 }
 
 export function createLedger(parts: LedgerParts): Ledger {
-  const ctx: IngestContext = { log: parts.log, blobs: parts.blobs, keys: parts.keys, state: createLedgerState(parts.log), pool: parts.pool };
+  const ctx: IngestContext = { log: parts.log, blobs: parts.blobs, keys: parts.keys, state: createLedgerState(parts.log), pool: parts.pool, ...(parts.anchor ? { anchor: parts.anchor } : {}) };
 
   const appendPrepared = (prepared: PreparedContribution, signer: Signer) => appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
 

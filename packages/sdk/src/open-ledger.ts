@@ -10,10 +10,13 @@ import { createFolderBlobStore } from './blob-store/folder.js';
 import { createFolderKeyStore } from './key-store/folder.js';
 import { createLedger, type Ledger } from './ledger.js';
 import { createVerifyPool, type VerifyPool } from './verify-pool.js';
+import { openLogAnchor } from './tree-heads/anchor.js';
 
 interface CommonOptions {
   /** Worker threads verifying signatures in bulk ingest; 0 verifies on the main thread. Default: one per core. */
   readonly verifyWorkers?: number;
+  /** Sign a tree head into `<dir>/tree-heads.jsonl` after every append call (default true). */
+  readonly treeHeads?: boolean;
 }
 
 interface StoreOptions {
@@ -51,7 +54,9 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
   }
   const dir = options.dir ?? DEFAULT_LEDGER_DIR;
   const log = await openLog(options, dir);
+  const anchor = options.treeHeads === false ? undefined : await openLogAnchor(log, dir);
   return createLedger({
+    ...(anchor ? { anchor } : {}),
     log,
     blobs: options.blobs ?? createFolderBlobStore(path.join(dir, 'blobs')),
     keys: options.keys ?? createFolderKeyStore(path.join(dir, 'keys')),

@@ -1,11 +1,15 @@
 // cairn verify / cairn checkpoint.
+import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { readLedgerKey, readTreeHeads, TREE_HEADS_FILE } from '@cairn/sdk';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf } from '../fail.js';
+import { CliFailure, fail, messageOf, usage } from '../fail.js';
+import { parseTrustedRoot, readTrustedHeads } from '../verify/trusted-heads.js';
 import { emit, table } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
+import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
 import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
 import { scanLog } from '../verify/log-scan.js';
 import { verifyLog, type LogVerification } from '../verify/verify-log.js';
@@ -16,14 +20,25 @@ export interface VerifyJson {
   readonly ok: boolean;
   readonly log: LogVerification;
   readonly projections: ProjectionVerification | null;
+  /** The log against tree heads kept outside it (null when the log itself did not verify). */
+  readonly anchors: AnchorVerification | null;
 }
 
-export async function runVerify(session: Session, options: { readonly projections: boolean }): Promise<VerifyJson> {
+export interface VerifyOptions {
+  readonly projections: boolean;
+  /** Tree heads the reader remembered (--trusted-root, --trusted-heads). */
+  readonly trusted?: readonly TrustedHead[];
+  /** Public keys (hex) that must have cosigned a head the log extends (--witness). */
+  readonly witnesses?: readonly string[];
+}
+
+export async function runVerify(session: Session, options: VerifyOptions): Promise<VerifyJson> {
   const progress = progressFor({ json: session.json });
   const head = await session.ledger.log.head();
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
   progress.start(Number(head.right ?? 0n), 'verifying the log');
-  const log = await verifyLog(session.ledger.log, (done) => progress.update(done));
+  const leaves = new LeafHashes();
+  const log = await verifyLog(session.ledger.log, (done) => progress.update(done), leaves);
   progress.stop();
   let projections: ProjectionVerification | null = null;
   if (options.projections && log.firstBad === null) {
@@ -31,10 +46,28 @@ export async function runVerify(session: Session, options: { readonly projection
     // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
     const status = await session.runner.status();
     const behind = E.isRight(status) && status.right.projections.some((p) => p.checkpoint === null || (head.right !== null && p.checkpoint < head.right));
-    if (behind) await session.catchUp();
-    projections = await verifyProjections(session.db, session.runner, session.projections, head.right);
+    let catchUpFailure: string | undefined;
+    // A catch-up that fails (a checkpoint moved back, positions renumbered under the tables) is
+    // evidence, not an outage: the tables are compared where they stand and the verdict says why.
+    if (behind) await session.catchUp().catch((cause: unknown) => {
+      if (!(cause instanceof CliFailure)) throw cause;
+      catchUpFailure = cause.message;
+    });
+    projections = await verifyProjections({ db: session.db, runner: session.runner, projections: session.projections, logHead: head.right, leaves, ...(catchUpFailure === undefined ? {} : { catchUpFailure }) });
   }
-  return { ok: log.firstBad === null && (projections === null || projections.firstBad === null), log, projections };
+  const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
+  const ok = log.firstBad === null && (projections === null || projections.firstBad === null) && (anchors === null || anchors.firstBad === null);
+  return { ok, log, projections, anchors };
+}
+
+async function anchorInputsOf(session: Session, options: VerifyOptions): Promise<AnchorInputs> {
+  const storeHeadsFile = path.join(session.localDir, TREE_HEADS_FILE);
+  try {
+    const key = await readLedgerKey(session.localDir, { create: false });
+    return { storeHeads: await readTreeHeads(storeHeadsFile), storeHeadsFile, ledgerKey: key?.publicKey, trusted: options.trusted ?? [], witnesses: options.witnesses ?? [] };
+  } catch (cause) {
+    fail(ExitCode.unavailable, `the store's tree heads cannot be read: ${messageOf(cause)}`);
+  }
 }
 
 export function verifyText(v: VerifyJson): string {
@@ -49,6 +82,13 @@ export function verifyText(v: VerifyJson): string {
     lines.push(table(['projection', 'checkpoint', 'rows', 'rebuild'], v.projections.projections.map((p) => [p.name, p.checkpoint ?? '-', String(p.rows), p.ok ? 'identical' : 'DIFFERS'])));
     const b = v.projections.firstBad;
     if (b) lines.push(`FAILED: projection ${b.projection}: ${b.reason}${b.live !== null || b.rebuilt !== null ? `\n  live:    ${b.live ?? '(missing)'}\n  rebuilt: ${b.rebuilt ?? '(missing)'}` : ''}`);
+  }
+  if (v.anchors) {
+    const a = v.anchors;
+    const trusted = a.trusted.length === 0 ? '' : `, ${a.trusted.filter((t) => t.ok).length}/${a.trusted.length} trusted heads extended`;
+    const witnesses = a.witnesses.length === 0 ? '' : `, ${a.witnesses.filter((w) => w.ok).length}/${a.witnesses.length} required witnesses`;
+    lines.push(`tree heads: ${a.storeHeads} in the store's file, ${a.cosignatures} cosignatures${trusted}${witnesses}`);
+    if (a.firstBad) lines.push(`FAILED: ${a.firstBad.check}: ${a.firstBad.reason}`);
   }
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n');
@@ -82,14 +122,37 @@ export async function appendCheckpoint(session: Session, signerName: string): Pr
   return { eventId: r.id, position: r.position.toString(), size: payload.size, root: payload.root };
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function orUsage<T>(result: E.Either<{ readonly field: string; readonly reason: string }, T>): T {
+  if (E.isLeft(result)) return usage(result.left.field, result.left.reason);
+  return result.right;
+}
+
+/** A witness named by its public key (64 hex) or by a signer in the keyring. */
+async function witnessKeyOf(session: Session, value: string): Promise<string> {
+  if (/^[0-9a-f]{64}$/.test(value)) return value;
+  const entry = await session.keyring.get(value);
+  if (E.isLeft(entry)) return usage('--witness', `${JSON.stringify(value)} is neither a public key (64 lowercase hex) nor a signer in the keyring`);
+  return entry.right.publicKey;
+}
+
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('recompute every event id and signature, check the Merkle root against the last checkpoint, and rebuild the projections from scratch against the live tables')
-        .option('--log-only', 'check the log only, not the projection tables')
-    .action(async (opts: { logOnly?: boolean }, command: Command) => {
+    .description('recompute every event id and signature, check the Merkle roots of checkpoints and tree heads (the store\'s, and those you remembered), and rebuild the projections from scratch against the live tables')
+    .option('--log-only', 'check the log only, not the projection tables')
+    .option('--trusted-root <size:root>', 'a tree head you saw before (cairn tree-head): the log must still start with those SIZE events under ROOT (repeatable)', collect, [])
+    .option('--trusted-heads <file>', 'a file of tree heads you remembered, one JSON per line ({size, root} or cairn tree-head output)')
+    .option('--witness <key>', 'require a cosignature by this witness (public key hex, or a signer name) on a head the log extends (repeatable)', collect, [])
+    .action(async (opts: { logOnly?: boolean; trustedRoot: string[]; trustedHeads?: string; witness: string[] }, command: Command) => {
+      const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
+      if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));
       await withSession(globalsOf(command), async (session) => {
-        const v = await runVerify(session, { projections: opts.logOnly !== true });
+        const witnesses = await Promise.all(opts.witness.map((w) => witnessKeyOf(session, w)));
+        const v = await runVerify(session, { projections: opts.logOnly !== true, trusted, witnesses });
         emit(v, { json: session.json }, verifyText);
         if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
       });

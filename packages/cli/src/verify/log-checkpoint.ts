@@ -1,10 +1,11 @@
 // The log's Merkle tree (RFC 6962 section 2.1, leaf/node domain separated by core): leaf i is
 // the i-th event in log order, and its leaf data binds what the event says and who signed it:
-// the 32-byte event id followed by the 64-byte Ed25519 signature. A LogCheckpointed event is a
-// signed tree head over the first `size` leaves.
-import * as E from 'fp-ts/lib/Either.js';
-import { fromHex, merkleLeafHash, merkleRootOfLeafHashes, toHex, HASH_SIZE } from '@cairn/core';
+// the 32-byte event id followed by the 64-byte Ed25519 signature (the SDK's logLeafHash, the
+// same definition its automatic tree heads use). A LogCheckpointed event is a signed tree head
+// over the first `size` leaves; so is each line of the store's tree-heads file.
+import { EMPTY_FRONTIER, extendMerkleFrontier, merkleFrontierRoot, merkleRootOfLeafHashes, toHex, HASH_SIZE } from '@cairn/core';
 import type { RecordedEvent } from '@cairn/eventlog';
+import { logLeafHash as leafOf } from '@cairn/sdk';
 
 /** The SDK appends LogCheckpointed here (one stream for the whole log). */
 export const CHECKPOINT_STREAM_NAME = 'log-checkpoints';
@@ -12,36 +13,67 @@ export const CHECKPOINT_STREAM_NAME = 'log-checkpoints';
 /** Leaf hash of one event, or null when its id or signature is not well-formed hex. */
 export function logLeafHash(event: RecordedEvent): Uint8Array | null {
   const signature = (event.data as { signature?: unknown } | null)?.signature;
-  const id = fromHex(event.id, 32);
-  const sig = typeof signature === 'string' ? fromHex(signature, 64) : E.left(null);
-  if (E.isLeft(id) || E.isLeft(sig)) return null;
-  const data = new Uint8Array(96);
-  data.set(id.right, 0);
-  data.set(sig.right, 32);
-  return merkleLeafHash(data);
+  return typeof signature === 'string' ? leafOf(event.id, signature) : null;
 }
 
-/** Growable packed leaf hashes, so a root over any prefix is one call. */
+/**
+ * Growable packed leaf hashes, so a root over any prefix is one call; with each leaf, the
+ * event's position and the time the log recorded it (what `--as-of TIME` answers from).
+ */
 export class LeafHashes {
   private packed = new Uint8Array(HASH_SIZE * 1024);
+  private positions = new BigInt64Array(1024);
+  private times = new Float64Array(1024);
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  push(leafHash: Uint8Array): void {
-    if ((this.count + 1) * HASH_SIZE > this.packed.length) {
-      const grown = new Uint8Array(this.packed.length * 2);
-      grown.set(this.packed);
-      this.packed = grown;
+  push(leafHash: Uint8Array, event?: Pick<RecordedEvent, 'position' | 'recordedAt'>): void {
+    if (this.count === this.positions.length) {
+      const packed = new Uint8Array(this.packed.length * 2);
+      packed.set(this.packed);
+      this.packed = packed;
+      const positions = new BigInt64Array(this.positions.length * 2);
+      positions.set(this.positions);
+      this.positions = positions;
+      const times = new Float64Array(this.times.length * 2);
+      times.set(this.times);
+      this.times = times;
     }
     this.packed.set(leafHash, this.count * HASH_SIZE);
+    this.positions[this.count] = event?.position ?? -1n;
+    this.times[this.count] = event?.recordedAt.getTime() ?? Number.NaN;
     this.count += 1;
   }
 
   /** Root over the first `size` leaves, lowercase hex. */
   rootOf(size: number): string {
     return toHex(merkleRootOfLeafHashes(this.packed.subarray(0, size * HASH_SIZE)));
+  }
+
+  /** Roots over many prefixes in one pass (sizes above the log's are left out). */
+  rootsAt(sizes: Iterable<number>): Map<number, string> {
+    const wanted = [...new Set(sizes)].filter((s) => Number.isSafeInteger(s) && s >= 0 && s <= this.count).sort((a, b) => a - b);
+    const roots = new Map<number, string>();
+    let frontier = EMPTY_FRONTIER;
+    for (const size of wanted) {
+      const leaves: Uint8Array[] = [];
+      for (let i = frontier.size; i < size; i++) leaves.push(this.leafAt(i));
+      frontier = extendMerkleFrontier(frontier, leaves);
+      roots.set(size, toHex(merkleFrontierRoot(frontier)));
+    }
+    return roots;
+  }
+
+  /** Leaf hash i (a view, not a copy). */
+  leafAt(i: number): Uint8Array {
+    return this.packed.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  }
+
+  /** Position and recorded time (ms) of leaf i. */
+  eventAt(i: number): { readonly position: bigint; readonly time: number } {
+    return { position: this.positions[i]!, time: this.times[i]! };
   }
 }

@@ -61,11 +61,11 @@ function notCanonical(event: RecordedEvent): string | undefined {
   return `the stored text is not the canonical JSON (RFC 8785) its signature was made over: it differs at character ${at} (${JSON.stringify(stored.slice(at, at + 12))}, canonical ${JSON.stringify(canonical.right.slice(at, at + 12))})`;
 }
 
-export async function verifyLog(log: EventLog, onProgress?: (done: number) => void): Promise<LogVerification> {
+/** `leaves` receives every event's leaf, position and time (the tree-head and log-times checks reuse them). */
+export async function verifyLog(log: EventLog, onProgress?: (done: number) => void, leaves: LeafHashes = new LeafHashes()): Promise<LogVerification> {
   // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
   const replay = createLedgerReplay();
   const revisions = new Map<string, bigint>();
-  const leaves = new LeafHashes();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
   let head: bigint | null = null;
   const result = (firstBad: BadEvent | null): LogVerification => ({ events: leaves.size, head: head === null ? null : head.toString(), checkpoints, firstBad });
@@ -116,7 +116,7 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
       }
       const leaf = logLeafHash(event);
       if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
-      leaves.push(leaf);
+      leaves.push(leaf, event);
     }
     onProgress?.(leaves.size);
   }

@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalDump, quoteSchema, type ProjectionRunner, type Projection, type AnyDB } from '@cairn/projections';
 import type { Kysely } from 'kysely';
+import type { LeafHashes } from './log-checkpoint.js';
+import { verifyLogTimes } from './verify-log-times.js';
 
 export interface BadRow {
   readonly projection: string;
@@ -19,7 +21,6 @@ export interface ProjectionVerification {
   readonly firstBad: BadRow | null;
 }
 
-
 function firstDifference(live: string, rebuilt: string): { live: string | null; rebuilt: string | null } {
   const a = live.split('\n');
   const b = rebuilt.split('\n');
@@ -27,39 +28,73 @@ function firstDifference(live: string, rebuilt: string): { live: string | null; 
   return { live: null, rebuilt: null };
 }
 
-export async function verifyProjections(
-  db: Kysely<AnyDB>,
-  runner: ProjectionRunner,
-  projections: readonly Projection[],
-  logHead: bigint | null,
-): Promise<ProjectionVerification> {
+/** How the time index is named in a verdict. */
+const LOG_TIMES = 'log times';
+
+const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+export interface ProjectionInputs {
+  readonly db: Kysely<AnyDB>;
+  readonly runner: ProjectionRunner;
+  readonly projections: readonly Projection[];
+  readonly logHead: bigint | null;
+  /** Every log event's leaf, position and time, from the log half (for cairn_log_times). */
+  readonly leaves?: LeafHashes;
+  /** Why catching the live tables up failed, if it did: they are compared where they stand. */
+  readonly catchUpFailure?: string;
+}
+
+export async function verifyProjections(inputs: ProjectionInputs): Promise<ProjectionVerification> {
+  const { db, runner, projections, logHead } = inputs;
   // Unique per run: two verifies against one Postgres must not share a scratch schema.
   const SCRATCH = `cairn_verify_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const status = await runner.status();
   if (E.isLeft(status)) return { projections: [], firstBad: { projection: '-', reason: status.left.message, live: null, rebuilt: null } };
   const out: { name: string; checkpoint: string | null; rows: number; ok: boolean }[] = [];
+  const verdict = (projection: string, reason: string, d: { live: string | null; rebuilt: string | null } = { live: null, rebuilt: null }): ProjectionVerification => ({
+    projections: out,
+    firstBad: { projection, reason: inputs.catchUpFailure === undefined ? reason : `${reason}; catching the tables up from their checkpoint failed: ${inputs.catchUpFailure}`, ...d },
+  });
+  let current = '-';
   try {
     for (const projection of projections) {
+      current = projection.name;
       const checkpoint = status.right.projections.find((p) => p.name === projection.name)?.checkpoint ?? null;
       const entry = { name: projection.name, checkpoint: checkpoint === null ? null : checkpoint.toString(), rows: 0, ok: false };
       out.push(entry);
       if (checkpoint !== null && (logHead === null || checkpoint > logHead)) {
-        return { projections: out, firstBad: { projection: projection.name, reason: `the projection has applied the log up to position ${checkpoint}, but the log now ends at ${logHead ?? 'nothing'}: events were removed from its tail`, live: null, rebuilt: null } };
+        return verdict(projection.name, `the projection has applied the log up to position ${checkpoint}, but the log now ends at ${logHead ?? 'nothing'}: events were removed from its tail`);
       }
       await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
       const rebuilt = await runner.rebuild(projection.name, { schema: SCRATCH, ...(checkpoint === null ? {} : { to: checkpoint }) });
-      if (E.isLeft(rebuilt)) return { projections: out, firstBad: { projection: projection.name, reason: `the scratch rebuild failed: ${rebuilt.left.message}`, live: null, rebuilt: null } };
-      const live = await canonicalDump(db, projection);
+      if (E.isLeft(rebuilt)) return verdict(projection.name, `the scratch rebuild failed: ${rebuilt.left.message}`);
+      let live: string;
+      try {
+        live = await canonicalDump(db, projection);
+      } catch (cause) {
+        // A dropped or altered live table: the projection's tables are not what the runner made.
+        return verdict(projection.name, `the live tables cannot be read as the projection made them: ${messageOf(cause)}`);
+      }
       const scratch = await canonicalDump(db, projection, { schema: SCRATCH });
       entry.rows = live.split('\n').length - 1;
       if (live !== scratch) {
         const d = firstDifference(live, scratch);
-        return { projections: out, firstBad: { projection: projection.name, reason: 'the live tables differ from a rebuild from the log', ...d } };
+        return verdict(projection.name, `the live tables differ from a rebuild from the log up to the projection's checkpoint ${checkpoint ?? '(none)'}`, d);
       }
       entry.ok = true;
     }
+    current = LOG_TIMES;
+    if (inputs.leaves !== undefined) {
+      const applied = status.right.projections.reduce<bigint | null>((min, p) => (p.checkpoint === null ? min : min === null || p.checkpoint < min ? p.checkpoint : min), null);
+      const bad = await verifyLogTimes(db, inputs.leaves, applied);
+      if (bad) return verdict(LOG_TIMES, bad.reason, { live: bad.live, rebuilt: bad.log });
+    }
+    if (inputs.catchUpFailure !== undefined) return verdict('-', 'the tables match a rebuild, yet could not be caught up');
+  } catch (cause) {
+    // Whatever the tables were turned into, verify answers with a verdict, never a stack trace.
+    return verdict(current, `the projection tables cannot be checked: ${messageOf(cause)}`);
   } finally {
-    await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
+    await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db).catch(() => undefined);
   }
   return { projections: out, firstBad: null };
 }

@@ -5,7 +5,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 
 export interface StorageError {
   readonly _tag: 'StorageError';
-  readonly store: 'blobs' | 'keys';
+  readonly store: 'blobs' | 'keys' | 'tree-heads';
   readonly operation: string;
   readonly address: string;
   readonly reason: string;

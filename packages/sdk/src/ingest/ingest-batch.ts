@@ -16,6 +16,7 @@ import { decodeItem } from './decode.js';
 import { checkBatch, type PendingItem } from './check.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
+import type { LogAnchor } from '../tree-heads/anchor.js';
 
 export interface IngestContext {
   readonly log: EventLog;
@@ -23,6 +24,8 @@ export interface IngestContext {
   readonly keys: KeyStore;
   readonly state: LedgerState;
   readonly pool: VerifyPool | undefined;
+  /** Signs a tree head after every append call (see tree-heads/anchor.ts); absent: none. */
+  readonly anchor?: LogAnchor;
 }
 
 /** One signed event to append, with the bytes when it is a sample. */
@@ -96,7 +99,17 @@ export async function commitBatch(ctx: IngestContext, prepared: PreparedBatch, w
 }
 
 export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
-  return commitBatch(ctx, prepareBatch(ctx, items));
+  return anchored(ctx, await commitBatch(ctx, prepareBatch(ctx, items)));
+}
+
+/**
+ * The call's result once its tree head is written. A head that cannot be written is reported
+ * (the events are in the log; appending them again is a no-op, and the next head covers them).
+ */
+async function anchored<T, TError>(ctx: IngestContext, result: E.Either<TError, T>): Promise<E.Either<TError | LedgerError, T>> {
+  if (ctx.anchor === undefined) return result;
+  const head = await ctx.anchor.flush();
+  return E.isLeft(head) && E.isRight(result) ? head : result;
 }
 
 /**
@@ -106,6 +119,15 @@ export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem
  * rejected batch (earlier batches stay appended) and says which one.
  */
 export async function ingestBatches(
+  ctx: IngestContext,
+  batches: Iterable<readonly IngestItem[]>,
+): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>> {
+  const result = await ingestEach(ctx, batches);
+  const withHead = await anchored(ctx, result);
+  return E.isLeft(withHead) && E.isRight(result) ? E.left({ ...withHead.left, batch: result.right.length - 1 }) : result;
+}
+
+async function ingestEach(
   ctx: IngestContext,
   batches: Iterable<readonly IngestItem[]>,
 ): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>> {
@@ -202,6 +224,11 @@ async function commitDecoded(
     const error = appended.left;
     const culprit = 'eventId' in error ? checked.right.find((i) => i.eventId === error.eventId) : 'stream' in error ? fresh.find((i) => i.placement.stream === error.stream) : undefined;
     return E.left(culprit ? { ...error, index: culprit.index } : error);
+  }
+
+  if (ctx.anchor !== undefined) {
+    // One request per fresh item, in the same order.
+    ctx.anchor.appended(appended.right.flatMap((r, i) => (r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, signature: fresh[i]!.event.signature }])));
   }
 
   let next = 0;

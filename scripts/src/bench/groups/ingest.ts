@@ -26,6 +26,7 @@ import {
   createFolderBlobStore,
   createFolderKeyStore,
   createLedger,
+  openLogAnchor,
   createMemoryBlobStore,
   createMemoryKeyStore,
   createVerifyPool,
@@ -227,7 +228,8 @@ async function measure(
   for (let round = 1; round <= ROUNDS; round++) {
     raw.push(await rawAppend(ctx, `${label}, round ${round}`, openLog, workload));
     const stores = { blobs: createFolderBlobStore(path.join(dir, `${label}-${round}-blobs`)), keys: createFolderKeyStore(path.join(dir, `${label}-${round}-keys`)) };
-    folder.push(await signedIngest(ctx, `${label}, folder stores, round ${round}`, openLog, workload, stores));
+    // A folder-backed ledger signs a tree head after every call, as openLedger's does.
+    folder.push(await signedIngest(ctx, `${label}, folder stores, round ${round}`, openLog, workload, stores, path.join(dir, `${label}-${round}-heads`)));
     if (alsoMemoryStores) memory.push(await signedIngest(ctx, `${label}, in-memory stores, round ${round}`, openLog, workload, { blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() }));
   }
   const baseline = medianOf(raw);
@@ -251,10 +253,12 @@ async function signedIngest(
   openLog: OpenLog,
   workload: Workload,
   stores: { blobs: BlobStore; keys: KeyStore },
+  treeHeadsDir?: string,
 ): Promise<Measured> {
   const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
   const signed = await openLog();
-  const ledger = createLedger({ log: signed.log, ...stores, pool: createVerifyPool() });
+  const anchor = treeHeadsDir === undefined ? undefined : await openLogAnchor(signed.log, treeHeadsDir);
+  const ledger = createLedger({ log: signed.log, ...stores, pool: createVerifyPool(), ...(anchor ? { anchor } : {}) });
   const registered = await ledger.ingest(workload.registrations);
   if (E.isLeft(registered)) throw new Error(describeLedgerError(registered.left));
   const warmed = await ledger.ingestBatches(workload.warmup.batches);
