@@ -1,6 +1,10 @@
 // Where sample ciphertext lives. Only ciphertext ever reaches a BlobStore: plaintext is sealed
 // by sample-crypto.ts first, and the data key lives in a separate KeyStore, so a copy of the
 // blob folder (or an S3 bucket) alone reveals nothing. Addresses are sample CF ids.
+//
+// Like a KeyStore, a BlobStore keeps each sealing of a sample as its own copy (see
+// ../key-store/port.ts): a put never replaces another sealing's bytes, so a key and the
+// ciphertext it opens can never be split by a concurrent or repeated sealing.
 import type { Either } from 'fp-ts/lib/Either.js';
 
 export interface StorageError {
@@ -20,20 +24,36 @@ export function storageError(
   return { _tag: 'StorageError', store, operation, address, reason: cause instanceof Error ? cause.message : String(cause) };
 }
 
+export interface BlobEntry {
+  readonly address: string;
+  readonly ciphertext: Uint8Array;
+}
+
 export interface BlobStore {
   /** `folder`, `memory`, `s3`, ... */
   readonly kind: string;
-  /** Stores the bytes under the address; writing the same address again replaces them. */
+  /** Adds a copy of the bytes under the address; never replaces a copy another sealing stored. */
   put(address: string, ciphertext: Uint8Array): Promise<Either<StorageError, void>>;
   /**
    * Stores a whole ingest batch durably at once (one segment file, one fsync for the folder
    * store). Optional: bulk ingest falls back to one put per blob.
    */
-  putMany?(entries: readonly { readonly address: string; readonly ciphertext: Uint8Array }[]): Promise<Either<StorageError, void>>;
-  /** The bytes, or undefined when nothing is stored under that address. */
+  putMany?(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
+  /** Some copy of the bytes, or undefined when nothing is stored under that address. */
   get(address: string): Promise<Either<StorageError, Uint8Array | undefined>>;
-  /** Removes the bytes if present (used to roll back a rejected batch). */
+  /**
+   * Every live copy stored under the address (empty when none). `refresh` looks again for copies
+   * another process may have stored since this store last looked.
+   */
+  copies(address: string, options?: { readonly refresh?: boolean }): Promise<Either<StorageError, Uint8Array[]>>;
+  /** Removes every copy under the address, if any (erasure). */
   delete(address: string): Promise<Either<StorageError, void>>;
-  /** delete for a whole batch (a rejected ingest batch), at one rewrite per segment. Optional. */
+  /** delete for a whole batch, at one write per segment. Optional. */
   deleteMany?(addresses: readonly string[]): Promise<Either<StorageError, void>>;
+  /** Removes exactly these copies (matched by bytes), leaving other sealings' copies alone. */
+  discard(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
+  /** Removes every copy under each entry's address except the entry's own: one copy survives. */
+  retain(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
+  /** Calls `visit` with every live copy in the store, reading each file once (for verify). */
+  each(visit: (entry: BlobEntry) => void): Promise<Either<StorageError, void>>;
 }
