@@ -2,7 +2,7 @@
 // its events, and a retry; or when two writers import the same samples at once. Every sample
 // must read back (its key and ciphertext from one sealing), and erasure must leave no copy of
 // the key nor any key/ciphertext pair that opens, anywhere in the folders.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -158,6 +158,7 @@ function sealTwiceSpecification(name: string, openLog: () => Promise<{ log: Even
         expect(E.map((c: unknown[]) => c.length)(await stores.keys.copies(id))).toEqual(E.right(1));
         expect(E.map((c: unknown[]) => c.length)(await stores.blobs.copies(id))).toEqual(E.right(1));
       }
+      expect(right(await ledgerOn(dyingNever(log), stores).samples.verify())).toMatchObject({ samples: 32, keyCopies: 32, blobCopies: 32, problemCount: 0 });
       await close();
     }, 120_000);
 
@@ -180,10 +181,52 @@ function sealTwiceSpecification(name: string, openLog: () => Promise<{ log: Even
       const everything = Buffer.concat(await Promise.all((await filesUnder(dir)).map((f) => readFile(f))));
       for (const key of keysBefore) expect(everything.indexOf(key)).toBe(-1);
       for (const plaintext of samples.plaintexts) expect(everything.indexOf(Buffer.from(plaintext))).toBe(-1);
+      expect(right(await first.samples.verify())).toMatchObject({ erased: 16, keyCopies: 0, problemCount: 0 });
       await close();
     }, 120_000);
   });
 }
+
+describe('hardening: checking the sample stores against the log', () => {
+  async function givenErasedAndLive(dir: string) {
+    const ledger = ledgerOn(undefined, storesIn(dir));
+    const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
+    const samples = signedSamples(ledger, alice, 'audit', 6);
+    right(await ledger.ingest(samples.items));
+    const erasedKey = E.getOrElseW(() => [])(await storesIn(dir).keys.copies(samples.ids[1]!));
+    right(await ledger.erase(samples.ids[1]!, alice, 'subject access request'));
+    return { ledger, samples, erasedKey };
+  }
+
+  it('given live samples, an erased one, and untouched stores, when verified, then every sample is checked and nothing is reported', async () => {
+    const { ledger, samples } = await givenErasedAndLive(await tempDir());
+    const v = right(await ledger.samples.verify());
+    expect(v).toMatchObject({ samples: samples.ids.length - 1, erased: 1, keyCopies: samples.ids.length - 1, problemCount: 0, problems: [] });
+  });
+
+  it('given a segment whose copy of one sample was altered, when verified, then that sample is reported: its bytes do not open to the commitment', async () => {
+    const dir = await tempDir();
+    const { ledger, samples } = await givenErasedAndLive(dir);
+    const [segment] = await filesUnder(path.join(dir, 'blobs', 'segments'));
+    const bytes = await readFile(segment!);
+    // The last slot's last byte: a tag byte of the last sample's ciphertext.
+    bytes[bytes.length - 1]! ^= 1;
+    await writeFile(segment!, bytes);
+    const v = right(await ledger.samples.verify());
+    expect(v.problems).toEqual([{ sampleId: samples.ids[5], check: 'bytes', reason: expect.stringMatching(/does not open to the logged commitment: authentication failed/) as unknown as string }]);
+  });
+
+  it('given an erased sample whose key was put back in the key store, when verified, then it is reported: its key survives the erasure', async () => {
+    const dir = await tempDir();
+    const { ledger, samples, erasedKey } = await givenErasedAndLive(dir);
+    expect(erasedKey).toHaveLength(1);
+    E.getOrElseW((e: unknown) => {
+      throw new Error(String(e));
+    })(await storesIn(dir).keys.putMany!([{ sampleId: samples.ids[1]!, record: erasedKey[0]! }, { sampleId: samples.ids[1]!, record: erasedKey[0]! }]));
+    const v = right(await ledger.samples.verify());
+    expect(v.problems).toEqual([{ sampleId: samples.ids[1], check: 'erasure', reason: expect.stringMatching(/erased in the log, yet a copy of its key/) as unknown as string }]);
+  });
+});
 
 sealTwiceSpecification('the in-memory log', async () => {
   const log = createInMemoryEventLog();

@@ -72,10 +72,12 @@ export interface StoredSamples {
   readonly settle: (writtenHere: ReadonlySet<string>) => Promise<void>;
 }
 
+// Ciphertext goes before its key, here and in settle: a crash in between leaves a key with no
+// ciphertext (harmless), never ciphertext that no key opens (which verify would report).
 async function discard(sealed: readonly Sealed[], blobs: BlobStore, keys: KeyStore): Promise<void> {
   if (sealed.length === 0) return;
-  await keys.discard(keyEntries(sealed));
   await blobs.discard(blobEntries(sealed));
+  await keys.discard(keyEntries(sealed));
 }
 
 /** Stores every new sample; on failure removes what it stored. */
@@ -99,8 +101,8 @@ export async function storeSamples(
   const settle = async (writtenHere: ReadonlySet<string>) => {
     const kept = sealed.filter((s) => writtenHere.has(s.sampleId));
     if (kept.length > 0) {
-      await keys.retain(keyEntries(kept));
       await blobs.retain(blobEntries(kept));
+      await keys.retain(keyEntries(kept));
     }
     await discard(
       sealed.filter((s) => !writtenHere.has(s.sampleId)),
