@@ -10,12 +10,15 @@ import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
 import { scanLog } from '../verify/log-scan.js';
 import { verifyLog, type LogVerification } from '../verify/verify-log.js';
 import { verifyProjections, type ProjectionVerification } from '../verify/verify-projections.js';
+import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 
 export interface VerifyJson {
   readonly ok: boolean;
   readonly log: LogVerification;
   readonly projections: ProjectionVerification | null;
+  /** The sample stores against the log; null with --log-only or when the log itself is bad. */
+  readonly samples: SampleVerification | null;
 }
 
 export async function runVerify(session: Session, options: { readonly projections: boolean }): Promise<VerifyJson> {
@@ -34,7 +37,9 @@ export async function runVerify(session: Session, options: { readonly projection
     if (behind) await session.catchUp();
     projections = await verifyProjections(session.db, session.runner, session.projections, head.right);
   }
-  return { ok: log.firstBad === null && (projections === null || projections.firstBad === null), log, projections };
+  const samples = options.projections && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
+  const ok = log.firstBad === null && (projections === null || projections.firstBad === null) && (samples === null || samples.firstBad === null);
+  return { ok, log, projections, samples };
 }
 
 export function verifyText(v: VerifyJson): string {
@@ -50,6 +55,7 @@ export function verifyText(v: VerifyJson): string {
     const b = v.projections.firstBad;
     if (b) lines.push(`FAILED: projection ${b.projection}: ${b.reason}${b.live !== null || b.rebuilt !== null ? `\n  live:    ${b.live ?? '(missing)'}\n  rebuilt: ${b.rebuilt ?? '(missing)'}` : ''}`);
   }
+  if (v.samples) lines.push(...samplesText(v.samples));
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n');
 }
@@ -85,8 +91,8 @@ export async function appendCheckpoint(session: Session, signerName: string): Pr
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('recompute every event id and signature, check the Merkle root against the last checkpoint, and rebuild the projections from scratch against the live tables')
-        .option('--log-only', 'check the log only, not the projection tables')
+    .description('recompute every event id and signature, check the Merkle root against the last checkpoint, rebuild the projections from scratch against the live tables, and check every sample\'s stored bytes and erased keys')
+        .option('--log-only', 'check the log only, not the projection tables nor the sample stores')
     .action(async (opts: { logOnly?: boolean }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const v = await runVerify(session, { projections: opts.logOnly !== true });
