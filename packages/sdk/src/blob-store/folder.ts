@@ -104,7 +104,9 @@ export function createFolderBlobStore(dir: string): BlobStore {
     seen.add(path.basename(file));
   };
   const segmentNames = async () => ((await readdir(segmentDir).catch(ignoreMissing)) ?? []).filter((n) => n.endsWith('.seg'));
+  let scanned = false;
   const scan = async () => {
+    scanned = true;
     for (const name of (await segmentNames()).filter((n) => !seen.has(n))) {
       const file = path.join(segmentDir, name);
       const slots = await readSlots(file);
@@ -221,7 +223,7 @@ export function createFolderBlobStore(dir: string): BlobStore {
         const single = await readFile(fileOf(address)).catch(ignoreMissing);
         // A one-sample file or an indexed copy is enough for a read; a reader whose copies do not
         // open asks again with refresh.
-        if (options?.refresh || (!single && !located.has(address))) await scan();
+        if (options?.refresh || !scanned || (!single && !located.has(address))) await scan();
         const segmented = (await segmentCopies(address)).map((c) => c.ciphertext);
         return E.right(single ? [new Uint8Array(single), ...segmented] : segmented);
       } catch (e) {

@@ -83,7 +83,9 @@ export function createFolderKeyStore(dir: string): KeyStore {
     else if (!known.some((k) => k.file === at.file && k.offset === at.offset)) known.push(at);
   };
   const batchNames = async () => ((await readdir(batchDir).catch(ignoreMissing)) ?? []).filter((n) => n.endsWith('.keys'));
+  let scanned = false;
   const scan = async () => {
+    scanned = true;
     for (const name of (await batchNames()).filter((n) => !seen.has(n))) {
       const file = path.join(batchDir, name);
       const bytes = await readFile(file).catch(ignoreMissing);
@@ -221,7 +223,7 @@ export function createFolderKeyStore(dir: string): KeyStore {
         const single = await readSingle(sampleId);
         // A one-sample file or an indexed copy is enough for a read; a reader whose copies do not
         // open asks again with refresh.
-        if (options?.refresh || (!single && !located.has(sampleId))) await scan();
+        if (options?.refresh || !scanned || (!single && !located.has(sampleId))) await scan();
         const batched = (await batchCopies(sampleId)).map((c) => c.record);
         return E.right(single ? [single, ...batched] : batched);
       } catch (e) {
