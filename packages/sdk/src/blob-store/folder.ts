@@ -172,10 +172,10 @@ export function createFolderBlobStore(dir: string): BlobStore {
     await dropLocated(doomed);
   };
   /** Drops the copies of each entry's address that `doomed(copy, own)` picks. */
-  const dropWhere = async (entries: readonly BlobEntry[], singles: boolean, doomed: (copy: Uint8Array, own: Uint8Array) => boolean) => {
+  const dropWhere = async (entries: readonly BlobEntry[], singles: ReadonlySet<string>, doomed: (copy: Uint8Array, own: Uint8Array) => boolean) => {
     const slots: Located[] = [];
     for (const { address, ciphertext } of entries) {
-      if (singles) {
+      if (singles.has(address)) {
         const single = await readFile(fileOf(address)).catch(ignoreMissing);
         if (single && doomed(single, ciphertext)) await overwriteAndRemove(fileOf(address));
       }
@@ -232,18 +232,19 @@ export function createFolderBlobStore(dir: string): BlobStore {
     },
     delete: (address) => guard('delete', address, () => deleteAll([address])),
     deleteMany: (addresses) => guard('deleteMany', addresses[0] ?? '', () => deleteAll(addresses)),
-    // The copies to discard are this store's own (it indexed them as it wrote them).
+    // The copies to discard are this store's own: the one-sample files it created, and the
+    // segment slots it indexed as it wrote them.
     discard: (entries) =>
       guard('discard', entries[0]?.address ?? '', async () => {
-        for (const e of entries) ownSingles.delete(e.address);
-        await dropWhere(entries, true, (copy, own) => same(copy, own));
+        const singles = new Set(entries.filter((e) => ownSingles.delete(e.address)).map((e) => e.address));
+        await dropWhere(entries, singles, (copy, own) => same(copy, own));
       }),
     // See the key store's retain: one directory listing per batch, a read only where copies crowd.
     retain: (entries) =>
       guard('retain', entries[0]?.address ?? '', async () => {
         await scan();
         const crowded = entries.filter((e) => (located.get(e.address)?.length ?? 0) > (ownSingles.delete(e.address) ? 0 : 1));
-        await dropWhere(crowded, false, (copy, own) => !same(copy, own));
+        await dropWhere(crowded, new Set(), (copy, own) => !same(copy, own));
       }),
     each: (visit) =>
       guard('each', '', async () => {

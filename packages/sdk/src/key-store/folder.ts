@@ -169,10 +169,10 @@ export function createFolderKeyStore(dir: string): KeyStore {
     await shredLocated(doomed);
   };
   /** Shreds the copies of each entry's sample that `doomed(copy, entry)` picks. */
-  const shredWhere = async (entries: readonly SampleKeyEntry[], singles: boolean, doomed: (copy: SampleKeyRecord, entry: SampleKeyRecord) => boolean) => {
+  const shredWhere = async (entries: readonly SampleKeyEntry[], singles: ReadonlySet<string>, doomed: (copy: SampleKeyRecord, entry: SampleKeyRecord) => boolean) => {
     const records: Located[] = [];
     for (const { sampleId, record } of entries) {
-      if (singles) {
+      if (singles.has(sampleId)) {
         const single = await readSingle(sampleId).catch(() => undefined);
         if (single && doomed(single, record)) await shredFile(fileOf(sampleId));
       }
@@ -232,11 +232,12 @@ export function createFolderKeyStore(dir: string): KeyStore {
     },
     shred: (sampleId) => guard('shred', sampleId, () => shredAll([sampleId])),
     shredMany: (sampleIds) => guard('shredMany', sampleIds[0] ?? '', () => shredAll(sampleIds)),
-    // The copies to discard are this store's own (it indexed them as it wrote them).
+    // The copies to discard are this store's own: the one-sample files it created, and the
+    // batch records it indexed as it wrote them.
     discard: (entries) =>
       guard('discard', entries[0]?.sampleId ?? '', async () => {
-        for (const e of entries) ownSingles.delete(e.sampleId);
-        await shredWhere(entries, true, (copy, own) => sameKey(copy, own));
+        const singles = new Set(entries.filter((e) => ownSingles.delete(e.sampleId)).map((e) => e.sampleId));
+        await shredWhere(entries, singles, (copy, own) => sameKey(copy, own));
       }),
     // Other sealings' copies sit in batch files another store wrote (or this one, before a crash):
     // scan, then shred every copy but the entry's own. A sample with one copy known has nothing
@@ -245,7 +246,7 @@ export function createFolderKeyStore(dir: string): KeyStore {
       guard('retain', entries[0]?.sampleId ?? '', async () => {
         await scan();
         const crowded = entries.filter((e) => (located.get(e.sampleId)?.length ?? 0) > (ownSingles.delete(e.sampleId) ? 0 : 1));
-        await shredWhere(crowded, false, (copy, own) => !sameKey(copy, own));
+        await shredWhere(crowded, new Set(), (copy, own) => !sameKey(copy, own));
       }),
     each: (visit) =>
       guard('each', '', async () => {
