@@ -51,6 +51,19 @@ function dyingOnFirstAppend(log: EventLog): EventLog {
   });
 }
 
+/** A log that answers every append as a fresh write, as an adapter that cannot tell a concurrent replay from a write would. */
+function neverSayingReplayed(log: EventLog): EventLog {
+  return new Proxy(log, {
+    get(target, name, receiver) {
+      if (name === 'close') return async () => undefined;
+      if (name === 'appendMany')
+        return async (...args: Parameters<EventLog['appendMany']>) => E.map((rs: readonly { alreadyAppended: boolean }[]) => rs.map((r) => ({ ...r, alreadyAppended: false })))(await target.appendMany(...args));
+      const value = Reflect.get(target, name, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 interface Signed {
   readonly items: IngestItem[];
   readonly ids: string[];
@@ -225,6 +238,21 @@ describe('hardening: checking the sample stores against the log', () => {
     })(await storesIn(dir).keys.putMany!([{ sampleId: samples.ids[1]!, record: erasedKey[0]! }, { sampleId: samples.ids[1]!, record: erasedKey[0]! }]));
     const v = right(await ledger.samples.verify());
     expect(v.problems).toEqual([{ sampleId: samples.ids[1], check: 'erasure', reason: expect.stringMatching(/erased in the log, yet a copy of its key/) as unknown as string }]);
+  });
+});
+
+describe('hardening: two writers that each believe their append wrote the sample', () => {
+  it('given a log that answers a concurrent replay as a write, when two writers seal the same samples at once, then exactly one key and one ciphertext survive per sample and every sample reads back', async () => {
+    const log = createInMemoryEventLog();
+    const dir = await tempDir();
+    const first = ledgerOn(neverSayingReplayed(log), storesIn(dir));
+    const alice = right(await first.contributors.register(generateSigningKey(), { name: 'alice' }));
+    const samples = signedSamples(first, alice, 'both won', 8);
+    const second = ledgerOn(neverSayingReplayed(log), storesIn(dir));
+    const [a, b] = await Promise.all([first.ingest(samples.items), second.ingest(samples.items)]);
+    expect([...right(a), ...right(b)].every((r) => !r.alreadyAppended)).toBe(true);
+    await expectEveryReadBack(dir, log, samples);
+    expect(right(await ledgerOn(dyingNever(log), storesIn(dir)).samples.verify())).toMatchObject({ samples: 8, keyCopies: 8, blobCopies: 8, problemCount: 0 });
   });
 });
 

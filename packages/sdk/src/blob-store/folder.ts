@@ -11,8 +11,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError, type BlobEntry, type BlobStore } from './port.js';
+import type { Sealing } from '../key-store/port.js';
 import { assertAddress } from './address.js';
 import { ADDRESS_BYTES, encodeSegment, headerBytes, headerEntryOffset, segmentSlots, type SegmentSlot } from './segment-file.js';
+import { stampedName, stampOf } from './stamped-name.js';
 
 interface Located extends SegmentSlot {
   readonly file: string;
@@ -171,15 +173,15 @@ export function createFolderBlobStore(dir: string): BlobStore {
     }
     await dropLocated(doomed);
   };
-  /** Drops the copies of each entry's address that `doomed(copy, own)` picks. */
-  const dropWhere = async (entries: readonly BlobEntry[], singles: ReadonlySet<string>, doomed: (copy: Uint8Array, own: Uint8Array) => boolean) => {
+  /** Drops exactly the entries' own copies (matched by bytes). */
+  const dropOwn = async (entries: readonly BlobEntry[], singles: ReadonlySet<string>) => {
     const slots: Located[] = [];
     for (const { address, ciphertext } of entries) {
       if (singles.has(address)) {
         const single = await readFile(fileOf(address)).catch(ignoreMissing);
-        if (single && doomed(single, ciphertext)) await overwriteAndRemove(fileOf(address));
+        if (single && same(single, ciphertext)) await overwriteAndRemove(fileOf(address));
       }
-      for (const copy of await segmentCopies(address)) if (doomed(copy.ciphertext, ciphertext)) slots.push(copy.at);
+      for (const copy of await segmentCopies(address)) if (same(copy.ciphertext, ciphertext)) slots.push(copy.at);
     }
     await dropLocated(slots);
   };
@@ -191,8 +193,8 @@ export function createFolderBlobStore(dir: string): BlobStore {
       return E.left(storageError('blobs', operation, address, e));
     }
   };
-  const putSegment = async (entries: readonly BlobEntry[]) => {
-    const file = path.join(segmentDir, `${randomUUID()}.seg`);
+  const putSegment = async (entries: readonly BlobEntry[], sealing?: Sealing) => {
+    const file = path.join(segmentDir, stampedName('.seg', sealing?.stamp));
     await ensureDir(segmentDir);
     const segment = encodeSegment(entries);
     await writeDurably(file, segment);
@@ -210,12 +212,12 @@ export function createFolderBlobStore(dir: string): BlobStore {
         else await putSegment([{ address, ciphertext }]);
       });
     },
-    putMany: async (entries) => {
+    putMany: async (entries, sealing) => {
       if (entries.length === 0) return E.right(undefined);
       // A batch of one keeps the one-file-per-sample layout: nothing to amortise.
       if (entries.length === 1) return store.put(entries[0]!.address, entries[0]!.ciphertext);
       for (const { address } of entries) assertAddress(address);
-      return guard('putMany', entries[0]!.address, () => putSegment(entries));
+      return guard('putMany', entries[0]!.address, () => putSegment(entries, sealing));
     },
     get: async (address) => E.map((copies: Uint8Array[]) => copies[0])(await store.copies(address)),
     copies: async (address, options) => {
@@ -237,14 +239,20 @@ export function createFolderBlobStore(dir: string): BlobStore {
     discard: (entries) =>
       guard('discard', entries[0]?.address ?? '', async () => {
         const singles = new Set(entries.filter((e) => ownSingles.delete(e.address)).map((e) => e.address));
-        await dropWhere(entries, singles, (copy, own) => same(copy, own));
+        await dropOwn(entries, singles);
       }),
-    // See the key store's retain: one directory listing per batch, a read only where copies crowd.
-    retain: (entries) =>
+    // As the key store's retain: the segment copies of older sealings go, one-sample files stay.
+    retain: (entries, sealing) =>
       guard('retain', entries[0]?.address ?? '', async () => {
         await scan();
-        const crowded = entries.filter((e) => (located.get(e.address)?.length ?? 0) > (ownSingles.delete(e.address) ? 0 : 1));
-        await dropWhere(crowded, new Set(), (copy, own) => !same(copy, own));
+        const doomed: Located[] = [];
+        for (const { address, ciphertext } of entries) {
+          const ownSingle = ownSingles.delete(address);
+          if ((located.get(address)?.length ?? 0) <= (ownSingle ? 0 : 1)) continue;
+          const copies = await segmentCopies(address);
+          for (const c of copies) if (!same(c.ciphertext, ciphertext) && stampOf(c.at.file) < sealing.stamp) doomed.push(c.at);
+        }
+        await dropLocated(doomed);
       }),
     each: (visit) =>
       guard('each', '', async () => {

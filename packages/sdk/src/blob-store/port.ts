@@ -6,6 +6,7 @@
 // ../key-store/port.ts): a put never replaces another sealing's bytes, so a key and the
 // ciphertext it opens can never be split by a concurrent or repeated sealing.
 import type { Either } from 'fp-ts/lib/Either.js';
+import type { Sealing } from '../key-store/port.js';
 
 export interface StorageError {
   readonly _tag: 'StorageError';
@@ -38,7 +39,7 @@ export interface BlobStore {
    * Stores a whole ingest batch durably at once (one segment file, one fsync for the folder
    * store). Optional: bulk ingest falls back to one put per blob.
    */
-  putMany?(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
+  putMany?(entries: readonly BlobEntry[], sealing?: Sealing): Promise<Either<StorageError, void>>;
   /** Some copy of the bytes, or undefined when nothing is stored under that address. */
   get(address: string): Promise<Either<StorageError, Uint8Array | undefined>>;
   /**
@@ -52,8 +53,8 @@ export interface BlobStore {
   deleteMany?(addresses: readonly string[]): Promise<Either<StorageError, void>>;
   /** Removes exactly these copies (matched by bytes), leaving other sealings' copies alone. */
   discard(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
-  /** Removes every copy under each entry's address except the entry's own: one copy survives. */
-  retain(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
+  /** Removes the other copies under each entry's address that an older sealing stored, keeping the entry's own (see Sealing). */
+  retain(entries: readonly BlobEntry[], sealing: Sealing): Promise<Either<StorageError, void>>;
   /** Calls `visit` with every live copy in the store, reading each file once (for verify). */
   each(visit: (entry: BlobEntry) => void): Promise<Either<StorageError, void>>;
 }

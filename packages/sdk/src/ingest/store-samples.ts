@@ -16,8 +16,9 @@
 // could be derived again.
 import * as E from 'fp-ts/lib/Either.js';
 import type { StorageError, BlobStore } from '../blob-store/port.js';
-import type { KeyStore, SampleKeyRecord } from '../key-store/port.js';
+import type { KeyStore, SampleKeyRecord, Sealing } from '../key-store/port.js';
 import { newDataKey, sealSample } from '../sample-crypto.js';
+import { sealingStamp } from '../blob-store/stamped-name.js';
 import type { CheckedItem } from './check.js';
 
 const PARALLEL_WRITES = 32;
@@ -44,12 +45,12 @@ interface Sealed {
 const keyEntries = (sealed: readonly Sealed[]) => sealed.map((s) => ({ sampleId: s.sampleId, record: s.record }));
 const blobEntries = (sealed: readonly Sealed[]) => sealed.map((s) => ({ address: s.sampleId, ciphertext: s.ciphertext }));
 
-async function putAll(sealed: readonly Sealed[], blobs: BlobStore, keys: KeyStore): Promise<E.Either<StorageError, void>> {
+async function putAll(sealed: readonly Sealed[], sealing: Sealing, blobs: BlobStore, keys: KeyStore): Promise<E.Either<StorageError, void>> {
   if (keys.putMany && blobs.putMany) {
     // Two durable writes (a flush each) at once rather than one after the other: they sit between
     // a batch's checks and its append. Either alone is harmless (a key for no blob, a blob no key
     // opens), and a failure of either removes both (storeSamples' undo).
-    const [keysStored, blobsStored] = await Promise.all([keys.putMany(sealed), blobs.putMany(blobEntries(sealed))]);
+    const [keysStored, blobsStored] = await Promise.all([keys.putMany(sealed, sealing), blobs.putMany(blobEntries(sealed), sealing)]);
     return E.isLeft(keysStored) ? keysStored : blobsStored;
   }
   return inParallel(sealed, async (s) => {
@@ -93,7 +94,8 @@ export async function storeSamples(
     return { sampleId: item.eventId, record: salt ? { dataKey, salt } : { dataKey }, ciphertext: sealSample(item.attachment!.bytes, dataKey, item.signingBytes) };
   });
   const undo = () => discard(sealed, blobs, keys);
-  const stored = await putAll(sealed, blobs, keys);
+  const sealing: Sealing = { stamp: sealingStamp() };
+  const stored = await putAll(sealed, sealing, blobs, keys);
   if (E.isLeft(stored)) {
     await undo();
     return stored;
@@ -101,8 +103,8 @@ export async function storeSamples(
   const settle = async (writtenHere: ReadonlySet<string>) => {
     const kept = sealed.filter((s) => writtenHere.has(s.sampleId));
     if (kept.length > 0) {
-      await blobs.retain(blobEntries(kept));
-      await keys.retain(keyEntries(kept));
+      await blobs.retain(blobEntries(kept), sealing);
+      await keys.retain(keyEntries(kept), sealing);
     }
     await discard(
       sealed.filter((s) => !writtenHere.has(s.sampleId)),

@@ -18,9 +18,10 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError } from '../blob-store/port.js';
 import { assertAddress } from '../blob-store/address.js';
-import type { KeyStore, SampleKeyEntry, SampleKeyRecord } from './port.js';
+import type { KeyStore, SampleKeyEntry, SampleKeyRecord, Sealing } from './port.js';
 import { decodeKeyRecord, encodeKeyRecord } from './record-codec.js';
 import { encodeKeyBatch, liveKeyRecords, RECORD_BYTES, SECRET_BYTES, SECRET_OFFSET, SHREDDED } from './batch-file.js';
+import { stampedName, stampOf } from '../blob-store/stamped-name.js';
 
 interface Located {
   readonly file: string;
@@ -168,15 +169,15 @@ export function createFolderKeyStore(dir: string): KeyStore {
     }
     await shredLocated(doomed);
   };
-  /** Shreds the copies of each entry's sample that `doomed(copy, entry)` picks. */
-  const shredWhere = async (entries: readonly SampleKeyEntry[], singles: ReadonlySet<string>, doomed: (copy: SampleKeyRecord, entry: SampleKeyRecord) => boolean) => {
+  /** Shreds exactly the entries' own copies (matched by data key). */
+  const shredOwn = async (entries: readonly SampleKeyEntry[], singles: ReadonlySet<string>) => {
     const records: Located[] = [];
     for (const { sampleId, record } of entries) {
       if (singles.has(sampleId)) {
         const single = await readSingle(sampleId).catch(() => undefined);
-        if (single && doomed(single, record)) await shredFile(fileOf(sampleId));
+        if (single && sameKey(single, record)) await shredFile(fileOf(sampleId));
       }
-      for (const copy of await batchCopies(sampleId)) if (doomed(copy.record, record)) records.push(copy.at);
+      for (const copy of await batchCopies(sampleId)) if (sameKey(copy.record, record)) records.push(copy.at);
     }
     await shredLocated(records);
   };
@@ -188,8 +189,8 @@ export function createFolderKeyStore(dir: string): KeyStore {
       return E.left(storageError('keys', operation, address, e));
     }
   };
-  const putBatch = async (entries: readonly SampleKeyEntry[]) => {
-    const file = path.join(batchDir, `${randomUUID()}.keys`);
+  const putBatch = async (entries: readonly SampleKeyEntry[], sealing?: Sealing) => {
+    const file = path.join(batchDir, stampedName('.keys', sealing?.stamp));
     await ensureDir(batchDir);
     await writeDurably(file, encodeKeyBatch(entries));
     entries.forEach(({ sampleId }, i) => remember(sampleId, { file, offset: i * RECORD_BYTES }));
@@ -207,12 +208,12 @@ export function createFolderKeyStore(dir: string): KeyStore {
         else await putBatch([{ sampleId, record }]);
       });
     },
-    putMany: async (entries) => {
+    putMany: async (entries, sealing) => {
       if (entries.length === 0) return E.right(undefined);
       // A batch of one keeps the one-file-per-sample layout: nothing to amortise.
       if (entries.length === 1) return store.put(entries[0]!.sampleId, entries[0]!.record);
       for (const { sampleId } of entries) assertAddress(sampleId);
-      return guard('putMany', entries[0]!.sampleId, () => putBatch(entries));
+      return guard('putMany', entries[0]!.sampleId, () => putBatch(entries, sealing));
     },
     get: async (sampleId) => {
       const all = await store.copies(sampleId);
@@ -237,16 +238,23 @@ export function createFolderKeyStore(dir: string): KeyStore {
     discard: (entries) =>
       guard('discard', entries[0]?.sampleId ?? '', async () => {
         const singles = new Set(entries.filter((e) => ownSingles.delete(e.sampleId)).map((e) => e.sampleId));
-        await shredWhere(entries, singles, (copy, own) => sameKey(copy, own));
+        await shredOwn(entries, singles);
       }),
     // Other sealings' copies sit in batch files another store wrote (or this one, before a crash):
-    // scan, then shred every copy but the entry's own. A sample with one copy known has nothing
+    // scan, then shred the copies of older sealings (see Sealing in ./port.ts). One-sample files
+    // are left alone: their name carries no sealing time. A sample with one copy known has nothing
     // to compare, so bulk ingest pays one directory listing per batch here, not a read per sample.
-    retain: (entries) =>
+    retain: (entries, sealing) =>
       guard('retain', entries[0]?.sampleId ?? '', async () => {
         await scan();
-        const crowded = entries.filter((e) => (located.get(e.sampleId)?.length ?? 0) > (ownSingles.delete(e.sampleId) ? 0 : 1));
-        await shredWhere(crowded, new Set(), (copy, own) => !sameKey(copy, own));
+        const doomed: Located[] = [];
+        for (const { sampleId, record } of entries) {
+          const ownSingle = ownSingles.delete(sampleId);
+          if ((located.get(sampleId)?.length ?? 0) <= (ownSingle ? 0 : 1)) continue;
+          const copies = await batchCopies(sampleId);
+          for (const c of copies) if (!sameKey(c.record, record) && stampOf(c.at.file) < sealing.stamp) doomed.push(c.at);
+        }
+        await shredLocated(doomed);
       }),
     each: (visit) =>
       guard('each', '', async () => {

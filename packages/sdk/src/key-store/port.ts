@@ -18,6 +18,17 @@ export interface SampleKeyRecord {
   readonly salt?: Uint8Array;
 }
 
+/**
+ * One sealing of a batch, as both stores see it: its time (µs since the epoch) orders it among other sealings of
+ * the same samples, the same number in the key store and the blob store, so both keep the copies
+ * of the same sealings. retain removes only copies older than its own: were two writers each told
+ * that their append wrote the event (a log that cannot tell a concurrent replay from a write),
+ * each removes only the older pair, and the newest survives.
+ */
+export interface Sealing {
+  readonly stamp: number;
+}
+
 export interface SampleKeyEntry {
   readonly sampleId: string;
   readonly record: SampleKeyRecord;
@@ -32,7 +43,7 @@ export interface KeyStore {
    * store). Optional: bulk ingest falls back to one put per record. Each record stays shreddable
    * on its own.
    */
-  putMany?(entries: readonly SampleKeyEntry[]): Promise<Either<StorageError, void>>;
+  putMany?(entries: readonly SampleKeyEntry[], sealing?: Sealing): Promise<Either<StorageError, void>>;
   /** A record, or undefined when there is none (never stored, or shredded). */
   get(sampleId: string): Promise<Either<StorageError, SampleKeyRecord | undefined>>;
   /**
@@ -46,8 +57,11 @@ export interface KeyStore {
   shredMany?(sampleIds: readonly string[]): Promise<Either<StorageError, void>>;
   /** Shreds exactly these copies (matched by data key), leaving other sealings' copies alone. */
   discard(entries: readonly SampleKeyEntry[]): Promise<Either<StorageError, void>>;
-  /** Shreds every copy of each entry's sample except the entry's own: one record survives. */
-  retain(entries: readonly SampleKeyEntry[]): Promise<Either<StorageError, void>>;
+  /**
+   * Shreds the other copies of each entry's sample that an older sealing stored (see Sealing),
+   * keeping the entry's own: after a crashed run's retry, one record survives.
+   */
+  retain(entries: readonly SampleKeyEntry[], sealing: Sealing): Promise<Either<StorageError, void>>;
   /** Calls `visit` with every live copy in the store, reading each file once (for verify). */
   each(visit: (entry: SampleKeyEntry) => void): Promise<Either<StorageError, void>>;
 }
