@@ -112,10 +112,10 @@ function verifySamplesSpecification(name: string, store: Store): void {
       expect((await cairn(dir, env, 'verify')).stdout).toMatch(/^samples: 5 live checked .*, 1 erased checked/m);
     }, 120_000);
 
-    it('given a live sample whose stored ciphertext was altered, when verify runs, then it fails naming that sample: its bytes do not open to the logged commitment', async () => {
+    it('given a live sample whose stored ciphertext was altered, when verify runs, then it fails naming that sample: no copy of its bytes opens to the logged commitment', async () => {
       await alterInSegment(store.folder(dir), imported[2]!);
       expect(await verifyFailure(dir, env)).toEqual([
-        `FAILED: sample ${imported[2]}: bytes: a stored copy of its bytes does not open to the logged commitment: authentication failed: the blob, its key or the sample envelope was altered`,
+        `FAILED: sample ${imported[2]}: bytes: no stored copy of its bytes opens to the logged commitment: authentication failed: the blob, its key or the sample envelope was altered`,
       ]);
     }, 120_000);
 

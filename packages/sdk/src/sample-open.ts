@@ -16,24 +16,30 @@ function matches(plaintext: Uint8Array, key: SampleKeyRecord, commitment: Sample
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export interface OpenFailure {
+  /** unopened: no key authenticates the bytes; mismatch: a key opens them but the plaintext is not the committed one. */
+  readonly kind: 'unopened' | 'mismatch';
+  readonly reason: string;
+}
+
 /** The plaintext of the first key/ciphertext pair that opens and matches the commitment, or why none does. */
 export function openPaired(
   keys: readonly SampleKeyRecord[],
   blobs: readonly Uint8Array[],
   associatedData: Uint8Array,
   commitment: SampleCommitment,
-): E.Either<string, Uint8Array> {
-  let reason = 'no key opens the stored bytes';
+): E.Either<OpenFailure, Uint8Array> {
+  let failure: OpenFailure = { kind: 'unopened', reason: 'no key opens the stored bytes' };
   for (const blob of blobs) {
     for (const key of keys) {
       const opened = openSample(blob, key.dataKey, associatedData);
       if (E.isLeft(opened)) {
-        reason = opened.left;
+        if (failure.kind === 'unopened') failure = { kind: 'unopened', reason: opened.left };
         continue;
       }
       if (matches(opened.right, key, commitment)) return opened;
-      reason = 'the stored bytes do not match the logged commitment';
+      failure = { kind: 'mismatch', reason: 'the stored bytes do not match the logged commitment' };
     }
   }
-  return E.left(reason);
+  return E.left(failure);
 }

@@ -217,7 +217,7 @@ describe('hardening: checking the sample stores against the log', () => {
     expect(v).toMatchObject({ samples: samples.ids.length - 1, erased: 1, keyCopies: samples.ids.length - 1, problemCount: 0, problems: [] });
   });
 
-  it('given a segment whose copy of one sample was altered, when verified, then that sample is reported: its bytes do not open to the commitment', async () => {
+  it('given a segment whose copy of one sample was altered, when verified, then that sample is reported: no copy of its bytes opens to the commitment', async () => {
     const dir = await tempDir();
     const { ledger, samples } = await givenErasedAndLive(dir);
     const [segment] = await filesUnder(path.join(dir, 'blobs', 'segments'));
@@ -226,7 +226,7 @@ describe('hardening: checking the sample stores against the log', () => {
     bytes[bytes.length - 1]! ^= 1;
     await writeFile(segment!, bytes);
     const v = right(await ledger.samples.verify());
-    expect(v.problems).toEqual([{ sampleId: samples.ids[5], check: 'bytes', reason: expect.stringMatching(/does not open to the logged commitment: authentication failed/) as unknown as string }]);
+    expect(v.problems).toEqual([{ sampleId: samples.ids[5], check: 'bytes', reason: expect.stringMatching(/no stored copy of its bytes opens to the logged commitment: authentication failed/) as unknown as string }]);
   });
 
   it('given an erased sample whose key was put back in the key store, when verified, then it is reported: its key survives the erasure', async () => {
@@ -242,7 +242,7 @@ describe('hardening: checking the sample stores against the log', () => {
 });
 
 describe('hardening: two writers that each believe their append wrote the sample', () => {
-  it('given a log that answers a concurrent replay as a write, when two writers seal the same samples at once, then exactly one key and one ciphertext survive per sample and every sample reads back', async () => {
+  it('given a log that answers a concurrent replay as a write, when two writers seal the same samples at once, then no writer removes the other\'s pair: every sample reads back and every stored copy opens', async () => {
     const log = createInMemoryEventLog();
     const dir = await tempDir();
     const first = ledgerOn(neverSayingReplayed(log), storesIn(dir));
@@ -252,7 +252,11 @@ describe('hardening: two writers that each believe their append wrote the sample
     const [a, b] = await Promise.all([first.ingest(samples.items), second.ingest(samples.items)]);
     expect([...right(a), ...right(b)].every((r) => !r.alreadyAppended)).toBe(true);
     await expectEveryReadBack(dir, log, samples);
-    expect(right(await ledgerOn(dyingNever(log), storesIn(dir)).samples.verify())).toMatchObject({ samples: 8, keyCopies: 8, blobCopies: 8, problemCount: 0 });
+    // Whichever writer settles last may find the other's copies not yet written: then both pairs stay.
+    const v = right(await ledgerOn(dyingNever(log), storesIn(dir)).samples.verify());
+    expect(v).toMatchObject({ samples: 8, problemCount: 0 });
+    expect(v.keyCopies).toBeGreaterThanOrEqual(8);
+    expect(v.blobCopies).toBeGreaterThanOrEqual(8);
   });
 });
 

@@ -1,5 +1,5 @@
 // Checking the sample stores against the log (`cairn verify`'s samples section): every live
-// sample's ciphertext opens with one of its keys and the plaintext matches the logged commitment
+// sample's ciphertext opens with one of its keys, no copy opens to other bytes than the logged commitment
 // (sha256 of the bytes, or for personal data the HMAC keyed with the salt stored beside the key),
 // and no erased sample has a key left in any copy. Each store is read once, file by file
 // (KeyStore.each, BlobStore.each), not once per sample.
@@ -8,14 +8,14 @@ import type { EventLog, EventLogError } from '@cairn/eventlog';
 import type { BlobStore, StorageError } from './blob-store/port.js';
 import type { KeyStore, SampleKeyRecord } from './key-store/port.js';
 import type { SampleCommitment } from './sample-crypto.js';
-import { openPaired } from './sample-open.js';
+import { openPaired, type OpenFailure } from './sample-open.js';
 import { idOf } from './signing.js';
 
 export type SampleCheck = 'bytes' | 'key' | 'erasure';
 
 export interface SampleProblem {
   readonly sampleId: string;
-  /** bytes: a ciphertext copy does not open to the commitment (or none is left); key: a live sample has no key; erasure: an erased sample's key survives. */
+  /** bytes: no ciphertext copy opens to the commitment, or one opens to other bytes; key: a live sample has no key; erasure: an erased sample's key survives. */
   readonly check: SampleCheck;
   readonly reason: string;
 }
@@ -29,6 +29,8 @@ export interface SampleStoreVerification {
   readonly blobCopies: number;
   /** Key or ciphertext copies of samples the log does not name (a sealing whose append never happened). */
   readonly unlogged: number;
+  /** Ciphertext copies no key opens, of samples another copy of which opens (left by an interrupted sealing). */
+  readonly unpaired: number;
   readonly problemCount: number;
   /** The first problems found, at most PROBLEMS_SHOWN. */
   readonly problems: readonly SampleProblem[];
@@ -96,8 +98,12 @@ export async function verifySampleStore(
   if (E.isLeft(keysRead)) return keysRead;
   for (const sampleId of survivors) report({ sampleId, check: 'erasure', reason: 'the sample is erased in the log, yet a copy of its key is still in the key store' });
 
+  // A copy no key opens is harmless beside one that opens (a read pairs the one that does), so
+  // it is counted, and reported only when no copy of the sample opens. A copy that opens to other
+  // bytes than the committed ones is reported at once.
   const opened = new Set<string>();
-  const badCopy = new Set<string>();
+  const mismatched = new Set<string>();
+  const unopened = new Map<string, { copies: number; reason: string }>();
   progress.start(live.size, 'decrypting sample bytes');
   const blobsRead = await stores.blobs.each(({ address, ciphertext }) => {
     progress.update(++blobCopies);
@@ -107,17 +113,24 @@ export async function verifySampleStore(
       return;
     }
     const ids = idOf(sample.type, sample.payload, sample.signer);
-    const result = E.isLeft(ids) ? E.left(ids.left.message) : openPaired(keysOf.get(address) ?? [], [ciphertext], ids.right.signingBytes, sample.payload.commitment);
+    const result: E.Either<OpenFailure, Uint8Array> = E.isLeft(ids)
+      ? E.left({ kind: 'unopened', reason: ids.left.message })
+      : openPaired(keysOf.get(address) ?? [], [ciphertext], ids.right.signingBytes, sample.payload.commitment);
     if (E.isRight(result)) opened.add(address);
-    else if (keysOf.has(address)) {
-      badCopy.add(address);
-      report({ sampleId: address, check: 'bytes', reason: `a stored copy of its bytes does not open to the logged commitment: ${result.left}` });
-    }
+    else if (result.left.kind === 'mismatch') {
+      if (!mismatched.has(address)) report({ sampleId: address, check: 'bytes', reason: `a stored copy of its bytes opens to other bytes than the logged commitment: ${result.left.reason}` });
+      mismatched.add(address);
+    } else unopened.set(address, { copies: (unopened.get(address)?.copies ?? 0) + 1, reason: result.left.reason });
   });
   if (E.isLeft(blobsRead)) return blobsRead;
+  let unpaired = 0;
   for (const sampleId of live.keys()) {
-    if (!keysOf.has(sampleId)) report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
-    else if (!opened.has(sampleId) && !badCopy.has(sampleId)) report({ sampleId, check: 'bytes', reason: 'no copy of its bytes is left in the blob store' });
+    const failed = unopened.get(sampleId);
+    if (opened.has(sampleId)) unpaired += failed?.copies ?? 0;
+    else if (!keysOf.has(sampleId)) report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
+    else if (mismatched.has(sampleId)) continue;
+    else if (failed) report({ sampleId, check: 'bytes', reason: `no stored copy of its bytes opens to the logged commitment: ${failed.reason}` });
+    else report({ sampleId, check: 'bytes', reason: 'no copy of its bytes is left in the blob store' });
   }
-  return E.right({ samples: live.size, erased: erased.size, keyCopies, blobCopies, unlogged, problemCount, problems });
+  return E.right({ samples: live.size, erased: erased.size, keyCopies, blobCopies, unlogged, unpaired, problemCount, problems });
 }

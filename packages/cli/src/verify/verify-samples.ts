@@ -34,7 +34,7 @@ export async function verifySamples(ledger: Ledger, progress: Progress): Promise
     const error = checked.left;
     const where = error._tag === 'StorageError' ? `the ${error.store} store (${error.operation})` : 'the log';
     const bad: BadSample = { sampleId: error._tag === 'StorageError' ? error.address : '', check: 'readable', reason: `${where} cannot be read: ${'reason' in error ? error.reason : error._tag}` };
-    return { samples: 0, erased: 0, keyCopies: 0, blobCopies: 0, unlogged: 0, problemCount: 1, problems: [bad], firstBad: bad };
+    return { samples: 0, erased: 0, keyCopies: 0, blobCopies: 0, unlogged: 0, unpaired: 0, problemCount: 1, problems: [bad], firstBad: bad };
   }
   return { ...checked.right, firstBad: checked.right.problems[0] ?? null };
 }
@@ -44,6 +44,7 @@ export function samplesText(v: SampleVerification): string[] {
     `samples: ${v.samples} live checked (bytes open to their commitments), ${v.erased} erased checked (no key left); ${v.keyCopies} key and ${v.blobCopies} ciphertext copies read`,
   ];
   if (v.unlogged > 0) lines.push(`  ${v.unlogged} copies of samples the log does not name (a sealing whose append never happened)`);
+  if (v.unpaired > 0) lines.push(`  ${v.unpaired} ciphertext copies no key opens, beside a copy that opens (an interrupted sealing)`);
   for (const p of v.problems) lines.push(`FAILED: sample ${p.sampleId || '(none)'}: ${p.check}: ${p.reason}`);
   if (v.problemCount > v.problems.length) lines.push(`  … and ${v.problemCount - v.problems.length} more sample problems`);
   return lines;

@@ -48,7 +48,7 @@ export async function readSample(ctx: IngestContext, sampleId: string): Promise<
     else {
       const opened = openPaired(keys.right, blobs.right, ids.right.signingBytes, commitment);
       if (E.isRight(opened)) return opened;
-      failure = { _tag: 'SampleNotFound', sampleId, reason: opened.left };
+      failure = { _tag: 'SampleNotFound', sampleId, reason: opened.left.reason };
     }
   }
   return E.left(failure!);
