@@ -20,13 +20,21 @@ export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/repl
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
 export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';
 export { currentKey, keyValidAt, foldContributor, type ContributorState, type KeyWindow, type Role } from './state/contributor-state.js';
-export { storageError, type BlobStore, type StorageError } from './blob-store/port.js';
+export { storageError, type BlobStore, type BlobEntry, type StorageError } from './blob-store/port.js';
 export { createFolderBlobStore } from './blob-store/folder.js';
 export { createMemoryBlobStore } from './blob-store/memory.js';
-export type { KeyStore, SampleKeyRecord } from './key-store/port.js';
+export type { KeyStore, SampleKeyRecord, SampleKeyEntry } from './key-store/port.js';
 export { createFolderKeyStore } from './key-store/folder.js';
 export { createMemoryKeyStore } from './key-store/memory.js';
 export { commitSample, type SampleCommitment, type CommitmentScheme } from './sample-crypto.js';
+export {
+  verifySampleStore,
+  PROBLEMS_SHOWN,
+  type SampleStoreVerification,
+  type SampleProblem,
+  type SampleCheck,
+  type SampleVerifyProgress,
+} from './sample-verify.js';
 export { createVerifyPool, defaultPoolSize, type VerifyPool, type SignatureCheck } from './verify-pool.js';
 export { createLogAnchor, openLogAnchor, type LogAnchor, type AppendedEvent } from './tree-heads/anchor.js';
 export { logLeafHash, treeHeadBytes, signTreeHead, treeHeadSignatureValid } from './tree-heads/tree-head.js';

@@ -2,8 +2,8 @@
 // the log, and appends through the one ingest path. Calls answer Either<LedgerError, ...>;
 // `unwrap` is there for code that prefers exceptions.
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventLog } from '@cairn/eventlog';
-import type { BlobStore } from './blob-store/port.js';
+import type { EventLog, EventLogError } from '@cairn/eventlog';
+import type { BlobStore, StorageError } from './blob-store/port.js';
 import type { KeyStore } from './key-store/port.js';
 import { LedgerFailure, ruleViolation, type LedgerError } from './errors.js';
 import { ingestBatch, ingestBatches, type IngestContext, type IngestItem, type Receipt } from './ingest/ingest-batch.js';
@@ -26,6 +26,7 @@ import {
   type ValidationInput,
 } from './api/contributions.js';
 import { eraseSample, readSample } from './api/samples.js';
+import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { decodeManifest, isEventType } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
 
@@ -74,6 +75,8 @@ export interface Ledger {
   readonly samples: {
     /** The plaintext, or ErasedSample / SampleNotFound. */
     read(sampleId: string): Result<Uint8Array>;
+    /** Checks the key and blob stores against the log (see sample-verify.ts). */
+    verify(progress?: SampleVerifyProgress): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>>;
   };
   readonly manifests: {
     /** Defines a manifest (defaults filled in); answers its id, the hash of its canonical JSON. */
@@ -175,7 +178,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
     deprecate: (cfId, options, signer) => appendOne(ctx, 'ContributionDeprecated', defined({ target: cfId, reason: options.reason, note: options.note }), signer),
     erase: (sampleId, signer, reason = 'erasure requested') => eraseSample(ctx, sampleId, signer, reason),
-    samples: { read: (sampleId) => readSample(ctx, sampleId) },
+    samples: { read: (sampleId) => readSample(ctx, sampleId), verify: (progress) => verifySampleStore(ctx, progress) },
     manifests: {
       define: async (manifest, signer) => {
         const decoded = decodeManifest(manifest);

@@ -14,6 +14,7 @@ import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
 import { scanLog } from '../verify/log-scan.js';
 import { verifyLog, type LogVerification } from '../verify/verify-log.js';
 import { verifyProjections, type ProjectionVerification } from '../verify/verify-projections.js';
+import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 
 export interface VerifyJson {
@@ -22,6 +23,8 @@ export interface VerifyJson {
   readonly projections: ProjectionVerification | null;
   /** The log against tree heads kept outside it (null when the log itself did not verify). */
   readonly anchors: AnchorVerification | null;
+  /** The sample stores against the log; null with --log-only or when the log itself is bad. */
+  readonly samples: SampleVerification | null;
 }
 
 export interface VerifyOptions {
@@ -56,8 +59,13 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
     projections = await verifyProjections({ db: session.db, runner: session.runner, projections: session.projections, logHead: head.right, leaves, ...(catchUpFailure === undefined ? {} : { catchUpFailure }) });
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
-  const ok = log.firstBad === null && (projections === null || projections.firstBad === null) && (anchors === null || anchors.firstBad === null);
-  return { ok, log, projections, anchors };
+  const samples = options.projections && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
+  const ok =
+    log.firstBad === null &&
+    (projections === null || projections.firstBad === null) &&
+    (anchors === null || anchors.firstBad === null) &&
+    (samples === null || samples.firstBad === null);
+  return { ok, log, projections, anchors, samples };
 }
 
 async function anchorInputsOf(session: Session, options: VerifyOptions): Promise<AnchorInputs> {
@@ -90,6 +98,7 @@ export function verifyText(v: VerifyJson): string {
     lines.push(`tree heads: ${a.storeHeads} in the store's file, ${a.cosignatures} cosignatures${trusted}${witnesses}`);
     if (a.firstBad) lines.push(`FAILED: ${a.firstBad.check}: ${a.firstBad.reason}`);
   }
+  if (v.samples) lines.push(...samplesText(v.samples));
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n');
 }
@@ -142,8 +151,8 @@ async function witnessKeyOf(session: Session, value: string): Promise<string> {
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('recompute every event id and signature, check the Merkle roots of checkpoints and tree heads (the store\'s, and those you remembered), and rebuild the projections from scratch against the live tables')
-    .option('--log-only', 'check the log only, not the projection tables')
+    .description('recompute every event id and signature, replay every ledger rule, check the Merkle roots of checkpoints and tree heads (the store\'s, and those you remembered), rebuild the projections from scratch against the live tables, and check every sample\'s stored bytes and erased keys')
+    .option('--log-only', 'check the log only, not the projection tables nor the sample stores')
     .option('--trusted-root <size:root>', 'a tree head you saw before (cairn tree-head): the log must still start with those SIZE events under ROOT (repeatable)', collect, [])
     .option('--trusted-heads <file>', 'a file of tree heads you remembered, one JSON per line ({size, root} or cairn tree-head output)')
     .option('--witness <key>', 'require a cosignature by this witness (public key hex, or a signer name) on a head the log extends (repeatable)', collect, [])

@@ -1,13 +1,14 @@
 // Reading a sample back, and erasing it. A read decrypts with the sample's own data key, with
-// the logged envelope as associated data, and checks the bytes against the logged commitment.
-// Erasure appends SampleErased; the ingest path then shreds the key record (data key and
-// commitment salt) and drops the ciphertext: the log still verifies, the bytes are gone.
+// the logged envelope as associated data, and checks the bytes against the logged commitment;
+// where a sample was sealed more than once, only a key and ciphertext of one sealing pair up.
+// Erasure appends SampleErased; the ingest path then shreds every copy of the key record (data
+// key and commitment salt) and drops every ciphertext: the log still verifies, the bytes are gone.
 import * as E from 'fp-ts/lib/Either.js';
-import { timingSafeEqual } from 'node:crypto';
 import type { LedgerError } from '../errors.js';
 import type { IngestContext, Receipt } from '../ingest/ingest-batch.js';
 import { idOf, type Signer } from '../signing.js';
-import { commitSample, openSample } from '../sample-crypto.js';
+import type { SampleCommitment } from '../sample-crypto.js';
+import { openPaired } from '../sample-open.js';
 import { cfStream } from '../ingest/streams.js';
 import { appendOne } from './context.js';
 
@@ -30,22 +31,27 @@ export async function readSample(ctx: IngestContext, sampleId: string): Promise<
   const erasure = history.right.find((e) => (e.data as { type?: string }).type === 'SampleErased');
   if (erasure) return E.left({ _tag: 'ErasedSample', sampleId, erasureId: erasure.id });
 
-  const key = await ctx.keys.get(sampleId);
-  if (E.isLeft(key)) return key;
-  // No key and no SampleErased: the erasure was interrupted after shredding. Still erased.
-  if (!key.right) return E.left({ _tag: 'ErasedSample', sampleId });
-  const blob = await ctx.blobs.get(sampleId);
-  if (E.isLeft(blob)) return blob;
-  if (!blob.right) return E.left({ _tag: 'SampleNotFound', sampleId, reason: 'its bytes are missing from the blob store' });
-
   const ids = idOf(envelope.type, envelope.payload, envelope.signer);
   if (E.isLeft(ids)) return ids;
-  const opened = openSample(blob.right, key.right.dataKey, ids.right.signingBytes);
-  if (E.isLeft(opened)) return E.left({ _tag: 'SampleNotFound', sampleId, reason: opened.left });
-  const commitment = commitSample(opened.right, key.right.salt);
-  if (commitment.scheme !== envelope.payload.commitment.scheme || !timingSafeEqual(Buffer.from(commitment.value, 'hex'), Buffer.from(envelope.payload.commitment.value, 'hex')))
-    return E.left({ _tag: 'SampleNotFound', sampleId, reason: 'the stored bytes do not match the logged commitment' });
-  return E.right(opened.right);
+  const commitment = envelope.payload.commitment as SampleCommitment;
+  // A store answers first from what it has indexed; when no pair opens, ask again for copies
+  // another process stored since (another sealing of the same sample).
+  let failure: LedgerError | undefined;
+  for (const refresh of [false, true]) {
+    const keys = await ctx.keys.copies(sampleId, { refresh });
+    if (E.isLeft(keys)) return keys;
+    const blobs = await ctx.blobs.copies(sampleId, { refresh });
+    if (E.isLeft(blobs)) return blobs;
+    // No key and no SampleErased: the erasure was interrupted after shredding. Still erased.
+    if (keys.right.length === 0) failure = { _tag: 'ErasedSample', sampleId };
+    else if (blobs.right.length === 0) failure = { _tag: 'SampleNotFound', sampleId, reason: 'its bytes are missing from the blob store' };
+    else {
+      const opened = openPaired(keys.right, blobs.right, ids.right.signingBytes, commitment);
+      if (E.isRight(opened)) return opened;
+      failure = { _tag: 'SampleNotFound', sampleId, reason: opened.left.reason };
+    }
+  }
+  return E.left(failure!);
 }
 
 export async function eraseSample(ctx: IngestContext, sampleId: string, signer: Signer, reason: string): Promise<E.Either<LedgerError, Receipt>> {

@@ -2,6 +2,9 @@
 // ingest batch, fsync'd once, instead of one fsync'd file per sample. A header indexes the
 // blobs so a reader finds one without reading the others' bytes:
 //   segment = count (u32 LE) ‖ count × (address (32) ‖ length (u32 LE)) ‖ the blobs, in header order
+// Dropping a blob overwrites its bytes in place with random bytes and its header address with
+// zeros (a tombstone), so no slot ever moves: another store's index of the segment stays right,
+// and the dropped ciphertext is overwritten rather than left in blocks a rewrite would free.
 export interface SegmentEntry {
   readonly address: string;
   readonly ciphertext: Uint8Array;
@@ -9,11 +12,21 @@ export interface SegmentEntry {
 
 export interface SegmentSlot {
   readonly address: string;
+  /** The slot's place in the header. */
+  readonly index: number;
   readonly offset: number;
   readonly length: number;
 }
 
 const ENTRY_BYTES = 36;
+const TOMBSTONE = '0'.repeat(64);
+
+/** Where a slot's header address is: what dropping the slot zeroes. */
+export function headerEntryOffset(index: number): number {
+  return 4 + index * ENTRY_BYTES;
+}
+
+export const ADDRESS_BYTES = 32;
 
 export function headerBytes(count: number): number {
   return 4 + count * ENTRY_BYTES;
@@ -34,7 +47,7 @@ export function encodeSegment(entries: readonly SegmentEntry[]): Uint8Array {
   return out;
 }
 
-/** The slots a header describes; `header` must hold at least the first headerBytes(count) bytes. */
+/** The live slots a header describes; `header` must hold at least the first headerBytes(count) bytes. */
 export function segmentSlots(header: Uint8Array): SegmentSlot[] {
   const b = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
   const count = b.readUInt32LE(0);
@@ -43,7 +56,8 @@ export function segmentSlots(header: Uint8Array): SegmentSlot[] {
   for (let i = 0; i < count; i++) {
     const h = 4 + i * ENTRY_BYTES;
     const length = b.readUInt32LE(h + 32);
-    slots.push({ address: b.toString('hex', h, h + 32), offset: at, length });
+    const address = b.toString('hex', h, h + 32);
+    if (address !== TOMBSTONE) slots.push({ address, index: i, offset: at, length });
     at += length;
   }
   return slots;

@@ -205,7 +205,7 @@ async function commitDecoded(
   // 4 + 5. signatures on the pool while the main thread seals and stores sample bytes.
   const [badSignature, stored] = await Promise.all([verifySignatures(checked.right, ctx.pool, early), storeSamples(checked.right, ctx.blobs, ctx.keys)]);
   if (E.isLeft(stored)) return stored;
-  const undo = stored.right;
+  const { undo, settle } = stored.right;
   if (badSignature) {
     await undo();
     return E.left(badSignature);
@@ -230,6 +230,11 @@ async function commitDecoded(
     // One request per fresh item, in the same order.
     ctx.anchor.appended(appended.right.flatMap((r, i) => (r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, signature: fresh[i]!.event.signature }])));
   }
+  const writtenHere = new Set<string>();
+  fresh.forEach((item, i) => {
+    if (!appended.right[i]!.alreadyAppended) writtenHere.add(item.eventId);
+  });
+  await settle(writtenHere);
 
   let next = 0;
   const receipts = checked.right.map((item): Receipt => {
@@ -240,7 +245,8 @@ async function commitDecoded(
     return { id: item.eventId, type: item.event.type, stream: item.placement.stream, position: result.position, alreadyAppended: result.alreadyAppended };
   });
 
-  // 7. an erasure in the log means the key is shredded, however the SampleErased event came in.
+  // 7. an erasure in the log means every copy of the key is shredded, however the SampleErased
+  // event came in.
   for (const item of checked.right) {
     if (item.event.type !== 'SampleErased') continue;
     const shredded = await ctx.keys.shred(item.event.payload.sample);

@@ -7,31 +7,55 @@
 // On copy-on-write or wear-levelled storage an overwrite is not a guarantee that old blocks are
 // gone; deployments that need that should put this folder on an encrypted volume whose key they
 // control, or use a KMS-backed KeyStore.
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes, randomUUID } from 'node:crypto';
+//
+// Nothing is ever replaced: a one-sample file is created exclusively (a second put for the same
+// sample goes to a batch file of its own), and every batch file has a fresh name, so each sealing
+// keeps its own record (see ./port.ts) and two processes writing the same folder cannot leave a
+// key that belongs to neither's ciphertext.
+import { link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError } from '../blob-store/port.js';
 import { assertAddress } from '../blob-store/address.js';
-import type { KeyStore } from './port.js';
+import type { KeyStore, SampleKeyEntry, SampleKeyRecord, Sealing } from './port.js';
 import { decodeKeyRecord, encodeKeyRecord } from './record-codec.js';
 import { encodeKeyBatch, liveKeyRecords, RECORD_BYTES, SECRET_BYTES, SECRET_OFFSET, SHREDDED } from './batch-file.js';
+import { stampedName, stampOf } from '../blob-store/stamped-name.js';
 
 interface Located {
   readonly file: string;
   readonly offset: number;
 }
 
-async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+const ignoreMissing = (e: NodeJS.ErrnoException) => {
+  if (e.code === 'ENOENT') return undefined;
+  throw e;
+};
+
+/** Writes the file whole and flushed; `exclusive` refuses (answers false) when it already exists. */
+async function writeDurably(file: string, bytes: Uint8Array, exclusive = false): Promise<boolean> {
   const tmp = `${file}.${randomUUID()}.tmp`;
   try {
     await writeFile(tmp, bytes, { mode: 0o600, flush: true });
-    await rename(tmp, file);
-  } catch (e) {
+    if (!exclusive) {
+      await rename(tmp, file);
+      return true;
+    }
+    // link is atomic and fails on an existing name, where rename would replace it.
+    try {
+      await link(tmp, file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  } finally {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
   }
 }
+
+const sameKey = (a: SampleKeyRecord, b: SampleKeyRecord) => timingSafeEqual(a.dataKey, b.dataKey);
 
 export function createFolderKeyStore(dir: string): KeyStore {
   const batchDir = path.join(dir, 'batches');
@@ -45,37 +69,33 @@ export function createFolderKeyStore(dir: string): KeyStore {
     assertAddress(sampleId);
     return path.join(dir, `${sampleId}.key`);
   };
-  // Where each batch-file record is. Built by reading batches/ on the first miss; a later miss
-  // reads only the batch files this store has not seen (written since by another store on the
-  // same folder). A record never moves within its file (shredding overwrites it in place, and
-  // readRecord checks it is still live), so a file once read needs no second reading; before,
-  // every miss (a sample put as a single file, an id that is not there) read every batch file.
-  const located = new Map<string, Located>();
+  // Where each batch-file record is (every copy of a sample's). Built by reading batches/ on the
+  // first miss; a later scan reads only the batch files this store has not seen (written since
+  // by another store on the same folder). A record never moves within its file (shredding
+  // overwrites it in place, and readRecord checks it is still live), so a file once read needs
+  // no second reading.
+  const located = new Map<string, Located[]>();
   const seen = new Set<string>();
+  // One-sample files this store wrote: retain's own copy is there, not in the index.
+  const ownSingles = new Set<string>();
+  const remember = (sampleId: string, at: Located) => {
+    const known = located.get(sampleId);
+    if (!known) located.set(sampleId, [at]);
+    else if (!known.some((k) => k.file === at.file && k.offset === at.offset)) known.push(at);
+  };
+  const batchNames = async () => ((await readdir(batchDir).catch(ignoreMissing)) ?? []).filter((n) => n.endsWith('.keys'));
+  let scanned = false;
   const scan = async () => {
-    const names = await readdir(batchDir).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return [] as string[];
-      throw e;
-    });
-    for (const name of names.filter((n) => n.endsWith('.keys') && !seen.has(n))) {
+    scanned = true;
+    for (const name of (await batchNames()).filter((n) => !seen.has(n))) {
       const file = path.join(batchDir, name);
-      const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return undefined;
-        throw e;
-      });
-      if (bytes) for (const r of liveKeyRecords(bytes)) located.set(r.sampleId, { file, offset: r.offset });
+      const bytes = await readFile(file).catch(ignoreMissing);
+      if (bytes) for (const r of liveKeyRecords(bytes)) remember(r.sampleId, { file, offset: r.offset });
       seen.add(name);
     }
   };
-  const locate = async (sampleId: string): Promise<Located | undefined> => {
-    if (!located.has(sampleId)) await scan();
-    return located.get(sampleId);
-  };
-  const readRecord = async (sampleId: string, at: Located) => {
-    const handle = await open(at.file, 'r').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
+  const readRecord = async (sampleId: string, at: Located): Promise<SampleKeyRecord | undefined> => {
+    const handle = await open(at.file, 'r').catch(ignoreMissing);
     if (!handle) return undefined;
     try {
       const bytes = new Uint8Array(RECORD_BYTES);
@@ -86,11 +106,26 @@ export function createFolderKeyStore(dir: string): KeyStore {
       await handle.close();
     }
   };
+  const readSingle = async (sampleId: string): Promise<SampleKeyRecord | undefined> => {
+    const single = await readFile(fileOf(sampleId)).catch(ignoreMissing);
+    if (!single) return undefined;
+    const decoded = decodeKeyRecord(new Uint8Array(single));
+    if (typeof decoded === 'string') throw new Error(decoded);
+    return decoded;
+  };
+  /** The live batch-file copies of a sample, dropping the index entries of shredded ones. */
+  const batchCopies = async (sampleId: string) => {
+    const live: { at: Located; record: SampleKeyRecord }[] = [];
+    for (const at of located.get(sampleId) ?? []) {
+      const record = await readRecord(sampleId, at);
+      if (record) live.push({ at, record });
+    }
+    if (live.length === 0) located.delete(sampleId);
+    else located.set(sampleId, live.map((l) => l.at));
+    return live;
+  };
   const shredRecords = async (file: string, offsets: readonly number[]) => {
-    const handle = await open(file, 'r+').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
+    const handle = await open(file, 'r+').catch(ignoreMissing);
     if (!handle) return;
     let live: boolean;
     try {
@@ -105,24 +140,8 @@ export function createFolderKeyStore(dir: string): KeyStore {
     }
     if (!live) await rm(file, { force: true });
   };
-  const shredAll = async (sampleIds: readonly string[]) => {
-    const byFile = new Map<string, number[]>();
-    for (const sampleId of sampleIds) {
-      await shredFile(fileOf(sampleId));
-      const at = await locate(sampleId);
-      if (!at) continue;
-      const offsets = byFile.get(at.file) ?? [];
-      offsets.push(at.offset);
-      byFile.set(at.file, offsets);
-      located.delete(sampleId);
-    }
-    for (const [file, offsets] of byFile) await shredRecords(file, offsets);
-  };
   const shredFile = async (file: string) => {
-    const handle = await open(file, 'r+').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
+    const handle = await open(file, 'r+').catch(ignoreMissing);
     if (!handle) return;
     try {
       const { size } = await handle.stat();
@@ -133,67 +152,123 @@ export function createFolderKeyStore(dir: string): KeyStore {
     }
     await rm(file, { force: true });
   };
+  const shredLocated = async (doomed: readonly Located[]) => {
+    const byFile = new Map<string, number[]>();
+    for (const at of doomed) byFile.set(at.file, [...(byFile.get(at.file) ?? []), at.offset]);
+    for (const [file, offsets] of byFile) await shredRecords(file, offsets);
+  };
+  // Erasure must reach every copy, including those another process wrote since this store
+  // last looked: always scan first.
+  const shredAll = async (sampleIds: readonly string[]) => {
+    await scan();
+    const doomed: Located[] = [];
+    for (const sampleId of sampleIds) {
+      await shredFile(fileOf(sampleId));
+      doomed.push(...(located.get(sampleId) ?? []));
+      located.delete(sampleId);
+    }
+    await shredLocated(doomed);
+  };
+  /** Shreds exactly the entries' own copies (matched by data key). */
+  const shredOwn = async (entries: readonly SampleKeyEntry[], singles: ReadonlySet<string>) => {
+    const records: Located[] = [];
+    for (const { sampleId, record } of entries) {
+      if (singles.has(sampleId)) {
+        const single = await readSingle(sampleId).catch(() => undefined);
+        if (single && sameKey(single, record)) await shredFile(fileOf(sampleId));
+      }
+      for (const copy of await batchCopies(sampleId)) if (sameKey(copy.record, record)) records.push(copy.at);
+    }
+    await shredLocated(records);
+  };
+  const guard = async (operation: string, address: string, work: () => Promise<void>) => {
+    try {
+      await work();
+      return E.right(undefined);
+    } catch (e) {
+      return E.left(storageError('keys', operation, address, e));
+    }
+  };
+  const putBatch = async (entries: readonly SampleKeyEntry[], sealing?: Sealing) => {
+    const file = path.join(batchDir, stampedName('.keys', sealing?.stamp));
+    await ensureDir(batchDir);
+    await writeDurably(file, encodeKeyBatch(entries));
+    entries.forEach(({ sampleId }, i) => remember(sampleId, { file, offset: i * RECORD_BYTES }));
+    seen.add(path.basename(file));
+  };
 
   const store: KeyStore = {
     kind: 'folder',
     put: async (sampleId, record) => {
       const file = fileOf(sampleId);
-      try {
+      return guard('put', sampleId, async () => {
         await ensureDir(dir);
-        await writeDurably(file, encodeKeyRecord(record));
-        return E.right(undefined);
-      } catch (e) {
-        return E.left(storageError('keys', 'put', sampleId, e));
-      }
+        // A one-sample file already there is another sealing's record: keep both.
+        if (await writeDurably(file, encodeKeyRecord(record), true)) ownSingles.add(sampleId);
+        else await putBatch([{ sampleId, record }]);
+      });
     },
-    putMany: async (entries) => {
+    putMany: async (entries, sealing) => {
       if (entries.length === 0) return E.right(undefined);
       // A batch of one keeps the one-file-per-sample layout: nothing to amortise.
       if (entries.length === 1) return store.put(entries[0]!.sampleId, entries[0]!.record);
       for (const { sampleId } of entries) assertAddress(sampleId);
-      const file = path.join(batchDir, `${randomUUID()}.keys`);
-      try {
-        await ensureDir(batchDir);
-        await writeDurably(file, encodeKeyBatch(entries));
-        entries.forEach(({ sampleId }, i) => located.set(sampleId, { file, offset: i * RECORD_BYTES }));
-        seen.add(path.basename(file));
-        return E.right(undefined);
-      } catch (e) {
-        return E.left(storageError('keys', 'putMany', entries[0]!.sampleId, e));
-      }
+      return guard('putMany', entries[0]!.sampleId, () => putBatch(entries, sealing));
     },
     get: async (sampleId) => {
+      const all = await store.copies(sampleId);
+      return E.map((copies: SampleKeyRecord[]) => copies[0])(all);
+    },
+    copies: async (sampleId, options) => {
       try {
-        const single = await readFile(fileOf(sampleId)).catch((e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return undefined;
-          throw e;
-        });
-        if (single) {
-          const decoded = decodeKeyRecord(new Uint8Array(single));
-          return typeof decoded === 'string' ? E.left(storageError('keys', 'get', sampleId, decoded)) : E.right(decoded);
+        const single = await readSingle(sampleId);
+        // A one-sample file or an indexed copy is enough for a read; a reader whose copies do not
+        // open asks again with refresh.
+        if (options?.refresh || !scanned || (!single && !located.has(sampleId))) await scan();
+        const batched = (await batchCopies(sampleId)).map((c) => c.record);
+        return E.right(single ? [single, ...batched] : batched);
+      } catch (e) {
+        return E.left(storageError('keys', 'copies', sampleId, e));
+      }
+    },
+    shred: (sampleId) => guard('shred', sampleId, () => shredAll([sampleId])),
+    shredMany: (sampleIds) => guard('shredMany', sampleIds[0] ?? '', () => shredAll(sampleIds)),
+    // The copies to discard are this store's own: the one-sample files it created, and the
+    // batch records it indexed as it wrote them.
+    discard: (entries) =>
+      guard('discard', entries[0]?.sampleId ?? '', async () => {
+        const singles = new Set(entries.filter((e) => ownSingles.delete(e.sampleId)).map((e) => e.sampleId));
+        await shredOwn(entries, singles);
+      }),
+    // Other sealings' copies sit in batch files another store wrote (or this one, before a crash):
+    // scan, then shred the copies of older sealings (see Sealing in ./port.ts). One-sample files
+    // are left alone: their name carries no sealing time. A sample with one copy known has nothing
+    // to compare, so bulk ingest pays one directory listing per batch here, not a read per sample.
+    retain: (entries, sealing) =>
+      guard('retain', entries[0]?.sampleId ?? '', async () => {
+        await scan();
+        const doomed: Located[] = [];
+        for (const { sampleId, record } of entries) {
+          const ownSingle = ownSingles.delete(sampleId);
+          if ((located.get(sampleId)?.length ?? 0) <= (ownSingle ? 0 : 1)) continue;
+          const copies = await batchCopies(sampleId);
+          for (const c of copies) if (!sameKey(c.record, record) && stampOf(c.at.file) < sealing.stamp) doomed.push(c.at);
         }
-        const at = await locate(sampleId);
-        return E.right(at && (await readRecord(sampleId, at)));
-      } catch (e) {
-        return E.left(storageError('keys', 'get', sampleId, e));
-      }
-    },
-    shred: async (sampleId) => {
-      try {
-        await shredAll([sampleId]);
-        return E.right(undefined);
-      } catch (e) {
-        return E.left(storageError('keys', 'shred', sampleId, e));
-      }
-    },
-    shredMany: async (sampleIds) => {
-      try {
-        await shredAll(sampleIds);
-        return E.right(undefined);
-      } catch (e) {
-        return E.left(storageError('keys', 'shredMany', sampleIds[0] ?? '', e));
-      }
-    },
+        await shredLocated(doomed);
+      }),
+    each: (visit) =>
+      guard('each', '', async () => {
+        const singles = ((await readdir(dir).catch(ignoreMissing)) ?? []).filter((n) => /^[0-9a-f]{64}\.key$/.test(n));
+        for (const name of singles) {
+          const sampleId = name.slice(0, 64);
+          const record = await readSingle(sampleId).catch(() => undefined);
+          if (record) visit({ sampleId, record });
+        }
+        for (const name of await batchNames()) {
+          const bytes = await readFile(path.join(batchDir, name)).catch(ignoreMissing);
+          if (bytes) for (const r of liveKeyRecords(bytes)) visit({ sampleId: r.sampleId, record: r.record });
+        }
+      }),
   };
   return store;
 }
