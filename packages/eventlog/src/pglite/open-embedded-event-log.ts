@@ -67,19 +67,25 @@ async function openExecutor(dataDir: string, thread: 'worker' | 'caller'): Promi
   return { executor: pgliteExecutor(db), close: () => db.close() };
 }
 
-/** Acknowledges a transaction only once its WAL is on disk. */
+/** A plain select writes nothing; any other statement (the append's one-statement insert) may. */
+const READ_ONLY = /^\s*select\b/i;
+
+/** Acknowledges a write (a transaction, or a statement that may write) only once its WAL is on disk. */
 function durable(executor: SqlExecutor, flush: WalFlush): SqlExecutor {
+  const flushed = async <T>(result: T): Promise<T> => {
+    try {
+      await flush();
+    } catch (e) {
+      throw new Error(`the embedded log could not flush its commit to disk: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    return result;
+  };
   return {
-    query: executor.query,
-    transaction: async (fn) => {
-      const result = await executor.transaction(fn);
-      try {
-        await flush();
-      } catch (e) {
-        throw new Error(`the embedded log could not flush its commit to disk: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      }
-      return result;
+    query: async <TRow extends object>(text: string, params?: readonly unknown[]) => {
+      const rows = await executor.query<TRow>(text, params);
+      return READ_ONLY.test(text) ? rows : flushed(rows);
     },
+    transaction: async (fn) => flushed(await executor.transaction(fn)),
   };
 }
 
