@@ -21,8 +21,9 @@ function writer(dir: string, name: string, count: number): Promise<{ code: numbe
 }
 
 describe('hardening: two processes on one embedded ledger folder', () => {
-  it('given two processes contributing to one embedded folder at once, when both are done, then every acknowledged sample is in the log', async () => {
+  it('given an embedded ledger folder and two processes contributing to it at once, when both are done, then every acknowledged sample is in the log', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-two-writers-'));
+    await (await openLedger({ dir, verifyWorkers: 0 })).close();
     const [a, b] = await Promise.all([writer(dir, 'alice', 150), writer(dir, 'bob', 150)]);
     expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
     const acknowledged = [...a.acknowledged, ...b.acknowledged];
