@@ -4,12 +4,13 @@
 // (./segment-file.ts), because an fsync per sample was the ceiling of folder-backed ingest.
 // Writes go to a temporary name and are renamed into place, so a crash never leaves a
 // half-written blob or segment. Deleting a blob from a segment rewrites the segment without it.
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError, type BlobStore } from './port.js';
 import { assertAddress } from './address.js';
+import { mkdirDurably, syncDir } from '../durable-dir.js';
 import { encodeSegment, headerBytes, segmentSlots, type SegmentSlot } from './segment-file.js';
 
 interface Located extends SegmentSlot {
@@ -26,6 +27,7 @@ async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
   try {
     await writeFile(tmp, bytes, { flush: true });
     await rename(tmp, file);
+    await syncDir(path.dirname(file));
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
@@ -51,7 +53,7 @@ export function createFolderBlobStore(dir: string): BlobStore {
   const made = new Set<string>();
   const ensureDir = async (folder: string) => {
     if (made.has(folder)) return;
-    await mkdir(folder, { recursive: true });
+    await mkdirDurably(folder);
     made.add(folder);
   };
   const fileOf = (address: string) => {

@@ -7,9 +7,10 @@
 // On copy-on-write or wear-levelled storage an overwrite is not a guarantee that old blocks are
 // gone; deployments that need that should put this folder on an encrypted volume whose key they
 // control, or use a KMS-backed KeyStore.
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { mkdirDurably, syncDir } from '../durable-dir.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError } from '../blob-store/port.js';
 import { assertAddress } from '../blob-store/address.js';
@@ -27,6 +28,7 @@ async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
   try {
     await writeFile(tmp, bytes, { mode: 0o600, flush: true });
     await rename(tmp, file);
+    await syncDir(path.dirname(file));
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
@@ -38,7 +40,7 @@ export function createFolderKeyStore(dir: string): KeyStore {
   const made = new Set<string>();
   const ensureDir = async (folder: string) => {
     if (made.has(folder)) return;
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await mkdirDurably(folder, 0o700);
     made.add(folder);
   };
   const fileOf = (sampleId: string) => {
