@@ -99,7 +99,8 @@ export async function openEmbeddedEventLog(options: EmbeddedEventLogOptions = {}
 
 /**
  * The log plus a query function on the same PGlite instance (serialised with the log's own
- * use of it), for benchmarks and tests that compare against or inspect the raw tables.
+ * use of it), for benchmarks and tests that compare against or inspect the raw tables. Writes
+ * through `query` are not flushed to disk: it is the append bench's raw-INSERT baseline.
  */
 export async function openEmbeddedEventLogWithSql(
   options: EmbeddedEventLogOptions = {},
@@ -121,8 +122,8 @@ export async function openEmbeddedEventLogWithSql(
     // What initdb (a fresh folder) or crash recovery wrote is only in the page cache so far.
     await syncChangedSince(dataDir, since, sync);
     await sync(path.dirname(path.resolve(dataDir)));
-    const { close } = opened;
-    return await withLog(durable(opened.executor, createWalFlush(dataDir, sync)), async () => {
+    const { close, executor } = opened;
+    const withDurableLog = await withLog(durable(executor, createWalFlush(dataDir, sync)), async () => {
       try {
         await close();
         // The shutdown checkpoint wrote the data files and recycled WAL segments.
@@ -131,6 +132,7 @@ export async function openEmbeddedEventLogWithSql(
         await lock.release();
       }
     });
+    return { log: withDurableLog.log, query: executor.query };
   } catch (e) {
     await opened?.close().catch(() => undefined);
     await lock.release();

@@ -67,9 +67,16 @@ export function createWalFlush(dataDir: string, sync: SyncPath = fsyncPath): Wal
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
 
+  // Only segments written since the previous flush began can hold unflushed commits (a long
+  // session keeps every segment since open: flushing them all would grow with the WAL).
+  let previousStart = 0;
+
   const flushOnce = async (): Promise<void> => {
+    const started = Date.now();
     const names = (await readdir(walDir)).filter((name) => WAL_SEGMENT.test(name)).sort();
-    for (const name of names) await sync(path.join(walDir, name));
+    const written = names.filter((name) => statSync(path.join(walDir, name)).mtimeMs >= previousStart - MTIME_SLACK_MS);
+    await Promise.all(written.map((name) => sync(path.join(walDir, name))));
+    previousStart = started;
     const listing = names.join(',');
     if (listing !== segments) {
       await sync(walDir);
