@@ -26,6 +26,7 @@ import { fail } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { progressFor } from './progress.js';
 import { resolveStoreLocation, type StoreLocation } from './store-location.js';
+import { failIfInUse, storeLockOptions } from './store-lock.js';
 
 export interface GlobalOptions {
   readonly store?: string;
@@ -85,24 +86,30 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
       fail(ExitCode.unavailable, `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)`);
     await mkdir(path.join(location.dir, 'projections'), { recursive: true });
   }
-  let ledger: Ledger;
+  let ledger: Ledger | undefined;
   let store: ProjectionStore;
+  // An embedded store is one process's at a time (the ledger locks it before opening anything in
+  // it, the projections their own folder): a second command waits, then fails as unavailable.
+  const lock = storeLockOptions();
   try {
     // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
     const verifyWorkers = settings.verifyWorkers ?? 0;
     ledger = await openLedger(
       location.kind === 'embedded'
-        ? { dir: location.dir, verifyWorkers }
+        ? { dir: location.dir, verifyWorkers, lock }
         : location.kind === 'postgres'
           ? { dir: localDir, postgres: location.url, verifyWorkers }
           : { dir: localDir, esdb: location.url, verifyWorkers },
     );
     store = await openProjectionStore(
       location.kind === 'embedded'
-        ? { dataDir: path.join(location.dir, 'projections') }
+        ? { dataDir: path.join(location.dir, 'projections'), lock }
         : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
     );
   } catch (cause) {
+    // The ledger holds the store's lock: an open that failed halfway must not keep it.
+    await ledger?.close().catch(() => undefined);
+    failIfInUse(cause);
     fail(ExitCode.unavailable, `the store could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const json = options.json === true;

@@ -4,8 +4,18 @@ export {
   openEmbeddedEventLog,
   openEmbeddedEventLogWithSql,
   DEFAULT_EMBEDDED_DATA_DIR,
+  lockFileOf,
   type EmbeddedEventLogOptions,
 } from './pglite/open-embedded-event-log.js';
+export {
+  lockFolder,
+  describeHolder,
+  FolderInUse,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type FolderLock,
+  type FolderLockOptions,
+  type LockHolder,
+} from './lock/folder-lock.js';
 export {
   openPostgresEventLog,
   type PostgresConnection,

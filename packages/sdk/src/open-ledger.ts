@@ -1,9 +1,13 @@
 // Opening a ledger: the embedded default (PGlite log, blob and key folders under one directory,
 // no server needed), a Postgres or EventStoreDB log with local blob and key folders, or parts
 // given by the caller (tests, S3-backed blob stores, KMS-backed key stores).
+// An embedded store belongs to one process at a time: its folder is locked before anything in it
+// is opened and released after everything closed (the log locks its own folder as well, for
+// callers that open it alone).
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as eventlog from '@cairn/eventlog';
-import type { EventLog } from '@cairn/eventlog';
+import type { EventLog, FolderLock, FolderLockOptions } from '@cairn/eventlog';
 import type { BlobStore } from './blob-store/port.js';
 import type { KeyStore } from './key-store/port.js';
 import { createFolderBlobStore } from './blob-store/folder.js';
@@ -15,6 +19,11 @@ import { openLogAnchor } from './tree-heads/anchor.js';
 interface CommonOptions {
   /** Worker threads verifying signatures in bulk ingest; 0 verifies on the main thread. Default: one per core. */
   readonly verifyWorkers?: number;
+  /**
+   * An embedded store held by another process: how long to wait for it (default 10 s; 0 refuses
+   * at once) and what to say meanwhile. Past the wait, openLedger rejects with FolderInUse.
+   */
+  readonly lock?: FolderLockOptions;
   /** Sign a tree head into `<dir>/tree-heads.jsonl` after every append call (default true). */
   readonly treeHeads?: boolean;
 }
@@ -36,15 +45,29 @@ export type OpenLedgerOptions = CommonOptions &
 
 export const DEFAULT_LEDGER_DIR = './.cairn';
 
+/** The lock file of an embedded store folder (inside it, beside log/, blobs/ and keys/). */
+export function storeLockFileOf(dir: string): string {
+  return path.join(dir, 'store.lock');
+}
+
 async function openLog(options: OpenLedgerOptions, dir: string): Promise<EventLog> {
   if ('postgres' in options) return eventlog.openPostgresEventLog({ connectionString: options.postgres }, options.schema ? { schema: options.schema } : {});
   if ('esdb' in options) return eventlog.openEventStoreDbEventLog(options.esdb);
-  return eventlog.openEmbeddedEventLog({ dataDir: path.join(dir, 'log') });
+  // The store lock is already held: the log's own lock can only be held by a process that
+  // opened the log folder alone, which the caller's wait settings cover too.
+  return eventlog.openEmbeddedEventLog({ dataDir: path.join(dir, 'log'), ...(options.lock ? { lock: options.lock } : {}) });
+}
+
+async function lockEmbeddedStore(options: OpenLedgerOptions, dir: string): Promise<FolderLock | undefined> {
+  if ('postgres' in options || 'esdb' in options || 'log' in options) return undefined;
+  await mkdir(dir, { recursive: true });
+  return eventlog.lockFolder(dir, storeLockFileOf(dir), options.lock);
 }
 
 /**
  * Opens a ledger. Default: embedded in './.cairn' (log in ./log, blobs in ./blobs, keys in ./keys).
- * Throws only when the log cannot be opened at all.
+ * Throws only when the log cannot be opened at all, or (FolderInUse) when another process holds
+ * the embedded store past options.lock.timeoutMs.
  */
 export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
   const pool: VerifyPool | undefined = options.verifyWorkers === 0 ? undefined : createVerifyPool(options.verifyWorkers === undefined ? {} : { size: options.verifyWorkers });
@@ -53,14 +76,34 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
     return createLedger({ log, blobs: options.blobs, keys: options.keys, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
   }
   const dir = options.dir ?? DEFAULT_LEDGER_DIR;
-  const log = await openLog(options, dir);
-  const anchor = options.treeHeads === false ? undefined : await openLogAnchor(log, dir);
+  const lock = await lockEmbeddedStore(options, dir).catch(async (e: unknown) => {
+    await pool?.close();
+    throw e;
+  });
+  let log: EventLog | undefined;
+  let anchor: Awaited<ReturnType<typeof openLogAnchor>> | undefined;
+  try {
+    log = await openLog(options, dir);
+    anchor = options.treeHeads === false ? undefined : await openLogAnchor(log, dir);
+  } catch (e) {
+    await log?.close();
+    await lock?.release();
+    await pool?.close();
+    throw e;
+  }
+  const opened = log;
   return createLedger({
     ...(anchor ? { anchor } : {}),
     log,
     blobs: options.blobs ?? createFolderBlobStore(path.join(dir, 'blobs')),
     keys: options.keys ?? createFolderKeyStore(path.join(dir, 'keys')),
     ...(pool ? { pool } : {}),
-    onClose: () => log.close(),
+    onClose: async () => {
+      try {
+        await opened.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   });
 }

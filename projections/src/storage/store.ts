@@ -6,7 +6,15 @@
 // because PGlite is a single session: sharing it would make every log append wait behind a long
 // projection batch (and vice versa), and a rebuild can drop the projections' data dir without
 // touching the log, which is the one thing that must never be lost.
+//
+// A data directory is PGlite's alone, one process at a time: it is locked (as the log's is)
+// before PGlite opens it and released after PGlite closed. The projections are not flushed to
+// disk per batch as the log is: they are rebuilt from the log, and a power cut that loses their
+// tail loses the checkpoint with it (one transaction), so the runner re-applies those events.
+import { lockFileOf, lockFolder, type FolderLockOptions } from '@cairn/eventlog';
 import { PGlite } from '@electric-sql/pglite';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
@@ -18,8 +26,11 @@ import { pglitePool } from './pglite-dialect.js';
 export type ProjectionStoreOptions =
   /** An open PGlite owned by the caller (not closed by close()). */
   | { readonly pglite: PGlite; readonly schema?: string }
-  /** A PGlite data directory, opened (and closed) by the store. */
-  | { readonly dataDir: string; readonly schema?: string }
+  /**
+   * A PGlite data directory, opened (and closed) by the store. While another process holds it,
+   * this waits (lock.timeoutMs, default 10 s) and then rejects with FolderInUse.
+   */
+  | { readonly dataDir: string; readonly schema?: string; readonly lock?: FolderLockOptions }
   | { readonly connectionString: string; readonly schema?: string; readonly maxConnections?: number }
   /** A pg Pool (or anything shaped like one) owned by the caller (not ended by close()). */
   | { readonly pool: PostgresPool; readonly schema?: string };
@@ -48,15 +59,34 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
   const setup = schema === null ? [] : [`create schema if not exists ${quoteSchema(schema)}`];
   const onCreate = schema === null ? [] : [`set search_path to ${quoteSchema(schema)}`];
 
-  if ('pglite' in options || 'dataDir' in options) {
-    const owned = !('pglite' in options);
-    // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
-    const pglite = 'pglite' in options ? options.pglite : await PGlite.create({ dataDir: options.dataDir, parsers: { [PG_INT8]: (x: string) => x } });
-    if (!owned) await pglite.query(`select 1`); // surfaces a closed instance now, not mid-batch
-    for (const statement of [...setup, ...onCreate]) await pglite.exec(statement);
-    const pool = pglitePool(pglite, { closeOnEnd: owned });
-    const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'pglite', schema, close: () => db.destroy() };
+  if ('pglite' in options) {
+    await options.pglite.query(`select 1`); // surfaces a closed instance now, not mid-batch
+    return pgliteStore(options.pglite, { owned: false, schema, statements: [...setup, ...onCreate] });
+  }
+  if ('dataDir' in options) {
+    await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+    const lock = await lockFolder(options.dataDir, lockFileOf(options.dataDir), options.lock);
+    try {
+      // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
+      const pglite = await PGlite.create({ dataDir: options.dataDir, parsers: { [PG_INT8]: (x: string) => x } });
+      const store = await pgliteStore(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(async (e: unknown) => {
+        await pglite.close();
+        throw e;
+      });
+      return {
+        ...store,
+        close: async () => {
+          try {
+            await store.close();
+          } finally {
+            await lock.release();
+          }
+        },
+      };
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
   }
 
   const owned = 'connectionString' in options;
@@ -81,6 +111,13 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
   });
   const db = new Kysely<AnyDB>({ dialect });
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
+}
+
+async function pgliteStore(pglite: PGlite, settings: { readonly owned: boolean; readonly schema: string | null; readonly statements: readonly string[] }): Promise<ProjectionStore> {
+  for (const statement of settings.statements) await pglite.exec(statement);
+  const pool = pglitePool(pglite, { closeOnEnd: settings.owned });
+  const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'pglite', schema: settings.schema, close: () => db.destroy() };
 }
 
 /**

@@ -1,16 +1,23 @@
 // The embedded log: PGlite (Postgres compiled to WASM) in a local folder, with the same
-// migration and SQL as the Postgres adapter. PGlite writes through to the data directory and,
-// with relaxedDurability off (its default), a query resolves only after its writes reached the
-// file system, so an acknowledged append survives the process being killed. By default PGlite
-// runs on a worker thread of its own (./worker-executor.ts), so the caller's thread is free for
-// the SDK's work while the database writes.
+// migration and SQL as the Postgres adapter. PGlite writes through to the data directory, but
+// Postgres's own fsync calls do nothing under emscripten: a committed append is only in the OS
+// page cache. So an append resolves only after its WAL reached the disk (./wal-flush.ts, one
+// flush shared by the appends that commit meanwhile), and open and close flush the whole
+// folder. PGlite is a single-process Postgres: a second process on the same folder would
+// corrupt it, so the folder is locked (../lock/folder-lock.ts) from before PGlite opens it until
+// after it closed. By default PGlite runs on a worker thread of its own (./worker-executor.ts),
+// so the caller's thread is free for the SDK's work while the database writes.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { lockFolder, type FolderLockOptions } from '../lock/folder-lock.js';
 import type { EventLog } from '../port.js';
 import type { SqlExecutor } from '../sql/executor.js';
 import { logTables, migrateEventLog } from '../sql/schema.js';
 import { createSqlEventLog } from '../sql/sql-event-log.js';
 import { appendSignal } from '../subscription.js';
 import { createMutex } from './mutex.js';
+import { createWalFlush, fsyncPath, syncChangedSince, type SyncPath, type WalFlush } from './wal-flush.js';
 import { openWorkerExecutor } from './worker-executor.js';
 
 export interface EmbeddedEventLogOptions {
@@ -21,6 +28,19 @@ export interface EmbeddedEventLogOptions {
    * with the caller's work), or on the caller's thread ('caller': no thread hop per statement).
    */
   readonly thread?: 'worker' | 'caller';
+  /** How long to wait for another process (or open) holding the folder, and what to say meanwhile. */
+  readonly lock?: FolderLockOptions;
+}
+
+/** Seams for tests; not part of the package's API. */
+export interface EmbeddedEventLogInternals {
+  /** Flushes one file or directory to disk (default: fsync). */
+  readonly sync?: SyncPath;
+}
+
+/** The lock file of an embedded data directory: beside it, as PGlite owns everything inside. */
+export function lockFileOf(dataDir: string): string {
+  return `${path.resolve(dataDir)}.lock`;
 }
 
 export const DEFAULT_EMBEDDED_DATA_DIR = './.cairn/log';
@@ -47,20 +67,80 @@ async function openExecutor(dataDir: string, thread: 'worker' | 'caller'): Promi
   return { executor: pgliteExecutor(db), close: () => db.close() };
 }
 
-/** Opens (creating if needed) the embedded log. Only one process may open a data directory. */
+/** A plain select writes nothing; any other statement (the append's one-statement insert) may. */
+const READ_ONLY = /^\s*select\b/i;
+
+/** Acknowledges a write (a transaction, or a statement that may write) only once its WAL is on disk. */
+function durable(executor: SqlExecutor, flush: WalFlush): SqlExecutor {
+  const flushed = async <T>(result: T): Promise<T> => {
+    try {
+      await flush();
+    } catch (e) {
+      throw new Error(`the embedded log could not flush its commit to disk: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    return result;
+  };
+  return {
+    query: async <TRow extends object>(text: string, params?: readonly unknown[]) => {
+      const rows = await executor.query<TRow>(text, params);
+      return READ_ONLY.test(text) ? rows : flushed(rows);
+    },
+    transaction: async (fn) => flushed(await executor.transaction(fn)),
+  };
+}
+
+/**
+ * Opens (creating if needed) the embedded log. Only one process may open a data directory: while
+ * another holds it this waits (options.lock.timeoutMs), then rejects with FolderInUse.
+ */
 export async function openEmbeddedEventLog(options: EmbeddedEventLogOptions = {}): Promise<EventLog> {
   return (await openEmbeddedEventLogWithSql(options)).log;
 }
 
 /**
  * The log plus a query function on the same PGlite instance (serialised with the log's own
- * use of it), for benchmarks and tests that compare against or inspect the raw tables.
+ * use of it), for benchmarks and tests that compare against or inspect the raw tables. Writes
+ * through `query` are not flushed to disk: it is the append bench's raw-INSERT baseline.
  */
 export async function openEmbeddedEventLogWithSql(
   options: EmbeddedEventLogOptions = {},
+  internals: EmbeddedEventLogInternals = {},
 ): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const dataDir = options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;
-  const { executor, close } = await openExecutor(dataDir, options.thread ?? 'worker');
+  const thread = options.thread ?? 'worker';
+  if (dataDir === 'memory://') {
+    const { executor, close } = await openExecutor(dataDir, thread);
+    return withLog(executor, close);
+  }
+  const sync = internals.sync ?? fsyncPath;
+  await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const lock = await lockFolder(dataDir, lockFileOf(dataDir), options.lock);
+  let opened: { executor: SqlExecutor; close: () => Promise<void> } | undefined;
+  const since = Date.now();
+  try {
+    opened = await openExecutor(dataDir, thread);
+    // What initdb (a fresh folder) or crash recovery wrote is only in the page cache so far.
+    await syncChangedSince(dataDir, since, sync);
+    await sync(path.dirname(path.resolve(dataDir)));
+    const { close, executor } = opened;
+    const withDurableLog = await withLog(durable(executor, createWalFlush(dataDir, sync)), async () => {
+      try {
+        await close();
+        // The shutdown checkpoint wrote the data files and recycled WAL segments.
+        await syncChangedSince(dataDir, since, sync);
+      } finally {
+        await lock.release();
+      }
+    });
+    return { log: withDurableLog.log, query: executor.query };
+  } catch (e) {
+    await opened?.close().catch(() => undefined);
+    await lock.release();
+    throw e;
+  }
+}
+
+async function withLog(executor: SqlExecutor, close: () => Promise<void>): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const tables = logTables('public');
   await migrateEventLog(executor, tables);
   const signal = appendSignal();

@@ -6,9 +6,10 @@
 // half-written blob or segment. Nothing is ever replaced (see ./port.ts): a one-sample file is
 // created exclusively, a second put for the same address goes to a segment of its own, and
 // dropping a blob from a segment overwrites it in place (a tombstone), never rewriting the file.
-import { link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { mkdirDurably, syncDir } from '../durable-dir.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError, type BlobEntry, type BlobStore } from './port.js';
 import type { Sealing } from '../key-store/port.js';
@@ -34,11 +35,13 @@ async function writeDurably(file: string, bytes: Uint8Array, exclusive = false):
     await writeFile(tmp, bytes, { flush: true });
     if (!exclusive) {
       await rename(tmp, file);
+      await syncDir(path.dirname(file));
       return true;
     }
     // link is atomic and fails on an existing name, where rename would replace it.
     try {
       await link(tmp, file);
+      await syncDir(path.dirname(file));
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -82,7 +85,7 @@ export function createFolderBlobStore(dir: string): BlobStore {
   const made = new Set<string>();
   const ensureDir = async (folder: string) => {
     if (made.has(folder)) return;
-    await mkdir(folder, { recursive: true });
+    await mkdirDurably(folder);
     made.add(folder);
   };
   const fileOf = (address: string) => {

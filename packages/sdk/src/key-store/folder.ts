@@ -12,9 +12,10 @@
 // sample goes to a batch file of its own), and every batch file has a fresh name, so each sealing
 // keeps its own record (see ./port.ts) and two processes writing the same folder cannot leave a
 // key that belongs to neither's ciphertext.
-import { link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
+import { mkdirDurably, syncDir } from '../durable-dir.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { storageError } from '../blob-store/port.js';
 import { assertAddress } from '../blob-store/address.js';
@@ -40,11 +41,13 @@ async function writeDurably(file: string, bytes: Uint8Array, exclusive = false):
     await writeFile(tmp, bytes, { mode: 0o600, flush: true });
     if (!exclusive) {
       await rename(tmp, file);
+      await syncDir(path.dirname(file));
       return true;
     }
     // link is atomic and fails on an existing name, where rename would replace it.
     try {
       await link(tmp, file);
+      await syncDir(path.dirname(file));
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -62,7 +65,7 @@ export function createFolderKeyStore(dir: string): KeyStore {
   const made = new Set<string>();
   const ensureDir = async (folder: string) => {
     if (made.has(folder)) return;
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await mkdirDurably(folder, 0o700);
     made.add(folder);
   };
   const fileOf = (sampleId: string) => {

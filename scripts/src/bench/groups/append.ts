@@ -1,6 +1,9 @@
 // `append`: events/s through the EventLog adapters against a raw multi-row INSERT of the same
 // rows into the same database (same PGlite instance, same Postgres server) as the baseline.
 // The realistic shape is bulk ingest: appendMany of many `cf-<id>` streams with "no stream".
+// An embedded append is acknowledged only once its WAL is on disk and the raw INSERT is not
+// flushed, so the embedded rows include the price of durability; the concurrent shape shows how
+// much of it group commit (appends that commit during a flush share the next one) takes back.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,6 +55,20 @@ async function eventsPerSecond(total: number, batchSize: number, write: (batch: 
   return (batches.length * batchSize) / seconds;
 }
 
+/** `writers` callers each appending one event at a time, as concurrent SDK users do. */
+async function concurrentEventsPerSecond(total: number, writers: number, write: (batch: readonly AppendRequest[]) => Promise<unknown>): Promise<number> {
+  const requests = Array.from({ length: total }, cfRequest);
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      while (next < requests.length) await write([requests[next++]!]);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return total / seconds;
+}
+
 function adapterWrite(log: EventLog) {
   return async (batch: readonly AppendRequest[]) => {
     const result = batch.length === 1 ? await log.append(batch[0]!) : await log.appendMany(batch);
@@ -65,6 +82,8 @@ const SHAPES: readonly { name: string; batch: number; total: { pglite: number; p
   { name: 'batch of 1000', batch: 1000, total: { pglite: 10000, postgres: 30000 } },
 ];
 
+const CONCURRENT = { pglite: { writers: 16, total: 800 }, postgres: { writers: 16, total: 2000 } } as const;
+
 async function measure(ctx: BenchContext, adapter: 'pglite' | 'postgres', log: EventLog, query: Query, table: string): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
   // Warm-up (plans, caches) before any figure is taken.
@@ -77,6 +96,11 @@ async function measure(ctx: BenchContext, adapter: 'pglite' | 'postgres', log: E
     ctx.log(`${adapter} ${shape.name}: log ${viaLog.toFixed(0)} ev/s, raw INSERT ${raw.toFixed(0)} ev/s`);
     rows.push(row(GROUP, `${adapter} ${shape.name} (vs raw INSERT)`, viaLog, 'events/s', raw));
   }
+  const concurrent = CONCURRENT[adapter];
+  const raw = await concurrentEventsPerSecond(concurrent.total, concurrent.writers, rawInsert(query, table));
+  const viaLog = await concurrentEventsPerSecond(concurrent.total, concurrent.writers, adapterWrite(log));
+  ctx.log(`${adapter} ${concurrent.writers} concurrent single events: log ${viaLog.toFixed(0)} ev/s, raw INSERT ${raw.toFixed(0)} ev/s`);
+  rows.push(row(GROUP, `${adapter} ${concurrent.writers} concurrent single events (vs raw INSERT)`, viaLog, 'events/s', raw));
   return rows;
 }
 
