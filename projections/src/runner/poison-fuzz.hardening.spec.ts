@@ -215,7 +215,7 @@ describe('hardening: no decodable event stops a projection (property)', () => {
           await log.close();
         }
       }),
-      { numRuns: 12 },
+      { numRuns: 10 },
     );
   }, 600_000);
 });

@@ -33,7 +33,7 @@ export interface ProjectionRunnerOptions {
   readonly decode?: EventDecoder;
   /** Called after each committed batch (the CLI draws its progress bar from this). */
   readonly onProgress?: (progress: RunnerProgress) => void;
-  /** Called for each event a projection recorded as failed (and passed), once the record has committed. */
+  /** Called for each event a projection recorded as failed (and passed) in the live tables, once the record has committed. */
   readonly onEventFailed?: (failure: ProjectionFailure) => void;
   /** Errors met while following (start()); the runner stops following after one. */
   readonly onError?: (error: RunnerError) => void;
@@ -220,7 +220,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
             hook: options.atStep,
             onFailed: (f) => {
               failedEvents += 1;
-              options.onEventFailed?.({ projection: projection.name, position: f.position, eventId: f.eventId, eventType: f.eventType, reason: f.reason });
+              if (schema === null) options.onEventFailed?.({ projection: projection.name, position: f.position, eventId: f.eventId, eventType: f.eventType, reason: f.reason });
             },
           };
           const stretch = { events, skipped: undecodable, through };

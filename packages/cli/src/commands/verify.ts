@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf } from '../fail.js';
 import { emit, table } from '../output.js';
 import { progressFor } from '../progress.js';
+import { failureLine } from '../projection-failures.js';
 import { withSession, type Session } from '../session.js';
 import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
 import { scanLog } from '../verify/log-scan.js';
@@ -12,10 +13,37 @@ import { verifyLog, type LogVerification } from '../verify/verify-log.js';
 import { verifyProjections, type ProjectionVerification } from '../verify/verify-projections.js';
 import { globalsOf } from './common.js';
 
+/** Events a projection recorded as failed instead of applying (at most the first few listed). */
+export interface SkippedEvents {
+  readonly projection: string;
+  readonly count: number;
+  readonly first: readonly string[];
+}
+
 export interface VerifyJson {
   readonly ok: boolean;
   readonly log: LogVerification;
   readonly projections: ProjectionVerification | null;
+  /**
+   * A failure, not a warning: verify says whether the tables faithfully answer for the log, and a
+   * projection that passed an event does not (any why, diff or impact touching it is incomplete).
+   */
+  readonly skipped: readonly SkippedEvents[];
+}
+
+const SKIPPED_SHOWN = 5;
+
+async function skippedEvents(session: Session): Promise<SkippedEvents[]> {
+  const status = await session.runner.status();
+  if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
+  const out: SkippedEvents[] = [];
+  for (const p of status.right.projections) {
+    if (p.failedEvents === 0) continue;
+    const failures = await session.runner.failures(p.name, { limit: SKIPPED_SHOWN });
+    if (E.isLeft(failures)) fail(ExitCode.unavailable, failures.left.message);
+    out.push({ projection: p.name, count: p.failedEvents, first: failures.right.map(failureLine) });
+  }
+  return out;
 }
 
 export async function runVerify(session: Session, options: { readonly projections: boolean }): Promise<VerifyJson> {
@@ -34,7 +62,8 @@ export async function runVerify(session: Session, options: { readonly projection
     if (behind) await session.catchUp();
     projections = await verifyProjections(session.db, session.runner, session.projections, head.right);
   }
-  return { ok: log.firstBad === null && (projections === null || projections.firstBad === null), log, projections };
+  const skipped = await skippedEvents(session);
+  return { ok: log.firstBad === null && (projections === null || projections.firstBad === null) && skipped.length === 0, log, projections, skipped };
 }
 
 export function verifyText(v: VerifyJson): string {
@@ -49,6 +78,11 @@ export function verifyText(v: VerifyJson): string {
     lines.push(table(['projection', 'checkpoint', 'rows', 'rebuild'], v.projections.projections.map((p) => [p.name, p.checkpoint ?? '-', String(p.rows), p.ok ? 'identical' : 'DIFFERS'])));
     const b = v.projections.firstBad;
     if (b) lines.push(`FAILED: projection ${b.projection}: ${b.reason}${b.live !== null || b.rebuilt !== null ? `\n  live:    ${b.live ?? '(missing)'}\n  rebuilt: ${b.rebuilt ?? '(missing)'}` : ''}`);
+  }
+  for (const s of v.skipped) {
+    lines.push(`FAILED: projection ${s.projection} did not apply ${s.count} event(s) of the log (recorded as failed; its answers leave them out):`);
+    for (const line of s.first) lines.push(`  ${line}`);
+    if (s.count > s.first.length) lines.push(`  … and ${s.count - s.first.length} more`);
   }
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n');
