@@ -53,7 +53,6 @@ const json: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
 })).value;
 const jsonObject = fc.dictionary(text, json, { maxKeys: 3 });
 const slug = fc.stringMatching(/^[a-z0-9](?:[a-z0-9._-]{0,6}[a-z0-9])?$/);
-const hex = fc.string({ minLength: 1, maxLength: 6 }).map((s) => testDigest(s));
 const pick = fc.nat(1000);
 
 type Step =
