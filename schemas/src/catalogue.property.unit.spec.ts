@@ -8,12 +8,12 @@ import { canonicalize } from '@cairn/core';
 import { EVENT_TYPES, type EventType } from './catalogue.js';
 import { decodeEvent, formatDecodeFailure } from './decode/decode.js';
 import { jsonSchemaDocuments } from './json-schema/documents.js';
-import { isWellFormedText } from './primitives/text.js';
+import { isStorableText } from './primitives/text.js';
 import { JsonValue } from './primitives/json-value.js';
 
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
 const id = hex(32);
-const text = fc.string({ minLength: 1, maxLength: 20, unit: 'binary' }).filter((s) => /\S/.test(s) && isWellFormedText(s));
+const text = fc.string({ minLength: 1, maxLength: 20, unit: 'binary' }).filter((s) => /\S/.test(s) && isStorableText(s));
 const nat = fc.nat();
 const probability = fc.double({ min: 0, max: 1, noNaN: true });
 const slug = fc.stringMatching(/^[a-z0-9](?:[a-z0-9._-]{0,10}[a-z0-9])?$/);

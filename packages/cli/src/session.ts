@@ -25,6 +25,7 @@ import { ExitCode } from './exit-codes.js';
 import { fail } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { progressFor } from './progress.js';
+import { failureWarning } from './projection-failures.js';
 import { resolveStoreLocation, type StoreLocation } from './store-location.js';
 import { failIfInUse, storeLockOptions } from './store-lock.js';
 
@@ -129,6 +130,8 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
       }
       progress.update(Number(p.position));
     },
+    // Said once, when the event is passed; status and verify keep saying it afterwards.
+    onEventFailed: (f) => process.stderr.write(failureWarning(f)),
   });
   return {
     location,

@@ -6,6 +6,7 @@
 import { sql, type Transaction } from 'kysely';
 import { isLeft, isRight, left } from 'fp-ts/lib/Either.js';
 import type { Kernel, MatrixF32 } from '@cairn/kernel';
+import { EventNotApplicable } from '../runner/event-failure.js';
 import type { AnyDB, ProjectedEvent } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
 import type { ArtifactStore } from './artifact-store.js';
@@ -37,7 +38,7 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
   const origins = await cfOriginsAt(tx, train.rowMap, at);
   const unknown = train.rowMap.findIndex((cf) => !origins.has(cf));
   if (unknown >= 0) {
-    throw new Error(`run ${runId}: train rowMap[${unknown}] (GradientsRecorded ${train.eventId}) names CF ${train.rowMap[unknown]}, which the log has not contributed by position ${at}`);
+    throw new EventNotApplicable(`run ${runId}: train rowMap[${unknown}] (GradientsRecorded ${train.eventId}) names CF ${train.rowMap[unknown]}, which the log has not contributed by position ${at}`);
   }
   const trainMatrix = await gradientsOf(artifacts, runId, 'train', train);
   const queryMatrix = await gradientsOf(artifacts, runId, 'query', query);

@@ -6,6 +6,7 @@
 // the Merkle root, not a re-read and re-index of the whole log prefix.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
+import { EventNotApplicable } from '../runner/event-failure.js';
 import type { AnyDB, ProjectedEvent, Projection } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
 import { contentIdOf } from './assemble/content-id.js';
@@ -125,8 +126,8 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
 
 async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
   const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(tx);
-  // the SDK refuses a build of an undefined manifest, so a missing one means a damaged log
-  if (row.rows[0] === undefined) throw new Error(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
+  // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
+  if (row.rows[0] === undefined) throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
   return row.rows[0].manifest;
 }
 

@@ -2,12 +2,14 @@
 // the log times, commit. The claim comes first so a second runner blocks on the checkpoint row
 // instead of doing the work twice; when it gets the row, the position is no longer the one it read
 // (READ COMMITTED re-checks the WHERE on the new row version), it updates 0 rows, rolls back and
-// re-reads. Either every effect of the batch and the new checkpoint commit, or none does.
+// re-reads. Either every effect of the batch, the failure rows of the events it could not apply and
+// the new checkpoint commit, or none does.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionToDb } from '../storage/positions.js';
 import { quoteSchema } from '../storage/store.js';
-import { recordLogTimes } from './log-times.js';
+import { clearFailures, recordFailures, type EventFailure } from './failures.js';
+import { recordLogTimes, type LogMark } from './log-times.js';
 import type { AnyDB, ProjectedEvent, Projection } from './projection.js';
 import { CHECKPOINTS_TABLE, migrateRunnerTables } from './runner-tables.js';
 
@@ -61,6 +63,7 @@ export async function prepareProjection(
     const restart = options.reset || row === undefined || Number(row.version) !== projection.version;
     if (restart) {
       await dropTables(tx, projection);
+      await clearFailures(tx, projection.name);
       await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(tx);
     }
     await projection.migrate(tx);
@@ -97,21 +100,34 @@ export async function endBulkLoad(db: Kysely<AnyDB>, schema: string | null, proj
 
 class LostRace extends Error {}
 
+/** An event of a batch that is not applied but recorded as failed (it did not decode, or its handler refused it). */
+export type SkippedEvent = EventFailure & LogMark;
+
+export interface Batch {
+  /** The events to apply, in log order. */
+  readonly events: readonly ProjectedEvent[];
+  readonly prepared?: unknown;
+  readonly bulk?: boolean;
+  /** Events of the same stretch of the log recorded as failed instead of applied. */
+  readonly skipped?: readonly SkippedEvent[];
+  /** The checkpoint after the batch: the last position it covers, applied or skipped. */
+  readonly through: LogPosition;
+}
+
 export async function applyBatch(
   db: Kysely<AnyDB>,
   schema: string | null,
   projection: Projection,
   from: LogPosition | null,
-  batch: { readonly events: readonly ProjectedEvent[]; readonly prepared?: unknown; readonly bulk?: boolean },
+  batch: Batch,
   hook: StepHook | undefined,
 ): Promise<'applied' | 'lost-race'> {
   const { events, prepared } = batch;
-  const last = events[events.length - 1];
-  if (last === undefined) throw new Error('applyBatch: empty batch');
+  const skipped = batch.skipped ?? [];
   const context = { projection: projection.name, events: events.length };
   try {
     await inScope(db, schema, async (tx) => {
-      const claimed = await sql`update ${sql.table(CHECKPOINTS_TABLE)} set position = ${positionToDb(last.position)}::bigint
+      const claimed = await sql`update ${sql.table(CHECKPOINTS_TABLE)} set position = ${positionToDb(batch.through)}::bigint
         where name = ${projection.name} and version = ${projection.version}
           and position is not distinct from ${positionToDb(from)}::bigint`.execute(tx);
       if (claimed.numAffectedRows !== 1n) throw new LostRace();
@@ -121,8 +137,9 @@ export async function applyBatch(
       // which flushes every batch before it: a finished rebuild is as durable as ever.
       if (batch.bulk === true) await sql`set local synchronous_commit = off`.execute(tx);
       await hook?.('checkpoint-claimed', context);
-      await projection.apply(tx, events, prepared, { bulk: batch.bulk === true });
-      await recordLogTimes(tx, events);
+      if (events.length > 0) await projection.apply(tx, events, prepared, { bulk: batch.bulk === true });
+      await recordFailures(tx, projection.name, skipped.map(({ position, eventId, eventType, reason }) => ({ position, eventId, eventType, reason })));
+      await recordLogTimes(tx, skipped.length === 0 ? events : [...events, ...skipped].sort((a, b) => (a.position < b.position ? -1 : 1)));
       await hook?.('applied', context);
     });
   } catch (e) {

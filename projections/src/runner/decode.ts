@@ -1,6 +1,7 @@
 // Log event → ProjectedEvent. Projections trust the log (signatures were checked at ingest), but
-// the runner still decodes every envelope: an event this build cannot read must stop the runner
-// with the position and field, never be skipped (a skipped event is a silently wrong table).
+// the runner still decodes every envelope: an event this build cannot read (an older writer let a
+// NUL through, a newer one wrote a type this build does not know) is never applied half-read, and
+// never skipped silently either: the runner records it as failed with its position and field.
 import { decodeEvent, type CairnEvent } from '@cairn/schemas';
 import { left, type Either } from 'fp-ts/lib/Either.js';
 import type { RecordedEvent } from '@cairn/eventlog';

@@ -3,7 +3,7 @@ import type { EventLogError, LogPosition } from '@cairn/eventlog';
 
 export type RunnerError =
   | {
-      /** An event in the log is not a Cairn event this build understands. The runner never skips it. */
+      /** An event in the log is not a Cairn event this build understands (the runner records it as failed). */
       readonly _tag: 'EventUndecodable';
       readonly position: LogPosition;
       readonly eventId: string;

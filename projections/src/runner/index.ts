@@ -10,6 +10,8 @@ export {
   type RebuildOptions,
 } from './runner.js';
 export type { RunnerError } from './errors.js';
+export { EventNotApplicable } from './event-failure.js';
+export { FAILURES_TABLE, type ProjectionFailure } from './failures.js';
 export type { RunnerStep, StepHook } from './batch.js';
 export { defaultEventDecoder, type EventDecoder } from './decode.js';
 export { positionAtTime } from './log-times.js';

@@ -7,10 +7,17 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionToDb } from '../storage/positions.js';
-import type { AnyDB, ProjectedEvent } from './projection.js';
+import type { AnyDB } from './projection.js';
 import { LOG_TIMES_TABLE } from './runner-tables.js';
 
-export async function recordLogTimes(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<void> {
+/** A log position and when the log recorded it (an applied event, or one recorded as failed). */
+export interface LogMark {
+  readonly position: LogPosition;
+  readonly recordedAt: Date;
+}
+
+/** `events` in log order. */
+export async function recordLogTimes(tx: Transaction<AnyDB>, events: readonly LogMark[]): Promise<void> {
   const positions: string[] = [];
   const times: string[] = [];
   events.forEach((event, i) => {

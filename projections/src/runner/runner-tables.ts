@@ -1,6 +1,7 @@
 // The runner's own bookkeeping, kept in the same schema (and the same transactions) as the
 // projection tables it describes: that is what makes a checkpoint commit with its effects.
 import { sql, type Kysely } from 'kysely';
+import { migrateFailuresTable } from './failures.js';
 import type { AnyDB } from './projection.js';
 
 export const CHECKPOINTS_TABLE = 'cairn_projection_checkpoints';
@@ -18,4 +19,5 @@ export async function migrateRunnerTables(db: Kysely<AnyDB>): Promise<void> {
     recorded_at timestamptz not null
   )`.execute(db);
   await sql`create index if not exists cairn_log_times_recorded_at on ${sql.table(LOG_TIMES_TABLE)} (recorded_at, position)`.execute(db);
+  await migrateFailuresTable(db);
 }

@@ -1,12 +1,16 @@
 // The projection runner: reads the log from each projection's checkpoint in batches and applies
 // them through applyBatch (one transaction per batch, checkpoint by compare-and-set), so any
-// number of runners, crashes and restarts still apply every event exactly once.
+// number of runners, crashes and restarts still apply every event exactly once. An event that
+// cannot be applied (it does not decode, or it fails in a way that is its own: event-failure.ts)
+// is recorded as failed and passed, so nothing the log accepted stops a projection for good.
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
 import type { ProjectionStore } from '../storage/store.js';
-import { applyBatch, beginBulkLoad, endBulkLoad, prepareProjection, readCheckpoint, inScope, type StepHook } from './batch.js';
+import { beginBulkLoad, endBulkLoad, prepareProjection, readCheckpoint, inScope, type SkippedEvent, type StepHook } from './batch.js';
 import { defaultEventDecoder, toProjectedEvent, type EventDecoder } from './decode.js';
 import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
+import { readFailures, type ProjectionFailure } from './failures.js';
+import { attemptStretch, isolateFailures, type IsolationContext } from './isolate.js';
 import type { Projection, ProjectedEvent } from './projection.js';
 
 export interface RunnerProgress {
@@ -29,6 +33,8 @@ export interface ProjectionRunnerOptions {
   readonly decode?: EventDecoder;
   /** Called after each committed batch (the CLI draws its progress bar from this). */
   readonly onProgress?: (progress: RunnerProgress) => void;
+  /** Called for each event a projection recorded as failed (and passed) in the live tables, once the record has committed. */
+  readonly onEventFailed?: (failure: ProjectionFailure) => void;
   /** Errors met while following (start()); the runner stops following after one. */
   readonly onError?: (error: RunnerError) => void;
   /** Test hook run at each step of a batch (the crash test kills the process there). */
@@ -42,6 +48,8 @@ export interface CatchUpReport {
   readonly events: number;
   /** Batches this runner lost to another runner's compare-and-set (and re-read). */
   readonly lostRaces: number;
+  /** Events recorded as failed (not applied) in this catch-up; they are counted in `events` too. */
+  readonly failed: number;
 }
 
 export interface ProjectionStatus {
@@ -54,6 +62,10 @@ export interface ProjectionStatus {
    * events still to apply, not a count.
    */
   readonly lagPositions: bigint;
+  /** Events this projection recorded as failed instead of applying: its tables do not reflect them. */
+  readonly failedEvents: number;
+  /** The earliest of them (null when none). */
+  readonly firstFailure: ProjectionFailure | null;
 }
 
 export interface RunnerStatus {
@@ -77,6 +89,8 @@ export interface ProjectionRunner {
   /** Drops the projection's tables, migrates and replays from zero (optionally up to `to`, into `schema`). */
   rebuild(name: string, options?: RebuildOptions): Promise<Either<RunnerError, CatchUpReport>>;
   status(): Promise<Either<RunnerError, RunnerStatus>>;
+  /** The events a projection recorded as failed, in log order (at most `limit`, default 100). */
+  failures(name: string, options?: { readonly limit?: number }): Promise<Either<RunnerError, readonly ProjectionFailure[]>>;
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
@@ -106,8 +120,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
 
   interface Fetched {
     readonly events: readonly ProjectedEvent[];
+    /** Events that did not decode: recorded as failed with the batch. */
+    readonly undecodable: readonly SkippedEvent[];
+    /** The last position read (null when the read was empty). */
+    readonly through: LogPosition | null;
     /** The projection's prepare(events), when it has one. */
     readonly prepared?: unknown;
+    /** Why prepare(events) threw, when it did: some event of the batch cannot be applied. */
+    readonly prepareFailure?: string;
     /** The read came back full and uncut: there may be more after it. */
     readonly more: boolean;
   }
@@ -119,40 +139,33 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       if (isLeft(read)) return left(logUnavailable(read.left));
       const recorded = to === undefined ? read.right : read.right.filter((e) => e.position <= to);
       const events: ProjectedEvent[] = [];
-      for (const r of recorded) {
+      const undecodable: SkippedEvent[] = [];
+      for (const [i, r] of recorded.entries()) {
         // Decoding is this process's CPU and the batch being written is the server's: yielding
         // now and then lets the writer send its next statement as soon as the last one returns,
         // so the two overlap instead of the whole decode running between two statements.
-        if (events.length % DECODE_SLICE === DECODE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+        if (i % DECODE_SLICE === DECODE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
         const decoded = toProjectedEvent(r, decode);
-        if (isLeft(decoded)) return decoded;
-        events.push(decoded.right);
+        if (isLeft(decoded)) {
+          // Not skipped silently: recorded with its position, field and reason, shown by status and verify.
+          const reason = decoded.left._tag === 'EventUndecodable' ? `${decoded.left.field}: ${decoded.left.reason}` : decoded.left.message;
+          undecodable.push({ position: r.position, eventId: r.id, eventType: r.type, reason: `does not decode: ${reason}`, recordedAt: r.recordedAt });
+        } else events.push(decoded.right);
       }
       const more = read.right.length === batchSize && recorded.length === read.right.length;
-      return prepareBatch(projection, { events, more });
+      return right(await prepareBatch(projection, { events, undecodable, through: recorded[recorded.length - 1]?.position ?? null, more }));
     } catch (cause) {
       return left({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `reading the log failed: ${reasonOf(cause)}` });
     }
   }
 
-  async function prepareBatch(projection: Projection, fetched: Fetched): Promise<Either<RunnerError, Fetched>> {
-    const { events } = fetched;
-    const first = events[0];
-    const last = events[events.length - 1];
-    if (projection.prepare === undefined || first === undefined || last === undefined) return right(fetched);
+  async function prepareBatch(projection: Projection, fetched: Fetched): Promise<Fetched> {
+    if (projection.prepare === undefined || fetched.events.length === 0) return fetched;
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      return right({ ...fetched, prepared: projection.prepare(events) });
+      return { ...fetched, prepared: projection.prepare(fetched.events) };
     } catch (cause) {
-      return left({
-        _tag: 'ProjectionFailed',
-        projection: projection.name,
-        fromPosition: first.position,
-        toPosition: last.position,
-        reason: reasonOf(cause),
-        cause,
-        message: `projection ${projection.name} failed on positions ${first.position}..${last.position}: ${reasonOf(cause)}`,
-      });
+      return { ...fetched, prepareFailure: reasonOf(cause) };
     }
   }
 
@@ -164,6 +177,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     let from: LogPosition | null | undefined;
     let applied = 0;
     let lostRaces = 0;
+    let failedEvents = 0;
     // The next batch is read and decoded while the current one is written (decoding is CPU in
     // this process, writing is mostly the database's time); a prefetch for a position that is no
     // longer the checkpoint (lost race) is simply dropped.
@@ -190,25 +204,37 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const fetched = prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(projection, after, to);
         prefetched = undefined;
         if (isLeft(fetched)) return fetched;
-        const { events, more, prepared } = fetched.right;
-        const first = events[0];
-        const last = events[events.length - 1];
-        if (first === undefined || last === undefined) break;
+        const { events, undecodable, through, more, prepared, prepareFailure } = fetched.right;
+        if (through === null) break;
+        const firstPosition = events[0]?.position ?? undecodable[0]?.position ?? through;
         await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
-        if (more) prefetched = { after: last.position, batch: fetchBatch(projection, last.position, to) };
+        if (more) prefetched = { after: through, batch: fetchBatch(projection, through, to) };
         let outcome: 'applied' | 'lost-race';
         try {
           bulk ??= after === null && more && (await beginBulkLoad(db, schema, projection));
-          outcome = await applyBatch(db, schema, projection, after, { events, prepared, bulk }, options.atStep);
+          const ctx: IsolationContext = {
+            db,
+            schema,
+            projection,
+            bulk,
+            hook: options.atStep,
+            onFailed: (f) => {
+              failedEvents += 1;
+              if (schema === null) options.onEventFailed?.({ projection: projection.name, position: f.position, eventId: f.eventId, eventType: f.eventType, reason: f.reason });
+            },
+          };
+          const stretch = { events, skipped: undecodable, through };
+          const tried = prepareFailure === undefined ? await attemptStretch(ctx, after, stretch, prepared) : { reason: prepareFailure };
+          outcome = typeof tried === 'string' ? tried : await isolateFailures(ctx, after, stretch, tried.reason);
         } catch (cause) {
-          return failed(first.position, last.position, cause);
+          return failed(firstPosition, through, cause);
         }
         if (outcome === 'lost-race') {
           lostRaces += 1;
           continue;
         }
-        applied += events.length;
-        options.onProgress?.({ projection: projection.name, position: last.position, head, applied });
+        applied += events.length + undecodable.length;
+        options.onProgress?.({ projection: projection.name, position: through, head, applied });
         if (!more) break;
       }
       return right(undefined);
@@ -226,7 +252,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     }
     if (isLeft(done)) return done;
     const final = await checkpointOf();
-    return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces });
+    return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces, failed: failedEvents });
   }
 
   async function prepare(projection: Projection, schema: string | null, reset: boolean): Promise<Either<RunnerError, void>> {
@@ -333,6 +359,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const statuses: ProjectionStatus[] = [];
       for (const projection of projections) {
         const checkpoint = await readCheckpoint(db, projection.name).catch(() => undefined);
+        const failures = checkpoint === undefined ? { count: 0, first: [] } : await readFailures(db, projection.name, 1).catch(() => ({ count: 0, first: [] }));
         const position = checkpoint?.position ?? null;
         const lag = head.right === null ? 0n : position === null ? head.right : head.right - position;
         statuses.push({
@@ -341,9 +368,21 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
           checkpoint: position,
           caughtUp: head.right === null || (position !== null && position >= head.right),
           lagPositions: lag < 0n ? 0n : lag,
+          failedEvents: failures.count,
+          firstFailure: failures.first[0] ?? null,
         });
       }
       return right({ head: head.right, projections: statuses });
+    },
+    failures: async (name, failureOptions = {}) => {
+      if (!names.has(name)) return left({ _tag: 'UnknownProjection', projection: name, message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})` });
+      try {
+        return right((await readFailures(db, name, failureOptions.limit ?? 100)).first);
+      } catch (cause) {
+        // No runner tables yet: nothing has been projected, so nothing has failed.
+        if ((await readCheckpoint(db, name).catch(() => undefined)) === undefined) return right([]);
+        return left({ _tag: 'ProjectionFailed', projection: name, fromPosition: 0n, toPosition: 0n, reason: reasonOf(cause), cause, message: `the failures of projection ${name} could not be read: ${reasonOf(cause)}` });
+      }
     },
   };
 }

@@ -83,7 +83,7 @@ describe('projection runner on PGlite', () => {
     await store.close();
   });
 
-  it('given an event whose envelope does not decode, then the runner stops naming its position and field', async () => {
+  it('given an event whose envelope does not decode, then the runner records it as failed naming its position and field, and applies the rest', async () => {
     const log = createInMemoryEventLog();
     await appendSamples(log, 0, 3);
     const bad = envelopeEvent({ type: 'SampleContributed', payload: samplePayload('bad'), signer: alice });
@@ -91,11 +91,13 @@ describe('projection runner on PGlite', () => {
     const store = await openProjectionStore({ pglite: await PGlite.create() });
     const runner = createProjectionRunner({ log, store, projections: [seen] });
     const result = await runner.runOnce();
-    if (result._tag === 'Right') throw new Error('expected the runner to stop');
-    expect(result.left._tag).toBe('EventUndecodable');
-    expect(result.left.message).toContain('SampleContributed.signer');
+    if (result._tag === 'Left') throw new Error(`expected the runner to go on: ${result.left.message}`);
+    const failures = await runner.failures('seen');
+    if (failures._tag === 'Left') throw new Error(failures.left.message);
+    expect(failures.right.map((f) => [f.position, f.eventId])).toEqual([[4n, bad.id]]);
+    expect(failures.right[0]?.reason).toContain('SampleContributed.signer');
     const count = await sql<{ n: string }>`select count(*)::text as n from seen_events`.execute(store.db);
-    expect(count.rows[0]?.n).toBe('0');
+    expect(count.rows[0]?.n).toBe('3');
     await store.close();
   });
 });

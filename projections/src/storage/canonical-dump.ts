@@ -2,11 +2,14 @@
 // `cairn verify` and the crash test compare a live projection with a clean rebuild this way.
 // Each row is one RFC 8785 canonical JSON line (keys sorted by the RFC); rows are sorted in
 // JavaScript by code unit rather than by ORDER BY, so the dump does not depend on the server's
-// collation and a PGlite dump compares equal to a Postgres dump of the same rows.
+// collation and a PGlite dump compares equal to a Postgres dump of the same rows. The events the
+// projection recorded as failed follow its tables (only when there are any): a rebuild must skip
+// the same events for the same reasons.
 import { canonicalize } from '@cairn/core';
 import { sql, type Kysely } from 'kysely';
 import type { AnyDB, Projection } from '../runner/projection.js';
 import { inScope } from '../runner/batch.js';
+import { FAILURES_TABLE } from '../runner/failures.js';
 
 function plain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -29,8 +32,15 @@ export interface CanonicalDumpOptions {
   readonly schema?: string;
 }
 
-/** Every table of the projection, in its declared order: a header line with the columns, then the rows. */
-export async function canonicalDump(db: Kysely<AnyDB>, projection: Pick<Projection, 'tables'>, options: CanonicalDumpOptions = {}): Promise<string> {
+/**
+ * Every table of the projection, in its declared order: a header line with the columns, then the
+ * rows; then, given the projection's name, the events it recorded as failed, if any.
+ */
+export async function canonicalDump(
+  db: Kysely<AnyDB>,
+  projection: Pick<Projection, 'tables'> & { readonly name?: string },
+  options: CanonicalDumpOptions = {},
+): Promise<string> {
   return inScope(db, options.schema ?? null, async (tx) => {
     const out: string[] = [];
     for (const table of projection.tables) {
@@ -43,6 +53,18 @@ export async function canonicalDump(db: Kysely<AnyDB>, projection: Pick<Projecti
       lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       out.push(...lines);
     }
+    if (projection.name !== undefined) out.push(...(await failureLines(tx, projection.name)));
     return out.length === 0 ? '' : `${out.join('\n')}\n`;
   });
+}
+
+async function failureLines(tx: Kysely<AnyDB>, projection: string): Promise<string[]> {
+  const exists = await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);
+  if (exists.rows.length === 0) return [];
+  const rows = await sql<Record<string, unknown>>`select position::text as position, event_id, event_type, reason
+    from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(tx);
+  if (rows.rows.length === 0) return [];
+  const lines = rows.rows.map((row) => line(row, FAILURES_TABLE));
+  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [line({ table: FAILURES_TABLE, projection }, FAILURES_TABLE), ...lines];
 }

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { canonicalDump } from '../storage/canonical-dump.js';
 import { openProjectionStore, type ProjectionStore } from '../storage/store.js';
 import type { RunnerError } from '../runner/errors.js';
+import type { ProjectionFailure } from '../runner/failures.js';
 import type { AnyDB, Projection } from '../runner/projection.js';
 import { createProjectionRunner } from '../runner/runner.js';
 import { envelopeEvent, type TestEnvelope } from './envelopes.js';
@@ -35,6 +36,8 @@ export interface ThenContext {
   readonly events: readonly RecordedEvent[];
   /** The log event id of the i-th event of the scenario (given, then when). */
   idOf(index: number): string;
+  /** The events each projection recorded as failed instead of applying, by projection name. */
+  readonly failures: ReadonlyMap<string, readonly ProjectionFailure[]>;
 }
 
 export interface Scenario {
@@ -72,10 +75,16 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
         const read = await log.readAll({});
         if (isLeft(read)) throw new Error(`given/when: reading the log failed: ${read.left._tag}`);
         const events = read.right;
+        const failures = new Map<string, readonly ProjectionFailure[]>();
+        for (const p of options.projections) {
+          const recorded = await runner.failures(p.name, { limit: 10_000 });
+          failures.set(p.name, isLeft(recorded) ? [] : recorded.right);
+        }
         const context: ThenContext = {
           db: store.db,
           log,
           events,
+          failures,
           idOf: (i) => {
             const e = events[i];
             if (e === undefined) throw new Error(`idOf(${i}): the scenario has ${events.length} events`);

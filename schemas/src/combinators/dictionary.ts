@@ -19,7 +19,12 @@ export function dictionary<D extends t.Mixed, C extends t.Mixed>(domain: D, codo
       if (!isRecord(u)) return t.failure(u, c);
       const problems: t.ValidationError[] = [];
       for (const [key, value] of Object.entries(u)) {
-        if (!domain.is(key)) problems.push({ value: key, context: [...c, { key, type: domain, actual: key }], message: keyExpected });
+        if (!domain.is(key)) {
+          // The key codec's own reason (a NUL, a lone surrogate) says more than its general name.
+          const keyChecked = domain.validate(key, c);
+          const reason = isLeft(keyChecked) ? keyChecked.left[0]?.message : undefined;
+          problems.push({ value: key, context: [...c, { key, type: domain, actual: key }], message: reason === undefined ? keyExpected : `a key that is ${reason}` });
+        }
         const checked = codomain.validate(value, [...c, { key, type: codomain, actual: value }]);
         if (isLeft(checked)) problems.push(...checked.left);
       }

@@ -99,7 +99,7 @@ describe('decodeEvent', () => {
     ['an uppercase id', 'SampleErased', (p) => (p['sample'] = CF.toUpperCase()), [`SampleErased.payload.sample: expected a CfId (64 lowercase hex), got "${CF.toUpperCase()}"`]],
     ['a short public key', 'ContributorRegistered', (p) => (p['publicKey'] = 'abc'), ['ContributorRegistered.payload.publicKey: expected an Ed25519 public key (64 lowercase hex), got "abc"']],
     ['a blank name', 'ContributorRegistered', (p) => (p['name'] = '  '), ['ContributorRegistered.payload.name: expected a non-empty string, got "  "']],
-    ['a lone surrogate', 'ContributorRegistered', (p) => (p['name'] = 'Ada\uD800'), ['ContributorRegistered.payload.name: expected a non-empty string, got "Ada\\ud800"']],
+    ['a lone surrogate', 'ContributorRegistered', (p) => (p['name'] = 'Ada\uD800'), ['ContributorRegistered.payload.name: expected text without lone UTF-16 surrogates, which have no UTF-8 or canonical JSON form, got "Ada\\ud800"']],
     ['an unknown role', 'ContributorRoleGranted', (p) => (p['role'] = 'owner'), ['ContributorRoleGranted.payload.role: expected one of "curator", "admin", got "owner"']],
     ['an unknown revocation reason', 'ContributorKeyRevoked', (p) => (p['reason'] = 'bored'), ['ContributorKeyRevoked.payload.reason: expected one of "compromised", "retired", "lost", "other", got "bored"']],
     ['a media type with capitals', 'SampleContributed', (p) => (p['mediaType'] = 'Text/Plain'), ['SampleContributed.payload.mediaType: expected a media type (RFC 6838 type/subtype in lowercase, e.g. "text/plain"), got "Text/Plain"']],

@@ -1,6 +1,7 @@
 // The manifest: the rules that decide which CFs a dataset version includes. Stored complete in
 // ManifestDefined (see payloads/dataset.ts); `defaults.ts` fills in what an author leaves out.
 import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import { described, descriptorOf } from '../describe.js';
 import { closed } from '../combinators/closed.js';
 import { list } from '../combinators/lists.js';
@@ -14,17 +15,43 @@ export type CandidateKind = t.TypeOf<typeof CandidateKind>;
 
 const Any = t.literal('any');
 
+/**
+ * "any", or a list. A bad item of a list is reported at its own index with its own reason (a NUL
+ * in `sources[1]`); anything else wrong (not a list, an empty or repeating one) reads as the
+ * choice it is: expected "any" or a list.
+ */
+function anyOrList<L extends t.Mixed>(list: L, name: string, expected: string) {
+  const branches = [Any, list] as [typeof Any, L];
+  const codec = new t.UnionType<typeof branches, 'any' | t.TypeOf<L>, 'any' | t.OutputOf<L>, unknown>(
+    name,
+    (u): u is 'any' | t.TypeOf<L> => Any.is(u) || list.is(u),
+    (u, c) => {
+      if (Any.is(u)) return t.success(u);
+      if (!Array.isArray(u)) return t.failure(u, c);
+      const inList = [...c, { key: '1', type: list, actual: u }];
+      const checked = list.validate(u, inList);
+      if (isLeft(checked) && checked.left.some((e) => e.context.length <= inList.length)) return t.failure(u, c);
+      return checked;
+    },
+    t.identity,
+    branches,
+  );
+  return described(codec, { expected, dispatching: true });
+}
+
 /** Which Sample `source` values may contribute members: "any", or exactly these. */
-export const SourceSelection = described(
-  t.union([Any, list(NonEmptyString, { expected: 'a non-empty list of distinct sources', nonEmpty: true, distinct: true })], 'SourceSelection'),
-  { expected: '"any" or a non-empty list of distinct sources' },
+export const SourceSelection = anyOrList(
+  list(NonEmptyString, { expected: 'a non-empty list of distinct sources', nonEmpty: true, distinct: true }),
+  'SourceSelection',
+  '"any" or a non-empty list of distinct sources',
 );
 export type SourceSelection = t.TypeOf<typeof SourceSelection>;
 
 /** Which assets (AssetAssembled event ids) members must come from: "any", or these. */
-export const AssetSelection = described(
-  t.union([Any, list(Sha256Hex, { expected: 'a non-empty list of distinct asset ids', nonEmpty: true, distinct: true })], 'AssetSelection'),
-  { expected: '"any" or a non-empty list of distinct asset ids (64 lowercase hex)' },
+export const AssetSelection = anyOrList(
+  list(Sha256Hex, { expected: 'a non-empty list of distinct asset ids', nonEmpty: true, distinct: true }),
+  'AssetSelection',
+  '"any" or a non-empty list of distinct asset ids (64 lowercase hex)',
 );
 export type AssetSelection = t.TypeOf<typeof AssetSelection>;
 

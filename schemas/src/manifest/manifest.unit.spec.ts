@@ -65,7 +65,7 @@ describe('decodeManifest', () => {
     [{ minApprovals: { scope: 'all' } }, 'Manifest.minApprovals.scope: expected one of "sample", "labels", "either", got "all"'],
     [{ candidates: { kinds: [] } }, 'Manifest.candidates.kinds: expected a non-empty list of distinct candidate kinds ("sample", "label"), got []'],
     [{ candidates: { sources: [] } }, 'Manifest.candidates.sources: expected "any" or a non-empty list of distinct sources, got []'],
-    [{ candidates: { assets: ['x'] } }, 'Manifest.candidates.assets: expected "any" or a non-empty list of distinct asset ids (64 lowercase hex), got ["x"]'],
+    [{ candidates: { assets: ['x'] } }, 'Manifest.candidates.assets[0]: expected a SHA-256 digest (64 lowercase hex), got "x"'],
     [{ labels: { required: ['class', 'class'] } }, 'Manifest.labels.required: expected a list of distinct label types, got ["class","class"]'],
     [{ dedup: 'exact' }, 'Manifest.dedup: expected one of "content-commitment", "none", got "exact"'],
     [{ excludeDeprecated: 'yes' }, 'Manifest.excludeDeprecated: expected a boolean, got "yes"'],

@@ -1,8 +1,9 @@
 // Opaque JSON (label values, attributes, hyperparameters). Anything accepted here has an
-// RFC 8785 canonical form: finite numbers, safe integers, well-formed strings, plain objects.
+// RFC 8785 canonical form and fits Postgres jsonb: finite numbers, safe integers, plain objects,
+// and strings and keys that are storable text (text.ts: no NUL, no lone surrogate).
 import * as t from 'io-ts';
 import { described } from '../describe.js';
-import { isWellFormedText } from './text.js';
+import { textProblem } from './text.js';
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type JsonObject = { readonly [key: string]: JsonValue };
@@ -24,9 +25,11 @@ function collectNonJson(value: unknown, context: t.Context, depth: number, out: 
   switch (typeof value) {
     case 'boolean':
       return;
-    case 'string':
-      if (!isWellFormedText(value)) fail('a string without lone surrogates');
+    case 'string': {
+      const problem = textProblem(value);
+      if (problem !== null) fail(problem);
       return;
+    }
     case 'number':
       if (!Number.isFinite(value)) fail('a finite number');
       else if (Number.isInteger(value) && !Number.isSafeInteger(value)) fail('an integer within ±(2^53 - 1)');
@@ -42,8 +45,9 @@ function collectNonJson(value: unknown, context: t.Context, depth: number, out: 
       }
       if (!isPlainObject(value)) return fail('a plain JSON object');
       for (const [key, item] of Object.entries(value)) {
-        if (!isWellFormedText(key)) {
-          out.push({ value: key, context: [...context, { key, type: JsonValue, actual: item }], message: 'a key without lone surrogates' });
+        const problem = textProblem(key);
+        if (problem !== null) {
+          out.push({ value: key, context: [...context, { key, type: JsonValue, actual: item }], message: `a key that is ${problem}` });
         }
         collectNonJson(item, [...context, { key, type: JsonValue, actual: item }], depth + 1, out);
       }
@@ -69,7 +73,7 @@ export const JsonValue: t.Type<JsonValue, JsonValue, unknown> = described(
   ),
   {
     expected: 'a JSON value',
-    jsonSchema: { description: 'Any JSON value: null, boolean, finite number, string, list or object.' },
+    jsonSchema: { description: 'Any JSON value: null, boolean, finite number, string, list or object; no string or key holds U+0000 or a lone surrogate.' },
     define: true,
   },
 );

@@ -1,6 +1,9 @@
-// Free text and names. Every string that reaches the log must have an RFC 8785 canonical form,
-// so lone UTF-16 surrogates (which have none) are refused here rather than at signing time.
+// Free text and names. Every string that reaches the log must be storable and signable as it is:
+// lone UTF-16 surrogates have no RFC 8785 canonical form (and no UTF-8 encoding), and U+0000
+// cannot be held by Postgres `text` or `jsonb`, so an event carrying either would be appended and
+// then stop every projection that writes it. Both are refused here, at the edge, with the reason.
 import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import { described } from '../describe.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -10,19 +13,62 @@ export function isWellFormedText(s: string): boolean {
   return !LONE_SURROGATE.test(s);
 }
 
+/** What a string needs to be before the ledger can keep it, or null when it already is. */
+export function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return 'text without U+0000 (NUL), which Postgres text and jsonb cannot store';
+  if (!isWellFormedText(s)) return 'text without lone UTF-16 surrogates, which have no UTF-8 or canonical JSON form';
+  return null;
+}
+
+/** True when a string can be stored and canonicalised as it is (no NUL, no lone surrogate). */
+export function isStorableText(s: string): boolean {
+  return textProblem(s) === null;
+}
+
+/**
+ * The same refinement, but a string it refuses for being unstorable says why (a NUL or a lone
+ * surrogate) instead of the codec's general "expected ...": the one character at fault is
+ * usually invisible in the value shown.
+ */
+function withTextReasons<B>(codec: t.BrandC<t.StringC, B>): t.BrandC<t.StringC, B> {
+  return new t.RefinementType(
+    codec.name,
+    codec.is,
+    (u, c) => {
+      const checked = codec.validate(u, c);
+      if (isLeft(checked) && typeof u === 'string') {
+        const problem = textProblem(u);
+        if (problem !== null) return t.failure(u, c, problem);
+      }
+      return checked;
+    },
+    codec.encode,
+    codec.type,
+    codec.predicate,
+  );
+}
+
 export interface NonEmptyStringBrand {
   readonly NonEmptyString: unique symbol;
 }
-/** Text with at least one non-blank character. */
+/** Text with at least one non-blank character, storable as it is. */
 export const NonEmptyString = described(
-  t.brand(
-    t.string,
-    (s): s is t.Branded<string, NonEmptyStringBrand> => /\S/.test(s) && isWellFormedText(s),
-    'NonEmptyString',
+  withTextReasons(
+    t.brand(
+      t.string,
+      (s): s is t.Branded<string, NonEmptyStringBrand> => /\S/.test(s) && isStorableText(s),
+      'NonEmptyString',
+    ),
   ),
   {
     expected: 'a non-empty string',
-    jsonSchema: { type: 'string', minLength: 1, pattern: '\\S', description: 'Text with at least one non-blank character.' },
+    jsonSchema: {
+      type: 'string',
+      minLength: 1,
+      // JSON Schema states the NUL rule; lone surrogates are outside what a pattern can say portably.
+      pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$',
+      description: 'Text with at least one non-blank character, without U+0000 or lone surrogates.',
+    },
     define: true,
   },
 );

@@ -8,6 +8,7 @@ import { withSession } from '../session.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { countEvents } from '../verify/log-scan.js';
+import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
 
 export interface StatusJson {
@@ -19,7 +20,15 @@ export interface StatusJson {
   readonly datasets: number;
   readonly datasetVersions: number;
   readonly checkpoints: number;
-  readonly projections: readonly { readonly name: string; readonly checkpoint: string | null; readonly caughtUp: boolean }[];
+  readonly projections: readonly {
+    readonly name: string;
+    readonly checkpoint: string | null;
+    readonly caughtUp: boolean;
+    /** Events the projection recorded as failed instead of applying (its answers do not include them). */
+    readonly failedEvents: number;
+    /** The earliest of them, in one line (null when none). */
+    readonly firstFailure: string | null;
+  }[];
 }
 
 export function registerInitStatus(program: Command): void {
@@ -61,7 +70,13 @@ export function registerInitStatus(program: Command): void {
           datasets: await count(sql<{ n: string }>`select count(*) as n from datasets_datasets`),
           datasetVersions: await count(sql<{ n: string }>`select count(*) as n from datasets_versions`),
           checkpoints: E.isRight(checkpoints) ? checkpoints.right.length : 0,
-          projections: status.right.projections.map((p) => ({ name: p.name, checkpoint: p.checkpoint === null ? null : p.checkpoint.toString(), caughtUp: p.caughtUp })),
+          projections: status.right.projections.map((p) => ({
+            name: p.name,
+            checkpoint: p.checkpoint === null ? null : p.checkpoint.toString(),
+            caughtUp: p.caughtUp,
+            failedEvents: p.failedEvents,
+            firstFailure: p.firstFailure === null ? null : failureLine(p.firstFailure),
+          })),
         };
         emit(json, { json: session.json }, (s) =>
           [
@@ -73,7 +88,13 @@ export function registerInitStatus(program: Command): void {
             `datasets     ${s.datasets} (${s.datasetVersions} versions)`,
             `checkpoints  ${s.checkpoints}`,
             '',
-            table(['projection', 'checkpoint', 'caught up'], s.projections.map((p) => [p.name, p.checkpoint ?? '-', p.caughtUp ? 'yes' : 'no'])),
+            table(
+              ['projection', 'checkpoint', 'caught up', 'failed events'],
+              s.projections.map((p) => [p.name, p.checkpoint ?? '-', p.caughtUp ? 'yes' : 'no', String(p.failedEvents)]),
+            ),
+            ...s.projections.flatMap((p) =>
+              p.firstFailure === null ? [] : [`warning: ${p.failedEvents} event(s) not applied; first: ${p.firstFailure}`],
+            ),
           ].join('\n'),
         );
       });

@@ -8,6 +8,7 @@ import { CliFailure, fail, messageOf, usage } from '../fail.js';
 import { parseTrustedRoot, readTrustedHeads } from '../verify/trusted-heads.js';
 import { emit, table } from '../output.js';
 import { progressFor } from '../progress.js';
+import { failureLine } from '../projection-failures.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
 import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
@@ -17,6 +18,13 @@ import { verifyProjections, type ProjectionVerification } from '../verify/verify
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 
+/** Events a projection recorded as failed instead of applying (at most the first few listed). */
+export interface SkippedEvents {
+  readonly projection: string;
+  readonly count: number;
+  readonly first: readonly string[];
+}
+
 export interface VerifyJson {
   readonly ok: boolean;
   readonly log: LogVerification;
@@ -25,6 +33,26 @@ export interface VerifyJson {
   readonly anchors: AnchorVerification | null;
   /** The sample stores against the log; null with --log-only or when the log itself is bad. */
   readonly samples: SampleVerification | null;
+  /**
+   * A failure, not a warning: verify says whether the tables faithfully answer for the log, and a
+   * projection that passed an event does not (any why, diff or impact touching it is incomplete).
+   */
+  readonly skipped: readonly SkippedEvents[];
+}
+
+const SKIPPED_SHOWN = 5;
+
+async function skippedEvents(session: Session): Promise<SkippedEvents[]> {
+  const status = await session.runner.status();
+  if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
+  const out: SkippedEvents[] = [];
+  for (const p of status.right.projections) {
+    if (p.failedEvents === 0) continue;
+    const failures = await session.runner.failures(p.name, { limit: SKIPPED_SHOWN });
+    if (E.isLeft(failures)) fail(ExitCode.unavailable, failures.left.message);
+    out.push({ projection: p.name, count: p.failedEvents, first: failures.right.map(failureLine) });
+  }
+  return out;
 }
 
 export interface VerifyOptions {
@@ -60,12 +88,15 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
   const samples = options.projections && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
+  // Only tables that verified can be asked what they skipped (a dropped table is already the verdict).
+  const skipped = projections === null || projections.firstBad !== null ? [] : await skippedEvents(session);
   const ok =
     log.firstBad === null &&
     (projections === null || projections.firstBad === null) &&
     (anchors === null || anchors.firstBad === null) &&
-    (samples === null || samples.firstBad === null);
-  return { ok, log, projections, anchors, samples };
+    (samples === null || samples.firstBad === null) &&
+    skipped.length === 0;
+  return { ok, log, projections, anchors, samples, skipped };
 }
 
 async function anchorInputsOf(session: Session, options: VerifyOptions): Promise<AnchorInputs> {
@@ -99,6 +130,11 @@ export function verifyText(v: VerifyJson): string {
     if (a.firstBad) lines.push(`FAILED: ${a.firstBad.check}: ${a.firstBad.reason}`);
   }
   if (v.samples) lines.push(...samplesText(v.samples));
+  for (const s of v.skipped) {
+    lines.push(`FAILED: projection ${s.projection} did not apply ${s.count} event(s) of the log (recorded as failed; its answers leave them out):`);
+    for (const line of s.first) lines.push(`  ${line}`);
+    if (s.count > s.first.length) lines.push(`  … and ${s.count - s.first.length} more`);
+  }
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n');
 }

@@ -15,7 +15,7 @@ import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { attributeQueries } from '../attribute-queries.js';
 import { creditShares } from '../credit.js';
 import { attributionKernel, closeAttributionKernel } from '../kernel.js';
-import { createAttributionProjection } from '../projection.js';
+import { ATTRIBUTION_PROJECTION, createAttributionProjection } from '../projection.js';
 import { A } from '../tables.js';
 import { CONTRIBUTORS, QUERY_ROWS, RUN_ID, SETTINGS, SOURCES, TRAIN_ROWS, VERSION_ID, givenRun, gradientsEvent, randomMatrix } from './scenario.js';
 
@@ -184,13 +184,15 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
         });
     });
 
-    it('given a rowMap shorter than the artifact rows, when the runner catches up, then it stops at that event', async () => {
+    it('given a rowMap shorter than the artifact rows, when the runner catches up, then it records that event as failed, naming the field, and goes on', async () => {
       const s = await givenRun(artifacts);
       await spec
         .given(s.events)
         .when([gradientsEvent('train', s.trainHash, s.trainCfs.slice(1), TRAIN_ROWS)])
-        .thenFails('EventUndecodable', (error) => {
-          expect(error.message).toContain('rowMap');
+        .then(({ failures, events }) => {
+          const failed = failures.get(ATTRIBUTION_PROJECTION) ?? [];
+          expect(failed.map((f) => f.eventId)).toEqual([events[events.length - 1]!.id]);
+          expect(failed[0]?.reason).toContain('GradientsRecorded.payload.rowMap');
         });
     });
 
