@@ -30,12 +30,12 @@ export function csvRows(fileBytes: Uint8Array): RawRow[] {
       continue;
     }
     const fields = csvFields(record);
-    rows.push({ ...at, ...(typeof fields === 'string' ? { invalid: { field: fields.split(':')[0]!, reason: fields.slice(fields.indexOf(':') + 2) } } : { fields }) });
+    rows.push({ ...at, ...('invalid' in fields ? fields : { fields: fields.fields }) });
   }
   return rows;
 }
 
-function csvFields(r: Record<string, string>): Record<string, unknown> | string {
+function csvFields(r: Record<string, string>): { readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (v !== '') out[k] = v;
   if (typeof out.targets === 'string') out.targets = out.targets.split(';').map((t) => t.trim()).filter((t) => t !== '').map((t) => (/^\d+$/.test(t) ? Number(t) : t));
@@ -43,11 +43,16 @@ function csvFields(r: Record<string, string>): Record<string, unknown> | string 
     if (typeof out[k] !== 'string') continue;
     const parsed = parseStrictJson(out[k]);
     if (E.isRight(parsed)) out[k] = parsed.right;
-    else if (k === 'attributes' || /^\s*[[{]/.test(out[k])) return `${k}: not valid JSON: ${parsed.left.reason}${topField(parsed.left.path) ? ` (in ${topField(parsed.left.path)})` : ''}`;
+    // A value that looks like JSON but is not (a duplicate key, nesting past the parser's limit)
+    // is refused rather than kept as a string that was meant to be an object.
+    else if (k === 'attributes' || /^\s*[[{]/.test(out[k])) {
+      const inner = topField(parsed.left.path);
+      return { invalid: { field: k, reason: `not valid JSON: ${parsed.left.reason}${inner !== undefined ? ` (in ${inner})` : ''}` } };
+    }
   }
   if (typeof out.score === 'string') out.score = /^\s*-?[0-9.eE+-]+\s*$/.test(out.score) ? Number(out.score) : out.score;
   if (typeof out.personalData === 'string') {
     if (out.personalData === 'true' || out.personalData === 'false') out.personalData = out.personalData === 'true';
   }
-  return out;
+  return { fields: out };
 }

@@ -65,9 +65,10 @@ describe('hardening: cairn import reads only files inside the import folder, nev
     const before = await samplesIn(g);
     const keyFile = path.join(g.store, 'signers', 'alice.json');
     await folder(g, 'absolute', { 'rows.jsonl': jsonl([{ file: keyFile, license: 'MIT', source: 's' }]) });
-    const r = await cairn(g.dir, g.env, 'import', 'absolute/rows.jsonl', '--as', 'alice', '--skip-invalid');
+    const r = await cairn(g.dir, g.env, 'import', 'absolute/rows.jsonl', '--as', 'alice');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('an absolute path');
+    expect(r.stderr).toContain(`line 1: file: ${JSON.stringify(keyFile)}: an absolute path`);
+    expect(r.stdout).not.toContain('secretKey');
     expect(await samplesIn(g)).toBe(before);
   }, 60_000);
 
@@ -156,11 +157,16 @@ describe('hardening: cairn import checks every row before it appends any', () =>
     expect(await samplesIn(g)).toBe(before);
   }, 60_000);
 
-  it('given --skip-invalid and no valid row, when imported, then it exits 3 saying nothing was imported', async () => {
+  it('given nothing that can be imported (a folder of one empty file; rows all invalid with --skip-invalid), when imported, then it exits 3 saying nothing was imported', async () => {
+    await folder(g, 'empty', { 'empty.txt': '' });
+    const folderOnly = await cairn(g.dir, g.env, 'import', 'empty', '--as', 'alice', '--license', 'MIT', '--source', 'files');
+    expect(folderOnly.code).toBe(3);
+    expect(folderOnly.stderr).toContain('nothing to import (1 skipped: empty.txt: empty file)');
+
     await folder(g, 'none', { 'rows.jsonl': jsonl([{ text: 'no license', source: 's' }]) });
-    const r = await cairn(g.dir, g.env, 'import', 'none/rows.jsonl', '--as', 'alice', '--skip-invalid');
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain('nothing to import');
+    const rows = await cairn(g.dir, g.env, 'import', 'none/rows.jsonl', '--as', 'alice', '--skip-invalid');
+    expect(rows.code).toBe(3);
+    expect(rows.stderr).toContain('nothing to import (1 skipped: line 1: license: none given');
   }, 60_000);
 
   it('given a JSONL file that starts with a byte order mark, when imported, then its first row is a sample like the others', async () => {

@@ -4,6 +4,7 @@
 // rows that cannot become a CF are returned as invalid (the command decides what that means).
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
 import { csvRows } from './csv-rows.js';
 import { readInside, type Fence } from './fence.js';
 import type { ImportDefaults, ImportItem, ReadItems, Skipped } from './items.js';
@@ -35,7 +36,7 @@ async function readFolder(fence: Fence, defaults: ImportDefaults): Promise<ReadI
   for (const rel of files) {
     const read = await readInside(fence, rel);
     const shown = rel.split(path.sep).join('/');
-    if (read._tag === 'Left') skipped.push({ item: shown, reason: read.left });
+    if (E.isLeft(read)) skipped.push({ item: shown, reason: read.left });
     else if (read.right.length === 0) skipped.push({ item: shown, reason: 'empty file' });
     else
       items.push({
