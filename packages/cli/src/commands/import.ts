@@ -43,27 +43,30 @@ interface ImportOptions {
   readonly skipInvalid?: boolean;
 }
 
-export const IMPORT_HELP = `
+const IMPORT_HELP = `
 JSONL: one object per line (UTF-8; a leading byte order mark is ignored). A sample has one of
-text | base64 | file, and optionally license, source, mediaType, attributes (an object),
-personalData (true: committed with a keyed HMAC instead of a plain SHA-256), id. A label has
-targets, labelType, value (rationale); a validation has targets, verdict (approve|reject|score),
-rationale (score). targets are CF ids, row numbers (1 = the first row) or row ids. CSV: the same
-fields as columns (a header row), targets separated by ";", attributes and value as JSON.
+text | base64 | file (relative to the JSONL file's folder), and optionally license, source,
+mediaType, attributes (an object), personalData (true: committed with a keyed HMAC instead of a
+plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
+verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
+row) or row ids. CSV: the same fields as columns (a header row), targets separated by ";",
+attributes and value as JSON.
 
 Every row is checked before anything is appended. A row is invalid when its bytes are not
-well-formed UTF-8, its JSON is not strict (a duplicate key, a lone surrogate, nesting past the
-schema's limit), a field is unknown, missing or wrong (license, source, targets…), or its file is
-outside the file's folder (no "..", no absolute path, no symlink out) or inside the Cairn store.
-By default a file with any invalid row appends nothing and exits 3, listing each row (line,
-field, reason); --skip-invalid appends the valid rows and lists the others as skipped (it still
-exits 3 when no row is valid).
+well-formed UTF-8, its JSON is not strict (a duplicate key, a lone surrogate; attributes and
+values nest at most 64 levels), a field is unknown, missing or wrong (license, source, targets…),
+or its file is outside the file's folder (no "..", no absolute path, no symlink out) or inside the
+Cairn store. By default a file with any invalid row appends nothing and exits 3, listing each row
+(line, field, reason); --skip-invalid appends the valid rows and lists the others as skipped.
 
 A folder: one sample per regular file, in path order, with --license and --source. Listed as
 skipped (and not read): symlinks (not followed), hidden entries, the store folder, other file
 types, empty or unreadable files. Duplicates (within the import, or already in the log) are
-listed as skipped; an import of only duplicates exits 0.
-Exit codes: 0 done, 2 bad flags or PATH, 3 invalid rows or a chunk the ledger refused.`;
+listed as skipped.
+
+Exit codes: 0 done (also when every item was already in the log); 2 bad flags, or PATH unreadable
+or inside the store; 3 invalid rows, nothing that can be imported, or a chunk the ledger refused
+(the error says how many CFs of earlier chunks were appended).`;
 
 export function registerImport(program: Command): void {
   program
