@@ -143,7 +143,10 @@ async function readChecked(target: string, defaults: ImportDefaults, storeFolder
   try {
     return await readImportItems(real, defaults, (folder) => fenceOf(folder, storeFolders));
   } catch (cause) {
-    return fail(ExitCode.usage, `${target}: cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
+    // Only the file system's refusals are the user's to fix; anything else is a bug to surface.
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === undefined) throw cause;
+    return fail(ExitCode.usage, `${target}: cannot be read (${code})`);
   }
 }
 
