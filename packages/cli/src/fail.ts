@@ -3,16 +3,22 @@
 // edge, and bin.ts turns them into stderr and process.exitCode.
 import * as E from 'fp-ts/lib/Either.js';
 import { ExitCode } from './exit-codes.js';
+import { boundedForJson } from './output.js';
 
 export class CliFailure extends Error {
+  /** Extra facts for --json (e.g. the bad event of a verify), always printable as JSON. */
+  readonly detail?: unknown;
+
   constructor(
     readonly exitCode: ExitCode,
     message: string,
-    /** Extra facts for --json (e.g. the bad event of a verify). */
-    readonly detail?: unknown,
+    detail?: unknown,
   ) {
     super(message);
     this.name = 'CliFailure';
+    // Bounded here, not when printed: a refused input nested thousands of levels deep would make
+    // the --json printer overflow the stack inside the error path itself.
+    if (detail !== undefined) this.detail = boundedForJson(detail);
   }
 }
 

@@ -8,6 +8,31 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }
 
+/**
+ * Deeper than anything the log can hold (the schemas nest JSON values at most 64 levels, and
+ * envelopes add a few), so only raw user input that was refused ever reaches it.
+ */
+const MAX_DETAIL_DEPTH = 128;
+
+/**
+ * A copy of `value` that JSON.stringify can always print: bigints become decimal strings, and
+ * whatever lies deeper than MAX_DETAIL_DEPTH is replaced by a note instead of overflowing the stack
+ * (error details may carry the refused input itself, nested as deep as its author liked).
+ */
+export function boundedForJson(value: unknown, depth = 0): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DETAIL_DEPTH) return `(nested deeper than ${MAX_DETAIL_DEPTH} levels, not shown)`;
+  if (Array.isArray(value)) return value.map((item) => boundedForJson(item, depth + 1));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty so a member named "__proto__" stays data.
+    Object.defineProperty(out, key, { value: boundedForJson(item, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export function emit<T>(value: T, options: OutputOptions, human: (value: T) => string): void {
   process.stdout.write(options.json ? `${toJson(value)}\n` : `${human(value)}\n`);
 }

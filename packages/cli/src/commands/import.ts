@@ -1,21 +1,28 @@
 // cairn import PATH: a folder of files, or a JSONL / CSV file of samples, labels and validations,
 // appended through the SDK's batch ingest (hashed, encrypted into the blob store, signed, checked,
-// all or nothing per chunk). Samples go first, then labels, then validations, so a row can target
-// an earlier row of the same file by number or by its `id`.
+// all or nothing per chunk). Every row is read and checked first, so a file with an invalid row
+// appends nothing unless --skip-invalid says to append the rest. Samples go first, then labels,
+// then validations, so a row can target an earlier row of the same file by number or by its `id`.
 import { createHash } from 'node:crypto';
+import { realpath, stat } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
+import { isSpdxExpression } from '@cairn/core';
+import { MediaType } from '@cairn/schemas';
 import type { ContributionInput, Receipt } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf } from '../fail.js';
-import { readImportItems, type ImportItem, type Skipped, type TargetRef } from '../import/read-items.js';
+import { fail, messageOf, usage } from '../fail.js';
+import { fenceOf, isWithin } from '../import/fence.js';
+import { invalidText, readImportItems, type ImportDefaults, type ImportItem, type ReadItems, type Skipped, type TargetRef } from '../import/read-items.js';
 import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
-import { withSession, type Session } from '../session.js';
+import { localDirOf, locationOf, withSession, type Session } from '../session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 
 const CHUNK = 256;
+/** Invalid rows named in the error text; --json carries all of them. */
+const SHOWN = 20;
 
 export interface ImportJson {
   readonly path: string;
@@ -32,7 +39,34 @@ interface ImportOptions {
   readonly license?: string;
   readonly source?: string;
   readonly mediaType?: string;
+  readonly personalData?: boolean;
+  readonly skipInvalid?: boolean;
 }
+
+const IMPORT_HELP = `
+JSONL: one object per line (UTF-8; a leading byte order mark is ignored). A sample has one of
+text | base64 | file (relative to the JSONL file's folder), and optionally license, source,
+mediaType, attributes (an object), personalData (true: committed with a keyed HMAC instead of a
+plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
+verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
+row) or row ids. CSV: the same fields as columns (a header row), targets separated by ";",
+attributes and value as JSON.
+
+Every row is checked before anything is appended. A row is invalid when its bytes are not
+well-formed UTF-8, its JSON is not strict (a duplicate key, a lone surrogate; attributes and
+values nest at most 64 levels), a field is unknown, missing or wrong (license, source, targets…),
+or its file is outside the file's folder (no "..", no absolute path, no symlink out) or inside the
+Cairn store. By default a file with any invalid row appends nothing and exits 3, listing each row
+(line, field, reason); --skip-invalid appends the valid rows and lists the others as skipped.
+
+A folder: one sample per regular file, in path order, with --license and --source. Listed as
+skipped (and not read): symlinks (not followed), hidden entries, the store folder, other file
+types, empty or unreadable files. Duplicates (within the import, or already in the log) are
+listed as skipped.
+
+Exit codes: 0 done (also when every item was already in the log); 2 bad flags, or PATH unreadable
+or inside the store; 3 invalid rows, nothing that can be imported, or a chunk the ledger refused
+(the error says how many CFs of earlier chunks were appended).`;
 
 export function registerImport(program: Command): void {
   program
@@ -42,32 +76,78 @@ export function registerImport(program: Command): void {
     .option('--license <spdx>', 'SPDX license of samples that do not name one (required for a folder)')
     .option('--source <id>', 'source of samples that do not name one (required for a folder)')
     .option('--media-type <type>', 'media type for every sample (default: from the file extension; text/plain for text rows)')
-    .addHelpText(
-      'after',
-      `
-JSONL: one object per line. A sample has text | base64 | file (relative to the JSONL file), and
-optionally license, source, mediaType, attributes, id. A label has targets, labelType, value
-(rationale); a validation has targets, verdict (approve|reject|score), rationale (score). targets
-are CF ids, row numbers (1 = the first row) or row ids. CSV: the same fields as columns, targets
-separated by ";". Skipped (and said why): empty files, unreadable files, bad or missing licenses,
-duplicates (within the import or already in the log).`,
-    )
+    .option('--personal-data', 'samples that do not say personalData are personal data (keyed HMAC commitments)')
+    .option('--skip-invalid', 'append the valid rows and list the invalid ones as skipped (default: an invalid row appends nothing)')
+    .addHelpText('after', IMPORT_HELP)
     .action(async (target: string, opts: ImportOptions, command: Command) => {
-      let read: Awaited<ReturnType<typeof readImportItems>>;
-      try {
-        read = await readImportItems(target, { ...(opts.license ? { license: opts.license } : {}), ...(opts.source ? { source: opts.source } : {}), ...(opts.mediaType ? { mediaType: opts.mediaType } : {}) });
-      } catch (cause) {
-        fail(ExitCode.usage, `${target}: cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
+      const defaults = defaultsOf(opts);
+      const read = await readChecked(target, defaults, storeFoldersOf(command));
+      const skipped: Skipped[] = [...read.skipped];
+      if (read.invalid.length > 0) {
+        if (!opts.skipInvalid) {
+          const lines = read.invalid.slice(0, SHOWN).map((r) => `  ${invalidText(r)}`);
+          if (read.invalid.length > SHOWN) lines.push(`  … and ${read.invalid.length - SHOWN} more (--json lists all)`);
+          fail(ExitCode.rejected, `${target}: ${read.invalid.length} invalid row(s), nothing appended (fix them, or --skip-invalid to append the valid rows):\n${lines.join('\n')}`, { invalid: read.invalid });
+        }
+        skipped.push(...read.invalid.map((r) => ({ item: r.item, field: r.field, reason: `${r.field}: ${r.reason}` })));
+      }
+      if (read.items.length === 0) {
+        const why = skipped.length === 0 ? 'it is empty' : `${skipped.length} skipped: ${skipped.slice(0, 3).map((s) => `${s.item}: ${s.reason}`).join('; ')}${skipped.length > 3 ? '; …' : ''}`;
+        fail(ExitCode.rejected, `${target}: nothing to import (${why})`, { skipped });
       }
       await withSession(
         globalsOf(command),
         async (session) => {
-          const out = await runImport(session, target, read.format, read.items, read.skipped, opts.as);
+          const out = await runImport(session, target, read.format, read.items, skipped, opts.as);
           emit(out, { json: session.json }, importText);
         },
         { verifyWorkers: 2 },
       );
     });
+}
+
+function defaultsOf(opts: ImportOptions): ImportDefaults {
+  if (opts.license !== undefined && !isSpdxExpression(opts.license)) usage('--license', `${JSON.stringify(opts.license)} is not an SPDX expression`);
+  if (opts.source !== undefined && !/\S/.test(opts.source)) usage('--source', 'must not be blank');
+  if (opts.mediaType !== undefined && !MediaType.is(opts.mediaType)) usage('--media-type', `${JSON.stringify(opts.mediaType)} is not a media type (type/subtype, lowercase)`);
+  return {
+    ...(opts.license !== undefined ? { license: opts.license } : {}),
+    ...(opts.source !== undefined ? { source: opts.source } : {}),
+    ...(opts.mediaType !== undefined ? { mediaType: opts.mediaType } : {}),
+    ...(opts.personalData ? { personalData: true } : {}),
+  };
+}
+
+/** Where the store keeps signers, sample keys and blobs: never read by an import. */
+function storeFoldersOf(command: Command): string[] {
+  const location = locationOf(globalsOf(command));
+  const folders = [localDirOf(location)];
+  if (location.kind === 'embedded') folders.push(location.dir);
+  if (process.env.CAIRN_KEYS !== undefined) folders.push(process.env.CAIRN_KEYS);
+  return folders;
+}
+
+async function readChecked(target: string, defaults: ImportDefaults, storeFolders: readonly string[]): Promise<ReadItems> {
+  let real: string;
+  let isFolder: boolean;
+  try {
+    real = await realpath(target);
+    isFolder = (await stat(real)).isDirectory();
+  } catch (cause) {
+    return fail(ExitCode.usage, `${target}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  }
+  const store = (await fenceOf(real, storeFolders)).forbidden.find((dir) => isWithin(dir, real));
+  if (store !== undefined) usage(target, `inside the Cairn store folder ${store} (its keys and blobs are never imported)`);
+  if (isFolder && defaults.license === undefined) usage('--license', 'required for a folder import');
+  if (isFolder && defaults.source === undefined) usage('--source', 'required for a folder import');
+  try {
+    return await readImportItems(real, defaults, (folder) => fenceOf(folder, storeFolders));
+  } catch (cause) {
+    // Only the file system's refusals are the user's to fix; anything else is a bug to surface.
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === undefined) throw cause;
+    return fail(ExitCode.usage, `${target}: cannot be read (${code})`);
+  }
 }
 
 async function runImport(session: Session, target: string, format: ImportJson['format'], items: readonly ImportItem[], readSkipped: readonly Skipped[], signerName: string): Promise<ImportJson> {
@@ -81,19 +161,24 @@ async function runImport(session: Session, target: string, format: ImportJson['f
   progress.start(items.length, 'importing');
   let done = 0;
 
-  // The same bytes twice in one import would be one sample with two claims of origin: keep the first.
-  const seen = new Map<string, string>();
+  // The same bytes twice in one import would be one sample with two claims of origin: keep the
+  // first; rows that target the second get the first's CF.
+  const seen = new Map<string, ImportItem>();
+  const duplicates: { readonly item: ImportItem; readonly first: ImportItem }[] = [];
   const samples: ImportItem[] = [];
   for (const item of items) {
     if (item.kind !== 'sample') continue;
     const hash = createHash('sha256').update(item.bytes).digest('hex');
     const first = seen.get(hash);
-    if (first !== undefined) skipped.push({ item: item.item, reason: `duplicate of ${first}` });
-    else {
-      seen.set(hash, item.item);
+    if (first !== undefined) {
+      skipped.push({ item: item.item, reason: `duplicate of ${first.item}` });
+      duplicates.push({ item, first });
+    } else {
+      seen.set(hash, item);
       samples.push(item);
     }
   }
+  const cfIdOf = new Map<ImportItem, string>();
 
   const resolve = (t: TargetRef): string | undefined => ('cfId' in t ? t.cfId : 'row' in t ? byRow.get(t.row) : byRef.get(t.ref));
   const describe = (t: TargetRef): string => ('cfId' in t ? t.cfId : 'row' in t ? `row ${t.row}` : `id ${JSON.stringify(t.ref)}`);
@@ -118,10 +203,15 @@ async function runImport(session: Session, target: string, format: ImportJson['f
         progress.stop();
         const index = (r.left as { index?: number }).index;
         const at = index !== undefined ? chunk[index]?.item.item : `${chunk[0]!.item.item} … ${chunk.at(-1)!.item.item}`;
-        fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (nothing of this chunk was appended; ${cfs.length} CFs before it were)`, { error: r.left, cfs });
+        // Rows were checked before the first append, so this is what only the log can know (a CF id
+        // target that is not in it, a rule). Chunks are all or nothing; earlier ones stay appended,
+        // and a re-run after the fix reports them as duplicates and appends the rest.
+        const before = cfs.length === 0 ? 'nothing of this import was appended' : `nothing of this chunk was appended, but the ${cfs.length} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
+        fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (${before})`, { error: r.left, cfs });
       }
       r.right.forEach((receipt: Receipt, j) => {
         const { item } = chunk[j]!;
+        cfIdOf.set(item, receipt.id);
         if (item.row > 0) byRow.set(item.row, receipt.id);
         if (item.ref !== undefined) byRef.set(item.ref, receipt.id);
         cfs.push({ item: item.item, kind, cfId: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended });
@@ -131,6 +221,14 @@ async function runImport(session: Session, target: string, format: ImportJson['f
       done += chunk.length;
       progress.update(done);
     }
+    if (kind === 'sample') {
+      for (const { item, first } of duplicates) {
+        const id = cfIdOf.get(first);
+        if (id === undefined) continue;
+        if (item.row > 0) byRow.set(item.row, id);
+        if (item.ref !== undefined) byRef.set(item.ref, id);
+      }
+    }
   }
   progress.update(items.length);
   progress.stop();
@@ -139,7 +237,7 @@ async function runImport(session: Session, target: string, format: ImportJson['f
 
 function inputOf(item: ImportItem, resolve: (t: TargetRef) => string | undefined): ContributionInput | undefined {
   if (item.kind === 'sample') {
-    return { kind: 'sample', bytes: item.bytes, mediaType: item.mediaType, license: item.license, source: item.source, ...(item.attributes ? { attributes: item.attributes } : {}) };
+    return { kind: 'sample', bytes: item.bytes, mediaType: item.mediaType, license: item.license, source: item.source, ...(item.personalData ? { personalData: true } : {}), ...(item.attributes ? { attributes: item.attributes } : {}) };
   }
   const targets = item.targets.map(resolve);
   if (targets.some((t) => t === undefined)) return undefined;
