@@ -47,7 +47,7 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
     { targets: [1, 2, 3, 4, 5, 6], verdict: 'approve', rationale: 'reviewed' },
   ];
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
-  const imported = await cairnJson<Prepared['import'] & { cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
+  const imported = await cairnJson<Prepared['import'] & { cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT', '--skip-invalid');
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT', 'CC-BY-SA-4.0'] }, minApprovals: { count: 0 } }));
   const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
   await cairnJson(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob');
@@ -65,7 +65,7 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
     it('given a JSONL of samples, labels and a validation, when imported, then rows land in order and each skip says why', async () => {
       expect(p.import.appended).toEqual({ sample: 6, label: 6, validation: 1 });
       expect(p.import.skipped).toEqual([
-        { item: 'line 8', reason: 'bad license: "not a license!" is not an SPDX expression' },
+        { item: 'line 8', field: 'license', reason: 'license: "not a license!" is not an SPDX expression' },
         { item: 'line 7', reason: 'duplicate of line 1' },
       ]);
       const files = path.join(p.dir, 'files');
