@@ -11,9 +11,14 @@ const journal: string[] = [];
 jest.unstable_mockModule('node:fs/promises', () => ({
   ...fsPromises,
   default: fsPromises,
+  // A file enters its folder by rename, or by link where it must not replace an existing name.
   rename: async (from: string, to: string) => {
     await fsPromises.rename(from, to);
-    journal.push(`rename ${to}`);
+    journal.push(`place ${to}`);
+  },
+  link: async (from: string, to: string) => {
+    await fsPromises.link(from, to);
+    journal.push(`place ${to}`);
   },
   open: async (...args: Parameters<typeof fsPromises.open>) => {
     const handle = await fsPromises.open(...args);
@@ -30,9 +35,9 @@ jest.unstable_mockModule('node:fs/promises', () => ({
 const { createFolderBlobStore } = await import('./blob-store/folder.js');
 const { createFolderKeyStore } = await import('./key-store/folder.js');
 
-/** True when `dir` was flushed after `file` was renamed into it. */
+/** True when `dir` was flushed after `file` was renamed or linked into it. */
 const flushedAfterRename = (file: string) => {
-  const renamed = journal.indexOf(`rename ${file}`);
+  const renamed = journal.indexOf(`place ${file}`);
   return renamed >= 0 && journal.slice(renamed).includes(`sync-dir ${path.dirname(file)}`);
 };
 
@@ -49,7 +54,7 @@ describe('hardening: folder blob and key stores flush the folders that name thei
     expect(journal).toContain(`sync-dir ${path.dirname(dir)}`);
 
     expect((await blobs.putMany!([{ address: address(2), ciphertext: new Uint8Array([4]) }, { address: address(3), ciphertext: new Uint8Array([5]) }]))._tag).toBe('Right');
-    const segment = journal.filter((e) => e.startsWith(`rename ${path.join(dir, 'segments')}`)).map((e) => e.slice('rename '.length));
+    const segment = journal.filter((e) => e.startsWith(`place ${path.join(dir, 'segments')}`)).map((e) => e.slice('place '.length));
     expect(segment).toHaveLength(1);
     expect(flushedAfterRename(segment[0]!)).toBe(true);
   });
