@@ -23,7 +23,8 @@ describe('hardening: a NUL in a text field through the cairn binary', () => {
     await writeFile(path.join(l.dir, 'rows.jsonl'), `${JSON.stringify({ kind: 'sample', text: 'hello', license: 'MIT', source: 'web\u0000b' })}\n`);
     const imported = await cairn(l.dir, l.env, 'import', 'rows.jsonl', '--as', 'alice');
     expect(imported.code).toBe(3);
-    expect(imported.stderr).toContain('SampleContributed.payload.source: expected text without U+0000 (NUL)');
+    // The import checks every row before appending any, and names the line and the row's field.
+    expect(imported.stderr).toContain('line 1: source: expected text without U+0000 (NUL)');
     expect(imported.stderr).not.toMatch(/^\s+at /m);
     const sample = await cairn(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 'web', '--attributes', '{"tags":["a\\u0000"]}');
     expect([sample.code, sample.stderr.trim()]).toEqual([3, 'cairn: SampleContributed.payload.attributes.tags[0]: expected text without U+0000 (NUL), which Postgres text and jsonb cannot store, got "a\\u0000"']);
