@@ -14,7 +14,7 @@ import { createFolderBlobStore } from './blob-store/folder.js';
 import { createFolderKeyStore } from './key-store/folder.js';
 import { createLedger, type Ledger } from './ledger.js';
 import { createVerifyPool, type VerifyPool } from './verify-pool.js';
-import { openLogAnchor } from './tree-heads/anchor.js';
+import { openLogAnchor, type LogAnchor } from './tree-heads/anchor.js';
 
 interface CommonOptions {
   /** Worker threads verifying signatures in bulk ingest; 0 verifies on the main thread. Default: one per core. */
@@ -81,7 +81,7 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
     throw e;
   });
   let log: EventLog | undefined;
-  let anchor: Awaited<ReturnType<typeof openLogAnchor>> | undefined;
+  let anchor: LogAnchor | undefined;
   try {
     log = await openLog(options, dir);
     anchor = options.treeHeads === false ? undefined : await openLogAnchor(log, dir);
