@@ -14,7 +14,7 @@ import { versionNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readPackedMembers, readVersion, type DatasetVersion } from './versions.js';
 
 export interface DiffCause {
-  /** contributed | validated | amended | superseded | deprecated | duplicate | rule */
+  /** contributed | validated | amended | superseded | deprecated | erased | duplicate | rule */
   readonly kind: string;
   readonly event: EventRef | null;
   readonly reason: string;
@@ -115,7 +115,9 @@ async function causesOfRemoval(db: Kysely<AnyDB>, versionB: string, buildPositio
   for (const r of rows.rows) {
     const ev = evidenceFromJson(r.evidence);
     const event: EventRef | null =
-      r.rule === 'deprecated'
+      r.rule === 'erased'
+        ? (ev.erasedBy ?? null)
+        : r.rule === 'deprecated'
         ? ev.deprecatedBy
         : r.rule === 'replaced'
           ? ev.replacedBy
@@ -124,7 +126,7 @@ async function causesOfRemoval(db: Kysely<AnyDB>, versionB: string, buildPositio
             : r.rule === 'minApprovals' || r.rule === 'minAgreement'
               ? (latest([...ev.rejections, ...ev.approvals]) ?? null)
               : null;
-    const kind = r.rule === 'deprecated' ? 'deprecated' : r.rule === 'replaced' ? 'amended' : r.rule === 'dedup' ? 'duplicate' : r.rule === 'minAgreement' ? 'validated' : 'rule';
+    const kind = r.rule === 'erased' ? 'erased' : r.rule === 'deprecated' ? 'deprecated' : r.rule === 'replaced' ? 'amended' : r.rule === 'dedup' ? 'duplicate' : r.rule === 'minAgreement' ? 'validated' : 'rule';
     out.set(r.cf_id, { kind, event: event === null ? null : { eventId: event.eventId, position: event.position }, reason: `${r.rule}: ${r.reason}` });
   }
   for (const id of ids) if (!out.has(id)) out.set(id, { kind: 'rule', event: null, reason: 'not a candidate of B (kind or manifest)' });

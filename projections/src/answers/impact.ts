@@ -1,6 +1,8 @@
 // "If this CF is amended or erased, what is affected?": the CFs that speak about it (labels,
 // validations, amendments), the assets that bundle it, the dataset versions that include it,
-// the training runs on those versions and the models they produced. Each with its event.
+// the training runs on those versions and the models they produced. Each with its event. An
+// erasure cuts new versions without the CF, but the versions that held it (and the runs and
+// models trained on them) stay listed: they are what an erasure request has to reach.
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AnyDB } from '../runner/projection.js';
@@ -9,6 +11,7 @@ import type { EventRef } from '../datasets/assemble/explain.js';
 import { T } from '../datasets/tables.js';
 import { resolveAsOf, type AsOf } from '../lineage/as-of.js';
 import { cfNotFound, type AnswerError } from './errors.js';
+import { erasuresOf, type Erasure } from './erasures.js';
 
 export interface Impact {
   readonly cfId: string;
@@ -17,6 +20,8 @@ export interface Impact {
   readonly versions: readonly (EventRef & { readonly versionId: string; readonly dataset: string; readonly current: boolean })[];
   readonly runs: readonly (EventRef & { readonly runId: string; readonly versionId: string; readonly modelHash: string })[];
   readonly models: readonly string[];
+  /** The CF's erasure as of the answer's position, if erased: the runs above trained on its bytes. */
+  readonly erased: Erasure | null;
 }
 
 export async function impact(db: Kysely<AnyDB>, cfId: string, options: { readonly asOf?: AsOf } = {}): Promise<E.Either<AnswerError, Impact>> {
@@ -59,5 +64,6 @@ export async function impact(db: Kysely<AnyDB>, cfId: string, options: { readonl
     })),
     runs: runs.rows.map((r) => ({ eventId: r.event_id, position: positionFromDb(r.position), runId: r.run_id, versionId: r.version_id, modelHash: r.model_hash })),
     models: [...new Set(runs.rows.map((r) => r.model_hash))].sort(),
+    erased: (await erasuresOf(db, [cfId], at === undefined ? {} : { asOf: at ?? -1n })).get(cfId) ?? null,
   });
 }

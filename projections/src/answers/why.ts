@@ -10,6 +10,7 @@ import type { RuleName } from '../datasets/assemble/rules.js';
 import { evidenceFromJson } from '../datasets/evidence-json.js';
 import { T } from '../datasets/tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
+import { erasuresOf, type Erasure } from './erasures.js';
 import { latestBuildOf, readVersion, type DatasetVersion } from './versions.js';
 
 export interface WhyAnswer {
@@ -22,7 +23,14 @@ export interface WhyAnswer {
   readonly evidence: DecisionEvidence | null;
   /** The build whose decision this is. */
   readonly buildPosition: LogPosition;
+  /**
+   * The CF's erasure, if it has been erased (as of now): a version cut before it still lists the
+   * CF as a member, whose bytes can no longer be read.
+   */
+  readonly erased: Erasure | null;
 }
+
+const erasureOf = async (db: Kysely<AnyDB>, cfId: string): Promise<Erasure | null> => (await erasuresOf(db, [cfId])).get(cfId) ?? null;
 
 export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
@@ -43,6 +51,7 @@ export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: st
     reason: row.reason,
     evidence: evidenceFromJson(row.evidence),
     buildPosition: version.right.position,
+    erased: await erasureOf(db, cfId),
   });
 }
 
@@ -68,6 +77,7 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
       reason: row.reason,
       evidence: evidenceFromJson(row.evidence),
       buildPosition: positionFromDb(row.build_position),
+      erased: await erasureOf(db, cfId),
     });
   }
   // not a stored decision: either a CF of a kind the manifest does not take, or not in the prefix
@@ -92,5 +102,6 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
     reason: `kind ${c.kind} is not a candidate kind [${(kinds.rows[0]?.kinds ?? []).join(', ')}]`,
     evidence: null,
     buildPosition: at,
+    erased: await erasureOf(db, cfId),
   });
 }

@@ -15,7 +15,7 @@ import { INCLUDED, ruleCode, rulesFromManifest } from './assemble/rules.js';
 import { evidenceToJson } from './evidence-json.js';
 import { T } from './tables.js';
 
-export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated';
+export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
 
 export interface CutRequest {
   readonly dataset: string;

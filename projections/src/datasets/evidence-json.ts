@@ -25,5 +25,6 @@ export function evidenceFromJson(json: unknown): DecisionEvidence {
     replaces: asRef(e.replaces) as DecisionEvidence['replaces'],
     deprecatedBy: asRef(e.deprecatedBy) as DecisionEvidence['deprecatedBy'],
     duplicateOf: asRef(e.duplicateOf) as DecisionEvidence['duplicateOf'],
+    ...(e.erasedBy === undefined ? {} : { erasedBy: asRef(e.erasedBy) as DecisionEvidence['erasedBy'] }),
   };
 }

@@ -10,7 +10,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '../runner/projection.js';
 import { positionFromDb, positionToDb } from '../storage/positions.js';
-import type { AssetFact, CfFact, DeprecationFact } from './assemble/facts.js';
+import type { AssetFact, CfFact, DeprecationFact, ErasureFact } from './assemble/facts.js';
 import { indexFacts, type AssemblyIndex } from './assemble/index-facts.js';
 import { LiveIndex } from './assemble/live-index.js';
 import { loadFacts } from './load-facts.js';
@@ -66,6 +66,7 @@ export interface BatchIndex {
   addCf(cf: CfFact): void;
   addDeprecation(d: DeprecationFact): void;
   addAsset(asset: AssetFact): void;
+  addErasure(e: ErasureFact): void;
   /** The index as of `position` (every fact up to it applied): valid until the next add. */
   at(tx: Transaction<AnyDB>, position: LogPosition): Promise<AssemblyIndex>;
   /** Records which index has seen the batch, in the batch's transaction, and keeps it for the next. */
@@ -84,6 +85,7 @@ export async function openBatchIndex(tx: Transaction<AnyDB>, indexes: LiveIndexe
     addCf: (cf) => held?.index.addCf(cf),
     addDeprecation: (d) => held?.index.addDeprecation(d),
     addAsset: (asset) => held?.index.addAsset(asset),
+    addErasure: (e) => held?.index.addErasure(e),
     async at(atTx, position) {
       if (held === undefined) {
         indexes.loads += 1;
@@ -113,6 +115,7 @@ export function coldBatchIndex(): BatchIndex {
     addCf: () => undefined,
     addDeprecation: () => undefined,
     addAsset: () => undefined,
+    addErasure: () => undefined,
     at: async (tx, position) => indexFacts(await loadFacts(tx, position)),
     // a live index elsewhere has not seen this batch
     finish: async (tx) => void (await sql`delete from ${sql.table(LIVE_INDEX_TABLE)}`.execute(tx)),

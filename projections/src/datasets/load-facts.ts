@@ -42,6 +42,8 @@ export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<A
   }));
   const depRows = await sql<{ cf_id: string; event_id: string; position: string; reason: string }>`select cf_id, event_id, position, reason
     from ${sql.table(T.deprecations)} where position <= ${at}::bigint order by position`.execute(db);
+  const erasureRows = await sql<{ cf_id: string; event_id: string; position: string }>`select cf_id, event_id, position
+    from ${sql.table(T.erasures)} where position <= ${at}::bigint order by position`.execute(db);
   const memberRows = await sql<{ asset_id: string; cf_id: string; position: string }>`select asset_id, cf_id, position
     from ${sql.table(T.assetMembers)} where position <= ${at}::bigint order by position, asset_id, cf_id`.execute(db);
   const assets = new Map<string, { position: bigint; members: string[] }>();
@@ -55,5 +57,6 @@ export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<A
     cfs,
     deprecations: depRows.rows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason })),
     assets: assetFacts,
+    erasures: erasureRows.rows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position) })),
   };
 }

@@ -1,6 +1,6 @@
 // The datasets projection: keeps the facts assembly needs, cuts a version on every
 // DatasetBuildRequested, and re-assembles a (dataset, manifest) whose current version is hit by
-// an amendment, supersession or deprecation, so the new version has the same manifest and the
+// an amendment, supersession, deprecation or erasure, so the new version has the same manifest and the
 // old one stays readable. The assembly index the cuts need is kept in memory and extended as
 // events are applied (live-indexes.ts says when it can be trusted), so a cut costs the rules and
 // the Merkle root, not a re-read and re-index of the whole log prefix.
@@ -32,7 +32,8 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
   const indexes = options.liveIndexes === undefined ? processIndexes : options.liveIndexes;
   return {
     name: DATASETS_PROJECTION,
-    version: 1,
+    // 2: erasure became an assembly rule (datasets_erasures); a store projected by 1 rebuilds
+    version: 2,
     tables: DATASETS_TABLES,
     migrate: migrateDatasetsTables,
     apply: async (tx, events) => {
@@ -87,6 +88,14 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
       await reassemble(tx, p.target, 'deprecated', e, index);
       return;
     }
+    case 'SampleErased': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.erasures)} (event_id, cf_id, reason, author, position)
+        values (${e.id}, ${p.sample}, ${p.reason}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      index.addErasure({ cfId: p.sample, eventId: e.id, position: e.position });
+      await reassembleErased(tx, e, index);
+      return;
+    }
     case 'AssetAssembled': {
       const p = ev.payload;
       await sql`insert into ${sql.table(T.assets)} (asset_id, name, author, transformations, position)
@@ -129,6 +138,27 @@ async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: Project
   // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
   if (row.rows[0] === undefined) throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
   return row.rows[0].manifest;
+}
+
+/**
+ * Cuts anew every current version holding a CF this erasure reaches (the sample, the labels and
+ * validations about it, its amendments: erasure.ts), so no current version keeps erased data.
+ */
+async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+  const facts = await index.at(tx, e.position);
+  const k = facts.erasures.findIndex((x) => x.eventId === e.id);
+  const reached: string[] = [];
+  for (let c = 0; c < facts.erasedBy.length; c++) if (facts.erasedBy[c] === k) reached.push(facts.cfs.id(c));
+  if (reached.length === 0) return;
+  const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
+    select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
+    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
+    where b.valid_to is null and m.cf_id = any(${reached}::text[])
+    order by b.dataset, b.manifest_id`.execute(tx);
+  for (const h of hit.rows) {
+    await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause: 'erased', event: e }, await index.at(tx, e.position));
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import { migrateLiveIndexTable } from './live-indexes.js';
 export const T = {
   cfs: 'datasets_cfs',
   deprecations: 'datasets_deprecations',
+  erasures: 'datasets_erasures',
   assets: 'datasets_assets',
   assetMembers: 'datasets_asset_members',
   manifests: 'datasets_manifests',
@@ -46,6 +47,10 @@ export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
       event_id text primary key, cf_id text not null, reason text not null, note text,
       author text not null, position bigint not null)`,
     sql`create index if not exists datasets_deprecations_cf on ${sql.table(T.deprecations)} (cf_id, position)`,
+    // one row per SampleErased: the sample and what depends on it leave every later cut
+    sql`create table if not exists ${sql.table(T.erasures)} (
+      event_id text primary key, cf_id text not null, reason text not null, author text not null, position bigint not null)`,
+    sql`create index if not exists datasets_erasures_cf on ${sql.table(T.erasures)} (cf_id, position)`,
     sql`create table if not exists ${sql.table(T.assets)} (
       asset_id text primary key, name text not null, author text not null, transformations jsonb not null, position bigint not null)`,
     sql`create table if not exists ${sql.table(T.assetMembers)} (

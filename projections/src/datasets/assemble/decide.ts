@@ -54,6 +54,7 @@ export function firstFailingRule(
 ): RuleName | null {
   const cfs = index.cfs;
   if (!rules.kinds.includes(KIND_NAMES[index.kind[c]!]!)) return 'kind';
+  if (index.erasedBy[c] !== -1) return 'erased';
   if (!inManifestAssets(index, rules, c)) return 'asset';
   // source, license and label requirements speak about samples; a label candidate has none
   const sample = index.kind[c] === KIND_SAMPLE;

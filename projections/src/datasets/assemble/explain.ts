@@ -33,6 +33,12 @@ export interface DecisionEvidence {
   readonly replaces: EventRef | null;
   readonly deprecatedBy: (EventRef & { readonly reason: string }) | null;
   readonly duplicateOf: (EventRef & { readonly commitment: string }) | null;
+  /**
+   * The erasure that takes this CF out: of the CF itself (sample = the CF), or of the sample it
+   * depends on (a label, validation or amendment of it). Absent in evidence stored before erasure
+   * was an assembly rule; null when not erased.
+   */
+  readonly erasedBy?: (EventRef & { readonly sample: string }) | null;
 }
 
 export interface Decision {
@@ -79,6 +85,7 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
     replaces: index.replaces[c]! >= 0 ? ref(index.replaces[c]!) : null,
     deprecatedBy: dep ? { eventId: dep.eventId, position: dep.position, reason: dep.reason } : null,
     duplicateOf: winner >= 0 ? { ...ref(winner), commitment: cfs.commitment(c) ?? '' } : null,
+    ...erasedEvidence(index, c),
   };
   return {
     cfId: cfs.id(c),
@@ -87,6 +94,15 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
     reason: reasonOf(rule, evidence, index, rules, c),
     evidence,
   };
+}
+
+// only CFs an erasure reaches carry the field, so the evidence of every other decision reads as
+// it did before erasure took part in assembly
+function erasedEvidence(index: AssemblyIndex, c: number): Pick<DecisionEvidence, 'erasedBy'> {
+  const k = index.erasedBy[c]!;
+  if (k < 0) return {};
+  const e = index.erasures[k]!;
+  return { erasedBy: { eventId: e.eventId, position: e.position, sample: e.cfId } };
 }
 
 function reasonOf(
@@ -109,6 +125,11 @@ function reasonOf(
     }
     case 'kind':
       return `kind ${ev.kind} is not a candidate kind [${rules.kinds.join(', ')}]`;
+    case 'erased': {
+      const e = ev.erasedBy;
+      const via = e?.sample === ev.cf.eventId ? 'erased' : `depends on sample ${e?.sample}, erased`;
+      return `${via} by ${e?.eventId} at position ${e?.position}`;
+    }
     case 'asset':
       return `not in any manifest asset [${(rules.assets ?? []).join(', ')}]`;
     case 'source':

@@ -31,6 +31,13 @@ export interface DeprecationFact {
   readonly reason: string;
 }
 
+/** A sample whose bytes were erased (SampleErased): it, and what depends on it, leaves assembly. */
+export interface ErasureFact {
+  readonly cfId: string;
+  readonly eventId: string;
+  readonly position: bigint;
+}
+
 export interface AssetFact {
   readonly assetId: string;
   readonly eventId: string;
@@ -43,4 +50,6 @@ export interface AssemblyFacts {
   readonly cfs: readonly CfFact[];
   readonly deprecations: readonly DeprecationFact[];
   readonly assets: readonly AssetFact[];
+  /** In log order; absent = none. */
+  readonly erasures?: readonly ErasureFact[];
 }

@@ -3,7 +3,8 @@
 // labels and validations point at each CF (CSR adjacency), the ids in sorted order and their
 // RFC 6962 leaf hashes.
 import { cfTableOf, type CfTable } from './cf-table.js';
-import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact } from './facts.js';
+import { erasureMarks } from './erasure.js';
+import type { AssemblyFacts, AssetFact, CfFact, DeprecationFact, ErasureFact } from './facts.js';
 import { writeHex32 } from './hex.js';
 import { IdTable, type IdLookup } from './id-table.js';
 import { leafHashesOfPacked32 } from '@cairn/core';
@@ -38,6 +39,10 @@ export interface AssemblyIndex {
   readonly replaces: Int32Array;
   /** Index into facts.deprecations of the first deprecation of this CF, or -1. */
   readonly deprecation: Int32Array;
+  /** Every erasure up to the position, in log order. */
+  readonly erasures: readonly ErasureFact[];
+  /** Index into erasures of the erasure that takes this CF out (erasure.ts says which do), or -1. */
+  readonly erasedBy: Int32Array;
   /** Live (neither replaced nor deprecated) labels per target. */
   readonly labelsOf: Adjacency;
   /** Live validations per target. */
@@ -123,8 +128,10 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   const sortedOrder = sortedPackedOrder(packed, candidates);
   for (let k = 0; k < candidates; k++) sortedOrder[k] = candidateOf[sortedOrder[k]!]!;
   const leafHashes = leafHashesOfPacked32(packed);
+  const table = cfTableOf(cfs);
+  const erasures = facts.erasures ?? [];
   return {
-    cfs: cfTableOf(cfs),
+    cfs: table,
     deprecations: facts.deprecations,
     indexOf,
     kind,
@@ -133,6 +140,8 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
     replacedBy,
     replaces,
     deprecation,
+    erasures,
+    erasedBy: erasureMarks({ n, cfs: table, indexOf, replaces, labelsOf, validationsOf, erasures }),
     labelsOf,
     validationsOf,
     assetsOf,

@@ -11,7 +11,8 @@
 // - leaf hashes: computed in chunks as candidates are added, never again.
 import { leafHashesOfPacked32 } from '@cairn/core';
 import type { CfTable } from './cf-table.js';
-import type { AssetFact, CfFact, DeprecationFact } from './facts.js';
+import { erasureMarks } from './erasure.js';
+import type { AssetFact, CfFact, DeprecationFact, ErasureFact } from './facts.js';
 import { Growable } from './growable.js';
 import { writeHex32 } from './hex.js';
 import type { IdLookup } from './id-table.js';
@@ -28,6 +29,8 @@ export class LiveIndex {
   private readonly cfs = new CfColumns(this.indexOf);
   private readonly deprecations: DeprecationFact[] = [];
   private readonly assets: AssetFact[] = [];
+  private readonly erasures: ErasureFact[] = [];
+  private readonly erasureIds = new Set<string>();
   private readonly kind = new Growable(Uint8Array);
   private readonly replacedBy = new Growable(Int32Array);
   private readonly replaces = new Growable(Int32Array);
@@ -58,7 +61,12 @@ export class LiveIndex {
   private cached: { readonly changes: number; readonly index: AssemblyIndex } | null = null;
 
   /** A live index holding `facts` (as loadFacts gives them: each list in log order). */
-  static of(facts: { readonly cfs: readonly CfFact[]; readonly deprecations: readonly DeprecationFact[]; readonly assets: readonly AssetFact[] }): LiveIndex {
+  static of(facts: {
+    readonly cfs: readonly CfFact[];
+    readonly deprecations: readonly DeprecationFact[];
+    readonly assets: readonly AssetFact[];
+    readonly erasures?: readonly ErasureFact[];
+  }): LiveIndex {
     const live = new LiveIndex();
     let candidates = 0;
     for (const cf of facts.cfs) if (cf.kind !== 'validation') candidates++;
@@ -74,6 +82,8 @@ export class LiveIndex {
     }
     while (d < deprecations.length) live.addDeprecation(deprecations[d++]!);
     while (a < assets.length) live.addAsset(assets[a++]!);
+    // erasures are resolved at the snapshot, so their order among the CFs does not matter
+    for (const e of facts.erasures ?? []) live.addErasure(e);
     return live;
   }
 
@@ -137,6 +147,14 @@ export class LiveIndex {
     } else if (!this.pendingDeprecation.has(d.cfId)) this.pendingDeprecation.set(d.cfId, k);
   }
 
+  /** Adds an erasure; the same erasure event twice is one. */
+  addErasure(e: ErasureFact): void {
+    if (this.erasureIds.has(e.eventId)) return;
+    this.erasureIds.add(e.eventId);
+    this.changes++;
+    this.erasures.push(e);
+  }
+
   /** Adds an asset; a member listed twice is one membership (the asset_members key). */
   addAsset(asset: AssetFact): void {
     if (this.assetIds.has(asset.assetId)) return;
@@ -183,6 +201,8 @@ export class LiveIndex {
         return i < n ? i : -1;
       },
     };
+    const replaces = this.replaces.view();
+    const erasures = this.erasures.slice();
     const index: AssemblyIndex = {
       cfs,
       deprecations: this.deprecations.slice(),
@@ -191,8 +211,10 @@ export class LiveIndex {
       authorOf: this.cfs.authorOf.view(),
       commitmentOf: this.cfs.commitmentOf.view(),
       replacedBy,
-      replaces: this.replaces.view(),
+      replaces,
       deprecation,
+      erasures,
+      erasedBy: erasureMarks({ n, cfs, indexOf, replaces, labelsOf, validationsOf, erasures }),
       labelsOf,
       validationsOf,
       assetsOf: this.assetsOf,

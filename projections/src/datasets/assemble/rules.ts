@@ -46,6 +46,8 @@ export const DEFAULT_RULES: AssemblyRules = {
 
 export const RULE_ORDER = [
   'kind',
+  // an erased sample (and what speaks about it) is out whatever else the manifest says
+  'erased',
   'asset',
   'source',
   'replaced',
