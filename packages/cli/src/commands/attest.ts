@@ -1,11 +1,12 @@
 // cairn attest NAME@V --as NAME: an in-toto Statement v1 about a dataset version (subjects: the
 // version id and the Merkle root of its members, both SHA-256), in a DSSE envelope signed with the
-// signer's Ed25519 key; cairn attest --verify FILE checks one offline.
+// signer's Ed25519 key; cairn attest --verify FILE checks one offline. The predicate names the
+// members erased by then, so an attestation never vouches for bytes without saying they are gone.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf, fromHex } from '@cairn/core';
-import { readVersion } from '@cairn/projections';
+import { erasedMembersOf, readVersion } from '@cairn/projections';
 import { signEnvelope, verifyEnvelope, type DsseEnvelope } from '../attest/dsse.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
@@ -26,6 +27,8 @@ export interface VersionPredicate {
   readonly merkleRoot: string;
   readonly memberCount: number;
   readonly position: string;
+  /** Members erased by the time of the attestation: the version is still what was cut, but their bytes are gone. */
+  readonly erasedMembers: readonly { readonly cfId: string; readonly eventId: string; readonly position: string }[];
   readonly attestedBy: { readonly contributorId: string; readonly publicKey: string };
 }
 
@@ -95,6 +98,7 @@ export function registerAttest(program: Command): void {
           merkleRoot: version.merkleRoot,
           memberCount: version.memberCount,
           position: version.position.toString(),
+          erasedMembers: (await erasedMembersOf(session.db, v.versionId)).map((e) => ({ cfId: e.cfId, eventId: e.eventId, position: e.position.toString() })),
           attestedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey },
         };
         const statement = {

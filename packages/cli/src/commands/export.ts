@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { DATASETS_TABLE_NAMES, licenses } from '@cairn/projections';
+import { DATASETS_TABLE_NAMES, erasuresOf, licenses } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
@@ -20,6 +20,8 @@ export async function versionExport(session: Session, ref: string, asOf?: string
   const v = await resolveVersionArg(session, ref, asOf);
   const report = orFail(await licenses(session.db, v.versionId), messageOf);
   const members = orFail(await membersOf(session.db, session.ledger.log, v.versionId), messageOf);
+  // erased as of now, whatever --as-of picked: the bytes are gone today
+  const erased = await erasuresOf(session.db, members.map((m) => m.cfId));
   const runs = await sql<{ run_id: string; model_hash: string; event_id: string }>`select run_id, model_hash, event_id from ${sql.table(DATASETS_TABLE_NAMES.runs)}
     where version_id = ${v.versionId} order by position, run_id`.execute(session.db);
   return {
@@ -30,6 +32,7 @@ export async function versionExport(session: Session, ref: string, asOf?: string
     merkleRoot: report.version.merkleRoot,
     blobStore: path.resolve(session.localDir, 'blobs'),
     members,
+    erased,
     licenses: report.licenses,
     runs: runs.rows.map((r) => ({ runId: r.run_id, modelHash: r.model_hash, eventId: r.event_id })),
     time: new Date().toISOString(),
@@ -46,7 +49,9 @@ export function render(x: VersionExport, format: ExportFormat): string {
 export function registerExport(program: Command): void {
   program
     .command('export <ref>')
-    .description('export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD with sha256 checksums)')
+    .description(
+      'export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD with sha256 checksums); erased members are named, never given a blob address',
+    )
     .requiredOption('--format <format>', FORMATS.join(' | '))
     .option('--out <file>', 'write to a file instead of stdout')
     .option(AS_OF_FLAGS, AS_OF_HELP)
@@ -61,8 +66,9 @@ export function registerExport(program: Command): void {
           return;
         }
         await writeFile(opts.out, text);
-        const summary = { written: opts.out, format: opts.format, dataset: x.dataset, versionId: x.versionId, members: x.members.length };
-        process.stdout.write(session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal} (${x.members.length} members) exported as ${opts.format} to ${opts.out}\n`);
+        const summary = { written: opts.out, format: opts.format, dataset: x.dataset, versionId: x.versionId, members: x.members.length, erased: x.erased.size };
+        const erasedNote = x.erased.size === 0 ? '' : `; ${x.erased.size} erased, named in the export`;
+        process.stdout.write(session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal} (${x.members.length} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`);
       });
     });
 }

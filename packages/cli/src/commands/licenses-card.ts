@@ -2,7 +2,7 @@
 // projections' license-rules.json) and cairn card NAME@V (a Markdown provenance card).
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { DATASETS_TABLE_NAMES, diff, licenses, whereFromVersion, type LicenseReport, type VersionDiff, type VersionOrigin } from '@cairn/projections';
+import { DATASETS_TABLE_NAMES, diff, erasedMembersOf, licenses, whereFromVersion, type Erasure, type LicenseReport, type VersionDiff, type VersionOrigin } from '@cairn/projections';
 import { messageOf, orFail } from '../fail.js';
 import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
@@ -42,6 +42,8 @@ export interface CardFacts {
   readonly validation: ValidationStats;
   readonly manifest: unknown;
   readonly previous: { readonly ref: ResolvedVersion; readonly diff: VersionDiff } | null;
+  /** Members erased since the version was cut (as of now): still lineage, their bytes gone. */
+  readonly erased: readonly Erasure[];
 }
 
 export async function cardFacts(session: Session, ref: string, asOf?: string): Promise<CardFacts> {
@@ -60,6 +62,7 @@ export async function cardFacts(session: Session, ref: string, asOf?: string): P
     validation: await validationStats(session.db, v.versionId, origin.version.memberCount),
     manifest: manifest.rows[0]?.manifest ?? null,
     previous: earlier ? { ref: earlier, diff: orFail(await diff(session.db, earlier.versionId, v.versionId), messageOf) } : null,
+    erased: await erasedMembersOf(session.db, v.versionId),
   };
 }
 
@@ -79,7 +82,16 @@ export function cardMarkdown(c: CardFacts, labels: ReadonlyMap<string, string>):
     `- **manifest** \`${v.manifestId}\``,
     `- **first cut** at log position ${v.position}${c.origin.build ? `; last cut by ${c.origin.build.cause} at ${c.origin.build.position}` : ''}`,
     `- **members** ${v.memberCount} (${c.kinds.map((k) => `${k.members} ${k.kind}s`).join(', ') || 'none'})`,
+    ...(c.erased.length === 0 ? [] : [`- **erased** ${c.erased.length} members erased since this version was cut; their bytes can no longer be read (see Erased members)`]),
     '',
+    ...(c.erased.length === 0
+      ? []
+      : [
+          '## Erased members',
+          '',
+          mdTable(['member', 'erased by event', 'at position', 'reason'], c.erased.map((e) => [`\`${e.cfId}\``, `\`${e.eventId}\``, String(e.position), e.reason])),
+          '',
+        ]),
     '## Contributors',
     '',
     mdTable(['contributor', 'id', 'members'], c.origin.contributors.map((x) => [labels.get(x.contributor) ?? '', `\`${x.contributor}\``, String(x.members)])),

@@ -59,7 +59,9 @@ export async function whyText(session: Session, w: WhyJson): Promise<string> {
     if (ev.replaces) lines.push(`  stands in for ${short(ev.replaces.eventId)} @${ev.replaces.position}`);
     if (ev.deprecatedBy) lines.push(`  deprecated (${ev.deprecatedBy.reason}) [event ${short(ev.deprecatedBy.eventId, 8)} @${ev.deprecatedBy.position}]`);
     if (ev.duplicateOf) lines.push(`  duplicate of ${short(ev.duplicateOf.eventId)}`);
+    if (ev.erasedBy) lines.push(`  erased [event ${short(ev.erasedBy.eventId, 8)} @${ev.erasedBy.position}]${ev.erasedBy.sample === w.cfId ? '' : ` with the sample it depends on, ${short(ev.erasedBy.sample)}`}`);
   }
+  if (w.erased && w.included) lines.push(`  note: erased since position ${w.erased.position} [event ${short(w.erased.eventId, 8)}]: a member of this version, its bytes can no longer be read`);
   lines.push(`  decided by the build at position ${w.buildPosition}`);
   return lines.join('\n');
 }
@@ -77,6 +79,7 @@ export async function impactText(session: Session, i: Impact): Promise<string> {
   lines.push(`  ${i.versions.length} dataset versions${i.versions.map((v) => `\n    ${v.dataset} ${short(v.versionId)}${v.current ? ' (current)' : ''} @${v.position}`).join('')}`);
   lines.push(`  ${i.runs.length} training runs${i.runs.map((r) => `\n    ${r.runId} on ${short(r.versionId)} → model ${short(r.modelHash)}`).join('')}`);
   lines.push(`  ${i.models.length} models`);
+  if (i.erased) lines.push(`  erased at position ${i.erased.position} [event ${short(i.erased.eventId, 8)}]: ${i.erased.reason}; the runs above trained on its bytes`);
   return lines.join('\n');
 }
 

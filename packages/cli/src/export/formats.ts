@@ -1,10 +1,13 @@
 // The three shapes `cairn export` writes for one dataset version:
 // - JSONL: one member per line, what a data loader reads (CF id, content commitment, license,
-//   source, blob address in the store's blob folder);
+//   source, blob address in the store's blob folder; an erased sample has no address and says
+//   which erasure took its bytes);
 // - OpenLineage (spec 2-0-2): a DatasetEvent carrying the DatasetVersionDatasetFacet, then a
 //   COMPLETE RunEvent per training run recorded on the version (input: the version, output: the model);
 // - Croissant 1.0 JSON-LD (MLCommons): FileObjects with sha256 checksums (a sample's checksum is its
 //   sha256 commitment; HMAC-committed personal data gets none) and a RecordSet over members.jsonl.
+// A version cut before an erasure still lists the erased member (it is lineage), so every shape
+// names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
 import type { MemberFact } from '../version-facts.js';
 
@@ -16,15 +19,26 @@ export interface VersionExport {
   readonly merkleRoot: string;
   readonly blobStore: string;
   readonly members: readonly MemberFact[];
+  /** The members erased so far (CF id → the erasure): their bytes are gone. */
+  readonly erased: ReadonlyMap<string, ErasedMember>;
   readonly licenses: readonly string[];
   readonly runs: readonly { readonly runId: string; readonly modelHash: string; readonly eventId: string }[];
   readonly time: string;
 }
 
+export interface ErasedMember {
+  readonly eventId: string;
+  readonly position: bigint;
+  readonly reason: string;
+}
+
+const erasureJson = (e: ErasedMember) => ({ event: e.eventId, position: e.position.toString(), reason: e.reason });
+
 const PRODUCER = 'https://github.com/cairn-ledger/cairn/tree/main/packages/cli';
 const NAMESPACE = 'cairn';
 
 export function memberLine(x: VersionExport, m: MemberFact): Record<string, unknown> {
+  const erased = x.erased.get(m.cfId);
   return {
     cfId: m.cfId,
     kind: m.kind,
@@ -34,7 +48,8 @@ export function memberLine(x: VersionExport, m: MemberFact): Record<string, unkn
     license: m.license,
     source: m.source,
     contributor: m.contributor,
-    blob: m.kind === 'sample' ? { store: x.blobStore, address: m.cfId } : null,
+    blob: m.kind === 'sample' && erased === undefined ? { store: x.blobStore, address: m.cfId } : null,
+    erased: erased === undefined ? null : erasureJson(erased),
     dataset: x.dataset,
     versionId: x.versionId,
   };
@@ -60,6 +75,15 @@ export function toOpenLineage(x: VersionExport): readonly Record<string, unknown
         _schemaURL: 'https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet',
         datasetVersion: x.versionId,
       },
+      ...(x.erased.size === 0
+        ? {}
+        : {
+            cairn_erasures: {
+              _producer: PRODUCER,
+              _schemaURL: `${PRODUCER}/README.md#export`,
+              erased: [...x.erased].map(([cfId, e]) => ({ cfId, ...erasureJson(e) })),
+            },
+          }),
     },
   };
   const datasetEvent = { eventTime: x.time, producer: PRODUCER, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent', dataset };
@@ -78,7 +102,9 @@ export function toOpenLineage(x: VersionExport): readonly Record<string, unknown
 
 export function toCroissant(x: VersionExport): Record<string, unknown> {
   const jsonl = toJsonl(x);
-  const samples = x.members.filter((m) => m.kind === 'sample');
+  // an erased sample's bytes are gone: no FileObject for it; rai:dataCollectionMissingData names it
+  const samples = x.members.filter((m) => m.kind === 'sample' && !x.erased.has(m.cfId));
+  const erased = [...x.erased].map(([cfId, e]) => `${cfId} (erased by ${e.eventId} at position ${e.position})`);
   const field = (name: string, dataType: string, path: string) => ({
     '@type': 'cr:Field',
     '@id': `members/${name}`,
@@ -129,6 +155,7 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
     conformsTo: 'http://mlcommons.org/croissant/1.0',
     version: x.versionId,
     license: x.licenses.map((l) => `https://spdx.org/licenses/${l}.html`),
+    ...(erased.length === 0 ? {} : { 'rai:dataCollectionMissingData': `${erased.length} members erased since this version was cut; their bytes can no longer be read: ${erased.join('; ')}` }),
     url: `cairn:${x.dataset}@${x.versionId}`,
     distribution: [
       {
