@@ -138,7 +138,9 @@ export function registerContribute(program: Command): void {
 
   program
     .command('erase <sample>')
-    .description("erase a sample's bytes for good: SampleErased is appended and its key shredded (the log still verifies)")
+    .description(
+      "erase a sample's bytes for good: SampleErased is appended and its key shredded (the log still verifies); every dataset whose current version holds the sample (or a label, validation or amendment of it) gets a new version without them",
+    )
     .requiredOption('--as <name>', 'the signer')
     .option('--reason <text>', 'why', 'erasure requested')
     .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
