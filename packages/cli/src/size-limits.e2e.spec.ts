@@ -104,6 +104,14 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       await expectRefused(['contribute', 'sample', '--as', 'alice', '--text', 'z', '--license', 'MIT', '--source', 's'.repeat(5000)], /is 5000 bytes; the limit is 4096 \(limit "source"\)/);
     }, 180_000);
 
+    it('given a 3000-byte source admitted under a 4096 limit, when the store tightens source back to 2048, then verify still passes (limits are an admission policy) and a new one is refused', async () => {
+      await cairnJson(dir, env, 'init', '--limit', 'source=2048');
+      const verify = await cairn(dir, env, 'verify');
+      expect(verify.stderr).toBe('');
+      expect(verify.code).toBe(0);
+      await expectRefused(['contribute', 'sample', '--as', 'alice', '--text', 'w', '--license', 'MIT', '--source', 's'.repeat(3000)], /is 3000 bytes; the limit is 2048 \(limit "source"\)/);
+    }, 240_000);
+
     it('given init --limit naming no limit, or past its hard cap, then it is a usage error (exit 2) naming the limit', async () => {
       const unknown = await cairn(dir, env, 'init', '--limit', 'sources=10');
       expect(unknown.code).toBe(2);
