@@ -69,3 +69,20 @@ export { jsonSchemaDocuments, jsonSchemaOf, JSON_SCHEMA_DIALECT, SCHEMA_ID_PREFI
 export { type JsonSchema } from './describe.js';
 
 export { examplePayload, exampleManifest } from './examples.js';
+
+export {
+  LIMIT_NAMES,
+  LIMIT_DOCS,
+  DEFAULT_LIMITS,
+  HARD_CAPS,
+  EVENT_HARD_CAP,
+  isLimitName,
+  utf8ByteLength,
+  canonicalByteLength,
+  firstLimitExcess,
+  describeLimitExcess,
+  type LimitName,
+  type SizeLimits,
+  type LimitDoc,
+  type LimitExcess,
+} from './limits/limits.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { openLedger, type Ledger } from '@cairn/sdk';
+import { openLedger, type Ledger, type SizeLimits } from '@cairn/sdk';
 import {
   closeAttributionKernel,
   createAttributionProjection,
@@ -28,6 +28,7 @@ import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
 import { resolveStoreLocation, type StoreLocation } from './store-location.js';
 import { failIfInUse, storeLockOptions } from './store-lock.js';
+import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
 
 export interface GlobalOptions {
   readonly store?: string;
@@ -47,6 +48,8 @@ export interface Session {
   /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
   readonly artifacts: ArtifactStore;
   readonly keyring: Keyring;
+  /** The size limits the ledger admits events under (defaults, with `<localDir>/ledger.json` laid over them). */
+  readonly limits: SizeLimits;
   readonly json: boolean;
   /** Brings every projection up to the head of the log (with a progress bar on a terminal). */
   catchUp(): Promise<void>;
@@ -87,6 +90,8 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
       fail(ExitCode.unavailable, `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)`);
     await mkdir(path.join(location.dir, 'projections'), { recursive: true });
   }
+  const config = await readLedgerConfig(localDir);
+  const limits = config.limits;
   let ledger: Ledger | undefined;
   let store: ProjectionStore;
   // An embedded store is one process's at a time (the ledger locks it before opening anything in
@@ -97,10 +102,10 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     const verifyWorkers = settings.verifyWorkers ?? 0;
     ledger = await openLedger(
       location.kind === 'embedded'
-        ? { dir: location.dir, verifyWorkers, lock }
+        ? { dir: location.dir, verifyWorkers, lock, limits }
         : location.kind === 'postgres'
-          ? { dir: localDir, postgres: location.url, verifyWorkers }
-          : { dir: localDir, esdb: location.url, verifyWorkers },
+          ? { dir: localDir, postgres: location.url, verifyWorkers, limits }
+          : { dir: localDir, esdb: location.url, verifyWorkers, limits },
     );
     store = await openProjectionStore(
       location.kind === 'embedded'
@@ -143,6 +148,7 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     projections,
     artifacts,
     keyring: openKeyring(path.join(localDir, 'signers')),
+    limits: effectiveLimits(config),
     json,
     catchUp: async () => {
       const r = await runner.runOnce();

@@ -10,6 +10,7 @@ import { durability } from './sections/durability.js';
 import { interleaved } from './sections/interleaved.js';
 import { modelBased } from './sections/model.js';
 import { readers } from './sections/readers.js';
+import { refusals } from './sections/refusals.js';
 
 export function eventLogConformanceSuite(name: string, factory: ConformanceFactory, options: ConformanceOptions = {}): void {
   describe(`EventLog conformance: ${name}`, () => {
@@ -18,6 +19,7 @@ export function eventLogConformanceSuite(name: string, factory: ConformanceFacto
     concurrency(factory, options);
     subscriptions(factory, options);
     readers(factory, options);
+    refusals(factory, options);
     // The model reuses ids across streams, which needs the global id index.
     if (options.globalIdIndex ?? true) modelBased(factory, options);
     if (options.reopenable) durability(factory);

@@ -27,7 +27,8 @@ export type RuleName =
   | 'manifest-id'
   | 'dataset-exists'
   | 'stream-placement'
-  | 'batch-consistent';
+  | 'batch-consistent'
+  | 'size-limit';
 
 export interface RuleViolation {
   readonly _tag: 'RuleViolation';

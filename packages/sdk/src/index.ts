@@ -39,3 +39,15 @@ export { createVerifyPool, defaultPoolSize, type VerifyPool, type SignatureCheck
 export { createLogAnchor, openLogAnchor, type LogAnchor, type AppendedEvent } from './tree-heads/anchor.js';
 export { logLeafHash, treeHeadBytes, signTreeHead, treeHeadSignatureValid } from './tree-heads/tree-head.js';
 export { readLedgerKey, readTreeHeads, parseTreeHeadLines, appendTreeHeadLine, LEDGER_KEY_FILE, TREE_HEADS_FILE, type LedgerKey, type TreeHeadEntry } from './tree-heads/folder.js';
+export {
+  resolveLimits,
+  describeLimitSettingError,
+  checkSizeLimits,
+  DEFAULT_LIMITS,
+  HARD_CAPS,
+  LIMIT_NAMES,
+  type LimitSettings,
+  type LimitSettingError,
+  type LimitName,
+  type SizeLimits,
+} from './limits.js';

@@ -29,6 +29,7 @@ import { eraseSample, readSample } from './api/samples.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { decodeManifest, isEventType } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
+import { describeLimitSettingError, resolveLimits, type LimitSettings } from './limits.js';
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
@@ -105,10 +106,23 @@ export interface LedgerParts {
   readonly anchor?: LogAnchor;
   /** Runs on close, after the pool is stopped (closing what openLedger opened). */
   readonly onClose?: () => Promise<void>;
+  /** Size limits laid over the defaults (limits.ts); a setting the ledger cannot take throws. */
+  readonly limits?: LimitSettings;
 }
 
 export function createLedger(parts: LedgerParts): Ledger {
-  const ctx: IngestContext = { log: parts.log, blobs: parts.blobs, keys: parts.keys, state: createLedgerState(parts.log), pool: parts.pool, ...(parts.anchor ? { anchor: parts.anchor } : {}) };
+  const limits = resolveLimits(parts.limits);
+  // A setting no ledger can take is the caller's mistake, found before anything is appended.
+  if (E.isLeft(limits)) throw new RangeError(describeLimitSettingError(limits.left));
+  const ctx: IngestContext = {
+    log: parts.log,
+    blobs: parts.blobs,
+    keys: parts.keys,
+    state: createLedgerState(parts.log),
+    pool: parts.pool,
+    limits: limits.right,
+    ...(parts.anchor ? { anchor: parts.anchor } : {}),
+  };
 
   const appendPrepared = (prepared: PreparedContribution, signer: Signer) => appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
 

@@ -15,6 +15,7 @@ import { createFolderKeyStore } from './key-store/folder.js';
 import { createLedger, type Ledger } from './ledger.js';
 import { createVerifyPool, type VerifyPool } from './verify-pool.js';
 import { openLogAnchor, type LogAnchor } from './tree-heads/anchor.js';
+import { resolveLimits, describeLimitSettingError, type LimitSettings } from './limits.js';
 
 interface CommonOptions {
   /** Worker threads verifying signatures in bulk ingest; 0 verifies on the main thread. Default: one per core. */
@@ -26,6 +27,11 @@ interface CommonOptions {
   readonly lock?: FolderLockOptions;
   /** Sign a tree head into `<dir>/tree-heads.jsonl` after every append call (default true). */
   readonly treeHeads?: boolean;
+  /**
+   * Size limits in bytes, laid over DEFAULT_LIMITS (e.g. `{ source: 4096 }`); each must be within
+   * HARD_CAPS. An event past them is refused as `size-limit`, naming the field and the limit.
+   */
+  readonly limits?: LimitSettings;
 }
 
 interface StoreOptions {
@@ -70,10 +76,14 @@ async function lockEmbeddedStore(options: OpenLedgerOptions, dir: string): Promi
  * the embedded store past options.lock.timeoutMs.
  */
 export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
+  // Refused before anything is opened or locked.
+  const limits = resolveLimits(options.limits);
+  if (limits._tag === 'Left') throw new RangeError(describeLimitSettingError(limits.left));
+  const settings = options.limits ? { limits: options.limits } : {};
   const pool: VerifyPool | undefined = options.verifyWorkers === 0 ? undefined : createVerifyPool(options.verifyWorkers === undefined ? {} : { size: options.verifyWorkers });
   if ('log' in options) {
     const { log } = options;
-    return createLedger({ log, blobs: options.blobs, keys: options.keys, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
+    return createLedger({ log, blobs: options.blobs, keys: options.keys, ...settings, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
   }
   const dir = options.dir ?? DEFAULT_LEDGER_DIR;
   const lock = await lockEmbeddedStore(options, dir).catch(async (e: unknown) => {
@@ -93,6 +103,7 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
   }
   const opened = log;
   return createLedger({
+    ...settings,
     ...(anchor ? { anchor } : {}),
     log,
     blobs: options.blobs ?? createFolderBlobStore(path.join(dir, 'blobs')),

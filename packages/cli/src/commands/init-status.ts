@@ -10,6 +10,18 @@ import { fail, messageOf, orFail } from '../fail.js';
 import { countEvents } from '../verify/log-scan.js';
 import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
+import { ledgerConfigPath, parseLimitOptions, writeLimits } from '../ledger-config.js';
+import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const INIT_HELP = `
+Size limits (bytes; an event past one is refused with exit 3, naming the field and the limit):
+${LIMIT_NAMES.join(', ')}.
+--limit NAME=BYTES sets one for this store (repeat for several); it is kept in <store>/ledger.json
+(for a Postgres or EventStoreDB store: in CAIRN_KEYS or ./.cairn), which every command reads.
+Running init again on an existing store changes the limits named and keeps the others.
+The defaults and hard caps are listed in packages/cli/README.md.`;
 
 export interface StatusJson {
   readonly store: string;
@@ -20,6 +32,8 @@ export interface StatusJson {
   readonly datasets: number;
   readonly datasetVersions: number;
   readonly checkpoints: number;
+  /** The size limits this store admits events under, in bytes. */
+  readonly limits: SizeLimits;
   readonly projections: readonly {
     readonly name: string;
     readonly checkpoint: string | null;
@@ -35,14 +49,20 @@ export function registerInitStatus(program: Command): void {
   program
     .command('init')
     .description('create a ledger in the store (an embedded folder by default) and its projection tables')
-    .action(async (_opts, command: Command) => {
+    .option('--limit <name=bytes>', 'a size limit for this store, e.g. source=4096 (repeat for several)', collect)
+    .addHelpText('after', INIT_HELP)
+    .action(async (opts: { limit?: string[] }, command: Command) => {
       const globals = globalsOf(command);
+      // Checked before anything is created: a bad setting leaves no half-made store behind.
+      const settings = parseLimitOptions(opts.limit ?? []);
       await withSession(
         globals,
         async (session) => {
           await session.catchUp();
+          if (Object.keys(settings).length > 0) await writeLimits(session.localDir, settings);
           const where = session.location.kind === 'embedded' ? session.location.dir : session.location.kind;
-          emit({ store: where, ready: true }, { json: session.json }, () => `Cairn ledger ready in ${where}\nnext: cairn keys new NAME`);
+          const limits = { ...session.limits, ...settings };
+          emit({ store: where, ready: true, limits, config: ledgerConfigPath(session.localDir) }, { json: session.json }, () => `Cairn ledger ready in ${where}\nnext: cairn keys new NAME`);
         },
         { create: true },
       );
@@ -70,6 +90,7 @@ export function registerInitStatus(program: Command): void {
           datasets: await count(sql<{ n: string }>`select count(*) as n from datasets_datasets`),
           datasetVersions: await count(sql<{ n: string }>`select count(*) as n from datasets_versions`),
           checkpoints: E.isRight(checkpoints) ? checkpoints.right.length : 0,
+          limits: session.limits,
           projections: status.right.projections.map((p) => ({
             name: p.name,
             checkpoint: p.checkpoint === null ? null : p.checkpoint.toString(),

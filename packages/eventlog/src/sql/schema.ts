@@ -4,8 +4,9 @@
 // takes one transaction-scoped advisory lock (a BEFORE INSERT statement trigger takes it before
 // any position is drawn, so even a raw INSERT obeys it). Appenders therefore draw positions
 // and commit one transaction at a time, and a reader that sees position P sees every committed
-// position below P: no reader can skip an event that commits late. Gaps (rolled-back
-// transactions) are allowed. The price is that appends are serialised; the `append` benchmark
+// position below P: no reader can skip an event that commits late. An append the log refuses
+// (a wrong expected revision, an id already taken) is refused before any position is drawn, so
+// it leaves no gap; a transaction that fails or is rolled back after inserting still can. The price is that appends are serialised; the `append` benchmark
 // measures it.
 import type { SqlExecutor } from './executor.js';
 
@@ -23,6 +24,10 @@ export const ORDERING_LOCK_CLASS = 0x43414952;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 export function logTables(schema: string): LogTables {
@@ -85,6 +90,17 @@ function ddl(t: LogTables): string[] {
      end $fn$`,
     `create or replace trigger cairn_log_order before insert on ${t.log}
        for each statement execute function ${p}cairn_log_order()`,
+    // The guard of the single-statement append (sql-event-log.ts): true when none of the given
+    // streams and ids is in the log yet. It takes the ordering lock itself and then reads with a
+    // fresh snapshot (a volatile function's queries see what committed while it waited), so the
+    // statement it guards draws positions only when its rows will go in: a refused append
+    // leaves no gap in the log's positions.
+    `create or replace function ${p}cairn_log_fresh(streams text[], ids text[]) returns boolean language plpgsql volatile as $fn$
+     begin
+       perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+       return not exists (select 1 from ${t.log} where stream = any(streams))
+          and not exists (select 1 from ${t.log} where id = any(ids));
+     end $fn$`,
     // One notification per inserting statement wakes live subscribers (delivered at commit).
     `create or replace function ${p}cairn_log_notify() returns trigger language plpgsql as $fn$
      begin

@@ -3,19 +3,19 @@
 // INSERT ... SELECT FROM unnest(...) for all its rows. See ./schema.ts for why the lock.
 //
 // Bulk ingest appends new `cf-<id>` streams with "no stream" expected. For a batch made only of
-// such requests the outcome is decided by the table's own unique keys, so it is first tried as
-// one INSERT statement (its own transaction; the insert trigger still takes the ordering lock):
-// revisions 0.. per stream, and a unique violation on (stream, revision) or id means the stream
-// exists or an event is already there. Nothing of a failed statement is kept, and the batch
-// then takes the full path, whose planner names the replay or the conflict. One round trip
-// instead of four (begin, facts, insert, commit) on the common path.
+// such requests it is first tried as one INSERT statement (its own transaction), revisions 0..
+// per stream, guarded by cairn_log_fresh (schema.ts): under the ordering lock, none of the
+// streams and ids may be in the log. When one is, the statement inserts nothing and draws no
+// position (a refused append must leave no gap), and the batch then takes the full path, whose
+// planner names the replay or the conflict. One round trip instead of four (begin, facts,
+// insert, commit) on the common path.
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
 import { prepareRequests, type PreparedRequest } from '../prepare.js';
 import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../append-plan.js';
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
-import { orderingLockSql, type LogTables } from './schema.js';
+import { orderingLockSql, quoteIdent, type LogTables } from './schema.js';
 import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
 import { textArrayLiteral, textArrayParam } from './text-array.js';
@@ -61,30 +61,35 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
   return { byId, lastRevision };
 }
 
-async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[]): Promise<Map<string, LogPosition>> {
+/**
+ * Inserts the rows in order. `guarded`: only if none of their streams and ids is in the log yet
+ * (cairn_log_fresh, evaluated once, before any row is formed); otherwise nothing is inserted and
+ * no position is drawn, and the answer is empty.
+ */
+async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[], guarded = false): Promise<Map<string, LogPosition>> {
   const data = textArrayParam(rows.map((r) => r.data), 5);
+  const ids = textArrayLiteral(rows.map((r) => r.id));
+  const streams = textArrayLiteral(rows.map((r) => r.stream));
+  const guard = guarded ? { with: `with fresh as materialized (select ${quoteIdent(t.schema)}.cairn_log_fresh($2::text[], $1::text[]) as ok) `, from: ' cross join fresh where fresh.ok' } : { with: '', from: '' };
   const inserted = await tx.query<{ id: string; position: string }>(
-    `insert into ${t.log} (id, stream, revision, type, data, metadata)
-     select id, stream, revision, type, data, metadata
+    `${guard.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
+     select r.id, r.stream, r.revision, r.type, r.data, r.metadata
        from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[])
-         with ordinality as r(id, stream, revision, type, data, metadata, n)
-      order by n
+         with ordinality as r(id, stream, revision, type, data, metadata, n)${guard.from}
+      order by r.n
      returning id, position::text as position`,
-    [
-      textArrayLiteral(rows.map((r) => r.id)),
-      textArrayLiteral(rows.map((r) => r.stream)),
-      rows.map((r) => r.revision.toString()),
-      textArrayLiteral(rows.map((r) => r.type)),
-      data.param,
-      textArrayLiteral(rows.map((r) => r.metadata)),
-    ],
+    [ids, streams, rows.map((r) => r.revision.toString()), textArrayLiteral(rows.map((r) => r.type)), data.param, textArrayLiteral(rows.map((r) => r.metadata))],
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
 
-/** The rows of a batch in which every request expects "no stream", or null for any other batch. */
+/**
+ * The rows of a batch in which every request expects "no stream" of a distinct stream, or null
+ * for any other batch (two requests for one new stream: the planner refuses the second).
+ */
 function noStreamRows(requests: readonly PreparedRequest[]): RowToWrite[] | null {
   if (!requests.every((r) => r.expectedRevision.kind === 'no-stream')) return null;
+  if (new Set(requests.map((r) => r.stream)).size !== requests.length) return null;
   return requests.flatMap((r) => r.events.map((e, i) => ({ ...e, stream: r.stream, revision: BigInt(i) })));
 }
 
@@ -99,11 +104,12 @@ async function appendNewStreams(
 ): Promise<AppendResult[] | null> {
   let positions: Map<string, LogPosition>;
   try {
-    positions = await insertRows(executor, t, rows);
+    positions = await insertRows(executor, t, rows, true);
   } catch (e) {
     if (sqlState(e) === UNIQUE_VIOLATION) return null;
     throw e;
   }
+  if (positions.size === 0) return null;
   return requests.map((r) => ({
     nextExpectedRevision: BigInt(r.events.length - 1),
     position: positions.get(r.events[r.events.length - 1]!.id)!,

@@ -2,6 +2,8 @@
 // the effects of the batch's earlier items. Stops at the first violation (nothing of a rejected
 // batch is appended, so there is no point judging the rest). Signatures are not verified here:
 // this pass says which key each signature must verify against, and the verify pool does the rest.
+// Size limits come first for an event new to the log: they need nothing from it, and an event
+// past them is not worth judging further.
 import type { EventLogError } from '@cairn/eventlog';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RuleViolation } from '../errors.js';
@@ -13,6 +15,8 @@ import { checkSampleBytes, type SampleAttachment } from '../rules/sample-bytes.j
 import type { BatchView } from '../rules/view.js';
 import type { DecodedItem } from './decode.js';
 import { placementOf, type Placement } from './streams.js';
+import { checkSizeLimits } from '../limits.js';
+import type { SizeLimits } from '@cairn/schemas';
 
 export interface PendingItem extends DecodedItem {
   readonly index: number;
@@ -52,7 +56,7 @@ function viewOf(facts: LoadedFacts): BatchView {
   };
 }
 
-export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts): E.Either<CheckFailure, CheckedItem[]> {
+export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, limits: SizeLimits): E.Either<CheckFailure, CheckedItem[]> {
   const replay = createLedgerReplay(viewOf(facts));
   const checked: CheckedItem[] = [];
   for (const item of items) {
@@ -65,6 +69,8 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts): E
       checked.push({ ...item, placement, existing });
       continue;
     }
+    const tooLarge = checkSizeLimits(event, item.canonical.text, limits, index);
+    if (tooLarge) return E.left(tooLarge);
     const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
     const violation = checkSampleBytes(event, item.attachment, index);

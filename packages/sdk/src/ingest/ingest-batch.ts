@@ -17,6 +17,7 @@ import { checkBatch, type PendingItem } from './check.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 import type { LogAnchor } from '../tree-heads/anchor.js';
+import type { SizeLimits } from '@cairn/schemas';
 
 export interface IngestContext {
   readonly log: EventLog;
@@ -26,6 +27,8 @@ export interface IngestContext {
   readonly pool: VerifyPool | undefined;
   /** Signs a tree head after every append call (see tree-heads/anchor.ts); absent: none. */
   readonly anchor?: LogAnchor;
+  /** The ledger's size limits (limits.ts), checked for every event new to the log. */
+  readonly limits: SizeLimits;
 }
 
 /** One signed event to append, with the bytes when it is a sample. */
@@ -199,7 +202,7 @@ async function commitDecoded(
     streams: existingStreams.right,
     founder: founder.right,
     ...(directory.right ? { directory: directory.right } : {}),
-  });
+  }, ctx.limits);
   if (E.isLeft(checked)) return checked;
 
   // 4 + 5. signatures on the pool while the main thread seals and stores sample bytes.
