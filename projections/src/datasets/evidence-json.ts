@@ -25,5 +25,8 @@ export function evidenceFromJson(json: unknown): DecisionEvidence {
     replaces: asRef(e.replaces) as DecisionEvidence['replaces'],
     deprecatedBy: asRef(e.deprecatedBy) as DecisionEvidence['deprecatedBy'],
     duplicateOf: asRef(e.duplicateOf) as DecisionEvidence['duplicateOf'],
+    // decisions stored before amendments carried reviews have neither field
+    carriedFrom: e.carriedFrom === undefined ? [] : refs(e.carriedFrom),
+    notCarried: e.notCarried === undefined ? null : (asRef(e.notCarried) as DecisionEvidence['notCarried']),
   };
 }
