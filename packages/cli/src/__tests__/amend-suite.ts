@@ -131,5 +131,12 @@ export function amendSpecification(name: string, store: StoreUnderTest): void {
       expect(bytes.code).toBe(2);
       expect(bytes.stderr).toContain('--set bytes: give new bytes with --file');
     }, 120_000);
+
+    it('when --set gives a text field digits, then it stays text (source "2024", not the number 2024) and the amendment stays in', async () => {
+      const r = await cairnJson<Amended>(g.dir, g.env, 'amend', g.samples[3]!, '--set', 'source=2024', '--as', 'alice');
+      expect(r.warnings.filter((w) => w.dataset === 'corpus')).toEqual([]);
+      const why = await cairnJson<Why & { evidence: { source: string } }>(g.dir, g.env, 'why', r.id, '--in', 'corpus@latest');
+      expect(why).toMatchObject({ included: true, evidence: { source: '2024' } });
+    }, 120_000);
   });
 }

@@ -12,6 +12,8 @@ import { globalsOf } from './common.js';
 import { jsonOrString, receiptJson, receiptText } from './receipt.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Payload fields that are text: --set passes their value through as it is (others are JSON, or a plain string). */
+const TEXT_FIELDS = new Set(['mediaType', 'license', 'source', 'labelType', 'rationale', 'verdict']);
 const DEPRECATION_REASONS: readonly DeprecationReason[] = ['dispute', 'takedown', 'erasure', 'quality', 'other'];
 
 async function signerOf(session: Session, name: string | undefined): Promise<Signer> {
@@ -143,7 +145,7 @@ export function registerContribute(program: Command): void {
     .requiredOption('--as <name>', 'the signer')
     .option(
       '--set <field=value>',
-      `a changed payload field, value as JSON or a plain string (repeat). Sample: ${AMENDABLE_FIELDS.SampleContributed.filter((f) => f !== 'bytes').join(', ')}; ` +
+      `a changed payload field (repeat); text fields take the value as it is, others JSON or a plain string. Sample: ${AMENDABLE_FIELDS.SampleContributed.filter((f) => f !== 'bytes').join(', ')}; ` +
         `label: ${AMENDABLE_FIELDS.LabelContributed.join(', ')}; validation: ${AMENDABLE_FIELDS.ValidationContributed.join(', ')}`,
       collect,
     )
@@ -156,7 +158,9 @@ export function registerContribute(program: Command): void {
         const field = pair.slice(0, eq);
         if (field in changes) fail(ExitCode.usage, `--set ${field}: given twice`);
         if (field === 'bytes') fail(ExitCode.usage, '--set bytes: give new bytes with --file');
-        changes[field] = jsonOrString(pair.slice(eq + 1));
+        const value = pair.slice(eq + 1);
+        // a text field takes the text as given: `--set source=2024` is the source "2024", not a number
+        changes[field] = TEXT_FIELDS.has(field) ? value : jsonOrString(value);
       }
       if (opts.file !== undefined) changes.bytes = new Uint8Array(await readFile(opts.file));
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
