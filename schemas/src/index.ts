@@ -43,8 +43,9 @@ export {
   LabelRequirements,
   LicensePolicy,
   DedupPolicy,
+  AmendmentPolicy,
 } from './manifest/manifest.js';
-export { MANIFEST_DEFAULTS, withManifestDefaults } from './manifest/defaults.js';
+export { MANIFEST_DEFAULTS, LATER_DEFAULTS, amendmentPolicyOf, withManifestDefaults } from './manifest/defaults.js';
 
 export {
   EVENT_TYPES,

@@ -2,6 +2,7 @@
 export { openLedger, DEFAULT_LEDGER_DIR, type OpenLedgerOptions } from './open-ledger.js';
 export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationReason, type KeyRevocationReason } from './ledger.js';
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
+export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';
 export type { IngestItem, Receipt } from './ingest/ingest-batch.js';
 export type { SampleAttachment } from './rules/sample-bytes.js';
 export {

@@ -26,6 +26,7 @@ import {
   type ValidationInput,
 } from './api/contributions.js';
 import { eraseSample, readSample } from './api/samples.js';
+import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { decodeManifest, isEventType } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
@@ -66,7 +67,11 @@ export interface Ledger {
   ingestBatches(batches: Iterable<readonly IngestItem[]>): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>>;
   /** Signs an event for `ingest` without appending it (what a remote contributor would do). */
   sign(type: string, payload: unknown, signer: Signer): E.Either<LedgerError, SignedEnvelope>;
-  /** A new CF of the same kind with `changes` applied and `amends` pointing at the original. */
+  /**
+   * A new CF of the same kind with `changes` applied and `amends` pointing at the original. Only
+   * the fields AMENDABLE_FIELDS lists may change (others are refused by name, nothing appended);
+   * a sample amended without new `bytes` keeps the original's content commitment.
+   */
   amend(cfId: string, changes: Record<string, unknown>, signer: Signer): Result<Receipt>;
   /** A new CF of the same kind that replaces the original entirely. */
   supersede(cfId: string, replacement: ContributionInput, signer: Signer): Result<Receipt>;
@@ -177,16 +182,15 @@ export function createLedger(parts: LedgerParts): Ledger {
       const original = await readCf(cfId);
       if (E.isLeft(original)) return original;
       const { type, payload } = original.right;
-      const { amends: _a, supersedes: _s, ...kept } = payload;
-      if (type === 'SampleContributed') {
-        const bytes = changes.bytes instanceof Uint8Array ? E.right(changes.bytes) : await readSample(ctx, cfId);
-        if (E.isLeft(bytes)) return bytes;
-        const { commitment: _c, size: _z, ...meta } = kept;
-        const { bytes: _b, ...rest } = changes;
-        return appendPrepared(prepareSample({ ...(meta as Omit<SampleInput, 'bytes'>), ...rest, bytes: bytes.right, amends: cfId } as SampleInput), signer);
-      }
-      if (type !== 'LabelContributed' && type !== 'ValidationContributed')
+      if (type !== 'SampleContributed' && type !== 'LabelContributed' && type !== 'ValidationContributed')
         return E.left(ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`));
+      const fields = checkAmendmentFields(type, changes);
+      if (E.isLeft(fields)) return fields;
+      if (type === 'SampleContributed') {
+        const prepared = await prepareSampleAmendment(ctx, cfId, payload as Parameters<typeof prepareSampleAmendment>[2], changes);
+        return E.isLeft(prepared) ? prepared : appendPrepared(prepared.right, signer);
+      }
+      const { amends: _a, supersedes: _s, ...kept } = payload;
       return appendOne(ctx, type, { ...kept, ...changes, amends: cfId }, signer);
     },
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),

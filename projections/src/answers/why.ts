@@ -105,3 +105,40 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
     erased: await erasureOf(db, cfId),
   });
 }
+
+/** What became of a replacement in one dataset whose current version held the CF it replaces. */
+export interface ReplacementOutcome {
+  readonly dataset: string;
+  readonly manifestId: string;
+  /** The version cut because of the replacement (the log up to its position). */
+  readonly versionId: string;
+  readonly position: LogPosition;
+  readonly included: boolean;
+  readonly rule: RuleName | null;
+  readonly reason: string;
+}
+
+/**
+ * For an amendment or supersession `cfId`: every dataset re-assembled because of it (those whose
+ * current version held the CF it replaces, or a CF that CF labels or validates), with whether
+ * `cfId` is in the version that re-assembly cut, and the decision's reason. Empty when no dataset
+ * was hit, or before the datasets projection has reached the CF.
+ */
+export async function replacementOutcomes(db: Kysely<AnyDB>, cfId: string): Promise<ReplacementOutcome[]> {
+  const r = await sql<{ dataset: string; manifest_id: string; version_id: string; position: string; member_reason: string | null; rule: RuleName | null; excluded_reason: string | null }>`
+    select b.dataset, b.manifest_id, b.version_id, b.position, m.reason as member_reason, x.rule, x.reason as excluded_reason
+    from ${sql.table(T.builds)} b
+    left join ${sql.table(T.members)} m on m.version_id = b.version_id and m.cf_id = ${cfId}
+    left join ${sql.table(T.exclusions)} x on x.version_id = b.version_id and x.build_position = b.position and x.cf_id = ${cfId}
+    where b.cause_event_id = ${cfId} and b.cause in ('amended', 'superseded')
+    order by b.dataset, b.manifest_id`.execute(db);
+  return r.rows.map((row) => ({
+    dataset: row.dataset,
+    manifestId: row.manifest_id,
+    versionId: row.version_id,
+    position: positionFromDb(row.position),
+    included: row.member_reason !== null,
+    rule: row.member_reason !== null ? null : (row.rule ?? 'kind'),
+    reason: row.member_reason ?? row.excluded_reason ?? 'not a candidate kind of the manifest',
+  }));
+}

@@ -5,7 +5,10 @@ import type { DecisionEvidence, EventRef } from './assemble/explain.js';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function evidenceToJson(evidence: DecisionEvidence): Json {
-  return JSON.parse(JSON.stringify(evidence, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Json;
+  // the amendment fields only where an amendment is involved: every other decision is stored as before them
+  const { carriedFrom, notCarried, ...rest } = evidence;
+  const stored = { ...rest, ...(carriedFrom.length > 0 ? { carriedFrom } : {}), ...(notCarried !== null ? { notCarried } : {}) };
+  return JSON.parse(JSON.stringify(stored, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Json;
 }
 
 const ref = (r: { eventId: string; position: string }): EventRef => ({ eventId: r.eventId, position: BigInt(r.position) });
@@ -26,5 +29,8 @@ export function evidenceFromJson(json: unknown): DecisionEvidence {
     deprecatedBy: asRef(e.deprecatedBy) as DecisionEvidence['deprecatedBy'],
     duplicateOf: asRef(e.duplicateOf) as DecisionEvidence['duplicateOf'],
     ...(e.erasedBy === undefined ? {} : { erasedBy: asRef(e.erasedBy) as DecisionEvidence['erasedBy'] }),
+    // absent when no amendment is involved (and in decisions stored before they existed)
+    carriedFrom: e.carriedFrom === undefined ? [] : refs(e.carriedFrom),
+    notCarried: e.notCarried === undefined ? null : (asRef(e.notCarried) as DecisionEvidence['notCarried']),
   };
 }

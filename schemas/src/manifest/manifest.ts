@@ -93,7 +93,18 @@ export type LicensePolicy = t.TypeOf<typeof LicensePolicy>;
 export const DedupPolicy = t.keyof({ 'content-commitment': null, none: null }, 'DedupPolicy');
 export type DedupPolicy = t.TypeOf<typeof DedupPolicy>;
 
-const ManifestFields = closed('Manifest', {
+/**
+ * What an amendment keeps. carryLabelsAndValidations: a sample amended without a change of content
+ * (same content commitment, e.g. a corrected license or source) keeps the labels and validations
+ * of the sample it amends, and of the metadata-only amendments before it; an amendment with new
+ * content starts unreviewed.
+ */
+export const AmendmentPolicy = closed('AmendmentPolicy', { carryLabelsAndValidations: t.boolean });
+export type AmendmentPolicy = t.TypeOf<typeof AmendmentPolicy>;
+
+const ManifestFields = closed(
+  'Manifest',
+  {
   candidates: Candidates,
   minApprovals: MinApprovals,
   /** approvals / (approvals + rejections) must be at least this; no verdicts at all passes. */
@@ -105,7 +116,13 @@ const ManifestFields = closed('Manifest', {
   /** content-commitment: of samples with the same commitment, only the earliest in the log. */
   dedup: DedupPolicy,
   excludeDeprecated: t.boolean,
-});
+  },
+  {
+    // Optional, unlike the rules above: it came later, and is stored only when it differs from
+    // its default (see defaults.ts), so manifests defined before it keep their ids.
+    amendments: AmendmentPolicy,
+  },
+);
 
 /** The complete manifest, as stored in the log. Defined once in JSON Schema ($defs/Manifest). */
 export const Manifest = described(ManifestFields, { ...descriptorOf(ManifestFields), expected: 'a manifest object', define: true });

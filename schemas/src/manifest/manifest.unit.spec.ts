@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeManifest, formatDecodeFailure } from '../decode/decode.js';
 import { exampleManifest } from '../examples.js';
-import { MANIFEST_DEFAULTS } from './defaults.js';
+import { MANIFEST_DEFAULTS, amendmentPolicyOf } from './defaults.js';
 import { Manifest } from './manifest.js';
 
 function linesOf(u: unknown): string[] {
@@ -75,6 +75,8 @@ describe('decodeManifest', () => {
       'Manifest.licensePolicy.allowed[0]: expected a single SPDX license id (e.g. "MIT", "Apache-2.0", "LicenseRef-internal"), without AND/OR, got "MIT OR GPL-3.0-only"',
     ],
     [{ minAprovals: { count: 2 } }, 'Manifest: unexpected field "minAprovals"'],
+    [{ amendments: { carryLabelsAndValidations: 'yes' } }, 'Manifest.amendments.carryLabelsAndValidations: expected a boolean, got "yes"'],
+    [{ amendments: { carryReviews: false } }, 'Manifest.amendments: unexpected field "carryReviews"'],
   ])('given %j, then the failure reads: %s', (change, line) => {
     expect(linesOf({ licensePolicy: { allowed: ['MIT'] }, ...change })).toEqual([line]);
   });
@@ -85,5 +87,26 @@ describe('decodeManifest', () => {
 
   it('given not an object, then the manifest as a whole is rejected', () => {
     expect(linesOf('strict')).toEqual(['Manifest: expected a manifest object, got "strict"']);
+  });
+
+  describe('the amendment policy (a rule added after manifests were first defined)', () => {
+    const base = { licensePolicy: { allowed: ['MIT'] } };
+
+    it('given no amendments rule, then it is left out of the stored form (the id of an older manifest file is unchanged) and reads as carrying', () => {
+      const result = decodeManifest(base);
+      expect(E.isRight(result) && 'amendments' in result.right).toBe(false);
+      expect(E.isRight(result) && amendmentPolicyOf(result.right)).toEqual({ carryLabelsAndValidations: true });
+    });
+
+    it('given the default written out, then the stored form is the same as when it is omitted (same rules, same id)', () => {
+      expect(decodeManifest({ ...base, amendments: { carryLabelsAndValidations: true } })).toEqual(decodeManifest(base));
+      expect(decodeManifest({ ...base, amendments: {} })).toEqual(decodeManifest(base));
+    });
+
+    it('given carrying turned off, then the stored form says so', () => {
+      const result = decodeManifest({ ...base, amendments: { carryLabelsAndValidations: false } });
+      expect(E.isRight(result) && result.right.amendments).toEqual({ carryLabelsAndValidations: false });
+      expect(E.isRight(result) && amendmentPolicyOf(result.right)).toEqual({ carryLabelsAndValidations: false });
+    });
   });
 });

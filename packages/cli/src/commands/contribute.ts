@@ -1,15 +1,19 @@
 // cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { DeprecationReason, Signer } from '@cairn/sdk';
+import { AMENDABLE_FIELDS, type DeprecationReason, type Signer } from '@cairn/sdk';
+import { datasetBuilds, replacementOutcomes } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
+import { distinctVersions } from '../version-ref.js';
 import { globalsOf } from './common.js';
 import { jsonOrString, receiptJson, receiptText } from './receipt.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Payload fields that are text: --set passes their value through as it is (others are JSON, or a plain string). */
+const TEXT_FIELDS = new Set(['mediaType', 'license', 'source', 'labelType', 'rationale', 'verdict']);
 const DEPRECATION_REASONS: readonly DeprecationReason[] = ['dispute', 'takedown', 'erasure', 'quality', 'other'];
 
 async function signerOf(session: Session, name: string | undefined): Promise<Signer> {
@@ -22,6 +26,38 @@ function objectFlag(field: string, value: string | undefined): Record<string, un
   const parsed = jsonOrString(value);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(ExitCode.usage, `${field}: expected a JSON object`);
   return parsed as Record<string, unknown>;
+}
+
+export interface AmendmentWarning {
+  readonly dataset: string;
+  readonly version: string;
+  readonly versionId: string;
+  readonly rule: string | null;
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * The datasets whose current version held what `cfId` amends were re-assembled by the amendment;
+ * a warning for each whose new version leaves the amendment out, with the rule and its reason.
+ */
+async function amendmentWarnings(session: Session, cfId: string): Promise<AmendmentWarning[]> {
+  await session.catchUp();
+  const warnings: AmendmentWarning[] = [];
+  for (const o of await replacementOutcomes(session.db, cfId)) {
+    if (o.included) continue;
+    const ordinal = distinctVersions(await datasetBuilds(session.db, o.dataset)).find((v) => v.versionId === o.versionId)?.ordinal;
+    const version = `${o.dataset}@${ordinal ?? o.versionId}`;
+    warnings.push({
+      dataset: o.dataset,
+      version,
+      versionId: o.versionId,
+      rule: o.rule,
+      reason: o.reason,
+      message: `the amendment is not in ${version}, re-assembled because of it: ${o.rule ?? 'excluded'}: ${o.reason}`,
+    });
+  }
+  return warnings;
 }
 
 export function registerContribute(program: Command): void {
@@ -101,23 +137,39 @@ export function registerContribute(program: Command): void {
 
   program
     .command('amend <cf>')
-    .description('a new CF of the same kind that corrects the original (the original is never edited)')
+    .description(
+      'a new CF of the same kind that corrects the original (the original is never edited). A sample amended without new bytes keeps ' +
+        "its content commitment, and (by the manifest's default) its labels and validations; with new bytes it starts unreviewed. " +
+        'Warns when the amendment is not in a version re-assembled because of it.',
+    )
     .requiredOption('--as <name>', 'the signer')
-    .option('--set <field=value>', 'a changed payload field, value as JSON or a plain string (repeat)', collect)
+    .option(
+      '--set <field=value>',
+      `a changed payload field (repeat); text fields take the value as it is, others JSON or a plain string. Sample: ${AMENDABLE_FIELDS.SampleContributed.filter((f) => f !== 'bytes').join(', ')}; ` +
+        `label: ${AMENDABLE_FIELDS.LabelContributed.join(', ')}; validation: ${AMENDABLE_FIELDS.ValidationContributed.join(', ')}`,
+      collect,
+    )
     .option('--file <path>', 'new bytes, for a sample')
     .action(async (cf: string, opts: { as: string; set?: string[]; file?: string }, command: Command) => {
       const changes: Record<string, unknown> = {};
       for (const pair of opts.set ?? []) {
         const eq = pair.indexOf('=');
         if (eq <= 0) fail(ExitCode.usage, `--set: expected field=value, got ${JSON.stringify(pair)}`);
-        changes[pair.slice(0, eq)] = jsonOrString(pair.slice(eq + 1));
+        const field = pair.slice(0, eq);
+        if (field in changes) fail(ExitCode.usage, `--set ${field}: given twice`);
+        if (field === 'bytes') fail(ExitCode.usage, '--set bytes: give new bytes with --file');
+        const value = pair.slice(eq + 1);
+        // a text field takes the text as given: `--set source=2024` is the source "2024", not a number
+        changes[field] = TEXT_FIELDS.has(field) ? value : jsonOrString(value);
       }
       if (opts.file !== undefined) changes.bytes = new Uint8Array(await readFile(opts.file));
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(await session.ledger.amend(cf, changes, signer), messageOf);
-        emit(receiptJson(r), { json: session.json }, receiptText);
+        const warnings = await amendmentWarnings(session, r.id);
+        if (!session.json) for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
+        emit({ ...receiptJson(r), warnings }, { json: session.json }, receiptText);
       });
     });
 

@@ -153,14 +153,14 @@ describe('assembly rules', () => {
     expect(d).toMatchObject({ rule: 'deprecated', reason: `deprecated by ${dep.eventId} at position 2: dispute` });
   });
 
-  it('given an amended sample, then the amendment stands in its place and validations count for the CF they reference', () => {
+  it('given a sample amended with new content, then the amendment stands in its place and validations count for the CF they reference', () => {
     const log = new FactLog();
     log.sample('s1', 'alice');
     log.validate('v1', 'bob', ['s1'], 'approve');
     const amendment = log.sample('s1b', 'alice', { amends: 's1' });
     const rules = { minApprovals: 1 };
     expect(decisionOf(log, 's1', rules).reason).toBe(`amended by ${amendment.cfId} at position 3`);
-    expect(decisionOf(log, 's1b', rules).reason).toBe('approvals 0 < 1');
+    expect(decisionOf(log, 's1b', rules).reason).toBe(`approvals 0 < 1; 1 validation and 0 labels of ${idOf('s1')} not carried (amended with new content)`);
     log.validate('v2', 'carol', ['s1b'], 'approve');
     expect(build(log, rules).members).toEqual([amendment.cfId]);
   });

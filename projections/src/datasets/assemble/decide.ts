@@ -4,6 +4,7 @@
 // evidence for one CF is rebuilt on demand by explain.ts from the same functions.
 import { spdxSatisfiedBy } from '@cairn/core';
 import * as E from 'fp-ts/lib/Either.js';
+import { nextReviewed } from './carry.js';
 import { KIND_LABEL, KIND_SAMPLE, KIND_VALIDATION, type AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleCode, type AssemblyRules, type RuleName } from './rules.js';
 import { agreementOf, tallyVotes } from './votes.js';
@@ -76,19 +77,21 @@ function sourceAllowed(sources: readonly string[], source: string | null): boole
   return source !== null && sources.includes(source);
 }
 
-/** Live label types on c, sorted and unique. */
-export function labelTypesOf(index: AssemblyIndex, c: number): string[] {
+/** Live label types on c and on the CFs whose labels it carries, sorted and unique. */
+export function labelTypesOf(index: AssemblyIndex, rules: AssemblyRules, c: number): string[] {
   const types = new Set<string>();
-  for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) {
-    const type = index.cfs.labelType(index.labelsOf.idx[l]!);
-    if (type !== null) types.add(type);
+  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) {
+    for (let l = index.labelsOf.start[s]!; l < index.labelsOf.start[s + 1]!; l++) {
+      const type = index.cfs.labelType(index.labelsOf.idx[l]!);
+      if (type !== null) types.add(type);
+    }
   }
   return [...types].sort();
 }
 
 export function missingLabelTypes(index: AssemblyIndex, rules: AssemblyRules, c: number): string[] {
   if (rules.requiredLabelTypes.length === 0) return [];
-  const has = labelTypesOf(index, c);
+  const has = labelTypesOf(index, rules, c);
   return rules.requiredLabelTypes.filter((t) => !has.includes(t));
 }
 

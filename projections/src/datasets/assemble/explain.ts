@@ -2,6 +2,7 @@
 // (by id and position) that produced them. Rebuilt from the same functions decideAll uses, so
 // explanation and decision cannot disagree.
 import type { AssembledVersion } from './assemble.js';
+import { notCarried, reviewedCfs, type NotCarriedWhy } from './carry.js';
 import { KIND_NAMES, labelTypesOf, licenseChecker, missingLabelTypes } from './decide.js';
 import type { AssemblyIndex } from './index-facts.js';
 import { INCLUDED, ruleOfCode, type AssemblyRules, type RuleName } from './rules.js';
@@ -39,6 +40,10 @@ export interface DecisionEvidence {
    * was an assembly rule; null when not erased.
    */
   readonly erasedBy?: (EventRef & { readonly sample: string }) | null;
+  /** The CFs this one amends without new content whose labels and validations count for it. */
+  readonly carriedFrom: readonly EventRef[];
+  /** The CF this one replaces whose labels and validations do not count for it, and why. */
+  readonly notCarried: (EventRef & { readonly why: NotCarriedWhy; readonly labels: number; readonly validations: number }) | null;
 }
 
 export interface Decision {
@@ -63,8 +68,10 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
   const agreement = agreementOf(counts);
   const ref = (i: number): EventRef => ({ eventId: cfs.id(i), position: cfs.position(i) });
   const vote = (v: (typeof votes)[number]): VoteRef => ({ validator: v.validator, ...ref(v.validation) });
+  const reviewed = reviewedCfs(index, rules, c);
   const labels: EventRef[] = [];
-  for (let l = index.labelsOf.start[c]!; l < index.labelsOf.start[c + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
+  for (const s of reviewed) for (let l = index.labelsOf.start[s]!; l < index.labelsOf.start[s + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
+  const lost = notCarried(index, rules, c);
   const d = index.deprecation[c]!;
   const dep = d >= 0 ? index.deprecations[d]! : null;
   const winner = decisions.dedupWinner[c]!;
@@ -79,13 +86,15 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
     rejections: votes.filter((v) => !v.approve).map(vote),
     agreement,
     labels,
-    labelTypes: labelTypesOf(index, c),
+    labelTypes: labelTypesOf(index, rules, c),
     assets: [...new Set((index.assetsOf.get(c) ?? []).map((a) => a.assetId))].sort(),
     replacedBy: index.replacedBy[c]! >= 0 ? ref(index.replacedBy[c]!) : null,
     replaces: index.replaces[c]! >= 0 ? ref(index.replaces[c]!) : null,
     deprecatedBy: dep ? { eventId: dep.eventId, position: dep.position, reason: dep.reason } : null,
     duplicateOf: winner >= 0 ? { ...ref(winner), commitment: cfs.commitment(c) ?? '' } : null,
     ...erasedEvidence(index, c),
+    carriedFrom: reviewed.slice(1).map(ref),
+    notCarried: lost === null ? null : { ...ref(lost.from), why: lost.why, labels: lost.labels, validations: lost.validations },
   };
   return {
     cfId: cfs.id(c),
@@ -105,7 +114,29 @@ function erasedEvidence(index: AssemblyIndex, c: number): Pick<DecisionEvidence,
   return { erasedBy: { eventId: e.eventId, position: e.position, sample: e.cfId } };
 }
 
-function reasonOf(
+const NOT_CARRIED_BECAUSE: Record<NotCarriedWhy, string> = {
+  'new-content': 'amended with new content',
+  supersedes: 'superseded, not amended',
+  manifest: 'the manifest does not carry them: amendments.carryLabelsAndValidations is false',
+};
+
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** What an amendment gained or lost, said after the rule that depends on labels and validations. */
+function amendmentNote(rule: RuleName | null, ev: DecisionEvidence): string {
+  if (rule === null && ev.carriedFrom.length > 0) {
+    return `; labels and validations carried from ${ev.carriedFrom.map((r) => r.eventId).join(', ')} (amended without new content)`;
+  }
+  const lost = ev.notCarried;
+  if (lost === null || (rule !== 'labels' && rule !== 'minApprovals' && rule !== 'minAgreement')) return '';
+  return `; ${count(lost.validations, 'validation')} and ${count(lost.labels, 'label')} of ${lost.eventId} not carried (${NOT_CARRIED_BECAUSE[lost.why]})`;
+}
+
+function reasonOf(rule: RuleName | null, ev: DecisionEvidence, index: AssemblyIndex, rules: AssemblyRules, c: number): string {
+  return ruleReason(rule, ev, index, rules, c) + amendmentNote(rule, ev);
+}
+
+function ruleReason(
   rule: RuleName | null,
   ev: DecisionEvidence,
   index: AssemblyIndex,

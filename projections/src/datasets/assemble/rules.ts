@@ -1,6 +1,6 @@
 // The inclusion rules a manifest states, in the normalised form assembly applies them in.
 // Rules are checked in RULE_ORDER and a candidate is excluded by the first one that fails.
-import type { Manifest } from '@cairn/schemas';
+import { amendmentPolicyOf, type Manifest } from '@cairn/schemas';
 import type { CfKind } from './facts.js';
 
 export type ApprovalsOn = 'sample' | 'labels' | 'either';
@@ -28,6 +28,11 @@ export interface AssemblyRules {
   readonly dedupBy: 'content-commitment' | 'none';
   /** Deprecated CFs are out (the default) or, if false, still eligible. */
   readonly excludeDeprecated: boolean;
+  /**
+   * A sample amended without new content counts the labels and validations of the sample it
+   * amends (carry.ts); if false, every amendment starts unreviewed.
+   */
+  readonly carryLabelsAndValidations: boolean;
 }
 
 export const DEFAULT_RULES: AssemblyRules = {
@@ -42,6 +47,7 @@ export const DEFAULT_RULES: AssemblyRules = {
   allowedLicenses: null,
   dedupBy: 'content-commitment',
   excludeDeprecated: true,
+  carryLabelsAndValidations: true,
 };
 
 export const RULE_ORDER = [
@@ -84,5 +90,6 @@ export function rulesFromManifest(manifest: Manifest): AssemblyRules {
     allowedLicenses: [...manifest.licensePolicy.allowed],
     dedupBy: manifest.dedup,
     excludeDeprecated: manifest.excludeDeprecated,
+    carryLabelsAndValidations: amendmentPolicyOf(manifest).carryLabelsAndValidations,
   };
 }

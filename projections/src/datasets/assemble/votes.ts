@@ -1,6 +1,10 @@
 // Counting verdicts for a candidate: one vote per validator (their latest verdict, by log
 // position, across every validation that counts), never from the candidate's author, and for
-// validations on a label never from that label's author either.
+// validations on a label never from that label's author either. The validations that count are
+// those on the candidate and on the CFs whose reviews it carries (carry.ts); the authors of those
+// CFs are the candidate's authors too, so an amendment by someone else does not turn its
+// original author's self-approval into a vote.
+import { nextReviewed } from './carry.js';
 import { KIND_LABEL, type AssemblyIndex } from './index-facts.js';
 import type { AssemblyRules } from './rules.js';
 
@@ -17,15 +21,17 @@ export function forEachCountedValidation(
   visit: (validation: number, subject: number) => void,
 ): void {
   const { validationsOf, labelsOf } = index;
-  if (rules.approvalsOn !== 'labels') {
-    for (let k = validationsOf.start[c]!; k < validationsOf.start[c + 1]!; k++) visit(validationsOf.idx[k]!, c);
-  }
-  if (rules.approvalsOn !== 'sample') {
-    for (let l = labelsOf.start[c]!; l < labelsOf.start[c + 1]!; l++) {
-      const label = labelsOf.idx[l]!;
-      if (index.kind[label] !== KIND_LABEL) continue;
-      for (let k = validationsOf.start[label]!; k < validationsOf.start[label + 1]!; k++) {
-        visit(validationsOf.idx[k]!, label);
+  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) {
+    if (rules.approvalsOn !== 'labels') {
+      for (let k = validationsOf.start[s]!; k < validationsOf.start[s + 1]!; k++) visit(validationsOf.idx[k]!, s);
+    }
+    if (rules.approvalsOn !== 'sample') {
+      for (let l = labelsOf.start[s]!; l < labelsOf.start[s + 1]!; l++) {
+        const label = labelsOf.idx[l]!;
+        if (index.kind[label] !== KIND_LABEL) continue;
+        for (let k = validationsOf.start[label]!; k < validationsOf.start[label + 1]!; k++) {
+          visit(validationsOf.idx[k]!, label);
+        }
       }
     }
   }
@@ -41,10 +47,12 @@ export interface Vote {
 export function votesOf(index: AssemblyIndex, rules: AssemblyRules, c: number): Vote[] {
   const votes: Vote[] = [];
   const { cfs } = index;
-  const author = cfs.author(c);
+  const authors = new Set<string>();
+  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) authors.add(cfs.author(s));
   forEachCountedValidation(index, rules, c, (v, subject) => {
     const validator = cfs.author(v);
-    if (validator === author || (subject !== c && validator === cfs.author(subject))) return;
+    // a subject that is a sample of the chain has an author in `authors`; a label has its own
+    if (authors.has(validator) || validator === cfs.author(subject)) return;
     const approve = (cfs.verdict(v) ?? 0) >= rules.approveScore;
     const at = votes.findIndex((x) => x.validator === validator);
     const vote = { validator, validation: v, approve };
@@ -72,10 +80,14 @@ let scratchValidator = new Int32Array(64);
 let scratchIndex = new Int32Array(64);
 let scratchApprove = new Uint8Array(64);
 let voters = 0;
+// the authors of the CFs whose reviews count (the candidate's, and those it carries from)
+let chainAuthors = new Int32Array(8);
+let chainLength = 0;
 
-function consider(index: AssemblyIndex, approveScore: number, v: number, author: number, subjectAuthor: number): void {
+function consider(index: AssemblyIndex, approveScore: number, v: number, subjectAuthor: number): void {
   const validator = index.authorOf[v]!;
-  if (validator === author || validator === subjectAuthor) return;
+  if (validator === subjectAuthor) return;
+  for (let j = 0; j < chainLength; j++) if (chainAuthors[j] === validator) return;
   const approve = (index.cfs.verdict(v) ?? 0) >= approveScore ? 1 : 0;
   for (let j = 0; j < voters; j++) {
     if (scratchValidator[j] === validator) {
@@ -104,16 +116,26 @@ function consider(index: AssemblyIndex, approveScore: number, v: number, author:
  */
 export function tallyVotes(index: AssemblyIndex, rules: AssemblyRules, c: number, out: { approvals: number; rejections: number }): Votes {
   const { validationsOf, labelsOf, authorOf } = index;
-  const author = authorOf[c]!;
   voters = 0;
-  if (rules.approvalsOn !== 'labels') {
-    for (let t = validationsOf.start[c]!; t < validationsOf.start[c + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, author, -1);
+  chainLength = 0;
+  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) {
+    if (chainLength === chainAuthors.length) {
+      const grown = new Int32Array(2 * chainLength);
+      grown.set(chainAuthors);
+      chainAuthors = grown;
+    }
+    chainAuthors[chainLength++] = authorOf[s]!;
   }
-  if (rules.approvalsOn !== 'sample') {
-    for (let l = labelsOf.start[c]!; l < labelsOf.start[c + 1]!; l++) {
-      const label = labelsOf.idx[l]!;
-      const labelAuthor = authorOf[label]!;
-      for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, author, labelAuthor);
+  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) {
+    if (rules.approvalsOn !== 'labels') {
+      for (let t = validationsOf.start[s]!; t < validationsOf.start[s + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, -1);
+    }
+    if (rules.approvalsOn !== 'sample') {
+      for (let l = labelsOf.start[s]!; l < labelsOf.start[s + 1]!; l++) {
+        const label = labelsOf.idx[l]!;
+        const labelAuthor = authorOf[label]!;
+        for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, labelAuthor);
+      }
     }
   }
   let approvals = 0;
