@@ -40,8 +40,8 @@ export function showText(s: ShowJson): string {
   const oneLine = (e: ShownEvent) => {
     const p = e.payload;
     const what = e.type === 'LabelContributed' ? `label ${value(p['labelType'])} = ${value(p['value'])}` : e.type === 'ValidationContributed' ? `validation ${value(p['verdict'])}${p['score'] !== undefined ? ` ${value(p['score'])}` : ''}` : e.type;
-    const why = p['rationale'] ?? p['reason'] ?? p['note'];
-    return `${what} by ${who(e.signer)} at ${e.position}${why !== undefined ? `: ${value(why)}` : ''}  [${e.eventId}]`;
+    const why = ['reason', 'note', 'rationale'].filter((k) => p[k] !== undefined).map((k) => value(p[k]));
+    return `${what} by ${who(e.signer)} at ${e.position}${why.length > 0 ? `: ${why.join(' - ')}` : ''}  [${e.eventId}]`;
   };
   const lines = [
     `${s.kind} ${s.cfId}`,
