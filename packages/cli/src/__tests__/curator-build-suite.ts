@@ -63,14 +63,14 @@ async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
   ];
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const imported = await cairnJson<{ cfs: { item: string; cfId: string; id?: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice');
-  const byId = (id: string) => imported.cfs.find((c) => c.id === id)!.cfId;
-  const cf = { a: byId('a'), b: byId('b'), c: byId('c'), plain: imported.cfs.find((c) => c.id === undefined)!.cfId };
+  const byLine = (line: number) => imported.cfs.find((c) => c.item === `line ${line}`)!.cfId;
+  const cf = { a: byLine(1), b: byLine(2), c: byLine(3), plain: byLine(4) };
   await cairnJson(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', cf.a, '--target', cf.b, '--verdict', 'approve', '--rationale', 'reviewed');
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] } }));
   const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'curator');
   await cairnJson(dir, env, 'dataset', 'define', 'wdbc', '--as', 'curator');
   const first = await cairnJson<BuildOut>(dir, env, 'dataset', 'build', 'wdbc', '--manifest', manifestId, '--as', 'curator');
-  expect(first).toMatchObject({ unchanged: false, version: { ordinal: 1, memberCount: 2 } });
+  expect(first).toMatchObject({ version: { ordinal: 1, memberCount: 2 } });
   return { dir, env, manifestId, cf };
 }
 
@@ -83,7 +83,13 @@ export function curatorBuildSpecification(name: string, store: StoreUnderTest): 
     }, T);
 
     describe('rebuilds that rebuild', () => {
-      it('given wdbc@1 and nothing new, when the same signer builds with the same manifest again, then it says plainly "no change since wdbc@1" and --json says unchanged with the same version', async () => {
+      it('given the first build, then it is wdbc@1 and not reported as unchanged', async () => {
+      const versions = await cairnJson<{ versions: { builds: { causeEventId: string }[] }[] }>(l.dir, l.env, 'dataset', 'versions', 'wdbc');
+      expect(versions.versions).toHaveLength(1);
+      expect(versions.versions[0]!.builds).toHaveLength(1);
+    }, T);
+
+    it('given wdbc@1 and nothing new, when the same signer builds with the same manifest again, then it says plainly "no change since wdbc@1" and --json says unchanged with the same version', async () => {
         const text = await build();
         expect(text.code).toBe(0);
         expect(text.stdout).toMatch(/^no change since wdbc@1 = [0-9a-f]{64}$/m);
@@ -136,13 +142,15 @@ export function curatorBuildSpecification(name: string, store: StoreUnderTest): 
       it('when dataset show is given a page size that is not a number, then it is a usage error naming --limit', async () => {
         const r = await cairn(l.dir, l.env, 'dataset', 'show', 'wdbc@2', '--limit', 'lots');
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain('--limit');
+        expect(r.stderr).toContain('--limit: expected a whole number of members');
         expect(r.stderr).not.toContain('    at ');
       }, T);
 
       it('given an imported row with id "a", when show CF, then it gives the kind, signer by name, payload, the import id, the validation on it and both versions it is in', async () => {
         const s = await cairnJson<ShowOut>(l.dir, l.env, 'show', l.cf.a);
         expect(s).toMatchObject({ cfId: l.cf.a, kind: 'sample', importId: 'a' });
+        const reimported = await cairnJson<{ cfs: { cfId: string; id?: string; alreadyAppended: boolean }[] }>(l.dir, l.env, 'import', 'rows.jsonl', '--as', 'alice');
+        expect(reimported.cfs.find((c) => c.cfId === l.cf.a)).toMatchObject({ id: 'a', alreadyAppended: true });
         expect(s.payload).toMatchObject({ license: 'MIT', source: 'wdbc', mediaType: 'text/plain', size: 'radius 17.99, texture 10.38'.length, attributes: { diagnosis: 'M', importId: 'a' } });
         expect(s.payload.commitment.scheme).toBe('sha256');
         expect(s.names[s.signer]).toBe('alice');

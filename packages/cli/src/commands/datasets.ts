@@ -95,7 +95,7 @@ export function registerDatasets(program: Command): void {
 
   dataset
     .command('build <name>')
-    .description('ask for a build: the manifest applied to the log up to this event cuts a version')
+    .description('ask for a build: the manifest applied to the log up to this request cuts a version; each request is new, so building again after new facts cuts a new version, and when the log assembles to the current version it says "no change since NAME@N" (--json: unchanged: true)')
     .requiredOption('--manifest <id>', 'the manifest id')
     .requiredOption('--as <name>', 'the signer (a curator)')
     .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
