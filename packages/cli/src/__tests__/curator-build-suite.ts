@@ -16,7 +16,7 @@ interface Curated {
   readonly env: NodeJS.ProcessEnv;
   readonly manifestId: string;
   /** CF ids of the imported rows by row id (row "plain" has no id column). */
-  readonly cf: Readonly<Record<'a' | 'b' | 'c' | 'plain', string>>;
+  readonly cf: Readonly<Record<'a' | 'b' | 'c' | 'plain' | 'personal', string>>;
 }
 
 interface BuildOut {
@@ -47,8 +47,8 @@ interface ShowOut {
 }
 
 /**
- * Given a founder (curator, registered first), alice who imports four rows (three with an `id`
- * column, one without), bob who approves rows a and b, and dataset wdbc built once (wdbc@1 = a, b).
+ * Given a founder (curator, registered first), alice who imports five rows (three with an `id`
+ * column, one without, one personal-data row with an id), bob who approves rows a and b, and dataset wdbc built once (wdbc@1 = a, b).
  */
 async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-curator-'));
@@ -60,11 +60,12 @@ async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
     { id: 'b', text: 'radius 20.57, texture 17.77', license: 'MIT', source: 'wdbc', attributes: { diagnosis: 'M' } },
     { id: 'c', text: 'radius 13.54, texture 14.36', license: 'MIT', source: 'wdbc', attributes: { diagnosis: 'B' } },
     { text: 'radius 12.45, texture 15.70', license: 'MIT', source: 'wdbc' },
+    { id: '842302', text: 'patient 842302, radius 17.99', license: 'MIT', source: 'wdbc', personalData: true },
   ];
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const imported = await cairnJson<{ cfs: { item: string; cfId: string; id?: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice');
   const byLine = (line: number) => imported.cfs.find((c) => c.item === `line ${line}`)!.cfId;
-  const cf = { a: byLine(1), b: byLine(2), c: byLine(3), plain: byLine(4) };
+  const cf = { a: byLine(1), b: byLine(2), c: byLine(3), plain: byLine(4), personal: byLine(5) };
   await cairnJson(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', cf.a, '--target', cf.b, '--verdict', 'approve', '--rationale', 'reviewed');
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] } }));
   const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'curator');
@@ -172,6 +173,13 @@ export function curatorBuildSpecification(name: string, store: StoreUnderTest): 
         expect(s.importId).toBeNull();
         expect(s.payload.attributes).toBeUndefined();
         expect(s.versions).toEqual([]);
+      }, T);
+
+      it('given a personal-data row with an id, when imported, then its id is not signed into the log (the log cannot forget it)', async () => {
+        const s = await cairnJson<ShowOut>(l.dir, l.env, 'show', l.cf.personal);
+        expect(s.importId).toBeNull();
+        expect(s.payload.attributes).toBeUndefined();
+        expect(s.payload.commitment.scheme).toBe('hmac-sha256');
       }, T);
 
       it('given row b amended and row c deprecated by their author, when show CF, then the amendment and the deprecation are listed', async () => {

@@ -50,7 +50,8 @@ mediaType, attributes (an object), personalData (true: committed with a keyed HM
 plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
 verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
 row) or row ids. A sample row's id is kept in the log as attributes.importId (cairn show prints
-it); a label or validation row's id only names it for targets within the file. CSV: the same fields as columns (a header row), targets separated by ";",
+it; not for personalData rows, as the log cannot forget it); a label or validation row's id only
+names it for targets within the file. CSV: the same fields as columns (a header row), targets separated by ";",
 attributes and value as JSON.
 
 Every row is checked before anything is appended. A row is invalid when its bytes are not
