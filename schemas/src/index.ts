@@ -20,7 +20,7 @@ export { CfTargets, LabelContributedPayload } from './payloads/label.js';
 export { Verdict, Evidence, ValidationContributedPayload } from './payloads/validation.js';
 export { DeprecationReason, ContributionDeprecatedPayload, SampleErasedPayload } from './payloads/deprecation.js';
 export { TransformationKind, Transformation, AssetAssembledPayload } from './payloads/asset.js';
-export { ManifestDefinedPayload, DatasetDefinedPayload, DatasetBuildRequestedPayload } from './payloads/dataset.js';
+export { ManifestDefinedPayload, DatasetDefinedPayload, DatasetBuildRequestedPayload, BuildNonce } from './payloads/dataset.js';
 export {
   DatasetVersionRef,
   Seeds,

@@ -21,6 +21,7 @@ import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
 import { registerReport } from './commands/report.js';
+import { registerShow } from './commands/show.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerDatasets(program);
   registerQueries(program);
+  registerShow(program);
   registerTraceProve(program);
   registerRuns(program);
   registerAttribution(program);

@@ -1,6 +1,7 @@
 // The ledger a user holds: every call signs (or takes signed) events, checks the rules against
 // the log, and appends through the one ingest path. Calls answer Either<LedgerError, ...>;
 // `unwrap` is there for code that prefers exceptions.
+import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError } from '@cairn/eventlog';
 import type { BlobStore, StorageError } from './blob-store/port.js';
@@ -90,7 +91,12 @@ export interface Ledger {
   };
   readonly datasets: {
     define(name: string, signer: Signer, description?: string): Result<Receipt>;
-    requestBuild(name: string, manifestId: string, signer: Signer): Result<Receipt>;
+    /**
+     * Asks for a build of the log as it is at this request's position. Each call is a new event
+     * (a fresh random nonce), so asking again after new facts cuts a new version; pass `nonce` to
+     * make a retry of the same request idempotent (the same nonce is the same event).
+     */
+    requestBuild(name: string, manifestId: string, signer: Signer, options?: { readonly nonce?: string }): Result<Receipt>;
   };
   readonly assets: {
     assemble(payload: { readonly name: string; readonly members: readonly string[]; readonly transformations: readonly unknown[] }, signer: Signer): Result<Receipt>;
@@ -207,7 +213,8 @@ export function createLedger(parts: LedgerParts): Ledger {
     },
     datasets: {
       define: (name, signer, description) => appendOne(ctx, 'DatasetDefined', defined({ name, description }), signer),
-      requestBuild: (name, manifestId, signer) => appendOne(ctx, 'DatasetBuildRequested', { dataset: name, manifestId }, signer),
+      requestBuild: (name, manifestId, signer, options) =>
+        appendOne(ctx, 'DatasetBuildRequested', { dataset: name, manifestId, nonce: options?.nonce ?? randomBytes(16).toString('hex') }, signer),
     },
     assets: { assemble: (payload, signer) => appendOne(ctx, 'AssetAssembled', payload, signer) },
     runs: {

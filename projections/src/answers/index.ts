@@ -9,3 +9,6 @@ export { impact, type Impact } from './impact.js';
 export { inclusionProof, memberIndex, type DatasetInclusionProof } from './inclusion-proof.js';
 export { licenses, resolveExpression, conflictsOf, LICENSE_RULES, type LicenseReport, type LicenseRules, type LicenseRule, type ConflictRule } from './licenses.js';
 export { erasuresOf, erasedMembersOf, type Erasure } from './erasures.js';
+export { buildOutcome, type BuildOutcome } from './build-outcome.js';
+export { versionMembers, type VersionMember, type MemberPage, type MemberPageRequest } from './members.js';
+export { showCf, type CfShow, type ShownEvent, type ShowError } from './show.js';

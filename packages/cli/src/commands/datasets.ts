@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { datasetBuilds, whereFromVersion, readVersion } from '@cairn/projections';
+import { buildOutcome, datasetBuilds, versionMembers, whereFromVersion, readVersion, type MemberPage } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail } from '../fail.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
@@ -17,6 +17,8 @@ export interface BuildJson {
   readonly receipt: ReceiptJson;
   /** The version this build cut (null if the projections have not cut it). */
   readonly version: (ResolvedVersion & { readonly merkleRoot: string; readonly memberCount: number }) | null;
+  /** True when the cut is the version the dataset was already at: nothing changed since it. */
+  readonly unchanged: boolean;
 }
 
 export async function signerFor(session: Session, name: string) {
@@ -39,22 +41,24 @@ export async function buildDataset(session: Session, dataset: string, manifestId
   const signer = await signerFor(session, signerName);
   const receipt = orFail(await session.ledger.datasets.requestBuild(dataset, manifestId, signer), messageOf);
   await session.catchUp();
-  const builds = await datasetBuilds(session.db, dataset);
-  const cut = builds.find((b) => b.causeEventId === receipt.id);
-  const resolved = cut ? distinctVersions(builds).find((v) => v.versionId === cut.versionId) : undefined;
+  const outcome = await buildOutcome(session.db, dataset, receipt.id);
+  const resolved = outcome ? distinctVersions(await datasetBuilds(session.db, dataset)).find((v) => v.versionId === outcome.build.versionId) : undefined;
   const v = resolved ? await readVersion(session.db, resolved.versionId) : undefined;
   return {
     dataset,
     manifestId,
     receipt: receiptJson(receipt),
     version: resolved && v && E.isRight(v) ? { ...resolved, merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount } : null,
+    unchanged: outcome?.unchanged ?? false,
   };
 }
 
 export const buildText = (b: BuildJson): string =>
   b.version === null
     ? `build requested at position ${b.receipt.position}; no version cut yet`
-    : `${b.dataset}@${b.version.ordinal} = ${b.version.versionId}\n  ${b.version.memberCount} members, Merkle root ${b.version.merkleRoot}, manifest ${short(b.manifestId)}`;
+    : b.unchanged
+      ? `no change since ${b.dataset}@${b.version.ordinal} = ${b.version.versionId}\n  ${b.version.memberCount} members, manifest ${short(b.manifestId)}; the log up to position ${b.receipt.position} assembles to the same version`
+      : `${b.dataset}@${b.version.ordinal} = ${b.version.versionId}\n  ${b.version.memberCount} members, Merkle root ${b.version.merkleRoot}, manifest ${short(b.manifestId)}`;
 
 export function registerDatasets(program: Command): void {
   const manifest = program.command('manifest').description('the rules that decide inclusion');
@@ -91,7 +95,7 @@ export function registerDatasets(program: Command): void {
 
   dataset
     .command('build <name>')
-    .description('ask for a build: the manifest applied to the log up to this event cuts a version')
+    .description('ask for a build: the manifest applied to the log up to this request cuts a version; each request is new, so building again after new facts cuts a new version, and when the log assembles to the current version it says "no change since NAME@N" (--json: unchanged: true)')
     .requiredOption('--manifest <id>', 'the manifest id')
     .requiredOption('--as <name>', 'the signer (a curator)')
     .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
@@ -130,14 +134,19 @@ export function registerDatasets(program: Command): void {
 
   dataset
     .command('show <ref>')
-    .description('one version (NAME@VERSION): members, Merkle root, manifest, contributors, sources and licenses')
+    .description('one version (NAME@VERSION): Merkle root, manifest, contributors, sources, licenses, and its members a page at a time (CF id order)')
     .option(AS_OF_FLAGS, AS_OF_HELP)
-    .action(async (ref: string, opts: { asOf?: string }, command: Command) => {
+    .option('--limit <n>', 'members per page (0 lists none)', String(DEFAULT_MEMBER_PAGE))
+    .option('--offset <n>', 'skip this many members first')
+    .option('--after <cf>', 'start after this member CF id (the `next` of the previous page)')
+    .action(async (ref: string, opts: { asOf?: string; limit: string; offset?: string; after?: string }, command: Command) => {
+      const page = memberPageOf(opts);
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const v = await resolveVersionArg(session, ref, opts.asOf);
         const origin = orFail(await whereFromVersion(session.db, v.versionId), (e) => e.message);
-        const out = { ...v, ...origin };
+        const members = orFail(await versionMembers(session.db, v.versionId, page), (e) => e.message);
+        const out = { ...v, ...origin, members: members.members, total: members.total, offset: members.offset, limit: members.limit, next: members.next };
         emit(out, { json: session.json }, (x) =>
           [
             `${x.dataset}@${x.ordinal}  ${x.versionId}`,
@@ -148,8 +157,36 @@ export function registerDatasets(program: Command): void {
             `  contributors ${x.contributors.map((c) => `${short(c.contributor)} (${c.members})`).join(', ') || '-'}`,
             `  sources      ${x.sources.map((s) => `${s.source} (${s.members})`).join(', ') || '-'}`,
             `  licenses     ${x.licenses.map((l) => `${l.license} (${l.members})`).join(', ') || '-'}`,
+            ...membersText(x.dataset, x.ordinal, members),
           ].join('\n'),
         );
       });
     });
+}
+
+export const DEFAULT_MEMBER_PAGE = 50;
+
+function memberPageOf(opts: { limit: string; offset?: string; after?: string }): { limit: number; offset?: number; after?: string } {
+  const count = (flag: string, text: string): number => (/^\d{1,9}$/.test(text) ? Number(text) : usage(flag, `expected a whole number of members, got ${JSON.stringify(text)}`));
+  const limit = count('--limit', opts.limit);
+  if (opts.after !== undefined && opts.offset !== undefined) usage('--after', 'give --after or --offset, not both');
+  if (opts.after !== undefined && !/^[0-9a-f]{64}$/.test(opts.after)) usage('--after', `expected a member CF id (64 lowercase hex), got ${JSON.stringify(opts.after)}`);
+  return { limit, ...(opts.offset !== undefined ? { offset: count('--offset', opts.offset) } : {}), ...(opts.after !== undefined ? { after: opts.after } : {}) };
+}
+
+function membersText(dataset: string, ordinal: number, page: MemberPage): string[] {
+  if (page.limit === 0) return [];
+  if (page.members.length === 0) return [`  no members listed (${page.offset} of ${page.total} skipped)`];
+  const first = page.offset + 1;
+  const last = page.offset + page.members.length;
+  return [
+    `  members ${first}-${last} of ${page.total}:`,
+    ...table(
+      ['cf', 'kind', 'license', 'source', 'why in'],
+      page.members.map((m) => [m.cfId, m.kind, m.license ?? '-', m.source ?? '-', m.reason]),
+    )
+      .split('\n')
+      .map((line) => `    ${line}`),
+    ...(page.next !== null ? [`  more: cairn dataset show ${dataset}@${ordinal} --after ${page.next}`] : []),
+  ];
 }

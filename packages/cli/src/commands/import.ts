@@ -30,7 +30,7 @@ export interface ImportJson {
   readonly signer: string;
   readonly appended: { readonly sample: number; readonly label: number; readonly validation: number };
   /** Every CF the import names, appended now or already in the log. */
-  readonly cfs: readonly { readonly item: string; readonly kind: string; readonly cfId: string; readonly position: string; readonly alreadyAppended: boolean }[];
+  readonly cfs: readonly { readonly item: string; readonly kind: string; readonly cfId: string; readonly position: string; readonly alreadyAppended: boolean; readonly id?: string }[];
   readonly skipped: readonly Skipped[];
 }
 
@@ -49,7 +49,9 @@ text | base64 | file (relative to the JSONL file's folder), and optionally licen
 mediaType, attributes (an object), personalData (true: committed with a keyed HMAC instead of a
 plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
 verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
-row) or row ids. CSV: the same fields as columns (a header row), targets separated by ";",
+row) or row ids. A sample row's id is kept in the log as attributes.importId (cairn show prints
+it; not for personalData rows, as the log cannot forget it); a label or validation row's id only
+names it for targets within the file. CSV: the same fields as columns (a header row), targets separated by ";",
 attributes and value as JSON.
 
 Every row is checked before anything is appended. A row is invalid when its bytes are not
@@ -214,7 +216,7 @@ async function runImport(session: Session, target: string, format: ImportJson['f
         cfIdOf.set(item, receipt.id);
         if (item.row > 0) byRow.set(item.row, receipt.id);
         if (item.ref !== undefined) byRef.set(item.ref, receipt.id);
-        cfs.push({ item: item.item, kind, cfId: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended });
+        cfs.push({ item: item.item, kind, cfId: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended, ...(item.ref !== undefined ? { id: item.ref } : {}) });
         if (receipt.alreadyAppended) skipped.push({ item: item.item, reason: `duplicate: already in the log as ${receipt.id}` });
         else appended[kind] += 1;
       });

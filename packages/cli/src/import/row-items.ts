@@ -118,7 +118,8 @@ async function sampleOf(base: { item: string; row: number; ref?: string }, f: Re
   const mediaType = optionalString(f, 'mediaType') ?? c.defaults.mediaType ?? (source === 'file' ? mediaTypeOf(value) : 'text/plain');
   if (f.personalData !== undefined && typeof f.personalData !== 'boolean') refuse('personalData', `expected true or false, got ${showValue(f.personalData)}`);
   const personalData = (f.personalData as boolean | undefined) ?? c.defaults.personalData ?? false;
-  const attributes = f.attributes as Record<string, unknown> | undefined;
+  // the log cannot forget: a personal-data row's id (often a person's record number) stays out of it
+  const attributes = withImportId(f.attributes, personalData ? undefined : base.ref);
   checkPayload('SampleContributed', {
     // The commitment is made by the SDK; a stand-in of the same shape lets the codec check the rest.
     commitment: personalData ? { scheme: 'hmac-sha256', value: '0'.repeat(64), keyId: 'stand-in' } : { scheme: 'sha256', value: '0'.repeat(64) },
@@ -130,6 +131,20 @@ async function sampleOf(base: { item: string; row: number; ref?: string }, f: Re
     ...(attributes !== undefined ? { attributes } : {}),
   });
   return { kind: 'sample', ...base, bytes, mediaType, license: license!, source: origin!, personalData, ...(attributes !== undefined ? { attributes } : {}) };
+}
+
+/**
+ * A sample row's `id` is kept in the log as `attributes.importId`, so `cairn show` can say which
+ * row a CF came from. Only rows that have an id get one, so the content id of a row without an id
+ * is what it always was; a personal-data row's id is not kept (erasure shreds the bytes, not the
+ * log). Attributes that are not an object are left for the codec to refuse.
+ */
+function withImportId(given: unknown, id: string | undefined): Record<string, unknown> | undefined {
+  const attributes = given as Record<string, unknown> | undefined;
+  if (id === undefined || (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given)))) return attributes;
+  const stated = attributes?.['importId'];
+  if (stated !== undefined && stated !== id) refuse('id', `${JSON.stringify(id)} differs from attributes.importId ${showValue(stated)} (the row id is kept as attributes.importId)`);
+  return { ...attributes, importId: id };
 }
 
 function targetsOf(value: unknown, c: Context): TargetRef[] {

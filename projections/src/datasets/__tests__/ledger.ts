@@ -90,10 +90,10 @@ export class Ledger {
     await this.append(`manifest:${name}`, 'ManifestDefined', 'curator', { manifest: manifest as never });
   }
 
-  // DatasetBuildRequested carries only (dataset, manifestId): the same request by the same signer
-  // is the same event (content addressing), so a second build here is asked for by someone else
-  build(name: string, dataset: string, manifest: Manifest, signer = 'curator') {
-    return this.append(name, 'DatasetBuildRequested', signer, { dataset, manifestId: manifestIdOf(manifest) });
+  // Without a nonce a request is (dataset, manifestId) only: the same request by the same signer
+  // is the same event (content addressing), as requests written before the nonce existed were
+  build(name: string, dataset: string, manifest: Manifest, signer = 'curator', nonce?: string) {
+    return this.append(name, 'DatasetBuildRequested', signer, { dataset, manifestId: manifestIdOf(manifest), ...(nonce !== undefined ? { nonce } : {}) });
   }
 
   trainingRun(name: string, dataset: string, versionId: string, modelHash: string) {

@@ -1,0 +1,96 @@
+// cairn show CF: everything the ledger knows about one CF (the answer is showCf's, in
+// @cairn/projections), and with --bytes the sample's plaintext through the SDK.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { datasetBuilds, showCf, type CfShow, type ShownEvent } from '@cairn/projections';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
+import { emit } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { distinctVersions } from '../version-ref.js';
+import { globalsOf, short } from './common.js';
+import { signerFor } from './datasets.js';
+
+export type ShowJson = Omit<CfShow, 'versions'> & {
+  /** Contributor id → registered name, for every signer named above. */
+  readonly names: Readonly<Record<string, string>>;
+  readonly versions: readonly (CfShow['versions'][number] & { readonly ordinal: number | null })[];
+};
+
+export async function showOf(session: Session, cfId: string): Promise<ShowJson> {
+  await session.catchUp();
+  const cf = orFail(await showCf(session.db, session.ledger.log, cfId), messageOf);
+  const signers = new Set([cf, ...cf.later, ...cf.targetedBy, ...cf.replacedBy].map((e) => e.signer));
+  const names: Record<string, string> = {};
+  for (const id of signers) {
+    const c = await session.ledger.contributors.get(id);
+    if (c._tag === 'Right' && c.right !== undefined) names[id] = c.right.name;
+  }
+  const ordinals = new Map<string, number>();
+  for (const dataset of new Set(cf.versions.map((v) => v.dataset))) {
+    for (const v of distinctVersions(await datasetBuilds(session.db, dataset))) ordinals.set(v.versionId, v.ordinal);
+  }
+  return { ...cf, names, versions: cf.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })) };
+}
+
+const value = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export function showText(s: ShowJson): string {
+  const who = (id: string) => (s.names[id] !== undefined ? `${s.names[id]} (${short(id, 8)})` : short(id, 16));
+  const oneLine = (e: ShownEvent) => {
+    const p = e.payload;
+    const what = e.type === 'LabelContributed' ? `label ${value(p['labelType'])} = ${value(p['value'])}` : e.type === 'ValidationContributed' ? `validation ${value(p['verdict'])}${p['score'] !== undefined ? ` ${value(p['score'])}` : ''}` : e.type;
+    const why = ['reason', 'note', 'rationale'].filter((k) => p[k] !== undefined).map((k) => value(p[k]));
+    return `${what} by ${who(e.signer)} at ${e.position}${why.length > 0 ? `: ${why.join(' - ')}` : ''}  [${e.eventId}]`;
+  };
+  const lines = [
+    `${s.kind} ${s.cfId}`,
+    `  signer       ${who(s.signer)}`,
+    `  position     ${s.position} (recorded ${s.recordedAt.toISOString()})`,
+    ...(s.importId !== null ? [`  import id    ${s.importId}`] : []),
+    ...Object.entries(s.payload).map(([k, v]) => `  ${k.padEnd(12)} ${k === 'commitment' && typeof v === 'object' && v !== null ? `${value((v as Record<string, unknown>)['scheme'])} ${value((v as Record<string, unknown>)['value'])}` : value(v)}`),
+  ];
+  const section = (title: string, items: readonly string[]) => (items.length === 0 ? [] : [`  ${title}:`, ...items.map((i) => `    ${i}`)]);
+  lines.push(...section('labels and validations', s.targetedBy.map(oneLine)));
+  lines.push(...section('replaced by', s.replacedBy.map((e) => `${e.how === 'amends' ? 'amendment' : 'supersession'} ${e.eventId} by ${who(e.signer)} at ${e.position}`)));
+  lines.push(...section('later', s.later.map(oneLine)));
+  lines.push(...section('member of', s.versions.map((v) => `${v.dataset}@${v.ordinal ?? '?'} ${short(v.versionId, 16)}  ${v.reason}`)));
+  if (s.versions.length === 0) lines.push('  member of no dataset version');
+  return lines.join('\n');
+}
+
+export function registerShow(program: Command): void {
+  program
+    .command('show <cf>')
+    .description("everything the ledger knows about a CF: payload (attributes, license, source, media type, size, commitment), signer, position, import row id, the labels and validations on it, amendments, deprecation and erasure, and the dataset versions it is in; --bytes prints the sample's bytes")
+    .option('--bytes', "print the sample's bytes instead (raw on stdout, base64 in --json)")
+    .option('--as <name>', 'the reader, with --bytes')
+    .option('--out <file>', 'with --bytes: write the bytes to this file')
+    .action(async (cfId: string, opts: { bytes?: boolean; as?: string; out?: string }, command: Command) => {
+      if (!/^[0-9a-f]{64}$/.test(cfId)) usage('CF', `expected a CF id (64 lowercase hex), got ${JSON.stringify(cfId)}`);
+      if (!opts.bytes && (opts.as !== undefined || opts.out !== undefined)) usage(opts.out !== undefined ? '--out' : '--as', 'goes with --bytes');
+      if (opts.bytes && opts.as === undefined) usage('--as', 'reading sample bytes needs a reader (--as NAME)');
+      await withSession(globalsOf(command), async (session) => {
+        if (!opts.bytes) {
+          emit(await showOf(session, cfId), { json: session.json }, showText);
+          return;
+        }
+        // The reader is named so the read can be checked against the reader role: resolving the
+        // signer refuses an unknown name; the role check belongs with samples.read in the SDK.
+        await signerFor(session, opts.as!);
+        const bytes = orFail(await session.ledger.samples.read(cfId), messageOf);
+        if (opts.out !== undefined) {
+          try {
+            await writeFile(opts.out, bytes);
+          } catch (cause) {
+            fail(ExitCode.usage, `--out: cannot write ${opts.out} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+          }
+          emit({ cfId, size: bytes.length, out: opts.out }, { json: session.json }, (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`);
+        } else if (session.json) {
+          emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');
+        } else {
+          process.stdout.write(bytes);
+        }
+      });
+    });
+}
