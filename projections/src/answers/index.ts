@@ -8,3 +8,5 @@ export { diffToMermaid, diffToText } from './diff-picture.js';
 export { impact, type Impact } from './impact.js';
 export { inclusionProof, memberIndex, type DatasetInclusionProof } from './inclusion-proof.js';
 export { licenses, resolveExpression, conflictsOf, LICENSE_RULES, type LicenseReport, type LicenseRules, type LicenseRule, type ConflictRule } from './licenses.js';
+export { listRuns, showRun, diffRuns, fieldChanges, runGradients, type RunsError, type RunSummary, type RunDetail, type RunGradients, type RunAttribution, type RunsDiff, type FieldChange } from './runs.js';
+export { reproduceCheck, unlearning, type SampleRead, type Erasure, type ReproduceCheck, type ReproduceReport, type ReproduceCheckOptions, type ErasedInfluence, type AffectedQuery, type UnlearningAttribution, type UnlearningReport } from './runs-checks.js';
