@@ -1,6 +1,7 @@
 // Two questions about a recorded run, answered from the ledger as it stands:
 // - reproduce-check: could the run be set up again today? Its version re-assembles from the facts
-//   of the log prefix it was cut at, with its manifest, to the same id and Merkle root; each member
+//   of the log prefix it was cut at, with its manifest, to the same id and Merkle root (and, given
+//   the runner, a replay of the log alone up to there cuts the same root); each member
 //   sample's bytes are readable or its erasure is a named SampleErased; the gradient artifacts it
 //   recorded are in the artifact store with the hash the log names.
 // - unlearning: which of the run's members have been erased since, and, where the run was scored,
@@ -22,6 +23,9 @@ import { LINEAGE_NODE_STATES_TABLE } from '../lineage/tables.js';
 import { A } from '../attribution/tables.js';
 import { scoredRun } from '../attribution/scoring-reads.js';
 import type { ArtifactStore } from '../attribution/artifact-store.js';
+import type { ProjectionRunner } from '../runner/runner.js';
+import { quoteSchema } from '../storage/store.js';
+import { DATASETS_PROJECTION } from '../datasets/projection.js';
 import { readVersion } from './versions.js';
 import { runGradients, runNotFound, type RunsError } from './runs.js';
 
@@ -81,7 +85,27 @@ async function erasures(db: Kysely<AnyDB>, versionId: string): Promise<Map<strin
   return out;
 }
 
-async function rebuildCheck(db: Kysely<AnyDB>, versionId: string): Promise<{ check: ReproduceCheck; rebuilt: ReproduceReport['rebuilt'] }> {
+/**
+ * The datasets projection replayed from the log alone, up to `position`, into a scratch schema
+ * (as `verify` and `replay --to` do): the version it cuts there, or why not. Independent of the
+ * live tables, so a version whose facts were changed behind the runner does not vouch for itself.
+ */
+async function replayedVersion(db: Kysely<AnyDB>, runner: ProjectionRunner, versionId: string, position: LogPosition): Promise<E.Either<string, { merkleRoot: string; memberCount: number }>> {
+  const scratch = `cairn_repro_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  try {
+    const rebuilt = await runner.rebuild(DATASETS_PROJECTION, { schema: scratch, to: position });
+    if (E.isLeft(rebuilt)) return E.left(`replaying the log up to position ${position} failed: ${rebuilt.left.message}`);
+    const r = await sql<{ merkle_root: string; member_count: number }>`select merkle_root, member_count
+      from ${sql.raw(quoteSchema(scratch))}.${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
+    const row = r.rows[0];
+    if (row === undefined) return E.left(`replaying the log up to position ${position} does not cut version ${versionId}`);
+    return E.right({ merkleRoot: row.merkle_root, memberCount: Number(row.member_count) });
+  } finally {
+    await sql`drop schema if exists ${sql.raw(quoteSchema(scratch))} cascade`.execute(db).catch(() => undefined);
+  }
+}
+
+async function rebuildCheck(db: Kysely<AnyDB>, versionId: string, runner?: ProjectionRunner): Promise<{ check: ReproduceCheck; rebuilt: ReproduceReport['rebuilt'] }> {
   const fail = (failures: string[]) => ({ check: { name: 'version-rebuilds' as const, ok: false, detail: failures.join('; '), failures }, rebuilt: null });
   const v = await readVersion(db, versionId);
   if (E.isLeft(v)) return fail([`version ${versionId} was never cut in this ledger: there is nothing to rebuild it from`]);
@@ -95,12 +119,20 @@ async function rebuildCheck(db: Kysely<AnyDB>, versionId: string): Promise<{ che
   const rebuilt = assembleVersion(indexFacts(await loadFacts(db, v.right.position)), rulesFromManifest(manifest), v.right.manifestId);
   if (rebuilt.merkleRoot !== v.right.merkleRoot) failures.push(`re-assembled at position ${v.right.position}, the Merkle root is ${rebuilt.merkleRoot}, not ${v.right.merkleRoot}`);
   if (rebuilt.versionId !== versionId) failures.push(`re-assembled at position ${v.right.position}, the version id is ${rebuilt.versionId}, not ${versionId}`);
+  if (runner !== undefined) {
+    const replayed = await replayedVersion(db, runner, versionId, v.right.position);
+    if (E.isLeft(replayed)) failures.push(replayed.left);
+    else if (replayed.right.merkleRoot !== v.right.merkleRoot) failures.push(`replayed from the log up to position ${v.right.position}, the version's Merkle root is ${replayed.right.merkleRoot}, not ${v.right.merkleRoot}`);
+  }
   const result = { versionId: rebuilt.versionId, merkleRoot: rebuilt.merkleRoot, position: v.right.position };
   return {
     check: {
       name: 'version-rebuilds',
       ok: failures.length === 0,
-      detail: failures.length === 0 ? `re-assembled from the log up to position ${v.right.position}: ${rebuilt.members.length} members, same id and Merkle root` : failures.join('; '),
+      detail:
+        failures.length === 0
+          ? `re-assembled with its manifest from the facts up to position ${v.right.position}${runner === undefined ? '' : ' (and replayed from the log alone)'}: ${rebuilt.members.length} members, same id and Merkle root`
+          : failures.join('; '),
       failures,
     },
     rebuilt: result,
@@ -110,12 +142,14 @@ async function rebuildCheck(db: Kysely<AnyDB>, versionId: string): Promise<{ che
 export interface ReproduceCheckOptions {
   readonly readSample: (cfId: string) => Promise<SampleRead>;
   readonly artifacts: ArtifactStore;
+  /** When given, the version is also cut again by replaying the datasets projection from the log into a scratch schema. */
+  readonly replay?: ProjectionRunner;
 }
 
 export async function reproduceCheck(db: Kysely<AnyDB>, runId: string, options: ReproduceCheckOptions): Promise<E.Either<RunsError, ReproduceReport>> {
   const run = await runRow(db, runId);
   if (run === undefined) return E.left(runNotFound(runId));
-  const { check: rebuild, rebuilt } = await rebuildCheck(db, run.version_id);
+  const { check: rebuild, rebuilt } = await rebuildCheck(db, run.version_id, options.replay);
 
   const erased = await erasures(db, run.version_id);
   const samples = (await members(db, run.version_id)).filter((m) => m.kind === 'sample');

@@ -44,7 +44,7 @@ interface Detail extends Summary {
   gradients: { split: string; contentHash: string; rows: number; dims: number }[];
   attribution: { scored: boolean; reason?: string; trainRows?: number };
 }
-interface Check { name: string; ok: boolean; failures: string[] }
+interface Check { name: string; ok: boolean; detail: string; failures: string[] }
 interface Reproduce { reproducible: boolean; checks: Check[]; rebuilt: { versionId: string; merkleRoot: string } | null; samples: { total: number; readable: number; erased: { cfId: string; eventId: string }[]; unreadable: { cfId: string }[] } }
 interface Unlearning {
   erased: { cfId: string; eventId: string; influence: number | null }[];
@@ -163,6 +163,7 @@ export function runsSpecification(name: string, store: StoreUnderTest): void {
       expect(r.reproducible).toBe(true);
       expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', true], ['gradient-artifacts', true]]);
       expect(r.rebuilt).toMatchObject({ versionId: v1.versionId, merkleRoot: v1.version.merkleRoot });
+      expect(r.checks[0]!.detail).toContain('replayed from the log alone');
       expect(r.samples).toMatchObject({ total: 6, readable: 6, erased: [], unreadable: [] });
       const text = await cairn(p.dir, p.env, 'reproduce-check', 'r2');
       expect(text.code).toBe(0);

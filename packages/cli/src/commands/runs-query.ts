@@ -119,7 +119,7 @@ export function registerRunsQueries(program: Command): void {
     .action(async (runId: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const r = orFail(await reproduceCheck(session.db, runId, { readSample: sampleReader(session), artifacts: session.artifacts }), messageOf);
+        const r = orFail(await reproduceCheck(session.db, runId, { readSample: sampleReader(session), artifacts: session.artifacts, replay: session.runner }), messageOf);
         await show(session.json, r, (x) =>
           [
             `run ${x.runId} on ${x.dataset} (${short(x.versionId)})`,
