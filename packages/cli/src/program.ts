@@ -16,6 +16,7 @@ import { registerTraceProve } from './commands/trace-prove.js';
 import { registerImport } from './commands/import.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRuns } from './commands/runs.js';
+import { registerRunsQueries } from './commands/runs-query.js';
 import { registerAttribution } from './commands/attribution.js';
 import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerShow(program);
   registerTraceProve(program);
   registerRuns(program);
+  registerRunsQueries(program);
   registerAttribution(program);
   registerLicensesCard(program);
   registerExport(program);
