@@ -28,9 +28,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('--store <location>', 'a folder (embedded, default ./.cairn), postgres://... or esdb://... (env CAIRN_STORE)')
     .option('--projections <url>', 'postgres://... for the projection tables of an esdb:// store (env CAIRN_PROJECTIONS)')
-    .option('--json', 'print one stable JSON document on stdout instead of text')
-    .showHelpAfterError()
-    .exitOverride();
+    .option('--json', 'print one stable JSON document on stdout instead of text');
   registerInitStatus(program);
   registerKeys(program);
   registerContribute(program);
@@ -48,13 +46,35 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerTreeHead(program);
   registerDemo(program);
-  for (const command of program.commands) exitOverrideAll(command);
+  exitOverrideAll(program);
   return program;
 }
 
+/** The command a usage error was raised by, so its one line can point at the right --help. */
+const raisedBy = new WeakMap<CommanderError, string>();
+
 function exitOverrideAll(command: Command): void {
-  command.exitOverride();
+  // Commander's own error text is replaced by one line in main(), shaped like every other error
+  // (--json included). Help asked for still prints.
+  command.configureOutput({ ...command.configureOutput(), outputError: () => undefined });
+  command.exitOverride((error) => {
+    raisedBy.set(error, commandPath(command));
+    throw error;
+  });
   for (const sub of command.commands) exitOverrideAll(sub);
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** CAIRN_DEBUG=1 adds the stack of an unexpected failure, for a bug report. */
+const debugging = (env: NodeJS.ProcessEnv): boolean => env.CAIRN_DEBUG !== undefined && env.CAIRN_DEBUG !== '' && env.CAIRN_DEBUG !== '0';
+
+function printError(json: boolean, exitCode: number, message: string, detail: unknown): void {
+  process.stderr.write(json ? `${toJson({ error: { exitCode, message, detail: detail ?? null } })}\n` : `cairn: ${message}\n`);
 }
 
 /** Runs the command line; answers the process exit code. */
@@ -66,14 +86,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end through here too, with exit code 0.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      // --help and --version end through here too, with exit code 0; a bare `cairn` or `cairn
+      // keys` has printed its help to stderr already.
+      if (error.exitCode === 0) return ExitCode.ok;
+      if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return ExitCode.usage;
+      const command = raisedBy.get(error) ?? 'cairn';
+      const message = `${error.message.replace(/^error: /, '')} (${command} --help)`;
+      printError(json, ExitCode.usage, message, { code: error.code, command });
+      return ExitCode.usage;
     }
     if (error instanceof CliFailure) {
-      process.stderr.write(json ? `${toJson({ error: { exitCode: error.exitCode, message: error.message, detail: error.detail ?? null } })}\n` : `cairn: ${error.message}\n`);
+      printError(json, error.exitCode, error.message, error.detail);
       return error.exitCode;
     }
-    process.stderr.write(`cairn: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A bug, not the user's input: one line, and the stack only when asked for.
+    const text = error instanceof Error ? error.message : String(error);
+    const firstLine = text.split('\n', 1)[0] ?? '';
+    printError(json, ExitCode.unavailable, `unexpected failure: ${firstLine}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`, null);
+    if (debugging(process.env) && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
     return ExitCode.unavailable;
   }
 }

@@ -1,9 +1,9 @@
 // cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DeprecationReason, Signer } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
+import { readNamedFile } from '../files.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { globalsOf } from './common.js';
@@ -40,7 +40,9 @@ export function registerContribute(program: Command): void {
     .option('--attributes <json>', 'extra attributes, a JSON object')
     .action(async (opts: { as: string; file?: string; text?: string; license: string; source: string; mediaType: string; personalData?: boolean; attributes?: string }, command: Command) => {
       if ((opts.file === undefined) === (opts.text === undefined)) fail(ExitCode.usage, '--file / --text: give exactly one');
-      const bytes = opts.file !== undefined ? new Uint8Array(await readFile(opts.file)) : new TextEncoder().encode(opts.text);
+      if (opts.text === '') fail(ExitCode.usage, '--text: must not be empty (a sample has at least one byte)');
+      const bytes = opts.file !== undefined ? await readNamedFile('--file', opts.file) : new TextEncoder().encode(opts.text);
+      if (bytes.length === 0) fail(ExitCode.usage, `--file ${opts.file}: the file is empty (a sample has at least one byte)`);
       const attributes = objectFlag('--attributes', opts.attributes);
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
@@ -112,7 +114,7 @@ export function registerContribute(program: Command): void {
         if (eq <= 0) fail(ExitCode.usage, `--set: expected field=value, got ${JSON.stringify(pair)}`);
         changes[pair.slice(0, eq)] = jsonOrString(pair.slice(eq + 1));
       }
-      if (opts.file !== undefined) changes.bytes = new Uint8Array(await readFile(opts.file));
+      if (opts.file !== undefined) changes.bytes = await readNamedFile('--file', opts.file);
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);

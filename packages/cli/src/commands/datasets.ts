@@ -8,7 +8,7 @@ import { fail, messageOf, orFail } from '../fail.js';
 import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
-import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, positionOf, short } from './common.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, positionOf, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
 
 export interface BuildJson {
@@ -84,7 +84,7 @@ export function registerDatasets(program: Command): void {
     .action(async (name: string, opts: { as: string; description?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerFor(session, opts.as);
-        const r = orFail(await session.ledger.datasets.define(name, signer, opts.description), messageOf);
+        const r = await orFailAppend(session, await session.ledger.datasets.define(name, signer, opts.description));
         emit(receiptJson(r), { json: session.json }, (x) => `dataset ${name} defined at position ${x.position}`);
       });
     });
