@@ -10,6 +10,7 @@ import { withSession, type Session } from '../session.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, positionOf, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
+import { MANIFEST_HELP } from '../manifest-help.js';
 
 export interface BuildJson {
   readonly dataset: string;
@@ -62,6 +63,7 @@ export function registerDatasets(program: Command): void {
     .command('define <file>')
     .description('define a manifest from a JSON file (defaults filled in); prints its id, the hash of its canonical JSON')
     .requiredOption('--as <name>', 'the signer (a curator)')
+    .addHelpText('after', MANIFEST_HELP)
     .action(async (file: string, opts: { as: string }, command: Command) => {
       let parsed: unknown;
       try {
