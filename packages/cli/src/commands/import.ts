@@ -48,8 +48,8 @@ JSONL: one object per line (UTF-8; a leading byte order mark is ignored). A samp
 text | base64 | file (relative to the JSONL file's folder), and optionally license, source,
 mediaType, attributes (an object), personalData (true: committed with a keyed HMAC instead of a
 plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
-verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
-row) or row ids. CSV: the same fields as columns (a header row), targets separated by ";",
+verdict (approve|reject|score), rationale (score). targets are CF ids (64 hex, even when all
+digits), row numbers (1 = the first row) or row ids. CSV: the same fields as columns (a header row), targets separated by ";",
 attributes and value as JSON.
 
 Every row is checked before anything is appended. A row is invalid when its bytes are not
