@@ -95,6 +95,9 @@ function storeErrorSpecification(name: string, store: StoreUnderTest): void {
         expect([args.join(' '), oneLine(r, 4)]).toEqual([args.join(' '), expect.stringContaining('no signer named "mallory"')]);
       }
       expect(jsonError(await cairn(l.dir, l.env, '--json', 'import', 'rows.jsonl', '--as', 'mallory'), 4).message).toContain('mallory');
+      // The signer is looked up before the file is read and checked: a typo in --as is told first.
+      await writeFile(path.join(l.dir, 'unread.jsonl'), 'not json at all\n');
+      expect(oneLine(await cairn(l.dir, l.env, 'import', 'unread.jsonl', '--as', 'mallory'), 4)).toContain('no signer named "mallory"');
     }, TIMEOUT);
 
     it('given a dataset name already defined, when another signer defines it again, then one sentence names the dataset and where it was defined (exit 3), never a raw WrongExpectedRevision', async () => {

@@ -5,15 +5,17 @@
 // then validations, so a row can target an earlier row of the same file by number or by its `id`.
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { isSpdxExpression } from '@cairn/core';
 import { MediaType } from '@cairn/schemas';
 import type { ContributionInput, Receipt } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, usage } from '../fail.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
 import { invalidText, readImportItems, type ImportDefaults, type ImportItem, type ReadItems, type Skipped, type TargetRef } from '../import/read-items.js';
+import { openKeyring } from '../keyring.js';
 import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
 import { localDirOf, locationOf, withSession, type Session } from '../session.js';
@@ -81,6 +83,8 @@ export function registerImport(program: Command): void {
     .addHelpText('after', IMPORT_HELP)
     .action(async (target: string, opts: ImportOptions, command: Command) => {
       const defaults = defaultsOf(opts);
+      // An unknown signer is known before a large file is read and checked, not after.
+      orFail(await openKeyring(path.join(localDirOf(locationOf(globalsOf(command))), 'signers')).get(opts.as), (e) => e.message);
       const read = await readChecked(target, defaults, storeFoldersOf(command));
       const skipped: Skipped[] = [...read.skipped];
       if (read.invalid.length > 0) {
