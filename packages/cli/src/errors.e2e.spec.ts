@@ -192,6 +192,8 @@ describe('errors a person can act on (embedded store)', () => {
     const debug = await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, ...args);
     expect(debug.code).toBe(5);
     expect(debug.stderr).toMatch(/^\s+at /m);
+    const debugJson = jsonError(await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, '--json', ...args), 5);
+    expect(debugJson.detail).toMatchObject({ stack: expect.stringMatching(/\n\s+at /) });
   }, TIMEOUT);
 
   it('given an unknown option or a missing required option or argument, then one usage line names it and the command to ask for help (exit 2); with --json the documented error shape on stderr', async () => {
@@ -207,6 +209,8 @@ describe('errors a person can act on (embedded store)', () => {
       expect(json.message).toBe(message);
       expect(json.detail).toMatchObject({ code: expect.stringMatching(/^commander\./) });
     }
+    // A command without its subcommand prints its help; under --json stderr stays one JSON document.
+    expect(jsonError(await cairn(l.dir, l.env, '--json', 'keys'), 2).message).toBe('name a command (cairn keys --help)');
   }, TIMEOUT);
 
   it('given --text "", when contribute sample, then it is refused as usage (exit 2): a sample has at least one byte', async () => {

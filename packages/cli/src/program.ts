@@ -22,7 +22,7 @@ import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
 import { registerReport } from './commands/report.js';
 
-export function buildProgram(): Command {
+export function buildProgram(options: { readonly json?: boolean } = {}): Command {
   const program = new Command('cairn')
     .description('Cairn: an append-only, event-sourced lineage ledger for AI training data')
     .version('0.1.0')
@@ -46,22 +46,24 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerTreeHead(program);
   registerDemo(program);
-  exitOverrideAll(program);
+  exitOverrideAll(program, options.json === true);
   return program;
 }
 
 /** The command a usage error was raised by, so its one line can point at the right --help. */
 const raisedBy = new WeakMap<CommanderError, string>();
 
-function exitOverrideAll(command: Command): void {
-  // Commander's own error text is replaced by one line in main(), shaped like every other error
-  // (--json included). Help asked for still prints.
-  command.configureOutput({ ...command.configureOutput(), outputError: () => undefined });
+function exitOverrideAll(command: Command, json: boolean): void {
+  // Commander's own error text is replaced by one line in main(), shaped like every other error.
+  // Help asked for still prints; under --json, so stderr stays one JSON document, the help a
+  // command without its subcommand would print on stderr is left out too.
+  const quiet = () => undefined;
+  command.configureOutput({ ...command.configureOutput(), outputError: quiet, ...(json ? { writeErr: quiet } : {}) });
   command.exitOverride((error) => {
     raisedBy.set(error, commandPath(command));
     throw error;
   });
-  for (const sub of command.commands) exitOverrideAll(sub);
+  for (const sub of command.commands) exitOverrideAll(sub, json);
 }
 
 function commandPath(command: Command): string {
@@ -79,8 +81,8 @@ function printError(json: boolean, exitCode: number, message: string, detail: un
 
 /** Runs the command line; answers the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   const json = argv.includes('--json');
+  const program = buildProgram({ json });
   try {
     await program.parseAsync([...argv]);
     return ExitCode.ok;
@@ -89,9 +91,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end through here too, with exit code 0; a bare `cairn` or `cairn
       // keys` has printed its help to stderr already.
       if (error.exitCode === 0) return ExitCode.ok;
-      if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return ExitCode.usage;
       const command = raisedBy.get(error) ?? 'cairn';
-      const message = `${error.message.replace(/^error: /, '')} (${command} --help)`;
+      const helpShown = error.code === 'commander.help' || error.code === 'commander.helpDisplayed';
+      if (helpShown && !json) return ExitCode.usage;
+      const message = helpShown ? `name a command (${command} --help)` : `${error.message.replace(/^error: /, '')} (${command} --help)`;
       printError(json, ExitCode.usage, message, { code: error.code, command });
       return ExitCode.usage;
     }
@@ -102,8 +105,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A bug, not the user's input: one line, and the stack only when asked for.
     const text = error instanceof Error ? error.message : String(error);
     const firstLine = text.split('\n', 1)[0] ?? '';
-    printError(json, ExitCode.unavailable, `unexpected failure: ${firstLine}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`, null);
-    if (debugging(process.env) && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    const stack = debugging(process.env) && error instanceof Error ? error.stack : undefined;
+    printError(json, ExitCode.unavailable, `unexpected failure: ${firstLine}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`, stack === undefined ? null : { stack });
+    if (stack !== undefined && !json) process.stderr.write(`${stack}\n`);
     return ExitCode.unavailable;
   }
 }
