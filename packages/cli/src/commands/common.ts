@@ -15,7 +15,7 @@ export function globalsOf(command: Command): GlobalOptions & Record<string, unkn
 }
 
 export const AS_OF_FLAGS = '--as-of <position|time>';
-export const AS_OF_HELP = 'answer as of a log position or an ISO 8601 time';
+export const AS_OF_HELP = 'answer as of a log position (up to the head) or an ISO 8601 time';
 
 export function asOfOf(value: unknown): AsOf | undefined {
   const parsed = parseAsOf(typeof value === 'string' ? value : undefined);
