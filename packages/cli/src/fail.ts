@@ -37,10 +37,10 @@ export function orFail<TError extends { readonly _tag: string }, TValue>(
   fail(exitCodeOf(result.left), describe(result.left), result.left);
 }
 
-const NOT_FOUND = new Set(['VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix', 'RunNotFound', 'RunNotScored', 'VersionMismatch']);
+const NOT_FOUND = new Set(['SignerNotFound', 'VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix', 'RunNotFound', 'RunNotScored', 'VersionMismatch']);
 /** Input the user gave that the attribution queries cannot use (a bad --top, queries of the wrong width). */
 const USAGE = new Set(['UsageError', 'InvalidTopK', 'QueryShapeMismatch']);
-const REJECTED = new Set(['RuleViolation', 'DecodeFailure', 'ErasedSample', 'IsAMember', 'WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent']);
+const REJECTED = new Set(['SignerExists', 'RuleViolation', 'DecodeFailure', 'ErasedSample', 'IsAMember', 'WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent']);
 
 export function exitCodeOf(error: { readonly _tag: string }): ExitCode {
   if (NOT_FOUND.has(error._tag)) return ExitCode.notFound;
@@ -55,8 +55,23 @@ export function messageOf(error: unknown): string {
     const e = error as Record<string, unknown>;
     if (typeof e.message === 'string') return e.message;
     if (e._tag === 'RuleViolation') return `[${String(e.rule)}] ${String(e.field)}: ${String(e.reason)}`;
+    if (e._tag === 'WrongExpectedRevision') return streamConflictText(String(e.stream), e.expected, null);
     if (typeof e.reason === 'string') return `${String(e._tag)}: ${e.reason}`;
     if (typeof e._tag === 'string') return `${e._tag}: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
   }
   return String(error);
+}
+
+/**
+ * A sentence for a WrongExpectedRevision: the stream a command meant to start already exists
+ * (a dataset name defined before), or moved on under the command. `position` is where the
+ * stream's first event sits in the log, when the caller could look it up.
+ */
+export function streamConflictText(stream: string, expected: unknown, position: bigint | null): string {
+  const at = position === null ? '' : ` (at position ${position})`;
+  const fresh = typeof expected === 'object' && expected !== null && (expected as { kind?: unknown }).kind === 'no-stream';
+  const dataset = /^dataset-(.+)$/.exec(stream)?.[1];
+  if (fresh && dataset !== undefined) return `dataset ${dataset} is already defined${at}; nothing was appended`;
+  if (fresh) return `${stream} already exists${at}; nothing was appended`;
+  return `${stream} changed while this command ran; nothing was appended (run it again)`;
 }

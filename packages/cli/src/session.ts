@@ -21,6 +21,7 @@ import {
   type ProjectionStore,
 } from '@cairn/projections';
 import type { Kysely } from 'kysely';
+import { refuseAsOfBeyondHead } from './as-of.js';
 import { ExitCode } from './exit-codes.js';
 import { fail } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
@@ -172,6 +173,8 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
 export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: SessionSettings = {}): Promise<T> {
   const session = await openSession(options, settings);
   try {
+    // Every command with --as-of passes it here among its options (globalsOf).
+    await refuseAsOfBeyondHead((options as { readonly asOf?: unknown }).asOf, session.ledger.log);
     return await body(session);
   } finally {
     await session.close();

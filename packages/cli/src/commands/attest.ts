@@ -2,7 +2,7 @@
 // version id and the Merkle root of its members, both SHA-256), in a DSSE envelope signed with the
 // signer's Ed25519 key; cairn attest --verify FILE checks one offline. The predicate names the
 // members erased by then, so an attestation never vouches for bytes without saying they are gone.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf, fromHex } from '@cairn/core';
@@ -14,6 +14,7 @@ import { toJson } from '../output.js';
 import { withSession } from '../session.js';
 import { globalsOf, show } from './common.js';
 import { resolveVersionArg } from './datasets.js';
+import { writeNamedFile } from '../files.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -115,7 +116,7 @@ export function registerAttest(program: Command): void {
           process.stdout.write(`${toJson(envelope)}\n`);
           return;
         }
-        await writeFile(opts.out, `${toJson(envelope)}\n`);
+        await writeNamedFile('--out', opts.out, `${toJson(envelope)}\n`);
         await show(session.json, { written: opts.out, versionId: v.versionId, merkleRoot: version.merkleRoot, keyid: entry.contributorId }, (x) => `attestation of ${v.dataset}@${v.ordinal} written to ${x.written}`);
       });
     });

@@ -5,16 +5,17 @@ import type { Command } from 'commander';
 import { sql, type Kysely } from 'kysely';
 import { positionAtTime, type AnyDB, type AsOf } from '@cairn/projections';
 import { parseAsOf } from '../as-of.js';
-import { usage } from '../fail.js';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import type { GlobalOptions } from '../session.js';
+import type { GlobalOptions, Session } from '../session.js';
 
 export function globalsOf(command: Command): GlobalOptions & Record<string, unknown> {
   return command.optsWithGlobals();
 }
 
 export const AS_OF_FLAGS = '--as-of <position|time>';
-export const AS_OF_HELP = 'answer as of a log position or an ISO 8601 time';
+export const AS_OF_HELP = 'answer as of a log position (up to the head) or an ISO 8601 time';
 
 export function asOfOf(value: unknown): AsOf | undefined {
   const parsed = parseAsOf(typeof value === 'string' ? value : undefined);
@@ -45,4 +46,18 @@ export function named(labels: ReadonlyMap<string, string>, id: string): string {
 /** --json: the value as one JSON document; otherwise the (possibly async) text for people. */
 export async function show<T>(json: boolean, value: T, text: (value: T) => string | Promise<string>): Promise<void> {
   process.stdout.write(json ? `${toJson(value)}\n` : `${await text(value)}\n`);
+}
+
+/**
+ * orFail for an append: a refusal because the stream already exists (a dataset name defined
+ * before) is told as a sentence naming the position where that stream began.
+ */
+export async function orFailAppend<TError extends { readonly _tag: string }, TValue>(session: Session, result: E.Either<TError, TValue>): Promise<TValue> {
+  if (E.isLeft(result) && result.left._tag === 'WrongExpectedRevision') {
+    const conflict = result.left as unknown as { readonly stream: string; readonly expected: unknown };
+    const first = await session.ledger.log.readStream(conflict.stream, { limit: 1 });
+    const position = E.isRight(first) ? (first.right[0]?.position ?? null) : null;
+    fail(ExitCode.rejected, streamConflictText(conflict.stream, conflict.expected, position), result.left);
+  }
+  return orFail(result, messageOf);
 }

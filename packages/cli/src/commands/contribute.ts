@@ -1,10 +1,10 @@
 // cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AMENDABLE_FIELDS, type DeprecationReason, type Signer } from '@cairn/sdk';
 import { datasetBuilds, replacementOutcomes } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
+import { readNamedFile } from '../files.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions } from '../version-ref.js';
@@ -76,7 +76,9 @@ export function registerContribute(program: Command): void {
     .option('--attributes <json>', 'extra attributes, a JSON object')
     .action(async (opts: { as: string; file?: string; text?: string; license: string; source: string; mediaType: string; personalData?: boolean; attributes?: string }, command: Command) => {
       if ((opts.file === undefined) === (opts.text === undefined)) fail(ExitCode.usage, '--file / --text: give exactly one');
-      const bytes = opts.file !== undefined ? new Uint8Array(await readFile(opts.file)) : new TextEncoder().encode(opts.text);
+      if (opts.text === '') fail(ExitCode.usage, '--text: must not be empty (a sample has at least one byte)');
+      const bytes = opts.file !== undefined ? await readNamedFile('--file', opts.file) : new TextEncoder().encode(opts.text);
+      if (bytes.length === 0) fail(ExitCode.usage, `--file ${opts.file}: the file is empty (a sample has at least one byte)`);
       const attributes = objectFlag('--attributes', opts.attributes);
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
@@ -162,7 +164,7 @@ export function registerContribute(program: Command): void {
         // a text field takes the text as given: `--set source=2024` is the source "2024", not a number
         changes[field] = TEXT_FIELDS.has(field) ? value : jsonOrString(value);
       }
-      if (opts.file !== undefined) changes.bytes = new Uint8Array(await readFile(opts.file));
+      if (opts.file !== undefined) changes.bytes = await readNamedFile('--file', opts.file);
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);

@@ -8,8 +8,9 @@ import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
-import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, positionOf, short } from './common.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, positionOf, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
+import { MANIFEST_HELP } from '../manifest-help.js';
 
 export interface BuildJson {
   readonly dataset: string;
@@ -66,6 +67,7 @@ export function registerDatasets(program: Command): void {
     .command('define <file>')
     .description('define a manifest from a JSON file (defaults filled in); prints its id, the hash of its canonical JSON')
     .requiredOption('--as <name>', 'the signer (a curator)')
+    .addHelpText('after', MANIFEST_HELP)
     .action(async (file: string, opts: { as: string }, command: Command) => {
       let parsed: unknown;
       try {
@@ -88,7 +90,7 @@ export function registerDatasets(program: Command): void {
     .action(async (name: string, opts: { as: string; description?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerFor(session, opts.as);
-        const r = orFail(await session.ledger.datasets.define(name, signer, opts.description), messageOf);
+        const r = await orFailAppend(session, await session.ledger.datasets.define(name, signer, opts.description));
         emit(receiptJson(r), { json: session.json }, (x) => `dataset ${name} defined at position ${x.position}`);
       });
     });

@@ -1,6 +1,5 @@
 // cairn export NAME@V --format jsonl|openlineage|croissant (export/formats.ts says what each is).
 import path from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { DATASETS_TABLE_NAMES, erasuresOf, licenses } from '@cairn/projections';
@@ -12,6 +11,7 @@ import { membersOf } from '../version-facts.js';
 import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf } from './common.js';
 import { resolveVersionArg } from './datasets.js';
+import { writeNamedFile } from '../files.js';
 
 const FORMATS = ['jsonl', 'openlineage', 'croissant'] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -65,7 +65,7 @@ export function registerExport(program: Command): void {
           process.stdout.write(text);
           return;
         }
-        await writeFile(opts.out, text);
+        await writeNamedFile('--out', opts.out, text);
         const summary = { written: opts.out, format: opts.format, dataset: x.dataset, versionId: x.versionId, members: x.members.length, erased: x.erased.size };
         const erasedNote = x.erased.size === 0 ? '' : `; ${x.erased.size} erased, named in the export`;
         process.stdout.write(session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal} (${x.members.length} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`);

@@ -5,15 +5,17 @@
 // then validations, so a row can target an earlier row of the same file by number or by its `id`.
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { isSpdxExpression } from '@cairn/core';
 import { MediaType } from '@cairn/schemas';
 import type { ContributionInput, Receipt } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, usage } from '../fail.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
 import { invalidText, readImportItems, type ImportDefaults, type ImportItem, type ReadItems, type Skipped, type TargetRef } from '../import/read-items.js';
+import { openKeyring } from '../keyring.js';
 import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
 import { localDirOf, locationOf, withSession, type Session } from '../session.js';
@@ -48,7 +50,8 @@ JSONL: one object per line (UTF-8; a leading byte order mark is ignored). A samp
 text | base64 | file (relative to the JSONL file's folder), and optionally license, source,
 mediaType, attributes (an object), personalData (true: committed with a keyed HMAC instead of a
 plain SHA-256), id. A label has targets, labelType, value (rationale); a validation has targets,
-verdict (approve|reject|score), rationale (score). targets are CF ids, row numbers (1 = the first
+verdict (approve|reject|score), rationale (score). targets are CF ids (64 hex, even when all
+digits), row numbers (1 = the first
 row) or row ids. A sample row's id is kept in the log as attributes.importId (cairn show prints
 it; not for personalData rows, as the log cannot forget it); a label or validation row's id only
 names it for targets within the file. CSV: the same fields as columns (a header row), targets separated by ";",
@@ -83,6 +86,8 @@ export function registerImport(program: Command): void {
     .addHelpText('after', IMPORT_HELP)
     .action(async (target: string, opts: ImportOptions, command: Command) => {
       const defaults = defaultsOf(opts);
+      // An unknown signer is known before a large file is read and checked, not after.
+      orFail(await openKeyring(path.join(localDirOf(locationOf(globalsOf(command))), 'signers')).get(opts.as), (e) => e.message);
       const read = await readChecked(target, defaults, storeFoldersOf(command));
       const skipped: Skipped[] = [...read.skipped];
       if (read.invalid.length > 0) {

@@ -1,6 +1,6 @@
 // cairn trace (lineage as text, Mermaid, DOT or SVG) and cairn prove (inclusion proofs, and
 // their offline check).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { contentIdOf, decodeInclusionProof, fromHex, merkleLeafHash, toHex, verifyInclusionProof } from '@cairn/core';
@@ -11,6 +11,7 @@ import { toJson } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
 import { resolveVersionArg } from './datasets.js';
+import { writeNamedFile } from '../files.js';
 
 const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
@@ -124,7 +125,7 @@ export function registerTraceProve(program: Command): void {
         await session.catchUp();
         const p = await proveOf(session, cf, opts.in!, opts.asOf);
         if (opts.out !== undefined) {
-          await writeFile(opts.out, `${toJson(p)}\n`);
+          await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
           await show(session.json, { written: opts.out, cfId: p.cfId, versionId: p.versionId }, (x) => `inclusion proof written to ${x.written}`);
         } else process.stdout.write(`${toJson(p)}\n`);
       });

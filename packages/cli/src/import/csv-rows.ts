@@ -7,6 +7,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RawRow } from './raw-row.js';
 import { decodeLossy, decodeStrict, splitLines, topField, withoutBom } from './text-lines.js';
 
+/**
+ * A row number, as opposed to a CF id: 64 hex characters are a CF id even when every one is a
+ * decimal digit, so only short digit strings (well inside a safe integer) name rows.
+ */
+const ROW_NUMBER = /^\d{1,15}$/;
+
 export function csvRows(fileBytes: Uint8Array): RawRow[] {
   const bytes = withoutBom(fileBytes);
   // Lines whose bytes are not UTF-8; the records spanning them are refused below.
@@ -38,7 +44,7 @@ export function csvRows(fileBytes: Uint8Array): RawRow[] {
 function csvFields(r: Record<string, string>): { readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (v !== '') out[k] = v;
-  if (typeof out.targets === 'string') out.targets = out.targets.split(';').map((t) => t.trim()).filter((t) => t !== '').map((t) => (/^\d+$/.test(t) ? Number(t) : t));
+  if (typeof out.targets === 'string') out.targets = out.targets.split(';').map((t) => t.trim()).filter((t) => t !== '').map((t) => (ROW_NUMBER.test(t) ? Number(t) : t));
   for (const k of ['attributes', 'value']) {
     if (typeof out[k] !== 'string') continue;
     const parsed = parseStrictJson(out[k]);

@@ -1,0 +1,55 @@
+// Files a person names on the command line (--file, --out ...): a path that cannot be read or
+// written is a bad value on the command line, so it ends as one usage line (exit 2) naming the
+// flag, the path and why, never as the file system's stack trace.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { usage } from './fail.js';
+
+function codeOf(cause: unknown): string | undefined {
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Why a named file could not be read, in words; undefined for a failure that is not the file system's. */
+export function readProblem(cause: unknown): string | undefined {
+  const code = codeOf(cause);
+  if (code === undefined) return undefined;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'a folder, not a file';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `cannot be read (${code})`;
+}
+
+/** Why a named file could not be written, in words; undefined for a failure that is not the file system's. */
+export function writeProblem(file: string, cause: unknown): string | undefined {
+  const code = codeOf(cause);
+  if (code === undefined) return undefined;
+  if (code === 'ENOENT') return `the folder ${path.dirname(file)} does not exist`;
+  if (code === 'EISDIR') return 'a folder; name a file';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  return `cannot be written (${code})`;
+}
+
+/** The bytes of the file a flag names. */
+export async function readNamedFile(flag: string, file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (cause) {
+    const problem = readProblem(cause);
+    if (problem === undefined) throw cause;
+    return usage(`${flag} ${file}`, problem);
+  }
+}
+
+/** Writes the file a flag names (--out), whole. */
+export async function writeNamedFile(flag: string, file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (cause) {
+    const problem = writeProblem(file, cause);
+    if (problem === undefined) throw cause;
+    usage(`${flag} ${file}`, problem);
+  }
+}
