@@ -102,7 +102,7 @@ export function registerContribute(program: Command): void {
   program
     .command('amend <cf>')
     .description('a new CF of the same kind that corrects the original (the original is never edited)')
-    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--as <name>', "the signer: the CF's author or a curator (rule amendment-authority)")
     .option('--set <field=value>', 'a changed payload field, value as JSON or a plain string (repeat)', collect)
     .option('--file <path>', 'new bytes, for a sample')
     .action(async (cf: string, opts: { as: string; set?: string[]; file?: string }, command: Command) => {
@@ -139,7 +139,7 @@ export function registerContribute(program: Command): void {
   program
     .command('erase <sample>')
     .description("erase a sample's bytes for good: SampleErased is appended and its key shredded (the log still verifies)")
-    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--as <name>', "the signer: the sample's author, a curator or a steward (rule erasure-authority)")
     .option('--reason <text>', 'why', 'erasure requested')
     .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
