@@ -48,7 +48,7 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     let l: Ledger;
     beforeAll(async () => {
       l = await givenLedger(store);
-    }, 120_000);
+    }, 300_000);
 
     it('given a ledger, when status --json, then it counts events, contributors, CFs by kind and versions', async () => {
       const s = await cairnJson<{ events: number; contributors: number; cfs: { sample: number; validation: number }; datasets: number; datasetVersions: number }>(l.dir, l.env, 'status');
