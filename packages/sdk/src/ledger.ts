@@ -48,7 +48,9 @@ export interface Ledger {
     /** A ledger-wide role, or `maintainer` of `scope.dataset`. */
     grantRole(admin: Signer, contributorId: string, role: GrantableRole, scope?: { readonly dataset?: string }): Result<Receipt>;
     revokeRole(admin: Signer, contributorId: string, role: GrantableRole, options?: { readonly dataset?: string; readonly note?: string }): Result<Receipt>;
-    /** Every registered contributor, and the founder (an admin without a grant). */
+    /** The first contributor registered: an admin without a grant. */
+    founder(): Result<string | undefined>;
+    /** Every registered contributor (reads the whole log once), and the founder. */
     list(): Result<{ readonly founder: string | undefined; readonly contributors: readonly ContributorState[] }>;
     /** The contributor as the log says it is now, or undefined when not registered. */
     get(contributorId: string): Result<ContributorState | undefined>;
@@ -143,6 +145,7 @@ export function createLedger(parts: LedgerParts): Ledger {
       grantRole: (admin, contributorId, role, scope) => appendOne(ctx, 'ContributorRoleGranted', defined({ contributor: contributorId, role, dataset: scope?.dataset }), admin),
       revokeRole: (admin, contributorId, role, options) =>
         appendOne(ctx, 'ContributorRoleRevoked', defined({ contributor: contributorId, role, dataset: options?.dataset, note: options?.note }), admin),
+      founder: () => ctx.state.founder(),
       list: async () => {
         const directory = await ctx.state.directory();
         if (E.isLeft(directory)) return directory;

@@ -54,7 +54,7 @@ export function registerKeys(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const rows: KeyJson[] = [];
-        const { founder } = orFail(await session.ledger.contributors.list(), messageOf);
+        const founder = orFail(await session.ledger.contributors.founder(), messageOf);
         for (const entry of await session.keyring.list()) {
           const state = orFail(await session.ledger.contributors.get(entry.contributorId), messageOf);
           rows.push({

@@ -76,7 +76,7 @@ async function change(command: Command, action: 'grant' | 'revoke', name: string
       messageOf,
     );
     const state = orFail(await session.ledger.contributors.get(contributorId), messageOf);
-    const { founder } = orFail(await session.ledger.contributors.list(), messageOf);
+    const founder = orFail(await session.ledger.contributors.founder(), messageOf);
     const holder = state === undefined ? undefined : holderJson(state, founder);
     const out = { action, role: checked, ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }), contributor: holder, id: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended };
     const scope = opts.dataset === undefined ? '' : ` of dataset ${opts.dataset}`;
