@@ -55,8 +55,14 @@ const payloads: { [TType in EventType]: fc.Arbitrary<unknown> } = {
   ContributorRegistered: record({ publicKey: id, name: text }),
   ContributorKeyRotated: record({ newPublicKey: id }),
   ContributorKeyRevoked: record({ publicKey: id, reason: fc.constantFrom('compromised', 'retired', 'lost', 'other'), note: opt(text) }),
-  ContributorRoleGranted: record({ contributor: id, role: fc.constantFrom('curator', 'admin') }),
-  ContributorRoleRevoked: record({ contributor: id, role: fc.constantFrom('curator', 'admin'), note: opt(text) }),
+  ContributorRoleGranted: fc.oneof(
+    record({ contributor: id, role: fc.constantFrom('curator', 'admin', 'reader', 'steward') }),
+    record({ contributor: id, role: fc.constant('maintainer'), dataset: fc.constantFrom('corpus', 'wdbc', 'a-b.c_1') }),
+  ),
+  ContributorRoleRevoked: fc.oneof(
+    record({ contributor: id, role: fc.constantFrom('curator', 'admin', 'reader', 'steward'), note: opt(text) }),
+    record({ contributor: id, role: fc.constant('maintainer'), dataset: fc.constantFrom('corpus', 'wdbc'), note: opt(text) }),
+  ),
   SampleContributed: fc
     .record({
       commitment,

@@ -25,7 +25,7 @@ export const EVENT_DOCS: { readonly [TType in EventType]: EventDoc } = {
     stream: 'contributor-<contributorId>',
   },
   ContributorRoleGranted: {
-    summary: 'A contributor is given a role (curator or admin).',
+    summary: 'A contributor is given a role: curator, admin, reader or steward (ledger-wide), or maintainer of one dataset (`dataset`).',
     signer: 'an admin',
     stream: 'contributor-<contributor>',
   },

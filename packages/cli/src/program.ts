@@ -6,6 +6,7 @@ import { CliFailure } from './fail.js';
 import { toJson } from './output.js';
 import { registerInitStatus } from './commands/init-status.js';
 import { registerKeys } from './commands/keys.js';
+import { registerRoles } from './commands/roles.js';
 import { registerContribute } from './commands/contribute.js';
 import { registerVerify } from './commands/verify.js';
 import { registerTreeHead } from './commands/tree-head.js';
@@ -33,6 +34,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
     .option('--json', 'print one stable JSON document on stdout instead of text');
   registerInitStatus(program);
   registerKeys(program);
+  registerRoles(program);
   registerContribute(program);
   registerImport(program);
   registerDatasets(program);

@@ -20,7 +20,8 @@ export { newSigner, signerFromInitialKey, signerWithKey, publicKeyHexOf, signEve
 export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
 export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';
-export { currentKey, keyValidAt, foldContributor, type ContributorState, type KeyWindow, type Role } from './state/contributor-state.js';
+export { currentKey, keyValidAt, foldContributor, type ContributorState, type KeyWindow, type Role, type GrantableRole } from './state/contributor-state.js';
+export { effectiveRoles } from './rules/roles.js';
 export { storageError, type BlobStore, type BlobEntry, type StorageError } from './blob-store/port.js';
 export { createFolderBlobStore } from './blob-store/folder.js';
 export { createMemoryBlobStore } from './blob-store/memory.js';

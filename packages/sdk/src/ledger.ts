@@ -10,7 +10,7 @@ import { LedgerFailure, ruleViolation, type LedgerError } from './errors.js';
 import { ingestBatch, ingestBatches, type IngestContext, type IngestItem, type Receipt } from './ingest/ingest-batch.js';
 import { manifestIdOf } from './ingest/streams.js';
 import { createLedgerState } from './state/ledger-state.js';
-import type { ContributorState, Role } from './state/contributor-state.js';
+import type { ContributorState, GrantableRole } from './state/contributor-state.js';
 import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type SignedEnvelope, type Signer } from './signing.js';
 import type { VerifyPool } from './verify-pool.js';
 import type { LogAnchor } from './tree-heads/anchor.js';
@@ -28,6 +28,7 @@ import {
 } from './api/contributions.js';
 import { eraseSample, readSample } from './api/samples.js';
 import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
+import { readSampleAs } from './api/read-as.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { decodeManifest, isEventType } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
@@ -47,8 +48,13 @@ export interface Ledger {
     rotateKey(signer: Signer, newSecretKey: Uint8Array): Result<Signer & { readonly receipt: Receipt }>;
     /** Revokes one of the contributor's keys (by default the current one): it signs nothing new. */
     revokeKey(signer: Signer, options: { readonly reason: KeyRevocationReason; readonly publicKey?: string; readonly note?: string }): Result<Receipt>;
-    grantRole(admin: Signer, contributorId: string, role: Role): Result<Receipt>;
-    revokeRole(admin: Signer, contributorId: string, role: Role, note?: string): Result<Receipt>;
+    /** A ledger-wide role, or `maintainer` of `scope.dataset`. */
+    grantRole(admin: Signer, contributorId: string, role: GrantableRole, scope?: { readonly dataset?: string }): Result<Receipt>;
+    revokeRole(admin: Signer, contributorId: string, role: GrantableRole, options?: { readonly dataset?: string; readonly note?: string }): Result<Receipt>;
+    /** The first contributor registered: an admin without a grant. */
+    founder(): Result<string | undefined>;
+    /** Every registered contributor (reads the whole log once), and the founder. */
+    list(): Result<{ readonly founder: string | undefined; readonly contributors: readonly ContributorState[] }>;
     /** The contributor as the log says it is now, or undefined when not registered. */
     get(contributorId: string): Result<ContributorState | undefined>;
   };
@@ -80,8 +86,10 @@ export interface Ledger {
   /** Appends SampleErased and shreds the sample's key: the bytes become unreadable for good. */
   erase(sampleId: string, signer: Signer, reason?: string): Result<Receipt>;
   readonly samples: {
-    /** The plaintext, or ErasedSample / SampleNotFound. */
+    /** The plaintext, or ErasedSample / SampleNotFound. For the ledger's own checks; people read with readAs. */
     read(sampleId: string): Result<Uint8Array>;
+    /** The plaintext for `reader` (its author, or a holder of the reader role), else rule read-authority. */
+    readAs(sampleId: string, reader: Signer): Result<Uint8Array>;
     /** Checks the key and blob stores against the log (see sample-verify.ts). */
     verify(progress?: SampleVerifyProgress): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>>;
   };
@@ -159,8 +167,19 @@ export function createLedger(parts: LedgerParts): Ledger {
       },
       revokeKey: (signer, options) =>
         appendOne(ctx, 'ContributorKeyRevoked', defined({ publicKey: options.publicKey ?? publicKeyHexOf(signer.secretKey), reason: options.reason, note: options.note }), signer),
-      grantRole: (admin, contributorId, role) => appendOne(ctx, 'ContributorRoleGranted', { contributor: contributorId, role }, admin),
-      revokeRole: (admin, contributorId, role, note) => appendOne(ctx, 'ContributorRoleRevoked', defined({ contributor: contributorId, role, note }), admin),
+      grantRole: (admin, contributorId, role, scope) => appendOne(ctx, 'ContributorRoleGranted', defined({ contributor: contributorId, role, dataset: scope?.dataset }), admin),
+      revokeRole: (admin, contributorId, role, options) =>
+        appendOne(ctx, 'ContributorRoleRevoked', defined({ contributor: contributorId, role, dataset: options?.dataset, note: options?.note }), admin),
+      founder: () => ctx.state.founder(),
+      list: async () => {
+        const directory = await ctx.state.directory();
+        if (E.isLeft(directory)) return directory;
+        const states = await ctx.state.contributors(directory.right.names.values());
+        if (E.isLeft(states)) return states;
+        const founder = await ctx.state.founder();
+        if (E.isLeft(founder)) return founder;
+        return E.right({ founder: founder.right, contributors: [...states.right.values()] });
+      },
       get: async (contributorId) => E.map((m: ReadonlyMap<string, ContributorState>) => m.get(contributorId))(await ctx.state.contributors([contributorId])),
     },
     contribute: {
@@ -202,7 +221,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
     deprecate: (cfId, options, signer) => appendOne(ctx, 'ContributionDeprecated', defined({ target: cfId, reason: options.reason, note: options.note }), signer),
     erase: (sampleId, signer, reason = 'erasure requested') => eraseSample(ctx, sampleId, signer, reason),
-    samples: { read: (sampleId) => readSample(ctx, sampleId), verify: (progress) => verifySampleStore(ctx, progress) },
+    samples: { read: (sampleId) => readSample(ctx, sampleId), readAs: (sampleId, reader) => readSampleAs(ctx, sampleId, reader), verify: (progress) => verifySampleStore(ctx, progress) },
     manifests: {
       define: async (manifest, signer) => {
         const decoded = decodeManifest(manifest);

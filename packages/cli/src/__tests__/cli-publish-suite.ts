@@ -38,6 +38,8 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
+  // alice registered first: she founded the ledger and is its admin; bob curates.
+  await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const rows = [
     ...Array.from({ length: 6 }, (_, i) => ({ id: `s${i}`, text: `sample ${i}`, source: `src${i % 2}`, ...(i === 5 ? { license: 'CC-BY-SA-4.0' } : {}) })),
     { text: 'sample 0', source: 'src0' },

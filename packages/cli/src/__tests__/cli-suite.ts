@@ -20,13 +20,15 @@ export interface Ledger {
   readonly manifestId: string;
 }
 
-/** Given two contributors, three samples, validations (one rejection) and one built version. */
+/** Given two contributors (bob made curator by alice, the founder), three samples, validations (one rejection) and one built version. */
 export async function givenLedger(store: StoreUnderTest): Promise<Ledger> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-'));
   const env = await store.env(dir);
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
+  // alice registered first: she founded the ledger and is its admin; bob curates.
+  await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const sample = async (text: string, license: string) =>
     (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', text, '--license', license, '--source', 'notes')).id;
   const s1 = await sample('one', 'MIT');
@@ -46,11 +48,11 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     let l: Ledger;
     beforeAll(async () => {
       l = await givenLedger(store);
-    }, 120_000);
+    }, 300_000);
 
     it('given a ledger, when status --json, then it counts events, contributors, CFs by kind and versions', async () => {
       const s = await cairnJson<{ events: number; contributors: number; cfs: { sample: number; validation: number }; datasets: number; datasetVersions: number }>(l.dir, l.env, 'status');
-      expect(s).toMatchObject({ events: 10, contributors: 2, cfs: { sample: 3, validation: 2 }, datasets: 1, datasetVersions: 1 });
+      expect(s).toMatchObject({ events: 11, contributors: 2, cfs: { sample: 3, validation: 2 }, datasets: 1, datasetVersions: 1 });
     }, 60_000);
 
     it('given a signer, then its keyring file is mode 0600 and holds its contributor id', async () => {
@@ -78,7 +80,7 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
       expect(d.removed[0]).toMatchObject({ cfId: l.s2, cause: { kind: 'deprecated' } });
       const h = await cairnJson<{ steps: { action: string }[] }>(l.dir, l.env, 'history', l.s2);
       expect(h.steps.map((s) => s.action)).toEqual(['contributed', 'deprecated']);
-      const before = await cairnJson<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', '10');
+      const before = await cairnJson<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', '11');
       expect(before.versions).toHaveLength(1);
     }, 90_000);
 

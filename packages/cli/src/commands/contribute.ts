@@ -144,7 +144,7 @@ export function registerContribute(program: Command): void {
         "its content commitment, and (by the manifest's default) its labels and validations; with new bytes it starts unreviewed. " +
         'Warns when the amendment is not in a version re-assembled because of it.',
     )
-    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--as <name>', "the signer: the CF's author or a curator (rule amendment-authority)")
     .option(
       '--set <field=value>',
       `a changed payload field (repeat); text fields take the value as it is, others JSON or a plain string. Sample: ${AMENDABLE_FIELDS.SampleContributed.filter((f) => f !== 'bytes').join(', ')}; ` +
@@ -195,7 +195,7 @@ export function registerContribute(program: Command): void {
     .description(
       "erase a sample's bytes for good: SampleErased is appended and its key shredded (the log still verifies); every dataset whose current version holds the sample (or a label, validation or amendment of it) gets a new version without them",
     )
-    .requiredOption('--as <name>', 'the signer')
+    .requiredOption('--as <name>', "the signer: the sample's author, a curator or a steward (rule erasure-authority)")
     .option('--reason <text>', 'why', 'erasure requested')
     .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {

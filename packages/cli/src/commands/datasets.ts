@@ -66,7 +66,7 @@ export function registerDatasets(program: Command): void {
   manifest
     .command('define <file>')
     .description('define a manifest from a JSON file (defaults filled in); prints its id, the hash of its canonical JSON')
-    .requiredOption('--as <name>', 'the signer (a curator)')
+    .requiredOption('--as <name>', 'the signer: a curator or a dataset maintainer (rule manifest-authority)')
     .addHelpText('after', MANIFEST_HELP)
     .action(async (file: string, opts: { as: string }, command: Command) => {
       let parsed: unknown;
@@ -85,7 +85,7 @@ export function registerDatasets(program: Command): void {
   dataset
     .command('define <name>')
     .description('define a dataset name')
-    .requiredOption('--as <name>', 'the signer (a curator)')
+    .requiredOption('--as <name>', 'the signer: a curator, who then maintains the dataset (rule dataset-authority)')
     .option('--description <text>', 'what the dataset is for')
     .action(async (name: string, opts: { as: string; description?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
@@ -99,7 +99,7 @@ export function registerDatasets(program: Command): void {
     .command('build <name>')
     .description('ask for a build: the manifest applied to the log up to this request cuts a version; each request is new, so building again after new facts cuts a new version, and when the log assembles to the current version it says "no change since NAME@N" (--json: unchanged: true)')
     .requiredOption('--manifest <id>', 'the manifest id')
-    .requiredOption('--as <name>', 'the signer (a curator)')
+    .requiredOption('--as <name>', "the signer: one of the dataset's maintainers or a curator (rule build-authority)")
     .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const b = await buildDataset(session, name, opts.manifest, opts.as);

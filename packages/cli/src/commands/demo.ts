@@ -51,7 +51,7 @@ async function story(session: Session, say: Say): Promise<void> {
   const people = ['curator', 'alice', 'bob', 'carol', 'dave'];
   const keys = [];
   for (const name of people) keys.push(await newKey(session, name));
-  say('Five contributors register their keys', 'keys new alice', keys.map((k) => `  ${k.name.padEnd(8)} ${k.contributorId}`).join('\n'));
+  say('Five contributors register their keys (curator, registered first, founded the ledger: it is its first admin)', 'keys new alice', keys.map((k) => `  ${k.name.padEnd(8)} ${k.contributorId}`).join('\n'));
 
   const sign = (name: string) => signerFor(session, name);
   const text = (s: string) => new TextEncoder().encode(s);

@@ -9,12 +9,14 @@ import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import type { KeyringEntry } from '../keyring.js';
 import { globalsOf } from './common.js';
+import { rolesOf } from './roles.js';
 
 export interface KeyJson {
   readonly name: string;
   readonly contributorId: string;
   readonly publicKey: string;
   readonly state: 'active' | 'revoked' | 'unregistered';
+  /** Roles held now, implied ones included ("admin", "curator", "reader", "maintainer:corpus"). */
   readonly roles: readonly string[];
   readonly position?: string;
 }
@@ -52,6 +54,7 @@ export function registerKeys(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const rows: KeyJson[] = [];
+        const founder = orFail(await session.ledger.contributors.founder(), messageOf);
         for (const entry of await session.keyring.list()) {
           const state = orFail(await session.ledger.contributors.get(entry.contributorId), messageOf);
           rows.push({
@@ -59,7 +62,7 @@ export function registerKeys(program: Command): void {
             contributorId: entry.contributorId,
             publicKey: entry.publicKey,
             state: state === undefined ? 'unregistered' : currentKey(state) === entry.publicKey ? 'active' : 'revoked',
-            roles: state === undefined ? [] : [...state.roles].sort(),
+            roles: state === undefined ? [] : rolesOf(state, founder),
           });
         }
         emit({ signers: rows }, { json: session.json }, (x) =>

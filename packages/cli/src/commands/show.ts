@@ -1,6 +1,6 @@
 // cairn show CF: everything the ledger knows about one CF (the answer is showCf's, in
 // @cairn/projections), and with --bytes the sample's plaintext through the SDK.
-import { writeFile } from 'node:fs/promises';
+import { writeNamedFile } from '../files.js';
 import type { Command } from 'commander';
 import { datasetBuilds, showCf, type CfShow, type ShownEvent } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
@@ -75,16 +75,12 @@ export function registerShow(program: Command): void {
           emit(await showOf(session, cfId), { json: session.json }, showText);
           return;
         }
-        // The reader is named so the read can be checked against the reader role: resolving the
-        // signer refuses an unknown name; the role check belongs with samples.read in the SDK.
-        await signerFor(session, opts.as!);
-        const bytes = orFail(await session.ledger.samples.read(cfId), messageOf);
+        // People read sample bytes as a reader (the SDK's read-authority rule): the author, or a
+        // contributor holding the reader role (curators and admins do).
+        const reader = await signerFor(session, opts.as!);
+        const bytes = orFail(await session.ledger.samples.readAs(cfId, reader), messageOf);
         if (opts.out !== undefined) {
-          try {
-            await writeFile(opts.out, bytes);
-          } catch (cause) {
-            fail(ExitCode.usage, `--out: cannot write ${opts.out} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
-          }
+          await writeNamedFile('--out', opts.out, bytes);
           emit({ cfId, size: bytes.length, out: opts.out }, { json: session.json }, (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`);
         } else if (session.json) {
           emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');

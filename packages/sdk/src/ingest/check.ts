@@ -36,6 +36,8 @@ export interface LoadedFacts {
   readonly events: ReadonlyMap<string, EventFact>;
   readonly streams: ReadonlySet<string>;
   readonly founder: string | undefined;
+  /** Who defined each dataset a build in the batch names (its first maintainer). */
+  readonly datasetDefiners?: ReadonlyMap<string, string>;
   /** Every key and name ever registered; loaded only for batches that bring in keys or names. */
   readonly directory?: ContributorDirectory;
 }
@@ -53,6 +55,7 @@ function viewOf(facts: LoadedFacts): BatchView {
     founder: facts.founder,
     keyOwner: (publicKey) => facts.directory?.keys.get(publicKey),
     nameOwner: (name) => facts.directory?.names.get(name),
+    datasetDefiner: (name) => facts.datasetDefiners?.get(name),
   };
 }
 

@@ -53,6 +53,17 @@ export interface PreparedBatch {
   readonly decoded: E.Either<LedgerError, { readonly pending: readonly PendingItem[]; readonly slotOf: readonly number[] }>;
 }
 
+/** Events whose rules may ask for a role (amendments and supersessions are CFs). */
+const AUTHORITY_TYPES: ReadonlySet<string> = new Set([
+  'ContributorRoleGranted',
+  'ContributorRoleRevoked',
+  'ContributionDeprecated',
+  'SampleErased',
+  'ManifestDefined',
+  'DatasetDefined',
+  'DatasetBuildRequested',
+]);
+
 /** Below this many items, verifying inline after the rules is cheaper than starting early. */
 const EARLY_BATCH = 128;
 
@@ -171,18 +182,25 @@ async function commitDecoded(
   const contributorIds = new Set<string>();
   const eventIds = new Set<string>();
   const streams = new Set<string>();
+  const datasets = new Set<string>();
   let needsFounder = false;
   let needsDirectory = false;
   for (const { event, eventId } of pending) {
     contributorIds.add(event.signer);
     eventIds.add(eventId);
-    for (const ref of referencesOf(event)) eventIds.add(ref.id);
+    for (const ref of referencesOf(event)) {
+      eventIds.add(ref.id);
+      if (ref.wanted === 'same-kind') needsFounder = true; // an amendment asks whether its signer is a curator
+    }
     for (const required of requiredStreamsOf(event)) streams.add(required.stream);
     if (event.type === 'ContributorRoleGranted' || event.type === 'ContributorRoleRevoked') {
       contributorIds.add(event.payload.contributor);
       needsFounder = true;
     }
     if (event.type === 'ContributorRegistered' || event.type === 'ContributorKeyRotated') needsDirectory = true;
+    // The founder is an admin, so every rule that asks for a role needs to know who it is.
+    if (AUTHORITY_TYPES.has(event.type)) needsFounder = true;
+    if (event.type === 'DatasetBuildRequested') datasets.add(event.payload.dataset);
   }
   const contributors = await ctx.state.contributors(contributorIds);
   if (E.isLeft(contributors)) return contributors;
@@ -194,6 +212,8 @@ async function commitDecoded(
   if (E.isLeft(founder)) return founder;
   const directory = needsDirectory ? await ctx.state.directory() : E.right(undefined);
   if (E.isLeft(directory)) return directory;
+  const datasetDefiners = await ctx.state.datasetDefiners(datasets);
+  if (E.isLeft(datasetDefiners)) return datasetDefiners;
 
   // 3. rules.
   const checked = checkBatch(pending, {
@@ -201,6 +221,7 @@ async function commitDecoded(
     events: events.right,
     streams: existingStreams.right,
     founder: founder.right,
+    datasetDefiners: datasetDefiners.right,
     ...(directory.right ? { directory: directory.right } : {}),
   }, ctx.limits);
   if (E.isLeft(checked)) return checked;

@@ -8,6 +8,7 @@
 import type { CairnEvent } from '@cairn/schemas';
 import { publicKeyRefusal } from '@cairn/core';
 import { ruleViolation, type RuleViolation } from '../errors.js';
+import { holds } from './roles.js';
 import type { BatchView } from './view.js';
 
 function checkNewKey(publicKey: string, field: string, signer: string, view: BatchView, index?: number): RuleViolation | undefined {
@@ -44,8 +45,7 @@ export function checkContributorRules(event: CairnEvent, view: BatchView, index?
     case 'ContributorRoleRevoked': {
       if (!view.contributor(event.payload.contributor))
         return ruleViolation('reference-exists', field('contributor'), `contributor ${event.payload.contributor} is not registered in the log`, index);
-      const signer = view.contributor(event.signer);
-      if (signer?.roles.has('admin') || view.founder === event.signer) return undefined;
+      if (holds(view, event.signer, 'admin')) return undefined;
       return ruleViolation('role-grant-authority', `${event.type}.signer`, `roles are granted and revoked by an admin (or the ledger's founder); ${event.signer} is neither`, index);
     }
     default:

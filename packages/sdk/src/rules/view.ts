@@ -18,6 +18,8 @@ export interface BatchView {
   keyOwner(publicKey: string): string | undefined;
   /** The contributor registered under this name. */
   nameOwner(name: string): string | undefined;
+  /** The signer of the dataset's DatasetDefined (it maintains the dataset), if it is defined. */
+  datasetDefiner(name: string): string | undefined;
 }
 
 export const CF_TYPES: ReadonlySet<string> = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);

@@ -3,7 +3,10 @@
 // wall-clock time a signer could claim: a key signs for positions in [validFrom, validUntil).
 import type { LogPosition, RecordedEvent } from '@cairn/eventlog';
 
-export type Role = 'curator' | 'admin';
+/** A ledger-wide role; `maintainer` is granted per dataset and kept in `maintains`. */
+export type Role = 'curator' | 'admin' | 'reader' | 'steward';
+/** What a ContributorRoleGranted may name: a ledger-wide role, or maintainer (with its dataset). */
+export type GrantableRole = Role | 'maintainer';
 
 export interface KeyWindow {
   readonly publicKey: string;
@@ -19,6 +22,8 @@ export interface ContributorState {
   readonly name: string;
   readonly keys: readonly KeyWindow[];
   readonly roles: ReadonlySet<Role>;
+  /** The datasets this contributor was granted the maintainer role for. */
+  readonly maintains: ReadonlySet<string>;
   /** Revision of the last event folded in: the expected revision of the next append. */
   readonly revision: bigint;
 }
@@ -54,7 +59,7 @@ export function applyContributorEvent(
   const payload = envelope.payload as Record<string, unknown>;
   switch (envelope.type) {
     case 'ContributorRegistered':
-      return { contributorId, name: String(payload.name), keys: [{ publicKey: String(payload.publicKey), validFrom: position }], roles: new Set(), revision };
+      return { contributorId, name: String(payload.name), keys: [{ publicKey: String(payload.publicKey), validFrom: position }], roles: new Set(), maintains: new Set(), revision };
     case 'ContributorKeyRotated':
       return state && {
         ...state,
@@ -64,9 +69,15 @@ export function applyContributorEvent(
     case 'ContributorKeyRevoked':
       return state && { ...state, keys: endKey(state.keys, String(payload.publicKey), position, 'revocation'), revision };
     case 'ContributorRoleGranted':
-      return state && { ...state, roles: new Set([...state.roles, payload.role as Role]), revision };
+      if (!state) return state;
+      return payload.role === 'maintainer'
+        ? { ...state, maintains: new Set([...state.maintains, String(payload.dataset)]), revision }
+        : { ...state, roles: new Set([...state.roles, payload.role as Role]), revision };
     case 'ContributorRoleRevoked':
-      return state && { ...state, roles: new Set([...state.roles].filter((r) => r !== payload.role)), revision };
+      if (!state) return state;
+      return payload.role === 'maintainer'
+        ? { ...state, maintains: new Set([...state.maintains].filter((d) => d !== payload.dataset)), revision }
+        : { ...state, roles: new Set([...state.roles].filter((r) => r !== payload.role)), revision };
     default:
       return state && { ...state, revision };
   }

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
-import { contributorStream } from '../ingest/streams.js';
+import { contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
 
 /** An event already in the log, as the rules see it. */
@@ -34,6 +34,8 @@ export interface LedgerState {
   cachedKey(contributorId: string): string | undefined;
   /** The contributor registered first in the log: the one who may grant the first admin role. */
   founder(): Promise<E.Either<EventLogError, string | undefined>>;
+  /** The signer of each named dataset's DatasetDefined (absent: not defined). */
+  datasetDefiners(names: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, string>>>;
   /** Every key and name contributors ever took, up to date with the log. */
   directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
 }
@@ -55,6 +57,7 @@ export function createLedgerState(log: EventLog): LedgerState {
   const contributorCache = new Map<string, ContributorState>();
   const factCache = new Map<string, EventFact>();
   const knownStreams = new Set<string>();
+  const definers = new Map<string, string>();
   let founder: string | undefined;
 
   const remember = (fact: EventFact) => {
@@ -120,6 +123,23 @@ export function createLedgerState(log: EventLog): LedgerState {
           knownStreams.add(stream);
           out.add(stream);
         }
+      }
+      return E.right(out);
+    },
+    datasetDefiners: async (names) => {
+      const out = new Map<string, string>();
+      for (const name of new Set(names)) {
+        let definer = definers.get(name);
+        if (definer === undefined) {
+          // A dataset's stream opens with its DatasetDefined (written with "no stream").
+          const read = await log.readStream(datasetStream(name), { limit: 1 });
+          if (E.isLeft(read)) return read;
+          const first = read.right[0]?.data as { type?: string; signer?: string } | undefined;
+          if (first?.type !== 'DatasetDefined' || typeof first.signer !== 'string') continue;
+          definer = first.signer;
+          definers.set(name, definer);
+        }
+        out.set(name, definer);
       }
       return E.right(out);
     },

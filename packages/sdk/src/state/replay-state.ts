@@ -22,6 +22,7 @@ const EMPTY: BatchView = {
   founder: undefined,
   keyOwner: () => undefined,
   nameOwner: () => undefined,
+  datasetDefiner: () => undefined,
 };
 
 const CONTRIBUTOR_PREFIX = 'contributor-';
@@ -50,6 +51,7 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
   const streams = new Set<string>();
   const keys = new Map<string, string>();
   const names = new Map<string, string>();
+  const definers = new Map<string, string>();
   let firstRegistered: string | undefined;
   const contributorOf = (id: string) => contributors.get(id) ?? base.contributor(id);
 
@@ -66,6 +68,7 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
     },
     keyOwner: (publicKey) => keys.get(publicKey) ?? base.keyOwner(publicKey),
     nameOwner: (name) => names.get(name) ?? base.nameOwner(name),
+    datasetDefiner: (name) => definers.get(name) ?? base.datasetDefiner(name),
     apply: (event, eventId, stream, position) => {
       events.set(eventId, indexOf(types, typeIndex, event.type) + indexOf(signers, signerIndex, event.signer) * TYPE_SLOTS);
       streams.add(stream);
@@ -75,6 +78,8 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
         firstRegistered ??= event.signer;
       } else if (event.type === 'ContributorKeyRotated') {
         keys.set(event.payload.newPublicKey, event.signer);
+      } else if (event.type === 'DatasetDefined') {
+        definers.set(event.payload.name, event.signer);
       }
       if (!stream.startsWith(CONTRIBUTOR_PREFIX)) return;
       const owner = stream.slice(CONTRIBUTOR_PREFIX.length);

@@ -1,0 +1,128 @@
+// cairn roles grant|revoke|list: who holds which role, granted and revoked by admins in the log.
+// The rules themselves are the SDK's; this file resolves names, calls and prints.
+import * as E from 'fp-ts/lib/Either.js';
+import type { Command } from 'commander';
+import { effectiveRoles, type ContributorState, type GrantableRole } from '@cairn/sdk';
+import { ExitCode } from '../exit-codes.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
+import { emit, table } from '../output.js';
+import { withSession, type Session } from '../session.js';
+import { globalsOf } from './common.js';
+import { signerFor } from './datasets.js';
+
+const ROLES: readonly GrantableRole[] = ['curator', 'admin', 'reader', 'steward', 'maintainer'];
+const CONTRIBUTOR_ID = /^[0-9a-f]{64}$/;
+
+export const ROLES_HELP = `Who may do what: anyone registered contributes samples, labels and validations. A CF is amended,
+superseded or deprecated by its author or a curator; a sample is erased by its author, a curator or a
+steward. Curators define manifests and datasets (the definer maintains its dataset); a dataset's builds
+are requested by its maintainers or a curator; a maintainer (granted per dataset, --dataset) also
+defines manifests. Reading another's sample bytes needs the reader role. Admins grant and revoke roles.
+Roles nest: admin > curator > reader. The founder (first contributor registered) is an admin.`;
+
+export interface RoleHolderJson {
+  readonly name: string;
+  readonly contributorId: string;
+  readonly founder: boolean;
+  /** Held roles, implied ones included (an admin is a curator, a curator a reader). */
+  readonly roles: readonly string[];
+  /** Datasets the contributor was granted the maintainer role for. */
+  readonly maintains: readonly string[];
+}
+
+/** The roles of one contributor as people read them: "admin,curator,reader,maintainer:corpus". */
+export function rolesOf(state: ContributorState, founder: string | undefined): string[] {
+  return [...effectiveRoles(state, founder), ...[...state.maintains].sort().map((d) => `maintainer:${d}`)];
+}
+
+export function holderJson(state: ContributorState, founder: string | undefined): RoleHolderJson {
+  return { name: state.name, contributorId: state.contributorId, founder: state.contributorId === founder, roles: effectiveRoles(state, founder), maintains: [...state.maintains].sort() };
+}
+
+/** NAME: a signer in the keyring, a contributor id (64 hex), or a name registered in the log. */
+async function contributorNamed(session: Session, name: string): Promise<string> {
+  const entry = await session.keyring.get(name);
+  if (E.isRight(entry)) return entry.right.contributorId;
+  if (CONTRIBUTOR_ID.test(name)) return name;
+  const all = orFail(await session.ledger.contributors.list(), messageOf);
+  const found = all.contributors.find((c) => c.name === name);
+  if (found === undefined) fail(ExitCode.notFound, `NAME: no signer named ${JSON.stringify(name)} in ${session.keyring.folder} and no contributor registered under that name`);
+  return found.contributorId;
+}
+
+function roleArg(role: string, dataset: string | undefined): GrantableRole {
+  if (!ROLES.includes(role as GrantableRole)) usage('ROLE', `expected one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`);
+  if (role === 'maintainer' && dataset === undefined) usage('--dataset', 'the maintainer role is granted for one dataset: say which');
+  if (role !== 'maintainer' && dataset !== undefined) usage('--dataset', `only the maintainer role is scoped to a dataset; ${role} is ledger-wide`);
+  return role as GrantableRole;
+}
+
+interface ChangeOptions {
+  readonly as?: string;
+  readonly dataset?: string;
+  readonly note?: string;
+}
+
+async function change(command: Command, action: 'grant' | 'revoke', name: string, role: string, opts: ChangeOptions): Promise<void> {
+  if (opts.as === undefined) usage('--as', 'say which admin signs the change (cairn keys list)');
+  const checked = roleArg(role, opts.dataset);
+  await withSession(globalsOf(command), async (session) => {
+    const admin = await signerFor(session, opts.as!);
+    const contributorId = await contributorNamed(session, name);
+    const receipt = orFail(
+      action === 'grant'
+        ? await session.ledger.contributors.grantRole(admin, contributorId, checked, opts.dataset === undefined ? undefined : { dataset: opts.dataset })
+        : await session.ledger.contributors.revokeRole(admin, contributorId, checked, { ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }), ...(opts.note ? { note: opts.note } : {}) }),
+      messageOf,
+    );
+    const state = orFail(await session.ledger.contributors.get(contributorId), messageOf);
+    const founder = orFail(await session.ledger.contributors.founder(), messageOf);
+    const holder = state === undefined ? undefined : holderJson(state, founder);
+    const out = { action, role: checked, ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }), contributor: holder, id: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended };
+    const scope = opts.dataset === undefined ? '' : ` of dataset ${opts.dataset}`;
+    emit(out, { json: session.json }, (x) =>
+      `${x.action === 'grant' ? 'granted' : 'revoked'} ${x.role}${scope} ${x.action === 'grant' ? 'to' : 'from'} ${x.contributor?.name ?? contributorId} at position ${x.position}${x.alreadyAppended ? ' (already in the log)' : ''}\nroles now: ${state === undefined ? '-' : rolesOf(state, founder).join(',') || '-'}`,
+    );
+  });
+}
+
+export function registerRoles(program: Command): void {
+  const roles = program.command('roles').description('who may do what: grant and revoke roles (an admin signs), list who holds which').addHelpText('after', `\n${ROLES_HELP}`);
+
+  roles
+    .command('grant <name> <role>')
+    .description(`give NAME (a signer, contributor id or registered name) a role: ${ROLES.join(', ')}`)
+    .option('--as <admin>', 'the admin who signs the grant')
+    .option('--dataset <name>', 'the dataset a maintainer role is for (maintainer only)')
+    .addHelpText('after', `\n${ROLES_HELP}`)
+    .action(async (name: string, role: string, opts: ChangeOptions, command: Command) => change(command, 'grant', name, role, opts));
+
+  roles
+    .command('revoke <name> <role>')
+    .description('take a role back from NAME; the grant stays in the log, the role ends at this position')
+    .option('--as <admin>', 'the admin who signs the revocation')
+    .option('--dataset <name>', 'the dataset of the maintainer role taken back (maintainer only)')
+    .option('--note <text>', 'a note kept in the log')
+    .action(async (name: string, role: string, opts: ChangeOptions, command: Command) => change(command, 'revoke', name, role, opts));
+
+  roles
+    .command('list')
+    .description('every contributor holding a role now (implied roles included), and the founder')
+    .action(async (_opts, command: Command) => {
+      await withSession(globalsOf(command), async (session) => {
+        const all = orFail(await session.ledger.contributors.list(), messageOf);
+        const holders = all.contributors
+          .map((c) => holderJson(c, all.founder))
+          .filter((h) => h.roles.length > 0 || h.maintains.length > 0)
+          .sort((a, b) => a.name.localeCompare(b.name));
+        emit({ founder: all.founder ?? null, holders }, { json: session.json }, (x) =>
+          x.holders.length === 0
+            ? 'no roles yet (the first contributor to register founds the ledger and is its admin)'
+            : table(
+                ['name', 'contributor', 'roles'],
+                x.holders.map((h) => [h.founder ? `${h.name} (founder)` : h.name, h.contributorId, [...h.roles, ...h.maintains.map((d) => `maintainer:${d}`)].join(',')]),
+              ),
+        );
+      });
+    });
+}

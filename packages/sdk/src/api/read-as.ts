@@ -1,0 +1,32 @@
+// Reading a sample's bytes for a person: the bytes are the one thing the log does not show to
+// everyone, so a read names its reader, who must prove it holds the key it signs with now, and
+// be the sample's author or hold the reader role (curators and admins hold it too).
+import * as E from 'fp-ts/lib/Either.js';
+import { ruleViolation, type LedgerError } from '../errors.js';
+import type { IngestContext } from '../ingest/ingest-batch.js';
+import { currentKey } from '../state/contributor-state.js';
+import { holds } from '../rules/roles.js';
+import { publicKeyHexOf, type Signer } from '../signing.js';
+import { readSample } from './samples.js';
+
+export async function readSampleAs(ctx: IngestContext, sampleId: string, reader: Signer): Promise<E.Either<LedgerError, Uint8Array>> {
+  const states = await ctx.state.contributors([reader.contributorId]);
+  if (E.isLeft(states)) return states;
+  const state = states.right.get(reader.contributorId);
+  if (state === undefined) return E.left(ruleViolation('read-authority', 'reader', `contributor ${reader.contributorId} is not registered in the log`));
+  if (currentKey(state) !== publicKeyHexOf(reader.secretKey))
+    return E.left(ruleViolation('read-authority', 'reader', `the key given for contributor ${reader.contributorId} is not its current key`));
+  const facts = await ctx.state.events([sampleId]);
+  if (E.isLeft(facts)) return facts;
+  const author = facts.right.get(sampleId)?.signer;
+  if (author !== undefined && author !== reader.contributorId) {
+    const founder = await ctx.state.founder();
+    if (E.isLeft(founder)) return founder;
+    if (!holds({ contributor: (id) => states.right.get(id), founder: founder.right }, reader.contributorId, 'reader'))
+      return E.left(
+        ruleViolation('read-authority', 'reader', `reading another contributor's sample needs the reader role (curators and admins hold it); ${reader.contributorId} (${state.name}) does not hold it`),
+      );
+  }
+  // A missing or non-sample id is readSample's to report.
+  return readSample(ctx, sampleId);
+}
