@@ -8,3 +8,4 @@ export { diffToMermaid, diffToText } from './diff-picture.js';
 export { impact, type Impact } from './impact.js';
 export { inclusionProof, memberIndex, type DatasetInclusionProof } from './inclusion-proof.js';
 export { licenses, resolveExpression, conflictsOf, LICENSE_RULES, type LicenseReport, type LicenseRules, type LicenseRule, type ConflictRule } from './licenses.js';
+export * from './contamination/index.js';
