@@ -21,6 +21,7 @@ import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
 import { registerReport } from './commands/report.js';
+import { registerContamination } from './commands/contamination.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerAttest(program);
   registerReport(program);
+  registerContamination(program);
   registerReplay(program);
   registerVerify(program);
   registerTreeHead(program);
