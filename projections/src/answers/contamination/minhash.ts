@@ -186,15 +186,16 @@ export function nearDuplicates(train: readonly Doc[], evaluation: readonly Doc[]
   return lshOfSigned(signCorpus(train, options), signCorpus(evaluation, options), { ...options, threshold });
 }
 
-function bandKey(sig: Uint32Array, band: number, rows: number): string {
-  // The band's rows verbatim (not a hash of them), so a bucket never mixes different bands.
-  let key = '';
-  for (let i = band * rows; i < (band + 1) * rows; i++) key += sig[i]!.toString(36) + ',';
-  return key;
+function bandKey(sig: Uint32Array, band: number, rows: number): number {
+  // A 32-bit digest of the band's rows: two bands that collide by chance only add a candidate,
+  // which the full-signature comparison then rejects.
+  let h = band;
+  for (let i = band * rows; i < (band + 1) * rows; i++) h = fmix32((h ^ sig[i]!) + 0x9e3779b9);
+  return h;
 }
 
 function nearFromSigned(t: SignedCorpus, e: SignedCorpus, threshold: number, bands: number, rows: number): NearResult {
-  const buckets: Map<string, number[]>[] = Array.from({ length: bands }, () => new Map());
+  const buckets: Map<number, number[]>[] = Array.from({ length: bands }, () => new Map());
   t.sigs.forEach((sig, i) => {
     for (let b = 0; b < bands; b++) {
       const key = bandKey(sig, b, rows);
