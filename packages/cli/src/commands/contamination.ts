@@ -27,6 +27,9 @@ near   MinHash (128 seeded hash functions) over word 13-gram shingles of the tex
        unreadable, not text (media type or bytes not UTF-8) or without any word are skipped and
        counted.
 
+With --json (the global option): {trainRef, evalRef, train, eval, method, counts,
+pairs:[{train, eval, match, similarity, scheme}], skipped:[{side, cfId, reason}]}.
+
 A version checked against itself is a usage error (exit 2); an unknown dataset or version exits 4.`;
 
 function thresholdOf(value: string | undefined): number {

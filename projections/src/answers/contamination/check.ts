@@ -83,7 +83,7 @@ export interface ContaminationReport {
   readonly skipped: readonly { readonly side: 'train' | 'eval'; readonly cfId: string; readonly reason: SkipReason }[];
 }
 
-interface SampleMember {
+export interface SampleMember {
   readonly cfId: string;
   readonly commitment: string | null;
   readonly scheme: string | null;
@@ -91,6 +91,21 @@ interface SampleMember {
 }
 
 const READ_CHUNK = 500;
+
+/**
+ * Pairs whose commitments are equal under the same scheme, in train then eval member order. A
+ * keyed HMAC commitment (personal data) is only ever compared with another HMAC commitment: its
+ * value says nothing about a plain SHA-256 of the same bytes.
+ */
+export function exactPairs(train: readonly SampleMember[], evaluation: readonly SampleMember[]): ContaminationPair[] {
+  const key = (s: SampleMember) => `${s.scheme ?? '?'}:${s.commitment}`;
+  const evalByCommitment = new Map<string, string[]>();
+  for (const s of evaluation) if (s.commitment !== null) evalByCommitment.set(key(s), [...(evalByCommitment.get(key(s)) ?? []), s.cfId]);
+  const out: ContaminationPair[] = [];
+  for (const s of train)
+    if (s.commitment !== null) for (const e of evalByCommitment.get(key(s)) ?? []) out.push({ train: s.cfId, eval: e, match: 'exact', similarity: 1, scheme: s.scheme });
+  return out;
+}
 // Media types that carry text even though their top-level type is not text/.
 const TEXTUAL_APPLICATION = /^application\/(json|ld\+json|x-ndjson|jsonl|xml|yaml|x-yaml|javascript|x-sh|sql|[a-z0-9.+-]*\+(json|xml))$/;
 
@@ -190,13 +205,7 @@ export async function contamination(
   const evalSamples = await membersOf(db, log, evalV.right);
   if (E.isLeft(evalSamples)) return evalSamples;
 
-  // Exact: the same commitment under the same scheme.
-  const key = (s: SampleMember) => `${s.scheme ?? '?'}:${s.commitment}`;
-  const evalByCommitment = new Map<string, string[]>();
-  for (const s of evalSamples.right) if (s.commitment !== null) evalByCommitment.set(key(s), [...(evalByCommitment.get(key(s)) ?? []), s.cfId]);
-  const exact: ContaminationPair[] = [];
-  for (const s of trainSamples.right)
-    if (s.commitment !== null) for (const e of evalByCommitment.get(key(s)) ?? []) exact.push({ train: s.cfId, eval: e, match: 'exact', similarity: 1, scheme: s.scheme });
+  const exact = exactPairs(trainSamples.right, evalSamples.right);
   const exactKeys = new Set(exact.map((p) => `${p.train} ${p.eval}`));
 
   const trainTexts = await textsOf(trainSamples.right, read);

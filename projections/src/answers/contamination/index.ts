@@ -1,5 +1,6 @@
 export {
   contamination,
+  exactPairs,
   isTextualMediaType,
   textOf,
   type ContaminationError,
@@ -7,6 +8,7 @@ export {
   type ContaminationPair,
   type ContaminationReport,
   type SampleBytesReader,
+  type SampleMember,
   type SideSummary,
   type SkipReason,
 } from './check.js';
