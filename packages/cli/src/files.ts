@@ -44,7 +44,7 @@ export async function readNamedFile(flag: string, file: string): Promise<Uint8Ar
 }
 
 /** Writes the file a flag names (--out), whole. */
-export async function writeNamedFile(flag: string, file: string, text: string): Promise<void> {
+export async function writeNamedFile(flag: string, file: string, text: string | Uint8Array): Promise<void> {
   try {
     await writeFile(file, text);
   } catch (cause) {

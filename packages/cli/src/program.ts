@@ -24,6 +24,7 @@ import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
 import { registerReport } from './commands/report.js';
 import { registerShow } from './commands/show.js';
+import { registerContamination } from './commands/contamination.js';
 
 export function buildProgram(options: { readonly json?: boolean } = {}): Command {
   const program = new Command('cairn')
@@ -48,6 +49,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
   registerExport(program);
   registerAttest(program);
   registerReport(program);
+  registerContamination(program);
   registerReplay(program);
   registerVerify(program);
   registerTreeHead(program);

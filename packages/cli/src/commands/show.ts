@@ -3,8 +3,7 @@
 import { writeNamedFile } from '../files.js';
 import type { Command } from 'commander';
 import { datasetBuilds, showCf, type CfShow, type ShownEvent } from '@cairn/projections';
-import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail, usage } from '../fail.js';
+import { messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions } from '../version-ref.js';
