@@ -35,6 +35,8 @@ async function givenApprovedSamples(store: StoreUnderTest, count: number): Promi
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
+  // bob curates: the founder (alice, registered first) grants the role manifests and builds need
+  await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const samples: string[] = [];
   for (let i = 0; i < count; i++) {
     const s = await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', `row ${i}`, '--license', 'MIT', '--source', 'wdbc.csv');

@@ -139,7 +139,7 @@ export function contaminationSpecification(name: string, store: StoreUnderTest):
 
     it('given a version checked against itself, then it is a usage error naming --against, and nothing is appended', async () => {
       const before = await cairnJson<{ events: number }>(f.dir, f.env, 'status');
-      const r = await cairn(f.dir, f.env, 'contamination', 'train@1', '--against', 'train@latest');
+      const r = await cairn(f.dir, f.env, 'contamination', 'train@latest', '--against', 'train@latest');
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

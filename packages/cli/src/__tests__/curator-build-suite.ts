@@ -194,15 +194,20 @@ export function curatorBuildSpecification(name: string, store: StoreUnderTest): 
         expect(text.stdout).toContain('mislabelled');
       }, T);
 
-      it('when show --bytes --as a signer, then the sample bytes are printed, written with --out, or given as base64 with --json', async () => {
-        const raw = await cairn(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'bob');
+      it('when show --bytes --as a reader, then the sample bytes are printed, written with --out, or given as base64 with --json; a signer who is neither author nor reader is refused', async () => {
+        const refused = await cairn(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'bob');
+        expect(refused.code).toBe(3);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toMatch(/^cairn: \[read-authority\] /);
+        // the curator is the founder, so an admin, and admins read
+        const raw = await cairn(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'curator');
         expect(raw.code).toBe(0);
         expect(raw.stdout).toBe('radius 17.99, texture 10.38');
         const out = path.join(l.dir, 'a.txt');
-        const written = await cairnJson<{ size: number }>(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'bob', '--out', out);
+        const written = await cairnJson<{ size: number }>(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'curator', '--out', out);
         expect(written.size).toBe(27);
         expect(await readFile(out, 'utf8')).toBe('radius 17.99, texture 10.38');
-        const b64 = await cairnJson<{ base64: string }>(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'bob');
+        const b64 = await cairnJson<{ base64: string }>(l.dir, l.env, 'show', l.cf.a, '--bytes', '--as', 'curator');
         expect(Buffer.from(b64.base64, 'base64').toString('utf8')).toBe('radius 17.99, texture 10.38');
       }, T);
 

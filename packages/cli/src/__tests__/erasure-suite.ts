@@ -27,6 +27,8 @@ async function givenErasedSample(store: StoreUnderTest): Promise<Erased> {
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
+  // bob curates: the founder (alice, registered first) grants the role manifests and builds need
+  await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const rows = [
     { kind: 'sample', text: 'my name and address, which I want gone', source: 'forum' },
     { kind: 'sample', text: 'a sentence nobody asked to erase', source: 'forum' },
