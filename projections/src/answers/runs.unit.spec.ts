@@ -130,7 +130,7 @@ describe('runs answers on PGlite', () => {
     ]);
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: async (id) => reads.get(id) ?? { readable: true }, artifacts }));
     expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', false], ['gradient-artifacts', true]]);
-    expect(r.samples.erased).toEqual([{ cfId: ledger.id('a'), eventId: ledger.id('erase-a'), position: ledger.position('erase-a'), reason: 'data subject request' }]);
+    expect(r.samples.erased).toMatchObject([{ cfId: ledger.id('a'), eventId: ledger.id('erase-a'), position: ledger.position('erase-a'), reason: 'data subject request' }]);
     expect(r.samples.unreadable).toEqual([{ cfId: ledger.id('b'), reason: 'blob missing' }]);
     const u = right(await unlearning(store.db, 'r1'));
     expect(u.erased.map((e) => [e.cfId, e.influence])).toEqual([[ledger.id('a'), null]]);
