@@ -3,6 +3,7 @@
 // (sha256 of the bytes, or for personal data the HMAC keyed with the salt stored beside the key),
 // and no erased sample has a key left in any copy. Each store is read once, file by file
 // (KeyStore.each, BlobStore.each), not once per sample.
+import { erasureReach, noteAmendment, type AmendedBy } from './api/erasure-reach.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError } from '@cairn/eventlog';
 import type { BlobStore, StorageError } from './blob-store/port.js';
@@ -58,6 +59,7 @@ export async function verifySampleStore(
 ): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>> {
   const live = new Map<string, LoggedSample>();
   const erased = new Set<string>();
+  const amendedBy: AmendedBy = new Map();
   const head = await stores.log.head();
   if (E.isLeft(head)) return head;
   progress.start(Number(head.right ?? 0n), 'reading samples from the log');
@@ -66,8 +68,13 @@ export async function verifySampleStore(
     if (E.isLeft(page)) return page;
     for (const event of page.right) {
       const data = event.data as { type?: string; payload?: { sample?: unknown } };
-      if (data.type === 'SampleContributed') live.set(event.id, event.data as unknown as LoggedSample);
-      else if (data.type === 'SampleErased' && typeof data.payload?.sample === 'string') erased.add(data.payload.sample);
+      if (data.type === 'SampleContributed') {
+        live.set(event.id, event.data as unknown as LoggedSample);
+        const amends = (data.payload as { amends?: unknown } | undefined)?.amends;
+        if (typeof amends === 'string') noteAmendment(amendedBy, event.id, amends);
+      }
+      // an erasure reaches the samples amending the erased one before it: their keys must be gone too
+      else if (data.type === 'SampleErased' && typeof data.payload?.sample === 'string') for (const id of erasureReach(amendedBy, [data.payload.sample])) erased.add(id);
     }
     if (page.right.length === 0) break;
     after = page.right[page.right.length - 1]!.position;

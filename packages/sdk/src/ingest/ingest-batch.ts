@@ -3,6 +3,7 @@
 // brought up to date) → check the rules in batch order → verify signatures on the worker pool
 // while the sample bytes are sealed and stored → one appendMany. All or nothing: the first
 // failure is returned, with the index of the offending item, and nothing is appended.
+import { erasureReach, sampleAmendments } from '../api/erasure-reach.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, EventLog, JsonValue, LogPosition } from '@cairn/eventlog';
 import type { BlobStore } from '../blob-store/port.js';
@@ -270,13 +271,17 @@ async function commitDecoded(
   });
 
   // 7. an erasure in the log means every copy of the key is shredded, however the SampleErased
-  // event came in.
-  for (const item of checked.right) {
-    if (item.event.type !== 'SampleErased') continue;
-    const shredded = await ctx.keys.shred(item.event.payload.sample);
-    if (E.isLeft(shredded)) return shredded;
-    const dropped = await ctx.blobs.delete(item.event.payload.sample);
-    if (E.isLeft(dropped)) return dropped;
+  // event came in: the erased sample's, and those of the samples amending it (erasure-reach.ts).
+  const erasedHere = checked.right.flatMap((item) => (item.event.type === 'SampleErased' ? [item.event.payload.sample] : []));
+  if (erasedHere.length > 0) {
+    const amendments = await sampleAmendments(ctx.log);
+    if (E.isLeft(amendments)) return amendments;
+    for (const sampleId of [...erasureReach(amendments.right, erasedHere)].sort()) {
+      const shredded = await ctx.keys.shred(sampleId);
+      if (E.isLeft(shredded)) return shredded;
+      const dropped = await ctx.blobs.delete(sampleId);
+      if (E.isLeft(dropped)) return dropped;
+    }
   }
   return E.right(slotOf.map((slot) => receipts[slot]!));
 }
