@@ -22,6 +22,7 @@ import { registerAttribution } from './commands/attribution.js';
 import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
+import { registerPassport } from './commands/passport.js';
 import { registerReport } from './commands/report.js';
 import { registerShow } from './commands/show.js';
 import { registerContamination } from './commands/contamination.js';
@@ -48,6 +49,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
   registerLicensesCard(program);
   registerExport(program);
   registerAttest(program);
+  registerPassport(program);
   registerReport(program);
   registerContamination(program);
   registerReplay(program);
