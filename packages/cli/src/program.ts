@@ -23,6 +23,7 @@ import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
 import { registerAttest } from './commands/attest.js';
 import { registerPassport } from './commands/passport.js';
+import { registerRecordKeeping } from './commands/record-keeping.js';
 import { registerReport } from './commands/report.js';
 import { registerShow } from './commands/show.js';
 import { registerContamination } from './commands/contamination.js';
@@ -50,6 +51,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
   registerExport(program);
   registerAttest(program);
   registerPassport(program);
+  registerRecordKeeping(program);
   registerReport(program);
   registerContamination(program);
   registerReplay(program);
