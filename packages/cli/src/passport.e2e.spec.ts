@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fromHex, verifyInclusion } from '@cairn/core';
 import { cairn, cairnJson } from './__tests__/cli-run.js';
 
 const T = 240_000;
@@ -151,5 +152,45 @@ describe('cairn passport (embedded store)', () => {
     const s = statementOf(JSON.parse((await cairn(dir, env, 'passport', 'r1', '--as', 'alice')).stdout) as Envelope);
     expect(flagOf(s, 'erased_data_used')).toMatchObject({ raised: true, count: 1 });
     expect(s.predicate.erasedMembers.map((e) => e.cfId)).toEqual([ids.s2]);
+  }, T);
+
+  it('given the run (after the erasure), when its record-keeping is cut, then it lists the events that shaped its data in log order, against the checkpoint tree-head reports, each with an inclusion proof that holds', async () => {
+    interface Line { position: string; eventId: string; type: string; role: string; signer: string; signerName: string | null; leafIndex: number; leafHash: string; inclusionProof: string[] }
+    const r = await cairnJson<{ runId: string; checkpoint: { treeHead: { size: number; root: string } }; events: Line[] }>(dir, env, 'record-keeping', 'r1');
+    const head = await cairnJson<{ treeHead: { size: number; root: string } }>(dir, env, 'tree-head');
+    expect(r.checkpoint.treeHead).toMatchObject({ size: head.treeHead.size, root: head.treeHead.root });
+    const positions = r.events.map((e) => BigInt(e.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const byRole = (role: string) => r.events.filter((e) => e.role === role);
+    expect(byRole('member').map((e) => e.eventId).sort()).toEqual(Object.values(ids).sort());
+    expect(byRole('validation')).toHaveLength(1);
+    expect(byRole('validation')[0]!.signerName).toBe('bob');
+    expect(byRole('manifest')).toHaveLength(1);
+    expect(byRole('dataset')).toHaveLength(1);
+    expect(byRole('build')).toHaveLength(1);
+    expect(byRole('erasure').map((e) => e.type)).toEqual(['SampleErased']);
+    expect(byRole('run').map((e) => e.type)).toEqual(['TrainingRunRecorded']);
+    // the run is recorded after its data was cut, and the erasure after the run
+    expect(BigInt(byRole('build')[0]!.position)).toBeLessThan(BigInt(byRole('run')[0]!.position));
+    expect(BigInt(byRole('run')[0]!.position)).toBeLessThan(BigInt(byRole('erasure')[0]!.position));
+    const root = fromHex(r.checkpoint.treeHead.root, 32);
+    for (const e of r.events) {
+      const leafHash = fromHex(e.leafHash, 32);
+      const proof = e.inclusionProof.map((h) => fromHex(h, 32));
+      if (root._tag === 'Left' || leafHash._tag === 'Left' || proof.some((p) => p._tag === 'Left')) throw new Error(`not hex in the record of ${e.eventId}`);
+      const hashes = proof.map((p) => (p._tag === 'Right' ? p.right : new Uint8Array()));
+      expect(verifyInclusion({ index: e.leafIndex, treeSize: r.checkpoint.treeHead.size, proof: hashes, root: root.right, leafHash: leafHash.right })).toBe(true);
+    }
+    // a proof does not hold for another leaf: the evidence binds each line to its place in the log
+    const [a, b] = r.events;
+    const rootHash = root._tag === 'Right' ? root.right : new Uint8Array();
+    const otherLeaf = fromHex(b!.leafHash, 32);
+    expect(verifyInclusion({ index: a!.leafIndex, treeSize: r.checkpoint.treeHead.size, proof: a!.inclusionProof.map((h) => { const x = fromHex(h, 32); return x._tag === 'Right' ? x.right : new Uint8Array(); }), root: rootHash, leafHash: otherLeaf._tag === 'Right' ? otherLeaf.right : new Uint8Array() })).toBe(false);
+  }, T);
+
+  it('given an unknown run, when its record-keeping is asked for, then it exits 4', async () => {
+    const r = await cairn(dir, env, 'record-keeping', 'no-such-run');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('no-such-run');
   }, T);
 });
