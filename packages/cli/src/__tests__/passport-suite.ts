@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fromHex, verifyInclusion } from '@cairn/core';
 import { cairn, cairnJson } from './cli-run.js';
+import { signEnvelope } from '../attest/dsse.js';
 import type { StoreUnderTest } from './cli-suite.js';
 
 const T = 240_000;
@@ -70,6 +71,21 @@ describe(`cairn passport / record-keeping on ${name}`, () => {
     await run('record-run', '--dataset', 'corpus@1', '--code', 'git:abc', '--seed', '7', '--env', 'torch=2.3.0', '--model-hash', modelHash, '--run-id', 'r1', '--as', 'bob');
   }, T);
 
+
+  /**
+   * What someone holding a signer's retired secret key could make without cairn: the statement
+   * re-signed with that key, naming that signer (cairn itself refuses to sign with it).
+   */
+  async function resignedBy(name: string, envelope: Envelope): Promise<Envelope> {
+    const folder = env.CAIRN_KEYS ?? path.join(dir, '.cairn');
+    const entry = JSON.parse(await readFile(path.join(folder, 'signers', `${name}.json`), 'utf8')) as { contributorId: string; publicKey: string; secretKey: string };
+    const s = statementOf(envelope);
+    const who = { contributorId: entry.contributorId, publicKey: entry.publicKey };
+    const p = s.predicate as unknown as Record<string, unknown>;
+    const predicate = { ...p, ...('signedBy' in p ? { signedBy: who } : {}), ...('attestedBy' in p ? { attestedBy: who } : {}) };
+    return signEnvelope(envelope.payloadType, Buffer.from(JSON.stringify({ ...s, predicate })), entry.contributorId, Uint8Array.from(Buffer.from(entry.secretKey, 'hex'))) as unknown as Envelope;
+  }
+
   it('given a recorded run, when alice signs its passport, then it names the model, data, code, licenses and flags, and verifies offline and against the store', async () => {
     const r = await cairn(dir, env, 'passport', 'r1', '--as', 'alice');
     expect(r.code).toBe(0);
@@ -116,28 +132,36 @@ describe(`cairn passport / record-keeping on ${name}`, () => {
     expect(r.stderr).toContain('the Ed25519 signature');
   }, T);
 
-  it('given carol revoked her key before the run, when she signs a passport, then it verifies offline but the store check fails naming the key', async () => {
-    const out = path.join(dir, 'carol.json');
-    const signed = await cairn(dir, env, 'passport', 'r1', '--as', 'carol', '--out', out);
-    expect(signed.code).toBe(0);
-    await writeFile(path.join(away, 'carol.json'), await readFile(out));
+  it('given carol revoked her key before the run, when she asks for a passport, then it is refused naming signer-key-current and nothing is written', async () => {
+    const out = path.join(dir, 'carol-refused.json');
+    const r = await cairn(dir, env, 'passport', 'r1', '--as', 'carol', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^cairn: \[signer-key-current\] --as: signer "carol" .* has no valid key \(revoked\)/);
+    await expect(readFile(out)).rejects.toThrow();
+    expect((await cairn(dir, env, 'attest', 'corpus@1', '--as', 'carol')).code).toBe(3);
+  }, T);
+
+  it('given a passport re-signed outside cairn with carol\'s key revoked before the run, when verified, then it verifies offline but the store check fails naming the key', async () => {
+    const signed = JSON.parse((await cairn(dir, env, 'passport', 'r1', '--as', 'alice')).stdout) as Envelope;
+    const forged = await resignedBy('carol', signed);
+    await writeFile(path.join(away, 'carol.json'), JSON.stringify(forged));
     expect((await cairn(away, offline, 'passport', '--verify', 'carol.json')).code).toBe(0);
-    const r = await cairn(dir, env, '--json', 'passport', '--verify', out);
+    const r = await cairn(dir, env, '--json', 'passport', '--verify', path.join(away, 'carol.json'));
     expect(r.code).toBe(1);
     const failed = (JSON.parse(r.stdout) as Verified).checks.filter((c) => !c.ok);
     expect(failed.map((c) => c.check)).toEqual(["the signing key was the signer's registered key at that log position (store)"]);
     expect(failed[0]!.detail).toMatch(/revoked at position \d+/);
   }, T);
 
-  it('given an attestation signed with a key revoked before the cut, when verified against the store, then attest --verify fails naming the key check too', async () => {
+  it('given an attestation re-signed outside cairn with a key revoked before the cut, when verified against the store, then attest --verify fails naming the key check too', async () => {
     const out = path.join(dir, 'att.json');
     expect((await cairn(dir, env, 'attest', 'corpus@1', '--as', 'alice', '--out', out)).code).toBe(0);
     expect((await cairn(dir, env, 'attest', '--verify', out)).code).toBe(0);
-    const carol = path.join(dir, 'att-carol.json');
-    expect((await cairn(dir, env, 'attest', 'corpus@1', '--as', 'carol', '--out', carol)).code).toBe(0);
-    await writeFile(path.join(away, 'att-carol.json'), await readFile(carol));
+    const forged = await resignedBy('carol', JSON.parse(await readFile(out, 'utf8')) as Envelope);
+    await writeFile(path.join(away, 'att-carol.json'), JSON.stringify(forged));
     expect((await cairn(away, offline, 'attest', '--verify', 'att-carol.json')).code).toBe(0);
-    const r = await cairn(dir, env, 'attest', '--verify', carol);
+    const r = await cairn(dir, env, 'attest', '--verify', path.join(away, 'att-carol.json'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL the signing key was the signer's registered key at that log position \(store\): key \w+ was revoked/);
   }, T);

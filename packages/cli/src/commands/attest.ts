@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf } from '@cairn/core';
 import { erasedMembersOf, readVersion } from '@cairn/projections';
+import { currentSigner } from '../attest/current-signer.js';
 import { keyValidAt, openStatement, readEnvelopeFile, shapeCheck, signStatement, signatureCheck, storeNamed, type Check } from '../attest/in-toto.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
@@ -90,8 +91,7 @@ export function registerAttest(program: Command): void {
         await session.catchUp();
         const v = await resolveVersionArg(session, ref);
         const version = orFail(await readVersion(session.db, v.versionId), messageOf);
-        const entry = orFail(await session.keyring.get(opts.as!), (e) => e.message);
-        const signer = orFail(await session.keyring.signer(opts.as!), (e) => e.message);
+        const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: VersionPredicate = {
           dataset: v.dataset,
           ordinal: v.ordinal,

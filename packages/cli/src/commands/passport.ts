@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf } from '@cairn/core';
 import { passportFacts, type PassportFacts } from '@cairn/projections';
+import { currentSigner } from '../attest/current-signer.js';
 import { keyValidAt, openStatement, readEnvelopeFile, shapeCheck, signStatement, signatureCheck, storeNamed, type Check } from '../attest/in-toto.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
@@ -93,8 +94,7 @@ export function registerPassport(program: Command): void {
       await withSession(globals, async (session) => {
         await session.catchUp();
         const facts = orFail(await passportFacts(session.db, session.ledger.log, runId), messageOf);
-        const entry = orFail(await session.keyring.get(opts.as!), (e) => e.message);
-        const signer = orFail(await session.keyring.signer(opts.as!), (e) => e.message);
+        const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: PassportPredicate = { ...facts, signedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey } };
         const envelope = signStatement([{ name: `model:${runId}`, digest: { sha256: facts.run.modelHash } }], PASSPORT_PREDICATE_TYPE, predicate, entry.contributorId, signer.secretKey);
         if (opts.out === undefined) {
