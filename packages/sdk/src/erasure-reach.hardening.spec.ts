@@ -45,3 +45,17 @@ describe('hardening: erasure reaches the amendments of the erased sample', () =>
     expect(right(await ledger.samples.verify())).toMatchObject({ samples: 1, erased: 1, problemCount: 0 });
   });
 });
+
+describe('hardening: a sample is erased once', () => {
+  it('given an erased sample, when it is erased again with another reason, then the SDK refuses it (erasure-once) and appends nothing; the identical request stays a no-op', async () => {
+    const ledger = ledgerOn();
+    const alice = await register(ledger, 'alice');
+    const sample = right(await ledger.contribute.sample({ bytes: text('to be erased'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice)).id;
+    const first = right(await ledger.erase(sample, alice, 'subject access request'));
+    expect(right(await ledger.erase(sample, alice, 'subject access request'))).toMatchObject({ id: first.id, alreadyAppended: true });
+    const head = right(await ledger.log.head());
+    const again = left(await ledger.erase(sample, alice, 'asked twice'));
+    expect(again).toMatchObject({ _tag: 'RuleViolation', rule: 'erasure-once', field: 'SampleErased.payload.sample' });
+    expect(right(await ledger.log.head())).toBe(head);
+  });
+});

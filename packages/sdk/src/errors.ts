@@ -23,6 +23,7 @@ export type RuleName =
   | 'amend-same-kind'
   | 'deprecation-authority'
   | 'erasure-authority'
+  | 'erasure-once'
   | 'amendment-authority'
   | 'manifest-authority'
   | 'dataset-authority'

@@ -130,6 +130,18 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
       expect(d.removed[0]).toMatchObject({ cfId: l.gone, cause: { kind: 'erased', event: { eventId: l.erasure.id } } });
     }, 120_000);
 
+    it('when the erased sample is erased again (another reason), or an unknown CF is erased, then each is refused with exit 3 naming the rule, and nothing is appended', async () => {
+      const before = await cairnJson<{ events: number }>(l.dir, l.env, 'status');
+      const again = await cairn(l.dir, l.env, 'erase', l.gone, '--as', 'alice', '--reason', 'asked twice');
+      expect(again.code).toBe(3);
+      expect(again.stderr.trim().split('\n')).toHaveLength(1);
+      expect(again.stderr).toMatch(new RegExp(`^cairn: \\[erasure-once\\] SampleErased\\.payload\\.sample: sample ${l.gone} is already erased \\(by ${l.erasure.id}\\)`));
+      const unknown = await cairn(l.dir, l.env, 'erase', 'e'.repeat(64), '--as', 'alice');
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toMatch(/^cairn: \[reference-exists\] SampleErased\.payload\.sample: /);
+      expect((await cairnJson<{ events: number }>(l.dir, l.env, 'status')).events).toBe(before.events);
+    }, 180_000);
+
     it('then verify stays OK', async () => {
       const v = await cairnJson<{ ok: boolean }>(l.dir, l.env, 'verify');
       expect(v.ok).toBe(true);

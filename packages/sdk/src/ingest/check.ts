@@ -38,6 +38,8 @@ export interface LoadedFacts {
   readonly founder: string | undefined;
   /** Who defined each dataset a build in the batch names (its first maintainer). */
   readonly datasetDefiners?: ReadonlyMap<string, string>;
+  /** Sample id → the SampleErased that erased it, for the samples the batch's erasures name. */
+  readonly erasures?: ReadonlyMap<string, string>;
   /** Every key and name ever registered; loaded only for batches that bring in keys or names. */
   readonly directory?: ContributorDirectory;
 }
@@ -56,6 +58,7 @@ function viewOf(facts: LoadedFacts): BatchView {
     keyOwner: (publicKey) => facts.directory?.keys.get(publicKey),
     nameOwner: (name) => facts.directory?.names.get(name),
     datasetDefiner: (name) => facts.datasetDefiners?.get(name),
+    erasedBy: (sampleId) => facts.erasures?.get(sampleId),
   };
 }
 

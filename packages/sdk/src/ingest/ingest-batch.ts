@@ -183,6 +183,7 @@ async function commitDecoded(
   const contributorIds = new Set<string>();
   const eventIds = new Set<string>();
   const streams = new Set<string>();
+  const erasedSamples = new Set<string>();
   const datasets = new Set<string>();
   let needsFounder = false;
   let needsDirectory = false;
@@ -202,6 +203,7 @@ async function commitDecoded(
     // The founder is an admin, so every rule that asks for a role needs to know who it is.
     if (AUTHORITY_TYPES.has(event.type)) needsFounder = true;
     if (event.type === 'DatasetBuildRequested') datasets.add(event.payload.dataset);
+    if (event.type === 'SampleErased') erasedSamples.add(event.payload.sample);
   }
   const contributors = await ctx.state.contributors(contributorIds);
   if (E.isLeft(contributors)) return contributors;
@@ -215,6 +217,8 @@ async function commitDecoded(
   if (E.isLeft(directory)) return directory;
   const datasetDefiners = await ctx.state.datasetDefiners(datasets);
   if (E.isLeft(datasetDefiners)) return datasetDefiners;
+  const erasures = erasedSamples.size > 0 ? await ctx.state.erasures(erasedSamples) : E.right(new Map<string, string>());
+  if (E.isLeft(erasures)) return erasures;
 
   // 3. rules.
   const checked = checkBatch(pending, {
@@ -223,6 +227,7 @@ async function commitDecoded(
     streams: existingStreams.right,
     founder: founder.right,
     datasetDefiners: datasetDefiners.right,
+    erasures: erasures.right,
     ...(directory.right ? { directory: directory.right } : {}),
   }, ctx.limits);
   if (E.isLeft(checked)) return checked;

@@ -158,4 +158,10 @@ describe('the same rules replayed over a log (cairn verify)', () => {
     expect(firstRefused([...registrations, defineManifest(founder), defineDataset(founder), build(carol)])).toEqual({ index: 5, rule: 'build-authority' });
     expect(firstRefused([...registrations, defineManifest(founder), defineDataset(founder), grant('maintainer', { dataset: 'corpus' }), build(carol)])).toBeNull();
   });
+
+  it('given a sample erased once, when a second erasure of it (another reason) is logged, then replay refuses it with erasure-once', () => {
+    const erase = (reason: string) => event('SampleErased', { sample: sample.eventId, reason }, alice);
+    expect(firstRefused([...registrations, sample, erase('subject request')])).toBeNull();
+    expect(firstRefused([...registrations, sample, erase('subject request'), erase('asked twice')])).toEqual({ index: 5, rule: 'erasure-once' });
+  });
 });

@@ -20,6 +20,8 @@ export interface BatchView {
   nameOwner(name: string): string | undefined;
   /** The signer of the dataset's DatasetDefined (it maintains the dataset), if it is defined. */
   datasetDefiner(name: string): string | undefined;
+  /** The SampleErased that erased this sample, if one is in the log. */
+  erasedBy(sampleId: string): string | undefined;
 }
 
 export const CF_TYPES: ReadonlySet<string> = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);

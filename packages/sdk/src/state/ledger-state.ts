@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
-import { contributorStream, datasetStream } from '../ingest/streams.js';
+import { cfStream, contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
 
 /** An event already in the log, as the rules see it. */
@@ -36,6 +36,8 @@ export interface LedgerState {
   founder(): Promise<E.Either<EventLogError, string | undefined>>;
   /** The signer of each named dataset's DatasetDefined (absent: not defined). */
   datasetDefiners(names: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, string>>>;
+  /** Sample id → the SampleErased on its stream, for the named samples that are erased. */
+  erasures(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, string>>>;
   /** Every key and name contributors ever took, up to date with the log. */
   directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
 }
@@ -140,6 +142,18 @@ export function createLedgerState(log: EventLog): LedgerState {
           definers.set(name, definer);
         }
         out.set(name, definer);
+      }
+      return E.right(out);
+    },
+    erasures: async (sampleIds) => {
+      // An erasure is filed on the sample's own stream, after the sample; erasures are few, so
+      // the stream is read each time (an erasure appended by another process must count).
+      const out = new Map<string, string>();
+      for (const sampleId of new Set(sampleIds)) {
+        const read = await log.readStream(cfStream(sampleId));
+        if (E.isLeft(read)) return read;
+        const erasure = read.right.find((e) => (e.data as { type?: string }).type === 'SampleErased');
+        if (erasure) out.set(sampleId, erasure.id);
       }
       return E.right(out);
     },

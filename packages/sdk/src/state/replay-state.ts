@@ -23,6 +23,7 @@ const EMPTY: BatchView = {
   keyOwner: () => undefined,
   nameOwner: () => undefined,
   datasetDefiner: () => undefined,
+  erasedBy: () => undefined,
 };
 
 const CONTRIBUTOR_PREFIX = 'contributor-';
@@ -52,6 +53,7 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
   const keys = new Map<string, string>();
   const names = new Map<string, string>();
   const definers = new Map<string, string>();
+  const erasures = new Map<string, string>();
   let firstRegistered: string | undefined;
   const contributorOf = (id: string) => contributors.get(id) ?? base.contributor(id);
 
@@ -69,6 +71,7 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
     keyOwner: (publicKey) => keys.get(publicKey) ?? base.keyOwner(publicKey),
     nameOwner: (name) => names.get(name) ?? base.nameOwner(name),
     datasetDefiner: (name) => definers.get(name) ?? base.datasetDefiner(name),
+    erasedBy: (sampleId) => erasures.get(sampleId) ?? base.erasedBy(sampleId),
     apply: (event, eventId, stream, position) => {
       events.set(eventId, indexOf(types, typeIndex, event.type) + indexOf(signers, signerIndex, event.signer) * TYPE_SLOTS);
       streams.add(stream);
@@ -80,6 +83,8 @@ export function createLedgerReplay(base: BatchView = EMPTY): LedgerReplay {
         keys.set(event.payload.newPublicKey, event.signer);
       } else if (event.type === 'DatasetDefined') {
         definers.set(event.payload.name, event.signer);
+      } else if (event.type === 'SampleErased') {
+        if (!erasures.has(event.payload.sample)) erasures.set(event.payload.sample, eventId);
       }
       if (!stream.startsWith(CONTRIBUTOR_PREFIX)) return;
       const owner = stream.slice(CONTRIBUTOR_PREFIX.length);
