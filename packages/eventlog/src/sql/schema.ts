@@ -98,7 +98,10 @@ function ddl(t: LogTables): string[] {
     `create or replace function ${p}cairn_log_fresh(streams text[], ids text[]) returns boolean language plpgsql volatile as $fn$
      begin
        perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
-       return not exists (select 1 from ${t.log} where stream = any(streams))
+       -- A stream is in the log exactly when its revision 0 is: naming both columns of the
+       -- unique (stream, revision) key makes each name one index probe. By stream alone the
+       -- planner expects many rows per name and reads the whole log for a few dozen names.
+       return not exists (select 1 from ${t.log} where stream = any(streams) and revision = 0)
           and not exists (select 1 from ${t.log} where id = any(ids));
      end $fn$`,
     // One notification per inserting statement wakes live subscribers (delivered at commit).
