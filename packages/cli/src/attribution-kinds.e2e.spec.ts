@@ -43,7 +43,7 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
     env = { CAIRN_STORE: path.join(dir, '.cairn') };
     await run('init');
     await run('keys', 'new', 'alice');
-    const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `s${i}`, text: `sample number ${i}` }));
+    const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `s${i}`, text: `sample number ${i}`, source: 'common' }));
     await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
     await run('import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } }));
