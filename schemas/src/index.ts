@@ -28,6 +28,8 @@ export {
   TrainingRunRecordedPayload,
   GradientSplit,
   GradientArtifact,
+  GradientKind,
+  WeightsArtifact,
   GradientsRecordedPayload,
 } from './payloads/training.js';
 export { LogCheckpointedPayload, TreeHead, SignedTreeHead, TreeHeadCosignature, decodeTreeHeadLine } from './payloads/checkpoint.js';

@@ -6,7 +6,9 @@ import type { LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
 import type { AttributionQueryError } from './errors.js';
-import { scoredRun } from './scoring-reads.js';
+import type { GradientKind } from './compute.js';
+import type { LabelExclusions } from './labels.js';
+import { estimatorNote, scoredRun } from './scoring-reads.js';
 import type { ShareEvidence, ShareKind } from './shares.js';
 import { A } from './tables.js';
 
@@ -33,6 +35,11 @@ export interface CreditShares {
   readonly trainHash: string;
   readonly queryHash: string;
   readonly shapleyReason: string | null;
+  /** Train rows (and query rows) left out of KNN-Shapley because their CF has no label of the run's type: counted, the first ones named. */
+  readonly shapleyExcluded: LabelExclusions | null;
+  /** What the train rows are (null: not declared) and how to read the scores. */
+  readonly trainKind: GradientKind | null;
+  readonly estimator: string;
   readonly contributors: readonly CreditShare[];
   readonly sources: readonly CreditShare[];
   readonly assets: readonly CreditShare[];
@@ -68,6 +75,6 @@ export async function creditShares(options: CreditSharesOptions): Promise<Either
       .map((r) => ({ rank: r.rank, key: r.key, name: r.name, share: r.share, credit: r.credit, shapleyShare: r.shapley_share, cfCount: r.cf_count, evidence: r.evidence }));
   return right({
     runId, dataset: s.dataset, versionId: s.versionId, scoredAt: s.scoredAt, trainHash: s.trainHash, queryHash: s.queryHash,
-    shapleyReason: s.shapleyReason, contributors: of('contributor'), sources: of('source'), assets: of('asset'),
+    shapleyReason: s.shapleyReason, shapleyExcluded: s.shapleyExcluded, trainKind: s.trainKind, estimator: estimatorNote(s), contributors: of('contributor'), sources: of('source'), assets: of('asset'),
   });
 }

@@ -15,7 +15,10 @@ interface Rows {
   withdrawals: [eventId: string, cfId: string, position: string][];
   assetMembers: [assetId: string, cfId: string, name: string, position: string][];
   runs: [runId: string, dataset: string, versionId: string, params: string | null, paramsError: string | null, eventId: string, position: string][];
-  gradients: [eventId: string, runId: string, split: string, hash: string, rows: number, dims: number, rowMap: string, position: string][];
+  gradients: [
+    eventId: string, runId: string, split: string, hash: string, rows: number, dims: number, rowMap: string, position: string,
+    kind: string | null, weightsHash: string | null,
+  ][];
 }
 
 /** The events of a batch that make a run scoreable (its record or a gradients artifact), in log order. */
@@ -65,7 +68,9 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
     }
     case 'GradientsRecorded': {
       const p = ev.payload;
-      rows.gradients.push([e.id, p.runId, p.split, p.artifact.contentHash, p.artifact.rows, p.artifact.dims, JSON.stringify(p.rowMap), at]);
+      rows.gradients.push([
+        e.id, p.runId, p.split, p.artifact.contentHash, p.artifact.rows, p.artifact.dims, JSON.stringify(p.rowMap), at, p.kind ?? null, p.weights?.contentHash ?? null,
+      ]);
       triggers.push({ runId: p.runId, event: e });
       return;
     }
@@ -109,8 +114,8 @@ export async function ingestAttributionFacts(tx: Transaction<AnyDB>, events: rea
       values (${r[0]}, ${r[1]}, ${r[2]}, ${r[3]}::jsonb, ${r[4]}, ${r[5]}, ${r[6]}::bigint) on conflict do nothing`.execute(tx);
   }
   for (const g of gradients) {
-    await sql`insert into ${sql.table(A.gradients)} (event_id, run_id, split, content_hash, rows, dims, row_map, position)
-      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint) on conflict do nothing`.execute(tx);
+    await sql`insert into ${sql.table(A.gradients)} (event_id, run_id, split, content_hash, rows, dims, row_map, position, kind, weights_hash)
+      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint, ${g[8]}, ${g[9]}) on conflict do nothing`.execute(tx);
   }
   return triggers;
 }

@@ -24,7 +24,8 @@ export function createAttributionProjection(options: AttributionProjectionOption
   const kernel = options.kernel === undefined ? attributionKernel : async () => options.kernel as Kernel;
   return {
     name: ATTRIBUTION_PROJECTION,
-    version: 1,
+    // 2: gradients carry their kind and weights, scorings say which estimator and which rows KNN-Shapley left out
+    version: 2,
     tables: ATTRIBUTION_TABLES,
     migrate: migrateAttributionTables,
     apply: async (tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]) => {

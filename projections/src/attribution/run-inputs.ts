@@ -2,6 +2,7 @@
 // GradientsRecorded at or before P, and the origin (author, source, assets) of every train CF.
 import { sql, type Transaction } from 'kysely';
 import type { AnyDB } from '../runner/projection.js';
+import type { GradientKind } from './compute.js';
 import type { AttributionParams } from './params.js';
 import type { CfOrigin } from './shares.js';
 import { A } from './tables.js';
@@ -22,6 +23,9 @@ export interface GradientsRow {
   readonly dims: number;
   readonly rowMap: readonly string[];
   readonly position: string;
+  /** null on events recorded before kinds existed. */
+  readonly kind: GradientKind | null;
+  readonly weightsHash: string | null;
 }
 
 export async function runAt(tx: Transaction<AnyDB>, runId: string, at: string): Promise<RunRow | undefined> {
@@ -36,12 +40,16 @@ export async function runAt(tx: Transaction<AnyDB>, runId: string, at: string): 
 
 /** The latest GradientsRecorded of the split at or before `at` (a later one replaces an earlier one). */
 export async function latestGradients(tx: Transaction<AnyDB>, runId: string, split: 'train' | 'query', at: string): Promise<GradientsRow | undefined> {
-  const found = await sql<{ event_id: string; content_hash: string; rows: number; dims: number; row_map: string[]; position: string }>`
-    select event_id, content_hash, rows, dims, row_map, position::text as position from ${sql.table(A.gradients)}
+  const found = await sql<{
+    event_id: string; content_hash: string; rows: number; dims: number; row_map: string[]; position: string; kind: GradientKind | null; weights_hash: string | null;
+  }>`
+    select event_id, content_hash, rows, dims, row_map, position::text as position, kind, weights_hash from ${sql.table(A.gradients)}
     where run_id = ${runId} and split = ${split} and position <= ${at}::bigint
     order by position desc limit 1`.execute(tx);
   const g = found.rows[0];
-  return g === undefined ? undefined : { eventId: g.event_id, contentHash: g.content_hash, rows: g.rows, dims: g.dims, rowMap: g.row_map, position: g.position };
+  return g === undefined
+    ? undefined
+    : { eventId: g.event_id, contentHash: g.content_hash, rows: g.rows, dims: g.dims, rowMap: g.row_map, position: g.position, kind: g.kind, weightsHash: g.weights_hash };
 }
 
 /** Author, source and assets (as of `at`) of each CF; a CF the log has not contributed by then is missing from the map. */

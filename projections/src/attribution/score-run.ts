@@ -10,8 +10,8 @@ import { EventNotApplicable } from '../runner/event-failure.js';
 import type { AnyDB, ProjectedEvent } from '../runner/projection.js';
 import { positionToDb } from '../storage/positions.js';
 import type { ArtifactStore } from './artifact-store.js';
-import { fitRunModel, scoreRun, type RunScores } from './compute.js';
-import { loadGradients } from './gradient-artifact.js';
+import { fitRunModel, scoreRun, trainWeightsOf, type RunScores } from './compute.js';
+import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { classLabelsAt } from './labels.js';
 import { cfOriginsAt, latestGradients, runAt, type GradientsRow, type RunRow } from './run-inputs.js';
 import { computeShares, type CfValue } from './shares.js';
@@ -42,24 +42,35 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
   }
   const trainMatrix = await gradientsOf(artifacts, runId, 'train', train);
   const queryMatrix = await gradientsOf(artifacts, runId, 'query', query);
+  let recordedWeights: Float32Array | undefined;
+  if (train.weightsHash !== null) {
+    const loaded = await loadWeights(artifacts, { contentHash: train.weightsHash, rows: train.rows });
+    if (isLeft(loaded)) {
+      throw new Error(`run ${runId}: the train weights artifact ${train.weightsHash} (GradientsRecorded ${train.eventId}) cannot be used: ${loaded.left.message}`);
+    }
+    recordedWeights = loaded.right;
+  }
   const params = run.params;
   const k = await kernel();
-  const model = await fitRunModel(k, trainMatrix, params);
+  const weights = trainWeightsOf(train.kind, train.rows, recordedWeights);
+  const model = isLeft(weights) ? weights : await fitRunModel(k, trainMatrix, params, weights.right);
   let scores = isLeft(model) ? model : left<string, RunScores>('');
-  if (isRight(model)) {
+  if (isRight(model) && isRight(weights)) {
     const labels = await classLabelsAt(tx, params.labelType, train.rowMap, query.rowMap, at);
-    scores = await scoreRun(k, model.right, queryMatrix, params, labels);
+    scores = await scoreRun(k, model.right, trainMatrix, weights.right !== undefined, queryMatrix, params, labels);
   }
   if (isRight(scores)) {
     const s = scores.right;
-    const nonFinite = [...s.topK.scores, ...s.trainInfluence, ...(s.knnShapley ?? [])].some((x) => !Number.isFinite(x));
+    // NaN in knnShapley marks a row left out for want of a label, not an overflow
+    const nonFinite = [...s.topK.scores, ...s.trainInfluence].some((x) => !Number.isFinite(x)) || (s.knnShapley ?? []).some((x) => x === Infinity || x === -Infinity);
     if (nonFinite) scores = left('the scores overflowed to a non-finite number (scale the gradients down)');
   }
   await sql`insert into ${sql.table(A.scorings)} (run_id, scored_at, status, reason, train_hash, query_hash, train_event, query_event,
-      train_rows, query_rows, dims, params, shapley_reason)
+      train_rows, query_rows, dims, params, shapley_reason, train_kind, weights_hash, shapley_excluded)
     values (${runId}, ${at}::bigint, ${isRight(scores) ? 'scored' : 'unscorable'}, ${isLeft(scores) ? scores.left : null},
       ${train.contentHash}, ${query.contentHash}, ${train.eventId}, ${query.eventId}, ${train.rows}, ${query.rows}, ${train.dims},
-      ${JSON.stringify(params)}::jsonb, ${isRight(scores) ? scores.right.shapleyReason : null})`.execute(tx);
+      ${JSON.stringify(params)}::jsonb, ${isRight(scores) ? scores.right.shapleyReason : null}, ${train.kind}, ${train.weightsHash},
+      ${isRight(scores) && scores.right.shapleyExcluded !== null ? JSON.stringify(scores.right.shapleyExcluded) : null}::jsonb)`.execute(tx);
   if (isRight(scores)) await writeScores(tx, run, at, train, query, scores.right, origins);
 }
 
@@ -83,20 +94,22 @@ async function writeScores(
     select ${run.runId}, ${at}::bigint, * from unnest(${qRow}::int4[], ${rank}::int4[], ${qCf}::text[], ${tRow}::int4[], ${cf}::text[], ${score}::float8[])`.execute(tx);
 
   // a CF may own several rows (augmentations): its value is the sum over its rows, in row order
-  const byCf = new Map<string, { firstRow: number; rows: number; influence: number; knn: number }>();
+  // (rows left out of KNN-Shapley for want of a label add nothing; a CF with none of its rows valued has null)
+  const byCf = new Map<string, { firstRow: number; rows: number; influence: number; knn: number | null }>();
   train.rowMap.forEach((cfId, row) => {
-    const v = byCf.get(cfId) ?? { firstRow: row, rows: 0, influence: 0, knn: 0 };
+    const v = byCf.get(cfId) ?? { firstRow: row, rows: 0, influence: 0, knn: null };
     v.rows += 1;
     v.influence += s.trainInfluence[row]!;
-    v.knn += s.knnShapley?.[row] ?? 0;
+    const knn = s.knnShapley?.[row];
+    if (knn !== undefined && !Number.isNaN(knn)) v.knn = (v.knn ?? 0) + knn;
     byCf.set(cfId, v);
   });
-  const values: CfValue[] = [...byCf].map(([cfId, v]) => ({ cfId, influence: v.influence, knnShapley: s.knnShapley === null ? null : v.knn }));
+  const values: CfValue[] = [...byCf].map(([cfId, v]) => ({ cfId, influence: v.influence, knnShapley: v.knn }));
   const entries = [...byCf];
   await sql`insert into ${sql.table(A.cfValues)} (run_id, scored_at, cf_id, first_row, row_count, influence, knn_shapley)
     select ${run.runId}, ${at}::bigint, * from unnest(${entries.map(([c]) => c)}::text[], ${entries.map(([, v]) => v.firstRow)}::int4[],
       ${entries.map(([, v]) => v.rows)}::int4[], ${entries.map(([, v]) => v.influence)}::float8[],
-      ${entries.map(([, v]) => (s.knnShapley === null ? null : v.knn))}::float8[])`.execute(tx);
+      ${entries.map(([, v]) => v.knn)}::float8[])`.execute(tx);
 
   const shares = computeShares(values, origins, s.knnShapley !== null);
   await sql`insert into ${sql.table(A.shares)} (run_id, scored_at, kind, rank, key, credit, share, shapley_credit, shapley_share, cf_count, evidence)

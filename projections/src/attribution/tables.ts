@@ -45,13 +45,14 @@ export async function migrateAttributionTables(db: Kysely<AnyDB>): Promise<void>
       event_id text not null, position bigint not null)`,
     sql`create table if not exists ${sql.table(A.gradients)} (
       event_id text primary key, run_id text not null, split text not null, content_hash text not null,
-      rows integer not null, dims integer not null, row_map jsonb not null, position bigint not null)`,
+      rows integer not null, dims integer not null, row_map jsonb not null, position bigint not null,
+      kind text, weights_hash text)`,
     sql`create index if not exists attribution_gradients_run on ${sql.table(A.gradients)} (run_id, split, position)`,
     sql`create table if not exists ${sql.table(A.scorings)} (
       run_id text not null, scored_at bigint not null, status text not null, reason text,
       train_hash text not null, query_hash text not null, train_event text not null, query_event text not null,
       train_rows integer not null, query_rows integer not null, dims integer not null, params jsonb not null,
-      shapley_reason text, primary key (run_id, scored_at))`,
+      shapley_reason text, train_kind text, weights_hash text, shapley_excluded jsonb, primary key (run_id, scored_at))`,
     sql`create table if not exists ${sql.table(A.topK)} (
       run_id text not null, scored_at bigint not null, query_row integer not null, rank integer not null,
       query_cf text not null, train_row integer not null, cf_id text not null, score double precision not null,

@@ -48,18 +48,70 @@ export const GradientArtifact = closed('GradientArtifact', {
 });
 export type GradientArtifact = t.TypeOf<typeof GradientArtifact>;
 
-const GradientsFields = closed('GradientsRecordedPayload', {
-  runId: RunId,
-  split: GradientSplit,
-  artifact: GradientArtifact,
-  /** rowMap[i] is the CF whose gradient (or feature vector) is row i. */
-  rowMap: list(CfId, { expected: 'a non-empty list of CfIds', nonEmpty: true }),
-});
+/**
+ * What the rows of a train artifact are, so the projection can apply the estimator they call for
+ * (projections/src/attribution/README.md). "output-gradients": row i is the gradient of the model's
+ * output on train example i (TRAK's φ_i), scaled by √(loss curvature) when a weights artifact gives
+ * the per-row factor (TRAK's Q). "loss-gradients": row i is the gradient of example i's training
+ * loss; scores then use −g_i against the empirical Fisher Σ g gᵀ. Events without a kind predate it
+ * and are scored as given (every weight 1).
+ */
+export const GradientKind = t.keyof({ 'output-gradients': null, 'loss-gradients': null }, 'GradientKind');
+export type GradientKind = t.TypeOf<typeof GradientKind>;
 
-export const GradientsRecordedPayload = withRules(GradientsFields, [
-  (g): RuleViolation[] =>
-    g.rowMap.length === g.artifact.rows
-      ? []
-      : [{ path: ['rowMap'], expected: `${g.artifact.rows} CfIds, one per artifact row` }],
-]);
+/** A per-row weight vector (rows × 1 float32 .npy) stored by content hash outside the log. */
+export const WeightsArtifact = closed('WeightsArtifact', {
+  contentHash: Sha256Hex,
+  format: t.literal('npy'),
+  rows: PositiveInt,
+  dtype: t.literal('float32'),
+});
+export type WeightsArtifact = t.TypeOf<typeof WeightsArtifact>;
+
+const GradientsFields = closed(
+  'GradientsRecordedPayload',
+  {
+    runId: RunId,
+    split: GradientSplit,
+    artifact: GradientArtifact,
+    /** rowMap[i] is the CF whose gradient (or feature vector) is row i. */
+    rowMap: list(CfId, { expected: 'a non-empty list of CfIds', nonEmpty: true }),
+  },
+  {
+    /** What the rows are; absent on events recorded before kinds existed. */
+    kind: GradientKind,
+    /** Per train row factor of its scores (TRAK's Q); only with kind "output-gradients" on the train split. */
+    weights: WeightsArtifact,
+  },
+);
+
+export const GradientsRecordedPayload = withRules(
+  GradientsFields,
+  [
+    (g): RuleViolation[] =>
+      g.rowMap.length === g.artifact.rows
+        ? []
+        : [{ path: ['rowMap'], expected: `${g.artifact.rows} CfIds, one per artifact row` }],
+    (g): RuleViolation[] =>
+      g.split === 'query' && g.kind === 'loss-gradients'
+        ? [{ path: ['kind'], expected: 'absent or "output-gradients" on the query split (a query row is the gradient of the output being explained)' }]
+        : [],
+    (g): RuleViolation[] => {
+      if (g.weights === undefined) return [];
+      if (g.split !== 'train' || g.kind !== 'output-gradients') {
+        return [{ path: ['weights'], expected: 'absent unless split is "train" and kind is "output-gradients"' }];
+      }
+      return g.weights.rows === g.artifact.rows ? [] : [{ path: ['weights', 'rows'], expected: `${g.artifact.rows}, one weight per artifact row` }];
+    },
+  ],
+  {
+    allOf: [
+      { if: { properties: { split: { const: 'query' } } }, then: { not: { properties: { kind: { const: 'loss-gradients' } }, required: ['kind'] } } },
+      {
+        if: { required: ['weights'] },
+        then: { properties: { split: { const: 'train' }, kind: { const: 'output-gradients' } }, required: ['kind'] },
+      },
+    ],
+  },
+);
 export type GradientsRecordedPayload = t.TypeOf<typeof GradientsRecordedPayload>;

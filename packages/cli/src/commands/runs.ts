@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { canonicalize } from '@cairn/core';
-import { DATASETS_TABLE_NAMES, storeGradientArtifact } from '@cairn/projections';
+import { DATASETS_TABLE_NAMES, storeGradientArtifact, storeWeightsArtifact } from '@cairn/projections';
 import type { Signer } from '@cairn/sdk';
 import * as E from 'fp-ts/lib/Either.js';
 import { ExitCode } from '../exit-codes.js';
@@ -60,8 +60,12 @@ export interface RecordGradientsJson {
   readonly runId: string;
   readonly split: 'train' | 'query';
   readonly artifact: { readonly contentHash: string; readonly rows: number; readonly dims: number; readonly path: string };
+  readonly kind: 'output-gradients' | 'loss-gradients' | null;
+  readonly weights: { readonly contentHash: string; readonly rows: number; readonly path: string } | null;
   readonly receipt: ReceiptJson;
 }
+
+const KINDS = ['output-gradients', 'loss-gradients'] as const;
 
 export function registerRuns(program: Command): void {
   program
@@ -102,14 +106,34 @@ export function registerRuns(program: Command): void {
 
   program
     .command('record-gradients <run>')
-    .description("store a run's per-example gradients (.npy, float32, rows × dims) by content hash and record them with the row → CF map")
+    .description(
+      "store a run's per-example gradients (.npy, float32, rows × dims) by content hash and record them with the row → CF map and their kind. " +
+        "A query row is the gradient of the output being explained (e.g. the logit or margin of the query's class). " +
+        'Train rows are output-gradients (the same output on each train example, with --weights for the Gauss-Newton form) or loss-gradients ' +
+        "(each example's training-loss gradient). Scores then mean: positive = including the CF raises the query's output " +
+        '(recipe for PyTorch: projections/src/attribution/README.md)',
+    )
     .requiredOption('--split <split>', 'train | query')
     .requiredOption('--file <npy>', 'the gradients (or last-layer features), a 2-D little-endian float32 .npy')
+    .option('--kind <kind>', 'what the rows are: output-gradients | loss-gradients (train: say it, or the sign of a score is not defined; query: output-gradients)')
+    .option('--weights <npy>', 'train, with --kind output-gradients: one float32 weight per row (TRAK\'s Q; shape (n,) or (n, 1)), e.g. (y - p)/sqrt(p(1 - p)) for a logistic output')
     .option('--rows <file>', 'the row → CF map: a JSON array of CF ids, one per row')
     .option('--rows-from <ref>', "the row → CF map is NAME@VERSION's members in id order")
     .option('--as <name>', 'the signer (default: the only one in the keyring)')
-    .action(async (runId: string, opts: { split: string; file: string; rows?: string; rowsFrom?: string; as?: string }, command: Command) => {
+    .action(async (runId: string, opts: { split: string; file: string; kind?: string; weights?: string; rows?: string; rowsFrom?: string; as?: string }, command: Command) => {
       if (opts.split !== 'train' && opts.split !== 'query') usage('--split', 'expected train or query');
+      const kind = opts.kind as (typeof KINDS)[number] | undefined;
+      if (kind !== undefined && !KINDS.includes(kind)) usage('--kind', `expected output-gradients or loss-gradients, got ${JSON.stringify(opts.kind)}`);
+      if (opts.split === 'query' && kind === 'loss-gradients') usage('--kind', 'a query row is the gradient of the output being explained: use output-gradients (or leave --kind out)');
+      if (opts.weights !== undefined && (opts.split !== 'train' || kind !== 'output-gradients')) usage('--weights', 'only with --split train --kind output-gradients');
+      let weightBytes: Uint8Array | undefined;
+      if (opts.weights !== undefined) {
+        try {
+          weightBytes = new Uint8Array(await readFile(opts.weights));
+        } catch (cause) {
+          return usage('--weights', `${opts.weights} cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
+        }
+      }
       if ((opts.rows === undefined) === (opts.rowsFrom === undefined)) usage('--rows / --rows-from', 'give exactly one');
       let bytes: Uint8Array;
       try {
@@ -134,15 +158,34 @@ export function registerRuns(program: Command): void {
         if (E.isLeft(stored)) fail(ExitCode.usage, `--file ${opts.file}: ${stored.left.field}: ${stored.left.reason}`);
         const { contentHash, rows, dims } = stored.right;
         if (rows !== rowMap.length) usage('--rows', `the artifact has ${rows} rows but the row map names ${rowMap.length} CFs`);
+        let weights: { contentHash: string; rows: number } | undefined;
+        if (weightBytes !== undefined) {
+          const w = await storeWeightsArtifact(session.artifacts, weightBytes);
+          if (E.isLeft(w)) fail(ExitCode.usage, `--weights ${opts.weights}: ${w.left.field}: ${w.left.reason}`);
+          weights = w.right;
+          if (weights.rows !== rows) usage('--weights', `${weights.rows} weights for ${rows} rows: give one weight per row`);
+        }
         const { signer } = await signerOrOnly(session, opts.as);
-        const r = orFail(
-          await session.ledger.runs.recordGradients({ runId, split: opts.split, artifact: { contentHash, format: 'npy', rows, dims, dtype: 'float32' }, rowMap }, signer),
-          messageOf,
-        );
+        const payload = {
+          runId, split: opts.split, artifact: { contentHash, format: 'npy', rows, dims, dtype: 'float32' }, rowMap,
+          ...(kind !== undefined ? { kind } : {}),
+          ...(weights !== undefined ? { weights: { contentHash: weights.contentHash, format: 'npy', rows: weights.rows, dtype: 'float32' } } : {}),
+        };
+        const r = orFail(await session.ledger.runs.recordGradients(payload, signer), messageOf);
         // Scoring happens in the attribution projection when both splits are in: run it now so errors show here.
         await session.catchUp();
-        const out: RecordGradientsJson = { runId, split: opts.split as 'train' | 'query', artifact: { contentHash, rows, dims, path: `artifacts/${contentHash}.npy` }, receipt: receiptJson(r) };
-        emit(out, { json: session.json }, (x) => `${x.split} gradients of run ${x.runId}: ${x.artifact.rows} rows × ${x.artifact.dims} dims, artifact ${short(x.artifact.contentHash)}\n${receiptText(x.receipt)}`);
+        const out: RecordGradientsJson = {
+          runId, split: opts.split as 'train' | 'query', artifact: { contentHash, rows, dims, path: `artifacts/${contentHash}.npy` }, kind: kind ?? null,
+          weights: weights === undefined ? null : { ...weights, path: `artifacts/${weights.contentHash}.npy` }, receipt: receiptJson(r),
+        };
+        emit(out, { json: session.json }, (x) =>
+          [
+            `${x.split} gradients of run ${x.runId}: ${x.artifact.rows} rows × ${x.artifact.dims} dims, artifact ${short(x.artifact.contentHash)}, ` +
+              `kind ${x.kind ?? 'not declared'}${x.weights === null ? '' : `, weights ${short(x.weights.contentHash)}`}`,
+            ...(x.split === 'train' && x.kind === null ? ['  kind not declared: scores of this run have no defined sign (see --kind)'] : []),
+            receiptText(x.receipt),
+          ].join('\n'),
+        );
       });
     });
 }

@@ -20,7 +20,12 @@ function dictEntry(header: string, key: string): string | undefined {
   return m?.[1];
 }
 
-export function readNpy(bytes: Uint8Array): E.Either<NpyError, MatrixF32> {
+export interface ReadNpyOptions {
+  /** Also accept a 1-D array of shape (n,), read as n × 1 (a per-row vector, as np.save writes one). */
+  readonly vector?: boolean;
+}
+
+export function readNpy(bytes: Uint8Array, options: ReadNpyOptions = {}): E.Either<NpyError, MatrixF32> {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) return npyError('magic', 'not a .npy file: it must start with \\x93NUMPY');
   const major = bytes[6]!;
   if (major < 1 || major > 3) return npyError('version', `format version ${major}.${bytes[7]} is not supported (1.0 to 3.0 are)`);
@@ -42,6 +47,7 @@ export function readNpy(bytes: Uint8Array): E.Either<NpyError, MatrixF32> {
   const shapeText = dictEntry(header, 'shape');
   if (shapeText === undefined) return npyError('shape', "header has no 'shape'");
   const dims = shapeText.slice(1, -1).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (options.vector === true && dims.length === 1) dims.push('1');
   if (dims.length !== 2 || dims.some((s) => !/^\d+$/.test(s))) return npyError('shape', `shape ${shapeText} is not 2-D (rows, cols)`);
   const [rows, cols] = dims.map(Number) as [number, number];
   const expected = rows * cols * 4;
@@ -54,19 +60,27 @@ export function readNpy(bytes: Uint8Array): E.Either<NpyError, MatrixF32> {
   return E.right(matrixF32(rows, cols, data));
 }
 
-/** Version 1.0, header padded so the data starts at a multiple of 64 bytes. */
-export function writeNpy(m: MatrixF32): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+/** The version 1.0 preamble and header of a rows × cols float32 .npy, padded so the data starts at a multiple of 64 bytes. */
+export function npyHeader(rows: number, cols: number): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
   const unpadded = 10 + dict.length + 1;
   const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + m.data.length * 4);
+  const out = new Uint8Array(10 + header.length);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
-  const view = new DataView(out.buffer);
-  view.setUint16(8, header.length, true);
+  new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  const start = 10 + header.length;
+  return out;
+}
+
+/** Version 1.0, header padded so the data starts at a multiple of 64 bytes. */
+export function writeNpy(m: MatrixF32): Uint8Array {
+  const head = npyHeader(m.rows, m.cols);
+  const out = new Uint8Array(head.length + m.data.length * 4);
+  out.set(head, 0);
+  const view = new DataView(out.buffer);
+  const start = head.length;
   for (let i = 0; i < m.data.length; i++) view.setFloat32(start + i * 4, m.data[i]!, true);
   return out;
 }

@@ -1,7 +1,11 @@
 // Attribution end to end on the kernel (50,000 train gradients × 4,096 dims → 1,024, TRAK fit,
-// 1,000 queries scored, 2 threads) and the quality of TRAK scores by LDS on a convex task.
+// 1,000 queries scored, 2 threads) and the quality of TRAK scores by LDS on a convex task, then on
+// real data (UCI breast cancer) through the product path: gradients recorded as a run's events,
+// scored by the attribution projection, read back as `attribute --top all` does.
 import { fitTrak, ldsExperiment, loadKernel, matrixF32, scoreTrak, type MatrixF32 } from '@cairn/kernel';
+import { closeAttributionKernel } from '@cairn/projections';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
+import { realDataLds, type Head } from './attribution-lds/real-data.js';
 
 const GROUP = 'attribution';
 
@@ -31,7 +35,7 @@ const seconds = (t: number): number => (performance.now() - t) / 1000;
 
 const group: BenchGroup = {
   group: GROUP,
-  description: 'TRAK end to end (50k × 4096 → 1024, 1k queries, 2 threads) and LDS on logistic regression',
+  description: 'TRAK end to end (50k × 4096 → 1024, 1k queries, 2 threads), LDS on logistic regression, LDS on real data through record-gradients → attribute',
   async run(ctx: BenchContext): Promise<readonly BenchResult[]> {
     const rows: BenchResult[] = [];
     const [n, d, k, m] = [50_000, 4_096, 1_024, 1_000];
@@ -66,6 +70,23 @@ const group: BenchGroup = {
     for (const t of lds.trak) rows.push(row(GROUP, `LDS TRAK (d=32 → ${t.projectedDim}) vs exact influence`, t.lds, 'LDS', lds.exactInfluence));
     rows.push(row(GROUP, 'LDS exact influence (Newton, linear model)', lds.exactInfluence, 'LDS'));
     rows.push(row(GROUP, 'LDS random scores', lds.random, 'LDS'));
+
+    const subsets = Number(process.env.CAIRN_BENCH_REAL_LDS_SUBSETS ?? 200);
+    try {
+      for (const head of ['logistic', 'ridge'] as Head[]) {
+        const what = `UCI breast cancer, ${head === 'logistic' ? 'logistic regression' : 'ridge regression head'}, 450 train rows, 100 queries, ${subsets} half subsets`;
+        ctx.log(`LDS on real data: ${what}`);
+        const real = await realDataLds({ head, trainRows: 450, queryRows: 100, subsets, l2: 1, seed: 7, log: ctx.log });
+        const name = (s: string) => `LDS real data (${head}) ${s}`;
+        rows.push(row(GROUP, name('output gradients + weights, record-gradients → attribute, vs exact influence'), real.outputGradients, 'LDS', real.exactInfluence));
+        rows.push(row(GROUP, name('loss gradients, record-gradients → attribute, vs exact influence'), real.lossGradients, 'LDS', real.exactInfluence));
+        rows.push(row(GROUP, name('loss gradients without a kind (scored as given), vs exact influence'), real.undeclared, 'LDS', real.exactInfluence));
+        rows.push(row(GROUP, name(`exact influence (${what})`), real.exactInfluence, 'LDS'));
+        rows.push(row(GROUP, name('random scores'), real.random, 'LDS'));
+      }
+    } finally {
+      await closeAttributionKernel();
+    }
     return rows;
   },
 };
