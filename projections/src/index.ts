@@ -5,3 +5,6 @@ export * from './testing/index.js';
 export * from './datasets/index.js';
 export * from './answers/index.js';
 export * from './attribution/index.js';
+export { nodeCountsByKind, nodeLabels, erasedNodeCount } from './lineage/node-reads.js';
+export { verifyProjections, type RebuildVerifyInputs, type ProjectionVerification, type BadRow } from './runner/rebuild-verify.js';
+export { verifyLogTimes, type LogTimeline, type BadTime } from './runner/verify-log-times.js';

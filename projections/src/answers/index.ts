@@ -17,3 +17,7 @@ export { reproduceCheck, unlearning, type SampleRead, type ReproduceCheck, type 
 export { runRecordEvents, type RecordRole, type RecordedRef } from './record-keeping.js';
 export { passportFacts, type PassportFacts, type PassportFlag } from './passport.js';
 export * from './contamination/index.js';
+export { memberFacts, memberIds, memberKinds, manifestById, versionRuns, validationStats, type MemberFact, type LogUnavailable, type KindCount, type VersionRun, type ValidationStats } from './version-facts.js';
+export { versionCardFacts, type VersionCardFacts } from './card-facts.js';
+export { reportFacts, type ReportFacts } from './report-facts.js';
+export { datasetCounts, type DatasetCounts } from './dataset-counts.js';

@@ -2,8 +2,7 @@
 // --as-of option of queries, resolved to a log position.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { sql, type Kysely } from 'kysely';
-import { positionAtTime, type AnyDB, type AsOf } from '@cairn/projections';
+import { nodeLabels, positionAtTime, type AsOf } from '@cairn/projections';
 import { parseAsOf } from '../as-of.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
@@ -24,7 +23,7 @@ export function asOfOf(value: unknown): AsOf | undefined {
 }
 
 /** The position an AsOf names: undefined = now, null = before the first event. */
-export async function positionOf(db: Kysely<AnyDB>, asOf: AsOf | undefined): Promise<bigint | null | undefined> {
+export async function positionOf(db: Session['db'], asOf: AsOf | undefined): Promise<bigint | null | undefined> {
   if (asOf === undefined) return undefined;
   return typeof asOf === 'bigint' ? asOf : positionAtTime(db, asOf.time);
 }
@@ -32,10 +31,8 @@ export async function positionOf(db: Kysely<AnyDB>, asOf: AsOf | undefined): Pro
 export const short = (id: string, n = 12): string => (id.length > n ? `${id.slice(0, n)}…` : id);
 
 /** Human names of graph nodes (contributor names, sample sources...) from the lineage tables. */
-export async function labelsOf(db: Kysely<AnyDB>, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
-  if (ids.length === 0) return new Map();
-  const r = await sql<{ node_id: string; label: string }>`select node_id, label from lineage_nodes where node_id in (${sql.join([...new Set(ids)])})`.execute(db);
-  return new Map(r.rows.map((row) => [row.node_id, row.label]));
+export async function labelsOf(db: Session['db'], ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  return nodeLabels(db, ids);
 }
 
 export function named(labels: ReadonlyMap<string, string>, id: string): string {

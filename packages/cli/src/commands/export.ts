@@ -1,13 +1,11 @@
 // cairn export NAME@V --format jsonl|openlineage|croissant (export/formats.ts says what each is).
 import path from 'node:path';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
-import { DATASETS_TABLE_NAMES, erasuresOf, licenses } from '@cairn/projections';
+import { erasuresOf, licenses, memberFacts, versionRuns } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
 import { withSession, type Session } from '../session.js';
-import { membersOf } from '../version-facts.js';
 import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf } from './common.js';
 import { resolveVersionArg } from './datasets.js';
@@ -19,11 +17,9 @@ type ExportFormat = (typeof FORMATS)[number];
 export async function versionExport(session: Session, ref: string, asOf?: string): Promise<VersionExport> {
   const v = await resolveVersionArg(session, ref, asOf);
   const report = orFail(await licenses(session.db, v.versionId), messageOf);
-  const members = orFail(await membersOf(session.db, session.ledger.log, v.versionId), messageOf);
+  const members = orFail(await memberFacts(session.db, session.ledger.log, v.versionId), messageOf);
   // erased as of now, whatever --as-of picked: the bytes are gone today
   const erased = await erasuresOf(session.db, members.map((m) => m.cfId));
-  const runs = await sql<{ run_id: string; model_hash: string; event_id: string }>`select run_id, model_hash, event_id from ${sql.table(DATASETS_TABLE_NAMES.runs)}
-    where version_id = ${v.versionId} order by position, run_id`.execute(session.db);
   return {
     dataset: v.dataset,
     ordinal: v.ordinal,
@@ -34,7 +30,7 @@ export async function versionExport(session: Session, ref: string, asOf?: string
     members,
     erased,
     licenses: report.licenses,
-    runs: runs.rows.map((r) => ({ runId: r.run_id, modelHash: r.model_hash, eventId: r.event_id })),
+    runs: await versionRuns(session.db, v.versionId),
     time: new Date().toISOString(),
   };
 }

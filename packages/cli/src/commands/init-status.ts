@@ -1,5 +1,4 @@
 // cairn init / cairn status.
-import { sql } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { CHECKPOINT_STREAM_NAME } from '../verify/log-checkpoint.js';
@@ -12,6 +11,7 @@ import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
 import { ledgerConfigPath, parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
+import { datasetCounts, nodeCountsByKind } from '@cairn/projections';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -74,10 +74,8 @@ export function registerInitStatus(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const db = session.db;
-        const count = async (query: ReturnType<typeof sql<{ n: string }>>) => Number((await query.execute(db)).rows[0]?.n ?? 0);
-        const kinds = await sql<{ kind: string; n: string }>`select kind, count(*) as n from lineage_nodes group by kind`.execute(db);
-        const byKind = new Map(kinds.rows.map((r) => [r.kind, Number(r.n)]));
+        const byKind = await nodeCountsByKind(session.db);
+        const counts = await datasetCounts(session.db);
         const status = await session.runner.status();
         if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
         const checkpoints = await session.ledger.log.readStream(CHECKPOINT_STREAM_NAME);
@@ -85,10 +83,10 @@ export function registerInitStatus(program: Command): void {
           store: session.location.kind === 'embedded' ? session.location.dir : session.location.kind,
           head: status.right.head === null ? null : status.right.head.toString(),
           events: orFail(await countEvents(session.ledger.log), messageOf),
-          contributors: byKind.get('contributor') ?? 0,
-          cfs: { sample: byKind.get('sample') ?? 0, label: byKind.get('label') ?? 0, validation: byKind.get('validation') ?? 0 },
-          datasets: await count(sql<{ n: string }>`select count(*) as n from datasets_datasets`),
-          datasetVersions: await count(sql<{ n: string }>`select count(*) as n from datasets_versions`),
+          contributors: byKind.contributor,
+          cfs: { sample: byKind.sample, label: byKind.label, validation: byKind.validation },
+          datasets: counts.datasets,
+          datasetVersions: counts.versions,
           checkpoints: E.isRight(checkpoints) ? checkpoints.right.length : 0,
           limits: session.limits,
           projections: status.right.projections.map((p) => ({

@@ -1,14 +1,12 @@
 // cairn licenses NAME@V (the license set, obligations and conflicts under the auditable rules of
 // projections' license-rules.json) and cairn card NAME@V (a Markdown provenance card).
 import type { Command } from 'commander';
-import { sql } from 'kysely';
-import { DATASETS_TABLE_NAMES, diff, erasedMembersOf, licenses, whereFromVersion, type Erasure, type LicenseReport, type VersionDiff, type VersionOrigin } from '@cairn/projections';
+import { diff, licenses, versionCardFacts, type Erasure, type KindCount, type LicenseReport, type ValidationStats, type VersionDiff, type VersionOrigin } from '@cairn/projections';
 import { messageOf, orFail } from '../fail.js';
 import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions, type ResolvedVersion } from '../version-ref.js';
 import { datasetBuilds } from '@cairn/projections';
-import { validationStats, type ValidationStats } from '../version-facts.js';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, labelsOf, named, show, short } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 
@@ -37,7 +35,7 @@ export async function licensesOf(session: Session, ref: string, asOf?: string): 
 export interface CardFacts {
   readonly ref: ResolvedVersion;
   readonly origin: VersionOrigin;
-  readonly kinds: readonly { readonly kind: string; readonly members: number }[];
+  readonly kinds: readonly KindCount[];
   readonly licenses: LicensesJson;
   readonly validation: ValidationStats;
   readonly manifest: unknown;
@@ -48,21 +46,17 @@ export interface CardFacts {
 
 export async function cardFacts(session: Session, ref: string, asOf?: string): Promise<CardFacts> {
   const v = await resolveVersionArg(session, ref, asOf);
-  const origin = orFail(await whereFromVersion(session.db, v.versionId), messageOf);
-  const T = DATASETS_TABLE_NAMES;
-  const kinds = await sql<{ kind: string; n: string }>`select c.kind, count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${v.versionId} group by c.kind order by c.kind`.execute(session.db);
-  const manifest = await sql<{ manifest: unknown }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${v.manifestId}`.execute(session.db);
+  const facts = orFail(await versionCardFacts(session.db, v.versionId), messageOf);
   const earlier = distinctVersions(await datasetBuilds(session.db, v.dataset)).find((x) => x.ordinal === v.ordinal - 1);
   return {
     ref: v,
-    origin,
-    kinds: kinds.rows.map((k) => ({ kind: k.kind, members: Number(k.n) })),
-    licenses: await licensesOf(session, ref, asOf),
-    validation: await validationStats(session.db, v.versionId, origin.version.memberCount),
-    manifest: manifest.rows[0]?.manifest ?? null,
+    origin: facts.origin,
+    kinds: facts.kinds,
+    licenses: { ...facts.licenses, ref: v },
+    validation: facts.validation,
+    manifest: facts.manifest,
     previous: earlier ? { ref: earlier, diff: orFail(await diff(session.db, earlier.versionId, v.versionId), messageOf) } : null,
-    erased: await erasedMembersOf(session.db, v.versionId),
+    erased: facts.erased,
   };
 }
 

@@ -4,11 +4,8 @@
 // from the projections. What the ledger cannot know (provider, model, modalities beyond media
 // types) is left for the provider to complete, and said so.
 import type { Command } from 'commander';
-import { sql } from 'kysely';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/projections';
-import * as E from 'fp-ts/lib/Either.js';
-import { usage } from '../fail.js';
-import { membersOf } from '../version-facts.js';
+import { reportFacts } from '@cairn/projections';
+import { messageOf, orFail, usage } from '../fail.js';
 import { withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, show } from './common.js';
 import { cardFacts, type CardFacts } from './licenses-card.js';
@@ -28,24 +25,7 @@ export interface EuAiActReport {
 async function reportOf(session: Session, ref: string, asOf?: string): Promise<EuAiActReport> {
   const c = await cardFacts(session, ref, asOf);
   const v = c.origin.version;
-  const pos = v.position.toString();
-  const members = sql`select cf_id from ${sql.table(T.members)} where version_id = ${v.versionId}`;
-  const sources = await sql<{ source: string | null; license: string | null; n: string }>`select source, license, count(*)::text as n from ${sql.table(T.cfs)}
-    where cf_id in (${members}) group by source, license order by source, license`.execute(session.db);
-  const bySource = new Map<string, { members: number; licenses: string[] }>();
-  for (const r of sources.rows) {
-    const s = bySource.get(r.source ?? '(none)') ?? { members: 0, licenses: [] };
-    s.members += Number(r.n);
-    if (r.license !== null) s.licenses.push(r.license);
-    bySource.set(r.source ?? '(none)', s);
-  }
-  const exclusions = await sql<{ rule: string; n: string }>`select rule, count(distinct cf_id)::text as n from ${sql.table(T.exclusions)}
-    where version_id = ${v.versionId} group by rule order by rule`.execute(session.db);
-  // Opt-outs and takedowns are deprecations; erasure shreds the key. Both are counted up to the cut.
-  const deprecations = await sql<{ reason: string; n: string }>`select reason, count(distinct cf_id)::text as n from ${sql.table(T.deprecations)}
-    where position <= ${pos}::bigint group by reason order by reason`.execute(session.db);
-  const erasures = await sql<{ n: string }>`select count(distinct node_id)::text as n from lineage_node_states where state = 'erased' and valid_from <= ${pos}::bigint`.execute(session.db);
-  const media = await mediaTypesOf(session, v.versionId);
+  const facts = orFail(await reportFacts(session.db, session.ledger.log, v.versionId), messageOf);
   return {
     regulation: 'Regulation (EU) 2024/1689, Article 53(1)(d)',
     dataset: c.ref.dataset,
@@ -54,31 +34,21 @@ async function reportOf(session: Session, ref: string, asOf?: string): Promise<E
     general: {
       members: v.memberCount,
       byKind: c.kinds,
-      mediaTypes: media.mediaTypes,
+      mediaTypes: facts.mediaTypes,
       contributors: c.origin.contributors.length,
       toComplete: ['provider name and contact', 'model name and version', 'training data cut-off date', 'data not recorded in this ledger'],
     },
-    sources: [...bySource].map(([source, s]) => ({ source, members: s.members, licenses: s.licenses })),
+    sources: facts.sources,
     licenses: { inForce: c.licenses.licenses, obligations: c.licenses.obligations, conflicts: c.licenses.conflicts },
-    processing: { manifest: c.manifest, exclusions: exclusions.rows.map((r) => ({ rule: r.rule, cfs: Number(r.n) })), validation: c.validation },
+    processing: { manifest: c.manifest, exclusions: facts.exclusions, validation: c.validation },
     optOuts: {
-      deprecations: deprecations.rows.map((r) => ({ reason: r.reason, cfs: Number(r.n) })),
-      erasures: Number(erasures.rows[0]?.n ?? 0),
-      personalDataMembers: media.personalData,
+      // Opt-outs and takedowns are deprecations; erasure shreds the key. Both are counted up to the cut.
+      deprecations: facts.deprecations,
+      erasures: facts.erasures,
+      personalDataMembers: facts.personalDataMembers,
       policy: 'A rights holder\'s opt-out or takedown is recorded as a signed ContributionDeprecated event; the dataset is re-assembled without the CF and earlier versions stay auditable. Erasure (SampleErased) shreds the sample\'s key so its bytes are unreadable.',
     },
   };
-}
-
-async function mediaTypesOf(session: Session, versionId: string): Promise<{ mediaTypes: { mediaType: string; members: number }[]; personalData: number }> {
-  const members = await membersOf(session.db, session.ledger.log, versionId);
-  const counts = new Map<string, number>();
-  let personalData = 0;
-  for (const m of E.isRight(members) ? members.right : []) {
-    if (m.mediaType !== null) counts.set(m.mediaType, (counts.get(m.mediaType) ?? 0) + 1);
-    if (m.personalData) personalData += 1;
-  }
-  return { mediaTypes: [...counts].sort().map(([mediaType, n]) => ({ mediaType, members: n })), personalData };
 }
 
 export function reportMarkdown(r: EuAiActReport): string {

@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { canonicalize } from '@cairn/core';
-import { DATASETS_TABLE_NAMES, storeGradientArtifact, storeWeightsArtifact } from '@cairn/projections';
+import { memberIds, storeGradientArtifact, storeWeightsArtifact } from '@cairn/projections';
 import type { Signer } from '@cairn/sdk';
 import * as E from 'fp-ts/lib/Either.js';
 import { ExitCode } from '../exit-codes.js';
@@ -151,8 +150,7 @@ export function registerRuns(program: Command): void {
         } else {
           await session.catchUp();
           const v = await resolveVersionArg(session, opts.rowsFrom!);
-          const members = await sql<{ cf_id: string }>`select cf_id from ${sql.table(DATASETS_TABLE_NAMES.members)} where version_id = ${v.versionId} order by cf_id`.execute(session.db);
-          rowMap = members.rows.map((m) => m.cf_id);
+          rowMap = await memberIds(session.db, v.versionId);
         }
         const stored = await storeGradientArtifact(session.artifacts, bytes);
         if (E.isLeft(stored)) fail(ExitCode.usage, `--file ${opts.file}: ${stored.left.field}: ${stored.left.reason}`);

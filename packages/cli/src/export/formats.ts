@@ -9,7 +9,7 @@
 // A version cut before an erasure still lists the erased member (it is lineage), so every shape
 // names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
-import type { MemberFact } from '../version-facts.js';
+import type { MemberFact } from '@cairn/projections';
 
 export interface VersionExport {
   readonly dataset: string;

@@ -1,12 +1,15 @@
-// `cairn verify`, the projection half: each projection is rebuilt from zero into a scratch
-// schema up to the live checkpoint, and its canonicalDump compared with the live tables'. A
-// difference means the tables were changed behind the runner's back, or the log under them was.
-import { sql } from 'kysely';
+// Verify, the projection half: each projection is rebuilt from zero into a scratch schema up to
+// its live checkpoint, and its canonicalDump compared with the live tables'. A difference means
+// the tables were changed behind the runner's back, or the log under them was. Then the time
+// index is checked against the log (verify-log-times.ts).
+import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalDump, quoteSchema, type ProjectionRunner, type Projection, type AnyDB } from '@cairn/projections';
-import type { Kysely } from 'kysely';
-import type { LeafHashes } from './log-checkpoint.js';
-import { verifyLogTimes } from './verify-log-times.js';
+import type { LogPosition } from '@cairn/eventlog';
+import { canonicalDump } from '../storage/canonical-dump.js';
+import { quoteSchema } from '../storage/store.js';
+import type { AnyDB, Projection } from './projection.js';
+import type { ProjectionRunner } from './runner.js';
+import { verifyLogTimes, type LogTimeline } from './verify-log-times.js';
 
 export interface BadRow {
   readonly projection: string;
@@ -21,6 +24,17 @@ export interface ProjectionVerification {
   readonly firstBad: BadRow | null;
 }
 
+export interface RebuildVerifyInputs {
+  readonly db: Kysely<AnyDB>;
+  readonly runner: ProjectionRunner;
+  readonly projections: readonly Projection[];
+  readonly logHead: LogPosition | null;
+  /** Every log event's position and time, to check cairn_log_times against (left unchecked when absent). */
+  readonly leaves?: LogTimeline;
+  /** Why catching the live tables up failed, if it did: they are compared where they stand. */
+  readonly catchUpFailure?: string;
+}
+
 function firstDifference(live: string, rebuilt: string): { live: string | null; rebuilt: string | null } {
   const a = live.split('\n');
   const b = rebuilt.split('\n');
@@ -33,18 +47,8 @@ const LOG_TIMES = 'log times';
 
 const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
-export interface ProjectionInputs {
-  readonly db: Kysely<AnyDB>;
-  readonly runner: ProjectionRunner;
-  readonly projections: readonly Projection[];
-  readonly logHead: bigint | null;
-  /** Every log event's leaf, position and time, from the log half (for cairn_log_times). */
-  readonly leaves?: LeafHashes;
-  /** Why catching the live tables up failed, if it did: they are compared where they stand. */
-  readonly catchUpFailure?: string;
-}
-
-export async function verifyProjections(inputs: ProjectionInputs): Promise<ProjectionVerification> {
+/** A verdict for every projection up to the first that differs from its rebuild, never a throw. */
+export async function verifyProjections(inputs: RebuildVerifyInputs): Promise<ProjectionVerification> {
   const { db, runner, projections, logHead } = inputs;
   // Unique per run: two verifies against one Postgres must not share a scratch schema.
   const SCRATCH = `cairn_verify_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
