@@ -8,6 +8,8 @@ import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
 import { cfStream, contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
+import { createLogTail } from './log-tail.js';
+import { erasureReach, foldAmendment, type AmendedBy } from '../api/erasure-reach.js';
 
 /** An event already in the log, as the rules see it. */
 export interface EventFact {
@@ -40,6 +42,12 @@ export interface LedgerState {
   erasures(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, string>>>;
   /** Every key and name contributors ever took, up to date with the log. */
   directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
+  /**
+   * The samples an erasure of `sampleIds` reaches (them and, transitively, the samples amending
+   * them: api/erasure-reach.ts), up to date with the log: the index is caught up with what was
+   * appended since it was last read, so the walk costs the erased samples' own amendments.
+   */
+  erasureReach(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
 }
 
 export function factOf(event: RecordedEvent): EventFact {
@@ -61,6 +69,10 @@ export function createLedgerState(log: EventLog): LedgerState {
   const knownStreams = new Set<string>();
   const definers = new Map<string, string>();
   let founder: string | undefined;
+  // What the log has no index for, folded from one cursor over it (log-tail.ts).
+  const contributorDirectory = createContributorDirectory();
+  const amendedBy: AmendedBy = new Map();
+  const tail = createLogTail(log, [contributorDirectory.fold, (event) => foldAmendment(amendedBy, event)]);
 
   const remember = (fact: EventFact) => {
     if (factCache.size >= MAX_CACHED_FACTS) factCache.clear();
@@ -77,7 +89,14 @@ export function createLedgerState(log: EventLog): LedgerState {
   };
 
   return {
-    directory: createContributorDirectory(log),
+    directory: async () => {
+      const caughtUp = await tail.catchUp();
+      return E.isLeft(caughtUp) ? caughtUp : E.right(contributorDirectory.directory);
+    },
+    erasureReach: async (sampleIds) => {
+      const caughtUp = await tail.catchUp();
+      return E.isLeft(caughtUp) ? caughtUp : E.right(erasureReach(amendedBy, sampleIds));
+    },
     contributors: async (ids) => {
       // All streams at once: a batch signed by many contributors waits one round trip, not one each.
       const unique = [...new Set(ids)];
