@@ -34,7 +34,7 @@ export function erasureReach(amendedBy: AmendedBy, erased: Iterable<string>): Se
 }
 
 /** Notes `event` in the index when it is a sample amending another: the ledger state's tail feeds it every logged event once. */
-export function foldAmendment(amendedBy: AmendedBy, event: RecordedEvent): void {
+export function foldAmendment(amendedBy: AmendedBy, event: Pick<RecordedEvent, 'id' | 'data'>): void {
   const data = event.data as { type?: string; payload?: { amends?: unknown } };
   if (data.type === 'SampleContributed' && typeof data.payload?.amends === 'string') noteAmendment(amendedBy, event.id, data.payload.amends);
 }

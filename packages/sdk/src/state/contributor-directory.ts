@@ -3,7 +3,7 @@
 // so the directory is folded from the log as the ledger state's tail reads it (log-tail.ts): all
 // of it the first time, then only what was appended since. It is loaded only for batches that
 // bring in a key or a name (registrations and rotations), which are rare next to contributions.
-import type { RecordedEvent } from '@cairn/eventlog';
+import type { TailEvent } from './log-tail.js';
 
 export interface ContributorDirectory {
   /** Public key (hex) → the contributor that registered or rotated to it. */
@@ -19,10 +19,10 @@ interface Envelope {
 }
 
 /** A directory and the fold that extends it with one logged event. */
-export function createContributorDirectory(): { readonly directory: ContributorDirectory; readonly fold: (recorded: RecordedEvent) => void } {
+export function createContributorDirectory(): { readonly directory: ContributorDirectory; readonly fold: (recorded: TailEvent) => void } {
   const keys = new Map<string, string>();
   const names = new Map<string, string>();
-  const fold = (recorded: RecordedEvent): void => {
+  const fold = (recorded: TailEvent): void => {
     const { type, signer, payload } = recorded.data as Envelope;
     if (typeof signer !== 'string' || payload === undefined) return;
     if (type === 'ContributorRegistered') {

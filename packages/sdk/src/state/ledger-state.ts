@@ -8,7 +8,7 @@ import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
 import { cfStream, contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
-import { createLogTail } from './log-tail.js';
+import { createLogTail, type TailEvent } from './log-tail.js';
 import { erasureReach, foldAmendment, type AmendedBy } from '../api/erasure-reach.js';
 
 /** An event already in the log, as the rules see it. */
@@ -48,6 +48,8 @@ export interface LedgerState {
    * appended since it was last read, so the walk costs the erased samples' own amendments.
    */
   erasureReach(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  /** Events this process just wrote to the log (their data is the signed event), for the indexes above. */
+  appended(events: readonly TailEvent[]): void;
 }
 
 export function factOf(event: RecordedEvent): EventFact {
@@ -93,6 +95,7 @@ export function createLedgerState(log: EventLog): LedgerState {
       const caughtUp = await tail.catchUp();
       return E.isLeft(caughtUp) ? caughtUp : E.right(contributorDirectory.directory);
     },
+    appended: (events) => tail.appended(events),
     erasureReach: async (sampleIds) => {
       const caughtUp = await tail.catchUp();
       return E.isLeft(caughtUp) ? caughtUp : E.right(erasureReach(amendedBy, sampleIds));
