@@ -7,6 +7,7 @@ import { createInMemoryEventLog, type EventLog, type LogPosition } from '@cairn/
 import { ledgerOn, left, register, right, text } from './__tests__/given.js';
 import { createMemoryBlobStore } from './blob-store/memory.js';
 import { createMemoryKeyStore } from './key-store/memory.js';
+import { erasureReachAt, foldAmendment, type LoggedAmendments } from './api/erasure-reach.js';
 
 interface Read {
   readonly after: LogPosition | null;
@@ -90,5 +91,18 @@ describe('erasure reach through the ledger state', () => {
     expect(left(await here.samples.read(s1))._tag).toBe('ErasedSample');
     expect(right(await here.samples.verify())).toMatchObject({ erased: 2, problemCount: 0 });
     expect(bob.contributorId).not.toBe(alice.contributorId);
+  });
+
+  it('given amendments logged before and after an erasure (a chain, and one by a writer that came late), when its reach is walked, then only those logged before it are reached, as verify replays it', () => {
+    const index: LoggedAmendments = new Map();
+    const amend = (id: string, amends: string, position: bigint) => foldAmendment(index, { id, position, data: { type: 'SampleContributed', payload: { amends } } });
+    amend('s1', 's', 2n);
+    amend('s2', 's1', 3n);
+    amend('late', 's', 9n);
+    amend('late2', 's2', 10n);
+    foldAmendment(index, { id: 'label', position: 4n, data: { type: 'LabelContributed', payload: { amends: 's' } } });
+    expect([...erasureReachAt(index, 's', 5n)].sort()).toEqual(['s', 's1', 's2']);
+    expect([...erasureReachAt(index, 's', 11n)].sort()).toEqual(['late', 'late2', 's', 's1', 's2']);
+    expect([...erasureReachAt(index, 'unrelated', 11n)]).toEqual(['unrelated']);
   });
 });

@@ -277,9 +277,9 @@ async function commitDecoded(
   });
 
   // 7. an erasure in the log means every copy of the key is shredded, however the SampleErased
-  // event came in: the erased sample's, and those of the samples amending it (erasure-reach.ts),
-  // from the ledger state's amendment index caught up with the log (this batch included).
-  const erasedHere = checked.right.flatMap((item) => (item.event.type === 'SampleErased' ? [item.event.payload.sample] : []));
+  // event came in: the erased sample's, and those of the samples amending it before the erasure
+  // (erasure-reach.ts), from the ledger state's amendment index caught up with the log.
+  const erasedHere = checked.right.flatMap((item, i) => (item.event.type === 'SampleErased' ? [{ sample: item.event.payload.sample, position: receipts[i]!.position }] : []));
   if (erasedHere.length > 0) {
     const reached = await ctx.state.erasureReach(erasedHere);
     if (E.isLeft(reached)) return reached;

@@ -9,7 +9,7 @@ import { currentKey, foldContributor, type ContributorState } from './contributo
 import { cfStream, contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
 import { createLogTail, type TailEvent } from './log-tail.js';
-import { erasureReach, foldAmendment, type AmendedBy } from '../api/erasure-reach.js';
+import { erasureReachAt, foldAmendment, type LoggedAmendments } from '../api/erasure-reach.js';
 
 /** An event already in the log, as the rules see it. */
 export interface EventFact {
@@ -43,11 +43,11 @@ export interface LedgerState {
   /** Every key and name contributors ever took, up to date with the log. */
   directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
   /**
-   * The samples an erasure of `sampleIds` reaches (them and, transitively, the samples amending
-   * them: api/erasure-reach.ts), up to date with the log: the index is caught up with what was
-   * appended since it was last read, so the walk costs the erased samples' own amendments.
+   * The samples these logged erasures reach (each sample and, transitively, the samples amending
+   * it before its erasure: api/erasure-reach.ts), from an amends → amended-by index caught up
+   * with what was appended since it was last read, so the walk costs their own amendments.
    */
-  erasureReach(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  erasureReach(erasures: readonly { readonly sample: string; readonly position: LogPosition }[]): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
   /** Events this process just wrote to the log (their data is the signed event), for the indexes above. */
   appended(events: readonly TailEvent[]): void;
 }
@@ -73,7 +73,7 @@ export function createLedgerState(log: EventLog): LedgerState {
   let founder: string | undefined;
   // What the log has no index for, folded from one cursor over it (log-tail.ts).
   const contributorDirectory = createContributorDirectory();
-  const amendedBy: AmendedBy = new Map();
+  const amendedBy: LoggedAmendments = new Map();
   const tail = createLogTail(log, [contributorDirectory.fold, (event) => foldAmendment(amendedBy, event)]);
 
   const remember = (fact: EventFact) => {
@@ -96,9 +96,12 @@ export function createLedgerState(log: EventLog): LedgerState {
       return E.isLeft(caughtUp) ? caughtUp : E.right(contributorDirectory.directory);
     },
     appended: (events) => tail.appended(events),
-    erasureReach: async (sampleIds) => {
+    erasureReach: async (erasures) => {
       const caughtUp = await tail.catchUp();
-      return E.isLeft(caughtUp) ? caughtUp : E.right(erasureReach(amendedBy, sampleIds));
+      if (E.isLeft(caughtUp)) return caughtUp;
+      const reached = new Set<string>();
+      for (const e of erasures) for (const id of erasureReachAt(amendedBy, e.sample, e.position)) reached.add(id);
+      return E.right(reached);
     },
     contributors: async (ids) => {
       // All streams at once: a batch signed by many contributors waits one round trip, not one each.
