@@ -264,7 +264,7 @@ async function commitDecoded(
     if (!appended.right[i]!.alreadyAppended) writtenHere.add(item.eventId);
   });
   // The state's log indexes take this batch from here, not from a read of the log.
-  ctx.state.appended(fresh.flatMap((item, i) => (appended.right[i]!.alreadyAppended ? [] : [{ id: item.eventId, position: appended.right[i]!.position, data: item.event as unknown as JsonValue }])));
+  await ctx.state.appended(fresh.flatMap((item, i) => (appended.right[i]!.alreadyAppended ? [] : [{ id: item.eventId, position: appended.right[i]!.position, data: item.event as unknown as JsonValue }])));
   await settle(writtenHere);
 
   let next = 0;

@@ -48,8 +48,8 @@ export interface LedgerState {
    * with what was appended since it was last read, so the walk costs their own amendments.
    */
   erasureReach(erasures: readonly { readonly sample: string; readonly position: LogPosition }[]): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
-  /** Events this process just wrote to the log (their data is the signed event), for the indexes above. */
-  appended(events: readonly TailEvent[]): void;
+  /** Events this process just wrote to the log (their data is the signed event), for the indexes above; never fails. */
+  appended(events: readonly TailEvent[]): Promise<void>;
 }
 
 export function factOf(event: RecordedEvent): EventFact {
