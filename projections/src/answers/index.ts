@@ -15,7 +15,8 @@ export { showCf, type CfShow, type ShownEvent, type ShowError } from './show.js'
 export { listRuns, showRun, diffRuns, fieldChanges, runGradients, type RunsError, type RunSummary, type RunDetail, type RunGradients, type RunAttribution, type RunsDiff, type FieldChange } from './runs.js';
 export { reproduceCheck, unlearning, type SampleRead, type ReproduceCheck, type ReproduceReport, type ReproduceCheckOptions, type ErasedInfluence, type AffectedQuery, type UnlearningAttribution, type UnlearningReport } from './runs-checks.js';
 export { runRecordEvents, type RecordRole, type RecordedRef } from './record-keeping.js';
-export { passportFacts, type PassportFacts, type PassportFlag } from './passport.js';
+export { passportFacts, type PassportFacts, type PassportFlag, type PassportOptions } from './passport.js';
+export { resolveEvalVersion, type PassportContamination } from './passport-contamination.js';
 export * from './contamination/index.js';
 export { memberFacts, memberIds, memberKinds, manifestById, versionRuns, validationStats, type MemberFact, type LogUnavailable, type KindCount, type VersionRun, type ValidationStats } from './version-facts.js';
 export { versionCardFacts, type VersionCardFacts } from './card-facts.js';

@@ -5,17 +5,18 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import { decodeEventOf } from '@cairn/schemas';
 import type { AnyDB } from '../runner/projection.js';
 import { T } from '../datasets/tables.js';
 import { showRun, type RunsError } from './runs.js';
 import { licenses } from './licenses.js';
 import { erasedMembersOf } from './erasures.js';
+import type { ContaminationOptions, SampleBytesReader } from './contamination/check.js';
+import { passportContamination, type PassportContamination } from './passport-contamination.js';
 
 export interface PassportFlag {
   readonly flag: 'unknown_license' | 'license_conflict' | 'erased_data_used' | 'personal_data' | 'unvalidated_members' | 'contaminated_eval';
   readonly raised: boolean;
-  /** How many members (or licenses / conflicts) raise it; 0 when not raised. */
+  /** How many members (or licenses / conflicts, or contaminated pairs) raise it; 0 when not raised. */
   readonly count: number;
   readonly detail: string;
 }
@@ -29,21 +30,18 @@ export interface PassportFacts {
   readonly environment: Readonly<Record<string, string>>;
   readonly licenses: { readonly inForce: readonly string[]; readonly unknown: readonly string[]; readonly conflicts: readonly { readonly rule: string; readonly licenses: readonly string[] }[]; readonly obligations: { readonly attribution: readonly string[]; readonly shareAlike: readonly string[]; readonly nonCommercial: readonly string[]; readonly noDerivatives: readonly string[] } };
   readonly erasedMembers: readonly { readonly cfId: string; readonly eventId: string; readonly position: string }[];
+  /** The check against the run's params.evalVersion; null when the run names none. */
+  readonly contamination: PassportContamination | null;
   readonly flags: readonly PassportFlag[];
 }
 
 const flag = (f: PassportFlag['flag'], count: number, detail: string): PassportFlag => ({ flag: f, raised: count > 0, count, detail });
 
-/** Members whose sample says personalData: read from their signed events (the projection keeps no such column). */
-async function personalMembers(db: Kysely<AnyDB>, log: EventLog, versionId: string): Promise<number> {
-  const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${versionId}`.execute(db);
-  if (r.rows.length === 0) return 0;
-  const read = await log.readByIds(r.rows.map((x) => x.cf_id));
-  if (E.isLeft(read)) return 0;
-  return read.right.filter((e) => {
-    const d = decodeEventOf('SampleContributed', e.data);
-    return E.isRight(d) && d.right.payload.personalData === true;
-  }).length;
+/** Members whose sample declares personal data (the projection keeps the signed flag per CF). */
+async function personalMembers(db: Kysely<AnyDB>, versionId: string): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
+    where m.version_id = ${versionId} and c.personal_data`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** Members no live approving validation targets. */
@@ -54,7 +52,16 @@ async function unvalidatedMembers(db: Kysely<AnyDB>, versionId: string): Promise
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export async function passportFacts(db: Kysely<AnyDB>, log: EventLog, runId: string): Promise<E.Either<RunsError, PassportFacts>> {
+export interface PassportOptions {
+  /**
+   * The SDK's samples.read, for the near-duplicate half of contaminated_eval; without it only
+   * exact (same commitment) matches with the evaluation version are counted, and the flag says so.
+   */
+  readonly readSample?: SampleBytesReader;
+  readonly contamination?: ContaminationOptions;
+}
+
+export async function passportFacts(db: Kysely<AnyDB>, log: EventLog, runId: string, options: PassportOptions = {}): Promise<E.Either<RunsError, PassportFacts>> {
   const run = await showRun(db, log, runId);
   if (E.isLeft(run)) return run;
   const r = run.right;
@@ -63,9 +70,10 @@ export async function passportFacts(db: Kysely<AnyDB>, log: EventLog, runId: str
   if (E.isLeft(lic)) return E.left({ _tag: 'VersionNotFound', versionId: r.versionId, message: lic.left.message });
   const L = lic.right;
   const erased = await erasedMembersOf(db, r.versionId);
-  const personal = await personalMembers(db, log, r.versionId);
+  const personal = await personalMembers(db, r.versionId);
   const unvalidated = await unvalidatedMembers(db, r.versionId);
   const evalVersion = typeof r.hyperparameters['evalVersion'] === 'string' ? (r.hyperparameters['evalVersion'] as string) : null;
+  const contaminated = evalVersion === null ? null : await passportContamination(db, log, { versionId: r.versionId, position: r.position, evalVersion }, options);
   return E.right({
     run: { runId: r.runId, modelHash: r.modelHash, eventId: r.eventId, position: r.position.toString(), signer: r.signer, recordedAt: r.recordedAt },
     dataset: { name: r.dataset, ordinal: r.ordinal, versionId: r.versionId, manifestId: r.version.manifestId, merkleRoot: r.version.merkleRoot, memberCount: r.version.memberCount, position: r.version.position.toString() },
@@ -85,13 +93,16 @@ export async function passportFacts(db: Kysely<AnyDB>, log: EventLog, runId: str
       },
     },
     erasedMembers: erased.map((e) => ({ cfId: e.cfId, eventId: e.eventId, position: e.position.toString() })),
+    contamination: contaminated,
     flags: [
       flag('unknown_license', L.unknown.length, L.unknown.length > 0 ? `license expressions no rule resolves: ${L.unknown.join(', ')}` : 'every license expression resolves'),
       flag('license_conflict', L.conflicts.length, L.conflicts.length > 0 ? L.conflicts.map((c) => `${c.rule}: ${c.licenses.join(' + ')}`).join('; ') : 'no license conflict'),
       flag('erased_data_used', erased.length, erased.length > 0 ? `${erased.length} member(s) erased since` : 'no member is erased'),
       flag('personal_data', personal, personal > 0 ? `${personal} member(s) declare personal data` : 'no member declares personal data'),
       flag('unvalidated_members', unvalidated, unvalidated > 0 ? `${unvalidated} of ${r.version.memberCount} member(s) have no approving validation` : 'every member has an approving validation'),
-      flag('contaminated_eval', 0, evalVersion === null ? 'not checked: the run names no evalVersion in its params' : `not checked: evalVersion ${evalVersion} named, run cairn contamination for it`),
+      contaminated === null
+        ? flag('contaminated_eval', 0, 'not checked: the run names no evalVersion in its params')
+        : flag('contaminated_eval', contaminated.exactPairs + contaminated.nearPairs, contaminated.detail),
     ],
   });
 }

@@ -13,6 +13,8 @@ export interface CfRowInput {
   readonly source: string | null;
   readonly license: string | null;
   readonly commitment: string | null;
+  /** The sample declares personal data (false for labels and validations). */
+  readonly personalData: boolean;
   readonly labelType: string | null;
   readonly targets: readonly string[];
   readonly amends: string | null;
@@ -23,7 +25,7 @@ export interface CfRowInput {
 /** The CF row an event states, or null for events that are not CFs. */
 export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
   const ev = e.event;
-  const base = { cfId: e.id, author: ev.signer, source: null, license: null, commitment: null, labelType: null, verdict: null };
+  const base = { cfId: e.id, author: ev.signer, source: null, license: null, commitment: null, personalData: false, labelType: null, verdict: null };
   switch (ev.type) {
     case 'SampleContributed':
       return {
@@ -32,6 +34,7 @@ export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
         source: ev.payload.source,
         license: ev.payload.license,
         commitment: ev.payload.commitment.value,
+        personalData: ev.payload.personalData === true,
         targets: [],
         amends: ev.payload.amends ?? null,
         supersedes: ev.payload.supersedes ?? null,
@@ -59,10 +62,10 @@ export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: Cf
   if (rows.length === 0) return;
   const col = <K extends keyof CfRowInput>(k: K) => rows.map((r) => r.row[k]);
   // a replayed CF is the same fact: first statement wins, as in the log itself
-  await sql`insert into ${sql.table(T.cfs)} (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes,
+  await sql`insert into ${sql.table(T.cfs)} (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes,
       verdict, valid_from, recorded_at)
     select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
-      ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('labelType')}::text[],
+      ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
       ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${col('amends')}::text[], ${col('supersedes')}::text[],
       ${col('verdict')}::float8[], ${rows.map((r) => positionToDb(r.event.position))}::bigint[],
       ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])

@@ -33,7 +33,8 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
   return {
     name: DATASETS_PROJECTION,
     // 2: erasure became an assembly rule (datasets_erasures); a store projected by 1 rebuilds
-    version: 2,
+    // 3: datasets_cfs.personal_data (the sample's personalData), so a store projected by 2 rebuilds
+    version: 3,
     tables: DATASETS_TABLES,
     migrate: migrateDatasetsTables,
     apply: async (tx, events) => {

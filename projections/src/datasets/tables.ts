@@ -34,10 +34,11 @@ export const DATASETS_TABLES: readonly string[] = [
 
 export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
   const statements = [
-    // one row per CF; valid_to = first position it was amended, superseded or deprecated
+    // one row per CF; valid_to = first position it was amended, superseded or deprecated;
+    // personal_data = the sample's own signed personalData (a passport counts them without the log)
     sql`create table if not exists ${sql.table(T.cfs)} (
       cf_id text primary key, kind text not null, author text not null,
-      source text, license text, commitment text, label_type text,
+      source text, license text, commitment text, personal_data boolean not null, label_type text,
       targets jsonb not null, amends text, supersedes text, verdict double precision,
       valid_from bigint not null, valid_to bigint, recorded_at timestamptz not null)`,
     sql`create index if not exists datasets_cfs_valid_from on ${sql.table(T.cfs)} (valid_from)`,

@@ -20,6 +20,17 @@ import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { globalsOf, labelsOf, named, short, show } from './common.js';
 
+const UNLEARNING_HELP = `
+What the shares are measured over:
+  share of |influence|, share of credit  over ALL training CFs of the scoring: each CF's
+        influence is its TRAK scores summed over every query row, kept per CF by the attribution
+        projection.
+  per-query share  over the query's STORED top-k only (the run's params.attribution.topK, default 10): the
+        projection keeps each query's k highest scores, not its full row over the training set,
+        so an erased CF outside a query's top-k adds nothing to that query's share, and the share
+        is of the top-k's |score|, not of the query's total. An exact per-query share needs the
+        run re-scored from its gradient artifacts (reproduce-check says whether they are there).`;
+
 const ref = (r: { dataset: string; ordinal: number | null; versionId: string }) => (r.ordinal === null ? `${r.dataset}@${short(r.versionId)}` : `${r.dataset}@${r.ordinal}`);
 
 function showText(r: RunDetail, labels: ReadonlyMap<string, string>): string {
@@ -137,6 +148,7 @@ export function registerRunsQueries(program: Command): void {
     .command('unlearning <run>')
     .description("erased CFs among a run's dataset version members and, where the run was scored, their share of its influence and the queries they affected most")
     .option('--top <n>', 'how many affected queries to list', '10')
+    .addHelpText('after', UNLEARNING_HELP)
     .action(async (runId: string, opts: { top: string }, command: Command) => {
       if (!/^\d+$/.test(opts.top) || Number(opts.top) < 1 || Number(opts.top) > 10_000) usage('--top', `expected an integer from 1 to 10000, got ${JSON.stringify(opts.top)}`);
       await withSession(globalsOf(command), async (session) => {

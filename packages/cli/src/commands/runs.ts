@@ -74,7 +74,7 @@ export function registerRuns(program: Command): void {
     .requiredOption('--code <version>', 'the training code version (e.g. a git commit)')
     .requiredOption('--model-hash <sha256>', 'SHA-256 of the trained weights')
     .option('--seed <n|name=n>', 'a seed (repeat; a bare N is the "training" seed)', collect)
-    .option('--params <file>', 'hyperparameters, a JSON object (attribution settings under "attribution")')
+    .option('--params <file>', 'hyperparameters, a JSON object (attribution settings under "attribution"; the version the model is evaluated on, NAME@V or a version id, under "evalVersion": the passport checks it for contamination)')
     .option('--env <key=value>', 'an environment fact, e.g. torch=2.3.0 (repeat)', collect)
     .option('--run-id <id>', 'the run id (default: derived from the other fields)')
     .option('--as <name>', 'the signer (default: the only one in the keyring)')

@@ -2,11 +2,10 @@
 // (an amendment carries the erased content forward: a metadata-only one keeps the very bytes, one
 // with new bytes is a correction of them). A supersession is new content and is not reached. The
 // datasets projection takes the same samples out of assembly (projections' assemble/erasure.ts);
-// here it decides whose keys are shredded and which keys `verify` expects gone.
-import * as E from 'fp-ts/lib/Either.js';
-import type { EventLog, EventLogError, LogPosition } from '@cairn/eventlog';
-
-const PAGE = 1024;
+// here it decides whose keys are shredded and which keys `verify` expects gone. The ingest path
+// asks the ledger state, whose amends → amended-by index is folded from the log as it is read
+// (state/log-tail.ts), so an erasure walks its own amendments, not the whole log.
+import type { LogPosition, RecordedEvent } from '@cairn/eventlog';
 
 /** Sample id → the samples amending it, in log order. */
 export type AmendedBy = Map<string, string[]>;
@@ -34,17 +33,32 @@ export function erasureReach(amendedBy: AmendedBy, erased: Iterable<string>): Se
   return reached;
 }
 
-/** Every amendment of a sample in the log. */
-export async function sampleAmendments(log: EventLog): Promise<E.Either<EventLogError, AmendedBy>> {
-  const out: AmendedBy = new Map();
-  for (let after: LogPosition | null = null; ; ) {
-    const page = await log.readAll({ after, limit: PAGE });
-    if (E.isLeft(page)) return page;
-    for (const event of page.right) {
-      const data = event.data as { type?: string; payload?: { amends?: unknown } };
-      if (data.type === 'SampleContributed' && typeof data.payload?.amends === 'string') noteAmendment(out, event.id, data.payload.amends);
-    }
-    if (page.right.length < PAGE) return E.right(out);
-    after = page.right[page.right.length - 1]!.position;
+/** Sample id → the samples amending it, each with the position it was logged at, in log order. */
+export type LoggedAmendments = Map<string, { readonly sample: string; readonly position: LogPosition }[]>;
+
+/** Notes `event` in the index when it is a sample amending another: the ledger state's tail feeds it every logged event once. */
+export function foldAmendment(index: LoggedAmendments, event: Pick<RecordedEvent, 'id' | 'position' | 'data'>): void {
+  const data = event.data as { type?: string; payload?: { amends?: unknown } };
+  if (data.type !== 'SampleContributed' || typeof data.payload?.amends !== 'string') return;
+  const list = index.get(data.payload.amends);
+  const entry = { sample: event.id, position: event.position };
+  if (list) list.push(entry);
+  else index.set(data.payload.amends, [entry]);
+}
+
+/**
+ * What an erasure of `erased` logged at `position` reaches: as erasureReach, among the
+ * amendments logged before it, which is what `verify` expects gone when it replays the log (an
+ * amendment another writer logs after the erasure has its own bytes and key, and stays).
+ */
+export function erasureReachAt(index: LoggedAmendments, erased: string, position: LogPosition): Set<string> {
+  const reached = new Set<string>();
+  const queue = [erased];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    for (const next of index.get(id) ?? []) if (next.position < position) queue.push(next.sample);
   }
+  return reached;
 }

@@ -3,7 +3,6 @@
 // brought up to date) → check the rules in batch order → verify signatures on the worker pool
 // while the sample bytes are sealed and stored → one appendMany. All or nothing: the first
 // failure is returned, with the index of the offending item, and nothing is appended.
-import { erasureReach, sampleAmendments } from '../api/erasure-reach.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, EventLog, JsonValue, LogPosition } from '@cairn/eventlog';
 import type { BlobStore } from '../blob-store/port.js';
@@ -264,6 +263,8 @@ async function commitDecoded(
   fresh.forEach((item, i) => {
     if (!appended.right[i]!.alreadyAppended) writtenHere.add(item.eventId);
   });
+  // The state's log indexes take this batch from here, not from a read of the log.
+  await ctx.state.appended(fresh.flatMap((item, i) => (appended.right[i]!.alreadyAppended ? [] : [{ id: item.eventId, position: appended.right[i]!.position, data: item.event as unknown as JsonValue }])));
   await settle(writtenHere);
 
   let next = 0;
@@ -276,12 +277,13 @@ async function commitDecoded(
   });
 
   // 7. an erasure in the log means every copy of the key is shredded, however the SampleErased
-  // event came in: the erased sample's, and those of the samples amending it (erasure-reach.ts).
-  const erasedHere = checked.right.flatMap((item) => (item.event.type === 'SampleErased' ? [item.event.payload.sample] : []));
+  // event came in: the erased sample's, and those of the samples amending it before the erasure
+  // (erasure-reach.ts), from the ledger state's amendment index caught up with the log.
+  const erasedHere = checked.right.flatMap((item, i) => (item.event.type === 'SampleErased' ? [{ sample: item.event.payload.sample, position: receipts[i]!.position }] : []));
   if (erasedHere.length > 0) {
-    const amendments = await sampleAmendments(ctx.log);
-    if (E.isLeft(amendments)) return amendments;
-    for (const sampleId of [...erasureReach(amendments.right, erasedHere)].sort()) {
+    const reached = await ctx.state.erasureReach(erasedHere);
+    if (E.isLeft(reached)) return reached;
+    for (const sampleId of [...reached.right].sort()) {
       const shredded = await ctx.keys.shred(sampleId);
       if (E.isLeft(shredded)) return shredded;
       const dropped = await ctx.blobs.delete(sampleId);

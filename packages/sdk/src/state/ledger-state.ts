@@ -8,6 +8,8 @@ import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn
 import { currentKey, foldContributor, type ContributorState } from './contributor-state.js';
 import { cfStream, contributorStream, datasetStream } from '../ingest/streams.js';
 import { createContributorDirectory, type ContributorDirectory } from './contributor-directory.js';
+import { createLogTail, type TailEvent } from './log-tail.js';
+import { erasureReachAt, foldAmendment, type LoggedAmendments } from '../api/erasure-reach.js';
 
 /** An event already in the log, as the rules see it. */
 export interface EventFact {
@@ -40,6 +42,14 @@ export interface LedgerState {
   erasures(sampleIds: Iterable<string>): Promise<E.Either<EventLogError, ReadonlyMap<string, string>>>;
   /** Every key and name contributors ever took, up to date with the log. */
   directory(): Promise<E.Either<EventLogError, ContributorDirectory>>;
+  /**
+   * The samples these logged erasures reach (each sample and, transitively, the samples amending
+   * it before its erasure: api/erasure-reach.ts), from an amends → amended-by index caught up
+   * with what was appended since it was last read, so the walk costs their own amendments.
+   */
+  erasureReach(erasures: readonly { readonly sample: string; readonly position: LogPosition }[]): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  /** Events this process just wrote to the log (their data is the signed event), for the indexes above; never fails. */
+  appended(events: readonly TailEvent[]): Promise<void>;
 }
 
 export function factOf(event: RecordedEvent): EventFact {
@@ -61,6 +71,10 @@ export function createLedgerState(log: EventLog): LedgerState {
   const knownStreams = new Set<string>();
   const definers = new Map<string, string>();
   let founder: string | undefined;
+  // What the log has no index for, folded from one cursor over it (log-tail.ts).
+  const contributorDirectory = createContributorDirectory();
+  const amendedBy: LoggedAmendments = new Map();
+  const tail = createLogTail(log, [contributorDirectory.fold, (event) => foldAmendment(amendedBy, event)]);
 
   const remember = (fact: EventFact) => {
     if (factCache.size >= MAX_CACHED_FACTS) factCache.clear();
@@ -77,7 +91,18 @@ export function createLedgerState(log: EventLog): LedgerState {
   };
 
   return {
-    directory: createContributorDirectory(log),
+    directory: async () => {
+      const caughtUp = await tail.catchUp();
+      return E.isLeft(caughtUp) ? caughtUp : E.right(contributorDirectory.directory);
+    },
+    appended: (events) => tail.appended(events),
+    erasureReach: async (erasures) => {
+      const caughtUp = await tail.catchUp();
+      if (E.isLeft(caughtUp)) return caughtUp;
+      const reached = new Set<string>();
+      for (const e of erasures) for (const id of erasureReachAt(amendedBy, e.sample, e.position)) reached.add(id);
+      return E.right(reached);
+    },
     contributors: async (ids) => {
       // All streams at once: a batch signed by many contributors waits one round trip, not one each.
       const unique = [...new Set(ids)];
