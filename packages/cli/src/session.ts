@@ -1,35 +1,22 @@
-// A command's view of the store: the SDK ledger (log, blobs, sample keys), the projection tables
-// and their runner, and the keyring of named signers. Queries call catchUp() first so answers are
-// current, then read the tables.
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+// A command's view of the store: @cairn/client's Cairn (the SDK ledger for writes, the typed
+// reads, the projection runner) opened from the command line's flags and environment, plus the
+// keyring of named signers. This file only parses flags, opens, and turns the client's tagged
+// errors into failures with exit codes; answers come from `session.cairn`.
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { openLedger, type Ledger, type SizeLimits } from '@cairn/sdk';
-import {
-  closeAttributionKernel,
-  createAttributionProjection,
-  createFolderArtifactStore,
-  createProjectionRunner,
-  datasetsProjection,
-  lineageProjection,
-  openProjectionStore,
-  type AnyDB,
-  type ArtifactStore,
-  type Projection,
-  type ProjectionRunner,
-  type ProjectionStore,
-} from '@cairn/projections';
+import type { Ledger, SizeLimits } from '@cairn/sdk';
+import { openCairn, parseAsOf, projectionsFor, type Cairn, type OpenError, type ReadError } from '@cairn/client';
+import type { AnyDB, ArtifactStore, Projection, ProjectionRunner, ProjectionStore } from '@cairn/projections';
 import type { Kysely } from 'kysely';
-import { refuseAsOfBeyondHead } from './as-of.js';
 import { ExitCode } from './exit-codes.js';
-import { fail } from './fail.js';
+import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
 import { resolveStoreLocation, type StoreLocation } from './store-location.js';
-import { failIfInUse, storeLockOptions } from './store-lock.js';
-import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
+import { storeLockOptions } from './store-lock.js';
+
+export { projectionsFor };
 
 export interface GlobalOptions {
   readonly store?: string;
@@ -38,11 +25,17 @@ export interface GlobalOptions {
 }
 
 export interface Session {
+  /** The client: writes (`cairn.ledger`) and every read, each taking asOf. */
+  readonly cairn: Cairn;
   readonly location: StoreLocation;
   /** Where signers, sample blobs and sample keys live (the store folder, or CAIRN_KEYS). */
   readonly localDir: string;
   readonly ledger: Ledger;
   readonly store: ProjectionStore;
+  /**
+   * The projection tables, for the commands that still query them directly; new code reads
+   * through `cairn`, and this goes once no command uses it.
+   */
   readonly db: Kysely<AnyDB>;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
@@ -57,14 +50,6 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/**
- * The projections the CLI keeps, in the order the runner applies them. Attribution reads its
- * gradient artifacts from the store's folder, so it is made per store.
- */
-export function projectionsFor(artifacts: ArtifactStore): readonly Projection[] {
-  return [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })];
-}
-
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const location = resolveStoreLocation(options.store, options.projections, env);
   if (E.isLeft(location)) fail(ExitCode.usage, `${location.left.field}: ${location.left.reason}`);
@@ -75,7 +60,6 @@ export function localDirOf(location: StoreLocation, env: NodeJS.ProcessEnv = pro
   return location.kind === 'embedded' ? location.dir : (env.CAIRN_KEYS ?? './.cairn');
 }
 
-/** Opens the store; `create` (cairn init) makes a missing embedded folder instead of refusing. */
 export interface SessionSettings {
   /** cairn init: make a missing embedded folder instead of refusing. */
   readonly create?: boolean;
@@ -83,51 +67,26 @@ export interface SessionSettings {
   readonly verifyWorkers?: number;
 }
 
+const OPEN_EXIT: Record<OpenError['_tag'], ExitCode> = {
+  UsageError: ExitCode.usage,
+  LedgerConfigInvalid: ExitCode.usage,
+  StoreMissing: ExitCode.unavailable,
+  StoreInUse: ExitCode.unavailable,
+  StoreUnavailable: ExitCode.unavailable,
+};
+
 export async function openSession(options: GlobalOptions, settings: SessionSettings = {}): Promise<Session> {
   const location = locationOf(options);
-  const localDir = localDirOf(location);
-  if (location.kind === 'embedded') {
-    if (!settings.create && !existsSync(path.join(location.dir, 'log')))
-      fail(ExitCode.unavailable, `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)`);
-    await mkdir(path.join(location.dir, 'projections'), { recursive: true });
-  }
-  const config = await readLedgerConfig(localDir);
-  const limits = config.limits;
-  let ledger: Ledger | undefined;
-  let store: ProjectionStore;
-  // An embedded store is one process's at a time (the ledger locks it before opening anything in
-  // it, the projections their own folder): a second command waits, then fails as unavailable.
-  const lock = storeLockOptions();
-  try {
-    // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
-    const verifyWorkers = settings.verifyWorkers ?? 0;
-    ledger = await openLedger(
-      location.kind === 'embedded'
-        ? { dir: location.dir, verifyWorkers, lock, limits }
-        : location.kind === 'postgres'
-          ? { dir: localDir, postgres: location.url, verifyWorkers, limits }
-          : { dir: localDir, esdb: location.url, verifyWorkers, limits },
-    );
-    store = await openProjectionStore(
-      location.kind === 'embedded'
-        ? { dataDir: path.join(location.dir, 'projections'), lock }
-        : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
-    );
-  } catch (cause) {
-    // The ledger holds the store's lock: an open that failed halfway must not keep it.
-    await ledger?.close().catch(() => undefined);
-    failIfInUse(cause);
-    fail(ExitCode.unavailable, `the store could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
   const json = options.json === true;
-  const artifacts = createFolderArtifactStore(localDir);
-  const projections = projectionsFor(artifacts);
   const progress = progressFor({ json });
   let started = false;
-  const runner = createProjectionRunner({
-    log: ledger.log,
-    store,
-    projections,
+  const opened = await openCairn({
+    store: location,
+    env: process.env,
+    ...(settings.create !== undefined ? { create: settings.create } : {}),
+    // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
+    verifyWorkers: settings.verifyWorkers ?? 0,
+    lock: storeLockOptions(),
     onProgress: (p) => {
       if (p.head === null) return;
       if (!started) {
@@ -139,33 +98,28 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     // Said once, when the event is passed; status and verify keep saying it afterwards.
     onEventFailed: (f) => process.stderr.write(failureWarning(f)),
   });
+  if (E.isLeft(opened)) return fail(OPEN_EXIT[opened.left._tag], opened.left.message);
+  const cairn = opened.right;
   return {
-    location,
-    localDir,
-    ledger,
-    store,
-    db: store.db,
-    runner,
-    projections,
-    artifacts,
-    keyring: openKeyring(path.join(localDir, 'signers')),
-    limits: effectiveLimits(config),
+    cairn,
+    location: cairn.location,
+    localDir: cairn.localDir,
+    ledger: cairn.ledger,
+    store: cairn.store,
+    db: cairn.store.db,
+    runner: cairn.runner,
+    projections: cairn.projections,
+    artifacts: cairn.artifacts,
+    keyring: openKeyring(path.join(cairn.localDir, 'signers')),
+    limits: cairn.limits,
     json,
     catchUp: async () => {
-      const r = await runner.runOnce();
+      const r = await cairn.catchUp();
       if (started) progress.stop();
       started = false;
-      if (E.isLeft(r)) fail(ExitCode.unavailable, `the projections could not catch up: ${r.left.message}`);
+      if (E.isLeft(r)) fail(ExitCode.unavailable, r.left.message);
     },
-    close: async () => {
-      // The attribution kernel's worker threads would keep the process alive after the command.
-      try {
-        await closeAttributionKernel();
-      } finally {
-        await store.close();
-        await ledger.close();
-      }
-    },
+    close: () => cairn.close(),
   };
 }
 
@@ -173,10 +127,33 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
 export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: SessionSettings = {}): Promise<T> {
   const session = await openSession(options, settings);
   try {
-    // Every command with --as-of passes it here among its options (globalsOf).
-    await refuseAsOfBeyondHead((options as { readonly asOf?: unknown }).asOf, session.ledger.log);
+    // Every command with --as-of passes it here among its options (globalsOf); a value that is
+    // not a position or a time is the command's to refuse, with its own wording.
+    const asOf = (options as { readonly asOf?: unknown }).asOf;
+    const parsed = parseAsOf(typeof asOf === 'string' ? asOf : undefined);
+    if (E.isRight(parsed)) {
+      const within = await session.cairn.checkAsOf(parsed.right);
+      if (E.isLeft(within)) usage(within.left.field, within.left.reason);
+    }
     return await body(session);
   } finally {
     await session.close();
   }
+}
+
+/** The value of a client read, or the failure its error stands for (an ambiguous or malformed id is a usage error). */
+export function orFailRead<T>(result: E.Either<ReadError, T>): T {
+  if (E.isRight(result)) return result.right;
+  const error = result.left;
+  fail(error._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(error), messageOf(error), error);
+}
+
+/**
+ * The full CF id an argument names: a full id as it is, a prefix (6+ hex, git-style) looked up
+ * after a catch-up so the CF just appended is found. `field` names the argument in errors.
+ */
+export async function cfArg(session: Session, text: string, field = 'CF'): Promise<string> {
+  if (/^[0-9a-f]{64}$/.test(text)) return text;
+  await session.catchUp();
+  return orFailRead(await session.cairn.resolveCf(text, field));
 }

@@ -12,6 +12,7 @@ export { erasuresOf, erasedMembersOf, type Erasure } from './erasures.js';
 export { buildOutcome, type BuildOutcome } from './build-outcome.js';
 export { versionMembers, type VersionMember, type MemberPage, type MemberPageRequest } from './members.js';
 export { showCf, type CfShow, type ShownEvent, type ShowError } from './show.js';
+export { cfsByPrefix, MIN_CF_PREFIX } from './cf-prefix.js';
 export { listRuns, showRun, diffRuns, fieldChanges, runGradients, type RunsError, type RunSummary, type RunDetail, type RunGradients, type RunAttribution, type RunsDiff, type FieldChange } from './runs.js';
 export { reproduceCheck, unlearning, type SampleRead, type ReproduceCheck, type ReproduceReport, type ReproduceCheckOptions, type ErasedInfluence, type AffectedQuery, type UnlearningAttribution, type UnlearningReport } from './runs-checks.js';
 export { runRecordEvents, type RecordRole, type RecordedRef } from './record-keeping.js';

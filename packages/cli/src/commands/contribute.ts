@@ -1,13 +1,11 @@
 // cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
 import type { Command } from 'commander';
 import { AMENDABLE_FIELDS, type DeprecationReason, type Signer } from '@cairn/sdk';
-import { datasetBuilds, replacementOutcomes } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { readNamedFile } from '../files.js';
 import { emit } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import { distinctVersions } from '../version-ref.js';
+import { cfArg, withSession, type Session } from '../session.js';
 import { globalsOf } from './common.js';
 import { jsonOrString, receiptJson, receiptText } from './receipt.js';
 
@@ -19,6 +17,13 @@ const DEPRECATION_REASONS: readonly DeprecationReason[] = ['dispute', 'takedown'
 async function signerOf(session: Session, name: string | undefined): Promise<Signer> {
   if (name === undefined) fail(ExitCode.usage, '--as: name the signer (cairn keys list)');
   return orFail(await session.keyring.signer(name), (e) => e.message);
+}
+
+/** --target values: CF ids or unique prefixes of them (6+ hex), in the order given. */
+async function targetsOf(session: Session, targets: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const t of targets) ids.push(await cfArg(session, t, '--target'));
+  return ids;
 }
 
 function objectFlag(field: string, value: string | undefined): Record<string, unknown> | undefined {
@@ -44,10 +49,9 @@ export interface AmendmentWarning {
 async function amendmentWarnings(session: Session, cfId: string): Promise<AmendmentWarning[]> {
   await session.catchUp();
   const warnings: AmendmentWarning[] = [];
-  for (const o of await replacementOutcomes(session.db, cfId)) {
+  for (const o of await session.cairn.replacementOutcomes(cfId)) {
     if (o.included) continue;
-    const ordinal = distinctVersions(await datasetBuilds(session.db, o.dataset)).find((v) => v.versionId === o.versionId)?.ordinal;
-    const version = `${o.dataset}@${ordinal ?? o.versionId}`;
+    const version = `${o.dataset}@${o.ordinal ?? o.versionId}`;
     warnings.push({
       dataset: o.dataset,
       version,
@@ -105,7 +109,7 @@ export function registerContribute(program: Command): void {
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
-          await session.ledger.contribute.label({ targets: opts.target, labelType: opts.type, value: jsonOrString(opts.value), ...(opts.rationale ? { rationale: opts.rationale } : {}) }, signer),
+          await session.ledger.contribute.label({ targets: await targetsOf(session, opts.target), labelType: opts.type, value: jsonOrString(opts.value), ...(opts.rationale ? { rationale: opts.rationale } : {}) }, signer),
           messageOf,
         );
         emit(receiptJson(r), { json: session.json }, receiptText);
@@ -128,7 +132,7 @@ export function registerContribute(program: Command): void {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
           await session.ledger.contribute.validation(
-            { targets: opts.target, verdict: opts.verdict as 'approve' | 'reject' | 'score', rationale: opts.rationale, ...(score !== undefined ? { score } : {}) },
+            { targets: await targetsOf(session, opts.target), verdict: opts.verdict as 'approve' | 'reject' | 'score', rationale: opts.rationale, ...(score !== undefined ? { score } : {}) },
             signer,
           ),
           messageOf,
@@ -168,7 +172,7 @@ export function registerContribute(program: Command): void {
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.amend(cf, changes, signer), messageOf);
+        const r = orFail(await session.ledger.amend(await cfArg(session, cf), changes, signer), messageOf);
         const warnings = await amendmentWarnings(session, r.id);
         if (!session.json) for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
         emit({ ...receiptJson(r), warnings }, { json: session.json }, receiptText);
@@ -185,7 +189,7 @@ export function registerContribute(program: Command): void {
       if (!DEPRECATION_REASONS.includes(opts.reason as DeprecationReason)) fail(ExitCode.usage, `--reason: expected one of ${DEPRECATION_REASONS.join(', ')}`);
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.deprecate(cf, { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) }, signer), messageOf);
+        const r = orFail(await session.ledger.deprecate(await cfArg(session, cf), { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) }, signer), messageOf);
         emit(receiptJson(r), { json: session.json }, receiptText);
       });
     });
@@ -200,7 +204,7 @@ export function registerContribute(program: Command): void {
     .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.erase(sample, signer, opts.reason), messageOf);
+        const r = orFail(await session.ledger.erase(await cfArg(session, sample, 'SAMPLE'), signer, opts.reason), messageOf);
         emit(receiptJson(r), { json: session.json }, receiptText);
       });
     });

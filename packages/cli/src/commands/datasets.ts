@@ -1,14 +1,13 @@
 // cairn manifest define, cairn dataset define|build|versions|show.
 import { readFile } from 'node:fs/promises';
-import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { buildOutcome, datasetBuilds, versionMembers, whereFromVersion, readVersion, type MemberPage } from '@cairn/projections';
+import type { MemberPage } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from '../version-ref.js';
-import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, positionOf, short } from './common.js';
+import { orFailRead, withSession, type Session } from '../session.js';
+import type { ResolvedVersion } from '../version-ref.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
 import { MANIFEST_HELP } from '../manifest-help.js';
 
@@ -26,10 +25,9 @@ export async function signerFor(session: Session, name: string) {
   return orFail(await session.keyring.signer(name), (e) => e.message);
 }
 
+/** NAME@VERSION (ordinal, latest, or version id prefix) as of --as-of, or the failure saying why it names nothing. */
 export async function resolveVersionArg(session: Session, text: string, asOf?: unknown): Promise<ResolvedVersion> {
-  const ref = orFail(parseVersionRef(text), (e) => e.message);
-  const at = await positionOf(session.db, asOfOf(asOf));
-  return orFail(await resolveVersionRef(session.db, ref, at), (e) => e.message);
+  return orFailRead(await session.cairn.resolveVersion(text, asOfOf(asOf)));
 }
 
 export async function defineManifest(session: Session, manifest: unknown, signerName: string) {
@@ -42,16 +40,8 @@ export async function buildDataset(session: Session, dataset: string, manifestId
   const signer = await signerFor(session, signerName);
   const receipt = orFail(await session.ledger.datasets.requestBuild(dataset, manifestId, signer), messageOf);
   await session.catchUp();
-  const outcome = await buildOutcome(session.db, dataset, receipt.id);
-  const resolved = outcome ? distinctVersions(await datasetBuilds(session.db, dataset)).find((v) => v.versionId === outcome.build.versionId) : undefined;
-  const v = resolved ? await readVersion(session.db, resolved.versionId) : undefined;
-  return {
-    dataset,
-    manifestId,
-    receipt: receiptJson(receipt),
-    version: resolved && v && E.isRight(v) ? { ...resolved, merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount } : null,
-    unchanged: outcome?.unchanged ?? false,
-  };
+  const built = await session.cairn.buildResult(dataset, receipt.id);
+  return { dataset, manifestId, receipt: receiptJson(receipt), version: built.version, unchanged: built.unchanged };
 }
 
 export const buildText = (b: BuildJson): string =>
@@ -114,16 +104,7 @@ export function registerDatasets(program: Command): void {
     .action(async (name: string, opts: { asOf?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const at = await positionOf(session.db, asOfOf(opts.asOf));
-        const builds = await datasetBuilds(session.db, name);
-        const versions = [];
-        for (const v of distinctVersions(builds, at)) {
-          const full = orFail(await readVersion(session.db, v.versionId), (e) => e.message);
-          const cuts = builds.filter((b) => b.versionId === v.versionId && (at === undefined || (at !== null && b.position <= at)));
-          versions.push({ ...v, merkleRoot: full.merkleRoot, memberCount: full.memberCount, builds: cuts.map((b) => ({ position: b.position, cause: b.cause, causeEventId: b.causeEventId })) });
-        }
-        const current = builds.filter((b) => at === undefined || (at !== null && b.position <= at)).at(-1)?.versionId ?? null;
-        emit({ dataset: name, current, versions }, { json: session.json }, (x) =>
+        emit(orFailRead(await session.cairn.datasetVersions(name, asOfOf(opts.asOf))), { json: session.json }, (x) =>
           x.versions.length === 0
             ? `dataset ${name} has no versions`
             : table(
@@ -145,10 +126,7 @@ export function registerDatasets(program: Command): void {
       const page = memberPageOf(opts);
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const v = await resolveVersionArg(session, ref, opts.asOf);
-        const origin = orFail(await whereFromVersion(session.db, v.versionId), (e) => e.message);
-        const members = orFail(await versionMembers(session.db, v.versionId, page), (e) => e.message);
-        const out = { ...v, ...origin, members: members.members, total: members.total, offset: members.offset, limit: members.limit, next: members.next };
+        const out = orFailRead(await session.cairn.datasetShow(ref, page, asOfOf(opts.asOf)));
         emit(out, { json: session.json }, (x) =>
           [
             `${x.dataset}@${x.ordinal}  ${x.versionId}`,
@@ -159,7 +137,7 @@ export function registerDatasets(program: Command): void {
             `  contributors ${x.contributors.map((c) => `${short(c.contributor)} (${c.members})`).join(', ') || '-'}`,
             `  sources      ${x.sources.map((s) => `${s.source} (${s.members})`).join(', ') || '-'}`,
             `  licenses     ${x.licenses.map((l) => `${l.license} (${l.members})`).join(', ') || '-'}`,
-            ...membersText(x.dataset, x.ordinal, members),
+            ...membersText(x.dataset, x.ordinal, x),
           ].join('\n'),
         );
       });

@@ -1,23 +1,16 @@
 // cairn diff, cairn why, cairn impact, cairn history: answers from the projection tables, each
 // with the events behind it.
-import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { diff, diffToText, history, impact, whyExcluded, whyIncluded, type CfHistory, type Impact, type VersionDiff, type WhyAnswer } from '@cairn/projections';
-import { ExitCode } from '../exit-codes.js';
-import { fail, orFail } from '../fail.js';
-import { withSession, type Session } from '../session.js';
-import type { ResolvedVersion } from '../version-ref.js';
+import type { DiffAnswer, WhyResult } from '@cairn/client';
+import { diffToText, type CfHistory, type Impact, type VersionDiff } from '@cairn/projections';
+import { orFailRead, withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, short, show } from './common.js';
-import { resolveVersionArg } from './datasets.js';
 
-export type DiffJson = VersionDiff & { readonly from: ResolvedVersion; readonly to: ResolvedVersion };
-export type WhyJson = WhyAnswer & { readonly ref: ResolvedVersion };
+export type DiffJson = DiffAnswer;
+export type WhyJson = WhyResult;
 
 export async function diffOf(session: Session, a: string, b: string, asOf?: string): Promise<DiffJson> {
-  const from = await resolveVersionArg(session, a, asOf);
-  const to = await resolveVersionArg(session, b, asOf);
-  const d = orFail(await diff(session.db, from.versionId, to.versionId), (e) => e.message);
-  return { ...d, from, to };
+  return orFailRead(await session.cairn.diff(a, b, asOfOf(asOf)));
 }
 
 export async function diffText(session: Session, d: DiffJson): Promise<string> {
@@ -35,12 +28,9 @@ export async function diffText(session: Session, d: DiffJson): Promise<string> {
   return lines.join('\n');
 }
 
-export async function whyOf(session: Session, cfId: string, ref: string, asOf?: string): Promise<WhyJson> {
-  const v = await resolveVersionArg(session, ref, asOf);
-  const included = await whyIncluded(session.db, cfId, v.versionId);
-  if (E.isRight(included)) return { ...included.right, ref: v };
-  if (included.left._tag !== 'NotAMember') fail(ExitCode.notFound, included.left.message);
-  return { ...orFail(await whyExcluded(session.db, cfId, v.versionId), (e) => e.message), ref: v };
+/** `cf` is a CF id or a unique prefix of one. */
+export async function whyOf(session: Session, cf: string, ref: string, asOf?: string): Promise<WhyJson> {
+  return orFailRead(await session.cairn.why(cf, ref, asOfOf(asOf)));
 }
 
 export async function whyText(session: Session, w: WhyJson): Promise<string> {
@@ -66,9 +56,8 @@ export async function whyText(session: Session, w: WhyJson): Promise<string> {
   return lines.join('\n');
 }
 
-export async function impactOf(session: Session, cfId: string, asOf?: string): Promise<Impact> {
-  const at = asOfOf(asOf);
-  return orFail(await impact(session.db, cfId, at === undefined ? {} : { asOf: at }), (e) => e.message);
+export async function impactOf(session: Session, cf: string, asOf?: string): Promise<Impact> {
+  return orFailRead(await session.cairn.impact(cf, asOfOf(asOf)));
 }
 
 export async function impactText(session: Session, i: Impact): Promise<string> {
@@ -83,9 +72,8 @@ export async function impactText(session: Session, i: Impact): Promise<string> {
   return lines.join('\n');
 }
 
-export async function historyOf(session: Session, cfId: string, asOf?: string): Promise<CfHistory> {
-  const at = asOfOf(asOf);
-  return orFail(await history(session.db, cfId, at === undefined ? {} : { asOf: at }), (e) => e.message);
+export async function historyOf(session: Session, cf: string, asOf?: string): Promise<CfHistory> {
+  return orFailRead(await session.cairn.history(cf, asOfOf(asOf)));
 }
 
 export async function historyText(session: Session, h: CfHistory): Promise<string> {

@@ -2,34 +2,20 @@
 // @cairn/projections), and with --bytes the sample's plaintext through the SDK.
 import { writeNamedFile } from '../files.js';
 import type { Command } from 'commander';
-import { datasetBuilds, showCf, type CfShow, type ShownEvent } from '@cairn/projections';
+import { cfPrefixOf, isFullCfId, type CfShowAnswer } from '@cairn/client';
+import type { ShownEvent } from '@cairn/projections';
 import { messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import { distinctVersions } from '../version-ref.js';
+import { cfArg, orFailRead, withSession, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
 import { signerFor } from './datasets.js';
 
-export type ShowJson = Omit<CfShow, 'versions'> & {
-  /** Contributor id → registered name, for every signer named above. */
-  readonly names: Readonly<Record<string, string>>;
-  readonly versions: readonly (CfShow['versions'][number] & { readonly ordinal: number | null })[];
-};
+export type ShowJson = CfShowAnswer;
 
-export async function showOf(session: Session, cfId: string): Promise<ShowJson> {
+/** `cf` is a CF id or a unique prefix of one. */
+export async function showOf(session: Session, cf: string): Promise<ShowJson> {
   await session.catchUp();
-  const cf = orFail(await showCf(session.db, session.ledger.log, cfId), messageOf);
-  const signers = new Set([cf, ...cf.later, ...cf.targetedBy, ...cf.replacedBy].map((e) => e.signer));
-  const names: Record<string, string> = {};
-  for (const id of signers) {
-    const c = await session.ledger.contributors.get(id);
-    if (c._tag === 'Right' && c.right !== undefined) names[id] = c.right.name;
-  }
-  const ordinals = new Map<string, number>();
-  for (const dataset of new Set(cf.versions.map((v) => v.dataset))) {
-    for (const v of distinctVersions(await datasetBuilds(session.db, dataset))) ordinals.set(v.versionId, v.ordinal);
-  }
-  return { ...cf, names, versions: cf.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })) };
+  return orFailRead(await session.cairn.show(cf));
 }
 
 const value = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -65,15 +51,17 @@ export function registerShow(program: Command): void {
     .option('--bytes', "print the sample's bytes instead (raw on stdout, base64 in --json)")
     .option('--as <name>', 'the reader, with --bytes')
     .option('--out <file>', 'with --bytes: write the bytes to this file')
-    .action(async (cfId: string, opts: { bytes?: boolean; as?: string; out?: string }, command: Command) => {
-      if (!/^[0-9a-f]{64}$/.test(cfId)) usage('CF', `expected a CF id (64 lowercase hex), got ${JSON.stringify(cfId)}`);
+    .action(async (cf: string, opts: { bytes?: boolean; as?: string; out?: string }, command: Command) => {
+      // A malformed id fails before the store is opened.
+      if (!isFullCfId(cf)) orFailRead(cfPrefixOf(cf, 'CF'));
       if (!opts.bytes && (opts.as !== undefined || opts.out !== undefined)) usage(opts.out !== undefined ? '--out' : '--as', 'goes with --bytes');
       if (opts.bytes && opts.as === undefined) usage('--as', 'reading sample bytes needs a reader (--as NAME)');
       await withSession(globalsOf(command), async (session) => {
         if (!opts.bytes) {
-          emit(await showOf(session, cfId), { json: session.json }, showText);
+          emit(await showOf(session, cf), { json: session.json }, showText);
           return;
         }
+        const cfId = await cfArg(session, cf);
         // People read sample bytes as a reader (the SDK's read-authority rule): the author, or a
         // contributor holding the reader role (curators and admins do).
         const reader = await signerFor(session, opts.as!);

@@ -4,11 +4,11 @@ import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { contentIdOf, decodeInclusionProof, fromHex, merkleLeafHash, toHex, verifyInclusionProof } from '@cairn/core';
-import { inclusionProof, renderLineage, trace, type LineageTrace, type TraceDirection } from '@cairn/projections';
+import { inclusionProof, renderLineage, type LineageTrace, type TraceDirection } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, orFail } from '../fail.js';
 import { toJson } from '../output.js';
-import { withSession, type Session } from '../session.js';
+import { cfArg, orFailRead, withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
@@ -17,12 +17,9 @@ const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
 
 export async function traceOf(session: Session, target: string, options: { readonly asOf?: string; readonly direction?: TraceDirection; readonly depth?: number }): Promise<LineageTrace> {
-  const id = /^[0-9a-f]{64}$/.test(target) ? target : (await resolveVersionArg(session, target, options.asOf)).versionId;
+  // the client takes a CF id or unique prefix, any full node id, or a version reference
   const asOf = asOfOf(options.asOf);
-  return orFail(
-    await trace(session.db, id, { ...(asOf === undefined ? {} : { asOf }), ...(options.direction ? { direction: options.direction } : {}), ...(options.depth ? { maxDepth: options.depth } : {}) }),
-    (e) => e.message,
-  );
+  return orFailRead(await session.cairn.trace(target, { ...(asOf === undefined ? {} : { asOf }), ...(options.direction ? { direction: options.direction } : {}), ...(options.depth ? { maxDepth: options.depth } : {}) }));
 }
 
 export function traceText(t: LineageTrace): string {
@@ -49,8 +46,9 @@ export interface ProofFile {
   readonly proof: { readonly leafIndex: number; readonly treeSize: number; readonly leafHash: string; readonly auditPath: readonly string[]; readonly root: string };
 }
 
-export async function proveOf(session: Session, cfId: string, ref: string, asOf?: string): Promise<ProofFile> {
+export async function proveOf(session: Session, cf: string, ref: string, asOf?: string): Promise<ProofFile> {
   const v = await resolveVersionArg(session, ref, asOf);
+  const cfId = await cfArg(session, cf);
   const p = orFail(await inclusionProof(session.db, cfId, v.versionId), (e) => e.message);
   return { cairnInclusionProof: 1, cfId, dataset: v.dataset, versionId: v.versionId, manifestId: p.manifestId, merkleRoot: p.proof.root, proof: p.proof };
 }

@@ -1,0 +1,360 @@
+// openCairn: one open store (the SDK's ledger for writes, the projection tables for reads, the
+// runner that keeps them current) and the typed reads every surface answers from. The CLI and
+// the server call these; neither opens a store nor reads a projection table itself.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import type { FolderLockOptions } from '@cairn/eventlog';
+import { openLedger, type Ledger, type SizeLimits } from '@cairn/sdk';
+import {
+  buildOutcome,
+  closeAttributionKernel,
+  createAttributionProjection,
+  createFolderArtifactStore,
+  createProjectionRunner,
+  datasetBuilds,
+  datasetsProjection,
+  diff,
+  history,
+  impact,
+  inclusionProof,
+  licenses,
+  lineageProjection,
+  openProjectionStore,
+  positionAtTime,
+  readVersion,
+  replacementOutcomes,
+  showCf,
+  trace,
+  versionMembers,
+  whereFromVersion,
+  whyExcluded,
+  whyIncluded,
+  type ArtifactStore,
+  type AsOf,
+  type CfHistory,
+  type CfShow,
+  type DatasetInclusionProof,
+  type Impact,
+  type LicenseReport,
+  type LineageTrace,
+  type MemberPage,
+  type MemberPageRequest,
+  type Projection,
+  type ProjectionFailure,
+  type ProjectionRunner,
+  type ProjectionStore,
+  type ReplacementOutcome,
+  type TraceOptions,
+  type VersionDiff,
+  type VersionOrigin,
+  type WhyAnswer,
+  type RunnerProgress,
+} from '@cairn/projections';
+import { checkAsOfWithinHead } from './as-of.js';
+import { resolveCfRef } from './cf-ref.js';
+import type { CatchUpFailed, OpenError, ReadError, RefError, UsageError } from './errors.js';
+import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
+import { storeInUse } from './store-lock.js';
+import { localDirOf, resolveStoreLocation, type Env, type StoreLocation } from './store-location.js';
+import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from './version-ref.js';
+
+export interface OpenCairnOptions {
+  /** The store: a location, or the text of --store / CAIRN_STORE (resolved with `projections` and `env`). */
+  readonly store?: StoreLocation | string;
+  /** The projections' Postgres URL beside an esdb:// store (--projections / CAIRN_PROJECTIONS). */
+  readonly projections?: string;
+  /** The environment to resolve against (CAIRN_STORE, CAIRN_PROJECTIONS, CAIRN_KEYS); never read from the process here. */
+  readonly env?: Env;
+  /** Make a missing embedded folder instead of refusing (cairn init). */
+  readonly create?: boolean;
+  /** Signature-verifying worker threads for bulk ingest (default 0: one-shot callers skip the pool). */
+  readonly verifyWorkers?: number;
+  /** How to wait for an embedded store another process holds (storeLockOptions); default: fail at once. */
+  readonly lock?: FolderLockOptions;
+  /** Catch-up progress, per projection, as the runner reports it. */
+  readonly onProgress?: (progress: RunnerProgress) => void;
+  /** An event a projection could not apply: told once, when the runner passes it. */
+  readonly onEventFailed?: (failure: ProjectionFailure) => void;
+}
+
+export interface DatasetVersionEntry extends ResolvedVersion {
+  readonly merkleRoot: string;
+  readonly memberCount: number;
+  /** Every cut that produced this version (re-assemblies included), up to the as-of bound. */
+  readonly builds: readonly { readonly position: bigint; readonly cause: string; readonly causeEventId: string }[];
+}
+
+export interface DatasetVersions {
+  readonly dataset: string;
+  /** The version of the latest cut (null: none yet). */
+  readonly current: string | null;
+  readonly versions: readonly DatasetVersionEntry[];
+}
+
+/** One version with where its members come from, and one page of its members. */
+export type VersionShow = ResolvedVersion & VersionOrigin & Pick<MemberPage, 'members' | 'total' | 'offset' | 'limit' | 'next'>;
+
+export type DiffAnswer = VersionDiff & { readonly from: ResolvedVersion; readonly to: ResolvedVersion };
+export type WhyResult = WhyAnswer & { readonly ref: ResolvedVersion };
+export type LicensesAnswer = LicenseReport & { readonly ref: ResolvedVersion };
+export type CfShowAnswer = Omit<CfShow, 'versions'> & {
+  /** Contributor id → registered name, for every signer named above. */
+  readonly names: Readonly<Record<string, string>>;
+  readonly versions: readonly (CfShow['versions'][number] & { readonly ordinal: number | null })[];
+};
+export type BuildResult = {
+  /** The version the build cut, with its ordinal; null while the projections have not cut it. */
+  readonly version: (ResolvedVersion & { readonly merkleRoot: string; readonly memberCount: number }) | null;
+  /** True when the cut is the version the dataset was already at. */
+  readonly unchanged: boolean;
+};
+export type ReplacementResult = ReplacementOutcome & { readonly ordinal: number | null };
+
+export interface Cairn {
+  readonly location: StoreLocation;
+  /** Where signers, sample blobs, sample keys and ledger.json live. */
+  readonly localDir: string;
+  /** The writes: the SDK's ledger (it checks every rule before appending). */
+  readonly ledger: Ledger;
+  readonly store: ProjectionStore;
+  readonly runner: ProjectionRunner;
+  readonly projections: readonly Projection[];
+  /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
+  readonly artifacts: ArtifactStore;
+  /** The size limits the ledger admits events under (defaults, with `<localDir>/ledger.json` laid over them). */
+  readonly limits: SizeLimits;
+  /** Brings every projection up to the head of the log. Reads answer from what the projections hold. */
+  catchUp(): Promise<E.Either<CatchUpFailed, void>>;
+  close(): Promise<void>;
+
+  /** Refuses an as-of position past the head of the log (`field` names the argument). */
+  checkAsOf(asOf: AsOf | undefined, field?: string): Promise<E.Either<UsageError, void>>;
+  /** The position an AsOf names: undefined = now, null = before the first event. */
+  positionOf(asOf: AsOf | undefined): Promise<bigint | null | undefined>;
+  /** NAME@N, NAME@latest, NAME (latest) or NAME@<version id prefix>, as of a moment. */
+  resolveVersion(text: string, asOf?: AsOf, field?: string): Promise<E.Either<RefError, ResolvedVersion>>;
+  /** A CF id, or a unique prefix of one (6+ hex); `field` names the argument in errors. */
+  resolveCf(text: string, field?: string): Promise<E.Either<RefError, string>>;
+
+  /** Every version of a dataset in the order first cut. */
+  datasetVersions(dataset: string, asOf?: AsOf): Promise<E.Either<ReadError, DatasetVersions>>;
+  /** One version, its origin and a page of its members. */
+  datasetShow(ref: string, page: MemberPageRequest, asOf?: AsOf): Promise<E.Either<ReadError, VersionShow>>;
+  /** What the build request `eventId` of `dataset` cut. */
+  buildResult(dataset: string, eventId: string): Promise<BuildResult>;
+  /** The datasets re-assembled because of the amendment or supersession `cfId`, with what became of it there. */
+  replacementOutcomes(cfId: string): Promise<readonly ReplacementResult[]>;
+  show(cf: string): Promise<E.Either<ReadError, CfShowAnswer>>;
+  why(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, WhyResult>>;
+  diff(a: string, b: string, asOf?: AsOf): Promise<E.Either<ReadError, DiffAnswer>>;
+  impact(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, Impact>>;
+  history(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, CfHistory>>;
+  /** The lineage around a CF (id or prefix), a version id, or a version reference. */
+  trace(target: string, options?: TraceOptions): Promise<E.Either<ReadError, LineageTrace>>;
+  inclusionProof(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, DatasetInclusionProof & { readonly ref: ResolvedVersion }>>;
+  licenses(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, LicensesAnswer>>;
+}
+
+/**
+ * The projections a store keeps, in the order the runner applies them. Attribution reads its
+ * gradient artifacts from the store's folder, so it is made per store.
+ */
+export function projectionsFor(artifacts: ArtifactStore): readonly Projection[] {
+  return [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })];
+}
+
+const message = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+
+export async function openCairn(options: OpenCairnOptions = {}): Promise<E.Either<OpenError, Cairn>> {
+  const env = options.env ?? {};
+  const resolved = typeof options.store === 'object' ? E.right(options.store) : resolveStoreLocation(options.store, options.projections, env);
+  if (E.isLeft(resolved)) return resolved;
+  const location = resolved.right;
+  const localDir = localDirOf(location, env);
+  if (location.kind === 'embedded') {
+    if (!options.create && !existsSync(path.join(location.dir, 'log')))
+      return E.left({ _tag: 'StoreMissing', dir: location.dir, message: `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)` });
+    await mkdir(path.join(location.dir, 'projections'), { recursive: true });
+  }
+  const config = await readLedgerConfig(localDir);
+  if (E.isLeft(config)) return config;
+  const limits = config.right.limits;
+  let ledger: Ledger | undefined;
+  let store: ProjectionStore;
+  // An embedded store is one process's at a time (the ledger locks it before opening anything in
+  // it, the projections their own folder): a second open waits, then fails as StoreInUse.
+  const lock = options.lock ?? { timeoutMs: 0 };
+  try {
+    const verifyWorkers = options.verifyWorkers ?? 0;
+    ledger = await openLedger(
+      location.kind === 'embedded'
+        ? { dir: location.dir, verifyWorkers, lock, limits }
+        : location.kind === 'postgres'
+          ? { dir: localDir, postgres: location.url, verifyWorkers, limits }
+          : { dir: localDir, esdb: location.url, verifyWorkers, limits },
+    );
+    store = await openProjectionStore(
+      location.kind === 'embedded'
+        ? { dataDir: path.join(location.dir, 'projections'), lock }
+        : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
+    );
+  } catch (cause) {
+    // The ledger holds the store's lock: an open that failed halfway must not keep it.
+    await ledger?.close().catch(() => undefined);
+    return E.left(storeInUse(cause) ?? { _tag: 'StoreUnavailable', message: `the store could not be opened: ${message(cause)}` });
+  }
+  const artifacts = createFolderArtifactStore(localDir);
+  const projections = projectionsFor(artifacts);
+  const runner = createProjectionRunner({
+    log: ledger.log,
+    store,
+    projections,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onEventFailed ? { onEventFailed: options.onEventFailed } : {}),
+  });
+  return E.right(cairnOver({ location, localDir, ledger, store, runner, projections, artifacts, limits: effectiveLimits(config.right) }));
+}
+
+type Parts = Pick<Cairn, 'location' | 'localDir' | 'ledger' | 'store' | 'runner' | 'projections' | 'artifacts' | 'limits'>;
+
+function cairnOver(parts: Parts): Cairn {
+  const { ledger, store, runner } = parts;
+  const db = store.db;
+  const positionOf = async (asOf: AsOf | undefined): Promise<bigint | null | undefined> =>
+    asOf === undefined ? undefined : typeof asOf === 'bigint' ? asOf : positionAtTime(db, asOf.time);
+  const resolveVersion = async (text: string, asOf?: AsOf, field?: string): Promise<E.Either<RefError, ResolvedVersion>> => {
+    const ref = parseVersionRef(text, field);
+    if (E.isLeft(ref)) return ref;
+    return resolveVersionRef(db, ref.right, await positionOf(asOf));
+  };
+  const resolveCf = (text: string, field = 'CF') => resolveCfRef(db, text, field);
+  const ordinalsOf = async (datasets: Iterable<string>): Promise<Map<string, number>> => {
+    const ordinals = new Map<string, number>();
+    for (const dataset of new Set(datasets)) for (const v of distinctVersions(await datasetBuilds(db, dataset))) ordinals.set(v.versionId, v.ordinal);
+    return ordinals;
+  };
+  const withCf = async <T>(text: string, field: string, read: (cfId: string) => Promise<E.Either<ReadError, T>>): Promise<E.Either<ReadError, T>> => {
+    const cfId = await resolveCf(text, field);
+    return E.isLeft(cfId) ? cfId : read(cfId.right);
+  };
+  const asOfOption = (asOf: AsOf | undefined) => (asOf === undefined ? {} : { asOf });
+
+  return {
+    ...parts,
+    catchUp: async () => {
+      const r = await runner.runOnce();
+      return E.isLeft(r) ? E.left({ _tag: 'CatchUpFailed', message: `the projections could not catch up: ${r.left.message}` }) : E.right(undefined);
+    },
+    close: async () => {
+      // The attribution kernel's worker threads would keep the process alive after the caller is done.
+      try {
+        await closeAttributionKernel();
+      } finally {
+        await store.close();
+        await ledger.close();
+      }
+    },
+    checkAsOf: (asOf, field) => checkAsOfWithinHead(asOf, ledger.log, field),
+    positionOf,
+    resolveVersion,
+    resolveCf,
+
+    datasetVersions: async (dataset, asOf) => {
+      const at = await positionOf(asOf);
+      const builds = await datasetBuilds(db, dataset);
+      const upTo = builds.filter((b) => at === undefined || (at !== null && b.position <= at));
+      const versions: DatasetVersionEntry[] = [];
+      for (const v of distinctVersions(builds, at)) {
+        const full = await readVersion(db, v.versionId);
+        if (E.isLeft(full)) return full;
+        const cuts = upTo.filter((b) => b.versionId === v.versionId);
+        versions.push({ ...v, merkleRoot: full.right.merkleRoot, memberCount: full.right.memberCount, builds: cuts.map((b) => ({ position: b.position, cause: b.cause, causeEventId: b.causeEventId })) });
+      }
+      return E.right({ dataset, current: upTo.at(-1)?.versionId ?? null, versions });
+    },
+    datasetShow: async (ref, page, asOf) => {
+      const v = await resolveVersion(ref, asOf);
+      if (E.isLeft(v)) return v;
+      const origin = await whereFromVersion(db, v.right.versionId);
+      if (E.isLeft(origin)) return origin;
+      const members = await versionMembers(db, v.right.versionId, page);
+      if (E.isLeft(members)) return members;
+      const m = members.right;
+      return E.right({ ...v.right, ...origin.right, members: m.members, total: m.total, offset: m.offset, limit: m.limit, next: m.next });
+    },
+    buildResult: async (dataset, eventId) => {
+      const outcome = await buildOutcome(db, dataset, eventId);
+      const resolved = outcome ? distinctVersions(await datasetBuilds(db, dataset)).find((v) => v.versionId === outcome.build.versionId) : undefined;
+      const v = resolved ? await readVersion(db, resolved.versionId) : undefined;
+      return {
+        version: resolved && v && E.isRight(v) ? { ...resolved, merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount } : null,
+        unchanged: outcome?.unchanged ?? false,
+      };
+    },
+    replacementOutcomes: async (cfId) => {
+      const outcomes = await replacementOutcomes(db, cfId);
+      const ordinals = await ordinalsOf(outcomes.map((o) => o.dataset));
+      return outcomes.map((o) => ({ ...o, ordinal: ordinals.get(o.versionId) ?? null }));
+    },
+    show: (text) =>
+      withCf(text, 'CF', async (cfId) => {
+        const cf = await showCf(db, ledger.log, cfId);
+        if (E.isLeft(cf)) return cf;
+        const names: Record<string, string> = {};
+        for (const id of new Set([cf.right, ...cf.right.later, ...cf.right.targetedBy, ...cf.right.replacedBy].map((e) => e.signer))) {
+          const c = await ledger.contributors.get(id);
+          if (E.isRight(c) && c.right !== undefined) names[id] = c.right.name;
+        }
+        const ordinals = await ordinalsOf(cf.right.versions.map((v) => v.dataset));
+        return E.right({ ...cf.right, names, versions: cf.right.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })) });
+      }),
+    why: async (text, ref, asOf) => {
+      // The version first: a reference that names nothing is the answer, whatever the CF.
+      const v = await resolveVersion(ref, asOf);
+      if (E.isLeft(v)) return v;
+      return withCf(text, 'CF', async (cfId) => {
+        const included = await whyIncluded(db, cfId, v.right.versionId);
+        if (E.isRight(included)) return E.right({ ...included.right, ref: v.right });
+        if (included.left._tag !== 'NotAMember') return included;
+        return E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyExcluded(db, cfId, v.right.versionId));
+      });
+    },
+    diff: async (a, b, asOf) => {
+      const from = await resolveVersion(a, asOf);
+      if (E.isLeft(from)) return from;
+      const to = await resolveVersion(b, asOf);
+      if (E.isLeft(to)) return to;
+      return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(await diff(db, from.right.versionId, to.right.versionId));
+    },
+    impact: (text, asOf) => withCf(text, 'CF', (cfId) => impact(db, cfId, asOfOption(asOf))),
+    history: (text, asOf) => withCf(text, 'CF', (cfId) => history(db, cfId, asOfOption(asOf))),
+    trace: async (target, options = {}) => {
+      // A full id is any node's; other hex is a CF id prefix, or else a dataset that happens to
+      // have a hex name; anything else is a version reference.
+      let id: string;
+      if (/^[0-9a-f]{64}$/.test(target)) id = target;
+      else {
+        const cf = /^[0-9a-f]+…?$/.test(target) ? await resolveCf(target, 'TARGET') : undefined;
+        if (cf !== undefined && E.isRight(cf)) id = cf.right;
+        else {
+          const v = await resolveVersion(target, options.asOf);
+          if (E.isLeft(v)) return cf ?? v;
+          id = v.right.versionId;
+        }
+      }
+      return trace(db, id, options);
+    },
+    inclusionProof: async (text, ref, asOf) => {
+      const v = await resolveVersion(ref, asOf);
+      if (E.isLeft(v)) return v;
+      return withCf(text, 'CF', async (cfId) => E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)));
+    },
+    licenses: async (ref, asOf) => {
+      const v = await resolveVersion(ref, asOf);
+      if (E.isLeft(v)) return v;
+      return E.map((l: LicenseReport) => ({ ...l, ref: v.right }))(await licenses(db, v.right.versionId));
+    },
+  };
+}

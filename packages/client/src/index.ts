@@ -1,0 +1,36 @@
+// @cairn/client: the one API every surface (CLI, server) answers from. Open a store, write
+// through the SDK's ledger, read typed answers from the projections; errors are tagged values.
+export {
+  openCairn,
+  projectionsFor,
+  type Cairn,
+  type OpenCairnOptions,
+  type DatasetVersions,
+  type DatasetVersionEntry,
+  type VersionShow,
+  type DiffAnswer,
+  type WhyResult,
+  type LicensesAnswer,
+  type CfShowAnswer,
+  type BuildResult,
+  type ReplacementResult,
+} from './cairn.js';
+export {
+  usageError,
+  type UsageError,
+  type StoreError,
+  type LedgerConfigInvalid,
+  type CatchUpFailed,
+  type VersionNotFound,
+  type CfNotFound,
+  type AmbiguousCfPrefix,
+  type OpenError,
+  type RefError,
+  type ReadError,
+} from './errors.js';
+export { resolveStoreLocation, localDirOf, DEFAULT_STORE_DIR, type StoreLocation, type Env } from './store-location.js';
+export { storeLockOptions, storeInUse, lockTimeoutSecondsOf, DEFAULT_LOCK_TIMEOUT_SECONDS, type StoreLockSettings } from './store-lock.js';
+export { readLedgerConfig, parseLimitSettings, writeLimits, effectiveLimits, ledgerConfigPath, LEDGER_CONFIG_FILE, type LedgerConfig } from './ledger-config.js';
+export { parseAsOf, asOfBeyondHead, checkAsOfWithinHead } from './as-of.js';
+export { parseVersionRef, distinctVersions, resolveVersionRef, type VersionRef, type ResolvedVersion } from './version-ref.js';
+export { resolveCfRef, cfPrefixOf, isFullCfId } from './cf-ref.js';
