@@ -5,3 +5,4 @@ export * from './testing/index.js';
 export * from './datasets/index.js';
 export * from './answers/index.js';
 export * from './attribution/index.js';
+export * from './exports/index.js';

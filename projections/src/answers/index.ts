@@ -17,3 +17,4 @@ export { reproduceCheck, unlearning, type SampleRead, type ReproduceCheck, type 
 export { runRecordEvents, type RecordRole, type RecordedRef } from './record-keeping.js';
 export { passportFacts, type PassportFacts, type PassportFlag } from './passport.js';
 export * from './contamination/index.js';
+export { attestedVersionCheck, passportLedgerCheck, type PassportPredicate } from './statement-checks.js';
