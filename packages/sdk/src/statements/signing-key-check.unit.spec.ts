@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ContributorState, KeyWindow } from '../state/contributor-state.js';
-import { signingKeyCheck } from './signing-key-check.js';
+import { currentKeyRefusal, signingKeyCheck } from './signing-key-check.js';
 
 const CHECK = "the signing key was the signer's registered key at that log position (store)";
 const OLD = 'a'.repeat(64);
@@ -48,5 +48,26 @@ describe('signingKeyCheck: was the key the signer\'s at the position the stateme
     for (const [who, key, at] of [[undefined, OLD, '15'], ['alice', 42, '15'], ['alice', OLD, '-1'], ['alice', OLD, 15]] as const)
       await expect(signingKeyCheck(counting, who, key, at)).resolves.toEqual({ check: CHECK, ok: false, detail: 'the predicate names no signer, key or position' });
     expect(reads).toBe(0);
+  });
+});
+
+describe('currentKeyRefusal: a statement is signed now only with the signer\'s current key', () => {
+  const carol: ContributorState = { ...alice, contributorId: 'carol', keys: [{ publicKey: OLD, validFrom: 10n }] };
+  const withCarol = { get: async (id: string) => E.right(id === 'alice' ? alice : id === 'carol' ? carol : undefined) };
+
+  it('given the signer\'s current key, then nothing refuses it', async () => {
+    await expect(currentKeyRefusal(withCarol, 'carol', OLD)).resolves.toEqual(E.right(undefined));
+  });
+
+  it('given a key rotated away from, a signer whose every key is revoked, or an unknown signer, then it says which', async () => {
+    const rotated: ContributorState = { ...carol, keys: [{ publicKey: OLD, validFrom: 10n, validUntil: 20n, endedBy: 'rotation' }, { publicKey: NEW, validFrom: 20n }] };
+    await expect(currentKeyRefusal({ get: async () => E.right(rotated) }, 'carol', OLD)).resolves.toEqual(E.right('has rotated to another key'));
+    await expect(currentKeyRefusal(withCarol, 'alice', NEW)).resolves.toEqual(E.right('has no valid key (revoked)'));
+    await expect(currentKeyRefusal(withCarol, 'dave', OLD)).resolves.toEqual(E.right('is not registered in the ledger'));
+  });
+
+  it('given a ledger that cannot be read, then the read error is answered, not a refusal', async () => {
+    const down = { _tag: 'Unavailable', reason: 'down' } as never;
+    await expect(currentKeyRefusal({ get: async () => E.left(down) }, 'carol', OLD)).resolves.toEqual(E.left(down));
   });
 });
