@@ -8,3 +8,4 @@ export * from './attribution/index.js';
 export { nodeCountsByKind, nodeLabels, erasedNodeCount } from './lineage/node-reads.js';
 export { verifyProjections, type RebuildVerifyInputs, type ProjectionVerification, type BadRow } from './runner/rebuild-verify.js';
 export { verifyLogTimes, type LogTimeline, type BadTime } from './runner/verify-log-times.js';
+export * from './exports/index.js';

@@ -50,3 +50,28 @@ export {
 } from './merkle-proofs.js';
 export { EMPTY_FRONTIER, extendMerkleFrontier, merkleFrontierOf, merkleFrontierRoot, type MerkleFrontier } from './merkle-frontier.js';
 export { inclusionProofFor, decodeInclusionProof, verifyInclusionProof, type InclusionProof } from './inclusion-proof.js';
+export { pae, signEnvelope, verifyEnvelope, type DsseEnvelope } from './dsse.js';
+export {
+  IN_TOTO_PAYLOAD_TYPE,
+  STATEMENT_TYPE,
+  signStatement,
+  openStatement,
+  shapeCheck,
+  signatureCheck,
+  type Subject,
+  type Statement,
+  type OpenedStatement,
+  type Check,
+} from './in-toto.js';
+export {
+  ATTESTATION_PREDICATE_TYPE,
+  PASSPORT_PREDICATE_TYPE,
+  checkAttestation,
+  checkPassport,
+  type VersionPredicate,
+  type PassportPredicateCore,
+  type AttestCheck,
+  type PassportCheck,
+} from './statement-checks.js';
+export { checkProof, checkConsistency, type ProofFile, type ProofCheck, type ConsistencyJson } from './proof-checks.js';
+export { logLeafHash, eventLeafHash, LeafHashes } from './log-leaves.js';

@@ -23,3 +23,4 @@ export { memberFacts, memberIds, memberKinds, manifestById, versionRuns, validat
 export { versionCardFacts, type VersionCardFacts } from './card-facts.js';
 export { reportFacts, type ReportFacts } from './report-facts.js';
 export { datasetCounts, type DatasetCounts } from './dataset-counts.js';
+export { attestedVersionCheck, passportLedgerCheck, type PassportPredicate } from './statement-checks.js';

@@ -6,9 +6,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { fromHex, verifyInclusion } from '@cairn/core';
+import { fromHex, signEnvelope, verifyInclusion } from '@cairn/core';
 import { cairn, cairnJson } from './cli-run.js';
-import { signEnvelope } from '../attest/dsse.js';
 import type { StoreUnderTest } from './cli-suite.js';
 
 const T = 240_000;

@@ -1,9 +1,8 @@
 // cairn trace (lineage as text, Mermaid, DOT or SVG) and cairn prove (inclusion proofs, and
 // their offline check).
 import { readFile } from 'node:fs/promises';
-import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { contentIdOf, decodeInclusionProof, fromHex, merkleLeafHash, toHex, verifyInclusionProof } from '@cairn/core';
+import { checkProof, type ProofFile } from '@cairn/core';
 import { inclusionProof, renderLineage, type LineageTrace, type TraceDirection } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, orFail } from '../fail.js';
@@ -12,6 +11,9 @@ import { cfArg, orFailRead, withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
+
+// The offline proof check is core's; demo.ts reaches it through this module.
+export { checkProof };
 
 const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
@@ -36,44 +38,11 @@ export function traceText(t: LineageTrace): string {
   return lines.join('\n');
 }
 
-export interface ProofFile {
-  readonly cairnInclusionProof: 1;
-  readonly cfId: string;
-  readonly dataset: string;
-  readonly versionId: string;
-  readonly manifestId: string;
-  readonly merkleRoot: string;
-  readonly proof: { readonly leafIndex: number; readonly treeSize: number; readonly leafHash: string; readonly auditPath: readonly string[]; readonly root: string };
-}
-
 export async function proveOf(session: Session, cf: string, ref: string, asOf?: string): Promise<ProofFile> {
   const v = await resolveVersionArg(session, ref, asOf);
   const cfId = await cfArg(session, cf);
   const p = orFail(await inclusionProof(session.db, cfId, v.versionId), (e) => e.message);
   return { cairnInclusionProof: 1, cfId, dataset: v.dataset, versionId: v.versionId, manifestId: p.manifestId, merkleRoot: p.proof.root, proof: p.proof };
-}
-
-export interface ProofCheck {
-  readonly ok: boolean;
-  readonly cfId: string | null;
-  readonly versionId: string | null;
-  readonly checks: readonly { readonly check: string; readonly ok: boolean }[];
-}
-
-/** Offline: no store needed. The path leads to the root, the leaf is this CF, and the version id derives from (manifest, root). */
-export function checkProof(file: unknown): ProofCheck {
-  const f = (typeof file === 'object' && file !== null ? file : {}) as Partial<ProofFile>;
-  const proof = decodeInclusionProof(f.proof);
-  const cfBytes = typeof f.cfId === 'string' ? fromHex(f.cfId, 32) : E.left(null);
-  const leafIsCf = E.isRight(proof) && E.isRight(cfBytes) && toHex(merkleLeafHash(cfBytes.right)) === proof.right.leafHash;
-  const versionId = E.isRight(proof) && typeof f.manifestId === 'string' ? contentIdOf('dataset-version', { manifest: f.manifestId, root: proof.right.root }) : E.left(null);
-  const checks = [
-    { check: 'the proof is well-formed', ok: E.isRight(proof) },
-    { check: 'the audit path leads from the leaf to the root (RFC 6962)', ok: E.isRight(proof) && verifyInclusionProof(proof.right, proof.right.root) },
-    { check: 'the leaf is the CF named', ok: leafIsCf },
-    { check: 'the version id is the content id of (manifest, root)', ok: E.isRight(versionId) && versionId.right === f.versionId },
-  ];
-  return { ok: checks.every((c) => c.ok), cfId: f.cfId ?? null, versionId: f.versionId ?? null, checks };
 }
 
 export function registerTraceProve(program: Command): void {

@@ -9,34 +9,26 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import {
   buildMerkleTree,
+  checkConsistency,
   consistencyProofFromTree,
   EMPTY_FRONTIER,
+  eventLeafHash,
   extendMerkleFrontier,
   fromHex,
+  LeafHashes,
   merkleFrontierRoot,
   publicKeyOf,
   toHex,
-  verifyConsistency,
   HASH_SIZE,
+  type ConsistencyJson,
 } from '@cairn/core';
-import { appendTreeHeadLine, readLedgerKey, readTreeHeads, signTreeHead, treeHeadSignatureValid, TREE_HEADS_FILE } from '@cairn/sdk';
+import { appendTreeHeadLine, readLedgerKey, readTreeHeads, scanLog, signTreeHead, treeHeadSignatureValid, TREE_HEADS_FILE } from '@cairn/sdk';
 import type { SignedTreeHead, TreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, usage } from '../fail.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
-import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
-import { scanLog } from '../verify/log-scan.js';
 import { globalsOf } from './common.js';
-
-export interface ConsistencyJson {
-  readonly cairnConsistencyProof: 1;
-  readonly oldSize: number;
-  readonly oldRoot: string;
-  readonly newSize: number;
-  readonly newRoot: string;
-  readonly proof: readonly string[];
-}
 
 export interface TreeHeadJson {
   readonly treeHead: TreeHead;
@@ -51,7 +43,7 @@ async function leavesOfLog(session: Session): Promise<{ leaves: LeafHashes; last
   for await (const batch of scanLog(session.ledger.log)) {
     if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
     for (const event of batch.right) {
-      const leaf = logLeafHash(event);
+      const leaf = eventLeafHash(event);
       if (leaf === null) fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
       leaves.push(leaf, event);
       last = event.position;
@@ -105,19 +97,6 @@ export async function cosignTreeHead(session: Session, witnessName: string): Pro
   const cosignature = { treeHead: latest.treeHead, witness: toHex(publicKeyOf(secret.right)), signature: signTreeHead(latest.treeHead, secret.right) } as TreeHeadCosignature;
   await appendTreeHeadLine(file, { cosignature });
   return cosignature;
-}
-
-/** Offline: does the proof show the old tree is a prefix of the new one (RFC 9162 section 2.1.4.2)? */
-export function checkConsistency(value: unknown): { readonly ok: boolean; readonly reason: string } {
-  const v = value as Partial<ConsistencyJson> | null;
-  const hash = (h: unknown) => (typeof h === 'string' ? E.getOrElseW(() => null)(fromHex(h, 32)) : null);
-  const oldRoot = hash(v?.oldRoot);
-  const newRoot = hash(v?.newRoot);
-  const proof = Array.isArray(v?.proof) ? v.proof.map(hash) : null;
-  if (v?.cairnConsistencyProof !== 1 || typeof v.oldSize !== 'number' || typeof v.newSize !== 'number' || oldRoot === null || newRoot === null || proof === null || proof.some((p) => p === null))
-    return { ok: false, reason: 'not a consistency proof (cairnConsistencyProof, oldSize, oldRoot, newSize, newRoot, proof)' };
-  const ok = verifyConsistency({ oldSize: v.oldSize, newSize: v.newSize, oldRoot, newRoot, proof: proof as Uint8Array[] });
-  return { ok, reason: ok ? `the tree of ${v.oldSize} events is a prefix of the tree of ${v.newSize}` : 'the proof does not show the old tree is a prefix of the new one' };
 }
 
 export function registerTreeHead(program: Command): void {

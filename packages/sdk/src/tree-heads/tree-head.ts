@@ -5,7 +5,7 @@
 // UTF-8("cairn/v1/tree-head\n") ++ RFC 8785 canonical JSON of the head. The ledger and every
 // witness sign those same bytes (a cosignature is a second signature over one statement).
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalize, fromHex, merkleLeafHash, sign, toHex, verify } from '@cairn/core';
+import { canonicalize, fromHex, sign, toHex, verify } from '@cairn/core';
 import type { TreeHead } from '@cairn/schemas';
 
 const encoder = new TextEncoder();
@@ -29,13 +29,5 @@ export function treeHeadSignatureValid(head: TreeHead, signature: string, public
   return E.isRight(sig) && E.isRight(pk) && verify(sig.right, treeHeadBytes(head), pk.right);
 }
 
-/** Leaf hash of the event with this id and signature (hex), or null when either is not well-formed. */
-export function logLeafHash(id: string, signature: string): Uint8Array | null {
-  const idBytes = fromHex(id, 32);
-  const sigBytes = fromHex(signature, 64);
-  if (E.isLeft(idBytes) || E.isLeft(sigBytes)) return null;
-  const data = new Uint8Array(96);
-  data.set(idBytes.right, 0);
-  data.set(sigBytes.right, 32);
-  return merkleLeafHash(data);
-}
+// The leaf protocol (id ‖ signature) lives in core, so a reader with core alone can recompute roots.
+export { logLeafHash } from '@cairn/core';

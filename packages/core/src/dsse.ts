@@ -1,6 +1,6 @@
 // DSSE (Dead Simple Signing Envelope, secure-systems-lab/dsse, protocol v1): the signature covers
 // PAE(payloadType, payload), never the JSON around it, so an envelope cannot be re-typed.
-import { sign, verify } from '@cairn/core';
+import { sign, verify } from './ed25519.js';
 
 export interface DsseEnvelope {
   readonly payload: string;

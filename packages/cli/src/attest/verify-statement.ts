@@ -1,0 +1,58 @@
+// `attest --verify FILE` and `passport --verify FILE` are one flow: read the envelope, run the
+// library's offline checks, and, when the user names a store, catch it up and add the store
+// checks; print one ok/FAIL line per check and a summary, and exit 1 naming the checks that failed.
+// Each command brings only its own checks and its summary line.
+import { readFile } from 'node:fs/promises';
+import type { Check } from '@cairn/core';
+import { ExitCode } from '../exit-codes.js';
+import { fail, usage } from '../fail.js';
+import { withSession, type GlobalOptions, type Session } from '../session.js';
+import { show } from '../commands/common.js';
+
+export interface StatementVerification {
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+}
+
+export interface StatementKind<TResult extends StatementVerification> {
+  /** What the file is, in the summary and the failure: `attestation`, `passport`. */
+  readonly noun: string;
+  /** Checks that need nothing but the file. */
+  readonly offline: (file: unknown) => TResult;
+  /** Checks against the named store, after it has caught up. */
+  readonly store: (session: Session, file: unknown) => Promise<readonly Check[]>;
+  /** The last line when every check passed. */
+  readonly summary: (result: TResult) => string;
+}
+
+async function readEnvelopeFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    return usage('--verify', `${file} is not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+}
+
+/**
+ * Store checks run only when the user names a store (--store or CAIRN_STORE): `--verify FILE` alone
+ * stays an offline check that needs nothing but the file, even next to a ./.cairn folder.
+ */
+function storeNamed(globals: { readonly store?: unknown }): boolean {
+  return typeof globals.store === 'string' || process.env.CAIRN_STORE !== undefined;
+}
+
+const checkLine = (k: Check): string => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}${k.detail === undefined ? '' : `: ${k.detail}`}`;
+
+export async function verifyStatementFile<TResult extends StatementVerification>(globals: GlobalOptions, file: string, kind: StatementKind<TResult>): Promise<void> {
+  const parsed = await readEnvelopeFile(file);
+  const offline = kind.offline(parsed);
+  const result = storeNamed(globals)
+    ? await withSession(globals, async (session) => {
+        await session.catchUp();
+        const checks = [...offline.checks, ...(await kind.store(session, parsed))];
+        return { ...offline, ok: checks.every((k) => k.ok), checks };
+      })
+    : offline;
+  await show(globals.json === true, result, (x) => [...x.checks.map(checkLine), x.ok ? kind.summary(x) : `${kind.noun} FAILED`].join('\n'));
+  if (!result.ok) fail(ExitCode.checkFailed, `the ${kind.noun} does not verify: ${result.checks.filter((k) => !k.ok).map((k) => k.check).join('; ')}`, result);
+}

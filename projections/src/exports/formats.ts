@@ -1,0 +1,210 @@
+// The three shapes `cairn export` writes for one dataset version, as a pure mapping of its facts:
+// - JSONL: one member per line, what a data loader reads (CF id, content commitment, license,
+//   source, blob address in the store's blob folder; an erased sample has no address and says
+//   which erasure took its bytes);
+// - OpenLineage (spec 2-0-2): a DatasetEvent carrying the DatasetVersionDatasetFacet, then a
+//   COMPLETE RunEvent per training run recorded on the version (input: the version, output: the model);
+// - Croissant 1.0 JSON-LD (MLCommons): FileObjects with sha256 checksums (a sample's checksum is its
+//   sha256 commitment; HMAC-committed personal data gets none) and a RecordSet over members.jsonl.
+// A version cut before an erasure still lists the erased member (it is lineage), so every shape
+// names the erasure rather than pointing at bytes that can no longer be read.
+import { createHash } from 'node:crypto';
+
+/** One member as an export shows it (the CLI's version facts carry these and more). */
+export interface ExportMember {
+  readonly cfId: string;
+  readonly kind: string;
+  readonly contributor: string;
+  readonly source: string | null;
+  readonly license: string | null;
+  /** The sample's content commitment (SHA-256 or HMAC-SHA-256 of its bytes), null for labels. */
+  readonly commitment: string | null;
+  readonly commitmentScheme: string | null;
+  readonly mediaType: string | null;
+  readonly size: number | null;
+}
+
+export interface VersionExport {
+  readonly dataset: string;
+  readonly ordinal: number;
+  readonly versionId: string;
+  readonly manifestId: string;
+  readonly merkleRoot: string;
+  readonly blobStore: string;
+  readonly members: readonly ExportMember[];
+  /** The members erased so far (CF id → the erasure): their bytes are gone. */
+  readonly erased: ReadonlyMap<string, ErasedMember>;
+  readonly licenses: readonly string[];
+  readonly runs: readonly { readonly runId: string; readonly modelHash: string; readonly eventId: string }[];
+  readonly time: string;
+}
+
+export interface ErasedMember {
+  readonly eventId: string;
+  readonly position: bigint;
+  readonly reason: string;
+}
+
+const erasureJson = (e: ErasedMember) => ({ event: e.eventId, position: e.position.toString(), reason: e.reason });
+
+const PRODUCER = 'https://github.com/cairn-ledger/cairn/tree/main/packages/cli';
+const NAMESPACE = 'cairn';
+
+export function memberLine(x: VersionExport, m: ExportMember): Record<string, unknown> {
+  const erased = x.erased.get(m.cfId);
+  return {
+    cfId: m.cfId,
+    kind: m.kind,
+    commitment: m.commitment === null ? null : { scheme: m.commitmentScheme, value: m.commitment },
+    mediaType: m.mediaType,
+    size: m.size,
+    license: m.license,
+    source: m.source,
+    contributor: m.contributor,
+    blob: m.kind === 'sample' && erased === undefined ? { store: x.blobStore, address: m.cfId } : null,
+    erased: erased === undefined ? null : erasureJson(erased),
+    dataset: x.dataset,
+    versionId: x.versionId,
+  };
+}
+
+export function toJsonl(x: VersionExport): string {
+  return x.members.map((m) => `${JSON.stringify(memberLine(x, m))}\n`).join('');
+}
+
+/** RFC 4122 layout for a name that is not a UUID (OpenLineage requires run ids to be UUIDs): SHA-256 based, version nibble 8 (RFC 9562 custom). */
+function uuidOf(name: string): string {
+  const h = createHash('sha256').update(`cairn/v1/run\n${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function toOpenLineage(x: VersionExport): readonly Record<string, unknown>[] {
+  const dataset = {
+    namespace: NAMESPACE,
+    name: x.dataset,
+    facets: {
+      version: {
+        _producer: PRODUCER,
+        _schemaURL: 'https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet',
+        datasetVersion: x.versionId,
+      },
+      ...(x.erased.size === 0
+        ? {}
+        : {
+            cairn_erasures: {
+              _producer: PRODUCER,
+              _schemaURL: `${PRODUCER}/README.md#export`,
+              erased: [...x.erased].map(([cfId, e]) => ({ cfId, ...erasureJson(e) })),
+            },
+          }),
+    },
+  };
+  const datasetEvent = { eventTime: x.time, producer: PRODUCER, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent', dataset };
+  const runEvents = x.runs.map((r) => ({
+    eventType: 'COMPLETE',
+    eventTime: x.time,
+    producer: PRODUCER,
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    run: { runId: uuidOf(r.runId), facets: {} },
+    job: { namespace: NAMESPACE, name: `train/${r.runId}`, facets: {} },
+    inputs: [dataset],
+    outputs: [{ namespace: `${NAMESPACE}-models`, name: r.modelHash, facets: {} }],
+  }));
+  return [datasetEvent, ...runEvents];
+}
+
+export function toCroissant(x: VersionExport): Record<string, unknown> {
+  const jsonl = toJsonl(x);
+  // an erased sample's bytes are gone: no FileObject for it; rai:dataCollectionMissingData names it
+  const samples = x.members.filter((m) => m.kind === 'sample' && !x.erased.has(m.cfId));
+  const erased = [...x.erased].map(([cfId, e]) => `${cfId} (erased by ${e.eventId} at position ${e.position})`);
+  const field = (name: string, dataType: string, path: string) => ({
+    '@type': 'cr:Field',
+    '@id': `members/${name}`,
+    name,
+    dataType,
+    source: { fileObject: { '@id': 'members.jsonl' }, extract: { jsonPath: path } },
+  });
+  return {
+    '@context': {
+      '@language': 'en',
+      '@vocab': 'https://schema.org/',
+      sc: 'https://schema.org/',
+      cr: 'http://mlcommons.org/croissant/',
+      rai: 'http://mlcommons.org/croissant/RAI/',
+      dct: 'http://purl.org/dc/terms/',
+      citeAs: 'cr:citeAs',
+      column: 'cr:column',
+      conformsTo: 'dct:conformsTo',
+      data: { '@id': 'cr:data', '@type': '@json' },
+      dataType: { '@id': 'cr:dataType', '@type': '@vocab' },
+      examples: { '@id': 'cr:examples', '@type': '@json' },
+      extract: 'cr:extract',
+      field: 'cr:field',
+      fileObject: 'cr:fileObject',
+      fileProperty: 'cr:fileProperty',
+      fileSet: 'cr:fileSet',
+      format: 'cr:format',
+      includes: 'cr:includes',
+      isLiveDataset: 'cr:isLiveDataset',
+      jsonPath: 'cr:jsonPath',
+      key: 'cr:key',
+      md5: 'cr:md5',
+      parentField: 'cr:parentField',
+      path: 'cr:path',
+      recordSet: 'cr:recordSet',
+      references: 'cr:references',
+      regex: 'cr:regex',
+      repeated: 'cr:repeated',
+      replace: 'cr:replace',
+      separator: 'cr:separator',
+      source: 'cr:source',
+      subField: 'cr:subField',
+      transform: 'cr:transform',
+    },
+    '@type': 'sc:Dataset',
+    name: x.dataset,
+    description: `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}`,
+    conformsTo: 'http://mlcommons.org/croissant/1.0',
+    version: x.versionId,
+    license: x.licenses.map((l) => `https://spdx.org/licenses/${l}.html`),
+    ...(erased.length === 0 ? {} : { 'rai:dataCollectionMissingData': `${erased.length} members erased since this version was cut; their bytes can no longer be read: ${erased.join('; ')}` }),
+    url: `cairn:${x.dataset}@${x.versionId}`,
+    distribution: [
+      {
+        '@type': 'cr:FileObject',
+        '@id': 'members.jsonl',
+        name: 'members.jsonl',
+        description: 'cairn export --format jsonl of this version',
+        contentUrl: 'members.jsonl',
+        encodingFormat: 'application/jsonlines',
+        sha256: createHash('sha256').update(jsonl).digest('hex'),
+      },
+      ...samples.map((m) => ({
+        '@type': 'cr:FileObject',
+        '@id': m.cfId,
+        name: m.cfId,
+        contentUrl: `${x.blobStore}/${m.cfId}`,
+        encodingFormat: m.mediaType ?? 'application/octet-stream',
+        ...(m.size !== null ? { contentSize: `${m.size} B` } : {}),
+        ...(m.commitmentScheme === 'sha256' && m.commitment !== null ? { sha256: m.commitment } : {}),
+      })),
+    ],
+    recordSet: [
+      {
+        '@type': 'cr:RecordSet',
+        '@id': 'members',
+        name: 'members',
+        key: { '@id': 'members/cf_id' },
+        field: [
+          field('cf_id', 'sc:Text', '$.cfId'),
+          field('kind', 'sc:Text', '$.kind'),
+          field('commitment', 'sc:Text', '$.commitment.value'),
+          field('license', 'sc:Text', '$.license'),
+          field('source', 'sc:Text', '$.source'),
+          field('contributor', 'sc:Text', '$.contributor'),
+        ],
+      },
+    ],
+  };
+}
