@@ -40,7 +40,7 @@ export function registerPassport(program: Command): void {
       if (runId === undefined || opts.as === undefined) return usage('RUN / --as', 'give the run id and the signer (or --verify FILE)');
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const facts = orFail(await passportFacts(session.db, session.ledger.log, runId), messageOf);
+        const facts = orFail(await passportFacts(session.db, session.ledger.log, runId, { readSample: (id) => session.ledger.samples.read(id) }), messageOf);
         const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: PassportPredicate = { ...facts, signedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey } };
         const envelope = signStatement([{ name: `model:${runId}`, digest: { sha256: facts.run.modelHash } }], PASSPORT_PREDICATE_TYPE, predicate, entry.contributorId, signer.secretKey);
