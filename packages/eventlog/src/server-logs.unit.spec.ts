@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
+import type * as Entry from './index.js';
 
 const entry = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/index.js')).href;
 
@@ -30,7 +31,7 @@ describe('server log clients, loaded on demand', () => {
   });
 
   it('given an esdb:// connection string the client refuses, when the log is used, then each call answers Unavailable naming the reason', async () => {
-    const { openEventStoreDbEventLog } = (await import(entry)) as typeof import('./index.js');
+    const { openEventStoreDbEventLog } = (await import(entry)) as typeof Entry;
     const log = openEventStoreDbEventLog('not-a-connection-string');
     const head = await log.head();
     expect(head._tag).toBe('Left');
