@@ -18,13 +18,15 @@ export {
 } from './lock/folder-lock.js';
 export {
   openPostgresEventLog,
+  createEventStoreDbEventLog,
+  openEventStoreDbEventLog,
   type PostgresConnection,
   type PostgresEventLogOptions,
-} from './postgres/open-postgres-event-log.js';
+  type EventStoreDbEventLogOptions,
+} from './server-logs.js';
 export { migrateEventLog, logTables, type LogTables } from './sql/schema.js';
 export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
 export { SubscriptionFailed } from './subscription.js';
 export { isEventId } from './prepare.js';
 export { textArrayLiteral } from './sql/text-array.js';
-export { createEventStoreDbEventLog, openEventStoreDbEventLog, type EventStoreDbEventLogOptions } from './esdb/esdb-event-log.js';
-export { uuidFromEventId } from './esdb/mapping.js';
+export { uuidFromEventId } from './esdb/uuid.js';

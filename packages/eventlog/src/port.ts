@@ -138,6 +138,12 @@ export interface EventLog {
   readByIds(ids: readonly EventId[]): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
   /** Position of the last event, or null for an empty log. */
   head(): Promise<Either<EventLogError, LogPosition | null>>;
+  /**
+   * How many events the log holds, counted where they are stored (positions may have gaps, so
+   * the head is not the count). Optional: an adapter without it leaves counting to a read of the
+   * whole log, which on a large log costs the reader seconds.
+   */
+  count?(): Promise<Either<EventLogError, number>>;
   subscribe(options?: SubscribeOptions): LogSubscription;
   close(): Promise<void>;
 }

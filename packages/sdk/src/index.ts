@@ -1,5 +1,5 @@
 // @cairn/sdk: append signed contributions to a Cairn ledger, with the rules checked first.
-export { openLedger, DEFAULT_LEDGER_DIR, type OpenLedgerOptions } from './open-ledger.js';
+export { openLedger, openLedgerWith, DEFAULT_LEDGER_DIR, type Closable, type OpenLedgerOptions } from './open-ledger.js';
 export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationReason, type KeyRevocationReason } from './ledger.js';
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
 export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';

@@ -76,6 +76,21 @@ async function lockEmbeddedStore(options: OpenLedgerOptions, dir: string): Promi
  * the embedded store past options.lock.timeoutMs.
  */
 export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
+  return (await openLedgerWith(options, async () => ({ close: async () => undefined }))).ledger;
+}
+
+/** Something opened beside a ledger (the projection store, say), closed by its owner. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a ledger and, once the embedded store's lock is held (at once for a server log), runs
+ * `beside` while the log opens: an embedded log's database starts on its own thread, so a second
+ * database opened here starts on this one at the same time instead of after it. Both or neither:
+ * when either open fails, whatever did open is closed, the lock released, and the failure thrown.
+ */
+export async function openLedgerWith<T extends Closable>(options: OpenLedgerOptions, beside: () => Promise<T>): Promise<{ ledger: Ledger; beside: T }> {
   // Refused before anything is opened or locked.
   const limits = resolveLimits(options.limits);
   if (limits._tag === 'Left') throw new RangeError(describeLimitSettingError(limits.left));
@@ -83,38 +98,60 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
   const pool: VerifyPool | undefined = options.verifyWorkers === 0 ? undefined : createVerifyPool(options.verifyWorkers === undefined ? {} : { size: options.verifyWorkers });
   if ('log' in options) {
     const { log } = options;
-    return createLedger({ log, blobs: options.blobs, keys: options.keys, ...settings, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
+    let opened: T;
+    try {
+      opened = await beside();
+    } catch (e) {
+      await pool?.close();
+      throw e;
+    }
+    const ledger = createLedger({ log, blobs: options.blobs, keys: options.keys, ...settings, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
+    return { ledger, beside: opened };
   }
   const dir = options.dir ?? DEFAULT_LEDGER_DIR;
   const lock = await lockEmbeddedStore(options, dir).catch(async (e: unknown) => {
     await pool?.close();
     throw e;
   });
+  // Started only now: the store's lock comes first, so two processes never each hold a part.
+  const besideOpening = (async () => beside())();
   let log: EventLog | undefined;
-  let anchor: LogAnchor | undefined;
   try {
-    log = await openLog(options, dir);
-    anchor = options.treeHeads === false ? undefined : await openLogAnchor(log, dir);
+    const [logOpened, besideOpened] = await Promise.allSettled([openLog(options, dir), besideOpening]);
+    if (logOpened.status === 'fulfilled') log = logOpened.value;
+    if (besideOpened.status === 'rejected' || logOpened.status === 'rejected') {
+      if (besideOpened.status === 'fulfilled') await besideOpened.value.close().catch(() => undefined);
+      throw logOpened.status === 'rejected' ? logOpened.reason : (besideOpened as PromiseRejectedResult).reason;
+    }
+    const openedLog = logOpened.value;
+    const opened = besideOpened.value;
+    let anchor: LogAnchor | undefined;
+    try {
+      anchor = options.treeHeads === false ? undefined : await openLogAnchor(openedLog, dir);
+    } catch (e) {
+      await opened.close().catch(() => undefined);
+      throw e;
+    }
+    const ledger = createLedger({
+      ...settings,
+      ...(anchor ? { anchor } : {}),
+      log: openedLog,
+      blobs: options.blobs ?? createFolderBlobStore(path.join(dir, 'blobs')),
+      keys: options.keys ?? createFolderKeyStore(path.join(dir, 'keys')),
+      ...(pool ? { pool } : {}),
+      onClose: async () => {
+        try {
+          await openedLog.close();
+        } finally {
+          await lock?.release();
+        }
+      },
+    });
+    return { ledger, beside: opened };
   } catch (e) {
     await log?.close();
     await lock?.release();
     await pool?.close();
     throw e;
   }
-  const opened = log;
-  return createLedger({
-    ...settings,
-    ...(anchor ? { anchor } : {}),
-    log,
-    blobs: options.blobs ?? createFolderBlobStore(path.join(dir, 'blobs')),
-    keys: options.keys ?? createFolderKeyStore(path.join(dir, 'keys')),
-    ...(pool ? { pool } : {}),
-    onClose: async () => {
-      try {
-        await opened.close();
-      } finally {
-        await lock?.release();
-      }
-    },
-  });
 }

@@ -11,7 +11,7 @@ import { quoteSchema } from '../storage/store.js';
 import { clearFailures, recordFailures, type EventFailure } from './failures.js';
 import { recordLogTimes, type LogMark } from './log-times.js';
 import type { AnyDB, ProjectedEvent, Projection } from './projection.js';
-import { CHECKPOINTS_TABLE, migrateRunnerTables } from './runner-tables.js';
+import { BULK_LOADS_TABLE, CHECKPOINTS_TABLE, migrateRunnerTables } from './runner-tables.js';
 
 /** Points in a batch where a test hook may run (the crash test kills the process there). */
 export type RunnerStep = 'batch-read' | 'checkpoint-claimed' | 'applied' | 'committed';
@@ -35,6 +35,35 @@ export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<C
   const result = await sql<{ version: number; position: string | null }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)} where name = ${name}`.execute(db);
   const row = result.rows[0];
   return row === undefined ? undefined : { version: Number(row.version), position: nullablePositionFromDb(row.position) };
+}
+
+/**
+ * The checkpoints of `projections` when every one of them has nothing to do: a checkpoint of its
+ * current version at or past `head` (any checkpoint, for an empty log) and no bulk load waiting
+ * for its indexes. Undefined otherwise, or when the runner's tables are missing or older (the
+ * caller then takes the full path, which migrates). One read, no lock, no write.
+ */
+export async function checkpointsIfUpToDate(db: Kysely<AnyDB>, projections: readonly Projection[], head: LogPosition | null): Promise<Map<string, LogPosition | null> | undefined> {
+  let rows: readonly { name: string; version: number; position: string | null; bulk: boolean }[];
+  try {
+    rows = (
+      await sql<{ name: string; version: number; position: string | null; bulk: boolean }>`select c.name, c.version, c.position,
+        exists (select 1 from ${sql.table(BULK_LOADS_TABLE)} b where b.name = c.name) as bulk
+        from ${sql.table(CHECKPOINTS_TABLE)} c`.execute(db)
+    ).rows;
+  } catch {
+    return undefined;
+  }
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const at = new Map<string, LogPosition | null>();
+  for (const projection of projections) {
+    const row = byName.get(projection.name);
+    if (row === undefined || Number(row.version) !== projection.version || row.bulk) return undefined;
+    const position = nullablePositionFromDb(row.position);
+    if (head !== null && (position === null || position < head)) return undefined;
+    at.set(projection.name, position);
+  }
+  return at;
 }
 
 async function dropTables(tx: Transaction<AnyDB>, projection: Projection): Promise<void> {
@@ -67,6 +96,8 @@ export async function prepareProjection(
       await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(tx);
     }
     await projection.migrate(tx);
+    // migrate recreated whatever an interrupted bulk load had dropped.
+    await sql`delete from ${sql.table(BULK_LOADS_TABLE)} where name = ${projection.name}`.execute(tx);
     return restart;
   });
 }
@@ -85,6 +116,7 @@ export async function beginBulkLoad(db: Kysely<AnyDB>, schema: string | null, pr
       where name = ${projection.name} and version = ${projection.version} for update`.execute(tx);
     const row = locked.rows[0];
     if (row === undefined || row.position !== null) return false;
+    await sql`insert into ${sql.table(BULK_LOADS_TABLE)} (name) values (${projection.name}) on conflict (name) do nothing`.execute(tx);
     await drop(tx);
     return true;
   });
@@ -95,6 +127,7 @@ export async function endBulkLoad(db: Kysely<AnyDB>, schema: string | null, proj
   await inScope(db, schema, async (tx) => {
     await sql`select 1 from ${sql.table(CHECKPOINTS_TABLE)} where name = ${projection.name} for update`.execute(tx);
     await projection.migrate(tx);
+    await sql`delete from ${sql.table(BULK_LOADS_TABLE)} where name = ${projection.name}`.execute(tx);
   });
 }
 

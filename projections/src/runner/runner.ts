@@ -6,7 +6,7 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
 import type { ProjectionStore } from '../storage/store.js';
-import { beginBulkLoad, endBulkLoad, prepareProjection, readCheckpoint, inScope, type SkippedEvent, type StepHook } from './batch.js';
+import { beginBulkLoad, checkpointsIfUpToDate, endBulkLoad, prepareProjection, readCheckpoint, inScope, type SkippedEvent, type StepHook } from './batch.js';
 import { defaultEventDecoder, toProjectedEvent, type EventDecoder } from './decode.js';
 import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
 import { readFailures, type ProjectionFailure } from './failures.js';
@@ -272,7 +272,23 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     }
   }
 
+  /**
+   * Reports of a catch-up with nothing to do, when one read of the head and one of the
+   * checkpoints shows that (see checkpointsIfUpToDate): a query on a store nobody wrote to since
+   * pays no migration and no per-projection reads. A projection whose migrate gained statements
+   * without a version bump gets them at the next catch-up that has events to apply.
+   */
+  const nothingToDo = async (): Promise<readonly CatchUpReport[] | undefined> => {
+    // Any failure here is the full path's to report.
+    const head = await log.head().catch(() => undefined);
+    if (head === undefined || isLeft(head)) return undefined;
+    const at = await checkpointsIfUpToDate(db, projections, head.right);
+    return at && projections.map((p) => ({ projection: p.name, from: at.get(p.name) ?? null, to: at.get(p.name) ?? null, events: 0, lostRaces: 0, failed: 0 }));
+  };
+
   const runOnceNow = async (): Promise<Either<RunnerError, readonly CatchUpReport[]>> => {
+    const idle = await nothingToDo();
+    if (idle !== undefined) return right(idle);
     const reports: CatchUpReport[] = [];
     for (const projection of projections) {
       if (!prepared.has(projection.name)) {

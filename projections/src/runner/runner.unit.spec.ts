@@ -100,4 +100,78 @@ describe('projection runner on PGlite', () => {
     expect(count.rows[0]?.n).toBe('3');
     await store.close();
   });
+
+  describe('a catch-up with nothing new (a query in a fresh process)', () => {
+    /** `seen` counting its migrations, with an index it can drop for a bulk load. */
+    function counted(): { projection: Projection; migrations: () => number } {
+      let migrations = 0;
+      return {
+        migrations: () => migrations,
+        projection: {
+          ...seen,
+          migrate: async (db) => {
+            migrations += 1;
+            await seen.migrate(db);
+            await sql`create index if not exists seen_events_type on seen_events (type)`.execute(db);
+          },
+          dropDeferrableIndexes: async (tx) => {
+            await sql`drop index if exists seen_events_type`.execute(tx);
+          },
+        },
+      };
+    }
+    const hasTypeIndex = async (db: Parameters<Projection['migrate']>[0]) =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'seen_events_type'`.execute(db)).rows[0]!.n === 1;
+
+    it('given a store caught up to the head, when a new runner runs once, then it neither migrates nor reads any event, and reports each checkpoint', async () => {
+      const log = createInMemoryEventLog();
+      await appendSamples(log, 0, 5);
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      await createProjectionRunner({ log, store, projections: [seen] }).runOnce();
+      const { projection, migrations } = counted();
+      let reads = 0;
+      const watched: EventLog = { ...log, readAll: (options) => ((reads += 1), log.readAll(options)) };
+      const result = await createProjectionRunner({ log: watched, store, projections: [projection] }).runOnce();
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      const head = await log.head();
+      expect(result.right).toEqual([{ projection: 'seen', from: head._tag === 'Right' ? head.right : null, to: head._tag === 'Right' ? head.right : null, events: 0, lostRaces: 0, failed: 0 }]);
+      expect(migrations()).toBe(0);
+      expect(reads).toBe(0);
+      await store.close();
+    });
+
+    it('given events appended after the last catch-up, when a new runner runs once, then it migrates and applies exactly those events', async () => {
+      const log = createInMemoryEventLog();
+      await appendSamples(log, 0, 5);
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      await createProjectionRunner({ log, store, projections: [seen] }).runOnce();
+      await appendSamples(log, 5, 3);
+      const { projection, migrations } = counted();
+      const result = await createProjectionRunner({ log, store, projections: [projection] }).runOnce();
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      expect(result.right[0]?.events).toBe(3);
+      expect(migrations()).toBe(1);
+      const count = await sql<{ n: string }>`select count(*)::text as n from seen_events`.execute(store.db);
+      expect(count.rows[0]?.n).toBe('8');
+      await store.close();
+    });
+
+    it('given a bulk load cut off after its last batch (checkpoint at the head, an index still dropped), when a new runner runs once, then it migrates and the index is back', async () => {
+      const log = createInMemoryEventLog();
+      await appendSamples(log, 0, 25);
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const first = counted();
+      // Cut off the bulk load at its end: the index build (endBulkLoad's migrate) fails.
+      const cut: Projection = { ...first.projection, migrate: async (db) => (first.migrations() >= 1 ? Promise.reject(new Error('killed')) : first.projection.migrate(db)) };
+      const crashed = await createProjectionRunner({ log, store, projections: [cut], batchSize: 10 }).runOnce();
+      expect(crashed._tag).toBe('Left');
+      expect(await hasTypeIndex(store.db)).toBe(false);
+      const again = counted();
+      const result = await createProjectionRunner({ log, store, projections: [again.projection], batchSize: 10 }).runOnce();
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      expect(again.migrations()).toBe(1);
+      expect(await hasTypeIndex(store.db)).toBe(true);
+      await store.close();
+    });
+  });
 });

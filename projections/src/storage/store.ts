@@ -17,8 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
 import type { AnyDB } from '../runner/projection.js';
 import { copyFromStdin } from './copy.js';
 import { pglitePool } from './pglite-dialect.js';
@@ -90,9 +89,10 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
   }
 
   const owned = 'connectionString' in options;
+  // pg loads only for a Postgres store: an embedded one (every CLI query on a folder) never needs it.
   const pool: PostgresPool =
     'connectionString' in options
-      ? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 })
+      ? new (await import('pg')).default.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 })
       : options.pool;
   if (setup.length > 0) {
     const client = await pool.connect();
@@ -151,6 +151,7 @@ function copyingClient(client: PostgresPoolClient): PostgresPoolClient {
 }
 
 async function copyIn(client: pg.ClientBase, statement: string, rows: string): Promise<{ command: 'COPY'; rowCount: number; rows: never[] }> {
+  const { from: copyFrom } = await import('pg-copy-streams');
   const stream = client.query(copyFrom(statement));
   stream.end(rows);
   // Settles when the server has taken every row (or refused them: the error is the server's).

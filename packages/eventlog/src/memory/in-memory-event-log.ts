@@ -82,6 +82,7 @@ export function createInMemoryEventLog(): EventLog {
       return E.right(indexes.sort((a, b) => a - b).map(recorded));
     },
     head: async () => (closed ? unavailable() : E.right(log.length === 0 ? null : BigInt(log.length))),
+    count: async () => (closed ? unavailable() : E.right(log.length)),
     subscribe: (options) => {
       const subscription = pollingSubscription(
         { readPage: async (after, limit) => readPage(after, limit), onAppend: signal.onAppend, idleMs: 1000 },

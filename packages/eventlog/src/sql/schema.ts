@@ -8,6 +8,7 @@
 // (a wrong expected revision, an id already taken) is refused before any position is drawn, so
 // it leaves no gap; a transaction that fails or is rolled back after inserting still can. The price is that appends are serialised; the `append` benchmark
 // measures it.
+import { createHash } from 'node:crypto';
 import type { SqlExecutor } from './executor.js';
 
 /** Where the log's tables live. */
@@ -116,13 +117,32 @@ function ddl(t: LogTables): string[] {
 }
 
 /**
+ * What the migration leaves on the log table as its comment: a digest of the DDL itself, so
+ * any change to the statements above makes every existing log migrate again on its next open.
+ */
+export function schemaMark(t: LogTables): string {
+  return `cairn log schema ${createHash('sha256').update(ddl(t).join('\n;\n')).digest('hex').slice(0, 16)}`;
+}
+
+/** True when the log table carries the mark of this very DDL: the migration has nothing to do. */
+async function atCurrentSchema(executor: SqlExecutor, t: LogTables, mark: string): Promise<boolean> {
+  const rows = await executor.query<{ mark: string | null }>(`select obj_description(to_regclass($1), 'pg_class') as mark`, [t.log]);
+  return rows[0]?.mark === mark;
+}
+
+/**
  * Creates the log's tables, indexes and triggers if missing. Safe to run concurrently and
- * repeatedly: a transaction-scoped advisory lock serialises concurrent migrations.
+ * repeatedly: a transaction-scoped advisory lock serialises concurrent migrations. A log already
+ * at this schema (its mark, written last in the same transaction) is left alone: one read, no
+ * DDL, so opening a store writes nothing to its catalog.
  */
 export async function migrateEventLog(executor: SqlExecutor, tables: LogTables): Promise<void> {
+  const mark = schemaMark(tables);
+  if (await atCurrentSchema(executor, tables, mark)) return;
   await executor.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(${tables.lockClass}, 0)`);
     for (const statement of ddl(tables)) await tx.query(statement);
+    await tx.query(`comment on table ${tables.log} is ${sqlLiteral(mark)}`);
   });
 }
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlExecutor } from './executor.js';
-import { logTables, migrateEventLog } from './schema.js';
+import { logTables, migrateEventLog, schemaMark } from './schema.js';
 
 let db: PGlite;
 const tables = logTables('public');
@@ -24,6 +24,36 @@ describe('log schema (PGlite)', () => {
     await insert('1'.repeat(64));
     await migrateEventLog(executor, tables);
     expect((await db.query<{ n: number }>('select count(*)::int as n from cairn_log')).rows[0]!.n).toBe(1);
+  });
+
+  it('given a log already at this schema, when migrated again, then only one read is sent and no DDL', async () => {
+    const sent: string[] = [];
+    const counting: SqlExecutor = {
+      query: (text, params) => {
+        sent.push(text);
+        return executor.query(text, params);
+      },
+      transaction: (fn) =>
+        executor.transaction((tx) =>
+          fn({
+            query: (text, params) => {
+              sent.push(text);
+              return tx.query(text, params);
+            },
+          }),
+        ),
+    };
+    await migrateEventLog(counting, tables);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^select obj_description/);
+  });
+
+  it('given a log whose mark is not this schema\'s (an older Cairn), when migrated, then the DDL runs again and restores what was missing', async () => {
+    await db.exec(`drop trigger cairn_log_no_truncate on cairn_log; comment on table cairn_log is 'cairn log schema 0000000000000000'`);
+    await migrateEventLog(executor, tables);
+    await expect(db.query('truncate cairn_log')).rejects.toThrow(/append-only/);
+    const mark = await db.query<{ mark: string }>(`select obj_description('cairn_log'::regclass, 'pg_class') as mark`);
+    expect(mark.rows[0]!.mark).toBe(schemaMark(tables));
   });
 
   it.each([

@@ -197,6 +197,14 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
         return E.left(translateSqlError(e, {}));
       }
     },
+    count: async () => {
+      try {
+        const rows = await executor.query<{ n: string }>(`select count(*)::text as n from ${t.log}`);
+        return E.right(Number(rows[0]?.n ?? 0));
+      } catch (e) {
+        return E.left(translateSqlError(e, {}));
+      }
+    },
     subscribe: (o) => {
       const subscription = pollingSubscription({ readPage, onAppend: options.onAppend, idleMs: options.idlePollMs }, o);
       subscriptions.add(subscription);

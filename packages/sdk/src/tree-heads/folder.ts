@@ -30,6 +30,22 @@ function missing(cause: unknown): boolean {
   return (cause as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
+/**
+ * A stored key whose public half is derived when first read: every open of a store reads the key,
+ * but only a command that signs or shows a head needs the public key, and the first derivation
+ * in a process builds the curve's precomputed tables.
+ */
+function withDerivedPublicKey(secretKey: Uint8Array): LedgerKey {
+  let publicKey: string | undefined;
+  return {
+    secretKey,
+    get publicKey() {
+      publicKey ??= toHex(publicKeyOf(secretKey));
+      return publicKey;
+    },
+  };
+}
+
 /** The store's ledger key; `create` makes one when there is none (a new store). */
 export async function readLedgerKey(dir: string, options: { readonly create: boolean }): Promise<LedgerKey | undefined> {
   const file = path.join(dir, LEDGER_KEY_FILE);
@@ -37,7 +53,7 @@ export async function readLedgerKey(dir: string, options: { readonly create: boo
     const stored = JSON.parse(await readFile(file, 'utf8')) as { secretKey?: unknown };
     const secret = typeof stored.secretKey === 'string' ? fromHex(stored.secretKey, 32) : E.left(null);
     if (E.isLeft(secret)) throw new Error(`${file}: secretKey is not 32 bytes of hex`);
-    return { secretKey: secret.right, publicKey: toHex(publicKeyOf(secret.right)) };
+    return withDerivedPublicKey(secret.right);
   } catch (cause) {
     if (!missing(cause) || !options.create) {
       if (missing(cause)) return undefined;
