@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FolderLockOptions } from '@cairn/eventlog';
-import { openLedger, type Ledger, type SizeLimits } from '@cairn/sdk';
+import { openLedgerWith, type Ledger, type SizeLimits } from '@cairn/sdk';
 import {
   buildOutcome,
   closeAttributionKernel,
@@ -188,18 +188,23 @@ export async function openCairn(options: OpenCairnOptions = {}): Promise<E.Eithe
   const lock = options.lock ?? { timeoutMs: 0 };
   try {
     const verifyWorkers = options.verifyWorkers ?? 0;
-    ledger = await openLedger(
+    // The projections open beside the log once the store is locked: the two embedded databases
+    // start in parallel instead of one after the other.
+    const opened = await openLedgerWith(
       location.kind === 'embedded'
         ? { dir: location.dir, verifyWorkers, lock, limits }
         : location.kind === 'postgres'
           ? { dir: localDir, postgres: location.url, verifyWorkers, limits }
           : { dir: localDir, esdb: location.url, verifyWorkers, limits },
+      () =>
+        openProjectionStore(
+          location.kind === 'embedded'
+            ? { dataDir: path.join(location.dir, 'projections'), lock }
+            : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
+        ),
     );
-    store = await openProjectionStore(
-      location.kind === 'embedded'
-        ? { dataDir: path.join(location.dir, 'projections'), lock }
-        : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
-    );
+    ledger = opened.ledger;
+    store = opened.beside;
   } catch (cause) {
     // The ledger holds the store's lock: an open that failed halfway must not keep it.
     await ledger?.close().catch(() => undefined);
