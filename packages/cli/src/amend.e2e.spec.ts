@@ -2,4 +2,4 @@
 import path from 'node:path';
 import { amendSpecification } from './__tests__/amend-suite.js';
 
-amendSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+amendSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

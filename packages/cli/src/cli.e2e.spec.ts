@@ -6,7 +6,7 @@ import os from 'node:os';
 import { cairn } from './__tests__/cli-run.js';
 import { cliSpecification } from './__tests__/cli-suite.js';
 
-cliSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+cliSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });
 
 describe('cairn demo', () => {
   it('when run in a fresh folder, then it walks through diff, why, why-not, trace, impact, prove and verify, and verify passes', async () => {

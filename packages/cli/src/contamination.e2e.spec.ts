@@ -2,4 +2,4 @@
 import path from 'node:path';
 import { contaminationSpecification } from './__tests__/contamination-suite.js';
 
-contaminationSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+contaminationSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

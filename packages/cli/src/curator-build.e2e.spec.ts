@@ -2,4 +2,4 @@
 import path from 'node:path';
 import { curatorBuildSpecification } from './__tests__/curator-build-suite.js';
 
-curatorBuildSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+curatorBuildSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

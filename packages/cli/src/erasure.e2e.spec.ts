@@ -2,4 +2,4 @@
 import path from 'node:path';
 import { erasureSpecification } from './__tests__/erasure-suite.js';
 
-erasureSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+erasureSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

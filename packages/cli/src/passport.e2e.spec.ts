@@ -3,4 +3,4 @@
 import path from 'node:path';
 import { passportSpecification } from './__tests__/passport-suite.js';
 
-passportSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+passportSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

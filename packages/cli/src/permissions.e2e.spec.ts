@@ -11,7 +11,7 @@ import { signEvent, type SignedEnvelope, type Signer } from '@cairn/sdk';
 import { cairn } from './__tests__/cli-run.js';
 import { givenPermissionLedger, permissionsSpecification, type PermissionLedger } from './__tests__/permissions-suite.js';
 
-const embedded = { env: (dir: string) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) };
+const embedded = { env: (dir: string) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true };
 
 permissionsSpecification('the embedded store', embedded);
 

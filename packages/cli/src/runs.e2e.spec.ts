@@ -3,4 +3,4 @@
 import path from 'node:path';
 import { runsSpecification } from './__tests__/runs-suite.js';
 
-runsSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+runsSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });
