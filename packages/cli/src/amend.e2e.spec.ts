@@ -1,4 +1,4 @@
-// `cairn amend` through the real binary on the embedded default (a folder, no server).
+// `cairn amend` through the built program's main() on the embedded default (a folder, no server).
 import path from 'node:path';
 import { amendSpecification } from './__tests__/amend-suite.js';
 

@@ -1,4 +1,5 @@
-// The command line through the real binary on the embedded default (a folder, no server).
+// The command line on the embedded default (a folder, no server): the shared suite through the
+// built program's main(), the demo through the real binary.
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';

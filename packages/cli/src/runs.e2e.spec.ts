@@ -1,4 +1,4 @@
-// runs list / show / diff, reproduce-check and unlearning through the real binary on the embedded
+// runs list / show / diff, reproduce-check and unlearning through the built program's main() on the embedded
 // default (a folder, no server).
 import path from 'node:path';
 import { runsSpecification } from './__tests__/runs-suite.js';

@@ -26,7 +26,7 @@ function npy(rows: number, cols: number, seed: number): Uint8Array {
   return new Uint8Array(out);
 }
 
-interface Prepared {
+export interface Prepared {
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
   /** sample CF ids by row id s0..s5 */
@@ -84,7 +84,11 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   return { dir, env, ids, local: env.CAIRN_KEYS ?? path.join(dir, '.cairn') };
 }
 
-export function runsSpecification(name: string, store: StoreUnderTest): void {
+/**
+ * `more` adds tests on the same ledger after the suite's own (s0 erased by then): a store's twin
+ * checks there what other features read from this store without a ledger of their own.
+ */
+export function runsSpecification(name: string, store: StoreUnderTest, more?: (given: () => Prepared) => void): void {
   const cairnJson = jsonFor(store);
   const cairn = runnerFor(store);
   describe(`cairn runs / reproduce-check / unlearning on ${name}`, () => {
@@ -273,5 +277,7 @@ export function runsSpecification(name: string, store: StoreUnderTest): void {
         expect(r.stdout).toContain(text);
       }
     }, 120_000);
+
+    more?.(() => p);
   });
 }
