@@ -3,4 +3,4 @@
 import path from 'node:path';
 import { cliPublishSpecification } from './__tests__/cli-publish-suite.js';
 
-cliPublishSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+cliPublishSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

@@ -1,4 +1,5 @@
-// The command line through the real binary on the embedded default (a folder, no server).
+// The command line on the embedded default (a folder, no server): the shared suite through the
+// built program's main(), the demo through the real binary.
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';
@@ -6,7 +7,7 @@ import os from 'node:os';
 import { cairn } from './__tests__/cli-run.js';
 import { cliSpecification } from './__tests__/cli-suite.js';
 
-cliSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+cliSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });
 
 describe('cairn demo', () => {
   it('when run in a fresh folder, then it walks through diff, why, why-not, trace, impact, prove and verify, and verify passes', async () => {

@@ -25,7 +25,8 @@ afterAll(async () => {
   for (const drop of dropped) await drop();
 });
 
-const embeddedStore: StoreUnderTest = { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) };
+// The givens run in the kept process (cli-run.ts cairnHere); every error asserted here comes from bin.js.
+const embeddedStore: StoreUnderTest = { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true };
 const postgresStore: StoreUnderTest = {
   env: async (dir) => {
     const s = await createTestSchema('errors');

@@ -1,4 +1,4 @@
-// Who may do what (issue #14 item 2) through the real binary on the embedded store, and `cairn
+// Who may do what (issue #14 item 2) through the built program's main() on the embedded store, and `cairn
 // verify` replaying the same rules over events planted in the log bypassing the SDK.
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { signEvent, type SignedEnvelope, type Signer } from '@cairn/sdk';
 import { cairn } from './__tests__/cli-run.js';
 import { givenPermissionLedger, permissionsSpecification, type PermissionLedger } from './__tests__/permissions-suite.js';
 
-const embedded = { env: (dir: string) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) };
+const embedded = { env: (dir: string) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true };
 
 permissionsSpecification('the embedded store', embedded);
 

@@ -1,6 +1,6 @@
-// runs list / show / diff, reproduce-check and unlearning through the real binary on the embedded
+// runs list / show / diff, reproduce-check and unlearning through the built program's main() on the embedded
 // default (a folder, no server).
 import path from 'node:path';
 import { runsSpecification } from './__tests__/runs-suite.js';
 
-runsSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }) });
+runsSpecification('the embedded store', { env: (dir) => ({ CAIRN_STORE: path.join(dir, '.cairn') }), inProcess: true });

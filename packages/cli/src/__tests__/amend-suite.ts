@@ -6,8 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 interface Given {
   readonly dir: string;
@@ -32,6 +31,7 @@ interface Amended {
 async function givenApprovedSamples(store: StoreUnderTest, count: number): Promise<Given> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-amend-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
@@ -53,11 +53,12 @@ async function givenApprovedSamples(store: StoreUnderTest, count: number): Promi
   return { dir, env, samples };
 }
 
-const eventsOf = async (g: Given) => (await cairnJson<{ events: number }>(g.dir, g.env, 'status')).events;
-const membersOf = async (g: Given, dataset: string) =>
-  (await cairnJson<{ versions: { ordinal: number; memberCount: number }[] }>(g.dir, g.env, 'dataset', 'versions', dataset)).versions.map((v) => v.memberCount);
-
 export function amendSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
+  const eventsOf = async (g: Given) => (await cairnJson<{ events: number }>(g.dir, g.env, 'status')).events;
+  const membersOf = async (g: Given, dataset: string) =>
+    (await cairnJson<{ versions: { ordinal: number; memberCount: number }[] }>(g.dir, g.env, 'dataset', 'versions', dataset)).versions.map((v) => v.memberCount);
   describe(`cairn amend on ${name}`, () => {
     let g: Given;
     beforeAll(async () => {

@@ -5,8 +5,7 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 /** A 2-D little-endian float32 .npy (NumPy format 1.0), rows of deterministic values. */
 function npy(rows: number, cols: number, seed: number): Uint8Array {
@@ -35,6 +34,7 @@ interface Prepared {
 async function prepare(store: StoreUnderTest): Promise<Prepared> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-publish-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
@@ -58,6 +58,8 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
 }
 
 export function cliPublishSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
   describe(`cairn import … report on ${name}`, () => {
     let p: Prepared;
     beforeAll(async () => {

@@ -4,12 +4,25 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
+import { cairn as spawned, cairnHere, cairnJson, cairnJsonHere, type Cairn } from './cli-run.js';
 
 export interface StoreUnderTest {
   /** Environment naming the store (CAIRN_STORE, CAIRN_KEYS). */
   env(workdir: string): NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+  /**
+   * Commands run through the built main() in one process kept for the test file (cairnHere)
+   * instead of a new bin.js process each: the embedded store's engine starts again in every new
+   * process, and these suites assert answers, output and exit codes, nothing a process adds. The
+   * Postgres twins of the same suites still spawn bin.js for every command.
+   */
+  readonly inProcess?: boolean;
 }
+
+/** How a suite runs a command on `store`: a fresh bin.js process, or main() in the kept one. */
+export const runnerFor = (store: StoreUnderTest): Cairn => (store.inProcess === true ? cairnHere : spawned);
+
+/** The --json runner a suite's givens and queries use on `store`. */
+export const jsonFor = (store: StoreUnderTest): typeof cairnJson => (store.inProcess === true ? cairnJsonHere : cairnJson);
 
 export interface Ledger {
   readonly dir: string;
@@ -24,26 +37,29 @@ export interface Ledger {
 export async function givenLedger(store: StoreUnderTest): Promise<Ledger> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-'));
   const env = await store.env(dir);
-  await cairnJson(dir, env, 'init');
-  await cairnJson(dir, env, 'keys', 'new', 'alice');
-  await cairnJson(dir, env, 'keys', 'new', 'bob');
+  const json = jsonFor(store);
+  await json(dir, env, 'init');
+  await json(dir, env, 'keys', 'new', 'alice');
+  await json(dir, env, 'keys', 'new', 'bob');
   // alice registered first: she founded the ledger and is its admin; bob curates.
-  await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
+  await json(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const sample = async (text: string, license: string) =>
-    (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', text, '--license', license, '--source', 'notes')).id;
+    (await json<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', text, '--license', license, '--source', 'notes')).id;
   const s1 = await sample('one', 'MIT');
   const s2 = await sample('two', 'MIT');
   const s3 = await sample('three', 'MIT');
-  await cairnJson(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s1, '--target', s2, '--verdict', 'approve', '--rationale', 'ok');
-  await cairnJson(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s3, '--verdict', 'reject', '--rationale', 'spam');
+  await json(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s1, '--target', s2, '--verdict', 'approve', '--rationale', 'ok');
+  await json(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s3, '--verdict', 'reject', '--rationale', 'spam');
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] } }));
-  const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
-  await cairnJson(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob');
-  await cairnJson(dir, env, 'dataset', 'build', 'corpus', '--manifest', manifestId, '--as', 'bob');
+  const { manifestId } = await json<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
+  await json(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob');
+  await json(dir, env, 'dataset', 'build', 'corpus', '--manifest', manifestId, '--as', 'bob');
   return { dir, env, s1, s2, s3, manifestId };
 }
 
 export function cliSpecification(name: string, store: StoreUnderTest): void {
+  const json = jsonFor(store);
+  const cairn = runnerFor(store);
   describe(`cairn on ${name}`, () => {
     let l: Ledger;
     beforeAll(async () => {
@@ -51,12 +67,12 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     }, 300_000);
 
     it('given a ledger, when status --json, then it counts events, contributors, CFs by kind and versions', async () => {
-      const s = await cairnJson<{ events: number; contributors: number; cfs: { sample: number; validation: number }; datasets: number; datasetVersions: number }>(l.dir, l.env, 'status');
+      const s = await json<{ events: number; contributors: number; cfs: { sample: number; validation: number }; datasets: number; datasetVersions: number }>(l.dir, l.env, 'status');
       expect(s).toMatchObject({ events: 11, contributors: 2, cfs: { sample: 3, validation: 2 }, datasets: 1, datasetVersions: 1 });
     }, 60_000);
 
     it('given a signer, then its keyring file is mode 0600 and holds its contributor id', async () => {
-      const keys = await cairnJson<{ signers: { name: string; contributorId: string; state: string }[] }>(l.dir, l.env, 'keys', 'list');
+      const keys = await json<{ signers: { name: string; contributorId: string; state: string }[] }>(l.dir, l.env, 'keys', 'list');
       expect(keys.signers.map((k) => [k.name, k.state])).toEqual([['alice', 'active'], ['bob', 'active']]);
       const folder = l.env.CAIRN_KEYS ?? path.join(l.dir, '.cairn');
       const file = path.join(folder, 'signers', 'alice.json');
@@ -65,29 +81,29 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     }, 60_000);
 
     it('when why is asked, then an approved CF is in with its rule and a rejected one is out with the failing rule', async () => {
-      const inside = await cairnJson<{ included: boolean; reason: string }>(l.dir, l.env, 'why', l.s1, '--in', 'corpus@1');
+      const inside = await json<{ included: boolean; reason: string }>(l.dir, l.env, 'why', l.s1, '--in', 'corpus@1');
       expect(inside.included).toBe(true);
-      const outside = await cairnJson<{ included: boolean; rule: string }>(l.dir, l.env, 'why', l.s3, '--in', 'corpus@latest');
+      const outside = await json<{ included: boolean; rule: string }>(l.dir, l.env, 'why', l.s3, '--in', 'corpus@latest');
       expect(outside).toMatchObject({ included: false, rule: 'minApprovals' });
     }, 60_000);
 
     it('when a member is deprecated, then a new version is cut and diff names the removal and its cause', async () => {
-      await cairnJson(l.dir, l.env, 'deprecate', l.s2, '--as', 'alice', '--reason', 'takedown');
-      const versions = await cairnJson<{ versions: { ordinal: number; memberCount: number }[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus');
+      await json(l.dir, l.env, 'deprecate', l.s2, '--as', 'alice', '--reason', 'takedown');
+      const versions = await json<{ versions: { ordinal: number; memberCount: number }[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus');
       expect(versions.versions.map((v) => v.memberCount)).toEqual([2, 1]);
-      const d = await cairnJson<{ counts: { removed: number }; removed: { cfId: string; cause: { kind: string } }[] }>(l.dir, l.env, 'diff', 'corpus@1', 'corpus@2');
+      const d = await json<{ counts: { removed: number }; removed: { cfId: string; cause: { kind: string } }[] }>(l.dir, l.env, 'diff', 'corpus@1', 'corpus@2');
       expect(d.counts.removed).toBe(1);
       expect(d.removed[0]).toMatchObject({ cfId: l.s2, cause: { kind: 'deprecated' } });
-      const h = await cairnJson<{ steps: { action: string }[] }>(l.dir, l.env, 'history', l.s2);
+      const h = await json<{ steps: { action: string }[] }>(l.dir, l.env, 'history', l.s2);
       expect(h.steps.map((s) => s.action)).toEqual(['contributed', 'deprecated']);
-      const before = await cairnJson<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', '11');
+      const before = await json<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', '11');
       expect(before.versions).toHaveLength(1);
     }, 90_000);
 
     it('when a proof is made, then it verifies offline, and a tampered copy does not (exit 1)', async () => {
       const proofFile = path.join(l.dir, 'proof.json');
-      await cairnJson(l.dir, l.env, 'prove', l.s1, '--in', 'corpus@1', '--out', proofFile);
-      const ok = await cairnJson<{ ok: boolean }>(l.dir, {}, 'prove', '--verify', proofFile);
+      await json(l.dir, l.env, 'prove', l.s1, '--in', 'corpus@1', '--out', proofFile);
+      const ok = await json<{ ok: boolean }>(l.dir, {}, 'prove', '--verify', proofFile);
       expect(ok.ok).toBe(true);
       const proof = JSON.parse(await readFile(proofFile, 'utf8')) as { cfId: string };
       await writeFile(proofFile, JSON.stringify({ ...proof, cfId: l.s3 }));
@@ -100,7 +116,7 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
       const r = await cairn(l.dir, l.env, 'trace', l.s1, '--format', 'mermaid', '--direction', 'up');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('contributed-by');
-      const impact = await cairnJson<{ dependents: { relation: string }[]; versions: unknown[] }>(l.dir, l.env, 'impact', l.s1);
+      const impact = await json<{ dependents: { relation: string }[]; versions: unknown[] }>(l.dir, l.env, 'impact', l.s1);
       expect(impact.dependents.map((d) => d.relation)).toEqual(['validates']);
       expect(impact.versions.length).toBeGreaterThanOrEqual(1);
     }, 60_000);
@@ -117,8 +133,8 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     }, 60_000);
 
     it('given a checkpoint, then verify passes and names the checkpoint it matched', async () => {
-      await cairnJson(l.dir, l.env, 'checkpoint', '--as', 'bob');
-      const v = await cairnJson<{ ok: boolean; log: { checkpoints: { ok: boolean }[] }; projections: { projections: { ok: boolean }[] } }>(l.dir, l.env, 'verify');
+      await json(l.dir, l.env, 'checkpoint', '--as', 'bob');
+      const v = await json<{ ok: boolean; log: { checkpoints: { ok: boolean }[] }; projections: { projections: { ok: boolean }[] } }>(l.dir, l.env, 'verify');
       expect(v.ok).toBe(true);
       expect(v.log.checkpoints.map((c) => c.ok)).toEqual([true]);
       expect(v.projections.projections.every((p) => p.ok)).toBe(true);

@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { syntheticTexts, withWordsReplaced } from '@cairn/projections';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 interface ImportOut {
   readonly cfs: readonly { readonly item: string; readonly cfId: string }[];
@@ -45,6 +44,7 @@ const sampleRow = (text: string, source: string, extra: Record<string, unknown> 
 async function givenTrainAndEval(store: StoreUnderTest): Promise<Fixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-contam-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   for (const who of ['founder', 'alice', 'bob']) await cairnJson(dir, env, 'keys', 'new', who);
 
@@ -86,6 +86,8 @@ async function givenTrainAndEval(store: StoreUnderTest): Promise<Fixture> {
 export function contaminationSpecification(name: string, store: StoreUnderTest): void {
   describe(`cairn contamination on ${name}`, () => {
     let f: Fixture;
+    const cairnJson = jsonFor(store);
+    const cairn = runnerFor(store);
     beforeAll(async () => {
       f = await givenTrainAndEval(store);
     }, 600_000);

@@ -6,8 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 const T = 180_000;
 
@@ -53,6 +52,7 @@ interface ShowOut {
 async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-curator-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   for (const name of ['curator', 'alice', 'bob']) await cairnJson(dir, env, 'keys', 'new', name);
   const rows = [
@@ -76,6 +76,8 @@ async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
 }
 
 export function curatorBuildSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
   describe(`the curator's loop on ${name}`, () => {
     let l: Curated;
     const build = (...extra: string[]) => cairn(l.dir, l.env, ...extra, 'dataset', 'build', 'wdbc', '--manifest', l.manifestId, '--as', 'curator');

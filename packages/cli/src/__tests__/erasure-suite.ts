@@ -6,8 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 interface Erased {
   readonly dir: string;
@@ -24,6 +23,7 @@ const MODEL = 'a'.repeat(64);
 async function givenErasedSample(store: StoreUnderTest): Promise<Erased> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-erase-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
@@ -59,6 +59,8 @@ const jsonlOf = (stdout: string): JsonlRow[] =>
     .map((l) => JSON.parse(l) as JsonlRow);
 
 export function erasureSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
   describe(`cairn erase on ${name}`, () => {
     let l: Erased;
     beforeAll(async () => {

@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fromHex, signEnvelope, verifyInclusion } from '@cairn/core';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 const T = 240_000;
 
@@ -32,6 +31,8 @@ const statementOf = (e: Envelope): Statement => JSON.parse(Buffer.from(e.payload
 const flagOf = (s: Statement, name: string): Flag => s.predicate.flags.find((f) => f.flag === name)!;
 
 export function passportSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
 describe(`cairn passport / record-keeping on ${name}`, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;

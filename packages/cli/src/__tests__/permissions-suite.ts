@@ -6,8 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 export interface PermissionLedger {
   readonly dir: string;
@@ -20,6 +19,7 @@ export interface PermissionLedger {
 export async function givenPermissionLedger(store: StoreUnderTest): Promise<PermissionLedger> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-perm-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   for (const name of ['founder', 'alice', 'carol', 'dave', 'curator']) await cairnJson(dir, env, 'keys', 'new', name);
   const sample = (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', "alice's note", '--license', 'MIT', '--source', 'notes')).id;
@@ -27,21 +27,22 @@ export async function givenPermissionLedger(store: StoreUnderTest): Promise<Perm
   return { dir, env, sample };
 }
 
-const eventsIn = async (l: PermissionLedger) => (await cairnJson<{ events: number }>(l.dir, l.env, 'status')).events;
-
-/** Runs a command expected to be refused: exit 3, the rule named on stderr, nothing appended. */
-async function expectRefused(l: PermissionLedger, rule: string, ...args: string[]): Promise<void> {
-  const before = await eventsIn(l);
-  const r = await cairn(l.dir, l.env, '--json', ...args);
-  expect(r.code).toBe(3);
-  const error = (JSON.parse(r.stderr) as { error: { exitCode: number; message: string } }).error;
-  expect(error.exitCode).toBe(3);
-  expect(error.message).toContain(`[${rule}]`);
-  expect(r.stderr).not.toContain('    at ');
-  expect(await eventsIn(l)).toBe(before);
-}
-
 export function permissionsSpecification(name: string, store: StoreUnderTest): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
+  const eventsIn = async (l: PermissionLedger) => (await cairnJson<{ events: number }>(l.dir, l.env, 'status')).events;
+
+  /** Runs a command expected to be refused: exit 3, the rule named on stderr, nothing appended. */
+  async function expectRefused(l: PermissionLedger, rule: string, ...args: string[]): Promise<void> {
+    const before = await eventsIn(l);
+    const r = await cairn(l.dir, l.env, '--json', ...args);
+    expect(r.code).toBe(3);
+    const error = (JSON.parse(r.stderr) as { error: { exitCode: number; message: string } }).error;
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain(`[${rule}]`);
+    expect(r.stderr).not.toContain('    at ');
+    expect(await eventsIn(l)).toBe(before);
+  }
   describe(`who may do what, on ${name}`, () => {
     let l: PermissionLedger;
     beforeAll(async () => {

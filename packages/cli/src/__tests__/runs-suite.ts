@@ -7,8 +7,7 @@ import { mkdtemp, readdir, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson } from './cli-run.js';
-import type { StoreUnderTest } from './cli-suite.js';
+import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 /** A 2-D little-endian float32 .npy (NumPy format 1.0), rows of deterministic values. */
 function npy(rows: number, cols: number, seed: number): Uint8Array {
@@ -27,7 +26,7 @@ function npy(rows: number, cols: number, seed: number): Uint8Array {
   return new Uint8Array(out);
 }
 
-interface Prepared {
+export interface Prepared {
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
   /** sample CF ids by row id s0..s5 */
@@ -55,6 +54,7 @@ interface Unlearning {
 async function prepare(store: StoreUnderTest): Promise<Prepared> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-runs-'));
   const env = await store.env(dir);
+  const cairnJson = jsonFor(store);
   const run = (...args: string[]) => cairnJson(dir, env, ...args);
   await run('init');
   // alice registers first: the founder, who defines manifests and builds
@@ -84,7 +84,13 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   return { dir, env, ids, local: env.CAIRN_KEYS ?? path.join(dir, '.cairn') };
 }
 
-export function runsSpecification(name: string, store: StoreUnderTest): void {
+/**
+ * `more` adds tests on the same ledger after the suite's own (s0 erased by then): a store's twin
+ * checks there what other features read from this store without a ledger of their own.
+ */
+export function runsSpecification(name: string, store: StoreUnderTest, more?: (given: () => Prepared) => void): void {
+  const cairnJson = jsonFor(store);
+  const cairn = runnerFor(store);
   describe(`cairn runs / reproduce-check / unlearning on ${name}`, () => {
     let p: Prepared;
     const json = <T>(...args: string[]) => cairnJson<T>(p.dir, p.env, ...args);
@@ -271,5 +277,7 @@ export function runsSpecification(name: string, store: StoreUnderTest): void {
         expect(r.stdout).toContain(text);
       }
     }, 120_000);
+
+    more?.(() => p);
   });
 }
