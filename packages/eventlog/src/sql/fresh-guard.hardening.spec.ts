@@ -40,12 +40,12 @@ function theGuardReadsByIndex(open: () => Promise<{ log: EventLog; query: Query;
   });
   afterAll(async () => close());
 
-  it('given a log of 20000 events, when twenty more new-stream appends go in one after another, then none of them reads the log sequentially', async () => {
+  it('given a log of 20000 events, when ten single appends and then ten batches go in one after another, then none of them reads the log sequentially', async () => {
     const before = await seqTuplesRead(query);
-    for (let i = 0; i < 10; i++) {
-      expect((await log.appendMany(Array.from({ length: 50 }, newStream)))._tag).toBe('Right');
-      expect((await log.append(newStream()))._tag).toBe('Right');
-    }
+    // Single appends first: after a few calls a PL/pgSQL query may be given one plan for all
+    // arguments, and a plan made for one-element arrays must not decide how batches are looked up.
+    for (let i = 0; i < 10; i++) expect((await log.append(newStream()))._tag).toBe('Right');
+    for (let i = 0; i < 10; i++) expect((await log.appendMany(Array.from({ length: 200 }, newStream)))._tag).toBe('Right');
     expect(await seqTuplesRead(query)).toBe(before);
   });
 

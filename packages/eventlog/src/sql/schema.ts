@@ -95,15 +95,17 @@ function ddl(t: LogTables): string[] {
     // streams and ids is in the log yet. It takes the ordering lock itself and then reads with a
     // fresh snapshot (a volatile function's queries see what committed while it waited), so the
     // statement it guards draws positions only when its rows will go in: a refused append
-    // leaves no gap in the log's positions.
+    // leaves no gap in the log's positions. Each name is looked up on its own through a unique
+    // index (a stream is in the log exactly when its revision 0 is): left to choose, the planner
+    // (with no statistics, or with one plan kept for all calls) read the whole log for a batch,
+    // so appends slowed as the log grew.
     `create or replace function ${p}cairn_log_fresh(streams text[], ids text[]) returns boolean language plpgsql volatile as $fn$
      begin
        perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
-       -- A stream is in the log exactly when its revision 0 is: naming both columns of the
-       -- unique (stream, revision) key makes each name one index probe. By stream alone the
-       -- planner expects many rows per name and reads the whole log for a few dozen names.
-       return not exists (select 1 from ${t.log} where stream = any(streams) and revision = 0)
-          and not exists (select 1 from ${t.log} where id = any(ids));
+       return not exists (select 1 from unnest(streams) as s(name)
+                            cross join lateral (select 1 from ${t.log} l where l.stream = s.name and l.revision = 0 limit 1) taken)
+          and not exists (select 1 from unnest(ids) as i(id)
+                            cross join lateral (select 1 from ${t.log} l where l.id = i.id limit 1) taken);
      end $fn$`,
     // One notification per inserting statement wakes live subscribers (delivered at commit).
     `create or replace function ${p}cairn_log_notify() returns trigger language plpgsql as $fn$
