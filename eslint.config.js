@@ -31,10 +31,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            packageEntryOnly,
-            noRelativeIntoTopLevelPackages,
-          ],
+          patterns: [packageEntryOnly, noRelativeIntoTopLevelPackages],
         },
       ],
     },
@@ -47,11 +44,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            packageEntryOnly,
-            noRelativeIntoTopLevelPackages,
-            noRelativeIntoSiblingPackages,
-          ],
+          patterns: [packageEntryOnly, noRelativeIntoTopLevelPackages, noRelativeIntoSiblingPackages],
         },
       ],
     },

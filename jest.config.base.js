@@ -24,10 +24,7 @@ export function jestConfig(dir, overrides = {}) {
     transformIgnorePatterns: ['/node_modules/', '/dist/'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-    reporters: [
-      'default',
-      [path.join(root, 'scripts/jest-tally-reporter.cjs'), {}],
-    ],
+    reporters: ['default', [path.join(root, 'scripts/jest-tally-reporter.cjs'), {}]],
     testTimeout: 60_000,
     ...overrides,
   };

@@ -2,10 +2,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const dir = path.resolve(__dirname, '..', '.test-results');
-let passed = 0, failed = 0, skipped = 0, packages = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  packages = 0;
 for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
   const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-  passed += r.passed; failed += r.failed; skipped += r.skipped; packages += 1;
+  passed += r.passed;
+  failed += r.failed;
+  skipped += r.skipped;
+  packages += 1;
 }
 console.log(`\n${packages} test packages`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -22,7 +22,14 @@ const distinctIds = (min: number) => fc.uniqueArray(id, { minLength: min, maxLen
 const json = (maxDepth: number) => fc.jsonValue({ maxDepth }).filter((v) => JsonValue.is(v));
 const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), json(2), { maxKeys: 4 });
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const license = fc.constantFrom('MIT', 'Apache-2.0', 'MIT OR Apache-2.0', 'GPL-2.0-only WITH Classpath-exception-2.0', 'CC-BY-4.0 AND MIT', 'LicenseRef-internal');
+const license = fc.constantFrom(
+  'MIT',
+  'Apache-2.0',
+  'MIT OR Apache-2.0',
+  'GPL-2.0-only WITH Classpath-exception-2.0',
+  'CC-BY-4.0 AND MIT',
+  'LicenseRef-internal',
+);
 
 /** Drops optional fields the generator chose to leave out (JSON has no undefined). */
 function compact<T extends object>(o: T): T {
@@ -77,7 +84,14 @@ const payloads: { [TType in EventType]: fc.Arbitrary<unknown> } = {
     })
     .map(compact)
     .map((s) => (s.personalData === true && s.commitment.scheme !== 'hmac-sha256' ? { ...s, personalData: false } : s)),
-  LabelContributed: record({ targets: distinctIds(1), labelType: text, value: json(3), rationale: opt(text), amends: opt(id), supersedes: opt(id) }),
+  LabelContributed: record({
+    targets: distinctIds(1),
+    labelType: text,
+    value: json(3),
+    rationale: opt(text),
+    amends: opt(id),
+    supersedes: opt(id),
+  }),
   ValidationContributed: fc
     .record({
       targets: distinctIds(1),
@@ -88,11 +102,18 @@ const payloads: { [TType in EventType]: fc.Arbitrary<unknown> } = {
       amends: opt(id),
     })
     .map((v) => compact(v.verdict === 'score' ? v : { ...v, score: undefined })),
-  ContributionDeprecated: record({ target: id, reason: fc.constantFrom('dispute', 'takedown', 'erasure', 'quality', 'other'), note: opt(text) }),
+  ContributionDeprecated: record({
+    target: id,
+    reason: fc.constantFrom('dispute', 'takedown', 'erasure', 'quality', 'other'),
+    note: opt(text),
+  }),
   AssetAssembled: record({
     name: text,
     members: distinctIds(1),
-    transformations: fc.array(record({ kind: fc.constantFrom('filter', 'dedup', 'redaction', 'other'), params: jsonObject, description: opt(text) }), { maxLength: 3 }),
+    transformations: fc.array(
+      record({ kind: fc.constantFrom('filter', 'dedup', 'redaction', 'other'), params: jsonObject, description: opt(text) }),
+      { maxLength: 3 },
+    ),
   }),
   ManifestDefined: record({ manifest }),
   DatasetDefined: record({ name: slug, description: opt(text) }),
@@ -111,17 +132,25 @@ const payloads: { [TType in EventType]: fc.Arbitrary<unknown> } = {
     record({
       runId: slug,
       split: fc.constantFrom('train', 'query'),
-      artifact: record({ contentHash: id, format: fc.constantFrom('npy', 'arrow'), rows: fc.constant(rowMap.length), dims: fc.integer({ min: 1, max: 4096 }), dtype: fc.constant('float32') }),
+      artifact: record({
+        contentHash: id,
+        format: fc.constantFrom('npy', 'arrow'),
+        rows: fc.constant(rowMap.length),
+        dims: fc.integer({ min: 1, max: 4096 }),
+        dtype: fc.constant('float32'),
+      }),
       rowMap: fc.constant(rowMap),
     }),
   ),
   SampleErased: record({ sample: id, reason: text }),
-  LogCheckpointed: fc.nat().chain((size) =>
-    fc.oneof(
-      record({ size: fc.constant(size), root: id }),
-      record({ size: fc.constant(size), root: id, previousSize: fc.nat(size), consistencyProof: opt(fc.array(id, { maxLength: 4 })) }),
+  LogCheckpointed: fc
+    .nat()
+    .chain((size) =>
+      fc.oneof(
+        record({ size: fc.constant(size), root: id }),
+        record({ size: fc.constant(size), root: id, previousSize: fc.nat(size), consistencyProof: opt(fc.array(id, { maxLength: 4 })) }),
+      ),
     ),
-  ),
 };
 
 const validEvent = fc
@@ -151,7 +180,9 @@ describe('generated events', () => {
       fc.property(validEvent, fc.constantFrom('licence', 'extra', 'targetz'), (event, field) => {
         const bad = { ...event, payload: { ...(event.payload as object), [field]: 1 } };
         const decoded = decodeEvent(bad);
-        expect(E.isLeft(decoded) && decoded.left.problems.map((p) => p.message)).toEqual([`${event.type}.payload: unexpected field "${field}"`]);
+        expect(E.isLeft(decoded) && decoded.left.problems.map((p) => p.message)).toEqual([
+          `${event.type}.payload: unexpected field "${field}"`,
+        ]);
         expect(schemaAccepts(bad)).toBe(false);
       }),
       { numRuns: 200 },
@@ -160,13 +191,19 @@ describe('generated events', () => {
 
   it('given any input at all, then decoding never throws and a failure always says something', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), validEvent.map((e) => ({ ...e, payload: { ...(e.payload as object), size: fc.sample(fc.anything(), 1)[0] } }))), (u) => {
-        const decoded = decodeEvent(u);
-        if (E.isLeft(decoded)) {
-          expect(decoded.left.problems.length).toBeGreaterThan(0);
-          for (const p of decoded.left.problems) expect(p.message).toMatch(/^(\w+(\.|\[|:)|unknown event type )/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          validEvent.map((e) => ({ ...e, payload: { ...(e.payload as object), size: fc.sample(fc.anything(), 1)[0] } })),
+        ),
+        (u) => {
+          const decoded = decodeEvent(u);
+          if (E.isLeft(decoded)) {
+            expect(decoded.left.problems.length).toBeGreaterThan(0);
+            for (const p of decoded.left.problems) expect(p.message).toMatch(/^(\w+(\.|\[|:)|unknown event type )/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

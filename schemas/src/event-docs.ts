@@ -76,7 +76,8 @@ export const EVENT_DOCS: { readonly [TType in EventType]: EventDoc } = {
     stream: 'run-<runId>',
   },
   GradientsRecorded: {
-    summary: "A run's per-CF gradient (or feature) matrix by content hash, with the row to CF map, what the rows are (output or loss gradients) and optional per-row weights by content hash.",
+    summary:
+      "A run's per-CF gradient (or feature) matrix by content hash, with the row to CF map, what the rows are (output or loss gradients) and optional per-row weights by content hash.",
     signer: 'the contributor who recorded the run',
     stream: 'run-<runId>',
   },

@@ -1,7 +1,16 @@
 // @cairn/schemas: io-ts codecs for every Cairn event and the manifest, people-readable decode
 // errors, and the JSON Schema generated from the same codecs.
 export { Sha256Hex, EventId, CfId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
-export { NonEmptyString, DatasetName, RunId, MediaType, IsoTimestamp, isWellFormedText, isStorableText, textProblem } from './primitives/text.js';
+export {
+  NonEmptyString,
+  DatasetName,
+  RunId,
+  MediaType,
+  IsoTimestamp,
+  isWellFormedText,
+  isStorableText,
+  textProblem,
+} from './primitives/text.js';
 export { SpdxExpression, SpdxLicenseId } from './primitives/spdx.js';
 export { NonNegativeInt, PositiveInt, Probability } from './primitives/numbers.js';
 export { JsonValue, JsonObject } from './primitives/json-value.js';

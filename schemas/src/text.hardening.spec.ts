@@ -101,24 +101,34 @@ const subjects: Subject[] = [
 const problemsOf = (result: E.Either<DecodeFailure, unknown>) => (E.isLeft(result) ? result.left.problems : []);
 
 describe('hardening: text the ledger cannot store is refused at decode time', () => {
-  it.each(subjects.map((s) => [s.name, s] as const))('given the rich %s example, then it decodes (the cases below start from a valid value)', (_name, subject) => {
-    expect(problemsOf(subject.decode(subject.value))).toEqual([]);
-  });
+  it.each(subjects.map((s) => [s.name, s] as const))(
+    'given the rich %s example, then it decodes (the cases below start from a valid value)',
+    (_name, subject) => {
+      expect(problemsOf(subject.decode(subject.value))).toEqual([]);
+    },
+  );
 
-  const leafCases = subjects.flatMap((subject) => stringLeaves(subject.value).map((path) => [subject.name, rendered(path), subject, path] as const));
+  const leafCases = subjects.flatMap((subject) =>
+    stringLeaves(subject.value).map((path) => [subject.name, rendered(path), subject, path] as const),
+  );
 
-  it.each(leafCases)('given a NUL inside %s %s, when decoded, then it is refused with a problem at that field', (_name, field, subject, path) => {
-    const original = getAt(subject.value, path) as string;
-    const withNul = `${original.slice(0, 1)}${NUL}${original.slice(1)}`;
-    const problems = problemsOf(subject.decode(setAt(subject.value, path, withNul)));
-    expect(problems.map((p) => p.path)).toContain(field);
-    // Free text (anything that would take "free text" in its place) must say why it was refused:
-    // the NUL is invisible in most renderings of the value.
-    const freeText = problemsOf(subject.decode(setAt(subject.value, path, 'free text'))).length === 0;
-    if (freeText) expect(problems.find((p) => p.path === field)?.message).toMatch(/U\+0000 \(NUL\)/);
-  });
+  it.each(leafCases)(
+    'given a NUL inside %s %s, when decoded, then it is refused with a problem at that field',
+    (_name, field, subject, path) => {
+      const original = getAt(subject.value, path) as string;
+      const withNul = `${original.slice(0, 1)}${NUL}${original.slice(1)}`;
+      const problems = problemsOf(subject.decode(setAt(subject.value, path, withNul)));
+      expect(problems.map((p) => p.path)).toContain(field);
+      // Free text (anything that would take "free text" in its place) must say why it was refused:
+      // the NUL is invisible in most renderings of the value.
+      const freeText = problemsOf(subject.decode(setAt(subject.value, path, 'free text'))).length === 0;
+      if (freeText) expect(problems.find((p) => p.path === field)?.message).toMatch(/U\+0000 \(NUL\)/);
+    },
+  );
 
-  const freeTextCases = leafCases.filter(([, , subject, path]) => problemsOf(subject.decode(setAt(subject.value, path, 'free text'))).length === 0);
+  const freeTextCases = leafCases.filter(
+    ([, , subject, path]) => problemsOf(subject.decode(setAt(subject.value, path, 'free text'))).length === 0,
+  );
 
   it('given the rich examples, then the free-text fields under test include every kind the issue names', () => {
     const fields = freeTextCases.map(([name, field]) => `${name}.${field}`);
@@ -137,10 +147,13 @@ describe('hardening: text the ledger cannot store is refused at decode time', ()
     );
   });
 
-  it.each(freeTextCases)('given a lone surrogate inside %s %s, when decoded, then it is refused with the reason', (_name, field, subject, path) => {
-    const problems = problemsOf(subject.decode(setAt(subject.value, path, `x${LONE}`)));
-    expect(problems.find((p) => p.path === field)?.message).toMatch(/lone UTF-16 surrogates/);
-  });
+  it.each(freeTextCases)(
+    'given a lone surrogate inside %s %s, when decoded, then it is refused with the reason',
+    (_name, field, subject, path) => {
+      const problems = problemsOf(subject.decode(setAt(subject.value, path, `x${LONE}`)));
+      expect(problems.find((p) => p.path === field)?.message).toMatch(/lone UTF-16 surrogates/);
+    },
+  );
 
   const keyCases: readonly (readonly [string, EventType, Path])[] = [
     ['an attributes key', 'SampleContributed', ['attributes']],
@@ -173,7 +186,12 @@ describe('hardening: text the ledger cannot store is refused at decode time', ()
     const ajv = new Ajv2020({ strict: true, strictRequired: false });
     for (const doc of jsonSchemaDocuments()) ajv.addSchema(doc.schema);
     const validate = ajv.getSchema('urn:cairn:schema:v1:SampleContributed')!;
-    const envelope = (source: string) => ({ type: 'SampleContributed', payload: { ...(richPayload('SampleContributed') as object), source }, signer: 'c'.repeat(64), signature: 'ab'.repeat(64) });
+    const envelope = (source: string) => ({
+      type: 'SampleContributed',
+      payload: { ...(richPayload('SampleContributed') as object), source },
+      signer: 'c'.repeat(64),
+      signature: 'ab'.repeat(64),
+    });
     expect([validate(envelope('web')), validate(envelope(`web${NUL}`)), validate(envelope(`${NUL} `))]).toEqual([true, false, false]);
   });
 });

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/bin.js', import.meta.url);
 if (!existsSync(fileURLToPath(built))) {
-  process.stderr.write(`cairn: the CLI is not built yet (${fileURLToPath(built)} is missing): run \`npm run build\` at the repository root\n`);
+  process.stderr.write(
+    `cairn: the CLI is not built yet (${fileURLToPath(built)} is missing): run \`npm run build\` at the repository root\n`,
+  );
   process.exit(5);
 }
 await import(built.href);

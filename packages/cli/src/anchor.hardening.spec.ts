@@ -40,7 +40,10 @@ async function sqlOn(dataDir: string, ...statements: string[]): Promise<void> {
 }
 
 function failure(r: CliResult): string {
-  return r.stdout.split('\n').filter((line) => line.startsWith('FAILED')).join('\n');
+  return r.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('FAILED'))
+    .join('\n');
 }
 
 function expectVerdict(r: CliResult): void {
@@ -56,7 +59,23 @@ beforeAll(async () => {
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
   await cairnJson(dir, env, 'keys', 'new', 'witness');
-  const sample = async (text: string) => (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', text, '--license', 'MIT', '--source', 'notes')).id;
+  const sample = async (text: string) =>
+    (
+      await cairnJson<{ id: string }>(
+        dir,
+        env,
+        'contribute',
+        'sample',
+        '--as',
+        'alice',
+        '--text',
+        text,
+        '--license',
+        'MIT',
+        '--source',
+        'notes',
+      )
+    ).id;
   const s1 = await sample('one');
   await sample('two');
   const checkpoint = await cairnJson<{ position: string }>(dir, env, 'checkpoint', '--as', 'bob');
@@ -73,7 +92,10 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
    * replays; `andHeads`: the attacker deletes the store's tree-heads file too, so only what a
    * reader remembered can tell.
    */
-  async function cutAfterCheckpoint(s: { dir: string; env: NodeJS.ProcessEnv; storeDir: string }, options: { readonly andHeads?: boolean } = {}): Promise<void> {
+  async function cutAfterCheckpoint(
+    s: { dir: string; env: NodeJS.ProcessEnv; storeDir: string },
+    options: { readonly andHeads?: boolean } = {},
+  ): Promise<void> {
     if (options.andHeads) await rm(path.join(s.storeDir, 'tree-heads.jsonl'));
     await sqlOn(
       path.join(s.storeDir, 'log'),
@@ -89,13 +111,30 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
     const s = await store();
     await cutAfterCheckpoint(s, { andHeads: true });
     // the revoked key signs again: nothing in the log remembers the revocation
-    expect((await cairn(s.dir, s.env, 'contribute', 'sample', '--as', 'alice', '--text', 'signed after revocation', '--license', 'MIT', '--source', 'notes')).code).toBe(0);
+    expect(
+      (
+        await cairn(
+          s.dir,
+          s.env,
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'signed after revocation',
+          '--license',
+          'MIT',
+          '--source',
+          'notes',
+        )
+      ).code,
+    ).toBe(0);
     const r = await cairn(s.dir, s.env, 'verify', '--trusted-root', `${base.remembered.size}:${base.remembered.root}`);
     expectVerdict(r);
     expect(failure(r)).toContain(`trusted-root: --trusted-root ${base.remembered.size}:${base.remembered.root}: log truncated`);
   }, 240_000);
 
-  it('given the store\'s own tree-heads file, when the log is cut behind the ledger\'s back, then plain verify fails naming the head the log no longer extends', async () => {
+  it("given the store's own tree-heads file, when the log is cut behind the ledger's back, then plain verify fails naming the head the log no longer extends", async () => {
     const s = await store();
     await cutAfterCheckpoint(s);
     const r = await cairn(s.dir, s.env, 'verify');
@@ -117,7 +156,14 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
 
   it('given a witness cosignature, when verify requires that witness, then it passes; when the cosignature is altered or another witness is required, then it fails', async () => {
     const s = await store();
-    const cosigned = await cairnJson<{ witness: string; treeHead: { size: number } }>(s.dir, s.env, 'tree-head', 'cosign', '--as', 'witness');
+    const cosigned = await cairnJson<{ witness: string; treeHead: { size: number } }>(
+      s.dir,
+      s.env,
+      'tree-head',
+      'cosign',
+      '--as',
+      'witness',
+    );
     expect(cosigned.treeHead.size).toBe(base.remembered.size);
     expect((await cairn(s.dir, s.env, 'verify', '--log-only', '--witness', 'witness')).code).toBe(0);
     const other = await cairn(s.dir, s.env, 'verify', '--log-only', '--witness', 'bob');
@@ -132,13 +178,21 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
     await writeFile(file, `${[...lines.slice(0, -1), JSON.stringify(last)].join('\n')}\n`);
     const tampered = await cairn(s.dir, s.env, 'verify', '--log-only', '--witness', 'witness');
     expectVerdict(tampered);
-    expect(failure(tampered)).toContain(`cosignature: ${file} line ${lines.length}: witness ${cosigned.witness}'s cosignature does not verify`);
+    expect(failure(tampered)).toContain(
+      `cosignature: ${file} line ${lines.length}: witness ${cosigned.witness}'s cosignature does not verify`,
+    );
   }, 240_000);
 
   it('given a consistency proof from the remembered size, then it checks offline, and a tampered copy does not', async () => {
     const s = await store();
     await cairnJson(s.dir, s.env, 'contribute', 'sample', '--as', 'bob', '--text', 'later', '--license', 'MIT', '--source', 'notes');
-    const head = await cairnJson<{ consistency: { oldRoot: string; newSize: number } }>(s.dir, s.env, 'tree-head', '--from', String(base.remembered.size));
+    const head = await cairnJson<{ consistency: { oldRoot: string; newSize: number } }>(
+      s.dir,
+      s.env,
+      'tree-head',
+      '--from',
+      String(base.remembered.size),
+    );
     expect(head.consistency.oldRoot).toBe(base.remembered.root);
     const file = path.join(s.dir, 'consistency.json');
     await writeFile(file, JSON.stringify(head));
@@ -151,7 +205,10 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
 
   it('given a changed cairn_log_times row, when verify runs, then it fails naming the position and both times', async () => {
     const s = await store();
-    await sqlOn(path.join(s.storeDir, 'projections'), "update cairn_log_times set recorded_at = recorded_at - interval '1 day' where position = (select max(position) from cairn_log_times)");
+    await sqlOn(
+      path.join(s.storeDir, 'projections'),
+      "update cairn_log_times set recorded_at = recorded_at - interval '1 day' where position = (select max(position) from cairn_log_times)",
+    );
     const r = await cairn(s.dir, s.env, 'verify');
     expectVerdict(r);
     expect(failure(r)).toMatch(/projection log times: cairn_log_times says position \d+ was recorded at .*, the log says /);
@@ -164,7 +221,9 @@ describe('hardening: verify gives a verdict for tampered projections, never exit
     await sqlOn(path.join(s.storeDir, 'projections'), 'drop table lineage_edges');
     const r = await cairn(s.dir, s.env, 'verify');
     expectVerdict(r);
-    expect(failure(r)).toContain('projection lineage: the live tables cannot be read as the projection made them: canonicalDump: table lineage_edges does not exist');
+    expect(failure(r)).toContain(
+      'projection lineage: the live tables cannot be read as the projection made them: canonicalDump: table lineage_edges does not exist',
+    );
   }, 240_000);
 
   it('given a projection checkpoint moved back, when verify runs, then it fails naming the projection', async () => {
@@ -175,7 +234,9 @@ describe('hardening: verify gives a verdict for tampered projections, never exit
     // Verify catches the tables up first; re-applying events the tables already hold is recorded
     // as failed events (the runner never stops on them), so the checkpoint it reaches varies, but
     // the tables never equal a rebuild.
-    expect(failure(r)).toMatch(/projection lineage: the live tables differ from a rebuild from the log up to the projection's checkpoint \d+/);
+    expect(failure(r)).toMatch(
+      /projection lineage: the live tables differ from a rebuild from the log up to the projection's checkpoint \d+/,
+    );
   }, 240_000);
 
   it('given the log positions renumbered, when verify runs, then it fails saying the positions were renumbered', async () => {

@@ -14,7 +14,11 @@ const DIMS = 16;
 
 function matrix(rows: number, cols: number, seed: number) {
   let s = seed;
-  return matrixF32(rows, cols, Float32Array.from({ length: rows * cols }, () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5)));
+  return matrixF32(
+    rows,
+    cols,
+    Float32Array.from({ length: rows * cols }, () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5)),
+  );
 }
 
 /** A 1-D float32 .npy, as np.save writes a weight vector. */
@@ -30,8 +34,19 @@ function vectorNpy(values: readonly number[]): Uint8Array {
   return new Uint8Array(out);
 }
 
-interface AttributeJson { trainKind: string | null; estimator: string; queries: { top: { score: number; trainRow: number }[] }[] }
-interface MatrixJson { topK: string; trainKind: string | null; rows: number; cols: number; columns: string[]; out: string }
+interface AttributeJson {
+  trainKind: string | null;
+  estimator: string;
+  queries: { top: { score: number; trainRow: number }[] }[];
+}
+interface MatrixJson {
+  topK: string;
+  trainKind: string | null;
+  rows: number;
+  cols: number;
+  columns: string[];
+  out: string;
+}
 
 describe('record-gradients --kind --weights, attribute --top all (embedded store)', () => {
   let dir = '';
@@ -55,11 +70,38 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
     await writeFile(path.join(dir, 'w.npy'), vectorNpy([0.5, -1, 2, 1, -0.25, 3]));
     await writeFile(path.join(dir, 'w-short.npy'), vectorNpy([1, 2]));
     await writeFile(path.join(dir, 'p.json'), JSON.stringify({ attribution: { projectedDim: 8, topK: 3 } }));
-    await run('record-run', '--dataset', 'corpus@1', '--code', 'git:abc', '--params', 'p.json', '--model-hash', 'a'.repeat(64), '--run-id', 'r1');
+    await run(
+      'record-run',
+      '--dataset',
+      'corpus@1',
+      '--code',
+      'git:abc',
+      '--params',
+      'p.json',
+      '--model-hash',
+      'a'.repeat(64),
+      '--run-id',
+      'r1',
+    );
   }, 240_000);
 
   it('given weights without --kind output-gradients, when recorded, then it is refused naming --weights', async () => {
-    const r = await cairn(dir, env, 'record-gradients', 'r1', '--split', 'train', '--file', 'train.npy', '--rows-from', 'corpus@1', '--kind', 'loss-gradients', '--weights', 'w.npy');
+    const r = await cairn(
+      dir,
+      env,
+      'record-gradients',
+      'r1',
+      '--split',
+      'train',
+      '--file',
+      'train.npy',
+      '--rows-from',
+      'corpus@1',
+      '--kind',
+      'loss-gradients',
+      '--weights',
+      'w.npy',
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--weights');
     expect(r.stderr).toContain('only with --split train --kind output-gradients');
@@ -67,7 +109,22 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
   }, 60_000);
 
   it('given two weights for six rows, when recorded, then it is refused naming --weights and both counts', async () => {
-    const r = await cairn(dir, env, 'record-gradients', 'r1', '--split', 'train', '--file', 'train.npy', '--rows-from', 'corpus@1', '--kind', 'output-gradients', '--weights', 'w-short.npy');
+    const r = await cairn(
+      dir,
+      env,
+      'record-gradients',
+      'r1',
+      '--split',
+      'train',
+      '--file',
+      'train.npy',
+      '--rows-from',
+      'corpus@1',
+      '--kind',
+      'output-gradients',
+      '--weights',
+      'w-short.npy',
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--weights');
     expect(r.stderr).toContain('2 weights for 6 rows');
@@ -75,7 +132,18 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
 
   it('given train output gradients with weights and query output gradients, when attributed, then the answer names the kind, and --top all writes the whole matrix whose rows hold the top-k', async () => {
     const train = await run<{ kind: string; weights: { rows: number } | null }>(
-      'record-gradients', 'r1', '--split', 'train', '--file', 'train.npy', '--rows-from', 'corpus@1', '--kind', 'output-gradients', '--weights', 'w.npy',
+      'record-gradients',
+      'r1',
+      '--split',
+      'train',
+      '--file',
+      'train.npy',
+      '--rows-from',
+      'corpus@1',
+      '--kind',
+      'output-gradients',
+      '--weights',
+      'w.npy',
     );
     expect(train.kind).toBe('output-gradients');
     expect(train.weights?.rows).toBe(ROWS);

@@ -15,7 +15,17 @@ describe('cairn demo', () => {
     const r = await cairn(dir, {}, 'demo', '--dir', path.join(dir, 'ledger'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    for (const step of ['What changed between the versions?', 'NOT in', 'first failing rule: minApprovals', 'first failing rule: license', 'first failing rule: deprecated', '--amends-->', 'dependent CFs', 'ok   the leaf is the CF named', 'verify: OK'])
+    for (const step of [
+      'What changed between the versions?',
+      'NOT in',
+      'first failing rule: minApprovals',
+      'first failing rule: license',
+      'first failing rule: deprecated',
+      '--amends-->',
+      'dependent CFs',
+      'ok   the leaf is the CF named',
+      'verify: OK',
+    ])
       expect(r.stdout).toContain(step);
     expect(r.stdout).toContain(path.join(dir, 'ledger'));
     // the diff names a removal's rule once

@@ -48,7 +48,20 @@ async function tamper(l: Ledger, change: (c: pg.Client, log: string) => Promise<
 async function givenCheckpointedLedger(): Promise<Ledger> {
   const l = await givenLedger(postgresStore);
   await cairnJson(l.dir, l.env, 'checkpoint', '--as', 'bob');
-  await cairnJson(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', 'after the checkpoint', '--license', 'MIT', '--source', 'notes');
+  await cairnJson(
+    l.dir,
+    l.env,
+    'contribute',
+    'sample',
+    '--as',
+    'alice',
+    '--text',
+    'after the checkpoint',
+    '--license',
+    'MIT',
+    '--source',
+    'notes',
+  );
   await cairnJson(l.dir, l.env, 'status');
   return l;
 }
@@ -95,8 +108,22 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
         const [a, b] = rows as [Row, Row];
         // ids are unique: park one row's content while the other moves
         await c.query(`update ${log} set id = $1, stream = 'parked', data = '{}' where position = $2`, ['0'.repeat(64), a.position]);
-        await c.query(`update ${log} set id = $1, stream = $2, revision = $3, type = $4, data = $5 where position = $6`, [a.id, a.stream, a.revision, a.type, a.data, b.position]);
-        await c.query(`update ${log} set id = $1, stream = $2, revision = $3, type = $4, data = $5 where position = $6`, [b.id, b.stream, b.revision, b.type, b.data, a.position]);
+        await c.query(`update ${log} set id = $1, stream = $2, revision = $3, type = $4, data = $5 where position = $6`, [
+          a.id,
+          a.stream,
+          a.revision,
+          a.type,
+          a.data,
+          b.position,
+        ]);
+        await c.query(`update ${log} set id = $1, stream = $2, revision = $3, type = $4, data = $5 where position = $6`, [
+          b.id,
+          b.stream,
+          b.revision,
+          b.type,
+          b.data,
+          a.position,
+        ]);
       });
       const { failure } = await verifyFails(l);
       expect(failure).toContain('checkpoint');

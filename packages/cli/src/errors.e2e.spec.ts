@@ -78,70 +78,112 @@ function storeErrorSpecification(name: string, store: StoreUnderTest): void {
       l = await givenLedger(store);
     }, TIMEOUT);
 
-    it('given a signer the keyring does not hold, when any command signs as it, then it exits 4 (not found) with one line naming it', async () => {
-      await writeFile(path.join(l.dir, 'rows.jsonl'), '{"text":"from mallory","license":"MIT","source":"notes"}\n');
-      const attempts = [
-        ['import', 'rows.jsonl', '--as', 'mallory'],
-        ['contribute', 'sample', '--as', 'mallory', '--text', 'x', '--license', 'MIT', '--source', 'notes'],
-        ['contribute', 'validation', '--as', 'mallory', '--target', l.s1, '--verdict', 'approve', '--rationale', 'ok'],
-        ['amend', l.s1, '--as', 'mallory', '--set', 'license=Apache-2.0'],
-        ['deprecate', l.s1, '--as', 'mallory', '--reason', 'quality'],
-        ['manifest', 'define', 'manifest.json', '--as', 'mallory'],
-        ['dataset', 'define', 'other', '--as', 'mallory'],
-        ['keys', 'rotate', 'mallory'],
-        ['attest', 'corpus@1', '--as', 'mallory'],
-      ];
-      for (const args of attempts) {
-        const r = await cairn(l.dir, l.env, ...args);
-        expect([args.join(' '), oneLine(r, 4)]).toEqual([args.join(' '), expect.stringContaining('no signer named "mallory"')]);
-      }
-      expect(jsonError(await cairn(l.dir, l.env, '--json', 'import', 'rows.jsonl', '--as', 'mallory'), 4).message).toContain('mallory');
-      // The signer is looked up before the file is read and checked: a typo in --as is told first.
-      await writeFile(path.join(l.dir, 'unread.jsonl'), 'not json at all\n');
-      expect(oneLine(await cairn(l.dir, l.env, 'import', 'unread.jsonl', '--as', 'mallory'), 4)).toContain('no signer named "mallory"');
-    }, TIMEOUT);
+    it(
+      'given a signer the keyring does not hold, when any command signs as it, then it exits 4 (not found) with one line naming it',
+      async () => {
+        await writeFile(path.join(l.dir, 'rows.jsonl'), '{"text":"from mallory","license":"MIT","source":"notes"}\n');
+        const attempts = [
+          ['import', 'rows.jsonl', '--as', 'mallory'],
+          ['contribute', 'sample', '--as', 'mallory', '--text', 'x', '--license', 'MIT', '--source', 'notes'],
+          ['contribute', 'validation', '--as', 'mallory', '--target', l.s1, '--verdict', 'approve', '--rationale', 'ok'],
+          ['amend', l.s1, '--as', 'mallory', '--set', 'license=Apache-2.0'],
+          ['deprecate', l.s1, '--as', 'mallory', '--reason', 'quality'],
+          ['manifest', 'define', 'manifest.json', '--as', 'mallory'],
+          ['dataset', 'define', 'other', '--as', 'mallory'],
+          ['keys', 'rotate', 'mallory'],
+          ['attest', 'corpus@1', '--as', 'mallory'],
+        ];
+        for (const args of attempts) {
+          const r = await cairn(l.dir, l.env, ...args);
+          expect([args.join(' '), oneLine(r, 4)]).toEqual([args.join(' '), expect.stringContaining('no signer named "mallory"')]);
+        }
+        expect(jsonError(await cairn(l.dir, l.env, '--json', 'import', 'rows.jsonl', '--as', 'mallory'), 4).message).toContain('mallory');
+        // The signer is looked up before the file is read and checked: a typo in --as is told first.
+        await writeFile(path.join(l.dir, 'unread.jsonl'), 'not json at all\n');
+        expect(oneLine(await cairn(l.dir, l.env, 'import', 'unread.jsonl', '--as', 'mallory'), 4)).toContain('no signer named "mallory"');
+      },
+      TIMEOUT,
+    );
 
-    it('given a dataset name already defined, when another signer defines it again, then one sentence names the dataset and where it was defined (exit 3), never a raw WrongExpectedRevision', async () => {
-      const first = await cairnJson<{ position: string }>(l.dir, l.env, 'dataset', 'define', 'notes', '--as', 'alice');
-      const again = oneLine(await cairn(l.dir, l.env, 'dataset', 'define', 'notes', '--as', 'bob'), 3);
-      expect(again).toBe(`cairn: dataset notes is already defined (at position ${first.position}); nothing was appended`);
-      const json = jsonError(await cairn(l.dir, l.env, '--json', 'dataset', 'define', 'notes', '--as', 'bob', '--description', 'mine'), 3);
-      expect(json.message).toBe(`dataset notes is already defined (at position ${first.position}); nothing was appended`);
-    }, TIMEOUT);
+    it(
+      'given a dataset name already defined, when another signer defines it again, then one sentence names the dataset and where it was defined (exit 3), never a raw WrongExpectedRevision',
+      async () => {
+        const first = await cairnJson<{ position: string }>(l.dir, l.env, 'dataset', 'define', 'notes', '--as', 'alice');
+        const again = oneLine(await cairn(l.dir, l.env, 'dataset', 'define', 'notes', '--as', 'bob'), 3);
+        expect(again).toBe(`cairn: dataset notes is already defined (at position ${first.position}); nothing was appended`);
+        const json = jsonError(
+          await cairn(l.dir, l.env, '--json', 'dataset', 'define', 'notes', '--as', 'bob', '--description', 'mine'),
+          3,
+        );
+        expect(json.message).toBe(`dataset notes is already defined (at position ${first.position}); nothing was appended`);
+      },
+      TIMEOUT,
+    );
 
-    it('given --as-of past the head of the log, when a query is asked, then it is refused as usage (exit 2) naming the head; at the head it answers', async () => {
-      const head = await headOf(l);
-      const beyond = (head + 1000n).toString();
-      expect(oneLine(await cairn(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', beyond), 2)).toBe(`cairn: --as-of: position ${beyond} is beyond the head of the log (${head})`);
-      expect(jsonError(await cairn(l.dir, l.env, '--json', 'why', l.s1, '--in', 'corpus@1', '--as-of', beyond), 2).message).toBe(`--as-of: position ${beyond} is beyond the head of the log (${head})`);
-      const atHead = await cairnJson<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', head.toString());
-      expect(atHead.versions).toHaveLength(1);
-    }, TIMEOUT);
-
-    it('given imports that can append nothing (a CSV without the expected columns, a text file read as JSONL), then each exits 3 with the reason and the log is unchanged', async () => {
-      const head = await headOf(l);
-      await writeFile(path.join(l.dir, 'columns.csv'), 'name,colour\nrex,red\n');
-      await writeFile(path.join(l.dir, 'prose.jsonl'), 'Dear reader,\nthis is not JSON.\n');
-      expect(oneLine(await cairn(l.dir, l.env, 'import', 'columns.csv', '--as', 'alice', '--skip-invalid'), 3)).toMatch(/nothing to import.*unknown field/);
-      expect(oneLine(await cairn(l.dir, l.env, 'import', 'prose.jsonl', '--as', 'alice', '--skip-invalid'), 3)).toMatch(/nothing to import.*not valid JSON/);
-      const plain = await cairn(l.dir, l.env, 'import', 'prose.jsonl', '--as', 'alice');
-      expect(plain.code).toBe(3);
-      expect(plain.stderr).toMatch(/2 invalid row\(s\), nothing appended/);
-      expect(await headOf(l)).toBe(head);
-    }, TIMEOUT);
-
-    it('given a CSV and a JSONL file that each hold one valid and one malformed row, then both abort by default (exit 3, nothing appended) and both append the valid row with --skip-invalid', async () => {
-      await writeFile(path.join(l.dir, 'mixed.csv'), 'text,license,source,attributes\ncsv good,MIT,notes,\ncsv bad,MIT,notes,{not json\n');
-      await writeFile(path.join(l.dir, 'mixed.jsonl'), '{"text":"jsonl good","license":"MIT","source":"notes"}\n{"text": "jsonl bad",\n');
-      for (const file of ['mixed.csv', 'mixed.jsonl']) {
+    it(
+      'given --as-of past the head of the log, when a query is asked, then it is refused as usage (exit 2) naming the head; at the head it answers',
+      async () => {
         const head = await headOf(l);
-        const refused = await cairn(l.dir, l.env, 'import', file, '--as', 'alice');
-        expect([file, refused.code, refused.stderr]).toEqual([file, 3, expect.stringContaining('1 invalid row(s), nothing appended')]);
+        const beyond = (head + 1000n).toString();
+        expect(oneLine(await cairn(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', beyond), 2)).toBe(
+          `cairn: --as-of: position ${beyond} is beyond the head of the log (${head})`,
+        );
+        expect(jsonError(await cairn(l.dir, l.env, '--json', 'why', l.s1, '--in', 'corpus@1', '--as-of', beyond), 2).message).toBe(
+          `--as-of: position ${beyond} is beyond the head of the log (${head})`,
+        );
+        const atHead = await cairnJson<{ versions: unknown[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus', '--as-of', head.toString());
+        expect(atHead.versions).toHaveLength(1);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'given imports that can append nothing (a CSV without the expected columns, a text file read as JSONL), then each exits 3 with the reason and the log is unchanged',
+      async () => {
+        const head = await headOf(l);
+        await writeFile(path.join(l.dir, 'columns.csv'), 'name,colour\nrex,red\n');
+        await writeFile(path.join(l.dir, 'prose.jsonl'), 'Dear reader,\nthis is not JSON.\n');
+        expect(oneLine(await cairn(l.dir, l.env, 'import', 'columns.csv', '--as', 'alice', '--skip-invalid'), 3)).toMatch(
+          /nothing to import.*unknown field/,
+        );
+        expect(oneLine(await cairn(l.dir, l.env, 'import', 'prose.jsonl', '--as', 'alice', '--skip-invalid'), 3)).toMatch(
+          /nothing to import.*not valid JSON/,
+        );
+        const plain = await cairn(l.dir, l.env, 'import', 'prose.jsonl', '--as', 'alice');
+        expect(plain.code).toBe(3);
+        expect(plain.stderr).toMatch(/2 invalid row\(s\), nothing appended/);
         expect(await headOf(l)).toBe(head);
-        const skipping = await cairnJson<{ appended: { sample: number }; skipped: unknown[] }>(l.dir, l.env, 'import', file, '--as', 'alice', '--skip-invalid');
-        expect([file, skipping.appended.sample, skipping.skipped.length]).toEqual([file, 1, 1]);
-      }
-    }, TIMEOUT);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'given a CSV and a JSONL file that each hold one valid and one malformed row, then both abort by default (exit 3, nothing appended) and both append the valid row with --skip-invalid',
+      async () => {
+        await writeFile(
+          path.join(l.dir, 'mixed.csv'),
+          'text,license,source,attributes\ncsv good,MIT,notes,\ncsv bad,MIT,notes,{not json\n',
+        );
+        await writeFile(path.join(l.dir, 'mixed.jsonl'), '{"text":"jsonl good","license":"MIT","source":"notes"}\n{"text": "jsonl bad",\n');
+        for (const file of ['mixed.csv', 'mixed.jsonl']) {
+          const head = await headOf(l);
+          const refused = await cairn(l.dir, l.env, 'import', file, '--as', 'alice');
+          expect([file, refused.code, refused.stderr]).toEqual([file, 3, expect.stringContaining('1 invalid row(s), nothing appended')]);
+          expect(await headOf(l)).toBe(head);
+          const skipping = await cairnJson<{ appended: { sample: number }; skipped: unknown[] }>(
+            l.dir,
+            l.env,
+            'import',
+            file,
+            '--as',
+            'alice',
+            '--skip-invalid',
+          );
+          expect([file, skipping.appended.sample, skipping.skipped.length]).toEqual([file, 1, 1]);
+        }
+      },
+      TIMEOUT,
+    );
   });
 }
 
@@ -154,117 +196,186 @@ describe('errors a person can act on (embedded store)', () => {
     l = await givenLedger(embeddedStore);
   }, TIMEOUT);
 
-  it('given no such file, when contribute sample --file names it, then one usage line names --file and the path (exit 2), and --json gives the error shape', async () => {
-    const args = ['contribute', 'sample', '--as', 'alice', '--file', '/nope/sample.txt', '--license', 'MIT', '--source', 'notes'];
-    expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe('cairn: --file /nope/sample.txt: no such file');
-    expect(jsonError(await cairn(l.dir, l.env, '--json', ...args), 2).message).toBe('--file /nope/sample.txt: no such file');
-  }, TIMEOUT);
+  it(
+    'given no such file, when contribute sample --file names it, then one usage line names --file and the path (exit 2), and --json gives the error shape',
+    async () => {
+      const args = ['contribute', 'sample', '--as', 'alice', '--file', '/nope/sample.txt', '--license', 'MIT', '--source', 'notes'];
+      expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe('cairn: --file /nope/sample.txt: no such file');
+      expect(jsonError(await cairn(l.dir, l.env, '--json', ...args), 2).message).toBe('--file /nope/sample.txt: no such file');
+    },
+    TIMEOUT,
+  );
 
-  it('given a folder as --file, when contribute sample, then one usage line says it is a folder (exit 2)', async () => {
-    const r = await cairn(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--file', os.tmpdir(), '--license', 'MIT', '--source', 'notes');
-    expect(oneLine(r, 2)).toBe(`cairn: --file ${os.tmpdir()}: a folder, not a file`);
-  }, TIMEOUT);
+  it(
+    'given a folder as --file, when contribute sample, then one usage line says it is a folder (exit 2)',
+    async () => {
+      const r = await cairn(
+        l.dir,
+        l.env,
+        'contribute',
+        'sample',
+        '--as',
+        'alice',
+        '--file',
+        os.tmpdir(),
+        '--license',
+        'MIT',
+        '--source',
+        'notes',
+      );
+      expect(oneLine(r, 2)).toBe(`cairn: --file ${os.tmpdir()}: a folder, not a file`);
+    },
+    TIMEOUT,
+  );
 
-  it('given no such file, when amend CF --file names it, then one usage line names --file and the path (exit 2)', async () => {
-    expect(oneLine(await cairn(l.dir, l.env, 'amend', l.s1, '--as', 'alice', '--file', '/nope/fixed.txt'), 2)).toBe('cairn: --file /nope/fixed.txt: no such file');
-  }, TIMEOUT);
+  it(
+    'given no such file, when amend CF --file names it, then one usage line names --file and the path (exit 2)',
+    async () => {
+      expect(oneLine(await cairn(l.dir, l.env, 'amend', l.s1, '--as', 'alice', '--file', '/nope/fixed.txt'), 2)).toBe(
+        'cairn: --file /nope/fixed.txt: no such file',
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('given a folder that does not exist, when export, prove and attest write --out into it, then each is one usage line naming the folder (exit 2)', async () => {
-    const missing = path.join(l.dir, 'no-such-folder');
-    const attempts = [
-      ['export', 'corpus@1', '--format', 'jsonl', '--out', path.join(missing, 'members.jsonl')],
-      ['prove', l.s1, '--in', 'corpus@1', '--out', path.join(missing, 'proof.json')],
-      ['attest', 'corpus@1', '--as', 'bob', '--out', path.join(missing, 'attestation.json')],
-    ];
-    for (const args of attempts) {
-      const out = args.at(-1)!;
-      expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe(`cairn: --out ${out}: the folder ${missing} does not exist`);
-      expect(jsonError(await cairn(l.dir, l.env, '--json', ...args), 2).message).toBe(`--out ${out}: the folder ${missing} does not exist`);
-    }
-  }, TIMEOUT);
+  it(
+    'given a folder that does not exist, when export, prove and attest write --out into it, then each is one usage line naming the folder (exit 2)',
+    async () => {
+      const missing = path.join(l.dir, 'no-such-folder');
+      const attempts = [
+        ['export', 'corpus@1', '--format', 'jsonl', '--out', path.join(missing, 'members.jsonl')],
+        ['prove', l.s1, '--in', 'corpus@1', '--out', path.join(missing, 'proof.json')],
+        ['attest', 'corpus@1', '--as', 'bob', '--out', path.join(missing, 'attestation.json')],
+      ];
+      for (const args of attempts) {
+        const out = args.at(-1)!;
+        expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe(`cairn: --out ${out}: the folder ${missing} does not exist`);
+        expect(jsonError(await cairn(l.dir, l.env, '--json', ...args), 2).message).toBe(
+          `--out ${out}: the folder ${missing} does not exist`,
+        );
+      }
+    },
+    TIMEOUT,
+  );
 
-  it('given a failure no check foresaw (a keyring file that is not JSON), then one line says "unexpected failure" without stack frames (exit 5), and CAIRN_DEBUG=1 adds the stack', async () => {
-    // The embedded store keeps its signers in <store>/signers.
-    await writeFile(path.join(l.dir, '.cairn', 'signers', 'eve.json'), '{ this is not json');
-    const env = l.env;
-    const args = ['contribute', 'sample', '--as', 'eve', '--text', 'x', '--license', 'MIT', '--source', 'notes'];
-    expect(oneLine(await cairn(l.dir, env, ...args), 5)).toMatch(/^cairn: unexpected failure: .*JSON/);
-    expect(jsonError(await cairn(l.dir, env, '--json', ...args), 5).message).toMatch(/^unexpected failure: /);
-    const debug = await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, ...args);
-    expect(debug.code).toBe(5);
-    expect(debug.stderr).toMatch(/^\s+at /m);
-    const debugJson = jsonError(await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, '--json', ...args), 5);
-    expect(debugJson.detail).toMatchObject({ stack: expect.stringMatching(/\n\s+at /) });
-  }, TIMEOUT);
+  it(
+    'given a failure no check foresaw (a keyring file that is not JSON), then one line says "unexpected failure" without stack frames (exit 5), and CAIRN_DEBUG=1 adds the stack',
+    async () => {
+      // The embedded store keeps its signers in <store>/signers.
+      await writeFile(path.join(l.dir, '.cairn', 'signers', 'eve.json'), '{ this is not json');
+      const env = l.env;
+      const args = ['contribute', 'sample', '--as', 'eve', '--text', 'x', '--license', 'MIT', '--source', 'notes'];
+      expect(oneLine(await cairn(l.dir, env, ...args), 5)).toMatch(/^cairn: unexpected failure: .*JSON/);
+      expect(jsonError(await cairn(l.dir, env, '--json', ...args), 5).message).toMatch(/^unexpected failure: /);
+      const debug = await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, ...args);
+      expect(debug.code).toBe(5);
+      expect(debug.stderr).toMatch(/^\s+at /m);
+      const debugJson = jsonError(await cairn(l.dir, { ...env, CAIRN_DEBUG: '1' }, '--json', ...args), 5);
+      expect(debugJson.detail).toMatchObject({ stack: expect.stringMatching(/\n\s+at /) });
+    },
+    TIMEOUT,
+  );
 
-  it('given an unknown option or a missing required option or argument, then one usage line names it and the command to ask for help (exit 2); with --json the documented error shape on stderr', async () => {
-    const cases: readonly (readonly [readonly string[], string])[] = [
-      [['contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 'notes', '--colour', 'red'], "unknown option '--colour' (cairn contribute sample --help)"],
-      [['contribute', 'sample', '--as', 'alice', '--text', 'x', '--source', 'notes'], "required option '--license <spdx>' not specified (cairn contribute sample --help)"],
-      [['amend', '--as', 'alice'], "missing required argument 'cf' (cairn amend --help)"],
-      [['frobnicate'], "unknown command 'frobnicate' (cairn --help)"],
-    ];
-    for (const [args, message] of cases) {
-      expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe(`cairn: ${message}`);
-      const json = jsonError(await cairn(l.dir, l.env, '--json', ...args), 2);
-      expect(json.message).toBe(message);
-      expect(json.detail).toMatchObject({ code: expect.stringMatching(/^commander\./) });
-    }
-    // A command without its subcommand prints its help; under --json stderr stays one JSON document.
-    expect(jsonError(await cairn(l.dir, l.env, '--json', 'keys'), 2).message).toBe('name a command (cairn keys --help)');
-  }, TIMEOUT);
+  it(
+    'given an unknown option or a missing required option or argument, then one usage line names it and the command to ask for help (exit 2); with --json the documented error shape on stderr',
+    async () => {
+      const cases: readonly (readonly [readonly string[], string])[] = [
+        [
+          ['contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 'notes', '--colour', 'red'],
+          "unknown option '--colour' (cairn contribute sample --help)",
+        ],
+        [
+          ['contribute', 'sample', '--as', 'alice', '--text', 'x', '--source', 'notes'],
+          "required option '--license <spdx>' not specified (cairn contribute sample --help)",
+        ],
+        [['amend', '--as', 'alice'], "missing required argument 'cf' (cairn amend --help)"],
+        [['frobnicate'], "unknown command 'frobnicate' (cairn --help)"],
+      ];
+      for (const [args, message] of cases) {
+        expect(oneLine(await cairn(l.dir, l.env, ...args), 2)).toBe(`cairn: ${message}`);
+        const json = jsonError(await cairn(l.dir, l.env, '--json', ...args), 2);
+        expect(json.message).toBe(message);
+        expect(json.detail).toMatchObject({ code: expect.stringMatching(/^commander\./) });
+      }
+      // A command without its subcommand prints its help; under --json stderr stays one JSON document.
+      expect(jsonError(await cairn(l.dir, l.env, '--json', 'keys'), 2).message).toBe('name a command (cairn keys --help)');
+    },
+    TIMEOUT,
+  );
 
-  it('given --text "", when contribute sample, then it is refused as usage (exit 2): a sample has at least one byte', async () => {
-    const r = await cairn(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', '', '--license', 'MIT', '--source', 'notes');
-    expect(oneLine(r, 2)).toBe('cairn: --text: must not be empty (a sample has at least one byte)');
-  }, TIMEOUT);
+  it(
+    'given --text "", when contribute sample, then it is refused as usage (exit 2): a sample has at least one byte',
+    async () => {
+      const r = await cairn(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', '', '--license', 'MIT', '--source', 'notes');
+      expect(oneLine(r, 2)).toBe('cairn: --text: must not be empty (a sample has at least one byte)');
+    },
+    TIMEOUT,
+  );
 
-  it('given a CSV target of 64 decimal digits, then it is read as a CF id (not a row number): the import names that CF as absent from the log', async () => {
-    const cfId = '1234'.padStart(64, '0');
-    await writeFile(path.join(l.dir, 'digits.csv'), `kind,targets,verdict,rationale\nvalidation,${cfId},approve,looks right\n`);
-    const r = await cairn(l.dir, l.env, 'import', 'digits.csv', '--as', 'bob');
-    expect(oneLine(r, 3)).toContain(`no event ${cfId} in the log`);
-    expect(r.stderr).not.toMatch(/row 1234|the file has/);
-  }, TIMEOUT);
+  it(
+    'given a CSV target of 64 decimal digits, then it is read as a CF id (not a row number): the import names that CF as absent from the log',
+    async () => {
+      const cfId = '1234'.padStart(64, '0');
+      await writeFile(path.join(l.dir, 'digits.csv'), `kind,targets,verdict,rationale\nvalidation,${cfId},approve,looks right\n`);
+      const r = await cairn(l.dir, l.env, 'import', 'digits.csv', '--as', 'bob');
+      expect(oneLine(r, 3)).toContain(`no event ${cfId} in the log`);
+      expect(r.stderr).not.toMatch(/row 1234|the file has/);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('first contact', () => {
-  it('given a built repository, when `npx cairn --help` runs from its root (the README line), then it prints the usage', async () => {
-    const r = await run('npx', ['cairn', '--help'], REPO_ROOT);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: cairn /);
-  }, TIMEOUT);
+  it(
+    'given a built repository, when `npx cairn --help` runs from its root (the README line), then it prints the usage',
+    async () => {
+      const r = await run('npx', ['cairn', '--help'], REPO_ROOT);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: cairn /);
+    },
+    TIMEOUT,
+  );
 
-  it('given the bin npm links at install but no build yet, when it runs, then one line says to run npm run build (exit 5)', async () => {
-    const clone = await mkdtemp(path.join(os.tmpdir(), 'cairn-unbuilt-'));
-    await mkdir(path.join(clone, 'bin'));
-    await copyFile(SHIM, path.join(clone, 'bin', 'cairn.js'));
-    await writeFile(path.join(clone, 'package.json'), '{"type":"module"}\n');
-    expect(await readdir(clone)).not.toContain('dist');
-    const r = await run(process.execPath, [path.join(clone, 'bin', 'cairn.js'), '--help'], clone);
-    expect(oneLine(r, 5)).toContain('run `npm run build`');
-  }, TIMEOUT);
+  it(
+    'given the bin npm links at install but no build yet, when it runs, then one line says to run npm run build (exit 5)',
+    async () => {
+      const clone = await mkdtemp(path.join(os.tmpdir(), 'cairn-unbuilt-'));
+      await mkdir(path.join(clone, 'bin'));
+      await copyFile(SHIM, path.join(clone, 'bin', 'cairn.js'));
+      await writeFile(path.join(clone, 'package.json'), '{"type":"module"}\n');
+      expect(await readdir(clone)).not.toContain('dist');
+      const r = await run(process.execPath, [path.join(clone, 'bin', 'cairn.js'), '--help'], clone);
+      expect(oneLine(r, 5)).toContain('run `npm run build`');
+    },
+    TIMEOUT,
+  );
 
-  it('when manifest define --help, then it shows every field of a manifest, the defaults, and an example that manifest define accepts', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-manifest-help-'));
-    const help = await cairn(dir, {}, 'manifest', 'define', '--help');
-    expect(help.code).toBe(0);
-    const example = /Example \(manifest\.json\):\n(\s+\{[\s\S]*?\n\s+\})\n/.exec(help.stdout)?.[1];
-    expect(example).toBeDefined();
-    const decoded = decodeManifest(JSON.parse(example!));
-    if (E.isLeft(decoded)) throw new Error(`the help's example does not decode: ${JSON.stringify(decoded.left)}`);
-    // Every field of a complete manifest, by its path, is described (a new field must be too).
-    const paths = (value: unknown, prefix: string): string[] =>
-      typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => paths(v, prefix === '' ? k : `${prefix}.${k}`)) : [prefix];
-    for (const field of paths(decoded.right, '')) expect(help.stdout).toMatch(new RegExp(`^ {2}${field.replace('.', '\\.')} `, 'm'));
-    expect(help.stdout).toContain('Defaults:');
+  it(
+    'when manifest define --help, then it shows every field of a manifest, the defaults, and an example that manifest define accepts',
+    async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-manifest-help-'));
+      const help = await cairn(dir, {}, 'manifest', 'define', '--help');
+      expect(help.code).toBe(0);
+      const example = /Example \(manifest\.json\):\n(\s+\{[\s\S]*?\n\s+\})\n/.exec(help.stdout)?.[1];
+      expect(example).toBeDefined();
+      const decoded = decodeManifest(JSON.parse(example!));
+      if (E.isLeft(decoded)) throw new Error(`the help's example does not decode: ${JSON.stringify(decoded.left)}`);
+      // Every field of a complete manifest, by its path, is described (a new field must be too).
+      const paths = (value: unknown, prefix: string): string[] =>
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? Object.entries(value).flatMap(([k, v]) => paths(v, prefix === '' ? k : `${prefix}.${k}`))
+          : [prefix];
+      for (const field of paths(decoded.right, '')) expect(help.stdout).toMatch(new RegExp(`^ {2}${field.replace('.', '\\.')} `, 'm'));
+      expect(help.stdout).toContain('Defaults:');
 
-    const env = { CAIRN_STORE: path.join(dir, '.cairn') };
-    await cairnJson(dir, env, 'init');
-    await cairnJson(dir, env, 'keys', 'new', 'curator');
-    await writeFile(path.join(dir, 'manifest.json'), example!);
-    const defined = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'curator');
-    expect(defined.manifestId).toMatch(/^[0-9a-f]{64}$/);
-  }, TIMEOUT);
+      const env = { CAIRN_STORE: path.join(dir, '.cairn') };
+      await cairnJson(dir, env, 'init');
+      await cairnJson(dir, env, 'keys', 'new', 'curator');
+      await writeFile(path.join(dir, 'manifest.json'), example!);
+      const defined = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'curator');
+      expect(defined.manifestId).toMatch(/^[0-9a-f]{64}$/);
+    },
+    TIMEOUT,
+  );
 });

@@ -37,10 +37,31 @@ export function orFail<TError extends { readonly _tag: string }, TValue>(
   fail(exitCodeOf(result.left), describe(result.left), result.left);
 }
 
-const NOT_FOUND = new Set(['SignerNotFound', 'VersionNotFound', 'CfNotFound', 'NodeNotFound', 'NotAMember', 'SampleNotFound', 'UnknownProjection', 'CfNotInVersionPrefix', 'RunNotFound', 'RunNotScored', 'VersionMismatch']);
+const NOT_FOUND = new Set([
+  'SignerNotFound',
+  'VersionNotFound',
+  'CfNotFound',
+  'NodeNotFound',
+  'NotAMember',
+  'SampleNotFound',
+  'UnknownProjection',
+  'CfNotInVersionPrefix',
+  'RunNotFound',
+  'RunNotScored',
+  'VersionMismatch',
+]);
 /** Input the user gave that the attribution queries cannot use (a bad --top, queries of the wrong width). */
 const USAGE = new Set(['UsageError', 'InvalidTopK', 'QueryShapeMismatch']);
-const REJECTED = new Set(['SignerExists', 'RuleViolation', 'DecodeFailure', 'ErasedSample', 'IsAMember', 'WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent']);
+const REJECTED = new Set([
+  'SignerExists',
+  'RuleViolation',
+  'DecodeFailure',
+  'ErasedSample',
+  'IsAMember',
+  'WrongExpectedRevision',
+  'DuplicateEventConflict',
+  'InvalidEvent',
+]);
 
 export function exitCodeOf(error: { readonly _tag: string }): ExitCode {
   if (NOT_FOUND.has(error._tag)) return ExitCode.notFound;
@@ -57,7 +78,8 @@ export function messageOf(error: unknown): string {
     if (e._tag === 'RuleViolation') return `[${String(e.rule)}] ${String(e.field)}: ${String(e.reason)}`;
     if (e._tag === 'WrongExpectedRevision') return streamConflictText(String(e.stream), e.expected, null);
     if (typeof e.reason === 'string') return `${String(e._tag)}: ${e.reason}`;
-    if (typeof e._tag === 'string') return `${e._tag}: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+    if (typeof e._tag === 'string')
+      return `${e._tag}: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
   }
   return String(error);
 }

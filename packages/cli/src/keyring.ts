@@ -37,7 +37,12 @@ export interface Keyring {
 export function checkSignerName(name: string): E.Either<KeyringError, string> {
   return NAME.test(name)
     ? E.right(name)
-    : E.left({ _tag: 'UsageError', field: 'NAME', reason: 'letters, digits, . _ - (at most 64)', message: `signer name ${JSON.stringify(name)}: use letters, digits, . _ - (at most 64)` });
+    : E.left({
+        _tag: 'UsageError',
+        field: 'NAME',
+        reason: 'letters, digits, . _ - (at most 64)',
+        message: `signer name ${JSON.stringify(name)}: use letters, digits, . _ - (at most 64)`,
+      });
 }
 
 export function openKeyring(folder: string): Keyring {
@@ -55,19 +60,28 @@ export function openKeyring(folder: string): Keyring {
     if (E.isLeft(checked)) return checked;
     const entry = await read(name);
     return entry === undefined
-      ? E.left({ _tag: 'SignerNotFound', field: 'NAME', reason: 'no such signer', message: `no signer named ${JSON.stringify(name)} in ${folder} (cairn keys new ${name})` })
+      ? E.left({
+          _tag: 'SignerNotFound',
+          field: 'NAME',
+          reason: 'no such signer',
+          message: `no signer named ${JSON.stringify(name)} in ${folder} (cairn keys new ${name})`,
+        })
       : E.right(entry);
   };
   return {
     folder,
     get,
-    signer: async (name) =>
-      E.map((e: KeyringEntry) => ({ contributorId: e.contributorId, secretKey: secretKeyOf(e) }))(await get(name)),
+    signer: async (name) => E.map((e: KeyringEntry) => ({ contributorId: e.contributorId, secretKey: secretKeyOf(e) }))(await get(name)),
     put: async (entry, options) => {
       const checked = checkSignerName(entry.name);
       if (E.isLeft(checked)) return checked;
       if (options.create && (await read(entry.name)) !== undefined)
-        return E.left({ _tag: 'SignerExists', field: 'NAME', reason: 'already in the keyring', message: `a signer named ${JSON.stringify(entry.name)} already exists in ${folder}` });
+        return E.left({
+          _tag: 'SignerExists',
+          field: 'NAME',
+          reason: 'already in the keyring',
+          message: `a signer named ${JSON.stringify(entry.name)} already exists in ${folder}`,
+        });
       await mkdir(folder, { recursive: true, mode: 0o700 });
       // Written whole then renamed, so a crash never leaves a half-written secret key.
       const tmp = `${file(entry.name)}.${process.pid}.tmp`;

@@ -17,7 +17,10 @@ export const MANIFEST_FIELDS: readonly (readonly [path: string, meaning: string]
   ['candidates.kinds', 'which CFs may become members: "sample" and/or "label"'],
   ['candidates.sources', '"any", or the sample sources (--source) members may come from'],
   ['candidates.assets', '"any", or the AssetAssembled event ids members must come from'],
-  ['minApprovals.count', 'approvals a candidate needs: an "approve" verdict (or a "score" at or above scoreThreshold) by a validator other than its author, each validator once'],
+  [
+    'minApprovals.count',
+    'approvals a candidate needs: an "approve" verdict (or a "score" at or above scoreThreshold) by a validator other than its author, each validator once',
+  ],
   ['minApprovals.scope', 'where approvals count: "sample" (on the sample), "labels" (on its labels) or "either"'],
   ['minAgreement', 'approvals / (approvals + rejections) must be at least this, 0..1 (no verdicts at all passes)'],
   ['scoreThreshold', 'a "score" verdict at or above this counts as an approval, below it as a rejection, 0..1'],

@@ -16,7 +16,10 @@ const embedded = { env: (dir: string) => ({ CAIRN_STORE: path.join(dir, '.cairn'
 permissionsSpecification('the embedded store', embedded);
 
 const signerOf = async (l: PermissionLedger, name: string): Promise<Signer> => {
-  const entry = JSON.parse(await readFile(path.join(l.dir, '.cairn', 'signers', `${name}.json`), 'utf8')) as { contributorId: string; secretKey: string };
+  const entry = JSON.parse(await readFile(path.join(l.dir, '.cairn', 'signers', `${name}.json`), 'utf8')) as {
+    contributorId: string;
+    secretKey: string;
+  };
   const secretKey = fromHex(entry.secretKey, 32);
   if (E.isLeft(secretKey)) throw new Error(`keyring ${name}: bad secret key`);
   return { contributorId: entry.contributorId, secretKey: secretKey.right };
@@ -29,7 +32,11 @@ function signed(type: string, payload: unknown, signer: Signer): { readonly id: 
 }
 
 /** A copy of the ledger with `event` appended straight to its log (no SDK, so no rules) on `stream`. */
-async function plantedCopy(l: PermissionLedger, stream: string, event: { readonly id: string; readonly envelope: SignedEnvelope }): Promise<string> {
+async function plantedCopy(
+  l: PermissionLedger,
+  stream: string,
+  event: { readonly id: string; readonly envelope: SignedEnvelope },
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-perm-planted-'));
   await cp(l.dir, dir, { recursive: true });
   const log: EventLog = await openEmbeddedEventLog({ dataDir: path.join(dir, '.cairn', 'log') });
@@ -45,7 +52,10 @@ async function plantedCopy(l: PermissionLedger, stream: string, event: { readonl
 async function expectVerifyNames(dir: string, eventId: string, rule: string): Promise<void> {
   const r = await cairn(dir, {}, '--json', 'verify', '--log-only');
   expect(r.code).toBe(1);
-  const out = JSON.parse(r.stdout) as { ok: boolean; log: { firstBad: { eventId: string; check: string; rule?: string; reason: string } | null } };
+  const out = JSON.parse(r.stdout) as {
+    ok: boolean;
+    log: { firstBad: { eventId: string; check: string; rule?: string; reason: string } | null };
+  };
   expect(out.ok).toBe(false);
   expect(out.log.firstBad).toMatchObject({ eventId, check: 'rules', rule });
 }
@@ -64,7 +74,14 @@ describe('cairn verify replays the permission rules', () => {
   it("given carol's amendment of alice's sample planted bypassing the SDK, when verify runs, then it fails naming amendment-authority and the event", async () => {
     const amendment = signed(
       'SampleContributed',
-      { commitment: { scheme: 'sha256', value: 'ab'.repeat(32) }, size: 5, mediaType: 'text/plain', license: 'MIT', source: 'carol', amends: l.sample },
+      {
+        commitment: { scheme: 'sha256', value: 'ab'.repeat(32) },
+        size: 5,
+        mediaType: 'text/plain',
+        license: 'MIT',
+        source: 'carol',
+        amends: l.sample,
+      },
       await signerOf(l, 'carol'),
     );
     await expectVerifyNames(await plantedCopy(l, `cf-${amendment.id}`, amendment), amendment.id, 'amendment-authority');

@@ -20,21 +20,46 @@ describe('hardening: a NUL in a text field through the cairn binary', () => {
 
   it('given a JSONL row whose source holds a NUL, when imported, then it is refused as rejected input naming the field and the reason, without a stack trace, and nothing is appended', async () => {
     const before = await cairnJson<{ events: number }>(l.dir, l.env, 'status');
-    await writeFile(path.join(l.dir, 'rows.jsonl'), `${JSON.stringify({ kind: 'sample', text: 'hello', license: 'MIT', source: 'web\u0000b' })}\n`);
+    await writeFile(
+      path.join(l.dir, 'rows.jsonl'),
+      `${JSON.stringify({ kind: 'sample', text: 'hello', license: 'MIT', source: 'web\u0000b' })}\n`,
+    );
     const imported = await cairn(l.dir, l.env, 'import', 'rows.jsonl', '--as', 'alice');
     expect(imported.code).toBe(3);
     // The import checks every row before appending any, and names the line and the row's field.
     expect(imported.stderr).toContain('line 1: source: expected text without U+0000 (NUL)');
     expect(imported.stderr).not.toMatch(/^\s+at /m);
-    const sample = await cairn(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 'web', '--attributes', '{"tags":["a\\u0000"]}');
-    expect([sample.code, sample.stderr.trim()]).toEqual([3, 'cairn: SampleContributed.payload.attributes.tags[0]: expected text without U+0000 (NUL), which Postgres text and jsonb cannot store, got "a\\u0000"']);
+    const sample = await cairn(
+      l.dir,
+      l.env,
+      'contribute',
+      'sample',
+      '--as',
+      'alice',
+      '--text',
+      'x',
+      '--license',
+      'MIT',
+      '--source',
+      'web',
+      '--attributes',
+      '{"tags":["a\\u0000"]}',
+    );
+    expect([sample.code, sample.stderr.trim()]).toEqual([
+      3,
+      'cairn: SampleContributed.payload.attributes.tags[0]: expected text without U+0000 (NUL), which Postgres text and jsonb cannot store, got "a\\u0000"',
+    ]);
     expect((await cairnJson<{ events: number }>(l.dir, l.env, 'status')).events).toBe(before.events);
   }, 180_000);
 
   it('given a NUL sample planted straight into the log, when status, why and verify run, then status and why answer with the failure named, and verify fails listing it', async () => {
     const keys = await cairnJson<{ signers: { name: string; contributorId: string }[] }>(l.dir, l.env, 'keys', 'list');
     const alice = keys.signers.find((k) => k.name === 'alice')!.contributorId;
-    const planted = envelopeEvent({ type: 'SampleContributed', payload: samplePayload('planted', { source: 'web\u0000b' }), signer: alice });
+    const planted = envelopeEvent({
+      type: 'SampleContributed',
+      payload: samplePayload('planted', { source: 'web\u0000b' }),
+      signer: alice,
+    });
     const log = await openEmbeddedEventLog({ dataDir: path.join(l.dir, '.cairn', 'log') });
     try {
       const appended = await log.append(appendRequestFor(planted));
@@ -46,7 +71,9 @@ describe('hardening: a NUL in a text field through the cairn binary', () => {
     const status = await cairn(l.dir, l.env, '--json', 'status');
     expect(status.code).toBe(0);
     expect(status.stderr).toContain(`cairn: warning: lineage could not apply SampleContributed ${planted.id}`);
-    const json = JSON.parse(status.stdout) as { projections: { name: string; caughtUp: boolean; failedEvents: number; firstFailure: string | null }[] };
+    const json = JSON.parse(status.stdout) as {
+      projections: { name: string; caughtUp: boolean; failedEvents: number; firstFailure: string | null }[];
+    };
     for (const p of json.projections) {
       expect([p.name, p.caughtUp, p.failedEvents]).toEqual([p.name, true, 1]);
       expect(p.firstFailure).toContain('SampleContributed.payload.source: expected text without U+0000 (NUL)');

@@ -118,7 +118,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const text = error instanceof Error ? error.message : String(error);
     const firstLine = text.split('\n', 1)[0] ?? '';
     const stack = debugging(process.env) && error instanceof Error ? error.stack : undefined;
-    printError(json, ExitCode.unavailable, `unexpected failure: ${firstLine}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`, stack === undefined ? null : { stack });
+    printError(
+      json,
+      ExitCode.unavailable,
+      `unexpected failure: ${firstLine}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`,
+      stack === undefined ? null : { stack },
+    );
     if (stack !== undefined && !json) process.stderr.write(`${stack}\n`);
     return ExitCode.unavailable;
   }

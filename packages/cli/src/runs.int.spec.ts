@@ -32,23 +32,40 @@ describePostgres(pgAvailable, 'runs on Postgres', () => {
         const signed = await cairn(p.dir, p.env, 'passport', 'r1', '--as', 'alice');
         expect(signed.code).toBe(0);
         const envelope = JSON.parse(signed.stdout) as { payload: string };
-        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: { run: { runId: string }; dataset: { name: string; versionId: string }; erasedMembers: { cfId: string }[] } };
+        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+          predicate: { run: { runId: string }; dataset: { name: string; versionId: string }; erasedMembers: { cfId: string }[] };
+        };
         const shown = await cairnJson<{ versionId: string }>(p.dir, p.env, 'runs', 'show', 'r1');
         expect(statement.predicate.run.runId).toBe('r1');
         expect(statement.predicate.dataset).toMatchObject({ name: 'corpus', versionId: shown.versionId });
         expect(statement.predicate.erasedMembers.map((e) => e.cfId)).toEqual([p.ids.s0]);
         await writeFile(path.join(p.dir, 'passport.json'), signed.stdout);
-        const verified = await cairnJson<{ ok: boolean; checks: { check: string; ok: boolean }[] }>(p.dir, p.env, 'passport', '--verify', 'passport.json');
+        const verified = await cairnJson<{ ok: boolean; checks: { check: string; ok: boolean }[] }>(
+          p.dir,
+          p.env,
+          'passport',
+          '--verify',
+          'passport.json',
+        );
         expect(verified.ok).toBe(true);
         expect(verified.checks.filter((c) => c.check.includes('(store)')).map((c) => c.ok)).toEqual([true, true]);
       }, 120_000);
 
       it('given corpus@1 and corpus@2 sharing five members (s0 erased since), when contamination compares them, then those five are the exact pairs (commitments, no bytes read) and s0 is skipped for the near check', async () => {
         const p = given();
-        const r = await cairnJson<{ pairs: { train: string; eval: string; match: string }[]; counts: { exactPairs: number }; skipped: { side: string; cfId: string; reason: string }[] }>(p.dir, p.env, 'contamination', 'corpus@1', '--against', 'corpus@2');
+        const r = await cairnJson<{
+          pairs: { train: string; eval: string; match: string }[];
+          counts: { exactPairs: number };
+          skipped: { side: string; cfId: string; reason: string }[];
+        }>(p.dir, p.env, 'contamination', 'corpus@1', '--against', 'corpus@2');
         const shared = ['s0', 's1', 's2', 's3', 's4'].map((s) => p.ids[s]).sort();
         expect(r.counts.exactPairs).toBe(5);
-        expect(r.pairs.filter((x) => x.match === 'exact').map((x) => [x.train, x.eval]).sort()).toEqual(shared.map((id) => [id, id]));
+        expect(
+          r.pairs
+            .filter((x) => x.match === 'exact')
+            .map((x) => [x.train, x.eval])
+            .sort(),
+        ).toEqual(shared.map((id) => [id, id]));
         expect(r.skipped).toEqual(expect.arrayContaining([{ side: 'train', cfId: p.ids.s0, reason: 'erased' }]));
       }, 120_000);
     },

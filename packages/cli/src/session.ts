@@ -124,7 +124,11 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
 }
 
 /** Runs `body` with an open session and always closes it. */
-export async function withSession<T>(options: GlobalOptions, body: (session: Session) => Promise<T>, settings: SessionSettings = {}): Promise<T> {
+export async function withSession<T>(
+  options: GlobalOptions,
+  body: (session: Session) => Promise<T>,
+  settings: SessionSettings = {},
+): Promise<T> {
   const session = await openSession(options, settings);
   try {
     // Every command with --as-of passes it here among its options (globalsOf); a value that is

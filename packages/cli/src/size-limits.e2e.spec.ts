@@ -47,7 +47,22 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       await cairnJson(dir, env, 'init');
       await cairnJson(dir, env, 'keys', 'new', 'alice');
       await cairnJson(dir, env, 'keys', 'new', 'bob');
-      sample = (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', 'row 1', '--license', 'MIT', '--source', 'wdbc')).id;
+      sample = (
+        await cairnJson<{ id: string }>(
+          dir,
+          env,
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'row 1',
+          '--license',
+          'MIT',
+          '--source',
+          'wdbc',
+        )
+      ).id;
     }, 180_000);
 
     it('given a store with default limits, when status --json, then it shows them', async () => {
@@ -63,7 +78,20 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
 
     it('given a store, when a sample is contributed with 100 KB --attributes, then it is refused naming the field and the limit', async () => {
       await expectRefused(
-        ['contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 'wdbc', '--attributes', JSON.stringify({ blob: 'a'.repeat(100 * KB) })],
+        [
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'x',
+          '--license',
+          'MIT',
+          '--source',
+          'wdbc',
+          '--attributes',
+          JSON.stringify({ blob: 'a'.repeat(100 * KB) }),
+        ],
         /\[size-limit\] SampleContributed\.payload\.attributes: is 102411 bytes; the limit is 65536 \(limit "attributes"\)/,
       );
     }, 120_000);
@@ -79,12 +107,21 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
     // come in through an import file.
     it('given an import file with a 5 MB source, when imported, then it is refused naming the line, the field and the limit', async () => {
       await writeFile(path.join(dir, 'source.jsonl'), `${JSON.stringify({ text: 'a', license: 'MIT', source: 's'.repeat(5 * MB) })}\n`);
-      await expectRefused(['import', 'source.jsonl', '--as', 'alice'], /line 1: \[size-limit\] SampleContributed\.payload\.source: is 5242880 bytes; the limit is 2048/);
+      await expectRefused(
+        ['import', 'source.jsonl', '--as', 'alice'],
+        /line 1: \[size-limit\] SampleContributed\.payload\.source: is 5242880 bytes; the limit is 2048/,
+      );
     }, 120_000);
 
     it('given an import file with 5 MB attributes, when imported, then it is refused naming the line, the field and the limit', async () => {
-      await writeFile(path.join(dir, 'attributes.jsonl'), `${JSON.stringify({ text: 'b', license: 'MIT', source: 'wdbc', attributes: { blob: 'a'.repeat(5 * MB) } })}\n`);
-      await expectRefused(['import', 'attributes.jsonl', '--as', 'alice'], /line 1: \[size-limit\] SampleContributed\.payload\.attributes: is 5242891 bytes; the limit is 65536/);
+      await writeFile(
+        path.join(dir, 'attributes.jsonl'),
+        `${JSON.stringify({ text: 'b', license: 'MIT', source: 'wdbc', attributes: { blob: 'a'.repeat(5 * MB) } })}\n`,
+      );
+      await expectRefused(
+        ['import', 'attributes.jsonl', '--as', 'alice'],
+        /line 1: \[size-limit\] SampleContributed\.payload\.attributes: is 5242891 bytes; the limit is 65536/,
+      );
     }, 120_000);
 
     it('given a dataset corpus, when another signer defines corpus again (refused) and then a dataset is defined, then status counts as many events as the head position', async () => {
@@ -103,7 +140,10 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       expect(JSON.parse(await readFile(init.config, 'utf8'))).toEqual({ limits: { source: 4096 } });
       expect((await status()).limits.source).toBe(4096);
       await cairnJson(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', 'y', '--license', 'MIT', '--source', 's'.repeat(3000));
-      await expectRefused(['contribute', 'sample', '--as', 'alice', '--text', 'z', '--license', 'MIT', '--source', 's'.repeat(5000)], /is 5000 bytes; the limit is 4096 \(limit "source"\)/);
+      await expectRefused(
+        ['contribute', 'sample', '--as', 'alice', '--text', 'z', '--license', 'MIT', '--source', 's'.repeat(5000)],
+        /is 5000 bytes; the limit is 4096 \(limit "source"\)/,
+      );
     }, 180_000);
 
     it('given a 3000-byte source admitted under a 4096 limit, when the store tightens source back to 2048, then verify still passes (limits are an admission policy) and a new one is refused', async () => {
@@ -111,7 +151,10 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       const verify = await cairn(dir, env, 'verify');
       expect(verify.stderr).toBe('');
       expect(verify.code).toBe(0);
-      await expectRefused(['contribute', 'sample', '--as', 'alice', '--text', 'w', '--license', 'MIT', '--source', 's'.repeat(3000)], /is 3000 bytes; the limit is 2048 \(limit "source"\)/);
+      await expectRefused(
+        ['contribute', 'sample', '--as', 'alice', '--text', 'w', '--license', 'MIT', '--source', 's'.repeat(3000)],
+        /is 3000 bytes; the limit is 2048 \(limit "source"\)/,
+      );
     }, 240_000);
 
     it('given init --limit naming no limit, or past its hard cap, then it is a usage error (exit 2) naming the limit', async () => {

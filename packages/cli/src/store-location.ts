@@ -5,6 +5,10 @@ import { resolveStoreLocation as resolveIn, type StoreLocation, type UsageError 
 
 export { DEFAULT_STORE_DIR, type StoreLocation, type UsageError } from '@cairn/client';
 
-export function resolveStoreLocation(store: string | undefined, projections: string | undefined, env: NodeJS.ProcessEnv = process.env): E.Either<UsageError, StoreLocation> {
+export function resolveStoreLocation(
+  store: string | undefined,
+  projections: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): E.Either<UsageError, StoreLocation> {
   return resolveIn(store, projections, env);
 }

@@ -41,7 +41,10 @@ describe('hardening: one process at a time on an embedded store (CLI)', () => {
       const rows = Array.from({ length: 1500 }, (_, n) => JSON.stringify({ text: `${who} row ${n}`, license: 'MIT', source: who }));
       await writeFile(path.join(dir, `${who}.jsonl`), `${rows.join('\n')}\n`);
     }
-    const [a, b] = await Promise.all([cairn(dir, {}, '--json', 'import', 'alice.jsonl', '--as', 'alice'), cairn(dir, {}, '--json', 'import', 'bob.jsonl', '--as', 'bob')]);
+    const [a, b] = await Promise.all([
+      cairn(dir, {}, '--json', 'import', 'alice.jsonl', '--as', 'alice'),
+      cairn(dir, {}, '--json', 'import', 'bob.jsonl', '--as', 'bob'),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const appended = [a, b].map((r) => (JSON.parse(r.stdout) as { appended: { sample: number } }).appended.sample);
     expect(appended).toEqual([1500, 1500]);

@@ -9,7 +9,10 @@ import { fail, usage } from './fail.js';
 export { DEFAULT_LOCK_TIMEOUT_SECONDS } from '@cairn/client';
 
 export function storeLockOptions(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): FolderLockOptions {
-  const options = lockOptionsIn(env, { command: ['cairn', ...argv.slice(2)].join(' '), onWait: (message) => process.stderr.write(`${message}\n`) });
+  const options = lockOptionsIn(env, {
+    command: ['cairn', ...argv.slice(2)].join(' '),
+    onWait: (message) => process.stderr.write(`${message}\n`),
+  });
   if (E.isLeft(options)) return usage(options.left.field, options.left.reason);
   return options.right;
 }

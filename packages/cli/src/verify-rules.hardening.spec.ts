@@ -27,7 +27,9 @@ interface Given {
 
 interface VerifyOutput {
   readonly ok: boolean;
-  readonly log: { readonly firstBad: { readonly eventId: string; readonly check: string; readonly rule?: string; readonly reason: string } | null };
+  readonly log: {
+    readonly firstBad: { readonly eventId: string; readonly check: string; readonly rule?: string; readonly reason: string } | null;
+  };
 }
 
 type Sql = (text: string, params?: readonly unknown[]) => Promise<readonly object[]>;
@@ -83,7 +85,22 @@ describe('hardening: cairn verify replays every ledger rule', () => {
     await cairnJson(dir, {}, 'init');
     await cairnJson(dir, {}, 'keys', 'new', 'alice');
     await cairnJson(dir, {}, 'keys', 'new', 'bob');
-    const sample = (await cairnJson<{ id: string }>(dir, {}, 'contribute', 'sample', '--as', 'alice', '--text', 'one', '--license', 'MIT', '--source', 'notes')).id;
+    const sample = (
+      await cairnJson<{ id: string }>(
+        dir,
+        {},
+        'contribute',
+        'sample',
+        '--as',
+        'alice',
+        '--text',
+        'one',
+        '--license',
+        'MIT',
+        '--source',
+        'notes',
+      )
+    ).id;
     given = { dir, alice: await signerOf(dir, 'alice'), bob: await signerOf(dir, 'bob'), sample };
   }, 120_000);
 
@@ -139,7 +156,22 @@ describe('hardening: cairn verify checks the stored text is the canonical JSON t
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-canonical-'));
     await cairnJson(dir, {}, 'init');
     await cairnJson(dir, {}, 'keys', 'new', 'alice');
-    const sample = (await cairnJson<{ id: string }>(dir, {}, 'contribute', 'sample', '--as', 'alice', '--text', 'one', '--license', 'MIT', '--source', 'notes')).id;
+    const sample = (
+      await cairnJson<{ id: string }>(
+        dir,
+        {},
+        'contribute',
+        'sample',
+        '--as',
+        'alice',
+        '--text',
+        'one',
+        '--license',
+        'MIT',
+        '--source',
+        'notes',
+      )
+    ).id;
     const alice = await signerOf(dir, 'alice');
     given = { dir, alice, bob: alice, sample };
   }, 120_000);
@@ -175,7 +207,9 @@ describe('hardening: cairn verify checks the stored text is the canonical JSON t
   }, 120_000);
 
   it('given a stored body with a duplicate member name (another signer first, the real one last), when verify runs, then it fails', async () => {
-    const { dir, id } = await plantLabel((canonical, envelope) => canonical.replace(`"signer":"${envelope.signer}"`, `"signer":"${'ab'.repeat(32)}","signer":"${envelope.signer}"`));
+    const { dir, id } = await plantLabel((canonical, envelope) =>
+      canonical.replace(`"signer":"${envelope.signer}"`, `"signer":"${'ab'.repeat(32)}","signer":"${envelope.signer}"`),
+    );
     await expectNotCanonical(dir, id);
   }, 120_000);
 

@@ -35,7 +35,14 @@ const postgres: Store = {
 
 interface SamplesJson {
   readonly ok: boolean;
-  readonly samples: { samples: number; erased: number; keyCopies: number; blobCopies: number; problemCount: number; problems: { sampleId: string; check: string; reason: string }[] } | null;
+  readonly samples: {
+    samples: number;
+    erased: number;
+    keyCopies: number;
+    blobCopies: number;
+    problemCount: number;
+    problems: { sampleId: string; check: string; reason: string }[];
+  } | null;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -71,7 +78,11 @@ async function verifyFailure(dir: string, env: NodeJS.ProcessEnv): Promise<strin
 
 /** Starts `cairn import` and kills it (SIGKILL) as soon as its first batch of keys is on disk: sealed, not yet appended. */
 async function importKilledAfterSealing(dir: string, env: NodeJS.ProcessEnv, keysDir: string): Promise<void> {
-  const child = spawn(process.execPath, [BIN, '--json', 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT'], { cwd: dir, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, '--json', 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   let done = false;
   void exited.then(() => (done = true));
@@ -95,10 +106,38 @@ function verifySamplesSpecification(name: string, store: Store): void {
       env = await store.env(dir);
       await cairnJson(dir, env, 'init');
       await cairnJson(dir, env, 'keys', 'new', 'alice');
-      await writeFile(path.join(dir, 'rows.jsonl'), Array.from({ length: 5 }, (_, i) => JSON.stringify({ text: `row ${i}`, source: 'notes' })).join('\n'));
-      const out = await cairnJson<{ cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
+      await writeFile(
+        path.join(dir, 'rows.jsonl'),
+        Array.from({ length: 5 }, (_, i) => JSON.stringify({ text: `row ${i}`, source: 'notes' })).join('\n'),
+      );
+      const out = await cairnJson<{ cfs: { kind: string; cfId: string }[] }>(
+        dir,
+        env,
+        'import',
+        'rows.jsonl',
+        '--as',
+        'alice',
+        '--license',
+        'MIT',
+      );
       imported = out.cfs.filter((c) => c.kind === 'sample').map((c) => c.cfId);
-      erased = (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', 'Jane Q. Public', '--license', 'MIT', '--source', 'crm', '--personal-data')).id;
+      erased = (
+        await cairnJson<{ id: string }>(
+          dir,
+          env,
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'Jane Q. Public',
+          '--license',
+          'MIT',
+          '--source',
+          'crm',
+          '--personal-data',
+        )
+      ).id;
       // A thief's copy of the erased sample's key, taken before the erasure.
       savedKey = path.join(dir, 'stolen.key');
       await copyFile(path.join(store.folder(dir), 'keys', `${erased}.key`), savedKey);
@@ -122,7 +161,9 @@ function verifySamplesSpecification(name: string, store: Store): void {
     it('given an erased sample whose key was put back in the key store, when verify runs, then it fails naming that sample: its key survives the erasure', async () => {
       await copyFile(savedKey, path.join(store.folder(dir), 'keys', `${erased}.key`));
       const failures = await verifyFailure(dir, env);
-      expect(failures).toContain(`FAILED: sample ${erased}: erasure: the sample is erased in the log, yet a copy of its key is still in the key store`);
+      expect(failures).toContain(
+        `FAILED: sample ${erased}: erasure: the sample is erased in the log, yet a copy of its key is still in the key store`,
+      );
     }, 120_000);
   });
 }
@@ -137,7 +178,10 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
     const env = await postgres.env(dir);
     await cairnJson(dir, env, 'init');
     await cairnJson(dir, env, 'keys', 'new', 'alice');
-    await writeFile(path.join(dir, 'rows.jsonl'), Array.from({ length: 1000 }, (_, i) => JSON.stringify({ text: `killed row ${i}`, source: 'notes' })).join('\n'));
+    await writeFile(
+      path.join(dir, 'rows.jsonl'),
+      Array.from({ length: 1000 }, (_, i) => JSON.stringify({ text: `killed row ${i}`, source: 'notes' })).join('\n'),
+    );
     await importKilledAfterSealing(dir, env, path.join(postgres.folder(dir), 'keys', 'batches'));
     await cairnJson(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
     const v = await cairnJson<SamplesJson>(dir, env, 'verify');
@@ -152,8 +196,12 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
     await cairnJson(dir, env, 'keys', 'new', 'alice');
     // Many chunks: the import that falls behind skips what the other appended, catches up, and
     // from then on both seal the same chunk at once.
-    await writeFile(path.join(dir, 'rows.jsonl'), Array.from({ length: 3000 }, (_, i) => JSON.stringify({ text: `shared row ${i}`, source: 'notes' })).join('\n'));
-    const importOnce = () => cairnJson<{ cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
+    await writeFile(
+      path.join(dir, 'rows.jsonl'),
+      Array.from({ length: 3000 }, (_, i) => JSON.stringify({ text: `shared row ${i}`, source: 'notes' })).join('\n'),
+    );
+    const importOnce = () =>
+      cairnJson<{ cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
     const [a, b] = await Promise.all([importOnce(), importOnce()]);
     const ids = a.cfs.map((c) => c.cfId);
     expect(b.cfs.map((c) => c.cfId)).toEqual(ids);
@@ -166,7 +214,8 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
     for (const file of await filesUnder(path.join(folder, 'keys', 'batches'))) {
       const bytes = await readFile(file);
       for (let at = 0; at + 97 <= bytes.length; at += 97)
-        if ((bytes[at] === 1 || bytes[at] === 2) && victims.has(bytes.toString('hex', at + 1, at + 33))) drawn.push(Buffer.from(bytes.subarray(at + 33, at + 65)));
+        if ((bytes[at] === 1 || bytes[at] === 2) && victims.has(bytes.toString('hex', at + 1, at + 33)))
+          drawn.push(Buffer.from(bytes.subarray(at + 33, at + 65)));
     }
     expect(drawn).toHaveLength(victims.size);
     const v = await cairnJson<SamplesJson>(dir, env, 'verify');
@@ -175,6 +224,11 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
     const after = Buffer.concat(await Promise.all((await filesUnder(path.join(folder, 'keys'))).map((f) => readFile(f))));
     for (const key of drawn) expect(after.indexOf(key)).toBe(-1);
     const v2 = await cairnJson<SamplesJson>(dir, env, 'verify');
-    expect(v2.samples).toMatchObject({ samples: 3000 - victims.size, erased: victims.size, keyCopies: 3000 - victims.size, problemCount: 0 });
+    expect(v2.samples).toMatchObject({
+      samples: 3000 - victims.size,
+      erased: victims.size,
+      keyCopies: 3000 - victims.size,
+      problemCount: 0,
+    });
   }, 600_000);
 });

@@ -153,7 +153,11 @@ export interface Cairn {
   history(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, CfHistory>>;
   /** The lineage around a CF (id or prefix), a version id, or a version reference. */
   trace(target: string, options?: TraceOptions): Promise<E.Either<ReadError, LineageTrace>>;
-  inclusionProof(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, DatasetInclusionProof & { readonly ref: ResolvedVersion }>>;
+  inclusionProof(
+    cf: string,
+    ref: string,
+    asOf?: AsOf,
+  ): Promise<E.Either<ReadError, DatasetInclusionProof & { readonly ref: ResolvedVersion }>>;
   licenses(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, LicensesAnswer>>;
 }
 
@@ -169,13 +173,18 @@ const message = (cause: unknown): string => (cause instanceof Error ? cause.mess
 
 export async function openCairn(options: OpenCairnOptions = {}): Promise<E.Either<OpenError, Cairn>> {
   const env = options.env ?? {};
-  const resolved = typeof options.store === 'object' ? E.right(options.store) : resolveStoreLocation(options.store, options.projections, env);
+  const resolved =
+    typeof options.store === 'object' ? E.right(options.store) : resolveStoreLocation(options.store, options.projections, env);
   if (E.isLeft(resolved)) return resolved;
   const location = resolved.right;
   const localDir = localDirOf(location, env);
   if (location.kind === 'embedded') {
     if (!options.create && !existsSync(path.join(location.dir, 'log')))
-      return E.left({ _tag: 'StoreMissing', dir: location.dir, message: `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)` });
+      return E.left({
+        _tag: 'StoreMissing',
+        dir: location.dir,
+        message: `no Cairn ledger in ${location.dir} (run \`cairn init\` there, or give --store / CAIRN_STORE)`,
+      });
     await mkdir(path.join(location.dir, 'projections'), { recursive: true });
   }
   const config = await readLedgerConfig(localDir);
@@ -237,10 +246,15 @@ function cairnOver(parts: Parts): Cairn {
   const resolveCf = (text: string, field = 'CF') => resolveCfRef(db, text, field);
   const ordinalsOf = async (datasets: Iterable<string>): Promise<Map<string, number>> => {
     const ordinals = new Map<string, number>();
-    for (const dataset of new Set(datasets)) for (const v of distinctVersions(await datasetBuilds(db, dataset))) ordinals.set(v.versionId, v.ordinal);
+    for (const dataset of new Set(datasets))
+      for (const v of distinctVersions(await datasetBuilds(db, dataset))) ordinals.set(v.versionId, v.ordinal);
     return ordinals;
   };
-  const withCf = async <T>(text: string, field: string, read: (cfId: string) => Promise<E.Either<ReadError, T>>): Promise<E.Either<ReadError, T>> => {
+  const withCf = async <T>(
+    text: string,
+    field: string,
+    read: (cfId: string) => Promise<E.Either<ReadError, T>>,
+  ): Promise<E.Either<ReadError, T>> => {
     const cfId = await resolveCf(text, field);
     return E.isLeft(cfId) ? cfId : read(cfId.right);
   };
@@ -250,7 +264,9 @@ function cairnOver(parts: Parts): Cairn {
     ...parts,
     catchUp: async () => {
       const r = await runner.runOnce();
-      return E.isLeft(r) ? E.left({ _tag: 'CatchUpFailed', message: `the projections could not catch up: ${r.left.message}` }) : E.right(undefined);
+      return E.isLeft(r)
+        ? E.left({ _tag: 'CatchUpFailed', message: `the projections could not catch up: ${r.left.message}` })
+        : E.right(undefined);
     },
     close: async () => {
       // The attribution kernel's worker threads would keep the process alive after the caller is done.
@@ -275,7 +291,12 @@ function cairnOver(parts: Parts): Cairn {
         const full = await readVersion(db, v.versionId);
         if (E.isLeft(full)) return full;
         const cuts = upTo.filter((b) => b.versionId === v.versionId);
-        versions.push({ ...v, merkleRoot: full.right.merkleRoot, memberCount: full.right.memberCount, builds: cuts.map((b) => ({ position: b.position, cause: b.cause, causeEventId: b.causeEventId })) });
+        versions.push({
+          ...v,
+          merkleRoot: full.right.merkleRoot,
+          memberCount: full.right.memberCount,
+          builds: cuts.map((b) => ({ position: b.position, cause: b.cause, causeEventId: b.causeEventId })),
+        });
       }
       return E.right({ dataset, current: upTo.at(-1)?.versionId ?? null, versions });
     },
@@ -291,7 +312,9 @@ function cairnOver(parts: Parts): Cairn {
     },
     buildResult: async (dataset, eventId) => {
       const outcome = await buildOutcome(db, dataset, eventId);
-      const resolved = outcome ? distinctVersions(await datasetBuilds(db, dataset)).find((v) => v.versionId === outcome.build.versionId) : undefined;
+      const resolved = outcome
+        ? distinctVersions(await datasetBuilds(db, dataset)).find((v) => v.versionId === outcome.build.versionId)
+        : undefined;
       const v = resolved ? await readVersion(db, resolved.versionId) : undefined;
       return {
         version: resolved && v && E.isRight(v) ? { ...resolved, merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount } : null,
@@ -313,7 +336,11 @@ function cairnOver(parts: Parts): Cairn {
           if (E.isRight(c) && c.right !== undefined) names[id] = c.right.name;
         }
         const ordinals = await ordinalsOf(cf.right.versions.map((v) => v.dataset));
-        return E.right({ ...cf.right, names, versions: cf.right.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })) });
+        return E.right({
+          ...cf.right,
+          names,
+          versions: cf.right.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })),
+        });
       }),
     why: async (text, ref, asOf) => {
       // The version first: a reference that names nothing is the answer, whatever the CF.
@@ -331,7 +358,9 @@ function cairnOver(parts: Parts): Cairn {
       if (E.isLeft(from)) return from;
       const to = await resolveVersion(b, asOf);
       if (E.isLeft(to)) return to;
-      return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(await diff(db, from.right.versionId, to.right.versionId));
+      return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(
+        await diff(db, from.right.versionId, to.right.versionId),
+      );
     },
     impact: (text, asOf) => withCf(text, 'CF', (cfId) => impact(db, cfId, asOfOption(asOf))),
     history: (text, asOf) => withCf(text, 'CF', (cfId) => history(db, cfId, asOfOption(asOf))),
@@ -354,7 +383,9 @@ function cairnOver(parts: Parts): Cairn {
     inclusionProof: async (text, ref, asOf) => {
       const v = await resolveVersion(ref, asOf);
       if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) => E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)));
+      return withCf(text, 'CF', async (cfId) =>
+        E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)),
+      );
     },
     licenses: async (ref, asOf) => {
       const v = await resolveVersion(ref, asOf);

@@ -12,8 +12,11 @@ const CANDIDATES = 5;
 export function cfPrefixOf(text: string, field: string): E.Either<RefError, string> {
   const prefix = text.endsWith('…') ? text.slice(0, -1) : text;
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length > 64)
-    return E.left(usageError(field, `expected a CF id or a prefix of one (${MIN_CF_PREFIX} to 64 lowercase hex chars), got ${JSON.stringify(text)}`));
-  if (prefix.length < MIN_CF_PREFIX) return E.left(usageError(field, `the CF id prefix ${JSON.stringify(prefix)} is too short; give at least ${MIN_CF_PREFIX} hex chars`));
+    return E.left(
+      usageError(field, `expected a CF id or a prefix of one (${MIN_CF_PREFIX} to 64 lowercase hex chars), got ${JSON.stringify(text)}`),
+    );
+  if (prefix.length < MIN_CF_PREFIX)
+    return E.left(usageError(field, `the CF id prefix ${JSON.stringify(prefix)} is too short; give at least ${MIN_CF_PREFIX} hex chars`));
   return E.right(prefix);
 }
 
@@ -27,7 +30,8 @@ export async function resolveCfRef(db: ProjectionStore['db'], text: string, fiel
   if (E.isLeft(prefix)) return prefix;
   const found = await cfsByPrefix(db, prefix.right, CANDIDATES + 1);
   if (found.length === 1) return E.right(found[0]!);
-  if (found.length === 0) return E.left({ _tag: 'CfNotFound', cfId: prefix.right, field, message: `${field}: no CF id starts with ${prefix.right}` });
+  if (found.length === 0)
+    return E.left({ _tag: 'CfNotFound', cfId: prefix.right, field, message: `${field}: no CF id starts with ${prefix.right}` });
   const shown = found.slice(0, CANDIDATES);
   return E.left({
     _tag: 'AmbiguousCfPrefix',

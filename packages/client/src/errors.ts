@@ -11,7 +11,12 @@ export interface UsageError {
   readonly message: string;
 }
 
-export const usageError = (field: string, reason: string): UsageError => ({ _tag: 'UsageError', field, reason, message: `${field}: ${reason}` });
+export const usageError = (field: string, reason: string): UsageError => ({
+  _tag: 'UsageError',
+  field,
+  reason,
+  message: `${field}: ${reason}`,
+});
 
 /** The store is not there, in use by another process past the wait, or could not be opened. */
 export type StoreError =

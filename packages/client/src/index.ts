@@ -30,7 +30,15 @@ export {
 } from './errors.js';
 export { resolveStoreLocation, localDirOf, DEFAULT_STORE_DIR, type StoreLocation, type Env } from './store-location.js';
 export { storeLockOptions, storeInUse, lockTimeoutSecondsOf, DEFAULT_LOCK_TIMEOUT_SECONDS, type StoreLockSettings } from './store-lock.js';
-export { readLedgerConfig, parseLimitSettings, writeLimits, effectiveLimits, ledgerConfigPath, LEDGER_CONFIG_FILE, type LedgerConfig } from './ledger-config.js';
+export {
+  readLedgerConfig,
+  parseLimitSettings,
+  writeLimits,
+  effectiveLimits,
+  ledgerConfigPath,
+  LEDGER_CONFIG_FILE,
+  type LedgerConfig,
+} from './ledger-config.js';
 export { parseAsOf, asOfBeyondHead, checkAsOfWithinHead } from './as-of.js';
 export { parseVersionRef, distinctVersions, resolveVersionRef, type VersionRef, type ResolvedVersion } from './version-ref.js';
 export { resolveCfRef, cfPrefixOf, isFullCfId } from './cf-ref.js';

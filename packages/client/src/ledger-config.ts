@@ -20,7 +20,8 @@ export function ledgerConfigPath(localDir: string): string {
   return path.join(localDir, LEDGER_CONFIG_FILE);
 }
 
-const invalid = (file: string, reason: string): E.Either<LedgerConfigInvalid, never> => E.left({ _tag: 'LedgerConfigInvalid', file, reason, message: `${file}: ${reason}` });
+const invalid = (file: string, reason: string): E.Either<LedgerConfigInvalid, never> =>
+  E.left({ _tag: 'LedgerConfigInvalid', file, reason, message: `${file}: ${reason}` });
 
 /** The config in `localDir`, or an empty one when there is none; a file the ledger cannot take is an error naming its path. */
 export async function readLedgerConfig(localDir: string): Promise<E.Either<LedgerConfigInvalid, LedgerConfig>> {
@@ -30,7 +31,8 @@ export async function readLedgerConfig(localDir: string): Promise<E.Either<Ledge
   if (E.isLeft(parsed)) return invalid(file, `not JSON (${parsed.left.reason})`);
   const value = parsed.right as { limits?: unknown } | null;
   const limits = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value.limits ?? {}) : undefined;
-  if (limits === undefined || limits === null || typeof limits !== 'object' || Array.isArray(limits)) return invalid(file, 'expected {"limits": {"<name>": <bytes>, ...}}');
+  if (limits === undefined || limits === null || typeof limits !== 'object' || Array.isArray(limits))
+    return invalid(file, 'expected {"limits": {"<name>": <bytes>, ...}}');
   const resolved = resolveLimits(limits as Record<string, unknown>);
   if (E.isLeft(resolved)) return invalid(file, describeLimitSettingError(resolved.left));
   return E.right({ limits: limits as LimitSettings });

@@ -9,7 +9,15 @@ describe('CF id prefixes', () => {
   });
 
   it('given fewer than 6 hex chars, then it is too short, naming the argument', () => {
-    expect(cfPrefixOf('abc12', '--target')).toEqual(E.left(expect.objectContaining({ _tag: 'UsageError', field: '--target', message: '--target: the CF id prefix "abc12" is too short; give at least 6 hex chars' })));
+    expect(cfPrefixOf('abc12', '--target')).toEqual(
+      E.left(
+        expect.objectContaining({
+          _tag: 'UsageError',
+          field: '--target',
+          message: '--target: the CF id prefix "abc12" is too short; give at least 6 hex chars',
+        }),
+      ),
+    );
   });
 
   it('given upper case or non-hex text, then it is not an id', () => {
@@ -23,11 +31,15 @@ describe('references and locations', () => {
   });
 
   it('given an esdb:// store without a projections URL, then --projections is asked for', () => {
-    expect(resolveStoreLocation('esdb://localhost:2113', undefined, {})).toEqual(E.left(expect.objectContaining({ field: '--projections' })));
+    expect(resolveStoreLocation('esdb://localhost:2113', undefined, {})).toEqual(
+      E.left(expect.objectContaining({ field: '--projections' })),
+    );
   });
 
   it('given no flag, then CAIRN_STORE from the environment passed in decides', () => {
-    expect(resolveStoreLocation(undefined, undefined, { CAIRN_STORE: 'postgres://h/db' })).toEqual(E.right({ kind: 'postgres', url: 'postgres://h/db' }));
+    expect(resolveStoreLocation(undefined, undefined, { CAIRN_STORE: 'postgres://h/db' })).toEqual(
+      E.right({ kind: 'postgres', url: 'postgres://h/db' }),
+    );
   });
 
   it('given a position past the head, then as-of is refused naming the head', () => {

@@ -25,7 +25,12 @@ export function resolveStoreLocation(
   if (/^(esdb|kurrentdb)(\+discover)?:\/\//.test(value)) {
     const p = projections ?? env.CAIRN_PROJECTIONS;
     if (p === undefined || !/^postgres(ql)?:\/\//.test(p))
-      return E.left(usageError('--projections', 'an esdb:// store keeps only the log; give --projections postgres://... (or CAIRN_PROJECTIONS) for the projections'));
+      return E.left(
+        usageError(
+          '--projections',
+          'an esdb:// store keeps only the log; give --projections postgres://... (or CAIRN_PROJECTIONS) for the projections',
+        ),
+      );
     return E.right({ kind: 'esdb', url: value, projections: p });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))

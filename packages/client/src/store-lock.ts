@@ -12,7 +12,12 @@ export function lockTimeoutSecondsOf(env: Env): E.Either<UsageError, number> {
   if (raw === undefined || raw.trim() === '') return E.right(DEFAULT_LOCK_TIMEOUT_SECONDS);
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0)
-    return E.left(usageError('CAIRN_LOCK_TIMEOUT', `expected a number of seconds to wait for a store in use (0 fails at once), got ${JSON.stringify(raw)}`));
+    return E.left(
+      usageError(
+        'CAIRN_LOCK_TIMEOUT',
+        `expected a number of seconds to wait for a store in use (0 fails at once), got ${JSON.stringify(raw)}`,
+      ),
+    );
   return E.right(seconds);
 }
 
@@ -27,7 +32,8 @@ export function storeLockOptions(env: Env, settings: StoreLockSettings): E.Eithe
   return E.map((seconds: number) => ({
     timeoutMs: seconds * 1000,
     command: settings.command,
-    onWait: (holder: LockHolder) => settings.onWait?.(`store in use by ${describeHolder(holder)}, waiting (up to ${seconds} s, CAIRN_LOCK_TIMEOUT)`, holder),
+    onWait: (holder: LockHolder) =>
+      settings.onWait?.(`store in use by ${describeHolder(holder)}, waiting (up to ${seconds} s, CAIRN_LOCK_TIMEOUT)`, holder),
   }))(lockTimeoutSecondsOf(env));
 }
 
@@ -36,5 +42,10 @@ export function storeInUse(cause: unknown): StoreError | undefined {
   if (!(cause instanceof FolderInUse)) return undefined;
   const waited = cause.waitedMs > 0 ? ` within ${Math.round(cause.waitedMs / 100) / 10} s` : '';
   const holder = describeHolder(cause.holder);
-  return { _tag: 'StoreInUse', folder: cause.folder, holder, message: `store in use by ${holder}: ${cause.folder} did not come free${waited} (CAIRN_LOCK_TIMEOUT sets the wait)` };
+  return {
+    _tag: 'StoreInUse',
+    folder: cause.folder,
+    holder,
+    message: `store in use by ${holder}: ${cause.folder} did not come free${waited} (CAIRN_LOCK_TIMEOUT sets the wait)`,
+  };
 }

@@ -22,7 +22,13 @@ export function parseVersionRef(text: string, field = 'NAME@VERSION'): E.Either<
   const at = text.lastIndexOf('@');
   const dataset = at < 0 ? text : text.slice(0, at);
   const version = at < 0 ? 'latest' : text.slice(at + 1) || 'latest';
-  if (dataset === '') return E.left({ _tag: 'UsageError', field, reason: 'missing dataset name', message: `${field}: missing the dataset name in ${JSON.stringify(text)}` });
+  if (dataset === '')
+    return E.left({
+      _tag: 'UsageError',
+      field,
+      reason: 'missing dataset name',
+      message: `${field}: missing the dataset name in ${JSON.stringify(text)}`,
+    });
   return E.right({ dataset, version });
 }
 
@@ -32,18 +38,32 @@ export function distinctVersions(builds: readonly Build[], upTo?: bigint | null)
   for (const b of builds) {
     if (upTo !== undefined && (upTo === null || b.position > upTo)) continue;
     if (!seen.has(b.versionId))
-      seen.set(b.versionId, { dataset: b.dataset, versionId: b.versionId, ordinal: seen.size + 1, manifestId: b.manifestId, position: b.position });
+      seen.set(b.versionId, {
+        dataset: b.dataset,
+        versionId: b.versionId,
+        ordinal: seen.size + 1,
+        manifestId: b.manifestId,
+        position: b.position,
+      });
   }
   return [...seen.values()];
 }
 
 /** Resolves a parsed reference against the dataset's builds, as of a position (undefined: now; null: before the first event). */
-export async function resolveVersionRef(db: ProjectionStore['db'], ref: VersionRef, asOfPosition?: bigint | null): Promise<E.Either<RefError, ResolvedVersion>> {
+export async function resolveVersionRef(
+  db: ProjectionStore['db'],
+  ref: VersionRef,
+  asOfPosition?: bigint | null,
+): Promise<E.Either<RefError, ResolvedVersion>> {
   const builds = await datasetBuilds(db, ref.dataset);
   const versions = distinctVersions(builds, asOfPosition);
   const label = `${ref.dataset}@${ref.version}`;
-  const notFound = (why: string): E.Either<RefError, ResolvedVersion> => E.left({ _tag: 'VersionNotFound', versionId: ref.version, message: `${label}: ${why}` });
-  if (versions.length === 0) return notFound(`dataset ${JSON.stringify(ref.dataset)} has no built version${asOfPosition !== undefined ? ' as of that position' : ''}`);
+  const notFound = (why: string): E.Either<RefError, ResolvedVersion> =>
+    E.left({ _tag: 'VersionNotFound', versionId: ref.version, message: `${label}: ${why}` });
+  if (versions.length === 0)
+    return notFound(
+      `dataset ${JSON.stringify(ref.dataset)} has no built version${asOfPosition !== undefined ? ' as of that position' : ''}`,
+    );
   if (ref.version === 'latest') {
     // The latest cut overall, not the latest new id: a rebuild that lands on an older id makes it current again.
     const last = builds.filter((b) => asOfPosition === undefined || (asOfPosition !== null && b.position <= asOfPosition)).at(-1);

@@ -83,7 +83,9 @@ describe('canonicalize (RFC 8785)', () => {
   });
 
   it('given a value with a lone surrogate, an undefined member or a class instance, then the error names the path', () => {
-    expect(canonicalize({ a: ['\ud800'] })).toEqual(E.left({ _tag: 'CanonicalJsonError', path: '$.a[0]', reason: 'string contains a lone surrogate' }));
+    expect(canonicalize({ a: ['\ud800'] })).toEqual(
+      E.left({ _tag: 'CanonicalJsonError', path: '$.a[0]', reason: 'string contains a lone surrogate' }),
+    );
     expect(canonicalize({ 'x y': undefined })).toEqual(E.left(expect.objectContaining({ path: '$["x y"]' })));
     expect(canonicalize({ d: new Date(0) })).toEqual(E.left(expect.objectContaining({ path: '$.d' })));
   });
@@ -145,7 +147,8 @@ function shuffleKeys(v: JsonValue, seed: number): JsonValue {
     [entries[i], entries[j]] = [entries[j]!, entries[i]!];
   }
   const out: { [k: string]: JsonValue } = {};
-  for (const [k, x] of entries) Object.defineProperty(out, k, { value: shuffleKeys(x, s), enumerable: true, writable: true, configurable: true });
+  for (const [k, x] of entries)
+    Object.defineProperty(out, k, { value: shuffleKeys(x, s), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -165,8 +168,19 @@ function plant(v: JsonValue, route: readonly number[], bad: unknown, path = '$')
   const keys = Object.keys(v).sort();
   if (keys.length === 0) return { planted: bad, path };
   const key = keys[step % keys.length]!;
-  const inner = plant((v as Record<string, JsonValue>)[key]!, rest, bad, /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+  const inner = plant(
+    (v as Record<string, JsonValue>)[key]!,
+    rest,
+    bad,
+    /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+  );
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: k === key ? inner.planted : (v as Record<string, JsonValue>)[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(v))
+    Object.defineProperty(out, k, {
+      value: k === key ? inner.planted : (v as Record<string, JsonValue>)[k],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return { planted: out, path: inner.path };
 }

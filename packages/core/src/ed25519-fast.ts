@@ -126,7 +126,9 @@ const sodium = loadSodium();
 
 /** libsodium's verifier, or null where sodium-native's addon does not load on this platform. */
 export const sodiumVerifier: CofactorlessVerifier | null =
-  sodium === null ? null : { name: 'libsodium', verify: (signature, message, publicKey) => sodium.crypto_sign_verify_detached(signature, message, publicKey) };
+  sodium === null
+    ? null
+    : { name: 'libsodium', verify: (signature, message, publicKey) => sodium.crypto_sign_verify_detached(signature, message, publicKey) };
 
 /**
  * Ed25519 verification on a native cofactorless verifier with exactly the verdicts of the strict

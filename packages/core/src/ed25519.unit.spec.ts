@@ -17,28 +17,32 @@ const RFC8032 = [
     secretKey: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
     publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
     message: '',
-    signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    signature:
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
   },
   {
     name: 'TEST 2',
     secretKey: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
     publicKey: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
     message: '72',
-    signature: '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+    signature:
+      '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
   },
   {
     name: 'TEST 3',
     secretKey: 'c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7',
     publicKey: 'fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025',
     message: 'af82',
-    signature: '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
+    signature:
+      '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
   },
   {
     name: 'TEST SHA(abc)',
     secretKey: '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42',
     publicKey: 'ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf',
     message: toHex(sha512(enc('abc'))),
-    signature: 'dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704',
+    signature:
+      'dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704',
   },
 ];
 
@@ -106,7 +110,13 @@ function edgeCases(): ReadonlyArray<{ name: string; sig: Uint8Array; msg: Uint8A
       pk: PK,
       valid: false,
     },
-    { name: 'order-8 R with S = k·a (cofactored equation holds)', sig: signWithR(MSG, SK, 0n, T8.toBytes()), msg: MSG, pk: PK, valid: true },
+    {
+      name: 'order-8 R with S = k·a (cofactored equation holds)',
+      sig: signWithR(MSG, SK, 0n, T8.toBytes()),
+      msg: MSG,
+      pk: PK,
+      valid: true,
+    },
     { name: 'R = [r]B + T8 with S = r + k·a (mixed order R)', sig: signWithR(MSG, SK, r, rPlusT8), msg: MSG, pk: PK, valid: true },
     { name: 'signature of 63 bytes', sig: SIG.subarray(0, 63), msg: MSG, pk: PK, valid: false },
     { name: 'signature of 65 bytes', sig: Uint8Array.of(...SIG, 0), msg: MSG, pk: PK, valid: false },
@@ -142,17 +152,20 @@ describe('Ed25519 signing (RFC 8032)', () => {
     expect(verifyFast(SIG, MSG, PK)).toBe(true);
   });
 
-  it.each(NATIVE.map((n) => [n.name, n] as const))('given a mixed-order R, then %s alone (cofactorless) refuses what the strict cofactored check accepts', (_name, native) => {
-    const c = edgeCases().find((x) => x.name.startsWith('R = [r]B + T8'))!;
-    expect(native.verify(c.sig, c.msg, c.pk)).toBe(false);
-    expect(verify(c.sig, c.msg, c.pk)).toBe(true);
-    const key = ed.Point.fromBytes(c.pk);
-    const k = challenge(c.sig.subarray(0, 32), c.pk, c.msg);
-    const lhs = ed.Point.BASE.multiply(sScalar(c.sig));
-    const rhs = ed.Point.fromBytes(c.sig.subarray(0, 32)).add(key.multiply(k));
-    expect(lhs.equals(rhs)).toBe(false);
-    expect(lhs.subtract(rhs).isSmallOrder()).toBe(true);
-  });
+  it.each(NATIVE.map((n) => [n.name, n] as const))(
+    'given a mixed-order R, then %s alone (cofactorless) refuses what the strict cofactored check accepts',
+    (_name, native) => {
+      const c = edgeCases().find((x) => x.name.startsWith('R = [r]B + T8'))!;
+      expect(native.verify(c.sig, c.msg, c.pk)).toBe(false);
+      expect(verify(c.sig, c.msg, c.pk)).toBe(true);
+      const key = ed.Point.fromBytes(c.pk);
+      const k = challenge(c.sig.subarray(0, 32), c.pk, c.msg);
+      const lhs = ed.Point.BASE.multiply(sScalar(c.sig));
+      const rhs = ed.Point.fromBytes(c.sig.subarray(0, 32)).add(key.multiply(k));
+      expect(lhs.equals(rhs)).toBe(false);
+      expect(lhs.subtract(rhs).isSmallOrder()).toBe(true);
+    },
+  );
 });
 
 describe.each(VERIFIERS)('%s', (_name, verifier) => {
@@ -188,27 +201,50 @@ describe.each(FAST_VERIFIERS)('%s agrees with verify', (_name, verifyFast) => {
     fc.record({ where: fc.constantFrom('sig', 'msg', 'pk'), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
     fc.record({ where: fc.constant('s+L' as const) }),
     fc.record({ where: fc.constant('torsionR' as const), t: fc.integer({ min: 1, max: 7 }) }),
-    fc.record({ where: fc.constant('random' as const), sig: fc.uint8Array({ minLength: 64, maxLength: 64 }), pk: fc.uint8Array({ minLength: 32, maxLength: 32 }) }),
+    fc.record({
+      where: fc.constant('random' as const),
+      sig: fc.uint8Array({ minLength: 64, maxLength: 64 }),
+      pk: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    }),
   );
 
   it('property: on random valid and mutated inputs, both verifiers give identical verdicts', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...keys), fc.uint8Array({ maxLength: 64 }), mutation, fc.bigInt({ min: 1n, max: L - 1n }), (sk, msg, m, r) => {
-        const pk = publicKeyOf(sk);
-        let sig = sign(msg, sk);
-        let message = msg;
-        let key = pk;
-        if (m === 'none') {
-          // as signed
-        } else if (m.where === 's+L') sig = withS(sig, sScalar(sig) + L);
-        else if (m.where === 'torsionR') sig = signWithR(msg, sk, r, ed.Point.BASE.multiply(r).add(T8.multiply(BigInt(m.t))).toBytes());
-        else if (m.where === 'random') [sig, key] = [m.sig, m.pk];
-        else {
-          const target = m.where === 'sig' ? (sig = Uint8Array.from(sig)) : m.where === 'msg' ? (message = Uint8Array.from(msg)) : (key = Uint8Array.from(pk));
-          if (target.length > 0) target[m.at % target.length]! ^= 1 << m.bit;
-        }
-        expect(verifyFast(sig, message, key)).toBe(verify(sig, message, key));
-      }),
+      fc.property(
+        fc.constantFrom(...keys),
+        fc.uint8Array({ maxLength: 64 }),
+        mutation,
+        fc.bigInt({ min: 1n, max: L - 1n }),
+        (sk, msg, m, r) => {
+          const pk = publicKeyOf(sk);
+          let sig = sign(msg, sk);
+          let message = msg;
+          let key = pk;
+          if (m === 'none') {
+            // as signed
+          } else if (m.where === 's+L') sig = withS(sig, sScalar(sig) + L);
+          else if (m.where === 'torsionR')
+            sig = signWithR(
+              msg,
+              sk,
+              r,
+              ed.Point.BASE.multiply(r)
+                .add(T8.multiply(BigInt(m.t)))
+                .toBytes(),
+            );
+          else if (m.where === 'random') [sig, key] = [m.sig, m.pk];
+          else {
+            const target =
+              m.where === 'sig'
+                ? (sig = Uint8Array.from(sig))
+                : m.where === 'msg'
+                  ? (message = Uint8Array.from(msg))
+                  : (key = Uint8Array.from(pk));
+            if (target.length > 0) target[m.at % target.length]! ^= 1 << m.bit;
+          }
+          expect(verifyFast(sig, message, key)).toBe(verify(sig, message, key));
+        },
+      ),
       { numRuns: 300 },
     );
   });

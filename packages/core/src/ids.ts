@@ -53,10 +53,14 @@ interface SigningText {
 function signingText(type: string, payload: unknown, signer: string): E.Either<IdError, SigningText> {
   const name = checkName('type', type);
   if (E.isLeft(name)) return name;
-  if (!isSha256Hex(signer)) return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
+  if (!isSha256Hex(signer))
+    return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
   const text = canonicalize(payload);
   if (E.isLeft(text)) return E.left({ ...text.left, path: text.left.path.replace(/^\$/, '$.payload') });
-  return E.right({ bytes: encoder.encode(`cairn/v1/${type}\n{"payload":${text.right},"signer":${JSON.stringify(signer)}}`), payload: text.right });
+  return E.right({
+    bytes: encoder.encode(`cairn/v1/${type}\n{"payload":${text.right},"signer":${JSON.stringify(signer)}}`),
+    payload: text.right,
+  });
 }
 
 /** A signed event envelope as contributors exchange it and the log stores it. */

@@ -47,7 +47,9 @@ describe('signingBytes and eventIdOf', () => {
     expect(signingBytes('Bad\nType', {}, SIGNER)).toEqual(E.left(expect.objectContaining({ _tag: 'InvalidIdInput', field: 'type' })));
     expect(signingBytes('', {}, SIGNER)).toEqual(E.left(expect.objectContaining({ field: 'type' })));
     expect(signingBytes('T', {}, 'A'.repeat(64))).toEqual(E.left(expect.objectContaining({ field: 'signer' })));
-    expect(eventIdOf('T', { n: NaN }, SIGNER)).toEqual(E.left(expect.objectContaining({ _tag: 'CanonicalJsonError', path: '$.payload.n' })));
+    expect(eventIdOf('T', { n: NaN }, SIGNER)).toEqual(
+      E.left(expect.objectContaining({ _tag: 'CanonicalJsonError', path: '$.payload.n' })),
+    );
   });
 });
 
@@ -81,7 +83,12 @@ describe('contentIdOf', () => {
 
 describe('eventCanonicalForms', () => {
   const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
-  const envelope = fc.record({ type: fc.constantFrom('SampleContributed', 'LabelContributed', 'X.y-z_1'), payload: jsonValue, signer: hex, signature: fc.string() });
+  const envelope = fc.record({
+    type: fc.constantFrom('SampleContributed', 'LabelContributed', 'X.y-z_1'),
+    payload: jsonValue,
+    signer: hex,
+    signature: fc.string(),
+  });
 
   it('property: given any envelope, then its signing bytes are signingBytes and its text is canonicalize(envelope), whatever the field order', () => {
     fc.assert(
@@ -95,7 +102,7 @@ describe('eventCanonicalForms', () => {
     );
   });
 
-  it('given an envelope with a field beyond the four, then the text still is the whole envelope\'s canonical form', () => {
+  it("given an envelope with a field beyond the four, then the text still is the whole envelope's canonical form", () => {
     const e = { type: 'LabelContributed', payload: { a: 1 }, signer: SIGNER, signature: 'ab', zextra: [true] };
     expect(right(eventCanonicalForms(e)).envelope.text).toBe(right(canonicalize(e)));
   });

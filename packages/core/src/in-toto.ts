@@ -34,7 +34,13 @@ export interface OpenedStatement<TPredicate> {
   readonly statement: Statement<TPredicate>;
 }
 
-export function signStatement(subject: readonly Subject[], predicateType: string, predicate: unknown, keyid: string, secretKey: Uint8Array): DsseEnvelope {
+export function signStatement(
+  subject: readonly Subject[],
+  predicateType: string,
+  predicate: unknown,
+  keyid: string,
+  secretKey: Uint8Array,
+): DsseEnvelope {
   const statement = { _type: STATEMENT_TYPE, subject, predicateType, predicate };
   return signEnvelope(IN_TOTO_PAYLOAD_TYPE, new TextEncoder().encode(JSON.stringify(statement)), keyid, secretKey);
 }
@@ -42,20 +48,33 @@ export function signStatement(subject: readonly Subject[], predicateType: string
 /** The envelope's statement, if the file is a DSSE envelope of an in-toto payload; `{}` otherwise. */
 export function openStatement<TPredicate>(file: unknown): OpenedStatement<TPredicate> {
   const env = (typeof file === 'object' && file !== null ? file : {}) as Partial<DsseEnvelope>;
-  const wellFormed = typeof env.payload === 'string' && env.payloadType === IN_TOTO_PAYLOAD_TYPE && Array.isArray(env.signatures) && env.signatures.length > 0;
+  const wellFormed =
+    typeof env.payload === 'string' &&
+    env.payloadType === IN_TOTO_PAYLOAD_TYPE &&
+    Array.isArray(env.signatures) &&
+    env.signatures.length > 0;
   if (!wellFormed) return { envelope: null, statement: {} };
   try {
-    return { envelope: env as DsseEnvelope, statement: JSON.parse(Buffer.from(env.payload!, 'base64').toString('utf8')) as Statement<TPredicate> };
+    return {
+      envelope: env as DsseEnvelope,
+      statement: JSON.parse(Buffer.from(env.payload!, 'base64').toString('utf8')) as Statement<TPredicate>,
+    };
   } catch {
     return { envelope: env as DsseEnvelope, statement: {} };
   }
 }
 
 export function shapeCheck(opened: OpenedStatement<unknown>, predicateType: string): Check {
-  return { check: 'a DSSE envelope of an in-toto Statement v1', ok: opened.envelope !== null && opened.statement._type === STATEMENT_TYPE && opened.statement.predicateType === predicateType };
+  return {
+    check: 'a DSSE envelope of an in-toto Statement v1',
+    ok: opened.envelope !== null && opened.statement._type === STATEMENT_TYPE && opened.statement.predicateType === predicateType,
+  };
 }
 
 export function signatureCheck(envelope: DsseEnvelope | null, publicKey: unknown): Check {
   const key = typeof publicKey === 'string' ? fromHex(publicKey, 32) : E.left(null);
-  return { check: 'the Ed25519 signature over PAE(payloadType, payload) verifies', ok: envelope !== null && E.isRight(key) && verifyEnvelope(envelope, key.right) };
+  return {
+    check: 'the Ed25519 signature over PAE(payloadType, payload) verifies',
+    ok: envelope !== null && E.isRight(key) && verifyEnvelope(envelope, key.right),
+  };
 }

@@ -36,7 +36,8 @@ export function decodeInclusionProof(value: unknown): E.Either<MerkleProofError,
   const v = value as Record<string, unknown>;
   for (const field of ['leafIndex', 'treeSize'] as const)
     if (!Number.isSafeInteger(v[field]) || (v[field] as number) < 0) return bad(`${field}: expected a non-negative integer`);
-  for (const field of ['leafHash', 'root'] as const) if (!isSha256Hex(v[field])) return bad(`${field}: expected 64 lowercase hex characters`);
+  for (const field of ['leafHash', 'root'] as const)
+    if (!isSha256Hex(v[field])) return bad(`${field}: expected 64 lowercase hex characters`);
   if (!Array.isArray(v.auditPath)) return bad('auditPath: expected an array');
   const i = v.auditPath.findIndex((h) => !isSha256Hex(h));
   if (i >= 0) return bad(`auditPath[${i}]: expected 64 lowercase hex characters`);

@@ -1,11 +1,4 @@
-export {
-  parseSpdxExpression,
-  isSpdxExpression,
-  spdxLicenseIds,
-  spdxSatisfiedBy,
-  type SpdxNode,
-  type SpdxError,
-} from './spdx.js';
+export { parseSpdxExpression, isSpdxExpression, spdxLicenseIds, spdxSatisfiedBy, type SpdxNode, type SpdxError } from './spdx.js';
 export { CanonicalJson, canonicalize, canonicalBytes, type CanonicalJsonError, type JsonValue } from './canonical-json.js';
 export { parseStrictJson, parseStrictJsonBytes } from './strict-json-parser.js';
 export { toHex, fromHex, isHexOfLength, type HexError } from './hex.js';

@@ -2,7 +2,16 @@
 // a built tree, and verified with the algorithms of RFC 9162 sections 2.1.3.2 and 2.1.4.2.
 // Tree sizes and indices are plain numbers (exact up to 2^53), so shifts are done by division.
 import * as E from 'fp-ts/lib/Either.js';
-import { EMPTY_TREE_ROOT, HASH_SIZE, buildMerkleTree, merkleLeafHash, merkleNodeHash, nodeAt, packedLeafHashesOf, type MerkleTree } from './merkle.js';
+import {
+  EMPTY_TREE_ROOT,
+  HASH_SIZE,
+  buildMerkleTree,
+  merkleLeafHash,
+  merkleNodeHash,
+  nodeAt,
+  packedLeafHashesOf,
+  type MerkleTree,
+} from './merkle.js';
 
 export interface MerkleProofError {
   readonly _tag: 'MerkleProofError';

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { EMPTY_TREE_ROOT, buildMerkleTree, merkleLeafHash, merkleRoot, nodeAt, packedLeafHashesOf } from './merkle.js';
-import { consistencyProof, consistencyProofFromTree, inclusionProof, inclusionProofFromTree, verifyConsistency, verifyInclusion } from './merkle-proofs.js';
+import {
+  consistencyProof,
+  consistencyProofFromTree,
+  inclusionProof,
+  inclusionProofFromTree,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle-proofs.js';
 import { decodeInclusionProof, inclusionProofFor, verifyInclusionProof, type InclusionProof } from './inclusion-proof.js';
 import { toHex } from './hex.js';
 import { CT_CONSISTENCY, CT_INCLUSION, CT_LEAVES, CT_ROOTS, hex } from './__tests__/merkle-vectors.js';
@@ -22,7 +29,13 @@ type Inclusion = Parameters<typeof verifyInclusion>[0];
 type Consistency = Parameters<typeof verifyConsistency>[0];
 
 /** Every way of corrupting a valid inclusion claim (after transparency-dev/merkle's corruptInclusionProof, plus more). */
-function corruptInclusion(c: { index: number; treeSize: number; leafHash: Uint8Array; proof: readonly Uint8Array[]; root: Uint8Array }): Array<[string, Inclusion]> {
+function corruptInclusion(c: {
+  index: number;
+  treeSize: number;
+  leafHash: Uint8Array;
+  proof: readonly Uint8Array[];
+  root: Uint8Array;
+}): Array<[string, Inclusion]> {
   const { index, treeSize, leafHash, proof, root } = c;
   const out: Array<[string, Inclusion]> = [
     ['index - 1', { ...c, index: index - 1 }],
@@ -90,33 +103,45 @@ function corruptConsistency(c: Consistency): Array<[string, Consistency]> {
 
 // Distinct leaves, so that no mutation (an index moved, two path elements swapped) can land on
 // an identical leaf or sibling and legitimately still verify.
-const distinctLeaves = (minLength: number) => fc.uniqueArray(fc.uint8Array({ maxLength: 4 }), { minLength, maxLength: 80, selector: (u) => toHex(u) });
+const distinctLeaves = (minLength: number) =>
+  fc.uniqueArray(fc.uint8Array({ maxLength: 4 }), { minLength, maxLength: 80, selector: (u) => toHex(u) });
 
 const TREE = buildMerkleTree(CT_LEAVES.map(merkleLeafHash));
 const treeOf = (size: number) => buildMerkleTree(CT_LEAVES.slice(0, size).map(merkleLeafHash));
 
 describe('inclusion proofs (RFC 6962 section 2.1.1)', () => {
-  it.each(CT_INCLUSION)('given leaf $index of a tree of $size, then the audit path is the published one and verifies', ({ index, size, path }) => {
-    const leaves = CT_LEAVES.slice(0, size);
-    expect(right(inclusionProof(leaves, index)).map(toHex)).toEqual(path);
-    expect(right(inclusionProofFromTree(treeOf(size), index)).map(toHex)).toEqual(path);
-    const claim = { index, treeSize: size, proof: path.map(hex), root: hex(CT_ROOTS[size]!) };
-    expect(verifyInclusion({ ...claim, leaf: leaves[index]! })).toBe(true);
-    expect(verifyInclusion({ ...claim, leafHash: merkleLeafHash(leaves[index]!) })).toBe(true);
-  });
+  it.each(CT_INCLUSION)(
+    'given leaf $index of a tree of $size, then the audit path is the published one and verifies',
+    ({ index, size, path }) => {
+      const leaves = CT_LEAVES.slice(0, size);
+      expect(right(inclusionProof(leaves, index)).map(toHex)).toEqual(path);
+      expect(right(inclusionProofFromTree(treeOf(size), index)).map(toHex)).toEqual(path);
+      const claim = { index, treeSize: size, proof: path.map(hex), root: hex(CT_ROOTS[size]!) };
+      expect(verifyInclusion({ ...claim, leaf: leaves[index]! })).toBe(true);
+      expect(verifyInclusion({ ...claim, leafHash: merkleLeafHash(leaves[index]!) })).toBe(true);
+    },
+  );
 
-  it.each(CT_INCLUSION.filter((v) => v.path.length > 0))('given leaf $index of $size, then every corruption of the proof fails', ({ index, size, path }) => {
-    const valid = { index, treeSize: size, leafHash: merkleLeafHash(CT_LEAVES[index]!), proof: path.map(hex), root: hex(CT_ROOTS[size]!) };
-    for (const [name, claim] of corruptInclusion(valid)) expect([name, verifyInclusion(claim)]).toEqual([name, false]);
-  });
+  it.each(CT_INCLUSION.filter((v) => v.path.length > 0))(
+    'given leaf $index of $size, then every corruption of the proof fails',
+    ({ index, size, path }) => {
+      const valid = {
+        index,
+        treeSize: size,
+        leafHash: merkleLeafHash(CT_LEAVES[index]!),
+        proof: path.map(hex),
+        root: hex(CT_ROOTS[size]!),
+      };
+      for (const [name, claim] of corruptInclusion(valid)) expect([name, verifyInclusion(claim)]).toEqual([name, false]);
+    },
+  );
 
   it('given an inner node offered as a leaf, then it fails whether offered as leaf data or as a leaf hash', () => {
     // Node (height 1, index 0) covers leaves 0 and 1; its children concatenated are 64 bytes of "leaf data".
     const inner = nodeAt(TREE, 1, 0);
     const children = Uint8Array.from([...nodeAt(TREE, 0, 0), ...nodeAt(TREE, 0, 1)]);
     const upper = right(inclusionProofFromTree(TREE, 0)).slice(1); // the path above that node
-    for (const index of [0, 1])
-      expect(verifyInclusion({ index, treeSize: 8, leafHash: inner, proof: upper, root: TREE.root })).toBe(false);
+    for (const index of [0, 1]) expect(verifyInclusion({ index, treeSize: 8, leafHash: inner, proof: upper, root: TREE.root })).toBe(false);
     expect(verifyInclusion({ index: 0, treeSize: 8, leaf: children, proof: upper, root: TREE.root })).toBe(false);
     // ...while the same node does verify as the root of the tree of size 2, so the check is not vacuous.
     expect(toHex(inner)).toBe(CT_ROOTS[2]);
@@ -136,7 +161,13 @@ describe('inclusion proofs (RFC 6962 section 2.1.1)', () => {
       fc.property(distinctLeaves(1), fc.nat(), (leaves, at) => {
         const tree = buildMerkleTree(packedLeafHashesOf(leaves));
         const index = at % leaves.length;
-        const valid = { index, treeSize: leaves.length, leafHash: nodeAt(tree, 0, index), proof: right(inclusionProofFromTree(tree, index)), root: tree.root };
+        const valid = {
+          index,
+          treeSize: leaves.length,
+          leafHash: nodeAt(tree, 0, index),
+          proof: right(inclusionProofFromTree(tree, index)),
+          root: tree.root,
+        };
         expect(verifyInclusion(valid)).toBe(true);
         for (const [name, claim] of corruptInclusion(valid)) {
           expect([name, verifyInclusion(claim)]).toEqual([name, false]);
@@ -148,17 +179,23 @@ describe('inclusion proofs (RFC 6962 section 2.1.1)', () => {
 });
 
 describe('consistency proofs (RFC 6962 section 2.1.2)', () => {
-  it.each(CT_CONSISTENCY)('given sizes $oldSize -> $newSize, then the proof is the published one and verifies', ({ oldSize, newSize, path }) => {
-    expect(right(consistencyProof(CT_LEAVES.slice(0, newSize), oldSize)).map(toHex)).toEqual(path);
-    expect(right(consistencyProofFromTree(treeOf(newSize), oldSize)).map(toHex)).toEqual(path);
-    const claim = { oldSize, newSize, oldRoot: hex(CT_ROOTS[oldSize]!), newRoot: hex(CT_ROOTS[newSize]!), proof: path.map(hex) };
-    expect(verifyConsistency(claim)).toBe(true);
-  });
+  it.each(CT_CONSISTENCY)(
+    'given sizes $oldSize -> $newSize, then the proof is the published one and verifies',
+    ({ oldSize, newSize, path }) => {
+      expect(right(consistencyProof(CT_LEAVES.slice(0, newSize), oldSize)).map(toHex)).toEqual(path);
+      expect(right(consistencyProofFromTree(treeOf(newSize), oldSize)).map(toHex)).toEqual(path);
+      const claim = { oldSize, newSize, oldRoot: hex(CT_ROOTS[oldSize]!), newRoot: hex(CT_ROOTS[newSize]!), proof: path.map(hex) };
+      expect(verifyConsistency(claim)).toBe(true);
+    },
+  );
 
-  it.each(CT_CONSISTENCY.filter((v) => v.path.length > 0))('given $oldSize -> $newSize, then every corruption of the proof fails', ({ oldSize, newSize, path }) => {
-    const valid = { oldSize, newSize, oldRoot: hex(CT_ROOTS[oldSize]!), newRoot: hex(CT_ROOTS[newSize]!), proof: path.map(hex) };
-    for (const [name, claim] of corruptConsistency(valid)) expect([name, verifyConsistency(claim)]).toEqual([name, false]);
-  });
+  it.each(CT_CONSISTENCY.filter((v) => v.path.length > 0))(
+    'given $oldSize -> $newSize, then every corruption of the proof fails',
+    ({ oldSize, newSize, path }) => {
+      const valid = { oldSize, newSize, oldRoot: hex(CT_ROOTS[oldSize]!), newRoot: hex(CT_ROOTS[newSize]!), proof: path.map(hex) };
+      for (const [name, claim] of corruptConsistency(valid)) expect([name, verifyConsistency(claim)]).toEqual([name, false]);
+    },
+  );
 
   it('given the edge sizes, then only the honest empty and equal-size claims verify', () => {
     const r1 = hex(CT_ROOTS[1]!);
@@ -179,11 +216,24 @@ describe('consistency proofs (RFC 6962 section 2.1.2)', () => {
       fc.property(distinctLeaves(2), fc.nat(), (leaves, at) => {
         const tree = buildMerkleTree(packedLeafHashesOf(leaves));
         const oldSize = 1 + (at % (leaves.length - 1)); // 1 .. n-1
-        const valid = { oldSize, newSize: leaves.length, oldRoot: merkleRoot(leaves.slice(0, oldSize)), newRoot: tree.root, proof: right(consistencyProofFromTree(tree, oldSize)) };
+        const valid = {
+          oldSize,
+          newSize: leaves.length,
+          oldRoot: merkleRoot(leaves.slice(0, oldSize)),
+          newRoot: tree.root,
+          proof: right(consistencyProofFromTree(tree, oldSize)),
+        };
         expect(verifyConsistency(valid)).toBe(true);
         for (const [name, claim] of corruptConsistency(valid)) {
           // Changing a size keeps a claim true only if the roots happen to be those of the other sizes too.
-          if (name.includes('Size') && claim.oldSize >= 0 && claim.oldSize <= claim.newSize && claim.newSize === leaves.length && toHex(merkleRoot(leaves.slice(0, claim.oldSize))) === toHex(claim.oldRoot)) continue;
+          if (
+            name.includes('Size') &&
+            claim.oldSize >= 0 &&
+            claim.oldSize <= claim.newSize &&
+            claim.newSize === leaves.length &&
+            toHex(merkleRoot(leaves.slice(0, claim.oldSize))) === toHex(claim.oldRoot)
+          )
+            continue;
           expect([name, verifyConsistency(claim)]).toEqual([name, false]);
         }
       }),
@@ -209,9 +259,15 @@ describe('InclusionProof (compact, offline)', () => {
 
   it('given tampered fields, then decoding names the field or verification fails', () => {
     const proof = right(inclusionProofFor(TREE, 2));
-    expect(decodeInclusionProof({ ...proof, leafHash: proof.leafHash.toUpperCase() })).toEqual(E.left(expect.objectContaining({ reason: expect.stringContaining('leafHash') })));
-    expect(decodeInclusionProof({ ...proof, auditPath: [...proof.auditPath, 'zz'] })).toEqual(E.left(expect.objectContaining({ reason: expect.stringContaining('auditPath[3]') })));
-    expect(decodeInclusionProof({ ...proof, treeSize: -1 })).toEqual(E.left(expect.objectContaining({ reason: expect.stringContaining('treeSize') })));
+    expect(decodeInclusionProof({ ...proof, leafHash: proof.leafHash.toUpperCase() })).toEqual(
+      E.left(expect.objectContaining({ reason: expect.stringContaining('leafHash') })),
+    );
+    expect(decodeInclusionProof({ ...proof, auditPath: [...proof.auditPath, 'zz'] })).toEqual(
+      E.left(expect.objectContaining({ reason: expect.stringContaining('auditPath[3]') })),
+    );
+    expect(decodeInclusionProof({ ...proof, treeSize: -1 })).toEqual(
+      E.left(expect.objectContaining({ reason: expect.stringContaining('treeSize') })),
+    );
     expect(decodeInclusionProof(null)).toEqual(E.left(expect.anything()));
     expect(verifyInclusionProof({ ...proof, leafIndex: 3 })).toBe(false);
     expect(verifyInclusionProof({ ...proof, treeSize: 16 })).toBe(false);

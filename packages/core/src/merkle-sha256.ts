@@ -3,14 +3,12 @@
 // bytes, two blocks). They write into caller-owned flat buffers and allocate nothing; tests hold
 // them to node:crypto and @noble/hashes.
 const K = new Int32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-  0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
+  0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
+  0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
+  0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+  0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+  0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
@@ -25,7 +23,14 @@ function compress(): void {
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
     W[t] = (W[t - 16]! + s0 + W[t - 7]! + s1) | 0;
   }
-  let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
+  let a = H[0]!,
+    b = H[1]!,
+    c = H[2]!,
+    d = H[3]!,
+    e = H[4]!,
+    f = H[5]!,
+    g = H[6]!,
+    h = H[7]!;
   for (let t = 0; t < 64; t++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
@@ -66,12 +71,12 @@ function writeDigest(out: Uint8Array, outOff: number): void {
 export function leafHash32(src: Uint8Array, srcOff: number, out: Uint8Array, outOff: number): void {
   H.set(IV);
   // bytes 0..32 are the message, byte 33 is the 0x80 pad, length 264 bits in the last word
-  W[0] = ((src[srcOff]! << 16) | (src[srcOff + 1]! << 8) | src[srcOff + 2]!) | 0;
+  W[0] = (src[srcOff]! << 16) | (src[srcOff + 1]! << 8) | src[srcOff + 2]! | 0;
   for (let t = 1; t < 8; t++) {
     const o = srcOff + 4 * t - 1;
-    W[t] = ((src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!) | 0;
+    W[t] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]! | 0;
   }
-  W[8] = ((src[srcOff + 31]! << 24) | 0x800000) | 0;
+  W[8] = (src[srcOff + 31]! << 24) | 0x800000 | 0;
   for (let t = 9; t < 15; t++) W[t] = 0;
   W[15] = 33 * 8;
   compress();
@@ -79,27 +84,21 @@ export function leafHash32(src: Uint8Array, srcOff: number, out: Uint8Array, out
 }
 
 /** out[outOff..+32) = SHA-256(0x01 || left || right) — the RFC 6962 interior node hash. */
-export function nodeHash32(
-  src: Uint8Array,
-  leftOff: number,
-  rightOff: number,
-  out: Uint8Array,
-  outOff: number,
-): void {
+export function nodeHash32(src: Uint8Array, leftOff: number, rightOff: number, out: Uint8Array, outOff: number): void {
   H.set(IV);
   // block 1: 0x01, left[0..31], right[0..30]; block 2: right[31], 0x80, zeros, length 520 bits
-  W[0] = (0x01000000 | (src[leftOff]! << 16) | (src[leftOff + 1]! << 8) | src[leftOff + 2]!) | 0;
+  W[0] = 0x01000000 | (src[leftOff]! << 16) | (src[leftOff + 1]! << 8) | src[leftOff + 2]! | 0;
   for (let t = 1; t < 8; t++) {
     const o = leftOff + 4 * t - 1;
-    W[t] = ((src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!) | 0;
+    W[t] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]! | 0;
   }
-  W[8] = ((src[leftOff + 31]! << 24) | (src[rightOff]! << 16) | (src[rightOff + 1]! << 8) | src[rightOff + 2]!) | 0;
+  W[8] = (src[leftOff + 31]! << 24) | (src[rightOff]! << 16) | (src[rightOff + 1]! << 8) | src[rightOff + 2]! | 0;
   for (let t = 9; t < 16; t++) {
     const o = rightOff + 4 * (t - 8) - 1;
-    W[t] = ((src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!) | 0;
+    W[t] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]! | 0;
   }
   compress();
-  W[0] = ((src[rightOff + 31]! << 24) | 0x800000) | 0;
+  W[0] = (src[rightOff + 31]! << 24) | 0x800000 | 0;
   for (let t = 1; t < 15; t++) W[t] = 0;
   W[15] = 65 * 8;
   compress();

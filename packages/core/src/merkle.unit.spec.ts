@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { EMPTY_TREE_ROOT, buildMerkleTree, merkleLeafHash, merkleRoot, merkleRootOfLeafHashes, nodeAt, packLeafHashes, packedLeafHashesOf } from './merkle.js';
+import {
+  EMPTY_TREE_ROOT,
+  buildMerkleTree,
+  merkleLeafHash,
+  merkleRoot,
+  merkleRootOfLeafHashes,
+  nodeAt,
+  packLeafHashes,
+  packedLeafHashesOf,
+} from './merkle.js';
 import { toHex } from './hex.js';
 import { CT_LEAVES, CT_ROOTS, hex } from './__tests__/merkle-vectors.js';
 

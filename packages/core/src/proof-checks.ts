@@ -15,7 +15,13 @@ export interface ProofFile {
   readonly versionId: string;
   readonly manifestId: string;
   readonly merkleRoot: string;
-  readonly proof: { readonly leafIndex: number; readonly treeSize: number; readonly leafHash: string; readonly auditPath: readonly string[]; readonly root: string };
+  readonly proof: {
+    readonly leafIndex: number;
+    readonly treeSize: number;
+    readonly leafHash: string;
+    readonly auditPath: readonly string[];
+    readonly root: string;
+  };
 }
 
 export interface ProofCheck {
@@ -31,10 +37,16 @@ export function checkProof(file: unknown): ProofCheck {
   const proof = decodeInclusionProof(f.proof);
   const cfBytes = typeof f.cfId === 'string' ? fromHex(f.cfId, 32) : E.left(null);
   const leafIsCf = E.isRight(proof) && E.isRight(cfBytes) && toHex(merkleLeafHash(cfBytes.right)) === proof.right.leafHash;
-  const versionId = E.isRight(proof) && typeof f.manifestId === 'string' ? contentIdOf('dataset-version', { manifest: f.manifestId, root: proof.right.root }) : E.left(null);
+  const versionId =
+    E.isRight(proof) && typeof f.manifestId === 'string'
+      ? contentIdOf('dataset-version', { manifest: f.manifestId, root: proof.right.root })
+      : E.left(null);
   const checks = [
     { check: 'the proof is well-formed', ok: E.isRight(proof) },
-    { check: 'the audit path leads from the leaf to the root (RFC 6962)', ok: E.isRight(proof) && verifyInclusionProof(proof.right, proof.right.root) },
+    {
+      check: 'the audit path leads from the leaf to the root (RFC 6962)',
+      ok: E.isRight(proof) && verifyInclusionProof(proof.right, proof.right.root),
+    },
     { check: 'the leaf is the CF named', ok: leafIsCf },
     { check: 'the version id is the content id of (manifest, root)', ok: E.isRight(versionId) && versionId.right === f.versionId },
   ];
@@ -57,8 +69,21 @@ export function checkConsistency(value: unknown): { readonly ok: boolean; readon
   const oldRoot = hash(v?.oldRoot);
   const newRoot = hash(v?.newRoot);
   const proof = Array.isArray(v?.proof) ? v.proof.map(hash) : null;
-  if (v?.cairnConsistencyProof !== 1 || typeof v.oldSize !== 'number' || typeof v.newSize !== 'number' || oldRoot === null || newRoot === null || proof === null || proof.some((p) => p === null))
+  if (
+    v?.cairnConsistencyProof !== 1 ||
+    typeof v.oldSize !== 'number' ||
+    typeof v.newSize !== 'number' ||
+    oldRoot === null ||
+    newRoot === null ||
+    proof === null ||
+    proof.some((p) => p === null)
+  )
     return { ok: false, reason: 'not a consistency proof (cairnConsistencyProof, oldSize, oldRoot, newSize, newRoot, proof)' };
   const ok = verifyConsistency({ oldSize: v.oldSize, newSize: v.newSize, oldRoot, newRoot, proof: proof as Uint8Array[] });
-  return { ok, reason: ok ? `the tree of ${v.oldSize} events is a prefix of the tree of ${v.newSize}` : 'the proof does not show the old tree is a prefix of the new one' };
+  return {
+    ok,
+    reason: ok
+      ? `the tree of ${v.oldSize} events is a prefix of the tree of ${v.newSize}`
+      : 'the proof does not show the old tree is a prefix of the new one',
+  };
 }

@@ -18,13 +18,22 @@ const manifestId = 'a'.repeat(64);
 
 function proofFile(index: number) {
   const proof = right(inclusionProofFor(tree, index));
-  return { cairnInclusionProof: 1 as const, cfId: cfIds[index]!, dataset: 'd', versionId: right(contentIdOf('dataset-version', { manifest: manifestId, root: proof.root })), manifestId, merkleRoot: proof.root, proof };
+  return {
+    cairnInclusionProof: 1 as const,
+    cfId: cfIds[index]!,
+    dataset: 'd',
+    versionId: right(contentIdOf('dataset-version', { manifest: manifestId, root: proof.root })),
+    manifestId,
+    merkleRoot: proof.root,
+    proof,
+  };
 }
 const failed = (r: { checks: readonly { check: string; ok: boolean }[] }) => r.checks.filter((c) => !c.ok).map((c) => c.check);
 
 describe('checkProof (offline inclusion proof of a CF in a dataset version)', () => {
   it('given the proof of each member, then every check passes', () => {
-    for (let i = 0; i < cfIds.length; i++) expect(checkProof(proofFile(i))).toMatchObject({ ok: true, cfId: cfIds[i], checks: expect.any(Array) });
+    for (let i = 0; i < cfIds.length; i++)
+      expect(checkProof(proofFile(i))).toMatchObject({ ok: true, cfId: cfIds[i], checks: expect.any(Array) });
   });
 
   it('when the file names another CF than the leaf, then only the leaf check fails', () => {
@@ -32,13 +41,17 @@ describe('checkProof (offline inclusion proof of a CF in a dataset version)', ()
   });
 
   it('when the version id is not the content id of (manifest, root), then only that check fails', () => {
-    expect(failed(checkProof({ ...proofFile(2), manifestId: 'b'.repeat(64) }))).toEqual(['the version id is the content id of (manifest, root)']);
+    expect(failed(checkProof({ ...proofFile(2), manifestId: 'b'.repeat(64) }))).toEqual([
+      'the version id is the content id of (manifest, root)',
+    ]);
   });
 
   it('when the audit path is changed, then the path check fails', () => {
     const f = proofFile(3);
     const auditPath = [toHex(leaves[0]!), ...f.proof.auditPath.slice(1)];
-    expect(failed(checkProof({ ...f, proof: { ...f.proof, auditPath } }))).toContain('the audit path leads from the leaf to the root (RFC 6962)');
+    expect(failed(checkProof({ ...f, proof: { ...f.proof, auditPath } }))).toContain(
+      'the audit path leads from the leaf to the root (RFC 6962)',
+    );
   });
 
   it('given something that is not a proof, then it fails every check without throwing', () => {
@@ -58,15 +71,25 @@ describe('checkConsistency (offline: an old log is a prefix of a new one)', () =
   });
 
   it('given a proof from each older size, then it holds', () => {
-    for (let size = 1; size <= leaves.length; size++) expect(checkConsistency(json(size))).toEqual({ ok: true, reason: `the tree of ${size} events is a prefix of the tree of ${leaves.length}` });
+    for (let size = 1; size <= leaves.length; size++)
+      expect(checkConsistency(json(size))).toEqual({
+        ok: true,
+        reason: `the tree of ${size} events is a prefix of the tree of ${leaves.length}`,
+      });
   });
 
   it('when the old root is not the root of that prefix, then it does not hold', () => {
-    expect(checkConsistency({ ...json(3), oldRoot: toHex(leaves[0]!) })).toEqual({ ok: false, reason: 'the proof does not show the old tree is a prefix of the new one' });
+    expect(checkConsistency({ ...json(3), oldRoot: toHex(leaves[0]!) })).toEqual({
+      ok: false,
+      reason: 'the proof does not show the old tree is a prefix of the new one',
+    });
   });
 
   it('given something that is not a consistency proof, then the reason lists the fields one needs', () => {
     for (const bad of [null, {}, { ...json(2), cairnConsistencyProof: 2 }, { ...json(2), proof: ['zz'] }])
-      expect(checkConsistency(bad)).toEqual({ ok: false, reason: 'not a consistency proof (cairnConsistencyProof, oldSize, oldRoot, newSize, newRoot, proof)' });
+      expect(checkConsistency(bad)).toEqual({
+        ok: false,
+        reason: 'not a consistency proof (cairnConsistencyProof, oldSize, oldRoot, newSize, newRoot, proof)',
+      });
   });
 });

@@ -20,9 +20,15 @@ describe('sha256', () => {
 
   it('property: node:crypto and @noble/hashes agree on every input, including block-boundary lengths', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 54, max: 130 }).map((n) => new Uint8Array(n).fill(n))), (bytes) => {
-        expect(toHex(sha256(bytes))).toBe(toHex(sha256Portable(bytes)));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.integer({ min: 54, max: 130 }).map((n) => new Uint8Array(n).fill(n)),
+        ),
+        (bytes) => {
+          expect(toHex(sha256(bytes))).toBe(toHex(sha256Portable(bytes)));
+        },
+      ),
     );
   });
 

@@ -59,7 +59,10 @@ export function checkAttestation(file: unknown): AttestCheck {
   const checks = [
     shapeCheck(opened, ATTESTATION_PREDICATE_TYPE),
     signatureCheck(opened.envelope, p.attestedBy?.publicKey),
-    { check: 'the subjects are the version id and the Merkle root', ok: digests.length === 2 && digests[0] === p.versionId && digests[1] === p.merkleRoot },
+    {
+      check: 'the subjects are the version id and the Merkle root',
+      ok: digests.length === 2 && digests[0] === p.versionId && digests[1] === p.merkleRoot,
+    },
     { check: 'the version id is the content id of (manifest, root)', ok: derivesVersionId(p.manifestId, p.merkleRoot, p.versionId) },
   ];
   return { ok: checks.every((c) => c.ok), versionId: p.versionId ?? null, attestedBy: p.attestedBy?.contributorId ?? null, checks };
@@ -73,8 +76,20 @@ export function checkPassport(file: unknown): PassportCheck {
   const checks: Check[] = [
     shapeCheck(opened, PASSPORT_PREDICATE_TYPE),
     signatureCheck(opened.envelope, p.signedBy?.publicKey),
-    { check: 'the subject is the run\'s model hash', ok: subject.length === 1 && typeof p.run?.modelHash === 'string' && subject[0]?.digest?.sha256 === p.run.modelHash },
-    { check: 'the dataset version id is the content id of (manifest, root)', ok: derivesVersionId(p.dataset?.manifestId, p.dataset?.merkleRoot, p.dataset?.versionId) },
+    {
+      check: "the subject is the run's model hash",
+      ok: subject.length === 1 && typeof p.run?.modelHash === 'string' && subject[0]?.digest?.sha256 === p.run.modelHash,
+    },
+    {
+      check: 'the dataset version id is the content id of (manifest, root)',
+      ok: derivesVersionId(p.dataset?.manifestId, p.dataset?.merkleRoot, p.dataset?.versionId),
+    },
   ];
-  return { ok: checks.every((c) => c.ok), runId: p.run?.runId ?? null, modelHash: p.run?.modelHash ?? null, signedBy: p.signedBy?.contributorId ?? null, checks };
+  return {
+    ok: checks.every((c) => c.ok),
+    runId: p.run?.runId ?? null,
+    modelHash: p.run?.modelHash ?? null,
+    signedBy: p.signedBy?.contributorId ?? null,
+    checks,
+  };
 }

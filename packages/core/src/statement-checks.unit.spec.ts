@@ -11,14 +11,48 @@ const secret = generateSigningKey();
 const publicKey = toHex(publicKeyOf(secret));
 const manifestId = 'a'.repeat(64);
 const merkleRoot = 'b'.repeat(64);
-const versionId = (E.getOrElseW(() => 'no id')(contentIdOf('dataset-version', { manifest: manifestId, root: merkleRoot })));
+const versionId = E.getOrElseW(() => 'no id')(contentIdOf('dataset-version', { manifest: manifestId, root: merkleRoot }));
 const modelHash = 'c'.repeat(64);
 
-const attestation = (overrides: Record<string, unknown> = {}, subject = [{ name: 'd@v', digest: { sha256: versionId } }, { name: 'd@v#merkle-root', digest: { sha256: merkleRoot } }]) =>
-  signStatement(subject, ATTESTATION_PREDICATE_TYPE, { dataset: 'd', ordinal: 1, versionId, manifestId, merkleRoot, memberCount: 2, position: '7', erasedMembers: [], attestedBy: { contributorId: 'alice', publicKey }, ...overrides }, 'alice', secret);
+const attestation = (
+  overrides: Record<string, unknown> = {},
+  subject = [
+    { name: 'd@v', digest: { sha256: versionId } },
+    { name: 'd@v#merkle-root', digest: { sha256: merkleRoot } },
+  ],
+) =>
+  signStatement(
+    subject,
+    ATTESTATION_PREDICATE_TYPE,
+    {
+      dataset: 'd',
+      ordinal: 1,
+      versionId,
+      manifestId,
+      merkleRoot,
+      memberCount: 2,
+      position: '7',
+      erasedMembers: [],
+      attestedBy: { contributorId: 'alice', publicKey },
+      ...overrides,
+    },
+    'alice',
+    secret,
+  );
 
 const passport = (overrides: Record<string, unknown> = {}, subject = [{ name: 'model:r1', digest: { sha256: modelHash } }]) =>
-  signStatement(subject, PASSPORT_PREDICATE_TYPE, { run: { runId: 'r1', modelHash, eventId: 'e'.repeat(64), position: '9' }, dataset: { versionId, manifestId, merkleRoot }, signedBy: { contributorId: 'alice', publicKey }, ...overrides }, 'alice', secret);
+  signStatement(
+    subject,
+    PASSPORT_PREDICATE_TYPE,
+    {
+      run: { runId: 'r1', modelHash, eventId: 'e'.repeat(64), position: '9' },
+      dataset: { versionId, manifestId, merkleRoot },
+      signedBy: { contributorId: 'alice', publicKey },
+      ...overrides,
+    },
+    'alice',
+    secret,
+  );
 
 const failed = (r: { checks: readonly { check: string; ok: boolean }[] }) => r.checks.filter((c) => !c.ok).map((c) => c.check);
 
@@ -39,11 +73,18 @@ describe('checkAttestation (offline)', () => {
   });
 
   it('when the subjects do not name the version and its root, then the subject check fails', () => {
-    expect(failed(checkAttestation(attestation({}, [{ name: 'x', digest: { sha256: merkleRoot } }])))).toEqual(['the subjects are the version id and the Merkle root']);
+    expect(failed(checkAttestation(attestation({}, [{ name: 'x', digest: { sha256: merkleRoot } }])))).toEqual([
+      'the subjects are the version id and the Merkle root',
+    ]);
   });
 
   it('when the version id does not derive from (manifest, root), then that check fails', () => {
-    const r = checkAttestation(attestation({ versionId: 'f'.repeat(64) }, [{ name: 'x', digest: { sha256: 'f'.repeat(64) } }, { name: 'y', digest: { sha256: merkleRoot } }]));
+    const r = checkAttestation(
+      attestation({ versionId: 'f'.repeat(64) }, [
+        { name: 'x', digest: { sha256: 'f'.repeat(64) } },
+        { name: 'y', digest: { sha256: merkleRoot } },
+      ]),
+    );
     expect(failed(r)).toEqual(['the version id is the content id of (manifest, root)']);
   });
 
@@ -61,16 +102,24 @@ describe('checkPassport (offline)', () => {
     expect(r).toMatchObject({ ok: true, runId: 'r1', modelHash, signedBy: 'alice' });
   });
 
-  it('when the subject is not the run\'s model hash, then the subject check fails', () => {
-    expect(failed(checkPassport(passport({}, [{ name: 'model:r1', digest: { sha256: 'd'.repeat(64) } }])))).toEqual(["the subject is the run's model hash"]);
+  it("when the subject is not the run's model hash, then the subject check fails", () => {
+    expect(failed(checkPassport(passport({}, [{ name: 'model:r1', digest: { sha256: 'd'.repeat(64) } }])))).toEqual([
+      "the subject is the run's model hash",
+    ]);
   });
 
   it('when the dataset version id does not derive from (manifest, root), then that check fails', () => {
-    expect(failed(checkPassport(passport({ dataset: { versionId, manifestId, merkleRoot: 'd'.repeat(64) } })))).toEqual(['the dataset version id is the content id of (manifest, root)']);
+    expect(failed(checkPassport(passport({ dataset: { versionId, manifestId, merkleRoot: 'd'.repeat(64) } })))).toEqual([
+      'the dataset version id is the content id of (manifest, root)',
+    ]);
   });
 
   it('when the payload is not JSON, then the shape check fails and nothing throws', () => {
-    const env = { payloadType: IN_TOTO_PAYLOAD_TYPE, payload: Buffer.from('not json').toString('base64'), signatures: [{ keyid: 'k', sig: '' }] };
+    const env = {
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payload: Buffer.from('not json').toString('base64'),
+      signatures: [{ keyid: 'k', sig: '' }],
+    };
     expect(checkPassport(env)).toMatchObject({ ok: false, runId: null });
     expect(failed(checkPassport(env))).toContain('a DSSE envelope of an in-toto Statement v1');
   });

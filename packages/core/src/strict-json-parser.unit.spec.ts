@@ -17,7 +17,9 @@ describe('parseStrictJson', () => {
   });
 
   it('given duplicate member names, then it refuses them and names the member', () => {
-    expect(parseStrictJson('{"a":1,"a":2}')).toEqual(E.left(expect.objectContaining({ path: '$.a', reason: expect.stringContaining('duplicate') })));
+    expect(parseStrictJson('{"a":1,"a":2}')).toEqual(
+      E.left(expect.objectContaining({ path: '$.a', reason: expect.stringContaining('duplicate') })),
+    );
     // The same name spelled with an escape is the same name.
     expect(reasonOf('{"a":1,"\\u0061":2}')).toContain('duplicate');
     expect(parseStrictJson('{"x":{"k":1,"k":1}}')).toEqual(E.left(expect.objectContaining({ path: '$.x.k' })));

@@ -3,7 +3,14 @@
 // 1,000 events for replays, read $all unfiltered and took positions from stream-read records.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { AccessDeniedError, type EventStoreDBClient } from '@eventstore/db-client';
-import { createEventStoreDbEventLog, ExpectedRevision, SubscriptionFailed, type AppendRequest, type EventLog, type RecordedEvent } from '@cairn/eventlog';
+import {
+  createEventStoreDbEventLog,
+  ExpectedRevision,
+  SubscriptionFailed,
+  type AppendRequest,
+  type EventLog,
+  type RecordedEvent,
+} from '@cairn/eventlog';
 import { collect, newEvent, right, uniqueStream } from './fixtures.js';
 import { FakeEsdbClient, type FakeEsdbOptions } from './__tests__/fake-esdb-client.js';
 
@@ -66,7 +73,10 @@ describe('hardening: EventStoreDB adapter (against a fake client)', () => {
       for (let i = 0; i < 10; i++) await jest.advanceTimersByTimeAsync(6_000);
       const failure = await outcome;
       expect(failure).toBeInstanceOf(SubscriptionFailed);
-      expect((failure as SubscriptionFailed).error).toMatchObject({ _tag: 'Unavailable', reason: expect.stringContaining('access denied') });
+      expect((failure as SubscriptionFailed).error).toMatchObject({
+        _tag: 'Unavailable',
+        reason: expect.stringContaining('access denied'),
+      });
     });
   });
 

@@ -41,7 +41,11 @@ describe('embedded log: a killed process loses nothing it acknowledged', () => {
     try {
       const acknowledged: string[] = [];
       // Kills land at different moments of the append cycle: right after an ack, and a few ms later.
-      for (const [round, extraMs] of [[0, 0], [1, 3], [2, 11]] as const) {
+      for (const [round, extraMs] of [
+        [0, 0],
+        [1, 3],
+        [2, 11],
+      ] as const) {
         acknowledged.push(...(await appendThenKill(dataDir, round, 20, extraMs)));
       }
       const log = await openEmbeddedEventLog({ dataDir });

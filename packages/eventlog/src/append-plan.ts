@@ -44,10 +44,7 @@ export function sameContent(a: PreparedEvent, b: PreparedEvent): boolean {
  * 4. Otherwise the expected revision must hold against the stream as it stands, including
  *    events written by earlier requests of the same batch.
  */
-export function planAppends(
-  requests: readonly PreparedRequest[],
-  facts: StoredFacts,
-): E.Either<EventLogError, readonly PlannedAppend[]> {
+export function planAppends(requests: readonly PreparedRequest[], facts: StoredFacts): E.Either<EventLogError, readonly PlannedAppend[]> {
   const last = new Map(facts.lastRevision);
   const plans: PlannedAppend[] = [];
   for (const request of requests) {

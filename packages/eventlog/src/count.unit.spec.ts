@@ -7,7 +7,11 @@ import { ExpectedRevision, type EventLog } from './port.js';
 
 const id = (n: number) => n.toString(16).padStart(64, '0');
 const append = async (log: EventLog, n: number) => {
-  const r = await log.append({ stream: `s-${n}`, expectedRevision: ExpectedRevision.noStream, events: [{ id: id(n), type: 'T', data: { n } }] });
+  const r = await log.append({
+    stream: `s-${n}`,
+    expectedRevision: ExpectedRevision.noStream,
+    events: [{ id: id(n), type: 'T', data: { n } }],
+  });
   if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
 };
 
@@ -23,7 +27,9 @@ describe('EventLog.count', () => {
     try {
       await append(log, 1);
       // One statement, two rows with the same id: both draw a position, then the statement fails.
-      await expect(query(`insert into cairn_log (id, stream, revision, type, data) values ($1, 'x', 0, 'T', '{}'), ($1, 'y', 0, 'T', '{}')`, [id(9)])).rejects.toThrow();
+      await expect(
+        query(`insert into cairn_log (id, stream, revision, type, data) values ($1, 'x', 0, 'T', '{}'), ($1, 'y', 0, 'T', '{}')`, [id(9)]),
+      ).rejects.toThrow();
       await append(log, 2);
       const head = await log.head();
       expect(head).toEqual({ _tag: 'Right', right: 4n });

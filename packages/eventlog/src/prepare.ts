@@ -69,8 +69,7 @@ export function prepareRequests(requests: readonly AppendRequest[]): E.Either<Ev
     if (!Array.isArray(request.events) || request.events.length === 0)
       return invalid(undefined, `${at}events`, 'an append carries at least one event');
     const expectedRevision = request.expectedRevision ?? { kind: 'any' };
-    if (!validExpected(expectedRevision))
-      return invalid(undefined, `${at}expectedRevision`, 'an exact revision is a non-negative bigint');
+    if (!validExpected(expectedRevision)) return invalid(undefined, `${at}expectedRevision`, 'an exact revision is a non-negative bigint');
     const events: PreparedEvent[] = [];
     for (const [i, event] of request.events.entries()) {
       const prepared = prepareEvent(event, `${at}events[${i}]`);

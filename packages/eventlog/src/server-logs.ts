@@ -37,7 +37,8 @@ function deferredEventLog(adapter: string, making: Promise<EventLog>): EventLog 
     head: call((log) => log.head()),
     subscribe: (options): LogSubscription => {
       const subscription = made.then((log) => {
-        if (E.isLeft(log)) throw new Error(`the ${adapter} log could not be opened: ${log.left._tag === 'Unavailable' ? log.left.reason : log.left._tag}`);
+        if (E.isLeft(log))
+          throw new Error(`the ${adapter} log could not be opened: ${log.left._tag === 'Unavailable' ? log.left.reason : log.left._tag}`);
         return log.right.subscribe(options);
       });
       // Not rejected unobserved when nobody iterates: iteration and close() see the failure.
@@ -60,10 +61,16 @@ function deferredEventLog(adapter: string, making: Promise<EventLog>): EventLog 
 
 /** The EventStoreDB log over a client the caller made (tests give a fake one). */
 export function createEventStoreDbEventLog(client: EsdbClient, options: EventStoreDbEventLogOptions = {}): EventLog {
-  return deferredEventLog('esdb', import('./esdb/esdb-event-log.js').then((m) => m.createEventStoreDbEventLog(client, options)));
+  return deferredEventLog(
+    'esdb',
+    import('./esdb/esdb-event-log.js').then((m) => m.createEventStoreDbEventLog(client, options)),
+  );
 }
 
 /** Opens a client from an `esdb://` connection string. */
 export function openEventStoreDbEventLog(connectionString: string, options: EventStoreDbEventLogOptions = {}): EventLog {
-  return deferredEventLog('esdb', import('./esdb/esdb-event-log.js').then((m) => m.openEventStoreDbEventLog(connectionString, options)));
+  return deferredEventLog(
+    'esdb',
+    import('./esdb/esdb-event-log.js').then((m) => m.openEventStoreDbEventLog(connectionString, options)),
+  );
 }

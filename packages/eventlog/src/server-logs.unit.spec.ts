@@ -27,7 +27,9 @@ describe('server log clients, loaded on demand', () => {
 
   it('given a process that makes an EventStoreDB log and reads its head, then the EventStoreDB client is loaded (and pg is not)', () => {
     const fake = `{ readStream: async function* () {}, appendToStream: async () => ({}), dispose: async () => undefined }`;
-    expect(clientsLoadedAfter(`const l = log.createEventStoreDbEventLog(${fake}); await l.head(); await l.close();`)).toEqual(['@eventstore/db-client']);
+    expect(clientsLoadedAfter(`const l = log.createEventStoreDbEventLog(${fake}); await l.head(); await l.close();`)).toEqual([
+      '@eventstore/db-client',
+    ]);
   });
 
   it('given an esdb:// connection string the client refuses, when the log is used, then each call answers Unavailable naming the reason', async () => {

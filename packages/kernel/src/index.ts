@@ -7,7 +7,15 @@ export { matrixF32, matrixF64, type MatrixF32, type MatrixF64, type TopK } from 
 export { DEFAULT_SKETCH_NONZEROS, type SketchParams } from './sketch-params.js';
 export type { NotPositiveDefinite } from './errors.js';
 export * as reference from './reference/index.js';
-export { fitTrak, scoreTrak, trakScoreMatrix, type TrakOptions, type TrakModel, type TrakScores, type ScoreOptions } from './attribution/trak.js';
+export {
+  fitTrak,
+  scoreTrak,
+  trakScoreMatrix,
+  type TrakOptions,
+  type TrakModel,
+  type TrakScores,
+  type ScoreOptions,
+} from './attribution/trak.js';
 export { knnShapley, type Labels } from './attribution/knn-shapley.js';
 export { readNpy, writeNpy, npyHeader, type NpyError, type ReadNpyOptions } from './attribution/npy.js';
 export { linearDatamodelingScore, type LdsInput, type LdsResult } from './evaluation/lds.js';

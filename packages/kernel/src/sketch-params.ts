@@ -24,7 +24,8 @@ const MAX_OUTPUT_DIM = 1 << 22;
 
 export function resolveSketch(p: SketchParams): ResolvedSketch {
   const { seed, outputDim } = p;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`sketch.seed must be an integer in [0, 2^32), got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`sketch.seed must be an integer in [0, 2^32), got ${seed}`);
   if (!Number.isInteger(outputDim) || outputDim < 1 || outputDim > MAX_OUTPUT_DIM) {
     throw new RangeError(`sketch.outputDim must be an integer in [1, ${MAX_OUTPUT_DIM}], got ${outputDim}`);
   }

@@ -55,7 +55,13 @@ describe('amend', () => {
     const s = await contributeSample(ledger, alice);
     const amended = right(await ledger.amend(s.id, { license: 'MIT', attributes: { row: 7 } }, alice));
     const [original, amendment] = [await payloadOf(ledger, s.id), await payloadOf(ledger, amended.id)];
-    expect(amendment).toMatchObject({ license: 'MIT', attributes: { row: 7 }, amends: s.id, commitment: original.commitment, size: original.size });
+    expect(amendment).toMatchObject({
+      license: 'MIT',
+      attributes: { row: 7 },
+      amends: s.id,
+      commitment: original.commitment,
+      size: original.size,
+    });
   });
 
   it('given a personal-data sample, when its source is amended, then the keyed commitment is kept (same salt) and the bytes read back', async () => {

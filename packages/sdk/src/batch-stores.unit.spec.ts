@@ -39,7 +39,10 @@ const idOf = (n: number) => n.toString(16).padStart(64, '0');
 const keyRecords = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
     sampleId: idOf(i + 1),
-    record: i % 2 ? { dataKey: new Uint8Array(randomBytes(32)), salt: new Uint8Array(randomBytes(32)) } : { dataKey: new Uint8Array(randomBytes(32)) },
+    record:
+      i % 2
+        ? { dataKey: new Uint8Array(randomBytes(32)), salt: new Uint8Array(randomBytes(32)) }
+        : { dataKey: new Uint8Array(randomBytes(32)) },
   }));
 
 describe('folder key store: one file per batch', () => {
@@ -111,7 +114,8 @@ describe('folder key store: one file per batch', () => {
 });
 
 describe('folder blob store: one segment per batch', () => {
-  const blobsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ address: idOf(i + 1), ciphertext: new Uint8Array(randomBytes(10 + i * 7)) }));
+  const blobsOf = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ address: idOf(i + 1), ciphertext: new Uint8Array(randomBytes(10 + i * 7)) }));
 
   it('given a batch put with putMany, then it is one segment and every blob reads back from this store and a fresh one', async () => {
     const dir = await tempDir();
@@ -136,7 +140,8 @@ describe('folder blob store: one segment per batch', () => {
     const [file] = await readdir(path.join(dir, 'segments'));
     expect((await readFile(path.join(dir, 'segments', file!))).indexOf(Buffer.from(entries[2]!.ciphertext))).toBe(-1);
     expect(ok(await blobs.get(entries[2]!.address))).toBeUndefined();
-    for (const { address, ciphertext } of entries.filter((_, i) => i !== 2)) expect(ok(await createFolderBlobStore(dir).get(address))).toEqual(ciphertext);
+    for (const { address, ciphertext } of entries.filter((_, i) => i !== 2))
+      expect(ok(await createFolderBlobStore(dir).get(address))).toEqual(ciphertext);
   });
 
   it('given a segment this store has read, when a later miss scans the folder, then it reads only segments it has not seen: a newer one is found and the read one is not read again', async () => {
@@ -171,7 +176,14 @@ describe('bulk ingest on folder stores', () => {
     const plaintexts = ['patient 1: Jane Q. Public', 'patient 2: John Roe', 'patient 3: Max Mustermann'].map(text);
     const receipts = right(
       await ledger.contribute.batch(
-        plaintexts.map((bytes) => ({ kind: 'sample' as const, bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'clinic', personalData: true })),
+        plaintexts.map((bytes) => ({
+          kind: 'sample' as const,
+          bytes,
+          mediaType: 'text/plain',
+          license: 'CC-BY-4.0',
+          source: 'clinic',
+          personalData: true,
+        })),
         alice,
       ),
     );
@@ -181,7 +193,9 @@ describe('bulk ingest on folder stores', () => {
 
     right(await ledger.erase(receipts[0]!.id, alice, 'subject access request'));
     expect(left(await ledger.samples.read(receipts[0]!.id))._tag).toBe('ErasedSample');
-    const files = [...(await readdir(dir, { recursive: true, withFileTypes: true }))].filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const files = [...(await readdir(dir, { recursive: true, withFileTypes: true }))]
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
     for (const file of files) {
       const bytes = await readFile(file);
       expect(bytes.indexOf(Buffer.from(plaintexts[0]!))).toBe(-1);

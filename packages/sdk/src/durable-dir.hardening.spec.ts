@@ -53,7 +53,14 @@ describe('hardening: folder blob and key stores flush the folders that name thei
     expect(journal).toContain(`sync-dir ${dir}`);
     expect(journal).toContain(`sync-dir ${path.dirname(dir)}`);
 
-    expect((await blobs.putMany!([{ address: address(2), ciphertext: new Uint8Array([4]) }, { address: address(3), ciphertext: new Uint8Array([5]) }]))._tag).toBe('Right');
+    expect(
+      (
+        await blobs.putMany!([
+          { address: address(2), ciphertext: new Uint8Array([4]) },
+          { address: address(3), ciphertext: new Uint8Array([5]) },
+        ])
+      )._tag,
+    ).toBe('Right');
     const segment = journal.filter((e) => e.startsWith(`place ${path.join(dir, 'segments')}`)).map((e) => e.slice('place '.length));
     expect(segment).toHaveLength(1);
     expect(flushedAfterRename(segment[0]!)).toBe(true);

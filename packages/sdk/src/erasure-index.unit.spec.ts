@@ -40,7 +40,8 @@ describe('erasure reach through the ledger state', () => {
     const { log, inner, reads } = countingLog();
     const ledger = ledgerOn(log);
     const alice = await register(ledger, 'alice');
-    const sample = async (body: string) => right(await ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice)).id;
+    const sample = async (body: string) =>
+      right(await ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice)).id;
     const s = await sample('subject one, first words');
     const s1 = right(await ledger.amend(s, { source: 's-v2' }, alice)).id;
     const s2 = right(await ledger.amend(s1, { bytes: text('subject one, corrected') }, alice)).id;
@@ -79,7 +80,8 @@ describe('erasure reach through the ledger state', () => {
     const there = ledgerOn(inner, stores);
     const bob = await register(there, 'bob');
     const alice = await register(here, 'alice');
-    const sample = async (body: string) => right(await here.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice)).id;
+    const sample = async (body: string) =>
+      right(await here.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice)).id;
     const s = await sample('subject, first words');
     right(await here.amend(await sample('unrelated'), { source: 's-v2' }, alice));
     const readsBefore = reads.length;
@@ -98,7 +100,8 @@ describe('erasure reach through the ledger state', () => {
 
   it('given amendments logged before and after an erasure (a chain, and one by a writer that came late), when its reach is walked, then only those logged before it are reached, as verify replays it', () => {
     const index: LoggedAmendments = new Map();
-    const amend = (id: string, amends: string, position: bigint) => foldAmendment(index, { id, position, data: { type: 'SampleContributed', payload: { amends } } });
+    const amend = (id: string, amends: string, position: bigint) =>
+      foldAmendment(index, { id, position, data: { type: 'SampleContributed', payload: { amends } } });
     amend('s1', 's', 2n);
     amend('s2', 's1', 3n);
     amend('late', 's', 9n);

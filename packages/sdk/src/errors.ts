@@ -68,12 +68,7 @@ export interface SampleNotFound {
 }
 
 export type LedgerError =
-  | RuleViolation
-  | DecodeFailureAt
-  | (EventLogError & { readonly index?: number })
-  | StorageError
-  | ErasedSample
-  | SampleNotFound;
+  RuleViolation | DecodeFailureAt | (EventLogError & { readonly index?: number }) | StorageError | ErasedSample | SampleNotFound;
 
 export function ruleViolation(rule: RuleName, field: string, reason: string, index?: number): RuleViolation {
   return index === undefined ? { _tag: 'RuleViolation', rule, field, reason } : { _tag: 'RuleViolation', rule, field, reason, index };

@@ -16,11 +16,29 @@ export {
   type ErasedSample,
   type SampleNotFound,
 } from './errors.js';
-export { newSigner, signerFromInitialKey, signerWithKey, publicKeyHexOf, signEvent, idOf, type Signer, type SignedEnvelope, type SignedEvent } from './signing.js';
+export {
+  newSigner,
+  signerFromInitialKey,
+  signerWithKey,
+  publicKeyHexOf,
+  signEvent,
+  idOf,
+  type Signer,
+  type SignedEnvelope,
+  type SignedEvent,
+} from './signing.js';
 export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
 export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';
-export { currentKey, keyValidAt, foldContributor, type ContributorState, type KeyWindow, type Role, type GrantableRole } from './state/contributor-state.js';
+export {
+  currentKey,
+  keyValidAt,
+  foldContributor,
+  type ContributorState,
+  type KeyWindow,
+  type Role,
+  type GrantableRole,
+} from './state/contributor-state.js';
 export { effectiveRoles } from './rules/roles.js';
 export { storageError, type BlobStore, type BlobEntry, type StorageError } from './blob-store/port.js';
 export { createFolderBlobStore } from './blob-store/folder.js';
@@ -40,7 +58,16 @@ export {
 export { createVerifyPool, defaultPoolSize, type VerifyPool, type SignatureCheck } from './verify-pool.js';
 export { createLogAnchor, openLogAnchor, type LogAnchor, type AppendedEvent } from './tree-heads/anchor.js';
 export { logLeafHash, treeHeadBytes, signTreeHead, treeHeadSignatureValid } from './tree-heads/tree-head.js';
-export { readLedgerKey, readTreeHeads, parseTreeHeadLines, appendTreeHeadLine, LEDGER_KEY_FILE, TREE_HEADS_FILE, type LedgerKey, type TreeHeadEntry } from './tree-heads/folder.js';
+export {
+  readLedgerKey,
+  readTreeHeads,
+  parseTreeHeadLines,
+  appendTreeHeadLine,
+  LEDGER_KEY_FILE,
+  TREE_HEADS_FILE,
+  type LedgerKey,
+  type TreeHeadEntry,
+} from './tree-heads/folder.js';
 export {
   resolveLimits,
   describeLimitSettingError,

@@ -53,7 +53,7 @@ describe('hardening: keys and names', () => {
     expect(await logSize(ledger)).toBe(2);
   });
 
-  it("given carol rotated away from her first key, when alice rotates to that past key, then key-fresh refuses", async () => {
+  it('given carol rotated away from her first key, when alice rotates to that past key, then key-fresh refuses', async () => {
     const ledger = ledgerOn();
     const alice = await register(ledger, 'alice');
     const carolFirst = generateSigningKey();
@@ -67,7 +67,11 @@ describe('hardening: keys and names', () => {
     const alice = await register(ledger, 'alice');
     const rotatedTo = generateSigningKey();
     right(await ledger.contributors.rotateKey(alice, rotatedTo));
-    expectViolation(await ledger.contributors.register(rotatedTo, { name: 'alias' }), 'key-fresh', 'ContributorRegistered.payload.publicKey');
+    expectViolation(
+      await ledger.contributors.register(rotatedTo, { name: 'alias' }),
+      'key-fresh',
+      'ContributorRegistered.payload.publicKey',
+    );
     expect(await logSize(ledger)).toBe(2);
   });
 
@@ -83,7 +87,8 @@ describe('hardening: keys and names', () => {
   it('given one batch registering the same name twice, when ingested, then name-unique refuses the second and nothing is appended', async () => {
     const ledger = ledgerOn();
     const [a, b] = [generateSigningKey(), generateSigningKey()];
-    const envelopeOf = (key: Uint8Array) => right(ledger.sign('ContributorRegistered', { publicKey: toHex(publicKeyOf(key)), name: 'twin' }, signerFromInitialKey(key)));
+    const envelopeOf = (key: Uint8Array) =>
+      right(ledger.sign('ContributorRegistered', { publicKey: toHex(publicKeyOf(key)), name: 'twin' }, signerFromInitialKey(key)));
     const result = await ledger.ingest([{ envelope: envelopeOf(a) }, { envelope: envelopeOf(b) }]);
     expectViolation(result, 'name-unique', 'ContributorRegistered.payload.name');
     expect(result).toMatchObject({ left: { index: 1 } });
@@ -96,6 +101,10 @@ describe('hardening: keys and names', () => {
     await register(first, 'alice');
     // A second ledger on the same log: its directory comes from the log, not from the first's memory.
     const second = ledgerOn(log);
-    expectViolation(await second.contributors.register(generateSigningKey(), { name: 'alice' }), 'name-unique', 'ContributorRegistered.payload.name');
+    expectViolation(
+      await second.contributors.register(generateSigningKey(), { name: 'alice' }),
+      'name-unique',
+      'ContributorRegistered.payload.name',
+    );
   });
 });

@@ -57,13 +57,19 @@ describe('contributing CFs', () => {
     expect(registration).toBeDefined();
     const regEvents = await ledger.log.readStream(`contributor-${alice.contributorId}`);
     const regId = E.isRight(regEvents) ? regEvents.right[0]!.id : '';
-    expectViolation(await ledger.contribute.validation({ targets: [regId], verdict: 'approve', rationale: 'x' }, alice), 'reference-kind', 'ValidationContributed.payload.targets[0]');
+    expectViolation(
+      await ledger.contribute.validation({ targets: [regId], verdict: 'approve', rationale: 'x' }, alice),
+      'reference-kind',
+      'ValidationContributed.payload.targets[0]',
+    );
   });
 
   it('given a bad license, then the decode failure names the field and the reason', async () => {
     const ledger = ledgerOn();
     const alice = await register(ledger, 'alice');
-    const error = left(await ledger.contribute.sample({ bytes: text('x'), mediaType: 'text/plain', license: 'MIT or whatever', source: 's' }, alice));
+    const error = left(
+      await ledger.contribute.sample({ bytes: text('x'), mediaType: 'text/plain', license: 'MIT or whatever', source: 's' }, alice),
+    );
     expect(error).toMatchObject({ _tag: 'DecodeFailure', type: 'SampleContributed' });
     expect((error as { message: string }).message).toMatch(/SampleContributed\.payload\.license: expected .*SPDX/);
   });
@@ -98,7 +104,11 @@ describe('amend, supersede, deprecate', () => {
     const l = right(await ledger.contribute.label({ targets: [s.id], labelType: 'topic', value: 'x' }, alice));
     const result = await ledger.contribute.validation({ targets: [s.id], verdict: 'approve', rationale: 'r', amends: l.id }, alice);
     expectViolation(result, 'amend-same-kind', 'ValidationContributed.payload.amends');
-    expectViolation(await ledger.supersede(l.id, { kind: 'sample', bytes: text('y'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice), 'amend-same-kind', 'SampleContributed.payload.supersedes');
+    expectViolation(
+      await ledger.supersede(l.id, { kind: 'sample', bytes: text('y'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice),
+      'amend-same-kind',
+      'SampleContributed.payload.supersedes',
+    );
   });
 
   it('given a sample, when someone other than its author deprecates it, then deprecation-authority refuses; its author and a curator may', async () => {
@@ -108,7 +118,11 @@ describe('amend, supersede, deprecate', () => {
     const mallory = await register(ledger, 'mallory');
     const curator = await register(ledger, 'curator');
     const s = await contributeSample(ledger, alice);
-    expectViolation(await ledger.deprecate(s.id, { reason: 'takedown', note: 'takedown request' }, mallory), 'deprecation-authority', 'ContributionDeprecated.signer');
+    expectViolation(
+      await ledger.deprecate(s.id, { reason: 'takedown', note: 'takedown request' }, mallory),
+      'deprecation-authority',
+      'ContributionDeprecated.signer',
+    );
     right(await ledger.deprecate(s.id, { reason: 'takedown', note: 'takedown request' }, alice));
     right(await ledger.contributors.grantRole(founder, curator.contributorId, 'curator'));
     const s2 = await contributeSample(ledger, alice, 'another');
@@ -135,7 +149,11 @@ describe('keys by log position', () => {
     const s = await contributeSample(ledger, alice, 'before rotation');
     const newKey = generateSigningKey();
     const rotated = right(await ledger.contributors.rotateKey(alice, newKey));
-    expectViolation(await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, alice), 'signature-valid', 'LabelContributed.signature');
+    expectViolation(
+      await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, alice),
+      'signature-valid',
+      'LabelContributed.signature',
+    );
     right(await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, rotated));
     const state = right(await ledger.contributors.get(alice.contributorId))!;
     expect(state.keys.map((k) => k.endedBy)).toEqual(['rotation', undefined]);
@@ -145,7 +163,11 @@ describe('keys by log position', () => {
     const ledger = ledgerOn();
     const alice = await register(ledger, 'alice');
     const newKey = generateSigningKey();
-    expectViolation(await ledger.contributors.rotateKey(signerWithKey(alice, newKey), newKey), 'signature-valid', 'ContributorKeyRotated.signature');
+    expectViolation(
+      await ledger.contributors.rotateKey(signerWithKey(alice, newKey), newKey),
+      'signature-valid',
+      'ContributorKeyRotated.signature',
+    );
   });
 
   it('given a revoked key, then it signs nothing new, and the events it signed before still verify at their positions', async () => {
@@ -153,7 +175,11 @@ describe('keys by log position', () => {
     const alice = await register(ledger, 'alice');
     const s = await contributeSample(ledger, alice);
     const revocation = right(await ledger.contributors.revokeKey(alice, { reason: 'compromised' }));
-    expectViolation(await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, alice), 'signer-key-current', 'LabelContributed.signer');
+    expectViolation(
+      await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, alice),
+      'signer-key-current',
+      'LabelContributed.signer',
+    );
     const { keyValidAt } = await import('./state/contributor-state.js');
     const state = right(await ledger.contributors.get(alice.contributorId))!;
     const key = toHex(publicKeyOf(alice.secretKey));
@@ -167,7 +193,11 @@ describe('keys by log position', () => {
     const alice = await register(ledger, 'alice');
     const s = await contributeSample(ledger, alice);
     const { newSigner } = await import('./signing.js');
-    expectViolation(await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, newSigner()), 'signer-registered', 'LabelContributed.signer');
+    expectViolation(
+      await ledger.contribute.label({ targets: [s.id], labelType: 't', value: 1 }, newSigner()),
+      'signer-registered',
+      'LabelContributed.signer',
+    );
   });
 
   it('given an envelope signed elsewhere with a tampered payload, when ingested, then signature-valid refuses it', async () => {
@@ -196,7 +226,13 @@ describe('batches', () => {
     const ledger = ledgerOn(undefined, { workers: 1 });
     const alice = await register(ledger, 'alice');
     const before = await logSize(ledger);
-    const inputs = Array.from({ length: 100 }, (_, i) => ({ kind: 'sample' as const, bytes: text(`sample ${i}`), mediaType: 'text/plain', license: 'MIT', source: 'bulk' }));
+    const inputs = Array.from({ length: 100 }, (_, i) => ({
+      kind: 'sample' as const,
+      bytes: text(`sample ${i}`),
+      mediaType: 'text/plain',
+      license: 'MIT',
+      source: 'bulk',
+    }));
     const bad = { kind: 'label' as const, targets: ['cd'.repeat(32)], labelType: 't', value: 1 };
     const error = left(await ledger.contribute.batch([...inputs.slice(0, 70), bad, ...inputs.slice(70)], alice));
     expect(error).toMatchObject({ _tag: 'RuleViolation', rule: 'reference-exists', index: 70 });
@@ -211,11 +247,20 @@ describe('batches', () => {
     const alice = await register(ledger, 'alice');
     const items = Array.from({ length: 200 }, (_, i) => {
       const bytes = text(`bulk ${i}`);
-      const payload = { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'bulk' };
+      const payload = {
+        commitment: { scheme: 'sha256', value: sha256Of(bytes) },
+        mediaType: 'text/plain',
+        size: bytes.length,
+        license: 'MIT',
+        source: 'bulk',
+      };
       return { envelope: right(ledger.sign('SampleContributed', payload, alice)), sample: { bytes } };
     });
     const last = items[199]!;
-    const forged = { ...last, envelope: { ...last.envelope, signature: last.envelope.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) } };
+    const forged = {
+      ...last,
+      envelope: { ...last.envelope, signature: last.envelope.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) },
+    };
     const error = left(await ledger.ingest([...items.slice(0, 199), forged]));
     expect(error).toMatchObject({ _tag: 'RuleViolation', rule: 'signature-valid', index: 199 });
     expect(await logSize(ledger)).toBe(1);
@@ -232,7 +277,22 @@ describe('batches', () => {
     const batch = (from: number) =>
       Array.from({ length: 150 }, (_, i) => {
         const bytes = text(`pipelined ${from + i}`);
-        return { envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } };
+        return {
+          envelope: right(
+            ledger.sign(
+              'SampleContributed',
+              {
+                commitment: { scheme: 'sha256', value: sha256Of(bytes) },
+                mediaType: 'text/plain',
+                size: bytes.length,
+                license: 'MIT',
+                source: 'p',
+              },
+              alice,
+            ),
+          ),
+          sample: { bytes },
+        };
       });
     const first = batch(0);
     const second = batch(150);
@@ -247,7 +307,7 @@ describe('batches', () => {
     await ledger.close();
   });
 
-  it('given pipelined batches where the log refuses the second append, then the first stays, nothing later is appended, and the second batch\'s bytes are removed', async () => {
+  it("given pipelined batches where the log refuses the second append, then the first stays, nothing later is appended, and the second batch's bytes are removed", async () => {
     const log = createInMemoryEventLog();
     let appends = 0;
     const refusingSecond: EventLog = {
@@ -260,7 +320,22 @@ describe('batches', () => {
     const batch = (from: number) =>
       Array.from({ length: 150 }, (_, i) => {
         const bytes = text(`refused ${from + i}`);
-        return { envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } };
+        return {
+          envelope: right(
+            ledger.sign(
+              'SampleContributed',
+              {
+                commitment: { scheme: 'sha256', value: sha256Of(bytes) },
+                mediaType: 'text/plain',
+                size: bytes.length,
+                license: 'MIT',
+                source: 'p',
+              },
+              alice,
+            ),
+          ),
+          sample: { bytes },
+        };
       });
     const batches = [batch(0), batch(150), batch(300)];
     const error = left(await ledger.ingestBatches(batches));
@@ -274,7 +349,24 @@ describe('batches', () => {
     const ledger = ledgerOn(undefined, { workers: 2 });
     const alice = await register(ledger, 'alice');
     const bytes = text('only batch');
-    const first = [{ envelope: right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(bytes) }, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'p' }, alice)), sample: { bytes } }];
+    const first = [
+      {
+        envelope: right(
+          ledger.sign(
+            'SampleContributed',
+            {
+              commitment: { scheme: 'sha256', value: sha256Of(bytes) },
+              mediaType: 'text/plain',
+              size: bytes.length,
+              license: 'MIT',
+              source: 'p',
+            },
+            alice,
+          ),
+        ),
+        sample: { bytes },
+      },
+    ];
     function* source() {
       yield first;
       throw new Error('source broke');
@@ -288,9 +380,23 @@ describe('batches', () => {
     const ledger = ledgerOn();
     const alice = await register(ledger, 'alice');
     const sample = { kind: 'sample' as const, bytes: text('in batch'), mediaType: 'text/plain', license: 'MIT', source: 'b' };
-    const envelope = right(ledger.sign('SampleContributed', { commitment: { scheme: 'sha256', value: sha256Of(sample.bytes) }, mediaType: 'text/plain', size: sample.bytes.length, license: 'MIT', source: 'b' }, alice));
+    const envelope = right(
+      ledger.sign(
+        'SampleContributed',
+        {
+          commitment: { scheme: 'sha256', value: sha256Of(sample.bytes) },
+          mediaType: 'text/plain',
+          size: sample.bytes.length,
+          license: 'MIT',
+          source: 'b',
+        },
+        alice,
+      ),
+    );
     const sampleId = right(idOf(envelope.type, envelope.payload, envelope.signer)).eventId;
-    const receipts = right(await ledger.contribute.batch([sample, { kind: 'label', targets: [sampleId], labelType: 't', value: 1 }], alice));
+    const receipts = right(
+      await ledger.contribute.batch([sample, { kind: 'label', targets: [sampleId], labelType: 't', value: 1 }], alice),
+    );
     expect(receipts.map((r) => r.type)).toEqual(['SampleContributed', 'LabelContributed']);
     expect(receipts[0]!.id).toBe(sampleId);
   });

@@ -40,7 +40,11 @@ describePostgres(availability, 'ledger on the Postgres log', () => {
     right(await ledger.amend(l.id, { value: 'physics' }, bob));
     expectViolation(await ledger.deprecate(s.id, { reason: 'takedown' }, bob), 'deprecation-authority');
     right(await ledger.deprecate(s.id, { reason: 'takedown', note: 'takedown request' }, alice));
-    expectViolation(await ledger.contribute.label({ targets: ['0'.repeat(64)], labelType: 't', value: 1 }, bob), 'reference-exists', 'LabelContributed.payload.targets[0]');
+    expectViolation(
+      await ledger.contribute.label({ targets: ['0'.repeat(64)], labelType: 't', value: 1 }, bob),
+      'reference-exists',
+      'LabelContributed.payload.targets[0]',
+    );
   });
 
   it('given a rotated and then revoked key, then only the current key signs, and after revocation nothing does', async () => {
@@ -56,7 +60,13 @@ describePostgres(availability, 'ledger on the Postgres log', () => {
   it('given a bulk batch with one bad contribution, then the Postgres log has none of it', async () => {
     const dave = await register(ledger, 'dave');
     const before = await logSize(ledger);
-    const inputs = Array.from({ length: 300 }, (_, i) => ({ kind: 'sample' as const, bytes: text(`bulk ${i}`), mediaType: 'text/plain', license: 'MIT', source: 'bulk' }));
+    const inputs = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'sample' as const,
+      bytes: text(`bulk ${i}`),
+      mediaType: 'text/plain',
+      license: 'MIT',
+      source: 'bulk',
+    }));
     const bad = { kind: 'validation' as const, targets: ['1'.repeat(64)], verdict: 'approve' as const, rationale: 'x' };
     expect(left(await ledger.contribute.batch([...inputs, bad], dave))).toMatchObject({ rule: 'reference-exists', index: 300 });
     expect(await logSize(ledger)).toBe(before);
@@ -69,7 +79,12 @@ describePostgres(availability, 'ledger on the Postgres log', () => {
     const erin = await register(ledger, 'erin');
     const plaintext = text('erin@example.org, +1 555 0100');
     const digest = createHash('sha256').update(plaintext).digest('hex');
-    const s = right(await ledger.contribute.sample({ bytes: plaintext, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'crm', personalData: true }, erin));
+    const s = right(
+      await ledger.contribute.sample(
+        { bytes: plaintext, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'crm', personalData: true },
+        erin,
+      ),
+    );
     right(await ledger.erase(s.id, erin));
     expect(left(await ledger.samples.read(s.id))._tag).toBe('ErasedSample');
     expect(await keys.get(s.id)).toEqual(E.right(undefined));

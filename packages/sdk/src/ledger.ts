@@ -47,10 +47,18 @@ export interface Ledger {
     /** Moves the identity to a new key, signed by the current one; answers the new Signer. */
     rotateKey(signer: Signer, newSecretKey: Uint8Array): Result<Signer & { readonly receipt: Receipt }>;
     /** Revokes one of the contributor's keys (by default the current one): it signs nothing new. */
-    revokeKey(signer: Signer, options: { readonly reason: KeyRevocationReason; readonly publicKey?: string; readonly note?: string }): Result<Receipt>;
+    revokeKey(
+      signer: Signer,
+      options: { readonly reason: KeyRevocationReason; readonly publicKey?: string; readonly note?: string },
+    ): Result<Receipt>;
     /** A ledger-wide role, or `maintainer` of `scope.dataset`. */
     grantRole(admin: Signer, contributorId: string, role: GrantableRole, scope?: { readonly dataset?: string }): Result<Receipt>;
-    revokeRole(admin: Signer, contributorId: string, role: GrantableRole, options?: { readonly dataset?: string; readonly note?: string }): Result<Receipt>;
+    revokeRole(
+      admin: Signer,
+      contributorId: string,
+      role: GrantableRole,
+      options?: { readonly dataset?: string; readonly note?: string },
+    ): Result<Receipt>;
     /** The first contributor registered: an admin without a grant. */
     founder(): Result<string | undefined>;
     /** Every registered contributor (reads the whole log once), and the founder. */
@@ -107,7 +115,10 @@ export interface Ledger {
     requestBuild(name: string, manifestId: string, signer: Signer, options?: { readonly nonce?: string }): Result<Receipt>;
   };
   readonly assets: {
-    assemble(payload: { readonly name: string; readonly members: readonly string[]; readonly transformations: readonly unknown[] }, signer: Signer): Result<Receipt>;
+    assemble(
+      payload: { readonly name: string; readonly members: readonly string[]; readonly transformations: readonly unknown[] },
+      signer: Signer,
+    ): Result<Receipt>;
   };
   readonly runs: {
     record(payload: Record<string, unknown>, signer: Signer): Result<Receipt>;
@@ -143,7 +154,8 @@ export function createLedger(parts: LedgerParts): Ledger {
     ...(parts.anchor ? { anchor: parts.anchor } : {}),
   };
 
-  const appendPrepared = (prepared: PreparedContribution, signer: Signer) => appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
+  const appendPrepared = (prepared: PreparedContribution, signer: Signer) =>
+    appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
 
   const readCf = async (cfId: string): Result<{ type: string; payload: Record<string, unknown> }> => {
     const found = await ctx.log.readByIds([cfId]);
@@ -166,10 +178,21 @@ export function createLedger(parts: LedgerParts): Ledger {
         return E.map((r: Receipt) => ({ ...signerWithKey(signer, newSecretKey), receipt: r }))(receipt);
       },
       revokeKey: (signer, options) =>
-        appendOne(ctx, 'ContributorKeyRevoked', defined({ publicKey: options.publicKey ?? publicKeyHexOf(signer.secretKey), reason: options.reason, note: options.note }), signer),
-      grantRole: (admin, contributorId, role, scope) => appendOne(ctx, 'ContributorRoleGranted', defined({ contributor: contributorId, role, dataset: scope?.dataset }), admin),
+        appendOne(
+          ctx,
+          'ContributorKeyRevoked',
+          defined({ publicKey: options.publicKey ?? publicKeyHexOf(signer.secretKey), reason: options.reason, note: options.note }),
+          signer,
+        ),
+      grantRole: (admin, contributorId, role, scope) =>
+        appendOne(ctx, 'ContributorRoleGranted', defined({ contributor: contributorId, role, dataset: scope?.dataset }), admin),
       revokeRole: (admin, contributorId, role, options) =>
-        appendOne(ctx, 'ContributorRoleRevoked', defined({ contributor: contributorId, role, dataset: options?.dataset, note: options?.note }), admin),
+        appendOne(
+          ctx,
+          'ContributorRoleRevoked',
+          defined({ contributor: contributorId, role, dataset: options?.dataset, note: options?.note }),
+          admin,
+        ),
       founder: () => ctx.state.founder(),
       list: async () => {
         const directory = await ctx.state.directory();
@@ -180,7 +203,8 @@ export function createLedger(parts: LedgerParts): Ledger {
         if (E.isLeft(founder)) return founder;
         return E.right({ founder: founder.right, contributors: [...states.right.values()] });
       },
-      get: async (contributorId) => E.map((m: ReadonlyMap<string, ContributorState>) => m.get(contributorId))(await ctx.state.contributors([contributorId])),
+      get: async (contributorId) =>
+        E.map((m: ReadonlyMap<string, ContributorState>) => m.get(contributorId))(await ctx.state.contributors([contributorId])),
     },
     contribute: {
       sample: (input, signer) => appendPrepared(prepareSample(input), signer),
@@ -208,7 +232,9 @@ export function createLedger(parts: LedgerParts): Ledger {
       if (E.isLeft(original)) return original;
       const { type, payload } = original.right;
       if (type !== 'SampleContributed' && type !== 'LabelContributed' && type !== 'ValidationContributed')
-        return E.left(ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`));
+        return E.left(
+          ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`),
+        );
       const fields = checkAmendmentFields(type, changes);
       if (E.isLeft(fields)) return fields;
       if (type === 'SampleContributed') {
@@ -219,9 +245,14 @@ export function createLedger(parts: LedgerParts): Ledger {
       return appendOne(ctx, type, { ...kept, ...changes, amends: cfId }, signer);
     },
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
-    deprecate: (cfId, options, signer) => appendOne(ctx, 'ContributionDeprecated', defined({ target: cfId, reason: options.reason, note: options.note }), signer),
+    deprecate: (cfId, options, signer) =>
+      appendOne(ctx, 'ContributionDeprecated', defined({ target: cfId, reason: options.reason, note: options.note }), signer),
     erase: (sampleId, signer, reason = 'erasure requested') => eraseSample(ctx, sampleId, signer, reason),
-    samples: { read: (sampleId) => readSample(ctx, sampleId), readAs: (sampleId, reader) => readSampleAs(ctx, sampleId, reader), verify: (progress) => verifySampleStore(ctx, progress) },
+    samples: {
+      read: (sampleId) => readSample(ctx, sampleId),
+      readAs: (sampleId, reader) => readSampleAs(ctx, sampleId, reader),
+      verify: (progress) => verifySampleStore(ctx, progress),
+    },
     manifests: {
       define: async (manifest, signer) => {
         const decoded = decodeManifest(manifest);
@@ -233,7 +264,12 @@ export function createLedger(parts: LedgerParts): Ledger {
     datasets: {
       define: (name, signer, description) => appendOne(ctx, 'DatasetDefined', defined({ name, description }), signer),
       requestBuild: (name, manifestId, signer, options) =>
-        appendOne(ctx, 'DatasetBuildRequested', { dataset: name, manifestId, nonce: options?.nonce ?? randomBytes(16).toString('hex') }, signer),
+        appendOne(
+          ctx,
+          'DatasetBuildRequested',
+          { dataset: name, manifestId, nonce: options?.nonce ?? randomBytes(16).toString('hex') },
+          signer,
+        ),
     },
     assets: { assemble: (payload, signer) => appendOne(ctx, 'AssetAssembled', payload, signer) },
     runs: {

@@ -3,7 +3,18 @@
 // every event that is new to the log, so one signed by hand, a bulk import and an SDK call are
 // held to the same limits; an event already in the log is a replay, not an admission.
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_LIMITS, HARD_CAPS, LIMIT_NAMES, describeLimitExcess, firstLimitExcess, isLimitName, utf8ByteLength, type CairnEvent, type LimitName, type SizeLimits } from '@cairn/schemas';
+import {
+  DEFAULT_LIMITS,
+  HARD_CAPS,
+  LIMIT_NAMES,
+  describeLimitExcess,
+  firstLimitExcess,
+  isLimitName,
+  utf8ByteLength,
+  type CairnEvent,
+  type LimitName,
+  type SizeLimits,
+} from '@cairn/schemas';
 import { ruleViolation, type RuleViolation } from './errors.js';
 
 export type { LimitName, SizeLimits };
@@ -23,10 +34,16 @@ export interface LimitSettingError {
 export function resolveLimits(settings: Readonly<Record<string, unknown>> = {}): E.Either<LimitSettingError, SizeLimits> {
   const limits: Record<LimitName, number> = { ...DEFAULT_LIMITS };
   for (const [name, value] of Object.entries(settings)) {
-    if (!isLimitName(name)) return E.left({ _tag: 'LimitSettingError', limit: name, reason: `no such limit (the limits are ${LIMIT_NAMES.join(', ')})` });
+    if (!isLimitName(name))
+      return E.left({ _tag: 'LimitSettingError', limit: name, reason: `no such limit (the limits are ${LIMIT_NAMES.join(', ')})` });
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-      return E.left({ _tag: 'LimitSettingError', limit: name, reason: `expected a whole number of bytes of at least 1, got ${JSON.stringify(value)}` });
-    if (value > HARD_CAPS[name]) return E.left({ _tag: 'LimitSettingError', limit: name, reason: `${value} bytes is past the hard cap of ${HARD_CAPS[name]}` });
+      return E.left({
+        _tag: 'LimitSettingError',
+        limit: name,
+        reason: `expected a whole number of bytes of at least 1, got ${JSON.stringify(value)}`,
+      });
+    if (value > HARD_CAPS[name])
+      return E.left({ _tag: 'LimitSettingError', limit: name, reason: `${value} bytes is past the hard cap of ${HARD_CAPS[name]}` });
     limits[name] = value;
   }
   return E.right(limits);

@@ -57,7 +57,8 @@ export function storeLockFileOf(dir: string): string {
 }
 
 async function openLog(options: OpenLedgerOptions, dir: string): Promise<EventLog> {
-  if ('postgres' in options) return eventlog.openPostgresEventLog({ connectionString: options.postgres }, options.schema ? { schema: options.schema } : {});
+  if ('postgres' in options)
+    return eventlog.openPostgresEventLog({ connectionString: options.postgres }, options.schema ? { schema: options.schema } : {});
   if ('esdb' in options) return eventlog.openEventStoreDbEventLog(options.esdb);
   // The store lock is already held: the log's own lock can only be held by a process that
   // opened the log folder alone, which the caller's wait settings cover too.
@@ -90,12 +91,16 @@ export interface Closable {
  * database opened here starts on this one at the same time instead of after it. Both or neither:
  * when either open fails, whatever did open is closed, the lock released, and the failure thrown.
  */
-export async function openLedgerWith<T extends Closable>(options: OpenLedgerOptions, beside: () => Promise<T>): Promise<{ ledger: Ledger; beside: T }> {
+export async function openLedgerWith<T extends Closable>(
+  options: OpenLedgerOptions,
+  beside: () => Promise<T>,
+): Promise<{ ledger: Ledger; beside: T }> {
   // Refused before anything is opened or locked.
   const limits = resolveLimits(options.limits);
   if (limits._tag === 'Left') throw new RangeError(describeLimitSettingError(limits.left));
   const settings = options.limits ? { limits: options.limits } : {};
-  const pool: VerifyPool | undefined = options.verifyWorkers === 0 ? undefined : createVerifyPool(options.verifyWorkers === undefined ? {} : { size: options.verifyWorkers });
+  const pool: VerifyPool | undefined =
+    options.verifyWorkers === 0 ? undefined : createVerifyPool(options.verifyWorkers === undefined ? {} : { size: options.verifyWorkers });
   if ('log' in options) {
     const { log } = options;
     let opened: T;
@@ -105,7 +110,14 @@ export async function openLedgerWith<T extends Closable>(options: OpenLedgerOpti
       await pool?.close();
       throw e;
     }
-    const ledger = createLedger({ log, blobs: options.blobs, keys: options.keys, ...settings, ...(pool ? { pool } : {}), ...(options.closeLog ? { onClose: () => log.close() } : {}) });
+    const ledger = createLedger({
+      log,
+      blobs: options.blobs,
+      keys: options.keys,
+      ...settings,
+      ...(pool ? { pool } : {}),
+      ...(options.closeLog ? { onClose: () => log.close() } : {}),
+    });
     return { ledger, beside: opened };
   }
   const dir = options.dir ?? DEFAULT_LEDGER_DIR;

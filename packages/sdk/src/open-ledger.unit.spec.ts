@@ -23,12 +23,16 @@ describe('openLedger (embedded)', () => {
     const first = await openLedger({ dir, verifyWorkers: 1 });
     const alice = unwrap(await first.contributors.register(key, { name: 'alice' }));
     const bytes = new TextEncoder().encode('kept across restarts');
-    const s = unwrap(await first.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026' }, alice));
+    const s = unwrap(
+      await first.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026' }, alice),
+    );
     await first.close();
 
     const again = await openLedger({ dir, verifyWorkers: 0 });
     expect(unwrap(await again.samples.read(s.id))).toEqual(bytes);
-    expect(unwrap(await again.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026' }, alice))).toMatchObject({ id: s.id, alreadyAppended: true });
+    expect(
+      unwrap(await again.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026' }, alice)),
+    ).toMatchObject({ id: s.id, alreadyAppended: true });
     expect(() => unwrap({ _tag: 'Left', left: { _tag: 'SampleNotFound', sampleId: s.id, reason: 'x' } })).toThrow(LedgerFailure);
     await again.close();
   });
@@ -67,7 +71,7 @@ describe('openLedgerWith (a second database opened beside the log)', () => {
     await again.close();
   });
 
-  it('given the log fails to open, when opened, then what opened beside it is closed and the log\'s failure is thrown', async () => {
+  it("given the log fails to open, when opened, then what opened beside it is closed and the log's failure is thrown", async () => {
     const dir = await freshDir();
     const held = await lockFolder(path.join(dir, 'log'), lockFileOf(path.join(dir, 'log')));
     let closed = false;

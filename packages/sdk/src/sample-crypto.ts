@@ -51,7 +51,12 @@ export function newSalt(): Uint8Array {
 }
 
 /** nonce ‖ ciphertext ‖ tag */
-export function sealSample(plaintext: Uint8Array, dataKey: Uint8Array, associatedData: Uint8Array, backend: XChaChaBackend = xchachaBackends[0]!): Uint8Array {
+export function sealSample(
+  plaintext: Uint8Array,
+  dataKey: Uint8Array,
+  associatedData: Uint8Array,
+  backend: XChaChaBackend = xchachaBackends[0]!,
+): Uint8Array {
   const out = new Uint8Array(NONCE_BYTES + plaintext.length + TAG_BYTES);
   const nonce = out.subarray(0, NONCE_BYTES);
   nonce.set(freshRandom(NONCE_BYTES));
@@ -59,8 +64,15 @@ export function sealSample(plaintext: Uint8Array, dataKey: Uint8Array, associate
   return out;
 }
 
-export function openSample(blob: Uint8Array, dataKey: Uint8Array, associatedData: Uint8Array, backend: XChaChaBackend = xchachaBackends[0]!): E.Either<string, Uint8Array> {
+export function openSample(
+  blob: Uint8Array,
+  dataKey: Uint8Array,
+  associatedData: Uint8Array,
+  backend: XChaChaBackend = xchachaBackends[0]!,
+): E.Either<string, Uint8Array> {
   if (blob.length < NONCE_BYTES + TAG_BYTES) return E.left(`blob is ${blob.length} bytes, too short to be sealed`);
   const plaintext = backend.decrypt(dataKey, blob.subarray(0, NONCE_BYTES), associatedData, blob.subarray(NONCE_BYTES));
-  return plaintext === undefined ? E.left('authentication failed: the blob, its key or the sample envelope was altered') : E.right(plaintext);
+  return plaintext === undefined
+    ? E.left('authentication failed: the blob, its key or the sample envelope was altered')
+    : E.right(plaintext);
 }

@@ -31,7 +31,10 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const storesIn = (dir: string) => ({ blobs: createFolderBlobStore(path.join(dir, 'blobs')), keys: createFolderKeyStore(path.join(dir, 'keys')) });
+const storesIn = (dir: string) => ({
+  blobs: createFolderBlobStore(path.join(dir, 'blobs')),
+  keys: createFolderKeyStore(path.join(dir, 'keys')),
+});
 
 /** The log, except that its first appendMany dies the way a killed process does: no answer, no undo. */
 function dyingOnFirstAppend(log: EventLog): EventLog {
@@ -57,7 +60,10 @@ function neverSayingReplayed(log: EventLog): EventLog {
     get(target, name, receiver) {
       if (name === 'close') return async () => undefined;
       if (name === 'appendMany')
-        return async (...args: Parameters<EventLog['appendMany']>) => E.map((rs: readonly { alreadyAppended: boolean }[]) => rs.map((r) => ({ ...r, alreadyAppended: false })))(await target.appendMany(...args));
+        return async (...args: Parameters<EventLog['appendMany']>) =>
+          E.map((rs: readonly { alreadyAppended: boolean }[]) => rs.map((r) => ({ ...r, alreadyAppended: false })))(
+            await target.appendMany(...args),
+          );
       const value = Reflect.get(target, name, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -150,7 +156,10 @@ function dyingNever(log: EventLog): EventLog {
   });
 }
 
-function sealTwiceSpecification(name: string, openLog: () => Promise<{ log: EventLog; another: () => Promise<EventLog>; close: () => Promise<void> }>): void {
+function sealTwiceSpecification(
+  name: string,
+  openLog: () => Promise<{ log: EventLog; another: () => Promise<EventLog>; close: () => Promise<void> }>,
+): void {
   describe(`hardening: a sample sealed twice, on ${name}`, () => {
     it('given batches whose bytes were sealed and stored but whose append died, when the same batches are ingested again, then every sample reads back from a fresh process and one key and one ciphertext are left per sample', async () => {
       const { log, close } = await openLog();
@@ -171,7 +180,12 @@ function sealTwiceSpecification(name: string, openLog: () => Promise<{ log: Even
         expect(E.map((c: unknown[]) => c.length)(await stores.keys.copies(id))).toEqual(E.right(1));
         expect(E.map((c: unknown[]) => c.length)(await stores.blobs.copies(id))).toEqual(E.right(1));
       }
-      expect(right(await ledgerOn(dyingNever(log), stores).samples.verify())).toMatchObject({ samples: 32, keyCopies: 32, blobCopies: 32, problemCount: 0 });
+      expect(right(await ledgerOn(dyingNever(log), stores).samples.verify())).toMatchObject({
+        samples: 32,
+        keyCopies: 32,
+        blobCopies: 32,
+        problemCount: 0,
+      });
       await close();
     }, 120_000);
 
@@ -214,7 +228,13 @@ describe('hardening: checking the sample stores against the log', () => {
   it('given live samples, an erased one, and untouched stores, when verified, then every sample is checked and nothing is reported', async () => {
     const { ledger, samples } = await givenErasedAndLive(await tempDir());
     const v = right(await ledger.samples.verify());
-    expect(v).toMatchObject({ samples: samples.ids.length - 1, erased: 1, keyCopies: samples.ids.length - 1, problemCount: 0, problems: [] });
+    expect(v).toMatchObject({
+      samples: samples.ids.length - 1,
+      erased: 1,
+      keyCopies: samples.ids.length - 1,
+      problemCount: 0,
+      problems: [],
+    });
   });
 
   it('given a segment whose copy of one sample was altered, when verified, then that sample is reported: no copy of its bytes opens to the commitment', async () => {
@@ -226,7 +246,15 @@ describe('hardening: checking the sample stores against the log', () => {
     bytes[bytes.length - 1]! ^= 1;
     await writeFile(segment!, bytes);
     const v = right(await ledger.samples.verify());
-    expect(v.problems).toEqual([{ sampleId: samples.ids[5], check: 'bytes', reason: expect.stringMatching(/no stored copy of its bytes opens to the logged commitment: authentication failed/) as unknown as string }]);
+    expect(v.problems).toEqual([
+      {
+        sampleId: samples.ids[5],
+        check: 'bytes',
+        reason: expect.stringMatching(
+          /no stored copy of its bytes opens to the logged commitment: authentication failed/,
+        ) as unknown as string,
+      },
+    ]);
   });
 
   it('given an erased sample whose key was put back in the key store, when verified, then it is reported: its key survives the erasure', async () => {
@@ -235,14 +263,25 @@ describe('hardening: checking the sample stores against the log', () => {
     expect(erasedKey).toHaveLength(1);
     E.getOrElseW((e: unknown) => {
       throw new Error(String(e));
-    })(await storesIn(dir).keys.putMany!([{ sampleId: samples.ids[1]!, record: erasedKey[0]! }, { sampleId: samples.ids[1]!, record: erasedKey[0]! }]));
+    })(
+      await storesIn(dir).keys.putMany!([
+        { sampleId: samples.ids[1]!, record: erasedKey[0]! },
+        { sampleId: samples.ids[1]!, record: erasedKey[0]! },
+      ]),
+    );
     const v = right(await ledger.samples.verify());
-    expect(v.problems).toEqual([{ sampleId: samples.ids[1], check: 'erasure', reason: expect.stringMatching(/erased in the log, yet a copy of its key/) as unknown as string }]);
+    expect(v.problems).toEqual([
+      {
+        sampleId: samples.ids[1],
+        check: 'erasure',
+        reason: expect.stringMatching(/erased in the log, yet a copy of its key/) as unknown as string,
+      },
+    ]);
   });
 });
 
 describe('hardening: two writers that each believe their append wrote the sample', () => {
-  it('given a log that answers a concurrent replay as a write, when two writers seal the same samples at once, then no writer removes the other\'s pair: every sample reads back and every stored copy opens', async () => {
+  it("given a log that answers a concurrent replay as a write, when two writers seal the same samples at once, then no writer removes the other's pair: every sample reads back and every stored copy opens", async () => {
     const log = createInMemoryEventLog();
     const dir = await tempDir();
     const first = ledgerOn(neverSayingReplayed(log), storesIn(dir));

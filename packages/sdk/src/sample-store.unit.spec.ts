@@ -45,7 +45,9 @@ describe('sample bytes: encrypted, content-addressed, never in the log', () => {
     const ledger = ledgerOn();
     const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
     const bytes = text('Jane Doe, +44 20 7946 0958');
-    const s = right(await ledger.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'crm', personalData: true }, alice));
+    const s = right(
+      await ledger.contribute.sample({ bytes, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'crm', personalData: true }, alice),
+    );
     const events = await ledger.log.readByIds([s.id]);
     const payload = (E.isRight(events) ? events.right[0]!.data : {}) as { payload: { commitment: { scheme: string; value: string } } };
     expect(payload.payload.commitment.scheme).toBe('hmac-sha256');
@@ -56,11 +58,19 @@ describe('sample bytes: encrypted, content-addressed, never in the log', () => {
   it('given an erased personal-data sample on the embedded ledger, then no plaintext and no sha256 of it remain in blobs, keys or any log row, reads say erased, and the log still verifies', async () => {
     const dir = await tempDir();
     const { log, query } = await openEmbeddedEventLogWithSql({ dataDir: path.join(dir, 'log') });
-    const ledger = ledgerOn(log, { blobs: createFolderBlobStore(path.join(dir, 'blobs')), keys: createFolderKeyStore(path.join(dir, 'keys')) });
+    const ledger = ledgerOn(log, {
+      blobs: createFolderBlobStore(path.join(dir, 'blobs')),
+      keys: createFolderKeyStore(path.join(dir, 'keys')),
+    });
     const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
     const plaintext = text('patient 4711: Jane Q. Public, born 1970-01-01');
     const digest = createHash('sha256').update(plaintext).digest();
-    const s = right(await ledger.contribute.sample({ bytes: plaintext, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'clinic', personalData: true }, alice));
+    const s = right(
+      await ledger.contribute.sample(
+        { bytes: plaintext, mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'clinic', personalData: true },
+        alice,
+      ),
+    );
     expect(right(await ledger.samples.read(s.id))).toEqual(plaintext);
     expect((await stat(path.join(dir, 'keys', `${s.id}.key`))).isFile()).toBe(true);
 
@@ -100,7 +110,9 @@ describe('sample bytes: encrypted, content-addressed, never in the log', () => {
     const keys = createMemoryKeyStore();
     const ledger = ledgerOn(undefined, { keys });
     const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
-    const s = right(await ledger.contribute.sample({ bytes: text('remote erasure'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice));
+    const s = right(
+      await ledger.contribute.sample({ bytes: text('remote erasure'), mediaType: 'text/plain', license: 'MIT', source: 's' }, alice),
+    );
     expect(right(await keys.get(s.id))).toBeDefined();
     const envelope = right(ledger.sign('SampleErased', { sample: s.id, reason: 'request' }, alice));
     right(await ledger.ingest([{ envelope }]));

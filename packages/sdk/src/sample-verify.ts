@@ -63,7 +63,7 @@ export async function verifySampleStore(
   const head = await stores.log.head();
   if (E.isLeft(head)) return head;
   progress.start(Number(head.right ?? 0n), 'reading samples from the log');
-  for (let after: bigint | null = null; ; ) {
+  for (let after: bigint | null = null; ;) {
     const page = await stores.log.readAll({ after, limit: PAGE });
     if (E.isLeft(page)) return page;
     for (const event of page.right) {
@@ -74,7 +74,8 @@ export async function verifySampleStore(
         if (typeof amends === 'string') noteAmendment(amendedBy, event.id, amends);
       }
       // an erasure reaches the samples amending the erased one before it: their keys must be gone too
-      else if (data.type === 'SampleErased' && typeof data.payload?.sample === 'string') for (const id of erasureReach(amendedBy, [data.payload.sample])) erased.add(id);
+      else if (data.type === 'SampleErased' && typeof data.payload?.sample === 'string')
+        for (const id of erasureReach(amendedBy, [data.payload.sample])) erased.add(id);
     }
     if (page.right.length === 0) break;
     after = page.right[page.right.length - 1]!.position;
@@ -103,7 +104,8 @@ export async function verifySampleStore(
     else unlogged++;
   });
   if (E.isLeft(keysRead)) return keysRead;
-  for (const sampleId of survivors) report({ sampleId, check: 'erasure', reason: 'the sample is erased in the log, yet a copy of its key is still in the key store' });
+  for (const sampleId of survivors)
+    report({ sampleId, check: 'erasure', reason: 'the sample is erased in the log, yet a copy of its key is still in the key store' });
 
   // A copy no key opens is harmless beside one that opens (a read pairs the one that does), so
   // it is counted, and reported only when no copy of the sample opens. A copy that opens to other
@@ -125,7 +127,12 @@ export async function verifySampleStore(
       : openPaired(keysOf.get(address) ?? [], [ciphertext], ids.right.signingBytes, sample.payload.commitment);
     if (E.isRight(result)) opened.add(address);
     else if (result.left.kind === 'mismatch') {
-      if (!mismatched.has(address)) report({ sampleId: address, check: 'bytes', reason: `a stored copy of its bytes opens to other bytes than the logged commitment: ${result.left.reason}` });
+      if (!mismatched.has(address))
+        report({
+          sampleId: address,
+          check: 'bytes',
+          reason: `a stored copy of its bytes opens to other bytes than the logged commitment: ${result.left.reason}`,
+        });
       mismatched.add(address);
     } else unopened.set(address, { copies: (unopened.get(address)?.copies ?? 0) + 1, reason: result.left.reason });
   });
@@ -134,9 +141,11 @@ export async function verifySampleStore(
   for (const sampleId of live.keys()) {
     const failed = unopened.get(sampleId);
     if (opened.has(sampleId)) unpaired += failed?.copies ?? 0;
-    else if (!keysOf.has(sampleId)) report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
+    else if (!keysOf.has(sampleId))
+      report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
     else if (mismatched.has(sampleId)) continue;
-    else if (failed) report({ sampleId, check: 'bytes', reason: `no stored copy of its bytes opens to the logged commitment: ${failed.reason}` });
+    else if (failed)
+      report({ sampleId, check: 'bytes', reason: `no stored copy of its bytes opens to the logged commitment: ${failed.reason}` });
     else report({ sampleId, check: 'bytes', reason: 'no copy of its bytes is left in the blob store' });
   }
   return E.right({ samples: live.size, erased: erased.size, keyCopies, blobCopies, unlogged, unpaired, problemCount, problems });

@@ -84,7 +84,9 @@ export function idOf(
     return E.left({
       _tag: 'DecodeFailure',
       type: isEventType(type) ? type : null,
-      problems: [{ path: `${type}${path.replace(/^\$/, '')}`, expected: 'a value with a canonical JSON form (RFC 8785)', actual: reason, message }],
+      problems: [
+        { path: `${type}${path.replace(/^\$/, '')}`, expected: 'a value with a canonical JSON form (RFC 8785)', actual: reason, message },
+      ],
       message,
     } as DecodeFailureAt);
   }

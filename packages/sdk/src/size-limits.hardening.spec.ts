@@ -15,10 +15,22 @@ import type { Signer } from './signing.js';
 import type { LedgerError } from './errors.js';
 
 function ledgerWith(limits?: LimitSettings, log = createInMemoryEventLog()): Ledger {
-  return createLedger({ log, blobs: createMemoryBlobStore(), keys: createMemoryKeyStore(), ...(limits ? { limits } : {}), onClose: () => log.close() });
+  return createLedger({
+    log,
+    blobs: createMemoryBlobStore(),
+    keys: createMemoryKeyStore(),
+    ...(limits ? { limits } : {}),
+    onClose: () => log.close(),
+  });
 }
 
-const sample = (extra: Record<string, unknown> = {}) => ({ bytes: text('row 1'), mediaType: 'text/csv', license: 'CC-BY-4.0', source: 'wdbc', ...extra });
+const sample = (extra: Record<string, unknown> = {}) => ({
+  bytes: text('row 1'),
+  mediaType: 'text/csv',
+  license: 'CC-BY-4.0',
+  source: 'wdbc',
+  ...extra,
+});
 
 interface World {
   readonly ledger: Ledger;
@@ -45,13 +57,23 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { limit: 'source', field: 'SampleContributed.payload.source', append: (w, n) => w.ledger.contribute.sample(sample({ source: 's'.repeat(n) }), w.alice) },
+  {
+    limit: 'source',
+    field: 'SampleContributed.payload.source',
+    append: (w, n) => w.ledger.contribute.sample(sample({ source: 's'.repeat(n) }), w.alice),
+  },
   {
     limit: 'license',
     field: 'SampleContributed.payload.license',
-    append: (w, n) => w.ledger.contribute.sample(sample({ license: Array.from({ length: Math.ceil(n / 7) }, () => 'MIT').join(' OR ') }), w.alice),
+    append: (w, n) =>
+      w.ledger.contribute.sample(sample({ license: Array.from({ length: Math.ceil(n / 7) }, () => 'MIT').join(' OR ') }), w.alice),
   },
-  { limit: 'mediaType', field: 'SampleContributed.payload.mediaType', configured: 20, append: (w, n) => w.ledger.contribute.sample(sample({ mediaType: `text/${'x'.repeat(n)}` }), w.alice) },
+  {
+    limit: 'mediaType',
+    field: 'SampleContributed.payload.mediaType',
+    configured: 20,
+    append: (w, n) => w.ledger.contribute.sample(sample({ mediaType: `text/${'x'.repeat(n)}` }), w.alice),
+  },
   {
     limit: 'attributes',
     field: 'SampleContributed.payload.attributes',
@@ -70,7 +92,8 @@ const CASES: readonly Case[] = [
   {
     limit: 'rationale',
     field: 'LabelContributed.payload.rationale',
-    append: (w, n) => w.ledger.contribute.label({ targets: [w.cf], labelType: 'diagnosis', value: 'benign', rationale: 'r'.repeat(n) }, w.bob),
+    append: (w, n) =>
+      w.ledger.contribute.label({ targets: [w.cf], labelType: 'diagnosis', value: 'benign', rationale: 'r'.repeat(n) }, w.bob),
   },
   {
     limit: 'rationale',
@@ -81,22 +104,49 @@ const CASES: readonly Case[] = [
     limit: 'evidenceDescription',
     field: 'ValidationContributed.payload.evidence[1].description',
     append: (w, n) =>
-      w.ledger.contribute.validation({ targets: [w.cf], verdict: 'approve', rationale: 'ok', evidence: [{ description: 'fine' }, { description: 'd'.repeat(n) }] }, w.bob),
+      w.ledger.contribute.validation(
+        { targets: [w.cf], verdict: 'approve', rationale: 'ok', evidence: [{ description: 'fine' }, { description: 'd'.repeat(n) }] },
+        w.bob,
+      ),
   },
   {
     limit: 'uri',
     field: 'ValidationContributed.payload.evidence[0].uri',
-    append: (w, n) => w.ledger.contribute.validation({ targets: [w.cf], verdict: 'approve', rationale: 'ok', evidence: [{ description: 'report', uri: `https://x/${'u'.repeat(n)}` }] }, w.bob),
+    append: (w, n) =>
+      w.ledger.contribute.validation(
+        { targets: [w.cf], verdict: 'approve', rationale: 'ok', evidence: [{ description: 'report', uri: `https://x/${'u'.repeat(n)}` }] },
+        w.bob,
+      ),
   },
-  { limit: 'name', field: 'ContributorRegistered.payload.name', append: (w, n) => w.ledger.contributors.register(generateSigningKey(), { name: 'n'.repeat(n) }) },
-  { limit: 'name', field: 'AssetAssembled.payload.name', append: (w, n) => w.ledger.assets.assemble({ name: 'n'.repeat(n), members: [w.cf], transformations: [] }, w.alice) },
-  { limit: 'note', field: 'ContributionDeprecated.payload.note', append: (w, n) => w.ledger.deprecate(w.cf, { reason: 'quality', note: 'n'.repeat(n) }, w.alice) },
+  {
+    limit: 'name',
+    field: 'ContributorRegistered.payload.name',
+    append: (w, n) => w.ledger.contributors.register(generateSigningKey(), { name: 'n'.repeat(n) }),
+  },
+  {
+    limit: 'name',
+    field: 'AssetAssembled.payload.name',
+    append: (w, n) => w.ledger.assets.assemble({ name: 'n'.repeat(n), members: [w.cf], transformations: [] }, w.alice),
+  },
+  {
+    limit: 'note',
+    field: 'ContributionDeprecated.payload.note',
+    append: (w, n) => w.ledger.deprecate(w.cf, { reason: 'quality', note: 'n'.repeat(n) }, w.alice),
+  },
   { limit: 'note', field: 'SampleErased.payload.reason', append: (w, n) => w.ledger.erase(w.cf, w.alice, 'n'.repeat(n)) },
-  { limit: 'note', field: 'DatasetDefined.payload.description', append: (w, n) => w.ledger.datasets.define('wdbc', w.alice, 'n'.repeat(n)) },
+  {
+    limit: 'note',
+    field: 'DatasetDefined.payload.description',
+    append: (w, n) => w.ledger.datasets.define('wdbc', w.alice, 'n'.repeat(n)),
+  },
   {
     limit: 'note',
     field: 'AssetAssembled.payload.transformations[0].description',
-    append: (w, n) => w.ledger.assets.assemble({ name: 'a', members: [w.cf], transformations: [{ kind: 'filter', params: {}, description: 'n'.repeat(n) }] }, w.alice),
+    append: (w, n) =>
+      w.ledger.assets.assemble(
+        { name: 'a', members: [w.cf], transformations: [{ kind: 'filter', params: {}, description: 'n'.repeat(n) }] },
+        w.alice,
+      ),
   },
   { limit: 'event', field: 'TrainingRunRecorded', append: (w, n) => w.ledger.runs.record(runPayload(w, n), w.alice) },
 ];
@@ -127,7 +177,7 @@ describe('hardening: size limits', () => {
     });
   }
 
-  it('given the issue\'s inputs (5 MB attributes, 5 MB source, 100 KB rationale), when appended, then each is refused with its size and limit, and the log holds none of them', async () => {
+  it("given the issue's inputs (5 MB attributes, 5 MB source, 100 KB rationale), when appended, then each is refused with its size and limit, and the log holds none of them", async () => {
     const w = await world();
     const five = 5 * 1024 * 1024;
     const before = await logSize(w.ledger);
@@ -136,8 +186,16 @@ describe('hardening: size limits', () => {
       field: 'SampleContributed.payload.source',
       reason: `is ${five} bytes; the limit is 2048 (limit "source")`,
     });
-    expectViolation(await w.ledger.contribute.sample(sample({ attributes: { blob: 'a'.repeat(five) } }), w.alice), 'size-limit', 'SampleContributed.payload.attributes');
-    expectViolation(await w.ledger.contribute.validation({ targets: [w.cf], verdict: 'approve', rationale: 'r'.repeat(100 * 1024) }, w.bob), 'size-limit', 'ValidationContributed.payload.rationale');
+    expectViolation(
+      await w.ledger.contribute.sample(sample({ attributes: { blob: 'a'.repeat(five) } }), w.alice),
+      'size-limit',
+      'SampleContributed.payload.attributes',
+    );
+    expectViolation(
+      await w.ledger.contribute.validation({ targets: [w.cf], verdict: 'approve', rationale: 'r'.repeat(100 * 1024) }, w.bob),
+      'size-limit',
+      'ValidationContributed.payload.rationale',
+    );
     expect(await logSize(w.ledger)).toBe(before);
     await w.ledger.close();
   });
@@ -145,7 +203,10 @@ describe('hardening: size limits', () => {
   it('given text of two-byte characters, when its length in characters is within the limit but its UTF-8 bytes are not, then it is refused in bytes', async () => {
     const w = await world();
     const result = await w.ledger.contribute.sample(sample({ source: 'é'.repeat(1100) }), w.alice);
-    expect(left(result)).toMatchObject({ field: 'SampleContributed.payload.source', reason: expect.stringMatching(/^is 2200 bytes; the limit is 2048/) });
+    expect(left(result)).toMatchObject({
+      field: 'SampleContributed.payload.source',
+      reason: expect.stringMatching(/^is 2200 bytes; the limit is 2048/),
+    });
     await w.ledger.close();
   });
 
@@ -153,20 +214,28 @@ describe('hardening: size limits', () => {
     const w = await world({ attributes: 20 });
     // {"k":"0123456789"} is 18 bytes; {"key":"0123456789"} is 20; {"keys":"0123456789"} is 21.
     right(await w.ledger.contribute.sample(sample({ attributes: { key: '0123456789' } }), w.alice));
-    expect(left(await w.ledger.contribute.sample(sample({ attributes: { keys: '0123456789' } }), w.alice))).toMatchObject({ reason: expect.stringMatching(/^is 21 bytes; the limit is 20/) });
+    expect(left(await w.ledger.contribute.sample(sample({ attributes: { keys: '0123456789' } }), w.alice))).toMatchObject({
+      reason: expect.stringMatching(/^is 21 bytes; the limit is 20/),
+    });
     await w.ledger.close();
   });
 
   it('given a ledger configured with a larger source limit, when a source past the default but within it is appended, then it is accepted; past it, refused naming the configured limit', async () => {
     const w = await world({ source: 4096 });
     right(await w.ledger.contribute.sample(sample({ source: 's'.repeat(4000) }), w.alice));
-    expect(left(await w.ledger.contribute.sample(sample({ source: 's'.repeat(4097) }), w.alice))).toMatchObject({ reason: 'is 4097 bytes; the limit is 4096 (limit "source")' });
+    expect(left(await w.ledger.contribute.sample(sample({ source: 's'.repeat(4097) }), w.alice))).toMatchObject({
+      reason: 'is 4097 bytes; the limit is 4096 (limit "source")',
+    });
     await w.ledger.close();
   });
 
   it('given a ledger configured with a smaller source limit, when a source within the default but past it is appended, then it is refused', async () => {
     const w = await world({ source: 16 });
-    expectViolation(await w.ledger.contribute.sample(sample({ source: 'https://example.org/wdbc' }), w.alice), 'size-limit', 'SampleContributed.payload.source');
+    expectViolation(
+      await w.ledger.contribute.sample(sample({ source: 'https://example.org/wdbc' }), w.alice),
+      'size-limit',
+      'SampleContributed.payload.source',
+    );
     await w.ledger.close();
   });
 
@@ -195,7 +264,11 @@ describe('hardening: size limits', () => {
     const tight = createLedger({ log, blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() });
     const again = right(await tight.ingest([{ envelope: data }]));
     expect(again[0]).toMatchObject({ id: receipt.id, alreadyAppended: true });
-    expectViolation(await tight.contribute.sample(sample({ source: 's'.repeat(5001) }), alice), 'size-limit', 'SampleContributed.payload.source');
+    expectViolation(
+      await tight.contribute.sample(sample({ source: 's'.repeat(5001) }), alice),
+      'size-limit',
+      'SampleContributed.payload.source',
+    );
     await loose.close();
   });
 
@@ -210,7 +283,10 @@ describe('hardening: size limits', () => {
     });
     // The run does not exist: past the size check, the references rule answers.
     expectViolation(await w.ledger.runs.recordGradients(payload(64), w.alice), 'reference-exists');
-    expect(left(await w.ledger.runs.recordGradients(payload(65), w.alice))).toMatchObject({ rule: 'size-limit', field: 'GradientsRecorded.payload.rowMap' });
+    expect(left(await w.ledger.runs.recordGradients(payload(65), w.alice))).toMatchObject({
+      rule: 'size-limit',
+      field: 'GradientsRecorded.payload.rowMap',
+    });
     await w.ledger.close();
   });
 
@@ -222,7 +298,15 @@ describe('hardening: size limits', () => {
   ] as const) {
     it(`given limits ${JSON.stringify(settings)}, when a ledger is opened, then it refuses naming the limit`, async () => {
       expect(() => ledgerWith(settings as LimitSettings)).toThrow(message);
-      await expect(openLedger({ log: createInMemoryEventLog(), blobs: createMemoryBlobStore(), keys: createMemoryKeyStore(), verifyWorkers: 0, limits: settings as LimitSettings })).rejects.toThrow(message);
+      await expect(
+        openLedger({
+          log: createInMemoryEventLog(),
+          blobs: createMemoryBlobStore(),
+          keys: createMemoryKeyStore(),
+          verifyWorkers: 0,
+          limits: settings as LimitSettings,
+        }),
+      ).rejects.toThrow(message);
     });
   }
 });

@@ -54,12 +54,12 @@ function cases(): SignatureCheck[] {
   ];
   for (let byte = 0; byte < 64; byte++) {
     const flipped = Uint8Array.from(sig);
-    flipped[byte]! ^= 1 << byte % 8;
+    flipped[byte]! ^= 1 << (byte % 8);
     out.push({ publicKey: hex(pk), signature: hex(flipped), message });
   }
   for (let byte = 0; byte < 32; byte++) {
     const flipped = Uint8Array.from(pk);
-    flipped[byte]! ^= 0x80 >> byte % 8;
+    flipped[byte]! ^= 0x80 >> (byte % 8);
     out.push({ publicKey: hex(flipped), signature: hex(sig), message });
   }
   return out;
@@ -83,7 +83,14 @@ describe('the verify pool', () => {
   it('given random valid and mutated signatures in chunks across workers, then every verdict equals verifyFast', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ message: fc.uint8Array({ maxLength: 300 }), mutate: fc.option(fc.nat(95)), seed: fc.uint8Array({ minLength: 32, maxLength: 32 }) }), { minLength: 1, maxLength: 600 }),
+        fc.array(
+          fc.record({
+            message: fc.uint8Array({ maxLength: 300 }),
+            mutate: fc.option(fc.nat(95)),
+            seed: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          }),
+          { minLength: 1, maxLength: 600 },
+        ),
         async (items) => {
           const checks = items.map(({ message, mutate, seed }) => {
             const sig = sign(message, seed);

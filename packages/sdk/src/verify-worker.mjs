@@ -31,15 +31,13 @@ const L_LE = Buffer.from('edd3f55c1a631258d69cf7a2def9de140000000000000000000000
 const P_LE = Buffer.from('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'hex');
 // y-coordinates (sign bit cleared, canonical) of the eight small-order points: identity (1),
 // order 2 (p-1), order 4 (0), and the two order-8 pairs.
-const SMALL_ORDER_Y = new Set(
-  [
-    '0100000000000000000000000000000000000000000000000000000000000000',
-    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    '0000000000000000000000000000000000000000000000000000000000000000',
-    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  ],
-);
+const SMALL_ORDER_Y = new Set([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+]);
 
 export const INVALID = 0;
 export const VALID = 1;

@@ -22,8 +22,22 @@ export interface XChaChaBackend {
 }
 
 interface SodiumAead {
-  crypto_aead_xchacha20poly1305_ietf_encrypt(c: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_xchacha20poly1305_ietf_decrypt(m: Uint8Array, nsec: null, c: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array): number;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+    c: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_xchacha20poly1305_ietf_decrypt(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
 }
 
 function loadSodium(): SodiumAead | null {
@@ -117,4 +131,5 @@ export const nodeCryptoBackend: XChaChaBackend = {
 const sodium = loadSodium();
 
 /** Every backend that loads here, fastest first. */
-export const xchachaBackends: readonly XChaChaBackend[] = sodium === null ? [nodeCryptoBackend] : [sodiumBackend(sodium), nodeCryptoBackend];
+export const xchachaBackends: readonly XChaChaBackend[] =
+  sodium === null ? [nodeCryptoBackend] : [sodiumBackend(sodium), nodeCryptoBackend];

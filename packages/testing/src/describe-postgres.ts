@@ -12,9 +12,7 @@ export async function postgresForTests() {
   const availability = await probePostgres();
   if (!availability.available) {
     if (postgresRequired()) {
-      throw new Error(
-        `PostgreSQL is required here (CI=true) but ${availability.url} is unreachable: ${availability.reason}`,
-      );
+      throw new Error(`PostgreSQL is required here (CI=true) but ${availability.url} is unreachable: ${availability.reason}`);
     }
     console.warn(
       `[cairn] skipping Postgres suites: ${availability.url} is unreachable (${availability.reason}). Set CI=true to make this a failure.`,
@@ -23,10 +21,6 @@ export async function postgresForTests() {
   return availability;
 }
 
-export function describePostgres(
-  availability: { readonly available: boolean },
-  name: string,
-  body: () => void,
-): void {
+export function describePostgres(availability: { readonly available: boolean }, name: string, body: () => void): void {
   (availability.available ? describe : describe.skip)(name, body);
 }

@@ -14,8 +14,12 @@ describePostgres(server, 'createTestSchema', () => {
     await cb.connect();
     try {
       await ca.query('create table marker (x int)');
-      const inA = await ca.query(`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'marker'`);
-      const inB = await cb.query(`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'marker'`);
+      const inA = await ca.query(
+        `select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'marker'`,
+      );
+      const inB = await cb.query(
+        `select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'marker'`,
+      );
       expect(inA.rows[0].n).toBe(1);
       expect(inB.rows[0].n).toBe(0);
       expect(a.schema).not.toBe(b.schema);
@@ -28,7 +32,9 @@ describePostgres(server, 'createTestSchema', () => {
     const check = new pg.Client({ connectionString: server.url });
     await check.connect();
     try {
-      const left = await check.query('select count(*)::int as n from information_schema.schemata where schema_name = any($1)', [[a.schema, b.schema]]);
+      const left = await check.query('select count(*)::int as n from information_schema.schemata where schema_name = any($1)', [
+        [a.schema, b.schema],
+      ]);
       expect(left.rows[0].n).toBe(0);
     } finally {
       await check.end();

@@ -9,8 +9,7 @@ export function postgresTestUrl(): string {
 }
 
 export type PostgresAvailability =
-  | { readonly available: true; readonly url: string }
-  | { readonly available: false; readonly url: string; readonly reason: string };
+  { readonly available: true; readonly url: string } | { readonly available: false; readonly url: string; readonly reason: string };
 
 let probed: Promise<PostgresAvailability> | undefined;
 

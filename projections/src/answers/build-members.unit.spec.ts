@@ -71,7 +71,9 @@ describe('build requests with a nonce', () => {
     const sorted = [ledger.id('s1'), ledger.id('s2')].sort();
     const page1 = right(await versionMembers(store.db, versionId, { limit: 1 }));
     expect(page1).toMatchObject({ total: 2, offset: 0, next: sorted[0] });
-    expect(page1.members).toEqual([expect.objectContaining({ cfId: sorted[0], kind: 'sample', license: 'MIT', reason: expect.stringContaining('approvals') })]);
+    expect(page1.members).toEqual([
+      expect.objectContaining({ cfId: sorted[0], kind: 'sample', license: 'MIT', reason: expect.stringContaining('approvals') }),
+    ]);
     const page2 = right(await versionMembers(store.db, versionId, { limit: 1, after: page1.next! }));
     expect(page2).toMatchObject({ offset: 1, next: null });
     expect(page2.members.map((m) => m.cfId)).toEqual([sorted[1]]);

@@ -25,12 +25,14 @@ export function diffToText(d: VersionDiff, width = 40): string {
   const total = Math.max(1, d.counts.unchanged + d.counts.added + d.counts.removed + d.counts.changed);
   const bar = (n: number, ch: string) => ch.repeat(n === 0 ? 0 : Math.max(1, Math.round((n / total) * width)));
   const row = (label: string, n: number, ch: string) => `${label.padEnd(10)} ${bar(n, ch).padEnd(width)} ${n}`;
-  return [
-    `${short(d.a.versionId)} (${d.a.memberCount}) -> ${short(d.b.versionId)} (${d.b.memberCount})`,
-    row('unchanged', d.counts.unchanged, '='),
-    row('added', d.counts.added, '+'),
-    row('removed', d.counts.removed, '-'),
-    row('changed', d.counts.changed, '~'),
-    ...d.assets.map((a) => `asset ${a.name}: +${a.added} -${a.removed}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `${short(d.a.versionId)} (${d.a.memberCount}) -> ${short(d.b.versionId)} (${d.b.memberCount})`,
+      row('unchanged', d.counts.unchanged, '='),
+      row('added', d.counts.added, '+'),
+      row('removed', d.counts.removed, '-'),
+      row('changed', d.counts.changed, '~'),
+      ...d.assets.map((a) => `asset ${a.name}: +${a.added} -${a.removed}`),
+    ].join('\n') + '\n'
+  );
 }

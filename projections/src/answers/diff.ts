@@ -49,7 +49,12 @@ export interface DiffOptions {
   readonly detailLimit?: number;
 }
 
-export async function diff(db: Kysely<AnyDB>, versionA: string, versionB: string, options: DiffOptions = {}): Promise<E.Either<AnswerError, VersionDiff>> {
+export async function diff(
+  db: Kysely<AnyDB>,
+  versionA: string,
+  versionB: string,
+  options: DiffOptions = {},
+): Promise<E.Either<AnswerError, VersionDiff>> {
   const limit = options.detailLimit ?? 1000;
   const a = await readVersion(db, versionA);
   if (E.isLeft(a)) return a;
@@ -106,8 +111,18 @@ export async function diff(db: Kysely<AnyDB>, versionA: string, versionB: string
 }
 
 // A removed CF was turned away by B's build: its decision names the rule and the event.
-async function causesOfRemoval(db: Kysely<AnyDB>, versionB: string, buildPosition: LogPosition, ids: readonly string[]): Promise<Map<string, DiffCause>> {
-  const rows = await sql<{ cf_id: string; rule: string; reason: string; evidence: unknown }>`select distinct on (cf_id) cf_id, rule, reason, evidence
+async function causesOfRemoval(
+  db: Kysely<AnyDB>,
+  versionB: string,
+  buildPosition: LogPosition,
+  ids: readonly string[],
+): Promise<Map<string, DiffCause>> {
+  const rows = await sql<{
+    cf_id: string;
+    rule: string;
+    reason: string;
+    evidence: unknown;
+  }>`select distinct on (cf_id) cf_id, rule, reason, evidence
     from ${sql.table(T.exclusions)} where version_id = ${versionB} and cf_id = any(${[...ids]}::text[])
       and build_position <= ${buildPosition.toString()}::bigint
     order by cf_id, build_position desc`.execute(db);
@@ -118,23 +133,43 @@ async function causesOfRemoval(db: Kysely<AnyDB>, versionB: string, buildPositio
       r.rule === 'erased'
         ? (ev.erasedBy ?? null)
         : r.rule === 'deprecated'
-        ? ev.deprecatedBy
-        : r.rule === 'replaced'
-          ? ev.replacedBy
-          : r.rule === 'dedup'
-            ? ev.duplicateOf
-            : r.rule === 'minApprovals' || r.rule === 'minAgreement'
-              ? (latest([...ev.rejections, ...ev.approvals]) ?? null)
-              : null;
-    const kind = r.rule === 'erased' ? 'erased' : r.rule === 'deprecated' ? 'deprecated' : r.rule === 'replaced' ? 'amended' : r.rule === 'dedup' ? 'duplicate' : r.rule === 'minAgreement' ? 'validated' : 'rule';
-    out.set(r.cf_id, { kind, event: event === null ? null : { eventId: event.eventId, position: event.position }, reason: `${r.rule}: ${r.reason}` });
+          ? ev.deprecatedBy
+          : r.rule === 'replaced'
+            ? ev.replacedBy
+            : r.rule === 'dedup'
+              ? ev.duplicateOf
+              : r.rule === 'minApprovals' || r.rule === 'minAgreement'
+                ? (latest([...ev.rejections, ...ev.approvals]) ?? null)
+                : null;
+    const kind =
+      r.rule === 'erased'
+        ? 'erased'
+        : r.rule === 'deprecated'
+          ? 'deprecated'
+          : r.rule === 'replaced'
+            ? 'amended'
+            : r.rule === 'dedup'
+              ? 'duplicate'
+              : r.rule === 'minAgreement'
+                ? 'validated'
+                : 'rule';
+    out.set(r.cf_id, {
+      kind,
+      event: event === null ? null : { eventId: event.eventId, position: event.position },
+      reason: `${r.rule}: ${r.reason}`,
+    });
   }
   for (const id of ids) if (!out.has(id)) out.set(id, { kind: 'rule', event: null, reason: 'not a candidate of B (kind or manifest)' });
   return out;
 }
 
 // An added CF is new since A, or was excluded by A and has since won (an approval, usually).
-async function causesOfAddition(db: Kysely<AnyDB>, versionA: string, positionA: LogPosition, ids: readonly string[]): Promise<Map<string, DiffCause>> {
+async function causesOfAddition(
+  db: Kysely<AnyDB>,
+  versionA: string,
+  positionA: LogPosition,
+  ids: readonly string[],
+): Promise<Map<string, DiffCause>> {
   const cfs = await sql<{ cf_id: string; valid_from: string }>`select cf_id, valid_from from ${sql.table(T.cfs)}
     where cf_id = any(${[...ids]}::text[])`.execute(db);
   const before = await sql<{ cf_id: string; rule: string; reason: string }>`select distinct on (cf_id) cf_id, rule, reason
@@ -148,7 +183,11 @@ async function causesOfAddition(db: Kysely<AnyDB>, versionA: string, positionA: 
   for (const r of cfs.rows) {
     const at = positionFromDb(r.valid_from);
     if (at > positionA) {
-      out.set(r.cf_id, { kind: 'contributed', event: { eventId: r.cf_id, position: at }, reason: `contributed at position ${at}, after A` });
+      out.set(r.cf_id, {
+        kind: 'contributed',
+        event: { eventId: r.cf_id, position: at },
+        reason: `contributed at position ${at}, after A`,
+      });
       continue;
     }
     const was = beforeOf.get(r.cf_id);
@@ -157,10 +196,12 @@ async function causesOfAddition(db: Kysely<AnyDB>, versionA: string, positionA: 
     out.set(r.cf_id, {
       kind: newest ? 'validated' : 'rule',
       event: newest ? { eventId: newest.eventId, position: newest.position } : null,
-      reason: was ? `was excluded by ${was.rule} (${was.reason})${newest ? `; approved at position ${newest.position}` : ''}` : 'selected by B\'s rules',
+      reason: was
+        ? `was excluded by ${was.rule} (${was.reason})${newest ? `; approved at position ${newest.position}` : ''}`
+        : "selected by B's rules",
     });
   }
-  for (const id of ids) if (!out.has(id)) out.set(id, { kind: 'rule', event: null, reason: 'selected by B\'s rules' });
+  for (const id of ids) if (!out.has(id)) out.set(id, { kind: 'rule', event: null, reason: "selected by B's rules" });
   return out;
 }
 

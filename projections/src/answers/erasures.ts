@@ -15,7 +15,11 @@ export interface Erasure extends EventRef {
 }
 
 /** CF id → its erasure, for the ids among `cfIds` erased at or before `asOf` (default: now). */
-export async function erasuresOf(db: Kysely<AnyDB>, cfIds: readonly string[], options: { readonly asOf?: AsOf } = {}): Promise<ReadonlyMap<string, Erasure>> {
+export async function erasuresOf(
+  db: Kysely<AnyDB>,
+  cfIds: readonly string[],
+  options: { readonly asOf?: AsOf } = {},
+): Promise<ReadonlyMap<string, Erasure>> {
   const at = await resolveAsOf(db, options.asOf);
   const out = new Map<string, Erasure>();
   if (cfIds.length === 0 || at === null) return out;
@@ -23,12 +27,17 @@ export async function erasuresOf(db: Kysely<AnyDB>, cfIds: readonly string[], op
   const rows = await sql<{ cf_id: string; event_id: string; position: string; reason: string; author: string }>`select distinct on (cf_id)
       cf_id, event_id, position, reason, author from ${sql.table(T.erasures)}
     where cf_id = any(${[...cfIds]}::text[]) ${bound} order by cf_id, position`.execute(db);
-  for (const r of rows.rows) out.set(r.cf_id, { cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason, author: r.author });
+  for (const r of rows.rows)
+    out.set(r.cf_id, { cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason, author: r.author });
   return out;
 }
 
 /** The erasures among a version's members, in member id order. */
-export async function erasedMembersOf(db: Kysely<AnyDB>, versionId: string, options: { readonly asOf?: AsOf } = {}): Promise<readonly Erasure[]> {
+export async function erasedMembersOf(
+  db: Kysely<AnyDB>,
+  versionId: string,
+  options: { readonly asOf?: AsOf } = {},
+): Promise<readonly Erasure[]> {
   const members = await sql<{ cf_id: string }>`select m.cf_id from ${sql.table(T.members)} m
     join ${sql.table(T.erasures)} e using (cf_id) where m.version_id = ${versionId} order by m.cf_id`.execute(db);
   const erased = await erasuresOf(db, [...new Set(members.rows.map((r) => r.cf_id))], options);

@@ -12,4 +12,8 @@ export const versionNotFound = (versionId: string): AnswerError => ({
   message: `dataset version ${versionId} is not known (no build produced it)`,
 });
 
-export const cfNotFound = (cfId: string, when = ''): AnswerError => ({ _tag: 'CfNotFound', cfId, message: `CF ${cfId} is not in the log${when}` });
+export const cfNotFound = (cfId: string, when = ''): AnswerError => ({
+  _tag: 'CfNotFound',
+  cfId,
+  message: `CF ${cfId} is not in the log${when}`,
+});

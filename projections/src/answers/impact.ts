@@ -15,7 +15,10 @@ import { erasuresOf, type Erasure } from './erasures.js';
 
 export interface Impact {
   readonly cfId: string;
-  readonly dependents: readonly (EventRef & { readonly kind: string; readonly relation: 'labels' | 'validates' | 'amends' | 'supersedes' })[];
+  readonly dependents: readonly (EventRef & {
+    readonly kind: string;
+    readonly relation: 'labels' | 'validates' | 'amends' | 'supersedes';
+  })[];
   readonly assets: readonly (EventRef & { readonly assetId: string; readonly name: string })[];
   readonly versions: readonly (EventRef & { readonly versionId: string; readonly dataset: string; readonly current: boolean })[];
   readonly runs: readonly (EventRef & { readonly runId: string; readonly versionId: string; readonly modelHash: string })[];
@@ -24,20 +27,38 @@ export interface Impact {
   readonly erased: Erasure | null;
 }
 
-export async function impact(db: Kysely<AnyDB>, cfId: string, options: { readonly asOf?: AsOf } = {}): Promise<E.Either<AnswerError, Impact>> {
+export async function impact(
+  db: Kysely<AnyDB>,
+  cfId: string,
+  options: { readonly asOf?: AsOf } = {},
+): Promise<E.Either<AnswerError, Impact>> {
   const at = await resolveAsOf(db, options.asOf);
   const bound = at === undefined ? null : positionToDb(at ?? -1n);
   const upTo = (column: string) => (bound === null ? sql`` : sql`and ${sql.ref(column)} <= ${bound}::bigint`);
-  const cf = await sql<{ valid_from: string }>`select valid_from from ${sql.table(T.cfs)} where cf_id = ${cfId} ${upTo('valid_from')}`.execute(db);
+  const cf = await sql<{
+    valid_from: string;
+  }>`select valid_from from ${sql.table(T.cfs)} where cf_id = ${cfId} ${upTo('valid_from')}`.execute(db);
   if (cf.rows.length === 0) return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));
-  const deps = await sql<{ cf_id: string; kind: string; valid_from: string; amends: string | null; supersedes: string | null }>`select cf_id,
+  const deps = await sql<{
+    cf_id: string;
+    kind: string;
+    valid_from: string;
+    amends: string | null;
+    supersedes: string | null;
+  }>`select cf_id,
       kind, valid_from, amends, supersedes from ${sql.table(T.cfs)}
     where (targets @> ${JSON.stringify([cfId])}::jsonb or amends = ${cfId} or supersedes = ${cfId}) ${upTo('valid_from')}
     order by valid_from, cf_id`.execute(db);
   const assets = await sql<{ asset_id: string; name: string; position: string }>`select a.asset_id, a.name, a.position
     from ${sql.table(T.assetMembers)} m join ${sql.table(T.assets)} a using (asset_id) where m.cf_id = ${cfId} ${upTo('a.position')}
     order by a.position, a.asset_id`.execute(db);
-  const versions = await sql<{ version_id: string; dataset: string; position: string; current: boolean; event_id: string }>`select v.version_id,
+  const versions = await sql<{
+    version_id: string;
+    dataset: string;
+    position: string;
+    current: boolean;
+    event_id: string;
+  }>`select v.version_id,
       v.dataset, v.position, (select b.cause_event_id from ${sql.table(T.builds)} b where b.version_id = v.version_id
         order by b.position limit 1) as event_id, exists (select 1 from ${sql.table(T.builds)} b where b.version_id = v.version_id and b.valid_to is null) as current
     from ${sql.table(T.members)} m join ${sql.table(T.versions)} v using (version_id) where m.cf_id = ${cfId} ${upTo('v.position')}
@@ -62,7 +83,13 @@ export async function impact(db: Kysely<AnyDB>, cfId: string, options: { readonl
       dataset: v.dataset,
       current: Boolean(v.current),
     })),
-    runs: runs.rows.map((r) => ({ eventId: r.event_id, position: positionFromDb(r.position), runId: r.run_id, versionId: r.version_id, modelHash: r.model_hash })),
+    runs: runs.rows.map((r) => ({
+      eventId: r.event_id,
+      position: positionFromDb(r.position),
+      runId: r.run_id,
+      versionId: r.version_id,
+      modelHash: r.model_hash,
+    })),
     models: [...new Set(runs.rows.map((r) => r.model_hash))].sort(),
     erased: (await erasuresOf(db, [cfId], at === undefined ? {} : { asOf: at ?? -1n })).get(cfId) ?? null,
   });

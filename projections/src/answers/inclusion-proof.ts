@@ -34,7 +34,11 @@ export function memberIndex(packed: Uint8Array, cfId: string): number {
   return -1;
 }
 
-export async function inclusionProof(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, DatasetInclusionProof>> {
+export async function inclusionProof(
+  db: Kysely<AnyDB>,
+  cfId: string,
+  versionId: string,
+): Promise<E.Either<AnswerError, DatasetInclusionProof>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const packed = await readPackedMembers(db, versionId);

@@ -7,19 +7,64 @@ export { diffSortedMembers, type MemberDiff } from './diff-merge.js';
 export { diffToMermaid, diffToText } from './diff-picture.js';
 export { impact, type Impact } from './impact.js';
 export { inclusionProof, memberIndex, type DatasetInclusionProof } from './inclusion-proof.js';
-export { licenses, resolveExpression, conflictsOf, LICENSE_RULES, type LicenseReport, type LicenseRules, type LicenseRule, type ConflictRule } from './licenses.js';
+export {
+  licenses,
+  resolveExpression,
+  conflictsOf,
+  LICENSE_RULES,
+  type LicenseReport,
+  type LicenseRules,
+  type LicenseRule,
+  type ConflictRule,
+} from './licenses.js';
 export { erasuresOf, erasedMembersOf, type Erasure } from './erasures.js';
 export { buildOutcome, type BuildOutcome } from './build-outcome.js';
 export { versionMembers, type VersionMember, type MemberPage, type MemberPageRequest } from './members.js';
 export { showCf, type CfShow, type ShownEvent, type ShowError } from './show.js';
 export { cfsByPrefix, MIN_CF_PREFIX } from './cf-prefix.js';
-export { listRuns, showRun, diffRuns, fieldChanges, runGradients, type RunsError, type RunSummary, type RunDetail, type RunGradients, type RunAttribution, type RunsDiff, type FieldChange } from './runs.js';
-export { reproduceCheck, unlearning, type SampleRead, type ReproduceCheck, type ReproduceReport, type ReproduceCheckOptions, type ErasedInfluence, type AffectedQuery, type UnlearningAttribution, type UnlearningReport } from './runs-checks.js';
+export {
+  listRuns,
+  showRun,
+  diffRuns,
+  fieldChanges,
+  runGradients,
+  type RunsError,
+  type RunSummary,
+  type RunDetail,
+  type RunGradients,
+  type RunAttribution,
+  type RunsDiff,
+  type FieldChange,
+} from './runs.js';
+export {
+  reproduceCheck,
+  unlearning,
+  type SampleRead,
+  type ReproduceCheck,
+  type ReproduceReport,
+  type ReproduceCheckOptions,
+  type ErasedInfluence,
+  type AffectedQuery,
+  type UnlearningAttribution,
+  type UnlearningReport,
+} from './runs-checks.js';
 export { runRecordEvents, type RecordRole, type RecordedRef } from './record-keeping.js';
 export { passportFacts, type PassportFacts, type PassportFlag, type PassportOptions } from './passport.js';
 export { resolveEvalVersion, type PassportContamination } from './passport-contamination.js';
 export * from './contamination/index.js';
-export { memberFacts, memberIds, memberKinds, manifestById, versionRuns, validationStats, type MemberFact, type LogUnavailable, type KindCount, type VersionRun, type ValidationStats } from './version-facts.js';
+export {
+  memberFacts,
+  memberIds,
+  memberKinds,
+  manifestById,
+  versionRuns,
+  validationStats,
+  type MemberFact,
+  type LogUnavailable,
+  type KindCount,
+  type VersionRun,
+  type ValidationStats,
+} from './version-facts.js';
 export { versionCardFacts, type VersionCardFacts } from './card-facts.js';
 export { reportFacts, type ReportFacts } from './report-facts.js';
 export { datasetCounts, type DatasetCounts } from './dataset-counts.js';

@@ -33,7 +33,9 @@ export interface LicenseRules {
   readonly conflicts: readonly ConflictRule[];
 }
 
-export const LICENSE_RULES: LicenseRules = JSON.parse(readFileSync(new URL('./license-rules.json', import.meta.url), 'utf8')) as LicenseRules;
+export const LICENSE_RULES: LicenseRules = JSON.parse(
+  readFileSync(new URL('./license-rules.json', import.meta.url), 'utf8'),
+) as LicenseRules;
 
 export interface LicenseReport {
   readonly version: DatasetVersion;
@@ -72,10 +74,16 @@ export function resolveExpression(expression: string, allowed: readonly string[]
   return [...pool].sort((a, b) => cost(a) - cost(b) || (a.join() < b.join() ? -1 : a.join() > b.join() ? 1 : 0))[0] ?? [expression];
 }
 
-export async function licenses(db: Kysely<AnyDB>, versionId: string, rules: LicenseRules = LICENSE_RULES): Promise<E.Either<AnswerError, LicenseReport>> {
+export async function licenses(
+  db: Kysely<AnyDB>,
+  versionId: string,
+  rules: LicenseRules = LICENSE_RULES,
+): Promise<E.Either<AnswerError, LicenseReport>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
-  const policy = await sql<{ allowed: string[] | null }>`select manifest->'licensePolicy'->'allowed' as allowed from ${sql.table(T.manifests)}
+  const policy = await sql<{
+    allowed: string[] | null;
+  }>`select manifest->'licensePolicy'->'allowed' as allowed from ${sql.table(T.manifests)}
     where manifest_id = ${version.right.manifestId}`.execute(db);
   const allowed = policy.rows[0]?.allowed ?? [];
   const rows = await sql<{ license: string | null; author: string; n: string }>`select c.license, c.author, count(*)::text as n

@@ -46,8 +46,14 @@ interface MemberRow {
   reason: string;
 }
 
-export async function versionMembers(db: Kysely<AnyDB>, versionId: string, request: MemberPageRequest): Promise<E.Either<AnswerError, MemberPage>> {
-  const v = await sql<{ member_count: number }>`select member_count from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
+export async function versionMembers(
+  db: Kysely<AnyDB>,
+  versionId: string,
+  request: MemberPageRequest,
+): Promise<E.Either<AnswerError, MemberPage>> {
+  const v = await sql<{ member_count: number }>`select member_count from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(
+    db,
+  );
   if (v.rows[0] === undefined) return E.left(versionNotFound(versionId));
   const total = Number(v.rows[0].member_count);
   const after = request.after === undefined ? sql`` : sql`and m.cf_id > ${request.after}`;

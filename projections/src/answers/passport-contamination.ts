@@ -53,14 +53,28 @@ export async function passportContamination(
   run: { readonly versionId: string; readonly position: LogPosition; readonly evalVersion: string },
   options: { readonly readSample?: SampleBytesReader; readonly contamination?: ContaminationOptions },
 ): Promise<PassportContamination> {
-  const base = { evalVersion: run.evalVersion, nearChecked: options.readSample !== undefined, exactPairs: 0, nearPairs: 0, contaminatedTrainMembers: 0 };
+  const base = {
+    evalVersion: run.evalVersion,
+    nearChecked: options.readSample !== undefined,
+    exactPairs: 0,
+    nearPairs: 0,
+    contaminatedTrainMembers: 0,
+  };
   const evalVersionId = await resolveEvalVersion(db, run.evalVersion, run.position);
   if (evalVersionId === null)
-    return { ...base, evalVersionId, checked: false, threshold: null, detail: `not checked: evalVersion ${run.evalVersion} names no version in this store as of the run` };
+    return {
+      ...base,
+      evalVersionId,
+      checked: false,
+      threshold: null,
+      detail: `not checked: evalVersion ${run.evalVersion} names no version in this store as of the run`,
+    };
   const report = await contamination(db, log, options.readSample ?? noBytes, run.versionId, evalVersionId, options.contamination ?? {});
   if (E.isLeft(report)) return { ...base, evalVersionId, checked: false, threshold: null, detail: `not checked: ${report.left.message}` };
   const c = report.right.counts;
-  const how = base.nearChecked ? `near: estimated Jaccard >= ${report.right.method.threshold}` : 'near duplicates not checked (no sample reader)';
+  const how = base.nearChecked
+    ? `near: estimated Jaccard >= ${report.right.method.threshold}`
+    : 'near duplicates not checked (no sample reader)';
   const found = c.exactPairs + c.nearPairs > 0;
   return {
     ...base,

@@ -17,7 +17,8 @@ import { passportFacts, type PassportFacts } from './passport.js';
 import { syntheticTexts, withWordsReplaced } from './contamination/synthetic.js';
 import type { SampleBytesReader } from './contamination/check.js';
 
-const from = (source: string) => manifestOf({ minApprovals: { count: 0 }, candidates: { kinds: ['sample'], sources: [source], assets: 'any' } });
+const from = (source: string) =>
+  manifestOf({ minApprovals: { count: 0 }, candidates: { kinds: ['sample'], sources: [source], assets: 'any' } });
 
 describe('passport facts on PGlite', () => {
   let pglite: PGlite;
@@ -63,7 +64,12 @@ describe('passport facts on PGlite', () => {
     pglite = await PGlite.create();
     store = await openProjectionStore({ pglite });
     ledger = new Ledger(store);
-    runner = createProjectionRunner({ log: ledger.log, store, projections: [datasetsProjection, createAttributionProjection({ artifacts: createInMemoryArtifactStore() })], batchSize: 16 });
+    runner = createProjectionRunner({
+      log: ledger.log,
+      store,
+      projections: [datasetsProjection, createAttributionProjection({ artifacts: createInMemoryArtifactStore() })],
+      batchSize: 16,
+    });
     texts.clear();
     // training data: one text the benchmark also holds verbatim, one it holds with one word edited, one of its own
     await sample('t-exact', 'ada', 'web', unrelatedA!);
@@ -72,7 +78,11 @@ describe('passport facts on PGlite', () => {
     await sample('e-exact', 'eve', 'bench', unrelatedA!);
     await sample('e-near', 'eve', 'bench', withWordsReplaced(plantedNear!, [100]));
     await sample('c-other', 'eve', 'clean', unrelatedC!);
-    for (const [dataset, source] of [['train', 'web'], ['bench', 'bench'], ['clean', 'clean']] as const) {
+    for (const [dataset, source] of [
+      ['train', 'web'],
+      ['bench', 'bench'],
+      ['clean', 'clean'],
+    ] as const) {
       await ledger.dataset(dataset, from(source));
       await ledger.build(`build:${dataset}`, dataset, from(source));
     }
@@ -87,8 +97,18 @@ describe('passport facts on PGlite', () => {
     await run('r1', 'bench@1');
     const f = await facts('r1', read);
     expect(flagOf(f, 'contaminated_eval')).toMatchObject({ raised: true, count: 2 });
-    expect(flagOf(f, 'contaminated_eval').detail).toMatch(/^1 exact and 1 near pair\(s\) with evalVersion bench@1 \(2 training member\(s\)\)/);
-    expect(f.contamination).toMatchObject({ evalVersion: 'bench@1', evalVersionId: await versionOf('bench'), checked: true, nearChecked: true, exactPairs: 1, nearPairs: 1, contaminatedTrainMembers: 2 });
+    expect(flagOf(f, 'contaminated_eval').detail).toMatch(
+      /^1 exact and 1 near pair\(s\) with evalVersion bench@1 \(2 training member\(s\)\)/,
+    );
+    expect(f.contamination).toMatchObject({
+      evalVersion: 'bench@1',
+      evalVersionId: await versionOf('bench'),
+      checked: true,
+      nearChecked: true,
+      exactPairs: 1,
+      nearPairs: 1,
+      contaminatedTrainMembers: 2,
+    });
   });
 
   it('given the evaluation version named by its id and no sample reader, then only the exact pair is counted and the detail says near duplicates were not checked', async () => {
@@ -110,7 +130,10 @@ describe('passport facts on PGlite', () => {
 
   it('given a run naming no evalVersion, or one that names no version, then contaminated_eval is not raised and says why', async () => {
     await run('r1');
-    expect(flagOf(await facts('r1', read), 'contaminated_eval')).toMatchObject({ raised: false, detail: 'not checked: the run names no evalVersion in its params' });
+    expect(flagOf(await facts('r1', read), 'contaminated_eval')).toMatchObject({
+      raised: false,
+      detail: 'not checked: the run names no evalVersion in its params',
+    });
     expect((await facts('r1', read)).contamination).toBeNull();
     await run('r2', 'bench@7');
     const f = await facts('r2', read);
@@ -119,7 +142,10 @@ describe('passport facts on PGlite', () => {
   });
 
   it('given a member declaring personal data, then personal_data counts it from the projection without reading any event from the log', async () => {
-    await sample('t-person', 'ada', 'web', 'a person wrote this', { personalData: true, commitment: { scheme: 'hmac-sha256', value: testDigest('hmac:person'), keyId: 'k1' } });
+    await sample('t-person', 'ada', 'web', 'a person wrote this', {
+      personalData: true,
+      commitment: { scheme: 'hmac-sha256', value: testDigest('hmac:person'), keyId: 'k1' },
+    });
     await ledger.build('build:train:2', 'train', from('web'), 'curator', 'ab'.repeat(8));
     await project();
     await run('r1');

@@ -11,7 +11,8 @@ import { T } from '../datasets/tables.js';
 import { runNotFound, type RunsError } from './runs.js';
 
 /** `amended`: an earlier CF of a member's (or a label's) amend / supersede chain; `amendment`: a later one. */
-export type RecordRole = 'run' | 'manifest' | 'dataset' | 'build' | 'member' | 'amended' | 'label' | 'validation' | 'amendment' | 'deprecation' | 'erasure';
+export type RecordRole =
+  'run' | 'manifest' | 'dataset' | 'build' | 'member' | 'amended' | 'label' | 'validation' | 'amendment' | 'deprecation' | 'erasure';
 
 export interface RecordedRef {
   readonly eventId: string;
@@ -28,7 +29,7 @@ export interface RecordedRef {
 async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promise<Map<string, RecordRole>> {
   const found = new Map<string, RecordRole>();
   const seen = new Set(members);
-  for (let frontier = [...members]; frontier.length > 0; ) {
+  for (let frontier = [...members]; frontier.length > 0;) {
     const next: string[] = [];
     const note = (cfId: string, role: RecordRole) => {
       if (seen.has(cfId)) return;
@@ -41,7 +42,12 @@ async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promis
       where cf_id = any(${frontier}::text[]) and (amends is not null or supersedes is not null)`.execute(db);
     for (const c of earlier.rows) for (const id of [c.amends, c.supersedes]) if (id !== null) note(id, 'amended');
     // about them, or later in their chain
-    const about = await sql<{ cf_id: string; kind: string; amends: string | null; supersedes: string | null }>`select cf_id, kind, amends, supersedes
+    const about = await sql<{
+      cf_id: string;
+      kind: string;
+      amends: string | null;
+      supersedes: string | null;
+    }>`select cf_id, kind, amends, supersedes
       from ${sql.table(T.cfs)} where targets ?| ${frontier}::text[] or amends = any(${frontier}::text[]) or supersedes = any(${frontier}::text[])
       order by valid_from, cf_id`.execute(db);
     for (const c of about.rows) {
@@ -54,26 +60,61 @@ async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promis
 }
 
 export async function runRecordEvents(db: Kysely<AnyDB>, runId: string): Promise<E.Either<RunsError, readonly RecordedRef[]>> {
-  const run = await sql<{ event_id: string; version_id: string; dataset: string }>`select event_id, version_id, dataset from ${sql.table(T.runs)}
+  const run = await sql<{
+    event_id: string;
+    version_id: string;
+    dataset: string;
+  }>`select event_id, version_id, dataset from ${sql.table(T.runs)}
     where run_id = ${runId}`.execute(db);
   const r = run.rows[0];
   if (r === undefined) return E.left(runNotFound(runId));
   const refs = new Map<string, RecordRole>([[r.event_id, 'run']]);
   const add = (ids: readonly string[], role: RecordRole) => ids.forEach((id) => refs.has(id) || refs.set(id, role));
-  const version = await sql<{ manifest_id: string }>`select manifest_id from ${sql.table(T.versions)} where version_id = ${r.version_id}`.execute(db);
+  const version = await sql<{
+    manifest_id: string;
+  }>`select manifest_id from ${sql.table(T.versions)} where version_id = ${r.version_id}`.execute(db);
   const manifestId = version.rows[0]?.manifest_id ?? null;
   if (manifestId !== null) {
-    add((await sql<{ event_id: string }>`select event_id from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db)).rows.map((x) => x.event_id), 'manifest');
+    add(
+      (
+        await sql<{ event_id: string }>`select event_id from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db)
+      ).rows.map((x) => x.event_id),
+      'manifest',
+    );
   }
-  add((await sql<{ event_id: string }>`select event_id from ${sql.table(T.datasets)} where name = ${r.dataset}`.execute(db)).rows.map((x) => x.event_id), 'dataset');
-  const members = (await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${r.version_id}`.execute(db)).rows.map((x) => x.cf_id);
+  add(
+    (await sql<{ event_id: string }>`select event_id from ${sql.table(T.datasets)} where name = ${r.dataset}`.execute(db)).rows.map(
+      (x) => x.event_id,
+    ),
+    'dataset',
+  );
+  const members = (
+    await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${r.version_id}`.execute(db)
+  ).rows.map((x) => x.cf_id);
   add(members, 'member');
   for (const [cfId, role] of await shapingCfs(db, members)) add([cfId], role);
   // after the CFs: a CF whose event re-cut this version (an amendment, a label) keeps its CF role;
   // each event is in the trail once, with the first role it was found in
-  add((await sql<{ cause_event_id: string }>`select distinct cause_event_id from ${sql.table(T.builds)} where version_id = ${r.version_id}`.execute(db)).rows.map((x) => x.cause_event_id), 'build');
+  add(
+    (
+      await sql<{
+        cause_event_id: string;
+      }>`select distinct cause_event_id from ${sql.table(T.builds)} where version_id = ${r.version_id}`.execute(db)
+    ).rows.map((x) => x.cause_event_id),
+    'build',
+  );
   const named = [...refs.keys()];
-  add((await sql<{ event_id: string }>`select event_id from ${sql.table(T.deprecations)} where cf_id = any(${named}::text[])`.execute(db)).rows.map((x) => x.event_id), 'deprecation');
-  add((await sql<{ event_id: string }>`select event_id from ${sql.table(T.erasures)} where cf_id = any(${named}::text[])`.execute(db)).rows.map((x) => x.event_id), 'erasure');
+  add(
+    (
+      await sql<{ event_id: string }>`select event_id from ${sql.table(T.deprecations)} where cf_id = any(${named}::text[])`.execute(db)
+    ).rows.map((x) => x.event_id),
+    'deprecation',
+  );
+  add(
+    (
+      await sql<{ event_id: string }>`select event_id from ${sql.table(T.erasures)} where cf_id = any(${named}::text[])`.execute(db)
+    ).rows.map((x) => x.event_id),
+    'erasure',
+  );
   return E.right([...refs].map(([eventId, role]) => ({ eventId, role })));
 }

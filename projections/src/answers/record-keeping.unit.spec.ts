@@ -39,8 +39,18 @@ describe('record-keeping of a run', () => {
     await ledger.label('l0', 'grace', ['s0']);
     await ledger.validate('v0', 'grace', ['s0'], 'approve');
     await ledger.label('lx', 'grace', ['s0'], 'topic');
-    await ledger.append('lx2', 'LabelContributed', 'grace', { targets: [ledger.id('s0')], labelType: 'topic', value: 'dog', amends: ledger.id('lx') });
-    await ledger.append('lx3', 'LabelContributed', 'grace', { targets: [ledger.id('s0')], labelType: 'topic', value: 'fox', amends: ledger.id('lx2') });
+    await ledger.append('lx2', 'LabelContributed', 'grace', {
+      targets: [ledger.id('s0')],
+      labelType: 'topic',
+      value: 'dog',
+      amends: ledger.id('lx'),
+    });
+    await ledger.append('lx3', 'LabelContributed', 'grace', {
+      targets: [ledger.id('s0')],
+      labelType: 'topic',
+      value: 'fox',
+      amends: ledger.id('lx2'),
+    });
     await ledger.sample('a1', 'ada', { amends: ledger.id('s0') }, 'a1');
     await ledger.validate('v1', 'grace', ['a1'], 'approve');
     await ledger.sample('a2', 'ada', { amends: ledger.id('a1') }, 'a2');
@@ -60,7 +70,9 @@ describe('record-keeping of a run', () => {
     await ledger.trainingRun('r1', 'corpus', v, testDigest('model-1'));
     await ledger.project();
     const t = await trail('r1');
-    expect(Object.fromEntries([...t].filter(([, role]) => role !== 'run' && role !== 'dataset' && role !== 'manifest' && role !== 'build'))).toEqual({
+    expect(
+      Object.fromEntries([...t].filter(([, role]) => role !== 'run' && role !== 'dataset' && role !== 'manifest' && role !== 'build')),
+    ).toEqual({
       a3: 'member',
       b: 'member',
       c: 'member',
@@ -89,7 +101,13 @@ describe('record-keeping of a run', () => {
     await ledger.sample('unrelated', 'ada');
     await ledger.project();
     const t = await trail('r1');
-    expect(['a1', 'a2', 'a3', 'lx2', 'lx3'].map((n) => t.get(n))).toEqual(['amendment', 'amendment', 'amendment', 'amendment', 'amendment']);
+    expect(['a1', 'a2', 'a3', 'lx2', 'lx3'].map((n) => t.get(n))).toEqual([
+      'amendment',
+      'amendment',
+      'amendment',
+      'amendment',
+      'amendment',
+    ]);
     expect(['l0', 'lx', 'l2', 'v0', 'v1'].map((n) => t.get(n))).toEqual(['label', 'label', 'label', 'validation', 'validation']);
     expect(t.has('unrelated')).toBe(false);
   });

@@ -26,12 +26,20 @@ export interface ReportFacts {
   readonly personalDataMembers: number;
 }
 
-export async function reportFacts(db: Kysely<AnyDB>, log: EventLog, versionId: string): Promise<E.Either<AnswerError | LogUnavailable, ReportFacts>> {
+export async function reportFacts(
+  db: Kysely<AnyDB>,
+  log: EventLog,
+  versionId: string,
+): Promise<E.Either<AnswerError | LogUnavailable, ReportFacts>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const cut = positionToDb(version.right.position);
   const members = sql`select cf_id from ${sql.table(T.members)} where version_id = ${versionId}`;
-  const sources = await sql<{ source: string | null; license: string | null; n: string }>`select source, license, count(*)::text as n from ${sql.table(T.cfs)}
+  const sources = await sql<{
+    source: string | null;
+    license: string | null;
+    n: string;
+  }>`select source, license, count(*)::text as n from ${sql.table(T.cfs)}
     where cf_id in (${members}) group by source, license order by source, license`.execute(db);
   const bySource = new Map<string, { members: number; licenses: string[] }>();
   for (const r of sources.rows) {
@@ -42,7 +50,10 @@ export async function reportFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
   }
   const exclusions = await sql<{ rule: string; n: string }>`select rule, count(distinct cf_id)::text as n from ${sql.table(T.exclusions)}
     where version_id = ${versionId} group by rule order by rule`.execute(db);
-  const deprecations = await sql<{ reason: string; n: string }>`select reason, count(distinct cf_id)::text as n from ${sql.table(T.deprecations)}
+  const deprecations = await sql<{
+    reason: string;
+    n: string;
+  }>`select reason, count(distinct cf_id)::text as n from ${sql.table(T.deprecations)}
     where position <= ${cut}::bigint group by reason order by reason`.execute(db);
   const facts = await memberFacts(db, log, versionId);
   if (E.isLeft(facts)) return facts;

@@ -31,7 +31,6 @@ import { erasedMembersOf, type Erasure } from './erasures.js';
 /** Whether a sample's bytes can be read (the SDK's samples.read, adapted by the caller). */
 export type SampleRead = { readonly readable: true } | { readonly readable: false; readonly erased: boolean; readonly reason: string };
 
-
 export interface ReproduceCheck {
   readonly name: 'version-rebuilds' | 'member-bytes' | 'gradient-artifacts';
   readonly ok: boolean;
@@ -47,8 +46,19 @@ export interface ReproduceReport {
   readonly reproducible: boolean;
   readonly checks: readonly ReproduceCheck[];
   readonly rebuilt: { readonly versionId: string; readonly merkleRoot: string; readonly position: LogPosition } | null;
-  readonly samples: { readonly total: number; readonly readable: number; readonly erased: readonly Erasure[]; readonly unreadable: readonly { readonly cfId: string; readonly reason: string }[] };
-  readonly gradients: readonly { readonly split: string; readonly contentHash: string; readonly eventId: string; readonly ok: boolean; readonly reason: string | null }[];
+  readonly samples: {
+    readonly total: number;
+    readonly readable: number;
+    readonly erased: readonly Erasure[];
+    readonly unreadable: readonly { readonly cfId: string; readonly reason: string }[];
+  };
+  readonly gradients: readonly {
+    readonly split: string;
+    readonly contentHash: string;
+    readonly eventId: string;
+    readonly ok: boolean;
+    readonly reason: string | null;
+  }[];
 }
 
 interface RunRow {
@@ -77,7 +87,12 @@ async function erasures(db: Kysely<AnyDB>, versionId: string): Promise<Map<strin
  * (as `verify` and `replay --to` do): the version it cuts there, or why not. Independent of the
  * live tables, so a version whose facts were changed behind the runner does not vouch for itself.
  */
-async function replayedVersion(db: Kysely<AnyDB>, runner: ProjectionRunner, versionId: string, position: LogPosition): Promise<E.Either<string, { merkleRoot: string; memberCount: number }>> {
+async function replayedVersion(
+  db: Kysely<AnyDB>,
+  runner: ProjectionRunner,
+  versionId: string,
+  position: LogPosition,
+): Promise<E.Either<string, { merkleRoot: string; memberCount: number }>> {
   const scratch = `cairn_repro_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   try {
     const rebuilt = await runner.rebuild(DATASETS_PROJECTION, { schema: scratch, to: position });
@@ -92,24 +107,39 @@ async function replayedVersion(db: Kysely<AnyDB>, runner: ProjectionRunner, vers
   }
 }
 
-async function rebuildCheck(db: Kysely<AnyDB>, versionId: string, runner?: ProjectionRunner): Promise<{ check: ReproduceCheck; rebuilt: ReproduceReport['rebuilt'] }> {
-  const fail = (failures: string[]) => ({ check: { name: 'version-rebuilds' as const, ok: false, detail: failures.join('; '), failures }, rebuilt: null });
+async function rebuildCheck(
+  db: Kysely<AnyDB>,
+  versionId: string,
+  runner?: ProjectionRunner,
+): Promise<{ check: ReproduceCheck; rebuilt: ReproduceReport['rebuilt'] }> {
+  const fail = (failures: string[]) => ({
+    check: { name: 'version-rebuilds' as const, ok: false, detail: failures.join('; '), failures },
+    rebuilt: null,
+  });
   const v = await readVersion(db, versionId);
   if (E.isLeft(v)) return fail([`version ${versionId} was never cut in this ledger: there is nothing to rebuild it from`]);
-  const m = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${v.right.manifestId}`.execute(db);
+  const m = await sql<{
+    manifest: Manifest;
+  }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${v.right.manifestId}`.execute(db);
   const manifest = m.rows[0]?.manifest;
   if (manifest === undefined) return fail([`manifest ${v.right.manifestId} is not defined in the log`]);
   const failures: string[] = [];
   const manifestId = contentIdOf('manifest', manifest);
-  if (E.isLeft(manifestId) || manifestId.right !== v.right.manifestId) failures.push(`the stored manifest no longer hashes to ${v.right.manifestId}`);
+  if (E.isLeft(manifestId) || manifestId.right !== v.right.manifestId)
+    failures.push(`the stored manifest no longer hashes to ${v.right.manifestId}`);
   // The facts of the log prefix up to the version's first cut: the same input the cut had.
   const rebuilt = assembleVersion(indexFacts(await loadFacts(db, v.right.position)), rulesFromManifest(manifest), v.right.manifestId);
-  if (rebuilt.merkleRoot !== v.right.merkleRoot) failures.push(`re-assembled at position ${v.right.position}, the Merkle root is ${rebuilt.merkleRoot}, not ${v.right.merkleRoot}`);
-  if (rebuilt.versionId !== versionId) failures.push(`re-assembled at position ${v.right.position}, the version id is ${rebuilt.versionId}, not ${versionId}`);
+  if (rebuilt.merkleRoot !== v.right.merkleRoot)
+    failures.push(`re-assembled at position ${v.right.position}, the Merkle root is ${rebuilt.merkleRoot}, not ${v.right.merkleRoot}`);
+  if (rebuilt.versionId !== versionId)
+    failures.push(`re-assembled at position ${v.right.position}, the version id is ${rebuilt.versionId}, not ${versionId}`);
   if (runner !== undefined) {
     const replayed = await replayedVersion(db, runner, versionId, v.right.position);
     if (E.isLeft(replayed)) failures.push(replayed.left);
-    else if (replayed.right.merkleRoot !== v.right.merkleRoot) failures.push(`replayed from the log up to position ${v.right.position}, the version's Merkle root is ${replayed.right.merkleRoot}, not ${v.right.merkleRoot}`);
+    else if (replayed.right.merkleRoot !== v.right.merkleRoot)
+      failures.push(
+        `replayed from the log up to position ${v.right.position}, the version's Merkle root is ${replayed.right.merkleRoot}, not ${v.right.merkleRoot}`,
+      );
   }
   const result = { versionId: rebuilt.versionId, merkleRoot: rebuilt.merkleRoot, position: v.right.position };
   return {
@@ -133,7 +163,11 @@ export interface ReproduceCheckOptions {
   readonly replay?: ProjectionRunner;
 }
 
-export async function reproduceCheck(db: Kysely<AnyDB>, runId: string, options: ReproduceCheckOptions): Promise<E.Either<RunsError, ReproduceReport>> {
+export async function reproduceCheck(
+  db: Kysely<AnyDB>,
+  runId: string,
+  options: ReproduceCheckOptions,
+): Promise<E.Either<RunsError, ReproduceReport>> {
   const run = await runRow(db, runId);
   if (run === undefined) return E.left(runNotFound(runId));
   const { check: rebuild, rebuilt } = await rebuildCheck(db, run.version_id, options.replay);
@@ -147,7 +181,8 @@ export async function reproduceCheck(db: Kysely<AnyDB>, runId: string, options: 
     if (read.readable) continue;
     const erasure = erased.get(s.cfId);
     if (read.erased && erasure !== undefined) named.push(erasure);
-    else unreadable.push({ cfId: s.cfId, reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason });
+    else
+      unreadable.push({ cfId: s.cfId, reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason });
   }
   const bytes: ReproduceCheck = {
     name: 'member-bytes',
@@ -162,13 +197,22 @@ export async function reproduceCheck(db: Kysely<AnyDB>, runId: string, options: 
   const gradients: ReproduceReport['gradients'][number][] = [];
   for (const g of await runGradients(db, runId)) {
     const got = await options.artifacts.get(g.contentHash);
-    gradients.push({ split: g.split, contentHash: g.contentHash, eventId: g.eventId, ok: E.isRight(got), reason: E.isLeft(got) ? got.left.message : null });
+    gradients.push({
+      split: g.split,
+      contentHash: g.contentHash,
+      eventId: g.eventId,
+      ok: E.isRight(got),
+      reason: E.isLeft(got) ? got.left.message : null,
+    });
   }
   const badGradients = gradients.filter((g) => !g.ok);
   const artifacts: ReproduceCheck = {
     name: 'gradient-artifacts',
     ok: badGradients.length === 0,
-    detail: gradients.length === 0 ? 'no gradients recorded' : `${gradients.length - badGradients.length} of ${gradients.length} recorded gradient artifacts present with the hash the log names`,
+    detail:
+      gradients.length === 0
+        ? 'no gradients recorded'
+        : `${gradients.length - badGradients.length} of ${gradients.length} recorded gradient artifacts present with the hash the log names`,
     failures: badGradients.map((g) => `${g.split} gradients (event ${g.eventId}): ${g.reason ?? ''}`),
   };
   const checks = [rebuild, bytes, artifacts];
@@ -210,7 +254,12 @@ export type UnlearningAttribution =
       readonly influenceShare: number;
       /** The credit view: the positive part of influence, as credit shares count it. */
       readonly creditShare: number;
-      readonly totals: { readonly absInfluence: number; readonly erasedAbsInfluence: number; readonly credit: number; readonly erasedCredit: number };
+      readonly totals: {
+        readonly absInfluence: number;
+        readonly erasedAbsInfluence: number;
+        readonly credit: number;
+        readonly erasedCredit: number;
+      };
       /** Queries with an erased CF in their stored top-k, most affected first. */
       readonly topQueries: readonly AffectedQuery[];
       readonly queriesAffected: number;
@@ -227,7 +276,11 @@ export interface UnlearningReport {
   readonly attribution: UnlearningAttribution;
 }
 
-export async function unlearning(db: Kysely<AnyDB>, runId: string, options: { readonly topQueries?: number } = {}): Promise<E.Either<RunsError, UnlearningReport>> {
+export async function unlearning(
+  db: Kysely<AnyDB>,
+  runId: string,
+  options: { readonly topQueries?: number } = {},
+): Promise<E.Either<RunsError, UnlearningReport>> {
   const limit = options.topQueries ?? 10;
   const r = await sql<{ dataset: string; version_id: string; model_hash: string }>`select dataset, version_id, model_hash
     from ${sql.table(T.runs)} where run_id = ${runId}`.execute(db);
@@ -235,10 +288,20 @@ export async function unlearning(db: Kysely<AnyDB>, runId: string, options: { re
   if (run === undefined) return E.left(runNotFound(runId));
   const v = await readVersion(db, run.version_id);
   const erased = [...(await erasures(db, run.version_id)).values()];
-  const base = { runId, dataset: run.dataset, versionId: run.version_id, modelHash: run.model_hash, memberCount: E.isRight(v) ? v.right.memberCount : 0 };
+  const base = {
+    runId,
+    dataset: run.dataset,
+    versionId: run.version_id,
+    modelHash: run.model_hash,
+    memberCount: E.isRight(v) ? v.right.memberCount : 0,
+  };
   const scoring = await scoredRun(db, runId);
   if (E.isLeft(scoring)) {
-    return E.right({ ...base, erased: erased.map((e) => ({ ...e, influence: null })), attribution: { scored: false, reason: scoring.left._tag === 'RunNotScored' ? scoring.left.reason : scoring.left.message } });
+    return E.right({
+      ...base,
+      erased: erased.map((e) => ({ ...e, influence: null })),
+      attribution: { scored: false, reason: scoring.left._tag === 'RunNotScored' ? scoring.left.reason : scoring.left.message },
+    });
   }
   const at = scoring.right.scoredAt.toString();
   const values = await sql<{ cf_id: string; influence: number }>`select cf_id, influence from ${sql.table(A.cfValues)}
@@ -258,9 +321,18 @@ export async function unlearning(db: Kysely<AnyDB>, runId: string, options: { re
     erasedAbsInfluence += Math.abs(x);
     erasedCredit += Math.max(x, 0);
   }
-  const top = await sql<{ query_row: number; query_cf: string; rank: number; cf_id: string; score: number }>`select query_row, query_cf, rank, cf_id, score
+  const top = await sql<{
+    query_row: number;
+    query_cf: string;
+    rank: number;
+    cf_id: string;
+    score: number;
+  }>`select query_row, query_cf, rank, cf_id, score
     from ${sql.table(A.topK)} where run_id = ${runId} and scored_at = ${at}::bigint order by query_row, rank`.execute(db);
-  const byQuery = new Map<number, { queryCf: string; total: number; erasedInfluence: number; erased: { cfId: string; rank: number; score: number }[] }>();
+  const byQuery = new Map<
+    number,
+    { queryCf: string; total: number; erasedInfluence: number; erased: { cfId: string; rank: number; score: number }[] }
+  >();
   for (const t of top.rows) {
     const q = byQuery.get(Number(t.query_row)) ?? { queryCf: t.query_cf, total: 0, erasedInfluence: 0, erased: [] };
     const score = Number(t.score);
@@ -273,7 +345,13 @@ export async function unlearning(db: Kysely<AnyDB>, runId: string, options: { re
   }
   const affected: AffectedQuery[] = [...byQuery.entries()]
     .filter(([, q]) => q.erased.length > 0)
-    .map(([queryRow, q]) => ({ queryRow, queryCf: q.queryCf, erasedInfluence: q.erasedInfluence, share: q.total === 0 ? 0 : q.erasedInfluence / q.total, erased: q.erased }))
+    .map(([queryRow, q]) => ({
+      queryRow,
+      queryCf: q.queryCf,
+      erasedInfluence: q.erasedInfluence,
+      share: q.total === 0 ? 0 : q.erasedInfluence / q.total,
+      erased: q.erased,
+    }))
     .sort((a, b) => b.erasedInfluence - a.erasedInfluence || a.queryRow - b.queryRow);
   return E.right({
     ...base,

@@ -20,7 +20,11 @@ export type RunsError =
   | { readonly _tag: 'RunEventUnreadable'; readonly runId: string; readonly eventId: string; readonly message: string }
   | { readonly _tag: 'VersionNotFound'; readonly versionId: string; readonly message: string };
 
-export const runNotFound = (runId: string): RunsError => ({ _tag: 'RunNotFound', runId, message: `no training run ${JSON.stringify(runId)} is recorded` });
+export const runNotFound = (runId: string): RunsError => ({
+  _tag: 'RunNotFound',
+  runId,
+  message: `no training run ${JSON.stringify(runId)} is recorded`,
+});
 
 export interface RunSummary {
   readonly runId: string;
@@ -46,11 +50,24 @@ export interface RunGradients {
 }
 
 export type RunAttribution =
-  | { readonly scored: true; readonly scoredAt: LogPosition; readonly trainHash: string; readonly queryHash: string; readonly trainRows: number; readonly queryRows: number; readonly dims: number }
+  | {
+      readonly scored: true;
+      readonly scoredAt: LogPosition;
+      readonly trainHash: string;
+      readonly queryHash: string;
+      readonly trainRows: number;
+      readonly queryRows: number;
+      readonly dims: number;
+    }
   | { readonly scored: false; readonly reason: string };
 
 export interface RunDetail extends RunSummary {
-  readonly version: { readonly merkleRoot: string; readonly memberCount: number; readonly manifestId: string; readonly position: LogPosition } | null;
+  readonly version: {
+    readonly merkleRoot: string;
+    readonly memberCount: number;
+    readonly manifestId: string;
+    readonly position: LogPosition;
+  } | null;
   readonly seeds: Readonly<Record<string, number>>;
   readonly hyperparameters: { readonly [key: string]: unknown };
   readonly environment: Readonly<Record<string, string>>;
@@ -91,7 +108,12 @@ async function declared(log: EventLog, rows: readonly RunRow[]): Promise<E.Eithe
   if (rows.length === 0) return E.right(out);
   const read = await log.readByIds(rows.map((r) => r.event_id));
   const unreadable = (r: RunRow, why: string): E.Either<RunsError, never> =>
-    E.left({ _tag: 'RunEventUnreadable', runId: r.run_id, eventId: r.event_id, message: `run ${r.run_id}: its TrainingRunRecorded event ${r.event_id} ${why}` });
+    E.left({
+      _tag: 'RunEventUnreadable',
+      runId: r.run_id,
+      eventId: r.event_id,
+      message: `run ${r.run_id}: its TrainingRunRecorded event ${r.event_id} ${why}`,
+    });
   if (E.isLeft(read)) return unreadable(rows[0]!, `cannot be read from the log (${read.left._tag})`);
   const byId = new Map(read.right.map((e) => [e.id, e]));
   for (const r of rows) {
@@ -146,15 +168,32 @@ export async function listRuns(db: Kysely<AnyDB>, log: EventLog): Promise<E.Eith
   const rows = await runRows(db);
   const d = await declared(log, rows);
   if (E.isLeft(d)) return d;
-  const ord = await ordinals(db, rows.map((r) => r.dataset));
+  const ord = await ordinals(
+    db,
+    rows.map((r) => r.dataset),
+  );
   return E.right(rows.map((r) => summaryOf(r, d.right.get(r.event_id)!, ord.get(`${r.dataset}\u0000${r.version_id}`))));
 }
 
 export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<readonly RunGradients[]> {
-  const g = await sql<{ split: 'train' | 'query'; content_hash: string; rows: number; dims: number; event_id: string; position: string }>`select split,
+  const g = await sql<{
+    split: 'train' | 'query';
+    content_hash: string;
+    rows: number;
+    dims: number;
+    event_id: string;
+    position: string;
+  }>`select split,
       content_hash, rows, dims, event_id, position::text as position from ${sql.table(A.gradients)} where run_id = ${runId}
     order by position, event_id`.execute(db);
-  return g.rows.map((x) => ({ split: x.split, contentHash: x.content_hash, rows: Number(x.rows), dims: Number(x.dims), eventId: x.event_id, position: positionFromDb(x.position) }));
+  return g.rows.map((x) => ({
+    split: x.split,
+    contentHash: x.content_hash,
+    rows: Number(x.rows),
+    dims: Number(x.dims),
+    eventId: x.event_id,
+    position: positionFromDb(x.position),
+  }));
 }
 
 /** One run: what it declared, the version it trained on, its gradients and whether attribution scored it. */
@@ -169,11 +208,21 @@ export async function showRun(db: Kysely<AnyDB>, log: EventLog, runId: string): 
   const v = await readVersion(db, row.version_id);
   const scoring = await scoredRun(db, runId);
   const attribution: RunAttribution = E.isRight(scoring)
-    ? { scored: true, scoredAt: scoring.right.scoredAt, trainHash: scoring.right.trainHash, queryHash: scoring.right.queryHash, trainRows: scoring.right.trainRows, queryRows: scoring.right.queryRows, dims: scoring.right.dims }
+    ? {
+        scored: true,
+        scoredAt: scoring.right.scoredAt,
+        trainHash: scoring.right.trainHash,
+        queryHash: scoring.right.queryHash,
+        trainRows: scoring.right.trainRows,
+        queryRows: scoring.right.queryRows,
+        dims: scoring.right.dims,
+      }
     : { scored: false, reason: scoring.left._tag === 'RunNotScored' ? scoring.left.reason : scoring.left.message };
   return E.right({
     ...summaryOf(row, dec, ord.get(`${row.dataset}\u0000${row.version_id}`)),
-    version: E.isRight(v) ? { merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount, manifestId: v.right.manifestId, position: v.right.position } : null,
+    version: E.isRight(v)
+      ? { merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount, manifestId: v.right.manifestId, position: v.right.position }
+      : null,
     seeds: dec.seeds,
     hyperparameters: dec.hyperparameters,
     environment: dec.environment,
@@ -228,7 +277,13 @@ export function fieldChanges(a: unknown, b: unknown): FieldChange[] {
 
 const change = (key: string, a: string, b: string): FieldChange | null => (a === b ? null : { key, from: a, to: b });
 
-export async function diffRuns(db: Kysely<AnyDB>, log: EventLog, runA: string, runB: string, options: DiffOptions = {}): Promise<E.Either<RunsError, RunsDiff>> {
+export async function diffRuns(
+  db: Kysely<AnyDB>,
+  log: EventLog,
+  runA: string,
+  runB: string,
+  options: DiffOptions = {},
+): Promise<E.Either<RunsError, RunsDiff>> {
   const a = await showRun(db, log, runA);
   if (E.isLeft(a)) return a;
   const b = await showRun(db, log, runB);

@@ -20,7 +20,12 @@ import { reproduceCheck, unlearning, type SampleRead } from './runs-checks.js';
 
 describe('fieldChanges', () => {
   it('given two parameter objects, then nested keys flatten to dotted paths, absent sides are null and arrays compare whole', () => {
-    expect(fieldChanges({ lr: 0.1, opt: { beta: [0.9, 0.99], eps: 1 }, same: 'x' }, { lr: 0.1, opt: { beta: [0.9, 0.999] }, extra: true, same: 'x' })).toEqual([
+    expect(
+      fieldChanges(
+        { lr: 0.1, opt: { beta: [0.9, 0.99], eps: 1 }, same: 'x' },
+        { lr: 0.1, opt: { beta: [0.9, 0.999] }, extra: true, same: 'x' },
+      ),
+    ).toEqual([
       { key: 'extra', from: null, to: 'true' },
       { key: 'opt.beta', from: '[0.9,0.99]', to: '[0.9,0.999]' },
       { key: 'opt.eps', from: '1', to: null },
@@ -42,7 +47,12 @@ describe('runs answers on PGlite', () => {
     pglite = await PGlite.create();
     store = await openProjectionStore({ pglite });
     ledger = new Ledger(store);
-    runner = createProjectionRunner({ log: ledger.log, store, projections: [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })], batchSize: 16 });
+    runner = createProjectionRunner({
+      log: ledger.log,
+      store,
+      projections: [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })],
+      batchSize: 16,
+    });
     await ledger.sample('a', 'ada');
     await ledger.sample('b', 'ada');
     await ledger.sample('c', 'grace');
@@ -70,7 +80,16 @@ describe('runs answers on PGlite', () => {
     await ledger.trainingRun('r1', 'corpus', v1, testDigest('model-1'));
     await project();
     const r = right(await showRun(store.db, ledger.log, 'r1'));
-    expect(r).toMatchObject({ runId: 'r1', versionId: v1, ordinal: 1, codeVersion: 'git:abc', seeds: { data: 1 }, environment: { python: '3.11' }, eventId: ledger.id('r1'), position: ledger.position('r1') });
+    expect(r).toMatchObject({
+      runId: 'r1',
+      versionId: v1,
+      ordinal: 1,
+      codeVersion: 'git:abc',
+      seeds: { data: 1 },
+      environment: { python: '3.11' },
+      eventId: ledger.id('r1'),
+      position: ledger.position('r1'),
+    });
     expect(r.version?.memberCount).toBe(3);
     expect(r.gradients).toEqual([]);
     expect(r.attribution.scored).toBe(false);
@@ -99,7 +118,11 @@ describe('runs answers on PGlite', () => {
     await ledger.trainingRun('r1', 'corpus', await current(), testDigest('model-1'));
     await project();
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: readable, artifacts, replay: runner }));
-    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', true], ['gradient-artifacts', true]]);
+    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['version-rebuilds', true],
+      ['member-bytes', true],
+      ['gradient-artifacts', true],
+    ]);
     expect(r.checks[0]!.detail).toContain('replayed from the log alone');
     expect(r.reproducible).toBe(true);
   });
@@ -129,8 +152,14 @@ describe('runs answers on PGlite', () => {
       [ledger.id('b'), { readable: false, erased: false, reason: 'blob missing' }],
     ]);
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: async (id) => reads.get(id) ?? { readable: true }, artifacts }));
-    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', false], ['gradient-artifacts', true]]);
-    expect(r.samples.erased).toMatchObject([{ cfId: ledger.id('a'), eventId: ledger.id('erase-a'), position: ledger.position('erase-a'), reason: 'data subject request' }]);
+    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['version-rebuilds', true],
+      ['member-bytes', false],
+      ['gradient-artifacts', true],
+    ]);
+    expect(r.samples.erased).toMatchObject([
+      { cfId: ledger.id('a'), eventId: ledger.id('erase-a'), position: ledger.position('erase-a'), reason: 'data subject request' },
+    ]);
     expect(r.samples.unreadable).toEqual([{ cfId: ledger.id('b'), reason: 'blob missing' }]);
     const u = right(await unlearning(store.db, 'r1'));
     expect(u.erased.map((e) => [e.cfId, e.influence])).toEqual([[ledger.id('a'), null]]);

@@ -32,7 +32,12 @@ export interface CfShow extends ShownEvent {
   readonly targetedBy: readonly ShownEvent[];
   /** CFs that amend or supersede it. */
   readonly replacedBy: readonly (ShownEvent & { readonly how: 'amends' | 'supersedes' })[];
-  readonly versions: readonly { readonly dataset: string; readonly versionId: string; readonly position: LogPosition; readonly reason: string }[];
+  readonly versions: readonly {
+    readonly dataset: string;
+    readonly versionId: string;
+    readonly position: LogPosition;
+    readonly reason: string;
+  }[];
 }
 
 export type ShowError = AnswerError | EventLogError;
@@ -89,6 +94,11 @@ export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): P
     later: rest.map(shown),
     targetedBy,
     replacedBy,
-    versions: versions.rows.map((v) => ({ dataset: v.dataset, versionId: v.version_id, position: positionFromDb(v.position), reason: v.reason })),
+    versions: versions.rows.map((v) => ({
+      dataset: v.dataset,
+      versionId: v.version_id,
+      position: positionFromDb(v.position),
+      reason: v.reason,
+    })),
   });
 }

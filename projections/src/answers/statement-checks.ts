@@ -20,7 +20,13 @@ export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial
   const v = typeof predicate.versionId === 'string' ? await readVersion(db, predicate.versionId) : E.left(null);
   const matches = E.isRight(v) && v.right.merkleRoot === predicate.merkleRoot && v.right.manifestId === predicate.manifestId;
   if (matches) return { check, ok: true };
-  return { check, ok: false, detail: E.isRight(v) ? 'the store has the version with another root or manifest' : `version ${String(predicate.versionId)} is not in the store` };
+  return {
+    check,
+    ok: false,
+    detail: E.isRight(v)
+      ? 'the store has the version with another root or manifest'
+      : `version ${String(predicate.versionId)} is not in the store`,
+  };
 }
 
 /** The run, its model hash, run event, version and root are what the ledger says now. */

@@ -33,7 +33,15 @@ const READ_CHUNK = 500;
 
 /** Members in id order (the order of the version's Merkle leaves); none for an unknown version. */
 export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: string): Promise<E.Either<LogUnavailable, MemberFact[]>> {
-  const rows = await sql<{ cf_id: string; kind: string; author: string; source: string | null; license: string | null; commitment: string | null; valid_from: string }>`
+  const rows = await sql<{
+    cf_id: string;
+    kind: string;
+    author: string;
+    source: string | null;
+    license: string | null;
+    commitment: string | null;
+    valid_from: string;
+  }>`
     select m.cf_id, c.kind, c.author, c.source, c.license, c.commitment, c.valid_from
     from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
     where m.version_id = ${versionId} order by m.cf_id`.execute(db);
@@ -41,7 +49,8 @@ export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
   const ids = rows.rows.map((r) => r.cf_id);
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const read = await log.readByIds(ids.slice(i, i + READ_CHUNK));
-    if (E.isLeft(read)) return E.left({ _tag: 'LogUnavailable', message: `reading members from the log failed: ${JSON.stringify(read.left)}` });
+    if (E.isLeft(read))
+      return E.left({ _tag: 'LogUnavailable', message: `reading members from the log failed: ${JSON.stringify(read.left)}` });
     for (const e of read.right) payloads.set(e.id, (e.data as { payload?: Record<string, unknown> }).payload ?? {});
   }
   return E.right(
@@ -67,7 +76,9 @@ export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
 
 /** The member CF ids of a version in id order (a gradient artifact's row map); none for an unknown version. */
 export async function memberIds(db: Kysely<AnyDB>, versionId: string): Promise<string[]> {
-  const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${versionId} order by cf_id`.execute(db);
+  const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${versionId} order by cf_id`.execute(
+    db,
+  );
   return r.rows.map((m) => m.cf_id);
 }
 
@@ -78,7 +89,10 @@ export interface KindCount {
 
 /** A version's members by CF kind, in kind order. */
 export async function memberKinds(db: Kysely<AnyDB>, versionId: string): Promise<KindCount[]> {
-  const r = await sql<{ kind: string; n: string }>`select c.kind, count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
+  const r = await sql<{
+    kind: string;
+    n: string;
+  }>`select c.kind, count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
     where m.version_id = ${versionId} group by c.kind order by c.kind`.execute(db);
   return r.rows.map((k) => ({ kind: k.kind, members: Number(k.n) }));
 }
@@ -98,7 +112,11 @@ export interface VersionRun {
 
 /** The training runs recorded on a version, in log order. */
 export async function versionRuns(db: Kysely<AnyDB>, versionId: string): Promise<VersionRun[]> {
-  const r = await sql<{ run_id: string; model_hash: string; event_id: string }>`select run_id, model_hash, event_id from ${sql.table(T.runs)}
+  const r = await sql<{
+    run_id: string;
+    model_hash: string;
+    event_id: string;
+  }>`select run_id, model_hash, event_id from ${sql.table(T.runs)}
     where version_id = ${versionId} order by position, run_id`.execute(db);
   return r.rows.map((x) => ({ runId: x.run_id, modelHash: x.model_hash, eventId: x.event_id }));
 }

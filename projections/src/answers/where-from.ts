@@ -48,7 +48,11 @@ interface CfRow {
   valid_to: string | null;
 }
 
-export async function whereFromCf(db: Kysely<AnyDB>, cfId: string, options: { readonly asOf?: AsOf } = {}): Promise<E.Either<AnswerError, CfOrigin>> {
+export async function whereFromCf(
+  db: Kysely<AnyDB>,
+  cfId: string,
+  options: { readonly asOf?: AsOf } = {},
+): Promise<E.Either<AnswerError, CfOrigin>> {
   const at = await resolveAsOf(db, options.asOf);
   const bound = at === undefined ? null : positionToDb(at ?? -1n);
   const r = await sql<CfRow>`select cf_id, kind, author, source, license, commitment, amends, supersedes, valid_from, valid_to
@@ -59,10 +63,14 @@ export async function whereFromCf(db: Kysely<AnyDB>, cfId: string, options: { re
   }
   const assets = await sql<{ asset_id: string; name: string; position: string }>`select a.asset_id, a.name, a.position
     from ${sql.table(T.assetMembers)} m join ${sql.table(T.assets)} a using (asset_id)
-    where m.cf_id = ${cfId} ${bound === null ? sql`` : sql`and a.position <= ${bound}::bigint`} order by a.position, a.asset_id`.execute(db);
+    where m.cf_id = ${cfId} ${bound === null ? sql`` : sql`and a.position <= ${bound}::bigint`} order by a.position, a.asset_id`.execute(
+    db,
+  );
   const versions = await sql<{ version_id: string; dataset: string; position: string }>`select v.version_id, v.dataset, v.position
     from ${sql.table(T.members)} m join ${sql.table(T.versions)} v using (version_id)
-    where m.cf_id = ${cfId} ${bound === null ? sql`` : sql`and v.position <= ${bound}::bigint`} order by v.position, v.version_id`.execute(db);
+    where m.cf_id = ${cfId} ${bound === null ? sql`` : sql`and v.position <= ${bound}::bigint`} order by v.position, v.version_id`.execute(
+    db,
+  );
   const validTo = nullablePositionFromDb(cf.valid_to);
   return E.right({
     cfId,

@@ -64,7 +64,12 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
   }
   const build = await latestBuildOf(db, versionId);
   const at = build?.position ?? version.right.position;
-  const r = await sql<{ rule: RuleName; reason: string; evidence: unknown; build_position: string }>`select rule, reason, evidence, build_position
+  const r = await sql<{
+    rule: RuleName;
+    reason: string;
+    evidence: unknown;
+    build_position: string;
+  }>`select rule, reason, evidence, build_position
     from ${sql.table(T.exclusions)} where version_id = ${versionId} and cf_id = ${cfId} and build_position <= ${positionToDb(at)}::bigint
     order by build_position desc limit 1`.execute(db);
   const row = r.rows[0];
@@ -81,7 +86,10 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
     });
   }
   // not a stored decision: either a CF of a kind the manifest does not take, or not in the prefix
-  const cf = await sql<{ kind: string; valid_from: string }>`select kind, valid_from from ${sql.table(T.cfs)} where cf_id = ${cfId}`.execute(db);
+  const cf = await sql<{
+    kind: string;
+    valid_from: string;
+  }>`select kind, valid_from from ${sql.table(T.cfs)} where cf_id = ${cfId}`.execute(db);
   const c = cf.rows[0];
   if (c === undefined) return E.left(cfNotFound(cfId));
   if (positionFromDb(c.valid_from) > at) {
@@ -125,7 +133,15 @@ export interface ReplacementOutcome {
  * was hit, or before the datasets projection has reached the CF.
  */
 export async function replacementOutcomes(db: Kysely<AnyDB>, cfId: string): Promise<ReplacementOutcome[]> {
-  const r = await sql<{ dataset: string; manifest_id: string; version_id: string; position: string; member_reason: string | null; rule: RuleName | null; excluded_reason: string | null }>`
+  const r = await sql<{
+    dataset: string;
+    manifest_id: string;
+    version_id: string;
+    position: string;
+    member_reason: string | null;
+    rule: RuleName | null;
+    excluded_reason: string | null;
+  }>`
     select b.dataset, b.manifest_id, b.version_id, b.position, m.reason as member_reason, x.rule, x.reason as excluded_reason
     from ${sql.table(T.builds)} b
     left join ${sql.table(T.members)} m on m.version_id = b.version_id and m.cf_id = ${cfId}

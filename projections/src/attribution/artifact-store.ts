@@ -21,7 +21,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 function checkHash(contentHash: string): void {
-  if (!SHA256_HEX.test(contentHash)) throw new Error(`contentHash: expected 64 lowercase hex characters, got ${JSON.stringify(contentHash)}`);
+  if (!SHA256_HEX.test(contentHash))
+    throw new Error(`contentHash: expected 64 lowercase hex characters, got ${JSON.stringify(contentHash)}`);
 }
 
 const missing = (contentHash: string, where: string): Either<ArtifactError, never> =>
@@ -51,7 +52,9 @@ export function createInMemoryArtifactStore(): ArtifactStore & { readonly bytes:
     get: async (contentHash) => {
       checkHash(contentHash);
       const found = bytes.get(contentHash);
-      return found === undefined ? missing(contentHash, 'the in-memory artifact store') : verified(contentHash, found, 'the in-memory artifact store');
+      return found === undefined
+        ? missing(contentHash, 'the in-memory artifact store')
+        : verified(contentHash, found, 'the in-memory artifact store');
     },
   };
 }

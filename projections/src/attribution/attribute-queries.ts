@@ -52,32 +52,58 @@ async function modelOf(kernel: Kernel, artifacts: ArtifactStore, s: ScoringRow):
   const cached = models.get(key);
   if (cached !== undefined) return right(cached);
   const train = await loadGradients(artifacts, { contentHash: s.trainHash, rows: s.trainRows, dims: s.dims });
-  if (isLeft(train)) return left({ ...train.left, runId: s.runId, message: `run ${s.runId}: the train gradients artifact cannot be used: ${train.left.message}` });
+  if (isLeft(train))
+    return left({
+      ...train.left,
+      runId: s.runId,
+      message: `run ${s.runId}: the train gradients artifact cannot be used: ${train.left.message}`,
+    });
   let recorded: Float32Array | undefined;
   if (s.weightsHash !== null) {
     const w = await loadWeights(artifacts, { contentHash: s.weightsHash, rows: s.trainRows });
-    if (isLeft(w)) return left({ ...w.left, runId: s.runId, message: `run ${s.runId}: the train weights artifact cannot be used: ${w.left.message}` });
+    if (isLeft(w))
+      return left({ ...w.left, runId: s.runId, message: `run ${s.runId}: the train weights artifact cannot be used: ${w.left.message}` });
     recorded = w.right;
   }
   const weights = trainWeightsOf(s.trainKind, s.trainRows, recorded);
   const model = isLeft(weights) ? weights : await fitRunModel(kernel, train.right, s.params, weights.right);
-  if (isLeft(model)) return left({ _tag: 'ModelUnfit', runId: s.runId, reason: model.left, message: `run ${s.runId}: the model cannot be fitted: ${model.left}` });
+  if (isLeft(model))
+    return left({
+      _tag: 'ModelUnfit',
+      runId: s.runId,
+      reason: model.left,
+      message: `run ${s.runId}: the model cannot be fitted: ${model.left}`,
+    });
   models.set(key, model.right);
   if (models.size > MODEL_CACHE_SIZE) models.delete(models.keys().next().value!);
   return right(model.right);
 }
 
-async function prepared(options: Omit<AttributeQueriesOptions, 'topK'>): Promise<Either<AttributionQueryError, { s: ScoringRow; model: TrakModel; kernel: Kernel }>> {
+async function prepared(
+  options: Omit<AttributeQueriesOptions, 'topK'>,
+): Promise<Either<AttributionQueryError, { s: ScoringRow; model: TrakModel; kernel: Kernel }>> {
   const { db, runId, queries } = options;
   const scoring = await scoredRun(db, runId);
   if (isLeft(scoring)) return scoring;
   const s = scoring.right;
   if (queries.cols !== s.dims) {
-    return left({ _tag: 'QueryShapeMismatch', runId, expectedDims: s.dims, actualDims: queries.cols, message: `queries have ${queries.cols} columns, run ${runId} was trained on ${s.dims}-dim gradients` });
+    return left({
+      _tag: 'QueryShapeMismatch',
+      runId,
+      expectedDims: s.dims,
+      actualDims: queries.cols,
+      message: `queries have ${queries.cols} columns, run ${runId} was trained on ${s.dims}-dim gradients`,
+    });
   }
   const bad = firstNonFinite(queries);
   if (bad >= 0) {
-    return left({ _tag: 'QueryShapeMismatch', runId, expectedDims: s.dims, actualDims: queries.cols, message: `queries: row ${Math.floor(bad / queries.cols)} column ${bad % queries.cols} is not a finite number` });
+    return left({
+      _tag: 'QueryShapeMismatch',
+      runId,
+      expectedDims: s.dims,
+      actualDims: queries.cols,
+      message: `queries: row ${Math.floor(bad / queries.cols)} column ${bad % queries.cols} is not a finite number`,
+    });
   }
   const kernel = options.kernel ?? (await attributionKernel());
   const model = await modelOf(kernel, options.artifacts, s);
@@ -120,7 +146,9 @@ export interface ScoreMatrix {
 }
 
 /** The full query × train score matrix (`--top all`), computed a block of query rows at a time. */
-export async function attributionScoreBlocks(options: Omit<AttributeQueriesOptions, 'topK'> & { readonly blockRows?: number }): Promise<Either<AttributionQueryError, ScoreMatrix>> {
+export async function attributionScoreBlocks(
+  options: Omit<AttributeQueriesOptions, 'topK'> & { readonly blockRows?: number },
+): Promise<Either<AttributionQueryError, ScoreMatrix>> {
   const ready = await prepared(options);
   if (isLeft(ready)) return ready;
   const { s, model, kernel } = ready.right;
@@ -139,7 +167,11 @@ export async function attributionScoreBlocks(options: Omit<AttributeQueriesOptio
 export async function attributeQueries(options: AttributeQueriesOptions): Promise<Either<AttributionQueryError, QueryAttribution[]>> {
   const { db, runId, topK } = options;
   if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
-    return left({ _tag: 'InvalidTopK', topK, message: `topK: expected an integer from 1 to ${MAX_TOP_K} (for every train row use attributionScoreBlocks, the CLI's --top all), got ${topK}` });
+    return left({
+      _tag: 'InvalidTopK',
+      topK,
+      message: `topK: expected an integer from 1 to ${MAX_TOP_K} (for every train row use attributionScoreBlocks, the CLI's --top all), got ${topK}`,
+    });
   }
   const ready = await prepared(options);
   if (isLeft(ready)) return ready;
@@ -156,8 +188,18 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
       const trainRow = ranked.indices[q * ranked.k + j]!;
       const cfId = cfOfRow[trainRow];
       const o = cfId === undefined ? undefined : originOf.get(cfId);
-      if (cfId === undefined || o === undefined) throw new Error(`attributeQueries: train row ${trainRow} of run ${runId} has no CF in the projection`);
-      top.push({ rank: j + 1, trainRow, cfId, score: ranked.scores[q * ranked.k + j]!, kind: o.kind, contributor: o.author, source: o.source, license: o.license });
+      if (cfId === undefined || o === undefined)
+        throw new Error(`attributeQueries: train row ${trainRow} of run ${runId} has no CF in the projection`);
+      top.push({
+        rank: j + 1,
+        trainRow,
+        cfId,
+        score: ranked.scores[q * ranked.k + j]!,
+        kind: o.kind,
+        contributor: o.author,
+        source: o.source,
+        license: o.license,
+      });
     }
     out.push({ queryRow: q, top });
   }

@@ -47,7 +47,13 @@ function withFields(e: TestEnvelope, fields: Record<string, unknown>): TestEnvel
 
 async function fitted(train: MatrixF32, trainWeights?: Float32Array) {
   const kernel = await attributionKernel();
-  const model = await fitTrak(train, { projectedDim: SETTINGS.projectedDim, seed: SETTINGS.seed, ridge: SETTINGS.ridge, kernel, ...(trainWeights ? { trainWeights } : {}) });
+  const model = await fitTrak(train, {
+    projectedDim: SETTINGS.projectedDim,
+    seed: SETTINGS.seed,
+    ridge: SETTINGS.ridge,
+    kernel,
+    ...(trainWeights ? { trainWeights } : {}),
+  });
   if (isLeft(model)) throw new Error(model.left.reason);
   return model.right;
 }
@@ -64,13 +70,17 @@ describe('attribution by declared kind', () => {
     const weightsHash = await artifacts.put(writeNpy(matrixF32(TRAIN_ROWS, 1, weights)));
     const expected = await expectedTopK(s.train, s.query, weights);
     const train = withFields(gradientsEvent('train', s.trainHash, s.trainCfs), {
-      kind: 'output-gradients', weights: { contentHash: weightsHash, format: 'npy', rows: TRAIN_ROWS, dtype: 'float32' },
+      kind: 'output-gradients',
+      weights: { contentHash: weightsHash, format: 'npy', rows: TRAIN_ROWS, dtype: 'float32' },
     });
     await spec
       .given(s.events)
       .when([train, withFields(gradientsEvent('query', s.queryHash, s.queryCfs), { kind: 'output-gradients' })])
       .then(async ({ db }) => {
-        const rows = await sql<{ train_row: number; score: number }>`select train_row, score from ${sql.table(A.topK)} order by query_row, rank`.execute(db);
+        const rows = await sql<{
+          train_row: number;
+          score: number;
+        }>`select train_row, score from ${sql.table(A.topK)} order by query_row, rank`.execute(db);
         expect(rows.rows.map((r) => r.train_row)).toEqual([...expected.topK.indices]);
         expect(rows.rows.map((r) => f32Bits(r.score))).toEqual([...expected.topK.scores].map(f32Bits));
         const credit = right(await creditShares({ db, runId: RUN_ID }));
@@ -88,7 +98,10 @@ describe('attribution by declared kind', () => {
     const undeclaredMatrix = await trakScoreMatrix(asGiven, s.query, { kernel });
     await spec
       .given(s.events)
-      .when([withFields(gradientsEvent('train', s.trainHash, s.trainCfs), { kind: 'loss-gradients' }), gradientsEvent('query', s.queryHash, s.queryCfs)])
+      .when([
+        withFields(gradientsEvent('train', s.trainHash, s.trainCfs), { kind: 'loss-gradients' }),
+        gradientsEvent('query', s.queryHash, s.queryCfs),
+      ])
       .then(async ({ db }) => {
         const full = right(await attributionScoreBlocks({ db, artifacts, runId: RUN_ID, queries: s.query }));
         const scores: number[] = [];
@@ -122,7 +135,8 @@ describe('attribution by declared kind', () => {
     const s = await givenRun(artifacts);
     const absent = 'cd'.repeat(32);
     const train = withFields(gradientsEvent('train', s.trainHash, s.trainCfs), {
-      kind: 'output-gradients', weights: { contentHash: absent, format: 'npy', rows: TRAIN_ROWS, dtype: 'float32' },
+      kind: 'output-gradients',
+      weights: { contentHash: absent, format: 'npy', rows: TRAIN_ROWS, dtype: 'float32' },
     });
     await spec
       .given(s.events)
@@ -140,7 +154,9 @@ describe('attribution by declared kind', () => {
       .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])
       .then(async ({ db }) => {
         const refused = await attributeQueries({ db, artifacts, runId: RUN_ID, queries: randomMatrix(1, 64, 3), topK: 1001 });
-        expect(isLeft(refused) && refused.left.message).toMatch(/^topK: expected an integer from 1 to 1000 \(for every train row use attributionScoreBlocks/);
+        expect(isLeft(refused) && refused.left.message).toMatch(
+          /^topK: expected an integer from 1 to 1000 \(for every train row use attributionScoreBlocks/,
+        );
       });
   });
 });
@@ -151,30 +167,48 @@ describe('KNN-Shapley with some rows unlabelled', () => {
     const unlabelledTrain = new Set([3, 10, 150]);
     const unlabelledQuery = new Set([0]);
     const dropped = new Set([...[...unlabelledTrain].map((i) => s.trainCfs[i]!), ...[...unlabelledQuery].map((i) => s.queryCfs[i]!)]);
-    const events = s.events.filter((e) => !(e.type === 'LabelContributed' && dropped.has((e.payload as { targets: string[] }).targets[0]!)));
+    const events = s.events.filter(
+      (e) => !(e.type === 'LabelContributed' && dropped.has((e.payload as { targets: string[] }).targets[0]!)),
+    );
     const kernel = await attributionKernel();
     const expected = await expectedTopK(s.train, s.query);
     const keptTrain = s.trainCfs.flatMap((_, i) => (unlabelledTrain.has(i) ? [] : [i]));
     const keptQuery = s.queryCfs.flatMap((_, i) => (unlabelledQuery.has(i) ? [] : [i]));
-    const pick = (m: MatrixF32, rows: number[]) => matrixF32(rows.length, m.cols, Float32Array.from(rows.flatMap((r) => [...m.data.subarray(r * m.cols, (r + 1) * m.cols)])));
-    const projectedQuery = await kernel.sketch(s.query, { seed: SETTINGS.seed, outputDim: SETTINGS.projectedDim, nonzeros: expected.model.sketchNonzeros });
+    const pick = (m: MatrixF32, rows: number[]) =>
+      matrixF32(rows.length, m.cols, Float32Array.from(rows.flatMap((r) => [...m.data.subarray(r * m.cols, (r + 1) * m.cols)])));
+    const projectedQuery = await kernel.sketch(s.query, {
+      seed: SETTINGS.seed,
+      outputDim: SETTINGS.projectedDim,
+      nonzeros: expected.model.sketchNonzeros,
+    });
     const classOf = (i: number) => (i % 4 === 0 ? 0 : 1); // labels as in the scenario: "cat" every 4th CF, else "dog"
     const knn = await knnShapley(
-      pick(expected.model.trainFeatures, keptTrain), Int32Array.from(keptTrain, classOf),
-      pick(projectedQuery, keptQuery), Int32Array.from(keptQuery, (i) => classOf(TRAIN_ROWS + i)), SETTINGS.knnK, { kernel },
+      pick(expected.model.trainFeatures, keptTrain),
+      Int32Array.from(keptTrain, classOf),
+      pick(projectedQuery, keptQuery),
+      Int32Array.from(keptQuery, (i) => classOf(TRAIN_ROWS + i)),
+      SETTINGS.knnK,
+      { kernel },
     );
     await spec
       .given(events)
       .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])
       .then(async ({ db }) => {
-        const values = await sql<{ first_row: number; knn_shapley: number | null }>`select first_row, knn_shapley from ${sql.table(A.cfValues)} order by first_row`.execute(db);
+        const values = await sql<{
+          first_row: number;
+          knn_shapley: number | null;
+        }>`select first_row, knn_shapley from ${sql.table(A.cfValues)} order by first_row`.execute(db);
         const valued = values.rows.filter((v) => v.knn_shapley !== null);
         expect(valued.map((v) => v.first_row)).toEqual(keptTrain);
         valued.forEach((v, i) => expect(v.knn_shapley).toBe(knn[i]));
         const credit = right(await creditShares({ db, runId: RUN_ID }));
         expect(credit.shapleyReason).toBeNull();
         expect(credit.shapleyExcluded).toEqual({
-          labelType: 'class', trainRows: 3, queryRows: 1, trainCfs: [3, 10, 150].map((i) => s.trainCfs[i]), queryCfs: [s.queryCfs[0]],
+          labelType: 'class',
+          trainRows: 3,
+          queryRows: 1,
+          trainCfs: [3, 10, 150].map((i) => s.trainCfs[i]),
+          queryCfs: [s.queryCfs[0]],
         });
         expect(credit.contributors.reduce((sum, c) => sum + (c.shapleyShare ?? 0), 0)).toBeCloseTo(1, 12);
       });

@@ -30,17 +30,32 @@ export function firstNonFinite(m: MatrixF32): number {
 }
 
 /** The per-row factor the kind calls for (undefined = 1 for every row, as before kinds existed). */
-export function trainWeightsOf(kind: GradientKind | null, rows: number, recorded: Float32Array | undefined): Either<string, Float32Array | undefined> {
+export function trainWeightsOf(
+  kind: GradientKind | null,
+  rows: number,
+  recorded: Float32Array | undefined,
+): Either<string, Float32Array | undefined> {
   if (kind === 'loss-gradients') return right(new Float32Array(rows).fill(-1));
   if (recorded === undefined) return right(undefined);
   const bad = recorded.findIndex((w) => !Number.isFinite(w));
   return bad >= 0 ? left(`weights row ${bad} is not a finite number`) : right(recorded);
 }
 
-export async function fitRunModel(kernel: Kernel, train: MatrixF32, params: AttributionParams, trainWeights?: Float32Array): Promise<Either<string, TrakModel>> {
+export async function fitRunModel(
+  kernel: Kernel,
+  train: MatrixF32,
+  params: AttributionParams,
+  trainWeights?: Float32Array,
+): Promise<Either<string, TrakModel>> {
   const bad = firstNonFinite(train);
   if (bad >= 0) return left(`train row ${Math.floor(bad / train.cols)} column ${bad % train.cols} is not a finite number`);
-  const model = await fitTrak(train, { projectedDim: params.projectedDim, seed: params.seed, ridge: params.ridge, kernel, ...(trainWeights ? { trainWeights } : {}) });
+  const model = await fitTrak(train, {
+    projectedDim: params.projectedDim,
+    seed: params.seed,
+    ridge: params.ridge,
+    kernel,
+    ...(trainWeights ? { trainWeights } : {}),
+  });
   return isLeft(model) ? left(model.left.reason) : right(model.right);
 }
 
@@ -52,7 +67,13 @@ function pickRows(m: MatrixF32, rows: readonly number[]): MatrixF32 {
 }
 
 export async function scoreRun(
-  kernel: Kernel, model: TrakModel, train: MatrixF32, weighted: boolean, query: MatrixF32, params: AttributionParams, labels: Either<string, ClassLabels>,
+  kernel: Kernel,
+  model: TrakModel,
+  train: MatrixF32,
+  weighted: boolean,
+  query: MatrixF32,
+  params: AttributionParams,
+  labels: Either<string, ClassLabels>,
 ): Promise<Either<string, RunScores>> {
   if (query.cols !== model.inputDim) return left(`the query artifact has ${query.cols} dims, the train artifact ${model.inputDim}`);
   const bad = firstNonFinite(query);
@@ -64,7 +85,9 @@ export async function scoreRun(
   const sketchedTrain = weighted ? await kernel.sketch(train, sketch) : model.trainFeatures;
   const projected = await kernel.sketch(query, sketch);
   const l = labels.right;
-  const values = await knnShapley(pickRows(sketchedTrain, l.trainRows), l.train, pickRows(projected, l.queryRows), l.query, params.knnK, { kernel });
+  const values = await knnShapley(pickRows(sketchedTrain, l.trainRows), l.train, pickRows(projected, l.queryRows), l.query, params.knnK, {
+    kernel,
+  });
   let perRow = values;
   if (l.trainRows.length !== train.rows) {
     perRow = new Float64Array(train.rows).fill(Number.NaN);

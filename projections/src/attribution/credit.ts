@@ -60,11 +60,24 @@ export async function creditShares(options: CreditSharesOptions): Promise<Either
   if (isLeft(scoring)) return scoring;
   const s = scoring.right;
   if (version !== undefined && !(version.length >= 8 && s.versionId.startsWith(version))) {
-    return left({ _tag: 'VersionMismatch', runId, expected: version, actual: s.versionId, message: `run ${runId} trained on ${s.dataset} version ${s.versionId}, not ${version}` });
+    return left({
+      _tag: 'VersionMismatch',
+      runId,
+      expected: version,
+      actual: s.versionId,
+      message: `run ${runId} trained on ${s.dataset} version ${s.versionId}, not ${version}`,
+    });
   }
   const rows = await sql<{
-    kind: ShareKind; rank: number; key: string | null; name: string | null; share: number | null; credit: number;
-    shapley_share: number | null; cf_count: number; evidence: ShareEvidence;
+    kind: ShareKind;
+    rank: number;
+    key: string | null;
+    name: string | null;
+    share: number | null;
+    credit: number;
+    shapley_share: number | null;
+    cf_count: number;
+    evidence: ShareEvidence;
   }>`select s.kind, s.rank, s.key, (select min(m.asset_name) from ${sql.table(A.assetMembers)} m where s.kind = 'asset' and m.asset_id = s.key) as name,
       s.share, s.credit, s.shapley_share, s.cf_count, s.evidence
     from ${sql.table(A.shares)} s where s.run_id = ${runId} and s.scored_at = ${positionToDb(s.scoredAt)}::bigint
@@ -72,9 +85,29 @@ export async function creditShares(options: CreditSharesOptions): Promise<Either
   const of = (kind: ShareKind): CreditShare[] =>
     rows.rows
       .filter((r) => r.kind === kind)
-      .map((r) => ({ rank: r.rank, key: r.key, name: r.name, share: r.share, credit: r.credit, shapleyShare: r.shapley_share, cfCount: r.cf_count, evidence: r.evidence }));
+      .map((r) => ({
+        rank: r.rank,
+        key: r.key,
+        name: r.name,
+        share: r.share,
+        credit: r.credit,
+        shapleyShare: r.shapley_share,
+        cfCount: r.cf_count,
+        evidence: r.evidence,
+      }));
   return right({
-    runId, dataset: s.dataset, versionId: s.versionId, scoredAt: s.scoredAt, trainHash: s.trainHash, queryHash: s.queryHash,
-    shapleyReason: s.shapleyReason, shapleyExcluded: s.shapleyExcluded, trainKind: s.trainKind, estimator: estimatorNote(s), contributors: of('contributor'), sources: of('source'), assets: of('asset'),
+    runId,
+    dataset: s.dataset,
+    versionId: s.versionId,
+    scoredAt: s.scoredAt,
+    trainHash: s.trainHash,
+    queryHash: s.queryHash,
+    shapleyReason: s.shapleyReason,
+    shapleyExcluded: s.shapleyExcluded,
+    trainKind: s.trainKind,
+    estimator: estimatorNote(s),
+    contributors: of('contributor'),
+    sources: of('source'),
+    assets: of('asset'),
   });
 }

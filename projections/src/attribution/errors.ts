@@ -22,8 +22,20 @@ export type GradientArtifactError =
 export type AttributionQueryError =
   | { readonly _tag: 'RunNotFound'; readonly runId: string; readonly message: string }
   | { readonly _tag: 'RunNotScored'; readonly runId: string; readonly reason: string; readonly message: string }
-  | { readonly _tag: 'VersionMismatch'; readonly runId: string; readonly expected: string; readonly actual: string; readonly message: string }
-  | { readonly _tag: 'QueryShapeMismatch'; readonly runId: string; readonly expectedDims: number; readonly actualDims: number; readonly message: string }
+  | {
+      readonly _tag: 'VersionMismatch';
+      readonly runId: string;
+      readonly expected: string;
+      readonly actual: string;
+      readonly message: string;
+    }
+  | {
+      readonly _tag: 'QueryShapeMismatch';
+      readonly runId: string;
+      readonly expectedDims: number;
+      readonly actualDims: number;
+      readonly message: string;
+    }
   | { readonly _tag: 'InvalidTopK'; readonly topK: number; readonly message: string }
   | { readonly _tag: 'ModelUnfit'; readonly runId: string; readonly reason: string; readonly message: string }
   | ({ readonly runId: string } & GradientArtifactError);

@@ -14,10 +14,26 @@ interface Rows {
   labels: [labelId: string, targetId: string, labelType: string, value: string, position: string][];
   withdrawals: [eventId: string, cfId: string, position: string][];
   assetMembers: [assetId: string, cfId: string, name: string, position: string][];
-  runs: [runId: string, dataset: string, versionId: string, params: string | null, paramsError: string | null, eventId: string, position: string][];
+  runs: [
+    runId: string,
+    dataset: string,
+    versionId: string,
+    params: string | null,
+    paramsError: string | null,
+    eventId: string,
+    position: string,
+  ][];
   gradients: [
-    eventId: string, runId: string, split: string, hash: string, rows: number, dims: number, rowMap: string, position: string,
-    kind: string | null, weightsHash: string | null,
+    eventId: string,
+    runId: string,
+    split: string,
+    hash: string,
+    rows: number,
+    dims: number,
+    rowMap: string,
+    position: string,
+    kind: string | null,
+    weightsHash: string | null,
   ][];
 }
 
@@ -60,8 +76,13 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
       const p = ev.payload;
       const params = attributionParamsOf(p.hyperparameters, p.seeds);
       rows.runs.push([
-        p.runId, p.dataset.name, p.dataset.versionId,
-        isLeft(params) ? null : JSON.stringify(params.right), isLeft(params) ? params.left : null, e.id, at,
+        p.runId,
+        p.dataset.name,
+        p.dataset.versionId,
+        isLeft(params) ? null : JSON.stringify(params.right),
+        isLeft(params) ? params.left : null,
+        e.id,
+        at,
       ]);
       triggers.push({ runId: p.runId, event: e });
       return;
@@ -69,7 +90,16 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
     case 'GradientsRecorded': {
       const p = ev.payload;
       rows.gradients.push([
-        e.id, p.runId, p.split, p.artifact.contentHash, p.artifact.rows, p.artifact.dims, JSON.stringify(p.rowMap), at, p.kind ?? null, p.weights?.contentHash ?? null,
+        e.id,
+        p.runId,
+        p.split,
+        p.artifact.contentHash,
+        p.artifact.rows,
+        p.artifact.dims,
+        JSON.stringify(p.rowMap),
+        at,
+        p.kind ?? null,
+        p.weights?.contentHash ?? null,
       ]);
       triggers.push({ runId: p.runId, event: e });
       return;
@@ -115,7 +145,9 @@ export async function ingestAttributionFacts(tx: Transaction<AnyDB>, events: rea
   }
   for (const g of gradients) {
     await sql`insert into ${sql.table(A.gradients)} (event_id, run_id, split, content_hash, rows, dims, row_map, position, kind, weights_hash)
-      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint, ${g[8]}, ${g[9]}) on conflict do nothing`.execute(tx);
+      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint, ${g[8]}, ${g[9]}) on conflict do nothing`.execute(
+      tx,
+    );
   }
   return triggers;
 }

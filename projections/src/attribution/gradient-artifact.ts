@@ -19,7 +19,11 @@ export async function storeGradientArtifact(store: ArtifactStore, bytes: Uint8Ar
   const matrix = readNpy(bytes);
   if (isLeft(matrix)) return matrix;
   if (matrix.right.rows === 0 || matrix.right.cols === 0) {
-    return left({ _tag: 'NpyError', field: 'shape', reason: `shape (${matrix.right.rows}, ${matrix.right.cols}) is empty: a gradient artifact needs at least one row and one column` });
+    return left({
+      _tag: 'NpyError',
+      field: 'shape',
+      reason: `shape (${matrix.right.rows}, ${matrix.right.cols}) is empty: a gradient artifact needs at least one row and one column`,
+    });
   }
   const contentHash = await store.put(bytes);
   return right({ contentHash, rows: matrix.right.rows, dims: matrix.right.cols });
@@ -39,9 +43,17 @@ export async function loadGradients(store: ArtifactStore, recorded: RecordedArti
   const matrix = readNpy(bytes.right);
   if (isLeft(matrix)) {
     const npy = matrix.left;
-    return left({ _tag: 'ArtifactUnreadable', contentHash, npy, message: `artifact ${contentHash} is not a float32 .npy: ${npy.field}: ${npy.reason}` });
+    return left({
+      _tag: 'ArtifactUnreadable',
+      contentHash,
+      npy,
+      message: `artifact ${contentHash} is not a float32 .npy: ${npy.field}: ${npy.reason}`,
+    });
   }
-  for (const [field, actual, expected] of [['rows', matrix.right.rows, recorded.rows], ['dims', matrix.right.cols, recorded.dims]] as const) {
+  for (const [field, actual, expected] of [
+    ['rows', matrix.right.rows, recorded.rows],
+    ['dims', matrix.right.cols, recorded.dims],
+  ] as const) {
     if (actual !== expected) {
       return left({
         _tag: 'ArtifactShapeMismatch',
@@ -57,16 +69,27 @@ export async function loadGradients(store: ArtifactStore, recorded: RecordedArti
 }
 
 /** The per-row weights behind a recorded weights artifact: present, intact, a float32 .npy of shape (rows,) or (rows, 1). */
-export async function loadWeights(store: ArtifactStore, recorded: { readonly contentHash: string; readonly rows: number }): Promise<Either<GradientArtifactError, Float32Array>> {
+export async function loadWeights(
+  store: ArtifactStore,
+  recorded: { readonly contentHash: string; readonly rows: number },
+): Promise<Either<GradientArtifactError, Float32Array>> {
   const { contentHash } = recorded;
   const bytes = await store.get(contentHash);
   if (isLeft(bytes)) return bytes;
   const matrix = readNpy(bytes.right, { vector: true });
   if (isLeft(matrix)) {
     const npy = matrix.left;
-    return left({ _tag: 'ArtifactUnreadable', contentHash, npy, message: `weights artifact ${contentHash} is not a float32 .npy: ${npy.field}: ${npy.reason}` });
+    return left({
+      _tag: 'ArtifactUnreadable',
+      contentHash,
+      npy,
+      message: `weights artifact ${contentHash} is not a float32 .npy: ${npy.field}: ${npy.reason}`,
+    });
   }
-  for (const [field, actual, expected] of [['rows', matrix.right.rows, recorded.rows], ['dims', matrix.right.cols, 1]] as const) {
+  for (const [field, actual, expected] of [
+    ['rows', matrix.right.rows, recorded.rows],
+    ['dims', matrix.right.cols, 1],
+  ] as const) {
     if (actual !== expected) {
       return left({
         _tag: 'ArtifactShapeMismatch',
@@ -82,12 +105,19 @@ export async function loadWeights(store: ArtifactStore, recorded: { readonly con
 }
 
 /** Validates a weight vector (.npy of shape (n,) or (n, 1), float32, finite), then stores it. */
-export async function storeWeightsArtifact(store: ArtifactStore, bytes: Uint8Array): Promise<Either<NpyError, { readonly contentHash: string; readonly rows: number }>> {
+export async function storeWeightsArtifact(
+  store: ArtifactStore,
+  bytes: Uint8Array,
+): Promise<Either<NpyError, { readonly contentHash: string; readonly rows: number }>> {
   const matrix = readNpy(bytes, { vector: true });
   if (isLeft(matrix)) return matrix;
   const { rows, cols, data } = matrix.right;
   if (cols !== 1 || rows === 0) {
-    return left({ _tag: 'NpyError', field: 'shape', reason: `shape (${rows}, ${cols}) is not a weight vector: expected (n,) or (n, 1) with n ≥ 1, one weight per train row` });
+    return left({
+      _tag: 'NpyError',
+      field: 'shape',
+      reason: `shape (${rows}, ${cols}) is not a weight vector: expected (n,) or (n, 1) with n ≥ 1, one weight per train row`,
+    });
   }
   const bad = data.findIndex((w) => !Number.isFinite(w));
   if (bad >= 0) return left({ _tag: 'NpyError', field: 'data', reason: `weight ${bad} is ${data[bad]}, not a finite number` });

@@ -23,7 +23,11 @@ export interface ClassLabels {
 }
 
 export async function classLabelsAt(
-  tx: Transaction<AnyDB>, labelType: string | null, trainCfs: readonly string[], queryCfs: readonly string[], at: string,
+  tx: Transaction<AnyDB>,
+  labelType: string | null,
+  trainCfs: readonly string[],
+  queryCfs: readonly string[],
+  at: string,
 ): Promise<Either<string, ClassLabels>> {
   if (labelType === null) return left('the run names no label type (hyperparameters.attribution.labelType), so rows have no classes');
   const wanted = [...new Set([...trainCfs, ...queryCfs])];
@@ -36,7 +40,10 @@ export async function classLabelsAt(
   const labelled = (cfs: readonly string[]) => cfs.flatMap((cf, row) => (valueOf.has(cf) ? [row] : []));
   const trainRows = labelled(trainCfs);
   const queryRows = labelled(queryCfs);
-  for (const [split, cfs, rows] of [['train', trainCfs, trainRows], ['query', queryCfs, queryRows]] as const) {
+  for (const [split, cfs, rows] of [
+    ['train', trainCfs, trainRows],
+    ['query', queryCfs, queryRows],
+  ] as const) {
     if (rows.length === 0) return left(`none of the ${cfs.length} ${split} rows has a ${JSON.stringify(labelType)} label`);
   }
   const classes = [...new Set(valueOf.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -28,14 +28,18 @@ const bounded = (name: string, max: number) =>
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max,
-    (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max ? t.success(u) : t.failure(u, c, `an integer from 1 to ${max}`)),
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max ? t.success(u) : t.failure(u, c, `an integer from 1 to ${max}`),
     (n) => n,
   );
 
 const U32 = new t.Type<number, number, unknown>(
   'u32',
   (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff,
-  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff ? t.success(u) : t.failure(u, c, 'an integer from 0 to 2^32 - 1')),
+  (u, c) =>
+    typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff
+      ? t.success(u)
+      : t.failure(u, c, 'an integer from 0 to 2^32 - 1'),
   (n) => n,
 );
 
@@ -58,12 +62,19 @@ const Settings = t.exact(
 );
 
 /** The run's settings, or the first bad field (`hyperparameters.attribution.<field>: ...`). */
-export function attributionParamsOf(hyperparameters: { readonly [key: string]: unknown }, seeds: { readonly [key: string]: number }): Either<string, AttributionParams> {
+export function attributionParamsOf(
+  hyperparameters: { readonly [key: string]: unknown },
+  seeds: { readonly [key: string]: number },
+): Either<string, AttributionParams> {
   const raw = hyperparameters.attribution ?? {};
   const decoded = Settings.decode(raw);
   if (isLeft(decoded)) {
     const first = decoded.left[0];
-    const field = first?.context.map((c) => c.key).filter((k) => k !== '').join('.') ?? '';
+    const field =
+      first?.context
+        .map((c) => c.key)
+        .filter((k) => k !== '')
+        .join('.') ?? '';
     const expected = first?.message ?? first?.context[first.context.length - 1]?.type.name ?? 'attribution settings';
     return left(`hyperparameters.attribution${field === '' ? '' : `.${field}`}: expected ${expected}, got ${JSON.stringify(first?.value)}`);
   }

@@ -29,7 +29,14 @@ export interface GradientsRow {
 }
 
 export async function runAt(tx: Transaction<AnyDB>, runId: string, at: string): Promise<RunRow | undefined> {
-  const found = await sql<{ run_id: string; dataset: string; version_id: string; params: AttributionParams | null; params_error: string | null; position: string }>`
+  const found = await sql<{
+    run_id: string;
+    dataset: string;
+    version_id: string;
+    params: AttributionParams | null;
+    params_error: string | null;
+    position: string;
+  }>`
     select run_id, dataset, version_id, params, params_error, position::text as position from ${sql.table(A.runs)}
     where run_id = ${runId} and position <= ${at}::bigint`.execute(tx);
   const r = found.rows[0];
@@ -39,9 +46,21 @@ export async function runAt(tx: Transaction<AnyDB>, runId: string, at: string): 
 }
 
 /** The latest GradientsRecorded of the split at or before `at` (a later one replaces an earlier one). */
-export async function latestGradients(tx: Transaction<AnyDB>, runId: string, split: 'train' | 'query', at: string): Promise<GradientsRow | undefined> {
+export async function latestGradients(
+  tx: Transaction<AnyDB>,
+  runId: string,
+  split: 'train' | 'query',
+  at: string,
+): Promise<GradientsRow | undefined> {
   const found = await sql<{
-    event_id: string; content_hash: string; rows: number; dims: number; row_map: string[]; position: string; kind: GradientKind | null; weights_hash: string | null;
+    event_id: string;
+    content_hash: string;
+    rows: number;
+    dims: number;
+    row_map: string[];
+    position: string;
+    kind: GradientKind | null;
+    weights_hash: string | null;
   }>`
     select event_id, content_hash, rows, dims, row_map, position::text as position, kind, weights_hash from ${sql.table(A.gradients)}
     where run_id = ${runId} and split = ${split} and position <= ${at}::bigint
@@ -49,7 +68,16 @@ export async function latestGradients(tx: Transaction<AnyDB>, runId: string, spl
   const g = found.rows[0];
   return g === undefined
     ? undefined
-    : { eventId: g.event_id, contentHash: g.content_hash, rows: g.rows, dims: g.dims, rowMap: g.row_map, position: g.position, kind: g.kind, weightsHash: g.weights_hash };
+    : {
+        eventId: g.event_id,
+        contentHash: g.content_hash,
+        rows: g.rows,
+        dims: g.dims,
+        rowMap: g.row_map,
+        position: g.position,
+        kind: g.kind,
+        weightsHash: g.weights_hash,
+      };
 }
 
 /** Author, source and assets (as of `at`) of each CF; a CF the log has not contributed by then is missing from the map. */
@@ -58,7 +86,9 @@ export async function cfOriginsAt(tx: Transaction<AnyDB>, cfIds: readonly string
   const cfs = await sql<{ cf_id: string; author: string; source: string | null }>`
     select cf_id, author, source from ${sql.table(A.cfs)} where cf_id = any(${wanted}::text[]) and position <= ${at}::bigint`.execute(tx);
   const members = await sql<{ cf_id: string; asset_id: string }>`
-    select cf_id, asset_id from ${sql.table(A.assetMembers)} where cf_id = any(${wanted}::text[]) and position <= ${at}::bigint`.execute(tx);
+    select cf_id, asset_id from ${sql.table(A.assetMembers)} where cf_id = any(${wanted}::text[]) and position <= ${at}::bigint`.execute(
+    tx,
+  );
   const assets = new Map<string, string[]>();
   for (const m of members.rows) {
     const list = assets.get(m.cf_id) ?? [];

@@ -20,12 +20,20 @@ import { A } from './tables.js';
 async function gradientsOf(artifacts: ArtifactStore, runId: string, split: string, g: GradientsRow): Promise<MatrixF32> {
   const loaded = await loadGradients(artifacts, g);
   if (isLeft(loaded)) {
-    throw new Error(`run ${runId}: the ${split} gradients artifact ${g.contentHash} (GradientsRecorded ${g.eventId}) cannot be used: ${loaded.left.message}`);
+    throw new Error(
+      `run ${runId}: the ${split} gradients artifact ${g.contentHash} (GradientsRecorded ${g.eventId}) cannot be used: ${loaded.left.message}`,
+    );
   }
   return loaded.right;
 }
 
-export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<Kernel>, artifacts: ArtifactStore, runId: string, event: ProjectedEvent): Promise<void> {
+export async function scoreRunAt(
+  tx: Transaction<AnyDB>,
+  kernel: () => Promise<Kernel>,
+  artifacts: ArtifactStore,
+  runId: string,
+  event: ProjectedEvent,
+): Promise<void> {
   const at = positionToDb(event.position);
   const run = await runAt(tx, runId, at);
   if (run === undefined || run.params === null) return; // no run yet, or its settings are invalid (params_error says why)
@@ -38,7 +46,9 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
   const origins = await cfOriginsAt(tx, train.rowMap, at);
   const unknown = train.rowMap.findIndex((cf) => !origins.has(cf));
   if (unknown >= 0) {
-    throw new EventNotApplicable(`run ${runId}: train rowMap[${unknown}] (GradientsRecorded ${train.eventId}) names CF ${train.rowMap[unknown]}, which the log has not contributed by position ${at}`);
+    throw new EventNotApplicable(
+      `run ${runId}: train rowMap[${unknown}] (GradientsRecorded ${train.eventId}) names CF ${train.rowMap[unknown]}, which the log has not contributed by position ${at}`,
+    );
   }
   const trainMatrix = await gradientsOf(artifacts, runId, 'train', train);
   const queryMatrix = await gradientsOf(artifacts, runId, 'query', query);
@@ -46,7 +56,9 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
   if (train.weightsHash !== null) {
     const loaded = await loadWeights(artifacts, { contentHash: train.weightsHash, rows: train.rows });
     if (isLeft(loaded)) {
-      throw new Error(`run ${runId}: the train weights artifact ${train.weightsHash} (GradientsRecorded ${train.eventId}) cannot be used: ${loaded.left.message}`);
+      throw new Error(
+        `run ${runId}: the train weights artifact ${train.weightsHash} (GradientsRecorded ${train.eventId}) cannot be used: ${loaded.left.message}`,
+      );
     }
     recordedWeights = loaded.right;
   }
@@ -62,7 +74,9 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
   if (isRight(scores)) {
     const s = scores.right;
     // NaN in knnShapley marks a row left out for want of a label, not an overflow
-    const nonFinite = [...s.topK.scores, ...s.trainInfluence].some((x) => !Number.isFinite(x)) || (s.knnShapley ?? []).some((x) => x === Infinity || x === -Infinity);
+    const nonFinite =
+      [...s.topK.scores, ...s.trainInfluence].some((x) => !Number.isFinite(x)) ||
+      (s.knnShapley ?? []).some((x) => x === Infinity || x === -Infinity);
     if (nonFinite) scores = left('the scores overflowed to a non-finite number (scale the gradients down)');
   }
   await sql`insert into ${sql.table(A.scorings)} (run_id, scored_at, status, reason, train_hash, query_hash, train_event, query_event,
@@ -70,15 +84,28 @@ export async function scoreRunAt(tx: Transaction<AnyDB>, kernel: () => Promise<K
     values (${runId}, ${at}::bigint, ${isRight(scores) ? 'scored' : 'unscorable'}, ${isLeft(scores) ? scores.left : null},
       ${train.contentHash}, ${query.contentHash}, ${train.eventId}, ${query.eventId}, ${train.rows}, ${query.rows}, ${train.dims},
       ${JSON.stringify(params)}::jsonb, ${isRight(scores) ? scores.right.shapleyReason : null}, ${train.kind}, ${train.weightsHash},
-      ${isRight(scores) && scores.right.shapleyExcluded !== null ? JSON.stringify(scores.right.shapleyExcluded) : null}::jsonb)`.execute(tx);
+      ${isRight(scores) && scores.right.shapleyExcluded !== null ? JSON.stringify(scores.right.shapleyExcluded) : null}::jsonb)`.execute(
+    tx,
+  );
   if (isRight(scores)) await writeScores(tx, run, at, train, query, scores.right, origins);
 }
 
 async function writeScores(
-  tx: Transaction<AnyDB>, run: RunRow, at: string, train: GradientsRow, query: GradientsRow, s: RunScores, origins: Parameters<typeof computeShares>[1],
+  tx: Transaction<AnyDB>,
+  run: RunRow,
+  at: string,
+  train: GradientsRow,
+  query: GradientsRow,
+  s: RunScores,
+  origins: Parameters<typeof computeShares>[1],
 ): Promise<void> {
   const { topK } = s;
-  const qRow: number[] = [], rank: number[] = [], qCf: string[] = [], tRow: number[] = [], cf: string[] = [], score: number[] = [];
+  const qRow: number[] = [],
+    rank: number[] = [],
+    qCf: string[] = [],
+    tRow: number[] = [],
+    cf: string[] = [],
+    score: number[] = [];
   for (let q = 0; q < topK.rows; q++) {
     for (let j = 0; j < topK.k; j++) {
       const row = topK.indices[q * topK.k + j]!;
@@ -91,7 +118,9 @@ async function writeScores(
     }
   }
   await sql`insert into ${sql.table(A.topK)} (run_id, scored_at, query_row, rank, query_cf, train_row, cf_id, score)
-    select ${run.runId}, ${at}::bigint, * from unnest(${qRow}::int4[], ${rank}::int4[], ${qCf}::text[], ${tRow}::int4[], ${cf}::text[], ${score}::float8[])`.execute(tx);
+    select ${run.runId}, ${at}::bigint, * from unnest(${qRow}::int4[], ${rank}::int4[], ${qCf}::text[], ${tRow}::int4[], ${cf}::text[], ${score}::float8[])`.execute(
+    tx,
+  );
 
   // a CF may own several rows (augmentations): its value is the sum over its rows, in row order
   // (rows left out of KNN-Shapley for want of a label add nothing; a CF with none of its rows valued has null)

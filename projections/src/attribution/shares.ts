@@ -67,7 +67,14 @@ export function computeShares(values: readonly CfValue[], origins: ReadonlyMap<s
     for (const v of sorted) {
       const origin = origins.get(v.cfId);
       if (origin === undefined) throw new Error(`computeShares: no origin for CF ${v.cfId}`);
-      const keys: (string | null)[] = kind === 'contributor' ? [origin.author] : kind === 'source' ? [origin.source] : origin.assets.length > 0 ? [...origin.assets] : [null];
+      const keys: (string | null)[] =
+        kind === 'contributor'
+          ? [origin.author]
+          : kind === 'source'
+            ? [origin.source]
+            : origin.assets.length > 0
+              ? [...origin.assets]
+              : [null];
       const credit = Math.max(0, v.influence);
       const shapley = Math.max(0, v.knnShapley ?? 0);
       for (const key of keys) {

@@ -39,7 +39,9 @@ export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, in
   await sql`update ${sql.table(T.builds)} set valid_to = ${at}::bigint
     where dataset = ${request.dataset} and manifest_id = ${request.manifestId} and valid_to is null`.execute(tx);
   await sql`insert into ${sql.table(T.builds)} (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
-    values (${request.dataset}, ${request.manifestId}, ${at}::bigint, ${version.versionId}, ${request.cause}, ${event.id}, null)`.execute(tx);
+    values (${request.dataset}, ${request.manifestId}, ${at}::bigint, ${version.versionId}, ${request.cause}, ${event.id}, null)`.execute(
+    tx,
+  );
   const known = await sql`select 1 from ${sql.table(T.versions)} where version_id = ${version.versionId}`.execute(tx);
   if (known.rows.length === 0) await storeVersion(tx, request, version);
   await storeExclusions(tx, version, event);
@@ -61,11 +63,24 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
     await insertLineageEdges(
       tx,
       DATASETS_LINEAGE_EDGES_TABLE,
-      ids.map((id) => ({ type: 'selected-into', from: id, to: version.versionId, eventId: event.id, position: event.position, recordedAt: event.recordedAt })),
+      ids.map((id) => ({
+        type: 'selected-into',
+        from: id,
+        to: version.versionId,
+        eventId: event.id,
+        position: event.position,
+        recordedAt: event.recordedAt,
+      })),
     );
   }
   await insertLineageNodes(tx, DATASETS_LINEAGE_NODES_TABLE, [
-    { id: version.versionId, kind: 'dataset-version', label: `${request.dataset}@${version.versionId.slice(0, 12)}`, eventId: event.id, position: event.position },
+    {
+      id: version.versionId,
+      kind: 'dataset-version',
+      label: `${request.dataset}@${version.versionId.slice(0, 12)}`,
+      eventId: event.id,
+      position: event.position,
+    },
   ]);
 }
 

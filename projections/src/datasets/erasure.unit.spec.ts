@@ -41,7 +41,8 @@ async function givenDataset(ledger: Ledger): Promise<string> {
   return b1!.versionId;
 }
 
-const erase = (ledger: Ledger, name: string, sample: string) => ledger.append(name, 'SampleErased', 'alice', { sample: ledger.id(sample), reason: 'subject request' });
+const erase = (ledger: Ledger, name: string, sample: string) =>
+  ledger.append(name, 'SampleErased', 'alice', { sample: ledger.id(sample), reason: 'subject request' });
 
 describe('datasets projection: erasure re-assembles', () => {
   let store: ProjectionStore;
@@ -54,7 +55,9 @@ describe('datasets projection: erasure re-assembles', () => {
     await store.close();
   });
   const membersOf = async (versionId: string) =>
-    (await sql<{ cf_id: string }>`select cf_id from datasets_members where version_id = ${versionId} order by cf_id`.execute(store.db)).rows.map((r) => r.cf_id);
+    (
+      await sql<{ cf_id: string }>`select cf_id from datasets_members where version_id = ${versionId} order by cf_id`.execute(store.db)
+    ).rows.map((r) => r.cf_id);
 
   it('given c@1 holding a sample and its label, when the sample is erased, then c@2 is cut (cause erased) without both, and c@1 stays', async () => {
     const v1 = await givenDataset(ledger);
@@ -78,13 +81,25 @@ describe('datasets projection: erasure re-assembles', () => {
     await ledger.project();
     const v2 = (await datasetBuilds(store.db, 'c'))[1]!.versionId;
     const sample = right(await whyExcluded(store.db, ledger.id('s1'), v2));
-    expect(sample).toMatchObject({ included: false, rule: 'erased', reason: `erased by ${ledger.id('e1')} at position ${ledger.position('e1')}` });
+    expect(sample).toMatchObject({
+      included: false,
+      rule: 'erased',
+      reason: `erased by ${ledger.id('e1')} at position ${ledger.position('e1')}`,
+    });
     expect(sample.evidence?.erasedBy).toEqual({ eventId: ledger.id('e1'), position: ledger.position('e1'), sample: ledger.id('s1') });
     const label = right(await whyExcluded(store.db, ledger.id('l1'), v2));
-    expect(label).toMatchObject({ rule: 'erased', reason: `depends on sample ${ledger.id('s1')}, erased by ${ledger.id('e1')} at position ${ledger.position('e1')}` });
+    expect(label).toMatchObject({
+      rule: 'erased',
+      reason: `depends on sample ${ledger.id('s1')}, erased by ${ledger.id('e1')} at position ${ledger.position('e1')}`,
+    });
     const old = right(await whyIncluded(store.db, ledger.id('s1'), v1));
     expect(old.included).toBe(true);
-    expect(old.erased).toMatchObject({ cfId: ledger.id('s1'), eventId: ledger.id('e1'), position: ledger.position('e1'), reason: 'subject request' });
+    expect(old.erased).toMatchObject({
+      cfId: ledger.id('s1'),
+      eventId: ledger.id('e1'),
+      position: ledger.position('e1'),
+      reason: 'subject request',
+    });
     expect(right(await whyIncluded(store.db, ledger.id('s2'), v1)).erased).toBeNull();
   });
 
@@ -102,7 +117,10 @@ describe('datasets projection: erasure re-assembles', () => {
     expect(builds.at(-1)).toMatchObject({ cause: 'erased', causeEventId: ledger.id('e1') });
     const v3 = builds.at(-1)!.versionId;
     expect(await membersOf(v3)).toEqual([ledger.id('s2')]);
-    expect(right(await whyExcluded(store.db, ledger.id('s1b'), v3))).toMatchObject({ rule: 'erased', evidence: { erasedBy: { eventId: ledger.id('e1'), sample: ledger.id('s1') } } });
+    expect(right(await whyExcluded(store.db, ledger.id('s1b'), v3))).toMatchObject({
+      rule: 'erased',
+      evidence: { erasedBy: { eventId: ledger.id('e1'), sample: ledger.id('s1') } },
+    });
   });
 
   it('given a sample in no current version, when it is erased, then no version is cut', async () => {
@@ -111,7 +129,9 @@ describe('datasets projection: erasure re-assembles', () => {
     await erase(ledger, 'e9', 's9');
     await ledger.project();
     expect((await datasetBuilds(store.db, 'c')).map((b) => b.cause)).toEqual(['requested']);
-    expect((await erasuresOf(store.db, [ledger.id('s9'), ledger.id('s2')])).get(ledger.id('s9'))).toMatchObject({ eventId: ledger.id('e9') });
+    expect((await erasuresOf(store.db, [ledger.id('s9'), ledger.id('s2')])).get(ledger.id('s9'))).toMatchObject({
+      eventId: ledger.id('e9'),
+    });
   });
 
   it('when the same manifest is built again after the erasure, then it gives the re-assembled version id bit for bit', async () => {
@@ -131,7 +151,8 @@ describe('datasets projection: erasure re-assembles', () => {
     const v2 = (await datasetBuilds(store.db, 'c'))[1]!.versionId;
     const d = right(await diff(store.db, v1, v2));
     expect(d.counts.removed).toBe(2);
-    for (const r of d.removed) expect(r.cause).toMatchObject({ kind: 'erased', event: { eventId: ledger.id('e1'), position: ledger.position('e1') } });
+    for (const r of d.removed)
+      expect(r.cause).toMatchObject({ kind: 'erased', event: { eventId: ledger.id('e1'), position: ledger.position('e1') } });
     const i = right(await impact(store.db, ledger.id('s1')));
     expect(i.runs.map((r) => [r.runId, r.versionId])).toEqual([['run-1', v1]]);
     expect(i.models).toEqual([MODEL]);
@@ -152,7 +173,12 @@ describe('datasets projection: erasure re-assembles', () => {
     await ledger.build('b3', 'c', manifest, 'third-curator');
     await erase(ledger, 'e2', 's2');
     await ledger.project();
-    const reference = createProjectionRunner({ log: ledger.log, store, projections: [createDatasetsProjection({ liveIndexes: null })], batchSize: 3 });
+    const reference = createProjectionRunner({
+      log: ledger.log,
+      store,
+      projections: [createDatasetsProjection({ liveIndexes: null })],
+      batchSize: 3,
+    });
     const rebuilt = await reference.rebuild(datasetsProjection.name, { schema: 'erasure_reference' });
     if (isLeft(rebuilt)) throw new Error(rebuilt.left.message);
     const live = await canonicalDump(store.db, datasetsProjection);

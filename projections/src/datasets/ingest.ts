@@ -25,7 +25,16 @@ export interface CfRowInput {
 /** The CF row an event states, or null for events that are not CFs. */
 export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
   const ev = e.event;
-  const base = { cfId: e.id, author: ev.signer, source: null, license: null, commitment: null, personalData: false, labelType: null, verdict: null };
+  const base = {
+    cfId: e.id,
+    author: ev.signer,
+    source: null,
+    license: null,
+    commitment: null,
+    personalData: false,
+    labelType: null,
+    verdict: null,
+  };
   switch (ev.type) {
     case 'SampleContributed':
       return {

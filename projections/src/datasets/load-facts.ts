@@ -52,7 +52,12 @@ export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<A
     a.members.push(r.cf_id);
     assets.set(r.asset_id, a);
   }
-  const assetFacts: AssetFact[] = [...assets].map(([assetId, a]) => ({ assetId, eventId: assetId, position: a.position, members: a.members }));
+  const assetFacts: AssetFact[] = [...assets].map(([assetId, a]) => ({
+    assetId,
+    eventId: assetId,
+    position: a.position,
+    members: a.members,
+  }));
   return {
     cfs,
     deprecations: depRows.rows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason })),

@@ -100,7 +100,9 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
     case 'AssetAssembled': {
       const p = ev.payload;
       await sql`insert into ${sql.table(T.assets)} (asset_id, name, author, transformations, position)
-        values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(tx);
+        values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(
+        tx,
+      );
       await sql`insert into ${sql.table(T.assetMembers)} (asset_id, cf_id, position)
         select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m on conflict do nothing`.execute(tx);
       index.addAsset({ assetId: e.id, eventId: e.id, position: e.position, members: p.members });
@@ -135,9 +137,12 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
 }
 
 async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
-  const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(tx);
+  const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(
+    tx,
+  );
   // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
-  if (row.rows[0] === undefined) throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
+  if (row.rows[0] === undefined)
+    throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
   return row.rows[0].manifest;
 }
 
@@ -158,7 +163,11 @@ async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index
     where b.valid_to is null and m.cf_id = any(${reached}::text[])
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
-    await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause: 'erased', event: e }, await index.at(tx, e.position));
+    await cutVersion(
+      tx,
+      { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause: 'erased', event: e },
+      await index.at(tx, e.position),
+    );
   }
 }
 
@@ -175,6 +184,10 @@ async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCa
       select jsonb_array_elements_text(targets) from ${sql.table(T.cfs)} where cf_id = ${target}))
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
-    await cutVersion(tx, { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e }, await index.at(tx, e.position));
+    await cutVersion(
+      tx,
+      { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e },
+      await index.at(tx, e.position),
+    );
   }
 }

@@ -26,11 +26,7 @@ export const T = {
   runs: 'datasets_runs',
 } as const;
 
-export const DATASETS_TABLES: readonly string[] = [
-  ...Object.values(T),
-  DATASETS_LINEAGE_NODES_TABLE,
-  DATASETS_LINEAGE_EDGES_TABLE,
-];
+export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE, DATASETS_LINEAGE_EDGES_TABLE];
 
 export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
   const statements = [

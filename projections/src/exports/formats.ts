@@ -99,7 +99,12 @@ export function toOpenLineage(x: VersionExport): readonly Record<string, unknown
           }),
     },
   };
-  const datasetEvent = { eventTime: x.time, producer: PRODUCER, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent', dataset };
+  const datasetEvent = {
+    eventTime: x.time,
+    producer: PRODUCER,
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+    dataset,
+  };
   const runEvents = x.runs.map((r) => ({
     eventType: 'COMPLETE',
     eventTime: x.time,
@@ -168,7 +173,11 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
     conformsTo: 'http://mlcommons.org/croissant/1.0',
     version: x.versionId,
     license: x.licenses.map((l) => `https://spdx.org/licenses/${l}.html`),
-    ...(erased.length === 0 ? {} : { 'rai:dataCollectionMissingData': `${erased.length} members erased since this version was cut; their bytes can no longer be read: ${erased.join('; ')}` }),
+    ...(erased.length === 0
+      ? {}
+      : {
+          'rai:dataCollectionMissingData': `${erased.length} members erased since this version was cut; their bytes can no longer be read: ${erased.join('; ')}`,
+        }),
     url: `cairn:${x.dataset}@${x.versionId}`,
     distribution: [
       {

@@ -14,7 +14,17 @@ const sample = (cfId: string, overrides: Partial<ExportMember> = {}): ExportMemb
   size: 12,
   ...overrides,
 });
-const label: ExportMember = { cfId: '3'.repeat(64), kind: 'label', contributor: 'bob', source: null, license: null, commitment: null, commitmentScheme: null, mediaType: null, size: null };
+const label: ExportMember = {
+  cfId: '3'.repeat(64),
+  kind: 'label',
+  contributor: 'bob',
+  source: null,
+  license: null,
+  commitment: null,
+  commitmentScheme: null,
+  mediaType: null,
+  size: null,
+};
 
 /** Version d@1 with a kept sample, an erased sample, a personal-data sample (HMAC commitment) and a label; one run trained on it. */
 const version: VersionExport = {
@@ -24,7 +34,12 @@ const version: VersionExport = {
   manifestId: 'm'.repeat(64),
   merkleRoot: 'r'.repeat(64),
   blobStore: '/store/blobs',
-  members: [sample('1'.repeat(64)), sample('2'.repeat(64)), label, sample('4'.repeat(64), { commitmentScheme: 'hmac-sha256', mediaType: null, size: null })],
+  members: [
+    sample('1'.repeat(64)),
+    sample('2'.repeat(64)),
+    label,
+    sample('4'.repeat(64), { commitmentScheme: 'hmac-sha256', mediaType: null, size: null }),
+  ],
   erased: new Map([['2'.repeat(64), { eventId: 'e'.repeat(64), position: 42n, reason: 'takedown' }]]),
   licenses: ['CC-BY-4.0'],
   runs: [{ runId: 'run-1', modelHash: 'h'.repeat(64), eventId: 'f'.repeat(64) }],
@@ -36,13 +51,23 @@ interface Doc {
   readonly [key: string]: Doc;
 }
 
-const lines = (x: VersionExport) => toJsonl(x).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (x: VersionExport) =>
+  toJsonl(x)
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('JSONL export', () => {
   it('given a version, then each member is one line, in order, with its blob address unless it has no bytes', () => {
     const out = lines(version);
     expect(out.map((l) => l.cfId)).toEqual(version.members.map((m) => m.cfId));
-    expect(out[0]).toMatchObject({ blob: { store: '/store/blobs', address: '1'.repeat(64) }, erased: null, commitment: { scheme: 'sha256', value: 'c'.repeat(64) }, dataset: 'd', versionId: version.versionId });
+    expect(out[0]).toMatchObject({
+      blob: { store: '/store/blobs', address: '1'.repeat(64) },
+      erased: null,
+      commitment: { scheme: 'sha256', value: 'c'.repeat(64) },
+      dataset: 'd',
+      versionId: version.versionId,
+    });
     expect(out[2]).toMatchObject({ kind: 'label', blob: null, commitment: null });
   });
 
@@ -56,9 +81,19 @@ describe('OpenLineage export (spec 2-0-2)', () => {
     const [dataset, run] = toOpenLineage(version) as unknown as [Doc, Doc];
     expect(dataset.schemaURL).toBe('https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent');
     expect(dataset).toMatchObject({
-      dataset: { facets: { version: { datasetVersion: version.versionId }, cairn_erasures: { erased: [{ cfId: '2'.repeat(64), event: 'e'.repeat(64), position: '42', reason: 'takedown' }] } } },
+      dataset: {
+        facets: {
+          version: { datasetVersion: version.versionId },
+          cairn_erasures: { erased: [{ cfId: '2'.repeat(64), event: 'e'.repeat(64), position: '42', reason: 'takedown' }] },
+        },
+      },
     });
-    expect(run).toMatchObject({ eventType: 'COMPLETE', job: { namespace: 'cairn', name: 'train/run-1' }, inputs: [dataset.dataset], outputs: [{ namespace: 'cairn-models', name: 'h'.repeat(64) }] });
+    expect(run).toMatchObject({
+      eventType: 'COMPLETE',
+      job: { namespace: 'cairn', name: 'train/run-1' },
+      inputs: [dataset.dataset],
+      outputs: [{ namespace: 'cairn-models', name: 'h'.repeat(64) }],
+    });
   });
 
   it('names a run by a UUID (RFC 9562 version 8, RFC 4122 variant) that is the same for the same run id', () => {
@@ -90,8 +125,15 @@ describe('Croissant 1.0 export', () => {
   });
 
   it('names the erased members as missing data, and says nothing of it when none are erased', () => {
-    expect(c['rai:dataCollectionMissingData']).toBe(`1 members erased since this version was cut; their bytes can no longer be read: ${'2'.repeat(64)} (erased by ${'e'.repeat(64)} at position 42)`);
+    expect(c['rai:dataCollectionMissingData']).toBe(
+      `1 members erased since this version was cut; their bytes can no longer be read: ${'2'.repeat(64)} (erased by ${'e'.repeat(64)} at position 42)`,
+    );
     expect(toCroissant({ ...version, erased: new Map() })).not.toHaveProperty('rai:dataCollectionMissingData');
-    expect(c).toMatchObject({ name: 'd', version: version.versionId, conformsTo: 'http://mlcommons.org/croissant/1.0', license: ['https://spdx.org/licenses/CC-BY-4.0.html'] });
+    expect(c).toMatchObject({
+      name: 'd',
+      version: version.versionId,
+      conformsTo: 'http://mlcommons.org/croissant/1.0',
+      license: ['https://spdx.org/licenses/CC-BY-4.0.html'],
+    });
   });
 });

@@ -32,9 +32,11 @@ export function lineageFacts(e: ProjectedEvent, into: LineageFacts): void {
   const { id, position, recordedAt } = e;
   const signer = e.event.signer;
   const p = e.event.payload as Loose;
-  const node = (nodeId: string, kind: NodeKind, label: string) => into.nodes.push({ id: nodeId, kind, label: short(label), eventId: id, position });
+  const node = (nodeId: string, kind: NodeKind, label: string) =>
+    into.nodes.push({ id: nodeId, kind, label: short(label), eventId: id, position });
   const edge = (type: EdgeType, from: string, to: string) => into.edges.push({ type, from, to, eventId: id, position, recordedAt });
-  const state = (nodeId: string, s: NodeState, reason: string | null) => into.states.push({ nodeId, state: s, reason, eventId: id, position });
+  const state = (nodeId: string, s: NodeState, reason: string | null) =>
+    into.states.push({ nodeId, state: s, reason, eventId: id, position });
   const corrections = () => {
     const amends = str(p.amends);
     const supersedes = str(p.supersedes);

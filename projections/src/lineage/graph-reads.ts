@@ -39,7 +39,12 @@ interface EdgeRow {
 }
 
 /** Edges touching any of `ids` (as from or to), valid as of the bound, in a stable order. */
-export async function edgesTouching(db: Kysely<AnyDB>, ids: readonly string[], side: 'from' | 'to' | 'either', asOf: LogPosition | null | undefined): Promise<LineageEdge[]> {
+export async function edgesTouching(
+  db: Kysely<AnyDB>,
+  ids: readonly string[],
+  side: 'from' | 'to' | 'either',
+  asOf: LogPosition | null | undefined,
+): Promise<LineageEdge[]> {
   if (ids.length === 0) return [];
   const tables = await existing(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
   const limit = bound(asOf);
@@ -56,7 +61,14 @@ export async function edgesTouching(db: Kysely<AnyDB>, ids: readonly string[], s
     rows.push(...r.rows);
   }
   return rows
-    .map((r) => ({ type: r.edge_type as EdgeType, from: r.from_id, to: r.to_id, eventId: r.event_id, position: positionFromDb(r.position), recordedAt: new Date(r.recorded_at) }))
+    .map((r) => ({
+      type: r.edge_type as EdgeType,
+      from: r.from_id,
+      to: r.to_id,
+      eventId: r.event_id,
+      position: positionFromDb(r.position),
+      recordedAt: new Date(r.recorded_at),
+    }))
     .sort(compareEdges);
 }
 
@@ -83,7 +95,11 @@ interface NodeRow {
 }
 
 /** The nodes among `ids` that exist as of the bound, with their state then. */
-export async function nodesByIds(db: Kysely<AnyDB>, ids: readonly string[], asOf: LogPosition | null | undefined): Promise<Map<string, NodeView>> {
+export async function nodesByIds(
+  db: Kysely<AnyDB>,
+  ids: readonly string[],
+  asOf: LogPosition | null | undefined,
+): Promise<Map<string, NodeView>> {
   const out = new Map<string, NodeView>();
   if (ids.length === 0) return out;
   const limit = bound(asOf);
@@ -95,7 +111,12 @@ export async function nodesByIds(db: Kysely<AnyDB>, ids: readonly string[], asOf
     rows.push(...r.rows);
   }
   const states = (await existing(db, [LINEAGE_NODE_STATES_TABLE])).length
-    ? await sql<{ node_id: string; state: string; reason: string | null; event_id: string }>`select node_id, state, reason, event_id from ${sql.table(LINEAGE_NODE_STATES_TABLE)}
+    ? await sql<{
+        node_id: string;
+        state: string;
+        reason: string | null;
+        event_id: string;
+      }>`select node_id, state, reason, event_id from ${sql.table(LINEAGE_NODE_STATES_TABLE)}
         where node_id = any(${ids}::text[]) and (${limit}::bigint is null or valid_from <= ${limit}::bigint)
           and (valid_to is null or (${limit}::bigint is not null and valid_to > ${limit}::bigint))`.execute(db)
     : { rows: [] };
@@ -125,11 +146,27 @@ export interface StateChangeView {
   readonly position: LogPosition;
 }
 
-export async function stateChanges(db: Kysely<AnyDB>, ids: readonly string[], asOf: LogPosition | null | undefined): Promise<StateChangeView[]> {
+export async function stateChanges(
+  db: Kysely<AnyDB>,
+  ids: readonly string[],
+  asOf: LogPosition | null | undefined,
+): Promise<StateChangeView[]> {
   if (ids.length === 0) return [];
   const limit = bound(asOf);
-  const r = await sql<{ node_id: string; state: string; reason: string | null; event_id: string; valid_from: string }>`select node_id, state, reason, event_id, valid_from
+  const r = await sql<{
+    node_id: string;
+    state: string;
+    reason: string | null;
+    event_id: string;
+    valid_from: string;
+  }>`select node_id, state, reason, event_id, valid_from
     from ${sql.table(LINEAGE_NODE_STATES_TABLE)} where node_id = any(${ids}::text[]) and (${limit}::bigint is null or valid_from <= ${limit}::bigint)
     order by valid_from, node_id, state`.execute(db);
-  return r.rows.map((s) => ({ nodeId: s.node_id, state: s.state as NodeState, reason: s.reason, eventId: s.event_id, position: positionFromDb(s.valid_from) }));
+  return r.rows.map((s) => ({
+    nodeId: s.node_id,
+    state: s.state as NodeState,
+    reason: s.reason,
+    eventId: s.event_id,
+    position: positionFromDb(s.valid_from),
+  }));
 }

@@ -12,9 +12,30 @@ import type { LineageEdge } from './tables.js';
 
 export type HistoryStep =
   | { readonly action: 'contributed'; readonly cfId: string; readonly eventId: string; readonly position: LogPosition }
-  | { readonly action: 'amends' | 'supersedes'; readonly cfId: string; readonly target: string; readonly eventId: string; readonly position: LogPosition; readonly recordedAt: Date }
-  | { readonly action: 'deprecated'; readonly cfId: string; readonly by: string; readonly reason: string | null; readonly eventId: string; readonly position: LogPosition; readonly recordedAt: Date }
-  | { readonly action: 'erased'; readonly cfId: string; readonly reason: string | null; readonly eventId: string; readonly position: LogPosition };
+  | {
+      readonly action: 'amends' | 'supersedes';
+      readonly cfId: string;
+      readonly target: string;
+      readonly eventId: string;
+      readonly position: LogPosition;
+      readonly recordedAt: Date;
+    }
+  | {
+      readonly action: 'deprecated';
+      readonly cfId: string;
+      readonly by: string;
+      readonly reason: string | null;
+      readonly eventId: string;
+      readonly position: LogPosition;
+      readonly recordedAt: Date;
+    }
+  | {
+      readonly action: 'erased';
+      readonly cfId: string;
+      readonly reason: string | null;
+      readonly eventId: string;
+      readonly position: LogPosition;
+    };
 
 export interface CfHistory {
   readonly cfId: string;
@@ -31,14 +52,18 @@ export interface CfHistory {
 
 const CHAIN_TYPES = new Set(['amends', 'supersedes']);
 
-export async function history(db: Kysely<AnyDB>, cfId: string, options: { readonly asOf?: AsOf } = {}): Promise<Either<LineageError, CfHistory>> {
+export async function history(
+  db: Kysely<AnyDB>,
+  cfId: string,
+  options: { readonly asOf?: AsOf } = {},
+): Promise<Either<LineageError, CfHistory>> {
   const asOf = await resolveAsOf(db, options.asOf);
   const root = (await nodesByIds(db, [cfId], asOf)).get(cfId);
   if (root === undefined) return left(nodeNotFound(cfId, asOf));
 
   const family = new Set([cfId]);
   const chainEdges = new Map<string, LineageEdge>();
-  for (let frontier = [cfId]; frontier.length > 0; ) {
+  for (let frontier = [cfId]; frontier.length > 0;) {
     const next: string[] = [];
     for (const e of await edgesTouching(db, frontier, 'either', asOf)) {
       if (!CHAIN_TYPES.has(e.type)) continue;
@@ -60,13 +85,31 @@ export async function history(db: Kysely<AnyDB>, cfId: string, options: { readon
   const steps: HistoryStep[] = [];
   for (const n of nodes.values()) steps.push({ action: 'contributed', cfId: n.id, eventId: n.eventId, position: n.position });
   for (const e of chainEdges.values()) {
-    steps.push({ action: e.type as 'amends' | 'supersedes', cfId: e.from, target: e.to, eventId: e.eventId, position: e.position, recordedAt: e.recordedAt });
+    steps.push({
+      action: e.type as 'amends' | 'supersedes',
+      cfId: e.from,
+      target: e.to,
+      eventId: e.eventId,
+      position: e.position,
+      recordedAt: e.recordedAt,
+    });
   }
   for (const e of deprecations) {
-    steps.push({ action: 'deprecated', cfId: e.to, by: e.from, reason: reasonOf.get(`${e.eventId}:${e.to}`) ?? null, eventId: e.eventId, position: e.position, recordedAt: e.recordedAt });
+    steps.push({
+      action: 'deprecated',
+      cfId: e.to,
+      by: e.from,
+      reason: reasonOf.get(`${e.eventId}:${e.to}`) ?? null,
+      eventId: e.eventId,
+      position: e.position,
+      recordedAt: e.recordedAt,
+    });
   }
-  for (const c of changes) if (c.state === 'erased') steps.push({ action: 'erased', cfId: c.nodeId, reason: c.reason, eventId: c.eventId, position: c.position });
-  steps.sort((a, b) => (a.position !== b.position ? (a.position < b.position ? -1 : 1) : `${a.action}${a.cfId}` < `${b.action}${b.cfId}` ? -1 : 1));
+  for (const c of changes)
+    if (c.state === 'erased') steps.push({ action: 'erased', cfId: c.nodeId, reason: c.reason, eventId: c.eventId, position: c.position });
+  steps.sort((a, b) =>
+    a.position !== b.position ? (a.position < b.position ? -1 : 1) : `${a.action}${a.cfId}` < `${b.action}${b.cfId}` ? -1 : 1,
+  );
 
   const replaced = new Set([...chainEdges.values()].map((e) => e.to));
   const familyNodes = [...nodes.values()].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));

@@ -9,7 +9,10 @@ import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type NodeKi
 
 /** Nodes in the graph by kind (every kind present, zero when none). */
 export async function nodeCountsByKind(db: Kysely<AnyDB>): Promise<Readonly<Record<NodeKind, number>>> {
-  const rows = await sql<{ kind: string; n: string }>`select kind, count(*)::text as n from ${sql.table(LINEAGE_NODES_TABLE)} group by kind`.execute(db);
+  const rows = await sql<{
+    kind: string;
+    n: string;
+  }>`select kind, count(*)::text as n from ${sql.table(LINEAGE_NODES_TABLE)} group by kind`.execute(db);
   const counts = Object.fromEntries(NODE_KINDS.map((k) => [k, 0])) as Record<NodeKind, number>;
   for (const r of rows.rows) if ((NODE_KINDS as readonly string[]).includes(r.kind)) counts[r.kind as NodeKind] = Number(r.n);
   return counts;

@@ -64,7 +64,9 @@ async function writeStates(tx: Transaction<AnyDB>, changes: readonly StateChange
     where s.node_id = c.node_id and s.valid_to is null`.execute(tx);
   await sql`insert into ${sql.table(LINEAGE_NODE_STATES_TABLE)} (node_id, state, reason, event_id, valid_from, valid_to)
     select * from unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reason)}::text[],
-      ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`.execute(tx);
+      ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`.execute(
+    tx,
+  );
 }
 
 /** A batch's rows, made by prepare before the batch's transaction (see Projection.prepare). */
@@ -82,7 +84,12 @@ function prepare(events: readonly ProjectedEvent[]): LineageBatch {
   return { nodes: lineageNodeRows(facts.nodes, { copy: true }), edges: lineageEdgeRows(facts.edges), states: facts.states };
 }
 
-async function apply(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], prepared?: LineageBatch, context?: ApplyContext): Promise<void> {
+async function apply(
+  tx: Transaction<AnyDB>,
+  events: readonly ProjectedEvent[],
+  prepared?: LineageBatch,
+  context?: ApplyContext,
+): Promise<void> {
   const batch = prepared ?? prepare(events);
   await insertLineageNodeRows(tx, LINEAGE_NODES_TABLE, batch.nodes, { keyDropped: context?.bulk === true });
   await insertLineageEdgeRows(tx, LINEAGE_EDGES_TABLE, batch.edges);

@@ -39,7 +39,12 @@ function caption(n: TraceNode): string[] {
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 export function lineageToDot(t: LineageTrace): string {
-  const out = [`digraph lineage {`, `  rankdir=LR;`, `  node [fontname="Helvetica" fontsize=10 style=filled];`, `  edge [fontname="Helvetica" fontsize=9];`];
+  const out = [
+    `digraph lineage {`,
+    `  rankdir=LR;`,
+    `  node [fontname="Helvetica" fontsize=10 style=filled];`,
+    `  edge [fontname="Helvetica" fontsize=9];`,
+  ];
   for (const n of t.nodes) {
     const s = SHAPES[n.kind];
     const attrs = [`label=${dotString(caption(n).join('\n'))}`, `shape=${s.dot}`, `fillcolor=${dotString(s.color)}`];

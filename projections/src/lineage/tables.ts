@@ -76,12 +76,16 @@ export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string):
     constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)
   )`.execute(db);
   if (await missing(db, `${table}_pkey`)) {
-    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)`.execute(db);
+    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)`.execute(
+      db,
+    );
   }
   // Without B-tree deduplication: most edges point at a handful of ids (every CF is contributed-by
   // one of a few signers), and merging their TIDs into posting lists, then splitting those lists on
   // every later insert, cost a rebuild about a quarter of its edge-insert time.
-  await sql`create index if not exists ${sql.id(`${table}_to`)} on ${sql.table(table)} (to_id, edge_type) with (deduplicate_items = off)`.execute(db);
+  await sql`create index if not exists ${sql.id(`${table}_to`)} on ${sql.table(table)} (to_id, edge_type) with (deduplicate_items = off)`.execute(
+    db,
+  );
 }
 
 /**
@@ -205,7 +209,8 @@ export function lineageNodeRows(nodes: readonly LineageNode[], options: { readon
     if (seen.has(n.id)) continue;
     seen.add(n.id);
     first.push(n);
-    if (options.copy) lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`);
+    if (options.copy)
+      lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`);
   }
   return { nodes: first, copy: options.copy ? lines.join('') : undefined };
 }

@@ -103,7 +103,18 @@ export async function trace(db: Kysely<AnyDB>, id: string, options: TraceOptions
     .map(([nodeId, depth]): TraceNode => {
       const n = known.get(nodeId);
       if (n) return { ...n, known: true, depth };
-      return { id: nodeId, kind: inferredKind(nodeId, edgeList), label: nodeId.slice(0, 12), eventId: '', position: -1n, state: null, stateReason: null, stateEventId: null, known: false, depth };
+      return {
+        id: nodeId,
+        kind: inferredKind(nodeId, edgeList),
+        label: nodeId.slice(0, 12),
+        eventId: '',
+        position: -1n,
+        state: null,
+        stateReason: null,
+        stateEventId: null,
+        known: false,
+        depth,
+      };
     })
     .sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return right({ root: id, asOf, direction, nodes, edges: edgeList, truncated });

@@ -32,7 +32,10 @@ export interface Checkpoint {
 }
 
 export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<Checkpoint | undefined> {
-  const result = await sql<{ version: number; position: string | null }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)} where name = ${name}`.execute(db);
+  const result = await sql<{
+    version: number;
+    position: string | null;
+  }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)} where name = ${name}`.execute(db);
   const row = result.rows[0];
   return row === undefined ? undefined : { version: Number(row.version), position: nullablePositionFromDb(row.position) };
 }
@@ -43,7 +46,11 @@ export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<C
  * for its indexes. Undefined otherwise, or when the runner's tables are missing or older (the
  * caller then takes the full path, which migrates). One read, no lock, no write.
  */
-export async function checkpointsIfUpToDate(db: Kysely<AnyDB>, projections: readonly Projection[], head: LogPosition | null): Promise<Map<string, LogPosition | null> | undefined> {
+export async function checkpointsIfUpToDate(
+  db: Kysely<AnyDB>,
+  projections: readonly Projection[],
+  head: LogPosition | null,
+): Promise<Map<string, LogPosition | null> | undefined> {
   let rows: readonly { name: string; version: number; position: string | null; bulk: boolean }[];
   try {
     rows = (
@@ -93,7 +100,9 @@ export async function prepareProjection(
     if (restart) {
       await dropTables(tx, projection);
       await clearFailures(tx, projection.name);
-      await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(tx);
+      await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(
+        tx,
+      );
     }
     await projection.migrate(tx);
     // migrate recreated whatever an interrupted bulk load had dropped.
@@ -171,7 +180,11 @@ export async function applyBatch(
       if (batch.bulk === true) await sql`set local synchronous_commit = off`.execute(tx);
       await hook?.('checkpoint-claimed', context);
       if (events.length > 0) await projection.apply(tx, events, prepared, { bulk: batch.bulk === true });
-      await recordFailures(tx, projection.name, skipped.map(({ position, eventId, eventType, reason }) => ({ position, eventId, eventType, reason })));
+      await recordFailures(
+        tx,
+        projection.name,
+        skipped.map(({ position, eventId, eventType, reason }) => ({ position, eventId, eventType, reason })),
+      );
       await recordLogTimes(tx, skipped.length === 0 ? events : [...events, ...skipped].sort((a, b) => (a.position < b.position ? -1 : 1)));
       await hook?.('applied', context);
     });

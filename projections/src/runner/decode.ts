@@ -51,5 +51,8 @@ export function toProjectedEvent(recorded: RecordedEvent, decode: EventDecoder):
   if ((event as { type?: unknown }).type !== recorded.type) {
     return fail('type', `the envelope says ${render((event as { type?: unknown }).type)} but the log recorded ${render(recorded.type)}`);
   }
-  return { _tag: 'Right', right: { position: recorded.position, recordedAt: recorded.recordedAt, stream: recorded.stream, id: recorded.id, event } };
+  return {
+    _tag: 'Right',
+    right: { position: recorded.position, recordedAt: recorded.recordedAt, stream: recorded.stream, id: recorded.id, event },
+  };
 }

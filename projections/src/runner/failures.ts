@@ -63,8 +63,14 @@ const fromRow = (r: FailureRow): ProjectionFailure => ({
 });
 
 /** A projection's failures in log order (at most `limit`), and how many there are in all. */
-export async function readFailures(db: Kysely<AnyDB>, projection: string, limit: number): Promise<{ readonly count: number; readonly first: readonly ProjectionFailure[] }> {
-  const count = await sql<{ n: string }>`select count(*) as n from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(db);
+export async function readFailures(
+  db: Kysely<AnyDB>,
+  projection: string,
+  limit: number,
+): Promise<{ readonly count: number; readonly first: readonly ProjectionFailure[] }> {
+  const count = await sql<{ n: string }>`select count(*) as n from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(
+    db,
+  );
   const rows = await sql<FailureRow>`select projection, position, event_id, event_type, reason from ${sql.table(FAILURES_TABLE)}
     where projection = ${projection} order by position limit ${limit}`.execute(db);
   return { count: Number(count.rows[0]?.n ?? 0), first: rows.rows.map(fromRow) };

@@ -32,7 +32,12 @@ export interface IsolationContext {
 type Attempt = 'applied' | 'lost-race' | { readonly reason: string };
 
 /** One try at a stretch; a failure that is the events' own comes back as a reason, any other is thrown. */
-export async function attemptStretch(ctx: IsolationContext, after: LogPosition | null, stretch: Stretch, prepared?: unknown): Promise<Attempt> {
+export async function attemptStretch(
+  ctx: IsolationContext,
+  after: LogPosition | null,
+  stretch: Stretch,
+  prepared?: unknown,
+): Promise<Attempt> {
   let rows = prepared;
   if (rows === undefined && ctx.projection.prepare !== undefined && stretch.events.length > 0) {
     try {
@@ -66,14 +71,26 @@ function split(stretch: Stretch): readonly [Stretch, Stretch] {
  * Applies a stretch known to fail with `reason`: records its event as failed when it holds one,
  * else halves it and applies (or isolates) each half in turn. Throws what is not an event's failure.
  */
-export async function isolateFailures(ctx: IsolationContext, after: LogPosition | null, stretch: Stretch, reason: string): Promise<'applied' | 'lost-race'> {
+export async function isolateFailures(
+  ctx: IsolationContext,
+  after: LogPosition | null,
+  stretch: Stretch,
+  reason: string,
+): Promise<'applied' | 'lost-race'> {
   const { events } = stretch;
   if (events.length === 0) throw new Error(`recording skipped events failed: ${reason}`);
   if (events.length === 1) {
     const e = events[0]!;
     const failure: SkippedEvent = { position: e.position, eventId: e.id, eventType: e.event.type, reason, recordedAt: e.recordedAt };
     const skipped = [...stretch.skipped, failure];
-    const outcome = await applyBatch(ctx.db, ctx.schema, ctx.projection, after, { events: [], skipped, through: stretch.through, bulk: ctx.bulk }, ctx.hook);
+    const outcome = await applyBatch(
+      ctx.db,
+      ctx.schema,
+      ctx.projection,
+      after,
+      { events: [], skipped, through: stretch.through, bulk: ctx.bulk },
+      ctx.hook,
+    );
     if (outcome === 'applied') skipped.forEach(ctx.onFailed);
     return outcome;
   }

@@ -26,8 +26,16 @@ import { createProjectionRunner, type ProjectionRunnerOptions } from './runner.j
 const alice = testContributorId('alice');
 const NUL = '\u0000';
 
-const registered: TestEnvelope = { type: 'ContributorRegistered', payload: { publicKey: testDigest('alice-key'), name: 'alice' }, signer: alice };
-const sample = (seed: string, extra: Parameters<typeof samplePayload>[1] = {}): TestEnvelope => ({ type: 'SampleContributed', payload: samplePayload(seed, extra), signer: alice });
+const registered: TestEnvelope = {
+  type: 'ContributorRegistered',
+  payload: { publicKey: testDigest('alice-key'), name: 'alice' },
+  signer: alice,
+};
+const sample = (seed: string, extra: Parameters<typeof samplePayload>[1] = {}): TestEnvelope => ({
+  type: 'SampleContributed',
+  payload: samplePayload(seed, extra),
+  signer: alice,
+});
 
 /** What an older build decoded: anything shaped like an envelope (it let NULs through). */
 const olderDecoder: EventDecoder = (data) => right(data as CairnEvent);
@@ -81,14 +89,25 @@ describe('hardening: an event the projections cannot apply never stops them', ()
       const runner = w.runner({ batchSize: 3 });
       const first = await runner.runOnce();
       if (isLeft(first)) throw new Error(`the runner stopped: ${first.left.message}`);
-      expect(first.right.map((r) => [r.projection, r.failed])).toEqual([['lineage', 1], ['datasets', 1], ['attribution', 1]]);
+      expect(first.right.map((r) => [r.projection, r.failed])).toEqual([
+        ['lineage', 1],
+        ['datasets', 1],
+        ['attribution', 1],
+      ]);
       const bad = w.recorded[2]!;
       const status = await runner.status();
       if (isLeft(status)) throw new Error(status.left.message);
       for (const p of status.right.projections) {
         expect([p.name, p.caughtUp, p.checkpoint, p.failedEvents]).toEqual([p.name, true, w.recorded[3]!.position, 1]);
-        expect(p.firstFailure).toMatchObject({ projection: p.name, position: bad.position, eventId: bad.id, eventType: 'SampleContributed' });
-        expect(p.firstFailure?.reason).toMatch(/^does not decode: SampleContributed\.payload\.source: expected text without U\+0000 \(NUL\)/);
+        expect(p.firstFailure).toMatchObject({
+          projection: p.name,
+          position: bad.position,
+          eventId: bad.id,
+          eventType: 'SampleContributed',
+        });
+        expect(p.firstFailure?.reason).toMatch(
+          /^does not decode: SampleContributed\.payload\.source: expected text without U\+0000 \(NUL\)/,
+        );
       }
       expect(await nodeIds(w)).toEqual(expect.arrayContaining([w.recorded[1]!.id, w.recorded[3]!.id]));
       expect(await nodeIds(w)).not.toContain(bad.id);
@@ -105,7 +124,15 @@ describe('hardening: an event the projections cannot apply never stops them', ()
       sample('1'),
       sample('2', { source: `web${NUL}` }),
       sample('3'),
-      { type: 'AssetAssembled', payload: { name: 'set', members: [envelopeEvent(sample('1')).id], transformations: [{ kind: 'filter', params: { by: `x${NUL}` } }] }, signer: alice },
+      {
+        type: 'AssetAssembled',
+        payload: {
+          name: 'set',
+          members: [envelopeEvent(sample('1')).id],
+          transformations: [{ kind: 'filter', params: { by: `x${NUL}` } }],
+        },
+        signer: alice,
+      },
       { type: 'LabelContributed', payload: labelPayload([envelopeEvent(sample('3')).id], 'cat'), signer: alice },
     ]);
     try {
@@ -118,7 +145,10 @@ describe('hardening: an event the projections cannot apply never stops them', ()
       };
       const [badSample, asset] = [w.recorded[2]!.position, w.recorded[4]!.position];
       expect(await failures('lineage')).toEqual([[badSample, 'SQLSTATE 22021']]);
-      expect(await failures('datasets')).toEqual([[badSample, 'SQLSTATE 22021'], [asset, 'SQLSTATE 22P05']]);
+      expect(await failures('datasets')).toEqual([
+        [badSample, 'SQLSTATE 22021'],
+        [asset, 'SQLSTATE 22P05'],
+      ]);
       expect(await failures('attribution')).toEqual([[badSample, 'SQLSTATE 22021']]);
       const labels = await sql<{ n: number }>`select count(*)::int as n from attribution_labels`.execute(w.store.db);
       expect(labels.rows[0]?.n).toBe(1);
@@ -128,13 +158,14 @@ describe('hardening: an event the projections cannot apply never stops them', ()
     }
   });
 
-  it('given a failure that is not the event\'s own (the connection drops mid-batch), when the runner catches up, then it stops without recording anything, and the next catch-up applies every event', async () => {
+  it("given a failure that is not the event's own (the connection drops mid-batch), when the runner catches up, then it stops without recording anything, and the next catch-up applies every event", async () => {
     const w = await worldOf([registered, sample('1'), sample('2')]);
     try {
       let drops = 0;
       const runner = w.runner({
         atStep: (step) => {
-          if (step === 'applied' && drops++ === 0) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          if (step === 'applied' && drops++ === 0)
+            throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
         },
       });
       const failed = await runner.runOnce();
@@ -149,7 +180,7 @@ describe('hardening: an event the projections cannot apply never stops them', ()
     }
   });
 
-  it('given a build that names a manifest the log never defined, when datasets applies it, then the handler\'s reason is recorded and a later build is cut', async () => {
+  it("given a build that names a manifest the log never defined, when datasets applies it, then the handler's reason is recorded and a later build is cut", async () => {
     const manifest = {
       candidates: { kinds: ['sample'], sources: 'any', assets: 'any' },
       minApprovals: { count: 0, scope: 'either' },
@@ -166,14 +197,22 @@ describe('hardening: an event the projections cannot apply never stops them', ()
       { type: 'DatasetDefined', payload: { name: 'cats' }, signer: alice },
       { type: 'DatasetBuildRequested', payload: { dataset: 'cats', manifestId: 'f'.repeat(64) }, signer: alice },
       { type: 'ManifestDefined', payload: { manifest }, signer: alice },
-      { type: 'DatasetBuildRequested', payload: { dataset: 'cats', manifestId: contentIdOf('manifest', manifest as never) }, signer: alice },
+      {
+        type: 'DatasetBuildRequested',
+        payload: { dataset: 'cats', manifestId: contentIdOf('manifest', manifest as never) },
+        signer: alice,
+      },
     ]);
     try {
       const runner = w.runner();
       expect(isRight(await runner.runOnce())).toBe(true);
       const failures = await runner.failures('datasets');
       expect(isRight(failures) && failures.right.map((f) => [f.position, f.eventType, f.reason])).toEqual([
-        [w.recorded[3]!.position, 'DatasetBuildRequested', `DatasetBuildRequested ${w.recorded[3]!.id} names manifest ${'f'.repeat(64)}, which the log never defined`],
+        [
+          w.recorded[3]!.position,
+          'DatasetBuildRequested',
+          `DatasetBuildRequested ${w.recorded[3]!.id} names manifest ${'f'.repeat(64)}, which the log never defined`,
+        ],
       ]);
       const builds = await sql<{ n: number }>`select count(*)::int as n from datasets_builds`.execute(w.store.db);
       expect(builds.rows[0]?.n).toBe(1);
@@ -185,7 +224,9 @@ describe('hardening: an event the projections cannot apply never stops them', ()
   it('given events recorded as failed, when each projection is rebuilt with other batch sizes, then the tables and the failure records dump byte-identical, and a rebuild in place records each failure once', async () => {
     const w = await worldOf([
       registered,
-      ...Array.from({ length: 12 }, (_, i) => sample(String(i), i % 4 === 1 ? { source: `s${NUL}${i}` } : i % 5 === 2 ? { attributes: { k: [`v${NUL}`] } } : {})),
+      ...Array.from({ length: 12 }, (_, i) =>
+        sample(String(i), i % 4 === 1 ? { source: `s${NUL}${i}` } : i % 5 === 2 ? { attributes: { k: [`v${NUL}`] } } : {}),
+      ),
     ]);
     try {
       const live = w.runner({ batchSize: 3, decode: olderDecoder });

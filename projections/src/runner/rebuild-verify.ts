@@ -20,7 +20,12 @@ export interface BadRow {
 }
 
 export interface ProjectionVerification {
-  readonly projections: readonly { readonly name: string; readonly checkpoint: string | null; readonly rows: number; readonly ok: boolean }[];
+  readonly projections: readonly {
+    readonly name: string;
+    readonly checkpoint: string | null;
+    readonly rows: number;
+    readonly ok: boolean;
+  }[];
   readonly firstBad: BadRow | null;
 }
 
@@ -55,9 +60,20 @@ export async function verifyProjections(inputs: RebuildVerifyInputs): Promise<Pr
   const status = await runner.status();
   if (E.isLeft(status)) return { projections: [], firstBad: { projection: '-', reason: status.left.message, live: null, rebuilt: null } };
   const out: { name: string; checkpoint: string | null; rows: number; ok: boolean }[] = [];
-  const verdict = (projection: string, reason: string, d: { live: string | null; rebuilt: string | null } = { live: null, rebuilt: null }): ProjectionVerification => ({
+  const verdict = (
+    projection: string,
+    reason: string,
+    d: { live: string | null; rebuilt: string | null } = { live: null, rebuilt: null },
+  ): ProjectionVerification => ({
     projections: out,
-    firstBad: { projection, reason: inputs.catchUpFailure === undefined ? reason : `${reason}; catching the tables up from their checkpoint failed: ${inputs.catchUpFailure}`, ...d },
+    firstBad: {
+      projection,
+      reason:
+        inputs.catchUpFailure === undefined
+          ? reason
+          : `${reason}; catching the tables up from their checkpoint failed: ${inputs.catchUpFailure}`,
+      ...d,
+    },
   });
   let current = '-';
   try {
@@ -67,7 +83,10 @@ export async function verifyProjections(inputs: RebuildVerifyInputs): Promise<Pr
       const entry = { name: projection.name, checkpoint: checkpoint === null ? null : checkpoint.toString(), rows: 0, ok: false };
       out.push(entry);
       if (checkpoint !== null && (logHead === null || checkpoint > logHead)) {
-        return verdict(projection.name, `the projection has applied the log up to position ${checkpoint}, but the log now ends at ${logHead ?? 'nothing'}: events were removed from its tail`);
+        return verdict(
+          projection.name,
+          `the projection has applied the log up to position ${checkpoint}, but the log now ends at ${logHead ?? 'nothing'}: events were removed from its tail`,
+        );
       }
       await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
       const rebuilt = await runner.rebuild(projection.name, { schema: SCRATCH, ...(checkpoint === null ? {} : { to: checkpoint }) });
@@ -83,13 +102,20 @@ export async function verifyProjections(inputs: RebuildVerifyInputs): Promise<Pr
       entry.rows = live.split('\n').length - 1;
       if (live !== scratch) {
         const d = firstDifference(live, scratch);
-        return verdict(projection.name, `the live tables differ from a rebuild from the log up to the projection's checkpoint ${checkpoint ?? '(none)'}`, d);
+        return verdict(
+          projection.name,
+          `the live tables differ from a rebuild from the log up to the projection's checkpoint ${checkpoint ?? '(none)'}`,
+          d,
+        );
       }
       entry.ok = true;
     }
     current = LOG_TIMES;
     if (inputs.leaves !== undefined) {
-      const applied = status.right.projections.reduce<bigint | null>((min, p) => (p.checkpoint === null ? min : min === null || p.checkpoint < min ? p.checkpoint : min), null);
+      const applied = status.right.projections.reduce<bigint | null>(
+        (min, p) => (p.checkpoint === null ? min : min === null || p.checkpoint < min ? p.checkpoint : min),
+        null,
+      );
       const bad = await verifyLogTimes(db, inputs.leaves, applied);
       if (bad) return verdict(LOG_TIMES, bad.reason, { live: bad.live, rebuilt: bad.log });
     }

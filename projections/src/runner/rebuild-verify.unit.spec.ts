@@ -51,12 +51,21 @@ describe('rebuild-verify (PGlite)', () => {
     await store.close();
     await log.close();
   });
-  const verify = () => verifyProjections({ db: store.db, runner, projections: [lineageProjection], logHead: events.at(-1)!.position, leaves: timelineOf(events) });
+  const verify = () =>
+    verifyProjections({
+      db: store.db,
+      runner,
+      projections: [lineageProjection],
+      logHead: events.at(-1)!.position,
+      leaves: timelineOf(events),
+    });
 
   it('given projections caught up, then each matches its rebuild and nothing is bad', async () => {
     const v = await verify();
     expect(v.firstBad).toBeNull();
-    expect(v.projections).toEqual([{ name: 'lineage', checkpoint: events.at(-1)!.position.toString(), rows: expect.any(Number), ok: true }]);
+    expect(v.projections).toEqual([
+      { name: 'lineage', checkpoint: events.at(-1)!.position.toString(), rows: expect.any(Number), ok: true },
+    ]);
     expect(v.projections[0]!.rows).toBeGreaterThan(0);
   });
 
@@ -72,7 +81,10 @@ describe('rebuild-verify (PGlite)', () => {
   it('when a live table is dropped, then the verdict says the tables cannot be read, without a throw', async () => {
     await sql`drop table lineage_nodes`.execute(store.db);
     const v = await verify();
-    expect(v.firstBad).toMatchObject({ projection: 'lineage', reason: expect.stringContaining('cannot be read as the projection made them') });
+    expect(v.firstBad).toMatchObject({
+      projection: 'lineage',
+      reason: expect.stringContaining('cannot be read as the projection made them'),
+    });
   });
 
   it('when the log ends before the checkpoint, then the verdict says events were removed from its tail', async () => {
@@ -82,7 +94,9 @@ describe('rebuild-verify (PGlite)', () => {
 
   it('when a time in the index is moved, then the verdict names the log times, the row and the log’s time', async () => {
     const last = events.at(-1)!;
-    await sql`update ${sql.table(LOG_TIMES_TABLE)} set recorded_at = ${new Date(Date.UTC(2001, 0, 1)).toISOString()}::timestamptz where position = ${last.position.toString()}::bigint`.execute(store.db);
+    await sql`update ${sql.table(LOG_TIMES_TABLE)} set recorded_at = ${new Date(Date.UTC(2001, 0, 1)).toISOString()}::timestamptz where position = ${last.position.toString()}::bigint`.execute(
+      store.db,
+    );
     const v = await verify();
     expect(v.projections).toEqual([expect.objectContaining({ name: 'lineage', ok: true })]);
     expect(v.firstBad).toMatchObject({ projection: 'log times', rebuilt: last.recordedAt.toISOString() });
@@ -93,7 +107,11 @@ describe('rebuild-verify (PGlite)', () => {
     const last = events.at(-1)!;
     await sql`delete from ${sql.table(LOG_TIMES_TABLE)} where position = ${last.position.toString()}::bigint`.execute(store.db);
     const bad = await verifyLogTimes(store.db, timelineOf(events), last.position);
-    expect(bad).toEqual({ reason: expect.stringContaining(`no row for position ${last.position}`), live: null, log: last.recordedAt.toISOString() });
+    expect(bad).toEqual({
+      reason: expect.stringContaining(`no row for position ${last.position}`),
+      live: null,
+      log: last.recordedAt.toISOString(),
+    });
     // With nothing applied to check against, only the rows present are judged, and they are right.
     expect(await verifyLogTimes(store.db, timelineOf(events), null)).toBeNull();
   });

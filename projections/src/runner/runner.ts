@@ -6,7 +6,16 @@
 import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
 import type { ProjectionStore } from '../storage/store.js';
-import { beginBulkLoad, checkpointsIfUpToDate, endBulkLoad, prepareProjection, readCheckpoint, inScope, type SkippedEvent, type StepHook } from './batch.js';
+import {
+  beginBulkLoad,
+  checkpointsIfUpToDate,
+  endBulkLoad,
+  prepareProjection,
+  readCheckpoint,
+  inScope,
+  type SkippedEvent,
+  type StepHook,
+} from './batch.js';
 import { defaultEventDecoder, toProjectedEvent, type EventDecoder } from './decode.js';
 import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
 import { readFailures, type ProjectionFailure } from './failures.js';
@@ -133,7 +142,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   }
 
   /** Reads and decodes the batch after `after`; never rejects. */
-  async function fetchBatch(projection: Projection, after: LogPosition | null, to: LogPosition | undefined): Promise<Either<RunnerError, Fetched>> {
+  async function fetchBatch(
+    projection: Projection,
+    after: LogPosition | null,
+    to: LogPosition | undefined,
+  ): Promise<Either<RunnerError, Fetched>> {
     try {
       const read = await log.readAll({ after, limit: batchSize });
       if (isLeft(read)) return left(logUnavailable(read.left));
@@ -149,13 +162,23 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         if (isLeft(decoded)) {
           // Not skipped silently: recorded with its position, field and reason, shown by status and verify.
           const reason = decoded.left._tag === 'EventUndecodable' ? `${decoded.left.field}: ${decoded.left.reason}` : decoded.left.message;
-          undecodable.push({ position: r.position, eventId: r.id, eventType: r.type, reason: `does not decode: ${reason}`, recordedAt: r.recordedAt });
+          undecodable.push({
+            position: r.position,
+            eventId: r.id,
+            eventType: r.type,
+            reason: `does not decode: ${reason}`,
+            recordedAt: r.recordedAt,
+          });
         } else events.push(decoded.right);
       }
       const more = read.right.length === batchSize && recorded.length === read.right.length;
       return right(await prepareBatch(projection, { events, undecodable, through: recorded[recorded.length - 1]?.position ?? null, more }));
     } catch (cause) {
-      return left({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `reading the log failed: ${reasonOf(cause)}` });
+      return left({
+        _tag: 'LogUnavailable',
+        error: { _tag: 'Unavailable', reason: reasonOf(cause), cause },
+        message: `reading the log failed: ${reasonOf(cause)}`,
+      });
     }
   }
 
@@ -169,11 +192,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     }
   }
 
-  async function catchUp(projection: Projection, schema: string | null, to: LogPosition | undefined): Promise<Either<RunnerError, CatchUpReport>> {
+  async function catchUp(
+    projection: Projection,
+    schema: string | null,
+    to: LogPosition | undefined,
+  ): Promise<Either<RunnerError, CatchUpReport>> {
     const headResult = await log.head();
     if (isLeft(headResult)) return left(logUnavailable(headResult.left));
     const head = to !== undefined && headResult.right !== null && headResult.right > to ? to : headResult.right;
-    const checkpointOf = () => (schema === null ? readCheckpoint(db, projection.name) : inScope(db, schema, (tx) => readCheckpoint(tx, projection.name)));
+    const checkpointOf = () =>
+      schema === null ? readCheckpoint(db, projection.name) : inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
     let from: LogPosition | null | undefined;
     let applied = 0;
     let lostRaces = 0;
@@ -201,7 +229,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const after = checkpoint?.position ?? null;
         from ??= after;
         if (to !== undefined && after !== null && after >= to) break;
-        const fetched = prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(projection, after, to);
+        const fetched =
+          prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(projection, after, to);
         prefetched = undefined;
         if (isLeft(fetched)) return fetched;
         const { events, undecodable, through, more, prepared, prepareFailure } = fetched.right;
@@ -220,7 +249,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
             hook: options.atStep,
             onFailed: (f) => {
               failedEvents += 1;
-              if (schema === null) options.onEventFailed?.({ projection: projection.name, position: f.position, eventId: f.eventId, eventType: f.eventType, reason: f.reason });
+              if (schema === null)
+                options.onEventFailed?.({
+                  projection: projection.name,
+                  position: f.position,
+                  eventId: f.eventId,
+                  eventType: f.eventType,
+                  reason: f.reason,
+                });
             },
           };
           const stretch = { events, skipped: undecodable, through };
@@ -252,7 +288,14 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     }
     if (isLeft(done)) return done;
     const final = await checkpointOf();
-    return right({ projection: projection.name, from: from ?? null, to: final?.position ?? null, events: applied, lostRaces, failed: failedEvents });
+    return right({
+      projection: projection.name,
+      from: from ?? null,
+      to: final?.position ?? null,
+      events: applied,
+      lostRaces,
+      failed: failedEvents,
+    });
   }
 
   async function prepare(projection: Projection, schema: string | null, reset: boolean): Promise<Either<RunnerError, void>> {
@@ -283,7 +326,17 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const head = await log.head().catch(() => undefined);
     if (head === undefined || isLeft(head)) return undefined;
     const at = await checkpointsIfUpToDate(db, projections, head.right);
-    return at && projections.map((p) => ({ projection: p.name, from: at.get(p.name) ?? null, to: at.get(p.name) ?? null, events: 0, lostRaces: 0, failed: 0 }));
+    return (
+      at &&
+      projections.map((p) => ({
+        projection: p.name,
+        from: at.get(p.name) ?? null,
+        to: at.get(p.name) ?? null,
+        events: 0,
+        lostRaces: 0,
+        failed: 0,
+      }))
+    );
   };
 
   const runOnceNow = async (): Promise<Either<RunnerError, readonly CatchUpReport[]>> => {
@@ -330,7 +383,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         worker ??= work().finally(() => (worker = undefined));
       }
     } catch (cause) {
-      options.onError?.({ _tag: 'LogUnavailable', error: { _tag: 'Unavailable', reason: reasonOf(cause), cause }, message: `following the log failed: ${reasonOf(cause)}` });
+      options.onError?.({
+        _tag: 'LogUnavailable',
+        error: { _tag: 'Unavailable', reason: reasonOf(cause), cause },
+        message: `following the log failed: ${reasonOf(cause)}`,
+      });
     }
     await worker;
   }
@@ -343,7 +400,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       if (isLeft(first)) return first;
       // Subscribing after the lowest checkpoint wakes us for anything appended since catch-up.
       const checkpoints = first.right.map((r) => r.to);
-      const lowest = checkpoints.includes(null) ? null : (checkpoints as LogPosition[]).reduce<LogPosition | null>((min, p) => (min === null || p < min ? p : min), null);
+      const lowest = checkpoints.includes(null)
+        ? null
+        : (checkpoints as LogPosition[]).reduce<LogPosition | null>((min, p) => (min === null || p < min ? p : min), null);
       const sub = log.subscribe({ after: lowest, batchSize });
       subscription = sub;
       following = follow(sub);
@@ -361,7 +420,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       exclusive(async () => {
         const projection = projections.find((p) => p.name === name);
         if (projection === undefined) {
-          return left({ _tag: 'UnknownProjection', projection: name, message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})` } as const);
+          return left({
+            _tag: 'UnknownProjection',
+            projection: name,
+            message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})`,
+          } as const);
         }
         const schema = rebuildOptions.schema ?? null;
         const ready = await prepare(projection, schema, true);
@@ -375,7 +438,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       const statuses: ProjectionStatus[] = [];
       for (const projection of projections) {
         const checkpoint = await readCheckpoint(db, projection.name).catch(() => undefined);
-        const failures = checkpoint === undefined ? { count: 0, first: [] } : await readFailures(db, projection.name, 1).catch(() => ({ count: 0, first: [] }));
+        const failures =
+          checkpoint === undefined
+            ? { count: 0, first: [] }
+            : await readFailures(db, projection.name, 1).catch(() => ({ count: 0, first: [] }));
         const position = checkpoint?.position ?? null;
         const lag = head.right === null ? 0n : position === null ? head.right : head.right - position;
         statuses.push({
@@ -391,13 +457,26 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       return right({ head: head.right, projections: statuses });
     },
     failures: async (name, failureOptions = {}) => {
-      if (!names.has(name)) return left({ _tag: 'UnknownProjection', projection: name, message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})` });
+      if (!names.has(name))
+        return left({
+          _tag: 'UnknownProjection',
+          projection: name,
+          message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})`,
+        });
       try {
         return right((await readFailures(db, name, failureOptions.limit ?? 100)).first);
       } catch (cause) {
         // No runner tables yet: nothing has been projected, so nothing has failed.
         if ((await readCheckpoint(db, name).catch(() => undefined)) === undefined) return right([]);
-        return left({ _tag: 'ProjectionFailed', projection: name, fromPosition: 0n, toPosition: 0n, reason: reasonOf(cause), cause, message: `the failures of projection ${name} could not be read: ${reasonOf(cause)}` });
+        return left({
+          _tag: 'ProjectionFailed',
+          projection: name,
+          fromPosition: 0n,
+          toPosition: 0n,
+          reason: reasonOf(cause),
+          cause,
+          message: `the failures of projection ${name} could not be read: ${reasonOf(cause)}`,
+        });
       }
     },
   };

@@ -19,7 +19,9 @@ const seen: Projection = {
     await sql`create table if not exists seen_events (position bigint primary key, id text not null, type text not null)`.execute(db);
   },
   apply: async (tx, events) => {
-    await sql`insert into seen_events (position, id, type) select * from unnest(${events.map((e) => e.position.toString())}::bigint[], ${events.map((e) => e.id)}::text[], ${events.map((e) => e.event.type)}::text[])`.execute(tx);
+    await sql`insert into seen_events (position, id, type) select * from unnest(${events.map((e) => e.position.toString())}::bigint[], ${events.map((e) => e.id)}::text[], ${events.map((e) => e.event.type)}::text[])`.execute(
+      tx,
+    );
   },
 };
 
@@ -121,7 +123,8 @@ describe('projection runner on PGlite', () => {
       };
     }
     const hasTypeIndex = async (db: Parameters<Projection['migrate']>[0]) =>
-      (await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'seen_events_type'`.execute(db)).rows[0]!.n === 1;
+      (await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'seen_events_type'`.execute(db)).rows[0]!.n ===
+      1;
 
     it('given a store caught up to the head, when a new runner runs once, then it neither migrates nor reads any event, and reports each checkpoint', async () => {
       const log = createInMemoryEventLog();
@@ -134,7 +137,16 @@ describe('projection runner on PGlite', () => {
       const result = await createProjectionRunner({ log: watched, store, projections: [projection] }).runOnce();
       if (result._tag === 'Left') throw new Error(result.left.message);
       const head = await log.head();
-      expect(result.right).toEqual([{ projection: 'seen', from: head._tag === 'Right' ? head.right : null, to: head._tag === 'Right' ? head.right : null, events: 0, lostRaces: 0, failed: 0 }]);
+      expect(result.right).toEqual([
+        {
+          projection: 'seen',
+          from: head._tag === 'Right' ? head.right : null,
+          to: head._tag === 'Right' ? head.right : null,
+          events: 0,
+          lostRaces: 0,
+          failed: 0,
+        },
+      ]);
       expect(migrations()).toBe(0);
       expect(reads).toBe(0);
       await store.close();
@@ -162,7 +174,10 @@ describe('projection runner on PGlite', () => {
       const store = await openProjectionStore({ pglite: await PGlite.create() });
       const first = counted();
       // Cut off the bulk load at its end: the index build (endBulkLoad's migrate) fails.
-      const cut: Projection = { ...first.projection, migrate: async (db) => (first.migrations() >= 1 ? Promise.reject(new Error('killed')) : first.projection.migrate(db)) };
+      const cut: Projection = {
+        ...first.projection,
+        migrate: async (db) => (first.migrations() >= 1 ? Promise.reject(new Error('killed')) : first.projection.migrate(db)),
+      };
       const crashed = await createProjectionRunner({ log, store, projections: [cut], batchSize: 10 }).runOnce();
       expect(crashed._tag).toBe('Left');
       expect(await hasTypeIndex(store.db)).toBe(false);

@@ -27,7 +27,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The first fault of the time index against the log, or null when it answers as the log would. */
 export async function verifyLogTimes(db: Kysely<AnyDB>, timeline: LogTimeline, appliedUpTo: LogPosition | null): Promise<BadTime | null> {
-  const rows = (await sql<{ position: string; recorded_at: Date | string }>`select position::text as position, recorded_at from ${sql.table(LOG_TIMES_TABLE)} order by position`.execute(db)).rows;
+  const rows = (
+    await sql<{
+      position: string;
+      recorded_at: Date | string;
+    }>`select position::text as position, recorded_at from ${sql.table(LOG_TIMES_TABLE)} order by position`.execute(db)
+  ).rows;
   const timeAt = new Map<bigint, number>();
   for (let i = 0; i < timeline.size; i++) {
     const { position, time } = timeline.eventAt(i);
@@ -39,8 +44,14 @@ export async function verifyLogTimes(db: Kysely<AnyDB>, timeline: LogTimeline, a
     const time = new Date(row.recorded_at).getTime();
     const logTime = timeAt.get(position);
     const live = `${LOG_TIMES_TABLE} position ${position} at ${iso(time)}`;
-    if (logTime === undefined) return { reason: `${LOG_TIMES_TABLE} names position ${position}, where the log has no event`, live, log: null };
-    if (logTime !== time) return { reason: `${LOG_TIMES_TABLE} says position ${position} was recorded at ${iso(time)}, the log says ${iso(logTime)}`, live, log: iso(logTime) };
+    if (logTime === undefined)
+      return { reason: `${LOG_TIMES_TABLE} names position ${position}, where the log has no event`, live, log: null };
+    if (logTime !== time)
+      return {
+        reason: `${LOG_TIMES_TABLE} says position ${position} was recorded at ${iso(time)}, the log says ${iso(logTime)}`,
+        live,
+        log: iso(logTime),
+      };
     present.add(position);
   }
   if (appliedUpTo === null) return null;
@@ -50,7 +61,11 @@ export async function verifyLogTimes(db: Kysely<AnyDB>, timeline: LogTimeline, a
     const next = i + 1 < timeline.size ? timeline.eventAt(i + 1) : undefined;
     const runEnds = next === undefined || next.time !== time;
     if (runEnds && !present.has(position))
-      return { reason: `${LOG_TIMES_TABLE} has no row for position ${position} (recorded at ${iso(time)}), so --as-of that time answers an earlier position`, live: null, log: iso(time) };
+      return {
+        reason: `${LOG_TIMES_TABLE} has no row for position ${position} (recorded at ${iso(time)}), so --as-of that time answers an earlier position`,
+        live: null,
+        log: iso(time),
+      };
   }
   return null;
 }

@@ -59,7 +59,8 @@ export async function canonicalDump(
 }
 
 async function failureLines(tx: Kysely<AnyDB>, projection: string): Promise<string[]> {
-  const exists = await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);
+  const exists =
+    await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);
   if (exists.rows.length === 0) return [];
   const rows = await sql<Record<string, unknown>>`select position::text as position, event_id, event_type, reason
     from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(tx);

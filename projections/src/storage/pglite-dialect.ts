@@ -41,11 +41,9 @@ export function pglitePool(pglite: PGlite, options: { readonly closeOnEnd: boole
   const query = async (sqlText: string, parameters: readonly unknown[]) => {
     // A copyRows statement: PGlite reads COPY data from the blob handed with the query.
     const rows = copyFromStdin(sqlText, parameters);
-    const result = (
-      rows === undefined
-        ? await pglite.query(sqlText, [...parameters], { parsers: INT8_AS_TEXT })
-        : await pglite.query(copyFromBlob(sqlText), [], { blob: new Blob([rows]) })
-    ) as unknown as PGliteResultShape;
+    const result = (rows === undefined
+      ? await pglite.query(sqlText, [...parameters], { parsers: INT8_AS_TEXT })
+      : await pglite.query(copyFromBlob(sqlText), [], { blob: new Blob([rows]) })) as unknown as PGliteResultShape;
     const command = commandOf(result.command);
     const rowCount = MUTATIONS.has(command) ? (result.affectedRows ?? result.rowCount ?? 0) : (result.rowCount ?? result.rows.length);
     return { command, rowCount, rows: result.rows };

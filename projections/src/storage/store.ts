@@ -113,7 +113,10 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
 }
 
-async function pgliteStore(pglite: PGlite, settings: { readonly owned: boolean; readonly schema: string | null; readonly statements: readonly string[] }): Promise<ProjectionStore> {
+async function pgliteStore(
+  pglite: PGlite,
+  settings: { readonly owned: boolean; readonly schema: string | null; readonly statements: readonly string[] },
+): Promise<ProjectionStore> {
   for (const statement of settings.statements) await pglite.exec(statement);
   const pool = pglitePool(pglite, { closeOnEnd: settings.owned });
   const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
@@ -150,7 +153,11 @@ function copyingClient(client: PostgresPoolClient): PostgresPoolClient {
   return { query: query as PostgresPoolClient['query'], release: () => client.release() };
 }
 
-async function copyIn(client: pg.ClientBase, statement: string, rows: string): Promise<{ command: 'COPY'; rowCount: number; rows: never[] }> {
+async function copyIn(
+  client: pg.ClientBase,
+  statement: string,
+  rows: string,
+): Promise<{ command: 'COPY'; rowCount: number; rows: never[] }> {
   const { from: copyFrom } = await import('pg-copy-streams');
   const stream = client.query(copyFrom(statement));
   stream.end(rows);

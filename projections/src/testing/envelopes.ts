@@ -23,5 +23,9 @@ export function envelopeEvent(envelope: TestEnvelope): NewEvent {
   const body = canonicalize({ payload: envelope.payload, signer: envelope.signer });
   if (body._tag === 'Left') throw new Error(`envelopeEvent: ${envelope.type}${body.left.path.slice(1)}: ${body.left.reason}`);
   const id = createHash('sha256').update(`cairn/v1/${envelope.type}\n`).update(body.right).digest('hex');
-  return { id, type: envelope.type, data: { type: envelope.type, payload: envelope.payload, signer: envelope.signer, signature: UNCHECKED_SIGNATURE } };
+  return {
+    id,
+    type: envelope.type,
+    data: { type: envelope.type, payload: envelope.payload, signer: envelope.signer, signature: UNCHECKED_SIGNATURE },
+  };
 }

@@ -55,7 +55,9 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
   const batchSize = options.batchSize ?? 3;
 
   const scenario = (given: readonly GivenEvent[], when: readonly GivenEvent[]): Scenario => {
-    const run = async (check: (outcome: { error: RunnerError | undefined; context: ThenContext; store: ProjectionStore }) => Promise<void>) => {
+    const run = async (
+      check: (outcome: { error: RunnerError | undefined; context: ThenContext; store: ProjectionStore }) => Promise<void>,
+    ) => {
       const log = await openLog();
       const store = await openStore();
       try {
@@ -119,7 +121,11 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
 
 let scratch = 0;
 
-async function expectRebuildIdentical(store: ProjectionStore, runner: ReturnType<typeof createProjectionRunner>, projections: readonly Projection[]): Promise<void> {
+async function expectRebuildIdentical(
+  store: ProjectionStore,
+  runner: ReturnType<typeof createProjectionRunner>,
+  projections: readonly Projection[],
+): Promise<void> {
   for (const projection of projections) {
     const schema = `cairn_spec_rebuild_${process.pid}_${(scratch += 1)}`;
     const rebuilt = await runner.rebuild(projection.name, { schema });
@@ -127,7 +133,9 @@ async function expectRebuildIdentical(store: ProjectionStore, runner: ReturnType
     const live = await canonicalDump(store.db, projection);
     const fresh = await canonicalDump(store.db, projection, { schema });
     if (live !== fresh) {
-      throw new Error(`projection ${projection.name} is not deterministic: its tables differ from a clean rebuild\n--- live\n${live}--- rebuilt\n${fresh}`);
+      throw new Error(
+        `projection ${projection.name} is not deterministic: its tables differ from a clean rebuild\n--- live\n${live}--- rebuilt\n${fresh}`,
+      );
     }
   }
 }

@@ -25,19 +25,38 @@ export function syntheticLineageLog(seed = 'cairn'): SyntheticLog {
 
   const build = (i: number): TestEnvelope => {
     if (i < CONTRIBUTORS.length) {
-      return { type: 'ContributorRegistered', payload: { publicKey: testDigest(`${seed}-key-${i}`), name: CONTRIBUTORS[i]! }, signer: signer(i) };
+      return {
+        type: 'ContributorRegistered',
+        payload: { publicKey: testDigest(`${seed}-key-${i}`), name: CONTRIBUTORS[i]! },
+        signer: signer(i),
+      };
     }
     const slot = i % 20;
     const by = signer(i);
     if (slot < 10 || samples.length < 4) return { type: 'SampleContributed', payload: samplePayload(`${seed}-${i}`), signer: by };
     const target = (salt: number) => eventAt(earlierSample(i, salt)).id;
-    if (slot < 15) return { type: 'LabelContributed', payload: labelPayload([target(1)], slot % 2 === 0 ? 'cat' : 'dog', { rationale: `seen at ${i}` }), signer: by };
-    if (slot < 18) return { type: 'ValidationContributed', payload: validationPayload([target(2)], slot === 17 ? 'reject' : 'approve', { rationale: `review ${i}` }), signer: by };
+    if (slot < 15)
+      return {
+        type: 'LabelContributed',
+        payload: labelPayload([target(1)], slot % 2 === 0 ? 'cat' : 'dog', { rationale: `seen at ${i}` }),
+        signer: by,
+      };
+    if (slot < 18)
+      return {
+        type: 'ValidationContributed',
+        payload: validationPayload([target(2)], slot === 17 ? 'reject' : 'approve', { rationale: `review ${i}` }),
+        signer: by,
+      };
     if (slot === 18) return { type: 'SampleContributed', payload: samplePayload(`${seed}-${i}`, { amends: target(3) }), signer: by };
-    if (i % 40 === 19) return { type: 'ContributionDeprecated', payload: { target: target(4), reason: 'quality', note: `ticket ${i}` }, signer: by };
+    if (i % 40 === 19)
+      return { type: 'ContributionDeprecated', payload: { target: target(4), reason: 'quality', note: `ticket ${i}` }, signer: by };
     return {
       type: 'AssetAssembled',
-      payload: { name: `asset-${i}`, members: [...new Set([target(5), target(6), target(7)])], transformations: [{ kind: 'filter', params: { minScore: 0.5 } }] },
+      payload: {
+        name: `asset-${i}`,
+        members: [...new Set([target(5), target(6), target(7)])],
+        transformations: [{ kind: 'filter', params: { minScore: 0.5 } }],
+      },
       signer: by,
     };
   };

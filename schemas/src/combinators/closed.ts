@@ -34,15 +34,9 @@ export type ClosedC<R extends t.Props, O extends t.Props> = t.ExactType<
  * An object with exactly these fields: `required` must be present, `optional` may be, anything
  * else is an error. Keeps io-ts's ExactType tag so the JSON Schema converter sees a closed object.
  */
-export function closed<R extends t.Props, O extends t.Props = NoProps>(
-  name: string,
-  required: R,
-  optional?: O,
-): ClosedC<R, O> {
+export function closed<R extends t.Props, O extends t.Props = NoProps>(name: string, required: R, optional?: O): ClosedC<R, O> {
   const inner: t.Any =
-    optional && Object.keys(optional).length > 0
-      ? t.intersection([t.type(required), t.partial(optional)])
-      : t.type(required);
+    optional && Object.keys(optional).length > 0 ? t.intersection([t.type(required), t.partial(optional)]) : t.type(required);
   const fields = [...Object.keys(required), ...Object.keys(optional ?? {})];
   const known = new Set(fields);
   type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;

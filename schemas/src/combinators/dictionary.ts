@@ -23,7 +23,11 @@ export function dictionary<D extends t.Mixed, C extends t.Mixed>(domain: D, codo
           // The key codec's own reason (a NUL, a lone surrogate) says more than its general name.
           const keyChecked = domain.validate(key, c);
           const reason = isLeft(keyChecked) ? keyChecked.left[0]?.message : undefined;
-          problems.push({ value: key, context: [...c, { key, type: domain, actual: key }], message: reason === undefined ? keyExpected : `a key that is ${reason}` });
+          problems.push({
+            value: key,
+            context: [...c, { key, type: domain, actual: key }],
+            message: reason === undefined ? keyExpected : `a key that is ${reason}`,
+          });
         }
         const checked = codomain.validate(value, [...c, { key, type: codomain, actual: value }]);
         if (isLeft(checked)) problems.push(...checked.left);

@@ -38,18 +38,20 @@ describe('decodeEvent', () => {
     expect(failure.type).toBeNull();
     expect(failure.problems).toHaveLength(1);
     expect(failure.problems[0]).toMatchObject({ path: 'type', actual: 'SampleContributedd' });
-    expect(formatDecodeFailure(failure)).toBe(
-      `unknown event type "SampleContributedd", expected one of ${EVENT_TYPES.join(', ')}`,
-    );
+    expect(formatDecodeFailure(failure)).toBe(`unknown event type "SampleContributedd", expected one of ${EVENT_TYPES.join(', ')}`);
   });
 
   it('given no type at all, then it says the type is undefined', () => {
-    expect(formatDecodeFailure(failureOf({ payload: {} }))).toMatch(/^unknown event type undefined, expected one of ContributorRegistered, /);
+    expect(formatDecodeFailure(failureOf({ payload: {} }))).toMatch(
+      /^unknown event type undefined, expected one of ContributorRegistered, /,
+    );
   });
 
   it('given something that is not an object, then the event as a whole is rejected', () => {
     expect(formatDecodeFailure(failureOf(42))).toBe('event: expected an event envelope object (type, payload, signer, signature), got 42');
-    expect(formatDecodeFailure(failureOf([1]))).toBe('event: expected an event envelope object (type, payload, signer, signature), got [1]');
+    expect(formatDecodeFailure(failureOf([1]))).toBe(
+      'event: expected an event envelope object (type, payload, signer, signature), got [1]',
+    );
   });
 
   it('given a bad license, then the line names type, path, expectation and value', () => {
@@ -95,48 +97,281 @@ describe('decodeEvent', () => {
   });
 
   const cases: ReadonlyArray<[string, EventType, (p: Record<string, unknown>) => void, string[]]> = [
-    ['a missing reference', 'ContributionDeprecated', (p) => delete p['target'], ['ContributionDeprecated.payload.target: expected a CfId (64 lowercase hex), got undefined']],
-    ['an uppercase id', 'SampleErased', (p) => (p['sample'] = CF.toUpperCase()), [`SampleErased.payload.sample: expected a CfId (64 lowercase hex), got "${CF.toUpperCase()}"`]],
-    ['a short public key', 'ContributorRegistered', (p) => (p['publicKey'] = 'abc'), ['ContributorRegistered.payload.publicKey: expected an Ed25519 public key (64 lowercase hex), got "abc"']],
-    ['a blank name', 'ContributorRegistered', (p) => (p['name'] = '  '), ['ContributorRegistered.payload.name: expected a non-empty string, got "  "']],
-    ['a lone surrogate', 'ContributorRegistered', (p) => (p['name'] = 'Ada\uD800'), ['ContributorRegistered.payload.name: expected text without lone UTF-16 surrogates, which have no UTF-8 or canonical JSON form, got "Ada\\ud800"']],
-    ['an unknown role', 'ContributorRoleGranted', (p) => (p['role'] = 'owner'), ['ContributorRoleGranted.payload.role: expected one of "curator", "admin", "reader", "steward", "maintainer", got "owner"']],
-    ['a maintainer grant without its dataset', 'ContributorRoleGranted', (p) => (p['role'] = 'maintainer'), ['ContributorRoleGranted.payload.dataset: expected the dataset the maintainer role is for (required when role is "maintainer"), got undefined']],
-    ['a ledger-wide role scoped to a dataset', 'ContributorRoleGranted', (p) => (p['dataset'] = 'corpus'), ['ContributorRoleGranted.payload.dataset: expected no dataset (only the maintainer role is scoped to one; curator is ledger-wide), got "corpus"']],
-    ['an unknown revocation reason', 'ContributorKeyRevoked', (p) => (p['reason'] = 'bored'), ['ContributorKeyRevoked.payload.reason: expected one of "compromised", "retired", "lost", "other", got "bored"']],
-    ['a media type with capitals', 'SampleContributed', (p) => (p['mediaType'] = 'Text/Plain'), ['SampleContributed.payload.mediaType: expected a media type (RFC 6838 type/subtype in lowercase, e.g. "text/plain"), got "Text/Plain"']],
-    ['a negative size', 'SampleContributed', (p) => (p['size'] = -1), ['SampleContributed.payload.size: expected a non-negative integer, got -1']],
-    ['a fractional size', 'SampleContributed', (p) => (p['size'] = 1.5), ['SampleContributed.payload.size: expected a non-negative integer, got 1.5']],
-    ['personal data with a plain hash', 'SampleContributed', (p) => (p['personalData'] = true), ['SampleContributed.payload.commitment.scheme: expected "hmac-sha256" (a personal-data sample needs a keyed commitment), got "sha256"']],
-    ['an hmac commitment without a key id', 'SampleContributed', (p) => (p['commitment'] = { scheme: 'hmac-sha256', value: CF }), ['SampleContributed.payload.commitment.keyId: expected the id of the HMAC key (required when scheme is "hmac-sha256"), got undefined']],
-    ['a sha256 commitment with a key id', 'SampleContributed', (p) => (p['commitment'] = { scheme: 'sha256', value: CF, keyId: 'k1' }), ['SampleContributed.payload.commitment.keyId: expected no keyId (a plain sha256 commitment has no key), got "k1"']],
-    ['an unknown commitment scheme', 'SampleContributed', (p) => (p['commitment'] = { scheme: 'md5', value: CF }), ['SampleContributed.payload.commitment.scheme: expected one of "sha256", "hmac-sha256", got "md5"']],
-    ['attributes that are not an object', 'SampleContributed', (p) => (p['attributes'] = [1]), ['SampleContributed.payload.attributes: expected a JSON object, got [1]']],
-    ['no targets', 'LabelContributed', (p) => (p['targets'] = []), ['LabelContributed.payload.targets: expected a non-empty list of distinct CfIds, got []']],
-    ['a repeated target', 'LabelContributed', (p) => (p['targets'] = [CF, CF]), [`LabelContributed.payload.targets: expected a non-empty list of distinct CfIds, got ["${CF}","aaaaaaaaaa…`]],
-    ['a bad target among good ones', 'LabelContributed', (p) => (p['targets'] = [CF, 'nope']), ['LabelContributed.payload.targets[1]: expected a CfId (64 lowercase hex), got "nope"']],
-    ['a non-JSON label value', 'LabelContributed', (p) => (p['value'] = { box: [1, Number.NaN], 'x y': 2 ** 60 }), ['LabelContributed.payload.value.box[1]: expected a finite number, got NaN', 'LabelContributed.payload.value["x y"]: expected an integer within ±(2^53 - 1), got 1152921504606847000']],
-    ['a missing label value', 'LabelContributed', (p) => delete p['value'], ['LabelContributed.payload.value: expected a JSON value (null, boolean, number, string, list or object), got undefined']],
-    ['a score verdict without a score', 'ValidationContributed', (p) => delete p['score'], ['ValidationContributed.payload.score: expected a probability (a number from 0 to 1) when verdict is "score", got undefined']],
-    ['an approval with a score', 'ValidationContributed', (p) => (p['verdict'] = 'approve'), ['ValidationContributed.payload.score: expected no score when verdict is "approve", got 0.9']],
-    ['a score above one', 'ValidationContributed', (p) => (p['score'] = 1.5), ['ValidationContributed.payload.score: expected a probability (a number from 0 to 1), got 1.5']],
-    ['evidence without a description', 'ValidationContributed', (p) => (p['evidence'] = [{ uri: 'https://x' }]), ['ValidationContributed.payload.evidence[0].description: expected a non-empty string, got undefined']],
-    ['an unknown deprecation reason', 'ContributionDeprecated', (p) => (p['reason'] = 'spite'), ['ContributionDeprecated.payload.reason: expected one of "dispute", "takedown", "erasure", "quality", "other", got "spite"']],
-    ['a transformation with extra fields', 'AssetAssembled', (p) => (p['transformations'] = [{ kind: 'filter', params: {}, by: 'me' }]), ['AssetAssembled.payload.transformations[0]: unexpected field "by"']],
-    ['an unknown transformation kind', 'AssetAssembled', (p) => (p['transformations'] = [{ kind: 'magic', params: {} }]), ['AssetAssembled.payload.transformations[0].kind: expected one of "filter", "dedup", "redaction", "normalization", "augmentation", "other", got "magic"']],
-    ['an incomplete manifest', 'ManifestDefined', (p) => delete (p['manifest'] as Record<string, unknown>)['dedup'], ['ManifestDefined.payload.manifest.dedup: expected one of "content-commitment", "none", got undefined']],
-    ['a dataset name with capitals', 'DatasetDefined', (p) => (p['name'] = 'Cats'), ['DatasetDefined.payload.name: expected a dataset name (lowercase slug of a-z, 0-9, ".", "_", "-", 1 to 64 characters, starting and ending with a letter or digit), got "Cats"']],
-    ['a build without a manifest id', 'DatasetBuildRequested', (p) => delete p['manifestId'], ['DatasetBuildRequested.payload.manifestId: expected a SHA-256 digest (64 lowercase hex), got undefined']],
-    ['a run id with a slash', 'TrainingRunRecorded', (p) => (p['runId'] = 'a/b'), ['TrainingRunRecorded.payload.runId: expected a run id (A-Z, a-z, 0-9, ".", "_", "-", 1 to 128 characters, starting and ending with a letter or digit), got "a/b"']],
-    ['a seed beyond 2^53', 'TrainingRunRecorded', (p) => (p['seeds'] = { data: 2 ** 64 }), ['TrainingRunRecorded.payload.seeds.data: expected a non-negative integer, got 18446744073709552000']],
-    ['an empty environment key', 'TrainingRunRecorded', (p) => (p['environment'] = { '': 'x' }), ['TrainingRunRecorded.payload.environment[""]: expected a key that is a non-empty string, got ""']],
-    ['a dataset reference without version', 'TrainingRunRecorded', (p) => (p['dataset'] = { name: 'cats' }), ['TrainingRunRecorded.payload.dataset.versionId: expected a SHA-256 digest (64 lowercase hex), got undefined']],
-    ['a float64 artifact', 'GradientsRecorded', (p) => ((p['artifact'] as Record<string, unknown>)['dtype'] = 'float64'), ['GradientsRecorded.payload.artifact.dtype: expected "float32", got "float64"']],
-    ['a row map shorter than the artifact', 'GradientsRecorded', (p) => (p['rowMap'] = [CF]), [`GradientsRecorded.payload.rowMap: expected 2 CfIds, one per artifact row, got ["${CF}"]`]],
-    ['a zero-row artifact', 'GradientsRecorded', (p) => ((p['artifact'] as Record<string, unknown>)['rows'] = 0), ['GradientsRecorded.payload.artifact.rows: expected a positive integer, got 0']],
-    ['a proof without the previous size', 'LogCheckpointed', (p) => delete p['previousSize'], ['LogCheckpointed.payload.previousSize: expected the previous checkpoint size (required with a consistencyProof), got undefined']],
-    ['a previous size beyond the size', 'LogCheckpointed', (p) => (p['previousSize'] = 1001), ['LogCheckpointed.payload.previousSize: expected a size no greater than size (1000), got 1001']],
-    ['a local-time timestamp', 'LogCheckpointed', (p) => (p['timestamp'] = '2024-05-01T12:00:00+02:00'), ['LogCheckpointed.payload.timestamp: expected an RFC 3339 UTC timestamp (e.g. "2024-05-01T12:00:00Z"), got "2024-05-01T12:00:00+02:00"']],
+    [
+      'a missing reference',
+      'ContributionDeprecated',
+      (p) => delete p['target'],
+      ['ContributionDeprecated.payload.target: expected a CfId (64 lowercase hex), got undefined'],
+    ],
+    [
+      'an uppercase id',
+      'SampleErased',
+      (p) => (p['sample'] = CF.toUpperCase()),
+      [`SampleErased.payload.sample: expected a CfId (64 lowercase hex), got "${CF.toUpperCase()}"`],
+    ],
+    [
+      'a short public key',
+      'ContributorRegistered',
+      (p) => (p['publicKey'] = 'abc'),
+      ['ContributorRegistered.payload.publicKey: expected an Ed25519 public key (64 lowercase hex), got "abc"'],
+    ],
+    [
+      'a blank name',
+      'ContributorRegistered',
+      (p) => (p['name'] = '  '),
+      ['ContributorRegistered.payload.name: expected a non-empty string, got "  "'],
+    ],
+    [
+      'a lone surrogate',
+      'ContributorRegistered',
+      (p) => (p['name'] = 'Ada\uD800'),
+      [
+        'ContributorRegistered.payload.name: expected text without lone UTF-16 surrogates, which have no UTF-8 or canonical JSON form, got "Ada\\ud800"',
+      ],
+    ],
+    [
+      'an unknown role',
+      'ContributorRoleGranted',
+      (p) => (p['role'] = 'owner'),
+      ['ContributorRoleGranted.payload.role: expected one of "curator", "admin", "reader", "steward", "maintainer", got "owner"'],
+    ],
+    [
+      'a maintainer grant without its dataset',
+      'ContributorRoleGranted',
+      (p) => (p['role'] = 'maintainer'),
+      [
+        'ContributorRoleGranted.payload.dataset: expected the dataset the maintainer role is for (required when role is "maintainer"), got undefined',
+      ],
+    ],
+    [
+      'a ledger-wide role scoped to a dataset',
+      'ContributorRoleGranted',
+      (p) => (p['dataset'] = 'corpus'),
+      [
+        'ContributorRoleGranted.payload.dataset: expected no dataset (only the maintainer role is scoped to one; curator is ledger-wide), got "corpus"',
+      ],
+    ],
+    [
+      'an unknown revocation reason',
+      'ContributorKeyRevoked',
+      (p) => (p['reason'] = 'bored'),
+      ['ContributorKeyRevoked.payload.reason: expected one of "compromised", "retired", "lost", "other", got "bored"'],
+    ],
+    [
+      'a media type with capitals',
+      'SampleContributed',
+      (p) => (p['mediaType'] = 'Text/Plain'),
+      [
+        'SampleContributed.payload.mediaType: expected a media type (RFC 6838 type/subtype in lowercase, e.g. "text/plain"), got "Text/Plain"',
+      ],
+    ],
+    [
+      'a negative size',
+      'SampleContributed',
+      (p) => (p['size'] = -1),
+      ['SampleContributed.payload.size: expected a non-negative integer, got -1'],
+    ],
+    [
+      'a fractional size',
+      'SampleContributed',
+      (p) => (p['size'] = 1.5),
+      ['SampleContributed.payload.size: expected a non-negative integer, got 1.5'],
+    ],
+    [
+      'personal data with a plain hash',
+      'SampleContributed',
+      (p) => (p['personalData'] = true),
+      [
+        'SampleContributed.payload.commitment.scheme: expected "hmac-sha256" (a personal-data sample needs a keyed commitment), got "sha256"',
+      ],
+    ],
+    [
+      'an hmac commitment without a key id',
+      'SampleContributed',
+      (p) => (p['commitment'] = { scheme: 'hmac-sha256', value: CF }),
+      [
+        'SampleContributed.payload.commitment.keyId: expected the id of the HMAC key (required when scheme is "hmac-sha256"), got undefined',
+      ],
+    ],
+    [
+      'a sha256 commitment with a key id',
+      'SampleContributed',
+      (p) => (p['commitment'] = { scheme: 'sha256', value: CF, keyId: 'k1' }),
+      ['SampleContributed.payload.commitment.keyId: expected no keyId (a plain sha256 commitment has no key), got "k1"'],
+    ],
+    [
+      'an unknown commitment scheme',
+      'SampleContributed',
+      (p) => (p['commitment'] = { scheme: 'md5', value: CF }),
+      ['SampleContributed.payload.commitment.scheme: expected one of "sha256", "hmac-sha256", got "md5"'],
+    ],
+    [
+      'attributes that are not an object',
+      'SampleContributed',
+      (p) => (p['attributes'] = [1]),
+      ['SampleContributed.payload.attributes: expected a JSON object, got [1]'],
+    ],
+    [
+      'no targets',
+      'LabelContributed',
+      (p) => (p['targets'] = []),
+      ['LabelContributed.payload.targets: expected a non-empty list of distinct CfIds, got []'],
+    ],
+    [
+      'a repeated target',
+      'LabelContributed',
+      (p) => (p['targets'] = [CF, CF]),
+      [`LabelContributed.payload.targets: expected a non-empty list of distinct CfIds, got ["${CF}","aaaaaaaaaa…`],
+    ],
+    [
+      'a bad target among good ones',
+      'LabelContributed',
+      (p) => (p['targets'] = [CF, 'nope']),
+      ['LabelContributed.payload.targets[1]: expected a CfId (64 lowercase hex), got "nope"'],
+    ],
+    [
+      'a non-JSON label value',
+      'LabelContributed',
+      (p) => (p['value'] = { box: [1, Number.NaN], 'x y': 2 ** 60 }),
+      [
+        'LabelContributed.payload.value.box[1]: expected a finite number, got NaN',
+        'LabelContributed.payload.value["x y"]: expected an integer within ±(2^53 - 1), got 1152921504606847000',
+      ],
+    ],
+    [
+      'a missing label value',
+      'LabelContributed',
+      (p) => delete p['value'],
+      ['LabelContributed.payload.value: expected a JSON value (null, boolean, number, string, list or object), got undefined'],
+    ],
+    [
+      'a score verdict without a score',
+      'ValidationContributed',
+      (p) => delete p['score'],
+      ['ValidationContributed.payload.score: expected a probability (a number from 0 to 1) when verdict is "score", got undefined'],
+    ],
+    [
+      'an approval with a score',
+      'ValidationContributed',
+      (p) => (p['verdict'] = 'approve'),
+      ['ValidationContributed.payload.score: expected no score when verdict is "approve", got 0.9'],
+    ],
+    [
+      'a score above one',
+      'ValidationContributed',
+      (p) => (p['score'] = 1.5),
+      ['ValidationContributed.payload.score: expected a probability (a number from 0 to 1), got 1.5'],
+    ],
+    [
+      'evidence without a description',
+      'ValidationContributed',
+      (p) => (p['evidence'] = [{ uri: 'https://x' }]),
+      ['ValidationContributed.payload.evidence[0].description: expected a non-empty string, got undefined'],
+    ],
+    [
+      'an unknown deprecation reason',
+      'ContributionDeprecated',
+      (p) => (p['reason'] = 'spite'),
+      ['ContributionDeprecated.payload.reason: expected one of "dispute", "takedown", "erasure", "quality", "other", got "spite"'],
+    ],
+    [
+      'a transformation with extra fields',
+      'AssetAssembled',
+      (p) => (p['transformations'] = [{ kind: 'filter', params: {}, by: 'me' }]),
+      ['AssetAssembled.payload.transformations[0]: unexpected field "by"'],
+    ],
+    [
+      'an unknown transformation kind',
+      'AssetAssembled',
+      (p) => (p['transformations'] = [{ kind: 'magic', params: {} }]),
+      [
+        'AssetAssembled.payload.transformations[0].kind: expected one of "filter", "dedup", "redaction", "normalization", "augmentation", "other", got "magic"',
+      ],
+    ],
+    [
+      'an incomplete manifest',
+      'ManifestDefined',
+      (p) => delete (p['manifest'] as Record<string, unknown>)['dedup'],
+      ['ManifestDefined.payload.manifest.dedup: expected one of "content-commitment", "none", got undefined'],
+    ],
+    [
+      'a dataset name with capitals',
+      'DatasetDefined',
+      (p) => (p['name'] = 'Cats'),
+      [
+        'DatasetDefined.payload.name: expected a dataset name (lowercase slug of a-z, 0-9, ".", "_", "-", 1 to 64 characters, starting and ending with a letter or digit), got "Cats"',
+      ],
+    ],
+    [
+      'a build without a manifest id',
+      'DatasetBuildRequested',
+      (p) => delete p['manifestId'],
+      ['DatasetBuildRequested.payload.manifestId: expected a SHA-256 digest (64 lowercase hex), got undefined'],
+    ],
+    [
+      'a run id with a slash',
+      'TrainingRunRecorded',
+      (p) => (p['runId'] = 'a/b'),
+      [
+        'TrainingRunRecorded.payload.runId: expected a run id (A-Z, a-z, 0-9, ".", "_", "-", 1 to 128 characters, starting and ending with a letter or digit), got "a/b"',
+      ],
+    ],
+    [
+      'a seed beyond 2^53',
+      'TrainingRunRecorded',
+      (p) => (p['seeds'] = { data: 2 ** 64 }),
+      ['TrainingRunRecorded.payload.seeds.data: expected a non-negative integer, got 18446744073709552000'],
+    ],
+    [
+      'an empty environment key',
+      'TrainingRunRecorded',
+      (p) => (p['environment'] = { '': 'x' }),
+      ['TrainingRunRecorded.payload.environment[""]: expected a key that is a non-empty string, got ""'],
+    ],
+    [
+      'a dataset reference without version',
+      'TrainingRunRecorded',
+      (p) => (p['dataset'] = { name: 'cats' }),
+      ['TrainingRunRecorded.payload.dataset.versionId: expected a SHA-256 digest (64 lowercase hex), got undefined'],
+    ],
+    [
+      'a float64 artifact',
+      'GradientsRecorded',
+      (p) => ((p['artifact'] as Record<string, unknown>)['dtype'] = 'float64'),
+      ['GradientsRecorded.payload.artifact.dtype: expected "float32", got "float64"'],
+    ],
+    [
+      'a row map shorter than the artifact',
+      'GradientsRecorded',
+      (p) => (p['rowMap'] = [CF]),
+      [`GradientsRecorded.payload.rowMap: expected 2 CfIds, one per artifact row, got ["${CF}"]`],
+    ],
+    [
+      'a zero-row artifact',
+      'GradientsRecorded',
+      (p) => ((p['artifact'] as Record<string, unknown>)['rows'] = 0),
+      ['GradientsRecorded.payload.artifact.rows: expected a positive integer, got 0'],
+    ],
+    [
+      'a proof without the previous size',
+      'LogCheckpointed',
+      (p) => delete p['previousSize'],
+      ['LogCheckpointed.payload.previousSize: expected the previous checkpoint size (required with a consistencyProof), got undefined'],
+    ],
+    [
+      'a previous size beyond the size',
+      'LogCheckpointed',
+      (p) => (p['previousSize'] = 1001),
+      ['LogCheckpointed.payload.previousSize: expected a size no greater than size (1000), got 1001'],
+    ],
+    [
+      'a local-time timestamp',
+      'LogCheckpointed',
+      (p) => (p['timestamp'] = '2024-05-01T12:00:00+02:00'),
+      [
+        'LogCheckpointed.payload.timestamp: expected an RFC 3339 UTC timestamp (e.g. "2024-05-01T12:00:00Z"), got "2024-05-01T12:00:00+02:00"',
+      ],
+    ],
   ];
 
   it.each(cases)('given %s in a %s payload, then the failure reads exactly as expected', (_what, type, change, lines) => {

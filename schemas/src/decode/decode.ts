@@ -27,9 +27,7 @@ function claimedType(u: unknown): EventType | null {
 
 function run<A>(codec: t.Type<A, unknown, unknown>, u: unknown, subject: string, type: DecodeFailure['type']): E.Either<DecodeFailure, A> {
   const result = codec.validate(u, [{ key: '', type: codec, actual: u }]);
-  return E.isRight(result)
-    ? E.right(result.right)
-    : E.left({ _tag: 'DecodeFailure', type, problems: problemsOf(result.left, subject) });
+  return E.isRight(result) ? E.right(result.right) : E.left({ _tag: 'DecodeFailure', type, problems: problemsOf(result.left, subject) });
 }
 
 /** Decodes an event envelope (a log event's `data`) of any type. */

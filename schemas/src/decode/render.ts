@@ -60,7 +60,9 @@ export function describeCodec(codec: t.Decoder<any, any>): string {
     case 'LiteralType':
       return JSON.stringify(tagged.value);
     case 'KeyofType':
-      return `one of ${Object.keys(tagged.keys ?? {}).map((k) => JSON.stringify(k)).join(', ')}`;
+      return `one of ${Object.keys(tagged.keys ?? {})
+        .map((k) => JSON.stringify(k))
+        .join(', ')}`;
     case 'UnionType':
       return (tagged.types ?? []).map((m) => describeCodec(m)).join(' or ');
     case 'InterfaceType':

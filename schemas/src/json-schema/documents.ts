@@ -48,7 +48,17 @@ export function jsonSchemaDocuments(): readonly SchemaDocument[] {
   });
   return [
     ...events,
-    document('Manifest', jsonSchemaOf(Manifest, 'Manifest', 'The rules that decide which CFs a dataset version includes, complete as stored in ManifestDefined.')),
-    document('CairnEvent', jsonSchemaOf(CairnEvent, 'CairnEvent', 'Any Cairn event envelope (the data of a log event), told apart by its type.')),
+    document(
+      'Manifest',
+      jsonSchemaOf(
+        Manifest,
+        'Manifest',
+        'The rules that decide which CFs a dataset version includes, complete as stored in ManifestDefined.',
+      ),
+    ),
+    document(
+      'CairnEvent',
+      jsonSchemaOf(CairnEvent, 'CairnEvent', 'Any Cairn event envelope (the data of a log event), told apart by its type.'),
+    ),
   ];
 }

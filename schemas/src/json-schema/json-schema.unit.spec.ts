@@ -25,7 +25,9 @@ const envelope = (type: string, payload: unknown) => ({ type, payload, signer: S
 
 describe('schemas/json', () => {
   it('given the codecs, when regenerated in memory, then every committed file is identical', () => {
-    const onDisk = readdirSync(jsonDir).filter((f) => f.endsWith('.schema.json')).sort();
+    const onDisk = readdirSync(jsonDir)
+      .filter((f) => f.endsWith('.schema.json'))
+      .sort();
     const stale =
       JSON.stringify(onDisk) !== JSON.stringify(documents.map((d) => d.fileName).sort()) ||
       documents.some((d) => readFileSync(path.join(jsonDir, d.fileName), 'utf8') !== d.text);
@@ -105,7 +107,12 @@ describe('JSON Schema agrees with the codecs', () => {
 
 describe('jsonSchemaOf', () => {
   it('given a codec it has no rule for, then it refuses rather than emit a permissive schema', () => {
-    const opaque = new t.Type<string>('Opaque', (u): u is string => typeof u === 'string', (u, c) => t.failure(u, c), t.identity);
+    const opaque = new t.Type<string>(
+      'Opaque',
+      (u): u is string => typeof u === 'string',
+      (u, c) => t.failure(u, c),
+      t.identity,
+    );
     expect(() => jsonSchemaOf(opaque, 'Opaque', '')).toThrow('no JSON Schema rule for codec Opaque');
   });
 

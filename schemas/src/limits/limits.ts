@@ -120,7 +120,8 @@ interface Measured {
 
 const text = (limit: LimitName, path: string, value: string | undefined): Measured[] =>
   value === undefined ? [] : [{ limit, path, bytes: utf8ByteLength(value) }];
-const json = (limit: LimitName, path: string, value: unknown): Measured[] => (value === undefined ? [] : [{ limit, path, bytes: canonicalByteLength(value) }]);
+const json = (limit: LimitName, path: string, value: unknown): Measured[] =>
+  value === undefined ? [] : [{ limit, path, bytes: canonicalByteLength(value) }];
 
 /** The limited fields of one event, measured. Types not named here are held by the event limit only. */
 function measuredFields(event: CairnEvent): Measured[] {
@@ -142,16 +143,26 @@ function measuredFields(event: CairnEvent): Measured[] {
       ];
     }
     case 'LabelContributed':
-      return [...text('labelType', 'labelType', event.payload.labelType), ...json('labelValue', 'value', event.payload.value), ...text('rationale', 'rationale', event.payload.rationale)];
+      return [
+        ...text('labelType', 'labelType', event.payload.labelType),
+        ...json('labelValue', 'value', event.payload.value),
+        ...text('rationale', 'rationale', event.payload.rationale),
+      ];
     case 'ValidationContributed':
       return [
         ...text('rationale', 'rationale', event.payload.rationale),
-        ...(event.payload.evidence ?? []).flatMap((e, i) => [...text('evidenceDescription', `evidence[${i}].description`, e.description), ...text('uri', `evidence[${i}].uri`, e.uri)]),
+        ...(event.payload.evidence ?? []).flatMap((e, i) => [
+          ...text('evidenceDescription', `evidence[${i}].description`, e.description),
+          ...text('uri', `evidence[${i}].uri`, e.uri),
+        ]),
       ];
     case 'SampleErased':
       return text('note', 'reason', event.payload.reason);
     case 'AssetAssembled':
-      return [...text('name', 'name', event.payload.name), ...event.payload.transformations.flatMap((t, i) => text('note', `transformations[${i}].description`, t.description))];
+      return [
+        ...text('name', 'name', event.payload.name),
+        ...event.payload.transformations.flatMap((t, i) => text('note', `transformations[${i}].description`, t.description)),
+      ];
     case 'DatasetDefined':
       return text('note', 'description', event.payload.description);
     case 'GradientsRecorded':
@@ -168,7 +179,8 @@ function measuredFields(event: CairnEvent): Measured[] {
 export function firstLimitExcess(event: CairnEvent, eventBytes: number, limits: SizeLimits): LimitExcess | undefined {
   const fields = measuredFields(event);
   for (const f of fields) {
-    if (f.bytes > limits[f.limit]) return { limit: f.limit, field: `${event.type}.payload.${f.path}`, bytes: f.bytes, max: limits[f.limit] };
+    if (f.bytes > limits[f.limit])
+      return { limit: f.limit, field: `${event.type}.payload.${f.path}`, bytes: f.bytes, max: limits[f.limit] };
   }
   const rowMap = fields.find((f) => f.limit === 'rowMap')?.bytes ?? 0;
   const bytes = eventBytes - rowMap;

@@ -56,7 +56,11 @@ export const AssetSelection = anyOrList(
 export type AssetSelection = t.TypeOf<typeof AssetSelection>;
 
 export const Candidates = closed('Candidates', {
-  kinds: list(CandidateKind, { expected: 'a non-empty list of distinct candidate kinds ("sample", "label")', nonEmpty: true, distinct: true }),
+  kinds: list(CandidateKind, {
+    expected: 'a non-empty list of distinct candidate kinds ("sample", "label")',
+    nonEmpty: true,
+    distinct: true,
+  }),
   sources: SourceSelection,
   assets: AssetSelection,
 });
@@ -105,17 +109,17 @@ export type AmendmentPolicy = t.TypeOf<typeof AmendmentPolicy>;
 const ManifestFields = closed(
   'Manifest',
   {
-  candidates: Candidates,
-  minApprovals: MinApprovals,
-  /** approvals / (approvals + rejections) must be at least this; no verdicts at all passes. */
-  minAgreement: Probability,
-  /** A "score" verdict counts as an approval at or above this, as a rejection below it. */
-  scoreThreshold: Probability,
-  labels: LabelRequirements,
-  licensePolicy: LicensePolicy,
-  /** content-commitment: of samples with the same commitment, only the earliest in the log. */
-  dedup: DedupPolicy,
-  excludeDeprecated: t.boolean,
+    candidates: Candidates,
+    minApprovals: MinApprovals,
+    /** approvals / (approvals + rejections) must be at least this; no verdicts at all passes. */
+    minAgreement: Probability,
+    /** A "score" verdict counts as an approval at or above this, as a rejection below it. */
+    scoreThreshold: Probability,
+    labels: LabelRequirements,
+    licensePolicy: LicensePolicy,
+    /** content-commitment: of samples with the same commitment, only the earliest in the log. */
+    dedup: DedupPolicy,
+    excludeDeprecated: t.boolean,
   },
   {
     // Optional, unlike the rules above: it came later, and is stored only when it differs from

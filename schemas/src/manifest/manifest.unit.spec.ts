@@ -63,10 +63,16 @@ describe('decodeManifest', () => {
     [{ scoreThreshold: '0.5' }, 'Manifest.scoreThreshold: expected a probability (a number from 0 to 1), got "0.5"'],
     [{ minApprovals: { count: -1 } }, 'Manifest.minApprovals.count: expected a non-negative integer, got -1'],
     [{ minApprovals: { scope: 'all' } }, 'Manifest.minApprovals.scope: expected one of "sample", "labels", "either", got "all"'],
-    [{ candidates: { kinds: [] } }, 'Manifest.candidates.kinds: expected a non-empty list of distinct candidate kinds ("sample", "label"), got []'],
+    [
+      { candidates: { kinds: [] } },
+      'Manifest.candidates.kinds: expected a non-empty list of distinct candidate kinds ("sample", "label"), got []',
+    ],
     [{ candidates: { sources: [] } }, 'Manifest.candidates.sources: expected "any" or a non-empty list of distinct sources, got []'],
     [{ candidates: { assets: ['x'] } }, 'Manifest.candidates.assets[0]: expected a SHA-256 digest (64 lowercase hex), got "x"'],
-    [{ labels: { required: ['class', 'class'] } }, 'Manifest.labels.required: expected a list of distinct label types, got ["class","class"]'],
+    [
+      { labels: { required: ['class', 'class'] } },
+      'Manifest.labels.required: expected a list of distinct label types, got ["class","class"]',
+    ],
     [{ dedup: 'exact' }, 'Manifest.dedup: expected one of "content-commitment", "none", got "exact"'],
     [{ excludeDeprecated: 'yes' }, 'Manifest.excludeDeprecated: expected a boolean, got "yes"'],
     [{ licensePolicy: { allowed: [] } }, 'Manifest.licensePolicy.allowed: expected a non-empty list of distinct SPDX license ids, got []'],
@@ -82,7 +88,9 @@ describe('decodeManifest', () => {
   });
 
   it('given a license with an exception, then it is one allowed license', () => {
-    expect(E.isRight(decodeManifest({ licensePolicy: { allowed: ['GPL-2.0-only WITH Classpath-exception-2.0', 'LicenseRef-internal'] } }))).toBe(true);
+    expect(
+      E.isRight(decodeManifest({ licensePolicy: { allowed: ['GPL-2.0-only WITH Classpath-exception-2.0', 'LicenseRef-internal'] } })),
+    ).toBe(true);
   });
 
   it('given not an object, then the manifest as a whole is rejected', () => {

@@ -12,11 +12,7 @@ export const TransformationKind = t.keyof(
 export type TransformationKind = t.TypeOf<typeof TransformationKind>;
 
 /** One step applied on the way into the asset, with the parameters needed to repeat it. */
-export const Transformation = closed(
-  'Transformation',
-  { kind: TransformationKind, params: JsonObject },
-  { description: NonEmptyString },
-);
+export const Transformation = closed('Transformation', { kind: TransformationKind, params: JsonObject }, { description: NonEmptyString });
 export type Transformation = t.TypeOf<typeof Transformation>;
 
 /** A reusable bundle of CFs; its id is the event id, its stream `asset-<id>`. */

@@ -77,10 +77,17 @@ export const TreeHeadCosignature = closed('TreeHeadCosignature', { treeHead: Tre
 export type TreeHeadCosignature = t.TypeOf<typeof TreeHeadCosignature>;
 
 /** One line of a tree-heads file, or one line per problem naming the field (`treeHead.root: …`). */
-export function decodeTreeHeadLine(u: unknown): E.Either<string, { readonly head: SignedTreeHead } | { readonly cosignature: TreeHeadCosignature }> {
+export function decodeTreeHeadLine(
+  u: unknown,
+): E.Either<string, { readonly head: SignedTreeHead } | { readonly cosignature: TreeHeadCosignature }> {
   const isCosignature = typeof u === 'object' && u !== null && 'cosignature' in u;
   const codec = isCosignature ? t.type({ cosignature: TreeHeadCosignature }) : SignedTreeHead;
   const result = codec.validate(u, [{ key: '', type: codec, actual: u }]);
-  if (E.isLeft(result)) return E.left(problemsOf(result.left, isCosignature ? 'cosignature line' : 'tree head').map((p) => p.message).join('; '));
+  if (E.isLeft(result))
+    return E.left(
+      problemsOf(result.left, isCosignature ? 'cosignature line' : 'tree head')
+        .map((p) => p.message)
+        .join('; '),
+    );
   return E.right('cosignature' in result.right ? { cosignature: result.right.cosignature } : { head: result.right });
 }

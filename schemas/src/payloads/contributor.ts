@@ -62,7 +62,11 @@ export type ContributorRoleGrantedPayload = t.TypeOf<typeof ContributorRoleGrant
 
 /** Signed by an admin; a grant without a way back would make every role permanent. */
 export const ContributorRoleRevokedPayload = withRules(
-  closed('ContributorRoleRevokedPayload', { contributor: ContributorId, role: ContributorRole }, { dataset: DatasetName, note: NonEmptyString }),
+  closed(
+    'ContributorRoleRevokedPayload',
+    { contributor: ContributorId, role: ContributorRole },
+    { dataset: DatasetName, note: NonEmptyString },
+  ),
   [scopedToDataset],
   scopedToDatasetSchema,
 );

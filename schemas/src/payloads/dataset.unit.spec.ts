@@ -15,8 +15,13 @@ describe('DatasetBuildRequested payload', () => {
     expect(decodePayload('DatasetBuildRequested', withNonce)).toEqual(E.right(withNonce));
   });
 
-  it.each([['ABCDEF0123456789'], ['0123'], ['x'.repeat(16)], ['0'.repeat(65)]])('given the nonce %s, when decoded, then the failure names the nonce field', (nonce) => {
-    const r = decodePayload('DatasetBuildRequested', { ...request, nonce });
-    expect(E.isLeft(r) && r.left.problems.map((p) => p.message)).toEqual([`DatasetBuildRequested.payload.nonce: expected a build nonce (16 to 64 lowercase hex), got ${JSON.stringify(nonce)}`]);
-  });
+  it.each([['ABCDEF0123456789'], ['0123'], ['x'.repeat(16)], ['0'.repeat(65)]])(
+    'given the nonce %s, when decoded, then the failure names the nonce field',
+    (nonce) => {
+      const r = decodePayload('DatasetBuildRequested', { ...request, nonce });
+      expect(E.isLeft(r) && r.left.problems.map((p) => p.message)).toEqual([
+        `DatasetBuildRequested.payload.nonce: expected a build nonce (16 to 64 lowercase hex), got ${JSON.stringify(nonce)}`,
+      ]);
+    },
+  );
 });

@@ -3,10 +3,7 @@ import { closed } from '../combinators/closed.js';
 import { CfId } from '../primitives/hex.js';
 import { NonEmptyString } from '../primitives/text.js';
 
-export const DeprecationReason = t.keyof(
-  { dispute: null, takedown: null, erasure: null, quality: null, other: null },
-  'DeprecationReason',
-);
+export const DeprecationReason = t.keyof({ dispute: null, takedown: null, erasure: null, quality: null, other: null }, 'DeprecationReason');
 export type DeprecationReason = t.TypeOf<typeof DeprecationReason>;
 
 /** Takes a CF out of future assembly; signed by its author or a curator. The CF itself stays. */

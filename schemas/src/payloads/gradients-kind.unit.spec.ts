@@ -35,12 +35,36 @@ describe('GradientsRecorded kind and weights', () => {
   });
 
   it.each([
-    ['an unknown kind', { kind: 'features' }, 'GradientsRecorded.payload.kind: expected one of "output-gradients", "loss-gradients", got "features"'],
-    ['loss gradients on the query split', { split: 'query', kind: 'loss-gradients' }, 'GradientsRecorded.payload.kind: expected absent or "output-gradients" on the query split'],
-    ['weights with loss gradients', { kind: 'loss-gradients', weights: weights(2) }, 'GradientsRecorded.payload.weights: expected absent unless split is "train" and kind is "output-gradients"'],
-    ['weights without a kind', { weights: weights(2) }, 'GradientsRecorded.payload.weights: expected absent unless split is "train" and kind is "output-gradients"'],
-    ['weights on the query split', { split: 'query', kind: 'output-gradients', weights: weights(2) }, 'GradientsRecorded.payload.weights: expected absent unless'],
-    ['one weight too few', { kind: 'output-gradients', weights: weights(1) }, 'GradientsRecorded.payload.weights.rows: expected 2, one weight per artifact row'],
+    [
+      'an unknown kind',
+      { kind: 'features' },
+      'GradientsRecorded.payload.kind: expected one of "output-gradients", "loss-gradients", got "features"',
+    ],
+    [
+      'loss gradients on the query split',
+      { split: 'query', kind: 'loss-gradients' },
+      'GradientsRecorded.payload.kind: expected absent or "output-gradients" on the query split',
+    ],
+    [
+      'weights with loss gradients',
+      { kind: 'loss-gradients', weights: weights(2) },
+      'GradientsRecorded.payload.weights: expected absent unless split is "train" and kind is "output-gradients"',
+    ],
+    [
+      'weights without a kind',
+      { weights: weights(2) },
+      'GradientsRecorded.payload.weights: expected absent unless split is "train" and kind is "output-gradients"',
+    ],
+    [
+      'weights on the query split',
+      { split: 'query', kind: 'output-gradients', weights: weights(2) },
+      'GradientsRecorded.payload.weights: expected absent unless',
+    ],
+    [
+      'one weight too few',
+      { kind: 'output-gradients', weights: weights(1) },
+      'GradientsRecorded.payload.weights.rows: expected 2, one weight per artifact row',
+    ],
   ])('given %s, then the codec names the field and why', (_what, extra, message) => {
     const problems = problemsOf(payload(extra));
     expect(problems).toHaveLength(1);

@@ -89,24 +89,32 @@ export const GradientsRecordedPayload = withRules(
   GradientsFields,
   [
     (g): RuleViolation[] =>
-      g.rowMap.length === g.artifact.rows
-        ? []
-        : [{ path: ['rowMap'], expected: `${g.artifact.rows} CfIds, one per artifact row` }],
+      g.rowMap.length === g.artifact.rows ? [] : [{ path: ['rowMap'], expected: `${g.artifact.rows} CfIds, one per artifact row` }],
     (g): RuleViolation[] =>
       g.split === 'query' && g.kind === 'loss-gradients'
-        ? [{ path: ['kind'], expected: 'absent or "output-gradients" on the query split (a query row is the gradient of the output being explained)' }]
+        ? [
+            {
+              path: ['kind'],
+              expected: 'absent or "output-gradients" on the query split (a query row is the gradient of the output being explained)',
+            },
+          ]
         : [],
     (g): RuleViolation[] => {
       if (g.weights === undefined) return [];
       if (g.split !== 'train' || g.kind !== 'output-gradients') {
         return [{ path: ['weights'], expected: 'absent unless split is "train" and kind is "output-gradients"' }];
       }
-      return g.weights.rows === g.artifact.rows ? [] : [{ path: ['weights', 'rows'], expected: `${g.artifact.rows}, one weight per artifact row` }];
+      return g.weights.rows === g.artifact.rows
+        ? []
+        : [{ path: ['weights', 'rows'], expected: `${g.artifact.rows}, one weight per artifact row` }];
     },
   ],
   {
     allOf: [
-      { if: { properties: { split: { const: 'query' } } }, then: { not: { properties: { kind: { const: 'loss-gradients' } }, required: ['kind'] } } },
+      {
+        if: { properties: { split: { const: 'query' } } },
+        then: { not: { properties: { kind: { const: 'loss-gradients' } }, required: ['kind'] } },
+      },
       {
         if: { required: ['weights'] },
         then: { properties: { split: { const: 'train' }, kind: { const: 'output-gradients' } }, required: ['kind'] },

@@ -46,7 +46,10 @@ export const CfId = described(
   t.brand(EventId, (_s): _s is t.Branded<EventId, CfIdBrand> => true, 'CfId'),
   {
     expected: 'a CfId (64 lowercase hex)',
-    jsonSchema: hexSchema(64, 'A Contribution Fingerprint id: the event id of a SampleContributed, LabelContributed or ValidationContributed event.'),
+    jsonSchema: hexSchema(
+      64,
+      'A Contribution Fingerprint id: the event id of a SampleContributed, LabelContributed or ValidationContributed event.',
+    ),
     define: true,
   },
 );
@@ -60,7 +63,10 @@ export const ContributorId = described(
   t.brand(Sha256Hex, (_s): _s is t.Branded<Sha256Hex, ContributorIdBrand> => true, 'ContributorId'),
   {
     expected: 'a ContributorId (64 lowercase hex)',
-    jsonSchema: hexSchema(64, 'A contributor id: lowercase hex SHA-256 of "cairn/v1/contributor\\n" followed by the 32-byte initial public key.'),
+    jsonSchema: hexSchema(
+      64,
+      'A contributor id: lowercase hex SHA-256 of "cairn/v1/contributor\\n" followed by the 32-byte initial public key.',
+    ),
     define: true,
   },
 );

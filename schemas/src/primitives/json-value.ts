@@ -38,9 +38,7 @@ function collectNonJson(value: unknown, context: t.Context, depth: number, out: 
       if (value === null) return;
       if (depth >= MAX_DEPTH) return fail(`JSON nested at most ${MAX_DEPTH} levels deep`);
       if (Array.isArray(value)) {
-        value.forEach((item, i) =>
-          collectNonJson(item, [...context, { key: String(i), type: JsonValue, actual: item }], depth + 1, out),
-        );
+        value.forEach((item, i) => collectNonJson(item, [...context, { key: String(i), type: JsonValue, actual: item }], depth + 1, out));
         return;
       }
       if (!isPlainObject(value)) return fail('a plain JSON object');
@@ -73,7 +71,10 @@ export const JsonValue: t.Type<JsonValue, JsonValue, unknown> = described(
   ),
   {
     expected: 'a JSON value',
-    jsonSchema: { description: 'Any JSON value: null, boolean, finite number, string, list or object; no string or key holds U+0000 or a lone surrogate.' },
+    jsonSchema: {
+      description:
+        'Any JSON value: null, boolean, finite number, string, list or object; no string or key holds U+0000 or a lone surrogate.',
+    },
     define: true,
   },
 );

@@ -7,11 +7,7 @@ export interface NonNegativeIntBrand {
   readonly NonNegativeInt: unique symbol;
 }
 export const NonNegativeInt = described(
-  t.brand(
-    t.number,
-    (n): n is t.Branded<number, NonNegativeIntBrand> => Number.isSafeInteger(n) && n >= 0,
-    'NonNegativeInt',
-  ),
+  t.brand(t.number, (n): n is t.Branded<number, NonNegativeIntBrand> => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInt'),
   {
     expected: 'a non-negative integer',
     jsonSchema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'An integer from 0 to 2^53 - 1.' },
@@ -24,11 +20,7 @@ export interface PositiveIntBrand {
   readonly PositiveInt: unique symbol;
 }
 export const PositiveInt = described(
-  t.brand(
-    t.number,
-    (n): n is t.Branded<number, PositiveIntBrand> => Number.isSafeInteger(n) && n >= 1,
-    'PositiveInt',
-  ),
+  t.brand(t.number, (n): n is t.Branded<number, PositiveIntBrand> => Number.isSafeInteger(n) && n >= 1, 'PositiveInt'),
   {
     expected: 'a positive integer',
     jsonSchema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'An integer from 1 to 2^53 - 1.' },
@@ -42,11 +34,7 @@ export interface ProbabilityBrand {
 }
 /** A number in [0, 1]: a validation score, an agreement threshold. */
 export const Probability = described(
-  t.brand(
-    t.number,
-    (n): n is t.Branded<number, ProbabilityBrand> => Number.isFinite(n) && n >= 0 && n <= 1,
-    'Probability',
-  ),
+  t.brand(t.number, (n): n is t.Branded<number, ProbabilityBrand> => Number.isFinite(n) && n >= 0 && n <= 1, 'Probability'),
   {
     expected: 'a probability (a number from 0 to 1)',
     jsonSchema: { type: 'number', minimum: 0, maximum: 1, description: 'A number from 0 to 1 inclusive.' },

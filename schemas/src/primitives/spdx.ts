@@ -10,18 +10,15 @@ export interface SpdxExpressionBrand {
 }
 /** An SPDX license expression, e.g. "MIT OR Apache-2.0". */
 export const SpdxExpression = described(
-  t.brand(
-    t.string,
-    (s): s is t.Branded<string, SpdxExpressionBrand> => E.isRight(parseSpdxExpression(s)),
-    'SpdxExpression',
-  ),
+  t.brand(t.string, (s): s is t.Branded<string, SpdxExpressionBrand> => E.isRight(parseSpdxExpression(s)), 'SpdxExpression'),
   {
     expected: 'an SPDX expression',
     jsonSchema: {
       type: 'string',
       minLength: 1,
       pattern: '^\\S(?:.*\\S)?$',
-      description: 'An SPDX license expression (SPDX 2.3 Annex D), e.g. "MIT OR Apache-2.0". JSON Schema only checks the outline; the codec parses it.',
+      description:
+        'An SPDX license expression (SPDX 2.3 Annex D), e.g. "MIT OR Apache-2.0". JSON Schema only checks the outline; the codec parses it.',
     },
     define: true,
   },

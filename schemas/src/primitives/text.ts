@@ -54,11 +54,7 @@ export interface NonEmptyStringBrand {
 /** Text with at least one non-blank character, storable as it is. */
 export const NonEmptyString = described(
   withTextReasons(
-    t.brand(
-      t.string,
-      (s): s is t.Branded<string, NonEmptyStringBrand> => /\S/.test(s) && isStorableText(s),
-      'NonEmptyString',
-    ),
+    t.brand(t.string, (s): s is t.Branded<string, NonEmptyStringBrand> => /\S/.test(s) && isStorableText(s), 'NonEmptyString'),
   ),
   {
     expected: 'a non-empty string',
@@ -88,7 +84,8 @@ export const DatasetName = described(
     jsonSchema: {
       type: 'string',
       pattern: DATASET_NAME.source,
-      description: 'A dataset name: a lowercase slug (a-z, 0-9, ".", "_", "-"), 1 to 64 characters, starting and ending with a letter or digit.',
+      description:
+        'A dataset name: a lowercase slug (a-z, 0-9, ".", "_", "-"), 1 to 64 characters, starting and ending with a letter or digit.',
     },
     define: true,
   },

@@ -39,7 +39,9 @@ if (values.help) {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const groupDir = path.join(here, 'groups');
 const groups: BenchGroup[] = [];
-for (const file of readdirSync(groupDir).filter((f) => f.endsWith('.js')).sort()) {
+for (const file of readdirSync(groupDir)
+  .filter((f) => f.endsWith('.js'))
+  .sort()) {
   const mod = (await import(pathToFileURL(path.join(groupDir, file)).href)) as { default: BenchGroup };
   groups.push(mod.default);
 }
@@ -49,7 +51,10 @@ if (values.list) {
   process.exit(0);
 }
 
-const wanted = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = wanted?.filter((w) => !groups.some((g) => g.group === w)) ?? [];
 if (unknown.length > 0) {
   console.error(`bench: unknown group(s) ${unknown.join(', ')}; known: ${groups.map((g) => g.group).join(', ')}`);
@@ -80,7 +85,14 @@ function fmt(n: number | undefined): string {
 }
 
 function printTable(rows: readonly BenchResult[]): void {
-  const table = rows.map((r) => [r.group, r.name, fmt(r.value), r.unit, fmt(r.baseline), r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`]);
+  const table = rows.map((r) => [
+    r.group,
+    r.name,
+    fmt(r.value),
+    r.unit,
+    fmt(r.baseline),
+    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
+  ]);
   const head = ['group', 'name', 'value', 'unit', 'baseline', 'ratio'];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');

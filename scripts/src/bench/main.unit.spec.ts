@@ -11,7 +11,12 @@ const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
 describe('benchmark contract', () => {
   it('given a baseline from the same run, when a row is made, then its ratio is value / baseline', () => {
     expect(row('append', 'batch of 100', 8000, 'events/s', 16000)).toEqual({
-      group: 'append', name: 'batch of 100', value: 8000, unit: 'events/s', baseline: 16000, ratio: 0.5,
+      group: 'append',
+      name: 'batch of 100',
+      value: 8000,
+      unit: 'events/s',
+      baseline: 16000,
+      ratio: 0.5,
     });
     expect(row('merkle', 'root', 1.5, 's')).toEqual({ group: 'merkle', name: 'root', value: 1.5, unit: 's' });
   });
@@ -19,7 +24,10 @@ describe('benchmark contract', () => {
   it('given --list, then every group of the contract is there', () => {
     const out = spawnSync(process.execPath, [main, '--list'], { encoding: 'utf8' });
     expect(out.status).toBe(0);
-    const groups = out.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean);
+    const groups = out.stdout
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0])
+      .filter(Boolean);
     expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution']));
   });
 

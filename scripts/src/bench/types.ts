@@ -22,14 +22,6 @@ export interface BenchGroup {
   run(context: BenchContext): Promise<readonly BenchResult[]>;
 }
 
-export function row(
-  group: string,
-  name: string,
-  value: number,
-  unit: string,
-  baseline?: number,
-): BenchResult {
-  return baseline === undefined
-    ? { group, name, value, unit }
-    : { group, name, value, unit, baseline, ratio: value / baseline };
+export function row(group: string, name: string, value: number, unit: string, baseline?: number): BenchResult {
+  return baseline === undefined ? { group, name, value, unit } : { group, name, value, unit, baseline, ratio: value / baseline };
 }

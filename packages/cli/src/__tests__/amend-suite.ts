@@ -19,7 +19,10 @@ interface Why {
   readonly included: boolean;
   readonly rule: string | null;
   readonly reason: string;
-  readonly evidence: { readonly carriedFrom: readonly { eventId: string }[]; readonly notCarried: { eventId: string; why: string } | null } | null;
+  readonly evidence: {
+    readonly carriedFrom: readonly { eventId: string }[];
+    readonly notCarried: { eventId: string; why: string } | null;
+  } | null;
 }
 
 interface Amended {
@@ -39,12 +42,40 @@ async function givenApprovedSamples(store: StoreUnderTest, count: number): Promi
   await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const samples: string[] = [];
   for (let i = 0; i < count; i++) {
-    const s = await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', `row ${i}`, '--license', 'MIT', '--source', 'wdbc.csv');
+    const s = await cairnJson<{ id: string }>(
+      dir,
+      env,
+      'contribute',
+      'sample',
+      '--as',
+      'alice',
+      '--text',
+      `row ${i}`,
+      '--license',
+      'MIT',
+      '--source',
+      'wdbc.csv',
+    );
     samples.push(s.id);
   }
-  await cairnJson(dir, env, 'contribute', 'validation', '--as', 'bob', ...samples.flatMap((s) => ['--target', s]), '--verdict', 'approve', '--rationale', 'checked');
+  await cairnJson(
+    dir,
+    env,
+    'contribute',
+    'validation',
+    '--as',
+    'bob',
+    ...samples.flatMap((s) => ['--target', s]),
+    '--verdict',
+    'approve',
+    '--rationale',
+    'checked',
+  );
   await writeFile(path.join(dir, 'corpus.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT', 'Apache-2.0'] } }));
-  await writeFile(path.join(dir, 'strict.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT', 'Apache-2.0'] }, amendments: { carryLabelsAndValidations: false } }));
+  await writeFile(
+    path.join(dir, 'strict.json'),
+    JSON.stringify({ licensePolicy: { allowed: ['MIT', 'Apache-2.0'] }, amendments: { carryLabelsAndValidations: false } }),
+  );
   for (const name of ['corpus', 'strict']) {
     const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', `${name}.json`, '--as', 'bob');
     await cairnJson(dir, env, 'dataset', 'define', name, '--as', 'bob');
@@ -58,7 +89,9 @@ export function amendSpecification(name: string, store: StoreUnderTest): void {
   const cairn = runnerFor(store);
   const eventsOf = async (g: Given) => (await cairnJson<{ events: number }>(g.dir, g.env, 'status')).events;
   const membersOf = async (g: Given, dataset: string) =>
-    (await cairnJson<{ versions: { ordinal: number; memberCount: number }[] }>(g.dir, g.env, 'dataset', 'versions', dataset)).versions.map((v) => v.memberCount);
+    (await cairnJson<{ versions: { ordinal: number; memberCount: number }[] }>(g.dir, g.env, 'dataset', 'versions', dataset)).versions.map(
+      (v) => v.memberCount,
+    );
   describe(`cairn amend on ${name}`, () => {
     let g: Given;
     beforeAll(async () => {
@@ -72,7 +105,19 @@ export function amendSpecification(name: string, store: StoreUnderTest): void {
       expect(r.stderr).toContain('colour');
       expect(r.stderr).toContain('a sample has no field "colour" an amendment can change');
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      const json = await cairn(g.dir, g.env, '--json', 'amend', g.samples[0]!, '--set', 'license=MIT', '--set', 'colour=red', '--as', 'alice');
+      const json = await cairn(
+        g.dir,
+        g.env,
+        '--json',
+        'amend',
+        g.samples[0]!,
+        '--set',
+        'license=MIT',
+        '--set',
+        'colour=red',
+        '--as',
+        'alice',
+      );
       expect(json.code).toBe(3);
       expect(JSON.parse(json.stderr)).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('"colour"') } });
       expect(await eventsOf(g)).toBe(before);
@@ -81,7 +126,19 @@ export function amendSpecification(name: string, store: StoreUnderTest): void {
 
     it('given an approved member of corpus@1, when amended metadata-only (--set source, attributes), then the re-assembled corpus version holds it, only the manifest that turns carrying off warns, and why says what was carried', async () => {
       const original = g.samples[0]!;
-      const r = await cairn(g.dir, g.env, '--json', 'amend', original, '--set', 'source=wdbc-v2.csv', '--set', 'attributes={"id":"842302"}', '--as', 'alice');
+      const r = await cairn(
+        g.dir,
+        g.env,
+        '--json',
+        'amend',
+        original,
+        '--set',
+        'source=wdbc-v2.csv',
+        '--set',
+        'attributes={"id":"842302"}',
+        '--as',
+        'alice',
+      );
       expect(r.code).toBe(0);
       const amended = JSON.parse(r.stdout) as Amended;
       // strict turns carrying off: it is the one dataset that warns
@@ -117,13 +174,21 @@ export function amendSpecification(name: string, store: StoreUnderTest): void {
       ]);
       expect(await membersOf(g, 'corpus')).toEqual([4, 4, 3]);
       const why = await cairnJson<Why>(g.dir, g.env, 'why', id!, '--in', 'corpus@latest');
-      expect(why).toMatchObject({ included: false, rule: 'minApprovals', evidence: { notCarried: { eventId: original, why: 'new-content' } } });
+      expect(why).toMatchObject({
+        included: false,
+        rule: 'minApprovals',
+        evidence: { notCarried: { eventId: original, why: 'new-content' } },
+      });
       expect(why.reason).toContain(`not carried (amended with new content)`);
     }, 180_000);
 
     it('given an approved member, when its license is amended to one the manifest does not allow, then --json lists the warning with the license rule', async () => {
       const r = await cairnJson<Amended>(g.dir, g.env, 'amend', g.samples[2]!, '--set', 'license=GPL-3.0-only', '--as', 'alice');
-      expect(r.warnings.find((w) => w.dataset === 'corpus')).toMatchObject({ version: 'corpus@4', rule: 'license', reason: 'license GPL-3.0-only not satisfiable by [MIT, Apache-2.0]' });
+      expect(r.warnings.find((w) => w.dataset === 'corpus')).toMatchObject({
+        version: 'corpus@4',
+        rule: 'license',
+        reason: 'license GPL-3.0-only not satisfiable by [MIT, Apache-2.0]',
+      });
     }, 120_000);
 
     it('when --set names a field twice, or gives bytes, then it is a usage error (exit 2)', async () => {

@@ -41,7 +41,12 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   // alice registered first: she founded the ledger and is its admin; bob curates.
   await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const rows = [
-    ...Array.from({ length: 6 }, (_, i) => ({ id: `s${i}`, text: `sample ${i}`, source: `src${i % 2}`, ...(i === 5 ? { license: 'CC-BY-SA-4.0' } : {}) })),
+    ...Array.from({ length: 6 }, (_, i) => ({
+      id: `s${i}`,
+      text: `sample ${i}`,
+      source: `src${i % 2}`,
+      ...(i === 5 ? { license: 'CC-BY-SA-4.0' } : {}),
+    })),
     { text: 'sample 0', source: 'src0' },
     { text: 'bad', license: 'not a license!' },
     ...Array.from({ length: 6 }, (_, i) => ({ targets: [`s${i}`], labelType: 'class', value: i % 2 })),
@@ -49,8 +54,21 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
     { targets: [1, 2, 3, 4, 5, 6], verdict: 'approve', rationale: 'reviewed' },
   ];
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
-  const imported = await cairnJson<Prepared['import'] & { cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT', '--skip-invalid');
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT', 'CC-BY-SA-4.0'] }, minApprovals: { count: 0 } }));
+  const imported = await cairnJson<Prepared['import'] & { cfs: { kind: string; cfId: string }[] }>(
+    dir,
+    env,
+    'import',
+    'rows.jsonl',
+    '--as',
+    'alice',
+    '--license',
+    'MIT',
+    '--skip-invalid',
+  );
+  await writeFile(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ licensePolicy: { allowed: ['MIT', 'CC-BY-SA-4.0'] }, minApprovals: { count: 0 } }),
+  );
   const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
   await cairnJson(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob');
   await cairnJson(dir, env, 'dataset', 'build', 'corpus', '--manifest', manifestId, '--as', 'bob');
@@ -76,10 +94,32 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
       await mkdir(files);
       await writeFile(path.join(files, 'a.txt'), 'a file');
       await writeFile(path.join(files, 'empty.txt'), '');
-      const first = await cairnJson<Prepared['import']>(p.dir, p.env, 'import', 'files', '--as', 'alice', '--license', 'MIT', '--source', 'files');
+      const first = await cairnJson<Prepared['import']>(
+        p.dir,
+        p.env,
+        'import',
+        'files',
+        '--as',
+        'alice',
+        '--license',
+        'MIT',
+        '--source',
+        'files',
+      );
       expect(first.appended.sample).toBe(1);
       expect(first.skipped).toEqual([{ item: 'empty.txt', reason: 'empty file' }]);
-      const again = await cairnJson<Prepared['import']>(p.dir, p.env, 'import', 'files', '--as', 'alice', '--license', 'MIT', '--source', 'files');
+      const again = await cairnJson<Prepared['import']>(
+        p.dir,
+        p.env,
+        'import',
+        'files',
+        '--as',
+        'alice',
+        '--license',
+        'MIT',
+        '--source',
+        'files',
+      );
       expect(again.appended.sample).toBe(0);
       expect(again.skipped.map((s) => s.reason)).toEqual(['empty file', expect.stringContaining('duplicate: already in the log')]);
     }, 60_000);
@@ -89,21 +129,81 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
       await write('train.npy', npy(6, 16, 1));
       await write('query.npy', npy(6, 16, 2));
       await writeFile(path.join(p.dir, 'params.json'), JSON.stringify({ attribution: { projectedDim: 8, labelType: 'class', knnK: 3 } }));
-      const run = await cairnJson<{ runId: string }>(p.dir, p.env, 'record-run', '--dataset', 'corpus@1', '--code', 'abc123', '--seed', '7', '--params', 'params.json', '--model-hash', 'f'.repeat(64), '--as', 'bob', '--run-id', 'r1');
+      const run = await cairnJson<{ runId: string }>(
+        p.dir,
+        p.env,
+        'record-run',
+        '--dataset',
+        'corpus@1',
+        '--code',
+        'abc123',
+        '--seed',
+        '7',
+        '--params',
+        'params.json',
+        '--model-hash',
+        'f'.repeat(64),
+        '--as',
+        'bob',
+        '--run-id',
+        'r1',
+      );
       expect(run.runId).toBe('r1');
-      await cairnJson(p.dir, p.env, 'record-gradients', 'r1', '--split', 'train', '--file', 'train.npy', '--rows-from', 'corpus@1', '--as', 'bob');
-      const q = await cairnJson<{ artifact: { contentHash: string; rows: number } }>(p.dir, p.env, 'record-gradients', 'r1', '--split', 'query', '--file', 'query.npy', '--rows-from', 'corpus@1', '--as', 'bob');
+      await cairnJson(
+        p.dir,
+        p.env,
+        'record-gradients',
+        'r1',
+        '--split',
+        'train',
+        '--file',
+        'train.npy',
+        '--rows-from',
+        'corpus@1',
+        '--as',
+        'bob',
+      );
+      const q = await cairnJson<{ artifact: { contentHash: string; rows: number } }>(
+        p.dir,
+        p.env,
+        'record-gradients',
+        'r1',
+        '--split',
+        'query',
+        '--file',
+        'query.npy',
+        '--rows-from',
+        'corpus@1',
+        '--as',
+        'bob',
+      );
       expect(q.artifact.rows).toBe(6);
       const artifacts = p.env.CAIRN_KEYS ?? path.join(p.dir, '.cairn');
       expect((await readFile(path.join(artifacts, 'artifacts', `${q.artifact.contentHash}.npy`))).length).toBeGreaterThan(0);
 
-      const credit = await cairnJson<{ contributors: { key: string; share: number }[]; sources: { key: string; share: number }[] }>(p.dir, p.env, 'credit', 'corpus@1', '--run', 'r1');
+      const credit = await cairnJson<{ contributors: { key: string; share: number }[]; sources: { key: string; share: number }[] }>(
+        p.dir,
+        p.env,
+        'credit',
+        'corpus@1',
+        '--run',
+        'r1',
+      );
       expect(credit.contributors).toHaveLength(1);
       expect(credit.contributors[0]!.share).toBeCloseTo(1, 12);
       expect(credit.sources.map((s) => s.key).sort()).toEqual(['src0', 'src1']);
       expect(credit.sources.reduce((t, s) => t + s.share, 0)).toBeCloseTo(1, 12);
 
-      const a = await cairnJson<{ queries: { top: { rank: number; cfId: string; license: string; source: string }[] }[] }>(p.dir, p.env, 'attribute', 'r1', '--queries', 'query.npy', '--top', '2');
+      const a = await cairnJson<{ queries: { top: { rank: number; cfId: string; license: string; source: string }[] }[] }>(
+        p.dir,
+        p.env,
+        'attribute',
+        'r1',
+        '--queries',
+        'query.npy',
+        '--top',
+        '2',
+      );
       expect(a.queries).toHaveLength(6);
       expect(a.queries[0]!.top.map((t) => t.rank)).toEqual([1, 2]);
       expect(p.samples).toContain(a.queries[0]!.top[0]!.cfId);
@@ -112,34 +212,75 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
       const impact = await cairnJson<{ runs: { runId: string }[]; models: unknown[] }>(p.dir, p.env, 'impact', p.samples[0]!);
       expect(impact.runs.map((r) => r.runId)).toEqual(['r1']);
       expect(impact.models).toHaveLength(1);
-      const wrongRows = await cairn(p.dir, p.env, 'record-gradients', 'r1', '--split', 'query', '--file', 'query.npy', '--rows', 'params.json', '--as', 'bob');
+      const wrongRows = await cairn(
+        p.dir,
+        p.env,
+        'record-gradients',
+        'r1',
+        '--split',
+        'query',
+        '--file',
+        'query.npy',
+        '--rows',
+        'params.json',
+        '--as',
+        'bob',
+      );
       expect(wrongRows.code).toBe(2);
     }, 120_000);
 
     it('when licenses and card are asked, then the share-alike obligation and the diff to the previous version are named', async () => {
-      const l = await cairnJson<{ licenses: string[]; obligations: { shareAlike: string[]; attribution: unknown[] } }>(p.dir, p.env, 'licenses', 'corpus@1');
+      const l = await cairnJson<{ licenses: string[]; obligations: { shareAlike: string[]; attribution: unknown[] } }>(
+        p.dir,
+        p.env,
+        'licenses',
+        'corpus@1',
+      );
       expect(l.licenses).toEqual(['CC-BY-SA-4.0', 'MIT']);
       expect(l.obligations.shareAlike).toEqual(['CC-BY-SA-4.0']);
       await cairnJson(p.dir, p.env, 'deprecate', p.samples[1]!, '--as', 'alice', '--reason', 'takedown');
       const card = await cairn(p.dir, p.env, 'card', 'corpus@2');
       expect(card.code).toBe(0);
-      for (const text of ['# corpus@2', 'Merkle root', '| src0 |', 'CC-BY-SA-4.0', '1 validations by 1 validators', 'From corpus@1', `removed \`${p.samples[1]!.slice(0, 16)}`])
+      for (const text of [
+        '# corpus@2',
+        'Merkle root',
+        '| src0 |',
+        'CC-BY-SA-4.0',
+        '1 validations by 1 validators',
+        'From corpus@1',
+        `removed \`${p.samples[1]!.slice(0, 16)}`,
+      ])
         expect(card.stdout).toContain(text);
-      const report = await cairnJson<{ sources: { source: string }[]; optOuts: { deprecations: { reason: string; cfs: number }[] } }>(p.dir, p.env, 'report', 'eu-ai-act', 'corpus@2');
+      const report = await cairnJson<{ sources: { source: string }[]; optOuts: { deprecations: { reason: string; cfs: number }[] } }>(
+        p.dir,
+        p.env,
+        'report',
+        'eu-ai-act',
+        'corpus@2',
+      );
       // the folder's sample joined at the re-assembly the deprecation caused (the manifest needs no approvals)
       expect(report.sources.map((s) => s.source)).toEqual(['files', 'src0', 'src1']);
       expect(report.optOuts.deprecations).toEqual([{ reason: 'takedown', cfs: 1 }]);
     }, 90_000);
 
     it('when a version is exported, then JSONL lists members with commitments, OpenLineage carries the version facet and Croissant the sha256 checksums', async () => {
-      const jsonl = (await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'jsonl')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { cfId: string; commitment: { scheme: string; value: string }; blob: { address: string } });
+      const jsonl = (await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'jsonl')).stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { cfId: string; commitment: { scheme: string; value: string }; blob: { address: string } });
       expect(jsonl.map((m) => m.cfId)).toEqual([...p.samples].sort());
       expect(jsonl[0]!.commitment.scheme).toBe('sha256');
       expect(jsonl[0]!.blob.address).toBe(jsonl[0]!.cfId);
-      const ol = (await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'openlineage')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { schemaURL: string; dataset?: { facets: { version: { datasetVersion: string } } } });
+      const ol = (await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'openlineage')).stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { schemaURL: string; dataset?: { facets: { version: { datasetVersion: string } } } });
       expect(ol.map((e) => e.schemaURL.split('#/$defs/')[1])).toEqual(['DatasetEvent', 'RunEvent']);
       const versionId = ol[0]!.dataset!.facets.version.datasetVersion;
-      const croissant = JSON.parse((await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'croissant')).stdout) as { version: string; distribution: { '@id': string; sha256?: string }[] };
+      const croissant = JSON.parse((await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'croissant')).stdout) as {
+        version: string;
+        distribution: { '@id': string; sha256?: string }[];
+      };
       expect(croissant.version).toBe(versionId);
       const byId = new Map(croissant.distribution.map((d) => [d['@id'], d.sha256]));
       for (const m of jsonl) expect(byId.get(m.cfId)).toBe(m.commitment.value);
@@ -152,7 +293,10 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
       const ok = await cairnJson<{ ok: boolean }>(p.dir, {}, 'attest', '--verify', file);
       expect(ok.ok).toBe(true);
       const envelope = JSON.parse(await readFile(file, 'utf8')) as { payload: string };
-      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { _type: string; predicate: { memberCount: number } };
+      const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+        _type: string;
+        predicate: { memberCount: number };
+      };
       expect(statement._type).toBe('https://in-toto.io/Statement/v1');
       statement.predicate.memberCount += 1;
       await writeFile(file, JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify(statement)).toString('base64') }));

@@ -44,11 +44,41 @@ export async function givenLedger(store: StoreUnderTest): Promise<Ledger> {
   // alice registered first: she founded the ledger and is its admin; bob curates.
   await json(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   const sample = async (text: string, license: string) =>
-    (await json<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', text, '--license', license, '--source', 'notes')).id;
+    (
+      await json<{ id: string }>(
+        dir,
+        env,
+        'contribute',
+        'sample',
+        '--as',
+        'alice',
+        '--text',
+        text,
+        '--license',
+        license,
+        '--source',
+        'notes',
+      )
+    ).id;
   const s1 = await sample('one', 'MIT');
   const s2 = await sample('two', 'MIT');
   const s3 = await sample('three', 'MIT');
-  await json(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s1, '--target', s2, '--verdict', 'approve', '--rationale', 'ok');
+  await json(
+    dir,
+    env,
+    'contribute',
+    'validation',
+    '--as',
+    'bob',
+    '--target',
+    s1,
+    '--target',
+    s2,
+    '--verdict',
+    'approve',
+    '--rationale',
+    'ok',
+  );
   await json(dir, env, 'contribute', 'validation', '--as', 'bob', '--target', s3, '--verdict', 'reject', '--rationale', 'spam');
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] } }));
   const { manifestId } = await json<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
@@ -67,13 +97,22 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
     }, 300_000);
 
     it('given a ledger, when status --json, then it counts events, contributors, CFs by kind and versions', async () => {
-      const s = await json<{ events: number; contributors: number; cfs: { sample: number; validation: number }; datasets: number; datasetVersions: number }>(l.dir, l.env, 'status');
+      const s = await json<{
+        events: number;
+        contributors: number;
+        cfs: { sample: number; validation: number };
+        datasets: number;
+        datasetVersions: number;
+      }>(l.dir, l.env, 'status');
       expect(s).toMatchObject({ events: 11, contributors: 2, cfs: { sample: 3, validation: 2 }, datasets: 1, datasetVersions: 1 });
     }, 60_000);
 
     it('given a signer, then its keyring file is mode 0600 and holds its contributor id', async () => {
       const keys = await json<{ signers: { name: string; contributorId: string; state: string }[] }>(l.dir, l.env, 'keys', 'list');
-      expect(keys.signers.map((k) => [k.name, k.state])).toEqual([['alice', 'active'], ['bob', 'active']]);
+      expect(keys.signers.map((k) => [k.name, k.state])).toEqual([
+        ['alice', 'active'],
+        ['bob', 'active'],
+      ]);
       const folder = l.env.CAIRN_KEYS ?? path.join(l.dir, '.cairn');
       const file = path.join(folder, 'signers', 'alice.json');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -91,7 +130,13 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
       await json(l.dir, l.env, 'deprecate', l.s2, '--as', 'alice', '--reason', 'takedown');
       const versions = await json<{ versions: { ordinal: number; memberCount: number }[] }>(l.dir, l.env, 'dataset', 'versions', 'corpus');
       expect(versions.versions.map((v) => v.memberCount)).toEqual([2, 1]);
-      const d = await json<{ counts: { removed: number }; removed: { cfId: string; cause: { kind: string } }[] }>(l.dir, l.env, 'diff', 'corpus@1', 'corpus@2');
+      const d = await json<{ counts: { removed: number }; removed: { cfId: string; cause: { kind: string } }[] }>(
+        l.dir,
+        l.env,
+        'diff',
+        'corpus@1',
+        'corpus@2',
+      );
       expect(d.counts.removed).toBe(1);
       expect(d.removed[0]).toMatchObject({ cfId: l.s2, cause: { kind: 'deprecated' } });
       const h = await json<{ steps: { action: string }[] }>(l.dir, l.env, 'history', l.s2);
@@ -125,7 +170,20 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
       expect((await cairn(l.dir, l.env, 'why', l.s1)).code).toBe(2);
       expect((await cairn(l.dir, l.env, 'status', '--bogus')).code).toBe(2);
       expect((await cairn(l.dir, l.env, 'history', l.s1, '--as-of', 'yesterday')).code).toBe(2);
-      const rejected = await cairn(l.dir, l.env, 'contribute', 'label', '--as', 'bob', '--target', 'f'.repeat(64), '--type', 'topic', '--value', 'x');
+      const rejected = await cairn(
+        l.dir,
+        l.env,
+        'contribute',
+        'label',
+        '--as',
+        'bob',
+        '--target',
+        'f'.repeat(64),
+        '--type',
+        'topic',
+        '--value',
+        'x',
+      );
       expect(rejected.code).toBe(3);
       expect(rejected.stderr).toContain('reference-exists');
       expect((await cairn(l.dir, l.env, 'why', l.s1, '--in', 'nope@1')).code).toBe(4);
@@ -134,7 +192,11 @@ export function cliSpecification(name: string, store: StoreUnderTest): void {
 
     it('given a checkpoint, then verify passes and names the checkpoint it matched', async () => {
       await json(l.dir, l.env, 'checkpoint', '--as', 'bob');
-      const v = await json<{ ok: boolean; log: { checkpoints: { ok: boolean }[] }; projections: { projections: { ok: boolean }[] } }>(l.dir, l.env, 'verify');
+      const v = await json<{ ok: boolean; log: { checkpoints: { ok: boolean }[] }; projections: { projections: { ok: boolean }[] } }>(
+        l.dir,
+        l.env,
+        'verify',
+      );
       expect(v.ok).toBe(true);
       expect(v.log.checkpoints.map((c) => c.ok)).toEqual([true]);
       expect(v.projections.projections.every((p) => p.ok)).toBe(true);

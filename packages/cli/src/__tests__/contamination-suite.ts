@@ -12,9 +12,20 @@ interface ImportOut {
 }
 
 interface Report {
-  readonly pairs: readonly { readonly train: string; readonly eval: string; readonly match: string; readonly similarity: number; readonly scheme: string | null }[];
+  readonly pairs: readonly {
+    readonly train: string;
+    readonly eval: string;
+    readonly match: string;
+    readonly similarity: number;
+    readonly scheme: string | null;
+  }[];
   readonly counts: { readonly exactPairs: number; readonly nearPairs: number; readonly contaminatedTrainMembers: number };
-  readonly train: { readonly samples: number; readonly hmacSamples: number; readonly textsCompared: number; readonly skipped: Record<string, number> };
+  readonly train: {
+    readonly samples: number;
+    readonly hmacSamples: number;
+    readonly textsCompared: number;
+    readonly skipped: Record<string, number>;
+  };
   readonly eval: { readonly samples: number; readonly textsCompared: number; readonly skipped: Record<string, number> };
   readonly method: { readonly threshold: number; readonly pairsCompared: number; readonly pairsPossible: number };
   readonly skipped: readonly { readonly side: string; readonly cfId: string; readonly reason: string }[];
@@ -32,7 +43,8 @@ interface Fixture {
 const TRAIN_TEXTS = 14;
 const EVAL_TEXTS = 12;
 
-const sampleRow = (text: string, source: string, extra: Record<string, unknown> = {}) => JSON.stringify({ text, license: 'MIT', source, ...extra });
+const sampleRow = (text: string, source: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ text, license: 'MIT', source, ...extra });
 
 /**
  * Given a founder (the first registered contributor, who defines the manifests and builds the
@@ -61,7 +73,12 @@ async function givenTrainAndEval(store: StoreUnderTest): Promise<Fixture> {
     ...trainTexts.slice(0, TRAIN_TEXTS - 2).map((t) => sampleRow(t, 'train')),
     sampleRow(trainTexts[TRAIN_TEXTS - 2]!, 'train', { personalData: true }),
     sampleRow(trainTexts[TRAIN_TEXTS - 1]!, 'train'), // erased below
-    JSON.stringify({ base64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe]).toString('base64'), mediaType: 'image/png', license: 'MIT', source: 'train' }),
+    JSON.stringify({
+      base64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe]).toString('base64'),
+      mediaType: 'image/png',
+      license: 'MIT',
+      source: 'train',
+    }),
   ];
   await writeFile(path.join(dir, 'train.jsonl'), `${trainRows.join('\n')}\n`);
   await writeFile(path.join(dir, 'eval.jsonl'), `${evalTexts.map((t) => sampleRow(t, 'eval')).join('\n')}\n`);
@@ -71,11 +88,33 @@ async function givenTrainAndEval(store: StoreUnderTest): Promise<Fixture> {
   expect(evaluation).toHaveLength(EVAL_TEXTS);
 
   for (const name of ['train', 'eval']) {
-    const manifest = { candidates: { kinds: ['sample'], sources: [name], assets: 'any' }, minApprovals: { count: 0, scope: 'sample' }, licensePolicy: { allowed: ['MIT'] } };
+    const manifest = {
+      candidates: { kinds: ['sample'], sources: [name], assets: 'any' },
+      minApprovals: { count: 0, scope: 'sample' },
+      licensePolicy: { allowed: ['MIT'] },
+    };
     await writeFile(path.join(dir, `${name}-manifest.json`), JSON.stringify(manifest));
-    const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', `${name}-manifest.json`, '--as', 'founder');
+    const { manifestId } = await cairnJson<{ manifestId: string }>(
+      dir,
+      env,
+      'manifest',
+      'define',
+      `${name}-manifest.json`,
+      '--as',
+      'founder',
+    );
     await cairnJson(dir, env, 'dataset', 'define', name, '--as', 'founder');
-    const built = await cairnJson<{ version: { memberCount: number } | null }>(dir, env, 'dataset', 'build', name, '--manifest', manifestId, '--as', 'founder');
+    const built = await cairnJson<{ version: { memberCount: number } | null }>(
+      dir,
+      env,
+      'dataset',
+      'build',
+      name,
+      '--manifest',
+      manifestId,
+      '--as',
+      'founder',
+    );
     expect(built.version?.memberCount).toBe(name === 'train' ? TRAIN_TEXTS + 1 : EVAL_TEXTS);
   }
   const erased = train[TRAIN_TEXTS - 1]!;
@@ -121,12 +160,23 @@ export function contaminationSpecification(name: string, store: StoreUnderTest):
 
     it('given an erased, a binary and a personal-data sample in the training version, then the first two are skipped and counted, the third compared', async () => {
       const r = await cairnJson<Report>(f.dir, f.env, 'contamination', 'train@1', '--against', 'eval@1');
-      expect(r.train).toMatchObject({ samples: TRAIN_TEXTS + 1, hmacSamples: 1, textsCompared: TRAIN_TEXTS - 1, skipped: { erased: 1, unreadable: 0, 'not-text': 1, 'no-words': 0 } });
-      expect(r.eval).toMatchObject({ samples: EVAL_TEXTS, textsCompared: EVAL_TEXTS, skipped: { erased: 0, unreadable: 0, 'not-text': 0, 'no-words': 0 } });
-      expect(r.skipped).toEqual([
-        { side: 'train', cfId: f.erased, reason: 'erased' },
-        { side: 'train', cfId: f.binary, reason: 'not-text' },
-      ].sort((a, b) => (a.cfId < b.cfId ? -1 : 1)));
+      expect(r.train).toMatchObject({
+        samples: TRAIN_TEXTS + 1,
+        hmacSamples: 1,
+        textsCompared: TRAIN_TEXTS - 1,
+        skipped: { erased: 1, unreadable: 0, 'not-text': 1, 'no-words': 0 },
+      });
+      expect(r.eval).toMatchObject({
+        samples: EVAL_TEXTS,
+        textsCompared: EVAL_TEXTS,
+        skipped: { erased: 0, unreadable: 0, 'not-text': 0, 'no-words': 0 },
+      });
+      expect(r.skipped).toEqual(
+        [
+          { side: 'train', cfId: f.erased, reason: 'erased' },
+          { side: 'train', cfId: f.binary, reason: 'not-text' },
+        ].sort((a, b) => (a.cfId < b.cfId ? -1 : 1)),
+      );
     }, 300_000);
 
     it('given the text output, then it names both versions, the counts, and each pair with its similarity', async () => {

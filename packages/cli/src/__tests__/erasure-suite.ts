@@ -36,13 +36,35 @@ async function givenErasedSample(store: StoreUnderTest): Promise<Erased> {
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
   const imported = await cairnJson<{ cfs: { cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
   const [gone, kept] = imported.cfs.map((c) => c.cfId) as [string, string];
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0, scope: 'sample' } }));
+  await writeFile(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0, scope: 'sample' } }),
+  );
   const { manifestId } = await cairnJson<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'bob');
   await cairnJson(dir, env, 'dataset', 'define', 'c', '--as', 'bob');
-  const { version: built } = await cairnJson<{ version: { versionId: string; memberCount: number } }>(dir, env, 'dataset', 'build', 'c', '--manifest', manifestId, '--as', 'bob');
+  const { version: built } = await cairnJson<{ version: { versionId: string; memberCount: number } }>(
+    dir,
+    env,
+    'dataset',
+    'build',
+    'c',
+    '--manifest',
+    manifestId,
+    '--as',
+    'bob',
+  );
   expect(built.memberCount).toBe(2);
   await cairnJson(dir, env, 'record-run', '--dataset', 'c@1', '--code', 'git:abc', '--model-hash', MODEL, '--as', 'bob', '--run-id', 'r1');
-  const erasure = await cairnJson<{ id: string; position: string }>(dir, env, 'erase', gone, '--as', 'alice', '--reason', 'data subject request');
+  const erasure = await cairnJson<{ id: string; position: string }>(
+    dir,
+    env,
+    'erase',
+    gone,
+    '--as',
+    'alice',
+    '--reason',
+    'data subject request',
+  );
   return { dir, env, gone, kept, erasure, v1: built.versionId };
 }
 
@@ -68,13 +90,10 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
     }, 300_000);
 
     it('when a member is erased, then dataset versions lists c@2 without it, cut by the erasure, and c@1 unchanged', async () => {
-      const versions = await cairnJson<{ current: string; versions: { ordinal: number; versionId: string; memberCount: number; builds: { cause: string; causeEventId: string }[] }[] }>(
-        l.dir,
-        l.env,
-        'dataset',
-        'versions',
-        'c',
-      );
+      const versions = await cairnJson<{
+        current: string;
+        versions: { ordinal: number; versionId: string; memberCount: number; builds: { cause: string; causeEventId: string }[] }[];
+      }>(l.dir, l.env, 'dataset', 'versions', 'c');
       expect(versions.versions.map((v) => [v.ordinal, v.memberCount])).toEqual([
         [1, 2],
         [2, 1],
@@ -85,9 +104,27 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
     }, 120_000);
 
     it('then why in c@latest answers rule erased with the erasure event, and why in c@1 says included but erased since P', async () => {
-      const latest = await cairnJson<{ included: boolean; rule: string; evidence: { erasedBy: { eventId: string; position: string } } }>(l.dir, l.env, 'why', l.gone, '--in', 'c@latest');
-      expect(latest).toMatchObject({ included: false, rule: 'erased', evidence: { erasedBy: { eventId: l.erasure.id, position: l.erasure.position } } });
-      const old = await cairnJson<{ included: boolean; erased: { eventId: string; position: string } }>(l.dir, l.env, 'why', l.gone, '--in', 'c@1');
+      const latest = await cairnJson<{ included: boolean; rule: string; evidence: { erasedBy: { eventId: string; position: string } } }>(
+        l.dir,
+        l.env,
+        'why',
+        l.gone,
+        '--in',
+        'c@latest',
+      );
+      expect(latest).toMatchObject({
+        included: false,
+        rule: 'erased',
+        evidence: { erasedBy: { eventId: l.erasure.id, position: l.erasure.position } },
+      });
+      const old = await cairnJson<{ included: boolean; erased: { eventId: string; position: string } }>(
+        l.dir,
+        l.env,
+        'why',
+        l.gone,
+        '--in',
+        'c@1',
+      );
       expect(old).toMatchObject({ included: true, erased: { eventId: l.erasure.id, position: l.erasure.position } });
       const text = await cairn(l.dir, l.env, 'why', l.gone, '--in', 'c@1');
       expect(text.stdout).toContain(`erased since position ${l.erasure.position}`);
@@ -100,12 +137,23 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
       expect(latest.map((r) => r.cfId)).toEqual([l.kept]);
       const old = jsonlOf((await cairn(l.dir, l.env, 'export', 'c@1', '--format', 'jsonl')).stdout);
       const gone = old.find((r) => r.cfId === l.gone)!;
-      expect(gone).toMatchObject({ blob: null, erased: { event: l.erasure.id, position: l.erasure.position, reason: 'data subject request' } });
+      expect(gone).toMatchObject({
+        blob: null,
+        erased: { event: l.erasure.id, position: l.erasure.position, reason: 'data subject request' },
+      });
       expect(old.find((r) => r.cfId === l.kept)).toMatchObject({ blob: { address: l.kept }, erased: null });
-      const croissant = JSON.parse((await cairn(l.dir, l.env, 'export', 'c@1', '--format', 'croissant')).stdout) as { distribution: { '@id': string }[]; 'rai:dataCollectionMissingData': string };
+      const croissant = JSON.parse((await cairn(l.dir, l.env, 'export', 'c@1', '--format', 'croissant')).stdout) as {
+        distribution: { '@id': string }[];
+        'rai:dataCollectionMissingData': string;
+      };
       expect(croissant.distribution.map((d) => d['@id'])).toEqual(['members.jsonl', l.kept]);
-      expect(croissant['rai:dataCollectionMissingData']).toContain(`${l.gone} (erased by ${l.erasure.id} at position ${l.erasure.position})`);
-      const ol = (await cairn(l.dir, l.env, 'export', 'c@1', '--format', 'openlineage')).stdout.trim().split('\n').map((x) => JSON.parse(x) as { dataset?: { facets: Record<string, { erased?: { cfId: string; event: string }[] }> } });
+      expect(croissant['rai:dataCollectionMissingData']).toContain(
+        `${l.gone} (erased by ${l.erasure.id} at position ${l.erasure.position})`,
+      );
+      const ol = (await cairn(l.dir, l.env, 'export', 'c@1', '--format', 'openlineage')).stdout
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x) as { dataset?: { facets: Record<string, { erased?: { cfId: string; event: string }[] }> } });
       expect(ol[0]!.dataset!.facets.cairn_erasures!.erased).toEqual([expect.objectContaining({ cfId: l.gone, event: l.erasure.id })]);
     }, 120_000);
 
@@ -123,11 +171,19 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
     }, 120_000);
 
     it('then impact names the run and model trained on c@1, and diff c@1 c@2 shows the removal with cause erased', async () => {
-      const i = await cairnJson<{ runs: { runId: string; versionId: string }[]; models: string[]; erased: { eventId: string } }>(l.dir, l.env, 'impact', l.gone);
+      const i = await cairnJson<{ runs: { runId: string; versionId: string }[]; models: string[]; erased: { eventId: string } }>(
+        l.dir,
+        l.env,
+        'impact',
+        l.gone,
+      );
       expect(i.runs.map((r) => [r.runId, r.versionId])).toEqual([['r1', l.v1]]);
       expect(i.models).toEqual([MODEL]);
       expect(i.erased).toMatchObject({ eventId: l.erasure.id });
-      const d = await cairnJson<{ counts: { removed: number }; removed: { cfId: string; cause: { kind: string; event: { eventId: string } } }[] }>(l.dir, l.env, 'diff', 'c@1', 'c@2');
+      const d = await cairnJson<{
+        counts: { removed: number };
+        removed: { cfId: string; cause: { kind: string; event: { eventId: string } } }[];
+      }>(l.dir, l.env, 'diff', 'c@1', 'c@2');
       expect(d.counts.removed).toBe(1);
       expect(d.removed[0]).toMatchObject({ cfId: l.gone, cause: { kind: 'erased', event: { eventId: l.erasure.id } } });
     }, 120_000);
@@ -137,7 +193,11 @@ export function erasureSpecification(name: string, store: StoreUnderTest): void 
       const again = await cairn(l.dir, l.env, 'erase', l.gone, '--as', 'alice', '--reason', 'asked twice');
       expect(again.code).toBe(3);
       expect(again.stderr.trim().split('\n')).toHaveLength(1);
-      expect(again.stderr).toMatch(new RegExp(`^cairn: \\[erasure-once\\] SampleErased\\.payload\\.sample: sample ${l.gone} is already erased \\(by ${l.erasure.id}\\)`));
+      expect(again.stderr).toMatch(
+        new RegExp(
+          `^cairn: \\[erasure-once\\] SampleErased\\.payload\\.sample: sample ${l.gone} is already erased \\(by ${l.erasure.id}\\)`,
+        ),
+      );
       const unknown = await cairn(l.dir, l.env, 'erase', 'e'.repeat(64), '--as', 'alice');
       expect(unknown.code).toBe(3);
       expect(unknown.stderr).toMatch(/^cairn: \[reference-exists\] SampleErased\.payload\.sample: /);

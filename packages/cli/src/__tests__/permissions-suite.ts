@@ -22,7 +22,22 @@ export async function givenPermissionLedger(store: StoreUnderTest): Promise<Perm
   const cairnJson = jsonFor(store);
   await cairnJson(dir, env, 'init');
   for (const name of ['founder', 'alice', 'carol', 'dave', 'curator']) await cairnJson(dir, env, 'keys', 'new', name);
-  const sample = (await cairnJson<{ id: string }>(dir, env, 'contribute', 'sample', '--as', 'alice', '--text', "alice's note", '--license', 'MIT', '--source', 'notes')).id;
+  const sample = (
+    await cairnJson<{ id: string }>(
+      dir,
+      env,
+      'contribute',
+      'sample',
+      '--as',
+      'alice',
+      '--text',
+      "alice's note",
+      '--license',
+      'MIT',
+      '--source',
+      'notes',
+    )
+  ).id;
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } }));
   return { dir, env, sample };
 }
@@ -52,10 +67,21 @@ export function permissionsSpecification(name: string, store: StoreUnderTest): v
     it("given alice's sample, when carol amends it, then it is refused naming amendment-authority and nothing is appended; once the founder makes carol a curator, it works", async () => {
       await expectRefused(l, 'amendment-authority', 'amend', l.sample, '--set', 'source=carol', '--as', 'carol');
       const text = await cairn(l.dir, l.env, 'amend', l.sample, '--set', 'source=carol', '--as', 'carol');
-      expect(text.stderr).toMatch(/^cairn: \[amendment-authority\] SampleContributed\.payload\.amends: only the author .* or a curator may do this/);
+      expect(text.stderr).toMatch(
+        /^cairn: \[amendment-authority\] SampleContributed\.payload\.amends: only the author .* or a curator may do this/,
+      );
 
       await expectRefused(l, 'role-grant-authority', 'roles', 'grant', 'carol', 'curator', '--as', 'carol');
-      const grant = await cairnJson<{ action: string; role: string; contributor: { name: string; roles: string[] } }>(l.dir, l.env, 'roles', 'grant', 'carol', 'curator', '--as', 'founder');
+      const grant = await cairnJson<{ action: string; role: string; contributor: { name: string; roles: string[] } }>(
+        l.dir,
+        l.env,
+        'roles',
+        'grant',
+        'carol',
+        'curator',
+        '--as',
+        'founder',
+      );
       expect(grant).toMatchObject({ action: 'grant', role: 'curator', contributor: { name: 'carol', roles: ['curator', 'reader'] } });
       const amended = await cairnJson<{ id: string }>(l.dir, l.env, 'amend', l.sample, '--set', 'source=corrected', '--as', 'carol');
       expect(amended.id).toMatch(/^[0-9a-f]{64}$/);
@@ -64,7 +90,22 @@ export function permissionsSpecification(name: string, store: StoreUnderTest): v
     }, 240_000);
 
     it("given a key named curator that holds no role, when it takes down alice's sample, then deprecation-authority refuses; granted curator, the takedown works", async () => {
-      const s = (await cairnJson<{ id: string }>(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', 'to be taken down', '--license', 'MIT', '--source', 'web')).id;
+      const s = (
+        await cairnJson<{ id: string }>(
+          l.dir,
+          l.env,
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'to be taken down',
+          '--license',
+          'MIT',
+          '--source',
+          'web',
+        )
+      ).id;
       await expectRefused(l, 'deprecation-authority', 'deprecate', s, '--reason', 'takedown', '--as', 'curator');
       await cairnJson(l.dir, l.env, 'roles', 'grant', 'curator', 'curator', '--as', 'founder');
       await cairnJson(l.dir, l.env, 'deprecate', s, '--reason', 'takedown', '--note', 'rights holder request', '--as', 'curator');
@@ -73,7 +114,22 @@ export function permissionsSpecification(name: string, store: StoreUnderTest): v
     }, 240_000);
 
     it("given dave with no role, when he erases alice's sample, then erasure-authority refuses; as steward he may", async () => {
-      const s = (await cairnJson<{ id: string }>(l.dir, l.env, 'contribute', 'sample', '--as', 'alice', '--text', 'personal', '--license', 'MIT', '--source', 'form')).id;
+      const s = (
+        await cairnJson<{ id: string }>(
+          l.dir,
+          l.env,
+          'contribute',
+          'sample',
+          '--as',
+          'alice',
+          '--text',
+          'personal',
+          '--license',
+          'MIT',
+          '--source',
+          'form',
+        )
+      ).id;
       await expectRefused(l, 'erasure-authority', 'erase', s, '--as', 'dave');
       await cairnJson(l.dir, l.env, 'roles', 'grant', 'dave', 'steward', '--as', 'founder');
       await cairnJson(l.dir, l.env, 'erase', s, '--as', 'dave', '--reason', 'subject request');
@@ -93,12 +149,25 @@ export function permissionsSpecification(name: string, store: StoreUnderTest): v
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain('--dataset');
       await cairnJson(l.dir, l.env, 'roles', 'grant', 'dave', 'maintainer', '--dataset', 'corpus', '--as', 'founder');
-      const built = await cairnJson<{ dataset: string }>(l.dir, l.env, 'dataset', 'build', 'corpus', '--manifest', manifestId, '--as', 'dave');
+      const built = await cairnJson<{ dataset: string }>(
+        l.dir,
+        l.env,
+        'dataset',
+        'build',
+        'corpus',
+        '--manifest',
+        manifestId,
+        '--as',
+        'dave',
+      );
       expect(JSON.stringify(built)).toContain('corpus');
     }, 240_000);
 
     it('when roles list and keys list run, then they show who holds which role (the founder an admin without a grant)', async () => {
-      const list = await cairnJson<{ founder: string; holders: { name: string; founder: boolean; roles: string[]; maintains: string[] }[] }>(l.dir, l.env, 'roles', 'list');
+      const list = await cairnJson<{
+        founder: string;
+        holders: { name: string; founder: boolean; roles: string[]; maintains: string[] }[];
+      }>(l.dir, l.env, 'roles', 'list');
       const byName = new Map(list.holders.map((h) => [h.name, h]));
       expect(byName.get('founder')).toMatchObject({ founder: true, roles: ['admin', 'curator', 'reader'] });
       expect(byName.get('carol')).toMatchObject({ founder: false, roles: ['curator', 'reader'], maintains: [] });

@@ -34,7 +34,17 @@ export interface Prepared {
   readonly local: string;
 }
 
-interface Summary { runId: string; dataset: string; versionId: string; ordinal: number; modelHash: string; codeVersion: string; signer: string; position: string; eventId: string }
+interface Summary {
+  runId: string;
+  dataset: string;
+  versionId: string;
+  ordinal: number;
+  modelHash: string;
+  codeVersion: string;
+  signer: string;
+  position: string;
+  eventId: string;
+}
 interface Detail extends Summary {
   version: { merkleRoot: string; memberCount: number; manifestId: string } | null;
   seeds: Record<string, number>;
@@ -43,12 +53,31 @@ interface Detail extends Summary {
   gradients: { split: string; contentHash: string; rows: number; dims: number }[];
   attribution: { scored: boolean; reason?: string; trainRows?: number };
 }
-interface Check { name: string; ok: boolean; detail: string; failures: string[] }
-interface Reproduce { reproducible: boolean; checks: Check[]; rebuilt: { versionId: string; merkleRoot: string } | null; samples: { total: number; readable: number; erased: { cfId: string; eventId: string }[]; unreadable: { cfId: string }[] } }
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  failures: string[];
+}
+interface Reproduce {
+  reproducible: boolean;
+  checks: Check[];
+  rebuilt: { versionId: string; merkleRoot: string } | null;
+  samples: { total: number; readable: number; erased: { cfId: string; eventId: string }[]; unreadable: { cfId: string }[] };
+}
 interface Unlearning {
   erased: { cfId: string; eventId: string; influence: number | null }[];
   memberCount: number;
-  attribution: { scored: boolean; reason?: string; influenceShare: number; creditShare: number; erasedTrainCfs: number; trainCfs: number; queriesAffected: number; topQueries: { queryRow: number; share: number; erasedInfluence: number; erased: { cfId: string }[] }[] };
+  attribution: {
+    scored: boolean;
+    reason?: string;
+    influenceShare: number;
+    creditShare: number;
+    erasedTrainCfs: number;
+    trainCfs: number;
+    queriesAffected: number;
+    topQueries: { queryRow: number; share: number; erasedInfluence: number; erased: { cfId: string }[] }[];
+  };
 }
 
 async function prepare(store: StoreUnderTest): Promise<Prepared> {
@@ -65,7 +94,16 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
     ...Array.from({ length: 6 }, (_, i) => ({ targets: [`s${i}`], labelType: 'class', value: i % 2 })),
   ];
   await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
-  const imported = await cairnJson<{ cfs: { kind: string; cfId: string }[] }>(dir, env, 'import', 'rows.jsonl', '--as', 'alice', '--license', 'MIT');
+  const imported = await cairnJson<{ cfs: { kind: string; cfId: string }[] }>(
+    dir,
+    env,
+    'import',
+    'rows.jsonl',
+    '--as',
+    'alice',
+    '--license',
+    'MIT',
+  );
   const samples = imported.cfs.filter((c) => c.kind === 'sample').map((c) => c.cfId);
   const ids = Object.fromEntries(samples.map((id, i) => [`s${i}`, id]));
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } }));
@@ -76,11 +114,49 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   await writeFile(path.join(dir, 'query.npy'), npy(6, 16, 2));
   await writeFile(path.join(dir, 'p1.json'), JSON.stringify({ lr: 0.1, attribution: { projectedDim: 8, topK: 3 } }));
   await writeFile(path.join(dir, 'p2.json'), JSON.stringify({ lr: 0.05, epochs: 3, attribution: { projectedDim: 8, topK: 3 } }));
-  await run('record-run', '--dataset', 'corpus@1', '--code', 'git:abc', '--seed', '7', '--params', 'p1.json', '--env', 'torch=2.3.0', '--model-hash', 'a'.repeat(64), '--run-id', 'r1', '--as', 'bob');
+  await run(
+    'record-run',
+    '--dataset',
+    'corpus@1',
+    '--code',
+    'git:abc',
+    '--seed',
+    '7',
+    '--params',
+    'p1.json',
+    '--env',
+    'torch=2.3.0',
+    '--model-hash',
+    'a'.repeat(64),
+    '--run-id',
+    'r1',
+    '--as',
+    'bob',
+  );
   await run('record-gradients', 'r1', '--split', 'train', '--file', 'train.npy', '--rows-from', 'corpus@1', '--as', 'bob');
   await run('record-gradients', 'r1', '--split', 'query', '--file', 'query.npy', '--rows-from', 'corpus@1', '--as', 'bob');
   await run('deprecate', ids.s5!, '--as', 'alice', '--reason', 'takedown');
-  await run('record-run', '--dataset', 'corpus@2', '--code', 'git:def', '--seed', '8', '--params', 'p2.json', '--env', 'torch=2.4.0', '--env', 'cuda=12.1', '--model-hash', 'b'.repeat(64), '--run-id', 'r2', '--as', 'bob');
+  await run(
+    'record-run',
+    '--dataset',
+    'corpus@2',
+    '--code',
+    'git:def',
+    '--seed',
+    '8',
+    '--params',
+    'p2.json',
+    '--env',
+    'torch=2.4.0',
+    '--env',
+    'cuda=12.1',
+    '--model-hash',
+    'b'.repeat(64),
+    '--run-id',
+    'r2',
+    '--as',
+    'bob',
+  );
   return { dir, env, ids, local: env.CAIRN_KEYS ?? path.join(dir, '.cairn') };
 }
 
@@ -106,7 +182,9 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
         ['r2', 'corpus', 2, 'git:def', 'b'.repeat(64)],
       ]);
       expect(BigInt(runs[0]!.position)).toBeLessThan(BigInt(runs[1]!.position));
-      const bob = (await json<{ signers: { name: string; contributorId: string }[] }>('keys', 'list')).signers.find((c) => c.name === 'bob');
+      const bob = (await json<{ signers: { name: string; contributorId: string }[] }>('keys', 'list')).signers.find(
+        (c) => c.name === 'bob',
+      );
       expect(runs.map((r) => r.signer)).toEqual([bob?.contributorId, bob?.contributorId]);
       const text = await cairn(p.dir, p.env, 'runs', 'list');
       expect(text.code).toBe(0);
@@ -122,7 +200,10 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
       expect(r1.seeds).toEqual({ training: 7 });
       expect(r1.hyperparameters).toEqual({ lr: 0.1, attribution: { projectedDim: 8, topK: 3 } });
       expect(r1.environment).toEqual({ torch: '2.3.0' });
-      expect(r1.gradients.map((g) => [g.split, g.rows, g.dims])).toEqual([['train', 6, 16], ['query', 6, 16]]);
+      expect(r1.gradients.map((g) => [g.split, g.rows, g.dims])).toEqual([
+        ['train', 6, 16],
+        ['query', 6, 16],
+      ]);
       expect(r1.attribution).toMatchObject({ scored: true, trainRows: 6 });
       const r2 = await json<Detail>('runs', 'show', 'r2');
       expect(r2.version?.memberCount).toBe(5);
@@ -130,7 +211,8 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
       expect(r2.attribution.scored).toBe(false);
       expect(r2.attribution.reason).toContain('gradients');
       const text = await cairn(p.dir, p.env, 'runs', 'show', 'r1');
-      for (const s of ['run r1', v1.version.merkleRoot, 'git:abc', 'training=7', 'torch=2.3.0', 'scored at']) expect(text.stdout).toContain(s);
+      for (const s of ['run r1', v1.version.merkleRoot, 'git:abc', 'training=7', 'torch=2.3.0', 'scored at'])
+        expect(text.stdout).toContain(s);
     }, 120_000);
 
     it('when two runs are diffed, then the dataset diff of their versions and the code, seed, parameter and environment changes are named', async () => {
@@ -157,17 +239,27 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
         { key: 'cuda', from: null, to: '"12.1"' },
         { key: 'torch', from: '"2.3.0"', to: '"2.4.0"' },
       ]);
-      const same = await json<{ sameVersion: boolean; dataset: { counts: { added: number; removed: number } }; code: unknown; seeds: unknown[] }>('runs', 'diff', 'r1', 'r1');
+      const same = await json<{
+        sameVersion: boolean;
+        dataset: { counts: { added: number; removed: number } };
+        code: unknown;
+        seeds: unknown[];
+      }>('runs', 'diff', 'r1', 'r1');
       expect(same).toMatchObject({ sameVersion: true, code: null, seeds: [] });
       const text = await cairn(p.dir, p.env, 'runs', 'diff', 'r1', 'r2');
-      for (const s of ['corpus@1 → corpus@2', '-1 removed', 'git:abc → git:def', 'lr: 0.1 → 0.05', 'torch: "2.3.0" → "2.4.0"']) expect(text.stdout).toContain(s);
+      for (const s of ['corpus@1 → corpus@2', '-1 removed', 'git:abc → git:def', 'lr: 0.1 → 0.05', 'torch: "2.3.0" → "2.4.0"'])
+        expect(text.stdout).toContain(s);
     }, 120_000);
 
     it('given an intact ledger, when reproduce-check runs, then the version re-assembles to the same id and root, every sample is readable and the gradients are present', async () => {
       const r = await json<Reproduce>('reproduce-check', 'r1');
       const v1 = await json<{ versionId: string; version: { merkleRoot: string } }>('dataset', 'show', 'corpus@1');
       expect(r.reproducible).toBe(true);
-      expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', true], ['gradient-artifacts', true]]);
+      expect(r.checks.map((c) => [c.name, c.ok])).toEqual([
+        ['version-rebuilds', true],
+        ['member-bytes', true],
+        ['gradient-artifacts', true],
+      ]);
       expect(r.rebuilt).toMatchObject({ versionId: v1.versionId, merkleRoot: v1.version.merkleRoot });
       expect(r.checks[0]!.detail).toContain('replayed from the log alone');
       expect(r.samples).toMatchObject({ total: 6, readable: 6, erased: [], unreadable: [] });
@@ -180,7 +272,12 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
 
     it('given an unknown run, when any runs command asks for it, then it exits 4 naming the run and appends nothing', async () => {
       const before = await head();
-      for (const args of [['runs', 'show', 'nope'], ['runs', 'diff', 'r1', 'nope'], ['reproduce-check', 'nope'], ['unlearning', 'nope']]) {
+      for (const args of [
+        ['runs', 'show', 'nope'],
+        ['runs', 'diff', 'r1', 'nope'],
+        ['reproduce-check', 'nope'],
+        ['unlearning', 'nope'],
+      ]) {
         const r = await cairn(p.dir, p.env, ...args);
         expect({ args, code: r.code }).toEqual({ args, code: 4 });
         expect(r.stderr).toContain('no training run "nope" is recorded');
@@ -194,7 +291,7 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
       expect(await head()).toBe(before);
     }, 120_000);
 
-    it('given a sample of r1 erased, when unlearning is asked, then it names the erasure and gives its share of the influence, equal to its source\'s credit share, and the queries it weighed on', async () => {
+    it("given a sample of r1 erased, when unlearning is asked, then it names the erasure and gives its share of the influence, equal to its source's credit share, and the queries it weighed on", async () => {
       const none = await json<Unlearning>('unlearning', 'r1');
       expect(none.erased).toEqual([]);
       expect(none.attribution).toMatchObject({ scored: true, influenceShare: 0, creditShare: 0, queriesAffected: 0, topQueries: [] });
@@ -220,7 +317,8 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
         expect(q.erased.map((e) => e.cfId)).toEqual([p.ids.s0]);
         expect(q.share).toBeGreaterThan(0);
       }
-      for (let i = 1; i < a.topQueries.length; i++) expect(a.topQueries[i - 1]!.erasedInfluence).toBeGreaterThanOrEqual(a.topQueries[i]!.erasedInfluence);
+      for (let i = 1; i < a.topQueries.length; i++)
+        expect(a.topQueries[i - 1]!.erasedInfluence).toBeGreaterThanOrEqual(a.topQueries[i]!.erasedInfluence);
       const r2 = await json<Unlearning>('unlearning', 'r2');
       expect(r2.erased.map((e) => e.cfId)).toEqual([p.ids.s0]);
       expect(r2.attribution.scored).toBe(false);
@@ -247,7 +345,11 @@ export function runsSpecification(name: string, store: StoreUnderTest, more?: (g
         expect(r.code).toBe(1);
         const report = JSON.parse(r.stdout) as Reproduce;
         expect(report.reproducible).toBe(false);
-        expect(report.checks.map((c) => [c.name, c.ok])).toEqual([['version-rebuilds', true], ['member-bytes', false], ['gradient-artifacts', false]]);
+        expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
+          ['version-rebuilds', true],
+          ['member-bytes', false],
+          ['gradient-artifacts', false],
+        ]);
         expect(report.samples.unreadable).toHaveLength(5);
         expect(report.checks[2]!.failures).toHaveLength(2);
         const error = JSON.parse(r.stderr) as { error: { exitCode: number; message: string } };

@@ -13,6 +13,10 @@ export async function currentSigner(session: Session, name: string) {
   const refusal = await currentKeyRefusal(session.ledger.contributors, entry.contributorId, entry.publicKey);
   if (E.isLeft(refusal)) fail(ExitCode.unavailable, messageOf(refusal.left));
   const why = refusal.right;
-  if (why !== undefined) fail(ExitCode.rejected, `[signer-key-current] --as: signer ${JSON.stringify(name)} (${entry.contributorId}) ${why}; a statement signed with key ${entry.publicKey} would not stand`);
+  if (why !== undefined)
+    fail(
+      ExitCode.rejected,
+      `[signer-key-current] --as: signer ${JSON.stringify(name)} (${entry.contributorId}) ${why}; a statement signed with key ${entry.publicKey} would not stand`,
+    );
   return { entry, signer };
 }

@@ -43,7 +43,11 @@ function storeNamed(globals: { readonly store?: unknown }): boolean {
 
 const checkLine = (k: Check): string => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}${k.detail === undefined ? '' : `: ${k.detail}`}`;
 
-export async function verifyStatementFile<TResult extends StatementVerification>(globals: GlobalOptions, file: string, kind: StatementKind<TResult>): Promise<void> {
+export async function verifyStatementFile<TResult extends StatementVerification>(
+  globals: GlobalOptions,
+  file: string,
+  kind: StatementKind<TResult>,
+): Promise<void> {
   const parsed = await readEnvelopeFile(file);
   const offline = kind.offline(parsed);
   const result = storeNamed(globals)
@@ -54,5 +58,13 @@ export async function verifyStatementFile<TResult extends StatementVerification>
       })
     : offline;
   await show(globals.json === true, result, (x) => [...x.checks.map(checkLine), x.ok ? kind.summary(x) : `${kind.noun} FAILED`].join('\n'));
-  if (!result.ok) fail(ExitCode.checkFailed, `the ${kind.noun} does not verify: ${result.checks.filter((k) => !k.ok).map((k) => k.check).join('; ')}`, result);
+  if (!result.ok)
+    fail(
+      ExitCode.checkFailed,
+      `the ${kind.noun} does not verify: ${result.checks
+        .filter((k) => !k.ok)
+        .map((k) => k.check)
+        .join('; ')}`,
+      result,
+    );
 }

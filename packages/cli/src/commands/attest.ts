@@ -18,7 +18,10 @@ import { writeNamedFile } from '../files.js';
 /** With a store: the key was the signer's at the version's cut, and the version is in the store with that root. */
 async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
   const p = openStatement<VersionPredicate>(file).statement.predicate ?? {};
-  return [await signingKeyCheck(session.ledger.contributors, p.attestedBy?.contributorId, p.attestedBy?.publicKey, p.position), await attestedVersionCheck(session.db, p)];
+  return [
+    await signingKeyCheck(session.ledger.contributors, p.attestedBy?.contributorId, p.attestedBy?.publicKey, p.position),
+    await attestedVersionCheck(session.db, p),
+  ];
 }
 
 export function registerAttest(program: Command): void {
@@ -27,7 +30,10 @@ export function registerAttest(program: Command): void {
     .description('sign an in-toto attestation (DSSE, Ed25519) of NAME@VERSION, or --verify FILE offline')
     .option('--as <name>', 'the signer')
     .option('--out <file>', 'write the envelope to a file instead of stdout')
-    .option('--verify <file>', 'check an attestation offline; with --store (or CAIRN_STORE) also that the key was the signer\'s at the cut and the version is in the store; exit 1 if it does not verify')
+    .option(
+      '--verify <file>',
+      "check an attestation offline; with --store (or CAIRN_STORE) also that the key was the signer's at the cut and the version is in the store; exit 1 if it does not verify",
+    )
     .action(async (ref: string | undefined, opts: { as?: string; out?: string; verify?: string }, command: Command) => {
       const globals = globalsOf(command);
       if (opts.verify !== undefined)
@@ -37,7 +43,8 @@ export function registerAttest(program: Command): void {
           store: storeChecks,
           summary: (x) => `attestation OK: ${x.versionId} attested by ${x.attestedBy}`,
         });
-      if (ref === undefined || opts.as === undefined) return usage('NAME@VERSION / --as', 'give the version and the signer (or --verify FILE)');
+      if (ref === undefined || opts.as === undefined)
+        return usage('NAME@VERSION / --as', 'give the version and the signer (or --verify FILE)');
       await withSession(globals, async (session) => {
         await session.catchUp();
         const v = await resolveVersionArg(session, ref);
@@ -51,7 +58,11 @@ export function registerAttest(program: Command): void {
           merkleRoot: version.merkleRoot,
           memberCount: version.memberCount,
           position: version.position.toString(),
-          erasedMembers: (await erasedMembersOf(session.db, v.versionId)).map((e) => ({ cfId: e.cfId, eventId: e.eventId, position: e.position.toString() })),
+          erasedMembers: (await erasedMembersOf(session.db, v.versionId)).map((e) => ({
+            cfId: e.cfId,
+            eventId: e.eventId,
+            position: e.position.toString(),
+          })),
           attestedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey },
         };
         const subject = [
@@ -64,7 +75,11 @@ export function registerAttest(program: Command): void {
           return;
         }
         await writeNamedFile('--out', opts.out, `${toJson(envelope)}\n`);
-        await show(session.json, { written: opts.out, versionId: v.versionId, merkleRoot: version.merkleRoot, keyid: entry.contributorId }, (x) => `attestation of ${v.dataset}@${v.ordinal} written to ${x.written}`);
+        await show(
+          session.json,
+          { written: opts.out, versionId: v.versionId, merkleRoot: version.merkleRoot, keyid: entry.contributorId },
+          (x) => `attestation of ${v.dataset}@${v.ordinal} written to ${x.written}`,
+        );
       });
     });
 }

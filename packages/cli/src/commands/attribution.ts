@@ -7,7 +7,14 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { npyHeader, readNpy } from '@cairn/kernel';
 import {
-  attributeQueries, attributionEstimator, attributionScoreBlocks, creditShares, type CreditShare, type CreditShares, type GradientKind, type QueryAttribution,
+  attributeQueries,
+  attributionEstimator,
+  attributionScoreBlocks,
+  creditShares,
+  type CreditShare,
+  type CreditShares,
+  type GradientKind,
+  type QueryAttribution,
 } from '@cairn/projections';
 import { messageOf, orFail, usage } from '../fail.js';
 import { withSession } from '../session.js';
@@ -40,7 +47,12 @@ const SCORE_MEANING =
   'This holds when the run recorded its train rows with --kind (output-gradients with --weights, or loss-gradients); see projections/src/attribution/README.md for the PyTorch recipe.';
 
 /** Writes the blocks after an .npy header, little endian whatever the platform. */
-async function writeMatrixNpy(path: string, rows: number, cols: number, blocks: AsyncIterable<{ readonly data: Float32Array }>): Promise<void> {
+async function writeMatrixNpy(
+  path: string,
+  rows: number,
+  cols: number,
+  blocks: AsyncIterable<{ readonly data: Float32Array }>,
+): Promise<void> {
   const file = await open(path, 'w');
   try {
     await file.write(npyHeader(rows, cols));
@@ -55,17 +67,27 @@ async function writeMatrixNpy(path: string, rows: number, cols: number, blocks: 
   }
 }
 
-export type CreditJson = CreditShares & { readonly ref: { readonly dataset: string; readonly ordinal: number; readonly versionId: string } };
+export type CreditJson = CreditShares & {
+  readonly ref: { readonly dataset: string; readonly ordinal: number; readonly versionId: string };
+};
 
 const pct = (share: number | null): string => (share === null ? '-' : `${(share * 100).toFixed(1)}%`);
 
 export function registerAttribution(program: Command): void {
   program
     .command('attribute <run>')
-    .description(`score query examples (gradients, .npy) against a run's train CFs: the top-k CFs each leans on, with contributor, source and license. ${SCORE_MEANING}`)
-    .requiredOption('--queries <npy>', "query rows, a 2-D float32 .npy with the run's dims: the gradient of the output to explain (e.g. the query class's logit or margin)")
+    .description(
+      `score query examples (gradients, .npy) against a run's train CFs: the top-k CFs each leans on, with contributor, source and license. ${SCORE_MEANING}`,
+    )
+    .requiredOption(
+      '--queries <npy>',
+      "query rows, a 2-D float32 .npy with the run's dims: the gradient of the output to explain (e.g. the query class's logit or margin)",
+    )
     .option('--top <k>', 'CFs per query row (1 to 1000), or all: every train row, written with --out', '10')
-    .option('--out <npy>', 'with --top all: write the query × train score matrix here (float32 .npy, column i = train row i), streamed in blocks')
+    .option(
+      '--out <npy>',
+      'with --top all: write the query × train score matrix here (float32 .npy, column i = train row i), streamed in blocks',
+    )
     .action(async (runId: string, opts: { queries: string; top: string; out?: string }, command: Command) => {
       const all = opts.top === 'all';
       const topK = all ? 0 : Number(opts.top);
@@ -85,13 +107,25 @@ export function registerAttribution(program: Command): void {
         await session.catchUp();
         const { trainKind, estimator } = orFail(await attributionEstimator(session.db, runId), messageOf);
         if (all) {
-          const matrix = orFail(await attributionScoreBlocks({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows }), messageOf);
+          const matrix = orFail(
+            await attributionScoreBlocks({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows }),
+            messageOf,
+          );
           try {
             await writeMatrixNpy(opts.out!, matrix.rows, matrix.cols, matrix.blocks);
           } catch (cause) {
             return usage('--out', `${opts.out} cannot be written (${cause instanceof Error ? cause.message : String(cause)})`);
           }
-          const out: AttributeMatrixJson = { runId, topK: 'all', trainKind, estimator, out: opts.out!, rows: matrix.rows, cols: matrix.cols, columns: matrix.columns };
+          const out: AttributeMatrixJson = {
+            runId,
+            topK: 'all',
+            trainKind,
+            estimator,
+            out: opts.out!,
+            rows: matrix.rows,
+            cols: matrix.cols,
+            columns: matrix.columns,
+          };
           await show(session.json, out, (x) =>
             [
               `run ${x.runId}: scores of ${x.rows} query rows × ${x.cols} train rows written to ${x.out} (float32 .npy; row q = query row q, column i = train row i; --json lists each column's CF)`,
@@ -100,15 +134,26 @@ export function registerAttribution(program: Command): void {
           );
           return;
         }
-        const queries = orFail(await attributeQueries({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows, topK }), messageOf);
+        const queries = orFail(
+          await attributeQueries({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows, topK }),
+          messageOf,
+        );
         const out: AttributeJson = { runId, topK, trainKind, estimator, queries };
         await show(session.json, out, async (x) => {
-          const labels = await labelsOf(session.db, x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])));
-          const lines = [`run ${x.runId}: top ${x.topK} train CFs per query row (TRAK score; positive = including the CF raises the query output)`, `  ${x.estimator}`];
+          const labels = await labelsOf(
+            session.db,
+            x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])),
+          );
+          const lines = [
+            `run ${x.runId}: top ${x.topK} train CFs per query row (TRAK score; positive = including the CF raises the query output)`,
+            `  ${x.estimator}`,
+          ];
           for (const q of x.queries) {
             lines.push(`query row ${q.queryRow}`);
             for (const t of q.top)
-              lines.push(`  ${String(t.rank).padStart(3)}. ${t.score.toPrecision(6).padStart(12)}  ${t.kind} ${named(labels, t.cfId)}  by ${named(labels, t.contributor)}, source ${t.source ?? '-'}, license ${t.license ?? '-'}`);
+              lines.push(
+                `  ${String(t.rank).padStart(3)}. ${t.score.toPrecision(6).padStart(12)}  ${t.kind} ${named(labels, t.cfId)}  by ${named(labels, t.contributor)}, source ${t.source ?? '-'}, license ${t.license ?? '-'}`,
+              );
           }
           return lines.join('\n');
         });
@@ -126,15 +171,26 @@ export function registerAttribution(program: Command): void {
         const v = await resolveVersionArg(session, ref, opts.asOf);
         const at = await positionOf(session.db, asOfOf(opts.asOf));
         const shares = orFail(
-          await creditShares({ db: session.db, runId: opts.run, version: v.versionId, ...(at !== undefined && at !== null ? { asOf: at } : {}) }),
+          await creditShares({
+            db: session.db,
+            runId: opts.run,
+            version: v.versionId,
+            ...(at !== undefined && at !== null ? { asOf: at } : {}),
+          }),
           messageOf,
         );
         const out: CreditJson = { ...shares, ref: { dataset: v.dataset, ordinal: v.ordinal, versionId: v.versionId } };
         await show(session.json, out, async (x) => {
-          const labels = await labelsOf(session.db, x.contributors.flatMap((c) => (c.key === null ? [] : [c.key])));
+          const labels = await labelsOf(
+            session.db,
+            x.contributors.flatMap((c) => (c.key === null ? [] : [c.key])),
+          );
           const rows = (title: string, list: readonly CreditShare[], name: (s: CreditShare) => string) => [
             title,
-            ...list.map((s) => `  ${String(s.rank).padStart(3)}. ${pct(s.share).padStart(6)}  knn-shapley ${pct(s.shapleyShare).padStart(6)}  ${name(s)} (${s.cfCount} CFs)`),
+            ...list.map(
+              (s) =>
+                `  ${String(s.rank).padStart(3)}. ${pct(s.share).padStart(6)}  knn-shapley ${pct(s.shapleyShare).padStart(6)}  ${name(s)} (${s.cfCount} CFs)`,
+            ),
           ];
           return [
             `credit for run ${x.runId} on ${x.ref.dataset}@${x.ref.ordinal} (${short(x.versionId)}), scored at position ${x.scoredAt}`,
@@ -143,7 +199,10 @@ export function registerAttribution(program: Command): void {
             ...(x.shapleyExcluded
               ? [
                   `  KNN-Shapley left out ${x.shapleyExcluded.trainRows} train and ${x.shapleyExcluded.queryRows} query rows without a ${JSON.stringify(x.shapleyExcluded.labelType)} label` +
-                    ` (first: ${[...x.shapleyExcluded.trainCfs, ...x.shapleyExcluded.queryCfs].slice(0, 3).map((cf) => short(cf)).join(', ')}; --json names up to 20 per split)`,
+                    ` (first: ${[...x.shapleyExcluded.trainCfs, ...x.shapleyExcluded.queryCfs]
+                      .slice(0, 3)
+                      .map((cf) => short(cf))
+                      .join(', ')}; --json names up to 20 per split)`,
                 ]
               : []),
             ...rows('contributors', x.contributors, (s) => (s.key === null ? '(none)' : named(labels, s.key))),

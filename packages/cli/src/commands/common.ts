@@ -49,7 +49,10 @@ export async function show<T>(json: boolean, value: T, text: (value: T) => strin
  * orFail for an append: a refusal because the stream already exists (a dataset name defined
  * before) is told as a sentence naming the position where that stream began.
  */
-export async function orFailAppend<TError extends { readonly _tag: string }, TValue>(session: Session, result: E.Either<TError, TValue>): Promise<TValue> {
+export async function orFailAppend<TError extends { readonly _tag: string }, TValue>(
+  session: Session,
+  result: E.Either<TError, TValue>,
+): Promise<TValue> {
   if (E.isLeft(result) && result.left._tag === 'WrongExpectedRevision') {
     const conflict = result.left as unknown as { readonly stream: string; readonly expected: unknown };
     const first = await session.ledger.log.readStream(conflict.stream, { limit: 1 });

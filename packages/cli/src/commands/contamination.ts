@@ -35,7 +35,8 @@ A version checked against itself is a usage error (exit 2); an unknown dataset o
 function thresholdOf(value: string | undefined): number {
   if (value === undefined) return 0.8;
   const t = Number(value);
-  if (value.trim() === '' || !Number.isFinite(t) || !(t > 0 && t <= 1)) usage('--threshold', `expected a number in (0, 1], got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(t) || !(t > 0 && t <= 1))
+    usage('--threshold', `expected a number in (0, 1], got ${JSON.stringify(value)}`);
   return t;
 }
 
@@ -53,14 +54,21 @@ export function contaminationText(x: ContaminationJson): string {
     `  near: estimated Jaccard >= ${m.threshold} over ${m.shingleWords}-word shingles, ${m.numHashes} hashes in ${m.bands} bands of ${m.rows}; ${m.pairsCompared} of ${m.pairsPossible} text pairs compared`,
   ];
   if (x.pairs.length > 0)
-    lines.push(table(['match', 'similarity', 'train member', 'eval member'], x.pairs.map((p) => [p.match + (p.scheme === 'hmac-sha256' ? ' (hmac)' : ''), p.similarity.toFixed(3), p.train, p.eval])));
+    lines.push(
+      table(
+        ['match', 'similarity', 'train member', 'eval member'],
+        x.pairs.map((p) => [p.match + (p.scheme === 'hmac-sha256' ? ' (hmac)' : ''), p.similarity.toFixed(3), p.train, p.eval]),
+      ),
+    );
   return lines.join('\n');
 }
 
 export function registerContamination(program: Command): void {
   program
     .command('contamination <ref>')
-    .description('members of the training version NAME@V whose content is in the evaluation version EVAL@W, exactly (same commitment) or nearly (MinHash/LSH over word 13-grams)')
+    .description(
+      'members of the training version NAME@V whose content is in the evaluation version EVAL@W, exactly (same commitment) or nearly (MinHash/LSH over word 13-grams)',
+    )
     .requiredOption('--against <eval-ref>', 'the evaluation version EVAL@W')
     .option('--threshold <similarity>', 'minimum estimated Jaccard similarity of a near pair, in (0, 1]', '0.8')
     .addHelpText('after', HELP)
@@ -71,7 +79,14 @@ export function registerContamination(program: Command): void {
         const trainRef = await resolveVersionArg(session, ref);
         const evalRef = await resolveVersionArg(session, opts.against);
         const report = orFail(
-          await contamination(session.db, session.ledger.log, (id) => session.ledger.samples.read(id), trainRef.versionId, evalRef.versionId, { threshold }),
+          await contamination(
+            session.db,
+            session.ledger.log,
+            (id) => session.ledger.samples.read(id),
+            trainRef.versionId,
+            evalRef.versionId,
+            { threshold },
+          ),
           messageOf,
         );
         await show(session.json, { trainRef, evalRef, ...report }, contaminationText);

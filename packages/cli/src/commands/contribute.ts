@@ -78,24 +78,45 @@ export function registerContribute(program: Command): void {
     .option('--media-type <type>', 'media type', 'text/plain')
     .option('--personal-data', 'commit with a keyed hash (the key is shredded on erasure)')
     .option('--attributes <json>', 'extra attributes, a JSON object')
-    .action(async (opts: { as: string; file?: string; text?: string; license: string; source: string; mediaType: string; personalData?: boolean; attributes?: string }, command: Command) => {
-      if ((opts.file === undefined) === (opts.text === undefined)) fail(ExitCode.usage, '--file / --text: give exactly one');
-      if (opts.text === '') fail(ExitCode.usage, '--text: must not be empty (a sample has at least one byte)');
-      const bytes = opts.file !== undefined ? await readNamedFile('--file', opts.file) : new TextEncoder().encode(opts.text);
-      if (bytes.length === 0) fail(ExitCode.usage, `--file ${opts.file}: the file is empty (a sample has at least one byte)`);
-      const attributes = objectFlag('--attributes', opts.attributes);
-      await withSession(globalsOf(command), async (session) => {
-        const signer = await signerOf(session, opts.as);
-        const r = orFail(
-          await session.ledger.contribute.sample(
-            { bytes, mediaType: opts.mediaType, license: opts.license, source: opts.source, ...(opts.personalData ? { personalData: true } : {}), ...(attributes ? { attributes } : {}) },
-            signer,
-          ),
-          messageOf,
-        );
-        emit(receiptJson(r), { json: session.json }, receiptText);
-      });
-    });
+    .action(
+      async (
+        opts: {
+          as: string;
+          file?: string;
+          text?: string;
+          license: string;
+          source: string;
+          mediaType: string;
+          personalData?: boolean;
+          attributes?: string;
+        },
+        command: Command,
+      ) => {
+        if ((opts.file === undefined) === (opts.text === undefined)) fail(ExitCode.usage, '--file / --text: give exactly one');
+        if (opts.text === '') fail(ExitCode.usage, '--text: must not be empty (a sample has at least one byte)');
+        const bytes = opts.file !== undefined ? await readNamedFile('--file', opts.file) : new TextEncoder().encode(opts.text);
+        if (bytes.length === 0) fail(ExitCode.usage, `--file ${opts.file}: the file is empty (a sample has at least one byte)`);
+        const attributes = objectFlag('--attributes', opts.attributes);
+        await withSession(globalsOf(command), async (session) => {
+          const signer = await signerOf(session, opts.as);
+          const r = orFail(
+            await session.ledger.contribute.sample(
+              {
+                bytes,
+                mediaType: opts.mediaType,
+                license: opts.license,
+                source: opts.source,
+                ...(opts.personalData ? { personalData: true } : {}),
+                ...(attributes ? { attributes } : {}),
+              },
+              signer,
+            ),
+            messageOf,
+          );
+          emit(receiptJson(r), { json: session.json }, receiptText);
+        });
+      },
+    );
 
   contribute
     .command('label')
@@ -109,7 +130,15 @@ export function registerContribute(program: Command): void {
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
-          await session.ledger.contribute.label({ targets: await targetsOf(session, opts.target), labelType: opts.type, value: jsonOrString(opts.value), ...(opts.rationale ? { rationale: opts.rationale } : {}) }, signer),
+          await session.ledger.contribute.label(
+            {
+              targets: await targetsOf(session, opts.target),
+              labelType: opts.type,
+              value: jsonOrString(opts.value),
+              ...(opts.rationale ? { rationale: opts.rationale } : {}),
+            },
+            signer,
+          ),
           messageOf,
         );
         emit(receiptJson(r), { json: session.json }, receiptText);
@@ -132,7 +161,12 @@ export function registerContribute(program: Command): void {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
           await session.ledger.contribute.validation(
-            { targets: await targetsOf(session, opts.target), verdict: opts.verdict as 'approve' | 'reject' | 'score', rationale: opts.rationale, ...(score !== undefined ? { score } : {}) },
+            {
+              targets: await targetsOf(session, opts.target),
+              verdict: opts.verdict as 'approve' | 'reject' | 'score',
+              rationale: opts.rationale,
+              ...(score !== undefined ? { score } : {}),
+            },
             signer,
           ),
           messageOf,
@@ -186,10 +220,18 @@ export function registerContribute(program: Command): void {
     .requiredOption('--reason <reason>', DEPRECATION_REASONS.join(' | '))
     .option('--note <text>', 'a note kept in the log')
     .action(async (cf: string, opts: { as: string; reason: string; note?: string }, command: Command) => {
-      if (!DEPRECATION_REASONS.includes(opts.reason as DeprecationReason)) fail(ExitCode.usage, `--reason: expected one of ${DEPRECATION_REASONS.join(', ')}`);
+      if (!DEPRECATION_REASONS.includes(opts.reason as DeprecationReason))
+        fail(ExitCode.usage, `--reason: expected one of ${DEPRECATION_REASONS.join(', ')}`);
       await withSession(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.deprecate(await cfArg(session, cf), { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) }, signer), messageOf);
+        const r = orFail(
+          await session.ledger.deprecate(
+            await cfArg(session, cf),
+            { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) },
+            signer,
+          ),
+          messageOf,
+        );
         emit(receiptJson(r), { json: session.json }, receiptText);
       });
     });

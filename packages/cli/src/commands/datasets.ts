@@ -87,7 +87,9 @@ export function registerDatasets(program: Command): void {
 
   dataset
     .command('build <name>')
-    .description('ask for a build: the manifest applied to the log up to this request cuts a version; each request is new, so building again after new facts cuts a new version, and when the log assembles to the current version it says "no change since NAME@N" (--json: unchanged: true)')
+    .description(
+      'ask for a build: the manifest applied to the log up to this request cuts a version; each request is new, so building again after new facts cuts a new version, and when the log assembles to the current version it says "no change since NAME@N" (--json: unchanged: true)',
+    )
     .requiredOption('--manifest <id>', 'the manifest id')
     .requiredOption('--as <name>', "the signer: one of the dataset's maintainers or a curator (rule build-authority)")
     .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
@@ -109,7 +111,14 @@ export function registerDatasets(program: Command): void {
             ? `dataset ${name} has no versions`
             : table(
                 ['version', 'id', 'members', 'manifest', 'first cut at', 'cause'],
-                x.versions.map((v) => [`${name}@${v.ordinal}${v.versionId === x.current ? ' *' : ''}`, short(v.versionId, 16), String(v.memberCount), short(v.manifestId), String(v.position), v.builds[0]?.cause ?? '']),
+                x.versions.map((v) => [
+                  `${name}@${v.ordinal}${v.versionId === x.current ? ' *' : ''}`,
+                  short(v.versionId, 16),
+                  String(v.memberCount),
+                  short(v.manifestId),
+                  String(v.position),
+                  v.builds[0]?.cause ?? '',
+                ]),
               ),
         );
       });
@@ -117,7 +126,9 @@ export function registerDatasets(program: Command): void {
 
   dataset
     .command('show <ref>')
-    .description('one version (NAME@VERSION): Merkle root, manifest, contributors, sources, licenses, and its members a page at a time (CF id order)')
+    .description(
+      'one version (NAME@VERSION): Merkle root, manifest, contributors, sources, licenses, and its members a page at a time (CF id order)',
+    )
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .option('--limit <n>', 'members per page (0 lists none)', String(DEFAULT_MEMBER_PAGE))
     .option('--offset <n>', 'skip this many members first')
@@ -147,11 +158,17 @@ export function registerDatasets(program: Command): void {
 export const DEFAULT_MEMBER_PAGE = 50;
 
 function memberPageOf(opts: { limit: string; offset?: string; after?: string }): { limit: number; offset?: number; after?: string } {
-  const count = (flag: string, text: string): number => (/^\d{1,9}$/.test(text) ? Number(text) : usage(flag, `expected a whole number of members, got ${JSON.stringify(text)}`));
+  const count = (flag: string, text: string): number =>
+    /^\d{1,9}$/.test(text) ? Number(text) : usage(flag, `expected a whole number of members, got ${JSON.stringify(text)}`);
   const limit = count('--limit', opts.limit);
   if (opts.after !== undefined && opts.offset !== undefined) usage('--after', 'give --after or --offset, not both');
-  if (opts.after !== undefined && !/^[0-9a-f]{64}$/.test(opts.after)) usage('--after', `expected a member CF id (64 lowercase hex), got ${JSON.stringify(opts.after)}`);
-  return { limit, ...(opts.offset !== undefined ? { offset: count('--offset', opts.offset) } : {}), ...(opts.after !== undefined ? { after: opts.after } : {}) };
+  if (opts.after !== undefined && !/^[0-9a-f]{64}$/.test(opts.after))
+    usage('--after', `expected a member CF id (64 lowercase hex), got ${JSON.stringify(opts.after)}`);
+  return {
+    limit,
+    ...(opts.offset !== undefined ? { offset: count('--offset', opts.offset) } : {}),
+    ...(opts.after !== undefined ? { after: opts.after } : {}),
+  };
 }
 
 function membersText(dataset: string, ordinal: number, page: MemberPage): string[] {

@@ -41,7 +41,9 @@ export async function runDemo(dir: string | undefined, write: (text: string) => 
   } finally {
     await session.close();
   }
-  write(`\nThe demo ledger is in ${folder}\nTry: node packages/cli/dist/bin.js --store ${folder} status   (or trace, why, diff ... --help)\n`);
+  write(
+    `\nThe demo ledger is in ${folder}\nTry: node packages/cli/dist/bin.js --store ${folder} status   (or trace, why, diff ... --help)\n`,
+  );
   return folder;
 }
 
@@ -51,12 +53,19 @@ async function story(session: Session, say: Say): Promise<void> {
   const people = ['curator', 'alice', 'bob', 'carol', 'dave'];
   const keys = [];
   for (const name of people) keys.push(await newKey(session, name));
-  say('Five contributors register their keys (curator, registered first, founded the ledger: it is its first admin)', 'keys new alice', keys.map((k) => `  ${k.name.padEnd(8)} ${k.contributorId}`).join('\n'));
+  say(
+    'Five contributors register their keys (curator, registered first, founded the ledger: it is its first admin)',
+    'keys new alice',
+    keys.map((k) => `  ${k.name.padEnd(8)} ${k.contributorId}`).join('\n'),
+  );
 
   const sign = (name: string) => signerFor(session, name);
   const text = (s: string) => new TextEncoder().encode(s);
   const sample = async (who: string, body: string, license: string, source: string) =>
-    orFail(await session.ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license, source }, await sign(who)), messageOf).id;
+    orFail(
+      await session.ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license, source }, await sign(who)),
+      messageOf,
+    ).id;
   const s1 = await sample('alice', 'The mitochondria is the powerhouse of the cell.', 'MIT', 'biology-notes');
   const s2 = await sample('alice', 'Water boils at 100 degres Celsius at sea level.', 'CC-BY-4.0', 'physics-notes');
   const s3 = await sample('bob', 'Buy cheap watches now!!!', 'MIT', 'web-crawl');
@@ -86,9 +95,17 @@ async function story(session: Session, say: Say): Promise<void> {
   await validate('carol', s3, 'reject', 'advertising spam');
   await validate('dave', s4, 'approve', 'accurate');
   await validate('dave', s5, 'approve', 'accurate');
-  say('Carol labels; Carol and Dave review (s3 is rejected as spam)', `contribute validation --as carol --target ${short(s3)} --verdict reject --rationale "advertising spam"`, '  2 labels, 6 validations (5 approve, 1 reject)');
+  say(
+    'Carol labels; Carol and Dave review (s3 is rejected as spam)',
+    `contribute validation --as carol --target ${short(s3)} --verdict reject --rationale "advertising spam"`,
+    '  2 labels, 6 validations (5 approve, 1 reject)',
+  );
 
-  const manifest = await defineManifest(session, { licensePolicy: { allowed: ['MIT', 'CC-BY-4.0', 'Apache-2.0'] }, minApprovals: { count: 1, scope: 'sample' } }, 'curator');
+  const manifest = await defineManifest(
+    session,
+    { licensePolicy: { allowed: ['MIT', 'CC-BY-4.0', 'Apache-2.0'] }, minApprovals: { count: 1, scope: 'sample' } },
+    'curator',
+  );
   orFail(await session.ledger.datasets.define(DATASET, await sign('curator'), 'a tiny science corpus'), messageOf);
   const v1 = await buildDataset(session, DATASET, manifest.manifestId, 'curator');
   say(
@@ -97,7 +114,10 @@ async function story(session: Session, say: Say): Promise<void> {
     `  manifest ${manifest.manifestId}\n  ${buildText(v1)}`,
   );
 
-  const s2fixed = orFail(await session.ledger.amend(s2, { bytes: text('Water boils at 100 degrees Celsius at sea level.') }, await sign('alice')), messageOf).id;
+  const s2fixed = orFail(
+    await session.ledger.amend(s2, { bytes: text('Water boils at 100 degrees Celsius at sea level.') }, await sign('alice')),
+    messageOf,
+  ).id;
   await validate('dave', s2fixed, 'approve', 'typo fixed');
   orFail(await session.ledger.deprecate(s5, { reason: 'dispute', note: 'source disputes the licence' }, await sign('alice')), messageOf);
   await session.catchUp();
@@ -106,16 +126,41 @@ async function story(session: Session, say: Say): Promise<void> {
   say(
     'Alice amends s2 (typo), deprecates s5 (dispute): the dataset re-assembles itself with the same manifest',
     `amend ${short(s2)} --file fixed.txt --as alice; deprecate ${short(s5)} --reason dispute --as alice; dataset versions ${DATASET}`,
-    versions.map((v) => `  ${DATASET}@${v.ordinal}  ${short(v.versionId, 16)}  cut at ${v.position} by ${builds.find((b) => b.versionId === v.versionId)?.cause ?? '?'}`).join('\n') + '\n  (old versions stay readable forever; @latest is the current one)',
+    versions
+      .map(
+        (v) =>
+          `  ${DATASET}@${v.ordinal}  ${short(v.versionId, 16)}  cut at ${v.position} by ${builds.find((b) => b.versionId === v.versionId)?.cause ?? '?'}`,
+      )
+      .join('\n') + '\n  (old versions stay readable forever; @latest is the current one)',
   );
 
   const d = await diffOf(session, `${DATASET}@1`, `${DATASET}@latest`);
   say('What changed between the versions?', `diff ${DATASET}@1 ${DATASET}@latest`, await diffText(session, d));
-  say('Why is s1 in the latest version?', `why ${short(s1)} --in ${DATASET}@latest`, await whyText(session, await whyOf(session, s1, `${DATASET}@latest`)));
-  say('Why is s3 not in? (rejected)', `why ${short(s3)} --in ${DATASET}@latest`, await whyText(session, await whyOf(session, s3, `${DATASET}@latest`)));
-  say('Why is s4 not in? (license)', `why ${short(s4)} --in ${DATASET}@latest`, await whyText(session, await whyOf(session, s4, `${DATASET}@latest`)));
-  say('Why is s5 not in any more? (deprecated)', `why ${short(s5)} --in ${DATASET}@latest`, await whyText(session, await whyOf(session, s5, `${DATASET}@latest`)));
-  say('Where does the amended sample come from?', `trace ${short(s2fixed)} --direction up`, traceText(await traceOf(session, s2fixed, { direction: 'up' })));
+  say(
+    'Why is s1 in the latest version?',
+    `why ${short(s1)} --in ${DATASET}@latest`,
+    await whyText(session, await whyOf(session, s1, `${DATASET}@latest`)),
+  );
+  say(
+    'Why is s3 not in? (rejected)',
+    `why ${short(s3)} --in ${DATASET}@latest`,
+    await whyText(session, await whyOf(session, s3, `${DATASET}@latest`)),
+  );
+  say(
+    'Why is s4 not in? (license)',
+    `why ${short(s4)} --in ${DATASET}@latest`,
+    await whyText(session, await whyOf(session, s4, `${DATASET}@latest`)),
+  );
+  say(
+    'Why is s5 not in any more? (deprecated)',
+    `why ${short(s5)} --in ${DATASET}@latest`,
+    await whyText(session, await whyOf(session, s5, `${DATASET}@latest`)),
+  );
+  say(
+    'Where does the amended sample come from?',
+    `trace ${short(s2fixed)} --direction up`,
+    traceText(await traceOf(session, s2fixed, { direction: 'up' })),
+  );
   say('The history of s2', `history ${short(s2)}`, await historyText(session, await historyOf(session, s2)));
   say('If s1 were erased, what would be affected?', `impact ${short(s1)}`, await impactText(session, await impactOf(session, s1)));
 

@@ -19,7 +19,10 @@ export async function versionExport(session: Session, ref: string, asOf?: string
   const report = orFail(await licenses(session.db, v.versionId), messageOf);
   const members = orFail(await memberFacts(session.db, session.ledger.log, v.versionId), messageOf);
   // erased as of now, whatever --as-of picked: the bytes are gone today
-  const erased = await erasuresOf(session.db, members.map((m) => m.cfId));
+  const erased = await erasuresOf(
+    session.db,
+    members.map((m) => m.cfId),
+  );
   return {
     dataset: v.dataset,
     ordinal: v.ordinal,
@@ -38,7 +41,10 @@ export async function versionExport(session: Session, ref: string, asOf?: string
 export function render(x: VersionExport, format: ExportFormat): string {
   if (format === 'jsonl') return toJsonl(x);
   // OpenLineage transports carry one event per line.
-  if (format === 'openlineage') return toOpenLineage(x).map((e) => `${JSON.stringify(e)}\n`).join('');
+  if (format === 'openlineage')
+    return toOpenLineage(x)
+      .map((e) => `${JSON.stringify(e)}\n`)
+      .join('');
   return `${toJson(toCroissant(x))}\n`;
 }
 
@@ -62,9 +68,20 @@ export function registerExport(program: Command): void {
           return;
         }
         await writeNamedFile('--out', opts.out, text);
-        const summary = { written: opts.out, format: opts.format, dataset: x.dataset, versionId: x.versionId, members: x.members.length, erased: x.erased.size };
+        const summary = {
+          written: opts.out,
+          format: opts.format,
+          dataset: x.dataset,
+          versionId: x.versionId,
+          members: x.members.length,
+          erased: x.erased.size,
+        };
         const erasedNote = x.erased.size === 0 ? '' : `; ${x.erased.size} erased, named in the export`;
-        process.stdout.write(session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal} (${x.members.length} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`);
+        process.stdout.write(
+          session.json
+            ? `${toJson(summary)}\n`
+            : `${x.dataset}@${x.ordinal} (${x.members.length} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`,
+        );
       });
     });
 }

@@ -14,7 +14,15 @@ import type { ContributionInput, Receipt } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
-import { invalidText, readImportItems, type ImportDefaults, type ImportItem, type ReadItems, type Skipped, type TargetRef } from '../import/read-items.js';
+import {
+  invalidText,
+  readImportItems,
+  type ImportDefaults,
+  type ImportItem,
+  type ReadItems,
+  type Skipped,
+  type TargetRef,
+} from '../import/read-items.js';
 import { openKeyring } from '../keyring.js';
 import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
@@ -32,7 +40,14 @@ export interface ImportJson {
   readonly signer: string;
   readonly appended: { readonly sample: number; readonly label: number; readonly validation: number };
   /** Every CF the import names, appended now or already in the log. */
-  readonly cfs: readonly { readonly item: string; readonly kind: string; readonly cfId: string; readonly position: string; readonly alreadyAppended: boolean; readonly id?: string }[];
+  readonly cfs: readonly {
+    readonly item: string;
+    readonly kind: string;
+    readonly cfId: string;
+    readonly position: string;
+    readonly alreadyAppended: boolean;
+    readonly id?: string;
+  }[];
   readonly skipped: readonly Skipped[];
 }
 
@@ -94,12 +109,22 @@ export function registerImport(program: Command): void {
         if (!opts.skipInvalid) {
           const lines = read.invalid.slice(0, SHOWN).map((r) => `  ${invalidText(r)}`);
           if (read.invalid.length > SHOWN) lines.push(`  … and ${read.invalid.length - SHOWN} more (--json lists all)`);
-          fail(ExitCode.rejected, `${target}: ${read.invalid.length} invalid row(s), nothing appended (fix them, or --skip-invalid to append the valid rows):\n${lines.join('\n')}`, { invalid: read.invalid });
+          fail(
+            ExitCode.rejected,
+            `${target}: ${read.invalid.length} invalid row(s), nothing appended (fix them, or --skip-invalid to append the valid rows):\n${lines.join('\n')}`,
+            { invalid: read.invalid },
+          );
         }
         skipped.push(...read.invalid.map((r) => ({ item: r.item, field: r.field, reason: `${r.field}: ${r.reason}` })));
       }
       if (read.items.length === 0) {
-        const why = skipped.length === 0 ? 'it is empty' : `${skipped.length} skipped: ${skipped.slice(0, 3).map((s) => `${s.item}: ${s.reason}`).join('; ')}${skipped.length > 3 ? '; …' : ''}`;
+        const why =
+          skipped.length === 0
+            ? 'it is empty'
+            : `${skipped.length} skipped: ${skipped
+                .slice(0, 3)
+                .map((s) => `${s.item}: ${s.reason}`)
+                .join('; ')}${skipped.length > 3 ? '; …' : ''}`;
         fail(ExitCode.rejected, `${target}: nothing to import (${why})`, { skipped });
       }
       await withSession(
@@ -114,9 +139,11 @@ export function registerImport(program: Command): void {
 }
 
 function defaultsOf(opts: ImportOptions): ImportDefaults {
-  if (opts.license !== undefined && !isSpdxExpression(opts.license)) usage('--license', `${JSON.stringify(opts.license)} is not an SPDX expression`);
+  if (opts.license !== undefined && !isSpdxExpression(opts.license))
+    usage('--license', `${JSON.stringify(opts.license)} is not an SPDX expression`);
   if (opts.source !== undefined && !/\S/.test(opts.source)) usage('--source', 'must not be blank');
-  if (opts.mediaType !== undefined && !MediaType.is(opts.mediaType)) usage('--media-type', `${JSON.stringify(opts.mediaType)} is not a media type (type/subtype, lowercase)`);
+  if (opts.mediaType !== undefined && !MediaType.is(opts.mediaType))
+    usage('--media-type', `${JSON.stringify(opts.mediaType)} is not a media type (type/subtype, lowercase)`);
   return {
     ...(opts.license !== undefined ? { license: opts.license } : {}),
     ...(opts.source !== undefined ? { source: opts.source } : {}),
@@ -157,7 +184,14 @@ async function readChecked(target: string, defaults: ImportDefaults, storeFolder
   }
 }
 
-async function runImport(session: Session, target: string, format: ImportJson['format'], items: readonly ImportItem[], readSkipped: readonly Skipped[], signerName: string): Promise<ImportJson> {
+async function runImport(
+  session: Session,
+  target: string,
+  format: ImportJson['format'],
+  items: readonly ImportItem[],
+  readSkipped: readonly Skipped[],
+  signerName: string,
+): Promise<ImportJson> {
   const signer = await signerFor(session, signerName);
   const skipped: Skipped[] = [...readSkipped];
   const cfs: ImportJson['cfs'][number][] = [];
@@ -205,7 +239,10 @@ async function runImport(session: Session, target: string, format: ImportJson['f
     }
     for (let i = 0; i < ready.length; i += CHUNK) {
       const chunk = ready.slice(i, i + CHUNK);
-      const r = await session.ledger.contribute.batch(chunk.map((c) => c.input), signer);
+      const r = await session.ledger.contribute.batch(
+        chunk.map((c) => c.input),
+        signer,
+      );
       if (E.isLeft(r)) {
         progress.stop();
         const index = (r.left as { index?: number }).index;
@@ -213,7 +250,10 @@ async function runImport(session: Session, target: string, format: ImportJson['f
         // Rows were checked before the first append, so this is what only the log can know (a CF id
         // target that is not in it, a rule). Chunks are all or nothing; earlier ones stay appended,
         // and a re-run after the fix reports them as duplicates and appends the rest.
-        const before = cfs.length === 0 ? 'nothing of this import was appended' : `nothing of this chunk was appended, but the ${cfs.length} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
+        const before =
+          cfs.length === 0
+            ? 'nothing of this import was appended'
+            : `nothing of this chunk was appended, but the ${cfs.length} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
         fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (${before})`, { error: r.left, cfs });
       }
       r.right.forEach((receipt: Receipt, j) => {
@@ -221,7 +261,14 @@ async function runImport(session: Session, target: string, format: ImportJson['f
         cfIdOf.set(item, receipt.id);
         if (item.row > 0) byRow.set(item.row, receipt.id);
         if (item.ref !== undefined) byRef.set(item.ref, receipt.id);
-        cfs.push({ item: item.item, kind, cfId: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended, ...(item.ref !== undefined ? { id: item.ref } : {}) });
+        cfs.push({
+          item: item.item,
+          kind,
+          cfId: receipt.id,
+          position: receipt.position.toString(),
+          alreadyAppended: receipt.alreadyAppended,
+          ...(item.ref !== undefined ? { id: item.ref } : {}),
+        });
         if (receipt.alreadyAppended) skipped.push({ item: item.item, reason: `duplicate: already in the log as ${receipt.id}` });
         else appended[kind] += 1;
       });
@@ -244,13 +291,34 @@ async function runImport(session: Session, target: string, format: ImportJson['f
 
 function inputOf(item: ImportItem, resolve: (t: TargetRef) => string | undefined): ContributionInput | undefined {
   if (item.kind === 'sample') {
-    return { kind: 'sample', bytes: item.bytes, mediaType: item.mediaType, license: item.license, source: item.source, ...(item.personalData ? { personalData: true } : {}), ...(item.attributes ? { attributes: item.attributes } : {}) };
+    return {
+      kind: 'sample',
+      bytes: item.bytes,
+      mediaType: item.mediaType,
+      license: item.license,
+      source: item.source,
+      ...(item.personalData ? { personalData: true } : {}),
+      ...(item.attributes ? { attributes: item.attributes } : {}),
+    };
   }
   const targets = item.targets.map(resolve);
   if (targets.some((t) => t === undefined)) return undefined;
   const ids = targets as string[];
-  if (item.kind === 'label') return { kind: 'label', targets: ids, labelType: item.labelType, value: item.value, ...(item.rationale ? { rationale: item.rationale } : {}) };
-  return { kind: 'validation', targets: ids, verdict: item.verdict, rationale: item.rationale, ...(item.score !== undefined ? { score: item.score } : {}) };
+  if (item.kind === 'label')
+    return {
+      kind: 'label',
+      targets: ids,
+      labelType: item.labelType,
+      value: item.value,
+      ...(item.rationale ? { rationale: item.rationale } : {}),
+    };
+  return {
+    kind: 'validation',
+    targets: ids,
+    verdict: item.verdict,
+    rationale: item.rationale,
+    ...(item.score !== undefined ? { score: item.score } : {}),
+  };
 }
 
 export function importText(x: ImportJson): string {

@@ -62,7 +62,11 @@ export function registerInitStatus(program: Command): void {
           if (Object.keys(settings).length > 0) await writeLimits(session.localDir, settings);
           const where = session.location.kind === 'embedded' ? session.location.dir : session.location.kind;
           const limits = { ...session.limits, ...settings };
-          emit({ store: where, ready: true, limits, config: ledgerConfigPath(session.localDir) }, { json: session.json }, () => `Cairn ledger ready in ${where}\nnext: cairn keys new NAME`);
+          emit(
+            { store: where, ready: true, limits, config: ledgerConfigPath(session.localDir) },
+            { json: session.json },
+            () => `Cairn ledger ready in ${where}\nnext: cairn keys new NAME`,
+          );
         },
         { create: true },
       );

@@ -28,9 +28,23 @@ export async function newKey(session: Session, name: string): Promise<KeyJson> {
   if (existing.left._tag === 'UsageError') fail(ExitCode.usage, existing.left.message);
   const secretKey = generateSigningKey();
   const signer = orFail(await session.ledger.contributors.register(secretKey, { name }), messageOf);
-  const entry: KeyringEntry = { name, contributorId: signer.contributorId, secretKey: toHex(secretKey), publicKey: publicKeyHexOf(secretKey), previousKeys: [], revoked: false };
+  const entry: KeyringEntry = {
+    name,
+    contributorId: signer.contributorId,
+    secretKey: toHex(secretKey),
+    publicKey: publicKeyHexOf(secretKey),
+    previousKeys: [],
+    revoked: false,
+  };
   orFail(await session.keyring.put(entry, { create: true }), (e) => e.message);
-  return { name, contributorId: entry.contributorId, publicKey: entry.publicKey, state: 'active', roles: [], position: signer.receipt.position.toString() };
+  return {
+    name,
+    contributorId: entry.contributorId,
+    publicKey: entry.publicKey,
+    state: 'active',
+    roles: [],
+    position: signer.receipt.position.toString(),
+  };
 }
 
 const REVOCATION_REASONS: readonly KeyRevocationReason[] = ['compromised', 'retired', 'lost', 'other'];
@@ -68,7 +82,10 @@ export function registerKeys(program: Command): void {
         emit({ signers: rows }, { json: session.json }, (x) =>
           x.signers.length === 0
             ? 'no signers yet (cairn keys new NAME)'
-            : table(['name', 'contributor', 'state', 'roles'], x.signers.map((s) => [s.name, s.contributorId, s.state, s.roles.join(',') || '-'])),
+            : table(
+                ['name', 'contributor', 'state', 'roles'],
+                x.signers.map((s) => [s.name, s.contributorId, s.state, s.roles.join(',') || '-']),
+              ),
         );
       });
     });
@@ -82,9 +99,21 @@ export function registerKeys(program: Command): void {
         const signer = orFail(await session.keyring.signer(name), (e) => e.message);
         const secretKey = generateSigningKey();
         const rotated = orFail(await session.ledger.contributors.rotateKey(signer, secretKey), messageOf);
-        const next: KeyringEntry = { ...entry, secretKey: toHex(secretKey), publicKey: publicKeyHexOf(secretKey), previousKeys: [...entry.previousKeys, entry.publicKey] };
+        const next: KeyringEntry = {
+          ...entry,
+          secretKey: toHex(secretKey),
+          publicKey: publicKeyHexOf(secretKey),
+          previousKeys: [...entry.previousKeys, entry.publicKey],
+        };
         orFail(await session.keyring.put(next, { create: false }), (e) => e.message);
-        const k: KeyJson = { name, contributorId: entry.contributorId, publicKey: next.publicKey, state: 'active', roles: [], position: rotated.receipt.position.toString() };
+        const k: KeyJson = {
+          name,
+          contributorId: entry.contributorId,
+          publicKey: next.publicKey,
+          state: 'active',
+          roles: [],
+          position: rotated.receipt.position.toString(),
+        };
         emit(k, { json: session.json }, (x) => `signer ${x.name} rotated to ${x.publicKey} at position ${x.position}`);
       });
     });
@@ -95,16 +124,27 @@ export function registerKeys(program: Command): void {
     .option('--reason <reason>', `one of ${REVOCATION_REASONS.join(', ')}`, 'retired')
     .option('--note <text>', 'a note kept in the log')
     .action(async (name: string, opts: { reason: string; note?: string }, command: Command) => {
-      if (!REVOCATION_REASONS.includes(opts.reason as KeyRevocationReason)) fail(ExitCode.usage, `--reason: expected one of ${REVOCATION_REASONS.join(', ')}`);
+      if (!REVOCATION_REASONS.includes(opts.reason as KeyRevocationReason))
+        fail(ExitCode.usage, `--reason: expected one of ${REVOCATION_REASONS.join(', ')}`);
       await withSession(globalsOf(command), async (session) => {
         const entry = orFail(await session.keyring.get(name), (e) => e.message);
         const signer = orFail(await session.keyring.signer(name), (e) => e.message);
         const receipt = orFail(
-          await session.ledger.contributors.revokeKey(signer, { reason: opts.reason as KeyRevocationReason, ...(opts.note ? { note: opts.note } : {}) }),
+          await session.ledger.contributors.revokeKey(signer, {
+            reason: opts.reason as KeyRevocationReason,
+            ...(opts.note ? { note: opts.note } : {}),
+          }),
           messageOf,
         );
         orFail(await session.keyring.put({ ...entry, revoked: true }, { create: false }), (e) => e.message);
-        const k: KeyJson = { name, contributorId: entry.contributorId, publicKey: entry.publicKey, state: 'revoked', roles: [], position: receipt.position.toString() };
+        const k: KeyJson = {
+          name,
+          contributorId: entry.contributorId,
+          publicKey: entry.publicKey,
+          state: 'revoked',
+          roles: [],
+          position: receipt.position.toString(),
+        };
         emit(k, { json: session.json }, (x) => `signer ${x.name}: key ${x.publicKey} revoked at position ${x.position}`);
       });
     });

@@ -1,7 +1,17 @@
 // cairn licenses NAME@V (the license set, obligations and conflicts under the auditable rules of
 // projections' license-rules.json) and cairn card NAME@V (a Markdown provenance card).
 import type { Command } from 'commander';
-import { diff, licenses, versionCardFacts, type Erasure, type KindCount, type LicenseReport, type ValidationStats, type VersionDiff, type VersionOrigin } from '@cairn/projections';
+import {
+  diff,
+  licenses,
+  versionCardFacts,
+  type Erasure,
+  type KindCount,
+  type LicenseReport,
+  type ValidationStats,
+  type VersionDiff,
+  type VersionOrigin,
+} from '@cairn/projections';
 import { messageOf, orFail } from '../fail.js';
 import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
@@ -16,14 +26,19 @@ export function licensesText(x: LicensesJson, labels: ReadonlyMap<string, string
   const o = x.obligations;
   return [
     `licenses of ${x.ref.dataset}@${x.ref.ordinal} (${short(x.ref.versionId)}): ${x.licenses.join(', ') || '(none)'}`,
-    table(['expression', 'members', 'resolved to'], x.expressions.map((e) => [e.expression, String(e.members), e.resolvedTo.join(' + ')])),
+    table(
+      ['expression', 'members', 'resolved to'],
+      x.expressions.map((e) => [e.expression, String(e.members), e.resolvedTo.join(' + ')]),
+    ),
     ...(x.unknown.length > 0 ? [`not in the rules (check by hand): ${x.unknown.join(', ')}`] : []),
     'obligations',
     `  attribution     ${o.attribution.map((a) => `${named(labels, a.contributor)} (${a.members} members: ${a.licenses.join(', ')})`).join('; ') || '-'}`,
     `  share-alike     ${o.shareAlike.join(', ') || '-'}`,
     `  non-commercial  ${o.nonCommercial.join(', ') || '-'}`,
     `  no-derivatives  ${o.noDerivatives.join(', ') || '-'}`,
-    x.conflicts.length === 0 ? 'conflicts: none' : `conflicts:\n${x.conflicts.map((c) => `  [${c.rule}] ${c.licenses.join(' vs ')}: ${c.comment}`).join('\n')}`,
+    x.conflicts.length === 0
+      ? 'conflicts: none'
+      : `conflicts:\n${x.conflicts.map((c) => `  [${c.rule}] ${c.licenses.join(' vs ')}: ${c.comment}`).join('\n')}`,
   ].join('\n');
 }
 
@@ -65,7 +80,11 @@ const DIFF_LINES = 20;
 export function cardMarkdown(c: CardFacts, labels: ReadonlyMap<string, string>): string {
   const v = c.origin.version;
   const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) =>
-    [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
+    [
+      `| ${head.join(' | ')} |`,
+      `| ${head.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${r.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`),
+    ].join('\n');
   const o = c.licenses.obligations;
   const s = c.validation;
   const lines = [
@@ -76,27 +95,43 @@ export function cardMarkdown(c: CardFacts, labels: ReadonlyMap<string, string>):
     `- **manifest** \`${v.manifestId}\``,
     `- **first cut** at log position ${v.position}${c.origin.build ? `; last cut by ${c.origin.build.cause} at ${c.origin.build.position}` : ''}`,
     `- **members** ${v.memberCount} (${c.kinds.map((k) => `${k.members} ${k.kind}s`).join(', ') || 'none'})`,
-    ...(c.erased.length === 0 ? [] : [`- **erased** ${c.erased.length} members erased since this version was cut; their bytes can no longer be read (see Erased members)`]),
+    ...(c.erased.length === 0
+      ? []
+      : [
+          `- **erased** ${c.erased.length} members erased since this version was cut; their bytes can no longer be read (see Erased members)`,
+        ]),
     '',
     ...(c.erased.length === 0
       ? []
       : [
           '## Erased members',
           '',
-          mdTable(['member', 'erased by event', 'at position', 'reason'], c.erased.map((e) => [`\`${e.cfId}\``, `\`${e.eventId}\``, String(e.position), e.reason])),
+          mdTable(
+            ['member', 'erased by event', 'at position', 'reason'],
+            c.erased.map((e) => [`\`${e.cfId}\``, `\`${e.eventId}\``, String(e.position), e.reason]),
+          ),
           '',
         ]),
     '## Contributors',
     '',
-    mdTable(['contributor', 'id', 'members'], c.origin.contributors.map((x) => [labels.get(x.contributor) ?? '', `\`${x.contributor}\``, String(x.members)])),
+    mdTable(
+      ['contributor', 'id', 'members'],
+      c.origin.contributors.map((x) => [labels.get(x.contributor) ?? '', `\`${x.contributor}\``, String(x.members)]),
+    ),
     '',
     '## Sources',
     '',
-    mdTable(['source', 'members'], c.origin.sources.map((x) => [x.source, String(x.members)])),
+    mdTable(
+      ['source', 'members'],
+      c.origin.sources.map((x) => [x.source, String(x.members)]),
+    ),
     '',
     '## Licenses and obligations',
     '',
-    mdTable(['expression', 'members', 'resolved to'], c.licenses.expressions.map((e) => [e.expression, String(e.members), e.resolvedTo.join(' + ')])),
+    mdTable(
+      ['expression', 'members', 'resolved to'],
+      c.licenses.expressions.map((e) => [e.expression, String(e.members), e.resolvedTo.join(' + ')]),
+    ),
     '',
     `- attribution required for: ${o.attribution.map((a) => `${named(labels, a.contributor)} (${a.licenses.join(', ')})`).join('; ') || 'nobody'}`,
     `- share-alike: ${o.shareAlike.join(', ') || 'none'}; non-commercial: ${o.nonCommercial.join(', ') || 'none'}; no-derivatives: ${o.noDerivatives.join(', ') || 'none'}`,
@@ -119,7 +154,10 @@ export function cardMarkdown(c: CardFacts, labels: ReadonlyMap<string, string>):
   if (c.previous === null) lines.push('This is the first version of the dataset.');
   else {
     const d = c.previous.diff;
-    lines.push(`From ${c.ref.dataset}@${c.previous.ref.ordinal} (\`${short(c.previous.ref.versionId, 16)}\`): +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged.`, '');
+    lines.push(
+      `From ${c.ref.dataset}@${c.previous.ref.ordinal} (\`${short(c.previous.ref.versionId, 16)}\`): +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged.`,
+      '',
+    );
     const entries = [
       ...d.added.map((e) => `- added \`${short(e.cfId, 16)}\`: ${e.cause.kind} — ${e.cause.reason}`),
       ...d.removed.map((e) => `- removed \`${short(e.cfId, 16)}\`: ${e.cause.kind} — ${e.cause.reason}`),
@@ -140,19 +178,32 @@ export function registerLicensesCard(program: Command): void {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const l = await licensesOf(session, ref, opts.asOf);
-        await show(session.json, l, async (x) => licensesText(x, await labelsOf(session.db, x.obligations.attribution.map((a) => a.contributor))));
+        await show(session.json, l, async (x) =>
+          licensesText(
+            x,
+            await labelsOf(
+              session.db,
+              x.obligations.attribution.map((a) => a.contributor),
+            ),
+          ),
+        );
       });
     });
 
   program
     .command('card <ref>')
-    .description('a Markdown provenance card of NAME@VERSION: counts, contributors, sources, licenses, validation, manifest, Merkle root, diff to the previous version')
+    .description(
+      'a Markdown provenance card of NAME@VERSION: counts, contributors, sources, licenses, validation, manifest, Merkle root, diff to the previous version',
+    )
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (ref: string, opts: { asOf?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const facts = await cardFacts(session, ref, opts.asOf);
-        const labels = await labelsOf(session.db, facts.origin.contributors.map((c) => c.contributor));
+        const labels = await labelsOf(
+          session.db,
+          facts.origin.contributors.map((c) => c.contributor),
+        );
         await show(session.json, { ...facts, markdown: cardMarkdown(facts, labels) }, (x) => x.markdown);
       });
     });

@@ -18,7 +18,10 @@ import { globalsOf, show } from './common.js';
 /** With a store: the key was the signer's at the run's position, and the run, its version and root are still what the ledger says. */
 async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
   const p = openStatement<PassportPredicateCore>(file).statement.predicate ?? {};
-  return [await signingKeyCheck(session.ledger.contributors, p.signedBy?.contributorId, p.signedBy?.publicKey, p.run?.position), await passportLedgerCheck(session.db, session.ledger.log, p)];
+  return [
+    await signingKeyCheck(session.ledger.contributors, p.signedBy?.contributorId, p.signedBy?.publicKey, p.run?.position),
+    await passportLedgerCheck(session.db, session.ledger.log, p),
+  ];
 }
 
 export function registerPassport(program: Command): void {
@@ -27,7 +30,10 @@ export function registerPassport(program: Command): void {
     .description('sign a model passport (in-toto, DSSE, Ed25519) for a training run: data, code, licenses and risk flags; or --verify FILE')
     .option('--as <name>', 'the signer')
     .option('--out <file>', 'write the envelope to a file instead of stdout')
-    .option('--verify <file>', 'check a passport offline; with --store (or CAIRN_STORE) also that the key was the signer\'s at the run and the predicate matches the ledger; exit 1 if it does not verify')
+    .option(
+      '--verify <file>',
+      "check a passport offline; with --store (or CAIRN_STORE) also that the key was the signer's at the run and the predicate matches the ledger; exit 1 if it does not verify",
+    )
     .action(async (runId: string | undefined, opts: { as?: string; out?: string; verify?: string }, command: Command) => {
       const globals = globalsOf(command);
       if (opts.verify !== undefined)
@@ -40,16 +46,35 @@ export function registerPassport(program: Command): void {
       if (runId === undefined || opts.as === undefined) return usage('RUN / --as', 'give the run id and the signer (or --verify FILE)');
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const facts = orFail(await passportFacts(session.db, session.ledger.log, runId, { readSample: (id) => session.ledger.samples.read(id) }), messageOf);
+        const facts = orFail(
+          await passportFacts(session.db, session.ledger.log, runId, { readSample: (id) => session.ledger.samples.read(id) }),
+          messageOf,
+        );
         const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: PassportPredicate = { ...facts, signedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey } };
-        const envelope = signStatement([{ name: `model:${runId}`, digest: { sha256: facts.run.modelHash } }], PASSPORT_PREDICATE_TYPE, predicate, entry.contributorId, signer.secretKey);
+        const envelope = signStatement(
+          [{ name: `model:${runId}`, digest: { sha256: facts.run.modelHash } }],
+          PASSPORT_PREDICATE_TYPE,
+          predicate,
+          entry.contributorId,
+          signer.secretKey,
+        );
         if (opts.out === undefined) {
           process.stdout.write(`${toJson(envelope)}\n`);
           return;
         }
         await writeNamedFile('--out', opts.out, `${toJson(envelope)}\n`);
-        await show(session.json, { written: opts.out, runId, modelHash: facts.run.modelHash, keyid: entry.contributorId, flags: facts.flags.filter((f) => f.raised).map((f) => f.flag) }, (x) => `passport of run ${runId} written to ${x.written}; flags raised: ${x.flags.join(', ') || 'none'}`);
+        await show(
+          session.json,
+          {
+            written: opts.out,
+            runId,
+            modelHash: facts.run.modelHash,
+            keyid: entry.contributorId,
+            flags: facts.flags.filter((f) => f.raised).map((f) => f.flag),
+          },
+          (x) => `passport of run ${runId} written to ${x.written}; flags raised: ${x.flags.join(', ') || 'none'}`,
+        );
       });
     });
 }

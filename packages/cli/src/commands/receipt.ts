@@ -9,7 +9,13 @@ export interface ReceiptJson {
   readonly alreadyAppended: boolean;
 }
 
-export const receiptJson = (r: Receipt): ReceiptJson => ({ id: r.id, type: r.type, stream: r.stream, position: r.position.toString(), alreadyAppended: r.alreadyAppended });
+export const receiptJson = (r: Receipt): ReceiptJson => ({
+  id: r.id,
+  type: r.type,
+  stream: r.stream,
+  position: r.position.toString(),
+  alreadyAppended: r.alreadyAppended,
+});
 
 export const receiptText = (r: ReceiptJson): string =>
   `${r.type} ${r.id}\n  ${r.alreadyAppended ? 'already in the log at' : 'appended at'} position ${r.position} (stream ${r.stream})`;

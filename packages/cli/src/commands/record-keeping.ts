@@ -38,13 +38,17 @@ export interface RecordKeeping {
 const text = (x: RecordKeeping): string =>
   [
     `record-keeping for run ${x.runId}: ${x.events.length} events, checkpoint size ${x.checkpoint.treeHead.size} root ${x.checkpoint.treeHead.root}`,
-    ...x.events.map((e) => `${e.position.padStart(6)}  ${e.role.padEnd(11)} ${e.type.padEnd(26)} ${e.eventId}  ${e.signerName ?? e.signer}`),
+    ...x.events.map(
+      (e) => `${e.position.padStart(6)}  ${e.role.padEnd(11)} ${e.type.padEnd(26)} ${e.eventId}  ${e.signerName ?? e.signer}`,
+    ),
   ].join('\n');
 
 export function registerRecordKeeping(program: Command): void {
   program
     .command('record-keeping <run>')
-    .description("a training run's audit trail: every event that shaped its data, in log order, with a signed tree head and an inclusion proof per event")
+    .description(
+      "a training run's audit trail: every event that shaped its data, in log order, with a signed tree head and an inclusion proof per event",
+    )
     .option('--out <file>', 'write the JSON to a file instead of stdout')
     .option('--jsonl', 'one JSON line per event (the checkpoint first) instead of one document')
     .action(async (runId: string, opts: { out?: string; jsonl?: boolean }, command: Command) => {
@@ -62,13 +66,18 @@ export function registerRecordKeeping(program: Command): void {
           for (const event of batch.right) {
             if (leaves.length === checkpoint.treeHead.size) break;
             const leaf = logLeafHash(event);
-            if (leaf === null) fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
+            if (leaf === null)
+              fail(
+                ExitCode.checkFailed,
+                `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`,
+              );
             if (roleOf.has(event.id)) found.push({ event, index: leaves.length });
             leaves.push(leaf);
           }
         }
         const tree = buildMerkleTree(leaves);
-        if (toHex(tree.root) !== checkpoint.treeHead.root) fail(ExitCode.unavailable, 'the log changed while the record was cut; run it again');
+        if (toHex(tree.root) !== checkpoint.treeHead.root)
+          fail(ExitCode.unavailable, 'the log changed while the record was cut; run it again');
         const signers = found.map((f) => String((f.event.data as { signer?: unknown } | null)?.signer ?? ''));
         const names = await labelsOf(session.db, signers);
         const events: RecordLine[] = found.map((f, i) => {
@@ -87,10 +96,15 @@ export function registerRecordKeeping(program: Command): void {
           };
         });
         const record: RecordKeeping = { runId, checkpoint, events };
-        const body = opts.jsonl === true ? [{ runId, checkpoint }, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n' : `${toJson(record)}\n`;
+        const body =
+          opts.jsonl === true ? [{ runId, checkpoint }, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n' : `${toJson(record)}\n`;
         if (opts.out !== undefined) {
           await writeNamedFile('--out', opts.out, body);
-          await show(session.json, { written: opts.out, runId, events: events.length, treeHead: checkpoint.treeHead }, (x) => `record of run ${runId} (${x.events} events) written to ${x.written}`);
+          await show(
+            session.json,
+            { written: opts.out, runId, events: events.length, treeHead: checkpoint.treeHead },
+            (x) => `record of run ${runId} (${x.events} events) written to ${x.written}`,
+          );
           return;
         }
         if (opts.jsonl === true || session.json) process.stdout.write(body);

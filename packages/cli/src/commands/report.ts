@@ -15,11 +15,30 @@ export interface EuAiActReport {
   readonly dataset: string;
   readonly versionId: string;
   readonly merkleRoot: string;
-  readonly general: { readonly members: number; readonly byKind: CardFacts['kinds']; readonly mediaTypes: readonly { readonly mediaType: string; readonly members: number }[]; readonly contributors: number; readonly toComplete: readonly string[] };
+  readonly general: {
+    readonly members: number;
+    readonly byKind: CardFacts['kinds'];
+    readonly mediaTypes: readonly { readonly mediaType: string; readonly members: number }[];
+    readonly contributors: number;
+    readonly toComplete: readonly string[];
+  };
   readonly sources: readonly { readonly source: string; readonly members: number; readonly licenses: readonly string[] }[];
-  readonly licenses: { readonly inForce: readonly string[]; readonly obligations: CardFacts['licenses']['obligations']; readonly conflicts: CardFacts['licenses']['conflicts'] };
-  readonly processing: { readonly manifest: unknown; readonly exclusions: readonly { readonly rule: string; readonly cfs: number }[]; readonly validation: CardFacts['validation'] };
-  readonly optOuts: { readonly deprecations: readonly { readonly reason: string; readonly cfs: number }[]; readonly erasures: number; readonly personalDataMembers: number; readonly policy: string };
+  readonly licenses: {
+    readonly inForce: readonly string[];
+    readonly obligations: CardFacts['licenses']['obligations'];
+    readonly conflicts: CardFacts['licenses']['conflicts'];
+  };
+  readonly processing: {
+    readonly manifest: unknown;
+    readonly exclusions: readonly { readonly rule: string; readonly cfs: number }[];
+    readonly validation: CardFacts['validation'];
+  };
+  readonly optOuts: {
+    readonly deprecations: readonly { readonly reason: string; readonly cfs: number }[];
+    readonly erasures: number;
+    readonly personalDataMembers: number;
+    readonly policy: string;
+  };
 }
 
 async function reportOf(session: Session, ref: string, asOf?: string): Promise<EuAiActReport> {
@@ -46,7 +65,8 @@ async function reportOf(session: Session, ref: string, asOf?: string): Promise<E
       deprecations: facts.deprecations,
       erasures: facts.erasures,
       personalDataMembers: facts.personalDataMembers,
-      policy: 'A rights holder\'s opt-out or takedown is recorded as a signed ContributionDeprecated event; the dataset is re-assembled without the CF and earlier versions stay auditable. Erasure (SampleErased) shreds the sample\'s key so its bytes are unreadable.',
+      policy:
+        "A rights holder's opt-out or takedown is recorded as a signed ContributionDeprecated event; the dataset is re-assembled without the CF and earlier versions stay auditable. Erasure (SampleErased) shreds the sample's key so its bytes are unreadable.",
     },
   };
 }

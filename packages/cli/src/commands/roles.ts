@@ -36,7 +36,13 @@ export function rolesOf(state: ContributorState, founder: string | undefined): s
 }
 
 export function holderJson(state: ContributorState, founder: string | undefined): RoleHolderJson {
-  return { name: state.name, contributorId: state.contributorId, founder: state.contributorId === founder, roles: effectiveRoles(state, founder), maintains: [...state.maintains].sort() };
+  return {
+    name: state.name,
+    contributorId: state.contributorId,
+    founder: state.contributorId === founder,
+    roles: effectiveRoles(state, founder),
+    maintains: [...state.maintains].sort(),
+  };
 }
 
 /** NAME: a signer in the keyring, a contributor id (64 hex), or a name registered in the log. */
@@ -46,14 +52,19 @@ async function contributorNamed(session: Session, name: string): Promise<string>
   if (CONTRIBUTOR_ID.test(name)) return name;
   const all = orFail(await session.ledger.contributors.list(), messageOf);
   const found = all.contributors.find((c) => c.name === name);
-  if (found === undefined) fail(ExitCode.notFound, `NAME: no signer named ${JSON.stringify(name)} in ${session.keyring.folder} and no contributor registered under that name`);
+  if (found === undefined)
+    fail(
+      ExitCode.notFound,
+      `NAME: no signer named ${JSON.stringify(name)} in ${session.keyring.folder} and no contributor registered under that name`,
+    );
   return found.contributorId;
 }
 
 function roleArg(role: string, dataset: string | undefined): GrantableRole {
   if (!ROLES.includes(role as GrantableRole)) usage('ROLE', `expected one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`);
   if (role === 'maintainer' && dataset === undefined) usage('--dataset', 'the maintainer role is granted for one dataset: say which');
-  if (role !== 'maintainer' && dataset !== undefined) usage('--dataset', `only the maintainer role is scoped to a dataset; ${role} is ledger-wide`);
+  if (role !== 'maintainer' && dataset !== undefined)
+    usage('--dataset', `only the maintainer role is scoped to a dataset; ${role} is ledger-wide`);
   return role as GrantableRole;
 }
 
@@ -71,23 +82,45 @@ async function change(command: Command, action: 'grant' | 'revoke', name: string
     const contributorId = await contributorNamed(session, name);
     const receipt = orFail(
       action === 'grant'
-        ? await session.ledger.contributors.grantRole(admin, contributorId, checked, opts.dataset === undefined ? undefined : { dataset: opts.dataset })
-        : await session.ledger.contributors.revokeRole(admin, contributorId, checked, { ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }), ...(opts.note ? { note: opts.note } : {}) }),
+        ? await session.ledger.contributors.grantRole(
+            admin,
+            contributorId,
+            checked,
+            opts.dataset === undefined ? undefined : { dataset: opts.dataset },
+          )
+        : await session.ledger.contributors.revokeRole(admin, contributorId, checked, {
+            ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+            ...(opts.note ? { note: opts.note } : {}),
+          }),
       messageOf,
     );
     const state = orFail(await session.ledger.contributors.get(contributorId), messageOf);
     const founder = orFail(await session.ledger.contributors.founder(), messageOf);
     const holder = state === undefined ? undefined : holderJson(state, founder);
-    const out = { action, role: checked, ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }), contributor: holder, id: receipt.id, position: receipt.position.toString(), alreadyAppended: receipt.alreadyAppended };
+    const out = {
+      action,
+      role: checked,
+      ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+      contributor: holder,
+      id: receipt.id,
+      position: receipt.position.toString(),
+      alreadyAppended: receipt.alreadyAppended,
+    };
     const scope = opts.dataset === undefined ? '' : ` of dataset ${opts.dataset}`;
-    emit(out, { json: session.json }, (x) =>
-      `${x.action === 'grant' ? 'granted' : 'revoked'} ${x.role}${scope} ${x.action === 'grant' ? 'to' : 'from'} ${x.contributor?.name ?? contributorId} at position ${x.position}${x.alreadyAppended ? ' (already in the log)' : ''}\nroles now: ${state === undefined ? '-' : rolesOf(state, founder).join(',') || '-'}`,
+    emit(
+      out,
+      { json: session.json },
+      (x) =>
+        `${x.action === 'grant' ? 'granted' : 'revoked'} ${x.role}${scope} ${x.action === 'grant' ? 'to' : 'from'} ${x.contributor?.name ?? contributorId} at position ${x.position}${x.alreadyAppended ? ' (already in the log)' : ''}\nroles now: ${state === undefined ? '-' : rolesOf(state, founder).join(',') || '-'}`,
     );
   });
 }
 
 export function registerRoles(program: Command): void {
-  const roles = program.command('roles').description('who may do what: grant and revoke roles (an admin signs), list who holds which').addHelpText('after', `\n${ROLES_HELP}`);
+  const roles = program
+    .command('roles')
+    .description('who may do what: grant and revoke roles (an admin signs), list who holds which')
+    .addHelpText('after', `\n${ROLES_HELP}`);
 
   roles
     .command('grant <name> <role>')
@@ -120,7 +153,11 @@ export function registerRoles(program: Command): void {
             ? 'no roles yet (the first contributor to register founds the ledger and is its admin)'
             : table(
                 ['name', 'contributor', 'roles'],
-                x.holders.map((h) => [h.founder ? `${h.name} (founder)` : h.name, h.contributorId, [...h.roles, ...h.maintains.map((d) => `maintainer:${d}`)].join(',')]),
+                x.holders.map((h) => [
+                  h.founder ? `${h.name} (founder)` : h.name,
+                  h.contributorId,
+                  [...h.roles, ...h.maintains.map((d) => `maintainer:${d}`)].join(','),
+                ]),
               ),
         );
       });

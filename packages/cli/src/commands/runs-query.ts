@@ -31,14 +31,22 @@ What the shares are measured over:
         is of the top-k's |score|, not of the query's total. An exact per-query share needs the
         run re-scored from its gradient artifacts (reproduce-check says whether they are there).`;
 
-const ref = (r: { dataset: string; ordinal: number | null; versionId: string }) => (r.ordinal === null ? `${r.dataset}@${short(r.versionId)}` : `${r.dataset}@${r.ordinal}`);
+const ref = (r: { dataset: string; ordinal: number | null; versionId: string }) =>
+  r.ordinal === null ? `${r.dataset}@${short(r.versionId)}` : `${r.dataset}@${r.ordinal}`;
 
 function showText(r: RunDetail, labels: ReadonlyMap<string, string>): string {
-  const kv = (o: Readonly<Record<string, unknown>>) => (Object.keys(o).length === 0 ? '(none)' : Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
+  const kv = (o: Readonly<Record<string, unknown>>) =>
+    Object.keys(o).length === 0
+      ? '(none)'
+      : Object.entries(o)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(', ');
   const lines = [
     `run ${r.runId}`,
     `  dataset      ${ref(r)}  version ${r.versionId}`,
-    r.version === null ? '  merkle root  (the version was never cut in this ledger)' : `  merkle root  ${r.version.merkleRoot}  (${r.version.memberCount} members, manifest ${short(r.version.manifestId)})`,
+    r.version === null
+      ? '  merkle root  (the version was never cut in this ledger)'
+      : `  merkle root  ${r.version.merkleRoot}  (${r.version.memberCount} members, manifest ${short(r.version.manifestId)})`,
     `  code         ${r.codeVersion}`,
     `  model        ${r.modelHash}`,
     `  seeds        ${kv(r.seeds)}`,
@@ -62,12 +70,22 @@ function diffText(d: RunsDiff): string {
   else if (d.dataset === null) lines.push(`  dataset: ${ref(d.from)} → ${ref(d.to)} (a version was never cut here: no member diff)`);
   else {
     const c = d.dataset.counts;
-    lines.push(`  dataset: ${ref(d.from)} → ${ref(d.to)}: +${c.added} added, -${c.removed} removed, ~${c.changed} changed, ${c.unchanged} unchanged`);
-    lines.push(...diffToText(d.dataset).split('\n').map((l) => `    ${l}`));
+    lines.push(
+      `  dataset: ${ref(d.from)} → ${ref(d.to)}: +${c.added} added, -${c.removed} removed, ~${c.changed} changed, ${c.unchanged} unchanged`,
+    );
+    lines.push(
+      ...diffToText(d.dataset)
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
   }
   lines.push(d.code === null ? '  code: same' : `  code: ${d.code.from} → ${d.code.to}`);
   lines.push(d.model === null ? '  model: same' : `  model: ${short(d.model.from ?? '')} → ${short(d.model.to ?? '')}`);
-  lines.push(...changesText('seeds', d.seeds), ...changesText('parameters', d.hyperparameters), ...changesText('environment', d.environment));
+  lines.push(
+    ...changesText('seeds', d.seeds),
+    ...changesText('parameters', d.hyperparameters),
+    ...changesText('environment', d.environment),
+  );
   return lines.join('\n');
 }
 
@@ -91,7 +109,10 @@ export function registerRunsQueries(program: Command): void {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const all = orFail(await listRuns(session.db, session.ledger.log), messageOf);
-        const labels = await labelsOf(session.db, all.map((r) => r.signer));
+        const labels = await labelsOf(
+          session.db,
+          all.map((r) => r.signer),
+        );
         await show(session.json, { runs: all }, (x) =>
           x.runs.length === 0
             ? 'no training runs recorded'
@@ -104,7 +125,9 @@ export function registerRunsQueries(program: Command): void {
     });
   runs
     .command('show <run>')
-    .description("one run in full: dataset version and Merkle root, code, seeds, parameters, environment, gradients recorded, whether attribution scored it")
+    .description(
+      'one run in full: dataset version and Merkle root, code, seeds, parameters, environment, gradients recorded, whether attribution scored it',
+    )
     .action(async (runId: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
@@ -115,7 +138,7 @@ export function registerRunsQueries(program: Command): void {
     });
   runs
     .command('diff <a> <b>')
-    .description("what differs between two runs: the dataset diff of their versions, code, model, seeds, parameters, environment")
+    .description('what differs between two runs: the dataset diff of their versions, code, model, seeds, parameters, environment')
     .action(async (a: string, b: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
@@ -126,37 +149,58 @@ export function registerRunsQueries(program: Command): void {
 
   program
     .command('reproduce-check <run>')
-    .description("can this run be reproduced from the ledger today? its version re-assembles to the same id and root, member bytes are readable or their erasure named, gradient artifacts present with the right hash (exit 1 if not)")
+    .description(
+      'can this run be reproduced from the ledger today? its version re-assembles to the same id and root, member bytes are readable or their erasure named, gradient artifacts present with the right hash (exit 1 if not)',
+    )
     .action(async (runId: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const r = orFail(await reproduceCheck(session.db, runId, { readSample: sampleReader(session), artifacts: session.artifacts, replay: session.runner }), messageOf);
+        const r = orFail(
+          await reproduceCheck(session.db, runId, {
+            readSample: sampleReader(session),
+            artifacts: session.artifacts,
+            replay: session.runner,
+          }),
+          messageOf,
+        );
         await show(session.json, r, (x) =>
           [
             `run ${x.runId} on ${x.dataset} (${short(x.versionId)})`,
             ...x.checks.flatMap((c) => [`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`, ...c.failures.map((f) => `       ${f}`)]),
-            ...x.samples.erased.map((e) => `       erased ${short(e.cfId)} by SampleErased ${short(e.eventId)} @${e.position}: ${e.reason}`),
+            ...x.samples.erased.map(
+              (e) => `       erased ${short(e.cfId)} by SampleErased ${short(e.eventId)} @${e.position}: ${e.reason}`,
+            ),
             x.reproducible ? 'reproducible' : 'NOT reproducible',
           ].join('\n'),
         );
         const failed = r.checks.filter((c) => !c.ok);
-        if (failed.length > 0) fail(ExitCode.checkFailed, `run ${runId} cannot be reproduced from the ledger: ${failed.map((c) => `${c.name} (${c.failures.join('; ')})`).join(', ')}`, { failed });
+        if (failed.length > 0)
+          fail(
+            ExitCode.checkFailed,
+            `run ${runId} cannot be reproduced from the ledger: ${failed.map((c) => `${c.name} (${c.failures.join('; ')})`).join(', ')}`,
+            { failed },
+          );
       });
     });
 
   program
     .command('unlearning <run>')
-    .description("erased CFs among a run's dataset version members and, where the run was scored, their share of its influence and the queries they affected most")
+    .description(
+      "erased CFs among a run's dataset version members and, where the run was scored, their share of its influence and the queries they affected most",
+    )
     .option('--top <n>', 'how many affected queries to list', '10')
     .addHelpText('after', UNLEARNING_HELP)
     .action(async (runId: string, opts: { top: string }, command: Command) => {
-      if (!/^\d+$/.test(opts.top) || Number(opts.top) < 1 || Number(opts.top) > 10_000) usage('--top', `expected an integer from 1 to 10000, got ${JSON.stringify(opts.top)}`);
+      if (!/^\d+$/.test(opts.top) || Number(opts.top) < 1 || Number(opts.top) > 10_000)
+        usage('--top', `expected an integer from 1 to 10000, got ${JSON.stringify(opts.top)}`);
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const u = orFail(await unlearning(session.db, runId, { topQueries: Number(opts.top) }), messageOf);
         await show(session.json, u, (x) => {
           const lines = [`run ${x.runId} on ${x.dataset} (${short(x.versionId)}, ${x.memberCount} members) → model ${short(x.modelHash)}`];
-          lines.push(`  ${x.erased.length} erased members${x.erased.map((e) => `\n    ${short(e.cfId)} erased @${e.position} (event ${short(e.eventId)})${e.influence === null ? '' : `  influence ${e.influence.toPrecision(6)}`}`).join('')}`);
+          lines.push(
+            `  ${x.erased.length} erased members${x.erased.map((e) => `\n    ${short(e.cfId)} erased @${e.position} (event ${short(e.eventId)})${e.influence === null ? '' : `  influence ${e.influence.toPrecision(6)}`}`).join('')}`,
+          );
           const a = x.attribution;
           if (!a.scored) lines.push(`  attribution: not scored (${a.reason})`);
           else {
@@ -164,7 +208,10 @@ export function registerRunsQueries(program: Command): void {
             lines.push(`    share of |influence|  ${pct(a.influenceShare)}`);
             lines.push(`    share of credit       ${pct(a.creditShare)}`);
             lines.push(`    queries affected      ${a.queriesAffected} of ${a.queriesScored} (an erased CF in their top-k)`);
-            for (const q of a.topQueries) lines.push(`      query row ${q.queryRow} (${short(q.queryCf)}): ${pct(q.share)} of its top-k |score| from ${q.erased.map((e) => `${short(e.cfId)} #${e.rank}`).join(', ')}`);
+            for (const q of a.topQueries)
+              lines.push(
+                `      query row ${q.queryRow} (${short(q.queryCf)}): ${pct(q.share)} of its top-k |score| from ${q.erased.map((e) => `${short(e.cfId)} #${e.rank}`).join(', ')}`,
+              );
           }
           return lines.join('\n');
         });

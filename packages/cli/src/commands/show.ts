@@ -24,7 +24,12 @@ export function showText(s: ShowJson): string {
   const who = (id: string) => (s.names[id] !== undefined ? `${s.names[id]} (${short(id, 8)})` : short(id, 16));
   const oneLine = (e: ShownEvent) => {
     const p = e.payload;
-    const what = e.type === 'LabelContributed' ? `label ${value(p['labelType'])} = ${value(p['value'])}` : e.type === 'ValidationContributed' ? `validation ${value(p['verdict'])}${p['score'] !== undefined ? ` ${value(p['score'])}` : ''}` : e.type;
+    const what =
+      e.type === 'LabelContributed'
+        ? `label ${value(p['labelType'])} = ${value(p['value'])}`
+        : e.type === 'ValidationContributed'
+          ? `validation ${value(p['verdict'])}${p['score'] !== undefined ? ` ${value(p['score'])}` : ''}`
+          : e.type;
     const why = ['reason', 'note', 'rationale'].filter((k) => p[k] !== undefined).map((k) => value(p[k]));
     return `${what} by ${who(e.signer)} at ${e.position}${why.length > 0 ? `: ${why.join(' - ')}` : ''}  [${e.eventId}]`;
   };
@@ -33,13 +38,26 @@ export function showText(s: ShowJson): string {
     `  signer       ${who(s.signer)}`,
     `  position     ${s.position} (recorded ${s.recordedAt.toISOString()})`,
     ...(s.importId !== null ? [`  import id    ${s.importId}`] : []),
-    ...Object.entries(s.payload).map(([k, v]) => `  ${k.padEnd(12)} ${k === 'commitment' && typeof v === 'object' && v !== null ? `${value((v as Record<string, unknown>)['scheme'])} ${value((v as Record<string, unknown>)['value'])}` : value(v)}`),
+    ...Object.entries(s.payload).map(
+      ([k, v]) =>
+        `  ${k.padEnd(12)} ${k === 'commitment' && typeof v === 'object' && v !== null ? `${value((v as Record<string, unknown>)['scheme'])} ${value((v as Record<string, unknown>)['value'])}` : value(v)}`,
+    ),
   ];
   const section = (title: string, items: readonly string[]) => (items.length === 0 ? [] : [`  ${title}:`, ...items.map((i) => `    ${i}`)]);
   lines.push(...section('labels and validations', s.targetedBy.map(oneLine)));
-  lines.push(...section('replaced by', s.replacedBy.map((e) => `${e.how === 'amends' ? 'amendment' : 'supersession'} ${e.eventId} by ${who(e.signer)} at ${e.position}`)));
+  lines.push(
+    ...section(
+      'replaced by',
+      s.replacedBy.map((e) => `${e.how === 'amends' ? 'amendment' : 'supersession'} ${e.eventId} by ${who(e.signer)} at ${e.position}`),
+    ),
+  );
   lines.push(...section('later', s.later.map(oneLine)));
-  lines.push(...section('member of', s.versions.map((v) => `${v.dataset}@${v.ordinal ?? '?'} ${short(v.versionId, 16)}  ${v.reason}`)));
+  lines.push(
+    ...section(
+      'member of',
+      s.versions.map((v) => `${v.dataset}@${v.ordinal ?? '?'} ${short(v.versionId, 16)}  ${v.reason}`),
+    ),
+  );
   if (s.versions.length === 0) lines.push('  member of no dataset version');
   return lines.join('\n');
 }
@@ -47,14 +65,17 @@ export function showText(s: ShowJson): string {
 export function registerShow(program: Command): void {
   program
     .command('show <cf>')
-    .description("everything the ledger knows about a CF: payload (attributes, license, source, media type, size, commitment), signer, position, import row id, the labels and validations on it, amendments, deprecation and erasure, and the dataset versions it is in; --bytes prints the sample's bytes")
+    .description(
+      "everything the ledger knows about a CF: payload (attributes, license, source, media type, size, commitment), signer, position, import row id, the labels and validations on it, amendments, deprecation and erasure, and the dataset versions it is in; --bytes prints the sample's bytes",
+    )
     .option('--bytes', "print the sample's bytes instead (raw on stdout, base64 in --json)")
     .option('--as <name>', 'the reader, with --bytes')
     .option('--out <file>', 'with --bytes: write the bytes to this file')
     .action(async (cf: string, opts: { bytes?: boolean; as?: string; out?: string }, command: Command) => {
       // A malformed id fails before the store is opened.
       if (!isFullCfId(cf)) orFailRead(cfPrefixOf(cf, 'CF'));
-      if (!opts.bytes && (opts.as !== undefined || opts.out !== undefined)) usage(opts.out !== undefined ? '--out' : '--as', 'goes with --bytes');
+      if (!opts.bytes && (opts.as !== undefined || opts.out !== undefined))
+        usage(opts.out !== undefined ? '--out' : '--as', 'goes with --bytes');
       if (opts.bytes && opts.as === undefined) usage('--as', 'reading sample bytes needs a reader (--as NAME)');
       await withSession(globalsOf(command), async (session) => {
         if (!opts.bytes) {
@@ -68,7 +89,11 @@ export function registerShow(program: Command): void {
         const bytes = orFail(await session.ledger.samples.readAs(cfId, reader), messageOf);
         if (opts.out !== undefined) {
           await writeNamedFile('--out', opts.out, bytes);
-          emit({ cfId, size: bytes.length, out: opts.out }, { json: session.json }, (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`);
+          emit(
+            { cfId, size: bytes.length, out: opts.out },
+            { json: session.json },
+            (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`,
+          );
         } else if (session.json) {
           emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');
         } else {

@@ -18,10 +18,20 @@ export { checkProof };
 const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
 
-export async function traceOf(session: Session, target: string, options: { readonly asOf?: string; readonly direction?: TraceDirection; readonly depth?: number }): Promise<LineageTrace> {
+export async function traceOf(
+  session: Session,
+  target: string,
+  options: { readonly asOf?: string; readonly direction?: TraceDirection; readonly depth?: number },
+): Promise<LineageTrace> {
   // the client takes a CF id or unique prefix, any full node id, or a version reference
   const asOf = asOfOf(options.asOf);
-  return orFailRead(await session.cairn.trace(target, { ...(asOf === undefined ? {} : { asOf }), ...(options.direction ? { direction: options.direction } : {}), ...(options.depth ? { maxDepth: options.depth } : {}) }));
+  return orFailRead(
+    await session.cairn.trace(target, {
+      ...(asOf === undefined ? {} : { asOf }),
+      ...(options.direction ? { direction: options.direction } : {}),
+      ...(options.depth ? { maxDepth: options.depth } : {}),
+    }),
+  );
 }
 
 export function traceText(t: LineageTrace): string {
@@ -32,7 +42,8 @@ export function traceText(t: LineageTrace): string {
   };
   const lines = [`lineage of ${name(t.root)}${t.truncated ? ' (truncated)' : ''}`];
   const byDepth = [...t.nodes].sort((a, b) => a.depth - b.depth || a.id.localeCompare(b.id));
-  for (const n of byDepth) if (n.id !== t.root) lines.push(`  ${n.depth < 0 ? 'up  ' : 'down'} ${String(Math.abs(n.depth)).padStart(2)}  ${name(n.id)}`);
+  for (const n of byDepth)
+    if (n.id !== t.root) lines.push(`  ${n.depth < 0 ? 'up  ' : 'down'} ${String(Math.abs(n.depth)).padStart(2)}  ${name(n.id)}`);
   lines.push('edges:');
   for (const e of t.edges) lines.push(`  ${name(e.from)} --${e.type}--> ${name(e.to)}  @${e.position}`);
   return lines.join('\n');
@@ -42,7 +53,15 @@ export async function proveOf(session: Session, cf: string, ref: string, asOf?: 
   const v = await resolveVersionArg(session, ref, asOf);
   const cfId = await cfArg(session, cf);
   const p = orFail(await inclusionProof(session.db, cfId, v.versionId), (e) => e.message);
-  return { cairnInclusionProof: 1, cfId, dataset: v.dataset, versionId: v.versionId, manifestId: p.manifestId, merkleRoot: p.proof.root, proof: p.proof };
+  return {
+    cairnInclusionProof: 1,
+    cfId,
+    dataset: v.dataset,
+    versionId: v.versionId,
+    manifestId: p.manifestId,
+    merkleRoot: p.proof.root,
+    proof: p.proof,
+  };
 }
 
 export function registerTraceProve(program: Command): void {
@@ -60,7 +79,11 @@ export function registerTraceProve(program: Command): void {
       if (!Number.isInteger(depth) || depth < 1) fail(ExitCode.usage, '--depth: expected a positive integer');
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const t = await traceOf(session, target, { ...(opts.asOf ? { asOf: opts.asOf } : {}), direction: opts.direction as TraceDirection, depth });
+        const t = await traceOf(session, target, {
+          ...(opts.asOf ? { asOf: opts.asOf } : {}),
+          direction: opts.direction as TraceDirection,
+          depth,
+        });
         if (session.json || opts.format === 'text') await show(session.json, t, traceText);
         else process.stdout.write(`${await renderLineage(t, opts.format as 'mermaid' | 'dot' | 'svg')}\n`);
       });
@@ -80,10 +103,18 @@ export function registerTraceProve(program: Command): void {
         try {
           parsed = JSON.parse(await readFile(opts.verify, 'utf8'));
         } catch (cause) {
-          fail(ExitCode.usage, `--verify ${opts.verify}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
+          fail(
+            ExitCode.usage,
+            `--verify ${opts.verify}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`,
+          );
         }
         const c = checkProof(parsed);
-        await show(globals.json === true, c, (x) => [...x.checks.map((k) => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}`), x.ok ? `proof OK: ${x.cfId} is in ${x.versionId}` : 'proof FAILED'].join('\n'));
+        await show(globals.json === true, c, (x) =>
+          [
+            ...x.checks.map((k) => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}`),
+            x.ok ? `proof OK: ${x.cfId} is in ${x.versionId}` : 'proof FAILED',
+          ].join('\n'),
+        );
         if (!c.ok) fail(ExitCode.checkFailed, 'the inclusion proof does not verify', c);
         return;
       }
@@ -93,7 +124,11 @@ export function registerTraceProve(program: Command): void {
         const p = await proveOf(session, cf, opts.in!, opts.asOf);
         if (opts.out !== undefined) {
           await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
-          await show(session.json, { written: opts.out, cfId: p.cfId, versionId: p.versionId }, (x) => `inclusion proof written to ${x.written}`);
+          await show(
+            session.json,
+            { written: opts.out, cfId: p.cfId, versionId: p.versionId },
+            (x) => `inclusion proof written to ${x.written}`,
+          );
         } else process.stdout.write(`${toJson(p)}\n`);
       });
     });

@@ -22,7 +22,15 @@ import {
   HASH_SIZE,
   type ConsistencyJson,
 } from '@cairn/core';
-import { appendTreeHeadLine, readLedgerKey, readTreeHeads, scanLog, signTreeHead, treeHeadSignatureValid, TREE_HEADS_FILE } from '@cairn/sdk';
+import {
+  appendTreeHeadLine,
+  readLedgerKey,
+  readTreeHeads,
+  scanLog,
+  signTreeHead,
+  treeHeadSignatureValid,
+  TREE_HEADS_FILE,
+} from '@cairn/sdk';
 import type { SignedTreeHead, TreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, usage } from '../fail.js';
@@ -44,7 +52,8 @@ async function leavesOfLog(session: Session): Promise<{ leaves: LeafHashes; last
     if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
     for (const event of batch.right) {
       const leaf = eventLeafHash(event);
-      if (leaf === null) fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
+      if (leaf === null)
+        fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
       leaves.push(leaf, event);
       last = event.position;
     }
@@ -59,8 +68,11 @@ function packedOf(leaves: LeafHashes): Uint8Array {
 }
 
 async function ledgerKeyOf(session: Session) {
-  const key = await readLedgerKey(session.localDir, { create: false }).catch((cause: unknown) => fail(ExitCode.unavailable, `the ledger key cannot be read: ${messageOf(cause)}`));
-  if (key === undefined) fail(ExitCode.notFound, `no ledger key in ${session.localDir} (it is made when the store is opened by this version of cairn)`);
+  const key = await readLedgerKey(session.localDir, { create: false }).catch((cause: unknown) =>
+    fail(ExitCode.unavailable, `the ledger key cannot be read: ${messageOf(cause)}`),
+  );
+  if (key === undefined)
+    fail(ExitCode.notFound, `no ledger key in ${session.localDir} (it is made when the store is opened by this version of cairn)`);
   return key;
 }
 
@@ -68,15 +80,35 @@ export async function currentTreeHead(session: Session, from?: number): Promise<
   const key = await ledgerKeyOf(session);
   const { leaves, last } = await leavesOfLog(session);
   if (from !== undefined && from > leaves.size) usage('--from', `the log has ${leaves.size} events, fewer than ${from}`);
-  const frontier = extendMerkleFrontier(EMPTY_FRONTIER, Array.from({ length: leaves.size }, (_, i) => leaves.leafAt(i)));
-  const treeHead = { size: leaves.size, root: toHex(merkleFrontierRoot(frontier)), timestamp: new Date().toISOString(), ledgerKey: key.publicKey } as TreeHead;
+  const frontier = extendMerkleFrontier(
+    EMPTY_FRONTIER,
+    Array.from({ length: leaves.size }, (_, i) => leaves.leafAt(i)),
+  );
+  const treeHead = {
+    size: leaves.size,
+    root: toHex(merkleFrontierRoot(frontier)),
+    timestamp: new Date().toISOString(),
+    ledgerKey: key.publicKey,
+  } as TreeHead;
   const signature = signTreeHead(treeHead, key.secretKey);
   // The store remembers every head it hands out, so its own verify holds the log to it too.
-  await appendTreeHeadLine(path.join(session.localDir, TREE_HEADS_FILE), { treeHead, signature, position: last === null ? null : last.toString(), frontier: frontier.hashes.map(toHex) } as SignedTreeHead);
+  await appendTreeHeadLine(path.join(session.localDir, TREE_HEADS_FILE), {
+    treeHead,
+    signature,
+    position: last === null ? null : last.toString(),
+    frontier: frontier.hashes.map(toHex),
+  } as SignedTreeHead);
   if (from === undefined) return { treeHead, signature };
   const proof = consistencyProofFromTree(buildMerkleTree(packedOf(leaves)), from);
   if (E.isLeft(proof)) return usage('--from', proof.left.reason);
-  const consistency: ConsistencyJson = { cairnConsistencyProof: 1, oldSize: from, oldRoot: leaves.rootOf(from), newSize: treeHead.size, newRoot: treeHead.root, proof: proof.right.map(toHex) };
+  const consistency: ConsistencyJson = {
+    cairnConsistencyProof: 1,
+    oldSize: from,
+    oldRoot: leaves.rootOf(from),
+    newSize: treeHead.size,
+    newRoot: treeHead.root,
+    proof: proof.right.map(toHex),
+  };
   return { treeHead, signature, consistency };
 }
 
@@ -88,13 +120,24 @@ export async function cosignTreeHead(session: Session, witnessName: string): Pro
   if (E.isLeft(secret)) fail(ExitCode.unavailable, `keyring entry ${witnessName}: secretKey is not 32 bytes of hex`);
   const file = path.join(session.localDir, TREE_HEADS_FILE);
   const heads = (await readTreeHeads(file)).flatMap((e) => ('head' in e ? [e.head] : []));
-  const latest = heads.reduce<SignedTreeHead | undefined>((best, h) => (best === undefined || h.treeHead.size > best.treeHead.size ? h : best), undefined);
+  const latest = heads.reduce<SignedTreeHead | undefined>(
+    (best, h) => (best === undefined || h.treeHead.size > best.treeHead.size ? h : best),
+    undefined,
+  );
   if (latest === undefined) fail(ExitCode.notFound, `no tree head in ${file} to cosign (cairn tree-head makes one)`);
-  if (!treeHeadSignatureValid(latest.treeHead, latest.signature, latest.treeHead.ledgerKey)) fail(ExitCode.checkFailed, `the latest head in ${file} is not signed by its ledger key; not cosigning`);
+  if (!treeHeadSignatureValid(latest.treeHead, latest.signature, latest.treeHead.ledgerKey))
+    fail(ExitCode.checkFailed, `the latest head in ${file} is not signed by its ledger key; not cosigning`);
   const { leaves } = await leavesOfLog(session);
   if (latest.treeHead.size > leaves.size || leaves.rootOf(latest.treeHead.size) !== latest.treeHead.root)
-    fail(ExitCode.checkFailed, `the log does not extend the latest head (${latest.treeHead.size} events, root ${latest.treeHead.root}); not cosigning`);
-  const cosignature = { treeHead: latest.treeHead, witness: toHex(publicKeyOf(secret.right)), signature: signTreeHead(latest.treeHead, secret.right) } as TreeHeadCosignature;
+    fail(
+      ExitCode.checkFailed,
+      `the log does not extend the latest head (${latest.treeHead.size} events, root ${latest.treeHead.root}); not cosigning`,
+    );
+  const cosignature = {
+    treeHead: latest.treeHead,
+    witness: toHex(publicKeyOf(secret.right)),
+    signature: signTreeHead(latest.treeHead, secret.right),
+  } as TreeHeadCosignature;
   await appendTreeHeadLine(file, { cosignature });
   return cosignature;
 }
@@ -105,7 +148,12 @@ export function registerTreeHead(program: Command): void {
     .description("print the ledger's signed tree head of the log now (size, RFC 6962 root), to remember and give to verify --trusted-root")
     .option('--from <size>', 'also print a consistency proof from the log as it was at this size')
     .action(async (opts: { from?: string }, cmd: Command) => {
-      const from = opts.from === undefined ? undefined : /^\d+$/.test(opts.from) ? Number(opts.from) : usage('--from', 'a non-negative integer (a tree size)');
+      const from =
+        opts.from === undefined
+          ? undefined
+          : /^\d+$/.test(opts.from)
+            ? Number(opts.from)
+            : usage('--from', 'a non-negative integer (a tree size)');
       await withSession(globalsOf(cmd), async (session) => {
         const head = await currentTreeHead(session, from);
         emit(head, { json: true }, () => '');
@@ -118,7 +166,11 @@ export function registerTreeHead(program: Command): void {
     .action(async (opts: { as: string }, cmd: Command) => {
       await withSession(globalsOf(cmd), async (session) => {
         const c = await cosignTreeHead(session, opts.as);
-        emit(c, { json: session.json }, (x) => `cosigned the tree head of ${x.treeHead.size} events, root ${x.treeHead.root}, as witness ${x.witness}`);
+        emit(
+          c,
+          { json: session.json },
+          (x) => `cosigned the tree head of ${x.treeHead.size} events, root ${x.treeHead.root}, as witness ${x.witness}`,
+        );
       });
     });
   command

@@ -77,15 +77,25 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
     // Only an intact log is worth projecting; the live tables are caught up first so both sides
     // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
     const status = await session.runner.status();
-    const behind = E.isRight(status) && status.right.projections.some((p) => p.checkpoint === null || (head.right !== null && p.checkpoint < head.right));
+    const behind =
+      E.isRight(status) &&
+      status.right.projections.some((p) => p.checkpoint === null || (head.right !== null && p.checkpoint < head.right));
     let catchUpFailure: string | undefined;
     // A catch-up that fails (a checkpoint moved back, positions renumbered under the tables) is
     // evidence, not an outage: the tables are compared where they stand and the verdict says why.
-    if (behind) await session.catchUp().catch((cause: unknown) => {
-      if (!(cause instanceof CliFailure)) throw cause;
-      catchUpFailure = cause.message;
+    if (behind)
+      await session.catchUp().catch((cause: unknown) => {
+        if (!(cause instanceof CliFailure)) throw cause;
+        catchUpFailure = cause.message;
+      });
+    projections = await verifyProjections({
+      db: session.db,
+      runner: session.runner,
+      projections: session.projections,
+      logHead: head.right,
+      leaves,
+      ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
     });
-    projections = await verifyProjections({ db: session.db, runner: session.runner, projections: session.projections, logHead: head.right, leaves, ...(catchUpFailure === undefined ? {} : { catchUpFailure }) });
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
   const samples = options.projections && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
@@ -103,35 +113,55 @@ async function anchorInputsOf(session: Session, options: VerifyOptions): Promise
   const storeHeadsFile = path.join(session.localDir, TREE_HEADS_FILE);
   try {
     const key = await readLedgerKey(session.localDir, { create: false });
-    return { storeHeads: await readTreeHeads(storeHeadsFile), storeHeadsFile, ledgerKey: key?.publicKey, trusted: options.trusted ?? [], witnesses: options.witnesses ?? [] };
+    return {
+      storeHeads: await readTreeHeads(storeHeadsFile),
+      storeHeadsFile,
+      ledgerKey: key?.publicKey,
+      trusted: options.trusted ?? [],
+      witnesses: options.witnesses ?? [],
+    };
   } catch (cause) {
     fail(ExitCode.unavailable, `the store's tree heads cannot be read: ${messageOf(cause)}`);
   }
 }
 
 export function verifyText(v: VerifyJson): string {
-  const lines = [`log: ${v.log.events} events checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`];
-  for (const c of v.log.checkpoints) lines.push(`  checkpoint at ${c.position}: ${c.size} events, root ${c.root.slice(0, 16)}… ${c.ok ? 'matches' : 'DOES NOT MATCH'}`);
+  const lines = [
+    `log: ${v.log.events} events checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`,
+  ];
+  for (const c of v.log.checkpoints)
+    lines.push(`  checkpoint at ${c.position}: ${c.size} events, root ${c.root.slice(0, 16)}… ${c.ok ? 'matches' : 'DOES NOT MATCH'}`);
   if (v.log.checkpoints.length === 0) lines.push('  no LogCheckpointed yet (cairn checkpoint --as NAME signs one)');
   if (v.log.firstBad) {
     const b = v.log.firstBad;
     lines.push(`FAILED at position ${b.position}${b.eventId ? ` (event ${b.eventId})` : ''}: ${b.check}: ${b.reason}`);
   }
   if (v.projections) {
-    lines.push(table(['projection', 'checkpoint', 'rows', 'rebuild'], v.projections.projections.map((p) => [p.name, p.checkpoint ?? '-', String(p.rows), p.ok ? 'identical' : 'DIFFERS'])));
+    lines.push(
+      table(
+        ['projection', 'checkpoint', 'rows', 'rebuild'],
+        v.projections.projections.map((p) => [p.name, p.checkpoint ?? '-', String(p.rows), p.ok ? 'identical' : 'DIFFERS']),
+      ),
+    );
     const b = v.projections.firstBad;
-    if (b) lines.push(`FAILED: projection ${b.projection}: ${b.reason}${b.live !== null || b.rebuilt !== null ? `\n  live:    ${b.live ?? '(missing)'}\n  rebuilt: ${b.rebuilt ?? '(missing)'}` : ''}`);
+    if (b)
+      lines.push(
+        `FAILED: projection ${b.projection}: ${b.reason}${b.live !== null || b.rebuilt !== null ? `\n  live:    ${b.live ?? '(missing)'}\n  rebuilt: ${b.rebuilt ?? '(missing)'}` : ''}`,
+      );
   }
   if (v.anchors) {
     const a = v.anchors;
     const trusted = a.trusted.length === 0 ? '' : `, ${a.trusted.filter((t) => t.ok).length}/${a.trusted.length} trusted heads extended`;
-    const witnesses = a.witnesses.length === 0 ? '' : `, ${a.witnesses.filter((w) => w.ok).length}/${a.witnesses.length} required witnesses`;
+    const witnesses =
+      a.witnesses.length === 0 ? '' : `, ${a.witnesses.filter((w) => w.ok).length}/${a.witnesses.length} required witnesses`;
     lines.push(`tree heads: ${a.storeHeads} in the store's file, ${a.cosignatures} cosignatures${trusted}${witnesses}`);
     if (a.firstBad) lines.push(`FAILED: ${a.firstBad.check}: ${a.firstBad.reason}`);
   }
   if (v.samples) lines.push(...samplesText(v.samples));
   for (const s of v.skipped) {
-    lines.push(`FAILED: projection ${s.projection} did not apply ${s.count} event(s) of the log (recorded as failed; its answers leave them out):`);
+    lines.push(
+      `FAILED: projection ${s.projection} did not apply ${s.count} event(s) of the log (recorded as failed; its answers leave them out):`,
+    );
     for (const line of s.first) lines.push(`  ${line}`);
     if (s.count > s.first.length) lines.push(`  … and ${s.count - s.first.length} more`);
   }
@@ -154,7 +184,8 @@ export async function appendCheckpoint(session: Session, signerName: string): Pr
     if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
     for (const event of batch.right) {
       const leaf = logLeafHash(event);
-      if (leaf === null) fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
+      if (leaf === null)
+        fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
       leaves.push(leaf);
     }
   }
@@ -180,18 +211,31 @@ function orUsage<T>(result: E.Either<{ readonly field: string; readonly reason: 
 async function witnessKeyOf(session: Session, value: string): Promise<string> {
   if (/^[0-9a-f]{64}$/.test(value)) return value;
   const entry = await session.keyring.get(value);
-  if (E.isLeft(entry)) return usage('--witness', `${JSON.stringify(value)} is neither a public key (64 lowercase hex) nor a signer in the keyring`);
+  if (E.isLeft(entry))
+    return usage('--witness', `${JSON.stringify(value)} is neither a public key (64 lowercase hex) nor a signer in the keyring`);
   return entry.right.publicKey;
 }
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('recompute every event id and signature, replay every ledger rule, check the Merkle roots of checkpoints and tree heads (the store\'s, and those you remembered), rebuild the projections from scratch against the live tables, and check every sample\'s stored bytes and erased keys')
+    .description(
+      "recompute every event id and signature, replay every ledger rule, check the Merkle roots of checkpoints and tree heads (the store's, and those you remembered), rebuild the projections from scratch against the live tables, and check every sample's stored bytes and erased keys",
+    )
     .option('--log-only', 'check the log only, not the projection tables nor the sample stores')
-    .option('--trusted-root <size:root>', 'a tree head you saw before (cairn tree-head): the log must still start with those SIZE events under ROOT (repeatable)', collect, [])
+    .option(
+      '--trusted-root <size:root>',
+      'a tree head you saw before (cairn tree-head): the log must still start with those SIZE events under ROOT (repeatable)',
+      collect,
+      [],
+    )
     .option('--trusted-heads <file>', 'a file of tree heads you remembered, one JSON per line ({size, root} or cairn tree-head output)')
-    .option('--witness <key>', 'require a cosignature by this witness (public key hex, or a signer name) on a head the log extends (repeatable)', collect, [])
+    .option(
+      '--witness <key>',
+      'require a cosignature by this witness (public key hex, or a signer name) on a head the log extends (repeatable)',
+      collect,
+      [],
+    )
     .action(async (opts: { logOnly?: boolean; trustedRoot: string[]; trustedHeads?: string; witness: string[] }, command: Command) => {
       const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
       if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));

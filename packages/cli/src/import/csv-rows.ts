@@ -16,13 +16,30 @@ const ROW_NUMBER = /^\d{1,15}$/;
 export function csvRows(fileBytes: Uint8Array): RawRow[] {
   const bytes = withoutBom(fileBytes);
   // Lines whose bytes are not UTF-8; the records spanning them are refused below.
-  const badLines = new Set(splitLines(bytes).filter((l) => decodeStrict(l.bytes) === undefined).map((l) => l.line));
+  const badLines = new Set(
+    splitLines(bytes)
+      .filter((l) => decodeStrict(l.bytes) === undefined)
+      .map((l) => l.line),
+  );
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parseCsv(decodeLossy(bytes), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as typeof records;
+    records = parseCsv(decodeLossy(bytes), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }) as typeof records;
   } catch (cause) {
     const line = (cause as { lines?: number }).lines ?? 1;
-    return [{ row: 1, item: `line ${line}`, line, invalid: { field: '(file)', reason: `not valid CSV: ${cause instanceof Error ? cause.message : String(cause)}` } }];
+    return [
+      {
+        row: 1,
+        item: `line ${line}`,
+        line,
+        invalid: { field: '(file)', reason: `not valid CSV: ${cause instanceof Error ? cause.message : String(cause)}` },
+      },
+    ];
   }
   const rows: RawRow[] = [];
   let previousEnd = 1;
@@ -41,10 +58,17 @@ export function csvRows(fileBytes: Uint8Array): RawRow[] {
   return rows;
 }
 
-function csvFields(r: Record<string, string>): { readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } } {
+function csvFields(
+  r: Record<string, string>,
+): { readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (v !== '') out[k] = v;
-  if (typeof out.targets === 'string') out.targets = out.targets.split(';').map((t) => t.trim()).filter((t) => t !== '').map((t) => (ROW_NUMBER.test(t) ? Number(t) : t));
+  if (typeof out.targets === 'string')
+    out.targets = out.targets
+      .split(';')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .map((t) => (ROW_NUMBER.test(t) ? Number(t) : t));
   for (const k of ['attributes', 'value']) {
     if (typeof out[k] !== 'string') continue;
     const parsed = parseStrictJson(out[k]);

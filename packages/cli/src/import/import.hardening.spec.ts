@@ -29,7 +29,8 @@ async function givenLedger(storeName = 'store'): Promise<Given> {
   return { dir, env, store };
 }
 
-const samplesIn = async (g: Given): Promise<number> => (await cairnJson<{ cfs: { sample?: number } }>(g.dir, g.env, 'status')).cfs.sample ?? 0;
+const samplesIn = async (g: Given): Promise<number> =>
+  (await cairnJson<{ cfs: { sample?: number } }>(g.dir, g.env, 'status')).cfs.sample ?? 0;
 
 /** A folder of its own inside the ledger's working directory, with the given files. */
 async function folder(g: Given, name: string, files: Record<string, string | Uint8Array>): Promise<string> {
@@ -104,7 +105,18 @@ describe('hardening: cairn import of a folder that holds the store', () => {
     expect(out.cfs.map((c) => c.item)).toEqual(['notes.txt']);
     expect(out.skipped).toEqual([{ item: 'ledger/', reason: 'inside the Cairn store folder (its keys and blobs are never imported)' }]);
 
-    const inside = await cairn(g.dir, g.env, 'import', path.join('corpus', 'ledger', 'signers'), '--as', 'alice', '--license', 'MIT', '--source', 'files');
+    const inside = await cairn(
+      g.dir,
+      g.env,
+      'import',
+      path.join('corpus', 'ledger', 'signers'),
+      '--as',
+      'alice',
+      '--license',
+      'MIT',
+      '--source',
+      'files',
+    );
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('inside the Cairn store folder');
   }, 120_000);
@@ -127,7 +139,23 @@ describe('hardening: cairn import checks every row before it appends any', () =>
   }, 60_000);
 
   it('given 5,000 levels of nesting in contribute sample --attributes, when run with --json, then the refusal prints as JSON (the printer bounds the detail) and the exit code is 3', async () => {
-    const r = await cairn(g.dir, g.env, '--json', 'contribute', 'sample', '--as', 'alice', '--text', 'deep', '--license', 'MIT', '--source', 's', '--attributes', nested(5000));
+    const r = await cairn(
+      g.dir,
+      g.env,
+      '--json',
+      'contribute',
+      'sample',
+      '--as',
+      'alice',
+      '--text',
+      'deep',
+      '--license',
+      'MIT',
+      '--source',
+      's',
+      '--attributes',
+      nested(5000),
+    );
     expect(r.stderr).not.toContain('RangeError');
     expect(r.code).toBe(3);
     expect((JSON.parse(r.stderr) as { error: { message: string } }).error.message).toContain('attributes');
@@ -135,7 +163,12 @@ describe('hardening: cairn import checks every row before it appends any', () =>
 
   it('given 300 rows whose last (in the second chunk of 256) is invalid, when imported, then nothing is appended and the error names line 300 and its field', async () => {
     const before = await samplesIn(g);
-    const rows = Array.from({ length: 300 }, (_, i) => ({ text: `chunked ${i}`, license: 'MIT', source: 's', ...(i === 299 ? { mediaType: 'Not A Type' } : {}) }));
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      text: `chunked ${i}`,
+      license: 'MIT',
+      source: 's',
+      ...(i === 299 ? { mediaType: 'Not A Type' } : {}),
+    }));
     await folder(g, 'chunks', { 'rows.jsonl': jsonl(rows) });
     const r = await cairn(g.dir, g.env, 'import', 'chunks/rows.jsonl', '--as', 'alice');
     expect(r.code).toBe(3);
@@ -170,7 +203,12 @@ describe('hardening: cairn import checks every row before it appends any', () =>
   }, 60_000);
 
   it('given a JSONL file that starts with a byte order mark, when imported, then its first row is a sample like the others', async () => {
-    await folder(g, 'bom', { 'rows.jsonl': `\uFEFF${jsonl([{ text: 'after a BOM', license: 'MIT', source: 's' }, { text: 'second', license: 'MIT', source: 's' }])}` });
+    await folder(g, 'bom', {
+      'rows.jsonl': `\uFEFF${jsonl([
+        { text: 'after a BOM', license: 'MIT', source: 's' },
+        { text: 'second', license: 'MIT', source: 's' },
+      ])}`,
+    });
     const out = await cairnJson<Imported>(g.dir, g.env, 'import', 'bom/rows.jsonl', '--as', 'alice');
     expect(out.appended.sample).toBe(2);
     expect(out.skipped).toEqual([]);
@@ -178,7 +216,11 @@ describe('hardening: cairn import checks every row before it appends any', () =>
 
   it('given a row whose text holds bytes that are not UTF-8, when imported, then it is refused naming the line and the field instead of becoming U+FFFD', async () => {
     const before = await samplesIn(g);
-    const bytes = Buffer.concat([Buffer.from('{"text":"fine","license":"MIT","source":"s"}\n{"text":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from('","license":"MIT","source":"s"}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"text":"fine","license":"MIT","source":"s"}\n{"text":"bad '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","license":"MIT","source":"s"}\n'),
+    ]);
     await folder(g, 'utf8', { 'rows.jsonl': bytes });
     const r = await cairn(g.dir, g.env, 'import', 'utf8/rows.jsonl', '--as', 'alice');
     expect(r.code).toBe(3);
@@ -214,7 +256,18 @@ describe('hardening: cairn import of personal data', () => {
         { id: 'q', text: 'a public sentence' },
       ]),
     });
-    const out = await cairnJson<Imported>(g.dir, g.env, 'import', 'people/rows.jsonl', '--as', 'alice', '--license', 'MIT', '--source', 'forms');
+    const out = await cairnJson<Imported>(
+      g.dir,
+      g.env,
+      'import',
+      'people/rows.jsonl',
+      '--as',
+      'alice',
+      '--license',
+      'MIT',
+      '--source',
+      'forms',
+    );
     const [personal, plain] = out.cfs.map((c) => c.cfId);
     await writeFile(path.join(g.dir, 'manifest.json'), JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } }));
     const { manifestId } = await cairnJson<{ manifestId: string }>(g.dir, g.env, 'manifest', 'define', 'manifest.json', '--as', 'alice');

@@ -20,8 +20,20 @@ export type ImportItem =
       readonly personalData: boolean;
       readonly attributes?: Record<string, unknown>;
     })
-  | (ItemBase & { readonly kind: 'label'; readonly targets: readonly TargetRef[]; readonly labelType: string; readonly value: unknown; readonly rationale?: string })
-  | (ItemBase & { readonly kind: 'validation'; readonly targets: readonly TargetRef[]; readonly verdict: 'approve' | 'reject' | 'score'; readonly score?: number; readonly rationale: string });
+  | (ItemBase & {
+      readonly kind: 'label';
+      readonly targets: readonly TargetRef[];
+      readonly labelType: string;
+      readonly value: unknown;
+      readonly rationale?: string;
+    })
+  | (ItemBase & {
+      readonly kind: 'validation';
+      readonly targets: readonly TargetRef[];
+      readonly verdict: 'approve' | 'reject' | 'score';
+      readonly score?: number;
+      readonly rationale: string;
+    });
 
 /** A label or validation target: a CF already in the log, a row of this file by number, or by its `id`. */
 export type TargetRef = { readonly cfId: string } | { readonly row: number } | { readonly ref: string };

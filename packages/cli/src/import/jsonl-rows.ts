@@ -17,8 +17,10 @@ export function jsonlRows(bytes: Uint8Array): RawRow[] {
     }
     if (text.trim() === '') continue;
     const parsed = parseStrictJson(text);
-    if (E.isLeft(parsed)) rows.push({ ...at, invalid: { field: topField(parsed.left.path) ?? '(row)', reason: `not valid JSON: ${parsed.left.reason}` } });
-    else if (typeof parsed.right !== 'object' || parsed.right === null || Array.isArray(parsed.right)) rows.push({ ...at, invalid: { field: '(row)', reason: 'not a JSON object' } });
+    if (E.isLeft(parsed))
+      rows.push({ ...at, invalid: { field: topField(parsed.left.path) ?? '(row)', reason: `not valid JSON: ${parsed.left.reason}` } });
+    else if (typeof parsed.right !== 'object' || parsed.right === null || Array.isArray(parsed.right))
+      rows.push({ ...at, invalid: { field: '(row)', reason: 'not a JSON object' } });
     else rows.push({ ...at, fields: parsed.right as Record<string, unknown> });
   }
   return rows;

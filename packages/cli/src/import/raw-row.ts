@@ -9,4 +9,5 @@ export interface RawRowAt {
   readonly line: number;
 }
 
-export type RawRow = RawRowAt & ({ readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } });
+export type RawRow = RawRowAt &
+  ({ readonly fields: Record<string, unknown> } | { readonly invalid: { readonly field: string; readonly reason: string } });

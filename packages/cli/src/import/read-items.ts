@@ -20,7 +20,11 @@ export { invalidText } from './items.js';
  * `fenceFor(folder)` gives the folder whose files may be read: the target for a folder import,
  * the file's own folder for JSONL / CSV. Throws only for a PATH that cannot be read at all.
  */
-export async function readImportItems(target: string, defaults: ImportDefaults, fenceFor: (folder: string) => Promise<Fence>): Promise<ReadItems> {
+export async function readImportItems(
+  target: string,
+  defaults: ImportDefaults,
+  fenceFor: (folder: string) => Promise<Fence>,
+): Promise<ReadItems> {
   if ((await stat(target)).isDirectory()) return readFolder(await fenceFor(target), defaults);
   const bytes = new Uint8Array(await readFile(target));
   const fence = await fenceFor(path.dirname(target));

@@ -13,7 +13,25 @@ import type { RawRow, RawRowAt } from './raw-row.js';
 
 const CF_ID = /^[0-9a-f]{64}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const FIELDS = new Set(['kind', 'id', 'text', 'base64', 'file', 'license', 'source', 'mediaType', 'attributes', 'personalData', 'targets', 'labelType', 'type', 'value', 'rationale', 'verdict', 'score']);
+const FIELDS = new Set([
+  'kind',
+  'id',
+  'text',
+  'base64',
+  'file',
+  'license',
+  'source',
+  'mediaType',
+  'attributes',
+  'personalData',
+  'targets',
+  'labelType',
+  'type',
+  'value',
+  'rationale',
+  'verdict',
+  'score',
+]);
 
 class Refusal {
   constructor(
@@ -74,7 +92,8 @@ async function itemOf(at: RawRowAt, f: Record<string, unknown>, c: Context): Pro
   const base = { item: at.item, row: at.row, ...(id !== undefined ? { ref: id } : {}) };
   const kind = optionalString(f, 'kind') ?? (f.targets !== undefined ? (f.verdict !== undefined ? 'validation' : 'label') : 'sample');
   if (kind === 'sample') return sampleOf(base, f, c);
-  if (kind !== 'label' && kind !== 'validation') return refuse('kind', `unknown kind ${JSON.stringify(kind)} (sample, label or validation)`);
+  if (kind !== 'label' && kind !== 'validation')
+    return refuse('kind', `unknown kind ${JSON.stringify(kind)} (sample, label or validation)`);
   const targets = targetsOf(f.targets, c);
   // Targets inside the file have no CF id yet: distinct stand-ins let the codec check the rest.
   const standIns = targets.map((t) => ('cfId' in t ? t.cfId : createHash('sha256').update(JSON.stringify(t)).digest('hex')));
@@ -87,15 +106,27 @@ async function itemOf(at: RawRowAt, f: Record<string, unknown>, c: Context): Pro
     return { kind: 'label', ...base, targets, labelType: labelType!, value: f.value, ...(rationale !== undefined ? { rationale } : {}) };
   }
   const verdict = optionalString(f, 'verdict');
-  if (verdict !== 'approve' && verdict !== 'reject' && verdict !== 'score') return refuse('verdict', 'a validation row needs verdict (approve | reject | score)');
+  if (verdict !== 'approve' && verdict !== 'reject' && verdict !== 'score')
+    return refuse('verdict', 'a validation row needs verdict (approve | reject | score)');
   if (rationale === undefined) refuse('rationale', 'a validation row needs rationale');
   checkPayload('ValidationContributed', { targets: standIns, verdict, rationale, ...(f.score !== undefined ? { score: f.score } : {}) });
-  return { kind: 'validation', ...base, targets, verdict, rationale: rationale!, ...(f.score !== undefined ? { score: f.score as number } : {}) };
+  return {
+    kind: 'validation',
+    ...base,
+    targets,
+    verdict,
+    rationale: rationale!,
+    ...(f.score !== undefined ? { score: f.score as number } : {}),
+  };
 }
 
 async function sampleOf(base: { item: string; row: number; ref?: string }, f: Record<string, unknown>, c: Context): Promise<ImportItem> {
   const given = (['text', 'base64', 'file'] as const).filter((k) => f[k] !== undefined);
-  if (given.length !== 1) refuse(given[1] ?? 'text', given.length === 0 ? 'a sample row needs text, base64 or file' : `give one of text, base64 or file, not ${given.join(' and ')}`);
+  if (given.length !== 1)
+    refuse(
+      given[1] ?? 'text',
+      given.length === 0 ? 'a sample row needs text, base64 or file' : `give one of text, base64 or file, not ${given.join(' and ')}`,
+    );
   const source = given[0]!;
   const value = optionalString(f, source)!;
   let bytes: Uint8Array;
@@ -116,13 +147,16 @@ async function sampleOf(base: { item: string; row: number; ref?: string }, f: Re
   const origin = optionalString(f, 'source') ?? c.defaults.source;
   if (origin === undefined || origin === '') refuse('source', 'none given (--source or a source field)');
   const mediaType = optionalString(f, 'mediaType') ?? c.defaults.mediaType ?? (source === 'file' ? mediaTypeOf(value) : 'text/plain');
-  if (f.personalData !== undefined && typeof f.personalData !== 'boolean') refuse('personalData', `expected true or false, got ${showValue(f.personalData)}`);
+  if (f.personalData !== undefined && typeof f.personalData !== 'boolean')
+    refuse('personalData', `expected true or false, got ${showValue(f.personalData)}`);
   const personalData = (f.personalData as boolean | undefined) ?? c.defaults.personalData ?? false;
   // the log cannot forget: a personal-data row's id (often a person's record number) stays out of it
   const attributes = withImportId(f.attributes, personalData ? undefined : base.ref);
   checkPayload('SampleContributed', {
     // The commitment is made by the SDK; a stand-in of the same shape lets the codec check the rest.
-    commitment: personalData ? { scheme: 'hmac-sha256', value: '0'.repeat(64), keyId: 'stand-in' } : { scheme: 'sha256', value: '0'.repeat(64) },
+    commitment: personalData
+      ? { scheme: 'hmac-sha256', value: '0'.repeat(64), keyId: 'stand-in' }
+      : { scheme: 'sha256', value: '0'.repeat(64) },
     mediaType,
     size: bytes.length,
     license,
@@ -130,7 +164,16 @@ async function sampleOf(base: { item: string; row: number; ref?: string }, f: Re
     ...(personalData ? { personalData } : {}),
     ...(attributes !== undefined ? { attributes } : {}),
   });
-  return { kind: 'sample', ...base, bytes, mediaType, license: license!, source: origin!, personalData, ...(attributes !== undefined ? { attributes } : {}) };
+  return {
+    kind: 'sample',
+    ...base,
+    bytes,
+    mediaType,
+    license: license!,
+    source: origin!,
+    personalData,
+    ...(attributes !== undefined ? { attributes } : {}),
+  };
 }
 
 /**
@@ -143,7 +186,8 @@ function withImportId(given: unknown, id: string | undefined): Record<string, un
   const attributes = given as Record<string, unknown> | undefined;
   if (id === undefined || (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given)))) return attributes;
   const stated = attributes?.['importId'];
-  if (stated !== undefined && stated !== id) refuse('id', `${JSON.stringify(id)} differs from attributes.importId ${showValue(stated)} (the row id is kept as attributes.importId)`);
+  if (stated !== undefined && stated !== id)
+    refuse('id', `${JSON.stringify(id)} differs from attributes.importId ${showValue(stated)} (the row id is kept as attributes.importId)`);
   return { ...attributes, importId: id };
 }
 
@@ -151,9 +195,11 @@ function targetsOf(value: unknown, c: Context): TargetRef[] {
   const list = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
   if (list.length === 0) refuse('targets', 'no targets');
   return list.map((t): TargetRef => {
-    if (typeof t === 'number' && Number.isInteger(t) && t > 0) return t <= c.rowCount ? { row: t } : refuse('targets', `row ${t}: the file has ${c.rowCount} rows`);
+    if (typeof t === 'number' && Number.isInteger(t) && t > 0)
+      return t <= c.rowCount ? { row: t } : refuse('targets', `row ${t}: the file has ${c.rowCount} rows`);
     if (typeof t === 'string' && CF_ID.test(t)) return { cfId: t };
-    if (typeof t === 'string' && t !== '') return c.idLines.has(t) ? { ref: t } : refuse('targets', `no row has the id ${JSON.stringify(t)}`);
+    if (typeof t === 'string' && t !== '')
+      return c.idLines.has(t) ? { ref: t } : refuse('targets', `no row has the id ${JSON.stringify(t)}`);
     return refuse('targets', `${showValue(t)} is neither a CF id, a row number nor a row id`);
   });
 }

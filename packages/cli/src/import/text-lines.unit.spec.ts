@@ -17,7 +17,11 @@ describe('import text lines', () => {
   });
 
   it('given LF-separated bytes, then lines are numbered from 1 and keep their bytes', () => {
-    expect(splitLines(bytes('a\n\nbc')).map((l) => [l.line, new TextDecoder().decode(l.bytes)])).toEqual([[1, 'a'], [2, ''], [3, 'bc']]);
+    expect(splitLines(bytes('a\n\nbc')).map((l) => [l.line, new TextDecoder().decode(l.bytes)])).toEqual([
+      [1, 'a'],
+      [2, ''],
+      [3, 'bc'],
+    ]);
   });
 
   it('given a row with bytes that are not UTF-8 in one field, then that field is named', () => {

@@ -24,7 +24,9 @@ function headOf(size: unknown, root: unknown, field: string): E.Either<TrustedHe
 export function parseTrustedRoot(value: string): E.Either<TrustedHeadError, TrustedHead> {
   const match = /^(\d+):(.*)$/.exec(value);
   if (!match) return bad('--trusted-root', `expected SIZE:ROOT (e.g. 12:<64 hex>), got ${JSON.stringify(value)}`);
-  return E.map((h: { size: number; root: string }) => ({ ...h, source: `--trusted-root ${value}` }))(headOf(Number(match[1]), match[2], '--trusted-root'));
+  return E.map((h: { size: number; root: string }) => ({ ...h, source: `--trusted-root ${value}` }))(
+    headOf(Number(match[1]), match[2], '--trusted-root'),
+  );
 }
 
 /** Every head in a file of remembered heads (lines of `{size, root}`, `{treeHead: {…}}` or cosignatures). */
@@ -40,7 +42,12 @@ export async function readTrustedHeads(file: string): Promise<E.Either<TrustedHe
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     const field = `--trusted-heads ${file} line ${i + 1}`;
-    let value: { size?: unknown; root?: unknown; treeHead?: { size?: unknown; root?: unknown }; cosignature?: { treeHead?: { size?: unknown; root?: unknown } } };
+    let value: {
+      size?: unknown;
+      root?: unknown;
+      treeHead?: { size?: unknown; root?: unknown };
+      cosignature?: { treeHead?: { size?: unknown; root?: unknown } };
+    };
     try {
       value = JSON.parse(line) as typeof value;
     } catch {

@@ -47,9 +47,15 @@ function mismatch(size: number, root: string, leaves: LeafHashes, roots: Readonl
 }
 
 export function verifyAnchors(leaves: LeafHashes, inputs: AnchorInputs): AnchorVerification {
-  const heads = inputs.storeHeads.flatMap((e) => ('head' in e ? [{ line: e.line, head: e.head.treeHead, signature: e.head.signature, position: e.head.position }] : []));
+  const heads = inputs.storeHeads.flatMap((e) =>
+    'head' in e ? [{ line: e.line, head: e.head.treeHead, signature: e.head.signature, position: e.head.position }] : [],
+  );
   const cosignatures = inputs.storeHeads.flatMap((e) => ('cosignature' in e ? [{ line: e.line, ...e.cosignature }] : []));
-  const roots = leaves.rootsAt([...heads.map((h) => h.head.size), ...cosignatures.map((c) => c.treeHead.size), ...inputs.trusted.map((t) => t.size)]);
+  const roots = leaves.rootsAt([
+    ...heads.map((h) => h.head.size),
+    ...cosignatures.map((c) => c.treeHead.size),
+    ...inputs.trusted.map((t) => t.size),
+  ]);
   const trusted = inputs.trusted.map((t) => ({ ...t, ok: mismatch(t.size, t.root, leaves, roots) === null }));
   const result = (firstBad: BadAnchor | null, witnesses: AnchorVerification['witnesses'] = []): AnchorVerification => ({
     storeHeads: heads.length,
@@ -64,20 +70,32 @@ export function verifyAnchors(leaves: LeafHashes, inputs: AnchorInputs): AnchorV
     if ('problem' in entry) return result({ check: 'tree-heads', reason: `${at(entry.line)} is not a tree head: ${entry.problem}` });
   for (const { line, head, signature, position } of heads) {
     if (inputs.ledgerKey !== undefined && head.ledgerKey !== inputs.ledgerKey)
-      return result({ check: 'tree-heads', reason: `${at(line)} is signed by ledger key ${head.ledgerKey}, not this store's ${inputs.ledgerKey}` });
-    if (!treeHeadSignatureValid(head, signature, head.ledgerKey)) return result({ check: 'tree-heads', reason: `${at(line)}: the ledger's signature does not verify` });
+      return result({
+        check: 'tree-heads',
+        reason: `${at(line)} is signed by ledger key ${head.ledgerKey}, not this store's ${inputs.ledgerKey}`,
+      });
+    if (!treeHeadSignatureValid(head, signature, head.ledgerKey))
+      return result({ check: 'tree-heads', reason: `${at(line)}: the ledger's signature does not verify` });
     const wrong = mismatch(head.size, head.root, leaves, roots);
     if (wrong) return result({ check: 'tree-heads', reason: `${at(line)}: ${wrong}` });
     // The position is the writer's resume hint, not signed, but it was the log's: a log whose
     // events sit elsewhere now was renumbered (which moves every --as-of answer).
     const now = head.size === 0 ? null : leaves.eventAt(head.size - 1).position;
     if (position !== undefined && position !== null && now !== null && BigInt(position) !== now)
-      return result({ check: 'tree-heads', reason: `${at(line)}: positions renumbered: event ${head.size} of the log was at position ${position}, it is now at ${now}` });
+      return result({
+        check: 'tree-heads',
+        reason: `${at(line)}: positions renumbered: event ${head.size} of the log was at position ${position}, it is now at ${now}`,
+      });
   }
   for (const c of cosignatures) {
-    if (!treeHeadSignatureValid(c.treeHead, c.signature, c.witness)) return result({ check: 'cosignature', reason: `${at(c.line)}: witness ${c.witness}'s cosignature does not verify` });
+    if (!treeHeadSignatureValid(c.treeHead, c.signature, c.witness))
+      return result({ check: 'cosignature', reason: `${at(c.line)}: witness ${c.witness}'s cosignature does not verify` });
     const wrong = mismatch(c.treeHead.size, c.treeHead.root, leaves, roots);
-    if (wrong) return result({ check: 'cosignature', reason: `${at(c.line)}: the head witness ${c.witness} cosigned no longer fits the log: ${wrong}` });
+    if (wrong)
+      return result({
+        check: 'cosignature',
+        reason: `${at(c.line)}: the head witness ${c.witness} cosigned no longer fits the log: ${wrong}`,
+      });
   }
   for (const t of inputs.trusted) {
     const wrong = mismatch(t.size, t.root, leaves, roots);
@@ -86,6 +104,10 @@ export function verifyAnchors(leaves: LeafHashes, inputs: AnchorInputs): AnchorV
   // Every cosignature left standing verified and fits the log, so a witness is satisfied by any one.
   const witnesses = inputs.witnesses.map((key) => ({ key, ok: cosignatures.some((c) => c.witness === key) }));
   const missing = witnesses.find((w) => !w.ok);
-  if (missing) return result({ check: 'witness', reason: `no cosignature by witness ${missing.key} in ${inputs.storeHeadsFile} (cairn tree-head cosign)` }, witnesses);
+  if (missing)
+    return result(
+      { check: 'witness', reason: `no cosignature by witness ${missing.key} in ${inputs.storeHeadsFile} (cairn tree-head cosign)` },
+      witnesses,
+    );
   return result(null, witnesses);
 }

@@ -33,8 +33,22 @@ export async function verifySamples(ledger: Ledger, progress: Progress): Promise
   if (E.isLeft(checked)) {
     const error = checked.left;
     const where = error._tag === 'StorageError' ? `the ${error.store} store (${error.operation})` : 'the log';
-    const bad: BadSample = { sampleId: error._tag === 'StorageError' ? error.address : '', check: 'readable', reason: `${where} cannot be read: ${'reason' in error ? error.reason : error._tag}` };
-    return { samples: 0, erased: 0, keyCopies: 0, blobCopies: 0, unlogged: 0, unpaired: 0, problemCount: 1, problems: [bad], firstBad: bad };
+    const bad: BadSample = {
+      sampleId: error._tag === 'StorageError' ? error.address : '',
+      check: 'readable',
+      reason: `${where} cannot be read: ${'reason' in error ? error.reason : error._tag}`,
+    };
+    return {
+      samples: 0,
+      erased: 0,
+      keyCopies: 0,
+      blobCopies: 0,
+      unlogged: 0,
+      unpaired: 0,
+      problemCount: 1,
+      problems: [bad],
+      firstBad: bad,
+    };
   }
   return { ...checked.right, firstBad: checked.right.problems[0] ?? null };
 }

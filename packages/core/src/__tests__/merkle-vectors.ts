@@ -2,7 +2,16 @@
 // (testonly/constants.go, proof/verify_test.go).
 export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
-export const CT_LEAVES: readonly Uint8Array[] = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(hex);
+export const CT_LEAVES: readonly Uint8Array[] = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map(hex);
 
 /** Roots of the trees over the first 0..8 leaves. */
 export const CT_ROOTS: readonly string[] = [
@@ -74,7 +83,10 @@ export const CT_CONSISTENCY: ReadonlyArray<{ oldSize: number; newSize: number; p
   {
     oldSize: 2,
     newSize: 5,
-    path: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'],
+    path: [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
   },
   {
     oldSize: 6,

@@ -104,7 +104,15 @@ export class FakeEsdbClient {
     return { event: targetShown, link: shown };
   }
 
-  readStream(streamName: string, options: { fromRevision?: bigint | typeof START | typeof END; direction?: string; maxCount?: number | bigint; resolveLinkTos?: boolean } = {}) {
+  readStream(
+    streamName: string,
+    options: {
+      fromRevision?: bigint | typeof START | typeof END;
+      direction?: string;
+      maxCount?: number | bigint;
+      resolveLinkTos?: boolean;
+    } = {},
+  ) {
     const failure = this.options.failReads;
     const records = this.streams.get(streamName);
     const backwards = options.direction === BACKWARDS;
@@ -125,8 +133,16 @@ export class FakeEsdbClient {
     })();
   }
 
-  readAll(options: { fromPosition?: { commit: bigint; prepare: bigint } | typeof START | typeof END; direction?: string; maxCount?: number | bigint } = {}) {
-    const failure = this.options.failReads ?? (this.options.admin === false ? new AccessDeniedError(undefined as never, 'read access to $all denied') : undefined);
+  readAll(
+    options: {
+      fromPosition?: { commit: bigint; prepare: bigint } | typeof START | typeof END;
+      direction?: string;
+      maxCount?: number | bigint;
+    } = {},
+  ) {
+    const failure =
+      this.options.failReads ??
+      (this.options.admin === false ? new AccessDeniedError(undefined as never, 'read access to $all denied') : undefined);
     const backwards = options.direction === BACKWARDS;
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromPosition ?? (backwards ? END : START);
@@ -146,7 +162,9 @@ export class FakeEsdbClient {
   }
 
   subscribeToAll(options: { fromPosition?: { commit: bigint; prepare: bigint } | typeof START } = {}) {
-    const failure = this.options.failReads ?? (this.options.admin === false ? new AccessDeniedError(undefined as never, 'read access to $all denied') : undefined);
+    const failure =
+      this.options.failReads ??
+      (this.options.admin === false ? new AccessDeniedError(undefined as never, 'read access to $all denied') : undefined);
     const all = this.all;
     let stopped = false;
     const iterator = (async function* () {

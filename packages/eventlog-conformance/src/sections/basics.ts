@@ -67,7 +67,7 @@ export function basics(factory: ConformanceFactory): void {
     );
 
     it(
-      'given canonical JSON made from another value, when appended, then the log stores the event\'s own data',
+      "given canonical JSON made from another value, when appended, then the log stores the event's own data",
       withLog(async (log) => {
         const data = { label: 'mine' };
         const event = { ...newEvent('SampleContributed', data), canonicalData: canonical({ label: 'someone else' }) };
@@ -130,7 +130,9 @@ export function basics(factory: ConformanceFactory): void {
       'given events in several streams, when reading many ids including unknown and repeated ones, then each present event comes back once in log order',
       withLog(async (log) => {
         const events = Array.from({ length: 30 }, () => newEvent());
-        right(await log.appendMany(events.map((e) => ({ stream: `cf-${e.id}`, events: [e], expectedRevision: ExpectedRevision.noStream }))));
+        right(
+          await log.appendMany(events.map((e) => ({ stream: `cf-${e.id}`, events: [e], expectedRevision: ExpectedRevision.noStream }))),
+        );
         const wanted = [events[20]!.id, eventId('missing'), events[3]!.id, events[20]!.id, events[29]!.id];
         const found = right(await log.readByIds(wanted));
         expect(found.map((e) => e.id)).toEqual([events[3]!.id, events[20]!.id, events[29]!.id]);
@@ -145,7 +147,9 @@ export function basics(factory: ConformanceFactory): void {
       'given a new stream, when appending with no-stream, then it succeeds at revision 0; again with no-stream, then WrongExpectedRevision with actual 0',
       withLog(async (log) => {
         const stream = uniqueStream();
-        expect(right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream })).nextExpectedRevision).toBe(0n);
+        expect(
+          right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream })).nextExpectedRevision,
+        ).toBe(0n);
         expect(left(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }))).toEqual({
           _tag: 'WrongExpectedRevision',
           stream,
@@ -164,7 +168,9 @@ export function basics(factory: ConformanceFactory): void {
           actual: 'no-stream',
         });
         right(await log.append({ stream, events: [newEvent()] }));
-        expect(right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.streamExists })).nextExpectedRevision).toBe(1n);
+        expect(
+          right(await log.append({ stream, events: [newEvent()], expectedRevision: ExpectedRevision.streamExists })).nextExpectedRevision,
+        ).toBe(1n);
       }),
     );
 

@@ -65,7 +65,7 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
       }),
     );
 
-    (options.globalIdIndex ?? true ? it : it.skip)(
+    ((options.globalIdIndex ?? true) ? it : it.skip)(
       'given an event in one stream, when the identical event is appended to another stream, then DuplicateEventConflict names both streams',
       withLog(async (log) => {
         const event = newEvent();
@@ -114,7 +114,11 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
     // Batches in which every request expects "no stream" (bulk ingest of cf-<id> streams) may
     // be decided by the store's own keys; every outcome must still be the planner's.
     describe('when every request of the batch expects no stream', () => {
-      const cfRequest = (event = newEvent()) => ({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+      const cfRequest = (event = newEvent()) => ({
+        stream: `cf-${event.id}`,
+        events: [event],
+        expectedRevision: ExpectedRevision.noStream,
+      });
 
       it(
         'given one cf already stored, when a batch replays it among new cfs, then it reports that one as already appended and writes the rest once',
@@ -138,7 +142,11 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
             const existing = uniqueStream();
             right(await log.append({ stream: existing, events: [newEvent(), newEvent()] }));
             const before = await readAll(log);
-            const batch = [cfRequest(), { stream: existing, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }, cfRequest()];
+            const batch = [
+              cfRequest(),
+              { stream: existing, events: [newEvent()], expectedRevision: ExpectedRevision.noStream },
+              cfRequest(),
+            ];
             expect(left(await log.appendMany(batch))).toMatchObject({ _tag: 'WrongExpectedRevision', stream: existing, actual: 1n });
             expect(await readAll(log)).toEqual(before);
           }),
@@ -148,7 +156,11 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
           'given the same new stream twice in one no-stream batch, when appended, then the second is WrongExpectedRevision and nothing is written',
           withLog(async (log) => {
             const stream = uniqueStream();
-            const batch = [cfRequest(), { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }, { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }];
+            const batch = [
+              cfRequest(),
+              { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream },
+              { stream, events: [newEvent()], expectedRevision: ExpectedRevision.noStream },
+            ];
             expect(left(await log.appendMany(batch))).toMatchObject({ _tag: 'WrongExpectedRevision', stream, actual: 0n });
             expect(await readAll(log)).toEqual([]);
           }),
@@ -161,7 +173,10 @@ export function idempotency(factory: ConformanceFactory, options: ConformanceOpt
             const home = uniqueStream();
             right(await log.append({ stream: home, events: [stored] }));
             const changed = { ...stored, data: { changed: true } };
-            const result = await log.appendMany([cfRequest(), { stream: home, events: [changed], expectedRevision: ExpectedRevision.noStream }]);
+            const result = await log.appendMany([
+              cfRequest(),
+              { stream: home, events: [changed], expectedRevision: ExpectedRevision.noStream },
+            ]);
             expect(left(result)).toMatchObject({ _tag: 'DuplicateEventConflict', eventId: stored.id });
             expect(await readAll(log)).toHaveLength(1);
           }),

@@ -34,13 +34,23 @@ function expectPrefixes(snapshots: readonly string[][], final: readonly Recorded
 }
 
 export function interleaved(factory: ConformanceFactory, rawSql: NonNullable<ConformanceOptions['rawSql']>): void {
-  async function scenario(body: (ctx: { subject: ConformanceSubject; table: string; sessions: RawSqlSession[]; insert: (s: RawSqlSession, label: string) => Promise<string> }) => Promise<number>) {
+  async function scenario(
+    body: (ctx: {
+      subject: ConformanceSubject;
+      table: string;
+      sessions: RawSqlSession[];
+      insert: (s: RawSqlSession, label: string) => Promise<string>;
+    }) => Promise<number>,
+  ) {
     await withSubject(factory, async (subject) => {
       const raw = rawSql(subject);
       const sessions = await Promise.all([raw.open(), raw.open()]);
       const insert = async (s: RawSqlSession, label: string) => {
         const id = eventId(`${label}-${Math.random()}`);
-        await s.query(`insert into ${raw.table} (id, stream, revision, type, data) values ($1, $2, 0, 'RawInserted', '{}')`, [id, uniqueStream('raw')]);
+        await s.query(`insert into ${raw.table} (id, stream, revision, type, data) values ($1, $2, 0, 'RawInserted', '{}')`, [
+          id,
+          uniqueStream('raw'),
+        ]);
         return id;
       };
       try {

@@ -4,7 +4,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { createInMemoryEventLog, type AppendRequest, type AppendResult, type EventLog, type EventLogError, type ExpectedRevision } from '@cairn/eventlog';
+import {
+  createInMemoryEventLog,
+  type AppendRequest,
+  type AppendResult,
+  type EventLog,
+  type EventLogError,
+  type ExpectedRevision,
+} from '@cairn/eventlog';
 import { eventId, right, withSubject } from '../fixtures.js';
 import type { ConformanceFactory, ConformanceOptions } from '../subject.js';
 
@@ -13,7 +20,10 @@ interface Op {
   readonly events: readonly { readonly id: number; readonly variant: number }[];
   readonly expected: ExpectedRevision;
 }
-type Step = { readonly kind: 'one'; readonly op: Op } | { readonly kind: 'many'; readonly ops: readonly Op[] } | { readonly kind: 'race'; readonly ops: readonly Op[] };
+type Step =
+  | { readonly kind: 'one'; readonly op: Op }
+  | { readonly kind: 'many'; readonly ops: readonly Op[] }
+  | { readonly kind: 'race'; readonly ops: readonly Op[] };
 
 const expectedArb: fc.Arbitrary<ExpectedRevision> = fc.oneof(
   fc.constant<ExpectedRevision>({ kind: 'any' }),
@@ -98,13 +108,17 @@ export function modelBased(factory: ConformanceFactory, options: ConformanceOpti
                   break;
                 }
               }
-              expect({ race: actual, matchesSomeSerialOrder: matched !== undefined }).toEqual({ race: actual, matchesSomeSerialOrder: true });
+              expect({ race: actual, matchesSomeSerialOrder: matched !== undefined }).toEqual({
+                race: actual,
+                matchesSomeSerialOrder: true,
+              });
               history.push(...matched!);
             }
             const model = await replay(history);
             for (let s = 0; s < 4; s++) {
               const stream = `model-${run}-${s}`;
-              const shape = (events: readonly { id: string; revision: bigint; data: unknown }[]) => events.map((e) => [e.id, e.revision, e.data]);
+              const shape = (events: readonly { id: string; revision: bigint; data: unknown }[]) =>
+                events.map((e) => [e.id, e.revision, e.data]);
               expect(shape(right(await log.readStream(stream)))).toEqual(shape(right(await model.readStream(stream))));
             }
           }),

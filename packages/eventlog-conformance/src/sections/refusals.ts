@@ -62,7 +62,9 @@ export function refusals(factory: ConformanceFactory, options: ConformanceOption
         right(await log.append({ stream: uniqueStream(), events: [newEvent()] }));
         const stream = uniqueStream('dataset');
         const outcomes = await Promise.all(
-          Array.from({ length: options.racers ?? 8 }, () => log.append({ stream, events: [newEvent('DatasetDefined')], expectedRevision: ExpectedRevision.noStream })),
+          Array.from({ length: options.racers ?? 8 }, () =>
+            log.append({ stream, events: [newEvent('DatasetDefined')], expectedRevision: ExpectedRevision.noStream }),
+          ),
         );
         expect(outcomes.filter((o) => o._tag === 'Right')).toHaveLength(1);
         await expectNextPositionFollows(log, right(await log.head()));
@@ -76,7 +78,9 @@ export function refusals(factory: ConformanceFactory, options: ConformanceOption
           const event = newEvent();
           right(await log.append({ stream: uniqueStream(), events: [event] }));
           const head = right(await log.head());
-          expect(left(await log.append({ stream: uniqueStream(), events: [event], expectedRevision: ExpectedRevision.noStream }))._tag).toBe('DuplicateEventConflict');
+          expect(
+            left(await log.append({ stream: uniqueStream(), events: [event], expectedRevision: ExpectedRevision.noStream }))._tag,
+          ).toBe('DuplicateEventConflict');
           await expectNextPositionFollows(log, head);
         }),
       );

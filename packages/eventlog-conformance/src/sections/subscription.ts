@@ -74,7 +74,9 @@ export function subscriptions(factory: ConformanceFactory, options: ConformanceO
           const failure = await outcome;
           await subscription.close();
           expect(failure).toBeInstanceOf(SubscriptionFailed);
-          expect(['WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent', 'Unavailable']).toContain((failure as SubscriptionFailed).error._tag);
+          expect(['WrongExpectedRevision', 'DuplicateEventConflict', 'InvalidEvent', 'Unavailable']).toContain(
+            (failure as SubscriptionFailed).error._tag,
+          );
         }));
     }
   });

@@ -52,7 +52,12 @@ export function createEventStoreDbEventLog(client: EsdbClient, options: EventSto
     if (E.isLeft(prepared)) return prepared;
     const reserved = prepared.right.findIndex((r) => r.stream.startsWith(names.prefix));
     if (reserved >= 0)
-      return E.left({ _tag: 'InvalidEvent', eventId: undefined, field: requests.length === 1 ? 'stream' : `requests[${reserved}].stream`, reason: `names starting with '${names.prefix}' are reserved for the log itself` });
+      return E.left({
+        _tag: 'InvalidEvent',
+        eventId: undefined,
+        field: requests.length === 1 ? 'stream' : `requests[${reserved}].stream`,
+        reason: `names starting with '${names.prefix}' are reserved for the log itself`,
+      });
     const { ids, streams } = batchKeys(prepared.right);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const facts = await guard(async () => {
@@ -72,7 +77,8 @@ export function createEventStoreDbEventLog(client: EsdbClient, options: EventSto
         // Fresh UUIDs: the planner, not the server's per-stream idempotency, decides what is a replay.
         const events = rows.map((row) => jsonEvent({ id: randomUUID(), ...toLogEntry(row) } as never));
         const { head } = facts.right;
-        last = (await client.appendToStream(names.log, events, { expectedRevision: head === null ? NO_STREAM : head })).nextExpectedRevision;
+        last = (await client.appendToStream(names.log, events, { expectedRevision: head === null ? NO_STREAM : head }))
+          .nextExpectedRevision;
       } catch (e) {
         if (e instanceof WrongExpectedVersionError) {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));

@@ -3,7 +3,18 @@
 // and by id. Links are derived data: any writer completes the missing ones (in log order), and
 // readers merge the entries not yet indexed, so a writer stopped between its log append and its
 // links loses nothing and no reader sees less than the log holds.
-import { BACKWARDS, END, FORWARDS, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError, binaryEvent, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  binaryEvent,
+  jsonEvent,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import type { EventId } from '../port.js';
 import type { StoredFacts } from '../append-plan.js';
 import { checkpointOf, fromLogRecord, linkData, uuidFromEventId, type EsdbRecorded, type LogEntry, type LogStreams } from './mapping.js';
@@ -16,7 +27,12 @@ interface ResolvedRecord {
   readonly link?: EsdbRecorded;
 }
 
-type ReadOptions = { direction?: typeof FORWARDS | typeof BACKWARDS; fromRevision?: bigint | typeof START | typeof END; maxCount?: number | bigint; resolveLinkTos?: boolean };
+type ReadOptions = {
+  direction?: typeof FORWARDS | typeof BACKWARDS;
+  fromRevision?: bigint | typeof START | typeof END;
+  maxCount?: number | bigint;
+  resolveLinkTos?: boolean;
+};
 
 const PARALLEL_READS = 32;
 
@@ -46,7 +62,8 @@ export function logStore(client: EsdbClient, names: LogStreams) {
     return out;
   }
 
-  const entryOf = (resolved: ResolvedRecord): LogEntry | undefined => (resolved.event ? fromLogRecord(resolved.event, names.log) : undefined);
+  const entryOf = (resolved: ResolvedRecord): LogEntry | undefined =>
+    resolved.event ? fromLogRecord(resolved.event, names.log) : undefined;
   const defined = <T>(value: T | undefined): value is T => value !== undefined;
 
   /** Revision of the last record of `stream` (for a Cairn stream: of its last link), if any. */
@@ -60,7 +77,9 @@ export function logStore(client: EsdbClient, names: LogStreams) {
 
   /** Log entries from `fromRevision` on, in log order. */
   async function entries(fromRevision: bigint, maxCount?: number): Promise<LogEntry[]> {
-    return (await read(names.log, { direction: FORWARDS, fromRevision, maxCount: maxCount ?? Number.MAX_SAFE_INTEGER })).map(entryOf).filter(defined);
+    return (await read(names.log, { direction: FORWARDS, fromRevision, maxCount: maxCount ?? Number.MAX_SAFE_INTEGER }))
+      .map(entryOf)
+      .filter(defined);
   }
 
   /** Entries in (checkpoint, upTo]: the ones whose links may not be written yet. */
@@ -125,7 +144,9 @@ export function logStore(client: EsdbClient, names: LogStreams) {
 
     /** A Cairn stream's events from `fromRevision`, through its links and the unindexed entries. */
     async stream(stream: string, fromRevision: bigint, limit: number | undefined): Promise<LogEntry[]> {
-      const linked = (await read(stream, { direction: FORWARDS, fromRevision, maxCount: limit ?? Number.MAX_SAFE_INTEGER, resolveLinkTos: true })).map(entryOf);
+      const linked = (
+        await read(stream, { direction: FORWARDS, fromRevision, maxCount: limit ?? Number.MAX_SAFE_INTEGER, resolveLinkTos: true })
+      ).map(entryOf);
       const byRevision = new Map<bigint, LogEntry>();
       for (const entry of [...linked.filter(defined), ...(await pending(await head()))])
         if (entry.stream === stream && entry.revision >= fromRevision) byRevision.set(entry.revision, entry);

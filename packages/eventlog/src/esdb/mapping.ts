@@ -72,7 +72,14 @@ const canonicalText = (value: unknown): string | undefined => E.getOrElseW(() =>
 export function fromLogRecord(record: EsdbRecorded, logStream: string): LogEntry | undefined {
   if (record.streamId !== logStream || !record.isJson) return undefined;
   const meta = record.metadata as Partial<LogEntryMetadata> | undefined;
-  if (!meta || !isEventId(meta.cairnId) || typeof meta.stream !== 'string' || typeof meta.revision !== 'string' || !/^\d+$/.test(meta.revision)) return undefined;
+  if (
+    !meta ||
+    !isEventId(meta.cairnId) ||
+    typeof meta.stream !== 'string' ||
+    typeof meta.revision !== 'string' ||
+    !/^\d+$/.test(meta.revision)
+  )
+    return undefined;
   const data = canonicalText(record.data);
   const metadata = meta.metadata === undefined ? null : canonicalText(meta.metadata);
   if (data === undefined || metadata === undefined) return undefined;
@@ -106,9 +113,19 @@ export function fromEsdbCurrentRevision(actual: EsdbCurrentRevision | undefined)
 /** Driver failures to port errors; `expected` is what this append asked for. */
 export function translateEsdbError(e: unknown, context: { stream: string; expected: ExpectedRevision }): EventLogError {
   if (e instanceof WrongExpectedVersionError)
-    return { _tag: 'WrongExpectedRevision', stream: context.stream, expected: context.expected, actual: fromEsdbCurrentRevision(e.actualVersion) };
+    return {
+      _tag: 'WrongExpectedRevision',
+      stream: context.stream,
+      expected: context.expected,
+      actual: fromEsdbCurrentRevision(e.actualVersion),
+    };
   if (e instanceof MaxAppendSizeExceededError)
-    return { _tag: 'InvalidEvent', eventId: undefined, field: 'requests', reason: `the batch is larger than the server's maximum append size (${e.maxAppendSize} bytes): split it` };
+    return {
+      _tag: 'InvalidEvent',
+      eventId: undefined,
+      field: 'requests',
+      reason: `the batch is larger than the server's maximum append size (${e.maxAppendSize} bytes): split it`,
+    };
   if (e instanceof TypeError || e instanceof RangeError) throw e;
   const type = (e as { type?: unknown } | null)?.type;
   const message = e instanceof Error ? e.message : String(e);

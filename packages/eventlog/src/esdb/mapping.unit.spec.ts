@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { MaxAppendSizeExceededError, NO_STREAM, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
 import { ExpectedRevision } from '../port.js';
-import { fromEsdbCurrentRevision, fromLogRecord, linkData, logStreams, toLogEntry, translateEsdbError, uuidFromEventId, type EsdbRecorded } from './mapping.js';
+import {
+  fromEsdbCurrentRevision,
+  fromLogRecord,
+  linkData,
+  logStreams,
+  toLogEntry,
+  translateEsdbError,
+  uuidFromEventId,
+  type EsdbRecorded,
+} from './mapping.js';
 
 const id = 'a3f1'.repeat(16);
 
@@ -47,13 +56,30 @@ describe('EventStoreDB mapping', () => {
 
   it('given a row, when written as a log entry and read back, then the entry has the id, stream, revision, canonical data and the log revision as position', () => {
     const created = new Date('2026-01-02T03:04:05Z');
-    const row = { id, type: 'SampleContributed', data: '{"a":[1,"x"],"size":3}', metadata: '{"traceId":"t"}', stream: 'cf-abc', revision: 4n };
+    const row = {
+      id,
+      type: 'SampleContributed',
+      data: '{"a":[1,"x"],"size":3}',
+      metadata: '{"traceId":"t"}',
+      stream: 'cf-abc',
+      revision: 4n,
+    };
     const written = toLogEntry(row);
     expect(written.metadata).toEqual({ cairnId: id, stream: 'cf-abc', revision: '4', metadata: { traceId: 't' } });
     // The server stores JSON; key order may change on the way, canonical text may not.
-    const record: EsdbRecorded = { streamId: 'cairn.log', revision: 1234n, type: written.type, isJson: true, data: { size: 3, a: [1, 'x'] }, metadata: written.metadata, created };
+    const record: EsdbRecorded = {
+      streamId: 'cairn.log',
+      revision: 1234n,
+      type: written.type,
+      isJson: true,
+      data: { size: 3, a: [1, 'x'] },
+      metadata: written.metadata,
+      created,
+    };
     expect(fromLogRecord(record, 'cairn.log')).toEqual({ ...row, position: 1234n, recordedAt: created });
-    expect(fromLogRecord({ ...record, metadata: toLogEntry({ ...row, metadata: null }).metadata }, 'cairn.log')).toMatchObject({ metadata: null });
+    expect(fromLogRecord({ ...record, metadata: toLogEntry({ ...row, metadata: null }).metadata }, 'cairn.log')).toMatchObject({
+      metadata: null,
+    });
   });
 
   it('given records that are not log entries of this log, when mapped, then they are dropped', () => {
@@ -81,7 +107,9 @@ describe('EventStoreDB mapping', () => {
   });
 
   it('given a MaxAppendSizeExceededError, when translated, then InvalidEvent says to split the batch', () => {
-    expect(translateEsdbError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), { stream: 's', expected: ExpectedRevision.any })).toMatchObject({
+    expect(
+      translateEsdbError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), { stream: 's', expected: ExpectedRevision.any }),
+    ).toMatchObject({
       _tag: 'InvalidEvent',
       field: 'requests',
     });

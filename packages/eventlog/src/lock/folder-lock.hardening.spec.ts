@@ -31,7 +31,8 @@ function holdInChild(dataDir: string): Promise<ChildProcess> {
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
 
 const tmp = () => mkdtemp(path.join(os.tmpdir(), 'cairn-lock-'));
 
@@ -79,7 +80,14 @@ describe('hardening: the folder lock itself', () => {
     const dir = await tmp();
     const file = path.join(dir, 'x.lock');
     // This process's parent is alive, but started before "startTicks" 1 says the holder did.
-    const reused: LockHolder = { pid: process.ppid, host: os.hostname(), command: 'gone', since: new Date(0).toISOString(), startTicks: '1', nonce: 'n' };
+    const reused: LockHolder = {
+      pid: process.ppid,
+      host: os.hostname(),
+      command: 'gone',
+      since: new Date(0).toISOString(),
+      startTicks: '1',
+      nonce: 'n',
+    };
     await writeFile(file, JSON.stringify(reused));
     const lock = await lockFolder(dir, file, { timeoutMs: 0 });
     expect((JSON.parse(await readFile(file, 'utf8')) as LockHolder).pid).toBe(process.pid);

@@ -113,7 +113,13 @@ function isAlive(holder: LockHolder, content: string): boolean {
 function parseHolder(content: string): LockHolder | undefined {
   try {
     const value = JSON.parse(content) as Partial<LockHolder>;
-    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.command === 'string' && typeof value.since === 'string') return value as LockHolder;
+    if (
+      typeof value.pid === 'number' &&
+      typeof value.host === 'string' &&
+      typeof value.command === 'string' &&
+      typeof value.since === 'string'
+    )
+      return value as LockHolder;
   } catch {
     // not a lock this module wrote
   }

@@ -51,9 +51,7 @@ function pgliteExecutor(db: PGlite): SqlExecutor {
     query: (text, params) => exclusive(async () => (await db.query(text, params as unknown[])).rows as never),
     transaction: (fn) =>
       exclusive(() =>
-        db.transaction((tx) =>
-          fn({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never }),
-        ),
+        db.transaction((tx) => fn({ query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never })),
       ),
   };
 }

@@ -16,7 +16,8 @@ class RolledBack extends Error {}
 
 function errorOf(e) {
   const error = { name: e?.name ?? 'Error', message: e instanceof Error ? e.message : String(e) };
-  for (const field of ['code', 'constraint', 'detail', 'severity', 'table', 'column', 'schema']) if (typeof e?.[field] === 'string') error[field] = e[field];
+  for (const field of ['code', 'constraint', 'detail', 'severity', 'table', 'column', 'schema'])
+    if (typeof e?.[field] === 'string') error[field] = e[field];
   return error;
 }
 

@@ -63,7 +63,9 @@ describe('hardening: embedded appends are flushed to disk before they are acknow
       const flushesBefore = seam.synced.filter((p) => WAL_SEGMENT.test(p)).length;
       seam.close();
       const acknowledged: number[] = [];
-      const appends = Array.from({ length: 20 }, (_, n) => log.append(request(n)).then((r) => (r._tag === 'Right' ? acknowledged.push(n) : r)));
+      const appends = Array.from({ length: 20 }, (_, n) =>
+        log.append(request(n)).then((r) => (r._tag === 'Right' ? acknowledged.push(n) : r)),
+      );
       // Every append commits (the log is single-connection, so this query runs after them all).
       const count = async () => Number((await query<{ n: string }>(`select count(*)::text as n from cairn_log`))[0]!.n);
       while ((await count()) < 20) await new Promise((r) => setTimeout(r, 10));

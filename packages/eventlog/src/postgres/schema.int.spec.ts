@@ -53,7 +53,11 @@ describePostgres(server, 'log schema (Postgres)', () => {
     await a.query('commit');
     await second;
     await b.query('commit');
-    const rows = (await a.query<{ id: string; position: string }>(`select id, position::text from cairn_log where stream in ('raw-a', 'raw-b') order by position`)).rows;
+    const rows = (
+      await a.query<{ id: string; position: string }>(
+        `select id, position::text from cairn_log where stream in ('raw-a', 'raw-b') order by position`,
+      )
+    ).rows;
     expect(rows.map((r) => r.id[0])).toEqual(['a', 'b']);
   });
 });

@@ -16,7 +16,11 @@ type Query = (text: string) => Promise<readonly Record<string, unknown>[]>;
 let serial = 0;
 function newStream(): AppendRequest {
   const id = createHash('sha256').update(`fresh-guard/${serial++}`).digest('hex');
-  return { stream: `cf-${id}`, events: [{ id, type: 'SampleContributed', data: { n: serial } }], expectedRevision: ExpectedRevision.noStream };
+  return {
+    stream: `cf-${id}`,
+    events: [{ id, type: 'SampleContributed', data: { n: serial } }],
+    expectedRevision: ExpectedRevision.noStream,
+  };
 }
 
 async function seqTuplesRead(query: Query): Promise<number> {
@@ -53,7 +57,10 @@ function theGuardReadsByIndex(open: () => Promise<{ log: EventLog; query: Query;
     const taken = newStream();
     expect((await log.append(taken))._tag).toBe('Right');
     const head = await log.head();
-    const again = await log.append({ ...taken, events: [{ ...taken.events[0]!, id: createHash('sha256').update(`other/${serial++}`).digest('hex') }] });
+    const again = await log.append({
+      ...taken,
+      events: [{ ...taken.events[0]!, id: createHash('sha256').update(`other/${serial++}`).digest('hex') }],
+    });
     expect(again._tag).toBe('Left');
     expect(await log.head()).toEqual(head);
   });

@@ -6,8 +6,7 @@ import { toRecordedEvent } from '../recorded.js';
  * Columns every read selects; bigints travel as text so pg and PGlite parse them alike. The
  * aliases shadow the real columns in ORDER BY, so reads must order by `l.position`/`l.revision`.
  */
-export const EVENT_COLUMNS =
-  'position::text as position, id, stream, revision::text as revision, type, data, metadata, recorded_at';
+export const EVENT_COLUMNS = 'position::text as position, id, stream, revision::text as revision, type, data, metadata, recorded_at';
 
 export interface EventRow {
   readonly position: string;

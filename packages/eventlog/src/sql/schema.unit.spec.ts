@@ -48,7 +48,7 @@ describe('log schema (PGlite)', () => {
     expect(sent[0]).toMatch(/^select obj_description/);
   });
 
-  it('given a log whose mark is not this schema\'s (an older Cairn), when migrated, then the DDL runs again and restores what was missing', async () => {
+  it("given a log whose mark is not this schema's (an older Cairn), when migrated, then the DDL runs again and restores what was missing", async () => {
     await db.exec(`drop trigger cairn_log_no_truncate on cairn_log; comment on table cairn_log is 'cairn log schema 0000000000000000'`);
     await migrateEventLog(executor, tables);
     await expect(db.query('truncate cairn_log')).rejects.toThrow(/append-only/);

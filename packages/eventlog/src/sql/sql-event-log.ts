@@ -67,10 +67,18 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
  * no position is drawn, and the answer is empty.
  */
 async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[], guarded = false): Promise<Map<string, LogPosition>> {
-  const data = textArrayParam(rows.map((r) => r.data), 5);
+  const data = textArrayParam(
+    rows.map((r) => r.data),
+    5,
+  );
   const ids = textArrayLiteral(rows.map((r) => r.id));
   const streams = textArrayLiteral(rows.map((r) => r.stream));
-  const guard = guarded ? { with: `with fresh as materialized (select ${quoteIdent(t.schema)}.cairn_log_fresh($2::text[], $1::text[]) as ok) `, from: ' cross join fresh where fresh.ok' } : { with: '', from: '' };
+  const guard = guarded
+    ? {
+        with: `with fresh as materialized (select ${quoteIdent(t.schema)}.cairn_log_fresh($2::text[], $1::text[]) as ok) `,
+        from: ' cross join fresh where fresh.ok',
+      }
+    : { with: '', from: '' };
   const inserted = await tx.query<{ id: string; position: string }>(
     `${guard.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
      select r.id, r.stream, r.revision, r.type, r.data, r.metadata
@@ -78,7 +86,14 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
          with ordinality as r(id, stream, revision, type, data, metadata, n)${guard.from}
       order by r.n
      returning id, position::text as position`,
-    [ids, streams, rows.map((r) => r.revision.toString()), textArrayLiteral(rows.map((r) => r.type)), data.param, textArrayLiteral(rows.map((r) => r.metadata))],
+    [
+      ids,
+      streams,
+      rows.map((r) => r.revision.toString()),
+      textArrayLiteral(rows.map((r) => r.type)),
+      data.param,
+      textArrayLiteral(rows.map((r) => r.metadata)),
+    ],
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
@@ -117,7 +132,12 @@ async function appendNewStreams(
   }));
 }
 
-async function appendInTransaction(tx: SqlQueryable, t: LogTables, requests: readonly PreparedRequest[], exclusive: boolean): Promise<AppendResult[]> {
+async function appendInTransaction(
+  tx: SqlQueryable,
+  t: LogTables,
+  requests: readonly PreparedRequest[],
+  exclusive: boolean,
+): Promise<AppendResult[]> {
   if (!exclusive) {
     const lock = orderingLockSql(t);
     await tx.query(lock.text, lock.params);

@@ -20,7 +20,11 @@ function vectorNpy(values: readonly number[]): Uint8Array {
 describe('readNpy of a vector', () => {
   it('given a 1-D float32 .npy, when read as a vector, then it is n × 1 with the same values', () => {
     const read = readNpy(vectorNpy([0.5, -2, 3]), { vector: true });
-    expect(E.isRight(read) && { rows: read.right.rows, cols: read.right.cols, data: [...read.right.data] }).toEqual({ rows: 3, cols: 1, data: [0.5, -2, 3] });
+    expect(E.isRight(read) && { rows: read.right.rows, cols: read.right.cols, data: [...read.right.data] }).toEqual({
+      rows: 3,
+      cols: 1,
+      data: [0.5, -2, 3],
+    });
   });
 
   it('given a 1-D float32 .npy, when read as a matrix, then it is refused naming the shape', () => {

@@ -46,7 +46,11 @@ export function readNpy(bytes: Uint8Array, options: ReadNpyOptions = {}): E.Eith
   if (fortran !== 'False') return npyError('fortran_order', 'Fortran (column-major) order is not supported: save the array in C order');
   const shapeText = dictEntry(header, 'shape');
   if (shapeText === undefined) return npyError('shape', "header has no 'shape'");
-  const dims = shapeText.slice(1, -1).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const dims = shapeText
+    .slice(1, -1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (options.vector === true && dims.length === 1) dims.push('1');
   if (dims.length !== 2 || dims.some((s) => !/^\d+$/.test(s))) return npyError('shape', `shape ${shapeText} is not 2-D (rows, cols)`);
   const [rows, cols] = dims.map(Number) as [number, number];

@@ -57,7 +57,15 @@ export async function fitTrak(trainFeatures: MatrixF32, options: TrakOptions): P
       for (let j = i * k; j < (i + 1) * k; j++) phi.data[j] = Math.fround(phi.data[j]! * w);
     }
   }
-  return E.right({ inputDim: trainFeatures.cols, projectedDim, seed, sketchNonzeros: nonzeros, ridge, factor: factor.right, trainFeatures: phi });
+  return E.right({
+    inputDim: trainFeatures.cols,
+    projectedDim,
+    seed,
+    sketchNonzeros: nonzeros,
+    ridge,
+    factor: factor.right,
+    trainFeatures: phi,
+  });
 }
 
 export interface TrakScores {

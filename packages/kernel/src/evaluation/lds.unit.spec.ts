@@ -13,7 +13,15 @@ describe('linear datamodeling score', () => {
 
   it('given a small logistic task, when attributions are scored, then exact influence and TRAK beat random', async () => {
     const r = await ldsExperiment({
-      trainRows: 400, queryRows: 8, dim: 6, l2: 1, subsets: 40, subsetFraction: 0.5, projectedDims: [32], seed: 3, kernel,
+      trainRows: 400,
+      queryRows: 8,
+      dim: 6,
+      l2: 1,
+      subsets: 40,
+      subsetFraction: 0.5,
+      projectedDims: [32],
+      seed: 3,
+      kernel,
     });
     expect(r.exactInfluence).toBeGreaterThan(0.8);
     expect(r.trak[0]!.lds).toBeGreaterThan(0.8);

@@ -47,11 +47,14 @@ describe('determinism', () => {
     for (const k of kernels) await k.close();
   });
 
-  it.each(configs.slice(1))('given the same inputs, when run on $variant with $threads thread(s), then the bytes equal simd/1 (or the first build)', ({ variant, threads }) => {
-    const baseline = results.get(`${configs[0]!.variant}/1`)!;
-    const got = results.get(`${variant}/${threads}`)!;
-    got.forEach((buf, i) => expect(buf.equals(baseline[i]!)).toBe(true));
-  });
+  it.each(configs.slice(1))(
+    'given the same inputs, when run on $variant with $threads thread(s), then the bytes equal simd/1 (or the first build)',
+    ({ variant, threads }) => {
+      const baseline = results.get(`${configs[0]!.variant}/1`)!;
+      const got = results.get(`${variant}/${threads}`)!;
+      got.forEach((buf, i) => expect(buf.equals(baseline[i]!)).toBe(true));
+    },
+  );
 
   it('given the same kernel, when an operation runs twice, then both runs give the same bytes', async () => {
     const again = await everything(kernels[kernels.length - 1]!);

@@ -3,7 +3,20 @@
 // are read back as unsigned by the module.
 
 export interface KernelExports {
-  gemm(transB: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, i0: number, i1: number, n: number, k: number, scratch: number): void;
+  gemm(
+    transB: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    scratch: number,
+  ): void;
   gemmScratchBytes(): number;
   gram(x: number, ldx: number, n: number, k: number, g: number, a0: number, a1: number, accumulate: number, scratch: number): void;
   gramMirror(g: number, k: number): void;
@@ -16,10 +29,24 @@ export interface KernelExports {
   addColumnSums(s: number, m: number, n: number, acc: number, c0: number, c1: number): void;
   addColumnSumsF64(v: number, m: number, n: number, acc: number, c0: number, c1: number): void;
   distanceRows(train: number, n: number, test: number, d: number, out: number, t0: number, t1: number): void;
-  knnShapleyRows(train: number, trainLabels: number, n: number, test: number, testLabels: number, d: number, K: number, out: number, t0: number, t1: number, work: number): void;
+  knnShapleyRows(
+    train: number,
+    trainLabels: number,
+    n: number,
+    test: number,
+    testLabels: number,
+    d: number,
+    K: number,
+    out: number,
+    t0: number,
+    t1: number,
+    work: number,
+  ): void;
 }
 
-export type KernelFunction = { [F in keyof KernelExports]: KernelExports[F] extends (...args: number[]) => unknown ? F : never }[keyof KernelExports];
+export type KernelFunction = {
+  [F in keyof KernelExports]: KernelExports[F] extends (...args: number[]) => unknown ? F : never;
+}[keyof KernelExports];
 
 /** One call of a kernel export, as posted to a worker. */
 export interface KernelTask {

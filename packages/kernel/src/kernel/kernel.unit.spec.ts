@@ -77,7 +77,11 @@ describe.each(variants)('the %s kernel build', (variant) => {
   it('given an ill-conditioned (rank-deficient) Gram matrix, when factored without ridge it fails, with ridge it solves', async () => {
     const base = randomMatrix(50, 3, 7);
     // Eight columns spanned by three: G has rank 3, condition number infinite.
-    const x = matrixF32(50, 8, Float32Array.from({ length: 400 }, (_, i) => base.data[Math.floor(i / 8) * 3 + ((i % 8) % 3)]! * (1 + (i % 8))));
+    const x = matrixF32(
+      50,
+      8,
+      Float32Array.from({ length: 400 }, (_, i) => base.data[Math.floor(i / 8) * 3 + ((i % 8) % 3)]! * (1 + (i % 8))),
+    );
     const g = await kernel.gram(x);
     const bare = await kernel.cholesky(g, 0);
     expect(E.isLeft(bare) && bare.left._tag).toBe('NotPositiveDefinite');
@@ -100,10 +104,16 @@ describe.each(variants)('the %s kernel build', (variant) => {
 
   it('given random X, when sketched, then it matches the reference for any seed, k and sparsity', async () => {
     await fc.assert(
-      fc.asyncProperty(matrixArb(20, 50), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 8 }), fc.nat(), async (x, outputDim, nonzeros, seed) => {
-        const p = { seed: seed >>> 0, outputDim, nonzeros };
-        expect(bytesOf((await kernel.sketch(x, p)).data)).toEqual(bytesOf(reference.sketch(x, p).data));
-      }),
+      fc.asyncProperty(
+        matrixArb(20, 50),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.nat(),
+        async (x, outputDim, nonzeros, seed) => {
+          const p = { seed: seed >>> 0, outputDim, nonzeros };
+          expect(bytesOf((await kernel.sketch(x, p)).data)).toEqual(bytesOf(reference.sketch(x, p).data));
+        },
+      ),
       runs,
     );
   });
@@ -140,13 +150,21 @@ describe.each(variants)('the %s kernel build', (variant) => {
 
   it('given train and test points, when valued, then distances and KNN-Shapley match the reference', async () => {
     await fc.assert(
-      fc.asyncProperty(matrixArb(30, 11, 1), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 6 }), fc.integer(), async (train, m, K, seed) => {
-        const test = randomMatrix(m, train.cols, seed);
-        const yTrain = Int32Array.from({ length: train.rows }, (_, i) => (i * 7 + seed) % 3);
-        const yTest = Int32Array.from({ length: m }, (_, i) => (i + seed) % 3);
-        expect(bytesOf((await kernel.squaredDistances(train, test)).data)).toEqual(bytesOf(reference.squaredDistances(train, test).data));
-        expect(bytesOf(await kernel.knnShapley(train, yTrain, test, yTest, K))).toEqual(bytesOf(reference.knnShapley(train, yTrain, test, yTest, K)));
-      }),
+      fc.asyncProperty(
+        matrixArb(30, 11, 1),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer(),
+        async (train, m, K, seed) => {
+          const test = randomMatrix(m, train.cols, seed);
+          const yTrain = Int32Array.from({ length: train.rows }, (_, i) => (i * 7 + seed) % 3);
+          const yTest = Int32Array.from({ length: m }, (_, i) => (i + seed) % 3);
+          expect(bytesOf((await kernel.squaredDistances(train, test)).data)).toEqual(bytesOf(reference.squaredDistances(train, test).data));
+          expect(bytesOf(await kernel.knnShapley(train, yTrain, test, yTest, K))).toEqual(
+            bytesOf(reference.knnShapley(train, yTrain, test, yTest, K)),
+          );
+        },
+      ),
       runs,
     );
   });

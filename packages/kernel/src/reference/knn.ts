@@ -23,7 +23,8 @@ export function squaredDistances(train: MatrixF32, test: MatrixF32): MatrixF64 {
   assertMatrix('train', train);
   assertMatrix('test', test);
   const out = matrixF64(test.rows, train.rows);
-  for (let t = 0; t < test.rows; t++) for (let i = 0; i < train.rows; i++) out.data[t * train.rows + i] = squaredDistance(row(train, i), row(test, t));
+  for (let t = 0; t < test.rows; t++)
+    for (let i = 0; i < train.rows; i++) out.data[t * train.rows + i] = squaredDistance(row(train, i), row(test, t));
   return out;
 }
 

@@ -86,7 +86,8 @@ export function cholesky(g: MatrixF64, ridge: number): E.Either<NotPositiveDefin
 /** Each row q → fround((L·Lᵀ)⁻¹·q): forward then back substitution in f64, ascending p. */
 export function choleskySolveRows(factor: MatrixF64, q: MatrixF32): MatrixF32 {
   const k = factor.rows;
-  if (factor.cols !== k || q.cols !== k) throw new RangeError(`choleskySolveRows: factor ${factor.rows}×${factor.cols}, q ${q.rows}×${q.cols}`);
+  if (factor.cols !== k || q.cols !== k)
+    throw new RangeError(`choleskySolveRows: factor ${factor.rows}×${factor.cols}, q ${q.rows}×${q.cols}`);
   const L = factor.data;
   const out = matrixF32(q.rows, k);
   const y = new Float64Array(k);

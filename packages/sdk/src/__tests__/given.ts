@@ -13,7 +13,10 @@ import type { BlobStore } from '../blob-store/port.js';
 import type { KeyStore } from '../key-store/port.js';
 import { createVerifyPool } from '../verify-pool.js';
 
-export function ledgerOn(log: EventLog = createInMemoryEventLog(), stores: { blobs?: BlobStore; keys?: KeyStore; workers?: number } = {}): Ledger {
+export function ledgerOn(
+  log: EventLog = createInMemoryEventLog(),
+  stores: { blobs?: BlobStore; keys?: KeyStore; workers?: number } = {},
+): Ledger {
   const pool = stores.workers ? createVerifyPool({ size: stores.workers }) : undefined;
   return createLedger({
     log,
@@ -25,7 +28,8 @@ export function ledgerOn(log: EventLog = createInMemoryEventLog(), stores: { blo
 }
 
 export function right<T>(result: E.Either<LedgerError, T>): T {
-  if (E.isLeft(result)) throw new Error(`expected success, got ${JSON.stringify(result.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  if (E.isLeft(result))
+    throw new Error(`expected success, got ${JSON.stringify(result.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
   return result.right;
 }
 
@@ -45,8 +49,18 @@ export async function register(ledger: Ledger, name: string): Promise<Signer> {
 
 export const text = (s: string) => new TextEncoder().encode(s);
 
-export async function contributeSample(ledger: Ledger, signer: Signer, body = 'the quick brown fox', extra: { personalData?: boolean } = {}) {
-  return right(await ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026', ...extra }, signer));
+export async function contributeSample(
+  ledger: Ledger,
+  signer: Signer,
+  body = 'the quick brown fox',
+  extra: { personalData?: boolean } = {},
+) {
+  return right(
+    await ledger.contribute.sample(
+      { bytes: text(body), mediaType: 'text/plain', license: 'CC-BY-4.0', source: 'wiki-dump-2026', ...extra },
+      signer,
+    ),
+  );
 }
 
 export async function logSize(ledger: Ledger): Promise<number> {

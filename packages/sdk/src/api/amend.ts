@@ -21,7 +21,11 @@ export const AMENDABLE_FIELDS: { readonly [K in AmendableType]: readonly string[
   ValidationContributed: ['targets', 'verdict', 'score', 'rationale', 'evidence'],
 };
 
-const KIND_OF: { readonly [K in AmendableType]: string } = { SampleContributed: 'sample', LabelContributed: 'label', ValidationContributed: 'validation' };
+const KIND_OF: { readonly [K in AmendableType]: string } = {
+  SampleContributed: 'sample',
+  LabelContributed: 'label',
+  ValidationContributed: 'validation',
+};
 
 /** Why a field a CF does carry is still not one an amendment sets. */
 const NOT_SET: Readonly<Record<string, string>> = {
@@ -41,7 +45,9 @@ export function checkAmendmentFields(type: AmendableType, changes: Record<string
   const problems: Problem[] = [];
   for (const field of Object.keys(changes)) {
     if (allowed.includes(field)) continue;
-    const reason = NOT_SET[field] ?? `a ${KIND_OF[type]} has no field ${JSON.stringify(field)} an amendment can change (it can change ${allowed.join(', ')})`;
+    const reason =
+      NOT_SET[field] ??
+      `a ${KIND_OF[type]} has no field ${JSON.stringify(field)} an amendment can change (it can change ${allowed.join(', ')})`;
     problems.push(problem(type, field, reason, field));
   }
   if (type === 'SampleContributed' && 'bytes' in changes && !(changes.bytes instanceof Uint8Array)) {
@@ -72,7 +78,8 @@ export async function prepareSampleAmendment(
 ): Promise<E.Either<LedgerError, PreparedContribution>> {
   const { commitment, size, amends: _a, supersedes: _s, ...meta } = original;
   const { bytes: newBytes, ...rest } = changes;
-  const sameContent = !(newBytes instanceof Uint8Array) && (rest.personalData === undefined || rest.personalData === (original.personalData ?? false));
+  const sameContent =
+    !(newBytes instanceof Uint8Array) && (rest.personalData === undefined || rest.personalData === (original.personalData ?? false));
   const bytes = newBytes instanceof Uint8Array ? E.right(newBytes) : await readSample(ctx, cfId);
   if (E.isLeft(bytes)) return bytes;
   const input = { ...meta, ...rest, bytes: bytes.right, amends: cfId } as SampleInput;

@@ -13,9 +13,12 @@ export async function readSampleAs(ctx: IngestContext, sampleId: string, reader:
   const states = await ctx.state.contributors([reader.contributorId]);
   if (E.isLeft(states)) return states;
   const state = states.right.get(reader.contributorId);
-  if (state === undefined) return E.left(ruleViolation('read-authority', 'reader', `contributor ${reader.contributorId} is not registered in the log`));
+  if (state === undefined)
+    return E.left(ruleViolation('read-authority', 'reader', `contributor ${reader.contributorId} is not registered in the log`));
   if (currentKey(state) !== publicKeyHexOf(reader.secretKey))
-    return E.left(ruleViolation('read-authority', 'reader', `the key given for contributor ${reader.contributorId} is not its current key`));
+    return E.left(
+      ruleViolation('read-authority', 'reader', `the key given for contributor ${reader.contributorId} is not its current key`),
+    );
   const facts = await ctx.state.events([sampleId]);
   if (E.isLeft(facts)) return facts;
   const author = facts.right.get(sampleId)?.signer;
@@ -24,7 +27,11 @@ export async function readSampleAs(ctx: IngestContext, sampleId: string, reader:
     if (E.isLeft(founder)) return founder;
     if (!holds({ contributor: (id) => states.right.get(id), founder: founder.right }, reader.contributorId, 'reader'))
       return E.left(
-        ruleViolation('read-authority', 'reader', `reading another contributor's sample needs the reader role (curators and admins hold it); ${reader.contributorId} (${state.name}) does not hold it`),
+        ruleViolation(
+          'read-authority',
+          'reader',
+          `reading another contributor's sample needs the reader role (curators and admins hold it); ${reader.contributorId} (${state.name}) does not hold it`,
+        ),
       );
   }
   // A missing or non-sample id is readSample's to report.

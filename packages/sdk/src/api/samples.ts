@@ -24,7 +24,8 @@ export async function readSample(ctx: IngestContext, sampleId: string): Promise<
   const event = found.right[0];
   if (!event) return E.left({ _tag: 'SampleNotFound', sampleId, reason: 'no such event in the log' });
   const envelope = event.data as unknown as SampleEnvelope;
-  if (envelope.type !== 'SampleContributed') return E.left({ _tag: 'SampleNotFound', sampleId, reason: `${sampleId} is a ${envelope.type}, not a sample` });
+  if (envelope.type !== 'SampleContributed')
+    return E.left({ _tag: 'SampleNotFound', sampleId, reason: `${sampleId} is a ${envelope.type}, not a sample` });
 
   const history = await ctx.log.readStream(cfStream(sampleId));
   if (E.isLeft(history)) return history;
@@ -54,7 +55,12 @@ export async function readSample(ctx: IngestContext, sampleId: string): Promise<
   return E.left(failure!);
 }
 
-export async function eraseSample(ctx: IngestContext, sampleId: string, signer: Signer, reason: string): Promise<E.Either<LedgerError, Receipt>> {
+export async function eraseSample(
+  ctx: IngestContext,
+  sampleId: string,
+  signer: Signer,
+  reason: string,
+): Promise<E.Either<LedgerError, Receipt>> {
   // The ingest path shreds the key and drops the ciphertext once SampleErased is in the log.
   return appendOne(ctx, 'SampleErased', { sample: sampleId, reason }, signer);
 }

@@ -140,7 +140,11 @@ export function createFolderBlobStore(dir: string): BlobStore {
       if (ciphertext) live.push({ at, ciphertext });
     }
     if (live.length === 0) located.delete(address);
-    else located.set(address, live.map((l) => l.at));
+    else
+      located.set(
+        address,
+        live.map((l) => l.at),
+      );
     return live;
   };
   const dropSlots = async (file: string, slots: readonly Located[]) => {
@@ -269,7 +273,8 @@ export function createFolderBlobStore(dir: string): BlobStore {
         for (const name of await segmentNames()) {
           const bytes = await readFile(path.join(segmentDir, name)).catch(ignoreMissing);
           if (!bytes) continue;
-          for (const s of segmentSlots(bytes)) visit({ address: s.address, ciphertext: new Uint8Array(bytes.subarray(s.offset, s.offset + s.length)) });
+          for (const s of segmentSlots(bytes))
+            visit({ address: s.address, ciphertext: new Uint8Array(bytes.subarray(s.offset, s.offset + s.length)) });
         }
       }),
   };

@@ -16,12 +16,7 @@ export interface StorageError {
   readonly reason: string;
 }
 
-export function storageError(
-  store: StorageError['store'],
-  operation: string,
-  address: string,
-  cause: unknown,
-): StorageError {
+export function storageError(store: StorageError['store'], operation: string, address: string, cause: unknown): StorageError {
   return { _tag: 'StorageError', store, operation, address, reason: cause instanceof Error ? cause.message : String(cause) };
 }
 

@@ -31,5 +31,10 @@ export function decodeItem(envelope: unknown, index?: number): E.Either<DecodeFa
     if (E.isRight(id)) throw new Error(`eventCanonicalForms refused what signingBytes accepts: ${JSON.stringify(forms.left)}`);
     return E.left(index === undefined ? id.left : { ...id.left, index });
   }
-  return E.right({ event, eventId: sha256Hex(forms.right.signingBytes), signingBytes: forms.right.signingBytes, canonical: forms.right.envelope });
+  return E.right({
+    event,
+    eventId: sha256Hex(forms.right.signingBytes),
+    signingBytes: forms.right.signingBytes,
+    canonical: forms.right.envelope,
+  });
 }

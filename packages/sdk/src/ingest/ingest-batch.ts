@@ -103,7 +103,11 @@ export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): 
 export type WhileAppending = () => void;
 
 /** Steps 2 to 6 for a prepared batch. */
-export async function commitBatch(ctx: IngestContext, prepared: PreparedBatch, whileAppending?: WhileAppending): Promise<E.Either<LedgerError, Receipt[]>> {
+export async function commitBatch(
+  ctx: IngestContext,
+  prepared: PreparedBatch,
+  whileAppending?: WhileAppending,
+): Promise<E.Either<LedgerError, Receipt[]>> {
   const result = E.isLeft(prepared.decoded)
     ? prepared.decoded
     : await commitDecoded(ctx, prepared.decoded.right.pending, prepared.decoded.right.slotOf, prepared.early, whileAppending);
@@ -220,19 +224,26 @@ async function commitDecoded(
   if (E.isLeft(erasures)) return erasures;
 
   // 3. rules.
-  const checked = checkBatch(pending, {
-    contributors: contributors.right,
-    events: events.right,
-    streams: existingStreams.right,
-    founder: founder.right,
-    datasetDefiners: datasetDefiners.right,
-    erasures: erasures.right,
-    ...(directory.right ? { directory: directory.right } : {}),
-  }, ctx.limits);
+  const checked = checkBatch(
+    pending,
+    {
+      contributors: contributors.right,
+      events: events.right,
+      streams: existingStreams.right,
+      founder: founder.right,
+      datasetDefiners: datasetDefiners.right,
+      erasures: erasures.right,
+      ...(directory.right ? { directory: directory.right } : {}),
+    },
+    ctx.limits,
+  );
   if (E.isLeft(checked)) return checked;
 
   // 4 + 5. signatures on the pool while the main thread seals and stores sample bytes.
-  const [badSignature, stored] = await Promise.all([verifySignatures(checked.right, ctx.pool, early), storeSamples(checked.right, ctx.blobs, ctx.keys)]);
+  const [badSignature, stored] = await Promise.all([
+    verifySignatures(checked.right, ctx.pool, early),
+    storeSamples(checked.right, ctx.blobs, ctx.keys),
+  ]);
   if (E.isLeft(stored)) return stored;
   const { undo, settle } = stored.right;
   if (badSignature) {
@@ -251,35 +262,64 @@ async function commitDecoded(
   if (E.isLeft(appended)) {
     await undo();
     const error = appended.left;
-    const culprit = 'eventId' in error ? checked.right.find((i) => i.eventId === error.eventId) : 'stream' in error ? fresh.find((i) => i.placement.stream === error.stream) : undefined;
+    const culprit =
+      'eventId' in error
+        ? checked.right.find((i) => i.eventId === error.eventId)
+        : 'stream' in error
+          ? fresh.find((i) => i.placement.stream === error.stream)
+          : undefined;
     return E.left(culprit ? { ...error, index: culprit.index } : error);
   }
 
   if (ctx.anchor !== undefined) {
     // One request per fresh item, in the same order.
-    ctx.anchor.appended(appended.right.flatMap((r, i) => (r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, signature: fresh[i]!.event.signature }])));
+    ctx.anchor.appended(
+      appended.right.flatMap((r, i) =>
+        r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, signature: fresh[i]!.event.signature }],
+      ),
+    );
   }
   const writtenHere = new Set<string>();
   fresh.forEach((item, i) => {
     if (!appended.right[i]!.alreadyAppended) writtenHere.add(item.eventId);
   });
   // The state's log indexes take this batch from here, not from a read of the log.
-  await ctx.state.appended(fresh.flatMap((item, i) => (appended.right[i]!.alreadyAppended ? [] : [{ id: item.eventId, position: appended.right[i]!.position, data: item.event as unknown as JsonValue }])));
+  await ctx.state.appended(
+    fresh.flatMap((item, i) =>
+      appended.right[i]!.alreadyAppended
+        ? []
+        : [{ id: item.eventId, position: appended.right[i]!.position, data: item.event as unknown as JsonValue }],
+    ),
+  );
   await settle(writtenHere);
 
   let next = 0;
   const receipts = checked.right.map((item): Receipt => {
     if (item.existing) {
-      return { id: item.eventId, type: item.event.type, stream: item.existing.stream, position: item.existing.position, alreadyAppended: true };
+      return {
+        id: item.eventId,
+        type: item.event.type,
+        stream: item.existing.stream,
+        position: item.existing.position,
+        alreadyAppended: true,
+      };
     }
     const result = appended.right[next++]!;
-    return { id: item.eventId, type: item.event.type, stream: item.placement.stream, position: result.position, alreadyAppended: result.alreadyAppended };
+    return {
+      id: item.eventId,
+      type: item.event.type,
+      stream: item.placement.stream,
+      position: result.position,
+      alreadyAppended: result.alreadyAppended,
+    };
   });
 
   // 7. an erasure in the log means every copy of the key is shredded, however the SampleErased
   // event came in: the erased sample's, and those of the samples amending it before the erasure
   // (erasure-reach.ts), from the ledger state's amendment index caught up with the log.
-  const erasedHere = checked.right.flatMap((item, i) => (item.event.type === 'SampleErased' ? [{ sample: item.event.payload.sample, position: receipts[i]!.position }] : []));
+  const erasedHere = checked.right.flatMap((item, i) =>
+    item.event.type === 'SampleErased' ? [{ sample: item.event.payload.sample, position: receipts[i]!.position }] : [],
+  );
   if (erasedHere.length > 0) {
     const reached = await ctx.state.erasureReach(erasedHere);
     if (E.isLeft(reached)) return reached;

@@ -69,12 +69,24 @@ export function requiredStreamsOf(event: CairnEvent): { readonly field: string; 
     case 'DatasetBuildRequested':
       return [
         { field: `${event.type}.payload.dataset`, stream: `dataset-${event.payload.dataset}`, what: `dataset "${event.payload.dataset}"` },
-        { field: `${event.type}.payload.manifestId`, stream: `manifest-${event.payload.manifestId}`, what: `manifest ${event.payload.manifestId}` },
+        {
+          field: `${event.type}.payload.manifestId`,
+          stream: `manifest-${event.payload.manifestId}`,
+          what: `manifest ${event.payload.manifestId}`,
+        },
       ];
     case 'TrainingRunRecorded':
-      return [{ field: `${event.type}.payload.dataset.name`, stream: `dataset-${event.payload.dataset.name}`, what: `dataset "${event.payload.dataset.name}"` }];
+      return [
+        {
+          field: `${event.type}.payload.dataset.name`,
+          stream: `dataset-${event.payload.dataset.name}`,
+          what: `dataset "${event.payload.dataset.name}"`,
+        },
+      ];
     case 'GradientsRecorded':
-      return [{ field: `${event.type}.payload.runId`, stream: `run-${event.payload.runId}`, what: `training run "${event.payload.runId}"` }];
+      return [
+        { field: `${event.type}.payload.runId`, stream: `run-${event.payload.runId}`, what: `training run "${event.payload.runId}"` },
+      ];
     default:
       return [];
   }

@@ -23,7 +23,10 @@ import type { CheckedItem } from './check.js';
 
 const PARALLEL_WRITES = 32;
 
-async function inParallel<T>(inputs: readonly T[], work: (input: T) => Promise<E.Either<StorageError, void>>): Promise<E.Either<StorageError, void>> {
+async function inParallel<T>(
+  inputs: readonly T[],
+  work: (input: T) => Promise<E.Either<StorageError, void>>,
+): Promise<E.Either<StorageError, void>> {
   let next = 0;
   let failure: StorageError | undefined;
   const lane = async () => {
@@ -45,7 +48,12 @@ interface Sealed {
 const keyEntries = (sealed: readonly Sealed[]) => sealed.map((s) => ({ sampleId: s.sampleId, record: s.record }));
 const blobEntries = (sealed: readonly Sealed[]) => sealed.map((s) => ({ address: s.sampleId, ciphertext: s.ciphertext }));
 
-async function putAll(sealed: readonly Sealed[], sealing: Sealing, blobs: BlobStore, keys: KeyStore): Promise<E.Either<StorageError, void>> {
+async function putAll(
+  sealed: readonly Sealed[],
+  sealing: Sealing,
+  blobs: BlobStore,
+  keys: KeyStore,
+): Promise<E.Either<StorageError, void>> {
   if (keys.putMany && blobs.putMany) {
     // Two durable writes (a flush each) at once rather than one after the other: they sit between
     // a batch's checks and its append. Either alone is harmless (a key for no blob, a blob no key
@@ -91,7 +99,11 @@ export async function storeSamples(
   const sealed = samples.map((item): Sealed => {
     const dataKey = newDataKey();
     const salt = item.attachment!.salt;
-    return { sampleId: item.eventId, record: salt ? { dataKey, salt } : { dataKey }, ciphertext: sealSample(item.attachment!.bytes, dataKey, item.signingBytes) };
+    return {
+      sampleId: item.eventId,
+      record: salt ? { dataKey, salt } : { dataKey },
+      ciphertext: sealSample(item.attachment!.bytes, dataKey, item.signingBytes),
+    };
   });
   const undo = () => discard(sealed, blobs, keys);
   const sealing: Sealing = { stamp: sealingStamp() };

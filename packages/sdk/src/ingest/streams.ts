@@ -36,7 +36,10 @@ export function manifestIdOf(manifest: unknown): string {
 export function placementOf(event: CairnEvent, eventId: string, contributorRevision: (id: string) => bigint | undefined): Placement {
   const exactOrNone = (id: string): Placement => {
     const revision = contributorRevision(id);
-    return { stream: contributorStream(id), expectedRevision: revision === undefined ? ExpectedRevision.noStream : ExpectedRevision.exact(revision) };
+    return {
+      stream: contributorStream(id),
+      expectedRevision: revision === undefined ? ExpectedRevision.noStream : ExpectedRevision.exact(revision),
+    };
   };
   switch (event.type) {
     case 'ContributorRegistered':

@@ -55,7 +55,8 @@ export class EarlyVerdicts {
     if (!this.pool || chunk.length === 0) return;
     const verdicts = this.pool.verify(chunk.map((c) => c.check));
     this.chunks.push(verdicts);
-    for (let at = 0; at < chunk.length; at++) this.started.set(chunk[at]!.eventId, { publicKey: chunk[at]!.check.publicKey, chunk: verdicts, at });
+    for (let at = 0; at < chunk.length; at++)
+      this.started.set(chunk[at]!.eventId, { publicKey: chunk[at]!.check.publicKey, chunk: verdicts, at });
   }
 
   take(eventId: string, publicKey: string): StartedVerdict | undefined {
@@ -71,7 +72,11 @@ export class EarlyVerdicts {
 }
 
 /** Resolves to the violation of the first item (in batch order) whose signature does not verify. */
-export async function verifySignatures(items: readonly CheckedItem[], pool: VerifyPool | undefined, early?: EarlyVerdicts): Promise<RuleViolation | undefined> {
+export async function verifySignatures(
+  items: readonly CheckedItem[],
+  pool: VerifyPool | undefined,
+  early?: EarlyVerdicts,
+): Promise<RuleViolation | undefined> {
   const toVerify = items.filter((i) => i.publicKey !== undefined);
   const started = toVerify.map((i) => early?.take(i.eventId, i.publicKey!));
   const late = toVerify.filter((_, k) => started[k] === undefined);

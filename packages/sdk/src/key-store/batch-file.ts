@@ -40,6 +40,10 @@ export function* liveKeyRecords(bytes: Uint8Array): Generator<{ sampleId: string
     if (state !== KEY_ONLY && state !== KEY_AND_SALT) continue;
     const dataKey = bytes.slice(at + SECRET_OFFSET, at + SECRET_OFFSET + 32);
     const sampleId = Buffer.from(bytes.subarray(at + 1, at + 33)).toString('hex');
-    yield { sampleId, offset: at, record: state === KEY_AND_SALT ? { dataKey, salt: bytes.slice(at + SECRET_OFFSET + 32, at + RECORD_BYTES) } : { dataKey } };
+    yield {
+      sampleId,
+      offset: at,
+      record: state === KEY_AND_SALT ? { dataKey, salt: bytes.slice(at + SECRET_OFFSET + 32, at + RECORD_BYTES) } : { dataKey },
+    };
   }
 }

@@ -124,7 +124,11 @@ export function createFolderKeyStore(dir: string): KeyStore {
       if (record) live.push({ at, record });
     }
     if (live.length === 0) located.delete(sampleId);
-    else located.set(sampleId, live.map((l) => l.at));
+    else
+      located.set(
+        sampleId,
+        live.map((l) => l.at),
+      );
     return live;
   };
   const shredRecords = async (file: string, offsets: readonly number[]) => {

@@ -2,7 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyStore, SampleKeyRecord } from './port.js';
 
-const copyOf = (r: SampleKeyRecord): SampleKeyRecord => ({ dataKey: Uint8Array.from(r.dataKey), ...(r.salt ? { salt: Uint8Array.from(r.salt) } : {}) });
+const copyOf = (r: SampleKeyRecord): SampleKeyRecord => ({
+  dataKey: Uint8Array.from(r.dataKey),
+  ...(r.salt ? { salt: Uint8Array.from(r.salt) } : {}),
+});
 const sameKey = (a: SampleKeyRecord, b: SampleKeyRecord) => timingSafeEqual(a.dataKey, b.dataKey);
 const wipe = (r: SampleKeyRecord) => {
   r.dataKey.fill(0);

@@ -27,7 +27,11 @@ describe('amendment-authority', () => {
   it("given alice's sample, when carol amends it, then amendment-authority refuses naming the field and nothing is appended", async () => {
     const { ledger, alice, carol, s } = await world();
     const before = await logSize(ledger);
-    expectViolation(await ledger.amend(s.id, { source: 'carol was here' }, carol), 'amendment-authority', 'SampleContributed.payload.amends');
+    expectViolation(
+      await ledger.amend(s.id, { source: 'carol was here' }, carol),
+      'amendment-authority',
+      'SampleContributed.payload.amends',
+    );
     expect(await logSize(ledger)).toBe(before);
     right(await ledger.amend(s.id, { source: 'fixed by alice' }, alice));
   });
@@ -41,7 +45,7 @@ describe('amendment-authority', () => {
     right(await ledger.supersede(label.id, replacement, carol));
   });
 
-  it('given the founder, when it amends anyone\'s sample, then it may: the founder is an admin, and an admin a curator', async () => {
+  it("given the founder, when it amends anyone's sample, then it may: the founder is an admin, and an admin a curator", async () => {
     const { ledger, founder, s } = await world();
     right(await ledger.amend(s.id, { source: 'corrected by the founder' }, founder));
   });
@@ -89,7 +93,7 @@ describe('erasure-authority', () => {
     right(await ledger.erase(s.id, carol));
   });
 
-  it('given a steward, when it deprecates or amends another\'s sample, then it may not: the role is for erasure only', async () => {
+  it("given a steward, when it deprecates or amends another's sample, then it may not: the role is for erasure only", async () => {
     const { ledger, founder, carol, s } = await world();
     right(await ledger.contributors.grantRole(founder, carol.contributorId, 'steward'));
     expectViolation(await ledger.deprecate(s.id, { reason: 'takedown' }, carol), 'deprecation-authority');
@@ -139,13 +143,29 @@ describe('the same rules replayed over a log (cairn verify)', () => {
   const alice = newSigner();
   const carol = newSigner();
   const registrations = [founder, alice, carol].map((s, i) => event('ContributorRegistered', { publicKey: s.publicKey, name: `c${i}` }, s));
-  const sample = event('SampleContributed', { commitment: { scheme: 'sha256', value: 'ab'.repeat(32) }, size: 3, mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice);
-  const amendment = event('SampleContributed', { commitment: { scheme: 'sha256', value: 'cd'.repeat(32) }, size: 3, mediaType: 'text/plain', license: 'MIT', source: 'notes', amends: sample.eventId }, carol);
+  const sample = event(
+    'SampleContributed',
+    { commitment: { scheme: 'sha256', value: 'ab'.repeat(32) }, size: 3, mediaType: 'text/plain', license: 'MIT', source: 'notes' },
+    alice,
+  );
+  const amendment = event(
+    'SampleContributed',
+    {
+      commitment: { scheme: 'sha256', value: 'cd'.repeat(32) },
+      size: 3,
+      mediaType: 'text/plain',
+      license: 'MIT',
+      source: 'notes',
+      amends: sample.eventId,
+    },
+    carol,
+  );
   const manifest = MANIFEST;
   const defineManifest = (by: Signer) => event('ManifestDefined', { manifest }, by);
   const defineDataset = (by: Signer) => event('DatasetDefined', { name: 'corpus' }, by);
   const build = (by: Signer) => event('DatasetBuildRequested', { dataset: 'corpus', manifestId: manifestIdOf(manifest) }, by);
-  const grant = (role: string, extra: Record<string, unknown> = {}) => event('ContributorRoleGranted', { contributor: carol.contributorId, role, ...extra }, founder);
+  const grant = (role: string, extra: Record<string, unknown> = {}) =>
+    event('ContributorRoleGranted', { contributor: carol.contributorId, role, ...extra }, founder);
 
   it("given carol's amendment of alice's sample logged without a grant, then replay refuses it with amendment-authority", () => {
     expect(firstRefused([...registrations, sample, amendment])).toEqual({ index: 4, rule: 'amendment-authority' });
@@ -155,13 +175,27 @@ describe('the same rules replayed over a log (cairn verify)', () => {
   it('given a manifest, dataset and build logged by a contributor with no role, then replay refuses each', () => {
     expect(firstRefused([...registrations, defineManifest(carol)])).toEqual({ index: 3, rule: 'manifest-authority' });
     expect(firstRefused([...registrations, defineDataset(carol)])).toEqual({ index: 3, rule: 'dataset-authority' });
-    expect(firstRefused([...registrations, defineManifest(founder), defineDataset(founder), build(carol)])).toEqual({ index: 5, rule: 'build-authority' });
-    expect(firstRefused([...registrations, defineManifest(founder), defineDataset(founder), grant('maintainer', { dataset: 'corpus' }), build(carol)])).toBeNull();
+    expect(firstRefused([...registrations, defineManifest(founder), defineDataset(founder), build(carol)])).toEqual({
+      index: 5,
+      rule: 'build-authority',
+    });
+    expect(
+      firstRefused([
+        ...registrations,
+        defineManifest(founder),
+        defineDataset(founder),
+        grant('maintainer', { dataset: 'corpus' }),
+        build(carol),
+      ]),
+    ).toBeNull();
   });
 
   it('given a sample erased once, when a second erasure of it (another reason) is logged, then replay refuses it with erasure-once', () => {
     const erase = (reason: string) => event('SampleErased', { sample: sample.eventId, reason }, alice);
     expect(firstRefused([...registrations, sample, erase('subject request')])).toBeNull();
-    expect(firstRefused([...registrations, sample, erase('subject request'), erase('asked twice')])).toEqual({ index: 5, rule: 'erasure-once' });
+    expect(firstRefused([...registrations, sample, erase('subject request'), erase('asked twice')])).toEqual({
+      index: 5,
+      rule: 'erasure-once',
+    });
   });
 });

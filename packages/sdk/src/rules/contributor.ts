@@ -15,8 +15,10 @@ function checkNewKey(publicKey: string, field: string, signer: string, view: Bat
   const refusal = publicKeyRefusal(Uint8Array.from(Buffer.from(publicKey, 'hex')));
   if (refusal !== undefined) return ruleViolation('key-well-formed', field, `key ${publicKey} ${refusal}`, index);
   const owner = view.keyOwner(publicKey);
-  if (owner === signer) return ruleViolation('key-fresh', field, 'this key was already used by the contributor; rotate to a fresh key', index);
-  if (owner !== undefined) return ruleViolation('key-fresh', field, `this key was already used by contributor ${owner}; a key belongs to one identity`, index);
+  if (owner === signer)
+    return ruleViolation('key-fresh', field, 'this key was already used by the contributor; rotate to a fresh key', index);
+  if (owner !== undefined)
+    return ruleViolation('key-fresh', field, `this key was already used by contributor ${owner}; a key belongs to one identity`, index);
   return undefined;
 }
 
@@ -26,27 +28,54 @@ export function checkContributorRules(event: CairnEvent, view: BatchView, index?
     case 'ContributorRegistered': {
       const taken = view.nameOwner(event.payload.name);
       if (taken !== undefined && taken !== event.signer)
-        return ruleViolation('name-unique', field('name'), `the name ${JSON.stringify(event.payload.name)} is already registered by contributor ${taken}`, index);
+        return ruleViolation(
+          'name-unique',
+          field('name'),
+          `the name ${JSON.stringify(event.payload.name)} is already registered by contributor ${taken}`,
+          index,
+        );
       return checkNewKey(event.payload.publicKey, field('publicKey'), event.signer, view, index);
     }
     case 'ContributorKeyRotated': {
       const keys = view.contributor(event.signer)?.keys ?? [];
       if (keys.some((k) => k.publicKey === event.payload.newPublicKey))
-        return ruleViolation('key-fresh', field('newPublicKey'), 'this key was already used by the contributor; rotate to a fresh key', index);
+        return ruleViolation(
+          'key-fresh',
+          field('newPublicKey'),
+          'this key was already used by the contributor; rotate to a fresh key',
+          index,
+        );
       return checkNewKey(event.payload.newPublicKey, field('newPublicKey'), event.signer, view, index);
     }
     case 'ContributorKeyRevoked': {
       const key = view.contributor(event.signer)?.keys.find((k) => k.publicKey === event.payload.publicKey);
-      if (!key) return ruleViolation('revocation-authority', field('publicKey'), `key ${event.payload.publicKey} is not a key of contributor ${event.signer}`, index);
-      if (key.endedBy === 'revocation') return ruleViolation('revocation-authority', field('publicKey'), `key ${event.payload.publicKey} is already revoked`, index);
+      if (!key)
+        return ruleViolation(
+          'revocation-authority',
+          field('publicKey'),
+          `key ${event.payload.publicKey} is not a key of contributor ${event.signer}`,
+          index,
+        );
+      if (key.endedBy === 'revocation')
+        return ruleViolation('revocation-authority', field('publicKey'), `key ${event.payload.publicKey} is already revoked`, index);
       return undefined;
     }
     case 'ContributorRoleGranted':
     case 'ContributorRoleRevoked': {
       if (!view.contributor(event.payload.contributor))
-        return ruleViolation('reference-exists', field('contributor'), `contributor ${event.payload.contributor} is not registered in the log`, index);
+        return ruleViolation(
+          'reference-exists',
+          field('contributor'),
+          `contributor ${event.payload.contributor} is not registered in the log`,
+          index,
+        );
       if (holds(view, event.signer, 'admin')) return undefined;
-      return ruleViolation('role-grant-authority', `${event.type}.signer`, `roles are granted and revoked by an admin (or the ledger's founder); ${event.signer} is neither`, index);
+      return ruleViolation(
+        'role-grant-authority',
+        `${event.type}.signer`,
+        `roles are granted and revoked by an admin (or the ledger's founder); ${event.signer} is neither`,
+        index,
+      );
     }
     default:
       return undefined;

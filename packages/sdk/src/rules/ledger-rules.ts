@@ -23,9 +23,18 @@ export function streamOf(event: CairnEvent, eventId: string): string {
  * stream matters because state is read back by stream: a rotation filed on another
  * contributor's stream would change that contributor's keys.
  */
-export function checkLedgerRules(event: CairnEvent, eventId: string, stream: string, view: BatchView, index?: number): E.Either<RuleViolation, string> {
+export function checkLedgerRules(
+  event: CairnEvent,
+  eventId: string,
+  stream: string,
+  view: BatchView,
+  index?: number,
+): E.Either<RuleViolation, string> {
   const expected = streamOf(event, eventId);
-  if (stream !== expected) return E.left(ruleViolation('stream-placement', `${event.type}`, `a ${event.type} belongs on stream ${expected}, found on ${stream}`, index));
+  if (stream !== expected)
+    return E.left(
+      ruleViolation('stream-placement', `${event.type}`, `a ${event.type} belongs on stream ${expected}, found on ${stream}`, index),
+    );
   const key = signingKeyFor(event, view, index);
   if (E.isLeft(key)) return key;
   const violation = checkContributorRules(event, view, index) ?? checkReferences(event, view, index) ?? checkAuthority(event, view, index);

@@ -16,15 +16,31 @@ export function checkReferences(event: CairnEvent, view: BatchView, index?: numb
     if (ref.wanted === 'sample' && target.type !== 'SampleContributed')
       return ruleViolation('reference-kind', ref.field, `${ref.id} is a ${target.type}, not a sample`, index);
     if (ref.wanted === 'same-kind' && target.type !== event.type)
-      return ruleViolation('amend-same-kind', ref.field, `a ${event.type} can only amend or supersede a CF of its own kind; ${ref.id} is a ${target.type}`, index);
+      return ruleViolation(
+        'amend-same-kind',
+        ref.field,
+        `a ${event.type} can only amend or supersede a CF of its own kind; ${ref.id} is a ${target.type}`,
+        index,
+      );
   }
   if (event.type === 'SampleErased') {
     const earlier = view.erasedBy(event.payload.sample);
-    if (earlier !== undefined) return ruleViolation('erasure-once', 'SampleErased.payload.sample', `sample ${event.payload.sample} is already erased (by ${earlier}); nothing is left to erase`, index);
+    if (earlier !== undefined)
+      return ruleViolation(
+        'erasure-once',
+        'SampleErased.payload.sample',
+        `sample ${event.payload.sample} is already erased (by ${earlier}); nothing is left to erase`,
+        index,
+      );
   }
   for (const required of requiredStreamsOf(event)) {
     if (!view.streamExists(required.stream))
-      return ruleViolation(required.stream.startsWith('dataset-') ? 'dataset-exists' : 'reference-exists', required.field, `no ${required.what} in the log`, index);
+      return ruleViolation(
+        required.stream.startsWith('dataset-') ? 'dataset-exists' : 'reference-exists',
+        required.field,
+        `no ${required.what} in the log`,
+        index,
+      );
   }
   return undefined;
 }

@@ -15,16 +15,29 @@ export interface SampleAttachment {
 
 export function checkSampleBytes(event: CairnEvent, attachment: SampleAttachment | undefined, index?: number): RuleViolation | undefined {
   if (event.type !== 'SampleContributed') {
-    return attachment === undefined ? undefined : ruleViolation('sample-bytes', `${event.type}`, 'only a SampleContributed event carries sample bytes', index);
+    return attachment === undefined
+      ? undefined
+      : ruleViolation('sample-bytes', `${event.type}`, 'only a SampleContributed event carries sample bytes', index);
   }
   const at = (name: string) => `SampleContributed.payload.${name}`;
-  if (attachment === undefined) return ruleViolation('sample-bytes', 'sample.bytes', 'a sample must come with its bytes (they go to the blob store, never to the log)', index);
+  if (attachment === undefined)
+    return ruleViolation(
+      'sample-bytes',
+      'sample.bytes',
+      'a sample must come with its bytes (they go to the blob store, never to the log)',
+      index,
+    );
   const { payload } = event;
   if (payload.size !== attachment.bytes.length)
     return ruleViolation('sample-bytes', at('size'), `says ${payload.size} bytes, the sample has ${attachment.bytes.length}`, index);
   const hmac = payload.commitment.scheme === 'hmac-sha256';
   if (hmac !== (attachment.salt !== undefined))
-    return ruleViolation('sample-bytes', at('commitment.scheme'), hmac ? 'an hmac-sha256 commitment needs the salt it was keyed with' : 'a sha256 commitment takes no salt', index);
+    return ruleViolation(
+      'sample-bytes',
+      at('commitment.scheme'),
+      hmac ? 'an hmac-sha256 commitment needs the salt it was keyed with' : 'a sha256 commitment takes no salt',
+      index,
+    );
   if (attachment.salt !== undefined && attachment.salt.length !== 32)
     return ruleViolation('sample-bytes', 'sample.salt', `a commitment salt is 32 bytes, got ${attachment.salt.length}`, index);
   const expected = Buffer.from(commitSample(attachment.bytes, attachment.salt).value, 'hex');

@@ -16,18 +16,31 @@ export function signingKeyFor(event: CairnEvent, view: BatchView, index?: number
     const derivedId = contributorIdOf(Uint8Array.from(Buffer.from(event.payload.publicKey, 'hex')));
     const derived = E.isRight(derivedId) ? derivedId.right : '(none: not a 32-byte key)';
     if (derived !== event.signer)
-      return E.left(ruleViolation('registration-self-signed', signerField, `a registration is signed by the contributor it registers: expected ${derived} (derived from payload.publicKey), got ${event.signer}`, index));
+      return E.left(
+        ruleViolation(
+          'registration-self-signed',
+          signerField,
+          `a registration is signed by the contributor it registers: expected ${derived} (derived from payload.publicKey), got ${event.signer}`,
+          index,
+        ),
+      );
     if (view.contributor(event.signer))
       return E.left(ruleViolation('contributor-new', signerField, `contributor ${event.signer} is already registered`, index));
     return E.right(event.payload.publicKey);
   }
   const contributor = view.contributor(event.signer);
-  if (!contributor) return E.left(ruleViolation('signer-registered', signerField, `contributor ${event.signer} is not registered in the log`, index));
+  if (!contributor)
+    return E.left(ruleViolation('signer-registered', signerField, `contributor ${event.signer} is not registered in the log`, index));
   const key = currentKey(contributor);
   if (key === undefined) {
     const last = contributor.keys[contributor.keys.length - 1];
     return E.left(
-      ruleViolation('signer-key-current', signerField, `contributor ${event.signer} has no valid key: key ${last?.publicKey ?? '?'} was revoked at log position ${String(last?.validUntil)}`, index),
+      ruleViolation(
+        'signer-key-current',
+        signerField,
+        `contributor ${event.signer} has no valid key: key ${last?.publicKey ?? '?'} was revoked at log position ${String(last?.validUntil)}`,
+        index,
+      ),
     );
   }
   return E.right(key);

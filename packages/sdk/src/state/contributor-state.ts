@@ -59,13 +59,25 @@ export function applyContributorEvent(
   const payload = envelope.payload as Record<string, unknown>;
   switch (envelope.type) {
     case 'ContributorRegistered':
-      return { contributorId, name: String(payload.name), keys: [{ publicKey: String(payload.publicKey), validFrom: position }], roles: new Set(), maintains: new Set(), revision };
-    case 'ContributorKeyRotated':
-      return state && {
-        ...state,
-        keys: [...endKey(state.keys, currentKey(state), position, 'rotation'), { publicKey: String(payload.newPublicKey), validFrom: position }],
+      return {
+        contributorId,
+        name: String(payload.name),
+        keys: [{ publicKey: String(payload.publicKey), validFrom: position }],
+        roles: new Set(),
+        maintains: new Set(),
         revision,
       };
+    case 'ContributorKeyRotated':
+      return (
+        state && {
+          ...state,
+          keys: [
+            ...endKey(state.keys, currentKey(state), position, 'rotation'),
+            { publicKey: String(payload.newPublicKey), validFrom: position },
+          ],
+          revision,
+        }
+      );
     case 'ContributorKeyRevoked':
       return state && { ...state, keys: endKey(state.keys, String(payload.publicKey), position, 'revocation'), revision };
     case 'ContributorRoleGranted':

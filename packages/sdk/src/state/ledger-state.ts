@@ -47,7 +47,9 @@ export interface LedgerState {
    * it before its erasure: api/erasure-reach.ts), from an amends → amended-by index caught up
    * with what was appended since it was last read, so the walk costs their own amendments.
    */
-  erasureReach(erasures: readonly { readonly sample: string; readonly position: LogPosition }[]): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
+  erasureReach(
+    erasures: readonly { readonly sample: string; readonly position: LogPosition }[],
+  ): Promise<E.Either<EventLogError, ReadonlySet<string>>>;
   /** Events this process just wrote to the log (their data is the signed event), for the indexes above; never fails. */
   appended(events: readonly TailEvent[]): Promise<void>;
 }

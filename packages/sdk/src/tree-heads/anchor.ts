@@ -7,7 +7,15 @@
 // (another writer, a crash between an append and its head, a store older than its heads file).
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { EMPTY_FRONTIER, extendMerkleFrontier, fromHex, merkleFrontierOf, merkleFrontierRoot, toHex, type MerkleFrontier } from '@cairn/core';
+import {
+  EMPTY_FRONTIER,
+  extendMerkleFrontier,
+  fromHex,
+  merkleFrontierOf,
+  merkleFrontierRoot,
+  toHex,
+  type MerkleFrontier,
+} from '@cairn/core';
 import type { EventLog, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import type { SignedTreeHead, TreeHead } from '@cairn/schemas';
 import type { LedgerError } from '../errors.js';
@@ -36,20 +44,35 @@ interface Tree {
 const READ_BATCH = 2000;
 
 function anchorError(operation: string, cause: unknown): LedgerError {
-  return { _tag: 'StorageError', store: 'tree-heads', operation, address: 'tree-heads.jsonl', reason: cause instanceof Error ? cause.message : String(cause) };
+  return {
+    _tag: 'StorageError',
+    store: 'tree-heads',
+    operation,
+    address: 'tree-heads.jsonl',
+    reason: cause instanceof Error ? cause.message : String(cause),
+  };
 }
 
 function treeOf(stored: SignedTreeHead | undefined): Tree {
   if (stored?.frontier === undefined || stored.position === undefined) return { frontier: EMPTY_FRONTIER, position: null };
   const hashes = stored.frontier.map((h) => fromHex(h, 32));
-  const frontier = hashes.every(E.isRight) ? merkleFrontierOf(stored.treeHead.size, hashes.map((h) => (h as E.Right<Uint8Array>).right)) : null;
+  const frontier = hashes.every(E.isRight)
+    ? merkleFrontierOf(
+        stored.treeHead.size,
+        hashes.map((h) => (h as E.Right<Uint8Array>).right),
+      )
+    : null;
   // A head the file cannot resume from: start over from the log (verify judges the file).
   if (frontier === null) return { frontier: EMPTY_FRONTIER, position: null };
   return { frontier, position: stored.position === null ? null : BigInt(stored.position) };
 }
 
 /** Leaves of the log after `after` up to and including `through`, read in order. */
-async function leavesFromLog(log: EventLog, after: LogPosition | null, through: LogPosition): Promise<E.Either<LedgerError, { leaves: Uint8Array[]; last: LogPosition | null }>> {
+async function leavesFromLog(
+  log: EventLog,
+  after: LogPosition | null,
+  through: LogPosition,
+): Promise<E.Either<LedgerError, { leaves: Uint8Array[]; last: LogPosition | null }>> {
   const leaves: Uint8Array[] = [];
   let cursor = after;
   for (;;) {
@@ -59,7 +82,10 @@ async function leavesFromLog(log: EventLog, after: LogPosition | null, through: 
       if (event.position > through) return E.right({ leaves, last: cursor });
       const signature = (event.data as { signature?: unknown } | null)?.signature;
       const leaf = typeof signature === 'string' ? logLeafHash(event.id, signature) : null;
-      if (leaf === null) return E.left(anchorError('read', new Error(`event ${event.id} at position ${event.position} has no well-formed id and signature`)));
+      if (leaf === null)
+        return E.left(
+          anchorError('read', new Error(`event ${event.id} at position ${event.position} has no well-formed id and signature`)),
+        );
       leaves.push(leaf);
       cursor = event.position;
     }
@@ -67,7 +93,12 @@ async function leavesFromLog(log: EventLog, after: LogPosition | null, through: 
   }
 }
 
-export function createLogAnchor(options: { readonly log: EventLog; readonly key: LedgerKey; readonly file: string; readonly now?: () => Date }): LogAnchor {
+export function createLogAnchor(options: {
+  readonly log: EventLog;
+  readonly key: LedgerKey;
+  readonly file: string;
+  readonly now?: () => Date;
+}): LogAnchor {
   const { log, key, file } = options;
   const now = options.now ?? (() => new Date());
   let queued: AppendedEvent[] = [];
@@ -110,7 +141,12 @@ export function createLogAnchor(options: { readonly log: EventLog; readonly key:
       leaves = read.right.leaves;
     }
     const frontier = extendMerkleFrontier(current.frontier, leaves);
-    const treeHead = { size: frontier.size, root: toHex(merkleFrontierRoot(frontier)), timestamp: now().toISOString(), ledgerKey: key.publicKey } as TreeHead;
+    const treeHead = {
+      size: frontier.size,
+      root: toHex(merkleFrontierRoot(frontier)),
+      timestamp: now().toISOString(),
+      ledgerKey: key.publicKey,
+    } as TreeHead;
     const line = {
       treeHead,
       signature: signTreeHead(treeHead, key.secretKey),

@@ -43,12 +43,22 @@ describe('automatic tree heads', () => {
     const ledger = await anchoredLedger(log, dir);
     const alice = await register(ledger, 'alice');
     await contributeSample(ledger, alice, 'one');
-    right(await ledger.contribute.batch([{ kind: 'sample', bytes: new TextEncoder().encode('two'), mediaType: 'text/plain', license: 'MIT', source: 's' }, { kind: 'sample', bytes: new TextEncoder().encode('three'), mediaType: 'text/plain', license: 'MIT', source: 's' }], alice));
+    right(
+      await ledger.contribute.batch(
+        [
+          { kind: 'sample', bytes: new TextEncoder().encode('two'), mediaType: 'text/plain', license: 'MIT', source: 's' },
+          { kind: 'sample', bytes: new TextEncoder().encode('three'), mediaType: 'text/plain', license: 'MIT', source: 's' },
+        ],
+        alice,
+      ),
+    );
     const written = await heads(dir);
     expect(written.map((h) => h.treeHead.size)).toEqual([1, 2, 4]);
     expect(written[2]!.treeHead).toMatchObject(await rootOfLog(log));
     const key = (await readLedgerKey(dir, { create: false }))!;
-    expect(written.every((h) => h.treeHead.ledgerKey === key.publicKey && treeHeadSignatureValid(h.treeHead, h.signature, key.publicKey))).toBe(true);
+    expect(
+      written.every((h) => h.treeHead.ledgerKey === key.publicKey && treeHeadSignatureValid(h.treeHead, h.signature, key.publicKey)),
+    ).toBe(true);
     // an append that adds nothing new writes no head
     await contributeSample(ledger, alice, 'one');
     expect(await heads(dir)).toHaveLength(3);

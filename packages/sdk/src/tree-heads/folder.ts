@@ -120,7 +120,8 @@ export async function lastTreeHead(file: string): Promise<SignedTreeHead | undef
     if (start > 0) text = text.slice(text.indexOf('\n') + 1);
     let best: SignedTreeHead | undefined;
     for (const entry of parseTreeHeadLines(text))
-      if ('head' in entry && entry.head.frontier !== undefined && (best === undefined || entry.head.treeHead.size > best.treeHead.size)) best = entry.head;
+      if ('head' in entry && entry.head.frontier !== undefined && (best === undefined || entry.head.treeHead.size > best.treeHead.size))
+        best = entry.head;
     return best;
   } finally {
     await handle.close();
@@ -128,7 +129,10 @@ export async function lastTreeHead(file: string): Promise<SignedTreeHead | undef
 }
 
 /** Appends one line and flushes it to disk before answering. */
-export async function appendTreeHeadLine(file: string, line: SignedTreeHead | { readonly cosignature: TreeHeadCosignature }): Promise<void> {
+export async function appendTreeHeadLine(
+  file: string,
+  line: SignedTreeHead | { readonly cosignature: TreeHeadCosignature },
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const handle = await open(file, 'a', 0o644);
   try {

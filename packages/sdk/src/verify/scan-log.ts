@@ -4,7 +4,10 @@ import type { EventLog, EventLogError, RecordedEvent } from '@cairn/eventlog';
 
 export const SCAN_BATCH = 2000;
 
-export async function* scanLog(log: EventLog, batch = SCAN_BATCH): AsyncGenerator<E.Either<EventLogError & { readonly after: bigint | null }, readonly RecordedEvent[]>> {
+export async function* scanLog(
+  log: EventLog,
+  batch = SCAN_BATCH,
+): AsyncGenerator<E.Either<EventLogError & { readonly after: bigint | null }, readonly RecordedEvent[]>> {
   let after: bigint | null = null;
   for (;;) {
     let read: E.Either<EventLogError, readonly RecordedEvent[]>;

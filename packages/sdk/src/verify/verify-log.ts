@@ -62,21 +62,41 @@ function notCanonical(event: RecordedEvent): string | undefined {
 }
 
 /** `leaves` receives every event's leaf, position and time (the tree-head and log-times checks reuse them). */
-export async function verifyLog(log: EventLog, onProgress?: (done: number) => void, leaves: LeafHashes = new LeafHashes()): Promise<LogVerification> {
+export async function verifyLog(
+  log: EventLog,
+  onProgress?: (done: number) => void,
+  leaves: LeafHashes = new LeafHashes(),
+): Promise<LogVerification> {
   // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
   const replay = createLedgerReplay();
   const revisions = new Map<string, bigint>();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
   let head: bigint | null = null;
-  const result = (firstBad: BadEvent | null): LogVerification => ({ events: leaves.size, head: head === null ? null : head.toString(), checkpoints, firstBad });
+  const result = (firstBad: BadEvent | null): LogVerification => ({
+    events: leaves.size,
+    head: head === null ? null : head.toString(),
+    checkpoints,
+    firstBad,
+  });
   const bad = (event: RecordedEvent, check: BadEvent['check'], reason: string) =>
     result({ position: event.position.toString(), eventId: event.id, check, reason });
   const broken = (event: RecordedEvent, violation: RuleViolation) =>
-    result({ position: event.position.toString(), eventId: event.id, check: checkOf(violation.rule), rule: violation.rule, reason: describeLedgerError(violation) });
+    result({
+      position: event.position.toString(),
+      eventId: event.id,
+      check: checkOf(violation.rule),
+      rule: violation.rule,
+      reason: describeLedgerError(violation),
+    });
 
   for await (const batch of scanLog(log)) {
     if (E.isLeft(batch)) {
-      return result({ position: batch.left.after === null ? 'start' : `after ${batch.left.after}`, eventId: '', check: 'readable', reason: `the log cannot be read: ${batch.left._tag}${'reason' in batch.left ? `: ${batch.left.reason}` : ''}` });
+      return result({
+        position: batch.left.after === null ? 'start' : `after ${batch.left.after}`,
+        eventId: '',
+        check: 'readable',
+        reason: `the log cannot be read: ${batch.left._tag}${'reason' in batch.left ? `: ${batch.left.reason}` : ''}`,
+      });
     }
     for (const event of batch.right) {
       head = event.position;
@@ -90,7 +110,8 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
       if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
       const bytes = signingBytes(type, payload, signer);
       const id = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
-      if (E.isLeft(bytes) || id !== event.id) return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
+      if (E.isLeft(bytes) || id !== event.id)
+        return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
 
       // Every rule the SDK enforced before append, against the ledger as it stood just before this event.
       const key = replayEvent(replay, decoded.right, { eventId: event.id, stream: event.stream, position: event.position });
@@ -101,7 +122,12 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
         return bad(event, 'signature', `the Ed25519 signature does not verify against ${signer}'s key valid at position ${event.position}`);
 
       const expected = (revisions.get(event.stream) ?? -1n) + 1n;
-      if (event.revision !== expected) return bad(event, 'stream', `stream ${event.stream} jumps to revision ${event.revision}, expected ${expected} (an event is missing or out of order)`);
+      if (event.revision !== expected)
+        return bad(
+          event,
+          'stream',
+          `stream ${event.stream} jumps to revision ${event.revision}, expected ${expected} (an event is missing or out of order)`,
+        );
       revisions.set(event.stream, event.revision);
 
       if (type === 'LogCheckpointed') {
@@ -109,9 +135,13 @@ export async function verifyLog(log: EventLog, onProgress?: (done: number) => vo
         const ok = size <= leaves.size && leaves.rootOf(size) === root;
         checkpoints.push({ position: event.position.toString(), size, root, ok });
         if (!ok) {
-          return bad(event, 'checkpoint', size > leaves.size
-            ? `the checkpoint covers ${size} events but only ${leaves.size} precede it`
-            : `the Merkle root of the first ${size} events is ${leaves.rootOf(size)}, the checkpoint signed ${root}: an earlier event was changed, dropped or reordered`);
+          return bad(
+            event,
+            'checkpoint',
+            size > leaves.size
+              ? `the checkpoint covers ${size} events but only ${leaves.size} precede it`
+              : `the Merkle root of the first ${size} events is ${leaves.rootOf(size)}, the checkpoint signed ${root}: an earlier event was changed, dropped or reordered`,
+          );
         }
       }
       const leaf = eventLeafHash(event);

@@ -10,7 +10,10 @@ import { verifyLog } from './verify-log.js';
 
 /** The same log, read through `change` (what an attacker with write access to the store could do). */
 function tampered(log: EventLog, change: (e: RecordedEvent) => RecordedEvent): EventLog {
-  return { ...log, readAll: async (options) => E.map((events: readonly RecordedEvent[]) => events.map(change))(await log.readAll(options)) };
+  return {
+    ...log,
+    readAll: async (options) => E.map((events: readonly RecordedEvent[]) => events.map(change))(await log.readAll(options)),
+  };
 }
 
 /** Alice registers (position 1, the in-memory log's first) and contributes a sample (position 2). */
@@ -22,18 +25,29 @@ async function ledgerWithSample() {
   return { log, ledger, alice, sample };
 }
 
-async function appendCheckpoint(log: EventLog, ledger: ReturnType<typeof ledgerOn>, signer: Awaited<ReturnType<typeof register>>, root?: string) {
+async function appendCheckpoint(
+  log: EventLog,
+  ledger: ReturnType<typeof ledgerOn>,
+  signer: Awaited<ReturnType<typeof register>>,
+  root?: string,
+) {
   const all = await log.readAll();
   if (E.isLeft(all)) throw new Error('readAll failed');
   const leaves = new LeafHashes();
   for (const e of all.right) leaves.push(eventLeafHash(e)!);
-  const envelope = right(ledger.sign('LogCheckpointed', { size: leaves.size, root: root ?? leaves.rootOf(leaves.size), timestamp: '2026-01-01T00:00:00.000Z' }, signer));
+  const envelope = right(
+    ledger.sign(
+      'LogCheckpointed',
+      { size: leaves.size, root: root ?? leaves.rootOf(leaves.size), timestamp: '2026-01-01T00:00:00.000Z' },
+      signer,
+    ),
+  );
   right(await ledger.ingest([{ envelope }]));
   return leaves;
 }
 
 describe('verifyLog', () => {
-  it('given a ledger\'s own events, then every event verifies and the head is the last position', async () => {
+  it("given a ledger's own events, then every event verifies and the head is the last position", async () => {
     const { log } = await ledgerWithSample();
     const progress: number[] = [];
     const v = await verifyLog(log, (n) => progress.push(n));
@@ -53,10 +67,14 @@ describe('verifyLog', () => {
     const { log, ledger, alice } = await ledgerWithSample();
     await appendCheckpoint(log, ledger, alice, 'f'.repeat(64));
     const v = await verifyLog(log);
-    expect(v.firstBad).toMatchObject({ position: '3', check: 'checkpoint', reason: expect.stringContaining('an earlier event was changed, dropped or reordered') });
+    expect(v.firstBad).toMatchObject({
+      position: '3',
+      check: 'checkpoint',
+      reason: expect.stringContaining('an earlier event was changed, dropped or reordered'),
+    });
   });
 
-  it('when an event\'s stored text is not the canonical JSON it was signed as, then it is the first bad event (canonical)', async () => {
+  it("when an event's stored text is not the canonical JSON it was signed as, then it is the first bad event (canonical)", async () => {
     const { log, sample } = await ledgerWithSample();
     const v = await verifyLog(tampered(log, (e) => (e.id === sample.id ? { ...e, storedData: ` ${e.storedData}` } : e)));
     expect(v.firstBad).toMatchObject({ position: '2', eventId: sample.id, check: 'canonical' });

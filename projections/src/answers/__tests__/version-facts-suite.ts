@@ -9,7 +9,16 @@ import type { Kysely } from 'kysely';
 import type { AnyDB } from '../../runner/projection.js';
 import type { ProjectionStore } from '../../storage/store.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-import { envelopeEvent, projectionSpecification, samplePayload, testContributorId, testDigest, labelPayload, validationPayload, type TestEnvelope } from '../../testing/index.js';
+import {
+  envelopeEvent,
+  projectionSpecification,
+  samplePayload,
+  testContributorId,
+  testDigest,
+  labelPayload,
+  validationPayload,
+  type TestEnvelope,
+} from '../../testing/index.js';
 import { manifestIdOf, manifestOf } from '../../datasets/__tests__/ledger.js';
 import { datasetsProjection } from '../../datasets/projection.js';
 import { lineageProjection } from '../../lineage/projection.js';
@@ -35,18 +44,37 @@ const manifestId = manifestIdOf(manifest);
 
 // s1 and s3 are admitted; s2 fails the license policy, s4 is taken down, s5 is erased.
 const s1: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(1, { source: 'web' }), signer: alice };
-const s2: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(2, { source: 'web', license: 'GPL-3.0-only' }), signer: alice };
+const s2: TestEnvelope = {
+  type: 'SampleContributed',
+  payload: samplePayload(2, { source: 'web', license: 'GPL-3.0-only' }),
+  signer: alice,
+};
 const s3: TestEnvelope = {
   type: 'SampleContributed',
-  payload: samplePayload(3, { source: 'books', license: 'Apache-2.0', mediaType: 'image/png', size: 7, personalData: true, commitment: { scheme: 'hmac-sha256', value: testDigest('keyed-3'), keyId: 'k1' } }),
+  payload: samplePayload(3, {
+    source: 'books',
+    license: 'Apache-2.0',
+    mediaType: 'image/png',
+    size: 7,
+    personalData: true,
+    commitment: { scheme: 'hmac-sha256', value: testDigest('keyed-3'), keyId: 'k1' },
+  }),
   signer: bob,
 };
 const s4: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(4, { source: 'books' }), signer: bob };
 const s5: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(5, { source: 'web' }), signer: alice };
 const label: TestEnvelope = { type: 'LabelContributed', payload: labelPayload([id(s1)], 'cat'), signer: bob };
-const approve = (target: TestEnvelope, signer: string, seed: string): TestEnvelope => ({ type: 'ValidationContributed', payload: validationPayload([id(target)], 'approve', { rationale: seed }), signer });
+const approve = (target: TestEnvelope, signer: string, seed: string): TestEnvelope => ({
+  type: 'ValidationContributed',
+  payload: validationPayload([id(target)], 'approve', { rationale: seed }),
+  signer,
+});
 const rejectS1: TestEnvelope = { type: 'ValidationContributed', payload: validationPayload([id(s1)], 'reject'), signer: dave };
-const scoreS1: TestEnvelope = { type: 'ValidationContributed', payload: { targets: [id(s1)], verdict: 'score', score: 0.8, rationale: 'mostly right' }, signer: carol };
+const scoreS1: TestEnvelope = {
+  type: 'ValidationContributed',
+  payload: { targets: [id(s1)], verdict: 'score', score: 0.8, rationale: 'mostly right' },
+  signer: carol,
+};
 const takedown: TestEnvelope = { type: 'ContributionDeprecated', payload: { target: id(s4), reason: 'takedown' }, signer: bob };
 const erase: TestEnvelope = { type: 'SampleErased', payload: { sample: id(s5), reason: 'GDPR article 17 request' }, signer: alice };
 const defined: TestEnvelope[] = [
@@ -57,7 +85,15 @@ const build: TestEnvelope = { type: 'DatasetBuildRequested', payload: { dataset:
 // A run names the version it trained on; the projection records it whatever that version is.
 const runOn = (runId: string, versionId: string): TestEnvelope => ({
   type: 'TrainingRunRecorded',
-  payload: { runId, dataset: { name: 'corpus', versionId }, codeVersion: 'git:abc', seeds: { data: 1 }, hyperparameters: {}, environment: {}, modelHash: testDigest(`model-${runId}`) },
+  payload: {
+    runId,
+    dataset: { name: 'corpus', versionId },
+    codeVersion: 'git:abc',
+    seeds: { data: 1 },
+    hyperparameters: {},
+    environment: {},
+    modelHash: testDigest(`model-${runId}`),
+  },
   signer: dave,
 });
 const OTHER_VERSION = testDigest('a version cut elsewhere');
@@ -100,8 +136,32 @@ export function versionFactsSuite(name: string, openStore: () => Promise<Project
         const positionOf = new Map(events.map((e) => [e.id, e.position]));
         const members = right(await memberFacts(db, log, v));
         const expected = [
-          { cfId: id(s1), kind: 'sample', contributor: alice, source: 'web', license: 'MIT', commitment: testDigest('sample-bytes-1'), commitmentScheme: 'sha256', mediaType: 'text/plain', size: 1024, personalData: false, position: positionOf.get(id(s1)) },
-          { cfId: id(s3), kind: 'sample', contributor: bob, source: 'books', license: 'Apache-2.0', commitment: testDigest('keyed-3'), commitmentScheme: 'hmac-sha256', mediaType: 'image/png', size: 7, personalData: true, position: positionOf.get(id(s3)) },
+          {
+            cfId: id(s1),
+            kind: 'sample',
+            contributor: alice,
+            source: 'web',
+            license: 'MIT',
+            commitment: testDigest('sample-bytes-1'),
+            commitmentScheme: 'sha256',
+            mediaType: 'text/plain',
+            size: 1024,
+            personalData: false,
+            position: positionOf.get(id(s1)),
+          },
+          {
+            cfId: id(s3),
+            kind: 'sample',
+            contributor: bob,
+            source: 'books',
+            license: 'Apache-2.0',
+            commitment: testDigest('keyed-3'),
+            commitmentScheme: 'hmac-sha256',
+            mediaType: 'image/png',
+            size: 7,
+            personalData: true,
+            position: positionOf.get(id(s3)),
+          },
         ].sort((a, b) => (a.cfId < b.cfId ? -1 : 1));
         expect(members).toEqual(expected);
         expect(await memberIds(db, v)).toEqual(expected.map((m) => m.cfId));
@@ -112,16 +172,29 @@ export function versionFactsSuite(name: string, openStore: () => Promise<Project
     it('given a log that cannot be read, then member facts are LogUnavailable, naming the log', () =>
       spec.given(corpus).then(async ({ db }) => {
         // memberFacts reads the log only by ids
-        const broken = { readByIds: async () => left({ _tag: 'Unavailable' as const, message: 'connection reset' }) } as unknown as EventLog;
+        const broken = {
+          readByIds: async () => left({ _tag: 'Unavailable' as const, message: 'connection reset' }),
+        } as unknown as EventLog;
         const members = await memberFacts(db, broken, await requestedVersion(db));
-        expect(isLeft(members) && members.left).toMatchObject({ _tag: 'LogUnavailable', message: expect.stringContaining('reading members from the log failed') });
+        expect(isLeft(members) && members.left).toMatchObject({
+          _tag: 'LogUnavailable',
+          message: expect.stringContaining('reading members from the log failed'),
+        });
       }));
 
     it('given approvals, a rejection and a score on members (and approvals on CFs left out), then the validation statistics count only those on members', () =>
       spec.given(corpus).then(async ({ db }) => {
         const v = await requestedVersion(db);
         // on members: s1 approved by bob, rejected by dave, scored 0.8 by carol; s3 approved by carol
-        expect(await validationStats(db, v, 2)).toEqual({ validations: 4, approvals: 2, rejections: 1, scores: 1, meanScore: 0.8, validators: 3, membersValidated: 2 });
+        expect(await validationStats(db, v, 2)).toEqual({
+          validations: 4,
+          approvals: 2,
+          rejections: 1,
+          scores: 1,
+          meanScore: 0.8,
+          validators: 3,
+          membersValidated: 2,
+        });
       }));
 
     it('given the corpus, then the card facts hold the origin, kinds, licenses, validation and manifest of the version, and an unknown version is VersionNotFound', () =>

@@ -103,7 +103,9 @@ export function exactPairs(train: readonly SampleMember[], evaluation: readonly 
   for (const s of evaluation) if (s.commitment !== null) evalByCommitment.set(key(s), [...(evalByCommitment.get(key(s)) ?? []), s.cfId]);
   const out: ContaminationPair[] = [];
   for (const s of train)
-    if (s.commitment !== null) for (const e of evalByCommitment.get(key(s)) ?? []) out.push({ train: s.cfId, eval: e, match: 'exact', similarity: 1, scheme: s.scheme });
+    if (s.commitment !== null)
+      for (const e of evalByCommitment.get(key(s)) ?? [])
+        out.push({ train: s.cfId, eval: e, match: 'exact', similarity: 1, scheme: s.scheme });
   return out;
 }
 // Media types that carry text even though their top-level type is not text/.
@@ -131,14 +133,20 @@ async function membersOf(db: Kysely<AnyDB>, log: EventLog, v: DatasetVersion): P
   const ids = rows.rows.map((r) => r.cf_id);
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const read = await log.readByIds(ids.slice(i, i + READ_CHUNK));
-    if (E.isLeft(read)) return E.left({ _tag: 'Unavailable', message: `reading the members of ${v.versionId} from the log failed: ${read.left._tag}` });
+    if (E.isLeft(read))
+      return E.left({ _tag: 'Unavailable', message: `reading the members of ${v.versionId} from the log failed: ${read.left._tag}` });
     for (const e of read.right) payloads.set(e.id, (e.data as { payload?: object }).payload ?? {});
   }
   return E.right(
     rows.rows.map((r) => {
       const p = payloads.get(r.cf_id) ?? {};
       const scheme = p.commitment?.scheme;
-      return { cfId: r.cf_id, commitment: r.commitment, scheme: typeof scheme === 'string' ? scheme : null, mediaType: typeof p.mediaType === 'string' ? p.mediaType : null };
+      return {
+        cfId: r.cf_id,
+        commitment: r.commitment,
+        scheme: typeof scheme === 'string' ? scheme : null,
+        mediaType: typeof p.mediaType === 'string' ? p.mediaType : null,
+      };
     }),
   );
 }
@@ -192,9 +200,20 @@ export async function contamination(
   options: ContaminationOptions = {},
 ): Promise<E.Either<ContaminationError, ContaminationReport>> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (!(threshold > 0 && threshold <= 1)) return E.left({ _tag: 'UsageError', field: '--threshold', reason: 'must be a number in (0, 1]', message: `--threshold: must be a number in (0, 1], got ${threshold}` });
+  if (!(threshold > 0 && threshold <= 1))
+    return E.left({
+      _tag: 'UsageError',
+      field: '--threshold',
+      reason: 'must be a number in (0, 1]',
+      message: `--threshold: must be a number in (0, 1], got ${threshold}`,
+    });
   if (trainVersionId === evalVersionId)
-    return E.left({ _tag: 'UsageError', field: '--against', reason: 'is the training version itself', message: `--against: ${evalVersionId} is the training version itself; a version is always contaminated by itself (name a different evaluation version)` });
+    return E.left({
+      _tag: 'UsageError',
+      field: '--against',
+      reason: 'is the training version itself',
+      message: `--against: ${evalVersionId} is the training version itself; a version is always contaminated by itself (name a different evaluation version)`,
+    });
   const trainV = await readVersion(db, trainVersionId);
   if (E.isLeft(trainV)) return trainV;
   const evalV = await readVersion(db, evalVersionId);
@@ -226,7 +245,16 @@ export async function contamination(
   return E.right({
     train,
     eval: evaluation,
-    method: { threshold, shingleWords: SHINGLE_WORDS, numHashes, seed, bands, rows, pairsCompared: near.compared, pairsPossible: train.textsCompared * evaluation.textsCompared },
+    method: {
+      threshold,
+      shingleWords: SHINGLE_WORDS,
+      numHashes,
+      seed,
+      bands,
+      rows,
+      pairsCompared: near.compared,
+      pairsPossible: train.textsCompared * evaluation.textsCompared,
+    },
     counts: {
       exactPairs: exact.length,
       nearPairs: nearPairs.length,

@@ -46,7 +46,10 @@ const NON_WORD = /[^\p{L}\p{M}\p{N}]+/u;
 
 /** Lowercased words: maximal runs of Unicode letters, marks and digits. */
 export function words(text: string): string[] {
-  return text.toLowerCase().split(NON_WORD).filter((w) => w !== '');
+  return text
+    .toLowerCase()
+    .split(NON_WORD)
+    .filter((w) => w !== '');
 }
 
 /** The word 13-gram shingles of a text (a shorter text is one shingle; no words, none). */
@@ -177,7 +180,10 @@ function thresholdOf(options: NearOptions): number {
 }
 
 function sortPairs(pairs: NearPair[]): NearPair[] {
-  return pairs.sort((a, b) => b.similarity - a.similarity || (a.train < b.train ? -1 : a.train > b.train ? 1 : a.eval < b.eval ? -1 : a.eval > b.eval ? 1 : 0));
+  return pairs.sort(
+    (a, b) =>
+      b.similarity - a.similarity || (a.train < b.train ? -1 : a.train > b.train ? 1 : a.eval < b.eval ? -1 : a.eval > b.eval ? 1 : 0),
+  );
 }
 
 /** Pairs (train, eval) at or above the threshold, comparing only the pairs LSH banding proposes. */
@@ -249,5 +255,11 @@ export function allPairsOfSigned(t: SignedCorpus, e: SignedCorpus, options: Near
       const similarity = estimatedSimilarity(t.sigs[i]!, e.sigs[j]!);
       if (similarity >= threshold) pairs.push({ train: t.ids[i]!, eval: e.ids[j]!, similarity });
     }
-  return { pairs: sortPairs(pairs), compared: t.sigs.length * e.sigs.length, bands: 1, rows: signatureLength(t, e, options), noWords: { train: t.noWords, eval: e.noWords } };
+  return {
+    pairs: sortPairs(pairs),
+    compared: t.sigs.length * e.sigs.length,
+    bands: 1,
+    rows: signatureLength(t, e, options),
+    noWords: { train: t.noWords, eval: e.noWords },
+  };
 }

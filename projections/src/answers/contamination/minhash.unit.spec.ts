@@ -82,7 +82,10 @@ describe('near duplicates by MinHash and LSH', () => {
     const base = train[500]!.text;
     const n = base.split(' ').length;
     // An edit every 40 words leaves roughly 60% of the 13-word shingles in common.
-    const edited = withWordsReplaced(base, Array.from({ length: Math.floor(n / 40) }, (_, k) => 20 + k * 40));
+    const edited = withWordsReplaced(
+      base,
+      Array.from({ length: Math.floor(n / 40) }, (_, k) => 20 + k * 40),
+    );
     const j = jaccard(base, edited);
     expect(j).toBeGreaterThan(0.4);
     expect(j).toBeLessThan(0.75);
@@ -95,7 +98,8 @@ describe('near duplicates by MinHash and LSH', () => {
     expect(Math.abs(low.pairs[0]!.similarity - j)).toBeLessThan(0.15);
     expect(high.pairs).toEqual([]);
     for (const threshold of [0.3, 0.5, 0.9])
-      for (const p of nearDuplicates(train.slice(0, 400), evaluation.slice(0, 50), { threshold }).pairs) expect(p.similarity).toBeGreaterThanOrEqual(threshold);
+      for (const p of nearDuplicates(train.slice(0, 400), evaluation.slice(0, 50), { threshold }).pairs)
+        expect(p.similarity).toBeGreaterThanOrEqual(threshold);
   });
 
   it('given the same inputs twice (and a fresh hasher), then signatures and pairs are identical; another seed gives other signatures', () => {

@@ -32,7 +32,10 @@ export function vocabulary(size: number, seed = 1): string[] {
 }
 
 /** `count` texts of `minWords`..`maxWords` words each, words drawn uniformly from the vocabulary. */
-export function syntheticTexts(count: number, options: { readonly seed?: number; readonly minWords?: number; readonly maxWords?: number; readonly vocabularySize?: number } = {}): string[] {
+export function syntheticTexts(
+  count: number,
+  options: { readonly seed?: number; readonly minWords?: number; readonly maxWords?: number; readonly vocabularySize?: number } = {},
+): string[] {
   const seed = options.seed ?? 7;
   const vocab = vocabulary(options.vocabularySize ?? 5000, seed);
   const next = seededRandom(seed ^ 0x5bd1e995);

@@ -17,7 +17,18 @@ import { creditShares } from '../credit.js';
 import { attributionKernel, closeAttributionKernel } from '../kernel.js';
 import { ATTRIBUTION_PROJECTION, createAttributionProjection } from '../projection.js';
 import { A } from '../tables.js';
-import { CONTRIBUTORS, QUERY_ROWS, RUN_ID, SETTINGS, SOURCES, TRAIN_ROWS, VERSION_ID, givenRun, gradientsEvent, randomMatrix } from './scenario.js';
+import {
+  CONTRIBUTORS,
+  QUERY_ROWS,
+  RUN_ID,
+  SETTINGS,
+  SOURCES,
+  TRAIN_ROWS,
+  VERSION_ID,
+  givenRun,
+  gradientsEvent,
+  randomMatrix,
+} from './scenario.js';
 
 const right = <A>(e: Either<{ message: string }, A>): A => {
   if (isLeft(e)) throw new Error(e.left.message);
@@ -64,10 +75,20 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
           for (const v of values.rows) expect(v.influence).toBe(expected.trainInfluence[v.first_row]);
           // KNN-Shapley on the sketched rows with the "class" labels (cat for every 4th CF, dog otherwise)
           const kernel = await attributionKernel();
-          const projectedQuery = await kernel.sketch(s.query, { seed: SETTINGS.seed, outputDim: SETTINGS.projectedDim, nonzeros: expected.model.sketchNonzeros });
+          const projectedQuery = await kernel.sketch(s.query, {
+            seed: SETTINGS.seed,
+            outputDim: SETTINGS.projectedDim,
+            nonzeros: expected.model.sketchNonzeros,
+          });
           const classOf = (i: number) => (i % 4 === 0 ? 0 : 1); // "cat" < "dog" in code-unit order
-          const knn = await knnShapley(expected.model.trainFeatures, Int32Array.from(s.trainCfs, (_, i) => classOf(i)), projectedQuery,
-            Int32Array.from(s.queryCfs, (_, i) => classOf(TRAIN_ROWS + i)), SETTINGS.knnK, { kernel });
+          const knn = await knnShapley(
+            expected.model.trainFeatures,
+            Int32Array.from(s.trainCfs, (_, i) => classOf(i)),
+            projectedQuery,
+            Int32Array.from(s.queryCfs, (_, i) => classOf(TRAIN_ROWS + i)),
+            SETTINGS.knnK,
+            { kernel },
+          );
           for (const v of values.rows) expect(v.knn_shapley).toBe(knn[v.first_row]);
         });
     });
@@ -115,8 +136,14 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
             q.top.forEach((hit, j) => {
               const row = expected.topK.indices[qi * SETTINGS.topK + j]!;
               expect(hit).toEqual({
-                rank: j + 1, trainRow: row, cfId: s.trainCfs[row], score: expected.topK.scores[qi * SETTINGS.topK + j], kind: 'sample',
-                contributor: CONTRIBUTORS[row % 3], source: SOURCES[row % 2], license: row % 3 === 0 ? 'Apache-2.0' : 'MIT',
+                rank: j + 1,
+                trainRow: row,
+                cfId: s.trainCfs[row],
+                score: expected.topK.scores[qi * SETTINGS.topK + j],
+                kind: 'sample',
+                contributor: CONTRIBUTORS[row % 3],
+                source: SOURCES[row % 2],
+                license: row % 3 === 0 ? 'Apache-2.0' : 'MIT',
               });
             }),
           );
@@ -135,7 +162,9 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
           const credit = right(await creditShares({ db, runId: RUN_ID }));
           expect(credit.shapleyReason).toMatch(/names no label type/);
           expect(credit.contributors.every((c) => c.shapleyShare === null)).toBe(true);
-          const knn = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(A.cfValues)} where knn_shapley is not null`.execute(db);
+          const knn = await sql<{
+            n: number;
+          }>`select count(*)::int as n from ${sql.table(A.cfValues)} where knn_shapley is not null`.execute(db);
           expect(knn.rows[0]?.n).toBe(0);
         });
     });
@@ -174,7 +203,11 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
       const s = await givenRun(damaged);
       const bytes = damaged.bytes.get(s.queryHash)!;
       bytes[200] = bytes[200]! ^ 1;
-      const damagedSpec = projectionSpecification({ projections: [createAttributionProjection({ artifacts: damaged })], store: openStore, batchSize: 64 });
+      const damagedSpec = projectionSpecification({
+        projections: [createAttributionProjection({ artifacts: damaged })],
+        store: openStore,
+        batchSize: 64,
+      });
       await damagedSpec
         .given(s.events)
         .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])

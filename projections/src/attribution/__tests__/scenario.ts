@@ -18,7 +18,11 @@ export const SOURCES = ['https://example.org/a', 'https://example.org/b'];
 
 export function randomMatrix(rows: number, cols: number, seed: number): MatrixF32 {
   const rng = seededRng(seed);
-  return matrixF32(rows, cols, Float32Array.from({ length: rows * cols }, () => rng.normal()));
+  return matrixF32(
+    rows,
+    cols,
+    Float32Array.from({ length: rows * cols }, () => rng.normal()),
+  );
 }
 
 export interface Scenario {
@@ -49,11 +53,19 @@ export async function givenRun(artifacts: ArtifactStore, settings: { readonly [k
   const trainCfs = Array.from({ length: TRAIN_ROWS }, (_, i) => sample(i, 'train'));
   const queryCfs = Array.from({ length: QUERY_ROWS }, (_, i) => sample(i, 'query'));
   [...trainCfs, ...queryCfs].forEach((cf, i) => {
-    events.push({ type: 'LabelContributed', payload: { targets: [cf], labelType: 'class', value: i % 4 === 0 ? 'cat' : 'dog' }, signer: CONTRIBUTORS[(i + 1) % 3]! });
+    events.push({
+      type: 'LabelContributed',
+      payload: { targets: [cf], labelType: 'class', value: i % 4 === 0 ? 'cat' : 'dog' },
+      signer: CONTRIBUTORS[(i + 1) % 3]!,
+    });
   });
   const asset: TestEnvelope = {
     type: 'AssetAssembled',
-    payload: { name: 'even-rows', members: trainCfs.filter((_, i) => i % 2 === 0), transformations: [{ kind: 'filter', params: { every: 2 } }] },
+    payload: {
+      name: 'even-rows',
+      members: trainCfs.filter((_, i) => i % 2 === 0),
+      transformations: [{ kind: 'filter', params: { every: 2 } }],
+    },
     signer: CONTRIBUTORS[0]!,
   };
   events.push(asset);
@@ -81,7 +93,13 @@ export function runEvent(settings: { readonly [key: string]: JsonValue }): TestE
   };
 }
 
-export function gradientsEvent(split: 'train' | 'query', contentHash: string, rowMap: readonly string[], rows = rowMap.length, dims = DIMS): TestEnvelope {
+export function gradientsEvent(
+  split: 'train' | 'query',
+  contentHash: string,
+  rowMap: readonly string[],
+  rows = rowMap.length,
+  dims = DIMS,
+): TestEnvelope {
   return {
     type: 'GradientsRecorded',
     payload: { runId: RUN_ID, split, artifact: { contentHash, format: 'npy', rows, dims, dtype: 'float32' }, rowMap: [...rowMap] },

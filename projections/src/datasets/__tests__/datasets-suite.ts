@@ -126,7 +126,9 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       ]);
       expect(new Set(builds.map((b) => b.manifestId)).size).toBe(1);
       const [, v2, v3, v4] = builds.map((b) => b.versionId);
-      expect(right(await whyExcluded(store.db, ledger.id('s1'), v2!)).reason).toBe(`amended by ${ledger.id('s1b')} at position ${ledger.position('s1b')}`);
+      expect(right(await whyExcluded(store.db, ledger.id('s1'), v2!)).reason).toBe(
+        `amended by ${ledger.id('s1b')} at position ${ledger.position('s1b')}`,
+      );
       // s1b has new content, so the reviews of s1 stay behind (and the reason says so)
       expect(right(await whyExcluded(store.db, ledger.id('s1b'), v2!)).reason).toBe(
         `approvals 0 < 1; 2 validations and 1 label of ${ledger.id('s1')} not carried (amended with new content)`,
@@ -159,7 +161,13 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       await givenCorpus(ledger);
       const [v1] = await versions();
       const origin = right(await whereFromCf(store.db, ledger.id('s6')));
-      expect(origin).toMatchObject({ contributor: who('alice'), source: 'web', license: 'MIT', position: ledger.position('s6'), standsFor: null });
+      expect(origin).toMatchObject({
+        contributor: who('alice'),
+        source: 'web',
+        license: 'MIT',
+        position: ledger.position('s6'),
+        standsFor: null,
+      });
       expect(origin.assets).toEqual([{ assetId: ledger.id('a1'), name: 'a1', position: ledger.position('a1') }]);
       expect(origin.versions).toEqual([{ versionId: v1, dataset: 'corpus', position: ledger.position('b1') }]);
     });
@@ -172,15 +180,32 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       const d13 = right(await diff(store.db, v1!, v3!));
       // s3 carries s1's bytes: once s1 is amended away, s3 no longer loses dedup to it
       expect(d13.counts).toEqual({ added: 1, removed: 0, changed: 1, unchanged: 1 });
-      expect(d13.added).toEqual([{ cfId: ledger.id('s3'), cause: { kind: 'rule', event: null, reason: expect.stringContaining('was excluded by dedup') } }]);
+      expect(d13.added).toEqual([
+        { cfId: ledger.id('s3'), cause: { kind: 'rule', event: null, reason: expect.stringContaining('was excluded by dedup') } },
+      ]);
       expect(d13.changed).toEqual([
-        { from: ledger.id('s1'), to: ledger.id('s1b'), cause: { kind: 'amended', event: { eventId: ledger.id('s1b'), position: ledger.position('s1b') }, reason: `amended by ${ledger.id('s1b')}` } },
+        {
+          from: ledger.id('s1'),
+          to: ledger.id('s1b'),
+          cause: {
+            kind: 'amended',
+            event: { eventId: ledger.id('s1b'), position: ledger.position('s1b') },
+            reason: `amended by ${ledger.id('s1b')}`,
+          },
+        },
       ]);
       expect(d13.assets).toEqual([{ assetId: ledger.id('a1'), name: 'a1', added: 0, removed: 1 }]);
       const d34 = right(await diff(store.db, v3!, v4!));
       expect(d34.counts).toEqual({ added: 0, removed: 1, changed: 0, unchanged: 2 });
       expect(d34.removed).toEqual([
-        { cfId: ledger.id('s6'), cause: { kind: 'deprecated', event: { eventId: ledger.id('dep1'), position: ledger.position('dep1') }, reason: expect.stringContaining('deprecated:') } },
+        {
+          cfId: ledger.id('s6'),
+          cause: {
+            kind: 'deprecated',
+            event: { eventId: ledger.id('dep1'), position: ledger.position('dep1') },
+            reason: expect.stringContaining('deprecated:'),
+          },
+        },
       ]);
       const d43 = right(await diff(store.db, v4!, v3!));
       expect(d43.added[0]?.cause.reason).toContain('was excluded by deprecated');
@@ -201,7 +226,9 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       ]);
       expect(hit.assets.map((a) => a.assetId)).toEqual([ledger.id('a1')]);
       expect(hit.versions.map((v) => [v.versionId, v.eventId, v.current])).toEqual([[v1, ledger.id('b1'), false]]);
-      expect(hit.runs).toEqual([{ eventId: ledger.id('run-1'), position: ledger.position('run-1'), runId: 'run-1', versionId: v1, modelHash: MODEL }]);
+      expect(hit.runs).toEqual([
+        { eventId: ledger.id('run-1'), position: ledger.position('run-1'), runId: 'run-1', versionId: v1, modelHash: MODEL },
+      ]);
       expect(hit.models).toEqual([MODEL]);
       const earlier = right(await impact(store.db, ledger.id('s1'), { asOf: ledger.position('b1') }));
       expect(earlier.runs).toEqual([]);

@@ -93,7 +93,11 @@ export class Ledger {
   // Without a nonce a request is (dataset, manifestId) only: the same request by the same signer
   // is the same event (content addressing), as requests written before the nonce existed were
   build(name: string, dataset: string, manifest: Manifest, signer = 'curator', nonce?: string) {
-    return this.append(name, 'DatasetBuildRequested', signer, { dataset, manifestId: manifestIdOf(manifest), ...(nonce !== undefined ? { nonce } : {}) });
+    return this.append(name, 'DatasetBuildRequested', signer, {
+      dataset,
+      manifestId: manifestIdOf(manifest),
+      ...(nonce !== undefined ? { nonce } : {}),
+    });
   }
 
   trainingRun(name: string, dataset: string, versionId: string, modelHash: string) {

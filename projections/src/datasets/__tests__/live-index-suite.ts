@@ -66,7 +66,13 @@ export function liveIndexSuite(name: string, openStore: () => Promise<Projection
     });
 
     const runnerFor = (indexes: LiveIndexes, atStep?: StepHook): ProjectionRunner =>
-      createProjectionRunner({ log: ledger.log, store, projections: [createDatasetsProjection({ liveIndexes: indexes })], batchSize: 3, atStep });
+      createProjectionRunner({
+        log: ledger.log,
+        store,
+        projections: [createDatasetsProjection({ liveIndexes: indexes })],
+        batchSize: 3,
+        atStep,
+      });
     const project = async (runner: ProjectionRunner) => {
       const r = await runner.runOnce();
       if (isLeft(r)) throw new Error(r.left.message);
@@ -75,7 +81,12 @@ export function liveIndexSuite(name: string, openStore: () => Promise<Projection
     const expectSameAsReference = async () => {
       const schema = `cairn_live_ref_${process.pid}_${(scratch += 1)}`;
       schemas.push(schema);
-      const reference = createProjectionRunner({ log: ledger.log, store, projections: [createDatasetsProjection({ liveIndexes: null })], batchSize: 3 });
+      const reference = createProjectionRunner({
+        log: ledger.log,
+        store,
+        projections: [createDatasetsProjection({ liveIndexes: null })],
+        batchSize: 3,
+      });
       const rebuilt = await reference.rebuild(datasetsProjection.name, { schema });
       if (isLeft(rebuilt)) throw new Error(rebuilt.left.message);
       const live = await canonicalDump(store.db, datasetsProjection);

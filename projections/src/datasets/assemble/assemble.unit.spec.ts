@@ -77,7 +77,10 @@ describe('assembly rules', () => {
   it('given no verdicts, when an agreement is required, then the agreement rule passes (minApprovals covers unreviewed)', () => {
     const log = new FactLog();
     log.sample('s1', 'alice');
-    expect(decisionOf(log, 's1', { minAgreement: 0.5 })).toMatchObject({ included: true, reason: 'included: approvals 0 >= 0, agreement n/a (no verdicts)' });
+    expect(decisionOf(log, 's1', { minAgreement: 0.5 })).toMatchObject({
+      included: true,
+      reason: 'included: approvals 0 >= 0, agreement n/a (no verdicts)',
+    });
   });
 
   it('given approvals on the label, when approvals count on labels, then they count for the sample but not the label author', () => {
@@ -122,7 +125,10 @@ describe('assembly rules', () => {
     log.sample('s4', 'alice', { license: null });
     const rules = { allowedLicenses: ['MIT', 'Apache-2.0'] };
     expect(decisionOf(log, 's1', rules).included).toBe(true);
-    expect(decisionOf(log, 's2', rules)).toMatchObject({ rule: 'license', reason: 'license GPL-3.0-only not satisfiable by [MIT, Apache-2.0]' });
+    expect(decisionOf(log, 's2', rules)).toMatchObject({
+      rule: 'license',
+      reason: 'license GPL-3.0-only not satisfiable by [MIT, Apache-2.0]',
+    });
     expect(decisionOf(log, 's3', rules).included).toBe(true);
     expect(decisionOf(log, 's4', rules).reason).toBe('no license; allowed [MIT, Apache-2.0]');
   });
@@ -132,7 +138,10 @@ describe('assembly rules', () => {
     const first = log.sample('s1', 'alice', { commitment: idOf('same bytes') });
     log.sample('s2', 'bob', { commitment: idOf('same bytes') });
     const d = decisionOf(log, 's2');
-    expect(d).toMatchObject({ rule: 'dedup', reason: `duplicate of ${first.cfId} (commitment ${idOf('same bytes')}, earlier at position 1)` });
+    expect(d).toMatchObject({
+      rule: 'dedup',
+      reason: `duplicate of ${first.cfId} (commitment ${idOf('same bytes')}, earlier at position 1)`,
+    });
     expect(decisionOf(log, 's2', { dedupBy: 'none' }).included).toBe(true);
   });
 
@@ -160,7 +169,9 @@ describe('assembly rules', () => {
     const amendment = log.sample('s1b', 'alice', { amends: 's1' });
     const rules = { minApprovals: 1 };
     expect(decisionOf(log, 's1', rules).reason).toBe(`amended by ${amendment.cfId} at position 3`);
-    expect(decisionOf(log, 's1b', rules).reason).toBe(`approvals 0 < 1; 1 validation and 0 labels of ${idOf('s1')} not carried (amended with new content)`);
+    expect(decisionOf(log, 's1b', rules).reason).toBe(
+      `approvals 0 < 1; 1 validation and 0 labels of ${idOf('s1')} not carried (amended with new content)`,
+    );
     log.validate('v2', 'carol', ['s1b'], 'approve');
     expect(build(log, rules).members).toEqual([amendment.cfId]);
   });

@@ -27,7 +27,11 @@ function approvedThenAmended(options: { by?: string; newContent?: boolean; super
   const approval = log.validate('v1', 'bob', ['s1'], 'approve');
   const label = log.label('l1', 'carol', ['s1'], 'class');
   const link = options.supersede ? { supersedes: 's1' } : { amends: 's1' };
-  const amendment = log.sample('s1b', options.by ?? 'alice', { license: 'Apache-2.0', commitment: idOf(options.newContent ? 'bytes-2' : 'bytes-1'), ...link });
+  const amendment = log.sample('s1b', options.by ?? 'alice', {
+    license: 'Apache-2.0',
+    commitment: idOf(options.newContent ? 'bytes-2' : 'bytes-1'),
+    ...link,
+  });
   return { log, original, approval, label, amendment };
 }
 
@@ -65,7 +69,9 @@ describe('amendments.carryLabelsAndValidations', () => {
     expect(d.reason).toBe(`approvals 0 < 1; 1 validation and 1 label of ${original.cfId} not carried (amended with new content)`);
     expect(d.evidence.notCarried).toMatchObject({ why: 'new-content' });
     const labelled = decisionOf(log, 's1b', { ...CARRY, minApprovals: 0, requiredLabelTypes: ['class'] });
-    expect(labelled.reason).toBe(`missing label types [class] (has []); 1 validation and 1 label of ${original.cfId} not carried (amended with new content)`);
+    expect(labelled.reason).toBe(
+      `missing label types [class] (has []); 1 validation and 1 label of ${original.cfId} not carried (amended with new content)`,
+    );
   });
 
   it('given a sample superseded by one with the same bytes, then supersession carries nothing', () => {
@@ -79,7 +85,10 @@ describe('amendments.carryLabelsAndValidations', () => {
     const { log } = approvedThenAmended();
     log.sample('s1c', 'alice', { commitment: idOf('bytes-1'), amends: 's1b' });
     log.validate('v2', 'dave', ['s1b'], 'approve');
-    expect(decisionOf(log, 's1c', { ...CARRY, minApprovals: 2 }).evidence.approvals.map((a) => a.validator)).toEqual([idOf('dave'), idOf('bob')]);
+    expect(decisionOf(log, 's1c', { ...CARRY, minApprovals: 2 }).evidence.approvals.map((a) => a.validator)).toEqual([
+      idOf('dave'),
+      idOf('bob'),
+    ]);
     log.validate('v3', 'bob', ['s1c'], 'reject');
     const d = decisionOf(log, 's1c', { ...CARRY, minApprovals: 1, minAgreement: 0.6 });
     expect(d).toMatchObject({ rule: 'minAgreement', reason: 'agreement 0.50 < 0.60 (1 approve, 1 reject)' });

@@ -70,7 +70,8 @@ export function explainIndex(version: AssembledVersion, c: number): Decision {
   const vote = (v: (typeof votes)[number]): VoteRef => ({ validator: v.validator, ...ref(v.validation) });
   const reviewed = reviewedCfs(index, rules, c);
   const labels: EventRef[] = [];
-  for (const s of reviewed) for (let l = index.labelsOf.start[s]!; l < index.labelsOf.start[s + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
+  for (const s of reviewed)
+    for (let l = index.labelsOf.start[s]!; l < index.labelsOf.start[s + 1]!; l++) labels.push(ref(index.labelsOf.idx[l]!));
   const lost = notCarried(index, rules, c);
   const d = index.deprecation[c]!;
   const dep = d >= 0 ? index.deprecations[d]! : null;
@@ -136,13 +137,7 @@ function reasonOf(rule: RuleName | null, ev: DecisionEvidence, index: AssemblyIn
   return ruleReason(rule, ev, index, rules, c) + amendmentNote(rule, ev);
 }
 
-function ruleReason(
-  rule: RuleName | null,
-  ev: DecisionEvidence,
-  index: AssemblyIndex,
-  rules: AssemblyRules,
-  c: number,
-): string {
+function ruleReason(rule: RuleName | null, ev: DecisionEvidence, index: AssemblyIndex, rules: AssemblyRules, c: number): string {
   const approvals = ev.approvals.length;
   switch (rule) {
     case null: {
@@ -150,7 +145,8 @@ function ruleReason(
       if (rules.minAgreement !== null) {
         parts.push(ev.agreement === null ? 'agreement n/a (no verdicts)' : `agreement ${fmt(ev.agreement)} >= ${fmt(rules.minAgreement)}`);
       }
-      if (rules.requiredLabelTypes.length > 0) parts.push(`label types [${ev.labelTypes.join(', ')}] cover [${rules.requiredLabelTypes.join(', ')}]`);
+      if (rules.requiredLabelTypes.length > 0)
+        parts.push(`label types [${ev.labelTypes.join(', ')}] cover [${rules.requiredLabelTypes.join(', ')}]`);
       if (rules.allowedLicenses !== null) parts.push(`license ${ev.license} allowed by [${rules.allowedLicenses.join(', ')}]`);
       return `included: ${parts.join(', ')}`;
     }

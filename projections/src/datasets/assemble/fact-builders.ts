@@ -51,7 +51,13 @@ export class FactLog {
   }
 
   label(name: string, author: string, targets: readonly string[], labelType = 'class', amends?: string): CfFact {
-    return this.cf(name, { kind: 'label', author: idOf(author), labelType, targets: targets.map(idOf), amends: amends ? idOf(amends) : null });
+    return this.cf(name, {
+      kind: 'label',
+      author: idOf(author),
+      labelType,
+      targets: targets.map(idOf),
+      amends: amends ? idOf(amends) : null,
+    });
   }
 
   validate(name: string, validator: string, targets: readonly string[], verdict: 'approve' | 'reject' | number): CfFact {

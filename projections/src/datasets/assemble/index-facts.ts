@@ -151,11 +151,7 @@ export function indexFacts(facts: AssemblyFacts): AssemblyIndex {
   };
 }
 
-function deprecationsByCf(
-  deprecations: readonly DeprecationFact[],
-  indexOf: IdTable,
-  n: number,
-): Int32Array {
+function deprecationsByCf(deprecations: readonly DeprecationFact[], indexOf: IdTable, n: number): Int32Array {
   const out = new Int32Array(n).fill(-1);
   deprecations.forEach((d, k) => {
     const i = indexOf.get(d.cfId);

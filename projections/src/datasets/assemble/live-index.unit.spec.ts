@@ -12,22 +12,71 @@ import { DEFAULT_RULES, type AssemblyRules } from './rules.js';
 // supersedes, targets, deprecations, asset members) names any op of the log: an earlier CF, a later
 // one (a forward reference) or something that is never a CF. `cut` marks a prefix to compare at.
 type Op =
-  | { readonly t: 'sample'; readonly author: number; readonly license: string | null; readonly source: string; readonly content: number; readonly replaces: Ref }
-  | { readonly t: 'label'; readonly author: number; readonly targets: readonly number[]; readonly labelType: string; readonly replaces: Ref }
-  | { readonly t: 'validation'; readonly author: number; readonly targets: readonly number[]; readonly verdict: number; readonly replaces: Ref }
+  | {
+      readonly t: 'sample';
+      readonly author: number;
+      readonly license: string | null;
+      readonly source: string;
+      readonly content: number;
+      readonly replaces: Ref;
+    }
+  | {
+      readonly t: 'label';
+      readonly author: number;
+      readonly targets: readonly number[];
+      readonly labelType: string;
+      readonly replaces: Ref;
+    }
+  | {
+      readonly t: 'validation';
+      readonly author: number;
+      readonly targets: readonly number[];
+      readonly verdict: number;
+      readonly replaces: Ref;
+    }
   | { readonly t: 'deprecate'; readonly target: number }
   | { readonly t: 'asset'; readonly members: readonly number[] }
   | { readonly t: 'cut' };
 type Ref = { readonly how: 'amends' | 'supersedes'; readonly to: number } | null;
 
 const MAX_OPS = 40;
-const ref = fc.option(fc.record({ how: fc.constantFrom<'amends' | 'supersedes'>('amends', 'supersedes'), to: fc.nat(MAX_OPS) }), { freq: 3 });
+const ref = fc.option(fc.record({ how: fc.constantFrom<'amends' | 'supersedes'>('amends', 'supersedes'), to: fc.nat(MAX_OPS) }), {
+  freq: 3,
+});
 const author = fc.nat(3);
 const targets = fc.array(fc.nat(MAX_OPS), { minLength: 1, maxLength: 3 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('sample' as const), author, license: fc.constantFrom('MIT', 'GPL-3.0-only', 'MIT OR GPL-3.0-only', null), source: fc.constantFrom('web', 'forum'), content: fc.nat(4), replaces: ref }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('label' as const), author, targets, labelType: fc.constantFrom('class', 'toxicity'), replaces: ref }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('validation' as const), author, targets, verdict: fc.constantFrom(0, 1, 0.25, 0.5, 0.75), replaces: ref }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('sample' as const),
+      author,
+      license: fc.constantFrom('MIT', 'GPL-3.0-only', 'MIT OR GPL-3.0-only', null),
+      source: fc.constantFrom('web', 'forum'),
+      content: fc.nat(4),
+      replaces: ref,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('label' as const),
+      author,
+      targets,
+      labelType: fc.constantFrom('class', 'toxicity'),
+      replaces: ref,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('validation' as const),
+      author,
+      targets,
+      verdict: fc.constantFrom(0, 1, 0.25, 0.5, 0.75),
+      replaces: ref,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deprecate' as const), target: fc.nat(MAX_OPS) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('asset' as const), members: fc.array(fc.nat(MAX_OPS), { maxLength: 4 }) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'cut' as const }) },
@@ -60,7 +109,10 @@ function factsOf(ops: readonly Op[]): { cfs: CfFact[]; deprecations: Deprecation
     const ids = (ks: readonly number[]) => ks.map((t) => idOf(cfName(t)));
     switch (o.t) {
       case 'sample':
-        return cf({ kind: 'sample', author: who(o.author), license: o.license, source: o.source, commitment: idOf(`content-${o.content}`) }, o.replaces);
+        return cf(
+          { kind: 'sample', author: who(o.author), license: o.license, source: o.source, commitment: idOf(`content-${o.content}`) },
+          o.replaces,
+        );
       case 'label':
         return cf({ kind: 'label', author: who(o.author), targets: ids(o.targets), labelType: o.labelType }, o.replaces);
       case 'validation':
@@ -87,7 +139,15 @@ const upTo = (facts: AssemblyFacts, position: bigint): AssemblyFacts => ({
 function rulesFor(facts: AssemblyFacts): AssemblyRules[] {
   return [
     DEFAULT_RULES,
-    { ...DEFAULT_RULES, kinds: ['sample', 'label'], minApprovals: 1, minAgreement: 0.5, approvalsOn: 'either', allowedLicenses: ['MIT'], requiredLabelTypes: ['class'] },
+    {
+      ...DEFAULT_RULES,
+      kinds: ['sample', 'label'],
+      minApprovals: 1,
+      minAgreement: 0.5,
+      approvalsOn: 'either',
+      allowedLicenses: ['MIT'],
+      requiredLabelTypes: ['class'],
+    },
     { ...DEFAULT_RULES, assets: facts.assets.filter((_, k) => k % 2 === 0).map((a) => a.assetId), sources: ['web'], approveScore: 0.7 },
     { ...DEFAULT_RULES, excludeDeprecated: false, dedupBy: 'none', approvalsOn: 'labels', minApprovals: 1, minAgreement: 0.6 },
   ];
@@ -168,7 +228,20 @@ describe('live assembly index', () => {
 
   it('given a CF added twice, then the first statement stands, as in the projection tables', () => {
     const live = new LiveIndex();
-    const first: CfFact = { cfId: idOf('s'), kind: 'sample', author: 'a', position: 1n, source: 'web', license: 'MIT', commitment: 'c', targets: [], amends: null, supersedes: null, labelType: null, verdict: null };
+    const first: CfFact = {
+      cfId: idOf('s'),
+      kind: 'sample',
+      author: 'a',
+      position: 1n,
+      source: 'web',
+      license: 'MIT',
+      commitment: 'c',
+      targets: [],
+      amends: null,
+      supersedes: null,
+      labelType: null,
+      verdict: null,
+    };
     live.addCf(first);
     live.addCf({ ...first, position: 2n, license: 'GPL-3.0-only' });
     expect(live.size).toBe(1);

@@ -5,7 +5,11 @@ import { PackedIdTable } from './packed-id-table.js';
 
 describe('packed id table', () => {
   it('given any mix of hex ids and other strings, then it numbers them in order of arrival, as a Map would', () => {
-    const key = fc.oneof(fc.nat(300).map((k) => idOf(`id-${k}`)), fc.string({ maxLength: 70 }), fc.nat(5).map((k) => idOf(`x${k}`).toUpperCase()));
+    const key = fc.oneof(
+      fc.nat(300).map((k) => idOf(`id-${k}`)),
+      fc.string({ maxLength: 70 }),
+      fc.nat(5).map((k) => idOf(`x${k}`).toUpperCase()),
+    );
     fc.assert(
       fc.property(fc.array(key, { maxLength: 3000 }), fc.array(key, { maxLength: 50 }), (keys, probes) => {
         const table = new PackedIdTable();

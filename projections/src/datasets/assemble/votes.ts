@@ -128,13 +128,15 @@ export function tallyVotes(index: AssemblyIndex, rules: AssemblyRules, c: number
   }
   for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) {
     if (rules.approvalsOn !== 'labels') {
-      for (let t = validationsOf.start[s]!; t < validationsOf.start[s + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, -1);
+      for (let t = validationsOf.start[s]!; t < validationsOf.start[s + 1]!; t++)
+        consider(index, rules.approveScore, validationsOf.idx[t]!, -1);
     }
     if (rules.approvalsOn !== 'sample') {
       for (let l = labelsOf.start[s]!; l < labelsOf.start[s + 1]!; l++) {
         const label = labelsOf.idx[l]!;
         const labelAuthor = authorOf[label]!;
-        for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++) consider(index, rules.approveScore, validationsOf.idx[t]!, labelAuthor);
+        for (let t = validationsOf.start[label]!; t < validationsOf.start[label + 1]!; t++)
+          consider(index, rules.approveScore, validationsOf.idx[t]!, labelAuthor);
       }
     }
   }

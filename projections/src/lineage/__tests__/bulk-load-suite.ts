@@ -12,7 +12,14 @@ import type { ProjectionStore } from '../../storage/store.js';
 import { canonicalDump } from '../../storage/canonical-dump.js';
 import { createProjectionRunner } from '../../runner/runner.js';
 import type { AnyDB } from '../../runner/projection.js';
-import { appendRequestFor, envelopeEvent, syntheticLineageLog, testContributorId, testDigest, type TestEnvelope } from '../../testing/index.js';
+import {
+  appendRequestFor,
+  envelopeEvent,
+  syntheticLineageLog,
+  testContributorId,
+  testDigest,
+  type TestEnvelope,
+} from '../../testing/index.js';
 import { lineageProjection } from '../projection.js';
 
 const EVENTS = 120;
@@ -32,10 +39,25 @@ async function testLog(): Promise<{ log: EventLog; contributor: string; awkward:
   const log = createInMemoryEventLog();
   const synthetic = syntheticLineageLog('bulk');
   const first = synthetic.envelope(0);
-  const again = (name: string): TestEnvelope => ({ type: 'ContributorRegistered', payload: { publicKey: testDigest(`bulk-${name}`), name }, signer: first.signer });
+  const again = (name: string): TestEnvelope => ({
+    type: 'ContributorRegistered',
+    payload: { publicKey: testDigest(`bulk-${name}`), name },
+    signer: first.signer,
+  });
   const awkward = testContributorId('awkward');
   for (let i = 0; i < EVENTS; i++) {
-    if (i === 3) ok(await log.append(appendRequestFor(envelopeEvent({ type: 'ContributorRegistered', payload: { publicKey: testDigest('awkward'), name: AWKWARD_NAME }, signer: awkward }))));
+    if (i === 3)
+      ok(
+        await log.append(
+          appendRequestFor(
+            envelopeEvent({
+              type: 'ContributorRegistered',
+              payload: { publicKey: testDigest('awkward'), name: AWKWARD_NAME },
+              signer: awkward,
+            }),
+          ),
+        ),
+      );
     if (i === EVENTS / 2) ok(await log.append(appendRequestFor(envelopeEvent(again('renamed-mid-log')))));
     ok(await log.append(appendRequestFor(synthetic.event(i))));
   }
@@ -44,7 +66,9 @@ async function testLog(): Promise<{ log: EventLog; contributor: string; awkward:
 }
 
 async function lineageIndexes(db: Kysely<AnyDB>, schema: string): Promise<string[]> {
-  const r = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = ${schema} and tablename like 'lineage_%' order by indexname`.execute(db);
+  const r = await sql<{
+    indexname: string;
+  }>`select indexname from pg_indexes where schemaname = ${schema} and tablename like 'lineage_%' order by indexname`.execute(db);
   return r.rows.map((row) => row.indexname);
 }
 
@@ -66,8 +90,14 @@ export function bulkLoadSuite(name: string, open: () => Promise<BulkLoadTarget>)
       const { store, schema, otherSchema, close } = await open();
       try {
         ok(await createProjectionRunner({ log, store, projections: [lineageProjection], batchSize: 7 }).rebuild('lineage'));
-        ok(await createProjectionRunner({ log, store, projections: [lineageProjection], batchSize: 10_000 }).rebuild('lineage', { schema: otherSchema }));
-        expect(await canonicalDump(store.db, lineageProjection)).toBe(await canonicalDump(store.db, lineageProjection, { schema: otherSchema }));
+        ok(
+          await createProjectionRunner({ log, store, projections: [lineageProjection], batchSize: 10_000 }).rebuild('lineage', {
+            schema: otherSchema,
+          }),
+        );
+        expect(await canonicalDump(store.db, lineageProjection)).toBe(
+          await canonicalDump(store.db, lineageProjection, { schema: otherSchema }),
+        );
         const label = await sql<{ label: string }>`select label from lineage_nodes where node_id = ${contributor}`.execute(store.db);
         expect(label.rows).toEqual([{ label: 'ada' }]);
         const awkwardLabel = await sql<{ label: string }>`select label from lineage_nodes where node_id = ${awkward}`.execute(store.db);
@@ -101,7 +131,9 @@ export function bulkLoadSuite(name: string, open: () => Promise<BulkLoadTarget>)
         ok(await runner.runOnce());
         expect(await lineageIndexes(store.db, schema)).toEqual(ALL_INDEXES);
         ok(await runner.rebuild('lineage', { schema: otherSchema }));
-        expect(await canonicalDump(store.db, lineageProjection)).toBe(await canonicalDump(store.db, lineageProjection, { schema: otherSchema }));
+        expect(await canonicalDump(store.db, lineageProjection)).toBe(
+          await canonicalDump(store.db, lineageProjection, { schema: otherSchema }),
+        );
       } finally {
         await close();
       }

@@ -5,7 +5,16 @@ import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { sql } from 'kysely';
 import type { ProjectionStore } from '../../storage/store.js';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
-import { projectionSpecification, labelPayload, samplePayload, testContributorId, testDigest, validationPayload, envelopeEvent, type TestEnvelope } from '../../testing/index.js';
+import {
+  projectionSpecification,
+  labelPayload,
+  samplePayload,
+  testContributorId,
+  testDigest,
+  validationPayload,
+  envelopeEvent,
+  type TestEnvelope,
+} from '../../testing/index.js';
 import { lineageProjection } from '../projection.js';
 import { history } from '../history.js';
 import { trace } from '../trace.js';
@@ -23,14 +32,26 @@ const id = (e: TestEnvelope) => envelopeEvent(e).id;
 
 // The story: alice contributes two samples, bob labels and approves the first, alice amends it,
 // takes the second down, bundles an asset, and a run trains a model on a dataset version.
-const registerAlice: TestEnvelope = { type: 'ContributorRegistered', payload: { publicKey: testDigest('alice-key'), name: 'Alice' }, signer: alice };
-const registerBob: TestEnvelope = { type: 'ContributorRegistered', payload: { publicKey: testDigest('bob-key'), name: 'Bob' }, signer: bob };
+const registerAlice: TestEnvelope = {
+  type: 'ContributorRegistered',
+  payload: { publicKey: testDigest('alice-key'), name: 'Alice' },
+  signer: alice,
+};
+const registerBob: TestEnvelope = {
+  type: 'ContributorRegistered',
+  payload: { publicKey: testDigest('bob-key'), name: 'Bob' },
+  signer: bob,
+};
 const s1: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(1), signer: alice };
 const s2: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(2), signer: alice };
 const l1: TestEnvelope = { type: 'LabelContributed', payload: labelPayload([id(s1)], 'cat'), signer: bob };
 const v1: TestEnvelope = { type: 'ValidationContributed', payload: validationPayload([id(s1)], 'approve'), signer: bob };
 const s1b: TestEnvelope = { type: 'SampleContributed', payload: samplePayload('1b', { amends: id(s1) }), signer: alice };
-const takedown: TestEnvelope = { type: 'ContributionDeprecated', payload: { target: id(s2), reason: 'takedown', note: 'DMCA 17' }, signer: alice };
+const takedown: TestEnvelope = {
+  type: 'ContributionDeprecated',
+  payload: { target: id(s2), reason: 'takedown', note: 'DMCA 17' },
+  signer: alice,
+};
 const asset: TestEnvelope = {
   type: 'AssetAssembled',
   payload: { name: 'cats-v1', members: [id(s1b), id(s2)], transformations: [{ kind: 'dedup', params: { by: 'commitment' } }] },
@@ -40,7 +61,15 @@ const versionId = testDigest('cats-version-1');
 const modelHash = testDigest('model-weights');
 const run: TestEnvelope = {
   type: 'TrainingRunRecorded',
-  payload: { runId: 'run-1', dataset: { name: 'cats', versionId }, codeVersion: 'git:abc', seeds: { data: 1 }, hyperparameters: { lr: 0.1 }, environment: { torch: '2.3.0' }, modelHash },
+  payload: {
+    runId: 'run-1',
+    dataset: { name: 'cats', versionId },
+    codeVersion: 'git:abc',
+    seeds: { data: 1 },
+    hyperparameters: { lr: 0.1 },
+    environment: { torch: '2.3.0' },
+    modelHash,
+  },
   signer: bob,
 };
 
@@ -79,7 +108,12 @@ export function lineageSuite(name: string, openStore: () => Promise<ProjectionSt
         expect(h.standing).toEqual([id(s1b)]);
         expect(h.node.state).toBe('amended');
         const amend = h.steps.find((s) => s.action === 'amends');
-        expect(amend).toMatchObject({ cfId: id(s1b), target: id(s1), eventId: id(s1b), position: events.find((e) => e.id === id(s1b))?.position });
+        expect(amend).toMatchObject({
+          cfId: id(s1b),
+          target: id(s1),
+          eventId: id(s1b),
+          position: events.find((e) => e.id === id(s1b))?.position,
+        });
       }));
 
     it('given a deprecated CF, then history shows who took it down and why, and as of before the takedown it was active', () =>

@@ -45,8 +45,14 @@ function parse(spec) {
 
 const logSpec = parse(env('CRASH_LOG'));
 const storeSpec = parse(env('CRASH_STORE'));
-const log = logSpec.kind === 'pglite' ? await openEmbeddedEventLog({ dataDir: logSpec.where }) : await openPostgresEventLog({ connectionString: logSpec.where }, { schema: logSpec.schema });
-const store = storeSpec.kind === 'pglite' ? await openProjectionStore({ dataDir: storeSpec.where }) : await openProjectionStore({ connectionString: storeSpec.where, schema: storeSpec.schema });
+const log =
+  logSpec.kind === 'pglite'
+    ? await openEmbeddedEventLog({ dataDir: logSpec.where })
+    : await openPostgresEventLog({ connectionString: logSpec.where }, { schema: logSpec.schema });
+const store =
+  storeSpec.kind === 'pglite'
+    ? await openProjectionStore({ dataDir: storeSpec.where })
+    : await openProjectionStore({ connectionString: storeSpec.where, schema: storeSpec.schema });
 
 let failure;
 const runner = createProjectionRunner({

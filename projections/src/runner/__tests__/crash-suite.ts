@@ -73,55 +73,63 @@ export function crashSuite(name: string, subject: () => Promise<CrashSubject>): 
   const total = Number(process.env.CAIRN_CRASH_EVENTS ?? 1200);
 
   describe(`crash test (${name})`, () => {
-    it(`given a runner SIGKILLed ${kills} times while the log grows, when it finally catches up, then its tables equal a clean rebuild byte for byte (seed ${seed})`, async () => {
-      if (!existsSync(dist)) throw new Error(`the crash test runs the built package: run \`npm run build -w @cairn/projections\` first (${dist} is missing)`);
-      const s = await subject();
-      const random = prng(seed);
-      try {
-        const base = { CRASH_LOG: s.logSpec, CRASH_STORE: s.storeSpec, CRASH_TOTAL: String(total), CRASH_CHUNK: '25' };
-        let killed = 0;
-        for (let k = 0; k < kills; k++) {
-          const batch = String(3 + Math.floor(random() * 38));
-          const byStep = random() < 0.6;
-          // Each child brings the log to a further prefix, so every one has new batches to die in.
-          const target = Math.round((total * (k + 1)) / (kills + 1));
-          const env: Record<string, string> = { ...base, CRASH_BATCH: batch, CRASH_TOTAL: String(target) };
-          if (byStep) env.CRASH_KILL_AT_STEP = String(1 + Math.floor(random() * 25));
-          const outcome = await runChild(env, byStep ? undefined : Math.floor(random() * 400));
-          if (outcome.signal === 'SIGKILL') killed += 1;
-          else if (outcome.code !== 0 || !outcome.done) throw new Error(`child ${k} failed (code ${outcome.code}):\n${outcome.stderr}`);
-        }
-        const last = await runChild({ ...base, CRASH_BATCH: '17' }, undefined);
-        if (last.code !== 0 || !last.done) throw new Error(`the final child did not finish (code ${last.code}, signal ${last.signal}):\n${last.stderr}`);
-        expect(killed).toBeGreaterThan(kills / 2);
-
-        const log = await s.openLog();
-        const store = await s.openStore();
+    it(
+      `given a runner SIGKILLed ${kills} times while the log grows, when it finally catches up, then its tables equal a clean rebuild byte for byte (seed ${seed})`,
+      async () => {
+        if (!existsSync(dist))
+          throw new Error(`the crash test runs the built package: run \`npm run build -w @cairn/projections\` first (${dist} is missing)`);
+        const s = await subject();
+        const random = prng(seed);
         try {
-          const runner = createProjectionRunner({ log, store, projections: [lineageProjection], batchSize: 500 });
-          const status = await runner.status();
-          if (isLeft(status)) throw new Error(status.left.message);
-          expect(status.right.projections[0]?.checkpoint).toBe(status.right.head);
-          const live = await canonicalDump(store.db, lineageProjection);
-          const clean = await runner.rebuild('lineage', { schema: `crash_clean_${process.pid}` });
-          if (isLeft(clean)) throw new Error(clean.left.message);
-          expect(clean.right.events).toBe(total);
-          const rebuilt = await canonicalDump(store.db, lineageProjection, { schema: `crash_clean_${process.pid}` });
-          expect(live.split('\n').length).toBeGreaterThan(total);
-          // Compare whole dumps (byte-identical), reporting the first differing line if not.
-          if (live !== rebuilt) {
-            const a = live.split('\n');
-            const b = rebuilt.split('\n');
-            const i = a.findIndex((line, j) => line !== b[j]);
-            throw new Error(`after ${killed} kills the live tables differ from a clean rebuild at line ${i}:\n live:    ${a[i]}\n rebuilt: ${b[i]}`);
+          const base = { CRASH_LOG: s.logSpec, CRASH_STORE: s.storeSpec, CRASH_TOTAL: String(total), CRASH_CHUNK: '25' };
+          let killed = 0;
+          for (let k = 0; k < kills; k++) {
+            const batch = String(3 + Math.floor(random() * 38));
+            const byStep = random() < 0.6;
+            // Each child brings the log to a further prefix, so every one has new batches to die in.
+            const target = Math.round((total * (k + 1)) / (kills + 1));
+            const env: Record<string, string> = { ...base, CRASH_BATCH: batch, CRASH_TOTAL: String(target) };
+            if (byStep) env.CRASH_KILL_AT_STEP = String(1 + Math.floor(random() * 25));
+            const outcome = await runChild(env, byStep ? undefined : Math.floor(random() * 400));
+            if (outcome.signal === 'SIGKILL') killed += 1;
+            else if (outcome.code !== 0 || !outcome.done) throw new Error(`child ${k} failed (code ${outcome.code}):\n${outcome.stderr}`);
+          }
+          const last = await runChild({ ...base, CRASH_BATCH: '17' }, undefined);
+          if (last.code !== 0 || !last.done)
+            throw new Error(`the final child did not finish (code ${last.code}, signal ${last.signal}):\n${last.stderr}`);
+          expect(killed).toBeGreaterThan(kills / 2);
+
+          const log = await s.openLog();
+          const store = await s.openStore();
+          try {
+            const runner = createProjectionRunner({ log, store, projections: [lineageProjection], batchSize: 500 });
+            const status = await runner.status();
+            if (isLeft(status)) throw new Error(status.left.message);
+            expect(status.right.projections[0]?.checkpoint).toBe(status.right.head);
+            const live = await canonicalDump(store.db, lineageProjection);
+            const clean = await runner.rebuild('lineage', { schema: `crash_clean_${process.pid}` });
+            if (isLeft(clean)) throw new Error(clean.left.message);
+            expect(clean.right.events).toBe(total);
+            const rebuilt = await canonicalDump(store.db, lineageProjection, { schema: `crash_clean_${process.pid}` });
+            expect(live.split('\n').length).toBeGreaterThan(total);
+            // Compare whole dumps (byte-identical), reporting the first differing line if not.
+            if (live !== rebuilt) {
+              const a = live.split('\n');
+              const b = rebuilt.split('\n');
+              const i = a.findIndex((line, j) => line !== b[j]);
+              throw new Error(
+                `after ${killed} kills the live tables differ from a clean rebuild at line ${i}:\n live:    ${a[i]}\n rebuilt: ${b[i]}`,
+              );
+            }
+          } finally {
+            await store.close();
+            await log.close();
           }
         } finally {
-          await store.close();
-          await log.close();
+          await s.cleanup();
         }
-      } finally {
-        await s.cleanup();
-      }
-    }, 30 * 60_000);
+      },
+      30 * 60_000,
+    );
   });
 }

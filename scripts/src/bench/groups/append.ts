@@ -47,7 +47,11 @@ function rawInsert(query: Query, table: string) {
     );
 }
 
-async function eventsPerSecond(total: number, batchSize: number, write: (batch: readonly AppendRequest[]) => Promise<unknown>): Promise<number> {
+async function eventsPerSecond(
+  total: number,
+  batchSize: number,
+  write: (batch: readonly AppendRequest[]) => Promise<unknown>,
+): Promise<number> {
   const batches = Array.from({ length: Math.ceil(total / batchSize) }, () => Array.from({ length: batchSize }, cfRequest));
   const start = process.hrtime.bigint();
   for (const batch of batches) await write(batch);
@@ -56,7 +60,11 @@ async function eventsPerSecond(total: number, batchSize: number, write: (batch: 
 }
 
 /** `writers` callers each appending one event at a time, as concurrent SDK users do. */
-async function concurrentEventsPerSecond(total: number, writers: number, write: (batch: readonly AppendRequest[]) => Promise<unknown>): Promise<number> {
+async function concurrentEventsPerSecond(
+  total: number,
+  writers: number,
+  write: (batch: readonly AppendRequest[]) => Promise<unknown>,
+): Promise<number> {
   const requests = Array.from({ length: total }, cfRequest);
   let next = 0;
   const start = process.hrtime.bigint();
@@ -84,7 +92,13 @@ const SHAPES: readonly { name: string; batch: number; total: { pglite: number; p
 
 const CONCURRENT = { pglite: { writers: 16, total: 800 }, postgres: { writers: 16, total: 2000 } } as const;
 
-async function measure(ctx: BenchContext, adapter: 'pglite' | 'postgres', log: EventLog, query: Query, table: string): Promise<BenchResult[]> {
+async function measure(
+  ctx: BenchContext,
+  adapter: 'pglite' | 'postgres',
+  log: EventLog,
+  query: Query,
+  table: string,
+): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
   // Warm-up (plans, caches) before any figure is taken.
   await eventsPerSecond(200, 100, adapterWrite(log));

@@ -35,7 +35,8 @@ const seconds = (t: number): number => (performance.now() - t) / 1000;
 
 const group: BenchGroup = {
   group: GROUP,
-  description: 'TRAK end to end (50k × 4096 → 1024, 1k queries, 2 threads), LDS on logistic regression, LDS on real data through record-gradients → attribute',
+  description:
+    'TRAK end to end (50k × 4096 → 1024, 1k queries, 2 threads), LDS on logistic regression, LDS on real data through record-gradients → attribute',
   async run(ctx: BenchContext): Promise<readonly BenchResult[]> {
     const rows: BenchResult[] = [];
     const [n, d, k, m] = [50_000, 4_096, 1_024, 1_000];
@@ -65,9 +66,18 @@ const group: BenchGroup = {
 
     ctx.log('LDS: logistic regression n=5,000, d=32, 100 half-size subsets retrained (Newton), 50 queries');
     const lds = await ldsExperiment({
-      trainRows: 5_000, queryRows: 50, dim: 32, l2: 1, subsets: 100, subsetFraction: 0.5, projectedDims: [128, 16], seed: 7, log: ctx.log,
+      trainRows: 5_000,
+      queryRows: 50,
+      dim: 32,
+      l2: 1,
+      subsets: 100,
+      subsetFraction: 0.5,
+      projectedDims: [128, 16],
+      seed: 7,
+      log: ctx.log,
     });
-    for (const t of lds.trak) rows.push(row(GROUP, `LDS TRAK (d=32 → ${t.projectedDim}) vs exact influence`, t.lds, 'LDS', lds.exactInfluence));
+    for (const t of lds.trak)
+      rows.push(row(GROUP, `LDS TRAK (d=32 → ${t.projectedDim}) vs exact influence`, t.lds, 'LDS', lds.exactInfluence));
     rows.push(row(GROUP, 'LDS exact influence (Newton, linear model)', lds.exactInfluence, 'LDS'));
     rows.push(row(GROUP, 'LDS random scores', lds.random, 'LDS'));
 
@@ -78,9 +88,33 @@ const group: BenchGroup = {
         ctx.log(`LDS on real data: ${what}`);
         const real = await realDataLds({ head, trainRows: 450, queryRows: 100, subsets, l2: 1, seed: 7, log: ctx.log });
         const name = (s: string) => `LDS real data (${head}) ${s}`;
-        rows.push(row(GROUP, name('output gradients + weights, record-gradients → attribute, vs exact influence'), real.outputGradients, 'LDS', real.exactInfluence));
-        rows.push(row(GROUP, name('loss gradients, record-gradients → attribute, vs exact influence'), real.lossGradients, 'LDS', real.exactInfluence));
-        rows.push(row(GROUP, name('loss gradients without a kind (scored as given), vs exact influence'), real.undeclared, 'LDS', real.exactInfluence));
+        rows.push(
+          row(
+            GROUP,
+            name('output gradients + weights, record-gradients → attribute, vs exact influence'),
+            real.outputGradients,
+            'LDS',
+            real.exactInfluence,
+          ),
+        );
+        rows.push(
+          row(
+            GROUP,
+            name('loss gradients, record-gradients → attribute, vs exact influence'),
+            real.lossGradients,
+            'LDS',
+            real.exactInfluence,
+          ),
+        );
+        rows.push(
+          row(
+            GROUP,
+            name('loss gradients without a kind (scored as given), vs exact influence'),
+            real.undeclared,
+            'LDS',
+            real.exactInfluence,
+          ),
+        );
         rows.push(row(GROUP, name(`exact influence (${what})`), real.exactInfluence, 'LDS'));
         rows.push(row(GROUP, name('random scores'), real.random, 'LDS'));
       }

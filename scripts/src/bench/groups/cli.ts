@@ -17,7 +17,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
-import { createMemoryBlobStore, createMemoryKeyStore, describeLedgerError, idOf, newSigner, openLedger, type IngestItem, type Ledger, type Signer } from '@cairn/sdk';
+import {
+  createMemoryBlobStore,
+  createMemoryKeyStore,
+  describeLedgerError,
+  idOf,
+  newSigner,
+  openLedger,
+  type IngestItem,
+  type Ledger,
+  type Signer,
+} from '@cairn/sdk';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 
 const GROUP = 'cli';
@@ -45,7 +55,9 @@ async function buildStore(ctx: BenchContext, dir: string): Promise<string> {
   try {
     const curator = newSigner();
     const contributors = Array.from({ length: 8 }, () => newSigner());
-    const register = (s: Signer & { publicKey: string }, name: string) => ({ envelope: orThrow(ledger.sign('ContributorRegistered', { publicKey: s.publicKey, name }, s)) });
+    const register = (s: Signer & { publicKey: string }, name: string) => ({
+      envelope: orThrow(ledger.sign('ContributorRegistered', { publicKey: s.publicKey, name }, s)),
+    });
     orThrow(await ledger.ingest([register(curator, 'curator')]));
     orThrow(await ledger.ingest(contributors.map((s, i) => register(s, `contributor-${i}`))));
     const triples = Math.floor((EVENTS - 1 - contributors.length - 3) / 3);
@@ -56,11 +68,26 @@ async function buildStore(ctx: BenchContext, dir: string): Promise<string> {
         for (let n = start; n < Math.min(triples, start + BATCH / 3); n++) {
           const bytes = new TextEncoder().encode(`sample ${n}: a short paragraph of training text, about as long as a tweet or two.`);
           const commitment = { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') };
-          const sample = eventIdOf(ledger, 'SampleContributed', { commitment, mediaType: 'text/plain', size: bytes.length, license: 'CC-BY-4.0', source: 'bench' }, contributors[n % 8]!);
+          const sample = eventIdOf(
+            ledger,
+            'SampleContributed',
+            { commitment, mediaType: 'text/plain', size: bytes.length, license: 'CC-BY-4.0', source: 'bench' },
+            contributors[n % 8]!,
+          );
           const sampleId = sample.id;
           included ??= sampleId;
-          const label = eventIdOf(ledger, 'LabelContributed', { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' }, contributors[(n + 1) % 8]!);
-          const validation = eventIdOf(ledger, 'ValidationContributed', { targets: [sampleId], verdict: 'approve', rationale: 'checked' }, contributors[(n + 2) % 8]!);
+          const label = eventIdOf(
+            ledger,
+            'LabelContributed',
+            { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' },
+            contributors[(n + 1) % 8]!,
+          );
+          const validation = eventIdOf(
+            ledger,
+            'ValidationContributed',
+            { targets: [sampleId], verdict: 'approve', rationale: 'checked' },
+            contributors[(n + 2) % 8]!,
+          );
           batch.push({ ...sample.item, sample: { bytes } }, label.item, validation.item);
         }
         yield batch;
@@ -69,7 +96,9 @@ async function buildStore(ctx: BenchContext, dir: string): Promise<string> {
     const t0 = performance.now();
     orThrow(await ledger.ingestBatches(batches()));
     ctx.log(`build: ${triples * 3} CFs ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const manifest = orThrow(await ledger.manifests.define({ licensePolicy: { allowed: ['CC-BY-4.0'] }, minApprovals: { count: 1, scope: 'sample' } }, curator));
+    const manifest = orThrow(
+      await ledger.manifests.define({ licensePolicy: { allowed: ['CC-BY-4.0'] }, minApprovals: { count: 1, scope: 'sample' } }, curator),
+    );
     orThrow(await ledger.datasets.define(DATASET, curator, 'the cli bench corpus'));
     orThrow(await ledger.datasets.requestBuild(DATASET, manifest.manifestId, curator));
     if (included === undefined) throw new Error('cli bench: no sample was made');
@@ -133,11 +162,25 @@ const group: BenchGroup = {
         times.why.push(timedRun(commands.why));
       }
       const ms = (s: readonly number[]) => s.map((x) => Math.round(x * 1000)).join(', ');
-      ctx.log(`runs (ms): baseline ${ms(times.baseline)}; status ${ms(times.status)}; why ${ms(times.why)}; load ${os.loadavg()[0]!.toFixed(2)}`);
+      ctx.log(
+        `runs (ms): baseline ${ms(times.baseline)}; status ${ms(times.status)}; why ${ms(times.why)}; load ${os.loadavg()[0]!.toFixed(2)}`,
+      );
       const baseline = median(times.baseline);
       const rows: BenchResult[] = [
-        row(GROUP, `cairn status, ${EVENTS}-event embedded store, process start to exit (vs opening its PGlite folders)`, median(times.status), 's', baseline),
-        row(GROUP, `cairn why CF --in ${DATASET}@1, ${EVENTS}-event embedded store, process start to exit (vs opening its PGlite folders)`, median(times.why), 's', baseline),
+        row(
+          GROUP,
+          `cairn status, ${EVENTS}-event embedded store, process start to exit (vs opening its PGlite folders)`,
+          median(times.status),
+          's',
+          baseline,
+        ),
+        row(
+          GROUP,
+          `cairn why CF --in ${DATASET}@1, ${EVENTS}-event embedded store, process start to exit (vs opening its PGlite folders)`,
+          median(times.why),
+          's',
+          baseline,
+        ),
       ];
       ctx.log(`timed runs took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       return rows;

@@ -41,10 +41,19 @@ async function run(ctx: BenchContext): Promise<readonly BenchResult[]> {
   ctx.log(`all ${TRAIN * EVAL} pairs' signatures compared (baseline)`);
   const [all, allSeconds] = timed(() => allPairsOfSigned(t, e, { threshold: THRESHOLD }));
   const key = (r: typeof lsh) => r.pairs.map((p) => `${p.train} ${p.eval}`).join(',');
-  if (key(lsh) !== key(all) || lsh.pairs.length < PLANTED) throw new Error(`contamination bench: LSH found ${lsh.pairs.length} pairs, all-pairs ${all.pairs.length}; they must agree and hold the ${PLANTED} planted`);
+  if (key(lsh) !== key(all) || lsh.pairs.length < PLANTED)
+    throw new Error(
+      `contamination bench: LSH found ${lsh.pairs.length} pairs, all-pairs ${all.pairs.length}; they must agree and hold the ${PLANTED} planted`,
+    );
   const pairs = TRAIN * EVAL;
   return [
-    row(GROUP, `${TRAIN} x ${EVAL} text pairs covered, LSH (${lsh.bands} bands of ${lsh.rows})`, pairs / lshSeconds, 'pairs/s', pairs / allSeconds),
+    row(
+      GROUP,
+      `${TRAIN} x ${EVAL} text pairs covered, LSH (${lsh.bands} bands of ${lsh.rows})`,
+      pairs / lshSeconds,
+      'pairs/s',
+      pairs / allSeconds,
+    ),
     row(GROUP, `pairs whose signatures LSH compared (of ${pairs})`, lsh.compared, 'pairs'),
     row(GROUP, 'LSH seconds', lshSeconds, 's'),
     row(GROUP, 'all-pairs seconds', allSeconds, 's'),

@@ -33,7 +33,9 @@ async function run(ctx: BenchContext): Promise<readonly BenchResult[]> {
     return { message, publicKey: publicKeyOf(sk), signature: sign(message, sk) };
   });
   const forged = cases.map((c) => ({ ...c, message: Uint8Array.of(...c.message.subarray(1), 0) }));
-  for (const c of cases) if (!verifyFast(c.signature, c.message, c.publicKey) || !verify(c.signature, c.message, c.publicKey)) throw new Error('crypto bench: a valid signature failed');
+  for (const c of cases)
+    if (!verifyFast(c.signature, c.message, c.publicKey) || !verify(c.signature, c.message, c.publicKey))
+      throw new Error('crypto bench: a valid signature failed');
 
   ctx.log('Ed25519: noble verify (baseline), then verifyFast, valid signatures');
   const noble = rate(cases.length, 2, (i) => verify(cases[i]!.signature, cases[i]!.message, cases[i]!.publicKey));

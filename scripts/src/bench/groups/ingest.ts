@@ -21,7 +21,14 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { verifyFast, signingBytes } from '@cairn/core';
-import { ExpectedRevision, openEmbeddedEventLog, openPostgresEventLog, type AppendRequest, type EventLog, type JsonValue } from '@cairn/eventlog';
+import {
+  ExpectedRevision,
+  openEmbeddedEventLog,
+  openPostgresEventLog,
+  type AppendRequest,
+  type EventLog,
+  type JsonValue,
+} from '@cairn/eventlog';
 import {
   createFolderBlobStore,
   createFolderKeyStore,
@@ -143,18 +150,42 @@ function buildWorkload(ledger: Ledger, signers: readonly Signer[]): Workload {
       const n = b * BATCH + i;
       const author = signers[n % signers.length]!;
       const bytes = new TextEncoder().encode(`sample ${n}: a short paragraph of training text, about as long as a tweet or two.`);
-      const sample = sign('SampleContributed', { commitment: { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') }, mediaType: 'text/plain', size: bytes.length, license: 'CC-BY-4.0', source: 'bench' }, author);
+      const sample = sign(
+        'SampleContributed',
+        {
+          commitment: { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') },
+          mediaType: 'text/plain',
+          size: bytes.length,
+          license: 'CC-BY-4.0',
+          source: 'bench',
+        },
+        author,
+      );
       const sampleId = unwrapId(sample.type, sample.payload, sample.signer);
-      const label = sign('LabelContributed', { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' }, signers[(n + 1) % signers.length]!);
+      const label = sign(
+        'LabelContributed',
+        { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' },
+        signers[(n + 1) % signers.length]!,
+      );
       const labelId = unwrapId(label.type, label.payload, label.signer);
-      const validation = sign('ValidationContributed', { targets: [labelId], verdict: 'approve', rationale: 'checked' }, signers[(n + 2) % signers.length]!);
+      const validation = sign(
+        'ValidationContributed',
+        { targets: [labelId], verdict: 'approve', rationale: 'checked' },
+        signers[(n + 2) % signers.length]!,
+      );
       batch.push({ envelope: sample, sample: { bytes } }, { envelope: label }, { envelope: validation });
       batchIds.push(sampleId, labelId, unwrapId(validation.type, validation.payload, validation.signer));
     }
     batches.push(batch);
     ids.push(batchIds);
   }
-  const registrations = signers.map((s) => ({ envelope: sign('ContributorRegistered', { publicKey: (s as Signer & { publicKey: string }).publicKey, name: `bench-${s.contributorId.slice(0, 8)}` }, s) }));
+  const registrations = signers.map((s) => ({
+    envelope: sign(
+      'ContributorRegistered',
+      { publicKey: (s as Signer & { publicKey: string }).publicKey, name: `bench-${s.contributorId.slice(0, 8)}` },
+      s,
+    ),
+  }));
   const warmup = { batches: batches.splice(0, WARMUP_BATCHES), ids: ids.splice(0, WARMUP_BATCHES) };
   return { registrations, warmup, batches, ids };
 }
@@ -162,7 +193,11 @@ function buildWorkload(ledger: Ledger, signers: readonly Signer[]): Workload {
 function rawRequests(items: readonly IngestItem[], ids: readonly string[]): AppendRequest[] {
   return items.map((item, i) => {
     const envelope = item.envelope as { type: string };
-    return { stream: `cf-${ids[i]!}`, expectedRevision: ExpectedRevision.noStream, events: [{ id: ids[i]!, type: envelope.type, data: item.envelope as JsonValue }] };
+    return {
+      stream: `cf-${ids[i]!}`,
+      expectedRevision: ExpectedRevision.noStream,
+      events: [{ id: ids[i]!, type: envelope.type, data: item.envelope as JsonValue }],
+    };
   });
 }
 
@@ -183,19 +218,20 @@ function medianOf(runs: readonly Figures[]): Figures {
 
 const spread = (runs: readonly Figures[]) => runs.map((r) => Math.round(r.perSecond)).join(', ');
 
-async function rawAppend(
-  ctx: BenchContext,
-  label: string,
-  openLog: OpenLog,
-  workload: Workload,
-): Promise<Measured> {
+async function rawAppend(ctx: BenchContext, label: string, openLog: OpenLog, workload: Workload): Promise<Measured> {
   const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
   const raw = await openLog();
-  const regs = await raw.log.appendMany(workload.registrations.map((r) => {
-    const e = r.envelope as { type: string; payload: unknown; signer: string };
-    const id = unwrapId(e.type, e.payload, e.signer);
-    return { stream: `contributor-${e.signer}`, expectedRevision: ExpectedRevision.noStream, events: [{ id, type: e.type, data: r.envelope as JsonValue }] };
-  }));
+  const regs = await raw.log.appendMany(
+    workload.registrations.map((r) => {
+      const e = r.envelope as { type: string; payload: unknown; signer: string };
+      const id = unwrapId(e.type, e.payload, e.signer);
+      return {
+        stream: `contributor-${e.signer}`,
+        expectedRevision: ExpectedRevision.noStream,
+        events: [{ id, type: e.type, data: r.envelope as JsonValue }],
+      };
+    }),
+  );
   if (E.isLeft(regs)) throw new Error(JSON.stringify(regs.left));
   for (const [b, batch] of workload.warmup.batches.entries()) {
     const r = await raw.log.appendMany(rawRequests(batch, workload.warmup.ids[b]!));
@@ -227,20 +263,57 @@ async function measure(
   const memory: Measured[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     raw.push(await rawAppend(ctx, `${label}, round ${round}`, openLog, workload));
-    const stores = { blobs: createFolderBlobStore(path.join(dir, `${label}-${round}-blobs`)), keys: createFolderKeyStore(path.join(dir, `${label}-${round}-keys`)) };
+    const stores = {
+      blobs: createFolderBlobStore(path.join(dir, `${label}-${round}-blobs`)),
+      keys: createFolderKeyStore(path.join(dir, `${label}-${round}-keys`)),
+    };
     // A folder-backed ledger signs a tree head after every call, as openLedger's does.
-    folder.push(await signedIngest(ctx, `${label}, folder stores, round ${round}`, openLog, workload, stores, path.join(dir, `${label}-${round}-heads`)));
-    if (alsoMemoryStores) memory.push(await signedIngest(ctx, `${label}, in-memory stores, round ${round}`, openLog, workload, { blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() }));
+    folder.push(
+      await signedIngest(
+        ctx,
+        `${label}, folder stores, round ${round}`,
+        openLog,
+        workload,
+        stores,
+        path.join(dir, `${label}-${round}-heads`),
+      ),
+    );
+    if (alsoMemoryStores)
+      memory.push(
+        await signedIngest(ctx, `${label}, in-memory stores, round ${round}`, openLog, workload, {
+          blobs: createMemoryBlobStore(),
+          keys: createMemoryKeyStore(),
+        }),
+      );
   }
   const baseline = medianOf(raw);
-  ctx.log(`${label}: medians of ${ROUNDS} rounds; raw appendMany ${spread(raw)} events/s, folder stores ${spread(folder)} CFs/s` + (alsoMemoryStores ? `, in-memory stores ${spread(memory)} CFs/s` : ''));
+  ctx.log(
+    `${label}: medians of ${ROUNDS} rounds; raw appendMany ${spread(raw)} events/s, folder stores ${spread(folder)} CFs/s` +
+      (alsoMemoryStores ? `, in-memory stores ${spread(memory)} CFs/s` : ''),
+  );
 
   const rows: BenchResult[] = [];
   const report = (stores: string, m: Figures) => {
     rows.push(row(GROUP, `signed ingest, ${label}, ${stores} stores (batches of ${BATCH})`, m.perSecond, 'CFs/s', baseline.perSecond));
     if (m.mainMicros !== undefined && baseline.mainMicros !== undefined)
-      rows.push(row(GROUP, `main-thread CPU per CF, ${label}, ${stores} stores (vs raw append per event)`, m.mainMicros, 'µs/CF', baseline.mainMicros));
-    rows.push(row(GROUP, `process CPU per CF, all threads, ${label}, ${stores} stores (vs raw append per event)`, m.processMicros, 'µs/CF', baseline.processMicros));
+      rows.push(
+        row(
+          GROUP,
+          `main-thread CPU per CF, ${label}, ${stores} stores (vs raw append per event)`,
+          m.mainMicros,
+          'µs/CF',
+          baseline.mainMicros,
+        ),
+      );
+    rows.push(
+      row(
+        GROUP,
+        `process CPU per CF, all threads, ${label}, ${stores} stores (vs raw append per event)`,
+        m.processMicros,
+        'µs/CF',
+        baseline.processMicros,
+      ),
+    );
   };
   report('folder', medianOf(folder));
   if (alsoMemoryStores) report('in-memory', medianOf(memory));
@@ -305,38 +378,56 @@ const group: BenchGroup = {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-ingest-'));
     try {
       const signers = Array.from({ length: CONTRIBUTORS }, () => newSigner());
-      const scratch = createLedger({ log: { adapter: 'none' } as EventLog, blobs: createFolderBlobStore(dir), keys: createFolderKeyStore(dir) });
+      const scratch = createLedger({
+        log: { adapter: 'none' } as EventLog,
+        blobs: createFolderBlobStore(dir),
+        keys: createFolderKeyStore(dir),
+      });
       const workload = buildWorkload(scratch, signers);
       const rows: BenchResult[] = [...(await verificationRows(ctx, workload, signers))];
       let n = 0;
       rows.push(
-        ...(await measure(ctx, 'embedded', async () => {
-          const dataDir = path.join(dir, `log-${n++}`);
-          const log = await openEmbeddedEventLog({ dataDir });
-          return { log, cleanup: () => log.close() };
-        }, workload, dir, true)),
+        ...(await measure(
+          ctx,
+          'embedded',
+          async () => {
+            const dataDir = path.join(dir, `log-${n++}`);
+            const log = await openEmbeddedEventLog({ dataDir });
+            return { log, cleanup: () => log.close() };
+          },
+          workload,
+          dir,
+          true,
+        )),
       );
       if (ctx.pgUrl) {
         const url = ctx.pgUrl;
         rows.push(
-          ...(await measure(ctx, 'postgres', async () => {
-            const schema = `bench_ingest_${process.pid}_${n++}`;
-            const admin = new pg.Client({ connectionString: url });
-            await admin.connect();
-            await admin.query(`create schema "${schema}"`);
-            await admin.end();
-            const log = await openPostgresEventLog({ connectionString: url }, { schema });
-            return {
-              log,
-              cleanup: async () => {
-                await log.close();
-                const c = new pg.Client({ connectionString: url });
-                await c.connect();
-                await c.query(`drop schema "${schema}" cascade`);
-                await c.end();
-              },
-            };
-          }, workload, dir, false)),
+          ...(await measure(
+            ctx,
+            'postgres',
+            async () => {
+              const schema = `bench_ingest_${process.pid}_${n++}`;
+              const admin = new pg.Client({ connectionString: url });
+              await admin.connect();
+              await admin.query(`create schema "${schema}"`);
+              await admin.end();
+              const log = await openPostgresEventLog({ connectionString: url }, { schema });
+              return {
+                log,
+                cleanup: async () => {
+                  await log.close();
+                  const c = new pg.Client({ connectionString: url });
+                  await c.connect();
+                  await c.query(`drop schema "${schema}" cascade`);
+                  await c.end();
+                },
+              };
+            },
+            workload,
+            dir,
+            false,
+          )),
         );
       } else ctx.log('no CAIRN_BENCH_PG_URL: Postgres figures skipped');
       return rows;

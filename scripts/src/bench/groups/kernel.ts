@@ -8,7 +8,11 @@ const GROUP = 'kernel';
 
 function randomSquare(n: number, seed: number): MatrixF32 {
   const rng = seededRng(seed);
-  return matrixF32(n, n, Float32Array.from({ length: n * n }, () => rng.next() * 2 - 1));
+  return matrixF32(
+    n,
+    n,
+    Float32Array.from({ length: n * n }, () => rng.next() * 2 - 1),
+  );
 }
 
 /** Best of `reps` timed runs after one warm-up, as GFLOP/s of an n×n×n product. */
@@ -34,7 +38,12 @@ function numpyGflops(n: number, threads: number, log: BenchContext['log']): numb
     'print(2 * n**3 / best / 1e9)',
   ].join('\n');
   try {
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    const env = {
+      ...process.env,
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+    };
     return Number(execFileSync('python3', ['-c', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   } catch {
     log('numpy not available (python3 -c "import numpy" failed): numpy rows skipped');

@@ -132,7 +132,8 @@ function benchBuild(ctx: BenchContext): BenchResult[] {
   const reference = assembleVersion(indexFacts(facts), rules, manifestHash);
   const tReference = seconds(t0);
   ctx.log(`build: cold start ${tCold.toFixed(2)} s; reference indexFacts + rules + root ${tReference.toFixed(2)} s`);
-  if (cold.versionId !== version.versionId || reference.versionId !== version.versionId) throw new Error('query bench: live, cold and reference versions differ');
+  if (cold.versionId !== version.versionId || reference.versionId !== version.versionId)
+    throw new Error('query bench: live, cold and reference versions differ');
   // baseline: sort the member ids as strings, hash the leaves and the tree with core
   const ids = [...version.members].reverse();
   t0 = process.hrtime.bigint();
@@ -148,8 +149,20 @@ function benchBuild(ctx: BenchContext): BenchResult[] {
   const tBaseline = seconds(t0);
   if (root !== version.merkleRoot) throw new Error('query bench: assembly root differs from core root');
   return [
-    row(GROUP, `build ${version.members.length} members of ${N} samples (rules + root on the projection's live index)`, tLive, 's', tBaseline),
-    row(GROUP, `build, cold start for information (index from ${2 * N} in-memory facts + rules + root; once per process or stale index)`, tCold, 's', tBaseline),
+    row(
+      GROUP,
+      `build ${version.members.length} members of ${N} samples (rules + root on the projection's live index)`,
+      tLive,
+      's',
+      tBaseline,
+    ),
+    row(
+      GROUP,
+      `build, cold start for information (index from ${2 * N} in-memory facts + rules + root; once per process or stale index)`,
+      tCold,
+      's',
+      tBaseline,
+    ),
     row(GROUP, `live assembly index memory for ${2 * N} CFs`, liveBytes / 2 ** 20, 'MB'),
   ];
 }
@@ -169,7 +182,8 @@ function benchDiff(ctx: BenchContext): BenchResult[] {
   const added = b.filter((x) => !setA.has(x));
   const removed = a.filter((x) => !setB.has(x));
   const tSet = seconds(t0);
-  if (added.length !== d.added.length || removed.length !== d.removed.length) throw new Error('query bench: diff disagrees with Set difference');
+  if (added.length !== d.added.length || removed.length !== d.removed.length)
+    throw new Error('query bench: diff disagrees with Set difference');
   ctx.log(`diff: +${d.added.length} -${d.removed.length} =${d.unchanged}`);
   return [row(GROUP, `diff two ${N}-member versions (merge over packed sorted ids)`, tMerge, 's', tSet)];
 }
@@ -206,8 +220,12 @@ async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Pro
     from datasets_members where version_id = '${version}'`);
   await exec(`insert into datasets_builds (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
     values ('bench', '${hex('manifest')}', ${build}, '${version}', 'requested', '${hex('build-event')}', null)`);
-  await exec(`insert into datasets_assets (asset_id, name, author, transformations, position) values ('${hex('asset')}', 'bench-asset', '${hex('curator')}', '[]'::jsonb, 1)`);
-  await exec(`insert into datasets_asset_members (asset_id, cf_id, position) select '${hex('asset')}', cf_id, 1 from datasets_cfs where kind = 'sample' and valid_from % 10 = 0`);
+  await exec(
+    `insert into datasets_assets (asset_id, name, author, transformations, position) values ('${hex('asset')}', 'bench-asset', '${hex('curator')}', '[]'::jsonb, 1)`,
+  );
+  await exec(
+    `insert into datasets_asset_members (asset_id, cf_id, position) select '${hex('asset')}', cf_id, 1 from datasets_cfs where kind = 'sample' and valid_from % 10 = 0`,
+  );
   await exec(`analyze`);
   return { version };
 }

@@ -57,7 +57,13 @@ function factsInChunks(recorded: readonly RecordedEvent[]): LineageFacts[] {
   for (let from = 0; from < recorded.length; from += BATCH) {
     const facts: LineageFacts = { nodes: [], edges: [], states: [] };
     for (const r of recorded.slice(from, from + BATCH)) {
-      const event = { position: r.position, recordedAt: r.recordedAt, stream: r.stream, id: r.id, event: r.data } as unknown as ProjectedEvent;
+      const event = {
+        position: r.position,
+        recordedAt: r.recordedAt,
+        stream: r.stream,
+        id: r.id,
+        event: r.data,
+      } as unknown as ProjectedEvent;
       lineageFacts(event, facts);
     }
     chunks.push(facts);
@@ -69,7 +75,6 @@ function factsInChunks(recorded: readonly RecordedEvent[]): LineageFacts[] {
 type Exec = (text: string, params?: unknown[]) => Promise<unknown>;
 /** `copy t (...) from stdin` with these rows (COPY text), straight on the driver. */
 type Copy = (statement: string, rows: string) => Promise<unknown>;
-
 
 function pgCopy(client: pg.ClientBase): Copy {
   return (statement, rows) =>
@@ -113,20 +118,30 @@ async function rawInsert(exec: Exec, copy: Copy, chunks: readonly LineageFacts[]
     // Nodes are stated once each in this log, so a plain COPY gives the projection's rows.
     await copy(
       'copy raw_nodes (node_id, kind, label, event_id, position) from stdin',
-      nodes.map((n) => `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`).join(''),
+      nodes
+        .map((n) => `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`)
+        .join(''),
     );
     await copy(
       'copy raw_edges (edge_type, from_id, to_id, event_id, position, recorded_at) from stdin',
-      edges.map((e) => `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${e.recordedAt.toISOString()}\n`).join(''),
+      edges
+        .map(
+          (e) =>
+            `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${e.recordedAt.toISOString()}\n`,
+        )
+        .join(''),
     );
     if (states.length > 0) {
-      await exec(`insert into raw_states select n, st, r, e, v, null from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as u(n, st, r, e, v) on conflict do nothing`, [
-        states.map((x) => x.nodeId),
-        states.map((x) => x.state),
-        states.map((x) => x.reason),
-        states.map((x) => x.eventId),
-        states.map((x) => x.position.toString()),
-      ]);
+      await exec(
+        `insert into raw_states select n, st, r, e, v, null from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as u(n, st, r, e, v) on conflict do nothing`,
+        [
+          states.map((x) => x.nodeId),
+          states.map((x) => x.state),
+          states.map((x) => x.reason),
+          states.map((x) => x.eventId),
+          states.map((x) => x.position.toString()),
+        ],
+      );
     }
     await exec('commit');
   }
@@ -175,7 +190,15 @@ async function run(ctx: BenchContext): Promise<readonly BenchResult[]> {
     const pglite = await PGlite.create({ dataDir: path.join(dir, 'projections') });
     const store = await openProjectionStore({ pglite });
     try {
-      results.push(...(await measure(ctx, 'embedded PGlite', { store, exec: (text, params) => pglite.query(text, params), copy: pgliteCopy(pglite) }, { log, recorded, chunks }, PGLITE_EVENTS)));
+      results.push(
+        ...(await measure(
+          ctx,
+          'embedded PGlite',
+          { store, exec: (text, params) => pglite.query(text, params), copy: pgliteCopy(pglite) },
+          { log, recorded, chunks },
+          PGLITE_EVENTS,
+        )),
+      );
     } finally {
       await store.close();
       await pglite.close();
@@ -193,7 +216,15 @@ async function run(ctx: BenchContext): Promise<readonly BenchResult[]> {
       await raw.query(`set search_path to ${schema}`);
       const store = await openProjectionStore({ pool, schema });
       try {
-        results.push(...(await measure(ctx, 'Postgres', { store, exec: (text, params) => raw.query(text, params), copy: pgCopy(raw) }, { log, recorded, chunks }, EVENTS)));
+        results.push(
+          ...(await measure(
+            ctx,
+            'Postgres',
+            { store, exec: (text, params) => raw.query(text, params), copy: pgCopy(raw) },
+            { log, recorded, chunks },
+            EVENTS,
+          )),
+        );
       } finally {
         await store.close();
       }

@@ -5,7 +5,11 @@ import { openEmbeddedEventLog } from '@cairn/eventlog';
 const [dataDir] = process.argv.slice(2);
 const log = await openEmbeddedEventLog({ dataDir, lock: { timeoutMs: 0 } });
 const id = 'a'.repeat(64);
-const result = await log.append({ stream: `cf-${id}`, events: [{ id, type: 'LockTest', data: { pid: process.pid } }], expectedRevision: { kind: 'no-stream' } });
+const result = await log.append({
+  stream: `cf-${id}`,
+  events: [{ id, type: 'LockTest', data: { pid: process.pid } }],
+  expectedRevision: { kind: 'no-stream' },
+});
 if (result._tag !== 'Right') {
   process.stderr.write(`append failed: ${JSON.stringify(result.left)}\n`);
   process.exit(3);

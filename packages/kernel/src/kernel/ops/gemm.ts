@@ -15,7 +15,10 @@ export async function gemm(ctx: KernelContext, a: MatrixF32, b: MatrixF32, trans
   const k = a.cols;
   const n = transB ? b.rows : b.cols;
   const bk = transB ? b.cols : b.rows;
-  if (bk !== k) throw new RangeError(`matmul: inner dimensions differ (a is ${a.rows}×${a.cols}, b is ${b.rows}×${b.cols}${transB ? ', transposed' : ''})`);
+  if (bk !== k)
+    throw new RangeError(
+      `matmul: inner dimensions differ (a is ${a.rows}×${a.cols}, b is ${b.rows}×${b.cols}${transB ? ', transposed' : ''})`,
+    );
   if (m === 0 || n === 0) return matrixF32(m, n);
   const { arena, exports } = ctx;
   arena.reset();

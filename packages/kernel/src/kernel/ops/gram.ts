@@ -25,7 +25,9 @@ export async function gram(ctx: KernelContext, x: MatrixF32): Promise<MatrixF64>
     const rows = Math.min(blockRows, n - r0);
     arena.f32(px, rows * k).set(x.data.subarray(r0 * k, (r0 + rows) * k));
     const accumulate = r0 > 0 ? 1 : 0;
-    await ctx.pool.run(ranges.map(([a0, a1], t) => ({ fn: 'gram', args: [px, k, rows, k, pg, a0, a1, accumulate, scratch[t]!] }) satisfies KernelTask));
+    await ctx.pool.run(
+      ranges.map(([a0, a1], t) => ({ fn: 'gram', args: [px, k, rows, k, pg, a0, a1, accumulate, scratch[t]!] }) satisfies KernelTask),
+    );
   }
   exports.gramMirror(pg, k);
   return matrixF64(k, k, arena.f64(pg, k * k).slice());

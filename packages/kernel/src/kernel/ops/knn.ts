@@ -34,7 +34,12 @@ export function checkLabels(name: string, labels: Int32Array, rows: number): voi
  * into the totals split by train rows, in ascending test order; the mean divides at the end.
  */
 export async function knnShapley(
-  ctx: KernelContext, train: MatrixF32, trainLabels: Int32Array, test: MatrixF32, testLabels: Int32Array, K: number,
+  ctx: KernelContext,
+  train: MatrixF32,
+  trainLabels: Int32Array,
+  test: MatrixF32,
+  testLabels: Int32Array,
+  K: number,
 ): Promise<Float64Array> {
   checkPair(train, test);
   checkLabels('trainLabels', trainLabels, train.rows);

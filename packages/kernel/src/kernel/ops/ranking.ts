@@ -64,10 +64,18 @@ export async function scoreTopK(ctx: KernelContext, queries: MatrixF32, train: M
     const rows = Math.min(blockRows, m - q0);
     arena.f32(pq, rows * d).set(queries.data.subarray(q0 * d, (q0 + rows) * d));
     await ctx.pool.run(
-      columns.map(([j0, j1], t) => ({ fn: 'gemm', args: [1, pq, d, pt + j0 * d * 4, d, ps + j0 * 4, n, 0, rows, j1 - j0, d, scratch[t]!] }) satisfies KernelTask),
+      columns.map(
+        ([j0, j1], t) =>
+          ({ fn: 'gemm', args: [1, pq, d, pt + j0 * d * 4, d, ps + j0 * 4, n, 0, rows, j1 - j0, d, scratch[t]!] }) satisfies KernelTask,
+      ),
     );
     const ranked: KernelTask[] =
-      kk > 0 ? splitRange(rows, ctx.threads, 1).map(([r0, r1]) => ({ fn: 'topKRows', args: [ps, n, kk, pi + q0 * kk * 4, pv + q0 * kk * 4, r0, r1] })) : [];
+      kk > 0
+        ? splitRange(rows, ctx.threads, 1).map(([r0, r1]) => ({
+            fn: 'topKRows',
+            args: [ps, n, kk, pi + q0 * kk * 4, pv + q0 * kk * 4, r0, r1],
+          }))
+        : [];
     await ctx.pool.run(ranked);
     await ctx.pool.run(columns.map(([c0, c1]) => ({ fn: 'addColumnSums', args: [ps, rows, n, acc, c0, c1] })));
   }

@@ -23,7 +23,9 @@ export async function sketch(ctx: KernelContext, x: MatrixF32, params: SketchPar
   for (let r0 = 0; r0 < n; r0 += blockRows) {
     const rows = Math.min(blockRows, n - r0);
     arena.f32(px, rows * d).set(x.data.subarray(r0 * d, (r0 + rows) * d));
-    await ctx.pool.run(splitRange(rows, ctx.threads, 1).map(([s, e]) => ({ fn: 'sketchRows', args: [px, d, py, k, p.nonzeros, table, s, e] })));
+    await ctx.pool.run(
+      splitRange(rows, ctx.threads, 1).map(([s, e]) => ({ fn: 'sketchRows', args: [px, d, py, k, p.nonzeros, table, s, e] })),
+    );
     out.data.set(arena.f32(py, rows * k), r0 * k);
   }
   return out;

@@ -15,12 +15,32 @@ import { PGlite } from '@electric-sql/pglite';
 import * as E from 'fp-ts/lib/Either.js';
 import { createInMemoryEventLog } from '@cairn/eventlog';
 import {
-  exactInfluence, linearDatamodelingScore, matrixF32, matrixF64, queryOutputs, randomSubsets, reference, seededRng, trainLogistic, writeNpy,
-  type Kernel, type LogisticTask, type MatrixF32,
+  exactInfluence,
+  linearDatamodelingScore,
+  matrixF32,
+  matrixF64,
+  queryOutputs,
+  randomSubsets,
+  reference,
+  seededRng,
+  trainLogistic,
+  writeNpy,
+  type Kernel,
+  type LogisticTask,
+  type MatrixF32,
 } from '@cairn/kernel';
 import {
-  appendRequestFor, attributionScoreBlocks, createAttributionProjection, createInMemoryArtifactStore, createProjectionRunner, envelopeEvent,
-  openProjectionStore, samplePayload, testContributorId, testDigest, type TestEnvelope,
+  appendRequestFor,
+  attributionScoreBlocks,
+  createAttributionProjection,
+  createInMemoryArtifactStore,
+  createProjectionRunner,
+  envelopeEvent,
+  openProjectionStore,
+  samplePayload,
+  testContributorId,
+  testDigest,
+  type TestEnvelope,
 } from '@cairn/projections';
 
 export type Head = 'logistic' | 'ridge';
@@ -62,7 +82,8 @@ export function breastCancer(): { readonly rows: number; readonly features: Floa
   const classes = new Uint8Array(rows);
   lines.slice(1).forEach((line, r) => {
     const cells = line.split(',').map(Number);
-    if (cells.length !== cols + 1 || cells.some((c) => !Number.isFinite(c))) throw new Error(`${file}: line ${r + 2} is not ${cols} numbers and a class`);
+    if (cells.length !== cols + 1 || cells.some((c) => !Number.isFinite(c)))
+      throw new Error(`${file}: line ${r + 2} is not ${cols} numbers and a class`);
     for (let j = 0; j < cols; j++) features[r * cols + j] = cells[j]!;
     classes[r] = cells[cols]!;
   });
@@ -84,14 +105,18 @@ interface Task {
 function taskOf(head: Head, o: RealDataOptions): Task {
   const data = breastCancer();
   const cols = data.features.length / data.rows;
-  if (o.trainRows + o.queryRows > data.rows) throw new Error(`real-data LDS: ${o.trainRows} + ${o.queryRows} rows asked, the set has ${data.rows}`);
+  if (o.trainRows + o.queryRows > data.rows)
+    throw new Error(`real-data LDS: ${o.trainRows} + ${o.queryRows} rows asked, the set has ${data.rows}`);
   const order = Array.from({ length: data.rows }, (_, i) => i);
   const rng = seededRng(o.seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  const used = head === 'logistic' ? Array.from({ length: cols }, (_, j) => j) : Array.from({ length: cols }, (_, j) => j).filter((j) => j !== TEXTURE_MEAN && j !== TEXTURE_WORST);
+  const used =
+    head === 'logistic'
+      ? Array.from({ length: cols }, (_, j) => j)
+      : Array.from({ length: cols }, (_, j) => j).filter((j) => j !== TEXTURE_MEAN && j !== TEXTURE_WORST);
   const target = (r: number) => (head === 'logistic' ? data.classes[r]! : data.features[r * cols + TEXTURE_MEAN]!);
   const trainIdx = order.slice(0, o.trainRows);
   const stats = (value: (r: number) => number) => {
@@ -202,23 +227,41 @@ const VERSION = testDigest('breast-cancer-wisconsin');
 
 /** Records one run per way of giving the train rows, lets the projection score them, and reads each full score matrix back. */
 async function productScores(
-  task: Task, inputs: ReturnType<typeof userGradients>, o: RealDataOptions,
+  task: Task,
+  inputs: ReturnType<typeof userGradients>,
+  o: RealDataOptions,
 ): Promise<{ outputGradients: Float32Array; lossGradients: Float32Array; undeclared: Float32Array }> {
   const artifacts = createInMemoryArtifactStore();
   const events: TestEnvelope[] = [];
   const cf = (i: number) => {
-    const e: TestEnvelope = { type: 'SampleContributed', payload: samplePayload(`wdbc-${o.head}-${i}`, { license: 'CC-BY-4.0' }), signer: CONTRIBUTOR };
+    const e: TestEnvelope = {
+      type: 'SampleContributed',
+      payload: samplePayload(`wdbc-${o.head}-${i}`, { license: 'CC-BY-4.0' }),
+      signer: CONTRIBUTOR,
+    };
     events.push(e);
     return envelopeEvent(e).id;
   };
   const trainCfs = Array.from({ length: task.train.rows }, (_, i) => cf(i));
   const queryCfs = Array.from({ length: task.queries.rows }, (_, i) => cf(task.train.rows + i));
-  const artifact = async (m: MatrixF32) => ({ contentHash: await artifacts.put(writeNpy(m)), format: 'npy', rows: m.rows, dims: m.cols, dtype: 'float32' });
+  const artifact = async (m: MatrixF32) => ({
+    contentHash: await artifacts.put(writeNpy(m)),
+    format: 'npy',
+    rows: m.rows,
+    dims: m.cols,
+    dtype: 'float32',
+  });
   const queryArtifact = await artifact(task.queries);
   const weightsHash = await artifacts.put(writeNpy(matrixF32(inputs.weights.length, 1, inputs.weights)));
   const settings = { ridge: o.l2, seed: o.seed, ...(o.projectedDim === undefined ? {} : { projectedDim: o.projectedDim }) };
   const runs = {
-    outputGradients: { matrix: inputs.phi, extra: { kind: 'output-gradients', weights: { contentHash: weightsHash, format: 'npy', rows: inputs.weights.length, dtype: 'float32' } } },
+    outputGradients: {
+      matrix: inputs.phi,
+      extra: {
+        kind: 'output-gradients',
+        weights: { contentHash: weightsHash, format: 'npy', rows: inputs.weights.length, dtype: 'float32' },
+      },
+    },
     lossGradients: { matrix: inputs.loss, extra: { kind: 'loss-gradients' } },
     undeclared: { matrix: inputs.loss, extra: {} },
   };
@@ -227,13 +270,26 @@ async function productScores(
     events.push({
       type: 'TrainingRunRecorded',
       payload: {
-        runId, dataset: { name: 'breast-cancer-wisconsin', versionId: VERSION }, codeVersion: 'scripts/bench attribution-lds', seeds: { attribution: o.seed },
-        hyperparameters: { l2: o.l2, head: o.head, attribution: settings }, environment: { node: process.version }, modelHash: testDigest(`${o.head}-model`),
+        runId,
+        dataset: { name: 'breast-cancer-wisconsin', versionId: VERSION },
+        codeVersion: 'scripts/bench attribution-lds',
+        seeds: { attribution: o.seed },
+        hyperparameters: { l2: o.l2, head: o.head, attribution: settings },
+        environment: { node: process.version },
+        modelHash: testDigest(`${o.head}-model`),
       },
       signer: CONTRIBUTOR,
     });
-    events.push({ type: 'GradientsRecorded', payload: { runId, split: 'train', artifact: await artifact(r.matrix), rowMap: trainCfs, ...r.extra }, signer: CONTRIBUTOR });
-    events.push({ type: 'GradientsRecorded', payload: { runId, split: 'query', kind: 'output-gradients', artifact: queryArtifact, rowMap: queryCfs }, signer: CONTRIBUTOR });
+    events.push({
+      type: 'GradientsRecorded',
+      payload: { runId, split: 'train', artifact: await artifact(r.matrix), rowMap: trainCfs, ...r.extra },
+      signer: CONTRIBUTOR,
+    });
+    events.push({
+      type: 'GradientsRecorded',
+      payload: { runId, split: 'query', kind: 'output-gradients', artifact: queryArtifact, rowMap: queryCfs },
+      signer: CONTRIBUTOR,
+    });
   }
   const log = createInMemoryEventLog();
   const pglite = await PGlite.create();
@@ -244,12 +300,23 @@ async function productScores(
       if (E.isLeft(appended)) throw new Error(`real-data LDS: append ${e.type}: ${JSON.stringify(appended.left)}`);
     }
     const kernelOption = o.kernel === undefined ? {} : { kernel: o.kernel };
-    const runner = createProjectionRunner({ log, store, projections: [createAttributionProjection({ artifacts, ...kernelOption })], batchSize: 1000 });
+    const runner = createProjectionRunner({
+      log,
+      store,
+      projections: [createAttributionProjection({ artifacts, ...kernelOption })],
+      batchSize: 1000,
+    });
     const caught = await runner.runOnce();
     if (E.isLeft(caught)) throw new Error(`real-data LDS: projection: ${JSON.stringify(caught.left)}`);
     const out: Record<string, Float32Array> = {};
     for (const name of Object.keys(runs)) {
-      const matrix = await attributionScoreBlocks({ db: store.db, artifacts, runId: `wdbc-${o.head}-${name}`, queries: task.queries, ...kernelOption });
+      const matrix = await attributionScoreBlocks({
+        db: store.db,
+        artifacts,
+        runId: `wdbc-${o.head}-${name}`,
+        queries: task.queries,
+        ...kernelOption,
+      });
       if (E.isLeft(matrix)) throw new Error(`real-data LDS: run ${name}: ${matrix.left.message}`);
       const scores = new Float32Array(matrix.right.rows * matrix.right.cols);
       let at = 0;
@@ -273,13 +340,17 @@ export async function realDataLds(o: RealDataOptions): Promise<RealDataLds> {
   const fit = (mask?: Uint8Array) => (o.head === 'logistic' ? trainLogistic(logistic, mask) : trainRidge(task, o.l2, mask));
   const theta = fit();
   const exact = o.head === 'logistic' ? exactInfluence(logistic, theta) : ridgeInfluence(task, o.l2, theta);
-  o.log?.(`${o.head}: ${task.train.rows} train rows × ${task.train.cols} dims, ${task.queries.rows} queries; recording three runs and scoring them`);
+  o.log?.(
+    `${o.head}: ${task.train.rows} train rows × ${task.train.cols} dims, ${task.queries.rows} queries; recording three runs and scoring them`,
+  );
   const product = await productScores(task, userGradients(o.head, task, theta), o);
   const subsets = randomSubsets(task.train.rows, o.subsets, 0.5, o.seed + 1);
   o.log?.(`${o.head}: retraining on ${o.subsets} half subsets`);
   const actual = subsets.map((mask) => {
     const t = fit(mask);
-    return o.head === 'logistic' ? queryOutputs(logistic, t) : Float64Array.from({ length: task.queries.rows }, (_, q) => dot(task.queries, q, t));
+    return o.head === 'logistic'
+      ? queryOutputs(logistic, t)
+      : Float64Array.from({ length: task.queries.rows }, (_, q) => dot(task.queries, q, t));
   });
   const lds = (scores: ArrayLike<number>) => linearDatamodelingScore({ scores, trainRows: task.train.rows, subsets, actual }).lds;
   const rng = seededRng(o.seed ^ 0x5bd1e995);
