@@ -196,14 +196,21 @@ export async function reproduceCheck(
 
   const gradients: ReproduceReport['gradients'][number][] = [];
   for (const g of await runGradients(db, runId)) {
-    const got = await options.artifacts.get(g.contentHash);
-    gradients.push({
-      split: g.split,
-      contentHash: g.contentHash,
-      eventId: g.eventId,
-      ok: E.isRight(got),
-      reason: E.isLeft(got) ? got.left.message : null,
-    });
+    // A train artifact scored with per-row weights cannot be scored again without them.
+    const artifacts = [
+      { split: g.split, contentHash: g.contentHash },
+      ...(g.weightsHash === null ? [] : [{ split: `${g.split} weights`, contentHash: g.weightsHash }]),
+    ];
+    for (const a of artifacts) {
+      const got = await options.artifacts.get(a.contentHash);
+      gradients.push({
+        split: a.split,
+        contentHash: a.contentHash,
+        eventId: g.eventId,
+        ok: E.isRight(got),
+        reason: E.isLeft(got) ? got.left.message : null,
+      });
+    }
   }
   const badGradients = gradients.filter((g) => !g.ok);
   const artifacts: ReproduceCheck = {

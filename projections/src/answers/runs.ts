@@ -47,6 +47,10 @@ export interface RunGradients {
   readonly dims: number;
   readonly eventId: string;
   readonly position: LogPosition;
+  /** What the rows hold (`output-gradients`, `loss-gradients`), or null where the event declared no kind. */
+  readonly kind: string | null;
+  /** The per-row weights artifact (train output gradients only), by content hash. */
+  readonly weightsHash: string | null;
 }
 
 export type RunAttribution =
@@ -183,8 +187,10 @@ export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<re
     dims: number;
     event_id: string;
     position: string;
+    kind: string | null;
+    weights_hash: string | null;
   }>`select split,
-      content_hash, rows, dims, event_id, position::text as position from ${sql.table(A.gradients)} where run_id = ${runId}
+      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} where run_id = ${runId}
     order by position, event_id`.execute(db);
   return g.rows.map((x) => ({
     split: x.split,
@@ -193,6 +199,8 @@ export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<re
     dims: Number(x.dims),
     eventId: x.event_id,
     position: positionFromDb(x.position),
+    kind: x.kind,
+    weightsHash: x.weights_hash,
   }));
 }
 

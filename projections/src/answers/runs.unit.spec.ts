@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
+import { matrixF32, writeNpy } from '@cairn/kernel';
 import { openProjectionStore, type ProjectionStore } from '../storage/store.js';
 import { createProjectionRunner, type ProjectionRunner } from '../runner/runner.js';
 import { datasetsProjection } from '../datasets/projection.js';
@@ -179,5 +180,29 @@ describe('runs answers on PGlite', () => {
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: readable, artifacts }));
     expect(r.checks[2]).toMatchObject({ name: 'gradient-artifacts', ok: false });
     expect(r.checks[2]!.failures).toEqual([expect.stringContaining(`train gradients (event ${ledger.id('g-train')})`)]);
+  });
+
+  it('given train output gradients recorded with per-row weights whose artifact is not in the store, when checked, then gradient-artifacts fails naming the weights', async () => {
+    const v1 = await current();
+    await ledger.trainingRun('r1', 'corpus', v1, testDigest('model-1'));
+    const present = await artifacts.put(writeNpy(matrixF32(1, 2, Float32Array.from([0.5, -1]))));
+    const absent = testDigest('absent-weights');
+    await ledger.append('g-train', 'GradientsRecorded', 'trainer', {
+      runId: 'r1',
+      split: 'train',
+      kind: 'output-gradients',
+      artifact: { contentHash: present, format: 'npy', rows: 1, dims: 2, dtype: 'float32' },
+      weights: { contentHash: absent, format: 'npy', rows: 1, dtype: 'float32' },
+      rowMap: [ledger.id('a')],
+    });
+    await project();
+    const r = right(await reproduceCheck(store.db, 'r1', { readSample: readable, artifacts }));
+    expect(r.gradients.map((g) => [g.split, g.contentHash, g.ok])).toEqual([
+      ['train', present, true],
+      ['train weights', absent, false],
+    ]);
+    expect(r.checks[2]).toMatchObject({ name: 'gradient-artifacts', ok: false });
+    expect(r.checks[2]!.failures).toEqual([expect.stringContaining(`train weights gradients (event ${ledger.id('g-train')})`)]);
+    expect(r.reproducible).toBe(false);
   });
 });

@@ -53,7 +53,7 @@ function showText(r: RunDetail, labels: ReadonlyMap<string, string>): string {
     `  params       ${Object.keys(r.hyperparameters).length === 0 ? '(none)' : JSON.stringify(r.hyperparameters)}`,
     `  environment  ${kv(r.environment)}`,
     `  recorded     @${r.position} by ${named(labels, r.signer)}, event ${short(r.eventId)}`,
-    `  gradients    ${r.gradients.length === 0 ? '(none recorded)' : r.gradients.map((g) => `${g.split} ${g.rows}×${g.dims} ${short(g.contentHash)} @${g.position}`).join('; ')}`,
+    `  gradients    ${r.gradients.length === 0 ? '(none recorded)' : r.gradients.map((g) => `${g.split} ${g.rows}×${g.dims} ${g.kind ?? 'kind not declared'}${g.weightsHash === null ? '' : ` weights ${short(g.weightsHash)}`} ${short(g.contentHash)} @${g.position}`).join('; ')}`,
     `  attribution  ${r.attribution.scored ? `scored at @${r.attribution.scoredAt} (${r.attribution.trainRows} train rows, ${r.attribution.queryRows} query rows)` : `not scored: ${r.attribution.reason}`}`,
   ];
   return lines.join('\n');
