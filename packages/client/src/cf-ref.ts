@@ -2,7 +2,7 @@
 // prints ids cut to 12 characters followed by "…"; that form is taken as the prefix it shows.
 import * as E from 'fp-ts/lib/Either.js';
 import { cfsByPrefix, MIN_CF_PREFIX, type ProjectionStore } from '@cairn/projections';
-import { usageError, type RefError } from './errors.js';
+import { quoteInput, usageError, type RefError } from './errors.js';
 
 const FULL_ID = /^[0-9a-f]{64}$/;
 /** How many candidates an ambiguous prefix lists. */
@@ -13,7 +13,7 @@ export function cfPrefixOf(text: string, field: string): E.Either<RefError, stri
   const prefix = text.endsWith('…') ? text.slice(0, -1) : text;
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length > 64)
     return E.left(
-      usageError(field, `expected a CF id or a prefix of one (${MIN_CF_PREFIX} to 64 lowercase hex chars), got ${JSON.stringify(text)}`),
+      usageError(field, `expected a CF id or a prefix of one (${MIN_CF_PREFIX} to 64 lowercase hex chars), got ${quoteInput(text)}`),
     );
   if (prefix.length < MIN_CF_PREFIX)
     return E.left(usageError(field, `the CF id prefix ${JSON.stringify(prefix)} is too short; give at least ${MIN_CF_PREFIX} hex chars`));

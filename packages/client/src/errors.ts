@@ -11,6 +11,14 @@ export interface UsageError {
   readonly message: string;
 }
 
+/** How much of a user's input an error message quotes. */
+const QUOTED_CHARS = 64;
+
+/** The input as a message quotes it: JSON-escaped (a NUL or a newline shows as such), cut to its first characters when long. */
+export function quoteInput(text: string): string {
+  return text.length <= QUOTED_CHARS ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, QUOTED_CHARS))}… (${text.length} chars)`;
+}
+
 export const usageError = (field: string, reason: string): UsageError => ({
   _tag: 'UsageError',
   field,

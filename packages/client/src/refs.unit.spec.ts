@@ -23,6 +23,14 @@ describe('CF id prefixes', () => {
   it('given upper case or non-hex text, then it is not an id', () => {
     for (const text of ['ABCDEF12', 'corpus@1', '']) expect(E.isLeft(cfPrefixOf(text, 'CF'))).toBe(true);
   });
+
+  it('given a 5 MB argument, then the error quotes its first characters and its length, not the whole of it', () => {
+    const huge = 'a'.repeat(5 * 1024 * 1024) + 'z';
+    const r = cfPrefixOf(huge, 'CF');
+    if (E.isRight(r)) throw new Error('a 5 MB argument was taken as a CF prefix');
+    expect(r.left.message.length).toBeLessThan(300);
+    expect(r.left.message).toContain(`(${huge.length} chars)`);
+  });
 });
 
 describe('references and locations', () => {

@@ -2,7 +2,7 @@
 // `latest` (or nothing after @), a full version id, or a unique prefix of one (6+ hex chars).
 import * as E from 'fp-ts/lib/Either.js';
 import { datasetBuilds, type Build, type ProjectionStore } from '@cairn/projections';
-import type { RefError, UsageError } from './errors.js';
+import { quoteInput, type RefError, type UsageError } from './errors.js';
 
 export interface VersionRef {
   readonly dataset: string;
@@ -27,7 +27,7 @@ export function parseVersionRef(text: string, field = 'NAME@VERSION'): E.Either<
       _tag: 'UsageError',
       field,
       reason: 'missing dataset name',
-      message: `${field}: missing the dataset name in ${JSON.stringify(text)}`,
+      message: `${field}: missing the dataset name in ${quoteInput(text)}`,
     });
   return E.right({ dataset, version });
 }
@@ -61,9 +61,7 @@ export async function resolveVersionRef(
   const notFound = (why: string): E.Either<RefError, ResolvedVersion> =>
     E.left({ _tag: 'VersionNotFound', versionId: ref.version, message: `${label}: ${why}` });
   if (versions.length === 0)
-    return notFound(
-      `dataset ${JSON.stringify(ref.dataset)} has no built version${asOfPosition !== undefined ? ' as of that position' : ''}`,
-    );
+    return notFound(`dataset ${quoteInput(ref.dataset)} has no built version${asOfPosition !== undefined ? ' as of that position' : ''}`);
   if (ref.version === 'latest') {
     // The latest cut overall, not the latest new id: a rebuild that lands on an older id makes it current again.
     const last = builds.filter((b) => asOfPosition === undefined || (asOfPosition !== null && b.position <= asOfPosition)).at(-1);
