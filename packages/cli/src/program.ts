@@ -21,6 +21,7 @@ import { registerRunsQueries } from './commands/runs-query.js';
 import { registerAttribution } from './commands/attribution.js';
 import { registerLicensesCard } from './commands/licenses-card.js';
 import { registerExport } from './commands/export.js';
+import { registerCat } from './commands/cat.js';
 import { registerAttest } from './commands/attest.js';
 import { registerPassport } from './commands/passport.js';
 import { registerRecordKeeping } from './commands/record-keeping.js';
@@ -49,6 +50,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
   registerAttribution(program);
   registerLicensesCard(program);
   registerExport(program);
+  registerCat(program);
   registerAttest(program);
   registerPassport(program);
   registerRecordKeeping(program);

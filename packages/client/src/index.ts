@@ -42,3 +42,12 @@ export {
 export { parseAsOf, asOfBeyondHead, checkAsOfWithinHead } from './as-of.js';
 export { parseVersionRef, distinctVersions, resolveVersionRef, type VersionRef, type ResolvedVersion } from './version-ref.js';
 export { resolveCfRef, cfPrefixOf, isFullCfId } from './cf-ref.js';
+export {
+  versionExport,
+  readSampleBytes,
+  materialiseVersion,
+  type ExportError,
+  type SampleReadError,
+  type MaterialiseOptions,
+  type MaterialisedExport,
+} from './exports.js';

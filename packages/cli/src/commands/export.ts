@@ -1,44 +1,32 @@
-// cairn export NAME@V --format jsonl|openlineage|croissant (export/formats.ts says what each is).
-import path from 'node:path';
+// cairn export NAME@V --format jsonl|openlineage|croissant|files (export/formats.ts says what each
+// is). The facts and the folder are the client's (versionExport, materialiseVersion); this file
+// parses, calls and prints.
 import type { Command } from 'commander';
-import { erasuresOf, licenses, memberFacts, versionRuns } from '@cairn/projections';
+import * as E from 'fp-ts/lib/Either.js';
+import { materialiseVersion, versionExport as readVersionExport, type ExportError } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail } from '../fail.js';
+import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
+import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
 import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
-import { AS_OF_FLAGS, AS_OF_HELP, globalsOf } from './common.js';
-import { resolveVersionArg } from './datasets.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf } from './common.js';
+import { signerFor } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
-const FORMATS = ['jsonl', 'openlineage', 'croissant'] as const;
+const FORMATS = ['jsonl', 'openlineage', 'croissant', 'files'] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
+const orFailExport = <T>(r: E.Either<ExportError, T>): T => {
+  if (E.isRight(r)) return r.right;
+  fail(r.left._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(r.left), messageOf(r.left));
+};
+
 export async function versionExport(session: Session, ref: string, asOf?: string): Promise<VersionExport> {
-  const v = await resolveVersionArg(session, ref, asOf);
-  const report = orFail(await licenses(session.db, v.versionId), messageOf);
-  const members = orFail(await memberFacts(session.db, session.ledger.log, v.versionId), messageOf);
-  // erased as of now, whatever --as-of picked: the bytes are gone today
-  const erased = await erasuresOf(
-    session.db,
-    members.map((m) => m.cfId),
-  );
-  return {
-    dataset: v.dataset,
-    ordinal: v.ordinal,
-    versionId: v.versionId,
-    manifestId: report.version.manifestId,
-    merkleRoot: report.version.merkleRoot,
-    blobStore: path.resolve(session.localDir, 'blobs'),
-    members,
-    erased,
-    licenses: report.licenses,
-    runs: await versionRuns(session.db, v.versionId),
-    time: new Date().toISOString(),
-  };
+  return orFailExport(await readVersionExport(session.cairn, ref, asOfOf(asOf)));
 }
 
-export function render(x: VersionExport, format: ExportFormat): string {
+export function render(x: VersionExport, format: Exclude<ExportFormat, 'files'>): string {
   if (format === 'jsonl') return toJsonl(x);
   // OpenLineage transports carry one event per line.
   if (format === 'openlineage')
@@ -48,21 +36,78 @@ export function render(x: VersionExport, format: ExportFormat): string {
   return `${toJson(toCroissant(x))}\n`;
 }
 
+interface ExportOptions {
+  format: string;
+  out?: string;
+  asOf?: string;
+  as?: string;
+  force?: boolean;
+}
+
+async function exportFiles(session: Session, ref: string, opts: ExportOptions): Promise<void> {
+  const reader = await signerFor(session, opts.as!);
+  const progress = progressFor({ json: session.json });
+  let started = false;
+  const done = orFailExport(
+    await materialiseVersion(
+      session.cairn,
+      ref,
+      reader,
+      opts.out!,
+      {
+        force: opts.force === true,
+        onProgress: (n, total) => {
+          if (!started) progress.start(total, 'export');
+          started = true;
+          progress.update(n);
+        },
+      },
+      asOfOf(opts.asOf),
+    ),
+  );
+  progress.stop();
+  const x = done.export;
+  const summary = {
+    written: done.dir,
+    format: 'files',
+    dataset: x.dataset,
+    versionId: x.versionId,
+    members: x.members.length,
+    files: done.files.length,
+    erased: done.erased,
+  };
+  const erasedNote =
+    done.erased.length === 0 ? '' : `\n${done.erased.length} erased, not written, named in manifest.json: ${done.erased.join(', ')}`;
+  process.stdout.write(
+    session.json
+      ? `${toJson(summary)}\n`
+      : `${x.dataset}@${x.ordinal}: ${done.files.length} files, manifest.json, members.jsonl and croissant.json written to ${done.dir}${erasedNote}\n`,
+  );
+}
+
 export function registerExport(program: Command): void {
   program
     .command('export <ref>')
     .description(
-      'export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD with sha256 checksums); erased members are named, never given a blob address',
+      'export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD metadata), files (decrypted samples in --out DIR with manifest.json, members.jsonl and croissant.json; needs --as a reader); erased members are named, never given a blob address',
     )
     .requiredOption('--format <format>', FORMATS.join(' | '))
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <path>', 'write to a file instead of stdout; with --format files, the folder to fill')
+    .option('--as <name>', 'with --format files: the reader (the author of every sample, or a holder of the reader role)')
+    .option('--force', 'with --format files: write into a folder that is not empty')
     .option(AS_OF_FLAGS, AS_OF_HELP)
-    .action(async (ref: string, opts: { format: string; out?: string; asOf?: string }, command: Command) => {
+    .action(async (ref: string, opts: ExportOptions, command: Command) => {
       if (!FORMATS.includes(opts.format as ExportFormat)) fail(ExitCode.usage, `--format: expected one of ${FORMATS.join(', ')}`);
+      const files = opts.format === 'files';
+      if (files && opts.out === undefined) usage('--out', '--format files writes a folder: give --out DIR');
+      if (files && opts.as === undefined) usage('--as', 'decrypting samples needs a reader (--as NAME)');
+      if (!files && opts.as !== undefined) usage('--as', 'goes with --format files');
+      if (!files && opts.force === true) usage('--force', 'goes with --format files');
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
+        if (files) return exportFiles(session, ref, opts);
         const x = await versionExport(session, ref, opts.asOf);
-        const text = render(x, opts.format as ExportFormat);
+        const text = render(x, opts.format as Exclude<ExportFormat, 'files'>);
         if (opts.out === undefined) {
           process.stdout.write(text);
           return;

@@ -1,0 +1,42 @@
+// cairn cat CF --as NAME: a sample's decrypted bytes on stdout (or --out FILE), for its author
+// or a holder of the reader role; the read is the client's (readSampleBytes).
+import type { Command } from 'commander';
+import { cfPrefixOf, isFullCfId, readSampleBytes } from '@cairn/client';
+import { ExitCode } from '../exit-codes.js';
+import { exitCodeOf, fail, messageOf } from '../fail.js';
+import { writeNamedFile } from '../files.js';
+import { emit } from '../output.js';
+import { orFailRead, withSession } from '../session.js';
+import { globalsOf } from './common.js';
+import { signerFor } from './datasets.js';
+
+export function registerCat(program: Command): void {
+  program
+    .command('cat <cf>')
+    .description("a sample's decrypted bytes (CF id or unique prefix), for its author or a holder of the reader role")
+    .requiredOption('--as <name>', 'the reader: a signer in the keyring')
+    .option('--out <file>', 'write the bytes to this file instead of stdout')
+    .action(async (cf: string, opts: { as: string; out?: string }, command: Command) => {
+      // A malformed id fails before the store is opened.
+      if (!isFullCfId(cf)) orFailRead(cfPrefixOf(cf, 'CF'));
+      await withSession(globalsOf(command), async (session) => {
+        // A prefix names what the projections hold: a CF just appended must be found.
+        if (!isFullCfId(cf)) await session.catchUp();
+        const reader = await signerFor(session, opts.as);
+        const read = await readSampleBytes(session.cairn, cf, reader);
+        if (read._tag === 'Left')
+          fail(read.left._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(read.left), messageOf(read.left));
+        const { cfId, bytes } = read.right;
+        if (opts.out !== undefined) {
+          await writeNamedFile('--out', opts.out, bytes);
+          emit(
+            { cfId, size: bytes.length, out: opts.out },
+            { json: session.json },
+            (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`,
+          );
+        } else if (session.json)
+          emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');
+        else process.stdout.write(bytes);
+      });
+    });
+}

@@ -1,0 +1,219 @@
+// Bytes out of a store, for those allowed: one sample's plaintext (`cairn cat`), and a dataset
+// version materialised into a folder (`cairn export --format files`) with its manifest,
+// members.jsonl and a Croissant document whose URLs and checksums are those of the files written.
+// Reads go through the SDK's readAs (the read-authority rule: the author, or a holder of the
+// reader role); the folder's text is the pure mapping in @cairn/projections.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { describeLedgerError, type LedgerError, type Signer } from '@cairn/sdk';
+import {
+  CROISSANT_FILE,
+  MANIFEST_FILE,
+  MEMBERS_FILE,
+  datasetBuilds,
+  erasuresOf,
+  filePaths,
+  filesCroissant,
+  filesManifest,
+  filesMembersJsonl,
+  insideDir,
+  licenses,
+  memberFacts,
+  versionRuns,
+  type AsOf,
+  type MaterialisedFile,
+  type PublicationFacts,
+  type VersionExport,
+} from '@cairn/projections';
+import type { Cairn } from './cairn.js';
+import { usageError, type ReadError, type UsageError } from './errors.js';
+
+/** A read the ledger refused or could not make (read-authority, a missing blob), with its sentence. */
+export type SampleReadError = LedgerError & { readonly message: string };
+export type ExportError = ReadError | UsageError | SampleReadError | { readonly _tag: 'LogUnavailable'; readonly message: string };
+
+const withMessage = (e: LedgerError): SampleReadError => ({ ...e, message: describeLedgerError(e) });
+
+/** The facts every export shape maps: the version, its members, erasures (as of now), licenses and runs. */
+export async function versionExport(cairn: Cairn, ref: string, asOf?: AsOf): Promise<E.Either<ExportError, VersionExport>> {
+  const v = await cairn.resolveVersion(ref, asOf);
+  if (E.isLeft(v)) return v;
+  const db = cairn.store.db;
+  const report = await licenses(db, v.right.versionId);
+  if (E.isLeft(report)) return report;
+  const members = await memberFacts(db, cairn.ledger.log, v.right.versionId);
+  if (E.isLeft(members)) return members;
+  // Erased as of now, whatever asOf picked: the bytes are gone today.
+  const erased = await erasuresOf(
+    db,
+    members.right.map((m) => m.cfId),
+  );
+  return E.right({
+    dataset: v.right.dataset,
+    ordinal: v.right.ordinal,
+    versionId: v.right.versionId,
+    manifestId: report.right.version.manifestId,
+    merkleRoot: report.right.version.merkleRoot,
+    blobStore: path.resolve(cairn.localDir, 'blobs'),
+    members: members.right,
+    erased,
+    licenses: report.right.licenses,
+    runs: await versionRuns(db, v.right.versionId),
+    time: new Date().toISOString(),
+  });
+}
+
+/** One sample's plaintext for `reader` (CF id or unique prefix). */
+export async function readSampleBytes(
+  cairn: Cairn,
+  cf: string,
+  reader: Signer,
+): Promise<E.Either<ReadError | SampleReadError, { readonly cfId: string; readonly bytes: Uint8Array }>> {
+  const cfId = await cairn.resolveCf(cf, 'CF');
+  if (E.isLeft(cfId)) return cfId;
+  const bytes = await cairn.ledger.samples.readAs(cfId.right, reader);
+  return E.isLeft(bytes) ? E.left(withMessage(bytes.left)) : E.right({ cfId: cfId.right, bytes: bytes.right });
+}
+
+/** Creator and publication date, read from the log so the same version always exports the same document. */
+async function publicationFacts(cairn: Cairn, x: VersionExport): Promise<E.Either<ExportError, PublicationFacts>> {
+  const creators: { contributorId: string; name: string }[] = [];
+  for (const id of [...new Set(x.members.map((m) => m.contributor))].sort()) {
+    const c = await cairn.ledger.contributors.get(id);
+    if (E.isLeft(c)) return E.left(withMessage(c.left));
+    creators.push({ contributorId: id, name: c.right?.name ?? id });
+  }
+  const first = (await datasetBuilds(cairn.store.db, x.dataset)).find((b) => b.versionId === x.versionId);
+  const cut = first === undefined ? undefined : await cairn.ledger.log.readByIds([first.causeEventId]);
+  const at = cut !== undefined && E.isRight(cut) ? cut.right[0]?.recordedAt : undefined;
+  if (at === undefined)
+    return E.left({ _tag: 'LogUnavailable', message: `the event that cut ${x.dataset}@${x.ordinal} could not be read from the log` });
+  return E.right({ creators, datePublished: at.toISOString() });
+}
+
+/** The import path a sample was signed with (folder imports record `attributes.path`), per CF id. */
+async function importPaths(cairn: Cairn, cfIds: readonly string[]): Promise<E.Either<ExportError, Map<string, unknown>>> {
+  const out = new Map<string, unknown>();
+  for (let i = 0; i < cfIds.length; i += 500) {
+    const read = await cairn.ledger.log.readByIds(cfIds.slice(i, i + 500));
+    if (E.isLeft(read)) return E.left({ _tag: 'LogUnavailable', message: `reading members from the log failed: ${read.left._tag}` });
+    for (const e of read.right) {
+      const attributes = (e.data as { payload?: { attributes?: Record<string, unknown> } }).payload?.attributes;
+      out.set(e.id, attributes?.['path']);
+    }
+  }
+  return E.right(out);
+}
+
+export interface MaterialiseOptions {
+  /** Write into a folder that already has entries (existing files of the same name are replaced). */
+  readonly force?: boolean;
+  /** Called before the first file and after each: done of total samples. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface MaterialisedExport {
+  readonly dir: string;
+  readonly export: VersionExport;
+  readonly files: readonly MaterialisedFile[];
+  /** The erased members: named in manifest.json, members.jsonl and croissant.json, never written. */
+  readonly erased: readonly string[];
+  readonly manifest: Record<string, unknown>;
+  readonly croissant: Record<string, unknown>;
+}
+
+async function folderCheck(dir: string, force: boolean): Promise<E.Either<UsageError, void>> {
+  try {
+    const entries = await readdir(dir);
+    if (entries.length > 0 && !force)
+      return E.left(usageError('--out', `${dir} is not empty (${entries.length} entries); give an empty or new folder, or --force`));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return E.left(usageError('--out', `${dir} is a file, not a folder`));
+    if (code !== 'ENOENT') return E.left(usageError('--out', `${dir} cannot be read (${code ?? String(cause)})`));
+  }
+  return E.right(undefined);
+}
+
+async function writeInside(dir: string, rel: string, data: Uint8Array | string, force: boolean): Promise<E.Either<UsageError, void>> {
+  const target = insideDir(dir, rel);
+  if (target === null) return E.left(usageError('--out', `${JSON.stringify(rel)} would be written outside ${dir}; refused`));
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    // 'wx' refuses to follow or replace anything already there, a link planted in the folder included.
+    await writeFile(target, data, { flag: force ? 'w' : 'wx' });
+    return E.right(undefined);
+  } catch (cause) {
+    return E.left(usageError('--out', `${target} cannot be written (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`));
+  }
+}
+
+/**
+ * Writes the decrypted samples of version `ref` into `dir` (files/…), with manifest.json,
+ * members.jsonl and croissant.json beside them. Erased members are named, never skipped quietly.
+ * The reader's authority is tried on the first sample before anything is written.
+ */
+export async function materialiseVersion(
+  cairn: Cairn,
+  ref: string,
+  reader: Signer,
+  dir: string,
+  options: MaterialiseOptions = {},
+  asOf?: AsOf,
+): Promise<E.Either<ExportError, MaterialisedExport>> {
+  const force = options.force === true;
+  const checked = await folderCheck(dir, force);
+  if (E.isLeft(checked)) return checked;
+  const x = await versionExport(cairn, ref, asOf);
+  if (E.isLeft(x)) return x;
+  const facts = await publicationFacts(cairn, x.right);
+  if (E.isLeft(facts)) return facts;
+  const erased = new Set(x.right.erased.keys());
+  const samples = x.right.members.filter((m) => m.kind === 'sample' && !erased.has(m.cfId));
+  const paths = await importPaths(
+    cairn,
+    samples.map((s) => s.cfId),
+  );
+  if (E.isLeft(paths)) return paths;
+  const where = filePaths(samples.map((s) => ({ cfId: s.cfId, mediaType: s.mediaType, importPath: paths.right.get(s.cfId) })));
+
+  const files: MaterialisedFile[] = [];
+  const erasedSince = new Set<string>();
+  options.onProgress?.(0, samples.length);
+  for (const s of samples) {
+    const bytes = await cairn.ledger.samples.readAs(s.cfId, reader);
+    if (E.isLeft(bytes)) {
+      // Erased between the projections' answer and this read: named like the others.
+      if (bytes.left._tag === 'ErasedSample') erasedSince.add(s.cfId);
+      else return E.left(withMessage(bytes.left));
+    } else {
+      if (files.length === 0) await mkdir(dir, { recursive: true });
+      const rel = where.get(s.cfId)!;
+      const wrote = await writeInside(dir, rel, bytes.right, force);
+      if (E.isLeft(wrote)) return wrote;
+      files.push({ cfId: s.cfId, path: rel, sha256: createHash('sha256').update(bytes.right).digest('hex'), size: bytes.right.length });
+    }
+    options.onProgress?.(files.length + erasedSince.size, samples.length);
+  }
+  let version = x.right;
+  if (erasedSince.size > 0) {
+    // The erasure events are in the log now; read them so the erased are named with their erasure.
+    const now = await erasuresOf(cairn.store.db, [...erasedSince]);
+    version = { ...version, erased: new Map([...version.erased, ...now]) };
+  }
+  await mkdir(dir, { recursive: true });
+  const membersJsonl = filesMembersJsonl(version, files);
+  const manifest = filesManifest(version, files);
+  const croissant = filesCroissant(version, files, membersJsonl, facts.right);
+  for (const [rel, text] of [
+    [MEMBERS_FILE, membersJsonl],
+    [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
+    [CROISSANT_FILE, `${JSON.stringify(croissant, null, 2)}\n`],
+  ] as const) {
+    const wrote = await writeInside(dir, rel, text, force);
+    if (E.isLeft(wrote)) return wrote;
+  }
+  return E.right({ dir, export: version, files, erased: [...version.erased.keys()], manifest, croissant });
+}
