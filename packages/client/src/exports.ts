@@ -12,17 +12,22 @@ import {
   CROISSANT_FILE,
   MANIFEST_FILE,
   MEMBERS_FILE,
+  WANDB_MANIFEST_FILE,
   datasetBuilds,
   erasuresOf,
   filePaths,
   filesCroissant,
   filesManifest,
   filesMembersJsonl,
+  huggingFaceCard,
+  huggingFaceRow,
   insideDir,
   licenses,
   memberFacts,
   versionRuns,
+  wandbManifest,
   type AsOf,
+  type ExportMember,
   type MaterialisedFile,
   type PublicationFacts,
   type VersionExport,
@@ -108,6 +113,11 @@ async function importPaths(cairn: Cairn, cfIds: readonly string[]): Promise<E.Ei
 }
 
 export interface MaterialiseOptions {
+  /**
+   * files (default): files/… with manifest.json, members.jsonl, croissant.json and wandb_manifest.json;
+   * huggingface: data/train.jsonl (one row per sample) and a dataset card README.md.
+   */
+  readonly layout?: 'files' | 'huggingface';
   /** Write into a folder that already has entries (existing files of the same name are replaced). */
   readonly force?: boolean;
   /** Called before the first file and after each: done of total samples. */
@@ -120,8 +130,9 @@ export interface MaterialisedExport {
   readonly files: readonly MaterialisedFile[];
   /** The erased members: named in manifest.json, members.jsonl and croissant.json, never written. */
   readonly erased: readonly string[];
-  readonly manifest: Record<string, unknown>;
-  readonly croissant: Record<string, unknown>;
+  /** The files layout's manifest.json and croissant.json (null for huggingface). */
+  readonly manifest: Record<string, unknown> | null;
+  readonly croissant: Record<string, unknown> | null;
 }
 
 async function folderCheck(dir: string, force: boolean): Promise<E.Either<UsageError, void>> {
@@ -151,9 +162,9 @@ async function writeInside(dir: string, rel: string, data: Uint8Array | string, 
 }
 
 /**
- * Writes the decrypted samples of version `ref` into `dir` (files/…), with manifest.json,
- * members.jsonl and croissant.json beside them. Erased members are named, never skipped quietly.
- * The reader's authority is tried on the first sample before anything is written.
+ * Writes the decrypted samples of version `ref` into `dir` in the layout asked for. Erased members
+ * are named, never skipped quietly. The reader's authority is tried on the first sample before
+ * anything is written.
  */
 export async function materialiseVersion(
   cairn: Cairn,
@@ -164,6 +175,7 @@ export async function materialiseVersion(
   asOf?: AsOf,
 ): Promise<E.Either<ExportError, MaterialisedExport>> {
   const force = options.force === true;
+  const huggingface = options.layout === 'huggingface';
   const checked = await folderCheck(dir, force);
   if (E.isLeft(checked)) return checked;
   const x = await versionExport(cairn, ref, asOf);
@@ -180,7 +192,20 @@ export async function materialiseVersion(
   const where = filePaths(samples.map((s) => ({ cfId: s.cfId, mediaType: s.mediaType, importPath: paths.right.get(s.cfId) })));
 
   const files: MaterialisedFile[] = [];
+  const rows: string[] = [];
   const erasedSince = new Set<string>();
+  const keep = async (s: ExportMember, bytes: Uint8Array): Promise<E.Either<UsageError, void>> => {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const md5Base64 = createHash('md5').update(bytes).digest('base64');
+    const rel = huggingface ? `data/train.jsonl` : where.get(s.cfId)!;
+    files.push({ cfId: s.cfId, path: rel, sha256, md5Base64, size: bytes.length });
+    if (huggingface) {
+      rows.push(`${JSON.stringify(huggingFaceRow(s, bytes, sha256))}\n`);
+      return E.right(undefined);
+    }
+    if (files.length === 1) await mkdir(dir, { recursive: true });
+    return writeInside(dir, rel, bytes, force);
+  };
   options.onProgress?.(0, samples.length);
   for (const s of samples) {
     const bytes = await cairn.ledger.samples.readAs(s.cfId, reader);
@@ -189,11 +214,8 @@ export async function materialiseVersion(
       if (bytes.left._tag === 'ErasedSample') erasedSince.add(s.cfId);
       else return E.left(withMessage(bytes.left));
     } else {
-      if (files.length === 0) await mkdir(dir, { recursive: true });
-      const rel = where.get(s.cfId)!;
-      const wrote = await writeInside(dir, rel, bytes.right, force);
-      if (E.isLeft(wrote)) return wrote;
-      files.push({ cfId: s.cfId, path: rel, sha256: createHash('sha256').update(bytes.right).digest('hex'), size: bytes.right.length });
+      const kept = await keep(s, bytes.right);
+      if (E.isLeft(kept)) return kept;
     }
     options.onProgress?.(files.length + erasedSince.size, samples.length);
   }
@@ -204,6 +226,17 @@ export async function materialiseVersion(
     version = { ...version, erased: new Map([...version.erased, ...now]) };
   }
   await mkdir(dir, { recursive: true });
+  const done = { dir, export: version, erased: [...version.erased.keys()] };
+  if (huggingface) {
+    for (const [rel, text] of [
+      ['data/train.jsonl', rows.join('')],
+      ['README.md', huggingFaceCard(version, rows.length)],
+    ] as const) {
+      const wrote = await writeInside(dir, rel, text, force);
+      if (E.isLeft(wrote)) return wrote;
+    }
+    return E.right({ ...done, files, manifest: null, croissant: null });
+  }
   const membersJsonl = filesMembersJsonl(version, files);
   const manifest = filesManifest(version, files);
   const croissant = filesCroissant(version, files, membersJsonl, facts.right);
@@ -211,9 +244,62 @@ export async function materialiseVersion(
     [MEMBERS_FILE, membersJsonl],
     [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
     [CROISSANT_FILE, `${JSON.stringify(croissant, null, 2)}\n`],
+    [WANDB_MANIFEST_FILE, `${JSON.stringify(wandbManifest(files), null, 2)}\n`],
   ] as const) {
     const wrote = await writeInside(dir, rel, text, force);
     if (E.isLeft(wrote)) return wrote;
   }
-  return E.right({ dir, export: version, files, erased: [...version.erased.keys()], manifest, croissant });
+  return E.right({ ...done, files, manifest, croissant });
+}
+
+/** An OpenLineage endpoint that did not take an event: unreachable, or an answer other than 2xx. */
+export interface LineageNotSent {
+  readonly _tag: 'LineageNotSent';
+  readonly url: string;
+  /** Events the endpoint took before this one. */
+  readonly sent: number;
+  readonly message: string;
+}
+
+/**
+ * POSTs each event as JSON to an OpenLineage HTTP endpoint (the HTTP transport's one event per
+ * request, e.g. http://host:5000/api/v1/lineage), in order; stops at the first it does not take.
+ */
+export async function sendOpenLineage(
+  url: string,
+  events: readonly Record<string, unknown>[],
+): Promise<E.Either<LineageNotSent | UsageError, { readonly sent: number }>> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(url);
+  } catch {
+    return E.left(usageError('--url', `${JSON.stringify(url)} is not a URL`));
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') return E.left(usageError('--url', 'an http:// or https:// URL'));
+  let sent = 0;
+  for (const event of events) {
+    const notSent = (why: string): E.Either<LineageNotSent, never> =>
+      E.left({
+        _tag: 'LineageNotSent',
+        url,
+        sent,
+        message: `OpenLineage endpoint ${url}: ${why}; ${sent} of ${events.length} events sent`,
+      });
+    try {
+      const answer = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      // The body is drained so the connection can be reused or closed.
+      await answer.arrayBuffer();
+      if (!answer.ok) return notSent(`answered ${answer.status} ${answer.statusText}`);
+    } catch (cause) {
+      return notSent(
+        `unreachable (${cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)})`,
+      );
+    }
+    sent += 1;
+  }
+  return E.right({ sent });
 }

@@ -46,6 +46,8 @@ export {
   versionExport,
   readSampleBytes,
   materialiseVersion,
+  sendOpenLineage,
+  type LineageNotSent,
   type ExportError,
   type SampleReadError,
   type MaterialiseOptions,

@@ -4,6 +4,7 @@
 // - manifest.json: every file with its CF id and the sha256 of the bytes written, every erased
 //   member named with its erasure, every member that is not a file (labels, validations) listed;
 // - members.jsonl: one line per member, pointing at its file;
+// - wandb_manifest.json: the same files as a Weights & Biases artifact manifest v1;
 // - croissant.json: Croissant 1.0 over those files, with the spec's required dataset properties
 //   (creator, datePublished among them) and a relative contentUrl + sha256 per file that match.
 import { createHash } from 'node:crypto';
@@ -17,6 +18,8 @@ export interface MaterialisedFile {
   readonly path: string;
   /** sha256 of the plaintext as written. */
   readonly sha256: string;
+  /** Base64 MD5 of the plaintext (the digest a Weights & Biases artifact manifest keeps). */
+  readonly md5Base64: string;
   readonly size: number;
 }
 
@@ -32,6 +35,7 @@ export const FILES_DIR = 'files';
 export const MANIFEST_FILE = 'manifest.json';
 export const MEMBERS_FILE = 'members.jsonl';
 export const CROISSANT_FILE = 'croissant.json';
+export const WANDB_MANIFEST_FILE = 'wandb_manifest.json';
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
   'text/plain': '.txt',

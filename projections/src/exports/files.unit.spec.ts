@@ -46,7 +46,13 @@ const version: VersionExport = {
 };
 const hello = 'hello';
 const files: MaterialisedFile[] = [
-  { cfId: '1'.repeat(64), path: 'files/a.txt', sha256: createHash('sha256').update(hello).digest('hex'), size: 5 },
+  {
+    cfId: '1'.repeat(64),
+    path: 'files/a.txt',
+    sha256: createHash('sha256').update(hello).digest('hex'),
+    md5Base64: createHash('md5').update(hello).digest('base64'),
+    size: 5,
+  },
 ];
 const facts = { creators: [{ contributorId: 'alice-id', name: 'alice' }], datePublished: '2026-01-01T00:00:00.000Z' };
 const croissant = () => filesCroissant(version, files, filesMembersJsonl(version, files), facts);
@@ -137,7 +143,7 @@ describe('Croissant checks (spec required properties; mlcroissant FileObject che
   });
 
   it('given a duplicate @id, a creator without a name or a date that is not ISO 8601, then each is reported', () => {
-    const doc = { ...croissant(), creator: [{ '@type': 'sc:Person' }], datePublished: 'yesterday' };
+    const doc: Record<string, unknown> = { ...croissant(), creator: [{ '@type': 'sc:Person' }], datePublished: 'yesterday' };
     (doc['distribution'] as Record<string, unknown>[])[1]!['@id'] = 'members.jsonl';
     expect(croissantProblems(doc)).toEqual([
       'creator[0]: an sc:Person or sc:Organization with a name',

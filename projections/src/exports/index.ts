@@ -10,7 +10,18 @@ export {
   FILES_DIR,
   MANIFEST_FILE,
   MEMBERS_FILE,
+  WANDB_MANIFEST_FILE,
   type MaterialisedFile,
   type PublicationFacts,
 } from './files.js';
 export { croissantProblems } from './croissant-check.js';
+export {
+  huggingFaceCard,
+  huggingFaceRow,
+  hubLicenses,
+  mlflowDatasetInput,
+  sizeCategory,
+  wandbManifest,
+  MLFLOW_DIGEST_CHARS,
+} from './ecosystem.js';
+export { openLineageProblems } from './openlineage-check.js';

@@ -3,7 +3,8 @@
 // parses, calls and prints.
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { materialiseVersion, versionExport as readVersionExport, type ExportError } from '@cairn/client';
+import { materialiseVersion, sendOpenLineage, versionExport as readVersionExport, type ExportError } from '@cairn/client';
+import { mlflowDatasetInput } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
@@ -14,10 +15,13 @@ import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
-const FORMATS = ['jsonl', 'openlineage', 'croissant', 'files'] as const;
+const FORMATS = ['jsonl', 'openlineage', 'croissant', 'mlflow', 'files', 'huggingface'] as const;
 type ExportFormat = (typeof FORMATS)[number];
+/** The formats that decrypt samples into a folder (need --as and --out DIR). */
+const FOLDER_FORMATS: readonly string[] = ['files', 'huggingface'];
+type TextFormat = Exclude<ExportFormat, 'files' | 'huggingface'>;
 
-const orFailExport = <T>(r: E.Either<ExportError, T>): T => {
+const orFailExport = <T>(r: E.Either<ExportError | { readonly _tag: string; readonly message: string }, T>): T => {
   if (E.isRight(r)) return r.right;
   fail(r.left._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(r.left), messageOf(r.left));
 };
@@ -26,8 +30,9 @@ export async function versionExport(session: Session, ref: string, asOf?: string
   return orFailExport(await readVersionExport(session.cairn, ref, asOfOf(asOf)));
 }
 
-export function render(x: VersionExport, format: Exclude<ExportFormat, 'files'>): string {
+export function render(x: VersionExport, format: TextFormat): string {
   if (format === 'jsonl') return toJsonl(x);
+  if (format === 'mlflow') return `${toJson(mlflowDatasetInput(x))}\n`;
   // OpenLineage transports carry one event per line.
   if (format === 'openlineage')
     return toOpenLineage(x)
@@ -42,9 +47,11 @@ interface ExportOptions {
   asOf?: string;
   as?: string;
   force?: boolean;
+  url?: string;
 }
 
-async function exportFiles(session: Session, ref: string, opts: ExportOptions): Promise<void> {
+async function exportFolder(session: Session, ref: string, opts: ExportOptions): Promise<void> {
+  const layout = opts.format === 'huggingface' ? 'huggingface' : 'files';
   const reader = await signerFor(session, opts.as!);
   const progress = progressFor({ json: session.json });
   let started = false;
@@ -56,6 +63,7 @@ async function exportFiles(session: Session, ref: string, opts: ExportOptions): 
       opts.out!,
       {
         force: opts.force === true,
+        layout,
         onProgress: (n, total) => {
           if (!started) progress.start(total, 'export');
           started = true;
@@ -69,7 +77,7 @@ async function exportFiles(session: Session, ref: string, opts: ExportOptions): 
   const x = done.export;
   const summary = {
     written: done.dir,
-    format: 'files',
+    format: layout,
     dataset: x.dataset,
     versionId: x.versionId,
     members: x.members.length,
@@ -81,7 +89,9 @@ async function exportFiles(session: Session, ref: string, opts: ExportOptions): 
   process.stdout.write(
     session.json
       ? `${toJson(summary)}\n`
-      : `${x.dataset}@${x.ordinal}: ${done.files.length} files, manifest.json, members.jsonl and croissant.json written to ${done.dir}${erasedNote}\n`,
+      : layout === 'huggingface'
+        ? `${x.dataset}@${x.ordinal}: ${done.files.length} rows in data/train.jsonl and a dataset card README.md written to ${done.dir}${erasedNote}\n`
+        : `${x.dataset}@${x.ordinal}: ${done.files.length} files, manifest.json, members.jsonl, croissant.json and wandb_manifest.json written to ${done.dir}${erasedNote}\n`,
   );
 }
 
@@ -89,25 +99,38 @@ export function registerExport(program: Command): void {
   program
     .command('export <ref>')
     .description(
-      'export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line), croissant (JSON-LD metadata), files (decrypted samples in --out DIR with manifest.json, members.jsonl and croissant.json; needs --as a reader); erased members are named, never given a blob address',
+      'export NAME@VERSION: jsonl (members for a loader), openlineage (DatasetEvent + RunEvents, one per line; --url sends them to an OpenLineage endpoint), croissant (JSON-LD metadata), mlflow (the dataset input mlflow.log_input stores), files (decrypted samples in --out DIR with manifest.json, members.jsonl, croissant.json and a W&B artifact manifest), huggingface (data/train.jsonl and a dataset card in --out DIR); files and huggingface need --as a reader; erased members are named, never given a blob address',
     )
     .requiredOption('--format <format>', FORMATS.join(' | '))
     .option('--out <path>', 'write to a file instead of stdout; with --format files, the folder to fill')
     .option('--as <name>', 'with --format files: the reader (the author of every sample, or a holder of the reader role)')
-    .option('--force', 'with --format files: write into a folder that is not empty')
+    .option('--force', 'with --format files|huggingface: write into a folder that is not empty')
+    .option(
+      '--url <url>',
+      'with --format openlineage: POST each event to this OpenLineage endpoint (e.g. http://localhost:5000/api/v1/lineage)',
+    )
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (ref: string, opts: ExportOptions, command: Command) => {
       if (!FORMATS.includes(opts.format as ExportFormat)) fail(ExitCode.usage, `--format: expected one of ${FORMATS.join(', ')}`);
-      const files = opts.format === 'files';
-      if (files && opts.out === undefined) usage('--out', '--format files writes a folder: give --out DIR');
-      if (files && opts.as === undefined) usage('--as', 'decrypting samples needs a reader (--as NAME)');
-      if (!files && opts.as !== undefined) usage('--as', 'goes with --format files');
-      if (!files && opts.force === true) usage('--force', 'goes with --format files');
+      const folder = FOLDER_FORMATS.includes(opts.format);
+      if (folder && opts.out === undefined) usage('--out', `--format ${opts.format} writes a folder: give --out DIR`);
+      if (folder && opts.as === undefined) usage('--as', 'decrypting samples needs a reader (--as NAME)');
+      if (!folder && opts.as !== undefined) usage('--as', 'goes with --format files or huggingface');
+      if (!folder && opts.force === true) usage('--force', 'goes with --format files or huggingface');
+      if (opts.url !== undefined && opts.format !== 'openlineage') usage('--url', 'goes with --format openlineage');
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        if (files) return exportFiles(session, ref, opts);
+        if (folder) return exportFolder(session, ref, opts);
         const x = await versionExport(session, ref, opts.asOf);
-        const text = render(x, opts.format as Exclude<ExportFormat, 'files'>);
+        if (opts.url !== undefined) {
+          const sent = orFailExport(await sendOpenLineage(opts.url, toOpenLineage(x)));
+          const summary = { sent: sent.sent, url: opts.url, dataset: x.dataset, versionId: x.versionId };
+          process.stdout.write(
+            session.json ? `${toJson(summary)}\n` : `${x.dataset}@${x.ordinal}: ${sent.sent} OpenLineage events sent to ${opts.url}\n`,
+          );
+          return;
+        }
+        const text = render(x, opts.format as TextFormat);
         if (opts.out === undefined) {
           process.stdout.write(text);
           return;
