@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -253,6 +253,18 @@ describe('cairn cat and cairn export --format files', () => {
     expect(r.stderr).toContain('read-authority');
     expect(r.stderr).toContain('reader role');
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('when --force is given on a folder whose files/ is a link to another folder, then nothing is written through the link (exit 2)', async () => {
+    const out = path.join(g.dir, 'export-linked');
+    const elsewhere = path.join(g.dir, 'elsewhere');
+    await mkdir(out);
+    await mkdir(elsewhere);
+    await symlink(elsewhere, path.join(out, 'files'));
+    const r = await cairn(g.dir, g.env, 'export', 'c@1', '--format', 'files', '--out', out, '--as', 'bob', '--force');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('outside');
+    expect(await readdir(elsewhere, { recursive: true })).toEqual([]);
   }, 60_000);
 
   it('when --format files is given without --as or --out, then it is a usage error naming the flag', async () => {

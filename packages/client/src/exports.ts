@@ -4,7 +4,7 @@
 // Reads go through the SDK's readAs (the read-authority rule: the author, or a holder of the
 // reader role); the folder's text is the pure mapping in @cairn/projections.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeLedgerError, type LedgerError, type Signer } from '@cairn/sdk';
@@ -148,12 +148,27 @@ async function folderCheck(dir: string, force: boolean): Promise<E.Either<UsageE
   return E.right(undefined);
 }
 
+/** Makes each folder of `rel` below `root` one level at a time, refusing a link on the way (a folder given with --force may hold one). */
+async function folderChainInside(root: string, rel: string): Promise<boolean> {
+  let at = root;
+  for (const part of rel.split('/').slice(0, -1)) {
+    at = path.join(at, part);
+    const found = await lstat(at).catch(() => undefined);
+    if (found === undefined) await mkdir(at);
+    else if (!found.isDirectory()) return false;
+  }
+  return true;
+}
+
 async function writeInside(dir: string, rel: string, data: Uint8Array | string, force: boolean): Promise<E.Either<UsageError, void>> {
   const target = insideDir(dir, rel);
-  if (target === null) return E.left(usageError('--out', `${JSON.stringify(rel)} would be written outside ${dir}; refused`));
+  const outside = usageError('--out', `${JSON.stringify(rel)} would be written outside ${dir} (through a link, or climbing out); refused`);
+  if (target === null) return E.left(outside);
   try {
-    await mkdir(path.dirname(target), { recursive: true });
-    // 'wx' refuses to follow or replace anything already there, a link planted in the folder included.
+    await mkdir(dir, { recursive: true });
+    if (!(await folderChainInside(path.resolve(dir), rel))) return E.left(outside);
+    if (force && (await lstat(target).catch(() => undefined))?.isSymbolicLink()) return E.left(outside);
+    // 'wx' refuses anything already there, a link planted in the folder included.
     await writeFile(target, data, { flag: force ? 'w' : 'wx' });
     return E.right(undefined);
   } catch (cause) {
