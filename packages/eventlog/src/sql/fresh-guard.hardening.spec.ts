@@ -1,4 +1,4 @@
-// The single-statement append's freshness guard (cairn_log_fresh, schema.ts) must find streams
+// The single-statement append's freshness guard (cairn_log_expect, schema.ts) must find streams
 // and ids through the log's unique indexes on every call. Looked up by stream alone, the planner
 // expected many rows per stream name and chose to read the whole log for a few dozen names, so
 // appends slowed as the log grew. Counted by the database's own statistics (tuples of the log
