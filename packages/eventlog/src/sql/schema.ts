@@ -96,17 +96,17 @@ function ddl(t: LogTables): string[] {
     // the log. It takes the ordering lock itself and then reads with a fresh snapshot (a volatile
     // function's queries see what committed while it waited), so the statement it guards draws
     // positions only when its rows will go in: a refused append leaves no gap in the log's
-    // positions. Revisions of a stream are contiguous from 0, so "ends at r" is two probes of the
-    // unique (stream, revision) index: r is there and r + 1 is not. Each name is looked up on its
-    // own: left to choose, the planner (with no statistics, or with one plan kept for all calls)
-    // read the whole log for a batch, so appends slowed as the log grew.
+    // positions. Each name is looked up on its own, a stream's end by descending its (stream,
+    // revision) index (so a stream whose revisions were written with a hole still answers by
+    // its last one): left to choose, the planner (with no statistics, or with one plan kept for
+    // all calls) read the whole log for a batch, so appends slowed as the log grew.
     `drop function if exists ${p}cairn_log_fresh(text[], text[])`,
     `create or replace function ${p}cairn_log_expect(streams text[], heads bigint[], ids text[]) returns boolean language plpgsql volatile as $fn$
      begin
        perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
        return not exists (select 1 from unnest(streams, heads) as s(name, head)
-                            where (s.head >= 0 and not exists (select 1 from ${t.log} l where l.stream = s.name and l.revision = s.head))
-                               or exists (select 1 from ${t.log} l where l.stream = s.name and l.revision = s.head + 1))
+                           where coalesce((select l.revision from ${t.log} l where l.stream = s.name
+                                            order by l.revision desc limit 1), -1) <> s.head)
           and not exists (select 1 from unnest(ids) as i(id)
                             cross join lateral (select 1 from ${t.log} l where l.id = i.id limit 1) taken);
      end $fn$`,
