@@ -1,4 +1,5 @@
-// What every reader may rely on: a batch is never seen in part, and an event reads the same
+// What every reader may rely on: a batch is never seen in part, a reader polling from its last
+// position never skips an event that commits late, and an event reads the same
 // (position included) through readAll, readStream, readByIds and a subscription, also for a
 // user who may only read (EventStoreDB keeps $all for admins: the adapter must not need it).
 import { describe, expect, it } from '@jest/globals';
@@ -43,6 +44,50 @@ export function readers(factory: ConformanceFactory, options: ConformanceOptions
         );
         expect(partial).toEqual([]);
         expect(snapshots[snapshots.length - 1]!.size).toBe(batches.length * 5);
+      }));
+
+    it('given 8 writers appending at once while readers poll from their last seen position, then no reader ever skips an event: each sees the whole log in order', () =>
+      withSubject(factory, async ({ log }) => {
+        // A reader that saw position N+1 before N was visible moves its cursor past N and never
+        // reads N: its collected events then differ from the final log.
+        const writer = async (w: number) => {
+          const own = uniqueStream(`writer-${w}`);
+          right(await log.append({ stream: own, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }));
+          for (let i = 0; i < 12; i++) {
+            right(await log.append({ stream: `cf-${newEvent().id}`, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }));
+            right(
+              await log.append({ stream: own, events: [newEvent(), newEvent()], expectedRevision: ExpectedRevision.exact(BigInt(2 * i)) }),
+            );
+            right(
+              await log.appendMany([
+                { stream: uniqueStream('asset'), events: [newEvent()] },
+                { stream: uniqueStream('run'), events: [newEvent()] },
+              ]),
+            );
+          }
+        };
+        let writing = true;
+        const poller = async () => {
+          const seen: RecordedEvent[] = [];
+          let after: bigint | null = null;
+          for (;;) {
+            const done = !writing;
+            const page: readonly RecordedEvent[] = right(await log.readAll({ after, limit: 50 }));
+            seen.push(...page);
+            if (page.length > 0) after = page[page.length - 1]!.position;
+            else if (done) return seen;
+            else await sleep(0);
+          }
+        };
+        const pollers = [poller(), poller()];
+        try {
+          await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+        } finally {
+          writing = false;
+        }
+        const all = (await readAll(log)).map((e) => `${e.position}:${e.id}`);
+        expect(all).toHaveLength(8 * (1 + 12 * 5));
+        for (const seen of await Promise.all(pollers)) expect(seen.map((e) => `${e.position}:${e.id}`)).toEqual(all);
       }));
 
     it('given a cross-stream batch, when a read-only user reads it every way, then every read works and each event carries the same position in each', () =>

@@ -1,4 +1,4 @@
-// The single-statement append's freshness guard (cairn_log_fresh, schema.ts) must find streams
+// The single-statement append's guard (cairn_log_expect, schema.ts) must find streams
 // and ids through the log's unique indexes on every call. Looked up by stream alone, the planner
 // expected many rows per stream name and chose to read the whole log for a few dozen names, so
 // appends slowed as the log grew. Counted by the database's own statistics (tuples of the log
@@ -50,6 +50,18 @@ function theGuardReadsByIndex(open: () => Promise<{ log: EventLog; query: Query;
     // arguments, and a plan made for one-element arrays must not decide how batches are looked up.
     for (let i = 0; i < 10; i++) expect((await log.append(newStream()))._tag).toBe('Right');
     for (let i = 0; i < 10; i++) expect((await log.appendMany(Array.from({ length: 200 }, newStream)))._tag).toBe('Right');
+    expect(await seqTuplesRead(query)).toBe(before);
+  });
+
+  it('given the same log, when streams grow by appends with their exact revision, then none of them reads the log sequentially', async () => {
+    const streams = Array.from({ length: 10 }, newStream);
+    for (const s of streams) expect((await log.append(s))._tag).toBe('Right');
+    const before = await seqTuplesRead(query);
+    for (let round = 0; round < 3; round++)
+      for (const s of streams) {
+        const next = { ...newStream(), stream: s.stream, expectedRevision: ExpectedRevision.exact(BigInt(round)) };
+        expect((await log.append(next))._tag).toBe('Right');
+      }
     expect(await seqTuplesRead(query)).toBe(before);
   });
 

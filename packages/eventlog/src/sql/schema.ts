@@ -91,19 +91,22 @@ function ddl(t: LogTables): string[] {
      end $fn$`,
     `create or replace trigger cairn_log_order before insert on ${t.log}
        for each statement execute function ${p}cairn_log_order()`,
-    // The guard of the single-statement append (sql-event-log.ts): true when none of the given
-    // streams and ids is in the log yet. It takes the ordering lock itself and then reads with a
-    // fresh snapshot (a volatile function's queries see what committed while it waited), so the
-    // statement it guards draws positions only when its rows will go in: a refused append
-    // leaves no gap in the log's positions. Each name is looked up on its own through a unique
-    // index (a stream is in the log exactly when its revision 0 is): left to choose, the planner
-    // (with no statistics, or with one plan kept for all calls) read the whole log for a batch,
-    // so appends slowed as the log grew.
-    `create or replace function ${p}cairn_log_fresh(streams text[], ids text[]) returns boolean language plpgsql volatile as $fn$
+    // The guard of the single-statement append (sql-event-log.ts): true when each given stream
+    // ends at the given revision (-1: the stream is not in the log yet) and none of the ids is in
+    // the log. It takes the ordering lock itself and then reads with a fresh snapshot (a volatile
+    // function's queries see what committed while it waited), so the statement it guards draws
+    // positions only when its rows will go in: a refused append leaves no gap in the log's
+    // positions. Each name is looked up on its own, a stream's end by descending its (stream,
+    // revision) index (so a stream whose revisions were written with a hole still answers by
+    // its last one): left to choose, the planner (with no statistics, or with one plan kept for
+    // all calls) read the whole log for a batch, so appends slowed as the log grew.
+    `drop function if exists ${p}cairn_log_fresh(text[], text[])`,
+    `create or replace function ${p}cairn_log_expect(streams text[], heads bigint[], ids text[]) returns boolean language plpgsql volatile as $fn$
      begin
        perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
-       return not exists (select 1 from unnest(streams) as s(name)
-                            cross join lateral (select 1 from ${t.log} l where l.stream = s.name and l.revision = 0 limit 1) taken)
+       return not exists (select 1 from unnest(streams, heads) as s(name, head)
+                           where coalesce((select l.revision from ${t.log} l where l.stream = s.name
+                                            order by l.revision desc limit 1), -1) <> s.head)
           and not exists (select 1 from unnest(ids) as i(id)
                             cross join lateral (select 1 from ${t.log} l where l.id = i.id limit 1) taken);
      end $fn$`,

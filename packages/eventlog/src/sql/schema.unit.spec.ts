@@ -108,4 +108,22 @@ describe('log schema (PGlite)', () => {
       db.query(`insert into cairn_old_log.cairn_log (id, stream, revision, type, data) values ('A', 't', 0, 'T', '{}')`),
     ).rejects.toThrow(/cairn_log_id_format/);
   });
+  it('given a log whose append guard was cairn_log_fresh (an older Cairn), when migrated, then that guard is gone and cairn_log_expect answers for stream ends', async () => {
+    await db.exec(`create function cairn_log_fresh(streams text[], ids text[]) returns boolean language sql as 'select true';
+      comment on table cairn_log is 'cairn log schema 0000000000000000'`);
+    await migrateEventLog(executor, tables);
+    const guards = await db.query<{ name: string }>(
+      `select proname as name from pg_proc where proname like 'cairn_log_%' and pronamespace = 'public'::regnamespace order by 1`,
+    );
+    expect(guards.rows.map((r) => r.name)).toContain('cairn_log_expect');
+    expect(guards.rows.map((r) => r.name)).not.toContain('cairn_log_fresh');
+    await insert('b'.repeat(64));
+    const last = (await db.query<{ n: string }>(`select max(revision)::text as n from cairn_log where stream = 's'`)).rows[0]!.n;
+    const guard = (stream: string, head: string) =>
+      db.query<{ ok: boolean }>(`select cairn_log_expect($1::text[], $2::bigint[], '{}'::text[]) as ok`, [[stream], [head]]);
+    expect((await guard('s', last)).rows[0]!.ok).toBe(true);
+    expect((await guard('s', String(Number(last) - 1))).rows[0]!.ok).toBe(false);
+    expect((await guard('s', '-1')).rows[0]!.ok).toBe(false);
+    expect((await guard('no-such-stream', '-1')).rows[0]!.ok).toBe(true);
+  });
 });

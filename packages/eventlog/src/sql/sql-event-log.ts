@@ -2,13 +2,14 @@
 // ordering lock → one query for the stored facts of the batch's ids and streams → one
 // INSERT ... SELECT FROM unnest(...) for all its rows. See ./schema.ts for why the lock.
 //
-// Bulk ingest appends new `cf-<id>` streams with "no stream" expected. For a batch made only of
-// such requests it is first tried as one INSERT statement (its own transaction), revisions 0..
-// per stream, guarded by cairn_log_fresh (schema.ts): under the ordering lock, none of the
-// streams and ids may be in the log. When one is, the statement inserts nothing and draws no
-// position (a refused append must leave no gap), and the batch then takes the full path, whose
-// planner names the replay or the conflict. One round trip instead of four (begin, facts,
-// insert, commit) on the common path.
+// Bulk ingest appends new `cf-<id>` streams with "no stream" expected; a writer that keeps a
+// stream appends with the exact revision it last saw. A batch made only of such requests (each
+// stream once) is first tried as one INSERT statement (its own transaction), revisions following
+// the expected ones, guarded by cairn_log_expect (schema.ts): under the ordering lock, each
+// stream must end where the request expects and none of the ids may be in the log. When that is
+// not so, the statement inserts nothing and draws no position (a refused append must leave no
+// gap), and the batch then takes the full path, whose planner names the replay or the conflict.
+// One round trip instead of five (begin, lock, facts, insert, commit) on the common path.
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
 import { prepareRequests, type PreparedRequest } from '../prepare.js';
@@ -62,28 +63,34 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
 }
 
 /**
- * Inserts the rows in order. `guarded`: only if none of their streams and ids is in the log yet
- * (cairn_log_fresh, evaluated once, before any row is formed); otherwise nothing is inserted and
- * no position is drawn, and the answer is empty.
+ * Inserts the rows in order. `guard`: only if each of its streams ends at its head (-1: not in
+ * the log) and none of the rows' ids is in the log yet (cairn_log_expect, evaluated once, before
+ * any row is formed); otherwise nothing is inserted and no position is drawn, and the answer is
+ * empty.
  */
-async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWrite[], guarded = false): Promise<Map<string, LogPosition>> {
+async function insertRows(
+  tx: SqlQueryable,
+  t: LogTables,
+  rows: readonly RowToWrite[],
+  guard?: ExpectedHeads,
+): Promise<Map<string, LogPosition>> {
   const data = textArrayParam(
     rows.map((r) => r.data),
     5,
   );
   const ids = textArrayLiteral(rows.map((r) => r.id));
   const streams = textArrayLiteral(rows.map((r) => r.stream));
-  const guard = guarded
+  const guarded = guard
     ? {
-        with: `with fresh as materialized (select ${quoteIdent(t.schema)}.cairn_log_fresh($2::text[], $1::text[]) as ok) `,
-        from: ' cross join fresh where fresh.ok',
+        with: `with expected as materialized (select ${quoteIdent(t.schema)}.cairn_log_expect($7::text[], $8::bigint[], $1::text[]) as ok) `,
+        from: ' cross join expected where expected.ok',
       }
     : { with: '', from: '' };
   const inserted = await tx.query<{ id: string; position: string }>(
-    `${guard.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
+    `${guarded.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
      select r.id, r.stream, r.revision, r.type, r.data, r.metadata
        from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[])
-         with ordinality as r(id, stream, revision, type, data, metadata, n)${guard.from}
+         with ordinality as r(id, stream, revision, type, data, metadata, n)${guarded.from}
       order by r.n
      returning id, position::text as position`,
     [
@@ -93,40 +100,60 @@ async function insertRows(tx: SqlQueryable, t: LogTables, rows: readonly RowToWr
       textArrayLiteral(rows.map((r) => r.type)),
       data.param,
       textArrayLiteral(rows.map((r) => r.metadata)),
+      ...(guard ? [textArrayLiteral(guard.streams), guard.heads.map((h) => h.toString())] : []),
     ],
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
 
+/** Where each stream of a guarded insert must end for it to go in; -1: not in the log. */
+interface ExpectedHeads {
+  readonly streams: readonly string[];
+  readonly heads: readonly bigint[];
+}
+
+/** The head a request expects its stream at, when it names one (no stream, or an exact revision). */
+function expectedHead(request: PreparedRequest): bigint | null {
+  const expected = request.expectedRevision;
+  if (expected.kind === 'no-stream') return -1n;
+  if (expected.kind === 'exact') return expected.revision;
+  return null;
+}
+
 /**
- * The rows of a batch in which every request expects "no stream" of a distinct stream, or null
- * for any other batch (two requests for one new stream: the planner refuses the second).
+ * The rows of a batch in which every request names the head of a distinct stream, with the
+ * heads they expect, or null for any other batch (two requests for one stream: the planner
+ * decides how the second follows the first).
  */
-function noStreamRows(requests: readonly PreparedRequest[]): RowToWrite[] | null {
-  if (!requests.every((r) => r.expectedRevision.kind === 'no-stream')) return null;
+function guardedRows(requests: readonly PreparedRequest[]): { rows: RowToWrite[]; expected: ExpectedHeads } | null {
+  const heads = requests.map(expectedHead);
+  if (heads.some((h) => h === null)) return null;
   if (new Set(requests.map((r) => r.stream)).size !== requests.length) return null;
-  return requests.flatMap((r) => r.events.map((e, i) => ({ ...e, stream: r.stream, revision: BigInt(i) })));
+  return {
+    rows: requests.flatMap((r, k) => r.events.map((e, i) => ({ ...e, stream: r.stream, revision: heads[k]! + 1n + BigInt(i) }))),
+    expected: { streams: requests.map((r) => r.stream), heads: heads as bigint[] },
+  };
 }
 
 const UNIQUE_VIOLATION = '23505';
 
 /** The single-statement attempt; `null` when the table's keys said no and the planner must decide. */
-async function appendNewStreams(
+async function appendAtExpectedHeads(
   executor: SqlExecutor,
   t: LogTables,
   requests: readonly PreparedRequest[],
-  rows: readonly RowToWrite[],
+  guarded: { rows: readonly RowToWrite[]; expected: ExpectedHeads },
 ): Promise<AppendResult[] | null> {
   let positions: Map<string, LogPosition>;
   try {
-    positions = await insertRows(executor, t, rows, true);
+    positions = await insertRows(executor, t, guarded.rows, guarded.expected);
   } catch (e) {
     if (sqlState(e) === UNIQUE_VIOLATION) return null;
     throw e;
   }
   if (positions.size === 0) return null;
-  return requests.map((r) => ({
-    nextExpectedRevision: BigInt(r.events.length - 1),
+  return requests.map((r, k) => ({
+    nextExpectedRevision: guarded.expected.heads[k]! + BigInt(r.events.length),
     position: positions.get(r.events[r.events.length - 1]!.id)!,
     alreadyAppended: false,
   }));
@@ -177,9 +204,9 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     if (E.isLeft(prepared)) return prepared;
     if (prepared.right.length === 0) return E.right([]);
     try {
-      const newStreams = noStreamRows(prepared.right);
-      if (newStreams !== null) {
-        const results = await appendNewStreams(executor, t, prepared.right, newStreams);
+      const guarded = guardedRows(prepared.right);
+      if (guarded !== null) {
+        const results = await appendAtExpectedHeads(executor, t, prepared.right, guarded);
         if (results !== null) {
           options.afterCommit?.();
           return E.right(results);

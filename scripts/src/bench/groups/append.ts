@@ -11,6 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openEmbeddedEventLogWithSql, openPostgresEventLog, ExpectedRevision, type AppendRequest, type EventLog } from '@cairn/eventlog';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
+import { postgresVsEmmett } from '../emmett-baseline.js';
 
 const GROUP = 'append';
 let serial = 0;
@@ -165,6 +166,7 @@ async function postgres(ctx: BenchContext, url: string): Promise<BenchResult[]> 
     const rows = await measure(ctx, 'postgres', log, (t, p) => pool.query(t, p as unknown[]), `"${schema}".bench_raw`);
     await log.close();
     rows.push(await orderingCost(ctx, pool, schema));
+    rows.push(...(await postgresVsEmmett(ctx, url)));
     return rows;
   } finally {
     await pool.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
@@ -174,7 +176,8 @@ async function postgres(ctx: BenchContext, url: string): Promise<BenchResult[]> 
 
 const group: BenchGroup = {
   group: GROUP,
-  description: 'EventLog append throughput (embedded PGlite, Postgres) against a raw multi-row INSERT of the same rows',
+  description:
+    'EventLog append throughput (embedded PGlite, Postgres) against a raw multi-row INSERT of the same rows, and the Postgres log against Emmett',
   run: async (ctx) => [...(await embedded(ctx)), ...(ctx.pgUrl ? await postgres(ctx, ctx.pgUrl) : [])],
 };
 
