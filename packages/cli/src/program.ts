@@ -4,66 +4,84 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { CliFailure } from './fail.js';
 import { toJson } from './output.js';
-import { registerInitStatus } from './commands/init-status.js';
-import { registerKeys } from './commands/keys.js';
-import { registerRoles } from './commands/roles.js';
-import { registerContribute } from './commands/contribute.js';
-import { registerVerify } from './commands/verify.js';
-import { registerTreeHead } from './commands/tree-head.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDatasets } from './commands/datasets.js';
-import { registerQueries } from './commands/queries.js';
-import { registerTraceProve } from './commands/trace-prove.js';
-import { registerImport } from './commands/import.js';
-import { registerReplay } from './commands/replay.js';
-import { registerRuns } from './commands/runs.js';
-import { registerRunsQueries } from './commands/runs-query.js';
-import { registerAttribution } from './commands/attribution.js';
-import { registerLicensesCard } from './commands/licenses-card.js';
-import { registerExport } from './commands/export.js';
-import { registerCat } from './commands/cat.js';
-import { registerAttest } from './commands/attest.js';
-import { registerPassport } from './commands/passport.js';
-import { registerRecordKeeping } from './commands/record-keeping.js';
-import { registerReport } from './commands/report.js';
-import { registerShow } from './commands/show.js';
-import { registerContamination } from './commands/contamination.js';
 
-export function buildProgram(options: { readonly json?: boolean } = {}): Command {
-  const program = new Command('cairn')
+type Register = (program: Command) => void;
+
+/**
+ * Every command module, with the top-level commands it registers, in the order `cairn --help`
+ * lists them. Loaded on demand: a command line naming one command loads that module alone, so
+ * `cairn status` does not load CSV parsing, the attribution kernel or rendering it never uses.
+ */
+const COMMAND_MODULES: readonly { readonly names: readonly string[]; readonly load: () => Promise<Register> }[] = [
+  { names: ['init', 'status'], load: async () => (await import('./commands/init-status.js')).registerInitStatus },
+  { names: ['keys'], load: async () => (await import('./commands/keys.js')).registerKeys },
+  { names: ['roles'], load: async () => (await import('./commands/roles.js')).registerRoles },
+  { names: ['contribute', 'amend', 'deprecate', 'erase'], load: async () => (await import('./commands/contribute.js')).registerContribute },
+  { names: ['import'], load: async () => (await import('./commands/import.js')).registerImport },
+  { names: ['manifest', 'dataset'], load: async () => (await import('./commands/datasets.js')).registerDatasets },
+  { names: ['diff', 'why', 'impact', 'history'], load: async () => (await import('./commands/queries.js')).registerQueries },
+  { names: ['show'], load: async () => (await import('./commands/show.js')).registerShow },
+  { names: ['trace', 'prove'], load: async () => (await import('./commands/trace-prove.js')).registerTraceProve },
+  { names: ['record-run', 'record-gradients'], load: async () => (await import('./commands/runs.js')).registerRuns },
+  { names: ['runs', 'reproduce-check', 'unlearning'], load: async () => (await import('./commands/runs-query.js')).registerRunsQueries },
+  { names: ['attribute', 'credit'], load: async () => (await import('./commands/attribution.js')).registerAttribution },
+  { names: ['licenses', 'card'], load: async () => (await import('./commands/licenses-card.js')).registerLicensesCard },
+  { names: ['export'], load: async () => (await import('./commands/export.js')).registerExport },
+  { names: ['cat'], load: async () => (await import('./commands/cat.js')).registerCat },
+  { names: ['attest'], load: async () => (await import('./commands/attest.js')).registerAttest },
+  { names: ['passport'], load: async () => (await import('./commands/passport.js')).registerPassport },
+  { names: ['record-keeping'], load: async () => (await import('./commands/record-keeping.js')).registerRecordKeeping },
+  { names: ['report'], load: async () => (await import('./commands/report.js')).registerReport },
+  { names: ['contamination'], load: async () => (await import('./commands/contamination.js')).registerContamination },
+  { names: ['replay'], load: async () => (await import('./commands/replay.js')).registerReplay },
+  { names: ['verify', 'checkpoint'], load: async () => (await import('./commands/verify.js')).registerVerify },
+  { names: ['tree-head'], load: async () => (await import('./commands/tree-head.js')).registerTreeHead },
+  { names: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemo },
+];
+
+/** The top-level command names each module registers (a spec checks them against the modules). */
+export const COMMAND_NAMES: readonly (readonly string[])[] = COMMAND_MODULES.map((m) => m.names);
+
+/** Global options that take a value: the word after them is that value, not a command. */
+const VALUED_GLOBALS = new Set(['--store', '--projections']);
+
+/**
+ * The command a command line names: its first word that is neither a global option nor such an
+ * option's value. Undefined when there is none, or when something else comes first (an unknown
+ * option, `--`, help): then every command is registered and Commander says what it says today.
+ */
+export function commandNamed(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (VALUED_GLOBALS.has(arg)) i++;
+    else if (arg === '--json' || [...VALUED_GLOBALS].some((o) => arg.startsWith(`${o}=`))) continue;
+    else return arg.startsWith('-') ? undefined : arg;
+  }
+  return undefined;
+}
+
+function newProgram(): Command {
+  return new Command('cairn')
     .description('Cairn: an append-only, event-sourced lineage ledger for AI training data')
     .version('0.1.0')
     .option('--store <location>', 'a folder (embedded, default ./.cairn), postgres://... or esdb://... (env CAIRN_STORE)')
     .option('--projections <url>', 'postgres://... for the projection tables of an esdb:// store (env CAIRN_PROJECTIONS)')
     .option('--json', 'print one stable JSON document on stdout instead of text');
-  registerInitStatus(program);
-  registerKeys(program);
-  registerRoles(program);
-  registerContribute(program);
-  registerImport(program);
-  registerDatasets(program);
-  registerQueries(program);
-  registerShow(program);
-  registerTraceProve(program);
-  registerRuns(program);
-  registerRunsQueries(program);
-  registerAttribution(program);
-  registerLicensesCard(program);
-  registerExport(program);
-  registerCat(program);
-  registerAttest(program);
-  registerPassport(program);
-  registerRecordKeeping(program);
-  registerReport(program);
-  registerContamination(program);
-  registerReplay(program);
-  registerVerify(program);
-  registerTreeHead(program);
-  registerDemo(program);
+}
+
+/**
+ * The program with every command, or, given a command line (node, script, ...args) that names
+ * one, with only the module that registers it: what runs is the same command either way.
+ */
+export async function buildProgram(options: { readonly json?: boolean; readonly argv?: readonly string[] } = {}): Promise<Command> {
+  const program = newProgram();
+  const named = options.argv === undefined ? undefined : commandNamed(options.argv.slice(2));
+  const one = named === undefined ? undefined : COMMAND_MODULES.find((m) => m.names.includes(named));
+  // One module after the other: Jest's ESM loader trips over concurrent imports sharing modules.
+  for (const m of one === undefined ? COMMAND_MODULES : [one]) (await m.load())(program);
   exitOverrideAll(program, options.json === true);
   return program;
 }
-
 /** The command a usage error was raised by, so its one line can point at the right --help. */
 const raisedBy = new WeakMap<CommanderError, string>();
 
@@ -96,7 +114,7 @@ function printError(json: boolean, exitCode: number, message: string, detail: un
 /** Runs the command line; answers the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
-  const program = buildProgram({ json });
+  const program = await buildProgram({ json, argv });
   try {
     await program.parseAsync([...argv]);
     return ExitCode.ok;
