@@ -27,6 +27,7 @@ import { registerRecordKeeping } from './commands/record-keeping.js';
 import { registerReport } from './commands/report.js';
 import { registerShow } from './commands/show.js';
 import { registerContamination } from './commands/contamination.js';
+import { registerServe } from './commands/serve.js';
 
 export function buildProgram(options: { readonly json?: boolean } = {}): Command {
   const program = new Command('cairn')
@@ -55,6 +56,7 @@ export function buildProgram(options: { readonly json?: boolean } = {}): Command
   registerReport(program);
   registerContamination(program);
   registerReplay(program);
+  registerServe(program);
   registerVerify(program);
   registerTreeHead(program);
   registerDemo(program);
