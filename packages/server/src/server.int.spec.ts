@@ -257,6 +257,27 @@ describe('live updates', () => {
   });
 });
 
+describe('live updates of dataset versions', () => {
+  it('given a listener, when an amendment of a member re-assembles the dataset, then a version event names the new version', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/live`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    const member = (await get(`/v1/versions/${DATASET}@latest?limit=1`)).body.members[0].cfId as string;
+    const amendment = sampleItem('Amended once more.', fx.alice, { amends: member });
+    expect((await post({ events: [amendment.item] })).res.status).toBe(201);
+    const current = (await get(`/v1/datasets/${DATASET}/versions`)).body.current as string;
+    let seen = '';
+    while (!seen.includes(current)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      seen += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    const frame = seen.split('\n\n').find((f) => f.startsWith('id: ') && f.includes('event: version'));
+    expect(JSON.parse(frame!.split('data: ')[1]!)).toMatchObject({ dataset: DATASET, versionId: current, cause: 'replaced' });
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('describes every endpoint the server answers, with the batch body schema from its codec', async () => {
     const { body } = await get('/openapi.json');
