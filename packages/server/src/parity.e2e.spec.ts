@@ -2,7 +2,7 @@
 // the same embedded store at the same moment: the answers must be the same documents. The CLI
 // asks first (an embedded store is one process's at a time), then the server opens the store.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -113,4 +113,36 @@ describe('the CLI and the HTTP API answer the same question with the same docume
       }
       expect(answer).toEqual(cliAnswers.get(q.name));
     });
+});
+
+describe('cairn serve', () => {
+  it('given a bad port, then it refuses with a usage error naming --port and opens nothing', async () => {
+    const failed = await run(process.execPath, [BIN, '--store', dir, 'serve', '--port', '70000']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('--port') });
+  });
+
+  it('given the store, when cairn serve starts on port 0, then it prints its URL, answers, and exits cleanly on SIGTERM', async () => {
+    // The in-process server above holds the embedded store: let it go first.
+    await server?.close();
+    await cairn?.close();
+    server = undefined;
+    cairn = undefined;
+    const child = spawn(process.execPath, [BIN, '--store', dir, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const first = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      child.on('exit', () => reject(new Error(`cairn serve exited before listening: ${out}`)));
+    });
+    const { url } = JSON.parse(first) as { url: string };
+    const status = (await (await fetch(`${url}/v1/status`)).json()) as { head: string; caughtUpTo: string };
+    expect(status.caughtUpTo).toBe(status.head);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
