@@ -3,7 +3,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { defaultPoolSize } from '@cairn/sdk';
-import { createServer } from '@cairn/server';
 import { ExitCode } from '../exit-codes.js';
 import { fail, usage } from '../fail.js';
 import { toJson } from '../output.js';
@@ -29,6 +28,8 @@ export function registerServe(program: Command): void {
       const port = portOf(opts.port);
       const globals = globalsOf(command);
       // A long-lived process: worth a signature-verifying pool for the batches it is sent.
+      // Loaded here, not with the program: every other command would pay for the HTTP framework.
+      const { createServer } = await import('@cairn/server');
       const session = await openSession(globals, { verifyWorkers: defaultPoolSize() });
       const server = await createServer({ cairn: session.cairn });
       if (E.isLeft(server)) {
