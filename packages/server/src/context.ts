@@ -57,12 +57,24 @@ export async function answerAt(
   asOfText: string | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
 ): Promise<FastifyReply> {
+  // The latest is read while no catch-up writes, so it is exactly the head its header names.
+  if (asOfText === undefined) return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer));
   const m = await momentOf(ctx, asOfText);
   if (E.isLeft(m)) return sendProblem(reply, m.left);
-  if (notModified(request, reply, m.right.moment)) return reply;
-  const r = await answer(m.right.asOf, m.right.moment);
+  return respond(request, reply, m.right.moment, m.right.asOf, answer);
+}
+
+async function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  moment: Moment,
+  asOf: AsOf | undefined,
+  answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+): Promise<FastifyReply> {
+  if (notModified(request, reply, moment)) return reply;
+  const r = await answer(asOf, moment);
   if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
-  return sendJson(request, reply, m.right.moment, r.right);
+  return sendJson(request, reply, moment, r.right);
 }
 
 /** The common shape of a read: decode the query strictly, then answer at its asOf. */

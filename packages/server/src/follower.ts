@@ -19,6 +19,11 @@ export type LiveEvent =
 export interface Follower {
   /** The last log position every projection has applied (null: the log was empty). */
   caughtUpTo(): bigint | null;
+  /**
+   * Runs a read of the latest state while no catch-up writes to the projections, and gives it the
+   * head they hold, so an answer is exactly as of the position it is labelled with.
+   */
+  latest<T>(read: (head: bigint | null) => Promise<T>): Promise<T>;
   /** One catch-up pass (joins the one running, then runs again so events appended before the call are in). */
   catchUp(): Promise<E.Either<{ readonly message: string }, bigint | null>>;
   subscribe(listener: (event: LiveEvent) => void): () => void;
@@ -34,6 +39,41 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
   let queued: Promise<E.Either<{ readonly message: string }, bigint | null>> | undefined;
   const listeners = new Set<(event: LiveEvent) => void>();
   let stopped = false;
+
+  // A readers-writer lock between latest reads and the catch-up's writes; a waiting catch-up goes
+  // before new readers, so a steady stream of reads cannot hold the projections back.
+  let readers = 0;
+  let writing = false;
+  let writersWaiting = 0;
+  let waiters: (() => void)[] = [];
+  const wait = () => new Promise<void>((resolve) => waiters.push(resolve));
+  const wake = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  };
+  const latest = async <T>(read: (head: bigint | null) => Promise<T>): Promise<T> => {
+    while (writing || writersWaiting > 0) await wait();
+    readers += 1;
+    try {
+      return await read(caughtUpTo);
+    } finally {
+      readers -= 1;
+      if (readers === 0) wake();
+    }
+  };
+  const exclusive = async <T>(write: () => Promise<T>): Promise<T> => {
+    writersWaiting += 1;
+    while (writing || readers > 0) await wait();
+    writersWaiting -= 1;
+    writing = true;
+    try {
+      return await write();
+    } finally {
+      writing = false;
+      wake();
+    }
+  };
 
   const emit = (event: LiveEvent) => {
     for (const l of listeners) l(event);
@@ -73,16 +113,18 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
   };
 
   const pass = async (): Promise<E.Either<{ readonly message: string }, bigint | null>> => {
-    const head = await cairn.ledger.log.head();
-    if (E.isLeft(head)) return E.left({ message: 'the log head could not be read' });
-    const r = await cairn.catchUp();
-    if (E.isLeft(r)) return r;
     const before = caughtUpTo;
-    if (head.right !== null && (before === null || head.right > before)) {
-      caughtUpTo = head.right;
-      await announce(before, head.right).catch((cause: unknown) => onError(`live updates: ${String(cause)}`));
-    }
-    return E.right(caughtUpTo);
+    const caught = await exclusive(async (): Promise<E.Either<{ readonly message: string }, bigint | null>> => {
+      const head = await cairn.ledger.log.head();
+      if (E.isLeft(head)) return E.left({ message: 'the log head could not be read' });
+      const r = await cairn.catchUp();
+      if (E.isLeft(r)) return r;
+      if (head.right !== null && (caughtUpTo === null || head.right > caughtUpTo)) caughtUpTo = head.right;
+      return E.right(caughtUpTo);
+    });
+    if (E.isRight(caught) && caught.right !== null && caught.right !== before)
+      await announce(before, caught.right).catch((cause: unknown) => onError(`live updates: ${String(cause)}`));
+    return caught;
   };
 
   type Pass = E.Either<{ readonly message: string }, bigint | null>;
@@ -106,6 +148,7 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
 
   return {
     caughtUpTo: () => caughtUpTo,
+    latest,
     catchUp,
     subscribe: (listener) => {
       listeners.add(listener);
