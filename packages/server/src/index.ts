@@ -6,3 +6,4 @@ export { toJsonSchema, withSchema, type JsonSchema } from './json-schema.js';
 export type { LiveEvent } from './follower.js';
 export type { Problem, FieldProblem } from './problem.js';
 export { HEAD_HEADER, AS_OF_HEADER } from './respond.js';
+export { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';

@@ -3,6 +3,7 @@
 // the whole file (port 0), over a small ledger written in a temp folder.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -20,7 +21,13 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-'));
   cairn = await openStore(dir);
   fx = await seed(cairn);
-  const s = await createServer({ cairn, catchUpIntervalMs: 200, bodyLimit: 256 * 1024, onError: () => undefined });
+  const s = await createServer({
+    cairn,
+    catchUpIntervalMs: 200,
+    bodyLimit: 256 * 1024,
+    invalidSignatures: { burst: 3, refillPerSecond: 0.001 },
+    onError: () => undefined,
+  });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;
   base = await server.listen(0, '127.0.0.1');
@@ -289,5 +296,45 @@ describe('the OpenAPI document', () => {
     }
     const batch = body.paths['/v1/events'].post.requestBody.content['application/json'].schema;
     expect(batch).toMatchObject({ type: 'object', required: ['events'], additionalProperties: false });
+  });
+});
+
+describe("invalid signatures are rate-limited per client (last: it spends this client's budget)", () => {
+  /** A POST from another loopback address: another client. */
+  const postFrom = (localAddress: string, body: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL(`${base}/v1/events`);
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          localAddress,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+
+  it('given a client that keeps sending forged signatures, then past its budget it gets 429 before verifying, and another client still writes', async () => {
+    const forged = (value: string) => {
+      const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value }, fx.carol);
+      return { events: [{ envelope: { ...label.envelope, signer: fx.alice.contributorId } }] };
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(forged(`forged-${i}`))).res.status);
+    // one forgery was spent by the writes spec above; the budget is 3
+    expect(statuses).toEqual([422, 422, 429, 429]);
+    const blocked = await post(forged('again'));
+    expectProblem(blocked, 429);
+    expect(Number(blocked.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const { event } = registration('honest');
+    expect(await postFrom('127.0.0.2', { events: [{ envelope: event.envelope }] })).toBe(201);
   });
 });

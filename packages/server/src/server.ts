@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import type { ServerContext } from './context.js';
+import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
@@ -21,6 +22,8 @@ export interface ServerOptions {
   readonly catchUpIntervalMs?: number;
   /** The largest request body accepted, in bytes (default 16 MiB: a batch with its sample bytes). */
   readonly bodyLimit?: number;
+  /** How many invalid signatures a client may send before it is refused for a while (failure-limit.ts). */
+  readonly invalidSignatures?: FailureBudget;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -65,7 +68,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   });
 
   registerReads(app, ctx);
-  registerWrites(app, ctx);
+  registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx);
   const document = toJson(openApiDocument());
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').header('cache-control', 'no-cache').send(document));

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestItem } from '@cairn/sdk';
 import { EventBatch } from '../codecs.js';
 import type { ServerContext } from '../context.js';
+import { failureLimiter, type FailureBudget } from '../failure-limit.js';
 import { decodeStrict } from '../decode.js';
 import { invalidRequest, ledgerProblem, problem } from '../problem.js';
 import { sendProblem } from '../respond.js';
@@ -16,8 +17,20 @@ import { toJson } from '../json.js';
 /** Events in one batch; a larger load is several batches. */
 export const MAX_BATCH_EVENTS = 10_000;
 
-export function registerWrites(app: FastifyInstance, ctx: ServerContext): void {
+export function registerWrites(app: FastifyInstance, ctx: ServerContext, budget: FailureBudget): void {
+  const limiter = failureLimiter(budget);
   app.post('/v1/events', async (request, reply) => {
+    const wait = limiter.blocked(request.ip);
+    if (wait !== undefined)
+      return sendProblem(
+        reply.header('retry-after', String(wait)),
+        problem(
+          429,
+          'too-many-invalid-signatures',
+          'Too many invalid signatures',
+          `this client sent too many events with invalid signatures; try again in ${wait} s`,
+        ),
+      );
     const batch = decodeStrict(EventBatch, request.body, 'body');
     if (E.isLeft(batch)) return sendProblem(reply, invalidRequest(batch.left));
     const events = batch.right.events;
@@ -39,7 +52,10 @@ export function registerWrites(app: FastifyInstance, ctx: ServerContext): void {
           }),
     }));
     const receipts = await ctx.cairn.ledger.ingest(items);
-    if (E.isLeft(receipts)) return sendProblem(reply, ledgerProblem(receipts.left));
+    if (E.isLeft(receipts)) {
+      if (receipts.left._tag === 'RuleViolation' && receipts.left.rule === 'signature-valid') limiter.failed(request.ip);
+      return sendProblem(reply, ledgerProblem(receipts.left));
+    }
     // Caught up before answering, so a read after this answer sees the batch.
     const caught = await ctx.follower.catchUp();
     if (E.isLeft(caught))
