@@ -34,6 +34,7 @@ const COMMAND_MODULES: readonly { readonly names: readonly string[]; readonly lo
   { names: ['report'], load: async () => (await import('./commands/report.js')).registerReport },
   { names: ['contamination'], load: async () => (await import('./commands/contamination.js')).registerContamination },
   { names: ['replay'], load: async () => (await import('./commands/replay.js')).registerReplay },
+  { names: ['serve'], load: async () => (await import('./commands/serve.js')).registerServe },
   { names: ['verify', 'checkpoint'], load: async () => (await import('./commands/verify.js')).registerVerify },
   { names: ['tree-head'], load: async () => (await import('./commands/tree-head.js')).registerTreeHead },
   { names: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemo },

@@ -1,0 +1,93 @@
+// What every route is given: the open store, the follower that keeps it current, and the
+// request decoding and moment resolution every read shares.
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseAsOf, type Cairn, type ReadError } from '@cairn/client';
+import { decodeStrict } from './decode.js';
+import type { Follower } from './follower.js';
+import { invalidRequest, readProblem, type Problem } from './problem.js';
+import { notModified, sendJson, sendProblem, type Moment } from './respond.js';
+
+export type AsOf = NonNullable<Parameters<Cairn['checkAsOf']>[0]>;
+
+export interface ServerContext {
+  readonly cairn: Cairn;
+  readonly follower: Follower;
+  /** What to end when the server closes (open event streams). */
+  readonly closing: Set<() => void>;
+}
+
+/** Decodes the query string strictly; a refusal has been sent when it answers undefined. */
+export function queryOf<A>(request: FastifyRequest, reply: FastifyReply, codec: t.Type<A, unknown, unknown>): A | undefined {
+  const decoded = decodeStrict(codec, request.query ?? {}, 'query');
+  if (E.isRight(decoded)) return decoded.right;
+  sendProblem(reply, invalidRequest(decoded.left));
+  return undefined;
+}
+
+/**
+ * The moment `asOf` names. A position or a past time is pinned (its answer can never change); no
+ * asOf, or a time not yet passed, is the latest. A pinned position the projections have not
+ * reached yet is caught up to first, so a pinned answer is never an incomplete one.
+ */
+export async function momentOf(
+  ctx: ServerContext,
+  text: string | undefined,
+): Promise<E.Either<Problem, { readonly moment: Moment; readonly asOf: AsOf | undefined }>> {
+  if (text === undefined) return E.right({ moment: { pinned: false, head: ctx.follower.caughtUpTo() }, asOf: undefined });
+  const parsed = parseAsOf(text, 'query.asOf');
+  if (E.isLeft(parsed)) return E.left(readProblem(parsed.left));
+  const asOf = parsed.right!;
+  const within = await ctx.cairn.checkAsOf(asOf, 'query.asOf');
+  if (E.isLeft(within)) return E.left(readProblem(within.left));
+  const position = (await ctx.cairn.positionOf(asOf)) ?? null;
+  const reached = ctx.follower.caughtUpTo();
+  if (position !== null && (reached === null || position > reached)) await ctx.follower.catchUp();
+  if (typeof asOf !== 'bigint' && asOf.time.getTime() >= Date.now())
+    return E.right({ moment: { pinned: false, head: ctx.follower.caughtUpTo() }, asOf });
+  return E.right({ moment: { pinned: true, position }, asOf });
+}
+
+/** A read at the moment `asOfText` names: answers 304 when the client holds it, else calls the client. */
+export async function answerAt(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  asOfText: string | undefined,
+  answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+): Promise<FastifyReply> {
+  // The latest is read while no catch-up writes, so it is exactly the head its header names.
+  if (asOfText === undefined) return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer));
+  const m = await momentOf(ctx, asOfText);
+  if (E.isLeft(m)) return sendProblem(reply, m.left);
+  return respond(request, reply, m.right.moment, m.right.asOf, answer);
+}
+
+async function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  moment: Moment,
+  asOf: AsOf | undefined,
+  answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+): Promise<FastifyReply> {
+  if (notModified(request, reply, moment)) return reply;
+  const r = await answer(asOf, moment);
+  if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
+  return sendJson(request, reply, moment, r.right);
+}
+
+/** The common shape of a read: decode the query strictly, then answer at its asOf. */
+export async function read<Q extends { readonly asOf?: string }>(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  codec: t.Type<Q, unknown, unknown>,
+  answer: (query: Q, asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+): Promise<FastifyReply> {
+  const query = queryOf(request, reply, codec);
+  if (query === undefined) return reply;
+  return answerAt(ctx, request, reply, query.asOf, (asOf, moment) => answer(query, asOf, moment));
+}
+
+export const isProblem = (e: ReadError | Problem): e is Problem => 'status' in e && 'type' in e && !('_tag' in e);

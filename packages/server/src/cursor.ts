@@ -1,0 +1,38 @@
+// Member-page cursors: opaque to clients, but they pin what the next page is read from (the
+// version id, which never changes once cut, the last member shown, and the log position the
+// first page answered at), so appends between two page requests cannot shift a page.
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { FieldProblem } from './problem.js';
+
+const CursorBody = t.exact(t.type({ v: t.string, a: t.string, p: t.union([t.string, t.null]) }), 'CursorBody');
+
+export interface MemberCursor {
+  readonly versionId: string;
+  /** The last member CF id of the previous page. */
+  readonly after: string;
+  /** The log position the paging is pinned to (null: before the first event). */
+  readonly position: bigint | null;
+}
+
+export function encodeCursor(c: MemberCursor): string {
+  return Buffer.from(JSON.stringify({ v: c.versionId, a: c.after, p: c.position === null ? null : c.position.toString() })).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(text: string, field = 'query.cursor'): E.Either<FieldProblem, MemberCursor> {
+  const bad = E.left({ field, reason: 'not a cursor this server gave (pass the `nextCursor` of the previous page as it is)' });
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(text)) return bad;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return bad;
+  }
+  const body = CursorBody.decode(parsed);
+  if (E.isLeft(body)) return bad;
+  const { v, a, p } = body.right;
+  if (!/^[0-9a-f]{64}$/.test(v) || !/^[0-9a-f]{64}$/.test(a) || (p !== null && !/^\d{1,20}$/.test(p))) return bad;
+  return E.right({ versionId: v, after: a, position: p === null ? null : BigInt(p) });
+}

@@ -1,0 +1,167 @@
+// GET /openapi.json: the API described from the same io-ts codecs the requests are decoded with
+// (json-schema.ts turns them into JSON Schema). Answers of reads are the client's values; their
+// schemas are named after the client's types until the client carries codecs for them.
+import type * as t from 'io-ts';
+import { AsOfQuery, BatchAccepted, DiffQuery, EventBatch, MembersQuery, Problem, Status, TraceQuery, WhyQuery } from './codecs.js';
+import { toJsonSchema, type JsonSchema } from './json-schema.js';
+
+interface Operation {
+  readonly method: 'get' | 'post';
+  readonly path: string;
+  readonly summary: string;
+  readonly params?: readonly string[];
+  readonly query?: t.Mixed;
+  readonly body?: t.Mixed;
+  /** A codec, or the name of the client type the answer is. */
+  readonly answer: t.Mixed | string;
+  readonly status?: string;
+  readonly contentType?: string;
+}
+
+const OPERATIONS: readonly Operation[] = [
+  { method: 'get', path: '/v1/status', summary: 'The head of the log and the position the projections have reached', answer: Status },
+  {
+    method: 'get',
+    path: '/v1/datasets/{dataset}/versions',
+    summary: 'Every version of a dataset',
+    params: ['dataset'],
+    query: AsOfQuery,
+    answer: 'DatasetVersions',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}',
+    summary:
+      'One version (NAME@N, NAME@latest, NAME@<id prefix>), its origin and a page of its members; `nextCursor` reads the next page at the same moment',
+    params: ['ref'],
+    query: MembersQuery,
+    answer: 'VersionShow',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/licenses',
+    summary: 'The licences of a version',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'LicensesAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/diff',
+    summary: 'What changed between two versions, each change with its cause',
+    query: DiffQuery,
+    answer: 'DiffAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}',
+    summary: 'A CF (id or unique prefix) and everything the log says about it',
+    params: ['cf'],
+    answer: 'CfShowAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/why',
+    summary: 'Why a CF is, or is not, in a version',
+    params: ['cf'],
+    query: WhyQuery,
+    answer: 'WhyResult',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/impact',
+    summary: 'What is affected if the CF is amended or erased',
+    params: ['cf'],
+    query: AsOfQuery,
+    answer: 'Impact',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/history',
+    summary: 'The amend / supersede / deprecate / erase chain of a CF',
+    params: ['cf'],
+    query: AsOfQuery,
+    answer: 'CfHistory',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/proof',
+    summary: 'An inclusion proof (the file `cairn prove` writes)',
+    params: ['cf'],
+    query: WhyQuery,
+    answer: 'ProofFile',
+  },
+  {
+    method: 'get',
+    path: '/v1/trace/{target}',
+    summary: 'The lineage around a CF, a node id or a version reference',
+    params: ['target'],
+    query: TraceQuery,
+    answer: 'LineageTrace',
+  },
+  {
+    method: 'post',
+    path: '/v1/events',
+    summary: 'Append a batch of signed events: all or nothing, idempotent on replay',
+    body: EventBatch,
+    answer: BatchAccepted,
+    status: '201',
+  },
+  {
+    method: 'get',
+    path: '/v1/live',
+    summary: 'Server-sent events: `position` (a new head) and `version` (a new dataset version)',
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'text/event-stream',
+  },
+];
+
+function queryParameters(query: t.Mixed | undefined): JsonSchema[] {
+  if (query === undefined) return [];
+  const schema = toJsonSchema(query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: (schema.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+const problemResponse = {
+  description: 'A refusal (RFC 9457)',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const answer =
+      typeof op.answer === 'string'
+        ? { type: 'object', description: `The client's ${op.answer} (@cairn/client), bigint positions as decimal strings` }
+        : op.contentType === 'text/event-stream'
+          ? { type: 'string' }
+          : toJsonSchema(op.answer);
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      parameters: [
+        ...(op.params ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+        ...queryParameters(op.query),
+      ],
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(op.body) } } } } : {}),
+      responses: {
+        [op.status ?? '200']: { description: 'The answer', content: { [op.contentType ?? 'application/json']: { schema: answer } } },
+        '4XX': problemResponse,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cairn',
+      version: '0.1.0',
+      description: 'The lineage ledger over HTTP. Reads take asOf (a log position or an ISO 8601 time).',
+    },
+    paths,
+    components: { schemas: { Problem: toJsonSchema(Problem) } },
+  };
+}

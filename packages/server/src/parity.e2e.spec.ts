@@ -1,0 +1,148 @@
+// The same questions through the CLI (`cairn --json`, the built binary) and through HTTP, on
+// the same embedded store at the same moment: the answers must be the same documents. The CLI
+// asks first (an embedded store is one process's at a time), then the server opens the store.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Cairn } from '@cairn/client';
+import { createServer, type CairnServer } from './index.js';
+import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
+
+let dir: string;
+let fx: Fixture;
+let cairn: Cairn | undefined;
+let server: CairnServer | undefined;
+let base: string;
+/** Position before the amendment, so the pinned questions see only version 1. */
+let before: string;
+
+interface Question {
+  readonly name: string;
+  readonly cli: () => readonly string[];
+  readonly http: () => string;
+  /** Fields the HTTP answer adds for paging (the CLI pages with --after). */
+  readonly httpOnly?: readonly string[];
+}
+
+const questions: readonly Question[] = [
+  { name: 'dataset versions', cli: () => ['dataset', 'versions', DATASET], http: () => `/v1/datasets/${DATASET}/versions` },
+  {
+    name: 'dataset versions as of a position',
+    cli: () => ['dataset', 'versions', DATASET, '--as-of', before],
+    http: () => `/v1/datasets/${DATASET}/versions?asOf=${before}`,
+  },
+  {
+    name: 'dataset show, one page',
+    cli: () => ['dataset', 'show', `${DATASET}@latest`, '--limit', '1'],
+    http: () => `/v1/versions/${DATASET}@latest?limit=1`,
+    httpOnly: ['nextCursor'],
+  },
+  { name: 'diff', cli: () => ['diff', `${DATASET}@1`, `${DATASET}@latest`], http: () => `/v1/diff?from=${DATASET}@1&to=${DATASET}@latest` },
+  {
+    name: 'why (included)',
+    cli: () => ['why', fx.samples[1], '--in', `${DATASET}@1`],
+    http: () => `/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1`,
+  },
+  {
+    name: 'why not, by prefix, as of a position',
+    cli: () => ['why', fx.samples[2].slice(0, 12), '--in', `${DATASET}@latest`, '--as-of', before],
+    http: () => `/v1/cfs/${fx.samples[2].slice(0, 12)}/why?in=${DATASET}@latest&asOf=${before}`,
+  },
+  { name: 'impact', cli: () => ['impact', fx.samples[0]], http: () => `/v1/cfs/${fx.samples[0]}/impact` },
+  { name: 'history', cli: () => ['history', fx.amended], http: () => `/v1/cfs/${fx.amended}/history` },
+  {
+    name: 'trace',
+    cli: () => ['trace', fx.samples[1], '--direction', 'down', '--depth', '3'],
+    http: () => `/v1/trace/${fx.samples[1]}?direction=down&depth=3`,
+  },
+  {
+    name: 'prove',
+    cli: () => ['prove', fx.samples[1], '--in', `${DATASET}@1`],
+    http: () => `/v1/cfs/${fx.samples[1]}/proof?in=${DATASET}@1`,
+  },
+  { name: 'licenses', cli: () => ['licenses', `${DATASET}@latest`], http: () => `/v1/versions/${DATASET}@latest/licenses` },
+  { name: 'show', cli: () => ['show', fx.samples[0]], http: () => `/v1/cfs/${fx.samples[0]}` },
+];
+
+const cliAnswers = new Map<string, unknown>();
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-parity-'));
+  const seeding = await openStore(dir);
+  fx = await seed(seeding);
+  const versions = await seeding.datasetVersions(DATASET);
+  if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
+  before = versions.right.versions[0]!.position.toString();
+  await seeding.close();
+  for (const q of questions) {
+    const { stdout } = await run(process.execPath, [BIN, '--store', dir, '--json', ...q.cli()], { maxBuffer: 16 * 1024 * 1024 });
+    cliAnswers.set(q.name, JSON.parse(stdout));
+  }
+  cairn = await openStore(dir);
+  const s = await createServer({ cairn, onError: () => undefined });
+  if (E.isLeft(s)) throw new Error(s.left.message);
+  server = s.right;
+  base = await server.listen(0, '127.0.0.1');
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  await cairn?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the CLI and the HTTP API answer the same question with the same document', () => {
+  for (const q of questions)
+    it(`${q.name}`, async () => {
+      const res = await fetch(`${base}${q.http()}`);
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as Record<string, unknown>;
+      for (const field of q.httpOnly ?? []) {
+        expect(answer).toHaveProperty(field);
+        delete answer[field];
+      }
+      expect(answer).toEqual(cliAnswers.get(q.name));
+    });
+});
+
+describe('cairn serve', () => {
+  it('given a bad port, then it refuses with a usage error naming --port and opens nothing', async () => {
+    const failed = await run(process.execPath, [BIN, '--store', dir, 'serve', '--port', '70000']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('--port') });
+  });
+
+  it('given the store, when cairn serve starts on port 0, then it prints its URL, answers, and exits cleanly on SIGTERM', async () => {
+    // The in-process server above holds the embedded store: let it go first.
+    await server?.close();
+    await cairn?.close();
+    server = undefined;
+    cairn = undefined;
+    const child = spawn(process.execPath, [BIN, '--store', dir, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const first = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      child.on('exit', () => reject(new Error(`cairn serve exited before listening: ${out}`)));
+    });
+    const { url } = JSON.parse(first) as { url: string };
+    const status = (await (await fetch(`${url}/v1/status`)).json()) as { head: string; caughtUpTo: string };
+    expect(status.caughtUpTo).toBe(status.head);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,106 @@
+// RFC 9457 problem details: every refusal the server gives is one of these, with the field the
+// refusal concerns (the io-ts path, the ledger rule's field, or the argument) and the reason.
+import type { ReadError } from '@cairn/client';
+import type { LedgerError } from '@cairn/sdk';
+import { describeLedgerError } from '@cairn/sdk';
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export interface Problem {
+  /** A URN naming the kind of problem (stable; clients branch on it). */
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly field?: string;
+  readonly reason?: string;
+  /** Every field that failed, when a request body or query failed to decode. */
+  readonly errors?: readonly FieldProblem[];
+  /** A ledger rule a write broke, and the batch item that broke it. */
+  readonly rule?: string;
+  readonly index?: number;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const urn = (kind: string) => `urn:cairn:problem:${kind}`;
+
+export function problem(status: number, kind: string, title: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: urn(kind), title, status, detail, ...extra };
+}
+
+export function invalidRequest(errors: readonly FieldProblem[]): Problem {
+  const first = errors[0] ?? { field: '(request)', reason: 'invalid' };
+  return problem(400, 'invalid-request', 'The request is not valid', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), {
+    field: first.field,
+    reason: first.reason,
+    errors,
+  });
+}
+
+export const notFound = (detail: string, field?: string): Problem =>
+  problem(404, 'not-found', 'Not found', detail, field === undefined ? {} : { field });
+
+/** A read's failure: what the caller named does not exist (404) or cannot be answered as asked (400/409). */
+export function readProblem(error: ReadError): Problem {
+  switch (error._tag) {
+    case 'UsageError':
+      return problem(400, 'invalid-request', 'The request is not valid', error.message, { field: error.field, reason: error.reason });
+    case 'AmbiguousCfPrefix':
+      return problem(400, 'ambiguous-prefix', 'The CF id prefix names several CFs', error.message, { field: error.field });
+    case 'CfNotFound':
+      return notFound(error.message, 'field' in error ? (error as { field: string }).field : undefined);
+    case 'VersionNotFound':
+    case 'NodeNotFound':
+      return notFound(error.message);
+    case 'NotAMember':
+    case 'IsAMember':
+    case 'CfNotInVersionPrefix':
+      return problem(409, 'not-applicable', 'The question does not apply', error.message);
+    default:
+      // EventLogError: the log could not be read. Not the caller's fault; no internals shown.
+      return problem(503, 'unavailable', 'The ledger could not answer', 'the event log could not be read; try again');
+  }
+}
+
+/** A write's refusal, with the ledger rule, field and reason the SDK gave (same words as the CLI). */
+export function ledgerProblem(error: LedgerError): Problem {
+  const index = 'index' in error && typeof error.index === 'number' ? { index: error.index } : {};
+  const detail = describeLedgerError(error);
+  switch (error._tag) {
+    case 'RuleViolation':
+      return problem(422, 'rule-violation', 'A ledger rule refused the batch', detail, {
+        rule: error.rule,
+        field: error.field,
+        reason: error.reason,
+        ...index,
+      });
+    case 'DecodeFailure': {
+      const errors = decodeProblems(error);
+      return problem(422, 'invalid-event', 'An event does not decode', detail, {
+        ...(errors[0] ? { field: errors[0].field, reason: errors[0].reason } : {}),
+        errors,
+        ...index,
+      });
+    }
+    case 'WrongExpectedRevision':
+    case 'DuplicateEventConflict':
+      return problem(409, 'conflict', 'The batch conflicts with the log', detail, index);
+    case 'ErasedSample':
+    case 'SampleNotFound':
+      return problem(409, 'conflict', 'The batch refers to a sample that cannot be used', detail, index);
+    default:
+      return problem(503, 'unavailable', 'The ledger could not append', 'the store could not take the batch; nothing was appended');
+  }
+}
+
+function decodeProblems(error: { readonly message: string }): FieldProblem[] {
+  // The SDK renders one "path: reason" line per problem.
+  return error.message.split('\n').map((line) => {
+    const at = line.indexOf(': ');
+    return at < 0 ? { field: '(event)', reason: line } : { field: line.slice(0, at), reason: line.slice(at + 2) };
+  });
+}

@@ -1,0 +1,62 @@
+// How an answer goes out: JSON as the CLI prints it, with the caching its moment allows. An
+// answer pinned to a log position never changes (immutable, ETag by position and URL, so a repeat
+// is a 304 before any query runs); "latest" names the head it answered at and revalidates by content.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toJson } from './json.js';
+import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+
+export const HEAD_HEADER = 'cairn-head-position';
+export const AS_OF_HEADER = 'cairn-as-of-position';
+
+/** The moment an answer is for: a pinned log position (null: before the first event), or the latest. */
+export type Moment = { readonly pinned: true; readonly position: bigint | null } | { readonly pinned: false; readonly head: bigint | null };
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
+
+export function pinnedEtag(request: FastifyRequest, position: bigint | null): string {
+  return `"p${position ?? '-'}-${digest(request.url)}"`;
+}
+
+const matches = (request: FastifyRequest, etag: string) =>
+  (request.headers['if-none-match'] ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^W\//, ''))
+    .includes(etag);
+
+/** For a pinned moment: answers 304 when the client already holds it (true: nothing more to do). */
+export function notModified(request: FastifyRequest, reply: FastifyReply, moment: Moment): boolean {
+  if (!moment.pinned) return false;
+  const etag = pinnedEtag(request, moment.position);
+  if (!matches(request, etag)) return false;
+  void reply.code(304).header('etag', etag).header('cache-control', 'public, max-age=31536000, immutable').send();
+  return true;
+}
+
+export function sendAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  moment: Moment,
+  body: string,
+  contentType = 'application/json',
+): FastifyReply {
+  if (moment.pinned) {
+    reply
+      .header('etag', pinnedEtag(request, moment.position))
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header(AS_OF_HEADER, moment.position === null ? 'none' : moment.position.toString());
+  } else {
+    const etag = `"h${moment.head ?? '-'}-${digest(body)}"`;
+    reply.header('cache-control', 'no-cache').header(HEAD_HEADER, moment.head === null ? 'none' : moment.head.toString());
+    reply.header('etag', etag);
+    if (matches(request, etag)) return reply.code(304).send();
+  }
+  return reply.type(contentType).send(body);
+}
+
+export const sendJson = (request: FastifyRequest, reply: FastifyReply, moment: Moment, value: unknown) =>
+  sendAnswer(request, reply, moment, toJson(value));
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(toJson(p));
+}

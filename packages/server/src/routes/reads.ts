@@ -1,0 +1,120 @@
+// The reads: each decodes its query, resolves asOf, calls one client method and sends the
+// client's answer as the CLI's --json prints it. No query is written here.
+import * as E from 'fp-ts/lib/Either.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } from '../codecs.js';
+import { answerAt, read, queryOf, type ServerContext } from '../context.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { invalidRequest, problem } from '../problem.js';
+import { sendJson, sendProblem } from '../respond.js';
+
+/** Members per page when the request names no limit (the CLI's default too). */
+export const DEFAULT_MEMBER_PAGE = 50;
+export const MAX_MEMBER_PAGE = 1000;
+
+type Params<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
+
+export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
+  const { cairn } = ctx;
+
+  app.get('/v1/status', async (request, reply) => {
+    if (queryOf(request, reply, NoQuery) === undefined) return reply;
+    const head = await cairn.ledger.log.head();
+    if (E.isLeft(head))
+      return sendProblem(reply, problem(503, 'unavailable', 'The ledger could not answer', 'the log head could not be read'));
+    const caughtUpTo = ctx.follower.caughtUpTo();
+    return sendJson(request, reply, { pinned: false, head: caughtUpTo }, { head: head.right, caughtUpTo, store: cairn.location.kind });
+  });
+
+  app.get('/v1/datasets/:dataset/versions', (request: Params<'dataset'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.datasetVersions(request.params.dataset, asOf)),
+  );
+
+  app.get('/v1/versions/:ref', async (request: Params<'ref'>, reply: FastifyReply) => {
+    const q = queryOf(request, reply, MembersQuery);
+    if (q === undefined) return reply;
+    const limit = q.limit === undefined ? DEFAULT_MEMBER_PAGE : Number(q.limit);
+    if (limit > MAX_MEMBER_PAGE)
+      return sendProblem(
+        reply,
+        invalidRequest([{ field: 'query.limit', reason: `at most ${MAX_MEMBER_PAGE} members a page, got ${limit}` }]),
+      );
+    let ref = request.params.ref;
+    let asOfText = q.asOf;
+    let after: string | undefined;
+    if (q.cursor !== undefined) {
+      const c = decodeCursor(q.cursor);
+      if (E.isLeft(c)) return sendProblem(reply, invalidRequest([c.left]));
+      if (q.asOf !== undefined)
+        return sendProblem(
+          reply,
+          invalidRequest([{ field: 'query.asOf', reason: 'a cursor carries its own moment; give cursor or asOf, not both' }]),
+        );
+      // The cursor pins the version (by its full id) and the moment the first page answered at.
+      const at = ref.lastIndexOf('@');
+      ref = `${at < 0 ? ref : ref.slice(0, at)}@${c.right.versionId}`;
+      asOfText = c.right.position === null ? undefined : c.right.position.toString();
+      after = c.right.after;
+    }
+    return answerAt(ctx, request, reply, asOfText, async (asOf, moment) => {
+      const shown = await cairn.datasetShow(ref, { limit, ...(after === undefined ? {} : { after }) }, asOf);
+      if (E.isLeft(shown)) return shown;
+      const position = moment.pinned ? moment.position : moment.head;
+      const next = shown.right.next;
+      return E.right({
+        ...shown.right,
+        nextCursor: next === null ? null : encodeCursor({ versionId: shown.right.versionId, after: next, position }),
+      });
+    });
+  });
+
+  app.get('/v1/versions/:ref/licenses', (request: Params<'ref'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.licenses(request.params.ref, asOf)),
+  );
+
+  app.get('/v1/diff', (request, reply) => read(ctx, request, reply, DiffQuery, (q, asOf) => cairn.diff(q.from, q.to, asOf)));
+
+  app.get('/v1/cfs/:cf', (request: Params<'cf'>, reply: FastifyReply) =>
+    // The client answers show for now only; it takes no asOf (yet), so none is accepted here.
+    read(ctx, request, reply, NoQuery, () => cairn.show(request.params.cf)),
+  );
+
+  app.get('/v1/cfs/:cf/why', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, WhyQuery, (q, asOf) => cairn.why(request.params.cf, q.in, asOf)),
+  );
+
+  app.get('/v1/cfs/:cf/impact', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.impact(request.params.cf, asOf)),
+  );
+
+  app.get('/v1/cfs/:cf/history', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.history(request.params.cf, asOf)),
+  );
+
+  app.get('/v1/cfs/:cf/proof', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, WhyQuery, async (q, asOf) => {
+      const p = await cairn.inclusionProof(request.params.cf, q.in, asOf);
+      if (E.isLeft(p)) return p;
+      // The proof file `cairn prove` writes, checkable offline with `cairn prove --verify`.
+      return E.right({
+        cairnInclusionProof: 1,
+        cfId: p.right.cfId,
+        dataset: p.right.ref.dataset,
+        versionId: p.right.ref.versionId,
+        manifestId: p.right.manifestId,
+        merkleRoot: p.right.proof.root,
+        proof: p.right.proof,
+      });
+    }),
+  );
+
+  app.get('/v1/trace/:target', (request: Params<'target'>, reply: FastifyReply) =>
+    read(ctx, request, reply, TraceQuery, (q, asOf) =>
+      cairn.trace(request.params.target, {
+        ...(asOf === undefined ? {} : { asOf }),
+        direction: q.direction ?? 'both',
+        maxDepth: q.depth === undefined ? 8 : Number(q.depth),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,340 @@
+// The HTTP API over one embedded store: reads with asOf and caching, member cursors, problem
+// documents for every malformed request, signed batch writes, and live updates. One server for
+// the whole file (port 0), over a small ledger written in a temp folder.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Cairn } from '@cairn/client';
+import { createServer, type CairnServer } from './index.js';
+import { DATASET, openStore, registration, sampleItem, seed, signed, type Fixture } from './__tests__/fixture.js';
+
+let dir: string;
+let cairn: Cairn;
+let server: CairnServer;
+let base: string;
+let fx: Fixture;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-'));
+  cairn = await openStore(dir);
+  fx = await seed(cairn);
+  const s = await createServer({
+    cairn,
+    catchUpIntervalMs: 200,
+    bodyLimit: 256 * 1024,
+    invalidSignatures: { burst: 3, refillPerSecond: 0.001 },
+    onError: () => undefined,
+  });
+  if (E.isLeft(s)) throw new Error(s.left.message);
+  server = s.right;
+  base = await server.listen(0, '127.0.0.1');
+});
+
+afterAll(async () => {
+  await server?.close();
+  await cairn?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Json = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}${url}`, { headers });
+  const text = await res.text();
+  return { res, body: (text === '' ? undefined : JSON.parse(text)) as Json };
+}
+
+async function post(body: unknown, raw?: string) {
+  const res = await fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
+  return { res, body: JSON.parse(await res.text()) as Json };
+}
+
+const head = async () => BigInt((await get('/v1/status')).body.head as string);
+
+function expectProblem(r: { res: Response; body: Json }, status: number, field?: string) {
+  expect(r.res.status).toBe(status);
+  expect(r.res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(r.body).toMatchObject({ status, type: expect.stringMatching(/^urn:cairn:problem:/), detail: expect.any(String) });
+  expect(JSON.stringify(r.body)).not.toMatch(/\n\s+at /); // no stack trace
+  if (field !== undefined) expect(r.body.field).toBe(field);
+}
+
+describe('reads', () => {
+  it('given a caught-up server, when status is asked, then the head and the projections position agree and the head is a header', async () => {
+    const { res, body } = await get('/v1/status');
+    expect(res.status).toBe(200);
+    expect(body.caughtUpTo).toBe(body.head);
+    expect(res.headers.get('cairn-head-position')).toBe(body.head);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('when the versions of the dataset are asked, then every cut is listed, the last current', async () => {
+    const { body } = await get(`/v1/datasets/${DATASET}/versions`);
+    expect(body.versions.length).toBeGreaterThanOrEqual(2);
+    expect(body.current).toBe(body.versions.at(-1).versionId);
+  });
+
+  it('when why is asked for an approved MIT sample in version 1, then it is included; the GPL sample is not', async () => {
+    const inc = await get(`/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1`);
+    expect(inc.body).toMatchObject({ included: true, cfId: fx.samples[1], ref: { dataset: DATASET, ordinal: 1 } });
+    const exc = await get(`/v1/cfs/${fx.samples[2]}/why?in=${DATASET}@1`);
+    expect(exc.body).toMatchObject({ included: false, rule: expect.any(String) });
+  });
+
+  it('when diff, show, impact, history, proof, licenses and trace are asked, then each answers the client value', async () => {
+    const d = await get(`/v1/diff?from=${DATASET}@1&to=${DATASET}@latest`);
+    expect(d.body.from.ordinal).toBe(1);
+    expect(d.body).toMatchObject({ counts: { changed: 1 }, changed: [{ from: fx.samples[0], to: fx.amended }] });
+    expect((await get(`/v1/cfs/${fx.samples[0].slice(0, 10)}`)).body.cfId).toBe(fx.samples[0]);
+    expect((await get(`/v1/cfs/${fx.samples[0]}/impact`)).body.versions.length).toBeGreaterThan(0);
+    expect((await get(`/v1/cfs/${fx.amended}/history`)).body.family.length).toBe(2);
+    const proof = await get(`/v1/cfs/${fx.samples[1]}/proof?in=${DATASET}@1`);
+    expect(proof.body).toMatchObject({ cairnInclusionProof: 1, cfId: fx.samples[1], merkleRoot: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await get(`/v1/versions/${DATASET}@1/licenses`)).body.ref.ordinal).toBe(1);
+    const t = await get(`/v1/trace/${fx.samples[1]}?direction=down&depth=2`);
+    expect(t.body.root).toBe(fx.samples[1]);
+    expect(t.body.nodes.every((n: Json) => n.depth >= 0 && n.depth <= 2)).toBe(true);
+  });
+
+  it('given a position, when a read is pinned to it, then it is immutable with an ETag, and a repeat with If-None-Match is a 304', async () => {
+    const at = (await head()) - 1n;
+    const first = await get(`/v1/datasets/${DATASET}/versions?asOf=${at}`);
+    expect(first.res.headers.get('cache-control')).toContain('immutable');
+    expect(first.res.headers.get('cairn-as-of-position')).toBe(String(at));
+    const etag = first.res.headers.get('etag')!;
+    const again = await fetch(`${base}/v1/datasets/${DATASET}/versions?asOf=${at}`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('given a position before the amendment, when versions are asked as of it, then only version 1 is there', async () => {
+    const v1 = (await get(`/v1/datasets/${DATASET}/versions`)).body.versions[0];
+    const { body } = await get(`/v1/datasets/${DATASET}/versions?asOf=${v1.position}`);
+    expect(body.versions.map((v: Json) => v.ordinal)).toEqual([1]);
+  });
+
+  it('given a time before the ledger, when asked as of it, then it is pinned to before the first event', async () => {
+    const { res, body } = await get(`/v1/datasets/${DATASET}/versions?asOf=2000-01-01T00:00:00Z`);
+    expect(res.headers.get('cairn-as-of-position')).toBe('none');
+    expect(body.versions).toEqual([]);
+  });
+
+  it('when members are walked one page at a time with the cursor, then the pages make the whole list in order', async () => {
+    const whole = (await get(`/v1/versions/${DATASET}@1`)).body.members.map((m: Json) => m.cfId);
+    const walked: string[] = [];
+    let url: string | null = `/v1/versions/${DATASET}@1?limit=1`;
+    while (url !== null) {
+      const page: { body: Json } = await get(url);
+      walked.push(...page.body.members.map((m: Json) => m.cfId));
+      url = page.body.nextCursor === null ? null : `/v1/versions/${DATASET}@1?limit=1&cursor=${page.body.nextCursor}`;
+    }
+    expect(whole.length).toBeGreaterThan(1);
+    expect(walked).toEqual(whole);
+  });
+});
+
+describe('bad requests are 4xx problem documents, never 500', () => {
+  it('bad JSON', async () => expectProblem(await post(undefined, '{"events": ['), 400, 'body'));
+  it('unknown field in the body, named by its path', async () =>
+    expectProblem(
+      await post({ events: [{ envelope: { type: 'x', payload: {}, signer: 'a'.repeat(64), signature: 's', extra: 1 } }] }),
+      400,
+      'body.events[0].envelope.extra',
+    ));
+  it('wrong type, named by its path', async () =>
+    expectProblem(
+      await post({ events: [{ envelope: { type: 'x', payload: {}, signer: 42, signature: 's' } }] }),
+      400,
+      'body.events[0].envelope.signer',
+    ));
+  it('a body over the limit', async () => {
+    const r = await post({
+      events: [{ envelope: { type: 'x', payload: { pad: 'x'.repeat(300 * 1024) }, signer: 'a'.repeat(64), signature: 's' } }],
+    });
+    expectProblem(r, 413);
+  });
+  it('a body that is not JSON', async () => {
+    const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expectProblem({ res, body: JSON.parse(await res.text()) as Json }, 415);
+  });
+  it('a cursor this server did not give', async () =>
+    expectProblem(await get(`/v1/versions/${DATASET}@1?cursor=bm90LWEtY3Vyc29y`), 400, 'query.cursor'));
+  it('an unknown query field', async () => expectProblem(await get(`/v1/cfs/${fx.samples[0]}/impact?depth=3`), 400, 'query.depth'));
+  it('a query value of the wrong shape', async () => expectProblem(await get(`/v1/versions/${DATASET}@1?limit=many`), 400, 'query.limit'));
+  it('a missing required query field', async () => expectProblem(await get(`/v1/cfs/${fx.samples[0]}/why`), 400, 'query.in'));
+  it('an asOf past the head', async () => expectProblem(await get(`/v1/datasets/${DATASET}/versions?asOf=999999`), 400, 'query.asOf'));
+  it('an asOf that is neither a position nor a time', async () =>
+    expectProblem(await get(`/v1/diff?from=a@1&to=a@2&asOf=yesterday`), 400, 'query.asOf'));
+  it('an unknown CF id', async () => expectProblem(await get(`/v1/cfs/${'0'.repeat(64)}/history`), 404));
+  it('an unknown CF prefix', async () => expectProblem(await get(`/v1/cfs/abcdef0123/impact`), 404));
+  it('an unknown version', async () => expectProblem(await get(`/v1/versions/${DATASET}@9`), 404));
+  it('an unknown endpoint', async () => expectProblem(await get('/v1/nothing-here'), 404));
+  it('an empty batch', async () => expectProblem(await post({ events: [] }), 400, 'body.events'));
+});
+
+describe('writes: a batch of events signed by their contributors', () => {
+  it('given a new contributor, when its registration and a sample with bytes are posted, then both are appended and readable at once', async () => {
+    const { signer, event } = registration('erin');
+    const s = sampleItem('Erin writes about rivers.', signer);
+    const r = await post({ events: [{ envelope: event.envelope }, s.item] });
+    expect(r.res.status).toBe(201);
+    expect(r.body.receipts.map((x: Json) => x.id)).toEqual([event.eventId, s.event.eventId]);
+    const shown = await get(`/v1/cfs/${s.event.eventId}`);
+    expect(shown.res.status).toBe(200);
+    expect(shown.body.cfId).toBe(s.event.eventId);
+  });
+
+  it('given a batch already appended, when it is posted again, then nothing new is appended and the receipts say so', async () => {
+    const { signer, event } = registration('frank');
+    const batch = { events: [{ envelope: event.envelope }, sampleItem('Frank on tides.', signer).item] };
+    expect((await post(batch)).res.status).toBe(201);
+    const before = await head();
+    const again = await post(batch);
+    expect(again.res.status).toBe(200);
+    expect(again.body.receipts.every((x: Json) => x.alreadyAppended === true)).toBe(true);
+    expect(await head()).toBe(before);
+  });
+
+  it('given a batch whose second event breaks a rule, then the rule, field and index are told and nothing is appended', async () => {
+    const before = await head();
+    const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value: 'physics' }, fx.carol);
+    const dangling = signed('LabelContributed', { targets: ['f'.repeat(64)], labelType: 'topic', value: 'x' }, fx.carol);
+    const r = await post({ events: [{ envelope: label.envelope }, { envelope: dangling.envelope }] });
+    expectProblem(r, 422);
+    expect(r.body).toMatchObject({ rule: 'reference-exists', index: 1, field: expect.stringContaining('targets[0]') });
+    expect(await head()).toBe(before);
+  });
+
+  it('given an event whose signature is not its signer’s, then it is refused as signature-valid and nothing is appended', async () => {
+    const before = await head();
+    const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value: 'forged' }, fx.carol);
+    const forged = { ...label.envelope, signer: fx.alice.contributorId };
+    const r = await post({ events: [{ envelope: forged }] });
+    expectProblem(r, 422);
+    expect(r.body.rule).toBe('signature-valid');
+    expect(await head()).toBe(before);
+  });
+
+  it('given an event whose payload does not decode, then the ledger’s field path is told', async () => {
+    const bad = signed('LabelContributed', { targets: 'not-a-list', labelType: 'topic', value: 'x' }, fx.carol);
+    const r = await post({ events: [{ envelope: bad.envelope }] });
+    expect(r.res.status).toBe(422);
+    expect(r.body.field).toContain('targets');
+  });
+});
+
+describe('member cursors under concurrent appends', () => {
+  it('given the first page of @latest, when an amendment cuts a new version, then the cursor still pages the version it started on', async () => {
+    const first = await get(`/v1/versions/${DATASET}@latest?limit=1`);
+    const versionId = first.body.versionId as string;
+    const member = first.body.members[0].cfId as string;
+    const amendment = sampleItem('An amended member.', fx.alice, { amends: member });
+    expect((await post({ events: [amendment.item] })).res.status).toBe(201);
+    expect((await get(`/v1/datasets/${DATASET}/versions`)).body.current).not.toBe(versionId);
+    const next = await get(`/v1/versions/${DATASET}@latest?limit=1&cursor=${first.body.nextCursor}`);
+    expect(next.body).toMatchObject({ versionId, total: first.body.total });
+    expect(next.body.versionId).toBe(versionId);
+    expect(next.res.headers.get('cache-control')).toContain('immutable');
+  });
+});
+
+describe('live updates', () => {
+  it('given a listener, when a batch is appended, then a position event with the new head arrives', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/live`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    let seen = '';
+    const { event } = registration('gina');
+    const appended = await post({ events: [{ envelope: event.envelope }] });
+    const position = appended.body.receipts[0].position as string;
+    while (!seen.includes(`"position":"${position}"`)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      seen += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    expect(seen).toContain(`event: position\ndata: {"position":"${position}"}`);
+  });
+});
+
+describe('live updates of dataset versions', () => {
+  it('given a listener, when an amendment of a member re-assembles the dataset, then a version event names the new version', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/live`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    const member = (await get(`/v1/versions/${DATASET}@latest?limit=1`)).body.members[0].cfId as string;
+    const amendment = sampleItem('Amended once more.', fx.alice, { amends: member });
+    expect((await post({ events: [amendment.item] })).res.status).toBe(201);
+    const current = (await get(`/v1/datasets/${DATASET}/versions`)).body.current as string;
+    let seen = '';
+    while (!seen.includes(current)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      seen += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    const frame = seen.split('\n\n').find((f) => f.startsWith('id: ') && f.includes('event: version'));
+    expect(JSON.parse(frame!.split('data: ')[1]!)).toMatchObject({ dataset: DATASET, versionId: current, cause: 'replaced' });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes every endpoint the server answers, with the batch body schema from its codec', async () => {
+    const { body } = await get('/openapi.json');
+    expect(body.openapi).toBe('3.1.0');
+    for (const p of Object.keys(body.paths)) {
+      const route = p.replace(/\{(\w+)\}/g, ':$1');
+      for (const method of Object.keys(body.paths[p]))
+        expect(server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: route })).toBe(true);
+    }
+    const batch = body.paths['/v1/events'].post.requestBody.content['application/json'].schema;
+    expect(batch).toMatchObject({ type: 'object', required: ['events'], additionalProperties: false });
+  });
+});
+
+describe("invalid signatures are rate-limited per client (last: it spends this client's budget)", () => {
+  /** A POST from another loopback address: another client. */
+  const postFrom = (localAddress: string, body: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL(`${base}/v1/events`);
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          localAddress,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+
+  it('given a client that keeps sending forged signatures, then past its budget it gets 429 before verifying, and another client still writes', async () => {
+    const forged = (value: string) => {
+      const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value }, fx.carol);
+      return { events: [{ envelope: { ...label.envelope, signer: fx.alice.contributorId } }] };
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(forged(`forged-${i}`))).res.status);
+    // one forgery was spent by the writes spec above; the budget is 3
+    expect(statuses).toEqual([422, 422, 429, 429]);
+    const blocked = await post(forged('again'));
+    expectProblem(blocked, 429);
+    expect(Number(blocked.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const { event } = registration('honest');
+    expect(await postFrom('127.0.0.2', { events: [{ envelope: event.envelope }] })).toBe(201);
+  });
+});

@@ -1,0 +1,90 @@
+// The HTTP server over one open store. Fastify, for its speed and its body limit, content-type
+// parsing and error statuses; requests are decoded with the io-ts codecs (codecs.ts) rather than
+// its JSON-schema validation, so a refusal carries the same field path the codecs give everywhere.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Cairn } from '@cairn/client';
+import type { ServerContext } from './context.js';
+import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
+import { startFollower } from './follower.js';
+import { openApiDocument } from './openapi.js';
+import { notFound, problem } from './problem.js';
+import { sendProblem } from './respond.js';
+import { registerLive } from './routes/live.js';
+import { registerReads } from './routes/reads.js';
+import { registerWrites } from './routes/writes.js';
+import { toJson } from './json.js';
+
+export interface ServerOptions {
+  /** The open store (openCairn); the server does not close it. */
+  readonly cairn: Cairn;
+  /** How often the projections are caught up with the log when no write asks (default 1000 ms). */
+  readonly catchUpIntervalMs?: number;
+  /** The largest request body accepted, in bytes (default 16 MiB: a batch with its sample bytes). */
+  readonly bodyLimit?: number;
+  /** How many invalid signatures a client may send before it is refused for a while (failure-limit.ts). */
+  readonly invalidSignatures?: FailureBudget;
+  /** Where background failures are told (default: stderr). */
+  readonly onError?: (message: string) => void;
+}
+
+export interface CairnServer {
+  readonly app: FastifyInstance;
+  /** Listens; answers the URL it is reachable at (port 0 picks a free port). */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+export async function createServer(options: ServerOptions): Promise<E.Either<{ readonly message: string }, CairnServer>> {
+  const onError = options.onError ?? ((message: string) => process.stderr.write(`cairn serve: ${message}\n`));
+  const follower = startFollower(options.cairn, options.catchUpIntervalMs ?? 1000, onError);
+  const first = await follower.catchUp();
+  if (E.isLeft(first)) {
+    await follower.stop();
+    return E.left(first.left);
+  }
+  const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set() };
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, return503OnClosing: true });
+
+  // The API speaks JSON only: a text body is refused as an unsupported media type (415).
+  app.removeContentTypeParser('text/plain');
+  // Fastify's own refusals (bad JSON, body too large, wrong content type) become problem documents
+  // with their 4xx status; anything else is a 500 that tells nothing of the server's insides.
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500)
+      return sendProblem(
+        reply,
+        problem(status, 'invalid-request', 'The request is not valid', error.message, { field: 'body', reason: error.message }),
+      );
+    onError(`internal error: ${error.message}`);
+    return sendProblem(reply, problem(500, 'internal', 'Internal error', 'the server failed to answer; the failure is logged'));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound(`no endpoint ${request.method} ${request.url.split('?')[0]}`)));
+  app.addHook('preClose', async () => {
+    for (const end of ctx.closing) end();
+  });
+
+  registerReads(app, ctx);
+  registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
+  registerLive(app, ctx);
+  const document = toJson(openApiDocument());
+  app.get('/openapi.json', (_request, reply) => reply.type('application/json').header('cache-control', 'no-cache').send(document));
+
+  return E.right({
+    app,
+    listen: async (port, host) => {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const at = typeof address === 'object' && address !== null ? address : { address: host, port };
+      const shownHost = at.address.includes(':') ? `[${at.address}]` : at.address;
+      return `http://${shownHost}:${at.port}`;
+    },
+    close: async () => {
+      await follower.stop();
+      await app.close();
+    },
+  });
+}
