@@ -1,7 +1,7 @@
 // cairn export NAME@V --format jsonl|openlineage|croissant (export/formats.ts says what each is).
 import path from 'node:path';
 import type { Command } from 'commander';
-import { erasuresOf, licenses, memberFacts, versionRuns } from '@cairn/projections';
+import { erasuresOf, licenses, memberFacts, versionRuns } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
