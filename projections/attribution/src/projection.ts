@@ -27,6 +27,16 @@ export function createAttributionProjection(options: AttributionProjectionOption
     // 2: gradients carry their kind and weights, scorings say which estimator and which rows KNN-Shapley left out
     version: 2,
     tables: ATTRIBUTION_TABLES,
+    // The types apply acts on; the runner skips the rest (see Projection.handles).
+    handles: [
+      'SampleContributed',
+      'LabelContributed',
+      'ValidationContributed',
+      'ContributionDeprecated',
+      'AssetAssembled',
+      'TrainingRunRecorded',
+      'GradientsRecorded',
+    ],
     migrate: migrateAttributionTables,
     apply: async (tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]) => {
       const triggers = await ingestAttributionFacts(tx, events);

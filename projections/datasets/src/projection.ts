@@ -35,6 +35,19 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // 3: datasets_cfs.personal_data (the sample's personalData), so a store projected by 2 rebuilds
     version: 3,
     tables: DATASETS_TABLES,
+    // The types apply acts on; the runner skips the rest (see Projection.handles).
+    handles: [
+      'SampleContributed',
+      'LabelContributed',
+      'ValidationContributed',
+      'ContributionDeprecated',
+      'SampleErased',
+      'AssetAssembled',
+      'ManifestDefined',
+      'DatasetDefined',
+      'DatasetBuildRequested',
+      'TrainingRunRecorded',
+    ],
     migrate: migrateDatasetsTables,
     apply: async (tx, events) => {
       const first = events[0];

@@ -100,6 +100,17 @@ export const lineageProjection: Projection<AnyDB, LineageBatch> = {
   name: 'lineage',
   version: 1,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
+  // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
+  handles: [
+    'ContributorRegistered',
+    'SampleContributed',
+    'LabelContributed',
+    'ValidationContributed',
+    'ContributionDeprecated',
+    'SampleErased',
+    'AssetAssembled',
+    'TrainingRunRecorded',
+  ],
   migrate,
   prepare,
   apply,

@@ -142,6 +142,13 @@ export async function endBulkLoad(db: Kysely<AnyDB>, schema: string | null, proj
 
 class LostRace extends Error {}
 
+/** The events of a batch that `projection` declares it handles (all of them when it declares none). */
+export function handledEvents(projection: Projection, events: readonly ProjectedEvent[]): readonly ProjectedEvent[] {
+  const handles = projection.handles;
+  if (handles === undefined) return events;
+  return events.filter((e) => handles.includes(e.event.type));
+}
+
 /** An event of a batch that is not applied but recorded as failed (it did not decode, or its handler refused it). */
 export type SkippedEvent = EventFailure & LogMark;
 
@@ -179,7 +186,8 @@ export async function applyBatch(
       // which flushes every batch before it: a finished rebuild is as durable as ever.
       if (batch.bulk === true) await sql`set local synchronous_commit = off`.execute(tx);
       await hook?.('checkpoint-claimed', context);
-      if (events.length > 0) await projection.apply(tx, events, prepared, { bulk: batch.bulk === true });
+      const handled = handledEvents(projection, events);
+      if (handled.length > 0) await projection.apply(tx, handled, prepared, { bulk: batch.bulk === true });
       await recordFailures(
         tx,
         projection.name,

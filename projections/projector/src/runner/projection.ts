@@ -4,7 +4,7 @@
 // may influence what it writes, so a rebuild gives byte-identical tables.
 import type { Kysely, Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { CairnEvent } from '@cairn/schemas';
+import type { CairnEvent, EventType } from '@cairn/schemas';
 import type { AnyDB } from '../storage/db.js';
 
 /** A decoded log event, as projections see it. */
@@ -32,6 +32,12 @@ export interface Projection<TDB = AnyDB, TPrepared = unknown> {
   readonly version: number;
   /** Tables this projection owns, in dump order (used by canonical dumps, rebuild and verify). */
   readonly tables: readonly string[];
+  /**
+   * The event types apply acts on (absent: every type). The runner hands apply only these, and
+   * skips a batch with none of them; every event still moves the checkpoint and the log times, so
+   * what is skipped must be what apply would have ignored.
+   */
+  readonly handles?: readonly EventType[];
   /** Creates this projection's tables in the connection's current schema; idempotent. */
   migrate(db: Kysely<TDB>): Promise<void>;
   /**

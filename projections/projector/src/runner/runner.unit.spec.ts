@@ -5,8 +5,9 @@ import { sql } from 'kysely';
 import { openProjectionStore } from '../storage/store.js';
 import { canonicalDump } from './canonical-dump.js';
 import { envelopeEvent, testContributorId } from '../testing/envelopes.js';
-import { samplePayload } from '../testing/payloads.js';
+import { labelPayload, samplePayload } from '../testing/payloads.js';
 import { createProjectionRunner } from './runner.js';
+import { positionAtTime } from './log-times.js';
 import type { Projection } from './projection.js';
 
 const alice = testContributorId('alice');
@@ -49,6 +50,44 @@ describe('projection runner on PGlite', () => {
     if (status._tag === 'Left') throw new Error(status.left.message);
     expect(status.right.projections[0]?.caughtUp).toBe(true);
     expect(status.right.projections[0]?.checkpoint).toBe(status.right.head);
+    await store.close();
+  });
+
+  it('given a projection declaring it handles only samples, when a log of samples then labels is caught up, then apply sees only the samples, is not called for the batches of labels, and the checkpoint and log times still cover every event', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 6);
+    const samples = await log.readAll({});
+    if (samples._tag === 'Left') throw new Error('read');
+    for (let i = 0; i < 9; i++) {
+      const target = samples.right[i % 6]!.id;
+      const event = envelopeEvent({ type: 'LabelContributed', payload: labelPayload([target], i), signer: alice });
+      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+    }
+    const applied: string[][] = [];
+    const samplesOnly: Projection = {
+      ...seen,
+      handles: ['SampleContributed'],
+      apply: async (tx, events, prepared, context) => {
+        applied.push(events.map((e) => e.event.type));
+        await seen.apply(tx, events, prepared, context);
+      },
+    };
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const runner = createProjectionRunner({ log, store, projections: [samplesOnly], batchSize: 4 });
+    expect((await runner.runOnce())._tag).toBe('Right');
+    const failures = await sql<{ n: string }>`select count(*)::text as n from cairn_projection_failures`.execute(store.db);
+    expect(failures.rows[0]?.n).toBe('0');
+
+    // batches: 4 samples | 2 samples + 2 labels | 4 labels | 3 labels
+    expect(applied).toEqual([Array(4).fill('SampleContributed'), Array(2).fill('SampleContributed')]);
+    const status = await runner.status();
+    if (status._tag === 'Left') throw new Error(status.left.message);
+    expect(status.right.projections[0]?.checkpoint).toBe(status.right.head);
+    const all = await log.readAll({});
+    if (all._tag === 'Left') throw new Error('read');
+    const last = all.right[all.right.length - 1]!;
+    expect(await positionAtTime(store.db, last.recordedAt)).toBe(last.position);
     await store.close();
   });
 
