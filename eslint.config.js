@@ -19,7 +19,15 @@ const noRelativeIntoSiblingPackages = {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.cairn/**', '**/assembly/**'],
+    ignores: [
+      '**/dist/**',
+      '**/build/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      '**/coverage/**',
+      '.cairn/**',
+      'packages/kernel/assembly/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { croissantProblems, openLineageProblems } from '@cairn/projections';
+import { croissantProblems, openLineageProblems } from '@cairn/datasets';
 import { cairnHere as cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
 
 interface Given {

@@ -2,7 +2,7 @@
 export { buildProgram, main } from './program.js';
 export { ExitCode } from './exit-codes.js';
 export { resolveStoreLocation, DEFAULT_STORE_DIR, type StoreLocation } from './store-location.js';
-export { verifyProjections, type ProjectionVerification, type BadRow } from '@cairn/projections';
+export { verifyProjections, type ProjectionVerification, type BadRow } from '@cairn/projector';
 // The log checks and the checkpoint protocol live in the library; re-exported here for existing callers.
 export { verifyLog, type LogVerification, type BadEvent, CHECKPOINT_STREAM_NAME } from '@cairn/sdk';
 export { eventLeafHash as logLeafHash } from '@cairn/core';

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { openEmbeddedEventLog } from '@cairn/eventlog';
-import { appendRequestFor, envelopeEvent, samplePayload } from '@cairn/projections';
+import { appendRequestFor, envelopeEvent, samplePayload } from '@cairn/projector';
 import { cairn, cairnJson } from './__tests__/cli-run.js';
 import { givenLedger, type Ledger } from './__tests__/cli-suite.js';
 

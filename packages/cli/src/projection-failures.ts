@@ -1,7 +1,7 @@
 // Events a projection recorded as failed instead of applying (an older writer's NUL, a build of a
 // manifest the log never defined): the tables answer without them, so every command that shows
 // the projections' state says so, in one line per event.
-import type { ProjectionFailure } from '@cairn/projections';
+import type { ProjectionFailure } from '@cairn/projector';
 
 /** `lineage could not apply SampleContributed 3f2a… at position 3: <reason>` */
 export function failureLine(f: ProjectionFailure): string {

@@ -1,7 +1,7 @@
 // "As of": a decimal log position, or an ISO 8601 time that the projections turn into the last
 // position recorded at or before it (projections' AsOf). A position past the head is refused.
 import * as E from 'fp-ts/lib/Either.js';
-import type { AsOf } from '@cairn/projections';
+import type { AsOf } from '@cairn/projector';
 import { usageError, type UsageError } from './errors.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

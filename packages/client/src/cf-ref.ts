@@ -1,7 +1,8 @@
 // A CF named by its id or, like a git commit, by a unique prefix of it (6+ hex chars). The CLI
 // prints ids cut to 12 characters followed by "…"; that form is taken as the prefix it shows.
 import * as E from 'fp-ts/lib/Either.js';
-import { cfsByPrefix, MIN_CF_PREFIX, type ProjectionStore } from '@cairn/projections';
+import { type ProjectionStore } from '@cairn/projector';
+import { cfsByPrefix, MIN_CF_PREFIX } from '@cairn/datasets';
 import { quoteInput, usageError, type RefError } from './errors.js';
 
 const FULL_ID = /^[0-9a-f]{64}$/;

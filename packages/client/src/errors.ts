@@ -1,7 +1,8 @@
 // The client's expected failures, as values with a stable tag, the argument they concern where
 // there is one, and a sentence for people. A surface maps the tag to its own way of failing (the
 // CLI to an exit code, a server to a status); the sentence is written to be shown as it is.
-import type { AnswerError, LineageError, ShowError } from '@cairn/projections';
+import type { LineageError } from '@cairn/lineage';
+import type { AnswerError, ShowError } from '@cairn/datasets';
 
 /** An argument or setting the caller gave that cannot be used. */
 export interface UsageError {

@@ -2,7 +2,7 @@
 // version materialised into a folder (`cairn export --format files`) with its manifest,
 // members.jsonl and a Croissant document whose URLs and checksums are those of the files written.
 // Reads go through the SDK's readAs (the read-authority rule: the author, or a holder of the
-// reader role); the folder's text is the pure mapping in @cairn/projections.
+// reader role); the folder's text is the pure mapping in @cairn/datasets.
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,12 +26,12 @@ import {
   memberFacts,
   versionRuns,
   wandbManifest,
-  type AsOf,
   type ExportMember,
   type MaterialisedFile,
   type PublicationFacts,
   type VersionExport,
-} from '@cairn/projections';
+} from '@cairn/datasets';
+import type { AsOf } from '@cairn/projector';
 import type { Cairn } from './cairn.js';
 import { usageError, type ReadError, type UsageError } from './errors.js';
 

@@ -1,7 +1,8 @@
 // NAME@VERSION: a dataset and one of its versions, by ordinal (1 = the first version ever cut),
 // `latest` (or nothing after @), a full version id, or a unique prefix of one (6+ hex chars).
 import * as E from 'fp-ts/lib/Either.js';
-import { datasetBuilds, type Build, type ProjectionStore } from '@cairn/projections';
+import { type ProjectionStore } from '@cairn/projector';
+import { datasetBuilds, type Build } from '@cairn/datasets';
 import { quoteInput, type RefError, type UsageError } from './errors.js';
 
 export interface VersionRef {

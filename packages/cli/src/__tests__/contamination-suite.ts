@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { syntheticTexts, withWordsReplaced } from '@cairn/projections';
+import { syntheticTexts, withWordsReplaced } from '@cairn/datasets';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 
 interface ImportOut {

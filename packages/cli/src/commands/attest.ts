@@ -4,7 +4,8 @@
 // members erased by then, so an attestation never vouches for bytes without saying they are gone.
 import type { Command } from 'commander';
 import { ATTESTATION_PREDICATE_TYPE, checkAttestation, openStatement, signStatement, type Check, type VersionPredicate } from '@cairn/core';
-import { attestedVersionCheck, erasedMembersOf, readVersion } from '@cairn/projections';
+import { attestedVersionCheck } from '@cairn/attribution';
+import { erasedMembersOf, readVersion } from '@cairn/datasets';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';

@@ -15,7 +15,7 @@ import {
   type CreditShares,
   type GradientKind,
   type QueryAttribution,
-} from '@cairn/projections';
+} from '@cairn/attribution';
 import { messageOf, orFail, usage } from '../fail.js';
 import { withSession } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, positionOf, show, short } from './common.js';

@@ -2,7 +2,8 @@
 // --as-of option of queries, resolved to a log position.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { nodeLabels, positionAtTime, type AsOf } from '@cairn/projections';
+import { positionAtTime, type AsOf } from '@cairn/projector';
+import { nodeLabels } from '@cairn/lineage';
 import { parseAsOf } from '../as-of.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';

@@ -2,7 +2,7 @@
 // evaluation version, exactly (same commitment) or nearly (MinHash/LSH over word 13-grams). The
 // answer is projections' contamination(); this file parses, calls and prints.
 import type { Command } from 'commander';
-import { contamination, type ContaminationReport, type SideSummary } from '@cairn/projections';
+import { contamination, type ContaminationReport, type SideSummary } from '@cairn/datasets';
 import { messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';
 import { withSession } from '../session.js';

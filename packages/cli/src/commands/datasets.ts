@@ -1,7 +1,7 @@
 // cairn manifest define, cairn dataset define|build|versions|show.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { MemberPage } from '@cairn/projections';
+import type { MemberPage } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';

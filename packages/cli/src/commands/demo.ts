@@ -11,7 +11,7 @@ import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
 import { openSession, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
-import { datasetBuilds } from '@cairn/projections';
+import { datasetBuilds } from '@cairn/datasets';
 import { distinctVersions } from '../version-ref.js';
 import { buildDataset, buildText, defineManifest, signerFor } from './datasets.js';
 import { newKey } from './keys.js';

@@ -11,7 +11,8 @@ import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
 import { ledgerConfigPath, parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
-import { datasetCounts, nodeCountsByKind } from '@cairn/projections';
+import { nodeCountsByKind } from '@cairn/lineage';
+import { datasetCounts } from '@cairn/datasets';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -11,12 +11,12 @@ import {
   type ValidationStats,
   type VersionDiff,
   type VersionOrigin,
-} from '@cairn/projections';
+} from '@cairn/datasets';
 import { messageOf, orFail } from '../fail.js';
 import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { distinctVersions, type ResolvedVersion } from '../version-ref.js';
-import { datasetBuilds } from '@cairn/projections';
+import { datasetBuilds } from '@cairn/datasets';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, labelsOf, named, show, short } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 

@@ -5,7 +5,7 @@
 // offline; with --store (or CAIRN_STORE) also against the ledger.
 import type { Command } from 'commander';
 import { checkPassport, openStatement, PASSPORT_PREDICATE_TYPE, signStatement, type Check, type PassportPredicateCore } from '@cairn/core';
-import { passportFacts, passportLedgerCheck, type PassportPredicate } from '@cairn/projections';
+import { passportFacts, passportLedgerCheck, type PassportPredicate } from '@cairn/attribution';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';

@@ -2,7 +2,8 @@
 // with the events behind it.
 import type { Command } from 'commander';
 import type { DiffAnswer, WhyResult } from '@cairn/client';
-import { diffToText, type CfHistory, type Impact, type VersionDiff } from '@cairn/projections';
+import { type CfHistory } from '@cairn/lineage';
+import { diffToText, type Impact, type VersionDiff } from '@cairn/datasets';
 import { orFailRead, withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, short, show } from './common.js';
 

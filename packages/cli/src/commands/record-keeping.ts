@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildMerkleTree, inclusionProofFromTree, toHex } from '@cairn/core';
-import { runRecordEvents, type RecordRole } from '@cairn/projections';
+import { runRecordEvents, type RecordRole } from '@cairn/attribution';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';

@@ -4,7 +4,7 @@
 // from the projections. What the ledger cannot know (provider, model, modalities beyond media
 // types) is left for the provider to complete, and said so.
 import type { Command } from 'commander';
-import { reportFacts } from '@cairn/projections';
+import { reportFacts } from '@cairn/datasets';
 import { messageOf, orFail, usage } from '../fail.js';
 import { withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, show } from './common.js';

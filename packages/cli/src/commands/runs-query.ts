@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import {
   diffRuns,
-  diffToText,
   listRuns,
   reproduceCheck,
   showRun,
@@ -13,7 +12,8 @@ import {
   type RunDetail,
   type RunsDiff,
   type SampleRead,
-} from '@cairn/projections';
+} from '@cairn/attribution';
+import { diffToText } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';

@@ -1,9 +1,9 @@
 // cairn show CF: everything the ledger knows about one CF (the answer is showCf's, in
-// @cairn/projections), and with --bytes the sample's plaintext through the SDK.
+// @cairn/datasets), and with --bytes the sample's plaintext through the SDK.
 import { writeNamedFile } from '../files.js';
 import type { Command } from 'commander';
 import { cfPrefixOf, isFullCfId, type CfShowAnswer } from '@cairn/client';
-import type { ShownEvent } from '@cairn/projections';
+import type { ShownEvent } from '@cairn/datasets';
 import { messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
 import { cfArg, orFailRead, withSession, type Session } from '../session.js';

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkProof, type ProofFile } from '@cairn/core';
-import { inclusionProof, renderLineage, type LineageTrace, type TraceDirection } from '@cairn/projections';
+import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/lineage';
+import { inclusionProof } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
 import { fail, orFail } from '../fail.js';
 import { toJson } from '../output.js';

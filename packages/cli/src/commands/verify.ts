@@ -14,7 +14,7 @@ import { verifyAnchors, type AnchorInputs, type AnchorVerification, type Trusted
 import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
 import { scanLog } from '../verify/log-scan.js';
 import { verifyLog, type LogVerification } from '../verify/verify-log.js';
-import { verifyProjections, type ProjectionVerification } from '@cairn/projections';
+import { verifyProjections, type ProjectionVerification } from '@cairn/projector';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 

@@ -7,18 +7,9 @@
 // ciphertext it opens can never be split by a concurrent or repeated sealing.
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Sealing } from '../key-store/port.js';
+import type { StorageError } from '../storage-error.js';
 
-export interface StorageError {
-  readonly _tag: 'StorageError';
-  readonly store: 'blobs' | 'keys' | 'tree-heads';
-  readonly operation: string;
-  readonly address: string;
-  readonly reason: string;
-}
-
-export function storageError(store: StorageError['store'], operation: string, address: string, cause: unknown): StorageError {
-  return { _tag: 'StorageError', store, operation, address, reason: cause instanceof Error ? cause.message : String(cause) };
-}
+export { storageError, type StorageError } from '../storage-error.js';
 
 export interface BlobEntry {
   readonly address: string;

@@ -9,7 +9,7 @@
 // reader pairs a key with the ciphertext it opens (the AEAD tag tells), shredding destroys every
 // copy, and the ingest path discards the copies of a sealing that did not make it into the log.
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { StorageError } from '../blob-store/port.js';
+import type { StorageError } from '../storage-error.js';
 
 export interface SampleKeyRecord {
   /** 32-byte XChaCha20-Poly1305 key, used for this one sample only. */

@@ -3,7 +3,7 @@
 // real data (UCI breast cancer) through the product path: gradients recorded as a run's events,
 // scored by the attribution projection, read back as `attribute --top all` does.
 import { fitTrak, ldsExperiment, loadKernel, matrixF32, scoreTrak, type MatrixF32 } from '@cairn/kernel';
-import { closeAttributionKernel } from '@cairn/projections';
+import { closeAttributionKernel } from '@cairn/attribution';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 import { realDataLds, type Head } from './attribution-lds/real-data.js';
 

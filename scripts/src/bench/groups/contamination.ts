@@ -3,7 +3,7 @@
 // in the same run. The figure is train x eval pairs covered per second (all of them, for both: LSH
 // covers a pair by not proposing it); the ratio says how much banding saves over all pairs. Both
 // must report the same planted pairs, or the bench fails.
-import { allPairsOfSigned, lshOfSigned, signCorpus, syntheticTexts, withWordsReplaced, type Doc } from '@cairn/projections';
+import { allPairsOfSigned, lshOfSigned, signCorpus, syntheticTexts, withWordsReplaced, type Doc } from '@cairn/datasets';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 
 const GROUP = 'contamination';

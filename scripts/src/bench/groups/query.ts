@@ -21,22 +21,9 @@ import vm from 'node:vm';
 import { merkleRootOfLeafHashes as coreMerkleRoot } from '@cairn/core';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import {
-  DEFAULT_RULES,
-  assembleVersion,
-  datasetsProjection,
-  datasetVersionsAsOf,
-  diffSortedMembers,
-  indexFacts,
-  LiveIndex,
-  openProjectionStore,
-  packIds,
-  whereFromCf,
-  whyExcluded,
-  whyIncluded,
-  type CfFact,
-  type ProjectionStore,
-} from '@cairn/projections';
+import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { DEFAULT_RULES, assembleVersion, indexFacts, LiveIndex, packIds, type CfFact } from '@cairn/assembly';
+import { datasetsProjection, datasetVersionsAsOf, diffSortedMembers, whereFromCf, whyExcluded, whyIncluded } from '@cairn/datasets';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 
 const GROUP = 'query';

@@ -20,14 +20,12 @@ import {
   appendRequestFor,
   copyField,
   createProjectionRunner,
-  lineageFacts,
-  lineageProjection,
   openProjectionStore,
   syntheticLineageLog,
-  type LineageFacts,
   type ProjectedEvent,
   type ProjectionStore,
-} from '@cairn/projections';
+} from '@cairn/projector';
+import { lineageFacts, lineageProjection, type LineageFacts } from '@cairn/lineage';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
 
 const GROUP = 'rebuild';

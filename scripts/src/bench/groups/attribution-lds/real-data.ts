@@ -31,9 +31,6 @@ import {
 } from '@cairn/kernel';
 import {
   appendRequestFor,
-  attributionScoreBlocks,
-  createAttributionProjection,
-  createInMemoryArtifactStore,
   createProjectionRunner,
   envelopeEvent,
   openProjectionStore,
@@ -41,7 +38,8 @@ import {
   testContributorId,
   testDigest,
   type TestEnvelope,
-} from '@cairn/projections';
+} from '@cairn/projector';
+import { attributionScoreBlocks, createAttributionProjection, createInMemoryArtifactStore } from '@cairn/attribution';
 
 export type Head = 'logistic' | 'ridge';
 

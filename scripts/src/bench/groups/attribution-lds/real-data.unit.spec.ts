@@ -4,7 +4,7 @@
 // influence's LDS, loss gradients alone at least 0.8 with the right (positive) sign, and the same
 // loss gradients recorded without a kind keep their old, undefined-sign scores.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { closeAttributionKernel } from '@cairn/projections';
+import { closeAttributionKernel } from '@cairn/attribution';
 import { breastCancer, realDataLds, type Head } from './real-data.js';
 
 afterAll(async () => closeAttributionKernel());

@@ -1,0 +1,46 @@
+// The store half of checking a signed statement: what the projections know that the statement
+// claims. An attestation names a version and its root; a passport names a run, its model, the
+// version and root it trained on. The signing key's validity is the SDK's check (it reads the log).
+import * as E from 'fp-ts/lib/Either.js';
+import type { Kysely } from 'kysely';
+import type { Check, PassportPredicateCore, VersionPredicate } from '@cairn/core';
+import type { EventLog } from '@cairn/eventlog';
+import type { AnyDB } from '@cairn/projector';
+import { passportFacts, type PassportFacts } from './passport.js';
+import { readVersion } from '@cairn/datasets';
+
+/** What `cairn passport` signs: the passport facts and who signed them. */
+export interface PassportPredicate extends PassportFacts {
+  readonly signedBy: { readonly contributorId: string; readonly publicKey: string };
+}
+
+/** The attested version is in the store with the attested manifest and Merkle root. */
+export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial<VersionPredicate>): Promise<Check> {
+  const check = 'the version and its Merkle root are in the store (store)';
+  const v = typeof predicate.versionId === 'string' ? await readVersion(db, predicate.versionId) : E.left(null);
+  const matches = E.isRight(v) && v.right.merkleRoot === predicate.merkleRoot && v.right.manifestId === predicate.manifestId;
+  if (matches) return { check, ok: true };
+  return {
+    check,
+    ok: false,
+    detail: E.isRight(v)
+      ? 'the store has the version with another root or manifest'
+      : `version ${String(predicate.versionId)} is not in the store`,
+  };
+}
+
+/** The run, its model hash, run event, version and root are what the ledger says now. */
+export async function passportLedgerCheck(db: Kysely<AnyDB>, log: EventLog, predicate: Partial<PassportPredicateCore>): Promise<Check> {
+  const check = 'the run, its model hash, version and Merkle root match the ledger (store)';
+  if (typeof predicate.run?.runId !== 'string') return { check, ok: false, detail: 'the predicate names no run' };
+  const facts = await passportFacts(db, log, predicate.run.runId);
+  if (E.isLeft(facts)) return { check, ok: false, detail: facts.left.message };
+  const f = facts.right;
+  const differ = [
+    f.run.modelHash !== predicate.run.modelHash ? 'model hash' : null,
+    f.run.eventId !== predicate.run.eventId ? 'run event' : null,
+    f.dataset.versionId !== predicate.dataset?.versionId ? 'version id' : null,
+    f.dataset.merkleRoot !== predicate.dataset?.merkleRoot ? 'Merkle root' : null,
+  ].filter((x): x is string => x !== null);
+  return { check, ok: differ.length === 0, ...(differ.length === 0 ? {} : { detail: `the ledger has another ${differ.join(', ')}` }) };
+}

@@ -1,0 +1,153 @@
+// Event → the fact rows attribution needs, written one multi-row insert per table per batch.
+// Every fact carries its log position, so scoring at position P reads only facts at or before P
+// and the result does not depend on where batch boundaries fall.
+import { sql, type Transaction } from 'kysely';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { canonicalize } from '@cairn/core';
+import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
+import { attributionParamsOf } from './params.js';
+import { A } from './tables.js';
+
+interface Rows {
+  cfs: [cfId: string, kind: string, author: string, source: string | null, license: string | null, position: string][];
+  labels: [labelId: string, targetId: string, labelType: string, value: string, position: string][];
+  withdrawals: [eventId: string, cfId: string, position: string][];
+  assetMembers: [assetId: string, cfId: string, name: string, position: string][];
+  runs: [
+    runId: string,
+    dataset: string,
+    versionId: string,
+    params: string | null,
+    paramsError: string | null,
+    eventId: string,
+    position: string,
+  ][];
+  gradients: [
+    eventId: string,
+    runId: string,
+    split: string,
+    hash: string,
+    rows: number,
+    dims: number,
+    rowMap: string,
+    position: string,
+    kind: string | null,
+    weightsHash: string | null,
+  ][];
+}
+
+/** The events of a batch that make a run scoreable (its record or a gradients artifact), in log order. */
+export interface ScoringTrigger {
+  readonly runId: string;
+  readonly event: ProjectedEvent;
+}
+
+function canonical(value: unknown, where: string): string {
+  const text = canonicalize(value as never);
+  // decoded payloads are JSON values, so this can only fail on a bug
+  if (isLeft(text)) throw new Error(`${where}${text.left.path.slice(1)}: ${text.left.reason}`);
+  return text.right;
+}
+
+function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): void {
+  const ev = e.event;
+  const at = positionToDb(e.position);
+  switch (ev.type) {
+    case 'SampleContributed':
+      rows.cfs.push([e.id, 'sample', ev.signer, ev.payload.source, ev.payload.license, at]);
+      return;
+    case 'LabelContributed': {
+      rows.cfs.push([e.id, 'label', ev.signer, null, null, at]);
+      const value = canonical(ev.payload.value, `LabelContributed ${e.id}: payload.value`);
+      for (const target of ev.payload.targets) rows.labels.push([e.id, target, ev.payload.labelType, value, at]);
+      return;
+    }
+    case 'ValidationContributed':
+      rows.cfs.push([e.id, 'validation', ev.signer, null, null, at]);
+      return;
+    case 'ContributionDeprecated':
+      rows.withdrawals.push([e.id, ev.payload.target, at]);
+      return;
+    case 'AssetAssembled':
+      for (const member of new Set(ev.payload.members)) rows.assetMembers.push([e.id, member, ev.payload.name, at]);
+      return;
+    case 'TrainingRunRecorded': {
+      const p = ev.payload;
+      const params = attributionParamsOf(p.hyperparameters, p.seeds);
+      rows.runs.push([
+        p.runId,
+        p.dataset.name,
+        p.dataset.versionId,
+        isLeft(params) ? null : JSON.stringify(params.right),
+        isLeft(params) ? params.left : null,
+        e.id,
+        at,
+      ]);
+      triggers.push({ runId: p.runId, event: e });
+      return;
+    }
+    case 'GradientsRecorded': {
+      const p = ev.payload;
+      rows.gradients.push([
+        e.id,
+        p.runId,
+        p.split,
+        p.artifact.contentHash,
+        p.artifact.rows,
+        p.artifact.dims,
+        JSON.stringify(p.rowMap),
+        at,
+        p.kind ?? null,
+        p.weights?.contentHash ?? null,
+      ]);
+      triggers.push({ runId: p.runId, event: e });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const column = <TRow extends readonly unknown[], I extends number>(rows: readonly TRow[], i: I): TRow[I][] => rows.map((r) => r[i]);
+
+/** Writes the batch's facts and returns the scoring triggers in log order. */
+export async function ingestAttributionFacts(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<ScoringTrigger[]> {
+  const rows: Rows = { cfs: [], labels: [], withdrawals: [], assetMembers: [], runs: [], gradients: [] };
+  const triggers: ScoringTrigger[] = [];
+  for (const e of events) collect(e, rows, triggers);
+  const { cfs, labels, withdrawals, assetMembers, runs, gradients } = rows;
+  // a replayed fact is the same fact: the first statement wins, as in the log itself
+  if (cfs.length > 0) {
+    await sql`insert into ${sql.table(A.cfs)} (cf_id, kind, author, source, license, position)
+      select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
+        ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[]) on conflict do nothing`.execute(tx);
+  }
+  if (labels.length > 0) {
+    await sql`insert into ${sql.table(A.labels)} (label_id, target_id, label_type, value, position)
+      select * from unnest(${column(labels, 0)}::text[], ${column(labels, 1)}::text[], ${column(labels, 2)}::text[], ${column(labels, 3)}::text[],
+        ${column(labels, 4)}::bigint[]) on conflict do nothing`.execute(tx);
+  }
+  if (withdrawals.length > 0) {
+    await sql`insert into ${sql.table(A.withdrawals)} (event_id, cf_id, position)
+      select * from unnest(${column(withdrawals, 0)}::text[], ${column(withdrawals, 1)}::text[], ${column(withdrawals, 2)}::bigint[])
+      on conflict do nothing`.execute(tx);
+  }
+  if (assetMembers.length > 0) {
+    await sql`insert into ${sql.table(A.assetMembers)} (asset_id, cf_id, asset_name, position)
+      select * from unnest(${column(assetMembers, 0)}::text[], ${column(assetMembers, 1)}::text[], ${column(assetMembers, 2)}::text[],
+        ${column(assetMembers, 3)}::bigint[]) on conflict do nothing`.execute(tx);
+  }
+  // a run id is recorded once (the SDK refuses a second record); on a damaged log the first wins
+  for (const r of runs) {
+    await sql`insert into ${sql.table(A.runs)} (run_id, dataset, version_id, params, params_error, event_id, position)
+      values (${r[0]}, ${r[1]}, ${r[2]}, ${r[3]}::jsonb, ${r[4]}, ${r[5]}, ${r[6]}::bigint) on conflict do nothing`.execute(tx);
+  }
+  for (const g of gradients) {
+    await sql`insert into ${sql.table(A.gradients)} (event_id, run_id, split, content_hash, rows, dims, row_map, position, kind, weights_hash)
+      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint, ${g[8]}, ${g[9]}) on conflict do nothing`.execute(
+      tx,
+    );
+  }
+  return triggers;
+}

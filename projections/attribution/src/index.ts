@@ -1,0 +1,31 @@
+// The attribution projection (design.md section 6): TRAK scores, KNN-Shapley values and credit
+// shares per run, computed from content-addressed gradient artifacts, and the queries on them.
+export { createAttributionProjection, ATTRIBUTION_PROJECTION, type AttributionProjectionOptions } from './projection.js';
+export { ATTRIBUTION_TABLES, A as ATTRIBUTION_TABLE_NAMES } from './tables.js';
+export { createInMemoryArtifactStore, createFolderArtifactStore, sha256Hex, type ArtifactStore } from './artifact-store.js';
+export {
+  storeGradientArtifact,
+  storeWeightsArtifact,
+  loadGradients,
+  loadWeights,
+  type StoredGradientArtifact,
+  type RecordedArtifact,
+} from './gradient-artifact.js';
+export { attributionKernel, closeAttributionKernel, withAttributionKernelClosed } from './kernel.js';
+export { attributionParamsOf, DEFAULT_ATTRIBUTION_PARAMS, MAX_PROJECTED_DIM, MAX_TOP_K, type AttributionParams } from './params.js';
+export {
+  attributeQueries,
+  attributionScoreBlocks,
+  attributionEstimator,
+  type AttributeQueriesOptions,
+  type QueryAttribution,
+  type AttributedCf,
+  type ScoreMatrix,
+  type AttributionEstimator,
+} from './attribute-queries.js';
+export type { GradientKind } from './compute.js';
+export type { LabelExclusions } from './labels.js';
+export { creditShares, type CreditShares, type CreditShare, type CreditSharesOptions } from './credit.js';
+export type { ShareEvidence, ShareKind } from './shares.js';
+export type { ArtifactError, GradientArtifactError, AttributionQueryError } from './errors.js';
+export * from './answers/index.js';

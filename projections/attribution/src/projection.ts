@@ -1,0 +1,46 @@
+// The attribution projection: keeps the CF facts attribution needs, and scores a run when its
+// train and query gradients are both in the log (again whenever a later GradientsRecorded replaces
+// a split). Facts of the whole batch are written first; each scoring then reads only facts at or
+// before its own event's position, so batch boundaries cannot change a score.
+import type { Transaction } from 'kysely';
+import type { Kernel } from '@cairn/kernel';
+import type { AnyDB, ProjectedEvent, Projection } from '@cairn/projector';
+import type { ArtifactStore } from './artifact-store.js';
+import { ingestAttributionFacts } from './facts.js';
+import { attributionKernel } from './kernel.js';
+import { scoreRunAt } from './score-run.js';
+import { ATTRIBUTION_TABLES, migrateAttributionTables } from './tables.js';
+
+export const ATTRIBUTION_PROJECTION = 'attribution';
+
+export interface AttributionProjectionOptions {
+  /** Where GradientsRecorded artifacts are read from (by content hash). */
+  readonly artifacts: ArtifactStore;
+  /** Default: the process's shared kernel (attributionKernel()). */
+  readonly kernel?: Kernel;
+}
+
+export function createAttributionProjection(options: AttributionProjectionOptions): Projection {
+  const kernel = options.kernel === undefined ? attributionKernel : async () => options.kernel as Kernel;
+  return {
+    name: ATTRIBUTION_PROJECTION,
+    // 2: gradients carry their kind and weights, scorings say which estimator and which rows KNN-Shapley left out
+    version: 2,
+    tables: ATTRIBUTION_TABLES,
+    // The types apply acts on; the runner skips the rest (see Projection.handles).
+    handles: [
+      'SampleContributed',
+      'LabelContributed',
+      'ValidationContributed',
+      'ContributionDeprecated',
+      'AssetAssembled',
+      'TrainingRunRecorded',
+      'GradientsRecorded',
+    ],
+    migrate: migrateAttributionTables,
+    apply: async (tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]) => {
+      const triggers = await ingestAttributionFacts(tx, events);
+      for (const trigger of triggers) await scoreRunAt(tx, kernel, options.artifacts, trigger.runId, trigger.event);
+    },
+  };
+}

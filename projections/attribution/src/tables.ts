@@ -1,0 +1,71 @@
+// The attribution projection's tables. It keeps its own copy of the few CF facts it needs
+// (author, source, license, labels, asset membership) rather than reading the datasets or lineage
+// tables: a projection may depend only on the log prefix it has applied, and another projection
+// can be at a different checkpoint (or rebuilding), which would make scores depend on timing.
+//
+// Results are keyed by (run_id, scored_at): a run is scored again when a later GradientsRecorded
+// replaces one of its splits, and earlier scorings stay readable (as of a position).
+// Scores are double precision: every f32 score and f64 sum is exactly a double, Postgres (12+)
+// prints float8 in the shortest text that round-trips, so a read gives back the same bits.
+import { sql, type Kysely } from 'kysely';
+import type { AnyDB } from '@cairn/projector';
+
+export const A = {
+  cfs: 'attribution_cfs',
+  labels: 'attribution_labels',
+  withdrawals: 'attribution_withdrawals',
+  assetMembers: 'attribution_asset_members',
+  runs: 'attribution_runs',
+  gradients: 'attribution_gradients',
+  scorings: 'attribution_scorings',
+  topK: 'attribution_top_k',
+  cfValues: 'attribution_cf_values',
+  shares: 'attribution_shares',
+} as const;
+
+export const ATTRIBUTION_TABLES: readonly string[] = Object.values(A);
+
+export async function migrateAttributionTables(db: Kysely<AnyDB>): Promise<void> {
+  const statements = [
+    sql`create table if not exists ${sql.table(A.cfs)} (
+      cf_id text primary key, kind text not null, author text not null, source text, license text, position bigint not null)`,
+    // one row per (label, target); value is the RFC 8785 canonical JSON of the label's value
+    sql`create table if not exists ${sql.table(A.labels)} (
+      label_id text not null, target_id text not null, label_type text not null, value text not null, position bigint not null,
+      primary key (label_id, target_id))`,
+    sql`create index if not exists attribution_labels_target on ${sql.table(A.labels)} (target_id, label_type, position)`,
+    sql`create table if not exists ${sql.table(A.withdrawals)} (
+      event_id text primary key, cf_id text not null, position bigint not null)`,
+    sql`create index if not exists attribution_withdrawals_cf on ${sql.table(A.withdrawals)} (cf_id, position)`,
+    sql`create table if not exists ${sql.table(A.assetMembers)} (
+      asset_id text not null, cf_id text not null, asset_name text not null, position bigint not null, primary key (asset_id, cf_id))`,
+    sql`create index if not exists attribution_asset_members_cf on ${sql.table(A.assetMembers)} (cf_id, position)`,
+    sql`create table if not exists ${sql.table(A.runs)} (
+      run_id text primary key, dataset text not null, version_id text not null, params jsonb, params_error text,
+      event_id text not null, position bigint not null)`,
+    sql`create table if not exists ${sql.table(A.gradients)} (
+      event_id text primary key, run_id text not null, split text not null, content_hash text not null,
+      rows integer not null, dims integer not null, row_map jsonb not null, position bigint not null,
+      kind text, weights_hash text)`,
+    sql`create index if not exists attribution_gradients_run on ${sql.table(A.gradients)} (run_id, split, position)`,
+    sql`create table if not exists ${sql.table(A.scorings)} (
+      run_id text not null, scored_at bigint not null, status text not null, reason text,
+      train_hash text not null, query_hash text not null, train_event text not null, query_event text not null,
+      train_rows integer not null, query_rows integer not null, dims integer not null, params jsonb not null,
+      shapley_reason text, train_kind text, weights_hash text, shapley_excluded jsonb, primary key (run_id, scored_at))`,
+    sql`create table if not exists ${sql.table(A.topK)} (
+      run_id text not null, scored_at bigint not null, query_row integer not null, rank integer not null,
+      query_cf text not null, train_row integer not null, cf_id text not null, score double precision not null,
+      primary key (run_id, scored_at, query_row, rank))`,
+    sql`create table if not exists ${sql.table(A.cfValues)} (
+      run_id text not null, scored_at bigint not null, cf_id text not null, first_row integer not null, row_count integer not null,
+      influence double precision not null, knn_shapley double precision,
+      primary key (run_id, scored_at, cf_id))`,
+    sql`create table if not exists ${sql.table(A.shares)} (
+      run_id text not null, scored_at bigint not null, kind text not null, rank integer not null, key text,
+      credit double precision not null, share double precision, shapley_credit double precision, shapley_share double precision,
+      cf_count integer not null, evidence jsonb not null,
+      primary key (run_id, scored_at, kind, rank))`,
+  ];
+  for (const statement of statements) await statement.execute(db);
+}

@@ -1,0 +1,75 @@
+// The figures of the EU AI Act public summary of training content (Regulation (EU) 2024/1689,
+// Article 53(1)(d)) that are not already on the version's card: members by source with their
+// licenses, exclusions by rule, opt-outs (deprecations) and erasures up to the cut, and the media
+// types and personal-data marks the samples were signed with.
+import { sql, type Kysely } from 'kysely';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventLog } from '@cairn/eventlog';
+import type { AnyDB } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
+import { T } from '../tables.js';
+import { erasedNodeCount } from '@cairn/lineage';
+import type { AnswerError } from './errors.js';
+import { memberFacts, type LogUnavailable } from './version-facts.js';
+import { readVersion } from './versions.js';
+
+export interface ReportFacts {
+  /** Members by source (null source as "(none)"), each with the licenses its members carry. */
+  readonly sources: readonly { readonly source: string; readonly members: number; readonly licenses: readonly string[] }[];
+  /** CFs each manifest rule left out of the version. */
+  readonly exclusions: readonly { readonly rule: string; readonly cfs: number }[];
+  /** Opt-outs and takedowns: CFs deprecated at or before the cut, by reason. */
+  readonly deprecations: readonly { readonly reason: string; readonly cfs: number }[];
+  /** Samples erased at or before the cut. */
+  readonly erasures: number;
+  readonly mediaTypes: readonly { readonly mediaType: string; readonly members: number }[];
+  readonly personalDataMembers: number;
+}
+
+export async function reportFacts(
+  db: Kysely<AnyDB>,
+  log: EventLog,
+  versionId: string,
+): Promise<E.Either<AnswerError | LogUnavailable, ReportFacts>> {
+  const version = await readVersion(db, versionId);
+  if (E.isLeft(version)) return version;
+  const cut = positionToDb(version.right.position);
+  const members = sql`select cf_id from ${sql.table(T.members)} where version_id = ${versionId}`;
+  const sources = await sql<{
+    source: string | null;
+    license: string | null;
+    n: string;
+  }>`select source, license, count(*)::text as n from ${sql.table(T.cfs)}
+    where cf_id in (${members}) group by source, license order by source, license`.execute(db);
+  const bySource = new Map<string, { members: number; licenses: string[] }>();
+  for (const r of sources.rows) {
+    const s = bySource.get(r.source ?? '(none)') ?? { members: 0, licenses: [] };
+    s.members += Number(r.n);
+    if (r.license !== null) s.licenses.push(r.license);
+    bySource.set(r.source ?? '(none)', s);
+  }
+  const exclusions = await sql<{ rule: string; n: string }>`select rule, count(distinct cf_id)::text as n from ${sql.table(T.exclusions)}
+    where version_id = ${versionId} group by rule order by rule`.execute(db);
+  const deprecations = await sql<{
+    reason: string;
+    n: string;
+  }>`select reason, count(distinct cf_id)::text as n from ${sql.table(T.deprecations)}
+    where position <= ${cut}::bigint group by reason order by reason`.execute(db);
+  const facts = await memberFacts(db, log, versionId);
+  if (E.isLeft(facts)) return facts;
+  const media = new Map<string, number>();
+  let personalData = 0;
+  for (const m of facts.right) {
+    if (m.mediaType !== null) media.set(m.mediaType, (media.get(m.mediaType) ?? 0) + 1);
+    if (m.personalData) personalData += 1;
+  }
+  return E.right({
+    sources: [...bySource].map(([source, s]) => ({ source, members: s.members, licenses: s.licenses })),
+    exclusions: exclusions.rows.map((r) => ({ rule: r.rule, cfs: Number(r.n) })),
+    deprecations: deprecations.rows.map((r) => ({ reason: r.reason, cfs: Number(r.n) })),
+    // Erasure is the lineage graph's node state: counted there, up to the same cut.
+    erasures: await erasedNodeCount(db, version.right.position),
+    mediaTypes: [...media].sort().map(([mediaType, n]) => ({ mediaType, members: n })),
+    personalDataMembers: personalData,
+  });
+}

@@ -1,0 +1,104 @@
+// "What does the ledger know about this CF?": the event as signed (read from the log, the source
+// of truth), the later facts in its stream (deprecations, erasure), the CFs that label, validate,
+// amend or supersede it, and the dataset versions it is a member of (from the projection tables).
+import { sql, type Kysely } from 'kysely';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
+import type { AnyDB } from '@cairn/projector';
+import { positionFromDb } from '@cairn/projector';
+import { T } from '../tables.js';
+import { cfNotFound, type AnswerError } from './errors.js';
+
+const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
+
+/** One event about the CF, as the log holds it. */
+export interface ShownEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly signer: string;
+  readonly position: LogPosition;
+  readonly recordedAt: Date;
+  readonly payload: Record<string, unknown>;
+}
+
+export interface CfShow extends ShownEvent {
+  readonly cfId: string;
+  readonly kind: 'sample' | 'label' | 'validation';
+  /** The `id` column of the import row that contributed it (samples keep it as attributes.importId). */
+  readonly importId: string | null;
+  /** Later facts in the CF's own stream: ContributionDeprecated, SampleErased. */
+  readonly later: readonly ShownEvent[];
+  /** Labels and validations whose targets include it. */
+  readonly targetedBy: readonly ShownEvent[];
+  /** CFs that amend or supersede it. */
+  readonly replacedBy: readonly (ShownEvent & { readonly how: 'amends' | 'supersedes' })[];
+  readonly versions: readonly {
+    readonly dataset: string;
+    readonly versionId: string;
+    readonly position: LogPosition;
+    readonly reason: string;
+  }[];
+}
+
+export type ShowError = AnswerError | EventLogError;
+
+type LogReader = Pick<EventLog, 'readStream' | 'readByIds'>;
+
+function shown(r: RecordedEvent): ShownEvent {
+  const envelope = r.data as { signer?: unknown; payload?: unknown };
+  return {
+    eventId: r.id,
+    type: r.type,
+    signer: typeof envelope.signer === 'string' ? envelope.signer : '',
+    position: r.position,
+    recordedAt: r.recordedAt,
+    payload: (envelope.payload ?? {}) as Record<string, unknown>,
+  };
+}
+
+const KIND = { SampleContributed: 'sample', LabelContributed: 'label', ValidationContributed: 'validation' } as const;
+
+export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): Promise<E.Either<ShowError, CfShow>> {
+  const stream = await log.readStream(`cf-${cfId}`);
+  if (E.isLeft(stream)) return stream;
+  const [first, ...rest] = stream.right;
+  if (first === undefined || first.id !== cfId || !CF_TYPES.has(first.type)) return E.left(cfNotFound(cfId));
+  const cf = shown(first);
+  const related = await sql<{ cf_id: string; amends: string | null; supersedes: string | null }>`
+    select cf_id, amends, supersedes from ${sql.table(T.cfs)}
+    where targets @> ${JSON.stringify([cfId])}::jsonb or amends = ${cfId} or supersedes = ${cfId}
+    order by valid_from, cf_id`.execute(db);
+  const ids = related.rows.map((r) => r.cf_id);
+  const events = ids.length === 0 ? E.right([] as readonly RecordedEvent[]) : await log.readByIds(ids);
+  if (E.isLeft(events)) return events;
+  const byId = new Map(events.right.map((e) => [e.id, shown(e)]));
+  const targetedBy: ShownEvent[] = [];
+  const replacedBy: (ShownEvent & { how: 'amends' | 'supersedes' })[] = [];
+  for (const r of related.rows) {
+    const e = byId.get(r.cf_id);
+    if (e === undefined) continue;
+    if (r.amends === cfId) replacedBy.push({ ...e, how: 'amends' });
+    else if (r.supersedes === cfId) replacedBy.push({ ...e, how: 'supersedes' });
+    else targetedBy.push(e);
+  }
+  const versions = await sql<{ dataset: string; version_id: string; position: string; reason: string }>`
+    select v.dataset, v.version_id, v.position, m.reason from ${sql.table(T.members)} m join ${sql.table(T.versions)} v using (version_id)
+    where m.cf_id = ${cfId} order by v.position, v.version_id`.execute(db);
+  const attributes = cf.payload['attributes'] as Record<string, unknown> | undefined;
+  const importId = attributes?.['importId'];
+  return E.right({
+    ...cf,
+    cfId,
+    kind: KIND[first.type as keyof typeof KIND],
+    importId: typeof importId === 'string' ? importId : null,
+    later: rest.map(shown),
+    targetedBy,
+    replacedBy,
+    versions: versions.rows.map((v) => ({
+      dataset: v.dataset,
+      versionId: v.version_id,
+      position: positionFromDb(v.position),
+      reason: v.reason,
+    })),
+  });
+}

@@ -1,0 +1,104 @@
+// Cutting a dataset version: apply a manifest to the facts up to a position, then store the
+// build, the version (once per version id), its members and exclusion decisions with their
+// evidence, and the selected-into lineage edges. Everything written is a function of the facts
+// and the manifest, so a rebuild writes the same rows.
+import { sql, type Transaction } from 'kysely';
+import type { Manifest } from '@cairn/schemas';
+import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
+import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, insertLineageEdges, insertLineageNodes } from '@cairn/lineage';
+import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
+import { explainIndex } from '@cairn/assembly';
+import { packIds } from '@cairn/assembly';
+import type { AssemblyIndex } from '@cairn/assembly';
+import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
+import { evidenceToJson } from './evidence-json.js';
+import { T } from './tables.js';
+
+export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
+
+export interface CutRequest {
+  readonly dataset: string;
+  readonly manifestId: string;
+  readonly manifest: Manifest;
+  /** The event that caused the cut; the version is the assembly of the log up to its position. */
+  readonly cause: BuildCause;
+  readonly event: ProjectedEvent;
+}
+
+const CHUNK = 5000;
+
+/**
+ * `index` is the assembly index as of the cut's event: the projection's live one, or one loaded
+ * from the tables (loadFacts + indexFacts), which gives the same version.
+ */
+export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
+  const { event } = request;
+  const at = positionToDb(event.position);
+  const version = assembleVersion(index, rulesFromManifest(request.manifest), request.manifestId);
+  await sql`update ${sql.table(T.builds)} set valid_to = ${at}::bigint
+    where dataset = ${request.dataset} and manifest_id = ${request.manifestId} and valid_to is null`.execute(tx);
+  await sql`insert into ${sql.table(T.builds)} (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
+    values (${request.dataset}, ${request.manifestId}, ${at}::bigint, ${version.versionId}, ${request.cause}, ${event.id}, null)`.execute(
+    tx,
+  );
+  const known = await sql`select 1 from ${sql.table(T.versions)} where version_id = ${version.versionId}`.execute(tx);
+  if (known.rows.length === 0) await storeVersion(tx, request, version);
+  await storeExclusions(tx, version, event);
+  return version;
+}
+
+async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version: AssembledVersion): Promise<void> {
+  const { event } = request;
+  await sql`insert into ${sql.table(T.versions)} (version_id, dataset, manifest_id, merkle_root, member_count, position, members)
+    values (${version.versionId}, ${request.dataset}, ${request.manifestId}, ${version.merkleRoot}, ${version.members.length},
+      ${positionToDb(event.position)}::bigint, ${Buffer.from(packIds(version.members))})`.execute(tx);
+  const { index } = version;
+  for (let from = 0; from < version.members.length; from += CHUNK) {
+    const ids = version.members.slice(from, from + CHUNK);
+    const decisions = ids.map((id) => explainIndex(version, index.indexOf.get(id)));
+    await sql`insert into ${sql.table(T.members)} (version_id, cf_id, reason, evidence)
+      select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
+        ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`.execute(tx);
+    await insertLineageEdges(
+      tx,
+      DATASETS_LINEAGE_EDGES_TABLE,
+      ids.map((id) => ({
+        type: 'selected-into',
+        from: id,
+        to: version.versionId,
+        eventId: event.id,
+        position: event.position,
+        recordedAt: event.recordedAt,
+      })),
+    );
+  }
+  await insertLineageNodes(tx, DATASETS_LINEAGE_NODES_TABLE, [
+    {
+      id: version.versionId,
+      kind: 'dataset-version',
+      label: `${request.dataset}@${version.versionId.slice(0, 12)}`,
+      eventId: event.id,
+      position: event.position,
+    },
+  ]);
+}
+
+// Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
+// decisions worth storing (whyExcluded derives the kind rule from the CF itself).
+async function storeExclusions(tx: Transaction<AnyDB>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
+  const { index, decisions } = version;
+  const kindCode = ruleCode('kind');
+  const excluded: number[] = [];
+  for (const c of index.sortedOrder) {
+    const code = decisions.code[c]!;
+    if (code !== INCLUDED && code !== kindCode) excluded.push(c);
+  }
+  for (let from = 0; from < excluded.length; from += CHUNK) {
+    const chunk = excluded.slice(from, from + CHUNK).map((c) => explainIndex(version, c));
+    await sql`insert into ${sql.table(T.exclusions)} (version_id, build_position, cf_id, rule, reason, evidence)
+      select ${version.versionId}, ${positionToDb(event.position)}::bigint, * from unnest(${chunk.map((d) => d.cfId)}::text[],
+        ${chunk.map((d) => d.rule ?? '')}::text[], ${chunk.map((d) => d.reason)}::text[],
+        ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`.execute(tx);
+  }
+}

@@ -1,0 +1,106 @@
+// Event → fact rows. Only what assembly and the answers need is kept; the log stays the
+// source of truth for everything else.
+import { sql, type Transaction } from 'kysely';
+import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
+import type { CfFact } from '@cairn/assembly';
+import { T } from './tables.js';
+
+export interface CfRowInput {
+  readonly cfId: string;
+  readonly kind: 'sample' | 'label' | 'validation';
+  readonly author: string;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly commitment: string | null;
+  /** The sample declares personal data (false for labels and validations). */
+  readonly personalData: boolean;
+  readonly labelType: string | null;
+  readonly targets: readonly string[];
+  readonly amends: string | null;
+  readonly supersedes: string | null;
+  readonly verdict: number | null;
+}
+
+/** The CF row an event states, or null for events that are not CFs. */
+export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
+  const ev = e.event;
+  const base = {
+    cfId: e.id,
+    author: ev.signer,
+    source: null,
+    license: null,
+    commitment: null,
+    personalData: false,
+    labelType: null,
+    verdict: null,
+  };
+  switch (ev.type) {
+    case 'SampleContributed':
+      return {
+        ...base,
+        kind: 'sample',
+        source: ev.payload.source,
+        license: ev.payload.license,
+        commitment: ev.payload.commitment.value,
+        personalData: ev.payload.personalData === true,
+        targets: [],
+        amends: ev.payload.amends ?? null,
+        supersedes: ev.payload.supersedes ?? null,
+      };
+    case 'LabelContributed':
+      return {
+        ...base,
+        kind: 'label',
+        labelType: ev.payload.labelType,
+        targets: [...ev.payload.targets],
+        amends: ev.payload.amends ?? null,
+        supersedes: ev.payload.supersedes ?? null,
+      };
+    case 'ValidationContributed': {
+      const p = ev.payload;
+      const verdict = p.verdict === 'approve' ? 1 : p.verdict === 'reject' ? 0 : (p.score ?? 0);
+      return { ...base, kind: 'validation', targets: [...p.targets], verdict, amends: p.amends ?? null, supersedes: p.supersedes ?? null };
+    }
+    default:
+      return null;
+  }
+}
+
+export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof CfRowInput>(k: K) => rows.map((r) => r.row[k]);
+  // a replayed CF is the same fact: first statement wins, as in the log itself
+  await sql`insert into ${sql.table(T.cfs)} (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes,
+      verdict, valid_from, recorded_at)
+    select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
+      ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
+      ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${col('amends')}::text[], ${col('supersedes')}::text[],
+      ${col('verdict')}::float8[], ${rows.map((r) => positionToDb(r.event.position))}::bigint[],
+      ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])
+    on conflict (cf_id) do nothing`.execute(tx);
+}
+
+/** A CF stops being live (amended, superseded, deprecated) at `position`: the first such fact counts. */
+export async function endValidity(tx: Transaction<AnyDB>, cfId: string, event: ProjectedEvent): Promise<void> {
+  await sql`update ${sql.table(T.cfs)} set valid_to = ${positionToDb(event.position)}::bigint
+    where cf_id = ${cfId} and valid_to is null`.execute(tx);
+}
+
+/** The assembly fact of a CF row, as loadFacts reads it back from the table. */
+export function cfFactOf(row: CfRowInput, event: ProjectedEvent): CfFact {
+  return {
+    cfId: row.cfId,
+    kind: row.kind,
+    author: row.author,
+    position: event.position,
+    source: row.source,
+    license: row.license,
+    commitment: row.commitment,
+    labelType: row.labelType,
+    targets: row.targets,
+    amends: row.amends,
+    supersedes: row.supersedes,
+    verdict: row.verdict,
+  };
+}

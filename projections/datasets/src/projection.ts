@@ -1,0 +1,205 @@
+// The datasets projection: keeps the facts assembly needs, cuts a version on every
+// DatasetBuildRequested, and re-assembles a (dataset, manifest) whose current version is hit by
+// an amendment, supersession, deprecation or erasure, so the new version has the same manifest and the
+// old one stays readable. The assembly index the cuts need is kept in memory and extended as
+// events are applied (live-indexes.ts says when it can be trusted), so a cut costs the rules and
+// the Merkle root, not a re-read and re-index of the whole log prefix.
+import { sql, type Transaction } from 'kysely';
+import type { Manifest } from '@cairn/schemas';
+import { EventNotApplicable } from '@cairn/projector';
+import type { AnyDB, ProjectedEvent, Projection } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
+import { contentIdOf } from '@cairn/assembly';
+import { cutVersion, type BuildCause } from './cut-version.js';
+import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
+import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
+import { DATASETS_TABLES, T, migrateDatasetsTables } from './tables.js';
+
+export const DATASETS_PROJECTION = 'datasets';
+
+export interface DatasetsProjectionOptions {
+  /**
+   * Where the live assembly index is kept between batches (default: one owned by this projection
+   * instance, so two instances never share one); null cuts every version from an index loaded from
+   * the tables, the reference path.
+   */
+  readonly liveIndexes?: LiveIndexes | null;
+}
+
+/** The datasets projection; tests make several to play separate processes or the reference path. */
+export function createDatasetsProjection(options: DatasetsProjectionOptions = {}): Projection {
+  const indexes = options.liveIndexes === undefined ? new LiveIndexes() : options.liveIndexes;
+  return {
+    name: DATASETS_PROJECTION,
+    // 2: erasure became an assembly rule (datasets_erasures); a store projected by 1 rebuilds
+    // 3: datasets_cfs.personal_data (the sample's personalData), so a store projected by 2 rebuilds
+    version: 3,
+    tables: DATASETS_TABLES,
+    // The types apply acts on; the runner skips the rest (see Projection.handles).
+    handles: [
+      'SampleContributed',
+      'LabelContributed',
+      'ValidationContributed',
+      'ContributionDeprecated',
+      'SampleErased',
+      'AssetAssembled',
+      'ManifestDefined',
+      'DatasetDefined',
+      'DatasetBuildRequested',
+      'TrainingRunRecorded',
+    ],
+    migrate: migrateDatasetsTables,
+    apply: async (tx, events) => {
+      const first = events[0];
+      const last = events[events.length - 1];
+      if (first === undefined || last === undefined) return;
+      const index = indexes === null ? coldBatchIndex() : await openBatchIndex(tx, indexes, first.position);
+      await applyDatasetEvents(tx, events, index);
+      await index.finish(tx, last.position);
+    },
+  };
+}
+
+export const datasetsProjection: Projection = createDatasetsProjection();
+
+async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
+  // CF rows are written in bulk; anything that reads the tables flushes them first
+  let pending: { row: CfRowInput; event: ProjectedEvent }[] = [];
+  const flush = async () => {
+    await insertCfs(tx, pending);
+    pending = [];
+  };
+  for (const e of events) {
+    const cf = cfRowOf(e);
+    if (cf !== null) {
+      pending.push({ row: cf, event: e });
+      index.addCf(cfFactOf(cf, e));
+      const target = cf.amends ?? cf.supersedes;
+      if (target !== null) {
+        await flush();
+        await endValidity(tx, target, e);
+        await reassemble(tx, target, cf.amends !== null ? 'amended' : 'superseded', e, index);
+      }
+      continue;
+    }
+    await flush();
+    await applyOther(tx, e, index);
+  }
+  await flush();
+}
+
+async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+  const ev = e.event;
+  const at = positionToDb(e.position);
+  switch (ev.type) {
+    case 'ContributionDeprecated': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.deprecations)} (event_id, cf_id, reason, note, author, position)
+        values (${e.id}, ${p.target}, ${p.reason}, ${p.note ?? null}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      index.addDeprecation({ cfId: p.target, eventId: e.id, position: e.position, reason: p.reason });
+      await endValidity(tx, p.target, e);
+      await reassemble(tx, p.target, 'deprecated', e, index);
+      return;
+    }
+    case 'SampleErased': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.erasures)} (event_id, cf_id, reason, author, position)
+        values (${e.id}, ${p.sample}, ${p.reason}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      index.addErasure({ cfId: p.sample, eventId: e.id, position: e.position });
+      await reassembleErased(tx, e, index);
+      return;
+    }
+    case 'AssetAssembled': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.assets)} (asset_id, name, author, transformations, position)
+        values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(
+        tx,
+      );
+      await sql`insert into ${sql.table(T.assetMembers)} (asset_id, cf_id, position)
+        select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m on conflict do nothing`.execute(tx);
+      index.addAsset({ assetId: e.id, eventId: e.id, position: e.position, members: p.members });
+      return;
+    }
+    case 'ManifestDefined': {
+      const manifestId = contentIdOf('manifest', ev.payload.manifest as never);
+      await sql`insert into ${sql.table(T.manifests)} (manifest_id, manifest, event_id, position)
+        values (${manifestId}, ${JSON.stringify(ev.payload.manifest)}::jsonb, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      return;
+    }
+    case 'DatasetDefined':
+      await sql`insert into ${sql.table(T.datasets)} (name, event_id, position)
+        values (${ev.payload.name}, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      return;
+    case 'DatasetBuildRequested': {
+      const { dataset, manifestId } = ev.payload;
+      const manifest = await manifestOf(tx, manifestId, e);
+      await cutVersion(tx, { dataset, manifestId, manifest, cause: 'requested', event: e }, await index.at(tx, e.position));
+      return;
+    }
+    case 'TrainingRunRecorded': {
+      const p = ev.payload;
+      await sql`insert into ${sql.table(T.runs)} (run_id, dataset, version_id, model_hash, event_id, position)
+        values (${p.runId}, ${p.dataset.name}, ${p.dataset.versionId}, ${p.modelHash}, ${e.id}, ${at}::bigint)
+        on conflict do nothing`.execute(tx);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
+  const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(
+    tx,
+  );
+  // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
+  if (row.rows[0] === undefined)
+    throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
+  return row.rows[0].manifest;
+}
+
+/**
+ * Cuts anew every current version holding a CF this erasure reaches (the sample, the labels and
+ * validations about it, its amendments: erasure.ts), so no current version keeps erased data.
+ */
+async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+  const facts = await index.at(tx, e.position);
+  const k = facts.erasures.findIndex((x) => x.eventId === e.id);
+  const reached: string[] = [];
+  for (let c = 0; c < facts.erasedBy.length; c++) if (facts.erasedBy[c] === k) reached.push(facts.cfs.id(c));
+  if (reached.length === 0) return;
+  const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
+    select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
+    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
+    where b.valid_to is null and m.cf_id = any(${reached}::text[])
+    order by b.dataset, b.manifest_id`.execute(tx);
+  for (const h of hit.rows) {
+    await cutVersion(
+      tx,
+      { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause: 'erased', event: e },
+      await index.at(tx, e.position),
+    );
+  }
+}
+
+/**
+ * Re-assembles every current version that `target` (or the CF it labels/validates) is a
+ * member of. Current = the latest cut of its (dataset, manifest).
+ */
+async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+  const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
+    select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
+    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
+    where b.valid_to is null and (m.cf_id = ${target} or m.cf_id in (
+      select jsonb_array_elements_text(targets) from ${sql.table(T.cfs)} where cf_id = ${target}))
+    order by b.dataset, b.manifest_id`.execute(tx);
+  for (const h of hit.rows) {
+    await cutVersion(
+      tx,
+      { dataset: h.dataset, manifestId: h.manifest_id, manifest: h.manifest, cause, event: e },
+      await index.at(tx, e.position),
+    );
+  }
+}

@@ -1,0 +1,122 @@
+// The lineage graph projection: contributors → CFs → assets → dataset versions → training runs →
+// models. Each batch becomes one insert or COPY per table (and one update closing earlier node states).
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AnyDB, ApplyContext, ProjectedEvent, Projection } from '@cairn/projector';
+import { lineageFacts, type LineageFacts, type StateChange } from './facts.js';
+import {
+  LINEAGE_EDGES_TABLE,
+  LINEAGE_NODES_TABLE,
+  LINEAGE_NODE_STATES_TABLE,
+  createLineageEdgesTable,
+  createLineageNodesTable,
+  dropLineageEdgeIndexes,
+  dropLineageNodeKey,
+  insertLineageEdgeRows,
+  insertLineageNodeRows,
+  lineageEdgeRows,
+  lineageNodeRows,
+  type LineageEdgeRows,
+  type LineageNodeRows,
+} from './tables.js';
+
+async function migrate(db: Kysely<AnyDB>): Promise<void> {
+  await createLineageNodesTable(db, LINEAGE_NODES_TABLE);
+  await createLineageEdgesTable(db, LINEAGE_EDGES_TABLE);
+  await sql`create table if not exists ${sql.table(LINEAGE_NODE_STATES_TABLE)} (
+    node_id text not null,
+    state text not null,
+    reason text,
+    event_id text not null,
+    valid_from bigint not null,
+    valid_to bigint,
+    primary key (node_id, valid_from, state)
+  )`.execute(db);
+}
+
+interface StateRow extends StateChange {
+  validTo: StateChange['position'] | null;
+}
+
+/**
+ * A node's state is its latest change; the change before it is closed at the new one's position.
+ * Changes to a node already changed in this batch close the in-memory row; the first change of a
+ * node closes its open row in the table (at most one per node, so one UPDATE for the batch).
+ */
+async function writeStates(tx: Transaction<AnyDB>, changes: readonly StateChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const open = new Map<string, StateRow>();
+  const rows: StateRow[] = [];
+  const closeIds: string[] = [];
+  const closeAt: string[] = [];
+  for (const change of changes) {
+    const previous = open.get(change.nodeId);
+    if (previous) previous.validTo = change.position;
+    else {
+      closeIds.push(change.nodeId);
+      closeAt.push(change.position.toString());
+    }
+    const row: StateRow = { ...change, validTo: null };
+    open.set(change.nodeId, row);
+    rows.push(row);
+  }
+  await sql`update ${sql.table(LINEAGE_NODE_STATES_TABLE)} s set valid_to = c.at
+    from unnest(${closeIds}::text[], ${closeAt}::bigint[]) as c(node_id, at)
+    where s.node_id = c.node_id and s.valid_to is null`.execute(tx);
+  await sql`insert into ${sql.table(LINEAGE_NODE_STATES_TABLE)} (node_id, state, reason, event_id, valid_from, valid_to)
+    select * from unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reason)}::text[],
+      ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`.execute(
+    tx,
+  );
+}
+
+/** A batch's rows, made by prepare before the batch's transaction (see Projection.prepare). */
+interface LineageBatch {
+  readonly nodes: LineageNodeRows;
+  readonly edges: LineageEdgeRows;
+  readonly states: readonly StateChange[];
+}
+
+function prepare(events: readonly ProjectedEvent[]): LineageBatch {
+  const facts: LineageFacts = { nodes: [], edges: [], states: [] };
+  for (const event of events) lineageFacts(event, facts);
+  // The nodes' COPY text too: prepare cannot tell a bulk load's batch from another, and making it
+  // here, while the previous batch is written, costs the load nothing.
+  return { nodes: lineageNodeRows(facts.nodes, { copy: true }), edges: lineageEdgeRows(facts.edges), states: facts.states };
+}
+
+async function apply(
+  tx: Transaction<AnyDB>,
+  events: readonly ProjectedEvent[],
+  prepared?: LineageBatch,
+  context?: ApplyContext,
+): Promise<void> {
+  const batch = prepared ?? prepare(events);
+  await insertLineageNodeRows(tx, LINEAGE_NODES_TABLE, batch.nodes, { keyDropped: context?.bulk === true });
+  await insertLineageEdgeRows(tx, LINEAGE_EDGES_TABLE, batch.edges);
+  await writeStates(tx, batch.states);
+}
+
+export const lineageProjection: Projection<AnyDB, LineageBatch> = {
+  name: 'lineage',
+  version: 1,
+  tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
+  // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
+  handles: [
+    'ContributorRegistered',
+    'SampleContributed',
+    'LabelContributed',
+    'ValidationContributed',
+    'ContributionDeprecated',
+    'SampleErased',
+    'AssetAssembled',
+    'TrainingRunRecorded',
+  ],
+  migrate,
+  prepare,
+  apply,
+  // Not the states' key: writeStates reads it to close a node's open row.
+  dropDeferrableIndexes: async (tx) => {
+    await dropLineageNodeKey(tx, LINEAGE_NODES_TABLE);
+    await dropLineageEdgeIndexes(tx, LINEAGE_EDGES_TABLE);
+  },
+};

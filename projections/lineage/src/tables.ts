@@ -1,0 +1,244 @@
+// The lineage graph's tables, and the shared edge shape other projections write with.
+//
+// The graph is an append-only DAG: a node or an edge, once in, is never retracted (valid from its
+// position on, forever). What changes over time is a node's state (amended, superseded,
+// deprecated, erased), kept with history in lineage_node_states (valid_from/valid_to).
+//
+// selected-into edges (CF → dataset version) come from the datasets projection, which computes the
+// versions. Each projection must own its tables (a rebuild drops only its own, and dumps compare
+// one projection at a time), so the datasets projection keeps those edges in its own table with
+// this same shape (create it with createLineageEdgesTable(db, DATASETS_LINEAGE_EDGES_TABLE) in its
+// migrate, write with insertLineageEdges) and the graph queries read the union of both.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { LogPosition } from '@cairn/eventlog';
+import type { AnyDB } from '@cairn/projector';
+import { integerArrayLiteral, textArrayLiteral } from '@cairn/projector';
+import { copyField, copyRows } from '@cairn/projector';
+
+export const LINEAGE_NODES_TABLE = 'lineage_nodes';
+export const LINEAGE_NODE_STATES_TABLE = 'lineage_node_states';
+export const LINEAGE_EDGES_TABLE = 'lineage_edges';
+/** Owned (created, written, dropped) by the datasets projection; read by the graph queries. */
+export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_edges';
+/** Owned by the datasets projection: its dataset-version nodes, same shape as lineage_nodes. */
+export const DATASETS_LINEAGE_NODES_TABLE = 'datasets_lineage_nodes';
+
+export const EDGE_TYPES = [
+  'contributed-by', // CF / asset / run → contributor who signed it
+  'labels', // label CF → the CF it labels
+  'validates', // validation CF → the CF it judges
+  'amends', // new CF → the CF it corrects
+  'supersedes', // new CF → the CF it replaces
+  'deprecates', // contributor → the CF taken out of future assembly
+  'derived-from', // asset → member CF; model → training run
+  'selected-into', // CF → dataset version (written by the datasets projection)
+  'trained-on', // training run → dataset version
+] as const;
+export type EdgeType = (typeof EDGE_TYPES)[number];
+
+export const NODE_KINDS = ['contributor', 'sample', 'label', 'validation', 'asset', 'dataset-version', 'training-run', 'model'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export const NODE_STATES = ['amended', 'superseded', 'deprecated', 'erased'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+export interface LineageEdge {
+  readonly type: EdgeType;
+  readonly from: string;
+  readonly to: string;
+  /** The event that states this edge, and its log position (the edge is valid from there on). */
+  readonly eventId: string;
+  readonly position: LogPosition;
+  readonly recordedAt: Date;
+}
+
+export interface LineageNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** A short human name: contributor name, sample source, "class = cat", asset name... */
+  readonly label: string;
+  readonly eventId: string;
+  readonly position: LogPosition;
+}
+
+/**
+ * Creates the edges table, and its key and to-index if they are missing: a bulk load drops both
+ * (dropLineageEdgeIndexes) and a runner killed before it built them again gets them back here.
+ */
+export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
+  await sql`create table if not exists ${sql.table(table)} (
+    edge_type text not null,
+    from_id text not null,
+    to_id text not null,
+    event_id text not null,
+    position bigint not null,
+    recorded_at timestamptz not null,
+    constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)
+  )`.execute(db);
+  if (await missing(db, `${table}_pkey`)) {
+    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)`.execute(
+      db,
+    );
+  }
+  // Without B-tree deduplication: most edges point at a handful of ids (every CF is contributed-by
+  // one of a few signers), and merging their TIDs into posting lists, then splitting those lists on
+  // every later insert, cost a rebuild about a quarter of its edge-insert time.
+  await sql`create index if not exists ${sql.id(`${table}_to`)} on ${sql.table(table)} (to_id, edge_type) with (deduplicate_items = off)`.execute(
+    db,
+  );
+}
+
+/**
+ * Drops the edges table's key and to-index for a bulk load: apply never reads them (edges are
+ * plain inserts), and one sorted build each at the end costs a fraction of maintaining two wide
+ * random-key B-trees row by row. The key still guards uniqueness, only later: at the build.
+ */
+export async function dropLineageEdgeIndexes(tx: Transaction<AnyDB>, table: string): Promise<void> {
+  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
+  await sql`drop index if exists ${sql.id(`${table}_to`)}`.execute(tx);
+}
+
+/**
+ * Creates the nodes table, and its key if it is missing. A bulk load drops the key
+ * (dropLineageNodeKey) and lets a node stated twice in, so the key comes back only after the later
+ * statements are deleted: the first statement of a node wins, as `on conflict do nothing` decides
+ * it when the key is there. Positions tell them apart (insertLineageNodes keeps one per id per call).
+ */
+export async function createLineageNodesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
+  await sql`create table if not exists ${sql.table(table)} (
+    node_id text not null,
+    kind text not null,
+    label text not null,
+    event_id text not null,
+    position bigint not null,
+    constraint ${sql.id(`${table}_pkey`)} primary key (node_id)
+  )`.execute(db);
+  if (!(await missing(db, `${table}_pkey`))) return;
+  const addKey = sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (node_id)`;
+  const dropLater = sql`delete from ${sql.table(table)} later using ${sql.table(table)} earlier
+    where later.node_id = earlier.node_id and later.position > earlier.position`;
+  if (!db.isTransaction) {
+    await db.transaction().execute(async (tx) => createLineageNodesTable(tx, table));
+    return;
+  }
+  // Most loads state each node once: try the key first, and pay for the self-join that finds the
+  // later statements only when the key's build reports a duplicate (23505, unique_violation).
+  await sql`savepoint cairn_node_key`.execute(db);
+  try {
+    await addKey.execute(db);
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== '23505') throw cause;
+    await sql`rollback to savepoint cairn_node_key`.execute(db);
+    await dropLater.execute(db);
+    await addKey.execute(db);
+  }
+  await sql`release savepoint cairn_node_key`.execute(db);
+}
+
+/**
+ * Drops the nodes table's key for a bulk load: a random-key B-tree on 64-character ids is most of
+ * what a node insert costs, and one sorted build at the end is a fraction of it.
+ */
+export async function dropLineageNodeKey(tx: Transaction<AnyDB>, table: string): Promise<void> {
+  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
+}
+
+async function missing(db: Kysely<AnyDB>, relation: string): Promise<boolean> {
+  const found = await sql<{ found: string | null }>`select to_regclass(${relation})::text as found`.execute(db);
+  return found.rows[0]?.found == null;
+}
+
+const EDGE_COLUMNS = ['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'] as const;
+const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const;
+
+/** A batch's edges as COPY text (copyRows), made before its transaction. */
+export interface LineageEdgeRows {
+  readonly count: number;
+  readonly copy: string;
+}
+
+/**
+ * One line per edge. The edges of one append share a time (and most of an event's fields), so its
+ * text is made once per distinct time rather than once per row.
+ */
+export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows {
+  const lines = new Array<string>(edges.length);
+  let lastMs = Number.NaN;
+  let lastTime = '';
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
+    const ms = e.recordedAt.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = e.recordedAt.toISOString();
+    }
+    lines[i] = `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${lastTime}\n`;
+  }
+  // One join, not += per line: a flat string, where += leaves a rope of thousands of pieces that
+  // the driver must flatten before it can encode it.
+  return { count: edges.length, copy: lines.join('') };
+}
+
+/** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
+export async function insertLineageEdgeRows(tx: Transaction<AnyDB>, table: string, rows: LineageEdgeRows): Promise<void> {
+  if (rows.count === 0) return;
+  await copyRows(tx, table, EDGE_COLUMNS, rows.copy);
+}
+
+export async function insertLineageEdges(tx: Transaction<AnyDB>, table: string, edges: readonly LineageEdge[]): Promise<void> {
+  await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));
+}
+
+/** A batch's nodes, the first statement of each id; as COPY text too when made for a bulk load. */
+export interface LineageNodeRows {
+  readonly nodes: readonly LineageNode[];
+  readonly copy: string | undefined;
+}
+
+/**
+ * Nodes are immutable: the first statement of a node wins (a re-registration does not rename it).
+ * The batch keeps its first statement of each id here; the key drops later batches' statements,
+ * or, while a bulk load has dropped the key, createLineageNodesTable does when it builds it again.
+ * `copy`: also make the COPY text, for a load without the key (insertLineageNodeRows).
+ */
+export function lineageNodeRows(nodes: readonly LineageNode[], options: { readonly copy: boolean }): LineageNodeRows {
+  const seen = new Set<string>();
+  const first: LineageNode[] = [];
+  const lines: string[] = [];
+  for (const n of nodes) {
+    if (seen.has(n.id)) continue;
+    seen.add(n.id);
+    first.push(n);
+    if (options.copy)
+      lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`);
+  }
+  return { nodes: first, copy: options.copy ? lines.join('') : undefined };
+}
+
+/**
+ * With the key in place, a node stated again is left out (`on conflict do nothing`). A bulk load
+ * that dropped the key (`keyDropped`) has nothing to conflict with, so the rows go in as a COPY,
+ * and the key's build at the end deletes the later statements (createLineageNodesTable).
+ */
+export async function insertLineageNodeRows(
+  tx: Transaction<AnyDB>,
+  table: string,
+  rows: LineageNodeRows,
+  options: { readonly keyDropped: boolean } = { keyDropped: false },
+): Promise<void> {
+  const { nodes } = rows;
+  if (nodes.length === 0) return;
+  if (options.keyDropped) {
+    await copyRows(tx, table, NODE_COLUMNS, rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!);
+    return;
+  }
+  await sql`insert into ${sql.table(table)} (node_id, kind, label, event_id, position)
+    select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
+      ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => n.eventId))}::text[],
+      ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])
+    on conflict do nothing`.execute(tx);
+}
+
+export async function insertLineageNodes(tx: Transaction<AnyDB>, table: string, nodes: readonly LineageNode[]): Promise<void> {
+  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false }));
+}

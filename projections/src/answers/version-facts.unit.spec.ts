@@ -1,5 +1,0 @@
-import { PGlite } from '@electric-sql/pglite';
-import { openProjectionStore } from '../storage/store.js';
-import { versionFactsSuite } from './__tests__/version-facts-suite.js';
-
-versionFactsSuite('PGlite', async () => openProjectionStore({ pglite: await PGlite.create() }));

@@ -1,7 +1,0 @@
-export type { CfKind, CfFact, DeprecationFact, AssetFact, AssemblyFacts } from './facts.js';
-export { DEFAULT_RULES, RULE_ORDER, type AssemblyRules, type ApprovalsOn, type RuleName } from './rules.js';
-export { indexFacts, type AssemblyIndex } from './index-facts.js';
-export { LiveIndex } from './live-index.js';
-export { assembleVersion, datasetVersionId, type AssembledVersion } from './assemble.js';
-export { explain, explainIndex, type Decision, type DecisionEvidence, type EventRef, type VoteRef } from './explain.js';
-export { packIds } from './hex.js';

@@ -1,8 +1,0 @@
-import { PGlite } from '@electric-sql/pglite';
-import { openProjectionStore } from '../storage/store.js';
-import { bulkLoadSuite } from './__tests__/bulk-load-suite.js';
-
-bulkLoadSuite('on PGlite', async () => {
-  const store = await openProjectionStore({ pglite: await PGlite.create() });
-  return { store, schema: 'public', otherSchema: 'other', close: () => store.close() };
-});

@@ -1,5 +1,0 @@
-import { PGlite } from '@electric-sql/pglite';
-import { openProjectionStore } from '../storage/store.js';
-import { lineageSuite } from './__tests__/lineage-suite.js';
-
-lineageSuite('PGlite', async () => openProjectionStore({ pglite: await PGlite.create() }));
