@@ -5,7 +5,17 @@
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Ledger, SizeLimits } from '@cairn/sdk';
-import { openCairn, parseAsOf, projectionsFor, type Cairn, type OpenError, type ReadError } from '@cairn/client';
+import {
+  localDirOf as localDirIn,
+  openCairn,
+  parseAsOf,
+  projectionsFor,
+  resolveStoreLocation,
+  type Cairn,
+  type OpenError,
+  type ReadError,
+  type StoreLocation,
+} from '@cairn/client';
 import type { AnyDB, ArtifactStore, Projection, ProjectionRunner, ProjectionStore } from '@cairn/projections';
 import type { Kysely } from 'kysely';
 import { ExitCode } from './exit-codes.js';
@@ -13,7 +23,7 @@ import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
-import { resolveStoreLocation, type StoreLocation } from './store-location.js';
+
 import { storeLockOptions } from './store-lock.js';
 
 export { projectionsFor };
@@ -57,7 +67,7 @@ export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = proc
 }
 
 export function localDirOf(location: StoreLocation, env: NodeJS.ProcessEnv = process.env): string {
-  return location.kind === 'embedded' ? location.dir : (env.CAIRN_KEYS ?? './.cairn');
+  return localDirIn(location, env);
 }
 
 export interface SessionSettings {

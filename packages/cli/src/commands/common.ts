@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { nodeLabels, positionAtTime, type AsOf } from '@cairn/projections';
-import { parseAsOf } from '../as-of.js';
+import { parseAsOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
 import { toJson } from '../output.js';

@@ -6,7 +6,7 @@ import { contamination, type ContaminationReport, type SideSummary } from '@cair
 import { messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';
 import { withSession } from '../session.js';
-import type { ResolvedVersion } from '../version-ref.js';
+import type { ResolvedVersion } from '@cairn/client';
 import { globalsOf, show, short } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 

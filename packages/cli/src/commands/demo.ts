@@ -12,11 +12,12 @@ import { toJson } from '../output.js';
 import { openSession, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
 import { datasetBuilds } from '@cairn/projections';
-import { distinctVersions } from '../version-ref.js';
+import { distinctVersions } from '@cairn/client';
 import { buildDataset, buildText, defineManifest, signerFor } from './datasets.js';
 import { newKey } from './keys.js';
 import { diffOf, diffText, historyOf, historyText, impactOf, impactText, whyOf, whyText } from './queries.js';
-import { checkProof, proveOf, traceOf, traceText } from './trace-prove.js';
+import { checkProof } from '@cairn/core';
+import { proveOf, traceOf, traceText } from './trace-prove.js';
 import { appendCheckpoint, runVerify, verifyText } from './verify.js';
 
 const DATASET = 'demo-corpus';

@@ -1,15 +1,16 @@
 // cairn init / cairn status.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { CHECKPOINT_STREAM_NAME } from '../verify/log-checkpoint.js';
+import { CHECKPOINT_STREAM_NAME } from '@cairn/sdk';
 import { emit, table } from '../output.js';
 import { withSession } from '../session.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
-import { countEvents } from '../verify/log-scan.js';
+import { countEvents } from '@cairn/sdk';
 import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
-import { ledgerConfigPath, parseLimitOptions, writeLimits } from '../ledger-config.js';
+import { ledgerConfigPath } from '@cairn/client';
+import { parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
 import { datasetCounts, nodeCountsByKind } from '@cairn/projections';
 

@@ -15,7 +15,7 @@ import {
 import { messageOf, orFail } from '../fail.js';
 import { table } from '../output.js';
 import { withSession, type Session } from '../session.js';
-import { distinctVersions, type ResolvedVersion } from '../version-ref.js';
+import { distinctVersions, type ResolvedVersion } from '@cairn/client';
 import { datasetBuilds } from '@cairn/projections';
 import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, labelsOf, named, show, short } from './common.js';
 import { resolveVersionArg } from './datasets.js';

@@ -12,8 +12,8 @@ import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
 import { withSession } from '../session.js';
 import { writeNamedFile } from '../files.js';
-import { logLeafHash } from '../verify/log-checkpoint.js';
-import { scanLog } from '../verify/log-scan.js';
+import { eventLeafHash } from '@cairn/core';
+import { scanLog } from '@cairn/sdk';
 import { globalsOf, labelsOf, show } from './common.js';
 import { currentTreeHead, type TreeHeadJson } from './tree-head.js';
 
@@ -65,7 +65,7 @@ export function registerRecordKeeping(program: Command): void {
           if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
           for (const event of batch.right) {
             if (leaves.length === checkpoint.treeHead.size) break;
-            const leaf = logLeafHash(event);
+            const leaf = eventLeafHash(event);
             if (leaf === null)
               fail(
                 ExitCode.checkFailed,

@@ -13,7 +13,6 @@ import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
 // The offline proof check is core's; demo.ts reaches it through this module.
-export { checkProof };
 
 const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];

@@ -11,9 +11,9 @@ import { progressFor } from '../progress.js';
 import { failureLine } from '../projection-failures.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
-import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
-import { scanLog } from '../verify/log-scan.js';
-import { verifyLog, type LogVerification } from '../verify/verify-log.js';
+import { LeafHashes, eventLeafHash } from '@cairn/core';
+import { scanLog } from '@cairn/sdk';
+import { verifyLog, type LogVerification } from '@cairn/sdk';
 import { verifyProjections, type ProjectionVerification } from '@cairn/projections';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
@@ -183,7 +183,7 @@ export async function appendCheckpoint(session: Session, signerName: string): Pr
   for await (const batch of scanLog(session.ledger.log)) {
     if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
     for (const event of batch.right) {
-      const leaf = logLeafHash(event);
+      const leaf = eventLeafHash(event);
       if (leaf === null)
         fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
       leaves.push(leaf);
