@@ -16,8 +16,7 @@ import {
   type ReadError,
   type StoreLocation,
 } from '@cairn/client';
-import type { AnyDB, ArtifactStore, Projection, ProjectionRunner, ProjectionStore } from '@cairn/projections';
-import type { Kysely } from 'kysely';
+import type { ArtifactStore, Projection, ProjectionRunner, ProjectionStore } from '@cairn/projections';
 import { ExitCode } from './exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
@@ -43,10 +42,10 @@ export interface Session {
   readonly ledger: Ledger;
   readonly store: ProjectionStore;
   /**
-   * The projection tables, for the commands that still query them directly; new code reads
-   * through `cairn`, and this goes once no command uses it.
+   * The projection tables, for `cairn export` alone (its move to the client is another change);
+   * every other command reads through `cairn`. Goes with that move.
    */
-  readonly db: Kysely<AnyDB>;
+  readonly db: ProjectionStore['db'];
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
   /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
@@ -156,7 +155,7 @@ export async function withSession<T>(
 }
 
 /** The value of a client read, or the failure its error stands for (an ambiguous or malformed id is a usage error). */
-export function orFailRead<T>(result: E.Either<ReadError, T>): T {
+export function orFailRead<T>(result: E.Either<ReadError | { readonly _tag: string }, T>): T {
   if (E.isRight(result)) return result.right;
   const error = result.left;
   fail(error._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(error), messageOf(error), error);

@@ -53,6 +53,7 @@ import {
   type RunnerProgress,
 } from '@cairn/projections';
 import { checkAsOfWithinHead } from './as-of.js';
+import { readsOver, type CairnReads } from './reads.js';
 import { resolveCfRef } from './cf-ref.js';
 import type { CatchUpFailed, OpenError, ReadError, RefError, UsageError } from './errors.js';
 import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
@@ -112,7 +113,7 @@ export type BuildResult = {
 };
 export type ReplacementResult = ReplacementOutcome & { readonly ordinal: number | null };
 
-export interface Cairn {
+export interface Cairn extends CairnReads {
   readonly location: StoreLocation;
   /** Where signers, sample blobs, sample keys and ledger.json live. */
   readonly localDir: string;
@@ -262,6 +263,7 @@ function cairnOver(parts: Parts): Cairn {
 
   return {
     ...parts,
+    ...readsOver({ ...parts, resolveVersion, positionOf }),
     catchUp: async () => {
       const r = await runner.runOnce();
       return E.isLeft(r)

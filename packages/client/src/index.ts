@@ -15,6 +15,16 @@ export {
   type BuildResult,
   type ReplacementResult,
 } from './cairn.js';
+export type {
+  CairnReads,
+  CardFacts,
+  ReportAnswer,
+  StatusCounts,
+  CreditAnswer,
+  AttestFacts,
+  ContaminationAnswer,
+  VerifyProjectionsRequest,
+} from './reads.js';
 export {
   usageError,
   type UsageError,

@@ -12,7 +12,6 @@ import { globalsOf } from './common.js';
 import { ledgerConfigPath } from '@cairn/client';
 import { parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
-import { datasetCounts, nodeCountsByKind } from '@cairn/projections';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -79,8 +78,8 @@ export function registerInitStatus(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const byKind = await nodeCountsByKind(session.db);
-        const counts = await datasetCounts(session.db);
+        const counts = await session.cairn.statusCounts();
+        const byKind = counts.nodes;
         const status = await session.runner.status();
         if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
         const checkpoints = await session.ledger.log.readStream(CHECKPOINT_STREAM_NAME);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildMerkleTree, inclusionProofFromTree, toHex } from '@cairn/core';
-import { runRecordEvents, type RecordRole } from '@cairn/projections';
+import type { RecordRole } from '@cairn/projections';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
@@ -14,7 +14,7 @@ import { withSession } from '../session.js';
 import { writeNamedFile } from '../files.js';
 import { eventLeafHash } from '@cairn/core';
 import { scanLog } from '@cairn/sdk';
-import { globalsOf, labelsOf, show } from './common.js';
+import { globalsOf, show } from './common.js';
 import { currentTreeHead, type TreeHeadJson } from './tree-head.js';
 
 export interface RecordLine {
@@ -55,7 +55,7 @@ export function registerRecordKeeping(program: Command): void {
       const globals = globalsOf(command);
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const refs = orFail(await runRecordEvents(session.db, runId), messageOf);
+        const refs = orFail(await session.cairn.runRecord(runId), messageOf);
         const roleOf = new Map(refs.map((r) => [r.eventId, r.role]));
         const checkpoint = await currentTreeHead(session);
         // the leaves up to the checkpoint's size: events appended since are past what it vouches for
@@ -79,7 +79,7 @@ export function registerRecordKeeping(program: Command): void {
         if (toHex(tree.root) !== checkpoint.treeHead.root)
           fail(ExitCode.unavailable, 'the log changed while the record was cut; run it again');
         const signers = found.map((f) => String((f.event.data as { signer?: unknown } | null)?.signer ?? ''));
-        const names = await labelsOf(session.db, signers);
+        const names = await session.cairn.labels(signers);
         const events: RecordLine[] = found.map((f, i) => {
           const proof = inclusionProofFromTree(tree, f.index);
           if (E.isLeft(proof)) return fail(ExitCode.unavailable, proof.left.reason);

@@ -14,7 +14,7 @@ import { verifyAnchors, type AnchorInputs, type AnchorVerification, type Trusted
 import { LeafHashes, eventLeafHash } from '@cairn/core';
 import { scanLog } from '@cairn/sdk';
 import { verifyLog, type LogVerification } from '@cairn/sdk';
-import { verifyProjections, type ProjectionVerification } from '@cairn/projections';
+import type { ProjectionVerification } from '@cairn/projections';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 
@@ -88,10 +88,7 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
         if (!(cause instanceof CliFailure)) throw cause;
         catchUpFailure = cause.message;
       });
-    projections = await verifyProjections({
-      db: session.db,
-      runner: session.runner,
-      projections: session.projections,
+    projections = await session.cairn.verifyProjections({
       logHead: head.right,
       leaves,
       ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
