@@ -25,6 +25,7 @@ export type {
   ContaminationAnswer,
   VerifyProjectionsRequest,
 } from './reads.js';
+export { logLeaves, signCurrentTreeHead, type LogLeaves, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 export {
   usageError,
   type UsageError,

@@ -69,6 +69,7 @@ import {
   type VersionOrigin,
 } from '@cairn/projections';
 import { errorText } from './error-text.js';
+import { logLeaves, signCurrentTreeHead, type LogLeaves, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 import type { ReadError, RefError } from './errors.js';
 import { distinctVersions, type ResolvedVersion } from './version-ref.js';
 
@@ -161,9 +162,14 @@ export interface CairnReads {
   ): Promise<E.Either<RefError | ContaminationError, ContaminationAnswer>>;
   /** Rebuilds every projection into a scratch schema and compares it with the live tables. */
   verifyProjections(request: VerifyProjectionsRequest): Promise<ProjectionVerification>;
+  /** Every event's leaf (id ‖ signature) of the log as it is now. */
+  logLeaves(): Promise<E.Either<TreeHeadError, LogLeaves>>;
+  /** Signs the head of the log as it is now with the ledger key and remembers it; `from`: a consistency proof from that size too. */
+  treeHead(from?: number): Promise<E.Either<TreeHeadError, TreeHeadAnswer>>;
 }
 
 export interface ReadsContext {
+  readonly localDir: string;
   readonly ledger: Ledger;
   readonly store: ProjectionStore;
   readonly runner: ProjectionRunner;
@@ -267,5 +273,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
       );
     },
     verifyProjections: (request) => verifyProjections({ db, runner, projections: ctx.projections, ...request }),
+    logLeaves: () => logLeaves(log),
+    treeHead: (from) => signCurrentTreeHead(log, ctx.localDir, from),
   };
 }
