@@ -25,7 +25,8 @@ export type {
   ContaminationAnswer,
   VerifyProjectionsRequest,
 } from './reads.js';
-export { logLeaves, signCurrentTreeHead, type LogLeaves, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export {
   usageError,
   type UsageError,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey } from '@cairn/core';
 import { withManifestDefaults } from '@cairn/schemas';
+import type { Signer } from '@cairn/sdk';
 import { openCairn, type Cairn } from './index.js';
 
 const right = <T>(r: E.Either<unknown, T>): T => {
@@ -27,12 +28,14 @@ describe('Cairn reads on an embedded store', () => {
   let alice: string;
   let samples: string[];
   let builtAt: bigint;
+  let curatorSigner: Signer;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-reads-'));
     cairn = right(await openCairn({ store: dir, create: true }));
     const { ledger } = cairn;
     const curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
+    curatorSigner = curator;
     const a = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
     alice = a.contributorId;
     samples = [];
@@ -92,5 +95,21 @@ describe('Cairn reads on an embedded store', () => {
     expect(E.isLeft(same) && same.left).toMatchObject({ _tag: 'UsageError', reason: 'is the training version itself' });
     expect(tagOf(await cairn.contamination('notes@1', 'bench@1'))).toBe('VersionNotFound');
     expect(tagOf(await cairn.contamination('bench@1', 'notes@1'))).toBe('VersionNotFound');
+  });
+
+  it('given the log as it is, then the signed tree head covers every leaf, a checkpoint signs the same root into the log, and verifyLog finds nothing bad', async () => {
+    const { leaves } = right(await cairn.logLeaves());
+    const head = right(await cairn.treeHead());
+    expect(head.treeHead).toMatchObject({ size: leaves.size, root: leaves.rootOf(leaves.size) });
+    expect(head.consistency).toBeUndefined();
+    const older = right(await cairn.treeHead(2));
+    expect(older.consistency).toMatchObject({ oldSize: 2, oldRoot: leaves.rootOf(2), newSize: leaves.size });
+    const beyond = await cairn.treeHead(leaves.size + 1);
+    expect(E.isLeft(beyond) && beyond.left).toMatchObject({ _tag: 'UsageError', field: 'from' });
+    const checkpoint = right(await cairn.checkpoint(curatorSigner));
+    expect(checkpoint).toMatchObject({ size: leaves.size, root: head.treeHead.root });
+    const verified = await cairn.verifyLog();
+    expect(verified.firstBad).toBeNull();
+    expect(verified.events).toBe(leaves.size + 1);
   });
 });

@@ -3,9 +3,9 @@
 // binds the store's tables, log, artifacts and sample reader, so neither the CLI nor the server
 // reaches the projection tables itself.
 import * as E from 'fp-ts/lib/Either.js';
-import type { Check, PassportPredicateCore, VersionPredicate } from '@cairn/core';
+import type { Check, LeafHashes, PassportPredicateCore, VersionPredicate } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
-import type { Ledger } from '@cairn/sdk';
+import { verifyLog, type Ledger, type LogVerification, type Signer } from '@cairn/sdk';
 import {
   attestedVersionCheck,
   attributeQueries,
@@ -69,7 +69,8 @@ import {
   type VersionOrigin,
 } from '@cairn/projections';
 import { errorText } from './error-text.js';
-import { logLeaves, signCurrentTreeHead, type LogLeaves, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+import { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
+import { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 import type { ReadError, RefError } from './errors.js';
 import { distinctVersions, type ResolvedVersion } from './version-ref.js';
 
@@ -163,7 +164,11 @@ export interface CairnReads {
   /** Rebuilds every projection into a scratch schema and compares it with the live tables. */
   verifyProjections(request: VerifyProjectionsRequest): Promise<ProjectionVerification>;
   /** Every event's leaf (id ‖ signature) of the log as it is now. */
-  logLeaves(): Promise<E.Either<TreeHeadError, LogLeaves>>;
+  logLeaves(): Promise<E.Either<LogReadError, LogLeaves>>;
+  /** Appends a LogCheckpointed signed by `signer`: the root over every event's leaf as the log is now. */
+  checkpoint(signer: Signer): Promise<E.Either<CheckpointError, CheckpointAnswer>>;
+  /** The log half of verify: every event decoded, signed and admitted under the SDK's rules, in order. */
+  verifyLog(onProgress?: (done: number) => void, leaves?: LeafHashes): Promise<LogVerification>;
   /** Signs the head of the log as it is now with the ledger key and remembers it; `from`: a consistency proof from that size too. */
   treeHead(from?: number): Promise<E.Either<TreeHeadError, TreeHeadAnswer>>;
 }
@@ -274,6 +279,8 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     },
     verifyProjections: (request) => verifyProjections({ db, runner, projections: ctx.projections, ...request }),
     logLeaves: () => logLeaves(log),
+    checkpoint: (signer) => appendLogCheckpoint(ledger, signer),
+    verifyLog: (onProgress, leaves) => verifyLog(log, onProgress, leaves),
     treeHead: (from) => signCurrentTreeHead(log, ctx.localDir, from),
   };
 }

@@ -34,16 +34,20 @@ export interface LogLeaves {
   readonly last: bigint | null;
 }
 
-/** Why the log's leaves, or a head over them, could not be had. */
-export type TreeHeadError =
+/** Why the log's leaves could not be had: the log could not be read, or an event has no well-formed leaf. */
+export type LogReadError =
   | { readonly _tag: 'LogUnavailable'; readonly message: string }
-  | { readonly _tag: 'MalformedEvent'; readonly eventId: string; readonly position: bigint; readonly message: string }
+  | { readonly _tag: 'MalformedEvent'; readonly eventId: string; readonly position: bigint; readonly message: string };
+
+/** Why a head over the log could not be had. */
+export type TreeHeadError =
+  | LogReadError
   | { readonly _tag: 'LedgerKeyUnreadable'; readonly message: string }
   | { readonly _tag: 'LedgerKeyNotFound'; readonly dir: string; readonly message: string }
   | UsageError;
 
 /** Every leaf of the log as it is now. */
-export async function logLeaves(log: EventLog): Promise<E.Either<TreeHeadError, LogLeaves>> {
+export async function logLeaves(log: EventLog): Promise<E.Either<LogReadError, LogLeaves>> {
   const leaves = new LeafHashes();
   let last: bigint | null = null;
   for await (const batch of scanLog(log)) {
