@@ -85,8 +85,9 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
     );
   }, 240_000);
 
-  it('given weights without --kind output-gradients, when recorded, then it is refused naming --weights', async () => {
-    const r = await cairn(
+  /** Train gradients of r1 over corpus@1's members, of `kind`, with `weights`: the command's result, refused or not. */
+  const recordTrain = (kind: string, weights: string) =>
+    cairn(
       dir,
       env,
       'record-gradients',
@@ -98,10 +99,13 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
       '--rows-from',
       'corpus@1',
       '--kind',
-      'loss-gradients',
+      kind,
       '--weights',
-      'w.npy',
+      weights,
     );
+
+  it('given weights without --kind output-gradients, when recorded, then it is refused naming --weights', async () => {
+    const r = await recordTrain('loss-gradients', 'w.npy');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--weights');
     expect(r.stderr).toContain('only with --split train --kind output-gradients');
@@ -109,22 +113,7 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
   }, 60_000);
 
   it('given two weights for six rows, when recorded, then it is refused naming --weights and both counts', async () => {
-    const r = await cairn(
-      dir,
-      env,
-      'record-gradients',
-      'r1',
-      '--split',
-      'train',
-      '--file',
-      'train.npy',
-      '--rows-from',
-      'corpus@1',
-      '--kind',
-      'output-gradients',
-      '--weights',
-      'w-short.npy',
-    );
+    const r = await recordTrain('output-gradients', 'w-short.npy');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--weights');
     expect(r.stderr).toContain('2 weights for 6 rows');

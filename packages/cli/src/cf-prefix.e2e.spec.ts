@@ -95,20 +95,22 @@ describe('CF ids by unique prefix', () => {
       // Label ids are SHA-256 over (type, payload, signer): ground offline for two label values
       // whose ids collide in a 6-hex prefix, then contributed as alice would.
       const target = await fullIdOf(printed.get('why')![1]!);
-      const first = await cairnJson<{ id: string }>(
-        cwd,
-        env,
-        'contribute',
-        'label',
-        '--as',
-        'alice',
-        '--target',
-        target,
-        '--type',
-        'grind',
-        '--value',
-        'v0',
-      );
+      const label = (value: string) =>
+        cairnJson<{ id: string }>(
+          cwd,
+          env,
+          'contribute',
+          'label',
+          '--as',
+          'alice',
+          '--target',
+          target,
+          '--type',
+          'grind',
+          '--value',
+          value,
+        );
+      const first = await label('v0');
       const shown = await cairnJson<{ payload: Record<string, unknown>; signer: string }>(cwd, env, 'show', first.id);
       const idOf = (value: string): string => {
         const id = eventIdOf('LabelContributed', { ...shown.payload, value }, shown.signer);
@@ -127,25 +129,7 @@ describe('CF ids by unique prefix', () => {
       const ids: string[] = [];
       for (const value of pair) {
         if (value === 'v0') ids.push(first.id);
-        else
-          ids.push(
-            (
-              await cairnJson<{ id: string }>(
-                cwd,
-                env,
-                'contribute',
-                'label',
-                '--as',
-                'alice',
-                '--target',
-                target,
-                '--type',
-                'grind',
-                '--value',
-                value,
-              )
-            ).id,
-          );
+        else ids.push((await label(value)).id);
       }
       const [a, b] = ids.sort() as [string, string];
       let common = 0;

@@ -5,16 +5,25 @@
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Ledger, SizeLimits } from '@cairn/sdk';
-import { openCairn, parseAsOf, projectionsFor, type Cairn, type OpenError, type ReadError } from '@cairn/client';
-import type { AnyDB, Projection, ProjectionRunner, ProjectionStore } from '@cairn/projector';
+import {
+  localDirOf as localDirIn,
+  openCairn,
+  parseAsOf,
+  projectionsFor,
+  resolveStoreLocation,
+  type Cairn,
+  type OpenError,
+  type ReadError,
+  type StoreLocation,
+} from '@cairn/client';
+import type { Projection, ProjectionRunner, ProjectionStore } from '@cairn/projector';
 import type { ArtifactStore } from '@cairn/attribution';
-import type { Kysely } from 'kysely';
 import { ExitCode } from './exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
 import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
-import { resolveStoreLocation, type StoreLocation } from './store-location.js';
+
 import { storeLockOptions } from './store-lock.js';
 
 export { projectionsFor };
@@ -33,11 +42,6 @@ export interface Session {
   readonly localDir: string;
   readonly ledger: Ledger;
   readonly store: ProjectionStore;
-  /**
-   * The projection tables, for the commands that still query them directly; new code reads
-   * through `cairn`, and this goes once no command uses it.
-   */
-  readonly db: Kysely<AnyDB>;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
   /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
@@ -58,7 +62,7 @@ export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = proc
 }
 
 export function localDirOf(location: StoreLocation, env: NodeJS.ProcessEnv = process.env): string {
-  return location.kind === 'embedded' ? location.dir : (env.CAIRN_KEYS ?? './.cairn');
+  return localDirIn(location, env);
 }
 
 export interface SessionSettings {
@@ -107,7 +111,6 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     localDir: cairn.localDir,
     ledger: cairn.ledger,
     store: cairn.store,
-    db: cairn.store.db,
     runner: cairn.runner,
     projections: cairn.projections,
     artifacts: cairn.artifacts,
@@ -147,7 +150,7 @@ export async function withSession<T>(
 }
 
 /** The value of a client read, or the failure its error stands for (an ambiguous or malformed id is a usage error). */
-export function orFailRead<T>(result: E.Either<ReadError, T>): T {
+export function orFailRead<T>(result: E.Either<ReadError | { readonly _tag: string }, T>): T {
   if (E.isRight(result)) return result.right;
   const error = result.left;
   fail(error._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(error), messageOf(error), error);

@@ -1,12 +1,9 @@
 // How a command waits for an embedded store another process holds: @cairn/client's lock options
 // (CAIRN_LOCK_TIMEOUT seconds, default 30), saying once on stderr whom it waits for.
 import * as E from 'fp-ts/lib/Either.js';
-import { storeInUse, storeLockOptions as lockOptionsIn } from '@cairn/client';
+import { storeLockOptions as lockOptionsIn } from '@cairn/client';
 import type { FolderLockOptions } from '@cairn/eventlog';
-import { ExitCode } from './exit-codes.js';
-import { fail, usage } from './fail.js';
-
-export { DEFAULT_LOCK_TIMEOUT_SECONDS } from '@cairn/client';
+import { usage } from './fail.js';
 
 export function storeLockOptions(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): FolderLockOptions {
   const options = lockOptionsIn(env, {
@@ -15,10 +12,4 @@ export function storeLockOptions(env: NodeJS.ProcessEnv = process.env, argv: rea
   });
   if (E.isLeft(options)) return usage(options.left.field, options.left.reason);
   return options.right;
-}
-
-/** A store still in use after the wait becomes a one-line failure; anything else is returned. */
-export function failIfInUse(cause: unknown): void {
-  const inUse = storeInUse(cause);
-  if (inUse !== undefined) fail(ExitCode.unavailable, inUse.message);
 }

@@ -47,6 +47,7 @@ import {
 } from '@cairn/datasets';
 import { closeAttributionKernel, createAttributionProjection, createFolderArtifactStore, type ArtifactStore } from '@cairn/attribution';
 import { checkAsOfWithinHead } from './as-of.js';
+import { readsOver, type CairnReads } from './reads.js';
 import { resolveCfRef } from './cf-ref.js';
 import type { CatchUpFailed, OpenError, ReadError, RefError, UsageError } from './errors.js';
 import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
@@ -106,7 +107,7 @@ export type BuildResult = {
 };
 export type ReplacementResult = ReplacementOutcome & { readonly ordinal: number | null };
 
-export interface Cairn {
+export interface Cairn extends CairnReads {
   readonly location: StoreLocation;
   /** Where signers, sample blobs, sample keys and ledger.json live. */
   readonly localDir: string;
@@ -256,6 +257,7 @@ function cairnOver(parts: Parts): Cairn {
 
   return {
     ...parts,
+    ...readsOver({ ...parts, resolveVersion, positionOf }),
     catchUp: async () => {
       const r = await runner.runOnce();
       return E.isLeft(r)

@@ -15,6 +15,18 @@ export {
   type BuildResult,
   type ReplacementResult,
 } from './cairn.js';
+export type {
+  CairnReads,
+  CardFacts,
+  ReportAnswer,
+  StatusCounts,
+  CreditAnswer,
+  AttestFacts,
+  ContaminationAnswer,
+  VerifyProjectionsRequest,
+} from './reads.js';
+export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export {
   usageError,
   type UsageError,

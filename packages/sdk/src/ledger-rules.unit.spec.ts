@@ -1,8 +1,18 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey, publicKeyOf, sign, signingBytes, toHex } from '@cairn/core';
-import { contributeSample, expectViolation, ledgerOn, left, logSize, register, right, text } from './__tests__/given.js';
+import {
+  contributeSample,
+  expectViolation,
+  ledgerOn,
+  left,
+  logSize,
+  register,
+  right,
+  sha256Of,
+  signedSamples,
+  text,
+} from './__tests__/given.js';
 import { idOf, signerWithKey } from './signing.js';
 import { createMemoryBlobStore } from './blob-store/memory.js';
 import { createInMemoryEventLog, type EventLog } from '@cairn/eventlog';
@@ -245,17 +255,7 @@ describe('batches', () => {
     const blobs = createMemoryBlobStore();
     const ledger = ledgerOn(undefined, { workers: 2, blobs });
     const alice = await register(ledger, 'alice');
-    const items = Array.from({ length: 200 }, (_, i) => {
-      const bytes = text(`bulk ${i}`);
-      const payload = {
-        commitment: { scheme: 'sha256', value: sha256Of(bytes) },
-        mediaType: 'text/plain',
-        size: bytes.length,
-        license: 'MIT',
-        source: 'bulk',
-      };
-      return { envelope: right(ledger.sign('SampleContributed', payload, alice)), sample: { bytes } };
-    });
+    const items = signedSamples(ledger, alice, 'bulk', 0, 200, 'bulk');
     const last = items[199]!;
     const forged = {
       ...last,
@@ -274,26 +274,7 @@ describe('batches', () => {
   it('given pipelined batches where the second has a bad item, then the first is appended, the second not, and the error names batch and item', async () => {
     const ledger = ledgerOn(undefined, { workers: 2 });
     const alice = await register(ledger, 'alice');
-    const batch = (from: number) =>
-      Array.from({ length: 150 }, (_, i) => {
-        const bytes = text(`pipelined ${from + i}`);
-        return {
-          envelope: right(
-            ledger.sign(
-              'SampleContributed',
-              {
-                commitment: { scheme: 'sha256', value: sha256Of(bytes) },
-                mediaType: 'text/plain',
-                size: bytes.length,
-                license: 'MIT',
-                source: 'p',
-              },
-              alice,
-            ),
-          ),
-          sample: { bytes },
-        };
-      });
+    const batch = (from: number) => signedSamples(ledger, alice, 'pipelined', from, 150);
     const first = batch(0);
     const second = batch(150);
     second[42] = { ...second[42]!, sample: { bytes: text('not the committed bytes') } };
@@ -317,26 +298,7 @@ describe('batches', () => {
     const blobs = createMemoryBlobStore();
     const ledger = ledgerOn(refusingSecond, { blobs, workers: 2 });
     const alice = await register(ledger, 'alice'); // append 1
-    const batch = (from: number) =>
-      Array.from({ length: 150 }, (_, i) => {
-        const bytes = text(`refused ${from + i}`);
-        return {
-          envelope: right(
-            ledger.sign(
-              'SampleContributed',
-              {
-                commitment: { scheme: 'sha256', value: sha256Of(bytes) },
-                mediaType: 'text/plain',
-                size: bytes.length,
-                license: 'MIT',
-                source: 'p',
-              },
-              alice,
-            ),
-          ),
-          sample: { bytes },
-        };
-      });
+    const batch = (from: number) => signedSamples(ledger, alice, 'refused', from, 150);
     const batches = [batch(0), batch(150), batch(300)];
     const error = left(await ledger.ingestBatches(batches));
     expect(error).toMatchObject({ _tag: 'Unavailable', reason: 'disk full', batch: 1 });
@@ -348,25 +310,7 @@ describe('batches', () => {
   it('given a batch source that throws while an append is in flight, then the throw surfaces after that append has settled', async () => {
     const ledger = ledgerOn(undefined, { workers: 2 });
     const alice = await register(ledger, 'alice');
-    const bytes = text('only batch');
-    const first = [
-      {
-        envelope: right(
-          ledger.sign(
-            'SampleContributed',
-            {
-              commitment: { scheme: 'sha256', value: sha256Of(bytes) },
-              mediaType: 'text/plain',
-              size: bytes.length,
-              license: 'MIT',
-              source: 'p',
-            },
-            alice,
-          ),
-        ),
-        sample: { bytes },
-      },
-    ];
+    const first = signedSamples(ledger, alice, 'only batch', 0, 1);
     function* source() {
       yield first;
       throw new Error('source broke');
@@ -401,7 +345,3 @@ describe('batches', () => {
     expect(receipts[0]!.id).toBe(sampleId);
   });
 });
-
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

@@ -4,16 +4,13 @@
 // members erased by then, so an attestation never vouches for bytes without saying they are gone.
 import type { Command } from 'commander';
 import { ATTESTATION_PREDICATE_TYPE, checkAttestation, openStatement, signStatement, type Check, type VersionPredicate } from '@cairn/core';
-import { attestedVersionCheck } from '@cairn/attribution';
-import { erasedMembersOf, readVersion } from '@cairn/datasets';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
-import { messageOf, orFail, usage } from '../fail.js';
+import { usage } from '../fail.js';
 import { toJson } from '../output.js';
-import { withSession, type Session } from '../session.js';
+import { orFailRead, withSession, type Session } from '../session.js';
 import { globalsOf, show } from './common.js';
-import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
 /** With a store: the key was the signer's at the version's cut, and the version is in the store with that root. */
@@ -21,7 +18,7 @@ async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
   const p = openStatement<VersionPredicate>(file).statement.predicate ?? {};
   return [
     await signingKeyCheck(session.ledger.contributors, p.attestedBy?.contributorId, p.attestedBy?.publicKey, p.position),
-    await attestedVersionCheck(session.db, p),
+    await session.cairn.attestationCheck(p),
   ];
 }
 
@@ -48,8 +45,7 @@ export function registerAttest(program: Command): void {
         return usage('NAME@VERSION / --as', 'give the version and the signer (or --verify FILE)');
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const v = await resolveVersionArg(session, ref);
-        const version = orFail(await readVersion(session.db, v.versionId), messageOf);
+        const { ref: v, version, erasedMembers } = orFailRead(await session.cairn.attestFacts(ref));
         const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: VersionPredicate = {
           dataset: v.dataset,
@@ -59,7 +55,7 @@ export function registerAttest(program: Command): void {
           merkleRoot: version.merkleRoot,
           memberCount: version.memberCount,
           position: version.position.toString(),
-          erasedMembers: (await erasedMembersOf(session.db, v.versionId)).map((e) => ({
+          erasedMembers: erasedMembers.map((e) => ({
             cfId: e.cfId,
             eventId: e.eventId,
             position: e.position.toString(),

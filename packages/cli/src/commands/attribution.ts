@@ -6,20 +6,10 @@ import { open, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { npyHeader, readNpy } from '@cairn/kernel';
-import {
-  attributeQueries,
-  attributionEstimator,
-  attributionScoreBlocks,
-  creditShares,
-  type CreditShare,
-  type CreditShares,
-  type GradientKind,
-  type QueryAttribution,
-} from '@cairn/attribution';
+import { type CreditShare, type CreditShares, type GradientKind, type QueryAttribution } from '@cairn/attribution';
 import { messageOf, orFail, usage } from '../fail.js';
-import { withSession } from '../session.js';
-import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, positionOf, show, short } from './common.js';
-import { resolveVersionArg } from './datasets.js';
+import { orFailRead, withSession } from '../session.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
 export interface AttributeJson {
   readonly runId: string;
@@ -105,12 +95,9 @@ export function registerAttribution(program: Command): void {
       const queryRows = matrix.right;
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const { trainKind, estimator } = orFail(await attributionEstimator(session.db, runId), messageOf);
+        const { trainKind, estimator } = orFail(await session.cairn.attributionEstimator(runId), messageOf);
         if (all) {
-          const matrix = orFail(
-            await attributionScoreBlocks({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows }),
-            messageOf,
-          );
+          const matrix = orFail(await session.cairn.attributionScores(runId, queryRows), messageOf);
           try {
             await writeMatrixNpy(opts.out!, matrix.rows, matrix.cols, matrix.blocks);
           } catch (cause) {
@@ -134,16 +121,10 @@ export function registerAttribution(program: Command): void {
           );
           return;
         }
-        const queries = orFail(
-          await attributeQueries({ db: session.db, artifacts: session.artifacts, runId, queries: queryRows, topK }),
-          messageOf,
-        );
+        const queries = orFail(await session.cairn.attribute(runId, queryRows, topK), messageOf);
         const out: AttributeJson = { runId, topK, trainKind, estimator, queries };
         await show(session.json, out, async (x) => {
-          const labels = await labelsOf(
-            session.db,
-            x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])),
-          );
+          const labels = await session.cairn.labels(x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])));
           const lines = [
             `run ${x.runId}: top ${x.topK} train CFs per query row (TRAK score; positive = including the CF raises the query output)`,
             `  ${x.estimator}`,
@@ -168,23 +149,10 @@ export function registerAttribution(program: Command): void {
     .action(async (ref: string, opts: { run: string; asOf?: string }, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const v = await resolveVersionArg(session, ref, opts.asOf);
-        const at = await positionOf(session.db, asOfOf(opts.asOf));
-        const shares = orFail(
-          await creditShares({
-            db: session.db,
-            runId: opts.run,
-            version: v.versionId,
-            ...(at !== undefined && at !== null ? { asOf: at } : {}),
-          }),
-          messageOf,
-        );
+        const { ref: v, shares } = orFailRead(await session.cairn.credit(opts.run, ref, asOfOf(opts.asOf)));
         const out: CreditJson = { ...shares, ref: { dataset: v.dataset, ordinal: v.ordinal, versionId: v.versionId } };
         await show(session.json, out, async (x) => {
-          const labels = await labelsOf(
-            session.db,
-            x.contributors.flatMap((c) => (c.key === null ? [] : [c.key])),
-          );
+          const labels = await session.cairn.labels(x.contributors.flatMap((c) => (c.key === null ? [] : [c.key])));
           const rows = (title: string, list: readonly CreditShare[], name: (s: CreditShare) => string) => [
             title,
             ...list.map(

@@ -2,9 +2,8 @@
 // --as-of option of queries, resolved to a log position.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { positionAtTime, type AsOf } from '@cairn/projector';
-import { nodeLabels } from '@cairn/lineage';
-import { parseAsOf } from '../as-of.js';
+import type { AsOf } from '@cairn/projector';
+import { parseAsOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
 import { toJson } from '../output.js';
@@ -23,18 +22,7 @@ export function asOfOf(value: unknown): AsOf | undefined {
   return parsed.right;
 }
 
-/** The position an AsOf names: undefined = now, null = before the first event. */
-export async function positionOf(db: Session['db'], asOf: AsOf | undefined): Promise<bigint | null | undefined> {
-  if (asOf === undefined) return undefined;
-  return typeof asOf === 'bigint' ? asOf : positionAtTime(db, asOf.time);
-}
-
 export const short = (id: string, n = 12): string => (id.length > n ? `${id.slice(0, n)}…` : id);
-
-/** Human names of graph nodes (contributor names, sample sources...) from the lineage tables. */
-export async function labelsOf(db: Session['db'], ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
-  return nodeLabels(db, ids);
-}
 
 export function named(labels: ReadonlyMap<string, string>, id: string): string {
   const label = labels.get(id);

@@ -2,13 +2,12 @@
 // evaluation version, exactly (same commitment) or nearly (MinHash/LSH over word 13-grams). The
 // answer is projections' contamination(); this file parses, calls and prints.
 import type { Command } from 'commander';
-import { contamination, type ContaminationReport, type SideSummary } from '@cairn/datasets';
-import { messageOf, orFail, usage } from '../fail.js';
+import type { ContaminationReport, SideSummary } from '@cairn/datasets';
+import { usage } from '../fail.js';
 import { table } from '../output.js';
-import { withSession } from '../session.js';
-import type { ResolvedVersion } from '../version-ref.js';
+import { orFailRead, withSession } from '../session.js';
+import type { ResolvedVersion } from '@cairn/client';
 import { globalsOf, show, short } from './common.js';
-import { resolveVersionArg } from './datasets.js';
 
 export type ContaminationJson = ContaminationReport & { readonly trainRef: ResolvedVersion; readonly evalRef: ResolvedVersion };
 
@@ -76,19 +75,7 @@ export function registerContamination(program: Command): void {
       const threshold = thresholdOf(opts.threshold);
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const trainRef = await resolveVersionArg(session, ref);
-        const evalRef = await resolveVersionArg(session, opts.against);
-        const report = orFail(
-          await contamination(
-            session.db,
-            session.ledger.log,
-            (id) => session.ledger.samples.read(id),
-            trainRef.versionId,
-            evalRef.versionId,
-            { threshold },
-          ),
-          messageOf,
-        );
+        const { trainRef, evalRef, report } = orFailRead(await session.cairn.contamination(ref, opts.against, { threshold }));
         await show(session.json, { trainRef, evalRef, ...report }, contaminationText);
       });
     });

@@ -6,7 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { orFailRead, withSession, type Session } from '../session.js';
-import type { ResolvedVersion } from '../version-ref.js';
+import type { ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
 import { MANIFEST_HELP } from '../manifest-help.js';

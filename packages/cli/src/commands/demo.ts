@@ -9,14 +9,13 @@ import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
-import { openSession, type Session } from '../session.js';
+import { openSession, orFailRead, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
-import { datasetBuilds } from '@cairn/datasets';
-import { distinctVersions } from '../version-ref.js';
 import { buildDataset, buildText, defineManifest, signerFor } from './datasets.js';
 import { newKey } from './keys.js';
 import { diffOf, diffText, historyOf, historyText, impactOf, impactText, whyOf, whyText } from './queries.js';
-import { checkProof, proveOf, traceOf, traceText } from './trace-prove.js';
+import { checkProof } from '@cairn/core';
+import { proveOf, traceOf, traceText } from './trace-prove.js';
 import { appendCheckpoint, runVerify, verifyText } from './verify.js';
 
 const DATASET = 'demo-corpus';
@@ -121,16 +120,12 @@ async function story(session: Session, say: Say): Promise<void> {
   await validate('dave', s2fixed, 'approve', 'typo fixed');
   orFail(await session.ledger.deprecate(s5, { reason: 'dispute', note: 'source disputes the licence' }, await sign('alice')), messageOf);
   await session.catchUp();
-  const versions = distinctVersions(await datasetBuilds(session.db, DATASET));
-  const builds = await datasetBuilds(session.db, DATASET);
+  const { versions } = orFailRead(await session.cairn.datasetVersions(DATASET));
   say(
     'Alice amends s2 (typo), deprecates s5 (dispute): the dataset re-assembles itself with the same manifest',
     `amend ${short(s2)} --file fixed.txt --as alice; deprecate ${short(s5)} --reason dispute --as alice; dataset versions ${DATASET}`,
     versions
-      .map(
-        (v) =>
-          `  ${DATASET}@${v.ordinal}  ${short(v.versionId, 16)}  cut at ${v.position} by ${builds.find((b) => b.versionId === v.versionId)?.cause ?? '?'}`,
-      )
+      .map((v) => `  ${DATASET}@${v.ordinal}  ${short(v.versionId, 16)}  cut at ${v.position} by ${v.builds[0]?.cause ?? '?'}`)
       .join('\n') + '\n  (old versions stay readable forever; @latest is the current one)',
   );
 

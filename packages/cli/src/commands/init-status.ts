@@ -1,18 +1,17 @@
 // cairn init / cairn status.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { CHECKPOINT_STREAM_NAME } from '../verify/log-checkpoint.js';
+import { CHECKPOINT_STREAM_NAME } from '@cairn/sdk';
 import { emit, table } from '../output.js';
 import { withSession } from '../session.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
-import { countEvents } from '../verify/log-scan.js';
+import { countEvents } from '@cairn/sdk';
 import { failureLine } from '../projection-failures.js';
 import { globalsOf } from './common.js';
-import { ledgerConfigPath, parseLimitOptions, writeLimits } from '../ledger-config.js';
+import { ledgerConfigPath } from '@cairn/client';
+import { parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
-import { nodeCountsByKind } from '@cairn/lineage';
-import { datasetCounts } from '@cairn/datasets';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -79,8 +78,8 @@ export function registerInitStatus(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const byKind = await nodeCountsByKind(session.db);
-        const counts = await datasetCounts(session.db);
+        const counts = await session.cairn.statusCounts();
+        const byKind = counts.nodes;
         const status = await session.runner.status();
         if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
         const checkpoints = await session.ledger.log.readStream(CHECKPOINT_STREAM_NAME);

@@ -1,24 +1,11 @@
 // cairn licenses NAME@V (the license set, obligations and conflicts under the auditable rules of
 // projections' license-rules.json) and cairn card NAME@V (a Markdown provenance card).
 import type { Command } from 'commander';
-import {
-  diff,
-  licenses,
-  versionCardFacts,
-  type Erasure,
-  type KindCount,
-  type LicenseReport,
-  type ValidationStats,
-  type VersionDiff,
-  type VersionOrigin,
-} from '@cairn/datasets';
-import { messageOf, orFail } from '../fail.js';
+import type { LicenseReport } from '@cairn/datasets';
 import { table } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import { distinctVersions, type ResolvedVersion } from '../version-ref.js';
-import { datasetBuilds } from '@cairn/datasets';
-import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, labelsOf, named, show, short } from './common.js';
-import { resolveVersionArg } from './datasets.js';
+import { orFailRead, withSession, type Session } from '../session.js';
+import type { CardFacts, ResolvedVersion } from '@cairn/client';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
 export type LicensesJson = LicenseReport & { readonly ref: ResolvedVersion };
 
@@ -43,36 +30,11 @@ export function licensesText(x: LicensesJson, labels: ReadonlyMap<string, string
 }
 
 export async function licensesOf(session: Session, ref: string, asOf?: string): Promise<LicensesJson> {
-  const v = await resolveVersionArg(session, ref, asOf);
-  return { ...orFail(await licenses(session.db, v.versionId), messageOf), ref: v };
-}
-
-export interface CardFacts {
-  readonly ref: ResolvedVersion;
-  readonly origin: VersionOrigin;
-  readonly kinds: readonly KindCount[];
-  readonly licenses: LicensesJson;
-  readonly validation: ValidationStats;
-  readonly manifest: unknown;
-  readonly previous: { readonly ref: ResolvedVersion; readonly diff: VersionDiff } | null;
-  /** Members erased since the version was cut (as of now): still lineage, their bytes gone. */
-  readonly erased: readonly Erasure[];
+  return orFailRead(await session.cairn.licenses(ref, asOfOf(asOf)));
 }
 
 export async function cardFacts(session: Session, ref: string, asOf?: string): Promise<CardFacts> {
-  const v = await resolveVersionArg(session, ref, asOf);
-  const facts = orFail(await versionCardFacts(session.db, v.versionId), messageOf);
-  const earlier = distinctVersions(await datasetBuilds(session.db, v.dataset)).find((x) => x.ordinal === v.ordinal - 1);
-  return {
-    ref: v,
-    origin: facts.origin,
-    kinds: facts.kinds,
-    licenses: { ...facts.licenses, ref: v },
-    validation: facts.validation,
-    manifest: facts.manifest,
-    previous: earlier ? { ref: earlier, diff: orFail(await diff(session.db, earlier.versionId, v.versionId), messageOf) } : null,
-    erased: facts.erased,
-  };
+  return orFailRead(await session.cairn.cardFacts(ref, asOfOf(asOf)));
 }
 
 const DIFF_LINES = 20;
@@ -179,13 +141,7 @@ export function registerLicensesCard(program: Command): void {
         await session.catchUp();
         const l = await licensesOf(session, ref, opts.asOf);
         await show(session.json, l, async (x) =>
-          licensesText(
-            x,
-            await labelsOf(
-              session.db,
-              x.obligations.attribution.map((a) => a.contributor),
-            ),
-          ),
+          licensesText(x, await session.cairn.labels(x.obligations.attribution.map((a) => a.contributor))),
         );
       });
     });
@@ -200,10 +156,7 @@ export function registerLicensesCard(program: Command): void {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         const facts = await cardFacts(session, ref, opts.asOf);
-        const labels = await labelsOf(
-          session.db,
-          facts.origin.contributors.map((c) => c.contributor),
-        );
+        const labels = await session.cairn.labels(facts.origin.contributors.map((c) => c.contributor));
         await show(session.json, { ...facts, markdown: cardMarkdown(facts, labels) }, (x) => x.markdown);
       });
     });

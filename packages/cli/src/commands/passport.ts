@@ -5,7 +5,7 @@
 // offline; with --store (or CAIRN_STORE) also against the ledger.
 import type { Command } from 'commander';
 import { checkPassport, openStatement, PASSPORT_PREDICATE_TYPE, signStatement, type Check, type PassportPredicateCore } from '@cairn/core';
-import { passportFacts, passportLedgerCheck, type PassportPredicate } from '@cairn/attribution';
+import type { PassportPredicate } from '@cairn/attribution';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
@@ -20,7 +20,7 @@ async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
   const p = openStatement<PassportPredicateCore>(file).statement.predicate ?? {};
   return [
     await signingKeyCheck(session.ledger.contributors, p.signedBy?.contributorId, p.signedBy?.publicKey, p.run?.position),
-    await passportLedgerCheck(session.db, session.ledger.log, p),
+    await session.cairn.passportCheck(p),
   ];
 }
 
@@ -46,10 +46,7 @@ export function registerPassport(program: Command): void {
       if (runId === undefined || opts.as === undefined) return usage('RUN / --as', 'give the run id and the signer (or --verify FILE)');
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const facts = orFail(
-          await passportFacts(session.db, session.ledger.log, runId, { readSample: (id) => session.ledger.samples.read(id) }),
-          messageOf,
-        );
+        const facts = orFail(await session.cairn.passport(runId), messageOf);
         const { entry, signer } = await currentSigner(session, opts.as!);
         const predicate: PassportPredicate = { ...facts, signedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey } };
         const envelope = signStatement(

@@ -5,7 +5,7 @@ import type { DiffAnswer, WhyResult } from '@cairn/client';
 import { type CfHistory } from '@cairn/lineage';
 import { diffToText, type Impact, type VersionDiff } from '@cairn/datasets';
 import { orFailRead, withSession, type Session } from '../session.js';
-import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, labelsOf, named, short, show } from './common.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, short, show } from './common.js';
 
 export type DiffJson = DiffAnswer;
 export type WhyJson = WhyResult;
@@ -15,7 +15,7 @@ export async function diffOf(session: Session, a: string, b: string, asOf?: stri
 }
 
 export async function diffText(session: Session, d: DiffJson): Promise<string> {
-  const labels = await labelsOf(session.db, [...d.added, ...d.removed].map((e) => e.cfId).concat(d.changed.flatMap((c) => [c.from, c.to])));
+  const labels = await session.cairn.labels([...d.added, ...d.removed].map((e) => e.cfId).concat(d.changed.flatMap((c) => [c.from, c.to])));
   const lines = [
     `${d.from.dataset}@${d.from.ordinal} → ${d.to.dataset}@${d.to.ordinal}: +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged`,
   ];
@@ -37,7 +37,7 @@ export async function whyOf(session: Session, cf: string, ref: string, asOf?: st
 
 export async function whyText(session: Session, w: WhyJson): Promise<string> {
   const ev = w.evidence;
-  const labels = await labelsOf(session.db, [
+  const labels = await session.cairn.labels([
     w.cfId,
     ...(ev ? [ev.author, ...ev.approvals.map((a) => a.validator), ...ev.rejections.map((a) => a.validator)] : []),
   ]);
@@ -75,7 +75,7 @@ export async function impactOf(session: Session, cf: string, asOf?: string): Pro
 }
 
 export async function impactText(session: Session, i: Impact): Promise<string> {
-  const labels = await labelsOf(session.db, [i.cfId, ...i.dependents.map((d) => d.eventId)]);
+  const labels = await session.cairn.labels([i.cfId, ...i.dependents.map((d) => d.eventId)]);
   const lines = [`if ${named(labels, i.cfId)} is amended or erased:`];
   lines.push(
     `  ${i.dependents.length} dependent CFs${i.dependents.map((d) => `\n    ${d.relation.padEnd(10)} ${d.kind} ${named(labels, d.eventId)} @${d.position}`).join('')}`,
@@ -100,7 +100,7 @@ export async function historyOf(session: Session, cf: string, asOf?: string): Pr
 }
 
 export async function historyText(session: Session, h: CfHistory): Promise<string> {
-  const labels = await labelsOf(session.db, [...h.family.map((n) => n.id), ...h.steps.flatMap((s) => ('by' in s ? [s.by] : []))]);
+  const labels = await session.cairn.labels([...h.family.map((n) => n.id), ...h.steps.flatMap((s) => ('by' in s ? [s.by] : []))]);
   const lines = [`history of ${named(labels, h.cfId)} (${h.family.length} CFs in the family)`];
   for (const s of h.steps) {
     const at = `@${s.position}`.padEnd(6);

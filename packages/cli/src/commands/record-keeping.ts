@@ -6,15 +6,15 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildMerkleTree, inclusionProofFromTree, toHex } from '@cairn/core';
-import { runRecordEvents, type RecordRole } from '@cairn/attribution';
+import type { RecordRole } from '@cairn/attribution';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { toJson } from '../output.js';
 import { withSession } from '../session.js';
 import { writeNamedFile } from '../files.js';
-import { logLeafHash } from '../verify/log-checkpoint.js';
-import { scanLog } from '../verify/log-scan.js';
-import { globalsOf, labelsOf, show } from './common.js';
+import { eventLeafHash } from '@cairn/core';
+import { scanLog } from '@cairn/sdk';
+import { globalsOf, show } from './common.js';
 import { currentTreeHead, type TreeHeadJson } from './tree-head.js';
 
 export interface RecordLine {
@@ -55,7 +55,7 @@ export function registerRecordKeeping(program: Command): void {
       const globals = globalsOf(command);
       await withSession(globals, async (session) => {
         await session.catchUp();
-        const refs = orFail(await runRecordEvents(session.db, runId), messageOf);
+        const refs = orFail(await session.cairn.runRecord(runId), messageOf);
         const roleOf = new Map(refs.map((r) => [r.eventId, r.role]));
         const checkpoint = await currentTreeHead(session);
         // the leaves up to the checkpoint's size: events appended since are past what it vouches for
@@ -65,7 +65,7 @@ export function registerRecordKeeping(program: Command): void {
           if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
           for (const event of batch.right) {
             if (leaves.length === checkpoint.treeHead.size) break;
-            const leaf = logLeafHash(event);
+            const leaf = eventLeafHash(event);
             if (leaf === null)
               fail(
                 ExitCode.checkFailed,
@@ -79,7 +79,7 @@ export function registerRecordKeeping(program: Command): void {
         if (toHex(tree.root) !== checkpoint.treeHead.root)
           fail(ExitCode.unavailable, 'the log changed while the record was cut; run it again');
         const signers = found.map((f) => String((f.event.data as { signer?: unknown } | null)?.signer ?? ''));
-        const names = await labelsOf(session.db, signers);
+        const names = await session.cairn.labels(signers);
         const events: RecordLine[] = found.map((f, i) => {
           const proof = inclusionProofFromTree(tree, f.index);
           if (E.isLeft(proof)) return fail(ExitCode.unavailable, proof.left.reason);

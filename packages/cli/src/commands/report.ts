@@ -4,11 +4,10 @@
 // from the projections. What the ledger cannot know (provider, model, modalities beyond media
 // types) is left for the provider to complete, and said so.
 import type { Command } from 'commander';
-import { reportFacts } from '@cairn/datasets';
-import { messageOf, orFail, usage } from '../fail.js';
-import { withSession, type Session } from '../session.js';
-import { AS_OF_FLAGS, AS_OF_HELP, globalsOf, show } from './common.js';
-import { cardFacts, type CardFacts } from './licenses-card.js';
+import { usage } from '../fail.js';
+import { orFailRead, withSession, type Session } from '../session.js';
+import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, show } from './common.js';
+import type { CardFacts } from '@cairn/client';
 
 export interface EuAiActReport {
   readonly regulation: 'Regulation (EU) 2024/1689, Article 53(1)(d)';
@@ -42,9 +41,8 @@ export interface EuAiActReport {
 }
 
 async function reportOf(session: Session, ref: string, asOf?: string): Promise<EuAiActReport> {
-  const c = await cardFacts(session, ref, asOf);
+  const { card: c, facts } = orFailRead(await session.cairn.reportFacts(ref, asOfOf(asOf)));
   const v = c.origin.version;
-  const facts = orFail(await reportFacts(session.db, session.ledger.log, v.versionId), messageOf);
   return {
     regulation: 'Regulation (EU) 2024/1689, Article 53(1)(d)',
     dataset: c.ref.dataset,

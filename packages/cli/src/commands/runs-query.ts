@@ -2,23 +2,13 @@
 // back from the ledger. The answers are the projections' (answers/runs*.ts); this file parses,
 // calls and prints.
 import type { Command } from 'commander';
-import {
-  diffRuns,
-  listRuns,
-  reproduceCheck,
-  showRun,
-  unlearning,
-  type FieldChange,
-  type RunDetail,
-  type RunsDiff,
-  type SampleRead,
-} from '@cairn/attribution';
 import { diffToText } from '@cairn/datasets';
+import { type FieldChange, type RunDetail, type RunsDiff } from '@cairn/attribution';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import { globalsOf, labelsOf, named, short, show } from './common.js';
+import { withSession } from '../session.js';
+import { globalsOf, named, short, show } from './common.js';
 
 const UNLEARNING_HELP = `
 What the shares are measured over:
@@ -90,14 +80,6 @@ function diffText(d: RunsDiff): string {
 }
 
 /** The SDK's sample read, as the reproduce-check needs it: readable, erased, or why not. */
-function sampleReader(session: Session): (cfId: string) => Promise<SampleRead> {
-  return async (cfId) => {
-    const r = await session.ledger.samples.read(cfId);
-    if (r._tag === 'Right') return { readable: true };
-    return { readable: false, erased: r.left._tag === 'ErasedSample', reason: messageOf(r.left) };
-  };
-}
-
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export function registerRunsQueries(program: Command): void {
@@ -108,11 +90,8 @@ export function registerRunsQueries(program: Command): void {
     .action(async (_opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const all = orFail(await listRuns(session.db, session.ledger.log), messageOf);
-        const labels = await labelsOf(
-          session.db,
-          all.map((r) => r.signer),
-        );
+        const all = orFail(await session.cairn.runs(), messageOf);
+        const labels = await session.cairn.labels(all.map((r) => r.signer));
         await show(session.json, { runs: all }, (x) =>
           x.runs.length === 0
             ? 'no training runs recorded'
@@ -131,8 +110,8 @@ export function registerRunsQueries(program: Command): void {
     .action(async (runId: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const r = orFail(await showRun(session.db, session.ledger.log, runId), messageOf);
-        const labels = await labelsOf(session.db, [r.signer]);
+        const r = orFail(await session.cairn.run(runId), messageOf);
+        const labels = await session.cairn.labels([r.signer]);
         await show(session.json, r, (x) => showText(x, labels));
       });
     });
@@ -142,7 +121,7 @@ export function registerRunsQueries(program: Command): void {
     .action(async (a: string, b: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const d = orFail(await diffRuns(session.db, session.ledger.log, a, b), messageOf);
+        const d = orFail(await session.cairn.diffRuns(a, b), messageOf);
         await show(session.json, d, diffText);
       });
     });
@@ -155,14 +134,7 @@ export function registerRunsQueries(program: Command): void {
     .action(async (runId: string, _opts: unknown, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const r = orFail(
-          await reproduceCheck(session.db, runId, {
-            readSample: sampleReader(session),
-            artifacts: session.artifacts,
-            replay: session.runner,
-          }),
-          messageOf,
-        );
+        const r = orFail(await session.cairn.reproduceCheck(runId), messageOf);
         await show(session.json, r, (x) =>
           [
             `run ${x.runId} on ${x.dataset} (${short(x.versionId)})`,
@@ -195,7 +167,7 @@ export function registerRunsQueries(program: Command): void {
         usage('--top', `expected an integer from 1 to 10000, got ${JSON.stringify(opts.top)}`);
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const u = orFail(await unlearning(session.db, runId, { topQueries: Number(opts.top) }), messageOf);
+        const u = orFail(await session.cairn.unlearning(runId, Number(opts.top)), messageOf);
         await show(session.json, u, (x) => {
           const lines = [`run ${x.runId} on ${x.dataset} (${short(x.versionId)}, ${x.memberCount} members) → model ${short(x.modelHash)}`];
           lines.push(

@@ -6,14 +6,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { canonicalize } from '@cairn/core';
-import { memberIds } from '@cairn/datasets';
 import { storeGradientArtifact, storeWeightsArtifact } from '@cairn/attribution';
 import type { Signer } from '@cairn/sdk';
 import * as E from 'fp-ts/lib/Either.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { withSession, type Session } from '../session.js';
+import { orFailRead, withSession, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
 import { resolveVersionArg, signerFor } from './datasets.js';
 import { receiptJson, receiptText, type ReceiptJson } from './receipt.js';
@@ -199,8 +198,7 @@ export function registerRuns(program: Command): void {
             rowMap = list as string[];
           } else {
             await session.catchUp();
-            const v = await resolveVersionArg(session, opts.rowsFrom!);
-            rowMap = await memberIds(session.db, v.versionId);
+            rowMap = [...orFailRead(await session.cairn.memberIds(opts.rowsFrom!))];
           }
           const stored = await storeGradientArtifact(session.artifacts, bytes);
           if (E.isLeft(stored)) fail(ExitCode.usage, `--file ${opts.file}: ${stored.left.field}: ${stored.left.reason}`);

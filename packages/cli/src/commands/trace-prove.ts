@@ -4,9 +4,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkProof, type ProofFile } from '@cairn/core';
 import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/lineage';
-import { inclusionProof } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
-import { fail, orFail } from '../fail.js';
+import { fail } from '../fail.js';
 import { toJson } from '../output.js';
 import { cfArg, orFailRead, withSession, type Session } from '../session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
@@ -14,7 +13,6 @@ import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
 // The offline proof check is core's; demo.ts reaches it through this module.
-export { checkProof };
 
 const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
@@ -51,9 +49,11 @@ export function traceText(t: LineageTrace): string {
 }
 
 export async function proveOf(session: Session, cf: string, ref: string, asOf?: string): Promise<ProofFile> {
-  const v = await resolveVersionArg(session, ref, asOf);
+  // The version first, then the CF (a prefix looked up after a catch-up): the reference that names nothing is the answer.
+  await resolveVersionArg(session, ref, asOf);
   const cfId = await cfArg(session, cf);
-  const p = orFail(await inclusionProof(session.db, cfId, v.versionId), (e) => e.message);
+  const p = orFailRead(await session.cairn.inclusionProof(cfId, ref, asOfOf(asOf)));
+  const v = p.ref;
   return {
     cairnInclusionProof: 1,
     cfId,

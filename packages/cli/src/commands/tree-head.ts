@@ -7,109 +7,42 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import {
-  buildMerkleTree,
-  checkConsistency,
-  consistencyProofFromTree,
-  EMPTY_FRONTIER,
-  eventLeafHash,
-  extendMerkleFrontier,
-  fromHex,
-  LeafHashes,
-  merkleFrontierRoot,
-  publicKeyOf,
-  toHex,
-  HASH_SIZE,
-  type ConsistencyJson,
-} from '@cairn/core';
-import {
-  appendTreeHeadLine,
-  readLedgerKey,
-  readTreeHeads,
-  scanLog,
-  signTreeHead,
-  treeHeadSignatureValid,
-  TREE_HEADS_FILE,
-} from '@cairn/sdk';
-import type { SignedTreeHead, TreeHead, TreeHeadCosignature } from '@cairn/schemas';
+import { checkConsistency, fromHex, publicKeyOf, toHex } from '@cairn/core';
+import { appendTreeHeadLine, readTreeHeads, signTreeHead, treeHeadSignatureValid, TREE_HEADS_FILE } from '@cairn/sdk';
+import type { SignedTreeHead, TreeHeadCosignature } from '@cairn/schemas';
+import type { LogLeaves, TreeHeadAnswer, TreeHeadError } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, usage } from '../fail.js';
 import { emit } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { globalsOf } from './common.js';
 
-export interface TreeHeadJson {
-  readonly treeHead: TreeHead;
-  readonly signature: string;
-  readonly consistency?: ConsistencyJson;
+export type TreeHeadJson = TreeHeadAnswer;
+
+const TREE_HEAD_EXIT: Record<TreeHeadError['_tag'], ExitCode> = {
+  LogUnavailable: ExitCode.unavailable,
+  MalformedEvent: ExitCode.checkFailed,
+  LedgerKeyUnreadable: ExitCode.unavailable,
+  LedgerKeyNotFound: ExitCode.notFound,
+  UsageError: ExitCode.usage,
+};
+
+function orFailHead<T>(result: E.Either<TreeHeadError, T>): T {
+  if (E.isRight(result)) return result.right;
+  const e = result.left;
+  // the argument is --from on this command line
+  if (e._tag === 'UsageError') return usage('--from', e.reason);
+  return fail(TREE_HEAD_EXIT[e._tag], e.message);
 }
 
 /** Every leaf of the log as it is now, and the position of its last event. */
-async function leavesOfLog(session: Session): Promise<{ leaves: LeafHashes; last: bigint | null }> {
-  const leaves = new LeafHashes();
-  let last: bigint | null = null;
-  for await (const batch of scanLog(session.ledger.log)) {
-    if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
-    for (const event of batch.right) {
-      const leaf = eventLeafHash(event);
-      if (leaf === null)
-        fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
-      leaves.push(leaf, event);
-      last = event.position;
-    }
-  }
-  return { leaves, last };
+async function leavesOfLog(session: Session): Promise<LogLeaves> {
+  return orFailHead(await session.cairn.logLeaves());
 }
 
-function packedOf(leaves: LeafHashes): Uint8Array {
-  const packed = new Uint8Array(leaves.size * HASH_SIZE);
-  for (let i = 0; i < leaves.size; i++) packed.set(leaves.leafAt(i), i * HASH_SIZE);
-  return packed;
-}
-
-async function ledgerKeyOf(session: Session) {
-  const key = await readLedgerKey(session.localDir, { create: false }).catch((cause: unknown) =>
-    fail(ExitCode.unavailable, `the ledger key cannot be read: ${messageOf(cause)}`),
-  );
-  if (key === undefined)
-    fail(ExitCode.notFound, `no ledger key in ${session.localDir} (it is made when the store is opened by this version of cairn)`);
-  return key;
-}
-
+/** The ledger's signed head of the log as it is now (remembered by the store); `from`: with a consistency proof. */
 export async function currentTreeHead(session: Session, from?: number): Promise<TreeHeadJson> {
-  const key = await ledgerKeyOf(session);
-  const { leaves, last } = await leavesOfLog(session);
-  if (from !== undefined && from > leaves.size) usage('--from', `the log has ${leaves.size} events, fewer than ${from}`);
-  const frontier = extendMerkleFrontier(
-    EMPTY_FRONTIER,
-    Array.from({ length: leaves.size }, (_, i) => leaves.leafAt(i)),
-  );
-  const treeHead = {
-    size: leaves.size,
-    root: toHex(merkleFrontierRoot(frontier)),
-    timestamp: new Date().toISOString(),
-    ledgerKey: key.publicKey,
-  } as TreeHead;
-  const signature = signTreeHead(treeHead, key.secretKey);
-  // The store remembers every head it hands out, so its own verify holds the log to it too.
-  await appendTreeHeadLine(path.join(session.localDir, TREE_HEADS_FILE), {
-    treeHead,
-    signature,
-    position: last === null ? null : last.toString(),
-    frontier: frontier.hashes.map(toHex),
-  } as SignedTreeHead);
-  if (from === undefined) return { treeHead, signature };
-  const proof = consistencyProofFromTree(buildMerkleTree(packedOf(leaves)), from);
-  if (E.isLeft(proof)) return usage('--from', proof.left.reason);
-  const consistency: ConsistencyJson = {
-    cairnConsistencyProof: 1,
-    oldSize: from,
-    oldRoot: leaves.rootOf(from),
-    newSize: treeHead.size,
-    newRoot: treeHead.root,
-    proof: proof.right.map(toHex),
-  };
-  return { treeHead, signature, consistency };
+  return orFailHead(await session.cairn.treeHead(from));
 }
 
 /** A witness cosigns the store's latest head, once it has checked the ledger signed it and the log extends it. */

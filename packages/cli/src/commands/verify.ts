@@ -11,10 +11,10 @@ import { progressFor } from '../progress.js';
 import { failureLine } from '../projection-failures.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
-import { LeafHashes, logLeafHash } from '../verify/log-checkpoint.js';
-import { scanLog } from '../verify/log-scan.js';
-import { verifyLog, type LogVerification } from '../verify/verify-log.js';
-import { verifyProjections, type ProjectionVerification } from '@cairn/projector';
+import { LeafHashes } from '@cairn/core';
+import type { LogVerification } from '@cairn/sdk';
+import type { CheckpointAnswer } from '@cairn/client';
+import type { ProjectionVerification } from '@cairn/projector';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 
@@ -70,7 +70,7 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
   progress.start(Number(head.right ?? 0n), 'verifying the log');
   const leaves = new LeafHashes();
-  const log = await verifyLog(session.ledger.log, (done) => progress.update(done), leaves);
+  const log = await session.cairn.verifyLog((done) => progress.update(done), leaves);
   progress.stop();
   let projections: ProjectionVerification | null = null;
   if (options.projections && log.firstBad === null) {
@@ -88,10 +88,7 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
         if (!(cause instanceof CliFailure)) throw cause;
         catchUpFailure = cause.message;
       });
-    projections = await verifyProjections({
-      db: session.db,
-      runner: session.runner,
-      projections: session.projections,
+    projections = await session.cairn.verifyProjections({
       logHead: head.right,
       leaves,
       ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
@@ -169,33 +166,16 @@ export function verifyText(v: VerifyJson): string {
   return lines.join('\n');
 }
 
-export interface CheckpointJson {
-  readonly eventId: string;
-  readonly position: string;
-  readonly size: number;
-  readonly root: string;
-}
+export type CheckpointJson = CheckpointAnswer;
 
 export async function appendCheckpoint(session: Session, signerName: string): Promise<CheckpointJson> {
   const signer = await session.keyring.signer(signerName);
   if (E.isLeft(signer)) fail(ExitCode.notFound, signer.left.message);
-  const leaves = new LeafHashes();
-  for await (const batch of scanLog(session.ledger.log)) {
-    if (E.isLeft(batch)) fail(ExitCode.unavailable, messageOf(batch.left));
-    for (const event of batch.right) {
-      const leaf = logLeafHash(event);
-      if (leaf === null)
-        fail(ExitCode.checkFailed, `event ${event.id} at position ${event.position} has no well-formed id/signature; run cairn verify`);
-      leaves.push(leaf);
-    }
-  }
-  const payload = { size: leaves.size, root: leaves.rootOf(leaves.size), timestamp: new Date().toISOString() };
-  const envelope = session.ledger.sign('LogCheckpointed', payload, signer.right);
-  if (E.isLeft(envelope)) fail(ExitCode.rejected, messageOf(envelope.left));
-  const receipts = await session.ledger.ingest([{ envelope: envelope.right }]);
-  if (E.isLeft(receipts)) fail(ExitCode.rejected, messageOf(receipts.left));
-  const r = receipts.right[0]!;
-  return { eventId: r.id, position: r.position.toString(), size: payload.size, root: payload.root };
+  const c = await session.cairn.checkpoint(signer.right);
+  if (E.isRight(c)) return c.right;
+  const e = c.left;
+  if (e._tag === 'CheckpointRefused') return fail(ExitCode.rejected, messageOf(e.cause));
+  return fail(e._tag === 'MalformedEvent' ? ExitCode.checkFailed : ExitCode.unavailable, e.message);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -6,7 +6,7 @@
 // history that head covered was rewritten. Either is a FAILED verdict, since a rewritten log
 // that verifies on its own is exactly what an operator with the database could produce.
 import { treeHeadSignatureValid, type TreeHeadEntry } from '@cairn/sdk';
-import type { LeafHashes } from './log-checkpoint.js';
+import type { LeafHashes } from '@cairn/core';
 
 /** A tree head a reader remembered: where it came from (flag, file and line) for the verdict. */
 export interface TrustedHead {

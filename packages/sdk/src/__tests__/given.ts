@@ -1,5 +1,6 @@
 // Given-helpers for the SDK's specifications: a ledger on any log, registered contributors,
 // and a small world (a sample, a label on it) to reference.
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { expect } from '@jest/globals';
 import { createInMemoryEventLog, type EventLog } from '@cairn/eventlog';
@@ -67,4 +68,24 @@ export async function logSize(ledger: Ledger): Promise<number> {
   const all = await ledger.log.readAll();
   if (E.isLeft(all)) throw new Error('readAll failed');
   return all.right.length;
+}
+
+export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * `count` samples signed by `signer` as ingest items (envelope and bytes), their texts
+ * `${prefix} ${from + i}`, ready for ingest / ingestBatches without having been appended.
+ */
+export function signedSamples(ledger: Ledger, signer: Signer, prefix: string, from: number, count: number, source = 'p') {
+  return Array.from({ length: count }, (_, i) => {
+    const bytes = text(`${prefix} ${from + i}`);
+    const payload = {
+      commitment: { scheme: 'sha256', value: sha256Of(bytes) },
+      mediaType: 'text/plain',
+      size: bytes.length,
+      license: 'MIT',
+      source,
+    };
+    return { envelope: right(ledger.sign('SampleContributed', payload, signer)), sample: { bytes } };
+  });
 }

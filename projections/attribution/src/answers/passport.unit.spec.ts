@@ -14,6 +14,7 @@ import { testDigest } from '@cairn/projector';
 import { Ledger, manifestOf } from '@cairn/datasets';
 import { datasetVersionsAsOf } from '@cairn/datasets';
 import { passportFacts, type PassportFacts } from './passport.js';
+import { passportLedgerCheck } from './statement-checks.js';
 import { syntheticTexts, withWordsReplaced } from '@cairn/datasets';
 import type { SampleBytesReader } from '@cairn/datasets';
 
@@ -157,5 +158,27 @@ describe('passport facts on PGlite', () => {
     expect(flagOf(f.right, 'personal_data')).toMatchObject({ raised: true, count: 1 });
     // the run's own event is the one read: members are not
     expect(byIds).toBe(1);
+  });
+
+  it('given a passport of a run evaluated on another version, when it is checked against the ledger, then only the run is read: no member is read for the contamination check', async () => {
+    await run('r1', 'bench@1');
+    const f = await facts('r1', read);
+    let byIds = 0;
+    const counting: EventLog = { ...ledger.log, readByIds: async (ids) => ((byIds += ids.length), ledger.log.readByIds(ids)) };
+    const check = await passportLedgerCheck(store.db, counting, { run: f.run, dataset: f.dataset });
+    expect(check).toMatchObject({ ok: true });
+    // the run's own event is the one read: the members of the training and evaluation versions are not
+    expect(byIds).toBe(1);
+  });
+
+  it('given a passport whose model hash and root the ledger does not hold, when it is checked, then the check fails naming both', async () => {
+    await run('r1');
+    const f = await facts('r1');
+    const check = await passportLedgerCheck(store.db, ledger.log, {
+      run: { ...f.run, modelHash: testDigest('another model') },
+      dataset: { ...f.dataset, merkleRoot: testDigest('another root') },
+    });
+    expect(check).toMatchObject({ ok: false, detail: 'the ledger has another model hash, Merkle root' });
+    expect(await passportLedgerCheck(store.db, ledger.log, { run: { ...f.run, runId: 'r9' } })).toMatchObject({ ok: false });
   });
 });

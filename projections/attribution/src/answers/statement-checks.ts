@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Check, PassportPredicateCore, VersionPredicate } from '@cairn/core';
 import type { EventLog } from '@cairn/eventlog';
 import type { AnyDB } from '@cairn/projector';
-import { passportFacts, type PassportFacts } from './passport.js';
+import type { PassportFacts } from './passport.js';
+import { showRun } from './runs.js';
 import { readVersion } from '@cairn/datasets';
 
 /** What `cairn passport` signs: the passport facts and who signed them. */
@@ -33,14 +34,17 @@ export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial
 export async function passportLedgerCheck(db: Kysely<AnyDB>, log: EventLog, predicate: Partial<PassportPredicateCore>): Promise<Check> {
   const check = 'the run, its model hash, version and Merkle root match the ledger (store)';
   if (typeof predicate.run?.runId !== 'string') return { check, ok: false, detail: 'the predicate names no run' };
-  const facts = await passportFacts(db, log, predicate.run.runId);
-  if (E.isLeft(facts)) return { check, ok: false, detail: facts.left.message };
-  const f = facts.right;
+  // The run row is enough to compare: the full passport facts would also run the contamination
+  // check (and read every member of both versions from the log) only to be thrown away.
+  const run = await showRun(db, log, predicate.run.runId);
+  if (E.isLeft(run)) return { check, ok: false, detail: run.left.message };
+  const r = run.right;
+  if (r.version === null) return { check, ok: false, detail: `run ${r.runId}: its version ${r.versionId} is not cut in this store` };
   const differ = [
-    f.run.modelHash !== predicate.run.modelHash ? 'model hash' : null,
-    f.run.eventId !== predicate.run.eventId ? 'run event' : null,
-    f.dataset.versionId !== predicate.dataset?.versionId ? 'version id' : null,
-    f.dataset.merkleRoot !== predicate.dataset?.merkleRoot ? 'Merkle root' : null,
+    r.modelHash !== predicate.run.modelHash ? 'model hash' : null,
+    r.eventId !== predicate.run.eventId ? 'run event' : null,
+    r.versionId !== predicate.dataset?.versionId ? 'version id' : null,
+    r.version.merkleRoot !== predicate.dataset?.merkleRoot ? 'Merkle root' : null,
   ].filter((x): x is string => x !== null);
   return { check, ok: differ.length === 0, ...(differ.length === 0 ? {} : { detail: `the ledger has another ${differ.join(', ')}` }) };
 }
