@@ -25,6 +25,7 @@ import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
 
 import { storeLockOptions } from './store-lock.js';
+import { isSha256Hex } from '@cairn/core';
 
 export { projectionsFor };
 
@@ -161,7 +162,7 @@ export function orFailRead<T>(result: E.Either<ReadError | { readonly _tag: stri
  * after a catch-up so the CF just appended is found. `field` names the argument in errors.
  */
 export async function cfArg(session: Session, text: string, field = 'CF'): Promise<string> {
-  if (/^[0-9a-f]{64}$/.test(text)) return text;
+  if (isSha256Hex(text)) return text;
   await session.catchUp();
   return orFailRead(await session.cairn.resolveCf(text, field));
 }

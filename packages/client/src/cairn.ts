@@ -54,6 +54,7 @@ import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
 import { storeInUse } from './store-lock.js';
 import { localDirOf, resolveStoreLocation, type Env, type StoreLocation } from './store-location.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from './version-ref.js';
+import { isSha256Hex } from '@cairn/core';
 
 export interface OpenCairnOptions {
   /** The store: a location, or the text of --store / CAIRN_STORE (resolved with `projections` and `env`). */
@@ -364,7 +365,7 @@ function cairnOver(parts: Parts): Cairn {
       // A full id is any node's; other hex is a CF id prefix, or else a dataset that happens to
       // have a hex name; anything else is a version reference.
       let id: string;
-      if (/^[0-9a-f]{64}$/.test(target)) id = target;
+      if (isSha256Hex(target)) id = target;
       else {
         const cf = /^[0-9a-f]+…?$/.test(target) ? await resolveCf(target, 'TARGET') : undefined;
         if (cf !== undefined && E.isRight(cf)) id = cf.right;

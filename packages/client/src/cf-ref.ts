@@ -4,8 +4,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type ProjectionStore } from '@cairn/projector';
 import { cfsByPrefix, MIN_CF_PREFIX } from '@cairn/datasets';
 import { quoteInput, usageError, type RefError } from './errors.js';
+import { isSha256Hex } from '@cairn/core';
 
-const FULL_ID = /^[0-9a-f]{64}$/;
 /** How many candidates an ambiguous prefix lists. */
 const CANDIDATES = 5;
 
@@ -26,7 +26,7 @@ export function cfPrefixOf(text: string, field: string): E.Either<RefError, stri
  * exists is the reading's question); a prefix must name exactly one CF the projections know.
  */
 export async function resolveCfRef(db: ProjectionStore['db'], text: string, field = 'CF'): Promise<E.Either<RefError, string>> {
-  if (FULL_ID.test(text)) return E.right(text);
+  if (isSha256Hex(text)) return E.right(text);
   const prefix = cfPrefixOf(text, field);
   if (E.isLeft(prefix)) return prefix;
   const found = await cfsByPrefix(db, prefix.right, CANDIDATES + 1);
@@ -43,4 +43,4 @@ export async function resolveCfRef(db: ProjectionStore['db'], text: string, fiel
   });
 }
 
-export const isFullCfId = (text: string): boolean => FULL_ID.test(text);
+export const isFullCfId = (text: string): boolean => isSha256Hex(text);

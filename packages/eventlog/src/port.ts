@@ -2,9 +2,9 @@
 // and nothing else. Adapters (in-memory, PGlite, Postgres, EventStoreDB) are factories that
 // return it, and translate their driver's failures into EventLogError values.
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { CanonicalJson } from '@cairn/core';
+import type { CanonicalJson, JsonValue } from '@cairn/core';
 
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { JsonValue };
 
 /**
  * A position in the global order of the log. Totally ordered, strictly increasing in the

@@ -1,7 +1,7 @@
 // Validation at the port's edge: every adapter stores `data`/`metadata` as RFC 8785 canonical
 // JSON text, so the exact bytes a signature covers survive storage and equality is a string compare.
 import * as E from 'fp-ts/lib/Either.js';
-import { CanonicalJson, canonicalize } from '@cairn/core';
+import { CanonicalJson, canonicalize, isSha256Hex } from '@cairn/core';
 import type { AppendRequest, EventId, EventLogError, ExpectedRevision, NewEvent } from './port.js';
 
 /** An event ready to store: its body and metadata as canonical JSON text. */
@@ -18,7 +18,6 @@ export interface PreparedRequest {
   readonly expectedRevision: ExpectedRevision;
 }
 
-const EVENT_ID = /^[0-9a-f]{64}$/;
 const MAX_NAME = 512;
 
 function invalid(eventId: EventId | undefined, field: string, reason: string): E.Either<EventLogError, never> {
@@ -26,7 +25,7 @@ function invalid(eventId: EventId | undefined, field: string, reason: string): E
 }
 
 export function isEventId(value: unknown): value is EventId {
-  return typeof value === 'string' && EVENT_ID.test(value);
+  return typeof value === 'string' && isSha256Hex(value);
 }
 
 function prepareEvent(event: NewEvent, field: string): E.Either<EventLogError, PreparedEvent> {

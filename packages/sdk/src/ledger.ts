@@ -30,13 +30,13 @@ import { eraseSample, readSample } from './api/samples.js';
 import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { readSampleAs } from './api/read-as.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
-import { decodeManifest, isEventType } from '@cairn/schemas';
+import { decodeManifest, isEventType, type DeprecationReason } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
 import { describeLimitSettingError, resolveLimits, type LimitSettings } from './limits.js';
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
-export type DeprecationReason = 'dispute' | 'takedown' | 'erasure' | 'quality' | 'other';
+export type { DeprecationReason };
 export type KeyRevocationReason = 'compromised' | 'retired' | 'lost' | 'other';
 
 export interface Ledger {

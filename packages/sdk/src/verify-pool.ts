@@ -4,7 +4,7 @@
 // flat typed arrays so that posting a chunk of hundreds of signatures costs one structured clone.
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import { verify as verifyStrict } from '@cairn/core';
+import { verify as verifyStrict, isSha256Hex } from '@cairn/core';
 
 export interface SignatureCheck {
   /** 64 lowercase hex (32 bytes). */
@@ -26,7 +26,6 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-const PUBLIC_KEY_HEX = /^[0-9a-f]{64}$/;
 const SIGNATURE_HEX = /^[0-9a-f]{128}$/;
 /** Enough work per message to amortise the hop (~100 µs of verifying), small enough to balance. */
 const CHUNK = 256;
@@ -103,7 +102,7 @@ export function createVerifyPool(options: { readonly size?: number } = {}): Veri
       for (let i = 0; i < checks.length; i++) {
         const c = checks[i]!;
         // Malformed hex never reaches a worker: it is invalid by definition.
-        if (!PUBLIC_KEY_HEX.test(c.publicKey) || !SIGNATURE_HEX.test(c.signature)) continue;
+        if (!isSha256Hex(c.publicKey) || !SIGNATURE_HEX.test(c.signature)) continue;
         chunk.push(i);
         if (chunk.length === CHUNK) {
           jobs.push(post(checks, valid, chunk));

@@ -1,10 +1,11 @@
 // Gradient and feature artifacts live outside the log, addressed by the SHA-256 of their bytes.
 // The port is two functions; a folder adapter (`<dir>/artifacts/<sha256>.npy`) and an in-memory
 // one for tests implement it. Both check the hash on read, so a corrupt file can never be scored.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { isSha256Hex, sha256Hex } from '@cairn/core';
 import type { ArtifactError } from './errors.js';
 
 export interface ArtifactStore {
@@ -14,15 +15,8 @@ export interface ArtifactStore {
   get(contentHash: string): Promise<Either<ArtifactError, Uint8Array>>;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 function checkHash(contentHash: string): void {
-  if (!SHA256_HEX.test(contentHash))
-    throw new Error(`contentHash: expected 64 lowercase hex characters, got ${JSON.stringify(contentHash)}`);
+  if (!isSha256Hex(contentHash)) throw new Error(`contentHash: expected 64 lowercase hex characters, got ${JSON.stringify(contentHash)}`);
 }
 
 const missing = (contentHash: string, where: string): Either<ArtifactError, never> =>

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { matrixF32, writeNpy } from '@cairn/kernel';
-import { createFolderArtifactStore, createInMemoryArtifactStore, sha256Hex } from './artifact-store.js';
+import { sha256Hex } from '@cairn/core';
+import { createFolderArtifactStore, createInMemoryArtifactStore } from './artifact-store.js';
 import { loadGradients, storeGradientArtifact } from './gradient-artifact.js';
 import { attributionParamsOf, DEFAULT_ATTRIBUTION_PARAMS } from './params.js';
 

@@ -2,7 +2,7 @@
 // shares per run, computed from content-addressed gradient artifacts, and the queries on them.
 export { createAttributionProjection, ATTRIBUTION_PROJECTION, type AttributionProjectionOptions } from './projection.js';
 export { ATTRIBUTION_TABLES, A as ATTRIBUTION_TABLE_NAMES } from './tables.js';
-export { createInMemoryArtifactStore, createFolderArtifactStore, sha256Hex, type ArtifactStore } from './artifact-store.js';
+export { createInMemoryArtifactStore, createFolderArtifactStore, type ArtifactStore } from './artifact-store.js';
 export {
   storeGradientArtifact,
   storeWeightsArtifact,

@@ -1,10 +1,8 @@
 // Ids, hashes, keys and signatures: lowercase hex only, so one value has one spelling and
 // string equality is id equality (see the event envelope: "hex is lowercase everywhere").
 import * as t from 'io-ts';
+import { isHexOfLength } from '@cairn/core';
 import { described } from '../describe.js';
-
-const HEX_64 = /^[0-9a-f]{64}$/;
-const HEX_128 = /^[0-9a-f]{128}$/;
 
 function hexSchema(length: 64 | 128, description: string) {
   return { type: 'string', pattern: `^[0-9a-f]{${length}}$`, description };
@@ -15,7 +13,7 @@ export interface Sha256HexBrand {
 }
 /** A SHA-256 digest as 64 lowercase hex characters. */
 export const Sha256Hex = described(
-  t.brand(t.string, (s): s is t.Branded<string, Sha256HexBrand> => HEX_64.test(s), 'Sha256Hex'),
+  t.brand(t.string, (s): s is t.Branded<string, Sha256HexBrand> => isHexOfLength(s, 32), 'Sha256Hex'),
   {
     expected: 'a SHA-256 digest (64 lowercase hex)',
     jsonSchema: hexSchema(64, 'A SHA-256 digest, 64 lowercase hex characters.'),
@@ -77,7 +75,7 @@ export interface PublicKeyHexBrand {
 }
 /** An Ed25519 public key (RFC 8032, 32 bytes) as 64 lowercase hex. */
 export const PublicKeyHex = described(
-  t.brand(t.string, (s): s is t.Branded<string, PublicKeyHexBrand> => HEX_64.test(s), 'PublicKeyHex'),
+  t.brand(t.string, (s): s is t.Branded<string, PublicKeyHexBrand> => isHexOfLength(s, 32), 'PublicKeyHex'),
   {
     expected: 'an Ed25519 public key (64 lowercase hex)',
     jsonSchema: hexSchema(64, 'An Ed25519 public key (RFC 8032), 32 bytes as 64 lowercase hex characters.'),
@@ -91,7 +89,7 @@ export interface SignatureHexBrand {
 }
 /** An Ed25519 signature (RFC 8032, 64 bytes) as 128 lowercase hex. */
 export const SignatureHex = described(
-  t.brand(t.string, (s): s is t.Branded<string, SignatureHexBrand> => HEX_128.test(s), 'SignatureHex'),
+  t.brand(t.string, (s): s is t.Branded<string, SignatureHexBrand> => isHexOfLength(s, 64), 'SignatureHex'),
   {
     expected: 'an Ed25519 signature (128 lowercase hex)',
     jsonSchema: hexSchema(128, 'An Ed25519 signature (RFC 8032), 64 bytes as 128 lowercase hex characters.'),

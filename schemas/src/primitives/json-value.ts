@@ -2,10 +2,12 @@
 // RFC 8785 canonical form and fits Postgres jsonb: finite numbers, safe integers, plain objects,
 // and strings and keys that are storable text (text.ts: no NUL, no lone surrogate).
 import * as t from 'io-ts';
+import type { JsonValue as CoreJsonValue } from '@cairn/core';
 import { described } from '../describe.js';
 import { textProblem } from './text.js';
 
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+// One definition of JSON for the whole ledger: core's (canonical JSON is defined over it).
+export type JsonValue = CoreJsonValue;
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 const MAX_DEPTH = 64;

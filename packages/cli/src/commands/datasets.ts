@@ -10,6 +10,7 @@ import type { ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
 import { MANIFEST_HELP } from '../manifest-help.js';
+import { isSha256Hex } from '@cairn/core';
 
 export interface BuildJson {
   readonly dataset: string;
@@ -162,7 +163,7 @@ function memberPageOf(opts: { limit: string; offset?: string; after?: string }):
     /^\d{1,9}$/.test(text) ? Number(text) : usage(flag, `expected a whole number of members, got ${JSON.stringify(text)}`);
   const limit = count('--limit', opts.limit);
   if (opts.after !== undefined && opts.offset !== undefined) usage('--after', 'give --after or --offset, not both');
-  if (opts.after !== undefined && !/^[0-9a-f]{64}$/.test(opts.after))
+  if (opts.after !== undefined && !isSha256Hex(opts.after))
     usage('--after', `expected a member CF id (64 lowercase hex), got ${JSON.stringify(opts.after)}`);
   return {
     limit,

@@ -9,9 +9,9 @@ import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
+import { isSha256Hex } from '@cairn/core';
 
 const ROLES: readonly GrantableRole[] = ['curator', 'admin', 'reader', 'steward', 'maintainer'];
-const CONTRIBUTOR_ID = /^[0-9a-f]{64}$/;
 
 export const ROLES_HELP = `Who may do what: anyone registered contributes samples, labels and validations. A CF is amended,
 superseded or deprecated by its author or a curator; a sample is erased by its author, a curator or a
@@ -49,7 +49,7 @@ export function holderJson(state: ContributorState, founder: string | undefined)
 async function contributorNamed(session: Session, name: string): Promise<string> {
   const entry = await session.keyring.get(name);
   if (E.isRight(entry)) return entry.right.contributorId;
-  if (CONTRIBUTOR_ID.test(name)) return name;
+  if (isSha256Hex(name)) return name;
   const all = orFail(await session.ledger.contributors.list(), messageOf);
   const found = all.contributors.find((c) => c.name === name);
   if (found === undefined)

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { canonicalize } from '@cairn/core';
+import { canonicalize, isSha256Hex } from '@cairn/core';
 import { storeGradientArtifact, storeWeightsArtifact } from '@cairn/attribution';
 import type { Signer } from '@cairn/sdk';
 import * as E from 'fp-ts/lib/Either.js';
@@ -18,7 +18,6 @@ import { resolveVersionArg, signerFor } from './datasets.js';
 import { receiptJson, receiptText, type ReceiptJson } from './receipt.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** --as, or the keyring's only signer. */
 export async function signerOrOnly(session: Session, name: string | undefined): Promise<{ name: string; signer: Signer }> {
@@ -96,7 +95,7 @@ export function registerRuns(program: Command): void {
         },
         command: Command,
       ) => {
-        if (!SHA256.test(opts.modelHash)) usage('--model-hash', 'expected 64 lowercase hex (SHA-256 of the weights)');
+        if (!isSha256Hex(opts.modelHash)) usage('--model-hash', 'expected 64 lowercase hex (SHA-256 of the weights)');
         const seeds = seedsOf(opts.seed ?? []);
         const hyperparameters = opts.params === undefined ? {} : await jsonFile('--params', opts.params);
         if (typeof hyperparameters !== 'object' || hyperparameters === null || Array.isArray(hyperparameters))

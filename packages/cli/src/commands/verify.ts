@@ -11,7 +11,7 @@ import { progressFor } from '../progress.js';
 import { failureLine } from '../projection-failures.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
-import { LeafHashes } from '@cairn/core';
+import { LeafHashes, isSha256Hex } from '@cairn/core';
 import type { LogVerification } from '@cairn/sdk';
 import type { CheckpointAnswer } from '@cairn/client';
 import type { ProjectionVerification } from '@cairn/projector';
@@ -189,7 +189,7 @@ function orUsage<T>(result: E.Either<{ readonly field: string; readonly reason: 
 
 /** A witness named by its public key (64 hex) or by a signer in the keyring. */
 async function witnessKeyOf(session: Session, value: string): Promise<string> {
-  if (/^[0-9a-f]{64}$/.test(value)) return value;
+  if (isSha256Hex(value)) return value;
   const entry = await session.keyring.get(value);
   if (E.isLeft(entry))
     return usage('--witness', `${JSON.stringify(value)} is neither a public key (64 lowercase hex) nor a signer in the keyring`);

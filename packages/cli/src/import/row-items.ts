@@ -4,14 +4,13 @@
 // how deep attributes may nest are the schema's, not a second copy).
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { isSpdxExpression } from '@cairn/core';
+import { isSpdxExpression, isSha256Hex } from '@cairn/core';
 import { decodePayload, showValue } from '@cairn/schemas';
 import { readInside, type Fence } from './fence.js';
 import type { ImportDefaults, ImportItem, InvalidRow, TargetRef } from './items.js';
 import { mediaTypeOf } from './media-type.js';
 import type { RawRow, RawRowAt } from './raw-row.js';
 
-const CF_ID = /^[0-9a-f]{64}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FIELDS = new Set([
   'kind',
@@ -197,7 +196,7 @@ function targetsOf(value: unknown, c: Context): TargetRef[] {
   return list.map((t): TargetRef => {
     if (typeof t === 'number' && Number.isInteger(t) && t > 0)
       return t <= c.rowCount ? { row: t } : refuse('targets', `row ${t}: the file has ${c.rowCount} rows`);
-    if (typeof t === 'string' && CF_ID.test(t)) return { cfId: t };
+    if (typeof t === 'string' && isSha256Hex(t)) return { cfId: t };
     if (typeof t === 'string' && t !== '')
       return c.idLines.has(t) ? { ref: t } : refuse('targets', `no row has the id ${JSON.stringify(t)}`);
     return refuse('targets', `${showValue(t)} is neither a CF id, a row number nor a row id`);

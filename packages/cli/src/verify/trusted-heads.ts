@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TrustedHead } from './verify-anchors.js';
+import { isSha256Hex } from '@cairn/core';
 
 export interface TrustedHeadError {
   readonly _tag: 'UsageError';
@@ -11,12 +12,11 @@ export interface TrustedHeadError {
   readonly reason: string;
 }
 
-const ROOT = /^[0-9a-f]{64}$/;
 const bad = (field: string, reason: string): E.Either<TrustedHeadError, never> => E.left({ _tag: 'UsageError', field, reason });
 
 function headOf(size: unknown, root: unknown, field: string): E.Either<TrustedHeadError, { size: number; root: string }> {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return bad(field, 'the size must be a non-negative integer');
-  if (typeof root !== 'string' || !ROOT.test(root)) return bad(field, 'the root must be 64 lowercase hex characters (a SHA-256 digest)');
+  if (typeof root !== 'string' || !isSha256Hex(root)) return bad(field, 'the root must be 64 lowercase hex characters (a SHA-256 digest)');
   return E.right({ size, root });
 }
 

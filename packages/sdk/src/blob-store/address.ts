@@ -1,7 +1,7 @@
 // Addresses become file names and object keys, so anything but a 64-hex id is refused before it
 // can climb out of the store's folder ('../').
-const ADDRESS = /^[0-9a-f]{64}$/;
+import { isSha256Hex } from '@cairn/core';
 
 export function assertAddress(address: string): void {
-  if (!ADDRESS.test(address)) throw new TypeError(`storage address must be 64 lowercase hex, got ${JSON.stringify(address)}`);
+  if (!isSha256Hex(address)) throw new TypeError(`storage address must be 64 lowercase hex, got ${JSON.stringify(address)}`);
 }

@@ -16,6 +16,7 @@ import type { Sealing } from '../key-store/port.js';
 import { assertAddress } from './address.js';
 import { ADDRESS_BYTES, encodeSegment, headerBytes, headerEntryOffset, segmentSlots, type SegmentSlot } from './segment-file.js';
 import { stampedName, stampOf } from './stamped-name.js';
+import { isSha256Hex } from '@cairn/core';
 
 interface Located extends SegmentSlot {
   readonly file: string;
@@ -265,7 +266,7 @@ export function createFolderBlobStore(dir: string): BlobStore {
       guard('each', '', async () => {
         const fans = ((await readdir(dir).catch(ignoreMissing)) ?? []).filter((n) => /^[0-9a-f]{2}$/.test(n));
         for (const fan of fans) {
-          for (const name of ((await readdir(path.join(dir, fan)).catch(ignoreMissing)) ?? []).filter((n) => /^[0-9a-f]{64}$/.test(n))) {
+          for (const name of ((await readdir(path.join(dir, fan)).catch(ignoreMissing)) ?? []).filter((n) => isSha256Hex(n))) {
             const ciphertext = await readFile(path.join(dir, fan, name)).catch(ignoreMissing);
             if (ciphertext) visit({ address: name, ciphertext: new Uint8Array(ciphertext) });
           }

@@ -4,7 +4,7 @@
 // have said which key each item must verify against (the log's answer), any item verified against
 // another key (a stale cache, a rotation earlier in the batch) is verified again. Small batches
 // verify inline: a worker hop costs more than a few verifications.
-import { verifyFast } from '@cairn/core';
+import { verifyFast, isSha256Hex } from '@cairn/core';
 import { ruleViolation, type RuleViolation } from '../errors.js';
 import type { SignatureCheck, VerifyPool } from '../verify-pool.js';
 import type { CheckedItem } from './check.js';
@@ -12,11 +12,10 @@ import type { DecodedItem } from './decode.js';
 
 const INLINE_BELOW = 64;
 export const EARLY_CHUNK = 256;
-const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
 
 function verifyInline(check: SignatureCheck): boolean {
-  if (!HEX64.test(check.publicKey) || !HEX128.test(check.signature)) return false;
+  if (!isSha256Hex(check.publicKey) || !HEX128.test(check.signature)) return false;
   return verifyFast(Buffer.from(check.signature, 'hex'), check.message, Buffer.from(check.publicKey, 'hex'));
 }
 

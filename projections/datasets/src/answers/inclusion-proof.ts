@@ -4,7 +4,15 @@
 // { manifest, root })).
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import { buildMerkleTree, inclusionProofFromTree, leafHashesOfPacked32, toHex, type InclusionProof, type Sha256Hex } from '@cairn/core';
+import {
+  buildMerkleTree,
+  inclusionProofFromTree,
+  leafHashesOfPacked32,
+  toHex,
+  type InclusionProof,
+  type Sha256Hex,
+  isSha256Hex,
+} from '@cairn/core';
 import type { AnyDB } from '@cairn/projector';
 import { writeHex32 } from '@cairn/assembly';
 import { cfNotFound, versionNotFound, type AnswerError } from './errors.js';
@@ -46,7 +54,7 @@ export async function inclusionProof(
   const index = memberIndex(packed, cfId);
   if (index < 0) {
     return E.left(
-      /^[0-9a-f]{64}$/.test(cfId)
+      isSha256Hex(cfId)
         ? { _tag: 'NotAMember', cfId, versionId, message: `CF ${cfId} is not a member of ${versionId}; there is nothing to prove` }
         : cfNotFound(cfId),
     );

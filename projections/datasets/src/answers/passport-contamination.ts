@@ -8,6 +8,7 @@ import type { EventLog, LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '@cairn/projector';
 import { datasetBuilds, readVersion } from './versions.js';
 import { contamination, type ContaminationOptions, type SampleBytesReader } from './contamination/check.js';
+import { isSha256Hex } from '@cairn/core';
 
 export interface PassportContamination {
   /** As the run's params name it. */
@@ -25,12 +26,11 @@ export interface PassportContamination {
   readonly detail: string;
 }
 
-const VERSION_ID = /^[0-9a-f]{64}$/;
 const ID_PREFIX = /^[0-9a-f]{6,63}$/;
 
 /** The version `text` names, as of the run's position: null when it names none. */
 export async function resolveEvalVersion(db: Kysely<AnyDB>, text: string, runPosition: LogPosition): Promise<string | null> {
-  if (VERSION_ID.test(text)) return E.isRight(await readVersion(db, text)) ? text : null;
+  if (isSha256Hex(text)) return E.isRight(await readVersion(db, text)) ? text : null;
   const at = text.lastIndexOf('@');
   const dataset = at < 0 ? text : text.slice(0, at);
   const version = at < 0 ? 'latest' : text.slice(at + 1) || 'latest';

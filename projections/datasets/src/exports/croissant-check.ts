@@ -5,6 +5,7 @@
 // file_object.py): an @id and an encodingFormat; a contentUrl unless it is containedIn another
 // object; an md5 or a sha256 unless the dataset is live; a name that is a string. @ids are unique
 // across the document (the spec: "IDs must be unique within a Croissant dataset").
+import { isSha256Hex } from '@cairn/core';
 
 const CONFORMS = new Set(['http://mlcommons.org/croissant/1.0', 'http://mlcommons.org/croissant/1.1']);
 const DATASET_TYPES = new Set(['sc:Dataset', 'https://schema.org/Dataset', 'http://schema.org/Dataset']);
@@ -58,7 +59,7 @@ export function croissantProblems(doc: unknown): string[] {
       if (!nonEmptyText(d['contentUrl'])) problems.push(`${where}: contentUrl is mandatory`);
       if (!live && !nonEmptyText(d['md5']) && !nonEmptyText(d['sha256'])) problems.push(`${where}: at least one of md5, sha256`);
     }
-    if (d['sha256'] !== undefined && !/^[0-9a-f]{64}$/.test(String(d['sha256']))) problems.push(`${where}: sha256 is not 64 hex`);
+    if (d['sha256'] !== undefined && !isSha256Hex(String(d['sha256']))) problems.push(`${where}: sha256 is not 64 hex`);
   });
   many(doc['recordSet']).forEach((r, i) => {
     if (!isObject(r)) return void problems.push(`recordSet[${i}]: not an object`);
