@@ -50,7 +50,7 @@ export type GradientArtifact = t.TypeOf<typeof GradientArtifact>;
 
 /**
  * What the rows of a train artifact are, so the projection can apply the estimator they call for
- * (projections/src/attribution/README.md). "output-gradients": row i is the gradient of the model's
+ * (projections/attribution/README.md). "output-gradients": row i is the gradient of the model's
  * output on train example i (TRAK's φ_i), scaled by √(loss curvature) when a weights artifact gives
  * the per-row factor (TRAK's Q). "loss-gradients": row i is the gradient of example i's training
  * loss; scores then use −g_i against the empirical Fisher Σ g gᵀ. Events without a kind predate it

@@ -1,6 +1,6 @@
 // cairn attribute / cairn credit: which CFs a model's outputs lean on (TRAK scores against the
 // run's train gradients) and who earned the run's credit (contributor, source, asset shares),
-// from the attribution projection (projections/src/attribution/README.md). A score's meaning is
+// from the attribution projection (projections/attribution/README.md). A score's meaning is
 // fixed there and said in the help: positive = including the CF raises the query's output.
 import { open, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -34,7 +34,7 @@ export interface AttributeMatrixJson {
 
 const SCORE_MEANING =
   "A score is the estimated change in the query's output (the output whose gradient the query rows hold) from including the train CF: positive = it raises that output. " +
-  'This holds when the run recorded its train rows with --kind (output-gradients with --weights, or loss-gradients); see projections/src/attribution/README.md for the PyTorch recipe.';
+  'This holds when the run recorded its train rows with --kind (output-gradients with --weights, or loss-gradients); see projections/attribution/README.md for the PyTorch recipe.';
 
 /** Writes the blocks after an .npy header, little endian whatever the platform. */
 async function writeMatrixNpy(

@@ -143,7 +143,7 @@ export function registerRuns(program: Command): void {
         "A query row is the gradient of the output being explained (e.g. the logit or margin of the query's class). " +
         'Train rows are output-gradients (the same output on each train example, with --weights for the Gauss-Newton form) or loss-gradients ' +
         "(each example's training-loss gradient). Scores then mean: positive = including the CF raises the query's output " +
-        '(recipe for PyTorch: projections/src/attribution/README.md)',
+        '(recipe for PyTorch: projections/attribution/README.md)',
     )
     .requiredOption('--split <split>', 'train | query')
     .requiredOption('--file <npy>', 'the gradients (or last-layer features), a 2-D little-endian float32 .npy')

@@ -88,7 +88,7 @@ function pgliteCopy(pglite: PGlite): Copy {
   return (statement, rows) => pglite.query(statement.replace(/stdin$/, `'/dev/blob'`), [], { blob: new Blob([rows]) });
 }
 
-// The projection's own layout (projections/src/lineage/tables.ts), loaded the way the projection
+// The projection's own layout (projections/lineage/src/tables.ts), loaded the way the projection
 // loads it from zero: without the keys and indexes its apply never reads (nodes' and edges' keys,
 // the edges' to-index), each built once, sorted, at the end — the pg_restore way, and the timing
 // includes those builds. The states' key stays, as it does for the projection, and commits do not
