@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { cfPrefixOf, isFullCfId, readSampleBytes } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf } from '../fail.js';
-import { writeNamedFile } from '../files.js';
-import { emit } from '../output.js';
+import { printSampleBytes } from '../sample-bytes.js';
 import { orFailRead, withSession } from '../session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
@@ -27,16 +26,7 @@ export function registerCat(program: Command): void {
         if (read._tag === 'Left')
           fail(read.left._tag === 'AmbiguousCfPrefix' ? ExitCode.usage : exitCodeOf(read.left), messageOf(read.left));
         const { cfId, bytes } = read.right;
-        if (opts.out !== undefined) {
-          await writeNamedFile('--out', opts.out, bytes);
-          emit(
-            { cfId, size: bytes.length, out: opts.out },
-            { json: session.json },
-            (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`,
-          );
-        } else if (session.json)
-          emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');
-        else process.stdout.write(bytes);
+        await printSampleBytes(session, cfId, bytes, opts.out);
       });
     });
 }

@@ -1,6 +1,6 @@
 // cairn show CF: everything the ledger knows about one CF (the answer is showCf's, in
 // @cairn/datasets), and with --bytes the sample's plaintext through the SDK.
-import { writeNamedFile } from '../files.js';
+import { printSampleBytes } from '../sample-bytes.js';
 import type { Command } from 'commander';
 import { cfPrefixOf, isFullCfId, type CfShowAnswer } from '@cairn/client';
 import type { ShownEvent } from '@cairn/datasets';
@@ -87,18 +87,7 @@ export function registerShow(program: Command): void {
         // contributor holding the reader role (curators and admins do).
         const reader = await signerFor(session, opts.as!);
         const bytes = orFail(await session.ledger.samples.readAs(cfId, reader), messageOf);
-        if (opts.out !== undefined) {
-          await writeNamedFile('--out', opts.out, bytes);
-          emit(
-            { cfId, size: bytes.length, out: opts.out },
-            { json: session.json },
-            (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`,
-          );
-        } else if (session.json) {
-          emit({ cfId, size: bytes.length, base64: Buffer.from(bytes).toString('base64') }, { json: true }, () => '');
-        } else {
-          process.stdout.write(bytes);
-        }
+        await printSampleBytes(session, cfId, bytes, opts.out);
       });
     });
 }

@@ -7,8 +7,9 @@
 // - wandb_manifest.json: the same files as a Weights & Biases artifact manifest v1;
 // - croissant.json: Croissant 1.0 over those files, with the spec's required dataset properties
 //   (creator, datePublished among them) and a relative contentUrl + sha256 per file that match.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { sha256Hex } from '@cairn/core';
+import { CROISSANT_CONTEXT } from './croissant-context.js';
 import type { ExportMember, VersionExport } from './formats.js';
 
 /** One sample written into the folder. */
@@ -152,45 +153,7 @@ export function filesMembersJsonl(x: VersionExport, files: readonly Materialised
   return x.members.map((m) => `${JSON.stringify(line(m))}\n`).join('');
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The JSON-LD context the Croissant 1.0 spec recommends (its Appendix 1), as the terms this document uses. */
-const CONTEXT = {
-  '@language': 'en',
-  '@vocab': 'https://schema.org/',
-  sc: 'https://schema.org/',
-  cr: 'http://mlcommons.org/croissant/',
-  rai: 'http://mlcommons.org/croissant/RAI/',
-  dct: 'http://purl.org/dc/terms/',
-  citeAs: 'cr:citeAs',
-  column: 'cr:column',
-  conformsTo: 'dct:conformsTo',
-  data: { '@id': 'cr:data', '@type': '@json' },
-  dataType: { '@id': 'cr:dataType', '@type': '@vocab' },
-  examples: { '@id': 'cr:examples', '@type': '@json' },
-  extract: 'cr:extract',
-  field: 'cr:field',
-  fileObject: 'cr:fileObject',
-  fileProperty: 'cr:fileProperty',
-  fileSet: 'cr:fileSet',
-  format: 'cr:format',
-  includes: 'cr:includes',
-  isLiveDataset: 'cr:isLiveDataset',
-  jsonPath: 'cr:jsonPath',
-  key: 'cr:key',
-  md5: 'cr:md5',
-  parentField: 'cr:parentField',
-  path: 'cr:path',
-  recordSet: 'cr:recordSet',
-  references: 'cr:references',
-  regex: 'cr:regex',
-  repeated: 'cr:repeated',
-  replace: 'cr:replace',
-  separator: 'cr:separator',
-  source: 'cr:source',
-  subField: 'cr:subField',
-  transform: 'cr:transform',
-};
+const sha256OfText = (text: string): string => sha256Hex(new TextEncoder().encode(text));
 
 /**
  * croissant.json for a files export: `membersJsonl` is the text written as members.jsonl. Every
@@ -212,7 +175,7 @@ export function filesCroissant(
     source: { fileObject: { '@id': MEMBERS_FILE }, extract: { jsonPath } },
   });
   return {
-    '@context': CONTEXT,
+    '@context': CROISSANT_CONTEXT,
     '@type': 'sc:Dataset',
     name: x.dataset,
     description: `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}; decrypted by cairn export --format files`,
@@ -235,7 +198,7 @@ export function filesCroissant(
         description: 'one line per member: CF id, file, sha256, license, source, contributor, erasure',
         contentUrl: MEMBERS_FILE,
         encodingFormat: 'application/jsonlines',
-        sha256: sha256Hex(membersJsonl),
+        sha256: sha256OfText(membersJsonl),
       },
       ...files.map((f) => ({
         '@type': 'cr:FileObject',

@@ -9,6 +9,7 @@
 // A version cut before an erasure still lists the erased member (it is lineage), so every shape
 // names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
+import { CROISSANT_CONTEXT } from './croissant-context.js';
 
 /** One member as an export shows it (the CLI's version facts carry these and more). */
 export interface ExportMember {
@@ -131,42 +132,7 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
     source: { fileObject: { '@id': 'members.jsonl' }, extract: { jsonPath: path } },
   });
   return {
-    '@context': {
-      '@language': 'en',
-      '@vocab': 'https://schema.org/',
-      sc: 'https://schema.org/',
-      cr: 'http://mlcommons.org/croissant/',
-      rai: 'http://mlcommons.org/croissant/RAI/',
-      dct: 'http://purl.org/dc/terms/',
-      citeAs: 'cr:citeAs',
-      column: 'cr:column',
-      conformsTo: 'dct:conformsTo',
-      data: { '@id': 'cr:data', '@type': '@json' },
-      dataType: { '@id': 'cr:dataType', '@type': '@vocab' },
-      examples: { '@id': 'cr:examples', '@type': '@json' },
-      extract: 'cr:extract',
-      field: 'cr:field',
-      fileObject: 'cr:fileObject',
-      fileProperty: 'cr:fileProperty',
-      fileSet: 'cr:fileSet',
-      format: 'cr:format',
-      includes: 'cr:includes',
-      isLiveDataset: 'cr:isLiveDataset',
-      jsonPath: 'cr:jsonPath',
-      key: 'cr:key',
-      md5: 'cr:md5',
-      parentField: 'cr:parentField',
-      path: 'cr:path',
-      recordSet: 'cr:recordSet',
-      references: 'cr:references',
-      regex: 'cr:regex',
-      repeated: 'cr:repeated',
-      replace: 'cr:replace',
-      separator: 'cr:separator',
-      source: 'cr:source',
-      subField: 'cr:subField',
-      transform: 'cr:transform',
-    },
+    '@context': CROISSANT_CONTEXT,
     '@type': 'sc:Dataset',
     name: x.dataset,
     description: `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}`,
