@@ -3,7 +3,6 @@
 // re-assembles, a member whose bytes are gone without an erasure, and a missing artifact.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { matrixF32, writeNpy } from '@cairn/kernel';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
@@ -12,9 +11,8 @@ import { datasetsProjection } from '@cairn/datasets';
 import { lineageProjection } from '@cairn/lineage';
 import { createAttributionProjection } from '../projection.js';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
 import { testDigest } from '@cairn/projector';
-import { Ledger, manifestOf } from '@cairn/datasets';
+import { Ledger, forgeVersionRoot, manifestOf } from '@cairn/datasets';
 import { datasetVersionsAsOf } from '@cairn/datasets';
 import { diffRuns, fieldChanges, listRuns, showRun } from './runs.js';
 import { reproduceCheck, unlearning, type SampleRead } from './runs-checks.js';
@@ -132,7 +130,7 @@ describe('runs answers on PGlite', () => {
     const v1 = await current();
     await ledger.trainingRun('r1', 'corpus', v1, testDigest('model-1'));
     await project();
-    await sql`update ${sql.table(T.versions)} set merkle_root = ${testDigest('forged')} where version_id = ${v1}`.execute(store.db);
+    await forgeVersionRoot(store.db, v1, testDigest('forged'));
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: readable, artifacts, replay: runner }));
     expect(r.reproducible).toBe(false);
     expect(r.checks[0]).toMatchObject({ name: 'version-rebuilds', ok: false });
