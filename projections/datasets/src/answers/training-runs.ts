@@ -35,10 +35,13 @@ const indexOf = (r: RunRow): TrainingRunIndex => ({
   position: positionFromDb(r.position),
 });
 
-/** Every recorded run, in log order (ties by run id). */
+/**
+ * Every recorded run, in log order (ties by run id). The order names the table's column: a bare
+ * `position` would be the text output column, and '10' sorts before '9'.
+ */
 export async function trainingRuns(db: Kysely<AnyDB>): Promise<TrainingRunIndex[]> {
   const r = await sql<RunRow>`select run_id, dataset, version_id, model_hash, event_id, position::text as position
-    from ${sql.table(T.runs)} order by position, run_id`.execute(db);
+    from ${sql.table(T.runs)} r order by r.position, r.run_id`.execute(db);
   return r.rows.map(indexOf);
 }
 
