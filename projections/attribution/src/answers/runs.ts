@@ -168,6 +168,7 @@ export async function listRuns(db: Kysely<AnyDB>, log: EventLog): Promise<E.Eith
   return E.right(rows.map((r) => summaryOf(r, d.right.get(r.eventId)!, ord.get(`${r.dataset}\u0000${r.versionId}`))));
 }
 
+/** In log order: by the table's position column (a bare `position` would be the text output column). */
 export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<readonly RunGradients[]> {
   const g = await sql<{
     split: 'train' | 'query';
@@ -179,8 +180,8 @@ export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<re
     kind: string | null;
     weights_hash: string | null;
   }>`select split,
-      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} where run_id = ${runId}
-    order by position, event_id`.execute(db);
+      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} g where run_id = ${runId}
+    order by g.position, g.event_id`.execute(db);
   return g.rows.map((x) => ({
     split: x.split,
     contentHash: x.content_hash,
