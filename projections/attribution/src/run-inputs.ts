@@ -45,7 +45,10 @@ export async function runAt(tx: Transaction<AnyDB>, runId: string, at: string): 
     : { runId: r.run_id, dataset: r.dataset, versionId: r.version_id, params: r.params, paramsError: r.params_error, position: r.position };
 }
 
-/** The latest GradientsRecorded of the split at or before `at` (a later one replaces an earlier one). */
+/**
+ * The latest GradientsRecorded of the split at or before `at` (a later one replaces an earlier one).
+ * The order names the table's column: a bare `position` is the text output column, where '9' > '10'.
+ */
 export async function latestGradients(
   tx: Transaction<AnyDB>,
   runId: string,
@@ -62,9 +65,9 @@ export async function latestGradients(
     kind: GradientKind | null;
     weights_hash: string | null;
   }>`
-    select event_id, content_hash, rows, dims, row_map, position::text as position, kind, weights_hash from ${sql.table(A.gradients)}
-    where run_id = ${runId} and split = ${split} and position <= ${at}::bigint
-    order by position desc limit 1`.execute(tx);
+    select event_id, content_hash, rows, dims, row_map, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} g
+    where run_id = ${runId} and split = ${split} and g.position <= ${at}::bigint
+    order by g.position desc limit 1`.execute(tx);
   const g = found.rows[0];
   return g === undefined
     ? undefined

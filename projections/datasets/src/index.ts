@@ -8,3 +8,4 @@ export { loadFacts } from './load-facts.js';
 export * from './answers/index.js';
 export * from './exports/index.js';
 export { Ledger, manifestOf } from './testing/ledger.js';
+export { forgeVersionRoot } from './testing/tamper.js';

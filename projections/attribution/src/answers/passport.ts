@@ -2,14 +2,13 @@
 // and obligations of that version's members, and the risk flags the ledger supports as of now.
 // The CLI signs this; the library only answers it, so `--verify` against a store recomputes the
 // same facts through the same query.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
 import type { AnyDB } from '@cairn/projector';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
 import { showRun, type RunsError } from './runs.js';
 import { licenses } from '@cairn/datasets';
-import { erasedMembersOf } from '@cairn/datasets';
+import { erasedMembersOf, personalDataMemberCount, unvalidatedMemberCount } from '@cairn/datasets';
 import type { ContaminationOptions, SampleBytesReader } from '@cairn/datasets';
 import { passportContamination, type PassportContamination } from '@cairn/datasets';
 
@@ -63,21 +62,6 @@ export interface PassportFacts {
 
 const flag = (f: PassportFlag['flag'], count: number, detail: string): PassportFlag => ({ flag: f, raised: count > 0, count, detail });
 
-/** Members whose sample declares personal data (the projection keeps the signed flag per CF). */
-async function personalMembers(db: Kysely<AnyDB>, versionId: string): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${versionId} and c.personal_data`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
-}
-
-/** Members no live approving validation targets. */
-async function unvalidatedMembers(db: Kysely<AnyDB>, versionId: string): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(T.members)} m where m.version_id = ${versionId}
-    and not exists (select 1 from ${sql.table(T.cfs)} v where v.kind = 'validation' and v.verdict = 1 and v.valid_to is null
-      and v.targets ? m.cf_id)`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
-}
-
 export interface PassportOptions {
   /**
    * The SDK's samples.read, for the near-duplicate half of contaminated_eval; without it only
@@ -106,8 +90,8 @@ export async function passportFacts(
   if (E.isLeft(lic)) return E.left({ _tag: 'VersionNotFound', versionId: r.versionId, message: lic.left.message });
   const L = lic.right;
   const erased = await erasedMembersOf(db, r.versionId);
-  const personal = await personalMembers(db, r.versionId);
-  const unvalidated = await unvalidatedMembers(db, r.versionId);
+  const personal = await personalDataMemberCount(db, r.versionId);
+  const unvalidated = await unvalidatedMemberCount(db, r.versionId);
   const evalVersion = typeof r.hyperparameters['evalVersion'] === 'string' ? (r.hyperparameters['evalVersion'] as string) : null;
   const contaminated =
     evalVersion === null

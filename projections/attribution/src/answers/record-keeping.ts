@@ -4,10 +4,21 @@
 // deprecations and erasures, the manifest, the dataset definition, the build
 // requests that cut the version, and the run itself. The library answers the ids and why each
 // is in; the CLI orders them by log position and adds the log checkpoint and inclusion proofs.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AnyDB } from '@cairn/projector';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
+import {
+  buildCauseEventIds,
+  cfsAmendingOthers,
+  cfsNaming,
+  datasetEventId,
+  deprecationEventIds,
+  erasureEventIds,
+  manifestEventId,
+  memberIds,
+  readVersion,
+  trainingRun,
+} from '@cairn/datasets';
 import { runNotFound, type RunsError } from './runs.js';
 
 /** `amended`: an earlier CF of a member's (or a label's) amend / supersede chain; `amendment`: a later one. */
@@ -38,21 +49,11 @@ async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promis
       next.push(cfId);
     };
     // earlier in a chain: what these CFs amend or supersede
-    const earlier = await sql<{ amends: string | null; supersedes: string | null }>`select amends, supersedes from ${sql.table(T.cfs)}
-      where cf_id = any(${frontier}::text[]) and (amends is not null or supersedes is not null)`.execute(db);
-    for (const c of earlier.rows) for (const id of [c.amends, c.supersedes]) if (id !== null) note(id, 'amended');
+    for (const c of await cfsAmendingOthers(db, frontier)) for (const id of [c.amends, c.supersedes]) if (id !== null) note(id, 'amended');
     // about them, or later in their chain
-    const about = await sql<{
-      cf_id: string;
-      kind: string;
-      amends: string | null;
-      supersedes: string | null;
-    }>`select cf_id, kind, amends, supersedes
-      from ${sql.table(T.cfs)} where targets ?| ${frontier}::text[] or amends = any(${frontier}::text[]) or supersedes = any(${frontier}::text[])
-      order by valid_from, cf_id`.execute(db);
-    for (const c of about.rows) {
+    for (const c of await cfsNaming(db, frontier)) {
       const later = (c.amends !== null && seen.has(c.amends)) || (c.supersedes !== null && seen.has(c.supersedes));
-      note(c.cf_id, later ? 'amendment' : c.kind === 'validation' ? 'validation' : 'label');
+      note(c.cfId, later ? 'amendment' : c.kind === 'validation' ? 'validation' : 'label');
     }
     frontier = next;
   }
@@ -60,61 +61,21 @@ async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promis
 }
 
 export async function runRecordEvents(db: Kysely<AnyDB>, runId: string): Promise<E.Either<RunsError, readonly RecordedRef[]>> {
-  const run = await sql<{
-    event_id: string;
-    version_id: string;
-    dataset: string;
-  }>`select event_id, version_id, dataset from ${sql.table(T.runs)}
-    where run_id = ${runId}`.execute(db);
-  const r = run.rows[0];
-  if (r === undefined) return E.left(runNotFound(runId));
-  const refs = new Map<string, RecordRole>([[r.event_id, 'run']]);
-  const add = (ids: readonly string[], role: RecordRole) => ids.forEach((id) => refs.has(id) || refs.set(id, role));
-  const version = await sql<{
-    manifest_id: string;
-  }>`select manifest_id from ${sql.table(T.versions)} where version_id = ${r.version_id}`.execute(db);
-  const manifestId = version.rows[0]?.manifest_id ?? null;
-  if (manifestId !== null) {
-    add(
-      (
-        await sql<{ event_id: string }>`select event_id from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db)
-      ).rows.map((x) => x.event_id),
-      'manifest',
-    );
-  }
-  add(
-    (await sql<{ event_id: string }>`select event_id from ${sql.table(T.datasets)} where name = ${r.dataset}`.execute(db)).rows.map(
-      (x) => x.event_id,
-    ),
-    'dataset',
-  );
-  const members = (
-    await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${r.version_id}`.execute(db)
-  ).rows.map((x) => x.cf_id);
+  const r = await trainingRun(db, runId);
+  if (r === null) return E.left(runNotFound(runId));
+  const refs = new Map<string, RecordRole>([[r.eventId, 'run']]);
+  const add = (ids: readonly (string | null)[], role: RecordRole) => ids.forEach((id) => id === null || refs.has(id) || refs.set(id, role));
+  const version = await readVersion(db, r.versionId);
+  if (E.isRight(version)) add([await manifestEventId(db, version.right.manifestId)], 'manifest');
+  add([await datasetEventId(db, r.dataset)], 'dataset');
+  const members = await memberIds(db, r.versionId);
   add(members, 'member');
   for (const [cfId, role] of await shapingCfs(db, members)) add([cfId], role);
   // after the CFs: a CF whose event re-cut this version (an amendment, a label) keeps its CF role;
   // each event is in the trail once, with the first role it was found in
-  add(
-    (
-      await sql<{
-        cause_event_id: string;
-      }>`select distinct cause_event_id from ${sql.table(T.builds)} where version_id = ${r.version_id}`.execute(db)
-    ).rows.map((x) => x.cause_event_id),
-    'build',
-  );
+  add(await buildCauseEventIds(db, r.versionId), 'build');
   const named = [...refs.keys()];
-  add(
-    (
-      await sql<{ event_id: string }>`select event_id from ${sql.table(T.deprecations)} where cf_id = any(${named}::text[])`.execute(db)
-    ).rows.map((x) => x.event_id),
-    'deprecation',
-  );
-  add(
-    (
-      await sql<{ event_id: string }>`select event_id from ${sql.table(T.erasures)} where cf_id = any(${named}::text[])`.execute(db)
-    ).rows.map((x) => x.event_id),
-    'erasure',
-  );
+  add(await deprecationEventIds(db, named), 'deprecation');
+  add(await erasureEventIds(db, named), 'erasure');
   return E.right([...refs].map(([eventId, role]) => ({ eventId, role })));
 }

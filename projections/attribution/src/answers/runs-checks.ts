@@ -13,7 +13,6 @@ import { contentIdOf } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
 import type { Manifest } from '@cairn/schemas';
 import type { AnyDB } from '@cairn/projector';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
 import { loadFacts } from '@cairn/datasets';
 import { indexFacts } from '@cairn/assembly';
 import { assembleVersion } from '@cairn/assembly';
@@ -24,7 +23,7 @@ import type { ArtifactStore } from '../artifact-store.js';
 import type { ProjectionRunner } from '@cairn/projector';
 import { quoteSchema } from '@cairn/projector';
 import { DATASETS_PROJECTION } from '@cairn/datasets';
-import { readVersion } from '@cairn/datasets';
+import { readVersion, trainingRun, memberIdsOfKind, manifestById, versionInSchema } from '@cairn/datasets';
 import { runGradients, runNotFound, type RunsError } from './runs.js';
 import { erasedMembersOf, type Erasure } from '@cairn/datasets';
 
@@ -61,22 +60,6 @@ export interface ReproduceReport {
   }[];
 }
 
-interface RunRow {
-  dataset: string;
-  version_id: string;
-}
-
-async function runRow(db: Kysely<AnyDB>, runId: string): Promise<RunRow | undefined> {
-  const r = await sql<RunRow>`select dataset, version_id from ${sql.table(T.runs)} where run_id = ${runId}`.execute(db);
-  return r.rows[0];
-}
-
-async function members(db: Kysely<AnyDB>, versionId: string): Promise<{ cfId: string; kind: string }[]> {
-  const r = await sql<{ cf_id: string; kind: string }>`select m.cf_id, c.kind from ${sql.table(T.members)} m
-    join ${sql.table(T.cfs)} c using (cf_id) where m.version_id = ${versionId} order by m.cf_id`.execute(db);
-  return r.rows.map((x) => ({ cfId: x.cf_id, kind: x.kind }));
-}
-
 /** The erasures among the version's members (the datasets projection's record of SampleErased), by CF id. */
 async function erasures(db: Kysely<AnyDB>, versionId: string): Promise<Map<string, Erasure>> {
   return new Map((await erasedMembersOf(db, versionId)).map((e) => [e.cfId, e]));
@@ -97,11 +80,9 @@ async function replayedVersion(
   try {
     const rebuilt = await runner.rebuild(DATASETS_PROJECTION, { schema: scratch, to: position });
     if (E.isLeft(rebuilt)) return E.left(`replaying the log up to position ${position} failed: ${rebuilt.left.message}`);
-    const r = await sql<{ merkle_root: string; member_count: number }>`select merkle_root, member_count
-      from ${sql.raw(quoteSchema(scratch))}.${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
-    const row = r.rows[0];
-    if (row === undefined) return E.left(`replaying the log up to position ${position} does not cut version ${versionId}`);
-    return E.right({ merkleRoot: row.merkle_root, memberCount: Number(row.member_count) });
+    const replayed = await versionInSchema(db, scratch, versionId);
+    if (replayed === null) return E.left(`replaying the log up to position ${position} does not cut version ${versionId}`);
+    return E.right(replayed);
   } finally {
     await sql`drop schema if exists ${sql.raw(quoteSchema(scratch))} cascade`.execute(db).catch(() => undefined);
   }
@@ -118,11 +99,9 @@ async function rebuildCheck(
   });
   const v = await readVersion(db, versionId);
   if (E.isLeft(v)) return fail([`version ${versionId} was never cut in this ledger: there is nothing to rebuild it from`]);
-  const m = await sql<{
-    manifest: Manifest;
-  }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${v.right.manifestId}`.execute(db);
-  const manifest = m.rows[0]?.manifest;
-  if (manifest === undefined) return fail([`manifest ${v.right.manifestId} is not defined in the log`]);
+  // stored as the signed, decoded ManifestDefined payload; its hash is checked just below
+  const manifest = (await manifestById(db, v.right.manifestId)) as Manifest | null;
+  if (manifest === null) return fail([`manifest ${v.right.manifestId} is not defined in the log`]);
   const failures: string[] = [];
   const manifestId = contentIdOf('manifest', manifest);
   if (E.isLeft(manifestId) || manifestId.right !== v.right.manifestId)
@@ -168,21 +147,20 @@ export async function reproduceCheck(
   runId: string,
   options: ReproduceCheckOptions,
 ): Promise<E.Either<RunsError, ReproduceReport>> {
-  const run = await runRow(db, runId);
-  if (run === undefined) return E.left(runNotFound(runId));
-  const { check: rebuild, rebuilt } = await rebuildCheck(db, run.version_id, options.replay);
+  const run = await trainingRun(db, runId);
+  if (run === null) return E.left(runNotFound(runId));
+  const { check: rebuild, rebuilt } = await rebuildCheck(db, run.versionId, options.replay);
 
-  const erased = await erasures(db, run.version_id);
-  const samples = (await members(db, run.version_id)).filter((m) => m.kind === 'sample');
+  const erased = await erasures(db, run.versionId);
+  const samples = await memberIdsOfKind(db, run.versionId, 'sample');
   const named: Erasure[] = [];
   const unreadable: { cfId: string; reason: string }[] = [];
-  for (const s of samples) {
-    const read = await options.readSample(s.cfId);
+  for (const cfId of samples) {
+    const read = await options.readSample(cfId);
     if (read.readable) continue;
-    const erasure = erased.get(s.cfId);
+    const erasure = erased.get(cfId);
     if (read.erased && erasure !== undefined) named.push(erasure);
-    else
-      unreadable.push({ cfId: s.cfId, reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason });
+    else unreadable.push({ cfId, reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason });
   }
   const bytes: ReproduceCheck = {
     name: 'member-bytes',
@@ -226,7 +204,7 @@ export async function reproduceCheck(
   return E.right({
     runId,
     dataset: run.dataset,
-    versionId: run.version_id,
+    versionId: run.versionId,
     reproducible: checks.every((c) => c.ok),
     checks,
     rebuilt,
@@ -289,17 +267,15 @@ export async function unlearning(
   options: { readonly topQueries?: number } = {},
 ): Promise<E.Either<RunsError, UnlearningReport>> {
   const limit = options.topQueries ?? 10;
-  const r = await sql<{ dataset: string; version_id: string; model_hash: string }>`select dataset, version_id, model_hash
-    from ${sql.table(T.runs)} where run_id = ${runId}`.execute(db);
-  const run = r.rows[0];
-  if (run === undefined) return E.left(runNotFound(runId));
-  const v = await readVersion(db, run.version_id);
-  const erased = [...(await erasures(db, run.version_id)).values()];
+  const run = await trainingRun(db, runId);
+  if (run === null) return E.left(runNotFound(runId));
+  const v = await readVersion(db, run.versionId);
+  const erased = [...(await erasures(db, run.versionId)).values()];
   const base = {
     runId,
     dataset: run.dataset,
-    versionId: run.version_id,
-    modelHash: run.model_hash,
+    versionId: run.versionId,
+    modelHash: run.modelHash,
     memberCount: E.isRight(v) ? v.right.memberCount : 0,
   };
   const scoring = await scoredRun(db, runId);

@@ -1,5 +1,5 @@
 // Training runs as things of their own: the list, one run in full, and two runs compared. The
-// projections keep a run's index (datasets_runs: id, version, model, event); what the run declared
+// datasets projection keeps a run's index (id, version, model, event; read through trainingRuns); what the run declared
 // (code, seeds, hyperparameters, environment) is read from its signed event in the log, so the
 // answer is the fact as signed, not a copy a projection may have dropped fields from.
 import { sql, type Kysely } from 'kysely';
@@ -9,10 +9,9 @@ import type { EventLog, LogPosition } from '@cairn/eventlog';
 import { decodeEventOf, formatDecodeFailure } from '@cairn/schemas';
 import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
 import { A } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
-import { datasetBuilds, readVersion } from '@cairn/datasets';
+import { datasetBuilds, readVersion, trainingRun, trainingRuns, type TrainingRunIndex } from '@cairn/datasets';
 import { diff, type DiffOptions, type VersionDiff } from '@cairn/datasets';
 
 export type RunsError =
@@ -80,20 +79,10 @@ export interface RunDetail extends RunSummary {
   readonly attribution: RunAttribution;
 }
 
-interface RunRow {
-  run_id: string;
-  dataset: string;
-  version_id: string;
-  model_hash: string;
-  event_id: string;
-  position: string;
-}
-
-async function runRows(db: Kysely<AnyDB>, runId?: string): Promise<RunRow[]> {
-  const where = runId === undefined ? sql`` : sql`where run_id = ${runId}`;
-  const r = await sql<RunRow>`select run_id, dataset, version_id, model_hash, event_id, position::text as position
-    from ${sql.table(T.runs)} ${where} order by position, run_id`.execute(db);
-  return r.rows;
+async function runRows(db: Kysely<AnyDB>, runId?: string): Promise<TrainingRunIndex[]> {
+  if (runId === undefined) return trainingRuns(db);
+  const run = await trainingRun(db, runId);
+  return run === null ? [] : [run];
 }
 
 interface Declared {
@@ -107,26 +96,26 @@ interface Declared {
 }
 
 /** The runs' signed events, decoded (they were decoded and checked at append; this only reads them back). */
-async function declared(log: EventLog, rows: readonly RunRow[]): Promise<E.Either<RunsError, Map<string, Declared>>> {
+async function declared(log: EventLog, rows: readonly TrainingRunIndex[]): Promise<E.Either<RunsError, Map<string, Declared>>> {
   const out = new Map<string, Declared>();
   if (rows.length === 0) return E.right(out);
-  const read = await log.readByIds(rows.map((r) => r.event_id));
-  const unreadable = (r: RunRow, why: string): E.Either<RunsError, never> =>
+  const read = await log.readByIds(rows.map((r) => r.eventId));
+  const unreadable = (r: TrainingRunIndex, why: string): E.Either<RunsError, never> =>
     E.left({
       _tag: 'RunEventUnreadable',
-      runId: r.run_id,
-      eventId: r.event_id,
-      message: `run ${r.run_id}: its TrainingRunRecorded event ${r.event_id} ${why}`,
+      runId: r.runId,
+      eventId: r.eventId,
+      message: `run ${r.runId}: its TrainingRunRecorded event ${r.eventId} ${why}`,
     });
   if (E.isLeft(read)) return unreadable(rows[0]!, `cannot be read from the log (${read.left._tag})`);
   const byId = new Map(read.right.map((e) => [e.id, e]));
   for (const r of rows) {
-    const e = byId.get(r.event_id);
+    const e = byId.get(r.eventId);
     if (e === undefined) return unreadable(r, 'is not in the log');
     const decoded = decodeEventOf('TrainingRunRecorded', e.data);
     if (E.isLeft(decoded)) return unreadable(r, `does not decode: ${formatDecodeFailure(decoded.left)}`);
     const p = decoded.right.payload;
-    out.set(r.event_id, {
+    out.set(r.eventId, {
       signer: decoded.right.signer,
       recordedAt: e.recordedAt.toISOString(),
       codeVersion: p.codeVersion,
@@ -152,17 +141,17 @@ async function ordinals(db: Kysely<AnyDB>, datasets: readonly string[]): Promise
   return out;
 }
 
-function summaryOf(r: RunRow, d: Declared, ordinal: number | undefined): RunSummary {
+function summaryOf(r: TrainingRunIndex, d: Declared, ordinal: number | undefined): RunSummary {
   return {
-    runId: r.run_id,
+    runId: r.runId,
     dataset: r.dataset,
-    versionId: r.version_id,
+    versionId: r.versionId,
     ordinal: ordinal ?? null,
-    modelHash: r.model_hash,
+    modelHash: r.modelHash,
     codeVersion: d.codeVersion,
     signer: d.signer,
-    eventId: r.event_id,
-    position: positionFromDb(r.position),
+    eventId: r.eventId,
+    position: r.position,
     recordedAt: d.recordedAt,
   };
 }
@@ -176,9 +165,10 @@ export async function listRuns(db: Kysely<AnyDB>, log: EventLog): Promise<E.Eith
     db,
     rows.map((r) => r.dataset),
   );
-  return E.right(rows.map((r) => summaryOf(r, d.right.get(r.event_id)!, ord.get(`${r.dataset}\u0000${r.version_id}`))));
+  return E.right(rows.map((r) => summaryOf(r, d.right.get(r.eventId)!, ord.get(`${r.dataset}\u0000${r.versionId}`))));
 }
 
+/** In log order: by the table's position column (a bare `position` would be the text output column). */
 export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<readonly RunGradients[]> {
   const g = await sql<{
     split: 'train' | 'query';
@@ -190,8 +180,8 @@ export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<re
     kind: string | null;
     weights_hash: string | null;
   }>`select split,
-      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} where run_id = ${runId}
-    order by position, event_id`.execute(db);
+      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} g where run_id = ${runId}
+    order by g.position, g.event_id`.execute(db);
   return g.rows.map((x) => ({
     split: x.split,
     contentHash: x.content_hash,
@@ -211,9 +201,9 @@ export async function showRun(db: Kysely<AnyDB>, log: EventLog, runId: string): 
   if (row === undefined) return E.left(runNotFound(runId));
   const d = await declared(log, rows);
   if (E.isLeft(d)) return d;
-  const dec = d.right.get(row.event_id)!;
+  const dec = d.right.get(row.eventId)!;
   const ord = await ordinals(db, [row.dataset]);
-  const v = await readVersion(db, row.version_id);
+  const v = await readVersion(db, row.versionId);
   const scoring = await scoredRun(db, runId);
   const attribution: RunAttribution = E.isRight(scoring)
     ? {
@@ -227,7 +217,7 @@ export async function showRun(db: Kysely<AnyDB>, log: EventLog, runId: string): 
       }
     : { scored: false, reason: scoring.left._tag === 'RunNotScored' ? scoring.left.reason : scoring.left.message };
   return E.right({
-    ...summaryOf(row, dec, ord.get(`${row.dataset}\u0000${row.version_id}`)),
+    ...summaryOf(row, dec, ord.get(`${row.dataset}\u0000${row.versionId}`)),
     version: E.isRight(v)
       ? { merkleRoot: v.right.merkleRoot, memberCount: v.right.memberCount, manifestId: v.right.manifestId, position: v.right.position }
       : null,

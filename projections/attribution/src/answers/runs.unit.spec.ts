@@ -3,7 +3,6 @@
 // re-assembles, a member whose bytes are gone without an erasure, and a missing artifact.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { matrixF32, writeNpy } from '@cairn/kernel';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
@@ -12,12 +11,12 @@ import { datasetsProjection } from '@cairn/datasets';
 import { lineageProjection } from '@cairn/lineage';
 import { createAttributionProjection } from '../projection.js';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
-import { DATASETS_TABLE_NAMES as T } from '@cairn/datasets';
 import { testDigest } from '@cairn/projector';
-import { Ledger, manifestOf } from '@cairn/datasets';
+import { Ledger, forgeVersionRoot, manifestOf } from '@cairn/datasets';
 import { datasetVersionsAsOf } from '@cairn/datasets';
 import { diffRuns, fieldChanges, listRuns, showRun } from './runs.js';
 import { reproduceCheck, unlearning, type SampleRead } from './runs-checks.js';
+import { latestGradients } from '../run-inputs.js';
 
 describe('fieldChanges', () => {
   it('given two parameter objects, then nested keys flatten to dotted paths, absent sides are null and arrays compare whole', () => {
@@ -132,7 +131,7 @@ describe('runs answers on PGlite', () => {
     const v1 = await current();
     await ledger.trainingRun('r1', 'corpus', v1, testDigest('model-1'));
     await project();
-    await sql`update ${sql.table(T.versions)} set merkle_root = ${testDigest('forged')} where version_id = ${v1}`.execute(store.db);
+    await forgeVersionRoot(store.db, v1, testDigest('forged'));
     const r = right(await reproduceCheck(store.db, 'r1', { readSample: readable, artifacts, replay: runner }));
     expect(r.reproducible).toBe(false);
     expect(r.checks[0]).toMatchObject({ name: 'version-rebuilds', ok: false });
@@ -204,5 +203,23 @@ describe('runs answers on PGlite', () => {
     expect(r.checks[2]).toMatchObject({ name: 'gradient-artifacts', ok: false });
     expect(r.checks[2]!.failures).toEqual([expect.stringContaining(`train weights gradients (event ${ledger.id('g-train')})`)]);
     expect(r.reproducible).toBe(false);
+  });
+  it('given train gradients recorded twice, at positions 9 and 10, when shown, then they list in log order and the one at 10 is the latest', async () => {
+    await ledger.trainingRun('r1', 'corpus', await current(), testDigest('model-1'));
+    await ledger.append('dataset:other', 'DatasetDefined', 'curator', { name: 'other' });
+    for (const name of ['g-9', 'g-10'])
+      await ledger.append(name, 'GradientsRecorded', 'trainer', {
+        runId: 'r1',
+        split: 'train',
+        artifact: { contentHash: testDigest(name), format: 'npy', rows: 1, dims: 2, dtype: 'float32' },
+        rowMap: [ledger.id('a')],
+      });
+    await project();
+    // as text, '10' sorts before '9': the order must be by the position itself
+    expect([ledger.position('g-9'), ledger.position('g-10')]).toEqual([9n, 10n]);
+    const r = right(await showRun(store.db, ledger.log, 'r1'));
+    expect(r.gradients.map((g) => g.eventId)).toEqual([ledger.id('g-9'), ledger.id('g-10')]);
+    const latest = await store.db.transaction().execute((tx) => latestGradients(tx, 'r1', 'train', '10'));
+    expect(latest?.eventId).toBe(ledger.id('g-10'));
   });
 });

@@ -40,3 +40,16 @@ export {
 export { versionCardFacts, type VersionCardFacts } from './card-facts.js';
 export { reportFacts, type ReportFacts } from './report-facts.js';
 export { datasetCounts, type DatasetCounts } from './dataset-counts.js';
+export { trainingRuns, trainingRun, type TrainingRunIndex } from './training-runs.js';
+export { memberIdsOfKind, personalDataMemberCount, unvalidatedMemberCount } from './member-flags.js';
+export {
+  cfsAmendingOthers,
+  cfsNaming,
+  manifestEventId,
+  datasetEventId,
+  buildCauseEventIds,
+  deprecationEventIds,
+  erasureEventIds,
+  type CfLinks,
+} from './record-trail.js';
+export { versionInSchema, type ReplayedVersion } from './replayed-version.js';
