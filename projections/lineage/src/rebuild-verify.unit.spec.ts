@@ -115,4 +115,13 @@ describe('rebuild-verify (PGlite)', () => {
     // With nothing applied to check against, only the rows present are judged, and they are right.
     expect(await verifyLogTimes(store.db, timelineOf(events), null)).toBeNull();
   });
+
+  it('when rows name positions 999 and 1000 the log never had, then the first fault named is 999 (positions compare as numbers, not text)', async () => {
+    const at = new Date(Date.UTC(2001, 0, 1)).toISOString();
+    await sql`insert into ${sql.table(LOG_TIMES_TABLE)} (position, recorded_at) values (1000, ${at}::timestamptz), (999, ${at}::timestamptz)`.execute(
+      store.db,
+    );
+    const bad = await verifyLogTimes(store.db, timelineOf(events), null);
+    expect(bad?.reason).toContain('names position 999, where the log has no event');
+  });
 });

@@ -27,11 +27,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The first fault of the time index against the log, or null when it answers as the log would. */
 export async function verifyLogTimes(db: Kysely<AnyDB>, timeline: LogTimeline, appliedUpTo: LogPosition | null): Promise<BadTime | null> {
+  // Ordered by the table's bigint column: the output column of the same name is text, and text
+  // order would name position 1000 before 999 as the first fault.
   const rows = (
     await sql<{
       position: string;
       recorded_at: Date | string;
-    }>`select position::text as position, recorded_at from ${sql.table(LOG_TIMES_TABLE)} order by position`.execute(db)
+    }>`select position::text as position, recorded_at from ${sql.table(LOG_TIMES_TABLE)} order by ${sql.table(LOG_TIMES_TABLE)}.position`.execute(
+      db,
+    )
   ).rows;
   const timeAt = new Map<bigint, number>();
   for (let i = 0; i < timeline.size; i++) {
