@@ -31,6 +31,10 @@ export const WhyQuery = t.exact(t.intersection([t.type({ in: t.string }), t.part
 export const DiffQuery = t.exact(t.intersection([t.type({ from: t.string, to: t.string }), t.partial({ asOf: AsOfText })]), 'DiffQuery');
 export const TraceQuery = t.exact(t.partial({ asOf: AsOfText, direction: Direction, depth: Digits }), 'TraceQuery');
 export const NoQuery = t.exact(t.partial({}), 'NoQuery');
+export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.partial({ asOf: AsOfText })]), 'CreditQuery');
+export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
+export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');
+export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat }), t.partial({ asOf: AsOfText })]), 'ExportQuery');
 
 /** One signed event as the SDK's `ledger.sign` makes it, with the sample's bytes when it is a sample. */
 export const SignedEnvelope = t.exact(t.type({ type: t.string, payload: t.unknown, signer: Hex64, signature: t.string }), 'SignedEnvelope');

@@ -2,6 +2,7 @@
 // answer pinned to a log position never changes (immutable, ETag by position and URL, so a repeat
 // is a 304 before any query runs); "latest" names the head it answered at and revalidates by content.
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toJson } from './json.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
@@ -37,7 +38,7 @@ export function sendAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   moment: Moment,
-  body: string,
+  body: string | Readable,
   contentType = 'application/json',
 ): FastifyReply {
   if (moment.pinned) {
@@ -46,7 +47,8 @@ export function sendAnswer(
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header(AS_OF_HEADER, moment.position === null ? 'none' : moment.position.toString());
   } else {
-    const etag = `"h${moment.head ?? '-'}-${digest(body)}"`;
+    // A streamed body is not held to digest; at one head one URL answers one content.
+    const etag = `"h${moment.head ?? '-'}-${digest(typeof body === 'string' ? body : `url:${request.url}`)}"`;
     reply.header('cache-control', 'no-cache').header(HEAD_HEADER, moment.head === null ? 'none' : moment.head.toString());
     reply.header('etag', etag);
     if (matches(request, etag)) return reply.code(304).send();

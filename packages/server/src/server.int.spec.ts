@@ -178,6 +178,99 @@ describe('bad requests are 4xx problem documents, never 500', () => {
   it('an empty batch', async () => expectProblem(await post({ events: [] }), 400, 'body.events'));
 });
 
+describe('store reads: status, card, report, runs, verify, tree head, exports', () => {
+  async function raw(url: string) {
+    const res = await fetch(`${base}${url}`);
+    return { res, text: await res.text() };
+  }
+
+  it('given the seeded store, when status counts are asked, then the CLI status document counts its nodes and versions', async () => {
+    const { res, body } = await get('/v1/status/counts');
+    expect(res.status).toBe(200);
+    expect(body.contributors).toBe(3);
+    expect(body.cfs).toEqual({ sample: 4, label: 0, validation: 4 });
+    expect(body.datasets).toBe(1);
+    expect(body.datasetVersions).toBe(3);
+    expect(body.projections.every((p: Json) => p.caughtUp === true && p.failedEvents === 0)).toBe(true);
+  });
+
+  it('given a version, when its card is asked, then it is the Markdown card naming its contributors', async () => {
+    const { res, text } = await raw(`/v1/versions/${DATASET}@1/card`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(text.startsWith(`# ${DATASET}@1 — provenance card`)).toBe(true);
+    expect(text).toContain('| alice |');
+    expect(text).toContain('This is the first version of the dataset.');
+  });
+
+  it('given a pinned card, when asked again with its ETag, then it is 304', async () => {
+    const at = await head();
+    const first = await raw(`/v1/versions/${DATASET}@1/card?asOf=${at}`);
+    expect(first.res.status).toBe(200);
+    const again = await fetch(`${base}/v1/versions/${DATASET}@1/card?asOf=${at}`, {
+      headers: { 'if-none-match': first.res.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it('given a version, when its report is asked, then it carries the card facts and the Article 53 facts', async () => {
+    const { res, body } = await get(`/v1/versions/${DATASET}@1/report`);
+    expect(res.status).toBe(200);
+    expect(body.card.ref.ordinal).toBe(1);
+    expect(body.facts).toBeDefined();
+  });
+
+  it('given no training runs, when runs are listed, then the list is empty; an unknown run is 404', async () => {
+    const list = await get('/v1/runs');
+    expect(list.res.status).toBe(200);
+    expect(list.body).toEqual([]);
+    expectProblem(await get('/v1/runs/no-such-run'), 404);
+    expectProblem(await get(`/v1/runs/no-such-run/credit?ref=${DATASET}@1`), 404);
+    expectProblem(await get('/v1/runs/no-such-run/credit'), 400, 'query.ref');
+  });
+
+  it('given the log, when it is verified, then every event is admitted', async () => {
+    const { res, body } = await get('/v1/verify/log');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(JSON.stringify(body)).not.toMatch(/"bad":\[\{/);
+  });
+
+  it('given the log, when its tree head is asked, then it is signed over every event so far', async () => {
+    const { res, body } = await get('/v1/tree-head');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(body)).toContain(String((await head()) + 1n));
+    expectProblem(await get('/v1/tree-head?from=x'), 400, 'query.from');
+  });
+
+  it('given a version, when exported as JSON Lines, then one line a member, the members of the version', async () => {
+    const members = (await get(`/v1/versions/${DATASET}@1`)).body.members.map((m: Json) => m.cfId);
+    const { res, text } = await raw(`/v1/versions/${DATASET}@1/export?format=jsonl`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => l.cfId)).toEqual(members);
+  });
+
+  it('given a version, when exported as Croissant or OpenLineage, then each is the document the CLI writes', async () => {
+    const c = await get(`/v1/versions/${DATASET}@1/export?format=croissant`);
+    expect(c.res.status).toBe(200);
+    expect(c.body['@context']).toBeDefined();
+    const versionId = (await get(`/v1/versions/${DATASET}@1`)).body.versionId as string;
+    const ol = await raw(`/v1/versions/${DATASET}@1/export?format=openlineage`);
+    const events = ol.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
+    expect(events[0]!.dataset.facets.version.datasetVersion).toBe(versionId);
+    expectProblem(await get(`/v1/versions/${DATASET}@1/export?format=csv`), 400, 'query.format');
+    expectProblem(await get(`/v1/versions/${DATASET}@9/export?format=jsonl`), 404);
+  });
+});
+
 describe('writes: a batch of events signed by their contributors', () => {
   it('given a new contributor, when its registration and a sample with bytes are posted, then both are appended and readable at once', async () => {
     const { signer, event } = registration('erin');
@@ -294,6 +387,8 @@ describe('the OpenAPI document', () => {
       for (const method of Object.keys(body.paths[p]))
         expect(server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: route })).toBe(true);
     }
+    for (const p of ['/v1/status/counts', '/v1/versions/{ref}/card', '/v1/versions/{ref}/export', '/v1/runs/{run}/credit', '/v1/tree-head'])
+      expect(Object.keys(body.paths)).toContain(p);
     const batch = body.paths['/v1/events'].post.requestBody.content['application/json'].schema;
     expect(batch).toMatchObject({ type: 'object', required: ['events'], additionalProperties: false });
   });
