@@ -15,8 +15,9 @@ export type Moment = { readonly pinned: true; readonly position: bigint | null }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
 
+// The Accept header is part of what a pinned answer is: a trace is JSON or SVG by it (Vary: Accept).
 export function pinnedEtag(request: FastifyRequest, position: bigint | null): string {
-  return `"p${position ?? '-'}-${digest(request.url)}"`;
+  return `"p${position ?? '-'}-${digest(`${request.url}\n${request.headers.accept ?? ''}`)}"`;
 }
 
 const matches = (request: FastifyRequest, etag: string) =>
@@ -41,6 +42,7 @@ export function sendAnswer(
   body: string | Readable,
   contentType = 'application/json',
 ): FastifyReply {
+  reply.header('vary', 'accept');
   if (moment.pinned) {
     reply
       .header('etag', pinnedEtag(request, moment.position))

@@ -243,6 +243,31 @@ describe('store reads: status, card, report, runs, verify, tree head, exports', 
     expectProblem(await get('/v1/tree-head?from=x'), 400, 'query.from');
   });
 
+  it('given a CF, when its trace is asked as SVG (by format or by Accept), then it is the drawn graph naming its node', async () => {
+    const url = `/v1/trace/${fx.samples[1]}?direction=down&depth=2`;
+    const byFormat = await raw(`${url}&format=svg`);
+    expect(byFormat.res.status).toBe(200);
+    expect(byFormat.res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(byFormat.text).toMatch(/<svg[\s>]/);
+    expect(byFormat.text).toContain(fx.samples[1].slice(0, 8));
+    const byAccept = await fetch(`${base}${url}`, { headers: { accept: 'image/svg+xml' } });
+    expect(byAccept.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await byAccept.text()).toBe(byFormat.text);
+    const json = await get(url);
+    expect(json.res.headers.get('content-type')).toMatch(/^application\/json/);
+    expectProblem(await get(`${url}&format=png`), 400, 'query.format');
+  });
+
+  it('given a pinned trace, when JSON and SVG are asked, then their ETags differ (the answer varies by Accept)', async () => {
+    const url = `${base}/v1/trace/${fx.samples[1]}?asOf=${await head()}`;
+    const json = await fetch(url);
+    const svg = await fetch(url, { headers: { accept: 'image/svg+xml' } });
+    expect(json.headers.get('vary')).toBe('accept');
+    expect(svg.headers.get('etag')).not.toBe(json.headers.get('etag'));
+    const again = await fetch(url, { headers: { accept: 'image/svg+xml', 'if-none-match': json.headers.get('etag')! } });
+    expect(again.status).toBe(200);
+  });
+
   it('given a version, when exported as JSON Lines, then one line a member, the members of the version', async () => {
     const members = (await get(`/v1/versions/${DATASET}@1`)).body.members.map((m: Json) => m.cfId);
     const { res, text } = await raw(`/v1/versions/${DATASET}@1/export?format=jsonl`);
