@@ -70,3 +70,4 @@ export { statusDocument, failureLine, type StatusDocument, type StatusUnavailabl
 // The export shapes, so a surface renders a version without reaching into @cairn/datasets.
 export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport } from '@cairn/datasets';
 export { renderLineage, type LineageFormat } from '@cairn/lineage';
+export type { DatasetSearch, DatasetListEntry } from '@cairn/datasets';

@@ -6,6 +6,7 @@ import {
   AsOfQuery,
   BatchAccepted,
   CreditQuery,
+  DatasetsQuery,
   ExportQuery,
   TreeHeadQuery,
   DiffQuery,
@@ -111,6 +112,13 @@ const OPERATIONS: readonly Operation[] = [
     params: ['target'],
     query: TraceQuery,
     answer: 'LineageTrace',
+  },
+  {
+    method: 'get',
+    path: '/v1/datasets',
+    summary: 'The datasets defined, or those holding a member by CF id prefix, contributor or source, or named with a prefix',
+    query: DatasetsQuery,
+    answer: 'DatasetListEntry[]',
   },
   {
     method: 'get',

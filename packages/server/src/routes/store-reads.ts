@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cardMarkdown, memberLine, toCroissant, toOpenLineage, versionExport, statusDocument, type CardFacts } from '@cairn/client';
-import { AsOfQuery, CreditQuery, ExportQuery, NoQuery, TreeHeadQuery } from '../codecs.js';
+import { AsOfQuery, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery } from '../codecs.js';
 import { answerAt, queryOf, read, type ServerContext } from '../context.js';
 import { notFound, problem, readProblem, type Problem } from '../problem.js';
 import { sendJson, sendProblem } from '../respond.js';
@@ -47,6 +47,13 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
       return sendJson(request, reply, { pinned: false, head }, doc.right);
     }),
   );
+
+  // The datasets defined, or those the query searches for; the latest state only (no asOf yet).
+  app.get('/v1/datasets', async (request, reply) => {
+    const q = queryOf(request, reply, DatasetsQuery);
+    if (q === undefined) return reply;
+    return answerAt(ctx, request, reply, undefined, async () => E.right({ datasets: await cairn.datasets(q) }));
+  });
 
   app.get('/v1/versions/:ref/card', (request: Params<'ref'>, reply: FastifyReply) =>
     read(

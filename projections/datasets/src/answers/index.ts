@@ -40,3 +40,4 @@ export {
 export { versionCardFacts, type VersionCardFacts } from './card-facts.js';
 export { reportFacts, type ReportFacts } from './report-facts.js';
 export { datasetCounts, type DatasetCounts } from './dataset-counts.js';
+export { datasetList, DATASET_LIST_LIMIT, type DatasetSearch, type DatasetListEntry } from './dataset-list.js';
