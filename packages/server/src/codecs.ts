@@ -35,6 +35,7 @@ export const NoQuery = t.exact(t.partial({}), 'NoQuery');
 export const HexPrefix = pattern('a CF id prefix (1 to 64 lowercase hex digits)', /^[0-9a-f]{1,64}$/);
 export const DatasetsQuery = t.exact(t.partial({ name: t.string, cf: HexPrefix, contributor: Hex64, source: t.string }), 'DatasetsQuery');
 export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.partial({ asOf: AsOfText })]), 'CreditQuery');
+export const UnlearningQuery = t.exact(t.partial({ top: Digits }), 'UnlearningQuery');
 export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
 export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');
 export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat }), t.partial({ asOf: AsOfText })]), 'ExportQuery');

@@ -87,7 +87,7 @@ async function respond(
 export type Render = (value: unknown) => Promise<{ readonly body: string | Readable; readonly contentType: string }>;
 
 /** The common shape of a read: decode the query strictly, then answer at its asOf. */
-export async function read<Q extends { readonly asOf?: string }>(
+export async function read<Q extends object>(
   ctx: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -97,7 +97,9 @@ export async function read<Q extends { readonly asOf?: string }>(
 ): Promise<FastifyReply> {
   const query = queryOf(request, reply, codec);
   if (query === undefined) return reply;
-  return answerAt(ctx, request, reply, query.asOf, (asOf, moment) => answer(query, asOf, moment), render);
+  // A query without asOf (a codec that takes none) reads the latest.
+  const asOfText = (query as { readonly asOf?: string }).asOf;
+  return answerAt(ctx, request, reply, asOfText, (asOf, moment) => answer(query, asOf, moment), render);
 }
 
 export const isProblem = (e: ReadError | Problem): e is Problem => 'status' in e && 'type' in e && !('_tag' in e);

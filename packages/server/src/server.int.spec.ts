@@ -227,6 +227,14 @@ describe('store reads: status, card, report, runs, verify, tree head, exports', 
     expectProblem(await get('/v1/runs/no-such-run'), 404);
     expectProblem(await get(`/v1/runs/no-such-run/credit?ref=${DATASET}@1`), 404);
     expectProblem(await get('/v1/runs/no-such-run/credit'), 400, 'query.ref');
+    for (const url of [
+      '/v1/runs/no-such-run/diff/other',
+      '/v1/runs/no-such-run/reproduce',
+      '/v1/runs/no-such-run/unlearning',
+      '/v1/runs/no-such-run/passport',
+    ])
+      expectProblem(await get(url), 404);
+    expectProblem(await get('/v1/runs/no-such-run/unlearning?top=many'), 400, 'query.top');
   });
 
   it('given the log, when it is verified, then every event is admitted', async () => {

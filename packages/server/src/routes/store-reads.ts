@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cardMarkdown, memberLine, toCroissant, toOpenLineage, versionExport, statusDocument, type CardFacts } from '@cairn/client';
-import { AsOfQuery, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery } from '../codecs.js';
+import { AsOfQuery, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery, UnlearningQuery } from '../codecs.js';
 import { answerAt, queryOf, read, type ServerContext } from '../context.js';
 import { notFound, problem, readProblem, type Problem } from '../problem.js';
 import { sendJson, sendProblem } from '../respond.js';
@@ -82,6 +82,21 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get('/v1/runs/:run/credit', (request: Params<'run'>, reply: FastifyReply) =>
     read(ctx, request, reply, CreditQuery, async (q, asOf) => orProblem(await cairn.credit(request.params.run, q.ref, asOf))),
+  );
+
+  app.get('/v1/runs/:run/diff/:other', (request: FastifyRequest<{ Params: { run: string; other: string } }>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => orProblem(await cairn.diffRuns(request.params.run, request.params.other))),
+  );
+
+  // Re-reads the run's recorded data and checks it against what was recorded: no cache.
+  app.get('/v1/runs/:run/reproduce', (request: Params<'run'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => orProblem(await cairn.reproduceCheck(request.params.run))),
+  );
+
+  app.get('/v1/runs/:run/unlearning', (request: Params<'run'>, reply: FastifyReply) =>
+    read(ctx, request, reply, UnlearningQuery, async (q) =>
+      orProblem(await cairn.unlearning(request.params.run, q.top === undefined ? undefined : Number(q.top))),
+    ),
   );
 
   app.get('/v1/runs/:run/passport', (request: Params<'run'>, reply: FastifyReply) =>
