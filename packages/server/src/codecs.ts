@@ -35,6 +35,8 @@ export const NoQuery = t.exact(t.partial({}), 'NoQuery');
 export const HexPrefix = pattern('a CF id prefix (1 to 64 lowercase hex digits)', /^[0-9a-f]{1,64}$/);
 export const DatasetsQuery = t.exact(t.partial({ name: t.string, cf: HexPrefix, contributor: Hex64, source: t.string }), 'DatasetsQuery');
 export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.partial({ asOf: AsOfText })]), 'CreditQuery');
+/** Query gradient rows (each the same length) and how many training CFs to name for each. */
+export const AttributeBody = t.exact(t.type({ queries: t.array(t.array(t.number)), topK: t.number }), 'AttributeBody');
 export const UnlearningQuery = t.exact(t.partial({ top: Digits }), 'UnlearningQuery');
 export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
 export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');

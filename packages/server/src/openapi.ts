@@ -4,6 +4,7 @@
 import type * as t from 'io-ts';
 import {
   AsOfQuery,
+  AttributeBody,
   BatchAccepted,
   CreditQuery,
   DatasetsQuery,
@@ -184,6 +185,14 @@ const OPERATIONS: readonly Operation[] = [
     params: ['run'],
     query: UnlearningQuery,
     answer: 'UnlearningReport',
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/{run}/attribute',
+    summary: "Each query row's top-k training CFs by TRAK score (`cairn attribute`)",
+    params: ['run'],
+    body: AttributeBody,
+    answer: '{ runId, queries: QueryAttribution[] }',
   },
   { method: 'get', path: '/v1/runs/{run}/passport', summary: "A run's passport facts", params: ['run'], answer: 'PassportFacts' },
   {

@@ -235,6 +235,19 @@ describe('store reads: status, card, report, runs, verify, tree head, exports', 
     ])
       expectProblem(await get(url), 404);
     expectProblem(await get('/v1/runs/no-such-run/unlearning?top=many'), 400, 'query.top');
+    const attribute = async (body: unknown) => {
+      const res = await fetch(`${base}/v1/runs/no-such-run/attribute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { res, body: JSON.parse(await res.text()) as Json };
+    };
+    expectProblem(await attribute({ queries: [[0.1, 0.2]], topK: 3 }), 404);
+    expectProblem(await attribute({ queries: [[0.1, 0.2], [0.3]], topK: 3 }), 400, 'body.queries.1');
+    expectProblem(await attribute({ queries: [[0.1]], topK: 0 }), 400, 'body.topK');
+    expectProblem(await attribute({ queries: [], topK: 1 }), 400, 'body.queries');
+    expectProblem(await attribute({ queries: [[0.1]] }), 400, 'body.topK');
   });
 
   it('given the log, when it is verified, then every event is admitted', async () => {

@@ -5,9 +5,10 @@ import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cardMarkdown, memberLine, toCroissant, toOpenLineage, versionExport, statusDocument, type CardFacts } from '@cairn/client';
-import { AsOfQuery, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery, UnlearningQuery } from '../codecs.js';
+import { AsOfQuery, AttributeBody, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery, UnlearningQuery } from '../codecs.js';
 import { answerAt, queryOf, read, type ServerContext } from '../context.js';
-import { notFound, problem, readProblem, type Problem } from '../problem.js';
+import { invalidRequest, notFound, problem, readProblem, type Problem } from '../problem.js';
+import { decodeStrict } from '../decode.js';
 import { sendJson, sendProblem } from '../respond.js';
 import { toJson } from '../json.js';
 
@@ -19,6 +20,9 @@ export function storeProblem(error: { readonly _tag: string; readonly message?: 
   switch (error._tag) {
     case 'RunNotFound':
       return notFound(message);
+    case 'QueryShapeMismatch':
+    case 'InvalidTopK':
+      return problem(400, 'invalid-request', 'The request is not valid', message, { field: 'body.queries' });
     case 'RunNotScored':
     case 'VersionMismatch':
     case 'ModelUnfit':
@@ -102,6 +106,31 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
   app.get('/v1/runs/:run/passport', (request: Params<'run'>, reply: FastifyReply) =>
     read(ctx, request, reply, NoQuery, async () => orProblem(await cairn.passport(request.params.run))),
   );
+
+  /** Query rows in one attribute request. */
+  const MAX_QUERIES = 1000;
+
+  // Each query row's top-k training CFs by TRAK score. A read, but its rows are a body: POST, never cached.
+  app.post('/v1/runs/:run/attribute', async (request: Params<'run'>, reply: FastifyReply) => {
+    const body = decodeStrict(AttributeBody, request.body, 'body');
+    if (E.isLeft(body)) return sendProblem(reply, invalidRequest(body.left));
+    const { queries, topK } = body.right;
+    const cols = queries[0]?.length ?? 0;
+    const refuse = (field: string, reason: string) => sendProblem(reply, invalidRequest([{ field, reason }]));
+    if (queries.length === 0 || cols === 0) return refuse('body.queries', 'expected at least one non-empty query row');
+    if (queries.length > MAX_QUERIES) return refuse('body.queries', `at most ${MAX_QUERIES} query rows, got ${queries.length}`);
+    const ragged = queries.findIndex((row) => row.length !== cols);
+    if (ragged >= 0) return refuse(`body.queries.${ragged}`, `expected ${cols} values like row 0, got ${queries[ragged]!.length}`);
+    if (!Number.isInteger(topK) || topK < 1) return refuse('body.topK', `expected a whole number of at least 1, got ${topK}`);
+    const data = new Float32Array(queries.length * cols);
+    queries.forEach((row, i) => data.set(row, i * cols));
+    const r = await cairn.attribute(request.params.run, { rows: queries.length, cols, data }, topK);
+    if (E.isLeft(r)) return sendProblem(reply, storeProblem(r.left));
+    return reply
+      .header('cache-control', 'no-store')
+      .type('application/json')
+      .send(toJson({ runId: request.params.run, queries: r.right }));
+  });
 
   // Every event decoded, signed and admitted under the SDK's rules: as long as the log is.
   app.get('/v1/verify/log', async (request, reply) => {
