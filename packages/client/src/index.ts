@@ -65,3 +65,9 @@ export {
   type MaterialiseOptions,
   type MaterialisedExport,
 } from './exports.js';
+export { cardMarkdown } from './card-markdown.js';
+export { statusDocument, failureLine, type StatusDocument, type StatusUnavailable } from './status-document.js';
+// The export shapes, so a surface renders a version without reaching into @cairn/datasets.
+export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport } from '@cairn/datasets';
+export { renderLineage, type LineageFormat } from '@cairn/lineage';
+export type { DatasetSearch, DatasetListEntry } from '@cairn/datasets';

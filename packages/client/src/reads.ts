@@ -20,6 +20,7 @@ import {
   contamination,
   datasetBuilds,
   datasetCounts,
+  datasetList,
   diff,
   erasedMembersOf,
   memberIds,
@@ -30,6 +31,8 @@ import {
   type ContaminationOptions,
   type ContaminationReport,
   type DatasetCounts,
+  type DatasetListEntry,
+  type DatasetSearch,
   type DatasetVersion,
   type Erasure,
   type KindCount,
@@ -132,6 +135,8 @@ export interface CairnReads {
   /** Human names of lineage nodes (contributor names, sample sources...); ids without one are left out. */
   labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   statusCounts(): Promise<StatusCounts>;
+  /** The datasets defined, or those the search names (name prefix, member CF id prefix, contributor, source). */
+  datasets(search?: DatasetSearch): Promise<readonly DatasetListEntry[]>;
   cardFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, CardFacts>>;
   reportFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError | LogUnavailable, ReportAnswer>>;
   /** The CF ids of a version's members, in id order (a gradient artifact's row map). */
@@ -221,6 +226,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
   return {
     labels: (ids) => nodeLabels(db, ids),
     statusCounts: async () => ({ nodes: await nodeCountsByKind(db), ...(await datasetCounts(db)) }),
+    datasets: (search) => datasetList(db, search),
     cardFacts,
     reportFacts: async (ref, asOf) => {
       const card = await cardFacts(ref, asOf);

@@ -1,5 +1,6 @@
 // What every route is given: the open store, the follower that keeps it current, and the
 // request decoding and moment resolution every read shares.
+import type { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +8,7 @@ import { parseAsOf, type Cairn, type ReadError } from '@cairn/client';
 import { decodeStrict } from './decode.js';
 import type { Follower } from './follower.js';
 import { invalidRequest, readProblem, type Problem } from './problem.js';
-import { notModified, sendJson, sendProblem, type Moment } from './respond.js';
+import { notModified, sendAnswer, sendJson, sendProblem, type Moment } from './respond.js';
 
 export type AsOf = NonNullable<Parameters<Cairn['checkAsOf']>[0]>;
 
@@ -56,12 +57,14 @@ export async function answerAt(
   reply: FastifyReply,
   asOfText: string | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+  render?: Render,
 ): Promise<FastifyReply> {
   // The latest is read while no catch-up writes, so it is exactly the head its header names.
-  if (asOfText === undefined) return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer));
+  if (asOfText === undefined)
+    return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer, render));
   const m = await momentOf(ctx, asOfText);
   if (E.isLeft(m)) return sendProblem(reply, m.left);
-  return respond(request, reply, m.right.moment, m.right.asOf, answer);
+  return respond(request, reply, m.right.moment, m.right.asOf, answer, render);
 }
 
 async function respond(
@@ -70,24 +73,33 @@ async function respond(
   moment: Moment,
   asOf: AsOf | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+  render?: Render,
 ): Promise<FastifyReply> {
   if (notModified(request, reply, moment)) return reply;
   const r = await answer(asOf, moment);
   if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
-  return sendJson(request, reply, moment, r.right);
+  if (render === undefined) return sendJson(request, reply, moment, r.right);
+  const shown = await render(r.right);
+  return sendAnswer(request, reply, moment, shown.body, shown.contentType);
 }
 
+/** An answer shown as something other than JSON (a Markdown card, an SVG trace). */
+export type Render = (value: unknown) => Promise<{ readonly body: string | Readable; readonly contentType: string }>;
+
 /** The common shape of a read: decode the query strictly, then answer at its asOf. */
-export async function read<Q extends { readonly asOf?: string }>(
+export async function read<Q extends object>(
   ctx: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
   codec: t.Type<Q, unknown, unknown>,
   answer: (query: Q, asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+  render?: Render,
 ): Promise<FastifyReply> {
   const query = queryOf(request, reply, codec);
   if (query === undefined) return reply;
-  return answerAt(ctx, request, reply, query.asOf, (asOf, moment) => answer(query, asOf, moment));
+  // A query without asOf (a codec that takes none) reads the latest.
+  const asOfText = (query as { readonly asOf?: string }).asOf;
+  return answerAt(ctx, request, reply, asOfText, (asOf, moment) => answer(query, asOf, moment), render);
 }
 
 export const isProblem = (e: ReadError | Problem): e is Problem => 'status' in e && 'type' in e && !('_tag' in e);

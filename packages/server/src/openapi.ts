@@ -2,7 +2,23 @@
 // (json-schema.ts turns them into JSON Schema). Answers of reads are the client's values; their
 // schemas are named after the client's types until the client carries codecs for them.
 import type * as t from 'io-ts';
-import { AsOfQuery, BatchAccepted, DiffQuery, EventBatch, MembersQuery, Problem, Status, TraceQuery, WhyQuery } from './codecs.js';
+import {
+  AsOfQuery,
+  AttributeBody,
+  BatchAccepted,
+  CreditQuery,
+  DatasetsQuery,
+  ExportQuery,
+  TreeHeadQuery,
+  UnlearningQuery,
+  DiffQuery,
+  EventBatch,
+  MembersQuery,
+  Problem,
+  Status,
+  TraceQuery,
+  WhyQuery,
+} from './codecs.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 
 interface Operation {
@@ -100,6 +116,99 @@ const OPERATIONS: readonly Operation[] = [
     answer: 'LineageTrace',
   },
   {
+    method: 'get',
+    path: '/v1/datasets',
+    summary: 'The datasets defined, or those holding a member by CF id prefix, contributor or source, or named with a prefix',
+    query: DatasetsQuery,
+    answer: 'DatasetListEntry[]',
+  },
+  {
+    method: 'get',
+    path: '/v1/status/counts',
+    summary: 'The document `cairn status --json` prints: events, contributors, CFs by kind, datasets, versions, limits, projections',
+    answer: 'StatusDocument',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/card',
+    summary: 'The Markdown provenance card of a version (`cairn card`)',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'text/markdown',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/report',
+    summary: 'The card facts and the EU AI Act Article 53(1)(d) facts of a version',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'ReportAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/export',
+    summary: 'A version as JSON Lines (streamed, one member a line), OpenLineage events (one a line) or a Croissant document',
+    params: ['ref'],
+    query: ExportQuery,
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'application/x-ndjson',
+  },
+  { method: 'get', path: '/v1/runs', summary: 'Every training run recorded', answer: 'RunSummary[]' },
+  { method: 'get', path: '/v1/runs/{run}', summary: 'One training run', params: ['run'], answer: 'RunDetail' },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/credit',
+    summary: "Each contributor's share of a run's attribution over a version",
+    params: ['run'],
+    query: CreditQuery,
+    answer: 'CreditAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/diff/{other}',
+    summary: 'What differs between two runs: data, model, settings',
+    params: ['run', 'other'],
+    answer: 'RunsDiff',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/reproduce',
+    summary: "Whether a run's recorded data can still be read as it was",
+    params: ['run'],
+    answer: 'ReproduceReport',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/unlearning',
+    summary: 'What erasures since the run touch its data, and the queries they weighed on most',
+    params: ['run'],
+    query: UnlearningQuery,
+    answer: 'UnlearningReport',
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/{run}/attribute',
+    summary: "Each query row's top-k training CFs by TRAK score (`cairn attribute`)",
+    params: ['run'],
+    body: AttributeBody,
+    answer: '{ runId, queries: QueryAttribution[] }',
+  },
+  { method: 'get', path: '/v1/runs/{run}/passport', summary: "A run's passport facts", params: ['run'], answer: 'PassportFacts' },
+  {
+    method: 'get',
+    path: '/v1/verify/log',
+    summary: 'Every event of the log decoded, signed and admitted under the rules, in order',
+    answer: 'LogVerification',
+  },
+  {
+    method: 'get',
+    path: '/v1/tree-head',
+    summary: "The log's head signed with the ledger key; `from`: a consistency proof from that size too",
+    query: TreeHeadQuery,
+    answer: 'TreeHeadAnswer',
+  },
+  {
     method: 'post',
     path: '/v1/events',
     summary: 'Append a batch of signed events: all or nothing, idempotent on replay',
@@ -138,7 +247,7 @@ export function openApiDocument(): JsonSchema {
     const answer =
       typeof op.answer === 'string'
         ? { type: 'object', description: `The client's ${op.answer} (@cairn/client), bigint positions as decimal strings` }
-        : op.contentType === 'text/event-stream'
+        : op.contentType !== undefined
           ? { type: 'string' }
           : toJsonSchema(op.answer);
     (paths[op.path] ??= {})[op.method] = {

@@ -31,6 +31,8 @@ interface Question {
   readonly http: () => string;
   /** Fields the HTTP answer adds for paging (the CLI pages with --after). */
   readonly httpOnly?: readonly string[];
+  /** For an answer HTTP sends as text: the text the CLI's --json document carries. */
+  readonly textOf?: (cli: Record<string, unknown>) => unknown;
 }
 
 const questions: readonly Question[] = [
@@ -71,6 +73,13 @@ const questions: readonly Question[] = [
   },
   { name: 'licenses', cli: () => ['licenses', `${DATASET}@latest`], http: () => `/v1/versions/${DATASET}@latest/licenses` },
   { name: 'show', cli: () => ['show', fx.samples[0]], http: () => `/v1/cfs/${fx.samples[0]}` },
+  { name: 'status', cli: () => ['status'], http: () => '/v1/status/counts' },
+  {
+    name: 'card (Markdown)',
+    cli: () => ['card', `${DATASET}@latest`],
+    http: () => `/v1/versions/${DATASET}@latest/card`,
+    textOf: (cli) => cli.markdown,
+  },
 ];
 
 const cliAnswers = new Map<string, unknown>();
@@ -106,6 +115,10 @@ describe('the CLI and the HTTP API answer the same question with the same docume
     it(`${q.name}`, async () => {
       const res = await fetch(`${base}${q.http()}`);
       expect(res.status).toBe(200);
+      if (q.textOf !== undefined) {
+        expect(await res.text()).toBe(q.textOf(cliAnswers.get(q.name) as Record<string, unknown>));
+        return;
+      }
       const answer = (await res.json()) as Record<string, unknown>;
       for (const field of q.httpOnly ?? []) {
         expect(answer).toHaveProperty(field);

@@ -2,6 +2,7 @@
 // answer pinned to a log position never changes (immutable, ETag by position and URL, so a repeat
 // is a 304 before any query runs); "latest" names the head it answered at and revalidates by content.
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toJson } from './json.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
@@ -14,8 +15,9 @@ export type Moment = { readonly pinned: true; readonly position: bigint | null }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
 
+// The Accept header is part of what a pinned answer is: a trace is JSON or SVG by it (Vary: Accept).
 export function pinnedEtag(request: FastifyRequest, position: bigint | null): string {
-  return `"p${position ?? '-'}-${digest(request.url)}"`;
+  return `"p${position ?? '-'}-${digest(`${request.url}\n${request.headers.accept ?? ''}`)}"`;
 }
 
 const matches = (request: FastifyRequest, etag: string) =>
@@ -37,16 +39,18 @@ export function sendAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   moment: Moment,
-  body: string,
+  body: string | Readable,
   contentType = 'application/json',
 ): FastifyReply {
+  reply.header('vary', 'accept');
   if (moment.pinned) {
     reply
       .header('etag', pinnedEtag(request, moment.position))
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header(AS_OF_HEADER, moment.position === null ? 'none' : moment.position.toString());
   } else {
-    const etag = `"h${moment.head ?? '-'}-${digest(body)}"`;
+    // A streamed body is not held to digest; at one head one URL answers one content.
+    const etag = `"h${moment.head ?? '-'}-${digest(typeof body === 'string' ? body : `url:${request.url}`)}"`;
     reply.header('cache-control', 'no-cache').header(HEAD_HEADER, moment.head === null ? 'none' : moment.head.toString());
     reply.header('etag', etag);
     if (matches(request, etag)) return reply.code(304).send();

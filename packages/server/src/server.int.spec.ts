@@ -178,6 +178,172 @@ describe('bad requests are 4xx problem documents, never 500', () => {
   it('an empty batch', async () => expectProblem(await post({ events: [] }), 400, 'body.events'));
 });
 
+describe('store reads: status, card, report, runs, verify, tree head, exports', () => {
+  async function raw(url: string) {
+    const res = await fetch(`${base}${url}`);
+    return { res, text: await res.text() };
+  }
+
+  it('given the seeded store, when status counts are asked, then the CLI status document counts its nodes and versions', async () => {
+    const { res, body } = await get('/v1/status/counts');
+    expect(res.status).toBe(200);
+    expect(body.contributors).toBe(3);
+    expect(body.cfs).toEqual({ sample: 4, label: 0, validation: 4 });
+    expect(body.datasets).toBe(1);
+    expect(body.datasetVersions).toBe(3);
+    expect(body.projections.every((p: Json) => p.caughtUp === true && p.failedEvents === 0)).toBe(true);
+  });
+
+  it('given a version, when its card is asked, then it is the Markdown card naming its contributors', async () => {
+    const { res, text } = await raw(`/v1/versions/${DATASET}@1/card`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(text.startsWith(`# ${DATASET}@1 — provenance card`)).toBe(true);
+    expect(text).toContain('| alice |');
+    expect(text).toContain('This is the first version of the dataset.');
+  });
+
+  it('given a pinned card, when asked again with its ETag, then it is 304', async () => {
+    const at = await head();
+    const first = await raw(`/v1/versions/${DATASET}@1/card?asOf=${at}`);
+    expect(first.res.status).toBe(200);
+    const again = await fetch(`${base}/v1/versions/${DATASET}@1/card?asOf=${at}`, {
+      headers: { 'if-none-match': first.res.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it('given a version, when its report is asked, then it carries the card facts and the Article 53 facts', async () => {
+    const { res, body } = await get(`/v1/versions/${DATASET}@1/report`);
+    expect(res.status).toBe(200);
+    expect(body.card.ref.ordinal).toBe(1);
+    expect(body.facts).toBeDefined();
+  });
+
+  it('given no training runs, when runs are listed, then the list is empty; an unknown run is 404', async () => {
+    const list = await get('/v1/runs');
+    expect(list.res.status).toBe(200);
+    expect(list.body).toEqual([]);
+    expectProblem(await get('/v1/runs/no-such-run'), 404);
+    expectProblem(await get(`/v1/runs/no-such-run/credit?ref=${DATASET}@1`), 404);
+    expectProblem(await get('/v1/runs/no-such-run/credit'), 400, 'query.ref');
+    for (const url of [
+      '/v1/runs/no-such-run/diff/other',
+      '/v1/runs/no-such-run/reproduce',
+      '/v1/runs/no-such-run/unlearning',
+      '/v1/runs/no-such-run/passport',
+    ])
+      expectProblem(await get(url), 404);
+    expectProblem(await get('/v1/runs/no-such-run/unlearning?top=many'), 400, 'query.top');
+    const attribute = async (body: unknown) => {
+      const res = await fetch(`${base}/v1/runs/no-such-run/attribute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { res, body: JSON.parse(await res.text()) as Json };
+    };
+    expectProblem(await attribute({ queries: [[0.1, 0.2]], topK: 3 }), 404);
+    expectProblem(await attribute({ queries: [[0.1, 0.2], [0.3]], topK: 3 }), 400, 'body.queries.1');
+    expectProblem(await attribute({ queries: [[0.1]], topK: 0 }), 400, 'body.topK');
+    expectProblem(await attribute({ queries: [], topK: 1 }), 400, 'body.queries');
+    expectProblem(await attribute({ queries: [[0.1]] }), 400, 'body.topK');
+  });
+
+  it('given the log, when it is verified, then every event is admitted', async () => {
+    const { res, body } = await get('/v1/verify/log');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(body.firstBad).toBeNull();
+    expect(body.events).toBe(Number(await head()));
+  });
+
+  it('given the log, when its tree head is asked, then it is signed over every event so far', async () => {
+    const { res, body } = await get('/v1/tree-head');
+    expect(res.status).toBe(200);
+    expect(body.treeHead.size).toBe(Number(await head()));
+    expect(body.signature).toMatch(/^[0-9a-f]{128}$/);
+    expectProblem(await get('/v1/tree-head?from=x'), 400, 'query.from');
+  });
+
+  it('given a CF, when its trace is asked as SVG (by format or by Accept), then it is the drawn graph naming its node', async () => {
+    const url = `/v1/trace/${fx.samples[1]}?direction=down&depth=2`;
+    const byFormat = await raw(`${url}&format=svg`);
+    expect(byFormat.res.status).toBe(200);
+    expect(byFormat.res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(byFormat.text).toMatch(/<svg[\s>]/);
+    expect(byFormat.text).toContain(fx.samples[1].slice(0, 8));
+    const byAccept = await fetch(`${base}${url}`, { headers: { accept: 'image/svg+xml' } });
+    expect(byAccept.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await byAccept.text()).toBe(byFormat.text);
+    const json = await get(url);
+    expect(json.res.headers.get('content-type')).toMatch(/^application\/json/);
+    expectProblem(await get(`${url}&format=png`), 400, 'query.format');
+  });
+
+  it('given a pinned trace, when JSON and SVG are asked, then their ETags differ (the answer varies by Accept)', async () => {
+    const url = `${base}/v1/trace/${fx.samples[1]}?asOf=${await head()}`;
+    const json = await fetch(url);
+    const svg = await fetch(url, { headers: { accept: 'image/svg+xml' } });
+    expect(json.headers.get('vary')).toBe('accept');
+    expect(svg.headers.get('etag')).not.toBe(json.headers.get('etag'));
+    const again = await fetch(url, { headers: { accept: 'image/svg+xml', 'if-none-match': json.headers.get('etag')! } });
+    expect(again.status).toBe(200);
+  });
+
+  it('given the corpus, when datasets are listed or searched, then each search names the datasets holding what it asks', async () => {
+    const names = async (query: string) => {
+      const r = await get(`/v1/datasets${query}`);
+      expect(r.res.status).toBe(200);
+      return (r.body.datasets as Json[]).map((d) => d.name as string);
+    };
+    const all = await get('/v1/datasets');
+    expect(all.body.datasets).toEqual([
+      { name: DATASET, position: expect.stringMatching(/^\d+$/), versions: 3, latestVersionId: expect.stringMatching(/^[0-9a-f]+$/) },
+    ]);
+    expect(await names(`?name=${DATASET.slice(0, 3)}`)).toEqual([DATASET]);
+    expect(await names('?name=zzz')).toEqual([]);
+    expect(await names(`?cf=${fx.samples[1].slice(0, 10)}`)).toEqual([DATASET]);
+    // The GPL sample is refused by the manifest: no version holds it.
+    expect(await names(`?cf=${fx.samples[2]}`)).toEqual([]);
+    expect(await names(`?contributor=${fx.alice.contributorId}`)).toEqual([DATASET]);
+    // Carol only validated: she wrote no member.
+    expect(await names(`?contributor=${fx.carol.contributorId}`)).toEqual([]);
+    expect(await names('?source=notes')).toEqual([DATASET]);
+    expect(await names('?source=elsewhere')).toEqual([]);
+    expect(await names(`?source=notes&contributor=${fx.carol.contributorId}`)).toEqual([]);
+    expectProblem(await get('/v1/datasets?cf=XYZ'), 400, 'query.cf');
+    expectProblem(await get('/v1/datasets?owner=alice'), 400);
+  });
+
+  it('given a version, when exported as JSON Lines, then one line a member, the members of the version', async () => {
+    const members = (await get(`/v1/versions/${DATASET}@1`)).body.members.map((m: Json) => m.cfId);
+    const { res, text } = await raw(`/v1/versions/${DATASET}@1/export?format=jsonl`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => l.cfId)).toEqual(members);
+  });
+
+  it('given a version, when exported as Croissant or OpenLineage, then each is the document the CLI writes', async () => {
+    const c = await get(`/v1/versions/${DATASET}@1/export?format=croissant`);
+    expect(c.res.status).toBe(200);
+    expect(c.body['@context']).toBeDefined();
+    const versionId = (await get(`/v1/versions/${DATASET}@1`)).body.versionId as string;
+    const ol = await raw(`/v1/versions/${DATASET}@1/export?format=openlineage`);
+    const events = ol.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
+    expect(events[0]!.dataset.facets.version.datasetVersion).toBe(versionId);
+    expectProblem(await get(`/v1/versions/${DATASET}@1/export?format=csv`), 400, 'query.format');
+    expectProblem(await get(`/v1/versions/${DATASET}@9/export?format=jsonl`), 404);
+  });
+});
+
 describe('writes: a batch of events signed by their contributors', () => {
   it('given a new contributor, when its registration and a sample with bytes are posted, then both are appended and readable at once', async () => {
     const { signer, event } = registration('erin');
@@ -294,6 +460,15 @@ describe('the OpenAPI document', () => {
       for (const method of Object.keys(body.paths[p]))
         expect(server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: route })).toBe(true);
     }
+    for (const p of [
+      '/v1/datasets',
+      '/v1/status/counts',
+      '/v1/versions/{ref}/card',
+      '/v1/versions/{ref}/export',
+      '/v1/runs/{run}/credit',
+      '/v1/tree-head',
+    ])
+      expect(Object.keys(body.paths)).toContain(p);
     const batch = body.paths['/v1/events'].post.requestBody.content['application/json'].schema;
     expect(batch).toMatchObject({ type: 'object', required: ['events'], additionalProperties: false });
   });

@@ -12,6 +12,7 @@ import { notFound, problem } from './problem.js';
 import { sendProblem } from './respond.js';
 import { registerLive } from './routes/live.js';
 import { registerReads } from './routes/reads.js';
+import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
 import { toJson } from './json.js';
 
@@ -68,6 +69,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   });
 
   registerReads(app, ctx);
+  registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx);
   const document = toJson(openApiDocument());

@@ -1,17 +1,14 @@
 // cairn init / cairn status.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { CHECKPOINT_STREAM_NAME } from '@cairn/sdk';
 import { emit, table } from '../output.js';
 import { withSession } from '../session.js';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail } from '../fail.js';
-import { countEvents } from '@cairn/sdk';
-import { failureLine } from '../projection-failures.js';
+import { fail } from '../fail.js';
 import { globalsOf } from './common.js';
-import { ledgerConfigPath } from '@cairn/client';
+import { ledgerConfigPath, statusDocument, type StatusDocument } from '@cairn/client';
 import { parseLimitOptions, writeLimits } from '../ledger-config.js';
-import { LIMIT_NAMES, type SizeLimits } from '@cairn/sdk';
+import { LIMIT_NAMES } from '@cairn/sdk';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -23,27 +20,7 @@ ${LIMIT_NAMES.join(', ')}.
 Running init again on an existing store changes the limits named and keeps the others.
 The defaults and hard caps are listed in packages/cli/README.md.`;
 
-export interface StatusJson {
-  readonly store: string;
-  readonly head: string | null;
-  readonly events: number;
-  readonly contributors: number;
-  readonly cfs: { readonly sample: number; readonly label: number; readonly validation: number };
-  readonly datasets: number;
-  readonly datasetVersions: number;
-  readonly checkpoints: number;
-  /** The size limits this store admits events under, in bytes. */
-  readonly limits: SizeLimits;
-  readonly projections: readonly {
-    readonly name: string;
-    readonly checkpoint: string | null;
-    readonly caughtUp: boolean;
-    /** Events the projection recorded as failed instead of applying (its answers do not include them). */
-    readonly failedEvents: number;
-    /** The earliest of them, in one line (null when none). */
-    readonly firstFailure: string | null;
-  }[];
-}
+export type StatusJson = StatusDocument;
 
 export function registerInitStatus(program: Command): void {
   program
@@ -78,29 +55,9 @@ export function registerInitStatus(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
-        const counts = await session.cairn.statusCounts();
-        const byKind = counts.nodes;
-        const status = await session.runner.status();
-        if (E.isLeft(status)) fail(ExitCode.unavailable, status.left.message);
-        const checkpoints = await session.ledger.log.readStream(CHECKPOINT_STREAM_NAME);
-        const json: StatusJson = {
-          store: session.location.kind === 'embedded' ? session.location.dir : session.location.kind,
-          head: status.right.head === null ? null : status.right.head.toString(),
-          events: orFail(await countEvents(session.ledger.log), messageOf),
-          contributors: byKind.contributor,
-          cfs: { sample: byKind.sample, label: byKind.label, validation: byKind.validation },
-          datasets: counts.datasets,
-          datasetVersions: counts.versions,
-          checkpoints: E.isRight(checkpoints) ? checkpoints.right.length : 0,
-          limits: session.limits,
-          projections: status.right.projections.map((p) => ({
-            name: p.name,
-            checkpoint: p.checkpoint === null ? null : p.checkpoint.toString(),
-            caughtUp: p.caughtUp,
-            failedEvents: p.failedEvents,
-            firstFailure: p.firstFailure === null ? null : failureLine(p.firstFailure),
-          })),
-        };
+        const document = await statusDocument(session.cairn);
+        if (E.isLeft(document)) fail(ExitCode.unavailable, document.left.message);
+        const json: StatusJson = document.right;
         emit(json, { json: session.json }, (s) =>
           [
             `store        ${s.store}`,

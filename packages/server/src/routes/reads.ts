@@ -1,9 +1,10 @@
 // The reads: each decodes its query, resolves asOf, calls one client method and sends the
 // client's answer as the CLI's --json prints it. No query is written here.
 import * as E from 'fp-ts/lib/Either.js';
+import { renderLineage } from '@cairn/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } from '../codecs.js';
-import { answerAt, read, queryOf, type ServerContext } from '../context.js';
+import { answerAt, read, queryOf, type Render, type ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { invalidRequest, problem } from '../problem.js';
 import { sendJson, sendProblem } from '../respond.js';
@@ -13,6 +14,17 @@ export const DEFAULT_MEMBER_PAGE = 50;
 export const MAX_MEMBER_PAGE = 1000;
 
 type Params<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
+
+const TRACE_TYPES = { svg: 'image/svg+xml', dot: 'text/vnd.graphviz', mermaid: 'text/plain; charset=utf-8' } as const;
+
+/** The trace drawn by the CLI's renderer (`cairn trace --format`); undefined: sent as JSON. The query is decoded before this runs. */
+const traceRender = (format: string): Render | undefined =>
+  format === 'svg' || format === 'dot' || format === 'mermaid'
+    ? async (value) => ({
+        body: await renderLineage(value as Parameters<typeof renderLineage>[0], format),
+        contentType: TRACE_TYPES[format],
+      })
+    : undefined;
 
 export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
   const { cairn } = ctx;
@@ -108,13 +120,21 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     }),
   );
 
-  app.get('/v1/trace/:target', (request: Params<'target'>, reply: FastifyReply) =>
-    read(ctx, request, reply, TraceQuery, (q, asOf) =>
-      cairn.trace(request.params.target, {
-        ...(asOf === undefined ? {} : { asOf }),
-        direction: q.direction ?? 'both',
-        maxDepth: q.depth === undefined ? 8 : Number(q.depth),
-      }),
-    ),
-  );
+  // JSON by default; SVG (or DOT, Mermaid) when `format` names it or the client accepts image/svg+xml.
+  app.get('/v1/trace/:target', (request: Params<'target'>, reply: FastifyReply) => {
+    const wantsSvg = (request.headers.accept ?? '').split(',').some((a) => a.trim().startsWith('image/svg+xml'));
+    return read(
+      ctx,
+      request,
+      reply,
+      TraceQuery,
+      (q, asOf) =>
+        cairn.trace(request.params.target, {
+          ...(asOf === undefined ? {} : { asOf }),
+          direction: q.direction ?? 'both',
+          maxDepth: q.depth === undefined ? 8 : Number(q.depth),
+        }),
+      traceRender((request.query as { format?: string }).format ?? (wantsSvg ? 'svg' : 'json')),
+    );
+  });
 }

@@ -53,3 +53,4 @@ export {
   type CfLinks,
 } from './record-trail.js';
 export { versionInSchema, type ReplayedVersion } from './replayed-version.js';
+export { datasetList, DATASET_LIST_LIMIT, type DatasetSearch, type DatasetListEntry } from './dataset-list.js';
