@@ -1,12 +1,8 @@
 // Events a projection recorded as failed instead of applying (an older writer's NUL, a build of a
 // manifest the log never defined): the tables answer without them, so every command that shows
 // the projections' state says so, in one line per event.
+import { failureLine } from '@cairn/client';
 import type { ProjectionFailure } from '@cairn/projector';
-
-/** `lineage could not apply SampleContributed 3f2a… at position 3: <reason>` */
-export function failureLine(f: ProjectionFailure): string {
-  return `${f.projection} could not apply ${f.eventType} ${f.eventId} at position ${f.position}: ${f.reason}`;
-}
 
 /** The warning a catch-up prints on stderr when it recorded a failure. */
 export function failureWarning(f: ProjectionFailure): string {

@@ -7,18 +7,9 @@ import type { EventLog, LogPosition } from '@cairn/eventlog';
 import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
 import { T } from '../tables.js';
+import type { ExportMember } from '../exports/formats.js';
 
-export interface MemberFact {
-  readonly cfId: string;
-  readonly kind: string;
-  readonly contributor: string;
-  readonly source: string | null;
-  readonly license: string | null;
-  /** The sample's content commitment (SHA-256 or HMAC-SHA-256 of its bytes), null for labels. */
-  readonly commitment: string | null;
-  readonly commitmentScheme: string | null;
-  readonly mediaType: string | null;
-  readonly size: number | null;
+export interface MemberFact extends ExportMember {
   readonly personalData: boolean;
   readonly position: LogPosition;
 }
