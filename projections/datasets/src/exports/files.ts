@@ -9,7 +9,7 @@
 //   (creator, datePublished among them) and a relative contentUrl + sha256 per file that match.
 import path from 'node:path';
 import { sha256Hex } from '@cairn/core';
-import { CROISSANT_CONTEXT } from './croissant-context.js';
+import { CROISSANT_MEMBERS_FILE, croissantDataset, membersRecordSet } from './croissant.js';
 import type { ExportMember, VersionExport } from './formats.js';
 
 /** One sample written into the folder. */
@@ -34,7 +34,7 @@ export interface PublicationFacts {
 
 export const FILES_DIR = 'files';
 export const MANIFEST_FILE = 'manifest.json';
-export const MEMBERS_FILE = 'members.jsonl';
+export const MEMBERS_FILE = CROISSANT_MEMBERS_FILE;
 export const CROISSANT_FILE = 'croissant.json';
 export const WANDB_MANIFEST_FILE = 'wandb_manifest.json';
 
@@ -167,22 +167,11 @@ export function filesCroissant(
 ): Record<string, unknown> {
   const byCf = new Map(x.members.map((m) => [m.cfId, m]));
   const erased = erasedJson(x).map((e) => `${e.cfId} (erased by ${e.event} at position ${e.position})`);
-  const field = (name: string, dataType: string, jsonPath: string) => ({
-    '@type': 'cr:Field',
-    '@id': `members/${name}`,
-    name,
-    dataType,
-    source: { fileObject: { '@id': MEMBERS_FILE }, extract: { jsonPath } },
-  });
   return {
-    '@context': CROISSANT_CONTEXT,
-    '@type': 'sc:Dataset',
-    name: x.dataset,
-    description: `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}; decrypted by cairn export --format files`,
-    conformsTo: 'http://mlcommons.org/croissant/1.0',
-    version: x.versionId,
-    url: `cairn:${x.dataset}@${x.versionId}`,
-    license: x.licenses.map((l) => `https://spdx.org/licenses/${l}.html`),
+    ...croissantDataset(
+      x,
+      `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}; decrypted by cairn export --format files`,
+    ),
     creator: facts.creators.map((c) => ({ '@type': 'sc:Person', name: c.name, identifier: c.contributorId })),
     datePublished: facts.datePublished,
     ...(erased.length === 0
@@ -212,21 +201,15 @@ export function filesCroissant(
       })),
     ],
     recordSet: [
-      {
-        '@type': 'cr:RecordSet',
-        '@id': 'members',
-        name: 'members',
-        key: { '@id': 'members/cf_id' },
-        field: [
-          field('cf_id', 'sc:Text', '$.cfId'),
-          field('kind', 'sc:Text', '$.kind'),
-          field('file', 'sc:Text', '$.file'),
-          field('sha256', 'sc:Text', '$.sha256'),
-          field('license', 'sc:Text', '$.license'),
-          field('source', 'sc:Text', '$.source'),
-          field('contributor', 'sc:Text', '$.contributor'),
-        ],
-      },
+      membersRecordSet([
+        ['cf_id', '$.cfId'],
+        ['kind', '$.kind'],
+        ['file', '$.file'],
+        ['sha256', '$.sha256'],
+        ['license', '$.license'],
+        ['source', '$.source'],
+        ['contributor', '$.contributor'],
+      ]),
     ],
   };
 }

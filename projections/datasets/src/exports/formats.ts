@@ -9,7 +9,7 @@
 // A version cut before an erasure still lists the erased member (it is lineage), so every shape
 // names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
-import { CROISSANT_CONTEXT } from './croissant-context.js';
+import { CROISSANT_MEMBERS_FILE, croissantDataset, membersRecordSet } from './croissant.js';
 
 /** One member as an export shows it (the CLI's version facts carry these and more). */
 export interface ExportMember {
@@ -124,34 +124,23 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
   // an erased sample's bytes are gone: no FileObject for it; rai:dataCollectionMissingData names it
   const samples = x.members.filter((m) => m.kind === 'sample' && !x.erased.has(m.cfId));
   const erased = [...x.erased].map(([cfId, e]) => `${cfId} (erased by ${e.eventId} at position ${e.position})`);
-  const field = (name: string, dataType: string, path: string) => ({
-    '@type': 'cr:Field',
-    '@id': `members/${name}`,
-    name,
-    dataType,
-    source: { fileObject: { '@id': 'members.jsonl' }, extract: { jsonPath: path } },
-  });
   return {
-    '@context': CROISSANT_CONTEXT,
-    '@type': 'sc:Dataset',
-    name: x.dataset,
-    description: `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}`,
-    conformsTo: 'http://mlcommons.org/croissant/1.0',
-    version: x.versionId,
-    license: x.licenses.map((l) => `https://spdx.org/licenses/${l}.html`),
+    ...croissantDataset(
+      x,
+      `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}`,
+    ),
     ...(erased.length === 0
       ? {}
       : {
           'rai:dataCollectionMissingData': `${erased.length} members erased since this version was cut; their bytes can no longer be read: ${erased.join('; ')}`,
         }),
-    url: `cairn:${x.dataset}@${x.versionId}`,
     distribution: [
       {
         '@type': 'cr:FileObject',
-        '@id': 'members.jsonl',
-        name: 'members.jsonl',
+        '@id': CROISSANT_MEMBERS_FILE,
+        name: CROISSANT_MEMBERS_FILE,
         description: 'cairn export --format jsonl of this version',
-        contentUrl: 'members.jsonl',
+        contentUrl: CROISSANT_MEMBERS_FILE,
         encodingFormat: 'application/jsonlines',
         sha256: createHash('sha256').update(jsonl).digest('hex'),
       },
@@ -159,27 +148,23 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
         '@type': 'cr:FileObject',
         '@id': m.cfId,
         name: m.cfId,
-        contentUrl: `${x.blobStore}/${m.cfId}`,
+        // the blob store holds ciphertext (and may pack it in segments): the checksum is of the
+        // decrypted bytes, which a reader gets for the CF itself (cairn cat, or GET /v1/cfs/{cf}/content)
+        contentUrl: `cairn:cf/${m.cfId}`,
         encodingFormat: m.mediaType ?? 'application/octet-stream',
         ...(m.size !== null ? { contentSize: `${m.size} B` } : {}),
         ...(m.commitmentScheme === 'sha256' && m.commitment !== null ? { sha256: m.commitment } : {}),
       })),
     ],
     recordSet: [
-      {
-        '@type': 'cr:RecordSet',
-        '@id': 'members',
-        name: 'members',
-        key: { '@id': 'members/cf_id' },
-        field: [
-          field('cf_id', 'sc:Text', '$.cfId'),
-          field('kind', 'sc:Text', '$.kind'),
-          field('commitment', 'sc:Text', '$.commitment.value'),
-          field('license', 'sc:Text', '$.license'),
-          field('source', 'sc:Text', '$.source'),
-          field('contributor', 'sc:Text', '$.contributor'),
-        ],
-      },
+      membersRecordSet([
+        ['cf_id', '$.cfId'],
+        ['kind', '$.kind'],
+        ['commitment', '$.commitment.value'],
+        ['license', '$.license'],
+        ['source', '$.source'],
+        ['contributor', '$.contributor'],
+      ]),
     ],
   };
 }

@@ -117,6 +117,12 @@ describe('Croissant 1.0 export', () => {
     expect(files.slice(1).map((f) => f['@id'])).toEqual(['1'.repeat(64), '4'.repeat(64)]);
   });
 
+  it("points a sample's FileObject at its CF, whose decrypted bytes the checksum is of, never at the store's ciphertext", () => {
+    const files = c.distribution as unknown as Doc[];
+    expect(files.slice(1).map((f) => f.contentUrl)).toEqual([`cairn:cf/${'1'.repeat(64)}`, `cairn:cf/${'4'.repeat(64)}`]);
+    expect(JSON.stringify(c)).not.toContain(version.blobStore);
+  });
+
   it('gives a sample its sha256 commitment as checksum, and an HMAC-committed one none', () => {
     const files = c.distribution as unknown as Doc[];
     expect(files[1]).toMatchObject({ sha256: 'c'.repeat(64), contentSize: '12 B', encodingFormat: 'text/plain' });
