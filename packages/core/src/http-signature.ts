@@ -94,13 +94,18 @@ export function contentDigestOf(body: Uint8Array): string {
   return `sha-256=:${Buffer.from(sha256(body)).toString('base64')}:`;
 }
 
-/** Whether a Content-Digest field value carries the body's sha-256 (other algorithms are ignored). */
-export function contentDigestMatches(field: string, body: Uint8Array): boolean {
+/** The sha-256 a Content-Digest field value carries (other algorithms are ignored), if any. */
+export function contentDigestSha256(field: string): Uint8Array | undefined {
   const parsed = parseDictionary(field);
-  if (E.isLeft(parsed)) return false;
+  if (E.isLeft(parsed)) return undefined;
   const member = parsed.right.get('sha-256');
-  if (member?.kind !== 'item' || !(member.item instanceof Uint8Array)) return false;
-  return Buffer.from(member.item).equals(Buffer.from(sha256(body)));
+  return member?.kind === 'item' && member.item instanceof Uint8Array && member.item.length === 32 ? member.item : undefined;
+}
+
+/** Whether a Content-Digest field value carries the body's sha-256. */
+export function contentDigestMatches(field: string, body: Uint8Array): boolean {
+  const claimed = contentDigestSha256(field);
+  return claimed !== undefined && Buffer.from(claimed).equals(Buffer.from(sha256(body)));
 }
 
 export interface RequestSigner {

@@ -77,6 +77,7 @@ export {
   signatureBase,
   contentDigestOf,
   contentDigestMatches,
+  contentDigestSha256,
   signRequest,
   parseRequestSignature,
   requestSignatureBase,

@@ -21,7 +21,11 @@ export async function readSampleAs(ctx: IngestContext, sampleId: string, reader:
     return E.left(ruleViolation('read-authority', 'reader', `contributor ${reader.contributorId} is not registered in the log`));
   if (!proves(reader, currentKey(state)))
     return E.left(
-      ruleViolation('read-authority', 'reader', `the key given for contributor ${reader.contributorId} is not its current key${'proof' in reader ? ' (the signature does not verify under it)' : ''}`),
+      ruleViolation(
+        'read-authority',
+        'reader',
+        `the key given for contributor ${reader.contributorId} is not its current key${'proof' in reader ? ' (the signature does not verify under it)' : ''}`,
+      ),
     );
   const facts = await ctx.state.events([sampleId]);
   if (E.isLeft(facts)) return facts;
