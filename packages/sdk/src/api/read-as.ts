@@ -9,7 +9,7 @@ import { ruleViolation, type LedgerError } from '../errors.js';
 import type { IngestContext } from '../ingest/ingest-batch.js';
 import { currentKey } from '../state/contributor-state.js';
 import { holds } from '../rules/roles.js';
-import { publicKeyHexOf, type Signer } from '../signing.js';
+import { publicKeyHexOf } from '../signing.js';
 import type { Reader } from '../reader.js';
 import { readSample } from './samples.js';
 
