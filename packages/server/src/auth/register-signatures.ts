@@ -39,7 +39,8 @@ export const signerOf = (request: FastifyRequest): SignedBy | undefined => signe
 function asksSignature(request: FastifyRequest, metadata: MetadataAccess): boolean {
   if (request.routeOptions.url === CONTENT_ROUTE) return true;
   if (metadata === 'public') return false;
-  const path = (request.raw.url ?? '/').split('?')[0]!;
+  // The route the router matched, however the URL spelled it (a 404 has none: its raw path).
+  const path = request.routeOptions.url ?? (request.raw.url ?? '/').split('?')[0]!;
   if (!(path === '/v1' || path.startsWith('/v1/'))) return false;
   return !(request.method === 'POST' && path === '/v1/events');
 }
