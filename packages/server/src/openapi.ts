@@ -251,7 +251,12 @@ const problemResponse = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** The document; who must sign what depends on whether lineage metadata is public (auth/openapi-signatures.ts). */
 export function openApiDocument(options: { readonly metadata?: MetadataAccess } = {}): JsonSchema {
+  return withRequestSignatures(unsignedDocument(), options.metadata ?? 'public');
+}
+
+function unsignedDocument(): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const answer =
@@ -273,17 +278,14 @@ export function openApiDocument(options: { readonly metadata?: MetadataAccess } 
       },
     };
   }
-  return withRequestSignatures(
-    {
-      openapi: '3.1.0',
-      info: {
-        title: 'Cairn',
-        version: '0.1.0',
-        description: 'The lineage ledger over HTTP. Reads take asOf (a log position or an ISO 8601 time).',
-      },
-      paths,
-      components: { schemas: { Problem: toJsonSchema(Problem) } },
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cairn',
+      version: '0.1.0',
+      description: 'The lineage ledger over HTTP. Reads take asOf (a log position or an ISO 8601 time).',
     },
-    options.metadata ?? 'public',
-  );
+    paths,
+    components: { schemas: { Problem: toJsonSchema(Problem) } },
+  };
 }
