@@ -46,7 +46,8 @@ try {
     const sample = { bytes: new TextEncoder().encode(body), mediaType: 'text/plain', license, source: 'notes' };
     samples.push(must(await ledger.contribute.sample(sample, alice), `sample ${i}`).id);
   }
-  for (const s of samples) must(await ledger.contribute.validation({ targets: [s], verdict: 'approve', rationale: 'accurate' }, carol), 'approve');
+  for (const s of samples)
+    must(await ledger.contribute.validation({ targets: [s], verdict: 'approve', rationale: 'accurate' }, carol), 'approve');
   const { manifestId } = must(
     await ledger.manifests.define(
       {
