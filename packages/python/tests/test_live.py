@@ -174,6 +174,22 @@ class Datasets(unittest.TestCase):
             CairnDataset(STATE["url"], "corpus@1", page_size=0)
 
 
+class WithTorch(unittest.TestCase):
+    def test_given_torch_then_a_dataloader_takes_the_dataset_as_it_is_and_the_recorder_sees_each_batch(self):
+        try:
+            from torch.utils.data import DataLoader
+        except ImportError:
+            notice("torch is not installed: the DataLoader test skips")
+            self.skipTest("torch is not installed")
+        if not STATE["content"]:
+            self.skipTest("the server has no GET /v1/cfs/{cf}/content yet")
+        ds = CairnDataset(STATE["url"], "corpus@2", key=key("alice"))
+        recorder = BatchRecorder(collate_fn=lambda batch: batch)
+        seen = [m["cfId"] for batch in DataLoader(ds, batch_size=2, collate_fn=recorder) for _, m in batch]
+        self.assertEqual(seen, ds.cf_ids)
+        self.assertEqual(recorder.batches, [ds.cf_ids[:2], ds.cf_ids[2:]])
+
+
 class Runs(unittest.TestCase):
     def test_given_the_clis_inputs_then_the_python_signed_run_is_the_very_event_the_cli_recorded(self):
         cli_run = STATE["cli_run"]
