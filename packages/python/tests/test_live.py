@@ -30,7 +30,7 @@ def setUpModule():
     started = time.monotonic()
     store = tempfile.mkdtemp(prefix="cairn-python-")
     STATE["store"] = store
-    out = subprocess.run(["node", os.path.join(HERE, "fixture.mjs"), store], capture_output=True, cwd=PACKAGE, timeout=180, check=False)
+    out = subprocess.run(["node", os.path.join(HERE, "fixture.mjs"), store], capture_output=True, cwd=PACKAGE, timeout=600, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"fixture failed: {out.stderr.decode()[-2000:]}")
     STATE["fx"] = json.loads(out.stdout)
@@ -123,7 +123,7 @@ class Datasets(unittest.TestCase):
         self.assertEqual(ds.ref, f"corpus@{v1['versionId']}")
         self.assertEqual(len(ds), 4)
         self.assertEqual(set(ds.cf_ids), set(fx["samples"][:4]))  # the GPL sample is not a member
-        latest = CairnDataset(STATE["url"], "corpus@latest", key=key("trainer"))
+        latest = CairnDataset(STATE["url"], "corpus@2", key=key("trainer"))
         self.assertEqual(len(latest), 3)
         self.assertNotIn(fx["erased"], latest.cf_ids)
         self.assertNotEqual(latest.version_id, ds.version_id)
@@ -174,6 +174,27 @@ class Datasets(unittest.TestCase):
             CairnDataset(STATE["url"], "corpus@1", page_size=0)
 
 
+class VersionPinning(unittest.TestCase):
+    # Runs after Datasets and Runs (unittest orders classes by name): it erases a member of corpus@2.
+    def test_given_a_pinned_dataset_when_a_member_is_erased_and_a_version_cut_then_it_still_reads_its_own_version(self):
+        url, alice = STATE["url"], key("alice")
+        pinned = CairnDataset(url, "corpus@latest", key=alice, page_size=1)
+        streaming = CairnIterableDataset(url, "corpus@latest", key=alice, page_size=1)
+        before = list(pinned.cf_ids)
+        victim = before[-1]
+        erased = CairnClient(url, key=alice).append([sign_event("SampleErased", {"sample": victim, "reason": "withdrawn"}, alice)])
+        self.assertEqual(erased["receipts"][0]["type"], "SampleErased")
+        now = CairnDataset(url, "corpus@latest", key=alice)
+        self.assertNotEqual(now.version_id, pinned.version_id, "the erasure cut a new version")
+        self.assertNotIn(victim, now.cf_ids)
+        # The pinned objects keep answering for the version they resolved at construction.
+        self.assertEqual(len(pinned), len(before))
+        self.assertEqual([m["cfId"] for page in streaming._pinned.pages() for m in page], before)
+        if STATE["content"]:
+            with self.assertRaises(ErasedMemberError):
+                pinned[len(before) - 1]
+
+
 class WithTorch(unittest.TestCase):
     def test_given_torch_then_a_dataloader_takes_the_dataset_as_it_is_and_the_recorder_sees_each_batch(self):
         try:
@@ -183,7 +204,7 @@ class WithTorch(unittest.TestCase):
             self.skipTest("torch is not installed")
         if not STATE["content"]:
             self.skipTest("the server has no GET /v1/cfs/{cf}/content yet")
-        ds = CairnDataset(STATE["url"], "corpus@2", key=key("alice"))
+        ds = CairnDataset(STATE["url"], "corpus@2", key=key("alice"), on_erased="mark")
         recorder = BatchRecorder(collate_fn=lambda batch: batch)
         seen = [m["cfId"] for batch in DataLoader(ds, batch_size=2, collate_fn=recorder) for _, m in batch]
         self.assertEqual(seen, ds.cf_ids)

@@ -17,7 +17,7 @@ def oracle(questions):
         input=json.dumps(questions).encode(),
         capture_output=True,
         cwd=PACKAGE,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     if out.returncode != 0:
@@ -27,7 +27,7 @@ def oracle(questions):
 
 def cli(store, *args):
     """`cairn --store STORE --json ARGS...`, answering its JSON."""
-    out = subprocess.run(["node", CLI, "--store", store, "--json", *args], capture_output=True, cwd=PACKAGE, timeout=120, check=False)
+    out = subprocess.run(["node", CLI, "--store", store, "--json", *args], capture_output=True, cwd=PACKAGE, timeout=300, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"cairn {' '.join(args)} failed ({out.returncode}): {out.stderr.decode()[-2000:]}")
     return json.loads(out.stdout)
