@@ -12,7 +12,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
-from .httpsig import sign_request
+from .httpsig import content_digest, sign_request
 
 __all__ = ["CairnClient", "CairnError"]
 
@@ -59,7 +59,7 @@ class CairnClient:
         request = Request(url, data=body, method=method, headers=headers)
         try:
             with urlopen(request, timeout=self.timeout) as response:
-                return response.status, response.headers.get("Content-Type", ""), response.read()
+                return response.status, response.headers, response.read()
         except HTTPError as e:
             raw = e.read()
             try:
@@ -87,8 +87,14 @@ class CairnClient:
         return self.get_json(f"/v1/versions/{_segment(ref)}", {"limit": limit, "cursor": cursor})
 
     def content(self, cf_id: str) -> bytes:
-        """A sample's decrypted bytes (the reader role or its author); 410 when it was erased."""
-        _, _, raw = self._request("GET", f"/v1/cfs/{_segment(cf_id)}/content")
+        """A sample's decrypted bytes (the reader role or its author); 410 when it was erased.
+
+        The bytes are checked against the answer's Content-Digest (RFC 9530), so a truncated or
+        altered body is an error, not a training example."""
+        _, headers, raw = self._request("GET", f"/v1/cfs/{_segment(cf_id)}/content")
+        digest = headers.get("Content-Digest")
+        if digest is not None and "sha-256=" in digest and content_digest(raw) not in digest:
+            raise CairnError(502, "Content digest mismatch", f"the bytes of {cf_id} do not match the Content-Digest the server sent")
         return raw
 
     def append(self, envelopes) -> dict:
