@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { describeLedgerError, type LedgerError, type Signer } from '@cairn/sdk';
+import { describeLedgerError, type LedgerError, type Reader, type Signer } from '@cairn/sdk';
 import {
   CROISSANT_FILE,
   MANIFEST_FILE,
@@ -70,11 +70,11 @@ export async function versionExport(cairn: Cairn, ref: string, asOf?: AsOf): Pro
   });
 }
 
-/** One sample's plaintext for `reader` (CF id or unique prefix). */
+/** One sample's plaintext for `reader` (CF id or unique prefix): a local signer, or a signed request's proof. */
 export async function readSampleBytes(
   cairn: Cairn,
   cf: string,
-  reader: Signer,
+  reader: Reader,
 ): Promise<E.Either<ReadError | SampleReadError, { readonly cfId: string; readonly bytes: Uint8Array }>> {
   const cfId = await cairn.resolveCf(cf, 'CF');
   if (E.isLeft(cfId)) return cfId;

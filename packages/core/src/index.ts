@@ -68,3 +68,23 @@ export {
 } from './statement-checks.js';
 export { checkProof, checkConsistency, type ProofFile, type ProofCheck, type ConsistencyJson } from './proof-checks.js';
 export { logLeafHash, eventLeafHash, LeafHashes } from './log-leaves.js';
+export {
+  SIGNATURE_LABEL,
+  SIGNATURE_ALG,
+  REQUEST_COMPONENTS,
+  CONTENT_DIGEST,
+  methodHasBody,
+  signatureBase,
+  contentDigestOf,
+  contentDigestMatches,
+  contentDigestSha256,
+  signRequest,
+  parseRequestSignature,
+  requestSignatureBase,
+  verifyRequestSignature,
+  type SignedRequestTarget,
+  type SignatureRefusal,
+  type RequestSignature,
+  type RequestSigner,
+  type SignRequestOptions,
+} from './http-signature.js';

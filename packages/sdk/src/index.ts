@@ -27,6 +27,7 @@ export {
   type SignedEnvelope,
   type SignedEvent,
 } from './signing.js';
+export type { Reader, SignedReader } from './reader.js';
 export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
 export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';

@@ -29,6 +29,7 @@ import {
 import { eraseSample, readSample } from './api/samples.js';
 import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { readSampleAs } from './api/read-as.js';
+import type { Reader } from './reader.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { decodeManifest, isEventType, type DeprecationReason } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
@@ -97,7 +98,7 @@ export interface Ledger {
     /** The plaintext, or ErasedSample / SampleNotFound. For the ledger's own checks; people read with readAs. */
     read(sampleId: string): Result<Uint8Array>;
     /** The plaintext for `reader` (its author, or a holder of the reader role), else rule read-authority. */
-    readAs(sampleId: string, reader: Signer): Result<Uint8Array>;
+    readAs(sampleId: string, reader: Reader): Result<Uint8Array>;
     /** Checks the key and blob stores against the log (see sample-verify.ts). */
     verify(progress?: SampleVerifyProgress): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>>;
   };

@@ -7,3 +7,6 @@ export type { LiveEvent } from './follower.js';
 export type { Problem, FieldProblem } from './problem.js';
 export { HEAD_HEADER, AS_OF_HEADER } from './respond.js';
 export { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
+export { type MetadataAccess, DEFAULT_SIGNATURE_WINDOW_SECONDS } from './auth/register-signatures.js';
+export { isLoopback, metadataAccessFor } from './auth/metadata-access.js';
+export { CF_ID_HEADER } from './routes/content.js';

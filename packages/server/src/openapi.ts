@@ -20,6 +20,8 @@ import {
   WhyQuery,
 } from './codecs.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
+import { withRequestSignatures } from './auth/openapi-signatures.js';
+import type { MetadataAccess } from './auth/register-signatures.js';
 
 interface Operation {
   readonly method: 'get' | 'post';
@@ -74,6 +76,14 @@ const OPERATIONS: readonly Operation[] = [
     summary: 'A CF (id or unique prefix) and everything the log says about it',
     params: ['cf'],
     answer: 'CfShowAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/content',
+    summary: "A sample's decrypted bytes (`cairn cat`), for a signed request by its author or a holder of the reader role; 410 once erased",
+    params: ['cf'],
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'application/octet-stream',
   },
   {
     method: 'get',
@@ -241,7 +251,7 @@ const problemResponse = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
-export function openApiDocument(): JsonSchema {
+export function openApiDocument(options: { readonly metadata?: MetadataAccess } = {}): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const answer =
@@ -263,14 +273,17 @@ export function openApiDocument(): JsonSchema {
       },
     };
   }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Cairn',
-      version: '0.1.0',
-      description: 'The lineage ledger over HTTP. Reads take asOf (a log position or an ISO 8601 time).',
+  return withRequestSignatures(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cairn',
+        version: '0.1.0',
+        description: 'The lineage ledger over HTTP. Reads take asOf (a log position or an ISO 8601 time).',
+      },
+      paths,
+      components: { schemas: { Problem: toJsonSchema(Problem) } },
     },
-    paths,
-    components: { schemas: { Problem: toJsonSchema(Problem) } },
-  };
+    options.metadata ?? 'public',
+  );
 }

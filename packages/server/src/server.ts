@@ -7,10 +7,13 @@ import type { Cairn } from '@cairn/client';
 import type { ServerContext } from './context.js';
 import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
+import { metadataAccessFor } from './auth/metadata-access.js';
+import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
 import { sendProblem } from './respond.js';
 import { registerLive } from './routes/live.js';
+import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
@@ -25,6 +28,16 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** How many invalid signatures a client may send before it is refused for a while (failure-limit.ts). */
   readonly invalidSignatures?: FailureBudget;
+  /**
+   * Whether lineage metadata is readable without a signed request. Default: public when the
+   * server listens on a loopback address, private otherwise (auth/metadata-access.ts says why).
+   * Sample bytes always need a signed request from their author or a reader.
+   */
+  readonly metadata?: MetadataAccess;
+  /** How far a signed request's `created` may be from the server's clock, in seconds (default 300). */
+  readonly signatureWindowSeconds?: number;
+  /** Nonces of signed requests remembered at most (default 100 000; auth/nonce-store.ts). */
+  readonly nonceCapacity?: number;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -33,6 +46,8 @@ export interface CairnServer {
   readonly app: FastifyInstance;
   /** Listens; answers the URL it is reachable at (port 0 picks a free port). */
   listen(port: number, host: string): Promise<string>;
+  /** Whether lineage metadata is open (settled by `listen` when not given; public before it). */
+  metadataAccess(): MetadataAccess;
   close(): Promise<void>;
 }
 
@@ -68,16 +83,33 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     for (const end of ctx.closing) end();
   });
 
+  let metadata = options.metadata;
+  const metadataAccess = (): MetadataAccess => metadata ?? 'public';
+  registerSignatures(app, {
+    cairn: options.cairn,
+    metadata: metadataAccess,
+    invalidSignatures: options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET,
+    ...(options.signatureWindowSeconds === undefined ? {} : { windowSeconds: options.signatureWindowSeconds }),
+    ...(options.nonceCapacity === undefined ? {} : { nonceCapacity: options.nonceCapacity }),
+  });
   registerReads(app, ctx);
+  registerContent(app, ctx);
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx);
-  const document = toJson(openApiDocument());
-  app.get('/openapi.json', (_request, reply) => reply.type('application/json').header('cache-control', 'no-cache').send(document));
+  const documents = new Map<MetadataAccess, string>();
+  app.get('/openapi.json', (_request, reply) => {
+    const access = metadataAccess();
+    let document = documents.get(access);
+    if (document === undefined) documents.set(access, (document = toJson(openApiDocument({ metadata: access }))));
+    return reply.type('application/json').header('cache-control', 'no-cache').send(document);
+  });
 
   return E.right({
     app,
+    metadataAccess,
     listen: async (port, host) => {
+      metadata ??= metadataAccessFor(host);
       await app.listen({ port, host });
       const address = app.server.address();
       const at = typeof address === 'object' && address !== null ? address : { address: host, port };

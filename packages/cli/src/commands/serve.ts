@@ -24,14 +24,21 @@ export function registerServe(program: Command): void {
     .description('answer the HTTP API (reads, signed writes, live updates; GET /openapi.json describes it) until interrupted')
     .option('--port <port>', 'the TCP port (0: any free port)', String(DEFAULT_PORT))
     .option('--host <host>', 'the address to listen on', DEFAULT_HOST)
-    .action(async (opts: { port: string; host: string }, command: Command) => {
+    .option(
+      '--metadata <access>',
+      'public: anyone who reaches the server reads lineage metadata; private: every /v1 read needs a signed request of a registered contributor (default: public on a loopback address, private otherwise)',
+    )
+    .action(async (opts: { port: string; host: string; metadata?: string }, command: Command) => {
       const port = portOf(opts.port);
+      if (opts.metadata !== undefined && opts.metadata !== 'public' && opts.metadata !== 'private')
+        usage('--metadata', `expected public or private, got ${JSON.stringify(opts.metadata)}`);
+      const metadata = opts.metadata as 'public' | 'private' | undefined;
       const globals = globalsOf(command);
       // A long-lived process: worth a signature-verifying pool for the batches it is sent.
       // Loaded here, not with the program: every other command would pay for the HTTP framework.
       const { createServer } = await import('@cairn/server');
       const session = await openSession(globals, { verifyWorkers: defaultPoolSize() });
-      const server = await createServer({ cairn: session.cairn });
+      const server = await createServer({ cairn: session.cairn, ...(metadata === undefined ? {} : { metadata }) });
       if (E.isLeft(server)) {
         await session.close();
         return fail(ExitCode.unavailable, server.left.message);
@@ -49,8 +56,8 @@ export function registerServe(program: Command): void {
       }
       process.stdout.write(
         globals.json === true
-          ? `${toJson({ url, store: session.location.kind })}\n`
-          : `cairn serve: listening on ${url} (API document: ${url}/openapi.json)\n`,
+          ? `${toJson({ url, store: session.location.kind, metadata: server.right.metadataAccess() })}\n`
+          : `cairn serve: listening on ${url}, lineage metadata ${server.right.metadataAccess()} (API document: ${url}/openapi.json)\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -3,6 +3,7 @@
 // builds by a dataset's maintainers, erasure also by a steward, sample bytes for readers.
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import { sign } from '@cairn/core';
 import { decodeEvent, withManifestDefaults, type CairnEvent } from '@cairn/schemas';
 import { contributeSample, expectViolation, ledgerOn, left, logSize, register, right, text } from '../__tests__/given.js';
 import { newSigner, signEvent, type Signer } from '../signing.js';
@@ -118,6 +119,18 @@ describe('read-authority', () => {
     right(await ledger.contributors.grantRole(founder, carol.contributorId, 'reader'));
     const impostor = { contributorId: carol.contributorId, secretKey: newSigner().secretKey };
     expectViolation(await ledger.samples.readAs(s.id, impostor), 'read-authority', 'reader');
+  });
+
+  it('given a remote reader proving its key by a signature, then the bytes are read; a signature by another key, or a changed message, is refused', async () => {
+    const { ledger, founder, carol, s } = await world();
+    right(await ledger.contributors.grantRole(founder, carol.contributorId, 'reader'));
+    const message = text('a signed request');
+    const proven = { contributorId: carol.contributorId, proof: { message, signature: sign(message, carol.secretKey) } };
+    expect(right(await ledger.samples.readAs(s.id, proven))).toEqual(text('the quick brown fox'));
+    const forged = { contributorId: carol.contributorId, proof: { message, signature: sign(message, newSigner().secretKey) } };
+    expectViolation(await ledger.samples.readAs(s.id, forged), 'read-authority', 'reader');
+    const moved = { contributorId: carol.contributorId, proof: { message: text('another request'), signature: proven.proof.signature } };
+    expectViolation(await ledger.samples.readAs(s.id, moved), 'read-authority', 'reader');
   });
 });
 
