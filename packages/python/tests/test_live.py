@@ -138,8 +138,18 @@ class Datasets(unittest.TestCase):
             self.assertEqual(len(it), 4)
             return
         it = CairnIterableDataset(STATE["url"], "corpus@1", key=key("trainer"), page_size=3, on_erased="mark")
+        # The trainer is no author here: without the reader role its signed read is refused, by name.
+        with self.assertRaises(CairnError) as e:
+            list(it)
+        self.assertEqual((e.exception.status, e.exception.problem.get("rule")), (403, "read-authority"))
+        grant = {"contributor": STATE["trainer"]["contributorId"], "role": "reader"}
+        CairnClient(STATE["url"], key=key("curator")).append([sign_event("ContributorRoleGranted", grant, key("curator"))])
         items = list(it)
         self.assertEqual([m["cfId"] for _, m in items], ds.cf_ids)
+        fx = STATE["fx"]
+        for data, meta in items:
+            expected = None if meta["cfId"] == fx["erased"] else fx["texts"][fx["samples"].index(meta["cfId"])].encode()
+            self.assertEqual((data, meta["erased"]), (expected, expected is None))
 
     def test_given_a_member_then_its_bytes_are_the_samples(self):
         if not STATE["content"]:
