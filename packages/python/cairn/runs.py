@@ -250,12 +250,9 @@ class BatchRecorder:
     """
 
     def __init__(self, collate_fn: Optional[Callable] = None):
-        if collate_fn is None:
-            try:
-                from torch.utils.data import default_collate as collate_fn  # type: ignore
-            except ImportError:
-                collate_fn = list
-        self.collate_fn = collate_fn
+        # torch's default_collate cannot stack bytes, so the default hands the batch on as a list
+        # of (bytes, metadata); a real loop passes the collate that turns bytes into tensors.
+        self.collate_fn = list if collate_fn is None else collate_fn
         self.batches: List[List[str]] = []
 
     def __call__(self, batch):
