@@ -73,10 +73,10 @@ describe('RFC 9421 Appendix B.2.6 (Ed25519, test-key-ed25519)', () => {
     const { params, signature } = b26();
     const base = enc(signatureBase(B26_COMPONENTS, params));
     const tampered = base.slice();
-    tampered[tampered.length - 2] ^= 1;
+    tampered[tampered.length - 2]! ^= 1;
     expect(verifyRequestSignature(tampered, signature, RFC_KEY.publicKey)).toBe(false);
     const badSig = signature.slice();
-    badSig[0] ^= 1;
+    badSig[0]! ^= 1;
     expect(verifyRequestSignature(base, badSig, RFC_KEY.publicKey)).toBe(false);
   });
 
