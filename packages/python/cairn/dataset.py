@@ -11,6 +11,7 @@ raises :class:`ErasedMemberError` naming the CF; with ``on_erased="mark"`` the i
 """
 from __future__ import annotations
 
+import operator
 from typing import Iterator, List, Optional, Tuple
 
 from .client import CairnClient, CairnError
@@ -126,8 +127,13 @@ class CairnDataset(_MapBase):
         return len(self._members)
 
     def __getitem__(self, index: int) -> Tuple[Optional[bytes], dict]:
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TypeError(f"index: expected an int, got {type(index).__name__}")
+        # operator.index also takes numpy and torch integer scalars, as samplers may yield them.
+        if isinstance(index, bool):
+            raise TypeError("index: expected an int, got bool")
+        try:
+            index = operator.index(index)
+        except TypeError:
+            raise TypeError(f"index: expected an int, got {type(index).__name__}") from None
         if index < 0:
             index += len(self._members)
         if not 0 <= index < len(self._members):

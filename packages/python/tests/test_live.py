@@ -160,6 +160,13 @@ class Datasets(unittest.TestCase):
             data, meta = ds[i]
             self.assertEqual(data.decode(), fx["texts"][fx["samples"].index(meta["cfId"])])
             self.assertEqual(meta["versionId"], ds.version_id)
+        self.assertEqual(ds[-1][1]["cfId"], ds.cf_ids[-1])
+        if numpy is not None:  # samplers may hand over numpy integers
+            self.assertEqual(ds[numpy.int64(1)][1]["cfId"], ds.cf_ids[1])
+        with self.assertRaises(IndexError):
+            ds[len(ds)]
+        with self.assertRaises(TypeError):
+            ds[True]
 
     def test_given_an_erased_member_then_it_is_named_never_skipped(self):
         if not STATE["content"]:
