@@ -12,7 +12,7 @@ import type { Cairn } from '@cairn/client';
 import { failureLimiter, type FailureBudget } from '../failure-limit.js';
 import { sendProblem } from '../respond.js';
 import { nonceStore } from './nonce-store.js';
-import { ACCEPT_SIGNATURE, checkSignedRequest, signatureProblem, type SignedBy } from './signed-request.js';
+import { ACCEPT_SIGNATURE, checkSignedRequest, signatureProblem, type SignatureRefused, type SignedBy } from './signed-request.js';
 
 /** Whether lineage metadata (every read but sample bytes) is open to anyone who can reach the server. */
 export type MetadataAccess = 'public' | 'private';
@@ -45,8 +45,12 @@ function asksSignature(request: FastifyRequest, metadata: MetadataAccess): boole
   return !(request.method === 'POST' && path === '/v1/events');
 }
 
-const refuse = (reply: FastifyReply, p: Parameters<typeof sendProblem>[1]) =>
-  sendProblem(p.status === 401 ? reply.header('accept-signature', ACCEPT_SIGNATURE) : reply, p);
+function refuse(reply: FastifyReply, refused: SignatureRefused): FastifyReply {
+  const { retryAfter, ...p } = refused;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (p.status === 401) reply.header('accept-signature', ACCEPT_SIGNATURE);
+  return sendProblem(reply, p);
+}
 
 export function registerSignatures(app: FastifyInstance, options: SignatureOptions): void {
   const windowSeconds = options.windowSeconds ?? DEFAULT_SIGNATURE_WINDOW_SECONDS;

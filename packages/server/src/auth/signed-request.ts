@@ -65,17 +65,21 @@ function targetOf(request: FastifyRequest): E.Either<Problem, SignedRequestTarge
 }
 
 /** The request's signer, or the refusal to send (401; 429 for a client out of bad-signature budget). */
-export async function checkSignedRequest(check: SignatureCheck, request: FastifyRequest): Promise<E.Either<Problem, SignedBy>> {
+/** A refusal; `retryAfter` (seconds) is sent as the Retry-After header of a 429. */
+export type SignatureRefused = Problem & { readonly retryAfter?: number };
+
+export async function checkSignedRequest(check: SignatureCheck, request: FastifyRequest): Promise<E.Either<SignatureRefused, SignedBy>> {
   const wait = check.limiter.blocked(request.ip);
   if (wait !== undefined)
-    return E.left(
-      problem(
+    return E.left({
+      ...problem(
         429,
         'too-many-invalid-signatures',
         'Too many invalid signatures',
         `this client sent too many bad signatures; try again in ${wait} s`,
       ),
-    );
+      retryAfter: wait,
+    });
   const parsed = parseRequestSignature(header(request, 'signature-input'), header(request, 'signature'), methodHasBody(request.method));
   if (E.isLeft(parsed)) return E.left(signatureProblem(parsed.left.part, parsed.left.reason));
   const sig = parsed.right;
