@@ -10,6 +10,7 @@ import { startFollower } from './follower.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
 import { sendProblem } from './respond.js';
+import { registerExplorer } from './routes/explorer.js';
 import { registerLive } from './routes/live.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
@@ -72,6 +73,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx);
+  await registerExplorer(app);
   const document = toJson(openApiDocument());
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').header('cache-control', 'no-cache').send(document));
 
