@@ -5,7 +5,8 @@
 // walk fails on any page error or console error. Screenshots go to .test-results/ (not kept).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const repo = path.resolve(here, '../../..');
 const CAIRN = path.join(repo, 'node_modules/.bin/cairn');
 const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENS = path.join(here, '../.test-results/screens');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** Retries an expectation until it holds (the page reads the API after each step), or fails with its last error. */
 async function until(check: () => Promise<void>, ms = 10_000): Promise<void> {
@@ -102,6 +104,21 @@ suite('the Lineage Explorer in a browser', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+  /** axe-core's serious and critical findings on the page as it is (evaluated over the debugging protocol, which the page's CSP does not govern). */
+  const axeFindings = async (): Promise<string[]> => {
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await readFile(AXE, 'utf8'));
+    return page.evaluate(async () => {
+      const run = (
+        window as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe.run;
+      const { violations } = await run();
+      return violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    });
+  };
   const hash = () => decodeURIComponent(new URL(page.url()).hash);
 
   it('given the page at /, when a CF id prefix is searched, then the dataset holding it opens with its versions, members, licenses and card', async () => {
@@ -129,6 +146,7 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(card.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`${DATASET}@3 — provenance card`));
     await until(() => expect(card.getByRole('table').count()).resolves.toBeGreaterThan(1));
     await shot('1-dataset');
+    expect(await axeFindings()).toEqual([]);
   });
 
   it('given the dataset page, when versions 1 and 3 are diffed, then the counts are charted and the change is grouped by its cause', async () => {
@@ -142,6 +160,7 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(changed.getByRole('heading', { name: 'by amendment' }).isVisible()).resolves.toBe(true));
     await until(() => expect(changed.getByRole('link', { name: `CF ${given.amended}` }).isVisible()).resolves.toBe(true));
     await shot('2-diff');
+    expect(await axeFindings()).toEqual([]);
   });
 
   it('given the diff, when the amendment is opened, then its page says why it is in version 3 and out of version 2, with the rule and the numbers', async () => {
@@ -171,6 +190,7 @@ suite('the Lineage Explorer in a browser', () => {
     await v3.getByRole('button', { name: `verify the inclusion proof in ${DATASET}@3` }).click();
     await until(() => expect(v3.getByRole('status').innerText()).resolves.toMatch(/^✓ verified in this browser against root [0-9a-f]{12}/));
     await shot('3-cf-proof');
+    expect(await axeFindings()).toEqual([]);
 
     // A server that lies: the same proof with one audit-path hash changed. The page must say no.
     await page.route('**/v1/cfs/*/proof?*', async (route) => {
@@ -196,6 +216,7 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(members.getByRole('link', { name: `CF ${given.samples[0]}` }).isVisible()).resolves.toBe(true));
     await until(() => expect(members.getByRole('link', { name: `CF ${given.amended}` }).count()).resolves.toBe(0));
     await shot('4-time-travel');
+    expect(await axeFindings()).toEqual([]);
     // Links keep the moment: the graph opened from here is of the past too.
     await page.getByRole('link', { name: `Lineage graph of ${DATASET}@1` }).click();
     expect(hash()).toContain(`asOf=${given.firstCut}`);
@@ -209,6 +230,7 @@ suite('the Lineage Explorer in a browser', () => {
     const graph = page.locator('div.graph[data-ready="true"]');
     await graph.waitFor();
     await shot('5-graph');
+    expect(await axeFindings()).toEqual([]);
     const target = given.samples[1];
     const at = await graph.evaluate((el, id) => {
       const cy = (el as HTMLElement & { cairnGraph: { getElementById(id: string): { renderedPosition(): { x: number; y: number } } } })

@@ -37,7 +37,8 @@ export function Link({
 }
 
 export const CfLink = ({ id }: { id: string }) => (
-  <Link view="cf" arg={id} label={`CF ${id}`}>
+  // The name holds what is shown (the short id) and then the whole id.
+  <Link view="cf" arg={id} label={`${short(id)} CF ${id}`}>
     <Id id={id} />
   </Link>
 );

@@ -235,8 +235,12 @@ function ProofCheck({ cfId, version }: { cfId: string; version: VersionEntry }) 
     );
   return (
     <details class={s.verdict.ok ? 'verified' : 'refused'} open={!s.verdict.ok}>
-      <summary role="status">
-        {s.verdict.ok ? `✓ verified in this browser against root ${s.verdict.computedRoot?.slice(0, 12)}…` : '✗ the proof does not verify'}
+      <summary>
+        <span role="status">
+          {s.verdict.ok
+            ? `✓ verified in this browser against root ${s.verdict.computedRoot?.slice(0, 12)}…`
+            : '✗ the proof does not verify'}
+        </span>
       </summary>
       <ul>
         {s.verdict.checks.map((c) => (
