@@ -70,24 +70,36 @@ suite('the Lineage Explorer in a browser', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-explorer-'));
     await mkdir(SCREENS, { recursive: true });
-    given = await seed(path.join(dir, 'store'));
-    [server, browser] = await Promise.all([
-      serve(path.join(dir, 'store')),
-      chromium.launchPersistentContext(path.join(dir, 'profile'), {
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-quic',
-          '--disable-sync',
-        ],
-        viewport: { width: 1280, height: 900 },
+    // The browser starts while the ledger is written and the server opens it.
+    const store = path.join(dir, 'store');
+    const t0 = Date.now();
+    const took: string[] = [];
+    const lap = (what: string) => took.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    [[given, server], browser] = await Promise.all([
+      seed(store).then(async (seeded) => {
+        lap('ledger written');
+        const s = await serve(store);
+        lap('server listening');
+        return [seeded, s] as const;
       }),
+      chromium
+        .launchPersistentContext(path.join(dir, 'profile'), {
+          executablePath: CHROMIUM,
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-quic',
+            '--disable-sync',
+          ],
+          viewport: { width: 1280, height: 900 },
+        })
+        .then((b) => (lap('browser up'), b)),
     ]);
+    process.stderr.write(`explorer e2e setup: ${took.join(', ')}\n`);
     page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
