@@ -2,7 +2,7 @@
 // server's HTTP API only. The moment shown (asOf) and the live head are given to every view.
 import { render } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { MomentContext, type Moment } from './context.js';
 import { followLive, type VersionCut } from './live.js';
@@ -45,6 +45,7 @@ function App() {
   const [head, setHead] = useState<bigint | null>(null);
   const [tick, setTick] = useState(0);
   const [cuts, setCuts] = useState<readonly VersionCut[]>([]);
+  const seen = useRef<bigint | null>(null);
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(window.location.hash));
     window.addEventListener('hashchange', onHash);
@@ -57,8 +58,12 @@ function App() {
     );
     return followLive(
       (h) => {
+        // The stream opens with the head the page may already have read at: only a newer one is news.
+        if (seen.current !== null && h <= seen.current) return;
+        const first = seen.current === null;
+        seen.current = h;
         setHead((was) => (was === null || h > was ? h : was));
-        setTick((t) => t + 1);
+        if (!first) setTick((t) => t + 1);
       },
       (cut) => setCuts((was) => [cut, ...was].slice(0, 5)),
     );
