@@ -12,6 +12,7 @@ import { registerSignatures, type MetadataAccess } from './auth/register-signatu
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
 import { sendProblem } from './respond.js';
+import { registerExplorer } from './routes/explorer.js';
 import { registerLive } from './routes/live.js';
 import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
@@ -97,6 +98,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx);
+  await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {
     const access = metadataAccess();

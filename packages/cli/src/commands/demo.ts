@@ -41,7 +41,8 @@ export async function runDemo(dir: string | undefined, write: (text: string) => 
     await session.close();
   }
   write(
-    `\nThe demo ledger is in ${folder}\nTry: node packages/cli/dist/bin.js --store ${folder} status   (or trace, why, diff ... --help)\n`,
+    `\nThe demo ledger is in ${folder}\nTry: node packages/cli/dist/bin.js --store ${folder} status   (or trace, why, diff ... --help)\n` +
+      `Or see it in a browser: node packages/cli/dist/bin.js --store ${folder} serve   then open http://127.0.0.1:7420/\n`,
   );
   return folder;
 }

@@ -1,0 +1,75 @@
+// The small ledger the browser suite looks at, written through the client's ledger as any
+// contributor would: three contributors, three samples (one under a license the manifest does not
+// allow, so it is out), a label, approvals, and a dataset cut three times: built; re-assembled when
+// alice amends a member (the amendment not yet approved, so version 2 holds neither); built
+// again once the amendment is approved (version 3 holds it).
+import * as E from 'fp-ts/lib/Either.js';
+import { openCairn } from '@cairn/client';
+import { newSigner, signEvent, type Signer } from '@cairn/sdk';
+
+export const DATASET = 'corpus';
+
+export interface Seeded {
+  readonly alice: Signer;
+  readonly samples: readonly [string, string, string];
+  /** The amendment of samples[0]. */
+  readonly amended: string;
+  /** The log position version 1 was cut at (before the amendment). */
+  readonly firstCut: string;
+}
+
+const must = <T>(r: E.Either<unknown, T>): T => {
+  if (E.isLeft(r)) throw new Error(`seed: ${JSON.stringify(r.left)}`);
+  return r.right;
+};
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+export async function seed(store: string): Promise<Seeded> {
+  const cairn = must(await openCairn({ store, env: {}, create: true }));
+  try {
+    const { ledger } = cairn;
+    const curator = must(await ledger.contributors.register(newSigner().secretKey, { name: 'curator' }));
+    const alice = must(await ledger.contributors.register(newSigner().secretKey, { name: 'alice' }));
+    const carol = must(await ledger.contributors.register(newSigner().secretKey, { name: 'carol' }));
+    const sample = async (body: string, license: string, source: string) =>
+      must(await ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license, source }, alice)).id;
+    const s1 = await sample('The mitochondria is the powerhouse of the cell.', 'MIT', 'biology-notes');
+    const s2 = await sample('Water boils at 100 degrees Celsius at sea level.', 'MIT', 'physics-notes');
+    const s3 = await sample('Photosynthesis turns light into chemical energy.', 'GPL-3.0-only', 'biology-notes');
+    must(await ledger.contribute.label({ targets: [s1], labelType: 'topic', value: 'biology' }, carol));
+    for (const s of [s1, s2, s3])
+      must(await ledger.contribute.validation({ targets: [s], verdict: 'approve', rationale: 'accurate' }, carol));
+    const { manifestId } = must(
+      // Every rule written out (see packages/server's fixture: defaults made by structuredClone
+      // fail the canonical-JSON plain-object check under Jest).
+      await ledger.manifests.define(
+        {
+          licensePolicy: { allowed: ['MIT'] },
+          candidates: { kinds: ['sample'], sources: 'any', assets: 'any' },
+          minApprovals: { count: 1, scope: 'sample' },
+          minAgreement: 0.5,
+          scoreThreshold: 0.5,
+          labels: { required: [] },
+          dedup: 'content-commitment',
+          excludeDeprecated: true,
+        },
+        curator,
+      ),
+    );
+    must(await ledger.datasets.define(DATASET, curator, 'a tiny corpus'));
+    must(await ledger.datasets.requestBuild(DATASET, manifestId, curator));
+    must(await cairn.catchUp());
+    const head = must(await ledger.log.head());
+    const amended = must(await ledger.amend(s1, { bytes: text('The mitochondrion is the powerhouse of the cell.') }, alice)).id;
+    must(await ledger.contribute.validation({ targets: [amended], verdict: 'approve', rationale: 'fixed' }, carol));
+    must(await ledger.datasets.requestBuild(DATASET, manifestId, curator, { nonce: '0123456789abcdef' }));
+    must(await cairn.catchUp());
+    return { alice, samples: [s1, s2, s3], amended, firstCut: String(head) };
+  } finally {
+    await cairn.close();
+  }
+}
+
+/** A signed event as a remote contributor sends it to `POST /v1/events`. */
+export const signed = (type: string, payload: unknown, signer: Signer) => must(signEvent(type, payload, signer));

@@ -1,0 +1,302 @@
+// A dataset: its versions on a timeline with the cause of each cut, and one version opened:
+// members page by page (the server's cursors), licenses and obligations, the provenance card,
+// exports, and a diff of any two versions.
+import { useState } from 'preact/hooks';
+import { apiUrl, getJson, getText, seg } from '../api.js';
+import { freshness, useMoment } from '../context.js';
+import { useAsync } from '../hooks.js';
+import { renderMarkdown } from '../markdown.js';
+import { href } from '../route.js';
+import type { DatasetVersions, Licenses, VersionEntry, VersionShow } from '../types.js';
+import { At, CfLink, Id, Link, Show } from '../ui.js';
+
+const PAGE = 50;
+
+const CAUSE_TEXT: Readonly<Record<string, string>> = {
+  requested: 'build',
+  amended: 'amendment',
+  superseded: 'supersession',
+  deprecated: 'deprecation',
+  erased: 'erasure',
+  replaced: 'replacement',
+};
+export const causeText = (cause: string): string => CAUSE_TEXT[cause] ?? cause;
+
+export function DatasetView({ name, query }: { name: string; query: Readonly<Record<string, string>> }) {
+  const moment = useMoment();
+  const versions = useAsync(
+    () => getJson<DatasetVersions>(`/v1/datasets/${seg(name)}/versions`, { asOf: moment.asOf }),
+    [name, freshness(moment)],
+  );
+  return (
+    <section aria-labelledby="dataset-title">
+      <h1 id="dataset-title">
+        Dataset <span class="name">{name}</span>
+      </h1>
+      <Show loaded={versions} what="the versions">
+        {(v) =>
+          v.versions.length === 0 ? (
+            <p class="muted">No version had been cut {moment.asOf === undefined ? 'yet' : 'at this moment'}.</p>
+          ) : (
+            <Versions name={name} all={v} chosen={query.v} chosenId={query.vid} />
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function Versions({
+  name,
+  all,
+  chosen,
+  chosenId,
+}: {
+  name: string;
+  all: DatasetVersions;
+  chosen: string | undefined;
+  chosenId: string | undefined;
+}) {
+  const { asOf } = useMoment();
+  const current =
+    all.versions.find((v) => String(v.ordinal) === chosen) ??
+    all.versions.find((v) => v.versionId === chosenId) ??
+    all.versions.find((v) => v.versionId === all.current) ??
+    all.versions[all.versions.length - 1]!;
+  return (
+    <>
+      <h2>Versions</h2>
+      <ol class="timeline" aria-label="versions in the order they were cut">
+        {all.versions.map((v) => (
+          <li class={v.versionId === current.versionId ? 'chosen' : ''}>
+            <a
+              href={href('dataset', name, { v: String(v.ordinal) }, asOf)}
+              aria-current={v.versionId === current.versionId ? 'true' : undefined}
+            >
+              {name}@{v.ordinal}
+            </a>{' '}
+            <span class={`cause cause-${v.builds[0]?.cause ?? 'unknown'}`}>{causeText(v.builds[0]?.cause ?? '?')}</span> at position{' '}
+            <At position={v.position} />, {v.memberCount} member
+            {v.memberCount === 1 ? '' : 's'} <Id id={v.versionId} />
+            {v.builds.map((b) =>
+              b.causeEventId === null ? null : (
+                <span class="muted">
+                  {' '}
+                  cause: <Id id={b.causeEventId} />
+                </span>
+              ),
+            )}
+          </li>
+        ))}
+      </ol>
+      <DiffForm name={name} versions={all.versions} to={current} />
+      <Version name={name} version={current} />
+    </>
+  );
+}
+
+function DiffForm({ name, versions, to }: { name: string; versions: readonly VersionEntry[]; to: VersionEntry }) {
+  const { asOf } = useMoment();
+  const before = versions.filter((v) => v.ordinal < to.ordinal);
+  const [from, setFrom] = useState(String((before[before.length - 1] ?? versions[0]!).ordinal));
+  const [into, setInto] = useState(String(to.ordinal));
+  if (versions.length < 2) return null;
+  return (
+    <form
+      class="diff-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        window.location.hash = href('diff', '', { from: `${name}@${from}`, to: `${name}@${into}` }, asOf);
+      }}
+    >
+      <label>
+        Compare{' '}
+        <select name="from" value={from} onChange={(e) => setFrom((e.currentTarget as HTMLSelectElement).value)}>
+          {versions.map((v) => (
+            <option value={String(v.ordinal)}>
+              {name}@{v.ordinal}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        with{' '}
+        <select name="to" value={into} onChange={(e) => setInto((e.currentTarget as HTMLSelectElement).value)}>
+          {versions.map((v) => (
+            <option value={String(v.ordinal)}>
+              {name}@{v.ordinal}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <button type="submit">Diff</button>
+    </form>
+  );
+}
+
+function Version({ name, version }: { name: string; version: VersionEntry }) {
+  const moment = useMoment();
+  const ref = `${name}@${version.ordinal}`;
+  const licenses = useAsync(() => getJson<Licenses>(`/v1/versions/${seg(ref)}/licenses`, { asOf: moment.asOf }), [ref, moment.asOf]);
+  const card = useAsync(() => getText(`/v1/versions/${seg(ref)}/card`, { asOf: moment.asOf }, 'text/markdown'), [ref, moment.asOf]);
+  return (
+    <section aria-labelledby="version-title">
+      <h2 id="version-title">{ref}</h2>
+      <dl class="facts">
+        <dt>version id</dt>
+        <dd>
+          <code>{version.versionId}</code>
+        </dd>
+        <dt>Merkle root</dt>
+        <dd>
+          <code>{version.merkleRoot}</code>
+        </dd>
+        <dt>manifest</dt>
+        <dd>
+          <code>{version.manifestId}</code>
+        </dd>
+        <dt>cut at</dt>
+        <dd>
+          position <At position={version.position} />
+        </dd>
+      </dl>
+      <p>
+        <Link view="graph" arg={version.versionId}>
+          Lineage graph of {ref}
+        </Link>{' '}
+        · Download:{' '}
+        {(['jsonl', 'openlineage', 'croissant'] as const).map((format) => (
+          <>
+            <a
+              href={apiUrl(`/v1/versions/${seg(ref)}/export`, { format, asOf: moment.asOf })}
+              download={`${name}-${version.ordinal}.${format === 'croissant' ? 'json' : 'jsonl'}`}
+            >
+              {format}
+            </a>{' '}
+          </>
+        ))}
+        <a href={apiUrl(`/v1/versions/${seg(ref)}/report`, { asOf: moment.asOf })}>report</a>
+      </p>
+      <Members refText={ref} />
+      <h3>Licenses and obligations</h3>
+      <Show loaded={licenses} what="the licenses">
+        {(l) => (
+          <>
+            <table>
+              <caption class="visually-hidden">license expressions of {ref}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">expression</th>
+                  <th scope="col">members</th>
+                  <th scope="col">resolved to</th>
+                </tr>
+              </thead>
+              <tbody>
+                {l.expressions.map((e) => (
+                  <tr>
+                    <td>{e.expression}</td>
+                    <td class="num">{e.members}</td>
+                    <td>{e.resolvedTo.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <ul>
+              {Object.entries(l.obligations).map(([kind, rows]) => (
+                <li>
+                  {kind}:{' '}
+                  {rows.length === 0
+                    ? 'none'
+                    : rows.map((r) => `${r.members} member${r.members === 1 ? '' : 's'} (${r.licenses.join(', ')})`).join('; ')}
+                </li>
+              ))}
+              <li>conflicts: {l.conflicts.length === 0 ? 'none' : l.conflicts.length}</li>
+              {l.unknown.length > 0 && <li>unknown licenses: {l.unknown.join(', ')}</li>}
+            </ul>
+          </>
+        )}
+      </Show>
+      <h3>Provenance card</h3>
+      <Show loaded={card} what="the provenance card">
+        {(markdown) => <article class="card" aria-label="provenance card" dangerouslySetInnerHTML={{ __html: renderMarkdown(markdown) }} />}
+      </Show>
+    </section>
+  );
+}
+
+function Members({ refText }: { refText: string }) {
+  const moment = useMoment();
+  // The cursors of the pages before this one; the first page is read at the moment shown, the
+  // next ones by cursor, which pins the version and moment the first page answered at.
+  const [cursors, setCursors] = useState<readonly string[]>([]);
+  const [key, setKey] = useState(`${refText}|${moment.asOf ?? ''}`);
+  const now = `${refText}|${moment.asOf ?? ''}`;
+  if (key !== now) {
+    setKey(now);
+    setCursors([]);
+  }
+  const cursor = cursors[cursors.length - 1];
+  const page = useAsync(
+    () =>
+      getJson<VersionShow>(
+        `/v1/versions/${seg(refText)}`,
+        cursor === undefined ? { limit: PAGE, asOf: moment.asOf } : { limit: PAGE, cursor },
+      ),
+    [refText, moment.asOf, cursor],
+  );
+  return (
+    <>
+      <h3>Members</h3>
+      <Show loaded={page} what="the members">
+        {(p) => (
+          <>
+            <p class="muted">
+              {p.total} member{p.total === 1 ? '' : 's'}; page {cursors.length + 1} of {Math.max(1, Math.ceil(p.total / PAGE))}
+            </p>
+            <table class="members">
+              <caption class="visually-hidden">members of {refText}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">CF</th>
+                  <th scope="col">kind</th>
+                  <th scope="col">license</th>
+                  <th scope="col">source</th>
+                  <th scope="col">contributor</th>
+                  <th scope="col">why included</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.members.map((m) => (
+                  <tr>
+                    <td>
+                      <CfLink id={m.cfId} />
+                    </td>
+                    <td>{m.kind}</td>
+                    <td>{m.license ?? '—'}</td>
+                    <td>{m.source ?? '—'}</td>
+                    <td>
+                      <Id id={m.contributor} />
+                    </td>
+                    <td class="reason">{m.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <nav class="pager" aria-label="member pages">
+              <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+                Previous page
+              </button>
+              <button
+                type="button"
+                disabled={p.nextCursor === null}
+                onClick={() => p.nextCursor !== null && setCursors([...cursors, p.nextCursor])}
+              >
+                Next page
+              </button>
+            </nav>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}

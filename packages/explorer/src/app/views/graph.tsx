@@ -1,0 +1,256 @@
+// The lineage graph around one node (`GET /v1/trace/{target}`): laid out by ELK's layered
+// algorithm (elkjs), drawn by Cytoscape.js on a canvas (pan, zoom, click), edges coloured by
+// type. Clicking a node opens its page; right-click (or the list below, by keyboard) re-centres
+// the graph on it. Both libraries load only when this view opens.
+import type { Core } from 'cytoscape';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getJson, seg } from '../api.js';
+import { freshness, useMoment } from '../context.js';
+import { useAsync } from '../hooks.js';
+import { href } from '../route.js';
+import type { Trace, TraceNode } from '../types.js';
+import { Id, Show } from '../ui.js';
+
+export const EDGE_COLOURS: Readonly<Record<string, string>> = {
+  'contributed-by': '#7b1fa2',
+  labels: '#0277bd',
+  validates: '#2e7d32',
+  amends: '#ef6c00',
+  supersedes: '#d84315',
+  deprecates: '#c62828',
+  'derived-from': '#5d4037',
+  'selected-into': '#00897b',
+  'trained-on': '#283593',
+};
+
+const NODE_COLOURS: Readonly<Record<string, string>> = {
+  contributor: '#ce93d8',
+  sample: '#90caf9',
+  label: '#b3e5fc',
+  validation: '#a5d6a7',
+  asset: '#bcaaa4',
+  'dataset-version': '#80cbc4',
+  'training-run': '#9fa8da',
+  model: '#fff59d',
+};
+
+/** The page a node opens (the view and its argument). */
+export function pageOf(node: Pick<TraceNode, 'id' | 'kind' | 'label'>): { view: string; arg: string; query?: Record<string, string> } {
+  switch (node.kind) {
+    case 'sample':
+    case 'label':
+    case 'validation':
+      return { view: 'cf', arg: node.id };
+    case 'dataset-version': {
+      const at = node.label.lastIndexOf('@');
+      return { view: 'dataset', arg: at > 0 ? node.label.slice(0, at) : node.label, query: { vid: node.id } };
+    }
+    case 'contributor':
+      return { view: 'search', arg: '', query: { by: 'contributor', q: node.id } };
+    case 'training-run':
+      return { view: 'run', arg: node.id };
+    default:
+      return { view: 'graph', arg: node.id };
+  }
+}
+
+const go = (hash: string) => {
+  window.location.hash = hash;
+};
+
+export function GraphView({ target, query }: { target: string; query: Readonly<Record<string, string>> }) {
+  const moment = useMoment();
+  const direction = query.direction === 'up' || query.direction === 'down' ? query.direction : 'both';
+  const depth = /^\d{1,2}$/.test(query.depth ?? '') ? query.depth! : '3';
+  const trace = useAsync(
+    () => getJson<Trace>(`/v1/trace/${seg(target)}`, { direction, depth, asOf: moment.asOf }),
+    [target, direction, depth, freshness(moment)],
+  );
+  const set = (q: Record<string, string>) => go(href('graph', target, { direction, depth, ...q }, moment.asOf));
+  return (
+    <section aria-labelledby="graph-title">
+      <h1 id="graph-title">
+        Lineage around <Id id={target} n={16} />
+      </h1>
+      <form class="graph-controls" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Direction{' '}
+          <select name="direction" value={direction} onChange={(e) => set({ direction: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="both">up and down</option>
+            <option value="up">up (where from)</option>
+            <option value="down">down (where to)</option>
+          </select>
+        </label>{' '}
+        <label>
+          Depth{' '}
+          <select name="depth" value={depth} onChange={(e) => set({ depth: (e.currentTarget as HTMLSelectElement).value })}>
+            {['1', '2', '3', '4', '6', '8', '12'].map((d) => (
+              <option value={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <Legend />
+      <Show loaded={trace} what="the lineage">
+        {(t) => <Graph trace={t} direction={direction} depth={depth} />}
+      </Show>
+    </section>
+  );
+}
+
+function Legend() {
+  return (
+    <ul class="legend" aria-label="edge colours">
+      {Object.entries(EDGE_COLOURS).map(([type, colour]) => (
+        <li>
+          <span class="swatch" style={{ background: colour }} aria-hidden="true" /> {type}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+type Positions = ReadonlyMap<string, { x: number; y: number }>;
+
+async function layOut(trace: Trace): Promise<Positions> {
+  // elkjs is CommonJS: its default export is the ELK class.
+  const mod = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: new () => { layout(graph: ElkNode): Promise<ElkNode> } };
+  const elk = new mod.default();
+  const ids = new Set(trace.nodes.map((n) => n.id));
+  const graph = await elk.layout({
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.spacing.nodeNode': '18',
+    },
+    children: trace.nodes.map((n) => ({ id: n.id, width: 150, height: 34 })),
+    // Contributors are laid out upstream of what they signed: data flows left to right.
+    edges: trace.edges
+      .filter((e) => ids.has(e.from) && ids.has(e.to))
+      .map((e, i) =>
+        e.type === 'contributed-by'
+          ? { id: `e${i}`, sources: [e.to], targets: [e.from] }
+          : { id: `e${i}`, sources: [e.from], targets: [e.to] },
+      ),
+  });
+  return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + 75, y: (c.y ?? 0) + 17 }]));
+}
+
+function Graph({ trace, direction, depth }: { trace: Trace; direction: string; depth: string }) {
+  const { asOf } = useMoment();
+  const box = useRef<HTMLDivElement>(null);
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let cy: Core | undefined;
+    let live = true;
+    setReady(false);
+    void (async () => {
+      const [{ default: cytoscape }, positions] = await Promise.all([import('cytoscape'), layOut(trace)]);
+      if (!live || box.current === null) return;
+      const ids = new Set(trace.nodes.map((n) => n.id));
+      cy = cytoscape({
+        container: box.current,
+        layout: { name: 'preset' },
+        minZoom: 0.05,
+        maxZoom: 4,
+        elements: [
+          ...trace.nodes.map((n) => ({
+            group: 'nodes' as const,
+            data: {
+              id: n.id,
+              label: `${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : `${n.kind} ${n.id.slice(0, 8)}`}${n.state === null ? '' : ` (${n.state})`}`,
+              kind: n.kind,
+              root: n.id === trace.root ? 1 : 0,
+            },
+            position: positions.get(n.id) ?? { x: 0, y: 0 },
+          })),
+          ...trace.edges
+            .filter((e) => ids.has(e.from) && ids.has(e.to))
+            .map((e, i) => ({ group: 'edges' as const, data: { id: `e${i}`, source: e.from, target: e.to, type: e.type } })),
+        ],
+        style: [
+          {
+            selector: 'node',
+            style: {
+              shape: 'round-rectangle',
+              width: 150,
+              height: 34,
+              label: 'data(label)',
+              'font-size': 10,
+              'text-valign': 'center',
+              'text-halign': 'center',
+              'text-wrap': 'ellipsis',
+              'text-max-width': '140px',
+              'background-color': '#eeeeee',
+              'border-width': 1,
+              'border-color': '#546e7a',
+            },
+          },
+          ...Object.entries(NODE_COLOURS).map(([kind, colour]) => ({
+            selector: `node[kind = "${kind}"]`,
+            style: { 'background-color': colour },
+          })),
+          { selector: 'node[root = 1]', style: { 'border-width': 3, 'border-color': '#000000' } },
+          { selector: 'edge', style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8 } },
+          ...Object.entries(EDGE_COLOURS).map(([type, colour]) => ({
+            selector: `edge[type = "${type}"]`,
+            style: { 'line-color': colour, 'target-arrow-color': colour },
+          })),
+        ],
+      });
+      const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+      cy.on('tap', 'node', (event) => {
+        const node = byId.get(event.target.id() as string);
+        if (node === undefined) return;
+        const page = pageOf(node);
+        go(href(page.view, page.arg, page.query, asOf));
+      });
+      cy.on('cxttap', 'node', (event) => go(href('graph', event.target.id() as string, { direction, depth }, asOf)));
+      cy.fit(undefined, 30);
+      // For the browser tests: where each node is drawn, so a real click can land on it.
+      (box.current as HTMLDivElement & { cairnGraph?: unknown }).cairnGraph = cy;
+      setReady(true);
+    })();
+    return () => {
+      live = false;
+      cy?.destroy();
+    };
+  }, [trace, asOf, direction, depth]);
+  return (
+    <>
+      <p class="muted">
+        {trace.nodes.length} nodes, {trace.edges.length} edges
+        {trace.truncated === true ? ' (cut short: raise the depth or narrow the direction)' : ''}. Drag to pan, wheel to zoom, click a node
+        to open it, right-click to centre the graph on it.
+      </p>
+      <div
+        ref={box}
+        class="graph"
+        role="img"
+        aria-label={`lineage graph of ${trace.nodes.length} nodes; the same nodes are listed below`}
+        data-ready={ready ? 'true' : 'false'}
+      />
+      <details class="graph-list">
+        <summary>The nodes as a list</summary>
+        <ul>
+          {trace.nodes.map((n) => {
+            const page = pageOf(n);
+            return (
+              <li>
+                <a href={href(page.view, page.arg, page.query, asOf)}>
+                  {n.kind} {n.label}
+                </a>{' '}
+                <a href={href('graph', n.id, { direction, depth }, asOf)} aria-label={`centre the graph on ${n.kind} ${n.label}`}>
+                  (centre here)
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+// Search: by dataset name, a CF id prefix, a contributor id, a source or a training run; with no
+// question, the datasets and runs there are. Each kind is one call of the API.
+import { useState } from 'preact/hooks';
+import { getJson, seg } from '../api.js';
+import { freshness, useMoment } from '../context.js';
+import { useAsync } from '../hooks.js';
+import { href } from '../route.js';
+import type { CfShow, DatasetListEntry } from '../types.js';
+import { CfLink, Id, Link, Show } from '../ui.js';
+
+const KINDS = {
+  dataset: 'dataset name',
+  cf: 'CF id prefix',
+  contributor: 'contributor id',
+  source: 'source',
+  run: 'training run',
+} as const;
+type Kind = keyof typeof KINDS;
+
+interface RunSummary {
+  readonly runId: string;
+  readonly [k: string]: unknown;
+}
+
+interface Found {
+  readonly datasets: readonly DatasetListEntry[];
+  readonly cf?: CfShow;
+  readonly runs: readonly RunSummary[];
+}
+
+async function find(kind: Kind, q: string): Promise<Found> {
+  if (q === '') {
+    const [{ datasets }, runs] = await Promise.all([
+      getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets'),
+      getJson<RunSummary[]>('/v1/runs').catch(() => []),
+    ]);
+    return { datasets, runs };
+  }
+  switch (kind) {
+    case 'dataset':
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { name: q })).datasets, runs: [] };
+    case 'cf': {
+      const [cf, { datasets }] = await Promise.all([
+        getJson<CfShow>(`/v1/cfs/${seg(q)}`).catch(() => undefined),
+        getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { cf: q }),
+      ]);
+      return cf === undefined ? { datasets, runs: [] } : { datasets, cf, runs: [] };
+    }
+    case 'contributor':
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: q })).datasets, runs: [] };
+    case 'source':
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { source: q })).datasets, runs: [] };
+    case 'run':
+      return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`)] };
+  }
+}
+
+export function SearchView({ query }: { query: Readonly<Record<string, string>> }) {
+  const moment = useMoment();
+  const kind: Kind = (query.by as Kind) in KINDS ? (query.by as Kind) : 'dataset';
+  const q = (query.q ?? '').trim();
+  const [text, setText] = useState(q);
+  const [by, setBy] = useState<Kind>(kind);
+  const found = useAsync(() => find(kind, q), [kind, q, freshness(moment)]);
+  return (
+    <section aria-labelledby="search-title">
+      <h1 id="search-title">Search the ledger</h1>
+      <form
+        role="search"
+        class="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          window.location.hash = href('search', '', { by, q: text.trim() }, moment.asOf);
+        }}
+      >
+        <label>
+          Find by{' '}
+          <select name="by" value={by} onChange={(e) => setBy((e.currentTarget as HTMLSelectElement).value as Kind)}>
+            {Object.entries(KINDS).map(([k, label]) => (
+              <option value={k}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span class="visually-hidden">Search text</span>
+          <input
+            name="q"
+            type="search"
+            value={text}
+            placeholder="e.g. corpus, 17a54c, biology-notes"
+            onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {moment.asOf !== undefined && (
+        <p class="muted">Search lists the datasets as they are now; their pages open as of the moment chosen.</p>
+      )}
+      <Show loaded={found} what="the search">
+        {(f) => (
+          <div class="results">
+            {f.cf !== undefined && (
+              <>
+                <h2>Contribution</h2>
+                <p>
+                  <CfLink id={f.cf.cfId} /> {f.cf.kind} by {f.cf.names[f.cf.signer] ?? <Id id={f.cf.signer} />} at position {f.cf.position}
+                </p>
+              </>
+            )}
+            <h2>Datasets</h2>
+            {f.datasets.length === 0 ? (
+              <p class="muted">No dataset matches.</p>
+            ) : (
+              <ul class="datasets">
+                {f.datasets.map((d) => (
+                  <li>
+                    <Link view="dataset" arg={d.name}>
+                      {d.name}
+                    </Link>{' '}
+                    <span class="muted">
+                      {d.versions} version{d.versions === 1 ? '' : 's'}, defined at position {d.position}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {f.runs.length > 0 && (
+              <>
+                <h2>Training runs</h2>
+                <ul>
+                  {f.runs.map((r) => (
+                    <li>
+                      <Link view="run" arg={r.runId}>
+                        {r.runId}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,283 @@
+// The Lineage Explorer in a real browser (Debian's Chromium through playwright-core) against
+// `cairn serve` on a small ledger: search → dataset → diff → CF → why → an inclusion proof the
+// page verifies itself (and one it refuses) → time travel by the address → the lineage graph,
+// clicked → a new version arriving live. One store, one server and one browser for the walk; the
+// walk fails on any page error or console error. Screenshots go to .test-results/ (not kept).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DATASET, seed, signed, type Seeded } from './__tests__/ledger.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../../..');
+// The `cairn` command as a user runs it (npm links it at install); not imported: the CLI depends
+// on the server, which depends on this package for the page's files.
+const CAIRN = path.join(repo, 'node_modules/.bin/cairn');
+const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENS = path.join(here, '../.test-results/screens');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Retries an expectation until it holds (the page reads the API after each step), or fails with its last error. */
+async function until(check: () => Promise<void>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)`);
+  process.stderr.write(`explorer e2e: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)\n`);
+}
+const suite = haveChromium ? describe : describe.skip;
+
+/** Starts `cairn serve` on `store`; answers its URL once it listens. */
+function serve(store: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CAIRN, '--store', store, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /"url":\s*"([^"]+)"/.exec(out);
+      if (m !== null) resolve({ url: m[1]!, child });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`cairn serve exited ${code}: ${err}`)));
+  });
+}
+
+suite('the Lineage Explorer in a browser', () => {
+  let dir: string;
+  let given: Seeded;
+  let server: { url: string; child: ChildProcess };
+  let browser: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-explorer-'));
+    await mkdir(SCREENS, { recursive: true });
+    // The browser starts while the ledger is written and the server opens it.
+    const store = path.join(dir, 'store');
+    const t0 = Date.now();
+    const took: string[] = [];
+    const lap = (what: string) => took.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    [[given, server], browser] = await Promise.all([
+      seed(store).then(async (seeded) => {
+        lap('ledger written');
+        const s = await serve(store);
+        lap('server listening');
+        return [seeded, s] as const;
+      }),
+      chromium
+        .launchPersistentContext(path.join(dir, 'profile'), {
+          executablePath: CHROMIUM,
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-quic',
+            '--disable-sync',
+          ],
+          viewport: { width: 1280, height: 900 },
+        })
+        .then((b) => (lap('browser up'), b)),
+    ]);
+    process.stderr.write(`explorer e2e setup: ${took.join(', ')}\n`);
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    if (server !== undefined) await new Promise((resolve) => server.child.once('exit', resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+  /** axe-core's serious and critical findings on the page as it is (evaluated over the debugging protocol, which the page's CSP does not govern). */
+  const axeFindings = async (): Promise<string[]> => {
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await readFile(AXE, 'utf8'));
+    return page.evaluate(async () => {
+      const run = (
+        window as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe.run;
+      const { violations } = await run();
+      return violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    });
+  };
+  const hash = () => decodeURIComponent(new URL(page.url()).hash);
+
+  it('given the page at /, when a CF id prefix is searched, then the dataset holding it opens with its versions, members, licenses and card', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Find by').selectOption('cf');
+    await page.getByLabel('Search text').fill(given.samples[1].slice(0, 8));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: DATASET, exact: true }).click();
+
+    const timeline = page.getByRole('list', { name: 'versions in the order they were cut' });
+    await until(() =>
+      expect(timeline.getByRole('listitem').allInnerTexts()).resolves.toEqual([
+        expect.stringMatching(new RegExp(`^${DATASET}@1 build at position \\d+, 2 members`)),
+        expect.stringMatching(new RegExp(`^${DATASET}@2 amendment at position \\d+, 1 member`)),
+        expect.stringMatching(new RegExp(`^${DATASET}@3 build at position \\d+, 2 members`)),
+      ]),
+    );
+    const members = page.getByRole('table', { name: `members of ${DATASET}@3` });
+    await until(() => expect(members.getByRole('row').count()).resolves.toBe(3));
+    await until(() => expect(members.innerText()).resolves.toContain('physics-notes'));
+    await until(() =>
+      expect(page.getByRole('table', { name: `license expressions of ${DATASET}@3` }).innerText()).resolves.toContain('MIT'),
+    );
+    const card = page.getByRole('article', { name: 'provenance card' });
+    await until(() => expect(card.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`${DATASET}@3 — provenance card`));
+    await until(() => expect(card.getByRole('table').count()).resolves.toBeGreaterThan(1));
+    await shot('1-dataset');
+    expect(await axeFindings()).toEqual([]);
+  });
+
+  it('given the dataset page, when versions 1 and 3 are diffed, then the counts are charted and the change is grouped by its cause', async () => {
+    await page.getByLabel('Compare').selectOption('1');
+    await page.getByLabel('with').selectOption('3');
+    await page.getByRole('button', { name: 'Diff' }).click();
+    await until(() =>
+      expect(page.getByRole('img', { name: '0 added, 0 removed, 1 changed, 1 unchanged' }).isVisible()).resolves.toBe(true),
+    );
+    const changed = page.getByRole('region', { name: 'changed' });
+    await until(() => expect(changed.getByRole('heading', { name: 'by amendment' }).isVisible()).resolves.toBe(true));
+    await until(() => expect(changed.getByRole('link', { name: `CF ${given.amended}` }).isVisible()).resolves.toBe(true));
+    await shot('2-diff');
+    expect(await axeFindings()).toEqual([]);
+  });
+
+  it('given the diff, when the amendment is opened, then its page says why it is in version 3 and out of version 2, with the rule and the numbers', async () => {
+    await page
+      .getByRole('region', { name: 'changed' })
+      .getByRole('link', { name: `CF ${given.amended}` })
+      .click();
+    await until(() => expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(given.amended.slice(0, 16)));
+    const why = page.getByRole('table', { name: 'why this contribution is in or out of each version' });
+    const v3 = why.locator(`tr[data-version="${DATASET}@3"]`);
+    const v2 = why.locator(`tr[data-version="${DATASET}@2"]`);
+    await until(() => expect(v3.innerText()).resolves.toMatch(/included[\s\S]*approvals 1 >= 1/));
+    await until(() => expect(v2.innerText()).resolves.toMatch(/excluded\s+minApprovals\s+[\s\S]*approvals 0 < 1/));
+    await until(() => expect(page.getByRole('heading', { name: 'History' }).isVisible()).resolves.toBe(true));
+    await until(() =>
+      expect(
+        page
+          .getByText(/amends/)
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true),
+    );
+  });
+
+  it('given the CF page, when its proof in version 3 is verified, then the page checks it itself, and refuses a proof the server altered', async () => {
+    const v3 = page.locator(`tr[data-version="${DATASET}@3"]`);
+    await v3.getByRole('button', { name: `verify the inclusion proof in ${DATASET}@3` }).click();
+    await until(() => expect(v3.getByRole('status').innerText()).resolves.toMatch(/^✓ verified in this browser against root [0-9a-f]{12}/));
+    await shot('3-cf-proof');
+    expect(await axeFindings()).toEqual([]);
+
+    // A server that lies: the same proof with one audit-path hash changed. The page must say no.
+    await page.route('**/v1/cfs/*/proof?*', async (route) => {
+      const response = await route.fetch();
+      const file = (await response.json()) as { proof: { auditPath: string[] } };
+      file.proof.auditPath = file.proof.auditPath.map((h) => (h[0] === '0' ? '1' : '0') + h.slice(1));
+      await route.fulfill({ response, json: file });
+    });
+    await page.reload();
+    const again = page.locator(`tr[data-version="${DATASET}@3"]`);
+    await again.getByRole('button', { name: `verify the inclusion proof in ${DATASET}@3` }).click();
+    await until(() => expect(again.getByRole('status').innerText()).resolves.toBe('✗ the proof does not verify'));
+    await until(() => expect(again.innerText()).resolves.toContain("✗ the root is the version's published Merkle root"));
+    await page.unroute('**/v1/cfs/*/proof?*');
+  });
+
+  it('given a link with asOf before the amendment, when opened, then the dataset shows only the first version, holding the original sample', async () => {
+    await page.goto(`${server.url}/#/dataset/${DATASET}?asOf=${given.firstCut}`);
+    await until(() => expect(page.locator('output.moment').innerText()).resolves.toBe(`As of log position ${given.firstCut}`));
+    const timeline = page.getByRole('list', { name: 'versions in the order they were cut' });
+    await until(() => expect(timeline.getByRole('listitem').count()).resolves.toBe(1));
+    const members = page.getByRole('table', { name: `members of ${DATASET}@1` });
+    await until(() => expect(members.getByRole('link', { name: `CF ${given.samples[0]}` }).isVisible()).resolves.toBe(true));
+    await until(() => expect(members.getByRole('link', { name: `CF ${given.amended}` }).count()).resolves.toBe(0));
+    await shot('4-time-travel');
+    expect(await axeFindings()).toEqual([]);
+    // Links keep the moment: the graph opened from here is of the past too.
+    await page.getByRole('link', { name: `Lineage graph of ${DATASET}@1` }).click();
+    expect(hash()).toContain(`asOf=${given.firstCut}`);
+    await page.getByRole('button', { name: 'Back to latest' }).click();
+    expect(hash()).not.toContain('asOf');
+  });
+
+  it('given the lineage graph of the latest version, when a sample node is clicked, then its page opens', async () => {
+    await page.goto(`${server.url}/#/dataset/${DATASET}`);
+    await page.getByRole('link', { name: `Lineage graph of ${DATASET}@3` }).click();
+    const graph = page.locator('div.graph[data-ready="true"]');
+    await graph.waitFor();
+    await shot('5-graph');
+    expect(await axeFindings()).toEqual([]);
+    const target = given.samples[1];
+    const at = await graph.evaluate((el, id) => {
+      const cy = (el as HTMLElement & { cairnGraph: { getElementById(id: string): { renderedPosition(): { x: number; y: number } } } })
+        .cairnGraph;
+      const p = cy.getElementById(id).renderedPosition();
+      const box = el.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, target);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForURL((u) => u.hash.startsWith('#/cf/'));
+    expect(hash()).toBe(`#/cf/${target}`);
+    await until(() => expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(target.slice(0, 16)));
+  });
+
+  it('given the dataset page open, when a member is deprecated through the API, then the new version appears without a reload', async () => {
+    await page.goto(`${server.url}/#/dataset/${DATASET}`);
+    const timeline = page.getByRole('list', { name: 'versions in the order they were cut' });
+    await until(() => expect(timeline.getByRole('listitem').count()).resolves.toBe(3));
+    const event = signed('ContributionDeprecated', { target: given.samples[1], reason: 'dispute' }, given.alice);
+    const posted = await fetch(`${server.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ envelope: event.envelope }] }),
+    });
+    expect(posted.status).toBe(201);
+    await timeline.getByText(`${DATASET}@4`).waitFor();
+    await until(() =>
+      expect(timeline.getByRole('listitem').last().innerText()).resolves.toMatch(
+        new RegExp(`^${DATASET}@4 deprecation at position \\d+, 1 member`),
+      ),
+    );
+    await shot('6-live');
+  });
+
+  it('then no page error or console error happened on the way', () => {
+    expect(problems).toEqual([]);
+  });
+});
