@@ -1,4 +1,5 @@
-// `cairn amend` through the real binary on a Postgres store (log and projections in Postgres).
+// `cairn amend` on a Postgres store (log and projections in Postgres), through the built program's
+// main() in the process kept for this file (cli-run.ts cairnHere).
 import { afterAll } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { amendSpecification } from './__tests__/amend-suite.js';
@@ -16,5 +17,6 @@ describePostgres(pgAvailable, 'cairn amend on Postgres', () => {
       dropped.push(s.drop);
       return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local` };
     },
+    inProcess: true,
   });
 });

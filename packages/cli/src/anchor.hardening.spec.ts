@@ -1,4 +1,5 @@
-// Hardening (issue #13, items 7 and 11), through the real binary on the embedded store. The
+// Hardening (issue #13, items 7 and 11), through the real binary on the embedded store (the ledger
+// the attacks start from is prepared in the process kept for this file, cli-run.ts cairnHere). The
 // attacker owns the store's database: the log's append-only triggers are disabled and rows
 // deleted or changed with SQL, then the projections replayed so they agree with the new log.
 // What catches them is what lies outside the log: tree heads a reader remembered, the store's
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { cairn, cairnJson, type CliResult } from './__tests__/cli-run.js';
+import { cairn, cairnJsonHere, type CliResult } from './__tests__/cli-run.js';
 
 interface Base {
   readonly dir: string;
@@ -55,13 +56,13 @@ function expectVerdict(r: CliResult): void {
 beforeAll(async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-anchor-base-'));
   const env = { CAIRN_STORE: path.join(dir, '.cairn') };
-  await cairnJson(dir, env, 'init');
-  await cairnJson(dir, env, 'keys', 'new', 'alice');
-  await cairnJson(dir, env, 'keys', 'new', 'bob');
-  await cairnJson(dir, env, 'keys', 'new', 'witness');
+  await cairnJsonHere(dir, env, 'init');
+  await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
+  await cairnJsonHere(dir, env, 'keys', 'new', 'bob');
+  await cairnJsonHere(dir, env, 'keys', 'new', 'witness');
   const sample = async (text: string) =>
     (
-      await cairnJson<{ id: string }>(
+      await cairnJsonHere<{ id: string }>(
         dir,
         env,
         'contribute',
@@ -78,11 +79,11 @@ beforeAll(async () => {
     ).id;
   const s1 = await sample('one');
   await sample('two');
-  const checkpoint = await cairnJson<{ position: string }>(dir, env, 'checkpoint', '--as', 'bob');
-  await cairnJson(dir, env, 'deprecate', s1, '--as', 'alice', '--reason', 'takedown');
-  await cairnJson(dir, env, 'keys', 'revoke', 'alice', '--reason', 'compromised');
-  const head = await cairnJson<{ treeHead: { size: number; root: string } }>(dir, env, 'tree-head');
-  await cairnJson(dir, env, 'status');
+  const checkpoint = await cairnJsonHere<{ position: string }>(dir, env, 'checkpoint', '--as', 'bob');
+  await cairnJsonHere(dir, env, 'deprecate', s1, '--as', 'alice', '--reason', 'takedown');
+  await cairnJsonHere(dir, env, 'keys', 'revoke', 'alice', '--reason', 'compromised');
+  const head = await cairnJsonHere<{ treeHead: { size: number; root: string } }>(dir, env, 'tree-head');
+  await cairnJsonHere(dir, env, 'status');
   base = { dir, s1, remembered: { size: head.treeHead.size, root: head.treeHead.root }, checkpointPosition: checkpoint.position };
 }, 240_000);
 
@@ -148,7 +149,7 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
     await writeFile(heads, `${JSON.stringify(base.remembered)}\n`);
     await cutAfterCheckpoint(s, { andHeads: true });
     for (const text of ['filler 1', 'filler 2', 'filler 3', 'filler 4'])
-      await cairnJson(s.dir, s.env, 'contribute', 'sample', '--as', 'bob', '--text', text, '--license', 'MIT', '--source', 'notes');
+      await cairnJsonHere(s.dir, s.env, 'contribute', 'sample', '--as', 'bob', '--text', text, '--license', 'MIT', '--source', 'notes');
     const r = await cairn(s.dir, s.env, 'verify', '--log-only', '--trusted-heads', heads);
     expectVerdict(r);
     expect(failure(r)).toContain(`${heads} line 1: history rewritten`);
@@ -156,7 +157,7 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
 
   it('given a witness cosignature, when verify requires that witness, then it passes; when the cosignature is altered or another witness is required, then it fails', async () => {
     const s = await store();
-    const cosigned = await cairnJson<{ witness: string; treeHead: { size: number } }>(
+    const cosigned = await cairnJsonHere<{ witness: string; treeHead: { size: number } }>(
       s.dir,
       s.env,
       'tree-head',
@@ -185,8 +186,8 @@ describe('hardening: the log is anchored outside itself (tree heads, witnesses, 
 
   it('given a consistency proof from the remembered size, then it checks offline, and a tampered copy does not', async () => {
     const s = await store();
-    await cairnJson(s.dir, s.env, 'contribute', 'sample', '--as', 'bob', '--text', 'later', '--license', 'MIT', '--source', 'notes');
-    const head = await cairnJson<{ consistency: { oldRoot: string; newSize: number } }>(
+    await cairnJsonHere(s.dir, s.env, 'contribute', 'sample', '--as', 'bob', '--text', 'later', '--license', 'MIT', '--source', 'notes');
+    const head = await cairnJsonHere<{ consistency: { oldRoot: string; newSize: number } }>(
       s.dir,
       s.env,
       'tree-head',

@@ -1,13 +1,14 @@
-// record-gradients --kind / --weights and attribute --top all --out through the real binary on the
-// embedded store: a run whose train rows are output gradients with weights, its answer saying how to
-// read a score, the full score matrix streamed to a .npy, and refusals that name the flag.
+// record-gradients --kind / --weights and attribute --top all --out on the embedded store, through
+// the built program's main() in the process kept for this file (cli-run.ts cairnHere): a run whose
+// train rows are output gradients with weights, its answer saying how to read a score, the full
+// score matrix streamed to a .npy, and refusals that name the flag.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { matrixF32, readNpy, writeNpy } from '@cairn/kernel';
-import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { cairnHere as cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
 
 const ROWS = 6;
 const DIMS = 16;

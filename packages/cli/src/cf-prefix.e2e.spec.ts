@@ -1,15 +1,15 @@
-// CFs named by a unique prefix of their id, like git commits (issue 16, item 5), through the real
-// binary. The demo prints every CF id cut to 12 characters and an ellipsis, and prints the
-// commands a reader would type next with those short ids; those commands now answer exactly what
-// the full id answers. A prefix that names several CFs, none, or is too short is refused in one
-// line naming the argument.
+// CFs named by a unique prefix of their id, like git commits (issue 16, item 5), through the built
+// program's main() in the process kept for this file (cli-run.ts cairnHere). The demo prints every
+// CF id cut to 12 characters and an ellipsis, and prints the commands a reader would type next
+// with those short ids; those commands now answer exactly what the full id answers. A prefix that
+// names several CFs, none, or is too short is refused in one line naming the argument.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { eventIdOf } from '@cairn/core';
-import { cairn, cairnJson, type CliResult } from './__tests__/cli-run.js';
+import { cairnHere as cairn, cairnJsonHere as cairnJson, type CliResult } from './__tests__/cli-run.js';
 
 const TIMEOUT = 300_000;
 

@@ -1,9 +1,11 @@
 // The command line on a Postgres store, and `cairn verify` against an attacker with superuser
 // rights: the log's append-only triggers are disabled and rows changed directly (design.md §4).
+// The shared suites and the givens ask the built program's main() in the process kept for this
+// file (cli-run.ts cairnHere); each verify after an attack is a real bin.js process.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
-import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
 import { cliSpecification, givenLedger, type Ledger } from './__tests__/cli-suite.js';
 import { cliPublishSpecification } from './__tests__/cli-publish-suite.js';
 
@@ -19,6 +21,7 @@ const postgresStore = {
     dropped.push(s.drop);
     return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local`, schema: s.schema };
   },
+  inProcess: true,
 };
 
 interface Row {

@@ -1,4 +1,5 @@
-// The curator's loop (rebuilds, members, show CF, import ids) through the real binary on a Postgres store.
+// The curator's loop (rebuilds, members, show CF, import ids) on a Postgres store, through the built
+// program's main() in the process kept for this file (cli-run.ts cairnHere).
 import { afterAll } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { curatorBuildSpecification } from './__tests__/curator-build-suite.js';
@@ -16,5 +17,6 @@ describePostgres(pgAvailable, 'the curator loop on Postgres', () => {
       dropped.push(s.drop);
       return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local` };
     },
+    inProcess: true,
   });
 });

@@ -1,4 +1,5 @@
-// Erasure end to end on a Postgres store, through the real binary (__tests__/erasure-suite.ts).
+// Erasure end to end on a Postgres store (__tests__/erasure-suite.ts), through the built program's
+// main() in the process kept for this file (cli-run.ts cairnHere).
 import { afterAll } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { erasureSpecification } from './__tests__/erasure-suite.js';
@@ -16,5 +17,6 @@ describePostgres(pgAvailable, 'on Postgres', () => {
       dropped.push(s.drop);
       return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local` };
     },
+    inProcess: true,
   });
 });

@@ -1,4 +1,5 @@
-// Who may do what (issue #14 item 2) through the real binary on a Postgres store: the same
+// Who may do what (issue #14 item 2) on a Postgres store, through the built program's main() in the
+// process kept for this file (cli-run.ts cairnHere): the same
 // specification as on the embedded store (permissions.e2e.spec.ts).
 import { afterAll } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
@@ -17,5 +18,6 @@ describePostgres(pgAvailable, 'permissions on Postgres', () => {
       dropped.push(s.drop);
       return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local` };
     },
+    inProcess: true,
   });
 });

@@ -1,13 +1,15 @@
-// runs list / show / diff, reproduce-check and unlearning through the real binary on a Postgres
-// store (log and projections in one schema, keys and artifacts in a local folder). On the same
-// ledger, one check each that a passport and a contamination report come out of a Postgres store:
+// runs list / show / diff, reproduce-check and unlearning on a Postgres store (log and projections
+// in one schema, keys and artifacts in a local folder), through the built program's main() in the
+// process kept for this file (cli-run.ts cairnHere); the passport is signed by a real bin.js
+// process. On the same ledger, one check each that a passport and a contamination report come out
+// of a Postgres store:
 // their full suites run on the embedded store only, as what they assert is read from the
 // projections, whichever store holds them.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
-import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
 import { runsSpecification } from './__tests__/runs-suite.js';
 
 const pgAvailable = await postgresForTests();
@@ -25,6 +27,7 @@ describePostgres(pgAvailable, 'runs on Postgres', () => {
         dropped.push(s.drop);
         return { CAIRN_STORE: s.url, CAIRN_KEYS: `${dir}/local` };
       },
+      inProcess: true,
     },
     (given) => {
       it('given run r1, when alice signs its passport, then it names the run and its version, and verifies against the store', async () => {

@@ -1,12 +1,14 @@
-// Issue #14, item 5, through the real binary: oversized fields are refused (exit 3, one line
-// naming the field and the limit) and nothing is appended; a refused `dataset define` leaves no
-// gap in log positions. On the embedded store and on Postgres.
+// Issue #14, item 5: oversized fields are refused (exit 3, one line naming the field and the
+// limit) and nothing is appended; a refused `dataset define` leaves no gap in log positions. On the
+// embedded store and on Postgres. The first refusal on each store is a real bin.js process; the
+// givens, the status checks and the other refusals ask the same main() in the process kept for
+// this file (cli-run.ts cairnHere), where a new process would add only its start-up.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
-import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { cairn, cairnHere, cairnJsonHere as cairnJson, type Cairn } from './__tests__/cli-run.js';
 
 const pgAvailable = await postgresForTests();
 const dropped: (() => Promise<void>)[] = [];
@@ -31,9 +33,9 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
     const status = () => cairnJson<Status>(dir, env, 'status');
 
     /** Runs a command that must be refused: exit 3, one line on stderr, and the log unchanged. */
-    async function expectRefused(args: readonly string[], line: RegExp): Promise<void> {
+    async function expectRefused(args: readonly string[], line: RegExp, run: Cairn = cairnHere): Promise<void> {
       const before = await status();
-      const r = await cairn(dir, env, ...args);
+      const r = await run(dir, env, ...args);
       expect(r.code).toBe(3);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(line);
@@ -73,6 +75,7 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       await expectRefused(
         ['contribute', 'sample', '--as', 'alice', '--text', 'x', '--license', 'MIT', '--source', 's'.repeat(100 * KB)],
         /^cairn: \[size-limit\] SampleContributed\.payload\.source: is 102400 bytes; the limit is 2048 \(limit "source"\)$/m,
+        cairn,
       );
     }, 120_000);
 
@@ -128,7 +131,7 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
       await cairnJson(dir, env, 'dataset', 'define', 'corpus', '--as', 'alice');
       // bob may define datasets, so his second `corpus` reaches the log's append and is refused there
       await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
-      for (let i = 0; i < 2; i++) expect((await cairn(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob')).code).toBe(3);
+      for (let i = 0; i < 2; i++) expect((await cairnHere(dir, env, 'dataset', 'define', 'corpus', '--as', 'bob')).code).toBe(3);
       await cairnJson(dir, env, 'dataset', 'define', 'other', '--as', 'bob');
       const s = await status();
       expect(s.head).toBe(String(s.events));
@@ -148,7 +151,7 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
 
     it('given a 3000-byte source admitted under a 4096 limit, when the store tightens source back to 2048, then verify still passes (limits are an admission policy) and a new one is refused', async () => {
       await cairnJson(dir, env, 'init', '--limit', 'source=2048');
-      const verify = await cairn(dir, env, 'verify');
+      const verify = await cairnHere(dir, env, 'verify');
       expect(verify.stderr).toBe('');
       expect(verify.code).toBe(0);
       await expectRefused(
@@ -158,10 +161,10 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
     }, 240_000);
 
     it('given init --limit naming no limit, or past its hard cap, then it is a usage error (exit 2) naming the limit', async () => {
-      const unknown = await cairn(dir, env, 'init', '--limit', 'sources=10');
+      const unknown = await cairnHere(dir, env, 'init', '--limit', 'sources=10');
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/--limit: limits\.sources: no such limit/);
-      const huge = await cairn(dir, env, 'init', '--limit', `event=${64 * MB}`);
+      const huge = await cairnHere(dir, env, 'init', '--limit', `event=${64 * MB}`);
       expect(huge.code).toBe(2);
       expect(huge.stderr).toMatch(/--limit: limits\.event: 67108864 bytes is past the hard cap of 16777216/);
     }, 120_000);

@@ -1,6 +1,7 @@
-// Issue #13, items 6, 8 and 9, through the real binary: events that are validly signed by a
-// registered contributor but break a ledger rule, or whose stored text is not the canonical JSON
-// that was signed, are planted straight into an embedded log (the eventlog port's append, or a
+// Issue #13, items 6, 8 and 9, through the real binary (the givens through the process kept for
+// this file, cli-run.ts cairnHere): events that are validly signed by a registered contributor
+// but break a ledger rule, or whose stored text is not the canonical JSON that was signed, are
+// planted straight into an embedded log (the eventlog port's append, or a
 // raw INSERT), bypassing the SDK. `cairn verify` must fail on each, naming the event and the rule.
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { canonicalize, fromHex } from '@cairn/core';
 import { openEmbeddedEventLogWithSql, type EventLog } from '@cairn/eventlog';
 import { newSigner, signEvent, type SignedEnvelope, type Signer } from '@cairn/sdk';
-import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { cairn, cairnJsonHere } from './__tests__/cli-run.js';
 
 interface KeyringFile {
   readonly contributorId: string;
@@ -82,11 +83,11 @@ describe('hardening: cairn verify replays every ledger rule', () => {
   let given: Given;
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-rules-'));
-    await cairnJson(dir, {}, 'init');
-    await cairnJson(dir, {}, 'keys', 'new', 'alice');
-    await cairnJson(dir, {}, 'keys', 'new', 'bob');
+    await cairnJsonHere(dir, {}, 'init');
+    await cairnJsonHere(dir, {}, 'keys', 'new', 'alice');
+    await cairnJsonHere(dir, {}, 'keys', 'new', 'bob');
     const sample = (
-      await cairnJson<{ id: string }>(
+      await cairnJsonHere<{ id: string }>(
         dir,
         {},
         'contribute',
@@ -154,10 +155,10 @@ describe('hardening: cairn verify checks the stored text is the canonical JSON t
   let given: Given;
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-canonical-'));
-    await cairnJson(dir, {}, 'init');
-    await cairnJson(dir, {}, 'keys', 'new', 'alice');
+    await cairnJsonHere(dir, {}, 'init');
+    await cairnJsonHere(dir, {}, 'keys', 'new', 'alice');
     const sample = (
-      await cairnJson<{ id: string }>(
+      await cairnJsonHere<{ id: string }>(
         dir,
         {},
         'contribute',

@@ -1,4 +1,5 @@
-// `cairn verify` checks the sample stores against the log, through the real binary: a live
+// `cairn verify` checks the sample stores against the log, through the real binary (the givens
+// through the process kept for this file, cli-run.ts cairnHere): a live
 // sample whose stored ciphertext no longer opens to its commitment, and an erased sample whose
 // key is back in the key store, each fail verify with the sample and the reason. On Postgres
 // with one shared folder, two imports of the same file at once leave one key and one
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { spawn } from 'node:child_process';
-import { BIN, cairn, cairnJson } from './__tests__/cli-run.js';
+import { BIN, cairn, cairnJson, cairnJsonHere } from './__tests__/cli-run.js';
 
 const pgAvailable = await postgresForTests();
 const dropped: (() => Promise<void>)[] = [];
@@ -104,13 +105,13 @@ function verifySamplesSpecification(name: string, store: Store): void {
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-seal-'));
       env = await store.env(dir);
-      await cairnJson(dir, env, 'init');
-      await cairnJson(dir, env, 'keys', 'new', 'alice');
+      await cairnJsonHere(dir, env, 'init');
+      await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
       await writeFile(
         path.join(dir, 'rows.jsonl'),
         Array.from({ length: 5 }, (_, i) => JSON.stringify({ text: `row ${i}`, source: 'notes' })).join('\n'),
       );
-      const out = await cairnJson<{ cfs: { kind: string; cfId: string }[] }>(
+      const out = await cairnJsonHere<{ cfs: { kind: string; cfId: string }[] }>(
         dir,
         env,
         'import',
@@ -122,7 +123,7 @@ function verifySamplesSpecification(name: string, store: Store): void {
       );
       imported = out.cfs.filter((c) => c.kind === 'sample').map((c) => c.cfId);
       erased = (
-        await cairnJson<{ id: string }>(
+        await cairnJsonHere<{ id: string }>(
           dir,
           env,
           'contribute',
@@ -141,7 +142,7 @@ function verifySamplesSpecification(name: string, store: Store): void {
       // A thief's copy of the erased sample's key, taken before the erasure.
       savedKey = path.join(dir, 'stolen.key');
       await copyFile(path.join(store.folder(dir), 'keys', `${erased}.key`), savedKey);
-      await cairnJson(dir, env, 'erase', erased, '--as', 'alice', '--reason', 'subject access request');
+      await cairnJsonHere(dir, env, 'erase', erased, '--as', 'alice', '--reason', 'subject access request');
     }, 120_000);
 
     it('given live samples and an erased one, untouched, when verify runs, then it passes and its samples section counts each', async () => {
@@ -176,8 +177,8 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
   it('given a cairn import killed (SIGKILL) right after sealing its first batch, when the import is run again, then verify finds every sample readable with one key and one ciphertext each', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-seal-kill-'));
     const env = await postgres.env(dir);
-    await cairnJson(dir, env, 'init');
-    await cairnJson(dir, env, 'keys', 'new', 'alice');
+    await cairnJsonHere(dir, env, 'init');
+    await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
     await writeFile(
       path.join(dir, 'rows.jsonl'),
       Array.from({ length: 1000 }, (_, i) => JSON.stringify({ text: `killed row ${i}`, source: 'notes' })).join('\n'),
@@ -192,8 +193,8 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
   it('given two cairn import processes of the same samples at once, when both finish and samples are erased, then one key and one ciphertext are left per live sample and no key either import drew for an erased sample is left in any file', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-seal-race-'));
     const env = await postgres.env(dir);
-    await cairnJson(dir, env, 'init');
-    await cairnJson(dir, env, 'keys', 'new', 'alice');
+    await cairnJsonHere(dir, env, 'init');
+    await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
     // Many chunks: the import that falls behind skips what the other appended, catches up, and
     // from then on both seal the same chunk at once.
     await writeFile(
@@ -220,7 +221,7 @@ describePostgres(pgAvailable, 'hardening: two imports of one file at once on Pos
     expect(drawn).toHaveLength(victims.size);
     const v = await cairnJson<SamplesJson>(dir, env, 'verify');
     expect(v.samples).toMatchObject({ samples: 3000, keyCopies: 3000, blobCopies: 3000, problemCount: 0 });
-    for (const victim of victims) await cairnJson(dir, env, 'erase', victim, '--as', 'alice');
+    for (const victim of victims) await cairnJsonHere(dir, env, 'erase', victim, '--as', 'alice');
     const after = Buffer.concat(await Promise.all((await filesUnder(path.join(folder, 'keys'))).map((f) => readFile(f))));
     for (const key of drawn) expect(after.indexOf(key)).toBe(-1);
     const v2 = await cairnJson<SamplesJson>(dir, env, 'verify');

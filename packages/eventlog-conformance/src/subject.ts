@@ -52,4 +52,10 @@ export interface ConformanceOptions {
   readonly modelRuns?: number;
   /** Concurrent appenders in the race tests. Default 8. */
   readonly racers?: number;
+  /**
+   * Size of the readers-never-skip test: writers appending at once, and the rounds each appends
+   * (four appends a round). Default 8 writers of 12 rounds. An adapter that serialises every
+   * append in one process (PGlite) gains no new interleavings from more rounds, only run time.
+   */
+  readonly pollingLoad?: { readonly writers: number; readonly rounds: number };
 }

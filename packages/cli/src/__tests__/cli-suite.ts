@@ -11,9 +11,11 @@ export interface StoreUnderTest {
   env(workdir: string): NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
   /**
    * Commands run through the built main() in one process kept for the test file (cairnHere)
-   * instead of a new bin.js process each: the embedded store's engine starts again in every new
-   * process, and these suites assert answers, output and exit codes, nothing a process adds. The
-   * Postgres twins of the same suites still spawn bin.js for every command.
+   * instead of a new bin.js process each: every new process starts Node, loads the program and
+   * (embedded store) starts its engine again, and these suites assert answers, output and exit
+   * codes, nothing a process adds. What a real process adds (its exit code and stderr for each
+   * error class, the bin shim, two processes on one store, signals) is asserted on bin.js in
+   * errors.e2e, size-limits.e2e, store-lock.hardening and cli.int's verify-after-tampering.
    */
   readonly inProcess?: boolean;
 }

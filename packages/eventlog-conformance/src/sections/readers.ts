@@ -10,6 +10,8 @@ import type { ConformanceFactory, ConformanceOptions, ReaderLog } from '../subje
 const shape = (e: RecordedEvent) => ({ id: e.id, stream: e.stream, revision: e.revision, position: e.position, data: e.data });
 
 export function readers(factory: ConformanceFactory, options: ConformanceOptions): void {
+  const { writers, rounds } = options.pollingLoad ?? { writers: 8, rounds: 12 };
+
   describe('readers', () => {
     it('given cross-stream batches appended while a reader polls, when every snapshot is checked, then each batch is in it whole or not at all', () =>
       withSubject(factory, async ({ log }) => {
@@ -46,14 +48,14 @@ export function readers(factory: ConformanceFactory, options: ConformanceOptions
         expect(snapshots[snapshots.length - 1]!.size).toBe(batches.length * 5);
       }));
 
-    it('given 8 writers appending at once while readers poll from their last seen position, then no reader ever skips an event: each sees the whole log in order', () =>
+    it(`given ${writers} writers appending at once while readers poll from their last seen position, then no reader ever skips an event: each sees the whole log in order`, () =>
       withSubject(factory, async ({ log }) => {
         // A reader that saw position N+1 before N was visible moves its cursor past N and never
         // reads N: its collected events then differ from the final log.
         const writer = async (w: number) => {
           const own = uniqueStream(`writer-${w}`);
           right(await log.append({ stream: own, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }));
-          for (let i = 0; i < 12; i++) {
+          for (let i = 0; i < rounds; i++) {
             right(await log.append({ stream: `cf-${newEvent().id}`, events: [newEvent()], expectedRevision: ExpectedRevision.noStream }));
             right(
               await log.append({ stream: own, events: [newEvent(), newEvent()], expectedRevision: ExpectedRevision.exact(BigInt(2 * i)) }),
@@ -81,12 +83,12 @@ export function readers(factory: ConformanceFactory, options: ConformanceOptions
         };
         const pollers = [poller(), poller()];
         try {
-          await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+          await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
         } finally {
           writing = false;
         }
         const all = (await readAll(log)).map((e) => `${e.position}:${e.id}`);
-        expect(all).toHaveLength(8 * (1 + 12 * 5));
+        expect(all).toHaveLength(writers * (1 + rounds * 5));
         for (const seen of await Promise.all(pollers)) expect(seen.map((e) => `${e.position}:${e.id}`)).toEqual(all);
       }));
 
