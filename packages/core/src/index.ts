@@ -68,3 +68,13 @@ export {
 } from './statement-checks.js';
 export { checkProof, checkConsistency, type ProofFile, type ProofCheck, type ConsistencyJson } from './proof-checks.js';
 export { logLeafHash, eventLeafHash, LeafHashes } from './log-leaves.js';
+export {
+  sealRootOf,
+  sealAuditPath,
+  sealedLeafHash,
+  SealedIds,
+  checkAuthorship,
+  type SealError,
+  type AuthorshipProof,
+  type AuthorshipCheck,
+} from './seal.js';
