@@ -53,7 +53,8 @@ describe('automatic tree heads', () => {
       ),
     );
     const written = await heads(dir);
-    expect(written.map((h) => h.treeHead.size)).toEqual([1, 2, 4]);
+    // The batch is sealed (a seal, then its two samples), and the head covers their sealed leaves.
+    expect(written.map((h) => h.treeHead.size)).toEqual([1, 2, 5]);
     expect(written[2]!.treeHead).toMatchObject(await rootOfLog(log));
     const key = (await readLedgerKey(dir, { create: false }))!;
     expect(
