@@ -93,27 +93,31 @@ export function sealedLeafHash(id: string, sealId: string, index: number): Uint8
   return merkleLeafHash(data);
 }
 
-/** What `cairn prove --signed-by` hands out: enough to check a sealed CF's author offline. */
+/** What `cairn prove --signed-by` hands out: enough to check a CF's author offline. */
 export interface AuthorshipProof {
   readonly cairnAuthorshipProof: 1;
-  /** The CF's envelope as the log stores it: type, payload, signer, seal { id, index }. */
-  readonly cf: {
-    readonly type: string;
-    readonly payload: unknown;
-    readonly signer: string;
-    readonly seal: { readonly id: string; readonly index: number };
-  };
-  /** The seal's envelope: type BatchSealed, payload { root, count }, signer, signature. */
-  readonly seal: {
+  /** The CF's envelope as the log stores it: signed (signature) or sealed (seal { id, index }). */
+  readonly cf:
+    | { readonly type: string; readonly payload: unknown; readonly signer: string; readonly signature: string }
+    | {
+        readonly type: string;
+        readonly payload: unknown;
+        readonly signer: string;
+        readonly seal: { readonly id: string; readonly index: number };
+      };
+  /** For a sealed CF, its seal's envelope: type BatchSealed, payload { root, count }, signer, signature. */
+  readonly seal?: {
     readonly type: string;
     readonly payload: { readonly root: string; readonly count: number };
     readonly signer: string;
     readonly signature: string;
   };
-  /** RFC 6962 audit path from the CF's id to the seal's root, leaf side first. */
-  readonly auditPath: readonly string[];
-  /** The Ed25519 key of the signer that the log holds valid at the seal's position. */
+  /** For a sealed CF, the RFC 6962 audit path from its id to the seal's root, leaf side first. */
+  readonly auditPath?: readonly string[];
+  /** The Ed25519 key the log holds valid for the signer at the signing event's position. */
   readonly publicKey: string;
+  /** That position (the CF's, or its seal's), for reference. */
+  readonly position?: string;
 }
 
 export interface AuthorshipCheck {
@@ -123,52 +127,68 @@ export interface AuthorshipCheck {
   readonly checks: readonly { readonly check: string; readonly ok: boolean }[];
 }
 
+const bytesOf = (hex: string, length: number): Uint8Array | null => {
+  const bytes = fromHex(hex, length);
+  return E.isRight(bytes) ? bytes.right : null;
+};
+
+function signatureVerifies(message: E.Either<unknown, Uint8Array>, signature: unknown, publicKey: unknown): boolean {
+  const sig = typeof signature === 'string' ? bytesOf(signature, 64) : null;
+  const key = typeof publicKey === 'string' ? bytesOf(publicKey, 32) : null;
+  return E.isRight(message) && sig !== null && key !== null && verify(sig, message.right, key);
+}
+
 /**
- * Offline, with this package alone: the CF's id is recomputed, its audit path leads to the root
- * the seal signed, the seal's id is the one the CF names, and the seal's signature verifies
- * under `publicKey`. That the key was the signer's key at the seal's position is the log's word
- * (`cairn verify` replays it); a key whose contributor id is the signer is self-evidently theirs.
+ * Offline, with this package alone: the CF's id is recomputed and its signature verifies under
+ * `publicKey`, or, for a sealed CF, its audit path leads to the root its seal signed, the seal's
+ * id is the one the CF names, and the seal's signature verifies under `publicKey`. That the key
+ * was the signer's at that position is the log's word (`cairn verify` replays it).
  */
 export function checkAuthorship(value: unknown): AuthorshipCheck {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Partial<AuthorshipProof>;
-  const cf = v.cf;
-  const seal = v.seal;
-  const cfBytes = cf ? signingBytes(cf.type, cf.payload, cf.signer) : E.left(null);
+  const cf = (typeof v.cf === 'object' && v.cf !== null ? v.cf : {}) as Partial<{
+    type: string;
+    payload: unknown;
+    signer: string;
+    signature: string;
+    seal: { id?: unknown; index?: unknown };
+  }>;
+  const cfBytes = signingBytes(String(cf.type), cf.payload, String(cf.signer));
   const cfId = E.isRight(cfBytes) ? sha256Hex(cfBytes.right) : null;
-  const sealBytes = seal ? signingBytes(seal.type, seal.payload, seal.signer) : E.left(null);
+  const signer = typeof cf.signer === 'string' ? cf.signer : null;
+  const wellFormed = v.cairnAuthorshipProof === 1 && cfId !== null && typeof v.publicKey === 'string';
+  if (cf.seal === undefined) {
+    const checks = [
+      { check: 'the proof is well-formed (cairnAuthorshipProof 1, cf, publicKey)', ok: wellFormed },
+      { check: "the CF's Ed25519 signature verifies under the public key", ok: signatureVerifies(cfBytes, cf.signature, v.publicKey) },
+    ];
+    return { ok: checks.every((c) => c.ok), cfId, signer, checks };
+  }
+  const seal = (typeof v.seal === 'object' && v.seal !== null ? v.seal : {}) as Partial<NonNullable<AuthorshipProof['seal']>>;
+  const sealBytes = signingBytes(String(seal.type), seal.payload, String(seal.signer));
   const sealId = E.isRight(sealBytes) ? sha256Hex(sealBytes.right) : null;
-  const root = seal?.payload?.root;
-  const count = seal?.payload?.count;
-  const path = Array.isArray(v.auditPath) && v.auditPath.every(isSha256Hex) ? v.auditPath.map((h) => fromHex(h, 32)) : null;
-  const index = cf?.seal?.index;
+  const root = typeof seal.payload?.root === 'string' ? bytesOf(seal.payload.root, 32) : null;
+  const count = seal.payload?.count;
+  const path = Array.isArray(v.auditPath) && v.auditPath.every(isSha256Hex) ? v.auditPath.map((h) => bytesOf(h, 32)!) : null;
+  const index = cf.seal.index;
   const pathOk =
     cfId !== null &&
     path !== null &&
-    typeof root === 'string' &&
-    isSha256Hex(root) &&
+    root !== null &&
     typeof count === 'number' &&
     typeof index === 'number' &&
-    verifyInclusion({
-      index,
-      treeSize: count,
-      leafHash: merkleLeafHash((fromHex(cfId, 32) as E.Right<Uint8Array>).right),
-      proof: path.map((p) => (p as E.Right<Uint8Array>).right),
-      root: (fromHex(root, 32) as E.Right<Uint8Array>).right,
-    });
-  const signature = typeof seal?.signature === 'string' ? fromHex(seal.signature, 64) : E.left(null);
-  const key = typeof v.publicKey === 'string' ? fromHex(v.publicKey, 32) : E.left(null);
-  const signatureOk = E.isRight(sealBytes) && E.isRight(signature) && E.isRight(key) && verify(signature.right, sealBytes.right, key.right);
+    verifyInclusion({ index, treeSize: count, leafHash: merkleLeafHash(bytesOf(cfId, 32)!), proof: path, root });
   const checks = [
     {
       check: 'the proof is well-formed (cairnAuthorshipProof 1, cf, seal, auditPath, publicKey)',
-      ok: v.cairnAuthorshipProof === 1 && cfId !== null && sealId !== null && path !== null,
+      ok: wellFormed && sealId !== null && path !== null,
     },
     {
       check: "the seal is a BatchSealed by the CF's signer, and it is the seal the CF names",
-      ok: seal?.type === 'BatchSealed' && sealId !== null && cf?.seal?.id === sealId && seal.signer === cf.signer,
+      ok: seal.type === 'BatchSealed' && sealId !== null && cf.seal.id === sealId && seal.signer === cf.signer,
     },
     { check: "the audit path leads from the CF's id to the root the seal signed (RFC 6962)", ok: pathOk },
-    { check: "the seal's Ed25519 signature verifies under the public key", ok: signatureOk },
+    { check: "the seal's Ed25519 signature verifies under the public key", ok: signatureVerifies(sealBytes, seal.signature, v.publicKey) },
   ];
-  return { ok: checks.every((c) => c.ok), cfId, signer: typeof cf?.signer === 'string' ? cf.signer : null, checks };
+  return { ok: checks.every((c) => c.ok), cfId, signer, checks };
 }

@@ -29,7 +29,17 @@ function sealOf(ids: readonly string[]) {
   return { seal, id: right(eventIdOf('BatchSealed', payload, signer)) };
 }
 
-function proofFor(index: number): AuthorshipProof {
+type SealedProof = AuthorshipProof & {
+  readonly cf: {
+    readonly type: string;
+    readonly payload: unknown;
+    readonly signer: string;
+    readonly seal: { readonly id: string; readonly index: number };
+  };
+  readonly seal: NonNullable<AuthorshipProof['seal']>;
+};
+
+function proofFor(index: number): SealedProof {
   const { seal, id } = sealOf(cfIds);
   return {
     cairnAuthorshipProof: 1,
@@ -72,15 +82,22 @@ describe('sealed batches in core', () => {
   });
 
   it.each([
-    ['a changed payload', (p: AuthorshipProof) => ({ ...p, cf: { ...p.cf, payload: { ...(p.cf.payload as object), value: 99 } } }), 2],
-    ['another index', (p: AuthorshipProof) => ({ ...p, cf: { ...p.cf, seal: { ...p.cf.seal, index: 1 } } }), 2],
-    ['another seal id', (p: AuthorshipProof) => ({ ...p, cf: { ...p.cf, seal: { ...p.cf.seal, id: 'd'.repeat(64) } } }), 1],
-    ['another key', (p: AuthorshipProof) => ({ ...p, publicKey: toHex(publicKeyOf(generateSigningKey())) }), 3],
-    ['a seal with another count', (p: AuthorshipProof) => ({ ...p, seal: { ...p.seal, payload: { ...p.seal.payload, count: 6 } } }), 1],
+    ['a changed payload', (p: SealedProof) => ({ ...p, cf: { ...p.cf, payload: { ...(p.cf.payload as object), value: 99 } } }), 2],
+    ['another index', (p: SealedProof) => ({ ...p, cf: { ...p.cf, seal: { ...p.cf.seal, index: 1 } } }), 2],
+    ['another seal id', (p: SealedProof) => ({ ...p, cf: { ...p.cf, seal: { ...p.cf.seal, id: 'd'.repeat(64) } } }), 1],
+    ['another key', (p: SealedProof) => ({ ...p, publicKey: toHex(publicKeyOf(generateSigningKey())) }), 3],
+    ['a seal with another count', (p: SealedProof) => ({ ...p, seal: { ...p.seal, payload: { ...p.seal.payload, count: 6 } } }), 1],
   ])('given a proof with %s, then the check fails and says which', (_what, tamper, failing) => {
     const check = checkAuthorship(tamper(proofFor(3)));
     expect(check.ok).toBe(false);
     expect(check.checks[failing]!.ok).toBe(false);
+  });
+
+  it('given a CF signed on its own, then its proof is its envelope and key, and a changed payload fails', () => {
+    const signature = toHex(sign(right(signingBytes(cfs[0]!.type, cfs[0]!.payload, signer)), secret));
+    const proof: AuthorshipProof = { cairnAuthorshipProof: 1, cf: { ...cfs[0]!, signature }, publicKey };
+    expect(checkAuthorship(proof)).toMatchObject({ ok: true, cfId: cfIds[0], signer });
+    expect(checkAuthorship({ ...proof, cf: { ...proof.cf, payload: { value: 1 } } }).ok).toBe(false);
   });
 
   it('given something that is not a proof, then it is refused without throwing', () => {

@@ -22,6 +22,8 @@ import {
   type Signer,
 } from './signing.js';
 import { contributeBatch, type BatchOptions } from './api/sealed-batch.js';
+import { authorshipOf } from './api/authorship.js';
+import type { AuthorshipProof } from '@cairn/core';
 import type { VerifyPool } from './verify-pool.js';
 import type { LogAnchor } from './tree-heads/anchor.js';
 import { appendOne, defined, signPayload } from './api/context.js';
@@ -94,6 +96,11 @@ export interface Ledger {
    * verifies while the current one is appended). Stops at the first rejected batch, named by `batch`.
    */
   ingestBatches(batches: Iterable<readonly IngestItem[]>): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>>;
+  /**
+   * Who signed a CF, as a proof anyone can check offline with core's checkAuthorship: the CF, the
+   * key valid at the signing position, and for a sealed CF its seal and audit path.
+   */
+  authorship(cfId: string): Result<AuthorshipProof>;
   /** Signs an event for `ingest` without appending it (what a remote contributor would do). */
   sign(type: string, payload: unknown, signer: Signer): E.Either<LedgerError, SignedEnvelope>;
   /**
@@ -236,6 +243,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     },
     ingest: (items) => ingestBatch(ctx, items),
     ingestBatches: (batches) => ingestBatches(ctx, batches),
+    authorship: (cfId) => authorshipOf(ctx, cfId),
     seal: (cfs, signer) => {
       if (cfs.length === 0) return E.left(ruleViolation('batch-consistent', 'cfs', 'a sealed batch holds at least one CF'));
       for (const [index, cf] of cfs.entries()) {

@@ -5,11 +5,11 @@
 // changed behind the ledger's back. The CF ids are the same sealed or signed.
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from '@jest/globals';
-import { canonicalize, eventLeafHash, LeafHashes, sha256Hex, signingBytes } from '@cairn/core';
+import { canonicalize, checkAuthorship, eventLeafHash, generateSigningKey, LeafHashes, sha256Hex, signingBytes } from '@cairn/core';
 import { createInMemoryEventLog, type EventLog, type RecordedEvent } from '@cairn/eventlog';
 import { expectViolation, ledgerOn, left, logSize, register, right, text } from './__tests__/given.js';
 import type { Ledger } from './ledger.js';
-import type { Signer } from './signing.js';
+import { publicKeyHexOf, type Signer } from './signing.js';
 import { verifyLog } from './verify/verify-log.js';
 
 type Envelope = Record<string, unknown> & { seal?: { id: string; index: number }; payload: Record<string, unknown> };
@@ -86,6 +86,23 @@ describe('sealed batches through the SDK append path', () => {
     expect(again.map((r) => r.alreadyAppended)).toEqual([true, true, true, true, true, false, false]);
     expect((await verifyLog(ledger.log)).firstBad).toBeNull();
     await other.close();
+  });
+
+  it('given a sealed CF and a signed one, then authorship proves each offline with core alone, with the key valid when it was signed', async () => {
+    const { ledger, alice, sample } = await world();
+    const receipts = right(await ingest(ledger, sealed(ledger, alice, sample, 5)));
+    const solo = right(await ledger.contribute.label({ targets: [sample], labelType: 'solo', value: 1 }, alice));
+    const oldKey = publicKeyHexOf(alice.secretKey);
+    right(await ledger.contributors.rotateKey(alice, generateSigningKey()));
+    for (const id of [receipts[4]!.id, solo.id]) {
+      const proof = JSON.parse(JSON.stringify(right(await ledger.authorship(id)))) as unknown;
+      expect(proof).toMatchObject({ publicKey: oldKey });
+      expect(checkAuthorship(proof)).toMatchObject({ ok: true, cfId: id, signer: alice.contributorId });
+    }
+    const sealedProof = right(await ledger.authorship(receipts[2]!.id));
+    expect(sealedProof).toMatchObject({ seal: { type: 'BatchSealed' }, auditPath: expect.any(Array) });
+    expect(checkAuthorship({ ...sealedProof, auditPath: [...sealedProof.auditPath!].reverse() }).ok).toBe(false);
+    expect(left(await ledger.authorship(receipts[0]!.id))).toMatchObject({ rule: 'reference-exists' });
   });
 
   describe('given a tampered batch, then nothing is appended and the first bad item is named', () => {
