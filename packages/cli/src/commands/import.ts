@@ -152,7 +152,8 @@ function sealingOf(opts: ImportOptions): { readonly options: BatchOptions; reado
   }
   if (opts.sealSize === undefined) return { options: { seal: true }, chunk: DEFAULT_SEAL_SIZE };
   const size = /^[1-9][0-9]{0,5}$/.test(opts.sealSize) ? Number(opts.sealSize) : Number.NaN;
-  if (!(size <= MAX_SEAL_SIZE)) usage('--seal-size', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${JSON.stringify(opts.sealSize)}`);
+  if (!(size <= MAX_SEAL_SIZE))
+    usage('--seal-size', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${JSON.stringify(opts.sealSize)}`);
   return { options: { seal: true, sealSize: size }, chunk: size };
 }
 
