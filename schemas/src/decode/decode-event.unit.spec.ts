@@ -43,7 +43,12 @@ describe('decodeEvent', () => {
   it('given a CF with both a signature and a seal, or a seal with a negative index, then the field is named', () => {
     const both = { ...envelope('SampleContributed', examplePayload('SampleContributed')), seal: { id: CF, index: 0 } };
     expect(formatDecodeFailure(failureOf(both))).toBe('SampleContributed: unexpected field "signature"');
-    const negative = { type: 'SampleContributed', payload: examplePayload('SampleContributed'), signer: SIGNER, seal: { id: CF, index: -1 } };
+    const negative = {
+      type: 'SampleContributed',
+      payload: examplePayload('SampleContributed'),
+      signer: SIGNER,
+      seal: { id: CF, index: -1 },
+    };
     expect(formatDecodeFailure(failureOf(negative))).toMatch(/^SampleContributed\.seal\.index: expected /);
   });
 

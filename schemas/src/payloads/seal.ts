@@ -2,7 +2,7 @@
 // batch's CF ids in order and how many there are; its envelope's signer is the contributor who
 // wrote every CF under it. Each CF of the batch names its seal and its index instead of carrying
 // a signature of its own, so a CF's id (which never covers a signature) is the same either way.
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import { closed } from '../combinators/closed.js';
 import { described } from '../describe.js';
 import { EventId, Sha256Hex } from '../primitives/hex.js';
