@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { canonicalize } from '@cairn/core';
-import { EVENT_TYPES, type EventType } from './catalogue.js';
+import { CF_EVENT_TYPES, EVENT_TYPES, type EventType } from './catalogue.js';
 import { decodeEvent, formatDecodeFailure } from './decode/decode.js';
 import { jsonSchemaDocuments } from './json-schema/documents.js';
 import { isStorableText } from './primitives/text.js';
@@ -151,11 +151,19 @@ const payloads: { [TType in EventType]: fc.Arbitrary<unknown> } = {
         record({ size: fc.constant(size), root: id, previousSize: fc.nat(size), consistencyProof: opt(fc.array(id, { maxLength: 4 })) }),
       ),
     ),
+  BatchSealed: record({ root: id, count: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }) }),
 };
 
 const validEvent = fc
   .constantFrom(...EVENT_TYPES)
-  .chain((type) => fc.record({ type: fc.constant(type), payload: payloads[type], signer: id, signature: hex(64) }));
+  .chain((type) =>
+    (CF_EVENT_TYPES as readonly string[]).includes(type)
+      ? fc.oneof(
+          fc.record({ type: fc.constant(type), payload: payloads[type], signer: id, signature: hex(64) }),
+          fc.record({ type: fc.constant(type), payload: payloads[type], signer: id, seal: fc.record({ id, index: fc.nat() }) }),
+        )
+      : fc.record({ type: fc.constant(type), payload: payloads[type], signer: id, signature: hex(64) }),
+  );
 
 const ajv = new Ajv2020({ strict: true, strictRequired: false });
 for (const doc of jsonSchemaDocuments()) ajv.addSchema(doc.schema);

@@ -19,6 +19,7 @@ import { LabelContributedPayload } from './payloads/label.js';
 import { SampleContributedPayload } from './payloads/sample.js';
 import { GradientsRecordedPayload, TrainingRunRecordedPayload } from './payloads/training.js';
 import { ValidationContributedPayload } from './payloads/validation.js';
+import { BatchSealedPayload, SealRef } from './payloads/seal.js';
 
 /** The payload codec of each event type, in catalogue order. */
 export const payloadCodecs = {
@@ -39,6 +40,7 @@ export const payloadCodecs = {
   GradientsRecorded: GradientsRecordedPayload,
   SampleErased: SampleErasedPayload,
   LogCheckpointed: LogCheckpointedPayload,
+  BatchSealed: BatchSealedPayload,
 } as const;
 
 export type EventType = keyof typeof payloadCodecs;
@@ -51,11 +53,32 @@ export type CfEventType = (typeof CF_EVENT_TYPES)[number];
 export type PayloadOf<TType extends EventType> = t.TypeOf<(typeof payloadCodecs)[TType]>;
 
 /** The `data` of a log event: what was signed (type, payload, signer) and the signature. */
-export interface EventEnvelope<TType extends EventType> {
+export interface SignedEnvelope<TType extends EventType> {
   readonly type: TType;
   readonly payload: PayloadOf<TType>;
   readonly signer: ContributorId;
   readonly signature: SignatureHex;
+}
+
+/**
+ * A CF of a sealed batch: the same type, payload and signer (so the same id) as the CF signed on
+ * its own, with its seal's id and its index in the batch where the signature would be. Its
+ * authorship is the BatchSealed's signature over the Merkle root of the batch's CF ids.
+ */
+export interface SealedEnvelope<TType extends CfEventType> {
+  readonly type: TType;
+  readonly payload: PayloadOf<TType>;
+  readonly signer: ContributorId;
+  readonly seal: SealRef;
+}
+
+/** A CF is signed on its own or sealed in a batch; every other event is signed. */
+export type EventEnvelope<TType extends EventType> = TType extends CfEventType
+  ? SignedEnvelope<TType> | SealedEnvelope<TType>
+  : SignedEnvelope<TType>;
+
+export function isSealed<TEvent extends { readonly type: EventType }>(event: TEvent): event is Extract<TEvent, { readonly seal: SealRef }> {
+  return 'seal' in event;
 }
 
 /** Any Cairn event envelope, discriminated by `type`. */
@@ -75,18 +98,63 @@ export const EventTypeCodec = described(
   },
 );
 
-function envelopeCodec<TType extends EventType>(type: TType): t.Type<EventEnvelope<TType>, EventEnvelope<TType>, unknown> {
+function signedEnvelopeCodec<TType extends EventType>(type: TType): t.Type<SignedEnvelope<TType>, SignedEnvelope<TType>, unknown> {
   const codec = closed(`${type}Event`, {
     type: t.literal(type),
     payload: payloadCodecs[type] as t.Mixed,
     signer: ContributorId,
     signature: SignatureHex,
-  }) as unknown as t.Type<EventEnvelope<TType>, EventEnvelope<TType>, unknown>;
+  }) as unknown as t.Type<SignedEnvelope<TType>, SignedEnvelope<TType>, unknown>;
   return described(codec, {
     expected: 'an event envelope object (type, payload, signer, signature)',
     fields: ['type', 'payload', 'signer', 'signature'],
     define: true,
   });
+}
+
+function isCfEventType(type: EventType): type is CfEventType {
+  return (CF_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * A CF's envelope: signed, or sealed. The branch is chosen by whether `seal` is present, so an
+ * error is about the form the input claims to be, not a list of both.
+ */
+function cfEnvelopeCodec<TType extends CfEventType>(type: TType): t.Type<EventEnvelope<TType>, EventEnvelope<TType>, unknown> {
+  const signed = signedEnvelopeCodec(type);
+  const sealed = described(
+    closed(`${type}SealedEvent`, {
+      type: t.literal(type),
+      payload: payloadCodecs[type] as t.Mixed,
+      signer: ContributorId,
+      seal: SealRef,
+    }) as unknown as t.Type<SealedEnvelope<TType>, SealedEnvelope<TType>, unknown>,
+    {
+      expected: 'a sealed CF envelope object (type, payload, signer, seal)',
+      fields: ['type', 'payload', 'signer', 'seal'],
+      define: true,
+    },
+  );
+  const branches = [signed, sealed] as unknown as [t.Mixed, t.Mixed];
+  const codec = new t.UnionType<typeof branches, EventEnvelope<TType>, EventEnvelope<TType>, unknown>(
+    `${type}Envelope`,
+    (u): u is EventEnvelope<TType> => signed.is(u) || sealed.is(u),
+    (u, c) => {
+      const branch = isRecord(u) && 'seal' in u ? (sealed as t.Mixed) : (signed as t.Mixed);
+      return branch.validate(u, [...c, { key: '', type: branch, actual: u }]) as t.Validation<EventEnvelope<TType>>;
+    },
+    t.identity,
+    branches,
+  );
+  return described(codec, { expected: 'an event envelope object (type, payload, signer, signature or seal)', dispatching: true });
+}
+
+function envelopeCodec<TType extends EventType>(type: TType): t.Type<EventEnvelope<TType>, EventEnvelope<TType>, unknown> {
+  return (isCfEventType(type) ? cfEnvelopeCodec(type) : signedEnvelopeCodec(type)) as unknown as t.Type<
+    EventEnvelope<TType>,
+    EventEnvelope<TType>,
+    unknown
+  >;
 }
 
 export type EventCodecs = { readonly [TType in EventType]: t.Type<EventEnvelope<TType>, EventEnvelope<TType>, unknown> };

@@ -36,17 +36,17 @@ export const EVENT_DOCS: { readonly [TType in EventType]: EventDoc } = {
   },
   SampleContributed: {
     summary: 'A Sample CF: the commitment to the bytes, media type, size, SPDX license and source. The bytes never enter the log.',
-    signer: 'the author',
+    signer: 'the author, one by one (signature) or through the BatchSealed it names (seal)',
     stream: 'cf-<eventId> (expected revision: no stream)',
   },
   LabelContributed: {
     summary: 'A Label CF: a structured claim about one or more earlier CFs.',
-    signer: 'the author',
+    signer: 'the author, one by one (signature) or through the BatchSealed it names (seal)',
     stream: 'cf-<eventId> (expected revision: no stream)',
   },
   ValidationContributed: {
     summary: "A Validation CF: a reviewer's verdict (approve, reject or score) on one or more earlier CFs.",
-    signer: 'the reviewer',
+    signer: 'the reviewer, one by one (signature) or through the BatchSealed it names (seal)',
     stream: 'cf-<eventId> (expected revision: no stream)',
   },
   ContributionDeprecated: {
@@ -90,5 +90,11 @@ export const EVENT_DOCS: { readonly [TType in EventType]: EventDoc } = {
     summary: 'A signed tree head over the log (RFC 6962): size, Merkle root, optional consistency proof from the previous one.',
     signer: 'an admin (the log operator)',
     stream: 'checkpoints',
+  },
+  BatchSealed: {
+    summary:
+      "One signature for a batch of CFs: the RFC 6962 Merkle root over the batch's CF ids in order, and their count. The CFs follow it in the log, each naming the seal and its index instead of carrying a signature.",
+    signer: 'the author of every CF in the batch (a sealed CF has the same signer as its seal)',
+    stream: 'seal-<eventId> (expected revision: no stream)',
   },
 };

@@ -62,6 +62,7 @@ const EXAMPLES: { readonly [TType in EventType]: unknown } = {
   },
   SampleErased: { sample: hex('a'), reason: 'GDPR article 17 request' },
   LogCheckpointed: { size: 1000, root: hex('8'), previousSize: 900, consistencyProof: [hex('7')] },
+  BatchSealed: { root: hex('9'), count: 1000 },
 };
 
 function decoded<A>(codec: t.Decoder<unknown, A>, raw: unknown): A {

@@ -41,6 +41,7 @@ export {
   WeightsArtifact,
   GradientsRecordedPayload,
 } from './payloads/training.js';
+export { BatchSealedPayload, SealRef } from './payloads/seal.js';
 export { LogCheckpointedPayload, TreeHead, SignedTreeHead, TreeHeadCosignature, decodeTreeHeadLine } from './payloads/checkpoint.js';
 
 export {
@@ -66,7 +67,10 @@ export {
   CairnEvent,
   EventTypeCodec,
   isEventType,
+  isSealed,
   type EventType,
+  type SignedEnvelope,
+  type SealedEnvelope,
   type CfEventType,
   type PayloadOf,
   type EventEnvelope,

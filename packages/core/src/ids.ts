@@ -71,6 +71,14 @@ export interface SignedEnvelopeFields {
   readonly signature: string;
 }
 
+/** A CF of a sealed batch as the log stores it: its seal's id and its index where the signature would be. */
+export interface SealedEnvelopeFields {
+  readonly type: string;
+  readonly payload: unknown;
+  readonly signer: string;
+  readonly seal: { readonly id: string; readonly index: number };
+}
+
 export interface EventCanonicalForms {
   /** What the signature covers and the id hashes (see signingBytes). */
   readonly signingBytes: Uint8Array;
@@ -79,23 +87,40 @@ export interface EventCanonicalForms {
 }
 
 const ENVELOPE_KEYS = new Set(['payload', 'signature', 'signer', 'type']);
+const SEALED_KEYS = new Set(['payload', 'seal', 'signer', 'type']);
 
-function hasEnvelopeKeysOnly(envelope: object): boolean {
-  const keys = Object.keys(envelope);
-  return keys.length === 4 && keys.every((k) => ENVELOPE_KEYS.has(k));
+function hasKeysOnly(value: object, expected: ReadonlySet<string>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === expected.size && keys.every((k) => expected.has(k));
 }
+
+/** The seal reference's canonical text when it is exactly { id: hex id, index: count }, else undefined. */
+function sealText(seal: unknown): string | undefined {
+  if (typeof seal !== 'object' || seal === null || !hasKeysOnly(seal, SEAL_KEYS)) return undefined;
+  const { id, index } = seal as { id: unknown; index: unknown };
+  if (!isSha256Hex(id) || typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return undefined;
+  return `{"id":"${id}","index":${index}}`;
+}
+const SEAL_KEYS = new Set(['id', 'index']);
 
 /**
  * signingBytes and the envelope's canonical form with the payload written once: both texts are
  * the same canonical payload between fixed keys ("payload" < "signature" < "signer" < "type" in
  * RFC 8785 order). An envelope with other fields takes the general path.
  */
-export function eventCanonicalForms(envelope: SignedEnvelopeFields): E.Either<IdError, EventCanonicalForms> {
-  const { type, payload, signer, signature } = envelope;
+export function eventCanonicalForms(envelope: SignedEnvelopeFields | SealedEnvelopeFields): E.Either<IdError, EventCanonicalForms> {
+  const { type, payload, signer } = envelope;
   const signed = signingText(type, payload, signer);
   if (E.isLeft(signed)) return signed;
   const bytes = signed.right.bytes;
-  if (!hasEnvelopeKeysOnly(envelope) || typeof signature !== 'string' || hasLoneSurrogate(signature)) {
+  // A sealed CF: "payload" < "seal" < "signer" < "type".
+  const seal = 'seal' in envelope && hasKeysOnly(envelope, SEALED_KEYS) ? sealText(envelope.seal) : undefined;
+  if (seal !== undefined) {
+    const text = `{"payload":${signed.right.payload},"seal":${seal},"signer":${JSON.stringify(signer)},"type":${JSON.stringify(type)}}`;
+    return E.right({ signingBytes: bytes, envelope: canonicalJsonOfParts(envelope, text) });
+  }
+  const signature = (envelope as { signature?: unknown }).signature;
+  if (!hasKeysOnly(envelope, ENVELOPE_KEYS) || typeof signature !== 'string' || hasLoneSurrogate(signature)) {
     const whole = CanonicalJson.of(envelope);
     return E.isLeft(whole) ? whole : E.right({ signingBytes: bytes, envelope: whole.right });
   }

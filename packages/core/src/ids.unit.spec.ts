@@ -102,6 +102,24 @@ describe('eventCanonicalForms', () => {
     );
   });
 
+  it("property: given any sealed CF envelope (seal in place of a signature), then its text is canonicalize(envelope) and its id is the signed form's", () => {
+    const seal = fc.oneof(
+      fc.record({ id: hex, index: fc.nat() }),
+      fc.record({ id: fc.string(), index: fc.oneof(fc.integer(), fc.double()) }),
+      fc.record({ index: fc.nat(), id: hex, extra: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(envelope, seal, (e, s) => {
+        const sealed = { type: e.type, payload: e.payload, signer: e.signer, seal: s };
+        const forms = eventCanonicalForms(sealed);
+        const whole = canonicalize(sealed);
+        if (E.isLeft(whole)) return;
+        expect(right(forms).envelope.text).toBe(whole.right);
+        expect(right(forms).signingBytes).toEqual(right(signingBytes(e.type, e.payload, e.signer)));
+      }),
+    );
+  });
+
   it("given an envelope with a field beyond the four, then the text still is the whole envelope's canonical form", () => {
     const e = { type: 'LabelContributed', payload: { a: 1 }, signer: SIGNER, signature: 'ab', zextra: [true] };
     expect(right(eventCanonicalForms(e)).envelope.text).toBe(right(canonicalize(e)));

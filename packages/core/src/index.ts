@@ -13,6 +13,7 @@ export {
   type IdError,
   type InvalidIdInput,
   type SignedEnvelopeFields,
+  type SealedEnvelopeFields,
 } from './ids.js';
 export { generateSigningKey, publicKeyOf, publicKeyRefusal, sign, verify } from './ed25519.js';
 export { fastVerifierBackend, verifyFast } from './ed25519-fast.js';
@@ -88,3 +89,13 @@ export {
   type RequestSigner,
   type SignRequestOptions,
 } from './http-signature.js';
+export {
+  sealRootOf,
+  sealAuditPath,
+  sealedLeafHash,
+  SealedIds,
+  checkAuthorship,
+  type SealError,
+  type AuthorshipProof,
+  type AuthorshipCheck,
+} from './seal.js';

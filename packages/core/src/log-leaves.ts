@@ -1,12 +1,14 @@
 // The log's Merkle tree (RFC 6962 section 2.1, leaf/node domain separated as in merkle.ts): leaf i
 // is the i-th event in log order, and its leaf data binds what the event says and who signed it:
-// the 32-byte event id followed by the 64-byte Ed25519 signature. A LogCheckpointed event and a
+// the 32-byte event id followed by the 64-byte Ed25519 signature, or, for a CF of a sealed batch
+// (which has no signature of its own), the id, its seal's id and its index (seal.ts). A LogCheckpointed event and a
 // signed tree head each commit to the root over the first `size` leaves, so anyone holding the
 // events can recompute it with this module alone.
 import * as E from 'fp-ts/lib/Either.js';
 import { fromHex, toHex } from './hex.js';
 import { HASH_SIZE, merkleLeafHash, merkleRootOfLeafHashes } from './merkle.js';
 import { EMPTY_FRONTIER, extendMerkleFrontier, merkleFrontierRoot } from './merkle-frontier.js';
+import { sealedLeafHash } from './seal.js';
 
 /** Leaf hash of the event with this id and signature (hex), or null when either is not well-formed. */
 export function logLeafHash(id: string, signature: string): Uint8Array | null {
@@ -19,10 +21,16 @@ export function logLeafHash(id: string, signature: string): Uint8Array | null {
   return merkleLeafHash(data);
 }
 
-/** Leaf hash of a stored event (its id and its envelope's signature), or null when either is not well-formed hex. */
+/**
+ * Leaf hash of a stored event: its id and its envelope's signature, or its id and its seal
+ * (`seal: { id, index }`) when it is a sealed CF; null when neither is well-formed.
+ */
 export function eventLeafHash(event: { readonly id: string; readonly data: unknown }): Uint8Array | null {
-  const signature = (event.data as { signature?: unknown } | null)?.signature;
-  return typeof signature === 'string' ? logLeafHash(event.id, signature) : null;
+  const data = event.data as { signature?: unknown; seal?: { id?: unknown; index?: unknown } } | null;
+  const signature = data?.signature;
+  if (typeof signature === 'string') return data?.seal === undefined ? logLeafHash(event.id, signature) : null;
+  const seal = data?.seal;
+  return typeof seal?.id === 'string' && typeof seal.index === 'number' ? sealedLeafHash(event.id, seal.id, seal.index) : null;
 }
 
 /**

@@ -34,7 +34,10 @@ export type RuleName =
   | 'dataset-exists'
   | 'stream-placement'
   | 'batch-consistent'
-  | 'size-limit';
+  | 'size-limit'
+  | 'seal-member'
+  | 'seal-complete'
+  | 'seal-root';
 
 export interface RuleViolation {
   readonly _tag: 'RuleViolation';

@@ -23,11 +23,16 @@ export {
   publicKeyHexOf,
   signEvent,
   idOf,
+  sealEvents,
   type Signer,
   type SignedEnvelope,
   type SignedEvent,
+  type SealedBatch,
+  type SealedCfEnvelope,
 } from './signing.js';
 export type { Reader, SignedReader } from './reader.js';
+export { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, type BatchOptions } from './api/sealed-batch.js';
+export { createSealSequence, type SealSequence } from './rules/seal.js';
 export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';
 export type { BatchView as LedgerView, KnownEvent } from './rules/view.js';

@@ -11,7 +11,19 @@ import { ingestBatch, ingestBatches, type IngestContext, type IngestItem, type R
 import { manifestIdOf } from './ingest/streams.js';
 import { createLedgerState } from './state/ledger-state.js';
 import type { ContributorState, GrantableRole } from './state/contributor-state.js';
-import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type SignedEnvelope, type Signer } from './signing.js';
+import {
+  publicKeyHexOf,
+  sealEvents,
+  signerFromInitialKey,
+  signerWithKey,
+  type SealedBatch,
+  type SealedCfEnvelope,
+  type SignedEnvelope,
+  type Signer,
+} from './signing.js';
+import { contributeBatch, type BatchOptions } from './api/sealed-batch.js';
+import { authorshipOf } from './api/authorship.js';
+import type { AuthorshipProof } from '@cairn/core';
 import type { VerifyPool } from './verify-pool.js';
 import type { LogAnchor } from './tree-heads/anchor.js';
 import { appendOne, defined, signPayload } from './api/context.js';
@@ -31,7 +43,7 @@ import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { readSampleAs } from './api/read-as.js';
 import type { Reader } from './reader.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
-import { decodeManifest, isEventType, type DeprecationReason } from '@cairn/schemas';
+import { CF_EVENT_TYPES, decodeManifest, decodePayload, isEventType, type CfEventType, type DeprecationReason } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
 import { describeLimitSettingError, resolveLimits, type LimitSettings } from './limits.js';
 
@@ -71,8 +83,12 @@ export interface Ledger {
     sample(input: SampleInput, signer: Signer): Result<Receipt>;
     label(input: LabelInput, signer: Signer): Result<Receipt>;
     validation(input: ValidationInput, signer: Signer): Result<Receipt>;
-    /** Many contributions by one signer, all or nothing; later items may reference earlier ones. */
-    batch(inputs: readonly ContributionInput[], signer: Signer): Result<Receipt[]>;
+    /**
+     * Many contributions by one signer, all or nothing; later items may reference earlier ones.
+     * Sealed by default: one signature per `sealSize` new CFs (api/sealed-batch.ts); `seal: false`
+     * signs each CF on its own. The CF ids are the same either way.
+     */
+    batch(inputs: readonly ContributionInput[], signer: Signer, options?: BatchOptions): Result<Receipt[]>;
   };
   /** Bulk ingest of events signed elsewhere (samples with their bytes): all or nothing. */
   ingest(items: readonly IngestItem[]): Result<Receipt[]>;
@@ -81,8 +97,21 @@ export interface Ledger {
    * verifies while the current one is appended). Stops at the first rejected batch, named by `batch`.
    */
   ingestBatches(batches: Iterable<readonly IngestItem[]>): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>>;
+  /**
+   * Who signed a CF, as a proof anyone can check offline with core's checkAuthorship: the CF, the
+   * key valid at the signing position, and for a sealed CF its seal and audit path.
+   */
+  authorship(cfId: string): Result<AuthorshipProof>;
   /** Signs an event for `ingest` without appending it (what a remote contributor would do). */
   sign(type: string, payload: unknown, signer: Signer): E.Either<LedgerError, SignedEnvelope>;
+  /**
+   * Seals CFs for `ingest` without appending them: the BatchSealed envelope first, then each CF
+   * naming it, in order (what a remote contributor sends as one batch).
+   */
+  seal(
+    cfs: readonly { readonly type: string; readonly payload: unknown }[],
+    signer: Signer,
+  ): E.Either<LedgerError, readonly (SignedEnvelope | SealedCfEnvelope)[]>;
   /**
    * A new CF of the same kind with `changes` applied and `amends` pointing at the original. Only
    * the fields AMENDABLE_FIELDS lists may change (others are refused by name, nothing appended);
@@ -211,19 +240,23 @@ export function createLedger(parts: LedgerParts): Ledger {
       sample: (input, signer) => appendPrepared(prepareSample(input), signer),
       label: (input, signer) => appendPrepared(prepareLabel(input), signer),
       validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
-      batch: async (inputs, signer) => {
-        const items: IngestItem[] = [];
-        for (const [index, input] of inputs.entries()) {
-          const prepared = prepareContribution(input);
-          const envelope = signPayload(prepared.type, prepared.payload, signer);
-          if (E.isLeft(envelope)) return E.left({ ...envelope.left, index } as LedgerError);
-          items.push(prepared.sample ? { envelope: envelope.right, sample: prepared.sample } : { envelope: envelope.right });
-        }
-        return ingestBatch(ctx, items);
-      },
+      batch: (inputs, signer, options) => contributeBatch(ctx, inputs, signer, options),
     },
     ingest: (items) => ingestBatch(ctx, items),
     ingestBatches: (batches) => ingestBatches(ctx, batches),
+    authorship: (cfId) => authorshipOf(ctx, cfId),
+    seal: (cfs, signer) => {
+      if (cfs.length === 0) return E.left(ruleViolation('batch-consistent', 'cfs', 'a sealed batch holds at least one CF'));
+      for (const [index, cf] of cfs.entries()) {
+        if (!(CF_EVENT_TYPES as readonly string[]).includes(cf.type))
+          return E.left(ruleViolation('batch-consistent', 'type', `only CFs are sealed, not ${JSON.stringify(cf.type)}`, index));
+        const decoded = decodePayload(cf.type as CfEventType, cf.payload);
+        if (E.isLeft(decoded)) return E.left({ ...decodeFailureAt(decoded.left), index } as LedgerError);
+      }
+      return E.map((b: SealedBatch) => [b.seal.envelope, ...b.cfs.map((c) => c.envelope)])(
+        E.mapLeft((e: LedgerError) => e)(sealEvents(cfs, signer) as E.Either<LedgerError, SealedBatch>),
+      );
+    },
     sign: (type, payload, signer) =>
       isEventType(type)
         ? signPayload(type, payload, signer)

@@ -4,7 +4,7 @@
 // signatures as any other conforming signer, at several times noble's speed for bulk signing.
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { contributorIdOf, generateSigningKey, publicKeyOf, sha256Hex, signingBytes } from '@cairn/core';
+import { contributorIdOf, generateSigningKey, publicKeyOf, sealRootOf, sha256Hex, signingBytes } from '@cairn/core';
 import { isEventType } from '@cairn/schemas';
 import type { DecodeFailureAt } from './errors.js';
 
@@ -104,4 +104,48 @@ export function signEvent(type: string, payload: unknown, signer: Signer): E.Eit
       signature: nodeSign(null, bytes, privateKeyOf(signer.secretKey)).toString('hex'),
     },
   }))(idOf(type, payload, signer.contributorId));
+}
+
+/** A CF of a sealed batch as contributors exchange it: its seal and index in place of a signature. */
+export interface SealedCfEnvelope {
+  readonly type: string;
+  readonly payload: unknown;
+  readonly signer: string;
+  readonly seal: { readonly id: string; readonly index: number };
+}
+
+export interface SealedBatch {
+  /** The BatchSealed: one signature over the root of the CF ids, in order, and their count. */
+  readonly seal: SignedEvent;
+  readonly cfs: readonly { readonly envelope: SealedCfEnvelope; readonly eventId: string }[];
+}
+
+/**
+ * Seals CFs (already decoded payloads) with one signature: the CF ids are computed as for signed
+ * CFs (the id never covers a signature), the seal signs their RFC 6962 root and count, and each
+ * CF names the seal and its index. The CFs must be distinct (a repeated id would be one event).
+ */
+export function sealEvents(
+  cfs: readonly { readonly type: string; readonly payload: unknown }[],
+  signer: Signer,
+): E.Either<DecodeFailureAt & { readonly index?: number }, SealedBatch> {
+  const ids: string[] = [];
+  for (const [index, cf] of cfs.entries()) {
+    const id = idOf(cf.type, cf.payload, signer.contributorId);
+    if (E.isLeft(id)) return E.left({ ...id.left, index });
+    ids.push(id.right.eventId);
+  }
+  const root = sealRootOf(ids);
+  // Ids are hex from idOf; the only refusal left is an empty batch, a caller's mistake.
+  if (E.isLeft(root)) throw new RangeError(root.left.reason);
+  const seal = signEvent('BatchSealed', { root: root.right, count: ids.length }, signer);
+  if (E.isLeft(seal)) return seal;
+  const sealId = seal.right.eventId;
+  return E.right({
+    seal: seal.right,
+    cfs: cfs.map((cf, index) => ({
+      eventId: ids[index]!,
+      envelope: { type: cf.type, payload: cf.payload, signer: signer.contributorId, seal: { id: sealId, index } },
+    })),
+  });
 }

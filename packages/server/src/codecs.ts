@@ -45,7 +45,15 @@ export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat
 /** One signed event as the SDK's `ledger.sign` makes it, with the sample's bytes when it is a sample. */
 export const SignedEnvelope = t.exact(t.type({ type: t.string, payload: t.unknown, signer: Hex64, signature: t.string }), 'SignedEnvelope');
 export const SampleBytes = t.exact(t.intersection([t.type({ bytes: Base64 }), t.partial({ salt: Base64 })]), 'SampleBytes');
-export const BatchItem = t.exact(t.intersection([t.type({ envelope: SignedEnvelope }), t.partial({ sample: SampleBytes })]), 'BatchItem');
+/** A CF of a sealed batch (the SDK's `ledger.seal`): its seal and index in place of a signature; the seal comes first in the batch. */
+export const SealedEnvelope = t.exact(
+  t.type({ type: t.string, payload: t.unknown, signer: Hex64, seal: t.exact(t.type({ id: Hex64, index: t.number })) }),
+  'SealedEnvelope',
+);
+export const BatchItem = t.exact(
+  t.intersection([t.type({ envelope: t.union([SignedEnvelope, SealedEnvelope]) }), t.partial({ sample: SampleBytes })]),
+  'BatchItem',
+);
 export const EventBatch = t.exact(t.type({ events: t.array(BatchItem) }), 'EventBatch');
 export type EventBatch = t.TypeOf<typeof EventBatch>;
 

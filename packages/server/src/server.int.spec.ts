@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
+import { sealEvents } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, registration, sampleItem, seed, signed, type Fixture } from './__tests__/fixture.js';
 
@@ -385,6 +386,24 @@ describe('writes: a batch of events signed by their contributors', () => {
     expectProblem(r, 422);
     expect(r.body.rule).toBe('signature-valid');
     expect(await head()).toBe(before);
+  });
+
+  it('given a sealed batch (one signature, the seal first), then it is appended whole; reordered, it is refused as seal-member', async () => {
+    const labels = [0, 1, 2].map((value) => ({
+      type: 'LabelContributed',
+      payload: { targets: [fx.samples[1]], labelType: 'sealed', value },
+    }));
+    const sealed = sealEvents(labels, fx.carol);
+    if (E.isLeft(sealed)) throw new Error(sealed.left.message);
+    const [seal, ...cfs] = [sealed.right.seal.envelope, ...sealed.right.cfs.map((c) => c.envelope)];
+    const before = await head();
+    const reordered = await post({ events: [seal, cfs[1], cfs[0], cfs[2]].map((envelope) => ({ envelope })) });
+    expectProblem(reordered, 422);
+    expect(reordered.body).toMatchObject({ rule: 'seal-member', index: 1 });
+    expect(await head()).toBe(before);
+    const r = await post({ events: [seal, ...cfs].map((envelope) => ({ envelope })) });
+    expect(r.res.status).toBe(201);
+    expect(r.body.receipts.map((x: Json) => x.id)).toEqual([sealed.right.seal.eventId, ...sealed.right.cfs.map((c) => c.eventId)]);
   });
 
   it('given an event whose payload does not decode, then the ledger’s field path is told', async () => {

@@ -33,6 +33,25 @@ describe('decodeEvent', () => {
     expect(E.isRight(result) && result.right).toBe(input);
   });
 
+  it('given a sealed CF (seal in place of a signature), then it decodes unchanged; a non-CF cannot be sealed', () => {
+    const sealed = { type: 'LabelContributed', payload: examplePayload('LabelContributed'), signer: SIGNER, seal: { id: CF, index: 3 } };
+    expect(E.isRight(decodeEvent(sealed)) && decodeEvent(sealed)).toEqual(E.right(sealed));
+    const asset = { type: 'AssetAssembled', payload: examplePayload('AssetAssembled'), signer: SIGNER, seal: { id: CF, index: 0 } };
+    expect(formatDecodeFailure(failureOf(asset))).toMatch(/AssetAssembled: unexpected field "seal"/);
+  });
+
+  it('given a CF with both a signature and a seal, or a seal with a negative index, then the field is named', () => {
+    const both = { ...envelope('SampleContributed', examplePayload('SampleContributed')), seal: { id: CF, index: 0 } };
+    expect(formatDecodeFailure(failureOf(both))).toBe('SampleContributed: unexpected field "signature"');
+    const negative = {
+      type: 'SampleContributed',
+      payload: examplePayload('SampleContributed'),
+      signer: SIGNER,
+      seal: { id: CF, index: -1 },
+    };
+    expect(formatDecodeFailure(failureOf(negative))).toMatch(/^SampleContributed\.seal\.index: expected /);
+  });
+
   it('given an unknown type, then one line names it and lists the known types', () => {
     const failure = failureOf(envelope('SampleContributedd', {}));
     expect(failure.type).toBeNull();

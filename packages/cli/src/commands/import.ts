@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { isSpdxExpression } from '@cairn/core';
 import { MediaType } from '@cairn/schemas';
-import type { ContributionInput, Receipt } from '@cairn/sdk';
+import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, type BatchOptions, type ContributionInput, type Receipt } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
@@ -58,6 +58,9 @@ interface ImportOptions {
   readonly mediaType?: string;
   readonly personalData?: boolean;
   readonly skipInvalid?: boolean;
+  /** False with --no-seal. */
+  readonly seal?: boolean;
+  readonly sealSize?: string;
 }
 
 const IMPORT_HELP = `
@@ -98,9 +101,12 @@ export function registerImport(program: Command): void {
     .option('--media-type <type>', 'media type for every sample (default: from the file extension; text/plain for text rows)')
     .option('--personal-data', 'samples that do not say personalData are personal data (keyed HMAC commitments)')
     .option('--skip-invalid', 'append the valid rows and list the invalid ones as skipped (default: an invalid row appends nothing)')
+    .option('--seal-size <n>', `CFs per sealed batch: one signature covers them all (default ${DEFAULT_SEAL_SIZE})`)
+    .option('--no-seal', 'sign every CF on its own instead of sealing batches (the CF ids are the same)')
     .addHelpText('after', IMPORT_HELP)
     .action(async (target: string, opts: ImportOptions, command: Command) => {
       const defaults = defaultsOf(opts);
+      const sealing = sealingOf(opts);
       // An unknown signer is known before a large file is read and checked, not after.
       orFail(await openKeyring(path.join(localDirOf(locationOf(globalsOf(command))), 'signers')).get(opts.as), (e) => e.message);
       const read = await readChecked(target, defaults, storeFoldersOf(command));
@@ -130,12 +136,25 @@ export function registerImport(program: Command): void {
       await withSession(
         globalsOf(command),
         async (session) => {
-          const out = await runImport(session, target, read.format, read.items, skipped, opts.as);
+          const out = await runImport(session, target, read.format, read.items, skipped, opts.as, sealing);
           emit(out, { json: session.json }, importText);
         },
         { verifyWorkers: 2 },
       );
     });
+}
+
+/** Sealed by default, a chunk per seal; --no-seal signs each CF and keeps the smaller chunks. */
+function sealingOf(opts: ImportOptions): { readonly options: BatchOptions; readonly chunk: number } {
+  if (opts.seal === false) {
+    if (opts.sealSize !== undefined) usage('--seal-size', 'has no meaning with --no-seal');
+    return { options: { seal: false }, chunk: CHUNK };
+  }
+  if (opts.sealSize === undefined) return { options: { seal: true }, chunk: DEFAULT_SEAL_SIZE };
+  const size = /^[1-9][0-9]{0,5}$/.test(opts.sealSize) ? Number(opts.sealSize) : Number.NaN;
+  if (!(size <= MAX_SEAL_SIZE))
+    usage('--seal-size', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${JSON.stringify(opts.sealSize)}`);
+  return { options: { seal: true, sealSize: size }, chunk: size };
 }
 
 function defaultsOf(opts: ImportOptions): ImportDefaults {
@@ -191,6 +210,7 @@ async function runImport(
   items: readonly ImportItem[],
   readSkipped: readonly Skipped[],
   signerName: string,
+  sealing: { readonly options: BatchOptions; readonly chunk: number },
 ): Promise<ImportJson> {
   const signer = await signerFor(session, signerName);
   const skipped: Skipped[] = [...readSkipped];
@@ -237,11 +257,12 @@ async function runImport(
       }
       ready.push({ item, input });
     }
-    for (let i = 0; i < ready.length; i += CHUNK) {
-      const chunk = ready.slice(i, i + CHUNK);
+    for (let i = 0; i < ready.length; i += sealing.chunk) {
+      const chunk = ready.slice(i, i + sealing.chunk);
       const r = await session.ledger.contribute.batch(
         chunk.map((c) => c.input),
         signer,
+        sealing.options,
       );
       if (E.isLeft(r)) {
         progress.stop();

@@ -2,7 +2,7 @@
 // their offline check).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { checkProof, type ProofFile } from '@cairn/core';
+import { checkAuthorship, checkProof, type AuthorshipProof, type ProofFile } from '@cairn/core';
 import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/lineage';
 import { ExitCode } from '../exit-codes.js';
 import { fail } from '../fail.js';
@@ -92,45 +92,83 @@ export function registerTraceProve(program: Command): void {
 
   program
     .command('prove [cf]')
-    .description('an inclusion proof that CF is a member of NAME@VERSION (JSON), or --verify FILE offline')
+    .description(
+      'an inclusion proof that CF is a member of NAME@VERSION, or with --signed-by who signed CF (its seal, audit path and key); --verify FILE checks either offline',
+    )
     .option('--in <ref>', 'the version, NAME@VERSION')
+    .option('--signed-by', "prove who signed CF: the signer's key and, for a sealed CF, its seal and audit path")
     .option('--out <file>', 'write the proof to a file instead of stdout')
     .option('--verify <file>', 'check a proof file offline (no store needed)')
     .option(AS_OF_FLAGS, AS_OF_HELP)
-    .action(async (cf: string | undefined, opts: { in?: string; out?: string; verify?: string; asOf?: string }, command: Command) => {
-      const globals = globalsOf(command);
-      if (opts.verify !== undefined) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(await readFile(opts.verify, 'utf8'));
-        } catch (cause) {
-          fail(
-            ExitCode.usage,
-            `--verify ${opts.verify}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`,
+    .action(
+      async (
+        cf: string | undefined,
+        opts: { in?: string; out?: string; verify?: string; asOf?: string; signedBy?: boolean },
+        command: Command,
+      ) => {
+        const globals = globalsOf(command);
+        if (opts.verify !== undefined) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(await readFile(opts.verify, 'utf8'));
+          } catch (cause) {
+            fail(
+              ExitCode.usage,
+              `--verify ${opts.verify}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`,
+            );
+          }
+          if ((parsed as { cairnAuthorshipProof?: unknown } | null)?.cairnAuthorshipProof !== undefined) {
+            const a = checkAuthorship(parsed);
+            await show(globals.json === true, a, (x) =>
+              [
+                ...x.checks.map((k) => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}`),
+                x.ok ? `proof OK: ${x.cfId} was signed by ${x.signer}` : 'proof FAILED',
+              ].join('\n'),
+            );
+            if (!a.ok) fail(ExitCode.checkFailed, 'the authorship proof does not verify', a);
+            return;
+          }
+          const c = checkProof(parsed);
+          await show(globals.json === true, c, (x) =>
+            [
+              ...x.checks.map((k) => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}`),
+              x.ok ? `proof OK: ${x.cfId} is in ${x.versionId}` : 'proof FAILED',
+            ].join('\n'),
           );
+          if (!c.ok) fail(ExitCode.checkFailed, 'the inclusion proof does not verify', c);
+          return;
         }
-        const c = checkProof(parsed);
-        await show(globals.json === true, c, (x) =>
-          [
-            ...x.checks.map((k) => `${k.ok ? 'ok  ' : 'FAIL'} ${k.check}`),
-            x.ok ? `proof OK: ${x.cfId} is in ${x.versionId}` : 'proof FAILED',
-          ].join('\n'),
-        );
-        if (!c.ok) fail(ExitCode.checkFailed, 'the inclusion proof does not verify', c);
-        return;
-      }
-      if (cf === undefined || opts.in === undefined) fail(ExitCode.usage, 'give CF and --in NAME@VERSION (or --verify FILE)');
-      await withSession(globals, async (session) => {
-        await session.catchUp();
-        const p = await proveOf(session, cf, opts.in!, opts.asOf);
-        if (opts.out !== undefined) {
-          await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
-          await show(
-            session.json,
-            { written: opts.out, cfId: p.cfId, versionId: p.versionId },
-            (x) => `inclusion proof written to ${x.written}`,
-          );
-        } else process.stdout.write(`${toJson(p)}\n`);
-      });
-    });
+        if (opts.signedBy === true) {
+          if (cf === undefined) fail(ExitCode.usage, 'give CF with --signed-by');
+          if (opts.in !== undefined) fail(ExitCode.usage, '--signed-by proves who signed CF; --in proves membership: give one');
+          await withSession(globals, async (session) => {
+            const p = await authorshipProofOf(session, cf);
+            if (opts.out !== undefined) {
+              await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
+              await show(session.json, { written: opts.out, signer: p.cf.signer }, (x) => `authorship proof written to ${x.written}`);
+            } else process.stdout.write(`${toJson(p)}\n`);
+          });
+          return;
+        }
+        if (cf === undefined || opts.in === undefined) fail(ExitCode.usage, 'give CF and --in NAME@VERSION (or --verify FILE)');
+        await withSession(globals, async (session) => {
+          await session.catchUp();
+          const p = await proveOf(session, cf, opts.in!, opts.asOf);
+          if (opts.out !== undefined) {
+            await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
+            await show(
+              session.json,
+              { written: opts.out, cfId: p.cfId, versionId: p.versionId },
+              (x) => `inclusion proof written to ${x.written}`,
+            );
+          } else process.stdout.write(`${toJson(p)}\n`);
+        });
+      },
+    );
+}
+
+/** Who signed CF, as a proof core's checkAuthorship checks offline. */
+export async function authorshipProofOf(session: Session, cf: string): Promise<AuthorshipProof> {
+  const cfId = await cfArg(session, cf);
+  return orFailRead(await session.ledger.authorship(cfId));
 }

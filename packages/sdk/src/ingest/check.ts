@@ -8,7 +8,9 @@ import type { EventLogError } from '@cairn/eventlog';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RuleViolation } from '../errors.js';
 import type { ContributorState } from '../state/contributor-state.js';
-import type { EventFact } from '../state/ledger-state.js';
+import { authorshipOf, type EventFact } from '../state/ledger-state.js';
+import { createSealSequence } from '../rules/seal.js';
+import { isSealed } from '@cairn/schemas';
 import type { ContributorDirectory } from '../state/contributor-directory.js';
 import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { checkSampleBytes, type SampleAttachment } from '../rules/sample-bytes.js';
@@ -64,24 +66,31 @@ function viewOf(facts: LoadedFacts): BatchView {
 
 export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, limits: SizeLimits): E.Either<CheckFailure, CheckedItem[]> {
   const replay = createLedgerReplay(viewOf(facts));
+  // Only new events are appended, in batch order with nothing between them, so a seal and its
+  // CFs are judged as the log will hold them.
+  const seals = createSealSequence();
   const checked: CheckedItem[] = [];
   for (const item of items) {
     const { event, eventId, index } = item;
     const placement = placementOf(event, eventId, (id) => replay.contributor(id)?.revision);
     const existing = facts.events.get(eventId);
     if (existing) {
-      if (existing.signature !== event.signature || existing.type !== event.type || existing.stream !== placement.stream)
+      if (existing.authorship !== authorshipOf(event) || existing.type !== event.type || existing.stream !== placement.stream)
         return E.left({ _tag: 'DuplicateEventConflict', eventId, stream: placement.stream, existingStream: existing.stream, index });
       checked.push({ ...item, placement, existing });
       continue;
     }
     const tooLarge = checkSizeLimits(event, item.canonical.text, limits, index);
     if (tooLarge) return E.left(tooLarge);
+    const unsealed = seals.next(event, eventId, index);
+    if (unsealed) return E.left(unsealed);
     const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
     const violation = checkSampleBytes(event, item.attachment, index);
     if (violation) return E.left(violation);
-    checked.push({ ...item, placement, publicKey: key.right });
+    // A sealed CF has no signature of its own: its seal's, verified once, covers it.
+    checked.push(isSealed(event) ? { ...item, placement } : { ...item, placement, publicKey: key.right });
   }
-  return E.right(checked);
+  const unfinished = seals.end();
+  return unfinished ? E.left(unfinished) : E.right(checked);
 }

@@ -1,7 +1,7 @@
 // Step 1 of every append: decode the envelope with its schema codec and derive its id and the
 // bytes its signature covers. Nothing the codec refuses goes further.
 import * as E from 'fp-ts/lib/Either.js';
-import { eventCanonicalForms, sha256Hex, type CanonicalJson } from '@cairn/core';
+import { eventCanonicalForms, sha256Hex, type CanonicalJson, type SealedEnvelopeFields, type SignedEnvelopeFields } from '@cairn/core';
 import { decodeEvent, formatDecodeFailure, type CairnEvent, type DecodeFailure } from '@cairn/schemas';
 import type { DecodeFailureAt } from '../errors.js';
 import { idOf } from '../signing.js';
@@ -23,7 +23,7 @@ export function decodeItem(envelope: unknown, index?: number): E.Either<DecodeFa
   if (E.isLeft(decoded)) return E.left(decodeFailureAt(decoded.left, index));
   const event = decoded.right;
   // The payload is written once for both the signing bytes and the text the log stores.
-  const forms = eventCanonicalForms(event);
+  const forms = eventCanonicalForms(event as SignedEnvelopeFields | SealedEnvelopeFields);
   if (E.isLeft(forms)) {
     // A decoded envelope has exactly the four fields and a hex signature, so this fails exactly
     // when the signing bytes do; idOf words that refusal as a decode failure naming the field.

@@ -274,9 +274,7 @@ async function commitDecoded(
   if (ctx.anchor !== undefined) {
     // One request per fresh item, in the same order.
     ctx.anchor.appended(
-      appended.right.flatMap((r, i) =>
-        r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, signature: fresh[i]!.event.signature }],
-      ),
+      appended.right.flatMap((r, i) => (r.alreadyAppended ? [] : [{ position: r.position, id: fresh[i]!.eventId, data: fresh[i]!.event }])),
     );
   }
   const writtenHere = new Set<string>();

@@ -18,6 +18,7 @@ export const datasetStream = (name: string) => `dataset-${name}`;
 export const manifestStream = (manifestId: string) => `manifest-${manifestId}`;
 export const runStream = (runId: string) => `run-${runId}`;
 export const assetStream = (assetId: string) => `asset-${assetId}`;
+export const sealStream = (sealId: string) => `seal-${sealId}`;
 export const CHECKPOINT_STREAM = 'log-checkpoints';
 
 /** A manifest's id: SHA-256 of "cairn/v1/manifest\n" ++ its canonical JSON. */
@@ -72,5 +73,7 @@ export function placementOf(event: CairnEvent, eventId: string, contributorRevis
       return { stream: runStream(event.payload.runId), expectedRevision: ExpectedRevision.streamExists };
     case 'LogCheckpointed':
       return { stream: CHECKPOINT_STREAM, expectedRevision: ExpectedRevision.any };
+    case 'BatchSealed':
+      return { stream: sealStream(eventId), expectedRevision: ExpectedRevision.noStream };
   }
 }

@@ -41,10 +41,11 @@ export class EarlyVerdicts {
 
   /** Queues an item; a full chunk goes to the pool at once. */
   add(item: DecodedItem): void {
-    if (!this.pool) return;
+    if (!this.pool || !('signature' in item.event)) return;
     const publicKey = this.guessKey(item);
     if (publicKey === undefined) return;
-    this.chunk.push({ eventId: item.eventId, check: { publicKey, signature: item.event.signature, message: item.signingBytes } });
+    const signature = item.event.signature;
+    this.chunk.push({ eventId: item.eventId, check: { publicKey, signature, message: item.signingBytes } });
     if (this.chunk.length >= EARLY_CHUNK) this.flush();
   }
 
@@ -76,7 +77,10 @@ export async function verifySignatures(
   pool: VerifyPool | undefined,
   early?: EarlyVerdicts,
 ): Promise<RuleViolation | undefined> {
-  const toVerify = items.filter((i) => i.publicKey !== undefined);
+  // Only signed events have a key to verify against (a sealed CF is covered by its seal's signature).
+  const toVerify = items.filter((i) => i.publicKey !== undefined && 'signature' in i.event) as (CheckedItem & {
+    readonly event: { readonly signature: string };
+  })[];
   const started = toVerify.map((i) => early?.take(i.eventId, i.publicKey!));
   const late = toVerify.filter((_, k) => started[k] === undefined);
   const lateChecks = late.map((i) => ({ publicKey: i.publicKey!, signature: i.event.signature, message: i.signingBytes }));

@@ -16,7 +16,8 @@ export interface EventFact {
   readonly id: string;
   readonly type: string;
   readonly signer: string;
-  readonly signature: string;
+  /** What makes two copies of the event the same: its signature, or `<sealId>#<index>` for a sealed CF. */
+  readonly authorship: string;
   readonly stream: string;
   readonly position: LogPosition;
   /** The payload, kept for samples only (reads and amendments need their metadata). */
@@ -54,13 +55,21 @@ export interface LedgerState {
   appended(events: readonly TailEvent[]): Promise<void>;
 }
 
+/** An envelope's signature, or its seal reference as `<sealId>#<index>`. */
+export function authorshipOf(data: {
+  readonly signature?: string;
+  readonly seal?: { readonly id: string; readonly index: number };
+}): string {
+  return data.seal === undefined ? String(data.signature) : `${data.seal.id}#${data.seal.index}`;
+}
+
 export function factOf(event: RecordedEvent): EventFact {
-  const data = event.data as { type: string; signer: string; signature: string; payload: unknown };
+  const data = event.data as Parameters<typeof authorshipOf>[0] & { type: string; signer: string; payload: unknown };
   return {
     id: event.id,
     type: data.type,
     signer: data.signer,
-    signature: data.signature,
+    authorship: authorshipOf(data),
     stream: event.stream,
     position: event.position,
     ...(data.type === 'SampleContributed' ? { payload: data.payload } : {}),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   EMPTY_FRONTIER,
+  eventLeafHash,
   extendMerkleFrontier,
   fromHex,
   merkleFrontierOf,
@@ -20,13 +21,14 @@ import type { EventLog, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import type { SignedTreeHead, TreeHead } from '@cairn/schemas';
 import type { LedgerError } from '../errors.js';
 import { appendTreeHeadLine, lastTreeHead, readLedgerKey, TREE_HEADS_FILE, type LedgerKey } from './folder.js';
-import { logLeafHash, signTreeHead } from './tree-head.js';
+import { signTreeHead } from './tree-head.js';
 
 /** An event the ledger just appended: where it went and what its leaf is made of. */
 export interface AppendedEvent {
   readonly position: LogPosition;
   readonly id: string;
-  readonly signature: string;
+  /** The envelope: its signature, or its seal reference for a sealed CF, makes the leaf. */
+  readonly data: unknown;
 }
 
 export interface LogAnchor {
@@ -80,11 +82,10 @@ async function leavesFromLog(
     if (E.isLeft(read)) return read;
     for (const event of read.right as readonly RecordedEvent[]) {
       if (event.position > through) return E.right({ leaves, last: cursor });
-      const signature = (event.data as { signature?: unknown } | null)?.signature;
-      const leaf = typeof signature === 'string' ? logLeafHash(event.id, signature) : null;
+      const leaf = eventLeafHash(event);
       if (leaf === null)
         return E.left(
-          anchorError('read', new Error(`event ${event.id} at position ${event.position} has no well-formed id and signature`)),
+          anchorError('read', new Error(`event ${event.id} at position ${event.position} has no well-formed id and signature or seal`)),
         );
       leaves.push(leaf);
       cursor = event.position;
@@ -131,8 +132,8 @@ export function createLogAnchor(options: {
     if (contiguous) {
       leaves = [];
       for (const e of fresh) {
-        const leaf = logLeafHash(e.id, e.signature);
-        if (leaf === null) return E.left(anchorError('append', new Error(`event ${e.id} has no well-formed id and signature`)));
+        const leaf = eventLeafHash(e);
+        if (leaf === null) return E.left(anchorError('append', new Error(`event ${e.id} has no well-formed id and signature or seal`)));
         leaves.push(leaf);
       }
     } else {

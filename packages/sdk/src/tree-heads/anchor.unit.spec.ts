@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { merkleRootOfLeafHashes, toHex } from '@cairn/core';
+import { eventLeafHash, merkleRootOfLeafHashes, toHex } from '@cairn/core';
 import { createInMemoryEventLog, type EventLog } from '@cairn/eventlog';
 import { createLedger, type Ledger } from '../ledger.js';
 import { createMemoryBlobStore } from '../blob-store/memory.js';
@@ -13,7 +13,7 @@ import { createMemoryKeyStore } from '../key-store/memory.js';
 import { contributeSample, register, right } from '../__tests__/given.js';
 import { openLogAnchor } from './anchor.js';
 import { readLedgerKey, readTreeHeads, TREE_HEADS_FILE } from './folder.js';
-import { logLeafHash, treeHeadSignatureValid } from './tree-head.js';
+import { treeHeadSignatureValid } from './tree-head.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -27,7 +27,7 @@ async function anchoredLedger(log: EventLog, dir: string): Promise<Ledger> {
 async function rootOfLog(log: EventLog): Promise<{ size: number; root: string }> {
   const all = await log.readAll();
   if (E.isLeft(all)) throw new Error('readAll failed');
-  const leaves = all.right.map((e) => logLeafHash(e.id, (e.data as { signature: string }).signature)!);
+  const leaves = all.right.map((e) => eventLeafHash(e)!);
   return { size: leaves.length, root: toHex(merkleRootOfLeafHashes(leaves)) };
 }
 
@@ -53,7 +53,8 @@ describe('automatic tree heads', () => {
       ),
     );
     const written = await heads(dir);
-    expect(written.map((h) => h.treeHead.size)).toEqual([1, 2, 4]);
+    // The batch is sealed (a seal, then its two samples), and the head covers their sealed leaves.
+    expect(written.map((h) => h.treeHead.size)).toEqual([1, 2, 5]);
     expect(written[2]!.treeHead).toMatchObject(await rootOfLog(log));
     const key = (await readLedgerKey(dir, { create: false }))!;
     expect(

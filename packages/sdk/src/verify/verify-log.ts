@@ -7,15 +7,16 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalize, eventLeafHash, fromHex, LeafHashes, sha256Hex, signingBytes, verify } from '@cairn/core';
 import type { EventLog, RecordedEvent } from '@cairn/eventlog';
-import { decodeEvent, formatDecodeFailure } from '@cairn/schemas';
+import { decodeEvent, formatDecodeFailure, isSealed } from '@cairn/schemas';
 import { describeLedgerError, type RuleName, type RuleViolation } from '../errors.js';
 import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { scanLog } from './scan-log.js';
+import { createSealSequence } from '../rules/seal.js';
 
 export interface BadEvent {
   readonly position: string;
   readonly eventId: string;
-  readonly check: 'readable' | 'canonical' | 'decodes' | 'id' | 'signature' | 'stream' | 'references' | 'rules' | 'checkpoint';
+  readonly check: 'readable' | 'canonical' | 'decodes' | 'id' | 'signature' | 'seal' | 'stream' | 'references' | 'rules' | 'checkpoint';
   /** The ledger rule the event breaks, when a rule is what failed. */
   readonly rule?: RuleName;
   readonly reason: string;
@@ -43,6 +44,10 @@ function checkOf(rule: RuleName): BadEvent['check'] {
     case 'amend-same-kind':
     case 'dataset-exists':
       return 'references';
+    case 'seal-member':
+    case 'seal-complete':
+    case 'seal-root':
+      return 'seal';
     default:
       return 'rules';
   }
@@ -69,6 +74,9 @@ export async function verifyLog(
 ): Promise<LogVerification> {
   // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
   const replay = createLedgerReplay();
+  // A seal's batch follows it in log order; a broken root or a batch cut short is the seal's fault.
+  const seals = createSealSequence();
+  let lastSeal: RecordedEvent | undefined;
   const revisions = new Map<string, bigint>();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
   let head: bigint | null = null;
@@ -104,7 +112,7 @@ export async function verifyLog(
       if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
       const decoded = decodeEvent(event.data);
       if (E.isLeft(decoded)) return bad(event, 'decodes', formatDecodeFailure(decoded.left));
-      const { type, signer, signature } = decoded.right;
+      const { type, signer } = decoded.right;
       // The signed bytes are those of the payload as stored, not as the codec re-shaped it.
       const payload = (event.data as { payload: Record<string, unknown> }).payload;
       if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
@@ -116,10 +124,21 @@ export async function verifyLog(
       // Every rule the SDK enforced before append, against the ledger as it stood just before this event.
       const key = replayEvent(replay, decoded.right, { eventId: event.id, stream: event.stream, position: event.position });
       if (E.isLeft(key)) return broken(event, key.left);
-      const sig = fromHex(signature, 64);
-      const pk = fromHex(key.right, 32);
-      if (E.isLeft(sig) || E.isLeft(pk) || !verify(sig.right, bytes.right, pk.right))
-        return bad(event, 'signature', `the Ed25519 signature does not verify against ${signer}'s key valid at position ${event.position}`);
+      const unsealed = seals.next(decoded.right, event.id);
+      if (unsealed) return broken(unsealed.rule === 'seal-member' ? event : (lastSeal ?? event), unsealed);
+      if (type === 'BatchSealed') lastSeal = event;
+      // A sealed CF is signed by its seal: the seal's signature was verified once, and the root
+      // over its batch's ids is checked when the batch is complete.
+      if (!isSealed(decoded.right)) {
+        const sig = fromHex(decoded.right.signature, 64);
+        const pk = fromHex(key.right, 32);
+        if (E.isLeft(sig) || E.isLeft(pk) || !verify(sig.right, bytes.right, pk.right))
+          return bad(
+            event,
+            'signature',
+            `the Ed25519 signature does not verify against ${signer}'s key valid at position ${event.position}`,
+          );
+      }
 
       const expected = (revisions.get(event.stream) ?? -1n) + 1n;
       if (event.revision !== expected)
@@ -150,5 +169,7 @@ export async function verifyLog(
     }
     onProgress?.(leaves.size);
   }
+  const unfinished = seals.end();
+  if (unfinished && lastSeal) return broken(lastSeal, unfinished);
   return result(null);
 }

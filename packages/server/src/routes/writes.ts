@@ -1,5 +1,5 @@
 // The write: a batch of events signed by their contributors elsewhere (the SDK's `ledger.sign`
-// envelope), appended through the SDK's ingest, the path `cairn import` takes. The ledger checks
+// envelope, or a batch sealed with `ledger.seal`: the seal, then its CFs), appended through the SDK's ingest, the path `cairn import` takes. The ledger checks
 // every rule and signature; the batch goes in whole or not at all, and an event already in the
 // log is answered with its receipt again (alreadyAppended) instead of a second copy. The server
 // holds no contributor's key: it can only pass on what was signed.

@@ -129,6 +129,11 @@ function timed(cfs: number, mark: CpuMark): Measured {
   };
 }
 
+/** The CFs of a workload's timed batches (a sealed workload's seals are not CFs). */
+function cfsOf(workload: Workload): number {
+  return workload.batches.reduce((n, b) => n + b.filter((i) => (i.envelope as { type: string }).type !== 'BatchSealed').length, 0);
+}
+
 function unwrapId(type: string, payload: unknown, signer: string): string {
   const id = idOf(type, payload, signer);
   if (E.isLeft(id)) throw new Error(id.left.message);
@@ -190,11 +195,117 @@ function buildWorkload(ledger: Ledger, signers: readonly Signer[]): Workload {
   return { registrations, warmup, batches, ids };
 }
 
+/** CFs in a seal of the sealed workload (the SDK's default seal size). */
+const SEAL = 1000;
+
+/**
+ * The same kind of CFs as buildWorkload, but each batch by one contributor (a seal has one
+ * signer), in two forms with the same CF ids: sealed (a BatchSealed per SEAL CFs, then its CFs)
+ * and signed one by one.
+ */
+function buildOneSignerWorkloads(
+  ledger: Ledger,
+  signers: readonly Signer[],
+  registrations: IngestItem[],
+): { sealed: Workload; signed: Workload } {
+  const sealedBatches: IngestItem[][] = [];
+  const sealedIds: string[][] = [];
+  const signedBatches: IngestItem[][] = [];
+  const signedIds: string[][] = [];
+  for (let b = 0; (b - WARMUP_BATCHES) * BATCH < TOTAL; b++) {
+    const author = signers[b % signers.length]!;
+    const cfs: { type: string; payload: unknown; bytes?: Uint8Array }[] = [];
+    for (let i = 0; i < BATCH / 3; i++) {
+      const n = b * BATCH + i;
+      const bytes = new TextEncoder().encode(`one-signer sample ${n}: a short paragraph of training text, about as long as a tweet.`);
+      const sample = {
+        commitment: { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') },
+        mediaType: 'text/plain',
+        size: bytes.length,
+        license: 'CC-BY-4.0',
+        source: 'bench',
+      };
+      const sampleId = unwrapId('SampleContributed', sample, author.contributorId);
+      const label = { targets: [sampleId], labelType: 'topic', value: n % 2 ? 'science' : 'art' };
+      const labelId = unwrapId('LabelContributed', label, author.contributorId);
+      cfs.push(
+        { type: 'SampleContributed', payload: sample, bytes },
+        { type: 'LabelContributed', payload: label },
+        { type: 'ValidationContributed', payload: { targets: [labelId], verdict: 'approve', rationale: 'checked' } },
+      );
+    }
+    const sealed: IngestItem[] = [];
+    for (let start = 0; start < cfs.length; start += SEAL) {
+      const group = cfs.slice(start, start + SEAL);
+      const envelopes = ledger.seal(group, author);
+      if (E.isLeft(envelopes)) throw new Error(describeLedgerError(envelopes.left));
+      envelopes.right.forEach((envelope, k) => {
+        const bytes = k === 0 ? undefined : group[k - 1]!.bytes;
+        sealed.push(bytes ? { envelope, sample: { bytes } } : { envelope });
+      });
+    }
+    sealedBatches.push(sealed);
+    sealedIds.push(
+      sealed.map((i) => {
+        const e = i.envelope as { type: string; payload: unknown; signer: string };
+        return unwrapId(e.type, e.payload, e.signer);
+      }),
+    );
+    const signed = cfs.map((cf) => {
+      const envelope = ledger.sign(cf.type, cf.payload, author);
+      if (E.isLeft(envelope)) throw new Error(describeLedgerError(envelope.left));
+      return cf.bytes ? { envelope: envelope.right, sample: { bytes: cf.bytes } } : { envelope: envelope.right };
+    });
+    signedBatches.push(signed);
+    signedIds.push(cfs.map((cf) => unwrapId(cf.type, cf.payload, author.contributorId)));
+  }
+  const split = (batches: IngestItem[][], ids: string[][]): Workload => {
+    const warmup = { batches: batches.splice(0, WARMUP_BATCHES), ids: ids.splice(0, WARMUP_BATCHES) };
+    return { registrations, warmup, batches, ids };
+  };
+  return { sealed: split(sealedBatches, sealedIds), signed: split(signedBatches, signedIds) };
+}
+
+/**
+ * Sealed against per-CF signed ingest of the same CFs (one contributor per batch), each against
+ * the raw appendMany of its own events (a sealed batch's raw append writes its seals too), in
+ * alternating rounds like measure().
+ */
+async function measureSealed(
+  ctx: BenchContext,
+  label: string,
+  openLog: OpenLog,
+  workloads: { sealed: Workload; signed: Workload },
+): Promise<BenchResult[]> {
+  const raw: Measured[] = [];
+  const sealed: Measured[] = [];
+  const signed: Measured[] = [];
+  const memory = () => ({ blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() });
+  for (let round = 1; round <= ROUNDS; round++) {
+    raw.push(await rawAppend(ctx, `${label}, sealed events, round ${round}`, openLog, workloads.sealed));
+    sealed.push(await signedIngest(ctx, `${label}, sealed (${SEAL} a seal), round ${round}`, openLog, workloads.sealed, memory()));
+    signed.push(await signedIngest(ctx, `${label}, same CFs signed one by one, round ${round}`, openLog, workloads.signed, memory()));
+  }
+  const baseline = medianOf(raw).perSecond;
+  ctx.log(`${label}: raw ${spread(raw)}, sealed ${spread(sealed)}, per-CF signed ${spread(signed)} CFs/s`);
+  return [
+    row(
+      GROUP,
+      `sealed ingest, ${label}, in-memory stores (batches of ${BATCH}, ${SEAL} CFs a seal)`,
+      medianOf(sealed).perSecond,
+      'CFs/s',
+      baseline,
+    ),
+    row(GROUP, `per-CF signed ingest of the same CFs, ${label}, in-memory stores`, medianOf(signed).perSecond, 'CFs/s', baseline),
+    row(GROUP, `sealed vs per-CF signed ingest, ${label}`, medianOf(sealed).perSecond, 'CFs/s', medianOf(signed).perSecond),
+  ];
+}
+
 function rawRequests(items: readonly IngestItem[], ids: readonly string[]): AppendRequest[] {
   return items.map((item, i) => {
     const envelope = item.envelope as { type: string };
     return {
-      stream: `cf-${ids[i]!}`,
+      stream: `${envelope.type === 'BatchSealed' ? 'seal' : 'cf'}-${ids[i]!}`,
       expectedRevision: ExpectedRevision.noStream,
       events: [{ id: ids[i]!, type: envelope.type, data: item.envelope as JsonValue }],
     };
@@ -219,7 +330,7 @@ function medianOf(runs: readonly Figures[]): Figures {
 const spread = (runs: readonly Figures[]) => runs.map((r) => Math.round(r.perSecond)).join(', ');
 
 async function rawAppend(ctx: BenchContext, label: string, openLog: OpenLog, workload: Workload): Promise<Measured> {
-  const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
+  const cfs = cfsOf(workload);
   const raw = await openLog();
   const regs = await raw.log.appendMany(
     workload.registrations.map((r) => {
@@ -328,7 +439,7 @@ async function signedIngest(
   stores: { blobs: BlobStore; keys: KeyStore },
   treeHeadsDir?: string,
 ): Promise<Measured> {
-  const cfs = workload.batches.reduce((n, b) => n + b.length, 0);
+  const cfs = cfsOf(workload);
   const signed = await openLog();
   const anchor = treeHeadsDir === undefined ? undefined : await openLogAnchor(signed.log, treeHeadsDir);
   const ledger = createLedger({ log: signed.log, ...stores, pool: createVerifyPool(), ...(anchor ? { anchor } : {}) });
@@ -384,51 +495,38 @@ const group: BenchGroup = {
         keys: createFolderKeyStore(dir),
       });
       const workload = buildWorkload(scratch, signers);
+      const oneSigner = buildOneSignerWorkloads(scratch, signers, workload.registrations);
       const rows: BenchResult[] = [...(await verificationRows(ctx, workload, signers))];
       let n = 0;
-      rows.push(
-        ...(await measure(
-          ctx,
-          'embedded',
-          async () => {
-            const dataDir = path.join(dir, `log-${n++}`);
-            const log = await openEmbeddedEventLog({ dataDir });
-            return { log, cleanup: () => log.close() };
-          },
-          workload,
-          dir,
-          true,
-        )),
-      );
+      const embedded: OpenLog = async () => {
+        const dataDir = path.join(dir, `log-${n++}`);
+        const log = await openEmbeddedEventLog({ dataDir });
+        return { log, cleanup: () => log.close() };
+      };
+      rows.push(...(await measure(ctx, 'embedded', embedded, workload, dir, true)));
+      rows.push(...(await measureSealed(ctx, 'embedded', embedded, oneSigner)));
       if (ctx.pgUrl) {
         const url = ctx.pgUrl;
-        rows.push(
-          ...(await measure(
-            ctx,
-            'postgres',
-            async () => {
-              const schema = `bench_ingest_${process.pid}_${n++}`;
-              const admin = new pg.Client({ connectionString: url });
-              await admin.connect();
-              await admin.query(`create schema "${schema}"`);
-              await admin.end();
-              const log = await openPostgresEventLog({ connectionString: url }, { schema });
-              return {
-                log,
-                cleanup: async () => {
-                  await log.close();
-                  const c = new pg.Client({ connectionString: url });
-                  await c.connect();
-                  await c.query(`drop schema "${schema}" cascade`);
-                  await c.end();
-                },
-              };
+        const postgres: OpenLog = async () => {
+          const schema = `bench_ingest_${process.pid}_${n++}`;
+          const admin = new pg.Client({ connectionString: url });
+          await admin.connect();
+          await admin.query(`create schema "${schema}"`);
+          await admin.end();
+          const log = await openPostgresEventLog({ connectionString: url }, { schema });
+          return {
+            log,
+            cleanup: async () => {
+              await log.close();
+              const c = new pg.Client({ connectionString: url });
+              await c.connect();
+              await c.query(`drop schema "${schema}" cascade`);
+              await c.end();
             },
-            workload,
-            dir,
-            false,
-          )),
-        );
+          };
+        };
+        rows.push(...(await measure(ctx, 'postgres', postgres, workload, dir, false)));
+        rows.push(...(await measureSealed(ctx, 'postgres', postgres, oneSigner)));
       } else ctx.log('no CAIRN_BENCH_PG_URL: Postgres figures skipped');
       return rows;
     } finally {
