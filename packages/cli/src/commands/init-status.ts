@@ -3,7 +3,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { emit, table } from '../output.js';
 import { withSession } from '../session.js';
-import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf } from '../fail.js';
 import { withReads } from '../read-session.js';
 import { globalsOf } from './common.js';
