@@ -18,7 +18,7 @@ import { fail } from './fail.js';
 import { withSession, type GlobalOptions } from './session.js';
 
 /** What both a local Cairn and a remote one answer. */
-export type Reads = Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'labels'>;
+export type Reads = Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace' | 'labels'>;
 
 export interface ReadSession {
   readonly cairn: Reads;

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { DiffAnswer, WhyResult } from '@cairn/client';
 import { type CfHistory } from '@cairn/lineage';
 import { diffToText, type Impact, type VersionDiff } from '@cairn/datasets';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, short, show } from './common.js';
 
@@ -32,11 +32,11 @@ export async function diffText(session: Pick<ReadSession, 'cairn'>, d: DiffJson)
 }
 
 /** `cf` is a CF id or a unique prefix of one. */
-export async function whyOf(session: Session, cf: string, ref: string, asOf?: string): Promise<WhyJson> {
+export async function whyOf(session: Pick<ReadSession, 'cairn'>, cf: string, ref: string, asOf?: string): Promise<WhyJson> {
   return orFailRead(await session.cairn.why(cf, ref, asOfOf(asOf)));
 }
 
-export async function whyText(session: Session, w: WhyJson): Promise<string> {
+export async function whyText(session: Pick<ReadSession, 'cairn'>, w: WhyJson): Promise<string> {
   const ev = w.evidence;
   const labels = await session.cairn.labels([
     w.cfId,
@@ -96,11 +96,11 @@ export async function impactText(session: Pick<ReadSession, 'cairn'>, i: Impact)
   return lines.join('\n');
 }
 
-export async function historyOf(session: Session, cf: string, asOf?: string): Promise<CfHistory> {
+export async function historyOf(session: Pick<ReadSession, 'cairn'>, cf: string, asOf?: string): Promise<CfHistory> {
   return orFailRead(await session.cairn.history(cf, asOfOf(asOf)));
 }
 
-export async function historyText(session: Session, h: CfHistory): Promise<string> {
+export async function historyText(session: Pick<ReadSession, 'cairn'>, h: CfHistory): Promise<string> {
   const labels = await session.cairn.labels([...h.family.map((n) => n.id), ...h.steps.flatMap((s) => ('by' in s ? [s.by] : []))]);
   const lines = [`history of ${named(labels, h.cfId)} (${h.family.length} CFs in the family)`];
   for (const s of h.steps) {
@@ -137,7 +137,7 @@ export function registerQueries(program: Command): void {
     .requiredOption('--in <ref>', 'the version, NAME@VERSION')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (cf: string, opts: { in: string; asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const w = await whyOf(session, cf, opts.in, opts.asOf);
         await show(session.json, w, (x) => whyText(session, x));
@@ -161,7 +161,7 @@ export function registerQueries(program: Command): void {
     .description('the amend / supersede / deprecate / erase chain of a CF, each step with its event')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (cf: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const h = await historyOf(session, cf, opts.asOf);
         await show(session.json, h, (x) => historyText(session, x));

@@ -8,7 +8,17 @@ import type { AsOf } from '@cairn/projector';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
 import { usageError } from '../errors.js';
-import { DatasetVersionsAnswer, DiffAnswerCodec, ImpactAnswer, StatusAnswer, StatusDocumentAnswer } from '../wire/answers.js';
+import {
+  DatasetVersionsAnswer,
+  DiffAnswerCodec,
+  HistoryAnswer,
+  ImpactAnswer,
+  LicensesAnswerCodec,
+  StatusAnswer,
+  StatusDocumentAnswer,
+  TraceAnswer,
+  WhyAnswerCodec,
+} from '../wire/answers.js';
 import type { StatusDocument } from '../status-document.js';
 import { readErrorOf, unavailable } from './read-error.js';
 
@@ -19,7 +29,7 @@ export interface RemoteLocation {
 }
 
 /** The reads a served Cairn answers over HTTP (more join them as the server's answers gain codecs). */
-export interface RemoteCairn extends Pick<Cairn, 'datasetVersions' | 'diff' | 'impact'> {
+export interface RemoteCairn extends Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace'> {
   readonly location: RemoteLocation;
   /** The head of the server's log and the position its projections have reached. */
   status(): Promise<E.Either<ReadError, StatusAnswer>>;
@@ -42,7 +52,8 @@ export function remoteLocationOf(text: string, field = '--store'): E.Either<Usag
   } catch {
     return E.left(usageError(field, `not a URL: ${JSON.stringify(text)}`));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return E.left(usageError(field, `a server is reached over http:// or https://`));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return E.left(usageError(field, `a server is reached over http:// or https://`));
   if (url.search !== '' || url.hash !== '') return E.left(usageError(field, 'a server URL carries no query or fragment'));
   return E.right({ kind: 'http', url: url.href.replace(/\/+$/, '') });
 }
@@ -51,7 +62,11 @@ const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
   asOf === undefined ? {} : { asOf: typeof asOf === 'bigint' ? asOf.toString() : asOf.time.toISOString() };
 
 export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = fetch): RemoteCairn {
-  const get = async <A>(path: string, query: Record<string, string>, codec: t.Type<A, unknown, unknown>): Promise<E.Either<ReadError, A>> => {
+  const get = async <A>(
+    path: string,
+    query: Record<string, string>,
+    codec: t.Type<A, unknown, unknown>,
+  ): Promise<E.Either<ReadError, A>> => {
     const qs = new URLSearchParams(query).toString();
     let res: Response;
     let body: unknown;
@@ -59,7 +74,9 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
       res = await send(`${location.url}${path}${qs === '' ? '' : `?${qs}`}`, { headers: { accept: 'application/json' } });
       body = await res.json();
     } catch (cause) {
-      return E.left(unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`));
+      return E.left(
+        unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+      );
     }
     if (!res.ok) return E.left(readErrorOf(res.status, body));
     const decoded = codec.decode(body);
@@ -79,5 +96,23 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     datasetVersions: (dataset, asOf) => get(`/v1/datasets/${seg(dataset)}/versions`, asOfParam(asOf), DatasetVersionsAnswer),
     diff: (from, to, asOf) => get('/v1/diff', { from, to, ...asOfParam(asOf) }, DiffAnswerCodec),
     impact: (cf, asOf) => get(`/v1/cfs/${seg(cf)}/impact`, asOfParam(asOf), ImpactAnswer),
+    why: (cf, ref, asOf) => get(`/v1/cfs/${seg(cf)}/why`, { in: ref, ...asOfParam(asOf) }, WhyAnswerCodec),
+    history: (cf, asOf) => get(`/v1/cfs/${seg(cf)}/history`, asOfParam(asOf), HistoryAnswer),
+    licenses: (ref, asOf) => get(`/v1/versions/${seg(ref)}/licenses`, asOfParam(asOf), LicensesAnswerCodec),
+    trace: async (target, options = {}) => {
+      // The server's trace takes a direction and a depth; a node cap or an edge filter it would ignore.
+      if (options.maxNodes !== undefined || options.edgeTypes !== undefined)
+        return E.left(usageError(options.maxNodes !== undefined ? 'maxNodes' : 'edgeTypes', 'not asked over HTTP yet'));
+      return get(
+        `/v1/trace/${seg(target)}`,
+        {
+          ...asOfParam(options.asOf),
+          ...(options.direction === undefined ? {} : { direction: options.direction }),
+          ...(options.maxDepth === undefined ? {} : { depth: String(options.maxDepth) }),
+          format: 'json',
+        },
+        TraceAnswer,
+      );
+    },
   };
 }

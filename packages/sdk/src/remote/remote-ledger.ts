@@ -19,8 +19,10 @@ import { postBatch } from './transport.js';
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
 /** What a ledger does that needs no copy of the log: every write, signed where the key is. */
-export interface LedgerWrites
-  extends Pick<Ledger, 'contribute' | 'ingest' | 'sign' | 'supersede' | 'deprecate' | 'erase' | 'manifests' | 'datasets' | 'assets' | 'runs' | 'close'> {
+export interface LedgerWrites extends Pick<
+  Ledger,
+  'contribute' | 'ingest' | 'sign' | 'supersede' | 'deprecate' | 'erase' | 'manifests' | 'datasets' | 'assets' | 'runs' | 'close'
+> {
   readonly contributors: Pick<Ledger['contributors'], 'register' | 'rotateKey' | 'revokeKey' | 'grantRole' | 'revokeRole'>;
 }
 

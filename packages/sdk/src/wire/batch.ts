@@ -12,7 +12,10 @@ export const SignedEnvelopeWire = t.exact(
 );
 /** A sample's bytes (and the salt of a personal-data commitment), base64. */
 export const SampleBytes = t.exact(t.intersection([t.type({ bytes: Base64 }), t.partial({ salt: Base64 })]), 'SampleBytes');
-export const BatchItem = t.exact(t.intersection([t.type({ envelope: SignedEnvelopeWire }), t.partial({ sample: SampleBytes })]), 'BatchItem');
+export const BatchItem = t.exact(
+  t.intersection([t.type({ envelope: SignedEnvelopeWire }), t.partial({ sample: SampleBytes })]),
+  'BatchItem',
+);
 export const EventBatch = t.exact(t.type({ events: t.array(BatchItem) }), 'EventBatch');
 export type EventBatch = t.TypeOf<typeof EventBatch>;
 
