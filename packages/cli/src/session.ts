@@ -58,7 +58,19 @@ export interface Session {
 }
 
 /** The commands that work against `--store http(s)://…` (the rest need the store's own files). */
-export const OVER_HTTP = ['status', 'dataset versions', 'diff', 'why', 'impact', 'history', 'trace', 'licenses'] as const;
+export const OVER_HTTP = [
+  'status',
+  'dataset versions',
+  'diff',
+  'why',
+  'impact',
+  'history',
+  'trace',
+  'licenses',
+  'contribute',
+  'deprecate',
+  'erase',
+] as const;
 
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const store = options.store ?? env.CAIRN_STORE;

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
-import { commitSample, newSigner, openLedger, type IngestItem, type LedgerError } from '@cairn/sdk';
+import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
 
@@ -223,6 +223,59 @@ describe('openLedger({ url }): writes signed here, appended by the server', () =
 
   it('given a URL that is not http(s), then opening refuses it by name', async () => {
     await expect(openLedger({ url: 'ftp://example.org' })).rejects.toThrow(/^url: /);
+  });
+});
+
+describe('the CLI writes to a server with signers of its own keyring', () => {
+  let keys: string;
+  const cli = (args: readonly string[]) =>
+    run(process.execPath, [BIN, '--store', base, '--json', ...args], { env: { ...process.env, CAIRN_KEYS: keys } }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  const validation = (target: string) => [
+    'contribute',
+    'validation',
+    '--as',
+    'carol',
+    '--target',
+    target,
+    '--verdict',
+    'approve',
+    '--rationale',
+    'seen again',
+  ];
+
+  beforeAll(async () => {
+    keys = path.join(dir, 'remote-keys');
+    await mkdir(path.join(keys, 'signers'), { recursive: true });
+    const { carol } = fx;
+    const entry = {
+      name: 'carol',
+      contributorId: carol.contributorId,
+      secretKey: Buffer.from(carol.secretKey).toString('hex'),
+      publicKey: publicKeyHexOf(carol.secretKey),
+      previousKeys: [],
+      revoked: false,
+    };
+    await writeFile(path.join(keys, 'signers', 'carol.json'), JSON.stringify(entry), { mode: 0o600 });
+  });
+
+  it('given a validation of a CF the server holds, then the receipt names the event the server now answers for', async () => {
+    const r = await cli(validation(fx.samples[2]));
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const receipt = JSON.parse((r as { stdout: string }).stdout) as { id: string };
+    expect((await fetch(`${base}/v1/cfs/${receipt.id}`)).status).toBe(200);
+  });
+
+  it("given a validation of a CF the log does not hold, then it exits 3 with the local ledger's words", async () => {
+    const r = await cli(validation(MISSING_CF));
+    expect(r).toMatchObject({ code: 3 });
+    expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: describeLedgerError(localRefusal) } });
+  });
+
+  it('given cat, then it says sample bytes are not yet over HTTP', async () => {
+    const r = await cli(['cat', fx.samples[1], '--as', 'carol']);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('not yet over HTTP') });
   });
 });
 
