@@ -12,7 +12,16 @@ export {
   ProblemDocument,
   problemType,
 } from './wire/batch.js';
-export { pattern, PositionText, Hex64, Base64, withJsonSchema, jsonSchemaOf, type JsonSchema, type WithJsonSchema } from './wire/pattern.js';
+export {
+  pattern,
+  PositionText,
+  Hex64,
+  Base64,
+  withJsonSchema,
+  jsonSchemaOf,
+  type JsonSchema,
+  type WithJsonSchema,
+} from './wire/pattern.js';
 export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationReason, type KeyRevocationReason } from './ledger.js';
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
 export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';
