@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Ledger, SizeLimits } from '@cairn/sdk';
 import {
+  isServerUrl,
   localDirOf as localDirIn,
   openCairn,
   parseAsOf,
@@ -56,7 +57,28 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** The commands that work against `--store http(s)://…` (the rest need the store's own files). */
+export const OVER_HTTP = [
+  'status',
+  'dataset versions',
+  'diff',
+  'why',
+  'impact',
+  'history',
+  'trace',
+  'licenses',
+  'contribute',
+  'deprecate',
+  'erase',
+] as const;
+
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  const store = options.store ?? env.CAIRN_STORE;
+  if (isServerUrl(store))
+    fail(
+      ExitCode.usage,
+      `${options.store !== undefined ? '--store' : 'CAIRN_STORE'}: ${store} is a Cairn server; this command needs a local store (a folder, postgres:// or esdb://). Over HTTP today: ${OVER_HTTP.join(', ')}`,
+    );
   const location = resolveStoreLocation(options.store, options.projections, env);
   if (E.isLeft(location)) fail(ExitCode.usage, `${location.left.field}: ${location.left.reason}`);
   return location.right;

@@ -71,3 +71,13 @@ export { statusDocument, failureLine, type StatusDocument, type StatusUnavailabl
 export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport } from '@cairn/datasets';
 export { renderLineage, type LineageFormat } from '@cairn/lineage';
 export type { DatasetSearch, DatasetListEntry } from '@cairn/datasets';
+export { openRemoteCairn, remoteLocationOf, isServerUrl, type RemoteCairn, type RemoteLocation } from './remote/remote-cairn.js';
+export * from './wire/queries.js';
+export {
+  StatusAnswer,
+  StatusDocumentAnswer,
+  ResolvedVersionAnswer,
+  DatasetVersionsAnswer,
+  DiffAnswerCodec,
+  ImpactAnswer,
+} from './wire/answers.js';

@@ -33,6 +33,13 @@ export function resolveStoreLocation(
       );
     return E.right({ kind: 'esdb', url: value, projections: p });
   }
+  if (/^https?:\/\//i.test(value))
+    return E.left(
+      usageError(
+        field,
+        `${value} is a Cairn server, not a store to open: read it with openRemoteCairn, write to it with openLedger({ url })`,
+      ),
+    );
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
     return E.left(usageError(field, `unsupported store URL scheme in "${value}"; use a folder, postgres:// or esdb://`));
   return E.right({ kind: 'embedded', dir: value });

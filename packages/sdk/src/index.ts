@@ -1,5 +1,28 @@
 // @cairn/sdk: append signed contributions to a Cairn ledger, with the rules checked first.
 export { openLedger, openLedgerWith, DEFAULT_LEDGER_DIR, type Closable, type OpenLedgerOptions } from './open-ledger.js';
+export { openRemoteLedger, type LedgerWrites, type RemoteLedger, type RemoteLedgerOptions } from './remote/remote-ledger.js';
+export {
+  EventBatch,
+  BatchItem,
+  SampleBytes,
+  SignedEnvelopeWire,
+  SealedEnvelopeWire,
+  ReceiptWire,
+  BatchAccepted,
+  FieldProblem,
+  ProblemDocument,
+  problemType,
+} from './wire/batch.js';
+export {
+  pattern,
+  PositionText,
+  Hex64,
+  Base64,
+  withJsonSchema,
+  jsonSchemaOf,
+  type JsonSchema,
+  type WithJsonSchema,
+} from './wire/pattern.js';
 export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationReason, type KeyRevocationReason } from './ledger.js';
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
 export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';

@@ -16,6 +16,7 @@ import { createLedger, type Ledger } from './ledger.js';
 import { createVerifyPool, type VerifyPool } from './verify-pool.js';
 import { openLogAnchor, type LogAnchor } from './tree-heads/anchor.js';
 import { resolveLimits, describeLimitSettingError, type LimitSettings } from './limits.js';
+import { openRemoteLedger, type RemoteLedger, type RemoteLedgerOptions } from './remote/remote-ledger.js';
 
 interface CommonOptions {
   /** Worker threads verifying signatures in bulk ingest; 0 verifies on the main thread. Default: one per core. */
@@ -76,7 +77,11 @@ async function lockEmbeddedStore(options: OpenLedgerOptions, dir: string): Promi
  * Throws only when the log cannot be opened at all, or (FolderInUse) when another process holds
  * the embedded store past options.lock.timeoutMs.
  */
-export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
+export function openLedger(options: RemoteLedgerOptions): Promise<RemoteLedger>;
+export function openLedger(options?: OpenLedgerOptions): Promise<Ledger>;
+/** `{ url }`: the ledger of a Cairn server, written to over HTTP (signed here; see remote/remote-ledger.ts). */
+export async function openLedger(options: OpenLedgerOptions | RemoteLedgerOptions = {}): Promise<Ledger | RemoteLedger> {
+  if ('url' in options) return openRemoteLedger(options);
   return (await openLedgerWith(options, async () => ({ close: async () => undefined }))).ledger;
 }
 

@@ -2,6 +2,7 @@
 // Covers the combinators the server's codecs use; a codec it does not know is an error at startup,
 // not a silently empty schema. Custom string codecs (patterns) say their schema when made.
 import * as t from 'io-ts';
+import { jsonSchemaOf } from '@cairn/sdk';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -14,7 +15,7 @@ export function withSchema<C extends t.Mixed>(codec: C, schema: JsonSchema): C {
 }
 
 export function toJsonSchema(codec: t.Mixed): JsonSchema {
-  const known = custom.get(codec);
+  const known = custom.get(codec) ?? jsonSchemaOf(codec);
   if (known !== undefined) return known;
   if (codec instanceof t.StringType) return { type: 'string' };
   if (codec instanceof t.NumberType) return { type: 'number' };

@@ -4,13 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
+import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
 
@@ -84,6 +85,24 @@ const questions: readonly Question[] = [
 
 const cliAnswers = new Map<string, unknown>();
 
+/** The questions the CLI also answers with `--store http://…`, by name above. */
+const OVER_HTTP = [
+  'dataset versions',
+  'dataset versions as of a position',
+  'diff',
+  'why (included)',
+  'why not, by prefix, as of a position',
+  'impact',
+  'history',
+  'trace',
+  'licenses',
+  'status',
+];
+
+/** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
+const MISSING_CF = 'f'.repeat(64);
+let localRefusal: LedgerError;
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-parity-'));
@@ -92,6 +111,9 @@ beforeAll(async () => {
   const versions = await seeding.datasetVersions(DATASET);
   if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
   before = versions.right.versions[0]!.position.toString();
+  const refused = await seeding.ledger.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
+  if (E.isRight(refused)) throw new Error('the local ledger took a validation of a missing CF');
+  localRefusal = refused.left;
   await seeding.close();
   for (const q of questions) {
     const { stdout } = await run(process.execPath, [BIN, '--store', dir, '--json', ...q.cli()], { maxBuffer: 16 * 1024 * 1024 });
@@ -126,6 +148,135 @@ describe('the CLI and the HTTP API answer the same question with the same docume
       }
       expect(answer).toEqual(cliAnswers.get(q.name));
     });
+});
+
+describe('the CLI with --store http://… answers as it does on the local store', () => {
+  const remoteAnswers = new Map<string, unknown>();
+  // Asked all at once: each is a short process that opens nothing but a connection.
+  beforeAll(async () => {
+    await Promise.all(
+      OVER_HTTP.map(async (name) => {
+        const q = questions.find((x) => x.name === name)!;
+        const { stdout } = await run(process.execPath, [BIN, '--store', base, '--json', ...q.cli()]);
+        remoteAnswers.set(name, JSON.parse(stdout));
+      }),
+    );
+  }, 60_000);
+
+  for (const name of OVER_HTTP)
+    it(name, () => {
+      expect(remoteAnswers.get(name)).toEqual(cliAnswers.get(name));
+    });
+
+  it('given a command that needs the store itself, then it says so with a usage error and no stack', async () => {
+    const failed = await run(process.execPath, [BIN, '--store', base, 'keys', 'list']).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a local store') });
+    expect((failed as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('openLedger({ url }): writes signed here, appended by the server', () => {
+  const head = async () => ((await (await fetch(`${base}/v1/status`)).json()) as { head: string }).head;
+
+  it('given a validation of a CF the log does not hold, then the server refuses it with the error the local ledger gave', async () => {
+    const remote = await openLedger({ url: base });
+    const r = await remote.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
+    expect(r).toEqual(E.left(localRefusal));
+    expect(localRefusal).toMatchObject({ _tag: 'RuleViolation', rule: 'reference-exists' });
+  });
+
+  it('given a batch whose second item breaks a rule, then nothing of it is appended and the error names the item', async () => {
+    const remote = await openLedger({ url: base });
+    const at = await head();
+    const r = await remote.contribute.batch(
+      [
+        { kind: 'sample', bytes: new TextEncoder().encode('never appended'), mediaType: 'text/plain', license: 'MIT', source: 'http' },
+        { kind: 'validation', targets: [MISSING_CF], verdict: 'approve', rationale: 'x' },
+      ],
+      fx.alice,
+    );
+    expect(r).toMatchObject(E.left({ _tag: 'RuleViolation', rule: 'reference-exists', index: 1 }));
+    expect(await head()).toBe(at);
+  });
+
+  it('given a new contributor and a signed batch, when the same batch is sent twice, then the second is the same receipts, already appended', async () => {
+    const remote = await openLedger({ url: base });
+    const dana = newSigner();
+    const registered = await remote.contributors.register(dana.secretKey, { name: 'dana' });
+    expect(E.isRight(registered)).toBe(true);
+    const bytes = new TextEncoder().encode('Sent over HTTP, signed by its contributor.');
+    const signedSample = remote.sign(
+      'SampleContributed',
+      { commitment: commitSample(bytes, undefined), mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'http' },
+      dana,
+    );
+    if (E.isLeft(signedSample)) throw new Error(JSON.stringify(signedSample.left));
+    const items: IngestItem[] = [{ envelope: signedSample.right, sample: { bytes } }];
+    const first = await remote.ingest(items);
+    const again = await remote.ingest(items);
+    if (E.isLeft(first) || E.isLeft(again)) throw new Error(JSON.stringify([first, again]));
+    expect(first.right.map((x) => x.alreadyAppended)).toEqual([false]);
+    expect(again.right).toEqual(first.right.map((x) => ({ ...x, alreadyAppended: true })));
+    // Readable through the server at once: the CF is there by its id.
+    expect((await fetch(`${base}/v1/cfs/${first.right[0]!.id}`)).status).toBe(200);
+  });
+
+  it('given a URL that is not http(s), then opening refuses it by name', async () => {
+    await expect(openLedger({ url: 'ftp://example.org' })).rejects.toThrow(/^url: /);
+  });
+});
+
+describe('the CLI writes to a server with signers of its own keyring', () => {
+  let keys: string;
+  const cli = (args: readonly string[]) =>
+    run(process.execPath, [BIN, '--store', base, '--json', ...args], { env: { ...process.env, CAIRN_KEYS: keys } }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  const validation = (target: string) => [
+    'contribute',
+    'validation',
+    '--as',
+    'carol',
+    '--target',
+    target,
+    '--verdict',
+    'approve',
+    '--rationale',
+    'seen again',
+  ];
+
+  beforeAll(async () => {
+    keys = path.join(dir, 'remote-keys');
+    await mkdir(path.join(keys, 'signers'), { recursive: true });
+    const { carol } = fx;
+    const entry = {
+      name: 'carol',
+      contributorId: carol.contributorId,
+      secretKey: Buffer.from(carol.secretKey).toString('hex'),
+      publicKey: publicKeyHexOf(carol.secretKey),
+      previousKeys: [],
+      revoked: false,
+    };
+    await writeFile(path.join(keys, 'signers', 'carol.json'), JSON.stringify(entry), { mode: 0o600 });
+  });
+
+  it('given a validation of a CF the server holds, then the receipt names the event the server now answers for', async () => {
+    const r = await cli(validation(fx.samples[2]));
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const receipt = JSON.parse((r as { stdout: string }).stdout) as { id: string };
+    expect((await fetch(`${base}/v1/cfs/${receipt.id}`)).status).toBe(200);
+  });
+
+  it("given a validation of a CF the log does not hold, then it exits 3 with the local ledger's words", async () => {
+    const r = await cli(validation(MISSING_CF));
+    expect(r).toMatchObject({ code: 3 });
+    expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: describeLedgerError(localRefusal) } });
+  });
+
+  it('given cat, then it says sample bytes are not yet over HTTP', async () => {
+    const r = await cli(['cat', fx.samples[1], '--as', 'carol']);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('not yet over HTTP') });
+  });
 });
 
 describe('cairn serve', () => {

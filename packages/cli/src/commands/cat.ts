@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf } from '../fail.js';
 import { printSampleBytes } from '../sample-bytes.js';
 import { orFailRead, withSession } from '../session.js';
+import { notOverHttpYet } from '../read-session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 
@@ -18,6 +19,7 @@ export function registerCat(program: Command): void {
     .action(async (cf: string, opts: { as: string; out?: string }, command: Command) => {
       // A malformed id fails before the store is opened.
       if (!isFullCfId(cf)) orFailRead(cfPrefixOf(cf, 'CF'));
+      notOverHttpYet(globalsOf(command), 'cairn cat');
       await withSession(globalsOf(command), async (session) => {
         // A prefix names what the projections hold: a CF just appended must be found.
         if (!isFullCfId(cf)) await session.catchUp();

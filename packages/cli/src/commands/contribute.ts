@@ -6,6 +6,7 @@ import { fail, messageOf, orFail } from '../fail.js';
 import { readNamedFile } from '../files.js';
 import { emit } from '../output.js';
 import { cfArg, withSession, type Session } from '../session.js';
+import { withWrites, type WriteSession } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { jsonOrString, receiptJson, receiptText } from './receipt.js';
 
@@ -14,15 +15,15 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 const TEXT_FIELDS = new Set(['mediaType', 'license', 'source', 'labelType', 'rationale', 'verdict']);
 const DEPRECATION_REASONS: readonly DeprecationReason[] = ['dispute', 'takedown', 'erasure', 'quality', 'other'];
 
-async function signerOf(session: Session, name: string | undefined): Promise<Signer> {
+async function signerOf(session: Pick<WriteSession, 'keyring'>, name: string | undefined): Promise<Signer> {
   if (name === undefined) fail(ExitCode.usage, '--as: name the signer (cairn keys list)');
   return orFail(await session.keyring.signer(name), (e) => e.message);
 }
 
 /** --target values: CF ids or unique prefixes of them (6+ hex), in the order given. */
-async function targetsOf(session: Session, targets: readonly string[]): Promise<string[]> {
+async function targetsOf(session: WriteSession, targets: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const t of targets) ids.push(await cfArg(session, t, '--target'));
+  for (const t of targets) ids.push(await session.cf(t, '--target'));
   return ids;
 }
 
@@ -97,7 +98,7 @@ export function registerContribute(program: Command): void {
         const bytes = opts.file !== undefined ? await readNamedFile('--file', opts.file) : new TextEncoder().encode(opts.text);
         if (bytes.length === 0) fail(ExitCode.usage, `--file ${opts.file}: the file is empty (a sample has at least one byte)`);
         const attributes = objectFlag('--attributes', opts.attributes);
-        await withSession(globalsOf(command), async (session) => {
+        await withWrites(globalsOf(command), async (session) => {
           const signer = await signerOf(session, opts.as);
           const r = orFail(
             await session.ledger.contribute.sample(
@@ -127,7 +128,7 @@ export function registerContribute(program: Command): void {
     .requiredOption('--value <value>', 'the label value (JSON, or a plain string)')
     .option('--rationale <text>', 'why')
     .action(async (opts: { as: string; target: string[]; type: string; value: string; rationale?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
           await session.ledger.contribute.label(
@@ -157,7 +158,7 @@ export function registerContribute(program: Command): void {
       if (!['approve', 'reject', 'score'].includes(opts.verdict)) fail(ExitCode.usage, '--verdict: expected approve, reject or score');
       const score = opts.score === undefined ? undefined : Number(opts.score);
       if (score !== undefined && !Number.isFinite(score)) fail(ExitCode.usage, '--score: expected a number in 0..1');
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
           await session.ledger.contribute.validation(
@@ -222,11 +223,11 @@ export function registerContribute(program: Command): void {
     .action(async (cf: string, opts: { as: string; reason: string; note?: string }, command: Command) => {
       if (!DEPRECATION_REASONS.includes(opts.reason as DeprecationReason))
         fail(ExitCode.usage, `--reason: expected one of ${DEPRECATION_REASONS.join(', ')}`);
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
         const r = orFail(
           await session.ledger.deprecate(
-            await cfArg(session, cf),
+            await session.cf(cf),
             { reason: opts.reason as DeprecationReason, ...(opts.note ? { note: opts.note } : {}) },
             signer,
           ),
@@ -244,9 +245,9 @@ export function registerContribute(program: Command): void {
     .requiredOption('--as <name>', "the signer: the sample's author, a curator or a steward (rule erasure-authority)")
     .option('--reason <text>', 'why', 'erasure requested')
     .action(async (sample: string, opts: { as: string; reason: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.erase(await cfArg(session, sample, 'SAMPLE'), signer, opts.reason), messageOf);
+        const r = orFail(await session.ledger.erase(await session.cf(sample, 'SAMPLE'), signer, opts.reason), messageOf);
         emit(receiptJson(r), { json: session.json }, receiptText);
       });
     });

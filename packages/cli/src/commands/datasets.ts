@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { orFailRead, withSession, type Session } from '../session.js';
+import { withReads } from '../read-session.js';
 import type { ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
@@ -105,7 +106,7 @@ export function registerDatasets(program: Command): void {
     .description('every version of the dataset, in the order first cut (NAME@1, NAME@2, ...)')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (name: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         emit(orFailRead(await session.cairn.datasetVersions(name, asOfOf(opts.asOf))), { json: session.json }, (x) =>
           x.versions.length === 0

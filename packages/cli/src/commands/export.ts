@@ -10,6 +10,7 @@ import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
+import { notOverHttpYet } from '../read-session.js';
 import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
@@ -118,6 +119,7 @@ export function registerExport(program: Command): void {
       if (!folder && opts.as !== undefined) usage('--as', 'goes with --format files or huggingface');
       if (!folder && opts.force === true) usage('--force', 'goes with --format files or huggingface');
       if (opts.url !== undefined && opts.format !== 'openlineage') usage('--url', 'goes with --format openlineage');
+      notOverHttpYet(globalsOf(command), 'cairn export');
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         if (folder) return exportFolder(session, ref, opts);

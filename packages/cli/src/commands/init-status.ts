@@ -3,10 +3,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { emit, table } from '../output.js';
 import { withSession } from '../session.js';
-import { ExitCode } from '../exit-codes.js';
-import { fail } from '../fail.js';
+import { exitCodeOf, fail, messageOf } from '../fail.js';
+import { withReads } from '../read-session.js';
 import { globalsOf } from './common.js';
-import { ledgerConfigPath, statusDocument, type StatusDocument } from '@cairn/client';
+import { ledgerConfigPath, type StatusDocument } from '@cairn/client';
 import { parseLimitOptions, writeLimits } from '../ledger-config.js';
 import { LIMIT_NAMES } from '@cairn/sdk';
 
@@ -53,10 +53,10 @@ export function registerInitStatus(program: Command): void {
     .command('status')
     .description('events, contributors, CFs by kind, datasets, versions and checkpoints in the store')
     .action(async (_opts, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
-        const document = await statusDocument(session.cairn);
-        if (E.isLeft(document)) fail(ExitCode.unavailable, document.left.message);
+        const document = await session.statusDocument();
+        if (E.isLeft(document)) fail(exitCodeOf(document.left), messageOf(document.left));
         const json: StatusJson = document.right;
         emit(json, { json: session.json }, (s) =>
           [

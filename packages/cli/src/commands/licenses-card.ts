@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { LicenseReport } from '@cairn/datasets';
 import { table } from '../output.js';
 import { orFailRead, withSession, type Session } from '../session.js';
+import { withReads, type ReadSession } from '../read-session.js';
 import { cardMarkdown, type CardFacts, type ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
@@ -29,7 +30,7 @@ export function licensesText(x: LicensesJson, labels: ReadonlyMap<string, string
   ].join('\n');
 }
 
-export async function licensesOf(session: Session, ref: string, asOf?: string): Promise<LicensesJson> {
+export async function licensesOf(session: Pick<ReadSession, 'cairn'>, ref: string, asOf?: string): Promise<LicensesJson> {
   return orFailRead(await session.cairn.licenses(ref, asOfOf(asOf)));
 }
 
@@ -43,7 +44,7 @@ export function registerLicensesCard(program: Command): void {
     .description('the license set of NAME@VERSION, the obligations its members carry and the conflicts between them')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (ref: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const l = await licensesOf(session, ref, opts.asOf);
         await show(session.json, l, async (x) =>

@@ -4,17 +4,18 @@ import type { Command } from 'commander';
 import type { DiffAnswer, WhyResult } from '@cairn/client';
 import { type CfHistory } from '@cairn/lineage';
 import { diffToText, type Impact, type VersionDiff } from '@cairn/datasets';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead } from '../session.js';
+import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, short, show } from './common.js';
 
 export type DiffJson = DiffAnswer;
 export type WhyJson = WhyResult;
 
-export async function diffOf(session: Session, a: string, b: string, asOf?: string): Promise<DiffJson> {
+export async function diffOf(session: Pick<ReadSession, 'cairn'>, a: string, b: string, asOf?: string): Promise<DiffJson> {
   return orFailRead(await session.cairn.diff(a, b, asOfOf(asOf)));
 }
 
-export async function diffText(session: Session, d: DiffJson): Promise<string> {
+export async function diffText(session: Pick<ReadSession, 'cairn'>, d: DiffJson): Promise<string> {
   const labels = await session.cairn.labels([...d.added, ...d.removed].map((e) => e.cfId).concat(d.changed.flatMap((c) => [c.from, c.to])));
   const lines = [
     `${d.from.dataset}@${d.from.ordinal} → ${d.to.dataset}@${d.to.ordinal}: +${d.counts.added} added, -${d.counts.removed} removed, ~${d.counts.changed} changed, ${d.counts.unchanged} unchanged`,
@@ -31,11 +32,11 @@ export async function diffText(session: Session, d: DiffJson): Promise<string> {
 }
 
 /** `cf` is a CF id or a unique prefix of one. */
-export async function whyOf(session: Session, cf: string, ref: string, asOf?: string): Promise<WhyJson> {
+export async function whyOf(session: Pick<ReadSession, 'cairn'>, cf: string, ref: string, asOf?: string): Promise<WhyJson> {
   return orFailRead(await session.cairn.why(cf, ref, asOfOf(asOf)));
 }
 
-export async function whyText(session: Session, w: WhyJson): Promise<string> {
+export async function whyText(session: Pick<ReadSession, 'cairn'>, w: WhyJson): Promise<string> {
   const ev = w.evidence;
   const labels = await session.cairn.labels([
     w.cfId,
@@ -70,11 +71,11 @@ export async function whyText(session: Session, w: WhyJson): Promise<string> {
   return lines.join('\n');
 }
 
-export async function impactOf(session: Session, cf: string, asOf?: string): Promise<Impact> {
+export async function impactOf(session: Pick<ReadSession, 'cairn'>, cf: string, asOf?: string): Promise<Impact> {
   return orFailRead(await session.cairn.impact(cf, asOfOf(asOf)));
 }
 
-export async function impactText(session: Session, i: Impact): Promise<string> {
+export async function impactText(session: Pick<ReadSession, 'cairn'>, i: Impact): Promise<string> {
   const labels = await session.cairn.labels([i.cfId, ...i.dependents.map((d) => d.eventId)]);
   const lines = [`if ${named(labels, i.cfId)} is amended or erased:`];
   lines.push(
@@ -95,11 +96,11 @@ export async function impactText(session: Session, i: Impact): Promise<string> {
   return lines.join('\n');
 }
 
-export async function historyOf(session: Session, cf: string, asOf?: string): Promise<CfHistory> {
+export async function historyOf(session: Pick<ReadSession, 'cairn'>, cf: string, asOf?: string): Promise<CfHistory> {
   return orFailRead(await session.cairn.history(cf, asOfOf(asOf)));
 }
 
-export async function historyText(session: Session, h: CfHistory): Promise<string> {
+export async function historyText(session: Pick<ReadSession, 'cairn'>, h: CfHistory): Promise<string> {
   const labels = await session.cairn.labels([...h.family.map((n) => n.id), ...h.steps.flatMap((s) => ('by' in s ? [s.by] : []))]);
   const lines = [`history of ${named(labels, h.cfId)} (${h.family.length} CFs in the family)`];
   for (const s of h.steps) {
@@ -121,7 +122,7 @@ export function registerQueries(program: Command): void {
     .description('what changed between two versions (NAME@A NAME@B): added, removed, changed CFs, each with its cause')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (a: string, b: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const d = await diffOf(session, a, b, opts.asOf);
         await show(session.json, d, (x) => diffText(session, x));
@@ -136,7 +137,7 @@ export function registerQueries(program: Command): void {
     .requiredOption('--in <ref>', 'the version, NAME@VERSION')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (cf: string, opts: { in: string; asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const w = await whyOf(session, cf, opts.in, opts.asOf);
         await show(session.json, w, (x) => whyText(session, x));
@@ -148,7 +149,7 @@ export function registerQueries(program: Command): void {
     .description('what is affected if this CF is amended or erased: dependent CFs, assets, dataset versions, runs, models')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (cf: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const i = await impactOf(session, cf, opts.asOf);
         await show(session.json, i, (x) => impactText(session, x));
@@ -160,7 +161,7 @@ export function registerQueries(program: Command): void {
     .description('the amend / supersede / deprecate / erase chain of a CF, each step with its event')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (cf: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const h = await historyOf(session, cf, opts.asOf);
         await show(session.json, h, (x) => historyText(session, x));

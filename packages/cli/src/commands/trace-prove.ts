@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { fail } from '../fail.js';
 import { toJson } from '../output.js';
 import { cfArg, orFailRead, withSession, type Session } from '../session.js';
+import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
 import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
@@ -18,7 +19,7 @@ const FORMATS = ['text', 'mermaid', 'dot', 'svg'] as const;
 type TraceFormat = (typeof FORMATS)[number];
 
 export async function traceOf(
-  session: Session,
+  session: Pick<ReadSession, 'cairn'>,
   target: string,
   options: { readonly asOf?: string; readonly direction?: TraceDirection; readonly depth?: number },
 ): Promise<LineageTrace> {
@@ -78,7 +79,7 @@ export function registerTraceProve(program: Command): void {
       if (!['up', 'down', 'both'].includes(opts.direction)) fail(ExitCode.usage, '--direction: expected up, down or both');
       const depth = Number(opts.depth);
       if (!Number.isInteger(depth) || depth < 1) fail(ExitCode.usage, '--depth: expected a positive integer');
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const t = await traceOf(session, target, {
           ...(opts.asOf ? { asOf: opts.asOf } : {}),

@@ -1,0 +1,74 @@
+// The reads a command asks of a store it may reach over HTTP: a local store opens as a session
+// (its Cairn), `--store http(s)://…` as the server's remote Cairn, which opens nothing locally.
+// A command written against ReadSession answers the same way from either.
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  isServerUrl,
+  openRemoteCairn,
+  remoteLocationOf,
+  statusDocument,
+  type Cairn,
+  type ReadError,
+  type RemoteCairn,
+  type StatusDocument,
+  type StatusUnavailable,
+} from '@cairn/client';
+import { ExitCode } from './exit-codes.js';
+import { fail } from './fail.js';
+import { withSession, type GlobalOptions } from './session.js';
+
+/** What both a local Cairn and a remote one answer. */
+export type Reads = Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace' | 'labels'>;
+
+export interface ReadSession {
+  readonly cairn: Reads;
+  readonly json: boolean;
+  /** The server it reads, when remote. */
+  readonly remote: RemoteCairn | undefined;
+  /** The document `cairn status` prints. */
+  statusDocument(): Promise<E.Either<StatusUnavailable | ReadError, StatusDocument>>;
+  /** Brings a local store's projections up to the head (a server keeps its own caught up). */
+  catchUp(): Promise<void>;
+}
+
+/** The server URL --store / CAIRN_STORE names, if it names one. */
+export function serverUrlOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const store = options.store ?? env.CAIRN_STORE;
+  return isServerUrl(store) ? store : undefined;
+}
+
+/** Runs `body` over the store's reads, remote or local, and always closes what it opened. */
+export async function withReads<T>(options: GlobalOptions, body: (session: ReadSession) => Promise<T>): Promise<T> {
+  const url = serverUrlOf(options);
+  if (url === undefined)
+    return withSession(options, (session) =>
+      body({
+        cairn: session.cairn,
+        json: session.json,
+        remote: undefined,
+        statusDocument: () => statusDocument(session.cairn),
+        catchUp: session.catchUp,
+      }),
+    );
+  const location = remoteLocationOf(url, options.store !== undefined ? '--store' : 'CAIRN_STORE');
+  if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+  const remote = openRemoteCairn(location.right);
+  try {
+    return await body({
+      cairn: remote,
+      json: options.json === true,
+      remote,
+      statusDocument: () => remote.statusDocument(),
+      catchUp: async () => undefined,
+    });
+  } finally {
+    await remote.close();
+  }
+}
+
+/** Refuses, by name, a command that works on a local store only for now, when --store names a server. */
+export function notOverHttpYet(options: GlobalOptions, what: string): void {
+  const url = serverUrlOf(options);
+  if (url !== undefined)
+    fail(ExitCode.usage, `${what}: not yet over HTTP (sample bytes need signed reads); run it against a local store, not ${url}`);
+}

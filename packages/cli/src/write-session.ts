@@ -1,0 +1,46 @@
+// The writes a command makes to a store it may reach over HTTP: a local store's ledger, or, for
+// `--store http(s)://…`, the server's (openLedger({ url })): each event is signed here with a
+// signer of the local keyring (CAIRN_KEYS, default ./.cairn) and only the signed envelope is sent.
+import path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { DEFAULT_STORE_DIR, remoteLocationOf, usageError } from '@cairn/client';
+import { isSha256Hex } from '@cairn/core';
+import { openLedger, type LedgerWrites } from '@cairn/sdk';
+import { ExitCode } from './exit-codes.js';
+import { fail } from './fail.js';
+import { openKeyring, type Keyring } from './keyring.js';
+import { serverUrlOf } from './read-session.js';
+import { cfArg, withSession, type GlobalOptions } from './session.js';
+
+export interface WriteSession {
+  readonly ledger: LedgerWrites;
+  readonly keyring: Keyring;
+  readonly json: boolean;
+  /** The full CF id an argument names (a local store also takes a unique prefix). */
+  cf(text: string, field?: string): Promise<string>;
+}
+
+/** Runs `body` with the store's writes, remote or local, and always closes what it opened. */
+export async function withWrites<T>(options: GlobalOptions, body: (session: WriteSession) => Promise<T>): Promise<T> {
+  const url = serverUrlOf(options);
+  if (url === undefined)
+    return withSession(options, (session) =>
+      body({ ledger: session.ledger, keyring: session.keyring, json: session.json, cf: (text, field) => cfArg(session, text, field) }),
+    );
+  const location = remoteLocationOf(url, options.store !== undefined ? '--store' : 'CAIRN_STORE');
+  if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+  const ledger = await openLedger({ url: location.right.url });
+  try {
+    return await body({
+      ledger,
+      keyring: openKeyring(path.join(process.env.CAIRN_KEYS ?? DEFAULT_STORE_DIR, 'signers')),
+      json: options.json === true,
+      cf: async (text, field = 'CF') => {
+        if (isSha256Hex(text)) return text;
+        return fail(ExitCode.usage, usageError(field, 'give the full CF id (64 lowercase hex) when writing to a server').message);
+      },
+    });
+  } finally {
+    await ledger.close();
+  }
+}

@@ -1,0 +1,30 @@
+// A server's refusal of a read, as the ReadError the local Cairn answers for the same question:
+// the problem's type says which (not found, not applicable, a bad argument), its detail is the
+// sentence the local read would have said.
+import * as E from 'fp-ts/lib/Either.js';
+import { problemType, ProblemDocument } from '@cairn/sdk';
+import type { ReadError } from '../errors.js';
+
+export const unavailable = (reason: string): ReadError => ({ _tag: 'Unavailable', reason });
+
+export function readErrorOf(status: number, body: unknown): ReadError {
+  const decoded = ProblemDocument.decode(body);
+  if (E.isLeft(decoded)) return unavailable(`the server answered ${status} without a problem document`);
+  const p = decoded.right;
+  const field = p.field ?? '(request)';
+  switch (p.type) {
+    case problemType('invalid-request'):
+      return { _tag: 'UsageError', field, reason: p.reason ?? p.detail, message: p.detail };
+    case problemType('ambiguous-prefix'):
+      return { _tag: 'AmbiguousCfPrefix', field, prefix: '', candidates: [], message: p.detail };
+    case problemType('not-found'):
+      // A field is named when what was not found is a CF the caller gave; otherwise a version.
+      return p.field !== undefined
+        ? { _tag: 'CfNotFound', cfId: '', field: p.field, message: p.detail }
+        : { _tag: 'VersionNotFound', versionId: '', message: p.detail };
+    case problemType('not-applicable'):
+      return { _tag: 'NotAMember', cfId: '', versionId: '', message: p.detail };
+    default:
+      return unavailable(p.detail);
+  }
+}

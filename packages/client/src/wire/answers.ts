@@ -1,0 +1,286 @@
+// The answers as the server sends them (the CLI's --json documents), as io-ts codecs that
+// decode the JSON back into the client's own typed values: positions from decimal strings to
+// bigint. The server describes its answers with these; a remote Cairn decodes with them. Each
+// codec is checked against the client's type at compile time (Exactly below), so a field added
+// to an answer and not here fails the build instead of arriving as `any`.
+import * as t from 'io-ts';
+import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
+import type { StatusDocument } from '../status-document.js';
+import type { DatasetVersions, DiffAnswer, LicensesAnswer, WhyResult } from '../cairn.js';
+import type { Impact } from '@cairn/datasets';
+import { EDGE_TYPES, NODE_KINDS, NODE_STATES, type CfHistory, type LineageTrace } from '@cairn/lineage';
+
+/** The head of the log and how far the projections have read it. */
+export const StatusAnswer = t.type(
+  { head: t.union([PositionText, t.null]), caughtUpTo: t.union([PositionText, t.null]), store: t.string },
+  'Status',
+);
+export type StatusAnswer = t.TypeOf<typeof StatusAnswer>;
+
+const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
+
+export const ResolvedVersionAnswer = t.type(
+  { dataset: t.string, versionId: t.string, ordinal: t.number, manifestId: t.string, position: PositionText },
+  'ResolvedVersion',
+);
+
+export const DatasetVersionsAnswer = t.type(
+  {
+    dataset: t.string,
+    current: nullable(t.string),
+    versions: t.array(
+      t.intersection([
+        ResolvedVersionAnswer,
+        t.type({
+          merkleRoot: t.string,
+          memberCount: t.number,
+          builds: t.array(t.type({ position: PositionText, cause: t.string, causeEventId: t.string })),
+        }),
+      ]),
+    ),
+  },
+  'DatasetVersions',
+);
+
+const EventRefAnswer = t.type({ eventId: t.string, position: PositionText }, 'EventRef');
+const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
+
+const DatasetVersionAnswer = t.type(
+  { versionId: t.string, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
+  'DatasetVersion',
+);
+
+const DiffCauseAnswer = t.type({ kind: t.string, event: nullable(EventRefAnswer), reason: t.string }, 'DiffCause');
+
+export const DiffAnswerCodec = t.type(
+  {
+    a: DatasetVersionAnswer,
+    b: DatasetVersionAnswer,
+    counts: t.type({ added: t.number, removed: t.number, changed: t.number, unchanged: t.number }),
+    added: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
+    removed: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
+    changed: t.array(t.type({ from: t.string, to: t.string, cause: DiffCauseAnswer })),
+    assets: t.array(t.type({ assetId: t.string, name: t.string, added: t.number, removed: t.number })),
+    truncated: t.boolean,
+    from: ResolvedVersionAnswer,
+    to: ResolvedVersionAnswer,
+  },
+  'DiffAnswer',
+);
+
+const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
+const Relation = t.keyof({ labels: null, validates: null, amends: null, supersedes: null }, 'labels | validates | amends | supersedes');
+
+export const ImpactAnswer = t.type(
+  {
+    cfId: t.string,
+    dependents: t.array(withRef({ kind: t.string, relation: Relation }, 'Dependent')),
+    assets: t.array(withRef({ assetId: t.string, name: t.string }, 'ImpactAsset')),
+    versions: t.array(withRef({ versionId: t.string, dataset: t.string, current: t.boolean }, 'ImpactVersion')),
+    runs: t.array(withRef({ runId: t.string, versionId: t.string, modelHash: t.string }, 'ImpactRun')),
+    models: t.array(t.string),
+    erased: nullable(ErasureAnswer),
+  },
+  'Impact',
+);
+
+/** The size limits a store admits events under: every limit the SDK names, in bytes. */
+const SizeLimitsAnswer = new t.Type<SizeLimits, SizeLimits, unknown>(
+  'SizeLimits',
+  (u): u is SizeLimits =>
+    typeof u === 'object' && u !== null && LIMIT_NAMES.every((n) => typeof (u as Record<string, unknown>)[n] === 'number'),
+  (u, c) =>
+    typeof u === 'object' && u !== null && LIMIT_NAMES.every((n) => typeof (u as Record<string, unknown>)[n] === 'number')
+      ? t.success(u as SizeLimits)
+      : t.failure(u, c),
+  t.identity,
+);
+
+/** The document `cairn status --json` prints and GET /v1/status/counts sends. */
+export const StatusDocumentAnswer = t.type(
+  {
+    store: t.string,
+    head: nullable(t.string),
+    events: t.number,
+    contributors: t.number,
+    cfs: t.type({ sample: t.number, label: t.number, validation: t.number }),
+    datasets: t.number,
+    datasetVersions: t.number,
+    checkpoints: t.number,
+    limits: SizeLimitsAnswer,
+    projections: t.array(
+      t.type({
+        name: t.string,
+        checkpoint: nullable(t.string),
+        caughtUp: t.boolean,
+        failedEvents: t.number,
+        firstFailure: nullable(t.string),
+      }),
+    ),
+  },
+  'StatusDocument',
+);
+
+/** One of a fixed list of words. */
+const literals = <V extends string>(values: readonly V[], name: string) =>
+  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as Record<V, null>, name);
+
+/** A time: a Date inside, ISO 8601 text on the wire. */
+const DateText = new t.Type<Date, string, unknown>(
+  'an ISO 8601 time',
+  (u): u is Date => u instanceof Date,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const d = new Date(u);
+    return Number.isNaN(d.getTime()) ? t.failure(u, c) : t.success(d);
+  },
+  (d) => d.toISOString(),
+);
+
+/** A CfHistory or trace bound: a position, null (before the first event) or absent (the whole projection). */
+const AsOfBound = t.union([PositionText, t.null, t.undefined]);
+
+export const LicensesAnswerCodec = t.type(
+  {
+    version: DatasetVersionAnswer,
+    expressions: t.array(t.type({ expression: t.string, members: t.number, resolvedTo: t.array(t.string) })),
+    licenses: t.array(t.string),
+    unknown: t.array(t.string),
+    obligations: t.type({
+      attribution: t.array(t.type({ contributor: t.string, members: t.number, licenses: t.array(t.string) })),
+      shareAlike: t.array(t.string),
+      nonCommercial: t.array(t.string),
+      noDerivatives: t.array(t.string),
+    }),
+    conflicts: t.array(t.type({ rule: t.string, licenses: t.array(t.string), comment: t.string })),
+    ref: ResolvedVersionAnswer,
+  },
+  'LicensesAnswer',
+);
+
+// The assembly rules in the order a build checks them (@cairn/assembly's RULE_ORDER).
+const AssemblyRule = literals(
+  ['kind', 'erased', 'asset', 'source', 'replaced', 'deprecated', 'license', 'labels', 'minApprovals', 'minAgreement', 'dedup'] as const,
+  'an assembly rule',
+);
+const VoteRefAnswer = withRef({ validator: t.string }, 'VoteRef');
+const DecisionEvidenceAnswer = t.intersection(
+  [
+    t.type({
+      cf: EventRefAnswer,
+      kind: t.string,
+      author: t.string,
+      source: nullable(t.string),
+      license: nullable(t.string),
+      licenseAllowed: nullable(t.boolean),
+      approvals: t.array(VoteRefAnswer),
+      rejections: t.array(VoteRefAnswer),
+      agreement: nullable(t.number),
+      labels: t.array(EventRefAnswer),
+      labelTypes: t.array(t.string),
+      assets: t.array(t.string),
+      replacedBy: nullable(EventRefAnswer),
+      replaces: nullable(EventRefAnswer),
+      deprecatedBy: nullable(withRef({ reason: t.string }, 'Deprecation')),
+      duplicateOf: nullable(withRef({ commitment: t.string }, 'Duplicate')),
+      carriedFrom: t.array(EventRefAnswer),
+      notCarried: nullable(
+        withRef(
+          { why: literals(['new-content', 'supersedes', 'manifest'] as const, 'why not carried'), labels: t.number, validations: t.number },
+          'NotCarried',
+        ),
+      ),
+    }),
+    t.partial({ erasedBy: nullable(withRef({ sample: t.string }, 'ErasedBy')) }),
+  ],
+  'DecisionEvidence',
+);
+
+export const WhyAnswerCodec = t.type(
+  {
+    cfId: t.string,
+    version: DatasetVersionAnswer,
+    included: t.boolean,
+    rule: nullable(AssemblyRule),
+    reason: t.string,
+    evidence: nullable(DecisionEvidenceAnswer),
+    buildPosition: PositionText,
+    erased: nullable(ErasureAnswer),
+    ref: ResolvedVersionAnswer,
+  },
+  'WhyResult',
+);
+
+const NodeKindAnswer = literals(NODE_KINDS, 'a lineage node kind');
+const nodeFields = {
+  id: t.string,
+  label: t.string,
+  eventId: t.string,
+  position: PositionText,
+  state: nullable(literals(NODE_STATES, 'a node state')),
+  stateReason: nullable(t.string),
+  stateEventId: nullable(t.string),
+};
+const NodeViewAnswer = t.type({ ...nodeFields, kind: NodeKindAnswer }, 'NodeView');
+
+const stepAt = { cfId: t.string, eventId: t.string, position: PositionText };
+const HistoryStepAnswer = t.union(
+  [
+    t.type({ action: t.literal('contributed'), ...stepAt }),
+    t.type({
+      action: literals(['amends', 'supersedes'] as const, 'amends | supersedes'),
+      target: t.string,
+      recordedAt: DateText,
+      ...stepAt,
+    }),
+    t.type({ action: t.literal('deprecated'), by: t.string, reason: nullable(t.string), recordedAt: DateText, ...stepAt }),
+    t.type({ action: t.literal('erased'), reason: nullable(t.string), ...stepAt }),
+  ],
+  'HistoryStep',
+);
+
+export const HistoryAnswer = t.type(
+  {
+    cfId: t.string,
+    asOf: AsOfBound,
+    node: NodeViewAnswer,
+    family: t.array(NodeViewAnswer),
+    standing: t.array(t.string),
+    steps: t.array(HistoryStepAnswer),
+  },
+  'CfHistory',
+);
+
+export const TraceAnswer = t.type(
+  {
+    root: t.string,
+    asOf: AsOfBound,
+    direction: literals(['up', 'down', 'both'] as const, 'up | down | both'),
+    nodes: t.array(t.type({ ...nodeFields, kind: t.union([NodeKindAnswer, t.literal('unknown')]), known: t.boolean, depth: t.number })),
+    edges: t.array(
+      t.type({
+        type: literals(EDGE_TYPES, 'a lineage edge type'),
+        from: t.string,
+        to: t.string,
+        eventId: t.string,
+        position: PositionText,
+        recordedAt: DateText,
+      }),
+    ),
+    truncated: t.boolean,
+  },
+  'LineageTrace',
+);
+
+// Compile-time: every decoded answer is a value of the client's type.
+type Decodes<C extends t.Mixed, A> = (decoded: t.TypeOf<C>) => A;
+export const answerTypesAgree: readonly [
+  Decodes<typeof DatasetVersionsAnswer, DatasetVersions>,
+  Decodes<typeof DiffAnswerCodec, DiffAnswer>,
+  Decodes<typeof ImpactAnswer, Impact>,
+  Decodes<typeof StatusDocumentAnswer, StatusDocument>,
+  Decodes<typeof LicensesAnswerCodec, LicensesAnswer>,
+  Decodes<typeof WhyAnswerCodec, WhyResult>,
+  Decodes<typeof HistoryAnswer, CfHistory>,
+  Decodes<typeof TraceAnswer, LineageTrace>,
+] = [(d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d];

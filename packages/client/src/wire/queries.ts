@@ -1,0 +1,31 @@
+// The questions as an HTTP request carries them, as io-ts codecs: the server decodes its query
+// strings and bodies with these, a remote Cairn writes its requests to them, and the OpenAPI
+// document is generated from them, so none of the three can drift from the others.
+import * as t from 'io-ts';
+import { Hex64, pattern } from '@cairn/sdk';
+
+/** Digits, for numbers carried in a query string. */
+export const Digits = pattern('a decimal number', /^\d{1,15}$/);
+/** A log position (digits) or an ISO 8601 time; parseAsOf reads it. */
+export const AsOfText = pattern(
+  'a log position (digits) or an ISO 8601 time',
+  /^(\d+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/,
+);
+export const Direction = t.keyof({ up: null, down: null, both: null }, 'up | down | both');
+
+export const AsOfQuery = t.exact(t.partial({ asOf: AsOfText }), 'AsOfQuery');
+export const MembersQuery = t.exact(t.partial({ asOf: AsOfText, cursor: t.string, limit: Digits }), 'MembersQuery');
+export const WhyQuery = t.exact(t.intersection([t.type({ in: t.string }), t.partial({ asOf: AsOfText })]), 'WhyQuery');
+export const DiffQuery = t.exact(t.intersection([t.type({ from: t.string, to: t.string }), t.partial({ asOf: AsOfText })]), 'DiffQuery');
+export const TraceFormat = t.keyof({ json: null, svg: null, dot: null, mermaid: null }, 'json | svg | dot | mermaid');
+export const TraceQuery = t.exact(t.partial({ asOf: AsOfText, direction: Direction, depth: Digits, format: TraceFormat }), 'TraceQuery');
+export const NoQuery = t.exact(t.partial({}), 'NoQuery');
+export const HexPrefix = pattern('a CF id prefix (1 to 64 lowercase hex digits)', /^[0-9a-f]{1,64}$/);
+export const DatasetsQuery = t.exact(t.partial({ name: t.string, cf: HexPrefix, contributor: Hex64, source: t.string }), 'DatasetsQuery');
+export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.partial({ asOf: AsOfText })]), 'CreditQuery');
+/** Query gradient rows (each the same length) and how many training CFs to name for each. */
+export const AttributeBody = t.exact(t.type({ queries: t.array(t.array(t.number)), topK: t.number }), 'AttributeBody');
+export const UnlearningQuery = t.exact(t.partial({ top: Digits }), 'UnlearningQuery');
+export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
+export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');
+export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat }), t.partial({ asOf: AsOfText })]), 'ExportQuery');

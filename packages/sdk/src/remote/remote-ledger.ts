@@ -1,0 +1,138 @@
+// The ledger of a Cairn server (`cairn serve`), reached over HTTP. Every event is signed here,
+// with the contributor's key, and only the signed envelope (with a sample's bytes) is sent: the
+// server never holds a secret key. The server checks the same rules as a local ledger and
+// answers with the same errors; a batch is taken whole or not at all, and a batch sent again is
+// answered with the same receipts (alreadyAppended) instead of a second copy.
+import { randomBytes } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeManifest, isEventType, type EventType } from '@cairn/schemas';
+import { ruleViolation, type LedgerError } from '../errors.js';
+import type { IngestItem, Receipt } from '../ingest/ingest-batch.js';
+import { manifestIdOf } from '../ingest/streams.js';
+import { decodeFailureAt } from '../ingest/decode.js';
+import { defined, signPayload } from '../api/context.js';
+import { prepareContribution, prepareLabel, prepareSample, prepareValidation, type PreparedContribution } from '../api/contributions.js';
+import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
+import type { Ledger } from '../ledger.js';
+import { postBatch } from './transport.js';
+
+type Result<T> = Promise<E.Either<LedgerError, T>>;
+
+/** What a ledger does that needs no copy of the log: every write, signed where the key is. */
+export interface LedgerWrites extends Pick<
+  Ledger,
+  'contribute' | 'ingest' | 'sign' | 'supersede' | 'deprecate' | 'erase' | 'manifests' | 'datasets' | 'assets' | 'runs' | 'close'
+> {
+  readonly contributors: Pick<Ledger['contributors'], 'register' | 'rotateKey' | 'revokeKey' | 'grantRole' | 'revokeRole'>;
+}
+
+export interface RemoteLedger extends LedgerWrites {
+  /** The server's base URL, e.g. http://127.0.0.1:7420. */
+  readonly url: string;
+}
+
+export interface RemoteLedgerOptions {
+  /** The server's base URL (http:// or https://). */
+  readonly url: string;
+  /** The fetch to send with (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+/** Throws (a RangeError) only for a URL that is not http(s); nothing is contacted until a write. */
+export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
+  let base: URL;
+  try {
+    base = new URL(options.url);
+  } catch {
+    throw new RangeError(`url: not a URL: ${JSON.stringify(options.url)}`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new RangeError(`url: a Cairn server is reached over http:// or https://, got ${base.protocol}`);
+  const url = base.href.replace(/\/+$/, '');
+  const send = (items: readonly IngestItem[]) => postBatch(url, items, options.fetch ?? fetch);
+
+  const signed = (type: EventType, payload: unknown, signer: Signer, sample?: PreparedContribution['sample']) =>
+    E.map((envelope: unknown): IngestItem => (sample ? { envelope, sample } : { envelope }))(signPayload(type, payload, signer));
+
+  const appendOne = async (type: EventType, payload: unknown, signer: Signer, sample?: PreparedContribution['sample']): Result<Receipt> => {
+    const item = signed(type, payload, signer, sample);
+    if (E.isLeft(item)) return item;
+    const receipts = await send([item.right]);
+    if (E.isLeft(receipts)) {
+      // One event is not a batch: the local ledger names no index for it either.
+      const { index: _index, ...error } = receipts.left as LedgerError & { index?: number };
+      return E.left(error as LedgerError);
+    }
+    return E.right(receipts.right[0]!);
+  };
+  const appendPrepared = (p: PreparedContribution, signer: Signer) => appendOne(p.type, p.payload, signer, p.sample);
+
+  return {
+    url,
+    contributors: {
+      register: async (secretKey, profile) => {
+        const signer = signerFromInitialKey(secretKey);
+        const r = await appendOne('ContributorRegistered', { publicKey: publicKeyHexOf(secretKey), name: profile.name }, signer);
+        return E.map((receipt: Receipt) => ({ ...signer, receipt }))(r);
+      },
+      rotateKey: async (signer, newSecretKey) => {
+        const r = await appendOne('ContributorKeyRotated', { newPublicKey: publicKeyHexOf(newSecretKey) }, signer);
+        return E.map((receipt: Receipt) => ({ ...signerWithKey(signer, newSecretKey), receipt }))(r);
+      },
+      revokeKey: (signer, o) =>
+        appendOne(
+          'ContributorKeyRevoked',
+          defined({ publicKey: o.publicKey ?? publicKeyHexOf(signer.secretKey), reason: o.reason, note: o.note }),
+          signer,
+        ),
+      grantRole: (admin, contributor, role, scope) =>
+        appendOne('ContributorRoleGranted', defined({ contributor, role, dataset: scope?.dataset }), admin),
+      revokeRole: (admin, contributor, role, o) =>
+        appendOne('ContributorRoleRevoked', defined({ contributor, role, dataset: o?.dataset, note: o?.note }), admin),
+    },
+    contribute: {
+      sample: (input, signer) => appendPrepared(prepareSample(input), signer),
+      label: (input, signer) => appendPrepared(prepareLabel(input), signer),
+      validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
+      batch: async (inputs, signer) => {
+        const items: IngestItem[] = [];
+        for (const [index, input] of inputs.entries()) {
+          const p = prepareContribution(input);
+          const item = signed(p.type, p.payload, signer, p.sample);
+          if (E.isLeft(item)) return E.left({ ...item.left, index } as LedgerError);
+          items.push(item.right);
+        }
+        return send(items);
+      },
+    },
+    ingest: (items) => send(items),
+    sign: (type, payload, signer) =>
+      isEventType(type)
+        ? signPayload(type, payload, signer)
+        : E.left(ruleViolation('batch-consistent', 'type', `unknown event type ${JSON.stringify(type)}`)),
+    supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
+    deprecate: (cfId, o, signer) => appendOne('ContributionDeprecated', defined({ target: cfId, reason: o.reason, note: o.note }), signer),
+    // The server's ingest shreds the key and drops the ciphertext once SampleErased is in its log.
+    erase: (sample, signer, reason = 'erasure requested') => appendOne('SampleErased', { sample, reason }, signer),
+    manifests: {
+      define: async (manifest, signer) => {
+        const decoded = decodeManifest(manifest);
+        if (E.isLeft(decoded)) return E.left(decodeFailureAt(decoded.left));
+        const r = await appendOne('ManifestDefined', { manifest: decoded.right }, signer);
+        return E.map((receipt: Receipt) => ({ manifestId: manifestIdOf(decoded.right), receipt }))(r);
+      },
+    },
+    datasets: {
+      define: (name, signer, description) => appendOne('DatasetDefined', defined({ name, description }), signer),
+      requestBuild: (dataset, manifestId, signer, o) =>
+        appendOne('DatasetBuildRequested', { dataset, manifestId, nonce: o?.nonce ?? randomBytes(16).toString('hex') }, signer),
+    },
+    assets: { assemble: (payload, signer) => appendOne('AssetAssembled', payload, signer) },
+    runs: {
+      record: (payload, signer) => appendOne('TrainingRunRecorded', payload, signer),
+      recordGradients: (payload, signer) => appendOne('GradientsRecorded', payload, signer),
+    },
+    // Nothing is held open between writes.
+    close: async () => undefined,
+  };
+}
