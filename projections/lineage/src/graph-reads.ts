@@ -3,7 +3,7 @@
 // graph). Every read is bounded by a position, so "as of" is a WHERE clause.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionFromDb } from '@cairn/projector';
+import { anyOfText, positionFromDb } from '@cairn/projector';
 import {
   DATASETS_LINEAGE_EDGES_TABLE,
   DATASETS_LINEAGE_NODES_TABLE,
@@ -27,9 +27,6 @@ async function existing<TTable extends keyof LineageDatabase>(db: Kysely<Lineage
   return found;
 }
 
-/** `column = any(ids)`: one array parameter, however many ids (an `in` list takes one per id). */
-export const anyOf = (ids: readonly string[]) => sql<string>`any(${ids}::text[])`;
-
 /** The position bound as sent (undefined: no bound; null: before the first event, so nothing). */
 const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? undefined : asOf === null ? '-1' : asOf.toString());
 
@@ -50,10 +47,10 @@ export async function edgesTouching(
       .select(['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'])
       .where((eb) =>
         side === 'from'
-          ? eb('from_id', '=', anyOf(ids))
+          ? eb('from_id', '=', anyOfText(ids))
           : side === 'to'
-            ? eb('to_id', '=', anyOf(ids))
-            : eb.or([eb('from_id', '=', anyOf(ids)), eb('to_id', '=', anyOf(ids))]),
+            ? eb('to_id', '=', anyOfText(ids))
+            : eb.or([eb('from_id', '=', anyOfText(ids)), eb('to_id', '=', anyOfText(ids))]),
       )
       .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
       .execute();
@@ -101,7 +98,7 @@ export async function nodesByIds(
       ...(await db
         .selectFrom(table)
         .select(['node_id', 'kind', 'label', 'event_id', 'position'])
-        .where('node_id', '=', anyOf(ids))
+        .where('node_id', '=', anyOfText(ids))
         .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
         .execute()),
     );
@@ -110,7 +107,7 @@ export async function nodesByIds(
     ? await db
         .selectFrom(LINEAGE_NODE_STATES_TABLE)
         .select(['node_id', 'state', 'reason', 'event_id'])
-        .where('node_id', '=', anyOf(ids))
+        .where('node_id', '=', anyOfText(ids))
         // the state that holds at the bound: begun by then and not yet ended (open, or closed after it)
         .$if(limit !== undefined, (q) => q.where('valid_from', '<=', limit!))
         .where((eb) => (limit === undefined ? eb('valid_to', 'is', null) : eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', limit)])))
@@ -154,7 +151,7 @@ export async function stateChanges(
   const rows = await db
     .selectFrom(LINEAGE_NODE_STATES_TABLE)
     .select(['node_id', 'state', 'reason', 'event_id', 'valid_from'])
-    .where('node_id', '=', anyOf(ids))
+    .where('node_id', '=', anyOfText(ids))
     .$if(limit !== undefined, (q) => q.where('valid_from', '<=', limit!))
     .orderBy('valid_from')
     .orderBy('node_id')

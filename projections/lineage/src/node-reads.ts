@@ -3,8 +3,7 @@
 // many samples were erased up to a position (the EU AI Act report's opt-out section).
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionToDb } from '@cairn/projector';
-import { anyOf } from './graph-reads.js';
+import { anyOfText, positionToDb } from '@cairn/projector';
 import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type LineageDatabase, type NodeKind } from './tables.js';
 
 /** Nodes in the graph by kind (every kind present, zero when none). */
@@ -26,7 +25,7 @@ export async function nodeLabels(db: Kysely<LineageDatabase>, ids: readonly stri
   const rows = await db
     .selectFrom(LINEAGE_NODES_TABLE)
     .select(['node_id', 'label'])
-    .where('node_id', '=', anyOf([...new Set(ids)]))
+    .where('node_id', '=', anyOfText([...new Set(ids)]))
     .execute();
   return new Map(rows.map((row) => [row.node_id, row.label]));
 }
