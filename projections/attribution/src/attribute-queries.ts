@@ -133,7 +133,10 @@ export interface AttributionEstimator {
   readonly estimator: string;
 }
 
-export async function attributionEstimator(db: Kysely<AttributionDatabase>, runId: string): Promise<Either<AttributionQueryError, AttributionEstimator>> {
+export async function attributionEstimator(
+  db: Kysely<AttributionDatabase>,
+  runId: string,
+): Promise<Either<AttributionQueryError, AttributionEstimator>> {
   const scoring = await scoredRun(db, runId);
   if (isLeft(scoring)) return scoring;
   const s = scoring.right;

@@ -113,7 +113,10 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
 const column = <TRow extends readonly unknown[], I extends number>(rows: readonly TRow[], i: I): TRow[I][] => rows.map((r) => r[i]);
 
 /** Writes the batch's facts and returns the scoring triggers in log order. */
-export async function ingestAttributionFacts(tx: Transaction<AttributionDatabase>, events: readonly ProjectedEvent[]): Promise<ScoringTrigger[]> {
+export async function ingestAttributionFacts(
+  tx: Transaction<AttributionDatabase>,
+  events: readonly ProjectedEvent[],
+): Promise<ScoringTrigger[]> {
   const rows: Rows = { cfs: [], labels: [], withdrawals: [], assetMembers: [], runs: [], gradients: [] };
   const triggers: ScoringTrigger[] = [];
   for (const e of events) collect(e, rows, triggers);
@@ -146,7 +149,9 @@ export async function ingestAttributionFacts(tx: Transaction<AttributionDatabase
     await tx
       .insertInto(A.withdrawals)
       .columns(['event_id', 'cf_id', 'position'])
-      .expression(sql`select * from unnest(${column(withdrawals, 0)}::text[], ${column(withdrawals, 1)}::text[], ${column(withdrawals, 2)}::bigint[])`)
+      .expression(
+        sql`select * from unnest(${column(withdrawals, 0)}::text[], ${column(withdrawals, 1)}::text[], ${column(withdrawals, 2)}::bigint[])`,
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }

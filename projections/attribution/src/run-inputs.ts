@@ -83,7 +83,11 @@ export async function latestGradients(
 }
 
 /** Author, source and assets (as of `at`) of each CF; a CF the log has not contributed by then is missing from the map. */
-export async function cfOriginsAt(tx: Transaction<AttributionDatabase>, cfIds: readonly string[], at: string): Promise<Map<string, CfOrigin>> {
+export async function cfOriginsAt(
+  tx: Transaction<AttributionDatabase>,
+  cfIds: readonly string[],
+  at: string,
+): Promise<Map<string, CfOrigin>> {
   const wanted = [...new Set(cfIds)];
   const cfs = await tx
     .selectFrom(A.cfs)

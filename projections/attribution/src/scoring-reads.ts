@@ -41,7 +41,11 @@ export function estimatorNote(s: Pick<ScoringRow, 'trainKind' | 'weightsHash'>):
   }
 }
 
-export async function scoredRun(db: Kysely<AttributionDatabase>, runId: string, asOf?: LogPosition): Promise<Either<AttributionQueryError, ScoringRow>> {
+export async function scoredRun(
+  db: Kysely<AttributionDatabase>,
+  runId: string,
+  asOf?: LogPosition,
+): Promise<Either<AttributionQueryError, ScoringRow>> {
   const at = asOf === undefined ? null : positionToDb(asOf);
   const r = await db
     .selectFrom(A.runs)

@@ -119,8 +119,6 @@ export interface AttributionDatabase {
   };
 }
 
-
-
 export async function migrateAttributionTables(db: Kysely<AttributionDatabase>): Promise<void> {
   const statements = [
     sql`create table if not exists ${sql.table(A.cfs)} (

@@ -218,7 +218,14 @@ async function missing(db: Kysely<LineageDatabase>, relation: string): Promise<b
 }
 
 // In the order of lineageEdgeRows' and lineageNodeRows' COPY fields.
-const EDGE_COLUMNS = ['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'] as const satisfies readonly (keyof LineageEdgesTable)[];
+const EDGE_COLUMNS = [
+  'edge_type',
+  'from_id',
+  'to_id',
+  'event_id',
+  'position',
+  'recorded_at',
+] as const satisfies readonly (keyof LineageEdgesTable)[];
 const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const satisfies readonly (keyof LineageNodesTable)[];
 
 /** A batch's edges as COPY text (copyRows), made before its transaction. */
@@ -250,12 +257,20 @@ export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows 
 }
 
 /** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
-export async function insertLineageEdgeRows(tx: Transaction<LineageDatabase>, table: LineageEdgesTableName, rows: LineageEdgeRows): Promise<void> {
+export async function insertLineageEdgeRows(
+  tx: Transaction<LineageDatabase>,
+  table: LineageEdgesTableName,
+  rows: LineageEdgeRows,
+): Promise<void> {
   if (rows.count === 0) return;
   await copyRows<LineageDatabase, LineageEdgesTableName>(tx, table, EDGE_COLUMNS, rows.copy);
 }
 
-export async function insertLineageEdges(tx: Transaction<LineageDatabase>, table: LineageEdgesTableName, edges: readonly LineageEdge[]): Promise<void> {
+export async function insertLineageEdges(
+  tx: Transaction<LineageDatabase>,
+  table: LineageEdgesTableName,
+  edges: readonly LineageEdge[],
+): Promise<void> {
   await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));
 }
 
@@ -299,7 +314,12 @@ export async function insertLineageNodeRows(
   const { nodes } = rows;
   if (nodes.length === 0) return;
   if (options.keyDropped) {
-    await copyRows<LineageDatabase, LineageNodesTableName>(tx, table, NODE_COLUMNS, rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!);
+    await copyRows<LineageDatabase, LineageNodesTableName>(
+      tx,
+      table,
+      NODE_COLUMNS,
+      rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!,
+    );
     return;
   }
   // unnest over one array literal per column: one parameter each, however many nodes (a values
@@ -316,6 +336,10 @@ export async function insertLineageNodeRows(
     .execute();
 }
 
-export async function insertLineageNodes(tx: Transaction<LineageDatabase>, table: LineageNodesTableName, nodes: readonly LineageNode[]): Promise<void> {
+export async function insertLineageNodes(
+  tx: Transaction<LineageDatabase>,
+  table: LineageNodesTableName,
+  nodes: readonly LineageNode[],
+): Promise<void> {
   await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false }));
 }

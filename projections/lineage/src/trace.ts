@@ -57,7 +57,11 @@ function inferredKind(id: string, edges: readonly LineageEdge[]): NodeKind | 'un
   return 'unknown';
 }
 
-export async function trace(db: Kysely<LineageDatabase>, id: string, options: TraceOptions = {}): Promise<Either<LineageError, LineageTrace>> {
+export async function trace(
+  db: Kysely<LineageDatabase>,
+  id: string,
+  options: TraceOptions = {},
+): Promise<Either<LineageError, LineageTrace>> {
   const asOf = await resolveAsOf(db, options.asOf);
   const direction = options.direction ?? 'both';
   const maxDepth = options.maxDepth ?? 8;

@@ -33,7 +33,11 @@ export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial
 }
 
 /** The run, its model hash, run event, version and root are what the ledger says now. */
-export async function passportLedgerCheck(db: Kysely<AttributionDatabase>, log: EventLog, predicate: Partial<PassportPredicateCore>): Promise<Check> {
+export async function passportLedgerCheck(
+  db: Kysely<AttributionDatabase>,
+  log: EventLog,
+  predicate: Partial<PassportPredicateCore>,
+): Promise<Check> {
   const check = 'the run, its model hash, version and Merkle root match the ledger (store)';
   if (typeof predicate.run?.runId !== 'string') return { check, ok: false, detail: 'the predicate names no run' };
   // The run row is enough to compare: the full passport facts would also run the contamination
