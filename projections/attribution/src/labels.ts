@@ -7,7 +7,10 @@
 // rather than voiding it: a few unlabelled rows should not cost every other row its value.
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import type { LabelExclusions } from './kinds.js';
 import { A, type AttributionDatabase } from './tables.js';
+
+export type { LabelExclusions } from './kinds.js';
 
 export interface ClassLabels {
   /** Classes of the labelled train rows, in the order of trainRows. */
@@ -67,13 +70,3 @@ export async function classLabelsAt(
 
 /** How many CFs of each split an answer names when rows are left out (the counts are always whole). */
 export const NAMED_EXCLUSIONS = 20;
-
-/** Rows left out of KNN-Shapley because their CF has no label of the run's type. */
-export interface LabelExclusions {
-  readonly labelType: string;
-  readonly trainRows: number;
-  readonly queryRows: number;
-  /** The first NAMED_EXCLUSIONS unlabelled CFs of each split, in row order. */
-  readonly trainCfs: readonly string[];
-  readonly queryCfs: readonly string[];
-}

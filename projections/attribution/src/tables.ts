@@ -8,8 +8,7 @@
 // Scores are double precision: every f32 score and f64 sum is exactly a double, Postgres (12+)
 // prints float8 in the shortest text that round-trips, so a read gives back the same bits.
 import { sql, type ColumnType, type Kysely } from 'kysely';
-import type { GradientKind } from './compute.js';
-import type { LabelExclusions } from './labels.js';
+import type { GradientKind, LabelExclusions } from './kinds.js';
 import type { AttributionParams } from './params.js';
 import type { ShareEvidence, ShareKind } from './shares.js';
 
