@@ -4,10 +4,10 @@
 // contributor, source and license. The fitted model is cached per (train artifact, kind, weights,
 // settings). `--top all` reads the whole query × train score matrix instead, in blocks of query
 // rows (attributionScoreBlocks), so memory stays bounded by one block whatever the sizes.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { matrixF32, scoreTrak, trakScoreMatrix, type Kernel, type MatrixF32, type TrakModel } from '@cairn/kernel';
-import type { AnyDB } from '@cairn/projector';
+import { anyOfText } from '@cairn/projector';
 import type { ArtifactStore } from './artifact-store.js';
 import { fitRunModel, firstNonFinite, trainWeightsOf, type GradientKind } from './compute.js';
 import type { AttributionQueryError } from './errors.js';
@@ -15,7 +15,7 @@ import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { attributionKernel } from './kernel.js';
 import { MAX_TOP_K } from './params.js';
 import { estimatorNote, scoredRun, type ScoringRow } from './scoring-reads.js';
-import { A } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 export interface AttributedCf {
   readonly rank: number;
@@ -35,7 +35,7 @@ export interface QueryAttribution {
 }
 
 export interface AttributeQueriesOptions {
-  readonly db: Kysely<AnyDB>;
+  readonly db: Kysely<AttributionDatabase>;
   readonly artifacts: ArtifactStore;
   readonly runId: string;
   readonly queries: MatrixF32;
@@ -111,11 +111,18 @@ async function prepared(
   return right({ s, model: model.right, kernel });
 }
 
-async function trainRowMap(db: Kysely<AnyDB>, s: ScoringRow): Promise<string[]> {
-  const rowMap = await sql<{ row_map: string[] }>`select row_map from ${sql.table(A.gradients)}
-    where run_id = ${s.runId} and split = 'train' and content_hash = ${s.trainHash} and position <= ${s.scoredAt.toString()}::bigint
-    order by position desc limit 1`.execute(db);
-  return rowMap.rows[0]?.row_map ?? [];
+async function trainRowMap(db: Kysely<AttributionDatabase>, s: ScoringRow): Promise<string[]> {
+  const found = await db
+    .selectFrom(A.gradients)
+    .select('row_map')
+    .where('run_id', '=', s.runId)
+    .where('split', '=', 'train')
+    .where('content_hash', '=', s.trainHash)
+    .where('position', '<=', s.scoredAt.toString())
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return found?.row_map ?? [];
 }
 
 /** What a run's scores mean: the declared kind of its train rows (null: not declared) and one sentence on reading them. */
@@ -126,7 +133,10 @@ export interface AttributionEstimator {
   readonly estimator: string;
 }
 
-export async function attributionEstimator(db: Kysely<AnyDB>, runId: string): Promise<Either<AttributionQueryError, AttributionEstimator>> {
+export async function attributionEstimator(
+  db: Kysely<AttributionDatabase>,
+  runId: string,
+): Promise<Either<AttributionQueryError, AttributionEstimator>> {
   const scoring = await scoredRun(db, runId);
   if (isLeft(scoring)) return scoring;
   const s = scoring.right;
@@ -178,9 +188,12 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
   const { s, model, kernel } = ready.right;
   const { topK: ranked } = await scoreTrak(model, options.queries, Math.min(topK, s.trainRows), { kernel });
   const cfOfRow = await trainRowMap(db, s);
-  const origins = await sql<{ cf_id: string; kind: string; author: string; source: string | null; license: string | null }>`
-    select cf_id, kind, author, source, license from ${sql.table(A.cfs)} where cf_id = any(${[...new Set(cfOfRow)]}::text[])`.execute(db);
-  const originOf = new Map(origins.rows.map((o) => [o.cf_id, o]));
+  const origins = await db
+    .selectFrom(A.cfs)
+    .select(['cf_id', 'kind', 'author', 'source', 'license'])
+    .where('cf_id', '=', anyOfText([...new Set(cfOfRow)]))
+    .execute();
+  const originOf = new Map(origins.map((o) => [o.cf_id, o]));
   const out: QueryAttribution[] = [];
   for (let q = 0; q < ranked.rows; q++) {
     const top: AttributedCf[] = [];

@@ -10,9 +10,10 @@
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { fitTrak, knnShapley, matrixF32, scoreTrak, type Kernel, type MatrixF32, type TopK, type TrakModel } from '@cairn/kernel';
 import type { ClassLabels, LabelExclusions } from './labels.js';
+import type { GradientKind } from './kinds.js';
 import type { AttributionParams } from './params.js';
 
-export type GradientKind = 'output-gradients' | 'loss-gradients';
+export type { GradientKind } from './kinds.js';
 
 export interface RunScores {
   readonly topK: TopK;

@@ -1,16 +1,15 @@
 // `cairn credit NAME@V --run RUN`: who (contributor), where from (source) and which assets earned
 // the run's attribution credit, each share with its evidence, ranked by credit (ties by key).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import type { AttributionQueryError } from './errors.js';
 import type { GradientKind } from './compute.js';
 import type { LabelExclusions } from './labels.js';
 import { estimatorNote, scoredRun } from './scoring-reads.js';
 import type { ShareEvidence, ShareKind } from './shares.js';
-import { A } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 export interface CreditShare {
   readonly rank: number;
@@ -46,7 +45,7 @@ export interface CreditShares {
 }
 
 export interface CreditSharesOptions {
-  readonly db: Kysely<AnyDB>;
+  readonly db: Kysely<AttributionDatabase>;
   readonly runId: string;
   /** The dataset version the caller means (full id, or a prefix of at least 8 hex): checked against the run's. */
   readonly version?: string;
@@ -68,22 +67,31 @@ export async function creditShares(options: CreditSharesOptions): Promise<Either
       message: `run ${runId} trained on ${s.dataset} version ${s.versionId}, not ${version}`,
     });
   }
-  const rows = await sql<{
-    kind: ShareKind;
-    rank: number;
-    key: string | null;
-    name: string | null;
-    share: number | null;
-    credit: number;
-    shapley_share: number | null;
-    cf_count: number;
-    evidence: ShareEvidence;
-  }>`select s.kind, s.rank, s.key, (select min(m.asset_name) from ${sql.table(A.assetMembers)} m where s.kind = 'asset' and m.asset_id = s.key) as name,
-      s.share, s.credit, s.shapley_share, s.cf_count, s.evidence
-    from ${sql.table(A.shares)} s where s.run_id = ${runId} and s.scored_at = ${positionToDb(s.scoredAt)}::bigint
-    order by s.kind, s.rank`.execute(db);
+  const rows = await db
+    .selectFrom(`${A.shares} as s`)
+    .select((eb) => [
+      's.kind',
+      's.rank',
+      's.key',
+      eb
+        .selectFrom(`${A.assetMembers} as m`)
+        .select((m) => m.fn.min('m.asset_name').as('name'))
+        .where('s.kind', '=', 'asset')
+        .whereRef('m.asset_id', '=', 's.key')
+        .as('name'),
+      's.share',
+      's.credit',
+      's.shapley_share',
+      's.cf_count',
+      's.evidence',
+    ])
+    .where('s.run_id', '=', runId)
+    .where('s.scored_at', '=', positionToDb(s.scoredAt))
+    .orderBy('s.kind')
+    .orderBy('s.rank')
+    .execute();
   const of = (kind: ShareKind): CreditShare[] =>
-    rows.rows
+    rows
       .filter((r) => r.kind === kind)
       .map((r) => ({
         rank: r.rank,

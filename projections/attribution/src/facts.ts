@@ -4,10 +4,11 @@
 import { sql, type Transaction } from 'kysely';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
+import type { GradientKind } from './compute.js';
 import { attributionParamsOf } from './params.js';
-import { A } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 interface Rows {
   cfs: [cfId: string, kind: string, author: string, source: string | null, license: string | null, position: string][];
@@ -26,13 +27,13 @@ interface Rows {
   gradients: [
     eventId: string,
     runId: string,
-    split: string,
+    split: 'train' | 'query',
     hash: string,
     rows: number,
     dims: number,
     rowMap: string,
     position: string,
-    kind: string | null,
+    kind: GradientKind | null,
     weightsHash: string | null,
   ][];
 }
@@ -112,42 +113,92 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
 const column = <TRow extends readonly unknown[], I extends number>(rows: readonly TRow[], i: I): TRow[I][] => rows.map((r) => r[i]);
 
 /** Writes the batch's facts and returns the scoring triggers in log order. */
-export async function ingestAttributionFacts(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]): Promise<ScoringTrigger[]> {
+export async function ingestAttributionFacts(
+  tx: Transaction<AttributionDatabase>,
+  events: readonly ProjectedEvent[],
+): Promise<ScoringTrigger[]> {
   const rows: Rows = { cfs: [], labels: [], withdrawals: [], assetMembers: [], runs: [], gradients: [] };
   const triggers: ScoringTrigger[] = [];
   for (const e of events) collect(e, rows, triggers);
   const { cfs, labels, withdrawals, assetMembers, runs, gradients } = rows;
   // a replayed fact is the same fact: the first statement wins, as in the log itself
+  // One array parameter per column (unnest), however many rows: a values list takes one per field.
   if (cfs.length > 0) {
-    await sql`insert into ${sql.table(A.cfs)} (cf_id, kind, author, source, license, position)
-      select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
-        ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[]) on conflict do nothing`.execute(tx);
+    await tx
+      .insertInto(A.cfs)
+      .columns(['cf_id', 'kind', 'author', 'source', 'license', 'position'])
+      .expression(
+        sql`select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
+          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[])`,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   if (labels.length > 0) {
-    await sql`insert into ${sql.table(A.labels)} (label_id, target_id, label_type, value, position)
-      select * from unnest(${column(labels, 0)}::text[], ${column(labels, 1)}::text[], ${column(labels, 2)}::text[], ${column(labels, 3)}::text[],
-        ${column(labels, 4)}::bigint[]) on conflict do nothing`.execute(tx);
+    await tx
+      .insertInto(A.labels)
+      .columns(['label_id', 'target_id', 'label_type', 'value', 'position'])
+      .expression(
+        sql`select * from unnest(${column(labels, 0)}::text[], ${column(labels, 1)}::text[], ${column(labels, 2)}::text[], ${column(labels, 3)}::text[],
+          ${column(labels, 4)}::bigint[])`,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   if (withdrawals.length > 0) {
-    await sql`insert into ${sql.table(A.withdrawals)} (event_id, cf_id, position)
-      select * from unnest(${column(withdrawals, 0)}::text[], ${column(withdrawals, 1)}::text[], ${column(withdrawals, 2)}::bigint[])
-      on conflict do nothing`.execute(tx);
+    await tx
+      .insertInto(A.withdrawals)
+      .columns(['event_id', 'cf_id', 'position'])
+      .expression(
+        sql`select * from unnest(${column(withdrawals, 0)}::text[], ${column(withdrawals, 1)}::text[], ${column(withdrawals, 2)}::bigint[])`,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   if (assetMembers.length > 0) {
-    await sql`insert into ${sql.table(A.assetMembers)} (asset_id, cf_id, asset_name, position)
-      select * from unnest(${column(assetMembers, 0)}::text[], ${column(assetMembers, 1)}::text[], ${column(assetMembers, 2)}::text[],
-        ${column(assetMembers, 3)}::bigint[]) on conflict do nothing`.execute(tx);
+    await tx
+      .insertInto(A.assetMembers)
+      .columns(['asset_id', 'cf_id', 'asset_name', 'position'])
+      .expression(
+        sql`select * from unnest(${column(assetMembers, 0)}::text[], ${column(assetMembers, 1)}::text[], ${column(assetMembers, 2)}::text[],
+          ${column(assetMembers, 3)}::bigint[])`,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   // a run id is recorded once (the SDK refuses a second record); on a damaged log the first wins
-  for (const r of runs) {
-    await sql`insert into ${sql.table(A.runs)} (run_id, dataset, version_id, params, params_error, event_id, position)
-      values (${r[0]}, ${r[1]}, ${r[2]}, ${r[3]}::jsonb, ${r[4]}, ${r[5]}, ${r[6]}::bigint) on conflict do nothing`.execute(tx);
+  for (const [runId, dataset, versionId, params, paramsError, eventId, position] of runs) {
+    await tx
+      .insertInto(A.runs)
+      .values({
+        run_id: runId,
+        dataset,
+        version_id: versionId,
+        params: sql<string>`${params}::jsonb`,
+        params_error: paramsError,
+        event_id: eventId,
+        position,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
-  for (const g of gradients) {
-    await sql`insert into ${sql.table(A.gradients)} (event_id, run_id, split, content_hash, rows, dims, row_map, position, kind, weights_hash)
-      values (${g[0]}, ${g[1]}, ${g[2]}, ${g[3]}, ${g[4]}, ${g[5]}, ${g[6]}::jsonb, ${g[7]}::bigint, ${g[8]}, ${g[9]}) on conflict do nothing`.execute(
-      tx,
-    );
+  for (const [eventId, runId, split, contentHash, rowCount, dims, rowMap, position, kind, weightsHash] of gradients) {
+    await tx
+      .insertInto(A.gradients)
+      .values({
+        event_id: eventId,
+        run_id: runId,
+        split,
+        content_hash: contentHash,
+        rows: rowCount,
+        dims,
+        row_map: sql<string>`${rowMap}::jsonb`,
+        position,
+        kind,
+        weights_hash: weightsHash,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   return triggers;
 }

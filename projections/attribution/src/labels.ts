@@ -5,10 +5,12 @@
 // classes are numbered in code-unit order of that text, so the numbering depends only on the log.
 // Rows whose CF has no such label are left out of the valuation (counted and named in the scoring)
 // rather than voiding it: a few unlabelled rows should not cost every other row its value.
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import type { AnyDB } from '@cairn/projector';
-import { A } from './tables.js';
+import type { LabelExclusions } from './kinds.js';
+import { A, type AttributionDatabase } from './tables.js';
+
+export type { LabelExclusions } from './kinds.js';
 
 export interface ClassLabels {
   /** Classes of the labelled train rows, in the order of trainRows. */
@@ -23,7 +25,7 @@ export interface ClassLabels {
 }
 
 export async function classLabelsAt(
-  tx: Transaction<AnyDB>,
+  tx: Transaction<AttributionDatabase>,
   labelType: string | null,
   trainCfs: readonly string[],
   queryCfs: readonly string[],
@@ -31,7 +33,8 @@ export async function classLabelsAt(
 ): Promise<Either<string, ClassLabels>> {
   if (labelType === null) return left('the run names no label type (hyperparameters.attribution.labelType), so rows have no classes');
   const wanted = [...new Set([...trainCfs, ...queryCfs])];
-  const found = await sql<{ target_id: string; value: string }>`
+  // distinct on with a correlated not-exists: clearer as the SQL it is than as a builder chain.
+  const found = await sql<Pick<Selectable<AttributionDatabase['attribution_labels']>, 'target_id' | 'value'>>`
     select distinct on (l.target_id) l.target_id, l.value from ${sql.table(A.labels)} l
     where l.target_id = any(${wanted}::text[]) and l.label_type = ${labelType} and l.position <= ${at}::bigint
       and not exists (select 1 from ${sql.table(A.withdrawals)} w where w.cf_id = l.label_id and w.position <= ${at}::bigint)
@@ -67,13 +70,3 @@ export async function classLabelsAt(
 
 /** How many CFs of each split an answer names when rows are left out (the counts are always whole). */
 export const NAMED_EXCLUSIONS = 20;
-
-/** Rows left out of KNN-Shapley because their CF has no label of the run's type. */
-export interface LabelExclusions {
-  readonly labelType: string;
-  readonly trainRows: number;
-  readonly queryRows: number;
-  /** The first NAMED_EXCLUSIONS unlabelled CFs of each split, in row order. */
-  readonly trainCfs: readonly string[];
-  readonly queryCfs: readonly string[];
-}

@@ -4,12 +4,12 @@
 // before its own event's position, so batch boundaries cannot change a score.
 import type { Transaction } from 'kysely';
 import type { Kernel } from '@cairn/kernel';
-import type { AnyDB, ProjectedEvent, Projection } from '@cairn/projector';
+import type { ProjectedEvent, Projection } from '@cairn/projector';
 import type { ArtifactStore } from './artifact-store.js';
 import { ingestAttributionFacts } from './facts.js';
 import { attributionKernel } from './kernel.js';
 import { scoreRunAt } from './score-run.js';
-import { ATTRIBUTION_TABLES, migrateAttributionTables } from './tables.js';
+import { ATTRIBUTION_TABLES, migrateAttributionTables, type AttributionDatabase } from './tables.js';
 
 export const ATTRIBUTION_PROJECTION = 'attribution';
 
@@ -20,7 +20,7 @@ export interface AttributionProjectionOptions {
   readonly kernel?: Kernel;
 }
 
-export function createAttributionProjection(options: AttributionProjectionOptions): Projection {
+export function createAttributionProjection(options: AttributionProjectionOptions): Projection<AttributionDatabase> {
   const kernel = options.kernel === undefined ? attributionKernel : async () => options.kernel as Kernel;
   return {
     name: ATTRIBUTION_PROJECTION,
@@ -38,7 +38,7 @@ export function createAttributionProjection(options: AttributionProjectionOption
       'GradientsRecorded',
     ],
     migrate: migrateAttributionTables,
-    apply: async (tx: Transaction<AnyDB>, events: readonly ProjectedEvent[]) => {
+    apply: async (tx: Transaction<AttributionDatabase>, events: readonly ProjectedEvent[]) => {
       const triggers = await ingestAttributionFacts(tx, events);
       for (const trigger of triggers) await scoreRunAt(tx, kernel, options.artifacts, trigger.runId, trigger.event);
     },

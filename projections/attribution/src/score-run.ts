@@ -7,7 +7,7 @@ import { sql, type Transaction } from 'kysely';
 import { isLeft, isRight, left } from 'fp-ts/lib/Either.js';
 import type { Kernel, MatrixF32 } from '@cairn/kernel';
 import { EventNotApplicable } from '@cairn/projector';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import type { ArtifactStore } from './artifact-store.js';
 import { fitRunModel, scoreRun, trainWeightsOf, type RunScores } from './compute.js';
@@ -15,7 +15,7 @@ import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { classLabelsAt } from './labels.js';
 import { cfOriginsAt, latestGradients, runAt, type GradientsRow, type RunRow } from './run-inputs.js';
 import { computeShares, type CfValue } from './shares.js';
-import { A } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 async function gradientsOf(artifacts: ArtifactStore, runId: string, split: string, g: GradientsRow): Promise<MatrixF32> {
   const loaded = await loadGradients(artifacts, g);
@@ -28,7 +28,7 @@ async function gradientsOf(artifacts: ArtifactStore, runId: string, split: strin
 }
 
 export async function scoreRunAt(
-  tx: Transaction<AnyDB>,
+  tx: Transaction<AttributionDatabase>,
   kernel: () => Promise<Kernel>,
   artifacts: ArtifactStore,
   runId: string,
@@ -79,19 +79,32 @@ export async function scoreRunAt(
       (s.knnShapley ?? []).some((x) => x === Infinity || x === -Infinity);
     if (nonFinite) scores = left('the scores overflowed to a non-finite number (scale the gradients down)');
   }
-  await sql`insert into ${sql.table(A.scorings)} (run_id, scored_at, status, reason, train_hash, query_hash, train_event, query_event,
-      train_rows, query_rows, dims, params, shapley_reason, train_kind, weights_hash, shapley_excluded)
-    values (${runId}, ${at}::bigint, ${isRight(scores) ? 'scored' : 'unscorable'}, ${isLeft(scores) ? scores.left : null},
-      ${train.contentHash}, ${query.contentHash}, ${train.eventId}, ${query.eventId}, ${train.rows}, ${query.rows}, ${train.dims},
-      ${JSON.stringify(params)}::jsonb, ${isRight(scores) ? scores.right.shapleyReason : null}, ${train.kind}, ${train.weightsHash},
-      ${isRight(scores) && scores.right.shapleyExcluded !== null ? JSON.stringify(scores.right.shapleyExcluded) : null}::jsonb)`.execute(
-    tx,
-  );
+  await tx
+    .insertInto(A.scorings)
+    .values({
+      run_id: runId,
+      scored_at: at,
+      status: isRight(scores) ? 'scored' : 'unscorable',
+      reason: isLeft(scores) ? scores.left : null,
+      train_hash: train.contentHash,
+      query_hash: query.contentHash,
+      train_event: train.eventId,
+      query_event: query.eventId,
+      train_rows: train.rows,
+      query_rows: query.rows,
+      dims: train.dims,
+      params: sql<string>`${JSON.stringify(params)}::jsonb`,
+      shapley_reason: isRight(scores) ? scores.right.shapleyReason : null,
+      train_kind: train.kind,
+      weights_hash: train.weightsHash,
+      shapley_excluded: sql<string>`${isRight(scores) && scores.right.shapleyExcluded !== null ? JSON.stringify(scores.right.shapleyExcluded) : null}::jsonb`,
+    })
+    .execute();
   if (isRight(scores)) await writeScores(tx, run, at, train, query, scores.right, origins);
 }
 
 async function writeScores(
-  tx: Transaction<AnyDB>,
+  tx: Transaction<AttributionDatabase>,
   run: RunRow,
   at: string,
   train: GradientsRow,
@@ -117,10 +130,13 @@ async function writeScores(
       score.push(topK.scores[q * topK.k + j]!);
     }
   }
-  await sql`insert into ${sql.table(A.topK)} (run_id, scored_at, query_row, rank, query_cf, train_row, cf_id, score)
-    select ${run.runId}, ${at}::bigint, * from unnest(${qRow}::int4[], ${rank}::int4[], ${qCf}::text[], ${tRow}::int4[], ${cf}::text[], ${score}::float8[])`.execute(
-    tx,
-  );
+  await tx
+    .insertInto(A.topK)
+    .columns(['run_id', 'scored_at', 'query_row', 'rank', 'query_cf', 'train_row', 'cf_id', 'score'])
+    .expression(
+      sql`select ${run.runId}, ${at}::bigint, * from unnest(${qRow}::int4[], ${rank}::int4[], ${qCf}::text[], ${tRow}::int4[], ${cf}::text[], ${score}::float8[])`,
+    )
+    .execute();
 
   // a CF may own several rows (augmentations): its value is the sum over its rows, in row order
   // (rows left out of KNN-Shapley for want of a label add nothing; a CF with none of its rows valued has null)
@@ -135,15 +151,25 @@ async function writeScores(
   });
   const values: CfValue[] = [...byCf].map(([cfId, v]) => ({ cfId, influence: v.influence, knnShapley: v.knn }));
   const entries = [...byCf];
-  await sql`insert into ${sql.table(A.cfValues)} (run_id, scored_at, cf_id, first_row, row_count, influence, knn_shapley)
-    select ${run.runId}, ${at}::bigint, * from unnest(${entries.map(([c]) => c)}::text[], ${entries.map(([, v]) => v.firstRow)}::int4[],
-      ${entries.map(([, v]) => v.rows)}::int4[], ${entries.map(([, v]) => v.influence)}::float8[],
-      ${entries.map(([, v]) => v.knn)}::float8[])`.execute(tx);
+  await tx
+    .insertInto(A.cfValues)
+    .columns(['run_id', 'scored_at', 'cf_id', 'first_row', 'row_count', 'influence', 'knn_shapley'])
+    .expression(
+      sql`select ${run.runId}, ${at}::bigint, * from unnest(${entries.map(([c]) => c)}::text[], ${entries.map(([, v]) => v.firstRow)}::int4[],
+        ${entries.map(([, v]) => v.rows)}::int4[], ${entries.map(([, v]) => v.influence)}::float8[],
+        ${entries.map(([, v]) => v.knn)}::float8[])`,
+    )
+    .execute();
 
   const shares = computeShares(values, origins, s.knnShapley !== null);
-  await sql`insert into ${sql.table(A.shares)} (run_id, scored_at, kind, rank, key, credit, share, shapley_credit, shapley_share, cf_count, evidence)
-    select ${run.runId}, ${at}::bigint, * from unnest(${shares.map((r) => r.kind)}::text[], ${shares.map((r) => r.rank)}::int4[],
-      ${shares.map((r) => r.key)}::text[], ${shares.map((r) => r.credit)}::float8[], ${shares.map((r) => r.share)}::float8[],
-      ${shares.map((r) => r.shapleyCredit)}::float8[], ${shares.map((r) => r.shapleyShare)}::float8[], ${shares.map((r) => r.cfCount)}::int4[],
-      ${shares.map((r) => JSON.stringify(r.evidence))}::jsonb[])`.execute(tx);
+  await tx
+    .insertInto(A.shares)
+    .columns(['run_id', 'scored_at', 'kind', 'rank', 'key', 'credit', 'share', 'shapley_credit', 'shapley_share', 'cf_count', 'evidence'])
+    .expression(
+      sql`select ${run.runId}, ${at}::bigint, * from unnest(${shares.map((r) => r.kind)}::text[], ${shares.map((r) => r.rank)}::int4[],
+        ${shares.map((r) => r.key)}::text[], ${shares.map((r) => r.credit)}::float8[], ${shares.map((r) => r.share)}::float8[],
+        ${shares.map((r) => r.shapleyCredit)}::float8[], ${shares.map((r) => r.shapleyShare)}::float8[], ${shares.map((r) => r.cfCount)}::int4[],
+        ${shares.map((r) => JSON.stringify(r.evidence))}::jsonb[])`,
+    )
+    .execute();
 }

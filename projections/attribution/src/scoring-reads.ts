@@ -1,14 +1,13 @@
 // The scoring a query answers from: the run's latest scoring (or the latest at or before a position).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { AttributionQueryError } from './errors.js';
 import type { GradientKind } from './compute.js';
 import type { LabelExclusions } from './labels.js';
 import type { AttributionParams } from './params.js';
-import { A } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 export interface ScoringRow {
   readonly runId: string;
@@ -42,12 +41,18 @@ export function estimatorNote(s: Pick<ScoringRow, 'trainKind' | 'weightsHash'>):
   }
 }
 
-export async function scoredRun(db: Kysely<AnyDB>, runId: string, asOf?: LogPosition): Promise<Either<AttributionQueryError, ScoringRow>> {
+export async function scoredRun(
+  db: Kysely<AttributionDatabase>,
+  runId: string,
+  asOf?: LogPosition,
+): Promise<Either<AttributionQueryError, ScoringRow>> {
   const at = asOf === undefined ? null : positionToDb(asOf);
-  const run = await sql<{ dataset: string; version_id: string; params_error: string | null }>`
-    select dataset, version_id, params_error from ${sql.table(A.runs)}
-    where run_id = ${runId} and (${at}::bigint is null or position <= ${at}::bigint)`.execute(db);
-  const r = run.rows[0];
+  const r = await db
+    .selectFrom(A.runs)
+    .select(['dataset', 'version_id', 'params_error'])
+    .where('run_id', '=', runId)
+    .$if(at !== null, (q) => q.where('position', '<=', at!))
+    .executeTakeFirst();
   if (r === undefined)
     return left({
       _tag: 'RunNotFound',
@@ -57,25 +62,30 @@ export async function scoredRun(db: Kysely<AnyDB>, runId: string, asOf?: LogPosi
   const notScored = (reason: string) =>
     left<AttributionQueryError>({ _tag: 'RunNotScored', runId, reason, message: `run ${runId} has no attribution scores: ${reason}` });
   if (r.params_error !== null) return notScored(`its attribution settings are invalid: ${r.params_error}`);
-  const found = await sql<{
-    scored_at: string;
-    status: string;
-    reason: string | null;
-    train_hash: string;
-    query_hash: string;
-    train_rows: number;
-    query_rows: number;
-    dims: number;
-    params: AttributionParams;
-    shapley_reason: string | null;
-    train_kind: GradientKind | null;
-    weights_hash: string | null;
-    shapley_excluded: LabelExclusions | null;
-  }>`select scored_at::text as scored_at, status, reason, train_hash, query_hash, train_rows, query_rows, dims, params, shapley_reason,
-      train_kind, weights_hash, shapley_excluded
-    from ${sql.table(A.scorings)} where run_id = ${runId} and (${at}::bigint is null or scored_at <= ${at}::bigint)
-    order by scored_at desc limit 1`.execute(db);
-  const s = found.rows[0];
+  const s = await db
+    .selectFrom(A.scorings)
+    .select((eb) => [
+      eb.cast<string>('scored_at', 'text').as('scored_at'),
+      'status',
+      'reason',
+      'train_hash',
+      'query_hash',
+      'train_rows',
+      'query_rows',
+      'dims',
+      'params',
+      'shapley_reason',
+      'train_kind',
+      'weights_hash',
+      'shapley_excluded',
+    ])
+    .where('run_id', '=', runId)
+    .$if(at !== null, (q) => q.where('scored_at', '<=', at!))
+    // `scored_at` names the text output column here (ORDER BY prefers it to the table's), so this
+    // orders as text ('9' after '10'); kept as the hand-written query had it, for a fix with its own test.
+    .orderBy('scored_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (s === undefined) return notScored('its train and query gradients have not both been recorded');
   if (s.status !== 'scored')
     return notScored(`the gradients recorded at position ${s.scored_at} could not be scored: ${s.reason ?? 'unknown reason'}`);

@@ -7,8 +7,10 @@
 // replaces one of its splits, and earlier scorings stay readable (as of a position).
 // Scores are double precision: every f32 score and f64 sum is exactly a double, Postgres (12+)
 // prints float8 in the shortest text that round-trips, so a read gives back the same bits.
-import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
+import { sql, type ColumnType, type Kysely } from 'kysely';
+import type { GradientKind, LabelExclusions } from './kinds.js';
+import type { AttributionParams } from './params.js';
+import type { ShareEvidence, ShareKind } from './shares.js';
 
 export const A = {
   cfs: 'attribution_cfs',
@@ -21,11 +23,102 @@ export const A = {
   topK: 'attribution_top_k',
   cfValues: 'attribution_cf_values',
   shares: 'attribution_shares',
-} as const;
+} as const satisfies Record<string, keyof AttributionDatabase>; // a table renamed here and not there fails to compile
 
 export const ATTRIBUTION_TABLES: readonly string[] = Object.values(A);
 
-export async function migrateAttributionTables(db: Kysely<AnyDB>): Promise<void> {
+/** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
+type Int8 = string;
+/** A jsonb column: read as the value, written as its JSON text (cast with ::jsonb, as PGlite and pg both take it). */
+type Jsonb<T> = ColumnType<T, string, string>;
+
+/**
+ * The attribution tables by the names they have in the store's schema (the handle's search_path
+ * picks the schema, so a scratch rebuild uses the same names). The DDL below makes exactly these
+ * columns; a column added to one must be added to the other.
+ */
+export interface AttributionDatabase {
+  attribution_cfs: { cf_id: string; kind: string; author: string; source: string | null; license: string | null; position: Int8 };
+  /** value: the RFC 8785 canonical JSON of the label's value. */
+  attribution_labels: { label_id: string; target_id: string; label_type: string; value: string; position: Int8 };
+  attribution_withdrawals: { event_id: string; cf_id: string; position: Int8 };
+  attribution_asset_members: { asset_id: string; cf_id: string; asset_name: string; position: Int8 };
+  attribution_runs: {
+    run_id: string;
+    dataset: string;
+    version_id: string;
+    /** null when the run's attribution settings are invalid; params_error says why. */
+    params: Jsonb<AttributionParams | null>;
+    params_error: string | null;
+    event_id: string;
+    position: Int8;
+  };
+  attribution_gradients: {
+    event_id: string;
+    run_id: string;
+    split: 'train' | 'query';
+    content_hash: string;
+    rows: number;
+    dims: number;
+    row_map: Jsonb<string[]>;
+    position: Int8;
+    /** null on events recorded before kinds existed. */
+    kind: GradientKind | null;
+    weights_hash: string | null;
+  };
+  attribution_scorings: {
+    run_id: string;
+    scored_at: Int8;
+    status: 'scored' | 'unscorable';
+    reason: string | null;
+    train_hash: string;
+    query_hash: string;
+    train_event: string;
+    query_event: string;
+    train_rows: number;
+    query_rows: number;
+    dims: number;
+    params: Jsonb<AttributionParams>;
+    shapley_reason: string | null;
+    train_kind: GradientKind | null;
+    weights_hash: string | null;
+    shapley_excluded: Jsonb<LabelExclusions | null>;
+  };
+  attribution_top_k: {
+    run_id: string;
+    scored_at: Int8;
+    query_row: number;
+    rank: number;
+    query_cf: string;
+    train_row: number;
+    cf_id: string;
+    score: number;
+  };
+  attribution_cf_values: {
+    run_id: string;
+    scored_at: Int8;
+    cf_id: string;
+    first_row: number;
+    row_count: number;
+    influence: number;
+    knn_shapley: number | null;
+  };
+  attribution_shares: {
+    run_id: string;
+    scored_at: Int8;
+    kind: ShareKind;
+    rank: number;
+    key: string | null;
+    credit: number;
+    share: number | null;
+    shapley_credit: number | null;
+    shapley_share: number | null;
+    cf_count: number;
+    evidence: Jsonb<ShareEvidence>;
+  };
+}
+
+export async function migrateAttributionTables(db: Kysely<AttributionDatabase>): Promise<void> {
   const statements = [
     sql`create table if not exists ${sql.table(A.cfs)} (
       cf_id text primary key, kind text not null, author text not null, source text, license text, position bigint not null)`,

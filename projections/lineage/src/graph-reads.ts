@@ -1,25 +1,25 @@
 // Reads of the graph shared by history and trace: edges and nodes from the lineage tables and,
 // when the datasets projection has created them, its tables of the same shape (the union is the
 // graph). Every read is bounded by a position, so "as of" is a WHERE clause.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionFromDb } from '@cairn/projector';
-import type { AnyDB } from '@cairn/projector';
+import { anyOfText, positionFromDb } from '@cairn/projector';
 import {
   DATASETS_LINEAGE_EDGES_TABLE,
   DATASETS_LINEAGE_NODES_TABLE,
   LINEAGE_EDGES_TABLE,
   LINEAGE_NODES_TABLE,
   LINEAGE_NODE_STATES_TABLE,
-  type EdgeType,
+  type LineageDatabase,
   type LineageEdge,
+  type LineageEdgesTableName,
   type LineageNode,
-  type NodeKind,
+  type LineageNodesTableName,
   type NodeState,
 } from './tables.js';
 
-async function existing(db: Kysely<AnyDB>, tables: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
+async function existing<TTable extends keyof LineageDatabase>(db: Kysely<LineageDatabase>, tables: readonly TTable[]): Promise<TTable[]> {
+  const found: TTable[] = [];
   for (const table of tables) {
     const r = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
     if (r.rows[0]?.t) found.push(table);
@@ -27,49 +27,45 @@ async function existing(db: Kysely<AnyDB>, tables: readonly string[]): Promise<s
   return found;
 }
 
-const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? null : asOf === null ? '-1' : asOf.toString());
-
-interface EdgeRow {
-  edge_type: string;
-  from_id: string;
-  to_id: string;
-  event_id: string;
-  position: string;
-  recorded_at: Date;
-}
+/** The position bound as sent (undefined: no bound; null: before the first event, so nothing). */
+const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? undefined : asOf === null ? '-1' : asOf.toString());
 
 /** Edges touching any of `ids` (as from or to), valid as of the bound, in a stable order. */
 export async function edgesTouching(
-  db: Kysely<AnyDB>,
+  db: Kysely<LineageDatabase>,
   ids: readonly string[],
   side: 'from' | 'to' | 'either',
   asOf: LogPosition | null | undefined,
 ): Promise<LineageEdge[]> {
   if (ids.length === 0) return [];
-  const tables = await existing(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
+  const tables = await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
   const limit = bound(asOf);
-  const rows: EdgeRow[] = [];
+  const edges: LineageEdge[] = [];
   for (const table of tables) {
-    const where =
-      side === 'from'
-        ? sql`from_id = any(${ids}::text[])`
-        : side === 'to'
-          ? sql`to_id = any(${ids}::text[])`
-          : sql`(from_id = any(${ids}::text[]) or to_id = any(${ids}::text[]))`;
-    const r = await sql<EdgeRow>`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)}
-      where ${where} and (${limit}::bigint is null or position <= ${limit}::bigint)`.execute(db);
-    rows.push(...r.rows);
+    const rows = await db
+      .selectFrom(table)
+      .select(['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'])
+      .where((eb) =>
+        side === 'from'
+          ? eb('from_id', '=', anyOfText(ids))
+          : side === 'to'
+            ? eb('to_id', '=', anyOfText(ids))
+            : eb.or([eb('from_id', '=', anyOfText(ids)), eb('to_id', '=', anyOfText(ids))]),
+      )
+      .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
+      .execute();
+    for (const r of rows) {
+      edges.push({
+        type: r.edge_type,
+        from: r.from_id,
+        to: r.to_id,
+        eventId: r.event_id,
+        position: positionFromDb(r.position),
+        recordedAt: new Date(r.recorded_at),
+      });
+    }
   }
-  return rows
-    .map((r) => ({
-      type: r.edge_type as EdgeType,
-      from: r.from_id,
-      to: r.to_id,
-      eventId: r.event_id,
-      position: positionFromDb(r.position),
-      recordedAt: new Date(r.recorded_at),
-    }))
-    .sort(compareEdges);
+  return edges.sort(compareEdges);
 }
 
 export function compareEdges(a: LineageEdge, b: LineageEdge): number {
@@ -86,57 +82,56 @@ export interface NodeView extends LineageNode {
   readonly stateEventId: string | null;
 }
 
-interface NodeRow {
-  node_id: string;
-  kind: string;
-  label: string;
-  event_id: string;
-  position: string;
-}
-
 /** The nodes among `ids` that exist as of the bound, with their state then. */
 export async function nodesByIds(
-  db: Kysely<AnyDB>,
+  db: Kysely<LineageDatabase>,
   ids: readonly string[],
   asOf: LogPosition | null | undefined,
 ): Promise<Map<string, NodeView>> {
   const out = new Map<string, NodeView>();
   if (ids.length === 0) return out;
   const limit = bound(asOf);
-  const tables = await existing(db, [LINEAGE_NODES_TABLE, DATASETS_LINEAGE_NODES_TABLE]);
-  const rows: NodeRow[] = [];
+  const tables = await existing<LineageNodesTableName>(db, [LINEAGE_NODES_TABLE, DATASETS_LINEAGE_NODES_TABLE]);
+  const rows: LineageNodeRow[] = [];
   for (const table of tables) {
-    const r = await sql<NodeRow>`select node_id, kind, label, event_id, position from ${sql.table(table)}
-      where node_id = any(${ids}::text[]) and (${limit}::bigint is null or position <= ${limit}::bigint)`.execute(db);
-    rows.push(...r.rows);
+    rows.push(
+      ...(await db
+        .selectFrom(table)
+        .select(['node_id', 'kind', 'label', 'event_id', 'position'])
+        .where('node_id', '=', anyOfText(ids))
+        .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
+        .execute()),
+    );
   }
   const states = (await existing(db, [LINEAGE_NODE_STATES_TABLE])).length
-    ? await sql<{
-        node_id: string;
-        state: string;
-        reason: string | null;
-        event_id: string;
-      }>`select node_id, state, reason, event_id from ${sql.table(LINEAGE_NODE_STATES_TABLE)}
-        where node_id = any(${ids}::text[]) and (${limit}::bigint is null or valid_from <= ${limit}::bigint)
-          and (valid_to is null or (${limit}::bigint is not null and valid_to > ${limit}::bigint))`.execute(db)
-    : { rows: [] };
-  const stateOf = new Map(states.rows.map((s) => [s.node_id, s]));
+    ? await db
+        .selectFrom(LINEAGE_NODE_STATES_TABLE)
+        .select(['node_id', 'state', 'reason', 'event_id'])
+        .where('node_id', '=', anyOfText(ids))
+        // the state that holds at the bound: begun by then and not yet ended (open, or closed after it)
+        .$if(limit !== undefined, (q) => q.where('valid_from', '<=', limit!))
+        .where((eb) => (limit === undefined ? eb('valid_to', 'is', null) : eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', limit)])))
+        .execute()
+    : [];
+  const stateOf = new Map(states.map((s) => [s.node_id, s]));
   for (const r of rows) {
     if (out.has(r.node_id)) continue;
     const s = stateOf.get(r.node_id);
     out.set(r.node_id, {
       id: r.node_id,
-      kind: r.kind as NodeKind,
+      kind: r.kind,
       label: r.label,
       eventId: r.event_id,
       position: positionFromDb(r.position),
-      state: (s?.state as NodeState | undefined) ?? null,
+      state: s?.state ?? null,
       stateReason: s?.reason ?? null,
       stateEventId: s?.event_id ?? null,
     });
   }
   return out;
 }
+
+type LineageNodeRow = Selectable<LineageDatabase['lineage_nodes']>;
 
 export interface StateChangeView {
   readonly nodeId: string;
@@ -147,24 +142,24 @@ export interface StateChangeView {
 }
 
 export async function stateChanges(
-  db: Kysely<AnyDB>,
+  db: Kysely<LineageDatabase>,
   ids: readonly string[],
   asOf: LogPosition | null | undefined,
 ): Promise<StateChangeView[]> {
   if (ids.length === 0) return [];
   const limit = bound(asOf);
-  const r = await sql<{
-    node_id: string;
-    state: string;
-    reason: string | null;
-    event_id: string;
-    valid_from: string;
-  }>`select node_id, state, reason, event_id, valid_from
-    from ${sql.table(LINEAGE_NODE_STATES_TABLE)} where node_id = any(${ids}::text[]) and (${limit}::bigint is null or valid_from <= ${limit}::bigint)
-    order by valid_from, node_id, state`.execute(db);
-  return r.rows.map((s) => ({
+  const rows = await db
+    .selectFrom(LINEAGE_NODE_STATES_TABLE)
+    .select(['node_id', 'state', 'reason', 'event_id', 'valid_from'])
+    .where('node_id', '=', anyOfText(ids))
+    .$if(limit !== undefined, (q) => q.where('valid_from', '<=', limit!))
+    .orderBy('valid_from')
+    .orderBy('node_id')
+    .orderBy('state')
+    .execute();
+  return rows.map((s) => ({
     nodeId: s.node_id,
-    state: s.state as NodeState,
+    state: s.state,
     reason: s.reason,
     eventId: s.event_id,
     position: positionFromDb(s.valid_from),

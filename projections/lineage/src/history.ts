@@ -4,11 +4,10 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { nodeNotFound, type LineageError } from './errors.js';
 import { edgesTouching, nodesByIds, stateChanges, type NodeView } from './graph-reads.js';
-import type { LineageEdge } from './tables.js';
+import type { LineageDatabase, LineageEdge } from './tables.js';
 
 export type HistoryStep =
   | { readonly action: 'contributed'; readonly cfId: string; readonly eventId: string; readonly position: LogPosition }
@@ -53,7 +52,7 @@ export interface CfHistory {
 const CHAIN_TYPES = new Set(['amends', 'supersedes']);
 
 export async function history(
-  db: Kysely<AnyDB>,
+  db: Kysely<LineageDatabase>,
   cfId: string,
   options: { readonly asOf?: AsOf } = {},
 ): Promise<Either<LineageError, CfHistory>> {

@@ -18,6 +18,12 @@ export {
   type NodeState,
   type LineageEdge,
   type LineageNode,
+  type LineageDatabase,
+  type LineageEdgesTable,
+  type LineageNodesTable,
+  type LineageNodeStatesTable,
+  type LineageEdgesTableName,
+  type LineageNodesTableName,
 } from './tables.js';
 export { history, type CfHistory, type HistoryStep } from './history.js';
 export { trace, type TraceOptions, type TraceDirection, type TraceNode, type LineageTrace } from './trace.js';

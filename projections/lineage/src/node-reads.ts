@@ -1,34 +1,42 @@
 // Small reads of the lineage nodes that every surface prints: how many nodes of each kind the
 // graph holds (status), the human names of nodes (contributor names beside their ids), and how
 // many samples were erased up to a position (the EU AI Act report's opt-out section).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
-import { positionToDb } from '@cairn/projector';
-import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type NodeKind } from './tables.js';
+import { anyOfText, positionToDb } from '@cairn/projector';
+import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type LineageDatabase, type NodeKind } from './tables.js';
 
 /** Nodes in the graph by kind (every kind present, zero when none). */
-export async function nodeCountsByKind(db: Kysely<AnyDB>): Promise<Readonly<Record<NodeKind, number>>> {
-  const rows = await sql<{
-    kind: string;
-    n: string;
-  }>`select kind, count(*)::text as n from ${sql.table(LINEAGE_NODES_TABLE)} group by kind`.execute(db);
+export async function nodeCountsByKind(db: Kysely<LineageDatabase>): Promise<Readonly<Record<NodeKind, number>>> {
+  const rows = await db
+    .selectFrom(LINEAGE_NODES_TABLE)
+    .select((eb) => ['kind', eb.fn.countAll<string>().as('n')])
+    .groupBy('kind')
+    .execute();
   const counts = Object.fromEntries(NODE_KINDS.map((k) => [k, 0])) as Record<NodeKind, number>;
-  for (const r of rows.rows) if ((NODE_KINDS as readonly string[]).includes(r.kind)) counts[r.kind as NodeKind] = Number(r.n);
+  // the column holds what the projection wrote; a kind this code does not know is left out, not counted
+  for (const r of rows) if ((NODE_KINDS as readonly string[]).includes(r.kind)) counts[r.kind] = Number(r.n);
   return counts;
 }
 
 /** Node id → label for the ids the graph knows (contributor names, sample sources …); unknown ids are left out. */
-export async function nodeLabels(db: Kysely<AnyDB>, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+export async function nodeLabels(db: Kysely<LineageDatabase>, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
   if (ids.length === 0) return new Map();
-  const r = await sql<{ node_id: string; label: string }>`select node_id, label from ${sql.table(LINEAGE_NODES_TABLE)}
-    where node_id = any(${[...new Set(ids)]}::text[])`.execute(db);
-  return new Map(r.rows.map((row) => [row.node_id, row.label]));
+  const rows = await db
+    .selectFrom(LINEAGE_NODES_TABLE)
+    .select(['node_id', 'label'])
+    .where('node_id', '=', anyOfText([...new Set(ids)]))
+    .execute();
+  return new Map(rows.map((row) => [row.node_id, row.label]));
 }
 
 /** Distinct nodes whose state became erased at or before `upTo`. */
-export async function erasedNodeCount(db: Kysely<AnyDB>, upTo: LogPosition): Promise<number> {
-  const r = await sql<{ n: string }>`select count(distinct node_id)::text as n from ${sql.table(LINEAGE_NODE_STATES_TABLE)}
-    where state = 'erased' and valid_from <= ${positionToDb(upTo)}::bigint`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
+export async function erasedNodeCount(db: Kysely<LineageDatabase>, upTo: LogPosition): Promise<number> {
+  const r = await db
+    .selectFrom(LINEAGE_NODE_STATES_TABLE)
+    .select((eb) => eb.fn.count<string>('node_id').distinct().as('n'))
+    .where('state', '=', 'erased')
+    .where('valid_from', '<=', positionToDb(upTo))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 // The lineage graph projection: contributors → CFs → assets → dataset versions → training runs →
 // models. Each batch becomes one insert or COPY per table (and one update closing earlier node states).
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AnyDB, ApplyContext, ProjectedEvent, Projection } from '@cairn/projector';
+import type { ApplyContext, ProjectedEvent, Projection } from '@cairn/projector';
 import { lineageFacts, type LineageFacts, type StateChange } from './facts.js';
 import {
   LINEAGE_EDGES_TABLE,
@@ -9,28 +9,22 @@ import {
   LINEAGE_NODE_STATES_TABLE,
   createLineageEdgesTable,
   createLineageNodesTable,
+  createLineageNodeStatesTable,
   dropLineageEdgeIndexes,
   dropLineageNodeKey,
   insertLineageEdgeRows,
   insertLineageNodeRows,
   lineageEdgeRows,
   lineageNodeRows,
+  type LineageDatabase,
   type LineageEdgeRows,
   type LineageNodeRows,
 } from './tables.js';
 
-async function migrate(db: Kysely<AnyDB>): Promise<void> {
+async function migrate(db: Kysely<LineageDatabase>): Promise<void> {
   await createLineageNodesTable(db, LINEAGE_NODES_TABLE);
   await createLineageEdgesTable(db, LINEAGE_EDGES_TABLE);
-  await sql`create table if not exists ${sql.table(LINEAGE_NODE_STATES_TABLE)} (
-    node_id text not null,
-    state text not null,
-    reason text,
-    event_id text not null,
-    valid_from bigint not null,
-    valid_to bigint,
-    primary key (node_id, valid_from, state)
-  )`.execute(db);
+  await createLineageNodeStatesTable(db);
 }
 
 interface StateRow extends StateChange {
@@ -42,7 +36,7 @@ interface StateRow extends StateChange {
  * Changes to a node already changed in this batch close the in-memory row; the first change of a
  * node closes its open row in the table (at most one per node, so one UPDATE for the batch).
  */
-async function writeStates(tx: Transaction<AnyDB>, changes: readonly StateChange[]): Promise<void> {
+async function writeStates(tx: Transaction<LineageDatabase>, changes: readonly StateChange[]): Promise<void> {
   if (changes.length === 0) return;
   const open = new Map<string, StateRow>();
   const rows: StateRow[] = [];
@@ -59,14 +53,18 @@ async function writeStates(tx: Transaction<AnyDB>, changes: readonly StateChange
     open.set(change.nodeId, row);
     rows.push(row);
   }
+  // An update joined to a column-aliased unnest (c(node_id, at)): more than the builder can say.
   await sql`update ${sql.table(LINEAGE_NODE_STATES_TABLE)} s set valid_to = c.at
     from unnest(${closeIds}::text[], ${closeAt}::bigint[]) as c(node_id, at)
     where s.node_id = c.node_id and s.valid_to is null`.execute(tx);
-  await sql`insert into ${sql.table(LINEAGE_NODE_STATES_TABLE)} (node_id, state, reason, event_id, valid_from, valid_to)
-    select * from unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reason)}::text[],
-      ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`.execute(
-    tx,
-  );
+  await tx
+    .insertInto(LINEAGE_NODE_STATES_TABLE)
+    .columns(['node_id', 'state', 'reason', 'event_id', 'valid_from', 'valid_to'])
+    .expression(
+      sql`select * from unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reason)}::text[],
+        ${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.position.toString())}::bigint[], ${rows.map((r) => r.validTo?.toString() ?? null)}::bigint[])`,
+    )
+    .execute();
 }
 
 /** A batch's rows, made by prepare before the batch's transaction (see Projection.prepare). */
@@ -85,7 +83,7 @@ function prepare(events: readonly ProjectedEvent[]): LineageBatch {
 }
 
 async function apply(
-  tx: Transaction<AnyDB>,
+  tx: Transaction<LineageDatabase>,
   events: readonly ProjectedEvent[],
   prepared?: LineageBatch,
   context?: ApplyContext,
@@ -96,7 +94,7 @@ async function apply(
   await writeStates(tx, batch.states);
 }
 
-export const lineageProjection: Projection<AnyDB, LineageBatch> = {
+export const lineageProjection: Projection<LineageDatabase, LineageBatch> = {
   name: 'lineage',
   version: 1,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],

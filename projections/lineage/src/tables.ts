@@ -9,9 +9,8 @@
 // one projection at a time), so the datasets projection keeps those edges in its own table with
 // this same shape (create it with createLineageEdgesTable(db, DATASETS_LINEAGE_EDGES_TABLE) in its
 // migrate, write with insertLineageEdges) and the graph queries read the union of both.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { integerArrayLiteral, textArrayLiteral } from '@cairn/projector';
 import { copyField, copyRows } from '@cairn/projector';
 
@@ -42,6 +41,57 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export const NODE_STATES = ['amended', 'superseded', 'deprecated', 'erased'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
+/** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
+type Int8 = string;
+
+/** A lineage_edges row (and a datasets_lineage_edges row: same shape). */
+export interface LineageEdgesTable {
+  edge_type: EdgeType;
+  from_id: string;
+  to_id: string;
+  event_id: string;
+  position: Int8;
+  recorded_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** A lineage_nodes row (and a datasets_lineage_nodes row: same shape). */
+export interface LineageNodesTable {
+  node_id: string;
+  kind: NodeKind;
+  label: string;
+  event_id: string;
+  position: Int8;
+}
+
+/** A node's state from valid_from until valid_to (null: still its state). */
+export interface LineageNodeStatesTable {
+  node_id: string;
+  state: NodeState;
+  reason: string | null;
+  event_id: string;
+  valid_from: Int8;
+  valid_to: Int8 | null;
+}
+
+/**
+ * The tables the lineage reads and writes, by the names they have in the store's schema (the
+ * handle's search_path picks the schema, so a scratch rebuild uses the same names). The two
+ * datasets_lineage_* tables belong to the datasets projection; they are here because the graph is
+ * the union of both and lineage's functions create and fill them for it.
+ */
+export interface LineageDatabase {
+  lineage_nodes: LineageNodesTable;
+  lineage_edges: LineageEdgesTable;
+  lineage_node_states: LineageNodeStatesTable;
+  datasets_lineage_nodes: LineageNodesTable;
+  datasets_lineage_edges: LineageEdgesTable;
+}
+
+/** The tables of lineage_edges' shape (the graph's own, and the datasets projection's selected-into edges). */
+export type LineageEdgesTableName = typeof LINEAGE_EDGES_TABLE | typeof DATASETS_LINEAGE_EDGES_TABLE;
+/** The tables of lineage_nodes' shape (the graph's own, and the datasets projection's version nodes). */
+export type LineageNodesTableName = typeof LINEAGE_NODES_TABLE | typeof DATASETS_LINEAGE_NODES_TABLE;
+
 export interface LineageEdge {
   readonly type: EdgeType;
   readonly from: string;
@@ -61,25 +111,25 @@ export interface LineageNode {
   readonly position: LogPosition;
 }
 
+const EDGE_KEY = ['from_id', 'edge_type', 'to_id', 'event_id'] satisfies (keyof LineageEdgesTable)[];
+
 /**
  * Creates the edges table, and its key and to-index if they are missing: a bulk load drops both
  * (dropLineageEdgeIndexes) and a runner killed before it built them again gets them back here.
  */
-export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
-  await sql`create table if not exists ${sql.table(table)} (
-    edge_type text not null,
-    from_id text not null,
-    to_id text not null,
-    event_id text not null,
-    position bigint not null,
-    recorded_at timestamptz not null,
-    constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)
-  )`.execute(db);
-  if (await missing(db, `${table}_pkey`)) {
-    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (from_id, edge_type, to_id, event_id)`.execute(
-      db,
-    );
-  }
+export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table: LineageEdgesTableName): Promise<void> {
+  await db.schema
+    .createTable(table)
+    .ifNotExists()
+    .addColumn('edge_type', 'text', (c) => c.notNull())
+    .addColumn('from_id', 'text', (c) => c.notNull())
+    .addColumn('to_id', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('position', 'bigint', (c) => c.notNull())
+    .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY)
+    .execute();
+  if (await missing(db, `${table}_pkey`)) await db.schema.alterTable(table).addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY).execute();
   // Without B-tree deduplication: most edges point at a handful of ids (every CF is contributed-by
   // one of a few signers), and merging their TIDs into posting lists, then splitting those lists on
   // every later insert, cost a rebuild about a quarter of its edge-insert time.
@@ -93,9 +143,9 @@ export async function createLineageEdgesTable(db: Kysely<AnyDB>, table: string):
  * plain inserts), and one sorted build each at the end costs a fraction of maintaining two wide
  * random-key B-trees row by row. The key still guards uniqueness, only later: at the build.
  */
-export async function dropLineageEdgeIndexes(tx: Transaction<AnyDB>, table: string): Promise<void> {
-  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
-  await sql`drop index if exists ${sql.id(`${table}_to`)}`.execute(tx);
+export async function dropLineageEdgeIndexes(tx: Transaction<LineageDatabase>, table: LineageEdgesTableName): Promise<void> {
+  await tx.schema.alterTable(table).dropConstraint(`${table}_pkey`).ifExists().execute();
+  await tx.schema.dropIndex(`${table}_to`).ifExists().execute();
 }
 
 /**
@@ -104,17 +154,21 @@ export async function dropLineageEdgeIndexes(tx: Transaction<AnyDB>, table: stri
  * statements are deleted: the first statement of a node wins, as `on conflict do nothing` decides
  * it when the key is there. Positions tell them apart (insertLineageNodes keeps one per id per call).
  */
-export async function createLineageNodesTable(db: Kysely<AnyDB>, table: string): Promise<void> {
-  await sql`create table if not exists ${sql.table(table)} (
-    node_id text not null,
-    kind text not null,
-    label text not null,
-    event_id text not null,
-    position bigint not null,
-    constraint ${sql.id(`${table}_pkey`)} primary key (node_id)
-  )`.execute(db);
+export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
+  await db.schema
+    .createTable(table)
+    .ifNotExists()
+    .addColumn('node_id', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('label', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('position', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint(`${table}_pkey`, ['node_id'])
+    .execute();
   if (!(await missing(db, `${table}_pkey`))) return;
-  const addKey = sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_pkey`)} primary key (node_id)`;
+  const addKey = db.schema.alterTable(table).addPrimaryKeyConstraint(`${table}_pkey`, ['node_id']);
+  // A self-join delete names the table twice under two aliases: the builder's typed aliases need a
+  // literal table name, and this one is either of two.
   const dropLater = sql`delete from ${sql.table(table)} later using ${sql.table(table)} earlier
     where later.node_id = earlier.node_id and later.position > earlier.position`;
   if (!db.isTransaction) {
@@ -125,12 +179,12 @@ export async function createLineageNodesTable(db: Kysely<AnyDB>, table: string):
   // later statements only when the key's build reports a duplicate (23505, unique_violation).
   await sql`savepoint cairn_node_key`.execute(db);
   try {
-    await addKey.execute(db);
+    await addKey.execute();
   } catch (cause) {
     if ((cause as { code?: unknown }).code !== '23505') throw cause;
     await sql`rollback to savepoint cairn_node_key`.execute(db);
     await dropLater.execute(db);
-    await addKey.execute(db);
+    await addKey.execute();
   }
   await sql`release savepoint cairn_node_key`.execute(db);
 }
@@ -139,17 +193,40 @@ export async function createLineageNodesTable(db: Kysely<AnyDB>, table: string):
  * Drops the nodes table's key for a bulk load: a random-key B-tree on 64-character ids is most of
  * what a node insert costs, and one sorted build at the end is a fraction of it.
  */
-export async function dropLineageNodeKey(tx: Transaction<AnyDB>, table: string): Promise<void> {
-  await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.id(`${table}_pkey`)}`.execute(tx);
+export async function dropLineageNodeKey(tx: Transaction<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
+  await tx.schema.alterTable(table).dropConstraint(`${table}_pkey`).ifExists().execute();
 }
 
-async function missing(db: Kysely<AnyDB>, relation: string): Promise<boolean> {
+/** Creates lineage_node_states. Not a deferrable index: writeStates reads the key to close a node's open row. */
+export async function createLineageNodeStatesTable(db: Kysely<LineageDatabase>): Promise<void> {
+  await db.schema
+    .createTable(LINEAGE_NODE_STATES_TABLE)
+    .ifNotExists()
+    .addColumn('node_id', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text')
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'bigint', (c) => c.notNull())
+    .addColumn('valid_to', 'bigint')
+    .addPrimaryKeyConstraint(`${LINEAGE_NODE_STATES_TABLE}_pkey`, ['node_id', 'valid_from', 'state'])
+    .execute();
+}
+
+async function missing(db: Kysely<LineageDatabase>, relation: string): Promise<boolean> {
   const found = await sql<{ found: string | null }>`select to_regclass(${relation})::text as found`.execute(db);
   return found.rows[0]?.found == null;
 }
 
-const EDGE_COLUMNS = ['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'] as const;
-const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const;
+// In the order of lineageEdgeRows' and lineageNodeRows' COPY fields.
+const EDGE_COLUMNS = [
+  'edge_type',
+  'from_id',
+  'to_id',
+  'event_id',
+  'position',
+  'recorded_at',
+] as const satisfies readonly (keyof LineageEdgesTable)[];
+const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const satisfies readonly (keyof LineageNodesTable)[];
 
 /** A batch's edges as COPY text (copyRows), made before its transaction. */
 export interface LineageEdgeRows {
@@ -180,12 +257,20 @@ export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows 
 }
 
 /** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
-export async function insertLineageEdgeRows(tx: Transaction<AnyDB>, table: string, rows: LineageEdgeRows): Promise<void> {
+export async function insertLineageEdgeRows(
+  tx: Transaction<LineageDatabase>,
+  table: LineageEdgesTableName,
+  rows: LineageEdgeRows,
+): Promise<void> {
   if (rows.count === 0) return;
-  await copyRows(tx, table, EDGE_COLUMNS, rows.copy);
+  await copyRows<LineageDatabase, LineageEdgesTableName>(tx, table, EDGE_COLUMNS, rows.copy);
 }
 
-export async function insertLineageEdges(tx: Transaction<AnyDB>, table: string, edges: readonly LineageEdge[]): Promise<void> {
+export async function insertLineageEdges(
+  tx: Transaction<LineageDatabase>,
+  table: LineageEdgesTableName,
+  edges: readonly LineageEdge[],
+): Promise<void> {
   await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));
 }
 
@@ -221,24 +306,40 @@ export function lineageNodeRows(nodes: readonly LineageNode[], options: { readon
  * and the key's build at the end deletes the later statements (createLineageNodesTable).
  */
 export async function insertLineageNodeRows(
-  tx: Transaction<AnyDB>,
-  table: string,
+  tx: Transaction<LineageDatabase>,
+  table: LineageNodesTableName,
   rows: LineageNodeRows,
   options: { readonly keyDropped: boolean } = { keyDropped: false },
 ): Promise<void> {
   const { nodes } = rows;
   if (nodes.length === 0) return;
   if (options.keyDropped) {
-    await copyRows(tx, table, NODE_COLUMNS, rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!);
+    await copyRows<LineageDatabase, LineageNodesTableName>(
+      tx,
+      table,
+      NODE_COLUMNS,
+      rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!,
+    );
     return;
   }
-  await sql`insert into ${sql.table(table)} (node_id, kind, label, event_id, position)
-    select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
-      ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => n.eventId))}::text[],
-      ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])
-    on conflict do nothing`.execute(tx);
+  // unnest over one array literal per column: one parameter each, however many nodes (a values
+  // list would take five per node, and Postgres takes at most 65535 in one statement).
+  await tx
+    .insertInto(table)
+    .columns(NODE_COLUMNS)
+    .expression(
+      sql`select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
+        ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => n.eventId))}::text[],
+        ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])`,
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
-export async function insertLineageNodes(tx: Transaction<AnyDB>, table: string, nodes: readonly LineageNode[]): Promise<void> {
+export async function insertLineageNodes(
+  tx: Transaction<LineageDatabase>,
+  table: LineageNodesTableName,
+  nodes: readonly LineageNode[],
+): Promise<void> {
   await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false }));
 }

@@ -4,11 +4,10 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { nodeNotFound, type LineageError } from './errors.js';
 import { compareEdges, edgesTouching, nodesByIds, type NodeView } from './graph-reads.js';
-import type { EdgeType, LineageEdge, NodeKind } from './tables.js';
+import type { EdgeType, LineageDatabase, LineageEdge, NodeKind } from './tables.js';
 
 export type TraceDirection = 'up' | 'down' | 'both';
 
@@ -58,7 +57,11 @@ function inferredKind(id: string, edges: readonly LineageEdge[]): NodeKind | 'un
   return 'unknown';
 }
 
-export async function trace(db: Kysely<AnyDB>, id: string, options: TraceOptions = {}): Promise<Either<LineageError, LineageTrace>> {
+export async function trace(
+  db: Kysely<LineageDatabase>,
+  id: string,
+  options: TraceOptions = {},
+): Promise<Either<LineageError, LineageTrace>> {
   const asOf = await resolveAsOf(db, options.asOf);
   const direction = options.direction ?? 'both';
   const maxDepth = options.maxDepth ?? 8;

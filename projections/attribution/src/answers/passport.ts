@@ -5,12 +5,12 @@
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { showRun, type RunsError } from './runs.js';
 import { licenses } from '@cairn/datasets';
 import { erasedMembersOf, personalDataMemberCount, unvalidatedMemberCount } from '@cairn/datasets';
 import type { ContaminationOptions, SampleBytesReader } from '@cairn/datasets';
 import { passportContamination, type PassportContamination } from '@cairn/datasets';
+import type { AttributionDatabase } from '../tables.js';
 
 export interface PassportFlag {
   readonly flag:
@@ -72,7 +72,7 @@ export interface PassportOptions {
 }
 
 export async function passportFacts(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   log: EventLog,
   runId: string,
   options: PassportOptions = {},

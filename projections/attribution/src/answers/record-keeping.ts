@@ -6,6 +6,7 @@
 // is in; the CLI orders them by log position and adds the log checkpoint and inclusion proofs.
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
+// Reads only the datasets projection's tables, which have no Database interface yet.
 import type { AnyDB } from '@cairn/projector';
 import {
   buildCauseEventIds,

@@ -12,12 +12,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
 import type { Manifest } from '@cairn/schemas';
-import type { AnyDB } from '@cairn/projector';
 import { loadFacts } from '@cairn/datasets';
 import { indexFacts } from '@cairn/assembly';
 import { assembleVersion } from '@cairn/assembly';
 import { rulesFromManifest } from '@cairn/assembly';
-import { A } from '../tables.js';
+import { A, type AttributionDatabase } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
 import type { ArtifactStore } from '../artifact-store.js';
 import type { ProjectionRunner } from '@cairn/projector';
@@ -61,7 +60,7 @@ export interface ReproduceReport {
 }
 
 /** The erasures among the version's members (the datasets projection's record of SampleErased), by CF id. */
-async function erasures(db: Kysely<AnyDB>, versionId: string): Promise<Map<string, Erasure>> {
+async function erasures(db: Kysely<AttributionDatabase>, versionId: string): Promise<Map<string, Erasure>> {
   return new Map((await erasedMembersOf(db, versionId)).map((e) => [e.cfId, e]));
 }
 
@@ -71,7 +70,7 @@ async function erasures(db: Kysely<AnyDB>, versionId: string): Promise<Map<strin
  * live tables, so a version whose facts were changed behind the runner does not vouch for itself.
  */
 async function replayedVersion(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   runner: ProjectionRunner,
   versionId: string,
   position: LogPosition,
@@ -89,7 +88,7 @@ async function replayedVersion(
 }
 
 async function rebuildCheck(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   versionId: string,
   runner?: ProjectionRunner,
 ): Promise<{ check: ReproduceCheck; rebuilt: ReproduceReport['rebuilt'] }> {
@@ -143,7 +142,7 @@ export interface ReproduceCheckOptions {
 }
 
 export async function reproduceCheck(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   runId: string,
   options: ReproduceCheckOptions,
 ): Promise<E.Either<RunsError, ReproduceReport>> {
@@ -262,7 +261,7 @@ export interface UnlearningReport {
 }
 
 export async function unlearning(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   runId: string,
   options: { readonly topQueries?: number } = {},
 ): Promise<E.Either<RunsError, UnlearningReport>> {
@@ -287,10 +286,15 @@ export async function unlearning(
     });
   }
   const at = scoring.right.scoredAt.toString();
-  const values = await sql<{ cf_id: string; influence: number }>`select cf_id, influence from ${sql.table(A.cfValues)}
-    where run_id = ${runId} and scored_at = ${at}::bigint order by cf_id`.execute(db);
+  const values = await db
+    .selectFrom(A.cfValues)
+    .select(['cf_id', 'influence'])
+    .where('run_id', '=', runId)
+    .where('scored_at', '=', at)
+    .orderBy('cf_id')
+    .execute();
   const erasedIds = new Set(erased.map((e) => e.cfId));
-  const influence = new Map(values.rows.map((x) => [x.cf_id, Number(x.influence)]));
+  const influence = new Map(values.map((x) => [x.cf_id, Number(x.influence)]));
   let absInfluence = 0;
   let erasedAbsInfluence = 0;
   let credit = 0;
@@ -304,19 +308,19 @@ export async function unlearning(
     erasedAbsInfluence += Math.abs(x);
     erasedCredit += Math.max(x, 0);
   }
-  const top = await sql<{
-    query_row: number;
-    query_cf: string;
-    rank: number;
-    cf_id: string;
-    score: number;
-  }>`select query_row, query_cf, rank, cf_id, score
-    from ${sql.table(A.topK)} where run_id = ${runId} and scored_at = ${at}::bigint order by query_row, rank`.execute(db);
+  const top = await db
+    .selectFrom(A.topK)
+    .select(['query_row', 'query_cf', 'rank', 'cf_id', 'score'])
+    .where('run_id', '=', runId)
+    .where('scored_at', '=', at)
+    .orderBy('query_row')
+    .orderBy('rank')
+    .execute();
   const byQuery = new Map<
     number,
     { queryCf: string; total: number; erasedInfluence: number; erased: { cfId: string; rank: number; score: number }[] }
   >();
-  for (const t of top.rows) {
+  for (const t of top) {
     const q = byQuery.get(Number(t.query_row)) ?? { queryCf: t.query_cf, total: 0, erasedInfluence: 0, erased: [] };
     const score = Number(t.score);
     q.total += Math.abs(score);

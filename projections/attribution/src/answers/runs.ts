@@ -2,14 +2,13 @@
 // datasets projection keeps a run's index (id, version, model, event; read through trainingRuns); what the run declared
 // (code, seeds, hyperparameters, environment) is read from its signed event in the log, so the
 // answer is the fact as signed, not a copy a projection may have dropped fields from.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
 import { decodeEventOf, formatDecodeFailure } from '@cairn/schemas';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { A } from '../tables.js';
+import { A, type AttributionDatabase } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
 import { datasetBuilds, readVersion, trainingRun, trainingRuns, type TrainingRunIndex } from '@cairn/datasets';
 import { diff, type DiffOptions, type VersionDiff } from '@cairn/datasets';
@@ -79,7 +78,7 @@ export interface RunDetail extends RunSummary {
   readonly attribution: RunAttribution;
 }
 
-async function runRows(db: Kysely<AnyDB>, runId?: string): Promise<TrainingRunIndex[]> {
+async function runRows(db: Kysely<AttributionDatabase>, runId?: string): Promise<TrainingRunIndex[]> {
   if (runId === undefined) return trainingRuns(db);
   const run = await trainingRun(db, runId);
   return run === null ? [] : [run];
@@ -128,7 +127,7 @@ async function declared(log: EventLog, rows: readonly TrainingRunIndex[]): Promi
   return E.right(out);
 }
 
-async function ordinals(db: Kysely<AnyDB>, datasets: readonly string[]): Promise<Map<string, number>> {
+async function ordinals(db: Kysely<AttributionDatabase>, datasets: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const name of new Set(datasets)) {
     const seen = new Set<string>();
@@ -157,7 +156,7 @@ function summaryOf(r: TrainingRunIndex, d: Declared, ordinal: number | undefined
 }
 
 /** Every TrainingRunRecorded, in log order. */
-export async function listRuns(db: Kysely<AnyDB>, log: EventLog): Promise<E.Either<RunsError, readonly RunSummary[]>> {
+export async function listRuns(db: Kysely<AttributionDatabase>, log: EventLog): Promise<E.Either<RunsError, readonly RunSummary[]>> {
   const rows = await runRows(db);
   const d = await declared(log, rows);
   if (E.isLeft(d)) return d;
@@ -169,20 +168,24 @@ export async function listRuns(db: Kysely<AnyDB>, log: EventLog): Promise<E.Eith
 }
 
 /** In log order: by the table's position column (a bare `position` would be the text output column). */
-export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<readonly RunGradients[]> {
-  const g = await sql<{
-    split: 'train' | 'query';
-    content_hash: string;
-    rows: number;
-    dims: number;
-    event_id: string;
-    position: string;
-    kind: string | null;
-    weights_hash: string | null;
-  }>`select split,
-      content_hash, rows, dims, event_id, position::text as position, kind, weights_hash from ${sql.table(A.gradients)} g where run_id = ${runId}
-    order by g.position, g.event_id`.execute(db);
-  return g.rows.map((x) => ({
+export async function runGradients(db: Kysely<AttributionDatabase>, runId: string): Promise<readonly RunGradients[]> {
+  const g = await db
+    .selectFrom(`${A.gradients} as g`)
+    .select((eb) => [
+      'split',
+      'content_hash',
+      'rows',
+      'dims',
+      'event_id',
+      eb.cast<string>('g.position', 'text').as('position'),
+      'kind',
+      'weights_hash',
+    ])
+    .where('run_id', '=', runId)
+    .orderBy('g.position')
+    .orderBy('g.event_id')
+    .execute();
+  return g.map((x) => ({
     split: x.split,
     contentHash: x.content_hash,
     rows: Number(x.rows),
@@ -195,7 +198,7 @@ export async function runGradients(db: Kysely<AnyDB>, runId: string): Promise<re
 }
 
 /** One run: what it declared, the version it trained on, its gradients and whether attribution scored it. */
-export async function showRun(db: Kysely<AnyDB>, log: EventLog, runId: string): Promise<E.Either<RunsError, RunDetail>> {
+export async function showRun(db: Kysely<AttributionDatabase>, log: EventLog, runId: string): Promise<E.Either<RunsError, RunDetail>> {
   const rows = await runRows(db, runId);
   const row = rows[0];
   if (row === undefined) return E.left(runNotFound(runId));
@@ -276,7 +279,7 @@ export function fieldChanges(a: unknown, b: unknown): FieldChange[] {
 const change = (key: string, a: string, b: string): FieldChange | null => (a === b ? null : { key, from: a, to: b });
 
 export async function diffRuns(
-  db: Kysely<AnyDB>,
+  db: Kysely<AttributionDatabase>,
   log: EventLog,
   runA: string,
   runB: string,

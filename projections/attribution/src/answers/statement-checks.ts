@@ -5,7 +5,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { Check, PassportPredicateCore, VersionPredicate } from '@cairn/core';
 import type { EventLog } from '@cairn/eventlog';
+// attestedVersionCheck reads only the datasets projection's tables, which have no Database interface yet.
 import type { AnyDB } from '@cairn/projector';
+import type { AttributionDatabase } from '../tables.js';
 import type { PassportFacts } from './passport.js';
 import { showRun } from './runs.js';
 import { readVersion } from '@cairn/datasets';
@@ -31,7 +33,11 @@ export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial
 }
 
 /** The run, its model hash, run event, version and root are what the ledger says now. */
-export async function passportLedgerCheck(db: Kysely<AnyDB>, log: EventLog, predicate: Partial<PassportPredicateCore>): Promise<Check> {
+export async function passportLedgerCheck(
+  db: Kysely<AttributionDatabase>,
+  log: EventLog,
+  predicate: Partial<PassportPredicateCore>,
+): Promise<Check> {
   const check = 'the run, its model hash, version and Merkle root match the ledger (store)';
   if (typeof predicate.run?.runId !== 'string') return { check, ok: false, detail: 'the predicate names no run' };
   // The run row is enough to compare: the full passport facts would also run the contamination

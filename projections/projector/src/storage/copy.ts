@@ -7,7 +7,6 @@
 // (pg-copy-streams), PGlite's from its /dev/blob. To any other driver such a statement is an error
 // (a parameter no $n uses), so nothing else can be mistaken for one.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { AnyDB } from './db.js';
 
 const COPY_FROM_STDIN = /^copy\s[^;]*\sfrom\s+stdin$/i;
 
@@ -28,9 +27,16 @@ const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /**
  * Loads rows (COPY text format: one line per row, fields separated by tabs, each made with
  * copyField) into `table` of the connection's search_path, on `db`'s connection (in its
- * transaction, when it is one). The store's pools know how; see this file's head.
+ * transaction, when it is one). The store's pools know how; see this file's head. The table and
+ * its columns are names of `db`'s Database interface, so a renamed column fails to compile here.
+ * Name TDB and the table's type at the call: TypeScript cannot infer DB from a Kysely<DB>.
  */
-export async function copyRows(db: Kysely<AnyDB>, table: string, columns: readonly string[], rows: string): Promise<void> {
+export async function copyRows<TDB, TTable extends keyof TDB & string>(
+  db: Kysely<TDB>,
+  table: TTable,
+  columns: readonly (keyof TDB[TTable] & string)[],
+  rows: string,
+): Promise<void> {
   if (rows.length === 0) return;
   const statement = `copy ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) from stdin`;
   await db.executeQuery(CompiledQuery.raw(statement, [rows]));
