@@ -2,13 +2,15 @@
 // written beside materialised files): the dataset's identity and the RecordSet over members.jsonl.
 // Each export adds its own distribution and the fields its members.jsonl lines carry.
 import { CROISSANT_CONTEXT } from './croissant-context.js';
-import type { VersionExport } from './formats.js';
 
 /** The file every Croissant document's RecordSet reads its fields from. */
 export const CROISSANT_MEMBERS_FILE = 'members.jsonl';
 
-/** The dataset-level properties the spec requires, for one version. */
-export function croissantDataset(x: VersionExport, description: string) {
+/** The dataset-level properties the spec requires, for one version (a VersionExport; named by shape, so formats.ts can import this module). */
+export function croissantDataset(
+  x: { readonly dataset: string; readonly versionId: string; readonly licenses: readonly string[] },
+  description: string,
+) {
   return {
     '@context': CROISSANT_CONTEXT,
     '@type': 'sc:Dataset',
