@@ -1,5 +1,5 @@
 // The scoring a query answers from: the run's latest scoring (or the latest at or before a position).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { positionFromDb, positionToDb } from '@cairn/projector';
@@ -81,9 +81,9 @@ export async function scoredRun(
     ])
     .where('run_id', '=', runId)
     .$if(at !== null, (q) => q.where('scored_at', '<=', at!))
-    // `scored_at` names the text output column here (ORDER BY prefers it to the table's), so this
-    // orders as text ('9' after '10'); kept as the hand-written query had it, for a fix with its own test.
-    .orderBy('scored_at', 'desc')
+    // ORDER BY prefers an output column to the table's: the text alias would order '9' after '10',
+    // so the order names the table's int8 column
+    .orderBy(sql.ref(`${A.scorings}.scored_at`), 'desc')
     .limit(1)
     .executeTakeFirst();
   if (s === undefined) return notScored('its train and query gradients have not both been recorded');

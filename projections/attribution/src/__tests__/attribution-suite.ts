@@ -183,6 +183,33 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
         });
     });
 
+    it('given a scoring at a 3-digit position and a later one at a 4-digit position, when credit is asked, then it follows the later (positions order as numbers, not text)', async () => {
+      const s = await givenRun(artifacts);
+      const laterQuery = await artifacts.put(writeNpy(randomMatrix(QUERY_ROWS, 64, 98)));
+      const firstScoring = [
+        ...s.events,
+        gradientsEvent('train', s.trainHash, s.trainCfs),
+        gradientsEvent('query', s.queryHash, s.queryCfs),
+      ];
+      // labels enough to carry the log past position 999 before the later query gradients
+      const padding = Array.from({ length: 1000 - firstScoring.length }, (_, i) => ({
+        type: 'LabelContributed',
+        payload: { targets: [s.trainCfs[i % TRAIN_ROWS]!], labelType: 'note', value: `pad-${i}` },
+        signer: CONTRIBUTORS[1]!,
+      }));
+      expect(String(firstScoring.length).length).toBe(3);
+      await spec
+        .given([...firstScoring, ...padding])
+        .when([gradientsEvent('query', laterQuery, s.queryCfs)])
+        .then(async ({ db, events }) => {
+          const later = events[events.length - 1]!.position;
+          expect(later.toString().length).toBe(4);
+          const latest = right(await creditShares({ db, runId: RUN_ID }));
+          expect(latest.queryHash).toBe(laterQuery);
+          expect(latest.scoredAt).toBe(later);
+        });
+    });
+
     it('given a query artifact that is not in the store, when the runner catches up, then it stops naming the run and the hash', async () => {
       const s = await givenRun(artifacts);
       const absent = 'ab'.repeat(32);
