@@ -2,9 +2,14 @@
 // as base64 inside the JSON document with --json, or raw on stdout.
 import { writeNamedFile } from './files.js';
 import { emit } from './output.js';
-import type { Session } from './session.js';
 
-export async function printSampleBytes(session: Session, cfId: string, bytes: Uint8Array, out: string | undefined): Promise<void> {
+/** `session` is any holder of the --json choice: a local session, or a remote read's globals. */
+export async function printSampleBytes(
+  session: { readonly json: boolean },
+  cfId: string,
+  bytes: Uint8Array,
+  out: string | undefined,
+): Promise<void> {
   if (out !== undefined) {
     await writeNamedFile('--out', out, bytes);
     emit({ cfId, size: bytes.length, out }, { json: session.json }, (x) => `wrote ${x.size} bytes of ${x.cfId} to ${x.out}`);

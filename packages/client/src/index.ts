@@ -72,6 +72,7 @@ export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport } f
 export { renderLineage, type LineageFormat } from '@cairn/lineage';
 export type { DatasetSearch, DatasetListEntry } from '@cairn/datasets';
 export { openRemoteCairn, remoteLocationOf, isServerUrl, type RemoteCairn, type RemoteLocation } from './remote/remote-cairn.js';
+export { readRemoteSampleBytes } from './remote/sample-bytes.js';
 export * from './wire/queries.js';
 export {
   StatusAnswer,

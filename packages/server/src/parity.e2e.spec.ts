@@ -248,16 +248,20 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
   beforeAll(async () => {
     keys = path.join(dir, 'remote-keys');
     await mkdir(path.join(keys, 'signers'), { recursive: true });
-    const { carol } = fx;
-    const entry = {
-      name: 'carol',
-      contributorId: carol.contributorId,
-      secretKey: Buffer.from(carol.secretKey).toString('hex'),
-      publicKey: publicKeyHexOf(carol.secretKey),
-      previousKeys: [],
-      revoked: false,
-    };
-    await writeFile(path.join(keys, 'signers', 'carol.json'), JSON.stringify(entry), { mode: 0o600 });
+    for (const [name, signer] of [
+      ['carol', fx.carol],
+      ['alice', fx.alice],
+    ] as const) {
+      const entry = {
+        name,
+        contributorId: signer.contributorId,
+        secretKey: Buffer.from(signer.secretKey).toString('hex'),
+        publicKey: publicKeyHexOf(signer.secretKey),
+        previousKeys: [],
+        revoked: false,
+      };
+      await writeFile(path.join(keys, 'signers', `${name}.json`), JSON.stringify(entry), { mode: 0o600 });
+    }
   });
 
   it('given a validation of a CF the server holds, then the receipt names the event the server now answers for', async () => {
@@ -273,9 +277,18 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: describeLedgerError(localRefusal) } });
   });
 
-  it('given cat, then it says sample bytes are not yet over HTTP', async () => {
+  it("given cat as the sample's author, then the bytes are the sample's, read through a signed request", async () => {
+    const r = await cli(['cat', fx.samples[1], '--as', 'alice']);
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const out = JSON.parse((r as { stdout: string }).stdout) as { cfId: string; base64: string };
+    expect(out.cfId).toBe(fx.samples[1]);
+    expect(Buffer.from(out.base64, 'base64').toString()).toBe('Water boils at 100 degrees Celsius at sea level.');
+  });
+
+  it("given cat as a contributor who neither wrote the sample nor holds the reader role, then it exits 3 with the local read's words", async () => {
     const r = await cli(['cat', fx.samples[1], '--as', 'carol']);
-    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('not yet over HTTP') });
+    expect(r).toMatchObject({ code: 3 });
+    expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: expect.stringMatching(/read-authority/) } });
   });
 });
 
