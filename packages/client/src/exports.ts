@@ -55,7 +55,7 @@ export async function versionExport(cairn: Cairn, ref: string, asOf?: AsOf): Pro
     db,
     members.right.map((m) => m.cfId),
   );
-  return E.right({
+  const base: VersionExport = {
     dataset: v.right.dataset,
     ordinal: v.right.ordinal,
     versionId: v.right.versionId,
@@ -67,7 +67,9 @@ export async function versionExport(cairn: Cairn, ref: string, asOf?: AsOf): Pro
     licenses: report.right.licenses,
     runs: await versionRuns(db, v.right.versionId),
     time: new Date().toISOString(),
-  });
+  };
+  const publication = await publicationFacts(cairn, base);
+  return E.isLeft(publication) ? publication : E.right({ ...base, publication: publication.right });
 }
 
 /** One sample's plaintext for `reader` (CF id or unique prefix): a local signer, or a signed request's proof. */
@@ -195,7 +197,7 @@ export async function materialiseVersion(
   if (E.isLeft(checked)) return checked;
   const x = await versionExport(cairn, ref, asOf);
   if (E.isLeft(x)) return x;
-  const facts = await publicationFacts(cairn, x.right);
+  const facts = x.right.publication === undefined ? await publicationFacts(cairn, x.right) : E.right(x.right.publication);
   if (E.isLeft(facts)) return facts;
   const erased = new Set(x.right.erased.keys());
   const samples = x.right.members.filter((m) => m.kind === 'sample' && !erased.has(m.cfId));

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { croissantProblems } from '@cairn/datasets';
 
 /** A 2-D little-endian float32 .npy (NumPy format 1.0), rows of deterministic values. */
 function npy(rows: number, cols: number, seed: number): Uint8Array {
@@ -282,6 +283,7 @@ export function cliPublishSpecification(name: string, store: StoreUnderTest): vo
         distribution: { '@id': string; sha256?: string }[];
       };
       expect(croissant.version).toBe(versionId);
+      expect(croissantProblems(croissant)).toEqual([]);
       const byId = new Map(croissant.distribution.map((d) => [d['@id'], d.sha256]));
       for (const m of jsonl) expect(byId.get(m.cfId)).toBe(m.commitment.value);
       expect((await cairn(p.dir, p.env, 'export', 'corpus@1', '--format', 'parquet')).code).toBe(2);

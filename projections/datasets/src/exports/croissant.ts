@@ -39,3 +39,14 @@ export function membersRecordSet(fields: readonly (readonly [name: string, jsonP
     })),
   };
 }
+
+/** `creator` and `datePublished`, which the spec requires of every dataset. */
+export function croissantPublication(facts: {
+  readonly creators: readonly { readonly contributorId: string; readonly name: string }[];
+  readonly datePublished: string;
+}) {
+  return {
+    creator: facts.creators.map((c) => ({ '@type': 'sc:Person', name: c.name, identifier: c.contributorId })),
+    datePublished: facts.datePublished,
+  };
+}

@@ -9,8 +9,8 @@
 //   (creator, datePublished among them) and a relative contentUrl + sha256 per file that match.
 import path from 'node:path';
 import { sha256Hex } from '@cairn/core';
-import { CROISSANT_MEMBERS_FILE, croissantDataset, membersRecordSet } from './croissant.js';
-import type { ExportMember, VersionExport } from './formats.js';
+import { CROISSANT_MEMBERS_FILE, croissantDataset, croissantPublication, membersRecordSet } from './croissant.js';
+import type { ExportMember, PublicationFacts, VersionExport } from './formats.js';
 
 /** One sample written into the folder. */
 export interface MaterialisedFile {
@@ -22,14 +22,6 @@ export interface MaterialisedFile {
   /** Base64 MD5 of the plaintext (the digest a Weights & Biases artifact manifest keeps). */
   readonly md5Base64: string;
   readonly size: number;
-}
-
-/** What the Croissant document needs beyond the version's facts (read from the log, so an export is deterministic). */
-export interface PublicationFacts {
-  /** The contributors of the exported members: id and registered name. */
-  readonly creators: readonly { readonly contributorId: string; readonly name: string }[];
-  /** When the version was first cut (the log's time of the event that cut it), ISO 8601. */
-  readonly datePublished: string;
 }
 
 export const FILES_DIR = 'files';
@@ -172,8 +164,7 @@ export function filesCroissant(
       x,
       `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}; decrypted by cairn export --format files`,
     ),
-    creator: facts.creators.map((c) => ({ '@type': 'sc:Person', name: c.name, identifier: c.contributorId })),
-    datePublished: facts.datePublished,
+    ...croissantPublication(facts),
     ...(erased.length === 0
       ? {}
       : {

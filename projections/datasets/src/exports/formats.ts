@@ -9,7 +9,7 @@
 // A version cut before an erasure still lists the erased member (it is lineage), so every shape
 // names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
-import { CROISSANT_MEMBERS_FILE, croissantDataset, membersRecordSet } from './croissant.js';
+import { CROISSANT_MEMBERS_FILE, croissantDataset, croissantPublication, membersRecordSet } from './croissant.js';
 
 /** One member as an export shows it (the CLI's version facts carry these and more). */
 export interface ExportMember {
@@ -38,6 +38,16 @@ export interface VersionExport {
   readonly licenses: readonly string[];
   readonly runs: readonly { readonly runId: string; readonly modelHash: string; readonly eventId: string }[];
   readonly time: string;
+  /** Who made the version and when it was cut (Croissant requires both); the client reads them from the log. */
+  readonly publication?: PublicationFacts;
+}
+
+/** What the Croissant document needs beyond the version's facts (read from the log, so an export is deterministic). */
+export interface PublicationFacts {
+  /** The contributors of the exported members: id and registered name. */
+  readonly creators: readonly { readonly contributorId: string; readonly name: string }[];
+  /** When the version was first cut (the log's time of the event that cut it), ISO 8601. */
+  readonly datePublished: string;
 }
 
 export interface ErasedMember {
@@ -121,14 +131,19 @@ export function toOpenLineage(x: VersionExport): readonly Record<string, unknown
 
 export function toCroissant(x: VersionExport): Record<string, unknown> {
   const jsonl = toJsonl(x);
-  // an erased sample's bytes are gone: no FileObject for it; rai:dataCollectionMissingData names it
-  const samples = x.members.filter((m) => m.kind === 'sample' && !x.erased.has(m.cfId));
+  // an erased sample's bytes are gone: no FileObject for it; rai:dataCollectionMissingData names it.
+  // A FileObject must carry a checksum, and an HMAC-committed sample (personal data) has no public
+  // one: it is a line of members.jsonl only.
+  const samples = x.members.filter(
+    (m) => m.kind === 'sample' && !x.erased.has(m.cfId) && m.commitmentScheme === 'sha256' && m.commitment !== null,
+  );
   const erased = [...x.erased].map(([cfId, e]) => `${cfId} (erased by ${e.eventId} at position ${e.position})`);
   return {
     ...croissantDataset(
       x,
       `${x.dataset}@${x.ordinal}: ${x.members.length} members cut by manifest ${x.manifestId}; Merkle root ${x.merkleRoot}`,
     ),
+    ...(x.publication === undefined ? {} : croissantPublication(x.publication)),
     ...(erased.length === 0
       ? {}
       : {
@@ -153,7 +168,7 @@ export function toCroissant(x: VersionExport): Record<string, unknown> {
         contentUrl: `cairn:cf/${m.cfId}`,
         encodingFormat: m.mediaType ?? 'application/octet-stream',
         ...(m.size !== null ? { contentSize: `${m.size} B` } : {}),
-        ...(m.commitmentScheme === 'sha256' && m.commitment !== null ? { sha256: m.commitment } : {}),
+        sha256: m.commitment,
       })),
     ],
     recordSet: [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { croissantProblems } from './croissant-check.js';
 import { toCroissant, toJsonl, toOpenLineage, type ExportMember, type VersionExport } from './formats.js';
 
 const sample = (cfId: string, overrides: Partial<ExportMember> = {}): ExportMember => ({
@@ -111,23 +112,35 @@ describe('OpenLineage export (spec 2-0-2)', () => {
 describe('Croissant 1.0 export', () => {
   const c = toCroissant(version) as unknown as Doc;
 
-  it('lists members.jsonl with its sha256 and one FileObject per readable sample, never for erased bytes', () => {
+  it('lists members.jsonl with its sha256 and one FileObject per readable sha256-committed sample, never for erased bytes', () => {
     const files = c.distribution as unknown as Doc[];
     expect(files[0]).toMatchObject({ '@id': 'members.jsonl', sha256: createHash('sha256').update(toJsonl(version)).digest('hex') });
-    expect(files.slice(1).map((f) => f['@id'])).toEqual(['1'.repeat(64), '4'.repeat(64)]);
+    expect(files.slice(1).map((f) => f['@id'])).toEqual(['1'.repeat(64)]);
   });
 
   it("points a sample's FileObject at its CF, whose decrypted bytes the checksum is of, never at the store's ciphertext", () => {
     const files = c.distribution as unknown as Doc[];
-    expect(files.slice(1).map((f) => f.contentUrl)).toEqual([`cairn:cf/${'1'.repeat(64)}`, `cairn:cf/${'4'.repeat(64)}`]);
+    expect(files.slice(1).map((f) => f.contentUrl)).toEqual([`cairn:cf/${'1'.repeat(64)}`]);
     expect(JSON.stringify(c)).not.toContain(version.blobStore);
   });
 
-  it('gives a sample its sha256 commitment as checksum, and an HMAC-committed one none', () => {
+  it('gives a sample its sha256 commitment as checksum; an HMAC-committed one (personal data, no public checksum) is a members.jsonl line only', () => {
     const files = c.distribution as unknown as Doc[];
     expect(files[1]).toMatchObject({ sha256: 'c'.repeat(64), contentSize: '12 B', encodingFormat: 'text/plain' });
-    expect(files[2]).not.toHaveProperty('sha256');
-    expect(files[2]).toMatchObject({ encodingFormat: 'application/octet-stream' });
+    expect(files.map((f) => f['@id'])).not.toContain('4'.repeat(64));
+    expect(toJsonl(version)).toContain('4'.repeat(64));
+  });
+
+  it('given the publication facts, then the document has every property the spec requires of a dataset; without them it says what is missing', () => {
+    const published = toCroissant({
+      ...version,
+      publication: { creators: [{ contributorId: 'a'.repeat(64), name: 'ada' }], datePublished: '2026-12-01T00:00:00.000Z' },
+    });
+    expect(published).toMatchObject({ creator: [{ '@type': 'sc:Person', name: 'ada' }], datePublished: '2026-12-01T00:00:00.000Z' });
+    expect(croissantProblems(published)).toEqual([]);
+    expect(croissantProblems(c)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^creator: /), expect.stringMatching(/^datePublished: /)]),
+    );
   });
 
   it('names the erased members as missing data, and says nothing of it when none are erased', () => {

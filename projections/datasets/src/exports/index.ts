@@ -1,4 +1,13 @@
-export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport, type ExportMember, type ErasedMember } from './formats.js';
+export {
+  memberLine,
+  toJsonl,
+  toOpenLineage,
+  toCroissant,
+  type VersionExport,
+  type ExportMember,
+  type ErasedMember,
+  type PublicationFacts,
+} from './formats.js';
 export {
   filePaths,
   filesCroissant,
@@ -12,7 +21,6 @@ export {
   MEMBERS_FILE,
   WANDB_MANIFEST_FILE,
   type MaterialisedFile,
-  type PublicationFacts,
 } from './files.js';
 export { croissantProblems } from './croissant-check.js';
 export {
