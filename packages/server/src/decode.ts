@@ -43,7 +43,32 @@ function propsOf(codec: t.Mixed): Record<string, t.Mixed> | undefined {
   return undefined;
 }
 
+/** The keys an object codec requires (its `t.type` parts), through exact/readonly/intersections. */
+function requiredOf(codec: t.Mixed): string[] {
+  if (codec instanceof t.InterfaceType) return Object.keys(codec.props as object);
+  if (codec instanceof t.ExactType || codec instanceof t.RefinementType || codec instanceof t.ReadonlyType) return requiredOf(codec.type);
+  if (codec instanceof t.IntersectionType) return (codec.types as t.Mixed[]).flatMap(requiredOf);
+  return [];
+}
+
+/**
+ * Which member of a union a value means: the first whose required keys it all has (a sealed
+ * envelope has `seal`, a signed one `signature`), else the first. Unknown fields and failures are
+ * then told against that member alone, not against every alternative at once.
+ */
+function branchOf(union: t.UnionType<t.Mixed[]>, value: unknown): number {
+  const types = union.types as t.Mixed[];
+  if (!isRecord(value)) return 0;
+  const found = types.findIndex((b) => requiredOf(b).every((k) => k in value));
+  return found === -1 ? 0 : found;
+}
+
 function excess(codec: t.Mixed, value: unknown, path: string, out: FieldProblem[]): void {
+  const bare = unwrap(codec);
+  if (bare instanceof t.UnionType) {
+    excess((bare.types as t.Mixed[])[branchOf(bare as t.UnionType<t.Mixed[]>, value)]!, value, path, out);
+    return;
+  }
   if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
     if (Array.isArray(value)) value.forEach((item, i) => excess(codec.type as t.Mixed, item, `${path}[${i}]`, out));
     return;
@@ -65,7 +90,8 @@ export function decodeStrict<A, O>(codec: t.Type<A, O, unknown>, value: unknown,
   if (E.isRight(decoded)) return E.right(decoded.right);
   const seen = new Set<string>();
   const problems: FieldProblem[] = [];
-  for (const error of decoded.left) {
+  const meant = decoded.left.filter(onMeantBranch);
+  for (const error of meant.length > 0 ? meant : decoded.left) {
     const field = pathOf(root, error.context);
     if (seen.has(field)) continue;
     seen.add(field);
@@ -73,4 +99,15 @@ export function decodeStrict<A, O>(codec: t.Type<A, O, unknown>, value: unknown,
     problems.push({ field, reason: error.message ?? `expected ${expected}, got ${show(error.value)}` });
   }
   return E.left(problems);
+}
+
+/** False for a failure inside a union member the value does not mean (see branchOf). */
+function onMeantBranch(error: t.ValidationError): boolean {
+  const context = error.context;
+  for (let i = 1; i < context.length; i++) {
+    const parent = unwrap(context[i - 1]?.type);
+    if (parent instanceof t.UnionType && context[i]!.key !== String(branchOf(parent as t.UnionType<t.Mixed[]>, context[i - 1]!.actual)))
+      return false;
+  }
+  return true;
 }

@@ -96,4 +96,14 @@ describe('decodeStrict', () => {
     const wrong = decodeStrict(EventBatch, { events: [{ envelope: { ...envelope, signature: 7 } }] }, 'body');
     expect(E.isLeft(wrong) && wrong.left.map((p) => p.field)).toEqual(['body.events[0].envelope.signature']);
   });
+
+  it('tells a union member by its keys: a sealed envelope is held to the sealed form alone, for unknown fields and for failures', () => {
+    const { signature: _signature, ...unsigned } = envelope;
+    const sealed = { ...unsigned, seal: { id: 'a'.repeat(64), index: 0 } };
+    expect(E.isRight(decodeStrict(EventBatch, { events: [{ envelope: sealed }] }, 'body'))).toBe(true);
+    const extra = decodeStrict(EventBatch, { events: [{ envelope: { ...sealed, seal: { ...sealed.seal, pepper: 1 } } }] }, 'body');
+    expect(extra).toEqual(E.left([{ field: 'body.events[0].envelope.seal.pepper', reason: 'unknown field' }]));
+    const wrong = decodeStrict(EventBatch, { events: [{ envelope: { ...sealed, seal: { ...sealed.seal, index: 'first' } } }] }, 'body');
+    expect(E.isLeft(wrong) && wrong.left.map((p) => p.field)).toEqual(['body.events[0].envelope.seal.index']);
+  });
 });
