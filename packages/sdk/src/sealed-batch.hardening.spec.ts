@@ -57,6 +57,17 @@ describe('sealed batches through the SDK append path', () => {
     expect(verified.events).toBe(before + 1);
   });
 
+  it('given a CF appended sealed, when its author contributes the same content signed, one or many, then it is already appended, not a conflict', async () => {
+    const { ledger, alice, sample } = await world();
+    right(await ingest(ledger, sealed(ledger, alice, sample)));
+    const before = await logSize(ledger);
+    const again = right(await ledger.contribute.label({ targets: [sample], labelType: 'class', value: 0 }, alice));
+    expect(again.alreadyAppended).toBe(true);
+    const signed = labels(sample, 3).map((l) => right(ledger.sign(l.type, l.payload, alice)));
+    expect(right(await ingest(ledger, signed)).every((r) => r.alreadyAppended)).toBe(true);
+    expect(await logSize(ledger)).toBe(before);
+  });
+
   it('given contribute.batch, then it seals by default (one seal per sealSize CFs) and seal: false signs each; the ids agree', async () => {
     const { ledger, alice, sample } = await world();
     const inputs = (tag: string) =>

@@ -8,7 +8,7 @@ import type { EventLogError } from '@cairn/eventlog';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RuleViolation } from '../errors.js';
 import type { ContributorState } from '../state/contributor-state.js';
-import { authorshipOf, type EventFact } from '../state/ledger-state.js';
+import { authorshipOf, isSealedAuthorship, type EventFact } from '../state/ledger-state.js';
 import { createSealSequence } from '../rules/seal.js';
 import { isSealed } from '@cairn/schemas';
 import type { ContributorDirectory } from '../state/contributor-directory.js';
@@ -75,7 +75,12 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, li
     const placement = placementOf(event, eventId, (id) => replay.contributor(id)?.revision);
     const existing = facts.events.get(eventId);
     if (existing) {
-      if (existing.authorship !== authorshipOf(event) || existing.type !== event.type || existing.stream !== placement.stream)
+      // The id already binds type, payload and signer: the same CF sealed once and now signed (or
+      // the other way) is the same contribution, already appended. Two different signatures of one
+      // form over the same bytes are not.
+      const authorship = authorshipOf(event);
+      const sameForm = isSealedAuthorship(existing.authorship) === isSealedAuthorship(authorship);
+      if ((sameForm && existing.authorship !== authorship) || existing.type !== event.type || existing.stream !== placement.stream)
         return E.left({ _tag: 'DuplicateEventConflict', eventId, stream: placement.stream, existingStream: existing.stream, index });
       checked.push({ ...item, placement, existing });
       continue;

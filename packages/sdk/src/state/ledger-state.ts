@@ -63,6 +63,9 @@ export function authorshipOf(data: {
   return data.seal === undefined ? String(data.signature) : `${data.seal.id}#${data.seal.index}`;
 }
 
+/** True for a sealed CF's authorship (`<seal id>#<index>`; a signature, in base64, has no `#`). */
+export const isSealedAuthorship = (authorship: string): boolean => authorship.includes('#');
+
 export function factOf(event: RecordedEvent): EventFact {
   const data = event.data as Parameters<typeof authorshipOf>[0] & { type: string; signer: string; payload: unknown };
   return {
