@@ -61,7 +61,6 @@ export async function versionExport(cairn: Cairn, ref: string, asOf?: AsOf): Pro
     versionId: v.right.versionId,
     manifestId: report.right.version.manifestId,
     merkleRoot: report.right.version.merkleRoot,
-    blobStore: path.resolve(cairn.localDir, 'blobs'),
     members: members.right,
     erased,
     licenses: report.right.licenses,

@@ -70,7 +70,7 @@ async function givenErasedSample(store: StoreUnderTest): Promise<Erased> {
 
 interface JsonlRow {
   cfId: string;
-  blob: { store: string; address: string } | null;
+  blob: { address: string } | null;
   erased: { event: string; position: string; reason: string } | null;
 }
 

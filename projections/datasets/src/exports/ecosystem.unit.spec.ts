@@ -22,7 +22,6 @@ const version: VersionExport = {
   versionId: 'ab'.repeat(32),
   manifestId: 'm'.repeat(64),
   merkleRoot: 'r'.repeat(64),
-  blobStore: '/store/blobs',
   members: [sample('1'.repeat(64)), sample('2'.repeat(64), { source: 'forum' })],
   erased: new Map([['2'.repeat(64), { eventId: 'e'.repeat(64), position: 42n, reason: 'takedown' }]]),
   licenses: ['MIT', 'LicenseRef-Custom'],

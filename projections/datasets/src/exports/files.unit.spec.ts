@@ -33,7 +33,6 @@ const version: VersionExport = {
   versionId: 'v'.repeat(64),
   manifestId: 'm'.repeat(64),
   merkleRoot: 'r'.repeat(64),
-  blobStore: '/store/blobs',
   members: [
     sample('1'.repeat(64)),
     sample('2'.repeat(64)),

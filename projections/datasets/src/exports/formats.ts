@@ -1,11 +1,11 @@
 // The three shapes `cairn export` writes for one dataset version, as a pure mapping of its facts:
 // - JSONL: one member per line, what a data loader reads (CF id, content commitment, license,
-//   source, blob address in the store's blob folder; an erased sample has no address and says
-//   which erasure took its bytes);
+//   source, blob address (the CF id, which `cairn cat` and GET /v1/cfs/{cf}/content read); an erased
+//   sample has no address and says which erasure took its bytes);
 // - OpenLineage (spec 2-0-2): a DatasetEvent carrying the DatasetVersionDatasetFacet, then a
 //   COMPLETE RunEvent per training run recorded on the version (input: the version, output: the model);
 // - Croissant 1.0 JSON-LD (MLCommons): FileObjects with sha256 checksums (a sample's checksum is its
-//   sha256 commitment; HMAC-committed personal data gets none) and a RecordSet over members.jsonl.
+//   sha256 commitment; HMAC-committed personal data is a members.jsonl line only) and a RecordSet over it.
 // A version cut before an erasure still lists the erased member (it is lineage), so every shape
 // names the erasure rather than pointing at bytes that can no longer be read.
 import { createHash } from 'node:crypto';
@@ -31,7 +31,6 @@ export interface VersionExport {
   readonly versionId: string;
   readonly manifestId: string;
   readonly merkleRoot: string;
-  readonly blobStore: string;
   readonly members: readonly ExportMember[];
   /** The members erased so far (CF id → the erasure): their bytes are gone. */
   readonly erased: ReadonlyMap<string, ErasedMember>;
@@ -72,7 +71,8 @@ export function memberLine(x: VersionExport, m: ExportMember): Record<string, un
     license: m.license,
     source: m.source,
     contributor: m.contributor,
-    blob: m.kind === 'sample' && erased === undefined ? { store: x.blobStore, address: m.cfId } : null,
+    // by CF id only: the store's folder is no reader's business (a server would hand it to every one)
+    blob: m.kind === 'sample' && erased === undefined ? { address: m.cfId } : null,
     erased: erased === undefined ? null : erasureJson(erased),
     dataset: x.dataset,
     versionId: x.versionId,

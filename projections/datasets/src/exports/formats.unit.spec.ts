@@ -34,7 +34,6 @@ const version: VersionExport = {
   versionId: 'v'.repeat(64),
   manifestId: 'm'.repeat(64),
   merkleRoot: 'r'.repeat(64),
-  blobStore: '/store/blobs',
   members: [
     sample('1'.repeat(64)),
     sample('2'.repeat(64)),
@@ -59,11 +58,12 @@ const lines = (x: VersionExport) =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('JSONL export', () => {
-  it('given a version, then each member is one line, in order, with its blob address unless it has no bytes', () => {
+  it('given a version, then each member is one line, in order, with its blob address (its CF id, never a folder of the store) unless it has no bytes', () => {
     const out = lines(version);
+    expect(out[0]!.blob).toEqual({ address: '1'.repeat(64) });
     expect(out.map((l) => l.cfId)).toEqual(version.members.map((m) => m.cfId));
     expect(out[0]).toMatchObject({
-      blob: { store: '/store/blobs', address: '1'.repeat(64) },
+      blob: { address: '1'.repeat(64) },
       erased: null,
       commitment: { scheme: 'sha256', value: 'c'.repeat(64) },
       dataset: 'd',
@@ -121,7 +121,7 @@ describe('Croissant 1.0 export', () => {
   it("points a sample's FileObject at its CF, whose decrypted bytes the checksum is of, never at the store's ciphertext", () => {
     const files = c.distribution as unknown as Doc[];
     expect(files.slice(1).map((f) => f.contentUrl)).toEqual([`cairn:cf/${'1'.repeat(64)}`]);
-    expect(JSON.stringify(c)).not.toContain(version.blobStore);
+    expect(JSON.stringify(c)).not.toContain('/blobs');
   });
 
   it('gives a sample its sha256 commitment as checksum; an HMAC-committed one (personal data, no public checksum) is a members.jsonl line only', () => {
