@@ -142,7 +142,8 @@ export interface Cairn extends CairnReads {
   buildResult(dataset: string, eventId: string): Promise<BuildResult>;
   /** The datasets re-assembled because of the amendment or supersession `cfId`, with what became of it there. */
   replacementOutcomes(cfId: string): Promise<readonly ReplacementResult[]>;
-  show(cf: string): Promise<E.Either<ReadError, CfShowAnswer>>;
+  /** The CF as the ledger knew it, now or as of a moment (a CF appended later is CfNotFound). */
+  show(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, CfShowAnswer>>;
   why(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, WhyResult>>;
   diff(a: string, b: string, asOf?: AsOf): Promise<E.Either<ReadError, DiffAnswer>>;
   impact(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, Impact>>;
@@ -323,9 +324,9 @@ function cairnOver(parts: Parts): Cairn {
       const ordinals = await ordinalsOf(outcomes.map((o) => o.dataset));
       return outcomes.map((o) => ({ ...o, ordinal: ordinals.get(o.versionId) ?? null }));
     },
-    show: (text) =>
+    show: (text, asOf) =>
       withCf(text, 'CF', async (cfId) => {
-        const cf = await showCf(db, ledger.log, cfId);
+        const cf = await showCf(db, ledger.log, cfId, asOfOption(asOf));
         if (E.isLeft(cf)) return cf;
         const names: Record<string, string> = {};
         for (const id of new Set([cf.right, ...cf.right.later, ...cf.right.targetedBy, ...cf.right.replacedBy].map((e) => e.signer))) {

@@ -97,6 +97,27 @@ describe('Cairn reads on an embedded store', () => {
     expect(tagOf(await cairn.contamination('bench@1', 'notes@1'))).toBe('VersionNotFound');
   });
 
+  it('given a validation appended after the cut, when the CF and the datasets are read as of before it, then they show the ledger as it was', async () => {
+    const samplePosition = right(await cairn.show(samples[0]!)).position;
+    const validator = right(await cairn.ledger.contributors.register(generateSigningKey(), { name: 'carol' }));
+    const validated = right(
+      await cairn.ledger.contribute.validation({ targets: [samples[0]!], verdict: 'approve', rationale: 'checked' }, validator),
+    );
+    right(await cairn.catchUp());
+    expect(right(await cairn.show(samples[0]!)).targetedBy.map((e) => e.eventId)).toEqual([validated.id]);
+    const then = right(await cairn.show(samples[0]!, builtAt));
+    expect(then.targetedBy).toEqual([]);
+    expect(then.versions.map((v) => v.dataset)).toEqual(['notes']);
+    expect(right(await cairn.show(samples[0]!, builtAt - 1n)).versions).toEqual([]);
+    expect(tagOf(await cairn.show(samples[0]!, samplePosition - 1n))).toBe('CfNotFound');
+
+    expect(await cairn.datasets()).toMatchObject([{ name: 'notes', versions: 1 }]);
+    expect(await cairn.datasets({}, builtAt - 1n)).toMatchObject([{ name: 'notes', versions: 0, latestVersionId: null }]);
+    expect(await cairn.datasets({ cf: samples[0]!.slice(0, 8) }, builtAt - 1n)).toEqual([]);
+    expect(await cairn.datasets({ cf: samples[0]!.slice(0, 8) }, builtAt)).toMatchObject([{ name: 'notes', versions: 1 }]);
+    expect(await cairn.datasets({}, samplePosition)).toEqual([]);
+  });
+
   it('given the log as it is, then the signed tree head covers every leaf, a checkpoint signs the same root into the log, and verifyLog finds nothing bad', async () => {
     const { leaves } = right(await cairn.logLeaves());
     const head = right(await cairn.treeHead());

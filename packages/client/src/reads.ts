@@ -135,8 +135,8 @@ export interface CairnReads {
   /** Human names of lineage nodes (contributor names, sample sources...); ids without one are left out. */
   labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   statusCounts(): Promise<StatusCounts>;
-  /** The datasets defined, or those the search names (name prefix, member CF id prefix, contributor, source). */
-  datasets(search?: DatasetSearch): Promise<readonly DatasetListEntry[]>;
+  /** The datasets defined, or those the search names (name prefix, member CF id prefix, contributor, source); now or as of a moment. */
+  datasets(search?: DatasetSearch, asOf?: AsOf): Promise<readonly DatasetListEntry[]>;
   cardFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, CardFacts>>;
   reportFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError | LogUnavailable, ReportAnswer>>;
   /** The CF ids of a version's members, in id order (a gradient artifact's row map). */
@@ -226,7 +226,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
   return {
     labels: (ids) => nodeLabels(db, ids),
     statusCounts: async () => ({ nodes: await nodeCountsByKind(db), ...(await datasetCounts(db)) }),
-    datasets: (search) => datasetList(db, search),
+    datasets: (search, asOf) => datasetList(db, search, asOf === undefined ? {} : { asOf }),
     cardFacts,
     reportFacts: async (ref, asOf) => {
       const card = await cardFacts(ref, asOf);

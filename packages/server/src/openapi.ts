@@ -73,8 +73,9 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/cfs/{cf}',
-    summary: 'A CF (id or unique prefix) and everything the log says about it',
+    summary: 'A CF (id or unique prefix) and everything the log says about it, now or as of a moment',
     params: ['cf'],
+    query: AsOfQuery,
     answer: 'CfShowAnswer',
   },
   {

@@ -18,10 +18,16 @@ export const MembersQuery = t.exact(t.partial({ asOf: AsOfText, cursor: t.string
 export const WhyQuery = t.exact(t.intersection([t.type({ in: t.string }), t.partial({ asOf: AsOfText })]), 'WhyQuery');
 export const DiffQuery = t.exact(t.intersection([t.type({ from: t.string, to: t.string }), t.partial({ asOf: AsOfText })]), 'DiffQuery');
 export const TraceFormat = t.keyof({ json: null, svg: null, dot: null, mermaid: null }, 'json | svg | dot | mermaid');
-export const TraceQuery = t.exact(t.partial({ asOf: AsOfText, direction: Direction, depth: Digits, format: TraceFormat }), 'TraceQuery');
+export const TraceQuery = t.exact(
+  t.partial({ asOf: AsOfText, direction: Direction, depth: Digits, format: TraceFormat, maxNodes: Digits }),
+  'TraceQuery',
+);
 export const NoQuery = t.exact(t.partial({}), 'NoQuery');
 export const HexPrefix = pattern('a CF id prefix (1 to 64 lowercase hex digits)', /^[0-9a-f]{1,64}$/);
-export const DatasetsQuery = t.exact(t.partial({ name: t.string, cf: HexPrefix, contributor: Hex64, source: t.string }), 'DatasetsQuery');
+export const DatasetsQuery = t.exact(
+  t.partial({ name: t.string, cf: HexPrefix, contributor: Hex64, source: t.string, asOf: AsOfText }),
+  'DatasetsQuery',
+);
 export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.partial({ asOf: AsOfText })]), 'CreditQuery');
 /** Query gradient rows (each the same length) and how many training CFs to name for each. */
 export const AttributeBody = t.exact(t.type({ queries: t.array(t.array(t.number)), topK: t.number }), 'AttributeBody');

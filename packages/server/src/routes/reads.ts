@@ -12,6 +12,8 @@ import { sendJson, sendProblem } from '../respond.js';
 /** Members per page when the request names no limit (the CLI's default too). */
 export const DEFAULT_MEMBER_PAGE = 50;
 export const MAX_MEMBER_PAGE = 1000;
+/** The most nodes a trace may ask for (`maxNodes`); the library's default is 500. */
+export const MAX_TRACE_NODES = 5000;
 
 type Params<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
 
@@ -87,8 +89,7 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/diff', (request, reply) => read(ctx, request, reply, DiffQuery, (q, asOf) => cairn.diff(q.from, q.to, asOf)));
 
   app.get('/v1/cfs/:cf', (request: Params<'cf'>, reply: FastifyReply) =>
-    // The client answers show for now only; it takes no asOf (yet), so none is accepted here.
-    read(ctx, request, reply, NoQuery, () => cairn.show(request.params.cf)),
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.show(request.params.cf, asOf)),
   );
 
   app.get('/v1/cfs/:cf/why', (request: Params<'cf'>, reply: FastifyReply) =>
@@ -128,12 +129,17 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
       request,
       reply,
       TraceQuery,
-      (q, asOf) =>
-        cairn.trace(request.params.target, {
+      async (q, asOf) => {
+        const maxNodes = q.maxNodes === undefined ? undefined : Number(q.maxNodes);
+        if (maxNodes !== undefined && (maxNodes < 1 || maxNodes > MAX_TRACE_NODES))
+          return E.left(invalidRequest([{ field: 'query.maxNodes', reason: `between 1 and ${MAX_TRACE_NODES} nodes, got ${maxNodes}` }]));
+        return cairn.trace(request.params.target, {
           ...(asOf === undefined ? {} : { asOf }),
           direction: q.direction ?? 'both',
           maxDepth: q.depth === undefined ? 8 : Number(q.depth),
-        }),
+          ...(maxNodes === undefined ? {} : { maxNodes }),
+        });
+      },
       traceRender((request.query as { format?: string }).format ?? (wantsSvg ? 'svg' : 'json')),
     );
   });

@@ -52,11 +52,12 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
     }),
   );
 
-  // The datasets defined, or those the query searches for; the latest state only (no asOf yet).
+  // The datasets defined, or those the query searches for; now or as of a moment (asOf).
   app.get('/v1/datasets', async (request, reply) => {
     const q = queryOf(request, reply, DatasetsQuery);
     if (q === undefined) return reply;
-    return answerAt(ctx, request, reply, undefined, async () => E.right({ datasets: await cairn.datasets(q) }));
+    const { asOf: asOfText, ...search } = q;
+    return answerAt(ctx, request, reply, asOfText, async (asOf) => E.right({ datasets: await cairn.datasets(search, asOf) }));
   });
 
   app.get('/v1/versions/:ref/card', (request: Params<'ref'>, reply: FastifyReply) =>

@@ -1,8 +1,8 @@
 // The datasets defined, each with how many versions its builds cut and its latest: all of them,
 // or those a search names (name prefix; holding a member with a CF id prefix, by a contributor,
-// or from a source). Answers the latest state of the tables.
+// or from a source). Answers the latest state of the tables, or the state as of a moment.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
+import { positionToDb, resolveAsOf, type AnyDB, type AsOf } from '@cairn/projector';
 import { T } from '../tables.js';
 
 export interface DatasetSearch {
@@ -28,13 +28,21 @@ export interface DatasetListEntry {
 /** At most this many datasets an answer (ordered by name). */
 export const DATASET_LIST_LIMIT = 1000;
 
-export async function datasetList(db: Kysely<AnyDB>, search: DatasetSearch = {}): Promise<readonly DatasetListEntry[]> {
+/** `asOf`: the datasets defined by then, counting only the versions cut by then. */
+export async function datasetList(
+  db: Kysely<AnyDB>,
+  search: DatasetSearch = {},
+  options: { readonly asOf?: AsOf } = {},
+): Promise<readonly DatasetListEntry[]> {
+  const at = await resolveAsOf(db, options.asOf);
+  const upTo = (column: string) => (at === undefined ? sql`` : sql`and ${sql.ref(column)} <= ${positionToDb(at ?? -1n)}::bigint`);
   const holds = (condition: ReturnType<typeof sql>) => sql`exists (
     select 1 from ${sql.table(T.versions)} v
     join ${sql.table(T.members)} m on m.version_id = v.version_id
     join ${sql.table(T.cfs)} c on c.cf_id = m.cf_id
-    where v.dataset = d.name and ${condition})`;
+    where v.dataset = d.name ${upTo('v.position')} and ${condition})`;
   const conditions = [
+    ...(at === undefined ? [] : [sql`d.position <= ${positionToDb(at ?? -1n)}::bigint`]),
     ...(search.name === undefined ? [] : [sql`starts_with(d.name, ${search.name})`]),
     ...(search.cf === undefined ? [] : [holds(sql`starts_with(m.cf_id, ${search.cf})`)]),
     ...(search.contributor === undefined ? [] : [holds(sql`c.author = ${search.contributor}`)]),
@@ -43,8 +51,8 @@ export async function datasetList(db: Kysely<AnyDB>, search: DatasetSearch = {})
   const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
   const r = await sql<{ name: string; position: string; versions: string; latest: string | null }>`select d.name,
       d.position::text as position,
-      (select count(*) from ${sql.table(T.versions)} v where v.dataset = d.name)::text as versions,
-      (select b.version_id from ${sql.table(T.builds)} b where b.dataset = d.name
+      (select count(*) from ${sql.table(T.versions)} v where v.dataset = d.name ${upTo('v.position')})::text as versions,
+      (select b.version_id from ${sql.table(T.builds)} b where b.dataset = d.name ${upTo('b.position')}
         order by b.position desc limit 1) as latest
     from ${sql.table(T.datasets)} d ${where}
     order by d.name limit ${DATASET_LIST_LIMIT}`.execute(db);

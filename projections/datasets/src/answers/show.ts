@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import type { AnyDB } from '@cairn/projector';
-import { positionFromDb } from '@cairn/projector';
+import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
 import { T } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
@@ -58,15 +58,29 @@ function shown(r: RecordedEvent): ShownEvent {
 
 const KIND = { SampleContributed: 'sample', LabelContributed: 'label', ValidationContributed: 'validation' } as const;
 
-export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): Promise<E.Either<ShowError, CfShow>> {
+/**
+ * The CF as the ledger knew it: now, or as of a moment (`asOf`), when only what had been appended
+ * by then is told (a CF appended later is not found).
+ */
+export async function showCf(
+  db: Kysely<AnyDB>,
+  log: LogReader,
+  cfId: string,
+  options: { readonly asOf?: AsOf } = {},
+): Promise<E.Either<ShowError, CfShow>> {
+  const at = await resolveAsOf(db, options.asOf);
+  const bound = at === undefined ? null : (at ?? -1n);
+  const known = (p: LogPosition) => bound === null || p <= bound;
+  const upTo = (column: string) => (bound === null ? sql`` : sql`and ${sql.ref(column)} <= ${positionToDb(bound)}::bigint`);
   const stream = await log.readStream(`cf-${cfId}`);
   if (E.isLeft(stream)) return stream;
   const [first, ...rest] = stream.right;
   if (first === undefined || first.id !== cfId || !CF_TYPES.has(first.type)) return E.left(cfNotFound(cfId));
+  if (!known(first.position)) return E.left(cfNotFound(cfId, ` as of position ${bound}`));
   const cf = shown(first);
   const related = await sql<{ cf_id: string; amends: string | null; supersedes: string | null }>`
     select cf_id, amends, supersedes from ${sql.table(T.cfs)}
-    where targets @> ${JSON.stringify([cfId])}::jsonb or amends = ${cfId} or supersedes = ${cfId}
+    where (targets @> ${JSON.stringify([cfId])}::jsonb or amends = ${cfId} or supersedes = ${cfId}) ${upTo('valid_from')}
     order by valid_from, cf_id`.execute(db);
   const ids = related.rows.map((r) => r.cf_id);
   const events = ids.length === 0 ? E.right([] as readonly RecordedEvent[]) : await log.readByIds(ids);
@@ -83,7 +97,7 @@ export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): P
   }
   const versions = await sql<{ dataset: string; version_id: string; position: string; reason: string }>`
     select v.dataset, v.version_id, v.position, m.reason from ${sql.table(T.members)} m join ${sql.table(T.versions)} v using (version_id)
-    where m.cf_id = ${cfId} order by v.position, v.version_id`.execute(db);
+    where m.cf_id = ${cfId} ${upTo('v.position')} order by v.position, v.version_id`.execute(db);
   const attributes = cf.payload['attributes'] as Record<string, unknown> | undefined;
   const importId = attributes?.['importId'];
   return E.right({
@@ -91,7 +105,7 @@ export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): P
     cfId,
     kind: KIND[first.type as keyof typeof KIND],
     importId: typeof importId === 'string' ? importId : null,
-    later: rest.map(shown),
+    later: rest.filter((e) => known(e.position)).map(shown),
     targetedBy,
     replacedBy,
     versions: versions.rows.map((v) => ({
