@@ -25,6 +25,8 @@ export type {
   ContaminationAnswer,
   VerifyProjectionsRequest,
 } from './reads.js';
+// The run answers as the library gives them, for surfaces that show them (the explorer's run page).
+export type { RunDetail, RunSummary, CreditShares, CreditShare } from '@cairn/attribution';
 export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export {

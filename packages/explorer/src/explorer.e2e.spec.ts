@@ -154,6 +154,9 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() =>
       expect(page.getByRole('table', { name: `license expressions of ${DATASET}@3` }).innerText()).resolves.toContain('MIT'),
     );
+    // Who and where from, one table component for each count (with its bars).
+    const sources = page.getByRole('table', { name: `sources of ${DATASET}@3` });
+    await until(() => expect(sources.innerText()).resolves.toMatch(/biology-notes\s+1[\s\S]*physics-notes\s+1/));
     const card = page.getByRole('article', { name: 'provenance card' });
     await until(() => expect(card.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`${DATASET}@3 — provenance card`));
     await until(() => expect(card.getByRole('table').count()).resolves.toBeGreaterThan(1));
@@ -199,7 +202,7 @@ suite('the Lineage Explorer in a browser', () => {
 
   it('given the CF page, when its proof in version 3 is verified, then the page checks it itself, and refuses a proof the server altered', async () => {
     const v3 = page.locator(`tr[data-version="${DATASET}@3"]`);
-    await v3.getByRole('button', { name: `verify the inclusion proof in ${DATASET}@3` }).click();
+    await v3.getByRole('button', { name: `Verify proof in ${DATASET}@3` }).click();
     await until(() => expect(v3.getByRole('status').innerText()).resolves.toMatch(/^✓ verified in this browser against root [0-9a-f]{12}/));
     await shot('3-cf-proof');
     expect(await axeFindings()).toEqual([]);
@@ -213,7 +216,7 @@ suite('the Lineage Explorer in a browser', () => {
     });
     await page.reload();
     const again = page.locator(`tr[data-version="${DATASET}@3"]`);
-    await again.getByRole('button', { name: `verify the inclusion proof in ${DATASET}@3` }).click();
+    await again.getByRole('button', { name: `Verify proof in ${DATASET}@3` }).click();
     await until(() => expect(again.getByRole('status').innerText()).resolves.toBe('✗ the proof does not verify'));
     await until(() => expect(again.innerText()).resolves.toContain("✗ the root is the version's published Merkle root"));
     await page.unroute('**/v1/cfs/*/proof?*');
@@ -236,12 +239,39 @@ suite('the Lineage Explorer in a browser', () => {
     expect(hash()).not.toContain('asOf');
   });
 
+  it('given the amended sample, when its page is opened as of before the amendment, then the amendment and the later versions are not there yet', async () => {
+    const original = given.samples[0];
+    await page.goto(`${server.url}/#/cf/${original}`);
+    const later = page.getByRole('list', { name: 'said of it later' });
+    await until(() => expect(later.innerText()).resolves.toContain('amended by'));
+    await until(() => expect(later.getByRole('link', { name: `CF ${given.amended}` }).isVisible()).resolves.toBe(true));
+
+    await page.goto(`${server.url}/#/cf/${original}?asOf=${given.firstCut}`);
+    await until(() => expect(page.locator('output.moment').innerText()).resolves.toBe(`As of log position ${given.firstCut}`));
+    const why = page.getByRole('table', { name: 'why this contribution is in or out of each version' });
+    await until(() => expect(why.locator('tbody tr').count()).resolves.toBe(1));
+    expect(await why.locator(`tr[data-version="${DATASET}@1"]`).innerText()).toMatch(/included/);
+    await until(() => expect(later.innerText()).resolves.toMatch(/validation/));
+    expect(await later.innerText()).not.toContain('amended by');
+    expect(await later.getByRole('link', { name: `CF ${given.amended}` }).count()).toBe(0);
+    await shot('5-cf-time-travel');
+    expect(await axeFindings()).toEqual([]);
+  });
+
+  it('given search as of before the dataset was built, when the datasets are listed, then the dataset shows no version yet', async () => {
+    await page.goto(`${server.url}/#/search?asOf=${Number(given.firstCut) - 1}`);
+    const list = page.locator('ul.datasets');
+    await until(() => expect(list.innerText()).resolves.toMatch(new RegExp(`^${DATASET}\\s+0 versions`)));
+    await page.goto(`${server.url}/#/search`);
+    await until(() => expect(list.innerText()).resolves.toMatch(new RegExp(`^${DATASET}\\s+3 versions`)));
+  });
+
   it('given the lineage graph of the latest version, when a sample node is clicked, then its page opens', async () => {
     await page.goto(`${server.url}/#/dataset/${DATASET}`);
     await page.getByRole('link', { name: `Lineage graph of ${DATASET}@3` }).click();
     const graph = page.locator('div.graph[data-ready="true"]');
     await graph.waitFor();
-    await shot('5-graph');
+    await shot('6-graph');
     expect(await axeFindings()).toEqual([]);
     const target = given.samples[1];
     const at = await graph.evaluate((el, id) => {
@@ -255,6 +285,28 @@ suite('the Lineage Explorer in a browser', () => {
     await page.waitForURL((u) => u.hash.startsWith('#/cf/'));
     expect(hash()).toBe(`#/cf/${target}`);
     await until(() => expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(target.slice(0, 16)));
+  });
+
+  it('given the graph of a sample downwards, when the sample is chosen and expanded up, then its contributor joins the graph without leaving the page', async () => {
+    const target = given.samples[1];
+    await page.goto(`${server.url}/#/graph/${target}?direction=down&depth=1`);
+    const graph = page.locator('div.graph[data-ready="true"]');
+    await graph.waitFor();
+    const before = Number(await graph.getAttribute('data-nodes'));
+    const has = (id: string) =>
+      graph.evaluate(
+        (el, nodeId) =>
+          (el as HTMLElement & { cairnGraph: { getElementById(id: string): { length: number } } }).cairnGraph.getElementById(nodeId).length,
+        id,
+      );
+    expect(await has(given.alice.contributorId)).toBe(0);
+    await page.getByText('The nodes as a list').click();
+    await page.getByRole('button', { name: `choose sample ${target.slice(0, 8)}` }).click();
+    await page.getByRole('button', { name: 'Expand up' }).click();
+    await until(() => expect(page.locator('div.graph[data-ready="true"]').getAttribute('data-nodes')).resolves.not.toBe(String(before)));
+    await until(() => expect(has(given.alice.contributorId)).resolves.toBe(1));
+    expect(hash()).toBe(`#/graph/${target}?direction=down&depth=1`);
+    expect(await axeFindings()).toEqual([]);
   });
 
   it('given the dataset page open, when a member is deprecated through the API, then the new version appears without a reload', async () => {
@@ -274,7 +326,7 @@ suite('the Lineage Explorer in a browser', () => {
         new RegExp(`^${DATASET}@4 deprecation at position \\d+, 1 member`),
       ),
     );
-    await shot('6-live');
+    await shot('7-live');
   });
 
   it('then no page error or console error happened on the way', () => {

@@ -91,7 +91,7 @@ export interface CfShow extends LogEvent {
   readonly kind: string;
   readonly later: readonly LogEvent[];
   readonly targetedBy: readonly LogEvent[];
-  readonly replacedBy: readonly LogEvent[];
+  readonly replacedBy: readonly (LogEvent & { readonly how: 'amends' | 'supersedes' })[];
   readonly versions: readonly { dataset: string; versionId: string; position: string; reason: string; ordinal: number | null }[];
   readonly names: Readonly<Record<string, string>>;
 }
@@ -149,3 +149,18 @@ export interface Status {
   readonly head: string | null;
   readonly caughtUpTo: string | null;
 }
+
+/**
+ * A library answer as the server sends it: log positions (bigint) and times become strings, the
+ * rest is as the library types it. The page uses the client's own answer types through this
+ * rather than typing them again.
+ */
+export type Wire<T> = T extends bigint
+  ? string
+  : T extends Date
+    ? string
+    : T extends readonly (infer U)[]
+      ? readonly Wire<U>[]
+      : T extends object
+        ? { readonly [K in keyof T]: Wire<T[K]> }
+        : T;

@@ -75,3 +75,59 @@ function atPosition(position: string): string {
   params.set('asOf', position);
   return `#${path}?${params.toString()}`;
 }
+
+export interface Column<T> {
+  readonly head: string;
+  readonly cell: (row: T) => ComponentChildren;
+  /** A number: right-aligned. */
+  readonly num?: boolean;
+}
+
+/**
+ * A table of counted things (licenses, contributors, sources, credit shares): one component for
+ * all of them. With `bar`, each row also draws its value as a bar against the largest, a chart
+ * that stays a table for screen readers.
+ */
+export function CountTable<T>({
+  caption,
+  columns,
+  rows,
+  bar,
+}: {
+  caption: string;
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  bar?: { readonly head: string; readonly value: (row: T) => number; readonly text: (row: T) => string };
+}) {
+  const max = bar === undefined ? 0 : Math.max(0, ...rows.map(bar.value));
+  return (
+    <table class="counts">
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col">{c.head}</th>
+          ))}
+          {bar !== undefined && <th scope="col">{bar.head}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            {columns.map((c) => (
+              <td class={c.num === true ? 'num' : undefined}>{c.cell(r)}</td>
+            ))}
+            {bar !== undefined && (
+              <td class="bar-cell">
+                <span class="track" aria-hidden="true">
+                  <span class="bar" style={{ width: `${max > 0 ? Math.max(0, (bar.value(r) / max) * 100) : 0}%` }} />
+                </span>
+                <span class="bar-text">{bar.text(r)}</span>
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -14,7 +14,7 @@ const WHY_VERSIONS = 8;
 
 export function CfView({ id }: { id: string }) {
   const moment = useMoment();
-  const shown = useAsync(() => getJson<CfShow>(`/v1/cfs/${seg(id)}`), [id, freshness(moment)]);
+  const shown = useAsync(() => getJson<CfShow>(`/v1/cfs/${seg(id)}`, { asOf: moment.asOf }), [id, freshness(moment)]);
   return (
     <section aria-labelledby="cf-title">
       <h1 id="cf-title">
@@ -42,15 +42,8 @@ export function CfView({ id }: { id: string }) {
 const named = (cf: CfShow, id: string) => cf.names[id] ?? null;
 
 function Metadata({ cf }: { cf: CfShow }) {
-  const { asOf } = useMoment();
-  const later = asOf !== undefined && /^\d+$/.test(asOf) && BigInt(cf.position) > BigInt(asOf);
   return (
     <>
-      {later && (
-        <p class="warning" role="note">
-          This contribution was appended at position {cf.position}, after the moment shown.
-        </p>
-      )}
       <dl class="facts">
         <dt>id</dt>
         <dd>
@@ -79,8 +72,14 @@ function Metadata({ cf }: { cf: CfShow }) {
       {cf.targetedBy.length + cf.replacedBy.length + cf.later.length > 0 && (
         <>
           <h2>Said of it later</h2>
-          <ul>
-            {[...cf.targetedBy, ...cf.replacedBy, ...cf.later].map((e) => (
+          <ul aria-label="said of it later">
+            {cf.replacedBy.map((e) => (
+              <li>
+                {e.how === 'amends' ? 'amended' : 'superseded'} by <CfLink id={e.eventId} />, signed by{' '}
+                {named(cf, e.signer) ?? <Id id={e.signer} />} at position <At position={e.position} />
+              </li>
+            ))}
+            {[...cf.targetedBy, ...cf.later].map((e) => (
               <li>
                 {e.type.replace(/Contributed$/, '').toLowerCase()} <CfLink id={e.eventId} /> by{' '}
                 {named(cf, e.signer) ?? <Id id={e.signer} />} at position <At position={e.position} />
@@ -131,7 +130,7 @@ interface VersionWhy {
 }
 
 async function whyEverywhere(cfId: string, appendedAt: string, asOf: string | undefined): Promise<VersionWhy[]> {
-  const { datasets } = await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets');
+  const { datasets } = await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { asOf });
   const per = await Promise.all(
     datasets.map(async (d) => {
       const versions = await getJson<DatasetVersions>(`/v1/datasets/${seg(d.name)}/versions`, { asOf }).catch((e: unknown) => {
@@ -223,7 +222,7 @@ function ProofCheck({ cfId, version }: { cfId: string; version: VersionEntry }) 
   };
   if (s.state === 'idle' || s.state === 'checking')
     return (
-      <button type="button" onClick={check} disabled={s.state === 'checking'} aria-label={`verify the inclusion proof in ${ref}`}>
+      <button type="button" onClick={check} disabled={s.state === 'checking'} aria-label={`Verify proof in ${ref}`}>
         {s.state === 'checking' ? 'Checking…' : 'Verify proof'}
       </button>
     );

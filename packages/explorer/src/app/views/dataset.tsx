@@ -8,9 +8,11 @@ import { useAsync } from '../hooks.js';
 import { renderMarkdown } from '../markdown.js';
 import { href } from '../route.js';
 import type { DatasetVersions, Licenses, VersionEntry, VersionShow } from '../types.js';
-import { At, CfLink, Id, Link, Show } from '../ui.js';
+import { At, CfLink, CountTable, Id, Link, Show } from '../ui.js';
 
 const PAGE = 50;
+/** Contributors and sources shown per version, the most members first. */
+const TOP = 20;
 
 const CAUSE_TEXT: Readonly<Record<string, string>> = {
   requested: 'build',
@@ -182,25 +184,15 @@ function Version({ name, version }: { name: string; version: VersionEntry }) {
       <Show loaded={licenses} what="the licenses">
         {(l) => (
           <>
-            <table>
-              <caption class="visually-hidden">license expressions of {ref}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">expression</th>
-                  <th scope="col">members</th>
-                  <th scope="col">resolved to</th>
-                </tr>
-              </thead>
-              <tbody>
-                {l.expressions.map((e) => (
-                  <tr>
-                    <td>{e.expression}</td>
-                    <td class="num">{e.members}</td>
-                    <td>{e.resolvedTo.join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CountTable
+              caption={`license expressions of ${ref}`}
+              rows={l.expressions}
+              columns={[
+                { head: 'expression', cell: (e) => e.expression },
+                { head: 'members', cell: (e) => e.members, num: true },
+                { head: 'resolved to', cell: (e) => e.resolvedTo.join(', ') },
+              ]}
+            />
             <ul>
               {Object.entries(l.obligations).map(([kind, rows]) => (
                 <li>
@@ -294,6 +286,21 @@ function Members({ refText }: { refText: string }) {
                 Next page
               </button>
             </nav>
+            <h3>Who and where from</h3>
+            <div class="side-by-side">
+              <CountTable
+                caption={`contributors of ${refText}`}
+                rows={[...p.contributors].sort((a, b) => b.members - a.members).slice(0, TOP)}
+                columns={[{ head: 'contributor', cell: (c) => <Id id={c.contributor} /> }]}
+                bar={{ head: 'members', value: (c) => c.members, text: (c) => String(c.members) }}
+              />
+              <CountTable
+                caption={`sources of ${refText}`}
+                rows={[...p.sources].sort((a, b) => b.members - a.members).slice(0, TOP)}
+                columns={[{ head: 'source', cell: (c) => c.source }]}
+                bar={{ head: 'members', value: (c) => c.members, text: (c) => String(c.members) }}
+              />
+            </div>
           </>
         )}
       </Show>

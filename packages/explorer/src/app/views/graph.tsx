@@ -1,7 +1,8 @@
 // The lineage graph around one node (`GET /v1/trace/{target}`): laid out by ELK's layered
 // algorithm (elkjs), drawn by Cytoscape.js on a canvas (pan, zoom, click), edges coloured by
-// type. Clicking a node opens its page; right-click (or the list below, by keyboard) re-centres
-// the graph on it. Both libraries load only when this view opens.
+// type. Clicking a node opens its page; right-click (or the list below, by keyboard) chooses it,
+// and the graph can grow from it in place, one step up or down, or be re-centred on it. Both
+// libraries load only when this view opens.
 import type { Core } from 'cytoscape';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +10,7 @@ import { getJson, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../route.js';
+import { ELK_MAX_NODES, layOutInColumns, merged, type Positions } from '../graph-layout.js';
 import type { Trace, TraceNode } from '../types.js';
 import { Id, Show } from '../ui.js';
 
@@ -63,11 +65,13 @@ export function GraphView({ target, query }: { target: string; query: Readonly<R
   const moment = useMoment();
   const direction = query.direction === 'up' || query.direction === 'down' ? query.direction : 'both';
   const depth = /^\d{1,2}$/.test(query.depth ?? '') ? query.depth! : '3';
+  // How many nodes the server may answer (its default is 500, its most MAX_NODES).
+  const maxNodes = /^\d{1,4}$/.test(query.maxNodes ?? '') ? query.maxNodes : undefined;
   const trace = useAsync(
-    () => getJson<Trace>(`/v1/trace/${seg(target)}`, { direction, depth, asOf: moment.asOf }),
-    [target, direction, depth, freshness(moment)],
+    () => getJson<Trace>(`/v1/trace/${seg(target)}`, { direction, depth, maxNodes, asOf: moment.asOf }),
+    [target, direction, depth, maxNodes, freshness(moment)],
   );
-  const set = (q: Record<string, string>) => go(href('graph', target, { direction, depth, ...q }, moment.asOf));
+  const set = (q: Record<string, string>) => go(href('graph', target, { direction, depth, maxNodes, ...q }, moment.asOf));
   return (
     <section aria-labelledby="graph-title">
       <h1 id="graph-title">
@@ -111,9 +115,8 @@ function Legend() {
   );
 }
 
-type Positions = ReadonlyMap<string, { x: number; y: number }>;
-
 async function layOut(trace: Trace): Promise<Positions> {
+  if (trace.nodes.length > ELK_MAX_NODES) return layOutInColumns(trace);
   // elkjs is CommonJS: its default export is the ELK class.
   const mod = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: new () => { layout(graph: ElkNode): Promise<ElkNode> } };
   const elk = new mod.default();
@@ -139,10 +142,32 @@ async function layOut(trace: Trace): Promise<Positions> {
   return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + 75, y: (c.y ?? 0) + 17 }]));
 }
 
-function Graph({ trace, direction, depth }: { trace: Trace; direction: string; depth: string }) {
+const nodeName = (n: TraceNode) => `${n.kind} ${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : n.id.slice(0, 8)}`;
+
+function Graph({ trace: base, direction, depth }: { trace: Trace; direction: string; depth: string }) {
   const { asOf } = useMoment();
   const box = useRef<HTMLDivElement>(null);
   const [ready, setReady] = useState(false);
+  // Expanded in place: one more step up or down from a node, added to the graph shown.
+  const [grown, setGrown] = useState<readonly Trace[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [expanding, setExpanding] = useState<string | null>(null);
+  const [listOpen, setListOpen] = useState(false);
+  useEffect(() => {
+    setGrown([]);
+    setSelected(null);
+  }, [base]);
+  const trace = merged(base, grown);
+  const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+  const expand = async (id: string, way: 'up' | 'down') => {
+    setExpanding(`${way} from ${id}`);
+    try {
+      const more = await getJson<Trace>(`/v1/trace/${seg(id)}`, { direction: way, depth: 1, asOf });
+      setGrown((was) => [...was, more]);
+    } finally {
+      setExpanding(null);
+    }
+  };
   useEffect(() => {
     let cy: Core | undefined;
     let live = true;
@@ -156,6 +181,9 @@ function Graph({ trace, direction, depth }: { trace: Trace; direction: string; d
         layout: { name: 'preset' },
         minZoom: 0.05,
         maxZoom: 4,
+        // Large graphs stay smooth to pan and zoom: edges hidden and a bitmap moved while the view moves.
+        hideEdgesOnViewport: trace.nodes.length > 500,
+        textureOnViewport: trace.nodes.length > 500,
         elements: [
           ...trace.nodes.map((n) => ({
             group: 'nodes' as const,
@@ -180,6 +208,8 @@ function Graph({ trace, direction, depth }: { trace: Trace; direction: string; d
               height: 34,
               label: 'data(label)',
               'font-size': 10,
+              // Labels too small to read are not drawn (the whole graph at once), they come back on zoom.
+              'min-zoomed-font-size': 7,
               'text-valign': 'center',
               'text-halign': 'center',
               'text-wrap': 'ellipsis',
@@ -194,6 +224,7 @@ function Graph({ trace, direction, depth }: { trace: Trace; direction: string; d
             style: { 'background-color': colour },
           })),
           { selector: 'node[root = 1]', style: { 'border-width': 3, 'border-color': '#000000' } },
+          { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#d50000' } },
           { selector: 'edge', style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8 } },
           ...Object.entries(EDGE_COLOURS).map(([type, colour]) => ({
             selector: `edge[type = "${type}"]`,
@@ -201,14 +232,14 @@ function Graph({ trace, direction, depth }: { trace: Trace; direction: string; d
           })),
         ],
       });
-      const byId = new Map(trace.nodes.map((n) => [n.id, n]));
       cy.on('tap', 'node', (event) => {
         const node = byId.get(event.target.id() as string);
         if (node === undefined) return;
         const page = pageOf(node);
         go(href(page.view, page.arg, page.query, asOf));
       });
-      cy.on('cxttap', 'node', (event) => go(href('graph', event.target.id() as string, { direction, depth }, asOf)));
+      cy.on('cxttap', 'node', (event) => setSelected(event.target.id() as string));
+      if (selected !== null) cy.getElementById(selected).select();
       cy.fit(undefined, 30);
       // For the browser tests: where each node is drawn, so a real click can land on it.
       (box.current as HTMLDivElement & { cairnGraph?: unknown }).cairnGraph = cy;
@@ -218,38 +249,68 @@ function Graph({ trace, direction, depth }: { trace: Trace; direction: string; d
       live = false;
       cy?.destroy();
     };
-  }, [trace, asOf, direction, depth]);
+    // Redrawn when the graph grows, not when only the selection moves.
+  }, [base, grown, asOf]);
+  useEffect(() => {
+    const cy = (box.current as (HTMLDivElement & { cairnGraph?: Core }) | null)?.cairnGraph;
+    if (cy === undefined || cy.destroyed()) return;
+    cy.elements().unselect();
+    if (selected !== null) cy.getElementById(selected).select();
+  }, [selected, ready]);
+  const chosen = selected === null ? undefined : byId.get(selected);
   return (
     <>
       <p class="muted">
         {trace.nodes.length} nodes, {trace.edges.length} edges
         {trace.truncated === true ? ' (cut short: raise the depth or narrow the direction)' : ''}. Drag to pan, wheel to zoom, click a node
-        to open it, right-click to centre the graph on it.
+        to open it, right-click a node to expand the graph from it.
       </p>
+      <div class="graph-node" role="group" aria-label="the node chosen">
+        {chosen === undefined ? (
+          <span class="muted">Right-click a node (or choose one in the list below) to expand the graph up or down from it.</span>
+        ) : (
+          <>
+            <strong>{nodeName(chosen)}</strong>{' '}
+            <button type="button" disabled={expanding !== null} onClick={() => void expand(chosen.id, 'up')}>
+              Expand up
+            </button>{' '}
+            <button type="button" disabled={expanding !== null} onClick={() => void expand(chosen.id, 'down')}>
+              Expand down
+            </button>{' '}
+            <a href={href(pageOf(chosen).view, pageOf(chosen).arg, pageOf(chosen).query, asOf)}>Open its page</a>{' '}
+            <a href={href('graph', chosen.id, { direction, depth }, asOf)}>Centre the graph here</a>
+          </>
+        )}
+        <span role="status">{expanding === null ? '' : `Expanding ${expanding.split(' ')[0]}…`}</span>
+      </div>
       <div
         ref={box}
         class="graph"
         role="img"
         aria-label={`lineage graph of ${trace.nodes.length} nodes; the same nodes are listed below`}
         data-ready={ready ? 'true' : 'false'}
+        data-nodes={trace.nodes.length}
       />
-      <details class="graph-list">
+      <details class="graph-list" onToggle={(e) => setListOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>The nodes as a list</summary>
-        <ul>
-          {trace.nodes.map((n) => {
-            const page = pageOf(n);
-            return (
-              <li>
-                <a href={href(page.view, page.arg, page.query, asOf)}>
-                  {n.kind} {n.label}
-                </a>{' '}
-                <a href={href('graph', n.id, { direction, depth }, asOf)} aria-label={`centre the graph on ${n.kind} ${n.label}`}>
-                  (centre here)
-                </a>
-              </li>
-            );
-          })}
-        </ul>
+        {/* Drawn only when opened: at 2,000 nodes the list is most of the page's elements. */}
+        {listOpen && (
+          <ul>
+            {trace.nodes.map((n) => {
+              const page = pageOf(n);
+              return (
+                <li>
+                  <a href={href(page.view, page.arg, page.query, asOf)}>
+                    {n.kind} {n.label}
+                  </a>{' '}
+                  <button type="button" onClick={() => setSelected(n.id)} aria-label={`choose ${nodeName(n)}`}>
+                    choose
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
       </details>
     </>
   );

@@ -1,66 +1,126 @@
-// A training run: the dataset version it trained on, its code, seeds and model.
+// A training run: the dataset version it trained on, its code, seeds and model, and, once its
+// gradients are scored, the attribution credit by contributor and by source as charts. The
+// answers are the client's own types (RunDetail, CreditAnswer) as the server sends them.
+import type { CreditAnswer, CreditShare, RunDetail } from '@cairn/client';
 import { getJson, seg } from '../api.js';
+import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
-import { At, Id, Link, Show } from '../ui.js';
+import type { Wire } from '../types.js';
+import { At, CountTable, Id, Link, Show } from '../ui.js';
 
-interface RunDetail {
-  readonly runId: string;
-  readonly dataset: string;
-  readonly versionId: string;
-  readonly ordinal: number | null;
-  readonly modelHash: string;
-  readonly codeVersion: string;
-  readonly signer: string;
-  readonly eventId: string;
-  readonly position: string;
-  readonly recordedAt: string;
-  readonly seeds: Readonly<Record<string, number>>;
-  readonly hyperparameters: Readonly<Record<string, unknown>>;
-  readonly attribution: { readonly scored: boolean; readonly reason?: string };
-}
+type Run = Wire<RunDetail>;
+type Credit = Wire<CreditAnswer>;
+type Share = Wire<CreditShare>;
+
+/** Rows of each credit chart, the largest shares first. */
+const TOP = 15;
 
 export function RunView({ id }: { id: string }) {
-  const run = useAsync(() => getJson<RunDetail>(`/v1/runs/${seg(id)}`), [id]);
+  const moment = useMoment();
+  const run = useAsync(() => getJson<Run>(`/v1/runs/${seg(id)}`), [id, freshness(moment)]);
   return (
     <section aria-labelledby="run-title">
       <h1 id="run-title">Training run {id}</h1>
       <Show loaded={run} what="the run">
         {(r) => (
-          <dl class="facts">
-            <dt>dataset version</dt>
-            <dd>
-              <Link view="dataset" arg={r.dataset} query={{ vid: r.versionId }}>
-                {r.dataset}@{r.ordinal ?? '?'}
-              </Link>{' '}
-              <Id id={r.versionId} />
-            </dd>
-            <dt>code</dt>
-            <dd>{r.codeVersion}</dd>
-            <dt>model</dt>
-            <dd>
-              <code>{r.modelHash}</code>
-            </dd>
-            <dt>seeds</dt>
-            <dd>
-              <code>{JSON.stringify(r.seeds)}</code>
-            </dd>
-            <dt>hyperparameters</dt>
-            <dd>
-              <code>{JSON.stringify(r.hyperparameters)}</code>
-            </dd>
-            <dt>recorded</dt>
-            <dd>
-              at position <At position={r.position} />, {r.recordedAt}, by <Id id={r.signer} />
-            </dd>
-            <dt>attribution</dt>
-            <dd>{r.attribution.scored ? 'scored' : `not scored (${r.attribution.reason ?? 'no gradients'})`}</dd>
-            <dt>lineage</dt>
-            <dd>
-              <Link view="graph" arg={r.runId}>
-                graph of this run
-              </Link>
-            </dd>
-          </dl>
+          <>
+            <dl class="facts">
+              <dt>dataset version</dt>
+              <dd>
+                <Link view="dataset" arg={r.dataset} query={{ vid: r.versionId }}>
+                  {r.dataset}@{r.ordinal ?? '?'}
+                </Link>{' '}
+                <Id id={r.versionId} />
+              </dd>
+              <dt>code</dt>
+              <dd>{r.codeVersion}</dd>
+              <dt>model</dt>
+              <dd>
+                <code>{r.modelHash}</code>
+              </dd>
+              <dt>seeds</dt>
+              <dd>
+                <code>{JSON.stringify(r.seeds)}</code>
+              </dd>
+              <dt>hyperparameters</dt>
+              <dd>
+                <code>{JSON.stringify(r.hyperparameters)}</code>
+              </dd>
+              <dt>recorded</dt>
+              <dd>
+                at position <At position={r.position} />, {r.recordedAt}, by <Id id={r.signer} />
+              </dd>
+              <dt>gradients</dt>
+              <dd>
+                {r.gradients.length === 0
+                  ? 'none recorded'
+                  : r.gradients.map((g) => `${g.split}: ${g.rows} rows × ${g.dims}${g.kind === null ? '' : ` (${g.kind})`}`).join('; ')}
+              </dd>
+              <dt>attribution</dt>
+              <dd>
+                {r.attribution.scored
+                  ? `scored at position ${r.attribution.scoredAt}: ${r.attribution.trainRows} train rows, ${r.attribution.queryRows} query rows`
+                  : `not scored (${r.attribution.reason})`}
+              </dd>
+              <dt>lineage</dt>
+              <dd>
+                <Link view="graph" arg={r.runId}>
+                  graph of this run
+                </Link>
+              </dd>
+            </dl>
+            {r.attribution.scored && <CreditSection run={r} />}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
+
+function ShareChart({ caption, who, shares }: { caption: string; who: string; shares: readonly Share[] }) {
+  const top = [...shares].sort((a, b) => (b.share ?? 0) - (a.share ?? 0) || a.rank - b.rank).slice(0, TOP);
+  return (
+    <CountTable
+      caption={caption}
+      rows={top}
+      columns={[
+        { head: who, cell: (s) => (s.key === null ? <span class="muted">none</span> : who === 'contributor' ? <Id id={s.key} /> : s.key) },
+        { head: 'CFs', cell: (s) => s.cfCount, num: true },
+      ]}
+      bar={{ head: 'share of the positive influence', value: (s) => s.share ?? 0, text: (s) => percent(s.share) }}
+    />
+  );
+}
+
+function CreditSection({ run }: { run: Run }) {
+  const { asOf } = useMoment();
+  const credit = useAsync(
+    () => getJson<Credit>(`/v1/runs/${seg(run.runId)}/credit`, { ref: `${run.dataset}@${run.versionId}`, asOf }),
+    [run.runId, run.versionId, asOf],
+  );
+  return (
+    <section aria-labelledby="credit-title">
+      <h2 id="credit-title">Attribution credit</h2>
+      <Show loaded={credit} what="the credit">
+        {(c) => (
+          <>
+            <p class="muted">
+              {c.shares.estimator}; scored at position <At position={c.shares.scoredAt} />
+              {c.shares.shapleyReason === null ? '' : `; KNN-Shapley: ${c.shares.shapleyReason}`}
+            </p>
+            <div class="side-by-side">
+              <div>
+                <h3>By contributor</h3>
+                <ShareChart caption={`credit of run ${run.runId} by contributor`} who="contributor" shares={c.shares.contributors} />
+              </div>
+              <div>
+                <h3>By source</h3>
+                <ShareChart caption={`credit of run ${run.runId} by source`} who="source" shares={c.shares.sources} />
+              </div>
+            </div>
+          </>
         )}
       </Show>
     </section>

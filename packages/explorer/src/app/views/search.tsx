@@ -5,7 +5,8 @@ import { getJson, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../route.js';
-import type { CfShow, DatasetListEntry } from '../types.js';
+import type { RunSummary as RunSummaryAnswer } from '@cairn/client';
+import type { CfShow, DatasetListEntry, Wire } from '../types.js';
 import { CfLink, Id, Link, Show } from '../ui.js';
 
 const KINDS = {
@@ -17,10 +18,7 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
-interface RunSummary {
-  readonly runId: string;
-  readonly [k: string]: unknown;
-}
+type RunSummary = Wire<RunSummaryAnswer>;
 
 interface Found {
   readonly datasets: readonly DatasetListEntry[];
@@ -28,28 +26,28 @@ interface Found {
   readonly runs: readonly RunSummary[];
 }
 
-async function find(kind: Kind, q: string): Promise<Found> {
+async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Found> {
   if (q === '') {
     const [{ datasets }, runs] = await Promise.all([
-      getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets'),
+      getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { asOf }),
       getJson<RunSummary[]>('/v1/runs').catch(() => []),
     ]);
     return { datasets, runs };
   }
   switch (kind) {
     case 'dataset':
-      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { name: q })).datasets, runs: [] };
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { name: q, asOf })).datasets, runs: [] };
     case 'cf': {
       const [cf, { datasets }] = await Promise.all([
-        getJson<CfShow>(`/v1/cfs/${seg(q)}`).catch(() => undefined),
-        getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { cf: q }),
+        getJson<CfShow>(`/v1/cfs/${seg(q)}`, { asOf }).catch(() => undefined),
+        getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { cf: q, asOf }),
       ]);
       return cf === undefined ? { datasets, runs: [] } : { datasets, cf, runs: [] };
     }
     case 'contributor':
-      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: q })).datasets, runs: [] };
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: q, asOf })).datasets, runs: [] };
     case 'source':
-      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { source: q })).datasets, runs: [] };
+      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { source: q, asOf })).datasets, runs: [] };
     case 'run':
       return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`)] };
   }
@@ -61,7 +59,7 @@ export function SearchView({ query }: { query: Readonly<Record<string, string>> 
   const q = (query.q ?? '').trim();
   const [text, setText] = useState(q);
   const [by, setBy] = useState<Kind>(kind);
-  const found = useAsync(() => find(kind, q), [kind, q, freshness(moment)]);
+  const found = useAsync(() => find(kind, q, moment.asOf), [kind, q, freshness(moment)]);
   return (
     <section aria-labelledby="search-title">
       <h1 id="search-title">Search the ledger</h1>
@@ -93,9 +91,6 @@ export function SearchView({ query }: { query: Readonly<Record<string, string>> 
         </label>
         <button type="submit">Search</button>
       </form>
-      {moment.asOf !== undefined && (
-        <p class="muted">Search lists the datasets as they are now; their pages open as of the moment chosen.</p>
-      )}
       <Show loaded={found} what="the search">
         {(f) => (
           <div class="results">
@@ -132,7 +127,10 @@ export function SearchView({ query }: { query: Readonly<Record<string, string>> 
                     <li>
                       <Link view="run" arg={r.runId}>
                         {r.runId}
-                      </Link>
+                      </Link>{' '}
+                      <span class="muted">
+                        on {r.dataset}@{r.ordinal ?? '?'}, code {r.codeVersion}
+                      </span>
                     </li>
                   ))}
                 </ul>
