@@ -28,7 +28,14 @@ describe('benchmark contract', () => {
       .split('\n')
       .map((l) => l.split(/\s+/)[0])
       .filter(Boolean);
-    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution']));
+    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution', 'explorer']));
+  });
+
+  it('given --quick, then the runner takes it (groups that support it run smaller) and the usage names it', () => {
+    const out = spawnSync(process.execPath, [main, '--quick', '--list'], { encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('explorer');
+    expect(spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8' }).stdout).toContain('--quick');
   });
 
   it('given an unknown group, when run with --only, then it exits 2 naming the known groups and prints no JSON', () => {
