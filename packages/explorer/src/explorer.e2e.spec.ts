@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { DATASET, seed, signed, type Seeded } from './__tests__/ledger.js';
+import { DATASET, RUN, seed, signed, type Seeded } from './__tests__/ledger.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -306,6 +306,17 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(page.locator('div.graph[data-ready="true"]').getAttribute('data-nodes')).resolves.not.toBe(String(before)));
     await until(() => expect(has(given.alice.contributorId)).resolves.toBe(1));
     expect(hash()).toBe(`#/graph/${target}?direction=down&depth=1`);
+    expect(await axeFindings()).toEqual([]);
+  });
+
+  it('given a training run, when it is searched and opened, then its page gives its version, code, seeds and that it is not scored', async () => {
+    await page.goto(`${server.url}/#/search?by=run&q=${RUN}`);
+    await page.getByRole('link', { name: RUN, exact: true }).click();
+    await until(() => expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`Training run ${RUN}`));
+    const facts = page.locator('dl.facts');
+    await until(() => expect(facts.innerText()).resolves.toContain(`${DATASET}@3`));
+    expect(await facts.innerText()).toMatch(/git:abc123[\s\S]*"training":7[\s\S]*gradients\s+none recorded[\s\S]*not scored/);
+    await shot('8-run');
     expect(await axeFindings()).toEqual([]);
   });
 

@@ -2,12 +2,13 @@
 // contributor would: three contributors, three samples (one under a license the manifest does not
 // allow, so it is out), a label, approvals, and a dataset cut three times: built; re-assembled when
 // alice amends a member (the amendment not yet approved, so version 2 holds neither); built
-// again once the amendment is approved (version 3 holds it).
+// again once the amendment is approved (version 3 holds it); a training run r1 on version 3.
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn } from '@cairn/client';
 import { newSigner, signEvent, type Signer } from '@cairn/sdk';
 
 export const DATASET = 'corpus';
+export const RUN = 'r1';
 
 export interface Seeded {
   readonly alice: Signer;
@@ -64,6 +65,23 @@ export async function seed(store: string): Promise<Seeded> {
     const amended = must(await ledger.amend(s1, { bytes: text('The mitochondrion is the powerhouse of the cell.') }, alice)).id;
     must(await ledger.contribute.validation({ targets: [amended], verdict: 'approve', rationale: 'fixed' }, carol));
     must(await ledger.datasets.requestBuild(DATASET, manifestId, curator, { nonce: '0123456789abcdef' }));
+    must(await cairn.catchUp());
+    // A training run on the latest version (not scored: no gradients recorded).
+    const latest = must(await cairn.datasetVersions(DATASET)).versions.at(-1)!;
+    must(
+      await ledger.runs.record(
+        {
+          runId: RUN,
+          dataset: { name: DATASET, versionId: latest.versionId },
+          codeVersion: 'git:abc123',
+          seeds: { training: 7 },
+          hyperparameters: { lr: 0.1 },
+          environment: { torch: '2.3.0' },
+          modelHash: 'ab'.repeat(32),
+        },
+        curator,
+      ),
+    );
     must(await cairn.catchUp());
     return { alice, samples: [s1, s2, s3], amended, firstCut: String(head) };
   } finally {

@@ -1,7 +1,7 @@
 // A dataset: its versions on a timeline with the cause of each cut, and one version opened:
 // members page by page (the server's cursors), licenses and obligations, the provenance card,
 // exports, and a diff of any two versions.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { apiUrl, getJson, getText, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
@@ -139,8 +139,20 @@ function DiffForm({ name, versions, to }: { name: string; versions: readonly Ver
 function Version({ name, version }: { name: string; version: VersionEntry }) {
   const moment = useMoment();
   const ref = `${name}@${version.ordinal}`;
-  const licenses = useAsync(() => getJson<Licenses>(`/v1/versions/${seg(ref)}/licenses`, { asOf: moment.asOf }), [ref, moment.asOf]);
-  const card = useAsync(() => getText(`/v1/versions/${seg(ref)}/card`, { asOf: moment.asOf }, 'text/markdown'), [ref, moment.asOf]);
+  // The licenses and the card read the whole version: asked once the first members are shown,
+  // so they do not compete with the page's first render, which reads one page of members only.
+  const [membersShown, setMembersShown] = useState<string | null>(null);
+  const shownNow = membersShown === `${ref}|${moment.asOf ?? ''}`;
+  const licenses = useAsync(
+    () =>
+      shownNow ? getJson<Licenses>(`/v1/versions/${seg(ref)}/licenses`, { asOf: moment.asOf }) : new Promise<Licenses>(() => undefined),
+    [ref, moment.asOf, shownNow],
+  );
+  const card = useAsync(
+    () =>
+      shownNow ? getText(`/v1/versions/${seg(ref)}/card`, { asOf: moment.asOf }, 'text/markdown') : new Promise<string>(() => undefined),
+    [ref, moment.asOf, shownNow],
+  );
   return (
     <section aria-labelledby="version-title">
       <h2 id="version-title">{ref}</h2>
@@ -179,7 +191,7 @@ function Version({ name, version }: { name: string; version: VersionEntry }) {
         ))}
         <a href={apiUrl(`/v1/versions/${seg(ref)}/report`, { asOf: moment.asOf })}>report</a>
       </p>
-      <Members refText={ref} />
+      <Members refText={ref} onShown={() => setMembersShown(`${ref}|${moment.asOf ?? ''}`)} />
       <h3>Licenses and obligations</h3>
       <Show loaded={licenses} what="the licenses">
         {(l) => (
@@ -216,7 +228,7 @@ function Version({ name, version }: { name: string; version: VersionEntry }) {
   );
 }
 
-function Members({ refText }: { refText: string }) {
+function Members({ refText, onShown }: { refText: string; onShown: () => void }) {
   const moment = useMoment();
   // The cursors of the pages before this one; the first page is read at the moment shown, the
   // next ones by cursor, which pins the version and moment the first page answered at.
@@ -236,6 +248,9 @@ function Members({ refText }: { refText: string }) {
       ),
     [refText, moment.asOf, cursor],
   );
+  useEffect(() => {
+    if (page.state !== 'loading') onShown();
+  }, [page.state]);
   return (
     <>
       <h3>Members</h3>
