@@ -85,6 +85,27 @@ describe('the Lineage Explorer served at /', () => {
     }
   });
 
+  it('given the reads the page makes as of a moment, when asOf or maxNodes is not one, then each is refused naming the field', async () => {
+    const cf = 'ab'.repeat(32);
+    for (const url of [`/v1/cfs/${cf}?asOf=yesterday`, '/v1/datasets?asOf=yesterday', '/v1/datasets?name=x&asOf=-1']) {
+      const r = await get(url);
+      // Refused as a moment that is not one, not as a field the read does not take.
+      const problem = JSON.parse(r.body) as { errors?: { field: string; reason: string }[] };
+      expect([url, r.statusCode, problem.errors?.[0]?.field]).toEqual([url, 400, 'query.asOf']);
+      expect(problem.errors?.[0]?.reason).not.toBe('unknown field');
+    }
+    const many = await get(`/v1/trace/${cf}?maxNodes=5001`);
+    expect([many.statusCode, JSON.parse(many.body).errors?.[0]]).toEqual([
+      400,
+      { field: 'query.maxNodes', reason: expect.stringContaining('5000') },
+    ]);
+    // A well-formed moment is weighed against the log, not ignored: this store's log is empty.
+    expect(JSON.parse((await get('/v1/datasets?asOf=1')).body)).toMatchObject({
+      status: 400,
+      reason: expect.stringContaining('beyond the head'),
+    });
+  });
+
   it('given the page, when the API is asked beside it, then the API still answers', async () => {
     const r = await get('/v1/status');
     expect(r.statusCode).toBe(200);
