@@ -271,6 +271,9 @@ suite('the Lineage Explorer in a browser', () => {
     await page.getByRole('link', { name: `Lineage graph of ${DATASET}@3` }).click();
     const graph = page.locator('div.graph[data-ready="true"]');
     await graph.waitFor();
+    // Laid out once: a few frames later (the page's effects have run) it has not been laid out again.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200)))));
+    expect(await page.locator('div.graph').getAttribute('data-layouts')).toBe('1');
     await shot('6-graph');
     expect(await axeFindings()).toEqual([]);
     const target = given.samples[1];

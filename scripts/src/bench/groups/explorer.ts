@@ -247,6 +247,18 @@ const group: BenchGroup = {
       for (let i = 0; i < RUNS; i++)
         for (const k of ['baseline', 'dataset', 'graph'] as const) times[k].push(await timeTo(page, urls[k], ready[k]));
       const ms = (s: readonly number[]) => s.map((x) => Math.round(x)).join(', ');
+      // Where the time went, in one more run of each page: the API reads it waited on, and the graph's own marks.
+      for (const k of ['dataset', 'graph'] as const) {
+        await timeTo(page, urls[k], ready[k]);
+        const entries = await page.evaluate(() => [
+          ...performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('/v1/') && !e.name.includes('/v1/live'))
+            .map((e) => `${new URL(e.name).pathname.replace(/[0-9a-f]{64}/, 'ID')} ${Math.round(e.startTime)}+${Math.round(e.duration)}`),
+          ...performance.getEntriesByType('mark').map((m) => `${m.name} at ${Math.round(m.startTime)}`),
+        ]);
+        ctx.log(`${k} (ms from navigation, start+duration): ${entries.join('; ')}`);
+      }
       ctx.log(
         `runs (ms): baseline ${ms(times.baseline)}; dataset ${ms(times.dataset)}; graph ${ms(times.graph)}; load ${os.loadavg()[0]!.toFixed(2)}`,
       );

@@ -153,8 +153,11 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
   const [selected, setSelected] = useState<string | null>(null);
   const [expanding, setExpanding] = useState<string | null>(null);
   const [listOpen, setListOpen] = useState(false);
+  const layouts = useRef(0);
+  // A new base graph starts ungrown; left as they are when already so, or the graph (drawn once
+  // per change of what it holds) would be drawn twice.
   useEffect(() => {
-    setGrown([]);
+    setGrown((was) => (was.length === 0 ? was : []));
     setSelected(null);
   }, [base]);
   const trace = merged(base, grown);
@@ -175,6 +178,9 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
     void (async () => {
       // Marks for the bench (scripts/src/bench/groups/explorer.ts): where a large graph's time goes.
       performance.mark('cairn:graph-data');
+      // For the browser tests: how many times the graph was laid out (once per change of what it holds).
+      layouts.current += 1;
+      box.current?.setAttribute('data-layouts', String(layouts.current));
       const [{ default: cytoscape }, positions] = await Promise.all([import('cytoscape'), layOut(trace)]);
       if (!live || box.current === null) return;
       performance.mark('cairn:graph-laid-out');
