@@ -18,11 +18,37 @@ import type { BatchView } from '../rules/view.js';
 import type { DecodedItem } from './decode.js';
 import { placementOf, type Placement } from './streams.js';
 import { checkSizeLimits } from '../limits.js';
+import { sealBytes, type SealedBytes } from './seal-bytes.js';
 import type { SizeLimits } from '@cairn/schemas';
 
 export interface PendingItem extends DecodedItem {
   readonly index: number;
   readonly attachment?: SampleAttachment;
+  /** The checks that depend on the item alone, judged ahead (see pureChecksOf); absent: judged here. */
+  readonly pure?: PureChecks;
+}
+
+/**
+ * The verdicts of the rules that need nothing but the item (its size limits, its sample bytes),
+ * and its sample bytes sealed under a fresh key. Bulk ingest works them out while the previous
+ * batch's append is in flight; checkBatch still asks for them in rule order, so the first
+ * violation named is the same as when they are judged in turn.
+ */
+export interface PureChecks {
+  readonly tooLarge: RuleViolation | undefined;
+  readonly badBytes: RuleViolation | undefined;
+  readonly sealed?: SealedBytes;
+}
+
+/** Judges an item's pure checks now; its sample's bytes are sealed only when they pass them. */
+export function pureChecksOf(item: DecodedItem, attachment: SampleAttachment | undefined, index: number, limits: SizeLimits): PureChecks {
+  const tooLarge = checkSizeLimits(item.event, item.canonical.text, limits, index);
+  const badBytes = checkSampleBytes(item.event, attachment, index);
+  const sealed =
+    tooLarge === undefined && badBytes === undefined && item.event.type === 'SampleContributed' && attachment !== undefined
+      ? sealBytes(attachment.bytes, item.signingBytes)
+      : undefined;
+  return sealed ? { tooLarge, badBytes, sealed } : { tooLarge, badBytes };
 }
 
 export interface CheckedItem extends PendingItem {
@@ -64,6 +90,17 @@ function viewOf(facts: LoadedFacts): BatchView {
   };
 }
 
+/** A checked item, spelled out rather than spread: bulk ingest makes one per item. */
+function checkedItem(item: PendingItem, placement: Placement, publicKey?: string, existing?: EventFact): CheckedItem {
+  const { event, eventId, signingBytes, canonical, index, attachment, pure } = item;
+  const checked: { -readonly [K in keyof CheckedItem]: CheckedItem[K] } = { event, eventId, signingBytes, canonical, index, placement };
+  if (attachment !== undefined) checked.attachment = attachment;
+  if (pure !== undefined) checked.pure = pure;
+  if (publicKey !== undefined) checked.publicKey = publicKey;
+  if (existing !== undefined) checked.existing = existing;
+  return checked;
+}
+
 export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, limits: SizeLimits): E.Either<CheckFailure, CheckedItem[]> {
   const replay = createLedgerReplay(viewOf(facts));
   // Only new events are appended, in batch order with nothing between them, so a seal and its
@@ -82,19 +119,19 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, li
       const sameForm = isSealedAuthorship(existing.authorship) === isSealedAuthorship(authorship);
       if ((sameForm && existing.authorship !== authorship) || existing.type !== event.type || existing.stream !== placement.stream)
         return E.left({ _tag: 'DuplicateEventConflict', eventId, stream: placement.stream, existingStream: existing.stream, index });
-      checked.push({ ...item, placement, existing });
+      checked.push(checkedItem(item, placement, undefined, existing));
       continue;
     }
-    const tooLarge = checkSizeLimits(event, item.canonical.text, limits, index);
+    const tooLarge = item.pure ? item.pure.tooLarge : checkSizeLimits(event, item.canonical.text, limits, index);
     if (tooLarge) return E.left(tooLarge);
     const unsealed = seals.next(event, eventId, index);
     if (unsealed) return E.left(unsealed);
     const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
-    const violation = checkSampleBytes(event, item.attachment, index);
+    const violation = item.pure ? item.pure.badBytes : checkSampleBytes(event, item.attachment, index);
     if (violation) return E.left(violation);
     // A sealed CF has no signature of its own: its seal's, verified once, covers it.
-    checked.push(isSealed(event) ? { ...item, placement } : { ...item, placement, publicKey: key.right });
+    checked.push(checkedItem(item, placement, isSealed(event) ? undefined : key.right));
   }
   const unfinished = seals.end();
   return unfinished ? E.left(unfinished) : E.right(checked);

@@ -13,7 +13,7 @@ import type { VerifyPool } from '../verify-pool.js';
 import type { SampleAttachment } from '../rules/sample-bytes.js';
 import { referencesOf, requiredStreamsOf } from './references.js';
 import { decodeItem } from './decode.js';
-import { checkBatch, type PendingItem } from './check.js';
+import { checkBatch, pureChecksOf, type PendingItem } from './check.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 import type { LogAnchor } from '../tree-heads/anchor.js';
@@ -68,8 +68,9 @@ const AUTHORITY_TYPES: ReadonlySet<string> = new Set([
 const EARLY_BATCH = 128;
 
 /**
- * Step 1, synchronous: decode (each full chunk starts verifying at once); an event repeated in
- * the batch is appended once. Needs nothing from the log, so it can run while an earlier batch
+ * Step 1, synchronous: decode (each full chunk starts verifying at once), judge the rules that
+ * need nothing but the item and seal its sample bytes (check.ts, PureChecks); an event repeated
+ * in the batch is appended once. Needs nothing from the log, so it runs while an earlier batch
  * is still being appended.
  */
 export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): PreparedBatch {
@@ -90,7 +91,14 @@ export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): 
     }
     firstIndexOf.set(decoded.right.eventId, pending.length);
     slotOf.push(pending.length);
-    pending.push({ ...decoded.right, index, ...(item.sample ? { attachment: item.sample } : {}) });
+    // Spelled out rather than spread: bulk ingest builds one per item.
+    const { event, eventId, signingBytes, canonical } = decoded.right;
+    const pure = pureChecksOf(decoded.right, item.sample, index, ctx.limits);
+    pending.push(
+      item.sample
+        ? { event, eventId, signingBytes, canonical, index, attachment: item.sample, pure }
+        : { event, eventId, signingBytes, canonical, index, pure },
+    );
   }
   early.flush();
   return { early, decoded: E.right({ pending, slotOf }) };
