@@ -9,8 +9,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RuleViolation } from '../errors.js';
 import type { ContributorState } from '../state/contributor-state.js';
 import { authorshipOf, isSealedAuthorship, type EventFact } from '../state/ledger-state.js';
-import { createSealSequence } from '../rules/seal.js';
+import { createSealSequence, type SealRootAhead } from '../rules/seal.js';
 import { isSealed } from '@cairn/schemas';
+import { sealRootOf } from '@cairn/core';
 import type { ContributorDirectory } from '../state/contributor-directory.js';
 import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { checkSampleBytes, type SampleAttachment } from '../rules/sample-bytes.js';
@@ -101,7 +102,35 @@ function checkedItem(item: PendingItem, placement: Placement, publicKey?: string
   return checked;
 }
 
-export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, limits: SizeLimits): E.Either<CheckFailure, CheckedItem[]> {
+/**
+ * For each seal in a batch followed by all its CFs, the root over their ids, worked out ahead
+ * (bulk ingest does it while the previous batch is appended); the seal rule uses it only if the
+ * CFs it meets are exactly these.
+ */
+export function sealRootsAhead(items: readonly DecodedItem[]): Map<string, SealRootAhead> {
+  const roots = new Map<string, SealRootAhead>();
+  for (let i = 0; i < items.length; i++) {
+    const { event, eventId } = items[i]!;
+    if (event.type !== 'BatchSealed') continue;
+    const ids: string[] = [];
+    for (let k = 0; k < event.payload.count && i + 1 + k < items.length; k++) {
+      const cf = items[i + 1 + k]!;
+      if (!isSealed(cf.event) || cf.event.seal.id !== eventId || cf.event.seal.index !== k) break;
+      ids.push(cf.eventId);
+    }
+    if (ids.length !== event.payload.count) continue;
+    const root = sealRootOf(ids);
+    if (E.isRight(root)) roots.set(eventId, { ids, root: root.right });
+  }
+  return roots;
+}
+
+export function checkBatch(
+  items: readonly PendingItem[],
+  facts: LoadedFacts,
+  limits: SizeLimits,
+  rootsAhead?: ReadonlyMap<string, SealRootAhead>,
+): E.Either<CheckFailure, CheckedItem[]> {
   const replay = createLedgerReplay(viewOf(facts));
   // Only new events are appended, in batch order with nothing between them, so a seal and its
   // CFs are judged as the log will hold them.
@@ -124,7 +153,7 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, li
     }
     const tooLarge = item.pure ? item.pure.tooLarge : checkSizeLimits(event, item.canonical.text, limits, index);
     if (tooLarge) return E.left(tooLarge);
-    const unsealed = seals.next(event, eventId, index);
+    const unsealed = seals.next(event, eventId, index, rootsAhead?.get(eventId));
     if (unsealed) return E.left(unsealed);
     const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
