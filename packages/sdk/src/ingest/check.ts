@@ -9,8 +9,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RuleViolation } from '../errors.js';
 import type { ContributorState } from '../state/contributor-state.js';
 import { authorshipOf, isSealedAuthorship, type EventFact } from '../state/ledger-state.js';
-import { createSealSequence } from '../rules/seal.js';
+import { createSealSequence, type SealRootAhead } from '../rules/seal.js';
 import { isSealed } from '@cairn/schemas';
+import { sealRootOf } from '@cairn/core';
 import type { ContributorDirectory } from '../state/contributor-directory.js';
 import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { checkSampleBytes, type SampleAttachment } from '../rules/sample-bytes.js';
@@ -18,11 +19,37 @@ import type { BatchView } from '../rules/view.js';
 import type { DecodedItem } from './decode.js';
 import { placementOf, type Placement } from './streams.js';
 import { checkSizeLimits } from '../limits.js';
+import { sealBytes, type SealedBytes } from './seal-bytes.js';
 import type { SizeLimits } from '@cairn/schemas';
 
 export interface PendingItem extends DecodedItem {
   readonly index: number;
   readonly attachment?: SampleAttachment;
+  /** The checks that depend on the item alone, judged ahead (see pureChecksOf); absent: judged here. */
+  readonly pure?: PureChecks;
+}
+
+/**
+ * The verdicts of the rules that need nothing but the item (its size limits, its sample bytes),
+ * and its sample bytes sealed under a fresh key. Bulk ingest works them out while the previous
+ * batch's append is in flight; checkBatch still asks for them in rule order, so the first
+ * violation named is the same as when they are judged in turn.
+ */
+export interface PureChecks {
+  readonly tooLarge: RuleViolation | undefined;
+  readonly badBytes: RuleViolation | undefined;
+  readonly sealed?: SealedBytes;
+}
+
+/** Judges an item's pure checks now; its sample's bytes are sealed only when they pass them. */
+export function pureChecksOf(item: DecodedItem, attachment: SampleAttachment | undefined, index: number, limits: SizeLimits): PureChecks {
+  const tooLarge = checkSizeLimits(item.event, item.canonical.text, limits, index);
+  const badBytes = checkSampleBytes(item.event, attachment, index);
+  const sealed =
+    tooLarge === undefined && badBytes === undefined && item.event.type === 'SampleContributed' && attachment !== undefined
+      ? sealBytes(attachment.bytes, item.signingBytes)
+      : undefined;
+  return sealed ? { tooLarge, badBytes, sealed } : { tooLarge, badBytes };
 }
 
 export interface CheckedItem extends PendingItem {
@@ -64,7 +91,46 @@ function viewOf(facts: LoadedFacts): BatchView {
   };
 }
 
-export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, limits: SizeLimits): E.Either<CheckFailure, CheckedItem[]> {
+/** A checked item, spelled out rather than spread: bulk ingest makes one per item. */
+function checkedItem(item: PendingItem, placement: Placement, publicKey?: string, existing?: EventFact): CheckedItem {
+  const { event, eventId, signingBytes, canonical, index, attachment, pure } = item;
+  const checked: { -readonly [K in keyof CheckedItem]: CheckedItem[K] } = { event, eventId, signingBytes, canonical, index, placement };
+  if (attachment !== undefined) checked.attachment = attachment;
+  if (pure !== undefined) checked.pure = pure;
+  if (publicKey !== undefined) checked.publicKey = publicKey;
+  if (existing !== undefined) checked.existing = existing;
+  return checked;
+}
+
+/**
+ * For each seal in a batch followed by all its CFs, the root over their ids, worked out ahead
+ * (bulk ingest does it while the previous batch is appended); the seal rule uses it only if the
+ * CFs it meets are exactly these.
+ */
+export function sealRootsAhead(items: readonly DecodedItem[]): Map<string, SealRootAhead> {
+  const roots = new Map<string, SealRootAhead>();
+  for (let i = 0; i < items.length; i++) {
+    const { event, eventId } = items[i]!;
+    if (event.type !== 'BatchSealed') continue;
+    const ids: string[] = [];
+    for (let k = 0; k < event.payload.count && i + 1 + k < items.length; k++) {
+      const cf = items[i + 1 + k]!;
+      if (!isSealed(cf.event) || cf.event.seal.id !== eventId || cf.event.seal.index !== k) break;
+      ids.push(cf.eventId);
+    }
+    if (ids.length !== event.payload.count) continue;
+    const root = sealRootOf(ids);
+    if (E.isRight(root)) roots.set(eventId, { ids, root: root.right });
+  }
+  return roots;
+}
+
+export function checkBatch(
+  items: readonly PendingItem[],
+  facts: LoadedFacts,
+  limits: SizeLimits,
+  rootsAhead?: ReadonlyMap<string, SealRootAhead>,
+): E.Either<CheckFailure, CheckedItem[]> {
   const replay = createLedgerReplay(viewOf(facts));
   // Only new events are appended, in batch order with nothing between them, so a seal and its
   // CFs are judged as the log will hold them.
@@ -82,19 +148,19 @@ export function checkBatch(items: readonly PendingItem[], facts: LoadedFacts, li
       const sameForm = isSealedAuthorship(existing.authorship) === isSealedAuthorship(authorship);
       if ((sameForm && existing.authorship !== authorship) || existing.type !== event.type || existing.stream !== placement.stream)
         return E.left({ _tag: 'DuplicateEventConflict', eventId, stream: placement.stream, existingStream: existing.stream, index });
-      checked.push({ ...item, placement, existing });
+      checked.push(checkedItem(item, placement, undefined, existing));
       continue;
     }
-    const tooLarge = checkSizeLimits(event, item.canonical.text, limits, index);
+    const tooLarge = item.pure ? item.pure.tooLarge : checkSizeLimits(event, item.canonical.text, limits, index);
     if (tooLarge) return E.left(tooLarge);
-    const unsealed = seals.next(event, eventId, index);
+    const unsealed = seals.next(event, eventId, index, rootsAhead?.get(eventId));
     if (unsealed) return E.left(unsealed);
     const key = replayEvent(replay, event, { eventId, stream: placement.stream, position: PENDING, index });
     if (E.isLeft(key)) return key;
-    const violation = checkSampleBytes(event, item.attachment, index);
+    const violation = item.pure ? item.pure.badBytes : checkSampleBytes(event, item.attachment, index);
     if (violation) return E.left(violation);
     // A sealed CF has no signature of its own: its seal's, verified once, covers it.
-    checked.push(isSealed(event) ? { ...item, placement } : { ...item, placement, publicKey: key.right });
+    checked.push(checkedItem(item, placement, isSealed(event) ? undefined : key.right));
   }
   const unfinished = seals.end();
   return unfinished ? E.left(unfinished) : E.right(checked);

@@ -13,7 +13,8 @@ import type { VerifyPool } from '../verify-pool.js';
 import type { SampleAttachment } from '../rules/sample-bytes.js';
 import { referencesOf, requiredStreamsOf } from './references.js';
 import { decodeItem } from './decode.js';
-import { checkBatch, type PendingItem } from './check.js';
+import { checkBatch, pureChecksOf, sealRootsAhead, type PendingItem } from './check.js';
+import type { SealRootAhead } from '../rules/seal.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 import type { LogAnchor } from '../tree-heads/anchor.js';
@@ -47,10 +48,19 @@ export interface Receipt {
   readonly alreadyAppended: boolean;
 }
 
+/** A batch's items, decoded, each new event once. */
+interface DecodedBatch {
+  readonly pending: readonly PendingItem[];
+  /** For each item of the call, its place in `pending`. */
+  readonly slotOf: readonly number[];
+  /** Seal roots worked out ahead (check.ts sealRootsAhead). */
+  readonly rootsAhead: ReadonlyMap<string, SealRootAhead>;
+}
+
 /** A batch decoded and already verifying on the pool, waiting for its turn to be checked and appended. */
 export interface PreparedBatch {
   readonly early: EarlyVerdicts;
-  readonly decoded: E.Either<LedgerError, { readonly pending: readonly PendingItem[]; readonly slotOf: readonly number[] }>;
+  readonly decoded: E.Either<LedgerError, DecodedBatch>;
 }
 
 /** Events whose rules may ask for a role (amendments and supersessions are CFs). */
@@ -68,8 +78,9 @@ const AUTHORITY_TYPES: ReadonlySet<string> = new Set([
 const EARLY_BATCH = 128;
 
 /**
- * Step 1, synchronous: decode (each full chunk starts verifying at once); an event repeated in
- * the batch is appended once. Needs nothing from the log, so it can run while an earlier batch
+ * Step 1, synchronous: decode (each full chunk starts verifying at once), judge the rules that
+ * need nothing but the item and seal its sample bytes (check.ts, PureChecks); an event repeated
+ * in the batch is appended once. Needs nothing from the log, so it runs while an earlier batch
  * is still being appended.
  */
 export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): PreparedBatch {
@@ -90,10 +101,17 @@ export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): 
     }
     firstIndexOf.set(decoded.right.eventId, pending.length);
     slotOf.push(pending.length);
-    pending.push({ ...decoded.right, index, ...(item.sample ? { attachment: item.sample } : {}) });
+    // Spelled out rather than spread: bulk ingest builds one per item.
+    const { event, eventId, signingBytes, canonical } = decoded.right;
+    const pure = pureChecksOf(decoded.right, item.sample, index, ctx.limits);
+    pending.push(
+      item.sample
+        ? { event, eventId, signingBytes, canonical, index, attachment: item.sample, pure }
+        : { event, eventId, signingBytes, canonical, index, pure },
+    );
   }
   early.flush();
-  return { early, decoded: E.right({ pending, slotOf }) };
+  return { early, decoded: E.right({ pending, slotOf, rootsAhead: sealRootsAhead(pending) }) };
 }
 
 /**
@@ -110,7 +128,7 @@ export async function commitBatch(
 ): Promise<E.Either<LedgerError, Receipt[]>> {
   const result = E.isLeft(prepared.decoded)
     ? prepared.decoded
-    : await commitDecoded(ctx, prepared.decoded.right.pending, prepared.decoded.right.slotOf, prepared.early, whileAppending);
+    : await commitDecoded(ctx, prepared.decoded.right, prepared.early, whileAppending);
   // A rejected batch may leave verifications in flight; let them finish before answering.
   await prepared.early.settle();
   return result;
@@ -177,8 +195,7 @@ const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 
 async function commitDecoded(
   ctx: IngestContext,
-  pending: readonly PendingItem[],
-  slotOf: readonly number[],
+  { pending, slotOf, rootsAhead }: DecodedBatch,
   early: EarlyVerdicts,
   whileAppending: WhileAppending | undefined,
 ): Promise<E.Either<LedgerError, Receipt[]>> {
@@ -236,6 +253,7 @@ async function commitDecoded(
       ...(directory.right ? { directory: directory.right } : {}),
     },
     ctx.limits,
+    rootsAhead,
   );
   if (E.isLeft(checked)) return checked;
 

@@ -17,7 +17,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { StorageError, BlobStore } from '../blob-store/port.js';
 import type { KeyStore, SampleKeyRecord, Sealing } from '../key-store/port.js';
-import { newDataKey, sealSample } from '../sample-crypto.js';
+import { sealBytes } from './seal-bytes.js';
 import { sealingStamp } from '../blob-store/stamped-name.js';
 import type { CheckedItem } from './check.js';
 
@@ -97,13 +97,10 @@ export async function storeSamples(
 ): Promise<E.Either<StorageError, StoredSamples>> {
   const samples = items.filter((i) => i.existing === undefined && i.event.type === 'SampleContributed' && i.attachment !== undefined);
   const sealed = samples.map((item): Sealed => {
-    const dataKey = newDataKey();
+    // Sealed ahead with the item's pure checks when it came through bulk ingest.
+    const { dataKey, ciphertext } = item.pure?.sealed ?? sealBytes(item.attachment!.bytes, item.signingBytes);
     const salt = item.attachment!.salt;
-    return {
-      sampleId: item.eventId,
-      record: salt ? { dataKey, salt } : { dataKey },
-      ciphertext: sealSample(item.attachment!.bytes, dataKey, item.signingBytes),
-    };
+    return { sampleId: item.eventId, record: salt ? { dataKey, salt } : { dataKey }, ciphertext };
   });
   const undo = () => discard(sealed, blobs, keys);
   const sealing: Sealing = { stamp: sealingStamp() };

@@ -7,17 +7,37 @@ import { SealedIds } from '@cairn/core';
 import { isSealed, type CairnEvent } from '@cairn/schemas';
 import { ruleViolation, type RuleViolation } from '../errors.js';
 
+/**
+ * The root over the CFs that follow a seal in a batch, worked out before the batch is judged
+ * (bulk ingest does it while the previous batch is appended). It stands for the root only if
+ * the CFs the sequence meets are exactly these ids, in this order; otherwise the root is
+ * computed from the CFs met.
+ */
+export interface SealRootAhead {
+  readonly ids: readonly string[];
+  readonly root: string;
+}
+
 interface OpenSeal {
   readonly id: string;
   readonly signer: string;
   readonly root: string;
+  readonly expected: number;
+  /** CFs met so far. */
+  met: number;
+  /** Their ids, packed as they come, unless the root worked out ahead still holds. */
   readonly ids: SealedIds;
   readonly index: number | undefined;
+  /** The root worked out ahead, while every CF met so far is the one it was worked out over. */
+  ahead: SealRootAhead | undefined;
 }
 
 export interface SealSequence {
-  /** Judges the next event in order (`index` is its place in a batch call, for errors). */
-  next(event: CairnEvent, eventId: string, index?: number): RuleViolation | undefined;
+  /**
+   * Judges the next event in order (`index` is its place in a batch call, for errors); for a
+   * seal, `ahead` may give the root over the CFs expected to follow it.
+   */
+  next(event: CairnEvent, eventId: string, index?: number, ahead?: SealRootAhead): RuleViolation | undefined;
   /** At the end of the batch or the log: a seal still waiting for CFs is missing them. */
   end(): RuleViolation | undefined;
 }
@@ -27,7 +47,7 @@ function incomplete(open: OpenSeal, what: string): RuleViolation {
   return ruleViolation(
     'seal-complete',
     'BatchSealed.payload.count',
-    `seal ${open.id} covers ${open.ids.expected} CFs but only ${open.ids.size} follow it before ${what} (a CF is missing from the sealed batch)`,
+    `seal ${open.id} covers ${open.expected} CFs but only ${open.met} follow it before ${what} (a CF is missing from the sealed batch)`,
     open.index,
   );
 }
@@ -35,17 +55,26 @@ function incomplete(open: OpenSeal, what: string): RuleViolation {
 export function createSealSequence(): SealSequence {
   let open: OpenSeal | undefined;
   return {
-    next(event, eventId, index) {
+    next(event, eventId, index, ahead) {
       if (open !== undefined && isSealed(event) && event.seal.id !== open.id)
         return ruleViolation(
           'seal-member',
           `${event.type}.seal.id`,
-          `names seal ${event.seal.id}, but it stands where CF ${open.ids.size} of seal ${open.id} belongs (a CF under the wrong seal)`,
+          `names seal ${event.seal.id}, but it stands where CF ${open.met} of seal ${open.id} belongs (a CF under the wrong seal)`,
           index,
         );
       if (open !== undefined && !isSealed(event)) return incomplete(open, `${event.type} ${eventId}`);
       if (event.type === 'BatchSealed') {
-        open = { id: eventId, signer: event.signer, root: event.payload.root, ids: new SealedIds(event.payload.count), index };
+        open = {
+          id: eventId,
+          signer: event.signer,
+          root: event.payload.root,
+          expected: event.payload.count,
+          met: 0,
+          ids: new SealedIds(event.payload.count),
+          index,
+          ahead: ahead?.ids.length === event.payload.count ? ahead : undefined,
+        };
         return undefined;
       }
       if (!isSealed(event)) return undefined;
@@ -56,11 +85,11 @@ export function createSealSequence(): SealSequence {
           `names seal ${event.seal.id}, but it does not follow that seal's batch (a CF added to a sealed batch, or moved out of it)`,
           index,
         );
-      if (event.seal.index !== open.ids.size)
+      if (event.seal.index !== open.met)
         return ruleViolation(
           'seal-member',
           `${event.type}.seal.index`,
-          `is CF ${open.ids.size} of seal ${open.id} but says index ${event.seal.index} (the sealed batch is out of order)`,
+          `is CF ${open.met} of seal ${open.id} but says index ${event.seal.index} (the sealed batch is out of order)`,
           index,
         );
       if (event.signer !== open.signer)
@@ -70,17 +99,23 @@ export function createSealSequence(): SealSequence {
           `a sealed CF is signed by its seal's signer ${open.signer}, not ${event.signer}`,
           index,
         );
-      open.ids.push(eventId);
-      if (open.ids.size < open.ids.expected) return undefined;
+      if (open.ahead !== undefined && open.ahead.ids[open.met] !== eventId) {
+        // Not the CF the root was worked out over: from here on the root is computed from what is met.
+        for (let k = 0; k < open.met; k++) open.ids.push(open.ahead.ids[k]!);
+        open.ahead = undefined;
+      }
+      if (open.ahead === undefined) open.ids.push(eventId);
+      open.met += 1;
+      if (open.met < open.expected) return undefined;
       const sealed = open;
       open = undefined;
-      const root = sealed.ids.root();
+      const root = sealed.ahead !== undefined ? sealed.ahead.root : sealed.ids.root();
       return root === sealed.root
         ? undefined
         : ruleViolation(
             'seal-root',
             'BatchSealed.payload.root',
-            `the Merkle root over the ${sealed.ids.expected} CFs of seal ${sealed.id} is ${root}, the seal signed ${sealed.root} (a CF was changed, swapped or replaced)`,
+            `the Merkle root over the ${sealed.expected} CFs of seal ${sealed.id} is ${root}, the seal signed ${sealed.root} (a CF was changed, swapped or replaced)`,
             sealed.index,
           );
     },
