@@ -27,6 +27,7 @@ export { positionAtTime } from './runner/log-times.js';
 export { CHECKPOINTS_TABLE, LOG_TIMES_TABLE } from './runner/runner-tables.js';
 export { openProjectionStore, quoteSchema, type ProjectionStore, type ProjectionStoreOptions } from './storage/store.js';
 export { positionFromDb, nullablePositionFromDb, positionToDb } from './storage/positions.js';
+export { cfIdFromDb, eventIdFromDb } from './storage/ids.js';
 export { canonicalDump, type CanonicalDumpOptions } from './runner/canonical-dump.js';
 export { textArrayLiteral, integerArrayLiteral, anyOfText } from './storage/array-literal.js';
 export { copyField, copyRows } from './storage/copy.js';
