@@ -240,7 +240,7 @@ const HistoryStepAnswer = t.union(
   'HistoryStep',
 );
 
-const historyAnswer = t.type(
+export const HistoryAnswer = t.type(
   {
     cfId: CfId,
     asOf: AsOfBound,
@@ -250,18 +250,6 @@ const historyAnswer = t.type(
     steps: t.array(HistoryStepAnswer),
   },
   'CfHistory',
-);
-/**
- * The codec above typed by its answer: its inferred type names the brands of @cairn/schemas,
- * which no declaration outside that package can. Passing its validate here is the compile-time
- * check that what it decodes is a CfHistory.
- */
-export const HistoryAnswer = new t.Type<CfHistory, unknown>(
-  historyAnswer.name,
-  (u): u is CfHistory => historyAnswer.is(u),
-  historyAnswer.validate,
-  // never sent by the client: the server encodes answers
-  (a) => a,
 );
 
 export const TraceAnswer = t.type(
