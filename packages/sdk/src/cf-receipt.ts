@@ -1,6 +1,6 @@
 // The receipt of a contribution. A CF's id is the id of the event that contributed it, so the
 // receipt of a SampleContributed, LabelContributed or ValidationContributed names a CfId.
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import type { CfId } from '@cairn/schemas';
 import type { Receipt } from './ingest/ingest-batch.js';
 
