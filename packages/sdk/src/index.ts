@@ -27,6 +27,7 @@ export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationRe
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
 export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';
 export type { IngestItem, Receipt } from './ingest/ingest-batch.js';
+export type { CfReceipt } from './cf-receipt.js';
 export type { SampleAttachment } from './rules/sample-bytes.js';
 export {
   ruleViolation,

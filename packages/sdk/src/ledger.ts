@@ -23,6 +23,7 @@ import {
 } from './signing.js';
 import { contributeBatch, type BatchOptions } from './api/sealed-batch.js';
 import { authorshipOf } from './api/authorship.js';
+import { asCfReceipt, asCfReceipts, type CfReceipt } from './cf-receipt.js';
 import type { AuthorshipProof } from '@cairn/core';
 import type { VerifyPool } from './verify-pool.js';
 import type { LogAnchor } from './tree-heads/anchor.js';
@@ -80,15 +81,15 @@ export interface Ledger {
     get(contributorId: string): Result<ContributorState | undefined>;
   };
   readonly contribute: {
-    sample(input: SampleInput, signer: Signer): Result<Receipt>;
-    label(input: LabelInput, signer: Signer): Result<Receipt>;
-    validation(input: ValidationInput, signer: Signer): Result<Receipt>;
+    sample(input: SampleInput, signer: Signer): Result<CfReceipt>;
+    label(input: LabelInput, signer: Signer): Result<CfReceipt>;
+    validation(input: ValidationInput, signer: Signer): Result<CfReceipt>;
     /**
      * Many contributions by one signer, all or nothing; later items may reference earlier ones.
      * Sealed by default: one signature per `sealSize` new CFs (api/sealed-batch.ts); `seal: false`
      * signs each CF on its own. The CF ids are the same either way.
      */
-    batch(inputs: readonly ContributionInput[], signer: Signer, options?: BatchOptions): Result<Receipt[]>;
+    batch(inputs: readonly ContributionInput[], signer: Signer, options?: BatchOptions): Result<CfReceipt[]>;
   };
   /** Bulk ingest of events signed elsewhere (samples with their bytes): all or nothing. */
   ingest(items: readonly IngestItem[]): Result<Receipt[]>;
@@ -117,9 +118,9 @@ export interface Ledger {
    * the fields AMENDABLE_FIELDS lists may change (others are refused by name, nothing appended);
    * a sample amended without new `bytes` keeps the original's content commitment.
    */
-  amend(cfId: string, changes: Record<string, unknown>, signer: Signer): Result<Receipt>;
+  amend(cfId: string, changes: Record<string, unknown>, signer: Signer): Result<CfReceipt>;
   /** A new CF of the same kind that replaces the original entirely. */
-  supersede(cfId: string, replacement: ContributionInput, signer: Signer): Result<Receipt>;
+  supersede(cfId: string, replacement: ContributionInput, signer: Signer): Result<CfReceipt>;
   deprecate(cfId: string, options: { readonly reason: DeprecationReason; readonly note?: string }, signer: Signer): Result<Receipt>;
   /** Appends SampleErased and shreds the sample's key: the bytes become unreadable for good. */
   erase(sampleId: string, signer: Signer, reason?: string): Result<Receipt>;
@@ -184,8 +185,8 @@ export function createLedger(parts: LedgerParts): Ledger {
     ...(parts.anchor ? { anchor: parts.anchor } : {}),
   };
 
-  const appendPrepared = (prepared: PreparedContribution, signer: Signer) =>
-    appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample);
+  const appendPrepared = async (prepared: PreparedContribution, signer: Signer) =>
+    asCfReceipt(await appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample));
 
   const readCf = async (cfId: string): Result<{ type: string; payload: Record<string, unknown> }> => {
     const found = await ctx.log.readByIds([cfId]);
@@ -240,7 +241,7 @@ export function createLedger(parts: LedgerParts): Ledger {
       sample: (input, signer) => appendPrepared(prepareSample(input), signer),
       label: (input, signer) => appendPrepared(prepareLabel(input), signer),
       validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
-      batch: (inputs, signer, options) => contributeBatch(ctx, inputs, signer, options),
+      batch: async (inputs, signer, options) => asCfReceipts(await contributeBatch(ctx, inputs, signer, options)),
     },
     ingest: (items) => ingestBatch(ctx, items),
     ingestBatches: (batches) => ingestBatches(ctx, batches),
@@ -276,7 +277,7 @@ export function createLedger(parts: LedgerParts): Ledger {
         return E.isLeft(prepared) ? prepared : appendPrepared(prepared.right, signer);
       }
       const { amends: _a, supersedes: _s, ...kept } = payload;
-      return appendOne(ctx, type, { ...kept, ...changes, amends: cfId }, signer);
+      return asCfReceipt(await appendOne(ctx, type, { ...kept, ...changes, amends: cfId }, signer));
     },
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
     deprecate: (cfId, options, signer) =>

@@ -5,7 +5,7 @@
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { contributorIdOf, generateSigningKey, publicKeyOf, sealRootOf, sha256Hex, signingBytes } from '@cairn/core';
-import { isEventType } from '@cairn/schemas';
+import { isEventType, type EventId } from '@cairn/schemas';
 import type { DecodeFailureAt } from './errors.js';
 
 export interface Signer {
@@ -70,11 +70,14 @@ export function publicKeyHexOf(secretKey: Uint8Array): string {
 }
 
 /** The bytes a signature covers and the event id derived from them (design: the envelope). */
+/** An event's id: the SHA-256 of its signing bytes, which is what makes it an EventId (see @cairn/schemas). */
+export const eventIdOfSigningBytes = (bytes: Uint8Array): EventId => sha256Hex(bytes) as string as EventId;
+
 export function idOf(
   type: string,
   payload: unknown,
   signer: string,
-): E.Either<DecodeFailureAt, { readonly eventId: string; readonly signingBytes: Uint8Array }> {
+): E.Either<DecodeFailureAt, { readonly eventId: EventId; readonly signingBytes: Uint8Array }> {
   const bytes = signingBytes(type, payload, signer);
   if (E.isLeft(bytes)) {
     const failure = bytes.left;
@@ -90,7 +93,7 @@ export function idOf(
       message,
     } as DecodeFailureAt);
   }
-  return E.right({ eventId: sha256Hex(bytes.right), signingBytes: bytes.right });
+  return E.right({ eventId: eventIdOfSigningBytes(bytes.right), signingBytes: bytes.right });
 }
 
 export function signEvent(type: string, payload: unknown, signer: Signer): E.Either<DecodeFailureAt, SignedEvent> {

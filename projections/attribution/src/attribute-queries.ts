@@ -7,7 +7,8 @@
 import type { Kysely } from 'kysely';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { matrixF32, scoreTrak, trakScoreMatrix, type Kernel, type MatrixF32, type TrakModel } from '@cairn/kernel';
-import { anyOfText } from '@cairn/projector';
+import { anyOfText, cfIdFromDb } from '@cairn/projector';
+import type { CfId } from '@cairn/schemas';
 import type { ArtifactStore } from './artifact-store.js';
 import { fitRunModel, firstNonFinite, trainWeightsOf, type GradientKind } from './compute.js';
 import type { AttributionQueryError } from './errors.js';
@@ -20,7 +21,7 @@ import { A, type AttributionDatabase } from './tables.js';
 export interface AttributedCf {
   readonly rank: number;
   readonly trainRow: number;
-  readonly cfId: string;
+  readonly cfId: CfId;
   /** The f32 TRAK score (exactly representable as this number). */
   readonly score: number;
   readonly kind: string;
@@ -206,7 +207,7 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
       top.push({
         rank: j + 1,
         trainRow,
-        cfId,
+        cfId: cfIdFromDb(o.cf_id),
         score: ranked.scores[q * ranked.k + j]!,
         kind: o.kind,
         contributor: o.author,

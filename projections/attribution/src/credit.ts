@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionToDb } from '@cairn/projector';
+import { cfIdFromDb, positionToDb } from '@cairn/projector';
 import type { AttributionQueryError } from './errors.js';
 import type { GradientKind } from './compute.js';
 import type { LabelExclusions } from './labels.js';
@@ -101,7 +101,7 @@ export async function creditShares(options: CreditSharesOptions): Promise<Either
         credit: r.credit,
         shapleyShare: r.shapley_share,
         cfCount: r.cf_count,
-        evidence: r.evidence,
+        evidence: { ...r.evidence, topCfs: r.evidence.topCfs.map((c) => ({ ...c, cfId: cfIdFromDb(c.cfId) })) },
       }));
   return right({
     runId,

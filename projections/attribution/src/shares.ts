@@ -6,6 +6,8 @@
 // no asset (or with no source) counts under the key null. Sums run over CFs in code-unit order of
 // cfId, so they are the same doubles on every machine.
 
+import type { CfId } from '@cairn/schemas';
+
 export type ShareKind = 'contributor' | 'source' | 'asset';
 export const SHARE_KINDS: readonly ShareKind[] = ['contributor', 'source', 'asset'];
 
@@ -32,14 +34,15 @@ export interface ShareRow {
   readonly shapleyShare: number | null;
   readonly cfCount: number;
   /** Why: the CFs that earned the most of this key's credit, and the totals it was divided by. */
-  readonly evidence: ShareEvidence;
+  readonly evidence: ShareEvidence<string>;
 }
 
-export interface ShareEvidence {
+/** TCfId: CfId as answers carry it; string as the projection computes and stores it (see credit.ts). */
+export interface ShareEvidence<TCfId extends string = CfId> {
   readonly basis: string;
   readonly totalCredit: number;
   readonly totalShapleyCredit: number | null;
-  readonly topCfs: readonly { readonly cfId: string; readonly influence: number; readonly credit: number }[];
+  readonly topCfs: readonly { readonly cfId: TCfId; readonly influence: number; readonly credit: number }[];
   readonly note?: string;
 }
 

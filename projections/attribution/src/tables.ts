@@ -114,7 +114,7 @@ export interface AttributionDatabase {
     shapley_credit: number | null;
     shapley_share: number | null;
     cf_count: number;
-    evidence: Jsonb<ShareEvidence>;
+    evidence: Jsonb<ShareEvidence<string>>;
   };
 }
 

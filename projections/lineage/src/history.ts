@@ -4,47 +4,50 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { resolveAsOf, type AsOf } from '@cairn/projector';
+import { cfIdFromDb, eventIdFromDb, resolveAsOf, type AsOf } from '@cairn/projector';
+import type { CfId, EventId } from '@cairn/schemas';
 import { nodeNotFound, type LineageError } from './errors.js';
 import { edgesTouching, nodesByIds, stateChanges, type NodeView } from './graph-reads.js';
 import type { LineageDatabase, LineageEdge } from './tables.js';
 
 export type HistoryStep =
-  | { readonly action: 'contributed'; readonly cfId: string; readonly eventId: string; readonly position: LogPosition }
+  | { readonly action: 'contributed'; readonly cfId: CfId; readonly eventId: EventId; readonly position: LogPosition }
   | {
       readonly action: 'amends' | 'supersedes';
-      readonly cfId: string;
-      readonly target: string;
-      readonly eventId: string;
+      readonly cfId: CfId;
+      /** The CF it amends or supersedes. */
+      readonly target: CfId;
+      readonly eventId: EventId;
       readonly position: LogPosition;
       readonly recordedAt: Date;
     }
   | {
       readonly action: 'deprecated';
-      readonly cfId: string;
+      readonly cfId: CfId;
+      /** The contributor who deprecated it. */
       readonly by: string;
       readonly reason: string | null;
-      readonly eventId: string;
+      readonly eventId: EventId;
       readonly position: LogPosition;
       readonly recordedAt: Date;
     }
   | {
       readonly action: 'erased';
-      readonly cfId: string;
+      readonly cfId: CfId;
       readonly reason: string | null;
-      readonly eventId: string;
+      readonly eventId: EventId;
       readonly position: LogPosition;
     };
 
 export interface CfHistory {
-  readonly cfId: string;
+  readonly cfId: CfId;
   /** The position the answer holds at (undefined: the whole projection). */
   readonly asOf: LogPosition | null | undefined;
   readonly node: NodeView;
   /** Every CF of the family, by position. */
   readonly family: readonly NodeView[];
   /** Members of the family nothing amends or supersedes (what stands in for the CF now). */
-  readonly standing: readonly string[];
+  readonly standing: readonly CfId[];
   /** The steps, in log order. */
   readonly steps: readonly HistoryStep[];
 }
@@ -82,13 +85,14 @@ export async function history(
   const reasonOf = new Map(changes.map((c) => [`${c.eventId}:${c.nodeId}`, c.reason]));
 
   const steps: HistoryStep[] = [];
-  for (const n of nodes.values()) steps.push({ action: 'contributed', cfId: n.id, eventId: n.eventId, position: n.position });
+  for (const n of nodes.values())
+    steps.push({ action: 'contributed', cfId: cfIdFromDb(n.id), eventId: eventIdFromDb(n.eventId), position: n.position });
   for (const e of chainEdges.values()) {
     steps.push({
       action: e.type as 'amends' | 'supersedes',
-      cfId: e.from,
-      target: e.to,
-      eventId: e.eventId,
+      cfId: cfIdFromDb(e.from),
+      target: cfIdFromDb(e.to),
+      eventId: eventIdFromDb(e.eventId),
       position: e.position,
       recordedAt: e.recordedAt,
     });
@@ -96,16 +100,23 @@ export async function history(
   for (const e of deprecations) {
     steps.push({
       action: 'deprecated',
-      cfId: e.to,
+      cfId: cfIdFromDb(e.to),
       by: e.from,
       reason: reasonOf.get(`${e.eventId}:${e.to}`) ?? null,
-      eventId: e.eventId,
+      eventId: eventIdFromDb(e.eventId),
       position: e.position,
       recordedAt: e.recordedAt,
     });
   }
   for (const c of changes)
-    if (c.state === 'erased') steps.push({ action: 'erased', cfId: c.nodeId, reason: c.reason, eventId: c.eventId, position: c.position });
+    if (c.state === 'erased')
+      steps.push({
+        action: 'erased',
+        cfId: cfIdFromDb(c.nodeId),
+        reason: c.reason,
+        eventId: eventIdFromDb(c.eventId),
+        position: c.position,
+      });
   steps.sort((a, b) =>
     a.position !== b.position ? (a.position < b.position ? -1 : 1) : `${a.action}${a.cfId}` < `${b.action}${b.cfId}` ? -1 : 1,
   );
@@ -113,11 +124,11 @@ export async function history(
   const replaced = new Set([...chainEdges.values()].map((e) => e.to));
   const familyNodes = [...nodes.values()].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   return right({
-    cfId,
+    cfId: cfIdFromDb(root.id),
     asOf,
     node: root,
     family: familyNodes,
-    standing: familyNodes.filter((n) => !replaced.has(n.id)).map((n) => n.id),
+    standing: familyNodes.filter((n) => !replaced.has(n.id)).map((n) => cfIdFromDb(n.id)),
     steps,
   });
 }

@@ -1,6 +1,13 @@
 // @cairn/projector: the runner that feeds log events to projections, the projection store, the
 // rebuild and log-time checks, and the given/when/then spec kit. The one door of this package.
-export type { Projection, ProjectedEvent, AnyDB, ApplyContext } from './runner/projection.js';
+export type { Projection, ProjectedEvent, ApplyContext } from './runner/projection.js';
+export type { SomeProjectionsDatabase } from './storage/db.js';
+/**
+ * @deprecated The untyped handle of before each projection had its Database interface: type your
+ * own tables instead. Kept only while @cairn/datasets still names it; remove with its last use.
+ */
+export type { SomeProjectionsDatabase as AnyDB } from './storage/db.js';
+export type { RunnerDatabase } from './runner/runner-tables.js';
 export {
   createProjectionRunner,
   type ProjectionRunner,
@@ -20,6 +27,7 @@ export { positionAtTime } from './runner/log-times.js';
 export { CHECKPOINTS_TABLE, LOG_TIMES_TABLE } from './runner/runner-tables.js';
 export { openProjectionStore, quoteSchema, type ProjectionStore, type ProjectionStoreOptions } from './storage/store.js';
 export { positionFromDb, nullablePositionFromDb, positionToDb } from './storage/positions.js';
+export { cfIdFromDb, eventIdFromDb } from './storage/ids.js';
 export { canonicalDump, type CanonicalDumpOptions } from './runner/canonical-dump.js';
 export { textArrayLiteral, integerArrayLiteral, anyOfText } from './storage/array-literal.js';
 export { copyField, copyRows } from './storage/copy.js';

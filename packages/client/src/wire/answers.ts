@@ -5,6 +5,7 @@
 // to an answer and not here fails the build instead of arriving as `any`.
 import * as t from 'io-ts';
 import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
+import { CfId, EventId } from '@cairn/schemas';
 import type { StatusDocument } from '../status-document.js';
 import type { DatasetVersions, DiffAnswer, LicensesAnswer, WhyResult } from '../cairn.js';
 import type { Impact } from '@cairn/datasets';
@@ -223,13 +224,13 @@ const nodeFields = {
 };
 const NodeViewAnswer = t.type({ ...nodeFields, kind: NodeKindAnswer }, 'NodeView');
 
-const stepAt = { cfId: t.string, eventId: t.string, position: PositionText };
+const stepAt = { cfId: CfId, eventId: EventId, position: PositionText };
 const HistoryStepAnswer = t.union(
   [
     t.type({ action: t.literal('contributed'), ...stepAt }),
     t.type({
       action: literals(['amends', 'supersedes'] as const, 'amends | supersedes'),
-      target: t.string,
+      target: CfId,
       recordedAt: DateText,
       ...stepAt,
     }),
@@ -241,11 +242,11 @@ const HistoryStepAnswer = t.union(
 
 export const HistoryAnswer = t.type(
   {
-    cfId: t.string,
+    cfId: CfId,
     asOf: AsOfBound,
     node: NodeViewAnswer,
     family: t.array(NodeViewAnswer),
-    standing: t.array(t.string),
+    standing: t.array(CfId),
     steps: t.array(HistoryStepAnswer),
   },
   'CfHistory',

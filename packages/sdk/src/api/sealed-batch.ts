@@ -3,7 +3,7 @@
 // n); CFs already in the log are not sealed again (their receipts say alreadyAppended), and a
 // repeated CF is one event. Everything is one ingest batch: all or nothing.
 import * as E from 'fp-ts/lib/Either.js';
-import { decodePayload } from '@cairn/schemas';
+import { decodePayload, type EventId } from '@cairn/schemas';
 import type { LedgerError } from '../errors.js';
 import { ruleViolation } from '../errors.js';
 import { ingestBatch, type IngestContext, type IngestItem, type Receipt } from '../ingest/ingest-batch.js';
@@ -35,7 +35,7 @@ export async function contributeBatch(
     return E.left(
       ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
     );
-  const prepared: (PreparedContribution & { readonly eventId: string })[] = [];
+  const prepared: (PreparedContribution & { readonly eventId: EventId })[] = [];
   for (const [index, input] of inputs.entries()) {
     const p = prepareContribution(input);
     const decoded = decodePayload(p.type, p.payload);

@@ -1,14 +1,14 @@
 // Step 1 of every append: decode the envelope with its schema codec and derive its id and the
 // bytes its signature covers. Nothing the codec refuses goes further.
 import * as E from 'fp-ts/lib/Either.js';
-import { eventCanonicalForms, sha256Hex, type CanonicalJson, type SealedEnvelopeFields, type SignedEnvelopeFields } from '@cairn/core';
-import { decodeEvent, formatDecodeFailure, type CairnEvent, type DecodeFailure } from '@cairn/schemas';
+import { eventCanonicalForms, type CanonicalJson, type SealedEnvelopeFields, type SignedEnvelopeFields } from '@cairn/core';
+import { decodeEvent, formatDecodeFailure, type CairnEvent, type DecodeFailure, type EventId } from '@cairn/schemas';
 import type { DecodeFailureAt } from '../errors.js';
-import { idOf } from '../signing.js';
+import { eventIdOfSigningBytes, idOf } from '../signing.js';
 
 export interface DecodedItem {
   readonly event: CairnEvent;
-  readonly eventId: string;
+  readonly eventId: EventId;
   readonly signingBytes: Uint8Array;
   /** The envelope's canonical JSON, handed to the log with the event. */
   readonly canonical: CanonicalJson;
@@ -33,7 +33,7 @@ export function decodeItem(envelope: unknown, index?: number): E.Either<DecodeFa
   }
   return E.right({
     event,
-    eventId: sha256Hex(forms.right.signingBytes),
+    eventId: eventIdOfSigningBytes(forms.right.signingBytes),
     signingBytes: forms.right.signingBytes,
     canonical: forms.right.envelope,
   });

@@ -18,7 +18,7 @@ import type { SealRootAhead } from '../rules/seal.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 import type { LogAnchor } from '../tree-heads/anchor.js';
-import type { SizeLimits } from '@cairn/schemas';
+import type { EventId, SizeLimits } from '@cairn/schemas';
 
 export interface IngestContext {
   readonly log: EventLog;
@@ -39,8 +39,8 @@ export interface IngestItem {
 }
 
 export interface Receipt {
-  /** The event id (for a CF, its CF id). */
-  readonly id: string;
+  /** The event id (for a CF, its CF id: a CfId is an EventId). */
+  readonly id: EventId;
   readonly type: string;
   readonly stream: string;
   readonly position: LogPosition;

@@ -15,6 +15,7 @@ import { prepareContribution, prepareLabel, prepareSample, prepareValidation, ty
 import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
 import type { Ledger } from '../ledger.js';
 import { postBatch } from './transport.js';
+import { asCfReceipt, asCfReceipts } from '../cf-receipt.js';
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
@@ -65,7 +66,8 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
     }
     return E.right(receipts.right[0]!);
   };
-  const appendPrepared = (p: PreparedContribution, signer: Signer) => appendOne(p.type, p.payload, signer, p.sample);
+  const appendPrepared = async (p: PreparedContribution, signer: Signer) =>
+    asCfReceipt(await appendOne(p.type, p.payload, signer, p.sample));
 
   return {
     url,
@@ -102,7 +104,7 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
           if (E.isLeft(item)) return E.left({ ...item.left, index } as LedgerError);
           items.push(item.right);
         }
-        return send(items);
+        return asCfReceipts(await send(items));
       },
     },
     ingest: (items) => send(items),

@@ -3,6 +3,7 @@
 // definition: the server decodes requests and describes its API with these, the remote ledger
 // decodes the answers with them.
 import * as t from 'io-ts';
+import { EventId } from '@cairn/schemas';
 import { Base64, Hex64, PositionText } from './pattern.js';
 
 /** One signed event as `ledger.sign` makes it. */
@@ -25,7 +26,7 @@ export const EventBatch = t.exact(t.type({ events: t.array(BatchItem) }), 'Event
 export type EventBatch = t.TypeOf<typeof EventBatch>;
 
 export const ReceiptWire = t.type(
-  { id: t.string, type: t.string, stream: t.string, position: PositionText, alreadyAppended: t.boolean },
+  { id: EventId, type: t.string, stream: t.string, position: PositionText, alreadyAppended: t.boolean },
   'Receipt',
 );
 export const BatchAccepted = t.type({ receipts: t.array(ReceiptWire), head: t.union([PositionText, t.null]) }, 'BatchAccepted');

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
+import { cfIdFromDb, eventIdFromDb } from '@cairn/projector';
+import type { CfId, EventId } from '@cairn/schemas';
 import { showRun, type RunsError } from './runs.js';
 import { licenses } from '@cairn/datasets';
 import { erasedMembersOf, personalDataMemberCount, unvalidatedMemberCount } from '@cairn/datasets';
@@ -54,7 +56,7 @@ export interface PassportFacts {
       readonly noDerivatives: readonly string[];
     };
   };
-  readonly erasedMembers: readonly { readonly cfId: string; readonly eventId: string; readonly position: string }[];
+  readonly erasedMembers: readonly { readonly cfId: CfId; readonly eventId: EventId; readonly position: string }[];
   /** The check against the run's params.evalVersion; null when the run names none. */
   readonly contamination: PassportContamination | null;
   readonly flags: readonly PassportFlag[];
@@ -130,7 +132,7 @@ export async function passportFacts(
         noDerivatives: L.obligations.noDerivatives,
       },
     },
-    erasedMembers: erased.map((e) => ({ cfId: e.cfId, eventId: e.eventId, position: e.position.toString() })),
+    erasedMembers: erased.map((e) => ({ cfId: cfIdFromDb(e.cfId), eventId: eventIdFromDb(e.eventId), position: e.position.toString() })),
     contamination: contaminated,
     flags: [
       flag(

@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
-import type { Manifest } from '@cairn/schemas';
+import type { CfId, Manifest } from '@cairn/schemas';
 import { loadFacts } from '@cairn/datasets';
 import { indexFacts } from '@cairn/assembly';
 import { assembleVersion } from '@cairn/assembly';
@@ -20,7 +20,7 @@ import { A, type AttributionDatabase } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
 import type { ArtifactStore } from '../artifact-store.js';
 import type { ProjectionRunner } from '@cairn/projector';
-import { quoteSchema } from '@cairn/projector';
+import { cfIdFromDb, quoteSchema } from '@cairn/projector';
 import { DATASETS_PROJECTION } from '@cairn/datasets';
 import { readVersion, trainingRun, memberIdsOfKind, manifestById, versionInSchema } from '@cairn/datasets';
 import { runGradients, runNotFound, type RunsError } from './runs.js';
@@ -48,7 +48,7 @@ export interface ReproduceReport {
     readonly total: number;
     readonly readable: number;
     readonly erased: readonly Erasure[];
-    readonly unreadable: readonly { readonly cfId: string; readonly reason: string }[];
+    readonly unreadable: readonly { readonly cfId: CfId; readonly reason: string }[];
   };
   readonly gradients: readonly {
     readonly split: string;
@@ -153,13 +153,17 @@ export async function reproduceCheck(
   const erased = await erasures(db, run.versionId);
   const samples = await memberIdsOfKind(db, run.versionId, 'sample');
   const named: Erasure[] = [];
-  const unreadable: { cfId: string; reason: string }[] = [];
+  const unreadable: { cfId: CfId; reason: string }[] = [];
   for (const cfId of samples) {
     const read = await options.readSample(cfId);
     if (read.readable) continue;
     const erasure = erased.get(cfId);
     if (read.erased && erasure !== undefined) named.push(erasure);
-    else unreadable.push({ cfId, reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason });
+    else
+      unreadable.push({
+        cfId: cfIdFromDb(cfId),
+        reason: read.erased ? 'its key is shredded but the log holds no SampleErased for it' : read.reason,
+      });
   }
   const bytes: ReproduceCheck = {
     name: 'member-bytes',
@@ -224,7 +228,7 @@ export interface AffectedQuery {
   readonly erasedInfluence: number;
   /** That over Σ |score| of the query's whole stored top-k. */
   readonly share: number;
-  readonly erased: readonly { readonly cfId: string; readonly rank: number; readonly score: number }[];
+  readonly erased: readonly { readonly cfId: CfId; readonly rank: number; readonly score: number }[];
 }
 
 export type UnlearningAttribution =
@@ -318,7 +322,7 @@ export async function unlearning(
     .execute();
   const byQuery = new Map<
     number,
-    { queryCf: string; total: number; erasedInfluence: number; erased: { cfId: string; rank: number; score: number }[] }
+    { queryCf: string; total: number; erasedInfluence: number; erased: { cfId: CfId; rank: number; score: number }[] }
   >();
   for (const t of top) {
     const q = byQuery.get(Number(t.query_row)) ?? { queryCf: t.query_cf, total: 0, erasedInfluence: 0, erased: [] };
@@ -326,7 +330,7 @@ export async function unlearning(
     q.total += Math.abs(score);
     if (erasedIds.has(t.cf_id)) {
       q.erasedInfluence += Math.abs(score);
-      q.erased.push({ cfId: t.cf_id, rank: Number(t.rank), score });
+      q.erased.push({ cfId: cfIdFromDb(t.cf_id), rank: Number(t.rank), score });
     }
     byQuery.set(Number(t.query_row), q);
   }

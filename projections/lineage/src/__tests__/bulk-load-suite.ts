@@ -11,7 +11,6 @@ import { sql, type Kysely } from 'kysely';
 import type { ProjectionStore } from '@cairn/projector';
 import { canonicalDump } from '@cairn/projector';
 import { createProjectionRunner } from '@cairn/projector';
-import type { AnyDB } from '@cairn/projector';
 import { appendRequestFor, envelopeEvent, syntheticLineageLog, testContributorId, testDigest, type TestEnvelope } from '@cairn/projector';
 import { lineageProjection } from '../projection.js';
 
@@ -58,7 +57,8 @@ async function testLog(): Promise<{ log: EventLog; contributor: string; awkward:
   return { log, contributor: first.signer, awkward };
 }
 
-async function lineageIndexes(db: Kysely<AnyDB>, schema: string): Promise<string[]> {
+/** A catalog read: any handle on the store will do. */
+async function lineageIndexes<TDB>(db: Kysely<TDB>, schema: string): Promise<string[]> {
   const r = await sql<{
     indexname: string;
   }>`select indexname from pg_indexes where schemaname = ${schema} and tablename like 'lineage_%' order by indexname`.execute(db);

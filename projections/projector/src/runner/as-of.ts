@@ -3,12 +3,11 @@
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { positionAtTime } from './log-times.js';
-import type { AnyDB } from './projection.js';
 
 export type AsOf = LogPosition | { readonly time: Date };
 
-/** Resolves asOf to a position; null = before the first event; undefined asOf = no bound. */
-export async function resolveAsOf(db: Kysely<AnyDB>, asOf: AsOf | undefined): Promise<LogPosition | null | undefined> {
+/** Resolves asOf to a position; null = before the first event; undefined asOf = no bound. Any projection's handle will do. */
+export async function resolveAsOf<TDB>(db: Kysely<TDB>, asOf: AsOf | undefined): Promise<LogPosition | null | undefined> {
   if (asOf === undefined) return undefined;
   if (typeof asOf === 'bigint') return asOf;
   return positionAtTime(db, asOf.time);

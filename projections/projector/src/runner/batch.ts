@@ -10,8 +10,8 @@ import { nullablePositionFromDb, positionToDb } from '../storage/positions.js';
 import { quoteSchema } from '../storage/store.js';
 import { clearFailures, recordFailures, type EventFailure } from './failures.js';
 import { recordLogTimes, type LogMark } from './log-times.js';
-import type { AnyDB, ProjectedEvent, Projection } from './projection.js';
-import { BULK_LOADS_TABLE, CHECKPOINTS_TABLE, migrateRunnerTables } from './runner-tables.js';
+import type { ProjectedEvent, Projection } from './projection.js';
+import { BULK_LOADS_TABLE, CHECKPOINTS_TABLE, migrateRunnerTables, type RunnerDatabase } from './runner-tables.js';
 
 /** Points in a batch where a test hook may run (the crash test kills the process there). */
 export type RunnerStep = 'batch-read' | 'checkpoint-claimed' | 'applied' | 'committed';
@@ -19,7 +19,7 @@ export type RunnerStep = 'batch-read' | 'checkpoint-claimed' | 'applied' | 'comm
 export type StepHook = (step: RunnerStep, context: { readonly projection: string; readonly events: number }) => void | Promise<void>;
 
 /** Runs fn in a transaction whose search_path is `schema` (null: the store's own). */
-export async function inScope<T>(db: Kysely<AnyDB>, schema: string | null, fn: (tx: Transaction<AnyDB>) => Promise<T>): Promise<T> {
+export async function inScope<TDB, T>(db: Kysely<TDB>, schema: string | null, fn: (tx: Transaction<TDB>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (tx) => {
     if (schema !== null) await sql`set local search_path to ${sql.raw(quoteSchema(schema))}`.execute(tx);
     return fn(tx);
@@ -31,12 +31,8 @@ export interface Checkpoint {
   readonly position: LogPosition | null;
 }
 
-export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<Checkpoint | undefined> {
-  const result = await sql<{
-    version: number;
-    position: string | null;
-  }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)} where name = ${name}`.execute(db);
-  const row = result.rows[0];
+export async function readCheckpoint(db: Kysely<RunnerDatabase>, name: string): Promise<Checkpoint | undefined> {
+  const row = await db.selectFrom(CHECKPOINTS_TABLE).select(['version', 'position']).where('name', '=', name).executeTakeFirst();
   return row === undefined ? undefined : { version: Number(row.version), position: nullablePositionFromDb(row.position) };
 }
 
@@ -47,17 +43,22 @@ export async function readCheckpoint(db: Kysely<AnyDB>, name: string): Promise<C
  * caller then takes the full path, which migrates). One read, no lock, no write.
  */
 export async function checkpointsIfUpToDate(
-  db: Kysely<AnyDB>,
+  db: Kysely<RunnerDatabase>,
   projections: readonly Projection[],
   head: LogPosition | null,
 ): Promise<Map<string, LogPosition | null> | undefined> {
   let rows: readonly { name: string; version: number; position: string | null; bulk: boolean }[];
   try {
-    rows = (
-      await sql<{ name: string; version: number; position: string | null; bulk: boolean }>`select c.name, c.version, c.position,
-        exists (select 1 from ${sql.table(BULK_LOADS_TABLE)} b where b.name = c.name) as bulk
-        from ${sql.table(CHECKPOINTS_TABLE)} c`.execute(db)
-    ).rows;
+    rows = await db
+      .selectFrom(`${CHECKPOINTS_TABLE} as c`)
+      .select(['c.name', 'c.version', 'c.position'])
+      .select((eb) =>
+        eb
+          .exists(eb.selectFrom(`${BULK_LOADS_TABLE} as b`).select(eb.lit(1).as('one')).whereRef('b.name', '=', 'c.name'))
+          .$castTo<boolean>()
+          .as('bulk'),
+      )
+      .execute();
   } catch {
     return undefined;
   }
@@ -73,8 +74,8 @@ export async function checkpointsIfUpToDate(
   return at;
 }
 
-async function dropTables(tx: Transaction<AnyDB>, projection: Projection): Promise<void> {
-  for (const table of projection.tables) await sql`drop table if exists ${sql.table(table)} cascade`.execute(tx);
+async function dropTables(tx: Transaction<RunnerDatabase>, projection: Projection): Promise<void> {
+  for (const table of projection.tables) await tx.schema.dropTable(table).ifExists().cascade().execute();
 }
 
 /**
@@ -83,7 +84,7 @@ async function dropTables(tx: Transaction<AnyDB>, projection: Projection): Promi
  * start from zero. Returns true when the projection was (re)started from zero.
  */
 export async function prepareProjection(
-  db: Kysely<AnyDB>,
+  db: Kysely<RunnerDatabase>,
   schema: string | null,
   projection: Projection,
   options: { readonly reset: boolean },
@@ -91,22 +92,25 @@ export async function prepareProjection(
   if (schema !== null) await sql`create schema if not exists ${sql.raw(quoteSchema(schema))}`.execute(db);
   return inScope(db, schema, async (tx) => {
     await migrateRunnerTables(tx);
-    await sql`insert into ${sql.table(CHECKPOINTS_TABLE)} (name, version, position) values (${projection.name}, ${projection.version}, null)
-      on conflict (name) do nothing`.execute(tx);
-    const locked = await sql<{ version: number; position: string | null }>`select version, position from ${sql.table(CHECKPOINTS_TABLE)}
-      where name = ${projection.name} for update`.execute(tx);
-    const row = locked.rows[0];
+    await tx
+      .insertInto(CHECKPOINTS_TABLE)
+      .values({ name: projection.name, version: projection.version, position: null })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await lockCheckpoint(tx, projection.name).select(['version', 'position']).executeTakeFirst();
     const restart = options.reset || row === undefined || Number(row.version) !== projection.version;
     if (restart) {
       await dropTables(tx, projection);
       await clearFailures(tx, projection.name);
-      await sql`update ${sql.table(CHECKPOINTS_TABLE)} set version = ${projection.version}, position = null where name = ${projection.name}`.execute(
-        tx,
-      );
+      await tx
+        .updateTable(CHECKPOINTS_TABLE)
+        .set({ version: projection.version, position: null })
+        .where('name', '=', projection.name)
+        .execute();
     }
     await projection.migrate(tx);
     // migrate recreated whatever an interrupted bulk load had dropped.
-    await sql`delete from ${sql.table(BULK_LOADS_TABLE)} where name = ${projection.name}`.execute(tx);
+    await tx.deleteFrom(BULK_LOADS_TABLE).where('name', '=', projection.name).execute();
     return restart;
   });
 }
@@ -117,27 +121,34 @@ export async function prepareProjection(
  * the DDL; the drop happens only while the checkpoint is still at zero, so a runner that lost the
  * race to another never strips indexes from tables that are already being read.
  */
-export async function beginBulkLoad(db: Kysely<AnyDB>, schema: string | null, projection: Projection): Promise<boolean> {
+export async function beginBulkLoad(db: Kysely<RunnerDatabase>, schema: string | null, projection: Projection): Promise<boolean> {
   const drop = projection.dropDeferrableIndexes?.bind(projection);
   if (drop === undefined) return false;
   return inScope(db, schema, async (tx) => {
-    const locked = await sql<{ position: string | null }>`select position from ${sql.table(CHECKPOINTS_TABLE)}
-      where name = ${projection.name} and version = ${projection.version} for update`.execute(tx);
-    const row = locked.rows[0];
+    const row = await lockCheckpoint(tx, projection.name).select('position').where('version', '=', projection.version).executeTakeFirst();
     if (row === undefined || row.position !== null) return false;
-    await sql`insert into ${sql.table(BULK_LOADS_TABLE)} (name) values (${projection.name}) on conflict (name) do nothing`.execute(tx);
+    await tx
+      .insertInto(BULK_LOADS_TABLE)
+      .values({ name: projection.name })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     await drop(tx);
     return true;
   });
 }
 
 /** Builds the indexes beginBulkLoad dropped (migrate recreates what is missing). */
-export async function endBulkLoad(db: Kysely<AnyDB>, schema: string | null, projection: Projection): Promise<void> {
+export async function endBulkLoad(db: Kysely<RunnerDatabase>, schema: string | null, projection: Projection): Promise<void> {
   await inScope(db, schema, async (tx) => {
-    await sql`select 1 from ${sql.table(CHECKPOINTS_TABLE)} where name = ${projection.name} for update`.execute(tx);
+    await lockCheckpoint(tx, projection.name).select('name').execute();
     await projection.migrate(tx);
-    await sql`delete from ${sql.table(BULK_LOADS_TABLE)} where name = ${projection.name}`.execute(tx);
+    await tx.deleteFrom(BULK_LOADS_TABLE).where('name', '=', projection.name).execute();
   });
+}
+
+/** The checkpoint row of `name`, held until the transaction ends: runners take turns on it. */
+function lockCheckpoint(tx: Transaction<RunnerDatabase>, name: string) {
+  return tx.selectFrom(CHECKPOINTS_TABLE).where('name', '=', name).forUpdate();
 }
 
 class LostRace extends Error {}
@@ -164,7 +175,7 @@ export interface Batch {
 }
 
 export async function applyBatch(
-  db: Kysely<AnyDB>,
+  db: Kysely<RunnerDatabase>,
   schema: string | null,
   projection: Projection,
   from: LogPosition | null,
@@ -176,10 +187,14 @@ export async function applyBatch(
   const context = { projection: projection.name, events: events.length };
   try {
     await inScope(db, schema, async (tx) => {
-      const claimed = await sql`update ${sql.table(CHECKPOINTS_TABLE)} set position = ${positionToDb(batch.through)}::bigint
-        where name = ${projection.name} and version = ${projection.version}
-          and position is not distinct from ${positionToDb(from)}::bigint`.execute(tx);
-      if (claimed.numAffectedRows !== 1n) throw new LostRace();
+      const claimed = await tx
+        .updateTable(CHECKPOINTS_TABLE)
+        .set({ position: positionToDb(batch.through) })
+        .where('name', '=', projection.name)
+        .where('version', '=', projection.version)
+        .where('position', 'is not distinct from', positionToDb(from))
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows !== 1n) throw new LostRace();
       // A bulk load need not wait for each batch's WAL flush: a server crash can only lose the
       // last few commits whole, checkpoint and effects together, and the runner applies them
       // again, so exactly-once holds. The index build that ends the load commits synchronously,

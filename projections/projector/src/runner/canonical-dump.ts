@@ -7,9 +7,9 @@
 // the same events for the same reasons.
 import { canonicalize } from '@cairn/core';
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB, Projection } from './projection.js';
+import type { Projection } from './projection.js';
 import { inScope } from './batch.js';
-import { FAILURES_TABLE } from './failures.js';
+import { FAILURES_TABLE, runnerTables, type RunnerDatabase } from './runner-tables.js';
 
 function plain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -36,12 +36,12 @@ export interface CanonicalDumpOptions {
  * Every table of the projection, in its declared order: a header line with the columns, then the
  * rows; then, given the projection's name, the events it recorded as failed, if any.
  */
-export async function canonicalDump(
-  db: Kysely<AnyDB>,
+export async function canonicalDump<TDB>(
+  db: Kysely<TDB>,
   projection: Pick<Projection, 'tables'> & { readonly name?: string },
   options: CanonicalDumpOptions = {},
 ): Promise<string> {
-  return inScope(db, options.schema ?? null, async (tx) => {
+  return inScope(runnerTables(db), options.schema ?? null, async (tx) => {
     const out: string[] = [];
     for (const table of projection.tables) {
       const columns = await sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns
@@ -58,14 +58,17 @@ export async function canonicalDump(
   });
 }
 
-async function failureLines(tx: Kysely<AnyDB>, projection: string): Promise<string[]> {
+async function failureLines(tx: Kysely<RunnerDatabase>, projection: string): Promise<string[]> {
   const exists =
     await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);
   if (exists.rows.length === 0) return [];
-  const rows = await sql<Record<string, unknown>>`select position::text as position, event_id, event_type, reason
-    from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(tx);
-  if (rows.rows.length === 0) return [];
-  const lines = rows.rows.map((row) => line(row, FAILURES_TABLE));
+  const rows = await tx
+    .selectFrom(FAILURES_TABLE)
+    .select([sql<string>`position::text`.as('position'), 'event_id', 'event_type', 'reason'])
+    .where('projection', '=', projection)
+    .execute();
+  if (rows.length === 0) return [];
+  const lines = rows.map((row) => line(row, FAILURES_TABLE));
   lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return [line({ table: FAILURES_TABLE, projection }, FAILURES_TABLE), ...lines];
 }

@@ -2,12 +2,12 @@
 // checkpoint past them: the checkpoint never passes an event without either its effects or its
 // failure row. A row holds only what the log and the code determine (no time, no connection
 // detail), so a rebuild records the same rows and `cairn verify` can compare them.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { positionFromDb, positionToDb } from '../storage/positions.js';
-import type { AnyDB } from './projection.js';
+import { FAILURES_TABLE, type FailuresTable, type RunnerDatabase } from './runner-tables.js';
 
-export const FAILURES_TABLE = 'cairn_projection_failures';
+export { FAILURES_TABLE } from './runner-tables.js';
 
 /** One event a projection skipped, and why. */
 export interface ProjectionFailure {
@@ -22,19 +22,13 @@ export interface ProjectionFailure {
 
 export type EventFailure = Omit<ProjectionFailure, 'projection'>;
 
-export async function migrateFailuresTable(db: Kysely<AnyDB>): Promise<void> {
-  await sql`create table if not exists ${sql.table(FAILURES_TABLE)} (
-    projection text not null,
-    position bigint not null,
-    event_id text not null,
-    event_type text not null,
-    reason text not null,
-    primary key (projection, position)
-  )`.execute(db);
-}
-
-export async function recordFailures(tx: Transaction<AnyDB>, projection: string, failures: readonly EventFailure[]): Promise<void> {
+export async function recordFailures(
+  tx: Transaction<RunnerDatabase>,
+  projection: string,
+  failures: readonly EventFailure[],
+): Promise<void> {
   if (failures.length === 0) return;
+  // unnest: one statement and four parameters however many events failed.
   await sql`insert into ${sql.table(FAILURES_TABLE)} (projection, position, event_id, event_type, reason)
     select ${projection}, * from unnest(${failures.map((f) => positionToDb(f.position))}::bigint[], ${failures.map((f) => f.eventId)}::text[],
       ${failures.map((f) => f.eventType)}::text[], ${failures.map((f) => f.reason)}::text[])
@@ -42,19 +36,11 @@ export async function recordFailures(tx: Transaction<AnyDB>, projection: string,
 }
 
 /** Forgets a projection's failures (it restarts from zero, and will meet them again). */
-export async function clearFailures(tx: Transaction<AnyDB>, projection: string): Promise<void> {
-  await sql`delete from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(tx);
+export async function clearFailures(tx: Transaction<RunnerDatabase>, projection: string): Promise<void> {
+  await tx.deleteFrom(FAILURES_TABLE).where('projection', '=', projection).execute();
 }
 
-interface FailureRow {
-  projection: string;
-  position: string;
-  event_id: string;
-  event_type: string;
-  reason: string;
-}
-
-const fromRow = (r: FailureRow): ProjectionFailure => ({
+const fromRow = (r: Selectable<FailuresTable>): ProjectionFailure => ({
   projection: r.projection,
   position: positionFromDb(r.position),
   eventId: r.event_id,
@@ -64,14 +50,21 @@ const fromRow = (r: FailureRow): ProjectionFailure => ({
 
 /** A projection's failures in log order (at most `limit`), and how many there are in all. */
 export async function readFailures(
-  db: Kysely<AnyDB>,
+  db: Kysely<RunnerDatabase>,
   projection: string,
   limit: number,
 ): Promise<{ readonly count: number; readonly first: readonly ProjectionFailure[] }> {
-  const count = await sql<{ n: string }>`select count(*) as n from ${sql.table(FAILURES_TABLE)} where projection = ${projection}`.execute(
-    db,
-  );
-  const rows = await sql<FailureRow>`select projection, position, event_id, event_type, reason from ${sql.table(FAILURES_TABLE)}
-    where projection = ${projection} order by position limit ${limit}`.execute(db);
-  return { count: Number(count.rows[0]?.n ?? 0), first: rows.rows.map(fromRow) };
+  const count = await db
+    .selectFrom(FAILURES_TABLE)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('projection', '=', projection)
+    .executeTakeFirst();
+  const rows = await db
+    .selectFrom(FAILURES_TABLE)
+    .select(['projection', 'position', 'event_id', 'event_type', 'reason'])
+    .where('projection', '=', projection)
+    .orderBy('position')
+    .limit(limit)
+    .execute();
+  return { count: Number(count?.n ?? 0), first: rows.map(fromRow) };
 }

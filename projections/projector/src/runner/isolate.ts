@@ -10,7 +10,8 @@ import type { LogPosition } from '@cairn/eventlog';
 import { applyBatch, type SkippedEvent, type StepHook } from './batch.js';
 import { reasonOf } from './errors.js';
 import { eventFailureReason } from './event-failure.js';
-import type { AnyDB, ProjectedEvent, Projection } from './projection.js';
+import type { ProjectedEvent, Projection } from './projection.js';
+import type { RunnerDatabase } from './runner-tables.js';
 
 /** A stretch of the log: the events to apply and those already known to be skipped, up to `through`. */
 export interface Stretch {
@@ -20,7 +21,7 @@ export interface Stretch {
 }
 
 export interface IsolationContext {
-  readonly db: Kysely<AnyDB>;
+  readonly db: Kysely<RunnerDatabase>;
   readonly schema: string | null;
   readonly projection: Projection;
   readonly bulk: boolean;

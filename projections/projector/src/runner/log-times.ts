@@ -7,8 +7,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionToDb } from '../storage/positions.js';
-import type { AnyDB } from './projection.js';
-import { LOG_TIMES_TABLE } from './runner-tables.js';
+import { LOG_TIMES_TABLE, runnerTables, type RunnerDatabase } from './runner-tables.js';
 
 /** A log position and when the log recorded it (an applied event, or one recorded as failed). */
 export interface LogMark {
@@ -17,7 +16,7 @@ export interface LogMark {
 }
 
 /** `events` in log order. */
-export async function recordLogTimes(tx: Transaction<AnyDB>, events: readonly LogMark[]): Promise<void> {
+export async function recordLogTimes(tx: Transaction<RunnerDatabase>, events: readonly LogMark[]): Promise<void> {
   const positions: string[] = [];
   const times: string[] = [];
   events.forEach((event, i) => {
@@ -27,14 +26,18 @@ export async function recordLogTimes(tx: Transaction<AnyDB>, events: readonly Lo
     times.push(event.recordedAt.toISOString());
   });
   if (positions.length === 0) return;
+  // unnest: one statement and two parameters however long the batch.
   await sql`insert into ${sql.table(LOG_TIMES_TABLE)} (position, recorded_at)
     select * from unnest(${positions}::bigint[], ${times}::timestamptz[])
     on conflict (position) do nothing`.execute(tx);
 }
 
-/** The last applied position recorded at or before `time`, or null if none was. */
-export async function positionAtTime(db: Kysely<AnyDB>, time: Date): Promise<LogPosition | null> {
-  const result = await sql<{ position: string | null }>`select max(position) as position from ${sql.table(LOG_TIMES_TABLE)}
-    where recorded_at <= ${time.toISOString()}::timestamptz`.execute(db);
-  return nullablePositionFromDb(result.rows[0]?.position);
+/** The last applied position recorded at or before `time`, or null if none was. Any projection's handle will do. */
+export async function positionAtTime<TDB>(db: Kysely<TDB>, time: Date): Promise<LogPosition | null> {
+  const row = await runnerTables(db)
+    .selectFrom(LOG_TIMES_TABLE)
+    .select((eb) => eb.fn.max('position').as('position'))
+    .where('recorded_at', '<=', sql<Date>`${time.toISOString()}::timestamptz`)
+    .executeTakeFirst();
+  return nullablePositionFromDb(row?.position);
 }

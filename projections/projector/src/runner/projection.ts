@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import type { CairnEvent, EventType } from '@cairn/schemas';
-import type { AnyDB } from '../storage/db.js';
+import type { SomeProjectionsDatabase } from '../storage/db.js';
 
 /** A decoded log event, as projections see it. */
 export interface ProjectedEvent {
@@ -18,14 +18,16 @@ export interface ProjectedEvent {
   readonly event: CairnEvent;
 }
 
-export type { AnyDB } from '../storage/db.js';
-
 export interface ApplyContext {
   /** The projection's deferrable indexes are dropped for a bulk load (see dropDeferrableIndexes). */
   readonly bulk: boolean;
 }
 
-export interface Projection<TDB = AnyDB, TPrepared = unknown> {
+/**
+ * A projection over the tables of TDB (its own Database interface). The default, used for a
+ * list of projections of different databases, is the one untyped database (see storage/db.ts).
+ */
+export interface Projection<TDB = SomeProjectionsDatabase, TPrepared = unknown> {
   /** Stable name; also the checkpoint key. */
   readonly name: string;
   /** Bump when tables or semantics change: the runner then rebuilds from zero. */

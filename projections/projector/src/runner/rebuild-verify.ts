@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { canonicalDump } from './canonical-dump.js';
 import { quoteSchema } from '../storage/store.js';
-import type { AnyDB, Projection } from './projection.js';
+import type { Projection } from './projection.js';
 import type { ProjectionRunner } from './runner.js';
 import { verifyLogTimes, type LogTimeline } from './verify-log-times.js';
 
@@ -29,8 +29,9 @@ export interface ProjectionVerification {
   readonly firstBad: BadRow | null;
 }
 
-export interface RebuildVerifyInputs {
-  readonly db: Kysely<AnyDB>;
+export interface RebuildVerifyInputs<TDB = unknown> {
+  /** The store's handle (any projection's: only the runner's tables and catalog are read through it). */
+  readonly db: Kysely<TDB>;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
   readonly logHead: LogPosition | null;
@@ -53,7 +54,7 @@ const LOG_TIMES = 'log times';
 const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
 /** A verdict for every projection up to the first that differs from its rebuild, never a throw. */
-export async function verifyProjections(inputs: RebuildVerifyInputs): Promise<ProjectionVerification> {
+export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): Promise<ProjectionVerification> {
   const { db, runner, projections, logHead } = inputs;
   // Unique per run: two verifies against one Postgres must not share a scratch schema.
   const SCRATCH = `cairn_verify_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

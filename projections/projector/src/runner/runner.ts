@@ -21,6 +21,7 @@ import { logUnavailable, reasonOf, type RunnerError } from './errors.js';
 import { readFailures, type ProjectionFailure } from './failures.js';
 import { attemptStretch, isolateFailures, type IsolationContext } from './isolate.js';
 import type { Projection, ProjectedEvent } from './projection.js';
+import { runnerTables } from './runner-tables.js';
 
 export interface RunnerProgress {
   readonly projection: string;
@@ -108,7 +109,7 @@ const DECODE_SLICE = 256;
 
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { log, projections } = options;
-  const db = options.store.db;
+  const db = runnerTables(options.store.db);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const decode = options.decode ?? defaultEventDecoder;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize: expected a positive integer, got ${batchSize}`);

@@ -6,8 +6,7 @@
 // `positionAtTime` needs to answer as the log would.
 import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from './projection.js';
-import { LOG_TIMES_TABLE } from './runner-tables.js';
+import { LOG_TIMES_TABLE, runnerTables } from './runner-tables.js';
 
 /** The log's events in order, each with its position and the time (ms since the epoch) the log recorded it. */
 export interface LogTimeline {
@@ -26,17 +25,18 @@ export interface BadTime {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The first fault of the time index against the log, or null when it answers as the log would. */
-export async function verifyLogTimes(db: Kysely<AnyDB>, timeline: LogTimeline, appliedUpTo: LogPosition | null): Promise<BadTime | null> {
+export async function verifyLogTimes<TDB>(
+  db: Kysely<TDB>,
+  timeline: LogTimeline,
+  appliedUpTo: LogPosition | null,
+): Promise<BadTime | null> {
   // Ordered by the table's bigint column: the output column of the same name is text, and text
   // order would name position 1000 before 999 as the first fault.
-  const rows = (
-    await sql<{
-      position: string;
-      recorded_at: Date | string;
-    }>`select position::text as position, recorded_at from ${sql.table(LOG_TIMES_TABLE)} order by ${sql.table(LOG_TIMES_TABLE)}.position`.execute(
-      db,
-    )
-  ).rows;
+  const rows = await runnerTables(db)
+    .selectFrom(LOG_TIMES_TABLE)
+    .select([sql<string>`position::text`.as('position'), 'recorded_at'])
+    .orderBy(`${LOG_TIMES_TABLE}.position`)
+    .execute();
   const timeAt = new Map<bigint, number>();
   for (let i = 0; i < timeline.size; i++) {
     const { position, time } = timeline.eventAt(i);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
-import type { AnyDB } from './db.js';
+import type { SomeProjectionsDatabase } from './db.js';
 import { copyFromStdin } from './copy.js';
 import { pglitePool } from './pglite-dialect.js';
 
@@ -34,8 +34,9 @@ export type ProjectionStoreOptions =
   /** A pg Pool (or anything shaped like one) owned by the caller (not ended by close()). */
   | { readonly pool: PostgresPool; readonly schema?: string };
 
-export interface ProjectionStore {
-  readonly db: Kysely<AnyDB>;
+/** TDB: the tables read through `db`; by default those of several projections (see db.ts). */
+export interface ProjectionStore<TDB = SomeProjectionsDatabase> {
+  readonly db: Kysely<TDB>;
   readonly kind: 'pglite' | 'postgres';
   /** The schema projection tables are created in (null: the connection's search_path). */
   readonly schema: string | null;
@@ -53,14 +54,14 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`;
 }
 
-export async function openProjectionStore(options: ProjectionStoreOptions): Promise<ProjectionStore> {
+export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options: ProjectionStoreOptions): Promise<ProjectionStore<TDB>> {
   const schema = options.schema ?? null;
   const setup = schema === null ? [] : [`create schema if not exists ${quoteSchema(schema)}`];
   const onCreate = schema === null ? [] : [`set search_path to ${quoteSchema(schema)}`];
 
   if ('pglite' in options) {
     await options.pglite.query(`select 1`); // surfaces a closed instance now, not mid-batch
-    return pgliteStore(options.pglite, { owned: false, schema, statements: [...setup, ...onCreate] });
+    return pgliteStore<TDB>(options.pglite, { owned: false, schema, statements: [...setup, ...onCreate] });
   }
   if ('dataDir' in options) {
     await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
@@ -68,10 +69,12 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
     try {
       // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
       const pglite = await PGlite.create({ dataDir: options.dataDir, parsers: { [PG_INT8]: (x: string) => x } });
-      const store = await pgliteStore(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(async (e: unknown) => {
-        await pglite.close();
-        throw e;
-      });
+      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
+        async (e: unknown) => {
+          await pglite.close();
+          throw e;
+        },
+      );
       return {
         ...store,
         close: async () => {
@@ -109,17 +112,17 @@ export async function openProjectionStore(options: ProjectionStoreOptions): Prom
       for (const statement of onCreate) await connection.executeQuery(CompiledQuery.raw(statement));
     },
   });
-  const db = new Kysely<AnyDB>({ dialect });
+  const db = new Kysely<TDB>({ dialect });
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
 }
 
-async function pgliteStore(
+async function pgliteStore<TDB>(
   pglite: PGlite,
   settings: { readonly owned: boolean; readonly schema: string | null; readonly statements: readonly string[] },
-): Promise<ProjectionStore> {
+): Promise<ProjectionStore<TDB>> {
   for (const statement of settings.statements) await pglite.exec(statement);
   const pool = pglitePool(pglite, { closeOnEnd: settings.owned });
-  const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<TDB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'pglite', schema: settings.schema, close: () => db.destroy() };
 }
 

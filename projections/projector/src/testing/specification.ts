@@ -10,7 +10,8 @@ import { canonicalDump } from '../runner/canonical-dump.js';
 import { openProjectionStore, type ProjectionStore } from '../storage/store.js';
 import type { RunnerError } from '../runner/errors.js';
 import type { ProjectionFailure } from '../runner/failures.js';
-import type { AnyDB, Projection } from '../runner/projection.js';
+import type { Projection } from '../runner/projection.js';
+import type { SomeProjectionsDatabase } from '../storage/db.js';
 import { createProjectionRunner } from '../runner/runner.js';
 import { envelopeEvent, type TestEnvelope } from './envelopes.js';
 import { appendRequestFor } from './streams.js';
@@ -30,7 +31,8 @@ export interface ProjectionSpecOptions {
 }
 
 export interface ThenContext {
-  readonly db: Kysely<AnyDB>;
+  /** The store's handle, to read any of the scenario's projections with. */
+  readonly db: Kysely<SomeProjectionsDatabase>;
   readonly log: EventLog;
   /** Every event of the scenario as the log recorded it (given, then when), with positions. */
   readonly events: readonly RecordedEvent[];
