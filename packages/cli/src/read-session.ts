@@ -7,9 +7,9 @@ import {
   openRemoteCairn,
   remoteLocationOf,
   statusDocument,
-  type Cairn,
   type ReadError,
   type RemoteCairn,
+  type SharedReads,
   type StatusDocument,
   type StatusUnavailable,
 } from '@cairn/client';
@@ -18,7 +18,7 @@ import { fail } from './fail.js';
 import { withSession, type GlobalOptions } from './session.js';
 
 /** What both a local Cairn and a remote one answer. */
-export type Reads = Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace' | 'labels'>;
+export type Reads = SharedReads;
 
 export interface ReadSession {
   readonly cairn: Reads;

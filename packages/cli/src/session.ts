@@ -67,9 +67,15 @@ export const OVER_HTTP = [
   'history',
   'trace',
   'licenses',
+  'show',
+  'dataset show',
+  'prove',
+  'card',
+  'report',
   'contribute',
   'deprecate',
   'erase',
+  'cat',
 ] as const;
 
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {

@@ -14,6 +14,7 @@ import type { Cairn } from '@cairn/client';
 import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { keptCli, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -25,11 +26,23 @@ let server: CairnServer | undefined;
 let base: string;
 /** Position before the amendment, so the pinned questions see only version 1. */
 let before: string;
+/** The CLI's kept process: every local and remote question below is a command in it, not a new process. */
+let kept: KeptCli;
+
+/** `cairn --json …` in the kept process, parsed; fails the test with stderr when it exits non-zero. */
+async function cliJson(args: readonly string[]): Promise<unknown> {
+  const r = await kept.run(['--json', ...args]);
+  if (r.code !== 0) throw new Error(`cairn ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 interface Question {
   readonly name: string;
   readonly cli: () => readonly string[];
-  readonly http: () => string;
+  /** The same question to the HTTP API; absent when only the CLI asks it (its document is the CLI's own). */
+  readonly http?: () => string;
+  /** The part of the CLI's document the HTTP answer is (when the CLI adds to it). */
+  readonly cliPart?: (cli: Record<string, unknown>) => unknown;
   /** Fields the HTTP answer adds for paging (the CLI pages with --after). */
   readonly httpOnly?: readonly string[];
   /** For an answer HTTP sends as text: the text the CLI's --json document carries. */
@@ -81,6 +94,29 @@ const questions: readonly Question[] = [
     http: () => `/v1/versions/${DATASET}@latest/card`,
     textOf: (cli) => cli.markdown,
   },
+  {
+    name: 'card facts',
+    cli: () => ['card', `${DATASET}@1`],
+    http: () => `/v1/versions/${DATASET}@1/card-facts`,
+    cliPart: ({ markdown: _markdown, ...facts }) => facts,
+  },
+  {
+    name: 'prove --signed-by',
+    cli: () => ['prove', fx.samples[1].slice(0, 10), '--signed-by'],
+    http: () => `/v1/cfs/${fx.samples[1].slice(0, 10)}/authorship`,
+  },
+  { name: 'report eu-ai-act', cli: () => ['report', 'eu-ai-act', `${DATASET}@latest`] },
+  {
+    name: 'dataset show as of a position',
+    cli: () => ['dataset', 'show', `${DATASET}@latest`, '--as-of', before],
+    http: () => `/v1/versions/${DATASET}@latest?asOf=${before}`,
+    httpOnly: ['nextCursor'],
+  },
+  {
+    name: 'prove as of a position',
+    cli: () => ['prove', fx.samples[0], '--in', `${DATASET}@latest`, '--as-of', before],
+    http: () => `/v1/cfs/${fx.samples[0]}/proof?in=${DATASET}@latest&asOf=${before}`,
+  },
 ];
 
 const cliAnswers = new Map<string, unknown>();
@@ -97,6 +133,14 @@ const OVER_HTTP = [
   'trace',
   'licenses',
   'status',
+  'dataset show, one page',
+  'dataset show as of a position',
+  'prove',
+  'prove as of a position',
+  'prove --signed-by',
+  'show',
+  'card (Markdown)',
+  'report eu-ai-act',
 ];
 
 /** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
@@ -115,10 +159,8 @@ beforeAll(async () => {
   if (E.isRight(refused)) throw new Error('the local ledger took a validation of a missing CF');
   localRefusal = refused.left;
   await seeding.close();
-  for (const q of questions) {
-    const { stdout } = await run(process.execPath, [BIN, '--store', dir, '--json', ...q.cli()], { maxBuffer: 16 * 1024 * 1024 });
-    cliAnswers.set(q.name, JSON.parse(stdout));
-  }
+  kept = keptCli(dir);
+  for (const q of questions) cliAnswers.set(q.name, await cliJson(['--store', dir, ...q.cli()]));
   cairn = await openStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
@@ -127,15 +169,16 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await kept?.close();
   await server?.close();
   await cairn?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('the CLI and the HTTP API answer the same question with the same document', () => {
-  for (const q of questions)
+  for (const q of questions.filter((x) => x.http !== undefined))
     it(`${q.name}`, async () => {
-      const res = await fetch(`${base}${q.http()}`);
+      const res = await fetch(`${base}${q.http!()}`);
       expect(res.status).toBe(200);
       if (q.textOf !== undefined) {
         expect(await res.text()).toBe(q.textOf(cliAnswers.get(q.name) as Record<string, unknown>));
@@ -146,21 +189,17 @@ describe('the CLI and the HTTP API answer the same question with the same docume
         expect(answer).toHaveProperty(field);
         delete answer[field];
       }
-      expect(answer).toEqual(cliAnswers.get(q.name));
+      const cli = cliAnswers.get(q.name) as Record<string, unknown>;
+      expect(answer).toEqual(q.cliPart === undefined ? cli : q.cliPart(cli));
     });
 });
 
 describe('the CLI with --store http://… answers as it does on the local store', () => {
   const remoteAnswers = new Map<string, unknown>();
-  // Asked all at once: each is a short process that opens nothing but a connection.
+  // Asked in the kept process: each opens nothing but a connection.
   beforeAll(async () => {
-    await Promise.all(
-      OVER_HTTP.map(async (name) => {
-        const q = questions.find((x) => x.name === name)!;
-        const { stdout } = await run(process.execPath, [BIN, '--store', base, '--json', ...q.cli()]);
-        remoteAnswers.set(name, JSON.parse(stdout));
-      }),
-    );
+    for (const name of OVER_HTTP)
+      remoteAnswers.set(name, await cliJson(['--store', base, ...questions.find((x) => x.name === name)!.cli()]));
   }, 60_000);
 
   for (const name of OVER_HTTP)

@@ -137,7 +137,10 @@ export function registerDatasets(program: Command): void {
     .option('--after <cf>', 'start after this member CF id (the `next` of the previous page)')
     .action(async (ref: string, opts: { asOf?: string; limit: string; offset?: string; after?: string }, command: Command) => {
       const page = memberPageOf(opts);
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
+        // The server pages with its own cursor, pinned to the first page's moment (GET /v1/versions/{ref}).
+        if (session.remote !== undefined && (page.after !== undefined || page.offset !== undefined))
+          usage(page.after !== undefined ? '--after' : '--offset', 'not over HTTP: a server is read from the first page (raise --limit)');
         await session.catchUp();
         const out = orFailRead(await session.cairn.datasetShow(ref, page, asOfOf(opts.asOf)));
         emit(out, { json: session.json }, (x) =>

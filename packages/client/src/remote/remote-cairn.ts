@@ -3,12 +3,18 @@
 // with (wire/answers.ts) into the same typed values. Nothing is opened locally: no embedded
 // database starts, so a remote read costs one request.
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
+import * as t from 'io-ts';
 import type { AsOf } from '@cairn/projector';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
 import { usageError } from '../errors.js';
 import {
+  AuthorshipProofAnswer,
+  CardFactsAnswer,
+  CfShowAnswerCodec,
+  ProofFileAnswer,
+  ReportAnswerCodec,
+  VersionShowAnswer,
   DatasetVersionsAnswer,
   DiffAnswerCodec,
   HistoryAnswer,
@@ -19,6 +25,7 @@ import {
   TraceAnswer,
   WhyAnswerCodec,
 } from '../wire/answers.js';
+import { MAX_LABEL_IDS } from '../wire/queries.js';
 import type { StatusDocument } from '../status-document.js';
 import { readErrorOf, unavailable } from './read-error.js';
 
@@ -28,8 +35,27 @@ export interface RemoteLocation {
   readonly url: string;
 }
 
+/** The reads a local Cairn and a served one both answer, with the same typed values. */
+export type SharedReads = Pick<
+  Cairn,
+  | 'datasetVersions'
+  | 'datasetShow'
+  | 'diff'
+  | 'impact'
+  | 'why'
+  | 'history'
+  | 'licenses'
+  | 'trace'
+  | 'show'
+  | 'labels'
+  | 'cardFacts'
+  | 'reportFacts'
+  | 'proofFile'
+  | 'authorship'
+>;
+
 /** The reads a served Cairn answers over HTTP (more join them as the server's answers gain codecs). */
-export interface RemoteCairn extends Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace'> {
+export interface RemoteCairn extends SharedReads {
   readonly location: RemoteLocation;
   /** The head of the server's log and the position its projections have reached. */
   status(): Promise<E.Either<ReadError, StatusAnswer>>;
@@ -37,8 +63,6 @@ export interface RemoteCairn extends Pick<Cairn, 'datasetVersions' | 'diff' | 'i
   statusDocument(): Promise<E.Either<ReadError, StatusDocument>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
-  /** Human names of lineage nodes: not served yet, so none (ids are shown instead). */
-  labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   close(): Promise<void>;
 }
 
@@ -58,20 +82,28 @@ export function remoteLocationOf(text: string, field = '--store'): E.Either<Usag
   return E.right({ kind: 'http', url: url.href.replace(/\/+$/, '') });
 }
 
+const LabelsAnswer = t.type({ labels: t.record(t.string, t.string) }, 'Labels');
+
 const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
   asOf === undefined ? {} : { asOf: typeof asOf === 'bigint' ? asOf.toString() : asOf.time.toISOString() };
 
 export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = fetch): RemoteCairn {
-  const get = async <A>(
+  const ask = async <A>(
     path: string,
     query: Record<string, string>,
     codec: t.Type<A, unknown, unknown>,
+    post?: unknown,
   ): Promise<E.Either<ReadError, A>> => {
     const qs = new URLSearchParams(query).toString();
     let res: Response;
     let body: unknown;
     try {
-      res = await send(`${location.url}${path}${qs === '' ? '' : `?${qs}`}`, { headers: { accept: 'application/json' } });
+      res = await send(
+        `${location.url}${path}${qs === '' ? '' : `?${qs}`}`,
+        post === undefined
+          ? { headers: { accept: 'application/json' } }
+          : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(post) },
+      );
       body = await res.json();
     } catch (cause) {
       return E.left(
@@ -84,6 +116,7 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
       ? E.left(unavailable(`the server at ${location.url} answered ${path} with a document this client cannot read (${codec.name})`))
       : E.right(decoded.right);
   };
+  const get = <A>(path: string, query: Record<string, string>, codec: t.Type<A, unknown, unknown>) => ask(path, query, codec);
   const seg = encodeURIComponent;
 
   return {
@@ -91,7 +124,36 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     status: () => get('/v1/status', {}, StatusAnswer),
     statusDocument: () => get('/v1/status/counts', {}, StatusDocumentAnswer),
     catchUp: async () => E.right(undefined),
-    labels: async () => new Map(),
+    labels: async (ids) => {
+      // Names only help people read an answer: a server that cannot give them leaves ids shown.
+      const names = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += MAX_LABEL_IDS) {
+        const r = await ask('/v1/labels', {}, LabelsAnswer, { ids: ids.slice(i, i + MAX_LABEL_IDS) });
+        if (E.isLeft(r)) return names;
+        for (const [id, name] of Object.entries(r.right.labels)) names.set(id, name);
+      }
+      return names;
+    },
+    show: (cf) => get(`/v1/cfs/${seg(cf)}`, {}, CfShowAnswerCodec),
+    datasetShow: async (ref, page, asOf) => {
+      // The server pages with its own cursor (pinned to the first page's moment), not by offset or CF id.
+      if (page.offset !== undefined || page.after !== undefined)
+        return E.left(
+          usageError(
+            page.after !== undefined ? 'after' : 'offset',
+            'over HTTP a version is read from its first page (the server pages with its own cursor); ask for a larger limit',
+          ),
+        );
+      const shown = await get(`/v1/versions/${seg(ref)}`, { limit: String(page.limit), ...asOfParam(asOf) }, VersionShowAnswer);
+      if (E.isLeft(shown)) return shown;
+      // The server's cursor for the next page is its own; the answer is the local one without it.
+      const { nextCursor: _cursor, ...answer } = shown.right as typeof shown.right & { nextCursor?: unknown };
+      return E.right(answer);
+    },
+    proofFile: (cf, ref, asOf) => get(`/v1/cfs/${seg(cf)}/proof`, { in: ref, ...asOfParam(asOf) }, ProofFileAnswer),
+    authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
+    cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
+    reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
     close: async () => undefined,
     datasetVersions: (dataset, asOf) => get(`/v1/datasets/${seg(dataset)}/versions`, asOfParam(asOf), DatasetVersionsAnswer),
     diff: (from, to, asOf) => get('/v1/diff', { from, to, ...asOfParam(asOf) }, DiffAnswerCodec),
