@@ -14,7 +14,7 @@ import type { Cairn } from '@cairn/client';
 import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
-import { keptCli, type KeptCli } from './__tests__/kept-cli.js';
+import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -26,6 +26,11 @@ let server: CairnServer | undefined;
 let base: string;
 /** Position before the amendment, so the pinned questions see only version 1. */
 let before: string;
+/** Two training runs, on version 1 and on the latest version (not scored: no gradients recorded). */
+const RUN_A = 'run-parity-a';
+const RUN_B = 'run-parity-b';
+const CREDIT_UNSCORED = ['credit', `${DATASET}@1`, '--run', RUN_A];
+let localCredit: CliResult;
 /** The CLI's kept process: every local and remote question below is a command in it, not a new process. */
 let kept: KeptCli;
 
@@ -112,6 +117,11 @@ const questions: readonly Question[] = [
     http: () => `/v1/versions/${DATASET}@latest?asOf=${before}`,
     httpOnly: ['nextCursor'],
   },
+  { name: 'runs list', cli: () => ['runs', 'list'], http: () => '/v1/runs', cliPart: (cli) => cli.runs },
+  { name: 'runs show', cli: () => ['runs', 'show', RUN_A], http: () => `/v1/runs/${RUN_A}` },
+  { name: 'runs diff', cli: () => ['runs', 'diff', RUN_A, RUN_B], http: () => `/v1/runs/${RUN_A}/diff/${RUN_B}` },
+  { name: 'reproduce-check', cli: () => ['reproduce-check', RUN_A], http: () => `/v1/runs/${RUN_A}/reproduce` },
+  { name: 'unlearning', cli: () => ['unlearning', RUN_A, '--top', '3'], http: () => `/v1/runs/${RUN_A}/unlearning?top=3` },
   {
     name: 'prove as of a position',
     cli: () => ['prove', fx.samples[0], '--in', `${DATASET}@latest`, '--as-of', before],
@@ -141,6 +151,11 @@ const OVER_HTTP = [
   'show',
   'card (Markdown)',
   'report eu-ai-act',
+  'runs list',
+  'runs show',
+  'runs diff',
+  'reproduce-check',
+  'unlearning',
 ];
 
 /** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
@@ -158,9 +173,28 @@ beforeAll(async () => {
   const refused = await seeding.ledger.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
   if (E.isRight(refused)) throw new Error('the local ledger took a validation of a missing CF');
   localRefusal = refused.left;
+  for (const [runId, v] of [
+    [RUN_A, versions.right.versions[0]!],
+    [RUN_B, versions.right.versions.at(-1)!],
+  ] as const) {
+    const recorded = await seeding.ledger.runs.record(
+      {
+        runId,
+        dataset: { name: DATASET, versionId: v.versionId },
+        codeVersion: `git:${runId}`,
+        seeds: { torch: 7 },
+        hyperparameters: { lr: runId === RUN_A ? 0.1 : 0.01 },
+        environment: { python: '3.12' },
+        modelHash: 'ab'.repeat(32),
+      },
+      fx.alice,
+    );
+    if (E.isLeft(recorded)) throw new Error(JSON.stringify(recorded.left));
+  }
   await seeding.close();
   kept = keptCli(dir);
   for (const q of questions) cliAnswers.set(q.name, await cliJson(['--store', dir, ...q.cli()]));
+  localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
   cairn = await openStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
@@ -206,6 +240,17 @@ describe('the CLI with --store http://… answers as it does on the local store'
     it(name, () => {
       expect(remoteAnswers.get(name)).toEqual(cliAnswers.get(name));
     });
+
+  it('given credit for a run never scored, then it fails with the exit code and words of the local store', async () => {
+    expect(localCredit.code).toBe(4);
+    expect(await kept.run(['--store', base, ...CREDIT_UNSCORED])).toEqual(localCredit);
+  });
+
+  it('given dataset show --after, then it refuses by name: a server pages with its own cursor', async () => {
+    const r = await kept.run(['--store', base, 'dataset', 'show', `${DATASET}@1`, '--after', fx.samples[0]]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: --after: not over HTTP/);
+  });
 
   it('given a command that needs the store itself, then it says so with a usage error and no stack', async () => {
     const failed = await run(process.execPath, [BIN, '--store', base, 'keys', 'list']).catch((e: { code: number; stderr: string }) => e);

@@ -26,6 +26,14 @@ import {
   WhyAnswerCodec,
 } from '../wire/answers.js';
 import { MAX_LABEL_IDS } from '../wire/queries.js';
+import {
+  CreditAnswerCodec,
+  ReproduceReportAnswer,
+  RunDetailAnswer,
+  RunsDiffAnswer,
+  RunSummariesAnswer,
+  UnlearningReportAnswer,
+} from '../wire/run-answers.js';
 import type { StatusDocument } from '../status-document.js';
 import { readErrorOf, unavailable } from './read-error.js';
 
@@ -35,9 +43,7 @@ export interface RemoteLocation {
   readonly url: string;
 }
 
-/** The reads a local Cairn and a served one both answer, with the same typed values. */
-export type SharedReads = Pick<
-  Cairn,
+type SharedRead =
   | 'datasetVersions'
   | 'datasetShow'
   | 'diff'
@@ -52,7 +58,20 @@ export type SharedReads = Pick<
   | 'reportFacts'
   | 'proofFile'
   | 'authorship'
->;
+  | 'runs'
+  | 'run'
+  | 'diffRuns'
+  | 'reproduceCheck'
+  | 'unlearning'
+  | 'credit';
+
+/** A read that may also fail as a server fails (unreachable, or a refusal told as a ReadError). */
+type OverHttp<F> = F extends (...args: infer A) => Promise<E.Either<infer L, infer R>>
+  ? (...args: A) => Promise<E.Either<L | ReadError, R>>
+  : F;
+
+/** The reads a local Cairn and a served one both answer, with the same typed values. */
+export type SharedReads = { readonly [K in SharedRead]: OverHttp<Cairn[K]> };
 
 /** The reads a served Cairn answers over HTTP (more join them as the server's answers gain codecs). */
 export interface RemoteCairn extends SharedReads {
@@ -154,6 +173,13 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
     cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
     reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
+    runs: () => get('/v1/runs', {}, RunSummariesAnswer),
+    run: (runId) => get(`/v1/runs/${seg(runId)}`, {}, RunDetailAnswer),
+    diffRuns: (a, b) => get(`/v1/runs/${seg(a)}/diff/${seg(b)}`, {}, RunsDiffAnswer),
+    reproduceCheck: (runId) => get(`/v1/runs/${seg(runId)}/reproduce`, {}, ReproduceReportAnswer),
+    unlearning: (runId, top) =>
+      get(`/v1/runs/${seg(runId)}/unlearning`, top === undefined ? {} : { top: String(top) }, UnlearningReportAnswer),
+    credit: (runId, ref, asOf) => get(`/v1/runs/${seg(runId)}/credit`, { ref, ...asOfParam(asOf) }, CreditAnswerCodec),
     close: async () => undefined,
     datasetVersions: (dataset, asOf) => get(`/v1/datasets/${seg(dataset)}/versions`, asOfParam(asOf), DatasetVersionsAnswer),
     diff: (from, to, asOf) => get('/v1/diff', { from, to, ...asOfParam(asOf) }, DiffAnswerCodec),

@@ -19,7 +19,7 @@ export const StatusAnswer = t.type(
 );
 export type StatusAnswer = t.TypeOf<typeof StatusAnswer>;
 
-const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
+export const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
 export const ResolvedVersionAnswer = t.type(
   { dataset: t.string, versionId: t.string, ordinal: t.number, manifestId: t.string, position: PositionText },
@@ -45,7 +45,7 @@ export const DatasetVersionsAnswer = t.type(
 );
 
 const EventRefAnswer = t.type({ eventId: t.string, position: PositionText }, 'EventRef');
-const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
+export const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
 
 const DatasetVersionAnswer = t.type(
   { versionId: t.string, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
@@ -66,11 +66,11 @@ const versionDiffProps = {
 };
 
 /** What changed between two versions (VersionDiff). */
-const VersionDiffAnswer = t.type(versionDiffProps, 'VersionDiff');
+export const VersionDiffAnswer = t.type(versionDiffProps, 'VersionDiff');
 
 export const DiffAnswerCodec = t.type({ ...versionDiffProps, from: ResolvedVersionAnswer, to: ResolvedVersionAnswer }, 'DiffAnswer');
 
-const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
+export const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
 const Relation = t.keyof({ labels: null, validates: null, amends: null, supersedes: null }, 'labels | validates | amends | supersedes');
 
 export const ImpactAnswer = t.type(
@@ -124,7 +124,7 @@ export const StatusDocumentAnswer = t.type(
 );
 
 /** One of a fixed list of words. */
-const literals = <V extends string>(values: readonly V[], name: string) =>
+export const literals = <V extends string>(values: readonly V[], name: string) =>
   t.keyof(Object.fromEntries(values.map((v) => [v, null])) as Record<V, null>, name);
 
 /** A time: a Date inside, ISO 8601 text on the wire. */
