@@ -65,10 +65,3 @@ export async function withReads<T>(options: GlobalOptions, body: (session: ReadS
     await remote.close();
   }
 }
-
-/** Refuses, by name, a command that works on a local store only for now, when --store names a server. */
-export function notOverHttpYet(options: GlobalOptions, what: string): void {
-  const url = serverUrlOf(options);
-  if (url !== undefined)
-    fail(ExitCode.usage, `${what}: not yet over HTTP (sample bytes need signed reads); run it against a local store, not ${url}`);
-}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,9 @@ const RUN_A = 'run-parity-a';
 const RUN_B = 'run-parity-b';
 const CREDIT_UNSCORED = ['credit', `${DATASET}@1`, '--run', RUN_A];
 let localCredit: CliResult;
+const EXPORT_JSONL = ['export', `${DATASET}@latest`, '--format', 'jsonl'];
+let localExport: CliResult;
+let localExportOut: unknown;
 /** The CLI's kept process: every local and remote question below is a command in it, not a new process. */
 let kept: KeptCli;
 
@@ -195,6 +198,8 @@ beforeAll(async () => {
   kept = keptCli(dir);
   for (const q of questions) cliAnswers.set(q.name, await cliJson(['--store', dir, ...q.cli()]));
   localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
+  localExport = await kept.run(['--store', dir, ...EXPORT_JSONL]);
+  localExportOut = await cliJson(['--store', dir, ...EXPORT_JSONL, '--out', path.join(dir, 'local.jsonl')]);
   cairn = await openStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
@@ -244,6 +249,26 @@ describe('the CLI with --store http://… answers as it does on the local store'
   it('given credit for a run never scored, then it fails with the exit code and words of the local store', async () => {
     expect(localCredit.code).toBe(4);
     expect(await kept.run(['--store', base, ...CREDIT_UNSCORED])).toEqual(localCredit);
+  });
+
+  it('given export --format jsonl, then the server streams the lines the local export prints', async () => {
+    expect(localExport).toMatchObject({ code: 0, stderr: '' });
+    expect(localExport.stdout.split('\n').length).toBeGreaterThan(1);
+    expect(await kept.run(['--store', base, ...EXPORT_JSONL])).toEqual(localExport);
+  });
+
+  it('given export --out, then the file and the summary are the local ones', async () => {
+    const out = path.join(dir, 'remote.jsonl');
+    const summary = await cliJson(['--store', base, ...EXPORT_JSONL, '--out', out]);
+    expect(summary).toEqual({ ...(localExportOut as object), written: out });
+    expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(dir, 'local.jsonl'), 'utf8'));
+  });
+
+  it('given export --format files, then it refuses by name: decrypting into a folder needs the store', async () => {
+    const r = await kept.run(['--store', base, 'export', `${DATASET}@1`, '--format', 'files', '--out', dir, '--as', 'alice']);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: cairn export --format files: not over HTTP/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('given dataset show --after, then it refuses by name: a server pages with its own cursor', async () => {

@@ -80,6 +80,15 @@ export interface RemoteCairn extends SharedReads {
   status(): Promise<E.Either<ReadError, StatusAnswer>>;
   /** The document `cairn status` prints, as the server's store has it. */
   statusDocument(): Promise<E.Either<ReadError, StatusDocument>>;
+  /**
+   * A version exported as `cairn export --format` prints it (JSON Lines, OpenLineage events, a
+   * Croissant document), as the server streams it: never held whole here.
+   */
+  exportText(
+    ref: string,
+    format: 'jsonl' | 'openlineage' | 'croissant',
+    asOf?: AsOf,
+  ): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
   close(): Promise<void>;
@@ -173,6 +182,20 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
     cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
     reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
+    exportText: async (ref, format, asOf) => {
+      const qs = new URLSearchParams({ format, ...asOfParam(asOf) }).toString();
+      const path = `/v1/versions/${seg(ref)}/export`;
+      try {
+        const res = await send(`${location.url}${path}?${qs}`);
+        if (!res.ok) return E.left(readErrorOf(res.status, await res.json().catch(() => undefined)));
+        if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
+        return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
+      } catch (cause) {
+        return E.left(
+          unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+        );
+      }
+    },
     runs: () => get('/v1/runs', {}, RunSummariesAnswer),
     run: (runId) => get(`/v1/runs/${seg(runId)}`, {}, RunDetailAnswer),
     diffRuns: (a, b) => get(`/v1/runs/${seg(a)}/diff/${seg(b)}`, {}, RunsDiffAnswer),
