@@ -79,6 +79,7 @@ export const OVER_HTTP = [
   'unlearning',
   'credit',
   'contribute',
+  'amend',
   'deprecate',
   'erase',
   'cat',

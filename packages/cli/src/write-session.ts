@@ -3,7 +3,7 @@
 // signer of the local keyring (CAIRN_KEYS, default ./.cairn) and only the signed envelope is sent.
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_STORE_DIR, remoteLocationOf, usageError } from '@cairn/client';
+import { DEFAULT_STORE_DIR, openRemoteCairn, remoteLocationOf, usageError, type Cairn } from '@cairn/client';
 import { isSha256Hex } from '@cairn/core';
 import { openLedger, type LedgerWrites } from '@cairn/sdk';
 import { ExitCode } from './exit-codes.js';
@@ -18,6 +18,8 @@ export interface WriteSession {
   readonly json: boolean;
   /** The full CF id an argument names (a local store also takes a unique prefix). */
   cf(text: string, field?: string): Promise<string>;
+  /** The datasets re-assembled because of an amendment or supersession, once the projections have it. */
+  replacementOutcomes: Cairn['replacementOutcomes'];
 }
 
 /** Runs `body` with the store's writes, remote or local, and always closes what it opened. */
@@ -25,11 +27,21 @@ export async function withWrites<T>(options: GlobalOptions, body: (session: Writ
   const url = serverUrlOf(options);
   if (url === undefined)
     return withSession(options, (session) =>
-      body({ ledger: session.ledger, keyring: session.keyring, json: session.json, cf: (text, field) => cfArg(session, text, field) }),
+      body({
+        ledger: session.ledger,
+        keyring: session.keyring,
+        json: session.json,
+        cf: (text, field) => cfArg(session, text, field),
+        replacementOutcomes: async (cfId) => {
+          await session.catchUp();
+          return session.cairn.replacementOutcomes(cfId);
+        },
+      }),
     );
   const location = remoteLocationOf(url, options.store !== undefined ? '--store' : 'CAIRN_STORE');
   if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
   const ledger = await openLedger({ url: location.right.url });
+  const reads = openRemoteCairn(location.right);
   try {
     return await body({
       ledger,
@@ -39,6 +51,8 @@ export async function withWrites<T>(options: GlobalOptions, body: (session: Writ
         if (isSha256Hex(text)) return text;
         return fail(ExitCode.usage, usageError(field, 'give the full CF id (64 lowercase hex) when writing to a server').message);
       },
+      // The server answers a write once its projections hold it.
+      replacementOutcomes: (cfId) => reads.replacementOutcomes(cfId),
     });
   } finally {
     await ledger.close();

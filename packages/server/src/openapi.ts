@@ -127,6 +127,13 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/cfs/{cf}/replacement-outcomes',
+    summary: 'The datasets re-assembled because of an amendment or supersession, and whether it is in each new version',
+    params: ['cf'],
+    answer: 'ReplacementResult[]',
+  },
+  {
+    method: 'get',
     path: '/v1/versions/{ref}/card-facts',
     summary: 'The facts a provenance card is written from (`cairn card --json` less its Markdown)',
     params: ['ref'],

@@ -373,11 +373,46 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     }
   });
 
+  /** The validation carol signs first below, amended after. */
+  let carolValidation: string;
+
   it('given a validation of a CF the server holds, then the receipt names the event the server now answers for', async () => {
     const r = await cli(validation(fx.samples[2]));
     expect(r).toMatchObject({ stdout: expect.any(String) });
     const receipt = JSON.parse((r as { stdout: string }).stdout) as { id: string };
     expect((await fetch(`${base}/v1/cfs/${receipt.id}`)).status).toBe(200);
+    carolValidation = receipt.id;
+  });
+
+  it('given an amendment of that validation by its author, then the server holds a validation amending it with the new rationale', async () => {
+    const r = await cli(['amend', carolValidation, '--as', 'carol', '--set', 'rationale=checked twice']);
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const out = JSON.parse((r as { stdout: string }).stdout) as { id: string; warnings: unknown[] };
+    expect(out.warnings).toEqual([]);
+    const shown = (await (await fetch(`${base}/v1/cfs/${out.id}`)).json()) as { type: string; payload: Record<string, unknown> };
+    expect(shown).toMatchObject({
+      type: 'ValidationContributed',
+      payload: { amends: carolValidation, rationale: 'checked twice', verdict: 'approve', targets: [fx.samples[2]] },
+    });
+  });
+
+  it('given a sample amended with new bytes by its author, then the amendment carries them and the warnings of the datasets it re-assembled', async () => {
+    const file = path.join(dir, 'amended.txt');
+    await writeFile(file, 'Water boils at 100 degrees Celsius at standard pressure.');
+    const r = await cli(['amend', fx.samples[1], '--as', 'alice', '--file', file, '--set', 'license=CC-BY-4.0']);
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const out = JSON.parse((r as { stdout: string }).stdout) as { id: string; warnings: { dataset: string }[] };
+    expect(Array.isArray(out.warnings)).toBe(true);
+    const shown = (await (await fetch(`${base}/v1/cfs/${out.id}`)).json()) as { payload: Record<string, unknown> };
+    expect(shown.payload).toMatchObject({ amends: fx.samples[1], license: 'CC-BY-4.0', size: 56 });
+  });
+
+  it('given a sample amended without new bytes, then it is refused by name: the old bytes stay sealed on the server', async () => {
+    const r = await cli(['amend', fx.samples[2], '--as', 'alice', '--set', 'license=MIT']);
+    expect(r).toMatchObject({ code: 3 });
+    expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({
+      error: { message: expect.stringMatching(/^amend sample\.bytes: over HTTP/) },
+    });
   });
 
   it("given a validation of a CF the log does not hold, then it exits 3 with the local ledger's words", async () => {

@@ -15,6 +15,7 @@ import {
   ProofFileAnswer,
   ReportAnswerCodec,
   VersionShowAnswer,
+  ReplacementResultsAnswer,
   DatasetVersionsAnswer,
   DiffAnswerCodec,
   HistoryAnswer,
@@ -63,7 +64,8 @@ type SharedRead =
   | 'diffRuns'
   | 'reproduceCheck'
   | 'unlearning'
-  | 'credit';
+  | 'credit'
+  | 'replacementOutcomes';
 
 /** A read that may also fail as a server fails (unreachable, or a refusal told as a ReadError). */
 type OverHttp<F> = F extends (...args: infer A) => Promise<E.Either<infer L, infer R>>
@@ -195,6 +197,11 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
           unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
         );
       }
+    },
+    replacementOutcomes: async (cfId) => {
+      // Warnings only: a server that cannot say has none to give.
+      const r = await get(`/v1/cfs/${seg(cfId)}/replacement-outcomes`, {}, ReplacementResultsAnswer);
+      return E.isLeft(r) ? [] : r.right;
     },
     runs: () => get('/v1/runs', {}, RunSummariesAnswer),
     run: (runId) => get(`/v1/runs/${seg(runId)}`, {}, RunDetailAnswer),

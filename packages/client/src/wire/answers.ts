@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
 import type { StatusDocument } from '../status-document.js';
-import type { CfShowAnswer, DatasetVersions, DiffAnswer, LicensesAnswer, VersionShow, WhyResult } from '../cairn.js';
+import type { CfShowAnswer, ReplacementResult, DatasetVersions, DiffAnswer, LicensesAnswer, VersionShow, WhyResult } from '../cairn.js';
 import type { CardFacts, ReportAnswer } from '../reads.js';
 import type { AuthorshipProof, ProofFile } from '@cairn/core';
 import type { Impact } from '@cairn/datasets';
@@ -431,6 +431,21 @@ export const ReportAnswerCodec = t.type(
   'ReportAnswer',
 );
 
+/** The datasets an amendment or supersession re-assembled: GET /v1/cfs/{cf}/replacement-outcomes. */
+export const ReplacementResultsAnswer = t.array(
+  t.type({
+    dataset: t.string,
+    manifestId: t.string,
+    versionId: t.string,
+    position: PositionText,
+    included: t.boolean,
+    rule: nullable(AssemblyRule),
+    reason: t.string,
+    ordinal: nullable(t.number),
+  }),
+  'ReplacementResult[]',
+);
+
 // Compile-time: every decoded answer is a value of the client's type.
 type Decodes<C extends t.Mixed, A> = (decoded: t.TypeOf<C>) => A;
 export const answerTypesAgree: readonly [
@@ -448,7 +463,9 @@ export const answerTypesAgree: readonly [
   Decodes<typeof AuthorshipProofAnswer, AuthorshipProof>,
   Decodes<typeof CardFactsAnswer, CardFacts>,
   Decodes<typeof ReportAnswerCodec, ReportAnswer>,
+  Decodes<typeof ReplacementResultsAnswer, readonly ReplacementResult[]>,
 ] = [
+  (d) => d,
   (d) => d,
   (d) => d,
   (d) => d,

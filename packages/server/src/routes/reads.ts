@@ -139,6 +139,15 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     }),
   );
 
+  // The datasets re-assembled because of an amendment or supersession, and whether it is in each
+  // version that cut (the warnings `cairn amend` prints).
+  app.get('/v1/cfs/:cf/replacement-outcomes', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => {
+      const cf = await cairn.resolveCf(request.params.cf, 'cf');
+      return E.isLeft(cf) ? cf : E.right(await cairn.replacementOutcomes(cf.right));
+    }),
+  );
+
   // The facts `cairn card --json` carries beside its Markdown (GET …/card sends the Markdown).
   app.get('/v1/versions/:ref/card-facts', (request: Params<'ref'>, reply: FastifyReply) =>
     read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.cardFacts(request.params.ref, asOf)),
