@@ -104,8 +104,8 @@ const questions: readonly Question[] = [
   },
   {
     name: 'card facts',
-    cli: () => ['card', `${DATASET}@1`],
-    http: () => `/v1/versions/${DATASET}@1/card-facts`,
+    cli: () => ['card', `${DATASET}@latest`],
+    http: () => `/v1/versions/${DATASET}@latest/card-facts`,
     cliPart: ({ markdown: _markdown, ...facts }) => facts,
   },
   {
@@ -196,7 +196,14 @@ beforeAll(async () => {
   }
   await seeding.close();
   kept = keptCli(dir);
-  for (const q of questions) cliAnswers.set(q.name, await cliJson(['--store', dir, ...q.cli()]));
+  // One command per distinct question: each opens the embedded store, the costly part here.
+  const asked = new Map<string, unknown>();
+  for (const q of questions) {
+    const args = ['--store', dir, ...q.cli()];
+    const key = JSON.stringify(args);
+    if (!asked.has(key)) asked.set(key, await cliJson(args));
+    cliAnswers.set(q.name, asked.get(key));
+  }
   localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
   localExport = await kept.run(['--store', dir, ...EXPORT_JSONL]);
   localExportOut = await cliJson(['--store', dir, ...EXPORT_JSONL, '--out', path.join(dir, 'local.jsonl')]);
@@ -205,7 +212,7 @@ beforeAll(async () => {
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;
   base = await server.listen(0, '127.0.0.1');
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await kept?.close();
@@ -275,6 +282,20 @@ describe('the CLI with --store http://… answers as it does on the local store'
     const r = await kept.run(['--store', base, 'dataset', 'show', `${DATASET}@1`, '--after', fx.samples[0]]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/^cairn: --after: not over HTTP/);
+  });
+
+  it.each([
+    ['init', ['init']],
+    ['verify', ['verify']],
+    ['roles list', ['roles', 'list']],
+    ['import', ['import', 'rows.jsonl', '--as', 'alice']],
+    ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
+    ['tree-head', ['tree-head']],
+  ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
+    const r = await kept.run(['--store', base, ...args]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(new RegExp(`^cairn: cairn ${name} needs a local store .* names ${base}\\. Over HTTP: status, `));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('given a command that needs the store itself, then it says so with a usage error and no stack', async () => {
@@ -360,6 +381,7 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     for (const [name, signer] of [
       ['carol', fx.carol],
       ['alice', fx.alice],
+      ['curator', fx.curator],
     ] as const) {
       const entry = {
         name,
@@ -405,6 +427,37 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     expect(Array.isArray(out.warnings)).toBe(true);
     const shown = (await (await fetch(`${base}/v1/cfs/${out.id}`)).json()) as { payload: Record<string, unknown> };
     expect(shown.payload).toMatchObject({ amends: fx.samples[1], license: 'CC-BY-4.0', size: 56 });
+  });
+
+  it('given a manifest, a dataset and two builds through the server, then each build answers the version the server lists, the second unchanged', async () => {
+    const file = path.join(dir, 'manifest.json');
+    await writeFile(
+      file,
+      JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, candidates: { kinds: ['sample'], sources: 'any', assets: 'any' } }),
+    );
+    const manifest = await cli(['manifest', 'define', file, '--as', 'curator']);
+    expect(manifest).toMatchObject({ stdout: expect.any(String) });
+    const { manifestId } = JSON.parse((manifest as { stdout: string }).stdout) as { manifestId: string };
+    expect(await cli(['dataset', 'define', 'served', '--as', 'curator'])).toMatchObject({ stdout: expect.stringContaining('"id"') });
+    const builds = [];
+    for (let i = 0; i < 2; i++) {
+      const b = await cli(['dataset', 'build', 'served', '--manifest', manifestId, '--as', 'curator']);
+      expect(b).toMatchObject({ stdout: expect.any(String) });
+      builds.push(
+        JSON.parse((b as { stdout: string }).stdout) as { version: { versionId: string; ordinal: number } | null; unchanged: boolean },
+      );
+    }
+    const listed = (await (await fetch(`${base}/v1/datasets/served/versions`)).json()) as { versions: { versionId: string }[] };
+    expect(builds.map((b) => [b.version?.versionId, b.version?.ordinal, b.unchanged])).toEqual([
+      [listed.versions[0]!.versionId, 1, false],
+      [listed.versions[0]!.versionId, 1, true],
+    ]);
+  });
+
+  it('given a dataset name defined again (another event) through the server, then it is refused by name', async () => {
+    const r = await cli(['dataset', 'define', 'served', '--as', 'curator', '--description', 'another']);
+    expect(r).toMatchObject({ code: 3 });
+    expect((r as { stderr: string }).stderr).toContain('served');
   });
 
   it('given a sample amended without new bytes, then it is refused by name: the old bytes stay sealed on the server', async () => {

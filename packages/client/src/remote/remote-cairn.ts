@@ -65,7 +65,8 @@ type SharedRead =
   | 'reproduceCheck'
   | 'unlearning'
   | 'credit'
-  | 'replacementOutcomes';
+  | 'replacementOutcomes'
+  | 'buildResult';
 
 /** A read that may also fail as a server fails (unreachable, or a refusal told as a ReadError). */
 type OverHttp<F> = F extends (...args: infer A) => Promise<E.Either<infer L, infer R>>
@@ -197,6 +198,20 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
           unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
         );
       }
+    },
+    buildResult: async (dataset, eventId) => {
+      // From the dataset's versions and every cut of each, as buildOutcome reads them locally: the
+      // cut this request made, and whether the cut before it (in log order) was the same version.
+      const none = { version: null, unchanged: false };
+      const versions = await get(`/v1/datasets/${seg(dataset)}/versions`, {}, DatasetVersionsAnswer);
+      if (E.isLeft(versions)) return none;
+      const cuts = versions.right.versions
+        .flatMap(({ builds, ...version }) => builds.map((b) => ({ ...b, version })))
+        .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      const at = cuts.findIndex((c) => c.causeEventId === eventId && c.cause === 'requested');
+      const cut = cuts[at];
+      if (cut === undefined) return none;
+      return { version: cut.version, unchanged: at > 0 && cuts[at - 1]!.version.versionId === cut.version.versionId };
     },
     replacementOutcomes: async (cfId) => {
       // Warnings only: a server that cannot say has none to give.
