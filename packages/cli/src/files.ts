@@ -43,8 +43,8 @@ export async function readNamedFile(flag: string, file: string): Promise<Uint8Ar
   }
 }
 
-/** Writes the file a flag names (--out), whole. */
-export async function writeNamedFile(flag: string, file: string, text: string | Uint8Array): Promise<void> {
+/** Writes the file a flag names (--out), whole, or chunk by chunk as a stream gives it. */
+export async function writeNamedFile(flag: string, file: string, text: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
   try {
     await writeFile(file, text);
   } catch (cause) {

@@ -1,5 +1,6 @@
 // The `cairn` command: global options, every subcommand, and the mapping of failures to exit
 // codes (exit-codes.ts) and stderr.
+import { setRunningCommand } from './session.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { CliFailure } from './fail.js';
@@ -81,6 +82,8 @@ export async function buildProgram(options: { readonly json?: boolean; readonly 
   // One module after the other: Jest's ESM loader trips over concurrent imports sharing modules.
   for (const m of one === undefined ? COMMAND_MODULES : [one]) (await m.load())(program);
   exitOverrideAll(program, options.json === true);
+  // A command that cannot be asked of a server names itself when refusing one (session.ts).
+  program.hook('preAction', (_program, action) => setRunningCommand(commandPath(action)));
   return program;
 }
 /** The command a usage error was raised by, so its one line can point at the right --help. */

@@ -7,9 +7,9 @@ import {
   openRemoteCairn,
   remoteLocationOf,
   statusDocument,
-  type Cairn,
   type ReadError,
   type RemoteCairn,
+  type SharedReads,
   type StatusDocument,
   type StatusUnavailable,
 } from '@cairn/client';
@@ -18,7 +18,7 @@ import { fail } from './fail.js';
 import { withSession, type GlobalOptions } from './session.js';
 
 /** What both a local Cairn and a remote one answer. */
-export type Reads = Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace' | 'labels'>;
+export type Reads = SharedReads;
 
 export interface ReadSession {
   readonly cairn: Reads;
@@ -64,11 +64,4 @@ export async function withReads<T>(options: GlobalOptions, body: (session: ReadS
   } finally {
     await remote.close();
   }
-}
-
-/** Refuses, by name, a command that works on a local store only for now, when --store names a server. */
-export function notOverHttpYet(options: GlobalOptions, what: string): void {
-  const url = serverUrlOf(options);
-  if (url !== undefined)
-    fail(ExitCode.usage, `${what}: not yet over HTTP (sample bytes need signed reads); run it against a local store, not ${url}`);
 }

@@ -67,17 +67,40 @@ export const OVER_HTTP = [
   'history',
   'trace',
   'licenses',
+  'show',
+  'dataset show',
+  'prove',
+  'card',
+  'report',
+  'runs list',
+  'runs show',
+  'runs diff',
+  'reproduce-check',
+  'unlearning',
+  'credit',
   'contribute',
+  'amend',
+  'manifest define',
+  'dataset define',
+  'dataset build',
   'deprecate',
   'erase',
+  'cat',
 ] as const;
+
+let running = 'this command';
+
+/** The command being run (`cairn keys list`), named when it refuses a server. */
+export function setRunningCommand(path: string): void {
+  running = path;
+}
 
 export function locationOf(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const store = options.store ?? env.CAIRN_STORE;
   if (isServerUrl(store))
     fail(
       ExitCode.usage,
-      `${options.store !== undefined ? '--store' : 'CAIRN_STORE'}: ${store} is a Cairn server; this command needs a local store (a folder, postgres:// or esdb://). Over HTTP today: ${OVER_HTTP.join(', ')}`,
+      `${running} needs a local store (a folder, postgres:// or esdb://): it works on the store's own log, tables or files, not through a server; ${options.store !== undefined ? '--store' : 'CAIRN_STORE'} names ${store}. Over HTTP: ${OVER_HTTP.join(', ')}`,
     );
   const location = resolveStoreLocation(options.store, options.projections, env);
   if (E.isLeft(location)) fail(ExitCode.usage, `${location.left.field}: ${location.left.reason}`);

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FolderLockOptions } from '@cairn/eventlog';
-import { openLedgerWith, type Ledger, type SizeLimits } from '@cairn/sdk';
+import { openLedgerWith, type Ledger, type LedgerError, type SizeLimits } from '@cairn/sdk';
 import {
   createProjectionRunner,
   openProjectionStore,
@@ -54,7 +54,7 @@ import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
 import { storeInUse } from './store-lock.js';
 import { localDirOf, resolveStoreLocation, type Env, type StoreLocation } from './store-location.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from './version-ref.js';
-import { isSha256Hex } from '@cairn/core';
+import { isSha256Hex, type AuthorshipProof, type ProofFile } from '@cairn/core';
 
 export interface OpenCairnOptions {
   /** The store: a location, or the text of --store / CAIRN_STORE (resolved with `projections` and `env`). */
@@ -156,6 +156,10 @@ export interface Cairn extends CairnReads {
     asOf?: AsOf,
   ): Promise<E.Either<ReadError, DatasetInclusionProof & { readonly ref: ResolvedVersion }>>;
   licenses(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, LicensesAnswer>>;
+  /** The inclusion proof as the file `cairn prove` writes (checked offline by core's checkProof). */
+  proofFile(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, ProofFile>>;
+  /** Who signed a CF (id or prefix): its envelope, key and, for a sealed CF, seal and audit path. */
+  authorship(cf: string): Promise<E.Either<ReadError | LedgerError, AuthorshipProof>>;
 }
 
 /**
@@ -256,6 +260,14 @@ function cairnOver(parts: Parts): Cairn {
     return E.isLeft(cfId) ? cfId : read(cfId.right);
   };
   const asOfOption = (asOf: AsOf | undefined) => (asOf === undefined ? {} : { asOf });
+  const proofOf: Cairn['inclusionProof'] = async (text, ref, asOf) => {
+    // The version first: a reference that names nothing is the answer, whatever the CF.
+    const v = await resolveVersion(ref, asOf);
+    if (E.isLeft(v)) return v;
+    return withCf(text, 'CF', async (cfId) =>
+      E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)),
+    );
+  };
 
   return {
     ...parts,
@@ -378,12 +390,20 @@ function cairnOver(parts: Parts): Cairn {
       }
       return trace(db, id, options);
     },
-    inclusionProof: async (text, ref, asOf) => {
-      const v = await resolveVersion(ref, asOf);
-      if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) =>
-        E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)),
-      );
+    inclusionProof: proofOf,
+    proofFile: async (text, ref, asOf) =>
+      E.map((p: DatasetInclusionProof & { readonly ref: ResolvedVersion }): ProofFile => ({
+        cairnInclusionProof: 1,
+        cfId: p.cfId,
+        dataset: p.ref.dataset,
+        versionId: p.ref.versionId,
+        manifestId: p.manifestId,
+        merkleRoot: p.proof.root,
+        proof: p.proof,
+      }))(await proofOf(text, ref, asOf)),
+    authorship: async (text) => {
+      const cfId = await resolveCf(text, 'CF');
+      return E.isLeft(cfId) ? cfId : ledger.authorship(cfId.right);
     },
     licenses: async (ref, asOf) => {
       const v = await resolveVersion(ref, asOf);

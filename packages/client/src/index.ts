@@ -73,7 +73,14 @@ export { statusDocument, failureLine, type StatusDocument, type StatusUnavailabl
 export { memberLine, toJsonl, toOpenLineage, toCroissant, type VersionExport } from '@cairn/datasets';
 export { renderLineage, type LineageFormat } from '@cairn/lineage';
 export type { DatasetSearch, DatasetListEntry } from '@cairn/datasets';
-export { openRemoteCairn, remoteLocationOf, isServerUrl, type RemoteCairn, type RemoteLocation } from './remote/remote-cairn.js';
+export {
+  openRemoteCairn,
+  remoteLocationOf,
+  isServerUrl,
+  type RemoteCairn,
+  type RemoteLocation,
+  type SharedReads,
+} from './remote/remote-cairn.js';
 export { readRemoteSampleBytes } from './remote/sample-bytes.js';
 export * from './wire/queries.js';
 export {

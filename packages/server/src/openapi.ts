@@ -19,6 +19,7 @@ import {
   TraceQuery,
   WhyQuery,
 } from './codecs.js';
+import { LabelsBody } from '@cairn/client';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
@@ -117,6 +118,35 @@ const OPERATIONS: readonly Operation[] = [
     params: ['cf'],
     query: WhyQuery,
     answer: 'ProofFile',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/authorship',
+    summary: 'Who signed a CF: the proof `cairn prove --signed-by` prints, checkable offline',
+    params: ['cf'],
+    answer: 'AuthorshipProof',
+  },
+  {
+    method: 'get',
+    path: '/v1/cfs/{cf}/replacement-outcomes',
+    summary: 'The datasets re-assembled because of an amendment or supersession, and whether it is in each new version',
+    params: ['cf'],
+    answer: 'ReplacementResult[]',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/card-facts',
+    summary: 'The facts a provenance card is written from (`cairn card --json` less its Markdown)',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'CardFacts',
+  },
+  {
+    method: 'post',
+    path: '/v1/labels',
+    summary: 'Human names of lineage nodes (contributor names, sample sources); ids without one are left out',
+    body: LabelsBody,
+    answer: '{ labels: Record<id, name> }',
   },
   {
     method: 'get',

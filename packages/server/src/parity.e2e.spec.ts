@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import type { Cairn } from '@cairn/client';
 import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -25,11 +26,31 @@ let server: CairnServer | undefined;
 let base: string;
 /** Position before the amendment, so the pinned questions see only version 1. */
 let before: string;
+/** Two training runs, on version 1 and on the latest version (not scored: no gradients recorded). */
+const RUN_A = 'run-parity-a';
+const RUN_B = 'run-parity-b';
+const CREDIT_UNSCORED = ['credit', `${DATASET}@1`, '--run', RUN_A];
+let localCredit: CliResult;
+const EXPORT_JSONL = ['export', `${DATASET}@latest`, '--format', 'jsonl'];
+let localExport: CliResult;
+let localExportOut: unknown;
+/** The CLI's kept process: every local and remote question below is a command in it, not a new process. */
+let kept: KeptCli;
+
+/** `cairn --json …` in the kept process, parsed; fails the test with stderr when it exits non-zero. */
+async function cliJson(args: readonly string[]): Promise<unknown> {
+  const r = await kept.run(['--json', ...args]);
+  if (r.code !== 0) throw new Error(`cairn ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 interface Question {
   readonly name: string;
   readonly cli: () => readonly string[];
-  readonly http: () => string;
+  /** The same question to the HTTP API; absent when only the CLI asks it (its document is the CLI's own). */
+  readonly http?: () => string;
+  /** The part of the CLI's document the HTTP answer is (when the CLI adds to it). */
+  readonly cliPart?: (cli: Record<string, unknown>) => unknown;
   /** Fields the HTTP answer adds for paging (the CLI pages with --after). */
   readonly httpOnly?: readonly string[];
   /** For an answer HTTP sends as text: the text the CLI's --json document carries. */
@@ -81,6 +102,34 @@ const questions: readonly Question[] = [
     http: () => `/v1/versions/${DATASET}@latest/card`,
     textOf: (cli) => cli.markdown,
   },
+  {
+    name: 'card facts',
+    cli: () => ['card', `${DATASET}@latest`],
+    http: () => `/v1/versions/${DATASET}@latest/card-facts`,
+    cliPart: ({ markdown: _markdown, ...facts }) => facts,
+  },
+  {
+    name: 'prove --signed-by',
+    cli: () => ['prove', fx.samples[1].slice(0, 10), '--signed-by'],
+    http: () => `/v1/cfs/${fx.samples[1].slice(0, 10)}/authorship`,
+  },
+  { name: 'report eu-ai-act', cli: () => ['report', 'eu-ai-act', `${DATASET}@latest`] },
+  {
+    name: 'dataset show as of a position',
+    cli: () => ['dataset', 'show', `${DATASET}@latest`, '--as-of', before],
+    http: () => `/v1/versions/${DATASET}@latest?asOf=${before}`,
+    httpOnly: ['nextCursor'],
+  },
+  { name: 'runs list', cli: () => ['runs', 'list'], http: () => '/v1/runs', cliPart: (cli) => cli.runs },
+  { name: 'runs show', cli: () => ['runs', 'show', RUN_A], http: () => `/v1/runs/${RUN_A}` },
+  { name: 'runs diff', cli: () => ['runs', 'diff', RUN_A, RUN_B], http: () => `/v1/runs/${RUN_A}/diff/${RUN_B}` },
+  { name: 'reproduce-check', cli: () => ['reproduce-check', RUN_A], http: () => `/v1/runs/${RUN_A}/reproduce` },
+  { name: 'unlearning', cli: () => ['unlearning', RUN_A, '--top', '3'], http: () => `/v1/runs/${RUN_A}/unlearning?top=3` },
+  {
+    name: 'prove as of a position',
+    cli: () => ['prove', fx.samples[0], '--in', `${DATASET}@latest`, '--as-of', before],
+    http: () => `/v1/cfs/${fx.samples[0]}/proof?in=${DATASET}@latest&asOf=${before}`,
+  },
 ];
 
 const cliAnswers = new Map<string, unknown>();
@@ -97,6 +146,19 @@ const OVER_HTTP = [
   'trace',
   'licenses',
   'status',
+  'dataset show, one page',
+  'dataset show as of a position',
+  'prove',
+  'prove as of a position',
+  'prove --signed-by',
+  'show',
+  'card (Markdown)',
+  'report eu-ai-act',
+  'runs list',
+  'runs show',
+  'runs diff',
+  'reproduce-check',
+  'unlearning',
 ];
 
 /** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
@@ -114,28 +176,55 @@ beforeAll(async () => {
   const refused = await seeding.ledger.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
   if (E.isRight(refused)) throw new Error('the local ledger took a validation of a missing CF');
   localRefusal = refused.left;
-  await seeding.close();
-  for (const q of questions) {
-    const { stdout } = await run(process.execPath, [BIN, '--store', dir, '--json', ...q.cli()], { maxBuffer: 16 * 1024 * 1024 });
-    cliAnswers.set(q.name, JSON.parse(stdout));
+  for (const [runId, v] of [
+    [RUN_A, versions.right.versions[0]!],
+    [RUN_B, versions.right.versions.at(-1)!],
+  ] as const) {
+    const recorded = await seeding.ledger.runs.record(
+      {
+        runId,
+        dataset: { name: DATASET, versionId: v.versionId },
+        codeVersion: `git:${runId}`,
+        seeds: { torch: 7 },
+        hyperparameters: { lr: runId === RUN_A ? 0.1 : 0.01 },
+        environment: { python: '3.12' },
+        modelHash: 'ab'.repeat(32),
+      },
+      fx.alice,
+    );
+    if (E.isLeft(recorded)) throw new Error(JSON.stringify(recorded.left));
   }
+  await seeding.close();
+  kept = keptCli(dir);
+  // One command per distinct question: each opens the embedded store, the costly part here.
+  const asked = new Map<string, unknown>();
+  for (const q of questions) {
+    const args = ['--store', dir, ...q.cli()];
+    const key = JSON.stringify(args);
+    if (!asked.has(key)) asked.set(key, await cliJson(args));
+    cliAnswers.set(q.name, asked.get(key));
+  }
+  localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
+  localExport = await kept.run(['--store', dir, ...EXPORT_JSONL]);
+  localExportOut = await cliJson(['--store', dir, ...EXPORT_JSONL, '--out', path.join(dir, 'local.jsonl')]);
   cairn = await openStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;
   base = await server.listen(0, '127.0.0.1');
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
+  await kept?.close();
   await server?.close();
   await cairn?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('the CLI and the HTTP API answer the same question with the same document', () => {
-  for (const q of questions)
+  for (const q of questions.filter((x) => x.http !== undefined))
     it(`${q.name}`, async () => {
-      const res = await fetch(`${base}${q.http()}`);
+      const res = await fetch(`${base}${q.http!()}`);
       expect(res.status).toBe(200);
       if (q.textOf !== undefined) {
         expect(await res.text()).toBe(q.textOf(cliAnswers.get(q.name) as Record<string, unknown>));
@@ -146,27 +235,68 @@ describe('the CLI and the HTTP API answer the same question with the same docume
         expect(answer).toHaveProperty(field);
         delete answer[field];
       }
-      expect(answer).toEqual(cliAnswers.get(q.name));
+      const cli = cliAnswers.get(q.name) as Record<string, unknown>;
+      expect(answer).toEqual(q.cliPart === undefined ? cli : q.cliPart(cli));
     });
 });
 
 describe('the CLI with --store http://… answers as it does on the local store', () => {
   const remoteAnswers = new Map<string, unknown>();
-  // Asked all at once: each is a short process that opens nothing but a connection.
+  // Asked in the kept process: each opens nothing but a connection.
   beforeAll(async () => {
-    await Promise.all(
-      OVER_HTTP.map(async (name) => {
-        const q = questions.find((x) => x.name === name)!;
-        const { stdout } = await run(process.execPath, [BIN, '--store', base, '--json', ...q.cli()]);
-        remoteAnswers.set(name, JSON.parse(stdout));
-      }),
-    );
+    for (const name of OVER_HTTP)
+      remoteAnswers.set(name, await cliJson(['--store', base, ...questions.find((x) => x.name === name)!.cli()]));
   }, 60_000);
 
   for (const name of OVER_HTTP)
     it(name, () => {
       expect(remoteAnswers.get(name)).toEqual(cliAnswers.get(name));
     });
+
+  it('given credit for a run never scored, then it fails with the exit code and words of the local store', async () => {
+    expect(localCredit.code).toBe(4);
+    expect(await kept.run(['--store', base, ...CREDIT_UNSCORED])).toEqual(localCredit);
+  });
+
+  it('given export --format jsonl, then the server streams the lines the local export prints', async () => {
+    expect(localExport).toMatchObject({ code: 0, stderr: '' });
+    expect(localExport.stdout.split('\n').length).toBeGreaterThan(1);
+    expect(await kept.run(['--store', base, ...EXPORT_JSONL])).toEqual(localExport);
+  });
+
+  it('given export --out, then the file and the summary are the local ones', async () => {
+    const out = path.join(dir, 'remote.jsonl');
+    const summary = await cliJson(['--store', base, ...EXPORT_JSONL, '--out', out]);
+    expect(summary).toEqual({ ...(localExportOut as object), written: out });
+    expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(dir, 'local.jsonl'), 'utf8'));
+  });
+
+  it('given export --format files, then it refuses by name: decrypting into a folder needs the store', async () => {
+    const r = await kept.run(['--store', base, 'export', `${DATASET}@1`, '--format', 'files', '--out', dir, '--as', 'alice']);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: cairn export --format files: not over HTTP/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('given dataset show --after, then it refuses by name: a server pages with its own cursor', async () => {
+    const r = await kept.run(['--store', base, 'dataset', 'show', `${DATASET}@1`, '--after', fx.samples[0]]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: --after: not over HTTP/);
+  });
+
+  it.each([
+    ['init', ['init']],
+    ['verify', ['verify']],
+    ['roles list', ['roles', 'list']],
+    ['import', ['import', 'rows.jsonl', '--as', 'alice']],
+    ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
+    ['tree-head', ['tree-head']],
+  ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
+    const r = await kept.run(['--store', base, ...args]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(new RegExp(`^cairn: cairn ${name} needs a local store .* names ${base}\\. Over HTTP: status, `));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
 
   it('given a command that needs the store itself, then it says so with a usage error and no stack', async () => {
     const failed = await run(process.execPath, [BIN, '--store', base, 'keys', 'list']).catch((e: { code: number; stderr: string }) => e);
@@ -251,6 +381,7 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     for (const [name, signer] of [
       ['carol', fx.carol],
       ['alice', fx.alice],
+      ['curator', fx.curator],
     ] as const) {
       const entry = {
         name,
@@ -264,11 +395,77 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     }
   });
 
+  /** The validation carol signs first below, amended after. */
+  let carolValidation: string;
+
   it('given a validation of a CF the server holds, then the receipt names the event the server now answers for', async () => {
     const r = await cli(validation(fx.samples[2]));
     expect(r).toMatchObject({ stdout: expect.any(String) });
     const receipt = JSON.parse((r as { stdout: string }).stdout) as { id: string };
     expect((await fetch(`${base}/v1/cfs/${receipt.id}`)).status).toBe(200);
+    carolValidation = receipt.id;
+  });
+
+  it('given an amendment of that validation by its author, then the server holds a validation amending it with the new rationale', async () => {
+    const r = await cli(['amend', carolValidation, '--as', 'carol', '--set', 'rationale=checked twice']);
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const out = JSON.parse((r as { stdout: string }).stdout) as { id: string; warnings: unknown[] };
+    expect(out.warnings).toEqual([]);
+    const shown = (await (await fetch(`${base}/v1/cfs/${out.id}`)).json()) as { type: string; payload: Record<string, unknown> };
+    expect(shown).toMatchObject({
+      type: 'ValidationContributed',
+      payload: { amends: carolValidation, rationale: 'checked twice', verdict: 'approve', targets: [fx.samples[2]] },
+    });
+  });
+
+  it('given a sample amended with new bytes by its author, then the amendment carries them and the warnings of the datasets it re-assembled', async () => {
+    const file = path.join(dir, 'amended.txt');
+    await writeFile(file, 'Water boils at 100 degrees Celsius at standard pressure.');
+    const r = await cli(['amend', fx.samples[1], '--as', 'alice', '--file', file, '--set', 'license=CC-BY-4.0']);
+    expect(r).toMatchObject({ stdout: expect.any(String) });
+    const out = JSON.parse((r as { stdout: string }).stdout) as { id: string; warnings: { dataset: string }[] };
+    expect(Array.isArray(out.warnings)).toBe(true);
+    const shown = (await (await fetch(`${base}/v1/cfs/${out.id}`)).json()) as { payload: Record<string, unknown> };
+    expect(shown.payload).toMatchObject({ amends: fx.samples[1], license: 'CC-BY-4.0', size: 56 });
+  });
+
+  it('given a manifest, a dataset and two builds through the server, then each build answers the version the server lists, the second unchanged', async () => {
+    const file = path.join(dir, 'manifest.json');
+    await writeFile(
+      file,
+      JSON.stringify({ licensePolicy: { allowed: ['MIT'] }, candidates: { kinds: ['sample'], sources: 'any', assets: 'any' } }),
+    );
+    const manifest = await cli(['manifest', 'define', file, '--as', 'curator']);
+    expect(manifest).toMatchObject({ stdout: expect.any(String) });
+    const { manifestId } = JSON.parse((manifest as { stdout: string }).stdout) as { manifestId: string };
+    expect(await cli(['dataset', 'define', 'served', '--as', 'curator'])).toMatchObject({ stdout: expect.stringContaining('"id"') });
+    const builds = [];
+    for (let i = 0; i < 2; i++) {
+      const b = await cli(['dataset', 'build', 'served', '--manifest', manifestId, '--as', 'curator']);
+      expect(b).toMatchObject({ stdout: expect.any(String) });
+      builds.push(
+        JSON.parse((b as { stdout: string }).stdout) as { version: { versionId: string; ordinal: number } | null; unchanged: boolean },
+      );
+    }
+    const listed = (await (await fetch(`${base}/v1/datasets/served/versions`)).json()) as { versions: { versionId: string }[] };
+    expect(builds.map((b) => [b.version?.versionId, b.version?.ordinal, b.unchanged])).toEqual([
+      [listed.versions[0]!.versionId, 1, false],
+      [listed.versions[0]!.versionId, 1, true],
+    ]);
+  });
+
+  it('given a dataset name defined again (another event) through the server, then it is refused by name', async () => {
+    const r = await cli(['dataset', 'define', 'served', '--as', 'curator', '--description', 'another']);
+    expect(r).toMatchObject({ code: 3 });
+    expect((r as { stderr: string }).stderr).toContain('served');
+  });
+
+  it('given a sample amended without new bytes, then it is refused by name: the old bytes stay sealed on the server', async () => {
+    const r = await cli(['amend', fx.samples[2], '--as', 'alice', '--set', 'license=MIT']);
+    expect(r).toMatchObject({ code: 3 });
+    expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({
+      error: { message: expect.stringMatching(/^amend sample\.bytes: over HTTP/) },
+    });
   });
 
   it("given a validation of a CF the log does not hold, then it exits 3 with the local ledger's words", async () => {

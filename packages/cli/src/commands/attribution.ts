@@ -9,6 +9,7 @@ import { npyHeader, readNpy } from '@cairn/kernel';
 import { type CreditShare, type CreditShares, type GradientKind, type QueryAttribution } from '@cairn/attribution';
 import { messageOf, orFail, usage } from '../fail.js';
 import { orFailRead, withSession } from '../session.js';
+import { withReads } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
 export interface AttributeJson {
@@ -147,7 +148,7 @@ export function registerAttribution(program: Command): void {
     .requiredOption('--run <run>', 'the training run')
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (ref: string, opts: { run: string; asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const { ref: v, shares } = orFailRead(await session.cairn.credit(opts.run, ref, asOfOf(opts.asOf)));
         const out: CreditJson = { ...shares, ref: { dataset: v.dataset, ordinal: v.ordinal, versionId: v.versionId } };

@@ -7,7 +7,8 @@ import { parseAsOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import type { GlobalOptions, Session } from '../session.js';
+import type { GlobalOptions } from '../session.js';
+import type { WriteSession } from '../write-session.js';
 
 export function globalsOf(command: Command): GlobalOptions & Record<string, unknown> {
   return command.optsWithGlobals();
@@ -39,13 +40,12 @@ export async function show<T>(json: boolean, value: T, text: (value: T) => strin
  * before) is told as a sentence naming the position where that stream began.
  */
 export async function orFailAppend<TError extends { readonly _tag: string }, TValue>(
-  session: Session,
+  session: Pick<WriteSession, 'streamStart'>,
   result: E.Either<TError, TValue>,
 ): Promise<TValue> {
   if (E.isLeft(result) && result.left._tag === 'WrongExpectedRevision') {
     const conflict = result.left as unknown as { readonly stream: string; readonly expected: unknown };
-    const first = await session.ledger.log.readStream(conflict.stream, { limit: 1 });
-    const position = E.isRight(first) ? (first.right[0]?.position ?? null) : null;
+    const position = await session.streamStart(conflict.stream);
     fail(ExitCode.rejected, streamConflictText(conflict.stream, conflict.expected, position), result.left);
   }
   return orFail(result, messageOf);

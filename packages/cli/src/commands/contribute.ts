@@ -5,7 +5,6 @@ import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { readNamedFile } from '../files.js';
 import { emit } from '../output.js';
-import { cfArg, withSession, type Session } from '../session.js';
 import { withWrites, type WriteSession } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { jsonOrString, receiptJson, receiptText } from './receipt.js';
@@ -47,10 +46,9 @@ export interface AmendmentWarning {
  * The datasets whose current version held what `cfId` amends were re-assembled by the amendment;
  * a warning for each whose new version leaves the amendment out, with the rule and its reason.
  */
-async function amendmentWarnings(session: Session, cfId: string): Promise<AmendmentWarning[]> {
-  await session.catchUp();
+async function amendmentWarnings(session: Pick<WriteSession, 'replacementOutcomes'>, cfId: string): Promise<AmendmentWarning[]> {
   const warnings: AmendmentWarning[] = [];
-  for (const o of await session.cairn.replacementOutcomes(cfId)) {
+  for (const o of await session.replacementOutcomes(cfId)) {
     if (o.included) continue;
     const version = `${o.dataset}@${o.ordinal ?? o.versionId}`;
     warnings.push({
@@ -205,9 +203,9 @@ export function registerContribute(program: Command): void {
       }
       if (opts.file !== undefined) changes.bytes = await readNamedFile('--file', opts.file);
       if (Object.keys(changes).length === 0) fail(ExitCode.usage, '--set / --file: say what the amendment changes');
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerOf(session, opts.as);
-        const r = orFail(await session.ledger.amend(await cfArg(session, cf), changes, signer), messageOf);
+        const r = orFail(await session.ledger.amend(await session.cf(cf), changes, signer), messageOf);
         const warnings = await amendmentWarnings(session, r.id);
         if (!session.json) for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
         emit({ ...receiptJson(r), warnings }, { json: session.json }, receiptText);

@@ -5,8 +5,9 @@ import type { MemberPage } from '@cairn/datasets';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead, type Session } from '../session.js';
 import { withReads } from '../read-session.js';
+import { withWrites, type WriteSession } from '../write-session.js';
 import type { ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
@@ -23,7 +24,7 @@ export interface BuildJson {
   readonly unchanged: boolean;
 }
 
-export async function signerFor(session: Session, name: string) {
+export async function signerFor(session: Pick<Session, 'keyring'>, name: string) {
   return orFail(await session.keyring.signer(name), (e) => e.message);
 }
 
@@ -32,17 +33,21 @@ export async function resolveVersionArg(session: Session, text: string, asOf?: u
   return orFailRead(await session.cairn.resolveVersion(text, asOfOf(asOf)));
 }
 
-export async function defineManifest(session: Session, manifest: unknown, signerName: string) {
+export async function defineManifest(session: Pick<WriteSession, 'keyring' | 'ledger'>, manifest: unknown, signerName: string) {
   const signer = await signerFor(session, signerName);
   const r = orFail(await session.ledger.manifests.define(manifest, signer), messageOf);
   return { manifestId: r.manifestId, receipt: receiptJson(r.receipt) };
 }
 
-export async function buildDataset(session: Session, dataset: string, manifestId: string, signerName: string): Promise<BuildJson> {
+export async function buildDataset(
+  session: Pick<WriteSession, 'keyring' | 'ledger' | 'buildResult'>,
+  dataset: string,
+  manifestId: string,
+  signerName: string,
+): Promise<BuildJson> {
   const signer = await signerFor(session, signerName);
   const receipt = orFail(await session.ledger.datasets.requestBuild(dataset, manifestId, signer), messageOf);
-  await session.catchUp();
-  const built = await session.cairn.buildResult(dataset, receipt.id);
+  const built = await session.buildResult(dataset, receipt.id);
   return { dataset, manifestId, receipt: receiptJson(receipt), version: built.version, unchanged: built.unchanged };
 }
 
@@ -67,7 +72,7 @@ export function registerDatasets(program: Command): void {
       } catch (cause) {
         fail(ExitCode.usage, `${file}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
       }
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const m = await defineManifest(session, parsed, opts.as);
         emit(m, { json: session.json }, (x) => `manifest ${x.manifestId}\n  defined at position ${x.receipt.position}`);
       });
@@ -80,7 +85,7 @@ export function registerDatasets(program: Command): void {
     .requiredOption('--as <name>', 'the signer: a curator, who then maintains the dataset (rule dataset-authority)')
     .option('--description <text>', 'what the dataset is for')
     .action(async (name: string, opts: { as: string; description?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const signer = await signerFor(session, opts.as);
         const r = await orFailAppend(session, await session.ledger.datasets.define(name, signer, opts.description));
         emit(receiptJson(r), { json: session.json }, (x) => `dataset ${name} defined at position ${x.position}`);
@@ -95,7 +100,7 @@ export function registerDatasets(program: Command): void {
     .requiredOption('--manifest <id>', 'the manifest id')
     .requiredOption('--as <name>', "the signer: one of the dataset's maintainers or a curator (rule build-authority)")
     .action(async (name: string, opts: { manifest: string; as: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withWrites(globalsOf(command), async (session) => {
         const b = await buildDataset(session, name, opts.manifest, opts.as);
         emit(b, { json: session.json }, buildText);
       });
@@ -137,7 +142,10 @@ export function registerDatasets(program: Command): void {
     .option('--after <cf>', 'start after this member CF id (the `next` of the previous page)')
     .action(async (ref: string, opts: { asOf?: string; limit: string; offset?: string; after?: string }, command: Command) => {
       const page = memberPageOf(opts);
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
+        // The server pages with its own cursor, pinned to the first page's moment (GET /v1/versions/{ref}).
+        if (session.remote !== undefined && (page.after !== undefined || page.offset !== undefined))
+          usage(page.after !== undefined ? '--after' : '--offset', 'not over HTTP: a server is read from the first page (raise --limit)');
         await session.catchUp();
         const out = orFailRead(await session.cairn.datasetShow(ref, page, asOfOf(opts.asOf)));
         emit(out, { json: session.json }, (x) =>

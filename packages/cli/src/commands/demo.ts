@@ -12,6 +12,7 @@ import { toJson } from '../output.js';
 import { openSession, orFailRead, type Session } from '../session.js';
 import { globalsOf, short } from './common.js';
 import { buildDataset, buildText, defineManifest, signerFor } from './datasets.js';
+import { writesOf } from '../write-session.js';
 import { newKey } from './keys.js';
 import { diffOf, diffText, historyOf, historyText, impactOf, impactText, whyOf, whyText } from './queries.js';
 import { checkProof } from '@cairn/core';
@@ -107,7 +108,7 @@ async function story(session: Session, say: Say): Promise<void> {
     'curator',
   );
   orFail(await session.ledger.datasets.define(DATASET, await sign('curator'), 'a tiny science corpus'), messageOf);
-  const v1 = await buildDataset(session, DATASET, manifest.manifestId, 'curator');
+  const v1 = await buildDataset(writesOf(session), DATASET, manifest.manifestId, 'curator');
   say(
     'The curator defines a manifest (licenses MIT/CC-BY-4.0/Apache-2.0, one approval) and builds version 1',
     `dataset build ${DATASET} --manifest ${short(manifest.manifestId)} --as curator`,

@@ -10,7 +10,7 @@ import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
-import { notOverHttpYet } from '../read-session.js';
+import { withReads, serverUrlOf, type ReadSession } from '../read-session.js';
 import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
@@ -119,7 +119,16 @@ export function registerExport(program: Command): void {
       if (!folder && opts.as !== undefined) usage('--as', 'goes with --format files or huggingface');
       if (!folder && opts.force === true) usage('--force', 'goes with --format files or huggingface');
       if (opts.url !== undefined && opts.format !== 'openlineage') usage('--url', 'goes with --format openlineage');
-      notOverHttpYet(globalsOf(command), 'cairn export');
+      if (serverUrlOf(globalsOf(command)) !== undefined) {
+        // A server streams the three documents it can write without sample bytes or a second hop.
+        if (folder || opts.format === 'mlflow' || opts.url !== undefined)
+          fail(
+            ExitCode.usage,
+            `cairn export ${opts.url !== undefined ? '--url' : `--format ${opts.format}`}: not over HTTP (${folder ? 'decrypting samples into a folder needs the store' : opts.url !== undefined ? 'export to a file, then send it' : 'the server does not write it'}); over HTTP: --format jsonl, openlineage or croissant`,
+          );
+        await withReads(globalsOf(command), (session) => exportOverHttp(session, ref, opts));
+        return;
+      }
       await withSession(globalsOf(command), async (session) => {
         await session.catchUp();
         if (folder) return exportFolder(session, ref, opts);
@@ -154,4 +163,34 @@ export function registerExport(program: Command): void {
         );
       });
     });
+}
+
+/** Streams the server's export to stdout or --out, as the local export writes it. */
+async function exportOverHttp(session: ReadSession, ref: string, opts: ExportOptions): Promise<void> {
+  const remote = session.remote!;
+  const asOf = asOfOf(opts.asOf);
+  const stream = orFailExport(await remote.exportText(ref, opts.format as 'jsonl' | 'openlineage' | 'croissant', asOf));
+  if (opts.out === undefined) {
+    for await (const chunk of stream)
+      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    return;
+  }
+  await writeNamedFile('--out', opts.out, stream);
+  // The summary's counts, as the server has the version: its members, and those erased since it was cut.
+  const shown = orFailExport(await remote.datasetShow(ref, { limit: 0 }, asOf));
+  const facts = orFailExport(await remote.cardFacts(ref, asOf));
+  const summary = {
+    written: opts.out,
+    format: opts.format,
+    dataset: shown.dataset,
+    versionId: shown.versionId,
+    members: shown.total,
+    erased: facts.erased.length,
+  };
+  const erasedNote = summary.erased === 0 ? '' : `; ${summary.erased} erased, named in the export`;
+  process.stdout.write(
+    session.json
+      ? `${toJson(summary)}\n`
+      : `${shown.dataset}@${shown.ordinal} (${summary.members} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`,
+  );
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { LicenseReport } from '@cairn/datasets';
 import { table } from '../output.js';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
 import { cardMarkdown, type CardFacts, type ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
@@ -34,7 +34,7 @@ export async function licensesOf(session: Pick<ReadSession, 'cairn'>, ref: strin
   return orFailRead(await session.cairn.licenses(ref, asOfOf(asOf)));
 }
 
-export async function cardFacts(session: Session, ref: string, asOf?: string): Promise<CardFacts> {
+export async function cardFacts(session: Pick<ReadSession, 'cairn'>, ref: string, asOf?: string): Promise<CardFacts> {
   return orFailRead(await session.cairn.cardFacts(ref, asOfOf(asOf)));
 }
 
@@ -60,7 +60,7 @@ export function registerLicensesCard(program: Command): void {
     )
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (ref: string, opts: { asOf?: string }, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const facts = await cardFacts(session, ref, opts.asOf);
         const labels = await session.cairn.labels(facts.origin.contributors.map((c) => c.contributor));

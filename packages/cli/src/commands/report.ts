@@ -5,7 +5,8 @@
 // types) is left for the provider to complete, and said so.
 import type { Command } from 'commander';
 import { usage } from '../fail.js';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead } from '../session.js';
+import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, show } from './common.js';
 import type { CardFacts } from '@cairn/client';
 
@@ -40,7 +41,7 @@ export interface EuAiActReport {
   };
 }
 
-async function reportOf(session: Session, ref: string, asOf?: string): Promise<EuAiActReport> {
+async function reportOf(session: Pick<ReadSession, 'cairn'>, ref: string, asOf?: string): Promise<EuAiActReport> {
   const { card: c, facts } = orFailRead(await session.cairn.reportFacts(ref, asOfOf(asOf)));
   const v = c.origin.version;
   return {
@@ -119,7 +120,7 @@ export function registerReport(program: Command): void {
     .option(AS_OF_FLAGS, AS_OF_HELP)
     .action(async (kind: string, ref: string, opts: { asOf?: string }, command: Command) => {
       if (kind !== 'eu-ai-act') usage('KIND', `expected eu-ai-act, got ${JSON.stringify(kind)}`);
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const r = await reportOf(session, ref, opts.asOf);
         await show(session.json, r, reportMarkdown);

@@ -7,7 +7,7 @@ import { type FieldChange, type RunDetail, type RunsDiff } from '@cairn/attribut
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';
-import { withSession } from '../session.js';
+import { withReads } from '../read-session.js';
 import { globalsOf, named, short, show } from './common.js';
 
 const UNLEARNING_HELP = `
@@ -88,7 +88,7 @@ export function registerRunsQueries(program: Command): void {
     .command('list')
     .description('every TrainingRunRecorded in log order: run id, dataset version, model hash, code, position, signer')
     .action(async (_opts: unknown, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const all = orFail(await session.cairn.runs(), messageOf);
         const labels = await session.cairn.labels(all.map((r) => r.signer));
@@ -108,7 +108,7 @@ export function registerRunsQueries(program: Command): void {
       'one run in full: dataset version and Merkle root, code, seeds, parameters, environment, gradients recorded, whether attribution scored it',
     )
     .action(async (runId: string, _opts: unknown, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const r = orFail(await session.cairn.run(runId), messageOf);
         const labels = await session.cairn.labels([r.signer]);
@@ -119,7 +119,7 @@ export function registerRunsQueries(program: Command): void {
     .command('diff <a> <b>')
     .description('what differs between two runs: the dataset diff of their versions, code, model, seeds, parameters, environment')
     .action(async (a: string, b: string, _opts: unknown, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const d = orFail(await session.cairn.diffRuns(a, b), messageOf);
         await show(session.json, d, diffText);
@@ -132,7 +132,7 @@ export function registerRunsQueries(program: Command): void {
       'can this run be reproduced from the ledger today? its version re-assembles to the same id and root, member bytes are readable or their erasure named, gradient artifacts present with the right hash (exit 1 if not)',
     )
     .action(async (runId: string, _opts: unknown, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const r = orFail(await session.cairn.reproduceCheck(runId), messageOf);
         await show(session.json, r, (x) =>
@@ -165,7 +165,7 @@ export function registerRunsQueries(program: Command): void {
     .action(async (runId: string, opts: { top: string }, command: Command) => {
       if (!/^\d+$/.test(opts.top) || Number(opts.top) < 1 || Number(opts.top) > 10_000)
         usage('--top', `expected an integer from 1 to 10000, got ${JSON.stringify(opts.top)}`);
-      await withSession(globalsOf(command), async (session) => {
+      await withReads(globalsOf(command), async (session) => {
         await session.catchUp();
         const u = orFail(await session.cairn.unlearning(runId, Number(opts.top)), messageOf);
         await show(session.json, u, (x) => {

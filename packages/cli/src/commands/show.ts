@@ -6,14 +6,15 @@ import { cfPrefixOf, isFullCfId, type CfShowAnswer } from '@cairn/client';
 import type { ShownEvent } from '@cairn/datasets';
 import { messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { cfArg, orFailRead, withSession, type Session } from '../session.js';
+import { cfArg, orFailRead, withSession } from '../session.js';
+import { withReads, type ReadSession } from '../read-session.js';
 import { globalsOf, short } from './common.js';
 import { signerFor } from './datasets.js';
 
 export type ShowJson = CfShowAnswer;
 
 /** `cf` is a CF id or a unique prefix of one. */
-export async function showOf(session: Session, cf: string): Promise<ShowJson> {
+export async function showOf(session: Pick<ReadSession, 'cairn' | 'catchUp'>, cf: string): Promise<ShowJson> {
   await session.catchUp();
   return orFailRead(await session.cairn.show(cf));
 }
@@ -77,11 +78,11 @@ export function registerShow(program: Command): void {
       if (!opts.bytes && (opts.as !== undefined || opts.out !== undefined))
         usage(opts.out !== undefined ? '--out' : '--as', 'goes with --bytes');
       if (opts.bytes && opts.as === undefined) usage('--as', 'reading sample bytes needs a reader (--as NAME)');
+      if (!opts.bytes) {
+        await withReads(globalsOf(command), async (session) => emit(await showOf(session, cf), { json: session.json }, showText));
+        return;
+      }
       await withSession(globalsOf(command), async (session) => {
-        if (!opts.bytes) {
-          emit(await showOf(session, cf), { json: session.json }, showText);
-          return;
-        }
         const cfId = await cfArg(session, cf);
         // People read sample bytes as a reader (the SDK's read-authority rule): the author, or a
         // contributor holding the reader role (curators and admins do).

@@ -7,10 +7,9 @@ import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/li
 import { ExitCode } from '../exit-codes.js';
 import { fail } from '../fail.js';
 import { toJson } from '../output.js';
-import { cfArg, orFailRead, withSession, type Session } from '../session.js';
+import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
-import { resolveVersionArg } from './datasets.js';
 import { writeNamedFile } from '../files.js';
 
 // The offline proof check is core's; demo.ts reaches it through this module.
@@ -49,21 +48,9 @@ export function traceText(t: LineageTrace): string {
   return lines.join('\n');
 }
 
-export async function proveOf(session: Session, cf: string, ref: string, asOf?: string): Promise<ProofFile> {
-  // The version first, then the CF (a prefix looked up after a catch-up): the reference that names nothing is the answer.
-  await resolveVersionArg(session, ref, asOf);
-  const cfId = await cfArg(session, cf);
-  const p = orFailRead(await session.cairn.inclusionProof(cfId, ref, asOfOf(asOf)));
-  const v = p.ref;
-  return {
-    cairnInclusionProof: 1,
-    cfId,
-    dataset: v.dataset,
-    versionId: v.versionId,
-    manifestId: p.manifestId,
-    merkleRoot: p.proof.root,
-    proof: p.proof,
-  };
+export async function proveOf(session: Pick<ReadSession, 'cairn'>, cf: string, ref: string, asOf?: string): Promise<ProofFile> {
+  // The client resolves the version first, then the CF: the reference that names nothing is the answer.
+  return orFailRead(await session.cairn.proofFile(cf, ref, asOfOf(asOf)));
 }
 
 export function registerTraceProve(program: Command): void {
@@ -142,7 +129,8 @@ export function registerTraceProve(program: Command): void {
         if (opts.signedBy === true) {
           if (cf === undefined) fail(ExitCode.usage, 'give CF with --signed-by');
           if (opts.in !== undefined) fail(ExitCode.usage, '--signed-by proves who signed CF; --in proves membership: give one');
-          await withSession(globals, async (session) => {
+          await withReads(globals, async (session) => {
+            await session.catchUp();
             const p = await authorshipProofOf(session, cf);
             if (opts.out !== undefined) {
               await writeNamedFile('--out', opts.out, `${toJson(p)}\n`);
@@ -152,7 +140,7 @@ export function registerTraceProve(program: Command): void {
           return;
         }
         if (cf === undefined || opts.in === undefined) fail(ExitCode.usage, 'give CF and --in NAME@VERSION (or --verify FILE)');
-        await withSession(globals, async (session) => {
+        await withReads(globals, async (session) => {
           await session.catchUp();
           const p = await proveOf(session, cf, opts.in!, opts.asOf);
           if (opts.out !== undefined) {
@@ -169,7 +157,6 @@ export function registerTraceProve(program: Command): void {
 }
 
 /** Who signed CF, as a proof core's checkAuthorship checks offline. */
-export async function authorshipProofOf(session: Session, cf: string): Promise<AuthorshipProof> {
-  const cfId = await cfArg(session, cf);
-  return orFailRead(await session.ledger.authorship(cfId));
+export async function authorshipProofOf(session: Pick<ReadSession, 'cairn'>, cf: string): Promise<AuthorshipProof> {
+  return orFailRead(await session.cairn.authorship(cf));
 }

@@ -3,12 +3,19 @@
 // with (wire/answers.ts) into the same typed values. Nothing is opened locally: no embedded
 // database starts, so a remote read costs one request.
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
+import * as t from 'io-ts';
 import type { AsOf } from '@cairn/projector';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
 import { usageError } from '../errors.js';
 import {
+  AuthorshipProofAnswer,
+  CardFactsAnswer,
+  CfShowAnswerCodec,
+  ProofFileAnswer,
+  ReportAnswerCodec,
+  VersionShowAnswer,
+  ReplacementResultsAnswer,
   DatasetVersionsAnswer,
   DiffAnswerCodec,
   HistoryAnswer,
@@ -19,6 +26,15 @@ import {
   TraceAnswer,
   WhyAnswerCodec,
 } from '../wire/answers.js';
+import { MAX_LABEL_IDS } from '../wire/queries.js';
+import {
+  CreditAnswerCodec,
+  ReproduceReportAnswer,
+  RunDetailAnswer,
+  RunsDiffAnswer,
+  RunSummariesAnswer,
+  UnlearningReportAnswer,
+} from '../wire/run-answers.js';
 import type { StatusDocument } from '../status-document.js';
 import { readErrorOf, unavailable } from './read-error.js';
 
@@ -28,17 +44,56 @@ export interface RemoteLocation {
   readonly url: string;
 }
 
+type SharedRead =
+  | 'datasetVersions'
+  | 'datasetShow'
+  | 'diff'
+  | 'impact'
+  | 'why'
+  | 'history'
+  | 'licenses'
+  | 'trace'
+  | 'show'
+  | 'labels'
+  | 'cardFacts'
+  | 'reportFacts'
+  | 'proofFile'
+  | 'authorship'
+  | 'runs'
+  | 'run'
+  | 'diffRuns'
+  | 'reproduceCheck'
+  | 'unlearning'
+  | 'credit'
+  | 'replacementOutcomes'
+  | 'buildResult';
+
+/** A read that may also fail as a server fails (unreachable, or a refusal told as a ReadError). */
+type OverHttp<F> = F extends (...args: infer A) => Promise<E.Either<infer L, infer R>>
+  ? (...args: A) => Promise<E.Either<L | ReadError, R>>
+  : F;
+
+/** The reads a local Cairn and a served one both answer, with the same typed values. */
+export type SharedReads = { readonly [K in SharedRead]: OverHttp<Cairn[K]> };
+
 /** The reads a served Cairn answers over HTTP (more join them as the server's answers gain codecs). */
-export interface RemoteCairn extends Pick<Cairn, 'datasetVersions' | 'diff' | 'impact' | 'why' | 'history' | 'licenses' | 'trace'> {
+export interface RemoteCairn extends SharedReads {
   readonly location: RemoteLocation;
   /** The head of the server's log and the position its projections have reached. */
   status(): Promise<E.Either<ReadError, StatusAnswer>>;
   /** The document `cairn status` prints, as the server's store has it. */
   statusDocument(): Promise<E.Either<ReadError, StatusDocument>>;
+  /**
+   * A version exported as `cairn export --format` prints it (JSON Lines, OpenLineage events, a
+   * Croissant document), as the server streams it: never held whole here.
+   */
+  exportText(
+    ref: string,
+    format: 'jsonl' | 'openlineage' | 'croissant',
+    asOf?: AsOf,
+  ): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
-  /** Human names of lineage nodes: not served yet, so none (ids are shown instead). */
-  labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   close(): Promise<void>;
 }
 
@@ -58,20 +113,28 @@ export function remoteLocationOf(text: string, field = '--store'): E.Either<Usag
   return E.right({ kind: 'http', url: url.href.replace(/\/+$/, '') });
 }
 
+const LabelsAnswer = t.type({ labels: t.record(t.string, t.string) }, 'Labels');
+
 const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
   asOf === undefined ? {} : { asOf: typeof asOf === 'bigint' ? asOf.toString() : asOf.time.toISOString() };
 
 export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = fetch): RemoteCairn {
-  const get = async <A>(
+  const ask = async <A>(
     path: string,
     query: Record<string, string>,
     codec: t.Type<A, unknown, unknown>,
+    post?: unknown,
   ): Promise<E.Either<ReadError, A>> => {
     const qs = new URLSearchParams(query).toString();
     let res: Response;
     let body: unknown;
     try {
-      res = await send(`${location.url}${path}${qs === '' ? '' : `?${qs}`}`, { headers: { accept: 'application/json' } });
+      res = await send(
+        `${location.url}${path}${qs === '' ? '' : `?${qs}`}`,
+        post === undefined
+          ? { headers: { accept: 'application/json' } }
+          : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(post) },
+      );
       body = await res.json();
     } catch (cause) {
       return E.left(
@@ -84,6 +147,7 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
       ? E.left(unavailable(`the server at ${location.url} answered ${path} with a document this client cannot read (${codec.name})`))
       : E.right(decoded.right);
   };
+  const get = <A>(path: string, query: Record<string, string>, codec: t.Type<A, unknown, unknown>) => ask(path, query, codec);
   const seg = encodeURIComponent;
 
   return {
@@ -91,7 +155,76 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     status: () => get('/v1/status', {}, StatusAnswer),
     statusDocument: () => get('/v1/status/counts', {}, StatusDocumentAnswer),
     catchUp: async () => E.right(undefined),
-    labels: async () => new Map(),
+    labels: async (ids) => {
+      // Names only help people read an answer: a server that cannot give them leaves ids shown.
+      const names = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += MAX_LABEL_IDS) {
+        const r = await ask('/v1/labels', {}, LabelsAnswer, { ids: ids.slice(i, i + MAX_LABEL_IDS) });
+        if (E.isLeft(r)) return names;
+        for (const [id, name] of Object.entries(r.right.labels)) names.set(id, name);
+      }
+      return names;
+    },
+    show: (cf) => get(`/v1/cfs/${seg(cf)}`, {}, CfShowAnswerCodec),
+    datasetShow: async (ref, page, asOf) => {
+      // The server pages with its own cursor (pinned to the first page's moment), not by offset or CF id.
+      if (page.offset !== undefined || page.after !== undefined)
+        return E.left(
+          usageError(
+            page.after !== undefined ? 'after' : 'offset',
+            'over HTTP a version is read from its first page (the server pages with its own cursor); ask for a larger limit',
+          ),
+        );
+      const shown = await get(`/v1/versions/${seg(ref)}`, { limit: String(page.limit), ...asOfParam(asOf) }, VersionShowAnswer);
+      if (E.isLeft(shown)) return shown;
+      // The server's cursor for the next page is its own; the answer is the local one without it.
+      const { nextCursor: _cursor, ...answer } = shown.right as typeof shown.right & { nextCursor?: unknown };
+      return E.right(answer);
+    },
+    proofFile: (cf, ref, asOf) => get(`/v1/cfs/${seg(cf)}/proof`, { in: ref, ...asOfParam(asOf) }, ProofFileAnswer),
+    authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
+    cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
+    reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
+    exportText: async (ref, format, asOf) => {
+      const qs = new URLSearchParams({ format, ...asOfParam(asOf) }).toString();
+      const path = `/v1/versions/${seg(ref)}/export`;
+      try {
+        const res = await send(`${location.url}${path}?${qs}`);
+        if (!res.ok) return E.left(readErrorOf(res.status, await res.json().catch(() => undefined)));
+        if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
+        return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
+      } catch (cause) {
+        return E.left(
+          unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+        );
+      }
+    },
+    buildResult: async (dataset, eventId) => {
+      // From the dataset's versions and every cut of each, as buildOutcome reads them locally: the
+      // cut this request made, and whether the cut before it (in log order) was the same version.
+      const none = { version: null, unchanged: false };
+      const versions = await get(`/v1/datasets/${seg(dataset)}/versions`, {}, DatasetVersionsAnswer);
+      if (E.isLeft(versions)) return none;
+      const cuts = versions.right.versions
+        .flatMap(({ builds, ...version }) => builds.map((b) => ({ ...b, version })))
+        .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      const at = cuts.findIndex((c) => c.causeEventId === eventId && c.cause === 'requested');
+      const cut = cuts[at];
+      if (cut === undefined) return none;
+      return { version: cut.version, unchanged: at > 0 && cuts[at - 1]!.version.versionId === cut.version.versionId };
+    },
+    replacementOutcomes: async (cfId) => {
+      // Warnings only: a server that cannot say has none to give.
+      const r = await get(`/v1/cfs/${seg(cfId)}/replacement-outcomes`, {}, ReplacementResultsAnswer);
+      return E.isLeft(r) ? [] : r.right;
+    },
+    runs: () => get('/v1/runs', {}, RunSummariesAnswer),
+    run: (runId) => get(`/v1/runs/${seg(runId)}`, {}, RunDetailAnswer),
+    diffRuns: (a, b) => get(`/v1/runs/${seg(a)}/diff/${seg(b)}`, {}, RunsDiffAnswer),
+    reproduceCheck: (runId) => get(`/v1/runs/${seg(runId)}/reproduce`, {}, ReproduceReportAnswer),
+    unlearning: (runId, top) =>
+      get(`/v1/runs/${seg(runId)}/unlearning`, top === undefined ? {} : { top: String(top) }, UnlearningReportAnswer),
+    credit: (runId, ref, asOf) => get(`/v1/runs/${seg(runId)}/credit`, { ref, ...asOfParam(asOf) }, CreditAnswerCodec),
     close: async () => undefined,
     datasetVersions: (dataset, asOf) => get(`/v1/datasets/${seg(dataset)}/versions`, asOfParam(asOf), DatasetVersionsAnswer),
     diff: (from, to, asOf) => get('/v1/diff', { from, to, ...asOfParam(asOf) }, DiffAnswerCodec),

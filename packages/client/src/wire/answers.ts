@@ -7,7 +7,9 @@ import * as t from 'io-ts';
 import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
 import { CfId, EventId } from '@cairn/schemas';
 import type { StatusDocument } from '../status-document.js';
-import type { DatasetVersions, DiffAnswer, LicensesAnswer, WhyResult } from '../cairn.js';
+import type { CfShowAnswer, ReplacementResult, DatasetVersions, DiffAnswer, LicensesAnswer, VersionShow, WhyResult } from '../cairn.js';
+import type { CardFacts, ReportAnswer } from '../reads.js';
+import type { AuthorshipProof, ProofFile } from '@cairn/core';
 import type { Impact } from '@cairn/datasets';
 import { EDGE_TYPES, NODE_KINDS, NODE_STATES, type CfHistory, type LineageTrace } from '@cairn/lineage';
 
@@ -18,7 +20,7 @@ export const StatusAnswer = t.type(
 );
 export type StatusAnswer = t.TypeOf<typeof StatusAnswer>;
 
-const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
+export const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
 export const ResolvedVersionAnswer = t.type(
   { dataset: t.string, versionId: t.string, ordinal: t.number, manifestId: t.string, position: PositionText },
@@ -44,7 +46,7 @@ export const DatasetVersionsAnswer = t.type(
 );
 
 const EventRefAnswer = t.type({ eventId: t.string, position: PositionText }, 'EventRef');
-const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
+export const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
 
 const DatasetVersionAnswer = t.type(
   { versionId: t.string, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
@@ -53,23 +55,23 @@ const DatasetVersionAnswer = t.type(
 
 const DiffCauseAnswer = t.type({ kind: t.string, event: nullable(EventRefAnswer), reason: t.string }, 'DiffCause');
 
-export const DiffAnswerCodec = t.type(
-  {
-    a: DatasetVersionAnswer,
-    b: DatasetVersionAnswer,
-    counts: t.type({ added: t.number, removed: t.number, changed: t.number, unchanged: t.number }),
-    added: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-    removed: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-    changed: t.array(t.type({ from: t.string, to: t.string, cause: DiffCauseAnswer })),
-    assets: t.array(t.type({ assetId: t.string, name: t.string, added: t.number, removed: t.number })),
-    truncated: t.boolean,
-    from: ResolvedVersionAnswer,
-    to: ResolvedVersionAnswer,
-  },
-  'DiffAnswer',
-);
+const versionDiffProps = {
+  a: DatasetVersionAnswer,
+  b: DatasetVersionAnswer,
+  counts: t.type({ added: t.number, removed: t.number, changed: t.number, unchanged: t.number }),
+  added: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
+  removed: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
+  changed: t.array(t.type({ from: t.string, to: t.string, cause: DiffCauseAnswer })),
+  assets: t.array(t.type({ assetId: t.string, name: t.string, added: t.number, removed: t.number })),
+  truncated: t.boolean,
+};
 
-const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
+/** What changed between two versions (VersionDiff). */
+export const VersionDiffAnswer = t.type(versionDiffProps, 'VersionDiff');
+
+export const DiffAnswerCodec = t.type({ ...versionDiffProps, from: ResolvedVersionAnswer, to: ResolvedVersionAnswer }, 'DiffAnswer');
+
+export const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
 const Relation = t.keyof({ labels: null, validates: null, amends: null, supersedes: null }, 'labels | validates | amends | supersedes');
 
 export const ImpactAnswer = t.type(
@@ -123,7 +125,7 @@ export const StatusDocumentAnswer = t.type(
 );
 
 /** One of a fixed list of words. */
-const literals = <V extends string>(values: readonly V[], name: string) =>
+export const literals = <V extends string>(values: readonly V[], name: string) =>
   t.keyof(Object.fromEntries(values.map((v) => [v, null])) as Record<V, null>, name);
 
 /** A time: a Date inside, ISO 8601 text on the wire. */
@@ -273,6 +275,178 @@ export const TraceAnswer = t.type(
   'LineageTrace',
 );
 
+/** One event about a CF as the log holds it (ShownEvent). */
+const shownEventProps = {
+  eventId: t.string,
+  type: t.string,
+  signer: t.string,
+  position: PositionText,
+  recordedAt: DateText,
+  payload: t.UnknownRecord,
+};
+const ShownEventAnswer = t.type(shownEventProps, 'ShownEvent');
+
+/** The document `cairn show --json` prints and GET /v1/cfs/{cf} sends. */
+export const CfShowAnswerCodec = t.type(
+  {
+    ...shownEventProps,
+    cfId: t.string,
+    kind: literals(['sample', 'label', 'validation'] as const, 'sample | label | validation'),
+    importId: nullable(t.string),
+    later: t.array(ShownEventAnswer),
+    targetedBy: t.array(ShownEventAnswer),
+    replacedBy: t.array(t.type({ ...shownEventProps, how: literals(['amends', 'supersedes'] as const, 'amends | supersedes') })),
+    versions: t.array(
+      t.type({ dataset: t.string, versionId: t.string, position: PositionText, reason: t.string, ordinal: nullable(t.number) }),
+    ),
+    names: t.record(t.string, t.string),
+  },
+  'CfShowAnswer',
+);
+
+const counted = <K extends string>(key: K, name: string) =>
+  t.array(t.type({ [key]: t.string, members: t.number } as Record<K, t.StringC> & { members: t.NumberC }), name);
+
+/** Where a version's members come from (VersionOrigin). */
+const versionOriginProps = {
+  version: DatasetVersionAnswer,
+  build: nullable(
+    t.type(
+      {
+        dataset: t.string,
+        manifestId: t.string,
+        versionId: t.string,
+        position: PositionText,
+        cause: t.string,
+        causeEventId: t.string,
+        validTo: nullable(PositionText),
+      },
+      'Build',
+    ),
+  ),
+  assets: t.array(t.type({ assetId: t.string, name: t.string, members: t.number }), 'assets'),
+  contributors: counted('contributor', 'contributors'),
+  sources: counted('source', 'sources'),
+  licenses: counted('license', 'licenses'),
+};
+const VersionOriginAnswer = t.type(versionOriginProps, 'VersionOrigin');
+
+/** One version and one page of its members: `cairn dataset show --json` (GET /v1/versions/{ref} adds nextCursor). */
+export const VersionShowAnswer = t.intersection(
+  [
+    ResolvedVersionAnswer,
+    t.type({
+      ...versionOriginProps,
+      members: t.array(
+        t.type({
+          cfId: t.string,
+          kind: t.string,
+          contributor: t.string,
+          source: nullable(t.string),
+          license: nullable(t.string),
+          labelType: nullable(t.string),
+          reason: t.string,
+        }),
+      ),
+      total: t.number,
+      offset: t.number,
+      limit: t.number,
+      next: nullable(t.string),
+    }),
+  ],
+  'VersionShow',
+);
+
+/** The inclusion proof file `cairn prove` writes and GET /v1/cfs/{cf}/proof sends (checked offline by core). */
+export const ProofFileAnswer = t.type(
+  {
+    cairnInclusionProof: t.literal(1),
+    cfId: t.string,
+    dataset: t.string,
+    versionId: t.string,
+    manifestId: t.string,
+    merkleRoot: t.string,
+    proof: t.type({ leafIndex: t.number, treeSize: t.number, leafHash: t.string, auditPath: t.array(t.string), root: t.string }),
+  },
+  'ProofFile',
+);
+
+const envelopeProps = { type: t.string, payload: t.unknown, signer: t.string };
+
+/** The authorship proof `cairn prove --signed-by` prints (checked offline by core's checkAuthorship). */
+export const AuthorshipProofAnswer = t.intersection(
+  [
+    t.type({
+      cairnAuthorshipProof: t.literal(1),
+      cf: t.union([
+        t.type({ ...envelopeProps, signature: t.string }),
+        t.type({ ...envelopeProps, seal: t.type({ id: t.string, index: t.number }) }),
+      ]),
+      publicKey: t.string,
+    }),
+    t.partial({
+      seal: t.type({ type: t.string, payload: t.type({ root: t.string, count: t.number }), signer: t.string, signature: t.string }),
+      auditPath: t.array(t.string),
+      position: t.string,
+    }),
+  ],
+  'AuthorshipProof',
+);
+
+/** The facts a provenance card is written from (`cairn card --json` less its markdown). */
+export const CardFactsAnswer = t.type(
+  {
+    ref: ResolvedVersionAnswer,
+    origin: VersionOriginAnswer,
+    kinds: t.array(t.type({ kind: t.string, members: t.number })),
+    licenses: LicensesAnswerCodec,
+    validation: t.type({
+      validations: t.number,
+      approvals: t.number,
+      rejections: t.number,
+      scores: t.number,
+      meanScore: nullable(t.number),
+      validators: t.number,
+      membersValidated: t.number,
+    }),
+    manifest: t.unknown,
+    previous: nullable(t.type({ ref: ResolvedVersionAnswer, diff: VersionDiffAnswer })),
+    erased: t.array(ErasureAnswer),
+  },
+  'CardFacts',
+);
+
+/** The card's facts and the EU AI Act facts of the same version: GET /v1/versions/{ref}/report. */
+export const ReportAnswerCodec = t.type(
+  {
+    card: CardFactsAnswer,
+    facts: t.type({
+      sources: t.array(t.type({ source: t.string, members: t.number, licenses: t.array(t.string) })),
+      exclusions: t.array(t.type({ rule: t.string, cfs: t.number })),
+      deprecations: t.array(t.type({ reason: t.string, cfs: t.number })),
+      erasures: t.number,
+      mediaTypes: t.array(t.type({ mediaType: t.string, members: t.number })),
+      personalDataMembers: t.number,
+    }),
+  },
+  'ReportAnswer',
+);
+
+/** The datasets an amendment or supersession re-assembled: GET /v1/cfs/{cf}/replacement-outcomes. */
+export const ReplacementResultsAnswer = t.array(
+  t.type({
+    dataset: t.string,
+    manifestId: t.string,
+    versionId: t.string,
+    position: PositionText,
+    included: t.boolean,
+    rule: nullable(AssemblyRule),
+    reason: t.string,
+    ordinal: nullable(t.number),
+  }),
+  'ReplacementResult[]',
+);
+
 // Compile-time: every decoded answer is a value of the client's type.
 type Decodes<C extends t.Mixed, A> = (decoded: t.TypeOf<C>) => A;
 export const answerTypesAgree: readonly [
@@ -284,4 +458,27 @@ export const answerTypesAgree: readonly [
   Decodes<typeof WhyAnswerCodec, WhyResult>,
   Decodes<typeof HistoryAnswer, CfHistory>,
   Decodes<typeof TraceAnswer, LineageTrace>,
-] = [(d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d, (d) => d];
+  Decodes<typeof CfShowAnswerCodec, CfShowAnswer>,
+  Decodes<typeof VersionShowAnswer, VersionShow>,
+  Decodes<typeof ProofFileAnswer, ProofFile>,
+  Decodes<typeof AuthorshipProofAnswer, AuthorshipProof>,
+  Decodes<typeof CardFactsAnswer, CardFacts>,
+  Decodes<typeof ReportAnswerCodec, ReportAnswer>,
+  Decodes<typeof ReplacementResultsAnswer, readonly ReplacementResult[]>,
+] = [
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+  (d) => d,
+];

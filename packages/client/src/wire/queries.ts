@@ -35,3 +35,6 @@ export const UnlearningQuery = t.exact(t.partial({ top: Digits }), 'UnlearningQu
 export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
 export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');
 export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat }), t.partial({ asOf: AsOfText })]), 'ExportQuery');
+/** The lineage node ids whose human names a client asks for (at most MAX_LABEL_IDS). */
+export const LabelsBody = t.exact(t.type({ ids: t.array(t.string) }), 'LabelsBody');
+export const MAX_LABEL_IDS = 1000;

@@ -11,7 +11,16 @@ import type { IngestItem, Receipt } from '../ingest/ingest-batch.js';
 import { manifestIdOf } from '../ingest/streams.js';
 import { decodeFailureAt } from '../ingest/decode.js';
 import { defined, signPayload } from '../api/context.js';
-import { prepareContribution, prepareLabel, prepareSample, prepareValidation, type PreparedContribution } from '../api/contributions.js';
+import {
+  prepareContribution,
+  prepareLabel,
+  prepareSample,
+  prepareValidation,
+  type PreparedContribution,
+  type SampleInput,
+} from '../api/contributions.js';
+import { checkAmendmentFields } from '../api/amend.js';
+import { originalCf } from './original-cf.js';
 import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
 import type { Ledger } from '../ledger.js';
 import { postBatch } from './transport.js';
@@ -19,10 +28,13 @@ import { asCfReceipt, asCfReceipts } from '../cf-receipt.js';
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
+const AMEND_SAMPLE_OVER_HTTP =
+  'amend sample.bytes: over HTTP a sample is amended with its new bytes (the old ones stay sealed on the server; amend it where the store is to keep them)';
+
 /** What a ledger does that needs no copy of the log: every write, signed where the key is. */
 export interface LedgerWrites extends Pick<
   Ledger,
-  'contribute' | 'ingest' | 'sign' | 'supersede' | 'deprecate' | 'erase' | 'manifests' | 'datasets' | 'assets' | 'runs' | 'close'
+  'contribute' | 'ingest' | 'sign' | 'amend' | 'supersede' | 'deprecate' | 'erase' | 'manifests' | 'datasets' | 'assets' | 'runs' | 'close'
 > {
   readonly contributors: Pick<Ledger['contributors'], 'register' | 'rotateKey' | 'revokeKey' | 'grantRole' | 'revokeRole'>;
 }
@@ -112,6 +124,33 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
       isEventType(type)
         ? signPayload(type, payload, signer)
         : E.left(ruleViolation('batch-consistent', 'type', `unknown event type ${JSON.stringify(type)}`)),
+    // The original is read from the server (its type and payload, as `GET /v1/cfs/{cf}` shows
+    // them); the amendment is made and signed here. A sample's bytes never leave the server, so a
+    // sample amended over HTTP takes its new bytes: keeping the old ones needs the store's key.
+    amend: async (cfId, changes, signer) => {
+      const original = await originalCf(url, cfId, options.fetch ?? fetch);
+      if (E.isLeft(original)) return original;
+      const { type, payload } = original.right;
+      if (type !== 'SampleContributed' && type !== 'LabelContributed' && type !== 'ValidationContributed')
+        return E.left(
+          ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`),
+        );
+      const fields = checkAmendmentFields(type, changes);
+      if (E.isLeft(fields)) return fields;
+      if (type === 'SampleContributed') {
+        if (!(changes.bytes instanceof Uint8Array))
+          return E.left({
+            _tag: 'DecodeFailure',
+            type,
+            problems: [{ path: 'bytes', expected: 'new bytes', actual: undefined, message: AMEND_SAMPLE_OVER_HTTP }],
+            message: AMEND_SAMPLE_OVER_HTTP,
+          });
+        const { commitment: _c, size: _z, amends: _a, supersedes: _s, ...meta } = payload;
+        return appendPrepared(prepareSample({ ...meta, ...changes, amends: cfId } as unknown as SampleInput), signer);
+      }
+      const { amends: _a, supersedes: _s, ...kept } = payload;
+      return appendOne(type, { ...kept, ...changes, amends: cfId }, signer);
+    },
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
     deprecate: (cfId, o, signer) => appendOne('ContributionDeprecated', defined({ target: cfId, reason: o.reason, note: o.note }), signer),
     // The server's ingest shreds the key and drops the ciphertext once SampleErased is in its log.

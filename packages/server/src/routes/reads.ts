@@ -4,9 +4,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { renderLineage } from '@cairn/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } from '../codecs.js';
+import { LabelsBody, MAX_LABEL_IDS } from '@cairn/client';
+import { decodeStrict } from '../decode.js';
+import { toJson } from '../json.js';
 import { answerAt, read, queryOf, type Render, type ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { invalidRequest, problem } from '../problem.js';
+import { invalidRequest, notFound, problem } from '../problem.js';
 import { sendJson, sendProblem } from '../respond.js';
 
 /** Members per page when the request names no limit (the CLI's default too). */
@@ -120,6 +123,51 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
       });
     }),
   );
+
+  // Who signed a CF, as `cairn prove --signed-by` prints it: checkable offline with core alone.
+  app.get('/v1/cfs/:cf/authorship', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => {
+      const cf = await cairn.resolveCf(request.params.cf, 'cf');
+      if (E.isLeft(cf)) return cf;
+      const proof = await cairn.ledger.authorship(cf.right);
+      if (E.isRight(proof)) return proof;
+      const e = proof.left;
+      return E.left(
+        e._tag === 'RuleViolation' && e.rule === 'reference-exists'
+          ? notFound(e.reason, 'cf')
+          : problem(503, 'unavailable', 'The ledger could not answer', 'the authorship of this CF could not be read; try again'),
+      );
+    }),
+  );
+
+  // The datasets re-assembled because of an amendment or supersession, and whether it is in each
+  // version that cut (the warnings `cairn amend` prints).
+  app.get('/v1/cfs/:cf/replacement-outcomes', (request: Params<'cf'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => {
+      const cf = await cairn.resolveCf(request.params.cf, 'cf');
+      return E.isLeft(cf) ? cf : E.right(await cairn.replacementOutcomes(cf.right));
+    }),
+  );
+
+  // The facts `cairn card --json` carries beside its Markdown (GET …/card sends the Markdown).
+  app.get('/v1/versions/:ref/card-facts', (request: Params<'ref'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.cardFacts(request.params.ref, asOf)),
+  );
+
+  // Human names of lineage nodes (contributor names, sample sources); ids without one are left out.
+  // A read whose ids are a body: POST, never cached (a contributor may register a name later).
+  app.post('/v1/labels', async (request, reply) => {
+    const body = decodeStrict(LabelsBody, request.body, 'body');
+    if (E.isLeft(body)) return sendProblem(reply, invalidRequest(body.left));
+    const { ids } = body.right;
+    if (ids.length > MAX_LABEL_IDS)
+      return sendProblem(reply, invalidRequest([{ field: 'body.ids', reason: `at most ${MAX_LABEL_IDS} ids, got ${ids.length}` }]));
+    const labels = await cairn.labels(ids);
+    return reply
+      .header('cache-control', 'no-store')
+      .type('application/json')
+      .send(toJson({ labels: Object.fromEntries(labels) }));
+  });
 
   // JSON by default; SVG (or DOT, Mermaid) when `format` names it or the client accepts image/svg+xml.
   app.get('/v1/trace/:target', (request: Params<'target'>, reply: FastifyReply) => {
