@@ -195,6 +195,52 @@ describe('store reads: status, card, report, runs, verify, tree head, exports', 
     expect(body.projections.every((p: Json) => p.caughtUp === true && p.failedEvents === 0)).toBe(true);
   });
 
+  it('given any read, answer or refusal, then none names the folder the store is in (only its kind)', async () => {
+    // The folder tells a reader the server's user name and layout; the CLI prints it locally, the API does not.
+    const counts = await get('/v1/status/counts');
+    expect(counts.body.store).toBe('embedded');
+    const cf = fx.samples[1];
+    const urls = [
+      '/v1/status',
+      '/v1/status/counts',
+      '/openapi.json',
+      '/v1/datasets',
+      `/v1/datasets/${DATASET}/versions`,
+      `/v1/versions/${DATASET}@1`,
+      `/v1/versions/${DATASET}@1/licenses`,
+      `/v1/versions/${DATASET}@1/card`,
+      `/v1/versions/${DATASET}@1/report`,
+      `/v1/versions/${DATASET}@1/export`,
+      `/v1/versions/${DATASET}@1/export?format=croissant`,
+      `/v1/versions/${DATASET}@1/export?format=openlineage`,
+      `/v1/diff?from=${DATASET}@1&to=${DATASET}@3`,
+      `/v1/cfs/${cf}`,
+      `/v1/cfs/${cf}/why?in=${DATASET}@1`,
+      `/v1/cfs/${cf}/impact`,
+      `/v1/cfs/${cf}/history`,
+      `/v1/cfs/${cf}/proof?in=${DATASET}@1`,
+      `/v1/trace/${cf}`,
+      `/v1/trace/${cf}?format=svg`,
+      '/v1/runs',
+      '/v1/verify/log',
+      '/v1/tree-head',
+      // refusals
+      `/v1/cfs/${cf}/content`,
+      `/v1/versions/${DATASET}@9`,
+      '/v1/runs/no-such-run',
+      `/v1/datasets/${DATASET}/versions?asOf=999999`,
+      '/v1/nothing-here',
+    ];
+    const leaks: string[] = [];
+    for (const url of urls) {
+      const res = await fetch(`${base}${url}`);
+      const text = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`;
+      expect(res.status).toBeLessThan(500);
+      if (text.includes(dir) || text.includes(os.tmpdir())) leaks.push(`${url} (${res.status})`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it('given a version, when its card is asked, then it is the Markdown card naming its contributors', async () => {
     const { res, text } = await raw(`/v1/versions/${DATASET}@1/card`);
     expect(res.status).toBe(200);
