@@ -8,6 +8,7 @@ import type { ServerContext } from './context.js';
 import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
 import { metadataAccessFor } from './auth/metadata-access.js';
+import { liveTickets } from './auth/live-tickets.js';
 import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readonly signatureWindowSeconds?: number;
   /** Nonces of signed requests remembered at most (default 100 000; auth/nonce-store.ts). */
   readonly nonceCapacity?: number;
+  /** How long a live-stream ticket stays good, in seconds (default 60; auth/live-tickets.ts). */
+  readonly liveTicketSeconds?: number;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -97,7 +100,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
-  registerLive(app, ctx);
+  registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {

@@ -299,3 +299,60 @@ describe('GET /v1/cfs/{cf}/content', () => {
     expect(r.body.field).toBe('query');
   });
 });
+
+describe('live stream tickets (a browser EventSource cannot sign)', () => {
+  const ticketFor = async (signer: RequestSigner) => {
+    const url = '/v1/live/tickets';
+    return send(url, signRequest({ method: 'POST', url: `${base}${url}`, body: new Uint8Array() }, signer), { method: 'POST' });
+  };
+  /** Opens the stream; answers its status and its first bytes (the first chunk), then closes it. */
+  const open = async (url: string) => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}${url}`, { signal: controller.signal });
+    if (res.headers.get('content-type') !== 'text/event-stream') {
+      const body = JSON.parse(await res.text()) as Json;
+      return { res, body, first: '' };
+    }
+    const chunk = await res.body!.getReader().read();
+    controller.abort();
+    return { res, body: {} as Json, first: new TextDecoder().decode(chunk.value) };
+  };
+
+  it('given private metadata, when the stream or a ticket is asked unsigned, then both are 401', async () => {
+    expectRefused(await send('/v1/live'), 'Signature-Input', /^missing$/);
+    expectRefused(await send('/v1/live/tickets', {}, { method: 'POST' }), 'Signature-Input', /^missing$/);
+  });
+
+  it('given a signed request for a ticket, when the stream is opened with it, then it streams once; the same ticket again is a replay', async () => {
+    const issued = await ticketFor(erin);
+    expect(issued.res.status).toBe(201);
+    expect(issued.res.headers.get('cache-control')).toBe('no-store');
+    expect(issued.body).toMatchObject({ contributorId: erin.contributorId, ticket: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const lifetime = Date.parse(issued.body.expiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(30_000);
+    expect(lifetime).toBeLessThanOrEqual(60_000);
+    expect(issued.body.url).toBe(`/v1/live?ticket=${issued.body.ticket}`);
+    const first = await open(issued.body.url);
+    expect(first.res.status).toBe(200);
+    expect(first.first).toContain('retry: 2000');
+    const again = await open(issued.body.url);
+    expectRefused(again, 'query.ticket', /^replayed: /);
+  });
+
+  it('given a ticket, then it opens nothing but the live stream, and a ticket this server never issued is refused', async () => {
+    const issued = await ticketFor(erin);
+    expectRefused(await send(`/v1/status?ticket=${issued.body.ticket}`), 'Signature-Input', /^missing$/);
+    expectRefused(await open(`/v1/live?ticket=${'A'.repeat(43)}`), 'query.ticket', /^unknown: /);
+    // still unspent: the refusals above did not use it
+    expect((await open(issued.body.url)).res.status).toBe(200);
+  });
+
+  it('given a ticket, when the key that asked for it is revoked before it is used, then the ticket is refused', async () => {
+    const gil = must(await cairn.ledger.contributors.register(newSigner().secretKey, { name: 'gil' }));
+    must(await cairn.catchUp());
+    const issued = await ticketFor(gil);
+    expect(issued.res.status).toBe(201);
+    must(await cairn.ledger.contributors.revokeKey(gil, { reason: 'compromised' }));
+    expectRefused(await open(issued.body.url), 'query.ticket', /^revoked key: /);
+  });
+});
