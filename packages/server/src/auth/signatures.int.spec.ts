@@ -171,6 +171,14 @@ describe('refused signatures', () => {
     expectRefused(await send('/v1/status', headers), 'nonce', /^replayed: /);
   });
 
+  it('given one server process, when the same signed request arrives many times at once, then exactly one is answered', async () => {
+    // The guarantee the nonce store gives, within the process that holds it (README: one process per store).
+    const headers = signed('/v1/status', erin);
+    const all = await Promise.all(Array.from({ length: 8 }, () => send('/v1/status', headers)));
+    expect(all.map((r) => r.res.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    for (const r of all.filter((x) => x.res.status === 401)) expectRefused(r, 'nonce', /^replayed: /);
+  });
+
   it('given a client flooding bad signatures, then it is answered 429 before verifying, while another client reads as usual', async () => {
     const forged = { contributorId: erin.contributorId, secretKey: newSigner().secretKey };
     // Another client: the same machine, another loopback source address.
