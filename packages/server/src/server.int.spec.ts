@@ -114,6 +114,32 @@ describe('reads', () => {
     expect(again.status).toBe(304);
   });
 
+  it('given a pinned answer sent once, when the same URL is asked again, then it is the same answer and the store is not asked again', async () => {
+    const at = (await head()) - 1n;
+    const url = `/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1&asOf=${at}`;
+    const why = cairn.why;
+    let asked = 0;
+    cairn.why = (...args: Parameters<Cairn['why']>) => {
+      asked += 1;
+      return why.apply(cairn, args);
+    };
+    try {
+      const first = await get(url);
+      const again = await get(url);
+      expect(asked).toBe(1);
+      expect(again.body).toEqual(first.body);
+      for (const h of ['etag', 'cache-control', 'cairn-as-of-position', 'content-type'])
+        expect(again.res.headers.get(h)).toBe(first.res.headers.get(h));
+      const conditional = await fetch(`${base}${url}`, { headers: { 'if-none-match': first.res.headers.get('etag')! } });
+      expect(conditional.status).toBe(304);
+      // the latest is asked each time: it moves with the head
+      await get(`/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1`);
+      expect(asked).toBe(2);
+    } finally {
+      cairn.why = why;
+    }
+  });
+
   it('given a position before the amendment, when versions are asked as of it, then only version 1 is there', async () => {
     const v1 = (await get(`/v1/datasets/${DATASET}/versions`)).body.versions[0];
     const { body } = await get(`/v1/datasets/${DATASET}/versions?asOf=${v1.position}`);

@@ -9,6 +9,7 @@ import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
 import { metadataAccessFor } from './auth/metadata-access.js';
 import { liveTickets } from './auth/live-tickets.js';
+import { pinnedAnswers } from './pinned-answers.js';
 import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   readonly nonceCapacity?: number;
   /** How long a live-stream ticket stays good, in seconds (default 60; auth/live-tickets.ts). */
   readonly liveTicketSeconds?: number;
+  /** Memory for answers pinned to a position, sent again as they were (default 32 MiB; 0: none). */
+  readonly pinnedAnswerBytes?: number;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -65,7 +68,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     await follower.stop();
     return E.left(first.left);
   }
-  const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set() };
+  const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set(), pinned: pinnedAnswers(options.pinnedAnswerBytes) };
   const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, return503OnClosing: true });
 
   // The API speaks JSON only: a text body is refused as an unsupported media type (415).
