@@ -28,7 +28,7 @@ describe('benchmark contract', () => {
       .split('\n')
       .map((l) => l.split(/\s+/)[0])
       .filter(Boolean);
-    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution']));
+    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution', 'server']));
   });
 
   it('given an unknown group, when run with --only, then it exits 2 naming the known groups and prints no JSON', () => {

@@ -12,6 +12,8 @@ export interface BenchResult {
 export interface BenchContext {
   /** Postgres server for the Postgres figures (CAIRN_BENCH_PG_URL); absent means skip them. */
   readonly pgUrl: string | undefined;
+  /** --quick: a group that offers a smaller store uses it (the figures say which size they are for). */
+  readonly quick?: boolean;
   /** Progress and notes go to stderr so `--json` output stays clean. */
   log(message: string): void;
 }
