@@ -8,7 +8,9 @@ import { parseAsOf, type Cairn, type ReadError } from '@cairn/client';
 import { decodeStrict } from './decode.js';
 import type { Follower } from './follower.js';
 import { invalidRequest, readProblem, type Problem } from './problem.js';
-import { notModified, sendAnswer, sendJson, sendProblem, type Moment } from './respond.js';
+import { notModified, sendAnswer, sendPinned, sendProblem, type Moment } from './respond.js';
+import { toJson } from './json.js';
+import type { PinnedAnswers } from './pinned-answers.js';
 
 export type AsOf = NonNullable<Parameters<Cairn['checkAsOf']>[0]>;
 
@@ -17,7 +19,11 @@ export interface ServerContext {
   readonly follower: Follower;
   /** What to end when the server closes (open event streams). */
   readonly closing: Set<() => void>;
+  /** Answers pinned to a position, as sent, by URL and Accept (pinned-answers.ts). */
+  readonly pinned?: PinnedAnswers;
 }
+
+const pinnedKey = (request: FastifyRequest) => `${request.url}\n${request.headers.accept ?? ''}`;
 
 /** Decodes the query string strictly; a refusal has been sent when it answers undefined. */
 export function queryOf<A>(request: FastifyRequest, reply: FastifyReply, codec: t.Type<A, unknown, unknown>): A | undefined {
@@ -62,9 +68,13 @@ export async function answerAt(
   // The latest is read while no catch-up writes, so it is exactly the head its header names.
   if (asOfText === undefined)
     return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer, render));
+  // A pinned answer never changes: one sent before is sent again without resolving asOf or asking
+  // the store, and without serialising it again.
+  const held = ctx.pinned?.get(pinnedKey(request));
+  if (held !== undefined) return sendPinned(request, reply, held);
   const m = await momentOf(ctx, asOfText);
   if (E.isLeft(m)) return sendProblem(reply, m.left);
-  return respond(request, reply, m.right.moment, m.right.asOf, answer, render);
+  return respond(request, reply, m.right.moment, m.right.asOf, answer, render, ctx.pinned);
 }
 
 async function respond(
@@ -74,12 +84,14 @@ async function respond(
   asOf: AsOf | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
   render?: Render,
+  pinned?: PinnedAnswers,
 ): Promise<FastifyReply> {
   if (notModified(request, reply, moment)) return reply;
   const r = await answer(asOf, moment);
   if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
-  if (render === undefined) return sendJson(request, reply, moment, r.right);
-  const shown = await render(r.right);
+  const shown = render === undefined ? { body: toJson(r.right), contentType: 'application/json' } : await render(r.right);
+  if (moment.pinned && pinned !== undefined && typeof shown.body === 'string')
+    pinned.set(pinnedKey(request), { position: moment.position, body: shown.body, contentType: shown.contentType });
   return sendAnswer(request, reply, moment, shown.body, shown.contentType);
 }
 

@@ -114,6 +114,11 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
 
   const pass = async (): Promise<E.Either<{ readonly message: string }, bigint | null>> => {
     const before = caughtUpTo;
+    // Nothing new in the log: nothing to write, so no reason to hold the reads back. Without this
+    // every interval's pass waited for the reads in flight and stopped new ones meanwhile, a
+    // stall each interval under a steady load of reads.
+    const seen = await cairn.ledger.log.head();
+    if (E.isRight(seen) && seen.right !== null && caughtUpTo !== null && seen.right <= caughtUpTo) return E.right(caughtUpTo);
     const caught = await exclusive(async (): Promise<E.Either<{ readonly message: string }, bigint | null>> => {
       const head = await cairn.ledger.log.head();
       if (E.isLeft(head)) return E.left({ message: 'the log head could not be read' });

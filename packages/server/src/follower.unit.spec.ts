@@ -58,6 +58,24 @@ describe('startFollower', () => {
     await follower.stop();
   });
 
+  it('given nothing new in the log, when a catch-up is asked while a latest read is in flight, then it answers at once and stops no read', async () => {
+    const store = fakeStore();
+    const follower = startFollower(store.cairn, 60_000, () => undefined);
+    const first = follower.catchUp();
+    await store.release();
+    await first;
+    let finishRead!: () => void;
+    const read = follower.latest(() => new Promise<void>((resolve) => (finishRead = resolve)));
+    await tick();
+    expect(await follower.catchUp()).toEqual(E.right(1n));
+    // a read that comes now is not held back either
+    expect(await follower.latest(async (head) => head)).toBe(1n);
+    expect(store.log).toEqual(['catch-up start', 'catch-up end']);
+    finishRead();
+    await read;
+    await follower.stop();
+  });
+
   it('given a catch-up writing, when a latest read comes, then it waits and is given the new head', async () => {
     const store = fakeStore();
     const follower = startFollower(store.cairn, 60_000, () => undefined);

@@ -23,6 +23,7 @@ import { LabelsBody } from '@cairn/client';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
+import { LiveQuery, LiveTicketAnswer } from './routes/live.js';
 
 interface Operation {
   readonly method: 'get' | 'post';
@@ -260,9 +261,19 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/live',
-    summary: 'Server-sent events: `position` (a new head) and `version` (a new dataset version)',
+    summary:
+      'Server-sent events: `position` (a new head) and `version` (a new dataset version). With private metadata: signed, or `ticket` from POST /v1/live/tickets (for EventSource)',
+    query: LiveQuery,
     answer: { type: 'string' } as unknown as t.Mixed,
     contentType: 'text/event-stream',
+  },
+  {
+    method: 'post',
+    path: '/v1/live/tickets',
+    summary:
+      'A ticket that opens /v1/live once, within 60 s, for the key that signed this request (always signed; for a browser EventSource, which cannot sign)',
+    answer: LiveTicketAnswer,
+    status: '201',
   },
 ];
 

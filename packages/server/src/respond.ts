@@ -58,6 +58,20 @@ export function sendAnswer(
   return reply.type(contentType).send(body);
 }
 
+/** A pinned answer as it was sent: the same URL and Accept get it again without a query. */
+export interface PinnedAnswer {
+  readonly position: bigint | null;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+/** Sends a pinned answer held from an earlier request (304 when the client holds it too). */
+export function sendPinned(request: FastifyRequest, reply: FastifyReply, held: PinnedAnswer): FastifyReply {
+  const moment: Moment = { pinned: true, position: held.position };
+  if (notModified(request, reply, moment)) return reply;
+  return sendAnswer(request, reply, moment, held.body, held.contentType);
+}
+
 export const sendJson = (request: FastifyRequest, reply: FastifyReply, moment: Moment, value: unknown) =>
   sendAnswer(request, reply, moment, toJson(value));
 

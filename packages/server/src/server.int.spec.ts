@@ -114,6 +114,32 @@ describe('reads', () => {
     expect(again.status).toBe(304);
   });
 
+  it('given a pinned answer sent once, when the same URL is asked again, then it is the same answer and the store is not asked again', async () => {
+    const at = (await head()) - 1n;
+    const url = `/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1&asOf=${at}`;
+    const why = cairn.why;
+    let asked = 0;
+    cairn.why = (...args: Parameters<Cairn['why']>) => {
+      asked += 1;
+      return why.apply(cairn, args);
+    };
+    try {
+      const first = await get(url);
+      const again = await get(url);
+      expect(asked).toBe(1);
+      expect(again.body).toEqual(first.body);
+      for (const h of ['etag', 'cache-control', 'cairn-as-of-position', 'content-type'])
+        expect(again.res.headers.get(h)).toBe(first.res.headers.get(h));
+      const conditional = await fetch(`${base}${url}`, { headers: { 'if-none-match': first.res.headers.get('etag')! } });
+      expect(conditional.status).toBe(304);
+      // the latest is asked each time: it moves with the head
+      await get(`/v1/cfs/${fx.samples[1]}/why?in=${DATASET}@1`);
+      expect(asked).toBe(2);
+    } finally {
+      cairn.why = why;
+    }
+  });
+
   it('given a position before the amendment, when versions are asked as of it, then only version 1 is there', async () => {
     const v1 = (await get(`/v1/datasets/${DATASET}/versions`)).body.versions[0];
     const { body } = await get(`/v1/datasets/${DATASET}/versions?asOf=${v1.position}`);
@@ -193,6 +219,52 @@ describe('store reads: status, card, report, runs, verify, tree head, exports', 
     expect(body.datasets).toBe(1);
     expect(body.datasetVersions).toBe(3);
     expect(body.projections.every((p: Json) => p.caughtUp === true && p.failedEvents === 0)).toBe(true);
+  });
+
+  it('given any read, answer or refusal, then none names the folder the store is in (only its kind)', async () => {
+    // The folder tells a reader the server's user name and layout; the CLI prints it locally, the API does not.
+    const counts = await get('/v1/status/counts');
+    expect(counts.body.store).toBe('embedded');
+    const cf = fx.samples[1];
+    const urls = [
+      '/v1/status',
+      '/v1/status/counts',
+      '/openapi.json',
+      '/v1/datasets',
+      `/v1/datasets/${DATASET}/versions`,
+      `/v1/versions/${DATASET}@1`,
+      `/v1/versions/${DATASET}@1/licenses`,
+      `/v1/versions/${DATASET}@1/card`,
+      `/v1/versions/${DATASET}@1/report`,
+      `/v1/versions/${DATASET}@1/export`,
+      `/v1/versions/${DATASET}@1/export?format=croissant`,
+      `/v1/versions/${DATASET}@1/export?format=openlineage`,
+      `/v1/diff?from=${DATASET}@1&to=${DATASET}@3`,
+      `/v1/cfs/${cf}`,
+      `/v1/cfs/${cf}/why?in=${DATASET}@1`,
+      `/v1/cfs/${cf}/impact`,
+      `/v1/cfs/${cf}/history`,
+      `/v1/cfs/${cf}/proof?in=${DATASET}@1`,
+      `/v1/trace/${cf}`,
+      `/v1/trace/${cf}?format=svg`,
+      '/v1/runs',
+      '/v1/verify/log',
+      '/v1/tree-head',
+      // refusals
+      `/v1/cfs/${cf}/content`,
+      `/v1/versions/${DATASET}@9`,
+      '/v1/runs/no-such-run',
+      `/v1/datasets/${DATASET}/versions?asOf=999999`,
+      '/v1/nothing-here',
+    ];
+    const leaks: string[] = [];
+    for (const url of urls) {
+      const res = await fetch(`${base}${url}`);
+      const text = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`;
+      expect(res.status).toBeLessThan(500);
+      if (text.includes(dir) || text.includes(os.tmpdir())) leaks.push(`${url} (${res.status})`);
+    }
+    expect(leaks).toEqual([]);
   });
 
   it('given a version, when its card is asked, then it is the Markdown card naming its contributors', async () => {

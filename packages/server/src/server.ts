@@ -8,6 +8,8 @@ import type { ServerContext } from './context.js';
 import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
 import { metadataAccessFor } from './auth/metadata-access.js';
+import { liveTickets } from './auth/live-tickets.js';
+import { pinnedAnswers } from './pinned-answers.js';
 import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
 import { notFound, problem } from './problem.js';
@@ -39,6 +41,10 @@ export interface ServerOptions {
   readonly signatureWindowSeconds?: number;
   /** Nonces of signed requests remembered at most (default 100 000; auth/nonce-store.ts). */
   readonly nonceCapacity?: number;
+  /** How long a live-stream ticket stays good, in seconds (default 60; auth/live-tickets.ts). */
+  readonly liveTicketSeconds?: number;
+  /** Memory for answers pinned to a position, sent again as they were (default 32 MiB; 0: none). */
+  readonly pinnedAnswerBytes?: number;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -62,7 +68,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     await follower.stop();
     return E.left(first.left);
   }
-  const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set() };
+  const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set(), pinned: pinnedAnswers(options.pinnedAnswerBytes) };
   const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, return503OnClosing: true });
 
   // The API speaks JSON only: a text body is refused as an unsupported media type (415).
@@ -97,7 +103,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
-  registerLive(app, ctx);
+  registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {

@@ -20,6 +20,7 @@ function parseOptions() {
       options: {
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },

@@ -3,6 +3,11 @@
 // capacity the oldest entries are dropped, and the store then refuses every request created at
 // or before the newest `created` it dropped. A replay of a dropped nonce is refused that way, so
 // a full store costs honest clients a retry (with a fresh `created`), never the guarantee.
+//
+// The guarantee is this process's: a second `cairn serve` over the same Postgres store holds its
+// own nonces, so a request captured on its way to one process could be replayed to the other
+// while its `created` is within the window. The README says to run one server process per store;
+// sharing nonces across processes means a table in the store's own package (no SQL here).
 export interface NonceStore {
   /**
    * Records `nonce` of `keyid` created at `created` (unix seconds): 'fresh' the first time,

@@ -36,7 +36,8 @@ export function withRequestSignatures(document: JsonSchema, metadata: MetadataAc
   for (const [path, operations] of Object.entries(doc.paths))
     for (const [method, op] of Object.entries(operations)) {
       const content = path === '/v1/cfs/{cf}/content';
-      if (!content && !(metadata === 'private' && isRead(path, method))) continue;
+      const alwaysSigned = content || path === '/v1/live/tickets';
+      if (!alwaysSigned && !(metadata === 'private' && isRead(path, method))) continue;
       op.security = [{ [SECURITY_SCHEME]: [] }];
       const responses = op.responses as Record<string, unknown>;
       responses['401'] = problemOf('The request signature is missing or was refused; `field` names the part, `reason` why');

@@ -18,6 +18,9 @@ import { ACCEPT_SIGNATURE, checkSignedRequest, signatureProblem, type SignatureR
 export type MetadataAccess = 'public' | 'private';
 
 export const CONTENT_ROUTE = '/v1/cfs/:cf/content';
+/** Always signed: a ticket is what a signed request buys (auth/live-tickets.ts). */
+export const LIVE_TICKETS_ROUTE = '/v1/live/tickets';
+export const LIVE_ROUTE = '/v1/live';
 export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 300;
 
 export interface SignatureOptions {
@@ -37,10 +40,13 @@ const bodyDigests = new WeakMap<FastifyRequest, Promise<Uint8Array>>();
 export const signerOf = (request: FastifyRequest): SignedBy | undefined => signedBy.get(request);
 
 function asksSignature(request: FastifyRequest, metadata: MetadataAccess): boolean {
-  if (request.routeOptions.url === CONTENT_ROUTE) return true;
+  if (request.routeOptions.url === CONTENT_ROUTE || request.routeOptions.url === LIVE_TICKETS_ROUTE) return true;
   if (metadata === 'public') return false;
   // The route the router matched, however the URL spelled it (a 404 has none: its raw path).
   const path = request.routeOptions.url ?? (request.raw.url ?? '/').split('?')[0]!;
+  // The live stream opened with a ticket: the route spends the ticket instead (routes/live.ts).
+  if (path === LIVE_ROUTE && request.method === 'GET' && (request.query as Record<string, unknown> | undefined)?.ticket !== undefined)
+    return false;
   if (!(path === '/v1' || path.startsWith('/v1/'))) return false;
   return !(request.method === 'POST' && path === '/v1/events');
 }

@@ -171,6 +171,14 @@ describe('refused signatures', () => {
     expectRefused(await send('/v1/status', headers), 'nonce', /^replayed: /);
   });
 
+  it('given one server process, when the same signed request arrives many times at once, then exactly one is answered', async () => {
+    // The guarantee the nonce store gives, within the process that holds it (README: one process per store).
+    const headers = signed('/v1/status', erin);
+    const all = await Promise.all(Array.from({ length: 8 }, () => send('/v1/status', headers)));
+    expect(all.map((r) => r.res.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    for (const r of all.filter((x) => x.res.status === 401)) expectRefused(r, 'nonce', /^replayed: /);
+  });
+
   it('given a client flooding bad signatures, then it is answered 429 before verifying, while another client reads as usual', async () => {
     const forged = { contributorId: erin.contributorId, secretKey: newSigner().secretKey };
     // Another client: the same machine, another loopback source address.
@@ -297,5 +305,62 @@ describe('GET /v1/cfs/{cf}/content', () => {
     const r = await get(`${content(fx.samples[1])}?asOf=1`, fx.alice);
     expect(r.res.status).toBe(400);
     expect(r.body.field).toBe('query');
+  });
+});
+
+describe('live stream tickets (a browser EventSource cannot sign)', () => {
+  const ticketFor = async (signer: RequestSigner) => {
+    const url = '/v1/live/tickets';
+    return send(url, signRequest({ method: 'POST', url: `${base}${url}`, body: new Uint8Array() }, signer), { method: 'POST' });
+  };
+  /** Opens the stream; answers its status and its first bytes (the first chunk), then closes it. */
+  const open = async (url: string) => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}${url}`, { signal: controller.signal });
+    if (res.headers.get('content-type') !== 'text/event-stream') {
+      const body = JSON.parse(await res.text()) as Json;
+      return { res, body, first: '' };
+    }
+    const chunk = await res.body!.getReader().read();
+    controller.abort();
+    return { res, body: {} as Json, first: new TextDecoder().decode(chunk.value) };
+  };
+
+  it('given private metadata, when the stream or a ticket is asked unsigned, then both are 401', async () => {
+    expectRefused(await send('/v1/live'), 'Signature-Input', /^missing$/);
+    expectRefused(await send('/v1/live/tickets', {}, { method: 'POST' }), 'Signature-Input', /^missing$/);
+  });
+
+  it('given a signed request for a ticket, when the stream is opened with it, then it streams once; the same ticket again is a replay', async () => {
+    const issued = await ticketFor(erin);
+    expect(issued.res.status).toBe(201);
+    expect(issued.res.headers.get('cache-control')).toBe('no-store');
+    expect(issued.body).toMatchObject({ contributorId: erin.contributorId, ticket: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const lifetime = Date.parse(issued.body.expiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(30_000);
+    expect(lifetime).toBeLessThanOrEqual(60_000);
+    expect(issued.body.url).toBe(`/v1/live?ticket=${issued.body.ticket}`);
+    const first = await open(issued.body.url);
+    expect(first.res.status).toBe(200);
+    expect(first.first).toContain('retry: 2000');
+    const again = await open(issued.body.url);
+    expectRefused(again, 'query.ticket', /^replayed: /);
+  });
+
+  it('given a ticket, then it opens nothing but the live stream, and a ticket this server never issued is refused', async () => {
+    const issued = await ticketFor(erin);
+    expectRefused(await send(`/v1/status?ticket=${issued.body.ticket}`), 'Signature-Input', /^missing$/);
+    expectRefused(await open(`/v1/live?ticket=${'A'.repeat(43)}`), 'query.ticket', /^unknown: /);
+    // still unspent: the refusals above did not use it
+    expect((await open(issued.body.url)).res.status).toBe(200);
+  });
+
+  it('given a ticket, when the key that asked for it is revoked before it is used, then the ticket is refused', async () => {
+    const gil = must(await cairn.ledger.contributors.register(newSigner().secretKey, { name: 'gil' }));
+    must(await cairn.catchUp());
+    const issued = await ticketFor(gil);
+    expect(issued.res.status).toBe(201);
+    must(await cairn.ledger.contributors.revokeKey(gil, { reason: 'compromised' }));
+    expectRefused(await open(issued.body.url), 'query.ticket', /^revoked key: /);
   });
 });

@@ -23,6 +23,8 @@ import type { NonceStore } from './nonce-store.js';
 
 /** A request whose signature verified: its contributor, and the proof a sample read passes on. */
 export interface SignedBy extends SignedReader {
+  /** The contributor's current key (hex) that verified the signature. */
+  readonly publicKey: string;
   /** The Content-Digest the signature covers, for a request with a body (checked once the body is read). */
   readonly contentDigest?: string;
 }
@@ -118,6 +120,7 @@ export async function checkSignedRequest(check: SignatureCheck, request: Fastify
     return E.left(signatureProblem('created', 'stale: the server holds too many recent nonces to tell; sign again with the current time'));
   return E.right({
     contributorId: sig.keyid,
+    publicKey: key,
     proof: { message: base.right, signature: sig.signature },
     ...(target.right.contentDigest === undefined || !methodHasBody(request.method) ? {} : { contentDigest: target.right.contentDigest }),
   });

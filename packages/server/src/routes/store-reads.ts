@@ -42,13 +42,15 @@ const orProblem = <A>(r: E.Either<{ readonly _tag: string; readonly message?: st
 export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): void {
   const { cairn } = ctx;
 
-  // The document `cairn status --json` prints: counts, limits and each projection's state.
+  // The document `cairn status --json` prints: counts, limits and each projection's state. The
+  // store is named by its kind only: the CLI shows its own user the folder, but over HTTP the
+  // folder would tell anyone who can read the server's user name and disk layout.
   app.get('/v1/status/counts', (request, reply) =>
     ctx.follower.latest(async (head) => {
       if (queryOf(request, reply, NoQuery) === undefined) return reply;
       const doc = await statusDocument(cairn);
       if (E.isLeft(doc)) return sendProblem(reply, storeProblem(doc.left));
-      return sendJson(request, reply, { pinned: false, head }, doc.right);
+      return sendJson(request, reply, { pinned: false, head }, { ...doc.right, store: cairn.location.kind });
     }),
   );
 
