@@ -22,7 +22,6 @@ function parseOptions() {
         json: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
-        quick: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: false,

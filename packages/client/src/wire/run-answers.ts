@@ -3,6 +3,7 @@
 // from decimal strings to bigint), checked against those types at compile time as in answers.ts.
 import * as t from 'io-ts';
 import { PositionText } from '@cairn/sdk';
+import { CfId } from '@cairn/schemas';
 import type { CreditShares, ReproduceReport, RunDetail, RunsDiff, RunSummary, UnlearningReport } from '@cairn/attribution';
 import type { CreditAnswer } from '../reads.js';
 import { ErasureAnswer, literals, nullable, ResolvedVersionAnswer, VersionDiffAnswer } from './answers.js';
@@ -103,7 +104,7 @@ export const ReproduceReportAnswer = t.type(
       total: t.number,
       readable: t.number,
       erased: t.array(ErasureAnswer),
-      unreadable: t.array(t.type({ cfId: t.string, reason: t.string })),
+      unreadable: t.array(t.type({ cfId: CfId, reason: t.string })),
     }),
     gradients: t.array(t.type({ split: t.string, contentHash: t.string, eventId: t.string, ok: t.boolean, reason: nullable(t.string) })),
   },
@@ -135,7 +136,7 @@ export const UnlearningReportAnswer = t.type(
             queryCf: t.string,
             erasedInfluence: t.number,
             share: t.number,
-            erased: t.array(t.type({ cfId: t.string, rank: t.number, score: t.number })),
+            erased: t.array(t.type({ cfId: CfId, rank: t.number, score: t.number })),
           }),
         ),
         queriesAffected: t.number,
@@ -160,7 +161,7 @@ const CreditShareAnswer = t.type(
         basis: t.string,
         totalCredit: t.number,
         totalShapleyCredit: nullable(t.number),
-        topCfs: t.array(t.type({ cfId: t.string, influence: t.number, credit: t.number })),
+        topCfs: t.array(t.type({ cfId: CfId, influence: t.number, credit: t.number })),
       }),
       t.partial({ note: t.string }),
     ]),

@@ -146,10 +146,10 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
             message: AMEND_SAMPLE_OVER_HTTP,
           });
         const { commitment: _c, size: _z, amends: _a, supersedes: _s, ...meta } = payload;
-        return appendPrepared(prepareSample({ ...meta, ...changes, amends: cfId } as unknown as SampleInput), signer);
+        return asCfReceipt(await appendPrepared(prepareSample({ ...meta, ...changes, amends: cfId } as unknown as SampleInput), signer));
       }
       const { amends: _a, supersedes: _s, ...kept } = payload;
-      return appendOne(type, { ...kept, ...changes, amends: cfId }, signer);
+      return asCfReceipt(await appendOne(type, { ...kept, ...changes, amends: cfId }, signer));
     },
     supersede: (cfId, replacement, signer) => appendPrepared(prepareContribution({ ...replacement, supersedes: cfId }), signer),
     deprecate: (cfId, o, signer) => appendOne('ContributionDeprecated', defined({ target: cfId, reason: o.reason, note: o.note }), signer),
