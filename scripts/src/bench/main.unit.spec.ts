@@ -28,7 +28,9 @@ describe('benchmark contract', () => {
       .split('\n')
       .map((l) => l.split(/\s+/)[0])
       .filter(Boolean);
-    expect(groups).toEqual(expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution', 'explorer', 'server']));
+    expect(groups).toEqual(
+      expect.arrayContaining(['append', 'ingest', 'rebuild', 'query', 'merkle', 'kernel', 'attribution', 'explorer', 'server']),
+    );
   });
 
   it('given --quick, then the runner takes it (groups that support it run smaller) and the usage names it', () => {
