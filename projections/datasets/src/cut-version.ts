@@ -4,7 +4,7 @@
 // and the manifest, so a rebuild writes the same rows.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, insertLineageEdges, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
@@ -13,7 +13,7 @@ import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { evidenceToJson } from './evidence-json.js';
-import { T } from './tables.js';
+import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
 
@@ -32,7 +32,7 @@ const CHUNK = 5000;
  * `index` is the assembly index as of the cut's event: the projection's live one, or one loaded
  * from the tables (loadFacts + indexFacts), which gives the same version.
  */
-export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
+export async function cutVersion(tx: Transaction<DatasetsDatabase>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
   const { event } = request;
   const at = positionToDb(event.position);
   const version = assembleVersion(index, rulesFromManifest(request.manifest), request.manifestId);
@@ -48,7 +48,7 @@ export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, in
   return version;
 }
 
-async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version: AssembledVersion): Promise<void> {
+async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutRequest, version: AssembledVersion): Promise<void> {
   const { event } = request;
   await sql`insert into ${sql.table(T.versions)} (version_id, dataset, manifest_id, merkle_root, member_count, position, members)
     values (${version.versionId}, ${request.dataset}, ${request.manifestId}, ${version.merkleRoot}, ${version.members.length},
@@ -61,7 +61,7 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
       select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
         ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`.execute(tx);
     await insertLineageEdges(
-      tx,
+      asLineageHandle(tx),
       DATASETS_LINEAGE_EDGES_TABLE,
       ids.map((id) => ({
         type: 'selected-into',
@@ -73,7 +73,7 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
       })),
     );
   }
-  await insertLineageNodes(tx, DATASETS_LINEAGE_NODES_TABLE, [
+  await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
     {
       id: version.versionId,
       kind: 'dataset-version',
@@ -86,7 +86,7 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
 
 // Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
 // decisions worth storing (whyExcluded derives the kind rule from the CF itself).
-async function storeExclusions(tx: Transaction<AnyDB>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
+async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
   const { index, decisions } = version;
   const kindCode = ruleCode('kind');
   const excluded: number[] = [];

@@ -1,10 +1,10 @@
 // Event → fact rows. Only what assembly and the answers need is kept; the log stays the
 // source of truth for everything else.
 import { sql, type Transaction } from 'kysely';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import type { CfFact } from '@cairn/assembly';
-import { T } from './tables.js';
+import { T, type DatasetsDatabase } from './tables.js';
 
 export interface CfRowInput {
   readonly cfId: string;
@@ -67,7 +67,7 @@ export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
   }
 }
 
-export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): Promise<void> {
+export async function insertCfs(tx: Transaction<DatasetsDatabase>, rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof CfRowInput>(k: K) => rows.map((r) => r.row[k]);
   // a replayed CF is the same fact: first statement wins, as in the log itself
@@ -82,7 +82,7 @@ export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: Cf
 }
 
 /** A CF stops being live (amended, superseded, deprecated) at `position`: the first such fact counts. */
-export async function endValidity(tx: Transaction<AnyDB>, cfId: string, event: ProjectedEvent): Promise<void> {
+export async function endValidity(tx: Transaction<DatasetsDatabase>, cfId: string, event: ProjectedEvent): Promise<void> {
   await sql`update ${sql.table(T.cfs)} set valid_to = ${positionToDb(event.position)}::bigint
     where cf_id = ${cfId} and valid_to is null`.execute(tx);
 }

@@ -8,13 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { AssetFact, CfFact, DeprecationFact, ErasureFact } from '@cairn/assembly';
 import { indexFacts, type AssemblyIndex } from '@cairn/assembly';
 import { LiveIndex } from '@cairn/assembly';
 import { loadFacts } from './load-facts.js';
 import { LIVE_INDEX_TABLE } from './live-index-table.js';
+import type { DatasetsDatabase } from './tables.js';
 
 interface Held {
   readonly token: string;
@@ -58,12 +58,12 @@ export interface BatchIndex {
   addAsset(asset: AssetFact): void;
   addErasure(e: ErasureFact): void;
   /** The index as of `position` (every fact up to it applied): valid until the next add. */
-  at(tx: Transaction<AnyDB>, position: LogPosition): Promise<AssemblyIndex>;
+  at(tx: Transaction<DatasetsDatabase>, position: LogPosition): Promise<AssemblyIndex>;
   /** Records which index has seen the batch, in the batch's transaction, and keeps it for the next. */
-  finish(tx: Transaction<AnyDB>, last: LogPosition): Promise<void>;
+  finish(tx: Transaction<DatasetsDatabase>, last: LogPosition): Promise<void>;
 }
 
-export async function openBatchIndex(tx: Transaction<AnyDB>, indexes: LiveIndexes, first: LogPosition): Promise<BatchIndex> {
+export async function openBatchIndex(tx: Transaction<DatasetsDatabase>, indexes: LiveIndexes, first: LogPosition): Promise<BatchIndex> {
   const record = await sql<{ token: string; position: string }>`select token, position from ${sql.table(LIVE_INDEX_TABLE)}`.execute(tx);
   const row = record.rows[0];
   let held = row === undefined ? undefined : indexes.take(row.token);

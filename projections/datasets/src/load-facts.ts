@@ -2,10 +2,9 @@
 // log order (ORDER BY position: assembly must never depend on the order rows were inserted).
 import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { AssemblyFacts, AssetFact, CfFact, CfKind } from '@cairn/assembly';
-import { T } from './tables.js';
+import { T, type DatasetsDatabase } from './tables.js';
 
 interface CfRow {
   cf_id: string;
@@ -22,7 +21,7 @@ interface CfRow {
   valid_from: string;
 }
 
-export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<AssemblyFacts> {
+export async function loadFacts(db: Kysely<DatasetsDatabase>, upTo: LogPosition): Promise<AssemblyFacts> {
   const at = positionToDb(upTo);
   const cfRows = await sql<CfRow>`select cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes,
       verdict, valid_from from ${sql.table(T.cfs)} where valid_from <= ${at}::bigint order by valid_from`.execute(db);

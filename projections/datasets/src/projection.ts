@@ -7,13 +7,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import { EventNotApplicable } from '@cairn/projector';
-import type { AnyDB, ProjectedEvent, Projection } from '@cairn/projector';
+import type { ProjectedEvent, Projection } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import { contentIdOf } from '@cairn/assembly';
 import { cutVersion, type BuildCause } from './cut-version.js';
 import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
 import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
-import { DATASETS_TABLES, T, migrateDatasetsTables } from './tables.js';
+import { DATASETS_TABLES, T, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
 
 export const DATASETS_PROJECTION = 'datasets';
 
@@ -62,7 +62,7 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
 
 export const datasetsProjection: Projection = createDatasetsProjection();
 
-async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
+async function applyDatasetEvents(tx: Transaction<DatasetsDatabase>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
   // CF rows are written in bulk; anything that reads the tables flushes them first
   let pending: { row: CfRowInput; event: ProjectedEvent }[] = [];
   const flush = async () => {
@@ -88,7 +88,7 @@ async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly Proje
   await flush();
 }
 
-async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function applyOther(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const ev = e.event;
   const at = positionToDb(e.position);
   switch (ev.type) {
@@ -148,7 +148,7 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
   }
 }
 
-async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
+async function manifestOf(tx: Transaction<DatasetsDatabase>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
   const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(
     tx,
   );
@@ -162,7 +162,7 @@ async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: Project
  * Cuts anew every current version holding a CF this erasure reaches (the sample, the labels and
  * validations about it, its amendments: erasure.ts), so no current version keeps erased data.
  */
-async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function reassembleErased(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const facts = await index.at(tx, e.position);
   const k = facts.erasures.findIndex((x) => x.eventId === e.id);
   const reached: string[] = [];
@@ -187,7 +187,7 @@ async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index
  * Re-assembles every current version that `target` (or the CF it labels/validates) is a
  * member of. Current = the latest cut of its (dataset, manifest).
  */
-async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function reassemble(tx: Transaction<DatasetsDatabase>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
     join ${sql.table(T.members)} m on m.version_id = b.version_id

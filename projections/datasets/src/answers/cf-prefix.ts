@@ -2,8 +2,7 @@
 // first hex characters of a CF id (the CLI prints 12); this answers the CFs whose id starts with
 // them, so the caller can take the one, or say the prefix is unknown or ambiguous.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 /** The shortest prefix a lookup accepts: shorter ones name too many CFs to be worth a query. */
 export const MIN_CF_PREFIX = 6;
@@ -13,7 +12,7 @@ export const MIN_CF_PREFIX = 6;
  * MIN_CF_PREFIX long; anything else matches nothing). Two or more answers mean the prefix is
  * ambiguous; ask for a few more than one to show the candidates.
  */
-export async function cfsByPrefix(db: Kysely<AnyDB>, prefix: string, limit = 5): Promise<readonly string[]> {
+export async function cfsByPrefix(db: Kysely<DatasetsDatabase>, prefix: string, limit = 5): Promise<readonly string[]> {
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_CF_PREFIX || prefix.length > 64) return [];
   // A range on the primary key (an index scan) rather than LIKE, which a non-C collation cannot
   // serve from the index; every id is lowercase hex, so "g" sorts after every continuation.

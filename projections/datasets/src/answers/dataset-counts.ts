@@ -1,14 +1,13 @@
 // How many datasets are defined and how many distinct versions their builds have cut (status).
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetCounts {
   readonly datasets: number;
   readonly versions: number;
 }
 
-export async function datasetCounts(db: Kysely<AnyDB>): Promise<DatasetCounts> {
+export async function datasetCounts(db: Kysely<DatasetsDatabase>): Promise<DatasetCounts> {
   const r = await sql<{ datasets: string; versions: string }>`select
     (select count(*) from ${sql.table(T.datasets)})::text as datasets,
     (select count(*) from ${sql.table(T.versions)})::text as versions`.execute(db);

@@ -2,8 +2,7 @@
 // or those a search names (name prefix; holding a member with a CF id prefix, by a contributor,
 // or from a source). Answers the latest state of the tables.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetSearch {
   /** The dataset's name starts with this. */
@@ -28,7 +27,7 @@ export interface DatasetListEntry {
 /** At most this many datasets an answer (ordered by name). */
 export const DATASET_LIST_LIMIT = 1000;
 
-export async function datasetList(db: Kysely<AnyDB>, search: DatasetSearch = {}): Promise<readonly DatasetListEntry[]> {
+export async function datasetList(db: Kysely<DatasetsDatabase>, search: DatasetSearch = {}): Promise<readonly DatasetListEntry[]> {
   const holds = (condition: ReturnType<typeof sql>) => sql`exists (
     select 1 from ${sql.table(T.versions)} v
     join ${sql.table(T.members)} m on m.version_id = v.version_id

@@ -3,12 +3,11 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
 import { evidenceFromJson } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readPackedMembers, readVersion, type DatasetVersion } from './versions.js';
@@ -50,7 +49,7 @@ export interface DiffOptions {
 }
 
 export async function diff(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionA: string,
   versionB: string,
   options: DiffOptions = {},
@@ -112,7 +111,7 @@ export async function diff(
 
 // A removed CF was turned away by B's build: its decision names the rule and the event.
 async function causesOfRemoval(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionB: string,
   buildPosition: LogPosition,
   ids: readonly string[],
@@ -165,7 +164,7 @@ async function causesOfRemoval(
 
 // An added CF is new since A, or was excluded by A and has since won (an approval, usually).
 async function causesOfAddition(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionA: string,
   positionA: LogPosition,
   ids: readonly string[],

@@ -2,10 +2,9 @@
 // sample), for old versions' exports, cards and attestations to name instead of pointing at bytes
 // that can no longer be read.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 
 export interface Erasure extends EventRef {
@@ -16,7 +15,7 @@ export interface Erasure extends EventRef {
 
 /** CF id → its erasure, for the ids among `cfIds` erased at or before `asOf` (default: now). */
 export async function erasuresOf(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   cfIds: readonly string[],
   options: { readonly asOf?: AsOf } = {},
 ): Promise<ReadonlyMap<string, Erasure>> {
@@ -34,7 +33,7 @@ export async function erasuresOf(
 
 /** The erasures among a version's members, in member id order. */
 export async function erasedMembersOf(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionId: string,
   options: { readonly asOf?: AsOf } = {},
 ): Promise<readonly Erasure[]> {

@@ -5,10 +5,9 @@
 // models trained on them) stay listed: they are what an erasure request has to reach.
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
@@ -28,7 +27,7 @@ export interface Impact {
 }
 
 export async function impact(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   cfId: string,
   options: { readonly asOf?: AsOf } = {},
 ): Promise<E.Either<AnswerError, Impact>> {

@@ -13,10 +13,10 @@ import {
   type Sha256Hex,
   isSha256Hex,
 } from '@cairn/core';
-import type { AnyDB } from '@cairn/projector';
 import { writeHex32 } from '@cairn/assembly';
 import { cfNotFound, versionNotFound, type AnswerError } from './errors.js';
 import { readPackedMembers, readVersion } from './versions.js';
+import type { DatasetsDatabase } from '../tables.js';
 
 export interface DatasetInclusionProof {
   readonly cfId: string;
@@ -43,7 +43,7 @@ export function memberIndex(packed: Uint8Array, cfId: string): number {
 }
 
 export async function inclusionProof(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, DatasetInclusionProof>> {

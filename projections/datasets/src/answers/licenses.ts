@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseSpdxExpression, type SpdxNode } from '@cairn/core';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import type { AnswerError } from './errors.js';
 import { readVersion, type DatasetVersion } from './versions.js';
 
@@ -75,7 +74,7 @@ export function resolveExpression(expression: string, allowed: readonly string[]
 }
 
 export async function licenses(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionId: string,
   rules: LicenseRules = LICENSE_RULES,
 ): Promise<E.Either<AnswerError, LicenseReport>> {

@@ -2,8 +2,7 @@
 // Merkle leaves), each with what it is and why it is in.
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 
 export interface VersionMember {
@@ -47,7 +46,7 @@ interface MemberRow {
 }
 
 export async function versionMembers(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionId: string,
   request: MemberPageRequest,
 ): Promise<E.Either<AnswerError, MemberPage>> {

@@ -3,8 +3,7 @@
 // defined a manifest and a dataset, the events that caused the version's builds, and the
 // deprecations and erasures of a set of CFs. Each is a narrow read; the trail's walk is the caller's.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 export interface CfLinks {
   readonly cfId: string;
@@ -14,7 +13,7 @@ export interface CfLinks {
 }
 
 /** The CFs among `cfIds` that amend or supersede another, with what they name. */
-export async function cfsAmendingOthers(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<CfLinks[]> {
+export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
   if (cfIds.length === 0) return [];
   const r = await sql<{
     cf_id: string;
@@ -27,7 +26,7 @@ export async function cfsAmendingOthers(db: Kysely<AnyDB>, cfIds: readonly strin
 }
 
 /** The CFs that target, amend or supersede any of `cfIds`, in the order they became true (ties by id). */
-export async function cfsNaming(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<CfLinks[]> {
+export async function cfsNaming(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
   if (cfIds.length === 0) return [];
   const ids = [...cfIds];
   const r = await sql<{
@@ -42,26 +41,26 @@ export async function cfsNaming(db: Kysely<AnyDB>, cfIds: readonly string[]): Pr
 }
 
 /** The ManifestDefined event of a manifest id, or null when none carried it. */
-export async function manifestEventId(db: Kysely<AnyDB>, manifestId: string): Promise<string | null> {
+export async function manifestEventId(db: Kysely<DatasetsDatabase>, manifestId: string): Promise<string | null> {
   const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db);
   return r.rows[0]?.event_id ?? null;
 }
 
 /** The DatasetDefined event of a dataset name, or null when none carried it. */
-export async function datasetEventId(db: Kysely<AnyDB>, name: string): Promise<string | null> {
+export async function datasetEventId(db: Kysely<DatasetsDatabase>, name: string): Promise<string | null> {
   const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.datasets)} where name = ${name}`.execute(db);
   return r.rows[0]?.event_id ?? null;
 }
 
 /** The events that caused a cut of the version (a build request, or a fact that re-cut it), each once, by id. */
-export async function buildCauseEventIds(db: Kysely<AnyDB>, versionId: string): Promise<string[]> {
+export async function buildCauseEventIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<string[]> {
   const r = await sql<{ cause_event_id: string }>`select distinct cause_event_id from ${sql.table(T.builds)}
     where version_id = ${versionId} order by cause_event_id`.execute(db);
   return r.rows.map((x) => x.cause_event_id);
 }
 
 /** Every deprecation event of any of `cfIds`, by id. */
-export async function deprecationEventIds(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<string[]> {
+export async function deprecationEventIds(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<string[]> {
   if (cfIds.length === 0) return [];
   const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.deprecations)}
     where cf_id = any(${[...cfIds]}::text[]) order by event_id`.execute(db);
@@ -69,7 +68,7 @@ export async function deprecationEventIds(db: Kysely<AnyDB>, cfIds: readonly str
 }
 
 /** Every SampleErased event of any of `cfIds`, by id. */
-export async function erasureEventIds(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<string[]> {
+export async function erasureEventIds(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<string[]> {
   if (cfIds.length === 0) return [];
   const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.erasures)}
     where cf_id = any(${[...cfIds]}::text[]) order by event_id`.execute(db);

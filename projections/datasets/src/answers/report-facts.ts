@@ -5,9 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, asLineageHandle, type DatasetsDatabase } from '../tables.js';
 import { erasedNodeCount } from '@cairn/lineage';
 import type { AnswerError } from './errors.js';
 import { memberFacts, type LogUnavailable } from './version-facts.js';
@@ -27,7 +26,7 @@ export interface ReportFacts {
 }
 
 export async function reportFacts(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: EventLog,
   versionId: string,
 ): Promise<E.Either<AnswerError | LogUnavailable, ReportFacts>> {
@@ -68,7 +67,7 @@ export async function reportFacts(
     exclusions: exclusions.rows.map((r) => ({ rule: r.rule, cfs: Number(r.n) })),
     deprecations: deprecations.rows.map((r) => ({ reason: r.reason, cfs: Number(r.n) })),
     // Erasure is the lineage graph's node state: counted there, up to the same cut.
-    erasures: await erasedNodeCount(db, version.right.position),
+    erasures: await erasedNodeCount(asLineageHandle(db), version.right.position),
     mediaTypes: [...media].sort().map(([mediaType, n]) => ({ mediaType, members: n })),
     personalDataMembers: personalData,
   });

@@ -4,9 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -58,7 +57,7 @@ function shown(r: RecordedEvent): ShownEvent {
 
 const KIND = { SampleContributed: 'sample', LabelContributed: 'label', ValidationContributed: 'validation' } as const;
 
-export async function showCf(db: Kysely<AnyDB>, log: LogReader, cfId: string): Promise<E.Either<ShowError, CfShow>> {
+export async function showCf(db: Kysely<DatasetsDatabase>, log: LogReader, cfId: string): Promise<E.Either<ShowError, CfShow>> {
   const stream = await log.readStream(`cf-${cfId}`);
   if (E.isLeft(stream)) return stream;
   const [first, ...rest] = stream.right;

@@ -3,9 +3,8 @@
 // signed event by whoever needs it (attribution's run answers), not copied here.
 import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 export interface TrainingRunIndex {
   readonly runId: string;
@@ -39,14 +38,14 @@ const indexOf = (r: RunRow): TrainingRunIndex => ({
  * Every recorded run, in log order (ties by run id). The order names the table's column: a bare
  * `position` would be the text output column, and '10' sorts before '9'.
  */
-export async function trainingRuns(db: Kysely<AnyDB>): Promise<TrainingRunIndex[]> {
+export async function trainingRuns(db: Kysely<DatasetsDatabase>): Promise<TrainingRunIndex[]> {
   const r = await sql<RunRow>`select run_id, dataset, version_id, model_hash, event_id, position::text as position
     from ${sql.table(T.runs)} r order by r.position, r.run_id`.execute(db);
   return r.rows.map(indexOf);
 }
 
 /** One run by id, or null when no TrainingRunRecorded carried it. */
-export async function trainingRun(db: Kysely<AnyDB>, runId: string): Promise<TrainingRunIndex | null> {
+export async function trainingRun(db: Kysely<DatasetsDatabase>, runId: string): Promise<TrainingRunIndex | null> {
   const r = await sql<RunRow>`select run_id, dataset, version_id, model_hash, event_id, position::text as position
     from ${sql.table(T.runs)} where run_id = ${runId}`.execute(db);
   const row = r.rows[0];

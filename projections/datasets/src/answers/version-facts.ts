@@ -4,9 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import type { ExportMember } from '../exports/formats.js';
 
 export interface MemberFact extends ExportMember {
@@ -23,7 +22,7 @@ export interface LogUnavailable {
 const READ_CHUNK = 500;
 
 /** Members in id order (the order of the version's Merkle leaves); none for an unknown version. */
-export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: string): Promise<E.Either<LogUnavailable, MemberFact[]>> {
+export async function memberFacts(db: Kysely<DatasetsDatabase>, log: EventLog, versionId: string): Promise<E.Either<LogUnavailable, MemberFact[]>> {
   const rows = await sql<{
     cf_id: string;
     kind: string;
@@ -66,7 +65,7 @@ export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
 }
 
 /** The member CF ids of a version in id order (a gradient artifact's row map); none for an unknown version. */
-export async function memberIds(db: Kysely<AnyDB>, versionId: string): Promise<string[]> {
+export async function memberIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<string[]> {
   const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${versionId} order by cf_id`.execute(
     db,
   );
@@ -79,7 +78,7 @@ export interface KindCount {
 }
 
 /** A version's members by CF kind, in kind order. */
-export async function memberKinds(db: Kysely<AnyDB>, versionId: string): Promise<KindCount[]> {
+export async function memberKinds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<KindCount[]> {
   const r = await sql<{
     kind: string;
     n: string;
@@ -89,7 +88,7 @@ export async function memberKinds(db: Kysely<AnyDB>, versionId: string): Promise
 }
 
 /** The manifest as signed (its JSON), or null when no ManifestDefined carried this id. */
-export async function manifestById(db: Kysely<AnyDB>, manifestId: string): Promise<unknown> {
+export async function manifestById(db: Kysely<DatasetsDatabase>, manifestId: string): Promise<unknown> {
   const r = await sql<{ manifest: unknown }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db);
   return r.rows[0]?.manifest ?? null;
 }
@@ -102,7 +101,7 @@ export interface VersionRun {
 }
 
 /** The training runs recorded on a version, in log order. */
-export async function versionRuns(db: Kysely<AnyDB>, versionId: string): Promise<VersionRun[]> {
+export async function versionRuns(db: Kysely<DatasetsDatabase>, versionId: string): Promise<VersionRun[]> {
   const r = await sql<{
     run_id: string;
     model_hash: string;
@@ -123,7 +122,7 @@ export interface ValidationStats {
 }
 
 /** Validations (not superseded or deprecated as of now) that target members of the version. */
-export async function validationStats(db: Kysely<AnyDB>, versionId: string, memberCount: number): Promise<ValidationStats> {
+export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: string, memberCount: number): Promise<ValidationStats> {
   const r = await sql<{ cf_id: string; author: string; verdict: number | null; target: string }>`
     select v.cf_id, v.author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)

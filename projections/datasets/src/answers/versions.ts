@@ -2,9 +2,8 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { versionNotFound, type AnswerError } from './errors.js';
 
@@ -38,7 +37,7 @@ interface VersionRow {
   position: string;
 }
 
-export async function readVersion(db: Kysely<AnyDB>, versionId: string): Promise<E.Either<AnswerError, DatasetVersion>> {
+export async function readVersion(db: Kysely<DatasetsDatabase>, versionId: string): Promise<E.Either<AnswerError, DatasetVersion>> {
   const r = await sql<VersionRow>`select version_id, dataset, manifest_id, merkle_root, member_count, position
     from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
   const row = r.rows[0];
@@ -54,7 +53,7 @@ export async function readVersion(db: Kysely<AnyDB>, versionId: string): Promise
 }
 
 /** The packed, sorted member ids of a version (32 bytes each). */
-export async function readPackedMembers(db: Kysely<AnyDB>, versionId: string): Promise<Uint8Array | null> {
+export async function readPackedMembers(db: Kysely<DatasetsDatabase>, versionId: string): Promise<Uint8Array | null> {
   const r = await sql<{ members: Uint8Array }>`select members from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
   const m = r.rows[0]?.members;
   return m === undefined ? null : new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
@@ -79,7 +78,7 @@ const toBuild = (r: {
 });
 
 /** The latest build that produced this version (its exclusions are the freshest), as of a position. */
-export async function latestBuildOf(db: Kysely<AnyDB>, versionId: string, upTo?: LogPosition): Promise<Build | null> {
+export async function latestBuildOf(db: Kysely<DatasetsDatabase>, versionId: string, upTo?: LogPosition): Promise<Build | null> {
   const bound = upTo === undefined ? sql`` : sql`and position <= ${positionToDb(upTo)}::bigint`;
   const r = await sql<Parameters<typeof toBuild>[0]>`select dataset, manifest_id, version_id, position, cause, cause_event_id, valid_to
     from ${sql.table(T.builds)} where version_id = ${versionId} ${bound} order by position desc limit 1`.execute(db);
@@ -87,7 +86,7 @@ export async function latestBuildOf(db: Kysely<AnyDB>, versionId: string, upTo?:
 }
 
 /** The versions of a dataset current as of a position or time (one per manifest), or now. */
-export async function datasetVersionsAsOf(db: Kysely<AnyDB>, dataset: string, asOf?: AsOf): Promise<readonly Build[]> {
+export async function datasetVersionsAsOf(db: Kysely<DatasetsDatabase>, dataset: string, asOf?: AsOf): Promise<readonly Build[]> {
   const at = await resolveAsOf(db, asOf);
   if (at === null) return [];
   const filter =
@@ -100,7 +99,7 @@ export async function datasetVersionsAsOf(db: Kysely<AnyDB>, dataset: string, as
 }
 
 /** Every cut of a dataset in log order (the version history, re-assemblies included). */
-export async function datasetBuilds(db: Kysely<AnyDB>, dataset: string): Promise<readonly Build[]> {
+export async function datasetBuilds(db: Kysely<DatasetsDatabase>, dataset: string): Promise<readonly Build[]> {
   const r = await sql<Parameters<typeof toBuild>[0]>`select dataset, manifest_id, version_id, position, cause, cause_event_id, valid_to
     from ${sql.table(T.builds)} where dataset = ${dataset} order by position, manifest_id`.execute(db);
   return r.rows.map(toBuild);

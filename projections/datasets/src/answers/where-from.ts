@@ -3,9 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readVersion, type Build, type DatasetVersion } from './versions.js';
@@ -49,7 +48,7 @@ interface CfRow {
 }
 
 export async function whereFromCf(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   cfId: string,
   options: { readonly asOf?: AsOf } = {},
 ): Promise<E.Either<AnswerError, CfOrigin>> {
@@ -87,7 +86,7 @@ export async function whereFromCf(
   });
 }
 
-export async function whereFromVersion(db: Kysely<AnyDB>, versionId: string): Promise<E.Either<AnswerError, VersionOrigin>> {
+export async function whereFromVersion(db: Kysely<DatasetsDatabase>, versionId: string): Promise<E.Either<AnswerError, VersionOrigin>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const members = sql`select cf_id from ${sql.table(T.members)} where version_id = ${versionId}`;

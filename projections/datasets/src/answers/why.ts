@@ -3,12 +3,11 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { evidenceFromJson } from '../evidence-json.js';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
 import { latestBuildOf, readVersion, type DatasetVersion } from './versions.js';
@@ -30,9 +29,9 @@ export interface WhyAnswer {
   readonly erased: Erasure | null;
 }
 
-const erasureOf = async (db: Kysely<AnyDB>, cfId: string): Promise<Erasure | null> => (await erasuresOf(db, [cfId])).get(cfId) ?? null;
+const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> => (await erasuresOf(db, [cfId])).get(cfId) ?? null;
 
-export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyIncluded(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const r = await sql<{ reason: string; evidence: unknown }>`select reason, evidence from ${sql.table(T.members)}
@@ -55,7 +54,7 @@ export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: st
   });
 }
 
-export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyExcluded(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const member = await sql`select 1 from ${sql.table(T.members)} where version_id = ${versionId} and cf_id = ${cfId}`.execute(db);
@@ -132,7 +131,7 @@ export interface ReplacementOutcome {
  * `cfId` is in the version that re-assembly cut, and the decision's reason. Empty when no dataset
  * was hit, or before the datasets projection has reached the CF.
  */
-export async function replacementOutcomes(db: Kysely<AnyDB>, cfId: string): Promise<ReplacementOutcome[]> {
+export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: string): Promise<ReplacementOutcome[]> {
   const r = await sql<{
     dataset: string;
     manifest_id: string;

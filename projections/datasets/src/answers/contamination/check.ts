@@ -9,8 +9,7 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../../tables.js';
+import { T, type DatasetsDatabase } from '../../tables.js';
 import { readVersion, type DatasetVersion } from '../versions.js';
 import type { AnswerError } from '../errors.js';
 import { DEFAULT_NUM_HASHES, DEFAULT_SEED, DEFAULT_THRESHOLD, SHINGLE_WORDS, bandingFor, nearDuplicates, type Doc } from './minhash.js';
@@ -125,7 +124,7 @@ export function textOf(bytes: Uint8Array): string | null {
   }
 }
 
-async function membersOf(db: Kysely<AnyDB>, log: EventLog, v: DatasetVersion): Promise<E.Either<ContaminationError, SampleMember[]>> {
+async function membersOf(db: Kysely<DatasetsDatabase>, log: EventLog, v: DatasetVersion): Promise<E.Either<ContaminationError, SampleMember[]>> {
   const rows = await sql<{ cf_id: string; commitment: string | null }>`select m.cf_id, c.commitment
     from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
     where m.version_id = ${v.versionId} and c.kind = 'sample' order by m.cf_id`.execute(db);
@@ -192,7 +191,7 @@ function summary(v: DatasetVersion, samples: readonly SampleMember[], texts: Tex
 
 /** Members of `trainVersionId` whose content is, exactly or nearly, in `evalVersionId`. */
 export async function contamination(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: EventLog,
   read: SampleBytesReader,
   trainVersionId: string,
