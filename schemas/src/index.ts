@@ -1,6 +1,6 @@
 // @cairn/schemas: io-ts codecs for every Cairn event and the manifest, people-readable decode
 // errors, and the JSON Schema generated from the same codecs.
-export { Sha256Hex, EventId, CfId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
+export { Sha256Hex, EventId, CfId, VersionId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
 export {
   NonEmptyString,
   DatasetName,

@@ -2,7 +2,7 @@
 // where they can stop being true, the position they stopped (valid_to, null = still true), so
 // "as of P" is a WHERE clause. Versions, members and decisions are immutable once cut.
 import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
-import type { Manifest } from '@cairn/schemas';
+import type { CfId, Manifest, VersionId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
 import {
   DATASETS_LINEAGE_EDGES_TABLE,
@@ -108,6 +108,19 @@ export interface DatasetsDatabase {
   datasets_lineage_edges: LineageDatabase['datasets_lineage_edges'];
   datasets_live_index: LiveIndexDatabase['datasets_live_index'];
 }
+
+/**
+ * A CF id read back from these tables. Every cf_id, target, amends and supersedes was written from
+ * a decoded event (its id, or a payload field the decoder checked as a CfId), so the brand is what
+ * the row already is.
+ */
+export const storedCfId = (id: string): CfId => id as CfId;
+export const storedCfIdOrNull = (id: string | null | undefined): CfId | null => (id === null || id === undefined ? null : storedCfId(id));
+/**
+ * A version id read back from these tables: written by cutVersion (assembly's datasetVersionId), or
+ * for a run the version its decoded TrainingRunRecorded names.
+ */
+export const storedVersionId = (id: string): VersionId => id as VersionId;
 
 /**
  * The same store handle, typed for lineage's functions: the handle's schema holds every
