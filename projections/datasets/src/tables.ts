@@ -121,6 +121,16 @@ export const storedCfIdOrNull = (id: string | null | undefined): CfId | null => 
  * for a run the version its decoded TrainingRunRecorded names.
  */
 export const storedVersionId = (id: string): VersionId => id as VersionId;
+export const storedVersionIdOrNull = (id: string | null | undefined): VersionId | null =>
+  id === null || id === undefined ? null : storedVersionId(id);
+
+/**
+ * The same store handle, typed for the datasets reads: for another projection's answers that read
+ * these tables through this package (the handle's schema holds every projection's tables).
+ */
+export function asDatasetsHandle<DB>(db: Kysely<DB>): Kysely<DatasetsDatabase> {
+  return db as unknown as Kysely<DatasetsDatabase>;
+}
 
 /**
  * The same store handle, typed for lineage's functions: the handle's schema holds every

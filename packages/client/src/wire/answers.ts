@@ -5,6 +5,7 @@
 // to an answer and not here fails the build instead of arriving as `any`.
 import * as t from 'io-ts';
 import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
+import { CfId, VersionId } from '@cairn/schemas';
 import type { StatusDocument } from '../status-document.js';
 import type { DatasetVersions, DiffAnswer, LicensesAnswer, WhyResult } from '../cairn.js';
 import type { Impact } from '@cairn/datasets';
@@ -20,14 +21,14 @@ export type StatusAnswer = t.TypeOf<typeof StatusAnswer>;
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
 export const ResolvedVersionAnswer = t.type(
-  { dataset: t.string, versionId: t.string, ordinal: t.number, manifestId: t.string, position: PositionText },
+  { dataset: t.string, versionId: VersionId, ordinal: t.number, manifestId: t.string, position: PositionText },
   'ResolvedVersion',
 );
 
 export const DatasetVersionsAnswer = t.type(
   {
     dataset: t.string,
-    current: nullable(t.string),
+    current: nullable(VersionId),
     versions: t.array(
       t.intersection([
         ResolvedVersionAnswer,
@@ -46,7 +47,7 @@ const EventRefAnswer = t.type({ eventId: t.string, position: PositionText }, 'Ev
 const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
 
 const DatasetVersionAnswer = t.type(
-  { versionId: t.string, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
+  { versionId: VersionId, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
   'DatasetVersion',
 );
 
@@ -57,9 +58,9 @@ export const DiffAnswerCodec = t.type(
     a: DatasetVersionAnswer,
     b: DatasetVersionAnswer,
     counts: t.type({ added: t.number, removed: t.number, changed: t.number, unchanged: t.number }),
-    added: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-    removed: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-    changed: t.array(t.type({ from: t.string, to: t.string, cause: DiffCauseAnswer })),
+    added: t.array(t.type({ cfId: CfId, cause: DiffCauseAnswer })),
+    removed: t.array(t.type({ cfId: CfId, cause: DiffCauseAnswer })),
+    changed: t.array(t.type({ from: CfId, to: CfId, cause: DiffCauseAnswer })),
     assets: t.array(t.type({ assetId: t.string, name: t.string, added: t.number, removed: t.number })),
     truncated: t.boolean,
     from: ResolvedVersionAnswer,
@@ -68,16 +69,16 @@ export const DiffAnswerCodec = t.type(
   'DiffAnswer',
 );
 
-const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
+const ErasureAnswer = withRef({ cfId: CfId, reason: t.string, author: t.string }, 'Erasure');
 const Relation = t.keyof({ labels: null, validates: null, amends: null, supersedes: null }, 'labels | validates | amends | supersedes');
 
 export const ImpactAnswer = t.type(
   {
-    cfId: t.string,
+    cfId: CfId,
     dependents: t.array(withRef({ kind: t.string, relation: Relation }, 'Dependent')),
     assets: t.array(withRef({ assetId: t.string, name: t.string }, 'ImpactAsset')),
-    versions: t.array(withRef({ versionId: t.string, dataset: t.string, current: t.boolean }, 'ImpactVersion')),
-    runs: t.array(withRef({ runId: t.string, versionId: t.string, modelHash: t.string }, 'ImpactRun')),
+    versions: t.array(withRef({ versionId: VersionId, dataset: t.string, current: t.boolean }, 'ImpactVersion')),
+    runs: t.array(withRef({ runId: t.string, versionId: VersionId, modelHash: t.string }, 'ImpactRun')),
     models: t.array(t.string),
     erased: nullable(ErasureAnswer),
   },
@@ -198,7 +199,7 @@ const DecisionEvidenceAnswer = t.intersection(
 
 export const WhyAnswerCodec = t.type(
   {
-    cfId: t.string,
+    cfId: CfId,
     version: DatasetVersionAnswer,
     included: t.boolean,
     rule: nullable(AssemblyRule),

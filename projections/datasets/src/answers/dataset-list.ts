@@ -1,8 +1,9 @@
 // The datasets defined, each with how many versions its builds cut and its latest: all of them,
 // or those a search names (name prefix; holding a member with a CF id prefix, by a contributor,
 // or from a source). Answers the latest state of the tables.
-import { sql, type Kysely } from 'kysely';
-import { T, type DatasetsDatabase } from '../tables.js';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import type { VersionId } from '@cairn/schemas';
+import { T, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetSearch {
   /** The dataset's name starts with this. */
@@ -21,36 +22,57 @@ export interface DatasetListEntry {
   readonly position: bigint;
   readonly versions: number;
   /** The version cut last (null: never built). */
-  readonly latestVersionId: string | null;
+  readonly latestVersionId: VersionId | null;
 }
 
 /** At most this many datasets an answer (ordered by name). */
 export const DATASET_LIST_LIMIT = 1000;
 
 export async function datasetList(db: Kysely<DatasetsDatabase>, search: DatasetSearch = {}): Promise<readonly DatasetListEntry[]> {
-  const holds = (condition: ReturnType<typeof sql>) => sql`exists (
-    select 1 from ${sql.table(T.versions)} v
-    join ${sql.table(T.members)} m on m.version_id = v.version_id
-    join ${sql.table(T.cfs)} c on c.cf_id = m.cf_id
-    where v.dataset = d.name and ${condition})`;
-  const conditions = [
-    ...(search.name === undefined ? [] : [sql`starts_with(d.name, ${search.name})`]),
-    ...(search.cf === undefined ? [] : [holds(sql`starts_with(m.cf_id, ${search.cf})`)]),
-    ...(search.contributor === undefined ? [] : [holds(sql`c.author = ${search.contributor}`)]),
-    ...(search.source === undefined ? [] : [holds(sql`c.source = ${search.source}`)]),
-  ];
-  const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
-  const r = await sql<{ name: string; position: string; versions: string; latest: string | null }>`select d.name,
-      d.position::text as position,
-      (select count(*) from ${sql.table(T.versions)} v where v.dataset = d.name)::text as versions,
-      (select b.version_id from ${sql.table(T.builds)} b where b.dataset = d.name
-        order by b.position desc limit 1) as latest
-    from ${sql.table(T.datasets)} d ${where}
-    order by d.name limit ${DATASET_LIST_LIMIT}`.execute(db);
-  return r.rows.map((row) => ({
+  // exists (a version of d holding a member that meets the condition)
+  const holds = (w: ExpressionBuilder<DatasetsDatabase & { d: DatasetsDatabase['datasets_datasets'] }, 'd'>, condition: RawBuilder<boolean>) =>
+    w.exists(
+      w
+        .selectFrom(`${T.versions} as v`)
+        .innerJoin(`${T.members} as m`, 'm.version_id', 'v.version_id')
+        .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+        .select(sql.lit(1).as('one'))
+        .whereRef('v.dataset', '=', 'd.name')
+        .where(condition),
+    );
+  const rows = await db
+    .selectFrom(`${T.datasets} as d`)
+    .select((q) => [
+      'd.name',
+      'd.position',
+      q
+        .selectFrom(`${T.versions} as v`)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .whereRef('v.dataset', '=', 'd.name')
+        .as('versions'),
+      q
+        .selectFrom(`${T.builds} as b`)
+        .select('b.version_id')
+        .whereRef('b.dataset', '=', 'd.name')
+        .orderBy('b.position', 'desc')
+        .limit(1)
+        .as('latest'),
+    ])
+    .where((w) =>
+      w.and([
+        ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
+        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(m.cf_id, ${search.cf})`)]),
+        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${search.contributor}`)]),
+        ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
+      ]),
+    )
+    .orderBy('d.name')
+    .limit(DATASET_LIST_LIMIT)
+    .execute();
+  return rows.map((row) => ({
     name: row.name,
     position: BigInt(row.position),
     versions: Number(row.versions),
-    latestVersionId: row.latest,
+    latestVersionId: storedVersionIdOrNull(row.latest),
   }));
 }
