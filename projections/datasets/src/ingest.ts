@@ -67,14 +67,32 @@ export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
   }
 }
 
-export async function insertCfs(tx: Transaction<DatasetsDatabase>, rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): Promise<void> {
+export async function insertCfs(
+  tx: Transaction<DatasetsDatabase>,
+  rows: readonly { row: CfRowInput; event: ProjectedEvent }[],
+): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof CfRowInput>(k: K) => rows.map((r) => r.row[k]);
   // a replayed CF is the same fact: first statement wins, as in the log itself
   // one parameter per column (unnest of arrays), not one per value: a batch holds thousands of CFs
   await tx
     .insertInto(T.cfs)
-    .columns(['cf_id', 'kind', 'author', 'source', 'license', 'commitment', 'personal_data', 'label_type', 'targets', 'amends', 'supersedes', 'verdict', 'valid_from', 'recorded_at'])
+    .columns([
+      'cf_id',
+      'kind',
+      'author',
+      'source',
+      'license',
+      'commitment',
+      'personal_data',
+      'label_type',
+      'targets',
+      'amends',
+      'supersedes',
+      'verdict',
+      'valid_from',
+      'recorded_at',
+    ])
     .expression(
       sql`select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
       ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
@@ -88,7 +106,12 @@ export async function insertCfs(tx: Transaction<DatasetsDatabase>, rows: readonl
 
 /** A CF stops being live (amended, superseded, deprecated) at `position`: the first such fact counts. */
 export async function endValidity(tx: Transaction<DatasetsDatabase>, cfId: string, event: ProjectedEvent): Promise<void> {
-  await tx.updateTable(T.cfs).set({ valid_to: positionToDb(event.position) }).where('cf_id', '=', cfId).where('valid_to', 'is', null).execute();
+  await tx
+    .updateTable(T.cfs)
+    .set({ valid_to: positionToDb(event.position) })
+    .where('cf_id', '=', cfId)
+    .where('valid_to', 'is', null)
+    .execute();
 }
 
 /** The assembly fact of a CF row, as loadFacts reads it back from the table. */

@@ -92,7 +92,9 @@ export async function openBatchIndex(tx: Transaction<DatasetsDatabase>, indexes:
       await atTx
         .insertInto(LIVE_INDEX_TABLE)
         .values({ singleton: true, token: held.token, position: positionToDb(last) })
-        .onConflict((c) => c.column('singleton').doUpdateSet((u) => ({ token: u.ref('excluded.token'), position: u.ref('excluded.position') })))
+        .onConflict((c) =>
+          c.column('singleton').doUpdateSet((u) => ({ token: u.ref('excluded.token'), position: u.ref('excluded.position') })),
+        )
         .execute();
       // put back now; if the transaction still rolls back, the record keeps the old position and
       // the next batch will not take this index

@@ -10,7 +10,20 @@ export async function loadFacts(db: Kysely<DatasetsDatabase>, upTo: LogPosition)
   const at = positionToDb(upTo);
   const cfRows = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'kind', 'author', 'source', 'license', 'commitment', 'label_type', 'targets', 'amends', 'supersedes', 'verdict', 'valid_from'])
+    .select([
+      'cf_id',
+      'kind',
+      'author',
+      'source',
+      'license',
+      'commitment',
+      'label_type',
+      'targets',
+      'amends',
+      'supersedes',
+      'verdict',
+      'valid_from',
+    ])
     .where('valid_from', '<=', at)
     .orderBy('valid_from')
     .execute();
@@ -34,7 +47,12 @@ export async function loadFacts(db: Kysely<DatasetsDatabase>, upTo: LogPosition)
     .where('position', '<=', at)
     .orderBy('position')
     .execute();
-  const erasureRows = await db.selectFrom(T.erasures).select(['cf_id', 'event_id', 'position']).where('position', '<=', at).orderBy('position').execute();
+  const erasureRows = await db
+    .selectFrom(T.erasures)
+    .select(['cf_id', 'event_id', 'position'])
+    .where('position', '<=', at)
+    .orderBy('position')
+    .execute();
   const memberRows = await db
     .selectFrom(T.assetMembers)
     .select(['asset_id', 'cf_id', 'position'])

@@ -158,7 +158,14 @@ async function applyOther(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, 
       const p = ev.payload;
       await tx
         .insertInto(T.runs)
-        .values({ run_id: p.runId, dataset: p.dataset.name, version_id: p.dataset.versionId, model_hash: p.modelHash, event_id: e.id, position: at })
+        .values({
+          run_id: p.runId,
+          dataset: p.dataset.name,
+          version_id: p.dataset.versionId,
+          model_hash: p.modelHash,
+          event_id: e.id,
+          position: at,
+        })
         .onConflict((c) => c.doNothing())
         .execute();
       return;
@@ -171,7 +178,8 @@ async function applyOther(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, 
 async function manifestOf(tx: Transaction<DatasetsDatabase>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
   const row = await tx.selectFrom(T.manifests).select('manifest').where('manifest_id', '=', manifestId).executeTakeFirst();
   // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
-  if (row === undefined) throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
+  if (row === undefined)
+    throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
   return row.manifest;
 }
 
@@ -204,7 +212,13 @@ async function reassembleErased(tx: Transaction<DatasetsDatabase>, e: ProjectedE
  * Re-assembles every current version that `target` (or the CF it labels/validates) is a
  * member of. Current = the latest cut of its (dataset, manifest).
  */
-async function reassemble(tx: Transaction<DatasetsDatabase>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function reassemble(
+  tx: Transaction<DatasetsDatabase>,
+  target: string,
+  cause: BuildCause,
+  e: ProjectedEvent,
+  index: BatchIndex,
+): Promise<void> {
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
     join ${sql.table(T.members)} m on m.version_id = b.version_id

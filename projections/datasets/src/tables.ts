@@ -104,8 +104,9 @@ export interface DatasetsDatabase {
   datasets_members: { version_id: string; cf_id: string; reason: string; evidence: EvidenceJson };
   datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; rule: string; reason: string; evidence: EvidenceJson };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
-  datasets_lineage_nodes: LineageDatabase['datasets_lineage_nodes'];
-  datasets_lineage_edges: LineageDatabase['datasets_lineage_edges'];
+  // by lineage's names for them: lineage's functions create and fill them, with lineage's row types
+  [DATASETS_LINEAGE_NODES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_NODES_TABLE];
+  [DATASETS_LINEAGE_EDGES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_EDGES_TABLE];
   datasets_live_index: LiveIndexDatabase['datasets_live_index'];
 }
 

@@ -106,7 +106,11 @@ async function rebuildCheck(
   if (E.isLeft(manifestId) || manifestId.right !== v.right.manifestId)
     failures.push(`the stored manifest no longer hashes to ${v.right.manifestId}`);
   // The facts of the log prefix up to the version's first cut: the same input the cut had.
-  const rebuilt = assembleVersion(indexFacts(await loadFacts(asDatasetsHandle(db), v.right.position)), rulesFromManifest(manifest), v.right.manifestId);
+  const rebuilt = assembleVersion(
+    indexFacts(await loadFacts(asDatasetsHandle(db), v.right.position)),
+    rulesFromManifest(manifest),
+    v.right.manifestId,
+  );
   if (rebuilt.merkleRoot !== v.right.merkleRoot)
     failures.push(`re-assembled at position ${v.right.position}, the Merkle root is ${rebuilt.merkleRoot}, not ${v.right.merkleRoot}`);
   if (rebuilt.versionId !== versionId)

@@ -10,8 +10,14 @@ export interface DatasetCounts {
 export async function datasetCounts(db: Kysely<DatasetsDatabase>): Promise<DatasetCounts> {
   const row = await db
     .selectNoFrom((q) => [
-      q.selectFrom(T.datasets).select((c) => c.fn.countAll<string>().as('n')).as('datasets'),
-      q.selectFrom(T.versions).select((c) => c.fn.countAll<string>().as('n')).as('versions'),
+      q
+        .selectFrom(T.datasets)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .as('datasets'),
+      q
+        .selectFrom(T.versions)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .as('versions'),
     ])
     .executeTakeFirst();
   return { datasets: Number(row?.datasets ?? 0), versions: Number(row?.versions ?? 0) };

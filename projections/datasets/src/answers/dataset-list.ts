@@ -30,7 +30,10 @@ export const DATASET_LIST_LIMIT = 1000;
 
 export async function datasetList(db: Kysely<DatasetsDatabase>, search: DatasetSearch = {}): Promise<readonly DatasetListEntry[]> {
   // exists (a version of d holding a member that meets the condition)
-  const holds = (w: ExpressionBuilder<DatasetsDatabase & { d: DatasetsDatabase['datasets_datasets'] }, 'd'>, condition: RawBuilder<boolean>) =>
+  const holds = (
+    w: ExpressionBuilder<DatasetsDatabase & { d: DatasetsDatabase['datasets_datasets'] }, 'd'>,
+    condition: RawBuilder<boolean>,
+  ) =>
     w.exists(
       w
         .selectFrom(`${T.versions} as v`)

@@ -188,7 +188,12 @@ async function causesOfAddition(
     .orderBy('build_position', 'desc')
     .execute();
   const beforeOf = new Map(before.map((r) => [r.cf_id, r]));
-  const evidence = await db.selectFrom(T.members).select(['cf_id', 'evidence']).where('cf_id', '=', anyOfText(ids)).orderBy('cf_id').execute();
+  const evidence = await db
+    .selectFrom(T.members)
+    .select(['cf_id', 'evidence'])
+    .where('cf_id', '=', anyOfText(ids))
+    .orderBy('cf_id')
+    .execute();
   const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence)]));
   const out = new Map<string, DiffCause>();
   for (const r of cfs) {

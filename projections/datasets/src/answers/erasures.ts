@@ -33,7 +33,13 @@ export async function erasuresOf(
     .orderBy('position')
     .execute();
   for (const r of rows)
-    out.set(r.cf_id, { cfId: storedCfId(r.cf_id), eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason, author: r.author });
+    out.set(r.cf_id, {
+      cfId: storedCfId(r.cf_id),
+      eventId: r.event_id,
+      position: positionFromDb(r.position),
+      reason: r.reason,
+      author: r.author,
+    });
   return out;
 }
 

@@ -44,7 +44,9 @@ export async function impact(
   const deps = await db
     .selectFrom(T.cfs)
     .select(['cf_id', 'kind', 'valid_from', 'amends', 'supersedes'])
-    .where((w) => w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]))
+    .where((w) =>
+      w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]),
+    )
     .$if(bound !== null, (q) => q.where('valid_from', '<=', bound!))
     .orderBy('valid_from')
     .orderBy('cf_id')
@@ -74,7 +76,13 @@ export async function impact(
         .limit(1)
         .as('event_id'),
       q
-        .exists(q.selectFrom(`${T.builds} as b`).select('b.version_id').whereRef('b.version_id', '=', 'v.version_id').where('b.valid_to', 'is', null))
+        .exists(
+          q
+            .selectFrom(`${T.builds} as b`)
+            .select('b.version_id')
+            .whereRef('b.version_id', '=', 'v.version_id')
+            .where('b.valid_to', 'is', null),
+        )
         .as('current'),
     ])
     .where('m.cf_id', '=', cfId)

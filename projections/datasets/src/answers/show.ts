@@ -67,7 +67,9 @@ export async function showCf(db: Kysely<DatasetsDatabase>, log: LogReader, cfId:
   const related = await db
     .selectFrom(T.cfs)
     .select(['cf_id', 'amends', 'supersedes'])
-    .where((w) => w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]))
+    .where((w) =>
+      w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]),
+    )
     .orderBy('valid_from')
     .orderBy('cf_id')
     .execute();

@@ -24,7 +24,11 @@ export interface LogUnavailable {
 const READ_CHUNK = 500;
 
 /** Members in id order (the order of the version's Merkle leaves); none for an unknown version. */
-export async function memberFacts(db: Kysely<DatasetsDatabase>, log: EventLog, versionId: string): Promise<E.Either<LogUnavailable, MemberFact[]>> {
+export async function memberFacts(
+  db: Kysely<DatasetsDatabase>,
+  log: EventLog,
+  versionId: string,
+): Promise<E.Either<LogUnavailable, MemberFact[]>> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')

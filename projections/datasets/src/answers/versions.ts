@@ -98,6 +98,12 @@ export async function datasetVersionsAsOf(db: Kysely<DatasetsDatabase>, dataset:
 
 /** Every cut of a dataset in log order (the version history, re-assemblies included). */
 export async function datasetBuilds(db: Kysely<DatasetsDatabase>, dataset: string): Promise<readonly Build[]> {
-  const rows = await db.selectFrom(T.builds).select(BUILD_COLUMNS).where('dataset', '=', dataset).orderBy('position').orderBy('manifest_id').execute();
+  const rows = await db
+    .selectFrom(T.builds)
+    .select(BUILD_COLUMNS)
+    .where('dataset', '=', dataset)
+    .orderBy('position')
+    .orderBy('manifest_id')
+    .execute();
   return rows.map(toBuild);
 }

@@ -30,9 +30,14 @@ export interface WhyAnswer {
   readonly erased: Erasure | null;
 }
 
-const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> => (await erasuresOf(db, [cfId])).get(cfId) ?? null;
+const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> =>
+  (await erasuresOf(db, [cfId])).get(cfId) ?? null;
 
-export async function whyIncluded(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyIncluded(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  versionId: string,
+): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const row = await db
@@ -58,7 +63,11 @@ export async function whyIncluded(db: Kysely<DatasetsDatabase>, cfId: string, ve
   });
 }
 
-export async function whyExcluded(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyExcluded(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  versionId: string,
+): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const member = await db
@@ -146,7 +155,15 @@ export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: st
     .leftJoin(`${T.exclusions} as x`, (j) =>
       j.onRef('x.version_id', '=', 'b.version_id').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfId),
     )
-    .select(['b.dataset', 'b.manifest_id', 'b.version_id', 'b.position', 'm.reason as member_reason', 'x.rule', 'x.reason as excluded_reason'])
+    .select([
+      'b.dataset',
+      'b.manifest_id',
+      'b.version_id',
+      'b.position',
+      'm.reason as member_reason',
+      'x.rule',
+      'x.reason as excluded_reason',
+    ])
     .where('b.cause_event_id', '=', cfId)
     .where('b.cause', 'in', ['amended', 'superseded'])
     .orderBy('b.dataset')

@@ -125,7 +125,11 @@ export function textOf(bytes: Uint8Array): string | null {
   }
 }
 
-async function membersOf(db: Kysely<DatasetsDatabase>, log: EventLog, v: DatasetVersion): Promise<E.Either<ContaminationError, SampleMember[]>> {
+async function membersOf(
+  db: Kysely<DatasetsDatabase>,
+  log: EventLog,
+  v: DatasetVersion,
+): Promise<E.Either<ContaminationError, SampleMember[]>> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
