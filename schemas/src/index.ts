@@ -1,8 +1,8 @@
 // @cairn/schemas: io-ts codecs for every Cairn event and the manifest, people-readable decode
 // errors, and the JSON Schema generated from the same codecs.
-export { Sha256Hex, EventId, CfId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
-// The brands, so a package that infers a type holding one (an io-ts codec of an answer) can name it in its declarations.
-export type { Sha256HexBrand, EventIdBrand, CfIdBrand } from './primitives/hex.js';
+export { Sha256Hex, EventId, CfId, VersionId, ContributorId, PublicKeyHex, SignatureHex } from './primitives/hex.js';
+// The brands, so a package whose inferred types carry them (io-ts codecs) can name them in its declarations.
+export type { Sha256HexBrand, EventIdBrand, CfIdBrand, VersionIdBrand } from './primitives/hex.js';
 export {
   NonEmptyString,
   DatasetName,

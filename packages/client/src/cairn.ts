@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FolderLockOptions } from '@cairn/eventlog';
 import { openLedgerWith, type Ledger, type LedgerError, type SizeLimits } from '@cairn/sdk';
+import type { VersionId } from '@cairn/schemas';
 import {
   createProjectionRunner,
   openProjectionStore,
@@ -85,7 +86,7 @@ export interface DatasetVersionEntry extends ResolvedVersion {
 export interface DatasetVersions {
   readonly dataset: string;
   /** The version of the latest cut (null: none yet). */
-  readonly current: string | null;
+  readonly current: VersionId | null;
   readonly versions: readonly DatasetVersionEntry[];
 }
 

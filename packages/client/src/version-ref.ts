@@ -3,6 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type ProjectionStore } from '@cairn/projector';
 import { datasetBuilds, type Build } from '@cairn/datasets';
+import type { VersionId } from '@cairn/schemas';
 import { quoteInput, type RefError, type UsageError } from './errors.js';
 
 export interface VersionRef {
@@ -12,7 +13,7 @@ export interface VersionRef {
 
 export interface ResolvedVersion {
   readonly dataset: string;
-  readonly versionId: string;
+  readonly versionId: VersionId;
   /** 1-based: the order in which the dataset's distinct versions were first cut. */
   readonly ordinal: number;
   readonly manifestId: string;

@@ -4,7 +4,7 @@
 // and the manifest, so a rebuild writes the same rows.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, insertLineageEdges, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
@@ -13,7 +13,7 @@ import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { evidenceToJson } from './evidence-json.js';
-import { T } from './tables.js';
+import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
 
@@ -32,36 +32,64 @@ const CHUNK = 5000;
  * `index` is the assembly index as of the cut's event: the projection's live one, or one loaded
  * from the tables (loadFacts + indexFacts), which gives the same version.
  */
-export async function cutVersion(tx: Transaction<AnyDB>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
+export async function cutVersion(tx: Transaction<DatasetsDatabase>, request: CutRequest, index: AssemblyIndex): Promise<AssembledVersion> {
   const { event } = request;
   const at = positionToDb(event.position);
   const version = assembleVersion(index, rulesFromManifest(request.manifest), request.manifestId);
-  await sql`update ${sql.table(T.builds)} set valid_to = ${at}::bigint
-    where dataset = ${request.dataset} and manifest_id = ${request.manifestId} and valid_to is null`.execute(tx);
-  await sql`insert into ${sql.table(T.builds)} (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
-    values (${request.dataset}, ${request.manifestId}, ${at}::bigint, ${version.versionId}, ${request.cause}, ${event.id}, null)`.execute(
-    tx,
-  );
-  const known = await sql`select 1 from ${sql.table(T.versions)} where version_id = ${version.versionId}`.execute(tx);
-  if (known.rows.length === 0) await storeVersion(tx, request, version);
+  await tx
+    .updateTable(T.builds)
+    .set({ valid_to: at })
+    .where('dataset', '=', request.dataset)
+    .where('manifest_id', '=', request.manifestId)
+    .where('valid_to', 'is', null)
+    .execute();
+  await tx
+    .insertInto(T.builds)
+    .values({
+      dataset: request.dataset,
+      manifest_id: request.manifestId,
+      position: at,
+      version_id: version.versionId,
+      cause: request.cause,
+      cause_event_id: event.id,
+      valid_to: null,
+    })
+    .execute();
+  const known = await tx.selectFrom(T.versions).select('version_id').where('version_id', '=', version.versionId).executeTakeFirst();
+  if (known === undefined) await storeVersion(tx, request, version);
   await storeExclusions(tx, version, event);
   return version;
 }
 
-async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version: AssembledVersion): Promise<void> {
+async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutRequest, version: AssembledVersion): Promise<void> {
   const { event } = request;
-  await sql`insert into ${sql.table(T.versions)} (version_id, dataset, manifest_id, merkle_root, member_count, position, members)
-    values (${version.versionId}, ${request.dataset}, ${request.manifestId}, ${version.merkleRoot}, ${version.members.length},
-      ${positionToDb(event.position)}::bigint, ${Buffer.from(packIds(version.members))})`.execute(tx);
+  await tx
+    .insertInto(T.versions)
+    .values({
+      version_id: version.versionId,
+      dataset: request.dataset,
+      manifest_id: request.manifestId,
+      merkle_root: version.merkleRoot,
+      member_count: version.members.length,
+      position: positionToDb(event.position),
+      members: Buffer.from(packIds(version.members)),
+    })
+    .execute();
   const { index } = version;
   for (let from = 0; from < version.members.length; from += CHUNK) {
     const ids = version.members.slice(from, from + CHUNK);
     const decisions = ids.map((id) => explainIndex(version, index.indexOf.get(id)));
-    await sql`insert into ${sql.table(T.members)} (version_id, cf_id, reason, evidence)
-      select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
-        ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`.execute(tx);
+    // one parameter per column (unnest of arrays), not one per value: a chunk is thousands of rows
+    await tx
+      .insertInto(T.members)
+      .columns(['version_id', 'cf_id', 'reason', 'evidence'])
+      .expression(
+        sql`select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
+          ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`,
+      )
+      .execute();
     await insertLineageEdges(
-      tx,
+      asLineageHandle(tx),
       DATASETS_LINEAGE_EDGES_TABLE,
       ids.map((id) => ({
         type: 'selected-into',
@@ -73,7 +101,7 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
       })),
     );
   }
-  await insertLineageNodes(tx, DATASETS_LINEAGE_NODES_TABLE, [
+  await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
     {
       id: version.versionId,
       kind: 'dataset-version',
@@ -86,7 +114,7 @@ async function storeVersion(tx: Transaction<AnyDB>, request: CutRequest, version
 
 // Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
 // decisions worth storing (whyExcluded derives the kind rule from the CF itself).
-async function storeExclusions(tx: Transaction<AnyDB>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
+async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
   const { index, decisions } = version;
   const kindCode = ruleCode('kind');
   const excluded: number[] = [];
@@ -96,9 +124,14 @@ async function storeExclusions(tx: Transaction<AnyDB>, version: AssembledVersion
   }
   for (let from = 0; from < excluded.length; from += CHUNK) {
     const chunk = excluded.slice(from, from + CHUNK).map((c) => explainIndex(version, c));
-    await sql`insert into ${sql.table(T.exclusions)} (version_id, build_position, cf_id, rule, reason, evidence)
-      select ${version.versionId}, ${positionToDb(event.position)}::bigint, * from unnest(${chunk.map((d) => d.cfId)}::text[],
-        ${chunk.map((d) => d.rule ?? '')}::text[], ${chunk.map((d) => d.reason)}::text[],
-        ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`.execute(tx);
+    await tx
+      .insertInto(T.exclusions)
+      .columns(['version_id', 'build_position', 'cf_id', 'rule', 'reason', 'evidence'])
+      .expression(
+        sql`select ${version.versionId}, ${positionToDb(event.position)}::bigint, * from unnest(${chunk.map((d) => d.cfId)}::text[],
+          ${chunk.map((d) => d.rule ?? '')}::text[], ${chunk.map((d) => d.reason)}::text[],
+          ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`,
+      )
+      .execute();
   }
 }

@@ -1,10 +1,10 @@
 // Event → fact rows. Only what assembly and the answers need is kept; the log stays the
 // source of truth for everything else.
 import { sql, type Transaction } from 'kysely';
-import type { AnyDB, ProjectedEvent } from '@cairn/projector';
+import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import type { CfFact } from '@cairn/assembly';
-import { T } from './tables.js';
+import { T, type DatasetsDatabase } from './tables.js';
 
 export interface CfRowInput {
   readonly cfId: string;
@@ -67,24 +67,51 @@ export function cfRowOf(e: ProjectedEvent): CfRowInput | null {
   }
 }
 
-export async function insertCfs(tx: Transaction<AnyDB>, rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): Promise<void> {
+export async function insertCfs(
+  tx: Transaction<DatasetsDatabase>,
+  rows: readonly { row: CfRowInput; event: ProjectedEvent }[],
+): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof CfRowInput>(k: K) => rows.map((r) => r.row[k]);
   // a replayed CF is the same fact: first statement wins, as in the log itself
-  await sql`insert into ${sql.table(T.cfs)} (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes,
-      verdict, valid_from, recorded_at)
-    select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
+  // one parameter per column (unnest of arrays), not one per value: a batch holds thousands of CFs
+  await tx
+    .insertInto(T.cfs)
+    .columns([
+      'cf_id',
+      'kind',
+      'author',
+      'source',
+      'license',
+      'commitment',
+      'personal_data',
+      'label_type',
+      'targets',
+      'amends',
+      'supersedes',
+      'verdict',
+      'valid_from',
+      'recorded_at',
+    ])
+    .expression(
+      sql`select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
       ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
       ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${col('amends')}::text[], ${col('supersedes')}::text[],
       ${col('verdict')}::float8[], ${rows.map((r) => positionToDb(r.event.position))}::bigint[],
-      ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])
-    on conflict (cf_id) do nothing`.execute(tx);
+      ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])`,
+    )
+    .onConflict((c) => c.column('cf_id').doNothing())
+    .execute();
 }
 
 /** A CF stops being live (amended, superseded, deprecated) at `position`: the first such fact counts. */
-export async function endValidity(tx: Transaction<AnyDB>, cfId: string, event: ProjectedEvent): Promise<void> {
-  await sql`update ${sql.table(T.cfs)} set valid_to = ${positionToDb(event.position)}::bigint
-    where cf_id = ${cfId} and valid_to is null`.execute(tx);
+export async function endValidity(tx: Transaction<DatasetsDatabase>, cfId: string, event: ProjectedEvent): Promise<void> {
+  await tx
+    .updateTable(T.cfs)
+    .set({ valid_to: positionToDb(event.position) })
+    .where('cf_id', '=', cfId)
+    .where('valid_to', 'is', null)
+    .execute();
 }
 
 /** The assembly fact of a CF row, as loadFacts reads it back from the table. */

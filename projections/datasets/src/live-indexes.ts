@@ -6,15 +6,15 @@
 // tables up to which position. The next batch uses an index only if that record names it at the
 // position it remembers; otherwise it reloads one from the tables (loadFacts) at its first cut.
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { AssetFact, CfFact, DeprecationFact, ErasureFact } from '@cairn/assembly';
 import { indexFacts, type AssemblyIndex } from '@cairn/assembly';
 import { LiveIndex } from '@cairn/assembly';
 import { loadFacts } from './load-facts.js';
 import { LIVE_INDEX_TABLE } from './live-index-table.js';
+import type { DatasetsDatabase } from './tables.js';
 
 interface Held {
   readonly token: string;
@@ -58,14 +58,13 @@ export interface BatchIndex {
   addAsset(asset: AssetFact): void;
   addErasure(e: ErasureFact): void;
   /** The index as of `position` (every fact up to it applied): valid until the next add. */
-  at(tx: Transaction<AnyDB>, position: LogPosition): Promise<AssemblyIndex>;
+  at(tx: Transaction<DatasetsDatabase>, position: LogPosition): Promise<AssemblyIndex>;
   /** Records which index has seen the batch, in the batch's transaction, and keeps it for the next. */
-  finish(tx: Transaction<AnyDB>, last: LogPosition): Promise<void>;
+  finish(tx: Transaction<DatasetsDatabase>, last: LogPosition): Promise<void>;
 }
 
-export async function openBatchIndex(tx: Transaction<AnyDB>, indexes: LiveIndexes, first: LogPosition): Promise<BatchIndex> {
-  const record = await sql<{ token: string; position: string }>`select token, position from ${sql.table(LIVE_INDEX_TABLE)}`.execute(tx);
-  const row = record.rows[0];
+export async function openBatchIndex(tx: Transaction<DatasetsDatabase>, indexes: LiveIndexes, first: LogPosition): Promise<BatchIndex> {
+  const row = await tx.selectFrom(LIVE_INDEX_TABLE).select(['token', 'position']).executeTakeFirst();
   let held = row === undefined ? undefined : indexes.take(row.token);
   // The record names the index but not where it stopped: a batch it saw was rolled back. Or the
   // batch starts at or before where it stopped: the projection was reset (its tables dropped, the
@@ -86,12 +85,17 @@ export async function openBatchIndex(tx: Transaction<AnyDB>, indexes: LiveIndexe
     async finish(atTx, last) {
       if (held === undefined) {
         // no index saw this batch: none may claim the tables after it
-        await sql`delete from ${sql.table(LIVE_INDEX_TABLE)}`.execute(atTx);
+        await atTx.deleteFrom(LIVE_INDEX_TABLE).execute();
         return;
       }
       held.position = last;
-      await sql`insert into ${sql.table(LIVE_INDEX_TABLE)} (singleton, token, position) values (true, ${held.token}, ${positionToDb(last)}::bigint)
-        on conflict (singleton) do update set token = excluded.token, position = excluded.position`.execute(atTx);
+      await atTx
+        .insertInto(LIVE_INDEX_TABLE)
+        .values({ singleton: true, token: held.token, position: positionToDb(last) })
+        .onConflict((c) =>
+          c.column('singleton').doUpdateSet((u) => ({ token: u.ref('excluded.token'), position: u.ref('excluded.position') })),
+        )
+        .execute();
       // put back now; if the transaction still rolls back, the record keeps the old position and
       // the next batch will not take this index
       indexes.put(held);
@@ -108,6 +112,6 @@ export function coldBatchIndex(): BatchIndex {
     addErasure: () => undefined,
     at: async (tx, position) => indexFacts(await loadFacts(tx, position)),
     // a live index elsewhere has not seen this batch
-    finish: async (tx) => void (await sql`delete from ${sql.table(LIVE_INDEX_TABLE)}`.execute(tx)),
+    finish: async (tx) => void (await tx.deleteFrom(LIVE_INDEX_TABLE).execute()),
   };
 }

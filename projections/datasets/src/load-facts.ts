@@ -1,32 +1,33 @@
 // The assembly facts of the log up to a position, read back from the projection's tables in
 // log order (ORDER BY position: assembly must never depend on the order rows were inserted).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
-import type { AssemblyFacts, AssetFact, CfFact, CfKind } from '@cairn/assembly';
-import { T } from './tables.js';
+import type { AssemblyFacts, AssetFact, CfFact } from '@cairn/assembly';
+import { T, type DatasetsDatabase } from './tables.js';
 
-interface CfRow {
-  cf_id: string;
-  kind: CfKind;
-  author: string;
-  source: string | null;
-  license: string | null;
-  commitment: string | null;
-  label_type: string | null;
-  targets: string[];
-  amends: string | null;
-  supersedes: string | null;
-  verdict: number | null;
-  valid_from: string;
-}
-
-export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<AssemblyFacts> {
+export async function loadFacts(db: Kysely<DatasetsDatabase>, upTo: LogPosition): Promise<AssemblyFacts> {
   const at = positionToDb(upTo);
-  const cfRows = await sql<CfRow>`select cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes,
-      verdict, valid_from from ${sql.table(T.cfs)} where valid_from <= ${at}::bigint order by valid_from`.execute(db);
-  const cfs: CfFact[] = cfRows.rows.map((r) => ({
+  const cfRows = await db
+    .selectFrom(T.cfs)
+    .select([
+      'cf_id',
+      'kind',
+      'author',
+      'source',
+      'license',
+      'commitment',
+      'label_type',
+      'targets',
+      'amends',
+      'supersedes',
+      'verdict',
+      'valid_from',
+    ])
+    .where('valid_from', '<=', at)
+    .orderBy('valid_from')
+    .execute();
+  const cfs: CfFact[] = cfRows.map((r) => ({
     cfId: r.cf_id,
     kind: r.kind,
     author: r.author,
@@ -40,14 +41,28 @@ export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<A
     supersedes: r.supersedes,
     verdict: r.verdict === null ? null : Number(r.verdict),
   }));
-  const depRows = await sql<{ cf_id: string; event_id: string; position: string; reason: string }>`select cf_id, event_id, position, reason
-    from ${sql.table(T.deprecations)} where position <= ${at}::bigint order by position`.execute(db);
-  const erasureRows = await sql<{ cf_id: string; event_id: string; position: string }>`select cf_id, event_id, position
-    from ${sql.table(T.erasures)} where position <= ${at}::bigint order by position`.execute(db);
-  const memberRows = await sql<{ asset_id: string; cf_id: string; position: string }>`select asset_id, cf_id, position
-    from ${sql.table(T.assetMembers)} where position <= ${at}::bigint order by position, asset_id, cf_id`.execute(db);
+  const depRows = await db
+    .selectFrom(T.deprecations)
+    .select(['cf_id', 'event_id', 'position', 'reason'])
+    .where('position', '<=', at)
+    .orderBy('position')
+    .execute();
+  const erasureRows = await db
+    .selectFrom(T.erasures)
+    .select(['cf_id', 'event_id', 'position'])
+    .where('position', '<=', at)
+    .orderBy('position')
+    .execute();
+  const memberRows = await db
+    .selectFrom(T.assetMembers)
+    .select(['asset_id', 'cf_id', 'position'])
+    .where('position', '<=', at)
+    .orderBy('position')
+    .orderBy('asset_id')
+    .orderBy('cf_id')
+    .execute();
   const assets = new Map<string, { position: bigint; members: string[] }>();
-  for (const r of memberRows.rows) {
+  for (const r of memberRows) {
     const a = assets.get(r.asset_id) ?? { position: positionFromDb(r.position), members: [] };
     a.members.push(r.cf_id);
     assets.set(r.asset_id, a);
@@ -60,8 +75,8 @@ export async function loadFacts(db: Kysely<AnyDB>, upTo: LogPosition): Promise<A
   }));
   return {
     cfs,
-    deprecations: depRows.rows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason })),
+    deprecations: depRows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position), reason: r.reason })),
     assets: assetFacts,
-    erasures: erasureRows.rows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position) })),
+    erasures: erasureRows.map((r) => ({ cfId: r.cf_id, eventId: r.event_id, position: positionFromDb(r.position) })),
   };
 }

@@ -7,13 +7,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import { EventNotApplicable } from '@cairn/projector';
-import type { AnyDB, ProjectedEvent, Projection } from '@cairn/projector';
+import type { ProjectedEvent, Projection } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import { contentIdOf } from '@cairn/assembly';
 import { cutVersion, type BuildCause } from './cut-version.js';
 import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
 import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
-import { DATASETS_TABLES, T, migrateDatasetsTables } from './tables.js';
+import { DATASETS_TABLES, T, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
 
 export const DATASETS_PROJECTION = 'datasets';
 
@@ -27,7 +27,7 @@ export interface DatasetsProjectionOptions {
 }
 
 /** The datasets projection; tests make several to play separate processes or the reference path. */
-export function createDatasetsProjection(options: DatasetsProjectionOptions = {}): Projection {
+export function createDatasetsProjection(options: DatasetsProjectionOptions = {}): Projection<DatasetsDatabase> {
   const indexes = options.liveIndexes === undefined ? new LiveIndexes() : options.liveIndexes;
   return {
     name: DATASETS_PROJECTION,
@@ -60,9 +60,9 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
   };
 }
 
-export const datasetsProjection: Projection = createDatasetsProjection();
+export const datasetsProjection: Projection<DatasetsDatabase> = createDatasetsProjection();
 
-async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
+async function applyDatasetEvents(tx: Transaction<DatasetsDatabase>, events: readonly ProjectedEvent[], index: BatchIndex): Promise<void> {
   // CF rows are written in bulk; anything that reads the tables flushes them first
   let pending: { row: CfRowInput; event: ProjectedEvent }[] = [];
   const flush = async () => {
@@ -88,14 +88,17 @@ async function applyDatasetEvents(tx: Transaction<AnyDB>, events: readonly Proje
   await flush();
 }
 
-async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function applyOther(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const ev = e.event;
   const at = positionToDb(e.position);
   switch (ev.type) {
     case 'ContributionDeprecated': {
       const p = ev.payload;
-      await sql`insert into ${sql.table(T.deprecations)} (event_id, cf_id, reason, note, author, position)
-        values (${e.id}, ${p.target}, ${p.reason}, ${p.note ?? null}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.deprecations)
+        .values({ event_id: e.id, cf_id: p.target, reason: p.reason, note: p.note ?? null, author: ev.signer, position: at })
+        .onConflict((c) => c.doNothing())
+        .execute();
       index.addDeprecation({ cfId: p.target, eventId: e.id, position: e.position, reason: p.reason });
       await endValidity(tx, p.target, e);
       await reassemble(tx, p.target, 'deprecated', e, index);
@@ -103,32 +106,47 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
     }
     case 'SampleErased': {
       const p = ev.payload;
-      await sql`insert into ${sql.table(T.erasures)} (event_id, cf_id, reason, author, position)
-        values (${e.id}, ${p.sample}, ${p.reason}, ${ev.signer}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.erasures)
+        .values({ event_id: e.id, cf_id: p.sample, reason: p.reason, author: ev.signer, position: at })
+        .onConflict((c) => c.doNothing())
+        .execute();
       index.addErasure({ cfId: p.sample, eventId: e.id, position: e.position });
       await reassembleErased(tx, e, index);
       return;
     }
     case 'AssetAssembled': {
       const p = ev.payload;
-      await sql`insert into ${sql.table(T.assets)} (asset_id, name, author, transformations, position)
-        values (${e.id}, ${p.name}, ${ev.signer}, ${JSON.stringify(p.transformations)}::jsonb, ${at}::bigint) on conflict do nothing`.execute(
-        tx,
-      );
-      await sql`insert into ${sql.table(T.assetMembers)} (asset_id, cf_id, position)
-        select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.assets)
+        .values({ asset_id: e.id, name: p.name, author: ev.signer, transformations: JSON.stringify(p.transformations), position: at })
+        .onConflict((c) => c.doNothing())
+        .execute();
+      // one parameter for all members (an array), not one per member: an asset may name very many
+      await tx
+        .insertInto(T.assetMembers)
+        .columns(['asset_id', 'cf_id', 'position'])
+        .expression(sql`select ${e.id}, m, ${at}::bigint from unnest(${[...p.members]}::text[]) as m`)
+        .onConflict((c) => c.doNothing())
+        .execute();
       index.addAsset({ assetId: e.id, eventId: e.id, position: e.position, members: p.members });
       return;
     }
     case 'ManifestDefined': {
       const manifestId = contentIdOf('manifest', ev.payload.manifest as never);
-      await sql`insert into ${sql.table(T.manifests)} (manifest_id, manifest, event_id, position)
-        values (${manifestId}, ${JSON.stringify(ev.payload.manifest)}::jsonb, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.manifests)
+        .values({ manifest_id: manifestId, manifest: JSON.stringify(ev.payload.manifest), event_id: e.id, position: at })
+        .onConflict((c) => c.doNothing())
+        .execute();
       return;
     }
     case 'DatasetDefined':
-      await sql`insert into ${sql.table(T.datasets)} (name, event_id, position)
-        values (${ev.payload.name}, ${e.id}, ${at}::bigint) on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.datasets)
+        .values({ name: ev.payload.name, event_id: e.id, position: at })
+        .onConflict((c) => c.doNothing())
+        .execute();
       return;
     case 'DatasetBuildRequested': {
       const { dataset, manifestId } = ev.payload;
@@ -138,9 +156,18 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
     }
     case 'TrainingRunRecorded': {
       const p = ev.payload;
-      await sql`insert into ${sql.table(T.runs)} (run_id, dataset, version_id, model_hash, event_id, position)
-        values (${p.runId}, ${p.dataset.name}, ${p.dataset.versionId}, ${p.modelHash}, ${e.id}, ${at}::bigint)
-        on conflict do nothing`.execute(tx);
+      await tx
+        .insertInto(T.runs)
+        .values({
+          run_id: p.runId,
+          dataset: p.dataset.name,
+          version_id: p.dataset.versionId,
+          model_hash: p.modelHash,
+          event_id: e.id,
+          position: at,
+        })
+        .onConflict((c) => c.doNothing())
+        .execute();
       return;
     }
     default:
@@ -148,21 +175,19 @@ async function applyOther(tx: Transaction<AnyDB>, e: ProjectedEvent, index: Batc
   }
 }
 
-async function manifestOf(tx: Transaction<AnyDB>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
-  const row = await sql<{ manifest: Manifest }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(
-    tx,
-  );
+async function manifestOf(tx: Transaction<DatasetsDatabase>, manifestId: string, e: ProjectedEvent): Promise<Manifest> {
+  const row = await tx.selectFrom(T.manifests).select('manifest').where('manifest_id', '=', manifestId).executeTakeFirst();
   // the SDK refuses a build of an undefined manifest, so a missing one means a log written around it
-  if (row.rows[0] === undefined)
+  if (row === undefined)
     throw new EventNotApplicable(`DatasetBuildRequested ${e.id} names manifest ${manifestId}, which the log never defined`);
-  return row.rows[0].manifest;
+  return row.manifest;
 }
 
 /**
  * Cuts anew every current version holding a CF this erasure reaches (the sample, the labels and
  * validations about it, its amendments: erasure.ts), so no current version keeps erased data.
  */
-async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function reassembleErased(tx: Transaction<DatasetsDatabase>, e: ProjectedEvent, index: BatchIndex): Promise<void> {
   const facts = await index.at(tx, e.position);
   const k = facts.erasures.findIndex((x) => x.eventId === e.id);
   const reached: string[] = [];
@@ -187,7 +212,13 @@ async function reassembleErased(tx: Transaction<AnyDB>, e: ProjectedEvent, index
  * Re-assembles every current version that `target` (or the CF it labels/validates) is a
  * member of. Current = the latest cut of its (dataset, manifest).
  */
-async function reassemble(tx: Transaction<AnyDB>, target: string, cause: BuildCause, e: ProjectedEvent, index: BatchIndex): Promise<void> {
+async function reassemble(
+  tx: Transaction<DatasetsDatabase>,
+  target: string,
+  cause: BuildCause,
+  e: ProjectedEvent,
+  index: BatchIndex,
+): Promise<void> {
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
     join ${sql.table(T.members)} m on m.version_id = b.version_id

@@ -1,15 +1,17 @@
 // The datasets projection's tables. Facts carry the position they became true (valid_from) and,
 // where they can stop being true, the position they stopped (valid_to, null = still true), so
 // "as of P" is a WHERE clause. Versions, members and decisions are immutable once cut.
-import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
+import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
+import type { CfId, Manifest, VersionId } from '@cairn/schemas';
+import type { CfKind } from '@cairn/assembly';
 import {
   DATASETS_LINEAGE_EDGES_TABLE,
   DATASETS_LINEAGE_NODES_TABLE,
   createLineageEdgesTable,
   createLineageNodesTable,
+  type LineageDatabase,
 } from '@cairn/lineage';
-import { migrateLiveIndexTable } from './live-index-table.js';
+import { migrateLiveIndexTable, type LiveIndexDatabase } from './live-index-table.js';
 
 export const T = {
   cfs: 'datasets_cfs',
@@ -24,11 +26,127 @@ export const T = {
   members: 'datasets_members',
   exclusions: 'datasets_exclusions',
   runs: 'datasets_runs',
-} as const;
+} as const satisfies Record<string, keyof DatasetsDatabase>; // a table renamed here and not there fails to compile
+
+/** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
+type Int8 = string;
+/** A jsonb column: read as the value, written as its JSON text (PGlite and pg both take it for a jsonb parameter). */
+type Jsonb<T> = ColumnType<T, string, string>;
+/** A timestamptz column: read as a Date, written as a Date or its ISO text. */
+type Timestamptz = ColumnType<Date, Date | string, Date | string>;
+
+/** A datasets_cfs row: one per CF; valid_to = the first position it was amended, superseded or deprecated. */
+export interface DatasetsCfsTable {
+  cf_id: string;
+  kind: CfKind;
+  author: string;
+  source: string | null;
+  license: string | null;
+  commitment: string | null;
+  /** The sample's own signed personalData (false for labels and validations). */
+  personal_data: boolean;
+  label_type: string | null;
+  /** The CF ids a label or validation is about ([] for a sample). */
+  targets: Jsonb<string[]>;
+  amends: string | null;
+  supersedes: string | null;
+  /** A validation's verdict: 1 approve, 0 reject, else its score. */
+  verdict: number | null;
+  valid_from: Int8;
+  valid_to: Int8 | null;
+  recorded_at: Timestamptz;
+}
+
+/** A datasets_builds row: one per cut of a (dataset, manifest); valid until the next cut (valid_to). */
+export interface DatasetsBuildsTable {
+  dataset: string;
+  manifest_id: string;
+  position: Int8;
+  version_id: string;
+  cause: 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
+  cause_event_id: string;
+  valid_to: Int8 | null;
+}
+
+/** A datasets_versions row: a version id fixes its members, so a version is stored once. */
+export interface DatasetsVersionsTable {
+  version_id: string;
+  dataset: string;
+  manifest_id: string;
+  merkle_root: string;
+  member_count: number;
+  position: Int8;
+  /** The sorted member ids, packed (assembly's packIds). */
+  members: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+}
+
+/** Decision evidence as stored: evidence-json.ts's JSON form. */
+type EvidenceJson = Jsonb<unknown>;
+
+/**
+ * The datasets tables by the names they have in the store's schema (the handle's search_path picks
+ * the schema, so a scratch rebuild uses the same names). migrateDatasetsTables makes exactly these
+ * columns; a column added to one must be added to the other. The two datasets_lineage_* tables have
+ * lineage's shape (lineage's functions create and fill them), and datasets_live_index is the live
+ * index's record (live-index-table.ts).
+ */
+export interface DatasetsDatabase {
+  datasets_cfs: DatasetsCfsTable;
+  datasets_deprecations: { event_id: string; cf_id: string; reason: string; note: string | null; author: string; position: Int8 };
+  /** One row per SampleErased: the sample and what depends on it leave every later cut. */
+  datasets_erasures: { event_id: string; cf_id: string; reason: string; author: string; position: Int8 };
+  datasets_assets: { asset_id: string; name: string; author: string; transformations: Jsonb<unknown>; position: Int8 };
+  datasets_asset_members: { asset_id: string; cf_id: string; position: Int8 };
+  datasets_manifests: { manifest_id: string; manifest: Jsonb<Manifest>; event_id: string; position: Int8 };
+  datasets_datasets: { name: string; event_id: string; position: Int8 };
+  datasets_builds: DatasetsBuildsTable;
+  datasets_versions: DatasetsVersionsTable;
+  datasets_members: { version_id: string; cf_id: string; reason: string; evidence: EvidenceJson };
+  datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; rule: string; reason: string; evidence: EvidenceJson };
+  datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
+  // by lineage's names for them: lineage's functions create and fill them, with lineage's row types
+  [DATASETS_LINEAGE_NODES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_NODES_TABLE];
+  [DATASETS_LINEAGE_EDGES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_EDGES_TABLE];
+  datasets_live_index: LiveIndexDatabase['datasets_live_index'];
+}
+
+/**
+ * A CF id read back from these tables. Every cf_id, target, amends and supersedes was written from
+ * a decoded event (its id, or a payload field the decoder checked as a CfId), so the brand is what
+ * the row already is.
+ */
+export const storedCfId = (id: string): CfId => id as CfId;
+export const storedCfIdOrNull = (id: string | null | undefined): CfId | null => (id === null || id === undefined ? null : storedCfId(id));
+/**
+ * A version id read back from these tables: written by cutVersion (assembly's datasetVersionId), or
+ * for a run the version its decoded TrainingRunRecorded names.
+ */
+export const storedVersionId = (id: string): VersionId => id as VersionId;
+export const storedVersionIdOrNull = (id: string | null | undefined): VersionId | null =>
+  id === null || id === undefined ? null : storedVersionId(id);
+
+/**
+ * The same store handle, typed for the datasets reads: for another projection's answers that read
+ * these tables through this package (the handle's schema holds every projection's tables).
+ */
+export function asDatasetsHandle<DB>(db: Kysely<DB>): Kysely<DatasetsDatabase> {
+  return db as unknown as Kysely<DatasetsDatabase>;
+}
+
+/**
+ * The same store handle, typed for lineage's functions: the handle's schema holds every
+ * projection's tables. Used for lineage's table functions on the datasets_lineage_* tables (which
+ * DatasetsDatabase holds with lineage's own row types) and for lineage's reads the report takes.
+ */
+export function asLineageHandle(db: Transaction<DatasetsDatabase>): Transaction<LineageDatabase>;
+export function asLineageHandle(db: Kysely<DatasetsDatabase>): Kysely<LineageDatabase>;
+export function asLineageHandle(db: Kysely<DatasetsDatabase>): Kysely<LineageDatabase> {
+  return db as unknown as Kysely<LineageDatabase>;
+}
 
 export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE, DATASETS_LINEAGE_EDGES_TABLE];
 
-export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
+export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promise<void> {
   const statements = [
     // one row per CF; valid_to = first position it was amended, superseded or deprecated;
     // personal_data = the sample's own signed personalData (a passport counts them without the log)
@@ -82,7 +200,7 @@ export async function migrateDatasetsTables(db: Kysely<AnyDB>): Promise<void> {
     sql`create index if not exists datasets_runs_version on ${sql.table(T.runs)} (version_id)`,
   ];
   for (const statement of statements) await statement.execute(db);
-  await createLineageEdgesTable(db, DATASETS_LINEAGE_EDGES_TABLE);
-  await createLineageNodesTable(db, DATASETS_LINEAGE_NODES_TABLE);
+  await createLineageEdgesTable(asLineageHandle(db), DATASETS_LINEAGE_EDGES_TABLE);
+  await createLineageNodesTable(asLineageHandle(db), DATASETS_LINEAGE_NODES_TABLE);
   await migrateLiveIndexTable(db);
 }

@@ -2,11 +2,6 @@
 // rebuild and log-time checks, and the given/when/then spec kit. The one door of this package.
 export type { Projection, ProjectedEvent, ApplyContext } from './runner/projection.js';
 export type { SomeProjectionsDatabase } from './storage/db.js';
-/**
- * @deprecated The untyped handle of before each projection had its Database interface: type your
- * own tables instead. Kept only while @cairn/datasets still names it; remove with its last use.
- */
-export type { SomeProjectionsDatabase as AnyDB } from './storage/db.js';
 export type { RunnerDatabase } from './runner/runner-tables.js';
 export {
   createProjectionRunner,

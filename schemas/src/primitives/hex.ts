@@ -53,6 +53,23 @@ export const CfId = described(
 );
 export type CfId = t.TypeOf<typeof CfId>;
 
+export interface VersionIdBrand {
+  readonly VersionId: unique symbol;
+}
+/**
+ * A dataset version id: the content id of its manifest hash and Merkle root (assembly's
+ * datasetVersionId), so one set of members under one manifest has one id.
+ */
+export const VersionId = described(
+  t.brand(Sha256Hex, (_s): _s is t.Branded<Sha256Hex, VersionIdBrand> => true, 'VersionId'),
+  {
+    expected: 'a VersionId (64 lowercase hex)',
+    jsonSchema: hexSchema(64, 'A dataset version id: the content id of the manifest hash and the Merkle root of the members.'),
+    define: true,
+  },
+);
+export type VersionId = t.TypeOf<typeof VersionId>;
+
 export interface ContributorIdBrand {
   readonly ContributorId: unique symbol;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type * as t from 'io-ts';
-import { CfId, ContributorId, EventId, PublicKeyHex, Sha256Hex, SignatureHex } from './hex.js';
+import { CfId, ContributorId, EventId, PublicKeyHex, Sha256Hex, SignatureHex, VersionId } from './hex.js';
 import { JsonObject, JsonValue } from './json-value.js';
 import { NonNegativeInt, PositiveInt, Probability } from './numbers.js';
 import { SpdxExpression, SpdxLicenseId } from './spdx.js';
@@ -10,6 +10,7 @@ const cases: ReadonlyArray<[string, t.Any, readonly unknown[], readonly unknown[
   ['Sha256Hex', Sha256Hex, ['0'.repeat(64), 'f'.repeat(64)], ['F'.repeat(64), '0'.repeat(63), '0'.repeat(65), 'g'.repeat(64), 1]],
   ['EventId', EventId, ['a'.repeat(64)], ['A'.repeat(64)]],
   ['CfId', CfId, ['a'.repeat(64)], ['a'.repeat(128)]],
+  ['VersionId', VersionId, ['e'.repeat(64)], ['E'.repeat(64), 'e'.repeat(12)]],
   ['ContributorId', ContributorId, ['b'.repeat(64)], ['']],
   ['PublicKeyHex', PublicKeyHex, ['c'.repeat(64)], ['c'.repeat(128)]],
   ['SignatureHex', SignatureHex, ['d'.repeat(128)], ['d'.repeat(64), 'D'.repeat(128)]],

@@ -5,7 +5,7 @@
 // to an answer and not here fails the build instead of arriving as `any`.
 import * as t from 'io-ts';
 import { LIMIT_NAMES, PositionText, type SizeLimits } from '@cairn/sdk';
-import { CfId, EventId } from '@cairn/schemas';
+import { CfId, EventId, VersionId } from '@cairn/schemas';
 import type { StatusDocument } from '../status-document.js';
 import type { CfShowAnswer, ReplacementResult, DatasetVersions, DiffAnswer, LicensesAnswer, VersionShow, WhyResult } from '../cairn.js';
 import type { CardFacts, ReportAnswer } from '../reads.js';
@@ -23,14 +23,14 @@ export type StatusAnswer = t.TypeOf<typeof StatusAnswer>;
 export const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
 export const ResolvedVersionAnswer = t.type(
-  { dataset: t.string, versionId: t.string, ordinal: t.number, manifestId: t.string, position: PositionText },
+  { dataset: t.string, versionId: VersionId, ordinal: t.number, manifestId: t.string, position: PositionText },
   'ResolvedVersion',
 );
 
 export const DatasetVersionsAnswer = t.type(
   {
     dataset: t.string,
-    current: nullable(t.string),
+    current: nullable(VersionId),
     versions: t.array(
       t.intersection([
         ResolvedVersionAnswer,
@@ -49,7 +49,7 @@ const EventRefAnswer = t.type({ eventId: t.string, position: PositionText }, 'Ev
 export const withRef = <P extends t.Props>(props: P, name: string) => t.intersection([EventRefAnswer, t.type(props)], name);
 
 const DatasetVersionAnswer = t.type(
-  { versionId: t.string, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
+  { versionId: VersionId, dataset: t.string, manifestId: t.string, merkleRoot: t.string, memberCount: t.number, position: PositionText },
   'DatasetVersion',
 );
 
@@ -59,9 +59,9 @@ const versionDiffProps = {
   a: DatasetVersionAnswer,
   b: DatasetVersionAnswer,
   counts: t.type({ added: t.number, removed: t.number, changed: t.number, unchanged: t.number }),
-  added: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-  removed: t.array(t.type({ cfId: t.string, cause: DiffCauseAnswer })),
-  changed: t.array(t.type({ from: t.string, to: t.string, cause: DiffCauseAnswer })),
+  added: t.array(t.type({ cfId: CfId, cause: DiffCauseAnswer })),
+  removed: t.array(t.type({ cfId: CfId, cause: DiffCauseAnswer })),
+  changed: t.array(t.type({ from: CfId, to: CfId, cause: DiffCauseAnswer })),
   assets: t.array(t.type({ assetId: t.string, name: t.string, added: t.number, removed: t.number })),
   truncated: t.boolean,
 };
@@ -71,16 +71,16 @@ export const VersionDiffAnswer = t.type(versionDiffProps, 'VersionDiff');
 
 export const DiffAnswerCodec = t.type({ ...versionDiffProps, from: ResolvedVersionAnswer, to: ResolvedVersionAnswer }, 'DiffAnswer');
 
-export const ErasureAnswer = withRef({ cfId: t.string, reason: t.string, author: t.string }, 'Erasure');
+export const ErasureAnswer = withRef({ cfId: CfId, reason: t.string, author: t.string }, 'Erasure');
 const Relation = t.keyof({ labels: null, validates: null, amends: null, supersedes: null }, 'labels | validates | amends | supersedes');
 
 export const ImpactAnswer = t.type(
   {
-    cfId: t.string,
+    cfId: CfId,
     dependents: t.array(withRef({ kind: t.string, relation: Relation }, 'Dependent')),
     assets: t.array(withRef({ assetId: t.string, name: t.string }, 'ImpactAsset')),
-    versions: t.array(withRef({ versionId: t.string, dataset: t.string, current: t.boolean }, 'ImpactVersion')),
-    runs: t.array(withRef({ runId: t.string, versionId: t.string, modelHash: t.string }, 'ImpactRun')),
+    versions: t.array(withRef({ versionId: VersionId, dataset: t.string, current: t.boolean }, 'ImpactVersion')),
+    runs: t.array(withRef({ runId: t.string, versionId: VersionId, modelHash: t.string }, 'ImpactRun')),
     models: t.array(t.string),
     erased: nullable(ErasureAnswer),
   },
@@ -201,7 +201,7 @@ const DecisionEvidenceAnswer = t.intersection(
 
 export const WhyAnswerCodec = t.type(
   {
-    cfId: t.string,
+    cfId: CfId,
     version: DatasetVersionAnswer,
     included: t.boolean,
     rule: nullable(AssemblyRule),
@@ -290,14 +290,14 @@ const ShownEventAnswer = t.type(shownEventProps, 'ShownEvent');
 export const CfShowAnswerCodec = t.type(
   {
     ...shownEventProps,
-    cfId: t.string,
+    cfId: CfId,
     kind: literals(['sample', 'label', 'validation'] as const, 'sample | label | validation'),
     importId: nullable(t.string),
     later: t.array(ShownEventAnswer),
     targetedBy: t.array(ShownEventAnswer),
     replacedBy: t.array(t.type({ ...shownEventProps, how: literals(['amends', 'supersedes'] as const, 'amends | supersedes') })),
     versions: t.array(
-      t.type({ dataset: t.string, versionId: t.string, position: PositionText, reason: t.string, ordinal: nullable(t.number) }),
+      t.type({ dataset: t.string, versionId: VersionId, position: PositionText, reason: t.string, ordinal: nullable(t.number) }),
     ),
     names: t.record(t.string, t.string),
   },
@@ -315,7 +315,7 @@ const versionOriginProps = {
       {
         dataset: t.string,
         manifestId: t.string,
-        versionId: t.string,
+        versionId: VersionId,
         position: PositionText,
         cause: t.string,
         causeEventId: t.string,
@@ -339,7 +339,7 @@ export const VersionShowAnswer = t.intersection(
       ...versionOriginProps,
       members: t.array(
         t.type({
-          cfId: t.string,
+          cfId: CfId,
           kind: t.string,
           contributor: t.string,
           source: nullable(t.string),
@@ -351,7 +351,7 @@ export const VersionShowAnswer = t.intersection(
       total: t.number,
       offset: t.number,
       limit: t.number,
-      next: nullable(t.string),
+      next: nullable(CfId),
     }),
   ],
   'VersionShow',
@@ -437,7 +437,7 @@ export const ReplacementResultsAnswer = t.array(
   t.type({
     dataset: t.string,
     manifestId: t.string,
-    versionId: t.string,
+    versionId: VersionId,
     position: PositionText,
     included: t.boolean,
     rule: nullable(AssemblyRule),

@@ -8,7 +8,7 @@ import type { EventLog } from '@cairn/eventlog';
 import { cfIdFromDb, eventIdFromDb } from '@cairn/projector';
 import type { CfId, EventId } from '@cairn/schemas';
 import { showRun, type RunsError } from './runs.js';
-import { licenses } from '@cairn/datasets';
+import { licenses, asDatasetsHandle } from '@cairn/datasets';
 import { erasedMembersOf, personalDataMemberCount, unvalidatedMemberCount } from '@cairn/datasets';
 import type { ContaminationOptions, SampleBytesReader } from '@cairn/datasets';
 import { passportContamination, type PassportContamination } from '@cairn/datasets';
@@ -88,17 +88,17 @@ export async function passportFacts(
       versionId: r.versionId,
       message: `run ${runId}: its version ${r.versionId} is not cut in this store`,
     });
-  const lic = await licenses(db, r.versionId);
+  const lic = await licenses(asDatasetsHandle(db), r.versionId);
   if (E.isLeft(lic)) return E.left({ _tag: 'VersionNotFound', versionId: r.versionId, message: lic.left.message });
   const L = lic.right;
-  const erased = await erasedMembersOf(db, r.versionId);
-  const personal = await personalDataMemberCount(db, r.versionId);
-  const unvalidated = await unvalidatedMemberCount(db, r.versionId);
+  const erased = await erasedMembersOf(asDatasetsHandle(db), r.versionId);
+  const personal = await personalDataMemberCount(asDatasetsHandle(db), r.versionId);
+  const unvalidated = await unvalidatedMemberCount(asDatasetsHandle(db), r.versionId);
   const evalVersion = typeof r.hyperparameters['evalVersion'] === 'string' ? (r.hyperparameters['evalVersion'] as string) : null;
   const contaminated =
     evalVersion === null
       ? null
-      : await passportContamination(db, log, { versionId: r.versionId, position: r.position, evalVersion }, options);
+      : await passportContamination(asDatasetsHandle(db), log, { versionId: r.versionId, position: r.position, evalVersion }, options);
   return E.right({
     run: {
       runId: r.runId,

@@ -6,8 +6,8 @@
 // is in; the CLI orders them by log position and adds the log checkpoint and inclusion proofs.
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-// Reads only the datasets projection's tables, which have no Database interface yet.
-import type { AnyDB } from '@cairn/projector';
+// Reads only the datasets projection's tables, through its answers.
+import type { DatasetsDatabase } from '@cairn/datasets';
 import {
   buildCauseEventIds,
   cfsAmendingOthers,
@@ -38,7 +38,7 @@ export interface RecordedRef {
  * again). Each round asks only about the CFs the previous one found, so a chain of depth d costs
  * d rounds, not a scan of every CF.
  */
-async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promise<Map<string, RecordRole>> {
+async function shapingCfs(db: Kysely<DatasetsDatabase>, members: readonly string[]): Promise<Map<string, RecordRole>> {
   const found = new Map<string, RecordRole>();
   const seen = new Set(members);
   for (let frontier = [...members]; frontier.length > 0;) {
@@ -61,7 +61,7 @@ async function shapingCfs(db: Kysely<AnyDB>, members: readonly string[]): Promis
   return found;
 }
 
-export async function runRecordEvents(db: Kysely<AnyDB>, runId: string): Promise<E.Either<RunsError, readonly RecordedRef[]>> {
+export async function runRecordEvents(db: Kysely<DatasetsDatabase>, runId: string): Promise<E.Either<RunsError, readonly RecordedRef[]>> {
   const r = await trainingRun(db, runId);
   if (r === null) return E.left(runNotFound(runId));
   const refs = new Map<string, RecordRole>([[r.eventId, 'run']]);

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { contentIdOf } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
 import type { CfId, Manifest } from '@cairn/schemas';
-import { loadFacts } from '@cairn/datasets';
+import { loadFacts, asDatasetsHandle } from '@cairn/datasets';
 import { indexFacts } from '@cairn/assembly';
 import { assembleVersion } from '@cairn/assembly';
 import { rulesFromManifest } from '@cairn/assembly';
@@ -61,7 +61,7 @@ export interface ReproduceReport {
 
 /** The erasures among the version's members (the datasets projection's record of SampleErased), by CF id. */
 async function erasures(db: Kysely<AttributionDatabase>, versionId: string): Promise<Map<string, Erasure>> {
-  return new Map((await erasedMembersOf(db, versionId)).map((e) => [e.cfId, e]));
+  return new Map((await erasedMembersOf(asDatasetsHandle(db), versionId)).map((e) => [e.cfId, e]));
 }
 
 /**
@@ -79,7 +79,7 @@ async function replayedVersion(
   try {
     const rebuilt = await runner.rebuild(DATASETS_PROJECTION, { schema: scratch, to: position });
     if (E.isLeft(rebuilt)) return E.left(`replaying the log up to position ${position} failed: ${rebuilt.left.message}`);
-    const replayed = await versionInSchema(db, scratch, versionId);
+    const replayed = await versionInSchema(asDatasetsHandle(db), scratch, versionId);
     if (replayed === null) return E.left(`replaying the log up to position ${position} does not cut version ${versionId}`);
     return E.right(replayed);
   } finally {
@@ -96,17 +96,21 @@ async function rebuildCheck(
     check: { name: 'version-rebuilds' as const, ok: false, detail: failures.join('; '), failures },
     rebuilt: null,
   });
-  const v = await readVersion(db, versionId);
+  const v = await readVersion(asDatasetsHandle(db), versionId);
   if (E.isLeft(v)) return fail([`version ${versionId} was never cut in this ledger: there is nothing to rebuild it from`]);
   // stored as the signed, decoded ManifestDefined payload; its hash is checked just below
-  const manifest = (await manifestById(db, v.right.manifestId)) as Manifest | null;
+  const manifest = (await manifestById(asDatasetsHandle(db), v.right.manifestId)) as Manifest | null;
   if (manifest === null) return fail([`manifest ${v.right.manifestId} is not defined in the log`]);
   const failures: string[] = [];
   const manifestId = contentIdOf('manifest', manifest);
   if (E.isLeft(manifestId) || manifestId.right !== v.right.manifestId)
     failures.push(`the stored manifest no longer hashes to ${v.right.manifestId}`);
   // The facts of the log prefix up to the version's first cut: the same input the cut had.
-  const rebuilt = assembleVersion(indexFacts(await loadFacts(db, v.right.position)), rulesFromManifest(manifest), v.right.manifestId);
+  const rebuilt = assembleVersion(
+    indexFacts(await loadFacts(asDatasetsHandle(db), v.right.position)),
+    rulesFromManifest(manifest),
+    v.right.manifestId,
+  );
   if (rebuilt.merkleRoot !== v.right.merkleRoot)
     failures.push(`re-assembled at position ${v.right.position}, the Merkle root is ${rebuilt.merkleRoot}, not ${v.right.merkleRoot}`);
   if (rebuilt.versionId !== versionId)
@@ -146,12 +150,12 @@ export async function reproduceCheck(
   runId: string,
   options: ReproduceCheckOptions,
 ): Promise<E.Either<RunsError, ReproduceReport>> {
-  const run = await trainingRun(db, runId);
+  const run = await trainingRun(asDatasetsHandle(db), runId);
   if (run === null) return E.left(runNotFound(runId));
   const { check: rebuild, rebuilt } = await rebuildCheck(db, run.versionId, options.replay);
 
   const erased = await erasures(db, run.versionId);
-  const samples = await memberIdsOfKind(db, run.versionId, 'sample');
+  const samples = await memberIdsOfKind(asDatasetsHandle(db), run.versionId, 'sample');
   const named: Erasure[] = [];
   const unreadable: { cfId: CfId; reason: string }[] = [];
   for (const cfId of samples) {
@@ -270,9 +274,9 @@ export async function unlearning(
   options: { readonly topQueries?: number } = {},
 ): Promise<E.Either<RunsError, UnlearningReport>> {
   const limit = options.topQueries ?? 10;
-  const run = await trainingRun(db, runId);
+  const run = await trainingRun(asDatasetsHandle(db), runId);
   if (run === null) return E.left(runNotFound(runId));
-  const v = await readVersion(db, run.versionId);
+  const v = await readVersion(asDatasetsHandle(db), run.versionId);
   const erased = [...(await erasures(db, run.versionId)).values()];
   const base = {
     runId,
@@ -297,7 +301,7 @@ export async function unlearning(
     .where('scored_at', '=', at)
     .orderBy('cf_id')
     .execute();
-  const erasedIds = new Set(erased.map((e) => e.cfId));
+  const erasedIds = new Set<string>(erased.map((e) => e.cfId));
   const influence = new Map(values.map((x) => [x.cf_id, Number(x.influence)]));
   let absInfluence = 0;
   let erasedAbsInfluence = 0;

@@ -10,7 +10,7 @@ import { decodeEventOf, formatDecodeFailure } from '@cairn/schemas';
 import { positionFromDb } from '@cairn/projector';
 import { A, type AttributionDatabase } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
-import { datasetBuilds, readVersion, trainingRun, trainingRuns, type TrainingRunIndex } from '@cairn/datasets';
+import { datasetBuilds, readVersion, trainingRun, trainingRuns, type TrainingRunIndex, asDatasetsHandle } from '@cairn/datasets';
 import { diff, type DiffOptions, type VersionDiff } from '@cairn/datasets';
 
 export type RunsError =
@@ -79,8 +79,8 @@ export interface RunDetail extends RunSummary {
 }
 
 async function runRows(db: Kysely<AttributionDatabase>, runId?: string): Promise<TrainingRunIndex[]> {
-  if (runId === undefined) return trainingRuns(db);
-  const run = await trainingRun(db, runId);
+  if (runId === undefined) return trainingRuns(asDatasetsHandle(db));
+  const run = await trainingRun(asDatasetsHandle(db), runId);
   return run === null ? [] : [run];
 }
 
@@ -131,7 +131,7 @@ async function ordinals(db: Kysely<AttributionDatabase>, datasets: readonly stri
   const out = new Map<string, number>();
   for (const name of new Set(datasets)) {
     const seen = new Set<string>();
-    for (const b of await datasetBuilds(db, name)) {
+    for (const b of await datasetBuilds(asDatasetsHandle(db), name)) {
       if (seen.has(b.versionId)) continue;
       seen.add(b.versionId);
       out.set(`${name}\u0000${b.versionId}`, seen.size);
@@ -206,7 +206,7 @@ export async function showRun(db: Kysely<AttributionDatabase>, log: EventLog, ru
   if (E.isLeft(d)) return d;
   const dec = d.right.get(row.eventId)!;
   const ord = await ordinals(db, [row.dataset]);
-  const v = await readVersion(db, row.versionId);
+  const v = await readVersion(asDatasetsHandle(db), row.versionId);
   const scoring = await scoredRun(db, runId);
   const attribution: RunAttribution = E.isRight(scoring)
     ? {
@@ -293,7 +293,7 @@ export async function diffRuns(
   const to = b.right;
   let dataset: VersionDiff | null = null;
   if (from.version !== null && to.version !== null) {
-    const d = await diff(db, from.versionId, to.versionId, options);
+    const d = await diff(asDatasetsHandle(db), from.versionId, to.versionId, options);
     if (E.isLeft(d)) return E.left({ _tag: 'VersionNotFound', versionId: from.versionId, message: d.left.message });
     dataset = d.right;
   }

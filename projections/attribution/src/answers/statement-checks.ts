@@ -5,8 +5,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { Check, PassportPredicateCore, VersionPredicate } from '@cairn/core';
 import type { EventLog } from '@cairn/eventlog';
-// attestedVersionCheck reads only the datasets projection's tables, which have no Database interface yet.
-import type { AnyDB } from '@cairn/projector';
+// Reads only the datasets projection's tables, through its answers.
+import type { DatasetsDatabase } from '@cairn/datasets';
 import type { AttributionDatabase } from '../tables.js';
 import type { PassportFacts } from './passport.js';
 import { showRun } from './runs.js';
@@ -18,7 +18,7 @@ export interface PassportPredicate extends PassportFacts {
 }
 
 /** The attested version is in the store with the attested manifest and Merkle root. */
-export async function attestedVersionCheck(db: Kysely<AnyDB>, predicate: Partial<VersionPredicate>): Promise<Check> {
+export async function attestedVersionCheck(db: Kysely<DatasetsDatabase>, predicate: Partial<VersionPredicate>): Promise<Check> {
   const check = 'the version and its Merkle root are in the store (store)';
   const v = typeof predicate.versionId === 'string' ? await readVersion(db, predicate.versionId) : E.left(null);
   const matches = E.isRight(v) && v.right.merkleRoot === predicate.merkleRoot && v.right.manifestId === predicate.manifestId;

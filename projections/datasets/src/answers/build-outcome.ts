@@ -2,8 +2,8 @@
 // request is a new event every time (it carries a nonce), so "nothing changed" is told by the
 // version, not by the request: the cut is the version the dataset already had.
 import type { Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
 import { datasetBuilds, type Build } from './versions.js';
+import type { DatasetsDatabase } from '../tables.js';
 
 export interface BuildOutcome {
   /** The cut the request made. */
@@ -15,7 +15,7 @@ export interface BuildOutcome {
 }
 
 /** The outcome of the build request `eventId` of `dataset`, or null while no cut names it. */
-export async function buildOutcome(db: Kysely<AnyDB>, dataset: string, eventId: string): Promise<BuildOutcome | null> {
+export async function buildOutcome(db: Kysely<DatasetsDatabase>, dataset: string, eventId: string): Promise<BuildOutcome | null> {
   const builds = await datasetBuilds(db, dataset);
   const at = builds.findIndex((b) => b.causeEventId === eventId && b.cause === 'requested');
   const build = builds[at];

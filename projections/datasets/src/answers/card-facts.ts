@@ -3,12 +3,12 @@
 // have been erased since the cut. The card's layout (Markdown) is the surface's job.
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AnyDB } from '@cairn/projector';
 import type { AnswerError } from './errors.js';
 import { erasedMembersOf, type Erasure } from './erasures.js';
 import { licenses, type LicenseReport } from './licenses.js';
 import { manifestById, memberKinds, validationStats, type KindCount, type ValidationStats } from './version-facts.js';
 import { whereFromVersion, type VersionOrigin } from './where-from.js';
+import type { DatasetsDatabase } from '../tables.js';
 
 export interface VersionCardFacts {
   readonly origin: VersionOrigin;
@@ -21,7 +21,7 @@ export interface VersionCardFacts {
   readonly erased: readonly Erasure[];
 }
 
-export async function versionCardFacts(db: Kysely<AnyDB>, versionId: string): Promise<E.Either<AnswerError, VersionCardFacts>> {
+export async function versionCardFacts(db: Kysely<DatasetsDatabase>, versionId: string): Promise<E.Either<AnswerError, VersionCardFacts>> {
   const origin = await whereFromVersion(db, versionId);
   if (E.isLeft(origin)) return origin;
   const report = await licenses(db, versionId);

@@ -1,9 +1,9 @@
 // "Which CFs does this id prefix name?": the lookup behind git-style short ids. A caller types the
 // first hex characters of a CF id (the CLI prints 12); this answers the CFs whose id starts with
 // them, so the caller can take the one, or say the prefix is unknown or ambiguous.
-import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { Kysely } from 'kysely';
+import type { CfId } from '@cairn/schemas';
+import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
 
 /** The shortest prefix a lookup accepts: shorter ones name too many CFs to be worth a query. */
 export const MIN_CF_PREFIX = 6;
@@ -13,11 +13,17 @@ export const MIN_CF_PREFIX = 6;
  * MIN_CF_PREFIX long; anything else matches nothing). Two or more answers mean the prefix is
  * ambiguous; ask for a few more than one to show the candidates.
  */
-export async function cfsByPrefix(db: Kysely<AnyDB>, prefix: string, limit = 5): Promise<readonly string[]> {
+export async function cfsByPrefix(db: Kysely<DatasetsDatabase>, prefix: string, limit = 5): Promise<readonly CfId[]> {
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_CF_PREFIX || prefix.length > 64) return [];
   // A range on the primary key (an index scan) rather than LIKE, which a non-C collation cannot
   // serve from the index; every id is lowercase hex, so "g" sorts after every continuation.
-  const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.cfs)}
-    where cf_id >= ${prefix} and cf_id < ${`${prefix}g`} order by cf_id limit ${Math.max(1, limit)}`.execute(db);
-  return r.rows.map((row) => row.cf_id).filter((id) => id.startsWith(prefix));
+  const rows = await db
+    .selectFrom(T.cfs)
+    .select('cf_id')
+    .where('cf_id', '>=', prefix)
+    .where('cf_id', '<', `${prefix}g`)
+    .orderBy('cf_id')
+    .limit(Math.max(1, limit))
+    .execute();
+  return rows.map((row) => storedCfId(row.cf_id)).filter((id) => id.startsWith(prefix));
 }

@@ -1,16 +1,24 @@
 // How many datasets are defined and how many distinct versions their builds have cut (status).
-import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { Kysely } from 'kysely';
+import { T, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetCounts {
   readonly datasets: number;
   readonly versions: number;
 }
 
-export async function datasetCounts(db: Kysely<AnyDB>): Promise<DatasetCounts> {
-  const r = await sql<{ datasets: string; versions: string }>`select
-    (select count(*) from ${sql.table(T.datasets)})::text as datasets,
-    (select count(*) from ${sql.table(T.versions)})::text as versions`.execute(db);
-  return { datasets: Number(r.rows[0]?.datasets ?? 0), versions: Number(r.rows[0]?.versions ?? 0) };
+export async function datasetCounts(db: Kysely<DatasetsDatabase>): Promise<DatasetCounts> {
+  const row = await db
+    .selectNoFrom((q) => [
+      q
+        .selectFrom(T.datasets)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .as('datasets'),
+      q
+        .selectFrom(T.versions)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .as('versions'),
+    ])
+    .executeTakeFirst();
+  return { datasets: Number(row?.datasets ?? 0), versions: Number(row?.versions ?? 0) };
 }

@@ -1,9 +1,10 @@
 // The datasets defined, each with how many versions its builds cut and its latest: all of them,
 // or those a search names (name prefix; holding a member with a CF id prefix, by a contributor,
 // or from a source). Answers the latest state of the tables, or the state as of a moment.
-import { sql, type Kysely } from 'kysely';
-import { positionToDb, resolveAsOf, type AnyDB, type AsOf } from '@cairn/projector';
-import { T } from '../tables.js';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import type { VersionId } from '@cairn/schemas';
+import { positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
+import { T, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetSearch {
   /** The dataset's name starts with this. */
@@ -22,7 +23,7 @@ export interface DatasetListEntry {
   readonly position: bigint;
   readonly versions: number;
   /** The version cut last (null: never built). */
-  readonly latestVersionId: string | null;
+  readonly latestVersionId: VersionId | null;
 }
 
 /** At most this many datasets an answer (ordered by name). */
@@ -30,36 +31,64 @@ export const DATASET_LIST_LIMIT = 1000;
 
 /** `asOf`: the datasets defined by then, counting only the versions cut by then. */
 export async function datasetList(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   search: DatasetSearch = {},
   options: { readonly asOf?: AsOf } = {},
 ): Promise<readonly DatasetListEntry[]> {
   const at = await resolveAsOf(db, options.asOf);
-  const upTo = (column: string) => (at === undefined ? sql`` : sql`and ${sql.ref(column)} <= ${positionToDb(at ?? -1n)}::bigint`);
-  const holds = (condition: ReturnType<typeof sql>) => sql`exists (
-    select 1 from ${sql.table(T.versions)} v
-    join ${sql.table(T.members)} m on m.version_id = v.version_id
-    join ${sql.table(T.cfs)} c on c.cf_id = m.cf_id
-    where v.dataset = d.name ${upTo('v.position')} and ${condition})`;
-  const conditions = [
-    ...(at === undefined ? [] : [sql`d.position <= ${positionToDb(at ?? -1n)}::bigint`]),
-    ...(search.name === undefined ? [] : [sql`starts_with(d.name, ${search.name})`]),
-    ...(search.cf === undefined ? [] : [holds(sql`starts_with(m.cf_id, ${search.cf})`)]),
-    ...(search.contributor === undefined ? [] : [holds(sql`c.author = ${search.contributor}`)]),
-    ...(search.source === undefined ? [] : [holds(sql`c.source = ${search.source}`)]),
-  ];
-  const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
-  const r = await sql<{ name: string; position: string; versions: string; latest: string | null }>`select d.name,
-      d.position::text as position,
-      (select count(*) from ${sql.table(T.versions)} v where v.dataset = d.name ${upTo('v.position')})::text as versions,
-      (select b.version_id from ${sql.table(T.builds)} b where b.dataset = d.name ${upTo('b.position')}
-        order by b.position desc limit 1) as latest
-    from ${sql.table(T.datasets)} d ${where}
-    order by d.name limit ${DATASET_LIST_LIMIT}`.execute(db);
-  return r.rows.map((row) => ({
+  const bound = at === undefined ? null : (at ?? -1n);
+  const upTo = (column: string) => sql<boolean>`${sql.ref(column)} <= ${positionToDb(bound ?? -1n)}::bigint`;
+  // exists (a version of d holding a member that meets the condition)
+  const holds = (
+    w: ExpressionBuilder<DatasetsDatabase & { d: DatasetsDatabase['datasets_datasets'] }, 'd'>,
+    condition: RawBuilder<boolean>,
+  ) =>
+    w.exists(
+      w
+        .selectFrom(`${T.versions} as v`)
+        .innerJoin(`${T.members} as m`, 'm.version_id', 'v.version_id')
+        .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+        .select(sql.lit(1).as('one'))
+        .whereRef('v.dataset', '=', 'd.name')
+        .$if(bound !== null, (q) => q.where(upTo('v.position')))
+        .where(condition),
+    );
+  const rows = await db
+    .selectFrom(`${T.datasets} as d`)
+    .select((q) => [
+      'd.name',
+      'd.position',
+      q
+        .selectFrom(`${T.versions} as v`)
+        .select((c) => c.fn.countAll<string>().as('n'))
+        .whereRef('v.dataset', '=', 'd.name')
+        .$if(bound !== null, (q) => q.where(upTo('v.position')))
+        .as('versions'),
+      q
+        .selectFrom(`${T.builds} as b`)
+        .select('b.version_id')
+        .whereRef('b.dataset', '=', 'd.name')
+        .$if(bound !== null, (q) => q.where(upTo('b.position')))
+        .orderBy('b.position', 'desc')
+        .limit(1)
+        .as('latest'),
+    ])
+    .where((w) =>
+      w.and([
+        ...(bound === null ? [] : [upTo('d.position')]),
+        ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
+        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(m.cf_id, ${search.cf})`)]),
+        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${search.contributor}`)]),
+        ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
+      ]),
+    )
+    .orderBy('d.name')
+    .limit(DATASET_LIST_LIMIT)
+    .execute();
+  return rows.map((row) => ({
     name: row.name,
     position: BigInt(row.position),
     versions: Number(row.versions),
-    latestVersionId: row.latest,
+    latestVersionId: storedVersionIdOrNull(row.latest),
   }));
 }

@@ -3,12 +3,12 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
-import { positionFromDb } from '@cairn/projector';
+import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
 import { evidenceFromJson } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
-import { T } from '../tables.js';
+import type { CfId } from '@cairn/schemas';
+import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readPackedMembers, readVersion, type DatasetVersion } from './versions.js';
@@ -21,13 +21,13 @@ export interface DiffCause {
 }
 
 export interface DiffEntry {
-  readonly cfId: string;
+  readonly cfId: CfId;
   readonly cause: DiffCause;
 }
 
 export interface ChangedEntry {
-  readonly from: string;
-  readonly to: string;
+  readonly from: CfId;
+  readonly to: CfId;
   readonly cause: DiffCause;
 }
 
@@ -50,7 +50,7 @@ export interface DiffOptions {
 }
 
 export async function diff(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionA: string,
   versionB: string,
   options: DiffOptions = {},
@@ -69,20 +69,25 @@ export async function diff(
   const removedIds = Array.from(merged.removed, (i) => hexOf(packedA, 32 * i, 32));
 
   // changed: an added CF that amends/supersedes a removed one stands in its place
-  const replacing = await sql<{ cf_id: string; target: string; amends: string | null; valid_from: string }>`select cf_id,
-      coalesce(amends, supersedes) as target, amends, valid_from from ${sql.table(T.cfs)}
-    where cf_id = any(${addedIds}::text[]) and coalesce(amends, supersedes) = any(${removedIds}::text[]) order by cf_id`.execute(db);
-  const changed: ChangedEntry[] = replacing.rows.map((r) => ({
-    from: r.target,
-    to: r.cf_id,
+  const target = sql<string>`coalesce(amends, supersedes)`;
+  const replacing = await db
+    .selectFrom(T.cfs)
+    .select(['cf_id', target.as('target'), 'amends', 'valid_from'])
+    .where('cf_id', '=', anyOfText(addedIds))
+    .where(target, '=', anyOfText(removedIds))
+    .orderBy('cf_id')
+    .execute();
+  const changed: ChangedEntry[] = replacing.map((r) => ({
+    from: storedCfId(r.target),
+    to: storedCfId(r.cf_id),
     cause: {
       kind: r.amends !== null ? 'amended' : 'superseded',
       event: { eventId: r.cf_id, position: positionFromDb(r.valid_from) },
       reason: `${r.amends !== null ? 'amended' : 'superseded'} by ${r.cf_id}`,
     },
   }));
-  const changedFrom = new Set(changed.map((c) => c.from));
-  const changedTo = new Set(changed.map((c) => c.to));
+  const changedFrom = new Set<string>(changed.map((c) => c.from));
+  const changedTo = new Set<string>(changed.map((c) => c.to));
   const added = addedIds.filter((id) => !changedTo.has(id));
   const removed = removedIds.filter((id) => !changedFrom.has(id));
   const detailAdded = added.slice(0, limit);
@@ -92,6 +97,7 @@ export async function diff(
   const removedCauses = await causesOfRemoval(db, versionB, buildB?.position ?? b.right.position, detailRemoved);
   const addedCauses = await causesOfAddition(db, versionA, a.right.position, detailAdded);
 
+  // count(*) filter (where …): two counts in one pass, more than the builder says plainly
   const assets = await sql<{ asset_id: string; name: string; added: string; removed: string }>`select a.asset_id, a.name,
       count(*) filter (where m.cf_id = any(${[...added, ...changed.map((c) => c.to)]}::text[]))::text as added,
       count(*) filter (where m.cf_id = any(${[...removed, ...changed.map((c) => c.from)]}::text[]))::text as removed
@@ -102,8 +108,8 @@ export async function diff(
     a: a.right,
     b: b.right,
     counts: { added: added.length, removed: removed.length, changed: changed.length, unchanged: merged.unchanged },
-    added: detailAdded.map((cfId) => ({ cfId, cause: addedCauses.get(cfId)! })),
-    removed: detailRemoved.map((cfId) => ({ cfId, cause: removedCauses.get(cfId)! })),
+    added: detailAdded.map((cfId) => ({ cfId: storedCfId(cfId), cause: addedCauses.get(cfId)! })),
+    removed: detailRemoved.map((cfId) => ({ cfId: storedCfId(cfId), cause: removedCauses.get(cfId)! })),
     changed,
     assets: assets.rows.map((r) => ({ assetId: r.asset_id, name: r.name, added: Number(r.added), removed: Number(r.removed) })),
     truncated: added.length > limit || removed.length > limit,
@@ -112,22 +118,23 @@ export async function diff(
 
 // A removed CF was turned away by B's build: its decision names the rule and the event.
 async function causesOfRemoval(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionB: string,
   buildPosition: LogPosition,
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
-  const rows = await sql<{
-    cf_id: string;
-    rule: string;
-    reason: string;
-    evidence: unknown;
-  }>`select distinct on (cf_id) cf_id, rule, reason, evidence
-    from ${sql.table(T.exclusions)} where version_id = ${versionB} and cf_id = any(${[...ids]}::text[])
-      and build_position <= ${buildPosition.toString()}::bigint
-    order by cf_id, build_position desc`.execute(db);
+  const rows = await db
+    .selectFrom(T.exclusions)
+    .distinctOn('cf_id')
+    .select(['cf_id', 'rule', 'reason', 'evidence'])
+    .where('version_id', '=', versionB)
+    .where('cf_id', '=', anyOfText(ids))
+    .where('build_position', '<=', positionToDb(buildPosition))
+    .orderBy('cf_id')
+    .orderBy('build_position', 'desc')
+    .execute();
   const out = new Map<string, DiffCause>();
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const ev = evidenceFromJson(r.evidence);
     const event: EventRef | null =
       r.rule === 'erased'
@@ -165,22 +172,31 @@ async function causesOfRemoval(
 
 // An added CF is new since A, or was excluded by A and has since won (an approval, usually).
 async function causesOfAddition(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionA: string,
   positionA: LogPosition,
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
-  const cfs = await sql<{ cf_id: string; valid_from: string }>`select cf_id, valid_from from ${sql.table(T.cfs)}
-    where cf_id = any(${[...ids]}::text[])`.execute(db);
-  const before = await sql<{ cf_id: string; rule: string; reason: string }>`select distinct on (cf_id) cf_id, rule, reason
-    from ${sql.table(T.exclusions)} where version_id = ${versionA} and cf_id = any(${[...ids]}::text[])
-    order by cf_id, build_position desc`.execute(db);
-  const beforeOf = new Map(before.rows.map((r) => [r.cf_id, r]));
-  const evidence = await sql<{ cf_id: string; evidence: unknown }>`select cf_id, evidence from ${sql.table(T.members)}
-    where cf_id = any(${[...ids]}::text[]) order by cf_id`.execute(db);
-  const evidenceOf = new Map(evidence.rows.map((r) => [r.cf_id, evidenceFromJson(r.evidence)]));
+  const cfs = await db.selectFrom(T.cfs).select(['cf_id', 'valid_from']).where('cf_id', '=', anyOfText(ids)).execute();
+  const before = await db
+    .selectFrom(T.exclusions)
+    .distinctOn('cf_id')
+    .select(['cf_id', 'rule', 'reason'])
+    .where('version_id', '=', versionA)
+    .where('cf_id', '=', anyOfText(ids))
+    .orderBy('cf_id')
+    .orderBy('build_position', 'desc')
+    .execute();
+  const beforeOf = new Map(before.map((r) => [r.cf_id, r]));
+  const evidence = await db
+    .selectFrom(T.members)
+    .select(['cf_id', 'evidence'])
+    .where('cf_id', '=', anyOfText(ids))
+    .orderBy('cf_id')
+    .execute();
+  const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence)]));
   const out = new Map<string, DiffCause>();
-  for (const r of cfs.rows) {
+  for (const r of cfs) {
     const at = positionFromDb(r.valid_from);
     if (at > positionA) {
       out.set(r.cf_id, {

@@ -13,14 +13,15 @@ import {
   type Sha256Hex,
   isSha256Hex,
 } from '@cairn/core';
-import type { AnyDB } from '@cairn/projector';
 import { writeHex32 } from '@cairn/assembly';
 import { cfNotFound, versionNotFound, type AnswerError } from './errors.js';
 import { readPackedMembers, readVersion } from './versions.js';
+import type { CfId, VersionId } from '@cairn/schemas';
+import { storedCfId, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetInclusionProof {
-  readonly cfId: string;
-  readonly versionId: string;
+  readonly cfId: CfId;
+  readonly versionId: VersionId;
   readonly manifestId: string;
   readonly proof: InclusionProof;
 }
@@ -43,7 +44,7 @@ export function memberIndex(packed: Uint8Array, cfId: string): number {
 }
 
 export async function inclusionProof(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, DatasetInclusionProof>> {
@@ -64,8 +65,9 @@ export async function inclusionProof(
   // index was found among the members, so the proof exists; a Left here is a bug
   if (E.isLeft(path)) throw new Error(`inclusion proof for member ${index}: ${path.left.reason}`);
   return E.right({
-    cfId,
-    versionId,
+    // found among the version's packed member ids
+    cfId: storedCfId(cfId),
+    versionId: version.right.versionId,
     manifestId: version.right.manifestId,
     proof: {
       leafIndex: index,

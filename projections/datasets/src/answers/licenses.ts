@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseSpdxExpression, type SpdxNode } from '@cairn/core';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, type DatasetsDatabase } from '../tables.js';
 import type { AnswerError } from './errors.js';
 import { readVersion, type DatasetVersion } from './versions.js';
 
@@ -75,24 +74,31 @@ export function resolveExpression(expression: string, allowed: readonly string[]
 }
 
 export async function licenses(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionId: string,
   rules: LicenseRules = LICENSE_RULES,
 ): Promise<E.Either<AnswerError, LicenseReport>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
-  const policy = await sql<{
-    allowed: string[] | null;
-  }>`select manifest->'licensePolicy'->'allowed' as allowed from ${sql.table(T.manifests)}
-    where manifest_id = ${version.right.manifestId}`.execute(db);
-  const allowed = policy.rows[0]?.allowed ?? [];
-  const rows = await sql<{ license: string | null; author: string; n: string }>`select c.license, c.author, count(*)::text as n
-    from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id) where m.version_id = ${versionId}
-    group by c.license, c.author order by c.license, c.author`.execute(db);
+  const policy = await db
+    .selectFrom(T.manifests)
+    .select(sql<string[] | null>`manifest->'licensePolicy'->'allowed'`.as('allowed'))
+    .where('manifest_id', '=', version.right.manifestId)
+    .executeTakeFirst();
+  const allowed = policy?.allowed ?? [];
+  const rows = await db
+    .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select((q) => ['c.license', 'c.author', q.fn.countAll<string>().as('n')])
+    .where('m.version_id', '=', versionId)
+    .groupBy(['c.license', 'c.author'])
+    .orderBy('c.license')
+    .orderBy('c.author')
+    .execute();
   const ruleOf = new Map(rules.licenses.map((r) => [r.id, r]));
   const byExpression = new Map<string, { members: number; resolvedTo: string[] }>();
   const attribution = new Map<string, { members: number; licenses: Set<string> }>();
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const expression = r.license ?? 'NOASSERTION';
     const entry = byExpression.get(expression) ?? { members: 0, resolvedTo: resolveExpression(expression, allowed, rules) };
     entry.members += Number(r.n);

@@ -1,13 +1,13 @@
 // The members of a dataset version, a page at a time, in CF id order (the order of the version's
 // Merkle leaves), each with what it is and why it is in.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { CfId, VersionId } from '@cairn/schemas';
+import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 
 export interface VersionMember {
-  readonly cfId: string;
+  readonly cfId: CfId;
   readonly kind: string;
   readonly contributor: string;
   readonly source: string | null;
@@ -18,7 +18,7 @@ export interface VersionMember {
 }
 
 export interface MemberPage {
-  readonly versionId: string;
+  readonly versionId: VersionId;
   readonly members: readonly VersionMember[];
   /** Members of the whole version. */
   readonly total: number;
@@ -26,7 +26,7 @@ export interface MemberPage {
   readonly offset: number;
   readonly limit: number;
   /** The last CF id of this page when more follow (pass it as `after`), else null. */
-  readonly next: string | null;
+  readonly next: CfId | null;
 }
 
 export interface MemberPageRequest {
@@ -36,43 +36,42 @@ export interface MemberPageRequest {
   readonly after?: string;
 }
 
-interface MemberRow {
-  cf_id: string;
-  kind: string | null;
-  author: string | null;
-  source: string | null;
-  license: string | null;
-  label_type: string | null;
-  reason: string;
-}
-
 export async function versionMembers(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   versionId: string,
   request: MemberPageRequest,
 ): Promise<E.Either<AnswerError, MemberPage>> {
-  const v = await sql<{ member_count: number }>`select member_count from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(
-    db,
-  );
-  if (v.rows[0] === undefined) return E.left(versionNotFound(versionId));
-  const total = Number(v.rows[0].member_count);
-  const after = request.after === undefined ? sql`` : sql`and m.cf_id > ${request.after}`;
+  const v = await db.selectFrom(T.versions).select(['version_id', 'member_count']).where('version_id', '=', versionId).executeTakeFirst();
+  if (v === undefined) return E.left(versionNotFound(versionId));
+  const total = Number(v.member_count);
   const skip = request.after === undefined ? (request.offset ?? 0) : 0;
   // one row more than asked says whether a next page exists
-  const r = await sql<MemberRow>`select m.cf_id, c.kind, c.author, c.source, c.license, c.label_type, m.reason
-    from ${sql.table(T.members)} m left join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${versionId} ${after} order by m.cf_id limit ${request.limit + 1} offset ${skip}`.execute(db);
-  const rows = r.rows.slice(0, request.limit);
+  let page = db
+    .selectFrom(`${T.members} as m`)
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'm.reason'])
+    .where('m.version_id', '=', versionId);
+  if (request.after !== undefined) page = page.where('m.cf_id', '>', request.after);
+  const found = await page
+    .orderBy('m.cf_id')
+    .limit(request.limit + 1)
+    .offset(skip)
+    .execute();
+  const rows = found.slice(0, request.limit);
   let offset = skip;
   if (request.after !== undefined) {
-    const before = await sql<{ n: string }>`select count(*) as n from ${sql.table(T.members)}
-      where version_id = ${versionId} and cf_id <= ${request.after}`.execute(db);
-    offset = Number(before.rows[0]?.n ?? 0);
+    const before = await db
+      .selectFrom(T.members)
+      .select((q) => q.fn.countAll<string>().as('n'))
+      .where('version_id', '=', versionId)
+      .where('cf_id', '<=', request.after)
+      .executeTakeFirst();
+    offset = Number(before?.n ?? 0);
   }
   return E.right({
-    versionId,
+    versionId: storedVersionId(v.version_id),
     members: rows.map((m) => ({
-      cfId: m.cf_id,
+      cfId: storedCfId(m.cf_id),
       kind: m.kind ?? 'unknown',
       contributor: m.author ?? '',
       source: m.source,
@@ -83,6 +82,6 @@ export async function versionMembers(
     total,
     offset,
     limit: request.limit,
-    next: r.rows.length > request.limit ? (rows.at(-1)?.cf_id ?? null) : null,
+    next: found.length > request.limit ? storedCfIdOrNull(rows.at(-1)?.cf_id) : null,
   });
 }

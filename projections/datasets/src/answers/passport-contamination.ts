@@ -5,16 +5,17 @@
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { datasetBuilds, readVersion } from './versions.js';
 import { contamination, type ContaminationOptions, type SampleBytesReader } from './contamination/check.js';
 import { isSha256Hex } from '@cairn/core';
+import type { VersionId } from '@cairn/schemas';
+import type { DatasetsDatabase } from '../tables.js';
 
 export interface PassportContamination {
   /** As the run's params name it. */
   readonly evalVersion: string;
   /** The version it resolved to, or null when it names none in this store. */
-  readonly evalVersionId: string | null;
+  readonly evalVersionId: VersionId | null;
   /** False when the comparison could not be made; `detail` then says why. */
   readonly checked: boolean;
   /** False when no sample reader was given: only exact (commitment) matches were looked for. */
@@ -29,8 +30,11 @@ export interface PassportContamination {
 const ID_PREFIX = /^[0-9a-f]{6,63}$/;
 
 /** The version `text` names, as of the run's position: null when it names none. */
-export async function resolveEvalVersion(db: Kysely<AnyDB>, text: string, runPosition: LogPosition): Promise<string | null> {
-  if (isSha256Hex(text)) return E.isRight(await readVersion(db, text)) ? text : null;
+export async function resolveEvalVersion(db: Kysely<DatasetsDatabase>, text: string, runPosition: LogPosition): Promise<VersionId | null> {
+  if (isSha256Hex(text)) {
+    const found = await readVersion(db, text);
+    return E.isRight(found) ? found.right.versionId : null;
+  }
   const at = text.lastIndexOf('@');
   const dataset = at < 0 ? text : text.slice(0, at);
   const version = at < 0 ? 'latest' : text.slice(at + 1) || 'latest';
@@ -48,7 +52,7 @@ export async function resolveEvalVersion(db: Kysely<AnyDB>, text: string, runPos
 const noBytes: SampleBytesReader = async () => E.left({ _tag: 'SampleNotFound' });
 
 export async function passportContamination(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: EventLog,
   run: { readonly versionId: string; readonly position: LogPosition; readonly evalVersion: string },
   options: { readonly readSample?: SampleBytesReader; readonly contamination?: ContaminationOptions },

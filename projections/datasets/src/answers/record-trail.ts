@@ -3,75 +3,85 @@
 // defined a manifest and a dataset, the events that caused the version's builds, and the
 // deprecations and erasures of a set of CFs. Each is a narrow read; the trail's walk is the caller's.
 import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { CfId } from '@cairn/schemas';
+import { anyOfText } from '@cairn/projector';
+import { T, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface CfLinks {
-  readonly cfId: string;
+  readonly cfId: CfId;
   readonly kind: string;
-  readonly amends: string | null;
-  readonly supersedes: string | null;
+  readonly amends: CfId | null;
+  readonly supersedes: CfId | null;
 }
 
+const toLinks = (c: { cf_id: string; kind: string; amends: string | null; supersedes: string | null }): CfLinks => ({
+  cfId: storedCfId(c.cf_id),
+  kind: c.kind,
+  amends: storedCfIdOrNull(c.amends),
+  supersedes: storedCfIdOrNull(c.supersedes),
+});
+
 /** The CFs among `cfIds` that amend or supersede another, with what they name. */
-export async function cfsAmendingOthers(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<CfLinks[]> {
+export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
   if (cfIds.length === 0) return [];
-  const r = await sql<{
-    cf_id: string;
-    kind: string;
-    amends: string | null;
-    supersedes: string | null;
-  }>`select cf_id, kind, amends, supersedes
-    from ${sql.table(T.cfs)} where cf_id = any(${[...cfIds]}::text[]) and (amends is not null or supersedes is not null)`.execute(db);
-  return r.rows.map((c) => ({ cfId: c.cf_id, kind: c.kind, amends: c.amends, supersedes: c.supersedes }));
+  const rows = await db
+    .selectFrom(T.cfs)
+    .select(['cf_id', 'kind', 'amends', 'supersedes'])
+    .where('cf_id', '=', anyOfText(cfIds))
+    .where((w) => w.or([w('amends', 'is not', null), w('supersedes', 'is not', null)]))
+    .execute();
+  return rows.map(toLinks);
 }
 
 /** The CFs that target, amend or supersede any of `cfIds`, in the order they became true (ties by id). */
-export async function cfsNaming(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<CfLinks[]> {
+export async function cfsNaming(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
   if (cfIds.length === 0) return [];
   const ids = [...cfIds];
-  const r = await sql<{
-    cf_id: string;
-    kind: string;
-    amends: string | null;
-    supersedes: string | null;
-  }>`select cf_id, kind, amends, supersedes
-    from ${sql.table(T.cfs)} where targets ?| ${ids}::text[] or amends = any(${ids}::text[]) or supersedes = any(${ids}::text[])
-    order by valid_from, cf_id`.execute(db);
-  return r.rows.map((c) => ({ cfId: c.cf_id, kind: c.kind, amends: c.amends, supersedes: c.supersedes }));
+  const rows = await db
+    .selectFrom(T.cfs)
+    .select(['cf_id', 'kind', 'amends', 'supersedes'])
+    // jsonb ?| text[]: does targets hold any of the ids
+    .where((w) => w.or([sql<boolean>`targets ?| ${ids}::text[]`, w('amends', '=', anyOfText(ids)), w('supersedes', '=', anyOfText(ids))]))
+    .orderBy('valid_from')
+    .orderBy('cf_id')
+    .execute();
+  return rows.map(toLinks);
 }
 
 /** The ManifestDefined event of a manifest id, or null when none carried it. */
-export async function manifestEventId(db: Kysely<AnyDB>, manifestId: string): Promise<string | null> {
-  const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db);
-  return r.rows[0]?.event_id ?? null;
+export async function manifestEventId(db: Kysely<DatasetsDatabase>, manifestId: string): Promise<string | null> {
+  const row = await db.selectFrom(T.manifests).select('event_id').where('manifest_id', '=', manifestId).executeTakeFirst();
+  return row?.event_id ?? null;
 }
 
 /** The DatasetDefined event of a dataset name, or null when none carried it. */
-export async function datasetEventId(db: Kysely<AnyDB>, name: string): Promise<string | null> {
-  const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.datasets)} where name = ${name}`.execute(db);
-  return r.rows[0]?.event_id ?? null;
+export async function datasetEventId(db: Kysely<DatasetsDatabase>, name: string): Promise<string | null> {
+  const row = await db.selectFrom(T.datasets).select('event_id').where('name', '=', name).executeTakeFirst();
+  return row?.event_id ?? null;
 }
 
 /** The events that caused a cut of the version (a build request, or a fact that re-cut it), each once, by id. */
-export async function buildCauseEventIds(db: Kysely<AnyDB>, versionId: string): Promise<string[]> {
-  const r = await sql<{ cause_event_id: string }>`select distinct cause_event_id from ${sql.table(T.builds)}
-    where version_id = ${versionId} order by cause_event_id`.execute(db);
-  return r.rows.map((x) => x.cause_event_id);
+export async function buildCauseEventIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom(T.builds)
+    .select('cause_event_id')
+    .distinct()
+    .where('version_id', '=', versionId)
+    .orderBy('cause_event_id')
+    .execute();
+  return rows.map((x) => x.cause_event_id);
 }
 
 /** Every deprecation event of any of `cfIds`, by id. */
-export async function deprecationEventIds(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<string[]> {
+export async function deprecationEventIds(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<string[]> {
   if (cfIds.length === 0) return [];
-  const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.deprecations)}
-    where cf_id = any(${[...cfIds]}::text[]) order by event_id`.execute(db);
-  return r.rows.map((x) => x.event_id);
+  const rows = await db.selectFrom(T.deprecations).select('event_id').where('cf_id', '=', anyOfText(cfIds)).orderBy('event_id').execute();
+  return rows.map((x) => x.event_id);
 }
 
 /** Every SampleErased event of any of `cfIds`, by id. */
-export async function erasureEventIds(db: Kysely<AnyDB>, cfIds: readonly string[]): Promise<string[]> {
+export async function erasureEventIds(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<string[]> {
   if (cfIds.length === 0) return [];
-  const r = await sql<{ event_id: string }>`select event_id from ${sql.table(T.erasures)}
-    where cf_id = any(${[...cfIds]}::text[]) order by event_id`.execute(db);
-  return r.rows.map((x) => x.event_id);
+  const rows = await db.selectFrom(T.erasures).select('event_id').where('cf_id', '=', anyOfText(cfIds)).orderBy('event_id').execute();
+  return rows.map((x) => x.event_id);
 }

@@ -2,12 +2,11 @@
 // Article 53(1)(d)) that are not already on the version's card: members by source with their
 // licenses, exclusions by rule, opt-outs (deprecations) and erasures up to the cut, and the media
 // types and personal-data marks the samples were signed with.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import { T, asLineageHandle, type DatasetsDatabase } from '../tables.js';
 import { erasedNodeCount } from '@cairn/lineage';
 import type { AnswerError } from './errors.js';
 import { memberFacts, type LogUnavailable } from './version-facts.js';
@@ -27,34 +26,43 @@ export interface ReportFacts {
 }
 
 export async function reportFacts(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: EventLog,
   versionId: string,
 ): Promise<E.Either<AnswerError | LogUnavailable, ReportFacts>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const cut = positionToDb(version.right.position);
-  const members = sql`select cf_id from ${sql.table(T.members)} where version_id = ${versionId}`;
-  const sources = await sql<{
-    source: string | null;
-    license: string | null;
-    n: string;
-  }>`select source, license, count(*)::text as n from ${sql.table(T.cfs)}
-    where cf_id in (${members}) group by source, license order by source, license`.execute(db);
+  const members = db.selectFrom(T.members).select('cf_id').where('version_id', '=', versionId);
+  const sources = await db
+    .selectFrom(T.cfs)
+    .select((q) => ['source', 'license', q.fn.countAll<string>().as('n')])
+    .where('cf_id', 'in', members)
+    .groupBy(['source', 'license'])
+    .orderBy('source')
+    .orderBy('license')
+    .execute();
   const bySource = new Map<string, { members: number; licenses: string[] }>();
-  for (const r of sources.rows) {
+  for (const r of sources) {
     const s = bySource.get(r.source ?? '(none)') ?? { members: 0, licenses: [] };
     s.members += Number(r.n);
     if (r.license !== null) s.licenses.push(r.license);
     bySource.set(r.source ?? '(none)', s);
   }
-  const exclusions = await sql<{ rule: string; n: string }>`select rule, count(distinct cf_id)::text as n from ${sql.table(T.exclusions)}
-    where version_id = ${versionId} group by rule order by rule`.execute(db);
-  const deprecations = await sql<{
-    reason: string;
-    n: string;
-  }>`select reason, count(distinct cf_id)::text as n from ${sql.table(T.deprecations)}
-    where position <= ${cut}::bigint group by reason order by reason`.execute(db);
+  const exclusions = await db
+    .selectFrom(T.exclusions)
+    .select((q) => ['rule', q.fn.count<string>('cf_id').distinct().as('n')])
+    .where('version_id', '=', versionId)
+    .groupBy('rule')
+    .orderBy('rule')
+    .execute();
+  const deprecations = await db
+    .selectFrom(T.deprecations)
+    .select((q) => ['reason', q.fn.count<string>('cf_id').distinct().as('n')])
+    .where('position', '<=', cut)
+    .groupBy('reason')
+    .orderBy('reason')
+    .execute();
   const facts = await memberFacts(db, log, versionId);
   if (E.isLeft(facts)) return facts;
   const media = new Map<string, number>();
@@ -65,10 +73,10 @@ export async function reportFacts(
   }
   return E.right({
     sources: [...bySource].map(([source, s]) => ({ source, members: s.members, licenses: s.licenses })),
-    exclusions: exclusions.rows.map((r) => ({ rule: r.rule, cfs: Number(r.n) })),
-    deprecations: deprecations.rows.map((r) => ({ reason: r.reason, cfs: Number(r.n) })),
+    exclusions: exclusions.map((r) => ({ rule: r.rule, cfs: Number(r.n) })),
+    deprecations: deprecations.map((r) => ({ reason: r.reason, cfs: Number(r.n) })),
     // Erasure is the lineage graph's node state: counted there, up to the same cut.
-    erasures: await erasedNodeCount(db, version.right.position),
+    erasures: await erasedNodeCount(asLineageHandle(db), version.right.position),
     mediaTypes: [...media].sort().map(([mediaType, n]) => ({ mediaType, members: n })),
     personalDataMembers: personalData,
   });

@@ -4,9 +4,9 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { CfId, VersionId } from '@cairn/schemas';
+import { T, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -22,7 +22,7 @@ export interface ShownEvent {
 }
 
 export interface CfShow extends ShownEvent {
-  readonly cfId: string;
+  readonly cfId: CfId;
   readonly kind: 'sample' | 'label' | 'validation';
   /** The `id` column of the import row that contributed it (samples keep it as attributes.importId). */
   readonly importId: string | null;
@@ -34,7 +34,7 @@ export interface CfShow extends ShownEvent {
   readonly replacedBy: readonly (ShownEvent & { readonly how: 'amends' | 'supersedes' })[];
   readonly versions: readonly {
     readonly dataset: string;
-    readonly versionId: string;
+    readonly versionId: VersionId;
     readonly position: LogPosition;
     readonly reason: string;
   }[];
@@ -63,7 +63,7 @@ const KIND = { SampleContributed: 'sample', LabelContributed: 'label', Validatio
  * by then is told (a CF appended later is not found).
  */
 export async function showCf(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: LogReader,
   cfId: string,
   options: { readonly asOf?: AsOf } = {},
@@ -71,46 +71,59 @@ export async function showCf(
   const at = await resolveAsOf(db, options.asOf);
   const bound = at === undefined ? null : (at ?? -1n);
   const known = (p: LogPosition) => bound === null || p <= bound;
-  const upTo = (column: string) => (bound === null ? sql`` : sql`and ${sql.ref(column)} <= ${positionToDb(bound)}::bigint`);
+  const upTo = (column: string) => sql<boolean>`${sql.ref(column)} <= ${positionToDb(bound ?? -1n)}::bigint`;
   const stream = await log.readStream(`cf-${cfId}`);
   if (E.isLeft(stream)) return stream;
   const [first, ...rest] = stream.right;
   if (first === undefined || first.id !== cfId || !CF_TYPES.has(first.type)) return E.left(cfNotFound(cfId));
   if (!known(first.position)) return E.left(cfNotFound(cfId, ` as of position ${bound}`));
   const cf = shown(first);
-  const related = await sql<{ cf_id: string; amends: string | null; supersedes: string | null }>`
-    select cf_id, amends, supersedes from ${sql.table(T.cfs)}
-    where (targets @> ${JSON.stringify([cfId])}::jsonb or amends = ${cfId} or supersedes = ${cfId}) ${upTo('valid_from')}
-    order by valid_from, cf_id`.execute(db);
-  const ids = related.rows.map((r) => r.cf_id);
+  const related = await db
+    .selectFrom(T.cfs)
+    .select(['cf_id', 'amends', 'supersedes'])
+    .where((w) =>
+      w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]),
+    )
+    .$if(bound !== null, (q) => q.where(upTo('valid_from')))
+    .orderBy('valid_from')
+    .orderBy('cf_id')
+    .execute();
+  const ids = related.map((r) => r.cf_id);
   const events = ids.length === 0 ? E.right([] as readonly RecordedEvent[]) : await log.readByIds(ids);
   if (E.isLeft(events)) return events;
   const byId = new Map(events.right.map((e) => [e.id, shown(e)]));
   const targetedBy: ShownEvent[] = [];
   const replacedBy: (ShownEvent & { how: 'amends' | 'supersedes' })[] = [];
-  for (const r of related.rows) {
+  for (const r of related) {
     const e = byId.get(r.cf_id);
     if (e === undefined) continue;
     if (r.amends === cfId) replacedBy.push({ ...e, how: 'amends' });
     else if (r.supersedes === cfId) replacedBy.push({ ...e, how: 'supersedes' });
     else targetedBy.push(e);
   }
-  const versions = await sql<{ dataset: string; version_id: string; position: string; reason: string }>`
-    select v.dataset, v.version_id, v.position, m.reason from ${sql.table(T.members)} m join ${sql.table(T.versions)} v using (version_id)
-    where m.cf_id = ${cfId} ${upTo('v.position')} order by v.position, v.version_id`.execute(db);
+  const versions = await db
+    .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')
+    .select(['v.dataset', 'v.version_id', 'v.position', 'm.reason'])
+    .where('m.cf_id', '=', cfId)
+    .$if(bound !== null, (q) => q.where(upTo('v.position')))
+    .orderBy('v.position')
+    .orderBy('v.version_id')
+    .execute();
   const attributes = cf.payload['attributes'] as Record<string, unknown> | undefined;
   const importId = attributes?.['importId'];
   return E.right({
     ...cf,
-    cfId,
+    // the log's id of a CF event, checked above to be one: a CF's id is its event id
+    cfId: first.id as CfId,
     kind: KIND[first.type as keyof typeof KIND],
     importId: typeof importId === 'string' ? importId : null,
     later: rest.filter((e) => known(e.position)).map(shown),
     targetedBy,
     replacedBy,
-    versions: versions.rows.map((v) => ({
+    versions: versions.map((v) => ({
       dataset: v.dataset,
-      versionId: v.version_id,
+      versionId: storedVersionId(v.version_id),
       position: positionFromDb(v.position),
       reason: v.reason,
     })),

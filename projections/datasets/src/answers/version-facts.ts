@@ -4,12 +4,13 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { CfId } from '@cairn/schemas';
+import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
 import type { ExportMember } from '../exports/formats.js';
 
 export interface MemberFact extends ExportMember {
+  readonly cfId: CfId;
   readonly personalData: boolean;
   readonly position: LogPosition;
 }
@@ -23,21 +24,20 @@ export interface LogUnavailable {
 const READ_CHUNK = 500;
 
 /** Members in id order (the order of the version's Merkle leaves); none for an unknown version. */
-export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: string): Promise<E.Either<LogUnavailable, MemberFact[]>> {
-  const rows = await sql<{
-    cf_id: string;
-    kind: string;
-    author: string;
-    source: string | null;
-    license: string | null;
-    commitment: string | null;
-    valid_from: string;
-  }>`
-    select m.cf_id, c.kind, c.author, c.source, c.license, c.commitment, c.valid_from
-    from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${versionId} order by m.cf_id`.execute(db);
+export async function memberFacts(
+  db: Kysely<DatasetsDatabase>,
+  log: EventLog,
+  versionId: string,
+): Promise<E.Either<LogUnavailable, MemberFact[]>> {
+  const rows = await db
+    .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.commitment', 'c.valid_from'])
+    .where('m.version_id', '=', versionId)
+    .orderBy('m.cf_id')
+    .execute();
   const payloads = new Map<string, Record<string, unknown>>();
-  const ids = rows.rows.map((r) => r.cf_id);
+  const ids = rows.map((r) => r.cf_id);
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const read = await log.readByIds(ids.slice(i, i + READ_CHUNK));
     if (E.isLeft(read))
@@ -45,11 +45,11 @@ export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
     for (const e of read.right) payloads.set(e.id, (e.data as { payload?: Record<string, unknown> }).payload ?? {});
   }
   return E.right(
-    rows.rows.map((r) => {
+    rows.map((r) => {
       const p = payloads.get(r.cf_id) ?? {};
       const commitment = p.commitment as { scheme?: string } | undefined;
       return {
-        cfId: r.cf_id,
+        cfId: storedCfId(r.cf_id),
         kind: r.kind,
         contributor: r.author,
         source: r.source,
@@ -66,11 +66,9 @@ export async function memberFacts(db: Kysely<AnyDB>, log: EventLog, versionId: s
 }
 
 /** The member CF ids of a version in id order (a gradient artifact's row map); none for an unknown version. */
-export async function memberIds(db: Kysely<AnyDB>, versionId: string): Promise<string[]> {
-  const r = await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${versionId} order by cf_id`.execute(
-    db,
-  );
-  return r.rows.map((m) => m.cf_id);
+export async function memberIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<CfId[]> {
+  const rows = await db.selectFrom(T.members).select('cf_id').where('version_id', '=', versionId).orderBy('cf_id').execute();
+  return rows.map((m) => storedCfId(m.cf_id));
 }
 
 export interface KindCount {
@@ -79,19 +77,22 @@ export interface KindCount {
 }
 
 /** A version's members by CF kind, in kind order. */
-export async function memberKinds(db: Kysely<AnyDB>, versionId: string): Promise<KindCount[]> {
-  const r = await sql<{
-    kind: string;
-    n: string;
-  }>`select c.kind, count(*)::text as n from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${versionId} group by c.kind order by c.kind`.execute(db);
-  return r.rows.map((k) => ({ kind: k.kind, members: Number(k.n) }));
+export async function memberKinds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<KindCount[]> {
+  const rows = await db
+    .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select((q) => ['c.kind', q.fn.countAll<string>().as('n')])
+    .where('m.version_id', '=', versionId)
+    .groupBy('c.kind')
+    .orderBy('c.kind')
+    .execute();
+  return rows.map((k) => ({ kind: k.kind, members: Number(k.n) }));
 }
 
 /** The manifest as signed (its JSON), or null when no ManifestDefined carried this id. */
-export async function manifestById(db: Kysely<AnyDB>, manifestId: string): Promise<unknown> {
-  const r = await sql<{ manifest: unknown }>`select manifest from ${sql.table(T.manifests)} where manifest_id = ${manifestId}`.execute(db);
-  return r.rows[0]?.manifest ?? null;
+export async function manifestById(db: Kysely<DatasetsDatabase>, manifestId: string): Promise<unknown> {
+  const row = await db.selectFrom(T.manifests).select('manifest').where('manifest_id', '=', manifestId).executeTakeFirst();
+  return row?.manifest ?? null;
 }
 
 export interface VersionRun {
@@ -102,14 +103,15 @@ export interface VersionRun {
 }
 
 /** The training runs recorded on a version, in log order. */
-export async function versionRuns(db: Kysely<AnyDB>, versionId: string): Promise<VersionRun[]> {
-  const r = await sql<{
-    run_id: string;
-    model_hash: string;
-    event_id: string;
-  }>`select run_id, model_hash, event_id from ${sql.table(T.runs)}
-    where version_id = ${versionId} order by position, run_id`.execute(db);
-  return r.rows.map((x) => ({ runId: x.run_id, modelHash: x.model_hash, eventId: x.event_id }));
+export async function versionRuns(db: Kysely<DatasetsDatabase>, versionId: string): Promise<VersionRun[]> {
+  const rows = await db
+    .selectFrom(T.runs)
+    .select(['run_id', 'model_hash', 'event_id'])
+    .where('version_id', '=', versionId)
+    .orderBy('position')
+    .orderBy('run_id')
+    .execute();
+  return rows.map((x) => ({ runId: x.run_id, modelHash: x.model_hash, eventId: x.event_id }));
 }
 
 export interface ValidationStats {
@@ -123,7 +125,8 @@ export interface ValidationStats {
 }
 
 /** Validations (not superseded or deprecated as of now) that target members of the version. */
-export async function validationStats(db: Kysely<AnyDB>, versionId: string, memberCount: number): Promise<ValidationStats> {
+export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: string, memberCount: number): Promise<ValidationStats> {
+  // a lateral join over each validation's jsonb targets: more than the builder says plainly
   const r = await sql<{ cf_id: string; author: string; verdict: number | null; target: string }>`
     select v.cf_id, v.author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)

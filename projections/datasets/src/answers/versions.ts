@@ -1,15 +1,15 @@
 // Reading dataset versions and the builds that cut them.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { VersionId } from '@cairn/schemas';
+import { T, storedVersionId, type DatasetsBuildsTable, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { versionNotFound, type AnswerError } from './errors.js';
 
 export interface DatasetVersion {
-  readonly versionId: string;
+  readonly versionId: VersionId;
   readonly dataset: string;
   readonly manifestId: string;
   readonly merkleRoot: string;
@@ -21,7 +21,7 @@ export interface DatasetVersion {
 export interface Build {
   readonly dataset: string;
   readonly manifestId: string;
-  readonly versionId: string;
+  readonly versionId: VersionId;
   readonly position: LogPosition;
   readonly cause: string;
   readonly causeEventId: string;
@@ -29,22 +29,15 @@ export interface Build {
   readonly validTo: LogPosition | null;
 }
 
-interface VersionRow {
-  version_id: string;
-  dataset: string;
-  manifest_id: string;
-  merkle_root: string;
-  member_count: number;
-  position: string;
-}
-
-export async function readVersion(db: Kysely<AnyDB>, versionId: string): Promise<E.Either<AnswerError, DatasetVersion>> {
-  const r = await sql<VersionRow>`select version_id, dataset, manifest_id, merkle_root, member_count, position
-    from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
-  const row = r.rows[0];
+export async function readVersion(db: Kysely<DatasetsDatabase>, versionId: string): Promise<E.Either<AnswerError, DatasetVersion>> {
+  const row = await db
+    .selectFrom(T.versions)
+    .select(['version_id', 'dataset', 'manifest_id', 'merkle_root', 'member_count', 'position'])
+    .where('version_id', '=', versionId)
+    .executeTakeFirst();
   if (row === undefined) return E.left(versionNotFound(versionId));
   return E.right({
-    versionId: row.version_id,
+    versionId: storedVersionId(row.version_id),
     dataset: row.dataset,
     manifestId: row.manifest_id,
     merkleRoot: row.merkle_root,
@@ -54,24 +47,18 @@ export async function readVersion(db: Kysely<AnyDB>, versionId: string): Promise
 }
 
 /** The packed, sorted member ids of a version (32 bytes each). */
-export async function readPackedMembers(db: Kysely<AnyDB>, versionId: string): Promise<Uint8Array | null> {
-  const r = await sql<{ members: Uint8Array }>`select members from ${sql.table(T.versions)} where version_id = ${versionId}`.execute(db);
-  const m = r.rows[0]?.members;
+export async function readPackedMembers(db: Kysely<DatasetsDatabase>, versionId: string): Promise<Uint8Array | null> {
+  const row = await db.selectFrom(T.versions).select('members').where('version_id', '=', versionId).executeTakeFirst();
+  const m = row?.members;
   return m === undefined ? null : new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
 }
 
-const toBuild = (r: {
-  dataset: string;
-  manifest_id: string;
-  version_id: string;
-  position: string;
-  cause: string;
-  cause_event_id: string;
-  valid_to: string | null;
-}): Build => ({
+const BUILD_COLUMNS = ['dataset', 'manifest_id', 'version_id', 'position', 'cause', 'cause_event_id', 'valid_to'] as const;
+
+const toBuild = (r: Pick<DatasetsBuildsTable, (typeof BUILD_COLUMNS)[number]>): Build => ({
   dataset: r.dataset,
   manifestId: r.manifest_id,
-  versionId: r.version_id,
+  versionId: storedVersionId(r.version_id),
   position: positionFromDb(r.position),
   cause: r.cause,
   causeEventId: r.cause_event_id,
@@ -79,29 +66,44 @@ const toBuild = (r: {
 });
 
 /** The latest build that produced this version (its exclusions are the freshest), as of a position. */
-export async function latestBuildOf(db: Kysely<AnyDB>, versionId: string, upTo?: LogPosition): Promise<Build | null> {
-  const bound = upTo === undefined ? sql`` : sql`and position <= ${positionToDb(upTo)}::bigint`;
-  const r = await sql<Parameters<typeof toBuild>[0]>`select dataset, manifest_id, version_id, position, cause, cause_event_id, valid_to
-    from ${sql.table(T.builds)} where version_id = ${versionId} ${bound} order by position desc limit 1`.execute(db);
-  return r.rows[0] === undefined ? null : toBuild(r.rows[0]);
+export async function latestBuildOf(db: Kysely<DatasetsDatabase>, versionId: string, upTo?: LogPosition): Promise<Build | null> {
+  const row = await db
+    .selectFrom(T.builds)
+    .select(BUILD_COLUMNS)
+    .where('version_id', '=', versionId)
+    .$if(upTo !== undefined, (q) => q.where('position', '<=', positionToDb(upTo!)))
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : toBuild(row);
 }
 
 /** The versions of a dataset current as of a position or time (one per manifest), or now. */
-export async function datasetVersionsAsOf(db: Kysely<AnyDB>, dataset: string, asOf?: AsOf): Promise<readonly Build[]> {
+export async function datasetVersionsAsOf(db: Kysely<DatasetsDatabase>, dataset: string, asOf?: AsOf): Promise<readonly Build[]> {
   const at = await resolveAsOf(db, asOf);
   if (at === null) return [];
-  const filter =
-    at === undefined
-      ? sql`valid_to is null`
-      : sql`position <= ${positionToDb(at)}::bigint and (valid_to is null or valid_to > ${positionToDb(at)}::bigint)`;
-  const r = await sql<Parameters<typeof toBuild>[0]>`select dataset, manifest_id, version_id, position, cause, cause_event_id, valid_to
-    from ${sql.table(T.builds)} where dataset = ${dataset} and ${filter} order by manifest_id`.execute(db);
-  return r.rows.map(toBuild);
+  const rows = await db
+    .selectFrom(T.builds)
+    .select(BUILD_COLUMNS)
+    .where('dataset', '=', dataset)
+    .where((w) =>
+      at === undefined
+        ? w('valid_to', 'is', null)
+        : w.and([w('position', '<=', positionToDb(at)), w.or([w('valid_to', 'is', null), w('valid_to', '>', positionToDb(at))])]),
+    )
+    .orderBy('manifest_id')
+    .execute();
+  return rows.map(toBuild);
 }
 
 /** Every cut of a dataset in log order (the version history, re-assemblies included). */
-export async function datasetBuilds(db: Kysely<AnyDB>, dataset: string): Promise<readonly Build[]> {
-  const r = await sql<Parameters<typeof toBuild>[0]>`select dataset, manifest_id, version_id, position, cause, cause_event_id, valid_to
-    from ${sql.table(T.builds)} where dataset = ${dataset} order by position, manifest_id`.execute(db);
-  return r.rows.map(toBuild);
+export async function datasetBuilds(db: Kysely<DatasetsDatabase>, dataset: string): Promise<readonly Build[]> {
+  const rows = await db
+    .selectFrom(T.builds)
+    .select(BUILD_COLUMNS)
+    .where('dataset', '=', dataset)
+    .orderBy('position')
+    .orderBy('manifest_id')
+    .execute();
+  return rows.map(toBuild);
 }

@@ -3,18 +3,18 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { evidenceFromJson } from '../evidence-json.js';
-import { T } from '../tables.js';
+import type { CfId, VersionId } from '@cairn/schemas';
+import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
 import { latestBuildOf, readVersion, type DatasetVersion } from './versions.js';
 
 export interface WhyAnswer {
-  readonly cfId: string;
+  readonly cfId: CfId;
   readonly version: DatasetVersion;
   readonly included: boolean;
   /** The first failing rule (null when included). */
@@ -30,21 +30,29 @@ export interface WhyAnswer {
   readonly erased: Erasure | null;
 }
 
-const erasureOf = async (db: Kysely<AnyDB>, cfId: string): Promise<Erasure | null> => (await erasuresOf(db, [cfId])).get(cfId) ?? null;
+const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> =>
+  (await erasuresOf(db, [cfId])).get(cfId) ?? null;
 
-export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyIncluded(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  versionId: string,
+): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
-  const r = await sql<{ reason: string; evidence: unknown }>`select reason, evidence from ${sql.table(T.members)}
-    where version_id = ${versionId} and cf_id = ${cfId}`.execute(db);
-  const row = r.rows[0];
+  const row = await db
+    .selectFrom(T.members)
+    .select(['cf_id', 'reason', 'evidence'])
+    .where('version_id', '=', versionId)
+    .where('cf_id', '=', cfId)
+    .executeTakeFirst();
   if (row === undefined) {
     const why = await whyExcluded(db, cfId, versionId);
     const detail = E.isRight(why) ? `: ${why.right.rule}: ${why.right.reason}` : '';
     return E.left({ _tag: 'NotAMember', cfId, versionId, message: `CF ${cfId} is not a member of ${versionId}${detail}` });
   }
   return E.right({
-    cfId,
+    cfId: storedCfId(row.cf_id),
     version: version.right,
     included: true,
     rule: null,
@@ -55,30 +63,39 @@ export async function whyIncluded(db: Kysely<AnyDB>, cfId: string, versionId: st
   });
 }
 
-export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+export async function whyExcluded(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  versionId: string,
+): Promise<E.Either<AnswerError, WhyAnswer>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
-  const member = await sql`select 1 from ${sql.table(T.members)} where version_id = ${versionId} and cf_id = ${cfId}`.execute(db);
-  if (member.rows.length > 0) {
+  const member = await db
+    .selectFrom(T.members)
+    .select('cf_id')
+    .where('version_id', '=', versionId)
+    .where('cf_id', '=', cfId)
+    .executeTakeFirst();
+  if (member !== undefined) {
     return E.left({ _tag: 'IsAMember', cfId, versionId, message: `CF ${cfId} is a member of ${versionId}; ask whyIncluded` });
   }
   const build = await latestBuildOf(db, versionId);
   const at = build?.position ?? version.right.position;
-  const r = await sql<{
-    rule: RuleName;
-    reason: string;
-    evidence: unknown;
-    build_position: string;
-  }>`select rule, reason, evidence, build_position
-    from ${sql.table(T.exclusions)} where version_id = ${versionId} and cf_id = ${cfId} and build_position <= ${positionToDb(at)}::bigint
-    order by build_position desc limit 1`.execute(db);
-  const row = r.rows[0];
+  const row = await db
+    .selectFrom(T.exclusions)
+    .select(['cf_id', 'rule', 'reason', 'evidence', 'build_position'])
+    .where('version_id', '=', versionId)
+    .where('cf_id', '=', cfId)
+    .where('build_position', '<=', positionToDb(at))
+    .orderBy('build_position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (row !== undefined) {
     return E.right({
-      cfId,
+      cfId: storedCfId(row.cf_id),
       version: version.right,
       included: false,
-      rule: row.rule,
+      rule: row.rule as RuleName,
       reason: row.reason,
       evidence: evidenceFromJson(row.evidence),
       buildPosition: positionFromDb(row.build_position),
@@ -86,11 +103,7 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
     });
   }
   // not a stored decision: either a CF of a kind the manifest does not take, or not in the prefix
-  const cf = await sql<{
-    kind: string;
-    valid_from: string;
-  }>`select kind, valid_from from ${sql.table(T.cfs)} where cf_id = ${cfId}`.execute(db);
-  const c = cf.rows[0];
+  const c = await db.selectFrom(T.cfs).select(['cf_id', 'kind', 'valid_from']).where('cf_id', '=', cfId).executeTakeFirst();
   if (c === undefined) return E.left(cfNotFound(cfId));
   if (positionFromDb(c.valid_from) > at) {
     return E.left({
@@ -100,14 +113,17 @@ export async function whyExcluded(db: Kysely<AnyDB>, cfId: string, versionId: st
       message: `CF ${cfId} was appended at position ${c.valid_from}, after version ${versionId} was cut at ${at}`,
     });
   }
-  const kinds = await sql<{ kinds: string[] }>`select manifest->'candidates'->'kinds' as kinds from ${sql.table(T.manifests)}
-    where manifest_id = ${version.right.manifestId}`.execute(db);
+  const kinds = await db
+    .selectFrom(T.manifests)
+    .select(sql<string[] | null>`manifest->'candidates'->'kinds'`.as('kinds'))
+    .where('manifest_id', '=', version.right.manifestId)
+    .executeTakeFirst();
   return E.right({
-    cfId,
+    cfId: storedCfId(c.cf_id),
     version: version.right,
     included: false,
     rule: 'kind',
-    reason: `kind ${c.kind} is not a candidate kind [${(kinds.rows[0]?.kinds ?? []).join(', ')}]`,
+    reason: `kind ${c.kind} is not a candidate kind [${(kinds?.kinds ?? []).join(', ')}]`,
     evidence: null,
     buildPosition: at,
     erased: await erasureOf(db, cfId),
@@ -119,7 +135,7 @@ export interface ReplacementOutcome {
   readonly dataset: string;
   readonly manifestId: string;
   /** The version cut because of the replacement (the log up to its position). */
-  readonly versionId: string;
+  readonly versionId: VersionId;
   readonly position: LogPosition;
   readonly included: boolean;
   readonly rule: RuleName | null;
@@ -132,29 +148,34 @@ export interface ReplacementOutcome {
  * `cfId` is in the version that re-assembly cut, and the decision's reason. Empty when no dataset
  * was hit, or before the datasets projection has reached the CF.
  */
-export async function replacementOutcomes(db: Kysely<AnyDB>, cfId: string): Promise<ReplacementOutcome[]> {
-  const r = await sql<{
-    dataset: string;
-    manifest_id: string;
-    version_id: string;
-    position: string;
-    member_reason: string | null;
-    rule: RuleName | null;
-    excluded_reason: string | null;
-  }>`
-    select b.dataset, b.manifest_id, b.version_id, b.position, m.reason as member_reason, x.rule, x.reason as excluded_reason
-    from ${sql.table(T.builds)} b
-    left join ${sql.table(T.members)} m on m.version_id = b.version_id and m.cf_id = ${cfId}
-    left join ${sql.table(T.exclusions)} x on x.version_id = b.version_id and x.build_position = b.position and x.cf_id = ${cfId}
-    where b.cause_event_id = ${cfId} and b.cause in ('amended', 'superseded')
-    order by b.dataset, b.manifest_id`.execute(db);
-  return r.rows.map((row) => ({
+export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: string): Promise<ReplacementOutcome[]> {
+  const rows = await db
+    .selectFrom(`${T.builds} as b`)
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'b.version_id').on('m.cf_id', '=', cfId))
+    .leftJoin(`${T.exclusions} as x`, (j) =>
+      j.onRef('x.version_id', '=', 'b.version_id').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfId),
+    )
+    .select([
+      'b.dataset',
+      'b.manifest_id',
+      'b.version_id',
+      'b.position',
+      'm.reason as member_reason',
+      'x.rule',
+      'x.reason as excluded_reason',
+    ])
+    .where('b.cause_event_id', '=', cfId)
+    .where('b.cause', 'in', ['amended', 'superseded'])
+    .orderBy('b.dataset')
+    .orderBy('b.manifest_id')
+    .execute();
+  return rows.map((row) => ({
     dataset: row.dataset,
     manifestId: row.manifest_id,
-    versionId: row.version_id,
+    versionId: storedVersionId(row.version_id),
     position: positionFromDb(row.position),
     included: row.member_reason !== null,
-    rule: row.member_reason !== null ? null : (row.rule ?? 'kind'),
+    rule: row.member_reason !== null ? null : ((row.rule as RuleName | null) ?? 'kind'),
     reason: row.member_reason ?? row.excluded_reason ?? 'not a candidate kind of the manifest',
   }));
 }

@@ -1,9 +1,8 @@
 // For other packages' specs that check a version does not vouch for itself: change a cut
 // version's stored Merkle root behind the projection, as a tampered database would.
-import { sql, type Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../tables.js';
+import type { Kysely } from 'kysely';
+import { T, type DatasetsDatabase } from '../tables.js';
 
-export async function forgeVersionRoot(db: Kysely<AnyDB>, versionId: string, merkleRoot: string): Promise<void> {
-  await sql`update ${sql.table(T.versions)} set merkle_root = ${merkleRoot} where version_id = ${versionId}`.execute(db);
+export async function forgeVersionRoot(db: Kysely<DatasetsDatabase>, versionId: string, merkleRoot: string): Promise<void> {
+  await db.updateTable(T.versions).set({ merkle_root: merkleRoot }).where('version_id', '=', versionId).execute();
 }

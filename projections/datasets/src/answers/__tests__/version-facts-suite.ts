@@ -6,7 +6,6 @@ import { describe, expect, it } from '@jest/globals';
 import { isLeft, left, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
 import type { Kysely } from 'kysely';
-import type { AnyDB } from '@cairn/projector';
 import type { ProjectionStore } from '@cairn/projector';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
 import {
@@ -27,6 +26,7 @@ import { manifestById, memberFacts, memberIds, memberKinds, validationStats, ver
 import { versionCardFacts } from '../card-facts.js';
 import { reportFacts } from '../report-facts.js';
 import { datasetCounts } from '../dataset-counts.js';
+import type { DatasetsDatabase } from '../../tables.js';
 
 const right = <A>(e: Either<{ readonly message: string }, A>): A => {
   if (isLeft(e)) throw new Error(e.left.message);
@@ -119,7 +119,7 @@ const corpus: TestEnvelope[] = [
 ];
 
 /** The version the build request cut (later events may cut more). */
-async function requestedVersion(db: Kysely<AnyDB>): Promise<string> {
+async function requestedVersion(db: Kysely<DatasetsDatabase>): Promise<string> {
   const builds = await datasetBuilds(db, 'corpus');
   const requested = builds.find((b) => b.cause === 'requested');
   if (requested === undefined) throw new Error('the build request cut no version');

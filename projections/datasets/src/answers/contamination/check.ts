@@ -6,11 +6,11 @@
 //
 // The exact check needs no bytes (the commitments are in the log), so it covers every sample
 // member; the near check covers text samples whose bytes can be read, and counts the others.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { VersionId } from '@cairn/schemas';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import type { AnyDB } from '@cairn/projector';
-import { T } from '../../tables.js';
+import { T, type DatasetsDatabase } from '../../tables.js';
 import { readVersion, type DatasetVersion } from '../versions.js';
 import type { AnswerError } from '../errors.js';
 import { DEFAULT_NUM_HASHES, DEFAULT_SEED, DEFAULT_THRESHOLD, SHINGLE_WORDS, bandingFor, nearDuplicates, type Doc } from './minhash.js';
@@ -33,7 +33,7 @@ export interface ContaminationOptions {
 export type SkipReason = 'erased' | 'unreadable' | 'not-text' | 'no-words';
 
 export interface SideSummary {
-  readonly versionId: string;
+  readonly versionId: VersionId;
   readonly dataset: string;
   readonly members: number;
   readonly samples: number;
@@ -125,12 +125,21 @@ export function textOf(bytes: Uint8Array): string | null {
   }
 }
 
-async function membersOf(db: Kysely<AnyDB>, log: EventLog, v: DatasetVersion): Promise<E.Either<ContaminationError, SampleMember[]>> {
-  const rows = await sql<{ cf_id: string; commitment: string | null }>`select m.cf_id, c.commitment
-    from ${sql.table(T.members)} m join ${sql.table(T.cfs)} c using (cf_id)
-    where m.version_id = ${v.versionId} and c.kind = 'sample' order by m.cf_id`.execute(db);
+async function membersOf(
+  db: Kysely<DatasetsDatabase>,
+  log: EventLog,
+  v: DatasetVersion,
+): Promise<E.Either<ContaminationError, SampleMember[]>> {
+  const rows = await db
+    .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select(['m.cf_id', 'c.commitment'])
+    .where('m.version_id', '=', v.versionId)
+    .where('c.kind', '=', 'sample')
+    .orderBy('m.cf_id')
+    .execute();
   const payloads = new Map<string, { commitment?: { scheme?: unknown }; mediaType?: unknown }>();
-  const ids = rows.rows.map((r) => r.cf_id);
+  const ids = rows.map((r) => r.cf_id);
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const read = await log.readByIds(ids.slice(i, i + READ_CHUNK));
     if (E.isLeft(read))
@@ -138,7 +147,7 @@ async function membersOf(db: Kysely<AnyDB>, log: EventLog, v: DatasetVersion): P
     for (const e of read.right) payloads.set(e.id, (e.data as { payload?: object }).payload ?? {});
   }
   return E.right(
-    rows.rows.map((r) => {
+    rows.map((r) => {
       const p = payloads.get(r.cf_id) ?? {};
       const scheme = p.commitment?.scheme;
       return {
@@ -192,7 +201,7 @@ function summary(v: DatasetVersion, samples: readonly SampleMember[], texts: Tex
 
 /** Members of `trainVersionId` whose content is, exactly or nearly, in `evalVersionId`. */
 export async function contamination(
-  db: Kysely<AnyDB>,
+  db: Kysely<DatasetsDatabase>,
   log: EventLog,
   read: SampleBytesReader,
   trainVersionId: string,
