@@ -169,4 +169,24 @@ describePostgres(server, 'log schema (Postgres)', () => {
       await old.drop();
     }
   });
+  it('given a subscriber of another adapter that would poll only once a minute, when a single-statement append commits, then it is woken by a notification and delivers the event', async () => {
+    const watcher = await openPostgresEventLog({ connectionString: schema.url }, { idlePollMs: 60_000 });
+    try {
+      const head = await headOf(watcher);
+      const subscription = watcher.subscribe(head === null ? {} : { after: head });
+      const next = subscription[Symbol.asyncIterator]().next();
+      // Let the subscriber read the log and start waiting (LISTEN is set up on its first wait).
+      await new Promise((r) => setTimeout(r, 300));
+      const appended = await log.append({
+        stream: 'woken',
+        events: [{ id: hex('4'), type: 'T', data: {} }],
+        expectedRevision: ExpectedRevision.noStream,
+      });
+      if (appended._tag === 'Left') throw new Error(appended.left._tag);
+      expect((await next).value?.id).toBe(hex('4'));
+      await subscription.close();
+    } finally {
+      await watcher.close();
+    }
+  });
 });

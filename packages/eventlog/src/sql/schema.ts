@@ -193,10 +193,15 @@ function ddl(t: LogTables): string[] {
            raise;
        end;
      end $fn$`,
-    // One notification per inserting statement wakes live subscribers (delivered at commit).
+    // One notification per inserting statement wakes live subscribers (delivered at commit). Not
+    // from the single-statement append: a transaction that notifies holds the server's notify
+    // lock through its commit's flush, which would make concurrent appends commit one flush at a
+    // time again; its adapter notifies after the commit instead (open-postgres-event-log.ts).
     `create or replace function ${p}cairn_log_notify() returns trigger language plpgsql as $fn$
      begin
-       perform pg_notify(tg_table_schema || '.cairn_log', '');
+       if coalesce(current_setting('cairn.ordered', true), '') <> 'session' then
+         perform pg_notify(tg_table_schema || '.cairn_log', '');
+       end if;
        return null;
      end $fn$`,
     `create or replace trigger cairn_log_notify after insert on ${t.log}

@@ -29,6 +29,8 @@ export interface SqlEventLogOptions {
   readonly onAppend: (listener: () => void) => () => void;
   /** Called after a batch that wrote something has committed. */
   readonly afterCommit?: () => void;
+  /** Called after a single-statement append committed on a shared server, which notified no one (schema.ts). */
+  readonly afterQuietCommit?: () => void;
   readonly idlePollMs: number;
   /**
    * The executor has one connection and runs one transaction at a time (PGlite): no other
@@ -263,6 +265,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
         const results = await appendAtExpectedHeads(executor, t, prepared.right, guarded, !exclusive);
         if (results !== null) {
           options.afterCommit?.();
+          if (!exclusive) options.afterQuietCommit?.();
           return E.right(results);
         }
       }
