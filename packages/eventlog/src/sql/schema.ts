@@ -15,7 +15,9 @@
 // an id between a's and b's: a read stops at the first such hole while a transaction of that id
 // range is in progress in its snapshot (sql-event-log.ts), and passes it once none is (the hole is
 // then a rolled-back append, for good). An append the log refuses (a wrong expected revision, an
-// id already taken) is refused before any position is drawn, so it leaves no gap; a transaction
+// id already taken) is refused before any position is drawn, so it leaves no gap (one exception: two
+// writers of one id to two streams at once, where the second sees the first only once its row is
+// formed, and is refused then); a transaction
 // that fails or is rolled back after inserting still can. Appends to one stream still commit one
 // after the other: a stream's writer holds a lock on the stream's bucket until it commits, so the
 // next one reads its revision before it checks its own.
