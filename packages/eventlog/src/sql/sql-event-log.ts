@@ -9,7 +9,9 @@
 // stream must end where the request expects and none of the ids may be in the log. When that is
 // not so, the statement inserts nothing and draws no position (a refused append must leave no
 // gap), and the batch then takes the full path, whose planner names the replay or the conflict.
-// One round trip instead of five (begin, lock, facts, insert, commit) on the common path.
+// One round trip instead of five (begin, lock, facts, insert, commit) on the common path. On a
+// shared server (Postgres) that statement is cairn_log_append, which lets the ordering lock go
+// before its commit; reads there stop at a hole an uncommitted writer may still fill (schema.ts).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
 import { prepareRequests, type PreparedRequest } from '../prepare.js';
