@@ -125,6 +125,19 @@ describePostgres(server, 'log schema (Postgres)', () => {
     expect(await headOf(log)).toBe(later.right.position);
   });
 
+  it('given a single-statement append that fails after taking the ordering lock, when it has failed, then its session holds no lock of the log', async () => {
+    const pid = (await a.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    // An id of the wrong shape passes the heads and ids check and fails the table's id check on insert.
+    await expect(
+      a.query(
+        `select * from cairn_log_append('{not-an-id}'::text[], '{lock-test}'::text[], '{0}'::bigint[], '{T}'::text[], '{"{}"}'::text[],
+           '{NULL}'::text[], '{lock-test}'::text[], '{-1}'::bigint[])`,
+      ),
+    ).rejects.toThrow(/cairn_log_id_format/);
+    const held = await b.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = $1`, [pid]);
+    expect(held.rows[0]!.n).toBe(0);
+  });
+
   it('given a transaction that wrote before its first insert into the log, when it inserts, then the insert is refused (its id would precede positions drawn before it)', async () => {
     await a.query('begin');
     try {

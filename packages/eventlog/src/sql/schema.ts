@@ -174,8 +174,10 @@ function ddl(t: LogTables): string[] {
        for bucket in select distinct abs(hashtext(s) % ${STREAM_BUCKETS}) from unnest(expect_streams) s order by 1 loop
          perform pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, bucket);
        end loop;
-       perform pg_advisory_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+       -- Taken inside the block: no interrupt can land between taking it and the handlers that
+       -- let it go (pg_advisory_unlock of a lock not held only warns).
        begin
+         perform pg_advisory_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
          perform set_config('cairn.ordered', 'session', true);
          if ${p}cairn_log_expect(expect_streams, expect_heads, ids) then
            return query insert into ${t.log} as l (id, stream, revision, type, data, metadata)
