@@ -47,6 +47,39 @@ function notificationListener(connect: () => Promise<pg.PoolClient | pg.Client>,
   };
 }
 
+/**
+ * Notifies the log's channel for appends whose transaction did not (the single-statement
+ * append, schema.ts), from a transaction of its own that writes nothing: at most one in flight,
+ * and one more for every burst of commits that ended while it was.
+ */
+function quietCommitNotifier(pool: pg.Pool, channel: string) {
+  let sending: Promise<void> | null = null;
+  let again = false;
+  const send = (): void => {
+    if (sending) {
+      again = true;
+      return;
+    }
+    again = false;
+    sending = pool
+      .query('select pg_notify($1, $2)', [channel, ''])
+      .then(
+        () => undefined,
+        () => undefined, // a lost wake-up costs subscribers one idle poll, never an event
+      )
+      .finally(() => {
+        sending = null;
+        if (again) send();
+      });
+  };
+  return {
+    send,
+    settle: async () => {
+      while (sending) await sending;
+    },
+  };
+}
+
 export async function openPostgresEventLog(connection: PostgresConnection, options: PostgresEventLogOptions = {}): Promise<EventLog> {
   const ownPool = 'connectionString' in connection;
   const pool = ownPool ? new pg.Pool({ connectionString: connection.connectionString, max: 10 }) : connection.pool;
@@ -61,6 +94,7 @@ export async function openPostgresEventLog(connection: PostgresConnection, optio
     if (!options.skipMigration) await migrateEventLog(executor, tables);
     const signal = appendSignal();
     const listener = notificationListener(() => pool.connect(), notifyChannel(tables), signal.notify);
+    const notifier = quietCommitNotifier(pool, notifyChannel(tables));
     return createSqlEventLog({
       adapter: 'postgres',
       executor,
@@ -70,8 +104,10 @@ export async function openPostgresEventLog(connection: PostgresConnection, optio
         return signal.onAppend(l);
       },
       afterCommit: signal.notify,
+      afterQuietCommit: notifier.send,
       idlePollMs: options.idlePollMs ?? 500,
       close: async () => {
+        await notifier.settle();
         await listener.close();
         if (ownPool) await pool.end();
       },

@@ -1,13 +1,26 @@
 // The log's tables, as one idempotent migration shared by PGlite and Postgres.
 //
-// Ordering design: positions come from an identity column, and every insert into the log first
-// takes one transaction-scoped advisory lock (a BEFORE INSERT statement trigger takes it before
-// any position is drawn, so even a raw INSERT obeys it). Appenders therefore draw positions
-// and commit one transaction at a time, and a reader that sees position P sees every committed
-// position below P: no reader can skip an event that commits late. An append the log refuses
-// (a wrong expected revision, an id already taken) is refused before any position is drawn, so
-// it leaves no gap; a transaction that fails or is rolled back after inserting still can. The price is that appends are serialised; the `append` benchmark
-// measures it.
+// Ordering design: positions come from an identity column, and positions are drawn one writer at
+// a time under one advisory lock (a BEFORE INSERT statement trigger takes it before any position
+// is drawn, so even a raw INSERT obeys it). Every row also records the id of the transaction
+// that wrote it (`writer_xid`), assigned under that same lock, so positions rise with writer
+// transaction ids: a transaction that drew a position below another's has the lower id.
+//
+// Writers that bypass the adapter, and the adapter's general path, hold the lock until they
+// commit (transaction-scoped). The adapter's single-statement append (cairn_log_append) holds it
+// only while it checks and draws positions and lets it go before its commit, so concurrent
+// appends commit at once and share the commit's disk flush. A reader may then see position P
+// while a lower position is still uncommitted; it must not pass that hole. Because positions
+// rise with writer ids, the writer of any position missing between two visible rows a and b has
+// an id between a's and b's: a read stops at the first such hole while a transaction of that id
+// range is in progress in its snapshot (sql-event-log.ts), and passes it once none is (the hole is
+// then a rolled-back append, for good). An append the log refuses (a wrong expected revision, an
+// id already taken) is refused before any position is drawn, so it leaves no gap (one exception: two
+// writers of one id to two streams at once, where the second sees the first only once its row is
+// formed, and is refused then); a transaction
+// that fails or is rolled back after inserting still can. Appends to one stream still commit one
+// after the other: a stream's writer holds a lock on the stream's bucket until it commits, so the
+// next one reads its revision before it checks its own.
 import { createHash } from 'node:crypto';
 import type { SqlExecutor } from './executor.js';
 
@@ -35,10 +48,22 @@ export function logTables(schema: string): LogTables {
   return { schema, log: `${quoteIdent(schema)}.cairn_log`, lockClass: ORDERING_LOCK_CLASS };
 }
 
-/** The lock the adapter takes before reading the facts an append depends on (same key as the trigger's). */
-export function orderingLockSql(t: LogTables): { text: string; params: readonly unknown[] } {
-  return { text: 'select pg_advisory_xact_lock($1::int4, hashtext($2::text))', params: [t.lockClass, `${t.schema}.cairn_log`] };
+/**
+ * The locks the adapter's general path takes before reading the facts an append depends on: its
+ * streams' buckets, then the ordering lock (same key as the trigger's), both until it commits.
+ */
+export function orderingLockSql(t: LogTables, streams: readonly string[]): { text: string; params: readonly unknown[] } {
+  return { text: `select ${quoteIdent(t.schema)}.cairn_log_lock($1::text[])`, params: [streams] };
 }
+
+/** 'CAIS' as an int4: the advisory-lock class of a log's stream buckets. */
+export const STREAM_LOCK_CLASS = 0x43414953;
+
+/**
+ * Streams hash into this many buckets for their commit locks: a batch of a thousand new streams
+ * takes at most this many locks (the server's lock table is shared and finite).
+ */
+const STREAM_BUCKETS = 256;
 
 // An id is 64 lowercase hex characters. Said without a regex: on PGlite, `id ~ '^[0-9a-f]{64}$'`
 // cost 12-20 µs of the ~65 µs each appended event took (the `append` and `ingest` benchmarks),
@@ -84,16 +109,30 @@ function ddl(t: LogTables): string[] {
        for each statement execute function ${p}cairn_log_reject_change()`,
     // Statement-level BEFORE triggers fire before the first row (and its identity value) is
     // formed, so the ordering lock is held before any position of the statement is drawn.
+    // Rows from before writer_xid existed read as written by the migration's transaction: all
+    // committed, below every later writer (a stable default is evaluated once, no table rewrite).
+    `alter table ${t.log} add column if not exists writer_xid xid8 not null default pg_current_xact_id()`,
+    // A writer holding the lock in this transaction already (an earlier statement, or the
+    // single-statement append, which says so in cairn.ordered) does not take it again. A
+    // transaction that wrote elsewhere before its first insert into the log has an id from
+    // before it held the lock, which would break "positions rise with writer ids": refused.
     `create or replace function ${p}cairn_log_order() returns trigger language plpgsql as $fn$
      begin
-       perform pg_advisory_xact_lock(${t.lockClass}, hashtext(tg_table_schema || '.cairn_log'));
+       if coalesce(current_setting('cairn.ordered', true), '') = '' then
+         perform pg_advisory_xact_lock(${t.lockClass}, hashtext(tg_table_schema || '.cairn_log'));
+         if pg_current_xact_id_if_assigned() is not null then
+           raise exception 'append to the cairn log before writing anything else in the transaction: its positions follow writer transaction ids'
+             using errcode = 'object_not_in_prerequisite_state';
+         end if;
+         perform set_config('cairn.ordered', 'xact', true);
+       end if;
        return null;
      end $fn$`,
     `create or replace trigger cairn_log_order before insert on ${t.log}
        for each statement execute function ${p}cairn_log_order()`,
     // The guard of the single-statement append (sql-event-log.ts): true when each given stream
     // ends at the given revision (-1: the stream is not in the log yet) and none of the ids is in
-    // the log. It takes the ordering lock itself and then reads with a fresh snapshot (a volatile
+    // the log. It takes the ordering lock itself (unless its caller holds it) and then reads with a fresh snapshot (a volatile
     // function's queries see what committed while it waited), so the statement it guards draws
     // positions only when its rows will go in: a refused append leaves no gap in the log's
     // positions. Each name is looked up on its own, a stream's end by descending its (stream,
@@ -103,17 +142,70 @@ function ddl(t: LogTables): string[] {
     `drop function if exists ${p}cairn_log_fresh(text[], text[])`,
     `create or replace function ${p}cairn_log_expect(streams text[], heads bigint[], ids text[]) returns boolean language plpgsql volatile as $fn$
      begin
-       perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+       if coalesce(current_setting('cairn.ordered', true), '') = '' then
+         perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+       end if;
        return not exists (select 1 from unnest(streams, heads) as s(name, head)
                            where coalesce((select l.revision from ${t.log} l where l.stream = s.name
                                             order by l.revision desc limit 1), -1) <> s.head)
           and not exists (select 1 from unnest(ids) as i(id)
                             cross join lateral (select 1 from ${t.log} l where l.id = i.id limit 1) taken);
      end $fn$`,
-    // One notification per inserting statement wakes live subscribers (delivered at commit).
+    // The general path's locks: the buckets of its streams in ascending order (no two writers
+    // wait on each other's buckets), then the ordering lock, all until commit.
+    `create or replace function ${p}cairn_log_lock(streams text[]) returns void language plpgsql volatile as $fn$
+     declare bucket int;
+     begin
+       for bucket in select distinct abs(hashtext(s) % ${STREAM_BUCKETS}) from unnest(streams) s order by 1 loop
+         perform pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, bucket);
+       end loop;
+       perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+     end $fn$`,
+    // The single-statement append, in its own transaction: the streams' buckets until commit;
+    // the ordering lock (session-scoped, so it can be let go before the commit) while the heads
+    // and ids are checked (cairn_log_expect) and the rows drawn their positions and writer id;
+    // then the lock goes, whatever happened, and the commit's flush is shared with other
+    // writers'. No rows when the check said no: nothing inserted, no position drawn.
+    `create or replace function ${p}cairn_log_append(ids text[], streams text[], revisions bigint[], types text[], datas text[],
+       metadatas text[], expect_streams text[], expect_heads bigint[]) returns table (event_id text, event_position bigint)
+     language plpgsql volatile as $fn$
+     declare bucket int;
+     begin
+       for bucket in select distinct abs(hashtext(s) % ${STREAM_BUCKETS}) from unnest(expect_streams) s order by 1 loop
+         perform pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, bucket);
+       end loop;
+       -- Taken inside the block: no interrupt can land between taking it and the handlers that
+       -- let it go (pg_advisory_unlock of a lock not held only warns).
+       begin
+         perform pg_advisory_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+         perform set_config('cairn.ordered', 'session', true);
+         if ${p}cairn_log_expect(expect_streams, expect_heads, ids) then
+           return query insert into ${t.log} as l (id, stream, revision, type, data, metadata)
+             select r.id, r.stream, r.revision, r.type, r.data, r.metadata
+               from unnest(ids, streams, revisions, types, datas, metadatas) with ordinality as r(id, stream, revision, type, data, metadata, n)
+              order by r.n
+             returning l.id, l.position;
+         end if;
+         perform set_config('cairn.ordered', '', true);
+         perform pg_advisory_unlock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+       exception
+         when query_canceled then
+           perform pg_advisory_unlock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+           raise;
+         when others then
+           perform pg_advisory_unlock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
+           raise;
+       end;
+     end $fn$`,
+    // One notification per inserting statement wakes live subscribers (delivered at commit). Not
+    // from the single-statement append: a transaction that notifies holds the server's notify
+    // lock through its commit's flush, which would make concurrent appends commit one flush at a
+    // time again; its adapter notifies after the commit instead (open-postgres-event-log.ts).
     `create or replace function ${p}cairn_log_notify() returns trigger language plpgsql as $fn$
      begin
-       perform pg_notify(tg_table_schema || '.cairn_log', '');
+       if coalesce(current_setting('cairn.ordered', true), '') <> 'session' then
+         perform pg_notify(tg_table_schema || '.cairn_log', '');
+       end if;
        return null;
      end $fn$`,
     `create or replace trigger cairn_log_notify after insert on ${t.log}

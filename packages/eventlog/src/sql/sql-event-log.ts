@@ -9,7 +9,9 @@
 // stream must end where the request expects and none of the ids may be in the log. When that is
 // not so, the statement inserts nothing and draws no position (a refused append must leave no
 // gap), and the batch then takes the full path, whose planner names the replay or the conflict.
-// One round trip instead of five (begin, lock, facts, insert, commit) on the common path.
+// One round trip instead of five (begin, lock, facts, insert, commit) on the common path. On a
+// shared server (Postgres) that statement is cairn_log_append, which lets the ordering lock go
+// before its commit; reads there stop at a hole an uncommitted writer may still fill (schema.ts).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
 import { prepareRequests, type PreparedRequest } from '../prepare.js';
@@ -29,6 +31,8 @@ export interface SqlEventLogOptions {
   readonly onAppend: (listener: () => void) => () => void;
   /** Called after a batch that wrote something has committed. */
   readonly afterCommit?: () => void;
+  /** Called after a single-statement append committed on a shared server, which notified no one (schema.ts). */
+  readonly afterQuietCommit?: () => void;
   readonly idlePollMs: number;
   /**
    * The executor has one connection and runs one transaction at a time (PGlite): no other
@@ -73,6 +77,7 @@ async function insertRows(
   t: LogTables,
   rows: readonly RowToWrite[],
   guard?: ExpectedHeads,
+  shared = false,
 ): Promise<Map<string, LogPosition>> {
   const data = textArrayParam(
     rows.map((r) => r.data),
@@ -80,6 +85,25 @@ async function insertRows(
   );
   const ids = textArrayLiteral(rows.map((r) => r.id));
   const streams = textArrayLiteral(rows.map((r) => r.stream));
+  const params = [
+    ids,
+    streams,
+    rows.map((r) => r.revision.toString()),
+    textArrayLiteral(rows.map((r) => r.type)),
+    data.param,
+    textArrayLiteral(rows.map((r) => r.metadata)),
+    ...(guard ? [textArrayLiteral(guard.streams), guard.heads.map((h) => h.toString())] : []),
+  ];
+  if (guard && shared) {
+    // Other writers share the server: the function lets the ordering lock go before the commit
+    // (schema.ts), so concurrent appends share the commit's flush.
+    const appended = await tx.query<{ id: string; position: string }>(
+      `select a.event_id as id, a.event_position::text as position
+         from ${quoteIdent(t.schema)}.cairn_log_append($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[], $7::text[], $8::bigint[]) a`,
+      params,
+    );
+    return new Map(appended.map((r) => [r.id, BigInt(r.position)]));
+  }
   const guarded = guard
     ? {
         with: `with expected as materialized (select ${quoteIdent(t.schema)}.cairn_log_expect($7::text[], $8::bigint[], $1::text[]) as ok) `,
@@ -93,15 +117,7 @@ async function insertRows(
          with ordinality as r(id, stream, revision, type, data, metadata, n)${guarded.from}
       order by r.n
      returning id, position::text as position`,
-    [
-      ids,
-      streams,
-      rows.map((r) => r.revision.toString()),
-      textArrayLiteral(rows.map((r) => r.type)),
-      data.param,
-      textArrayLiteral(rows.map((r) => r.metadata)),
-      ...(guard ? [textArrayLiteral(guard.streams), guard.heads.map((h) => h.toString())] : []),
-    ],
+    params,
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
 }
@@ -143,10 +159,11 @@ async function appendAtExpectedHeads(
   t: LogTables,
   requests: readonly PreparedRequest[],
   guarded: { rows: readonly RowToWrite[]; expected: ExpectedHeads },
+  shared: boolean,
 ): Promise<AppendResult[] | null> {
   let positions: Map<string, LogPosition>;
   try {
-    positions = await insertRows(executor, t, guarded.rows, guarded.expected);
+    positions = await insertRows(executor, t, guarded.rows, guarded.expected, shared);
   } catch (e) {
     if (sqlState(e) === UNIQUE_VIOLATION) return null;
     throw e;
@@ -165,11 +182,11 @@ async function appendInTransaction(
   requests: readonly PreparedRequest[],
   exclusive: boolean,
 ): Promise<AppendResult[]> {
+  const { ids, streams } = batchKeys(requests);
   if (!exclusive) {
-    const lock = orderingLockSql(t);
+    const lock = orderingLockSql(t, streams);
     await tx.query(lock.text, lock.params);
   }
-  const { ids, streams } = batchKeys(requests);
   const plans = planAppends(requests, await loadFacts(tx, t, ids, streams));
   if (E.isLeft(plans)) throw new Rejected(plans.left);
   const rows = plans.right.flatMap((p) => (p.kind === 'write' ? p.rows : []));
@@ -193,11 +210,52 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     }
   }
 
-  const readPage = (after: LogPosition | null, limit: number | undefined) =>
+  const exclusive = options.exclusiveConnection ?? false;
+
+  // One connection: no transaction of the log's is ever in flight beside a read.
+  const readExclusive = (after: LogPosition | null, limit: number | undefined) =>
     read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
       (after ?? 0n).toString(),
       limit ?? null,
     ]);
+
+  // Shared server: the page ends before the first hole (a position missing between two rows it
+  // read, or between the reader's cursor and its first row) that a transaction in progress in this
+  // statement's snapshot may still fill: positions rise with writer ids (schema.ts), so that
+  // writer's id lies between the ids of the rows on either side of the hole. One statement, so
+  // the rows and the list of transactions in progress come from one snapshot.
+  const readShared = (after: LogPosition | null, limit: number | undefined) =>
+    read(
+      `with page as materialized (
+         select l.*, lag(l.position, 1, $1::bigint) over w as prev_position,
+                lag(l.writer_xid, 1, coalesce((select c.writer_xid from ${t.log} c where c.position = $1::bigint), '0'::xid8)) over w as prev_xid
+           from (select * from ${t.log} l where l.position > $1::bigint order by l.position limit $2) l
+         window w as (order by l.position)
+       ),
+       cut as (
+         select min(p.position) as at from page p
+          where p.position <> p.prev_position + 1
+            and exists (select 1 from pg_snapshot_xip(pg_current_snapshot()) x where x >= p.prev_xid and x <= p.writer_xid)
+       )
+       select ${EVENT_COLUMNS} from page l, cut where cut.at is null or l.position < cut.at order by l.position`,
+      [(after ?? 0n).toString(), limit ?? null],
+    );
+
+  const readPage = exclusive ? readExclusive : readShared;
+
+  /** The general path; on a shared server, a unique key taken by a writer that committed while this one planned means: plan again. */
+  async function generalPath(requests: readonly PreparedRequest[]): Promise<AppendResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executor.transaction((tx) => appendInTransaction(tx, t, requests, exclusive));
+      } catch (e) {
+        // The single-statement append lets the ordering lock go before its commit: a writer of
+        // the same id to another stream can be uncommitted (unseen) while this one plans, and
+        // committed by the time its row goes in. Planning again sees it (a replay or a conflict).
+        if (exclusive || sqlState(e) !== UNIQUE_VIOLATION || attempt >= 3) throw e;
+      }
+    }
+  }
 
   async function appendMany(requests: readonly AppendRequest[]): Promise<E.Either<EventLogError, readonly AppendResult[]>> {
     const prepared = prepareRequests(requests);
@@ -206,13 +264,14 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     try {
       const guarded = guardedRows(prepared.right);
       if (guarded !== null) {
-        const results = await appendAtExpectedHeads(executor, t, prepared.right, guarded);
+        const results = await appendAtExpectedHeads(executor, t, prepared.right, guarded, !exclusive);
         if (results !== null) {
           options.afterCommit?.();
+          if (!exclusive) options.afterQuietCommit?.();
           return E.right(results);
         }
       }
-      const results = await executor.transaction((tx) => appendInTransaction(tx, t, prepared.right, options.exclusiveConnection ?? false));
+      const results = await generalPath(prepared.right);
       if (results.some((r) => !r.alreadyAppended)) options.afterCommit?.();
       return E.right(results);
     } catch (e) {
@@ -237,7 +296,23 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
         : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any($1::text[]) order by l.position`, [[...new Set(ids)]]),
     head: async () => {
       try {
-        const rows = await executor.query<{ head: string | null }>(`select max(position)::text as head from ${t.log}`);
+        // Shared server: the last position below which no transaction in progress can still
+        // write. A writer in progress with an id below the last row's has its positions (if
+        // any) right after the last row written before it began: when that row's successor is
+        // missing, the head is that row.
+        const rows = await executor.query<{ head: string | null }>(
+          exclusive
+            ? `select max(position)::text as head from ${t.log}`
+            : `with snap as materialized (select pg_current_snapshot() as s),
+                    last as materialized (select l.position, l.writer_xid from ${t.log} l order by l.position desc limit 1),
+                    blocked as (
+                      select coalesce(a.position, 0) as below from snap, last, pg_snapshot_xip(snap.s) x
+                        left join lateral (select l.position from ${t.log} l where l.writer_xid < x order by l.position desc limit 1) a on true
+                       where x <= last.writer_xid
+                         and not exists (select 1 from ${t.log} n where n.position = coalesce(a.position, 0) + 1)
+                    )
+               select nullif(coalesce((select min(below) from blocked), (select position from last)), 0)::text as head`,
+        );
         const head = rows[0]?.head ?? null;
         return E.right(head === null ? null : BigInt(head));
       } catch (e) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openEmbeddedEventLogWithSql, openPostgresEventLog, ExpectedRevision, type AppendRequest, type EventLog } from '@cairn/eventlog';
 import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
-import { postgresVsEmmett } from '../emmett-baseline.js';
+import { embeddedVsEmmettSqlite, postgresVsEmmett } from '../emmett-baseline.js';
 
 const GROUP = 'append';
 let serial = 0;
@@ -126,6 +126,7 @@ async function embedded(ctx: BenchContext): Promise<BenchResult[]> {
     await query('create table bench_raw (like cairn_log including all)');
     const rows = await measure(ctx, 'pglite', log, query, 'bench_raw');
     await log.close();
+    rows.push(...(await embeddedVsEmmettSqlite(ctx)));
     return rows;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -177,7 +178,7 @@ async function postgres(ctx: BenchContext, url: string): Promise<BenchResult[]> 
 const group: BenchGroup = {
   group: GROUP,
   description:
-    'EventLog append throughput (embedded PGlite, Postgres) against a raw multi-row INSERT of the same rows, and the Postgres log against Emmett',
+    'EventLog append throughput (embedded PGlite, Postgres) against a raw multi-row INSERT of the same rows, and the log against Emmett (Postgres; SQLite when CAIRN_BENCH_EMMETT_SQLITE names a folder holding it)',
   run: async (ctx) => [...(await embedded(ctx)), ...(ctx.pgUrl ? await postgres(ctx, ctx.pgUrl) : [])],
 };
 
