@@ -7,9 +7,10 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchGroup, BenchResult } from './types.js';
 
-const USAGE = `usage: npm run bench [-- [--only GROUP[,GROUP...]] [--json] [--list] [--help]]
+const USAGE = `usage: npm run bench [-- [--only GROUP[,GROUP...]] [--json] [--quick] [--list] [--help]]
   --only   run only these groups (see --list)
   --json   print the rows as JSON on stdout instead of a table
+  --quick  CI-sized runs of the groups that have one (pipeline: 100k CFs instead of 1M)
   --list   name every group with what it measures, and run nothing
 Postgres figures need CAIRN_BENCH_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test).`;
 
@@ -19,6 +20,7 @@ function parseOptions() {
       options: {
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -72,7 +74,7 @@ console.error(
 const results: BenchResult[] = [];
 for (const g of selected) {
   console.error(`# ${g.group}: ${g.description}`);
-  const rows = await g.run({ pgUrl, log: (m) => console.error(`  ${m}`) });
+  const rows = await g.run({ pgUrl, quick: values.quick, log: (m) => console.error(`  ${m}`) });
   results.push(...rows);
   if (!values.json) printTable(rows);
 }

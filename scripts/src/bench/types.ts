@@ -12,6 +12,8 @@ export interface BenchResult {
 export interface BenchContext {
   /** Postgres server for the Postgres figures (CAIRN_BENCH_PG_URL); absent means skip them. */
   readonly pgUrl: string | undefined;
+  /** --quick: a CI-sized run, for the groups that have one (pipeline: 100k CFs instead of 1M). */
+  readonly quick?: boolean;
   /** Progress and notes go to stderr so `--json` output stays clean. */
   log(message: string): void;
 }
