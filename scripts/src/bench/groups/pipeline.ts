@@ -48,6 +48,8 @@ interface Run {
   readonly seconds: number;
   /** Peak RSS of the process, MiB. */
   readonly rssMiB: number;
+  /** CPU seconds of the process, every thread. */
+  readonly cpuSeconds: number;
   readonly stdout: string;
 }
 
@@ -63,9 +65,13 @@ function run(ctx: BenchContext, root: string, label: string, script: string, arg
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`pipeline bench: ${label} exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-2000)}`);
-  const rssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  ctx.log(`${label}: ${seconds.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, load ${os.loadavg()[0]!.toFixed(2)}`);
-  return { seconds, rssMiB, stdout: r.stdout };
+  const [rss, cpu] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+  const rssMiB = rss! / 1024;
+  const cpuSeconds = cpu! / 1e6;
+  ctx.log(
+    `${label}: ${seconds.toFixed(1)} s, CPU ${cpuSeconds.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB, load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+  return { seconds, rssMiB, cpuSeconds, stdout: r.stdout };
 }
 
 /** Bytes under `dir` (files only, as `du --apparent-size` would count them). */
@@ -150,6 +156,18 @@ async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: num
     ),
     row(GROUP, `${a}: store on disk per CF (target <= 2048)`, total / cfs, 'B/CF'),
   ];
+  // CPU time, every thread of the process: on a shared machine the wall time above also measures the neighbours.
+  for (const [stage, r] of [
+    ['cairn import', imported],
+    ['catch-up', caughtUp],
+    ['cairn dataset build', built],
+    ['cairn verify', verified],
+    ['cairn verify --log-only', logOnly],
+    ['baseline read + SHA-256 (whole process)', read],
+    ['baseline raw append (whole process)', append],
+    ['baseline rebuild (whole process)', rebuild],
+  ] as const)
+    rows.push(row(GROUP, `${a}: CPU time, ${stage}`, r.cpuSeconds, 's'));
   for (const [part, bytes] of Object.entries(sizes)) rows.push(row(GROUP, `${a}: store per CF: ${part}`, bytes / cfs, 'B/CF'));
   rows.push(
     row(
