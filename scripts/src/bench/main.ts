@@ -9,7 +9,7 @@ import type { BenchGroup, BenchResult } from './types.js';
 
 const USAGE = `usage: npm run bench [-- [--only GROUP[,GROUP...]] [--json] [--list] [--quick] [--help]]
   --only   run only these groups (see --list)
-  --quick  groups that support it run at a smaller size (each row names the size it ran)
+  --quick  groups that support it run at a smaller size, named in their rows (pipeline 100k CFs, server and explorer smaller stores)
   --json   print the rows as JSON on stdout instead of a table
   --list   name every group with what it measures, and run nothing
 Postgres figures need CAIRN_BENCH_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test).`;

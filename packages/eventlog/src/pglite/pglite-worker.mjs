@@ -8,7 +8,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-const db = await PGlite.create(workerData.dataDir === 'memory://' ? {} : { dataDir: workerData.dataDir });
+// startParams: the caller's (./start-params.ts), so both threads open the folder alike.
+const db = await PGlite.create(
+  workerData.dataDir === 'memory://' ? {} : { dataDir: workerData.dataDir, startParams: workerData.startParams },
+);
 /** The open transaction: PGlite's handle inside db.transaction and how to end it. */
 let open;
 

@@ -58,6 +58,41 @@ export async function canonicalDump<TDB>(
   });
 }
 
+/**
+ * A digest of the same tables, computed where they live: per table, the header line of
+ * canonicalDump, then the row count and a SHA-256 over the sorted SHA-256s of every row's text
+ * (so nothing the size of the table crosses to JavaScript); then the failure lines as
+ * canonicalDump writes them. Row text is the server's, so two digests compare only within one
+ * database (verify compares the live tables with a rebuild in a scratch schema of the same one):
+ * equal digests mean equal rows; different ones are worth a canonicalDump to say where.
+ */
+export async function canonicalDigest<TDB>(
+  db: Kysely<TDB>,
+  projection: Pick<Projection, 'tables'> & { readonly name?: string },
+  options: CanonicalDumpOptions = {},
+): Promise<{ readonly lines: readonly string[]; readonly rows: number }> {
+  return inScope(runnerTables(db), options.schema ?? null, async (tx) => {
+    const out: string[] = [];
+    let rows = 0;
+    for (const table of projection.tables) {
+      const columns = await sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns
+        where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(tx);
+      if (columns.rows.length === 0) throw new Error(`canonicalDump: table ${table} does not exist in the current schema`);
+      out.push(line({ table, columns: columns.rows.map((c) => [c.column_name, c.data_type]) }, table));
+      // Hashes are sorted as bytes (no collation), and only 32 bytes a row are aggregated, so a
+      // table of millions of rows stays far below Postgres's 1GB limit on one value.
+      const digest = await sql<{ n: string; d: string | null }>`select count(*)::text as n,
+          encode(sha256(string_agg(h, ''::bytea order by h)), 'hex') as d
+        from (select sha256(convert_to(t::text, 'UTF8')) as h from ${sql.table(table)} t) s`.execute(tx);
+      const { n, d } = digest.rows[0]!;
+      rows += Number(n);
+      out.push(line({ rows: n, sha256: d }, table));
+    }
+    if (projection.name !== undefined) out.push(...(await failureLines(tx, projection.name)));
+    return { lines: out, rows };
+  });
+}
+
 async function failureLines(tx: Kysely<RunnerDatabase>, projection: string): Promise<string[]> {
   const exists =
     await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);

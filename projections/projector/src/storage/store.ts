@@ -44,6 +44,24 @@ export interface ProjectionStore<TDB = SomeProjectionsDatabase> {
 }
 
 const PG_INT8 = 20;
+
+/**
+ * The embedded projections' Postgres: PGlite's own parameters, with the WAL kept small. A
+ * catch-up or rebuild writes WAL for every row, and with Postgres's defaults (max_wal_size 1GB,
+ * retired segments kept as spares) a closed store kept more WAL than tables. Here a checkpoint
+ * comes every 128MB of WAL, and a checkpoint removes the segments it retires. The tables are
+ * derived from the log (a rebuild makes them again), and a commit is as durable as before
+ * against a killed process: checkpoints write pages, they never drop a commit.
+ */
+const PROJECTIONS_START_PARAMS: readonly string[] = [
+  ...PGlite.defaultStartParams,
+  '-c',
+  'wal_recycle=off',
+  '-c',
+  'max_wal_size=128MB',
+  '-c',
+  'min_wal_size=32MB',
+];
 const SAFE_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Quotes a schema name after checking it is a plain lowercase identifier. */
@@ -68,13 +86,15 @@ export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options
     const lock = await lockFolder(options.dataDir, lockFileOf(options.dataDir), options.lock);
     try {
       // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
-      const pglite = await PGlite.create({ dataDir: options.dataDir, parsers: { [PG_INT8]: (x: string) => x } });
-      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
-        async (e: unknown) => {
-          await pglite.close();
-          throw e;
-        },
-      );
+      const pglite = await PGlite.create({
+        dataDir: options.dataDir,
+        parsers: { [PG_INT8]: (x: string) => x },
+        startParams: [...PROJECTIONS_START_PARAMS],
+      });
+      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(async (e: unknown) => {
+        await pglite.close();
+        throw e;
+      });
       return {
         ...store,
         close: async () => {
