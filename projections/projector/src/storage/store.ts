@@ -91,10 +91,12 @@ export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options
         parsers: { [PG_INT8]: (x: string) => x },
         startParams: [...PROJECTIONS_START_PARAMS],
       });
-      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(async (e: unknown) => {
-        await pglite.close();
-        throw e;
-      });
+      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
+        async (e: unknown) => {
+          await pglite.close();
+          throw e;
+        },
+      );
       return {
         ...store,
         close: async () => {
