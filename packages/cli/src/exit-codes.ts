@@ -5,7 +5,8 @@ export const ExitCode = {
   checkFailed: 1,
   /**
    * The command line was wrong (unknown flag, bad value, missing argument), including a file it
-   * names that cannot be read or written, and an --as-of past the head of the log.
+   * names that cannot be read or written, and an --as-of past the head of the log; also an
+   * unsigned read of a server that keeps lineage metadata private (pass --as).
    */
   usage: 2,
   /** The input was refused by a ledger rule; nothing was appended. */

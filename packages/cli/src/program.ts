@@ -45,7 +45,7 @@ const COMMAND_MODULES: readonly { readonly names: readonly string[]; readonly lo
 export const COMMAND_NAMES: readonly (readonly string[])[] = COMMAND_MODULES.map((m) => m.names);
 
 /** Global options that take a value: the word after them is that value, not a command. */
-const VALUED_GLOBALS = new Set(['--store', '--projections']);
+const VALUED_GLOBALS = new Set(['--store', '--projections', '--as']);
 
 /**
  * The command a command line names: its first word that is neither a global option nor such an
@@ -81,11 +81,17 @@ export async function buildProgram(options: { readonly json?: boolean; readonly 
   const one = named === undefined ? undefined : COMMAND_MODULES.find((m) => m.names.includes(named));
   // One module after the other: Jest's ESM loader trips over concurrent imports sharing modules.
   for (const m of one === undefined ? COMMAND_MODULES : [one]) (await m.load())(program);
+  // Reads over HTTP are signed as --as. A command that signs with its own --as keeps it: a
+  // program option would take the flag from it (Commander reads global options anywhere).
+  if (one !== undefined && !declaresAs(program))
+    program.option('--as <name>', "over http://: the signer reads are signed as (env CAIRN_AS; default: the keyring's only signer)");
   exitOverrideAll(program, options.json === true);
   // A command that cannot be asked of a server names itself when refusing one (session.ts).
   program.hook('preAction', (_program, action) => setRunningCommand(commandPath(action)));
   return program;
 }
+const declaresAs = (command: Command): boolean => command.options.some((o) => o.long === '--as') || command.commands.some(declaresAs);
+
 /** The command a usage error was raised by, so its one line can point at the right --help. */
 const raisedBy = new WeakMap<CommanderError, string>();
 

@@ -34,6 +34,8 @@ export interface GlobalOptions {
   readonly store?: string;
   readonly projections?: string;
   readonly json?: boolean;
+  /** The signer reads over HTTP are signed as (a command's own --as, or the program's). */
+  readonly as?: string;
 }
 
 export interface Session {

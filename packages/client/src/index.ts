@@ -78,10 +78,12 @@ export {
   remoteLocationOf,
   isServerUrl,
   type RemoteCairn,
+  type RemoteCairnOptions,
   type RemoteLocation,
   type SharedReads,
 } from './remote/remote-cairn.js';
 export { readRemoteSampleBytes } from './remote/sample-bytes.js';
+export { METADATA_PRIVATE_FIELD } from './remote/read-error.js';
 export * from './wire/queries.js';
 export {
   StatusAnswer,

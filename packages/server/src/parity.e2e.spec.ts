@@ -369,10 +369,8 @@ describe('openLedger({ url }): writes signed here, appended by the server', () =
 
 describe('the CLI writes to a server with signers of its own keyring', () => {
   let keys: string;
-  const cli = (args: readonly string[]) =>
-    run(process.execPath, [BIN, '--store', base, '--json', ...args], { env: { ...process.env, CAIRN_KEYS: keys } }).catch(
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+  // In the kept process: a command, not a Node start, per write.
+  const cli = (args: readonly string[]) => kept.run(['--store', base, '--json', ...args], { CAIRN_KEYS: keys });
   const validation = (target: string) => [
     'contribute',
     'validation',
@@ -497,6 +495,73 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     const r = await cli(['cat', fx.samples[1], '--as', 'carol']);
     expect(r).toMatchObject({ code: 3 });
     expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: expect.stringMatching(/read-authority/) } });
+  });
+});
+
+describe('a server keeping lineage metadata private answers the CLI reads it signs', () => {
+  let privateServer: CairnServer | undefined;
+  let privateBase: string;
+  /** A keyring with alice only (so she is also the default reader), and one with nobody. */
+  let aliceKeys: string;
+  let noKeys: string;
+  const ask = (args: readonly string[], keys: string) => kept.run(['--store', privateBase, '--json', ...args], { CAIRN_KEYS: keys });
+  const WHY = () => ['why', fx.samples[1], '--in', `${DATASET}@1`];
+
+  beforeAll(async () => {
+    // A second server over the same open store: the same answers, but only to signed requests.
+    const s = await createServer({ cairn: cairn!, metadata: 'private', onError: () => undefined });
+    if (E.isLeft(s)) throw new Error(s.left.message);
+    privateServer = s.right;
+    privateBase = await privateServer.listen(0, '127.0.0.1');
+    aliceKeys = path.join(dir, 'alice-keys');
+    noKeys = path.join(dir, 'no-keys');
+    await mkdir(path.join(aliceKeys, 'signers'), { recursive: true });
+    await mkdir(path.join(noKeys, 'signers'), { recursive: true });
+    const entry = {
+      name: 'alice',
+      contributorId: fx.alice.contributorId,
+      secretKey: Buffer.from(fx.alice.secretKey).toString('hex'),
+      publicKey: publicKeyHexOf(fx.alice.secretKey),
+      previousKeys: [],
+      revoked: false,
+    };
+    await writeFile(path.join(aliceKeys, 'signers', 'alice.json'), JSON.stringify(entry), { mode: 0o600 });
+  });
+
+  afterAll(async () => {
+    await privateServer?.close();
+  });
+
+  it('given --as alice, when status and why are asked, then the private server answers what the open one answers', async () => {
+    const status = await ask(['--as', 'alice', 'status'], aliceKeys);
+    expect(status).toMatchObject({ code: 0 });
+    const open = await cliJson(['--store', base, 'status']);
+    expect(JSON.parse(status.stdout)).toEqual(open);
+    const why = await ask([...WHY(), '--as', 'alice'], aliceKeys);
+    expect(why).toMatchObject({ code: 0 });
+    expect(JSON.parse(why.stdout)).toEqual(await cliJson(['--store', base, ...WHY()]));
+  });
+
+  it('given no --as, when the keyring holds one signer, then reads are signed as that signer', async () => {
+    const why = await ask(WHY(), aliceKeys);
+    expect(why).toMatchObject({ code: 0 });
+    expect(JSON.parse(why.stdout)).toMatchObject({ included: true });
+  });
+
+  it('given no signer at all, then status and why exit 2 with one line: metadata is private, pass --as (no stack)', async () => {
+    for (const args of [['status'], WHY()]) {
+      const r = await kept.run(['--store', privateBase, ...args], { CAIRN_KEYS: noKeys });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^cairn: the server at http:\/\/127\.0\.0\.1:\d+ keeps lineage metadata private: .*--as NAME/);
+    }
+  });
+
+  it('given --as naming a signer the keyring does not hold, then it exits 4 naming --as', async () => {
+    const r = await ask(['--as', 'mallory', 'status'], aliceKeys);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringMatching(/^--as: no signer named "mallory"/) } });
   });
 });
 

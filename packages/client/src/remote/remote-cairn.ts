@@ -4,6 +4,7 @@
 // database starts, so a remote read costs one request.
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { signRequest, type RequestSigner } from '@cairn/core';
 import type { AsOf } from '@cairn/projector';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
@@ -36,7 +37,7 @@ import {
   UnlearningReportAnswer,
 } from '../wire/run-answers.js';
 import type { StatusDocument } from '../status-document.js';
-import { readErrorOf, unavailable } from './read-error.js';
+import { metadataPrivate, readErrorOf, unavailable } from './read-error.js';
 
 export interface RemoteLocation {
   readonly kind: 'http';
@@ -118,7 +119,26 @@ const LabelsAnswer = t.type({ labels: t.record(t.string, t.string) }, 'Labels');
 const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
   asOf === undefined ? {} : { asOf: typeof asOf === 'bigint' ? asOf.toString() : asOf.time.toISOString() };
 
-export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = fetch): RemoteCairn {
+export interface RemoteCairnOptions {
+  /**
+   * The contributor every request is signed as (RFC 9421, core's profile). A server that keeps
+   * lineage metadata private answers only signed reads; a public one ignores the signature.
+   */
+  readonly signer?: RequestSigner;
+  /** The fetch to send with (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOptions | typeof fetch = {}): RemoteCairn {
+  const { signer, fetch: send = fetch } = typeof options === 'function' ? { fetch: options } : options;
+  // Each request gets its own signature: a nonce is spent once, and the signature covers the
+  // method, path and query (and the body's digest) of this request only.
+  const headersFor = (method: string, url: string, accept: string, body?: Uint8Array): Record<string, string> => ({
+    accept,
+    ...(signer === undefined ? {} : signRequest({ method, url, ...(body === undefined ? {} : { body }) }, signer)),
+  });
+  const refusalOf = (status: number, body: unknown): ReadError =>
+    status === 401 && signer === undefined ? metadataPrivate(location.url) : readErrorOf(status, body);
   const ask = async <A>(
     path: string,
     query: Record<string, string>,
@@ -126,22 +146,26 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     post?: unknown,
   ): Promise<E.Either<ReadError, A>> => {
     const qs = new URLSearchParams(query).toString();
+    const url = `${location.url}${path}${qs === '' ? '' : `?${qs}`}`;
     let res: Response;
     let body: unknown;
     try {
-      res = await send(
-        `${location.url}${path}${qs === '' ? '' : `?${qs}`}`,
-        post === undefined
-          ? { headers: { accept: 'application/json' } }
-          : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(post) },
-      );
+      if (post === undefined) res = await send(url, { headers: headersFor('GET', url, 'application/json') });
+      else {
+        const bytes = new TextEncoder().encode(JSON.stringify(post));
+        res = await send(url, {
+          method: 'POST',
+          headers: { ...headersFor('POST', url, 'application/json', bytes), 'content-type': 'application/json' },
+          body: bytes,
+        });
+      }
       body = await res.json();
     } catch (cause) {
       return E.left(
         unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
       );
     }
-    if (!res.ok) return E.left(readErrorOf(res.status, body));
+    if (!res.ok) return E.left(refusalOf(res.status, body));
     const decoded = codec.decode(body);
     return E.isLeft(decoded)
       ? E.left(unavailable(`the server at ${location.url} answered ${path} with a document this client cannot read (${codec.name})`))
@@ -188,9 +212,10 @@ export function openRemoteCairn(location: RemoteLocation, send: typeof fetch = f
     exportText: async (ref, format, asOf) => {
       const qs = new URLSearchParams({ format, ...asOfParam(asOf) }).toString();
       const path = `/v1/versions/${seg(ref)}/export`;
+      const url = `${location.url}${path}?${qs}`;
       try {
-        const res = await send(`${location.url}${path}?${qs}`);
-        if (!res.ok) return E.left(readErrorOf(res.status, await res.json().catch(() => undefined)));
+        const res = await send(url, { headers: headersFor('GET', url, '*/*') });
+        if (!res.ok) return E.left(refusalOf(res.status, await res.json().catch(() => undefined)));
         if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
         return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
       } catch (cause) {

@@ -2,6 +2,7 @@
 // into the ReadErrors a local read gives; a server that answers something else is Unavailable.
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import { contentDigestMatches, parseRequestSignature, publicKeyOf, requestSignatureBase, verifyRequestSignature } from '@cairn/core';
 import { openRemoteCairn, remoteLocationOf } from './remote-cairn.js';
 
 const json = (status: number, body: unknown, type = 'application/json') =>
@@ -82,5 +83,75 @@ describe('openRemoteCairn', () => {
   it('given a store text that is not an http(s) URL without query, then a usage error naming --store', () => {
     expect(remoteLocationOf('http://h:1/?x=1')).toMatchObject(E.left({ _tag: 'UsageError', field: '--store' }));
     expect(remoteLocationOf('http://h:1/')).toEqual(E.right({ kind: 'http', url: 'http://h:1' }));
+  });
+
+  describe('signed reads', () => {
+    const secretKey = new Uint8Array(32).fill(7);
+    const signer = { contributorId: 'c'.repeat(64), secretKey };
+    const recording = (answer: () => Response) => {
+      const seen: { url: string; method: string; headers: Headers; body?: Uint8Array }[] = [];
+      const send = (async (input: string | URL | Request, init?: RequestInit) => {
+        seen.push({
+          url: String(input),
+          method: init?.method ?? 'GET',
+          headers: new Headers(init?.headers),
+          ...(init?.body instanceof Uint8Array ? { body: init.body } : {}),
+        });
+        return answer();
+      }) as typeof fetch;
+      return { seen, send };
+    };
+
+    it('given a signer, when reads are asked (GET and the labels POST), then each request carries its own signature by that key, covering its URL', async () => {
+      const { seen, send } = recording(() => json(200, { labels: {} }));
+      const cairn = openRemoteCairn({ kind: 'http', url: 'http://ledger.test' }, { signer, fetch: send });
+      await cairn.why('abc123', 'corpus@1');
+      await cairn.labels(['x']);
+      expect(seen.map((r) => r.method)).toEqual(['GET', 'POST']);
+      const nonces = new Set<string>();
+      for (const r of seen) {
+        const parsed = parseRequestSignature(
+          r.headers.get('signature-input') ?? undefined,
+          r.headers.get('signature') ?? undefined,
+          r.method === 'POST',
+        );
+        if (E.isLeft(parsed)) throw new Error(JSON.stringify(parsed.left));
+        expect(parsed.right.keyid).toBe(signer.contributorId);
+        nonces.add(parsed.right.nonce);
+        const url = new URL(r.url);
+        const base = requestSignatureBase(parsed.right, {
+          method: r.method,
+          authority: url.host,
+          path: url.pathname,
+          query: url.search.slice(1),
+          ...(r.method === 'POST' ? { contentDigest: r.headers.get('content-digest')! } : {}),
+        });
+        if (E.isLeft(base)) throw new Error(JSON.stringify(base.left));
+        expect(verifyRequestSignature(base.right, parsed.right.signature, publicKeyOf(secretKey))).toBe(true);
+        // The POST's signature reaches its body.
+        if (r.method === 'POST') expect(contentDigestMatches(r.headers.get('content-digest')!, r.body!)).toBe(true);
+      }
+      expect(nonces.size).toBe(2);
+    });
+
+    it('given no signer, when a server keeping metadata private refuses the read (401), then a UsageError naming the signer that says to pass --as', async () => {
+      const { seen, send } = recording(() =>
+        problem(401, 'signature-refused', 'Signature-Input: missing', { field: 'Signature-Input', reason: 'missing' }),
+      );
+      const cairn = openRemoteCairn({ kind: 'http', url: 'http://ledger.test' }, { fetch: send });
+      const r = await cairn.status();
+      expect(seen[0]!.headers.has('signature-input')).toBe(false);
+      expect(r).toMatchObject(E.left({ _tag: 'UsageError', field: 'signer', message: expect.stringMatching(/private.*--as NAME/) }));
+    });
+
+    it("given a signer the server refuses (401), then Unavailable with the server's reason, not the advice to sign", async () => {
+      const { send } = recording(() =>
+        problem(401, 'signature-refused', 'keyid: no such contributor', { field: 'keyid', reason: 'no such contributor' }),
+      );
+      const cairn = openRemoteCairn({ kind: 'http', url: 'http://ledger.test' }, { signer, fetch: send });
+      expect(await cairn.status()).toMatchObject(
+        E.left({ _tag: 'Unavailable', reason: expect.stringContaining('keyid: no such contributor') }),
+      );
+    });
   });
 });
