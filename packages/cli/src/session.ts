@@ -62,6 +62,8 @@ export interface Session {
 /** The commands that work against `--store http(s)://…` (the rest need the store's own files). */
 export const OVER_HTTP = [
   'status',
+  'roles grant',
+  'roles revoke',
   'dataset versions',
   'diff',
   'why',

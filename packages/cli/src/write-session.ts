@@ -9,7 +9,7 @@ import { openLedger, type LedgerWrites } from '@cairn/sdk';
 import { ExitCode } from './exit-codes.js';
 import { fail } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
-import { serverUrlOf } from './read-session.js';
+import { readerOf, serverUrlOf } from './read-session.js';
 import { cfArg, withSession, type GlobalOptions, type Session } from './session.js';
 
 export interface WriteSession {
@@ -22,6 +22,8 @@ export interface WriteSession {
   replacementOutcomes: Cairn['replacementOutcomes'];
   /** What the build request `eventId` of `dataset` cut, once the projections have it. */
   buildResult: Cairn['buildResult'];
+  /** People's names of ids (contributors, sources), as the store or server has them. */
+  labels: Cairn['labels'];
   /** Where a stream the log holds began (a dataset name defined before), when the store can say. */
   streamStart(stream: string): Promise<bigint | null>;
 }
@@ -41,6 +43,10 @@ export function writesOf(session: Session): WriteSession {
       await session.catchUp();
       return session.cairn.buildResult(dataset, eventId);
     },
+    labels: async (ids) => {
+      await session.catchUp();
+      return session.cairn.labels(ids);
+    },
     streamStart: async (stream) => {
       const first = await session.ledger.log.readStream(stream, { limit: 1 });
       return E.isRight(first) ? (first.right[0]?.position ?? null) : null;
@@ -55,7 +61,9 @@ export async function withWrites<T>(options: GlobalOptions, body: (session: Writ
   const location = remoteLocationOf(url, options.store !== undefined ? '--store' : 'CAIRN_STORE');
   if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
   const ledger = await openLedger({ url: location.right.url });
-  const reads = openRemoteCairn(location.right);
+  // Signed as the writer: a server that keeps metadata private answers only signed reads.
+  const reader = await readerOf(options);
+  const reads = openRemoteCairn(location.right, reader === undefined ? {} : { signer: reader });
   try {
     return await body({
       ledger,
@@ -68,6 +76,7 @@ export async function withWrites<T>(options: GlobalOptions, body: (session: Writ
       // The server answers a write once its projections hold it.
       replacementOutcomes: (cfId) => reads.replacementOutcomes(cfId),
       buildResult: (dataset, eventId) => reads.buildResult(dataset, eventId),
+      labels: (ids) => reads.labels(ids),
       // The server's log is not read here: the refusal names the stream without its position.
       streamStart: async () => null,
     });

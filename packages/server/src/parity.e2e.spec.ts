@@ -496,6 +496,37 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     expect(r).toMatchObject({ code: 3 });
     expect(JSON.parse((r as { stderr: string }).stderr)).toMatchObject({ error: { message: expect.stringMatching(/read-authority/) } });
   });
+
+  it('given roles grant reader to carol by the admin, then cat as carol reads the sample; revoked, it is refused again', async () => {
+    const granted = await cli(['roles', 'grant', 'carol', 'reader', '--as', 'curator']);
+    expect(granted).toMatchObject({ code: 0 });
+    expect(JSON.parse(granted.stdout)).toMatchObject({
+      action: 'grant',
+      role: 'reader',
+      contributor: { name: 'carol', contributorId: fx.carol.contributorId },
+      alreadyAppended: false,
+    });
+    expect(await cli(['cat', fx.samples[1], '--as', 'carol'])).toMatchObject({ code: 0 });
+    const revoked = await cli(['roles', 'revoke', fx.carol.contributorId, 'reader', '--as', 'curator', '--note', 'done']);
+    expect(revoked).toMatchObject({ code: 0 });
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ action: 'revoke', contributor: { contributorId: fx.carol.contributorId } });
+    expect(await cli(['cat', fx.samples[1], '--as', 'carol'])).toMatchObject({ code: 3 });
+  });
+
+  it('given roles grant signed by a contributor who is no admin, then the server refuses it with exit 3 and nothing is appended', async () => {
+    const head = async () => ((await (await fetch(`${base}/v1/status`)).json()) as { head: unknown }).head;
+    const before = await head();
+    const r = await cli(['roles', 'grant', 'carol', 'curator', '--as', 'alice']);
+    expect(r.code).toBe(3);
+    expect(await head()).toEqual(before);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringMatching(/role-authority|admin/) } });
+  });
+
+  it('given roles grant naming a contributor by a name the keyring does not hold, then exit 2 asking for a signer or an id', async () => {
+    const r = await cli(['roles', 'grant', 'nobody', 'reader', '--as', 'curator']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringMatching(/^NAME: .*contributor id/) } });
+  });
 });
 
 describe('a server keeping lineage metadata private answers the CLI reads it signs', () => {

@@ -7,6 +7,8 @@ import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
+import { serverUrlOf } from '../read-session.js';
+import { withWrites, type WriteSession } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 import { isSha256Hex } from '@cairn/core';
@@ -77,6 +79,8 @@ interface ChangeOptions {
 async function change(command: Command, action: 'grant' | 'revoke', name: string, role: string, opts: ChangeOptions): Promise<void> {
   if (opts.as === undefined) usage('--as', 'say which admin signs the change (cairn keys list)');
   const checked = roleArg(role, opts.dataset);
+  if (serverUrlOf(globalsOf(command)) !== undefined)
+    return withWrites(globalsOf(command), (w) => changeOverHttp(w, action, name, checked, opts));
   await withSession(globalsOf(command), async (session) => {
     const admin = await signerFor(session, opts.as!);
     const contributorId = await contributorNamed(session, name);
@@ -114,6 +118,60 @@ async function change(command: Command, action: 'grant' | 'revoke', name: string
         `${x.action === 'grant' ? 'granted' : 'revoked'} ${x.role}${scope} ${x.action === 'grant' ? 'to' : 'from'} ${x.contributor?.name ?? contributorId} at position ${x.position}${x.alreadyAppended ? ' (already in the log)' : ''}\nroles now: ${state === undefined ? '-' : rolesOf(state, founder).join(',') || '-'}`,
     );
   });
+}
+
+/**
+ * The change signed here by the admin of the local keyring and POSTed: the server checks the
+ * admin's authority as a local ledger does. NAME is a keyring signer or a contributor id (the
+ * server answers no name-to-id lookup); the contributor is named as the server labels it. The
+ * roles held afterwards are the server's to list (`roles list` needs the store itself).
+ */
+async function changeOverHttp(
+  w: WriteSession,
+  action: 'grant' | 'revoke',
+  name: string,
+  role: GrantableRole,
+  opts: ChangeOptions,
+): Promise<void> {
+  const admin = orFail(await w.keyring.signer(opts.as!), (e) => `--as: ${e.message}`);
+  const entry = await w.keyring.get(name);
+  const contributorId = E.isRight(entry) ? entry.right.contributorId : isSha256Hex(name) ? name : undefined;
+  if (contributorId === undefined)
+    return fail(
+      ExitCode.usage,
+      `NAME: no signer named ${JSON.stringify(name)} in ${w.keyring.folder}; over HTTP name the contributor by a keyring signer or its contributor id (64 hex)`,
+    );
+  const receipt = orFail(
+    action === 'grant'
+      ? await w.ledger.contributors.grantRole(
+          admin,
+          contributorId,
+          role,
+          opts.dataset === undefined ? undefined : { dataset: opts.dataset },
+        )
+      : await w.ledger.contributors.revokeRole(admin, contributorId, role, {
+          ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+          ...(opts.note ? { note: opts.note } : {}),
+        }),
+    messageOf,
+  );
+  const label = (await w.labels([contributorId])).get(contributorId);
+  const out = {
+    action,
+    role,
+    ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+    contributor: { name: label ?? null, contributorId },
+    id: receipt.id,
+    position: receipt.position.toString(),
+    alreadyAppended: receipt.alreadyAppended,
+  };
+  const scope = opts.dataset === undefined ? '' : ` of dataset ${opts.dataset}`;
+  emit(
+    out,
+    { json: w.json },
+    (x) =>
+      `${x.action === 'grant' ? 'granted' : 'revoked'} ${x.role}${scope} ${x.action === 'grant' ? 'to' : 'from'} ${x.contributor.name ?? contributorId} at position ${x.position}${x.alreadyAppended ? ' (already in the log)' : ''}`,
+  );
 }
 
 export function registerRoles(program: Command): void {
