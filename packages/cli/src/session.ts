@@ -64,6 +64,7 @@ export const OVER_HTTP = [
   'status',
   'roles grant',
   'roles revoke',
+  'import',
   'dataset versions',
   'diff',
   'why',

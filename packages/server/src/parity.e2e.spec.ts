@@ -299,7 +299,6 @@ describe('the CLI with --store http://… answers as it does on the local store'
     ['init', ['init']],
     ['verify', ['verify']],
     ['roles list', ['roles', 'list']],
-    ['import', ['import', 'rows.jsonl', '--as', 'alice']],
     ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
     ['tree-head', ['tree-head']],
   ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
@@ -526,6 +525,38 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     const r = await cli(['roles', 'grant', 'nobody', 'reader', '--as', 'curator']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringMatching(/^NAME: .*contributor id/) } });
+  });
+
+  it('given a JSONL file imported over HTTP in sealed chunks, then every row is on the server; run again, nothing new is appended', async () => {
+    const rows = [
+      { text: 'Imported over HTTP, one.', license: 'MIT', source: 'http-import' },
+      { text: 'Imported over HTTP, two.', license: 'MIT', source: 'http-import' },
+      { text: 'Imported over HTTP, three.', license: 'MIT', source: 'http-import' },
+      { targets: [1], labelType: 'topic', value: 'numbers' },
+    ];
+    await writeFile(path.join(dir, 'http-rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const head = async () => ((await (await fetch(`${base}/v1/status`)).json()) as { head: string }).head;
+    const first = await cli(['import', 'http-rows.jsonl', '--as', 'alice', '--seal-size', '2']);
+    expect(first).toMatchObject({ code: 0 });
+    const out = JSON.parse(first.stdout) as { appended: unknown; cfs: { cfId: string; alreadyAppended: boolean }[] };
+    expect(out.appended).toEqual({ sample: 3, label: 1, validation: 0 });
+    for (const cf of out.cfs) expect((await fetch(`${base}/v1/cfs/${cf.cfId}`)).status).toBe(200);
+    const after = await head();
+    const again = await cli(['import', 'http-rows.jsonl', '--as', 'alice', '--seal-size', '2']);
+    expect(again).toMatchObject({ code: 0 });
+    const second = JSON.parse(again.stdout) as typeof out;
+    expect(second.appended).toEqual({ sample: 0, label: 0, validation: 0 });
+    expect(second.cfs.map((c) => [c.cfId, c.alreadyAppended])).toEqual(out.cfs.map((c) => [c.cfId, true]));
+    expect(await head()).toBe(after);
+  });
+
+  it('given an import whose label targets a CF the server does not hold, then exit 3 and nothing of that chunk is appended', async () => {
+    await writeFile(path.join(dir, 'http-bad.jsonl'), JSON.stringify({ targets: [MISSING_CF], labelType: 'topic', value: 'x' }));
+    const before = await (await fetch(`${base}/v1/status`)).json();
+    const r = await cli(['import', 'http-bad.jsonl', '--as', 'alice']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringContaining('nothing of this import was appended') } });
+    expect(await (await fetch(`${base}/v1/status`)).json()).toEqual(before);
   });
 });
 

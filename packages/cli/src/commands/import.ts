@@ -10,7 +10,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { isSpdxExpression } from '@cairn/core';
 import { MediaType } from '@cairn/schemas';
-import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, type BatchOptions, type ContributionInput, type Receipt } from '@cairn/sdk';
+import {
+  DEFAULT_SEAL_SIZE,
+  MAX_SEAL_SIZE,
+  type BatchOptions,
+  type ContributionInput,
+  type LedgerWrites,
+  type Receipt,
+  type Signer,
+} from '@cairn/sdk';
+import { DEFAULT_STORE_DIR } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
@@ -26,7 +35,9 @@ import {
 import { openKeyring } from '../keyring.js';
 import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
-import { localDirOf, locationOf, withSession, type Session } from '../session.js';
+import { serverUrlOf } from '../read-session.js';
+import { localDirOf, locationOf, withSession } from '../session.js';
+import { withWrites } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 
@@ -107,9 +118,10 @@ export function registerImport(program: Command): void {
     .action(async (target: string, opts: ImportOptions, command: Command) => {
       const defaults = defaultsOf(opts);
       const sealing = sealingOf(opts);
+      const overHttp = serverUrlOf(globalsOf(command)) !== undefined;
       // An unknown signer is known before a large file is read and checked, not after.
-      orFail(await openKeyring(path.join(localDirOf(locationOf(globalsOf(command))), 'signers')).get(opts.as), (e) => e.message);
-      const read = await readChecked(target, defaults, storeFoldersOf(command));
+      orFail(await keyringOf(command, overHttp).get(opts.as), (e) => e.message);
+      const read = await readChecked(target, defaults, overHttp ? keyFoldersOf() : storeFoldersOf(command));
       const skipped: Skipped[] = [...read.skipped];
       if (read.invalid.length > 0) {
         if (!opts.skipInvalid) {
@@ -133,10 +145,20 @@ export function registerImport(program: Command): void {
                 .join('; ')}${skipped.length > 3 ? '; …' : ''}`;
         fail(ExitCode.rejected, `${target}: nothing to import (${why})`, { skipped });
       }
+      if (overHttp)
+        return withWrites(globalsOf(command), async (w) => {
+          const signer = orFail(await w.keyring.signer(opts.as), (e) => e.message);
+          const out = await runImport({ ...w, signer }, target, read.format, read.items, skipped, opts.as, {
+            ...sealing,
+            maxBytes: HTTP_CHUNK_BYTES,
+          });
+          emit(out, { json: w.json }, importText);
+        });
       await withSession(
         globalsOf(command),
         async (session) => {
-          const out = await runImport(session, target, read.format, read.items, skipped, opts.as, sealing);
+          const signer = await signerFor(session, opts.as);
+          const out = await runImport({ ...session, signer }, target, read.format, read.items, skipped, opts.as, sealing);
           emit(out, { json: session.json }, importText);
         },
         { verifyWorkers: 2 },
@@ -171,6 +193,22 @@ function defaultsOf(opts: ImportOptions): ImportDefaults {
   };
 }
 
+/**
+ * At most this much sample bytes in one POST to a server: half the server's default body limit,
+ * as base64 and the envelopes grow a body by a third and more.
+ */
+const HTTP_CHUNK_BYTES = 6 * 1024 * 1024;
+
+/** The keyring of signers: the store's own, or over HTTP, CAIRN_KEYS (default ./.cairn). */
+function keyringOf(command: Command, overHttp: boolean) {
+  return openKeyring(path.join(overHttp ? keysDir() : localDirOf(locationOf(globalsOf(command))), 'signers'));
+}
+
+const keysDir = (): string => process.env.CAIRN_KEYS ?? DEFAULT_STORE_DIR;
+
+/** Over HTTP the store is the server's: only the local keys are never imported. */
+const keyFoldersOf = (): string[] => [keysDir()];
+
 /** Where the store keeps signers, sample keys and blobs: never read by an import. */
 function storeFoldersOf(command: Command): string[] {
   const location = locationOf(globalsOf(command));
@@ -203,16 +241,23 @@ async function readChecked(target: string, defaults: ImportDefaults, storeFolder
   }
 }
 
+/** What an import needs of where it appends: a local session's ledger or a server's. */
+interface ImportTarget {
+  readonly ledger: Pick<LedgerWrites, 'contribute'>;
+  readonly json: boolean;
+  readonly signer: Signer;
+}
+
 async function runImport(
-  session: Session,
+  session: ImportTarget,
   target: string,
   format: ImportJson['format'],
   items: readonly ImportItem[],
   readSkipped: readonly Skipped[],
   signerName: string,
-  sealing: { readonly options: BatchOptions; readonly chunk: number },
+  sealing: { readonly options: BatchOptions; readonly chunk: number; readonly maxBytes?: number },
 ): Promise<ImportJson> {
-  const signer = await signerFor(session, signerName);
+  const { signer } = session;
   const skipped: Skipped[] = [...readSkipped];
   const cfs: ImportJson['cfs'][number][] = [];
   const byRow = new Map<number, string>();
@@ -257,8 +302,9 @@ async function runImport(
       }
       ready.push({ item, input });
     }
-    for (let i = 0; i < ready.length; i += sealing.chunk) {
-      const chunk = ready.slice(i, i + sealing.chunk);
+    for (let i = 0; i < ready.length;) {
+      const chunk = chunkAt(ready, i, sealing.chunk, sealing.maxBytes);
+      i += chunk.length;
       const r = await session.ledger.contribute.batch(
         chunk.map((c) => c.input),
         signer,
@@ -308,6 +354,24 @@ async function runImport(
   progress.update(items.length);
   progress.stop();
   return { path: target, format, signer: signerName, appended, cfs, skipped };
+}
+
+/**
+ * The rows from `start`: at most `size`, and (over HTTP) at most `maxBytes` of sample bytes, so a
+ * POST stays under the server's body limit. Always at least one row: a single row over the limit
+ * is the server's to refuse by name.
+ */
+function chunkAt<T extends { readonly item: ImportItem }>(ready: readonly T[], start: number, size: number, maxBytes?: number): T[] {
+  const chunk: T[] = [];
+  let bytes = 0;
+  for (let i = start; i < ready.length && chunk.length < size; i++) {
+    const item = ready[i]!.item;
+    const add = item.kind === 'sample' ? item.bytes.length : 0;
+    if (maxBytes !== undefined && chunk.length > 0 && bytes + add > maxBytes) break;
+    bytes += add;
+    chunk.push(ready[i]!);
+  }
+  return chunk;
 }
 
 function inputOf(item: ImportItem, resolve: (t: TargetRef) => string | undefined): ContributionInput | undefined {

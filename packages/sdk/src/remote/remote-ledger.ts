@@ -21,7 +21,8 @@ import {
 } from '../api/contributions.js';
 import { checkAmendmentFields } from '../api/amend.js';
 import { originalCf } from './original-cf.js';
-import { publicKeyHexOf, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
+import { publicKeyHexOf, sealEvents, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
+import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE } from '../api/sealed-batch.js';
 import type { Ledger } from '../ledger.js';
 import { postBatch } from './transport.js';
 import { asCfReceipt, asCfReceipts } from '../cf-receipt.js';
@@ -108,15 +109,50 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
       sample: (input, signer) => appendPrepared(prepareSample(input), signer),
       label: (input, signer) => appendPrepared(prepareLabel(input), signer),
       validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
-      batch: async (inputs, signer) => {
+      // Sealed as the local ledger seals (one signature per sealSize CFs), and the whole batch is
+      // one POST: the server takes it all or nothing. The same inputs make the same seals, so a
+      // batch sent again is answered alreadyAppended instead of appended twice.
+      batch: async (inputs, signer, batchOptions = {}) => {
+        const sealSize = batchOptions.sealSize ?? DEFAULT_SEAL_SIZE;
+        if (!Number.isSafeInteger(sealSize) || sealSize < 1 || sealSize > MAX_SEAL_SIZE)
+          return E.left(
+            ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
+          );
+        const prepared = inputs.map(prepareContribution);
         const items: IngestItem[] = [];
-        for (const [index, input] of inputs.entries()) {
-          const p = prepareContribution(input);
-          const item = signed(p.type, p.payload, signer, p.sample);
-          if (E.isLeft(item)) return E.left({ ...item.left, index } as LedgerError);
-          items.push(item.right);
+        /** Where each input's receipt is among the items (a seal comes first in its group). */
+        const slots: number[] = [];
+        const group = batchOptions.seal === false ? 1 : sealSize;
+        for (let start = 0; start < prepared.length; start += group) {
+          const cfs = prepared.slice(start, start + group);
+          // A seal over one CF would be two events where one does.
+          if (cfs.length === 1) {
+            const item = signed(cfs[0]!.type, cfs[0]!.payload, signer, cfs[0]!.sample);
+            if (E.isLeft(item)) return E.left({ ...item.left, index: start } as LedgerError);
+            slots.push(items.length);
+            items.push(item.right);
+            continue;
+          }
+          const sealed = sealEvents(cfs, signer);
+          if (E.isLeft(sealed)) {
+            const { index, ...error } = sealed.left;
+            return E.left({ ...error, index: start + (index ?? 0) } as LedgerError);
+          }
+          items.push({ envelope: sealed.right.seal.envelope });
+          sealed.right.cfs.forEach((cf, k) => {
+            const sample = cfs[k]!.sample;
+            slots.push(items.length);
+            items.push(sample ? { envelope: cf.envelope, sample } : { envelope: cf.envelope });
+          });
         }
-        return asCfReceipts(await send(items));
+        const receipts = await send(items);
+        if (E.isLeft(receipts)) {
+          // Name the caller's input, not the item of the sealed batch (which has a seal in front).
+          const at = (receipts.left as { index?: number }).index;
+          const input = at === undefined ? -1 : slots.indexOf(at);
+          return E.left((at === undefined ? receipts.left : { ...receipts.left, index: input < 0 ? at : input }) as LedgerError);
+        }
+        return asCfReceipts(E.right(slots.map((slot) => receipts.right[slot]!)));
       },
     },
     ingest: (items) => send(items),
