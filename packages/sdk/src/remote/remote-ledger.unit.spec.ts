@@ -75,4 +75,64 @@ describe('openRemoteLedger', () => {
   it('given a URL that is not http(s), then it is refused by name', () => {
     expect(() => openRemoteLedger({ url: 'file:///etc' })).toThrow(/^url: /);
   });
+
+  describe('contribute.batch, sealed', () => {
+    const labels = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ kind: 'label' as const, targets: ['a'.repeat(64)], labelType: 'topic', value: `v${i}` }));
+    const receiptsFor = (types: string[]) =>
+      types.map((type, i) => ({
+        id: String(i).repeat(64).slice(0, 64),
+        type,
+        stream: `s${i}`,
+        position: String(i + 1),
+        alreadyAppended: false,
+      }));
+
+    it("given three CFs and sealSize 2, then one POST holds a seal over two, its CFs, and the third signed alone; receipts are the inputs'", async () => {
+      const alice = newSigner();
+      const sent = receiptsFor(['BatchSealed', 'LabelContributed', 'LabelContributed', 'LabelContributed']);
+      const { ledger, bodies } = recording(() => answer(201, { receipts: sent, head: '4' }));
+      const r = await ledger.contribute.batch(labels(3), alice, { sealSize: 2 });
+      expect(bodies).toHaveLength(1);
+      const events = (bodies[0] as { events: { envelope: { type: string; seal?: unknown; signature?: unknown } }[] }).events;
+      expect(events.map((e) => e.envelope.type)).toEqual(['BatchSealed', 'LabelContributed', 'LabelContributed', 'LabelContributed']);
+      expect(events.map((e) => e.envelope.seal !== undefined)).toEqual([false, true, true, false]);
+      if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+      expect(r.right.map((x) => x.position)).toEqual([2n, 3n, 4n]);
+    });
+
+    it('given the same inputs twice, then the same batch is sent (a re-run can be answered alreadyAppended)', async () => {
+      const alice = newSigner();
+      const { ledger, bodies } = recording(() =>
+        answer(201, { receipts: receiptsFor(['BatchSealed', 'LabelContributed', 'LabelContributed']) }),
+      );
+      await ledger.contribute.batch(labels(2), alice);
+      await ledger.contribute.batch(labels(2), alice);
+      expect(bodies[1]).toEqual(bodies[0]);
+    });
+
+    it('given a refusal at the second item of the sealed batch, then the error names input 0 (the seal is not an input)', async () => {
+      const { ledger } = recording(() =>
+        answer(422, {
+          type: 'urn:cairn:problem:rule-violation',
+          title: 'A ledger rule refused the batch',
+          status: 422,
+          detail: 'x',
+          rule: 'target-exists',
+          field: 'events[1].payload.targets',
+          reason: 'no such CF',
+          index: 1,
+        }),
+      );
+      const r = await ledger.contribute.batch(labels(2), newSigner());
+      expect(r).toMatchObject(E.left({ _tag: 'RuleViolation', index: 0 }));
+    });
+
+    it('given seal: false, then every CF is signed on its own', async () => {
+      const { ledger, bodies } = recording(() => answer(201, { receipts: receiptsFor(['LabelContributed', 'LabelContributed']) }));
+      await ledger.contribute.batch(labels(2), newSigner(), { seal: false });
+      const events = (bodies[0] as { events: { envelope: { type: string } }[] }).events;
+      expect(events.map((e) => e.envelope.type)).toEqual(['LabelContributed', 'LabelContributed']);
+    });
+  });
 });
