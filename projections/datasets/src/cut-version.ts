@@ -101,6 +101,7 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
       })),
     );
   }
+  await storeTallies(tx, version.versionId);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
     {
       id: version.versionId,
@@ -134,4 +135,20 @@ async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: Assem
       )
       .execute();
   }
+}
+
+/**
+ * Counts the version's members by contributor, source and license once, at the cut: a version's
+ * members are fixed and a CF's author, source and license never change, so the member page (which
+ * shows these counts on every page) reads one row instead of grouping the whole version.
+ */
+async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string): Promise<void> {
+  const tally = (column: 'author' | 'source' | 'license') =>
+    sql`(select coalesce(jsonb_agg(jsonb_build_array(k, n) order by n desc, k), '[]'::jsonb) from (
+      select ${sql.ref(`c.${column}`)} as k, count(*) as n from ${sql.table(T.cfs)} c
+      where c.cf_id in (select m.cf_id from ${sql.table(T.members)} m where m.version_id = ${versionId})
+      group by ${sql.ref(`c.${column}`)}) g)`;
+  await sql`update ${sql.table(T.versions)}
+    set tallies = jsonb_build_object('author', ${tally('author')}, 'source', ${tally('source')}, 'license', ${tally('license')})
+    where version_id = ${versionId}`.execute(tx);
 }

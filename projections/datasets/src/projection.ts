@@ -33,7 +33,8 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     name: DATASETS_PROJECTION,
     // 2: erasure became an assembly rule (datasets_erasures); a store projected by 1 rebuilds
     // 3: datasets_cfs.personal_data (the sample's personalData), so a store projected by 2 rebuilds
-    version: 3,
+    // 4: datasets_versions.tallies (member counts by contributor, source, license), so a store projected by 3 rebuilds
+    version: 4,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [

@@ -78,6 +78,15 @@ export interface DatasetsVersionsTable {
   position: Int8;
   /** The sorted member ids, packed (assembly's packIds). */
   members: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  /** The members counted by contributor, source and license, as cut (cut-version.ts storeTallies). */
+  tallies: ColumnType<VersionTallies, never, never>;
+}
+
+/** [key, members] pairs, most members first then by key; a null key is a CF without one. */
+export interface VersionTallies {
+  readonly author: readonly (readonly [string | null, number])[];
+  readonly source: readonly (readonly [string | null, number])[];
+  readonly license: readonly (readonly [string | null, number])[];
 }
 
 /** Decision evidence as stored: evidence-json.ts's JSON form. */
@@ -184,7 +193,8 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
     // a version id fixes its members, so a version is stored once, with its sorted member ids packed
     sql`create table if not exists ${sql.table(T.versions)} (
       version_id text primary key, dataset text not null, manifest_id text not null, merkle_root text not null,
-      member_count integer not null, position bigint not null, members bytea not null)`,
+      member_count integer not null, position bigint not null, members bytea not null,
+      tallies jsonb not null default '{}')`,
     sql`create table if not exists ${sql.table(T.members)} (
       version_id text not null, cf_id text not null, reason text not null, evidence jsonb not null,
       primary key (version_id, cf_id))`,

@@ -10,6 +10,7 @@ import {
   LINEAGE_EDGES_TABLE,
   LINEAGE_NODES_TABLE,
   LINEAGE_NODE_STATES_TABLE,
+  type EdgeType,
   type LineageDatabase,
   type LineageEdge,
   type LineageEdgesTableName,
@@ -66,6 +67,88 @@ export async function edgesTouching(
     }
   }
   return edges.sort(compareEdges);
+}
+
+/** Edge types whose `from` end is upstream; for every other type `to` is what `from` comes from. */
+export const UPSTREAM_IS_FROM: readonly EdgeType[] = ['selected-into', 'deprecates'];
+
+export interface StepRequest {
+  /** The nodes a walk level starts from. */
+  readonly frontier: readonly string[];
+  /** Towards origins (-1) or towards what was built from the frontier (+1). */
+  readonly sign: -1 | 1;
+  readonly types: readonly EdgeType[] | undefined;
+  readonly asOf: LogPosition | null | undefined;
+  /** Only edges after this one in compareEdges order. */
+  readonly after?: LineageEdge;
+  /** Only edges whose far end is one of these. */
+  readonly among?: readonly string[];
+  readonly limit?: number;
+}
+
+const C = (column: string) => sql`${sql.ref(column)} collate "C"`;
+
+/**
+ * The edges that take one step from the frontier in one direction, in compareEdges order (ids and
+ * types are ASCII, where collate "C" orders as JavaScript compares). Each branch names the end on
+ * the frontier's side, so the key (from_id, …) or the to-index (to_id, edge_type) finds it, and
+ * the walk never reads the edges it would throw away: those going the other way.
+ */
+export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Promise<LineageEdge[]> {
+  if (r.frontier.length === 0 || r.among?.length === 0 || r.types?.length === 0) return [];
+  const tables = await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
+  if (tables.length === 0) return [];
+  const limit = bound(r.asOf);
+  const flipped = sql`${[...UPSTREAM_IS_FROM]}::text[]`;
+  // down (+1): the frontier is the upstream end; up (-1): the downstream end.
+  const branches = [
+    { here: r.sign > 0 ? 'to_id' : 'from_id', there: r.sign > 0 ? 'from_id' : 'to_id', types: sql`edge_type <> all(${flipped})` },
+    { here: r.sign > 0 ? 'from_id' : 'to_id', there: r.sign > 0 ? 'to_id' : 'from_id', types: sql`edge_type = any(${flipped})` },
+  ];
+  const selects = tables.flatMap((table) =>
+    branches.map((b) => {
+      const where = [sql`${sql.ref(b.here)} = ${anyOfText(r.frontier)}`, b.types];
+      if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
+      if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
+      if (r.among !== undefined) where.push(sql`${sql.ref(b.there)} = ${anyOfText(r.among)}`);
+      if (r.after !== undefined) {
+        const a = r.after;
+        where.push(
+          sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
+        );
+      }
+      return sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+    }),
+  );
+  const rows = await sql<Selectable<LineageDatabase['lineage_edges']>>`select * from (${sql.join(selects, sql` union all `)}) e
+    order by position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}
+    ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
+  return rows.rows.map((row) => ({
+    type: row.edge_type,
+    from: row.from_id,
+    to: row.to_id,
+    eventId: row.event_id,
+    position: positionFromDb(row.position),
+    recordedAt: new Date(row.recorded_at),
+  }));
+}
+
+/** Whether any edge touches `id` as of the bound. */
+export async function hasEdges(db: Kysely<LineageDatabase>, id: string, asOf: LogPosition | null | undefined): Promise<boolean> {
+  const limit = bound(asOf);
+  for (const table of await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE])) {
+    for (const side of ['from_id', 'to_id'] as const) {
+      const found = await db
+        .selectFrom(table)
+        .select('event_id')
+        .where(side, '=', id)
+        .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
+        .limit(1)
+        .executeTakeFirst();
+      if (found !== undefined) return true;
+    }
+  }
+  return false;
 }
 
 export function compareEdges(a: LineageEdge, b: LineageEdge): number {

@@ -1,12 +1,12 @@
 // trace(id): walk the graph from any node, up (towards origins: contributors, source CFs) or down
 // (towards what was built from it: labels, assets, dataset versions, runs, models), with every
-// edge's type and the event that states it. Breadth-first, one query per level.
+// edge's type and the event that states it. Breadth-first, a level a page of edges at a time.
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { nodeNotFound, type LineageError } from './errors.js';
-import { compareEdges, edgesTouching, nodesByIds, type NodeView } from './graph-reads.js';
+import { compareEdges, hasEdges, nodesByIds, stepEdges, UPSTREAM_IS_FROM, type NodeView } from './graph-reads.js';
 import type { EdgeType, LineageDatabase, LineageEdge, NodeKind } from './tables.js';
 
 export type TraceDirection = 'up' | 'down' | 'both';
@@ -40,11 +40,12 @@ export interface LineageTrace {
   readonly truncated: boolean;
 }
 
-/** Edge types whose `from` end is upstream; for every other type `to` is what `from` comes from. */
-const UPSTREAM_IS_FROM: ReadonlySet<EdgeType> = new Set(['selected-into', 'deprecates']);
+const FLIPPED: ReadonlySet<EdgeType> = new Set(UPSTREAM_IS_FROM);
+/** Edges a page of the walk reads at least (a page is sized by the room left for nodes). */
+const MIN_PAGE = 64;
 
 function upstreamOf(e: LineageEdge): { up: string; down: string } {
-  return UPSTREAM_IS_FROM.has(e.type) ? { up: e.from, down: e.to } : { up: e.to, down: e.from };
+  return FLIPPED.has(e.type) ? { up: e.from, down: e.to } : { up: e.to, down: e.from };
 }
 
 /** What an edge says about a node the node tables do not hold. */
@@ -66,34 +67,47 @@ export async function trace(
   const direction = options.direction ?? 'both';
   const maxDepth = options.maxDepth ?? 8;
   const maxNodes = options.maxNodes ?? 500;
-  const types = options.edgeTypes ? new Set(options.edgeTypes) : undefined;
+  const types = options.edgeTypes;
 
   const rootNode = (await nodesByIds(db, [id], asOf)).get(id);
-  const rootEdges = rootNode ? [] : await edgesTouching(db, [id], 'either', asOf);
-  if (rootNode === undefined && rootEdges.length === 0) return left(nodeNotFound(id, asOf));
+  if (rootNode === undefined && !(await hasEdges(db, id, asOf))) return left(nodeNotFound(id, asOf));
 
   const depthOf = new Map<string, number>([[id, 0]]);
   const edges = new Map<string, LineageEdge>();
   let truncated = false;
-  for (const sign of direction === 'both' ? [-1, 1] : direction === 'up' ? [-1] : [1]) {
+  for (const sign of direction === 'both' ? ([-1, 1] as const) : direction === 'up' ? ([-1] as const) : ([1] as const)) {
     let frontier = [id];
     for (let level = 1; level <= maxDepth && frontier.length > 0; level++) {
       const next: string[] = [];
-      const inFrontier = new Set(frontier);
-      for (const e of await edgesTouching(db, frontier, 'either', asOf)) {
-        if (types && !types.has(e.type)) continue;
+      // Each edge in compareEdges order: its far end joins the walk while there is room, and the
+      // edge is kept when its far end is in the walk.
+      const take = (e: LineageEdge) => {
         const { up, down } = upstreamOf(e);
-        const [here, there] = sign < 0 ? [down, up] : [up, down];
-        if (!inFrontier.has(here)) continue;
+        const there = sign < 0 ? up : down;
         if (!depthOf.has(there)) {
           if (depthOf.size >= maxNodes) {
             truncated = true;
-            continue;
+            return;
           }
           depthOf.set(there, sign * level);
           next.push(there);
         }
         edges.set(`${e.type}:${e.from}:${e.to}:${e.eventId}`, e);
+      };
+      // Pages in order, each about as large as the room left: a node with thousands of edges (a
+      // contributor, a dataset version) costs a page, not all its edges. Once the walk is full and
+      // has turned a node away, only edges to nodes already in it can count.
+      for (let after: LineageEdge | undefined; ;) {
+        const step = { frontier, sign, types, asOf, ...(after === undefined ? {} : { after }) };
+        if (truncated && depthOf.size >= maxNodes) {
+          (await stepEdges(db, { ...step, among: [...depthOf.keys()] })).forEach(take);
+          break;
+        }
+        const pageSize = Math.max(MIN_PAGE, maxNodes - depthOf.size + 1);
+        const page = await stepEdges(db, { ...step, limit: pageSize });
+        page.forEach(take);
+        if (page.length < pageSize) break;
+        after = page.at(-1);
       }
       frontier = next;
     }

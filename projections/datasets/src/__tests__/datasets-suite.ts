@@ -81,6 +81,28 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       expect(origin.assets).toEqual([{ assetId: ledger.id('a1'), name: 'a1', members: 2 }]);
     });
 
+    it('given a cut version, then the counts by contributor, source and license it stores equal a count of its members now', async () => {
+      await givenCorpus(ledger);
+      for (const v of await versions()) {
+        const origin = right(await whereFromVersion(store.db, v));
+        const counted = async (column: 'author' | 'source' | 'license') =>
+          (
+            await store.db
+              .selectFrom('datasets_cfs')
+              .select((q) => [q.ref(column).as('k'), q.fn.countAll<string>().as('n')])
+              .where('cf_id', 'in', store.db.selectFrom('datasets_members').select('cf_id').where('version_id', '=', v))
+              .groupBy(column)
+              .orderBy((q) => q.fn.countAll(), 'desc')
+              .orderBy(column)
+              .execute()
+          ).map((r) => [r.k ?? '(none)', Number(r.n)]);
+        expect(origin.contributors.map((c) => [c.contributor, c.members])).toEqual(await counted('author'));
+        expect(origin.sources.map((c) => [c.source, c.members])).toEqual(await counted('source'));
+        expect(origin.licenses.map((c) => [c.license, c.members])).toEqual(await counted('license'));
+        expect(origin.licenses.reduce((n, c) => n + c.members, 0)).toBe(origin.version.memberCount);
+      }
+    });
+
     it('why included: the approvals by id and position, and the license check', async () => {
       await givenCorpus(ledger);
       const [v1] = await versions();

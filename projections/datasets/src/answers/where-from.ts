@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase, type VersionTallies } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readVersion, type Build, type DatasetVersion } from './versions.js';
@@ -87,32 +87,26 @@ export async function whereFromCf(
 export async function whereFromVersion(db: Kysely<DatasetsDatabase>, versionId: string): Promise<E.Either<AnswerError, VersionOrigin>> {
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
-  const members = db.selectFrom(T.members).select('cf_id').where('version_id', '=', versionId);
+  // From the asset side: a version's assets are few, its members many (and assets are assembled
+  // after a cut too, so these counts are read, not stored with the version).
   const assets = await db
     .selectFrom(`${T.assetMembers} as m`)
     .innerJoin(`${T.assets} as a`, 'a.asset_id', 'm.asset_id')
     .select((q) => ['a.asset_id', 'a.name', q.fn.countAll<string>().as('n')])
-    .where('m.cf_id', 'in', members)
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom(`${T.members} as v`).select('v.cf_id').where('v.version_id', '=', versionId).whereRef('v.cf_id', '=', 'm.cf_id')),
+    )
     .groupBy(['a.asset_id', 'a.name'])
     .orderBy('a.asset_id')
     .execute();
-  const group = async (column: 'author' | 'source' | 'license') => {
-    const rows = await db
-      .selectFrom(T.cfs)
-      .select((q) => [q.ref(column).as('k'), q.fn.countAll<string>().as('n')])
-      .where('cf_id', 'in', members)
-      .groupBy(column)
-      .orderBy((q) => q.fn.countAll(), 'desc')
-      .orderBy(column)
-      .execute();
-    return rows.map((row) => ({ key: row.k ?? '(none)', members: Number(row.n) }));
-  };
+  const stored = await db.selectFrom(T.versions).select('tallies').where('version_id', '=', versionId).executeTakeFirstOrThrow();
+  const group = (column: keyof VersionTallies) => stored.tallies[column].map(([key, n]) => ({ key: key ?? '(none)', members: Number(n) }));
   return E.right({
     version: version.right,
     build: await latestBuildOf(db, versionId),
     assets: assets.map((a) => ({ assetId: a.asset_id, name: a.name, members: Number(a.n) })),
-    contributors: (await group('author')).map((g) => ({ contributor: g.key, members: g.members })),
-    sources: (await group('source')).map((g) => ({ source: g.key, members: g.members })),
-    licenses: (await group('license')).map((g) => ({ license: g.key, members: g.members })),
+    contributors: group('author').map((g) => ({ contributor: g.key, members: g.members })),
+    sources: group('source').map((g) => ({ source: g.key, members: g.members })),
+    licenses: group('license').map((g) => ({ license: g.key, members: g.members })),
   });
 }

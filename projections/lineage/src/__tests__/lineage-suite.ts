@@ -154,6 +154,40 @@ export function lineageSuite(name: string, openStore: () => Promise<ProjectionSt
         expect(byId.get(bob)?.kind).toBe('contributor');
       }));
 
+    it('given a contributor with more CFs than a page of the walk, when traced with little room, then the first come in and edges between them still count', () => {
+      const first: TestEnvelope = { type: 'SampleContributed', payload: samplePayload('many-0'), signer: alice };
+      const second: TestEnvelope = { type: 'SampleContributed', payload: samplePayload('many-1', { amends: id(first) }), signer: alice };
+      const more = Array.from({ length: 70 }, (_, i): TestEnvelope => ({
+        type: 'SampleContributed',
+        payload: samplePayload(`many-${i + 2}`),
+        signer: alice,
+      }));
+      return spec
+        .given([registerAlice, first, second])
+        .when(more)
+        .then(async ({ db }) => {
+          const t = ok(await trace(db, alice, { direction: 'down', maxNodes: 3 }));
+          expect(t.truncated).toBe(true);
+          expect(t.nodes.map((n) => [n.id, n.depth])).toEqual([
+            [alice, 0],
+            ...[
+              [id(first), 1],
+              [id(second), 1],
+            ].sort(),
+          ]);
+          expect(t.edges.map((e) => [e.type, e.from, e.to])).toEqual([
+            ['contributed-by', id(first), alice],
+            // the amendment's two edges share its position: by type then
+            ['amends', id(second), id(first)],
+            ['contributed-by', id(second), alice],
+          ]);
+          const all = ok(await trace(db, alice, { direction: 'down' }));
+          expect(all.truncated).toBe(false);
+          expect(all.nodes).toHaveLength(73);
+          expect(all.edges).toHaveLength(73);
+        });
+    });
+
     it('given a trace, then DOT, Mermaid and SVG pictures name the nodes and the edge types', () =>
       story().then(async ({ db }) => {
         const t = ok(await trace(db, id(asset), { direction: 'up' }));
