@@ -5,6 +5,7 @@ import { type ProjectionStore } from '@cairn/projector';
 import { cfsByPrefix, MIN_CF_PREFIX } from '@cairn/datasets';
 import { quoteInput, usageError, type RefError } from './errors.js';
 import { isSha256Hex } from '@cairn/core';
+import { CfId } from '@cairn/schemas';
 
 /** How many candidates an ambiguous prefix lists. */
 const CANDIDATES = 5;
@@ -25,8 +26,8 @@ export function cfPrefixOf(text: string, field: string): E.Either<RefError, stri
  * The full CF id `text` names. A full id is answered as it is, without a lookup (whether the CF
  * exists is the reading's question); a prefix must name exactly one CF the projections know.
  */
-export async function resolveCfRef(db: ProjectionStore['db'], text: string, field = 'CF'): Promise<E.Either<RefError, string>> {
-  if (isSha256Hex(text)) return E.right(text);
+export async function resolveCfRef(db: ProjectionStore['db'], text: string, field = 'CF'): Promise<E.Either<RefError, CfId>> {
+  if (CfId.is(text)) return E.right(text);
   const prefix = cfPrefixOf(text, field);
   if (E.isLeft(prefix)) return prefix;
   const found = await cfsByPrefix(db, prefix.right, CANDIDATES + 1);

@@ -14,7 +14,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { sign } from './ed25519.js';
 import { verifyFast } from './ed25519-fast.js';
 import { parseDictionary, serializeInnerList, type SfBareItem, type SfInnerList } from './http-signature-fields.js';
-import { sha256 } from './sha256.js';
+import { isSha256Hex, sha256 } from './sha256.js';
 
 export const SIGNATURE_LABEL = 'sig1';
 export const SIGNATURE_ALG = 'ed25519';
@@ -166,7 +166,6 @@ export function signRequest(
 }
 
 const NONCE = /^[A-Za-z0-9_-]{22,128}$/; // 22 base64url characters carry 16 bytes
-const KEYID = /^[0-9a-f]{64}$/;
 
 function param(params: SfInnerList['params'], name: string): SfBareItem | undefined {
   return params.find(([k]) => k === name)?.[1];
@@ -207,7 +206,7 @@ export function parseRequestSignature(
   if (typeof nonce !== 'string' || !NONCE.test(nonce))
     return E.left(refusal('nonce', 'malformed: expected a quoted base64url string of at least 16 random bytes'));
   const keyid = param(list.params, 'keyid');
-  if (typeof keyid !== 'string' || !KEYID.test(keyid))
+  if (typeof keyid !== 'string' || !isSha256Hex(keyid))
     return E.left(refusal('keyid', 'malformed: expected a quoted contributor id (64 lowercase hex digits)'));
   const alg = param(list.params, 'alg');
   if (alg !== undefined && alg !== SIGNATURE_ALG) return E.left(refusal('alg', `unsupported: only "${SIGNATURE_ALG}" is accepted`));

@@ -55,7 +55,7 @@ describe('embedded log: a killed process loses nothing it acknowledged', () => {
         if (E.isLeft(all)) return;
         const ids = all.right.map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
-        const present = new Set(ids);
+        const present = new Set<string>(ids);
         expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
         // acknowledged order is log order
         const positions = acknowledged.map((id) => all.right.find((e) => e.id === id)!.position);

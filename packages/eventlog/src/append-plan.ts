@@ -14,8 +14,8 @@ export interface StoredEvent extends PreparedEvent {
 }
 
 export interface StoredFacts {
-  /** Stored events whose ids appear in the batch. */
-  readonly byId: ReadonlyMap<EventId, StoredEvent>;
+  /** Stored events whose ids appear in the batch (keyed by the id's text, as adapters read it). */
+  readonly byId: ReadonlyMap<string, StoredEvent>;
   /** Last revision of each stream the batch touches; absent means the stream does not exist. */
   readonly lastRevision: ReadonlyMap<string, bigint>;
 }

@@ -28,5 +28,6 @@ export { migrateEventLog, logTables, type LogTables } from './sql/schema.js';
 export type { SqlExecutor, SqlQueryable } from './sql/executor.js';
 export { SubscriptionFailed } from './subscription.js';
 export { isEventId } from './prepare.js';
+export { checkedStoredId, eventIdFromDb } from './stored-id.js';
 export { textArrayLiteral } from './sql/text-array.js';
 export { uuidFromEventId } from './esdb/uuid.js';

@@ -3,8 +3,9 @@
 // return it, and translate their driver's failures into EventLogError values.
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { CanonicalJson, JsonValue } from '@cairn/core';
+import type { EventId } from '@cairn/schemas';
 
-export type { JsonValue };
+export type { EventId, JsonValue };
 
 /**
  * A position in the global order of the log. Totally ordered, strictly increasing in the
@@ -13,11 +14,7 @@ export type { JsonValue };
  */
 export type LogPosition = bigint;
 
-/** An event id: content-derived, lowercase hex SHA-256 (64 characters). */
-export type EventId = string;
-
 export interface StoredEventFields {
-  readonly id: EventId;
   readonly type: string;
   /** The event body; stored so that reading it back gives a deep-equal value. */
   readonly data: JsonValue;
@@ -25,6 +22,11 @@ export interface StoredEventFields {
 }
 
 export interface NewEvent extends StoredEventFields {
+  /**
+   * Content-derived, lowercase hex SHA-256 (64 characters). A plain string here: callers compute
+   * it, and the log checks its shape on append (InvalidEvent otherwise).
+   */
+  readonly id: string;
   /**
    * `data`'s canonical JSON when the caller already made it (CanonicalJson.of, or
    * eventCanonicalForms for a signed envelope): the log stores its text instead of writing
@@ -34,6 +36,8 @@ export interface NewEvent extends StoredEventFields {
 }
 
 export interface RecordedEvent extends StoredEventFields {
+  /** Branded where the adapter reads it back, after a shape check. */
+  readonly id: EventId;
   /**
    * `data` as the log holds it, for checking it is exactly the canonical text that was written
    * (parsing forgives duplicate names, spacing and escapes; a signature over the parsed value
@@ -88,7 +92,8 @@ export type EventLogError =
   | {
       /** The id is already in the log with a different type, body or stream. */
       readonly _tag: 'DuplicateEventConflict';
-      readonly eventId: EventId;
+      /** '' when a SQL log's unique index caught the race and the driver did not say which id. */
+      readonly eventId: EventId | '';
       readonly stream: string;
       readonly existingStream: string;
     }
@@ -134,8 +139,11 @@ export interface EventLog {
   appendMany(requests: readonly AppendRequest[]): Promise<Either<EventLogError, readonly AppendResult[]>>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
   readAll(options?: ReadAllOptions): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
-  /** The events with these ids that are in the log (missing ids are simply absent). */
-  readByIds(ids: readonly EventId[]): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
+  /**
+   * The events with these ids that are in the log (missing ids are simply absent, so any string
+   * may be asked about: one that is not an event id is just never found).
+   */
+  readByIds(ids: readonly string[]): Promise<Either<EventLogError, readonly RecordedEvent[]>>;
   /** Position of the last event, or null for an empty log. */
   head(): Promise<Either<EventLogError, LogPosition | null>>;
   /**

@@ -196,7 +196,9 @@ function tampered(log: EventLog, change: (events: RecordedEvent[]) => RecordedEv
 /** A stored event with new data, its stored text the canonical form, and its id recomputed when asked. */
 function rewritten(event: RecordedEvent, data: Envelope, recomputeId = false): RecordedEvent {
   const storedData = E.getOrElse(() => '')(canonicalize(data));
-  const id = recomputeId ? sha256Hex(right(signingBytes(String(data.type), data.payload, String(data.signer)) as never)) : event.id;
+  const id = recomputeId
+    ? (sha256Hex(right(signingBytes(String(data.type), data.payload, String(data.signer)) as never)) as string as RecordedEvent['id'])
+    : event.id;
   return { ...event, data: data as never, storedData, id, ...(recomputeId ? { stream: `cf-${id}`, revision: 0n } : {}) };
 }
 

@@ -3,6 +3,7 @@
 // first page answered at), so appends between two page requests cannot shift a page.
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { isSha256Hex } from '@cairn/core';
 import type { FieldProblem } from './problem.js';
 
 const CursorBody = t.exact(t.type({ v: t.string, a: t.string, p: t.union([t.string, t.null]) }), 'CursorBody');
@@ -33,6 +34,6 @@ export function decodeCursor(text: string, field = 'query.cursor'): E.Either<Fie
   const body = CursorBody.decode(parsed);
   if (E.isLeft(body)) return bad;
   const { v, a, p } = body.right;
-  if (!/^[0-9a-f]{64}$/.test(v) || !/^[0-9a-f]{64}$/.test(a) || (p !== null && !/^\d{1,20}$/.test(p))) return bad;
+  if (!isSha256Hex(v) || !isSha256Hex(a) || (p !== null && !/^\d{1,20}$/.test(p))) return bad;
   return E.right({ versionId: v, after: a, position: p === null ? null : BigInt(p) });
 }

@@ -91,7 +91,7 @@ export function logStore(client: EsdbClient, names: LogStreams) {
     return from > upTo ? [] : entries(from, Number(upTo - from + 1n));
   }
 
-  async function byId(id: EventId): Promise<LogEntry | undefined> {
+  async function byId(id: string): Promise<LogEntry | undefined> {
     const [resolved] = await read(names.byId(id), { direction: FORWARDS, fromRevision: START, maxCount: 1, resolveLinkTos: true });
     const entry = resolved ? entryOf(resolved) : undefined;
     return entry?.id === id ? entry : undefined;
@@ -155,9 +155,9 @@ export function logStore(client: EsdbClient, names: LogStreams) {
     },
 
     /** The entries of these ids, through the id links and the unindexed entries. */
-    async byIds(ids: readonly EventId[]): Promise<LogEntry[]> {
+    async byIds(ids: readonly string[]): Promise<LogEntry[]> {
       const unique = [...new Set(ids)];
-      const found = new Map<EventId, LogEntry>();
+      const found = new Map<string, LogEntry>();
       await inParallel(unique, async (id) => {
         const entry = await byId(id);
         if (entry) found.set(id, entry);

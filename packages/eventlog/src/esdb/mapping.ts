@@ -20,7 +20,7 @@ export interface LogStreams {
   readonly prefix: string;
   readonly log: string;
   readonly indexed: string;
-  byId(id: EventId): string;
+  byId(id: string): string;
 }
 
 export function logStreams(prefix: string): LogStreams {

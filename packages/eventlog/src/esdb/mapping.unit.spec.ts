@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MaxAppendSizeExceededError, NO_STREAM, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
-import { ExpectedRevision } from '../port.js';
+import { ExpectedRevision, type EventId } from '../port.js';
 import {
   fromEsdbCurrentRevision,
   fromLogRecord,
@@ -12,7 +12,7 @@ import {
   type EsdbRecorded,
 } from './mapping.js';
 
-const id = 'a3f1'.repeat(16);
+const id = 'a3f1'.repeat(16) as EventId;
 
 describe('EventStoreDB mapping', () => {
   it('given a content id, when mapped to a UUID, then it is a deterministic RFC 9562 version-8 UUID built from the id prefix', () => {

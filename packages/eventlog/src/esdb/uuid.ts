@@ -1,6 +1,5 @@
 // The UUID an event is known by in EventStoreDB: pure, so the package's entry can export it
 // without loading the EventStoreDB client.
-import type { EventId } from '../port.js';
 import { isEventId } from '../prepare.js';
 
 /**
@@ -9,7 +8,7 @@ import { isEventId } from '../prepare.js';
  * link written twice for the same event carries the same UUID, which ESDB's own idempotency
  * recognises. The full id travels in the metadata, which is what readers trust.
  */
-export function uuidFromEventId(id: EventId): string {
+export function uuidFromEventId(id: string): string {
   if (!isEventId(id)) throw new RangeError(`uuidFromEventId: not an event id: ${id}`);
   const hex = id.slice(0, 32).split('');
   hex[12] = '8';

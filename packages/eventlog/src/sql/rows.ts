@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../port.js';
 import type { StoredEvent } from '../append-plan.js';
 import { toRecordedEvent } from '../recorded.js';
+import { eventIdFromDb } from '../stored-id.js';
 
 /**
  * Columns every read selects; bigints travel as text so pg and PGlite parse them alike. The
@@ -21,7 +22,7 @@ export interface EventRow {
 
 export function toStored(row: EventRow): StoredEvent {
   return {
-    id: row.id,
+    id: eventIdFromDb(row.id),
     type: row.type,
     data: row.data,
     metadata: row.metadata,

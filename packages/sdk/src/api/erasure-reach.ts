@@ -37,7 +37,7 @@ export function erasureReach(amendedBy: AmendedBy, erased: Iterable<string>): Se
 export type LoggedAmendments = Map<string, { readonly sample: string; readonly position: LogPosition }[]>;
 
 /** Notes `event` in the index when it is a sample amending another: the ledger state's tail feeds it every logged event once. */
-export function foldAmendment(index: LoggedAmendments, event: Pick<RecordedEvent, 'id' | 'position' | 'data'>): void {
+export function foldAmendment(index: LoggedAmendments, event: { readonly id: string } & Pick<RecordedEvent, 'position' | 'data'>): void {
   const data = event.data as { type?: string; payload?: { amends?: unknown } };
   if (data.type !== 'SampleContributed' || typeof data.payload?.amends !== 'string') return;
   const list = index.get(data.payload.amends);

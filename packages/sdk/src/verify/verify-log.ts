@@ -117,7 +117,7 @@ export async function verifyLog(
       const payload = (event.data as { payload: Record<string, unknown> }).payload;
       if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
       const bytes = signingBytes(type, payload, signer);
-      const id = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
+      const id: string | undefined = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
       if (E.isLeft(bytes) || id !== event.id)
         return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
 

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
-import type { EventLog, LogPosition } from '@cairn/eventlog';
+import type { EventLog, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { decodeEventOf, formatDecodeFailure } from '@cairn/schemas';
 import { positionFromDb } from '@cairn/projector';
 import { A, type AttributionDatabase } from '../tables.js';
@@ -107,7 +107,7 @@ async function declared(log: EventLog, rows: readonly TrainingRunIndex[]): Promi
       message: `run ${r.runId}: its TrainingRunRecorded event ${r.eventId} ${why}`,
     });
   if (E.isLeft(read)) return unreadable(rows[0]!, `cannot be read from the log (${read.left._tag})`);
-  const byId = new Map(read.right.map((e) => [e.id, e]));
+  const byId = new Map<string, RecordedEvent>(read.right.map((e) => [e.id, e]));
   for (const r of rows) {
     const e = byId.get(r.eventId);
     if (e === undefined) return unreadable(r, 'is not in the log');

@@ -91,7 +91,7 @@ export async function showCf(
   const ids = related.map((r) => r.cf_id);
   const events = ids.length === 0 ? E.right([] as readonly RecordedEvent[]) : await log.readByIds(ids);
   if (E.isLeft(events)) return events;
-  const byId = new Map(events.right.map((e) => [e.id, shown(e)]));
+  const byId = new Map<string, ShownEvent>(events.right.map((e) => [e.id, shown(e)]));
   const targetedBy: ShownEvent[] = [];
   const replacedBy: (ShownEvent & { how: 'amends' | 'supersedes' })[] = [];
   for (const r of related) {

@@ -133,7 +133,7 @@ export function versionFactsSuite(name: string, openStore: () => Promise<Project
     it('given the corpus cut into one version, then its member facts carry the origin from the tables and the media type, size and personal-data mark from the signed payloads, in id order', () =>
       spec.given(corpus).then(async ({ db, log, events }) => {
         const v = await requestedVersion(db);
-        const positionOf = new Map(events.map((e) => [e.id, e.position]));
+        const positionOf = new Map<string, bigint>(events.map((e) => [e.id, e.position]));
         const members = right(await memberFacts(db, log, v));
         const expected = [
           {
