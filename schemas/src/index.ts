@@ -84,7 +84,7 @@ export { decodeEvent, decodeEventOf, decodePayload, decodeManifest, formatDecode
 export { showValue, describeCodec, type Problem } from './decode/render.js';
 
 export { jsonSchemaDocuments, jsonSchemaOf, JSON_SCHEMA_DIALECT, SCHEMA_ID_PREFIX, type SchemaDocument } from './json-schema/documents.js';
-export { type JsonSchema } from './describe.js';
+export { type JsonSchema, descriptorOf } from './describe.js';
 
 export { examplePayload, exampleManifest } from './examples.js';
 

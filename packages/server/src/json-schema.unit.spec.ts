@@ -52,8 +52,9 @@ const cases: readonly (readonly [string, t.Mixed, readonly unknown[]])[] = [
     'BatchAccepted',
     BatchAccepted,
     [
+      { receipts: [{ id: 'a'.repeat(64), type: 't', stream: 's', position: '3', alreadyAppended: false }], head: '3' },
+      { receipts: [{ id: 'a'.repeat(64), type: 't', stream: 's', position: 3, alreadyAppended: false }], head: '3' },
       { receipts: [{ id: 'i', type: 't', stream: 's', position: '3', alreadyAppended: false }], head: '3' },
-      { receipts: [{ id: 'i', type: 't', stream: 's', position: 3, alreadyAppended: false }], head: '3' },
     ],
   ],
   [

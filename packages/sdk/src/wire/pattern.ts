@@ -1,6 +1,7 @@
 // Codecs for strings carried over HTTP, each with the JSON Schema it stands for, so the server's
 // OpenAPI document is generated from the very codecs a request or an answer is decoded with.
 import * as t from 'io-ts';
+import { descriptorOf } from '@cairn/schemas';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -11,10 +12,14 @@ export function withJsonSchema<C extends t.Mixed>(codec: C, schema: JsonSchema):
   return Object.assign(codec, { jsonSchema: schema });
 }
 
-/** The schema a codec carries, if it says one. */
+/**
+ * The schema a codec carries, if it says one: its own, or the one @cairn/schemas describes it
+ * with (the branded ids, CfId, EventId, VersionId, that answers decode with).
+ */
 export function jsonSchemaOf(codec: t.Mixed): JsonSchema | undefined {
   const schema = (codec as { readonly jsonSchema?: unknown }).jsonSchema;
-  return typeof schema === 'object' && schema !== null ? (schema as JsonSchema) : undefined;
+  if (typeof schema === 'object' && schema !== null) return schema as JsonSchema;
+  return descriptorOf(codec)?.jsonSchema;
 }
 
 /** A string matching `re`, named for error messages by what it means. */
