@@ -93,3 +93,4 @@ export {
   DiffAnswerCodec,
   ImpactAnswer,
 } from './wire/answers.js';
+export { openRequestNonces, type RequestNonceTable, type RequestNoncesUnavailable } from './request-nonces.js';

@@ -3,7 +3,7 @@
 // its JSON-schema validation, so a refusal carries the same field path the codecs give everywhere.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Cairn } from '@cairn/client';
+import { openRequestNonces, type Cairn } from '@cairn/client';
 import type { ServerContext } from './context.js';
 import { DEFAULT_FAILURE_BUDGET, type FailureBudget } from './failure-limit.js';
 import { startFollower } from './follower.js';
@@ -45,6 +45,11 @@ export interface ServerOptions {
   readonly liveTicketSeconds?: number;
   /** Memory for answers pinned to a position, sent again as they were (default 32 MiB; 0: none). */
   readonly pinnedAnswerBytes?: number;
+  /**
+   * Whether spent nonces are kept in the store's own table (default true): a signed request
+   * replayed after a restart, or to another server process over the same store, is refused.
+   */
+  readonly persistNonces?: boolean;
   /** Where background failures are told (default: stderr). */
   readonly onError?: (message: string) => void;
 }
@@ -67,6 +72,11 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   if (E.isLeft(first)) {
     await follower.stop();
     return E.left(first.left);
+  }
+  const nonceTable = options.persistNonces === false ? undefined : await openRequestNonces(options.cairn);
+  if (nonceTable !== undefined && E.isLeft(nonceTable)) {
+    await follower.stop();
+    return E.left(nonceTable.left);
   }
   const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set(), pinned: pinnedAnswers(options.pinnedAnswerBytes) };
   const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, return503OnClosing: true });
@@ -98,6 +108,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     invalidSignatures: options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET,
     ...(options.signatureWindowSeconds === undefined ? {} : { windowSeconds: options.signatureWindowSeconds }),
     ...(options.nonceCapacity === undefined ? {} : { nonceCapacity: options.nonceCapacity }),
+    ...(nonceTable === undefined ? {} : { nonceTable: nonceTable.right }),
   });
   registerReads(app, ctx);
   registerContent(app, ctx);

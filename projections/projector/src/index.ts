@@ -40,3 +40,4 @@ export { syntheticLineageLog, type SyntheticLog } from './testing/synthetic.js';
 export { resolveAsOf, type AsOf } from './runner/as-of.js';
 export { verifyProjections, type RebuildVerifyInputs, type ProjectionVerification, type BadRow } from './runner/rebuild-verify.js';
 export { verifyLogTimes, type LogTimeline, type BadTime } from './runner/verify-log-times.js';
+export { REQUEST_NONCES_TABLE, migrateRequestNonces, spendRequestNonce, forgetRequestNonces } from './storage/request-nonces.js';

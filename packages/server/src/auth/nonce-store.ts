@@ -4,22 +4,30 @@
 // or before the newest `created` it dropped. A replay of a dropped nonce is refused that way, so
 // a full store costs honest clients a retry (with a fresh `created`), never the guarantee.
 //
-// The guarantee is this process's: a second `cairn serve` over the same Postgres store holds its
-// own nonces, so a request captured on its way to one process could be replayed to the other
-// while its `created` is within the window. The README says to run one server process per store;
-// sharing nonces across processes means a table in the store's own package (no SQL here).
+// The memory alone is this process's: `persistedNonces` lays the store's own table over it (the
+// server's default), so a restart, or a second `cairn serve` over the same Postgres store, refuses
+// a nonce spent before as well.
+import * as E from 'fp-ts/lib/Either.js';
+import type { RequestNonceTable } from '@cairn/client';
+
+export type NonceUse = 'fresh' | 'replayed' | 'evicted' | 'unavailable';
+
 export interface NonceStore {
   /**
    * Records `nonce` of `keyid` created at `created` (unix seconds): 'fresh' the first time,
-   * 'replayed' when seen within the window, 'evicted' when the store cannot tell any more.
+   * 'replayed' when seen within the window, 'evicted' when the store cannot tell any more,
+   * 'unavailable' when the store's table could not be asked (the request is refused, not let in).
    */
-  use(keyid: string, nonce: string, created: number, nowSeconds: number): 'fresh' | 'replayed' | 'evicted';
+  use(keyid: string, nonce: string, created: number, nowSeconds: number): NonceUse | Promise<NonceUse>;
   readonly size: number;
 }
 
 export const DEFAULT_NONCE_CAPACITY = 100_000;
 
-export function nonceStore(windowSeconds: number, capacity = DEFAULT_NONCE_CAPACITY): NonceStore {
+export function nonceStore(
+  windowSeconds: number,
+  capacity = DEFAULT_NONCE_CAPACITY,
+): NonceStore & { use(keyid: string, nonce: string, created: number, nowSeconds: number): 'fresh' | 'replayed' | 'evicted' } {
   // Insertion order is arrival order: the first entry is the one to drop.
   const seen = new Map<string, number>();
   let floor = -Infinity;
@@ -48,6 +56,32 @@ export function nonceStore(windowSeconds: number, capacity = DEFAULT_NONCE_CAPAC
     },
     get size() {
       return seen.size;
+    },
+  };
+}
+
+/**
+ * The nonces in memory first (a replay to this process costs no query), then the store's table:
+ * a nonce fresh here but spent by an earlier process, or by another process over the same store,
+ * is a replay. Rows older than the window are forgotten at most once a window.
+ */
+export function persistedNonces(memory: NonceStore, table: RequestNonceTable, windowSeconds: number): NonceStore {
+  let swept = -Infinity;
+  return {
+    async use(keyid, nonce, created, nowSeconds) {
+      const seen = await memory.use(keyid, nonce, created, nowSeconds);
+      if (seen !== 'fresh') return seen;
+      if (nowSeconds - swept >= windowSeconds) {
+        swept = nowSeconds;
+        const forgotten = await table.forget(nowSeconds - windowSeconds);
+        if (E.isLeft(forgotten)) return 'unavailable';
+      }
+      const spent = await table.spend(keyid, nonce, created);
+      if (E.isLeft(spent)) return 'unavailable';
+      return spent.right ? 'fresh' : 'replayed';
+    },
+    get size() {
+      return memory.size;
     },
   };
 }

@@ -11,7 +11,8 @@ import { contentDigestSha256 } from '@cairn/core';
 import type { Cairn } from '@cairn/client';
 import { failureLimiter, type FailureBudget } from '../failure-limit.js';
 import { sendProblem } from '../respond.js';
-import { nonceStore } from './nonce-store.js';
+import { nonceStore, persistedNonces } from './nonce-store.js';
+import type { RequestNonceTable } from '@cairn/client';
 import { ACCEPT_SIGNATURE, checkSignedRequest, signatureProblem, type SignatureRefused, type SignedBy } from './signed-request.js';
 
 /** Whether lineage metadata (every read but sample bytes) is open to anyone who can reach the server. */
@@ -30,6 +31,8 @@ export interface SignatureOptions {
   readonly windowSeconds?: number;
   readonly nonceCapacity?: number;
   readonly invalidSignatures: FailureBudget;
+  /** The store's table of spent nonces (replays refused across restarts and processes); none: memory only. */
+  readonly nonceTable?: RequestNonceTable;
 }
 
 const signedBy = new WeakMap<FastifyRequest, SignedBy>();
@@ -63,7 +66,10 @@ export function registerSignatures(app: FastifyInstance, options: SignatureOptio
   const check = {
     cairn: options.cairn,
     windowSeconds,
-    nonces: nonceStore(windowSeconds * 2, options.nonceCapacity),
+    nonces:
+      options.nonceTable === undefined
+        ? nonceStore(windowSeconds * 2, options.nonceCapacity)
+        : persistedNonces(nonceStore(windowSeconds * 2, options.nonceCapacity), options.nonceTable, windowSeconds * 2),
     limiter: failureLimiter(options.invalidSignatures),
   };
 

@@ -114,8 +114,10 @@ export async function checkSignedRequest(check: SignatureCheck, request: Fastify
     return E.left(signatureProblem('Signature', `bad signature: it does not verify under contributor ${sig.keyid}'s current key`));
   }
   // Only a verified request spends its nonce: a forger cannot use up someone else's.
-  const used = check.nonces.use(sig.keyid, sig.nonce, sig.created, now);
+  const used = await check.nonces.use(sig.keyid, sig.nonce, sig.created, now);
   if (used === 'replayed') return E.left(signatureProblem('nonce', 'replayed: this nonce was already used within the window'));
+  if (used === 'unavailable')
+    return E.left(problem(503, 'unavailable', 'The ledger could not answer', 'the nonces of signed requests could not be read; try again'));
   if (used === 'evicted')
     return E.left(signatureProblem('created', 'stale: the server holds too many recent nonces to tell; sign again with the current time'));
   return E.right({
