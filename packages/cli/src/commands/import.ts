@@ -13,13 +13,14 @@ import { MediaType } from '@cairn/schemas';
 import {
   DEFAULT_SEAL_SIZE,
   MAX_SEAL_SIZE,
+  openLedger,
   type BatchOptions,
   type ContributionInput,
   type LedgerWrites,
   type Receipt,
   type Signer,
 } from '@cairn/sdk';
-import { DEFAULT_STORE_DIR } from '@cairn/client';
+import { DEFAULT_STORE_DIR, remoteLocationOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
@@ -37,7 +38,6 @@ import { emit } from '../output.js';
 import { progressFor } from '../progress.js';
 import { serverUrlOf } from '../read-session.js';
 import { localDirOf, locationOf, withSession } from '../session.js';
-import { withWrites } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 
@@ -145,15 +145,39 @@ export function registerImport(program: Command): void {
                 .join('; ')}${skipped.length > 3 ? '; …' : ''}`;
         fail(ExitCode.rejected, `${target}: nothing to import (${why})`, { skipped });
       }
-      if (overHttp)
-        return withWrites(globalsOf(command), async (w) => {
-          const signer = orFail(await w.keyring.signer(opts.as), (e) => e.message);
-          const out = await runImport({ ...w, signer }, target, read.format, read.items, skipped, opts.as, {
-            ...sealing,
-            maxBytes: HTTP_CHUNK_BYTES,
-          });
-          emit(out, { json: w.json }, importText);
+      if (overHttp) {
+        const globals = globalsOf(command);
+        const url = serverUrlOf(globals)!;
+        const location = remoteLocationOf(url, globals.store !== undefined ? '--store' : 'CAIRN_STORE');
+        if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+        // The status of the last answer, so a chunk refused as too large (413) is told from a
+        // refusal of its contents: the ledger's error carries no HTTP status.
+        let lastStatus = 0;
+        const ledger = await openLedger({
+          url: location.right.url,
+          fetch: async (input, init) => {
+            const res = await fetch(input, init);
+            lastStatus = res.status;
+            return res;
+          },
         });
+        try {
+          const signer = orFail(await keyringOf(command, true).signer(opts.as), (e) => e.message);
+          const out = await runImport(
+            { ledger, json: globals.json === true, signer, tooLarge: () => lastStatus === 413 },
+            target,
+            read.format,
+            read.items,
+            skipped,
+            opts.as,
+            { ...sealing, maxBytes: HTTP_CHUNK_BYTES },
+          );
+          emit(out, { json: globals.json === true }, importText);
+        } finally {
+          await ledger.close();
+        }
+        return;
+      }
       await withSession(
         globalsOf(command),
         async (session) => {
@@ -246,6 +270,8 @@ interface ImportTarget {
   readonly ledger: Pick<LedgerWrites, 'contribute'>;
   readonly json: boolean;
   readonly signer: Signer;
+  /** Whether the last chunk was refused for its size alone (a server with a smaller body limit). */
+  readonly tooLarge?: () => boolean;
 }
 
 async function runImport(
@@ -285,6 +311,7 @@ async function runImport(
     }
   }
   const cfIdOf = new Map<ImportItem, string>();
+  let limits: { rows: number; bytes: number | undefined } = { rows: sealing.chunk, bytes: sealing.maxBytes };
 
   const resolve = (t: TargetRef): string | undefined => ('cfId' in t ? t.cfId : 'row' in t ? byRow.get(t.row) : byRef.get(t.ref));
   const describe = (t: TargetRef): string => ('cfId' in t ? t.cfId : 'row' in t ? `row ${t.row}` : `id ${JSON.stringify(t.ref)}`);
@@ -303,13 +330,20 @@ async function runImport(
       ready.push({ item, input });
     }
     for (let i = 0; i < ready.length;) {
-      const chunk = chunkAt(ready, i, sealing.chunk, sealing.maxBytes);
-      i += chunk.length;
+      const chunk = chunkAt(ready, i, limits.rows, limits.bytes);
       const r = await session.ledger.contribute.batch(
         chunk.map((c) => c.input),
         signer,
         sealing.options,
       );
+      // A server whose body limit is below this chunk's size took none of it: halve the chunk and
+      // send again; the smaller limits hold for the chunks after it (the server's limit is fixed).
+      if (E.isLeft(r) && session.tooLarge?.() === true && chunk.length > 1) {
+        const bytes = sampleBytesOf(chunk);
+        limits = { rows: Math.ceil(chunk.length / 2), bytes: bytes > 1 ? Math.floor(bytes / 2) : limits.bytes };
+        continue;
+      }
+      i += chunk.length;
       if (E.isLeft(r)) {
         progress.stop();
         const index = (r.left as { index?: number }).index;
@@ -361,6 +395,10 @@ async function runImport(
  * POST stays under the server's body limit. Always at least one row: a single row over the limit
  * is the server's to refuse by name.
  */
+function sampleBytesOf(chunk: readonly { readonly item: ImportItem }[]): number {
+  return chunk.reduce((n, { item }) => n + (item.kind === 'sample' ? item.bytes.length : 0), 0);
+}
+
 function chunkAt<T extends { readonly item: ImportItem }>(ready: readonly T[], start: number, size: number, maxBytes?: number): T[] {
   const chunk: T[] = [];
   let bytes = 0;
