@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { nonceStore } from './nonce-store.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { nonceStore, persistedNonces } from './nonce-store.js';
 
 describe('the nonce store', () => {
   it('given a nonce used once, when it is used again by the same key, then it is a replay; another key may use the same text', () => {
@@ -32,5 +33,31 @@ describe('the nonce store', () => {
     expect(store.use('k', 'c', 200, 200)).toBe('fresh');
     expect(store.size).toBe(1);
     expect(store.use('k', 'd', 195, 200)).toBe('fresh');
+  });
+});
+
+describe('the nonces kept in the store', () => {
+  const table = (spent: Set<string>, fail = false) => ({
+    spend: async (keyid: string, nonce: string) => {
+      if (fail) return E.left({ _tag: 'RequestNoncesUnavailable' as const, message: 'down' });
+      const key = `${keyid} ${nonce}`;
+      const fresh = !spent.has(key);
+      spent.add(key);
+      return E.right(fresh);
+    },
+    forget: async () => E.right(undefined),
+  });
+
+  it('given a nonce another process spent (only the table knows it), when it comes here, then it is a replay', async () => {
+    const spent = new Set(['k n']);
+    const store = persistedNonces(nonceStore(300), table(spent), 300);
+    expect(await store.use('k', 'n', 1000, 1000)).toBe('replayed');
+    expect(await store.use('k', 'm', 1000, 1000)).toBe('fresh');
+    expect(await store.use('k', 'm', 1000, 1001)).toBe('replayed');
+  });
+
+  it('given a table that cannot be asked, then the nonce is not let in: unavailable', async () => {
+    const store = persistedNonces(nonceStore(300), table(new Set(), true), 300);
+    expect(await store.use('k', 'n', 1000, 1000)).toBe('unavailable');
   });
 });
