@@ -91,6 +91,13 @@ export const OVER_HTTP = [
   'deprecate',
   'erase',
   'cat',
+  'keys new',
+  'keys list',
+  'keys rotate',
+  'keys revoke',
+  'roles list',
+  'checkpoint',
+  'tree-head',
 ] as const;
 
 let running = 'this command';

@@ -94,3 +94,13 @@ export {
   ImpactAnswer,
 } from './wire/answers.js';
 export { openRequestNonces, type RequestNonceTable, type RequestNoncesUnavailable } from './request-nonces.js';
+export {
+  roleHolders,
+  roleHolderOf,
+  rolesOf,
+  contributorStanding,
+  type RoleHolder,
+  type RoleHolders,
+  type ContributorStanding,
+} from './contributors.js';
+export { RoleHoldersAnswer, ContributorStandingAnswer, TreeHeadWireAnswer } from './wire/contributors.js';

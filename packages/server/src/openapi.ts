@@ -19,7 +19,7 @@ import {
   TraceQuery,
   WhyQuery,
 } from './codecs.js';
-import { LabelsBody } from '@cairn/client';
+import { ContributorStandingAnswer, LabelsBody, RoleHoldersAnswer } from '@cairn/client';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
@@ -274,6 +274,14 @@ const OPERATIONS: readonly Operation[] = [
       'A ticket that opens /v1/live once, within 60 s, for the key that signed this request (always signed; for a browser EventSource, which cannot sign)',
     answer: LiveTicketAnswer,
     status: '201',
+  },
+  { method: 'get', path: '/v1/roles', summary: 'Who holds which role now (implied roles included), and the founder', answer: RoleHoldersAnswer },
+  {
+    method: 'get',
+    path: '/v1/contributors/{contributorId}/standing',
+    summary: "A contributor's current key (null once revoked) and the roles it holds now",
+    params: ['contributorId'],
+    answer: ContributorStandingAnswer,
   },
 ];
 

@@ -4,14 +4,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
-import { commitSample, describeLedgerError, newSigner, openLedger, publicKeyHexOf, type IngestItem, type LedgerError } from '@cairn/sdk';
+import {
+  commitSample,
+  describeLedgerError,
+  newSigner,
+  openLedger,
+  publicKeyHexOf,
+  treeHeadSignatureValid,
+  type IngestItem,
+  type LedgerError,
+} from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
@@ -133,6 +142,9 @@ const questions: readonly Question[] = [
   { name: 'runs diff', cli: () => ['runs', 'diff', RUN_A, RUN_B], http: () => `/v1/runs/${RUN_A}/diff/${RUN_B}` },
   { name: 'reproduce-check', cli: () => ['reproduce-check', RUN_A], http: () => `/v1/runs/${RUN_A}/reproduce` },
   { name: 'unlearning', cli: () => ['unlearning', RUN_A, '--top', '3'], http: () => `/v1/runs/${RUN_A}/unlearning?top=3` },
+  { name: 'roles list', cli: () => ['roles', 'list'], http: () => '/v1/roles' },
+  // Signed afresh at each asking (its timestamp and signature differ): compared below without them.
+  { name: 'tree-head --from 2', cli: () => ['tree-head', '--from', '2'] },
   {
     name: 'prove as of a position',
     cli: () => ['prove', fx.samples[0], '--in', `${DATASET}@latest`, '--as-of', before],
@@ -167,6 +179,7 @@ const OVER_HTTP = [
   'runs diff',
   'reproduce-check',
   'unlearning',
+  'roles list',
 ];
 
 /** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
@@ -282,6 +295,19 @@ describe('the CLI with --store http://… answers as it does on the local store'
     expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(dir, 'local.jsonl'), 'utf8'));
   });
 
+  it('given tree-head --from, then the server signs the head of the same log with the same ledger key and proves the same consistency', async () => {
+    type Head = { treeHead: { size: number; root: string; timestamp: string; ledgerKey: string }; signature: string; consistency: unknown };
+    const local = cliAnswers.get('tree-head --from 2') as Head;
+    const remote = (await cliJson(['--store', base, 'tree-head', '--from', '2'])) as Head;
+    const { timestamp: _t, ...head } = local.treeHead;
+    expect(remote.treeHead).toMatchObject(head);
+    expect(remote.consistency).toEqual(local.consistency);
+    expect(treeHeadSignatureValid(remote.treeHead as Parameters<typeof treeHeadSignatureValid>[0], remote.signature, head.ledgerKey)).toBe(true);
+    const tooFar = await kept.run(['--store', base, 'tree-head', '--from', String(head.size + 1)]);
+    expect(tooFar).toMatchObject({ code: 2, stdout: '' });
+    expect(tooFar.stderr).toMatch(/--from/);
+  });
+
   it('given export --format files, then it refuses by name: decrypting into a folder needs the store', async () => {
     const r = await kept.run(['--store', base, 'export', `${DATASET}@1`, '--format', 'files', '--out', dir, '--as', 'alice']);
     expect(r).toMatchObject({ code: 2, stdout: '' });
@@ -298,9 +324,8 @@ describe('the CLI with --store http://… answers as it does on the local store'
   it.each([
     ['init', ['init']],
     ['verify', ['verify']],
-    ['roles list', ['roles', 'list']],
     ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
-    ['tree-head', ['tree-head']],
+    ['tree-head cosign', ['tree-head', 'cosign', '--as', 'alice']],
   ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
     const r = await kept.run(['--store', base, ...args]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
@@ -309,7 +334,7 @@ describe('the CLI with --store http://… answers as it does on the local store'
   });
 
   it('given a command that needs the store itself, then it says so with a usage error and no stack', async () => {
-    const failed = await run(process.execPath, [BIN, '--store', base, 'keys', 'list']).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [BIN, '--store', base, 'replay']).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a local store') });
     expect((failed as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
@@ -556,6 +581,80 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
     const r = await cli(['import', 'http-bad.jsonl', '--as', 'alice']);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringContaining('nothing of this import was appended') } });
+    expect(await (await fetch(`${base}/v1/status`)).json()).toEqual(before);
+  });
+
+  type KeyRow = { name: string; contributorId: string; publicKey: string; state: string; roles: string[]; position?: string };
+  const standing = async (id: string) => (await fetch(`${base}/v1/contributors/${id}/standing`)).json() as Promise<Record<string, unknown>>;
+
+  it('given keys new, rotate and revoke over HTTP, then the server holds each key change and the secret keys stay in the keyring', async () => {
+    const made = JSON.parse((await cli(['keys', 'new', 'erin'])).stdout) as KeyRow;
+    expect(made).toMatchObject({ name: 'erin', state: 'active', roles: [] });
+    expect(await standing(made.contributorId)).toEqual({ contributorId: made.contributorId, name: 'erin', publicKey: made.publicKey, roles: [] });
+    const file = JSON.parse(await readFile(path.join(keys, 'signers', 'erin.json'), 'utf8')) as { secretKey: string; publicKey: string };
+    expect(file.publicKey).toBe(made.publicKey);
+
+    const rotated = JSON.parse((await cli(['keys', 'rotate', 'erin'])).stdout) as KeyRow;
+    expect(rotated.publicKey).not.toBe(made.publicKey);
+    expect(await standing(made.contributorId)).toMatchObject({ publicKey: rotated.publicKey });
+
+    const listed = JSON.parse((await cli(['keys', 'list'])).stdout) as { signers: KeyRow[] };
+    expect(listed.signers.map((k) => [k.name, k.state])).toEqual([
+      ['alice', 'active'],
+      ['carol', 'active'],
+      ['curator', 'active'],
+      ['erin', 'active'],
+    ]);
+    // The roles keys list shows are the ones roles list shows for the same contributors.
+    const roles = JSON.parse((await cli(['roles', 'list'])).stdout) as { holders: { contributorId: string; roles: string[] }[] };
+    const curator = roles.holders.find((h) => h.contributorId === fx.curator.contributorId)!;
+    expect(listed.signers.find((k) => k.name === 'curator')!.roles).toEqual(expect.arrayContaining(curator.roles));
+
+    const revoked = JSON.parse((await cli(['keys', 'revoke', 'erin', '--reason', 'compromised'])).stdout) as KeyRow;
+    expect(revoked).toMatchObject({ state: 'revoked', publicKey: rotated.publicKey });
+    expect(await standing(made.contributorId)).toMatchObject({ publicKey: null });
+    const after = JSON.parse((await cli(['keys', 'list'])).stdout) as { signers: KeyRow[] };
+    expect(after.signers.find((k) => k.name === 'erin')!.state).toBe('revoked');
+    // A revoked key signs nothing new: the server refuses it as the local ledger would (exit 3).
+    expect((await cli(['keys', 'rotate', 'erin'])).code).toBe(3);
+  });
+
+  it('given a contributor id that is not 64 hex, or not registered, then the standing read is a 4xx problem naming contributorId', async () => {
+    const bad = await fetch(`${base}/v1/contributors/not-hex/standing`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'contributorId' });
+    const unknown = await fetch(`${base}/v1/contributors/${'e'.repeat(64)}/standing`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ field: 'contributorId' });
+    const extra = await fetch(`${base}/v1/roles?x=1`);
+    expect(extra.status).toBe(400);
+    expect(await extra.json()).toMatchObject({ field: expect.stringMatching(/x/) });
+  });
+
+  it('given checkpoint over HTTP, then the signer appends the head the server signs; the next one is held to it by a consistency proof', async () => {
+    const first = await cli(['checkpoint', '--as', 'carol']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const c1 = JSON.parse(first.stdout) as { eventId: string; position: string; size: number; root: string };
+    expect(Object.keys(c1).sort()).toEqual(['eventId', 'position', 'root', 'size']);
+    const head = (await (await fetch(`${base}/v1/tree-head`)).json()) as { treeHead: { size: number } };
+    // The checkpoint is the event after the head it signed.
+    expect(head.treeHead.size).toBe(c1.size + 1);
+    const second = JSON.parse((await cli(['checkpoint', '--as', 'carol'])).stdout) as typeof c1;
+    expect(second.size).toBe(c1.size + 1);
+  });
+
+  it('given a remembered head the server log does not extend, then checkpoint refuses (exit 1) and appends nothing', async () => {
+    const folder = path.join(keys, 'server-tree-heads');
+    const [file] = await readdir(folder);
+    const lines = (await readFile(path.join(folder, file!), 'utf8')).trim().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as { treeHead: { root: string } };
+    // As if the server had shown this machine another log once: a root its log never had.
+    last.treeHead.root = 'a'.repeat(64);
+    await writeFile(path.join(folder, file!), `${JSON.stringify(last)}\n`);
+    const before = await (await fetch(`${base}/v1/status`)).json();
+    const r = await cli(['checkpoint', '--as', 'carol']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not checkpointing/);
     expect(await (await fetch(`${base}/v1/status`)).json()).toEqual(before);
   });
 });

@@ -20,6 +20,7 @@ import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
+import { registerRoles } from './routes/roles.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -114,6 +115,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
+  registerRoles(app, ctx);
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();

@@ -2,14 +2,16 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { generateSigningKey, toHex } from '@cairn/core';
-import { currentKey, publicKeyHexOf, type KeyRevocationReason } from '@cairn/sdk';
+import { publicKeyHexOf, type KeyRevocationReason, type LedgerWrites } from '@cairn/sdk';
+import { contributorStanding, openRemoteCairn, remoteLocationOf, type ContributorStanding, type ReadError } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
 import { emit, table } from '../output.js';
-import { withSession, type Session } from '../session.js';
-import type { KeyringEntry } from '../keyring.js';
+import { withSession, type GlobalOptions } from '../session.js';
+import type { Keyring, KeyringEntry } from '../keyring.js';
+import { readerOf, serverUrlOf } from '../read-session.js';
+import { withWrites } from '../write-session.js';
 import { globalsOf } from './common.js';
-import { rolesOf } from './roles.js';
 
 export interface KeyJson {
   readonly name: string;
@@ -21,8 +23,34 @@ export interface KeyJson {
   readonly position?: string;
 }
 
+/**
+ * Where keys are kept and registered: a local store's ledger and keyring, or over HTTP the
+ * server's ledger (each event signed here) and the keyring of CAIRN_KEYS: secret keys never leave
+ * this machine.
+ */
+interface KeyStore {
+  readonly ledger: Pick<LedgerWrites, 'contributors'>;
+  readonly keyring: Keyring;
+  readonly json: boolean;
+  /** Where a contributor stands now, as the store's ledger has it. */
+  standing(contributorId: string): Promise<E.Either<ReadError | { readonly _tag: string }, ContributorStanding | undefined>>;
+}
+
+async function withKeyStore(options: GlobalOptions, body: (store: KeyStore) => Promise<void>): Promise<void> {
+  const url = serverUrlOf(options);
+  if (url === undefined)
+    return withSession(options, (session) => body({ ...session, standing: (id) => contributorStanding(session.ledger.contributors, id) }));
+  const location = remoteLocationOf(url, options.store !== undefined ? '--store' : 'CAIRN_STORE');
+  if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+  const reader = await readerOf(options);
+  const remote = openRemoteCairn(location.right, reader === undefined ? {} : { signer: reader });
+  return withWrites(options, (w) =>
+    body({ ledger: w.ledger, keyring: w.keyring, json: w.json, standing: (id) => remote.contributorStanding(id) }),
+  );
+}
+
 /** Registers a brand-new named signer (also used by the demo). */
-export async function newKey(session: Session, name: string): Promise<KeyJson> {
+export async function newKey(session: Pick<KeyStore, 'ledger' | 'keyring'>, name: string): Promise<KeyJson> {
   const existing = await session.keyring.get(name);
   if (E.isRight(existing)) fail(ExitCode.rejected, `a signer named ${JSON.stringify(name)} already exists in ${session.keyring.folder}`);
   if (existing.left._tag === 'UsageError') fail(ExitCode.usage, existing.left.message);
@@ -56,7 +84,7 @@ export function registerKeys(program: Command): void {
     .command('new <name>')
     .description('make a new Ed25519 key, register the contributor in the log, keep the secret key in the keyring (0600)')
     .action(async (name: string, _opts, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withKeyStore(globalsOf(command), async (session) => {
         const k = await newKey(session, name);
         emit(k, { json: session.json }, (x) => `signer ${x.name} registered\ncontributor ${x.contributorId}\npublic key  ${x.publicKey}`);
       });
@@ -66,17 +94,16 @@ export function registerKeys(program: Command): void {
     .command('list')
     .description('the signers in the keyring and their state in the log')
     .action(async (_opts, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withKeyStore(globalsOf(command), async (session) => {
         const rows: KeyJson[] = [];
-        const founder = orFail(await session.ledger.contributors.founder(), messageOf);
         for (const entry of await session.keyring.list()) {
-          const state = orFail(await session.ledger.contributors.get(entry.contributorId), messageOf);
+          const standing = orFail(await session.standing(entry.contributorId), messageOf);
           rows.push({
             name: entry.name,
             contributorId: entry.contributorId,
             publicKey: entry.publicKey,
-            state: state === undefined ? 'unregistered' : currentKey(state) === entry.publicKey ? 'active' : 'revoked',
-            roles: state === undefined ? [] : rolesOf(state, founder),
+            state: standing === undefined ? 'unregistered' : standing.publicKey === entry.publicKey ? 'active' : 'revoked',
+            roles: standing === undefined ? [] : standing.roles,
           });
         }
         emit({ signers: rows }, { json: session.json }, (x) =>
@@ -94,7 +121,7 @@ export function registerKeys(program: Command): void {
     .command('rotate <name>')
     .description('move the signer to a fresh key; the rotation is signed by the old key')
     .action(async (name: string, _opts, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
+      await withKeyStore(globalsOf(command), async (session) => {
         const entry = orFail(await session.keyring.get(name), (e) => e.message);
         const signer = orFail(await session.keyring.signer(name), (e) => e.message);
         const secretKey = generateSigningKey();
@@ -126,7 +153,7 @@ export function registerKeys(program: Command): void {
     .action(async (name: string, opts: { reason: string; note?: string }, command: Command) => {
       if (!REVOCATION_REASONS.includes(opts.reason as KeyRevocationReason))
         fail(ExitCode.usage, `--reason: expected one of ${REVOCATION_REASONS.join(', ')}`);
-      await withSession(globalsOf(command), async (session) => {
+      await withKeyStore(globalsOf(command), async (session) => {
         const entry = orFail(await session.keyring.get(name), (e) => e.message);
         const signer = orFail(await session.keyring.signer(name), (e) => e.message);
         const receipt = orFail(

@@ -2,12 +2,13 @@
 // The rules themselves are the SDK's; this file resolves names, calls and prints.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { effectiveRoles, type ContributorState, type GrantableRole } from '@cairn/sdk';
+import type { ContributorState, GrantableRole, LedgerError, LedgerWrites, Receipt, Signer } from '@cairn/sdk';
+import { roleHolderOf, roleHolders, rolesOf as rolesHeld, type RoleHolder, type RoleHolders } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { withSession, type Session } from '../session.js';
-import { serverUrlOf } from '../read-session.js';
+import { serverUrlOf, withReads } from '../read-session.js';
 import { withWrites, type WriteSession } from '../write-session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
@@ -22,30 +23,12 @@ are requested by its maintainers or a curator; a maintainer (granted per dataset
 defines manifests. Reading another's sample bytes needs the reader role. Admins grant and revoke roles.
 Roles nest: admin > curator > reader. The founder (first contributor registered) is an admin.`;
 
-export interface RoleHolderJson {
-  readonly name: string;
-  readonly contributorId: string;
-  readonly founder: boolean;
-  /** Held roles, implied ones included (an admin is a curator, a curator a reader). */
-  readonly roles: readonly string[];
-  /** Datasets the contributor was granted the maintainer role for. */
-  readonly maintains: readonly string[];
-}
+export type RoleHolderJson = RoleHolder;
 
 /** The roles of one contributor as people read them: "admin,curator,reader,maintainer:corpus". */
-export function rolesOf(state: ContributorState, founder: string | undefined): string[] {
-  return [...effectiveRoles(state, founder), ...[...state.maintains].sort().map((d) => `maintainer:${d}`)];
-}
+export const rolesOf = (state: ContributorState, founder: string | undefined): string[] => rolesHeld(state, founder);
 
-export function holderJson(state: ContributorState, founder: string | undefined): RoleHolderJson {
-  return {
-    name: state.name,
-    contributorId: state.contributorId,
-    founder: state.contributorId === founder,
-    roles: effectiveRoles(state, founder),
-    maintains: [...state.maintains].sort(),
-  };
-}
+export const holderJson = (state: ContributorState, founder: string | undefined): RoleHolderJson => roleHolderOf(state, founder);
 
 /** NAME: a signer in the keyring, a contributor id (64 hex), or a name registered in the log. */
 async function contributorNamed(session: Session, name: string): Promise<string> {
@@ -76,6 +59,23 @@ interface ChangeOptions {
   readonly note?: string;
 }
 
+/** The grant or revocation, signed by `admin`, through whichever ledger `contributors` belongs to (local or a server's). */
+function changeRole(
+  contributors: Pick<LedgerWrites['contributors'], 'grantRole' | 'revokeRole'>,
+  action: 'grant' | 'revoke',
+  admin: Signer,
+  contributorId: string,
+  role: GrantableRole,
+  opts: ChangeOptions,
+): Promise<E.Either<LedgerError, Receipt>> {
+  return action === 'grant'
+    ? contributors.grantRole(admin, contributorId, role, opts.dataset === undefined ? undefined : { dataset: opts.dataset })
+    : contributors.revokeRole(admin, contributorId, role, {
+        ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+        ...(opts.note ? { note: opts.note } : {}),
+      });
+}
+
 async function change(command: Command, action: 'grant' | 'revoke', name: string, role: string, opts: ChangeOptions): Promise<void> {
   if (opts.as === undefined) usage('--as', 'say which admin signs the change (cairn keys list)');
   const checked = roleArg(role, opts.dataset);
@@ -84,20 +84,7 @@ async function change(command: Command, action: 'grant' | 'revoke', name: string
   await withSession(globalsOf(command), async (session) => {
     const admin = await signerFor(session, opts.as!);
     const contributorId = await contributorNamed(session, name);
-    const receipt = orFail(
-      action === 'grant'
-        ? await session.ledger.contributors.grantRole(
-            admin,
-            contributorId,
-            checked,
-            opts.dataset === undefined ? undefined : { dataset: opts.dataset },
-          )
-        : await session.ledger.contributors.revokeRole(admin, contributorId, checked, {
-            ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
-            ...(opts.note ? { note: opts.note } : {}),
-          }),
-      messageOf,
-    );
+    const receipt = orFail(await changeRole(session.ledger.contributors, action, admin, contributorId, checked, opts), messageOf);
     const state = orFail(await session.ledger.contributors.get(contributorId), messageOf);
     const founder = orFail(await session.ledger.contributors.founder(), messageOf);
     const holder = state === undefined ? undefined : holderJson(state, founder);
@@ -124,7 +111,7 @@ async function change(command: Command, action: 'grant' | 'revoke', name: string
  * The change signed here by the admin of the local keyring and POSTed: the server checks the
  * admin's authority as a local ledger does. NAME is a keyring signer or a contributor id (the
  * server answers no name-to-id lookup); the contributor is named as the server labels it. The
- * roles held afterwards are the server's to list (`roles list` needs the store itself).
+ * roles held afterwards are the server's to list (`roles list --store http://…`).
  */
 async function changeOverHttp(
   w: WriteSession,
@@ -141,20 +128,7 @@ async function changeOverHttp(
       ExitCode.usage,
       `NAME: no signer named ${JSON.stringify(name)} in ${w.keyring.folder}; over HTTP name the contributor by a keyring signer or its contributor id (64 hex)`,
     );
-  const receipt = orFail(
-    action === 'grant'
-      ? await w.ledger.contributors.grantRole(
-          admin,
-          contributorId,
-          role,
-          opts.dataset === undefined ? undefined : { dataset: opts.dataset },
-        )
-      : await w.ledger.contributors.revokeRole(admin, contributorId, role, {
-          ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
-          ...(opts.note ? { note: opts.note } : {}),
-        }),
-    messageOf,
-  );
+  const receipt = orFail(await changeRole(w.ledger.contributors, action, admin, contributorId, role, opts), messageOf);
   const label = (await w.labels([contributorId])).get(contributorId);
   const out = {
     action,
@@ -200,24 +174,23 @@ export function registerRoles(program: Command): void {
     .command('list')
     .description('every contributor holding a role now (implied roles included), and the founder')
     .action(async (_opts, command: Command) => {
-      await withSession(globalsOf(command), async (session) => {
-        const all = orFail(await session.ledger.contributors.list(), messageOf);
-        const holders = all.contributors
-          .map((c) => holderJson(c, all.founder))
-          .filter((h) => h.roles.length > 0 || h.maintains.length > 0)
-          .sort((a, b) => a.name.localeCompare(b.name));
-        emit({ founder: all.founder ?? null, holders }, { json: session.json }, (x) =>
-          x.holders.length === 0
-            ? 'no roles yet (the first contributor to register founds the ledger and is its admin)'
-            : table(
-                ['name', 'contributor', 'roles'],
-                x.holders.map((h) => [
-                  h.founder ? `${h.name} (founder)` : h.name,
-                  h.contributorId,
-                  [...h.roles, ...h.maintains.map((d) => `maintainer:${d}`)].join(','),
-                ]),
-              ),
-        );
-      });
+      const globals = globalsOf(command);
+      // Over HTTP the server answers from its ledger; locally the store's own (the same library call).
+      const listed = async (): Promise<RoleHolders> =>
+        serverUrlOf(globals) !== undefined
+          ? withReads(globals, async (r) => orFail(await r.remote!.roleHolders(), messageOf))
+          : withSession(globals, async (session) => orFail(await roleHolders(session.ledger.contributors), messageOf));
+      emit(await listed(), { json: globals.json === true }, (x) =>
+        x.holders.length === 0
+          ? 'no roles yet (the first contributor to register founds the ledger and is its admin)'
+          : table(
+              ['name', 'contributor', 'roles'],
+              x.holders.map((h) => [
+                h.founder ? `${h.name} (founder)` : h.name,
+                h.contributorId,
+                [...h.roles, ...h.maintains.map((d) => `maintainer:${d}`)].join(','),
+              ]),
+            ),
+      );
     });
 }

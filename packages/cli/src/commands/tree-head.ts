@@ -14,7 +14,8 @@ import type { LogLeaves, TreeHeadAnswer, TreeHeadError } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { withSession, type Session } from '../session.js';
+import { orFailRead, withSession, type Session } from '../session.js';
+import { serverUrlOf, withReads } from '../read-session.js';
 import { globalsOf } from './common.js';
 
 export type TreeHeadJson = TreeHeadAnswer;
@@ -87,6 +88,13 @@ export function registerTreeHead(program: Command): void {
           : /^\d+$/.test(opts.from)
             ? Number(opts.from)
             : usage('--from', 'a non-negative integer (a tree size)');
+      if (serverUrlOf(globalsOf(cmd)) !== undefined)
+        return withReads(globalsOf(cmd), async (r) => {
+          // The server signs its own log's head with its ledger key (and remembers it there).
+          const head = await r.remote!.treeHead(from);
+          if (E.isLeft(head) && head.left._tag === 'UsageError') return usage('--from', head.left.reason);
+          emit(orFailRead(head), { json: true }, () => '');
+        });
       await withSession(globalsOf(cmd), async (session) => {
         const head = await currentTreeHead(session, from);
         emit(head, { json: true }, () => '');

@@ -17,6 +17,8 @@ import { failureLine } from '@cairn/client';
 import type { ProjectionVerification } from '@cairn/projector';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
+import { checkpointOverHttp } from './checkpoint.js';
+import { serverUrlOf } from '../read-session.js';
 
 /** Events a projection recorded as failed instead of applying (at most the first few listed). */
 export interface SkippedEvents {
@@ -232,9 +234,13 @@ export function registerVerify(program: Command): void {
     .description('append a signed LogCheckpointed: the size and RFC 6962 Merkle root of the log as it is now')
     .requiredOption('--as <name>', 'the signer (from cairn keys)')
     .action(async (opts: { as: string }, command: Command) => {
+      const text = (x: CheckpointJson) => `checkpoint ${x.eventId} at position ${x.position}: ${x.size} events, root ${x.root}`;
+      // Over HTTP: the head the server reports, checked here, then signed here (commands/checkpoint.ts).
+      if (serverUrlOf(globalsOf(command)) !== undefined)
+        return emit(await checkpointOverHttp(globalsOf(command), opts.as), { json: globalsOf(command).json === true }, text);
       await withSession(globalsOf(command), async (session) => {
         const c = await appendCheckpoint(session, opts.as);
-        emit(c, { json: session.json }, (x) => `checkpoint ${x.eventId} at position ${x.position}: ${x.size} events, root ${x.root}`);
+        emit(c, { json: session.json }, text);
       });
     });
 }

@@ -37,6 +37,9 @@ import {
   UnlearningReportAnswer,
 } from '../wire/run-answers.js';
 import type { StatusDocument } from '../status-document.js';
+import type { ContributorStanding, RoleHolders } from '../contributors.js';
+import type { TreeHeadAnswer } from '../tree-head.js';
+import { ContributorStandingAnswer, RoleHoldersAnswer, TreeHeadWireAnswer } from '../wire/contributors.js';
 import { metadataPrivate, readErrorOf, unavailable } from './read-error.js';
 
 export interface RemoteLocation {
@@ -93,6 +96,12 @@ export interface RemoteCairn extends SharedReads {
     format: 'jsonl' | 'openlineage' | 'croissant',
     asOf?: AsOf,
   ): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
+  /** Who holds which role now, and the founder (`cairn roles list`). */
+  roleHolders(): Promise<E.Either<ReadError, RoleHolders>>;
+  /** Where a contributor stands now (its current key and roles); undefined when none is registered. */
+  contributorStanding(contributorId: string): Promise<E.Either<ReadError, ContributorStanding | undefined>>;
+  /** The ledger's signed head of the server's log now (`from`: with a consistency proof from that size). */
+  treeHead(from?: number): Promise<E.Either<ReadError, TreeHeadAnswer>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
   close(): Promise<void>;
@@ -179,6 +188,14 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
     status: () => get('/v1/status', {}, StatusAnswer),
     statusDocument: () => get('/v1/status/counts', {}, StatusDocumentAnswer),
     catchUp: async () => E.right(undefined),
+    roleHolders: () => get('/v1/roles', {}, RoleHoldersAnswer),
+    contributorStanding: async (contributorId) => {
+      const r = await get(`/v1/contributors/${seg(contributorId)}/standing`, {}, ContributorStandingAnswer);
+      // Not registered is an answer here, as the local ledger gives it (a 404 naming the contributor).
+      return E.isLeft(r) && r.left._tag === 'CfNotFound' && 'field' in r.left && r.left.field === 'contributorId' ? E.right(undefined) : r;
+    },
+    treeHead: (from) =>
+      get('/v1/tree-head', from === undefined ? {} : { from: String(from) }, TreeHeadWireAnswer),
     labels: async (ids) => {
       // Names only help people read an answer: a server that cannot give them leaves ids shown.
       const names = new Map<string, string>();
