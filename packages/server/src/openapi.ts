@@ -275,7 +275,12 @@ const OPERATIONS: readonly Operation[] = [
     answer: LiveTicketAnswer,
     status: '201',
   },
-  { method: 'get', path: '/v1/roles', summary: 'Who holds which role now (implied roles included), and the founder', answer: RoleHoldersAnswer },
+  {
+    method: 'get',
+    path: '/v1/roles',
+    summary: 'Who holds which role now (implied roles included), and the founder',
+    answer: RoleHoldersAnswer,
+  },
   {
     method: 'get',
     path: '/v1/contributors/{contributorId}/standing',

@@ -302,7 +302,9 @@ describe('the CLI with --store http://… answers as it does on the local store'
     const { timestamp: _t, ...head } = local.treeHead;
     expect(remote.treeHead).toMatchObject(head);
     expect(remote.consistency).toEqual(local.consistency);
-    expect(treeHeadSignatureValid(remote.treeHead as Parameters<typeof treeHeadSignatureValid>[0], remote.signature, head.ledgerKey)).toBe(true);
+    expect(treeHeadSignatureValid(remote.treeHead as Parameters<typeof treeHeadSignatureValid>[0], remote.signature, head.ledgerKey)).toBe(
+      true,
+    );
     const tooFar = await kept.run(['--store', base, 'tree-head', '--from', String(head.size + 1)]);
     expect(tooFar).toMatchObject({ code: 2, stdout: '' });
     expect(tooFar.stderr).toMatch(/--from/);
@@ -590,7 +592,12 @@ describe('the CLI writes to a server with signers of its own keyring', () => {
   it('given keys new, rotate and revoke over HTTP, then the server holds each key change and the secret keys stay in the keyring', async () => {
     const made = JSON.parse((await cli(['keys', 'new', 'erin'])).stdout) as KeyRow;
     expect(made).toMatchObject({ name: 'erin', state: 'active', roles: [] });
-    expect(await standing(made.contributorId)).toEqual({ contributorId: made.contributorId, name: 'erin', publicKey: made.publicKey, roles: [] });
+    expect(await standing(made.contributorId)).toEqual({
+      contributorId: made.contributorId,
+      name: 'erin',
+      publicKey: made.publicKey,
+      roles: [],
+    });
     const file = JSON.parse(await readFile(path.join(keys, 'signers', 'erin.json'), 'utf8')) as { secretKey: string; publicKey: string };
     expect(file.publicKey).toBe(made.publicKey);
 

@@ -194,8 +194,7 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
       // Not registered is an answer here, as the local ledger gives it (a 404 naming the contributor).
       return E.isLeft(r) && r.left._tag === 'CfNotFound' && 'field' in r.left && r.left.field === 'contributorId' ? E.right(undefined) : r;
     },
-    treeHead: (from) =>
-      get('/v1/tree-head', from === undefined ? {} : { from: String(from) }, TreeHeadWireAnswer),
+    treeHead: (from) => get('/v1/tree-head', from === undefined ? {} : { from: String(from) }, TreeHeadWireAnswer),
     labels: async (ids) => {
       // Names only help people read an answer: a server that cannot give them leaves ids shown.
       const names = new Map<string, string>();

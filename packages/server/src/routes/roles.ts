@@ -29,7 +29,10 @@ export function registerRoles(app: FastifyInstance, ctx: ServerContext): void {
       if (queryOf(request, reply, NoQuery) === undefined) return reply;
       const id = request.params.contributorId;
       if (!isSha256Hex(id))
-        return sendProblem(reply, invalidRequest([{ field: 'contributorId', reason: `expected 64 lowercase hex, got ${JSON.stringify(id)}` }]));
+        return sendProblem(
+          reply,
+          invalidRequest([{ field: 'contributorId', reason: `expected 64 lowercase hex, got ${JSON.stringify(id)}` }]),
+        );
       const standing = await contributorStanding(contributors, id);
       if (E.isLeft(standing)) return sendProblem(reply, unavailable);
       if (standing.right === undefined) return sendProblem(reply, notFound(`no contributor ${id} is registered`, 'contributorId'));
