@@ -172,7 +172,7 @@ describe('refused signatures', () => {
   });
 
   it('given one server process, when the same signed request arrives many times at once, then exactly one is answered', async () => {
-    // The guarantee the nonce store gives, within the process that holds it (README: one process per store).
+    // Memory answers first: of requests arriving at once, one spends the nonce (replay-persisted.int.spec.ts: across processes).
     const headers = signed('/v1/status', erin);
     const all = await Promise.all(Array.from({ length: 8 }, () => send('/v1/status', headers)));
     expect(all.map((r) => r.res.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
