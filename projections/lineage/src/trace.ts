@@ -94,16 +94,18 @@ export async function trace(
         }
         edges.set(`${e.type}:${e.from}:${e.to}:${e.eventId}`, e);
       };
-      // Pages in order, each about as large as the room left: a node with thousands of edges (a
-      // contributor, a dataset version) costs a page, not all its edges. Once the walk is full and
-      // has turned a node away, only edges to nodes already in it can count.
-      for (let after: LineageEdge | undefined; ;) {
+      // Pages in order, the first about as large as the room left: a node with thousands of edges
+      // (a contributor, a dataset version) costs a page, not all its edges. Each further page is
+      // twice the last, so a level whose edges mostly lead back into the walk (thousands of samples
+      // all signed by a few contributors) takes a few pages, not one per room's worth of edges.
+      // Once the walk is full and has turned a node away, only edges to nodes already in it can count.
+      for (let after: LineageEdge | undefined, pages = 0; ; pages++) {
         const step = { frontier, sign, types, asOf, ...(after === undefined ? {} : { after }) };
         if (truncated && depthOf.size >= maxNodes) {
           (await stepEdges(db, { ...step, among: [...depthOf.keys()] })).forEach(take);
           break;
         }
-        const pageSize = Math.max(MIN_PAGE, maxNodes - depthOf.size + 1);
+        const pageSize = Math.max(MIN_PAGE, maxNodes - depthOf.size + 1) * 2 ** Math.min(pages, 16);
         const page = await stepEdges(db, { ...step, limit: pageSize });
         page.forEach(take);
         if (page.length < pageSize) break;

@@ -80,3 +80,29 @@ export function layOutInColumns(trace: Trace): Positions {
   }
   return positions;
 }
+
+/** The size every node is drawn at (its position is its centre). */
+export const NODE_WIDTH = 150;
+export const NODE_HEIGHT = 34;
+export const MIN_ZOOM = 0.05;
+export const MAX_ZOOM = 4;
+/** Room left around the graph when it is framed. */
+const MARGIN = 30;
+
+/**
+ * The zoom and pan that show every node whole in a `width` × `height` box, centred, with a
+ * margin: the framing Cytoscape's fit gives, computed from the positions alone.
+ */
+export function framing(positions: Positions, width: number, height: number): { zoom: number; pan: { x: number; y: number } } {
+  if (positions.size === 0) return { zoom: 1, pan: { x: width / 2, y: height / 2 } };
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of positions.values()) {
+    x1 = Math.min(x1, p.x - NODE_WIDTH / 2);
+    x2 = Math.max(x2, p.x + NODE_WIDTH / 2);
+    y1 = Math.min(y1, p.y - NODE_HEIGHT / 2);
+    y2 = Math.max(y2, p.y + NODE_HEIGHT / 2);
+  }
+  const fits = Math.min((width - 2 * MARGIN) / (x2 - x1), (height - 2 * MARGIN) / (y2 - y1));
+  const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Number.isFinite(fits) && fits > 0 ? fits : 1));
+  return { zoom, pan: { x: width / 2 - zoom * ((x1 + x2) / 2), y: height / 2 - zoom * ((y1 + y2) / 2) } };
+}

@@ -1,7 +1,7 @@
 // A dataset: its versions on a timeline with the cause of each cut, and one version opened:
 // members page by page (the server's cursors), licenses and obligations, the provenance card,
 // exports, and a diff of any two versions.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiUrl, getJson, getText, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
@@ -24,12 +24,24 @@ const CAUSE_TEXT: Readonly<Record<string, string>> = {
 };
 export const causeText = (cause: string): string => CAUSE_TEXT[cause] ?? cause;
 
+/** The first page of members of `NAME@latest`, asked for before the versions say which version is shown. */
+type EarlyPage = Promise<VersionShow | null>;
+
 export function DatasetView({ name, query }: { name: string; query: Readonly<Record<string, string>> }) {
   const moment = useMoment();
-  const versions = useAsync(
-    () => getJson<DatasetVersions>(`/v1/datasets/${seg(name)}/versions`, { asOf: moment.asOf }),
-    [name, freshness(moment)],
+  const fresh = freshness(moment);
+  // Both reads start as the page first renders, side by side: the first page of the latest
+  // version's members need not wait for the versions, and is used only when the version the
+  // versions answer shows is the one it holds.
+  const versionsRead = useMemo(() => getJson<DatasetVersions>(`/v1/datasets/${seg(name)}/versions`, { asOf: moment.asOf }), [name, fresh]);
+  const early = useMemo(
+    (): EarlyPage | undefined =>
+      query.v === undefined && query.vid === undefined
+        ? getJson<VersionShow>(`/v1/versions/${seg(`${name}@latest`)}`, { limit: PAGE, asOf: moment.asOf }).catch(() => null)
+        : undefined,
+    [name, fresh, query.v, query.vid],
   );
+  const versions = useAsync(() => versionsRead, [versionsRead]);
   return (
     <section aria-labelledby="dataset-title">
       <h1 id="dataset-title">
@@ -40,7 +52,7 @@ export function DatasetView({ name, query }: { name: string; query: Readonly<Rec
           v.versions.length === 0 ? (
             <p class="muted">No version had been cut {moment.asOf === undefined ? 'yet' : 'at this moment'}.</p>
           ) : (
-            <Versions name={name} all={v} chosen={query.v} chosenId={query.vid} />
+            <Versions name={name} all={v} chosen={query.v} chosenId={query.vid} early={early} />
           )
         }
       </Show>
@@ -53,11 +65,13 @@ function Versions({
   all,
   chosen,
   chosenId,
+  early,
 }: {
   name: string;
   all: DatasetVersions;
   chosen: string | undefined;
   chosenId: string | undefined;
+  early: EarlyPage | undefined;
 }) {
   const { asOf } = useMoment();
   const current =
@@ -92,7 +106,7 @@ function Versions({
         ))}
       </ol>
       <DiffForm name={name} versions={all.versions} to={current} />
-      <Version name={name} version={current} />
+      <Version name={name} version={current} early={early} />
     </>
   );
 }
@@ -136,7 +150,7 @@ function DiffForm({ name, versions, to }: { name: string; versions: readonly Ver
   );
 }
 
-function Version({ name, version }: { name: string; version: VersionEntry }) {
+function Version({ name, version, early }: { name: string; version: VersionEntry; early: EarlyPage | undefined }) {
   const moment = useMoment();
   const ref = `${name}@${version.ordinal}`;
   // The licenses and the card read the whole version: asked once the first members are shown,
@@ -191,7 +205,7 @@ function Version({ name, version }: { name: string; version: VersionEntry }) {
         ))}
         <a href={apiUrl(`/v1/versions/${seg(ref)}/report`, { asOf: moment.asOf })}>report</a>
       </p>
-      <Members refText={ref} onShown={() => setMembersShown(`${ref}|${moment.asOf ?? ''}`)} />
+      <Members refText={ref} versionId={version.versionId} early={early} onShown={() => setMembersShown(`${ref}|${moment.asOf ?? ''}`)} />
       <h3>Licenses and obligations</h3>
       <Show loaded={licenses} what="the licenses">
         {(l) => (
@@ -228,7 +242,17 @@ function Version({ name, version }: { name: string; version: VersionEntry }) {
   );
 }
 
-function Members({ refText, onShown }: { refText: string; onShown: () => void }) {
+function Members({
+  refText,
+  versionId,
+  early,
+  onShown,
+}: {
+  refText: string;
+  versionId: string;
+  early: EarlyPage | undefined;
+  onShown: () => void;
+}) {
   const moment = useMoment();
   // The cursors of the pages before this one; the first page is read at the moment shown, the
   // next ones by cursor, which pins the version and moment the first page answered at.
@@ -240,13 +264,15 @@ function Members({ refText, onShown }: { refText: string; onShown: () => void })
     setCursors([]);
   }
   const cursor = cursors[cursors.length - 1];
+  const read = () =>
+    getJson<VersionShow>(
+      `/v1/versions/${seg(refText)}`,
+      cursor === undefined ? { limit: PAGE, asOf: moment.asOf } : { limit: PAGE, cursor },
+    );
   const page = useAsync(
     () =>
-      getJson<VersionShow>(
-        `/v1/versions/${seg(refText)}`,
-        cursor === undefined ? { limit: PAGE, asOf: moment.asOf } : { limit: PAGE, cursor },
-      ),
-    [refText, moment.asOf, cursor],
+      cursor === undefined && early !== undefined ? early.then((p) => (p !== null && p.versionId === versionId ? p : read())) : read(),
+    [refText, moment.asOf, cursor, early],
   );
   useEffect(() => {
     if (page.state !== 'loading') onShown();

@@ -5,12 +5,22 @@
 // libraries load only when this view opens.
 import type { Core } from 'cytoscape';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../route.js';
-import { ELK_MAX_NODES, layOutInColumns, merged, type Positions } from '../graph-layout.js';
+import {
+  ELK_MAX_NODES,
+  framing,
+  layOutInColumns,
+  MAX_ZOOM,
+  merged,
+  MIN_ZOOM,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type Positions,
+} from '../graph-layout.js';
 import type { Trace, TraceNode } from '../types.js';
 import { Id, Show } from '../ui.js';
 
@@ -57,6 +67,9 @@ export function pageOf(node: Pick<TraceNode, 'id' | 'kind' | 'label'>): { view: 
   }
 }
 
+// Asked for as this view's module loads, so Cytoscape arrives while the server walks the trace.
+const cytoscapeLoading = import('cytoscape');
+
 const go = (hash: string) => {
   window.location.hash = hash;
 };
@@ -67,10 +80,12 @@ export function GraphView({ target, query }: { target: string; query: Readonly<R
   const depth = /^\d{1,2}$/.test(query.depth ?? '') ? query.depth! : '3';
   // How many nodes the server may answer (its default is 500, its most MAX_NODES).
   const maxNodes = /^\d{1,4}$/.test(query.maxNodes ?? '') ? query.maxNodes : undefined;
-  const trace = useAsync(
+  // Asked for as the view first renders (not after its first paint): the walk is most of the wait.
+  const traceRead = useMemo(
     () => getJson<Trace>(`/v1/trace/${seg(target)}`, { direction, depth, maxNodes, asOf: moment.asOf }),
     [target, direction, depth, maxNodes, freshness(moment)],
   );
+  const trace = useAsync(() => traceRead, [traceRead]);
   const set = (q: Record<string, string>) => go(href('graph', target, { direction, depth, maxNodes, ...q }, moment.asOf));
   return (
     <section aria-labelledby="graph-title">
@@ -129,7 +144,7 @@ async function layOut(trace: Trace): Promise<Positions> {
       'elk.layered.spacing.nodeNodeBetweenLayers': '70',
       'elk.spacing.nodeNode': '18',
     },
-    children: trace.nodes.map((n) => ({ id: n.id, width: 150, height: 34 })),
+    children: trace.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     // Contributors are laid out upstream of what they signed: data flows left to right.
     edges: trace.edges
       .filter((e) => ids.has(e.from) && ids.has(e.to))
@@ -139,7 +154,7 @@ async function layOut(trace: Trace): Promise<Positions> {
           : { id: `e${i}`, sources: [e.from], targets: [e.to] },
       ),
   });
-  return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + 75, y: (c.y ?? 0) + 17 }]));
+  return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + NODE_WIDTH / 2, y: (c.y ?? 0) + NODE_HEIGHT / 2 }]));
 }
 
 const nodeName = (n: TraceNode) => `${n.kind} ${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : n.id.slice(0, 8)}`;
@@ -181,16 +196,21 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
       // For the browser tests: how many times the graph was laid out (once per change of what it holds).
       layouts.current += 1;
       box.current?.setAttribute('data-layouts', String(layouts.current));
-      const [{ default: cytoscape }, positions] = await Promise.all([import('cytoscape'), layOut(trace)]);
+      const [{ default: cytoscape }, positions] = await Promise.all([cytoscapeLoading, layOut(trace)]);
       if (!live || box.current === null) return;
       performance.mark('cairn:graph-laid-out');
       const large = trace.nodes.length > ELK_MAX_NODES;
       const ids = new Set(trace.nodes.map((n) => n.id));
+      // The first view shows the whole graph, framed from the positions already known: Cytoscape's
+      // own fit measures every label's box first, which at thousands of nodes costs more than drawing.
+      const view = framing(positions, box.current.clientWidth, box.current.clientHeight);
       cy = cytoscape({
         container: box.current,
-        layout: { name: 'preset' },
-        minZoom: 0.05,
-        maxZoom: 4,
+        layout: { name: 'preset', fit: false },
+        minZoom: MIN_ZOOM,
+        maxZoom: MAX_ZOOM,
+        zoom: view.zoom,
+        pan: view.pan,
         // Large graphs stay smooth to pan and zoom: edges hidden and a bitmap moved while the view moves.
         hideEdgesOnViewport: large,
         textureOnViewport: large,
@@ -214,8 +234,8 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
             selector: 'node',
             style: {
               shape: 'round-rectangle',
-              width: 150,
-              height: 34,
+              width: NODE_WIDTH,
+              height: NODE_HEIGHT,
               label: 'data(label)',
               'font-size': 10,
               // Labels too small to read are not drawn (the whole graph at once), they come back on zoom.
@@ -256,10 +276,14 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
       });
       cy.on('cxttap', 'node', (event) => setSelected(event.target.id() as string));
       if (selected !== null) cy.getElementById(selected).select();
-      cy.fit(undefined, 30);
       // For the browser tests: where each node is drawn, so a real click can land on it.
       (box.current as HTMLDivElement & { cairnGraph?: unknown }).cairnGraph = cy;
-      setReady(true);
+      // Ready once the first frame is on the canvas, not when Cytoscape has only been handed the graph.
+      performance.mark('cairn:graph-created');
+      cy.one('render', () => {
+        performance.mark('cairn:graph-drawn');
+        if (live) setReady(true);
+      });
     })();
     return () => {
       live = false;
