@@ -16,9 +16,11 @@ import {
   type OpenError,
   type ReadError,
   type StoreLocation,
+  type Projection,
+  type ProjectionRunner,
+  type ProjectionStore,
+  type ArtifactStore,
 } from '@cairn/client';
-import type { Projection, ProjectionRunner, ProjectionStore } from '@cairn/projector';
-import type { ArtifactStore } from '@cairn/attribution';
 import { ExitCode } from './exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';

@@ -3,8 +3,13 @@
 // parses, calls and prints.
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { materialiseVersion, sendOpenLineage, versionExport as readVersionExport, type ExportError } from '@cairn/client';
-import { mlflowDatasetInput } from '@cairn/datasets';
+import {
+  materialiseVersion,
+  mlflowDatasetInput,
+  sendOpenLineage,
+  versionExport as readVersionExport,
+  type ExportError,
+} from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
