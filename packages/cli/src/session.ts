@@ -28,7 +28,7 @@ import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
 
 import { storeLockOptions } from './store-lock.js';
-import { isSha256Hex } from '@cairn/core';
+import { CfId } from '@cairn/schemas';
 
 export { projectionsFor };
 
@@ -213,8 +213,8 @@ export function orFailRead<T>(result: E.Either<ReadError | { readonly _tag: stri
  * The full CF id an argument names: a full id as it is, a prefix (6+ hex, git-style) looked up
  * after a catch-up so the CF just appended is found. `field` names the argument in errors.
  */
-export async function cfArg(session: Session, text: string, field = 'CF'): Promise<string> {
-  if (isSha256Hex(text)) return text;
+export async function cfArg(session: Session, text: string, field = 'CF'): Promise<CfId> {
+  if (CfId.is(text)) return text;
   await session.catchUp();
   return orFailRead(await session.cairn.resolveCf(text, field));
 }
