@@ -109,3 +109,4 @@ export type { CfHistory, LineageTrace, TraceDirection } from '@cairn/lineage';
 export type { ShownEvent, MemberPage, LicenseReport, Impact, VersionDiff, ErasedMember } from '@cairn/datasets';
 export type { ArtifactStore, FieldChange, RunsDiff } from '@cairn/attribution';
 export { diffToText, mlflowDatasetInput } from '@cairn/datasets';
+export { exportText, TEXT_EXPORT_FORMATS, type TextExportFormat } from './export-text.js';
