@@ -18,7 +18,6 @@ import {
   type StoreLocation,
   type Projection,
   type ProjectionRunner,
-  type ProjectionStore,
   type ArtifactStore,
 } from '@cairn/client';
 import { ExitCode } from './exit-codes.js';
@@ -47,7 +46,6 @@ export interface Session {
   /** Where signers, sample blobs and sample keys live (the store folder, or CAIRN_KEYS). */
   readonly localDir: string;
   readonly ledger: Ledger;
-  readonly store: ProjectionStore;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
   /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
@@ -163,7 +161,6 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     location: cairn.location,
     localDir: cairn.localDir,
     ledger: cairn.ledger,
-    store: cairn.store,
     runner: cairn.runner,
     projections: cairn.projections,
     artifacts: cairn.artifacts,
