@@ -16,9 +16,10 @@ import {
   type OpenError,
   type ReadError,
   type StoreLocation,
+  type Projection,
+  type ProjectionRunner,
+  type ArtifactStore,
 } from '@cairn/client';
-import type { Projection, ProjectionRunner, ProjectionStore } from '@cairn/projector';
-import type { ArtifactStore } from '@cairn/attribution';
 import { ExitCode } from './exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from './fail.js';
 import { openKeyring, type Keyring } from './keyring.js';
@@ -26,7 +27,7 @@ import { progressFor } from './progress.js';
 import { failureWarning } from './projection-failures.js';
 
 import { storeLockOptions } from './store-lock.js';
-import { isSha256Hex } from '@cairn/core';
+import { CfId } from '@cairn/schemas';
 
 export { projectionsFor };
 
@@ -45,7 +46,6 @@ export interface Session {
   /** Where signers, sample blobs and sample keys live (the store folder, or CAIRN_KEYS). */
   readonly localDir: string;
   readonly ledger: Ledger;
-  readonly store: ProjectionStore;
   readonly runner: ProjectionRunner;
   readonly projections: readonly Projection[];
   /** Gradient artifacts by content hash: `<localDir>/artifacts/<sha256>.npy`. */
@@ -168,7 +168,6 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     location: cairn.location,
     localDir: cairn.localDir,
     ledger: cairn.ledger,
-    store: cairn.store,
     runner: cairn.runner,
     projections: cairn.projections,
     artifacts: cairn.artifacts,
@@ -218,8 +217,8 @@ export function orFailRead<T>(result: E.Either<ReadError | { readonly _tag: stri
  * The full CF id an argument names: a full id as it is, a prefix (6+ hex, git-style) looked up
  * after a catch-up so the CF just appended is found. `field` names the argument in errors.
  */
-export async function cfArg(session: Session, text: string, field = 'CF'): Promise<string> {
-  if (isSha256Hex(text)) return text;
+export async function cfArg(session: Session, text: string, field = 'CF'): Promise<CfId> {
+  if (CfId.is(text)) return text;
   await session.catchUp();
   return orFailRead(await session.cairn.resolveCf(text, field));
 }

@@ -1,8 +1,7 @@
 // How a command waits for an embedded store another process holds: @cairn/client's lock options
 // (CAIRN_LOCK_TIMEOUT seconds, default 30), saying once on stderr whom it waits for.
 import * as E from 'fp-ts/lib/Either.js';
-import { storeLockOptions as lockOptionsIn } from '@cairn/client';
-import type { FolderLockOptions } from '@cairn/eventlog';
+import { storeLockOptions as lockOptionsIn, type FolderLockOptions } from '@cairn/client';
 import { usage } from './fail.js';
 
 export function storeLockOptions(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): FolderLockOptions {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FolderLockOptions } from '@cairn/eventlog';
 import { openLedgerWith, type Ledger, type LedgerError, type SizeLimits } from '@cairn/sdk';
-import type { VersionId } from '@cairn/schemas';
+import type { CfId, EventId, VersionId } from '@cairn/schemas';
 import {
   createProjectionRunner,
   openProjectionStore,
@@ -133,16 +133,16 @@ export interface Cairn extends CairnReads {
   /** NAME@N, NAME@latest, NAME (latest) or NAME@<version id prefix>, as of a moment. */
   resolveVersion(text: string, asOf?: AsOf, field?: string): Promise<E.Either<RefError, ResolvedVersion>>;
   /** A CF id, or a unique prefix of one (6+ hex); `field` names the argument in errors. */
-  resolveCf(text: string, field?: string): Promise<E.Either<RefError, string>>;
+  resolveCf(text: string, field?: string): Promise<E.Either<RefError, CfId>>;
 
   /** Every version of a dataset in the order first cut. */
   datasetVersions(dataset: string, asOf?: AsOf): Promise<E.Either<ReadError, DatasetVersions>>;
   /** One version, its origin and a page of its members. */
   datasetShow(ref: string, page: MemberPageRequest, asOf?: AsOf): Promise<E.Either<ReadError, VersionShow>>;
   /** What the build request `eventId` of `dataset` cut. */
-  buildResult(dataset: string, eventId: string): Promise<BuildResult>;
-  /** The datasets re-assembled because of the amendment or supersession `cfId`, with what became of it there. */
-  replacementOutcomes(cfId: string): Promise<readonly ReplacementResult[]>;
+  buildResult(dataset: string, eventId: EventId): Promise<BuildResult>;
+  /** The datasets re-assembled because of the amendment or supersession `cfId` (a CfId, or the event id a log reader has of it), with what became of it there. */
+  replacementOutcomes(cfId: EventId): Promise<readonly ReplacementResult[]>;
   /** The CF as the ledger knew it, now or as of a moment (a CF appended later is CfNotFound). */
   show(cf: string, asOf?: AsOf): Promise<E.Either<ReadError, CfShowAnswer>>;
   why(cf: string, ref: string, asOf?: AsOf): Promise<E.Either<ReadError, WhyResult>>;

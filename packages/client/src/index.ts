@@ -104,3 +104,20 @@ export {
   type ContributorStanding,
 } from './contributors.js';
 export { RoleHoldersAnswer, ContributorStandingAnswer, TreeHeadWireAnswer } from './wire/contributors.js';
+// The types the reads answer with and the renderings a surface prints them in, so a surface names
+// what it is given (and the CLI depends on no projection) without reaching past the client.
+export type {
+  AsOf,
+  Projection,
+  ProjectionFailure,
+  ProjectionRunner,
+  ProjectionStore,
+  ProjectionVerification,
+  BadRow,
+} from '@cairn/projector';
+export type { FolderLockOptions } from '@cairn/eventlog';
+export type { CfHistory, LineageTrace, TraceDirection } from '@cairn/lineage';
+export type { ShownEvent, MemberPage, LicenseReport, Impact, VersionDiff, ErasedMember } from '@cairn/datasets';
+export type { ArtifactStore, FieldChange, RunsDiff } from '@cairn/attribution';
+export { diffToText, mlflowDatasetInput } from '@cairn/datasets';
+export { exportText, TEXT_EXPORT_FORMATS, type TextExportFormat } from './export-text.js';

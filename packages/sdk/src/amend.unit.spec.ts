@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { contributeSample, ledgerOn, left, logSize, register, right, text } from './__tests__/given.js';
 import type { Ledger } from './ledger.js';
+import { checkAmendable } from './api/amend.js';
 
 async function payloadOf(ledger: Ledger, id: string): Promise<Record<string, unknown>> {
   const found = await ledger.log.readByIds([id]);
@@ -82,5 +83,32 @@ describe('amend', () => {
     const [original, amendment] = [await payloadOf(ledger, s.id), await payloadOf(ledger, amended.id)];
     expect(amendment.commitment).not.toEqual(original.commitment);
     expect(amendment.size).toBe(9);
+  });
+
+  it('given a kind of event, when asked whether it is amendable, then only the three CF kinds are, and anything else is refused as amend-same-kind naming the CF', () => {
+    for (const type of ['SampleContributed', 'LabelContributed', 'ValidationContributed'])
+      expect(checkAmendable('c1', type)).toEqual(E.right(type));
+    expect(checkAmendable('d1', 'DatasetDefined')).toEqual(
+      E.left(
+        expect.objectContaining({
+          _tag: 'RuleViolation',
+          rule: 'amend-same-kind',
+          field: 'cfId',
+          reason: 'd1 is a DatasetDefined; only CFs (samples, labels, validations) are amended',
+        }),
+      ),
+    );
+  });
+
+  it('given a dataset definition in the log, when the ledger is asked to amend it, then it is refused as amend-same-kind and nothing is appended', async () => {
+    const ledger = ledgerOn();
+    const alice = await register(ledger, 'alice');
+    const defined = right(await ledger.datasets.define('ds', alice));
+    const before = await logSize(ledger);
+    expect(left(await ledger.amend(defined.id, { license: 'MIT' }, alice))).toMatchObject({
+      _tag: 'RuleViolation',
+      rule: 'amend-same-kind',
+    });
+    expect(await logSize(ledger)).toBe(before);
   });
 });

@@ -25,7 +25,7 @@ export {
 } from './wire/pattern.js';
 export { createLedger, unwrap, type Ledger, type LedgerParts, type DeprecationReason, type KeyRevocationReason } from './ledger.js';
 export type { SampleInput, LabelInput, ValidationInput, ContributionInput } from './api/contributions.js';
-export { AMENDABLE_FIELDS, type AmendableType } from './api/amend.js';
+export { AMENDABLE_FIELDS, checkAmendable, type AmendableType } from './api/amend.js';
 export type { IngestItem, Receipt } from './ingest/ingest-batch.js';
 export type { CfReceipt } from './cf-receipt.js';
 export type { SampleAttachment } from './rules/sample-bytes.js';

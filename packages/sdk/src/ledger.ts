@@ -40,7 +40,7 @@ import {
   type ValidationInput,
 } from './api/contributions.js';
 import { eraseSample, readSample } from './api/samples.js';
-import { checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
+import { checkAmendable, checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { readSampleAs } from './api/read-as.js';
 import type { Reader } from './reader.js';
 import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
@@ -265,11 +265,10 @@ export function createLedger(parts: LedgerParts): Ledger {
     amend: async (cfId, changes, signer) => {
       const original = await readCf(cfId);
       if (E.isLeft(original)) return original;
-      const { type, payload } = original.right;
-      if (type !== 'SampleContributed' && type !== 'LabelContributed' && type !== 'ValidationContributed')
-        return E.left(
-          ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`),
-        );
+      const amendable = checkAmendable(cfId, original.right.type);
+      if (E.isLeft(amendable)) return amendable;
+      const type = amendable.right;
+      const { payload } = original.right;
       const fields = checkAmendmentFields(type, changes);
       if (E.isLeft(fields)) return fields;
       if (type === 'SampleContributed') {

@@ -2,8 +2,7 @@
 // --as-of option of queries, resolved to a log position.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import type { AsOf } from '@cairn/projector';
-import { parseAsOf } from '@cairn/client';
+import { parseAsOf, type AsOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, streamConflictText, usage } from '../fail.js';
 import { toJson } from '../output.js';

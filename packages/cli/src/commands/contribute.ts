@@ -1,5 +1,6 @@
 // cairn contribute sample|label|validation, cairn amend, cairn deprecate, cairn erase.
 import type { Command } from 'commander';
+import type { CfId } from '@cairn/schemas';
 import { AMENDABLE_FIELDS, type DeprecationReason, type Signer } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail } from '../fail.js';
@@ -46,7 +47,7 @@ export interface AmendmentWarning {
  * The datasets whose current version held what `cfId` amends were re-assembled by the amendment;
  * a warning for each whose new version leaves the amendment out, with the rule and its reason.
  */
-async function amendmentWarnings(session: Pick<WriteSession, 'replacementOutcomes'>, cfId: string): Promise<AmendmentWarning[]> {
+async function amendmentWarnings(session: Pick<WriteSession, 'replacementOutcomes'>, cfId: CfId): Promise<AmendmentWarning[]> {
   const warnings: AmendmentWarning[] = [];
   for (const o of await session.replacementOutcomes(cfId)) {
     if (o.included) continue;

@@ -1,14 +1,13 @@
 // cairn manifest define, cairn dataset define|build|versions|show.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { MemberPage } from '@cairn/datasets';
+import type { MemberPage, ResolvedVersion } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit, table } from '../output.js';
 import { orFailRead, type Session } from '../session.js';
 import { withReads } from '../read-session.js';
 import { withWrites, type WriteSession } from '../write-session.js';
-import type { ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from './common.js';
 import { receiptJson, type ReceiptJson } from './receipt.js';
 import { MANIFEST_HELP } from '../manifest-help.js';

@@ -3,15 +3,21 @@
 // parses, calls and prints.
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { materialiseVersion, sendOpenLineage, versionExport as readVersionExport, type ExportError } from '@cairn/client';
-import { mlflowDatasetInput } from '@cairn/datasets';
+import {
+  exportText,
+  materialiseVersion,
+  sendOpenLineage,
+  versionExport as readVersionExport,
+  type ExportError,
+  type TextExportFormat,
+} from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
 import { withReads, serverUrlOf, type ReadSession } from '../read-session.js';
-import { toCroissant, toJsonl, toOpenLineage, type VersionExport } from '../export/formats.js';
+import { toOpenLineage, type VersionExport } from '../export/formats.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 import { writeNamedFile } from '../files.js';
@@ -20,7 +26,6 @@ const FORMATS = ['jsonl', 'openlineage', 'croissant', 'mlflow', 'files', 'huggin
 type ExportFormat = (typeof FORMATS)[number];
 /** The formats that decrypt samples into a folder (need --as and --out DIR). */
 const FOLDER_FORMATS: readonly string[] = ['files', 'huggingface'];
-type TextFormat = Exclude<ExportFormat, 'files' | 'huggingface'>;
 
 const orFailExport = <T>(r: E.Either<ExportError | { readonly _tag: string; readonly message: string }, T>): T => {
   if (E.isRight(r)) return r.right;
@@ -29,17 +34,6 @@ const orFailExport = <T>(r: E.Either<ExportError | { readonly _tag: string; read
 
 export async function versionExport(session: Session, ref: string, asOf?: string): Promise<VersionExport> {
   return orFailExport(await readVersionExport(session.cairn, ref, asOfOf(asOf)));
-}
-
-export function render(x: VersionExport, format: TextFormat): string {
-  if (format === 'jsonl') return toJsonl(x);
-  if (format === 'mlflow') return `${toJson(mlflowDatasetInput(x))}\n`;
-  // OpenLineage transports carry one event per line.
-  if (format === 'openlineage')
-    return toOpenLineage(x)
-      .map((e) => `${JSON.stringify(e)}\n`)
-      .join('');
-  return `${toJson(toCroissant(x))}\n`;
 }
 
 interface ExportOptions {
@@ -141,7 +135,7 @@ export function registerExport(program: Command): void {
           );
           return;
         }
-        const text = render(x, opts.format as TextFormat);
+        const text = exportText(x, opts.format as TextExportFormat);
         if (opts.out === undefined) {
           process.stdout.write(text);
           return;

@@ -1,11 +1,10 @@
 // cairn licenses NAME@V (the license set, obligations and conflicts under the auditable rules of
 // projections' license-rules.json) and cairn card NAME@V (a Markdown provenance card).
 import type { Command } from 'commander';
-import type { LicenseReport } from '@cairn/datasets';
 import { table } from '../output.js';
 import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
-import { cardMarkdown, type CardFacts, type ResolvedVersion } from '@cairn/client';
+import { cardMarkdown, type CardFacts, type LicenseReport, type ResolvedVersion } from '@cairn/client';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
 export type LicensesJson = LicenseReport & { readonly ref: ResolvedVersion };

@@ -1,9 +1,7 @@
 // cairn diff, cairn why, cairn impact, cairn history: answers from the projection tables, each
 // with the events behind it.
 import type { Command } from 'commander';
-import type { DiffAnswer, WhyResult } from '@cairn/client';
-import { type CfHistory } from '@cairn/lineage';
-import { diffToText, type Impact, type VersionDiff } from '@cairn/datasets';
+import { diffToText, type CfHistory, type DiffAnswer, type Impact, type VersionDiff, type WhyResult } from '@cairn/client';
 import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, short, show } from './common.js';

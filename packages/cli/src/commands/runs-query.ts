@@ -2,8 +2,7 @@
 // back from the ledger. The answers are the projections' (answers/runs*.ts); this file parses,
 // calls and prints.
 import type { Command } from 'commander';
-import { diffToText } from '@cairn/datasets';
-import { type FieldChange, type RunDetail, type RunsDiff } from '@cairn/attribution';
+import { diffToText, type FieldChange, type RunDetail, type RunsDiff } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';

@@ -2,8 +2,7 @@
 // @cairn/datasets), and with --bytes the sample's plaintext through the SDK.
 import { printSampleBytes } from '../sample-bytes.js';
 import type { Command } from 'commander';
-import { cfPrefixOf, isFullCfId, type CfShowAnswer } from '@cairn/client';
-import type { ShownEvent } from '@cairn/datasets';
+import { cfPrefixOf, isFullCfId, type CfShowAnswer, type ShownEvent } from '@cairn/client';
 import { messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
 import { cfArg, orFailRead, withSession } from '../session.js';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkAuthorship, checkProof, type AuthorshipProof, type ProofFile } from '@cairn/core';
-import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/lineage';
+import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail } from '../fail.js';
 import { toJson } from '../output.js';

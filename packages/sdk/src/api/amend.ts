@@ -6,7 +6,7 @@
 // the same material and carry its labels and validations (manifest amendments.carryLabelsAndValidations).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Problem } from '@cairn/schemas';
-import type { DecodeFailureAt, LedgerError } from '../errors.js';
+import { ruleViolation, type DecodeFailureAt, type LedgerError, type RuleViolation } from '../errors.js';
 import type { IngestContext } from '../ingest/ingest-batch.js';
 import { defined } from './context.js';
 import { prepareSample, type PreparedContribution, type SampleInput } from './contributions.js';
@@ -37,6 +37,16 @@ const NOT_SET: Readonly<Record<string, string>> = {
 
 function problem(type: AmendableType, field: string, reason: string, actual: unknown): Problem {
   return { path: field, expected: reason, actual, message: `amend ${KIND_OF[type]}.${field}: ${reason}` };
+}
+
+/**
+ * The kind of CF `cfId` (an event of `type`) is, if it is one an amendment can be made of: only
+ * CFs are amended. The local and the remote ledger both ask this before building the amendment.
+ */
+export function checkAmendable(cfId: string, type: string): E.Either<RuleViolation, AmendableType> {
+  return type in AMENDABLE_FIELDS
+    ? E.right(type as AmendableType)
+    : E.left(ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`));
 }
 
 /** Every field of `changes` an amendment of `type` may not change, each named; or nothing. */

@@ -19,7 +19,7 @@ import {
   type PreparedContribution,
   type SampleInput,
 } from '../api/contributions.js';
-import { checkAmendmentFields } from '../api/amend.js';
+import { checkAmendable, checkAmendmentFields } from '../api/amend.js';
 import { originalCf } from './original-cf.js';
 import { publicKeyHexOf, sealEvents, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
 import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE } from '../api/sealed-batch.js';
@@ -166,11 +166,10 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
     amend: async (cfId, changes, signer) => {
       const original = await originalCf(url, cfId, options.fetch ?? fetch);
       if (E.isLeft(original)) return original;
-      const { type, payload } = original.right;
-      if (type !== 'SampleContributed' && type !== 'LabelContributed' && type !== 'ValidationContributed')
-        return E.left(
-          ruleViolation('amend-same-kind', 'cfId', `${cfId} is a ${type}; only CFs (samples, labels, validations) are amended`),
-        );
+      const amendable = checkAmendable(cfId, original.right.type);
+      if (E.isLeft(amendable)) return amendable;
+      const type = amendable.right;
+      const { payload } = original.right;
       const fields = checkAmendmentFields(type, changes);
       if (E.isLeft(fields)) return fields;
       if (type === 'SampleContributed') {
