@@ -28,17 +28,18 @@ export function isEventId(value: unknown): value is EventId {
   return typeof value === 'string' && isSha256Hex(value);
 }
 
-function prepareEvent(event: NewEvent, field: string): E.Either<EventLogError, PreparedEvent> {
+/** `field` names the event in an error; built only for one (a bulk append prepares thousands). */
+function prepareEvent(event: NewEvent, field: () => string): E.Either<EventLogError, PreparedEvent> {
   const id: unknown = event.id;
-  if (!isEventId(id)) return invalid(undefined, `${field}.id`, 'must be 64 lowercase hex characters (a content-derived SHA-256)');
+  if (!isEventId(id)) return invalid(undefined, `${field()}.id`, 'must be 64 lowercase hex characters (a content-derived SHA-256)');
   if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > MAX_NAME)
-    return invalid(id, `${field}.type`, `must be a non-empty string of at most ${MAX_NAME} characters`);
+    return invalid(id, `${field()}.type`, `must be a non-empty string of at most ${MAX_NAME} characters`);
   const given = event.canonicalData;
   const data = given instanceof CanonicalJson && given.value === event.data ? E.right(given.text) : canonicalize(event.data);
-  if (E.isLeft(data)) return invalid(id, `${field}.data`, `${data.left.path}: ${data.left.reason}`);
+  if (E.isLeft(data)) return invalid(id, `${field()}.data`, `${data.left.path}: ${data.left.reason}`);
   if (event.metadata === undefined) return E.right({ id, type: event.type, data: data.right, metadata: null });
   const metadata = canonicalize(event.metadata);
-  if (E.isLeft(metadata)) return invalid(id, `${field}.metadata`, `${metadata.left.path}: ${metadata.left.reason}`);
+  if (E.isLeft(metadata)) return invalid(id, `${field()}.metadata`, `${metadata.left.path}: ${metadata.left.reason}`);
   return E.right({ id, type: event.type, data: data.right, metadata: metadata.right });
 }
 
@@ -60,7 +61,8 @@ function validExpected(expected: ExpectedRevision): boolean {
 export function prepareRequests(requests: readonly AppendRequest[]): E.Either<EventLogError, readonly PreparedRequest[]> {
   const seen = new Set<EventId>();
   const out: PreparedRequest[] = [];
-  for (const [r, request] of requests.entries()) {
+  for (let r = 0; r < requests.length; r++) {
+    const request = requests[r]!;
     const at = requests.length === 1 ? '' : `requests[${r}].`;
     if (typeof request.stream !== 'string' || request.stream.length === 0 || request.stream.length > MAX_NAME)
       return invalid(undefined, `${at}stream`, `must be a non-empty string of at most ${MAX_NAME} characters`);
@@ -70,8 +72,8 @@ export function prepareRequests(requests: readonly AppendRequest[]): E.Either<Ev
     const expectedRevision = request.expectedRevision ?? { kind: 'any' };
     if (!validExpected(expectedRevision)) return invalid(undefined, `${at}expectedRevision`, 'an exact revision is a non-negative bigint');
     const events: PreparedEvent[] = [];
-    for (const [i, event] of request.events.entries()) {
-      const prepared = prepareEvent(event, `${at}events[${i}]`);
+    for (let i = 0; i < request.events.length; i++) {
+      const prepared = prepareEvent(request.events[i]!, () => `${at}events[${i}]`);
       if (E.isLeft(prepared)) return prepared;
       if (seen.has(prepared.right.id)) return invalid(prepared.right.id, `${at}events[${i}].id`, 'appears twice in the same append');
       seen.add(prepared.right.id);

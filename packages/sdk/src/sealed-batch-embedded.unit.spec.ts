@@ -1,4 +1,4 @@
-// Sealed batches on the embedded (PGlite) log: the tampering cases of sealed-batch.hardening.spec.ts,
+// Sealed batches on the embedded (PGlite) log: the tampering cases table (the same as in memory),
 // through the SDK's append and through verify, on one embedded store (__tests__/sealed-tampering.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Sealed batches on the Postgres log: the tampering cases of sealed-batch.hardening.spec.ts,
+// Sealed batches on the Postgres log: the tampering cases table (the same as in memory),
 // through the SDK's append and through verify, in one schema (__tests__/sealed-tampering.ts).
 import { openPostgresEventLog } from '@cairn/eventlog';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';

@@ -123,6 +123,25 @@ export function basics(factory: ConformanceFactory): void {
         expect(Number.isNaN(a!.recordedAt.getTime())).toBe(false);
       }),
     );
+    it(
+      'given stream names and event types holding quotes, backslashes, braces, commas, control characters and U+001E, when appended in one batch to new streams and to an existing one, then each reads back exactly',
+      withLog(async (log) => {
+        const odd = ['a "quoted", {braced} name', 'back\\slash\\', 'tab\tand\nnewline', 'record\u001eseparator', 'NULL', ' spaced '];
+        const prefix = uniqueStream();
+        const fresh = odd.map((name, i) => ({ stream: `${prefix}/${name}`, event: newEvent(`Type ${name}`, { i }) }));
+        right(
+          await log.appendMany(fresh.map((f) => ({ stream: f.stream, events: [f.event], expectedRevision: ExpectedRevision.noStream }))),
+        );
+        const more = odd.map((name, i) => newEvent(`More ${name}`, { i }));
+        right(await log.append({ stream: fresh[3]!.stream, events: more, expectedRevision: ExpectedRevision.exact(0n) }));
+        for (const f of fresh) {
+          const read = right(await log.readStream(f.stream));
+          expect(read[0]).toMatchObject({ id: f.event.id, stream: f.stream, type: f.event.type, revision: 0n });
+        }
+        const appended = right(await log.readStream(fresh[3]!.stream, { fromRevision: 1n }));
+        expect(appended.map((e) => [e.type, e.revision])).toEqual(more.map((e, i) => [e.type, BigInt(i + 1)]));
+      }),
+    );
   });
 
   describe('readByIds', () => {

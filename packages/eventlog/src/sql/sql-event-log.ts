@@ -14,7 +14,7 @@
 // before its commit; reads there stop at a hole an uncommitted writer may still fill (schema.ts).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
-import { prepareRequests, type PreparedRequest } from '../prepare.js';
+import { prepareRequests, type PreparedEvent, type PreparedRequest } from '../prepare.js';
 import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../append-plan.js';
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
@@ -67,6 +67,41 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
 }
 
 /**
+ * The rows of an insert, column by column, as the statement's array parameters take them (built
+ * in one pass: a bulk batch is thousands of rows, and every per-row object or BigInt sum on the
+ * caller's thread delays the statement).
+ */
+interface RowColumns {
+  readonly ids: string[];
+  readonly streams: string[];
+  /** Decimal text, as the bigint[] literal takes it. */
+  readonly revisions: string[];
+  readonly types: string[];
+  readonly datas: string[];
+  readonly metadatas: (string | null)[];
+}
+
+const emptyColumns = (): RowColumns => ({ ids: [], streams: [], revisions: [], types: [], datas: [], metadatas: [] });
+
+function pushRow(c: RowColumns, event: PreparedEvent, stream: string, revision: string): void {
+  c.ids.push(event.id);
+  c.streams.push(stream);
+  c.revisions.push(revision);
+  c.types.push(event.type);
+  c.datas.push(event.data);
+  c.metadatas.push(event.metadata);
+}
+
+function columnsOf(rows: readonly RowToWrite[]): RowColumns {
+  const c = emptyColumns();
+  for (const row of rows) pushRow(c, row, row.stream, row.revision.toString());
+  return c;
+}
+
+/** A bigint[] literal of decimal texts (no element needs quoting). */
+const bigintArrayLiteral = (values: readonly string[]): string => `{${values.join(',')}}`;
+
+/**
  * Inserts the rows in order. `guard`: only if each of its streams ends at its head (-1: not in
  * the log) and none of the rows' ids is in the log yet (cairn_log_expect, evaluated once, before
  * any row is formed); otherwise nothing is inserted and no position is drawn, and the answer is
@@ -75,45 +110,46 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
 async function insertRows(
   tx: SqlQueryable,
   t: LogTables,
-  rows: readonly RowToWrite[],
+  rows: RowColumns,
   guard?: ExpectedHeads,
   shared = false,
 ): Promise<Map<string, LogPosition>> {
-  const data = textArrayParam(
-    rows.map((r) => r.data),
-    5,
-  );
-  const ids = textArrayLiteral(rows.map((r) => r.id));
-  const streams = textArrayLiteral(rows.map((r) => r.stream));
+  // Ids, streams, types and bodies travel as one separator-joined text each (text-array.ts).
+  const ids = textArrayParam(rows.ids, 1);
+  const streams = textArrayParam(rows.streams, 2);
+  const types = textArrayParam(rows.types, 4);
+  const data = textArrayParam(rows.datas, 5);
+  const expectStreams = guard ? textArrayParam(guard.streams, 7) : undefined;
   const params = [
-    ids,
-    streams,
-    rows.map((r) => r.revision.toString()),
-    textArrayLiteral(rows.map((r) => r.type)),
+    ids.param,
+    streams.param,
+    bigintArrayLiteral(rows.revisions),
+    types.param,
     data.param,
-    textArrayLiteral(rows.map((r) => r.metadata)),
-    ...(guard ? [textArrayLiteral(guard.streams), guard.heads.map((h) => h.toString())] : []),
+    textArrayLiteral(rows.metadatas),
+    ...(guard && expectStreams ? [expectStreams.param, bigintArrayLiteral(guard.heads)] : []),
   ];
-  if (guard && shared) {
+  if (guard && expectStreams && shared) {
     // Other writers share the server: the function lets the ordering lock go before the commit
     // (schema.ts), so concurrent appends share the commit's flush.
     const appended = await tx.query<{ id: string; position: string }>(
       `select a.event_id as id, a.event_position::text as position
-         from ${quoteIdent(t.schema)}.cairn_log_append($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[], $7::text[], $8::bigint[]) a`,
+         from ${quoteIdent(t.schema)}.cairn_log_append(${ids.sql}, ${streams.sql}, $3::bigint[], ${types.sql}, ${data.sql}, $6::text[], ${expectStreams.sql}, $8::bigint[]) a`,
       params,
     );
     return new Map(appended.map((r) => [r.id, BigInt(r.position)]));
   }
-  const guarded = guard
-    ? {
-        with: `with expected as materialized (select ${quoteIdent(t.schema)}.cairn_log_expect($7::text[], $8::bigint[], $1::text[]) as ok) `,
-        from: ' cross join expected where expected.ok',
-      }
-    : { with: '', from: '' };
+  const guarded =
+    guard && expectStreams
+      ? {
+          with: `with expected as materialized (select ${quoteIdent(t.schema)}.cairn_log_expect(${expectStreams.sql}, $8::bigint[], ${ids.sql}) as ok) `,
+          from: ' cross join expected where expected.ok',
+        }
+      : { with: '', from: '' };
   const inserted = await tx.query<{ id: string; position: string }>(
     `${guarded.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
      select r.id, r.stream, r.revision, r.type, r.data, r.metadata
-       from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], ${data.sql}, $6::text[])
+       from unnest(${ids.sql}, ${streams.sql}, $3::bigint[], ${types.sql}, ${data.sql}, $6::text[])
          with ordinality as r(id, stream, revision, type, data, metadata, n)${guarded.from}
       order by r.n
      returning id, position::text as position`,
@@ -125,7 +161,8 @@ async function insertRows(
 /** Where each stream of a guarded insert must end for it to go in; -1: not in the log. */
 interface ExpectedHeads {
   readonly streams: readonly string[];
-  readonly heads: readonly bigint[];
+  /** Decimal text. */
+  readonly heads: readonly string[];
 }
 
 /** The head a request expects its stream at, when it names one (no stream, or an exact revision). */
@@ -141,14 +178,26 @@ function expectedHead(request: PreparedRequest): bigint | null {
  * heads they expect, or null for any other batch (two requests for one stream: the planner
  * decides how the second follows the first).
  */
-function guardedRows(requests: readonly PreparedRequest[]): { rows: RowToWrite[]; expected: ExpectedHeads } | null {
-  const heads = requests.map(expectedHead);
-  if (heads.some((h) => h === null)) return null;
-  if (new Set(requests.map((r) => r.stream)).size !== requests.length) return null;
-  return {
-    rows: requests.flatMap((r, k) => r.events.map((e, i) => ({ ...e, stream: r.stream, revision: heads[k]! + 1n + BigInt(i) }))),
-    expected: { streams: requests.map((r) => r.stream), heads: heads as bigint[] },
-  };
+function guardedRows(requests: readonly PreparedRequest[]): { rows: RowColumns; expected: ExpectedHeads; after: bigint[] } | null {
+  const rows = emptyColumns();
+  const streams: string[] = [];
+  const heads: string[] = [];
+  /** Each request's stream revision after its events: its next expected revision. */
+  const after: bigint[] = [];
+  const seen = new Set<string>();
+  for (const request of requests) {
+    const head = expectedHead(request);
+    if (head === null || seen.has(request.stream)) return null;
+    seen.add(request.stream);
+    streams.push(request.stream);
+    heads.push(head.toString());
+    const events = request.events;
+    // A new stream (the bulk case) numbers its events from 0 without BigInt sums.
+    if (head === -1n) for (let i = 0; i < events.length; i++) pushRow(rows, events[i]!, request.stream, String(i));
+    else for (let i = 0; i < events.length; i++) pushRow(rows, events[i]!, request.stream, (head + 1n + BigInt(i)).toString());
+    after.push(head + BigInt(events.length));
+  }
+  return { rows, expected: { streams, heads }, after };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -158,7 +207,7 @@ async function appendAtExpectedHeads(
   executor: SqlExecutor,
   t: LogTables,
   requests: readonly PreparedRequest[],
-  guarded: { rows: readonly RowToWrite[]; expected: ExpectedHeads },
+  guarded: { rows: RowColumns; expected: ExpectedHeads; after: readonly bigint[] },
   shared: boolean,
 ): Promise<AppendResult[] | null> {
   let positions: Map<string, LogPosition>;
@@ -170,7 +219,7 @@ async function appendAtExpectedHeads(
   }
   if (positions.size === 0) return null;
   return requests.map((r, k) => ({
-    nextExpectedRevision: guarded.expected.heads[k]! + BigInt(r.events.length),
+    nextExpectedRevision: guarded.after[k]!,
     position: positions.get(r.events[r.events.length - 1]!.id)!,
     alreadyAppended: false,
   }));
@@ -190,7 +239,7 @@ async function appendInTransaction(
   const plans = planAppends(requests, await loadFacts(tx, t, ids, streams));
   if (E.isLeft(plans)) throw new Rejected(plans.left);
   const rows = plans.right.flatMap((p) => (p.kind === 'write' ? p.rows : []));
-  const positions = rows.length === 0 ? new Map<string, LogPosition>() : await insertRows(tx, t, rows);
+  const positions = rows.length === 0 ? new Map<string, LogPosition>() : await insertRows(tx, t, columnsOf(rows));
   return plans.right.map((plan) => {
     if (plan.kind === 'replay') return plan.result;
     const last = plan.rows[plan.rows.length - 1]!;

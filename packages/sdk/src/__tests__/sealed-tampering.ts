@@ -1,11 +1,11 @@
-// The tampering cases of sealed batches, run against a real log adapter (PGlite, Postgres) with
-// one store per adapter. Two paths, each as a user meets it:
+// The tampering cases of sealed batches: one table of cases, run against every log adapter (in
+// memory, PGlite, Postgres) with one store per adapter. Two paths, each as a user meets it:
 //   - the SDK's append: a tampered batch is refused with the first bad item named, and nothing of
 //     it reaches the store (all or nothing through the adapter's appendMany);
 //   - `verify` (verifyLog) of a store written behind the ledger's back: the tampered events are
 //     appended raw, through the adapter, and read back from it; verify names the first bad event.
-// Each verify case writes its own CFs (a tag per case, so no two cases share a stream) and is
-// judged on the store's clean prefix plus that case's events, as the adapter stored them.
+// Each case writes its own CFs (a tag per case, so no two cases share a stream) and each verify
+// case is judged on the store's clean prefix plus that case's events, as the adapter stored them.
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sha256Hex, signingBytes } from '@cairn/core';
@@ -86,6 +86,18 @@ const change = (e: Envelope, fields: Partial<Envelope>): Envelope => ({ ...e, ..
 
 const verifyCases: readonly VerifyCase[] = [
   ['a CF dropped from the batch', (a) => [a[0]!, a[1]!, a[3]!], 2, 'seal', 'seal-member'],
+  [
+    'a CF dropped just before another event',
+    (a, world, tag) => [
+      ...a.slice(0, 3),
+      JSON.parse(
+        JSON.stringify(right(world.ledger.sign('LabelContributed', labels(world.sample, 1, `${tag} after`)[0]!.payload, world.alice))),
+      ) as Envelope,
+    ],
+    0,
+    'seal',
+    'seal-complete',
+  ],
   ['the last CF dropped with the end of the log', (a) => a.slice(0, 3), 0, 'seal', 'seal-complete'],
   ['two CFs swapped', (a) => [a[0]!, a[2]!, a[1]!, a[3]!], 1, 'seal', 'seal-member'],
   [
@@ -118,6 +130,51 @@ const verifyCases: readonly VerifyCase[] = [
   ],
   // bob's key is revoked in the store's clean prefix: a seal of his after that seals nothing.
   ['a seal by a revoked key', (_a, world, tag) => sealed(world, world.bob, 3, tag), 0, 'signature', 'signer-key-current'],
+];
+
+/** A tampered batch made from two sealed batches of alice's (3 CFs each), and what the SDK must say. */
+type AppendCase = readonly [
+  what: string,
+  tamper: (a: Envelope[], b: Envelope[], world: World) => Envelope[],
+  rule: string,
+  index: number,
+  field: string | undefined,
+];
+
+const appendCases: readonly AppendCase[] = [
+  [
+    'a CF naming a seal it is not under',
+    (a, b) => [a[0]!, a[1]!, change(a[2]!, { seal: { ...b[2]!.seal! } }), a[3]!],
+    'seal-member',
+    2,
+    'LabelContributed.seal.id',
+  ],
+  [
+    'a seal whose root does not match its CFs',
+    (a, b) => [a[0]!, a[1]!, change(b[2]!, { seal: a[2]!.seal }), a[3]!],
+    'seal-root',
+    0,
+    undefined,
+  ],
+  ['a CF missing from the batch', (a) => a.slice(0, 3), 'seal-complete', 0, undefined],
+  ['a CF missing before another event', (a, b) => [...a.slice(0, 3), ...b], 'seal-complete', 0, undefined],
+  ['a CF added to the batch', (a, b) => [...a, change(b[1]!, { seal: { id: a[1]!.seal!.id, index: 3 } })], 'seal-member', 4, undefined],
+  ['a reordered batch', (a) => [a[0]!, a[2]!, a[1]!, a[3]!], 'seal-member', 1, 'LabelContributed.seal.index'],
+  ['a CF without its seal', (a) => a.slice(1), 'seal-member', 0, undefined],
+  [
+    "a CF of bob's under alice's seal",
+    (a, _b, world) => [a[0]!, a[1]!, change(a[2]!, { signer: world.bob.contributorId }), a[3]!],
+    'seal-member',
+    2,
+    'LabelContributed.signer',
+  ],
+  [
+    'a seal whose signature was made by no one',
+    (a) => [change(a[0]!, { signature: 'ab'.repeat(64) }), ...a.slice(1)],
+    'signature-valid',
+    0,
+    undefined,
+  ],
 ];
 
 /**
@@ -164,37 +221,11 @@ export function sealedTamperingOn(adapter: string, open: () => Promise<{ log: Ev
     });
 
     describe('given a tampered batch handed to the SDK, then nothing reaches the store and the first bad item is named', () => {
-      const cases: readonly [string, (a: Envelope[], b: Envelope[]) => Envelope[], string, number, string | undefined][] = [
-        [
-          'a CF naming a seal it is not under',
-          (a, b) => [a[0]!, a[1]!, { ...a[2]!, seal: { ...b[2]!.seal! } }, a[3]!],
-          'seal-member',
-          2,
-          'LabelContributed.seal.id',
-        ],
-        [
-          'a seal whose root does not match its CFs',
-          (a, b) => [a[0]!, a[1]!, { ...b[2]!, seal: a[2]!.seal }, a[3]!],
-          'seal-root',
-          0,
-          undefined,
-        ],
-        ['a CF missing from the batch', (a) => a.slice(0, 3), 'seal-complete', 0, undefined],
-        ['a CF added to the batch', (a, b) => [...a, { ...b[1]!, seal: { id: a[1]!.seal!.id, index: 3 } }], 'seal-member', 4, undefined],
-        ['a reordered batch', (a) => [a[0]!, a[2]!, a[1]!, a[3]!], 'seal-member', 1, 'LabelContributed.seal.index'],
-        [
-          'a seal whose signature was made by no one',
-          (a) => [{ ...a[0]!, signature: 'ab'.repeat(64) }, ...a.slice(1)],
-          'signature-valid',
-          0,
-          undefined,
-        ],
-      ];
-      it.each(cases)('%s', async (what, tamper, rule, index, field) => {
+      it.each(appendCases)('%s', async (what, tamper, rule, index, field) => {
         const a = sealed(world, world.alice, 3, `sdk a ${what}`);
         const b = sealed(world, world.alice, 3, `sdk b ${what}`);
         const before = await logSize(world.ledger);
-        const result = await ingest(world.ledger, tamper(a, b));
+        const result = await ingest(world.ledger, tamper(a, b, world));
         expectViolation(result, rule, field);
         expect(left(result)).toMatchObject({ index });
         expect(await logSize(world.ledger)).toBe(before);
