@@ -91,6 +91,13 @@ export const OVER_HTTP = [
   'deprecate',
   'erase',
   'cat',
+  'record-run',
+  'record-gradients',
+  'attribute',
+  'passport',
+  'attest',
+  'record-keeping',
+  'contamination',
 ] as const;
 
 let running = 'this command';
