@@ -302,3 +302,15 @@ describe('on a server keeping lineage metadata private', () => {
     expect(stored(sha(bytes))).toBe(true);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the upload as raw bytes and every training-side read with its query fields', async () => {
+    const { body } = await send('/openapi.json');
+    expect(Object.keys(body.paths['/v1/artifacts/{hash}'].put.requestBody.content)).toEqual(['application/octet-stream']);
+    const names = (p: string) => (body.paths[p].get.parameters as { name: string }[]).map((x) => x.name);
+    expect(names('/v1/contamination')).toEqual(['train', 'against', 'threshold']);
+    expect(names('/v1/contributors/{contributor}/key-refusal')).toEqual(['contributor', 'publicKey']);
+    for (const p of ['/v1/versions/{ref}/member-ids', '/v1/versions/{ref}/attest-facts', '/v1/runs/{run}/record-keeping'])
+      expect(body.paths[p].get).toBeDefined();
+  });
+});
