@@ -100,6 +100,12 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
         fromRead(unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`)),
       );
     }
+    // Too large is the caller's input, as a local store refusing the file would say.
+    if (res.status === 413) {
+      const detail = (answer as { detail?: unknown } | null)?.detail;
+      const reason = typeof detail === 'string' ? detail : 'larger than the server takes';
+      return E.left({ _tag: 'UsageError', field: 'body', reason, message: reason });
+    }
     if (!res.ok)
       return E.left(fromRead(res.status === 401 && signer === undefined ? metadataPrivate(location.url) : readErrorOf(res.status, answer)));
     const decoded = codec.decode(answer);
@@ -116,9 +122,16 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
     resolveVersion: (ref, asOf) => get(`/v1/versions/${seg(ref)}/resolve`, asOfParam(asOf), ResolvedVersionAnswer),
     memberIds: async (ref, asOf) =>
       E.map((a: { ids: string[] }) => a.ids)(await get(`/v1/versions/${seg(ref)}/member-ids`, asOfParam(asOf), MemberIdsAnswer)),
-    storeArtifact: (kind, bytes) => {
+    storeArtifact: async (kind, bytes) => {
       const contentHash = createHash('sha256').update(bytes).digest('hex');
-      return ask('PUT', `/v1/artifacts/${contentHash}`, { kind }, StoredArtifactAnswer, { bytes, type: 'application/octet-stream' });
+      const stored = await ask('PUT', `/v1/artifacts/${contentHash}`, { kind }, StoredArtifactAnswer, {
+        bytes,
+        type: 'application/octet-stream',
+      });
+      // The server names the .npy's field under the body it was sent in; the file's field is the local one's.
+      if (E.isLeft(stored) && stored.left.field?.startsWith('body.'))
+        return E.left({ ...stored.left, field: stored.left.field.slice('body.'.length) });
+      return stored;
     },
     attributionEstimator: (runId) => get(`/v1/runs/${seg(runId)}/estimator`, {}, EstimatorAnswer),
     attribute: async (runId, queriesNpy, topK) => {

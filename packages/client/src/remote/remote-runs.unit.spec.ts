@@ -48,6 +48,18 @@ describe('openRemoteRuns', () => {
     });
   });
 
+  it('given an artifact the server refuses, then the .npy field is named as locally, and too large is a usage error', async () => {
+    const bytes = new Uint8Array([9]);
+    const bad = serving(() => problem(400, 'invalid-request', 'body.magic: not an .npy', { field: 'body.magic', reason: 'not an .npy' }));
+    expect(await bad.facts.storeArtifact('gradients', bytes)).toEqual(
+      E.left(expect.objectContaining({ _tag: 'UsageError', field: 'magic', reason: 'not an .npy' })),
+    );
+    const big = serving(() => problem(413, 'too-large', 'an artifact upload is at most 4096 bytes', { field: 'body' }));
+    expect(await big.facts.storeArtifact('gradients', bytes)).toEqual(
+      E.left(expect.objectContaining({ _tag: 'UsageError', field: 'body', message: 'an artifact upload is at most 4096 bytes' })),
+    );
+  });
+
   it('given a run the server does not hold, then the refusal is a not-found with the server’s sentence', async () => {
     const { facts, asked } = serving(() => problem(404, 'not-found', 'no training run "r9" in the log'));
     const r = await facts.passport('r9');
