@@ -98,6 +98,13 @@ export const OVER_HTTP = [
   'roles list',
   'checkpoint',
   'tree-head',
+  'record-run',
+  'record-gradients',
+  'attribute',
+  'passport',
+  'attest',
+  'record-keeping',
+  'contamination',
 ] as const;
 
 let running = 'this command';

@@ -121,3 +121,22 @@ export type { ShownEvent, MemberPage, LicenseReport, Impact, VersionDiff, Erased
 export type { ArtifactStore, FieldChange, RunsDiff } from '@cairn/attribution';
 export { diffToText, mlflowDatasetInput } from '@cairn/datasets';
 export { exportText, TEXT_EXPORT_FORMATS, type TextExportFormat } from './export-text.js';
+export {
+  localRunFacts,
+  runRecordKeeping,
+  storeRunArtifact,
+  queryRowsOf,
+  type RunFacts,
+  type RunFactsError,
+  type ArtifactKind,
+  type StoredArtifact,
+  type RecordKeeping,
+  type RecordLine,
+  type Attribution,
+} from './run-facts.js';
+export { openRemoteRuns, ATTRIBUTE_ROWS_PER_REQUEST, type RemoteRunsOptions } from './remote/remote-runs.js';
+export * from './wire/run-queries.js';
+// The training side's answer shapes, so a surface prints them without reaching into the projections.
+export type { QueryAttribution, GradientKind, PassportPredicate, RecordRole, AttributionEstimator } from '@cairn/attribution';
+export type { ContaminationReport, SideSummary } from '@cairn/datasets';
+export { npyHeader, type MatrixF32 } from '@cairn/kernel';

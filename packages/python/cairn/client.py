@@ -6,6 +6,7 @@ which field and why.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Mapping, Optional
 from urllib.error import HTTPError, URLError
@@ -47,13 +48,20 @@ class CairnClient:
         self.key = key
         self.timeout = timeout
 
-    def _request(self, method: str, path: str, query: Optional[Mapping[str, object]] = None, body: Optional[bytes] = None):
+    def _request(
+        self,
+        method: str,
+        path: str,
+        query: Optional[Mapping[str, object]] = None,
+        body: Optional[bytes] = None,
+        content_type: str = "application/json",
+    ):
         url = self.url + path
         if query:
             url += "?" + urlencode({k: str(v) for k, v in query.items() if v is not None})
         headers = {"Accept": "application/json", "Host": urlsplit(url).netloc.lower()}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         if self.key is not None:
             headers.update(sign_request(method, url, self.key, body=body))
         request = Request(url, data=body, method=method, headers=headers)
@@ -75,6 +83,12 @@ class CairnClient:
 
     def get_json(self, path: str, query: Optional[Mapping[str, object]] = None):
         _, _, raw = self._request("GET", path, query)
+        return json.loads(raw)
+
+    def put_artifact(self, data: bytes, kind: str = "gradients") -> dict:
+        """Upload a float32 .npy by its SHA-256 (``PUT /v1/artifacts/{hash}``); the same bytes again are a no-op."""
+        digest = hashlib.sha256(data).hexdigest()
+        _, _, raw = self._request("PUT", f"/v1/artifacts/{digest}", {"kind": kind}, data, "application/octet-stream")
         return json.loads(raw)
 
     def post_json(self, path: str, value) -> dict:

@@ -144,6 +144,17 @@ def record_run(
     return {"runId": payload["runId"], "payload": payload, **_append_one(client, key, "TrainingRunRecorded", payload)}
 
 
+def _keep_artifact(client: CairnClient, directory, data: bytes, kind: str) -> str:
+    """Uploads the artifact (no folder given) or writes it into the folder; answers its SHA-256."""
+    if directory is not None:
+        return _store_artifact(directory, data, ".npy")
+    digest = hashlib.sha256(data).hexdigest()
+    stored = client.put_artifact(data, kind)
+    if stored.get("contentHash") != digest:  # the server kept other bytes: the two sides disagree
+        raise RuntimeError(f"the server stored {stored.get('contentHash')} where this client computed {digest}")
+    return digest
+
+
 def _store_artifact(directory, data: bytes, suffix: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     os.makedirs(directory, exist_ok=True)
@@ -172,16 +183,16 @@ def record_gradients(
     split: str,
     gradients,
     row_map: Union[Sequence[str], object],
-    artifacts_dir,
+    artifacts_dir=None,
     kind: Optional[str] = None,
     weights=None,
 ) -> dict:
     """Store a run's per-example gradients (rows × dims float32) and append ``GradientsRecorded``.
 
     ``gradients``: a numpy array, rows of numbers, or an .npy path. ``row_map``: the CF id of each
-    row, or a CairnDataset (its members in order). ``artifacts_dir``: where the server's store keeps
-    artifacts (``<store>/artifacts``); ``cairn serve`` has no upload route yet, so the attribution
-    projection finds the matrix only where it shares that folder.
+    row, or a CairnDataset (its members in order). ``artifacts_dir``: None (the default) uploads the
+    .npy to the server by its SHA-256 (``PUT /v1/artifacts/{hash}``); a folder writes it there
+    instead (``<store>/artifacts`` of a store this process shares with the server).
     """
     if split not in ("train", "query"):
         raise ValueError("split: expected train or query")
@@ -208,7 +219,8 @@ def record_gradients(
         wshape = npy_shape(weight_data)
         if wshape not in ((rows,), (rows, 1)):
             raise ValueError(f"weights: {wshape} for {rows} rows: give one weight per row")
-    content_hash = _store_artifact(artifacts_dir, data, ".npy")
+    client = _client(url, key)
+    content_hash = _keep_artifact(client, artifacts_dir, data, "gradients")
     payload = {
         "runId": run_id,
         "split": split,
@@ -219,12 +231,11 @@ def record_gradients(
         payload["kind"] = kind
     if weight_data is not None:
         payload["weights"] = {
-            "contentHash": _store_artifact(artifacts_dir, weight_data, ".npy"),
+            "contentHash": _keep_artifact(client, artifacts_dir, weight_data, "weights"),
             "format": "npy",
             "rows": rows,
             "dtype": "float32",
         }
-    client = _client(url, key)
     return {"payload": payload, **_append_one(client, key, "GradientsRecorded", payload)}
 
 

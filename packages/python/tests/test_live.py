@@ -277,6 +277,27 @@ class Runs(unittest.TestCase):
         text = json.dumps(credit)
         self.assertIn(ds.cf_ids[0], text, "credit names the training CFs of the run")
 
+    def test_given_no_artifacts_folder_then_the_gradients_are_uploaded_by_hash_and_the_run_is_scored(self):
+        url, trainer = STATE["url"], key("trainer")
+        ds = CairnDataset(url, "corpus@2", key=trainer)
+        run = cairn.record_run(url, trainer, ds, "uploaded", MODEL_HASH, seeds=5)
+        train = [[0.25, 1.0, -1.0, 0.5], [1.0, 0.0, 0.5, -0.25], [-0.5, 0.5, 0.0, 1.0]]
+        g = cairn.record_gradients(url, trainer, run["runId"], "train", train, ds, kind="loss-gradients")
+        digest = g["payload"]["artifact"]["contentHash"]
+        # Written by the server, into the store it serves: this process wrote no file.
+        self.assertTrue(os.path.exists(os.path.join(STATE["store"], "artifacts", digest + ".npy")))
+        self.assertEqual(CairnClient(url).put_artifact(cairn.npy.npy_bytes(train)), {"contentHash": digest, "rows": 3, "dims": 4})
+        cairn.record_gradients(url, trainer, run["runId"], "query", [[0.25, 1.0, -1.0, 0.5]], [ds.cf_ids[0]])
+        shown = CairnClient(url).get_json(f"/v1/runs/{run['runId']}")
+        self.assertTrue(shown["attribution"]["scored"], json.dumps(shown["attribution"]))
+
+    def test_given_an_artifact_whose_bytes_are_not_its_name_then_the_server_refuses_it_naming_the_body(self):
+        client = CairnClient(STATE["url"])
+        with self.assertRaises(CairnError) as caught:
+            client._request("PUT", "/v1/artifacts/" + "a" * 64, {"kind": "gradients"}, b"not these bytes", "application/octet-stream")
+        self.assertEqual(caught.exception.status, 400)
+        self.assertEqual(caught.exception.problem.get("field"), "body")
+
     def test_given_bad_events_then_the_server_refuses_them_by_rule_and_field(self):
         url = STATE["url"]
         stranger = cairn.SigningKey.from_seed(os.urandom(32))

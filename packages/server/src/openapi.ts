@@ -20,13 +20,14 @@ import {
   WhyQuery,
 } from './codecs.js';
 import { ContributorStandingAnswer, LabelsBody, RoleHoldersAnswer } from '@cairn/client';
+import { RUN_OPERATIONS } from './routes/runs-openapi.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
 import { LiveQuery, LiveTicketAnswer } from './routes/live.js';
 
 interface Operation {
-  readonly method: 'get' | 'post';
+  readonly method: 'get' | 'post' | 'put';
   readonly path: string;
   readonly summary: string;
   readonly params?: readonly string[];
@@ -36,6 +37,8 @@ interface Operation {
   readonly answer: t.Mixed | string;
   readonly status?: string;
   readonly contentType?: string;
+  /** A body that is raw bytes of this media type (not JSON). */
+  readonly rawBody?: string;
 }
 
 const OPERATIONS: readonly Operation[] = [
@@ -313,7 +316,8 @@ export function openApiDocument(options: { readonly metadata?: MetadataAccess } 
 
 function unsignedDocument(): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) {
+  const operations: readonly Operation[] = [...OPERATIONS, ...RUN_OPERATIONS];
+  for (const op of operations) {
     const answer =
       typeof op.answer === 'string'
         ? { type: 'object', description: `The client's ${op.answer} (@cairn/client), bigint positions as decimal strings` }
@@ -327,6 +331,9 @@ function unsignedDocument(): JsonSchema {
         ...queryParameters(op.query),
       ],
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(op.body) } } } } : {}),
+      ...(op.rawBody
+        ? { requestBody: { required: true, content: { [op.rawBody]: { schema: { type: 'string', format: 'binary' } } } } }
+        : {}),
       responses: {
         [op.status ?? '200']: { description: 'The answer', content: { [op.contentType ?? 'application/json']: { schema: answer } } },
         '4XX': problemResponse,

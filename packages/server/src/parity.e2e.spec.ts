@@ -182,6 +182,101 @@ const OVER_HTTP = [
   'roles list',
 ];
 
+/** A run recorded, given gradients, attributed, passported and audited through the local CLI, then asked again over HTTP. */
+const RUN_C = 'run-parity-c';
+const MODEL_C = 'cd'.repeat(32);
+/** The training side's local documents (stdout parsed), by the question's name. */
+const localTraining = new Map<string, unknown>();
+
+/** A 2-D little-endian float32 .npy (NumPy format 1.0) of deterministic values. */
+function npy(rows: number, cols: number, seed: number): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const header = dict + ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
+  const out = Buffer.alloc(10 + header.length + rows * cols * 4);
+  out.write('\x93NUMPY', 0, 'latin1');
+  out[6] = 1;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  let s = seed;
+  for (let i = 0; i < rows * cols; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out.writeFloatLE(s / 2147483648 - 0.5, 10 + header.length + i * 4);
+  }
+  return new Uint8Array(out);
+}
+
+/** The training side's questions, asked of both the local store and the server (after the run's facts are in). */
+const trainingQuestions: Record<string, () => readonly string[]> = {
+  attribute: () => ['attribute', RUN_C, '--queries', path.join(dir, 'query.npy'), '--top', '2'],
+  passport: () => ['passport', RUN_C, '--as', 'alice'],
+  attest: () => ['attest', `${DATASET}@1`, '--as', 'alice'],
+  'record-keeping': () => ['record-keeping', RUN_C],
+  contamination: () => ['contamination', `${DATASET}@1`, '--against', `${DATASET}@latest`, '--threshold', '0.5'],
+};
+
+async function askTrainingLocally(members: number): Promise<void> {
+  await mkdir(path.join(dir, 'signers'), { recursive: true });
+  await writeFile(
+    path.join(dir, 'signers', 'alice.json'),
+    JSON.stringify({
+      name: 'alice',
+      contributorId: fx.alice.contributorId,
+      secretKey: Buffer.from(fx.alice.secretKey).toString('hex'),
+      publicKey: publicKeyHexOf(fx.alice.secretKey),
+      previousKeys: [],
+      revoked: false,
+    }),
+    { mode: 0o600 },
+  );
+  await writeFile(path.join(dir, 'train.npy'), npy(members, 4, 11));
+  await writeFile(path.join(dir, 'query.npy'), npy(members, 4, 23));
+  const local = (args: readonly string[]) => cliJson(['--store', dir, ...args]);
+  localTraining.set(
+    'record-run',
+    await local([
+      'record-run',
+      '--dataset',
+      `${DATASET}@1`,
+      '--code',
+      'git:c',
+      '--model-hash',
+      MODEL_C,
+      '--as',
+      'alice',
+      '--run-id',
+      RUN_C,
+    ]),
+  );
+  for (const [split, file] of [
+    ['train', 'train.npy'],
+    ['query', 'query.npy'],
+  ] as const) {
+    const kind = split === 'train' ? ['--kind', 'loss-gradients'] : [];
+    localTraining.set(
+      `record-gradients ${split}`,
+      await local([
+        'record-gradients',
+        RUN_C,
+        '--split',
+        split,
+        '--file',
+        path.join(dir, file),
+        ...kind,
+        '--rows-from',
+        `${DATASET}@1`,
+        '--as',
+        'alice',
+      ]),
+    );
+  }
+  for (const [name, args] of Object.entries(trainingQuestions)) {
+    // passport and attest print the signed envelope itself (not --json's summary).
+    const r = await kept.run(['--store', dir, ...(name === 'passport' || name === 'attest' ? [] : ['--json']), ...args()]);
+    if (r.code !== 0) throw new Error(`cairn ${name} exited ${r.code}: ${r.stderr}`);
+    localTraining.set(name, JSON.parse(r.stdout));
+  }
+}
+
 /** A validation of a CF the log does not hold: what the local ledger said to it, before the server opened the store. */
 const MISSING_CF = 'f'.repeat(64);
 let localRefusal: LedgerError;
@@ -217,6 +312,7 @@ beforeAll(async () => {
   }
   await seeding.close();
   kept = keptCli(dir);
+  await askTrainingLocally(versions.right.versions[0]!.memberCount);
   // One command per distinct question: each opens the embedded store, the costly part here.
   const asked = new Map<string, unknown>();
   for (const q of questions) {
@@ -326,7 +422,6 @@ describe('the CLI with --store http://… answers as it does on the local store'
   it.each([
     ['init', ['init']],
     ['verify', ['verify']],
-    ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
     ['tree-head cosign', ['tree-head', 'cosign', '--as', 'alice']],
   ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
     const r = await kept.run(['--store', base, ...args]);
@@ -339,6 +434,129 @@ describe('the CLI with --store http://… answers as it does on the local store'
     const failed = await run(process.execPath, [BIN, '--store', base, 'replay']).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a local store') });
     expect((failed as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the training side with --store http://… answers as it does on the local store', () => {
+  const remote = (args: readonly string[], json = true) =>
+    kept.run(['--store', base, ...(json ? ['--json'] : []), ...args], { CAIRN_KEYS: dir });
+  const remoteTraining = new Map<string, unknown>();
+  // Asked before anything below writes, so the server's log is the one the local answers saw.
+  beforeAll(async () => {
+    for (const [name, args] of Object.entries(trainingQuestions)) {
+      const r = await remote(args(), name !== 'passport' && name !== 'attest');
+      if (r.code !== 0) throw new Error(`cairn --store ${base} ${name} exited ${r.code}: ${r.stderr}`);
+      remoteTraining.set(name, JSON.parse(r.stdout));
+    }
+  }, 60_000);
+
+  it('given attribute over HTTP, then the server scores the query rows to the same scores, bit for bit', () => {
+    const local = localTraining.get('attribute') as { queries: { top: { score: number }[] }[] };
+    expect(local.queries.length).toBeGreaterThan(0);
+    expect(local.queries[0]!.top.length).toBe(2);
+    expect(remoteTraining.get('attribute')).toEqual(local);
+  });
+
+  it.each(['passport', 'attest'])(
+    'given %s --as alice over HTTP, then the envelope is the one signed on the local store, byte for byte',
+    (name) => {
+      expect(remoteTraining.get(name)).toEqual(localTraining.get(name));
+      expect(localTraining.get(name)).toMatchObject({ payloadType: 'application/vnd.in-toto+json', signatures: [expect.anything()] });
+    },
+  );
+
+  it('given contamination over HTTP, then the report is the local one', () => {
+    expect(remoteTraining.get('contamination')).toEqual(localTraining.get('contamination'));
+  });
+
+  it('given record-keeping over HTTP, then the events and their proofs are the local ones, under a head of the same log', () => {
+    type Record = { checkpoint: { treeHead: { size: number; root: string; ledgerKey: string; timestamp: string } }; events: unknown[] };
+    const local = localTraining.get('record-keeping') as Record;
+    const served = remoteTraining.get('record-keeping') as Record;
+    expect(local.events.length).toBeGreaterThan(0);
+    expect(served.events).toEqual(local.events);
+    // Each head is signed when asked for: the same log, the same key, another time.
+    const { timestamp: _t, ...head } = local.checkpoint.treeHead;
+    expect(served.checkpoint.treeHead).toMatchObject(head);
+  });
+
+  it('given --top all over HTTP, then it refuses by name: the full matrix is written where the store is', async () => {
+    const r = await remote(
+      trainingQuestions.attribute!()
+        .map((a) => (a === '2' ? 'all' : a))
+        .concat(['--out', path.join(dir, 'm.npy')]),
+      false,
+    );
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: --top all: over HTTP/);
+  });
+
+  it('given a passport of a run the server does not hold, then it exits 4 as the local store does', async () => {
+    const local = { code: 4 };
+    expect(await remote(['passport', 'no-such-run', '--as', 'alice'], false)).toMatchObject(local);
+  });
+
+  describe('writes: record-run and record-gradients over HTTP', () => {
+    const RUN_H = 'run-parity-http';
+    let recorded: Record<string, unknown>;
+
+    beforeAll(async () => {
+      const r = await remote([
+        'record-run',
+        '--dataset',
+        `${DATASET}@1`,
+        '--code',
+        'git:c',
+        '--model-hash',
+        MODEL_C,
+        '--as',
+        'alice',
+        '--run-id',
+        RUN_H,
+      ]);
+      if (r.code !== 0) throw new Error(r.stderr);
+      recorded = JSON.parse(r.stdout) as Record<string, unknown>;
+    });
+
+    it('given record-run over HTTP, then it answers what the local one did for the same facts, and the server lists the run', async () => {
+      const { runId: _l, receipt: _lr, ...local } = localTraining.get('record-run') as Record<string, unknown>;
+      const { runId, receipt, ...served } = recorded;
+      expect(runId).toBe(RUN_H);
+      expect(served).toEqual(local);
+      expect(receipt).toMatchObject({ alreadyAppended: false });
+      expect(((await (await fetch(`${base}/v1/runs/${RUN_H}`)).json()) as { modelHash: string }).modelHash).toBe(MODEL_C);
+    });
+
+    it('given record-gradients over HTTP, then the artifact is uploaded by its hash, the answer is the local one, and attribute scores the run as the local run was', async () => {
+      for (const [split, file] of [
+        ['train', 'train.npy'],
+        ['query', 'query.npy'],
+      ] as const) {
+        const kind = split === 'train' ? ['--kind', 'loss-gradients'] : [];
+        const r = await remote([
+          'record-gradients',
+          RUN_H,
+          '--split',
+          split,
+          '--file',
+          path.join(dir, file),
+          ...kind,
+          '--rows-from',
+          `${DATASET}@1`,
+          '--as',
+          'alice',
+        ]);
+        expect(r).toMatchObject({ code: 0, stderr: '' });
+        const { runId, receipt: _r, ...served } = JSON.parse(r.stdout) as Record<string, unknown>;
+        const { runId: _l, receipt: _lr, ...local } = localTraining.get(`record-gradients ${split}`) as Record<string, unknown>;
+        expect(runId).toBe(RUN_H);
+        expect(served).toEqual(local);
+      }
+      // The same gradients on the same version: the same scores as the local run's.
+      const r = await remote(trainingQuestions.attribute!().map((a) => (a === RUN_C ? RUN_H : a)));
+      expect(r).toMatchObject({ code: 0 });
+      expect({ ...(JSON.parse(r.stdout) as object), runId: RUN_C }).toEqual(localTraining.get('attribute'));
+    });
   });
 });
 

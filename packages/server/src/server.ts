@@ -21,6 +21,7 @@ import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
 import { registerRoles } from './routes/roles.js';
+import { registerRuns } from './routes/runs.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -30,6 +31,8 @@ export interface ServerOptions {
   readonly catchUpIntervalMs?: number;
   /** The largest request body accepted, in bytes (default 16 MiB: a batch with its sample bytes). */
   readonly bodyLimit?: number;
+  /** The largest gradient artifact one upload may carry, in bytes (default MAX_ARTIFACT_BYTES, 256 MiB). */
+  readonly artifactLimit?: number;
   /** How many invalid signatures a client may send before it is refused for a while (failure-limit.ts). */
   readonly invalidSignatures?: FailureBudget;
   /**
@@ -116,6 +119,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerRoles(app, ctx);
+  await registerRuns(app, ctx, options.artifactLimit === undefined ? {} : { artifactLimit: options.artifactLimit });
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();

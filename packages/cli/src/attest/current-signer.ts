@@ -1,17 +1,17 @@
 // Statements Cairn signs outside the log (attestations, passports) are signed only with a key the
-// ledger holds current for its contributor now (the SDK's currentKeyRefusal says why not).
-// Verifying with a store then checks the key against the position the statement is about.
-import * as E from 'fp-ts/lib/Either.js';
-import { currentKeyRefusal } from '@cairn/sdk';
+// ledger holds current for its contributor now (the SDK's currentKeyRefusal says why not; over
+// HTTP the server says it). Verifying with a store then checks the key against the position the
+// statement is about.
+import type { RunFacts } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail } from '../fail.js';
-import type { Session } from '../session.js';
+import { fail, orFail } from '../fail.js';
+import type { Keyring } from '../keyring.js';
 
-export async function currentSigner(session: Session, name: string) {
+export async function currentSigner(session: { readonly keyring: Keyring; readonly facts: RunFacts }, name: string) {
   const entry = orFail(await session.keyring.get(name), (e) => e.message);
   const signer = orFail(await session.keyring.signer(name), (e) => e.message);
-  const refusal = await currentKeyRefusal(session.ledger.contributors, entry.contributorId, entry.publicKey);
-  if (E.isLeft(refusal)) fail(ExitCode.unavailable, messageOf(refusal.left));
+  const refusal = await session.facts.keyRefusal(entry.contributorId, entry.publicKey);
+  if (refusal._tag === 'Left') fail(ExitCode.unavailable, refusal.left.message);
   const why = refusal.right;
   if (why !== undefined)
     fail(

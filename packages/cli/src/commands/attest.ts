@@ -7,9 +7,10 @@ import { ATTESTATION_PREDICATE_TYPE, checkAttestation, openStatement, signStatem
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
-import { usage } from '../fail.js';
+import { withRunFacts } from '../attest/facts-session.js';
+import { messageOf, orFail, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import { orFailRead, withSession, type Session } from '../session.js';
+import type { Session } from '../session.js';
 import { globalsOf, show } from './common.js';
 import { writeNamedFile } from '../files.js';
 
@@ -43,10 +44,9 @@ export function registerAttest(program: Command): void {
         });
       if (ref === undefined || opts.as === undefined)
         return usage('NAME@VERSION / --as', 'give the version and the signer (or --verify FILE)');
-      await withSession(globals, async (session) => {
-        await session.catchUp();
-        const { ref: v, version, erasedMembers } = orFailRead(await session.cairn.attestFacts(ref));
-        const { entry, signer } = await currentSigner(session, opts.as!);
+      await withRunFacts(globals, async (session) => {
+        const { ref: v, version, erasedMembers } = orFail(await session.facts.attestFacts(ref), messageOf);
+        const { entry, signer } = await currentSigner({ keyring: session.writes.keyring, facts: session.facts }, opts.as!);
         const predicate: VersionPredicate = {
           dataset: v.dataset,
           ordinal: v.ordinal,

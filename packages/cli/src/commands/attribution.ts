@@ -5,11 +5,11 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { npyHeader, readNpy } from '@cairn/kernel';
-import { type CreditShare, type CreditShares, type GradientKind, type QueryAttribution } from '@cairn/attribution';
+import { npyHeader, queryRowsOf, type CreditShare, type CreditShares, type GradientKind, type QueryAttribution } from '@cairn/client';
 import { messageOf, orFail, usage } from '../fail.js';
 import { orFailRead, withSession } from '../session.js';
-import { withReads } from '../read-session.js';
+import { serverUrlOf, withReads } from '../read-session.js';
+import { withRunFacts } from '../attest/facts-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
 export interface AttributeJson {
@@ -91,13 +91,16 @@ export function registerAttribution(program: Command): void {
       } catch (cause) {
         return usage('--queries', `${opts.queries} cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
       }
-      const matrix = readNpy(bytes);
-      if (E.isLeft(matrix)) return usage('--queries', `${matrix.left.field}: ${matrix.left.reason}`);
+      const matrix = queryRowsOf(bytes, '--queries');
+      if (E.isLeft(matrix)) return usage('--queries', matrix.left.reason!);
       const queryRows = matrix.right;
-      await withSession(globalsOf(command), async (session) => {
-        await session.catchUp();
-        const { trainKind, estimator } = orFail(await session.cairn.attributionEstimator(runId), messageOf);
-        if (all) {
+      const globals = globalsOf(command);
+      if (all && serverUrlOf(globals) !== undefined)
+        usage('--top all', 'over HTTP attribute answers the top k per query row; the full score matrix is written where the store is');
+      if (all)
+        return withSession(globals, async (session) => {
+          await session.catchUp();
+          const { trainKind, estimator } = orFail(await session.cairn.attributionEstimator(runId), messageOf);
           const matrix = orFail(await session.cairn.attributionScores(runId, queryRows), messageOf);
           try {
             await writeMatrixNpy(opts.out!, matrix.rows, matrix.cols, matrix.blocks);
@@ -120,12 +123,12 @@ export function registerAttribution(program: Command): void {
               `  ${x.estimator}`,
             ].join('\n'),
           );
-          return;
-        }
-        const queries = orFail(await session.cairn.attribute(runId, queryRows, topK), messageOf);
+        });
+      await withRunFacts(globals, async (session) => {
+        const { trainKind, estimator, queries } = orFail(await session.facts.attribute(runId, bytes, topK), messageOf);
         const out: AttributeJson = { runId, topK, trainKind, estimator, queries };
         await show(session.json, out, async (x) => {
-          const labels = await session.cairn.labels(x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])));
+          const labels = await session.writes.labels(x.queries.flatMap((q) => q.top.flatMap((t) => [t.cfId, t.contributor])));
           const lines = [
             `run ${x.runId}: top ${x.topK} train CFs per query row (TRAK score; positive = including the CF raises the query output)`,
             `  ${x.estimator}`,

@@ -2,11 +2,10 @@
 // evaluation version, exactly (same commitment) or nearly (MinHash/LSH over word 13-grams). The
 // answer is projections' contamination(); this file parses, calls and prints.
 import type { Command } from 'commander';
-import type { ContaminationReport, SideSummary } from '@cairn/datasets';
-import { usage } from '../fail.js';
+import type { ContaminationReport, ResolvedVersion, SideSummary } from '@cairn/client';
+import { messageOf, orFail, usage } from '../fail.js';
 import { table } from '../output.js';
-import { orFailRead, withSession } from '../session.js';
-import type { ResolvedVersion } from '@cairn/client';
+import { withRunFacts } from '../attest/facts-session.js';
 import { globalsOf, show, short } from './common.js';
 
 export type ContaminationJson = ContaminationReport & { readonly trainRef: ResolvedVersion; readonly evalRef: ResolvedVersion };
@@ -73,9 +72,8 @@ export function registerContamination(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (ref: string, opts: { against: string; threshold?: string }, command: Command) => {
       const threshold = thresholdOf(opts.threshold);
-      await withSession(globalsOf(command), async (session) => {
-        await session.catchUp();
-        const { trainRef, evalRef, report } = orFailRead(await session.cairn.contamination(ref, opts.against, { threshold }));
+      await withRunFacts(globalsOf(command), async (session) => {
+        const { trainRef, evalRef, report } = orFail(await session.facts.contamination(ref, opts.against, threshold), messageOf);
         await show(session.json, { trainRef, evalRef, ...report }, contaminationText);
       });
     });

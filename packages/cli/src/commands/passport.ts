@@ -5,13 +5,14 @@
 // offline; with --store (or CAIRN_STORE) also against the ledger.
 import type { Command } from 'commander';
 import { checkPassport, openStatement, PASSPORT_PREDICATE_TYPE, signStatement, type Check, type PassportPredicateCore } from '@cairn/core';
-import type { PassportPredicate } from '@cairn/attribution';
+import type { PassportPredicate } from '@cairn/client';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
+import { withRunFacts } from '../attest/facts-session.js';
 import { messageOf, orFail, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import { withSession, type Session } from '../session.js';
+import type { Session } from '../session.js';
 import { writeNamedFile } from '../files.js';
 import { globalsOf, show } from './common.js';
 
@@ -44,10 +45,9 @@ export function registerPassport(program: Command): void {
           summary: (x) => `passport OK: run ${x.runId} (model ${x.modelHash}) signed by ${x.signedBy}`,
         });
       if (runId === undefined || opts.as === undefined) return usage('RUN / --as', 'give the run id and the signer (or --verify FILE)');
-      await withSession(globals, async (session) => {
-        await session.catchUp();
-        const facts = orFail(await session.cairn.passport(runId), messageOf);
-        const { entry, signer } = await currentSigner(session, opts.as!);
+      await withRunFacts(globals, async (session) => {
+        const facts = orFail(await session.facts.passport(runId), messageOf);
+        const { entry, signer } = await currentSigner({ keyring: session.writes.keyring, facts: session.facts }, opts.as!);
         const predicate: PassportPredicate = { ...facts, signedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey } };
         const envelope = signStatement(
           [{ name: `model:${runId}`, digest: { sha256: facts.run.modelHash } }],

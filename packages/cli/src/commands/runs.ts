@@ -6,21 +6,24 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { canonicalize, isSha256Hex } from '@cairn/core';
-import { storeGradientArtifact, storeWeightsArtifact } from '@cairn/attribution';
 import type { Signer } from '@cairn/sdk';
 import * as E from 'fp-ts/lib/Either.js';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, orFail, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { orFailRead, withSession, type Session } from '../session.js';
+import { withRunFacts } from '../attest/facts-session.js';
+import type { WriteSession } from '../write-session.js';
 import { globalsOf, short } from './common.js';
-import { resolveVersionArg, signerFor } from './datasets.js';
+import { signerFor } from './datasets.js';
 import { receiptJson, receiptText, type ReceiptJson } from './receipt.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** --as, or the keyring's only signer. */
-export async function signerOrOnly(session: Session, name: string | undefined): Promise<{ name: string; signer: Signer }> {
+export async function signerOrOnly(
+  session: Pick<WriteSession, 'keyring'>,
+  name: string | undefined,
+): Promise<{ name: string; signer: Signer }> {
   if (name !== undefined) return { name, signer: await signerFor(session, name) };
   const all = await session.keyring.list();
   if (all.length !== 1) return usage('--as', `name the signer (the keyring holds ${all.length})`);
@@ -66,6 +69,9 @@ export interface RecordGradientsJson {
 
 const KINDS = ['output-gradients', 'loss-gradients'] as const;
 
+/** An artifact the file's bytes cannot be (a usage error), or a store or server that could not keep it. */
+const exitCodeOfStore = (e: { readonly _tag: string }): ExitCode => (e._tag === 'UsageError' ? ExitCode.usage : ExitCode.unavailable);
+
 export function registerRuns(program: Command): void {
   program
     .command('record-run')
@@ -106,10 +112,9 @@ export function registerRuns(program: Command): void {
           if (eq <= 0 || eq === pair.length - 1) usage('--env', `expected key=value, got ${JSON.stringify(pair)}`);
           environment[pair.slice(0, eq)] = pair.slice(eq + 1);
         }
-        await withSession(globalsOf(command), async (session) => {
-          await session.catchUp();
-          const v = await resolveVersionArg(session, opts.dataset);
-          const { signer } = await signerOrOnly(session, opts.as);
+        await withRunFacts(globalsOf(command), async (session) => {
+          const v = orFail(await session.facts.resolveVersion(opts.dataset), messageOf);
+          const { signer } = await signerOrOnly(session.writes, opts.as);
           const body = {
             dataset: { name: v.dataset, versionId: v.versionId },
             codeVersion: opts.code,
@@ -125,7 +130,7 @@ export function registerRuns(program: Command): void {
               .update(E.isRight(canonical) ? canonical.right : JSON.stringify(body))
               .digest('hex')
               .slice(0, 16)}`;
-          const r = orFail(await session.ledger.runs.record({ runId, ...body }, signer), messageOf);
+          const r = orFail(await session.writes.ledger.runs.record({ runId, ...body }, signer), messageOf);
           emit(
             { runId, dataset: v.dataset, versionId: v.versionId, modelHash: opts.modelHash, receipt: receiptJson(r) },
             { json: session.json },
@@ -188,7 +193,7 @@ export function registerRuns(program: Command): void {
           return usage('--file', `${opts.file} cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
         }
         const rowsJson = opts.rows === undefined ? undefined : await jsonFile('--rows', opts.rows);
-        await withSession(globalsOf(command), async (session) => {
+        await withRunFacts(globalsOf(command), async (session) => {
           let rowMap: string[];
           if (rowsJson !== undefined) {
             const list = Array.isArray(rowsJson) ? rowsJson : (rowsJson as { rowMap?: unknown }).rowMap;
@@ -196,21 +201,29 @@ export function registerRuns(program: Command): void {
               usage('--rows', 'expected a JSON array of CF ids (or {"rowMap": [...]})');
             rowMap = list as string[];
           } else {
-            await session.catchUp();
-            rowMap = [...orFailRead(await session.cairn.memberIds(opts.rowsFrom!))];
+            rowMap = [...orFail(await session.facts.memberIds(opts.rowsFrom!), messageOf)];
           }
-          const stored = await storeGradientArtifact(session.artifacts, bytes);
-          if (E.isLeft(stored)) fail(ExitCode.usage, `--file ${opts.file}: ${stored.left.field}: ${stored.left.reason}`);
-          const { contentHash, rows, dims } = stored.right;
+          const stored = await session.facts.storeArtifact('gradients', bytes);
+          if (E.isLeft(stored))
+            fail(
+              exitCodeOfStore(stored.left),
+              `--file ${opts.file}: ${stored.left.field === undefined ? stored.left.message : `${stored.left.field}: ${stored.left.reason}`}`,
+            );
+          const { contentHash, rows } = stored.right;
+          const dims = stored.right.dims!;
           if (rows !== rowMap.length) usage('--rows', `the artifact has ${rows} rows but the row map names ${rowMap.length} CFs`);
           let weights: { contentHash: string; rows: number } | undefined;
           if (weightBytes !== undefined) {
-            const w = await storeWeightsArtifact(session.artifacts, weightBytes);
-            if (E.isLeft(w)) fail(ExitCode.usage, `--weights ${opts.weights}: ${w.left.field}: ${w.left.reason}`);
-            weights = w.right;
+            const w = await session.facts.storeArtifact('weights', weightBytes);
+            if (E.isLeft(w))
+              fail(
+                exitCodeOfStore(w.left),
+                `--weights ${opts.weights}: ${w.left.field === undefined ? w.left.message : `${w.left.field}: ${w.left.reason}`}`,
+              );
+            weights = { contentHash: w.right.contentHash, rows: w.right.rows };
             if (weights.rows !== rows) usage('--weights', `${weights.rows} weights for ${rows} rows: give one weight per row`);
           }
-          const { signer } = await signerOrOnly(session, opts.as);
+          const { signer } = await signerOrOnly(session.writes, opts.as);
           const payload = {
             runId,
             split: opts.split,
@@ -221,7 +234,7 @@ export function registerRuns(program: Command): void {
               ? { weights: { contentHash: weights.contentHash, format: 'npy', rows: weights.rows, dtype: 'float32' } }
               : {}),
           };
-          const r = orFail(await session.ledger.runs.recordGradients(payload, signer), messageOf);
+          const r = orFail(await session.writes.ledger.runs.recordGradients(payload, signer), messageOf);
           // Scoring happens in the attribution projection when both splits are in: run it now so errors show here.
           await session.catchUp();
           const out: RecordGradientsJson = {

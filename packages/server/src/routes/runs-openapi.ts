@@ -1,0 +1,70 @@
+// The training side's routes (runs.ts) as the OpenAPI document describes them.
+import { ArtifactQuery, ContaminationQuery, KeyRefusalQuery } from '@cairn/client';
+import { AsOfQuery } from '../codecs.js';
+
+// Typed where openapi.ts reads it (Operation), so this file imports nothing back from it.
+export const RUN_OPERATIONS = [
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/resolve',
+    summary: 'The version a reference names (NAME@N, NAME@latest, NAME@<id prefix>)',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'ResolvedVersion',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/member-ids',
+    summary: "A version's member CF ids in id order (a gradient artifact's row map: `cairn record-gradients --rows-from`)",
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: '{ ids: string[] }',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/attest-facts',
+    summary: 'The facts `cairn attest` signs (the client signs the in-toto statement with its own key)',
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'AttestFacts',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/estimator',
+    summary: "How a run's attribution scores read: its train rows' kind and the estimator",
+    params: ['run'],
+    answer: 'AttributionEstimator',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/record-keeping',
+    summary: "A run's audit trail: every event that shaped its data, with an inclusion proof under the log's signed head as it is now",
+    params: ['run'],
+    answer: 'RecordKeeping',
+  },
+  {
+    method: 'get',
+    path: '/v1/contamination',
+    summary: 'Members of the training version whose content is in the evaluation version, exactly or nearly (`cairn contamination`)',
+    query: ContaminationQuery,
+    answer: 'ContaminationAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/contributors/{contributor}/key-refusal',
+    summary: 'Why a key may not sign a statement for its contributor now (null: it is the current key)',
+    params: ['contributor'],
+    query: KeyRefusalQuery,
+    answer: '{ refusal: string | null }',
+  },
+  {
+    method: 'put',
+    path: '/v1/artifacts/{hash}',
+    summary:
+      'Store a gradient artifact (a float32 .npy) by its SHA-256: the name must be the hash of the bytes; the same bytes again are a no-op; over the cap is a 413',
+    params: ['hash'],
+    query: ArtifactQuery,
+    rawBody: 'application/octet-stream',
+    answer: 'StoredArtifact',
+  },
+] as const;

@@ -1,0 +1,147 @@
+// The training side over HTTP (the client's RunFacts, remote-runs.ts): a gradient artifact
+// uploaded by its content hash, and the facts record-run, record-gradients, attribute, passport,
+// attest, record-keeping and contamination read. Each calls the client; the signing of runs,
+// gradients and statements happens where the key is, never here.
+import { createHash } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ArtifactQuery,
+  ContaminationQuery,
+  KeyRefusalQuery,
+  MAX_ARTIFACT_BYTES,
+  localRunFacts,
+  storeRunArtifact,
+  type RunFactsError,
+} from '@cairn/client';
+import { isSha256Hex } from '@cairn/core';
+import { AsOfQuery, NoQuery } from '../codecs.js';
+import { queryOf, read, type ServerContext } from '../context.js';
+import { invalidRequest, problem, type Problem } from '../problem.js';
+import { sendProblem } from '../respond.js';
+import { toJson } from '../json.js';
+import { storeProblem } from './store-reads.js';
+
+type Params<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
+
+const factsProblem = (e: RunFactsError): Problem =>
+  e._tag === 'UsageError' && e.field !== undefined
+    ? invalidRequest([{ field: e.field, reason: e.reason ?? e.message }])
+    : e._tag === 'MalformedEvent'
+      ? problem(503, 'unavailable', 'The ledger could not answer', e.message)
+      : storeProblem(e);
+
+const orProblem = <A>(r: E.Either<RunFactsError, A>): E.Either<Problem, A> => (E.isLeft(r) ? E.left(factsProblem(r.left)) : r);
+
+export interface RunRoutesOptions {
+  /** The largest gradient artifact one upload may carry, in bytes. */
+  readonly artifactLimit?: number;
+}
+
+export async function registerRuns(app: FastifyInstance, ctx: ServerContext, options: RunRoutesOptions = {}): Promise<void> {
+  const facts = localRunFacts(ctx.cairn);
+  const artifactLimit = options.artifactLimit ?? MAX_ARTIFACT_BYTES;
+
+  app.get('/v1/versions/:ref/resolve', (request: Params<'ref'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, async (_q, asOf) => orProblem(await facts.resolveVersion(request.params.ref, asOf))),
+  );
+
+  // A gradient artifact's row map: the version's members in id order.
+  app.get('/v1/versions/:ref/member-ids', (request: Params<'ref'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, async (_q, asOf) =>
+      E.map((ids: readonly string[]) => ({ ids }))(orProblem(await facts.memberIds(request.params.ref, asOf))),
+    ),
+  );
+
+  app.get('/v1/versions/:ref/attest-facts', (request: Params<'ref'>, reply: FastifyReply) =>
+    read(ctx, request, reply, AsOfQuery, async (_q, asOf) => orProblem(await facts.attestFacts(request.params.ref, asOf))),
+  );
+
+  app.get('/v1/runs/:run/estimator', (request: Params<'run'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => orProblem(await facts.attributionEstimator(request.params.run))),
+  );
+
+  // Cut against the ledger's signed head as the log is now: never cached.
+  app.get('/v1/runs/:run/record-keeping', async (request: Params<'run'>, reply: FastifyReply) => {
+    if (queryOf(request, reply, NoQuery) === undefined) return reply;
+    const record = await facts.recordKeeping(request.params.run);
+    if (E.isLeft(record)) return sendProblem(reply, factsProblem(record.left));
+    return reply.header('cache-control', 'no-store').type('application/json').send(toJson(record.right));
+  });
+
+  app.get('/v1/contamination', async (request, reply) => {
+    const q = queryOf(request, reply, ContaminationQuery);
+    if (q === undefined) return reply;
+    const threshold = q.threshold === undefined ? 0.8 : Number(q.threshold);
+    if (!(threshold > 0 && threshold <= 1))
+      return sendProblem(reply, invalidRequest([{ field: 'query.threshold', reason: `expected a number in (0, 1], got ${q.threshold}` }]));
+    return read(ctx, request, reply, ContaminationQuery, async () => orProblem(await facts.contamination(q.train, q.against, threshold)));
+  });
+
+  // Whether a key may sign a statement (a passport, an attestation) for its contributor now.
+  app.get('/v1/contributors/:contributor/key-refusal', async (request: Params<'contributor'>, reply: FastifyReply) => {
+    const q = queryOf(request, reply, KeyRefusalQuery);
+    if (q === undefined) return reply;
+    const refusal = await facts.keyRefusal(request.params.contributor, q.publicKey);
+    if (E.isLeft(refusal)) return sendProblem(reply, factsProblem(refusal.left));
+    return reply
+      .header('cache-control', 'no-store')
+      .type('application/json')
+      .send(toJson({ refusal: refusal.right ?? null }));
+  });
+
+  // The upload takes raw bytes, with its own size cap, in a scope of its own so no other route reads octet streams.
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error.statusCode === 413)
+        return sendProblem(
+          reply,
+          problem(413, 'too-large', 'The artifact is too large', `an artifact upload is at most ${artifactLimit} bytes`, {
+            field: 'body',
+            reason: `larger than ${artifactLimit} bytes`,
+          }),
+        );
+      throw error;
+    });
+    scope.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: artifactLimit }, (_request, body, done) =>
+      done(null, body),
+    );
+    scope.put(
+      '/v1/artifacts/:hash',
+      { bodyLimit: artifactLimit },
+      async (request: FastifyRequest<{ Params: { hash: string } }>, reply: FastifyReply) => {
+        const { hash } = request.params;
+        // The name is the content hash, and nothing else: no path can be spelled through it.
+        if (!isSha256Hex(hash))
+          return sendProblem(
+            reply,
+            invalidRequest([{ field: 'path.hash', reason: 'expected the SHA-256 of the bytes, 64 lowercase hex' }]),
+          );
+        const q = queryOf(request, reply, ArtifactQuery);
+        if (q === undefined) return reply;
+        if (!Buffer.isBuffer(request.body))
+          return sendProblem(
+            reply,
+            problem(415, 'invalid-request', 'The request is not valid', 'an artifact is sent as application/octet-stream', {
+              field: 'content-type',
+              reason: 'expected application/octet-stream',
+            }),
+          );
+        const bytes = new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+        const actual = createHash('sha256').update(bytes).digest('hex');
+        if (actual !== hash)
+          return sendProblem(
+            reply,
+            invalidRequest([{ field: 'body', reason: `its SHA-256 is ${actual}, not the ${hash} the path names` }]),
+          );
+        const stored = await storeRunArtifact(ctx.cairn, q.kind, bytes);
+        if (E.isLeft(stored))
+          return sendProblem(
+            reply,
+            invalidRequest([{ field: `body.${stored.left.field ?? 'npy'}`, reason: stored.left.reason ?? stored.left.message }]),
+          );
+        return reply.code(200).header('cache-control', 'no-store').type('application/json').send(toJson(stored.right));
+      },
+    );
+  });
+}
