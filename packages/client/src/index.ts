@@ -30,6 +30,7 @@ export type { RunDetail, RunSummary, CreditShares, CreditShare } from '@cairn/at
 export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export { trustedHeadOf, type SinceError } from './verify-since.js';
+export { openRemoteEventLog, type RemoteLogOptions } from './remote/remote-log.js';
 export {
   usageError,
   type UsageError,

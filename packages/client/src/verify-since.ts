@@ -29,7 +29,7 @@ function checkpointHead(event: RecordedEvent | undefined, named: string): E.Eith
   return E.right({ size, root, source: `the checkpoint at position ${event.position}` });
 }
 
-async function headFromFile(file: string, localDir: string): Promise<E.Either<SinceError, TrustedPrefix>> {
+async function headFromFile(file: string, localDir: string | undefined): Promise<E.Either<SinceError, TrustedPrefix>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -72,7 +72,7 @@ async function headFromFile(file: string, localDir: string): Promise<E.Either<Si
     return E.left(usageError(FIELD, `${file}: the tree head's signature does not verify under the ledger key it names`));
   let storeKey: string | undefined;
   try {
-    storeKey = (await readLedgerKey(localDir, { create: false }))?.publicKey;
+    storeKey = localDir === undefined ? undefined : (await readLedgerKey(localDir, { create: false }))?.publicKey;
   } catch (cause) {
     return E.left({ _tag: 'LogUnavailable', message: `the store's ledger key cannot be read: ${errorText(cause)}` });
   }
@@ -83,9 +83,10 @@ async function headFromFile(file: string, localDir: string): Promise<E.Either<Si
 
 /**
  * The head `since` names: a LogCheckpointed by position (digits) or event id (64 hex), or a file
- * holding a signed tree head. `localDir`: where the store's ledger key is (a head must be its).
+ * holding a signed tree head. `localDir`: where the store's ledger key is (a head must be its);
+ * undefined for a server's log, whose key the reader knows only from the head it kept.
  */
-export async function trustedHeadOf(log: EventLog, localDir: string, since: string): Promise<E.Either<SinceError, TrustedPrefix>> {
+export async function trustedHeadOf(log: EventLog, localDir: string | undefined, since: string): Promise<E.Either<SinceError, TrustedPrefix>> {
   try {
     if (/^\d+$/.test(since)) {
       const position = BigInt(since);

@@ -20,6 +20,7 @@ import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
+import { registerLog } from './routes/log.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -102,6 +103,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerReads(app, ctx);
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
+  registerLog(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   await registerExplorer(app);

@@ -11,9 +11,11 @@ import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
 import { LeafHashes, isSha256Hex } from '@cairn/core';
-import type { LogVerification } from '@cairn/sdk';
-import type { CheckpointAnswer } from '@cairn/client';
-import { failureLine, trustedHeadOf } from '@cairn/client';
+import { verifyLog, type LogVerification } from '@cairn/sdk';
+import type { CheckpointAnswer, SinceError } from '@cairn/client';
+import { failureLine, openRemoteEventLog, remoteLocationOf, trustedHeadOf } from '@cairn/client';
+import { readerOf, serverUrlOf } from '../read-session.js';
+import type { GlobalOptions } from '../session.js';
 import type { ProjectionVerification } from '@cairn/projector';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
@@ -211,11 +213,63 @@ async function witnessKeyOf(session: Session, value: string): Promise<string> {
   return entry.right.publicKey;
 }
 
-async function sinceOf(session: Session, value: string): Promise<TrustedPrefix> {
-  const head = await trustedHeadOf(session.ledger.log, session.localDir, value);
+/** What an auditor checks of a server's ledger from here, trusting the server for nothing. */
+export interface RemoteVerifyJson {
+  readonly ok: boolean;
+  readonly server: string;
+  readonly log: LogVerification;
+  /** The tree head recomputed here over every event the server sent (null when the log is bad). */
+  readonly treeHead: { readonly size: number; readonly root: string } | null;
+  /** Not checked from here: the server's own (its tables, sample stores and tree-heads file). */
+  readonly notChecked: readonly string[];
+}
+
+const REMOTE_NOT_CHECKED = ['projections', 'sample stores', "the store's tree-heads file"] as const;
+
+export async function runRemoteVerify(globals: GlobalOptions, url: string, since: string | undefined): Promise<RemoteVerifyJson> {
+  const location = remoteLocationOf(url, globals.store !== undefined ? '--store' : 'CAIRN_STORE');
+  if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+  const signer = await readerOf(globals);
+  const log = openRemoteEventLog(location.right, signer === undefined ? {} : { signer });
+  const trusted = since === undefined ? undefined : orSince(await trustedHeadOf(log, undefined, since));
+  const progress = progressFor({ json: globals.json === true });
+  progress.start(0, `verifying the log of ${location.right.url}`);
+  const leaves = new LeafHashes();
+  const verified = await verifyLog(log, (done) => progress.update(done), leaves, {
+    workers: defaultPoolSize(),
+    ...(trusted === undefined ? {} : { trusted }),
+  });
+  progress.stop();
+  const ok = verified.firstBad === null;
+  return {
+    ok,
+    server: location.right.url,
+    log: verified,
+    treeHead: ok ? { size: leaves.size, root: leaves.rootOf(leaves.size) } : null,
+    notChecked: REMOTE_NOT_CHECKED,
+  };
+}
+
+export function remoteVerifyText(v: RemoteVerifyJson): string {
+  const lines = [`server: ${v.server} (every event streamed from GET /v1/log and checked here)`];
+  // The log's lines are the local verify's; the tables' lines say whose they are.
+  lines.push(
+    ...verifyText({ ok: v.ok, log: v.log, projections: null, anchors: null, samples: null, skipped: [] }).split('\n').slice(0, -1),
+  );
+  if (v.treeHead) lines.push(`tree head recomputed here: ${v.treeHead.size} events, root ${v.treeHead.root}`);
+  lines.push(`not checked from here (the server's): ${v.notChecked.join(', ')}`);
+  lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
+  return lines.join('\n');
+}
+
+function orSince(head: E.Either<SinceError, TrustedPrefix>): TrustedPrefix {
   if (E.isRight(head)) return head.right;
   if (head.left._tag === 'UsageError') return usage(head.left.field, head.left.reason);
   return fail(ExitCode.unavailable, head.left.message);
+}
+
+async function sinceOf(session: Session, value: string): Promise<TrustedPrefix> {
+  return orSince(await trustedHeadOf(session.ledger.log, session.localDir, value));
 }
 
 export function registerVerify(program: Command): void {
@@ -247,6 +301,14 @@ export function registerVerify(program: Command): void {
         opts: { logOnly?: boolean; since?: string; trustedRoot: string[]; trustedHeads?: string; witness: string[] },
         command: Command,
       ) => {
+        const globals = globalsOf(command);
+        const server = serverUrlOf(globals);
+        if (server !== undefined) {
+          const v = await runRemoteVerify(globals, server, opts.since);
+          emit(v, { json: globals.json === true }, remoteVerifyText);
+          if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
+          return;
+        }
         const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
         if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));
         await withSession(globalsOf(command), async (session) => {
