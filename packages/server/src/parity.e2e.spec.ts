@@ -297,7 +297,7 @@ describe('the CLI with --store http://… answers as it does on the local store'
 
   it.each([
     ['init', ['init']],
-    ['verify', ['verify']],
+    ['checkpoint', ['checkpoint', '--as', 'alice']],
     ['roles list', ['roles', 'list']],
     ['attest', ['attest', `${DATASET}@1`, '--as', 'alice']],
     ['tree-head', ['tree-head']],
