@@ -132,6 +132,27 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
       expect(failure).toContain('checkpoint');
     }, 180_000);
 
+    it('given verify --since the checkpoint, when an event after it changes, then that event is named; when one before it changes, then the root gives it away', async () => {
+      const l = await givenCheckpointedLedger();
+      const forge = `regexp_replace(data, '"signature":"[0-9a-f]{128}"', '"signature":"${'cd'.repeat(64)}"')`;
+      let checkpoint = '';
+      let after = '';
+      await tamper(l, async (c, log) => {
+        checkpoint = (await c.query<{ p: string }>(`select position::text as p from ${log} where type = 'LogCheckpointed'`)).rows[0]!.p;
+        after = (await c.query<{ id: string }>(`select id from ${log} where position > $1 order by position limit 1`, [checkpoint]))
+          .rows[0]!.id;
+        await c.query(`update ${log} set data = ${forge} where id = $1`, [after]);
+      });
+      const since = async () => {
+        const r = await cairn(l.dir, l.env, '--json', 'verify', '--since', checkpoint);
+        expect(r.code).toBe(1);
+        return (JSON.parse(r.stdout) as { log: { firstBad: unknown } }).log.firstBad;
+      };
+      expect(await since()).toMatchObject({ check: 'signature', eventId: after });
+      await tamper(l, (c, log) => c.query(`update ${log} set data = ${forge} where id = $1`, [l.s2]));
+      expect(await since()).toMatchObject({ check: 'trusted', reason: expect.stringContaining('changed, dropped or reordered') });
+    }, 180_000);
+
     it('when the tail is cut (checkpoint included), then verify sees the projections ahead of the log', async () => {
       const l = await givenCheckpointedLedger();
       await tamper(l, async (c, log) => {

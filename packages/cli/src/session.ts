@@ -62,6 +62,7 @@ export interface Session {
 /** The commands that work against `--store http(s)://…` (the rest need the store's own files). */
 export const OVER_HTTP = [
   'status',
+  'verify',
   'roles grant',
   'roles revoke',
   'import',

@@ -29,6 +29,8 @@ export type {
 export type { RunDetail, RunSummary, CreditShares, CreditShare } from '@cairn/attribution';
 export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
 export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
+export { trustedHeadOf, type SinceError } from './verify-since.js';
+export { openRemoteEventLog, type RemoteLogOptions } from './remote/remote-log.js';
 export {
   usageError,
   type UsageError,

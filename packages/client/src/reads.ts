@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Check, LeafHashes, PassportPredicateCore, VersionPredicate } from '@cairn/core';
 import type { LogPosition } from '@cairn/eventlog';
-import { verifyLog, type Ledger, type LogVerification, type Signer } from '@cairn/sdk';
+import { verifyLog, type Ledger, type LogVerification, type Signer, type VerifyLogOptions } from '@cairn/sdk';
 import {
   verifyProjections,
   type AsOf,
@@ -176,7 +176,8 @@ export interface CairnReads {
   /** Appends a LogCheckpointed signed by `signer`: the root over every event's leaf as the log is now. */
   checkpoint(signer: Signer): Promise<E.Either<CheckpointError, CheckpointAnswer>>;
   /** The log half of verify: every event decoded, signed and admitted under the SDK's rules, in order. */
-  verifyLog(onProgress?: (done: number) => void, leaves?: LeafHashes): Promise<LogVerification>;
+  /** `options`: a trusted head to start from (verify --since) and worker threads for signatures. */
+  verifyLog(onProgress?: (done: number) => void, leaves?: LeafHashes, options?: VerifyLogOptions): Promise<LogVerification>;
   /** Signs the head of the log as it is now with the ledger key and remembers it; `from`: a consistency proof from that size too. */
   treeHead(from?: number): Promise<E.Either<TreeHeadError, TreeHeadAnswer>>;
 }
@@ -289,7 +290,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     verifyProjections: (request) => verifyProjections({ db, runner, projections: ctx.projections, ...request }),
     logLeaves: () => logLeaves(log),
     checkpoint: (signer) => appendLogCheckpoint(ledger, signer),
-    verifyLog: (onProgress, leaves) => verifyLog(log, onProgress, leaves),
+    verifyLog: (onProgress, leaves, options) => verifyLog(log, onProgress, leaves, options),
     treeHead: (from) => signCurrentTreeHead(log, ctx.localDir, from),
   };
 }

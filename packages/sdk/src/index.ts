@@ -113,4 +113,5 @@ export {
 export { CHECKPOINT_STREAM as CHECKPOINT_STREAM_NAME } from './ingest/streams.js';
 export { scanLog, countEvents, SCAN_BATCH } from './verify/scan-log.js';
 export { verifyLog, type LogVerification, type BadEvent } from './verify/verify-log.js';
+export type { TrustedPrefix, VerifyLogOptions } from './verify/verify-log.js';
 export { signingKeyCheck, currentKeyRefusal } from './statements/signing-key-check.js';

@@ -421,7 +421,6 @@ describe('the CLI with --store http://… answers as it does on the local store'
 
   it.each([
     ['init', ['init']],
-    ['verify', ['verify']],
     ['tree-head cosign', ['tree-head', 'cosign', '--as', 'alice']],
   ])('given %s, which works on the store itself, then it refuses in one line naming itself, exit 2', async (name, args) => {
     const r = await kept.run(['--store', base, ...args]);

@@ -22,6 +22,7 @@ import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
 import { registerRoles } from './routes/roles.js';
 import { registerRuns } from './routes/runs.js';
+import { registerLog } from './routes/log.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -117,6 +118,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerReads(app, ctx);
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
+  registerLog(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerRoles(app, ctx);
   await registerRuns(app, ctx, options.artifactLimit === undefined ? {} : { artifactLimit: options.artifactLimit });

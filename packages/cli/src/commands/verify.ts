@@ -1,7 +1,7 @@
 // cairn verify / cairn checkpoint.
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { readLedgerKey, readTreeHeads, TREE_HEADS_FILE } from '@cairn/sdk';
+import { defaultPoolSize, readLedgerKey, readTreeHeads, TREE_HEADS_FILE, type TrustedPrefix } from '@cairn/sdk';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { CliFailure, fail, messageOf, usage } from '../fail.js';
@@ -11,14 +11,15 @@ import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
 import { LeafHashes, isSha256Hex } from '@cairn/core';
-import type { LogVerification } from '@cairn/sdk';
-import type { CheckpointAnswer } from '@cairn/client';
-import { failureLine } from '@cairn/client';
+import { verifyLog, type LogVerification } from '@cairn/sdk';
+import type { CheckpointAnswer, SinceError } from '@cairn/client';
+import { failureLine, openRemoteEventLog, remoteLocationOf, trustedHeadOf } from '@cairn/client';
+import { readerOf, serverUrlOf } from '../read-session.js';
+import type { GlobalOptions } from '../session.js';
 import type { ProjectionVerification } from '@cairn/projector';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 import { checkpointOverHttp } from './checkpoint.js';
-import { serverUrlOf } from '../read-session.js';
 
 /** Events a projection recorded as failed instead of applying (at most the first few listed). */
 export interface SkippedEvents {
@@ -64,6 +65,10 @@ export interface VerifyOptions {
   readonly trusted?: readonly TrustedHead[];
   /** Public keys (hex) that must have cosigned a head the log extends (--witness). */
   readonly witnesses?: readonly string[];
+  /** --since: the events this head covers are held to its root; only those after it are checked one by one. */
+  readonly since?: TrustedPrefix;
+  /** Worker threads checking signatures (default: one per core). */
+  readonly workers?: number;
 }
 
 export async function runVerify(session: Session, options: VerifyOptions): Promise<VerifyJson> {
@@ -72,10 +77,15 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
   progress.start(Number(head.right ?? 0n), 'verifying the log');
   const leaves = new LeafHashes();
-  const log = await session.cairn.verifyLog((done) => progress.update(done), leaves);
+  const log = await session.cairn.verifyLog((done) => progress.update(done), leaves, {
+    workers: options.workers ?? defaultPoolSize(),
+    ...(options.since === undefined ? {} : { trusted: options.since }),
+  });
   progress.stop();
+  // With --since the tables and sample stores are not what was asked about: the log is.
+  const tables = options.projections && options.since === undefined;
   let projections: ProjectionVerification | null = null;
-  if (options.projections && log.firstBad === null) {
+  if (tables && log.firstBad === null) {
     // Only an intact log is worth projecting; the live tables are caught up first so both sides
     // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
     const status = await session.runner.status();
@@ -97,8 +107,8 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
     });
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
-  const samples = options.projections && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
-  const skipped = options.projections ? await skippedEvents(session) : [];
+  const samples = tables && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
+  const skipped = tables ? await skippedEvents(session) : [];
   const ok =
     log.firstBad === null &&
     (projections === null || projections.firstBad === null) &&
@@ -125,9 +135,15 @@ async function anchorInputsOf(session: Session, options: VerifyOptions): Promise
 }
 
 export function verifyText(v: VerifyJson): string {
-  const lines = [
-    `log: ${v.log.events} events checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`,
-  ];
+  const t = v.log.trusted;
+  const lines =
+    t === undefined
+      ? [`log: ${v.log.events} events checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`]
+      : [
+          `log: the first ${t.size} events held to ${t.source} (root ${t.root.slice(0, 16)}…): ${t.ok ? 'ids recomputed, the root matches' : 'NOT MATCHED'}; their signatures and rules were not checked again`,
+          `  ${Math.max(0, v.log.events - t.size)} events after it checked (canonical text, ids, every ledger rule replayed, signatures by key at position, streams)`,
+          '  projections and sample stores not checked with --since (cairn verify without it checks them)',
+        ];
   for (const c of v.log.checkpoints)
     lines.push(`  checkpoint at ${c.position}: ${c.size} events, root ${c.root.slice(0, 16)}… ${c.ok ? 'matches' : 'DOES NOT MATCH'}`);
   if (v.log.checkpoints.length === 0) lines.push('  no LogCheckpointed yet (cairn checkpoint --as NAME signs one)');
@@ -198,6 +214,65 @@ async function witnessKeyOf(session: Session, value: string): Promise<string> {
   return entry.right.publicKey;
 }
 
+/** What an auditor checks of a server's ledger from here, trusting the server for nothing. */
+export interface RemoteVerifyJson {
+  readonly ok: boolean;
+  readonly server: string;
+  readonly log: LogVerification;
+  /** The tree head recomputed here over every event the server sent (null when the log is bad). */
+  readonly treeHead: { readonly size: number; readonly root: string } | null;
+  /** Not checked from here: the server's own (its tables, sample stores and tree-heads file). */
+  readonly notChecked: readonly string[];
+}
+
+const REMOTE_NOT_CHECKED = ['projections', 'sample stores', "the store's tree-heads file"] as const;
+
+export async function runRemoteVerify(globals: GlobalOptions, url: string, since: string | undefined): Promise<RemoteVerifyJson> {
+  const location = remoteLocationOf(url, globals.store !== undefined ? '--store' : 'CAIRN_STORE');
+  if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
+  const signer = await readerOf(globals);
+  const log = openRemoteEventLog(location.right, signer === undefined ? {} : { signer });
+  const trusted = since === undefined ? undefined : orSince(await trustedHeadOf(log, undefined, since));
+  const progress = progressFor({ json: globals.json === true });
+  progress.start(0, `verifying the log of ${location.right.url}`);
+  const leaves = new LeafHashes();
+  const verified = await verifyLog(log, (done) => progress.update(done), leaves, {
+    workers: defaultPoolSize(),
+    ...(trusted === undefined ? {} : { trusted }),
+  });
+  progress.stop();
+  const ok = verified.firstBad === null;
+  return {
+    ok,
+    server: location.right.url,
+    log: verified,
+    treeHead: ok ? { size: leaves.size, root: leaves.rootOf(leaves.size) } : null,
+    notChecked: REMOTE_NOT_CHECKED,
+  };
+}
+
+export function remoteVerifyText(v: RemoteVerifyJson): string {
+  const lines = [`server: ${v.server} (every event streamed from GET /v1/log and checked here)`];
+  // The log's lines are the local verify's; the tables' lines say whose they are.
+  lines.push(
+    ...verifyText({ ok: v.ok, log: v.log, projections: null, anchors: null, samples: null, skipped: [] }).split('\n').slice(0, -1),
+  );
+  if (v.treeHead) lines.push(`tree head recomputed here: ${v.treeHead.size} events, root ${v.treeHead.root}`);
+  lines.push(`not checked from here (the server's): ${v.notChecked.join(', ')}`);
+  lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
+  return lines.join('\n');
+}
+
+function orSince(head: E.Either<SinceError, TrustedPrefix>): TrustedPrefix {
+  if (E.isRight(head)) return head.right;
+  if (head.left._tag === 'UsageError') return usage(head.left.field, head.left.reason);
+  return fail(ExitCode.unavailable, head.left.message);
+}
+
+async function sinceOf(session: Session, value: string): Promise<TrustedPrefix> {
+  return orSince(await trustedHeadOf(session.ledger.log, session.localDir, value));
+}
+
 export function registerVerify(program: Command): void {
   program
     .command('verify')
@@ -205,6 +280,10 @@ export function registerVerify(program: Command): void {
       "recompute every event id and signature, replay every ledger rule, check the Merkle roots of checkpoints and tree heads (the store's, and those you remembered), rebuild the projections from scratch against the live tables, and check every sample's stored bytes and erased keys",
     )
     .option('--log-only', 'check the log only, not the projection tables nor the sample stores')
+    .option(
+      '--since <checkpoint>',
+      'trust a head you checked before: a LogCheckpointed (its position or event id) or a signed tree-head file (cairn tree-head --json); the events it covers are held to its root, only those after it are checked one by one (the log only)',
+    )
     .option(
       '--trusted-root <size:root>',
       'a tree head you saw before (cairn tree-head): the log must still start with those SIZE events under ROOT (repeatable)',
@@ -218,16 +297,35 @@ export function registerVerify(program: Command): void {
       collect,
       [],
     )
-    .action(async (opts: { logOnly?: boolean; trustedRoot: string[]; trustedHeads?: string; witness: string[] }, command: Command) => {
-      const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
-      if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));
-      await withSession(globalsOf(command), async (session) => {
-        const witnesses = await Promise.all(opts.witness.map((w) => witnessKeyOf(session, w)));
-        const v = await runVerify(session, { projections: opts.logOnly !== true, trusted, witnesses });
-        emit(v, { json: session.json }, verifyText);
-        if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
-      });
-    });
+    .action(
+      async (
+        opts: { logOnly?: boolean; since?: string; trustedRoot: string[]; trustedHeads?: string; witness: string[] },
+        command: Command,
+      ) => {
+        const globals = globalsOf(command);
+        const server = serverUrlOf(globals);
+        if (server !== undefined) {
+          const v = await runRemoteVerify(globals, server, opts.since);
+          emit(v, { json: globals.json === true }, remoteVerifyText);
+          if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
+          return;
+        }
+        const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
+        if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));
+        await withSession(globalsOf(command), async (session) => {
+          const witnesses = await Promise.all(opts.witness.map((w) => witnessKeyOf(session, w)));
+          const since = opts.since === undefined ? undefined : await sinceOf(session, opts.since);
+          const v = await runVerify(session, {
+            projections: opts.logOnly !== true,
+            trusted,
+            witnesses,
+            ...(since === undefined ? {} : { since }),
+          });
+          emit(v, { json: session.json }, verifyText);
+          if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
+        });
+      },
+    );
 
   program
     .command('checkpoint')

@@ -8,12 +8,12 @@
 // case is judged on the store's clean prefix plus that case's events, as the adapter stored them.
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sha256Hex, signingBytes } from '@cairn/core';
+import { eventLeafHash, LeafHashes, sha256Hex, signingBytes } from '@cairn/core';
 import { ExpectedRevision, type AppendRequest, type EventLog, type JsonValue, type RecordedEvent } from '@cairn/eventlog';
 import { expectViolation, ledgerOn, left, logSize, register, right, text } from './given.js';
 import type { Ledger } from '../ledger.js';
 import type { Signer } from '../signing.js';
-import { verifyLog } from '../verify/verify-log.js';
+import { verifyLog, type TrustedPrefix } from '../verify/verify-log.js';
 
 type Envelope = Record<string, unknown> & {
   type: string;
@@ -65,6 +65,23 @@ function viewOf(log: EventLog, positions: ReadonlySet<bigint>): EventLog {
         await log.readAll({ ...options, after: null, limit: undefined }),
       ),
   };
+}
+
+/** The same log, each event read through `change` (a write behind the ledger's back). */
+function changedView(log: EventLog, change: (e: RecordedEvent) => RecordedEvent): EventLog {
+  return {
+    ...log,
+    readAll: async (options) => E.map((events: readonly RecordedEvent[]) => events.map(change))(await log.readAll(options)),
+  };
+}
+
+/** A head over the first `size` events of the log as it is (what `cairn tree-head` signs). */
+async function headOver(log: EventLog, size: number): Promise<TrustedPrefix> {
+  const all = await log.readAll({ limit: size });
+  if (E.isLeft(all)) throw new Error('readAll failed');
+  const leaves = new LeafHashes();
+  for (const e of all.right) leaves.push(eventLeafHash(e)!);
+  return { size, root: leaves.rootOf(size), source: 'a head taken over the clean store' };
 }
 
 async function allPositions(log: EventLog): Promise<bigint[]> {
@@ -246,10 +263,94 @@ export function sealedTamperingOn(adapter: string, open: () => Promise<{ log: Ev
         });
       });
 
+      it.each(verifyCases)(
+        '%s: the same event is named when signatures are checked on the worker pool',
+        async (what, make, firstBad, check, rule) => {
+          const events = make(sealed(world, world.alice, 3, `pool ${what}`), world, `pool ${what}`);
+          const positions = await appendRaw(world.log, events);
+          const view = viewOf(world.log, new Set([...clean, ...positions]));
+          const verified = await verifyLog(view, undefined, undefined, { workers: 2 });
+          expect(verified.firstBad).toMatchObject({
+            check,
+            ...(rule ? { rule } : {}),
+            position: positions[firstBad]!.toString(),
+            eventId: idOfEnvelope(events[firstBad]!),
+          });
+          // The whole verdict is the one-thread verdict: counts, head and checkpoints too.
+          expect(verified).toEqual(await verifyLog(view));
+        },
+      );
+
+      it.each(verifyCases)(
+        '%s after a trusted head over the clean store: named by the checks after it',
+        async (what, make, firstBad, check, rule) => {
+          const trusted = await headOver(world.log, clean.length);
+          const events = make(sealed(world, world.alice, 3, `since ${what}`), world, `since ${what}`);
+          const positions = await appendRaw(world.log, events);
+          const verified = await verifyLog(viewOf(world.log, new Set([...clean, ...positions])), undefined, undefined, {
+            trusted,
+            workers: 1,
+          });
+          expect(verified.trusted).toMatchObject({ size: clean.length, ok: true });
+          expect(verified.firstBad).toMatchObject({
+            check,
+            ...(rule ? { rule } : {}),
+            position: positions[firstBad]!.toString(),
+            eventId: idOfEnvelope(events[firstBad]!),
+          });
+        },
+      );
+
       it('the whole store, every case in it, names the first case’s bad event', async () => {
         const verified = await verifyLog(world.log);
         expect(firstCaseBad).toBeDefined();
         expect(verified.firstBad).toMatchObject({ check: 'seal', rule: 'seal-member', ...firstCaseBad });
+      });
+    });
+
+    describe('given a trusted head over the clean store, when an event before it is changed, then its root gives it away', () => {
+      const cleanView = () => viewOf(world.log, new Set(clean));
+
+      it('untouched, the events before the head are held to its root and the log verifies', async () => {
+        const trusted = await headOver(cleanView(), clean.length - 1);
+        const verified = await verifyLog(cleanView(), undefined, undefined, { trusted });
+        expect(verified.firstBad).toBeNull();
+        expect(verified.trusted).toEqual({ ...trusted, ok: true });
+        expect(verified.events).toBe(clean.length);
+      });
+
+      it("a signature replaced (the id still matches its bytes, so only the head's root catches it)", async () => {
+        const trusted = await headOver(cleanView(), clean.length);
+        const target = clean[1]!;
+        const forged = changedView(cleanView(), (e) => {
+          if (e.position !== target) return e;
+          const data = { ...(e.data as Record<string, unknown>), signature: 'cd'.repeat(64) };
+          return { ...e, data, storedData: JSON.stringify(data) };
+        });
+        const verified = await verifyLog(forged, undefined, undefined, { trusted });
+        expect(verified.firstBad).toMatchObject({ check: 'trusted', reason: expect.stringContaining('changed, dropped or reordered') });
+        expect(verified.trusted).toMatchObject({ ok: false });
+        // Without the head, the full check names the event itself.
+        expect((await verifyLog(forged)).firstBad).toMatchObject({ check: 'signature', position: target.toString() });
+      });
+
+      it('an event dropped before the head', async () => {
+        const trusted = await headOver(cleanView(), clean.length);
+        const verified = await verifyLog(viewOf(world.log, new Set(clean.slice(1))), undefined, undefined, { trusted });
+        expect(verified.firstBad).toMatchObject({ check: 'trusted' });
+      });
+
+      it('a signed field changed: its id no longer matches, and the event is named', async () => {
+        const trusted = await headOver(cleanView(), clean.length);
+        const target = clean[0]!;
+        const forged = changedView(cleanView(), (e) => {
+          if (e.position !== target) return e;
+          const data = e.data as { payload: Record<string, unknown> };
+          const changed = { ...data, payload: { ...data.payload, name: 'mallory' } };
+          return { ...e, data: changed, storedData: JSON.stringify(changed) };
+        });
+        const verified = await verifyLog(forged, undefined, undefined, { trusted });
+        expect(verified.firstBad).toMatchObject({ check: 'id', position: target.toString() });
       });
     });
   });

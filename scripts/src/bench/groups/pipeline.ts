@@ -120,6 +120,10 @@ async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: num
   const built = cli('cairn dataset build', 'dataset', 'build', DATASET, '--manifest', manifest.manifestId, '--as', SIGNER);
   const verified = cli('cairn verify', 'verify');
   const logOnly = cli('cairn verify --log-only', 'verify', '--log-only');
+  // The incremental check: a checkpoint over everything so far, then verify --since it (the
+  // events under it are re-hashed against its root; none come after it here).
+  const checkpoint = JSON.parse(cli('cairn checkpoint', '--json', 'checkpoint', '--as', SIGNER).stdout) as { position: string };
+  const since = cli('cairn verify --since the checkpoint', 'verify', '--since', checkpoint.position);
 
   const baseline = (mode: string, ...args: string[]) => {
     const r = run(ctx, root, `${t.adapter} baseline ${mode}`, BASELINE, [mode, t.store, ...args], t.env);
@@ -148,6 +152,7 @@ async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: num
     row(GROUP, `${a}: cairn dataset build`, built.seconds, 's'),
     row(GROUP, `${a}: cairn verify (vs raw ordered read + SHA-256 of the log; target <= 2x)`, verified.seconds, 's', read.seconds),
     row(GROUP, `${a}: cairn verify --log-only (vs raw ordered read + SHA-256)`, logOnly.seconds, 's', read.seconds),
+    row(GROUP, `${a}: cairn verify --since a checkpoint over the log (vs raw ordered read + SHA-256)`, since.seconds, 's', read.seconds),
     row(
       GROUP,
       `${a}: whole pipeline, import + catch-up + build + verify (target 1M in <= 120 s)`,
@@ -163,6 +168,7 @@ async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: num
     ['cairn dataset build', built],
     ['cairn verify', verified],
     ['cairn verify --log-only', logOnly],
+    ['cairn verify --since', since],
     ['baseline read + SHA-256 (whole process)', read],
     ['baseline raw append (whole process)', append],
     ['baseline rebuild (whole process)', rebuild],
