@@ -3,8 +3,6 @@
 // page verifies itself (and one it refuses) → time travel by the address → the lineage graph,
 // clicked → a new version arriving live. One store, one server and one browser for the walk; the
 // walk fails on any page error or console error. Screenshots go to .test-results/ (not kept).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -12,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, haveChromium as chromiumPresent, serveStore, type ServedStore } from '@cairn/testing';
 import { DATASET, RUN, seed, signed, type Seeded } from './__tests__/ledger.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +18,7 @@ const repo = path.resolve(here, '../../..');
 // The `cairn` command as a user runs it (npm links it at install); not imported: the CLI depends
 // on the server, which depends on this package for the page's files.
 const CAIRN = path.join(repo, 'node_modules/.bin/cairn');
-const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const SCREENS = path.join(here, '../.test-results/screens');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -36,33 +35,17 @@ async function until(check: () => Promise<void>, ms = 10_000): Promise<void> {
   }
 }
 
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = chromiumPresent();
 if (!haveChromium) {
   if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)`);
   process.stderr.write(`explorer e2e: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)\n`);
 }
 const suite = haveChromium ? describe : describe.skip;
 
-/** Starts `cairn serve` on `store`; answers its URL once it listens. */
-function serve(store: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CAIRN, '--store', store, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"url":\s*"([^"]+)"/.exec(out);
-      if (m !== null) resolve({ url: m[1]!, child });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`cairn serve exited ${code}: ${err}`)));
-  });
-}
-
 suite('the Lineage Explorer in a browser', () => {
   let dir: string;
   let given: Seeded;
-  let server: { url: string; child: ChildProcess };
+  let server: ServedStore;
   let browser: BrowserContext;
   let page: Page;
   const problems: string[] = [];
@@ -78,23 +61,14 @@ suite('the Lineage Explorer in a browser', () => {
     [[given, server], browser] = await Promise.all([
       seed(store).then(async (seeded) => {
         lap('ledger written');
-        const s = await serve(store);
+        const s = await serveStore(CAIRN, store);
         lap('server listening');
         return [seeded, s] as const;
       }),
       chromium
         .launchPersistentContext(path.join(dir, 'profile'), {
           executablePath: CHROMIUM,
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--no-first-run',
-            '--disable-quic',
-            '--disable-sync',
-          ],
+          args: [...CHROMIUM_ARGS],
           viewport: { width: 1280, height: 900 },
         })
         .then((b) => (lap('browser up'), b)),
@@ -110,8 +84,7 @@ suite('the Lineage Explorer in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    server?.child.kill('SIGTERM');
-    if (server !== undefined) await new Promise((resolve) => server.child.once('exit', resolve));
+    await server?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
