@@ -15,7 +15,7 @@ import {
   type ProjectionStore,
   type ProjectionVerification,
 } from '@cairn/projector';
-import { nodeCountsByKind, nodeLabels } from '@cairn/lineage';
+import { contributorsByName, nodeCountsByKind, nodeLabels, type ContributorMatch } from '@cairn/lineage';
 import {
   contamination,
   datasetBuilds,
@@ -134,6 +134,8 @@ export interface VerifyProjectionsRequest {
 export interface CairnReads {
   /** Human names of lineage nodes (contributor names, sample sources...); ids without one are left out. */
   labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Contributors whose name (any case) or id starts with `prefix`, registered by `asOf` (now when absent); by name; at most `limit`. */
+  contributors(prefix: string, limit: number, asOf?: AsOf): Promise<readonly ContributorMatch[]>;
   statusCounts(): Promise<StatusCounts>;
   /** The datasets defined, or those the search names (name prefix, member CF id prefix, contributor, source); now or as of a moment. */
   datasets(search?: DatasetSearch, asOf?: AsOf): Promise<readonly DatasetListEntry[]>;
@@ -225,6 +227,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
 
   return {
     labels: (ids) => nodeLabels(db, ids),
+    contributors: async (prefix, limit, asOf) => contributorsByName(db, prefix, limit, await ctx.positionOf(asOf)),
     statusCounts: async () => ({ nodes: await nodeCountsByKind(db), ...(await datasetCounts(db)) }),
     datasets: (search, asOf) => datasetList(db, search, asOf === undefined ? {} : { asOf }),
     cardFacts,
