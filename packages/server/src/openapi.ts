@@ -19,7 +19,7 @@ import {
   TraceQuery,
   WhyQuery,
 } from './codecs.js';
-import { LabelsBody } from '@cairn/client';
+import { ContributorsQuery, LabelsBody } from '@cairn/client';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
@@ -274,6 +274,21 @@ const OPERATIONS: readonly Operation[] = [
       'A ticket that opens /v1/live once, within 60 s, for the key that signed this request (always signed; for a browser EventSource, which cannot sign)',
     answer: LiveTicketAnswer,
     status: '201',
+  },
+  {
+    method: 'get',
+    path: '/v1/contributors',
+    summary: 'Contributors by a name prefix (any case) or an id prefix, as registered by asOf; by name',
+    query: ContributorsQuery,
+    answer: 'ContributorMatch[]',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/attestation',
+    summary: "The in-toto Statement `cairn attest` signs for a version, unsigned (the server holds no contributor's key), and the command that signs it",
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'UnsignedAttestation',
   },
 ];
 

@@ -20,6 +20,8 @@ import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
+import { registerContributors } from './routes/contributors.js';
+import { registerAttestation } from './routes/attestation.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -104,6 +106,8 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerStoreReads(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
+  registerContributors(app, ctx);
+  registerAttestation(app, ctx);
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {
