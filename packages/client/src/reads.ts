@@ -52,6 +52,7 @@ import {
   diffRuns,
   listRuns,
   passportFacts,
+  queryTop,
   passportLedgerCheck,
   reproduceCheck,
   runRecordEvents,
@@ -63,6 +64,8 @@ import {
   type AttributionQueryError,
   type CreditShares,
   type PassportFacts,
+  type QueryTop,
+  type QueryTopError,
   type QueryAttribution,
   type RecordedRef,
   type ReproduceReport,
@@ -166,6 +169,8 @@ export interface CairnReads {
   /** The full score matrix of the query rows against every training row. */
   attributionScores(runId: string, queries: AttributeQueriesOptions['queries']): Promise<E.Either<AttributionQueryError, ScoreMatrix>>;
   credit(runId: string, ref: string, asOf?: AsOf): Promise<E.Either<RefError | AttributionQueryError, CreditAnswer>>;
+  /** The train CFs the run's scoring (as of `asOf`) stored for one of its recorded query rows, by rank. */
+  queryTop(runId: string, queryRow: number, asOf?: AsOf): Promise<E.Either<QueryTopError, QueryTop>>;
   contamination(
     trainRef: string,
     evalRef: string,
@@ -279,6 +284,11 @@ export function readsOver(ctx: ReadsContext): CairnReads {
         ...(at !== undefined && at !== null ? { asOf: at } : {}),
       });
       return E.map((s: CreditShares) => ({ ref: v.right, shares: s }))(shares);
+    },
+    queryTop: async (runId, queryRow, asOf) => {
+      const at = await ctx.positionOf(asOf);
+      // A moment before the log's first event: nothing was scored by then (no position is below 0).
+      return queryTop(db, runId, queryRow, at === null ? -1n : at);
     },
     contamination: async (train, against, options = {}) => {
       const trainRef = await resolveVersion(train);

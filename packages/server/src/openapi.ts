@@ -290,6 +290,14 @@ const OPERATIONS: readonly Operation[] = [
     query: AsOfQuery,
     answer: 'UnsignedAttestation',
   },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/queries/{row}/top',
+    summary: "The train CFs the run's scoring stored for one of its recorded query rows, by rank, as of asOf",
+    params: ['run', 'row'],
+    query: AsOfQuery,
+    answer: 'QueryTop',
+  },
 ];
 
 function queryParameters(query: t.Mixed | undefined): JsonSchema[] {

@@ -22,6 +22,7 @@ import { registerStoreReads } from './routes/store-reads.js';
 import { registerWrites } from './routes/writes.js';
 import { registerContributors } from './routes/contributors.js';
 import { registerAttestation } from './routes/attestation.js';
+import { registerRunQueries } from './routes/run-queries.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -108,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
   registerContributors(app, ctx);
   registerAttestation(app, ctx);
+  registerRunQueries(app, ctx);
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {

@@ -1,6 +1,7 @@
 // The explorer's reads beside the API's own: contributors found by name or id prefix as of a
 // moment (GET /v1/contributors), and the unsigned in-toto statement of a version with the facts
-// to sign (GET /v1/versions/{ref}/attestation). One store, one server for the file.
+// to sign (GET /v1/versions/{ref}/attestation), and the refusals of a run's query-row read (the
+// page's end-to-end suite shows its answer on a scored run). One store, one server for the file.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -90,5 +91,14 @@ describe('GET /v1/versions/{ref}/attestation', () => {
 
   it('given a version that does not exist, when asked for, then 404', async () => {
     expect((await get(`/v1/versions/${DATASET}@9/attestation`)).status).toBe(404);
+  });
+});
+
+describe('GET /v1/runs/{run}/queries/{row}/top', () => {
+  it('given a row that is not a number, or a run that does not exist, when asked, then 400 names the row, and 404', async () => {
+    const bad = await get('/v1/runs/r1/queries/first/top');
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('row');
+    expect((await get('/v1/runs/no-such-run/queries/0/top')).status).toBe(404);
   });
 });
