@@ -80,7 +80,9 @@ suite('the Lineage Explorer in a browser', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
     });
-  });
+    // Writing the ledger (scoring the run included) and opening it take about a minute when the
+    // machine is shared; the walk itself keeps the default per test.
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
