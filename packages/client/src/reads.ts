@@ -149,8 +149,10 @@ export interface CairnReads {
   attestFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, AttestFacts>>;
   /** The store's check of an attestation's predicate: its version and root are in the store. */
   attestationCheck(predicate: Partial<VersionPredicate>): Promise<Check>;
-  runs(): Promise<E.Either<RunsError, readonly RunSummary[]>>;
-  run(runId: string): Promise<E.Either<RunsError, RunDetail>>;
+  /** The runs recorded; as of a moment when given. */
+  runs(asOf?: AsOf): Promise<E.Either<RunsError, readonly RunSummary[]>>;
+  /** One run in full; as of a moment when given (its gradients and scoring by then). */
+  run(runId: string, asOf?: AsOf): Promise<E.Either<RunsError, RunDetail>>;
   diffRuns(a: string, b: string): Promise<E.Either<RunsError, RunsDiff>>;
   reproduceCheck(runId: string): Promise<E.Either<RunsError, ReproduceReport>>;
   unlearning(runId: string, topQueries?: number): Promise<E.Either<RunsError, UnlearningReport>>;
@@ -201,6 +203,12 @@ export interface ReadsContext {
 
 export function readsOver(ctx: ReadsContext): CairnReads {
   const { ledger, store, runner, artifacts, resolveVersion } = ctx;
+  /** The last position a moment covers: undefined for now; -1 before the log's first event (nothing is at or below it). */
+  const upToOf = async (asOf: AsOf | undefined): Promise<bigint | undefined> => {
+    if (asOf === undefined) return undefined;
+    const at = await ctx.positionOf(asOf);
+    return at === null ? -1n : at;
+  };
   const db = store.db;
   const log = ledger.log;
   const readSample = (id: string) => ledger.samples.read(id);
@@ -253,8 +261,8 @@ export function readsOver(ctx: ReadsContext): CairnReads {
       return E.right({ ref: v.right, version: version.right, erasedMembers: await erasedMembersOf(db, v.right.versionId) });
     },
     attestationCheck: (predicate) => attestedVersionCheck(db, predicate),
-    runs: () => listRuns(db, log),
-    run: (runId) => showRun(db, log, runId),
+    runs: async (asOf) => listRuns(db, log, await upToOf(asOf)),
+    run: async (runId, asOf) => showRun(db, log, runId, await upToOf(asOf)),
     diffRuns: (a, b) => diffRuns(db, log, a, b),
     reproduceCheck: (runId) =>
       reproduceCheck(db, runId, {
@@ -286,9 +294,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
       return E.map((s: CreditShares) => ({ ref: v.right, shares: s }))(shares);
     },
     queryTop: async (runId, queryRow, asOf) => {
-      const at = await ctx.positionOf(asOf);
-      // A moment before the log's first event: nothing was scored by then (no position is below 0).
-      return queryTop(db, runId, queryRow, at === null ? -1n : at);
+      return queryTop(db, runId, queryRow, await upToOf(asOf));
     },
     contamination: async (train, against, options = {}) => {
       const trainRef = await resolveVersion(train);

@@ -196,8 +196,15 @@ const OPERATIONS: readonly Operation[] = [
     answer: { type: 'string' } as unknown as t.Mixed,
     contentType: 'application/x-ndjson',
   },
-  { method: 'get', path: '/v1/runs', summary: 'Every training run recorded', answer: 'RunSummary[]' },
-  { method: 'get', path: '/v1/runs/{run}', summary: 'One training run', params: ['run'], answer: 'RunDetail' },
+  { method: 'get', path: '/v1/runs', summary: 'Every training run recorded (by asOf)', query: AsOfQuery, answer: 'RunSummary[]' },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}',
+    summary: 'One training run, with its gradients and scoring as of asOf',
+    params: ['run'],
+    query: AsOfQuery,
+    answer: 'RunDetail',
+  },
   {
     method: 'get',
     path: '/v1/runs/{run}/credit',
