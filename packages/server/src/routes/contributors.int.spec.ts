@@ -1,7 +1,8 @@
 // The explorer's reads beside the API's own: contributors found by name or id prefix as of a
 // moment (GET /v1/contributors), and the unsigned in-toto statement of a version with the facts
-// to sign (GET /v1/versions/{ref}/attestation), and the refusals of a run's query-row read (the
-// page's end-to-end suite shows its answer on a scored run). One store, one server for the file.
+// to sign (GET /v1/versions/{ref}/attestation), the refusals of a run's query-row read (the
+// page's end-to-end suite shows its answer on a scored run), and the runs read as of a moment.
+// One store, one server for the file.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -100,5 +101,16 @@ describe('GET /v1/runs/{run}/queries/{row}/top', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('row');
     expect((await get('/v1/runs/no-such-run/queries/0/top')).status).toBe(404);
+  });
+});
+
+describe('GET /v1/runs?asOf', () => {
+  it('given a moment before anything was recorded, when the runs are listed, then none; and a moment that is not one is refused naming asOf', async () => {
+    const none = await fetch(`${base}/v1/runs?asOf=1`);
+    expect(none.status).toBe(200);
+    expect(await none.json()).toEqual([]);
+    const bad = await get('/v1/runs?asOf=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('query.asOf');
   });
 });
