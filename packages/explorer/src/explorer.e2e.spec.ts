@@ -315,6 +315,12 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(page.getByRole('table', { name: /train CFs that most shaped query row 1/ }).isVisible()).resolves.toBe(true));
     await shot('8-run');
     expect(await axeFindings()).toEqual([]);
+
+    // As of the moment it was recorded, before its gradients: the same run, not scored yet.
+    const recorded = ((await (await fetch(`${server.url}/v1/runs/${RUN}`)).json()) as { position: string }).position;
+    await page.goto(`${server.url}/#/run/${RUN}?asOf=${recorded}`);
+    await until(() => expect(page.locator('dl.facts').innerText()).resolves.toMatch(/gradients\s+none recorded[\s\S]*not scored/));
+    expect(await page.getByRole('table', { name: `credit of run ${RUN} by contributor` }).count()).toBe(0);
   });
 
   it('given a contributor searched by the start of her name in any case, then she is listed and the datasets holding her work with her', async () => {

@@ -19,12 +19,17 @@ const TOP = 15;
 
 export function RunView({ id }: { id: string }) {
   const moment = useMoment();
-  const run = useAsync(() => getJson<Run>(`/v1/runs/${seg(id)}`), [id, freshness(moment)]);
+  // The run comes with the moment it was read at: until the next read lands, the page still shows
+  // the last one, and its sections must go on asking as of that moment, not the new one.
+  const run = useAsync(
+    async () => ({ run: await getJson<Run>(`/v1/runs/${seg(id)}`, { asOf: moment.asOf }), asOf: moment.asOf, fresh: freshness(moment) }),
+    [id, freshness(moment)],
+  );
   return (
     <section aria-labelledby="run-title">
       <h1 id="run-title">Training run {id}</h1>
       <Show loaded={run} what="the run">
-        {(r) => (
+        {({ run: r, asOf, fresh }) => (
           <>
             <dl class="facts">
               <dt>dataset version</dt>
@@ -71,8 +76,8 @@ export function RunView({ id }: { id: string }) {
                 </Link>
               </dd>
             </dl>
-            {r.attribution.scored && <CreditSection run={r} />}
-            {r.attribution.scored && <QueryTopSection run={r} queryRows={r.attribution.queryRows} />}
+            {r.attribution.scored && <CreditSection run={r} asOf={asOf} />}
+            {r.attribution.scored && <QueryTopSection key={fresh} run={r} queryRows={r.attribution.queryRows} asOf={asOf} fresh={fresh} />}
           </>
         )}
       </Show>
@@ -97,8 +102,7 @@ function ShareChart({ caption, who, shares }: { caption: string; who: string; sh
   );
 }
 
-function CreditSection({ run }: { run: Run }) {
-  const { asOf } = useMoment();
+function CreditSection({ run, asOf }: { run: Run; asOf: string | undefined }) {
   const credit = useAsync(
     () => getJson<Credit>(`/v1/runs/${seg(run.runId)}/credit`, { ref: `${run.dataset}@${run.versionId}`, asOf }),
     [run.runId, run.versionId, asOf],
@@ -131,13 +135,9 @@ function CreditSection({ run }: { run: Run }) {
 }
 
 /** The train CFs scoring stored for one of the run's recorded query rows: which training data most shaped that output. */
-function QueryTopSection({ run, queryRows }: { run: Run; queryRows: number }) {
-  const moment = useMoment();
+function QueryTopSection({ run, queryRows, asOf, fresh }: { run: Run; queryRows: number; asOf: string | undefined; fresh: string }) {
   const [row, setRow] = useState(0);
-  const top = useAsync(
-    () => getJson<QueryTop>(`/v1/runs/${seg(run.runId)}/queries/${row}/top`, { asOf: moment.asOf }),
-    [run.runId, row, freshness(moment)],
-  );
+  const top = useAsync(() => getJson<QueryTop>(`/v1/runs/${seg(run.runId)}/queries/${row}/top`, { asOf }), [run.runId, row, fresh]);
   return (
     <section aria-labelledby="query-top-title">
       <h2 id="query-top-title">Top train CFs for a query</h2>

@@ -35,7 +35,7 @@ async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Fo
   if (q === '') {
     const [{ datasets }, runs] = await Promise.all([
       getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { asOf }),
-      getJson<RunSummary[]>('/v1/runs').catch(() => []),
+      getJson<RunSummary[]>('/v1/runs', { asOf }).catch(() => []),
     ]);
     return { datasets, runs };
   }
@@ -62,7 +62,7 @@ async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Fo
     case 'source':
       return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { source: q, asOf })).datasets, runs: [] };
     case 'run':
-      return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`)] };
+      return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`, { asOf })] };
   }
 }
 
