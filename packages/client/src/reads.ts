@@ -15,7 +15,7 @@ import {
   type ProjectionStore,
   type ProjectionVerification,
 } from '@cairn/projector';
-import { nodeCountsByKind, nodeLabels } from '@cairn/lineage';
+import { contributorsByName, nodeCountsByKind, nodeLabels, type ContributorMatch } from '@cairn/lineage';
 import {
   contamination,
   datasetBuilds,
@@ -52,6 +52,7 @@ import {
   diffRuns,
   listRuns,
   passportFacts,
+  queryTop,
   passportLedgerCheck,
   reproduceCheck,
   runRecordEvents,
@@ -63,6 +64,8 @@ import {
   type AttributionQueryError,
   type CreditShares,
   type PassportFacts,
+  type QueryTop,
+  type QueryTopError,
   type QueryAttribution,
   type RecordedRef,
   type ReproduceReport,
@@ -134,6 +137,8 @@ export interface VerifyProjectionsRequest {
 export interface CairnReads {
   /** Human names of lineage nodes (contributor names, sample sources...); ids without one are left out. */
   labels(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Contributors whose name (any case) or id starts with `prefix`, registered by `asOf` (now when absent); by name; at most `limit`. */
+  contributors(prefix: string, limit: number, asOf?: AsOf): Promise<readonly ContributorMatch[]>;
   statusCounts(): Promise<StatusCounts>;
   /** The datasets defined, or those the search names (name prefix, member CF id prefix, contributor, source); now or as of a moment. */
   datasets(search?: DatasetSearch, asOf?: AsOf): Promise<readonly DatasetListEntry[]>;
@@ -144,8 +149,10 @@ export interface CairnReads {
   attestFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, AttestFacts>>;
   /** The store's check of an attestation's predicate: its version and root are in the store. */
   attestationCheck(predicate: Partial<VersionPredicate>): Promise<Check>;
-  runs(): Promise<E.Either<RunsError, readonly RunSummary[]>>;
-  run(runId: string): Promise<E.Either<RunsError, RunDetail>>;
+  /** The runs recorded; as of a moment when given. */
+  runs(asOf?: AsOf): Promise<E.Either<RunsError, readonly RunSummary[]>>;
+  /** One run in full; as of a moment when given (its gradients and scoring by then). */
+  run(runId: string, asOf?: AsOf): Promise<E.Either<RunsError, RunDetail>>;
   diffRuns(a: string, b: string): Promise<E.Either<RunsError, RunsDiff>>;
   reproduceCheck(runId: string): Promise<E.Either<RunsError, ReproduceReport>>;
   unlearning(runId: string, topQueries?: number): Promise<E.Either<RunsError, UnlearningReport>>;
@@ -164,6 +171,8 @@ export interface CairnReads {
   /** The full score matrix of the query rows against every training row. */
   attributionScores(runId: string, queries: AttributeQueriesOptions['queries']): Promise<E.Either<AttributionQueryError, ScoreMatrix>>;
   credit(runId: string, ref: string, asOf?: AsOf): Promise<E.Either<RefError | AttributionQueryError, CreditAnswer>>;
+  /** The train CFs the run's scoring (as of `asOf`) stored for one of its recorded query rows, by rank. */
+  queryTop(runId: string, queryRow: number, asOf?: AsOf): Promise<E.Either<QueryTopError, QueryTop>>;
   contamination(
     trainRef: string,
     evalRef: string,
@@ -195,6 +204,12 @@ export interface ReadsContext {
 
 export function readsOver(ctx: ReadsContext): CairnReads {
   const { ledger, store, runner, artifacts, resolveVersion } = ctx;
+  /** The last position a moment covers: undefined for now; -1 before the log's first event (nothing is at or below it). */
+  const upToOf = async (asOf: AsOf | undefined): Promise<bigint | undefined> => {
+    if (asOf === undefined) return undefined;
+    const at = await ctx.positionOf(asOf);
+    return at === null ? -1n : at;
+  };
   const db = store.db;
   const log = ledger.log;
   const readSample = (id: string) => ledger.samples.read(id);
@@ -226,6 +241,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
 
   return {
     labels: (ids) => nodeLabels(db, ids),
+    contributors: async (prefix, limit, asOf) => contributorsByName(db, prefix, limit, await ctx.positionOf(asOf)),
     statusCounts: async () => ({ nodes: await nodeCountsByKind(db), ...(await datasetCounts(db)) }),
     datasets: (search, asOf) => datasetList(db, search, asOf === undefined ? {} : { asOf }),
     cardFacts,
@@ -246,8 +262,8 @@ export function readsOver(ctx: ReadsContext): CairnReads {
       return E.right({ ref: v.right, version: version.right, erasedMembers: await erasedMembersOf(db, v.right.versionId) });
     },
     attestationCheck: (predicate) => attestedVersionCheck(db, predicate),
-    runs: () => listRuns(db, log),
-    run: (runId) => showRun(db, log, runId),
+    runs: async (asOf) => listRuns(db, log, await upToOf(asOf)),
+    run: async (runId, asOf) => showRun(db, log, runId, await upToOf(asOf)),
     diffRuns: (a, b) => diffRuns(db, log, a, b),
     reproduceCheck: (runId) =>
       reproduceCheck(db, runId, {
@@ -277,6 +293,9 @@ export function readsOver(ctx: ReadsContext): CairnReads {
         ...(at !== undefined && at !== null ? { asOf: at } : {}),
       });
       return E.map((s: CreditShares) => ({ ref: v.right, shares: s }))(shares);
+    },
+    queryTop: async (runId, queryRow, asOf) => {
+      return queryTop(db, runId, queryRow, await upToOf(asOf));
     },
     contamination: async (train, against, options = {}) => {
       const trainRef = await resolveVersion(train);

@@ -19,8 +19,9 @@ import {
   TraceQuery,
   WhyQuery,
 } from './codecs.js';
-import { ContributorStandingAnswer, LabelsBody, RoleHoldersAnswer } from '@cairn/client';
+import { ContributorStandingAnswer, ContributorsQuery, LabelsBody, RoleHoldersAnswer } from '@cairn/client';
 import { RUN_OPERATIONS } from './routes/runs-openapi.js';
+import { LogQuery } from './routes/log.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 import { withRequestSignatures } from './auth/openapi-signatures.js';
 import type { MetadataAccess } from './auth/register-signatures.js';
@@ -199,8 +200,15 @@ const OPERATIONS: readonly Operation[] = [
     answer: { type: 'string' } as unknown as t.Mixed,
     contentType: 'application/x-ndjson',
   },
-  { method: 'get', path: '/v1/runs', summary: 'Every training run recorded', answer: 'RunSummary[]' },
-  { method: 'get', path: '/v1/runs/{run}', summary: 'One training run', params: ['run'], answer: 'RunDetail' },
+  { method: 'get', path: '/v1/runs', summary: 'Every training run recorded (by asOf)', query: AsOfQuery, answer: 'RunSummary[]' },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}',
+    summary: 'One training run, with its gradients and scoring as of asOf',
+    params: ['run'],
+    query: AsOfQuery,
+    answer: 'RunDetail',
+  },
   {
     method: 'get',
     path: '/v1/runs/{run}/credit',
@@ -248,6 +256,14 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/log',
+    summary:
+      'The log a page at a time (after a position, at most 5000), each event as its stored text, so a reader verifies it without trusting the server',
+    query: LogQuery,
+    answer: 'LogPage',
+  },
+  {
+    method: 'get',
     path: '/v1/tree-head',
     summary: "The log's head signed with the ledger key; `from`: a consistency proof from that size too",
     query: TreeHeadQuery,
@@ -290,6 +306,30 @@ const OPERATIONS: readonly Operation[] = [
     summary: "A contributor's current key (null once revoked) and the roles it holds now",
     params: ['contributorId'],
     answer: ContributorStandingAnswer,
+  },
+  {
+    method: 'get',
+    path: '/v1/contributors',
+    summary: 'Contributors by a name prefix (any case) or an id prefix, as registered by asOf; by name',
+    query: ContributorsQuery,
+    answer: 'ContributorMatch[]',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/attestation',
+    summary:
+      "The in-toto Statement `cairn attest` signs for a version, unsigned (the server holds no contributor's key), and the command that signs it",
+    params: ['ref'],
+    query: AsOfQuery,
+    answer: 'UnsignedAttestation',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{run}/queries/{row}/top',
+    summary: "The train CFs the run's scoring stored for one of its recorded query rows, by rank, as of asOf",
+    params: ['run', 'row'],
+    query: AsOfQuery,
+    answer: 'QueryTop',
   },
 ];
 

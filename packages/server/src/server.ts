@@ -23,6 +23,9 @@ import { registerWrites } from './routes/writes.js';
 import { registerRoles } from './routes/roles.js';
 import { registerRuns } from './routes/runs.js';
 import { registerLog } from './routes/log.js';
+import { registerContributors } from './routes/contributors.js';
+import { registerAttestation } from './routes/attestation.js';
+import { registerRunQueries } from './routes/run-queries.js';
 import { toJson } from './json.js';
 
 export interface ServerOptions {
@@ -123,6 +126,9 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerRoles(app, ctx);
   await registerRuns(app, ctx, options.artifactLimit === undefined ? {} : { artifactLimit: options.artifactLimit });
   registerLive(app, ctx, { tickets: liveTickets(options.liveTicketSeconds), metadata: metadataAccess });
+  registerContributors(app, ctx);
+  registerAttestation(app, ctx);
+  registerRunQueries(app, ctx);
   await registerExplorer(app);
   const documents = new Map<MetadataAccess, string>();
   app.get('/openapi.json', (_request, reply) => {

@@ -1,4 +1,8 @@
-import { describe } from '@jest/globals';
+// Jest's own `describe`, as it injects it into a suite's globals: read when a suite is declared,
+// not imported, since @jest/globals throws when loaded outside Jest, and this package's other
+// helpers (serveStore) are loaded by plain Node scripts too (the explorer bench).
+type Describe = ((name: string, body: () => void) => void) & { readonly skip: (name: string, body: () => void) => void };
+const jestDescribe = (): Describe => (globalThis as unknown as { readonly describe: Describe }).describe;
 import { probePostgres, postgresRequired } from './postgres.js';
 
 /**
@@ -22,5 +26,6 @@ export async function postgresForTests() {
 }
 
 export function describePostgres(availability: { readonly available: boolean }, name: string, body: () => void): void {
+  const describe = jestDescribe();
   (availability.available ? describe : describe.skip)(name, body);
 }

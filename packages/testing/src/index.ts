@@ -7,3 +7,4 @@ export {
   type PostgresAvailability,
 } from './postgres.js';
 export { postgresForTests, describePostgres } from './describe-postgres.js';
+export { serveStore, chromiumPath, haveChromium, CHROMIUM_ARGS, type ServedStore } from './served-store.js';

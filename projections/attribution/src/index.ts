@@ -29,3 +29,4 @@ export { creditShares, type CreditShares, type CreditShare, type CreditSharesOpt
 export type { ShareEvidence, ShareKind } from './shares.js';
 export type { ArtifactError, GradientArtifactError, AttributionQueryError } from './errors.js';
 export * from './answers/index.js';
+export { queryTop, type QueryTop, type QueryTopError } from './answers/query-top.js';

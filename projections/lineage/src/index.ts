@@ -30,4 +30,4 @@ export { trace, type TraceOptions, type TraceDirection, type TraceNode, type Lin
 export { renderLineage, lineageToDot, lineageToMermaid, lineageToSvg, type LineageFormat } from './render.js';
 export type { NodeView } from './graph-reads.js';
 export type { LineageError } from './errors.js';
-export { nodeCountsByKind, nodeLabels, erasedNodeCount } from './node-reads.js';
+export { nodeCountsByKind, nodeLabels, erasedNodeCount, contributorsByName, type ContributorMatch } from './node-reads.js';

@@ -3,7 +3,7 @@
 // many samples were erased up to a position (the EU AI Act report's opt-out section).
 import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, positionToDb } from '@cairn/projector';
+import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
 import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type LineageDatabase, type NodeKind } from './tables.js';
 
 /** Nodes in the graph by kind (every kind present, zero when none). */
@@ -39,4 +39,34 @@ export async function erasedNodeCount(db: Kysely<LineageDatabase>, upTo: LogPosi
     .where('valid_from', '<=', positionToDb(upTo))
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** A contributor as search finds it: its id, its name, and where it was registered. */
+export interface ContributorMatch {
+  readonly contributorId: string;
+  readonly name: string;
+  readonly eventId: string;
+  readonly position: LogPosition;
+}
+
+/**
+ * Contributors whose name starts with `prefix` (any case) or whose id does, registered at or
+ * before `upTo` (all when absent); by name, then id; at most `limit`.
+ */
+export async function contributorsByName(
+  db: Kysely<LineageDatabase>,
+  prefix: string,
+  limit: number,
+  upTo?: LogPosition | null,
+): Promise<readonly ContributorMatch[]> {
+  // LIKE's own wildcards in the text are matched as themselves.
+  const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  let q = db
+    .selectFrom(LINEAGE_NODES_TABLE)
+    .select(['node_id', 'label', 'event_id', 'position'])
+    .where('kind', '=', 'contributor')
+    .where((eb) => eb.or([eb(eb.fn('lower', ['label']), 'like', like.toLowerCase()), eb('node_id', 'like', like.toLowerCase())]));
+  if (upTo !== undefined && upTo !== null) q = q.where('position', '<=', positionToDb(upTo));
+  const rows = await q.orderBy('label').orderBy('node_id').limit(limit).execute();
+  return rows.map((r) => ({ contributorId: r.node_id, name: r.label, eventId: r.event_id, position: positionFromDb(r.position) }));
 }

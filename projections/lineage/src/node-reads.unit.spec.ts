@@ -14,7 +14,7 @@ import {
   type TestEnvelope,
 } from '@cairn/projector';
 import { lineageProjection } from './projection.js';
-import { erasedNodeCount, nodeCountsByKind, nodeLabels } from './node-reads.js';
+import { contributorsByName, erasedNodeCount, nodeCountsByKind, nodeLabels } from './node-reads.js';
 
 const alice = testContributorId('alice');
 const bob = testContributorId('bob');
@@ -79,4 +79,22 @@ describe('lineage node reads (PGlite)', () => {
         expect(await erasedNodeCount(db, at)).toBe(1);
         expect(await erasedNodeCount(db, at - 1n)).toBe(0);
       }));
+
+  it('given Alice, Bob and an "Al_x" registered, when contributors are searched by a name or id prefix, then those registered by then match, by name, in any case', () => {
+    const al = testContributorId('al_x');
+    const registerAlx: TestEnvelope = { type: 'ContributorRegistered', payload: { publicKey: testDigest('alx-key'), name: 'Al_x' }, signer: al };
+    return spec.given([registerAlice, registerBob, s1, registerAlx]).then(async ({ db, events }) => {
+      const names = async (prefix: string, limit = 10, upTo?: bigint) => (await contributorsByName(db, prefix, limit, upTo)).map((c) => c.name);
+      expect(await names('al')).toEqual(['Al_x', 'Alice']);
+      expect(await names('AL', 1)).toEqual(['Al_x']);
+      // `_` is a letter here, not LIKE's any-character.
+      expect(await names('Al_')).toEqual(['Al_x']);
+      expect(await names(bob.slice(0, 10).toUpperCase())).toEqual(['Bob']);
+      expect(await names('zed')).toEqual([]);
+      // Before Al_x registered, only Alice answers.
+      expect(await names('al', 10, events.at(-1)!.position - 1n)).toEqual(['Alice']);
+      const [alice0] = await contributorsByName(db, 'alice', 1);
+      expect(alice0).toEqual({ contributorId: alice, name: 'Alice', eventId: events[0]!.id, position: events[0]!.position });
+    });
+  });
 });

@@ -259,8 +259,8 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
       const r = await get(`/v1/cfs/${seg(cfId)}/replacement-outcomes`, {}, ReplacementResultsAnswer);
       return E.isLeft(r) ? [] : r.right;
     },
-    runs: () => get('/v1/runs', {}, RunSummariesAnswer),
-    run: (runId) => get(`/v1/runs/${seg(runId)}`, {}, RunDetailAnswer),
+    runs: (asOf) => get('/v1/runs', asOfParam(asOf), RunSummariesAnswer),
+    run: (runId, asOf) => get(`/v1/runs/${seg(runId)}`, asOfParam(asOf), RunDetailAnswer),
     diffRuns: (a, b) => get(`/v1/runs/${seg(a)}/diff/${seg(b)}`, {}, RunsDiffAnswer),
     reproduceCheck: (runId) => get(`/v1/runs/${seg(runId)}/reproduce`, {}, ReproduceReportAnswer),
     unlearning: (runId, top) =>

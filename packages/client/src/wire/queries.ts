@@ -38,3 +38,6 @@ export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat
 /** The lineage node ids whose human names a client asks for (at most MAX_LABEL_IDS). */
 export const LabelsBody = t.exact(t.type({ ids: t.array(t.string) }), 'LabelsBody');
 export const MAX_LABEL_IDS = 1000;
+/** A contributor search: a name or id prefix (empty: every contributor), and how many to answer (at most MAX_CONTRIBUTORS). */
+export const ContributorsQuery = t.exact(t.partial({ q: t.string, limit: Digits, asOf: AsOfText }), 'ContributorsQuery');
+export const MAX_CONTRIBUTORS = 200;

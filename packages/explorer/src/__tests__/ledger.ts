@@ -2,7 +2,8 @@
 // contributor would: three contributors, three samples (one under a license the manifest does not
 // allow, so it is out), a label, approvals, and a dataset cut three times: built; re-assembled when
 // alice amends a member (the amendment not yet approved, so version 2 holds neither); built
-// again once the amendment is approved (version 3 holds it); a training run r1 on version 3.
+// again once the amendment is approved (version 3 holds it); a training run r1 on version 3, its
+// train and query gradients recorded, so attribution scores it.
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn } from '@cairn/client';
 import { newSigner, signEvent, type Signer } from '@cairn/sdk';
@@ -12,6 +13,8 @@ export const RUN = 'r1';
 
 export interface Seeded {
   readonly alice: Signer;
+  /** Carol: labels and approves, neither author nor reader of the samples. */
+  readonly carol: Signer;
   readonly samples: readonly [string, string, string];
   /** The amendment of samples[0]. */
   readonly amended: string;
@@ -25,6 +28,18 @@ const must = <T>(r: E.Either<unknown, T>): T => {
 };
 
 const text = (s: string) => new TextEncoder().encode(s);
+
+/** A float32 matrix as a .npy file (NPY format 1.0), the way gradient artifacts are recorded. */
+function npy(rows: readonly (readonly number[])[]): Uint8Array {
+  const cols = rows[0]!.length;
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows.length}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + rows.length * cols * 4);
+  out.set([0x93, ...text('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
+  out.set(text(header), 10);
+  new Float32Array(out.buffer, 10 + header.length).set(rows.flat());
+  return out;
+}
 
 export async function seed(store: string): Promise<Seeded> {
   const cairn = must(await openCairn({ store, env: {}, create: true }));
@@ -75,7 +90,7 @@ export async function seed(store: string): Promise<Seeded> {
           dataset: { name: DATASET, versionId: latest.versionId },
           codeVersion: 'git:abc123',
           seeds: { training: 7 },
-          hyperparameters: { lr: 0.1 },
+          hyperparameters: { lr: 0.1, attribution: { projectedDim: 4, seed: 7, topK: 2 } },
           environment: { torch: '2.3.0' },
           modelHash: 'ab'.repeat(32),
         },
@@ -83,7 +98,39 @@ export async function seed(store: string): Promise<Seeded> {
       ),
     );
     must(await cairn.catchUp());
-    return { alice, samples: [s1, s2, s3], amended, firstCut: String(head) };
+    // Gradients of the run: a train row per member of version 3 (in id order) and two query rows.
+    const members = must(await cairn.memberIds(`${DATASET}@3`));
+    const gradients = async (split: 'train' | 'query', rows: number[][], rowMap: readonly string[]) => {
+      const bytes = npy(rows);
+      const contentHash = await cairn.artifacts.put(bytes);
+      must(
+        await ledger.runs.recordGradients(
+          {
+            runId: RUN,
+            split,
+            artifact: { contentHash, format: 'npy', rows: rows.length, dims: rows[0]!.length, dtype: 'float32' },
+            rowMap: [...rowMap],
+            kind: split === 'train' ? 'loss-gradients' : 'output-gradients',
+          },
+          curator,
+        ),
+      );
+    };
+    await gradients(
+      'train',
+      members.map((_, i) => [1 + i, -0.5 * i, 0.25, 2 - i]),
+      members,
+    );
+    await gradients(
+      'query',
+      [
+        [1, 0, 0.5, 1],
+        [-1, 2, 0, 0.5],
+      ],
+      [s3, s2],
+    );
+    must(await cairn.catchUp());
+    return { alice, carol, samples: [s1, s2, s3], amended, firstCut: String(head) };
   } finally {
     await cairn.close();
   }

@@ -155,12 +155,14 @@ export interface Status {
  * rest is as the library types it. The page uses the client's own answer types through this
  * rather than typing them again.
  */
-export type Wire<T> = T extends bigint
-  ? string
-  : T extends Date
+export type Wire<T> = T extends string
+  ? string // branded ids (CfId …) are plain strings on the wire
+  : T extends bigint
     ? string
-    : T extends readonly (infer U)[]
-      ? readonly Wire<U>[]
-      : T extends object
-        ? { readonly [K in keyof T]: Wire<T[K]> }
-        : T;
+    : T extends Date
+      ? string
+      : T extends readonly (infer U)[]
+        ? readonly Wire<U>[]
+        : T extends object
+          ? { readonly [K in keyof T]: Wire<T[K]> }
+          : T;

@@ -13,7 +13,7 @@ export const LOG_ROUTE = '/v1/log';
 export const LOG_PAGE = 1000;
 export const MAX_LOG_PAGE = 5000;
 
-const LogQuery = t.exact(t.partial({ after: t.string, limit: t.string }), 'LogQuery');
+export const LogQuery = t.exact(t.partial({ after: t.string, limit: t.string }), 'LogQuery');
 
 /** One event as the log stores it: `data` is its stored text, never re-serialised. */
 export interface LogPageEvent {

@@ -81,10 +81,10 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
     read(ctx, request, reply, AsOfQuery, async (_q, asOf) => orProblem(await cairn.reportFacts(request.params.ref, asOf))),
   );
 
-  app.get('/v1/runs', (request, reply) => read(ctx, request, reply, NoQuery, async () => orProblem(await cairn.runs())));
+  app.get('/v1/runs', (request, reply) => read(ctx, request, reply, AsOfQuery, async (_q, asOf) => orProblem(await cairn.runs(asOf))));
 
   app.get('/v1/runs/:run', (request: Params<'run'>, reply: FastifyReply) =>
-    read(ctx, request, reply, NoQuery, async () => orProblem(await cairn.run(request.params.run))),
+    read(ctx, request, reply, AsOfQuery, async (_q, asOf) => orProblem(await cairn.run(request.params.run, asOf))),
   );
 
   app.get('/v1/runs/:run/credit', (request: Params<'run'>, reply: FastifyReply) =>

@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
 import type { EventLog, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { decodeEventOf, formatDecodeFailure } from '@cairn/schemas';
-import { positionFromDb } from '@cairn/projector';
+import { positionFromDb, positionToDb } from '@cairn/projector';
 import { A, type AttributionDatabase } from '../tables.js';
 import { scoredRun } from '../scoring-reads.js';
 import { datasetBuilds, readVersion, trainingRun, trainingRuns, type TrainingRunIndex, asDatasetsHandle } from '@cairn/datasets';
@@ -78,10 +78,12 @@ export interface RunDetail extends RunSummary {
   readonly attribution: RunAttribution;
 }
 
-async function runRows(db: Kysely<AttributionDatabase>, runId?: string): Promise<TrainingRunIndex[]> {
-  if (runId === undefined) return trainingRuns(asDatasetsHandle(db));
+/** The runs recorded (by `upTo`, when given: a run recorded later is not there yet). */
+async function runRows(db: Kysely<AttributionDatabase>, runId?: string, upTo?: LogPosition): Promise<TrainingRunIndex[]> {
+  const recorded = (r: TrainingRunIndex) => upTo === undefined || r.position <= upTo;
+  if (runId === undefined) return (await trainingRuns(asDatasetsHandle(db))).filter(recorded);
   const run = await trainingRun(asDatasetsHandle(db), runId);
-  return run === null ? [] : [run];
+  return run === null || !recorded(run) ? [] : [run];
 }
 
 interface Declared {
@@ -156,8 +158,13 @@ function summaryOf(r: TrainingRunIndex, d: Declared, ordinal: number | undefined
 }
 
 /** Every TrainingRunRecorded, in log order. */
-export async function listRuns(db: Kysely<AttributionDatabase>, log: EventLog): Promise<E.Either<RunsError, readonly RunSummary[]>> {
-  const rows = await runRows(db);
+/** The runs recorded, in the index's order; as of `upTo` when given. */
+export async function listRuns(
+  db: Kysely<AttributionDatabase>,
+  log: EventLog,
+  upTo?: LogPosition,
+): Promise<E.Either<RunsError, readonly RunSummary[]>> {
+  const rows = await runRows(db, undefined, upTo);
   const d = await declared(log, rows);
   if (E.isLeft(d)) return d;
   const ord = await ordinals(
@@ -168,7 +175,7 @@ export async function listRuns(db: Kysely<AttributionDatabase>, log: EventLog): 
 }
 
 /** In log order: by the table's position column (a bare `position` would be the text output column). */
-export async function runGradients(db: Kysely<AttributionDatabase>, runId: string): Promise<readonly RunGradients[]> {
+export async function runGradients(db: Kysely<AttributionDatabase>, runId: string, upTo?: LogPosition): Promise<readonly RunGradients[]> {
   const g = await db
     .selectFrom(`${A.gradients} as g`)
     .select((eb) => [
@@ -182,6 +189,7 @@ export async function runGradients(db: Kysely<AttributionDatabase>, runId: strin
       'weights_hash',
     ])
     .where('run_id', '=', runId)
+    .$if(upTo !== undefined, (q) => q.where('g.position', '<=', positionToDb(upTo!)))
     .orderBy('g.position')
     .orderBy('g.event_id')
     .execute();
@@ -198,8 +206,14 @@ export async function runGradients(db: Kysely<AttributionDatabase>, runId: strin
 }
 
 /** One run: what it declared, the version it trained on, its gradients and whether attribution scored it. */
-export async function showRun(db: Kysely<AttributionDatabase>, log: EventLog, runId: string): Promise<E.Either<RunsError, RunDetail>> {
-  const rows = await runRows(db, runId);
+/** One run in full; as of `upTo` when given (its gradients and scoring by then; not found if recorded later). */
+export async function showRun(
+  db: Kysely<AttributionDatabase>,
+  log: EventLog,
+  runId: string,
+  upTo?: LogPosition,
+): Promise<E.Either<RunsError, RunDetail>> {
+  const rows = await runRows(db, runId, upTo);
   const row = rows[0];
   if (row === undefined) return E.left(runNotFound(runId));
   const d = await declared(log, rows);
@@ -207,7 +221,7 @@ export async function showRun(db: Kysely<AttributionDatabase>, log: EventLog, ru
   const dec = d.right.get(row.eventId)!;
   const ord = await ordinals(db, [row.dataset]);
   const v = await readVersion(asDatasetsHandle(db), row.versionId);
-  const scoring = await scoredRun(db, runId);
+  const scoring = await scoredRun(db, runId, upTo);
   const attribution: RunAttribution = E.isRight(scoring)
     ? {
         scored: true,
@@ -228,7 +242,7 @@ export async function showRun(db: Kysely<AttributionDatabase>, log: EventLog, ru
     hyperparameters: dec.hyperparameters,
     environment: dec.environment,
     batchRoots: dec.batchRoots,
-    gradients: await runGradients(db, runId),
+    gradients: await runGradients(db, runId, upTo),
     attribution,
   });
 }

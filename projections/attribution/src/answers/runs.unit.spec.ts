@@ -222,4 +222,24 @@ describe('runs answers on PGlite', () => {
     const latest = await store.db.transaction().execute((tx) => latestGradients(tx, 'r1', 'train', '10'));
     expect(latest?.eventId).toBe(ledger.id('g-10'));
   });
+
+  it('given a run recorded at P and its train gradients after, when listed and shown as of a moment, then before P it is not there and before the gradients it has none', async () => {
+    await ledger.trainingRun('r1', 'corpus', await current(), testDigest('model-1'));
+    await ledger.append('g-1', 'GradientsRecorded', 'trainer', {
+      runId: 'r1',
+      split: 'train',
+      artifact: { contentHash: testDigest('g-1'), format: 'npy', rows: 1, dims: 2, dtype: 'float32' },
+      rowMap: [ledger.id('a')],
+    });
+    await project();
+    const recorded = (await listRuns(store.db, ledger.log).then(right))[0]!.position;
+    const gradientsAt = ledger.position('g-1');
+    expect(right(await listRuns(store.db, ledger.log, recorded - 1n))).toEqual([]);
+    expect(right(await listRuns(store.db, ledger.log, recorded)).map((r) => r.runId)).toEqual(['r1']);
+    const before = await showRun(store.db, ledger.log, 'r1', recorded - 1n);
+    expect(E.isLeft(before) && before.left._tag).toBe('RunNotFound');
+    expect(right(await showRun(store.db, ledger.log, 'r1', gradientsAt - 1n)).gradients).toEqual([]);
+    expect(right(await showRun(store.db, ledger.log, 'r1', gradientsAt)).gradients.map((g) => g.eventId)).toEqual([ledger.id('g-1')]);
+    expect(right(await showRun(store.db, ledger.log, 'r1')).gradients).toHaveLength(1);
+  });
 });

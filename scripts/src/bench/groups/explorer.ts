@@ -11,9 +11,8 @@
 // manifests (one per source) and two datasets, each built once. Sample bytes go to in-memory
 // blob and key stores: neither page reads them. `--quick` (or CAIRN_BENCH_EXPLORER_MEMBERS)
 // takes a smaller version; the row names the size it ran.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, haveChromium, serveStore, type ServedStore } from '@cairn/testing';
 import {
   createMemoryBlobStore,
   createMemoryKeyStore,
@@ -42,7 +42,7 @@ const PAGE = 50;
 const BATCH = 3000;
 const BIG = 'bench-corpus';
 const SMALL = 'bench-graph';
-const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../packages/cli/dist/bin.js');
 
 function orThrow<T>(r: E.Either<Parameters<typeof describeLedgerError>[0], T>): T {
@@ -106,22 +106,6 @@ async function buildStore(ctx: BenchContext, dir: string, members: number): Prom
   }
 }
 
-/** `cairn serve` on the store; answers its URL once it listens. */
-function serve(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, '--store', dir, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"url":\s*"([^"]+)"/.exec(out);
-      if (m !== null) resolve({ url: m[1]!, child });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`cairn serve exited ${code}: ${err}`)));
-  });
-}
-
 interface MemberRow {
   readonly cfId: string;
   readonly kind: string;
@@ -182,14 +166,14 @@ const group: BenchGroup = {
   group: GROUP,
   description: `time to first render in Chromium: the dataset page of a ${FULL_MEMBERS}-member version (--quick: ${QUICK_MEMBERS}) vs a static page of the same ${PAGE} rows, and a ${GRAPH_MEMBERS}-node lineage graph (median of ${RUNS})`,
   async run(ctx) {
-    if (!existsSync(CHROMIUM)) {
+    if (!haveChromium()) {
       ctx.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CAIRN_CHROMIUM)`);
       return [];
     }
     const members = membersFor(ctx);
     const root = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-explorer-'));
     const dir = path.join(root, 'store');
-    let server: { url: string; child: ChildProcess } | undefined;
+    let server: ServedStore | undefined;
     let baseline: { url: string; server: Server } | undefined;
     let browser: Browser | undefined;
     try {
@@ -198,7 +182,7 @@ const group: BenchGroup = {
       let t0 = performance.now();
       execFileSync(process.execPath, [BIN, '--store', dir, 'status'], { stdio: 'ignore' });
       ctx.log(`build: the first status projected the log in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      server = await serve(dir);
+      server = await serveStore(BIN, dir);
       const first = (await (await fetch(`${server.url}/v1/versions/${BIG}@1?limit=${PAGE}`)).json()) as {
         total: number;
         members: MemberRow[];
@@ -218,17 +202,7 @@ const group: BenchGroup = {
           `the server answered its trace in ${Math.round(performance.now() - askedAt)} ms (first ask)`,
       );
       baseline = await listen(staticTable(first.members));
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
       // The server's page forbids eval (its CSP); the waits below evaluate their test as a string.
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
       const urls = {
@@ -280,11 +254,7 @@ const group: BenchGroup = {
     } finally {
       await browser?.close();
       baseline?.server.close();
-      if (server !== undefined) {
-        const exited = new Promise((resolve) => server!.child.once('exit', resolve));
-        server.child.kill('SIGTERM');
-        await exited;
-      }
+      await server?.stop();
       await rm(root, { recursive: true, force: true });
     }
   },

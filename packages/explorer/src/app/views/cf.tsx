@@ -8,6 +8,7 @@ import { useAsync } from '../hooks.js';
 import { verifyProof, type ProofVerdict } from '../proof.js';
 import type { CfShow, DatasetListEntry, DatasetVersions, History, Impact, VersionEntry, Why } from '../types.js';
 import { At, CfLink, Id, Link, Show } from '../ui.js';
+import { PreviewSection } from './preview.js';
 
 /** Versions per dataset asked about, newest first: enough to see the recent story of a CF. */
 const WHY_VERSIONS = 8;
@@ -24,6 +25,7 @@ export function CfView({ id }: { id: string }) {
         {(cf) => (
           <>
             <Metadata cf={cf} />
+            {cf.kind === 'sample' && <PreviewSection cf={cf} />}
             <HistorySection cfId={cf.cfId} />
             <WhySection cf={cf} />
             <ImpactSection cfId={cf.cfId} />

@@ -2,13 +2,14 @@
 // members page by page (the server's cursors), licenses and obligations, the provenance card,
 // exports, and a diff of any two versions.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { apiUrl, getJson, getText, seg } from '../api.js';
+import { getJson, getText, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import { renderMarkdown } from '../markdown.js';
 import { href } from '../route.js';
 import type { DatasetVersions, Licenses, VersionEntry, VersionShow } from '../types.js';
 import { At, CfLink, CountTable, Id, Link, Show } from '../ui.js';
+import { Downloads } from './downloads.js';
 
 const PAGE = 50;
 /** Contributors and sources shown per version, the most members first. */
@@ -191,20 +192,9 @@ function Version({ name, version, early }: { name: string; version: VersionEntry
       <p>
         <Link view="graph" arg={version.versionId}>
           Lineage graph of {ref}
-        </Link>{' '}
-        · Download:{' '}
-        {(['jsonl', 'openlineage', 'croissant'] as const).map((format) => (
-          <>
-            <a
-              href={apiUrl(`/v1/versions/${seg(ref)}/export`, { format, asOf: moment.asOf })}
-              download={`${name}-${version.ordinal}.${format === 'croissant' ? 'json' : 'jsonl'}`}
-            >
-              {format}
-            </a>{' '}
-          </>
-        ))}
-        <a href={apiUrl(`/v1/versions/${seg(ref)}/report`, { asOf: moment.asOf })}>report</a>
+        </Link>
       </p>
+      <Downloads dataset={name} refText={ref} ordinal={version.ordinal} />
       <Members refText={ref} versionId={version.versionId} early={early} onShown={() => setMembersShown(`${ref}|${moment.asOf ?? ''}`)} />
       <h3>Licenses and obligations</h3>
       <Show loaded={licenses} what="the licenses">

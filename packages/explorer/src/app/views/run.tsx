@@ -1,28 +1,35 @@
 // A training run: the dataset version it trained on, its code, seeds and model, and, once its
 // gradients are scored, the attribution credit by contributor and by source as charts. The
 // answers are the client's own types (RunDetail, CreditAnswer) as the server sends them.
-import type { CreditAnswer, CreditShare, RunDetail } from '@cairn/client';
+import type { CreditAnswer, CreditShare, QueryTop as QueryTopAnswer, RunDetail } from '@cairn/client';
+import { useState } from 'preact/hooks';
 import { getJson, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import type { Wire } from '../types.js';
-import { At, CountTable, Id, Link, Show } from '../ui.js';
+import { At, CfLink, CountTable, Id, Link, Show } from '../ui.js';
 
 type Run = Wire<RunDetail>;
 type Credit = Wire<CreditAnswer>;
 type Share = Wire<CreditShare>;
+type QueryTop = Wire<QueryTopAnswer>;
 
 /** Rows of each credit chart, the largest shares first. */
 const TOP = 15;
 
 export function RunView({ id }: { id: string }) {
   const moment = useMoment();
-  const run = useAsync(() => getJson<Run>(`/v1/runs/${seg(id)}`), [id, freshness(moment)]);
+  // The run comes with the moment it was read at: until the next read lands, the page still shows
+  // the last one, and its sections must go on asking as of that moment, not the new one.
+  const run = useAsync(
+    async () => ({ run: await getJson<Run>(`/v1/runs/${seg(id)}`, { asOf: moment.asOf }), asOf: moment.asOf, fresh: freshness(moment) }),
+    [id, freshness(moment)],
+  );
   return (
     <section aria-labelledby="run-title">
       <h1 id="run-title">Training run {id}</h1>
       <Show loaded={run} what="the run">
-        {(r) => (
+        {({ run: r, asOf, fresh }) => (
           <>
             <dl class="facts">
               <dt>dataset version</dt>
@@ -69,7 +76,8 @@ export function RunView({ id }: { id: string }) {
                 </Link>
               </dd>
             </dl>
-            {r.attribution.scored && <CreditSection run={r} />}
+            {r.attribution.scored && <CreditSection run={r} asOf={asOf} />}
+            {r.attribution.scored && <QueryTopSection key={fresh} run={r} queryRows={r.attribution.queryRows} asOf={asOf} fresh={fresh} />}
           </>
         )}
       </Show>
@@ -94,8 +102,7 @@ function ShareChart({ caption, who, shares }: { caption: string; who: string; sh
   );
 }
 
-function CreditSection({ run }: { run: Run }) {
-  const { asOf } = useMoment();
+function CreditSection({ run, asOf }: { run: Run; asOf: string | undefined }) {
   const credit = useAsync(
     () => getJson<Credit>(`/v1/runs/${seg(run.runId)}/credit`, { ref: `${run.dataset}@${run.versionId}`, asOf }),
     [run.runId, run.versionId, asOf],
@@ -121,6 +128,70 @@ function CreditSection({ run }: { run: Run }) {
               </div>
             </div>
           </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+/** The train CFs scoring stored for one of the run's recorded query rows: which training data most shaped that output. */
+function QueryTopSection({ run, queryRows, asOf, fresh }: { run: Run; queryRows: number; asOf: string | undefined; fresh: string }) {
+  const [row, setRow] = useState(0);
+  const top = useAsync(() => getJson<QueryTop>(`/v1/runs/${seg(run.runId)}/queries/${row}/top`, { asOf }), [run.runId, row, fresh]);
+  return (
+    <section aria-labelledby="query-top-title">
+      <h2 id="query-top-title">Top train CFs for a query</h2>
+      <form class="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Query row (0 to {queryRows - 1}){' '}
+          <input
+            type="number"
+            min={0}
+            max={queryRows - 1}
+            value={row}
+            onChange={(e) => {
+              const n = Number((e.currentTarget as HTMLInputElement).value);
+              if (Number.isInteger(n) && n >= 0 && n < queryRows) setRow(n);
+            }}
+          />
+        </label>
+      </form>
+      <Show loaded={top} what="the top train CFs">
+        {(t) => (
+          <table>
+            <caption>
+              train CFs that most shaped query row {t.queryRow}
+              {t.queryCf === null ? '' : ' '}
+              {t.queryCf !== null && (
+                <>
+                  (query <Id id={t.queryCf} />)
+                </>
+              )}
+              , scored at position {t.scoredAt}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">rank</th>
+                <th scope="col">CF</th>
+                <th scope="col">train row</th>
+                <th scope="col" class="num">
+                  score
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.top.map((x) => (
+                <tr>
+                  <td>{x.rank}</td>
+                  <td>
+                    <CfLink id={x.cfId} />
+                  </td>
+                  <td>{x.trainRow}</td>
+                  <td class="num">{x.score.toPrecision(4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </Show>
     </section>

@@ -1,36 +1,41 @@
-// Search: by dataset name, a CF id prefix, a contributor id, a source or a training run; with no
-// question, the datasets and runs there are. Each kind is one call of the API.
+// Search: by dataset name, a CF id prefix, a contributor's name or id prefix, a source or a
+// training run; with no question, the datasets and runs there are. Each kind asks the API only.
 import { useState } from 'preact/hooks';
 import { getJson, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../route.js';
-import type { RunSummary as RunSummaryAnswer } from '@cairn/client';
+import type { ContributorMatch, RunSummary as RunSummaryAnswer } from '@cairn/client';
 import type { CfShow, DatasetListEntry, Wire } from '../types.js';
 import { CfLink, Id, Link, Show } from '../ui.js';
 
 const KINDS = {
   dataset: 'dataset name',
   cf: 'CF id prefix',
-  contributor: 'contributor id',
+  contributor: 'contributor name or id',
   source: 'source',
   run: 'training run',
 } as const;
 type Kind = keyof typeof KINDS;
 
 type RunSummary = Wire<RunSummaryAnswer>;
+type Contributor = Wire<ContributorMatch>;
+
+/** Contributors whose datasets are listed beside them (one request each). */
+const DATASETS_OF = 5;
 
 interface Found {
   readonly datasets: readonly DatasetListEntry[];
   readonly cf?: CfShow;
   readonly runs: readonly RunSummary[];
+  readonly contributors?: readonly Contributor[];
 }
 
 async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Found> {
   if (q === '') {
     const [{ datasets }, runs] = await Promise.all([
       getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { asOf }),
-      getJson<RunSummary[]>('/v1/runs').catch(() => []),
+      getJson<RunSummary[]>('/v1/runs', { asOf }).catch(() => []),
     ]);
     return { datasets, runs };
   }
@@ -44,12 +49,20 @@ async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Fo
       ]);
       return cf === undefined ? { datasets, runs: [] } : { datasets, cf, runs: [] };
     }
-    case 'contributor':
-      return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: q, asOf })).datasets, runs: [] };
+    case 'contributor': {
+      const { contributors } = await getJson<{ contributors: Contributor[] }>('/v1/contributors', { q, asOf });
+      const lists = await Promise.all(
+        contributors
+          .slice(0, DATASETS_OF)
+          .map(async (c) => (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: c.contributorId, asOf })).datasets),
+      );
+      const byName = new Map(lists.flat().map((d) => [d.name, d]));
+      return { datasets: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), runs: [], contributors };
+    }
     case 'source':
       return { datasets: (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { source: q, asOf })).datasets, runs: [] };
     case 'run':
-      return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`)] };
+      return { datasets: [], runs: [await getJson<RunSummary>(`/v1/runs/${seg(q)}`, { asOf })] };
   }
 }
 
@@ -100,6 +113,25 @@ export function SearchView({ query }: { query: Readonly<Record<string, string>> 
                 <p>
                   <CfLink id={f.cf.cfId} /> {f.cf.kind} by {f.cf.names[f.cf.signer] ?? <Id id={f.cf.signer} />} at position {f.cf.position}
                 </p>
+              </>
+            )}
+            {f.contributors !== undefined && (
+              <>
+                <h2>Contributors</h2>
+                {f.contributors.length === 0 ? (
+                  <p class="muted">No contributor matches.</p>
+                ) : (
+                  <ul class="contributors">
+                    {f.contributors.map((c) => (
+                      <li>
+                        <Link view="graph" arg={c.contributorId} query={{ direction: 'down' }} label={`${c.name}: lineage graph`}>
+                          {c.name}
+                        </Link>{' '}
+                        <Id id={c.contributorId} /> <span class="muted">registered at position {c.position}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </>
             )}
             <h2>Datasets</h2>
