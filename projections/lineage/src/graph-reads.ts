@@ -107,12 +107,17 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
   ];
   const selects = tables.flatMap((table) =>
     branches.map((b) => {
-      const where = [sql`${sql.ref(b.here)} = ${anyOfText(r.frontier)}`, b.types];
+      // One id is compared with `=`, not `= any(…)`: then the planner knows the to-index gives the
+      // edges in position order, and a page of a hub's edges stops at its limit.
+      const here = r.frontier.length === 1 ? sql`${r.frontier[0]!}::text` : anyOfText(r.frontier);
+      const where = [sql`${sql.ref(b.here)} = ${here}`, b.types];
       if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
       if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
       if (r.among !== undefined) where.push(sql`${sql.ref(b.there)} = ${anyOfText(r.among)}`);
       if (r.after !== undefined) {
         const a = r.after;
+        // the bare position bound is one the index can seek to; the row comparison alone is not
+        where.push(sql`position >= ${a.position.toString()}::bigint`);
         where.push(
           sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
         );
