@@ -87,6 +87,8 @@ export interface StepRequest {
 }
 
 const C = (column: string) => sql`${sql.ref(column)} collate "C"`;
+/** compareEdges' order in SQL. */
+const ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}`;
 
 /**
  * The edges that take one step from the frontier in one direction, in compareEdges order (ids and
@@ -122,12 +124,15 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
           sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
         );
       }
-      return sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      const select = sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      // A page's limit in each branch too: a branch ordered and limited on its own is read from
+      // the (to_id, position) index in order and stops at the limit; under the union's one sort it
+      // reads every edge of a hub to sort them.
+      return r.limit === undefined ? select : sql`(${select} order by ${ORDER} limit ${r.limit})`;
     }),
   );
   const rows = await sql<Selectable<LineageDatabase['lineage_edges']>>`select * from (${sql.join(selects, sql` union all `)}) e
-    order by position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}
-    ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
+    order by ${ORDER} ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
   return rows.rows.map((row) => ({
     type: row.edge_type,
     from: row.from_id,
