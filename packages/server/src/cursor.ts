@@ -1,12 +1,18 @@
 // Member-page cursors: opaque to clients, but they pin what the next page is read from (the
 // version id, which never changes once cut, the last member shown, and the log position the
-// first page answered at), so appends between two page requests cannot shift a page.
+// first page answered at), so appends between two page requests cannot shift a page. They also
+// carry how many members come before the next page, so a deep page is read by its key alone,
+// without counting the members before it.
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { isSha256Hex } from '@cairn/core';
 import type { FieldProblem } from './problem.js';
 
-const CursorBody = t.exact(t.type({ v: t.string, a: t.string, p: t.union([t.string, t.null]) }), 'CursorBody');
+// `o` is optional: a cursor handed out before it was added still pages (its offset is counted).
+const CursorBody = t.exact(
+  t.intersection([t.type({ v: t.string, a: t.string, p: t.union([t.string, t.null]) }), t.partial({ o: t.number })]),
+  'CursorBody',
+);
 
 export interface MemberCursor {
   readonly versionId: string;
@@ -14,12 +20,13 @@ export interface MemberCursor {
   readonly after: string;
   /** The log position the paging is pinned to (null: before the first event). */
   readonly position: bigint | null;
+  /** Members before the next page (those up to and including `after`); absent in older cursors. */
+  readonly offset?: number;
 }
 
 export function encodeCursor(c: MemberCursor): string {
-  return Buffer.from(JSON.stringify({ v: c.versionId, a: c.after, p: c.position === null ? null : c.position.toString() })).toString(
-    'base64url',
-  );
+  const body = { v: c.versionId, a: c.after, p: c.position === null ? null : c.position.toString() };
+  return Buffer.from(JSON.stringify(c.offset === undefined ? body : { ...body, o: c.offset })).toString('base64url');
 }
 
 export function decodeCursor(text: string, field = 'query.cursor'): E.Either<FieldProblem, MemberCursor> {
@@ -33,7 +40,8 @@ export function decodeCursor(text: string, field = 'query.cursor'): E.Either<Fie
   }
   const body = CursorBody.decode(parsed);
   if (E.isLeft(body)) return bad;
-  const { v, a, p } = body.right;
+  const { v, a, p, o } = body.right;
   if (!isSha256Hex(v) || !isSha256Hex(a) || (p !== null && !/^\d{1,20}$/.test(p))) return bad;
-  return E.right({ versionId: v, after: a, position: p === null ? null : BigInt(p) });
+  if (o !== undefined && !(Number.isSafeInteger(o) && o >= 1)) return bad;
+  return E.right({ versionId: v, after: a, position: p === null ? null : BigInt(p), ...(o === undefined ? {} : { offset: o }) });
 }

@@ -13,6 +13,18 @@ describe('member-page cursors', () => {
     expect(decodeCursor(encodeCursor({ ...cursor, position: null }))).toEqual(E.right({ ...cursor, position: null }));
   });
 
+  it('given a cursor for a deep page, when decoded, then it carries how many members come before the next page, so that page is not counted again', () => {
+    const cursor = { versionId: V, after: A, position: 42n, offset: 150_000 };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(E.right(cursor));
+    // one handed out before cursors carried it still pages (its offset is counted)
+    expect(decodeCursor(raw({ v: V, a: A, p: '42' }))).toEqual(E.right({ versionId: V, after: A, position: 42n }));
+  });
+
+  it('given a cursor whose offset is not a positive whole number, when decoded, then it is refused naming the field', () => {
+    for (const o of [0, -1, 1.5, '3'])
+      expect(decodeCursor(raw({ v: V, a: A, p: null, o }), 'query.cursor')).toMatchObject(E.left({ field: 'query.cursor' }));
+  });
+
   it('given a cursor whose ids are not 64 lowercase hex (upper case, short), when decoded, then it is refused naming the field', () => {
     for (const body of [
       { v: V.toUpperCase(), a: A, p: null },

@@ -158,6 +158,8 @@ describe('reads', () => {
     let url: string | null = `/v1/versions/${DATASET}@1?limit=1`;
     while (url !== null) {
       const page: { body: Json } = await get(url);
+      // the offset a cursor carries is the count of the members before its page
+      expect(page.body.offset).toBe(walked.length);
       walked.push(...page.body.members.map((m: Json) => m.cfId));
       url = page.body.nextCursor === null ? null : `/v1/versions/${DATASET}@1?limit=1&cursor=${page.body.nextCursor}`;
     }

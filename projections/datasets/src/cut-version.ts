@@ -1,12 +1,12 @@
 // Cutting a dataset version: apply a manifest to the facts up to a position, then store the
 // build, the version (once per version id), its members and exclusion decisions with their
-// evidence, and the selected-into lineage edges. Everything written is a function of the facts
-// and the manifest, so a rebuild writes the same rows.
+// evidence (its members are the selected-into lineage edges too: the datasets_selected_into view).
+// Everything written is a function of the facts and the manifest, so a rebuild writes the same rows.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
-import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, insertLineageEdges, insertLineageNodes } from '@cairn/lineage';
+import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
 import { explainIndex } from '@cairn/assembly';
 import { packIds } from '@cairn/assembly';
@@ -72,6 +72,8 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
       merkle_root: version.merkleRoot,
       member_count: version.members.length,
       position: positionToDb(event.position),
+      event_id: event.id,
+      recorded_at: event.recordedAt,
       members: Buffer.from(packIds(version.members)),
     })
     .execute();
@@ -88,18 +90,6 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
           ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`,
       )
       .execute();
-    await insertLineageEdges(
-      asLineageHandle(tx),
-      DATASETS_LINEAGE_EDGES_TABLE,
-      ids.map((id) => ({
-        type: 'selected-into',
-        from: id,
-        to: version.versionId,
-        eventId: event.id,
-        position: event.position,
-        recordedAt: event.recordedAt,
-      })),
-    );
   }
   await storeTallies(tx, version.versionId);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [

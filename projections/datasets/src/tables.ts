@@ -4,13 +4,7 @@
 import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
 import type { CfId, Manifest, VersionId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
-import {
-  DATASETS_LINEAGE_EDGES_TABLE,
-  DATASETS_LINEAGE_NODES_TABLE,
-  createLineageEdgesTable,
-  createLineageNodesTable,
-  type LineageDatabase,
-} from '@cairn/lineage';
+import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, createLineageNodesTable, type LineageDatabase } from '@cairn/lineage';
 import { migrateLiveIndexTable, type LiveIndexDatabase } from './live-index-table.js';
 
 export const T = {
@@ -76,6 +70,9 @@ export interface DatasetsVersionsTable {
   merkle_root: string;
   member_count: number;
   position: Int8;
+  /** The event that first cut it, and its time: its members' selected-into edges are stated by it. */
+  event_id: string;
+  recorded_at: Timestamptz;
   /** The sorted member ids, packed (assembly's packIds). */
   members: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
   /** The members counted by contributor, source and license, as cut (cut-version.ts storeTallies). */
@@ -95,9 +92,10 @@ type EvidenceJson = Jsonb<unknown>;
 /**
  * The datasets tables by the names they have in the store's schema (the handle's search_path picks
  * the schema, so a scratch rebuild uses the same names). migrateDatasetsTables makes exactly these
- * columns; a column added to one must be added to the other. The two datasets_lineage_* tables have
- * lineage's shape (lineage's functions create and fill them), and datasets_live_index is the live
- * index's record (live-index-table.ts).
+ * columns; a column added to one must be added to the other. datasets_lineage_nodes has lineage's
+ * shape (lineage's functions create and fill it), datasets_selected_into is the view of the
+ * members as lineage edges (selectedIntoView), and datasets_live_index is the live index's record
+ * (live-index-table.ts).
  */
 export interface DatasetsDatabase {
   datasets_cfs: DatasetsCfsTable;
@@ -113,7 +111,8 @@ export interface DatasetsDatabase {
   datasets_members: { version_id: string; cf_id: string; reason: string; evidence: EvidenceJson };
   datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; rule: string; reason: string; evidence: EvidenceJson };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
-  // by lineage's names for them: lineage's functions create and fill them, with lineage's row types
+  // by lineage's names for them, with lineage's row types: lineage's functions create and fill the
+  // nodes table; the edges are a view of datasets_members (selectedIntoView)
   [DATASETS_LINEAGE_NODES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_NODES_TABLE];
   [DATASETS_LINEAGE_EDGES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_EDGES_TABLE];
   datasets_live_index: LiveIndexDatabase['datasets_live_index'];
@@ -153,7 +152,28 @@ export function asLineageHandle(db: Kysely<DatasetsDatabase>): Kysely<LineageDat
   return db as unknown as Kysely<LineageDatabase>;
 }
 
-export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE, DATASETS_LINEAGE_EDGES_TABLE];
+/**
+ * The projection's tables (what a rebuild drops and a dump compares). Not the selected-into view:
+ * it holds no rows of its own, and dropping datasets_members drops it with it (cascade).
+ */
+export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE];
+
+/**
+ * The table a store projected by version 4 or before kept the selected-into edges in, one row per
+ * member per version: the same facts as datasets_members, kept twice. A migrate drops it.
+ */
+const FORMER_EDGES_TABLE = 'datasets_lineage_edges';
+
+/**
+ * The selected-into edges (member CF → version) in lineage_edges' shape, read by the graph
+ * queries: one per row of datasets_members, stated by the event that cut the version. A view, so
+ * a membership is stored once; datasets_members' key (version_id, cf_id) and its cf_id index
+ * find an edge by either end.
+ */
+const selectedIntoView = sql`create or replace view ${sql.table(DATASETS_LINEAGE_EDGES_TABLE)} as
+  select 'selected-into'::text as edge_type, m.cf_id as from_id, m.version_id as to_id,
+    v.event_id, v.position, v.recorded_at
+  from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_id = m.version_id`;
 
 export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promise<void> {
   const statements = [
@@ -193,8 +213,8 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
     // a version id fixes its members, so a version is stored once, with its sorted member ids packed
     sql`create table if not exists ${sql.table(T.versions)} (
       version_id text primary key, dataset text not null, manifest_id text not null, merkle_root text not null,
-      member_count integer not null, position bigint not null, members bytea not null,
-      tallies jsonb not null default '{}')`,
+      member_count integer not null, position bigint not null, event_id text not null,
+      recorded_at timestamptz not null, members bytea not null, tallies jsonb not null default '{}')`,
     sql`create table if not exists ${sql.table(T.members)} (
       version_id text not null, cf_id text not null, reason text not null, evidence jsonb not null,
       primary key (version_id, cf_id))`,
@@ -210,7 +230,8 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
     sql`create index if not exists datasets_runs_version on ${sql.table(T.runs)} (version_id)`,
   ];
   for (const statement of statements) await statement.execute(db);
-  await createLineageEdgesTable(asLineageHandle(db), DATASETS_LINEAGE_EDGES_TABLE);
+  await sql`drop table if exists ${sql.table(FORMER_EDGES_TABLE)}`.execute(db);
+  await selectedIntoView.execute(db);
   await createLineageNodesTable(asLineageHandle(db), DATASETS_LINEAGE_NODES_TABLE);
   await migrateLiveIndexTable(db);
 }

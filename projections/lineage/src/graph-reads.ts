@@ -87,6 +87,8 @@ export interface StepRequest {
 }
 
 const C = (column: string) => sql`${sql.ref(column)} collate "C"`;
+/** compareEdges' order in SQL. */
+const ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}`;
 
 /**
  * The edges that take one step from the frontier in one direction, in compareEdges order (ids and
@@ -107,22 +109,30 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
   ];
   const selects = tables.flatMap((table) =>
     branches.map((b) => {
-      const where = [sql`${sql.ref(b.here)} = ${anyOfText(r.frontier)}`, b.types];
+      // One id is compared with `=`, not `= any(…)`: then the planner knows the to-index gives the
+      // edges in position order, and a page of a hub's edges stops at its limit.
+      const here = r.frontier.length === 1 ? sql`${r.frontier[0]!}::text` : anyOfText(r.frontier);
+      const where = [sql`${sql.ref(b.here)} = ${here}`, b.types];
       if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
       if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
       if (r.among !== undefined) where.push(sql`${sql.ref(b.there)} = ${anyOfText(r.among)}`);
       if (r.after !== undefined) {
         const a = r.after;
+        // the bare position bound is one the index can seek to; the row comparison alone is not
+        where.push(sql`position >= ${a.position.toString()}::bigint`);
         where.push(
           sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
         );
       }
-      return sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      const select = sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      // A page's limit in each branch too: a branch ordered and limited on its own is read from
+      // the (to_id, position) index in order and stops at the limit; under the union's one sort it
+      // reads every edge of a hub to sort them.
+      return r.limit === undefined ? select : sql`(${select} order by ${ORDER} limit ${r.limit})`;
     }),
   );
   const rows = await sql<Selectable<LineageDatabase['lineage_edges']>>`select * from (${sql.join(selects, sql` union all `)}) e
-    order by position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}
-    ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
+    order by ${ORDER} ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
   return rows.rows.map((row) => ({
     type: row.edge_type,
     from: row.from_id,

@@ -96,7 +96,9 @@ async function apply(
 
 export const lineageProjection: Projection<LineageDatabase, LineageBatch> = {
   name: 'lineage',
-  version: 1,
+  // 2: the edges' to-index is (to_id, position), so a trace pages a hub's edges from the index;
+  // a store projected by 1 rebuilds
+  version: 2,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
   // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
   handles: [

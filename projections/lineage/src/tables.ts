@@ -6,9 +6,9 @@
 //
 // selected-into edges (CF → dataset version) come from the datasets projection, which computes the
 // versions. Each projection must own its tables (a rebuild drops only its own, and dumps compare
-// one projection at a time), so the datasets projection keeps those edges in its own table with
-// this same shape (create it with createLineageEdgesTable(db, DATASETS_LINEAGE_EDGES_TABLE) in its
-// migrate, write with insertLineageEdges) and the graph queries read the union of both.
+// one projection at a time), so the datasets projection offers those edges as a view of this same
+// shape over its own members and versions (it keeps each membership once, not again as an edge
+// row), and the graph queries read the union of both.
 import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { integerArrayLiteral, textArrayLiteral } from '@cairn/projector';
@@ -17,8 +17,11 @@ import { copyField, copyRows } from '@cairn/projector';
 export const LINEAGE_NODES_TABLE = 'lineage_nodes';
 export const LINEAGE_NODE_STATES_TABLE = 'lineage_node_states';
 export const LINEAGE_EDGES_TABLE = 'lineage_edges';
-/** Owned (created, written, dropped) by the datasets projection; read by the graph queries. */
-export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_edges';
+/**
+ * Owned by the datasets projection: a view of lineage_edges' shape over its members and versions
+ * (the selected-into edges); read by the graph queries.
+ */
+export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_selected_into';
 /** Owned by the datasets projection: its dataset-version nodes, same shape as lineage_nodes. */
 export const DATASETS_LINEAGE_NODES_TABLE = 'datasets_lineage_nodes';
 
@@ -44,7 +47,7 @@ export type NodeState = (typeof NODE_STATES)[number];
 /** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
 type Int8 = string;
 
-/** A lineage_edges row (and a datasets_lineage_edges row: same shape). */
+/** A lineage_edges row (and a datasets_selected_into row: same shape). */
 export interface LineageEdgesTable {
   edge_type: EdgeType;
   from_id: string;
@@ -75,19 +78,20 @@ export interface LineageNodeStatesTable {
 
 /**
  * The tables the lineage reads and writes, by the names they have in the store's schema (the
- * handle's search_path picks the schema, so a scratch rebuild uses the same names). The two
- * datasets_lineage_* tables belong to the datasets projection; they are here because the graph is
- * the union of both and lineage's functions create and fill them for it.
+ * handle's search_path picks the schema, so a scratch rebuild uses the same names). The
+ * datasets_lineage_nodes table and the datasets_selected_into view belong to the datasets
+ * projection; they are here because the graph is the union of both and lineage's functions create
+ * and fill the nodes table for it.
  */
 export interface LineageDatabase {
   lineage_nodes: LineageNodesTable;
   lineage_edges: LineageEdgesTable;
   lineage_node_states: LineageNodeStatesTable;
   datasets_lineage_nodes: LineageNodesTable;
-  datasets_lineage_edges: LineageEdgesTable;
+  datasets_selected_into: LineageEdgesTable;
 }
 
-/** The tables of lineage_edges' shape (the graph's own, and the datasets projection's selected-into edges). */
+/** The relations of lineage_edges' shape (the graph's own table, and the datasets projection's selected-into view). */
 export type LineageEdgesTableName = typeof LINEAGE_EDGES_TABLE | typeof DATASETS_LINEAGE_EDGES_TABLE;
 /** The tables of lineage_nodes' shape (the graph's own, and the datasets projection's version nodes). */
 export type LineageNodesTableName = typeof LINEAGE_NODES_TABLE | typeof DATASETS_LINEAGE_NODES_TABLE;
@@ -117,7 +121,7 @@ const EDGE_KEY = ['from_id', 'edge_type', 'to_id', 'event_id'] satisfies (keyof 
  * Creates the edges table, and its key and to-index if they are missing: a bulk load drops both
  * (dropLineageEdgeIndexes) and a runner killed before it built them again gets them back here.
  */
-export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table: LineageEdgesTableName): Promise<void> {
+export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table: typeof LINEAGE_EDGES_TABLE): Promise<void> {
   await db.schema
     .createTable(table)
     .ifNotExists()
@@ -130,10 +134,13 @@ export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table
     .addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY)
     .execute();
   if (await missing(db, `${table}_pkey`)) await db.schema.alterTable(table).addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY).execute();
-  // Without B-tree deduplication: most edges point at a handful of ids (every CF is contributed-by
-  // one of a few signers), and merging their TIDs into posting lists, then splitting those lists on
-  // every later insert, cost a rebuild about a quarter of its edge-insert time.
-  await sql`create index if not exists ${sql.id(`${table}_to`)} on ${sql.table(table)} (to_id, edge_type) with (deduplicate_items = off)`.execute(
+  // By position after to_id: a hub (a signer every CF is contributed-by) has as many edges as the
+  // log has CFs, and a trace takes them a page at a time in position order, so the page is read
+  // from the index in that order and stops at its limit instead of sorting every edge of the hub.
+  // Without B-tree deduplication: most edges point at a handful of ids, and merging their TIDs
+  // into posting lists, then splitting those lists on every later insert, cost a rebuild about a
+  // quarter of its edge-insert time.
+  await sql`create index if not exists ${sql.id(`${table}_to_position`)} on ${sql.table(table)} (to_id, position) with (deduplicate_items = off)`.execute(
     db,
   );
 }
@@ -143,9 +150,9 @@ export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table
  * plain inserts), and one sorted build each at the end costs a fraction of maintaining two wide
  * random-key B-trees row by row. The key still guards uniqueness, only later: at the build.
  */
-export async function dropLineageEdgeIndexes(tx: Transaction<LineageDatabase>, table: LineageEdgesTableName): Promise<void> {
+export async function dropLineageEdgeIndexes(tx: Transaction<LineageDatabase>, table: typeof LINEAGE_EDGES_TABLE): Promise<void> {
   await tx.schema.alterTable(table).dropConstraint(`${table}_pkey`).ifExists().execute();
-  await tx.schema.dropIndex(`${table}_to`).ifExists().execute();
+  await tx.schema.dropIndex(`${table}_to_position`).ifExists().execute();
 }
 
 /**
@@ -259,16 +266,16 @@ export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows 
 /** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
 export async function insertLineageEdgeRows(
   tx: Transaction<LineageDatabase>,
-  table: LineageEdgesTableName,
+  table: typeof LINEAGE_EDGES_TABLE,
   rows: LineageEdgeRows,
 ): Promise<void> {
   if (rows.count === 0) return;
-  await copyRows<LineageDatabase, LineageEdgesTableName>(tx, table, EDGE_COLUMNS, rows.copy);
+  await copyRows<LineageDatabase, typeof LINEAGE_EDGES_TABLE>(tx, table, EDGE_COLUMNS, rows.copy);
 }
 
 export async function insertLineageEdges(
   tx: Transaction<LineageDatabase>,
-  table: LineageEdgesTableName,
+  table: typeof LINEAGE_EDGES_TABLE,
   edges: readonly LineageEdge[],
 ): Promise<void> {
   await insertLineageEdgeRows(tx, table, lineageEdgeRows(edges));

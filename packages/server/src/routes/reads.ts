@@ -59,6 +59,7 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     let ref = request.params.ref;
     let asOfText = q.asOf;
     let after: string | undefined;
+    let offset: number | undefined;
     if (q.cursor !== undefined) {
       const c = decodeCursor(q.cursor);
       if (E.isLeft(c)) return sendProblem(reply, invalidRequest([c.left]));
@@ -72,15 +73,25 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
       ref = `${at < 0 ? ref : ref.slice(0, at)}@${c.right.versionId}`;
       asOfText = c.right.position === null ? undefined : c.right.position.toString();
       after = c.right.after;
+      offset = c.right.offset;
     }
     return answerAt(ctx, request, reply, asOfText, async (asOf, moment) => {
-      const shown = await cairn.datasetShow(ref, { limit, ...(after === undefined ? {} : { after }) }, asOf);
+      const page = { limit, ...(after === undefined ? {} : { after }), ...(offset === undefined ? {} : { offset }) };
+      const shown = await cairn.datasetShow(ref, page, asOf);
       if (E.isLeft(shown)) return shown;
       const position = moment.pinned ? moment.position : moment.head;
       const next = shown.right.next;
       return E.right({
         ...shown.right,
-        nextCursor: next === null ? null : encodeCursor({ versionId: shown.right.versionId, after: next, position }),
+        nextCursor:
+          next === null
+            ? null
+            : encodeCursor({
+                versionId: shown.right.versionId,
+                after: next,
+                position,
+                offset: shown.right.offset + shown.right.members.length,
+              }),
       });
     });
   });

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { Sha256Hex } from '@cairn/core';
 import { canonicalDump } from '@cairn/projector';
+import { trace } from '@cairn/lineage';
+import { sql } from 'kysely';
 import type { ProjectionStore } from '@cairn/projector';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
 import { testDigest } from '@cairn/projector';
@@ -16,6 +18,7 @@ import { impact } from '../answers/impact.js';
 import { inclusionProof } from '../answers/inclusion-proof.js';
 import { licenses } from '../answers/licenses.js';
 import { datasetsProjection } from '../projection.js';
+import { asLineageHandle } from '../tables.js';
 import { Ledger, manifestOf, verifyInclusionProof, who } from '../testing/ledger.js';
 
 const right = <A>(e: Either<{ message: string }, A>): A => {
@@ -277,6 +280,28 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       expect(report.expressions).toEqual([{ expression: 'MIT', members: 2, resolvedTo: ['MIT'] }]);
       expect(report.obligations.attribution).toEqual([{ contributor: who('alice'), members: 2, licenses: ['MIT'] }]);
       expect(report.conflicts).toEqual([]);
+    });
+
+    it('given cut versions, then each membership is kept once: the graph reads its selected-into edge from the members, stated by the cutting event, and no table holds the edges a second time', async () => {
+      await givenCorpus(ledger);
+      const [v1] = await versions();
+      await whenItEvolves(ledger, v1!);
+      const graph = right(await trace(asLineageHandle(store.db), v1!, { direction: 'up', maxDepth: 1 }));
+      expect(graph.edges.map((e) => [e.type, e.from, e.to, e.eventId, e.position, e.recordedAt instanceof Date])).toEqual(
+        [ledger.id('s1'), ledger.id('s6')].sort().map((cf) => ['selected-into', cf, v1, ledger.id('b1'), ledger.position('b1'), true]),
+      );
+      const rows = await sql<{ t: string | null }>`select to_regclass('datasets_lineage_edges')::text as t`.execute(store.db);
+      expect(rows.rows).toEqual([{ t: null }]);
+    });
+
+    it('given a store projected before the edges were a view, when the projection migrates, then the former edge table is gone and the view answers', async () => {
+      await sql`create table datasets_lineage_edges (edge_type text, from_id text, to_id text, event_id text, position bigint, recorded_at timestamptz)`.execute(
+        store.db,
+      );
+      await datasetsProjection.migrate(store.db);
+      const rows = await sql<{ former: string | null; view: string | null }>`select to_regclass('datasets_lineage_edges')::text as former,
+        to_regclass('datasets_selected_into')::text as view`.execute(store.db);
+      expect(rows.rows).toEqual([{ former: null, view: 'datasets_selected_into' }]);
     });
 
     it('determinism: rebuilding the projection from zero gives byte-identical tables and the same version ids', async () => {

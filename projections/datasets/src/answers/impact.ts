@@ -12,6 +12,7 @@ import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
+import { assetsHolding } from './assets-holding.js';
 
 export interface Impact {
   readonly cfId: CfId;
@@ -51,15 +52,7 @@ export async function impact(
     .orderBy('valid_from')
     .orderBy('cf_id')
     .execute();
-  const assets = await db
-    .selectFrom(`${T.assetMembers} as m`)
-    .innerJoin(`${T.assets} as a`, 'a.asset_id', 'm.asset_id')
-    .select(['a.asset_id', 'a.name', 'a.position'])
-    .where('m.cf_id', '=', cfId)
-    .$if(bound !== null, (q) => q.where('a.position', '<=', bound!))
-    .orderBy('a.position')
-    .orderBy('a.asset_id')
-    .execute();
+  const assets = await assetsHolding(db, cfId, bound);
   const versions = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')

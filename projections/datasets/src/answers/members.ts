@@ -31,6 +31,12 @@ export interface MemberPage {
 
 export interface MemberPageRequest {
   readonly limit: number;
+  /**
+   * Members to skip; with `after`, how many come before the page (those at or before `after`) when
+   * the caller knows it from the page before (a server cursor carries it): then the page is read
+   * by its key alone, where without it the members before `after` are counted, a count that grows
+   * with the page's depth.
+   */
   readonly offset?: number;
   /** Start after this CF id (keyset paging: stable however large the version). */
   readonly after?: string;
@@ -58,8 +64,8 @@ export async function versionMembers(
     .offset(skip)
     .execute();
   const rows = found.slice(0, request.limit);
-  let offset = skip;
-  if (request.after !== undefined) {
+  let offset = request.offset ?? skip;
+  if (request.after !== undefined && request.offset === undefined) {
     const before = await db
       .selectFrom(T.members)
       .select((q) => q.fn.countAll<string>().as('n'))

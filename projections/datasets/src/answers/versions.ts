@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import type { VersionId } from '@cairn/schemas';
-import { T, storedVersionId, type DatasetsBuildsTable, type DatasetsDatabase } from '../tables.js';
+import { T, storedVersionId, type DatasetsBuildsTable, type DatasetsDatabase, type DatasetsVersionsTable } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { versionNotFound, type AnswerError } from './errors.js';
 
@@ -36,15 +36,20 @@ export async function readVersion(db: Kysely<DatasetsDatabase>, versionId: strin
     .where('version_id', '=', versionId)
     .executeTakeFirst();
   if (row === undefined) return E.left(versionNotFound(versionId));
-  return E.right({
-    versionId: storedVersionId(row.version_id),
-    dataset: row.dataset,
-    manifestId: row.manifest_id,
-    merkleRoot: row.merkle_root,
-    memberCount: Number(row.member_count),
-    position: positionFromDb(row.position),
-  });
+  return E.right(versionOfRow(row));
 }
+
+/** A datasets_versions row's answer columns as a DatasetVersion. */
+export const versionOfRow = (
+  row: Pick<DatasetsVersionsTable, 'version_id' | 'dataset' | 'manifest_id' | 'merkle_root' | 'member_count' | 'position'>,
+): DatasetVersion => ({
+  versionId: storedVersionId(row.version_id),
+  dataset: row.dataset,
+  manifestId: row.manifest_id,
+  merkleRoot: row.merkle_root,
+  memberCount: Number(row.member_count),
+  position: positionFromDb(row.position),
+});
 
 /** The packed, sorted member ids of a version (32 bytes each). */
 export async function readPackedMembers(db: Kysely<DatasetsDatabase>, versionId: string): Promise<Uint8Array | null> {

@@ -9,6 +9,7 @@ import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readVersion, type Build, type DatasetVersion } from './versions.js';
+import { assetsHolding } from './assets-holding.js';
 
 export interface CfOrigin {
   readonly cfId: CfId;
@@ -50,15 +51,7 @@ export async function whereFromCf(
   if (cf === undefined || (bound !== null && BigInt(cf.valid_from) > BigInt(bound))) {
     return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));
   }
-  const assets = await db
-    .selectFrom(`${T.assetMembers} as m`)
-    .innerJoin(`${T.assets} as a`, 'a.asset_id', 'm.asset_id')
-    .select(['a.asset_id', 'a.name', 'a.position'])
-    .where('m.cf_id', '=', cfId)
-    .$if(bound !== null, (q) => q.where('a.position', '<=', bound!))
-    .orderBy('a.position')
-    .orderBy('a.asset_id')
-    .execute();
+  const assets = await assetsHolding(db, cfId, bound);
   const versions = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')

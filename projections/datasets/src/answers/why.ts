@@ -11,7 +11,8 @@ import type { CfId, VersionId } from '@cairn/schemas';
 import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
-import { latestBuildOf, readVersion, type DatasetVersion } from './versions.js';
+import { latestBuildOf, versionOfRow, type DatasetVersion } from './versions.js';
+import { versionNotFound } from './errors.js';
 
 export interface WhyAnswer {
   readonly cfId: CfId;
@@ -33,32 +34,51 @@ export interface WhyAnswer {
 const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> =>
   (await erasuresOf(db, [cfId])).get(cfId) ?? null;
 
+/**
+ * The version and the CF's member row in it (undefined: not a member), in one read: a why is
+ * asked at a high rate, and every statement costs a round trip to the store.
+ */
+async function versionAndMember(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  versionId: string,
+): Promise<
+  E.Either<AnswerError, { readonly version: DatasetVersion; readonly member: { reason: string; evidence: unknown } | undefined }>
+> {
+  const row = await db
+    .selectFrom(`${T.versions} as v`)
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').on('m.cf_id', '=', cfId))
+    .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'm.reason', 'm.evidence'])
+    .where('v.version_id', '=', versionId)
+    .executeTakeFirst();
+  if (row === undefined) return E.left(versionNotFound(versionId));
+  return E.right({
+    version: versionOfRow(row),
+    member: row.reason === null ? undefined : { reason: row.reason, evidence: row.evidence },
+  });
+}
+
 export async function whyIncluded(
   db: Kysely<DatasetsDatabase>,
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const version = await readVersion(db, versionId);
-  if (E.isLeft(version)) return version;
-  const row = await db
-    .selectFrom(T.members)
-    .select(['cf_id', 'reason', 'evidence'])
-    .where('version_id', '=', versionId)
-    .where('cf_id', '=', cfId)
-    .executeTakeFirst();
-  if (row === undefined) {
-    const why = await whyExcluded(db, cfId, versionId);
+  const found = await versionAndMember(db, cfId, versionId);
+  if (E.isLeft(found)) return found;
+  const { version, member } = found.right;
+  if (member === undefined) {
+    const why = await excludedDecision(db, cfId, version, { withErasure: false });
     const detail = E.isRight(why) ? `: ${why.right.rule}: ${why.right.reason}` : '';
     return E.left({ _tag: 'NotAMember', cfId, versionId, message: `CF ${cfId} is not a member of ${versionId}${detail}` });
   }
   return E.right({
-    cfId: storedCfId(row.cf_id),
-    version: version.right,
+    cfId: storedCfId(cfId),
+    version,
     included: true,
     rule: null,
-    reason: row.reason,
-    evidence: evidenceFromJson(row.evidence),
-    buildPosition: version.right.position,
+    reason: member.reason,
+    evidence: evidenceFromJson(member.evidence),
+    buildPosition: version.position,
     erased: await erasureOf(db, cfId),
   });
 }
@@ -68,19 +88,24 @@ export async function whyExcluded(
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const version = await readVersion(db, versionId);
-  if (E.isLeft(version)) return version;
-  const member = await db
-    .selectFrom(T.members)
-    .select('cf_id')
-    .where('version_id', '=', versionId)
-    .where('cf_id', '=', cfId)
-    .executeTakeFirst();
-  if (member !== undefined) {
+  const found = await versionAndMember(db, cfId, versionId);
+  if (E.isLeft(found)) return found;
+  if (found.right.member !== undefined) {
     return E.left({ _tag: 'IsAMember', cfId, versionId, message: `CF ${cfId} is a member of ${versionId}; ask whyIncluded` });
   }
+  return excludedDecision(db, cfId, found.right.version, { withErasure: true });
+}
+
+/** The decision that turned a CF away from a version it is not a member of (withErasure: false leaves `erased` null, for a message). */
+async function excludedDecision(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  v: DatasetVersion,
+  options: { readonly withErasure: boolean },
+): Promise<E.Either<AnswerError, WhyAnswer>> {
+  const versionId = v.versionId;
   const build = await latestBuildOf(db, versionId);
-  const at = build?.position ?? version.right.position;
+  const at = build?.position ?? v.position;
   const row = await db
     .selectFrom(T.exclusions)
     .select(['cf_id', 'rule', 'reason', 'evidence', 'build_position'])
@@ -93,13 +118,13 @@ export async function whyExcluded(
   if (row !== undefined) {
     return E.right({
       cfId: storedCfId(row.cf_id),
-      version: version.right,
+      version: v,
       included: false,
       rule: row.rule as RuleName,
       reason: row.reason,
       evidence: evidenceFromJson(row.evidence),
       buildPosition: positionFromDb(row.build_position),
-      erased: await erasureOf(db, cfId),
+      erased: options.withErasure ? await erasureOf(db, cfId) : null,
     });
   }
   // not a stored decision: either a CF of a kind the manifest does not take, or not in the prefix
@@ -116,17 +141,17 @@ export async function whyExcluded(
   const kinds = await db
     .selectFrom(T.manifests)
     .select(sql<string[] | null>`manifest->'candidates'->'kinds'`.as('kinds'))
-    .where('manifest_id', '=', version.right.manifestId)
+    .where('manifest_id', '=', v.manifestId)
     .executeTakeFirst();
   return E.right({
     cfId: storedCfId(c.cf_id),
-    version: version.right,
+    version: v,
     included: false,
     rule: 'kind',
     reason: `kind ${c.kind} is not a candidate kind [${(kinds?.kinds ?? []).join(', ')}]`,
     evidence: null,
     buildPosition: at,
-    erased: await erasureOf(db, cfId),
+    erased: options.withErasure ? await erasureOf(db, cfId) : null,
   });
 }
 

@@ -202,8 +202,9 @@ async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Pro
     select '${version}', ${build}, cf_id, 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
       'approvals', '[]'::jsonb, 'rejections', '[]'::jsonb, 'labels', '[]'::jsonb, 'replacedBy', null, 'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
-  await exec(`insert into datasets_versions (version_id, dataset, manifest_id, merkle_root, member_count, position, members)
-    select '${version}', 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, decode(string_agg(cf_id, '' order by cf_id), 'hex')
+  await exec(`insert into datasets_versions (version_id, dataset, manifest_id, merkle_root, member_count, position, event_id, recorded_at, members)
+    select '${version}', 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, '${hex('build-event')}', '2026-01-01T00:00:00Z',
+      decode(string_agg(cf_id, '' order by cf_id), 'hex')
     from datasets_members where version_id = '${version}'`);
   await exec(`insert into datasets_builds (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
     values ('bench', '${hex('manifest')}', ${build}, '${version}', 'requested', '${hex('build-event')}', null)`);
