@@ -86,7 +86,11 @@ async function headFromFile(file: string, localDir: string | undefined): Promise
  * holding a signed tree head. `localDir`: where the store's ledger key is (a head must be its);
  * undefined for a server's log, whose key the reader knows only from the head it kept.
  */
-export async function trustedHeadOf(log: EventLog, localDir: string | undefined, since: string): Promise<E.Either<SinceError, TrustedPrefix>> {
+export async function trustedHeadOf(
+  log: EventLog,
+  localDir: string | undefined,
+  since: string,
+): Promise<E.Either<SinceError, TrustedPrefix>> {
   try {
     if (/^\d+$/.test(since)) {
       const position = BigInt(since);

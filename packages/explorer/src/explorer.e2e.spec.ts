@@ -293,7 +293,9 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`Training run ${RUN}`));
     const facts = page.locator('dl.facts');
     await until(() => expect(facts.innerText()).resolves.toContain(`${DATASET}@3`));
-    expect(await facts.innerText()).toMatch(/git:abc123[\s\S]*"training":7[\s\S]*train: 2 rows × 4[\s\S]*query: 2 rows × 4[\s\S]*scored at position \d+: 2 train rows, 2 query rows/);
+    expect(await facts.innerText()).toMatch(
+      /git:abc123[\s\S]*"training":7[\s\S]*train: 2 rows × 4[\s\S]*query: 2 rows × 4[\s\S]*scored at position \d+: 2 train rows, 2 query rows/,
+    );
   });
 
   it('given the scored run, when its page is open, then the credit is charted by contributor and by source, and the top train CFs of a query row are listed', async () => {
@@ -341,7 +343,9 @@ suite('the Lineage Explorer in a browser', () => {
   it('given the dataset page, when its downloads are followed, then the exports stream and the attestation is an unsigned in-toto statement, said to be unsigned', async () => {
     await page.goto(`${server.url}/#/dataset/${DATASET}`);
     const downloads = page.getByRole('region', { name: `Downloads of ${DATASET}@3` });
-    await until(() => expect(downloads.getByText(/^Not signed: an attestation is signed with a contributor's key/).isVisible()).resolves.toBe(true));
+    await until(() =>
+      expect(downloads.getByText(/^Not signed: an attestation is signed with a contributor's key/).isVisible()).resolves.toBe(true),
+    );
     expect(await downloads.innerText()).toContain(`cairn attest ${DATASET}@3 --as NAME`);
     const hrefOf = (name: string) => downloads.getByRole('link', { name }).getAttribute('href');
     const jsonl = await page.request.get(`${server.url}${await hrefOf('JSON Lines export')}`);
@@ -349,7 +353,9 @@ suite('the Lineage Explorer in a browser', () => {
     expect((await jsonl.text()).trim().split('\n')).toHaveLength(2);
     const croissant = await page.request.get(`${server.url}${await hrefOf('Croissant export')}`);
     expect(croissant.status()).toBe(200);
-    const statement = (await (await page.request.get(`${server.url}${await hrefOf('attestation statement (in-toto, unsigned)')}`)).json()) as {
+    const statement = (await (
+      await page.request.get(`${server.url}${await hrefOf('attestation statement (in-toto, unsigned)')}`)
+    ).json()) as {
       signed: boolean;
       statement: { _type: string; predicate: { ordinal: number } };
     };
@@ -357,19 +363,27 @@ suite('the Lineage Explorer in a browser', () => {
     expect(await axeFindings()).toEqual([]);
   });
 
-  it('given a sample page, when no key, a key that may not read it, then its author\'s key is given, then the preview is explained, refused, then shown', async () => {
+  it("given a sample page, when no key, a key that may not read it, then its author's key is given, then the preview is explained, refused, then shown", async () => {
     const keyFile = (name: string, signer: { contributorId: string; secretKey: Uint8Array }) => ({
       name: `${name}.json`,
       mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify({ name, contributorId: signer.contributorId, secretKey: Buffer.from(signer.secretKey).toString('hex') })),
+      buffer: Buffer.from(
+        JSON.stringify({ name, contributorId: signer.contributorId, secretKey: Buffer.from(signer.secretKey).toString('hex') }),
+      ),
     });
     await page.goto(`${server.url}/#/cf/${given.samples[1]}`);
     const preview = page.getByRole('region', { name: 'Content' });
-    await until(() => expect(preview.locator('.preview-why').innerText()).resolves.toMatch(/^No key given: the preview needs the key of a contributor allowed/));
+    await until(() =>
+      expect(preview.locator('.preview-why').innerText()).resolves.toMatch(
+        /^No key given: the preview needs the key of a contributor allowed/,
+      ),
+    );
 
     await preview.getByLabel('Keyring file').setInputFiles(keyFile('carol', given.carol));
     await preview.getByRole('button', { name: 'Show content' }).click();
-    await until(() => expect(preview.getByRole('alert').innerText()).resolves.toMatch(/^Not shown: the key of carol may not read this sample/));
+    await until(() =>
+      expect(preview.getByRole('alert').innerText()).resolves.toMatch(/^Not shown: the key of carol may not read this sample/),
+    );
     // Chromium logs the refused read (403) as a console error: expected here, once, and only here.
     const refused = () => problems.filter((p) => /status of 403 .*\/v1\/cfs\/[0-9a-f]{64}\/content/.test(p));
     await until(async () => expect(refused()).toHaveLength(1));
@@ -404,7 +418,7 @@ suite('the Lineage Explorer in a browser', () => {
     await shot('7-live');
   });
 
-  it('given a sample erased through the API, when its page is opened with the author\'s key at hand, then it says erased and never asks for the content', async () => {
+  it("given a sample erased through the API, when its page is opened with the author's key at hand, then it says erased and never asks for the content", async () => {
     const target = given.samples[2];
     const event = signed('SampleErased', { sample: target, reason: 'data subject request' }, given.alice);
     const posted = await fetch(`${server.url}/v1/events`, {

@@ -82,9 +82,14 @@ describe('lineage node reads (PGlite)', () => {
 
   it('given Alice, Bob and an "Al_x" registered, when contributors are searched by a name or id prefix, then those registered by then match, by name, in any case', () => {
     const al = testContributorId('al_x');
-    const registerAlx: TestEnvelope = { type: 'ContributorRegistered', payload: { publicKey: testDigest('alx-key'), name: 'Al_x' }, signer: al };
+    const registerAlx: TestEnvelope = {
+      type: 'ContributorRegistered',
+      payload: { publicKey: testDigest('alx-key'), name: 'Al_x' },
+      signer: al,
+    };
     return spec.given([registerAlice, registerBob, s1, registerAlx]).then(async ({ db, events }) => {
-      const names = async (prefix: string, limit = 10, upTo?: bigint) => (await contributorsByName(db, prefix, limit, upTo)).map((c) => c.name);
+      const names = async (prefix: string, limit = 10, upTo?: bigint) =>
+        (await contributorsByName(db, prefix, limit, upTo)).map((c) => c.name);
       expect(await names('al')).toEqual(['Al_x', 'Alice']);
       expect(await names('AL', 1)).toEqual(['Al_x']);
       // `_` is a letter here, not LIKE's any-character.

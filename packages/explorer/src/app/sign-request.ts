@@ -18,7 +18,8 @@ export interface ReaderKey {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-const hexBytes = (hex: string): Uint8Array => Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+const hexBytes = (hex: string): Uint8Array =>
+  Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
 
 /** A keyring file (`<keyring>/NAME.json`: contributorId and secretKey, both 64 hex) read, or why it is not one. */
 export function readKeyFile(text: string): { readonly key: ReaderKey } | { readonly error: string } {
