@@ -118,7 +118,7 @@ export type {
   ProjectionVerification,
   BadRow,
 } from '@cairn/projector';
-export type { FolderLockOptions } from '@cairn/eventlog';
+export type { FolderLockOptions, RecordedEvent } from '@cairn/eventlog';
 export type { CfHistory, LineageTrace, TraceDirection } from '@cairn/lineage';
 export type { ShownEvent, MemberPage, LicenseReport, Impact, VersionDiff, ErasedMember } from '@cairn/datasets';
 export type { ArtifactStore, FieldChange, RunsDiff } from '@cairn/attribution';

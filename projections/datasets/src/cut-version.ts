@@ -1,6 +1,6 @@
 // Cutting a dataset version: apply a manifest to the facts up to a position, then store the
 // build, the version (once per version id), its members and exclusion decisions with their
-// evidence (its members are the selected-into lineage edges too: the datasets_selected_into view).
+// evidence (its members are the selected-into lineage edges too: the datasets_lineage_selected_into view).
 // Everything written is a function of the facts and the manifest, so a rebuild writes the same rows.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';

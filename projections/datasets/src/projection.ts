@@ -34,7 +34,7 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // 2: erasure became an assembly rule (datasets_erasures); a store projected by 1 rebuilds
     // 3: datasets_cfs.personal_data (the sample's personalData), so a store projected by 2 rebuilds
     // 4: datasets_versions.tallies (member counts by contributor, source, license), so a store projected by 3 rebuilds
-    // 5: the selected-into edges are a view of datasets_members (datasets_selected_into), no longer
+    // 5: the selected-into edges are a view of datasets_members (datasets_lineage_selected_into), no longer
     // a second copy in datasets_lineage_edges, and datasets_versions names its cutting event, so a
     // store projected by 4 rebuilds
     version: 5,

@@ -4,7 +4,13 @@
 import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
 import type { CfId, Manifest, VersionId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
-import { DATASETS_LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_NODES_TABLE, createLineageNodesTable, type LineageDatabase } from '@cairn/lineage';
+import {
+  type DATASETS_LINEAGE_EDGES_TABLE,
+  DATASETS_LINEAGE_NODES_TABLE,
+  createDatasetsLineageEdgesView,
+  createLineageNodesTable,
+  type LineageDatabase,
+} from '@cairn/lineage';
 import { migrateLiveIndexTable, type LiveIndexDatabase } from './live-index-table.js';
 
 export const T = {
@@ -93,8 +99,8 @@ type EvidenceJson = Jsonb<unknown>;
  * The datasets tables by the names they have in the store's schema (the handle's search_path picks
  * the schema, so a scratch rebuild uses the same names). migrateDatasetsTables makes exactly these
  * columns; a column added to one must be added to the other. datasets_lineage_nodes has lineage's
- * shape (lineage's functions create and fill it), datasets_selected_into is the view of the
- * members as lineage edges (selectedIntoView), and datasets_live_index is the live index's record
+ * shape (lineage's functions create and fill it), datasets_lineage_selected_into is the view of the
+ * members as lineage edges (selectedIntoRows), and datasets_live_index is the live index's record
  * (live-index-table.ts).
  */
 export interface DatasetsDatabase {
@@ -112,7 +118,7 @@ export interface DatasetsDatabase {
   datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; rule: string; reason: string; evidence: EvidenceJson };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
   // by lineage's names for them, with lineage's row types: lineage's functions create and fill the
-  // nodes table; the edges are a view of datasets_members (selectedIntoView)
+  // nodes table; the edges are a view of datasets_members (selectedIntoRows)
   [DATASETS_LINEAGE_NODES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_NODES_TABLE];
   [DATASETS_LINEAGE_EDGES_TABLE]: LineageDatabase[typeof DATASETS_LINEAGE_EDGES_TABLE];
   datasets_live_index: LiveIndexDatabase['datasets_live_index'];
@@ -159,19 +165,12 @@ export function asLineageHandle(db: Kysely<DatasetsDatabase>): Kysely<LineageDat
 export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE];
 
 /**
- * The table a store projected by version 4 or before kept the selected-into edges in, one row per
- * member per version: the same facts as datasets_members, kept twice. A migrate drops it.
- */
-const FORMER_EDGES_TABLE = 'datasets_lineage_edges';
-
-/**
  * The selected-into edges (member CF → version) in lineage_edges' shape, read by the graph
  * queries: one per row of datasets_members, stated by the event that cut the version. A view, so
  * a membership is stored once; datasets_members' key (version_id, cf_id) and its cf_id index
  * find an edge by either end.
  */
-const selectedIntoView = sql`create or replace view ${sql.table(DATASETS_LINEAGE_EDGES_TABLE)} as
-  select 'selected-into'::text as edge_type, m.cf_id as from_id, m.version_id as to_id,
+const selectedIntoRows = sql`select 'selected-into'::text as edge_type, m.cf_id as from_id, m.version_id as to_id,
     v.event_id, v.position, v.recorded_at
   from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_id = m.version_id`;
 
@@ -230,8 +229,7 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
     sql`create index if not exists datasets_runs_version on ${sql.table(T.runs)} (version_id)`,
   ];
   for (const statement of statements) await statement.execute(db);
-  await sql`drop table if exists ${sql.table(FORMER_EDGES_TABLE)}`.execute(db);
-  await selectedIntoView.execute(db);
+  await createDatasetsLineageEdgesView(asLineageHandle(db), selectedIntoRows);
   await createLineageNodesTable(asLineageHandle(db), DATASETS_LINEAGE_NODES_TABLE);
   await migrateLiveIndexTable(db);
 }

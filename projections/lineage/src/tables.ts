@@ -9,7 +9,7 @@
 // one projection at a time), so the datasets projection offers those edges as a view of this same
 // shape over its own members and versions (it keeps each membership once, not again as an edge
 // row), and the graph queries read the union of both.
-import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { integerArrayLiteral, textArrayLiteral } from '@cairn/projector';
 import { copyField, copyRows } from '@cairn/projector';
@@ -21,7 +21,7 @@ export const LINEAGE_EDGES_TABLE = 'lineage_edges';
  * Owned by the datasets projection: a view of lineage_edges' shape over its members and versions
  * (the selected-into edges); read by the graph queries.
  */
-export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_selected_into';
+export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_selected_into';
 /** Owned by the datasets projection: its dataset-version nodes, same shape as lineage_nodes. */
 export const DATASETS_LINEAGE_NODES_TABLE = 'datasets_lineage_nodes';
 
@@ -47,7 +47,7 @@ export type NodeState = (typeof NODE_STATES)[number];
 /** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
 type Int8 = string;
 
-/** A lineage_edges row (and a datasets_selected_into row: same shape). */
+/** A lineage_edges row (and a datasets_lineage_selected_into row: same shape). */
 export interface LineageEdgesTable {
   edge_type: EdgeType;
   from_id: string;
@@ -79,7 +79,7 @@ export interface LineageNodeStatesTable {
 /**
  * The tables the lineage reads and writes, by the names they have in the store's schema (the
  * handle's search_path picks the schema, so a scratch rebuild uses the same names). The
- * datasets_lineage_nodes table and the datasets_selected_into view belong to the datasets
+ * datasets_lineage_nodes table and the datasets_lineage_selected_into view belong to the datasets
  * projection; they are here because the graph is the union of both and lineage's functions create
  * and fill the nodes table for it.
  */
@@ -88,7 +88,7 @@ export interface LineageDatabase {
   lineage_edges: LineageEdgesTable;
   lineage_node_states: LineageNodeStatesTable;
   datasets_lineage_nodes: LineageNodesTable;
-  datasets_selected_into: LineageEdgesTable;
+  datasets_lineage_selected_into: LineageEdgesTable;
 }
 
 /** The relations of lineage_edges' shape (the graph's own table, and the datasets projection's selected-into view). */
@@ -161,6 +161,23 @@ export async function dropLineageEdgeIndexes(tx: Transaction<LineageDatabase>, t
  * statements are deleted: the first statement of a node wins, as `on conflict do nothing` decides
  * it when the key is there. Positions tell them apart (insertLineageNodes keeps one per id per call).
  */
+/**
+ * The table a store projected by datasets version 4 or before kept the selected-into edges in, one
+ * row per member per version (the same facts as the datasets projection's members, kept twice).
+ */
+const FORMER_DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_edges';
+
+/**
+ * Makes the datasets projection's selected-into edges a view of lineage_edges' shape over `rows`
+ * (a select of edge_type, from_id, to_id, event_id, position, recorded_at from its own tables), so
+ * a membership is stored once, and drops the table an older store copied them into. The datasets
+ * projection supplies the rows; the graph's relation names stay here, where the graph reads them.
+ */
+export async function createDatasetsLineageEdgesView(db: Kysely<LineageDatabase>, rows: RawBuilder<unknown>): Promise<void> {
+  await sql`drop table if exists ${sql.table(FORMER_DATASETS_LINEAGE_EDGES_TABLE)}`.execute(db);
+  await sql`create or replace view ${sql.table(DATASETS_LINEAGE_EDGES_TABLE)} as ${rows}`.execute(db);
+}
+
 export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
   await db.schema
     .createTable(table)

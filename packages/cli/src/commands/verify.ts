@@ -16,7 +16,7 @@ import type { CheckpointAnswer, SinceError } from '@cairn/client';
 import { failureLine, openRemoteEventLog, remoteLocationOf, trustedHeadOf } from '@cairn/client';
 import { readerOf, serverUrlOf } from '../read-session.js';
 import type { GlobalOptions } from '../session.js';
-import type { ProjectionVerification } from '@cairn/projector';
+import type { ProjectionVerification } from '@cairn/client';
 import { samplesText, verifySamples, type SampleVerification } from '../verify/verify-samples.js';
 import { globalsOf } from './common.js';
 import { checkpointOverHttp } from './checkpoint.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { openRemoteEventLog, type Cairn } from '@cairn/client';
 import { LeafHashes } from '@cairn/core';
-import type { RecordedEvent } from '@cairn/eventlog';
+import type { RecordedEvent } from '@cairn/client';
 import { verifyLog } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
 import { openStore, seed } from '../__tests__/fixture.js';

@@ -300,8 +300,8 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       );
       await datasetsProjection.migrate(store.db);
       const rows = await sql<{ former: string | null; view: string | null }>`select to_regclass('datasets_lineage_edges')::text as former,
-        to_regclass('datasets_selected_into')::text as view`.execute(store.db);
-      expect(rows.rows).toEqual([{ former: null, view: 'datasets_selected_into' }]);
+        to_regclass('datasets_lineage_selected_into')::text as view`.execute(store.db);
+      expect(rows.rows).toEqual([{ former: null, view: 'datasets_lineage_selected_into' }]);
     });
 
     it('determinism: rebuilding the projection from zero gives byte-identical tables and the same version ids', async () => {
