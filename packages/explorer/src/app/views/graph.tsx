@@ -3,7 +3,7 @@
 // type. Clicking a node opens its page; right-click (or the list below, by keyboard) chooses it,
 // and the graph can grow from it in place, one step up or down, or be re-centred on it. Both
 // libraries load only when this view opens.
-import type { Core } from 'cytoscape';
+import type { Core, StylesheetJson } from 'cytoscape';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, seg } from '../api.js';
@@ -157,6 +157,51 @@ async function layOut(trace: Trace): Promise<Positions> {
   return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + NODE_WIDTH / 2, y: (c.y ?? 0) + NODE_HEIGHT / 2 }]));
 }
 
+/**
+ * The graph's look. A large graph gets the lean one: labels on one line and drawn only once zoomed
+ * in far enough to read them, straight edges without arrows (the columns say which way data
+ * flows), one border colour; styling thousands of elements and painting their first frame is most
+ * of a large graph's wait.
+ */
+function stylesheet(large: boolean): StylesheetJson {
+  return [
+    {
+      selector: 'node',
+      style: {
+        shape: 'round-rectangle',
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        label: 'data(label)',
+        'font-size': 10,
+        // Labels too small to read are not drawn (the whole graph at once), they come back on zoom.
+        'min-zoomed-font-size': large ? 8 : 7,
+        'text-valign': 'center',
+        'text-halign': 'center',
+        ...(large ? {} : { 'text-wrap': 'ellipsis' as const, 'text-max-width': '140px' }),
+        'background-color': '#eeeeee',
+        'border-width': 1,
+        'border-color': '#546e7a',
+      },
+    },
+    ...Object.entries(NODE_COLOURS).map(([kind, colour]) => ({
+      selector: `node.${kind}`,
+      style: { 'background-color': colour },
+    })),
+    { selector: 'node.root', style: { 'border-width': 3, 'border-color': '#000000' } },
+    { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#d50000' } },
+    {
+      selector: 'edge',
+      style: large
+        ? { width: 1, 'curve-style': 'haystack', 'haystack-radius': 0 }
+        : { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8 },
+    },
+    ...Object.entries(EDGE_COLOURS).map(([type, colour]) => ({
+      selector: `edge.${type}`,
+      style: large ? { 'line-color': colour } : { 'line-color': colour, 'target-arrow-color': colour },
+    })),
+  ];
+}
+
 const nodeName = (n: TraceNode) => `${n.kind} ${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : n.id.slice(0, 8)}`;
 
 function Graph({ trace: base, direction, depth }: { trace: Trace; direction: string; depth: string }) {
@@ -214,59 +259,29 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
         // Large graphs stay smooth to pan and zoom: edges hidden and a bitmap moved while the view moves.
         hideEdgesOnViewport: large,
         textureOnViewport: large,
+        motionBlur: false,
+        // One canvas pixel per CSS pixel: on a dense display a large graph would fill four times the pixels.
+        ...(large ? { pixelRatio: 1 } : {}),
         elements: [
           ...trace.nodes.map((n) => ({
             group: 'nodes' as const,
             data: {
               id: n.id,
               label: `${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : `${n.kind} ${n.id.slice(0, 8)}`}${n.state === null ? '' : ` (${n.state})`}`,
-              kind: n.kind,
-              root: n.id === trace.root ? 1 : 0,
             },
+            // Styled by class, not by attribute selectors: a class test is the cheapest match per element.
+            classes: n.id === trace.root ? `${n.kind} root` : n.kind,
             position: positions.get(n.id) ?? { x: 0, y: 0 },
           })),
           ...trace.edges
             .filter((e) => ids.has(e.from) && ids.has(e.to))
-            .map((e, i) => ({ group: 'edges' as const, data: { id: `e${i}`, source: e.from, target: e.to, type: e.type } })),
+            .map((e, i) => ({
+              group: 'edges' as const,
+              data: { id: `e${i}`, source: e.from, target: e.to, type: e.type },
+              classes: e.type,
+            })),
         ],
-        style: [
-          {
-            selector: 'node',
-            style: {
-              shape: 'round-rectangle',
-              width: NODE_WIDTH,
-              height: NODE_HEIGHT,
-              label: 'data(label)',
-              'font-size': 10,
-              // Labels too small to read are not drawn (the whole graph at once), they come back on zoom.
-              'min-zoomed-font-size': 7,
-              'text-valign': 'center',
-              'text-halign': 'center',
-              'text-wrap': 'ellipsis',
-              'text-max-width': '140px',
-              'background-color': '#eeeeee',
-              'border-width': 1,
-              'border-color': '#546e7a',
-            },
-          },
-          ...Object.entries(NODE_COLOURS).map(([kind, colour]) => ({
-            selector: `node[kind = "${kind}"]`,
-            style: { 'background-color': colour },
-          })),
-          { selector: 'node[root = 1]', style: { 'border-width': 3, 'border-color': '#000000' } },
-          { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#d50000' } },
-          // A large graph's edges are straight lines without arrows (the columns say which way data flows): far cheaper to draw.
-          {
-            selector: 'edge',
-            style: large
-              ? { width: 1, 'curve-style': 'haystack', 'haystack-radius': 0 }
-              : { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8 },
-          },
-          ...Object.entries(EDGE_COLOURS).map(([type, colour]) => ({
-            selector: `edge[type = "${type}"]`,
-            style: { 'line-color': colour, 'target-arrow-color': colour },
-          })),
-        ],
+        style: stylesheet(large),
       });
       cy.on('tap', 'node', (event) => {
         const node = byId.get(event.target.id() as string);
