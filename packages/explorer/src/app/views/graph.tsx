@@ -3,7 +3,7 @@
 // type. Clicking a node opens its page; right-click (or the list below, by keyboard) chooses it,
 // and the graph can grow from it in place, one step up or down, or be re-centred on it. Both
 // libraries load only when this view opens.
-import type { Core, StylesheetJson } from 'cytoscape';
+import type { Core, ElementDefinition, StylesheetJson } from 'cytoscape';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, seg } from '../api.js';
@@ -179,8 +179,8 @@ function stylesheet(large: boolean): StylesheetJson {
         'text-halign': 'center',
         ...(large ? {} : { 'text-wrap': 'ellipsis' as const, 'text-max-width': '140px' }),
         'background-color': '#eeeeee',
-        'border-width': 1,
-        'border-color': '#546e7a',
+        // Every property set is one more pass over every node: a large graph's nodes go without a border.
+        ...(large ? {} : { 'border-width': 1, 'border-color': '#546e7a' }),
       },
     },
     ...Object.entries(NODE_COLOURS).map(([kind, colour]) => ({
@@ -249,9 +249,27 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
       // The first view shows the whole graph, framed from the positions already known: Cytoscape's
       // own fit measures every label's box first, which at thousands of nodes costs more than drawing.
       const view = framing(positions, box.current.clientWidth, box.current.clientHeight);
+      const elements: ElementDefinition[] = [
+        ...trace.nodes.map((n) => ({
+          group: 'nodes' as const,
+          data: {
+            id: n.id,
+            label: `${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : `${n.kind} ${n.id.slice(0, 8)}`}${n.state === null ? '' : ` (${n.state})`}`,
+          },
+          // Styled by class, not by attribute selectors: a class test is the cheapest match per element.
+          classes: n.id === trace.root ? `${n.kind} root` : n.kind,
+          position: positions.get(n.id) ?? { x: 0, y: 0 },
+        })),
+        ...trace.edges
+          .filter((e) => ids.has(e.from) && ids.has(e.to))
+          .map((e, i) => ({
+            group: 'edges' as const,
+            data: { id: `e${i}`, source: e.from, target: e.to, type: e.type },
+            classes: e.type,
+          })),
+      ];
       cy = cytoscape({
         container: box.current,
-        layout: { name: 'preset', fit: false },
         minZoom: MIN_ZOOM,
         maxZoom: MAX_ZOOM,
         zoom: view.zoom,
@@ -262,27 +280,11 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
         motionBlur: false,
         // One canvas pixel per CSS pixel: on a dense display a large graph would fill four times the pixels.
         ...(large ? { pixelRatio: 1 } : {}),
-        elements: [
-          ...trace.nodes.map((n) => ({
-            group: 'nodes' as const,
-            data: {
-              id: n.id,
-              label: `${n.kind === 'contributor' || n.kind === 'dataset-version' ? n.label : `${n.kind} ${n.id.slice(0, 8)}`}${n.state === null ? '' : ` (${n.state})`}`,
-            },
-            // Styled by class, not by attribute selectors: a class test is the cheapest match per element.
-            classes: n.id === trace.root ? `${n.kind} root` : n.kind,
-            position: positions.get(n.id) ?? { x: 0, y: 0 },
-          })),
-          ...trace.edges
-            .filter((e) => ids.has(e.from) && ids.has(e.to))
-            .map((e, i) => ({
-              group: 'edges' as const,
-              data: { id: `e${i}`, source: e.from, target: e.to, type: e.type },
-              classes: e.type,
-            })),
-        ],
         style: stylesheet(large),
       });
+      // Added after the core is made, not handed to it: the core would run a layout over the
+      // positions the elements already carry, one more pass over every node.
+      cy.add(elements);
       cy.on('tap', 'node', (event) => {
         const node = byId.get(event.target.id() as string);
         if (node === undefined) return;
