@@ -192,7 +192,9 @@ function stylesheet(large: boolean): StylesheetJson {
     {
       selector: 'edge',
       style: large
-        ? { width: 1, 'curve-style': 'haystack', 'haystack-radius': 0 }
+        ? // Straight lines between centres: Cytoscape's default curve (haystack), left unset, as every
+          // property set is one more to apply to every edge.
+          { width: 1 }
         : { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8 },
     },
     ...Object.entries(EDGE_COLOURS).map(([type, colour]) => ({
