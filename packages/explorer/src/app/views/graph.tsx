@@ -157,13 +157,16 @@ async function layOut(trace: Trace): Promise<Positions> {
   return new Map((graph.children ?? []).map((c) => [c.id, { x: (c.x ?? 0) + NODE_WIDTH / 2, y: (c.y ?? 0) + NODE_HEIGHT / 2 }]));
 }
 
+/** The zoom from which a large graph's labels are styled (drawn from min-zoomed-font-size on). */
+const LABEL_ZOOM = 0.5;
+
 /**
  * The graph's look. A large graph gets the lean one: labels on one line and drawn only once zoomed
  * in far enough to read them, straight edges without arrows (the columns say which way data
  * flows), one border colour; styling thousands of elements and painting their first frame is most
  * of a large graph's wait.
  */
-function stylesheet(large: boolean): StylesheetJson {
+function stylesheet(large: boolean, labelled: boolean): StylesheetJson {
   return [
     {
       selector: 'node',
@@ -171,7 +174,7 @@ function stylesheet(large: boolean): StylesheetJson {
         shape: 'round-rectangle',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
-        label: 'data(label)',
+        ...(labelled ? { label: 'data(label)' } : {}),
         'font-size': 10,
         // Labels too small to read are not drawn (the whole graph at once), they come back on zoom.
         'min-zoomed-font-size': large ? 8 : 7,
@@ -282,11 +285,22 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
         motionBlur: false,
         // One canvas pixel per CSS pixel: on a dense display a large graph would fill four times the pixels.
         ...(large ? { pixelRatio: 1 } : {}),
-        style: stylesheet(large),
+        style: stylesheet(large, !large || view.zoom >= LABEL_ZOOM),
       });
       // Added after the core is made, not handed to it: the core would run a layout over the
       // positions the elements already carry, one more pass over every node.
       cy.add(elements);
+      if (large && view.zoom < LABEL_ZOOM) {
+        // A large graph framed whole is too small to read: its labels are styled only once it is
+        // zoomed in, sparing the first frame the measuring and placing of thousands of labels.
+        const core = cy;
+        const labelOnZoom = () => {
+          if (core.zoom() < LABEL_ZOOM) return;
+          core.off('zoom', labelOnZoom);
+          core.style(stylesheet(true, true));
+        };
+        core.on('zoom', labelOnZoom);
+      }
       cy.on('tap', 'node', (event) => {
         const node = byId.get(event.target.id() as string);
         if (node === undefined) return;
