@@ -143,3 +143,4 @@ export * from './wire/run-queries.js';
 export type { QueryAttribution, GradientKind, PassportPredicate, RecordRole, AttributionEstimator } from '@cairn/attribution';
 export type { ContaminationReport, SideSummary } from '@cairn/datasets';
 export { npyHeader, type MatrixF32 } from '@cairn/kernel';
+export { versionAttestationOf, type UnsignedVersionPredicate } from './attestation.js';

@@ -4,6 +4,7 @@
 // members erased by then, so an attestation never vouches for bytes without saying they are gone.
 import type { Command } from 'commander';
 import { ATTESTATION_PREDICATE_TYPE, checkAttestation, openStatement, signStatement, type Check, type VersionPredicate } from '@cairn/core';
+import { versionAttestationOf } from '@cairn/client';
 import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
@@ -45,27 +46,15 @@ export function registerAttest(program: Command): void {
       if (ref === undefined || opts.as === undefined)
         return usage('NAME@VERSION / --as', 'give the version and the signer (or --verify FILE)');
       await withRunFacts(globals, async (session) => {
-        const { ref: v, version, erasedMembers } = orFail(await session.facts.attestFacts(ref), messageOf);
+        const facts = orFail(await session.facts.attestFacts(ref), messageOf);
+        const { ref: v, version } = facts;
         const { entry, signer } = await currentSigner({ keyring: session.writes.keyring, facts: session.facts }, opts.as!);
+        const unsigned = versionAttestationOf(facts);
         const predicate: VersionPredicate = {
-          dataset: v.dataset,
-          ordinal: v.ordinal,
-          versionId: v.versionId,
-          manifestId: version.manifestId,
-          merkleRoot: version.merkleRoot,
-          memberCount: version.memberCount,
-          position: version.position.toString(),
-          erasedMembers: erasedMembers.map((e) => ({
-            cfId: e.cfId,
-            eventId: e.eventId,
-            position: e.position.toString(),
-          })),
+          ...unsigned.predicate,
           attestedBy: { contributorId: entry.contributorId, publicKey: entry.publicKey },
         };
-        const subject = [
-          { name: `${v.dataset}@${v.versionId}`, digest: { sha256: v.versionId } },
-          { name: `${v.dataset}@${v.versionId}#merkle-root`, digest: { sha256: version.merkleRoot } },
-        ];
+        const subject = unsigned.subject;
         const envelope = signStatement(subject, ATTESTATION_PREDICATE_TYPE, predicate, entry.contributorId, signer.secretKey);
         if (opts.out === undefined) {
           process.stdout.write(`${toJson(envelope)}\n`);

@@ -4,7 +4,7 @@
 // the command that signs it. The facts are the client's attestFacts, as the CLI reads them.
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AsOfQuery } from '@cairn/client';
+import { AsOfQuery, versionAttestationOf } from '@cairn/client';
 import { ATTESTATION_PREDICATE_TYPE, STATEMENT_TYPE } from '@cairn/core';
 import { read, type ServerContext } from '../context.js';
 
@@ -13,30 +13,14 @@ export function registerAttestation(app: FastifyInstance, ctx: ServerContext): v
     read(ctx, request, reply, AsOfQuery, async (_q, asOf) => {
       const facts = await ctx.cairn.attestFacts(request.params.ref, asOf);
       if (E.isLeft(facts)) return facts;
-      const { ref: v, version, erasedMembers } = facts.right;
+      const v = facts.right.ref;
+      const { subject, predicate } = versionAttestationOf(facts.right);
       return E.right({
         signed: false,
         why: "an attestation is signed with a contributor's key, which the server does not hold",
         sign: `cairn attest ${v.dataset}@${v.ordinal} --as NAME`,
-        statement: {
-          _type: STATEMENT_TYPE,
-          subject: [
-            { name: `${v.dataset}@${v.versionId}`, digest: { sha256: v.versionId } },
-            { name: `${v.dataset}@${v.versionId}#merkle-root`, digest: { sha256: version.merkleRoot } },
-          ],
-          predicateType: ATTESTATION_PREDICATE_TYPE,
-          // Without attestedBy: the signer adds its own contributor id and public key.
-          predicate: {
-            dataset: v.dataset,
-            ordinal: v.ordinal,
-            versionId: v.versionId,
-            manifestId: version.manifestId,
-            merkleRoot: version.merkleRoot,
-            memberCount: version.memberCount,
-            position: version.position.toString(),
-            erasedMembers: erasedMembers.map((e) => ({ cfId: e.cfId, eventId: e.eventId, position: e.position.toString() })),
-          },
-        },
+        // Without attestedBy: the signer adds its own contributor id and public key.
+        statement: { _type: STATEMENT_TYPE, subject, predicateType: ATTESTATION_PREDICATE_TYPE, predicate },
       });
     }),
   );
