@@ -287,6 +287,44 @@ suite('the Lineage Explorer in a browser', () => {
     expect(await axeFindings()).toEqual([]);
   });
 
+  it("given one view's answer shown, when the address moves to another CF or graph, then no frame shows the previous answer under the new heading", async () => {
+    const [a, b] = [given.samples[1], given.samples[2]];
+    /**
+     * Moves the address from `from` to `to` (same view, another target) and records, at every DOM
+     * change until `to`'s answer is shown, the frames where the heading names `to` while the body
+     * still holds something only `from`'s answer holds (`stale`, a selector with the id in it).
+     */
+    const staleFrames = async (from: string, to: string, shownFor: (id: string) => string): Promise<string[]> => {
+      await page.goto(`${server.url}/${from}`);
+      await page.locator(shownFor(a)).first().waitFor();
+      await page.evaluate(
+        ({ toHash, stale, fresh, toId }) => {
+          const seen: string[] = [];
+          (window as unknown as { staleSeen: string[] }).staleSeen = seen;
+          const check = () => {
+            const heading = document.querySelector('main h1 code.id')?.getAttribute('title');
+            if (heading === toId && document.querySelector(stale) !== null)
+              seen.push(document.querySelector('main')!.innerText.slice(0, 200));
+            if (document.querySelector(fresh) !== null) observer.disconnect();
+          };
+          const observer = new MutationObserver(check);
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          window.location.hash = toHash;
+        },
+        { toHash: to, stale: shownFor(a), fresh: shownFor(b), toId: b },
+      );
+      await page.locator(shownFor(b)).first().waitFor();
+      return page.evaluate(() => (window as unknown as { staleSeen: string[] }).staleSeen);
+    };
+    // The CF page: the metadata of the CF shown.
+    const cfFacts = (id: string) => `main dl.facts[data-cf="${id}"]`;
+    const cf = await staleFrames(`#/cf/${a}`, `#/cf/${b}`, cfFacts);
+    // The graph: drawn for the node it is around.
+    const graphOf = (id: string) => `main div.graph[data-ready="true"][data-root="${id}"]`;
+    const graph = await staleFrames(`#/graph/${a}?direction=up&depth=1`, `#/graph/${b}?direction=up&depth=1`, graphOf);
+    expect({ cf, graph }).toEqual({ cf: [], graph: [] });
+  });
+
   it('given a training run, when it is searched and opened, then its page gives its version, code, seeds and its scoring', async () => {
     await page.goto(`${server.url}/#/search?by=run&q=${RUN}`);
     await page.getByRole('link', { name: RUN, exact: true }).click();

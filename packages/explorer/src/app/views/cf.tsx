@@ -46,7 +46,7 @@ const named = (cf: CfShow, id: string) => cf.names[id] ?? null;
 function Metadata({ cf }: { cf: CfShow }) {
   return (
     <>
-      <dl class="facts">
+      <dl class="facts" data-cf={cf.cfId}>
         <dt>id</dt>
         <dd>
           <code>{cf.cfId}</code>

@@ -363,6 +363,7 @@ function Graph({ trace: base, direction, depth }: { trace: Trace; direction: str
         aria-label={`lineage graph of ${trace.nodes.length} nodes; the same nodes are listed below`}
         data-ready={ready ? 'true' : 'false'}
         data-nodes={trace.nodes.length}
+        data-root={trace.root}
       />
       <details class="graph-list" onToggle={(e) => setListOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>The nodes as a list</summary>

@@ -19,8 +19,8 @@ const TOP = 15;
 
 export function RunView({ id }: { id: string }) {
   const moment = useMoment();
-  // The run comes with the moment it was read at: until the next read lands, the page still shows
-  // the last one, and its sections must go on asking as of that moment, not the new one.
+  // The run comes with the moment it was read at, and its sections ask as of that moment: what
+  // they show is always of the run shown.
   const run = useAsync(
     async () => ({ run: await getJson<Run>(`/v1/runs/${seg(id)}`, { asOf: moment.asOf }), asOf: moment.asOf, fresh: freshness(moment) }),
     [id, freshness(moment)],
