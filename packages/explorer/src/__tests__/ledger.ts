@@ -4,9 +4,10 @@
 // alice amends a member (the amendment not yet approved, so version 2 holds neither); built
 // again once the amendment is approved (version 3 holds it); a training run r1 on version 3, its
 // train and query gradients recorded, so attribution scores it.
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn } from '@cairn/client';
-import { newSigner, signEvent, type Signer } from '@cairn/sdk';
+import { newSigner, signEvent, type IngestItem, type Signer } from '@cairn/sdk';
 
 export const DATASET = 'corpus';
 export const RUN = 'r1';
@@ -131,6 +132,52 @@ export async function seed(store: string): Promise<Seeded> {
     );
     must(await cairn.catchUp());
     return { alice, carol, samples: [s1, s2, s3], amended, firstCut: String(head) };
+  } finally {
+    await cairn.close();
+  }
+}
+
+export const WIDE = 'wide';
+
+/**
+ * A ledger whose one version's lineage is a large graph: `samples` samples by two contributors,
+ * written in one batch (the SDK's bulk path), all selected into `wide@1`. Returns the version's id.
+ */
+export async function seedWide(store: string, samples: number): Promise<string> {
+  const cairn = must(await openCairn({ store, env: {}, create: true }));
+  try {
+    const { ledger } = cairn;
+    const curator = must(await ledger.contributors.register(newSigner().secretKey, { name: 'curator' }));
+    const authors = [
+      must(await ledger.contributors.register(newSigner().secretKey, { name: 'dana' })),
+      must(await ledger.contributors.register(newSigner().secretKey, { name: 'eli' })),
+    ];
+    const items = Array.from({ length: samples }, (_, n): IngestItem => {
+      const bytes = text(`wide sample ${n}`);
+      const commitment = { scheme: 'sha256', value: createHash('sha256').update(bytes).digest('hex') };
+      const payload = { commitment, mediaType: 'text/plain', size: bytes.length, license: 'MIT', source: 'wide' };
+      return { envelope: must(ledger.sign('SampleContributed', payload, authors[n % 2]!)), sample: { bytes } };
+    });
+    must(await ledger.ingest(items));
+    const { manifestId } = must(
+      await ledger.manifests.define(
+        {
+          licensePolicy: { allowed: ['MIT'] },
+          candidates: { kinds: ['sample'], sources: 'any', assets: 'any' },
+          minApprovals: { count: 0, scope: 'sample' },
+          minAgreement: 0.5,
+          scoreThreshold: 0.5,
+          labels: { required: [] },
+          dedup: 'content-commitment',
+          excludeDeprecated: true,
+        },
+        curator,
+      ),
+    );
+    must(await ledger.datasets.define(WIDE, curator, 'a version with a wide lineage'));
+    must(await ledger.datasets.requestBuild(WIDE, manifestId, curator));
+    must(await cairn.catchUp());
+    return must(await cairn.datasetVersions(WIDE)).versions[0]!.versionId;
   } finally {
     await cairn.close();
   }
