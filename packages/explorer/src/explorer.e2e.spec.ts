@@ -126,6 +126,8 @@ suite('the Lineage Explorer in a browser', () => {
     const members = page.getByRole('table', { name: `members of ${DATASET}@3` });
     await until(() => expect(members.getByRole('row').count()).resolves.toBe(3));
     await until(() => expect(members.innerText()).resolves.toContain('physics-notes'));
+    // The licenses and the card are read once the reader scrolls to them.
+    await page.getByRole('heading', { name: 'Licenses and obligations' }).scrollIntoViewIfNeeded();
     await until(() =>
       expect(page.getByRole('table', { name: `license expressions of ${DATASET}@3` }).innerText()).resolves.toContain('MIT'),
     );
@@ -137,6 +139,44 @@ suite('the Lineage Explorer in a browser', () => {
     await until(() => expect(card.getByRole('table').count()).resolves.toBeGreaterThan(1));
     await shot('1-dataset');
     expect(await axeFindings()).toEqual([]);
+  });
+
+  it('given the dataset page with its licenses out of view, when the members are shown, then the whole-version reads wait until the reader scrolls to them', async () => {
+    await page.setViewportSize({ width: 1280, height: 300 });
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}/#/dataset/${DATASET}`);
+      await until(() =>
+        expect(
+          page
+            .getByRole('table', { name: `members of ${DATASET}@3` })
+            .getByRole('row')
+            .count(),
+        ).resolves.toBe(3),
+      );
+      // A few frames on, the page's effects have run: the licenses and the card were not asked for.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))));
+      const wholeVersionReads = () =>
+        page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => new URL(e.name).pathname)
+            .filter((p) => /\/(licenses|card)$/.test(p)),
+        );
+      expect(await wholeVersionReads()).toEqual([]);
+      await page.getByRole('heading', { name: 'Licenses and obligations' }).scrollIntoViewIfNeeded();
+      await until(() =>
+        expect(page.getByRole('table', { name: `license expressions of ${DATASET}@3` }).innerText()).resolves.toContain('MIT'),
+      );
+      await until(() =>
+        expect(wholeVersionReads().then((r) => r.sort())).resolves.toEqual([
+          `/v1/versions/${DATASET}%403/card`,
+          `/v1/versions/${DATASET}%403/licenses`,
+        ]),
+      );
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('given the dataset page, when versions 1 and 3 are diffed, then the counts are charted and the change is grouped by its cause', async () => {

@@ -1,4 +1,5 @@
 // Reading an answer in a view: re-read when its inputs change (the route, asOf, a live update).
+import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 export type Loaded<T> =
@@ -29,4 +30,26 @@ export function useAsync<T>(read: () => Promise<T>, deps: readonly unknown[]): L
     // The caller names what the read depends on.
   }, deps);
   return sameDeps(loaded.deps, deps) ? loaded.answer : LOADING;
+}
+
+/**
+ * Whether the element has come near the viewport since `watch` (it stays true): for reads worth
+ * asking only once the reader looks at what they answer. Watched from the moment what comes
+ * before it is laid out (`watch`), not while the page is still short. Without
+ * IntersectionObserver the element counts as seen.
+ */
+export function useSeen(element: RefObject<Element | null>, watch: boolean): boolean {
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    if (seen || !watch) return;
+    const el = element.current;
+    if (el === null || typeof IntersectionObserver === 'undefined') {
+      setSeen(true);
+      return;
+    }
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setSeen(true), { rootMargin: '200px' });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [seen, watch]);
+  return seen;
 }

@@ -1,10 +1,10 @@
 // A dataset: its versions on a timeline with the cause of each cut, and one version opened:
 // members page by page (the server's cursors), licenses and obligations, the provenance card,
 // exports, and a diff of any two versions.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, getText, seg } from '../api.js';
 import { freshness, useMoment } from '../context.js';
-import { useAsync } from '../hooks.js';
+import { useAsync, useSeen } from '../hooks.js';
 import { renderMarkdown } from '../markdown.js';
 import { href } from '../route.js';
 import type { DatasetVersions, Licenses, VersionEntry, VersionShow } from '../types.js';
@@ -155,9 +155,13 @@ function Version({ name, version, early }: { name: string; version: VersionEntry
   const moment = useMoment();
   const ref = `${name}@${version.ordinal}`;
   // The licenses and the card read the whole version: asked once the first members are shown,
-  // so they do not compete with the page's first render, which reads one page of members only.
+  // so they do not compete with the page's first render, which reads one page of members only,
+  // and once the reader scrolls to them. The server answers one read at a time: on a large
+  // version, reads nobody looked at would hold up the next page the reader opens for as long.
   const [membersShown, setMembersShown] = useState<string | null>(null);
-  const shownNow = membersShown === `${ref}|${moment.asOf ?? ''}`;
+  const licensesHeading = useRef<HTMLHeadingElement>(null);
+  const membersNow = membersShown === `${ref}|${moment.asOf ?? ''}`;
+  const shownNow = useSeen(licensesHeading, membersNow) && membersNow;
   const licenses = useAsync(
     () =>
       shownNow ? getJson<Licenses>(`/v1/versions/${seg(ref)}/licenses`, { asOf: moment.asOf }) : new Promise<Licenses>(() => undefined),
@@ -196,7 +200,7 @@ function Version({ name, version, early }: { name: string; version: VersionEntry
       </p>
       <Downloads dataset={name} refText={ref} ordinal={version.ordinal} />
       <Members refText={ref} versionId={version.versionId} early={early} onShown={() => setMembersShown(`${ref}|${moment.asOf ?? ''}`)} />
-      <h3>Licenses and obligations</h3>
+      <h3 ref={licensesHeading}>Licenses and obligations</h3>
       <Show loaded={licenses} what="the licenses">
         {(l) => (
           <>
