@@ -110,8 +110,11 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
   const selects = tables.flatMap((table) =>
     branches.map((b) => {
       // One id is compared with `=`, not `= any(…)`: then the planner knows the to-index gives the
-      // edges in position order, and a page of a hub's edges stops at its limit.
-      const here = r.frontier.length === 1 ? sql`${r.frontier[0]!}::text` : anyOfText(r.frontier);
+      // edges in position order, and a page of a hub's edges stops at its limit. Several ids are
+      // each looked up in the index on their end (a lateral join over the ids): as `= any(…)` the
+      // planner, which has no statistics on these tables, guesses that most edges match a frontier
+      // of a few hundred ids and scans every edge of the store, on each page of the walk.
+      const here = r.frontier.length === 1 ? sql`${r.frontier[0]!}::text` : sql`f.id`;
       const where = [sql`${sql.ref(b.here)} = ${here}`, b.types];
       if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
       if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
@@ -124,7 +127,12 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
           sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
         );
       }
-      const select = sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      const edges = sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      const select =
+        r.frontier.length === 1
+          ? edges
+          : // offset 0: the lateral select stays one per id (an index lookup), never flattened into a join the planner may answer by scanning every edge
+            sql`select e.* from unnest(${[...r.frontier]}::text[]) as f(id) cross join lateral (${edges} offset 0) e`;
       // A page's limit in each branch too: a branch ordered and limited on its own is read from
       // the (to_id, position) index in order and stops at the limit; under the union's one sort it
       // reads every edge of a hub to sort them.
