@@ -195,14 +195,13 @@ export async function nodesByIds(
   const tables = await existing<LineageNodesTableName>(db, [LINEAGE_NODES_TABLE, DATASETS_LINEAGE_NODES_TABLE]);
   const rows: LineageNodeRow[] = [];
   for (const table of tables) {
-    rows.push(
-      ...(await db
-        .selectFrom(table)
-        .select(['node_id', 'kind', 'label', 'event_id', 'position'])
-        .where('node_id', '=', anyOfText(ids))
-        .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
-        .execute()),
-    );
+    // Each id looked up by the key (a lateral select per id, offset 0 so it is not flattened into
+    // a join): as `node_id = any(…)` the planner, with no statistics, scans every node of the store.
+    const bounded = limit === undefined ? sql`` : sql` and position <= ${limit}::bigint`;
+    const found = await sql<LineageNodeRow>`select n.node_id, n.kind, n.label, n.event_id, n.position
+      from unnest(${[...ids]}::text[]) as f(id)
+      cross join lateral (select * from ${sql.table(table)} where node_id = f.id${bounded} offset 0) n`.execute(db);
+    rows.push(...found.rows);
   }
   const states = (await existing(db, [LINEAGE_NODE_STATES_TABLE])).length
     ? await db

@@ -8,8 +8,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
-import { stepEdges } from './graph-reads.js';
-import { createLineageEdgesTable, LINEAGE_EDGES_TABLE, type LineageDatabase } from './tables.js';
+import { nodesByIds, stepEdges } from './graph-reads.js';
+import {
+  createLineageEdgesTable,
+  createLineageNodesTable,
+  LINEAGE_EDGES_TABLE,
+  LINEAGE_NODES_TABLE,
+  type LineageDatabase,
+} from './tables.js';
 
 /** Samples in the store, each contributed-by one of two contributors; the frontier is a few of them. */
 const SAMPLES = 4000;
@@ -42,6 +48,9 @@ describe('a walk step from a frontier of many nodes', () => {
       select 'contributed-by', 's' || lpad(i::text, 6, '0'), 'c' || (i % 2), 'e' || i, i, now() from generate_series(0, ${SAMPLES - 1}) i`.execute(
       store.db,
     );
+    await createLineageNodesTable(store.db, LINEAGE_NODES_TABLE);
+    await sql`insert into lineage_nodes (node_id, kind, label, event_id, position)
+      select 's' || lpad(i::text, 6, '0'), 'sample', 'sample', 'e' || i, i from generate_series(0, ${SAMPLES - 1}) i`.execute(store.db);
     db = store.db.withPlugin({
       transformQuery: (args) => {
         sent.push(store.db.getExecutor().compileQuery(args.node, args.queryId));
@@ -56,18 +65,33 @@ describe('a walk step from a frontier of many nodes', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
+  /** The tables the statement sent for `table` reads, and how (EXPLAIN). */
+  const scansOf = async (table: string): Promise<string[]> => {
+    const statement = sent.find((q) => q.sql.includes(`"${table}"`) && !q.sql.includes('to_regclass'));
+    expect(statement).toBeDefined();
+    const plan = await store.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      CompiledQuery.raw(`explain (format json) ${statement!.sql}`, [...statement!.parameters]),
+    );
+    return scans(plan.rows[0]!['QUERY PLAN'][0]!.Plan);
+  };
+
+  it(`given ${SAMPLES} sample nodes, when ${FRONTIER} of them are read, then each is looked up by its key and the node table is not scanned whole`, async () => {
+    const ids = Array.from({ length: FRONTIER }, (_, i) => sampleId(i * 7));
+    sent.length = 0;
+    const nodes = await nodesByIds(db, [...ids, 'absent'], undefined);
+    expect([...nodes.keys()].sort()).toEqual(ids);
+    const read = await scansOf(LINEAGE_NODES_TABLE);
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.filter((s) => s.startsWith('Seq Scan'))).toEqual([]);
+  });
+
   it(`given ${SAMPLES} samples' edges, when a step goes up from ${FRONTIER} of them, then each is looked up in the index and no edge table is scanned whole`, async () => {
     const frontier = Array.from({ length: FRONTIER }, (_, i) => sampleId(i * 7));
     sent.length = 0;
     const edges = await stepEdges(db, { frontier, sign: -1, types: undefined, asOf: undefined, limit: 100 });
     // The first page of the frontier's edges, in position order.
     expect(edges.map((e) => e.from)).toEqual(frontier.slice(0, 100));
-    const step = sent.find((q) => q.sql.includes('"lineage_edges"') && !q.sql.includes('to_regclass'));
-    expect(step).toBeDefined();
-    const plan = await store.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      CompiledQuery.raw(`explain (format json) ${step!.sql}`, [...step!.parameters]),
-    );
-    const read = scans(plan.rows[0]!['QUERY PLAN'][0]!.Plan);
+    const read = await scansOf(LINEAGE_EDGES_TABLE);
     expect(read.length).toBeGreaterThan(0);
     expect(read.filter((s) => s.startsWith('Seq Scan'))).toEqual([]);
   });
