@@ -27,6 +27,8 @@ const suite = haveChromium ? describe : describe.skip;
 /** What the test reads of Cytoscape's core on the graph's box (set there for the browser tests). */
 interface CoreView {
   zoom(level?: number): number;
+  pan(): { x: number; y: number };
+  viewport(view: { zoom: number; pan: { x: number; y: number } }): unknown;
   nodes(selector?: string): { length: number; first(): CoreNode };
   edges(): { first(): { style(name: string): string } };
 }
@@ -82,6 +84,16 @@ suite('a lineage graph too large for ELK, in a browser', () => {
         return { arrow: cy.edges().first().style('target-arrow-shape'), label: cy.nodes().first().style('label') };
       });
     expect(await look()).toEqual({ arrow: 'none', label: '' });
+    // Zoomed in far enough to read, the labels are styled; then framed whole again.
+    const framed = await graph.evaluate((el) => {
+      const cy = (el as GraphBox).cairnGraph;
+      return { zoom: cy.zoom(), pan: cy.pan() };
+    });
+    await graph.evaluate((el) => (el as GraphBox).cairnGraph.zoom(1));
+    const zoomed = await look();
+    expect(zoomed.label).not.toBe('');
+    expect(zoomed.label).toBe(await graph.evaluate((el) => (el as GraphBox).cairnGraph.nodes().first().data('label')));
+    await graph.evaluate((el, view) => (el as GraphBox).cairnGraph.viewport(view), framed);
     // A click lands on a sample by where the canvas draws it, and opens the sample's page.
     const at = await graph.evaluate((el) => {
       const sample = (el as GraphBox).cairnGraph.nodes('.sample').first();
@@ -92,13 +104,7 @@ suite('a lineage graph too large for ELK, in a browser', () => {
     await page.mouse.click(at.x, at.y);
     await page.waitForURL((u) => u.hash === `#/cf/${at.id}`);
     await page.locator(`main dl.facts[data-cf="${at.id}"]`).waitFor();
-    // Back on the graph, zoomed in far enough to read: the labels are styled.
-    await page.goBack();
-    await graph.waitFor();
-    await graph.evaluate((el) => (el as GraphBox).cairnGraph.zoom(1));
-    const zoomed = await look();
-    expect(zoomed.label).not.toBe('');
-    expect(zoomed.label).toBe(await graph.evaluate((el) => (el as GraphBox).cairnGraph.nodes().first().data('label')));
     expect(problems).toEqual([]);
-  });
+    // A graph of this size, laid out and drawn on a machine that may be shared.
+  }, 180_000);
 });
