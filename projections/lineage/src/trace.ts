@@ -99,15 +99,16 @@ export async function trace(
       // twice the last, so a level whose edges mostly lead back into the walk (thousands of samples
       // all signed by a few contributors) takes a few pages, not one per room's worth of edges.
       // Once the walk is full and has turned a node away, only edges to nodes already in it can count.
-      // A page is at least as large as the frontier: a step from several nodes reads all their edges
-      // to order them, whatever the limit, so a smaller page would only read them again.
+      // A page is larger than the frontier: a step from several nodes reads all their edges to order
+      // them, whatever the limit, so a smaller page would only read them again (and a frontier of
+      // nodes with one edge each, samples going up to their signer, is then read in one page).
       for (let after: LineageEdge | undefined, pages = 0; ; pages++) {
         const step = { frontier, sign, types, asOf, ...(after === undefined ? {} : { after }) };
         if (truncated && depthOf.size >= maxNodes) {
           (await stepEdges(db, { ...step, among: [...depthOf.keys()] })).forEach(take);
           break;
         }
-        const pageSize = Math.max(MIN_PAGE, maxNodes - depthOf.size + 1, frontier.length) * 2 ** Math.min(pages, 16);
+        const pageSize = Math.max(MIN_PAGE, maxNodes - depthOf.size + 1, frontier.length + 1) * 2 ** Math.min(pages, 16);
         const page = await stepEdges(db, { ...step, limit: pageSize });
         page.forEach(take);
         if (page.length < pageSize) break;
