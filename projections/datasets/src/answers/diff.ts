@@ -135,7 +135,7 @@ async function causesOfRemoval(
     .execute();
   const out = new Map<string, DiffCause>();
   for (const r of rows) {
-    const ev = evidenceFromJson(r.evidence);
+    const ev = evidenceFromJson(r.evidence, r.cf_id);
     const event: EventRef | null =
       r.rule === 'erased'
         ? (ev.erasedBy ?? null)
@@ -194,7 +194,7 @@ async function causesOfAddition(
     .where('cf_id', '=', anyOfText(ids))
     .orderBy('cf_id')
     .execute();
-  const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence)]));
+  const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence, r.cf_id)]));
   const out = new Map<string, DiffCause>();
   for (const r of cfs) {
     const at = positionFromDb(r.valid_from);

@@ -77,7 +77,7 @@ export async function whyIncluded(
     included: true,
     rule: null,
     reason: member.reason,
-    evidence: evidenceFromJson(member.evidence),
+    evidence: evidenceFromJson(member.evidence, cfId),
     buildPosition: version.position,
     erased: await erasureOf(db, cfId),
   });
@@ -122,7 +122,7 @@ async function excludedDecision(
       included: false,
       rule: row.rule as RuleName,
       reason: row.reason,
-      evidence: evidenceFromJson(row.evidence),
+      evidence: evidenceFromJson(row.evidence, row.cf_id),
       buildPosition: positionFromDb(row.build_position),
       erased: options.withErasure ? await erasureOf(db, cfId) : null,
     });
