@@ -3,8 +3,10 @@
 //
 // Stored compactly: a row is written for every member of every version, and most CFs have no
 // votes, labels, assets, replacement, deprecation or duplicate, so the lists that are empty and
-// the references that are null are left out, as is the CF's own event id (the row's cf_id). Read
-// back, they are put again where jsonb keeps them, so the evidence is the object a full row gave.
+// the references that are null are left out. So are the CF's own facts (its event id, position,
+// kind, author, source and license): its datasets_cfs row holds them, once, and they never
+// change. Read back, all are put again where jsonb keeps them, so the evidence is the object a
+// full row gave.
 import type { DecisionEvidence, EventRef } from '@cairn/assembly';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -14,13 +16,47 @@ const EMPTY_WHEN_ABSENT = ['approvals', 'rejections', 'labels', 'labelTypes', 'a
 /** Fields left out of a stored row when null (erasedBy is not one: absent and null differ there). */
 const NULL_WHEN_ABSENT = ['agreement', 'replacedBy', 'replaces', 'deprecatedBy', 'duplicateOf'] as const;
 
+/** The CF a decision is about, as its datasets_cfs row has it. */
+export interface StoredCf {
+  readonly cf_id: string;
+  readonly kind: string;
+  readonly author: string;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly valid_from: string;
+}
+
+/** What a read joins to a decision row (datasets_cfs as c, left joined on cf_id) for evidenceFromJson. */
+export const STORED_CF_COLUMNS = ['c.kind', 'c.author', 'c.source', 'c.license', 'c.valid_from'] as const;
+
+/**
+ * The CF of a decision row read with STORED_CF_COLUMNS. A decision is only ever cut about a CF
+ * the projection holds, so a row without one is a broken store, said so rather than guessed at.
+ */
+export function storedCfOf(row: {
+  readonly cf_id: string;
+  readonly kind: string | null;
+  readonly author: string | null;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly valid_from: string | null;
+}): StoredCf {
+  if (row.kind === null || row.author === null || row.valid_from === null)
+    throw new Error(`datasets: a decision names CF ${row.cf_id}, which datasets_cfs does not hold; rebuild the datasets projection`);
+  return { cf_id: row.cf_id, kind: row.kind, author: row.author, source: row.source, license: row.license, valid_from: row.valid_from };
+}
+
+/** The CF's own facts in evidence, left out of a stored row about it (its cf_id). */
+const OWN_FACTS = ['kind', 'author', 'source', 'license'] as const;
+
 /** `evidence` of the decision on `cfId`, as stored. */
 export function evidenceToJson(evidence: DecisionEvidence, cfId: string): Json {
   // the amendment fields only where an amendment is involved: every other decision is stored as before them
-  const { carriedFrom, notCarried, cf, ...rest } = evidence;
+  const { carriedFrom, notCarried, cf, kind, author, source, license, ...rest } = evidence;
+  const own = cf.eventId === cfId;
   const stored: Record<string, unknown> = {
     ...rest,
-    cf: cf.eventId === cfId ? { position: cf.position } : cf,
+    ...(own ? {} : { cf, kind, author, source, license }),
     ...(carriedFrom.length > 0 ? { carriedFrom } : {}),
     ...(notCarried !== null ? { notCarried } : {}),
   };
@@ -34,12 +70,14 @@ const byJsonbKeyOrder = (a: string, b: string): number =>
   Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** The full stored form of a compact row, keys in jsonb's order (a row stored in full comes back as it was). */
-function expanded(json: Record<string, unknown>, cfId: string): Record<string, unknown> {
+function expanded(json: Record<string, unknown>, cf: StoredCf): Record<string, unknown> {
   const full: Record<string, unknown> = { ...json };
   for (const key of EMPTY_WHEN_ABSENT) if (!(key in full)) full[key] = [];
   for (const key of NULL_WHEN_ABSENT) if (!(key in full)) full[key] = null;
-  const cf = full.cf as { eventId?: string; position: string };
-  if (cf.eventId === undefined) full.cf = { eventId: cfId, position: cf.position };
+  if (!('cf' in full)) {
+    full.cf = { eventId: cf.cf_id, position: cf.valid_from };
+    for (const key of OWN_FACTS) full[key] = cf[key];
+  }
   return Object.fromEntries(
     Object.keys(full)
       .sort(byJsonbKeyOrder)
@@ -49,10 +87,10 @@ function expanded(json: Record<string, unknown>, cfId: string): Record<string, u
 
 const ref = (r: { eventId: string; position: string }): EventRef => ({ eventId: r.eventId, position: BigInt(r.position) });
 
-/** The evidence of the decision on `cfId` from its stored row. */
-export function evidenceFromJson(json: unknown, cfId: string): DecisionEvidence {
+/** The evidence of the decision on `cf` from its stored row. */
+export function evidenceFromJson(json: unknown, cf: StoredCf): DecisionEvidence {
   type Stored = Record<string, unknown> & { [key: string]: never };
-  const e = expanded(json as Record<string, unknown>, cfId) as Stored;
+  const e = expanded(json as Record<string, unknown>, cf) as Stored;
   const asRef = (v: unknown) => (v === null ? null : { ...(v as object), ...ref(v as { eventId: string; position: string }) });
   const refs = (v: unknown) => (v as { eventId: string; position: string }[]).map((r) => ({ ...r, ...ref(r) }));
   return {
