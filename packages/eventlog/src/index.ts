@@ -7,6 +7,7 @@ export {
   lockFileOf,
   type EmbeddedEventLogOptions,
 } from './pglite/open-embedded-event-log.js';
+export { EMBEDDED_INITDB_PARAMS } from './pglite/start-params.js';
 export {
   lockFolder,
   describeHolder,

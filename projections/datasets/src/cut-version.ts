@@ -87,7 +87,7 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
       .columns(['version_id', 'cf_id', 'reason', 'evidence'])
       .expression(
         sql`select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
-          ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`,
+          ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}::jsonb[])`,
       )
       .execute();
   }
@@ -121,7 +121,7 @@ async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: Assem
       .expression(
         sql`select ${version.versionId}, ${positionToDb(event.position)}::bigint, * from unnest(${chunk.map((d) => d.cfId)}::text[],
           ${chunk.map((d) => d.rule ?? '')}::text[], ${chunk.map((d) => d.reason)}::text[],
-          ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence)))}::jsonb[])`,
+          ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}::jsonb[])`,
       )
       .execute();
   }

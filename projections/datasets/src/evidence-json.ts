@@ -1,21 +1,96 @@
 // Decision evidence as stored (jsonb): positions become decimal strings, since JSON has no
 // 64-bit integers, and come back as bigint when read.
+//
+// Stored compactly: a row is written for every member of every version, and most CFs have no
+// votes, labels, assets, replacement, deprecation or duplicate, so the lists that are empty and
+// the references that are null are left out. So are the CF's own facts (its event id, position,
+// kind, author, source and license): its datasets_cfs row holds them, once, and they never
+// change. Read back, all are put again where jsonb keeps them, so the evidence is the object a
+// full row gave.
 import type { DecisionEvidence, EventRef } from '@cairn/assembly';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export function evidenceToJson(evidence: DecisionEvidence): Json {
+/** Lists left out of a stored row when empty. */
+const EMPTY_WHEN_ABSENT = ['approvals', 'rejections', 'labels', 'labelTypes', 'assets'] as const;
+/** Fields left out of a stored row when null (erasedBy is not one: absent and null differ there). */
+const NULL_WHEN_ABSENT = ['agreement', 'replacedBy', 'replaces', 'deprecatedBy', 'duplicateOf'] as const;
+
+/** The CF a decision is about, as its datasets_cfs row has it. */
+export interface StoredCf {
+  readonly cf_id: string;
+  readonly kind: string;
+  readonly author: string;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly valid_from: string;
+}
+
+/** What a read joins to a decision row (datasets_cfs as c, left joined on cf_id) for evidenceFromJson. */
+export const STORED_CF_COLUMNS = ['c.kind', 'c.author', 'c.source', 'c.license', 'c.valid_from'] as const;
+
+/**
+ * The CF of a decision row read with STORED_CF_COLUMNS. A decision is only ever cut about a CF
+ * the projection holds, so a row without one is a broken store, said so rather than guessed at.
+ */
+export function storedCfOf(row: {
+  readonly cf_id: string;
+  readonly kind: string | null;
+  readonly author: string | null;
+  readonly source: string | null;
+  readonly license: string | null;
+  readonly valid_from: string | null;
+}): StoredCf {
+  if (row.kind === null || row.author === null || row.valid_from === null)
+    throw new Error(`datasets: a decision names CF ${row.cf_id}, which datasets_cfs does not hold; rebuild the datasets projection`);
+  return { cf_id: row.cf_id, kind: row.kind, author: row.author, source: row.source, license: row.license, valid_from: row.valid_from };
+}
+
+/** The CF's own facts in evidence, left out of a stored row about it (its cf_id). */
+const OWN_FACTS = ['kind', 'author', 'source', 'license'] as const;
+
+/** `evidence` of the decision on `cfId`, as stored. */
+export function evidenceToJson(evidence: DecisionEvidence, cfId: string): Json {
   // the amendment fields only where an amendment is involved: every other decision is stored as before them
-  const { carriedFrom, notCarried, ...rest } = evidence;
-  const stored = { ...rest, ...(carriedFrom.length > 0 ? { carriedFrom } : {}), ...(notCarried !== null ? { notCarried } : {}) };
+  const { carriedFrom, notCarried, cf, kind, author, source, license, ...rest } = evidence;
+  const own = cf.eventId === cfId;
+  const stored: Record<string, unknown> = {
+    ...rest,
+    ...(own ? {} : { cf, kind, author, source, license }),
+    ...(carriedFrom.length > 0 ? { carriedFrom } : {}),
+    ...(notCarried !== null ? { notCarried } : {}),
+  };
+  for (const key of EMPTY_WHEN_ABSENT) if ((stored[key] as readonly unknown[]).length === 0) delete stored[key];
+  for (const key of NULL_WHEN_ABSENT) if (stored[key] === null) delete stored[key];
   return JSON.parse(JSON.stringify(stored, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Json;
+}
+
+/** jsonb's order of an object's keys: shorter first, then by their bytes. */
+const byJsonbKeyOrder = (a: string, b: string): number =>
+  Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** The full stored form of a compact row, keys in jsonb's order (a row stored in full comes back as it was). */
+function expanded(json: Record<string, unknown>, cf: StoredCf): Record<string, unknown> {
+  const full: Record<string, unknown> = { ...json };
+  for (const key of EMPTY_WHEN_ABSENT) if (!(key in full)) full[key] = [];
+  for (const key of NULL_WHEN_ABSENT) if (!(key in full)) full[key] = null;
+  if (!('cf' in full)) {
+    full.cf = { eventId: cf.cf_id, position: cf.valid_from };
+    for (const key of OWN_FACTS) full[key] = cf[key];
+  }
+  return Object.fromEntries(
+    Object.keys(full)
+      .sort(byJsonbKeyOrder)
+      .map((key) => [key, full[key]]),
+  );
 }
 
 const ref = (r: { eventId: string; position: string }): EventRef => ({ eventId: r.eventId, position: BigInt(r.position) });
 
-export function evidenceFromJson(json: unknown): DecisionEvidence {
+/** The evidence of the decision on `cf` from its stored row. */
+export function evidenceFromJson(json: unknown, cf: StoredCf): DecisionEvidence {
   type Stored = Record<string, unknown> & { [key: string]: never };
-  const e = json as Stored;
+  const e = expanded(json as Record<string, unknown>, cf) as Stored;
   const asRef = (v: unknown) => (v === null ? null : { ...(v as object), ...ref(v as { eventId: string; position: string }) });
   const refs = (v: unknown) => (v as { eventId: string; position: string }[]).map((r) => ({ ...r, ...ref(r) }));
   return {

@@ -37,7 +37,8 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // 5: the selected-into edges are a view of datasets_members (datasets_lineage_selected_into), no longer
     // a second copy in datasets_lineage_edges, and datasets_versions names its cutting event, so a
     // store projected by 4 rebuilds
-    version: 5,
+    // 6: decision evidence is stored compactly (evidence-json.ts), so a store projected by 5 rebuilds
+    version: 6,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [

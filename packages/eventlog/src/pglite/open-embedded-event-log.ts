@@ -17,7 +17,7 @@ import { logTables, migrateEventLog } from '../sql/schema.js';
 import { createSqlEventLog } from '../sql/sql-event-log.js';
 import { appendSignal } from '../subscription.js';
 import { createMutex } from './mutex.js';
-import { EMBEDDED_LOG_START_PARAMS } from './start-params.js';
+import { EMBEDDED_INITDB_PARAMS, EMBEDDED_LOG_START_PARAMS } from './start-params.js';
 import { createWalFlush, fsyncPath, syncChangedSince, type SyncPath, type WalFlush } from './wal-flush.js';
 import { openWorkerExecutor } from './worker-executor.js';
 
@@ -62,7 +62,9 @@ async function openExecutor(dataDir: string, thread: 'worker' | 'caller'): Promi
     const executor = await openWorkerExecutor(dataDir);
     return { executor, close: executor.close };
   }
-  const db = await PGlite.create(dataDir === 'memory://' ? {} : { dataDir, startParams: [...EMBEDDED_LOG_START_PARAMS] });
+  const db = await PGlite.create(
+    dataDir === 'memory://' ? {} : { dataDir, startParams: [...EMBEDDED_LOG_START_PARAMS], initDbStartParams: [...EMBEDDED_INITDB_PARAMS] },
+  );
   return { executor: pgliteExecutor(db), close: () => db.close() };
 }
 

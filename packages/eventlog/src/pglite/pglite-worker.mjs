@@ -8,9 +8,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-// startParams: the caller's (./start-params.ts), so both threads open the folder alike.
+// startParams and initDbStartParams: the caller's (./start-params.ts), so both threads open (and make) the folder alike.
 const db = await PGlite.create(
-  workerData.dataDir === 'memory://' ? {} : { dataDir: workerData.dataDir, startParams: workerData.startParams },
+  workerData.dataDir === 'memory://'
+    ? {}
+    : { dataDir: workerData.dataDir, startParams: workerData.startParams, initDbStartParams: workerData.initDbStartParams },
 );
 /** The open transaction: PGlite's handle inside db.transaction and how to end it. */
 let open;

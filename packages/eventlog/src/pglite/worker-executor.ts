@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SqlExecutor, SqlQueryable } from '../sql/executor.js';
 import { createMutex } from './mutex.js';
-import { EMBEDDED_LOG_START_PARAMS } from './start-params.js';
+import { EMBEDDED_INITDB_PARAMS, EMBEDDED_LOG_START_PARAMS } from './start-params.js';
 
 type Op = 'query' | 'begin' | 'commit' | 'rollback' | 'close';
 
@@ -32,7 +32,9 @@ export interface WorkerExecutor extends SqlExecutor {
 }
 
 export async function openWorkerExecutor(dataDir: string): Promise<WorkerExecutor> {
-  const worker = new Worker(WORKER_URL, { workerData: { dataDir, startParams: EMBEDDED_LOG_START_PARAMS } });
+  const worker = new Worker(WORKER_URL, {
+    workerData: { dataDir, startParams: EMBEDDED_LOG_START_PARAMS, initDbStartParams: EMBEDDED_INITDB_PARAMS },
+  });
   const pending = new Map<number, { resolve: (rows: readonly object[]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failure: Error | undefined;

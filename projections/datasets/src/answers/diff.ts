@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
-import { evidenceFromJson } from '../evidence-json.js';
+import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
 import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
@@ -124,18 +124,20 @@ async function causesOfRemoval(
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
   const rows = await db
-    .selectFrom(T.exclusions)
-    .distinctOn('cf_id')
-    .select(['cf_id', 'rule', 'reason', 'evidence'])
-    .where('version_id', '=', versionB)
-    .where('cf_id', '=', anyOfText(ids))
-    .where('build_position', '<=', positionToDb(buildPosition))
-    .orderBy('cf_id')
-    .orderBy('build_position', 'desc')
+    .selectFrom(`${T.exclusions} as x`)
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
+    .distinctOn('x.cf_id')
+    .select(['x.cf_id', 'x.rule', 'x.reason', 'x.evidence'])
+    .select(STORED_CF_COLUMNS)
+    .where('x.version_id', '=', versionB)
+    .where('x.cf_id', '=', anyOfText(ids))
+    .where('x.build_position', '<=', positionToDb(buildPosition))
+    .orderBy('x.cf_id')
+    .orderBy('x.build_position', 'desc')
     .execute();
   const out = new Map<string, DiffCause>();
   for (const r of rows) {
-    const ev = evidenceFromJson(r.evidence);
+    const ev = evidenceFromJson(r.evidence, storedCfOf(r));
     const event: EventRef | null =
       r.rule === 'erased'
         ? (ev.erasedBy ?? null)
@@ -189,12 +191,14 @@ async function causesOfAddition(
     .execute();
   const beforeOf = new Map(before.map((r) => [r.cf_id, r]));
   const evidence = await db
-    .selectFrom(T.members)
-    .select(['cf_id', 'evidence'])
-    .where('cf_id', '=', anyOfText(ids))
-    .orderBy('cf_id')
+    .selectFrom(`${T.members} as m`)
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select(['m.cf_id', 'm.evidence'])
+    .select(STORED_CF_COLUMNS)
+    .where('m.cf_id', '=', anyOfText(ids))
+    .orderBy('m.cf_id')
     .execute();
-  const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence)]));
+  const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence, storedCfOf(r))]));
   const out = new Map<string, DiffCause>();
   for (const r of cfs) {
     const at = positionFromDb(r.valid_from);

@@ -6,7 +6,7 @@ import type { LogPosition } from '@cairn/eventlog';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
-import { evidenceFromJson } from '../evidence-json.js';
+import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { CfId, VersionId } from '@cairn/schemas';
 import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
@@ -43,18 +43,23 @@ async function versionAndMember(
   cfId: string,
   versionId: string,
 ): Promise<
-  E.Either<AnswerError, { readonly version: DatasetVersion; readonly member: { reason: string; evidence: unknown } | undefined }>
+  E.Either<AnswerError, { readonly version: DatasetVersion; readonly member: { reason: string; evidence: DecisionEvidence } | undefined }>
 > {
   const row = await db
     .selectFrom(`${T.versions} as v`)
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').on('m.cf_id', '=', cfId))
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'm.reason', 'm.evidence'])
+    .select(STORED_CF_COLUMNS)
     .where('v.version_id', '=', versionId)
     .executeTakeFirst();
   if (row === undefined) return E.left(versionNotFound(versionId));
   return E.right({
     version: versionOfRow(row),
-    member: row.reason === null ? undefined : { reason: row.reason, evidence: row.evidence },
+    member:
+      row.reason === null
+        ? undefined
+        : { reason: row.reason, evidence: evidenceFromJson(row.evidence, storedCfOf({ ...row, cf_id: cfId })) },
   });
 }
 
@@ -77,7 +82,7 @@ export async function whyIncluded(
     included: true,
     rule: null,
     reason: member.reason,
-    evidence: evidenceFromJson(member.evidence),
+    evidence: member.evidence,
     buildPosition: version.position,
     erased: await erasureOf(db, cfId),
   });
@@ -107,12 +112,14 @@ async function excludedDecision(
   const build = await latestBuildOf(db, versionId);
   const at = build?.position ?? v.position;
   const row = await db
-    .selectFrom(T.exclusions)
-    .select(['cf_id', 'rule', 'reason', 'evidence', 'build_position'])
-    .where('version_id', '=', versionId)
-    .where('cf_id', '=', cfId)
-    .where('build_position', '<=', positionToDb(at))
-    .orderBy('build_position', 'desc')
+    .selectFrom(`${T.exclusions} as x`)
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
+    .select(['x.cf_id', 'x.rule', 'x.reason', 'x.evidence', 'x.build_position'])
+    .select(STORED_CF_COLUMNS)
+    .where('x.version_id', '=', versionId)
+    .where('x.cf_id', '=', cfId)
+    .where('x.build_position', '<=', positionToDb(at))
+    .orderBy('x.build_position', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (row !== undefined) {
@@ -122,7 +129,7 @@ async function excludedDecision(
       included: false,
       rule: row.rule as RuleName,
       reason: row.reason,
-      evidence: evidenceFromJson(row.evidence),
+      evidence: evidenceFromJson(row.evidence, storedCfOf(row)),
       buildPosition: positionFromDb(row.build_position),
       erased: options.withErasure ? await erasureOf(db, cfId) : null,
     });

@@ -11,7 +11,7 @@
 // before PGlite opens it and released after PGlite closed. The projections are not flushed to
 // disk per batch as the log is: they are rebuilt from the log, and a power cut that loses their
 // tail loses the checkpoint with it (one transaction), so the runner re-applies those events.
-import { lockFileOf, lockFolder, type FolderLockOptions } from '@cairn/eventlog';
+import { EMBEDDED_INITDB_PARAMS, lockFileOf, lockFolder, type FolderLockOptions } from '@cairn/eventlog';
 import { PGlite } from '@electric-sql/pglite';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,7 +51,9 @@ const PG_INT8 = 20;
  * retired segments kept as spares) a closed store kept more WAL than tables. Here a checkpoint
  * comes every 128MB of WAL, and a checkpoint removes the segments it retires. The tables are
  * derived from the log (a rebuild makes them again), and a commit is as durable as before
- * against a killed process: checkpoints write pages, they never drop a commit.
+ * against a killed process: checkpoints write pages, they never drop a commit. A new folder is
+ * made as the log's is (EMBEDDED_INITDB_PARAMS: 1MB segments), so a closed one keeps about 1MB
+ * of WAL rather than a 16MB segment or two.
  */
 const PROJECTIONS_START_PARAMS: readonly string[] = [
   ...PGlite.defaultStartParams,
@@ -90,6 +92,7 @@ export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options
         dataDir: options.dataDir,
         parsers: { [PG_INT8]: (x: string) => x },
         startParams: [...PROJECTIONS_START_PARAMS],
+        initDbStartParams: [...EMBEDDED_INITDB_PARAMS],
       });
       const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
         async (e: unknown) => {
