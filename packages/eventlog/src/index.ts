@@ -7,6 +7,7 @@ export {
   lockFileOf,
   type EmbeddedEventLogOptions,
 } from './pglite/open-embedded-event-log.js';
+export { openPGliteThread, type PGliteThread, type PGliteThreadOptions, type PGliteStatementResult } from './pglite/worker-executor.js';
 export {
   lockFolder,
   describeHolder,
