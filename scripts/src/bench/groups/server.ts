@@ -246,22 +246,16 @@ async function cannon(
 }
 
 /**
- * Waits until a read of the projections is answered quickly again: the server goes on answering
- * the requests in flight when the load generator stops, and a slow question's backlog (64
- * connections × seconds each) would be measured as the next run's. The projections answer one
- * statement at a time, so a read of them waits behind that backlog (a status read would not: it
- * asks the log, which has a database of its own).
+ * Waits until the server has answered every request it took: it goes on answering the requests
+ * in flight when the load generator stops (their connections closed), and a slow question's
+ * backlog (64 connections × seconds each) would be measured as the next run's. A quick read
+ * answering is no sign of an empty backlog: statements are taken in turn, so a one-statement read
+ * passes requests that still have several to go.
  */
-async function drain(base: string): Promise<void> {
+async function drain(child: ChildProcess): Promise<void> {
   const until = performance.now() + 10 * 60_000;
   while (performance.now() < until) {
-    const t0 = performance.now();
-    // A request queued behind the backlog for longer than Node's request timeout is reset: ask again.
-    const answered = await fetch(`${base}/v1/datasets/${DATASET}/versions`).then(
-      async (r) => (await r.arrayBuffer(), true),
-      () => false,
-    );
-    if (answered && performance.now() - t0 < 100) return;
+    if ((await ask(child, { kind: 'inflight' })).inflight === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -296,7 +290,7 @@ interface ChildUrls {
   readonly static: string;
 }
 
-type ToChild = { kind: 'static'; name: string; body: string } | { kind: 'close' };
+type ToChild = { kind: 'static'; name: string; body: string } | { kind: 'inflight' } | { kind: 'close' };
 
 function startChild(dir: string): Promise<{ child: ChildProcess; urls: ChildUrls }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
@@ -309,6 +303,12 @@ function startChild(dir: string): Promise<{ child: ChildProcess; urls: ChildUrls
   });
 }
 
+const ask = (child: ChildProcess, m: ToChild) =>
+  new Promise<{ readonly inflight?: number }>((resolve) => {
+    child.once('message', (answer) => resolve(answer as { readonly inflight?: number }));
+    child.send(m);
+  });
+
 const tell = (child: ChildProcess, m: ToChild) =>
   new Promise<void>((resolve) => {
     child.once('message', () => resolve());
@@ -318,6 +318,14 @@ const tell = (child: ChildProcess, m: ToChild) =>
 async function serveChild(dir: string): Promise<void> {
   const cairn = must(await openCairn({ store: dir }), 'open');
   const server = must(await createServer({ cairn, metadata: 'public' }), 'server');
+  // Requests taken and not yet answered (see drain): a handler whose client left still runs to its send.
+  let inflight = 0;
+  server.app.addHook('onRequest', async () => {
+    inflight += 1;
+  });
+  server.app.addHook('onSend', async () => {
+    inflight -= 1;
+  });
   const api = await server.listen(0, '127.0.0.1');
   // The HTTP ceiling: the same framework, a static body of the answer's size.
   const bodies = new Map<string, string>();
@@ -330,6 +338,10 @@ async function serveChild(dir: string): Promise<void> {
     if (m.kind === 'static') {
       bodies.set(m.name, m.body);
       process.send!({ ok: true });
+      return;
+    }
+    if (m.kind === 'inflight') {
+      process.send!({ inflight });
       return;
     }
     void (async () => {
@@ -459,7 +471,7 @@ const group: BenchGroup = {
             // warmed by one request of each URL, not by a run: a run leaves a backlog behind
             if (c === 1) for (const p of paths.get(q.name)!) await (await fetch(`${urls.api}${p}`)).arrayBuffer();
             const http = await cannon(urls.api, paths.get(q.name)!, c, durations.get(`${q.name}/${c}`)!);
-            await drain(urls.api);
+            await drain(child);
             const lib = library.get(`${q.name}/${c}`)!;
             const lower = Math.min(ceilingHttp.rps, lib.rps);
             ctx.log(`http ${q.name} at ${c}: ${fmt(http)}; static ${fmt(ceilingHttp)}; library ${fmt(lib)}; ${load()}`);
