@@ -111,13 +111,32 @@ async function startThread(
   return { call, failed: () => failure, stop: () => worker.terminate() };
 }
 
+/**
+ * A message's values are made in the main context of this thread; code loaded in another context
+ * (a vm, as jest runs tests) sees their objects as foreign (another Object.prototype), which a
+ * check for plain JSON refuses. Rows are remade here when, and only when, they are foreign.
+ */
+function inThisRealm(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return Array.from(value as unknown[], inThisRealm);
+  const tag = Object.prototype.toString.call(value);
+  if (tag === '[object Date]') return new Date((value as Date).getTime());
+  if (tag === '[object Uint8Array]') return new Uint8Array(value as Uint8Array);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = inThisRealm(v);
+  return out;
+}
+
+const rowsHere = (rows: readonly object[]): readonly object[] =>
+  Object.getPrototypeOf(rows) === Array.prototype ? rows : (inThisRealm(rows) as readonly object[]);
+
 /** Opens a PGlite session on a worker thread (the projections' embedded store runs on one). */
 export async function openPGliteThread(options: PGliteThreadOptions): Promise<PGliteThread> {
   const { call, failed, stop } = await startThread(options);
   return {
     statement: async (text, params, statementOptions) => {
       const { rows = [], affectedRows, command, rowCount } = await call('statement', text, params, statementOptions?.copyData);
-      return { rows, affectedRows, command, rowCount };
+      return { rows: rowsHere(rows), affectedRows, command, rowCount };
     },
     close: async () => {
       if (!failed()) await call('close');

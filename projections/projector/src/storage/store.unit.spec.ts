@@ -101,6 +101,15 @@ describe('an embedded store with PGlite on a worker thread', () => {
     expect(await reading).toEqual([]);
   });
 
+  it('given a jsonb value, when read, then its objects are plain objects of the reader, as a check for plain JSON wants', async () => {
+    const [row] = (await sql<{ j: { a: { b: number[] } }; at: Date }>`select '{"a":{"b":[1]}}'::jsonb as j, now() as at`.execute(store.db))
+      .rows;
+    expect(Object.getPrototypeOf(row!.j)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(row!.j.a)).toBe(Object.prototype);
+    expect(row!.j.a.b).toBeInstanceOf(Array);
+    expect(row!.at).toBeInstanceOf(Date);
+  });
+
   it('given PGlite on a worker thread, when a long statement runs, then the caller keeps serving its event loop meanwhile', async () => {
     expect(await turnsDuring(() => LONG_STATEMENT.execute(store.db))).toBeGreaterThan(1);
   });
