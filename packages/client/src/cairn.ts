@@ -33,8 +33,7 @@ import {
   showCf,
   versionMembers,
   whereFromVersion,
-  whyExcluded,
-  whyIncluded,
+  why as whyOf,
   type CfShow,
   type DatasetInclusionProof,
   type Impact,
@@ -357,12 +356,9 @@ function cairnOver(parts: Parts): Cairn {
       // The version first: a reference that names nothing is the answer, whatever the CF.
       const v = await resolveVersion(ref, asOf);
       if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) => {
-        const included = await whyIncluded(db, cfId, v.right.versionId);
-        if (E.isRight(included)) return E.right({ ...included.right, ref: v.right });
-        if (included.left._tag !== 'NotAMember') return included;
-        return E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyExcluded(db, cfId, v.right.versionId));
-      });
+      return withCf(text, 'CF', async (cfId) =>
+        E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(db, cfId, v.right.versionId)),
+      );
     },
     diff: async (a, b, asOf) => {
       const from = await resolveVersion(a, asOf);

@@ -8,6 +8,7 @@ export {
   type EmbeddedEventLogOptions,
 } from './pglite/open-embedded-event-log.js';
 export { EMBEDDED_INITDB_PARAMS } from './pglite/start-params.js';
+export { openPGliteThread, type PGliteThread, type PGliteThreadOptions, type PGliteStatementResult } from './pglite/worker-executor.js';
 export {
   lockFolder,
   describeHolder,

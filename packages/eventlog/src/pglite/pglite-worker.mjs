@@ -3,16 +3,20 @@
 // caller's event loop keeps decoding, hashing and checking while Postgres parses and writes.
 // The caller (./worker-executor.ts) serialises access with its own mutex, so messages arrive
 // one transaction at a time and in order.
-// Request: { id, op: 'query' | 'begin' | 'commit' | 'rollback' | 'close', text?, params? }
-// Reply:   { id, rows? } or { id, error: { message, code?, constraint?, detail?, name } }
+// Request: { id, op: 'query' | 'statement' | 'begin' | 'commit' | 'rollback' | 'close', text?, params?, blob? }
+// Reply:   { id, rows? } ('statement': also affectedRows?, command?, rowCount?)
+//          or { id, error: { message, code?, constraint?, detail?, name } }
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-// startParams and initDbStartParams: the caller's (./start-params.ts), so both threads open (and make) the folder alike.
+// startParams and initDbStartParams: the caller's (./start-params.ts), so both threads open (and make)
+// the folder alike. int8AsText: int8 as decimal text, as pg returns it (a parser is a function,
+// which cannot cross threads).
+const parsers = workerData.int8AsText ? { parsers: { 20: (x) => x } } : {};
 const db = await PGlite.create(
   workerData.dataDir === 'memory://'
-    ? {}
-    : { dataDir: workerData.dataDir, startParams: workerData.startParams, initDbStartParams: workerData.initDbStartParams },
+    ? parsers
+    : { dataDir: workerData.dataDir, startParams: workerData.startParams, initDbStartParams: workerData.initDbStartParams, ...parsers },
 );
 /** The open transaction: PGlite's handle inside db.transaction and how to end it. */
 let open;
@@ -42,10 +46,15 @@ async function begin() {
   open = tx;
 }
 
-async function handle({ op, text, params }) {
+async function handle({ op, text, params, blob }) {
   switch (op) {
     case 'query':
-      return (await (open ? open.handle : db).query(text, params)).rows;
+      return { rows: (await (open ? open.handle : db).query(text, params)).rows };
+    case 'statement': {
+      // blob: COPY data, read by a `copy ... from '/dev/blob'` statement.
+      const r = await (open ? open.handle : db).query(text, params, blob === undefined ? undefined : { blob: new Blob([blob]) });
+      return { rows: r.rows, affectedRows: r.affectedRows, command: r.command, rowCount: r.rowCount };
+    }
     case 'begin':
       await begin();
       return undefined;
@@ -75,8 +84,8 @@ async function handle({ op, text, params }) {
 
 parentPort.on('message', async (request) => {
   try {
-    const rows = await handle(request);
-    parentPort.postMessage({ id: request.id, rows });
+    const result = await handle(request);
+    parentPort.postMessage({ id: request.id, ...result });
   } catch (e) {
     parentPort.postMessage({ id: request.id, error: errorOf(e) });
   }

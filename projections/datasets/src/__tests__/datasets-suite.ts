@@ -10,7 +10,7 @@ import type { ProjectionStore } from '@cairn/projector';
 // src/testing is this package's own given/when/then folder, not the @cairn/testing package the lint rule guards.
 import { testDigest } from '@cairn/projector';
 import { datasetBuilds, datasetVersionsAsOf } from '../answers/versions.js';
-import { whyExcluded, whyIncluded } from '../answers/why.js';
+import { why, whyExcluded, whyIncluded } from '../answers/why.js';
 import { whereFromCf, whereFromVersion } from '../answers/where-from.js';
 import { diff } from '../answers/diff.js';
 import { diffToMermaid, diffToText } from '../answers/diff-picture.js';
@@ -136,6 +136,37 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
       expect(isLeft(member) && member.left._tag).toBe('IsAMember');
       const notMember = await whyIncluded(store.db, ledger.id('s2'), v1!);
       expect(isLeft(notMember) && notMember.left.message).toContain('license GPL-3.0-only');
+    });
+
+    it("why: a member gets whyIncluded's answer and any other CF whyExcluded's, reading no more than whyExcluded alone", async () => {
+      await givenCorpus(ledger);
+      const [v1] = await versions();
+      // Counts the statements kysely sends through this handle.
+      let statements = 0;
+      const counted = store.db.withPlugin({
+        transformQuery: (args) => {
+          statements += 1;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      const statementsOf = async <T>(read: () => Promise<T>): Promise<{ answer: T; statements: number }> => {
+        statements = 0;
+        const answer = await read();
+        return { answer, statements };
+      };
+      const member = await statementsOf(() => why(counted, ledger.id('s1'), v1!));
+      expect(member.answer).toEqual(await whyIncluded(store.db, ledger.id('s1'), v1!));
+      for (const cf of ['s2', 's3', 's5', 's7', 'l1']) {
+        const alone = await statementsOf(() => whyExcluded(counted, ledger.id(cf), v1!));
+        const answered = await statementsOf(() => why(counted, ledger.id(cf), v1!));
+        expect(answered.answer).toEqual(alone.answer);
+        expect(answered.statements).toBe(alone.statements);
+      }
+      const unknown = await why(store.db, 'f'.repeat(64), v1!);
+      expect(isLeft(unknown) && unknown.left._tag).toBe('CfNotFound');
+      const noVersion = await why(store.db, ledger.id('s1'), 'e'.repeat(64));
+      expect(isLeft(noVersion) && noVersion.left._tag).toBe('VersionNotFound');
     });
 
     it('re-assembly: an amended member and a deprecated member each cut a new version with the same manifest; old ones stay', async () => {

@@ -76,7 +76,29 @@ export async function whyIncluded(
     const detail = E.isRight(why) ? `: ${why.right.rule}: ${why.right.reason}` : '';
     return E.left({ _tag: 'NotAMember', cfId, versionId, message: `CF ${cfId} is not a member of ${versionId}${detail}` });
   }
-  return E.right({
+  return E.right(await includedAnswer(db, cfId, version, member));
+}
+
+/**
+ * Why a CF is in a version or is not: whyIncluded's answer for a member, whyExcluded's for any
+ * other CF. One read of the version and member row decides which; asking whyIncluded and then
+ * whyExcluded read them, and the excluding decision, twice.
+ */
+export async function why(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
+  const found = await versionAndMember(db, cfId, versionId);
+  if (E.isLeft(found)) return found;
+  const { version, member } = found.right;
+  if (member === undefined) return excludedDecision(db, cfId, version, { withErasure: true });
+  return E.right(await includedAnswer(db, cfId, version, member));
+}
+
+async function includedAnswer(
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  version: DatasetVersion,
+  member: { reason: string; evidence: unknown },
+): Promise<WhyAnswer> {
+  return {
     cfId: storedCfId(cfId),
     version,
     included: true,
@@ -85,7 +107,7 @@ export async function whyIncluded(
     evidence: member.evidence,
     buildPosition: version.position,
     erased: await erasureOf(db, cfId),
-  });
+  };
 }
 
 export async function whyExcluded(

@@ -7,11 +7,16 @@
 // projection batch (and vice versa), and a rebuild can drop the projections' data dir without
 // touching the log, which is the one thing that must never be lost.
 //
+// An embedded store's PGlite runs on a worker thread of its own by default (as the log's does), so
+// a server's HTTP work, or a reader's decoding, goes on while Postgres plans and reads: on the
+// caller's thread every statement blocked its event loop from start to end, and a request that
+// arrived meanwhile waited for every statement queued before it to finish.
+//
 // A data directory is PGlite's alone, one process at a time: it is locked (as the log's is)
 // before PGlite opens it and released after PGlite closed. The projections are not flushed to
 // disk per batch as the log is: they are rebuilt from the log, and a power cut that loses their
 // tail loses the checkpoint with it (one transaction), so the runner re-applies those events.
-import { EMBEDDED_INITDB_PARAMS, lockFileOf, lockFolder, type FolderLockOptions } from '@cairn/eventlog';
+import { EMBEDDED_INITDB_PARAMS, lockFileOf, lockFolder, openPGliteThread, type FolderLockOptions } from '@cairn/eventlog';
 import { PGlite } from '@electric-sql/pglite';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +25,7 @@ import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type Postgre
 import type pg from 'pg';
 import type { SomeProjectionsDatabase } from './db.js';
 import { copyFromStdin } from './copy.js';
-import { pglitePool } from './pglite-dialect.js';
+import { pglitePool, sessionOnThisThread, sessionOnWorker, type PGliteSession } from './pglite-dialect.js';
 
 export type ProjectionStoreOptions =
   /** An open PGlite owned by the caller (not closed by close()). */
@@ -29,7 +34,17 @@ export type ProjectionStoreOptions =
    * A PGlite data directory, opened (and closed) by the store. While another process holds it,
    * this waits (lock.timeoutMs, default 10 s) and then rejects with FolderInUse.
    */
-  | { readonly dataDir: string; readonly schema?: string; readonly lock?: FolderLockOptions }
+  | {
+      readonly dataDir: string;
+      readonly schema?: string;
+      readonly lock?: FolderLockOptions;
+      /**
+       * Where PGlite runs: on a worker thread of its own ('worker', the default: the caller's
+       * event loop stays free while a statement runs), or on the caller's thread ('caller': no
+       * thread hop per statement).
+       */
+      readonly thread?: 'worker' | 'caller';
+    }
   | { readonly connectionString: string; readonly schema?: string; readonly maxConnections?: number }
   /** A pg Pool (or anything shaped like one) owned by the caller (not ended by close()). */
   | { readonly pool: PostgresPool; readonly schema?: string };
@@ -81,22 +96,16 @@ export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options
 
   if ('pglite' in options) {
     await options.pglite.query(`select 1`); // surfaces a closed instance now, not mid-batch
-    return pgliteStore<TDB>(options.pglite, { owned: false, schema, statements: [...setup, ...onCreate] });
+    return pgliteStore<TDB>(sessionOnThisThread(options.pglite), { owned: false, schema, statements: [...setup, ...onCreate] });
   }
   if ('dataDir' in options) {
     await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     const lock = await lockFolder(options.dataDir, lockFileOf(options.dataDir), options.lock);
     try {
-      // int8 as text, as pg does, so positions come back the same way from both (see positions.ts).
-      const pglite = await PGlite.create({
-        dataDir: options.dataDir,
-        parsers: { [PG_INT8]: (x: string) => x },
-        startParams: [...PROJECTIONS_START_PARAMS],
-        initDbStartParams: [...EMBEDDED_INITDB_PARAMS],
-      });
-      const store = await pgliteStore<TDB>(pglite, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
+      const session = await openSession(options.dataDir, options.thread ?? 'worker');
+      const store = await pgliteStore<TDB>(session, { owned: true, schema, statements: [...setup, ...onCreate] }).catch(
         async (e: unknown) => {
-          await pglite.close();
+          await session.close();
           throw e;
         },
       );
@@ -141,12 +150,28 @@ export async function openProjectionStore<TDB = SomeProjectionsDatabase>(options
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
 }
 
+/** The embedded projections' PGlite on a data directory, int8 as text (as pg gives it, see positions.ts). */
+async function openSession(dataDir: string, thread: 'worker' | 'caller'): Promise<PGliteSession> {
+  if (thread === 'worker')
+    return sessionOnWorker(
+      await openPGliteThread({ dataDir, startParams: PROJECTIONS_START_PARAMS, int8AsText: true, label: "the embedded projections'" }),
+    );
+  return sessionOnThisThread(
+    await PGlite.create({
+      dataDir,
+      parsers: { [PG_INT8]: (x: string) => x },
+      startParams: [...PROJECTIONS_START_PARAMS],
+      initDbStartParams: [...EMBEDDED_INITDB_PARAMS],
+    }),
+  );
+}
+
 async function pgliteStore<TDB>(
-  pglite: PGlite,
+  session: PGliteSession,
   settings: { readonly owned: boolean; readonly schema: string | null; readonly statements: readonly string[] },
 ): Promise<ProjectionStore<TDB>> {
-  for (const statement of settings.statements) await pglite.exec(statement);
-  const pool = pglitePool(pglite, { closeOnEnd: settings.owned });
+  for (const statement of settings.statements) await session.query(statement, []);
+  const pool = pglitePool(session, { closeOnEnd: settings.owned });
   const db = new Kysely<TDB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'pglite', schema: settings.schema, close: () => db.destroy() };
 }
