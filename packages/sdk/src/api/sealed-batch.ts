@@ -3,7 +3,7 @@
 // n); CFs already in the log are not sealed again (their receipts say alreadyAppended), and a
 // repeated CF is one event. Everything is one ingest batch: all or nothing.
 import * as E from 'fp-ts/lib/Either.js';
-import { eventCanonicalForms, sealRootOf, type IdError } from '@cairn/core';
+import { eventCanonicalForms, merkleRootOfLeafHashes, toHex, type IdError } from '@cairn/core';
 import { decodePayload, type CairnEvent, type DecodeFailure, type EventId } from '@cairn/schemas';
 import type { LedgerError } from '../errors.js';
 import { ruleViolation } from '../errors.js';
@@ -89,13 +89,15 @@ export async function contributeBatch(
   );
 }
 
+const HASH_BYTES = 32;
+
 /** Below this many inputs, a hop to the workers costs more than preparing in line. */
 const POOL_BATCH = 128;
 
 /** A contribution with its id; from the pool, also its signing bytes and its sample bytes sealed. */
 type Identified = PreparedContribution & {
   readonly eventId: EventId;
-  readonly ahead?: { readonly signingBytes: Uint8Array; readonly sealed?: SealedBytes };
+  readonly ahead?: { readonly signingBytes: Uint8Array; readonly leafHash: Uint8Array; readonly sealed?: SealedBytes };
 };
 
 /** Each input's payload decoded and its id derived, in line; the first refusal by its index. */
@@ -146,8 +148,8 @@ async function onPoolOf(
   if (thrown) throw thrown.error;
   return E.right(
     contributions.map((p, i) => {
-      const { eventId, signingBytes, sealed } = ready[i]!;
-      return { ...p, eventId: eventId as EventId, ahead: sealed ? { signingBytes, sealed } : { signingBytes } };
+      const { eventId, signingBytes, leafHash, sealed } = ready[i]!;
+      return { ...p, eventId: eventId as EventId, ahead: sealed ? { signingBytes, leafHash, sealed } : { signingBytes, leafHash } };
     }),
   );
 }
@@ -198,13 +200,14 @@ function sealedItems(
       continue;
     }
     const ids = group.map((p) => p.eventId);
-    const root = sealRootOf(ids);
-    // Ids are hex from the pool's hash; the group holds at least two.
-    if (E.isLeft(root)) throw new RangeError(root.left.reason);
-    const seal = signEvent('BatchSealed', { root: root.right, count: ids.length }, signer);
+    // sealRootOf's tree over the leaf hashes the pool computed with each id.
+    const leaves = new Uint8Array(group.length * HASH_BYTES);
+    group.forEach((p, k) => leaves.set(p.ahead!.leafHash, k * HASH_BYTES));
+    const root = toHex(merkleRootOfLeafHashes(leaves));
+    const seal = signEvent('BatchSealed', { root, count: ids.length }, signer);
     if (E.isLeft(seal)) return E.left(seal.left as LedgerError);
     const sealId = seal.right.eventId;
-    roots.set(sealId, { ids, root: root.right });
+    roots.set(sealId, { ids, root });
     items.push({ envelope: seal.right.envelope });
     sources.length = items.length;
     group.forEach((p, index) => {

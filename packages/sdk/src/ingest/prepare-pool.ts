@@ -1,6 +1,6 @@
 // A pool of worker threads (prepare-worker.mjs) that take the per-row CPU of a bulk contribution
-// off the main thread: decoding each payload, hashing its signing bytes into its id and sealing
-// its sample bytes. The main thread keeps what must stay there: building the envelopes, their
+// off the main thread: decoding each payload, hashing its signing bytes into its id (and the id
+// into its seal's leaf hash) and sealing its sample bytes. The main thread keeps what must stay there: building the envelopes, their
 // canonical form (only @cairn/core writes the text the log stores), the rules and the append.
 // Rows travel by structured clone, so only plain JSON data is sent (a class instance or a getter
 // could clone into a value the codec judges differently); anything else is prepared in line.
@@ -20,6 +20,8 @@ export interface PrepareRow {
 export interface PreparedRow {
   readonly eventId: string;
   readonly signingBytes: Uint8Array;
+  /** The id's leaf hash in a seal's tree (RFC 6962: SHA-256(0x00 || id)), as core's sealRootOf hashes it. */
+  readonly leafHash: Uint8Array;
   /** The sample bytes sealed under `dataKey` (nonce ‖ ciphertext ‖ tag), for a sample. */
   readonly sealed?: { readonly dataKey: Uint8Array; readonly ciphertext: Uint8Array };
 }
@@ -49,6 +51,7 @@ interface Reply {
   readonly crashed?: string;
   readonly count: number;
   readonly ids: readonly string[];
+  readonly leaves: Uint8Array;
   readonly signing: Uint8Array;
   readonly signingAt: Uint32Array;
   readonly keys: Uint8Array;
@@ -132,10 +135,32 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
     if (workers.length < size) workers.push(start());
     const worker = workers[nextWorker++ % workers.length]!;
     const id = nextId++;
+    // The sample bytes go packed in one transferred buffer: a typed array per row costs a buffer
+    // on each side, and a view clones its whole underlying buffer.
+    const n = rows.length;
+    const bytesAt = new Uint32Array(n + 1);
+    const hasBytes = new Uint8Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      bytesAt[i] = total;
+      const bytes = rows[i]!.bytes;
+      if (bytes !== undefined) {
+        hasBytes[i] = 1;
+        total += bytes.length;
+      }
+    }
+    bytesAt[n] = total;
+    const bytes = new Uint8Array(total);
+    const bare: { readonly type: string; readonly payload: unknown }[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      if (row.bytes !== undefined) bytes.set(row.bytes, bytesAt[i]!);
+      bare.push({ type: row.type, payload: row.payload });
+    }
     for (const w of workers) w.ref();
     return new Promise<Reply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, signer, rows });
+      worker.postMessage({ id, signer, rows: bare, bytes, bytesAt, hasBytes }, [bytes.buffer, bytesAt.buffer, hasBytes.buffer]);
     });
   };
 
@@ -145,18 +170,20 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
       const to = reply.sealedAt[i + 1]!;
       const signingBytes = reply.signing.subarray(reply.signingAt[i], reply.signingAt[i + 1]);
       const eventId = reply.ids[i]!;
+      const leafHash = reply.leaves.subarray(i * 32, (i + 1) * 32);
       out.push(
         to > from
           ? {
               eventId,
               signingBytes,
+              leafHash,
               sealed: {
                 // Copies: a stored key or blob does not pin the whole reply's buffer.
                 dataKey: reply.keys.slice(i * KEY_BYTES, (i + 1) * KEY_BYTES),
                 ciphertext: reply.sealed.slice(from, to),
               },
             }
-          : { eventId, signingBytes },
+          : { eventId, signingBytes, leafHash },
       );
     }
   };
