@@ -10,6 +10,7 @@ import { ruleViolation } from '../errors.js';
 import {
   ingestBatch,
   ingestPrepared,
+  POOL_BATCH,
   prepareBatch,
   prepareDecodedBatch,
   type DecodedIngestItem,
@@ -90,9 +91,6 @@ export async function contributeBatch(
 }
 
 const HASH_BYTES = 32;
-
-/** Below this many inputs, a hop to the workers costs more than preparing in line. */
-const POOL_BATCH = 128;
 
 /** A contribution with its id; from the pool, also its signing bytes and its sample bytes sealed. */
 type Identified = PreparedContribution & {
