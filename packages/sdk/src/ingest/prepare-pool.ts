@@ -139,6 +139,14 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
       for (const p of pending.values()) p.reject(error);
       pending.clear();
     });
+    // A worker that died takes no more work: the next batch starts another.
+    worker.on('exit', (code) => {
+      const at = workers.indexOf(worker);
+      if (at >= 0) workers.splice(at, 1);
+      const error = new Error(`ingest prepare worker exited (code ${code})`);
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+    });
     return worker;
   };
 
