@@ -38,7 +38,6 @@ async function ledgerWith(workers: number) {
   const preparePool: PreparePool | undefined = pool && {
     size: pool.size,
     close: () => pool.close(),
-    prepareEnvelopes: (items) => pool.prepareEnvelopes(items),
     prepare: (rows, signerId) => {
       const done = pool.prepare(rows, signerId);
       if (done) taken.batches += 1;

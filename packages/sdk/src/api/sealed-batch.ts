@@ -10,7 +10,6 @@ import { ruleViolation } from '../errors.js';
 import {
   ingestBatch,
   ingestPrepared,
-  POOL_BATCH,
   prepareBatch,
   prepareDecodedBatch,
   type DecodedIngestItem,
@@ -91,6 +90,9 @@ export async function contributeBatch(
 }
 
 const HASH_BYTES = 32;
+
+/** Below this many inputs, a hop to the workers costs more than preparing in line. */
+const POOL_BATCH = 128;
 
 /** A contribution with its id; from the pool, also its signing bytes and its sample bytes sealed. */
 type Identified = PreparedContribution & {

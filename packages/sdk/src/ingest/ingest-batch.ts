@@ -19,8 +19,7 @@ import type { SealRootAhead } from '../rules/seal.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
 import type { LogAnchor } from '../tree-heads/anchor.js';
-import type { CairnEvent, EventId, SizeLimits } from '@cairn/schemas';
-import { eventCanonicalForms, type SealedEnvelopeFields, type SignedEnvelopeFields } from '@cairn/core';
+import type { EventId, SizeLimits } from '@cairn/schemas';
 
 export interface IngestContext {
   readonly log: EventLog;
@@ -96,49 +95,6 @@ export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): 
   }
   return batch.finish();
 }
-
-/** Below this many items, a hop to the ingest pool costs more than preparing in line. */
-export const POOL_BATCH = 128;
-
-/**
- * prepareBatch, with a large batch's decoding, hashing and sample sealing on the ingest pool
- * (prepare-pool.ts) when the ledger has one: the same batch, ready later. The main thread writes
- * each envelope's canonical form (only @cairn/core makes the text the log stores) and judges the
- * pure checks; an item the pool refuses is decoded here, so the failure is decodeItem's own.
- */
-export function prepareBatchSoon(ctx: IngestContext, items: readonly IngestItem[]): PreparedBatch | Promise<PreparedBatch> {
-  const pool = ctx.preparePool;
-  const done =
-    pool === undefined || items.length < POOL_BATCH
-      ? undefined
-      : pool.prepareEnvelopes(items.map((i) => (i.sample ? { envelope: i.envelope, bytes: i.sample.bytes } : i)));
-  if (done === undefined) return prepareBatch(ctx, items);
-  return done.then(({ rows, failure }) => {
-    const batch = batchBuilder(ctx, items.length);
-    for (let index = 0; index < rows.length; index++) {
-      const item = items[index]!;
-      const row = rows[index]!;
-      // The pool's decodeEvent accepted the envelope, and decoding never changes a valid value.
-      const event = item.envelope as CairnEvent;
-      const forms = eventCanonicalForms(event as SignedEnvelopeFields | SealedEnvelopeFields);
-      if (E.isLeft(forms) || !sameBytes(forms.right.signingBytes, row.signingBytes))
-        throw new Error(`the ingest pool's signing bytes for item ${index} differ from the envelope's`);
-      const decoded: DecodedItem = {
-        event,
-        eventId: row.eventId as EventId,
-        signingBytes: forms.right.signingBytes,
-        canonical: forms.right.envelope,
-      };
-      batch.add(decoded, item.sample, index, pureChecksOf(decoded, item.sample, index, ctx.limits, row.sealed));
-    }
-    if (failure === undefined) return batch.finish();
-    const refused = decodeItem(items[failure.at]!.envelope, failure.at);
-    if (E.isRight(refused)) throw new Error(`the ingest pool refused item ${failure.at}, which decodes`);
-    return { early: batch.early, decoded: refused };
-  });
-}
-
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 /** An item decoded (and its pure checks judged) by the caller, e.g. contributeBatch's pool path. */
 export interface DecodedIngestItem {
@@ -222,7 +178,7 @@ export async function commitBatch(
 }
 
 export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
-  return ingestPrepared(ctx, await prepareBatchSoon(ctx, items));
+  return ingestPrepared(ctx, prepareBatch(ctx, items));
 }
 
 /**
@@ -256,25 +212,23 @@ async function ingestEach(
 ): Promise<E.Either<LedgerError & { readonly batch: number }, Receipt[][]>> {
   const receipts: Receipt[][] = [];
   const iterator = batches[Symbol.iterator]();
-  const prepareNext = (): PreparedBatch | Promise<PreparedBatch> | undefined => {
+  const prepareNext = (): PreparedBatch | undefined => {
     const current = iterator.next();
-    return current.done ? undefined : prepareBatchSoon(ctx, current.value);
+    return current.done ? undefined : prepareBatch(ctx, current.value);
   };
-  let prepared = await prepareNext();
+  let prepared = prepareNext();
   for (let batch = 0; prepared; batch++) {
-    let next: { readonly batch: PreparedBatch | Promise<PreparedBatch> | undefined } | undefined;
+    let next: { readonly batch: PreparedBatch | undefined } | undefined;
     const result = await commitBatch(ctx, prepared, () => {
       next = { batch: prepareNext() };
-      // Observed now, awaited below: a pool that fails during this append is not an unhandled rejection.
-      if (next.batch instanceof Promise) next.batch.catch(() => undefined);
     });
     if (E.isLeft(result)) {
-      await (await next?.batch)?.early.settle();
+      await next?.batch?.early.settle();
       return E.left({ ...result.left, batch });
     }
     receipts.push(result.right);
     // A batch with nothing new to append never reached the hook.
-    prepared = await (next ? next.batch : prepareNext());
+    prepared = next ? next.batch : prepareNext();
   }
   return E.right(receipts);
 }

@@ -39,21 +39,10 @@ export interface PreparedRows {
   readonly failure?: PrepareFailure;
 }
 
-/** An envelope to ingest, with its sample's bytes. */
-export interface PrepareEnvelope {
-  readonly envelope: unknown;
-  readonly bytes?: Uint8Array;
-}
-
 export interface PreparePool {
   readonly size: number;
-  /**
-   * Payloads to be signed by `signer`: decoded (decodePayload), their ids derived, their sample
-   * bytes sealed. Undefined when a row is not plain JSON data: the caller prepares the batch in line.
-   */
+  /** Undefined when a row is not plain JSON data: the caller prepares the batch in line. */
   prepare(rows: readonly PrepareRow[], signer: string): Promise<PreparedRows> | undefined;
-  /** Envelopes to ingest: decoded as decodeItem decodes them (decodeEvent), ids derived, sample bytes sealed; undefined as above. */
-  prepareEnvelopes(items: readonly PrepareEnvelope[]): Promise<PreparedRows> | undefined;
   close(): Promise<void>;
 }
 
@@ -150,12 +139,7 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
     return worker;
   };
 
-  const post = (
-    kind: 'payloads' | 'envelopes',
-    rows: readonly { readonly bytes?: Uint8Array }[],
-    message: (row: number) => unknown,
-    signer?: string,
-  ): Promise<Reply> => {
+  const post = (rows: readonly PrepareRow[], signer: string): Promise<Reply> => {
     if (workers.length < size) workers.push(start());
     const worker = workers[nextWorker++ % workers.length]!;
     const id = nextId++;
@@ -175,16 +159,16 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
     }
     bytesAt[n] = total;
     const bytes = new Uint8Array(total);
-    const bare: unknown[] = [];
+    const bare: { readonly type: string; readonly payload: unknown }[] = [];
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       if (row.bytes !== undefined) bytes.set(row.bytes, bytesAt[i]!);
-      bare.push(message(i));
+      bare.push({ type: row.type, payload: row.payload });
     }
     for (const w of workers) w.ref();
     return new Promise<Reply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, kind, signer, rows: bare, bytes, bytesAt, hasBytes }, [bytes.buffer, bytesAt.buffer, hasBytes.buffer]);
+      worker.postMessage({ id, signer, rows: bare, bytes, bytesAt, hasBytes }, [bytes.buffer, bytesAt.buffer, hasBytes.buffer]);
     });
   };
 
@@ -212,34 +196,23 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
     }
   };
 
-  const run = <TRow extends { readonly bytes?: Uint8Array }>(
-    kind: 'payloads' | 'envelopes',
-    rows: readonly TRow[],
-    message: (row: TRow) => unknown,
-    signer?: string,
-  ): Promise<PreparedRows> | undefined => {
-    if (closed) throw new Error('ingest prepare pool is closed');
-    for (const row of rows) if (!isPlainData(message(row))) return undefined;
-    const chunks: Promise<Reply>[] = [];
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK);
-      chunks.push(post(kind, chunk, (i) => message(chunk[i]!), signer));
-    }
-    return Promise.all(chunks).then((replies) => {
-      const out: PreparedRow[] = [];
-      for (const [c, reply] of replies.entries()) {
-        rowsOf(reply, out);
-        // Chunks are in row order: the first chunk that failed holds the batch's first failure.
-        if (reply.failure) return { rows: out, failure: { ...reply.failure, at: c * CHUNK + reply.failure.at } };
-      }
-      return { rows: out };
-    });
-  };
-
   return {
     size,
-    prepare: (rows, signer) => run('payloads', rows, ({ type, payload }) => ({ type, payload }), signer),
-    prepareEnvelopes: (items) => run('envelopes', items, ({ envelope }) => envelope),
+    prepare: (rows, signer) => {
+      if (closed) throw new Error('ingest prepare pool is closed');
+      for (const row of rows) if (!isPlainData(row.payload)) return undefined;
+      const chunks: Promise<Reply>[] = [];
+      for (let start = 0; start < rows.length; start += CHUNK) chunks.push(post(rows.slice(start, start + CHUNK), signer));
+      return Promise.all(chunks).then((replies) => {
+        const out: PreparedRow[] = [];
+        for (const [c, reply] of replies.entries()) {
+          rowsOf(reply, out);
+          // Chunks are in row order: the first chunk that failed holds the batch's first failure.
+          if (reply.failure) return { rows: out, failure: { ...reply.failure, at: c * CHUNK + reply.failure.at } };
+        }
+        return { rows: out };
+      });
+    },
     close: async () => {
       closed = true;
       await Promise.all(workers.map((w) => w.terminate()));

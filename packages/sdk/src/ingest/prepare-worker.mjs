@@ -1,19 +1,19 @@
 // Worker of the ingest pool (prepare-pool.ts; plain ESM: worker threads cannot load TypeScript).
-// For each contribution of a bulk batch (a payload to be signed, or an envelope to ingest) it does
-// the per-row work that needs nothing from the log or from the other rows: decode it with its schema codec, derive the id (SHA-256 of the
+// For each contribution of a bulk batch it does the per-row work that needs nothing from the log
+// or from the other rows: decode the payload with its schema codec, derive the id (SHA-256 of the
 // signing bytes) and its leaf hash in a seal's Merkle tree, and seal the sample bytes under a fresh data key with the signing bytes as
 // associated data, exactly as sample-crypto.ts's sealSample lays them out (nonce ‖ ciphertext ‖
 // tag). The main thread still writes the envelope's canonical form itself (only @cairn/core makes
 // the text the log stores) and checks it yields the same signing bytes.
-// Message: { id, kind: 'payloads' | 'envelopes', signer, rows: ({ type, payload } | envelope)[], bytes: Uint8Array, bytesAt: Uint32Array(n+1), hasBytes: Uint8Array(n) }
+// Message: { id, signer, rows: { type, payload }[], bytes: Uint8Array, bytesAt: Uint32Array(n+1), hasBytes: Uint8Array(n) }
 // Reply:   { id, count, ids: string[], leaves: Uint8Array(32 per row: each id's RFC 6962 leaf hash), signing: Uint8Array, signingAt: Uint32Array(count+1),
 //            keys: Uint8Array(32 per row; zeros where no sample), sealed: Uint8Array, sealedAt: Uint32Array(count+1),
 //            failure?: { at, kind: 'decode' | 'id', error } } — rows before `at` only.
 import { parentPort } from 'node:worker_threads';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { eventCanonicalForms, leafHashesOfPacked32, signingBytes } from '@cairn/core';
-import { decodeEvent, decodePayload } from '@cairn/schemas';
+import { leafHashesOfPacked32, signingBytes } from '@cairn/core';
+import { decodePayload } from '@cairn/schemas';
 
 const sodium = (() => {
   try {
@@ -41,23 +41,7 @@ function fillRandom(out) {
   randomUsed += out.length;
 }
 
-/** A contribution's payload (decoded, and its signing bytes derived for `signer`). */
-function fromPayload({ type, payload }, signer) {
-  const decoded = decodePayload(type, payload);
-  if (decoded._tag === 'Left') return { kind: 'decode', error: decoded.left };
-  const message = signingBytes(type, payload, signer);
-  return message._tag === 'Left' ? { kind: 'id', error: message.left } : { type, message: message.right };
-}
-
-/** A whole envelope, decoded as ingest's decodeItem decodes it. */
-function fromEnvelope(envelope) {
-  const decoded = decodeEvent(envelope);
-  if (decoded._tag === 'Left') return { kind: 'decode', error: decoded.left };
-  const forms = eventCanonicalForms(decoded.right);
-  return forms._tag === 'Left' ? { kind: 'id', error: forms.left } : { type: decoded.right.type, message: forms.right.signingBytes };
-}
-
-function handle({ id, kind, signer, rows, bytes: packed, bytesAt, hasBytes }) {
+function handle({ id, signer, rows, bytes: packed, bytesAt, hasBytes }) {
   const ids = [];
   // Each id's 32 bytes, for its seal's leaf hash (RFC 6962: SHA-256(0x00 || id)).
   const idBytes = new Uint8Array(rows.length * 32);
@@ -66,24 +50,29 @@ function handle({ id, kind, signer, rows, bytes: packed, bytesAt, hasBytes }) {
   const sealed = [];
   let failure;
   for (let at = 0; at < rows.length; at++) {
+    const { type, payload } = rows[at];
     const bytes = hasBytes[at] === 1 ? packed.subarray(bytesAt[at], bytesAt[at + 1]) : undefined;
-    const done = kind === 'envelopes' ? fromEnvelope(rows[at]) : fromPayload(rows[at], signer);
-    if (done.message === undefined) {
-      failure = { at, kind: done.kind, error: done.error };
+    const decoded = decodePayload(type, payload);
+    if (decoded._tag === 'Left') {
+      failure = { at, kind: 'decode', error: decoded.left };
       break;
     }
-    const { type, message } = done;
-    const digest = createHash('sha256').update(message).digest();
+    const message = signingBytes(type, payload, signer);
+    if (message._tag === 'Left') {
+      failure = { at, kind: 'id', error: message.left };
+      break;
+    }
+    const digest = createHash('sha256').update(message.right).digest();
     idBytes.set(digest, at * 32);
     ids.push(digest.toString('hex'));
-    signed.push(message);
+    signed.push(message.right);
     if (type === 'SampleContributed' && bytes !== undefined) {
       const key = keys.subarray(at * KEY_BYTES, (at + 1) * KEY_BYTES);
       fillRandom(key);
       const out = new Uint8Array(NONCE_BYTES + bytes.length + TAG_BYTES);
       const nonce = out.subarray(0, NONCE_BYTES);
       fillRandom(nonce);
-      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(NONCE_BYTES), bytes, message, null, nonce, key);
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(NONCE_BYTES), bytes, message.right, null, nonce, key);
       sealed.push(out);
     } else sealed.push(undefined);
   }
