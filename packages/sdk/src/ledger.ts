@@ -26,6 +26,7 @@ import { authorshipOf } from './api/authorship.js';
 import { asCfReceipt, asCfReceipts, type CfReceipt } from './cf-receipt.js';
 import type { AuthorshipProof } from '@cairn/core';
 import type { VerifyPool } from './verify-pool.js';
+import { createPreparePool } from './ingest/prepare-pool.js';
 import type { LogAnchor } from './tree-heads/anchor.js';
 import { appendOne, defined, signPayload } from './api/context.js';
 import {
@@ -175,12 +176,16 @@ export function createLedger(parts: LedgerParts): Ledger {
   const limits = resolveLimits(parts.limits);
   // A setting no ledger can take is the caller's mistake, found before anything is appended.
   if (E.isLeft(limits)) throw new RangeError(describeLimitSettingError(limits.left));
+  // A ledger given workers for signatures takes as many for bulk contributions' per-row work
+  // (started on first use).
+  const preparePool = parts.pool ? createPreparePool({ size: parts.pool.size }) : undefined;
   const ctx: IngestContext = {
     log: parts.log,
     blobs: parts.blobs,
     keys: parts.keys,
     state: createLedgerState(parts.log),
     pool: parts.pool,
+    ...(preparePool ? { preparePool } : {}),
     limits: limits.right,
     ...(parts.anchor ? { anchor: parts.anchor } : {}),
   };
@@ -312,6 +317,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     },
     close: async () => {
       await parts.pool?.close();
+      await preparePool?.close();
       await parts.onClose?.();
     },
   };

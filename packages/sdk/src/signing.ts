@@ -4,7 +4,7 @@
 // signatures as any other conforming signer, at several times noble's speed for bulk signing.
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { contributorIdOf, generateSigningKey, publicKeyOf, sealRootOf, sha256Hex, signingBytes } from '@cairn/core';
+import { contributorIdOf, generateSigningKey, publicKeyOf, sealRootOf, sha256Hex, signingBytes, type IdError } from '@cairn/core';
 import { isEventType, type EventId } from '@cairn/schemas';
 import type { DecodeFailureAt } from './errors.js';
 
@@ -79,21 +79,23 @@ export function idOf(
   signer: string,
 ): E.Either<DecodeFailureAt, { readonly eventId: EventId; readonly signingBytes: Uint8Array }> {
   const bytes = signingBytes(type, payload, signer);
-  if (E.isLeft(bytes)) {
-    const failure = bytes.left;
-    const path = failure._tag === 'InvalidIdInput' ? `$.${failure.field}` : failure.path;
-    const reason = failure.reason;
-    const message = `${type}${path.replace(/^\$/, '')}: ${reason}`;
-    return E.left({
-      _tag: 'DecodeFailure',
-      type: isEventType(type) ? type : null,
-      problems: [
-        { path: `${type}${path.replace(/^\$/, '')}`, expected: 'a value with a canonical JSON form (RFC 8785)', actual: reason, message },
-      ],
-      message,
-    } as DecodeFailureAt);
-  }
+  if (E.isLeft(bytes)) return E.left(idFailureOf(type, bytes.left));
   return E.right({ eventId: eventIdOfSigningBytes(bytes.right), signingBytes: bytes.right });
+}
+
+/** Why an event has no id, worded as a decode failure naming the field (idOf's refusal). */
+export function idFailureOf(type: string, failure: IdError): DecodeFailureAt {
+  const path = failure._tag === 'InvalidIdInput' ? `$.${failure.field}` : failure.path;
+  const reason = failure.reason;
+  const message = `${type}${path.replace(/^\$/, '')}: ${reason}`;
+  return {
+    _tag: 'DecodeFailure',
+    type: isEventType(type) ? type : null,
+    problems: [
+      { path: `${type}${path.replace(/^\$/, '')}`, expected: 'a value with a canonical JSON form (RFC 8785)', actual: reason, message },
+    ],
+    message,
+  } as DecodeFailureAt;
 }
 
 export function signEvent(type: string, payload: unknown, signer: Signer): E.Either<DecodeFailureAt, SignedEvent> {

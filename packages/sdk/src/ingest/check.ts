@@ -41,13 +41,22 @@ export interface PureChecks {
   readonly sealed?: SealedBytes;
 }
 
-/** Judges an item's pure checks now; its sample's bytes are sealed only when they pass them. */
-export function pureChecksOf(item: DecodedItem, attachment: SampleAttachment | undefined, index: number, limits: SizeLimits): PureChecks {
+/**
+ * Judges an item's pure checks now; its sample's bytes are kept sealed only when they pass them
+ * (`sealedAhead`: sealed already, under these signing bytes, by the ingest pool).
+ */
+export function pureChecksOf(
+  item: DecodedItem,
+  attachment: SampleAttachment | undefined,
+  index: number,
+  limits: SizeLimits,
+  sealedAhead?: SealedBytes,
+): PureChecks {
   const tooLarge = checkSizeLimits(item.event, item.canonical.text, limits, index);
   const badBytes = checkSampleBytes(item.event, attachment, index);
   const sealed =
     tooLarge === undefined && badBytes === undefined && item.event.type === 'SampleContributed' && attachment !== undefined
-      ? sealBytes(attachment.bytes, item.signingBytes)
+      ? (sealedAhead ?? sealBytes(attachment.bytes, item.signingBytes))
       : undefined;
   return sealed ? { tooLarge, badBytes, sealed } : { tooLarge, badBytes };
 }

@@ -10,10 +10,11 @@ import type { KeyStore } from '../key-store/port.js';
 import type { LedgerError } from '../errors.js';
 import type { LedgerState } from '../state/ledger-state.js';
 import type { VerifyPool } from '../verify-pool.js';
+import type { PreparePool } from './prepare-pool.js';
 import type { SampleAttachment } from '../rules/sample-bytes.js';
 import { referencesOf, requiredStreamsOf } from './references.js';
-import { decodeItem } from './decode.js';
-import { checkBatch, pureChecksOf, sealRootsAhead, type PendingItem } from './check.js';
+import { decodeItem, type DecodedItem } from './decode.js';
+import { checkBatch, pureChecksOf, sealRootsAhead, type PendingItem, type PureChecks } from './check.js';
 import type { SealRootAhead } from '../rules/seal.js';
 import { EarlyVerdicts, verifySignatures } from './verify.js';
 import { storeSamples } from './store-samples.js';
@@ -30,6 +31,8 @@ export interface IngestContext {
   readonly anchor?: LogAnchor;
   /** The ledger's size limits (limits.ts), checked for every event new to the log. */
   readonly limits: SizeLimits;
+  /** Workers for the per-row work of bulk contributions (prepare-pool.ts); absent: all in line. */
+  readonly preparePool?: PreparePool;
 }
 
 /** One signed event to append, with the bytes when it is a sample. */
@@ -84,34 +87,74 @@ const EARLY_BATCH = 128;
  * is still being appended.
  */
 export function prepareBatch(ctx: IngestContext, items: readonly IngestItem[]): PreparedBatch {
-  const early = new EarlyVerdicts(items.length >= EARLY_BATCH ? ctx.pool : undefined, ({ event }) =>
+  const batch = batchBuilder(ctx, items.length);
+  for (const [index, item] of items.entries()) {
+    const decoded = decodeItem(item.envelope, index);
+    if (E.isLeft(decoded)) return { early: batch.early, decoded };
+    batch.add(decoded.right, item.sample, index);
+  }
+  return batch.finish();
+}
+
+/** An item decoded (and its pure checks judged) by the caller, e.g. contributeBatch's pool path. */
+export interface DecodedIngestItem {
+  readonly decoded: DecodedItem;
+  readonly sample?: SampleAttachment;
+  readonly pure: PureChecks;
+}
+
+/**
+ * Step 1 for items the caller has already decoded, in batch order; the same batch as
+ * prepareBatch makes from their envelopes. `rootsAhead` (the seals' roots over the CF ids that
+ * follow them, when the caller worked them out) is taken as sealRootsAhead's would be.
+ */
+export function prepareDecodedBatch(
+  ctx: IngestContext,
+  items: readonly DecodedIngestItem[],
+  rootsAhead?: ReadonlyMap<string, SealRootAhead>,
+): PreparedBatch {
+  const batch = batchBuilder(ctx, items.length);
+  for (const [index, item] of items.entries()) batch.add(item.decoded, item.sample, index, item.pure);
+  return batch.finish(rootsAhead);
+}
+
+function batchBuilder(ctx: IngestContext, size: number) {
+  const early = new EarlyVerdicts(size >= EARLY_BATCH ? ctx.pool : undefined, ({ event }) =>
     event.type === 'ContributorRegistered' ? event.payload.publicKey : ctx.state.cachedKey(event.signer),
   );
   const pending: PendingItem[] = [];
   const firstIndexOf = new Map<string, number>();
   const slotOf: number[] = [];
-  for (const [index, item] of items.entries()) {
-    const decoded = decodeItem(item.envelope, index);
-    if (E.isLeft(decoded)) return { early, decoded };
-    early.add(decoded.right);
-    const seen = firstIndexOf.get(decoded.right.eventId);
-    if (seen !== undefined) {
-      slotOf.push(seen);
-      continue;
-    }
-    firstIndexOf.set(decoded.right.eventId, pending.length);
-    slotOf.push(pending.length);
-    // Spelled out rather than spread: bulk ingest builds one per item.
-    const { event, eventId, signingBytes, canonical } = decoded.right;
-    const pure = pureChecksOf(decoded.right, item.sample, index, ctx.limits);
-    pending.push(
-      item.sample
-        ? { event, eventId, signingBytes, canonical, index, attachment: item.sample, pure }
-        : { event, eventId, signingBytes, canonical, index, pure },
-    );
-  }
-  early.flush();
-  return { early, decoded: E.right({ pending, slotOf, rootsAhead: sealRootsAhead(pending) }) };
+  return {
+    early,
+    add: (decoded: DecodedItem, sample: SampleAttachment | undefined, index: number, judged?: PureChecks): void => {
+      early.add(decoded);
+      const seen = firstIndexOf.get(decoded.eventId);
+      if (seen !== undefined) {
+        slotOf.push(seen);
+        return;
+      }
+      firstIndexOf.set(decoded.eventId, pending.length);
+      slotOf.push(pending.length);
+      // Spelled out rather than spread: bulk ingest builds one per item.
+      const { event, eventId, signingBytes, canonical } = decoded;
+      const pure = judged ?? pureChecksOf(decoded, sample, index, ctx.limits);
+      pending.push(
+        sample
+          ? { event, eventId, signingBytes, canonical, index, attachment: sample, pure }
+          : { event, eventId, signingBytes, canonical, index, pure },
+      );
+    },
+    finish: (rootsAhead?: ReadonlyMap<string, SealRootAhead>): PreparedBatch => {
+      early.flush();
+      return { early, decoded: E.right({ pending, slotOf, rootsAhead: rootsAhead ?? sealRootsAhead(pending) }) };
+    },
+  };
+}
+
+/** Appends a batch prepared by prepareBatch or prepareDecodedBatch (ingestBatch's steps 2 to 7). */
+export async function ingestPrepared(ctx: IngestContext, prepared: PreparedBatch): Promise<E.Either<LedgerError, Receipt[]>> {
+  return anchored(ctx, await commitBatch(ctx, prepared));
 }
 
 /**
@@ -135,7 +178,7 @@ export async function commitBatch(
 }
 
 export async function ingestBatch(ctx: IngestContext, items: readonly IngestItem[]): Promise<E.Either<LedgerError, Receipt[]>> {
-  return anchored(ctx, await commitBatch(ctx, prepareBatch(ctx, items)));
+  return ingestPrepared(ctx, prepareBatch(ctx, items));
 }
 
 /**
