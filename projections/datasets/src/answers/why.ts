@@ -96,7 +96,7 @@ async function includedAnswer(
   db: Kysely<DatasetsDatabase>,
   cfId: string,
   version: DatasetVersion,
-  member: { reason: string; evidence: unknown },
+  member: { reason: string; evidence: DecisionEvidence },
 ): Promise<WhyAnswer> {
   return {
     cfId: storedCfId(cfId),
