@@ -14,7 +14,7 @@ import type { ContaminationAnswer } from '../reads.js';
 import type { PassportFacts, QueryAttribution } from '@cairn/attribution';
 import { queryRowsOf } from '../run-facts.js';
 import { ErasureAnswer, ResolvedVersionAnswer } from '../wire/answers.js';
-import { metadataPrivate, readErrorOf, unavailable } from './read-error.js';
+import { METADATA_PRIVATE_FIELD, metadataPrivate, readErrorOf, unavailable } from './read-error.js';
 import type { RemoteLocation } from './remote-cairn.js';
 
 /** Query rows in one attribute request (the server's cap); more are sent in several. */
@@ -123,6 +123,16 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
     memberIds: async (ref, asOf) =>
       E.map((a: { ids: string[] }) => a.ids)(await get(`/v1/versions/${seg(ref)}/member-ids`, asOfParam(asOf), MemberIdsAnswer)),
     storeArtifact: async (kind, bytes) => {
+      // The server takes an upload (bytes on its disk) only signed by a registered contributor.
+      if (signer === undefined) {
+        const reason = 'an upload to a server must be signed by a registered contributor';
+        return E.left({
+          _tag: 'UsageError',
+          field: METADATA_PRIVATE_FIELD,
+          reason,
+          message: `${reason} (cairn: --as NAME, a signer in the keyring)`,
+        });
+      }
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       const stored = await ask('PUT', `/v1/artifacts/${contentHash}`, { kind }, StoredArtifactAnswer, {
         bytes,

@@ -61,7 +61,7 @@ export const RUN_OPERATIONS = [
     method: 'put',
     path: '/v1/artifacts/{hash}',
     summary:
-      'Store a gradient artifact (a float32 .npy) by its SHA-256: the name must be the hash of the bytes; the same bytes again are a no-op; over the cap is a 413',
+      'Store a gradient artifact (a float32 .npy) by its SHA-256: the name must be the hash of the bytes; the same bytes again are a no-op; over the cap is a 413. Always signed (RFC 9421) by a registered contributor, whether metadata is public or not',
     params: ['hash'],
     query: ArtifactQuery,
     rawBody: 'application/octet-stream',
