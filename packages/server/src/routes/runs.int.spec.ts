@@ -299,6 +299,34 @@ describe('attribute over HTTP', () => {
     expect(await openRemoteRuns({ kind: 'http', url: base }).attribute(RUN, queries, 2)).toEqual(local);
   });
 
+  it('given every train row asked for (--top all), then the streamed matrix is the local one, float for float, with the same columns', async () => {
+    const queries = npy(100, 4, 7);
+    const collect = async (facts: ReturnType<typeof localRunFacts>) => {
+      const m = await facts.attributionScores(RUN, queries);
+      if (E.isLeft(m)) throw new Error(m.left.message);
+      const floats: number[] = [];
+      for await (const block of m.right.blocks) floats.push(...block.data);
+      return { rows: m.right.rows, cols: m.right.cols, columns: m.right.columns, floats };
+    };
+    const local = await collect(localRunFacts(cairn));
+    expect(local.floats).toHaveLength(100 * local.cols);
+    expect(await collect(openRemoteRuns({ kind: 'http', url: base }))).toEqual(local);
+  });
+
+  it.each([
+    ['bytes that are no .npy', new TextEncoder().encode('not an npy'), 'application/octet-stream', RUN, 400, 'body'],
+    ['rows of the wrong width', npy(2, 3, 1), 'application/octet-stream', RUN, 400, 'body.queries'],
+    ['a run the server does not hold', npy(2, 4, 1), 'application/octet-stream', 'no-such-run', 404, undefined],
+    ['a JSON body', new TextEncoder().encode('{"queries":[[1]]}'), 'application/json', RUN, 415, undefined],
+  ])('given the score matrix asked with %s, then a %i problem before any score is sent', async (_what, bytes, type, run, status, field) => {
+    for (const route of ['scores', 'scores.npy'])
+      expectProblem(
+        await send(`/v1/runs/${run}/${route}`, { method: 'POST', headers: { 'content-type': type }, body: bytes }),
+        status,
+        field,
+      );
+  });
+
   it('given query rows of the wrong width, then the refusal names the queries as the local store does', async () => {
     const remote = await openRemoteRuns({ kind: 'http', url: base }).attribute(RUN, npy(2, 3, 1), 2);
     expect(remote).toMatchObject(E.left({ _tag: 'UsageError', field: 'body.queries' }));
@@ -350,6 +378,9 @@ describe('the OpenAPI document', () => {
   it('describes the upload as raw bytes and every training-side read with its query fields', async () => {
     const { body } = await send('/openapi.json');
     expect(Object.keys(body.paths['/v1/artifacts/{hash}'].put.requestBody.content)).toEqual(['application/octet-stream']);
+    for (const p of ['/v1/runs/{run}/scores', '/v1/runs/{run}/scores.npy'])
+      expect(Object.keys(body.paths[p].post.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(Object.keys(body.paths['/v1/runs/{run}/scores.npy'].post.responses['200'].content)).toEqual(['application/octet-stream']);
     // This server's metadata is public, and still the upload asks for a signature.
     expect(body.paths['/v1/artifacts/{hash}'].put.security).toEqual([{ httpMessageSignature: [] }]);
     expect(body.paths['/v1/artifacts/{hash}'].put.responses['401']).toBeDefined();
