@@ -613,7 +613,11 @@ describe('openLedger({ url }): writes signed here, appended by the server', () =
   it('given a validation of a CF the log does not hold, then the server refuses it with the error the local ledger gave', async () => {
     const remote = await openLedger({ url: base });
     const r = await remote.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
-    expect(r).toEqual(E.left(localRefusal));
+    if (E.isRight(r)) throw new Error('the server took a validation of a missing CF');
+    // The local ledger's error, and the HTTP answer it came in.
+    const { http, ...refusal } = r.left;
+    expect(refusal).toEqual(localRefusal);
+    expect(http).toMatchObject({ status: 422, problem: { rule: 'reference-exists', index: 0 } });
     expect(localRefusal).toMatchObject({ _tag: 'RuleViolation', rule: 'reference-exists' });
   });
 
