@@ -136,8 +136,10 @@ export {
   type RecordKeeping,
   type RecordLine,
   type Attribution,
+  type ScoreBlocks,
 } from './run-facts.js';
 export { openRemoteRuns, ATTRIBUTE_ROWS_PER_REQUEST, type RemoteRunsOptions } from './remote/remote-runs.js';
+export { statementStoreChecks, type StatementKind } from './statement-checks.js';
 export * from './wire/run-queries.js';
 // The training side's answer shapes, so a surface prints them without reaching into the projections.
 export type { QueryAttribution, GradientKind, PassportPredicate, RecordRole, AttributionEstimator } from '@cairn/attribution';

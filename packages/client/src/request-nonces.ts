@@ -7,6 +7,11 @@ import type { Cairn } from './cairn.js';
 import { errorText } from './error-text.js';
 
 export interface RequestNonceTable {
+  /**
+   * The unix second since which the table holds every nonce spent: it goes when the projections'
+   * database is dropped and rebuilt, so a request created before then may have been spent.
+   */
+  readonly since: number;
   /** True the first time `nonce` of `keyid` is spent, false when it was spent before (by any process). */
   spend(keyid: string, nonce: string, created: number): Promise<E.Either<RequestNoncesUnavailable, boolean>>;
   /** Forgets nonces created before `before` (unix seconds). */
@@ -24,14 +29,19 @@ const unavailable = (cause: unknown): RequestNoncesUnavailable => ({
 });
 
 /** The table of `cairn`'s store, made if missing. */
-export async function openRequestNonces(cairn: Pick<Cairn, 'store'>): Promise<E.Either<RequestNoncesUnavailable, RequestNonceTable>> {
+export async function openRequestNonces(
+  cairn: Pick<Cairn, 'store'>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<E.Either<RequestNoncesUnavailable, RequestNonceTable>> {
   const db = cairn.store.db;
+  let since: number;
   try {
-    await migrateRequestNonces(db);
+    since = await migrateRequestNonces(db, nowSeconds);
   } catch (cause) {
     return E.left(unavailable(cause));
   }
   return E.right({
+    since,
     spend: async (keyid, nonce, created) => {
       try {
         return E.right(await spendRequestNonce(db, keyid, nonce, created));

@@ -18,6 +18,8 @@ import type { AsOf } from '@cairn/projector';
 import type { Cairn } from './cairn.js';
 import type { AttestFacts, ContaminationAnswer } from './reads.js';
 import type { TreeHeadAnswer } from './tree-head.js';
+import { statementStoreChecks, type StatementKind } from './statement-checks.js';
+import type { Check } from '@cairn/core';
 import type { ResolvedVersion } from './version-ref.js';
 
 /** A failure any of these answers with: a tag the CLI maps to an exit code, and its sentence. */
@@ -62,6 +64,15 @@ export interface Attribution extends AttributionEstimator {
   readonly queries: readonly QueryAttribution[];
 }
 
+/** The full query × train score matrix (`attribute --top all`): its shape, each column's CF, and its rows in blocks, in order. */
+export interface ScoreBlocks {
+  readonly rows: number;
+  readonly cols: number;
+  /** columns[i] is the CF of train row i. */
+  readonly columns: readonly string[];
+  readonly blocks: AsyncIterable<{ readonly data: Float32Array }>;
+}
+
 type Answer<T> = Promise<E.Either<RunFactsError, T>>;
 
 export interface RunFacts {
@@ -73,10 +84,14 @@ export interface RunFacts {
   attributionEstimator(runId: string): Answer<AttributionEstimator>;
   /** Each query row (a float32 .npy's bytes) scored against the run's train rows: its top-k CFs. */
   attribute(runId: string, queriesNpy: Uint8Array, topK: number): Answer<Attribution>;
+  /** Each query row scored against every train row: the whole matrix, a block of rows at a time (never whole in memory). */
+  attributionScores(runId: string, queriesNpy: Uint8Array): Answer<ScoreBlocks>;
   passport(runId: string): Answer<PassportFacts>;
   attestFacts(ref: string, asOf?: AsOf): Answer<AttestFacts>;
   recordKeeping(runId: string): Answer<RecordKeeping>;
   contamination(trainRef: string, evalRef: string, threshold: number): Answer<ContaminationAnswer>;
+  /** What the store says of a signed passport or attestation (`--verify FILE` with a store): its key and predicate against the log. */
+  statementChecks(kind: StatementKind, envelope: unknown): Answer<readonly Check[]>;
   /** Why the key may not sign a statement for its contributor now (undefined: it is the current key). */
   keyRefusal(contributorId: string, publicKey: string): Answer<string | undefined>;
 }
@@ -180,7 +195,13 @@ export function localRunFacts(cairn: Cairn): RunFacts {
       const queries = await cairn.attribute(runId, rows.right, topK);
       return E.isLeft(queries) ? asFacts(queries) : E.right({ ...estimator.right, queries: queries.right });
     },
+    attributionScores: async (runId, queriesNpy) => {
+      const rows = queryRowsOf(queriesNpy);
+      if (E.isLeft(rows)) return rows;
+      return asFacts(await cairn.attributionScores(runId, rows.right));
+    },
     passport: async (runId) => asFacts(await cairn.passport(runId)),
+    statementChecks: async (kind, envelope) => E.right(await statementStoreChecks(cairn, kind, envelope)),
     attestFacts: async (ref, asOf) => asFacts(await cairn.attestFacts(ref, asOf)),
     recordKeeping: (runId) => runRecordKeeping(cairn, runId),
     contamination: async (trainRef, evalRef, threshold) => asFacts(await cairn.contamination(trainRef, evalRef, { threshold })),

@@ -286,13 +286,19 @@ class Runs(unittest.TestCase):
         digest = g["payload"]["artifact"]["contentHash"]
         # Written by the server, into the store it serves: this process wrote no file.
         self.assertTrue(os.path.exists(os.path.join(STATE["store"], "artifacts", digest + ".npy")))
-        self.assertEqual(CairnClient(url).put_artifact(cairn.npy.npy_bytes(train)), {"contentHash": digest, "rows": 3, "dims": 4})
+        self.assertEqual(CairnClient(url, key=trainer).put_artifact(cairn.npy.npy_bytes(train)), {"contentHash": digest, "rows": 3, "dims": 4})
         cairn.record_gradients(url, trainer, run["runId"], "query", [[0.25, 1.0, -1.0, 0.5]], [ds.cf_ids[0]])
         shown = CairnClient(url).get_json(f"/v1/runs/{run['runId']}")
         self.assertTrue(shown["attribution"]["scored"], json.dumps(shown["attribution"]))
 
+    def test_given_an_unsigned_upload_then_the_server_refuses_it_naming_the_signature(self):
+        with self.assertRaises(CairnError) as caught:
+            CairnClient(STATE["url"]).put_artifact(b"any bytes at all")
+        self.assertEqual(caught.exception.status, 401)
+        self.assertEqual(caught.exception.problem.get("field"), "Signature-Input")
+
     def test_given_an_artifact_whose_bytes_are_not_its_name_then_the_server_refuses_it_naming_the_body(self):
-        client = CairnClient(STATE["url"])
+        client = CairnClient(STATE["url"], key=key("trainer"))
         with self.assertRaises(CairnError) as caught:
             client._request("PUT", "/v1/artifacts/" + "a" * 64, {"kind": "gradients"}, b"not these bytes", "application/octet-stream")
         self.assertEqual(caught.exception.status, 400)

@@ -70,8 +70,29 @@ export interface SampleNotFound {
   readonly reason: string;
 }
 
-export type LedgerError =
-  RuleViolation | DecodeFailureAt | (EventLogError & { readonly index?: number }) | StorageError | ErasedSample | SampleNotFound;
+/**
+ * The HTTP answer a remote ledger's error came from (`openLedger({ url })`); a local ledger's
+ * errors have none. The status tells what the tag cannot: a body refused for its size (413) from
+ * one refused for its contents (400), a server overloaded (503) from one unreachable (no answer).
+ */
+export interface HttpAnswer {
+  readonly status: number;
+  /** The RFC 9457 problem document the server sent, when its answer was one. */
+  readonly problem?: {
+    readonly type: string;
+    readonly title: string;
+    readonly status: number;
+    readonly detail: string;
+    readonly field?: string;
+    readonly reason?: string;
+    readonly rule?: string;
+    readonly index?: number;
+  };
+}
+
+export type LedgerError = (
+  RuleViolation | DecodeFailureAt | (EventLogError & { readonly index?: number }) | StorageError | ErasedSample | SampleNotFound
+) & { readonly http?: HttpAnswer };
 
 export function ruleViolation(rule: RuleName, field: string, reason: string, index?: number): RuleViolation {
   return index === undefined ? { _tag: 'RuleViolation', rule, field, reason } : { _tag: 'RuleViolation', rule, field, reason, index };

@@ -34,6 +34,7 @@ export {
   describeLedgerError,
   LedgerFailure,
   type LedgerError,
+  type HttpAnswer,
   type RuleViolation,
   type RuleName,
   type DecodeFailureAt,

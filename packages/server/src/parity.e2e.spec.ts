@@ -269,11 +269,24 @@ async function askTrainingLocally(members: number): Promise<void> {
       ]),
     );
   }
+  // The whole score matrix, written where the store is: compared with the one the server streams.
+  localTraining.set(
+    'attribute --top all',
+    await local([...trainingQuestions.attribute!().map((a) => (a === '2' ? 'all' : a)), '--out', path.join(dir, 'all-local.npy')]),
+  );
   for (const [name, args] of Object.entries(trainingQuestions)) {
     // passport and attest print the signed envelope itself (not --json's summary).
     const r = await kept.run(['--store', dir, ...(name === 'passport' || name === 'attest' ? [] : ['--json']), ...args()]);
     if (r.code !== 0) throw new Error(`cairn ${name} exited ${r.code}: ${r.stderr}`);
     localTraining.set(name, JSON.parse(r.stdout));
+  }
+  // The envelopes checked against the store: the checks (and their words) a server must give too.
+  for (const name of ['passport', 'attest'] as const) {
+    const file = path.join(dir, `${name}.json`);
+    await writeFile(file, JSON.stringify(localTraining.get(name)));
+    const r = await kept.run(['--store', dir, '--json', name, '--verify', file]);
+    if (r.code !== 0) throw new Error(`cairn ${name} --verify exited ${r.code}: ${r.stderr}`);
+    localTraining.set(`${name} --verify`, r.stdout);
   }
 }
 
@@ -479,15 +492,50 @@ describe('the training side with --store http://… answers as it does on the lo
     expect(served.checkpoint.treeHead).toMatchObject(head);
   });
 
-  it('given --top all over HTTP, then it refuses by name: the full matrix is written where the store is', async () => {
+  it('given --top all over HTTP, then the streamed score matrix is the local one byte for byte, with the same columns', async () => {
+    const out = path.join(dir, 'all-remote.npy');
     const r = await remote(
       trainingQuestions.attribute!()
         .map((a) => (a === '2' ? 'all' : a))
-        .concat(['--out', path.join(dir, 'm.npy')]),
-      false,
+        .concat(['--out', out]),
     );
-    expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toMatch(/^cairn: --top all: over HTTP/);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const local = localTraining.get('attribute --top all') as { out: string; rows: number; cols: number; columns: string[] };
+    expect(local.rows * local.cols).toBeGreaterThan(1);
+    expect({ ...(JSON.parse(r.stdout) as object), out: local.out }).toEqual(local);
+    const [mine, theirs] = [await readFile(local.out), await readFile(out)];
+    expect(theirs.length).toBeGreaterThan(128);
+    expect(theirs.equals(mine)).toBe(true);
+  });
+
+  it.each(['passport', 'attest'])(
+    'given %s --verify FILE against the server, then the offline and store checks are the local ones, byte for byte',
+    async (name) => {
+      const r = await remote([name, '--verify', path.join(dir, `${name}.json`)]);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toBe(localTraining.get(`${name} --verify`));
+      const checks = (JSON.parse(r.stdout) as { checks: { check: string; ok: boolean }[] }).checks;
+      expect(checks.filter((c) => c.check.endsWith('(store)')).length).toBeGreaterThan(0);
+      expect(checks.every((c) => c.ok)).toBe(true);
+    },
+  );
+
+  it("given a passport whose predicate the ledger does not hold, then the server's store check fails it, exit 1, as the local store would", async () => {
+    const envelope = localTraining.get('passport') as { payload: string; payloadType: string; signatures: unknown[] };
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+      predicate: { signedBy: { contributorId: string } };
+    };
+    // Signed by a contributor the log never registered: the signature may verify offline, the store says no.
+    statement.predicate.signedBy.contributorId = 'e'.repeat(64);
+    const file = path.join(dir, 'passport-stranger.json');
+    await writeFile(file, JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify(statement)).toString('base64') }));
+    const r = await remote(['passport', '--verify', file]);
+    expect(r.code).toBe(1);
+    const checks = (JSON.parse(r.stdout) as { checks: { check: string; ok: boolean; detail?: string }[] }).checks;
+    expect(checks.find((c) => c.check.startsWith('the signing key was'))).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('not registered'),
+    });
   });
 
   it('given a passport of a run the server does not hold, then it exits 4 as the local store does', async () => {
@@ -565,7 +613,11 @@ describe('openLedger({ url }): writes signed here, appended by the server', () =
   it('given a validation of a CF the log does not hold, then the server refuses it with the error the local ledger gave', async () => {
     const remote = await openLedger({ url: base });
     const r = await remote.contribute.validation({ targets: [MISSING_CF], verdict: 'approve', rationale: 'x' }, fx.carol);
-    expect(r).toEqual(E.left(localRefusal));
+    if (E.isRight(r)) throw new Error('the server took a validation of a missing CF');
+    // The local ledger's error, and the HTTP answer it came in.
+    const { http, ...refusal } = r.left;
+    expect(refusal).toEqual(localRefusal);
+    expect(http).toMatchObject({ status: 422, problem: { rule: 'reference-exists', index: 0 } });
     expect(localRefusal).toMatchObject({ _tag: 'RuleViolation', rule: 'reference-exists' });
   });
 

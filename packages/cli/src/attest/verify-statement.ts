@@ -1,12 +1,14 @@
 // `attest --verify FILE` and `passport --verify FILE` are one flow: read the envelope, run the
-// library's offline checks, and, when the user names a store, catch it up and add the store
-// checks; print one ok/FAIL line per check and a summary, and exit 1 naming the checks that failed.
+// library's offline checks, and, when the user names a store (a folder, Postgres, or a server at
+// http://…, which checks against its own facts), catch it up and add the store checks; print one ok/FAIL line per check and a summary, and exit 1 naming the checks that failed.
 // Each command brings only its own checks and its summary line.
 import { readFile } from 'node:fs/promises';
 import type { Check } from '@cairn/core';
+import type { StatementKind as StatementName } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
-import { fail, usage } from '../fail.js';
-import { withSession, type GlobalOptions, type Session } from '../session.js';
+import { fail, messageOf, orFail, usage } from '../fail.js';
+import type { GlobalOptions } from '../session.js';
+import { withRunFacts } from './facts-session.js';
 import { show } from '../commands/common.js';
 
 export interface StatementVerification {
@@ -15,12 +17,10 @@ export interface StatementVerification {
 }
 
 export interface StatementKind<TResult extends StatementVerification> {
-  /** What the file is, in the summary and the failure: `attestation`, `passport`. */
-  readonly noun: string;
+  /** What the file is, in the summary and the failure, and which store checks it gets. */
+  readonly noun: StatementName;
   /** Checks that need nothing but the file. */
   readonly offline: (file: unknown) => TResult;
-  /** Checks against the named store, after it has caught up. */
-  readonly store: (session: Session, file: unknown) => Promise<readonly Check[]>;
   /** The last line when every check passed. */
   readonly summary: (result: TResult) => string;
 }
@@ -51,9 +51,9 @@ export async function verifyStatementFile<TResult extends StatementVerification>
   const parsed = await readEnvelopeFile(file);
   const offline = kind.offline(parsed);
   const result = storeNamed(globals)
-    ? await withSession(globals, async (session) => {
-        await session.catchUp();
-        const checks = [...offline.checks, ...(await kind.store(session, parsed))];
+    ? await withRunFacts(globals, async (session) => {
+        const store = orFail(await session.facts.statementChecks(kind.noun, parsed), messageOf);
+        const checks = [...offline.checks, ...store];
         return { ...offline, ok: checks.every((k) => k.ok), checks };
       })
     : offline;

@@ -3,26 +3,15 @@
 // signer's Ed25519 key; cairn attest --verify FILE checks one offline. The predicate names the
 // members erased by then, so an attestation never vouches for bytes without saying they are gone.
 import type { Command } from 'commander';
-import { ATTESTATION_PREDICATE_TYPE, checkAttestation, openStatement, signStatement, type Check, type VersionPredicate } from '@cairn/core';
+import { ATTESTATION_PREDICATE_TYPE, checkAttestation, signStatement, type VersionPredicate } from '@cairn/core';
 import { versionAttestationOf } from '@cairn/client';
-import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
 import { withRunFacts } from '../attest/facts-session.js';
 import { messageOf, orFail, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import type { Session } from '../session.js';
 import { globalsOf, show } from './common.js';
 import { writeNamedFile } from '../files.js';
-
-/** With a store: the key was the signer's at the version's cut, and the version is in the store with that root. */
-async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
-  const p = openStatement<VersionPredicate>(file).statement.predicate ?? {};
-  return [
-    await signingKeyCheck(session.ledger.contributors, p.attestedBy?.contributorId, p.attestedBy?.publicKey, p.position),
-    await session.cairn.attestationCheck(p),
-  ];
-}
 
 export function registerAttest(program: Command): void {
   program
@@ -40,7 +29,6 @@ export function registerAttest(program: Command): void {
         return verifyStatementFile(globals, opts.verify, {
           noun: 'attestation',
           offline: checkAttestation,
-          store: storeChecks,
           summary: (x) => `attestation OK: ${x.versionId} attested by ${x.attestedBy}`,
         });
       if (ref === undefined || opts.as === undefined)

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { npyHeader, queryRowsOf, type CreditShare, type CreditShares, type GradientKind, type QueryAttribution } from '@cairn/client';
 import { messageOf, orFail, usage } from '../fail.js';
-import { orFailRead, withSession } from '../session.js';
-import { serverUrlOf, withReads } from '../read-session.js';
+import { orFailRead } from '../session.js';
+import { withReads } from '../read-session.js';
 import { withRunFacts } from '../attest/facts-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, named, show, short } from './common.js';
 
@@ -91,17 +91,14 @@ export function registerAttribution(program: Command): void {
       } catch (cause) {
         return usage('--queries', `${opts.queries} cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
       }
-      const matrix = queryRowsOf(bytes, '--queries');
-      if (E.isLeft(matrix)) return usage('--queries', matrix.left.reason!);
-      const queryRows = matrix.right;
+      const checked = queryRowsOf(bytes, '--queries');
+      if (E.isLeft(checked)) return usage('--queries', checked.left.reason!);
       const globals = globalsOf(command);
-      if (all && serverUrlOf(globals) !== undefined)
-        usage('--top all', 'over HTTP attribute answers the top k per query row; the full score matrix is written where the store is');
       if (all)
-        return withSession(globals, async (session) => {
-          await session.catchUp();
-          const { trainKind, estimator } = orFail(await session.cairn.attributionEstimator(runId), messageOf);
-          const matrix = orFail(await session.cairn.attributionScores(runId, queryRows), messageOf);
+        // Over HTTP the server streams the matrix (POST /v1/runs/{run}/scores.npy) and it is written as it comes.
+        return withRunFacts(globals, async (session) => {
+          const { trainKind, estimator } = orFail(await session.facts.attributionEstimator(runId), messageOf);
+          const matrix = orFail(await session.facts.attributionScores(runId, bytes), messageOf);
           try {
             await writeMatrixNpy(opts.out!, matrix.rows, matrix.cols, matrix.blocks);
           } catch (cause) {

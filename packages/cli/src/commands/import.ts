@@ -16,6 +16,7 @@ import {
   openLedger,
   type BatchOptions,
   type ContributionInput,
+  type LedgerError,
   type LedgerWrites,
   type Receipt,
   type Signer,
@@ -150,21 +151,11 @@ export function registerImport(program: Command): void {
         const url = serverUrlOf(globals)!;
         const location = remoteLocationOf(url, globals.store !== undefined ? '--store' : 'CAIRN_STORE');
         if (E.isLeft(location)) return fail(ExitCode.usage, location.left.message);
-        // The status of the last answer, so a chunk refused as too large (413) is told from a
-        // refusal of its contents: the ledger's error carries no HTTP status.
-        let lastStatus = 0;
-        const ledger = await openLedger({
-          url: location.right.url,
-          fetch: async (input, init) => {
-            const res = await fetch(input, init);
-            lastStatus = res.status;
-            return res;
-          },
-        });
+        const ledger = await openLedger({ url: location.right.url });
         try {
           const signer = orFail(await keyringOf(command, true).signer(opts.as), (e) => e.message);
           const out = await runImport(
-            { ledger, json: globals.json === true, signer, tooLarge: () => lastStatus === 413 },
+            { ledger, json: globals.json === true, signer, tooLarge: (e) => e.http?.status === 413 },
             target,
             read.format,
             read.items,
@@ -270,8 +261,8 @@ interface ImportTarget {
   readonly ledger: Pick<LedgerWrites, 'contribute'>;
   readonly json: boolean;
   readonly signer: Signer;
-  /** Whether the last chunk was refused for its size alone (a server with a smaller body limit). */
-  readonly tooLarge?: () => boolean;
+  /** Whether a chunk's refusal was for its size alone (a server with a smaller body limit). */
+  readonly tooLarge?: (error: LedgerError) => boolean;
 }
 
 async function runImport(
@@ -338,7 +329,7 @@ async function runImport(
       );
       // A server whose body limit is below this chunk's size took none of it: halve the chunk and
       // send again; the smaller limits hold for the chunks after it (the server's limit is fixed).
-      if (E.isLeft(r) && session.tooLarge?.() === true && chunk.length > 1) {
+      if (E.isLeft(r) && session.tooLarge?.(r.left) === true && chunk.length > 1) {
         const bytes = sampleBytesOf(chunk);
         limits = { rows: Math.ceil(chunk.length / 2), bytes: bytes > 1 ? Math.floor(bytes / 2) : limits.bytes };
         continue;
@@ -355,7 +346,9 @@ async function runImport(
           cfs.length === 0
             ? 'nothing of this import was appended'
             : `nothing of this chunk was appended, but the ${cfs.length} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
-        fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (${before})`, { error: r.left, cfs });
+        // The error as a local store words it: how it came over HTTP is no part of the refusal.
+        const { http: _http, ...error } = r.left;
+        fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (${before})`, { error, cfs });
       }
       r.right.forEach((receipt: Receipt, j) => {
         const { item } = chunk[j]!;

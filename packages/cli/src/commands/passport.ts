@@ -4,26 +4,15 @@
 // licenses and obligations, and the risk flags as of now. cairn passport --verify FILE checks one
 // offline; with --store (or CAIRN_STORE) also against the ledger.
 import type { Command } from 'commander';
-import { checkPassport, openStatement, PASSPORT_PREDICATE_TYPE, signStatement, type Check, type PassportPredicateCore } from '@cairn/core';
+import { checkPassport, PASSPORT_PREDICATE_TYPE, signStatement } from '@cairn/core';
 import type { PassportPredicate } from '@cairn/client';
-import { signingKeyCheck } from '@cairn/sdk';
 import { currentSigner } from '../attest/current-signer.js';
 import { verifyStatementFile } from '../attest/verify-statement.js';
 import { withRunFacts } from '../attest/facts-session.js';
 import { messageOf, orFail, usage } from '../fail.js';
 import { toJson } from '../output.js';
-import type { Session } from '../session.js';
 import { writeNamedFile } from '../files.js';
 import { globalsOf, show } from './common.js';
-
-/** With a store: the key was the signer's at the run's position, and the run, its version and root are still what the ledger says. */
-async function storeChecks(session: Session, file: unknown): Promise<Check[]> {
-  const p = openStatement<PassportPredicateCore>(file).statement.predicate ?? {};
-  return [
-    await signingKeyCheck(session.ledger.contributors, p.signedBy?.contributorId, p.signedBy?.publicKey, p.run?.position),
-    await session.cairn.passportCheck(p),
-  ];
-}
 
 export function registerPassport(program: Command): void {
   program
@@ -41,7 +30,6 @@ export function registerPassport(program: Command): void {
         return verifyStatementFile(globals, opts.verify, {
           noun: 'passport',
           offline: checkPassport,
-          store: storeChecks,
           summary: (x) => `passport OK: run ${x.runId} (model ${x.modelHash}) signed by ${x.signedBy}`,
         });
       if (runId === undefined || opts.as === undefined) return usage('RUN / --as', 'give the run id and the signer (or --verify FILE)');

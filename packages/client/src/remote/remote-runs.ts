@@ -9,12 +9,12 @@ import { signRequest, type RequestSigner } from '@cairn/core';
 import { PositionText } from '@cairn/sdk';
 import type { AsOf } from '@cairn/projector';
 import type { ReadError } from '../errors.js';
-import type { RecordKeeping, RunFacts, RunFactsError } from '../run-facts.js';
+import type { RecordKeeping, RunFacts, RunFactsError, ScoreBlocks } from '../run-facts.js';
 import type { ContaminationAnswer } from '../reads.js';
 import type { PassportFacts, QueryAttribution } from '@cairn/attribution';
 import { queryRowsOf } from '../run-facts.js';
 import { ErasureAnswer, ResolvedVersionAnswer } from '../wire/answers.js';
-import { metadataPrivate, readErrorOf, unavailable } from './read-error.js';
+import { METADATA_PRIVATE_FIELD, metadataPrivate, readErrorOf, unavailable } from './read-error.js';
 import type { RemoteLocation } from './remote-cairn.js';
 
 /** Query rows in one attribute request (the server's cap); more are sent in several. */
@@ -47,6 +47,9 @@ const AttributeAnswer = t.type(
   'Attribution',
 );
 const KeyRefusalAnswer = t.type({ refusal: t.union([t.string, t.null]) }, 'KeyRefusal');
+const CheckAnswer = t.intersection([t.type({ check: t.string, ok: t.boolean }), t.partial({ detail: t.string })], 'Check');
+const StatementChecksAnswer = t.type({ checks: t.array(CheckAnswer) }, 'StatementChecks');
+const ScoresShapeAnswer = t.type({ rows: t.number, cols: t.number, columns: t.array(t.string) }, 'ScoresShape');
 /** Answers the CLI prints as they come (no positions to turn back into bigint): checked to be a document only. */
 const documentOf = <A>(name: string): t.Type<A, unknown, unknown> =>
   new t.Type<A, unknown, unknown>(
@@ -123,6 +126,16 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
     memberIds: async (ref, asOf) =>
       E.map((a: { ids: string[] }) => a.ids)(await get(`/v1/versions/${seg(ref)}/member-ids`, asOfParam(asOf), MemberIdsAnswer)),
     storeArtifact: async (kind, bytes) => {
+      // The server takes an upload (bytes on its disk) only signed by a registered contributor.
+      if (signer === undefined) {
+        const reason = 'an upload to a server must be signed by a registered contributor';
+        return E.left({
+          _tag: 'UsageError',
+          field: METADATA_PRIVATE_FIELD,
+          reason,
+          message: `${reason} (cairn: --as NAME, a signer in the keyring)`,
+        });
+      }
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       const stored = await ask('PUT', `/v1/artifacts/${contentHash}`, { kind }, StoredArtifactAnswer, {
         bytes,
@@ -153,6 +166,40 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
       }
       return E.right({ ...estimator.right, queries });
     },
+    attributionScores: async (runId, queriesNpy) => {
+      const rows = queryRowsOf(queriesNpy);
+      if (E.isLeft(rows)) return rows;
+      const npy = { bytes: queriesNpy, type: 'application/octet-stream' };
+      const shape = await ask('POST', `/v1/runs/${seg(runId)}/scores`, {}, ScoresShapeAnswer, npy);
+      if (E.isLeft(shape)) return E.left(queriesField(shape.left));
+      const url = `${location.url}/v1/runs/${seg(runId)}/scores.npy`;
+      let res: Response;
+      try {
+        const signature = signer === undefined ? {} : signRequest({ method: 'POST', url, body: queriesNpy }, signer);
+        res = await send(url, {
+          method: 'POST',
+          headers: { accept: 'application/octet-stream, application/json', ...signature, 'content-type': npy.type },
+          body: queriesNpy,
+        });
+      } catch (cause) {
+        return E.left(
+          fromRead(
+            unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+          ),
+        );
+      }
+      if (!res.ok || res.body === null) {
+        const answer: unknown = await res.json().catch(() => undefined);
+        return E.left(queriesField(fromRead(readErrorOf(res.status, answer))));
+      }
+      const { rows: n, cols, columns } = shape.right;
+      const matrix: ScoreBlocks = { rows: n, cols, columns, blocks: npyRows(res.body, cols) };
+      return E.right(matrix);
+    },
+    statementChecks: async (kind, envelope) =>
+      E.map((a: { checks: { check: string; ok: boolean; detail?: string }[] }) => a.checks)(
+        await ask('POST', '/v1/statements/checks', {}, StatementChecksAnswer, json({ kind, envelope })),
+      ),
     passport: (runId) => get(`/v1/runs/${seg(runId)}/passport`, {}, documentOf<PassportFacts>('PassportFacts')),
     attestFacts: (ref, asOf) =>
       get(`/v1/versions/${seg(ref)}/attest-facts`, asOfParam(asOf), AttestFactsAnswer) as ReturnType<RunFacts['attestFacts']>,
@@ -168,4 +215,51 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
         await get(`/v1/contributors/${seg(contributorId)}/key-refusal`, { publicKey }, KeyRefusalAnswer),
       ),
   };
+}
+
+/** The server names the .npy it was sent as the body; the caller's field is the queries file. */
+function queriesField(e: RunFactsError): RunFactsError {
+  return e.field === 'body' ? { ...e, field: 'queries', message: e.message.replace(/^body/, 'queries') } : e;
+}
+
+/**
+ * The float32 rows of a streamed .npy (the server's `<f4` matrix of `cols` columns), a block of
+ * whole rows per chunk received: the matrix is never whole in memory here either.
+ */
+async function* npyRows(body: ReadableStream<Uint8Array>, cols: number): AsyncGenerator<{ readonly data: Float32Array }> {
+  const rowBytes = cols * 4;
+  let pending: Uint8Array = new Uint8Array(0);
+  let headerLeft: number | undefined;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    let bytes: Uint8Array = pending.length === 0 ? chunk : concat(pending, chunk);
+    if (headerLeft === undefined) {
+      // Magic (6), version (2), header length (2, little endian), then the header itself.
+      if (bytes.length < 10) {
+        pending = bytes;
+        continue;
+      }
+      headerLeft = 10 + (bytes[8]! | (bytes[9]! << 8));
+    }
+    if (headerLeft > 0) {
+      const skip = Math.min(headerLeft, bytes.length);
+      headerLeft -= skip;
+      bytes = bytes.subarray(skip);
+    }
+    const whole = rowBytes === 0 ? 0 : Math.floor(bytes.length / rowBytes) * rowBytes;
+    if (whole > 0) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, whole);
+      const data = new Float32Array(whole / 4);
+      for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(i * 4, true);
+      yield { data };
+    }
+    pending = bytes.slice(whole);
+  }
+  if (pending.length > 0 || headerLeft !== 0) throw new Error('the score matrix ended before its last row');
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

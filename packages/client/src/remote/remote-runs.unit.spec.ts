@@ -50,14 +50,25 @@ describe('openRemoteRuns', () => {
 
   it('given an artifact the server refuses, then the .npy field is named as locally, and too large is a usage error', async () => {
     const bytes = new Uint8Array([9]);
-    const bad = serving(() => problem(400, 'invalid-request', 'body.magic: not an .npy', { field: 'body.magic', reason: 'not an .npy' }));
+    const bad = serving(
+      () => problem(400, 'invalid-request', 'body.magic: not an .npy', { field: 'body.magic', reason: 'not an .npy' }),
+      true,
+    );
     expect(await bad.facts.storeArtifact('gradients', bytes)).toEqual(
       E.left(expect.objectContaining({ _tag: 'UsageError', field: 'magic', reason: 'not an .npy' })),
     );
-    const big = serving(() => problem(413, 'too-large', 'an artifact upload is at most 4096 bytes', { field: 'body' }));
+    const big = serving(() => problem(413, 'too-large', 'an artifact upload is at most 4096 bytes', { field: 'body' }), true);
     expect(await big.facts.storeArtifact('gradients', bytes)).toEqual(
       E.left(expect.objectContaining({ _tag: 'UsageError', field: 'body', message: 'an artifact upload is at most 4096 bytes' })),
     );
+  });
+
+  it('given no signer, then an upload is not sent: the usage error says it must be signed', async () => {
+    const { facts, asked } = serving(() => json(200, {}));
+    expect(await facts.storeArtifact('gradients', new Uint8Array([1]))).toEqual(
+      E.left(expect.objectContaining({ _tag: 'UsageError', field: 'signer', reason: expect.stringContaining('signed') })),
+    );
+    expect(asked).toHaveLength(0);
   });
 
   it('given a run the server does not hold, then the refusal is a not-found with the server’s sentence', async () => {

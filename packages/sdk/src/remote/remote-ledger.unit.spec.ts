@@ -33,19 +33,18 @@ describe('openRemoteLedger', () => {
     });
   });
 
-  it('given a rule violation at item 1 of a batch, then the RuleViolation with its index', async () => {
-    const { ledger } = recording(() =>
-      answer(422, {
-        type: 'urn:cairn:problem:rule-violation',
-        title: 'A ledger rule refused the batch',
-        status: 422,
-        detail: '[reference-exists] x: no CF',
-        rule: 'reference-exists',
-        field: 'ValidationContributed.payload.targets[0]',
-        reason: 'no CF',
-        index: 1,
-      }),
-    );
+  it('given a rule violation at item 1 of a batch, then the RuleViolation with its index, and the answer it came in', async () => {
+    const problem = {
+      type: 'urn:cairn:problem:rule-violation',
+      title: 'A ledger rule refused the batch',
+      status: 422,
+      detail: '[reference-exists] x: no CF',
+      rule: 'reference-exists',
+      field: 'ValidationContributed.payload.targets[0]',
+      reason: 'no CF',
+      index: 1,
+    };
+    const { ledger } = recording(() => answer(422, problem));
     const r = await ledger.ingest([{ envelope: {} }, { envelope: {} }]);
     expect(r).toEqual(
       E.left({
@@ -54,7 +53,32 @@ describe('openRemoteLedger', () => {
         field: 'ValidationContributed.payload.targets[0]',
         reason: 'no CF',
         index: 1,
+        http: { status: 422, problem },
       }),
+    );
+  });
+
+  it('given a body the server refuses for its size, then the error carries status 413 and the problem, told from a refusal of its contents', async () => {
+    const tooLarge = {
+      type: 'urn:cairn:problem:invalid-request',
+      title: 'The request is not valid',
+      status: 413,
+      detail: 'Request body is too large',
+      field: 'body',
+      reason: 'Request body is too large',
+    };
+    const big = recording(() => answer(413, tooLarge));
+    expect(await big.ledger.ingest([{ envelope: {} }])).toEqual(
+      E.left(expect.objectContaining({ _tag: 'InvalidEvent', field: 'body', http: { status: 413, problem: tooLarge } })),
+    );
+    const bad = recording(() => answer(400, { ...tooLarge, status: 400, detail: 'body.events: expected an array' }));
+    expect(await bad.ledger.ingest([{ envelope: {} }])).toEqual(
+      E.left(expect.objectContaining({ _tag: 'InvalidEvent', http: expect.objectContaining({ status: 400 }) })),
+    );
+    // A proxy's page is no problem document: the status is still told.
+    const proxy = recording(() => new Response('<html>413 Request Entity Too Large</html>', { status: 413 }));
+    expect(await proxy.ledger.ingest([{ envelope: {} }])).toEqual(
+      E.left(expect.objectContaining({ _tag: 'Unavailable', http: { status: 413 } })),
     );
   });
 

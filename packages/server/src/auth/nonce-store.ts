@@ -6,16 +6,18 @@
 //
 // The memory alone is this process's: `persistedNonces` lays the store's own table over it (the
 // server's default), so a restart, or a second `cairn serve` over the same Postgres store, refuses
-// a nonce spent before as well.
+// a nonce spent before as well. That table is rebuilt empty with the projections: a request created
+// before it was made ('predates') may have been spent in the one it replaced, and is refused.
 import * as E from 'fp-ts/lib/Either.js';
 import type { RequestNonceTable } from '@cairn/client';
 
-export type NonceUse = 'fresh' | 'replayed' | 'evicted' | 'unavailable';
+export type NonceUse = 'fresh' | 'replayed' | 'evicted' | 'predates' | 'unavailable';
 
 export interface NonceStore {
   /**
    * Records `nonce` of `keyid` created at `created` (unix seconds): 'fresh' the first time,
    * 'replayed' when seen within the window, 'evicted' when the store cannot tell any more,
+   * 'predates' when created before the store's table of spent nonces began,
    * 'unavailable' when the store's table could not be asked (the request is refused, not let in).
    */
   use(keyid: string, nonce: string, created: number, nowSeconds: number): NonceUse | Promise<NonceUse>;
@@ -69,6 +71,10 @@ export function persistedNonces(memory: NonceStore, table: RequestNonceTable, wi
   let swept = -Infinity;
   return {
     async use(keyid, nonce, created, nowSeconds) {
+      // Strictly before: a request signed in the second the table began is let in (the server was
+      // starting then, and a rebuild takes longer than that second), so clients that sign the
+      // moment a server is up are not refused.
+      if (created < table.since) return 'predates';
       const seen = await memory.use(keyid, nonce, created, nowSeconds);
       if (seen !== 'fresh') return seen;
       if (nowSeconds - swept >= windowSeconds) {

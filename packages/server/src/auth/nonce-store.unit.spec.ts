@@ -37,7 +37,8 @@ describe('the nonce store', () => {
 });
 
 describe('the nonces kept in the store', () => {
-  const table = (spent: Set<string>, fail = false) => ({
+  const table = (spent: Set<string>, fail = false, since = 0) => ({
+    since,
     spend: async (keyid: string, nonce: string) => {
       if (fail) return E.left({ _tag: 'RequestNoncesUnavailable' as const, message: 'down' });
       const key = `${keyid} ${nonce}`;
@@ -59,5 +60,12 @@ describe('the nonces kept in the store', () => {
   it('given a table that cannot be asked, then the nonce is not let in: unavailable', async () => {
     const store = persistedNonces(nonceStore(300), table(new Set(), true), 300);
     expect(await store.use('k', 'n', 1000, 1000)).toBe('unavailable');
+  });
+
+  it('given a table begun at 1000 (the old one went with a rebuild), when a request created before then comes, then it predates the table', async () => {
+    const store = persistedNonces(nonceStore(300), table(new Set(), false, 1000), 300);
+    expect(await store.use('k', 'n', 900, 1001)).toBe('predates');
+    expect(await store.use('k', 'n', 999, 1001)).toBe('predates');
+    expect(await store.use('k', 'n', 1000, 1001)).toBe('fresh');
   });
 });

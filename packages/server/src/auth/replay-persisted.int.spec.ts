@@ -85,6 +85,50 @@ describe('replay protection across restarts (embedded store)', () => {
   });
 });
 
+describe('replay protection across a rebuild of the projections (embedded store)', () => {
+  // The projections are derived from the log: their folder may be dropped and rebuilt at any time.
+  // A nonce spent before must not become spendable again because the table it was kept in went with it.
+  it('given a signed request answered, when the projections folder is dropped and rebuilt from the log, then the same request is refused naming the nonce', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-rebuild-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const before = await openStore(dir);
+    const erin = await registered(before);
+    const first = await serve(before);
+    const headers = statusSignedBy(erin);
+    expect((await send(first, headers)).statusCode).toBe(200);
+    await first.close();
+    await before.close();
+
+    await rm(path.join(dir, 'projections'), { recursive: true, force: true });
+    const cairn = await openStore(dir);
+    cleanups.push(() => cairn.close());
+    const server = await serve(cairn);
+    cleanups.push(() => server.close());
+    const res = await send(server, headers);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ status: 401, field: 'nonce' });
+    // A request signed after the rebuild is answered as before.
+    expect((await send(server, statusSignedBy(erin))).statusCode).toBe(200);
+  }, 180_000);
+
+  it('given a signed request answered, when every projection is rebuilt in place, then the same request is refused as replayed', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-replay-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const cairn = await openStore(dir);
+    cleanups.push(() => cairn.close());
+    const erin = await registered(cairn);
+    const first = await serve(cairn);
+    const headers = statusSignedBy(erin);
+    expect((await send(first, headers)).statusCode).toBe(200);
+    await first.close();
+    for (const p of cairn.projections) expect(E.isRight(await cairn.runner.rebuild(p.name))).toBe(true);
+
+    const server = await serve(cairn);
+    cleanups.push(() => server.close());
+    expectReplayRefused(await send(server, headers));
+  }, 180_000);
+});
+
 describePostgres(pg, 'replay protection across server processes (one Postgres store)', () => {
   it('given two servers over one store, when a request answered by one is sent to the other, then it is refused as replayed', async () => {
     const keys = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-pg-'));

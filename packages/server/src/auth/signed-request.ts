@@ -118,6 +118,13 @@ export async function checkSignedRequest(check: SignatureCheck, request: Fastify
   if (used === 'replayed') return E.left(signatureProblem('nonce', 'replayed: this nonce was already used within the window'));
   if (used === 'unavailable')
     return E.left(problem(503, 'unavailable', 'The ledger could not answer', 'the nonces of signed requests could not be read; try again'));
+  if (used === 'predates')
+    return E.left(
+      signatureProblem(
+        'nonce',
+        "unknown: the server's record of spent nonces began after this request was created (the store's projections were rebuilt); sign again with the current time",
+      ),
+    );
   if (used === 'evicted')
     return E.left(signatureProblem('created', 'stale: the server holds too many recent nonces to tell; sign again with the current time'));
   return E.right({

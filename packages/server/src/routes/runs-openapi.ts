@@ -1,6 +1,13 @@
 // The training side's routes (runs.ts) as the OpenAPI document describes them.
 import { ArtifactQuery, ContaminationQuery, KeyRefusalQuery } from '@cairn/client';
 import { AsOfQuery } from '../codecs.js';
+import * as t from 'io-ts';
+
+/** A passport or attestation to check against the log (`cairn passport|attest --verify FILE --store http://…`). */
+export const StatementChecksBody = t.type(
+  { kind: t.union([t.literal('passport'), t.literal('attestation')]), envelope: t.unknown },
+  'StatementChecksBody',
+);
 
 // Typed where openapi.ts reads it (Operation), so this file imports nothing back from it.
 export const RUN_OPERATIONS = [
@@ -58,10 +65,37 @@ export const RUN_OPERATIONS = [
     answer: '{ refusal: string | null }',
   },
   {
+    method: 'post',
+    path: '/v1/statements/checks',
+    summary:
+      "What the log says of a signed passport or attestation (`cairn passport|attest --verify FILE` against a server): the key was the signer's at the position it names, and the predicate is the ledger's",
+    body: StatementChecksBody,
+    answer: '{ checks: { check: string, ok: boolean, detail?: string }[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/{run}/scores',
+    summary:
+      'The shape of the full score matrix for these query rows (an .npy body) and the CF of each column (train row): what /scores.npy streams',
+    params: ['run'],
+    rawBody: 'application/octet-stream',
+    answer: '{ runId: string, rows: number, cols: number, columns: string[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/{run}/scores.npy',
+    summary:
+      'Every query row (an .npy body) scored against every train row of the run (TRAK): the query × train matrix as a float32 .npy, streamed a block of query rows at a time (`cairn attribute --top all`); column i is train row i',
+    params: ['run'],
+    rawBody: 'application/octet-stream',
+    contentType: 'application/octet-stream',
+    answer: { type: 'string', format: 'binary' } as unknown as string,
+  },
+  {
     method: 'put',
     path: '/v1/artifacts/{hash}',
     summary:
-      'Store a gradient artifact (a float32 .npy) by its SHA-256: the name must be the hash of the bytes; the same bytes again are a no-op; over the cap is a 413',
+      'Store a gradient artifact (a float32 .npy) by its SHA-256: the name must be the hash of the bytes; the same bytes again are a no-op; over the cap is a 413. Always signed (RFC 9421) by a registered contributor, whether metadata is public or not',
     params: ['hash'],
     query: ArtifactQuery,
     rawBody: 'application/octet-stream',

@@ -88,8 +88,19 @@ async function send(url: string, init: RequestInit = {}, at = base) {
   return { res, body: (text === '' ? undefined : JSON.parse(text)) as Json };
 }
 
-const put = (name: string, bytes: Uint8Array, query = '?kind=gradients', type = 'application/octet-stream') =>
-  send(`/v1/artifacts/${name}${query}`, { method: 'PUT', headers: { 'content-type': type }, body: bytes });
+/** An upload signed by `signer` (Alice, a registered contributor, unless told), as the SDK sends one. */
+const put = (
+  name: string,
+  bytes: Uint8Array,
+  query = '?kind=gradients',
+  type = 'application/octet-stream',
+  signer: RequestSigner = fx.alice,
+) =>
+  send(`/v1/artifacts/${name}${query}`, {
+    method: 'PUT',
+    headers: { 'content-type': type, ...signRequest({ method: 'PUT', url: `${base}/v1/artifacts/${name}${query}`, body: bytes }, signer) },
+    body: bytes,
+  });
 
 function expectProblem(r: { res: Response; body: Json }, status: number, field?: string) {
   expect(r.res.status).toBe(status);
@@ -102,6 +113,26 @@ function expectProblem(r: { res: Response; body: Json }, status: number, field?:
 const stored = (hash: string) => existsSync(path.join(dir, 'artifacts', `${hash}.npy`));
 
 describe('PUT /v1/artifacts/:hash: a gradient artifact by its content hash', () => {
+  // Lineage metadata may be open to anyone; the store's disk is not: every upload is signed.
+  it('given a server whose metadata is public, when an upload comes unsigned, then 401 names the signature and nothing is stored', async () => {
+    const bytes = npy(2, 2, 9);
+    const r = await send(`/v1/artifacts/${sha(bytes)}?kind=gradients`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expectProblem(r, 401, 'Signature-Input');
+    expect(r.res.headers.get('accept-signature')).toContain('sig1');
+    expect(stored(sha(bytes))).toBe(false);
+  });
+
+  it('given an upload signed by a key no contributor registered, then 401 names the keyid and nothing is stored', async () => {
+    const bytes = npy(2, 2, 10);
+    const stranger = { contributorId: 'f'.repeat(64), secretKey: fx.alice.secretKey.map((b) => b ^ 1) };
+    expectProblem(await put(sha(bytes), bytes, '?kind=gradients', 'application/octet-stream', stranger), 401, 'keyid');
+    expect(stored(sha(bytes))).toBe(false);
+  });
+
   it('given a float32 matrix named by its SHA-256, then it is stored under that name with its shape; sent again, the same answer', async () => {
     const bytes = npy(3, 4, 1);
     const first = await put(sha(bytes), bytes);
@@ -268,9 +299,49 @@ describe('attribute over HTTP', () => {
     expect(await openRemoteRuns({ kind: 'http', url: base }).attribute(RUN, queries, 2)).toEqual(local);
   });
 
+  it('given every train row asked for (--top all), then the streamed matrix is the local one, float for float, with the same columns', async () => {
+    const queries = npy(100, 4, 7);
+    const collect = async (facts: ReturnType<typeof localRunFacts>) => {
+      const m = await facts.attributionScores(RUN, queries);
+      if (E.isLeft(m)) throw new Error(m.left.message);
+      const floats: number[] = [];
+      for await (const block of m.right.blocks) floats.push(...block.data);
+      return { rows: m.right.rows, cols: m.right.cols, columns: m.right.columns, floats };
+    };
+    const local = await collect(localRunFacts(cairn));
+    expect(local.floats).toHaveLength(100 * local.cols);
+    expect(await collect(openRemoteRuns({ kind: 'http', url: base }))).toEqual(local);
+  });
+
+  it.each([
+    ['bytes that are no .npy', new TextEncoder().encode('not an npy'), 'application/octet-stream', RUN, 400, 'body'],
+    ['rows of the wrong width', npy(2, 3, 1), 'application/octet-stream', RUN, 400, 'body.queries'],
+    ['a run the server does not hold', npy(2, 4, 1), 'application/octet-stream', 'no-such-run', 404, undefined],
+    ['a JSON body', new TextEncoder().encode('{"queries":[[1]]}'), 'application/json', RUN, 415, undefined],
+  ])('given the score matrix asked with %s, then a %i problem before any score is sent', async (_what, bytes, type, run, status, field) => {
+    for (const route of ['scores', 'scores.npy'])
+      expectProblem(
+        await send(`/v1/runs/${run}/${route}`, { method: 'POST', headers: { 'content-type': type }, body: bytes }),
+        status,
+        field,
+      );
+  });
+
   it('given query rows of the wrong width, then the refusal names the queries as the local store does', async () => {
     const remote = await openRemoteRuns({ kind: 'http', url: base }).attribute(RUN, npy(2, 3, 1), 2);
     expect(remote).toMatchObject(E.left({ _tag: 'UsageError', field: 'body.queries' }));
+  });
+});
+
+describe('the SDK uploading to a server whose metadata is public', () => {
+  it('given a signer, then the upload is signed and stored; given none, then it is refused as unsigned', async () => {
+    const bytes = npy(2, 3, 11);
+    const anonymous = await openRemoteRuns({ kind: 'http', url: base }).storeArtifact('gradients', bytes);
+    expect(E.isLeft(anonymous)).toBe(true);
+    expect(stored(sha(bytes))).toBe(false);
+    const remote = openRemoteRuns({ kind: 'http', url: base }, { signer: fx.alice });
+    expect(await remote.storeArtifact('gradients', bytes)).toEqual(E.right({ contentHash: sha(bytes), rows: 2, dims: 3 }));
+    expect(stored(sha(bytes))).toBe(true);
   });
 });
 
@@ -307,6 +378,12 @@ describe('the OpenAPI document', () => {
   it('describes the upload as raw bytes and every training-side read with its query fields', async () => {
     const { body } = await send('/openapi.json');
     expect(Object.keys(body.paths['/v1/artifacts/{hash}'].put.requestBody.content)).toEqual(['application/octet-stream']);
+    for (const p of ['/v1/runs/{run}/scores', '/v1/runs/{run}/scores.npy'])
+      expect(Object.keys(body.paths[p].post.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(Object.keys(body.paths['/v1/runs/{run}/scores.npy'].post.responses['200'].content)).toEqual(['application/octet-stream']);
+    // This server's metadata is public, and still the upload asks for a signature.
+    expect(body.paths['/v1/artifacts/{hash}'].put.security).toEqual([{ httpMessageSignature: [] }]);
+    expect(body.paths['/v1/artifacts/{hash}'].put.responses['401']).toBeDefined();
     const names = (p: string) => (body.paths[p].get.parameters as { name: string }[]).map((x) => x.name);
     expect(names('/v1/contamination')).toEqual(['train', 'against', 'threshold']);
     expect(names('/v1/contributors/{contributor}/key-refusal')).toEqual(['contributor', 'publicKey']);

@@ -3,6 +3,7 @@
 // attest, record-keeping and contamination read. Each calls the client; the signing of runs,
 // gradients and statements happens where the key is, never here.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -11,16 +12,22 @@ import {
   KeyRefusalQuery,
   MAX_ARTIFACT_BYTES,
   localRunFacts,
+  statementStoreChecks,
+  npyHeader,
+  queryRowsOf,
   storeRunArtifact,
   type RunFactsError,
 } from '@cairn/client';
 import { isSha256Hex } from '@cairn/core';
 import { AsOfQuery, NoQuery } from '../codecs.js';
+import { decodeStrict } from '../decode.js';
+import type { ScoreBlocks } from '@cairn/client';
 import { queryOf, read, type ServerContext } from '../context.js';
 import { invalidRequest, problem, type Problem } from '../problem.js';
 import { sendProblem } from '../respond.js';
 import { toJson } from '../json.js';
 import { storeProblem } from './store-reads.js';
+import { StatementChecksBody } from './runs-openapi.js';
 
 type Params<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
 
@@ -90,6 +97,16 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
       .send(toJson({ refusal: refusal.right ?? null }));
   });
 
+  // What the log says of a signed statement: the same checks a local store adds to the offline ones.
+  // The statement is untrusted input; a check that cannot pass says why, as it does locally.
+  app.post('/v1/statements/checks', async (request, reply) => {
+    if (queryOf(request, reply, NoQuery) === undefined) return reply;
+    const body = decodeStrict(StatementChecksBody, request.body, 'body');
+    if (E.isLeft(body)) return sendProblem(reply, invalidRequest(body.left));
+    const checks = await statementStoreChecks(ctx.cairn, body.right.kind, body.right.envelope);
+    return reply.header('cache-control', 'no-store').type('application/json').send(toJson({ checks }));
+  });
+
   // The upload takes raw bytes, with its own size cap, in a scope of its own so no other route reads octet streams.
   await app.register(async (scope) => {
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -106,6 +123,57 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
     scope.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: artifactLimit }, (_request, body, done) =>
       done(null, body),
     );
+    // The whole query × train score matrix (`cairn attribute --top all`): the query rows come as
+    // an .npy body, the scores leave as an .npy streamed a block of query rows at a time, so the
+    // matrix is never whole in the server's memory. `/scores` answers its shape and each column's CF.
+    const scoresOf = async (
+      request: FastifyRequest<{ Params: { run: string } }>,
+      reply: FastifyReply,
+    ): Promise<ScoreBlocks | undefined> => {
+      if (queryOf(request, reply, NoQuery) === undefined) return undefined;
+      if (!Buffer.isBuffer(request.body)) {
+        sendProblem(
+          reply,
+          problem(415, 'invalid-request', 'The request is not valid', 'query rows are sent as an .npy, application/octet-stream', {
+            field: 'content-type',
+            reason: 'expected application/octet-stream',
+          }),
+        );
+        return undefined;
+      }
+      const rows = queryRowsOf(new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength), 'body');
+      if (E.isLeft(rows)) {
+        sendProblem(reply, invalidRequest([{ field: 'body', reason: rows.left.reason ?? rows.left.message }]));
+        return undefined;
+      }
+      const matrix = await ctx.cairn.attributionScores(request.params.run, rows.right);
+      if (E.isLeft(matrix)) {
+        sendProblem(reply, storeProblem(matrix.left));
+        return undefined;
+      }
+      return matrix.right;
+    };
+    scope.post('/v1/runs/:run/scores', { bodyLimit: artifactLimit }, async (request: Params<'run'>, reply: FastifyReply) => {
+      const m = await scoresOf(request, reply);
+      if (m === undefined) return reply;
+      return reply
+        .header('cache-control', 'no-store')
+        .type('application/json')
+        .send(toJson({ runId: request.params.run, rows: m.rows, cols: m.cols, columns: m.columns }));
+    });
+    scope.post('/v1/runs/:run/scores.npy', { bodyLimit: artifactLimit }, async (request: Params<'run'>, reply: FastifyReply) => {
+      const m = await scoresOf(request, reply);
+      if (m === undefined) return reply;
+      async function* npy(matrix: ScoreBlocks): AsyncGenerator<Uint8Array> {
+        yield npyHeader(matrix.rows, matrix.cols);
+        for await (const block of matrix.blocks) yield littleEndian(block.data);
+      }
+      return reply
+        .header('cache-control', 'no-store')
+        .header('cairn-score-shape', `${m.rows},${m.cols}`)
+        .type('application/octet-stream')
+        .send(Readable.from(npy(m), { objectMode: false }));
+    });
     scope.put(
       '/v1/artifacts/:hash',
       { bodyLimit: artifactLimit },
@@ -144,4 +212,12 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
       },
     );
   });
+}
+
+/** A block's floats as the .npy's `<f4` bytes, whatever the platform's byte order. */
+function littleEndian(data: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
+  return bytes;
 }
