@@ -16,6 +16,7 @@ import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { scanLog } from './scan-log.js';
 import { createSealSequence } from '../rules/seal.js';
 import { createVerifyPool, type SignatureCheck, type VerifyPool } from '../verify-pool.js';
+import type { LoggedSamples } from '../sample-verify.js';
 
 export interface BadEvent {
   readonly position: string;
@@ -91,6 +92,8 @@ export interface VerifyLogOptions {
    * state is folded in unjudged, so what follows is judged as before).
    */
   readonly trusted?: TrustedPrefix;
+  /** Every event that passes is folded into it, so the samples check need not read the log again. */
+  readonly samples?: LoggedSamples;
 }
 
 /** One signature the rules asked for, checked later (on the pool) but reported in log order. */
@@ -111,7 +114,7 @@ export async function verifyLog(
   const workers = options.workers ?? 0;
   const pool = workers > 0 ? createVerifyPool({ size: workers }) : undefined;
   try {
-    return await verifyLogWith(log, onProgress, leaves, options.trusted, pool);
+    return await verifyLogWith(log, onProgress, leaves, options.trusted, pool, options.samples);
   } finally {
     await pool?.close();
   }
@@ -123,6 +126,7 @@ async function verifyLogWith(
   leaves: LeafHashes,
   trusted: TrustedPrefix | undefined,
   pool: VerifyPool | undefined,
+  samples: LoggedSamples | undefined,
 ): Promise<LogVerification> {
   // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
   const replay = createLedgerReplay();
@@ -267,6 +271,7 @@ async function verifyLogWith(
     const leaf = eventLeafHash(event);
     if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
     leaves.push(leaf, event);
+    samples?.note(event);
     return checkTrusted();
   }
 
