@@ -8,7 +8,17 @@
 // read; the first bad event is still the lowest position, whichever check found it. With a
 // trusted head (verify --since) the events it covers are only re-hashed against its root.
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalize, eventLeafHash, fromHex, LeafHashes, sha256Hex, signingBytes, verifyFast } from '@cairn/core';
+import {
+  canonicalize,
+  eventCanonicalForms,
+  eventLeafHash,
+  fromHex,
+  LeafHashes,
+  sha256Hex,
+  signingBytes,
+  verifyFast,
+  type SignedEnvelopeFields,
+} from '@cairn/core';
 import type { EventLog, RecordedEvent } from '@cairn/eventlog';
 import { decodeEvent, formatDecodeFailure, isSealed, type CairnEvent } from '@cairn/schemas';
 import { describeLedgerError, type RuleName, type RuleViolation } from '../errors.js';
@@ -300,15 +310,28 @@ async function verifyLogWith(
 
   /** An event checked in full; its signature goes to `pending` when a pool checks them. */
   function checkedStep(event: RecordedEvent, pending: PendingSignature[] | undefined): LogVerification | undefined {
-    const textProblem = notCanonical(event);
-    if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
+    // The envelope's canonical text and its signing bytes come from one canonicalisation of the
+    // payload; anything that path refuses is judged by the checks one at a time, as they report it.
+    const forms =
+      event.metadata === undefined && typeof event.data === 'object' && event.data !== null
+        ? eventCanonicalForms(event.data as unknown as SignedEnvelopeFields)
+        : undefined;
+    const canonical = forms !== undefined && E.isRight(forms) && forms.right.envelope.text === event.storedData;
+    if (!canonical) {
+      const textProblem = notCanonical(event);
+      if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
+    }
     const decoded = decodeEvent(event.data);
     if (E.isLeft(decoded)) return bad(event, 'decodes', formatDecodeFailure(decoded.left));
     const { type, signer } = decoded.right;
     // The signed bytes are those of the payload as stored, not as the codec re-shaped it.
-    const payload = (event.data as { payload: Record<string, unknown> }).payload;
+    const stored = event.data as { type: unknown; signer: unknown; payload: Record<string, unknown> };
+    const payload = stored.payload;
     if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
-    const bytes = signingBytes(type, payload, signer);
+    const bytes =
+      canonical && stored.type === type && stored.signer === signer
+        ? E.right((forms as E.Right<{ readonly signingBytes: Uint8Array }>).right.signingBytes)
+        : signingBytes(type, payload, signer);
     const id: string | undefined = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
     if (E.isLeft(bytes) || id !== event.id)
       return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
