@@ -306,7 +306,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
         await contamination(db, log, readSample, trainRef.right.versionId, evalRef.right.versionId, options),
       );
     },
-    verifyProjections: (request) => verifyProjections({ db, runner, projections: ctx.projections, ...request }),
+    verifyProjections: (request) => verifyProjections({ db, runner, log, projections: ctx.projections, ...request }),
     logLeaves: () => logLeaves(log),
     checkpoint: (signer) => appendLogCheckpoint(ledger, signer),
     verifyLog: (onProgress, leaves, options) => verifyLog(log, onProgress, leaves, options),

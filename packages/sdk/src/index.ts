@@ -80,6 +80,7 @@ export { createMemoryKeyStore } from './key-store/memory.js';
 export { commitSample, type SampleCommitment, type CommitmentScheme } from './sample-crypto.js';
 export {
   verifySampleStore,
+  LoggedSamples,
   PROBLEMS_SHOWN,
   type SampleStoreVerification,
   type SampleProblem,

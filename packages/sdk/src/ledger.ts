@@ -44,7 +44,7 @@ import { eraseSample, readSample } from './api/samples.js';
 import { checkAmendable, checkAmendmentFields, prepareSampleAmendment } from './api/amend.js';
 import { readSampleAs } from './api/read-as.js';
 import type { Reader } from './reader.js';
-import { verifySampleStore, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
+import { verifySampleStore, type LoggedSamples, type SampleStoreVerification, type SampleVerifyProgress } from './sample-verify.js';
 import { CF_EVENT_TYPES, decodeManifest, decodePayload, isEventType, type CfEventType, type DeprecationReason } from '@cairn/schemas';
 import { decodeFailureAt } from './ingest/decode.js';
 import { describeLimitSettingError, resolveLimits, type LimitSettings } from './limits.js';
@@ -130,8 +130,11 @@ export interface Ledger {
     read(sampleId: string): Result<Uint8Array>;
     /** The plaintext for `reader` (its author, or a holder of the reader role), else rule read-authority. */
     readAs(sampleId: string, reader: Reader): Result<Uint8Array>;
-    /** Checks the key and blob stores against the log (see sample-verify.ts). */
-    verify(progress?: SampleVerifyProgress): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>>;
+    /** Checks the key and blob stores against the log (see sample-verify.ts); `logged`: the log folded already. */
+    verify(
+      progress?: SampleVerifyProgress,
+      logged?: LoggedSamples,
+    ): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>>;
   };
   readonly manifests: {
     /** Defines a manifest (defaults filled in); answers its id, the hash of its canonical JSON. */
@@ -290,7 +293,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     samples: {
       read: (sampleId) => readSample(ctx, sampleId),
       readAs: (sampleId, reader) => readSampleAs(ctx, sampleId, reader),
-      verify: (progress) => verifySampleStore(ctx, progress),
+      verify: (progress, logged) => verifySampleStore(ctx, progress, logged),
     },
     manifests: {
       define: async (manifest, signer) => {

@@ -18,6 +18,8 @@ import { idOf, type Signer } from './signing.js';
 import { ledgerOn, left, right, text } from './__tests__/given.js';
 import type { IngestItem } from './ingest/ingest-batch.js';
 import type { Ledger } from './ledger.js';
+import { LoggedSamples } from './sample-verify.js';
+import { verifyLog } from './verify/verify-log.js';
 
 const availability = await postgresForTests();
 
@@ -214,20 +216,47 @@ function sealTwiceSpecification(
   });
 }
 
-describe('hardening: checking the sample stores against the log', () => {
+/** A log that counts its reads (the samples check folded in verify's pass must not add any). */
+function countingReads(log: EventLog): { readonly log: EventLog; readonly reads: () => number } {
+  let reads = 0;
+  const counted = new Proxy(log, {
+    get(target, name, receiver) {
+      if (name === 'readAll') return (...a: Parameters<EventLog['readAll']>) => (reads++, target.readAll(...a));
+      const value = Reflect.get(target, name, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { log: counted, reads: () => reads };
+}
+
+/** The samples check as `cairn verify` runs it: the log folded in the log check's own pass, not read again. */
+async function verifiedInTheLogPass(ledger: Ledger, counted: ReturnType<typeof countingReads>) {
+  const logged = new LoggedSamples();
+  expect((await verifyLog(counted.log, undefined, undefined, { samples: logged })).firstBad).toBeNull();
+  const before = counted.reads();
+  const v = await ledger.samples.verify(undefined, logged);
+  expect(counted.reads()).toBe(before);
+  return v;
+}
+
+describe.each([
+  ['the samples check reading the log itself', (ledger: Ledger) => ledger.samples.verify()],
+  ['the log folded in the log check’s pass', verifiedInTheLogPass],
+] as const)('hardening: checking the sample stores against the log, %s', (_how, verify) => {
   async function givenErasedAndLive(dir: string) {
-    const ledger = ledgerOn(undefined, storesIn(dir));
+    const counted = countingReads(createInMemoryEventLog());
+    const ledger = ledgerOn(counted.log, storesIn(dir));
     const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
     const samples = signedSamples(ledger, alice, 'audit', 6);
     right(await ledger.ingest(samples.items));
     const erasedKey = E.getOrElseW(() => [])(await storesIn(dir).keys.copies(samples.ids[1]!));
     right(await ledger.erase(samples.ids[1]!, alice, 'subject access request'));
-    return { ledger, samples, erasedKey };
+    return { ledger, samples, erasedKey, verified: () => verify(ledger, counted) };
   }
 
   it('given live samples, an erased one, and untouched stores, when verified, then every sample is checked and nothing is reported', async () => {
-    const { ledger, samples } = await givenErasedAndLive(await tempDir());
-    const v = right(await ledger.samples.verify());
+    const { samples, verified } = await givenErasedAndLive(await tempDir());
+    const v = right(await verified());
     expect(v).toMatchObject({
       samples: samples.ids.length - 1,
       erased: 1,
@@ -239,13 +268,13 @@ describe('hardening: checking the sample stores against the log', () => {
 
   it('given a segment whose copy of one sample was altered, when verified, then that sample is reported: no copy of its bytes opens to the commitment', async () => {
     const dir = await tempDir();
-    const { ledger, samples } = await givenErasedAndLive(dir);
+    const { samples, verified } = await givenErasedAndLive(dir);
     const [segment] = await filesUnder(path.join(dir, 'blobs', 'segments'));
     const bytes = await readFile(segment!);
     // The last slot's last byte: a tag byte of the last sample's ciphertext.
     bytes[bytes.length - 1]! ^= 1;
     await writeFile(segment!, bytes);
-    const v = right(await ledger.samples.verify());
+    const v = right(await verified());
     expect(v.problems).toEqual([
       {
         sampleId: samples.ids[5],
@@ -259,7 +288,7 @@ describe('hardening: checking the sample stores against the log', () => {
 
   it('given an erased sample whose key was put back in the key store, when verified, then it is reported: its key survives the erasure', async () => {
     const dir = await tempDir();
-    const { ledger, samples, erasedKey } = await givenErasedAndLive(dir);
+    const { samples, erasedKey, verified } = await givenErasedAndLive(dir);
     expect(erasedKey).toHaveLength(1);
     E.getOrElseW((e: unknown) => {
       throw new Error(String(e));
@@ -269,7 +298,7 @@ describe('hardening: checking the sample stores against the log', () => {
         { sampleId: samples.ids[1]!, record: erasedKey[0]! },
       ]),
     );
-    const v = right(await ledger.samples.verify());
+    const v = right(await verified());
     expect(v.problems).toEqual([
       {
         sampleId: samples.ids[1],

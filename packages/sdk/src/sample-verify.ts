@@ -53,36 +53,66 @@ interface LoggedSample {
 
 const quiet: SampleVerifyProgress = { start() {}, update() {} };
 
-export async function verifySampleStore(
-  stores: { readonly log: EventLog; readonly keys: KeyStore; readonly blobs: BlobStore },
-  progress: SampleVerifyProgress = quiet,
-): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>> {
-  const live = new Map<string, LoggedSample>();
-  const erased = new Set<string>();
-  const amendedBy: AmendedBy = new Map();
-  const head = await stores.log.head();
+/**
+ * What the samples check needs of the log (every sample it logs, which are erased), folded one
+ * event at a time in log order: `cairn verify` folds it in its own pass over the log, so the
+ * samples check does not read the log again. One fold per check.
+ */
+export class LoggedSamples {
+  private readonly logged = new Map<string, LoggedSample>();
+  private readonly erasedIds = new Set<string>();
+  private readonly amendedBy: AmendedBy = new Map();
+
+  note(event: { readonly id: string; readonly data: unknown }): void {
+    const data = event.data as { type?: string; payload?: { sample?: unknown } } | null;
+    if (data?.type === 'SampleContributed') {
+      this.logged.set(event.id, data as unknown as LoggedSample);
+      const amends = (data.payload as { amends?: unknown } | undefined)?.amends;
+      if (typeof amends === 'string') noteAmendment(this.amendedBy, event.id, amends);
+    }
+    // an erasure reaches the samples amending the erased one before it: their keys must be gone too
+    else if (data?.type === 'SampleErased' && typeof data.payload?.sample === 'string')
+      for (const id of erasureReach(this.amendedBy, [data.payload.sample])) this.erasedIds.add(id);
+  }
+
+  /** The samples not erased (each must open) and the erased ones (none may keep a key). */
+  finish(): { readonly live: Map<string, LoggedSample>; readonly erased: ReadonlySet<string> } {
+    const live = new Map(this.logged);
+    for (const id of this.erasedIds) live.delete(id);
+    return { live, erased: this.erasedIds };
+  }
+}
+
+async function readLoggedSamples(log: EventLog, progress: SampleVerifyProgress): Promise<E.Either<EventLogError, LoggedSamples>> {
+  const logged = new LoggedSamples();
+  const head = await log.head();
   if (E.isLeft(head)) return head;
   progress.start(Number(head.right ?? 0n), 'reading samples from the log');
   for (let after: bigint | null = null; ;) {
-    const page = await stores.log.readAll({ after, limit: PAGE });
+    const page = await log.readAll({ after, limit: PAGE });
     if (E.isLeft(page)) return page;
-    for (const event of page.right) {
-      const data = event.data as { type?: string; payload?: { sample?: unknown } };
-      if (data.type === 'SampleContributed') {
-        live.set(event.id, event.data as unknown as LoggedSample);
-        const amends = (data.payload as { amends?: unknown } | undefined)?.amends;
-        if (typeof amends === 'string') noteAmendment(amendedBy, event.id, amends);
-      }
-      // an erasure reaches the samples amending the erased one before it: their keys must be gone too
-      else if (data.type === 'SampleErased' && typeof data.payload?.sample === 'string')
-        for (const id of erasureReach(amendedBy, [data.payload.sample])) erased.add(id);
-    }
+    for (const event of page.right) logged.note(event);
     if (page.right.length === 0) break;
     after = page.right[page.right.length - 1]!.position;
     progress.update(Number(after));
     if (page.right.length < PAGE) break;
   }
-  for (const id of erased) live.delete(id);
+  return E.right(logged);
+}
+
+/** Given `logged` (the log folded already, in full and in order), the log is not read again. */
+export async function verifySampleStore(
+  stores: { readonly log: EventLog; readonly keys: KeyStore; readonly blobs: BlobStore },
+  progress: SampleVerifyProgress = quiet,
+  logged?: LoggedSamples,
+): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>> {
+  let folded = logged;
+  if (folded === undefined) {
+    const read = await readLoggedSamples(stores.log, progress);
+    if (E.isLeft(read)) return read;
+    folded = read.right;
+  }
+  const { live, erased } = folded.finish();
 
   let problemCount = 0;
   const problems: SampleProblem[] = [];

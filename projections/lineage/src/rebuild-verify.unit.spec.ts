@@ -27,7 +27,10 @@ const timelineOf = (events: readonly RecordedEvent[]): LogTimeline => ({
   eventAt: (i) => ({ position: events[i]!.position, time: events[i]!.recordedAt.getTime() }),
 });
 
-describe('rebuild-verify (PGlite)', () => {
+describe.each([
+  ['each rebuilt through the live runner', false],
+  ['rebuilt at once over shared reads of the log', true],
+] as const)('rebuild-verify (PGlite), %s', (_how, shared) => {
   let store: ProjectionStore;
   let log: EventLog;
   let runner: ProjectionRunner;
@@ -58,6 +61,7 @@ describe('rebuild-verify (PGlite)', () => {
       projections: [lineageProjection],
       logHead: events.at(-1)!.position,
       leaves: timelineOf(events),
+      ...(shared ? { log } : {}),
     });
 
   it('given projections caught up, then each matches its rebuild and nothing is bad', async () => {
@@ -88,7 +92,13 @@ describe('rebuild-verify (PGlite)', () => {
   });
 
   it('when the log ends before the checkpoint, then the verdict says events were removed from its tail', async () => {
-    const v = await verifyProjections({ db: store.db, runner, projections: [lineageProjection], logHead: events[0]!.position });
+    const v = await verifyProjections({
+      db: store.db,
+      runner,
+      projections: [lineageProjection],
+      logHead: events[0]!.position,
+      ...(shared ? { log } : {}),
+    });
     expect(v.firstBad).toMatchObject({ projection: 'lineage', reason: expect.stringContaining('events were removed from its tail') });
   });
 

@@ -1,7 +1,7 @@
 // cairn verify / cairn checkpoint.
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { defaultPoolSize, readLedgerKey, readTreeHeads, TREE_HEADS_FILE, type TrustedPrefix } from '@cairn/sdk';
+import { defaultPoolSize, LoggedSamples, readLedgerKey, readTreeHeads, TREE_HEADS_FILE, type TrustedPrefix } from '@cairn/sdk';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { CliFailure, fail, messageOf, usage } from '../fail.js';
@@ -77,13 +77,16 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
   progress.start(Number(head.right ?? 0n), 'verifying the log');
   const leaves = new LeafHashes();
+  // With --since the tables and sample stores are not what was asked about: the log is.
+  const tables = options.projections && options.since === undefined;
+  // The samples check takes what it needs of the log from the log check's own pass.
+  const logged = tables ? new LoggedSamples() : undefined;
   const log = await session.cairn.verifyLog((done) => progress.update(done), leaves, {
     workers: options.workers ?? defaultPoolSize(),
     ...(options.since === undefined ? {} : { trusted: options.since }),
+    ...(logged === undefined ? {} : { samples: logged }),
   });
   progress.stop();
-  // With --since the tables and sample stores are not what was asked about: the log is.
-  const tables = options.projections && options.since === undefined;
   let projections: ProjectionVerification | null = null;
   if (tables && log.firstBad === null) {
     // Only an intact log is worth projecting; the live tables are caught up first so both sides
@@ -107,7 +110,7 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
     });
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
-  const samples = tables && log.firstBad === null ? await verifySamples(session.ledger, progress) : null;
+  const samples = tables && log.firstBad === null ? await verifySamples(session.ledger, progress, logged) : null;
   const skipped = tables ? await skippedEvents(session) : [];
   const ok =
     log.firstBad === null &&

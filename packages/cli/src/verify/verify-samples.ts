@@ -2,7 +2,7 @@
 // commitment, and no erased sample may keep a key in any copy (the SDK's verifySampleStore reads
 // the log once and each key file and blob segment once).
 import * as E from 'fp-ts/lib/Either.js';
-import type { Ledger, SampleProblem, SampleStoreVerification } from '@cairn/sdk';
+import type { Ledger, LoggedSamples, SampleProblem, SampleStoreVerification } from '@cairn/sdk';
 import type { Progress } from '../progress.js';
 
 export interface BadSample {
@@ -18,17 +18,21 @@ export interface SampleVerification extends Omit<SampleStoreVerification, 'probl
   readonly firstBad: BadSample | null;
 }
 
-export async function verifySamples(ledger: Ledger, progress: Progress): Promise<SampleVerification> {
+/** `logged`: the samples the log check folded in its pass (the log is then not read again). */
+export async function verifySamples(ledger: Ledger, progress: Progress, logged?: LoggedSamples): Promise<SampleVerification> {
   // One bar per phase (log, keys, ciphertext): a bar is stopped before the next one starts.
   let running = false;
-  const checked = await ledger.samples.verify({
-    start: (total, label) => {
-      if (running) progress.stop();
-      progress.start(total, label);
-      running = true;
+  const checked = await ledger.samples.verify(
+    {
+      start: (total, label) => {
+        if (running) progress.stop();
+        progress.start(total, label);
+        running = true;
+      },
+      update: (done) => progress.update(done),
     },
-    update: (done) => progress.update(done),
-  });
+    logged,
+  );
   if (running) progress.stop();
   if (E.isLeft(checked)) {
     const error = checked.left;

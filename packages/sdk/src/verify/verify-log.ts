@@ -8,7 +8,17 @@
 // read; the first bad event is still the lowest position, whichever check found it. With a
 // trusted head (verify --since) the events it covers are only re-hashed against its root.
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalize, eventLeafHash, fromHex, LeafHashes, sha256Hex, signingBytes, verifyFast } from '@cairn/core';
+import {
+  canonicalize,
+  eventCanonicalForms,
+  eventLeafHash,
+  fromHex,
+  LeafHashes,
+  sha256Hex,
+  signingBytes,
+  verifyFast,
+  type SignedEnvelopeFields,
+} from '@cairn/core';
 import type { EventLog, RecordedEvent } from '@cairn/eventlog';
 import { decodeEvent, formatDecodeFailure, isSealed, type CairnEvent } from '@cairn/schemas';
 import { describeLedgerError, type RuleName, type RuleViolation } from '../errors.js';
@@ -16,6 +26,7 @@ import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { scanLog } from './scan-log.js';
 import { createSealSequence } from '../rules/seal.js';
 import { createVerifyPool, type SignatureCheck, type VerifyPool } from '../verify-pool.js';
+import type { LoggedSamples } from '../sample-verify.js';
 
 export interface BadEvent {
   readonly position: string;
@@ -91,6 +102,8 @@ export interface VerifyLogOptions {
    * state is folded in unjudged, so what follows is judged as before).
    */
   readonly trusted?: TrustedPrefix;
+  /** Every event that passes is folded into it, so the samples check need not read the log again. */
+  readonly samples?: LoggedSamples;
 }
 
 /** One signature the rules asked for, checked later (on the pool) but reported in log order. */
@@ -111,7 +124,7 @@ export async function verifyLog(
   const workers = options.workers ?? 0;
   const pool = workers > 0 ? createVerifyPool({ size: workers }) : undefined;
   try {
-    return await verifyLogWith(log, onProgress, leaves, options.trusted, pool);
+    return await verifyLogWith(log, onProgress, leaves, options.trusted, pool, options.samples);
   } finally {
     await pool?.close();
   }
@@ -123,6 +136,7 @@ async function verifyLogWith(
   leaves: LeafHashes,
   trusted: TrustedPrefix | undefined,
   pool: VerifyPool | undefined,
+  samples: LoggedSamples | undefined,
 ): Promise<LogVerification> {
   // The ledger as the rules see it, replayed event by event with the SDK's own rule code.
   const replay = createLedgerReplay();
@@ -267,6 +281,7 @@ async function verifyLogWith(
     const leaf = eventLeafHash(event);
     if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
     leaves.push(leaf, event);
+    samples?.note(event);
     return checkTrusted();
   }
 
@@ -295,15 +310,28 @@ async function verifyLogWith(
 
   /** An event checked in full; its signature goes to `pending` when a pool checks them. */
   function checkedStep(event: RecordedEvent, pending: PendingSignature[] | undefined): LogVerification | undefined {
-    const textProblem = notCanonical(event);
-    if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
+    // The envelope's canonical text and its signing bytes come from one canonicalisation of the
+    // payload; anything that path refuses is judged by the checks one at a time, as they report it.
+    const forms =
+      event.metadata === undefined && typeof event.data === 'object' && event.data !== null
+        ? eventCanonicalForms(event.data as unknown as SignedEnvelopeFields)
+        : undefined;
+    const canonical = forms !== undefined && E.isRight(forms) && forms.right.envelope.text === event.storedData;
+    if (!canonical) {
+      const textProblem = notCanonical(event);
+      if (textProblem !== undefined) return bad(event, 'canonical', textProblem);
+    }
     const decoded = decodeEvent(event.data);
     if (E.isLeft(decoded)) return bad(event, 'decodes', formatDecodeFailure(decoded.left));
     const { type, signer } = decoded.right;
     // The signed bytes are those of the payload as stored, not as the codec re-shaped it.
-    const payload = (event.data as { payload: Record<string, unknown> }).payload;
+    const stored = event.data as { type: unknown; signer: unknown; payload: Record<string, unknown> };
+    const payload = stored.payload;
     if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
-    const bytes = signingBytes(type, payload, signer);
+    const bytes =
+      canonical && stored.type === type && stored.signer === signer
+        ? E.right((forms as E.Right<{ readonly signingBytes: Uint8Array }>).right.signingBytes)
+        : signingBytes(type, payload, signer);
     const id: string | undefined = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
     if (E.isLeft(bytes) || id !== event.id)
       return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
