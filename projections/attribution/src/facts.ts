@@ -5,7 +5,7 @@ import { sql, type Transaction } from 'kysely';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
 import type { ProjectedEvent } from '@cairn/projector';
-import { positionToDb } from '@cairn/projector';
+import { copyNullableField, copyRowsOrInsert, positionToDb } from '@cairn/projector';
 import type { GradientKind } from './compute.js';
 import { attributionParamsOf } from './params.js';
 import { A, type AttributionDatabase } from './tables.js';
@@ -124,15 +124,33 @@ export async function ingestAttributionFacts(
   // a replayed fact is the same fact: the first statement wins, as in the log itself
   // One array parameter per column (unnest), however many rows: a values list takes one per field.
   if (cfs.length > 0) {
-    await tx
-      .insertInto(A.cfs)
-      .columns(['cf_id', 'kind', 'author', 'source', 'license', 'position'])
-      .expression(
-        sql`select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
-          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[])`,
+    // One COPY; the insert from unnest only when some CF is stated again (copyRowsOrInsert).
+    const text = cfs
+      .map(
+        (r) =>
+          `${r
+            .slice(0, 5)
+            .map((v) => copyNullableField(v as string | null))
+            .join('\t')}\t${r[5]}\n`,
       )
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .join('');
+    await copyRowsOrInsert<AttributionDatabase, typeof A.cfs>(
+      tx,
+      A.cfs,
+      ['cf_id', 'kind', 'author', 'source', 'license', 'position'],
+      text,
+      () =>
+        tx
+          .insertInto(A.cfs)
+          .columns(['cf_id', 'kind', 'author', 'source', 'license', 'position'])
+          .expression(
+            sql`select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
+          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[])`,
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+          .then(() => undefined),
+    );
   }
   if (labels.length > 0) {
     await tx

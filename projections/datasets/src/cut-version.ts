@@ -5,7 +5,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
-import { positionToDb } from '@cairn/projector';
+import { copyField, copyRows, positionToDb } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
 import { explainIndex } from '@cairn/assembly';
@@ -78,18 +78,15 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
     })
     .execute();
   const { index } = version;
+  const versionField = copyField(version.versionId);
   for (let from = 0; from < version.members.length; from += CHUNK) {
     const ids = version.members.slice(from, from + CHUNK);
-    const decisions = ids.map((id) => explainIndex(version, index.indexOf.get(id)));
-    // one parameter per column (unnest of arrays), not one per value: a chunk is thousands of rows
-    await tx
-      .insertInto(T.members)
-      .columns(['version_id', 'cf_id', 'reason', 'evidence'])
-      .expression(
-        sql`select ${version.versionId}, * from unnest(${ids}::text[], ${decisions.map((d) => d.reason)}::text[],
-          ${decisions.map((d) => JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}::jsonb[])`,
-      )
-      .execute();
+    // COPY text, not an insert from unnest: the version is new, so none of its members is there yet
+    const lines = ids.map((id) => {
+      const d = explainIndex(version, index.indexOf.get(id));
+      return `${versionField}\t${copyField(id)}\t${copyField(d.reason)}\t${copyField(JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}\n`;
+    });
+    await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_id', 'cf_id', 'reason', 'evidence'], lines.join(''));
   }
   await storeTallies(tx, version.versionId);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
@@ -113,17 +110,18 @@ async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: Assem
     const code = decisions.code[c]!;
     if (code !== INCLUDED && code !== kindCode) excluded.push(c);
   }
+  const prefix = `${copyField(version.versionId)}\t${positionToDb(event.position)}\t`;
   for (let from = 0; from < excluded.length; from += CHUNK) {
-    const chunk = excluded.slice(from, from + CHUNK).map((c) => explainIndex(version, c));
-    await tx
-      .insertInto(T.exclusions)
-      .columns(['version_id', 'build_position', 'cf_id', 'rule', 'reason', 'evidence'])
-      .expression(
-        sql`select ${version.versionId}, ${positionToDb(event.position)}::bigint, * from unnest(${chunk.map((d) => d.cfId)}::text[],
-          ${chunk.map((d) => d.rule ?? '')}::text[], ${chunk.map((d) => d.reason)}::text[],
-          ${chunk.map((d) => JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}::jsonb[])`,
-      )
-      .execute();
+    const lines = excluded.slice(from, from + CHUNK).map((c) => {
+      const d = explainIndex(version, c);
+      return `${prefix}${copyField(d.cfId)}\t${copyField(d.rule ?? '')}\t${copyField(d.reason)}\t${copyField(JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}\n`;
+    });
+    await copyRows<DatasetsDatabase, typeof T.exclusions>(
+      tx,
+      T.exclusions,
+      ['version_id', 'build_position', 'cf_id', 'rule', 'reason', 'evidence'],
+      lines.join(''),
+    );
   }
 }
 

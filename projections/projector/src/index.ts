@@ -25,7 +25,7 @@ export { positionFromDb, nullablePositionFromDb, positionToDb } from './storage/
 export { cfIdFromDb, eventIdFromDb } from './storage/ids.js';
 export { canonicalDump, type CanonicalDumpOptions } from './runner/canonical-dump.js';
 export { textArrayLiteral, integerArrayLiteral, anyOfText } from './storage/array-literal.js';
-export { copyField, copyRows } from './storage/copy.js';
+export { copyField, copyNullableField, copyRows, copyRowsOrInsert } from './storage/copy.js';
 export {
   projectionSpecification,
   type ProjectionSpecOptions,

@@ -128,30 +128,37 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   };
   const prepared = new Set<string>();
 
+  /** What one projection's prepare(events) made of a batch, or why it threw. */
+  type Prepared = { readonly rows: unknown } | { readonly failure: string };
+
   interface Fetched {
     readonly events: readonly ProjectedEvent[];
     /** Events that did not decode: recorded as failed with the batch. */
     readonly undecodable: readonly SkippedEvent[];
     /** The last position read (null when the read was empty). */
     readonly through: LogPosition | null;
-    /** The projection's prepare(events), when it has one. */
-    readonly prepared?: unknown;
-    /** Why prepare(events) threw, when it did: some event of the batch cannot be applied. */
-    readonly prepareFailure?: string;
+    /** prepare(events) of each projection that has one and was to apply the batch when it was read. */
+    readonly prepared: ReadonlyMap<string, Prepared>;
     /** The read came back full and uncut: there may be more after it. */
     readonly more: boolean;
+    /** The read was cut at a bound short of `to` (another projection's checkpoint): there is more after it. */
+    readonly cut: boolean;
   }
 
-  /** Reads and decodes the batch after `after`; never rejects. */
+  /**
+   * Reads and decodes the batch after `after`, up to `bound` (inclusive) when given, and runs the
+   * prepare of each of `projections` on it; never rejects.
+   */
   async function fetchBatch(
-    projection: Projection,
+    projections: readonly Projection[],
     after: LogPosition | null,
+    bound: LogPosition | undefined,
     to: LogPosition | undefined,
   ): Promise<Either<RunnerError, Fetched>> {
     try {
       const read = await log.readAll({ after, limit: batchSize });
       if (isLeft(read)) return left(logUnavailable(read.left));
-      const recorded = to === undefined ? read.right : read.right.filter((e) => e.position <= to);
+      const recorded = bound === undefined ? read.right : read.right.filter((e) => e.position <= bound);
       const events: ProjectedEvent[] = [];
       const undecodable: SkippedEvent[] = [];
       for (const [i, r] of recorded.entries()) {
@@ -172,8 +179,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
           });
         } else events.push(decoded.right);
       }
-      const more = read.right.length === batchSize && recorded.length === read.right.length;
-      return right(await prepareBatch(projection, { events, undecodable, through: recorded[recorded.length - 1]?.position ?? null, more }));
+      const uncut = recorded.length === read.right.length;
+      const prepared = new Map<string, Prepared>();
+      for (const projection of projections) {
+        if (projection.prepare === undefined || events.length === 0) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          prepared.set(projection.name, { rows: projection.prepare(events) });
+        } catch (cause) {
+          prepared.set(projection.name, { failure: reasonOf(cause) });
+        }
+      }
+      return right({
+        events,
+        undecodable,
+        through: recorded[recorded.length - 1]?.position ?? null,
+        prepared,
+        more: read.right.length === batchSize && uncut,
+        cut: !uncut && bound !== undefined && (to === undefined || bound < to),
+      });
     } catch (cause) {
       return left({
         _tag: 'LogUnavailable',
@@ -183,38 +207,60 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     }
   }
 
-  async function prepareBatch(projection: Projection, fetched: Fetched): Promise<Fetched> {
-    if (projection.prepare === undefined || fetched.events.length === 0) return fetched;
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      return { ...fetched, prepared: projection.prepare(fetched.events) };
-    } catch (cause) {
-      return { ...fetched, prepareFailure: reasonOf(cause) };
-    }
+  /** One projection's progress through a catch-up. */
+  interface Lane {
+    readonly projection: Projection;
+    /** Its checkpoint as this runner last claimed or read it; undefined: read it first. */
+    checkpoint: LogPosition | null | undefined;
+    from: LogPosition | null | undefined;
+    applied: number;
+    lostRaces: number;
+    failedEvents: number;
+    /** A bulk load (see beginBulkLoad), decided at the lane's first batch. */
+    bulk: boolean | undefined;
+    done: boolean;
   }
 
+  /**
+   * Catches `projections` up together: each batch of the log is read and decoded once and applied
+   * to every projection whose checkpoint is where the batch starts, each in its own transaction (so
+   * each keeps its own checkpoint, failures and races, exactly as if it ran alone). Projections at
+   * different checkpoints are brought level first: the one furthest behind reads alone, its batches
+   * cut at the next checkpoint up, until it reaches it and the two go on as one.
+   */
   async function catchUp(
-    projection: Projection,
+    projections: readonly Projection[],
     schema: string | null,
     to: LogPosition | undefined,
-  ): Promise<Either<RunnerError, CatchUpReport>> {
+  ): Promise<Either<RunnerError, readonly CatchUpReport[]>> {
     const headResult = await log.head();
     if (isLeft(headResult)) return left(logUnavailable(headResult.left));
     const head = to !== undefined && headResult.right !== null && headResult.right > to ? to : headResult.right;
-    const checkpointOf = () =>
-      schema === null ? readCheckpoint(db, projection.name) : inScope(db, schema, (tx) => readCheckpoint(tx, projection.name));
-    let from: LogPosition | null | undefined;
-    let applied = 0;
-    let lostRaces = 0;
-    let failedEvents = 0;
+    const checkpointOf = async (projection: Projection) =>
+      (schema === null ? await readCheckpoint(db, projection.name) : await inScope(db, schema, (tx) => readCheckpoint(tx, projection.name)))
+        ?.position ?? null;
+    const lanes: Lane[] = projections.map((projection) => ({
+      projection,
+      checkpoint: undefined,
+      from: undefined,
+      applied: 0,
+      lostRaces: 0,
+      failedEvents: 0,
+      bulk: undefined,
+      done: false,
+    }));
     // The next batch is read and decoded while the current one is written (decoding is CPU in
-    // this process, writing is mostly the database's time); a prefetch for a position that is no
-    // longer the checkpoint (lost race) is simply dropped.
-    let prefetched: { readonly after: LogPosition; readonly batch: Promise<Either<RunnerError, Fetched>> } | undefined;
-    // A catch-up from zero with more than one batch to apply loads without the deferrable indexes
-    // and builds them once at the end; decided at the first batch, when `more` tells.
-    let bulk: boolean | undefined;
-    const failed = (fromPosition: LogPosition, toPosition: LogPosition, cause: unknown): Either<RunnerError, never> =>
+    // this process, writing is mostly the database's time); a prefetch for another start or bound
+    // (a lost race, projections come level) is simply dropped.
+    let prefetched:
+      | { readonly after: LogPosition; readonly bound: LogPosition | undefined; readonly batch: Promise<Either<RunnerError, Fetched>> }
+      | undefined;
+    const failed = (
+      projection: Projection,
+      fromPosition: LogPosition,
+      toPosition: LogPosition,
+      cause: unknown,
+    ): Either<RunnerError, never> =>
       left({
         _tag: 'ProjectionFailed',
         projection: projection.name,
@@ -224,79 +270,137 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         cause,
         message: `projection ${projection.name} failed on positions ${fromPosition}..${toPosition}: ${reasonOf(cause)}`,
       });
+    const before = (a: LogPosition | null, b: LogPosition | null) => (a === null ? b !== null : b !== null && a < b);
+
+    /** Applies a batch to one lane; returns false when it lost the race for its checkpoint. */
+    const applyTo = async (lane: Lane, fetched: Fetched, more: boolean): Promise<Either<RunnerError, boolean>> => {
+      const { projection } = lane;
+      const after = lane.checkpoint ?? null;
+      const { events, undecodable, through } = fetched;
+      if (through === null) return right(true);
+      const firstPosition = events[0]?.position ?? undecodable[0]?.position ?? through;
+      await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
+      let outcome: 'applied' | 'lost-race';
+      try {
+        lane.bulk ??= after === null && more && (await beginBulkLoad(db, schema, projection));
+        const ctx: IsolationContext = {
+          db,
+          schema,
+          projection,
+          bulk: lane.bulk,
+          hook: options.atStep,
+          onFailed: (f) => {
+            lane.failedEvents += 1;
+            if (schema === null)
+              options.onEventFailed?.({
+                projection: projection.name,
+                position: f.position,
+                eventId: f.eventId,
+                eventType: f.eventType,
+                reason: f.reason,
+              });
+          },
+        };
+        const stretch = { events, skipped: undecodable, through };
+        const made = fetched.prepared.get(projection.name);
+        const tried =
+          made !== undefined && 'failure' in made ? { reason: made.failure } : await attemptStretch(ctx, after, stretch, made?.rows);
+        outcome = typeof tried === 'string' ? tried : await isolateFailures(ctx, after, stretch, tried.reason);
+      } catch (cause) {
+        return failed(projection, firstPosition, through, cause);
+      }
+      if (outcome === 'lost-race') {
+        lane.lostRaces += 1;
+        lane.checkpoint = undefined;
+        return right(false);
+      }
+      lane.checkpoint = through;
+      lane.applied += events.length + undecodable.length;
+      options.onProgress?.({ projection: projection.name, position: through, head, applied: lane.applied });
+      return right(true);
+    };
+
     const batches = async (): Promise<Either<RunnerError, void>> => {
       for (;;) {
-        const checkpoint = await checkpointOf();
-        const after = checkpoint?.position ?? null;
-        from ??= after;
-        if (to !== undefined && after !== null && after >= to) break;
+        for (const lane of lanes) {
+          if (lane.done || lane.checkpoint !== undefined) continue;
+          lane.checkpoint = await checkpointOf(lane.projection);
+          lane.from ??= lane.checkpoint;
+          if (to !== undefined && lane.checkpoint !== null && lane.checkpoint >= to) lane.done = true;
+        }
+        const active = lanes.filter((l) => !l.done);
+        if (active.length === 0) return right(undefined);
+        // The lanes furthest behind read together, up to the next checkpoint up (or `to`).
+        let after: LogPosition | null = active[0]!.checkpoint!;
+        for (const l of active) if (before(l.checkpoint!, after)) after = l.checkpoint!;
+        const group = active.filter((l) => l.checkpoint === after);
+        let next: LogPosition | undefined;
+        for (const l of active) {
+          const c = l.checkpoint!;
+          if (c !== null && before(after, c) && (next === undefined || c < next)) next = c;
+        }
+        const bound = next !== undefined && (to === undefined || next < to) ? next : to;
         const fetched =
-          prefetched !== undefined && prefetched.after === after ? await prefetched.batch : await fetchBatch(projection, after, to);
+          prefetched !== undefined && prefetched.after === after && prefetched.bound === bound
+            ? await prefetched.batch
+            : await fetchBatch(
+                group.map((l) => l.projection),
+                after,
+                bound,
+                to,
+              );
         prefetched = undefined;
         if (isLeft(fetched)) return fetched;
-        const { events, undecodable, through, more, prepared, prepareFailure } = fetched.right;
-        if (through === null) break;
-        const firstPosition = events[0]?.position ?? undecodable[0]?.position ?? through;
-        await options.atStep?.('batch-read', { projection: projection.name, events: events.length });
-        if (more) prefetched = { after: through, batch: fetchBatch(projection, through, to) };
-        let outcome: 'applied' | 'lost-race';
-        try {
-          bulk ??= after === null && more && (await beginBulkLoad(db, schema, projection));
-          const ctx: IsolationContext = {
-            db,
-            schema,
-            projection,
-            bulk,
-            hook: options.atStep,
-            onFailed: (f) => {
-              failedEvents += 1;
-              if (schema === null)
-                options.onEventFailed?.({
-                  projection: projection.name,
-                  position: f.position,
-                  eventId: f.eventId,
-                  eventType: f.eventType,
-                  reason: f.reason,
-                });
-            },
-          };
-          const stretch = { events, skipped: undecodable, through };
-          const tried = prepareFailure === undefined ? await attemptStretch(ctx, after, stretch, prepared) : { reason: prepareFailure };
-          outcome = typeof tried === 'string' ? tried : await isolateFailures(ctx, after, stretch, tried.reason);
-        } catch (cause) {
-          return failed(firstPosition, through, cause);
-        }
-        if (outcome === 'lost-race') {
-          lostRaces += 1;
+        const batch = fetched.right;
+        const { through } = batch;
+        // Nothing after `after` (up to the bound): the group is done, unless a bound cut it short.
+        if (through === null) {
+          for (const l of group) l.done = true;
           continue;
         }
-        applied += events.length + undecodable.length;
-        options.onProgress?.({ projection: projection.name, position: through, head, applied });
-        if (!more) break;
+        const more = batch.more || batch.cut;
+        if (more && (bound === undefined || through < bound))
+          prefetched = {
+            after: through,
+            bound,
+            batch: fetchBatch(
+              group.map((l) => l.projection),
+              through,
+              bound,
+              to,
+            ),
+          };
+        for (const lane of group) {
+          const applied = await applyTo(lane, batch, more);
+          if (isLeft(applied)) return applied;
+          if (applied.right && !more) lane.done = true;
+        }
       }
-      return right(undefined);
     };
     const done = await batches();
-    if (bulk === true) {
+    for (const lane of lanes) {
+      if (lane.bulk !== true) continue;
       try {
-        await endBulkLoad(db, schema, projection);
+        await endBulkLoad(db, schema, lane.projection);
       } catch (cause) {
         // Rows are complete either way; the next prepare (migrate) builds whatever is still missing.
         if (isLeft(done)) return done;
-        const at = (await checkpointOf())?.position ?? 0n;
-        return failed(at, at, cause);
+        const at = (await checkpointOf(lane.projection)) ?? 0n;
+        return failed(lane.projection, at, at, cause);
       }
     }
     if (isLeft(done)) return done;
-    const final = await checkpointOf();
-    return right({
-      projection: projection.name,
-      from: from ?? null,
-      to: final?.position ?? null,
-      events: applied,
-      lostRaces,
-      failed: failedEvents,
-    });
+    const reports: CatchUpReport[] = [];
+    for (const lane of lanes)
+      reports.push({
+        projection: lane.projection.name,
+        from: lane.from ?? null,
+        to: await checkpointOf(lane.projection),
+        events: lane.applied,
+        lostRaces: lane.lostRaces,
+        failed: lane.failedEvents,
+      });
+    return right(reports);
   }
 
   async function prepare(projection: Projection, schema: string | null, reset: boolean): Promise<Either<RunnerError, void>> {
@@ -343,22 +447,16 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const runOnceNow = async (): Promise<Either<RunnerError, readonly CatchUpReport[]>> => {
     const idle = await nothingToDo();
     if (idle !== undefined) return right(idle);
-    const reports: CatchUpReport[] = [];
     for (const projection of projections) {
-      if (!prepared.has(projection.name)) {
-        const ready = await prepare(projection, null, false);
-        if (isLeft(ready)) return ready;
-        prepared.add(projection.name);
-      }
-      const report = await catchUp(projection, null, undefined);
-      if (isLeft(report)) {
-        // Migrate again next time: it restores indexes a failed bulk load may have left dropped.
-        prepared.delete(projection.name);
-        return report;
-      }
-      reports.push(report.right);
+      if (prepared.has(projection.name)) continue;
+      const ready = await prepare(projection, null, false);
+      if (isLeft(ready)) return ready;
+      prepared.add(projection.name);
     }
-    return right(reports);
+    const reports = await catchUp(projections, null, undefined);
+    // Migrate again next time: it restores indexes a failed bulk load may have left dropped.
+    if (isLeft(reports)) for (const projection of projections) prepared.delete(projection.name);
+    return reports;
   };
 
   let subscription: LogSubscription | undefined;
@@ -431,7 +529,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const ready = await prepare(projection, schema, true);
         if (isLeft(ready)) return ready;
         if (schema === null) prepared.add(projection.name);
-        return catchUp(projection, schema, rebuildOptions.to);
+        const reports = await catchUp([projection], schema, rebuildOptions.to);
+        return isLeft(reports) ? reports : right(reports.right[0]!);
       }),
     status: async () => {
       const head = await log.head();

@@ -142,6 +142,67 @@ describe('projection runner on PGlite', () => {
     await store.close();
   });
 
+  describe('several projections catching up together', () => {
+    /** `seen` under another name and table, so several can share a store. */
+    const seenAs = (name: string): Projection => ({
+      ...seen,
+      name,
+      tables: [`${name}_events`],
+      migrate: async (db) => {
+        await sql`create table if not exists ${sql.table(`${name}_events`)} (position bigint primary key, id text not null, type text not null)`.execute(
+          db,
+        );
+      },
+      apply: async (tx, events) => {
+        await sql`insert into ${sql.table(`${name}_events`)} (position, id, type) select * from unnest(${events.map((e) => e.position.toString())}::bigint[], ${events.map((e) => e.id)}::text[], ${events.map((e) => e.event.type)}::text[])`.execute(
+          tx,
+        );
+      },
+    });
+    const counting = (log: EventLog): { log: EventLog; reads: () => number } => {
+      let reads = 0;
+      return { log: { ...log, readAll: (options) => ((reads += 1), log.readAll(options)) }, reads: () => reads };
+    };
+
+    it('given three projections at zero, when they catch up on 25 events in batches of 10, then the log is read once per batch, not once per projection, and each holds every event', async () => {
+      const base = createInMemoryEventLog();
+      await appendSamples(base, 0, 25);
+      const { log, reads } = counting(base);
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const projections = [seenAs('p1'), seenAs('p2'), seenAs('p3')];
+      const result = await createProjectionRunner({ log, store, projections, batchSize: 10 }).runOnce();
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      expect(result.right.map((r) => r.events)).toEqual([25, 25, 25]);
+      // 10 + 10 + 5: the short third read ends the catch-up
+      expect(reads()).toBe(3);
+      for (const p of projections) expect((await canonicalDump(store.db, p)).trim().split('\n')).toHaveLength(26);
+      await store.close();
+    });
+
+    it('given one projection ahead of another, when both catch up, then the one behind is brought level and both end with the same rows as a projection that ran alone', async () => {
+      const base = createInMemoryEventLog();
+      await appendSamples(base, 0, 13);
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const [behind, ahead, alone] = [seenAs('behind'), seenAs('ahead'), seenAs('alone')];
+      await createProjectionRunner({ log: base, store, projections: [ahead], batchSize: 4 }).runOnce();
+      await appendSamples(base, 13, 20);
+      const { log, reads } = counting(base);
+      const result = await createProjectionRunner({ log, store, projections: [behind, ahead], batchSize: 4 }).runOnce();
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      expect(result.right.map((r) => [r.projection, r.events])).toEqual([
+        ['behind', 33],
+        ['ahead', 20],
+      ]);
+      // behind alone up to ahead's checkpoint (4 + 4 + 4 + 1), then both together (five full reads of the 20 events, then an empty one)
+      expect(reads()).toBe(4 + 6);
+      await createProjectionRunner({ log: base, store, projections: [alone], batchSize: 4 }).runOnce();
+      const rowsOf = async (p: Projection) => (await canonicalDump(store.db, p)).split('\n').slice(1).join('\n');
+      expect(await rowsOf(behind)).toBe(await rowsOf(alone));
+      expect(await rowsOf(ahead)).toBe(await rowsOf(alone));
+      await store.close();
+    });
+  });
+
   describe('a catch-up with nothing new (a query in a fresh process)', () => {
     /** `seen` counting its migrations, with an index it can drop for a bulk load. */
     function counted(): { projection: Projection; migrations: () => number } {

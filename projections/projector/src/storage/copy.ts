@@ -50,3 +50,36 @@ const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '
 export function copyField(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => ESCAPES[c]!) : value;
 }
+
+/**
+ * copyRows for rows that a key may already hold, where the first statement of a row wins (what
+ * `insert ... on conflict do nothing` says): the COPY goes first, in a savepoint, and only when a
+ * key refuses it (23505, unique_violation: a row stated again, in the batch or before it) is the
+ * savepoint rolled back and `orInsert` run, which must leave the rows already there as they are.
+ * Logs state each id once, so the insert is the rare path and the batch costs one COPY.
+ */
+export async function copyRowsOrInsert<TDB, TTable extends keyof TDB & string>(
+  db: Kysely<TDB>,
+  table: TTable,
+  columns: readonly (keyof TDB[TTable] & string)[],
+  rows: string,
+  orInsert: () => Promise<void>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.executeQuery(CompiledQuery.raw('savepoint cairn_copy_rows'));
+  try {
+    await copyRows(db, table, columns, rows);
+    await db.executeQuery(CompiledQuery.raw('release savepoint cairn_copy_rows'));
+    return;
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== '23505') throw cause;
+    await db.executeQuery(CompiledQuery.raw('rollback to savepoint cairn_copy_rows'));
+    await db.executeQuery(CompiledQuery.raw('release savepoint cairn_copy_rows'));
+  }
+  await orInsert();
+}
+
+/** A nullable text value as a COPY text field (\N for null). */
+export function copyNullableField(value: string | null): string {
+  return value === null ? '\\N' : copyField(value);
+}
