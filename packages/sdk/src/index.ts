@@ -88,6 +88,7 @@ export {
   type SampleVerifyProgress,
 } from './sample-verify.js';
 export { createVerifyPool, defaultPoolSize, type VerifyPool, type SignatureCheck } from './verify-pool.js';
+export { WorkerPoolFailure, describeWorkerFault, type WorkerFault } from './worker-pool.js';
 export { createLogAnchor, openLogAnchor, type LogAnchor, type AppendedEvent } from './tree-heads/anchor.js';
 export { logLeafHash, treeHeadBytes, signTreeHead, treeHeadSignatureValid } from './tree-heads/tree-head.js';
 export {

@@ -2,9 +2,11 @@
 // is the ceiling of signed ingest (~9k/s per core on node:crypto, ~18k/s on libsodium), so the pool keeps every core
 // busy while the main thread decodes, hashes and checks references. Jobs are packed into a few
 // flat typed arrays so that posting a chunk of hundreds of signatures costs one structured clone.
-import { Worker } from 'node:worker_threads';
-import os from 'node:os';
+// Starting, dealing jobs to and failing the workers is worker-pool.ts's.
 import { verify as verifyStrict, isSha256Hex } from '@cairn/core';
+import { createWorkerPool } from './worker-pool.js';
+
+export { defaultPoolSize } from './worker-pool.js';
 
 export interface SignatureCheck {
   /** 64 lowercase hex (32 bytes). */
@@ -21,9 +23,13 @@ export interface VerifyPool {
   close(): Promise<void>;
 }
 
-interface Pending {
-  readonly resolve: (verdicts: Uint8Array) => void;
-  readonly reject: (error: Error) => void;
+/** verify-worker.mjs's job: the checks packed into flat buffers. */
+interface VerifyJob {
+  readonly count: number;
+  readonly pks: Buffer;
+  readonly sigs: Buffer;
+  readonly msgs: Uint8Array;
+  readonly offsets: Uint32Array;
 }
 
 const SIGNATURE_HEX = /^[0-9a-f]{128}$/;
@@ -32,37 +38,10 @@ const CHUNK = 256;
 
 const WORKER_URL = new URL('./verify-worker.mjs', import.meta.url);
 
-export function defaultPoolSize(): number {
-  return Math.max(1, os.availableParallelism());
-}
-
 export function createVerifyPool(options: { readonly size?: number } = {}): VerifyPool {
-  const size = options.size ?? defaultPoolSize();
-  const workers: Worker[] = [];
-  const pending = new Map<number, Pending>();
-  let nextId = 0;
-  let nextWorker = 0;
-  let closed = false;
-
-  const start = (): Worker => {
-    const worker = new Worker(WORKER_URL);
-    worker.unref();
-    worker.on('message', (reply: { id: number; verdicts: Uint8Array }) => {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (pending.size === 0) for (const w of workers) w.unref();
-      p?.resolve(reply.verdicts);
-    });
-    worker.on('error', (error) => {
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    });
-    return worker;
-  };
+  const pool = createWorkerPool<VerifyJob, Uint8Array>({ name: 'verify', url: WORKER_URL, ...options });
 
   const post = (checks: readonly SignatureCheck[], valid: Uint8Array, indexes: readonly number[]): Promise<Uint8Array> => {
-    if (workers.length < size) workers.push(start());
-    const worker = workers[nextWorker++ % workers.length]!;
     const n = indexes.length;
     // Hex goes straight into the transferred buffers (checked as lowercase hex before).
     const pks = Buffer.from(new ArrayBuffer(n * 32));
@@ -81,21 +60,15 @@ export function createVerifyPool(options: { readonly size?: number } = {}): Veri
       at += c.message.length;
     }
     offsets[n] = at;
-    const id = nextId++;
-    for (const w of workers) w.ref();
-    return new Promise<Uint8Array>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, count: n, pks, sigs, msgs, offsets }, [pks.buffer, sigs.buffer, msgs.buffer, offsets.buffer]);
-    }).then((verdicts) => {
+    return pool.run({ count: n, pks, sigs, msgs, offsets }, [pks.buffer, sigs.buffer, msgs.buffer, offsets.buffer]).then((verdicts) => {
       for (let k = 0; k < n; k++) valid[indexes[k]!] = verdicts[k]!;
       return verdicts;
     });
   };
 
   return {
-    size,
+    size: pool.size,
     verify: async (checks) => {
-      if (closed) throw new Error('verify pool is closed');
       const valid = new Uint8Array(checks.length);
       const jobs: Promise<Uint8Array>[] = [];
       let chunk: number[] = [];
@@ -118,10 +91,6 @@ export function createVerifyPool(options: { readonly size?: number } = {}): Veri
         return verifyStrict(Buffer.from(c.signature, 'hex'), c.message, Buffer.from(c.publicKey, 'hex'));
       });
     },
-    close: async () => {
-      closed = true;
-      await Promise.all(workers.map((w) => w.terminate()));
-      workers.length = 0;
-    },
+    close: () => pool.close(),
   };
 }

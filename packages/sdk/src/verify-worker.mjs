@@ -7,11 +7,11 @@
 //     "no" is reported as UNCONFIRMED and the main thread asks core's strict `verify`, as
 //     verifyFast does. Only invalid signatures take that slow path, and any one of them fails
 //     the batch anyway.
-// Message: { id, count, pks: Uint8Array(32n), sigs: Uint8Array(64n), msgs: Uint8Array, offsets: Uint32Array(n+1) }
-// Reply:   { id, verdicts: Uint8Array(n) } with VALID, INVALID or UNCONFIRMED per item.
-import { parentPort } from 'node:worker_threads';
+// Job:   { count, pks: Uint8Array(32n), sigs: Uint8Array(64n), msgs: Uint8Array, offsets: Uint32Array(n+1) }
+// Reply: Uint8Array(n) with VALID, INVALID or UNCONFIRMED per item. The pool's plumbing is worker-serve.mjs.
 import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { serve } from './worker-serve.mjs';
 
 // libsodium verifies about twice as fast as OpenSSL here; OpenSSL where the addon does not load.
 // Both are cofactorless, so either's "yes" is final and its "no" goes to the strict check.
@@ -102,19 +102,13 @@ export function verifyOne(pks, pkOffset, sigs, sigOffset, message) {
   }
 }
 
-function handle(job) {
-  const { id, count, pks, sigs, msgs, offsets } = job;
+function handle({ count, pks, sigs, msgs, offsets }) {
   const verdicts = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const message = msgs.subarray(offsets[i], offsets[i + 1]);
     verdicts[i] = verifyOne(pks, i * 32, sigs, i * 64, message);
   }
-  return { id, verdicts };
+  return { reply: verdicts, transfer: [verdicts.buffer] };
 }
 
-if (parentPort) {
-  parentPort.on('message', (job) => {
-    const reply = handle(job);
-    parentPort.postMessage(reply, [reply.verdicts.buffer]);
-  });
-}
+serve(handle);

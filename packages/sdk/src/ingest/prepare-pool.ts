@@ -1,14 +1,13 @@
 // A pool of worker threads (prepare-worker.mjs) that take the per-row CPU of a bulk contribution
-// off the main thread: decoding each payload, hashing its signing bytes into its id (and the id
+// off the main thread (the workers themselves are worker-pool.ts's): decoding each payload, hashing its signing bytes into its id (and the id
 // into its seal's leaf hash) and sealing its sample bytes. The main thread keeps what must stay there: building the envelopes, their
 // canonical form (only @cairn/core writes the text the log stores), the rules and the append.
 // Rows travel by structured clone, so only plain JSON data is sent (a class instance or a getter
 // could clone into a value the codec judges differently); anything else is prepared in line.
-import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import type { DecodeFailure } from '@cairn/schemas';
 import type { IdError } from '@cairn/core';
+import { createWorkerPool } from '../worker-pool.js';
 
 export interface PrepareRow {
   readonly type: string;
@@ -46,9 +45,16 @@ export interface PreparePool {
   close(): Promise<void>;
 }
 
+/** prepare-worker.mjs's job: the rows, their sample bytes packed in one buffer. */
+interface Job {
+  readonly signer: string;
+  readonly rows: readonly { readonly type: string; readonly payload: unknown }[];
+  readonly bytes: Uint8Array;
+  readonly bytesAt: Uint32Array;
+  readonly hasBytes: Uint8Array;
+}
+
 interface Reply {
-  readonly id: number;
-  readonly crashed?: string;
   readonly count: number;
   readonly ids: readonly string[];
   readonly leaves: Uint8Array;
@@ -107,42 +113,9 @@ function isPlainData(value: unknown, depth = 0): boolean {
 
 export function createPreparePool(options: { readonly size?: number } = {}): PreparePool | undefined {
   if (!sodiumLoads()) return undefined;
-  const size = options.size ?? Math.max(1, os.availableParallelism());
-  const workers: Worker[] = [];
-  const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  let nextWorker = 0;
-  let closed = false;
-
-  const start = (): Worker => {
-    const worker = new Worker(WORKER_URL);
-    worker.unref();
-    worker.on('message', (reply: Reply) => {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (pending.size === 0) for (const w of workers) w.unref();
-      if (reply.crashed !== undefined) p?.reject(new Error(`ingest prepare worker: ${reply.crashed}`));
-      else p?.resolve(reply);
-    });
-    worker.on('error', (error) => {
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    });
-    // A worker that died takes no more work: the next batch starts another.
-    worker.on('exit', (code) => {
-      const at = workers.indexOf(worker);
-      if (at >= 0) workers.splice(at, 1);
-      const error = new Error(`ingest prepare worker exited (code ${code})`);
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    });
-    return worker;
-  };
+  const pool = createWorkerPool<Job, Reply>({ name: 'ingest prepare', url: WORKER_URL, ...options });
 
   const post = (rows: readonly PrepareRow[], signer: string): Promise<Reply> => {
-    if (workers.length < size) workers.push(start());
-    const worker = workers[nextWorker++ % workers.length]!;
-    const id = nextId++;
     // The sample bytes go packed in one transferred buffer: a typed array per row costs a buffer
     // on each side, and a view clones its whole underlying buffer.
     const n = rows.length;
@@ -165,11 +138,7 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
       if (row.bytes !== undefined) bytes.set(row.bytes, bytesAt[i]!);
       bare.push({ type: row.type, payload: row.payload });
     }
-    for (const w of workers) w.ref();
-    return new Promise<Reply>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, signer, rows: bare, bytes, bytesAt, hasBytes }, [bytes.buffer, bytesAt.buffer, hasBytes.buffer]);
-    });
+    return pool.run({ signer, rows: bare, bytes, bytesAt, hasBytes }, [bytes.buffer, bytesAt.buffer, hasBytes.buffer]);
   };
 
   const rowsOf = (reply: Reply, out: PreparedRow[]): void => {
@@ -197,9 +166,8 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
   };
 
   return {
-    size,
+    size: pool.size,
     prepare: (rows, signer) => {
-      if (closed) throw new Error('ingest prepare pool is closed');
       for (const row of rows) if (!isPlainData(row.payload)) return undefined;
       const chunks: Promise<Reply>[] = [];
       for (let start = 0; start < rows.length; start += CHUNK) chunks.push(post(rows.slice(start, start + CHUNK), signer));
@@ -213,10 +181,6 @@ export function createPreparePool(options: { readonly size?: number } = {}): Pre
         return { rows: out };
       });
     },
-    close: async () => {
-      closed = true;
-      await Promise.all(workers.map((w) => w.terminate()));
-      workers.length = 0;
-    },
+    close: () => pool.close(),
   };
 }

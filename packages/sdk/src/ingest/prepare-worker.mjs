@@ -5,15 +5,15 @@
 // associated data, exactly as sample-crypto.ts's sealSample lays them out (nonce ‖ ciphertext ‖
 // tag). The main thread still writes the envelope's canonical form itself (only @cairn/core makes
 // the text the log stores) and checks it yields the same signing bytes.
-// Message: { id, signer, rows: { type, payload }[], bytes: Uint8Array, bytesAt: Uint32Array(n+1), hasBytes: Uint8Array(n) }
-// Reply:   { id, count, ids: string[], leaves: Uint8Array(32 per row: each id's RFC 6962 leaf hash), signing: Uint8Array, signingAt: Uint32Array(count+1),
+// Job:   { signer, rows: { type, payload }[], bytes: Uint8Array, bytesAt: Uint32Array(n+1), hasBytes: Uint8Array(n) }
+// Reply: { count, ids: string[], leaves: Uint8Array(32 per row: each id's RFC 6962 leaf hash), signing: Uint8Array, signingAt: Uint32Array(count+1),
 //            keys: Uint8Array(32 per row; zeros where no sample), sealed: Uint8Array, sealedAt: Uint32Array(count+1),
 //            failure?: { at, kind: 'decode' | 'id', error } } — rows before `at` only.
-import { parentPort } from 'node:worker_threads';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { leafHashesOfPacked32, signingBytes } from '@cairn/core';
 import { decodePayload } from '@cairn/schemas';
+import { serve } from '../worker-serve.mjs';
 
 const sodium = (() => {
   try {
@@ -41,7 +41,7 @@ function fillRandom(out) {
   randomUsed += out.length;
 }
 
-function handle({ id, signer, rows, bytes: packed, bytesAt, hasBytes }) {
+function handle({ signer, rows, bytes: packed, bytesAt, hasBytes }) {
   const ids = [];
   // Each id's 32 bytes, for its seal's leaf hash (RFC 6962: SHA-256(0x00 || id)).
   const idBytes = new Uint8Array(rows.length * 32);
@@ -92,25 +92,8 @@ function handle({ id, signer, rows, bytes: packed, bytesAt, hasBytes }) {
   const [signing, signingAt] = pack(signed);
   const [sealedBytes, sealedAt] = pack(sealed);
   const leaves = leafHashesOfPacked32(idBytes.subarray(0, count * 32));
-  return { id, count, ids, leaves, signing, signingAt, keys, sealed: sealedBytes, sealedAt, ...(failure ? { failure } : {}) };
+  const reply = { count, ids, leaves, signing, signingAt, keys, sealed: sealedBytes, sealedAt, ...(failure ? { failure } : {}) };
+  return { reply, transfer: [signing.buffer, keys.buffer, sealedBytes.buffer, signingAt.buffer, sealedAt.buffer] };
 }
 
-if (parentPort) {
-  parentPort.on('message', (job) => {
-    let reply;
-    try {
-      reply = handle(job);
-    } catch (error) {
-      reply = { id: job.id, crashed: String(error?.stack ?? error) };
-      parentPort.postMessage(reply);
-      return;
-    }
-    parentPort.postMessage(reply, [
-      reply.signing.buffer,
-      reply.keys.buffer,
-      reply.sealed.buffer,
-      reply.signingAt.buffer,
-      reply.sealedAt.buffer,
-    ]);
-  });
-}
+serve(handle);
