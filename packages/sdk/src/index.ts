@@ -56,7 +56,7 @@ export {
   type SealedCfEnvelope,
 } from './signing.js';
 export type { Reader, SignedReader } from './reader.js';
-export { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, type BatchOptions } from './api/sealed-batch.js';
+export { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, type BatchOptions, type PreparedContributions } from './api/sealed-batch.js';
 export { createSealSequence, type SealSequence } from './rules/seal.js';
 export { createLedgerReplay, replayEvent, type LedgerReplay } from './state/replay-state.js';
 export { checkLedgerRules, streamOf } from './rules/ledger-rules.js';

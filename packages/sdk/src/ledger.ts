@@ -21,7 +21,15 @@ import {
   type SignedEnvelope,
   type Signer,
 } from './signing.js';
-import { contributeBatch, type BatchOptions } from './api/sealed-batch.js';
+import {
+  appendContributions,
+  contributeBatch,
+  prepareContributions,
+  preparedContributions,
+  type BatchOptions,
+  type ContributionsAhead,
+  type PreparedContributions,
+} from './api/sealed-batch.js';
 import { authorshipOf } from './api/authorship.js';
 import { asCfReceipt, asCfReceipts, type CfReceipt } from './cf-receipt.js';
 import type { AuthorshipProof } from '@cairn/core';
@@ -91,6 +99,14 @@ export interface Ledger {
      * signs each CF on its own. The CF ids are the same either way.
      */
     batch(inputs: readonly ContributionInput[], signer: Signer, options?: BatchOptions): Result<CfReceipt[]>;
+    /**
+     * `batch` in two halves, so that a bulk loader prepares its next batch (payloads decoded, ids
+     * derived, sample bytes sealed) while the current one is appended. `prepare` starts at once
+     * and touches no log; `append` of each prepared batch, in order, answers as `batch` would
+     * (a refusal too, and only then). A batch prepared but never appended leaves no trace.
+     */
+    prepare(inputs: readonly ContributionInput[], signer: Signer, options?: BatchOptions): PreparedContributions;
+    append(prepared: PreparedContributions): Result<CfReceipt[]>;
   };
   /** Bulk ingest of events signed elsewhere (samples with their bytes): all or nothing. */
   ingest(items: readonly IngestItem[]): Result<Receipt[]>;
@@ -192,6 +208,7 @@ export function createLedger(parts: LedgerParts): Ledger {
     limits: limits.right,
     ...(parts.anchor ? { anchor: parts.anchor } : {}),
   };
+  const ahead = preparedContributions<ContributionsAhead>();
 
   const appendPrepared = async (prepared: PreparedContribution, signer: Signer) =>
     asCfReceipt(await appendOne(ctx, prepared.type, prepared.payload, signer, prepared.sample));
@@ -250,6 +267,8 @@ export function createLedger(parts: LedgerParts): Ledger {
       label: (input, signer) => appendPrepared(prepareLabel(input), signer),
       validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
       batch: async (inputs, signer, options) => asCfReceipts(await contributeBatch(ctx, inputs, signer, options)),
+      prepare: (inputs, signer, options) => ahead.hold(inputs.length, prepareContributions(ctx, inputs, signer, options)),
+      append: async (prepared) => asCfReceipts(await appendContributions(ctx, ahead.take(prepared))),
     },
     ingest: (items) => ingestBatch(ctx, items),
     ingestBatches: (batches) => ingestBatches(ctx, batches),

@@ -39,23 +39,79 @@ export const MAX_SEAL_SIZE = 100_000;
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
 
-export async function contributeBatch(
+/**
+ * A batch `contribute.prepare` made ready: each input's payload decoded, its id derived and its
+ * sample bytes sealed (on the ingest pool when there is one), nothing read from or written to the
+ * log. `contribute.append` takes it once, on the ledger that prepared it.
+ */
+export interface PreparedContributions {
+  /** How many inputs it holds. */
+  readonly count: number;
+}
+
+/**
+ * What each ledger keeps behind the PreparedContributions it hands out: one definition of the
+ * token, and no way to append a batch twice or on another ledger.
+ */
+export function preparedContributions<T>() {
+  const held = new WeakMap<PreparedContributions, T>();
+  return {
+    hold: (count: number, value: T): PreparedContributions => {
+      const token = Object.freeze({ count });
+      held.set(token, value);
+      return token;
+    },
+    take: (token: PreparedContributions): T => {
+      const value = held.get(token);
+      if (value === undefined) throw new Error('a prepared batch is appended once, by the ledger that prepared it');
+      held.delete(token);
+      return value;
+    },
+  };
+}
+
+/** contributeBatch's first half, which needs nothing from the log. */
+export interface ContributionsAhead {
+  readonly signer: Signer;
+  readonly sealSize: number;
+  readonly sealed: boolean;
+  /** With `onPool`, whether the pool prepared them (their signing bytes and sealed bytes ahead). */
+  readonly identified: Promise<E.Either<LedgerError, { readonly prepared: Identified[]; readonly onPool: boolean }>>;
+}
+
+/**
+ * Decodes, identifies and (on the pool) seals the inputs' bytes, starting now: a caller appending
+ * batch k prepares batch k+1 meanwhile. A refusal or a throw is kept for appendContributions, so
+ * a batch is refused, or throws, where it would be appended and not before.
+ */
+export function prepareContributions(
   ctx: IngestContext,
   inputs: readonly ContributionInput[],
   signer: Signer,
   options: BatchOptions = {},
-): Result<Receipt[]> {
+): ContributionsAhead {
   const sealSize = options.sealSize ?? DEFAULT_SEAL_SIZE;
-  if (!Number.isSafeInteger(sealSize) || sealSize < 1 || sealSize > MAX_SEAL_SIZE)
-    return E.left(
-      ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
-    );
   const sealed = options.seal !== false;
-  const onPool =
-    sealed && ctx.preparePool !== undefined && inputs.length >= POOL_BATCH ? await onPoolOf(ctx.preparePool, inputs, signer) : undefined;
-  const identified = onPool ?? identify(inputs, signer);
+  const identified = (async () => {
+    if (!Number.isSafeInteger(sealSize) || sealSize < 1 || sealSize > MAX_SEAL_SIZE)
+      return E.left(
+        ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
+      );
+    const onPool =
+      sealed && ctx.preparePool !== undefined && inputs.length >= POOL_BATCH ? await onPoolOf(ctx.preparePool, inputs, signer) : undefined;
+    return E.map((prepared: Identified[]) => ({ prepared, onPool: onPool !== undefined }))(onPool ?? identify(inputs, signer));
+  })();
+  // Observed when appended; a batch its caller drops (an earlier one was refused) is no unhandled rejection.
+  identified.catch(() => undefined);
+  return { signer, sealSize, sealed, identified };
+}
+
+/** contributeBatch's second half: the rules against the log, and the append. */
+export async function appendContributions(ctx: IngestContext, ahead: ContributionsAhead): Result<Receipt[]> {
+  const { signer, sealSize, sealed } = ahead;
+  const identified = await ahead.identified;
   if (E.isLeft(identified)) return identified;
-  const prepared = identified.right;
+  const { prepared, onPool } = identified.right;
   if (!sealed) return ingestBatch(ctx, signedItems(prepared, signer));
 
   // Only CFs new to the log are sealed: one already there keeps the form it was appended in.
@@ -68,7 +124,7 @@ export async function contributeBatch(
     taken.add(p.eventId);
     fresh.push(p);
   }
-  const items = sealedItems(ctx, fresh, signer, sealSize, onPool !== undefined);
+  const items = sealedItems(ctx, fresh, signer, sealSize, onPool);
   if (E.isLeft(items)) return items;
   const { count, slotOf } = items.right;
   const appended = count === 0 ? E.right([] as Receipt[]) : await ingestPrepared(ctx, items.right.batch);
@@ -87,6 +143,15 @@ export async function contributeBatch(
       return { id: p.eventId, type: fact.type, stream: fact.stream, position: fact.position, alreadyAppended: true };
     }),
   );
+}
+
+export function contributeBatch(
+  ctx: IngestContext,
+  inputs: readonly ContributionInput[],
+  signer: Signer,
+  options: BatchOptions = {},
+): Result<Receipt[]> {
+  return appendContributions(ctx, prepareContributions(ctx, inputs, signer, options));
 }
 
 const HASH_BYTES = 32;

@@ -13,6 +13,7 @@ import { decodeFailureAt } from '../ingest/decode.js';
 import { defined, signPayload } from '../api/context.js';
 import {
   prepareContribution,
+  type ContributionInput,
   prepareLabel,
   prepareSample,
   prepareValidation,
@@ -22,12 +23,15 @@ import {
 import { checkAmendable, checkAmendmentFields } from '../api/amend.js';
 import { originalCf } from './original-cf.js';
 import { publicKeyHexOf, sealEvents, signerFromInitialKey, signerWithKey, type Signer } from '../signing.js';
-import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE } from '../api/sealed-batch.js';
+import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, preparedContributions, type BatchOptions } from '../api/sealed-batch.js';
 import type { Ledger } from '../ledger.js';
 import { postBatch } from './transport.js';
-import { asCfReceipt, asCfReceipts } from '../cf-receipt.js';
+import { asCfReceipt, asCfReceipts, type CfReceipt } from '../cf-receipt.js';
 
 type Result<T> = Promise<E.Either<LedgerError, T>>;
+
+/** A batch's items, and where each input's receipt is among them (a seal comes first in its group). */
+type RemoteBatch = E.Either<LedgerError, { readonly items: IngestItem[]; readonly slots: number[] }>;
 
 const AMEND_SAMPLE_OVER_HTTP =
   'amend sample.bytes: over HTTP a sample is amended with its new bytes (the old ones stay sealed on the server; amend it where the store is to keep them)';
@@ -64,6 +68,76 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
     throw new RangeError(`url: a Cairn server is reached over http:// or https://, got ${base.protocol}`);
   const url = base.href.replace(/\/+$/, '');
   const send = (items: readonly IngestItem[]) => postBatch(url, items, options.fetch ?? fetch);
+
+  /**
+   * A batch's items, sealed as the local ledger seals (one signature per sealSize CFs), and where
+   * each input's receipt will be among them: made before it is sent, so an import signs and seals
+   * its next batch while the server appends this one.
+   */
+  const batchOf = (inputs: readonly ContributionInput[], signer: Signer, batchOptions: BatchOptions = {}): RemoteBatch => {
+    const sealSize = batchOptions.sealSize ?? DEFAULT_SEAL_SIZE;
+    if (!Number.isSafeInteger(sealSize) || sealSize < 1 || sealSize > MAX_SEAL_SIZE)
+      return E.left(
+        ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
+      );
+    const prepared = inputs.map(prepareContribution);
+    const items: IngestItem[] = [];
+    /** Where each input's receipt is among the items (a seal comes first in its group). */
+    const slots: number[] = [];
+    const group = batchOptions.seal === false ? 1 : sealSize;
+    for (let start = 0; start < prepared.length; start += group) {
+      const cfs = prepared.slice(start, start + group);
+      // A seal over one CF would be two events where one does.
+      if (cfs.length === 1) {
+        const item = signed(cfs[0]!.type, cfs[0]!.payload, signer, cfs[0]!.sample);
+        if (E.isLeft(item)) return E.left({ ...item.left, index: start } as LedgerError);
+        slots.push(items.length);
+        items.push(item.right);
+        continue;
+      }
+      const sealed = sealEvents(cfs, signer);
+      if (E.isLeft(sealed)) {
+        const { index, ...error } = sealed.left;
+        return E.left({ ...error, index: start + (index ?? 0) } as LedgerError);
+      }
+      items.push({ envelope: sealed.right.seal.envelope });
+      sealed.right.cfs.forEach((cf, k) => {
+        const sample = cfs[k]!.sample;
+        slots.push(items.length);
+        items.push(sample ? { envelope: cf.envelope, sample } : { envelope: cf.envelope });
+      });
+    }
+    return E.right({ items, slots });
+  };
+
+  /**
+   * The whole batch is one POST: the server takes it all or nothing. The same inputs make the
+   * same seals, so a batch sent again is answered alreadyAppended instead of appended twice.
+   */
+  const appendBatch = async (batch: RemoteBatch): Result<CfReceipt[]> => {
+    if (E.isLeft(batch)) return batch;
+    const { items, slots } = batch.right;
+    const receipts = await send(items);
+    if (E.isLeft(receipts)) {
+      // Name the caller's input, not the item of the sealed batch (which has a seal in front).
+      const at = (receipts.left as { index?: number }).index;
+      const input = at === undefined ? -1 : slots.indexOf(at);
+      return E.left((at === undefined ? receipts.left : { ...receipts.left, index: input < 0 ? at : input }) as LedgerError);
+    }
+    return asCfReceipts(E.right(slots.map((slot) => receipts.right[slot]!)));
+  };
+  /** A prepared batch, or what preparing it threw: thrown where it is appended, as `batch` throws. */
+  const ahead = preparedContributions<() => RemoteBatch>();
+  const prepareBatch = (inputs: readonly ContributionInput[], signer: Signer, batchOptions?: BatchOptions): (() => RemoteBatch) => {
+    try {
+      const batch = batchOf(inputs, signer, batchOptions);
+      return () => batch;
+    } catch (error) {
+      return () => {
+        throw error;
+      };
+    }
+  };
 
   const signed = (type: EventType, payload: unknown, signer: Signer, sample?: PreparedContribution['sample']) =>
     E.map((envelope: unknown): IngestItem => (sample ? { envelope, sample } : { envelope }))(signPayload(type, payload, signer));
@@ -109,51 +183,9 @@ export function openRemoteLedger(options: RemoteLedgerOptions): RemoteLedger {
       sample: (input, signer) => appendPrepared(prepareSample(input), signer),
       label: (input, signer) => appendPrepared(prepareLabel(input), signer),
       validation: (input, signer) => appendPrepared(prepareValidation(input), signer),
-      // Sealed as the local ledger seals (one signature per sealSize CFs), and the whole batch is
-      // one POST: the server takes it all or nothing. The same inputs make the same seals, so a
-      // batch sent again is answered alreadyAppended instead of appended twice.
-      batch: async (inputs, signer, batchOptions = {}) => {
-        const sealSize = batchOptions.sealSize ?? DEFAULT_SEAL_SIZE;
-        if (!Number.isSafeInteger(sealSize) || sealSize < 1 || sealSize > MAX_SEAL_SIZE)
-          return E.left(
-            ruleViolation('batch-consistent', 'sealSize', `expected a whole number from 1 to ${MAX_SEAL_SIZE}, got ${String(sealSize)}`),
-          );
-        const prepared = inputs.map(prepareContribution);
-        const items: IngestItem[] = [];
-        /** Where each input's receipt is among the items (a seal comes first in its group). */
-        const slots: number[] = [];
-        const group = batchOptions.seal === false ? 1 : sealSize;
-        for (let start = 0; start < prepared.length; start += group) {
-          const cfs = prepared.slice(start, start + group);
-          // A seal over one CF would be two events where one does.
-          if (cfs.length === 1) {
-            const item = signed(cfs[0]!.type, cfs[0]!.payload, signer, cfs[0]!.sample);
-            if (E.isLeft(item)) return E.left({ ...item.left, index: start } as LedgerError);
-            slots.push(items.length);
-            items.push(item.right);
-            continue;
-          }
-          const sealed = sealEvents(cfs, signer);
-          if (E.isLeft(sealed)) {
-            const { index, ...error } = sealed.left;
-            return E.left({ ...error, index: start + (index ?? 0) } as LedgerError);
-          }
-          items.push({ envelope: sealed.right.seal.envelope });
-          sealed.right.cfs.forEach((cf, k) => {
-            const sample = cfs[k]!.sample;
-            slots.push(items.length);
-            items.push(sample ? { envelope: cf.envelope, sample } : { envelope: cf.envelope });
-          });
-        }
-        const receipts = await send(items);
-        if (E.isLeft(receipts)) {
-          // Name the caller's input, not the item of the sealed batch (which has a seal in front).
-          const at = (receipts.left as { index?: number }).index;
-          const input = at === undefined ? -1 : slots.indexOf(at);
-          return E.left((at === undefined ? receipts.left : { ...receipts.left, index: input < 0 ? at : input }) as LedgerError);
-        }
-        return asCfReceipts(E.right(slots.map((slot) => receipts.right[slot]!)));
-      },
+      batch: async (inputs, signer, batchOptions) => appendBatch(batchOf(inputs, signer, batchOptions)),
+      prepare: (inputs, signer, batchOptions) => ahead.hold(inputs.length, prepareBatch(inputs, signer, batchOptions)),
+      append: async (prepared) => appendBatch(ahead.take(prepared)()),
     },
     ingest: (items) => send(items),
     sign: (type, payload, signer) =>

@@ -33,6 +33,39 @@ describe('openRemoteLedger', () => {
     });
   });
 
+  it('given a batch prepared while another is sent, then each POST is what contribute.batch sends, and nothing is sent before append', async () => {
+    const alice = newSigner();
+    const rows = (from: number) =>
+      Array.from({ length: 3 }, (_, i) => ({
+        kind: 'sample' as const,
+        bytes: new TextEncoder().encode(`row ${from + i}`),
+        mediaType: 'text/plain',
+        license: 'MIT',
+        source: 's',
+      }));
+    const receipt = (i: number) => ({
+      id: String(i).repeat(64),
+      type: 'SampleContributed',
+      stream: `cf-${i}`,
+      position: String(i),
+      alreadyAppended: false,
+    });
+    const reply = () => answer(201, { receipts: [0, 1, 2, 3].map(receipt), head: '3' });
+    const inTurn = recording(reply);
+    await inTurn.ledger.contribute.batch(rows(0), alice, { sealSize: 3 });
+    await inTurn.ledger.contribute.batch(rows(3), alice, { sealSize: 3 });
+    const pipelined = recording(reply);
+    const first = pipelined.ledger.contribute.prepare(rows(0), alice, { sealSize: 3 });
+    const appending = pipelined.ledger.contribute.append(first);
+    const second = pipelined.ledger.contribute.prepare(rows(3), alice, { sealSize: 3 });
+    const r = await appending;
+    expect(pipelined.bodies).toHaveLength(1);
+    await pipelined.ledger.contribute.append(second);
+    expect(pipelined.bodies).toEqual(inTurn.bodies);
+    // The seal comes first in the batch: the three CFs' receipts are items 1 to 3.
+    expect(E.map((rs: readonly { position: bigint }[]) => rs.map((x) => x.position))(r)).toEqual(E.right([1n, 2n, 3n]));
+  });
+
   it('given a rule violation at item 1 of a batch, then the RuleViolation with its index, and the answer it came in', async () => {
     const problem = {
       type: 'urn:cairn:problem:rule-violation',
