@@ -258,7 +258,7 @@ async function readChecked(target: string, defaults: ImportDefaults, storeFolder
 
 /** What an import needs of where it appends: a local session's ledger or a server's. */
 interface ImportTarget {
-  readonly ledger: Pick<LedgerWrites, 'contribute'>;
+  readonly ledger: { readonly contribute: Pick<LedgerWrites['contribute'], 'prepare' | 'append'> };
   readonly json: boolean;
   readonly signer: Signer;
   /** Whether a chunk's refusal was for its size alone (a server with a smaller body limit). */
@@ -320,21 +320,33 @@ async function runImport(
       }
       ready.push({ item, input });
     }
-    for (let i = 0; i < ready.length;) {
-      const chunk = chunkAt(ready, i, limits.rows, limits.bytes);
-      const r = await session.ledger.contribute.batch(
+    const prepareAt = (start: number) => {
+      const chunk = chunkAt(ready, start, limits.rows, limits.bytes);
+      const prepared = session.ledger.contribute.prepare(
         chunk.map((c) => c.input),
         signer,
         sealing.options,
       );
+      return { start, chunk, prepared };
+    };
+    let next = ready.length > 0 ? prepareAt(0) : undefined;
+    while (next !== undefined) {
+      const { start, chunk, prepared } = next;
+      const appending = session.ledger.contribute.append(prepared);
+      // The next chunk is decoded, hashed and sealed while this one is appended: two chunks at
+      // most in memory, appended in order, each only once the one before it is in.
+      const after = start + chunk.length;
+      next = after < ready.length ? prepareAt(after) : undefined;
+      const r = await appending;
       // A server whose body limit is below this chunk's size took none of it: halve the chunk and
-      // send again; the smaller limits hold for the chunks after it (the server's limit is fixed).
+      // send again; the smaller limits hold for the chunks after it (the server's limit is fixed),
+      // so the chunk prepared after it is prepared again.
       if (E.isLeft(r) && session.tooLarge?.(r.left) === true && chunk.length > 1) {
         const bytes = sampleBytesOf(chunk);
         limits = { rows: Math.ceil(chunk.length / 2), bytes: bytes > 1 ? Math.floor(bytes / 2) : limits.bytes };
+        next = prepareAt(start);
         continue;
       }
-      i += chunk.length;
       if (E.isLeft(r)) {
         progress.stop();
         const index = (r.left as { index?: number }).index;
