@@ -13,6 +13,7 @@ import type { Signer } from '../signing.js';
 import type { BlobStore } from '../blob-store/port.js';
 import type { KeyStore } from '../key-store/port.js';
 import { createVerifyPool } from '../verify-pool.js';
+import type { ContributionInput } from '../api/contributions.js';
 
 export function ledgerOn(
   log: EventLog = createInMemoryEventLog(),
@@ -49,6 +50,17 @@ export async function register(ledger: Ledger, name: string): Promise<Signer> {
 }
 
 export const text = (s: string) => new TextEncoder().encode(s);
+
+/** `n` distinct text samples, rows `from` on; every third with attributes of every JSON kind. */
+export const textSamples = (n: number, from = 0): ContributionInput[] =>
+  Array.from({ length: n }, (_, i) => ({
+    kind: 'sample',
+    bytes: text(`row ${from + i}: a line of training text`),
+    mediaType: 'text/plain',
+    license: 'CC-BY-4.0',
+    source: 'spec',
+    ...((from + i) % 3 === 0 ? { attributes: { importId: `r${from + i}`, tags: ['a', from + i], nested: { ok: true, n: null } } } : {}),
+  }));
 
 export async function contributeSample(
   ledger: Ledger,

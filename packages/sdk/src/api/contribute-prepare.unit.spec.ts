@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { generateSigningKey } from '@cairn/core';
-import { ledgerOn, right, text } from '../__tests__/given.js';
+import { ledgerOn, right, textSamples as samples } from '../__tests__/given.js';
 import type { Ledger } from '../ledger.js';
 import type { LedgerError } from '../errors.js';
 import type { CfReceipt } from '../cf-receipt.js';
@@ -22,15 +22,6 @@ async function ledgerWith(workers: number) {
   const signer = right(await ledger.contributors.register(secretKey, { name: 'importer' }));
   return { ledger, signer };
 }
-
-const samples = (n: number, from: number): ContributionInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    kind: 'sample',
-    bytes: text(`row ${from + i}: a line of training text`),
-    mediaType: 'text/plain',
-    license: 'CC-BY-4.0',
-    source: 'spec',
-  }));
 
 /** Batches of 130 (enough to go to the ingest pool), the second repeating ten of the first. */
 const batches = (): ContributionInput[][] => [samples(130, 0), [...samples(10, 120), ...samples(120, 130)], samples(130, 250)];

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { generateSigningKey } from '@cairn/core';
 import { createInMemoryEventLog } from '@cairn/eventlog';
-import { ledgerOn, right, text } from '../__tests__/given.js';
+import { ledgerOn, right, textSamples as samples } from '../__tests__/given.js';
 import type { Ledger } from '../ledger.js';
 import type { ContributionInput } from './contributions.js';
 import { createPreparePool, type PreparePool } from '../ingest/prepare-pool.js';
@@ -57,16 +57,6 @@ async function ledgerWith(workers: number) {
     preparePool ? contributeBatch(ctx, inputs, signer, options) : ledger.contribute.batch(inputs, signer, options);
   return { ledger, batch, taken };
 }
-
-const samples = (n: number, from = 0): ContributionInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    kind: 'sample',
-    bytes: text(`row ${from + i}: a line of training text`),
-    mediaType: 'text/plain',
-    license: 'CC-BY-4.0',
-    source: 'spec',
-    ...((from + i) % 3 === 0 ? { attributes: { importId: `r${from + i}`, tags: ['a', from + i], nested: { ok: true, n: null } } } : {}),
-  }));
 
 /** Every event as the log holds it: position, stream, id, type and stored canonical text. */
 async function logBytes(ledger: Ledger): Promise<string[]> {
