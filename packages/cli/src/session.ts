@@ -136,6 +136,18 @@ export interface SessionSettings {
   readonly create?: boolean;
   /** Signature-verifying worker threads for bulk ingest (default 0: one-shot commands skip the pool). */
   readonly verifyWorkers?: number;
+  /** The command holds the store open until it is stopped (serve), rather than for one answer. */
+  readonly lasting?: boolean;
+}
+
+/**
+ * Where an embedded store's projections run their PGlite, the one place a command's kind decides
+ * it. A command that answers and exits runs it on its own thread: starting a second worker (the
+ * log has one) costs it more than the worker gives back. A lasting one (serve) keeps it on a
+ * worker, so requests are taken while Postgres works.
+ */
+export function projectionsThreadFor(settings: SessionSettings): 'worker' | 'caller' {
+  return settings.lasting === true ? 'worker' : 'caller';
 }
 
 const OPEN_EXIT: Record<OpenError['_tag'], ExitCode> = {
@@ -157,6 +169,7 @@ export async function openSession(options: GlobalOptions, settings: SessionSetti
     ...(settings.create !== undefined ? { create: settings.create } : {}),
     // verifyWorkers: 0 keeps one-shot commands from paying for a worker pool; import asks for one.
     verifyWorkers: settings.verifyWorkers ?? 0,
+    projectionsThread: projectionsThreadFor(settings),
     lock: storeLockOptions(),
     onProgress: (p) => {
       if (p.head === null) return;

@@ -69,6 +69,13 @@ export interface OpenCairnOptions {
   readonly verifyWorkers?: number;
   /** How to wait for an embedded store another process holds (storeLockOptions); default: fail at once. */
   readonly lock?: FolderLockOptions;
+  /**
+   * Where an embedded store's projections run their PGlite: on a worker thread of their own
+   * ('worker', the default: the caller's event loop stays free while a statement runs, as a server
+   * needs), or on the caller's thread ('caller': no second worker to start, for a process that
+   * asks one question and exits).
+   */
+  readonly projectionsThread?: 'worker' | 'caller';
   /** Catch-up progress, per projection, as the runner reports it. */
   readonly onProgress?: (progress: RunnerProgress) => void;
   /** An event a projection could not apply: told once, when the runner passes it. */
@@ -209,7 +216,7 @@ export async function openCairn(options: OpenCairnOptions = {}): Promise<E.Eithe
       () =>
         openProjectionStore(
           location.kind === 'embedded'
-            ? { dataDir: path.join(location.dir, 'projections'), lock }
+            ? { dataDir: path.join(location.dir, 'projections'), lock, thread: options.projectionsThread ?? 'worker' }
             : { connectionString: location.kind === 'postgres' ? location.url : location.projections },
         ),
     );

@@ -37,7 +37,7 @@ export function registerServe(program: Command): void {
       // A long-lived process: worth a signature-verifying pool for the batches it is sent.
       // Loaded here, not with the program: every other command would pay for the HTTP framework.
       const { createServer } = await import('@cairn/server');
-      const session = await openSession(globals, { verifyWorkers: defaultPoolSize() });
+      const session = await openSession(globals, { verifyWorkers: defaultPoolSize(), lasting: true });
       const server = await createServer({ cairn: session.cairn, ...(metadata === undefined ? {} : { metadata }) });
       if (E.isLeft(server)) {
         await session.close();

@@ -146,6 +146,16 @@ export async function endBulkLoad(db: Kysely<RunnerDatabase>, schema: string | n
   });
 }
 
+/**
+ * Gathers the planner's statistics on a projection's tables. An embedded store's Postgres has no
+ * autovacuum, so without this nothing ever does: the planner guesses every row count and may scan
+ * a whole table where an index would find a few rows. Statistics change plans, never rows.
+ */
+export async function analyzeTables(db: Kysely<RunnerDatabase>, projection: Projection): Promise<void> {
+  if (projection.tables.length === 0) return;
+  await sql`analyze ${sql.join(projection.tables.map((t) => sql.id(t)))}`.execute(db);
+}
+
 /** The checkpoint row of `name`, held until the transaction ends: runners take turns on it. */
 function lockCheckpoint(tx: Transaction<RunnerDatabase>, name: string) {
   return tx.selectFrom(CHECKPOINTS_TABLE).where('name', '=', name).forUpdate();

@@ -7,6 +7,7 @@ import { left, right, isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition, LogSubscription } from '@cairn/eventlog';
 import type { ProjectionStore } from '../storage/store.js';
 import {
+  analyzeTables,
   beginBulkLoad,
   checkpointsIfUpToDate,
   endBulkLoad,
@@ -104,6 +105,8 @@ export interface ProjectionRunner {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+/** A catch-up that applied this many events to a projection gathers its tables' statistics again. */
+const ANALYZE_AFTER_EVENTS = 10_000;
 /** Events decoded between two yields to the event loop (a few milliseconds of work). */
 const DECODE_SLICE = 256;
 
@@ -390,6 +393,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
     }
     if (isLeft(done)) return done;
+    // A catch-up from zero, or a long one, reshaped the tables: the planner's statistics follow.
+    // (A scratch schema, as verify rebuilds into, is dumped and dropped: no plan reads it.)
+    for (const lane of lanes)
+      if (schema === null && lane.applied > 0 && (lane.from === null || lane.applied >= ANALYZE_AFTER_EVENTS))
+        await analyzeTables(db, lane.projection).catch(() => undefined); // only speed is at stake
     const reports: CatchUpReport[] = [];
     for (const lane of lanes)
       reports.push({

@@ -56,7 +56,9 @@ export function Downloads({ dataset, refText, ordinal }: { dataset: string; refT
             {a.statement.subject.map((s, i) => (
               <>
                 {i > 0 && ' and '}
-                <code title={s.name}>{s.name.endsWith('#merkle-root') ? 'Merkle root' : 'version id'} {s.digest.sha256.slice(0, 12)}…</code>
+                <code title={s.name}>
+                  {s.name.endsWith('#merkle-root') ? 'Merkle root' : 'version id'} {s.digest.sha256.slice(0, 12)}…
+                </code>
               </>
             ))}
             ; to sign it with your own key, run <code>{a.sign}</code>.

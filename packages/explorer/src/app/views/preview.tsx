@@ -57,10 +57,10 @@ async function readContent(cfId: string, mediaType: string, key: ReaderKey): Pro
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const digest = response.headers.get('content-digest') ?? '';
-  if (digest !== `sha-256=:${base64(sha256(bytes))}:`) return { state: 'refused', message: 'the bytes sent do not match their Content-Digest' };
+  if (digest !== `sha-256=:${base64(sha256(bytes))}:`)
+    return { state: 'refused', message: 'the bytes sent do not match their Content-Digest' };
   if (bytes.length > MAX_PREVIEW) return { state: 'other', size: bytes.length };
-  if (mediaType.startsWith('text/') || mediaType === 'application/json')
-    return { state: 'text', text: new TextDecoder().decode(bytes) };
+  if (mediaType.startsWith('text/') || mediaType === 'application/json') return { state: 'text', text: new TextDecoder().decode(bytes) };
   if (/^image\/(png|jpeg|gif|webp)$/.test(mediaType)) return { state: 'image', src: `data:${mediaType};base64,${base64(bytes)}` };
   return { state: 'other', size: bytes.length };
 }

@@ -54,7 +54,9 @@ async function find(kind: Kind, q: string, asOf: string | undefined): Promise<Fo
       const lists = await Promise.all(
         contributors
           .slice(0, DATASETS_OF)
-          .map(async (c) => (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: c.contributorId, asOf })).datasets),
+          .map(
+            async (c) => (await getJson<{ datasets: DatasetListEntry[] }>('/v1/datasets', { contributor: c.contributorId, asOf })).datasets,
+          ),
       );
       const byName = new Map(lists.flat().map((d) => [d.name, d]));
       return { datasets: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), runs: [], contributors };
