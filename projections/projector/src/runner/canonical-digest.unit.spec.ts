@@ -82,9 +82,16 @@ describe('canonicalDump and canonicalDigest: the header lines', () => {
     const dump = (await canonicalDump(store.db, zoo, { schema: 'headers' })).trim().split('\n');
     expect(dump).toEqual([headers[0], headers[1], expect.stringContaining('"id":"1"'), ...failures]);
     const digest = await canonicalDigest(store.db, zoo, { schema: 'headers' });
-    expect(digest.lines).toEqual([headers[0], expect.stringContaining('"rows":"0"'), headers[1], expect.stringContaining('"rows":"1"'), ...failures]);
-    await expect(canonicalDigest(store.db, { tables: ['ants', 'lions'] }, { schema: 'headers' })).rejects.toThrow('table lions does not exist');
+    expect(digest.lines).toEqual([
+      headers[0],
+      expect.stringContaining('"rows":"0"'),
+      headers[1],
+      expect.stringContaining('"rows":"1"'),
+      ...failures,
+    ]);
+    await expect(canonicalDigest(store.db, { tables: ['ants', 'lions'] }, { schema: 'headers' })).rejects.toThrow(
+      'table lions does not exist',
+    );
     await store.close();
   });
 });
-

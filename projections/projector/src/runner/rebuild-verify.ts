@@ -98,8 +98,7 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
   try {
     const ahead = projections.slice(0, cut);
     await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
-    const through =
-      inputs.log === undefined ? runner : createProjectionRunner({ log: inputs.log, store: { db }, projections: [...ahead] });
+    const through = inputs.log === undefined ? runner : createProjectionRunner({ log: inputs.log, store: { db }, projections: [...ahead] });
     // Projections are rebuilt together up to each checkpoint they share (after a catch-up, all of
     // them share the head's). A rebuild that fails in one projection stops the catch-up of all:
     // the failure is that projection's verdict, and the others are rebuilt again without it, so

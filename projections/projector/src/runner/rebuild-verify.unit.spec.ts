@@ -56,7 +56,9 @@ describe('verifyProjections, projections rebuilt together', () => {
     expect(v.firstBad!.reason).toContain('no room in scratch');
     const live = await sql<{ n: number }>`select count(*)::int as n from p2_events`.execute(store.db);
     expect(live.rows[0]!.n).toBe(5);
-    const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname like 'cairn_verify_%'`.execute(store.db);
+    const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname like 'cairn_verify_%'`.execute(
+      store.db,
+    );
     expect(scratch.rows[0]!.n).toBe(0);
     await store.close();
   });
