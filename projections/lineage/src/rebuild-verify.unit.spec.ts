@@ -29,7 +29,7 @@ const timelineOf = (events: readonly RecordedEvent[]): LogTimeline => ({
 
 describe.each([
   ['each rebuilt through the live runner', false],
-  ['rebuilt at once over shared reads of the log', true],
+  ['rebuilt together through a runner of its own over the log', true],
 ] as const)('rebuild-verify (PGlite), %s', (_how, shared) => {
   let store: ProjectionStore;
   let log: EventLog;

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '../storage/store.js';
-import { canonicalDigest } from './canonical-dump.js';
+import { canonicalDigest, canonicalDump } from './canonical-dump.js';
+import { migrateRunnerTables } from './runner-tables.js';
 
 const projection = { tables: ['things'] };
 
@@ -54,5 +55,43 @@ describe('canonicalDigest', () => {
     expect(await digest('copy')).toEqual(before);
     await sql.raw(`alter table copy.things alter column id type bigint`).execute(store.db);
     expect((await digest('copy')).lines[0]).not.toEqual(before.lines[0]);
+  });
+});
+
+describe('canonicalDump and canonicalDigest: the header lines', () => {
+  it('given tables declared out of alphabetical order and a recorded failure, then each table is headed by its columns in their order, in the declared order, and the failures follow, in both', async () => {
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    await sql.raw(`create schema headers`).execute(store.db);
+    await sql.raw(`set search_path to headers`).execute(store.db);
+    await migrateRunnerTables(store.db as never);
+    await sql.raw(`create table zebras (z text, a int)`).execute(store.db);
+    await sql.raw(`create table ants (id bigint, tags text[], at timestamptz)`).execute(store.db);
+    await sql.raw(`insert into ants values (1, '{x}', '2001-01-01T00:00:00Z')`).execute(store.db);
+    await sql
+      .raw(`insert into cairn_projection_failures values ('zoo', 9, 'e9', 'SampleContributed', 'does not decode: payload: bad')`)
+      .execute(store.db);
+    const zoo = { name: 'zoo', tables: ['zebras', 'ants'] };
+    const headers = [
+      '{"columns":[["z","text"],["a","integer"]],"table":"zebras"}',
+      '{"columns":[["id","bigint"],["tags","ARRAY"],["at","timestamp with time zone"]],"table":"ants"}',
+    ];
+    const failures = [
+      '{"projection":"zoo","table":"cairn_projection_failures"}',
+      '{"event_id":"e9","event_type":"SampleContributed","position":"9","reason":"does not decode: payload: bad"}',
+    ];
+    const dump = (await canonicalDump(store.db, zoo, { schema: 'headers' })).trim().split('\n');
+    expect(dump).toEqual([headers[0], headers[1], expect.stringContaining('"id":"1"'), ...failures]);
+    const digest = await canonicalDigest(store.db, zoo, { schema: 'headers' });
+    expect(digest.lines).toEqual([
+      headers[0],
+      expect.stringContaining('"rows":"0"'),
+      headers[1],
+      expect.stringContaining('"rows":"1"'),
+      ...failures,
+    ]);
+    await expect(canonicalDigest(store.db, { tables: ['ants', 'lions'] }, { schema: 'headers' })).rejects.toThrow(
+      'table lions does not exist',
+    );
+    await store.close();
   });
 });

@@ -42,18 +42,18 @@ export async function canonicalDump<TDB>(
   options: CanonicalDumpOptions = {},
 ): Promise<string> {
   return inScope(runnerTables(db), options.schema ?? null, async (tx) => {
+    const catalog = await columnsOf(tx, projection.tables);
     const out: string[] = [];
     for (const table of projection.tables) {
-      const columns = await sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns
-        where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(tx);
-      if (columns.rows.length === 0) throw new Error(`canonicalDump: table ${table} does not exist in the current schema`);
-      out.push(line({ table, columns: columns.rows.map((c) => [c.column_name, c.data_type]) }, table));
+      const columns = catalog.get(table);
+      if (columns === undefined) throw new Error(`canonicalDump: table ${table} does not exist in the current schema`);
+      out.push(line({ table, columns }, table));
       const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(tx);
       const lines = rows.rows.map((row) => line(row, table));
       lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       out.push(...lines);
     }
-    if (projection.name !== undefined) out.push(...(await failureLines(tx, projection.name)));
+    if (projection.name !== undefined && catalog.has(FAILURES_TABLE)) out.push(...(await failureLines(tx, projection.name)));
     return out.length === 0 ? '' : `${out.join('\n')}\n`;
   });
 }
@@ -72,13 +72,13 @@ export async function canonicalDigest<TDB>(
   options: CanonicalDumpOptions = {},
 ): Promise<{ readonly lines: readonly string[]; readonly rows: number }> {
   return inScope(runnerTables(db), options.schema ?? null, async (tx) => {
+    const catalog = await columnsOf(tx, projection.tables);
     const out: string[] = [];
     let rows = 0;
     for (const table of projection.tables) {
-      const columns = await sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns
-        where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(tx);
-      if (columns.rows.length === 0) throw new Error(`canonicalDump: table ${table} does not exist in the current schema`);
-      out.push(line({ table, columns: columns.rows.map((c) => [c.column_name, c.data_type]) }, table));
+      const columns = catalog.get(table);
+      if (columns === undefined) throw new Error(`canonicalDump: table ${table} does not exist in the current schema`);
+      out.push(line({ table, columns }, table));
       // Hashes are sorted as bytes (no collation), and only 32 bytes a row are aggregated, so a
       // table of millions of rows stays far below Postgres's 1GB limit on one value.
       const digest = await sql<{ n: string; d: string | null }>`select count(*)::text as n,
@@ -88,15 +88,31 @@ export async function canonicalDigest<TDB>(
       rows += Number(n);
       out.push(line({ rows: n, sha256: d }, table));
     }
-    if (projection.name !== undefined) out.push(...(await failureLines(tx, projection.name)));
+    if (projection.name !== undefined && catalog.has(FAILURES_TABLE)) out.push(...(await failureLines(tx, projection.name)));
     return { lines: out, rows };
   });
 }
 
+/**
+ * The columns (name and type, in order) of each of `tables` and of the runner's failures table
+ * that exist in the current schema. One read of the catalog for all of them: information_schema
+ * is costly to ask, and a digest asks for every table of a projection.
+ */
+async function columnsOf(tx: Kysely<RunnerDatabase>, tables: readonly string[]): Promise<Map<string, [string, string][]>> {
+  const found = await sql<{ table_name: string; column_name: string; data_type: string }>`select table_name, column_name, data_type
+    from information_schema.columns
+    where table_schema = current_schema() and table_name = any(${[...tables, FAILURES_TABLE]}::text[])
+    order by table_name, ordinal_position`.execute(tx);
+  const columns = new Map<string, [string, string][]>();
+  for (const c of found.rows) {
+    const of = columns.get(c.table_name) ?? [];
+    of.push([c.column_name, c.data_type]);
+    columns.set(c.table_name, of);
+  }
+  return columns;
+}
+
 async function failureLines(tx: Kysely<RunnerDatabase>, projection: string): Promise<string[]> {
-  const exists =
-    await sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${FAILURES_TABLE}`.execute(tx);
-  if (exists.rows.length === 0) return [];
   const rows = await tx
     .selectFrom(FAILURES_TABLE)
     .select([sql<string>`position::text`.as('position'), 'event_id', 'event_type', 'reason'])

@@ -1,10 +1,10 @@
-// Verify, the projection half: each projection is rebuilt from zero into a scratch schema of its
-// own up to its live checkpoint (all at once, sharing each read and decode of the log, when the
-// log is given), and its tables compared with the live ones: first by a digest per table
-// made in the database (canonicalDigest), and only when a digest differs by the canonicalDump of
-// both, which names the first line that differs (the verdict is the dumps', as it always was).
-// A difference means the tables were changed behind the runner's back, or the log under them
-// was. Then the time index is checked against the log (verify-log-times.ts).
+// Verify, the projection half: every projection is rebuilt from zero into one scratch schema up to
+// its live checkpoint, by the runner's own catch-up of them together (each batch of the log read
+// and decoded once for all of them), and its tables compared with the live ones: first by a digest
+// per table made in the database (canonicalDigest), and only when a digest differs by the
+// canonicalDump of both, which names the first line that differs (the verdict is the dumps', as it
+// always was). A difference means the tables were changed behind the runner's back, or the log
+// under them was. Then the time index is checked against the log (verify-log-times.ts).
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
@@ -13,7 +13,6 @@ import { quoteSchema } from '../storage/store.js';
 import type { Projection } from './projection.js';
 import { createProjectionRunner, type CatchUpReport, type ProjectionRunner } from './runner.js';
 import type { RunnerError } from './errors.js';
-import { sharedReads } from './shared-reads.js';
 import { verifyLogTimes, type LogTimeline } from './verify-log-times.js';
 
 export interface BadRow {
@@ -41,9 +40,9 @@ export interface RebuildVerifyInputs<TDB = unknown> {
   readonly projections: readonly Projection[];
   readonly logHead: LogPosition | null;
   /**
-   * The runner's log: given it, every projection is rebuilt at once, each through a runner of its
-   * own (default batch size and decoder, as the live runner's must be), sharing one read and one
-   * decode of each batch; without it, one after the other through `runner`.
+   * The runner's log: given it, the rebuild runs through a runner of its own over it (default
+   * batch size and decoder, as the live runner's must be, and none of the live runner's progress
+   * callbacks); without it, through `runner`.
    */
   readonly log?: EventLog;
   /** Every log event's position and time, to check cairn_log_times against (left unchecked when absent). */
@@ -88,7 +87,6 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
     },
   });
   let current = '-';
-  const scratchOf = (i: number) => `${SCRATCH}_${i}`;
   const checkpointOf = (projection: Projection) => status.right.projections.find((p) => p.name === projection.name)?.checkpoint ?? null;
   // A projection whose live checkpoint is past the log's head is reported without a rebuild;
   // those before it are rebuilt and compared first, as when they were checked one by one.
@@ -97,31 +95,41 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
     return checkpoint !== null && (logHead === null || checkpoint > logHead);
   });
   if (cut < 0) cut = projections.length;
-  const rebuildOne = (projection: Projection, i: number, through: ProjectionRunner) => {
-    const checkpoint = checkpointOf(projection);
-    return through.rebuild(projection.name, { schema: scratchOf(i), ...(checkpoint === null ? {} : { to: checkpoint }) });
-  };
   try {
     const ahead = projections.slice(0, cut);
-    for (const [i] of ahead.entries()) await sql`drop schema if exists ${sql.raw(quoteSchema(scratchOf(i)))} cascade`.execute(db);
-    let rebuilds: Promise<E.Either<RunnerError, CatchUpReport>>[];
-    if (inputs.log !== undefined) {
-      const shared = sharedReads(inputs.log);
-      rebuilds = ahead.map((projection, i) => {
-        const view = shared.view();
-        const own = createProjectionRunner({ log: view.log, store: { db }, projections: [projection], decode: view.decode });
-        return rebuildOne(projection, i, own).finally(view.leave);
-      });
-    } else {
-      // One after the other: the runner takes one operation at a time anyway.
-      rebuilds = [];
-      for (const [i, projection] of ahead.entries()) {
-        const previous = rebuilds[i - 1];
-        rebuilds.push((previous ?? Promise.resolve()).then(() => rebuildOne(projection, i, runner)));
+    await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
+    const through = inputs.log === undefined ? runner : createProjectionRunner({ log: inputs.log, store: { db }, projections: [...ahead] });
+    // Projections are rebuilt together up to each checkpoint they share (after a catch-up, all of
+    // them share the head's). A rebuild that fails in one projection stops the catch-up of all:
+    // the failure is that projection's verdict, and the others are rebuilt again without it, so
+    // each gets the verdict it would get rebuilt alone.
+    const targets = new Map<string, Projection[]>();
+    for (const projection of ahead) {
+      const key = checkpointOf(projection)?.toString() ?? '';
+      targets.set(key, [...(targets.get(key) ?? []), projection]);
+    }
+    const rebuilt = new Map<string, E.Either<RunnerError, CatchUpReport>>();
+    for (const [key, together] of targets) {
+      let pending = together;
+      while (pending.length > 0) {
+        const reports = await through.rebuildTogether(
+          pending.map((p) => p.name),
+          { schema: SCRATCH, ...(key === '' ? {} : { to: BigInt(key) }) },
+        );
+        if (E.isRight(reports)) {
+          for (const report of reports.right) rebuilt.set(report.projection, E.right(report));
+          break;
+        }
+        const failure = reports.left;
+        const failed = 'projection' in failure ? pending.find((p) => p.name === failure.projection) : undefined;
+        if (failed === undefined) {
+          for (const projection of pending) rebuilt.set(projection.name, reports);
+          break;
+        }
+        rebuilt.set(failed.name, reports);
+        pending = pending.filter((p) => p !== failed);
       }
     }
-    // Every rebuild settles before a verdict, so none is left writing into a schema being dropped.
-    const settled = await Promise.allSettled(rebuilds);
     for (const [i, projection] of projections.entries()) {
       current = projection.name;
       const checkpoint = checkpointOf(projection);
@@ -133,9 +141,8 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
           `the projection has applied the log up to position ${checkpoint}, but the log now ends at ${logHead ?? 'nothing'}: events were removed from its tail`,
         );
       }
-      const rebuilt = settled[i]!;
-      if (rebuilt.status === 'rejected') throw rebuilt.reason;
-      if (E.isLeft(rebuilt.value)) return verdict(projection.name, `the scratch rebuild failed: ${rebuilt.value.left.message}`);
+      const report = rebuilt.get(projection.name)!;
+      if (E.isLeft(report)) return verdict(projection.name, `the scratch rebuild failed: ${report.left.message}`);
       let liveDigest: Awaited<ReturnType<typeof canonicalDigest>>;
       try {
         liveDigest = await canonicalDigest(db, projection);
@@ -144,10 +151,10 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
         return verdict(projection.name, `the live tables cannot be read as the projection made them: ${messageOf(cause)}`);
       }
       entry.rows = liveDigest.rows;
-      const scratchDigest = await canonicalDigest(db, projection, { schema: scratchOf(i) });
+      const scratchDigest = await canonicalDigest(db, projection, { schema: SCRATCH });
       if (liveDigest.lines.join('\n') !== scratchDigest.lines.join('\n')) {
         const live = await canonicalDump(db, projection);
-        const scratch = await canonicalDump(db, projection, { schema: scratchOf(i) });
+        const scratch = await canonicalDump(db, projection, { schema: SCRATCH });
         if (live !== scratch) {
           const d = firstDifference(live, scratch);
           return verdict(
@@ -173,8 +180,7 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
     // Whatever the tables were turned into, verify answers with a verdict, never a stack trace.
     return verdict(current, `the projection tables cannot be checked: ${messageOf(cause)}`);
   } finally {
-    for (const [i] of projections.entries())
-      await sql`drop schema if exists ${sql.raw(quoteSchema(scratchOf(i)))} cascade`.execute(db).catch(() => undefined);
+    await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db).catch(() => undefined);
   }
   return { projections: out, firstBad: null };
 }

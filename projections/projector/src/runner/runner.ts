@@ -99,6 +99,11 @@ export interface ProjectionRunner {
   stop(): Promise<void>;
   /** Drops the projection's tables, migrates and replays from zero (optionally up to `to`, into `schema`). */
   rebuild(name: string, options?: RebuildOptions): Promise<Either<RunnerError, CatchUpReport>>;
+  /**
+   * rebuild() of several projections at once (all up to the same `to`, into the same `schema`): one
+   * catch-up of them together, so each batch of the log is read and decoded once for all of them.
+   */
+  rebuildTogether(names: readonly string[], options?: RebuildOptions): Promise<Either<RunnerError, readonly CatchUpReport[]>>;
   status(): Promise<Either<RunnerError, RunnerStatus>>;
   /** The events a projection recorded as failed, in log order (at most `limit`, default 100). */
   failures(name: string, options?: { readonly limit?: number }): Promise<Either<RunnerError, readonly ProjectionFailure[]>>;
@@ -467,6 +472,29 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return reports;
   };
 
+  const rebuildTogether = (wanted: readonly string[], rebuildOptions: RebuildOptions = {}) =>
+    exclusive(async (): Promise<Either<RunnerError, readonly CatchUpReport[]>> => {
+      const chosen: Projection[] = [];
+      for (const name of new Set(wanted)) {
+        const projection = projections.find((p) => p.name === name);
+        if (projection === undefined) {
+          return left({
+            _tag: 'UnknownProjection',
+            projection: name,
+            message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})`,
+          } as const);
+        }
+        chosen.push(projection);
+      }
+      const schema = rebuildOptions.schema ?? null;
+      for (const projection of chosen) {
+        const ready = await prepare(projection, schema, true);
+        if (isLeft(ready)) return ready;
+        if (schema === null) prepared.add(projection.name);
+      }
+      return catchUp(chosen, schema, rebuildOptions.to);
+    });
+
   let subscription: LogSubscription | undefined;
   let following: Promise<void> | undefined;
 
@@ -523,23 +551,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       following = undefined;
       await exclusive(async () => undefined);
     },
-    rebuild: (name, rebuildOptions = {}) =>
-      exclusive(async () => {
-        const projection = projections.find((p) => p.name === name);
-        if (projection === undefined) {
-          return left({
-            _tag: 'UnknownProjection',
-            projection: name,
-            message: `no projection named ${JSON.stringify(name)} (known: ${[...names].join(', ')})`,
-          } as const);
-        }
-        const schema = rebuildOptions.schema ?? null;
-        const ready = await prepare(projection, schema, true);
-        if (isLeft(ready)) return ready;
-        if (schema === null) prepared.add(projection.name);
-        const reports = await catchUp([projection], schema, rebuildOptions.to);
-        return isLeft(reports) ? reports : right(reports.right[0]!);
-      }),
+    rebuild: async (name, rebuildOptions = {}) => {
+      const reports = await rebuildTogether([name], rebuildOptions);
+      return isLeft(reports) ? reports : right(reports.right[0]!);
+    },
+    rebuildTogether: (names, rebuildOptions) => rebuildTogether(names, rebuildOptions),
     status: async () => {
       const head = await log.head();
       if (isLeft(head)) return left(logUnavailable(head.left));

@@ -7,6 +7,7 @@ import { canonicalDump } from './canonical-dump.js';
 import { envelopeEvent, testContributorId } from '../testing/envelopes.js';
 import { labelPayload, samplePayload } from '../testing/payloads.js';
 import { createProjectionRunner } from './runner.js';
+import { defaultEventDecoder, type EventDecoder } from './decode.js';
 import { positionAtTime } from './log-times.js';
 import type { Projection } from './projection.js';
 
@@ -176,6 +177,36 @@ describe('projection runner on PGlite', () => {
       // 10 + 10 + 5: the short third read ends the catch-up
       expect(reads()).toBe(3);
       for (const p of projections) expect((await canonicalDump(store.db, p)).trim().split('\n')).toHaveLength(26);
+      await store.close();
+    });
+
+    it('given three projections, when they are rebuilt together into a scratch schema up to a position, then the log is read once per batch and each event decoded once, each holds exactly that prefix and the live tables are untouched', async () => {
+      const base = createInMemoryEventLog();
+      await appendSamples(base, 0, 25);
+      const { log, reads } = counting(base);
+      let decodes = 0;
+      const decode: EventDecoder = (data) => ((decodes += 1), defaultEventDecoder(data));
+      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const projections = [seenAs('p1'), seenAs('p2'), seenAs('p3')];
+      const runner = createProjectionRunner({ log, store, projections, batchSize: 10, decode });
+      if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
+      const [readsBefore, decodesBefore] = [reads(), decodes];
+      const all = await base.readAll({});
+      if (all._tag === 'Left') throw new Error('read');
+      const to = all.right[21]!.position;
+      const result = await runner.rebuildTogether(
+        projections.map((p) => p.name),
+        { schema: 'scratch', to },
+      );
+      if (result._tag === 'Left') throw new Error(result.left.message);
+      expect(result.right.map((r) => [r.projection, r.events, r.to])).toEqual(projections.map((p) => [p.name, 22, to]));
+      // 10 + 10 + the 2 up to `to` (the read of 10 cut there ends the catch-up)
+      expect(reads() - readsBefore).toBe(3);
+      expect(decodes - decodesBefore).toBe(22);
+      for (const p of projections) {
+        expect((await canonicalDump(store.db, p, { schema: 'scratch' })).trim().split('\n')).toHaveLength(23);
+        expect((await canonicalDump(store.db, p)).trim().split('\n')).toHaveLength(26);
+      }
       await store.close();
     });
 

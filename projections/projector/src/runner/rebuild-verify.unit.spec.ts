@@ -1,0 +1,65 @@
+// verifyProjections over several projections rebuilt together: a projection whose scratch rebuild
+// fails gets that failure as its verdict, while the projections before it are still rebuilt (again,
+// without it) and compared, as if each had been rebuilt alone.
+import { describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { createInMemoryEventLog, ExpectedRevision } from '@cairn/eventlog';
+import { sql } from 'kysely';
+import { openProjectionStore } from '../storage/store.js';
+import { envelopeEvent, testContributorId } from '../testing/envelopes.js';
+import { samplePayload } from '../testing/payloads.js';
+import { createProjectionRunner } from './runner.js';
+import type { Projection } from './projection.js';
+import { verifyProjections } from './rebuild-verify.js';
+
+const alice = testContributorId('alice');
+
+/** A projection keeping every event's position and id in `<name>_events`. */
+const seenAs = (name: string, onMigrate: (schema: string) => void = () => undefined): Projection => ({
+  name,
+  version: 1,
+  tables: [`${name}_events`],
+  migrate: async (db) => {
+    onMigrate((await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s);
+    await sql`create table if not exists ${sql.table(`${name}_events`)} (position bigint primary key, id text not null)`.execute(db);
+  },
+  apply: async (tx, events) => {
+    await sql`insert into ${sql.table(`${name}_events`)} (position, id) select * from unnest(${events.map((e) => e.position.toString())}::bigint[], ${events.map((e) => e.id)}::text[])`.execute(
+      tx,
+    );
+  },
+});
+
+describe('verifyProjections, projections rebuilt together', () => {
+  it('given the second of three projections cannot be made in a scratch schema, when verified, then the first is identical, the second’s verdict is its failed rebuild, and the live tables are untouched', async () => {
+    const log = createInMemoryEventLog();
+    for (let i = 0; i < 5; i++) {
+      const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
+      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+    }
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const broken = seenAs('p2', (schema) => {
+      if (schema.startsWith('cairn_verify_')) throw new Error('no room in scratch');
+    });
+    const projections = [seenAs('p1'), broken, seenAs('p3')];
+    const runner = createProjectionRunner({ log, store, projections, batchSize: 2 });
+    if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
+    const head = await log.head();
+    if (head._tag === 'Left') throw new Error('head');
+    const v = await verifyProjections({ db: store.db, runner, projections, logHead: head.right, log });
+    expect(v.projections).toEqual([
+      { name: 'p1', checkpoint: head.right!.toString(), rows: 5, ok: true },
+      { name: 'p2', checkpoint: head.right!.toString(), rows: 0, ok: false },
+    ]);
+    expect(v.firstBad).toMatchObject({ projection: 'p2', reason: expect.stringContaining('the scratch rebuild failed') });
+    expect(v.firstBad!.reason).toContain('no room in scratch');
+    const live = await sql<{ n: number }>`select count(*)::int as n from p2_events`.execute(store.db);
+    expect(live.rows[0]!.n).toBe(5);
+    const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname like 'cairn_verify_%'`.execute(
+      store.db,
+    );
+    expect(scratch.rows[0]!.n).toBe(0);
+    await store.close();
+  });
+});
