@@ -53,6 +53,7 @@ import type { CatchUpFailed, OpenError, ReadError, RefError, UsageError } from '
 import { effectiveLimits, readLedgerConfig } from './ledger-config.js';
 import { storeInUse } from './store-lock.js';
 import { localDirOf, resolveStoreLocation, type Env, type StoreLocation } from './store-location.js';
+import { versionMemo } from './version-memo.js';
 import { distinctVersions, parseVersionRef, resolveVersionRef, type ResolvedVersion } from './version-ref.js';
 import { isSha256Hex, type AuthorshipProof, type ProofFile } from '@cairn/core';
 
@@ -114,6 +115,8 @@ export type BuildResult = {
   readonly unchanged: boolean;
 };
 export type ReplacementResult = ReplacementOutcome & { readonly ordinal: number | null };
+/** The reads Cairn.latestAt gives, answered as the Cairn's own. */
+export type LatestReads = Pick<Cairn, 'resolveVersion' | 'why' | 'trace'>;
 
 export interface Cairn extends CairnReads {
   readonly location: StoreLocation;
@@ -138,6 +141,12 @@ export interface Cairn extends CairnReads {
   positionOf(asOf: AsOf | undefined): Promise<bigint | null | undefined>;
   /** NAME@N, NAME@latest, NAME (latest) or NAME@<version id prefix>, as of a moment. */
   resolveVersion(text: string, asOf?: AsOf, field?: string): Promise<E.Either<RefError, ResolvedVersion>>;
+  /**
+   * The reads that name a version, for a caller that knows the head the projections hold and that
+   * no catch-up writes while it reads (the server, under its read lock): a reference at the
+   * latest is resolved once per head instead of on every read.
+   */
+  latestAt(head: bigint | null): LatestReads;
   /** A CF id, or a unique prefix of one (6+ hex); `field` names the argument in errors. */
   resolveCf(text: string, field?: string): Promise<E.Either<RefError, CfId>>;
 
@@ -251,6 +260,11 @@ function cairnOver(parts: Parts): Cairn {
     if (E.isLeft(ref)) return ref;
     return resolveVersionRef(db, ref.right, await positionOf(asOf));
   };
+  const memo = versionMemo();
+  const latestAt =
+    (head: bigint | null): Cairn['resolveVersion'] =>
+    (text, asOf, field) =>
+      asOf === undefined ? memo.at(head, text, field, () => resolveVersion(text, undefined, field)) : resolveVersion(text, asOf, field);
   const resolveCf = (text: string, field = 'CF') => resolveCfRef(db, text, field);
   const ordinalsOf = async (datasets: Iterable<string>): Promise<Map<string, number>> => {
     const ordinals = new Map<string, number>();
@@ -276,11 +290,43 @@ function cairnOver(parts: Parts): Cairn {
     );
   };
 
+  const whyWith =
+    (resolve: Cairn['resolveVersion']): Cairn['why'] =>
+    async (text, ref, asOf) => {
+      // The version first: a reference that names nothing is the answer, whatever the CF.
+      const v = await resolve(ref, asOf);
+      if (E.isLeft(v)) return v;
+      return withCf(text, 'CF', async (cfId) =>
+        E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(db, cfId, v.right.versionId)),
+      );
+    };
+  const traceWith =
+    (resolve: Cairn['resolveVersion']): Cairn['trace'] =>
+    async (target, options = {}) => {
+      // A full id is any node's; other hex is a CF id prefix, or else a dataset that happens to
+      // have a hex name; anything else is a version reference.
+      let id: string;
+      if (isSha256Hex(target)) id = target;
+      else {
+        const cf = /^[0-9a-f]+…?$/.test(target) ? await resolveCf(target, 'TARGET') : undefined;
+        if (cf !== undefined && E.isRight(cf)) id = cf.right;
+        else {
+          const v = await resolve(target, options.asOf);
+          if (E.isLeft(v)) return cf ?? v;
+          id = v.right.versionId;
+        }
+      }
+      return trace(db, id, options);
+    };
+  let latest: { readonly head: bigint | null; readonly reads: LatestReads } | undefined;
+
   return {
     ...parts,
     ...readsOver({ ...parts, resolveVersion, positionOf }),
     catchUp: async () => {
-      const r = await runner.runOnce();
+      // The projections move: a reference remembered at a head may name another version now.
+      memo.forget();
+      const r = await runner.runOnce().finally(() => memo.forget());
       return E.isLeft(r)
         ? E.left({ _tag: 'CatchUpFailed', message: `the projections could not catch up: ${r.left.message}` })
         : E.right(undefined);
@@ -297,6 +343,13 @@ function cairnOver(parts: Parts): Cairn {
     checkAsOf: (asOf, field) => checkAsOfWithinHead(asOf, ledger.log, field),
     positionOf,
     resolveVersion,
+    latestAt: (head) => {
+      if (latest?.head !== head) {
+        const resolve = latestAt(head);
+        latest = { head, reads: { resolveVersion: resolve, why: whyWith(resolve), trace: traceWith(resolve) } };
+      }
+      return latest.reads;
+    },
     resolveCf,
 
     datasetVersions: async (dataset, asOf) => {
@@ -359,14 +412,7 @@ function cairnOver(parts: Parts): Cairn {
           versions: cf.right.versions.map((v) => ({ ...v, ordinal: ordinals.get(v.versionId) ?? null })),
         });
       }),
-    why: async (text, ref, asOf) => {
-      // The version first: a reference that names nothing is the answer, whatever the CF.
-      const v = await resolveVersion(ref, asOf);
-      if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) =>
-        E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(db, cfId, v.right.versionId)),
-      );
-    },
+    why: whyWith(resolveVersion),
     diff: async (a, b, asOf) => {
       const from = await resolveVersion(a, asOf);
       if (E.isLeft(from)) return from;
@@ -378,22 +424,7 @@ function cairnOver(parts: Parts): Cairn {
     },
     impact: (text, asOf) => withCf(text, 'CF', (cfId) => impact(db, cfId, asOfOption(asOf))),
     history: (text, asOf) => withCf(text, 'CF', (cfId) => history(db, cfId, asOfOption(asOf))),
-    trace: async (target, options = {}) => {
-      // A full id is any node's; other hex is a CF id prefix, or else a dataset that happens to
-      // have a hex name; anything else is a version reference.
-      let id: string;
-      if (isSha256Hex(target)) id = target;
-      else {
-        const cf = /^[0-9a-f]+…?$/.test(target) ? await resolveCf(target, 'TARGET') : undefined;
-        if (cf !== undefined && E.isRight(cf)) id = cf.right;
-        else {
-          const v = await resolveVersion(target, options.asOf);
-          if (E.isLeft(v)) return cf ?? v;
-          id = v.right.versionId;
-        }
-      }
-      return trace(db, id, options);
-    },
+    trace: traceWith(resolveVersion),
     inclusionProof: proofOf,
     proofFile: async (text, ref, asOf) =>
       E.map((p: DatasetInclusionProof & { readonly ref: ResolvedVersion }): ProofFile => ({

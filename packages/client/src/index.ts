@@ -14,6 +14,7 @@ export {
   type CfShowAnswer,
   type BuildResult,
   type ReplacementResult,
+  type LatestReads,
 } from './cairn.js';
 export type {
   CairnReads,

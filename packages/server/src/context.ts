@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseAsOf, type Cairn, type ReadError } from '@cairn/client';
+import { parseAsOf, type Cairn, type LatestReads, type ReadError } from '@cairn/client';
 import { decodeStrict } from './decode.js';
 import type { Follower } from './follower.js';
 import { invalidRequest, readProblem, type Problem } from './problem.js';
@@ -24,6 +24,14 @@ export interface ServerContext {
 }
 
 const pinnedKey = (request: FastifyRequest) => `${request.url}\n${request.headers.accept ?? ''}`;
+
+/**
+ * The reads that name a version, for an answer at `moment`: at the latest (read under the
+ * follower's lock, so the projections hold exactly `head`) a version reference is resolved once
+ * per head; a pinned moment's asOf is resolved as the Cairn resolves it.
+ */
+export const versionReadsAt = (ctx: ServerContext, moment: Moment): LatestReads =>
+  moment.pinned ? ctx.cairn : ctx.cairn.latestAt(moment.head);
 
 /** Decodes the query string strictly; a refusal has been sent when it answers undefined. */
 export function queryOf<A>(request: FastifyRequest, reply: FastifyReply, codec: t.Type<A, unknown, unknown>): A | undefined {

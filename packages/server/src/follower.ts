@@ -39,6 +39,8 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
   let queued: Promise<E.Either<{ readonly message: string }, bigint | null>> | undefined;
   const listeners = new Set<(event: LiveEvent) => void>();
   let stopped = false;
+  /** Whether a catch-up pass has run to the end. */
+  let passed = false;
 
   // A readers-writer lock between latest reads and the catch-up's writes; a waiting catch-up goes
   // before new readers, so a steady stream of reads cannot hold the projections back.
@@ -117,14 +119,16 @@ export function startFollower(cairn: Cairn, intervalMs: number, onError: (messag
     // Nothing new in the log: nothing to write, so no reason to hold the reads back. Without this
     // every interval's pass waited for the reads in flight and stopped new ones meanwhile, a
     // stall each interval under a steady load of reads.
+    // An empty log is nothing new too, once one pass has run (it sets the projections up).
     const seen = await cairn.ledger.log.head();
-    if (E.isRight(seen) && seen.right !== null && caughtUpTo !== null && seen.right <= caughtUpTo) return E.right(caughtUpTo);
+    if (passed && E.isRight(seen) && (seen.right === null || (caughtUpTo !== null && seen.right <= caughtUpTo))) return E.right(caughtUpTo);
     const caught = await exclusive(async (): Promise<E.Either<{ readonly message: string }, bigint | null>> => {
       const head = await cairn.ledger.log.head();
       if (E.isLeft(head)) return E.left({ message: 'the log head could not be read' });
       const r = await cairn.catchUp();
       if (E.isLeft(r)) return r;
       if (head.right !== null && (caughtUpTo === null || head.right > caughtUpTo)) caughtUpTo = head.right;
+      passed = true;
       return E.right(caughtUpTo);
     });
     if (E.isRight(caught) && caught.right !== null && caught.right !== before)

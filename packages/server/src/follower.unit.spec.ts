@@ -5,8 +5,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { startFollower } from './follower.js';
 
-function fakeStore() {
-  let head = 1n;
+function fakeStore(start: bigint | null = 1n) {
+  let head: bigint | null = start;
   const gates: (() => void)[] = [];
   const log: string[] = [];
   const cairn = {
@@ -21,7 +21,7 @@ function fakeStore() {
   return {
     cairn,
     log,
-    append: () => (head += 1n),
+    append: () => (head = (head ?? 0n) + 1n),
     release: async () => {
       while (gates.length === 0) await new Promise((r) => setTimeout(r, 1));
       gates.shift()!();
@@ -87,6 +87,38 @@ describe('startFollower', () => {
     await store.release();
     await catching;
     expect(await read).toBe(1n);
+    await follower.stop();
+  });
+
+  it('given an empty log, when catch-ups are asked after the first while a latest read is in flight, then none takes the write lock', async () => {
+    const store = fakeStore(null);
+    const follower = startFollower(store.cairn, 60_000, () => undefined);
+    const first = follower.catchUp();
+    await store.release();
+    expect(await first).toEqual(E.right(null));
+    let finishRead!: () => void;
+    const read = follower.latest(() => new Promise<void>((resolve) => (finishRead = resolve)));
+    await tick();
+    for (let i = 0; i < 3; i += 1) expect(await follower.catchUp()).toEqual(E.right(null));
+    expect(await follower.latest(async (head) => head)).toBeNull();
+    // one lock taken: the first pass's
+    expect(store.log).toEqual(['catch-up start', 'catch-up end']);
+    finishRead();
+    await read;
+    await follower.stop();
+  });
+
+  it('given an empty log that then gets its first event, when a catch-up is asked, then it takes the lock and moves the head', async () => {
+    const store = fakeStore(null);
+    const follower = startFollower(store.cairn, 60_000, () => undefined);
+    const first = follower.catchUp();
+    await store.release();
+    await first;
+    store.append();
+    const second = follower.catchUp();
+    await store.release();
+    expect(await second).toEqual(E.right(1n));
+    expect(store.log).toEqual(['catch-up start', 'catch-up end', 'catch-up start', 'catch-up end']);
     await follower.stop();
   });
 });

@@ -103,6 +103,27 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     onError(`internal error: ${error.message}`);
     return sendProblem(reply, problem(500, 'internal', 'Internal error', 'the server failed to answer; the failure is logged'));
   });
+  // Handlers in flight, for close to wait for: Fastify's own close waits for connections, and a
+  // client that gave up has none left while its handler still reads the store the caller is about
+  // to close.
+  const inFlight = new Set<Promise<unknown>>();
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request, reply) {
+      const result: unknown = handler.call(this, request, reply);
+      // A handler that answers at once returns no promise, and is handed back as it is: Fastify
+      // reads a promise's value as the body.
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+        const settled = Promise.resolve(result).then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(settled);
+        void settled.then(() => inFlight.delete(settled));
+      }
+      return result;
+    };
+  });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound(`no endpoint ${request.method} ${request.url.split('?')[0]}`)));
   app.addHook('preClose', async () => {
     for (const end of ctx.closing) end();
@@ -152,6 +173,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     close: async () => {
       await follower.stop();
       await app.close();
+      while (inFlight.size > 0) await Promise.all(inFlight);
     },
   });
 }

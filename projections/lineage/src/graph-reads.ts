@@ -19,14 +19,16 @@ import {
   type NodeState,
 } from './tables.js';
 
+/** Which of `tables` exist, in the order given: one statement, as a walk asks it at every step. */
 async function existing<TTable extends keyof LineageDatabase>(db: Kysely<LineageDatabase>, tables: readonly TTable[]): Promise<TTable[]> {
-  const found: TTable[] = [];
-  for (const table of tables) {
-    const r = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
-    if (r.rows[0]?.t) found.push(table);
-  }
-  return found;
+  const r = await sql<{ t: string }>`select t from unnest(${[...tables]}::text[]) as t where to_regclass(t) is not null`.execute(db);
+  const found = new Set(r.rows.map((row) => row.t));
+  return tables.filter((t) => found.has(t));
 }
+
+/** The edge tables a walk reads (those of the projections the store has), for stepEdges' `tables`. */
+export const edgeTables = (db: Kysely<LineageDatabase>): Promise<LineageEdgesTableName[]> =>
+  existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
 
 /** The position bound as sent (undefined: no bound; null: before the first event, so nothing). */
 const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? undefined : asOf === null ? '-1' : asOf.toString());
@@ -84,6 +86,8 @@ export interface StepRequest {
   /** Only edges whose far end is one of these. */
   readonly among?: readonly string[];
   readonly limit?: number;
+  /** The edge tables to read (edgeTables), when the walk has found them already. */
+  readonly tables?: readonly LineageEdgesTableName[];
 }
 
 const C = (column: string) => sql`${sql.ref(column)} collate "C"`;
@@ -98,7 +102,7 @@ const ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, $
  */
 export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Promise<LineageEdge[]> {
   if (r.frontier.length === 0 || r.among?.length === 0 || r.types?.length === 0) return [];
-  const tables = await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
+  const tables = r.tables ?? (await edgeTables(db));
   if (tables.length === 0) return [];
   const limit = bound(r.asOf);
   const flipped = sql`${[...UPSTREAM_IS_FROM]}::text[]`;
@@ -192,7 +196,13 @@ export async function nodesByIds(
   const out = new Map<string, NodeView>();
   if (ids.length === 0) return out;
   const limit = bound(asOf);
-  const tables = await existing<LineageNodesTableName>(db, [LINEAGE_NODES_TABLE, DATASETS_LINEAGE_NODES_TABLE]);
+  // the node tables and the states table found in one statement
+  const found = await existing<LineageNodesTableName | typeof LINEAGE_NODE_STATES_TABLE>(db, [
+    LINEAGE_NODES_TABLE,
+    DATASETS_LINEAGE_NODES_TABLE,
+    LINEAGE_NODE_STATES_TABLE,
+  ]);
+  const tables = found.filter((t): t is LineageNodesTableName => t !== LINEAGE_NODE_STATES_TABLE);
   const rows: LineageNodeRow[] = [];
   for (const table of tables) {
     // Each id looked up by the key (a lateral select per id, offset 0 so it is not flattened into
@@ -203,7 +213,7 @@ export async function nodesByIds(
       cross join lateral (select * from ${sql.table(table)} where node_id = f.id${bounded} offset 0) n`.execute(db);
     rows.push(...found.rows);
   }
-  const states = (await existing(db, [LINEAGE_NODE_STATES_TABLE])).length
+  const states = found.includes(LINEAGE_NODE_STATES_TABLE)
     ? await db
         .selectFrom(LINEAGE_NODE_STATES_TABLE)
         .select(['node_id', 'state', 'reason', 'event_id'])

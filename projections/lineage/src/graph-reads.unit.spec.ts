@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
 import { nodesByIds, stepEdges } from './graph-reads.js';
+import { trace } from './trace.js';
 import {
   createLineageEdgesTable,
   createLineageNodesTable,
@@ -94,5 +95,17 @@ describe('a walk step from a frontier of many nodes', () => {
     const read = await scansOf(LINEAGE_EDGES_TABLE);
     expect(read.length).toBeGreaterThan(0);
     expect(read.filter((s) => s.startsWith('Seq Scan'))).toEqual([]);
+  });
+
+  it('given a sample and its contributor, when a trace walks both ways from the sample, then which tables exist is asked once per read, not at every step', async () => {
+    sent.length = 0;
+    const walked = await trace(db, sampleId(0), { direction: 'both' });
+    expect(walked._tag).toBe('Right');
+    const asked = sent.filter((q) => q.sql.includes('to_regclass')).length;
+    const steps = sent.filter((q) => q.sql.includes(`"${LINEAGE_EDGES_TABLE}"`)).length;
+    // the root's node read, the walk's edge tables, the nodes' read
+    expect(asked).toBe(3);
+    // up: to the contributor, then from it (nothing); down: nothing
+    expect(steps).toBe(3);
   });
 });

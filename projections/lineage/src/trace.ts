@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { nodeNotFound, type LineageError } from './errors.js';
-import { compareEdges, hasEdges, nodesByIds, stepEdges, UPSTREAM_IS_FROM, type NodeView } from './graph-reads.js';
+import { compareEdges, edgeTables, hasEdges, nodesByIds, stepEdges, UPSTREAM_IS_FROM, type NodeView } from './graph-reads.js';
 import type { EdgeType, LineageDatabase, LineageEdge, NodeKind } from './tables.js';
 
 export type TraceDirection = 'up' | 'down' | 'both';
@@ -72,6 +72,8 @@ export async function trace(
   const rootNode = (await nodesByIds(db, [id], asOf)).get(id);
   if (rootNode === undefined && !(await hasEdges(db, id, asOf))) return left(nodeNotFound(id, asOf));
 
+  // which edge tables the store has is asked once for the walk, not at every step
+  const tables = await edgeTables(db);
   const depthOf = new Map<string, number>([[id, 0]]);
   const edges = new Map<string, LineageEdge>();
   let truncated = false;
@@ -103,7 +105,7 @@ export async function trace(
       // them, whatever the limit, so a smaller page would only read them again (and a frontier of
       // nodes with one edge each, samples going up to their signer, is then read in one page).
       for (let after: LineageEdge | undefined, pages = 0; ; pages++) {
-        const step = { frontier, sign, types, asOf, ...(after === undefined ? {} : { after }) };
+        const step = { frontier, sign, types, asOf, tables, ...(after === undefined ? {} : { after }) };
         if (truncated && depthOf.size >= maxNodes) {
           (await stepEdges(db, { ...step, among: [...depthOf.keys()] })).forEach(take);
           break;

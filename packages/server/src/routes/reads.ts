@@ -7,7 +7,7 @@ import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } fro
 import { LabelsBody, MAX_LABEL_IDS } from '@cairn/client';
 import { decodeStrict } from '../decode.js';
 import { toJson } from '../json.js';
-import { answerAt, read, queryOf, type Render, type ServerContext } from '../context.js';
+import { answerAt, read, queryOf, versionReadsAt, type Render, type ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { invalidRequest, notFound, problem } from '../problem.js';
 import { sendJson, sendProblem } from '../respond.js';
@@ -107,7 +107,7 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
   );
 
   app.get('/v1/cfs/:cf/why', (request: Params<'cf'>, reply: FastifyReply) =>
-    read(ctx, request, reply, WhyQuery, (q, asOf) => cairn.why(request.params.cf, q.in, asOf)),
+    read(ctx, request, reply, WhyQuery, (q, asOf, moment) => versionReadsAt(ctx, moment).why(request.params.cf, q.in, asOf)),
   );
 
   app.get('/v1/cfs/:cf/impact', (request: Params<'cf'>, reply: FastifyReply) =>
@@ -188,11 +188,11 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
       request,
       reply,
       TraceQuery,
-      async (q, asOf) => {
+      async (q, asOf, moment) => {
         const maxNodes = q.maxNodes === undefined ? undefined : Number(q.maxNodes);
         if (maxNodes !== undefined && (maxNodes < 1 || maxNodes > MAX_TRACE_NODES))
           return E.left(invalidRequest([{ field: 'query.maxNodes', reason: `between 1 and ${MAX_TRACE_NODES} nodes, got ${maxNodes}` }]));
-        return cairn.trace(request.params.target, {
+        return versionReadsAt(ctx, moment).trace(request.params.target, {
           ...(asOf === undefined ? {} : { asOf }),
           direction: q.direction ?? 'both',
           maxDepth: q.depth === undefined ? 8 : Number(q.depth),

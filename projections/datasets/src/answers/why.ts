@@ -3,15 +3,15 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionFromDb, positionToDb } from '@cairn/projector';
+import { positionFromDb } from '@cairn/projector';
 import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { CfId, VersionId } from '@cairn/schemas';
 import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
-import { erasuresOf, type Erasure } from './erasures.js';
-import { latestBuildOf, versionOfRow, type DatasetVersion } from './versions.js';
+import type { Erasure } from './erasures.js';
+import { versionOfRow, type DatasetVersion } from './versions.js';
 import { versionNotFound } from './errors.js';
 
 export interface WhyAnswer {
@@ -31,35 +31,110 @@ export interface WhyAnswer {
   readonly erased: Erasure | null;
 }
 
-const erasureOf = async (db: Kysely<DatasetsDatabase>, cfId: string): Promise<Erasure | null> =>
-  (await erasuresOf(db, [cfId])).get(cfId) ?? null;
+/** A stored exclusion: the rule, reason and evidence of the build that turned the CF away. */
+interface StoredExclusion {
+  readonly rule: string;
+  readonly reason: string;
+  readonly evidence: DecisionEvidence;
+  readonly buildPosition: LogPosition;
+}
+
+/** Everything a why answers from, read at once (versionAndDecision). */
+interface WhyFacts {
+  readonly version: DatasetVersion;
+  /** The CF's member row in the version (undefined: not a member). */
+  readonly member: { readonly reason: string; readonly evidence: DecisionEvidence } | undefined;
+  /** For a CF that is not a member: the decision of the latest build of the version that excluded it, if stored. */
+  readonly exclusion: StoredExclusion | undefined;
+  /** The position of the latest build of the version (the version's own when none is stored). */
+  readonly latestBuild: LogPosition;
+  /** The CF's kind and first position, when the projection holds it. */
+  readonly cf: { readonly kind: string; readonly validFrom: LogPosition } | undefined;
+  readonly erased: Erasure | null;
+}
 
 /**
- * The version and the CF's member row in it (undefined: not a member), in one read: a why is
- * asked at a high rate, and every statement costs a round trip to the store.
+ * The version, the CF's member row in it, the excluding decision of its latest build and the CF's
+ * erasure, in one statement: a why is asked at a high rate, and every statement is a round trip
+ * to the store. The decision and erasure are small index look-ups, read whether or not the answer
+ * needs them, which costs less than a second statement.
  */
-async function versionAndMember(
-  db: Kysely<DatasetsDatabase>,
-  cfId: string,
-  versionId: string,
-): Promise<
-  E.Either<AnswerError, { readonly version: DatasetVersion; readonly member: { reason: string; evidence: DecisionEvidence } | undefined }>
-> {
+async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyFacts>> {
   const row = await db
     .selectFrom(`${T.versions} as v`)
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').on('m.cf_id', '=', cfId))
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .leftJoin(`${T.cfs} as c`, (j) => j.on('c.cf_id', '=', cfId))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom(`${T.builds} as lb`)
+          .select('lb.position as latest_build')
+          .whereRef('lb.version_id', '=', 'v.version_id')
+          .orderBy('lb.position', 'desc')
+          .limit(1)
+          .as('b'),
+      (j) => j.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom(`${T.exclusions} as xx`)
+          .select(['xx.rule as x_rule', 'xx.reason as x_reason', 'xx.evidence as x_evidence', 'xx.build_position as x_build_position'])
+          .whereRef('xx.version_id', '=', 'v.version_id')
+          .where('xx.cf_id', '=', cfId)
+          .where('xx.build_position', '<=', sql<string>`coalesce(b.latest_build, v.position)`)
+          .orderBy('xx.build_position', 'desc')
+          .limit(1)
+          .as('x'),
+      (j) => j.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom(`${T.erasures} as ee`)
+          .select(['ee.event_id as e_event_id', 'ee.position as e_position', 'ee.reason as e_reason', 'ee.author as e_author'])
+          .where('ee.cf_id', '=', cfId)
+          .orderBy('ee.position')
+          .limit(1)
+          .as('e'),
+      (j) => j.onTrue(),
+    )
     .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'm.reason', 'm.evidence'])
     .select(STORED_CF_COLUMNS)
+    .select(['c.cf_id as c_cf_id', 'b.latest_build', 'x.x_rule', 'x.x_reason', 'x.x_evidence', 'x.x_build_position'])
+    .select(['e.e_event_id', 'e.e_position', 'e.e_reason', 'e.e_author'])
     .where('v.version_id', '=', versionId)
     .executeTakeFirst();
   if (row === undefined) return E.left(versionNotFound(versionId));
+  const version = versionOfRow(row);
+  const cf = row.c_cf_id === null ? undefined : storedCfOf({ ...row, cf_id: cfId });
   return E.right({
-    version: versionOfRow(row),
+    version,
     member:
       row.reason === null
         ? undefined
         : { reason: row.reason, evidence: evidenceFromJson(row.evidence, storedCfOf({ ...row, cf_id: cfId })) },
+    exclusion:
+      row.x_rule === null || row.x_reason === null || row.x_build_position === null
+        ? undefined
+        : {
+            rule: row.x_rule,
+            reason: row.x_reason,
+            evidence: evidenceFromJson(row.x_evidence, storedCfOf({ ...row, cf_id: cfId })),
+            buildPosition: positionFromDb(row.x_build_position),
+          },
+    latestBuild: row.latest_build === null ? version.position : positionFromDb(row.latest_build),
+    cf: cf === undefined || row.valid_from === null ? undefined : { kind: cf.kind, validFrom: positionFromDb(row.valid_from) },
+    erased:
+      row.e_event_id === null || row.e_position === null || row.e_reason === null || row.e_author === null
+        ? null
+        : {
+            cfId: storedCfId(cfId),
+            eventId: row.e_event_id,
+            position: positionFromDb(row.e_position),
+            reason: row.e_reason,
+            author: row.e_author,
+          },
   });
 }
 
@@ -68,15 +143,15 @@ export async function whyIncluded(
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const found = await versionAndMember(db, cfId, versionId);
+  const found = await versionAndDecision(db, cfId, versionId);
   if (E.isLeft(found)) return found;
-  const { version, member } = found.right;
-  if (member === undefined) {
-    const why = await excludedDecision(db, cfId, version, { withErasure: false });
+  const facts = found.right;
+  if (facts.member === undefined) {
+    const why = await excludedDecision(db, cfId, facts, { withErasure: false });
     const detail = E.isRight(why) ? `: ${why.right.rule}: ${why.right.reason}` : '';
     return E.left({ _tag: 'NotAMember', cfId, versionId, message: `CF ${cfId} is not a member of ${versionId}${detail}` });
   }
-  return E.right(await includedAnswer(db, cfId, version, member));
+  return E.right(includedAnswer(cfId, facts, facts.member));
 }
 
 /**
@@ -85,28 +160,23 @@ export async function whyIncluded(
  * whyExcluded read them, and the excluding decision, twice.
  */
 export async function why(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const found = await versionAndMember(db, cfId, versionId);
+  const found = await versionAndDecision(db, cfId, versionId);
   if (E.isLeft(found)) return found;
-  const { version, member } = found.right;
-  if (member === undefined) return excludedDecision(db, cfId, version, { withErasure: true });
-  return E.right(await includedAnswer(db, cfId, version, member));
+  const facts = found.right;
+  if (facts.member === undefined) return excludedDecision(db, cfId, facts, { withErasure: true });
+  return E.right(includedAnswer(cfId, facts, facts.member));
 }
 
-async function includedAnswer(
-  db: Kysely<DatasetsDatabase>,
-  cfId: string,
-  version: DatasetVersion,
-  member: { reason: string; evidence: DecisionEvidence },
-): Promise<WhyAnswer> {
+function includedAnswer(cfId: string, facts: WhyFacts, member: { reason: string; evidence: DecisionEvidence }): WhyAnswer {
   return {
     cfId: storedCfId(cfId),
-    version,
+    version: facts.version,
     included: true,
     rule: null,
     reason: member.reason,
     evidence: member.evidence,
-    buildPosition: version.position,
-    erased: await erasureOf(db, cfId),
+    buildPosition: facts.version.position,
+    erased: facts.erased,
   };
 }
 
@@ -115,56 +185,46 @@ export async function whyExcluded(
   cfId: string,
   versionId: string,
 ): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const found = await versionAndMember(db, cfId, versionId);
+  const found = await versionAndDecision(db, cfId, versionId);
   if (E.isLeft(found)) return found;
   if (found.right.member !== undefined) {
     return E.left({ _tag: 'IsAMember', cfId, versionId, message: `CF ${cfId} is a member of ${versionId}; ask whyIncluded` });
   }
-  return excludedDecision(db, cfId, found.right.version, { withErasure: true });
+  return excludedDecision(db, cfId, found.right, { withErasure: true });
 }
 
 /** The decision that turned a CF away from a version it is not a member of (withErasure: false leaves `erased` null, for a message). */
 async function excludedDecision(
   db: Kysely<DatasetsDatabase>,
   cfId: string,
-  v: DatasetVersion,
+  facts: WhyFacts,
   options: { readonly withErasure: boolean },
 ): Promise<E.Either<AnswerError, WhyAnswer>> {
-  const versionId = v.versionId;
-  const build = await latestBuildOf(db, versionId);
-  const at = build?.position ?? v.position;
-  const row = await db
-    .selectFrom(`${T.exclusions} as x`)
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
-    .select(['x.cf_id', 'x.rule', 'x.reason', 'x.evidence', 'x.build_position'])
-    .select(STORED_CF_COLUMNS)
-    .where('x.version_id', '=', versionId)
-    .where('x.cf_id', '=', cfId)
-    .where('x.build_position', '<=', positionToDb(at))
-    .orderBy('x.build_position', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (row !== undefined) {
+  const v = facts.version;
+  const erased = options.withErasure ? facts.erased : null;
+  const x = facts.exclusion;
+  if (x !== undefined) {
     return E.right({
-      cfId: storedCfId(row.cf_id),
+      cfId: storedCfId(cfId),
       version: v,
       included: false,
-      rule: row.rule as RuleName,
-      reason: row.reason,
-      evidence: evidenceFromJson(row.evidence, storedCfOf(row)),
-      buildPosition: positionFromDb(row.build_position),
-      erased: options.withErasure ? await erasureOf(db, cfId) : null,
+      rule: x.rule as RuleName,
+      reason: x.reason,
+      evidence: x.evidence,
+      buildPosition: x.buildPosition,
+      erased,
     });
   }
   // not a stored decision: either a CF of a kind the manifest does not take, or not in the prefix
-  const c = await db.selectFrom(T.cfs).select(['cf_id', 'kind', 'valid_from']).where('cf_id', '=', cfId).executeTakeFirst();
+  const at = facts.latestBuild;
+  const c = facts.cf;
   if (c === undefined) return E.left(cfNotFound(cfId));
-  if (positionFromDb(c.valid_from) > at) {
+  if (c.validFrom > at) {
     return E.left({
       _tag: 'CfNotInVersionPrefix',
       cfId,
-      versionId,
-      message: `CF ${cfId} was appended at position ${c.valid_from}, after version ${versionId} was cut at ${at}`,
+      versionId: v.versionId,
+      message: `CF ${cfId} was appended at position ${c.validFrom}, after version ${v.versionId} was cut at ${at}`,
     });
   }
   const kinds = await db
@@ -173,14 +233,14 @@ async function excludedDecision(
     .where('manifest_id', '=', v.manifestId)
     .executeTakeFirst();
   return E.right({
-    cfId: storedCfId(c.cf_id),
+    cfId: storedCfId(cfId),
     version: v,
     included: false,
     rule: 'kind',
     reason: `kind ${c.kind} is not a candidate kind [${(kinds?.kinds ?? []).join(', ')}]`,
     evidence: null,
     buildPosition: at,
-    erased: options.withErasure ? await erasureOf(db, cfId) : null,
+    erased,
   });
 }
 

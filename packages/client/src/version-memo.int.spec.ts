@@ -1,0 +1,94 @@
+// A version reference at the latest, asked through Cairn.latestAt(head): given one version, when
+// two whys are asked at the same head, then the dataset's builds are read once; when an append
+// cuts a new version and the projections catch up, then the next why at the new head names it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { generateSigningKey } from '@cairn/core';
+import { withManifestDefaults } from '@cairn/schemas';
+import type { Signer } from '@cairn/sdk';
+import { openCairn, type Cairn } from './index.js';
+
+const right = <T>(r: E.Either<unknown, T>): T => {
+  if (E.isLeft(r)) throw new Error(`expected a value, got ${JSON.stringify(r.left)}`);
+  return r.right;
+};
+const text = (s: string) => new TextEncoder().encode(s);
+// through JSON: the defaults are cloned in another realm (jest's vm), which canonical JSON refuses
+const MANIFEST = JSON.parse(
+  JSON.stringify(withManifestDefaults({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } })),
+) as unknown;
+
+describe('Cairn.latestAt: version references resolved once per head', () => {
+  let dir: string;
+  let cairn: Cairn;
+  let curator: Signer;
+  let alice: Signer;
+  let manifestId: string;
+  let first: string;
+  /** The statements sent to the projections, as SQL text. */
+  const statements: string[] = [];
+  const buildsReads = () => statements.filter((s) => /from "datasets_builds" where "dataset"/.test(s)).length;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-memo-'));
+    cairn = right(await openCairn({ store: dir, create: true }));
+    const { ledger } = cairn;
+    curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
+    alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
+    first = right(
+      await ledger.contribute.sample({ bytes: text('first'), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice),
+    ).id;
+    manifestId = right(await ledger.manifests.define(MANIFEST, curator)).manifestId;
+    right(await ledger.datasets.define('notes', curator, 'notes'));
+    right(await ledger.datasets.requestBuild('notes', manifestId, curator));
+    right(await cairn.catchUp());
+    // The store's statement log: every statement the reads send passes the one executor.
+    const executor = cairn.store.db.getExecutor();
+    const send = executor.executeQuery.bind(executor);
+    executor.executeQuery = ((query: Parameters<typeof send>[0]) => {
+      statements.push(query.sql);
+      return send(query);
+    }) as typeof executor.executeQuery;
+  }, 120_000);
+  afterAll(async () => {
+    await cairn?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('given one version, when two whys are asked at the same head, then one version lookup answers both, as the Cairn itself answers', async () => {
+    const head = right(await cairn.ledger.log.head());
+    statements.length = 0;
+    const reads = cairn.latestAt(head);
+    const [a, b] = await Promise.all([reads.why(first, 'notes'), reads.why(first, 'notes')]);
+    expect(right(a).ref).toMatchObject({ dataset: 'notes', ordinal: 1 });
+    expect(right(b)).toEqual(right(a));
+    expect(right(await cairn.latestAt(head).why(first, 'notes'))).toEqual(right(a));
+    expect(buildsReads()).toBe(1);
+    expect(right(await cairn.why(first, 'notes'))).toEqual(right(a));
+  });
+
+  it('given an append that cuts a new version, when the projections catch up, then a why at the new head names the new version', async () => {
+    const before = right(await cairn.latestAt(right(await cairn.ledger.log.head())).why(first, 'notes'));
+    right(await cairn.ledger.contribute.sample({ bytes: text('second'), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice));
+    right(await cairn.ledger.datasets.requestBuild('notes', manifestId, curator));
+    right(await cairn.catchUp());
+    const after = right(await cairn.latestAt(right(await cairn.ledger.log.head())).why(first, 'notes'));
+    expect(after.ref.ordinal).toBe(2);
+    expect(after.ref.versionId).not.toBe(before.ref.versionId);
+    expect(after.version.memberCount).toBe(2);
+  });
+
+  it('given a catch-up that moved the projections, when a why is asked at a head the caller did not move, then it is not the remembered answer', async () => {
+    const head = right(await cairn.ledger.log.head());
+    const before = right(await cairn.latestAt(head).why(first, 'notes'));
+    right(await cairn.ledger.datasets.requestBuild('notes', manifestId, curator));
+    right(await cairn.ledger.contribute.sample({ bytes: text('third'), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice));
+    right(await cairn.ledger.datasets.requestBuild('notes', manifestId, curator));
+    right(await cairn.catchUp());
+    const after = right(await cairn.latestAt(head).why(first, 'notes'));
+    expect(after.ref.ordinal).toBe(before.ref.ordinal + 1);
+  });
+});
