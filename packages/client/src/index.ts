@@ -63,6 +63,7 @@ export {
   versionExport,
   readSampleBytes,
   materialiseVersion,
+  folderExportFacts,
   sendOpenLineage,
   type LineageNotSent,
   type ExportError,
@@ -86,6 +87,9 @@ export {
   type SharedReads,
 } from './remote/remote-cairn.js';
 export { readRemoteSampleBytes } from './remote/sample-bytes.js';
+export { materialiseRemoteVersion } from './remote/export-folder.js';
+export { exportFactsHeader, exportFactsMember, ExportFactsHeader, ExportFactsMember } from './wire/export-facts.js';
+export type { FolderFacts } from './export-folder.js';
 export { METADATA_PRIVATE_FIELD } from './remote/read-error.js';
 export * from './wire/queries.js';
 export {

@@ -194,9 +194,20 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/versions/{ref}/export',
-    summary: 'A version as JSON Lines (streamed, one member a line), OpenLineage events (one a line) or a Croissant document',
+    summary:
+      "A version as JSON Lines (streamed, one member a line), OpenLineage events (one a line), a Croissant document or MLflow's dataset input",
     params: ['ref'],
     query: ExportQuery,
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'application/x-ndjson',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/export-facts',
+    summary:
+      "What a folder export (`cairn export --format files|huggingface`) is written from, as JSON Lines streamed: the version's facts (ExportFactsHeader), then one ExportFactsMember a line; each sample's bytes are a signed read of /v1/cfs/{cf}/content",
+    params: ['ref'],
+    query: AsOfQuery,
     answer: { type: 'string' } as unknown as t.Mixed,
     contentType: 'application/x-ndjson',
   },

@@ -419,13 +419,6 @@ describe('the CLI with --store http://… answers as it does on the local store'
     expect(tooFar.stderr).toMatch(/--from/);
   });
 
-  it('given export --format files, then it refuses by name: decrypting into a folder needs the store', async () => {
-    const r = await kept.run(['--store', base, 'export', `${DATASET}@1`, '--format', 'files', '--out', dir, '--as', 'alice']);
-    expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toMatch(/^cairn: cairn export --format files: not over HTTP/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-
   it('given dataset show --after, then it refuses by name: a server pages with its own cursor', async () => {
     const r = await kept.run(['--store', base, 'dataset', 'show', `${DATASET}@1`, '--after', fx.samples[0]]);
     expect(r).toMatchObject({ code: 2, stdout: '' });

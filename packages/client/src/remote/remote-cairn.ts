@@ -93,9 +93,14 @@ export interface RemoteCairn extends SharedReads {
    */
   exportText(
     ref: string,
-    format: 'jsonl' | 'openlineage' | 'croissant',
+    format: 'jsonl' | 'openlineage' | 'croissant' | 'mlflow',
     asOf?: AsOf,
   ): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
+  /**
+   * What a folder export is written from (the facts of a version and of each member, JSON Lines:
+   * wire/export-facts.ts), as the server streams it.
+   */
+  exportFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
   /** Who holds which role now, and the founder (`cairn roles list`). */
   roleHolders(): Promise<E.Either<ReadError, RoleHolders>>;
   /** Where a contributor stands now (its current key and roles); undefined when none is registered. */
@@ -182,6 +187,21 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
   };
   const get = <A>(path: string, query: Record<string, string>, codec: t.Type<A, unknown, unknown>) => ask(path, query, codec);
   const seg = encodeURIComponent;
+  /** A streamed answer, its body as it arrives (never held whole here). */
+  const stream = async (path: string, query: Record<string, string>): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>> => {
+    const qs = new URLSearchParams(query).toString();
+    const url = `${location.url}${path}${qs === '' ? '' : `?${qs}`}`;
+    try {
+      const res = await send(url, { headers: headersFor('GET', url, '*/*') });
+      if (!res.ok) return E.left(refusalOf(res.status, await res.json().catch(() => undefined)));
+      if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
+      return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
+    } catch (cause) {
+      return E.left(
+        unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+      );
+    }
+  };
 
   return {
     location,
@@ -225,21 +245,8 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
     authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
     cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
     reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
-    exportText: async (ref, format, asOf) => {
-      const qs = new URLSearchParams({ format, ...asOfParam(asOf) }).toString();
-      const path = `/v1/versions/${seg(ref)}/export`;
-      const url = `${location.url}${path}?${qs}`;
-      try {
-        const res = await send(url, { headers: headersFor('GET', url, '*/*') });
-        if (!res.ok) return E.left(refusalOf(res.status, await res.json().catch(() => undefined)));
-        if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
-        return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
-      } catch (cause) {
-        return E.left(
-          unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
-        );
-      }
-    },
+    exportText: (ref, format, asOf) => stream(`/v1/versions/${seg(ref)}/export`, { format, ...asOfParam(asOf) }),
+    exportFacts: (ref, asOf) => stream(`/v1/versions/${seg(ref)}/export-facts`, asOfParam(asOf)),
     buildResult: async (dataset, eventId) => {
       // From the dataset's versions and every cut of each, as buildOutcome reads them locally: the
       // cut this request made, and whether the cut before it (in log order) was the same version.

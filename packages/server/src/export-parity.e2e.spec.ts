@@ -1,0 +1,172 @@
+// `cairn export` into a folder, and the formats beside it, through a server: given the parity
+// fixture with one member of version 1 erased since it was cut, when the built CLI exports the
+// version from the embedded store and then with `--store http://…` from a server over the same
+// store, then every file is the same, byte for byte, and the erased sample is named, never
+// written. The local exports run first (an embedded store is one process's at a time).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Cairn } from '@cairn/client';
+import { publicKeyHexOf, type Signer } from '@cairn/sdk';
+import { createServer, type CairnServer } from './index.js';
+import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
+const V1 = `${DATASET}@1`;
+
+let dir: string;
+let fx: Fixture;
+let cairn: Cairn | undefined;
+let server: CairnServer | undefined;
+let base: string;
+let kept: KeptCli;
+let keys: string;
+/** What the local exports printed, by name. */
+const local = new Map<string, CliResult>();
+
+/** Every file under `root`, relative path → bytes. */
+async function tree(root: string): Promise<Map<string, Buffer>> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const out = new Map<string, Buffer>();
+  for (const e of entries
+    .filter((x) => x.isFile())
+    .sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name))))
+    out.set(path.relative(root, path.join(e.parentPath, e.name)), await readFile(path.join(e.parentPath, e.name)));
+  return out;
+}
+
+async function keyring(at: string, signers: Record<string, Signer>): Promise<void> {
+  await mkdir(path.join(at, 'signers'), { recursive: true });
+  for (const [name, signer] of Object.entries(signers))
+    await writeFile(
+      path.join(at, 'signers', `${name}.json`),
+      JSON.stringify({
+        name,
+        contributorId: signer.contributorId,
+        secretKey: Buffer.from(signer.secretKey).toString('hex'),
+        publicKey: publicKeyHexOf(signer.secretKey),
+        previousKeys: [],
+        revoked: false,
+      }),
+      { mode: 0o600 },
+    );
+}
+
+/** The export commands asked of both stores; `out` is the folder or file each writes. */
+const EXPORTS: Record<string, (out: string) => readonly string[]> = {
+  files: (out) => ['export', V1, '--format', 'files', '--as', 'alice', '--out', out],
+  huggingface: (out) => ['export', V1, '--format', 'huggingface', '--as', 'alice', '--out', out],
+  'files of the latest version': (out) => ['export', `${DATASET}@latest`, '--format', 'files', '--as', 'alice', '--out', out],
+  mlflow: (out) => ['export', V1, '--format', 'mlflow', '--out', out],
+};
+const outOf = (where: 'local' | 'remote', name: string) => path.join(dir, `${where}-${name.replace(/ /g, '-')}`);
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-export-parity-'));
+  const seeding = await openStore(dir);
+  fx = await seed(seeding);
+  // Version 1 holds samples 0 and 1; sample 0 is erased after the cut.
+  const erased = await seeding.ledger.erase(fx.samples[0], fx.alice, 'the subject asked');
+  if (E.isLeft(erased)) throw new Error(JSON.stringify(erased.left));
+  if (E.isLeft(await seeding.catchUp())) throw new Error('catch-up failed');
+  await seeding.close();
+  // The store's own keyring, which CAIRN_KEYS names for the remote exports too.
+  keys = dir;
+  await keyring(keys, { alice: fx.alice, carol: fx.carol });
+  kept = keptCli(dir);
+  for (const [name, args] of Object.entries(EXPORTS))
+    local.set(name, await kept.run(['--store', dir, '--json', ...args(outOf('local', name))], { CAIRN_KEYS: keys }));
+  cairn = await openStore(dir);
+  const s = await createServer({ cairn, onError: () => undefined });
+  if (E.isLeft(s)) throw new Error(s.left.message);
+  server = s.right;
+  base = await server.listen(0, '127.0.0.1');
+}, 300_000);
+
+afterAll(async () => {
+  await kept?.close();
+  await server?.close();
+  await cairn?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const remote = (args: readonly string[]) => kept.run(['--store', base, '--json', ...args], { CAIRN_KEYS: keys });
+
+describe('cairn export --store http://… writes what the local export writes', () => {
+  it.each(Object.keys(EXPORTS))('given --format %s, then every file and the summary are the local ones, byte for byte', async (name) => {
+    const mine = local.get(name)!;
+    expect(mine).toMatchObject({ code: 0, stderr: '' });
+    const r = await remote(EXPORTS[name]!(outOf('remote', name)));
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect({ ...(JSON.parse(r.stdout) as object), written: 'out' }).toEqual({ ...(JSON.parse(mine.stdout) as object), written: 'out' });
+    const [want, got] =
+      name === 'mlflow'
+        ? [new Map([['', await readFile(outOf('local', name))]]), new Map([['', await readFile(outOf('remote', name))]])]
+        : [await tree(outOf('local', name)), await tree(outOf('remote', name))];
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [file, bytes] of want) expect({ file, same: got.get(file)!.equals(bytes) }).toEqual({ file, same: true });
+  });
+
+  it('given version 1 with a member erased since its cut, then its bytes are in no file and it is named as erased', async () => {
+    const summary = JSON.parse(local.get('files')!.stdout) as { files: number; erased: string[]; members: number };
+    expect(summary).toMatchObject({ members: 2, files: 1, erased: [fx.samples[0]] });
+    const files = await tree(outOf('remote', 'files'));
+    expect([...files.keys()].filter((f) => f.startsWith('files/'))).toHaveLength(1);
+    const mitochondria = 'The mitochondria is the powerhouse of the cell.';
+    for (const where of ['files', 'huggingface'])
+      for (const [, bytes] of await tree(outOf('remote', where))) expect(bytes.toString('utf8')).not.toContain(mitochondria);
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as { erased: { cfId: string; reason: string }[] };
+    expect(manifest.erased).toEqual([expect.objectContaining({ cfId: fx.samples[0], reason: 'the subject asked' })]);
+  });
+
+  it('given a reader who neither wrote the samples nor holds the reader role, then it exits 3 with the read-authority words and writes nothing', async () => {
+    const out = path.join(dir, 'carol-files');
+    const r = await remote(['export', V1, '--format', 'files', '--as', 'carol', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { message: expect.stringMatching(/read-authority/) } });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('given no --as, then it is a usage error naming --as, before anything is asked', async () => {
+    const r = await kept.run(['--store', base, 'export', V1, '--format', 'files', '--out', path.join(dir, 'nobody')], { CAIRN_KEYS: keys });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^cairn: --as: /);
+  });
+
+  it('given --format openlineage --url, then the server export is sent to the endpoint, event by event, as the local one is', async () => {
+    const received: Record<string, unknown>[] = [];
+    const endpoint: Server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/api/v1/lineage`;
+    try {
+      const r = await remote(['export', V1, '--format', 'openlineage', '--url', url]);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      const text = await remote(['export', V1, '--format', 'openlineage']);
+      const served = text.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // Each export stamps its own eventTime: the events are the same but for it.
+      const timeless = (e: Record<string, unknown>) => ({ ...e, eventTime: 't' });
+      expect(received.map(timeless)).toEqual(served.map(timeless));
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: served.length, url, dataset: DATASET });
+    } finally {
+      await new Promise((resolve) => endpoint.close(resolve));
+    }
+  });
+});
