@@ -47,6 +47,7 @@ import {
   attestedVersionCheck,
   attributeQueries,
   attributionEstimator,
+  attributionColumns,
   attributionScoreBlocks,
   creditShares,
   diffRuns,
@@ -168,6 +169,8 @@ export interface CairnReads {
     queries: AttributeQueriesOptions['queries'],
     topK: number,
   ): Promise<E.Either<AttributionQueryError, QueryAttribution[]>>;
+  /** The CF of each train row: column i of attributionScores' matrix is columns[i]. */
+  attributionColumns(runId: string): Promise<E.Either<AttributionQueryError, readonly string[]>>;
   /** The full score matrix of the query rows against every training row. */
   attributionScores(runId: string, queries: AttributeQueriesOptions['queries']): Promise<E.Either<AttributionQueryError, ScoreMatrix>>;
   credit(runId: string, ref: string, asOf?: AsOf): Promise<E.Either<RefError | AttributionQueryError, CreditAnswer>>;
@@ -281,6 +284,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     passportCheck: (predicate) => passportLedgerCheck(db, log, predicate),
     attributionEstimator: (runId) => attributionEstimator(db, runId),
     attribute: (runId, queries, topK) => attributeQueries({ db, artifacts, runId, queries, topK }),
+    attributionColumns: (runId) => attributionColumns(db, runId),
     attributionScores: (runId, queries) => attributionScoreBlocks({ db, artifacts, runId, queries }),
     credit: async (runId, ref, asOf) => {
       const v = await resolveVersion(ref, asOf);
