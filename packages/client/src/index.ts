@@ -28,7 +28,17 @@ export type {
 // The run answers as the library gives them, for surfaces that show them (the explorer's run page).
 export type { RunDetail, RunSummary, CreditShares, CreditShare, QueryTop } from '@cairn/attribution';
 export type { ContributorMatch } from '@cairn/lineage';
-export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+export {
+  logLeaves,
+  latestTreeHead,
+  signCurrentTreeHead,
+  witnessCosignature,
+  type CosignRefused,
+  type LogLeaves,
+  type LogReadError,
+  type TreeHeadAnswer,
+  type TreeHeadError,
+} from './tree-head.js';
 export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export { trustedHeadOf, type SinceError } from './verify-since.js';
 export { openRemoteEventLog, type RemoteLogOptions } from './remote/remote-log.js';

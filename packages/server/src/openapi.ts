@@ -2,6 +2,7 @@
 // (json-schema.ts turns them into JSON Schema). Answers of reads are the client's values; their
 // schemas are named after the client's types until the client carries codecs for them.
 import type * as t from 'io-ts';
+import { TreeHeadCosignature } from '@cairn/schemas';
 import {
   AsOfQuery,
   AttributeBody,
@@ -279,6 +280,20 @@ const OPERATIONS: readonly Operation[] = [
     summary: "The log's head signed with the ledger key; `from`: a consistency proof from that size too",
     query: TreeHeadQuery,
     answer: 'TreeHeadAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/tree-heads/latest',
+    summary: 'The largest head the ledger signed and remembers (the one a witness cosigns), or null',
+    answer: '{ latest: SignedTreeHead | null }',
+  },
+  {
+    method: 'post',
+    path: '/v1/tree-heads/cosignatures',
+    summary:
+      "Keep a witness's cosignature of a head this server signed (`cairn tree-head cosign`): always signed (RFC 9421) by the witness's own registered key; 403 when the cosignature names another key, 422 when it does not verify or names a head this server never signed",
+    body: TreeHeadCosignature,
+    answer: 'TreeHeadCosignature',
   },
   {
     method: 'post',

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { signRequest, type RequestSigner } from '@cairn/core';
 import type { AsOf } from '@cairn/projector';
+import { SignedTreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
 import { usageError } from '../errors.js';
@@ -107,6 +108,14 @@ export interface RemoteCairn extends SharedReads {
   contributorStanding(contributorId: string): Promise<E.Either<ReadError, ContributorStanding | undefined>>;
   /** The ledger's signed head of the server's log now (`from`: with a consistency proof from that size). */
   treeHead(from?: number): Promise<E.Either<ReadError, TreeHeadAnswer>>;
+  /** The largest head the server remembers (the one a witness cosigns), or undefined when it has signed none. */
+  latestTreeHead(): Promise<E.Either<ReadError, SignedTreeHead | undefined>>;
+  /**
+   * Hands the server a witness's cosignature, made here with the witness's key; the request is
+   * signed as the witness (the reader this remote was opened with), and the server keeps it only
+   * over a head it signed and only if it verifies.
+   */
+  recordCosignature(cosignature: TreeHeadCosignature): Promise<E.Either<ReadError, TreeHeadCosignature>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
   close(): Promise<void>;
@@ -128,6 +137,8 @@ export function remoteLocationOf(text: string, field = '--store'): E.Either<Usag
   return E.right({ kind: 'http', url: url.href.replace(/\/+$/, '') });
 }
 
+const LatestHeadAnswer = t.type({ latest: t.union([SignedTreeHead, t.null]) }, 'LatestTreeHead');
+type LatestHead = t.TypeOf<typeof LatestHeadAnswer>;
 const LabelsAnswer = t.type({ labels: t.record(t.string, t.string) }, 'Labels');
 
 const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
@@ -215,6 +226,8 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
       return E.isLeft(r) && r.left._tag === 'CfNotFound' && 'field' in r.left && r.left.field === 'contributorId' ? E.right(undefined) : r;
     },
     treeHead: (from) => get('/v1/tree-head', from === undefined ? {} : { from: String(from) }, TreeHeadWireAnswer),
+    latestTreeHead: async () => E.map((a: LatestHead) => a.latest ?? undefined)(await get('/v1/tree-heads/latest', {}, LatestHeadAnswer)),
+    recordCosignature: (cosignature) => ask('/v1/tree-heads/cosignatures', {}, TreeHeadCosignature, cosignature),
     labels: async (ids) => {
       // Names only help people read an answer: a server that cannot give them leaves ids shown.
       const names = new Map<string, string>();

@@ -1,8 +1,9 @@
-// `cairn export` into a folder, and the formats beside it, through a server: given the parity
-// fixture with one member of version 1 erased since it was cut, when the built CLI exports the
-// version from the embedded store and then with `--store http://…` from a server over the same
-// store, then every file is the same, byte for byte, and the erased sample is named, never
-// written. The local exports run first (an embedded store is one process's at a time).
+// The CLI commands that once refused a server, asked of the embedded store and then with
+// `--store http://…` of a server over the same store (the local questions first: an embedded
+// store is one process's at a time). Given the parity fixture with one member of version 1 erased
+// since it was cut: `cairn export` into a folder, and the formats beside it, writes the same
+// files byte for byte, the erased sample named and never written; `cairn tree-head cosign` makes
+// the same cosignature of the same head, which the server keeps only from its own witness.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -13,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
-import { publicKeyHexOf, type Signer } from '@cairn/sdk';
+import { signRequest } from '@cairn/core';
+import { publicKeyHexOf, TREE_HEADS_FILE, type Signer } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
@@ -82,6 +84,9 @@ beforeAll(async () => {
   keys = dir;
   await keyring(keys, { alice: fx.alice, carol: fx.carol });
   kept = keptCli(dir);
+  // A head the store signed and remembers, and a witness's cosignature of it.
+  if ((await kept.run(['--store', dir, 'tree-head'])).code !== 0) throw new Error('tree-head failed');
+  local.set('cosign', await kept.run(['--store', dir, '--json', 'tree-head', 'cosign', '--as', 'carol']));
   for (const [name, args] of Object.entries(EXPORTS))
     local.set(name, await kept.run(['--store', dir, '--json', ...args(outOf('local', name))], { CAIRN_KEYS: keys }));
   cairn = await openStore(dir);
@@ -168,5 +173,64 @@ describe('cairn export --store http://… writes what the local export writes', 
     } finally {
       await new Promise((resolve) => endpoint.close(resolve));
     }
+  });
+});
+
+describe('cairn tree-head cosign --store http://… cosigns as it does on the local store', () => {
+  type Cosignature = { treeHead: { size: number; root: string }; witness: string; signature: string };
+  const post = (body: unknown, signer?: Signer) => {
+    const url = `${base}/v1/tree-heads/cosignatures`;
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(signer === undefined ? {} : signRequest({ method: 'POST', url, body: bytes }, signer)),
+      },
+      body: bytes,
+    });
+  };
+  let mine: Cosignature;
+
+  beforeAll(() => {
+    expect(local.get('cosign')).toMatchObject({ code: 0, stderr: '' });
+    mine = JSON.parse(local.get('cosign')!.stdout) as Cosignature;
+  });
+
+  it("given the server's latest head, then the witness checks it against the log, signs it here, and the server keeps the same cosignature", async () => {
+    const r = await remote(['tree-head', 'cosign', '--as', 'carol']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual(mine);
+    const lines = (await readFile(path.join(dir, TREE_HEADS_FILE), 'utf8')).trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ cosignature: mine });
+  });
+
+  it('given the cosignature sent unsigned, then a 401 problem asks for a signature and nothing is kept', async () => {
+    const before = await readFile(path.join(dir, TREE_HEADS_FILE), 'utf8');
+    const res = await post(mine);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ type: 'urn:cairn:problem:signature-refused', field: 'Signature-Input' });
+    expect(await readFile(path.join(dir, TREE_HEADS_FILE), 'utf8')).toBe(before);
+  });
+
+  it('given a cosignature whose signature does not verify, then a 422 problem names body.signature and nothing is kept', async () => {
+    const before = await readFile(path.join(dir, TREE_HEADS_FILE), 'utf8');
+    const forged = { ...mine, signature: `${mine.signature[0] === '0' ? '1' : '0'}${mine.signature.slice(1)}` };
+    const res = await post(forged, fx.carol);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ field: 'body.signature', reason: expect.stringMatching(/does not verify/) });
+    expect(await readFile(path.join(dir, TREE_HEADS_FILE), 'utf8')).toBe(before);
+  });
+
+  it('given a cosignature sent by another contributor than its witness, then a 403 problem names body.witness', async () => {
+    const res = await post(mine, fx.alice);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ field: 'body.witness' });
+  });
+
+  it('given a head the server never signed, then a 422 problem names body.treeHead', async () => {
+    const res = await post({ ...mine, treeHead: { ...(mine.treeHead as object), root: 'a'.repeat(64) } }, fx.carol);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ field: 'body.treeHead' });
   });
 });
