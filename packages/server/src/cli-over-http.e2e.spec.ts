@@ -8,16 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { signRequest } from '@cairn/core';
-import { publicKeyHexOf, TREE_HEADS_FILE, type Signer } from '@cairn/sdk';
-import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { TREE_HEADS_FILE, type Signer } from '@cairn/sdk';
+import type { CairnServer } from './index.js';
+import { DATASET, openStore, seed, serveStore, writeKeyring, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -44,23 +44,6 @@ async function tree(root: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
-async function keyring(at: string, signers: Record<string, Signer>): Promise<void> {
-  await mkdir(path.join(at, 'signers'), { recursive: true });
-  for (const [name, signer] of Object.entries(signers))
-    await writeFile(
-      path.join(at, 'signers', `${name}.json`),
-      JSON.stringify({
-        name,
-        contributorId: signer.contributorId,
-        secretKey: Buffer.from(signer.secretKey).toString('hex'),
-        publicKey: publicKeyHexOf(signer.secretKey),
-        previousKeys: [],
-        revoked: false,
-      }),
-      { mode: 0o600 },
-    );
-}
-
 /** The export commands asked of both stores; `out` is the folder or file each writes. */
 const EXPORTS: Record<string, (out: string) => readonly string[]> = {
   files: (out) => ['export', V1, '--format', 'files', '--as', 'alice', '--out', out],
@@ -82,18 +65,14 @@ beforeAll(async () => {
   await seeding.close();
   // The store's own keyring, which CAIRN_KEYS names for the remote exports too.
   keys = dir;
-  await keyring(keys, { alice: fx.alice, carol: fx.carol });
+  await writeKeyring(keys, { alice: fx.alice, carol: fx.carol });
   kept = keptCli(dir);
   // A head the store signed and remembers, and a witness's cosignature of it.
   if ((await kept.run(['--store', dir, 'tree-head'])).code !== 0) throw new Error('tree-head failed');
   local.set('cosign', await kept.run(['--store', dir, '--json', 'tree-head', 'cosign', '--as', 'carol']));
   for (const [name, args] of Object.entries(EXPORTS))
     local.set(name, await kept.run(['--store', dir, '--json', ...args(outOf('local', name))], { CAIRN_KEYS: keys }));
-  cairn = await openStore(dir);
-  const s = await createServer({ cairn, onError: () => undefined });
-  if (E.isLeft(s)) throw new Error(s.left.message);
-  server = s.right;
-  base = await server.listen(0, '127.0.0.1');
+  ({ cairn, server, base } = await serveStore(dir));
 }, 300_000);
 
 afterAll(async () => {

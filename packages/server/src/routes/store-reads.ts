@@ -49,6 +49,16 @@ export function storeProblem(error: { readonly _tag: string; readonly message?: 
   }
 }
 
+/** A streamed JSON Lines body: each value a line, written as the reply drains. */
+const jsonLines = (values: Iterable<unknown>) => ({
+  body: Readable.from(
+    (function* () {
+      for (const v of values) yield `${JSON.stringify(v)}\n`;
+    })(),
+  ),
+  contentType: 'application/x-ndjson',
+});
+
 const orProblem = <A>(r: E.Either<{ readonly _tag: string; readonly message?: string }, A>): E.Either<Problem, A> =>
   E.isLeft(r) ? E.left(storeProblem(r.left)) : r;
 
@@ -186,14 +196,11 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
               .join(''),
             contentType: 'application/x-ndjson',
           };
-        return {
-          body: Readable.from(
-            (function* () {
-              for (const m of x.members) yield `${JSON.stringify(memberLine(x, m))}\n`;
-            })(),
-          ),
-          contentType: 'application/x-ndjson',
-        };
+        return jsonLines(
+          (function* () {
+            for (const m of x.members) yield memberLine(x, m);
+          })(),
+        );
       },
     );
   });
@@ -213,15 +220,12 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
       async (asOf) => orProblem(await folderExportFacts(cairn, request.params.ref, asOf)),
       async (value) => {
         const { version, publication, importPaths } = value as FolderFacts;
-        return {
-          body: Readable.from(
-            (function* () {
-              yield `${JSON.stringify(exportFactsHeader(version, publication))}\n`;
-              for (const m of version.members) yield `${JSON.stringify(exportFactsMember(m, importPaths.get(m.cfId)))}\n`;
-            })(),
-          ),
-          contentType: 'application/x-ndjson',
-        };
+        return jsonLines(
+          (function* () {
+            yield exportFactsHeader(version, publication);
+            for (const m of version.members) yield exportFactsMember(m, importPaths.get(m.cfId));
+          })(),
+        );
       },
     );
   });
