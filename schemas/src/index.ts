@@ -88,6 +88,8 @@ export { type JsonSchema, descriptorOf } from './describe.js';
 
 export { examplePayload, exampleManifest } from './examples.js';
 
+export { ProblemDocument, FieldProblem, PROBLEM_CONTENT_TYPE, problemType } from './http/problem.js';
+
 export {
   LIMIT_NAMES,
   LIMIT_DOCS,

@@ -99,6 +99,8 @@ export const OVER_HTTP = [
   'roles list',
   'checkpoint',
   'tree-head',
+  'tree-head cosign',
+  'export',
   'record-run',
   'record-gradients',
   'attribute',

@@ -3,37 +3,15 @@
 // members.jsonl and a Croissant document whose URLs and checksums are those of the files written.
 // Reads go through the SDK's readAs (the read-authority rule: the author, or a holder of the
 // reader role); the folder's text is the pure mapping in @cairn/datasets.
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeLedgerError, type LedgerError, type Reader, type Signer } from '@cairn/sdk';
-import {
-  CROISSANT_FILE,
-  MANIFEST_FILE,
-  MEMBERS_FILE,
-  WANDB_MANIFEST_FILE,
-  datasetBuilds,
-  erasuresOf,
-  filePaths,
-  filesCroissant,
-  filesManifest,
-  filesMembersJsonl,
-  huggingFaceCard,
-  huggingFaceRow,
-  insideDir,
-  licenses,
-  memberFacts,
-  versionRuns,
-  wandbManifest,
-  type ExportMember,
-  type MaterialisedFile,
-  type PublicationFacts,
-  type VersionExport,
-} from '@cairn/datasets';
+import { datasetBuilds, erasuresOf, licenses, memberFacts, versionRuns, type PublicationFacts, type VersionExport } from '@cairn/datasets';
 import type { AsOf } from '@cairn/projector';
 import type { Cairn } from './cairn.js';
 import { usageError, type ReadError, type UsageError } from './errors.js';
+import { materialiseFrom, type FolderFacts, type FolderSource, type MaterialiseOptions, type MaterialisedExport } from './export-folder.js';
+
+export type { MaterialiseOptions, MaterialisedExport } from './export-folder.js';
 
 /** A read the ledger refused or could not make (read-authority, a missing blob), with its sentence. */
 export type SampleReadError = LedgerError & { readonly message: string };
@@ -113,74 +91,36 @@ async function importPaths(cairn: Cairn, cfIds: readonly string[]): Promise<E.Ei
   return E.right(out);
 }
 
-export interface MaterialiseOptions {
-  /**
-   * files (default): files/… with manifest.json, members.jsonl, croissant.json and wandb_manifest.json;
-   * huggingface: data/train.jsonl (one row per sample) and a dataset card README.md.
-   */
-  readonly layout?: 'files' | 'huggingface';
-  /** Write into a folder that already has entries (existing files of the same name are replaced). */
-  readonly force?: boolean;
-  /** Called before the first file and after each: done of total samples. */
-  readonly onProgress?: (done: number, total: number) => void;
+/** What a folder export is written from, besides the bytes: the version's facts and its samples' import paths. */
+export async function folderExportFacts(cairn: Cairn, ref: string, asOf?: AsOf): Promise<E.Either<ExportError, FolderFacts>> {
+  const x = await versionExport(cairn, ref, asOf);
+  if (E.isLeft(x)) return x;
+  const publication = x.right.publication === undefined ? await publicationFacts(cairn, x.right) : E.right(x.right.publication);
+  if (E.isLeft(publication)) return publication;
+  const paths = await importPaths(cairn, unerasedSamples(x.right));
+  return E.isLeft(paths) ? paths : E.right({ version: x.right, publication: publication.right, importPaths: paths.right });
 }
 
-export interface MaterialisedExport {
-  readonly dir: string;
-  readonly export: VersionExport;
-  readonly files: readonly MaterialisedFile[];
-  /** The erased members: named in manifest.json, members.jsonl and croissant.json, never written. */
-  readonly erased: readonly string[];
-  /** The files layout's manifest.json and croissant.json (null for huggingface). */
-  readonly manifest: Record<string, unknown> | null;
-  readonly croissant: Record<string, unknown> | null;
+/** A local store as the source of a folder export: its projections, its log and its sealed samples. */
+function localFolderSource(cairn: Cairn, ref: string, reader: Signer, asOf?: AsOf): FolderSource<ExportError> {
+  return {
+    facts: () => folderExportFacts(cairn, ref, asOf),
+    readSample: async (cfId) => {
+      const bytes = await cairn.ledger.samples.readAs(cfId, reader);
+      if (E.isRight(bytes)) return bytes;
+      return bytes.left._tag === 'ErasedSample' ? E.right('erased') : E.left(withMessage(bytes.left));
+    },
+    erasures: async (cfIds) => E.right(await erasuresOf(cairn.store.db, cfIds)),
+  };
 }
 
-async function folderCheck(dir: string, force: boolean): Promise<E.Either<UsageError, void>> {
-  try {
-    const entries = await readdir(dir);
-    if (entries.length > 0 && !force)
-      return E.left(usageError('--out', `${dir} is not empty (${entries.length} entries); give an empty or new folder, or --force`));
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') return E.left(usageError('--out', `${dir} is a file, not a folder`));
-    if (code !== 'ENOENT') return E.left(usageError('--out', `${dir} cannot be read (${code ?? String(cause)})`));
-  }
-  return E.right(undefined);
-}
-
-/** Makes each folder of `rel` below `root` one level at a time, refusing a link on the way (a folder given with --force may hold one). */
-async function folderChainInside(root: string, rel: string): Promise<boolean> {
-  let at = root;
-  for (const part of rel.split('/').slice(0, -1)) {
-    at = path.join(at, part);
-    const found = await lstat(at).catch(() => undefined);
-    if (found === undefined) await mkdir(at);
-    else if (!found.isDirectory()) return false;
-  }
-  return true;
-}
-
-async function writeInside(dir: string, rel: string, data: Uint8Array | string, force: boolean): Promise<E.Either<UsageError, void>> {
-  const target = insideDir(dir, rel);
-  const outside = usageError('--out', `${JSON.stringify(rel)} would be written outside ${dir} (through a link, or climbing out); refused`);
-  if (target === null) return E.left(outside);
-  try {
-    await mkdir(dir, { recursive: true });
-    if (!(await folderChainInside(path.resolve(dir), rel))) return E.left(outside);
-    if (force && (await lstat(target).catch(() => undefined))?.isSymbolicLink()) return E.left(outside);
-    // 'wx' refuses anything already there, a link planted in the folder included.
-    await writeFile(target, data, { flag: force ? 'w' : 'wx' });
-    return E.right(undefined);
-  } catch (cause) {
-    return E.left(usageError('--out', `${target} cannot be written (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`));
-  }
-}
+/** The samples a folder export reads: every sample member not erased when the facts were read. */
+const unerasedSamples = (x: VersionExport): string[] =>
+  x.members.filter((m) => m.kind === 'sample' && !x.erased.has(m.cfId)).map((m) => m.cfId);
 
 /**
- * Writes the decrypted samples of version `ref` into `dir` in the layout asked for. Erased members
- * are named, never skipped quietly. The reader's authority is tried on the first sample before
- * anything is written.
+ * Writes the decrypted samples of version `ref` into `dir` in the layout asked for (export-folder.ts).
+ * The reader's authority is tried on the first sample before anything is written.
  */
 export async function materialiseVersion(
   cairn: Cairn,
@@ -190,82 +130,7 @@ export async function materialiseVersion(
   options: MaterialiseOptions = {},
   asOf?: AsOf,
 ): Promise<E.Either<ExportError, MaterialisedExport>> {
-  const force = options.force === true;
-  const huggingface = options.layout === 'huggingface';
-  const checked = await folderCheck(dir, force);
-  if (E.isLeft(checked)) return checked;
-  const x = await versionExport(cairn, ref, asOf);
-  if (E.isLeft(x)) return x;
-  const facts = x.right.publication === undefined ? await publicationFacts(cairn, x.right) : E.right(x.right.publication);
-  if (E.isLeft(facts)) return facts;
-  const erased = new Set(x.right.erased.keys());
-  const samples = x.right.members.filter((m) => m.kind === 'sample' && !erased.has(m.cfId));
-  const paths = await importPaths(
-    cairn,
-    samples.map((s) => s.cfId),
-  );
-  if (E.isLeft(paths)) return paths;
-  const where = filePaths(samples.map((s) => ({ cfId: s.cfId, mediaType: s.mediaType, importPath: paths.right.get(s.cfId) })));
-
-  const files: MaterialisedFile[] = [];
-  const rows: string[] = [];
-  const erasedSince = new Set<string>();
-  const keep = async (s: ExportMember, bytes: Uint8Array): Promise<E.Either<UsageError, void>> => {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const md5Base64 = createHash('md5').update(bytes).digest('base64');
-    const rel = huggingface ? `data/train.jsonl` : where.get(s.cfId)!;
-    files.push({ cfId: s.cfId, path: rel, sha256, md5Base64, size: bytes.length });
-    if (huggingface) {
-      rows.push(`${JSON.stringify(huggingFaceRow(s, bytes, sha256))}\n`);
-      return E.right(undefined);
-    }
-    if (files.length === 1) await mkdir(dir, { recursive: true });
-    return writeInside(dir, rel, bytes, force);
-  };
-  options.onProgress?.(0, samples.length);
-  for (const s of samples) {
-    const bytes = await cairn.ledger.samples.readAs(s.cfId, reader);
-    if (E.isLeft(bytes)) {
-      // Erased between the projections' answer and this read: named like the others.
-      if (bytes.left._tag === 'ErasedSample') erasedSince.add(s.cfId);
-      else return E.left(withMessage(bytes.left));
-    } else {
-      const kept = await keep(s, bytes.right);
-      if (E.isLeft(kept)) return kept;
-    }
-    options.onProgress?.(files.length + erasedSince.size, samples.length);
-  }
-  let version = x.right;
-  if (erasedSince.size > 0) {
-    // The erasure events are in the log now; read them so the erased are named with their erasure.
-    const now = await erasuresOf(cairn.store.db, [...erasedSince]);
-    version = { ...version, erased: new Map([...version.erased, ...now]) };
-  }
-  await mkdir(dir, { recursive: true });
-  const done = { dir, export: version, erased: [...version.erased.keys()] };
-  if (huggingface) {
-    for (const [rel, text] of [
-      ['data/train.jsonl', rows.join('')],
-      ['README.md', huggingFaceCard(version, rows.length)],
-    ] as const) {
-      const wrote = await writeInside(dir, rel, text, force);
-      if (E.isLeft(wrote)) return wrote;
-    }
-    return E.right({ ...done, files, manifest: null, croissant: null });
-  }
-  const membersJsonl = filesMembersJsonl(version, files);
-  const manifest = filesManifest(version, files);
-  const croissant = filesCroissant(version, files, membersJsonl, facts.right);
-  for (const [rel, text] of [
-    [MEMBERS_FILE, membersJsonl],
-    [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
-    [CROISSANT_FILE, `${JSON.stringify(croissant, null, 2)}\n`],
-    [WANDB_MANIFEST_FILE, `${JSON.stringify(wandbManifest(files), null, 2)}\n`],
-  ] as const) {
-    const wrote = await writeInside(dir, rel, text, force);
-    if (E.isLeft(wrote)) return wrote;
-  }
-  return E.right({ ...done, files, manifest, croissant });
+  return materialiseFrom(localFolderSource(cairn, ref, reader, asOf), dir, options);
 }
 
 /** An OpenLineage endpoint that did not take an event: unreachable, or an answer other than 2xx. */

@@ -29,7 +29,17 @@ export type {
 // The run answers as the library gives them, for surfaces that show them (the explorer's run page).
 export type { RunDetail, RunSummary, CreditShares, CreditShare, QueryTop } from '@cairn/attribution';
 export type { ContributorMatch } from '@cairn/lineage';
-export { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+export {
+  logLeaves,
+  latestTreeHead,
+  signCurrentTreeHead,
+  witnessCosignature,
+  type CosignRefused,
+  type LogLeaves,
+  type LogReadError,
+  type TreeHeadAnswer,
+  type TreeHeadError,
+} from './tree-head.js';
 export { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
 export { trustedHeadOf, type SinceError } from './verify-since.js';
 export { openRemoteEventLog, type RemoteLogOptions } from './remote/remote-log.js';
@@ -64,6 +74,7 @@ export {
   versionExport,
   readSampleBytes,
   materialiseVersion,
+  folderExportFacts,
   sendOpenLineage,
   type LineageNotSent,
   type ExportError,
@@ -87,6 +98,9 @@ export {
   type SharedReads,
 } from './remote/remote-cairn.js';
 export { readRemoteSampleBytes } from './remote/sample-bytes.js';
+export { materialiseRemoteVersion } from './remote/export-folder.js';
+export { exportFactsHeader, exportFactsMember, ExportFactsHeader, ExportFactsMember } from './wire/export-facts.js';
+export type { FolderFacts } from './export-folder.js';
 export { METADATA_PRIVATE_FIELD } from './remote/read-error.js';
 export * from './wire/queries.js';
 export {

@@ -47,6 +47,7 @@ import {
   attestedVersionCheck,
   attributeQueries,
   attributionEstimator,
+  attributionColumns,
   attributionScoreBlocks,
   creditShares,
   diffRuns,
@@ -79,7 +80,18 @@ import {
 } from '@cairn/attribution';
 import { errorText } from './error-text.js';
 import { appendLogCheckpoint, type CheckpointAnswer, type CheckpointError } from './checkpoint.js';
-import { logLeaves, signCurrentTreeHead, type LogLeaves, type LogReadError, type TreeHeadAnswer, type TreeHeadError } from './tree-head.js';
+import {
+  latestTreeHead,
+  logLeaves,
+  recordCosignature,
+  signCurrentTreeHead,
+  type CosignRefused,
+  type LogLeaves,
+  type LogReadError,
+  type TreeHeadAnswer,
+  type TreeHeadError,
+} from './tree-head.js';
+import type { SignedTreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import type { ReadError, RefError } from './errors.js';
 import { distinctVersions, type ResolvedVersion } from './version-ref.js';
 
@@ -168,6 +180,8 @@ export interface CairnReads {
     queries: AttributeQueriesOptions['queries'],
     topK: number,
   ): Promise<E.Either<AttributionQueryError, QueryAttribution[]>>;
+  /** The CF of each train row: column i of attributionScores' matrix is columns[i]. */
+  attributionColumns(runId: string): Promise<E.Either<AttributionQueryError, readonly string[]>>;
   /** The full score matrix of the query rows against every training row. */
   attributionScores(runId: string, queries: AttributeQueriesOptions['queries']): Promise<E.Either<AttributionQueryError, ScoreMatrix>>;
   credit(runId: string, ref: string, asOf?: AsOf): Promise<E.Either<RefError | AttributionQueryError, CreditAnswer>>;
@@ -189,6 +203,10 @@ export interface CairnReads {
   verifyLog(onProgress?: (done: number) => void, leaves?: LeafHashes, options?: VerifyLogOptions): Promise<LogVerification>;
   /** Signs the head of the log as it is now with the ledger key and remembers it; `from`: a consistency proof from that size too. */
   treeHead(from?: number): Promise<E.Either<TreeHeadError, TreeHeadAnswer>>;
+  /** The largest head the store remembers (the one a witness cosigns), or undefined when it has signed none. */
+  latestTreeHead(): Promise<SignedTreeHead | undefined>;
+  /** Keeps a witness's cosignature of a head this store signed, once it verifies. */
+  recordCosignature(cosignature: TreeHeadCosignature): Promise<E.Either<CosignRefused, TreeHeadCosignature>>;
 }
 
 export interface ReadsContext {
@@ -281,6 +299,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     passportCheck: (predicate) => passportLedgerCheck(db, log, predicate),
     attributionEstimator: (runId) => attributionEstimator(db, runId),
     attribute: (runId, queries, topK) => attributeQueries({ db, artifacts, runId, queries, topK }),
+    attributionColumns: (runId) => attributionColumns(db, runId),
     attributionScores: (runId, queries) => attributionScoreBlocks({ db, artifacts, runId, queries }),
     credit: async (runId, ref, asOf) => {
       const v = await resolveVersion(ref, asOf);
@@ -311,5 +330,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     checkpoint: (signer) => appendLogCheckpoint(ledger, signer),
     verifyLog: (onProgress, leaves, options) => verifyLog(log, onProgress, leaves, options),
     treeHead: (from) => signCurrentTreeHead(log, ctx.localDir, from),
+    latestTreeHead: () => latestTreeHead(ctx.localDir),
+    recordCosignature: (cosignature) => recordCosignature(ctx.localDir, cosignature),
   };
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  publicKeyOf,
   buildMerkleTree,
   consistencyProofFromTree,
   EMPTY_FRONTIER,
@@ -17,8 +18,16 @@ import {
   type ConsistencyJson,
 } from '@cairn/core';
 import type { EventLog } from '@cairn/eventlog';
-import { appendTreeHeadLine, readLedgerKey, scanLog, signTreeHead, TREE_HEADS_FILE } from '@cairn/sdk';
-import type { SignedTreeHead, TreeHead } from '@cairn/schemas';
+import {
+  appendTreeHeadLine,
+  readLedgerKey,
+  readTreeHeads,
+  scanLog,
+  signTreeHead,
+  treeHeadSignatureValid,
+  TREE_HEADS_FILE,
+} from '@cairn/sdk';
+import type { SignedTreeHead, TreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import { errorText } from './error-text.js';
 import { usageError, type UsageError } from './errors.js';
 
@@ -128,4 +137,76 @@ export async function signCurrentTreeHead(
       proof: proof.right.map(toHex),
     },
   });
+}
+
+/** The largest head the store remembers in `<localDir>/tree-heads` (the one a witness cosigns), or undefined. */
+export async function latestTreeHead(localDir: string): Promise<SignedTreeHead | undefined> {
+  const heads = (await readTreeHeads(path.join(localDir, TREE_HEADS_FILE))).flatMap((e) => ('head' in e ? [e.head] : []));
+  return heads.reduce<SignedTreeHead | undefined>(
+    (best, h) => (best === undefined || h.treeHead.size > best.treeHead.size ? h : best),
+    undefined,
+  );
+}
+
+/** Why a witness would not cosign, or a store would not keep a cosignature: the head, or the signature, does not hold. */
+export interface CosignRefused {
+  readonly _tag: 'CosignRefused';
+  readonly field: 'treeHead' | 'signature' | 'witness';
+  readonly message: string;
+}
+
+const refused = (field: CosignRefused['field'], message: string): E.Either<CosignRefused, never> =>
+  E.left({ _tag: 'CosignRefused', field, message });
+
+/**
+ * A witness's cosignature of `latest` (described as `where` in refusals), made only once the
+ * ledger's signature on it verifies and the log's leaves extend it: the same check wherever the
+ * head and the log were read from (a store's folder, or a server).
+ */
+export function witnessCosignature(
+  latest: SignedTreeHead,
+  leaves: LeafHashes,
+  witnessSecret: Uint8Array,
+  where: string,
+): E.Either<CosignRefused, TreeHeadCosignature> {
+  if (!treeHeadSignatureValid(latest.treeHead, latest.signature, latest.treeHead.ledgerKey))
+    return refused('signature', `the latest head in ${where} is not signed by its ledger key; not cosigning`);
+  if (latest.treeHead.size > leaves.size || leaves.rootOf(latest.treeHead.size) !== latest.treeHead.root)
+    return refused(
+      'treeHead',
+      `the log does not extend the latest head (${latest.treeHead.size} events, root ${latest.treeHead.root}); not cosigning`,
+    );
+  return E.right({
+    treeHead: latest.treeHead,
+    witness: toHex(publicKeyOf(witnessSecret)),
+    signature: signTreeHead(latest.treeHead, witnessSecret),
+  } as TreeHeadCosignature);
+}
+
+/**
+ * Keeps a witness's cosignature in `<localDir>/tree-heads` (a server takes it from a witness who
+ * signed where its key is): only over a head this store signed and remembers, and only when the
+ * witness's signature over it verifies.
+ */
+export async function recordCosignature(
+  localDir: string,
+  cosignature: TreeHeadCosignature,
+): Promise<E.Either<CosignRefused, TreeHeadCosignature>> {
+  const file = path.join(localDir, TREE_HEADS_FILE);
+  const { treeHead } = cosignature;
+  const remembered = (await readTreeHeads(file)).some(
+    (e) =>
+      'head' in e &&
+      e.head.treeHead.size === treeHead.size &&
+      e.head.treeHead.root === treeHead.root &&
+      e.head.treeHead.timestamp === treeHead.timestamp &&
+      e.head.treeHead.ledgerKey === treeHead.ledgerKey &&
+      treeHeadSignatureValid(e.head.treeHead, e.head.signature, e.head.treeHead.ledgerKey),
+  );
+  if (!remembered)
+    return refused('treeHead', `this store signed no head of ${treeHead.size} events with root ${treeHead.root} at ${treeHead.timestamp}`);
+  if (!treeHeadSignatureValid(treeHead, cosignature.signature, cosignature.witness))
+    return refused('signature', `witness ${cosignature.witness}'s signature does not verify over the head`);
+  await appendTreeHeadLine(file, { cosignature });
+  return E.right(cosignature);
 }

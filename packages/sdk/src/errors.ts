@@ -2,7 +2,7 @@
 // `_tag`; a rejected call has appended nothing. Batch failures carry the index of the offending
 // item so a bulk loader can point at the line of its input file.
 import type { EventLogError } from '@cairn/eventlog';
-import type { DecodeFailure } from '@cairn/schemas';
+import type { DecodeFailure, ProblemDocument } from '@cairn/schemas';
 import type { StorageError } from './blob-store/port.js';
 
 /** The rules the SDK enforces before anything reaches the log (see README.md). */
@@ -77,17 +77,8 @@ export interface SampleNotFound {
  */
 export interface HttpAnswer {
   readonly status: number;
-  /** The RFC 9457 problem document the server sent, when its answer was one. */
-  readonly problem?: {
-    readonly type: string;
-    readonly title: string;
-    readonly status: number;
-    readonly detail: string;
-    readonly field?: string;
-    readonly reason?: string;
-    readonly rule?: string;
-    readonly index?: number;
-  };
+  /** The RFC 9457 problem document the server sent, when its body decoded as one (a proxy's page does not). */
+  readonly problem?: ProblemDocument;
 }
 
 export type LedgerError = (

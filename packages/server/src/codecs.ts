@@ -33,6 +33,5 @@ export {
   EventBatch,
   ReceiptWire as Receipt,
   BatchAccepted,
-  FieldProblem,
-  ProblemDocument as Problem,
 } from '@cairn/sdk';
+export { FieldProblem, ProblemDocument as Problem } from '@cairn/schemas';

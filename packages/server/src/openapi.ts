@@ -2,6 +2,7 @@
 // (json-schema.ts turns them into JSON Schema). Answers of reads are the client's values; their
 // schemas are named after the client's types until the client carries codecs for them.
 import type * as t from 'io-ts';
+import { TreeHeadCosignature } from '@cairn/schemas';
 import {
   AsOfQuery,
   AttributeBody,
@@ -194,9 +195,20 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/versions/{ref}/export',
-    summary: 'A version as JSON Lines (streamed, one member a line), OpenLineage events (one a line) or a Croissant document',
+    summary:
+      "A version as JSON Lines (streamed, one member a line), OpenLineage events (one a line), a Croissant document or MLflow's dataset input",
     params: ['ref'],
     query: ExportQuery,
+    answer: { type: 'string' } as unknown as t.Mixed,
+    contentType: 'application/x-ndjson',
+  },
+  {
+    method: 'get',
+    path: '/v1/versions/{ref}/export-facts',
+    summary:
+      "What a folder export (`cairn export --format files|huggingface`) is written from, as JSON Lines streamed: the version's facts (ExportFactsHeader), then one ExportFactsMember a line; each sample's bytes are a signed read of /v1/cfs/{cf}/content",
+    params: ['ref'],
+    query: AsOfQuery,
     answer: { type: 'string' } as unknown as t.Mixed,
     contentType: 'application/x-ndjson',
   },
@@ -268,6 +280,20 @@ const OPERATIONS: readonly Operation[] = [
     summary: "The log's head signed with the ledger key; `from`: a consistency proof from that size too",
     query: TreeHeadQuery,
     answer: 'TreeHeadAnswer',
+  },
+  {
+    method: 'get',
+    path: '/v1/tree-heads/latest',
+    summary: 'The largest head the ledger signed and remembers (the one a witness cosigns), or null',
+    answer: '{ latest: SignedTreeHead | null }',
+  },
+  {
+    method: 'post',
+    path: '/v1/tree-heads/cosignatures',
+    summary:
+      "Keep a witness's cosignature of a head this server signed (`cairn tree-head cosign`): always signed (RFC 9421) by the witness's own registered key; 403 when the cosignature names another key, 422 when it does not verify or names a head this server never signed",
+    body: TreeHeadCosignature,
+    answer: 'TreeHeadCosignature',
   },
   {
     method: 'post',

@@ -1,35 +1,18 @@
-// RFC 9457 problem details: every refusal the server gives is one of these, with the field the
-// refusal concerns (the io-ts path, the ledger rule's field, or the argument) and the reason.
+// RFC 9457 problem details: every refusal the server gives is one of these (the codec is
+// @cairn/schemas' ProblemDocument), with the field the refusal concerns (the io-ts path, the
+// ledger rule's field, or the argument) and the reason.
 import type { ReadError } from '@cairn/client';
 import type { LedgerError } from '@cairn/sdk';
 import { describeLedgerError } from '@cairn/sdk';
+import { PROBLEM_CONTENT_TYPE, problemType, type FieldProblem, type ProblemDocument } from '@cairn/schemas';
 
-export interface FieldProblem {
-  readonly field: string;
-  readonly reason: string;
-}
-
-export interface Problem {
-  /** A URN naming the kind of problem (stable; clients branch on it). */
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly field?: string;
-  readonly reason?: string;
-  /** Every field that failed, when a request body or query failed to decode. */
-  readonly errors?: readonly FieldProblem[];
-  /** A ledger rule a write broke, and the batch item that broke it. */
-  readonly rule?: string;
-  readonly index?: number;
-}
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-const urn = (kind: string) => `urn:cairn:problem:${kind}`;
+/** A refusal as the server sends it: the problem document every client decodes with the same codec. */
+export type Problem = ProblemDocument;
+export type { FieldProblem };
+export { PROBLEM_CONTENT_TYPE };
 
 export function problem(status: number, kind: string, title: string, detail: string, extra: Partial<Problem> = {}): Problem {
-  return { type: urn(kind), title, status, detail, ...extra };
+  return { type: problemType(kind), title, status, detail, ...extra };
 }
 
 export function invalidRequest(errors: readonly FieldProblem[]): Problem {

@@ -19,6 +19,7 @@ import { registerLive } from './routes/live.js';
 import { registerContent } from './routes/content.js';
 import { registerReads } from './routes/reads.js';
 import { registerStoreReads } from './routes/store-reads.js';
+import { registerTreeHeads } from './routes/tree-heads.js';
 import { registerWrites } from './routes/writes.js';
 import { registerRoles } from './routes/roles.js';
 import { registerRuns } from './routes/runs.js';
@@ -142,6 +143,7 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   registerReads(app, ctx);
   registerContent(app, ctx);
   registerStoreReads(app, ctx);
+  registerTreeHeads(app, ctx);
   registerLog(app, ctx);
   registerWrites(app, ctx, options.invalidSignatures ?? DEFAULT_FAILURE_BUDGET);
   registerRoles(app, ctx);

@@ -144,6 +144,15 @@ export async function attributionEstimator(
   return right({ runId, trainKind: s.trainKind, weightsHash: s.weightsHash, estimator: estimatorNote(s) });
 }
 
+/** The CF of each train row the run's scores are over (column i of its score matrix is train row i). */
+export async function attributionColumns(
+  db: Kysely<AttributionDatabase>,
+  runId: string,
+): Promise<Either<AttributionQueryError, readonly string[]>> {
+  const scoring = await scoredRun(db, runId);
+  return isLeft(scoring) ? scoring : right(await trainRowMap(db, scoring.right));
+}
+
 /** Scores per block: at most this many f32 values (16 MiB) are held at once. */
 const BLOCK_SCORES = 1 << 22;
 

@@ -17,6 +17,7 @@ export {
   attributeQueries,
   attributionScoreBlocks,
   attributionEstimator,
+  attributionColumns,
   type AttributeQueriesOptions,
   type QueryAttribution,
   type AttributedCf,

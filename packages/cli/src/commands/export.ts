@@ -1,18 +1,25 @@
-// cairn export NAME@V --format jsonl|openlineage|croissant|files (export/formats.ts says what each
-// is). The facts and the folder are the client's (versionExport, materialiseVersion); this file
-// parses, calls and prints.
+// cairn export NAME@V --format jsonl|openlineage|croissant|mlflow|files|huggingface (export/formats.ts
+// says what each is). The facts and the folder are the client's (versionExport, materialiseVersion,
+// and from a server exportText and materialiseRemoteVersion); this file parses, calls and prints.
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import path from 'node:path';
 import {
+  DEFAULT_STORE_DIR,
   exportText,
+  materialiseRemoteVersion,
   materialiseVersion,
   sendOpenLineage,
   versionExport as readVersionExport,
+  type AsOf,
   type ExportError,
+  type MaterialiseOptions,
+  type MaterialisedExport,
   type TextExportFormat,
 } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
-import { exitCodeOf, fail, messageOf, usage } from '../fail.js';
+import { exitCodeOf, fail, messageOf, orFail, usage } from '../fail.js';
+import { openKeyring } from '../keyring.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
@@ -46,27 +53,41 @@ interface ExportOptions {
 }
 
 async function exportFolder(session: Session, ref: string, opts: ExportOptions): Promise<void> {
-  const layout = opts.format === 'huggingface' ? 'huggingface' : 'files';
   const reader = await signerFor(session, opts.as!);
-  const progress = progressFor({ json: session.json });
+  await writeFolder(session.json, opts, (options) => materialiseVersion(session.cairn, ref, reader, opts.out!, options, asOfOf(opts.asOf)));
+}
+
+/**
+ * The same folder from a server: the facts streamed, each sample a request signed with --as's key
+ * (the server decrypts only for the author or a reader, never an erased sample).
+ */
+async function exportFolderOverHttp(session: ReadSession, ref: string, opts: ExportOptions): Promise<void> {
+  const keyring = openKeyring(path.join(process.env.CAIRN_KEYS ?? DEFAULT_STORE_DIR, 'signers'));
+  const reader = orFail(await keyring.signer(opts.as!), (e) => `--as: ${e.message}`);
+  await writeFolder(session.json, opts, (options) =>
+    materialiseRemoteVersion(session.remote!, ref, reader, opts.out!, options, asOfOf(opts.asOf)),
+  );
+}
+
+/** Writes the folder (with a progress bar) and prints what was written. */
+async function writeFolder(
+  json: boolean,
+  opts: ExportOptions,
+  materialise: (options: MaterialiseOptions) => Promise<E.Either<ExportError, MaterialisedExport>>,
+): Promise<void> {
+  const layout = opts.format === 'huggingface' ? 'huggingface' : 'files';
+  const progress = progressFor({ json });
   let started = false;
   const done = orFailExport(
-    await materialiseVersion(
-      session.cairn,
-      ref,
-      reader,
-      opts.out!,
-      {
-        force: opts.force === true,
-        layout,
-        onProgress: (n, total) => {
-          if (!started) progress.start(total, 'export');
-          started = true;
-          progress.update(n);
-        },
+    await materialise({
+      force: opts.force === true,
+      layout,
+      onProgress: (n, total) => {
+        if (!started) progress.start(total, 'export');
+        started = true;
+        progress.update(n);
       },
-      asOfOf(opts.asOf),
-    ),
+    }),
   );
   progress.stop();
   const x = done.export;
@@ -82,7 +103,7 @@ async function exportFolder(session: Session, ref: string, opts: ExportOptions):
   const erasedNote =
     done.erased.length === 0 ? '' : `\n${done.erased.length} erased, not written, named in manifest.json: ${done.erased.join(', ')}`;
   process.stdout.write(
-    session.json
+    json
       ? `${toJson(summary)}\n`
       : layout === 'huggingface'
         ? `${x.dataset}@${x.ordinal}: ${done.files.length} rows in data/train.jsonl and a dataset card README.md written to ${done.dir}${erasedNote}\n`
@@ -114,13 +135,9 @@ export function registerExport(program: Command): void {
       if (!folder && opts.force === true) usage('--force', 'goes with --format files or huggingface');
       if (opts.url !== undefined && opts.format !== 'openlineage') usage('--url', 'goes with --format openlineage');
       if (serverUrlOf(globalsOf(command)) !== undefined) {
-        // A server streams the three documents it can write without sample bytes or a second hop.
-        if (folder || opts.format === 'mlflow' || opts.url !== undefined)
-          fail(
-            ExitCode.usage,
-            `cairn export ${opts.url !== undefined ? '--url' : `--format ${opts.format}`}: not over HTTP (${folder ? 'decrypting samples into a folder needs the store' : opts.url !== undefined ? 'export to a file, then send it' : 'the server does not write it'}); over HTTP: --format jsonl, openlineage or croissant`,
-          );
-        await withReads(globalsOf(command), (session) => exportOverHttp(session, ref, opts));
+        await withReads(globalsOf(command), (session) =>
+          folder ? exportFolderOverHttp(session, ref, opts) : exportOverHttp(session, ref, opts),
+        );
         return;
       }
       await withSession(globalsOf(command), async (session) => {
@@ -163,7 +180,8 @@ export function registerExport(program: Command): void {
 async function exportOverHttp(session: ReadSession, ref: string, opts: ExportOptions): Promise<void> {
   const remote = session.remote!;
   const asOf = asOfOf(opts.asOf);
-  const stream = orFailExport(await remote.exportText(ref, opts.format as 'jsonl' | 'openlineage' | 'croissant', asOf));
+  const stream = orFailExport(await remote.exportText(ref, opts.format as TextExportFormat, asOf));
+  if (opts.url !== undefined) return sendOverHttp(session, ref, opts.url, stream, asOf);
   if (opts.out === undefined) {
     for await (const chunk of stream)
       if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
@@ -186,5 +204,34 @@ async function exportOverHttp(session: ReadSession, ref: string, opts: ExportOpt
     session.json
       ? `${toJson(summary)}\n`
       : `${shown.dataset}@${shown.ordinal} (${summary.members} members${erasedNote}) exported as ${opts.format} to ${opts.out}\n`,
+  );
+}
+
+/** The server's OpenLineage events, sent on to --url one by one as the local export sends them. */
+async function sendOverHttp(
+  session: ReadSession,
+  ref: string,
+  url: string,
+  stream: AsyncIterable<Uint8Array>,
+  asOf: AsOf | undefined,
+): Promise<void> {
+  // One DatasetEvent and a RunEvent per run: a few lines, read whole before the first is sent.
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  let events: Record<string, unknown>[];
+  try {
+    events = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  } catch {
+    return fail(ExitCode.unavailable, `the server's OpenLineage export of ${ref} is not JSON Lines; nothing sent to ${url}`);
+  }
+  const sent = orFailExport(await sendOpenLineage(url, events));
+  const shown = orFailExport(await session.remote!.datasetShow(ref, { limit: 0 }, asOf));
+  const summary = { sent: sent.sent, url, dataset: shown.dataset, versionId: shown.versionId };
+  process.stdout.write(
+    session.json ? `${toJson(summary)}\n` : `${shown.dataset}@${shown.ordinal}: ${sent.sent} OpenLineage events sent to ${url}\n`,
   );
 }

@@ -1,21 +1,33 @@
 // cairn tree-head: the ledger's signed tree head of the log as it is now (for a reader to
 // remember and later hand to `verify --trusted-root` / `--trusted-heads`), with an RFC 6962
 // consistency proof from an older size on request; `tree-head cosign`: a witness signs the
-// store's latest head after checking the log extends it; `tree-head check FILE`: a consistency
+// store's latest head after checking the log extends it (a server's too: checked and signed here,
+// kept there); `tree-head check FILE`: a consistency
 // proof checked offline with core, no store needed.
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
-import { checkConsistency, fromHex, publicKeyOf, toHex } from '@cairn/core';
-import { appendTreeHeadLine, readTreeHeads, signTreeHead, treeHeadSignatureValid, TREE_HEADS_FILE } from '@cairn/sdk';
-import type { SignedTreeHead, TreeHeadCosignature } from '@cairn/schemas';
-import type { LogLeaves, TreeHeadAnswer, TreeHeadError } from '@cairn/client';
+import { checkConsistency, fromHex } from '@cairn/core';
+import { appendTreeHeadLine, TREE_HEADS_FILE } from '@cairn/sdk';
+import type { TreeHeadCosignature } from '@cairn/schemas';
+import {
+  DEFAULT_STORE_DIR,
+  latestTreeHead,
+  logLeaves,
+  openRemoteEventLog,
+  witnessCosignature,
+  type CosignRefused,
+  type LogLeaves,
+  type TreeHeadAnswer,
+  type TreeHeadError,
+} from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf, usage } from '../fail.js';
 import { emit } from '../output.js';
-import { orFailRead, withSession, type Session } from '../session.js';
-import { serverUrlOf, withReads } from '../read-session.js';
+import { orFailRead, withSession, type GlobalOptions, type Session } from '../session.js';
+import { readerOf, serverUrlOf, withReads } from '../read-session.js';
+import { openKeyring, type Keyring } from '../keyring.js';
 import { globalsOf } from './common.js';
 
 export type TreeHeadJson = TreeHeadAnswer;
@@ -46,35 +58,55 @@ export async function currentTreeHead(session: Session, from?: number): Promise<
   return orFailHead(await session.cairn.treeHead(from));
 }
 
-/** A witness cosigns the store's latest head, once it has checked the ledger signed it and the log extends it. */
-export async function cosignTreeHead(session: Session, witnessName: string): Promise<TreeHeadCosignature> {
-  const entry = await session.keyring.get(witnessName);
+/** The witness's secret key from the keyring (the key it cosigns with never leaves this machine). */
+async function witnessSecret(keyring: Keyring, witnessName: string): Promise<Uint8Array> {
+  const entry = await keyring.get(witnessName);
   if (E.isLeft(entry)) fail(entry.left._tag === 'SignerNotFound' ? ExitCode.notFound : ExitCode.usage, entry.left.message);
   const secret = fromHex(entry.right.secretKey, 32);
   if (E.isLeft(secret)) fail(ExitCode.unavailable, `keyring entry ${witnessName}: secretKey is not 32 bytes of hex`);
+  return secret.right;
+}
+
+function orFailCosign<T>(result: E.Either<CosignRefused, T>): T {
+  if (E.isRight(result)) return result.right;
+  return fail(ExitCode.checkFailed, result.left.message);
+}
+
+/** A witness cosigns the store's latest head, once it has checked the ledger signed it and the log extends it. */
+export async function cosignTreeHead(session: Session, witnessName: string): Promise<TreeHeadCosignature> {
+  const secret = await witnessSecret(session.keyring, witnessName);
   const file = path.join(session.localDir, TREE_HEADS_FILE);
-  const heads = (await readTreeHeads(file)).flatMap((e) => ('head' in e ? [e.head] : []));
-  const latest = heads.reduce<SignedTreeHead | undefined>(
-    (best, h) => (best === undefined || h.treeHead.size > best.treeHead.size ? h : best),
-    undefined,
-  );
+  const latest = await latestTreeHead(session.localDir);
   if (latest === undefined) fail(ExitCode.notFound, `no tree head in ${file} to cosign (cairn tree-head makes one)`);
-  if (!treeHeadSignatureValid(latest.treeHead, latest.signature, latest.treeHead.ledgerKey))
-    fail(ExitCode.checkFailed, `the latest head in ${file} is not signed by its ledger key; not cosigning`);
   const { leaves } = await leavesOfLog(session);
-  if (latest.treeHead.size > leaves.size || leaves.rootOf(latest.treeHead.size) !== latest.treeHead.root)
-    fail(
-      ExitCode.checkFailed,
-      `the log does not extend the latest head (${latest.treeHead.size} events, root ${latest.treeHead.root}); not cosigning`,
-    );
-  const cosignature = {
-    treeHead: latest.treeHead,
-    witness: toHex(publicKeyOf(secret.right)),
-    signature: signTreeHead(latest.treeHead, secret.right),
-  } as TreeHeadCosignature;
+  const cosignature = orFailCosign(witnessCosignature(latest, leaves, secret, file));
   await appendTreeHeadLine(file, { cosignature });
   return cosignature;
 }
+
+/**
+ * The same against a server: its latest head and its log are read over HTTP and checked here, the
+ * cosignature is made here with the witness's key, and the server keeps it (a request signed as
+ * the witness).
+ */
+async function cosignOverHttp(globals: GlobalOptions, witnessName: string): Promise<void> {
+  const keyring = openKeyring(path.join(process.env.CAIRN_KEYS ?? DEFAULT_STORE_DIR, 'signers'));
+  const secret = await witnessSecret(keyring, witnessName);
+  await withReads(globals, async (r) => {
+    const remote = r.remote!;
+    const latest = orFailRead(await remote.latestTreeHead());
+    if (latest === undefined) fail(ExitCode.notFound, `no tree head at ${remote.location.url} to cosign (cairn tree-head makes one)`);
+    const signer = await readerOf(globals);
+    const log = openRemoteEventLog(remote.location, signer === undefined ? {} : { signer });
+    const leaves = orFailHead(await logLeaves(log));
+    const cosignature = orFailCosign(witnessCosignature(latest, leaves.leaves, secret, `the server at ${remote.location.url}`));
+    const kept = orFailRead(await remote.recordCosignature(cosignature));
+    emitCosignature(kept, r.json);
+  });
+}
+
+const emitCosignature = (c: TreeHeadCosignature, json: boolean) =>
+  emit(c, { json }, (x) => `cosigned the tree head of ${x.treeHead.size} events, root ${x.treeHead.root}, as witness ${x.witness}`);
 
 export function registerTreeHead(program: Command): void {
   const command = program
@@ -105,13 +137,9 @@ export function registerTreeHead(program: Command): void {
     .description("as a witness: check the log extends the store's latest tree head, then cosign it")
     .requiredOption('--as <name>', 'the witness (a signer from cairn keys)')
     .action(async (opts: { as: string }, cmd: Command) => {
+      if (serverUrlOf(globalsOf(cmd)) !== undefined) return cosignOverHttp(globalsOf(cmd), opts.as);
       await withSession(globalsOf(cmd), async (session) => {
-        const c = await cosignTreeHead(session, opts.as);
-        emit(
-          c,
-          { json: session.json },
-          (x) => `cosigned the tree head of ${x.treeHead.size} events, root ${x.treeHead.root}, as witness ${x.witness}`,
-        );
+        emitCosignature(await cosignTreeHead(session, opts.as), session.json);
       });
     });
   command

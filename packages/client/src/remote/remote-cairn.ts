@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { signRequest, type RequestSigner } from '@cairn/core';
 import type { AsOf } from '@cairn/projector';
+import { SignedTreeHead, TreeHeadCosignature } from '@cairn/schemas';
 import type { Cairn } from '../cairn.js';
 import type { ReadError, UsageError } from '../errors.js';
 import { usageError } from '../errors.js';
@@ -93,15 +94,28 @@ export interface RemoteCairn extends SharedReads {
    */
   exportText(
     ref: string,
-    format: 'jsonl' | 'openlineage' | 'croissant',
+    format: 'jsonl' | 'openlineage' | 'croissant' | 'mlflow',
     asOf?: AsOf,
   ): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
+  /**
+   * What a folder export is written from (the facts of a version and of each member, JSON Lines:
+   * wire/export-facts.ts), as the server streams it.
+   */
+  exportFacts(ref: string, asOf?: AsOf): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>>;
   /** Who holds which role now, and the founder (`cairn roles list`). */
   roleHolders(): Promise<E.Either<ReadError, RoleHolders>>;
   /** Where a contributor stands now (its current key and roles); undefined when none is registered. */
   contributorStanding(contributorId: string): Promise<E.Either<ReadError, ContributorStanding | undefined>>;
   /** The ledger's signed head of the server's log now (`from`: with a consistency proof from that size). */
   treeHead(from?: number): Promise<E.Either<ReadError, TreeHeadAnswer>>;
+  /** The largest head the server remembers (the one a witness cosigns), or undefined when it has signed none. */
+  latestTreeHead(): Promise<E.Either<ReadError, SignedTreeHead | undefined>>;
+  /**
+   * Hands the server a witness's cosignature, made here with the witness's key; the request is
+   * signed as the witness (the reader this remote was opened with), and the server keeps it only
+   * over a head it signed and only if it verifies.
+   */
+  recordCosignature(cosignature: TreeHeadCosignature): Promise<E.Either<ReadError, TreeHeadCosignature>>;
   /** Nothing to do: the server keeps its projections caught up, and a write answers once they are. */
   catchUp(): Promise<E.Either<never, void>>;
   close(): Promise<void>;
@@ -123,6 +137,8 @@ export function remoteLocationOf(text: string, field = '--store'): E.Either<Usag
   return E.right({ kind: 'http', url: url.href.replace(/\/+$/, '') });
 }
 
+const LatestHeadAnswer = t.type({ latest: t.union([SignedTreeHead, t.null]) }, 'LatestTreeHead');
+type LatestHead = t.TypeOf<typeof LatestHeadAnswer>;
 const LabelsAnswer = t.type({ labels: t.record(t.string, t.string) }, 'Labels');
 
 const asOfParam = (asOf: AsOf | undefined): Record<string, string> =>
@@ -182,6 +198,21 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
   };
   const get = <A>(path: string, query: Record<string, string>, codec: t.Type<A, unknown, unknown>) => ask(path, query, codec);
   const seg = encodeURIComponent;
+  /** A streamed answer, its body as it arrives (never held whole here). */
+  const stream = async (path: string, query: Record<string, string>): Promise<E.Either<ReadError, AsyncIterable<Uint8Array>>> => {
+    const qs = new URLSearchParams(query).toString();
+    const url = `${location.url}${path}${qs === '' ? '' : `?${qs}`}`;
+    try {
+      const res = await send(url, { headers: headersFor('GET', url, '*/*') });
+      if (!res.ok) return E.left(refusalOf(res.status, await res.json().catch(() => undefined)));
+      if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
+      return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
+    } catch (cause) {
+      return E.left(
+        unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
+      );
+    }
+  };
 
   return {
     location,
@@ -195,6 +226,8 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
       return E.isLeft(r) && r.left._tag === 'CfNotFound' && 'field' in r.left && r.left.field === 'contributorId' ? E.right(undefined) : r;
     },
     treeHead: (from) => get('/v1/tree-head', from === undefined ? {} : { from: String(from) }, TreeHeadWireAnswer),
+    latestTreeHead: async () => E.map((a: LatestHead) => a.latest ?? undefined)(await get('/v1/tree-heads/latest', {}, LatestHeadAnswer)),
+    recordCosignature: (cosignature) => ask('/v1/tree-heads/cosignatures', {}, TreeHeadCosignature, cosignature),
     labels: async (ids) => {
       // Names only help people read an answer: a server that cannot give them leaves ids shown.
       const names = new Map<string, string>();
@@ -225,21 +258,8 @@ export function openRemoteCairn(location: RemoteLocation, options: RemoteCairnOp
     authorship: (cf) => get(`/v1/cfs/${seg(cf)}/authorship`, {}, AuthorshipProofAnswer),
     cardFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/card-facts`, asOfParam(asOf), CardFactsAnswer),
     reportFacts: (ref, asOf) => get(`/v1/versions/${seg(ref)}/report`, asOfParam(asOf), ReportAnswerCodec),
-    exportText: async (ref, format, asOf) => {
-      const qs = new URLSearchParams({ format, ...asOfParam(asOf) }).toString();
-      const path = `/v1/versions/${seg(ref)}/export`;
-      const url = `${location.url}${path}?${qs}`;
-      try {
-        const res = await send(url, { headers: headersFor('GET', url, '*/*') });
-        if (!res.ok) return E.left(refusalOf(res.status, await res.json().catch(() => undefined)));
-        if (res.body === null) return E.left(unavailable(`the server at ${location.url} answered ${path} with no body`));
-        return E.right(res.body as unknown as AsyncIterable<Uint8Array>);
-      } catch (cause) {
-        return E.left(
-          unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`),
-        );
-      }
-    },
+    exportText: (ref, format, asOf) => stream(`/v1/versions/${seg(ref)}/export`, { format, ...asOfParam(asOf) }),
+    exportFacts: (ref, asOf) => stream(`/v1/versions/${seg(ref)}/export-facts`, asOfParam(asOf)),
     buildResult: async (dataset, eventId) => {
       // From the dataset's versions and every cut of each, as buildOutcome reads them locally: the
       // cut this request made, and whether the cut before it (in log order) was the same version.

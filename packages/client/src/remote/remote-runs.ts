@@ -49,7 +49,9 @@ const AttributeAnswer = t.type(
 const KeyRefusalAnswer = t.type({ refusal: t.union([t.string, t.null]) }, 'KeyRefusal');
 const CheckAnswer = t.intersection([t.type({ check: t.string, ok: t.boolean }), t.partial({ detail: t.string })], 'Check');
 const StatementChecksAnswer = t.type({ checks: t.array(CheckAnswer) }, 'StatementChecks');
-const ScoresShapeAnswer = t.type({ rows: t.number, cols: t.number, columns: t.array(t.string) }, 'ScoresShape');
+const ColumnsAnswer = t.type({ columns: t.array(t.string) }, 'Columns');
+/** The header /scores.npy names the matrix's shape in: `rows,cols`. */
+const SCORE_SHAPE_HEADER = 'cairn-score-shape';
 /** Answers the CLI prints as they come (no positions to turn back into bigint): checked to be a document only. */
 const documentOf = <A>(name: string): t.Type<A, unknown, unknown> =>
   new t.Type<A, unknown, unknown>(
@@ -78,6 +80,16 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
       message: 'message' in e && typeof e.message === 'string' ? e.message : 'reason' in e ? String(e.reason) : e._tag,
     }) as RunFactsError;
 
+  const refusalOf = (status: number, answer: unknown): RunFactsError => {
+    // Too large is the caller's input, as a local store refusing the file would say.
+    if (status === 413) {
+      const detail = (answer as { detail?: unknown } | null)?.detail;
+      const reason = typeof detail === 'string' ? detail : 'larger than the server takes';
+      return { _tag: 'UsageError', field: 'body', reason, message: reason };
+    }
+    return fromRead(status === 401 && signer === undefined ? metadataPrivate(location.url) : readErrorOf(status, answer));
+  };
+
   const ask = async <A>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
@@ -103,14 +115,7 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
         fromRead(unavailable(`the server at ${location.url} could not answer: ${cause instanceof Error ? cause.message : String(cause)}`)),
       );
     }
-    // Too large is the caller's input, as a local store refusing the file would say.
-    if (res.status === 413) {
-      const detail = (answer as { detail?: unknown } | null)?.detail;
-      const reason = typeof detail === 'string' ? detail : 'larger than the server takes';
-      return E.left({ _tag: 'UsageError', field: 'body', reason, message: reason });
-    }
-    if (!res.ok)
-      return E.left(fromRead(res.status === 401 && signer === undefined ? metadataPrivate(location.url) : readErrorOf(res.status, answer)));
+    if (!res.ok) return E.left(refusalOf(res.status, answer));
     const decoded = codec.decode(answer);
     return E.isLeft(decoded)
       ? E.left(
@@ -169,16 +174,15 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
     attributionScores: async (runId, queriesNpy) => {
       const rows = queryRowsOf(queriesNpy);
       if (E.isLeft(rows)) return rows;
-      const npy = { bytes: queriesNpy, type: 'application/octet-stream' };
-      const shape = await ask('POST', `/v1/runs/${seg(runId)}/scores`, {}, ScoresShapeAnswer, npy);
-      if (E.isLeft(shape)) return E.left(queriesField(shape.left));
+      // The query rows go up once, to the route that scores them; the matrix's shape comes back in
+      // a header and its columns (which depend on the run only) from a read of their own.
       const url = `${location.url}/v1/runs/${seg(runId)}/scores.npy`;
       let res: Response;
       try {
         const signature = signer === undefined ? {} : signRequest({ method: 'POST', url, body: queriesNpy }, signer);
         res = await send(url, {
           method: 'POST',
-          headers: { accept: 'application/octet-stream, application/json', ...signature, 'content-type': npy.type },
+          headers: { accept: 'application/octet-stream, application/json', ...signature, 'content-type': 'application/octet-stream' },
           body: queriesNpy,
         });
       } catch (cause) {
@@ -190,10 +194,25 @@ export function openRemoteRuns(location: RemoteLocation, options: RemoteRunsOpti
       }
       if (!res.ok || res.body === null) {
         const answer: unknown = await res.json().catch(() => undefined);
-        return E.left(queriesField(fromRead(readErrorOf(res.status, answer))));
+        return E.left(queriesField(refusalOf(res.status, answer)));
       }
-      const { rows: n, cols, columns } = shape.right;
-      const matrix: ScoreBlocks = { rows: n, cols, columns, blocks: npyRows(res.body, cols) };
+      const body = res.body;
+      const shape = /^(\d+),(\d+)$/.exec(res.headers.get(SCORE_SHAPE_HEADER) ?? '');
+      const columns = await get(`/v1/runs/${seg(runId)}/columns`, {}, ColumnsAnswer);
+      const mismatch =
+        shape === null
+          ? `no ${SCORE_SHAPE_HEADER} header`
+          : E.isRight(columns) && columns.right.columns.length !== Number(shape[2])
+            ? `${columns.right.columns.length} columns for a matrix of ${shape[2]}`
+            : undefined;
+      if (E.isLeft(columns) || mismatch !== undefined) {
+        // The matrix is not read: its connection is let go.
+        await body.cancel().catch(() => undefined);
+        if (E.isLeft(columns)) return columns;
+        return E.left(fromRead(unavailable(`the server at ${location.url} answered the scores of ${runId} with ${mismatch}`)));
+      }
+      const cols = Number(shape![2]);
+      const matrix: ScoreBlocks = { rows: Number(shape![1]), cols, columns: columns.right.columns, blocks: npyRows(body, cols) };
       return E.right(matrix);
     },
     statementChecks: async (kind, envelope) =>

@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { matrixF32, writeNpy } from '@cairn/kernel';
 import { openRemoteRuns } from './remote-runs.js';
 
 interface Asked {
@@ -116,5 +117,41 @@ describe('openRemoteRuns', () => {
     const r = await facts.attestFacts('corpus@1');
     if (E.isLeft(r)) throw new Error(r.left.message);
     expect([r.right.ref.position, r.right.version.position]).toEqual([12n, 12n]);
+  });
+
+  it('given attribute --top all, then the query rows go up once and the matrix comes back with its shape and columns', async () => {
+    const queries = writeNpy(matrixF32(2, 3, new Float32Array([1, 2, 3, 4, 5, 6])));
+    const scores = writeNpy(matrixF32(2, 2, new Float32Array([0.5, -0.5, 0.25, -0.25])));
+    const columns = ['a'.repeat(64), 'b'.repeat(64)];
+    const { facts, asked } = serving(({ url }) =>
+      url.endsWith('/scores.npy')
+        ? new Response(scores, { status: 200, headers: { 'content-type': 'application/octet-stream', 'cairn-score-shape': '2,2' } })
+        : url.endsWith('/scores')
+          ? json(200, { runId: 'r1', rows: 2, cols: 2, columns })
+          : json(200, { runId: 'r1', columns }),
+    );
+    const r = await facts.attributionScores('r1', queries);
+    if (E.isLeft(r)) throw new Error(r.left.message);
+    const rows: number[] = [];
+    for await (const block of r.right.blocks) rows.push(...block.data);
+    expect({ rows: r.right.rows, cols: r.right.cols, columns: r.right.columns, scores: rows }).toEqual({
+      rows: 2,
+      cols: 2,
+      columns,
+      scores: [0.5, -0.5, 0.25, -0.25],
+    });
+    const uploads = asked.filter((a) => a.body !== undefined);
+    expect(uploads.map((a) => [a.method, a.url, a.body!.length])).toEqual([
+      ['POST', 'http://ledger.test/v1/runs/r1/scores.npy', queries.length],
+    ]);
+  });
+
+  it('given query rows the run cannot score, then the refusal names the queries file and no columns are asked', async () => {
+    const { facts, asked } = serving(() =>
+      problem(400, 'invalid-request', 'body: expected 4 values a row', { field: 'body', reason: 'expected 4 values a row' }),
+    );
+    const r = await facts.attributionScores('r1', writeNpy(matrixF32(1, 3, new Float32Array([1, 2, 3]))));
+    expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'UsageError', field: 'queries' })));
+    expect(asked).toHaveLength(1);
   });
 });

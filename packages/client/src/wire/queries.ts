@@ -33,7 +33,10 @@ export const CreditQuery = t.exact(t.intersection([t.type({ ref: t.string }), t.
 export const AttributeBody = t.exact(t.type({ queries: t.array(t.array(t.number)), topK: t.number }), 'AttributeBody');
 export const UnlearningQuery = t.exact(t.partial({ top: Digits }), 'UnlearningQuery');
 export const TreeHeadQuery = t.exact(t.partial({ from: Digits }), 'TreeHeadQuery');
-export const ExportFormat = t.keyof({ jsonl: null, openlineage: null, croissant: null }, 'jsonl | openlineage | croissant');
+export const ExportFormat = t.keyof(
+  { jsonl: null, openlineage: null, croissant: null, mlflow: null },
+  'jsonl | openlineage | croissant | mlflow',
+);
 export const ExportQuery = t.exact(t.intersection([t.type({ format: ExportFormat }), t.partial({ asOf: AsOfText })]), 'ExportQuery');
 /** The lineage node ids whose human names a client asks for (at most MAX_LABEL_IDS). */
 export const LabelsBody = t.exact(t.type({ ids: t.array(t.string) }), 'LabelsBody');

@@ -113,6 +113,11 @@ describe('openRemoteLedger', () => {
     expect(await proxy.ledger.ingest([{ envelope: {} }])).toEqual(
       E.left(expect.objectContaining({ _tag: 'Unavailable', http: { status: 413 } })),
     );
+    // Nor is a proxy's JSON that is not one (no type, title or detail): the problem is absent, the status kept.
+    const jsonProxy = recording(() => answer(413, { message: 'Request Entity Too Large', status: 413 }));
+    const r = await jsonProxy.ledger.ingest([{ envelope: {} }]);
+    expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'Unavailable', http: { status: 413 } })));
+    expect(E.isLeft(r) && r.left.http !== undefined && 'problem' in r.left.http).toBe(false);
   });
 
   it('given a server error or a body that is not the API, then Unavailable (nothing is known to be appended)', async () => {

@@ -32,15 +32,5 @@ export const ReceiptWire = t.type(
 export const BatchAccepted = t.type({ receipts: t.array(ReceiptWire), head: t.union([PositionText, t.null]) }, 'BatchAccepted');
 export type BatchAccepted = t.TypeOf<typeof BatchAccepted>;
 
-export const FieldProblem = t.type({ field: t.string, reason: t.string }, 'FieldProblem');
-export const ProblemDocument = t.intersection(
-  [
-    t.type({ type: t.string, title: t.string, status: t.number, detail: t.string }),
-    t.partial({ field: t.string, reason: t.string, errors: t.array(FieldProblem), rule: t.string, index: t.number }),
-  ],
-  'Problem',
-);
-export type ProblemDocument = t.TypeOf<typeof ProblemDocument>;
-
-/** The URN a problem's `type` carries for `kind` (clients branch on it). */
-export const problemType = (kind: string): string => `urn:cairn:problem:${kind}`;
+// A refusal's problem document: the one codec in @cairn/schemas, named here with the wire it answers.
+export { FieldProblem, ProblemDocument, problemType } from '@cairn/schemas';

@@ -3,9 +3,12 @@
 // times (built; re-assembled when Alice amends a member; built again once the amendment is
 // approved). Answers the ids and the signers' keys, so a test can sign more events the way a
 // remote contributor does.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn, type Cairn } from '@cairn/client';
-import { commitSample, newSigner, signEvent, type Signer } from '@cairn/sdk';
+import { commitSample, newSigner, publicKeyHexOf, signEvent, type Signer } from '@cairn/sdk';
+import { createServer, type CairnServer } from '../index.js';
 
 export const DATASET = 'corpus';
 
@@ -89,4 +92,29 @@ export function sampleItem(body: string, signer: Signer, extra: Record<string, u
     signer,
   );
   return { event, item: { envelope: event.envelope, sample: { bytes: Buffer.from(bytes).toString('base64') } } };
+}
+
+/** A server over a store opened at `dir`, listening on an ephemeral loopback port. */
+export async function serveStore(dir: string): Promise<{ readonly cairn: Cairn; readonly server: CairnServer; readonly base: string }> {
+  const cairn = await openStore(dir);
+  const server = must(await createServer({ cairn, onError: () => undefined }));
+  return { cairn, server, base: await server.listen(0, '127.0.0.1') };
+}
+
+/** A keyring folder (`<dir>/signers`) holding these signers by name, as `cairn keys` writes it. */
+export async function writeKeyring(dir: string, signers: Record<string, Signer>): Promise<void> {
+  await mkdir(path.join(dir, 'signers'), { recursive: true });
+  for (const [name, signer] of Object.entries(signers))
+    await writeFile(
+      path.join(dir, 'signers', `${name}.json`),
+      JSON.stringify({
+        name,
+        contributorId: signer.contributorId,
+        secretKey: Buffer.from(signer.secretKey).toString('hex'),
+        publicKey: publicKeyHexOf(signer.secretKey),
+        previousKeys: [],
+        revoked: false,
+      }),
+      { mode: 0o600 },
+    );
 }

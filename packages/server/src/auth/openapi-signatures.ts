@@ -36,7 +36,11 @@ export function withRequestSignatures(document: JsonSchema, metadata: MetadataAc
   for (const [path, operations] of Object.entries(doc.paths))
     for (const [method, op] of Object.entries(operations)) {
       const content = path === '/v1/cfs/{cf}/content';
-      const alwaysSigned = content || path === '/v1/live/tickets' || (method === 'put' && path === '/v1/artifacts/{hash}');
+      const alwaysSigned =
+        content ||
+        path === '/v1/live/tickets' ||
+        (method === 'put' && path === '/v1/artifacts/{hash}') ||
+        (method === 'post' && path === '/v1/tree-heads/cosignatures');
       if (!alwaysSigned && !(metadata === 'private' && isRead(path, method))) continue;
       op.security = [{ [SECURITY_SCHEME]: [] }];
       const responses = op.responses as Record<string, unknown>;

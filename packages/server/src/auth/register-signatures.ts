@@ -1,5 +1,5 @@
-// Where signatures are asked for: sample bytes and artifact uploads always (an upload takes the
-// store's disk, whoever may read metadata); every other /v1 read too when lineage
+// Where signatures are asked for: sample bytes, artifact uploads and witnesses' cosignatures always
+// (an upload takes the store's disk, whoever may read metadata); every other /v1 read too when lineage
 // metadata is private. Writes (POST /v1/events) carry their own signed events and are not asked;
 // /openapi.json and anything outside /v1 (health, the explorer's files) stay open. The check runs
 // before the body is read; for a request with a body, its Content-Digest is compared with the
@@ -25,6 +25,8 @@ export const LIVE_TICKETS_ROUTE = '/v1/live/tickets';
 export const LIVE_ROUTE = '/v1/live';
 /** Always signed: an upload is written to the store's disk (routes/runs.ts). */
 export const ARTIFACT_UPLOAD_ROUTE = '/v1/artifacts/:hash';
+/** Always signed: a cosignature is kept only from the witness whose key signed it (routes/tree-heads.ts). */
+export const COSIGNATURES_ROUTE = '/v1/tree-heads/cosignatures';
 export const DEFAULT_SIGNATURE_WINDOW_SECONDS = 300;
 
 export interface SignatureOptions {
@@ -47,7 +49,8 @@ export const signerOf = (request: FastifyRequest): SignedBy | undefined => signe
 
 function asksSignature(request: FastifyRequest, metadata: MetadataAccess): boolean {
   const route = request.routeOptions.url;
-  if (route === CONTENT_ROUTE || route === LIVE_TICKETS_ROUTE || route === ARTIFACT_UPLOAD_ROUTE) return true;
+  if (route === CONTENT_ROUTE || route === LIVE_TICKETS_ROUTE || route === ARTIFACT_UPLOAD_ROUTE || route === COSIGNATURES_ROUTE)
+    return true;
   if (metadata === 'public') return false;
   // The route the router matched, however the URL spelled it (a 404 has none: its raw path).
   const path = request.routeOptions.url ?? (request.raw.url ?? '/').split('?')[0]!;

@@ -44,6 +44,13 @@ export const RUN_OPERATIONS = [
   },
   {
     method: 'get',
+    path: '/v1/runs/{run}/columns',
+    summary: "The CF of each of a run's train rows: column i of the matrix /scores.npy streams is columns[i]",
+    params: ['run'],
+    answer: '{ runId: string, columns: string[] }',
+  },
+  {
+    method: 'get',
     path: '/v1/runs/{run}/record-keeping',
     summary: "A run's audit trail: every event that shaped its data, with an inclusion proof under the log's signed head as it is now",
     params: ['run'],
@@ -76,7 +83,7 @@ export const RUN_OPERATIONS = [
     method: 'post',
     path: '/v1/runs/{run}/scores',
     summary:
-      'The shape of the full score matrix for these query rows (an .npy body) and the CF of each column (train row): what /scores.npy streams',
+      'The shape of the full score matrix for these query rows (an .npy body) and the CF of each column (train row): what /scores.npy streams (whose cairn-score-shape header and /columns say the same without a second upload)',
     params: ['run'],
     rawBody: 'application/octet-stream',
     answer: '{ runId: string, rows: number, cols: number, columns: string[] }',

@@ -227,6 +227,8 @@ describe('the facts the training side reads', () => {
     ['member-ids with a malformed asOf', `/v1/versions/${DATASET}@1/member-ids?asOf=yesterday`, 400, 'query.asOf'],
     ['resolve with an unknown query field', `/v1/versions/${DATASET}@1/resolve?limit=3`, 400, 'query.limit'],
     ['the estimator of a run the log does not hold', '/v1/runs/no-such-run/estimator', 404, undefined],
+    ['the columns of a run the log does not hold', '/v1/runs/no-such-run/columns', 404, undefined],
+    ['columns with an unknown query field', `/v1/runs/${RUN}/columns?top=3`, 400, 'query.top'],
     ['the record-keeping of a run the log does not hold', '/v1/runs/no-such-run/record-keeping', 404, undefined],
     ['record-keeping with an unknown query field', `/v1/runs/${RUN}/record-keeping?jsonl=1`, 400, 'query.jsonl'],
     ['contamination without against', `/v1/contamination?train=${DATASET}@1`, 400, 'query.against'],

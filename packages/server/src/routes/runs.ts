@@ -68,6 +68,15 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
     read(ctx, request, reply, NoQuery, async () => orProblem(await facts.attributionEstimator(request.params.run))),
   );
 
+  // The CF of each train row: the columns of the matrix /scores.npy streams, asked apart so the
+  // query rows are sent once (`cairn attribute --top all`).
+  app.get('/v1/runs/:run/columns', (request: Params<'run'>, reply: FastifyReply) =>
+    read(ctx, request, reply, NoQuery, async () => {
+      const columns = await ctx.cairn.attributionColumns(request.params.run);
+      return E.isLeft(columns) ? E.left(storeProblem(columns.left)) : E.right({ runId: request.params.run, columns: columns.right });
+    }),
+  );
+
   // Cut against the ledger's signed head as the log is now: never cached.
   app.get('/v1/runs/:run/record-keeping', async (request: Params<'run'>, reply: FastifyReply) => {
     if (queryOf(request, reply, NoQuery) === undefined) return reply;

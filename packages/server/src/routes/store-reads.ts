@@ -4,7 +4,20 @@
 import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cardMarkdown, memberLine, toCroissant, toOpenLineage, versionExport, statusDocument, type CardFacts } from '@cairn/client';
+import {
+  cardMarkdown,
+  exportFactsHeader,
+  exportFactsMember,
+  exportText,
+  folderExportFacts,
+  memberLine,
+  toCroissant,
+  toOpenLineage,
+  versionExport,
+  statusDocument,
+  type CardFacts,
+  type FolderFacts,
+} from '@cairn/client';
 import { AsOfQuery, AttributeBody, CreditQuery, DatasetsQuery, ExportQuery, NoQuery, TreeHeadQuery, UnlearningQuery } from '../codecs.js';
 import { answerAt, queryOf, read, type ServerContext } from '../context.js';
 import { invalidRequest, notFound, problem, readProblem, type Problem } from '../problem.js';
@@ -35,6 +48,16 @@ export function storeProblem(error: { readonly _tag: string; readonly message?: 
       return readProblem(error as Parameters<typeof readProblem>[0]);
   }
 }
+
+/** A streamed JSON Lines body: each value a line, written as the reply drains. */
+const jsonLines = (values: Iterable<unknown>) => ({
+  body: Readable.from(
+    (function* () {
+      for (const v of values) yield `${JSON.stringify(v)}\n`;
+    })(),
+  ),
+  contentType: 'application/x-ndjson',
+});
 
 const orProblem = <A>(r: E.Either<{ readonly _tag: string; readonly message?: string }, A>): E.Either<Problem, A> =>
   E.isLeft(r) ? E.left(storeProblem(r.left)) : r;
@@ -152,7 +175,7 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
   });
 
   // A version as JSON Lines (one member a line, written as it goes), OpenLineage events (one a
-  // line) or a Croissant document: the files `cairn export --format` writes.
+  // line), a Croissant document or MLflow's dataset input: the files `cairn export --format` writes.
   app.get('/v1/versions/:ref/export', async (request: Params<'ref'>, reply: FastifyReply) => {
     const q = queryOf(request, reply, ExportQuery);
     if (q === undefined) return reply;
@@ -165,6 +188,7 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
       async (value) => {
         const x = value as Parameters<typeof toCroissant>[0];
         if (q.format === 'croissant') return { body: `${toJson(toCroissant(x))}\n`, contentType: 'application/ld+json' };
+        if (q.format === 'mlflow') return { body: exportText(x, 'mlflow'), contentType: 'application/json' };
         if (q.format === 'openlineage')
           return {
             body: toOpenLineage(x)
@@ -172,14 +196,36 @@ export function registerStoreReads(app: FastifyInstance, ctx: ServerContext): vo
               .join(''),
             contentType: 'application/x-ndjson',
           };
-        return {
-          body: Readable.from(
-            (function* () {
-              for (const m of x.members) yield `${JSON.stringify(memberLine(x, m))}\n`;
-            })(),
-          ),
-          contentType: 'application/x-ndjson',
-        };
+        return jsonLines(
+          (function* () {
+            for (const m of x.members) yield memberLine(x, m);
+          })(),
+        );
+      },
+    );
+  });
+
+  // What a folder export (`cairn export --format files|huggingface` against this server) is
+  // written from, as JSON Lines (the client's wire/export-facts.ts): the version's facts first,
+  // then each member's, written as they go. The bytes are not here: each is its own signed read
+  // of /v1/cfs/{cf}/content, which never serves an erased sample.
+  app.get('/v1/versions/:ref/export-facts', async (request: Params<'ref'>, reply: FastifyReply) => {
+    const q = queryOf(request, reply, AsOfQuery);
+    if (q === undefined) return reply;
+    return answerAt(
+      ctx,
+      request,
+      reply,
+      q.asOf,
+      async (asOf) => orProblem(await folderExportFacts(cairn, request.params.ref, asOf)),
+      async (value) => {
+        const { version, publication, importPaths } = value as FolderFacts;
+        return jsonLines(
+          (function* () {
+            yield exportFactsHeader(version, publication);
+            for (const m of version.members) yield exportFactsMember(m, importPaths.get(m.cfId));
+          })(),
+        );
       },
     );
   });
