@@ -151,7 +151,9 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
           : sql`(${select} order by ${ORDER} limit ${r.limit})`;
     }),
   );
-  const rows = await sql<Selectable<LineageDatabase['lineage_edges']> & { event_id: string }>`select * from (${sql.join(selects, sql` union all `)}) e
+  const rows = await sql<
+    Selectable<LineageDatabase['lineage_edges']> & { event_id: string }
+  >`select * from (${sql.join(selects, sql` union all `)}) e
     order by ${ORDER} ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
   return rows.rows.map((row) => ({
     type: row.edge_type,

@@ -79,7 +79,11 @@ function prepare(events: readonly ProjectedEvent[]): LineageBatch {
   for (const event of events) lineageFacts(event, facts);
   // The nodes' COPY text too: prepare cannot tell a bulk load's batch from another, and making it
   // here, while the previous batch is written, costs the load nothing.
-  return { nodes: lineageNodeRows(facts.nodes, { copy: true, table: LINEAGE_NODES_TABLE }), edges: lineageEdgeRows(facts.edges), states: facts.states };
+  return {
+    nodes: lineageNodeRows(facts.nodes, { copy: true, table: LINEAGE_NODES_TABLE }),
+    edges: lineageEdgeRows(facts.edges),
+    states: facts.states,
+  };
 }
 
 async function apply(

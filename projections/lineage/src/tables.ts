@@ -340,7 +340,9 @@ export function lineageNodeRows(
     first.push(n);
     if (!options.copy) continue;
     const event = nodeEvent(n, options.table);
-    lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}\n`);
+    lines.push(
+      `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}\n`,
+    );
   }
   return { nodes: first, copy: options.copy ? lines.join('') : undefined };
 }
