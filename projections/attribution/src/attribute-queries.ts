@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { matrixF32, scoreTrak, trakScoreMatrix, type Kernel, type MatrixF32, type TrakModel } from '@cairn/kernel';
-import { anyOfText, cfIdFromDb } from '@cairn/projector';
+import { cfIdFromDb } from '@cairn/projector';
 import type { CfId } from '@cairn/schemas';
 import type { ArtifactStore } from './artifact-store.js';
 import { fitRunModel, firstNonFinite, trainWeightsOf, type GradientKind } from './compute.js';
@@ -16,7 +16,7 @@ import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { attributionKernel } from './kernel.js';
 import { MAX_TOP_K } from './params.js';
 import { estimatorNote, scoredRun, type ScoringRow } from './scoring-reads.js';
-import { A, type AttributionDatabase } from './tables.js';
+import { A, anyOfHexIds, hexOf, type AttributionDatabase } from './tables.js';
 
 export interface AttributedCf {
   readonly rank: number;
@@ -200,8 +200,8 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
   const cfOfRow = await trainRowMap(db, s);
   const origins = await db
     .selectFrom(A.cfs)
-    .select(['cf_id', 'kind', 'author', 'source', 'license'])
-    .where('cf_id', '=', anyOfText([...new Set(cfOfRow)]))
+    .select([hexOf('cf_id').as('cf_id'), 'kind', hexOf('author').as('author'), 'source', 'license'])
+    .where('cf_id', '=', anyOfHexIds([...new Set(cfOfRow)]))
     .execute();
   const originOf = new Map(origins.map((o) => [o.cf_id, o]));
   const out: QueryAttribution[] = [];

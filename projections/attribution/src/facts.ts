@@ -8,7 +8,7 @@ import type { ProjectedEvent } from '@cairn/projector';
 import { copyNullableField, copyRowsOrInsert, positionToDb } from '@cairn/projector';
 import type { GradientKind } from './compute.js';
 import { attributionParamsOf } from './params.js';
-import { A, type AttributionDatabase } from './tables.js';
+import { A, copyHexId, type AttributionDatabase } from './tables.js';
 
 interface Rows {
   cfs: [cfId: string, kind: string, author: string, source: string | null, license: string | null, position: string][];
@@ -127,11 +127,8 @@ export async function ingestAttributionFacts(
     // One COPY; the insert from unnest only when some CF is stated again (copyRowsOrInsert).
     const text = cfs
       .map(
-        (r) =>
-          `${r
-            .slice(0, 5)
-            .map((v) => copyNullableField(v as string | null))
-            .join('\t')}\t${r[5]}\n`,
+        ([cfId, kind, author, source, license, position]) =>
+          `${copyHexId(cfId)}\t${copyNullableField(kind)}\t${copyHexId(author)}\t${copyNullableField(source)}\t${copyNullableField(license)}\t${position}\n`,
       )
       .join('');
     await copyRowsOrInsert<AttributionDatabase, typeof A.cfs>(
@@ -144,8 +141,9 @@ export async function ingestAttributionFacts(
           .insertInto(A.cfs)
           .columns(['cf_id', 'kind', 'author', 'source', 'license', 'position'])
           .expression(
-            sql`select * from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
-          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[])`,
+            sql`select decode(c.cf_id, 'hex'), c.kind, decode(c.author, 'hex'), c.source, c.license, c.position
+          from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
+          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[]) as c(cf_id, kind, author, source, license, position)`,
           )
           .onConflict((oc) => oc.doNothing())
           .execute()

@@ -25,7 +25,8 @@ export function createAttributionProjection(options: AttributionProjectionOption
   return {
     name: ATTRIBUTION_PROJECTION,
     // 2: gradients carry their kind and weights, scorings say which estimator and which rows KNN-Shapley left out
-    version: 2,
+    // 3: attribution_cfs keeps its CF and author ids as bytes (bytea), not hex text
+    version: 3,
     tables: ATTRIBUTION_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [

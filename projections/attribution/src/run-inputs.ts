@@ -5,7 +5,7 @@ import { anyOfText } from '@cairn/projector';
 import type { GradientKind } from './compute.js';
 import type { AttributionParams } from './params.js';
 import type { CfOrigin } from './shares.js';
-import { A, type AttributionDatabase } from './tables.js';
+import { A, anyOfHexIds, hexOf, type AttributionDatabase } from './tables.js';
 
 export interface RunRow {
   readonly runId: string;
@@ -91,8 +91,8 @@ export async function cfOriginsAt(
   const wanted = [...new Set(cfIds)];
   const cfs = await tx
     .selectFrom(A.cfs)
-    .select(['cf_id', 'author', 'source'])
-    .where('cf_id', '=', anyOfText(wanted))
+    .select([hexOf('cf_id').as('cf_id'), hexOf('author').as('author'), 'source'])
+    .where('cf_id', '=', anyOfHexIds(wanted))
     .where('position', '<=', at)
     .execute();
   const members = await tx

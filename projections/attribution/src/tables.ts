@@ -7,7 +7,8 @@
 // replaces one of its splits, and earlier scorings stay readable (as of a position).
 // Scores are double precision: every f32 score and f64 sum is exactly a double, Postgres (12+)
 // prints float8 in the shortest text that round-trips, so a read gives back the same bits.
-import { sql, type ColumnType, type Kysely } from 'kysely';
+import { sql, type ColumnType, type Kysely, type RawBuilder } from 'kysely';
+import { textArrayLiteral } from '@cairn/projector';
 import type { GradientKind, LabelExclusions } from './kinds.js';
 import type { AttributionParams } from './params.js';
 import type { ShareEvidence, ShareKind } from './shares.js';
@@ -27,6 +28,30 @@ export const A = {
 
 export const ATTRIBUTION_TABLES: readonly string[] = Object.values(A);
 
+/**
+ * A 64-hex id kept as its 32 bytes (bytea): half the width of its text in the row and in every
+ * index on it. Written as COPY's `\x…` text or decode(…, 'hex'), read back as encode(…, 'hex').
+ */
+type Bytea = ColumnType<Uint8Array, never, never>;
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+/** An id as a bytea COPY text field (the `\x` of bytea's hex input, its backslash escaped for COPY). */
+export const copyHexId = (id: string): string => `\\\\x${id}`;
+
+/**
+ * `= any(…)` over ids kept as bytea, for `.where('cf_id', '=', anyOfHexIds(ids))`: one bytea[]
+ * parameter. A text that is not a 64-hex id cannot name a stored CF, so it is left out here
+ * rather than failing the decode.
+ */
+export function anyOfHexIds(ids: readonly string[]): RawBuilder<Uint8Array> {
+  const literal = textArrayLiteral(ids.filter((id) => HEX_ID.test(id)).map((id) => `\\x${id}`));
+  return sql<Uint8Array>`any(${literal}::bytea[])`;
+}
+
+/** A bytea id column read back as the id's hex text. */
+export const hexOf = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
+
 /** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
 type Int8 = string;
 /** A jsonb column: read as the value, written as its JSON text (cast with ::jsonb, as PGlite and pg both take it). */
@@ -38,7 +63,8 @@ type Jsonb<T> = ColumnType<T, string, string>;
  * columns; a column added to one must be added to the other.
  */
 export interface AttributionDatabase {
-  attribution_cfs: { cf_id: string; kind: string; author: string; source: string | null; license: string | null; position: Int8 };
+  /** cf_id and author: 64-hex ids as bytea (anyOfHexIds, hexOf). */
+  attribution_cfs: { cf_id: Bytea; kind: string; author: Bytea; source: string | null; license: string | null; position: Int8 };
   /** value: the RFC 8785 canonical JSON of the label's value. */
   attribution_labels: { label_id: string; target_id: string; label_type: string; value: string; position: Int8 };
   attribution_withdrawals: { event_id: string; cf_id: string; position: Int8 };
@@ -121,7 +147,7 @@ export interface AttributionDatabase {
 export async function migrateAttributionTables(db: Kysely<AttributionDatabase>): Promise<void> {
   const statements = [
     sql`create table if not exists ${sql.table(A.cfs)} (
-      cf_id text primary key, kind text not null, author text not null, source text, license text, position bigint not null)`,
+      cf_id bytea primary key, kind text not null, author bytea not null, source text, license text, position bigint not null)`,
     // one row per (label, target); value is the RFC 8785 canonical JSON of the label's value
     sql`create table if not exists ${sql.table(A.labels)} (
       label_id text not null, target_id text not null, label_type text not null, value text not null, position bigint not null,

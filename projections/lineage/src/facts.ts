@@ -27,6 +27,8 @@ type Loose = { readonly [key: string]: unknown };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strs = (v: unknown): readonly string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** Each id once: an event states an edge once however often its list names the far end (lineage_edges has no key to refuse a second). */
+const distinct = (ids: readonly string[]): Iterable<string> => new Set(ids);
 
 export function lineageFacts(e: ProjectedEvent, into: LineageFacts): void {
   const { id, position, recordedAt } = e;
@@ -62,13 +64,13 @@ export function lineageFacts(e: ProjectedEvent, into: LineageFacts): void {
     case 'LabelContributed':
       node(id, 'label', `${str(p.labelType) ?? 'label'} = ${JSON.stringify(p.value) ?? ''}`);
       edge('contributed-by', id, signer);
-      for (const target of strs(p.targets)) edge('labels', id, target);
+      for (const target of distinct(strs(p.targets))) edge('labels', id, target);
       corrections();
       return;
     case 'ValidationContributed':
       node(id, 'validation', p.verdict === 'score' ? `score ${String(p.score)}` : (str(p.verdict) ?? 'validation'));
       edge('contributed-by', id, signer);
-      for (const target of strs(p.targets)) edge('validates', id, target);
+      for (const target of distinct(strs(p.targets))) edge('validates', id, target);
       corrections();
       return;
     case 'ContributionDeprecated': {
@@ -86,7 +88,7 @@ export function lineageFacts(e: ProjectedEvent, into: LineageFacts): void {
     case 'AssetAssembled':
       node(id, 'asset', str(p.name) ?? 'asset');
       edge('contributed-by', id, signer);
-      for (const member of strs(p.members)) edge('derived-from', id, member);
+      for (const member of distinct(strs(p.members))) edge('derived-from', id, member);
       return;
     case 'TrainingRunRecorded': {
       const runId = str(p.runId);

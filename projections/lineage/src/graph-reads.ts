@@ -30,6 +30,11 @@ async function existing<TTable extends keyof LineageDatabase>(db: Kysely<Lineage
 export const edgeTables = (db: Kysely<LineageDatabase>): Promise<LineageEdgesTableName[]> =>
   existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
 
+/** An edge's event id, whole: lineage_edges keeps null for the from node's own event (see LineageEdgesTable). */
+const EDGE_EVENT = sql<string>`coalesce(event_id, from_id)`;
+/** A node's event id, whole: lineage_nodes keeps null for a node that is its own event (see LineageNodesTable). */
+const NODE_EVENT = sql<string>`coalesce(event_id, node_id)`;
+
 /** The position bound as sent (undefined: no bound; null: before the first event, so nothing). */
 const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? undefined : asOf === null ? '-1' : asOf.toString());
 
@@ -47,7 +52,7 @@ export async function edgesTouching(
   for (const table of tables) {
     const rows = await db
       .selectFrom(table)
-      .select(['edge_type', 'from_id', 'to_id', 'event_id', 'position', 'recorded_at'])
+      .select(['edge_type', 'from_id', 'to_id', EDGE_EVENT.as('event_id'), 'position', 'recorded_at'])
       .where((eb) =>
         side === 'from'
           ? eb('from_id', '=', anyOfText(ids))
@@ -91,8 +96,10 @@ export interface StepRequest {
 }
 
 const C = (column: string) => sql`${sql.ref(column)} collate "C"`;
-/** compareEdges' order in SQL. */
+/** compareEdges' order in SQL, over rows whose event_id is whole (EDGE_EVENT's). */
 const ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}`;
+/** The same order over an edge table's own columns. */
+const TABLE_ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${EDGE_EVENT} collate "C"`;
 
 /**
  * The edges that take one step from the frontier in one direction, in compareEdges order (ids and
@@ -128,10 +135,10 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
         // the bare position bound is one the index can seek to; the row comparison alone is not
         where.push(sql`position >= ${a.position.toString()}::bigint`);
         where.push(
-          sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${C('event_id')}) > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
+          sql`(position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id')}, ${EDGE_EVENT} collate "C") > (${a.position.toString()}::bigint, ${a.type}::text, ${a.from}::text, ${a.to}::text, ${a.eventId}::text)`,
         );
       }
-      const edges = sql`select edge_type, from_id, to_id, event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
+      const edges = sql`select edge_type, from_id, to_id, ${EDGE_EVENT} as event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
       const select =
         r.frontier.length === 1
           ? edges
@@ -140,10 +147,17 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
       // A page's limit in each branch too: a branch ordered and limited on its own is read from
       // the (to_id, position) index in order and stops at the limit; under the union's one sort it
       // reads every edge of a hub to sort them.
-      return r.limit === undefined ? select : sql`(${select} order by ${ORDER} limit ${r.limit})`;
+      // (TABLE_ORDER: an ORDER BY expression names the table's columns, not the select's.)
+      return r.limit === undefined
+        ? select
+        : r.frontier.length === 1
+          ? sql`(${select} order by ${TABLE_ORDER} limit ${r.limit})`
+          : sql`(${select} order by ${ORDER} limit ${r.limit})`;
     }),
   );
-  const rows = await sql<Selectable<LineageDatabase['lineage_edges']>>`select * from (${sql.join(selects, sql` union all `)}) e
+  const rows = await sql<
+    Selectable<LineageDatabase['lineage_edges']> & { event_id: string }
+  >`select * from (${sql.join(selects, sql` union all `)}) e
     order by ${ORDER} ${r.limit === undefined ? sql`` : sql`limit ${r.limit}`}`.execute(db);
   return rows.rows.map((row) => ({
     type: row.edge_type,
@@ -210,7 +224,8 @@ export async function nodesByIds(
     const bounded = limit === undefined ? sql`` : sql` and position <= ${limit}::bigint`;
     const found = await sql<LineageNodeRow>`select n.node_id, n.kind, n.label, n.event_id, n.position
       from unnest(${[...ids]}::text[]) as f(id)
-      cross join lateral (select * from ${sql.table(table)} where node_id = f.id${bounded} offset 0) n`.execute(db);
+      cross join lateral (select node_id, kind, label, ${NODE_EVENT} as event_id, position from ${sql.table(table)}
+        where node_id = f.id${bounded} offset 0) n`.execute(db);
     rows.push(...found.rows);
   }
   const states = found.includes(LINEAGE_NODE_STATES_TABLE)
@@ -241,7 +256,8 @@ export async function nodesByIds(
   return out;
 }
 
-type LineageNodeRow = Selectable<LineageDatabase['lineage_nodes']>;
+/** A node row with its event id whole. */
+type LineageNodeRow = Selectable<LineageDatabase['lineage_nodes']> & { event_id: string };
 
 export interface StateChangeView {
   readonly nodeId: string;

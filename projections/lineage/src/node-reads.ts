@@ -1,7 +1,7 @@
 // Small reads of the lineage nodes that every surface prints: how many nodes of each kind the
 // graph holds (status), the human names of nodes (contributor names beside their ids), and how
 // many samples were erased up to a position (the EU AI Act report's opt-out section).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
 import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
 import { LINEAGE_NODES_TABLE, LINEAGE_NODE_STATES_TABLE, NODE_KINDS, type LineageDatabase, type NodeKind } from './tables.js';
@@ -63,7 +63,8 @@ export async function contributorsByName(
   const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   let q = db
     .selectFrom(LINEAGE_NODES_TABLE)
-    .select(['node_id', 'label', 'event_id', 'position'])
+    // a contributor is never its own event, but the whole id is what a node's event is
+    .select(['node_id', 'label', sql<string>`coalesce(event_id, node_id)`.as('event_id'), 'position'])
     .where('kind', '=', 'contributor')
     .where((eb) => eb.or([eb(eb.fn('lower', ['label']), 'like', like.toLowerCase()), eb('node_id', 'like', like.toLowerCase())]));
   if (upTo !== undefined && upTo !== null) q = q.where('position', '<=', positionToDb(upTo));

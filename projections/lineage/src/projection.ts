@@ -79,7 +79,11 @@ function prepare(events: readonly ProjectedEvent[]): LineageBatch {
   for (const event of events) lineageFacts(event, facts);
   // The nodes' COPY text too: prepare cannot tell a bulk load's batch from another, and making it
   // here, while the previous batch is written, costs the load nothing.
-  return { nodes: lineageNodeRows(facts.nodes, { copy: true }), edges: lineageEdgeRows(facts.edges), states: facts.states };
+  return {
+    nodes: lineageNodeRows(facts.nodes, { copy: true, table: LINEAGE_NODES_TABLE }),
+    edges: lineageEdgeRows(facts.edges),
+    states: facts.states,
+  };
 }
 
 async function apply(
@@ -96,9 +100,10 @@ async function apply(
 
 export const lineageProjection: Projection<LineageDatabase, LineageBatch> = {
   name: 'lineage',
-  // 2: the edges' to-index is (to_id, position), so a trace pages a hub's edges from the index;
-  // a store projected by 1 rebuilds
-  version: 2,
+  // 2: the edges' to-index is (to_id, position), so a trace pages a hub's edges from the index.
+  // 3: an edge or node whose event is its own (from) node keeps no second copy of the id, and the
+  // edges' four-id key is an index on (from_id, position). A store projected before rebuilds.
+  version: 3,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
   // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
   handles: [

@@ -47,22 +47,30 @@ export type NodeState = (typeof NODE_STATES)[number];
 /** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
 type Int8 = string;
 
-/** A lineage_edges row (and a datasets_lineage_selected_into row: same shape). */
+/**
+ * A lineage_edges row (and a datasets_lineage_selected_into row: same shape). lineage_edges keeps
+ * event_id null when the edge's event is its from node's own (a CF's contributed-by, labels,
+ * amends … edges: most of the graph), so the id is stored once; reads give it back whole.
+ */
 export interface LineageEdgesTable {
   edge_type: EdgeType;
   from_id: string;
   to_id: string;
-  event_id: string;
+  event_id: string | null;
   position: Int8;
   recorded_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-/** A lineage_nodes row (and a datasets_lineage_nodes row: same shape). */
+/**
+ * A lineage_nodes row (and a datasets_lineage_nodes row: same shape). lineage_nodes keeps event_id
+ * null when the node is the event that states it (every CF node), so the id is stored once; reads
+ * give it back whole. datasets_lineage_nodes always holds it.
+ */
 export interface LineageNodesTable {
   node_id: string;
   kind: NodeKind;
   label: string;
-  event_id: string;
+  event_id: string | null;
   position: Int8;
 }
 
@@ -115,11 +123,16 @@ export interface LineageNode {
   readonly position: LogPosition;
 }
 
-const EDGE_KEY = ['from_id', 'edge_type', 'to_id', 'event_id'] satisfies (keyof LineageEdgesTable)[];
+/** The edges' index on their from end (the to end has its own): a walk looks edges up by either end. */
+const FROM_INDEX = (table: string) => `${table}_from_position`;
+const TO_INDEX = (table: string) => `${table}_to_position`;
 
 /**
- * Creates the edges table, and its key and to-index if they are missing: a bulk load drops both
+ * Creates the edges table, and its indexes if they are missing: a bulk load drops both
  * (dropLineageEdgeIndexes) and a runner killed before it built them again gets them back here.
+ * No key: an event is applied once and lineageFacts states each of its edges once, so
+ * (from, type, to, event) is unique by construction, and a key on four ids would be the widest
+ * structure of the store, read by no query.
  */
 export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table: typeof LINEAGE_EDGES_TABLE): Promise<void> {
   await db.schema
@@ -128,31 +141,33 @@ export async function createLineageEdgesTable(db: Kysely<LineageDatabase>, table
     .addColumn('edge_type', 'text', (c) => c.notNull())
     .addColumn('from_id', 'text', (c) => c.notNull())
     .addColumn('to_id', 'text', (c) => c.notNull())
-    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text')
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
-    .addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY)
     .execute();
-  if (await missing(db, `${table}_pkey`)) await db.schema.alterTable(table).addPrimaryKeyConstraint(`${table}_pkey`, EDGE_KEY).execute();
-  // By position after to_id: a hub (a signer every CF is contributed-by) has as many edges as the
+  // By position after the id: a hub (a signer every CF is contributed-by) has as many edges as the
   // log has CFs, and a trace takes them a page at a time in position order, so the page is read
   // from the index in that order and stops at its limit instead of sorting every edge of the hub.
   // Without B-tree deduplication: most edges point at a handful of ids, and merging their TIDs
   // into posting lists, then splitting those lists on every later insert, cost a rebuild about a
   // quarter of its edge-insert time.
-  await sql`create index if not exists ${sql.id(`${table}_to_position`)} on ${sql.table(table)} (to_id, position) with (deduplicate_items = off)`.execute(
-    db,
-  );
+  for (const [index, column] of [
+    [FROM_INDEX(table), 'from_id'],
+    [TO_INDEX(table), 'to_id'],
+  ] as const)
+    await sql`create index if not exists ${sql.id(index)} on ${sql.table(table)} (${sql.ref(column)}, position) with (deduplicate_items = off)`.execute(
+      db,
+    );
 }
 
 /**
- * Drops the edges table's key and to-index for a bulk load: apply never reads them (edges are
- * plain inserts), and one sorted build each at the end costs a fraction of maintaining two wide
- * random-key B-trees row by row. The key still guards uniqueness, only later: at the build.
+ * Drops the edges table's indexes for a bulk load: apply never reads them (edges are plain
+ * inserts), and one sorted build each at the end costs a fraction of maintaining two random-key
+ * B-trees row by row.
  */
 export async function dropLineageEdgeIndexes(tx: Transaction<LineageDatabase>, table: typeof LINEAGE_EDGES_TABLE): Promise<void> {
-  await tx.schema.alterTable(table).dropConstraint(`${table}_pkey`).ifExists().execute();
-  await tx.schema.dropIndex(`${table}_to_position`).ifExists().execute();
+  await tx.schema.dropIndex(FROM_INDEX(table)).ifExists().execute();
+  await tx.schema.dropIndex(TO_INDEX(table)).ifExists().execute();
 }
 
 /**
@@ -185,7 +200,8 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
     .addColumn('node_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
-    .addColumn('event_id', 'text', (c) => c.notNull())
+    // null in lineage_nodes when the node is its own event (see LineageNodesTable)
+    .addColumn('event_id', 'text', (c) => (table === LINEAGE_NODES_TABLE ? c : c.notNull()))
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint(`${table}_pkey`, ['node_id'])
     .execute();
@@ -259,7 +275,8 @@ export interface LineageEdgeRows {
 }
 
 /**
- * One line per edge. The edges of one append share a time (and most of an event's fields), so its
+ * One line per edge, its event id null (\N) when it is the from node's own. The edges of one
+ * append share a time (and most of an event's fields), so its
  * text is made once per distinct time rather than once per row.
  */
 export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows {
@@ -273,13 +290,13 @@ export function lineageEdgeRows(edges: readonly LineageEdge[]): LineageEdgeRows 
       lastMs = ms;
       lastTime = e.recordedAt.toISOString();
     }
-    lines[i] = `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${copyField(e.eventId)}\t${e.position}\t${lastTime}\n`;
+    const event = e.eventId === e.from ? '\\N' : copyField(e.eventId);
+    lines[i] = `${copyField(e.type)}\t${copyField(e.from)}\t${copyField(e.to)}\t${event}\t${e.position}\t${lastTime}\n`;
   }
   // One join, not += per line: a flat string, where += leaves a rope of thousands of pieces that
   // the driver must flatten before it can encode it.
   return { count: edges.length, copy: lines.join('') };
 }
-
 /** One COPY for the whole batch (per-event inserts cost the rebuild most of its speed; see copy.ts for COPY). */
 export async function insertLineageEdgeRows(
   tx: Transaction<LineageDatabase>,
@@ -308,9 +325,12 @@ export interface LineageNodeRows {
  * Nodes are immutable: the first statement of a node wins (a re-registration does not rename it).
  * The batch keeps its first statement of each id here; the key drops later batches' statements,
  * or, while a bulk load has dropped the key, createLineageNodesTable does when it builds it again.
- * `copy`: also make the COPY text, for a load without the key (insertLineageNodeRows).
+ * `copy`: also make the COPY text for `table`, for a load without the key (insertLineageNodeRows).
  */
-export function lineageNodeRows(nodes: readonly LineageNode[], options: { readonly copy: boolean }): LineageNodeRows {
+export function lineageNodeRows(
+  nodes: readonly LineageNode[],
+  options: { readonly copy: boolean; readonly table: LineageNodesTableName },
+): LineageNodeRows {
   const seen = new Set<string>();
   const first: LineageNode[] = [];
   const lines: string[] = [];
@@ -318,10 +338,18 @@ export function lineageNodeRows(nodes: readonly LineageNode[], options: { readon
     if (seen.has(n.id)) continue;
     seen.add(n.id);
     first.push(n);
-    if (options.copy)
-      lines.push(`${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${copyField(n.eventId)}\t${n.position}\n`);
+    if (!options.copy) continue;
+    const event = nodeEvent(n, options.table);
+    lines.push(
+      `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}\n`,
+    );
   }
   return { nodes: first, copy: options.copy ? lines.join('') : undefined };
+}
+
+/** The event_id `table` keeps for `n`: lineage_nodes keeps none for a node that is its own event. */
+function nodeEvent(n: LineageNode, table: LineageNodesTableName): string | null {
+  return table === LINEAGE_NODES_TABLE && n.eventId === n.id ? null : n.eventId;
 }
 
 /**
@@ -342,7 +370,7 @@ export async function insertLineageNodeRows(
       tx,
       table,
       NODE_COLUMNS,
-      rows.copy ?? lineageNodeRows(nodes, { copy: true }).copy!,
+      rows.copy ?? lineageNodeRows(nodes, { copy: true, table }).copy!,
     );
     return;
   }
@@ -353,7 +381,7 @@ export async function insertLineageNodeRows(
     .columns(NODE_COLUMNS)
     .expression(
       sql`select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
-        ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => n.eventId))}::text[],
+        ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => nodeEvent(n, table)))}::text[],
         ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])`,
     )
     .onConflict((oc) => oc.doNothing())
@@ -365,5 +393,5 @@ export async function insertLineageNodes(
   table: LineageNodesTableName,
   nodes: readonly LineageNode[],
 ): Promise<void> {
-  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false }));
+  await insertLineageNodeRows(tx, table, lineageNodeRows(nodes, { copy: false, table }));
 }

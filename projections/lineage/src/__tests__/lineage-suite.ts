@@ -81,7 +81,9 @@ export function lineageSuite(name: string, openStore: () => Promise<ProjectionSt
     it('given the story, then every fact is an edge carrying its event id and position', () =>
       story().then(async ({ db, events }) => {
         const edges = await sql<{ edge_type: string; from_id: string; to_id: string; event_id: string; position: string }>`
-          select edge_type, from_id, to_id, event_id, position from lineage_edges order by position, edge_type, to_id`.execute(db);
+          select edge_type, from_id, to_id, coalesce(event_id, from_id) as event_id, position from lineage_edges order by position, edge_type, to_id`.execute(
+          db,
+        );
         const positionOf = new Map<string, string>(events.map((e) => [e.id, e.position.toString()]));
         const got = edges.rows.map((r) => [r.edge_type, r.from_id, r.to_id, r.event_id, r.position]);
         const edge = (type: string, from: string, to: string, event: string) => [type, from, to, event, positionOf.get(event)];

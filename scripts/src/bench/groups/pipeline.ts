@@ -2,7 +2,8 @@
 // from one JSONL file through `cairn import` (sealed batches), the projections' catch-up (the
 // first `cairn status`), `cairn dataset build` and `cairn verify`, each a `cairn` process timed
 // from start to exit, with its peak RSS. Then the store's size on disk per CF, split into the log,
-// the projections (each with its WAL apart), the sample blobs and the sample keys.
+// the projections (each with its WAL apart), the sample blobs and the sample keys, and each table
+// and index of the databases on its own.
 // Baselines, same run and same store, each its own process: a raw appendMany of the very events
 // of the log into a fresh log (for import), every projection's own rebuild from zero into a
 // scratch schema (for the catch-up), and a raw ordered read of the log plus SHA-256 of every
@@ -24,6 +25,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.CAIRN_BENCH_PIPELINE_BIN ?? path.resolve(here, '../../../../packages/cli/dist/bin.js');
 const BASELINE = path.resolve(here, '../pipeline/baseline.js');
 const MAX_RSS = path.resolve(here, '../pipeline/max-rss.js');
+const RELATION_SIZES = path.resolve(here, '../pipeline/relation-sizes.js');
+/** Relations smaller than this per CF are left out of the per-relation rows (catalogue-sized tables). */
+const MIN_RELATION_BYTES_PER_CF = 1;
 const DATASET = 'corpus';
 const SIGNER = 'curator';
 
@@ -102,6 +106,19 @@ interface Target {
   readonly env: NodeJS.ProcessEnv;
   /** Store bytes by part, after the run. */
   sizes(): Promise<Record<string, number>>;
+  /** The databases whose tables and indexes are listed one by one: a name, and a folder or postgres:// URL. */
+  readonly databases: readonly (readonly [string, string])[];
+}
+
+/** Every table and index of each database, bytes each (a child process each, see relation-sizes.ts). */
+function relationSizes(ctx: BenchContext, root: string, t: Target): { relation: string; bytes: number }[] {
+  const out: { relation: string; bytes: number }[] = [];
+  for (const [name, target] of t.databases) {
+    const r = run(ctx, root, `${t.adapter} relation sizes, ${name}`, RELATION_SIZES, [target], t.env);
+    const sizes = JSON.parse(r.stdout.trim()) as { relation: string; kind: 'table' | 'index'; bytes: number }[];
+    for (const s of sizes) out.push({ relation: `${name} ${s.kind} ${s.relation.replace(/^public\./, '')}`, bytes: s.bytes });
+  }
+  return out;
 }
 
 async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: number, t: Target): Promise<BenchResult[]> {
@@ -175,6 +192,10 @@ async function pipeline(ctx: BenchContext, root: string, jsonl: string, cfs: num
   ] as const)
     rows.push(row(GROUP, `${a}: CPU time, ${stage}`, r.cpuSeconds, 's'));
   for (const [part, bytes] of Object.entries(sizes)) rows.push(row(GROUP, `${a}: store per CF: ${part}`, bytes / cfs, 'B/CF'));
+  // Where the bytes go: each table (heap with TOAST) and each index, largest first.
+  const relations = relationSizes(ctx, root, t).filter((r) => r.bytes / cfs >= MIN_RELATION_BYTES_PER_CF);
+  ctx.log(`${a} bytes per CF by relation: ${relations.map((r) => `${r.relation} ${(r.bytes / cfs).toFixed(0)}`).join(', ')}`);
+  for (const r of relations) rows.push(row(GROUP, `${a}: per CF: ${r.relation}`, r.bytes / cfs, 'B/CF'));
   rows.push(
     row(
       GROUP,
@@ -202,6 +223,10 @@ function embedded(root: string): Target {
     localDir: store,
     appendTarget: path.join(root, 'append-baseline'),
     env: {},
+    databases: [
+      ['log', sub('log')],
+      ['projections', sub('projections')],
+    ],
     sizes: () => {
       const log = bytesUnder(sub('log'));
       const logWal = bytesUnder(path.join(sub('log'), 'pg_wal'));
@@ -245,6 +270,7 @@ function postgres(root: string, dbUrl: string): Target {
     localDir,
     appendTarget: `${dbUrl}#${schema}`,
     env: { CAIRN_KEYS: localDir },
+    databases: [['database', dbUrl]],
     sizes: async () => {
       const c = new pg.Client({ connectionString: dbUrl });
       await c.connect();
