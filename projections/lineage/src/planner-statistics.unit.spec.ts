@@ -13,7 +13,7 @@ import { lineageProjection } from './projection.js';
 import { LINEAGE_EDGES_TABLE, type LineageDatabase } from './tables.js';
 
 const EVENTS = 3000;
-const IDS = 40;
+const IDS = 20;
 
 interface PlanNode {
   readonly 'Node Type': string;
