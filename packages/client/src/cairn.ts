@@ -33,7 +33,7 @@ import {
   showCf,
   versionMembers,
   whereFromVersion,
-  why as whyOf,
+  whyReader,
   type CfShow,
   type DatasetInclusionProof,
   type Impact,
@@ -290,15 +290,15 @@ function cairnOver(parts: Parts): Cairn {
     );
   };
 
+  // Whys asked together (the server's callers, a script's Promise.all) share statements.
+  const whyOf = whyReader(db);
   const whyWith =
     (resolve: Cairn['resolveVersion']): Cairn['why'] =>
     async (text, ref, asOf) => {
       // The version first: a reference that names nothing is the answer, whatever the CF.
       const v = await resolve(ref, asOf);
       if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) =>
-        E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(db, cfId, v.right.versionId)),
-      );
+      return withCf(text, 'CF', async (cfId) => E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(cfId, v.right.versionId)));
     };
   const traceWith =
     (resolve: Cairn['resolveVersion']): Cairn['trace'] =>

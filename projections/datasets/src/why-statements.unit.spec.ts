@@ -7,7 +7,7 @@ import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
 import { datasetBuilds } from './answers/versions.js';
-import { why } from './answers/why.js';
+import { why, whyReader } from './answers/why.js';
 import { Ledger, manifestOf } from './testing/ledger.js';
 import type { DatasetsDatabase } from './tables.js';
 import type { Kysely } from 'kysely';
@@ -87,5 +87,46 @@ describe('why: statements per answer', () => {
     const { answer, statements } = await statementsOf(store.db, (db) => why(db, ledger.id('s2'), v2));
     expect(right(answer)).toMatchObject({ included: false, rule: 'erased', erased: { eventId: ledger.id('e1') } });
     expect(statements).toBe(1);
+  });
+
+  it('given questions of every kind asked at once, when read through a whyReader, then one statement answers them all, each as why answers it alone', async () => {
+    const v2 = (await datasetBuilds(store.db, 'c'))[1]!.versionId;
+    const questions: [string, string][] = [
+      [ledger.id('s1'), v1], // a member
+      [ledger.id('s2'), v1], // a member erased after the cut
+      [ledger.id('s3'), v1], // turned away
+      [ledger.id('s2'), v2], // turned away by its erasure
+      [ledger.id('v1'), v1], // a validation: not a candidate kind (its second statement is its own)
+      ['f'.repeat(64), v1], // not in the log
+      [ledger.id('s1'), 'e'.repeat(64)], // no such version
+      [ledger.id('s1'), v1], // asked twice
+    ];
+    const alone = [];
+    for (const [cf, v] of questions) alone.push(await why(store.db, cf, v));
+    const counter = new StatementCounter();
+    const read = whyReader(store.db.withPlugin(counter));
+    const together = await Promise.all(questions.map(([cf, v]) => read(cf, v)));
+    expect(together).toEqual(alone);
+    expect(together.map((a) => (isLeft(a) ? a.left._tag : (a.right.rule ?? 'included')))).toEqual([
+      'included',
+      'included',
+      'minApprovals',
+      'erased',
+      'kind',
+      'CfNotFound',
+      'VersionNotFound',
+      'included',
+    ]);
+    // one for the batch, one for the manifest's kinds the validation's answer names
+    expect(counter.count).toBe(2);
+  });
+
+  it('given N whys asked at once, when the batch holds B, then at most ceil(N/B) statements answer them', async () => {
+    const counter = new StatementCounter();
+    const read = whyReader(store.db.withPlugin(counter), { maxBatch: 4 });
+    const ids = [ledger.id('s1'), ledger.id('s2'), ledger.id('s3')];
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => read(ids[i % 3]!, v1)));
+    expect(answers.every((a) => !isLeft(a))).toBe(true);
+    expect(counter.count).toBeLessThanOrEqual(Math.ceil(10 / 4));
   });
 });

@@ -1,6 +1,16 @@
 export type { AnswerError } from './errors.js';
 export { readVersion, latestBuildOf, datasetVersionsAsOf, datasetBuilds, type DatasetVersion, type Build } from './versions.js';
-export { why, whyIncluded, whyExcluded, replacementOutcomes, type WhyAnswer, type ReplacementOutcome } from './why.js';
+export {
+  why,
+  whyReader,
+  WHY_BATCH,
+  whyIncluded,
+  whyExcluded,
+  replacementOutcomes,
+  type WhyAnswer,
+  type WhyReader,
+  type ReplacementOutcome,
+} from './why.js';
 export { whereFromCf, whereFromVersion, type CfOrigin, type VersionOrigin } from './where-from.js';
 export { diff, type VersionDiff, type DiffEntry, type ChangedEntry, type DiffCause, type DiffOptions } from './diff.js';
 export { diffSortedMembers, type MemberDiff } from './diff-merge.js';

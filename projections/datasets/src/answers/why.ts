@@ -1,6 +1,6 @@
 // "Why is this CF in version V?" and "why is it not?": the stored decision of the build, with the
 // rule, the numbers and the events (by id and position) behind them.
-import { sql, type Kysely } from 'kysely';
+import { NOOP_QUERY_EXECUTOR, QueryCreator, sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { positionFromDb } from '@cairn/projector';
@@ -10,7 +10,8 @@ import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-jso
 import type { CfId, VersionId } from '@cairn/schemas';
 import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
-import type { Erasure } from './erasures.js';
+import { erasureOfRow, firstErasures, type Erasure } from './erasures.js';
+import { coalescing } from './coalesce.js';
 import { versionOfRow, type DatasetVersion } from './versions.js';
 import { versionNotFound } from './errors.js';
 
@@ -53,17 +54,32 @@ interface WhyFacts {
   readonly erased: Erasure | null;
 }
 
+/** One why to read: a CF id and a full version id. */
+export interface WhyQuestion {
+  readonly cfId: string;
+  readonly versionId: string;
+}
+
+const questionKey = (q: WhyQuestion) => `${q.cfId}\n${q.versionId}`;
+
 /**
- * The version, the CF's member row in it, the excluding decision of its latest build and the CF's
- * erasure, in one statement: a why is asked at a high rate, and every statement is a round trip
- * to the store. The decision and erasure are small index look-ups, read whether or not the answer
- * needs them, which costs less than a second statement.
+ * For each of `questions`, the version, the CF's member row in it, the excluding decision of its
+ * latest build and the CF's erasure, in one statement however many questions: a why is asked at a
+ * high rate, every statement is a round trip to the store, and planning this one costs more than
+ * reading it. The decision and erasure are small index look-ups, read whether or not the answer
+ * needs them, which costs less than a second statement. Keyed by questionKey; a question whose
+ * version is not known has no row.
  */
-async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyFacts>> {
-  const row = await db
-    .selectFrom(`${T.versions} as v`)
-    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').on('m.cf_id', '=', cfId))
-    .leftJoin(`${T.cfs} as c`, (j) => j.on('c.cf_id', '=', cfId))
+async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQuestion[]) {
+  const distinct = [...new Map(questions.map((q) => [questionKey(q), q])).values()];
+  const asked = sql<{ cf_id: string; version_id: string }>`(select * from unnest(${distinct.map((q) => q.cfId)}::text[], ${distinct.map(
+    (q) => q.versionId,
+  )}::text[]) as u(cf_id, version_id))`.as('q');
+  const rows = await db
+    .selectFrom(asked)
+    .innerJoin(`${T.versions} as v`, 'v.version_id', 'q.version_id')
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').onRef('m.cf_id', '=', 'q.cf_id'))
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_id')
     .leftJoinLateral(
       (eb) =>
         eb
@@ -81,7 +97,7 @@ async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, ve
           .selectFrom(`${T.exclusions} as xx`)
           .select(['xx.rule as x_rule', 'xx.reason as x_reason', 'xx.evidence as x_evidence', 'xx.build_position as x_build_position'])
           .whereRef('xx.version_id', '=', 'v.version_id')
-          .where('xx.cf_id', '=', cfId)
+          .whereRef('xx.cf_id', '=', 'q.cf_id')
           .where('xx.build_position', '<=', sql<string>`coalesce(b.latest_build, v.position)`)
           .orderBy('xx.build_position', 'desc')
           .limit(1)
@@ -89,38 +105,38 @@ async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, ve
       (j) => j.onTrue(),
     )
     .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom(`${T.erasures} as ee`)
-          .select(['ee.event_id as e_event_id', 'ee.position as e_position', 'ee.reason as e_reason', 'ee.author as e_author'])
-          .where('ee.cf_id', '=', cfId)
-          .orderBy('ee.position')
-          .limit(1)
-          .as('e'),
+      firstErasures(new QueryCreator<DatasetsDatabase>({ executor: NOOP_QUERY_EXECUTOR }), sql.ref<string>('q.cf_id')).as('e'),
       (j) => j.onTrue(),
     )
+    .select(['q.cf_id as q_cf_id', 'q.version_id as q_version_id'])
     .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'm.reason', 'm.evidence'])
     .select(STORED_CF_COLUMNS)
     .select(['c.cf_id as c_cf_id', 'b.latest_build', 'x.x_rule', 'x.x_reason', 'x.x_evidence', 'x.x_build_position'])
-    .select(['e.e_event_id', 'e.e_position', 'e.e_reason', 'e.e_author'])
-    .where('v.version_id', '=', versionId)
-    .executeTakeFirst();
-  if (row === undefined) return E.left(versionNotFound(versionId));
+    .select(['e.event_id as e_event_id', 'e.position as e_position', 'e.reason as e_reason', 'e.author as e_author'])
+    .execute();
+  return new Map(rows.map((row) => [questionKey({ cfId: row.q_cf_id, versionId: row.q_version_id }), row]));
+}
+
+type FactRow = NonNullable<ReturnType<Awaited<ReturnType<typeof factRows>>['get']>>;
+
+/** The facts of one question from its row (undefined: the version is not known). */
+function factsOfRow(q: WhyQuestion, row: FactRow | undefined): E.Either<AnswerError, WhyFacts> {
+  if (row === undefined) return E.left(versionNotFound(q.versionId));
+  const cfId = q.cfId;
   const version = versionOfRow(row);
   const cf = row.c_cf_id === null ? undefined : storedCfOf({ ...row, cf_id: cfId });
+  // A decision names a CF the projection holds; storedCfOf says so when the store is broken.
+  const decided = () => cf ?? storedCfOf({ ...row, cf_id: cfId });
   return E.right({
     version,
-    member:
-      row.reason === null
-        ? undefined
-        : { reason: row.reason, evidence: evidenceFromJson(row.evidence, storedCfOf({ ...row, cf_id: cfId })) },
+    member: row.reason === null ? undefined : { reason: row.reason, evidence: evidenceFromJson(row.evidence, decided()) },
     exclusion:
       row.x_rule === null || row.x_reason === null || row.x_build_position === null
         ? undefined
         : {
             rule: row.x_rule,
             reason: row.x_reason,
-            evidence: evidenceFromJson(row.x_evidence, storedCfOf({ ...row, cf_id: cfId })),
+            evidence: evidenceFromJson(row.x_evidence, decided()),
             buildPosition: positionFromDb(row.x_build_position),
           },
     latestBuild: row.latest_build === null ? version.position : positionFromDb(row.latest_build),
@@ -128,14 +144,13 @@ async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, ve
     erased:
       row.e_event_id === null || row.e_position === null || row.e_reason === null || row.e_author === null
         ? null
-        : {
-            cfId: storedCfId(cfId),
-            eventId: row.e_event_id,
-            position: positionFromDb(row.e_position),
-            reason: row.e_reason,
-            author: row.e_author,
-          },
+        : erasureOfRow({ cf_id: cfId, event_id: row.e_event_id, position: row.e_position, reason: row.e_reason, author: row.e_author }),
   });
+}
+
+async function versionAndDecision(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyFacts>> {
+  const q = { cfId, versionId };
+  return factsOfRow(q, (await factRows(db, [q])).get(questionKey(q)));
 }
 
 export async function whyIncluded(
@@ -161,10 +176,43 @@ export async function whyIncluded(
  */
 export async function why(db: Kysely<DatasetsDatabase>, cfId: string, versionId: string): Promise<E.Either<AnswerError, WhyAnswer>> {
   const found = await versionAndDecision(db, cfId, versionId);
-  if (E.isLeft(found)) return found;
-  const facts = found.right;
-  if (facts.member === undefined) return excludedDecision(db, cfId, facts, { withErasure: true });
-  return E.right(includedAnswer(cfId, facts, facts.member));
+  return E.isLeft(found) ? found : answerOf(db, cfId, found.right);
+}
+
+const answerOf = (
+  db: Kysely<DatasetsDatabase>,
+  cfId: string,
+  facts: WhyFacts,
+): Promise<E.Either<AnswerError, WhyAnswer>> | E.Either<AnswerError, WhyAnswer> =>
+  facts.member === undefined
+    ? excludedDecision(db, cfId, facts, { withErasure: true })
+    : E.right(includedAnswer(cfId, facts, facts.member));
+
+/** The most questions one statement of a WhyReader answers. */
+export const WHY_BATCH = 64;
+
+/** `why`, for callers asking many at once (WhyReader). */
+export type WhyReader = (cfId: string, versionId: string) => Promise<E.Either<AnswerError, WhyAnswer>>;
+
+/**
+ * `why` with concurrent questions coalesced: those asked while a statement is in flight are read
+ * together, up to `maxBatch` to a statement, once it is done (coalesce.ts). Each answer is `why`'s
+ * for its question, read from the store as it stands when its statement runs, which is after the
+ * question was asked; nothing is remembered between statements.
+ */
+export function whyReader(db: Kysely<DatasetsDatabase>, options: { readonly maxBatch?: number } = {}): WhyReader {
+  const rowsOf = coalescing(
+    async (questions: readonly WhyQuestion[]) => {
+      const rows = await factRows(db, questions);
+      return questions.map((q) => rows.get(questionKey(q)));
+    },
+    { maxBatch: options.maxBatch ?? WHY_BATCH },
+  );
+  return async (cfId, versionId) => {
+    const q = { cfId, versionId };
+    const found = factsOfRow(q, await rowsOf(q));
+    return E.isLeft(found) ? found : answerOf(db, cfId, found.right);
+  };
 }
 
 function includedAnswer(cfId: string, facts: WhyFacts, member: { reason: string; evidence: DecisionEvidence }): WhyAnswer {
