@@ -120,6 +120,15 @@ function signatureValid(check: SignatureCheck): boolean {
   return E.isRight(sig) && E.isRight(pk) && verifyFast(sig.right, check.message, pk.right);
 }
 
+/** The stored text as JSON, or undefined when it is not JSON (no check then finds what it needs). */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One signature the rules asked for, checked later (on the pool) but reported in log order. */
 interface PendingSignature {
   readonly event: RecordedEvent;
@@ -270,7 +279,13 @@ async function verifyLogWith(
   return result(null);
 
   /** Shared by both steps: stream order, checkpoints against the leaves so far, and the leaf. */
-  function tail(event: RecordedEvent, type: string, payload: Record<string, unknown>, idBytes: Uint8Array): LogVerification | undefined {
+  function tail(
+    event: RecordedEvent,
+    type: string,
+    payload: Record<string, unknown>,
+    idBytes: Uint8Array,
+    envelope: unknown,
+  ): LogVerification | undefined {
     const expected = (revisions.get(event.stream) ?? -1n) + 1n;
     if (event.revision !== expected)
       return bad(
@@ -294,7 +309,7 @@ async function verifyLogWith(
         );
       }
     }
-    const leaf = leafHasher.leafOf(idBytes, event.data);
+    const leaf = leafHasher.leafOf(idBytes, envelope);
     if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
     leaves.push(leaf, event);
     samples?.note(event);
@@ -305,16 +320,18 @@ async function verifyLogWith(
   function trustedStep(event: RecordedEvent): LogVerification | undefined {
     if (event.metadata !== undefined)
       return bad(event, 'canonical', 'the event carries metadata, which no signature covers (Cairn writes none)');
-    const data = event.data as { type?: unknown; signer?: unknown; payload?: unknown } | null;
+    // What is judged is the stored text (as the full check judges it), never another reading
+    // of it the reader was handed. Its own hash first, with no payload re-encoded; a text that
+    // does not prove the id that way is hashed the general way.
+    const data = parsed(event.storedData) as { type?: unknown; signer?: unknown; payload?: unknown } | null | undefined;
+    const fromText = data === undefined ? undefined : idOfStoredText(event.storedData);
+    let idBytes = fromText !== undefined && fromText.id === event.id ? fromText.digest : undefined;
     const type = data?.type;
     const signer = data?.signer;
     const payload = data?.payload as Record<string, unknown> | undefined;
     if (typeof type !== 'string' || typeof signer !== 'string' || typeof payload !== 'object' || payload === null)
       return bad(event, 'decodes', 'the stored event has no type, signer or payload');
     if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
-    // The stored text's own hash first (no payload re-encoded); what it cannot prove goes the general way.
-    const fromText = idOfStoredText(event.storedData);
-    let idBytes = fromText !== undefined && fromText.id === event.id ? fromText.digest : undefined;
     if (idBytes === undefined) {
       const bytes = signingBytes(type, payload, signer);
       const digest = E.isRight(bytes) ? sha256(bytes.right) : undefined;
@@ -328,7 +345,7 @@ async function verifyLogWith(
     const unsealed = seals.next(cairnEvent, event.id);
     if (unsealed) return broken(unsealed.rule === 'seal-member' ? event : (lastSeal ?? event), unsealed);
     if (type === 'BatchSealed') lastSeal = event;
-    return tail(event, type, payload, idBytes);
+    return tail(event, type, payload, idBytes, data);
   }
 
   /** An event checked in full; its signature goes to `pending` when a pool checks them. */
@@ -381,6 +398,6 @@ async function verifyLogWith(
           );
       }
     }
-    return tail(event, type, payload, idBytes);
+    return tail(event, type, payload, idBytes, event.data);
   }
 }
