@@ -8,14 +8,14 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { createServer } from './index.js';
-import { openStore } from './__tests__/fixture.js';
+import { openNewStore } from './__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-close-'));
-  cairn = await openStore(dir);
+  cairn = await openNewStore(dir);
 });
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ import {
   type LedgerError,
 } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, openStore, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
@@ -297,8 +297,8 @@ let localRefusal: LedgerError;
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-parity-'));
-  const seeding = await openStore(dir);
-  fx = await seed(seeding);
+  let seeding: Cairn;
+  ({ cairn: seeding, fx } = await openSeededStore(dir));
   const versions = await seeding.datasetVersions(DATASET);
   if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
   before = versions.right.versions[0]!.position.toString();

@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { explorerRoot } from '@cairn/explorer';
 import { createServer, type CairnServer } from '../index.js';
-import { openStore } from '../__tests__/fixture.js';
+import { openNewStore } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -20,7 +20,7 @@ let base: URL;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-explorer-'));
-  cairn = await openStore(dir);
+  cairn = await openNewStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;

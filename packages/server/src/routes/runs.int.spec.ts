@@ -13,7 +13,7 @@ import { ATTRIBUTE_ROWS_PER_REQUEST, localRunFacts, openRemoteRuns, storeRunArti
 import { signRequest, type RequestSigner } from '@cairn/core';
 import { publicKeyHexOf } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
-import { DATASET, openStore, seed, type Fixture } from '../__tests__/fixture.js';
+import { DATASET, openSeededStore, type Fixture } from '../__tests__/fixture.js';
 
 const ARTIFACT_LIMIT = 4096;
 const RUN = 'run-routes';
@@ -47,8 +47,7 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-run-routes-'));
-  cairn = await openStore(dir);
-  fx = await seed(cairn);
+  ({ cairn, fx: fx } = await openSeededStore(dir));
   const versions = await cairn.datasetVersions(DATASET);
   if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
   const v = versions.right.versions[0]!;
