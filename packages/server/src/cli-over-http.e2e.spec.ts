@@ -17,7 +17,7 @@ import type { Cairn } from '@cairn/client';
 import { signRequest } from '@cairn/core';
 import { TREE_HEADS_FILE, type Signer } from '@cairn/sdk';
 import type { CairnServer } from './index.js';
-import { DATASET, openSeededStore, serveStore, writeKeyring, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, serveStore, writeKeyring, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -52,6 +52,9 @@ const EXPORTS: Record<string, (out: string) => readonly string[]> = {
   mlflow: (out) => ['export', V1, '--format', 'mlflow', '--out', out],
 };
 const outOf = (where: 'local' | 'remote', name: string) => path.join(dir, `${where}-${name.replace(/ /g, '-')}`);
+
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
 
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);

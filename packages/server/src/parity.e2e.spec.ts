@@ -22,7 +22,7 @@ import {
   type LedgerError,
 } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openSeededStore, openStore, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, openStore, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
@@ -294,6 +294,9 @@ async function askTrainingLocally(members: number): Promise<void> {
 const MISSING_CF = 'f'.repeat(64);
 let localRefusal: LedgerError;
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-parity-'));
@@ -326,6 +329,11 @@ beforeAll(async () => {
   await seeding.close();
   kept = keptCli(dir);
   await askTrainingLocally(versions.right.versions[0]!.memberCount);
+}, 300_000);
+
+// The local questions in hooks of their own, each under its own limit: every command opens the
+// embedded store, and on a loaded machine the whole of them took longer than one hook's limit.
+beforeAll(async () => {
   // One command per distinct question: each opens the embedded store, the costly part here.
   const asked = new Map<string, unknown>();
   for (const q of questions) {
@@ -334,6 +342,9 @@ beforeAll(async () => {
     if (!asked.has(key)) asked.set(key, await cliJson(args));
     cliAnswers.set(q.name, asked.get(key));
   }
+}, 300_000);
+
+beforeAll(async () => {
   localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
   localExport = await kept.run(['--store', dir, ...EXPORT_JSONL]);
   localExportOut = await cliJson(['--store', dir, ...EXPORT_JSONL, '--out', path.join(dir, 'local.jsonl')]);

@@ -57,20 +57,26 @@ const signer = (k: Kept['alice']): Signer => ({
   secretKey: new Uint8Array(Buffer.from(k.secretKey, 'hex')),
 });
 
+const SEEDED = 'server-seeded-store';
+async function makeSeeded(store: string): Promise<Kept> {
+  const cairn = await openStore(store);
+  try {
+    const fx = await seed(cairn);
+    return { ...fx, curator: keep(fx.curator), alice: keep(fx.alice), carol: keep(fx.carol) };
+  } finally {
+    await cairn.close();
+  }
+}
+
+/** Seeds the run's template now (for a beforeAll with its own time limit: the first file of a run makes it, initdb included). */
+export const seededStoresReady = (): Promise<void> => buildStoreTemplate(SEEDED, makeSeeded);
+
 /**
  * seed()'s ledger in a new embedded store at `dir` (empty or not yet made), opened and caught up:
  * a copy of the one seeded once per test run, so each file writes only to its own copy.
  */
 export async function openSeededStore(dir: string): Promise<{ readonly cairn: Cairn; readonly fx: Fixture }> {
-  const kept = await storeFromTemplate<Kept>('server-seeded-store', dir, async (store) => {
-    const cairn = await openStore(store);
-    try {
-      const fx = await seed(cairn);
-      return { ...fx, curator: keep(fx.curator), alice: keep(fx.alice), carol: keep(fx.carol) };
-    } finally {
-      await cairn.close();
-    }
-  });
+  const kept = await storeFromTemplate<Kept>(SEEDED, dir, makeSeeded);
   const fx: Fixture = { ...kept, curator: signer(kept.curator), alice: signer(kept.alice), carol: signer(kept.carol) };
   return { cairn: await openStore(dir), fx };
 }

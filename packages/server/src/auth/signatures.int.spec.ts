@@ -13,7 +13,7 @@ import { contentDigestOf, signRequest, type RequestSigner } from '@cairn/core';
 import { newSigner, type Signer } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
 import { metadataAccessFor } from './metadata-access.js';
-import { openSeededStore, registration, type Fixture } from '../__tests__/fixture.js';
+import { openSeededStore, seededStoresReady, registration, type Fixture } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -30,6 +30,9 @@ const must = <T>(r: E.Either<unknown, T>): T => {
   if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
   return r.right;
 };
+
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-signatures-'));

@@ -11,13 +11,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { ATTESTATION_PREDICATE_TYPE, STATEMENT_TYPE } from '@cairn/core';
 import { createServer, type CairnServer } from '../index.js';
-import { DATASET, openSeededStore, type Fixture } from '../__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, type Fixture } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
 let server: CairnServer;
 let given: Fixture;
 let base: string;
+
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-contributors-'));

@@ -13,7 +13,7 @@ import { LeafHashes } from '@cairn/core';
 import type { RecordedEvent } from '@cairn/client';
 import { verifyLog } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
-import { openSeededStore } from '../__tests__/fixture.js';
+import { openSeededStore, seededStoresReady } from '../__tests__/fixture.js';
 import { keptCli, type KeptCli } from '../__tests__/kept-cli.js';
 
 let dir: string;
@@ -22,6 +22,9 @@ let server: CairnServer;
 let base: string;
 let cli: KeptCli;
 let stored: readonly RecordedEvent[];
+
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-log-route-'));
