@@ -25,6 +25,9 @@ export function jestConfig(dir, overrides = {}) {
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
     reporters: ['default', [path.join(root, 'scripts/jest-tally-reporter.cjs'), {}]],
+    // A folder for the run's store templates (@cairn/testing storeFromTemplate), removed after it.
+    globalSetup: path.join(root, 'scripts/jest-global-setup.cjs'),
+    globalTeardown: path.join(root, 'scripts/jest-global-teardown.cjs'),
     testTimeout: 60_000,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 // Writes each package's pass/fail counts to .test-results/ so .ci/run can print one
-// closing line ("tests: N passed, N failed") for the whole monorepo.
+// closing line ("tests: N passed, N failed") for the whole monorepo, and each test file's time,
+// so the run can name its slowest files (where CI's time goes).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -18,6 +19,10 @@ class TallyReporter {
         passed: results.numPassedTests,
         failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
         skipped: results.numPendingTests + results.numTodoTests,
+        files: results.testResults.map((r) => ({
+          file: path.relative(path.resolve(__dirname, '..'), r.testFilePath),
+          seconds: (r.perfStats.end - r.perfStats.start) / 1000,
+        })),
       }),
     );
   }

@@ -17,7 +17,7 @@ import type { Cairn } from '@cairn/client';
 import { signRequest } from '@cairn/core';
 import { TREE_HEADS_FILE, type Signer } from '@cairn/sdk';
 import type { CairnServer } from './index.js';
-import { DATASET, openStore, seed, serveStore, writeKeyring, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, serveStore, writeKeyring, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/bin.js');
@@ -53,11 +53,14 @@ const EXPORTS: Record<string, (out: string) => readonly string[]> = {
 };
 const outOf = (where: 'local' | 'remote', name: string) => path.join(dir, `${where}-${name.replace(/ /g, '-')}`);
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-export-parity-'));
-  const seeding = await openStore(dir);
-  fx = await seed(seeding);
+  let seeding: Cairn;
+  ({ cairn: seeding, fx } = await openSeededStore(dir));
   // Version 1 holds samples 0 and 1; sample 0 is erased after the cut.
   const erased = await seeding.ledger.erase(fx.samples[0], fx.alice, 'the subject asked');
   if (E.isLeft(erased)) throw new Error(JSON.stringify(erased.left));

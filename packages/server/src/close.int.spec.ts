@@ -8,14 +8,17 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { createServer } from './index.js';
-import { openStore } from './__tests__/fixture.js';
+import { newStoresReady, openNewStore } from './__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
 
+// The run's new-store template under its own time limit: the first file of a run makes it.
+beforeAll(() => newStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-close-'));
-  cairn = await openStore(dir);
+  cairn = await openNewStore(dir);
 });
 
 afterAll(async () => {

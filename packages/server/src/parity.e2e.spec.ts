@@ -22,7 +22,7 @@ import {
   type LedgerError,
 } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, openStore, type Fixture } from './__tests__/fixture.js';
 import { keptCli, type CliResult, type KeptCli } from './__tests__/kept-cli.js';
 
 const run = promisify(execFile);
@@ -294,11 +294,14 @@ async function askTrainingLocally(members: number): Promise<void> {
 const MISSING_CF = 'f'.repeat(64);
 let localRefusal: LedgerError;
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`the CLI is not built (${BIN}); run npm run build first`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-parity-'));
-  const seeding = await openStore(dir);
-  fx = await seed(seeding);
+  let seeding: Cairn;
+  ({ cairn: seeding, fx } = await openSeededStore(dir));
   const versions = await seeding.datasetVersions(DATASET);
   if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
   before = versions.right.versions[0]!.position.toString();
@@ -326,6 +329,11 @@ beforeAll(async () => {
   await seeding.close();
   kept = keptCli(dir);
   await askTrainingLocally(versions.right.versions[0]!.memberCount);
+}, 300_000);
+
+// The local questions in hooks of their own, each under its own limit: every command opens the
+// embedded store, and on a loaded machine the whole of them took longer than one hook's limit.
+beforeAll(async () => {
   // One command per distinct question: each opens the embedded store, the costly part here.
   const asked = new Map<string, unknown>();
   for (const q of questions) {
@@ -334,6 +342,9 @@ beforeAll(async () => {
     if (!asked.has(key)) asked.set(key, await cliJson(args));
     cliAnswers.set(q.name, asked.get(key));
   }
+}, 300_000);
+
+beforeAll(async () => {
   localCredit = await kept.run(['--store', dir, ...CREDIT_UNSCORED]);
   localExport = await kept.run(['--store', dir, ...EXPORT_JSONL]);
   localExportOut = await cliJson(['--store', dir, ...EXPORT_JSONL, '--out', path.join(dir, 'local.jsonl')]);

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { sealEvents } from '@cairn/sdk';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, registration, sampleItem, seed, signed, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, registration, sampleItem, signed, type Fixture } from './__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -18,10 +18,12 @@ let server: CairnServer;
 let base: string;
 let fx: Fixture;
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-'));
-  cairn = await openStore(dir);
-  fx = await seed(cairn);
+  ({ cairn, fx: fx } = await openSeededStore(dir));
   const s = await createServer({
     cairn,
     catchUpIntervalMs: 200,

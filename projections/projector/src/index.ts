@@ -27,6 +27,7 @@ export { canonicalDump, type CanonicalDumpOptions } from './runner/canonical-dum
 export { textArrayLiteral, integerArrayLiteral, anyOfText } from './storage/array-literal.js';
 export { copyField, copyNullableField, copyRows, copyRowsOrInsert } from './storage/copy.js';
 export {
+  newPGlite,
   projectionSpecification,
   type ProjectionSpecOptions,
   type Scenario,

@@ -9,6 +9,7 @@ import { parseTrustedRoot, readTrustedHeads } from '../verify/trusted-heads.js';
 import { emit, table } from '../output.js';
 import { progressFor } from '../progress.js';
 import { withSession, type Session } from '../session.js';
+import { withLogSession, type LogSession } from '../verify/log-session.js';
 import { verifyAnchors, type AnchorInputs, type AnchorVerification, type TrustedHead } from '../verify/verify-anchors.js';
 import { LeafHashes, isSha256Hex } from '@cairn/core';
 import { verifyLog, type LogVerification } from '@cairn/sdk';
@@ -71,24 +72,34 @@ export interface VerifyOptions {
   readonly workers?: number;
 }
 
-export async function runVerify(session: Session, options: VerifyOptions): Promise<VerifyJson> {
+/** Whether verify checks the projection tables and sample stores (with --since only the log is asked about). */
+export function checksTables(options: { readonly projections: boolean; readonly since?: unknown }): boolean {
+  return options.projections && options.since === undefined;
+}
+
+/**
+ * `session` is a full one when the tables are checked (checksTables), else the store opened for
+ * its log alone may be given.
+ */
+export async function runVerify(session: Session | LogSession, options: VerifyOptions): Promise<VerifyJson> {
   const progress = progressFor({ json: session.json });
   const head = await session.ledger.log.head();
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
   progress.start(Number(head.right ?? 0n), 'verifying the log');
   const leaves = new LeafHashes();
-  // With --since the tables and sample stores are not what was asked about: the log is.
-  const tables = options.projections && options.since === undefined;
+  const full = checksTables(options) ? fullSession(session) : undefined;
+  const tables = full !== undefined;
   // The samples check takes what it needs of the log from the log check's own pass.
   const logged = tables ? new LoggedSamples() : undefined;
-  const log = await session.cairn.verifyLog((done) => progress.update(done), leaves, {
+  const log = await verifyLog(session.ledger.log, (done) => progress.update(done), leaves, {
     workers: options.workers ?? defaultPoolSize(),
     ...(options.since === undefined ? {} : { trusted: options.since }),
     ...(logged === undefined ? {} : { samples: logged }),
   });
   progress.stop();
   let projections: ProjectionVerification | null = null;
-  if (tables && log.firstBad === null) {
+  if (full !== undefined && log.firstBad === null) {
+    const session = full;
     // Only an intact log is worth projecting; the live tables are caught up first so both sides
     // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
     const status = await session.runner.status();
@@ -111,7 +122,7 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
   const samples = tables && log.firstBad === null ? await verifySamples(session.ledger, progress, logged) : null;
-  const skipped = tables ? await skippedEvents(session) : [];
+  const skipped = full !== undefined ? await skippedEvents(full) : [];
   const ok =
     log.firstBad === null &&
     (projections === null || projections.firstBad === null) &&
@@ -121,7 +132,12 @@ export async function runVerify(session: Session, options: VerifyOptions): Promi
   return { ok, log, projections, anchors, samples, skipped };
 }
 
-async function anchorInputsOf(session: Session, options: VerifyOptions): Promise<AnchorInputs> {
+function fullSession(session: Session | LogSession): Session {
+  if ('runner' in session) return session;
+  throw new Error('verify: the tables are checked only in a full session (a bug: the command opened the log alone)');
+}
+
+async function anchorInputsOf(session: Session | LogSession, options: VerifyOptions): Promise<AnchorInputs> {
   const storeHeadsFile = path.join(session.localDir, TREE_HEADS_FILE);
   try {
     const key = await readLedgerKey(session.localDir, { create: false });
@@ -209,7 +225,7 @@ function orUsage<T>(result: E.Either<{ readonly field: string; readonly reason: 
 }
 
 /** A witness named by its public key (64 hex) or by a signer in the keyring. */
-async function witnessKeyOf(session: Session, value: string): Promise<string> {
+async function witnessKeyOf(session: Session | LogSession, value: string): Promise<string> {
   if (isSha256Hex(value)) return value;
   const entry = await session.keyring.get(value);
   if (E.isLeft(entry))
@@ -272,7 +288,7 @@ function orSince(head: E.Either<SinceError, TrustedPrefix>): TrustedPrefix {
   return fail(ExitCode.unavailable, head.left.message);
 }
 
-async function sinceOf(session: Session, value: string): Promise<TrustedPrefix> {
+async function sinceOf(session: Session | LogSession, value: string): Promise<TrustedPrefix> {
   return orSince(await trustedHeadOf(session.ledger.log, session.localDir, value));
 }
 
@@ -315,7 +331,7 @@ export function registerVerify(program: Command): void {
         }
         const trusted = opts.trustedRoot.map((value) => orUsage(parseTrustedRoot(value)));
         if (opts.trustedHeads !== undefined) trusted.push(...orUsage(await readTrustedHeads(opts.trustedHeads)));
-        await withSession(globalsOf(command), async (session) => {
+        const check = async (session: Session | LogSession) => {
           const witnesses = await Promise.all(opts.witness.map((w) => witnessKeyOf(session, w)));
           const since = opts.since === undefined ? undefined : await sinceOf(session, opts.since);
           const v = await runVerify(session, {
@@ -326,7 +342,10 @@ export function registerVerify(program: Command): void {
           });
           emit(v, { json: session.json }, verifyText);
           if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
-        });
+        };
+        // The projections are opened only when their tables are checked.
+        if (checksTables({ projections: opts.logOnly !== true, since: opts.since })) await withSession(globalsOf(command), check);
+        else await withLogSession(globalsOf(command), check);
       },
     );
 

@@ -11,11 +11,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   canonicalize,
   eventCanonicalForms,
-  eventLeafHash,
   fromHex,
   LeafHashes,
-  sha256Hex,
+  sha256,
   signingBytes,
+  toHex,
   verifyFast,
   type SignedEnvelopeFields,
 } from '@cairn/core';
@@ -26,6 +26,8 @@ import { createLedgerReplay, replayEvent } from '../state/replay-state.js';
 import { scanLog } from './scan-log.js';
 import { createSealSequence } from '../rules/seal.js';
 import { createVerifyPool, type SignatureCheck, type VerifyPool } from '../verify-pool.js';
+import { createLeafHasher } from './leaf.js';
+import { idOfStoredText } from './text-id.js';
 import type { LoggedSamples } from '../sample-verify.js';
 
 export interface BadEvent {
@@ -106,6 +108,27 @@ export interface VerifyLogOptions {
   readonly samples?: LoggedSamples;
 }
 
+/**
+ * A batch with fewer signatures than this has them checked on this thread: a sealed log asks for
+ * one per seal, and starting a worker for those few costs more than checking them here.
+ */
+const POOL_MIN = 64;
+
+function signatureValid(check: SignatureCheck): boolean {
+  const sig = fromHex(check.signature, 64);
+  const pk = fromHex(check.publicKey, 32);
+  return E.isRight(sig) && E.isRight(pk) && verifyFast(sig.right, check.message, pk.right);
+}
+
+/** The stored text as JSON, or undefined when it is not JSON (no check then finds what it needs). */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One signature the rules asked for, checked later (on the pool) but reported in log order. */
 interface PendingSignature {
   readonly event: RecordedEvent;
@@ -144,6 +167,7 @@ async function verifyLogWith(
   const seals = createSealSequence();
   let lastSeal: RecordedEvent | undefined;
   const revisions = new Map<string, bigint>();
+  const leafHasher = createLeafHasher();
   const checkpoints: { position: string; size: number; root: string; ok: boolean }[] = [];
   let head: bigint | null = null;
   let trustedOk: boolean | undefined;
@@ -208,6 +232,7 @@ async function verifyLogWith(
   let inFlight: Promise<PendingSignature | undefined> | undefined;
   const firstInvalid = async (pending: readonly PendingSignature[]): Promise<PendingSignature | undefined> => {
     if (pending.length === 0) return undefined;
+    if (pending.length < POOL_MIN) return pending.find((p) => !signatureValid(p.check));
     const verdicts = await pool!.verify(pending.map((p) => p.check));
     const at = verdicts.indexOf(false);
     return at < 0 ? undefined : pending[at];
@@ -254,7 +279,13 @@ async function verifyLogWith(
   return result(null);
 
   /** Shared by both steps: stream order, checkpoints against the leaves so far, and the leaf. */
-  function tail(event: RecordedEvent, type: string, payload: Record<string, unknown>): LogVerification | undefined {
+  function tail(
+    event: RecordedEvent,
+    type: string,
+    payload: Record<string, unknown>,
+    idBytes: Uint8Array,
+    envelope: unknown,
+  ): LogVerification | undefined {
     const expected = (revisions.get(event.stream) ?? -1n) + 1n;
     if (event.revision !== expected)
       return bad(
@@ -278,7 +309,7 @@ async function verifyLogWith(
         );
       }
     }
-    const leaf = eventLeafHash(event);
+    const leaf = leafHasher.leafOf(idBytes, envelope);
     if (leaf === null) return bad(event, 'id', 'id or signature is not well-formed hex');
     leaves.push(leaf, event);
     samples?.note(event);
@@ -289,23 +320,32 @@ async function verifyLogWith(
   function trustedStep(event: RecordedEvent): LogVerification | undefined {
     if (event.metadata !== undefined)
       return bad(event, 'canonical', 'the event carries metadata, which no signature covers (Cairn writes none)');
-    const data = event.data as { type?: unknown; signer?: unknown; payload?: unknown } | null;
+    // What is judged is the stored text (as the full check judges it), never another reading
+    // of it the reader was handed. Its own hash first, with no payload re-encoded; a text that
+    // does not prove the id that way is hashed the general way.
+    const data = parsed(event.storedData) as { type?: unknown; signer?: unknown; payload?: unknown } | null | undefined;
+    const fromText = data === undefined ? undefined : idOfStoredText(event.storedData);
+    let idBytes = fromText !== undefined && fromText.id === event.id ? fromText.digest : undefined;
     const type = data?.type;
     const signer = data?.signer;
     const payload = data?.payload as Record<string, unknown> | undefined;
     if (typeof type !== 'string' || typeof signer !== 'string' || typeof payload !== 'object' || payload === null)
       return bad(event, 'decodes', 'the stored event has no type, signer or payload');
     if (event.type !== type) return bad(event, 'id', `the log row says type ${event.type}, the envelope says ${type}`);
-    const bytes = signingBytes(type, payload, signer);
-    const id: string | undefined = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
-    if (id !== event.id) return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
+    if (idBytes === undefined) {
+      const bytes = signingBytes(type, payload, signer);
+      const digest = E.isRight(bytes) ? sha256(bytes.right) : undefined;
+      const id = digest === undefined ? undefined : toHex(digest);
+      if (id !== event.id) return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
+      idBytes = digest!;
+    }
     // The head's root vouches for the event as it was admitted: its effects are folded in, unjudged.
     const cairnEvent = data as CairnEvent;
     replay.apply(cairnEvent, event.id, event.stream, event.position);
     const unsealed = seals.next(cairnEvent, event.id);
     if (unsealed) return broken(unsealed.rule === 'seal-member' ? event : (lastSeal ?? event), unsealed);
     if (type === 'BatchSealed') lastSeal = event;
-    return tail(event, type, payload);
+    return tail(event, type, payload, idBytes, data);
   }
 
   /** An event checked in full; its signature goes to `pending` when a pool checks them. */
@@ -332,8 +372,9 @@ async function verifyLogWith(
       canonical && stored.type === type && stored.signer === signer
         ? E.right((forms as E.Right<{ readonly signingBytes: Uint8Array }>).right.signingBytes)
         : signingBytes(type, payload, signer);
-    const id: string | undefined = E.isRight(bytes) ? sha256Hex(bytes.right) : undefined;
-    if (E.isLeft(bytes) || id !== event.id)
+    const idBytes = E.isRight(bytes) ? sha256(bytes.right) : undefined;
+    const id = idBytes === undefined ? undefined : toHex(idBytes);
+    if (E.isLeft(bytes) || idBytes === undefined || id !== event.id)
       return bad(event, 'id', `the event id is not the SHA-256 of its signing bytes (recomputed ${id ?? 'nothing'})`);
 
     // Every rule the SDK enforced before append, against the ledger as it stood just before this event.
@@ -349,9 +390,7 @@ async function verifyLogWith(
       if (pending !== undefined) {
         pending.push({ event, index: leaves.size, signer, check: { publicKey: key.right, signature, message: bytes.right } });
       } else {
-        const sig = fromHex(signature, 64);
-        const pk = fromHex(key.right, 32);
-        if (E.isLeft(sig) || E.isLeft(pk) || !verifyFast(sig.right, bytes.right, pk.right))
+        if (!signatureValid({ publicKey: key.right, signature, message: bytes.right }))
           return bad(
             event,
             'signature',
@@ -359,6 +398,6 @@ async function verifyLogWith(
           );
       }
     }
-    return tail(event, type, payload);
+    return tail(event, type, payload, idBytes, event.data);
   }
 }

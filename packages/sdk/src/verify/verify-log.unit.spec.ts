@@ -92,4 +92,58 @@ describe('verifyLog', () => {
     expect(v.firstBad).toMatchObject({ position: '2', check: 'id' });
     expect(v.events).toBe(1);
   });
+  describe('under a trusted head (verify --since), where ids are recomputed from the stored text', () => {
+    const trustedOver = (leaves: LeafHashes) => ({ size: leaves.size, root: leaves.rootOf(leaves.size), source: 'a head kept' });
+    const changed =
+      (id: string, change: (payload: Record<string, unknown>) => Record<string, unknown>) =>
+      (e: RecordedEvent): RecordedEvent => {
+        if (e.id !== id) return e;
+        const data = e.data as { payload: Record<string, unknown> };
+        const data2 = { ...data, payload: change(data.payload) };
+        return { ...e, data: data2 as RecordedEvent['data'], storedData: E.getOrElse(() => '')(canonicalize(data2)) };
+      };
+
+    it('given the log as written, then the events under the head are held to its root', async () => {
+      const { log, ledger, alice } = await ledgerWithSample();
+      const leaves = await appendCheckpoint(log, ledger, alice);
+      const v = await verifyLog(log, undefined, undefined, { trusted: trustedOver(leaves) });
+      expect(v.firstBad).toBeNull();
+      expect(v.trusted).toMatchObject({ size: 2, ok: true });
+    });
+
+    it('given a payload changed under the head (its id and signature kept), then the id check names the event', async () => {
+      const { log, ledger, alice, sample } = await ledgerWithSample();
+      const leaves = await appendCheckpoint(log, ledger, alice);
+      const v = await verifyLog(
+        tampered(
+          log,
+          changed(sample.id, (p) => ({ ...p, source: 'elsewhere' })),
+        ),
+        undefined,
+        undefined,
+        { trusted: trustedOver(leaves) },
+      );
+      expect(v.firstBad).toMatchObject({ position: '2', eventId: sample.id, check: 'id' });
+    });
+
+    it('given a stored text changed under the head while the reader hands the event as it was, then the id check names the event', async () => {
+      // The stored text is what is judged, as the full check judges it.
+      const { log, ledger, alice, sample } = await ledgerWithSample();
+      const leaves = await appendCheckpoint(log, ledger, alice);
+      const textOnly = (e: RecordedEvent): RecordedEvent =>
+        e.id === sample.id ? { ...e, storedData: changed(sample.id, (p) => ({ ...p, source: 'elsewhere' }))(e).storedData } : e;
+      const v = await verifyLog(tampered(log, textOnly), undefined, undefined, { trusted: trustedOver(leaves) });
+      expect(v.firstBad).toMatchObject({ position: '2', eventId: sample.id, check: 'id' });
+    });
+
+    it('given an event under the head stored with other spacing, then its id is still recomputed (from the parsed event) and the head holds', async () => {
+      const { log, ledger, alice, sample } = await ledgerWithSample();
+      const leaves = await appendCheckpoint(log, ledger, alice);
+      const respaced = (e: RecordedEvent): RecordedEvent =>
+        e.id === sample.id ? { ...e, storedData: JSON.stringify(e.data, null, 1) } : e;
+      const v = await verifyLog(tampered(log, respaced), undefined, undefined, { trusted: trustedOver(leaves) });
+      expect(v.firstBad).toBeNull();
+      expect(v.trusted).toMatchObject({ ok: true });
+    });
+  });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn, type Cairn } from '@cairn/client';
 import { commitSample, newSigner, publicKeyHexOf, signEvent, type Signer } from '@cairn/sdk';
+import { buildStoreTemplate, storeFromTemplate } from '@cairn/testing';
 import { createServer, type CairnServer } from '../index.js';
 
 export const DATASET = 'corpus';
@@ -31,6 +32,53 @@ const text = (s: string) => new TextEncoder().encode(s);
 
 export async function openStore(store: string, env: Record<string, string> = {}): Promise<Cairn> {
   return must(await openCairn({ store, env, create: true }));
+}
+
+/**
+ * A new embedded store at `dir` (empty or not yet made), opened: a copy of one made once per test
+ * run, since making one (initdb, twice) costs several times what opening a copy does.
+ */
+export async function openNewStore(dir: string): Promise<Cairn> {
+  await storeFromTemplate(EMPTY, dir, makeEmpty);
+  return openStore(dir);
+}
+
+const EMPTY = 'server-empty-store';
+const makeEmpty = async (store: string) => (await openStore(store)).close();
+
+/** Makes the run's new-store template now (for a beforeAll with its own time limit: initdb is slow on a loaded machine). */
+export const newStoresReady = (): Promise<void> => buildStoreTemplate(EMPTY, makeEmpty);
+
+type Kept = Omit<Fixture, 'curator' | 'alice' | 'carol'> &
+  Record<'curator' | 'alice' | 'carol', { contributorId: string; secretKey: string }>;
+const keep = (s: Signer) => ({ contributorId: s.contributorId, secretKey: Buffer.from(s.secretKey).toString('hex') });
+const signer = (k: Kept['alice']): Signer => ({
+  contributorId: k.contributorId,
+  secretKey: new Uint8Array(Buffer.from(k.secretKey, 'hex')),
+});
+
+const SEEDED = 'server-seeded-store';
+async function makeSeeded(store: string): Promise<Kept> {
+  const cairn = await openStore(store);
+  try {
+    const fx = await seed(cairn);
+    return { ...fx, curator: keep(fx.curator), alice: keep(fx.alice), carol: keep(fx.carol) };
+  } finally {
+    await cairn.close();
+  }
+}
+
+/** Seeds the run's template now (for a beforeAll with its own time limit: the first file of a run makes it, initdb included). */
+export const seededStoresReady = (): Promise<void> => buildStoreTemplate(SEEDED, makeSeeded);
+
+/**
+ * seed()'s ledger in a new embedded store at `dir` (empty or not yet made), opened and caught up:
+ * a copy of the one seeded once per test run, so each file writes only to its own copy.
+ */
+export async function openSeededStore(dir: string): Promise<{ readonly cairn: Cairn; readonly fx: Fixture }> {
+  const kept = await storeFromTemplate<Kept>(SEEDED, dir, makeSeeded);
+  const fx: Fixture = { ...kept, curator: signer(kept.curator), alice: signer(kept.alice), carol: signer(kept.carol) };
+  return { cairn: await openStore(dir), fx };
 }
 
 export async function seed(cairn: Cairn): Promise<Fixture> {

@@ -2,7 +2,7 @@
 // after the server restarts on the same store (embedded), and by a second server process over the
 // same Postgres store. Requests are injected with the Host a load balancer in front of both would
 // forward, so the signature (which covers @authority) verifies at either process.
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,11 +13,14 @@ import { signRequest } from '@cairn/core';
 import { newSigner, type Signer } from '@cairn/sdk';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { createServer, type CairnServer } from '../index.js';
-import { openStore } from '../__tests__/fixture.js';
+import { newStoresReady, openNewStore, openStore } from '../__tests__/fixture.js';
 
 const pg = await postgresForTests();
 const HOST = 'ledger.example';
 const cleanups: (() => Promise<unknown>)[] = [];
+
+// The new-store template under its own time limit, not the first test's.
+beforeAll(() => newStoresReady(), 300_000);
 
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -68,7 +71,7 @@ describe('replay protection across restarts (embedded store)', () => {
   it('given a signed request answered, when the server restarts on the same store, then the same request is refused as replayed', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const cairn = await openStore(dir);
+    const cairn = await openNewStore(dir);
     cleanups.push(() => cairn.close());
     const erin = await registered(cairn);
     const before = await serve(cairn);
@@ -91,7 +94,7 @@ describe('replay protection across a rebuild of the projections (embedded store)
   it('given a signed request answered, when the projections folder is dropped and rebuilt from the log, then the same request is refused naming the nonce', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-rebuild-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const before = await openStore(dir);
+    const before = await openNewStore(dir);
     const erin = await registered(before);
     const first = await serve(before);
     const headers = statusSignedBy(erin);
@@ -114,7 +117,7 @@ describe('replay protection across a rebuild of the projections (embedded store)
   it('given a signed request answered, when every projection is rebuilt in place, then the same request is refused as replayed', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-replay-replay-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const cairn = await openStore(dir);
+    const cairn = await openNewStore(dir);
     cleanups.push(() => cairn.close());
     const erin = await registered(cairn);
     const first = await serve(cairn);

@@ -13,7 +13,7 @@ import { contentDigestOf, signRequest, type RequestSigner } from '@cairn/core';
 import { newSigner, type Signer } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
 import { metadataAccessFor } from './metadata-access.js';
-import { openStore, registration, seed, type Fixture } from '../__tests__/fixture.js';
+import { openSeededStore, seededStoresReady, registration, type Fixture } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -31,10 +31,12 @@ const must = <T>(r: E.Either<unknown, T>): T => {
   return r.right;
 };
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-signatures-'));
-  cairn = await openStore(dir);
-  fx = await seed(cairn);
+  ({ cairn, fx: fx } = await openSeededStore(dir));
   const { ledger } = cairn;
   revoked = must(await ledger.contributors.register(newSigner().secretKey, { name: 'dave' }));
   must(await ledger.contributors.revokeKey(revoked, { reason: 'compromised' }));

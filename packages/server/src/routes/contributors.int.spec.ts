@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { ATTESTATION_PREDICATE_TYPE, STATEMENT_TYPE } from '@cairn/core';
 import { createServer, type CairnServer } from '../index.js';
-import { DATASET, openStore, seed, type Fixture } from '../__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, type Fixture } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -19,10 +19,12 @@ let server: CairnServer;
 let given: Fixture;
 let base: string;
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-contributors-'));
-  cairn = await openStore(dir);
-  given = await seed(cairn);
+  ({ cairn, fx: given } = await openSeededStore(dir));
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;

@@ -11,16 +11,19 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { explorerRoot } from '@cairn/explorer';
 import { createServer, type CairnServer } from '../index.js';
-import { openStore } from '../__tests__/fixture.js';
+import { newStoresReady, openNewStore } from '../__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
 let server: CairnServer;
 let base: URL;
 
+// The run's new-store template under its own time limit: the first file of a run makes it.
+beforeAll(() => newStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-server-explorer-'));
-  cairn = await openStore(dir);
+  cairn = await openNewStore(dir);
   const s = await createServer({ cairn, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;

@@ -13,7 +13,7 @@ import { LeafHashes } from '@cairn/core';
 import type { RecordedEvent } from '@cairn/client';
 import { verifyLog } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
-import { openStore, seed } from '../__tests__/fixture.js';
+import { openSeededStore, seededStoresReady } from '../__tests__/fixture.js';
 import { keptCli, type KeptCli } from '../__tests__/kept-cli.js';
 
 let dir: string;
@@ -23,10 +23,12 @@ let base: string;
 let cli: KeptCli;
 let stored: readonly RecordedEvent[];
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-log-route-'));
-  cairn = await openStore(dir);
-  await seed(cairn);
+  ({ cairn } = await openSeededStore(dir));
   const s = await createServer({ cairn, catchUpIntervalMs: 200, onError: () => undefined });
   if (E.isLeft(s)) throw new Error(s.left.message);
   server = s.right;

@@ -13,7 +13,7 @@ import { ATTRIBUTE_ROWS_PER_REQUEST, localRunFacts, openRemoteRuns, storeRunArti
 import { signRequest, type RequestSigner } from '@cairn/core';
 import { publicKeyHexOf } from '@cairn/sdk';
 import { createServer, type CairnServer } from '../index.js';
-import { DATASET, openStore, seed, type Fixture } from '../__tests__/fixture.js';
+import { DATASET, openSeededStore, seededStoresReady, type Fixture } from '../__tests__/fixture.js';
 
 const ARTIFACT_LIMIT = 4096;
 const RUN = 'run-routes';
@@ -45,10 +45,12 @@ function npy(rows: number, cols: number | undefined, seed: number): Uint8Array {
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+// The run's seeded template under its own time limit: the first file of a run makes it.
+beforeAll(() => seededStoresReady(), 300_000);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-run-routes-'));
-  cairn = await openStore(dir);
-  fx = await seed(cairn);
+  ({ cairn, fx: fx } = await openSeededStore(dir));
   const versions = await cairn.datasetVersions(DATASET);
   if (E.isLeft(versions)) throw new Error(JSON.stringify(versions.left));
   const v = versions.right.versions[0]!;

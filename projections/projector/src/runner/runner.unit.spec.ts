@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
 import { createInMemoryEventLog, ExpectedRevision, type EventLog } from '@cairn/eventlog';
 import { sql } from 'kysely';
 import { openProjectionStore } from '../storage/store.js';
 import { canonicalDump } from './canonical-dump.js';
 import { envelopeEvent, testContributorId } from '../testing/envelopes.js';
 import { labelPayload, samplePayload } from '../testing/payloads.js';
+import { newPGlite } from '../testing/specification.js';
 import { createProjectionRunner } from './runner.js';
 import { defaultEventDecoder, type EventDecoder } from './decode.js';
 import { positionAtTime } from './log-times.js';
@@ -39,7 +39,7 @@ describe('projection runner on PGlite', () => {
   it('given 25 events, when it runs once with batches of 10, then every event is applied once and the checkpoint is the head', async () => {
     const log = createInMemoryEventLog();
     await appendSamples(log, 0, 25);
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const store = await openProjectionStore({ pglite: await newPGlite() });
     const progress: number[] = [];
     const runner = createProjectionRunner({ log, store, projections: [seen], batchSize: 10, onProgress: (p) => progress.push(p.applied) });
     const result = await runner.runOnce();
@@ -74,7 +74,7 @@ describe('projection runner on PGlite', () => {
         await seen.apply(tx, events, prepared, context);
       },
     };
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const store = await openProjectionStore({ pglite: await newPGlite() });
     const runner = createProjectionRunner({ log, store, projections: [samplesOnly], batchSize: 4 });
     expect((await runner.runOnce())._tag).toBe('Right');
     const failures = await sql<{ n: string }>`select count(*)::text as n from cairn_projection_failures`.execute(store.db);
@@ -95,7 +95,7 @@ describe('projection runner on PGlite', () => {
   it('given two runners on one store, when both catch up, then nothing is applied twice', async () => {
     const log = createInMemoryEventLog();
     await appendSamples(log, 0, 50);
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const store = await openProjectionStore({ pglite: await newPGlite() });
     const a = createProjectionRunner({ log, store, projections: [seen], batchSize: 7 });
     const b = createProjectionRunner({ log, store, projections: [seen], batchSize: 5 });
     const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
@@ -109,7 +109,7 @@ describe('projection runner on PGlite', () => {
   it('given a rebuild into another schema up to a position, then that schema holds exactly the prefix', async () => {
     const log = createInMemoryEventLog();
     await appendSamples(log, 0, 30);
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const store = await openProjectionStore({ pglite: await newPGlite() });
     const runner = createProjectionRunner({ log, store, projections: [seen], batchSize: 8 });
     await runner.runOnce();
     const all = await log.readAll({});
@@ -130,7 +130,7 @@ describe('projection runner on PGlite', () => {
     await appendSamples(log, 0, 3);
     const bad = envelopeEvent({ type: 'SampleContributed', payload: samplePayload('bad'), signer: alice });
     await log.append({ stream: `cf-${bad.id}`, events: [{ ...bad, data: { ...(bad.data as object), signer: 'not-hex' } }] });
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const store = await openProjectionStore({ pglite: await newPGlite() });
     const runner = createProjectionRunner({ log, store, projections: [seen] });
     const result = await runner.runOnce();
     if (result._tag === 'Left') throw new Error(`expected the runner to go on: ${result.left.message}`);
@@ -169,7 +169,7 @@ describe('projection runner on PGlite', () => {
       const base = createInMemoryEventLog();
       await appendSamples(base, 0, 25);
       const { log, reads } = counting(base);
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       const projections = [seenAs('p1'), seenAs('p2'), seenAs('p3')];
       const result = await createProjectionRunner({ log, store, projections, batchSize: 10 }).runOnce();
       if (result._tag === 'Left') throw new Error(result.left.message);
@@ -186,7 +186,7 @@ describe('projection runner on PGlite', () => {
       const { log, reads } = counting(base);
       let decodes = 0;
       const decode: EventDecoder = (data) => ((decodes += 1), defaultEventDecoder(data));
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       const projections = [seenAs('p1'), seenAs('p2'), seenAs('p3')];
       const runner = createProjectionRunner({ log, store, projections, batchSize: 10, decode });
       if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
@@ -213,7 +213,7 @@ describe('projection runner on PGlite', () => {
     it('given one projection ahead of another, when both catch up, then the one behind is brought level and both end with the same rows as a projection that ran alone', async () => {
       const base = createInMemoryEventLog();
       await appendSamples(base, 0, 13);
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       const [behind, ahead, alone] = [seenAs('behind'), seenAs('ahead'), seenAs('alone')];
       await createProjectionRunner({ log: base, store, projections: [ahead], batchSize: 4 }).runOnce();
       await appendSamples(base, 13, 20);
@@ -260,7 +260,7 @@ describe('projection runner on PGlite', () => {
     it('given a store caught up to the head, when a new runner runs once, then it neither migrates nor reads any event, and reports each checkpoint', async () => {
       const log = createInMemoryEventLog();
       await appendSamples(log, 0, 5);
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       await createProjectionRunner({ log, store, projections: [seen] }).runOnce();
       const { projection, migrations } = counted();
       let reads = 0;
@@ -286,7 +286,7 @@ describe('projection runner on PGlite', () => {
     it('given events appended after the last catch-up, when a new runner runs once, then it migrates and applies exactly those events', async () => {
       const log = createInMemoryEventLog();
       await appendSamples(log, 0, 5);
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       await createProjectionRunner({ log, store, projections: [seen] }).runOnce();
       await appendSamples(log, 5, 3);
       const { projection, migrations } = counted();
@@ -302,7 +302,7 @@ describe('projection runner on PGlite', () => {
     it('given a bulk load cut off after its last batch (checkpoint at the head, an index still dropped), when a new runner runs once, then it migrates and the index is back', async () => {
       const log = createInMemoryEventLog();
       await appendSamples(log, 0, 25);
-      const store = await openProjectionStore({ pglite: await PGlite.create() });
+      const store = await openProjectionStore({ pglite: await newPGlite() });
       const first = counted();
       // Cut off the bulk load at its end: the index build (endBulkLoad's migrate) fails.
       const cut: Projection = {

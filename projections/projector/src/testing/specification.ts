@@ -51,8 +51,31 @@ export interface Scenario {
 
 const toNewEvent = (e: GivenEvent): NewEvent => ('id' in e ? e : envelopeEvent(e));
 
+/** An empty PGlite data directory, made by initdb once in this module's life (one test file). */
+let emptyDataDir: Promise<Blob> | undefined;
+
+/**
+ * A new in-memory PGlite, as empty as `PGlite.create()` makes one. initdb is most of a scenario's
+ * cost, so it runs once; each later database is loaded from a copy of that empty data directory.
+ */
+export async function newPGlite(): Promise<PGlite> {
+  emptyDataDir ??= (async () => {
+    const db = await PGlite.create();
+    try {
+      return await db.dumpDataDir('none');
+    } finally {
+      await db.close();
+    }
+  })();
+  const dump = emptyDataDir;
+  dump.catch(() => {
+    if (emptyDataDir === dump) emptyDataDir = undefined;
+  });
+  return PGlite.create({ loadDataDir: await dump });
+}
+
 export function projectionSpecification(options: ProjectionSpecOptions) {
-  const openStore = options.store ?? (async () => openProjectionStore({ pglite: await PGlite.create() }));
+  const openStore = options.store ?? (async () => openProjectionStore({ pglite: await newPGlite() }));
   const openLog = options.log ?? (async () => createInMemoryEventLog());
   const batchSize = options.batchSize ?? 3;
 
