@@ -111,3 +111,47 @@ function onMeantBranch(error: t.ValidationError): boolean {
   }
   return true;
 }
+
+const NUL = '\u0000';
+
+/** Whether every percent-escape in `component` (a query string's name or value) spells UTF-8. */
+function percentDecodes(component: string): boolean {
+  if (!component.includes('%')) return true;
+  try {
+    decodeURIComponent(component);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request's parameters that are not text the ledger can hold, as the problems to refuse them
+ * with (none: every parameter is readable). The router and the query parser decode what they can
+ * and pass the rest on: a NUL character reaches the store's text columns, which cannot hold one
+ * (Postgres refuses it as an encoding error, a 500), and a query escape that is not UTF-8 would be
+ * read as its own `%` text. Checked once for every route, before any of them reads a parameter.
+ * (A path escape that is not UTF-8 never reaches a route: the router refuses the URL.)
+ */
+export function unreadableParameters(params: unknown, query: unknown, rawQuery: string | undefined): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (rawQuery !== undefined && rawQuery.includes('%'))
+    for (const pair of rawQuery.split('&')) {
+      const at = pair.indexOf('=');
+      const name = at < 0 ? pair : pair.slice(0, at);
+      if (!percentDecodes(name))
+        problems.push({ field: 'query', reason: `a parameter name (${show(name)}) has a percent-escape that is not UTF-8` });
+      else if (at >= 0 && !percentDecodes(pair.slice(at + 1)))
+        problems.push({ field: `query.${decodeURIComponent(name)}`, reason: 'has a percent-escape that is not UTF-8' });
+    }
+  if (isRecord(params))
+    for (const [name, value] of Object.entries(params))
+      if (typeof value === 'string' && value.includes(NUL)) problems.push({ field: `path.${name}`, reason: 'contains a NUL character' });
+  if (isRecord(query))
+    for (const [name, value] of Object.entries(query)) {
+      if (name.includes(NUL)) problems.push({ field: 'query', reason: 'a parameter name contains a NUL character' });
+      else if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes(NUL)))
+        problems.push({ field: `query.${name}`, reason: 'contains a NUL character' });
+    }
+  return problems;
+}
