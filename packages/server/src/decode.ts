@@ -114,6 +114,20 @@ function onMeantBranch(error: t.ValidationError): boolean {
 
 const NUL = '\u0000';
 
+/**
+ * Where a decoded value holds a NUL character (U+0000), which the store's text columns cannot
+ * hold: Postgres refuses it as an encoding error, so text carrying one must be refused before a
+ * query is sent with it. `root` names the value (`path`, `query`, `body.ids`).
+ */
+export function nulCharacters(value: unknown, root: string): FieldProblem[] {
+  if (typeof value === 'string') return value.includes(NUL) ? [{ field: root, reason: 'contains a NUL character' }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${root}[${i}]`));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([name, v]) =>
+    name.includes(NUL) ? [{ field: root, reason: 'a name in it contains a NUL character' }] : nulCharacters(v, `${root}.${name}`),
+  );
+}
+
 /** Whether every percent-escape in `component` (a query string's name or value) spells UTF-8. */
 function percentDecodes(component: string): boolean {
   if (!component.includes('%')) return true;
@@ -128,10 +142,10 @@ function percentDecodes(component: string): boolean {
 /**
  * The request's parameters that are not text the ledger can hold, as the problems to refuse them
  * with (none: every parameter is readable). The router and the query parser decode what they can
- * and pass the rest on: a NUL character reaches the store's text columns, which cannot hold one
- * (Postgres refuses it as an encoding error, a 500), and a query escape that is not UTF-8 would be
- * read as its own `%` text. Checked once for every route, before any of them reads a parameter.
- * (A path escape that is not UTF-8 never reaches a route: the router refuses the URL.)
+ * and pass the rest on: a NUL character would reach the store's text columns (nulCharacters), and
+ * a query escape that is not UTF-8 would be read as its own `%` text. Checked once for every
+ * route, before any of them reads a parameter. (A path escape that is not UTF-8 never reaches a
+ * route: the router refuses the URL.)
  */
 export function unreadableParameters(params: unknown, query: unknown, rawQuery: string | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -144,14 +158,5 @@ export function unreadableParameters(params: unknown, query: unknown, rawQuery: 
       else if (at >= 0 && !percentDecodes(pair.slice(at + 1)))
         problems.push({ field: `query.${decodeURIComponent(name)}`, reason: 'has a percent-escape that is not UTF-8' });
     }
-  if (isRecord(params))
-    for (const [name, value] of Object.entries(params))
-      if (typeof value === 'string' && value.includes(NUL)) problems.push({ field: `path.${name}`, reason: 'contains a NUL character' });
-  if (isRecord(query))
-    for (const [name, value] of Object.entries(query)) {
-      if (name.includes(NUL)) problems.push({ field: 'query', reason: 'a parameter name contains a NUL character' });
-      else if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes(NUL)))
-        problems.push({ field: `query.${name}`, reason: 'contains a NUL character' });
-    }
-  return problems;
+  return [...problems, ...nulCharacters(params, 'path'), ...nulCharacters(query, 'query')];
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openStore, registration, sampleItem, seed, signed, type Fixture } from './__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -230,7 +230,7 @@ describe('a NUL character in a parameter', () => {
   it('given a NUL in a query parameter no route declares, then it is a 400 too (before it is weighed as unknown)', async () => {
     const a = await send('GET', '/v1/status?x%00=1');
     expect(a.status).toBe(400);
-    expect(problemOf(a)).toMatchObject({ field: 'query', reason: 'a parameter name contains a NUL character' });
+    expect(problemOf(a)).toMatchObject({ field: 'query', reason: 'a name in it contains a NUL character' });
   });
 
   it('given a NUL byte in a header, then the request is a 400 problem document before any route runs', async () => {
@@ -302,5 +302,84 @@ describe('a request head larger than the server reads', () => {
     const a = await send('GET', `/v1/diff?from=${'a'.repeat(12 * 1024)}&to=b&asOf=${'9'.repeat(2000)}`);
     expect(a.status).toBe(400);
     expect(problemOf(a)).toMatchObject({ field: 'query.asOf' });
+  });
+});
+
+/** A JSON body posted as it is written. */
+async function postJson(route: string, body: unknown): Promise<Answer> {
+  const res = await fetch(new URL(route, base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+describe('a NUL character in a JSON body string', () => {
+  it(
+    'given signed events carrying a NUL in a payload string, then the batch is a 4xx naming the field, and nothing is appended',
+    async () => {
+      const headBefore = JSON.parse((await send('GET', '/v1/status')).body).head as string;
+      const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value: 'a\u0000b' }, fx.carol);
+      const { event: named } = registration('nul\u0000name');
+      const sample = sampleItem('bytes', fx.alice, { source: 'nul\u0000source' });
+      const answered = [];
+      for (const item of [{ envelope: label.envelope }, { envelope: named.envelope }, sample.item]) {
+        const a = await postJson('/v1/events', { events: [item] });
+        answered.push({ status: a.status, problem: problemOf(a) });
+      }
+      for (const a of answered) {
+        expect(a.status).toBeGreaterThanOrEqual(400);
+        expect(a.status).toBeLessThan(500);
+        expect(a.problem).toMatchObject({ field: expect.any(String), reason: expect.any(String) });
+      }
+      expect(JSON.parse((await send('GET', '/v1/status')).body).head).toBe(headBefore);
+      expect(internalErrors).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it('given a NUL in the ids of a labels read, then it is a 400 naming the id', async () => {
+    const a = await postJson('/v1/labels', { ids: [fx.alice.contributorId, 'a\u0000b'] });
+    expect(a.status).toBe(400);
+    expect(problemOf(a)).toMatchObject({ field: 'body.ids[1]', reason: 'contains a NUL character' });
+    expect(internalErrors).toEqual([]);
+  });
+
+  it('given a statement to check whose predicate names a version, a run or a contributor with a NUL, then it is a 400 naming where', async () => {
+    const statement = (predicate: unknown) => ({
+      payloadType: 'application/vnd.in-toto+json',
+      payload: Buffer.from(
+        JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'x', predicate }),
+      ).toString('base64'),
+      signatures: [{ keyid: 'k', sig: 'AA==' }],
+    });
+    const answered = [];
+    for (const [kind, predicate] of [
+      ['attestation', { versionId: 'a\u0000b', merkleRoot: 'r', manifestId: 'm' }],
+      ['passport', { run: { runId: 'a\u0000b' }, signedBy: { contributorId: fx.alice.contributorId } }],
+      ['attestation', { attestedBy: { contributorId: 'a\u0000b', publicKey: 'p' }, position: '1' }],
+    ] as const) {
+      const a = await postJson('/v1/statements/checks', { kind, envelope: statement(predicate) });
+      answered.push({ status: a.status, problem: problemOf(a) });
+    }
+    expect(answered).toEqual([
+      {
+        status: 400,
+        problem: expect.objectContaining({ field: 'body.envelope.payload.predicate.versionId', reason: 'contains a NUL character' }),
+      },
+      {
+        status: 400,
+        problem: expect.objectContaining({ field: 'body.envelope.payload.predicate.run.runId', reason: 'contains a NUL character' }),
+      },
+      {
+        status: 400,
+        problem: expect.objectContaining({
+          field: 'body.envelope.payload.predicate.attestedBy.contributorId',
+          reason: 'contains a NUL character',
+        }),
+      },
+    ]);
+    expect(internalErrors).toEqual([]);
   });
 });

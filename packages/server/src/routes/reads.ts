@@ -5,7 +5,7 @@ import { renderLineage } from '@cairn/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } from '../codecs.js';
 import { LabelsBody, MAX_LABEL_IDS } from '@cairn/client';
-import { decodeStrict } from '../decode.js';
+import { decodeStrict, nulCharacters } from '../decode.js';
 import { toJson } from '../json.js';
 import { answerAt, read, queryOf, versionReadsAt, type Render, type ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -173,6 +173,9 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     const { ids } = body.right;
     if (ids.length > MAX_LABEL_IDS)
       return sendProblem(reply, invalidRequest([{ field: 'body.ids', reason: `at most ${MAX_LABEL_IDS} ids, got ${ids.length}` }]));
+    // The ids are looked up as text: one with a NUL would fail the query, not name nothing.
+    const unstorable = nulCharacters(ids, 'body.ids');
+    if (unstorable.length > 0) return sendProblem(reply, invalidRequest(unstorable));
     const labels = await cairn.labels(ids);
     return reply
       .header('cache-control', 'no-store')
