@@ -298,6 +298,12 @@ describe('a request head larger than the server reads', () => {
     await serverStillAnswers();
   });
 
+  it('given a path parameter longer than the router reads, then it is a 414 problem document naming the path', async () => {
+    const a = await send('GET', `/v1/versions/${'a'.repeat(300)}`);
+    expect(a.status).toBe(414);
+    expect(problemOf(a)).toMatchObject({ status: 414, field: 'path' });
+  });
+
   it('given a query string just within the limit, then the route refuses the parameter by name (400)', async () => {
     const a = await send('GET', `/v1/diff?from=${'a'.repeat(12 * 1024)}&to=b&asOf=${'9'.repeat(2000)}`);
     expect(a.status).toBe(400);
