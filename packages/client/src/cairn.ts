@@ -115,8 +115,8 @@ export type BuildResult = {
   readonly unchanged: boolean;
 };
 export type ReplacementResult = ReplacementOutcome & { readonly ordinal: number | null };
-/** The reads Cairn.latestAt gives, answered as the Cairn's own. */
-export type LatestReads = Pick<Cairn, 'resolveVersion' | 'why' | 'trace'>;
+/** The reads Cairn.latestAt gives (those that name a version), answered as the Cairn's own. */
+export type LatestReads = Pick<Cairn, 'resolveVersion' | 'datasetShow' | 'why' | 'diff' | 'trace' | 'inclusionProof' | 'licenses'>;
 
 export interface Cairn extends CairnReads {
   readonly location: StoreLocation;
@@ -281,24 +281,62 @@ function cairnOver(parts: Parts): Cairn {
     return E.isLeft(cfId) ? cfId : read(cfId.right);
   };
   const asOfOption = (asOf: AsOf | undefined) => (asOf === undefined ? {} : { asOf });
-  const proofOf: Cairn['inclusionProof'] = async (text, ref, asOf) => {
-    // The version first: a reference that names nothing is the answer, whatever the CF.
-    const v = await resolveVersion(ref, asOf);
+  /** A read of a CF in a version. The version first: a reference that names nothing is the answer, whatever the CF. */
+  const cfInVersion = async <T>(
+    resolve: Cairn['resolveVersion'],
+    text: string,
+    ref: string,
+    asOf: AsOf | undefined,
+    read: (cfId: string, v: ResolvedVersion) => Promise<E.Either<ReadError, T>>,
+  ): Promise<E.Either<ReadError, T>> => {
+    const v = await resolve(ref, asOf);
     if (E.isLeft(v)) return v;
-    return withCf(text, 'CF', async (cfId) =>
-      E.map((p: DatasetInclusionProof) => ({ ...p, ref: v.right }))(await inclusionProof(db, cfId, v.right.versionId)),
-    );
+    return withCf(text, 'CF', (cfId) => read(cfId, v.right));
   };
 
   // Whys asked together (the server's callers, a script's Promise.all) share statements.
   const whyOf = whyReader(db);
+  // Each read that names a version, over the resolution it is given: the Cairn's own, or the one
+  // latestAt remembers per head.
   const whyWith =
     (resolve: Cairn['resolveVersion']): Cairn['why'] =>
-    async (text, ref, asOf) => {
-      // The version first: a reference that names nothing is the answer, whatever the CF.
+    (text, ref, asOf) =>
+      cfInVersion(resolve, text, ref, asOf, async (cfId, v) => E.map((w: WhyAnswer) => ({ ...w, ref: v }))(await whyOf(cfId, v.versionId)));
+  const proofWith =
+    (resolve: Cairn['resolveVersion']): Cairn['inclusionProof'] =>
+    (text, ref, asOf) =>
+      cfInVersion(resolve, text, ref, asOf, async (cfId, v) =>
+        E.map((p: DatasetInclusionProof) => ({ ...p, ref: v }))(await inclusionProof(db, cfId, v.versionId)),
+      );
+  const datasetShowWith =
+    (resolve: Cairn['resolveVersion']): Cairn['datasetShow'] =>
+    async (ref, page, asOf) => {
       const v = await resolve(ref, asOf);
       if (E.isLeft(v)) return v;
-      return withCf(text, 'CF', async (cfId) => E.map((w: WhyAnswer) => ({ ...w, ref: v.right }))(await whyOf(cfId, v.right.versionId)));
+      const origin = await whereFromVersion(db, v.right.versionId);
+      if (E.isLeft(origin)) return origin;
+      const members = await versionMembers(db, v.right.versionId, page);
+      if (E.isLeft(members)) return members;
+      const m = members.right;
+      return E.right({ ...v.right, ...origin.right, members: m.members, total: m.total, offset: m.offset, limit: m.limit, next: m.next });
+    };
+  const diffWith =
+    (resolve: Cairn['resolveVersion']): Cairn['diff'] =>
+    async (a, b, asOf) => {
+      const from = await resolve(a, asOf);
+      if (E.isLeft(from)) return from;
+      const to = await resolve(b, asOf);
+      if (E.isLeft(to)) return to;
+      return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(
+        await diff(db, from.right.versionId, to.right.versionId),
+      );
+    };
+  const licensesWith =
+    (resolve: Cairn['resolveVersion']): Cairn['licenses'] =>
+    async (ref, asOf) => {
+      const v = await resolve(ref, asOf);
+      if (E.isLeft(v)) return v;
+      return E.map((l: LicenseReport) => ({ ...l, ref: v.right }))(await licenses(db, v.right.versionId));
     };
   const traceWith =
     (resolve: Cairn['resolveVersion']): Cairn['trace'] =>
@@ -346,7 +384,18 @@ function cairnOver(parts: Parts): Cairn {
     latestAt: (head) => {
       if (latest?.head !== head) {
         const resolve = latestAt(head);
-        latest = { head, reads: { resolveVersion: resolve, why: whyWith(resolve), trace: traceWith(resolve) } };
+        latest = {
+          head,
+          reads: {
+            resolveVersion: resolve,
+            datasetShow: datasetShowWith(resolve),
+            why: whyWith(resolve),
+            diff: diffWith(resolve),
+            trace: traceWith(resolve),
+            inclusionProof: proofWith(resolve),
+            licenses: licensesWith(resolve),
+          },
+        };
       }
       return latest.reads;
     },
@@ -370,16 +419,7 @@ function cairnOver(parts: Parts): Cairn {
       }
       return E.right({ dataset, current: upTo.at(-1)?.versionId ?? null, versions });
     },
-    datasetShow: async (ref, page, asOf) => {
-      const v = await resolveVersion(ref, asOf);
-      if (E.isLeft(v)) return v;
-      const origin = await whereFromVersion(db, v.right.versionId);
-      if (E.isLeft(origin)) return origin;
-      const members = await versionMembers(db, v.right.versionId, page);
-      if (E.isLeft(members)) return members;
-      const m = members.right;
-      return E.right({ ...v.right, ...origin.right, members: m.members, total: m.total, offset: m.offset, limit: m.limit, next: m.next });
-    },
+    datasetShow: datasetShowWith(resolveVersion),
     buildResult: async (dataset, eventId) => {
       const outcome = await buildOutcome(db, dataset, eventId);
       const resolved = outcome
@@ -413,19 +453,11 @@ function cairnOver(parts: Parts): Cairn {
         });
       }),
     why: whyWith(resolveVersion),
-    diff: async (a, b, asOf) => {
-      const from = await resolveVersion(a, asOf);
-      if (E.isLeft(from)) return from;
-      const to = await resolveVersion(b, asOf);
-      if (E.isLeft(to)) return to;
-      return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(
-        await diff(db, from.right.versionId, to.right.versionId),
-      );
-    },
+    diff: diffWith(resolveVersion),
     impact: (text, asOf) => withCf(text, 'CF', (cfId) => impact(db, cfId, asOfOption(asOf))),
     history: (text, asOf) => withCf(text, 'CF', (cfId) => history(db, cfId, asOfOption(asOf))),
     trace: traceWith(resolveVersion),
-    inclusionProof: proofOf,
+    inclusionProof: proofWith(resolveVersion),
     proofFile: async (text, ref, asOf) =>
       E.map((p: DatasetInclusionProof & { readonly ref: ResolvedVersion }): ProofFile => ({
         cairnInclusionProof: 1,
@@ -435,15 +467,11 @@ function cairnOver(parts: Parts): Cairn {
         manifestId: p.manifestId,
         merkleRoot: p.proof.root,
         proof: p.proof,
-      }))(await proofOf(text, ref, asOf)),
+      }))(await proofWith(resolveVersion)(text, ref, asOf)),
     authorship: async (text) => {
       const cfId = await resolveCf(text, 'CF');
       return E.isLeft(cfId) ? cfId : ledger.authorship(cfId.right);
     },
-    licenses: async (ref, asOf) => {
-      const v = await resolveVersion(ref, asOf);
-      if (E.isLeft(v)) return v;
-      return E.map((l: LicenseReport) => ({ ...l, ref: v.right }))(await licenses(db, v.right.versionId));
-    },
+    licenses: licensesWith(resolveVersion),
   };
 }

@@ -111,3 +111,52 @@ function onMeantBranch(error: t.ValidationError): boolean {
   }
   return true;
 }
+
+const NUL = '\u0000';
+
+/**
+ * Where a decoded value holds a NUL character (U+0000), which the store's text columns cannot
+ * hold: Postgres refuses it as an encoding error, so text carrying one must be refused before a
+ * query is sent with it. `root` names the value (`path`, `query`, `body.ids`).
+ */
+export function nulCharacters(value: unknown, root: string): FieldProblem[] {
+  if (typeof value === 'string') return value.includes(NUL) ? [{ field: root, reason: 'contains a NUL character' }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${root}[${i}]`));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([name, v]) =>
+    name.includes(NUL) ? [{ field: root, reason: 'a name in it contains a NUL character' }] : nulCharacters(v, `${root}.${name}`),
+  );
+}
+
+/** Whether every percent-escape in `component` (a query string's name or value) spells UTF-8. */
+function percentDecodes(component: string): boolean {
+  if (!component.includes('%')) return true;
+  try {
+    decodeURIComponent(component);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request's parameters that are not text the ledger can hold, as the problems to refuse them
+ * with (none: every parameter is readable). The router and the query parser decode what they can
+ * and pass the rest on: a NUL character would reach the store's text columns (nulCharacters), and
+ * a query escape that is not UTF-8 would be read as its own `%` text. Checked once for every
+ * route, before any of them reads a parameter. (A path escape that is not UTF-8 never reaches a
+ * route: the router refuses the URL.)
+ */
+export function unreadableParameters(params: unknown, query: unknown, rawQuery: string | undefined): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (rawQuery !== undefined && rawQuery.includes('%'))
+    for (const pair of rawQuery.split('&')) {
+      const at = pair.indexOf('=');
+      const name = at < 0 ? pair : pair.slice(0, at);
+      if (!percentDecodes(name))
+        problems.push({ field: 'query', reason: `a parameter name (${show(name)}) has a percent-escape that is not UTF-8` });
+      else if (at >= 0 && !percentDecodes(pair.slice(at + 1)))
+        problems.push({ field: `query.${decodeURIComponent(name)}`, reason: 'has a percent-escape that is not UTF-8' });
+    }
+  return [...problems, ...nulCharacters(params, 'path'), ...nulCharacters(query, 'query')];
+}

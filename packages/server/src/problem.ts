@@ -1,6 +1,8 @@
 // RFC 9457 problem details: every refusal the server gives is one of these (the codec is
 // @cairn/schemas' ProblemDocument), with the field the refusal concerns (the io-ts path, the
 // ledger rule's field, or the argument) and the reason.
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ReadError } from '@cairn/client';
 import type { LedgerError } from '@cairn/sdk';
 import { describeLedgerError } from '@cairn/sdk';
@@ -86,4 +88,56 @@ function decodeProblems(error: { readonly message: string }): FieldProblem[] {
     const at = line.indexOf(': ');
     return at < 0 ? { field: '(event)', reason: line } : { field: line.slice(0, at), reason: line.slice(at + 2) };
   });
+}
+
+/** What the router refuses before a route runs (Fastify's frameworkErrors). */
+export function frameworkProblem(error: { readonly code?: string; readonly message: string }): Problem {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'invalid-request', 'The request is not valid', 'the path has a percent-escape that is not UTF-8', {
+        field: 'path',
+        reason: 'has a percent-escape that is not UTF-8',
+      });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'invalid-request', 'The request is not valid', 'a path parameter is longer than any this server names', {
+        field: 'path',
+        reason: 'a parameter is too long',
+      });
+    default:
+      return problem(400, 'invalid-request', 'The request is not valid', 'the request could not be routed', {
+        field: 'path',
+        reason: 'not routable',
+      });
+  }
+}
+
+/**
+ * A request Node's HTTP parser refused before any handler: the head too large, or not HTTP (a NUL
+ * or a control character in a header, a malformed request line). The refusal is written on the
+ * socket as a problem document, which is then closed (the parser cannot read on past it).
+ */
+export function writeClientErrorProblem(error: Error & { readonly code?: string }, socket: Socket): void {
+  // A reset connection, or one already gone: there is no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const p =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'invalid-request', 'The request head is too large', `the URL and headers are larger than ${maxHeaderSize} bytes`, {
+          field: 'request',
+          reason: `the URL and headers are larger than ${maxHeaderSize} bytes`,
+        })
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'invalid-request', 'The request took too long', 'the request was not received in time', {
+            field: 'request',
+            reason: 'not received in time',
+          })
+        : problem(400, 'invalid-request', 'The request is not valid', 'the request is not valid HTTP/1.1', {
+            field: 'request',
+            reason: `not valid HTTP/1.1 (${error.code ?? 'unreadable'})`,
+          });
+  const body = JSON.stringify(p);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }

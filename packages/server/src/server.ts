@@ -12,7 +12,8 @@ import { liveTickets } from './auth/live-tickets.js';
 import { pinnedAnswers } from './pinned-answers.js';
 import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
-import { notFound, problem } from './problem.js';
+import { frameworkProblem, invalidRequest, notFound, problem, writeClientErrorProblem } from './problem.js';
+import { unreadableParameters } from './decode.js';
 import { sendProblem } from './respond.js';
 import { registerExplorer } from './routes/explorer.js';
 import { registerLive } from './routes/live.js';
@@ -88,7 +89,25 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
     return E.left(nonceTable.left);
   }
   const ctx: ServerContext = { cairn: options.cairn, follower, closing: new Set(), pinned: pinnedAnswers(options.pinnedAnswerBytes) };
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, return503OnClosing: true });
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
+    // What the router refuses before any route runs (a path escape that is not UTF-8, a path
+    // parameter past its length) and what Node's parser refuses before Fastify sees a request
+    // (a head too large, a NUL in a header) are problem documents like every other refusal.
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, frameworkProblem(error)),
+    clientErrorHandler: (error, socket) => writeClientErrorProblem(error, socket),
+  });
+  // A parameter the store cannot hold as text is refused for every route at once, before the
+  // route (or a signature check) reads it: the routes need not each remember to.
+  app.addHook('onRequest', (request, reply, done) => {
+    const url = request.raw.url ?? '';
+    const q = url.indexOf('?');
+    const problems = unreadableParameters(request.params, request.query, q < 0 ? undefined : url.slice(q + 1));
+    if (problems.length === 0) return done();
+    sendProblem(reply, invalidRequest(problems));
+  });
 
   // The API speaks JSON only: a text body is refused as an unsupported media type (415).
   app.removeContentTypeParser('text/plain');

@@ -5,7 +5,7 @@ import { renderLineage } from '@cairn/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsOfQuery, DiffQuery, MembersQuery, NoQuery, TraceQuery, WhyQuery } from '../codecs.js';
 import { LabelsBody, MAX_LABEL_IDS } from '@cairn/client';
-import { decodeStrict } from '../decode.js';
+import { decodeStrict, nulCharacters } from '../decode.js';
 import { toJson } from '../json.js';
 import { answerAt, read, queryOf, versionReadsAt, type Render, type ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -77,7 +77,7 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     }
     return answerAt(ctx, request, reply, asOfText, async (asOf, moment) => {
       const page = { limit, ...(after === undefined ? {} : { after }), ...(offset === undefined ? {} : { offset }) };
-      const shown = await cairn.datasetShow(ref, page, asOf);
+      const shown = await versionReadsAt(ctx, moment).datasetShow(ref, page, asOf);
       if (E.isLeft(shown)) return shown;
       const position = moment.pinned ? moment.position : moment.head;
       const next = shown.right.next;
@@ -97,10 +97,12 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get('/v1/versions/:ref/licenses', (request: Params<'ref'>, reply: FastifyReply) =>
-    read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.licenses(request.params.ref, asOf)),
+    read(ctx, request, reply, AsOfQuery, (_q, asOf, moment) => versionReadsAt(ctx, moment).licenses(request.params.ref, asOf)),
   );
 
-  app.get('/v1/diff', (request, reply) => read(ctx, request, reply, DiffQuery, (q, asOf) => cairn.diff(q.from, q.to, asOf)));
+  app.get('/v1/diff', (request, reply) =>
+    read(ctx, request, reply, DiffQuery, (q, asOf, moment) => versionReadsAt(ctx, moment).diff(q.from, q.to, asOf)),
+  );
 
   app.get('/v1/cfs/:cf', (request: Params<'cf'>, reply: FastifyReply) =>
     read(ctx, request, reply, AsOfQuery, (_q, asOf) => cairn.show(request.params.cf, asOf)),
@@ -119,8 +121,8 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
   );
 
   app.get('/v1/cfs/:cf/proof', (request: Params<'cf'>, reply: FastifyReply) =>
-    read(ctx, request, reply, WhyQuery, async (q, asOf) => {
-      const p = await cairn.inclusionProof(request.params.cf, q.in, asOf);
+    read(ctx, request, reply, WhyQuery, async (q, asOf, moment) => {
+      const p = await versionReadsAt(ctx, moment).inclusionProof(request.params.cf, q.in, asOf);
       if (E.isLeft(p)) return p;
       // The proof file `cairn prove` writes, checkable offline with `cairn prove --verify`.
       return E.right({
@@ -173,6 +175,9 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     const { ids } = body.right;
     if (ids.length > MAX_LABEL_IDS)
       return sendProblem(reply, invalidRequest([{ field: 'body.ids', reason: `at most ${MAX_LABEL_IDS} ids, got ${ids.length}` }]));
+    // The ids are looked up as text: one with a NUL would fail the query, not name nothing.
+    const unstorable = nulCharacters(ids, 'body.ids');
+    if (unstorable.length > 0) return sendProblem(reply, invalidRequest(unstorable));
     const labels = await cairn.labels(ids);
     return reply
       .header('cache-control', 'no-store')
