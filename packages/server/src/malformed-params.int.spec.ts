@@ -304,6 +304,12 @@ describe('a request head larger than the server reads', () => {
     expect(problemOf(a)).toMatchObject({ status: 414, field: 'path' });
   });
 
+  it('given the longest valid version reference (a 64-character name and a version id), then it is looked up, not refused as too long', async () => {
+    const a = await send('GET', `/v1/versions/${'d'.repeat(64)}@${'0'.repeat(64)}`);
+    expect(a.status).toBe(404);
+    expect(problemOf(a)).toMatchObject({ status: 404 });
+  });
+
   it('given a query string just within the limit, then the route refuses the parameter by name (400)', async () => {
     const a = await send('GET', `/v1/diff?from=${'a'.repeat(12 * 1024)}&to=b&asOf=${'9'.repeat(2000)}`);
     expect(a.status).toBe(400);
