@@ -82,7 +82,7 @@ function drawPages(boundaries: number): number[] {
   return order.slice(0, VARIANTS);
 }
 
-async function questionsOf(cairn: Cairn, store: Store): Promise<Question[]> {
+async function questionsOf(cairn: Cairn, store: Store, head: bigint): Promise<Question[]> {
   const cfs = drawCfs(store.cast, store.layout, VARIANTS);
   // Member pages: the library is handed what a server cursor carries (the last member before the
   // page and how many come before it), found by walking the version in pages of `stride`.
@@ -115,7 +115,8 @@ async function questionsOf(cairn: Cairn, store: Store): Promise<Question[]> {
       name: 'member page',
       // The server's cursors are opaque: its URLs come from walking its pages (memberPaths).
       paths: [],
-      calls: pages.map((p) => () => cairn.datasetShow(`${DATASET}@1`, { limit: 50, ...p })),
+      // pinned to the head as a server cursor pins its pages (the walk over HTTP comes before any ingest)
+      calls: pages.map((p) => () => cairn.datasetShow(`${DATASET}@1`, { limit: 50, ...p }, p.after === undefined ? undefined : head)),
     },
   ];
 }
@@ -264,7 +265,7 @@ const fmt = (l: Load) =>
 const group: BenchGroup = {
   group: GROUP,
   description:
-    'cairn serve on loopback (autocannon): why, diff, trace, member pages at 1/16/64 conns vs a static Fastify body and the in-process library; pinned repeats; signed HTTP ingest vs in-process (CAIRN_BENCH_SERVER_EVENTS, default 1M; --quick 20k)',
+    'cairn serve on loopback (autocannon): why, diff, trace, member pages at 1/16/64 conns vs a static Fastify body and the in-process library; pinned repeats; signed HTTP ingest vs in-process (CAIRN_BENCH_SERVER_EVENTS, default 1M; --quick 20k; CAIRN_BENCH_SERVER_STORE=DIR keeps the store and reuses it)',
   async run(ctx) {
     const quick = ctx.quick === true;
     const events = sizeOf(quick);
@@ -295,7 +296,7 @@ const group: BenchGroup = {
       ctx.log(
         `store: ${head} events (built with ${store.builtHead}); projections caught up in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`,
       );
-      const questions = await questionsOf(cairn, store);
+      const questions = await questionsOf(cairn, store, BigInt(head));
       const library = new Map<string, Load>();
       // The answers each (question, connections) run counts, the same over HTTP as here.
       const answers = new Map<string, number>();
