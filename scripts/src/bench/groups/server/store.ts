@@ -37,7 +37,7 @@ export const DATASET = 'bench-corpus';
 const FORMAT = 1;
 const MARKER = 'cairn-bench-server.json';
 /** Samples a contributor signs in one go (sealed by DEFAULT_SEAL_SIZE); one ingest batch with their validations. */
-const CHUNK = DEFAULT_SEAL_SIZE * 4;
+export const CHUNK = DEFAULT_SEAL_SIZE * 4;
 /** Ingest batches per ingestBatches call: pipelined within, and its receipts dropped after. */
 const BATCHES_PER_CALL = 16;
 const SEED = 'cairn-bench-server/v1';
@@ -128,6 +128,21 @@ export function drawCfs(cast: Cast, layout: Layout, count: number): string[] {
   });
 }
 
+/**
+ * The ingest batches of samples [from, to): cut at multiples of CHUNK, so that each lies within
+ * one author's run of samples (the one who seals it, whose id the CF ids are derived with) even
+ * when `from` is not on a boundary (the samples after the first build).
+ */
+export function chunkRanges(from: number, to: number): (readonly [number, number])[] {
+  const ranges: (readonly [number, number])[] = [];
+  for (let start = from; start < to;) {
+    const end = Math.min(to, (Math.floor(start / CHUNK) + 1) * CHUNK);
+    ranges.push([start, end]);
+    start = end;
+  }
+  return ranges;
+}
+
 /** One ingest batch: CHUNK samples sealed by their author, then their validations sealed by another contributor. */
 function chunkBatch(ledger: Ledger, cast: Cast, from: number, to: number): IngestItem[] {
   const samples = Array.from({ length: to - from }, (_, i) => samplePayload(from + i));
@@ -171,9 +186,9 @@ async function ingestSamples(ctx: BenchContext, ledger: Ledger, cast: Cast, from
     );
   };
   const batches = function* (): Generator<IngestItem[]> {
-    for (let start = from; start < to; start += CHUNK) {
+    for (const [start, end] of chunkRanges(from, to)) {
       progress(start);
-      yield chunkBatch(ledger, cast, start, Math.min(to, start + CHUNK));
+      yield chunkBatch(ledger, cast, start, end);
     }
   };
   const source = batches();
