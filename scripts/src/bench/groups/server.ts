@@ -10,45 +10,34 @@
 // over HTTP (sealed batches POSTed one after the other) against the SDK's ingest in-process with
 // the same batches' shape; both catch the projections up before the next batch, as the route does.
 //
-// The store is built once per run through the product path of `cairn import`: sealed batches of
-// contributions (contribute.batch, one signature per seal), one approval per sample, then a
-// manifest, a dataset, a build, 1% more samples and a second build (so the diff has a page of
-// changes). Sample bytes go to in-memory blob and key stores: no read here decrypts a sample, and
-// one file per sample would make the build the group's whole time. An embedded store is one
-// process's at a time, so the phases take turns: the library ceiling in this process, then the
-// server in a child process (this module run with CAIRN_BENCH_SERVER_CHILD) with autocannon here,
-// then the in-process ingest.
+// The store (server/store.ts) is built through the SDK's bulk path, or kept and reused across runs
+// with CAIRN_BENCH_SERVER_STORE=DIR; the questions are drawn from it with fixed seeds. Every
+// measured run counts a number of answers sized to the question's latency (answersFor), the same
+// number in the library and over HTTP, so no run ends with uncounted requests in flight. An
+// embedded store is one process's at a time, so the phases take turns: the library ceiling in
+// this process, then the server in a child process (this module run with
+// CAIRN_BENCH_SERVER_CHILD) with autocannon here, then the in-process ingest.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
 import { openCairn, type Cairn } from '@cairn/client';
 import { createServer } from '@cairn/server';
-import {
-  DEFAULT_SEAL_SIZE,
-  commitSample,
-  createMemoryBlobStore,
-  createMemoryKeyStore,
-  describeLedgerError,
-  newSigner,
-  openLedger,
-  type ContributionInput,
-  type IngestItem,
-  type Ledger,
-  type Signer,
-} from '@cairn/sdk';
-import { row, type BenchContext, type BenchGroup, type BenchResult } from '../types.js';
+import { commitSample, describeLedgerError, type IngestItem, type Ledger, type Signer } from '@cairn/sdk';
+import { row, type BenchGroup, type BenchResult } from '../types.js';
+import { answersFor, cannon, inProcess, type Load, type Sizing } from './server/measure.js';
+import { DATASET, drawCfs, sampleBytes, seededRandom, serverStore, type Store } from './server/store.js';
 
 const GROUP = 'server';
-const DATASET = 'bench-corpus';
 const CONNECTIONS = [1, 16, 64] as const;
 /** Different URLs per question, taken in turn by each connection (a CF, a page, …). */
 const VARIANTS = 64;
 const INGEST_BATCH = 500;
+/** The most members a page of the server holds (its limit's bound), so a walk of the version takes the fewest requests. */
+const LARGEST_PAGE = 1000;
 
 const sizeOf = (quick: boolean) => {
   const given = process.env.CAIRN_BENCH_SERVER_EVENTS;
@@ -67,87 +56,6 @@ function must<T>(r: E.Either<unknown, T>, what: string): T {
   return r.right;
 }
 
-const text = (s: string) => new TextEncoder().encode(s);
-const sampleBytes = (n: number, tag: string) => text(`${tag} ${n}: a short paragraph of training text, about as long as a tweet or two.`);
-
-// ---------------------------------------------------------------------------------------------
-// The store
-
-interface Built {
-  readonly events: number;
-  /** CFs the first version includes, and some it does not (rejected). */
-  readonly included: readonly string[];
-  readonly excluded: readonly string[];
-  readonly signers: readonly Signer[];
-}
-
-async function contribute(ledger: Ledger, inputs: ContributionInput[], signer: Signer): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < inputs.length; i += DEFAULT_SEAL_SIZE)
-    for (const r of orThrow(await ledger.contribute.batch(inputs.slice(i, i + DEFAULT_SEAL_SIZE), signer, { seal: true }))) ids.push(r.id);
-  return ids;
-}
-
-async function buildStore(ctx: BenchContext, dir: string, events: number): Promise<Built> {
-  const init = must(await openCairn({ store: dir, create: true }), 'init');
-  await init.close();
-  const ledger = await openLedger({ dir, blobs: createMemoryBlobStore(), keys: createMemoryKeyStore() });
-  try {
-    const t0 = performance.now();
-    const curator = orThrow(await ledger.contributors.register(newSigner().secretKey, { name: 'curator' }));
-    const signers: Signer[] = [];
-    for (let i = 0; i < 8; i++)
-      signers.push(orThrow(await ledger.contributors.register(newSigner().secretKey, { name: `contributor-${i}` })));
-    // Two events a sample (it and its validation), a seal per DEFAULT_SEAL_SIZE of each; 1% of
-    // the samples come after the first build.
-    const samples = Math.floor((events - 20) / (2 + 2 / DEFAULT_SEAL_SIZE));
-    const first = Math.floor(samples * 0.99);
-    const included: string[] = [];
-    const excluded: string[] = [];
-    const addSamples = async (from: number, to: number) => {
-      const chunk = DEFAULT_SEAL_SIZE * 8;
-      for (let start = from; start < to; start += chunk) {
-        const end = Math.min(to, start + chunk);
-        const k = Math.floor(start / chunk);
-        const author = signers[k % 8]!;
-        const checker = signers[(k + 3) % 8]!;
-        const inputs: ContributionInput[] = [];
-        for (let n = start; n < end; n++)
-          inputs.push({ kind: 'sample', bytes: sampleBytes(n, 'sample'), mediaType: 'text/plain', license: 'MIT', source: 'bench' });
-        const ids = await contribute(ledger, inputs, author);
-        // One in ten is rejected: a why-not to ask.
-        const verdicts: ContributionInput[] = ids.map((id, i) =>
-          (start + i) % 10 === 9
-            ? { kind: 'validation', targets: [id], verdict: 'reject', rationale: 'off topic' }
-            : { kind: 'validation', targets: [id], verdict: 'approve', rationale: 'checked' },
-        );
-        await contribute(ledger, verdicts, checker);
-        ids.forEach((id, i) => {
-          if (start + i >= first) return;
-          const bucket = (start + i) % 10 === 9 ? excluded : included;
-          if (bucket.length < VARIANTS * 4) bucket.push(id);
-        });
-        if ((k & 15) === 0) ctx.log(`build: ${end} of ${samples} samples`);
-      }
-    };
-    await addSamples(0, first);
-    const manifest = orThrow(
-      await ledger.manifests.define({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 1, scope: 'sample' } }, curator),
-    );
-    orThrow(await ledger.datasets.define(DATASET, curator, 'the server bench corpus'));
-    orThrow(await ledger.datasets.requestBuild(DATASET, manifest.manifestId, curator));
-    await addSamples(first, samples);
-    orThrow(await ledger.datasets.requestBuild(DATASET, manifest.manifestId, curator, { nonce: '0123456789abcdef' }));
-    const head = orThrow(await ledger.log.head());
-    ctx.log(
-      `build: ${head} events (sealed import of ${samples} samples + validations) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    return { events: Number(head), included, excluded, signers };
-  } finally {
-    await ledger.close();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The questions: each as the URLs a client asks and the client calls the route makes.
 
@@ -157,15 +65,36 @@ interface Question {
   readonly calls: readonly (() => Promise<E.Either<unknown, unknown>>)[];
 }
 
-async function questionsOf(cairn: Cairn, built: Built): Promise<Question[]> {
-  const cfs = Array.from({ length: VARIANTS }, (_, i) => (i % 4 === 3 ? built.excluded[i] : built.included[i])!);
-  // Member pages: the version's first VARIANTS pages of 50, walked with cursors as a client would.
-  const pages: { after?: string }[] = [{}];
-  for (let i = 1; i < VARIANTS; i++) {
-    const shown = must(await cairn.datasetShow(`${DATASET}@1`, { limit: 50, ...pages[i - 1] }), 'members');
-    if (shown.next === null) break;
-    pages.push({ after: shown.next });
+/**
+ * Where the member pages start: every `stride`-th member of the first version (a page boundary a
+ * client walking pages of `stride` reaches), so deep pages are asked as well as the first ones.
+ */
+const strideOf = (total: number) => Math.min(LARGEST_PAGE, Math.max(50, Math.floor(total / (VARIANTS * 4))));
+
+/** VARIANTS of `boundaries` page starts, drawn with a fixed seed (the same in the library and over HTTP). */
+function drawPages(boundaries: number): number[] {
+  const random = seededRandom(42);
+  const order = Array.from({ length: boundaries }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
   }
+  return order.slice(0, VARIANTS);
+}
+
+async function questionsOf(cairn: Cairn, store: Store, head: bigint): Promise<Question[]> {
+  const cfs = drawCfs(store.cast, store.layout, VARIANTS);
+  // Member pages: the library is handed what a server cursor carries (the last member before the
+  // page and how many come before it), found by walking the version in pages of `stride`.
+  const total = must(await cairn.datasetShow(`${DATASET}@1`, { limit: 1 }), 'members').total;
+  const stride = strideOf(total);
+  const starts: { after?: string; offset?: number }[] = [{}];
+  for (;;) {
+    const shown = must(await cairn.datasetShow(`${DATASET}@1`, { limit: stride, ...starts.at(-1) }), 'members');
+    if (shown.next === null) break;
+    starts.push({ after: shown.next, offset: shown.offset + shown.members.length });
+  }
+  const pages = drawPages(starts.length).map((i) => starts[i]!);
   return [
     {
       name: 'why',
@@ -186,64 +115,28 @@ async function questionsOf(cairn: Cairn, built: Built): Promise<Question[]> {
       name: 'member page',
       // The server's cursors are opaque: its URLs come from walking its pages (memberPaths).
       paths: [],
-      calls: pages.map((p) => () => cairn.datasetShow(`${DATASET}@1`, { limit: 50, ...p })),
+      // pinned to the head as a server cursor pins its pages (the walk over HTTP comes before any ingest)
+      calls: pages.map((p) => () => cairn.datasetShow(`${DATASET}@1`, { limit: 50, ...p }, p.after === undefined ? undefined : head)),
     },
   ];
 }
 
-/** The member pages' URLs: the first page and the cursors the server hands out after it. */
-async function memberPaths(base: string, count: number): Promise<string[]> {
-  const paths = [`/v1/versions/${DATASET}@1?limit=50`];
-  while (paths.length < count) {
-    const res = await fetch(`${base}${paths.at(-1)!}`);
+/** The member pages' URLs: the server's own cursors at the same drawn page starts as the library's. */
+async function memberPaths(base: string, total: number): Promise<string[]> {
+  const stride = strideOf(total);
+  const first = `/v1/versions/${DATASET}@1`;
+  const starts = [''];
+  for (;;) {
+    const res = await fetch(`${base}${first}?limit=${stride}${starts.at(-1)}`);
     const body = (await res.json()) as { nextCursor: string | null };
     if (body.nextCursor === null) break;
-    paths.push(`/v1/versions/${DATASET}@1?limit=50&cursor=${encodeURIComponent(body.nextCursor)}`);
+    starts.push(`&cursor=${encodeURIComponent(body.nextCursor)}`);
   }
-  return paths;
+  return drawPages(starts.length).map((i) => `${first}?limit=50${starts[i]}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
-
-interface Load {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  /** Requests not answered within TIMEOUT_S (counted, not in the latencies). */
-  readonly timeouts: number;
-}
-
-const TIMEOUT_S = 120;
-/** The longest run (a slow question at 64 connections, on a loaded machine). */
-const MAX_SECONDS = 30;
-
-async function cannon(
-  base: string,
-  paths: readonly string[],
-  connections: number,
-  seconds: number,
-  headers?: Record<string, string>,
-): Promise<Load> {
-  // The URLs in turn across all connections, as the library's callers take the questions: given
-  // the list, each connection would walk it from the start, all asking the same URL at the same
-  // time, so the server would meet runs of the dearest question (a why-not) the library never does.
-  let next = 0;
-  const result = await autocannon({
-    url: base,
-    connections,
-    duration: seconds,
-    timeout: TIMEOUT_S,
-    requests: [
-      { method: 'GET', ...(headers ? { headers } : {}), setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) },
-    ],
-  });
-  // a 304 is the answer a conditional repeat wants; anything else not 2xx is a failed run
-  const refused = result.non2xx - (headers ? result['3xx'] : 0);
-  if (result.errors - result.timeouts > 0 || refused > 0)
-    throw new Error(`server bench: ${paths[0]} at ${connections} conns: ${result.errors} errors, ${refused} refusals`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
-}
 
 /**
  * Waits until the server has answered every request it took: it goes on answering the requests
@@ -258,28 +151,6 @@ async function drain(child: ChildProcess): Promise<void> {
     if ((await ask(child, { kind: 'inflight' })).inflight === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** The library in-process: `concurrency` callers, each calling the next question as soon as its last answered. */
-async function inProcess(calls: Question['calls'], concurrency: number, seconds: number): Promise<Load> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const call = calls[next++ % calls.length]!;
-        const t0 = performance.now();
-        must(await call(), 'in-process question');
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  // The callers in flight at the end finish: the rate is over the time they took.
-  return { rps: latencies.length / ((performance.now() - start) / 1000), p50: at(0.5), p99: at(0.99), timeouts: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,14 +265,20 @@ const fmt = (l: Load) =>
 const group: BenchGroup = {
   group: GROUP,
   description:
-    'cairn serve on loopback (autocannon): why, diff, trace, member pages at 1/16/64 conns vs a static Fastify body and the in-process library; pinned repeats; signed HTTP ingest vs in-process (CAIRN_BENCH_SERVER_EVENTS, default 1M; --quick 20k)',
+    'cairn serve on loopback (autocannon): why, diff, trace, member pages at 1/16/64 conns vs a static Fastify body and the in-process library; pinned repeats; signed HTTP ingest vs in-process (CAIRN_BENCH_SERVER_EVENTS, default 1M; --quick 20k; CAIRN_BENCH_SERVER_STORE=DIR keeps the store and reuses it)',
   async run(ctx) {
     const quick = ctx.quick === true;
     const events = sizeOf(quick);
     const seconds = Number(process.env.CAIRN_BENCH_SERVER_SECONDS ?? (quick ? 3 : 10));
+    if (!(seconds > 0))
+      throw new Error(`CAIRN_BENCH_SERVER_SECONDS: expected a positive number, got ${process.env.CAIRN_BENCH_SERVER_SECONDS}`);
+    const sizing: Sizing = quick
+      ? { seconds, rounds: 5, minRounds: 3, maxSeconds: 30 }
+      : { seconds, rounds: 10, minRounds: 5, maxSeconds: 120 };
     const ingestRounds = quick ? 6 : 20;
-    const root = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-server-'));
-    const dir = path.join(root, 'store');
+    const kept = process.env.CAIRN_BENCH_SERVER_STORE;
+    const root = kept === undefined ? await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-server-')) : undefined;
+    const dir = kept === undefined ? path.join(root!, 'store') : path.resolve(kept);
     const rows: BenchResult[] = [];
     const load = () =>
       `load ${os
@@ -409,32 +286,37 @@ const group: BenchGroup = {
         .map((l) => l.toFixed(2))
         .join(' ')}`;
     try {
-      const built = await buildStore(ctx, dir, events);
-      ctx.log(`store: ${built.events} events; ${load()}`);
+      const store = await serverStore(ctx, dir, events, kept !== undefined);
 
       // Phase 1: the library in this process (the query ceiling), and the batches to ingest.
       let cairn = must(await openCairn({ store: dir }), 'open');
       let t0 = performance.now();
       must(await cairn.catchUp(), 'catch up');
-      ctx.log(`projections caught up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const questions = await questionsOf(cairn, built);
+      const head = String(must(await cairn.ledger.log.head(), 'head'));
+      ctx.log(
+        `store: ${head} events (built with ${store.builtHead}); projections caught up in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`,
+      );
+      const questions = await questionsOf(cairn, store, BigInt(head));
       const library = new Map<string, Load>();
-      // A run lasts long enough for its connections to be answered a few times over: at c
-      // connections a question that takes p ms alone waits about c × p ms (the store answers one
-      // query at a time), and a window shorter than that counts nothing.
-      const durations = new Map<string, number>();
-      for (const q of questions)
+      // The answers each (question, connections) run counts, the same over HTTP as here.
+      const answers = new Map<string, number>();
+      for (const q of questions) {
+        // warm, and the rate a run at one connection is sized by
+        let rate = (await inProcess(q.calls, 1, Infinity, Math.min(1, seconds))).rps;
         for (const c of CONNECTIONS) {
-          if (c === 1) await inProcess(q.calls, c, Math.min(1, seconds)); // warm
-          const alone = library.get(`${q.name}/1`)?.p50 ?? 0;
-          const duration = Math.min(MAX_SECONDS, Math.max(seconds, Math.ceil((3 * c * alone) / 1000)));
-          durations.set(`${q.name}/${c}`, duration);
-          const l = await inProcess(q.calls, c, duration);
+          const n = answersFor(sizing, c, rate);
+          answers.set(`${q.name}/${c}`, n);
+          const l = await inProcess(q.calls, c, n);
           library.set(`${q.name}/${c}`, l);
-          ctx.log(`library ${q.name} at ${c} (${duration} s): ${fmt(l)}; ${load()}`);
+          // the next, wider run is sized by this one's rate: more callers rarely make it lower
+          rate = l.rps;
+          ctx.log(`library ${q.name} at ${c} (${n} answers, ${l.seconds.toFixed(1)} s): ${fmt(l)}; ${load()}`);
         }
-      const httpBatches = ingestBatches(cairn.ledger, built.signers, 'over http', ingestRounds);
-      const localBatches = ingestBatches(cairn.ledger, built.signers, 'in process', ingestRounds);
+      }
+      // Each run's batches are new samples (tagged with the head), so a kept store's ingest appends rather than replays.
+      const httpBatches = ingestBatches(cairn.ledger, store.cast.contributors, `over http after ${head}`, ingestRounds);
+      const localBatches = ingestBatches(cairn.ledger, store.cast.contributors, `in process after ${head}`, ingestRounds);
+      const members = must(await cairn.datasetShow(`${DATASET}@1`, { limit: 1 }), 'members').total;
       await cairn.close();
 
       // Phase 2: the server in a child process; autocannon here.
@@ -443,7 +325,7 @@ const group: BenchGroup = {
       try {
         const paths = new Map<string, readonly string[]>();
         for (const q of questions) {
-          const p = q.name === 'member page' ? await memberPaths(urls.api, q.calls.length) : q.paths;
+          const p = q.name === 'member page' ? await memberPaths(urls.api, members) : q.paths;
           paths.set(q.name, p);
           // The static body: the size of the question's first answer.
           const body = await (await fetch(`${urls.api}${p[0]}`)).text();
@@ -451,8 +333,8 @@ const group: BenchGroup = {
           ctx.log(`${q.name}: ${p.length} URLs, answer ${body.length} bytes`);
         }
         // The pinned answer (one why, asOf the head) and its static twin.
-        const head = ((await (await fetch(`${urls.api}/v1/status`)).json()) as { head: string }).head;
-        const pinned = `${paths.get('why')![0]}&asOf=${head}`;
+        const pinnedAt = ((await (await fetch(`${urls.api}/v1/status`)).json()) as { head: string }).head;
+        const pinned = `${paths.get('why')![0]}&asOf=${pinnedAt}`;
         const first = await fetch(`${urls.api}${pinned}`);
         const etag = first.headers.get('etag') ?? '';
         await tell(child, { kind: 'static', name: 'pinned', body: await first.text() });
@@ -462,19 +344,22 @@ const group: BenchGroup = {
         for (const name of [...questions.map((q) => q.name), 'pinned'])
           for (const c of name === 'pinned' ? [64] : CONNECTIONS) {
             const staticPath = [`/static/${name.replace(/ /g, '-')}`];
-            await cannon(urls.static, staticPath, c, 1);
-            ceilings.set(`${name}/${c}`, await cannon(urls.static, staticPath, c, seconds));
+            const warm = await cannon(urls.static, staticPath, c, { seconds: 1 });
+            ceilings.set(`${name}/${c}`, await cannon(urls.static, staticPath, c, { amount: answersFor(sizing, c, warm.rps) }));
           }
         for (const q of questions)
           for (const c of CONNECTIONS) {
             const ceilingHttp = ceilings.get(`${q.name}/${c}`)!;
             // warmed by one request of each URL, not by a run: a run leaves a backlog behind
             if (c === 1) for (const p of paths.get(q.name)!) await (await fetch(`${urls.api}${p}`)).arrayBuffer();
-            const http = await cannon(urls.api, paths.get(q.name)!, c, durations.get(`${q.name}/${c}`)!);
+            const n = answers.get(`${q.name}/${c}`)!;
+            const http = await cannon(urls.api, paths.get(q.name)!, c, { amount: n });
             await drain(child);
             const lib = library.get(`${q.name}/${c}`)!;
             const lower = Math.min(ceilingHttp.rps, lib.rps);
-            ctx.log(`http ${q.name} at ${c}: ${fmt(http)}; static ${fmt(ceilingHttp)}; library ${fmt(lib)}; ${load()}`);
+            ctx.log(
+              `http ${q.name} at ${c} (${n} answers, ${http.seconds.toFixed(1)} s): ${fmt(http)}; static ${fmt(ceilingHttp)}; library ${fmt(lib)}; ${load()}`,
+            );
             rows.push(
               row(
                 GROUP,
@@ -490,8 +375,16 @@ const group: BenchGroup = {
 
         // The immutable case: one why pinned to the head, repeated.
         const staticPinned = ceilings.get('pinned/64')!;
-        const repeat = await cannon(urls.api, [pinned], 64, seconds);
-        const conditional = await cannon(urls.api, [pinned], 64, seconds, { 'if-none-match': etag });
+        const repeatWarm = await cannon(urls.api, [pinned], 64, { seconds: 1 });
+        const repeat = await cannon(urls.api, [pinned], 64, { amount: answersFor(sizing, 64, repeatWarm.rps) });
+        const conditionalWarm = await cannon(urls.api, [pinned], 64, { seconds: 1 }, { 'if-none-match': etag });
+        const conditional = await cannon(
+          urls.api,
+          [pinned],
+          64,
+          { amount: answersFor(sizing, 64, conditionalWarm.rps) },
+          { 'if-none-match': etag },
+        );
         ctx.log(`pinned why at 64: ${fmt(repeat)}; with If-None-Match ${fmt(conditional)}; static ${fmt(staticPinned)}; ${load()}`);
         rows.push(row(GROUP, 'pinned (asOf) why repeated, 64 conns, vs static ceiling', repeat.rps, 'req/s', staticPinned.rps));
         rows.push(
@@ -544,7 +437,7 @@ const group: BenchGroup = {
       }
       return rows;
     } finally {
-      await rm(root, { recursive: true, force: true });
+      if (root !== undefined) await rm(root, { recursive: true, force: true });
     }
   },
 };
