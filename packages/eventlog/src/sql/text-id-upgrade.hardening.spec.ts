@@ -1,0 +1,205 @@
+// A log written while event ids were stored as hex text (the DDL of that version, kept as a
+// fixture) is upgraded in place the first time the new code opens it: every event reads back as
+// it was written (id, stream, revision, position, type, stored body, metadata, time), the id key
+// still refuses a second writer of an old id, and a process killed (kill -9) while the upgrade
+// runs leaves the old schema or the new one, never a store that cannot open.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
+import { openEmbeddedEventLogWithSql } from '../pglite/open-embedded-event-log.js';
+import { openPostgresEventLog } from '../postgres/open-postgres-event-log.js';
+import { ExpectedRevision, type EventLog, type RecordedEvent } from '../port.js';
+import { logTables, schemaMark } from './schema.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OLD_DDL = await readFile(path.join(here, '__fixtures__', 'log-schema-text-ids.sql'), 'utf8');
+const UPGRADE_CHILD = path.join(here, '__fixtures__', 'open-embedded-log.mjs');
+
+type Exec = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+const idOf = (n: number) => createHash('sha256').update(`text-id-upgrade/${n}`).digest('hex');
+
+/** What a reader sees of an event, every field. */
+const seen = (e: RecordedEvent) => ({
+  id: e.id,
+  stream: e.stream,
+  revision: e.revision.toString(),
+  position: e.position.toString(),
+  type: e.type,
+  storedData: e.storedData,
+  metadata: 'metadata' in e ? JSON.stringify(e.metadata) : undefined,
+  recordedAt: e.recordedAt.toISOString(),
+});
+
+/** The same fields read straight from an old-format table. */
+async function oldRows(exec: Exec, log: string) {
+  const rows = await exec(
+    `select id, stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at from ${log} l order by l.position`,
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    stream: r.stream as string,
+    revision: r.revision as string,
+    position: r.position as string,
+    type: r.type as string,
+    storedData: r.data as string,
+    metadata: r.metadata === null ? undefined : JSON.stringify(JSON.parse(r.metadata as string)),
+    recordedAt: new Date(r.recorded_at as string | Date).toISOString(),
+  }));
+}
+
+/** An old-format log in `schema`: the old DDL, then `count` events over a few kinds of stream, inserted as that version did. */
+async function writeOldLog(exec: Exec, schema: string, count: number): Promise<void> {
+  await exec(OLD_DDL.replaceAll('__SCHEMA__', schema));
+  const log = `"${schema}".cairn_log`;
+  const ids: string[] = [];
+  const streams: string[] = [];
+  const revisions: string[] = [];
+  const datas: string[] = [];
+  const metadatas: (string | null)[] = [];
+  for (let n = 0; n < count; n++) {
+    const id = idOf(n);
+    // Most events open their own cf-<id> stream (the bulk case); every 7th joins one long stream.
+    const long = n % 7 === 0;
+    ids.push(id);
+    streams.push(long ? 'contributor-alice' : `cf-${id}`);
+    revisions.push(long ? String(n / 7) : '0');
+    datas.push(JSON.stringify({ n, text: `é ${'"quoted" \\ '.repeat(n % 3)}✓` }));
+    metadatas.push(n % 5 === 0 ? JSON.stringify({ by: 'fixture', n }) : null);
+  }
+  await exec(
+    `insert into ${log} (id, stream, revision, type, data, metadata)
+     select * from unnest($1::text[], $2::text[], $3::bigint[], array_fill('SampleContributed'::text, array[${count}]), $4::text[], $5::text[])`,
+    [ids, streams, revisions, datas, metadatas],
+  );
+}
+
+/** The upgraded log's checks: every event as it was, and the keys of the new schema work on old rows. */
+async function expectUpgraded(log: EventLog, exec: Exec, table: string, before: Awaited<ReturnType<typeof oldRows>>) {
+  const all = await log.readAll();
+  if (all._tag === 'Left') throw new Error(JSON.stringify(all.left));
+  expect(all.right.map(seen)).toEqual(before);
+  const type = await exec(
+    `select atttypid::regtype::text as type from pg_attribute where attrelid = '${table}'::regclass and attname = 'id'`,
+  );
+  expect(type[0]!.type).toBe('bytea');
+
+  const first = all.right[1]!;
+  const byId = await log.readByIds([first.id]);
+  expect(byId._tag === 'Right' && byId.right.map(seen)).toEqual([seen(first)]);
+  const replay = await log.append({
+    stream: first.stream,
+    expectedRevision: ExpectedRevision.noStream,
+    events: [{ id: first.id, type: first.type, data: first.data }],
+  });
+  expect(replay._tag === 'Right' && replay.right.alreadyAppended).toBe(true);
+  const elsewhere = await log.append({
+    stream: 'another-stream',
+    expectedRevision: ExpectedRevision.noStream,
+    events: [{ id: first.id, type: first.type, data: first.data }],
+  });
+  expect(elsewhere._tag).toBe('Left');
+  const fresh = await log.append({
+    stream: `cf-${idOf(1_000_000)}`,
+    expectedRevision: ExpectedRevision.noStream,
+    events: [{ id: idOf(1_000_000), type: 'SampleContributed', data: { fresh: true } }],
+  });
+  expect(fresh._tag).toBe('Right');
+  const after = await log.readAll({ after: all.right[all.right.length - 1]!.position });
+  expect(after._tag === 'Right' && after.right.map((e) => e.id)).toEqual([idOf(1_000_000)]);
+}
+
+describe('hardening: an embedded log with hex-text ids', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+  const oldStore = async (count: number) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-text-ids-'));
+    dirs.push(dir);
+    const db = await PGlite.create({ dataDir: dir });
+    const exec: Exec = async (sql, params) =>
+      (params ? (await db.query(sql, params)).rows : (await db.exec(sql)).flatMap((r) => r.rows)) as never;
+    await writeOldLog(exec, 'public', count);
+    const before = await oldRows(exec, 'public.cairn_log');
+    await db.close();
+    return { dir, before };
+  };
+
+  it('given a store written by the old schema, when the new code opens it, then every event reads back identically and its ids are stored as bytes', async () => {
+    const { dir, before } = await oldStore(500);
+    const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
+    try {
+      await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
+    } finally {
+      await opened.log.close();
+    }
+  });
+
+  it('given a store written by the old schema, when the process upgrading it is killed at any moment, then the next open finds the old schema or the new one and reads every event identically', async () => {
+    const { dir, before } = await oldStore(20_000);
+    const oldMark = /comment on table "__SCHEMA__"\.cairn_log is '([^']+)'/.exec(OLD_DDL)![1]!;
+    const states: string[] = [];
+    // Kills later and later after the upgrading process starts, until one comes after its commit:
+    // the kills before it land before the upgrade or inside it (it takes seconds on 20000 rows).
+    for (let delayMs = 0; delayMs <= 30_000 && states[states.length - 1] !== 'bytea'; delayMs += 500) {
+      const child = spawn(process.execPath, [UPGRADE_CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the upgrading process exited ${code} before it started`)));
+      });
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+      const db = await PGlite.create({ dataDir: dir });
+      const found = await db.query<{ type: string; mark: string }>(
+        `select atttypid::regtype::text as type, obj_description('public.cairn_log'::regclass, 'pg_class') as mark
+           from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'id'`,
+      );
+      await db.close();
+      // The id column and the schema mark change in one transaction: both old or both new.
+      expect([
+        ['text', oldMark],
+        ['bytea', schemaMark(logTables('public'))],
+      ]).toContainEqual([found.rows[0]!.type, found.rows[0]!.mark]);
+      states.push(found.rows[0]!.type);
+    }
+    expect(states).toContain('text');
+    const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
+    try {
+      await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
+    } finally {
+      await opened.log.close();
+    }
+  }, 900_000);
+});
+
+const server = await postgresForTests();
+describePostgres(server, 'hardening: a Postgres log with hex-text ids', () => {
+  it('given a log written by the old schema, when the new code opens it, then every event reads back identically and its ids are stored as bytes', async () => {
+    const schema = await createTestSchema('eventlog_text_ids');
+    const pool = new pg.Pool({ connectionString: schema.url, max: 2 });
+    const exec: Exec = async (sql, params) => (await pool.query(sql, params)).rows as never;
+    try {
+      await writeOldLog(exec, schema.schema, 500);
+      const table = `"${schema.schema}".cairn_log`;
+      const before = await oldRows(exec, table);
+      const log = await openPostgresEventLog({ pool }, { schema: schema.schema });
+      try {
+        await expectUpgraded(log, exec, table, before);
+      } finally {
+        await log.close();
+      }
+    } finally {
+      await pool.end();
+      await schema.drop();
+    }
+  });
+});
