@@ -5,7 +5,7 @@
 // runs leaves the old schema or the new one, never a store that cannot open.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +119,13 @@ async function expectUpgraded(log: EventLog, exec: Exec, table: string, before: 
 describe('hardening: an embedded log with hex-text ids', () => {
   const dirs: string[] = [];
   afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    // The folder, and the lock files beside it (a killed opener leaves its own behind).
+    const besides = await readdir(os.tmpdir());
+    for (const dir of dirs) {
+      await rm(dir, { recursive: true, force: true });
+      for (const f of besides.filter((name) => name.startsWith(`${path.basename(dir)}.lock`)))
+        await rm(path.join(os.tmpdir(), f), { force: true });
+    }
   });
   const oldStore = async (count: number) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-text-ids-'));
