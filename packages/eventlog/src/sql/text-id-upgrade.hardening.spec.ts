@@ -1,11 +1,11 @@
 // A log written while event ids were stored as hex text (the DDL of that version, kept as a
 // fixture) is upgraded in place the first time the new code opens it: every event reads back as
 // it was written (id, stream, revision, position, type, stored body, metadata, time), the id key
-// still refuses a second writer of an old id, and a process killed (kill -9) while the upgrade
-// runs leaves the old schema or the new one, never a store that cannot open.
+// still refuses a second writer of an old id, and a process killed (kill -9) inside the upgrade's
+// transaction leaves the old schema and rows, after its commit the new ones, never a mix.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { logTables, schemaMark } from './schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OLD_DDL = await readFile(path.join(here, '__fixtures__', 'log-schema-text-ids.sql'), 'utf8');
-const UPGRADE_CHILD = path.join(here, '__fixtures__', 'open-embedded-log.mjs');
+const MIGRATE_THEN_DIE = path.join(here, '__fixtures__', 'migrate-then-die.mjs');
 
 type Exec = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -39,9 +39,9 @@ const seen = (e: RecordedEvent) => ({
 });
 
 /** The same fields read straight from an old-format table. */
-async function oldRows(exec: Exec, log: string) {
+async function oldRows(exec: Exec, log: string, idSql = 'id') {
   const rows = await exec(
-    `select id, stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at from ${log} l order by l.position`,
+    `select ${idSql} as id, stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at from ${log} l order by l.position`,
   );
   return rows.map((r) => ({
     id: r.id as string,
@@ -50,7 +50,7 @@ async function oldRows(exec: Exec, log: string) {
     position: r.position as string,
     type: r.type as string,
     storedData: r.data as string,
-    metadata: r.metadata === null ? undefined : JSON.stringify(JSON.parse(r.metadata as string)),
+    metadata: r.metadata === null || r.metadata === '' ? undefined : JSON.stringify(JSON.parse(r.metadata as string)),
     recordedAt: new Date(r.recorded_at as string | Date).toISOString(),
   }));
 }
@@ -149,42 +149,68 @@ describe('hardening: an embedded log with hex-text ids', () => {
     }
   });
 
-  it('given a store written by the old schema, when the process upgrading it is killed at any moment, then the next open finds the old schema or the new one and reads every event identically', async () => {
-    const { dir, before } = await oldStore(20_000);
+  it('given a store written by the old schema, when the process upgrading it is killed inside its transaction, then the store holds the old schema and every old row; when killed after its commit, the new schema and every row converted', async () => {
+    const { dir: template, before } = await oldStore(300);
     const oldMark = /comment on table "__SCHEMA__"\.cairn_log is '([^']+)'/.exec(OLD_DDL)![1]!;
-    const states: string[] = [];
-    // Kills later and later after the upgrading process starts, until one comes after its commit:
-    // the kills before it land before the upgrade or inside it (it takes seconds on 20000 rows).
-    for (let delayMs = 0; delayMs <= 30_000 && states[states.length - 1] !== 'bytea'; delayMs += 500) {
-      const child = spawn(process.execPath, [UPGRADE_CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.once('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`the upgrading process exited ${code} before it started`)));
-      });
-      await new Promise((r) => setTimeout(r, delayMs));
-      child.kill('SIGKILL');
-      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+    const newMark = schemaMark(logTables('public'));
+    /** A copy of the old store, migrated by a child that kills itself after its `killAfter`-th statement. */
+    const migrateThenDie = async (killAfter: number) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-text-ids-killed-'));
+      dirs.push(dir);
+      await cp(template, dir, { recursive: true });
+      const child = spawn(process.execPath, [MIGRATE_THEN_DIE, dir, String(killAfter)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('close', (_code, sig) => resolve(sig)));
+      if (signal !== 'SIGKILL') throw new Error(`the migrating child ended by ${signal ?? 'exit'}, not by its kill: ${err}`);
+      return { dir, statements: out.trim() === '' ? undefined : (JSON.parse(out) as string[]) };
+    };
+    /** The id column's type, the schema mark, and every row with its id as hex, read without the new code. */
+    const stateOf = async (dir: string) => {
       const db = await PGlite.create({ dataDir: dir });
-      const found = await db.query<{ type: string; mark: string }>(
-        `select atttypid::regtype::text as type, obj_description('public.cairn_log'::regclass, 'pg_class') as mark
-           from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'id'`,
-      );
-      await db.close();
-      // The id column and the schema mark change in one transaction: both old or both new.
-      expect([
-        ['text', oldMark],
-        ['bytea', schemaMark(logTables('public'))],
-      ]).toContainEqual([found.rows[0]!.type, found.rows[0]!.mark]);
-      states.push(found.rows[0]!.type);
+      try {
+        const exec: Exec = async (sql, params) => (await db.query(sql, params)).rows as never;
+        const [found] = await exec(
+          `select atttypid::regtype::text as type, obj_description('public.cairn_log'::regclass, 'pg_class') as mark
+             from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'id'`,
+        );
+        const idSql = found!.type === 'bytea' ? `encode(id, 'hex')` : 'id';
+        return { type: found!.type, mark: found!.mark, rows: await oldRows(exec, 'public.cairn_log', idSql) };
+      } finally {
+        await db.close();
+      }
+    };
+    const asOld = { type: 'text', mark: oldMark, rows: before };
+    const asNew = { type: 'bytea', mark: newMark, rows: before };
+
+    // When it is killed after its commit, it has told which statements it ran.
+    const committed = await migrateThenDie(Number.MAX_SAFE_INTEGER);
+    expect(await stateOf(committed.dir)).toEqual(asNew);
+    const ran = committed.statements!;
+    const rewrite = ran.findIndex((s) => s.includes('alter column id type bytea')) + 1;
+    expect(rewrite).toBeGreaterThan(1);
+    // Inside the transaction: after its first statement (the migration lock), after the table's
+    // rewrite, after the last DDL, after the mark (the commit next).
+    const insideKills = [1, rewrite, ran.length - 1, ran.length];
+    const killed: string[] = [];
+    for (const k of insideKills) {
+      const { dir } = await migrateThenDie(k);
+      expect({ killedAfter: k, ...(await stateOf(dir)) }).toEqual({ killedAfter: k, ...asOld });
+      killed.push(dir);
     }
-    expect(states).toContain('text');
-    const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
-    try {
-      await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
-    } finally {
-      await opened.log.close();
+
+    // Either kind of store then opens with the new code and reads as it was written.
+    for (const dir of [killed[1]!, committed.dir]) {
+      const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
+      try {
+        await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
+      } finally {
+        await opened.log.close();
+      }
     }
-  }, 900_000);
+  }, 120_000);
 });
 
 const server = await postgresForTests();
