@@ -104,17 +104,6 @@ function ddl(t: LogTables): string[] {
            add constraint cairn_log_id_format check ${ID_FORMAT_CHECK};
        end if;
      end $do$`,
-    // Writers that bypass the adapter may still give an id as its 64-character hex text (a text
-    // parameter into a bytea column keeps its characters as bytes): such an id is stored as the
-    // bytes it spells. The WHEN test is a length compare for the adapter's 32-byte ids.
-    `create or replace function ${p}cairn_log_id_from_hex() returns trigger language plpgsql as $fn$
-     begin
-       new.id := decode(encode(new.id, 'escape'), 'hex');
-       return new;
-     end $fn$`,
-    `create or replace trigger cairn_log_id_from_hex before insert on ${t.log} for each row
-       when (octet_length(new.id) = 64 and ltrim(encode(new.id, 'escape'), '0123456789abcdef') = '')
-       execute function ${p}cairn_log_id_from_hex()`,
     // Append-only, enforced by the database (design.md section 4).
     `create or replace function ${p}cairn_log_reject_change() returns trigger language plpgsql as $fn$
      begin
