@@ -26,7 +26,7 @@ const postgresStore = {
 
 interface Row {
   position: string;
-  id: string;
+  id: Buffer;
   stream: string;
   revision: string;
   type: string;
@@ -86,8 +86,8 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
       const row = await (async () => {
         let found: Row | undefined;
         await tamper(l, async (c, log) => {
-          found = (await c.query<Row>(`select * from ${log} where id = $1`, [l.s2])).rows[0];
-          await c.query(`update ${log} set data = replace(data, '"notes"', '"notez"') where id = $1`, [l.s2]);
+          found = (await c.query<Row>(`select * from ${log} where id = decode($1, 'hex')`, [l.s2])).rows[0];
+          await c.query(`update ${log} set data = replace(data, '"notes"', '"notez"') where id = decode($1, 'hex')`, [l.s2]);
         });
         return found!;
       })();
@@ -98,7 +98,7 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
 
     it('when a row is deleted, then verify fails at the first event that no longer adds up', async () => {
       const l = await givenCheckpointedLedger();
-      await tamper(l, (c, log) => c.query(`delete from ${log} where id = $1`, [l.s3]));
+      await tamper(l, (c, log) => c.query(`delete from ${log} where id = decode($1, 'hex')`, [l.s3]));
       const { failure } = await verifyFails(l);
       // the rejection of s3 now references nothing earlier in the log
       expect(failure).toMatch(/references|checkpoint/);
@@ -107,10 +107,13 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
     it('when two rows swap places, then the checkpoint root no longer matches', async () => {
       const l = await givenCheckpointedLedger();
       await tamper(l, async (c, log) => {
-        const rows = (await c.query<Row>(`select * from ${log} where id = any($1) order by position`, [[l.s1, l.s2]])).rows;
+        const rows = (await c.query<Row>(`select * from ${log} where encode(id, 'hex') = any($1) order by position`, [[l.s1, l.s2]])).rows;
         const [a, b] = rows as [Row, Row];
         // ids are unique: park one row's content while the other moves
-        await c.query(`update ${log} set id = $1, stream = 'parked', data = '{}' where position = $2`, ['0'.repeat(64), a.position]);
+        await c.query(`update ${log} set id = decode($1, 'hex'), stream = 'parked', data = '{}' where position = $2`, [
+          '0'.repeat(64),
+          a.position,
+        ]);
         await c.query(`update ${log} set id = $1, stream = $2, revision = $3, type = $4, data = $5 where position = $6`, [
           a.id,
           a.stream,
@@ -139,9 +142,12 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
       let after = '';
       await tamper(l, async (c, log) => {
         checkpoint = (await c.query<{ p: string }>(`select position::text as p from ${log} where type = 'LogCheckpointed'`)).rows[0]!.p;
-        after = (await c.query<{ id: string }>(`select id from ${log} where position > $1 order by position limit 1`, [checkpoint]))
-          .rows[0]!.id;
-        await c.query(`update ${log} set data = ${forge} where id = $1`, [after]);
+        after = (
+          await c.query<{ id: string }>(`select encode(id, 'hex') as id from ${log} where position > $1 order by position limit 1`, [
+            checkpoint,
+          ])
+        ).rows[0]!.id;
+        await c.query(`update ${log} set data = ${forge} where id = decode($1, 'hex')`, [after]);
       });
       const since = async () => {
         const r = await cairn(l.dir, l.env, '--json', 'verify', '--since', checkpoint);
@@ -149,7 +155,7 @@ describePostgres(pgAvailable, 'cairn on Postgres', () => {
         return (JSON.parse(r.stdout) as { log: { firstBad: unknown } }).log.firstBad;
       };
       expect(await since()).toMatchObject({ check: 'signature', eventId: after });
-      await tamper(l, (c, log) => c.query(`update ${log} set data = ${forge} where id = $1`, [l.s2]));
+      await tamper(l, (c, log) => c.query(`update ${log} set data = ${forge} where id = decode($1, 'hex')`, [l.s2]));
       expect(await since()).toMatchObject({ check: 'trusted', reason: expect.stringContaining('changed, dropped or reordered') });
     }, 180_000);
 

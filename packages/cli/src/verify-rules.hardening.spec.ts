@@ -183,7 +183,7 @@ describe('hardening: cairn verify checks the stored text is the canonical JSON t
     const dir = await plantedCopy(given, async (_log, sql) => {
       const canonical = canonicalize(label.envelope);
       if (E.isLeft(canonical)) throw new Error('the label has no canonical form');
-      await sql('insert into public.cairn_log (id, stream, revision, type, data, metadata) values ($1, $2, 0, $3, $4, $5)', [
+      await sql(`insert into public.cairn_log (id, stream, revision, type, data, metadata) values (decode($1, 'hex'), $2, 0, $3, $4, $5)`, [
         label.id,
         `cf-${label.id}`,
         'LabelContributed',

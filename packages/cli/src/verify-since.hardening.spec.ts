@@ -71,7 +71,7 @@ async function verifySince(s: { dir: string; env: NodeJS.ProcessEnv }, since: st
 
 /** Another signature in the stored event's envelope: its id still matches its bytes. */
 const forgeSignature = (id: string) =>
-  `update cairn_log set data = regexp_replace(data, '"signature":"[0-9a-f]{128}"', '"signature":"${'cd'.repeat(64)}"') where id = '${id}'`;
+  `update cairn_log set data = regexp_replace(data, '"signature":"[0-9a-f]{128}"', '"signature":"${'cd'.repeat(64)}"') where id = decode('${id}', 'hex')`;
 
 describe('hardening: cairn verify --since a trusted head', () => {
   it('given the store as it was written, when verify --since the checkpoint runs, then the events before it are held to its root and only those after it are checked', async () => {

@@ -28,7 +28,10 @@ describe('EventLog.count', () => {
       await append(log, 1);
       // One statement, two rows with the same id: both draw a position, then the statement fails.
       await expect(
-        query(`insert into cairn_log (id, stream, revision, type, data) values ($1, 'x', 0, 'T', '{}'), ($1, 'y', 0, 'T', '{}')`, [id(9)]),
+        query(
+          `insert into cairn_log (id, stream, revision, type, data) values (decode($1, 'hex'), 'x', 0, 'T', '{}'), (decode($1, 'hex'), 'y', 0, 'T', '{}')`,
+          [id(9)],
+        ),
       ).rejects.toThrow();
       await append(log, 2);
       const head = await log.head();

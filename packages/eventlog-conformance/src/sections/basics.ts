@@ -159,6 +159,17 @@ export function basics(factory: ConformanceFactory): void {
         expect(right(await log.readByIds([]))).toEqual([]);
       }),
     );
+
+    it(
+      'given a stored event, when reading by strings that are not its id (its uppercase hex, a prefix, not hex at all), then none of them finds it and the read still answers',
+      withLog(async (log) => {
+        const event = newEvent();
+        right(await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream }));
+        const notIds = [event.id.toUpperCase(), event.id.slice(0, 62), 'zz'.repeat(32), `${event.id}00`, ''];
+        expect(right(await log.readByIds(notIds))).toEqual([]);
+        expect(right(await log.readByIds([...notIds, event.id])).map((e) => e.id)).toEqual([event.id]);
+      }),
+    );
   });
 
   describe('expected revision', () => {

@@ -47,10 +47,10 @@ export function interleaved(factory: ConformanceFactory, rawSql: NonNullable<Con
       const sessions = await Promise.all([raw.open(), raw.open()]);
       const insert = async (s: RawSqlSession, label: string) => {
         const id = eventId(`${label}-${Math.random()}`);
-        await s.query(`insert into ${raw.table} (id, stream, revision, type, data) values ($1, $2, 0, 'RawInserted', '{}')`, [
-          id,
-          uniqueStream('raw'),
-        ]);
+        await s.query(
+          `insert into ${raw.table} (id, stream, revision, type, data) values (decode($1, 'hex'), $2, 0, 'RawInserted', '{}')`,
+          [id, uniqueStream('raw')],
+        );
         return id;
       };
       try {

@@ -4,10 +4,19 @@ import { toRecordedEvent } from '../recorded.js';
 import { eventIdFromDb } from '../stored-id.js';
 
 /**
- * Columns every read selects; bigints travel as text so pg and PGlite parse them alike. The
- * aliases shadow the real columns in ORDER BY, so reads must order by `l.position`/`l.revision`.
+ * Columns every read selects; bigints travel as text so pg and PGlite parse them alike, and the
+ * id (stored as its bytes, schema.ts) as its hex text. The aliases shadow the real columns in
+ * ORDER BY, so reads must order by `l.position`/`l.revision`.
  */
-export const EVENT_COLUMNS = 'position::text as position, id, stream, revision::text as revision, type, data, metadata, recorded_at';
+export const EVENT_COLUMNS =
+  "position::text as position, encode(id, 'hex') as id, stream, revision::text as revision, type, data, metadata, recorded_at";
+
+/**
+ * Stored for an event without metadata. Canonical JSON is never empty, so it cannot be anyone's
+ * metadata; a NULL would cost the row a null bitmap, which with the log's nine columns pads its
+ * header from 24 bytes to 32. Rows written as NULL (older logs, raw SQL) read the same.
+ */
+export const NO_METADATA = '';
 
 export interface EventRow {
   readonly position: string;
@@ -25,7 +34,7 @@ export function toStored(row: EventRow): StoredEvent {
     id: eventIdFromDb(row.id),
     type: row.type,
     data: row.data,
-    metadata: row.metadata,
+    metadata: row.metadata === null || row.metadata === NO_METADATA ? null : row.metadata,
     stream: row.stream,
     revision: BigInt(row.revision),
     position: BigInt(row.position),

@@ -14,12 +14,12 @@
 // before its commit; reads there stop at a hole an uncommitted writer may still fill (schema.ts).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendRequest, AppendResult, EventLog, EventLogError, LogPosition, LogSubscription, RecordedEvent } from '../port.js';
-import { prepareRequests, type PreparedEvent, type PreparedRequest } from '../prepare.js';
+import { isEventId, prepareRequests, type PreparedEvent, type PreparedRequest } from '../prepare.js';
 import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../append-plan.js';
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, quoteIdent, type LogTables } from './schema.js';
-import { EVENT_COLUMNS, toRecorded, toStored, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, NO_METADATA, toRecorded, toStored, type EventRow } from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
 import { textArrayLiteral, textArrayParam } from './text-array.js';
 
@@ -51,7 +51,7 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
   // One round trip for both facts the planner needs: events with the batch's ids, and each
   // touched stream's last event (an index-only descent of the (stream, revision) key).
   const rows = await tx.query<FactRow>(
-    `select 'event' as kind, ${EVENT_COLUMNS} from ${t.log} where id = any($1::text[])
+    `select 'event' as kind, ${EVENT_COLUMNS} from ${t.log} where id = any(${idsAsBytes('$1')})
      union all
      select 'stream' as kind, ${EVENT_COLUMNS} from unnest($2::text[]) as s(name)
        cross join lateral (select * from ${t.log} l where l.stream = s.name order by l.revision desc limit 1) last`,
@@ -67,6 +67,12 @@ async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[],
 }
 
 /**
+ * The ids of a text[] parameter of hex ids as the bytea[] the id key is searched with: one array
+ * built once (an init plan), so the key is probed for each id as it was for the text ids.
+ */
+const idsAsBytes = (param: string): string => `array(select decode(h, 'hex') from unnest(${param}::text[]) as h)`;
+
+/**
  * The rows of an insert, column by column, as the statement's array parameters take them (built
  * in one pass: a bulk batch is thousands of rows, and every per-row object or BigInt sum on the
  * caller's thread delays the statement).
@@ -78,7 +84,8 @@ interface RowColumns {
   readonly revisions: string[];
   readonly types: string[];
   readonly datas: string[];
-  readonly metadatas: (string | null)[];
+  /** '' for none (schema.ts). */
+  readonly metadatas: string[];
 }
 
 const emptyColumns = (): RowColumns => ({ ids: [], streams: [], revisions: [], types: [], datas: [], metadatas: [] });
@@ -89,7 +96,7 @@ function pushRow(c: RowColumns, event: PreparedEvent, stream: string, revision: 
   c.revisions.push(revision);
   c.types.push(event.type);
   c.datas.push(event.data);
-  c.metadatas.push(event.metadata);
+  c.metadatas.push(event.metadata ?? NO_METADATA);
 }
 
 function columnsOf(rows: readonly RowToWrite[]): RowColumns {
@@ -148,11 +155,11 @@ async function insertRows(
       : { with: '', from: '' };
   const inserted = await tx.query<{ id: string; position: string }>(
     `${guarded.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
-     select r.id, r.stream, r.revision, r.type, r.data, r.metadata
+     select decode(r.id, 'hex'), r.stream, r.revision, r.type, r.data, r.metadata
        from unnest(${ids.sql}, ${streams.sql}, $3::bigint[], ${types.sql}, ${data.sql}, $6::text[])
          with ordinality as r(id, stream, revision, type, data, metadata, n)${guarded.from}
       order by r.n
-     returning id, position::text as position`,
+     returning encode(id, 'hex') as id, position::text as position`,
     params,
   );
   return new Map(inserted.map((r) => [r.id, BigInt(r.position)]));
@@ -342,7 +349,9 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     readByIds: (ids) =>
       ids.length === 0
         ? Promise.resolve(E.right([]))
-        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any($1::text[]) order by l.position`, [[...new Set(ids)]]),
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, [
+            [...new Set(ids)].filter(isEventId),
+          ]),
     head: async () => {
       try {
         // Shared server: the last position below which no transaction in progress can still

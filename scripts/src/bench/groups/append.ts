@@ -36,14 +36,16 @@ function rawInsert(query: Query, table: string) {
   return (batch: readonly AppendRequest[]) =>
     query(
       `insert into ${table} (id, stream, revision, type, data, metadata)
-       select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])`,
+       select decode(u.id, 'hex'), u.stream, u.revision, u.type, u.data, u.metadata
+         from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) as u(id, stream, revision, type, data, metadata)`,
       [
         batch.map((r) => r.events[0]!.id),
         batch.map((r) => r.stream),
         batch.map(() => '0'),
         batch.map((r) => r.events[0]!.type),
         batch.map((r) => JSON.stringify(r.events[0]!.data)),
-        batch.map(() => null),
+        // The adapter stores an event without metadata as '' (rows.ts).
+        batch.map(() => ''),
       ],
     );
 }
