@@ -51,10 +51,23 @@ export async function versionMembers(
   if (v === undefined) return E.left(versionNotFound(versionId));
   const total = Number(v.member_count);
   const skip = request.after === undefined ? (request.offset ?? 0) : 0;
-  // one row more than asked says whether a next page exists
+  // One row more than asked says whether a next page exists. Each member's CF is looked up on its
+  // own (a lateral join): a merge join walks the CF table from its first id to the cursor's, so a
+  // page deep in a large version would cost as much as every page before it.
   let page = db
     .selectFrom(`${T.members} as m`)
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom(`${T.cfs} as cf`)
+          .select(['cf.kind', 'cf.author', 'cf.source', 'cf.license', 'cf.label_type'])
+          .whereRef('cf.cf_id', '=', 'm.cf_id')
+          // a CF id names one row; the limit also keeps the planner from flattening the lookup
+          // back into a join it may merge
+          .limit(1)
+          .as('c'),
+      (join) => join.onTrue(),
+    )
     .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'm.reason'])
     .where('m.version_id', '=', versionId);
   if (request.after !== undefined) page = page.where('m.cf_id', '>', request.after);
