@@ -32,6 +32,14 @@ function checkName(field: string, name: unknown): E.Either<InvalidIdInput, strin
     : E.left({ _tag: 'InvalidIdInput', field, reason: `${JSON.stringify(name)} is not a name ([A-Za-z][A-Za-z0-9._-]*)` });
 }
 
+function checkTypeAndSigner(type: string, signer: string): InvalidIdInput | undefined {
+  const name = checkName('type', type);
+  if (E.isLeft(name)) return name.left;
+  return isSha256Hex(signer)
+    ? undefined
+    : { _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' };
+}
+
 /**
  * The bytes an event's signature covers and its id hashes:
  * UTF-8("cairn/v1/" + type + "\n") ++ RFC 8785 canonical JSON of {"payload": payload, "signer": signer}.
@@ -51,16 +59,28 @@ interface SigningText {
 // one encode of tag and body. canonical {payload, signer} is the payload's text and the signer's
 // between fixed keys ("payload" < "signer"); a refusal inside the payload names its path from $.payload.
 function signingText(type: string, payload: unknown, signer: string): E.Either<IdError, SigningText> {
-  const name = checkName('type', type);
-  if (E.isLeft(name)) return name;
-  if (!isSha256Hex(signer))
-    return E.left({ _tag: 'InvalidIdInput', field: 'signer', reason: 'a contributor id is 64 lowercase hex characters' });
+  const checked = checkTypeAndSigner(type, signer);
+  if (checked !== undefined) return E.left(checked);
   const text = canonicalize(payload);
   if (E.isLeft(text)) return E.left({ ...text.left, path: text.left.path.replace(/^\$/, '$.payload') });
-  return E.right({
-    bytes: encoder.encode(`cairn/v1/${type}\n{"payload":${text.right},"signer":${JSON.stringify(signer)}}`),
-    payload: text.right,
-  });
+  return E.right({ bytes: signingBytesOfChecked(type, text.right, signer), payload: text.right });
+}
+
+// The one place the signing bytes are laid out, for a checked type and signer and a payload text.
+function signingBytesOfChecked(type: string, payloadText: string, signer: string): Uint8Array {
+  return encoder.encode(`cairn/v1/${type}\n{"payload":${payloadText},"signer":${JSON.stringify(signer)}}`);
+}
+
+/**
+ * signingBytes with the payload given as the JSON text a stored envelope holds, used as it is:
+ * nothing re-encodes it, nor checks that it is canonical. When the SHA-256 of these bytes is an
+ * event's id, the text is the payload that id was made over (else a SHA-256 collision), which is
+ * how a reader proves an id from the stored text alone. Type and signer are checked as signingBytes
+ * checks them.
+ */
+export function signingBytesOfPayloadText(type: string, payloadText: string, signer: string): E.Either<InvalidIdInput, Uint8Array> {
+  const checked = checkTypeAndSigner(type, signer);
+  return checked !== undefined ? E.left(checked) : E.right(signingBytesOfChecked(type, payloadText, signer));
 }
 
 /** A signed event envelope as contributors exchange it and the log stores it. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { contentIdOf, contributorIdOf, eventCanonicalForms, eventIdOf, signingBytes } from './ids.js';
+import { contentIdOf, contributorIdOf, eventCanonicalForms, eventIdOf, signingBytes, signingBytesOfPayloadText } from './ids.js';
 import { CanonicalJson, canonicalize } from './canonical-json.js';
-import { jsonValue } from './__tests__/arbitraries.js';
+import { jsonString, jsonValue } from './__tests__/arbitraries.js';
 
 const SIGNER = 'a'.repeat(64);
 const right = <A>(e: E.Either<unknown, A>): A => {
@@ -50,6 +50,51 @@ describe('signingBytes and eventIdOf', () => {
     expect(eventIdOf('T', { n: NaN }, SIGNER)).toEqual(
       E.left(expect.objectContaining({ _tag: 'CanonicalJsonError', path: '$.payload.n' })),
     );
+  });
+});
+
+describe('signingBytesOfPayloadText', () => {
+  // The payload as a reader of the log finds it: cut out of the stored envelope's text, not re-encoded.
+  const storedPayloadText = (type: string, payload: unknown, signer: string): string => {
+    const text = right(eventCanonicalForms({ type, payload, signer, signature: '12'.repeat(64) })).envelope.text;
+    return text.slice('{"payload":'.length, text.lastIndexOf(',"signature":'));
+  };
+
+  it.each([
+    ['non-ASCII text', { name: 'Zürich 東京 🌊', note: 'ﬁ é vs é' }],
+    ['escaped text', { text: 'a "quoted" \\ back\\slash\n\t\u0000\u001f\u2028 end', '"key\n"': '\b\f\r' }],
+    ['numbers and nesting', { n: 1.5, big: 1e21, small: 1e-7, nested: { z: [1, null, true], a: {} } }],
+  ])('given an event with %s, then the bytes made from its stored payload text are signingBytes', (_, payload) => {
+    const text = storedPayloadText('SampleContributed', payload, SIGNER);
+    expect(right(signingBytesOfPayloadText('SampleContributed', text, SIGNER))).toEqual(
+      right(signingBytes('SampleContributed', payload, SIGNER)),
+    );
+  });
+
+  it('property: given any event, then the bytes made from its stored payload text are signingBytes', () => {
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
+    fc.assert(
+      fc.property(fc.constantFrom('SampleContributed', 'X.y-z_1'), fc.oneof(jsonValue, jsonString), hex, (type, payload, signer) => {
+        const text = storedPayloadText(type, payload, signer);
+        expect(right(signingBytesOfPayloadText(type, text, signer))).toEqual(right(signingBytes(type, payload, signer)));
+      }),
+    );
+  });
+
+  it('given a payload text that is not canonical, then it is hashed as it is (so it cannot prove the canonical id)', () => {
+    const bytes = right(signingBytesOfPayloadText('T', '{"b":1, "a":2}', SIGNER));
+    expect(Buffer.from(bytes).toString('utf8')).toBe(`cairn/v1/T\n{"payload":{"b":1, "a":2},"signer":"${SIGNER}"}`);
+    expect(bytes).not.toEqual(right(signingBytes('T', { b: 1, a: 2 }, SIGNER)));
+  });
+
+  it('given a bad type or signer, then it refuses exactly as signingBytes does', () => {
+    for (const [type, signer] of [
+      ['Bad\nType', SIGNER],
+      ['', SIGNER],
+      ['T', 'A'.repeat(64)],
+      ['T', 'ab'],
+    ] as const)
+      expect(signingBytesOfPayloadText(type, '{}', signer)).toEqual(signingBytes(type, {}, signer));
   });
 });
 

@@ -5,6 +5,7 @@ export { toHex, fromHex, isHexOfLength, type HexError } from './hex.js';
 export { sha256, sha256Portable, sha256Hex, isSha256Hex, type Sha256Hex } from './sha256.js';
 export {
   signingBytes,
+  signingBytesOfPayloadText,
   eventCanonicalForms,
   eventIdOf,
   contributorIdOf,
