@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey } from '@cairn/core';
 import { withManifestDefaults } from '@cairn/schemas';
+import { StatementLog } from '@cairn/testing';
 import { openCairn, type Cairn, type LatestReads } from './index.js';
 
 const right = <T>(r: E.Either<unknown, T>): T => {
@@ -24,8 +25,8 @@ describe('Cairn.latestAt: the reads that name a version resolve it once per head
   let dir: string;
   let cairn: Cairn;
   let sample: string;
-  const statements: string[] = [];
-  const buildsReads = () => statements.filter((s) => /from "datasets_builds" where "dataset"/.test(s)).length;
+  const statements = new StatementLog();
+  const buildsReads = () => statements.count(/from "datasets_builds" where "dataset"/);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-latest-reads-'));
@@ -40,12 +41,7 @@ describe('Cairn.latestAt: the reads that name a version resolve it once per head
     right(await ledger.datasets.define('notes', curator, 'notes'));
     right(await ledger.datasets.requestBuild('notes', manifestId, curator));
     right(await cairn.catchUp());
-    const executor = cairn.store.db.getExecutor();
-    const send = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: Parameters<typeof send>[0]) => {
-      statements.push(query.sql);
-      return send(query);
-    }) as typeof executor.executeQuery;
+    statements.tap(cairn.store.db);
   }, 120_000);
   afterAll(async () => {
     await cairn?.close();
@@ -64,7 +60,7 @@ describe('Cairn.latestAt: the reads that name a version resolve it once per head
       // A catch-up forgets what an earlier case resolved at this head.
       right(await cairn.catchUp());
       const head = right(await cairn.ledger.log.head());
-      statements.length = 0;
+      statements.clear();
       const reads = cairn.latestAt(head);
       const [a, b] = [right(await ask(reads)), right(await ask(cairn.latestAt(head)))];
       const lookups = buildsReads();

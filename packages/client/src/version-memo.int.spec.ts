@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey } from '@cairn/core';
 import { withManifestDefaults } from '@cairn/schemas';
 import type { Signer } from '@cairn/sdk';
+import { StatementLog } from '@cairn/testing';
 import { openCairn, type Cairn } from './index.js';
 
 const right = <T>(r: E.Either<unknown, T>): T => {
@@ -28,9 +29,9 @@ describe('Cairn.latestAt: version references resolved once per head', () => {
   let alice: Signer;
   let manifestId: string;
   let first: string;
-  /** The statements sent to the projections, as SQL text. */
-  const statements: string[] = [];
-  const buildsReads = () => statements.filter((s) => /from "datasets_builds" where "dataset"/.test(s)).length;
+  /** The statements sent to the projections. */
+  const statements = new StatementLog();
+  const buildsReads = () => statements.count(/from "datasets_builds" where "dataset"/);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-memo-'));
@@ -46,12 +47,7 @@ describe('Cairn.latestAt: version references resolved once per head', () => {
     right(await ledger.datasets.requestBuild('notes', manifestId, curator));
     right(await cairn.catchUp());
     // The store's statement log: every statement the reads send passes the one executor.
-    const executor = cairn.store.db.getExecutor();
-    const send = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: Parameters<typeof send>[0]) => {
-      statements.push(query.sql);
-      return send(query);
-    }) as typeof executor.executeQuery;
+    statements.tap(cairn.store.db);
   }, 120_000);
   afterAll(async () => {
     await cairn?.close();
@@ -60,7 +56,7 @@ describe('Cairn.latestAt: version references resolved once per head', () => {
 
   it('given one version, when two whys are asked at the same head, then one version lookup answers both, as the Cairn itself answers', async () => {
     const head = right(await cairn.ledger.log.head());
-    statements.length = 0;
+    statements.clear();
     const reads = cairn.latestAt(head);
     const [a, b] = await Promise.all([reads.why(first, 'notes'), reads.why(first, 'notes')]);
     expect(right(a).ref).toMatchObject({ dataset: 'notes', ordinal: 1 });

@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey } from '@cairn/core';
 import { WHY_BATCH } from '@cairn/datasets';
 import { withManifestDefaults } from '@cairn/schemas';
+import { StatementLog } from '@cairn/testing';
 import { openCairn, type Cairn } from './index.js';
 
 const right = <T>(r: E.Either<unknown, T>): T => {
@@ -26,10 +27,10 @@ describe('Cairn.why: concurrent whys coalesced', () => {
   let dir: string;
   let cairn: Cairn;
   const cfs: string[] = [];
-  /** The statements sent to the projections, as SQL text. */
-  const statements: string[] = [];
+  /** The statements sent to the projections. */
+  const statements = new StatementLog();
   // every why reads its CF's excluding decision in the statement that reads its version
-  const whyReads = () => statements.filter((s) => s.includes('"datasets_exclusions" as "xx"')).length;
+  const whyReads = () => statements.count('"datasets_exclusions" as "xx"');
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-why-batch-'));
@@ -45,12 +46,7 @@ describe('Cairn.why: concurrent whys coalesced', () => {
     right(await ledger.datasets.define('notes', curator, 'notes'));
     right(await ledger.datasets.requestBuild('notes', manifestId, curator));
     right(await cairn.catchUp());
-    const executor = cairn.store.db.getExecutor();
-    const send = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: Parameters<typeof send>[0]) => {
-      statements.push(query.sql);
-      return send(query);
-    }) as typeof executor.executeQuery;
+    statements.tap(cairn.store.db);
   }, 120_000);
   afterAll(async () => {
     await cairn?.close();
@@ -62,7 +58,7 @@ describe('Cairn.why: concurrent whys coalesced', () => {
     const alone = new Map<string, string>();
     for (const cf of cfs) alone.set(cf, asJson(await cairn.why(cf, 'notes')));
     const n = 2 * WHY_BATCH + 5;
-    statements.length = 0;
+    statements.clear();
     const reads = cairn.latestAt(head);
     const together = await Promise.all(Array.from({ length: n }, (_, i) => reads.why(cfs[i % cfs.length]!, 'notes')));
     expect(together.map((a, i) => asJson(a) === alone.get(cfs[i % cfs.length]!))).toEqual(Array(n).fill(true));

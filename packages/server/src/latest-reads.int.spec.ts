@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
+import { StatementLog } from '@cairn/testing';
 import { createServer, type CairnServer } from './index.js';
 import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
 
@@ -16,9 +17,9 @@ let cairn: Cairn;
 let server: CairnServer;
 let base: string;
 let fx: Fixture;
-/** The statements sent to the projections, as SQL text. */
-const statements: string[] = [];
-const buildsReads = () => statements.filter((s) => /from "datasets_builds" where "dataset"/.test(s)).length;
+/** The statements sent to the projections. */
+const statements = new StatementLog();
+const buildsReads = () => statements.count(/from "datasets_builds" where "dataset"/);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-latest-'));
@@ -29,12 +30,7 @@ beforeAll(async () => {
   server = s.right;
   base = await server.listen(0, '127.0.0.1');
   // Every statement the reads send passes the store's one executor.
-  const executor = cairn.store.db.getExecutor();
-  const send = executor.executeQuery.bind(executor);
-  executor.executeQuery = ((query: Parameters<typeof send>[0]) => {
-    statements.push(query.sql);
-    return send(query);
-  }) as typeof executor.executeQuery;
+  statements.tap(cairn.store.db);
 }, 300_000);
 
 afterAll(async () => {
@@ -45,7 +41,7 @@ afterAll(async () => {
 
 /** The same URL asked twice at one head: both answers, and the builds reads the two cost. */
 async function twice(url: string): Promise<{ readonly first: unknown; readonly second: unknown; readonly reads: number }> {
-  statements.length = 0;
+  statements.clear();
   const answers = [];
   for (let i = 0; i < 2; i++) {
     const res = await fetch(`${base}${url}`);
@@ -88,7 +84,7 @@ describe('reads at the latest: a version reference resolved once per head', () =
 
   it('given a diff pinned to a position, then it is resolved as of that position each time (no memory across moments)', async () => {
     const head = BigInt(((await (await fetch(`${base}/v1/status`)).json()) as { head: string }).head);
-    statements.length = 0;
+    statements.clear();
     // Two different URLs (asOf differs), each pinned: neither is the latest's remembered answer.
     for (const at of [head, head - 1n])
       expect((await fetch(`${base}/v1/diff?from=${DATASET}@1&to=${DATASET}@2&asOf=${at}`)).status).toBe(200);

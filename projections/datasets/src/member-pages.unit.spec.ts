@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { StatementLog } from '@cairn/testing';
 import { datasetBuilds } from './answers/versions.js';
 import { versionMembers } from './answers/members.js';
 import { Ledger, manifestOf } from './testing/ledger.js';
@@ -33,7 +34,7 @@ describe('member pages deep in a version', () => {
   let store: ProjectionStore;
   let db: Kysely<DatasetsDatabase>;
   let version: string;
-  const sent: CompiledQuery[] = [];
+  const statements = new StatementLog();
 
   beforeAll(async () => {
     store = await openProjectionStore({ pglite: await PGlite.create() });
@@ -46,13 +47,7 @@ describe('member pages deep in a version', () => {
     await ledger.build('b1', 'c', manifest);
     await ledger.project();
     version = (await datasetBuilds(store.db, 'c'))[0]!.versionId;
-    db = store.db.withPlugin({
-      transformQuery: (args) => {
-        sent.push(store.db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    });
+    db = statements.through(store.db);
   }, 120_000);
 
   afterAll(async () => {
@@ -65,14 +60,14 @@ describe('member pages deep in a version', () => {
     ).rows.map((r) => r.cf_id);
     expect(ids).toHaveLength(SAMPLES);
     const after = ids[Math.floor((SAMPLES * 3) / 4)]!;
-    sent.length = 0;
+    statements.clear();
     const page = right(await versionMembers(db, version, { limit: LIMIT, after }));
     expect(page.members.map((m) => m.cfId)).toEqual(
       ids.slice(Math.floor((SAMPLES * 3) / 4) + 1, Math.floor((SAMPLES * 3) / 4) + 1 + LIMIT),
     );
     expect(page.members.every((m) => m.kind === 'sample')).toBe(true);
 
-    const statement = sent.find((q) => q.sql.includes(`"${T.cfs}"`));
+    const statement = statements.sent.find((q) => q.sql.includes(`"${T.cfs}"`));
     expect(statement).toBeDefined();
     const plan = await store.db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
       CompiledQuery.raw(`explain (analyze, format json) ${statement!.sql}`, [...statement!.parameters]),

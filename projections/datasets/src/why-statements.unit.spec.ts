@@ -4,8 +4,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { StatementLog } from '@cairn/testing';
 import { datasetBuilds } from './answers/versions.js';
 import { why, whyReader } from './answers/why.js';
 import { Ledger, manifestOf } from './testing/ledger.js';
@@ -17,22 +17,10 @@ const right = <A>(e: Either<{ message: string }, A>): A => {
   return e.right;
 };
 
-/** Counts the statements sent through the Kysely it is plugged into. */
-class StatementCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count += 1;
-    return args.node;
-  }
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
-  }
-}
-
 const statementsOf = async <A>(db: Kysely<DatasetsDatabase>, read: (db: Kysely<DatasetsDatabase>) => Promise<A>) => {
-  const counter = new StatementCounter();
-  const answer = await read(db.withPlugin(counter));
-  return { answer, statements: counter.count };
+  const log = new StatementLog();
+  const answer = await read(log.through(db));
+  return { answer, statements: log.count() };
 };
 
 // samples and labels are candidates; one approval admits
@@ -103,8 +91,8 @@ describe('why: statements per answer', () => {
     ];
     const alone = [];
     for (const [cf, v] of questions) alone.push(await why(store.db, cf, v));
-    const counter = new StatementCounter();
-    const read = whyReader(store.db.withPlugin(counter));
+    const log = new StatementLog();
+    const read = whyReader(log.through(store.db));
     const together = await Promise.all(questions.map(([cf, v]) => read(cf, v)));
     expect(together).toEqual(alone);
     expect(together.map((a) => (isLeft(a) ? a.left._tag : (a.right.rule ?? 'included')))).toEqual([
@@ -118,15 +106,15 @@ describe('why: statements per answer', () => {
       'included',
     ]);
     // one for the batch, one for the manifest's kinds the validation's answer names
-    expect(counter.count).toBe(2);
+    expect(log.count()).toBe(2);
   });
 
   it('given N whys asked at once, when the batch holds B, then at most ceil(N/B) statements answer them', async () => {
-    const counter = new StatementCounter();
-    const read = whyReader(store.db.withPlugin(counter), { maxBatch: 4 });
+    const log = new StatementLog();
+    const read = whyReader(log.through(store.db), { maxBatch: 4 });
     const ids = [ledger.id('s1'), ledger.id('s2'), ledger.id('s3')];
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => read(ids[i % 3]!, v1)));
     expect(answers.every((a) => !isLeft(a))).toBe(true);
-    expect(counter.count).toBeLessThanOrEqual(Math.ceil(10 / 4));
+    expect(log.count()).toBeLessThanOrEqual(Math.ceil(10 / 4));
   });
 });
