@@ -308,6 +308,8 @@ function cairnOver(parts: Parts): Cairn {
       cfInVersion(resolve, text, ref, asOf, async (cfId, v) =>
         E.map((p: DatasetInclusionProof) => ({ ...p, ref: v }))(await inclusionProof(db, cfId, v.versionId)),
       );
+  // The Cairn's own proof read, made once: inclusionProof and every proofFile share it.
+  const ownProof = proofWith(resolveVersion);
   const datasetShowWith =
     (resolve: Cairn['resolveVersion']): Cairn['datasetShow'] =>
     async (ref, page, asOf) => {
@@ -457,7 +459,7 @@ function cairnOver(parts: Parts): Cairn {
     impact: (text, asOf) => withCf(text, 'CF', (cfId) => impact(db, cfId, asOfOption(asOf))),
     history: (text, asOf) => withCf(text, 'CF', (cfId) => history(db, cfId, asOfOption(asOf))),
     trace: traceWith(resolveVersion),
-    inclusionProof: proofWith(resolveVersion),
+    inclusionProof: ownProof,
     proofFile: async (text, ref, asOf) =>
       E.map((p: DatasetInclusionProof & { readonly ref: ResolvedVersion }): ProofFile => ({
         cairnInclusionProof: 1,
@@ -467,7 +469,7 @@ function cairnOver(parts: Parts): Cairn {
         manifestId: p.manifestId,
         merkleRoot: p.proof.root,
         proof: p.proof,
-      }))(await proofWith(resolveVersion)(text, ref, asOf)),
+      }))(await ownProof(text, ref, asOf)),
     authorship: async (text) => {
       const cfId = await resolveCf(text, 'CF');
       return E.isLeft(cfId) ? cfId : ledger.authorship(cfId.right);
