@@ -17,7 +17,9 @@ interface Waiting<TQuestion, TAnswer> {
 /**
  * One question at a time for the caller, batches of up to `maxBatch` for `readMany`. The first
  * question waits only for the callers of the same turn of the event loop; the rest wait for the
- * batches in flight. A batch that fails as a whole is asked again one question at a time, so a
+ * batches in flight. It waits even when nothing is in flight: callers that arrive in separate
+ * callbacks of one turn (a server's request handlers) would otherwise each be read alone, since an
+ * in-process store answers before the next callback runs; a microtask would not wait for them either. A batch that fails as a whole is asked again one question at a time, so a
  * question that breaks the read fails alone, not the others that happened to come with it.
  */
 export function coalescing<TQuestion, TAnswer>(

@@ -31,6 +31,16 @@ describe('coalescing', () => {
     ]);
   });
 
+  it('given questions asked each in its own callback of one event-loop turn (as request handlers run), when the read answers at once, then one read answers them all', async () => {
+    const r = recordingRead();
+    const ask = coalescing(r.read, { maxBatch: 100 });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => new Promise<number>((resolve, reject) => setImmediate(() => ask(i).then(resolve, reject)))),
+    );
+    expect(answers).toEqual([0, 2, 4, 6, 8]);
+    expect(r.batches).toEqual([[0, 1, 2, 3, 4]]);
+  });
+
   it('given a read in flight, when more questions arrive, then they wait and go together in the next read', async () => {
     const r = recordingRead();
     const ask = coalescing(r.read, { maxBatch: 100 });
