@@ -49,7 +49,7 @@ interface FactRow extends EventRow {
 
 async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[], streams: readonly string[]) {
   // One round trip for both facts the planner needs: events with the batch's ids, and each
-  // touched stream's last event (an index-only descent of the (stream, revision) key).
+  // touched stream's last event (a descent of the (stream key, revision) index, schema.ts).
   const rows = await tx.query<FactRow>(
     `select 'event' as kind, ${EVENT_COLUMNS} from ${t.log} where id = any(${idsAsBytes('$1')})
      union all
