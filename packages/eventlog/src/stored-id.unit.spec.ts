@@ -7,6 +7,7 @@ const row = (id: string) => ({
   position: '7',
   id,
   stream: 'cf-x',
+  stream_suffixed: false,
   revision: '0',
   type: 'T',
   data: '{"a":1}',

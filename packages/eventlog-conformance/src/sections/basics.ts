@@ -258,4 +258,53 @@ export function basics(factory: ConformanceFactory): void {
       }),
     );
   });
+
+  describe('stream names', () => {
+    it(
+      "given streams named after their first event's id, after another event's id, only an id, and with a non-ASCII kind, when read back every way, then each name and its events come back exactly, and expected revisions hold on each",
+      withLog(async (log) => {
+        const first = [newEvent(), newEvent(), newEvent(), newEvent(), newEvent(), newEvent()];
+        const other = newEvent();
+        const streams = [
+          `cf-${first[0]!.id}`,
+          `cf-${other.id}`,
+          first[2]!.id,
+          `-${first[3]!.id}`,
+          `échantillon ✓-${first[4]!.id}`,
+          `CF-${first[0]!.id}`,
+        ];
+        const results = right(
+          await log.appendMany(streams.map((stream, k) => ({ stream, expectedRevision: ExpectedRevision.noStream, events: [first[k]!] }))),
+        );
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(streams.map(() => 0n));
+        // A second event in a stream named after its first: the name no longer ends in this event's id.
+        const second = newEvent();
+        expect(left(await log.append({ stream: streams[0]!, expectedRevision: ExpectedRevision.noStream, events: [second] }))._tag).toBe(
+          'WrongExpectedRevision',
+        );
+        expect(
+          right(await log.append({ stream: streams[0]!, expectedRevision: ExpectedRevision.exact(0n), events: [second] }))
+            .nextExpectedRevision,
+        ).toBe(1n);
+        expect(
+          left(await log.append({ stream: streams[0]!, expectedRevision: ExpectedRevision.exact(0n), events: [newEvent()] }))._tag,
+        ).toBe('WrongExpectedRevision');
+
+        const expected = [
+          ...streams.map((stream, k) => ({ stream, id: first[k]!.id, revision: 0n })),
+          { stream: streams[0]!, id: second.id, revision: 1n },
+        ];
+        const all = await readAll(log);
+        expect(all.map((e) => ({ stream: e.stream, id: e.id, revision: e.revision }))).toEqual(expected);
+        const byIds = right(await log.readByIds(expected.map((e) => e.id)));
+        expect(byIds.map((e) => ({ stream: e.stream, id: e.id, revision: e.revision }))).toEqual(expected);
+        for (const stream of streams) {
+          const read = right(await log.readStream(stream));
+          expect(read.map((e) => ({ stream: e.stream, id: e.id, revision: e.revision }))).toEqual(
+            expected.filter((e) => e.stream === stream),
+          );
+        }
+      }),
+    );
+  });
 }

@@ -71,6 +71,41 @@ const STREAM_BUCKETS = 256;
 // gets is the hex text it appended.
 const ID_FORMAT_CHECK = `(octet_length(id) = 32)`;
 
+// Most streams are named `<kind>-<id>` after the event that opens them (`cf-<id>`): such a name
+// is stored as its `<kind>-` alone, marked `stream_suffixed`, and read back as that followed by
+// the id's hex (rows.ts), so the row does not carry the id twice. Any other name is stored as is.
+// A row written with its whole name (an older log, a raw INSERT) reads the same.
+const SUFFIXED = (stream: string, hexId: string) => `(length(${stream}) > 64 and right(${stream}, 64) = ${hexId})`;
+
+/**
+ * The stored parts of a stream name `stream` (text) for an event whose id is `hexId` (hex
+ * text): what the row's stream column holds, and its stream_suffixed mark.
+ */
+export function storedStreamSql(stream: string, hexId: string): { stream: string; suffixed: string } {
+  return { stream: `case when ${SUFFIXED(stream, hexId)} then left(${stream}, -64) else ${stream} end`, suffixed: SUFFIXED(stream, hexId) };
+}
+
+/**
+ * The (stream, revision) key's first half: a 16-byte digest of the row's whole stream name, not
+ * the name itself (a key entry a third of the size). Written the same in the index and in every
+ * query that looks a stream up, so the planner matches them. Two names with one digest would
+ * count as one stream for the key (the second's first append refused as a conflict, never a
+ * second event at a revision): MD5 is not collision-resistant against someone who picks both
+ * names, but taking over another's name needs a second preimage, and reads also compare the
+ * name itself (sql-event-log.ts), so no read ever returns another stream's events.
+ */
+export function streamKeySql(row: string): string {
+  return `md5(${streamNameSql(row)})::uuid`;
+}
+
+/** The whole stream name of a row (`row` is its alias with its dot, or ''). */
+export function streamNameSql(row: string): string {
+  return `case when ${row}stream_suffixed then ${row}stream || encode(${row}id, 'hex') else ${row}stream end`;
+}
+
+/** The key of a stream name given as text. */
+export const streamKeyOfName = (name: string): string => `md5(${name})::uuid`;
+
 function ddl(t: LogTables): string[] {
   const p = `${quoteIdent(t.schema)}.`;
   return [
@@ -81,6 +116,7 @@ function ddl(t: LogTables): string[] {
       revision bigint not null,
       recorded_at timestamptz not null default statement_timestamp(),
       writer_xid xid8 not null default pg_current_xact_id(),
+      stream_suffixed boolean not null default false,
       id bytea not null,
       stream text not null,
       type text not null,
@@ -88,7 +124,6 @@ function ddl(t: LogTables): string[] {
       -- '' when the event has none (rows.ts): a NULL would add a null bitmap to the row's header.
       metadata text,
       constraint cairn_log_id_key unique (id),
-      constraint cairn_log_stream_revision_key unique (stream, revision),
       constraint cairn_log_id_format check ${ID_FORMAT_CHECK},
       constraint cairn_log_revision_check check (revision >= 0),
       constraint cairn_log_stream_check check (stream <> '')
@@ -104,6 +139,20 @@ function ddl(t: LogTables): string[] {
            add constraint cairn_log_id_format check ${ID_FORMAT_CHECK};
        end if;
      end $do$`,
+    // A log written when every row carried its whole stream name, under a (stream, revision) key
+    // on the name: its `<kind>-<id>` names lose their suffix and its key becomes the digest's
+    // (streamKeySql). One rewrite of the table (both columns computed from each old row) and
+    // one index build, inside the migration's transaction: a crash leaves the old table or the new.
+    `do $do$ begin
+       if not exists (select 1 from pg_attribute where attrelid = '${t.log.replace(/'/g, "''")}'::regclass
+                       and attname = 'stream_suffixed' and not attisdropped) then
+         alter table ${t.log} drop constraint if exists cairn_log_stream_revision_key;
+         alter table ${t.log} add column stream_suffixed boolean not null default false;
+         alter table ${t.log} alter column stream_suffixed type boolean using ${SUFFIXED('stream', "encode(id, 'hex')")},
+           alter column stream type text using ${storedStreamSql('stream', "encode(id, 'hex')").stream};
+       end if;
+     end $do$`,
+    `create unique index if not exists cairn_log_stream_revision_key on ${t.log} ((${streamKeySql('')}), revision)`,
     // Append-only, enforced by the database (design.md section 4).
     `create or replace function ${p}cairn_log_reject_change() returns trigger language plpgsql as $fn$
      begin
@@ -142,7 +191,7 @@ function ddl(t: LogTables): string[] {
     // the log. It takes the ordering lock itself (unless its caller holds it) and then reads with a fresh snapshot (a volatile
     // function's queries see what committed while it waited), so the statement it guards draws
     // positions only when its rows will go in: a refused append leaves no gap in the log's
-    // positions. Each name is looked up on its own, a stream's end by descending its (stream,
+    // positions. Each name is looked up on its own, a stream's end by descending its (stream key,
     // revision) index (so a stream whose revisions were written with a hole still answers by
     // its last one): left to choose, the planner (with no statistics, or with one plan kept for
     // all calls) read the whole log for a batch, so appends slowed as the log grew.
@@ -153,7 +202,7 @@ function ddl(t: LogTables): string[] {
          perform pg_advisory_xact_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
        end if;
        return not exists (select 1 from unnest(streams, heads) as s(name, head)
-                           where coalesce((select l.revision from ${t.log} l where l.stream = s.name
+                           where coalesce((select l.revision from ${t.log} l where ${streamKeySql('l.')} = ${streamKeyOfName('s.name')}
                                             order by l.revision desc limit 1), -1) <> s.head)
           and not exists (select 1 from unnest(ids) as i(id)
                             cross join lateral (select 1 from ${t.log} l where l.id = decode(i.id, 'hex') limit 1) taken);
@@ -187,8 +236,9 @@ function ddl(t: LogTables): string[] {
          perform pg_advisory_lock(${t.lockClass}, hashtext(${sqlLiteral(`${t.schema}.cairn_log`)}));
          perform set_config('cairn.ordered', 'session', true);
          if ${p}cairn_log_expect(expect_streams, expect_heads, ids) then
-           return query insert into ${t.log} as l (id, stream, revision, type, data, metadata)
-             select decode(r.id, 'hex'), r.stream, r.revision, r.type, r.data, r.metadata
+           return query insert into ${t.log} as l (id, stream, stream_suffixed, revision, type, data, metadata)
+             select decode(r.id, 'hex'), ${storedStreamSql('r.stream', 'r.id').stream}, ${storedStreamSql('r.stream', 'r.id').suffixed},
+                    r.revision, r.type, r.data, r.metadata
                from unnest(ids, streams, revisions, types, datas, metadatas) with ordinality as r(id, stream, revision, type, data, metadata, n)
               order by r.n
              returning encode(l.id, 'hex'), l.position;

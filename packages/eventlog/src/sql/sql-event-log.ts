@@ -18,8 +18,8 @@ import { isEventId, prepareRequests, type PreparedEvent, type PreparedRequest } 
 import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../append-plan.js';
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
-import { orderingLockSql, quoteIdent, type LogTables } from './schema.js';
-import { EVENT_COLUMNS, NO_METADATA, toRecorded, toStored, type EventRow } from './rows.js';
+import { orderingLockSql, quoteIdent, storedStreamSql, streamKeyOfName, streamKeySql, streamNameSql, type LogTables } from './schema.js';
+import { EVENT_COLUMNS, NO_METADATA, streamOf, toRecorded, toStored, type EventRow } from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
 import { textArrayLiteral, textArrayParam } from './text-array.js';
 
@@ -49,19 +49,20 @@ interface FactRow extends EventRow {
 
 async function loadFacts(tx: SqlQueryable, t: LogTables, ids: readonly string[], streams: readonly string[]) {
   // One round trip for both facts the planner needs: events with the batch's ids, and each
-  // touched stream's last event (an index-only descent of the (stream, revision) key).
+  // touched stream's last event (a descent of the (stream key, revision) index, schema.ts).
   const rows = await tx.query<FactRow>(
     `select 'event' as kind, ${EVENT_COLUMNS} from ${t.log} where id = any(${idsAsBytes('$1')})
      union all
      select 'stream' as kind, ${EVENT_COLUMNS} from unnest($2::text[]) as s(name)
-       cross join lateral (select * from ${t.log} l where l.stream = s.name order by l.revision desc limit 1) last`,
+       cross join lateral (select * from ${t.log} l where ${streamKeySql('l.')} = ${streamKeyOfName('s.name')} and ${streamNameSql('l.')} = s.name
+                            order by l.revision desc limit 1) last`,
     [ids, streams],
   );
   const byId = new Map<string, StoredEvent>();
   const lastRevision = new Map<string, bigint>();
   for (const row of rows) {
     if (row.kind === 'event') byId.set(row.id, toStored(row));
-    else lastRevision.set(row.stream, BigInt(row.revision));
+    else lastRevision.set(streamOf(row), BigInt(row.revision));
   }
   return { byId, lastRevision };
 }
@@ -153,9 +154,10 @@ async function insertRows(
           from: ' cross join expected where expected.ok',
         }
       : { with: '', from: '' };
+  const stored = storedStreamSql('r.stream', 'r.id');
   const inserted = await tx.query<{ id: string; position: string }>(
-    `${guarded.with}insert into ${t.log} (id, stream, revision, type, data, metadata)
-     select decode(r.id, 'hex'), r.stream, r.revision, r.type, r.data, r.metadata
+    `${guarded.with}insert into ${t.log} (id, stream, stream_suffixed, revision, type, data, metadata)
+     select decode(r.id, 'hex'), ${stored.stream}, ${stored.suffixed}, r.revision, r.type, r.data, r.metadata
        from unnest(${ids.sql}, ${streams.sql}, $3::bigint[], ${types.sql}, ${data.sql}, $6::text[])
          with ordinality as r(id, stream, revision, type, data, metadata, n)${guarded.from}
       order by r.n
@@ -340,11 +342,12 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     append: async (request) => E.map((results: readonly AppendResult[]) => results[0]!)(await appendMany([request])),
     appendMany,
     readStream: (stream, o = {}) =>
-      read(`select ${EVENT_COLUMNS} from ${t.log} l where l.stream = $1 and l.revision >= $2::bigint order by l.revision limit $3`, [
-        stream,
-        (o.fromRevision ?? 0n).toString(),
-        o.limit ?? null,
-      ]),
+      read(
+        `select ${EVENT_COLUMNS} from ${t.log} l
+          where ${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint
+          order by l.revision limit $3`,
+        [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null],
+      ),
     readAll: (o = {}) => readPage(o.after ?? null, o.limit),
     readByIds: (ids) =>
       ids.length === 0

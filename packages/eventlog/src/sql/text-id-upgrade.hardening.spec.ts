@@ -16,7 +16,7 @@ import { createTestSchema, describePostgres, postgresForTests } from '@cairn/tes
 import { openEmbeddedEventLogWithSql } from '../pglite/open-embedded-event-log.js';
 import { openPostgresEventLog } from '../postgres/open-postgres-event-log.js';
 import { ExpectedRevision, type EventLog, type RecordedEvent } from '../port.js';
-import { logTables, schemaMark } from './schema.js';
+import { logTables, schemaMark, streamNameSql } from './schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OLD_DDL = await readFile(path.join(here, '__fixtures__', 'log-schema-text-ids.sql'), 'utf8');
@@ -39,9 +39,9 @@ const seen = (e: RecordedEvent) => ({
 });
 
 /** The same fields read straight from an old-format table. */
-async function oldRows(exec: Exec, log: string, idSql = 'id') {
+async function oldRows(exec: Exec, log: string, idSql = 'id', streamSql = 'stream') {
   const rows = await exec(
-    `select ${idSql} as id, stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at from ${log} l order by l.position`,
+    `select ${idSql} as id, ${streamSql} as stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at from ${log} l order by l.position`,
   );
   return rows.map((r) => ({
     id: r.id as string,
@@ -177,7 +177,12 @@ describe('hardening: an embedded log with hex-text ids', () => {
              from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'id'`,
         );
         const idSql = found!.type === 'bytea' ? `encode(id, 'hex')` : 'id';
-        return { type: found!.type, mark: found!.mark, rows: await oldRows(exec, 'public.cairn_log', idSql) };
+        // The current schema also stores `<kind>-<id>` stream names by their kind alone (schema.ts).
+        const [suffixed] = await exec(
+          `select count(*)::int as n from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'stream_suffixed'`,
+        );
+        const streamSql = suffixed!.n === 1 ? streamNameSql('') : 'stream';
+        return { type: found!.type, mark: found!.mark, rows: await oldRows(exec, 'public.cairn_log', idSql, streamSql) };
       } finally {
         await db.close();
       }
