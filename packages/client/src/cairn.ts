@@ -24,7 +24,7 @@ import {
   buildOutcome,
   datasetBuilds,
   datasetsProjection,
-  diff,
+  diffReader,
   impact,
   inclusionProof,
   licenses,
@@ -322,15 +322,21 @@ function cairnOver(parts: Parts): Cairn {
       const m = members.right;
       return E.right({ ...v.right, ...origin.right, members: m.members, total: m.total, offset: m.offset, limit: m.limit, next: m.next });
     };
+  // A diff once computed is kept (diffReader): asked again, it is a lookup.
+  const diffOf = diffReader(db);
+  /** `head`: the head the projections hold, for latestAt's reads (no catch-up writes while they read). */
   const diffWith =
-    (resolve: Cairn['resolveVersion']): Cairn['diff'] =>
+    (resolve: Cairn['resolveVersion'], head?: bigint | null): Cairn['diff'] =>
     async (a, b, asOf) => {
       const from = await resolve(a, asOf);
       if (E.isLeft(from)) return from;
       const to = await resolve(b, asOf);
       if (E.isLeft(to)) return to;
+      // pinned to the moment asked: a build or asset after it is no part of the answer
+      const at = asOf === undefined ? (head ?? undefined) : ((await positionOf(asOf)) ?? undefined);
+      const settled = asOf === undefined && at !== undefined;
       return E.map((d: VersionDiff) => ({ ...d, from: from.right, to: to.right }))(
-        await diff(db, from.right.versionId, to.right.versionId),
+        await diffOf(from.right.versionId, to.right.versionId, { ...(at === undefined ? {} : { upTo: at }), settled }),
       );
     };
   const licensesWith =
@@ -392,7 +398,7 @@ function cairnOver(parts: Parts): Cairn {
             resolveVersion: resolve,
             datasetShow: datasetShowWith(resolve),
             why: whyWith(resolve),
-            diff: diffWith(resolve),
+            diff: diffWith(resolve, head),
             trace: traceWith(resolve),
             inclusionProof: proofWith(resolve),
             licenses: licensesWith(resolve),

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
+import { anyOfText, nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
@@ -11,7 +11,7 @@ import type { CfId } from '@cairn/schemas';
 import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
-import { latestBuildOf, readPackedMembers, readVersion, type DatasetVersion } from './versions.js';
+import { versionOfRow, type DatasetVersion } from './versions.js';
 
 export interface DiffCause {
   /** contributed | validated | amended | superseded | deprecated | erased | duplicate | rule */
@@ -47,6 +47,39 @@ export interface VersionDiff {
 export interface DiffOptions {
   /** Entries per list explained with their cause (default 1000); counts are always complete. */
   readonly detailLimit?: number;
+  /** The moment the diff is asked at: builds and assets after it are not seen (default: all the projections hold). */
+  readonly upTo?: LogPosition;
+}
+
+export const DEFAULT_DIFF_DETAIL = 1000;
+
+/**
+ * What a diff's answer rests on besides the two version ids and the detail limit (each version's
+ * members are fixed by its id): the latest build of each version up to the moment (B's decisions
+ * name a removal's cause, A's an addition's earlier exclusion) and the latest asset (the assets
+ * whose share moved). Each is a log position, so once read the answer they pin never changes.
+ */
+export interface DiffPins {
+  readonly buildA: LogPosition | null;
+  readonly buildB: LogPosition | null;
+  readonly asset: LogPosition | null;
+}
+
+/** The pins of a diff of A and B as of `upTo` (or now), in one statement. */
+export async function readDiffPins(
+  db: Kysely<DatasetsDatabase>,
+  versionA: string,
+  versionB: string,
+  upTo?: LogPosition,
+): Promise<DiffPins> {
+  const bound = upTo === undefined ? sql`true` : sql`position <= ${positionToDb(upTo)}::bigint`;
+  const latestBuild = (versionId: string) =>
+    sql<string | null>`(select max(position) from ${sql.table(T.builds)} where version_id = ${versionId} and ${bound})`;
+  const { rows } = await sql<{ build_a: string | null; build_b: string | null; asset: string | null }>`select
+      ${latestBuild(versionA)}::text as build_a, ${latestBuild(versionB)}::text as build_b,
+      (select max(position) from ${sql.table(T.assets)} where ${bound})::text as asset`.execute(db);
+  const r = rows[0]!;
+  return { buildA: nullablePositionFromDb(r.build_a), buildB: nullablePositionFromDb(r.build_b), asset: nullablePositionFromDb(r.asset) };
 }
 
 export async function diff(
@@ -55,28 +88,55 @@ export async function diff(
   versionB: string,
   options: DiffOptions = {},
 ): Promise<E.Either<AnswerError, VersionDiff>> {
-  const limit = options.detailLimit ?? 1000;
-  const a = await readVersion(db, versionA);
-  if (E.isLeft(a)) return a;
-  const b = await readVersion(db, versionB);
-  if (E.isLeft(b)) return b;
-  const packedA = await readPackedMembers(db, versionA);
-  const packedB = await readPackedMembers(db, versionB);
-  if (packedA === null) return E.left(versionNotFound(versionA));
-  if (packedB === null) return E.left(versionNotFound(versionB));
+  return diffPinned(
+    db,
+    versionA,
+    versionB,
+    options.detailLimit ?? DEFAULT_DIFF_DETAIL,
+    await readDiffPins(db, versionA, versionB, options.upTo),
+  );
+}
+
+/** The diff of A and B as `pins` fix it: everything it reads is either fixed by a version id or bounded by a pin. */
+export async function diffPinned(
+  db: Kysely<DatasetsDatabase>,
+  versionA: string,
+  versionB: string,
+  limit: number,
+  pins: DiffPins,
+): Promise<E.Either<AnswerError, VersionDiff>> {
+  // Both versions, rows and packed members, in one statement. The members as base64 text: a
+  // driver's bytea parsing goes byte by byte in JavaScript, the text is decoded natively.
+  const rows = await db
+    .selectFrom(T.versions)
+    .select(['version_id', 'dataset', 'manifest_id', 'merkle_root', 'member_count', 'position'])
+    .select(sql<string>`encode(members, 'base64')`.as('members'))
+    .where('version_id', 'in', [versionA, versionB])
+    .execute();
+  const rowA = rows.find((r) => r.version_id === versionA);
+  if (rowA === undefined) return E.left(versionNotFound(versionA));
+  const rowB = rows.find((r) => r.version_id === versionB);
+  if (rowB === undefined) return E.left(versionNotFound(versionB));
+  const a = versionOfRow(rowA);
+  const b = versionOfRow(rowB);
+  const packedA = packedOf(rowA.members);
+  const packedB = packedOf(rowB.members);
   const merged = diffSortedMembers(packedA, packedB);
   const addedIds = Array.from(merged.added, (j) => hexOf(packedB, 32 * j, 32));
   const removedIds = Array.from(merged.removed, (i) => hexOf(packedA, 32 * i, 32));
 
   // changed: an added CF that amends/supersedes a removed one stands in its place
   const target = sql<string>`coalesce(amends, supersedes)`;
-  const replacing = await db
-    .selectFrom(T.cfs)
-    .select(['cf_id', target.as('target'), 'amends', 'valid_from'])
-    .where('cf_id', '=', anyOfText(addedIds))
-    .where(target, '=', anyOfText(removedIds))
-    .orderBy('cf_id')
-    .execute();
+  const replacing =
+    addedIds.length === 0 || removedIds.length === 0
+      ? []
+      : await db
+          .selectFrom(T.cfs)
+          .select(['cf_id', target.as('target'), 'amends', 'valid_from'])
+          .where('cf_id', '=', anyOfText(addedIds))
+          .where(target, '=', anyOfText(removedIds))
+          .orderBy('cf_id')
+          .execute();
   const changed: ChangedEntry[] = replacing.map((r) => ({
     from: storedCfId(r.target),
     to: storedCfId(r.cf_id),
@@ -93,27 +153,48 @@ export async function diff(
   const detailAdded = added.slice(0, limit);
   const detailRemoved = removed.slice(0, limit);
 
-  const buildB = await latestBuildOf(db, versionB);
-  const removedCauses = await causesOfRemoval(db, versionB, buildB?.position ?? b.right.position, detailRemoved);
-  const addedCauses = await causesOfAddition(db, versionA, a.right.position, detailAdded);
-
-  // count(*) filter (where …): two counts in one pass, more than the builder says plainly
-  const assets = await sql<{ asset_id: string; name: string; added: string; removed: string }>`select a.asset_id, a.name,
-      count(*) filter (where m.cf_id = any(${[...added, ...changed.map((c) => c.to)]}::text[]))::text as added,
-      count(*) filter (where m.cf_id = any(${[...removed, ...changed.map((c) => c.from)]}::text[]))::text as removed
-    from ${sql.table(T.assetMembers)} m join ${sql.table(T.assets)} a using (asset_id)
-    where m.cf_id = any(${[...addedIds, ...removedIds]}::text[]) group by a.asset_id, a.name order by a.asset_id`.execute(db);
+  const removedCauses = await causesOfRemoval(db, versionB, pins.buildB ?? b.position, detailRemoved);
+  const addedCauses = await causesOfAddition(db, versionA, a.position, pins.buildA, versionB, detailAdded);
+  const assets = await assetsMoved(db, addedIds, removedIds, pins.asset);
 
   return E.right({
-    a: a.right,
-    b: b.right,
+    a,
+    b,
     counts: { added: added.length, removed: removed.length, changed: changed.length, unchanged: merged.unchanged },
     added: detailAdded.map((cfId) => ({ cfId: storedCfId(cfId), cause: addedCauses.get(cfId)! })),
     removed: detailRemoved.map((cfId) => ({ cfId: storedCfId(cfId), cause: removedCauses.get(cfId)! })),
     changed,
-    assets: assets.rows.map((r) => ({ assetId: r.asset_id, name: r.name, added: Number(r.added), removed: Number(r.removed) })),
+    assets,
     truncated: added.length > limit || removed.length > limit,
   });
+}
+
+const packedOf = (base64: string) => {
+  const b = Buffer.from(base64, 'base64');
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
+
+/**
+ * The assets holding a CF that entered B (added, or the new side of a change) or left A, with
+ * how many of each, among the assets registered up to `lastAsset`. A changed pair counts on both
+ * sides, as an addition and a removal.
+ */
+async function assetsMoved(
+  db: Kysely<DatasetsDatabase>,
+  addedIds: readonly string[],
+  removedIds: readonly string[],
+  lastAsset: LogPosition | null,
+): Promise<VersionDiff['assets']> {
+  if (lastAsset === null || addedIds.length + removedIds.length === 0) return [];
+  // each id once, with its side: the counts in one pass (count(*) filter, more than the builder says plainly)
+  const { rows } = await sql<{ asset_id: string; name: string; added: string; removed: string }>`select a.asset_id, a.name,
+      count(*) filter (where s.entered)::text as added, count(*) filter (where not s.entered)::text as removed
+    from unnest(${[...addedIds, ...removedIds]}::text[], ${[...addedIds.map(() => true), ...removedIds.map(() => false)]}::boolean[]) as s(cf_id, entered)
+      join ${sql.table(T.assetMembers)} m on m.cf_id = s.cf_id
+      join ${sql.table(T.assets)} a on a.asset_id = m.asset_id
+    where a.position <= ${positionToDb(lastAsset)}::bigint
+    group by a.asset_id, a.name order by a.asset_id`.execute(db);
+  return rows.map((r) => ({ assetId: r.asset_id, name: r.name, added: Number(r.added), removed: Number(r.removed) }));
 }
 
 // A removed CF was turned away by B's build: its decision names the rule and the event.
@@ -123,6 +204,7 @@ async function causesOfRemoval(
   buildPosition: LogPosition,
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
+  if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom(`${T.exclusions} as x`)
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
@@ -177,24 +259,35 @@ async function causesOfAddition(
   db: Kysely<DatasetsDatabase>,
   versionA: string,
   positionA: LogPosition,
+  lastBuildA: LogPosition | null,
+  versionB: string,
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
+  if (ids.length === 0) return new Map();
   const cfs = await db.selectFrom(T.cfs).select(['cf_id', 'valid_from']).where('cf_id', '=', anyOfText(ids)).execute();
-  const before = await db
-    .selectFrom(T.exclusions)
-    .distinctOn('cf_id')
-    .select(['cf_id', 'rule', 'reason'])
-    .where('version_id', '=', versionA)
-    .where('cf_id', '=', anyOfText(ids))
-    .orderBy('cf_id')
-    .orderBy('build_position', 'desc')
-    .execute();
+  // A's decisions up to its latest build as of the moment (none: no build of A by then)
+  const before =
+    lastBuildA === null
+      ? []
+      : await db
+          .selectFrom(T.exclusions)
+          .distinctOn('cf_id')
+          .select(['cf_id', 'rule', 'reason'])
+          .where('version_id', '=', versionA)
+          .where('cf_id', '=', anyOfText(ids))
+          .where('build_position', '<=', positionToDb(lastBuildA))
+          .orderBy('cf_id')
+          .orderBy('build_position', 'desc')
+          .execute();
   const beforeOf = new Map(before.map((r) => [r.cf_id, r]));
+  // The evidence B was cut with: an added CF is a member of B, and of other versions too, whose
+  // evidence names other approvals (later ones, for a later version).
   const evidence = await db
     .selectFrom(`${T.members} as m`)
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select(['m.cf_id', 'm.evidence'])
     .select(STORED_CF_COLUMNS)
+    .where('m.version_id', '=', versionB)
     .where('m.cf_id', '=', anyOfText(ids))
     .orderBy('m.cf_id')
     .execute();

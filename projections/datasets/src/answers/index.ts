@@ -13,6 +13,7 @@ export {
 } from './why.js';
 export { whereFromCf, whereFromVersion, type CfOrigin, type VersionOrigin } from './where-from.js';
 export { diff, type VersionDiff, type DiffEntry, type ChangedEntry, type DiffCause, type DiffOptions } from './diff.js';
+export { diffReader, type DiffRead, type DiffReadOptions, type DiffReaderOptions } from './diff-memo.js';
 export { diffSortedMembers, type MemberDiff } from './diff-merge.js';
 export { diffToMermaid, diffToText } from './diff-picture.js';
 export { impact, type Impact } from './impact.js';
