@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cairn, cairnJsonHere, type CliResult } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 interface Base {
   readonly dir: string;
@@ -56,7 +57,7 @@ function expectVerdict(r: CliResult): void {
 beforeAll(async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-anchor-base-'));
   const env = { CAIRN_STORE: path.join(dir, '.cairn') };
-  await cairnJsonHere(dir, env, 'init');
+  await initStore(dir, env, cairnJsonHere);
   await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
   await cairnJsonHere(dir, env, 'keys', 'new', 'bob');
   await cairnJsonHere(dir, env, 'keys', 'new', 'witness');

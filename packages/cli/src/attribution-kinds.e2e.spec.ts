@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { matrixF32, readNpy, writeNpy } from '@cairn/kernel';
 import { cairnHere as cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 const ROWS = 6;
 const DIMS = 16;
@@ -57,7 +58,7 @@ describe('record-gradients --kind --weights, attribute --top all (embedded store
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-kinds-'));
     env = { CAIRN_STORE: path.join(dir, '.cairn') };
-    await run('init');
+    await initStore(dir, env);
     await run('keys', 'new', 'alice');
     const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `s${i}`, text: `sample number ${i}`, source: 'common' }));
     await writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));

@@ -17,6 +17,7 @@ import { decodeManifest } from '@cairn/schemas';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { cairn, cairnHere, cairnJsonHere, type CliResult } from './__tests__/cli-run.js';
 import { givenLedger, type Ledger, type StoreUnderTest } from './__tests__/cli-suite.js';
+import { initStore } from './__tests__/init-store.js';
 
 const TIMEOUT = 180_000;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -401,7 +402,7 @@ describe('first contact', () => {
       expect(help.stdout).toContain('Defaults:');
 
       const env = { CAIRN_STORE: path.join(dir, '.cairn') };
-      await cairnJsonHere(dir, env, 'init');
+      await initStore(dir, env, cairnJsonHere);
       await cairnJsonHere(dir, env, 'keys', 'new', 'curator');
       await writeFile(path.join(dir, 'manifest.json'), example!);
       const defined = await cairnJsonHere<{ manifestId: string }>(dir, env, 'manifest', 'define', 'manifest.json', '--as', 'curator');

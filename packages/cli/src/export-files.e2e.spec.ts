@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { croissantProblems, openLineageProblems } from '@cairn/datasets';
 import { cairnHere as cairn, cairnJsonHere as cairnJson } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 interface Given {
   readonly dir: string;
@@ -71,7 +72,7 @@ function cardHeader(card: string): Record<string, unknown> {
 async function given(): Promise<Given> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-files-'));
   const env = { CAIRN_STORE: path.join(dir, '.cairn') };
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env);
   for (const name of ['alice', 'bob', 'carol']) await cairnJson(dir, env, 'keys', 'new', name);
   await cairnJson(dir, env, 'roles', 'grant', 'bob', 'curator', '--as', 'alice');
   await mkdir(path.join(dir, 'docs', 'notes'), { recursive: true });

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { usage } from './fail.js';
+import { decodeStrict, splitLines } from './import/text-lines.js';
 
 function codeOf(cause: unknown): string | undefined {
   const code = (cause as NodeJS.ErrnoException | null)?.code;
@@ -52,4 +53,18 @@ export async function writeNamedFile(flag: string, file: string, text: string | 
     if (problem === undefined) throw cause;
     usage(`${flag} ${file}`, problem);
   }
+}
+
+/**
+ * The text of a JSON file a person names (a manifest, hyperparameters). Bytes that are not UTF-8
+ * are refused, naming the first line that holds them: read leniently they would become U+FFFD and
+ * the ledger would sign text the file never held. A byte order mark is kept, as a lenient read
+ * keeps it (JSON.parse then refuses it).
+ */
+export async function readUtf8File(file: string): Promise<string> {
+  const bytes = new Uint8Array(await readFile(file));
+  const text = decodeStrict(bytes);
+  if (text !== undefined) return text;
+  const bad = splitLines(bytes).find((l) => decodeStrict(l.bytes) === undefined);
+  throw new Error(`not well-formed UTF-8${bad === undefined ? '' : ` on line ${bad.line}`}`);
 }

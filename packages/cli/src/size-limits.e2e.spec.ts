@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { cairn, cairnHere, cairnJsonHere as cairnJson, type Cairn } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 const pgAvailable = await postgresForTests();
 const dropped: (() => Promise<void>)[] = [];
@@ -46,7 +47,7 @@ function sizeLimitSpecification(name: string, envOf: (dir: string) => Promise<No
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-limits-'));
       env = await envOf(dir);
-      await cairnJson(dir, env, 'init');
+      await initStore(dir, env);
       await cairnJson(dir, env, 'keys', 'new', 'alice');
       await cairnJson(dir, env, 'keys', 'new', 'bob');
       sample = (

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { cairn, cairnJson } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 const HOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), '__tests__', 'hold-store.mjs');
 const holders: ChildProcess[] = [];
@@ -16,7 +17,7 @@ afterEach(() => {
 
 async function givenStore(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-lock-cli-'));
-  await cairnJson(dir, {}, 'init');
+  await initStore(dir, {});
   await cairnJson(dir, {}, 'keys', 'new', 'alice');
   await cairnJson(dir, {}, 'keys', 'new', 'bob');
   return dir;

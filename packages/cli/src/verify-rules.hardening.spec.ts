@@ -12,6 +12,7 @@ import { canonicalize, fromHex } from '@cairn/core';
 import { openEmbeddedEventLogWithSql, type EventLog } from '@cairn/eventlog';
 import { newSigner, signEvent, type SignedEnvelope, type Signer } from '@cairn/sdk';
 import { cairn, cairnJsonHere } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 interface KeyringFile {
   readonly contributorId: string;
@@ -83,7 +84,7 @@ describe('hardening: cairn verify replays every ledger rule', () => {
   let given: Given;
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-rules-'));
-    await cairnJsonHere(dir, {}, 'init');
+    await initStore(dir, {}, cairnJsonHere);
     await cairnJsonHere(dir, {}, 'keys', 'new', 'alice');
     await cairnJsonHere(dir, {}, 'keys', 'new', 'bob');
     const sample = (
@@ -155,7 +156,7 @@ describe('hardening: cairn verify checks the stored text is the canonical JSON t
   let given: Given;
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-canonical-'));
-    await cairnJsonHere(dir, {}, 'init');
+    await initStore(dir, {}, cairnJsonHere);
     await cairnJsonHere(dir, {}, 'keys', 'new', 'alice');
     const sample = (
       await cairnJsonHere<{ id: string }>(

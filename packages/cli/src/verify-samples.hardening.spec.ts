@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
 import { spawn } from 'node:child_process';
 import { BIN, cairn, cairnJson, cairnJsonHere } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 const pgAvailable = await postgresForTests();
 const dropped: (() => Promise<void>)[] = [];
@@ -105,7 +106,7 @@ function verifySamplesSpecification(name: string, store: Store): void {
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-seal-'));
       env = await store.env(dir);
-      await cairnJsonHere(dir, env, 'init');
+      await initStore(dir, env, cairnJsonHere);
       await cairnJsonHere(dir, env, 'keys', 'new', 'alice');
       await writeFile(
         path.join(dir, 'rows.jsonl'),

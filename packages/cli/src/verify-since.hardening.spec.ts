@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cairn, cairnJsonHere } from './__tests__/cli-run.js';
+import { initStore } from './__tests__/init-store.js';
 
 interface Base {
   readonly dir: string;
@@ -37,7 +38,7 @@ const contribute = (dir: string, text: string) =>
 
 beforeAll(async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-since-'));
-  await cairnJsonHere(dir, {}, 'init');
+  await initStore(dir, {}, cairnJsonHere);
   await cairnJsonHere(dir, {}, 'keys', 'new', 'alice');
   const before = (await contribute(dir, 'before the checkpoint')).id;
   const checkpoint = await cairnJsonHere<Base['checkpoint']>(dir, {}, 'checkpoint', '--as', 'alice');

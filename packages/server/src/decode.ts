@@ -128,6 +128,57 @@ export function nulCharacters(value: unknown, root: string): FieldProblem[] {
   );
 }
 
+// A UTF-16 code unit of a surrogate pair without its other half. JSON lets a body spell one
+// (`"\ud800"`) and JSON.parse keeps it, but it has no UTF-8 form: written to the store, hashed or
+// signed, it would silently become U+FFFD, other bytes than the client sent.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const loneSurrogateIn = (text: string): string | undefined => {
+  const found = LONE_SURROGATE.exec(text);
+  return found === null ? undefined : `U+${found[0].charCodeAt(0).toString(16).toUpperCase()}`;
+};
+
+/**
+ * Where a decoded value holds an unpaired UTF-16 surrogate, in a string or a name, as the problems
+ * to refuse it with. `root` names the value (`body`, `body.envelope.payload`).
+ */
+export function loneSurrogates(value: unknown, root: string): FieldProblem[] {
+  if (typeof value === 'string') {
+    const unit = loneSurrogateIn(value);
+    return unit === undefined ? [] : [{ field: root, reason: `contains an unpaired UTF-16 surrogate ${unit}` }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => loneSurrogates(item, `${root}[${i}]`));
+  // Only what JSON.parse makes: an upload's bytes (a Buffer) are not text and are not walked.
+  if (!isPlainObject(value)) return [];
+  return Object.entries(value).flatMap(([name, v]) => {
+    const unit = loneSurrogateIn(name);
+    return unit === undefined
+      ? loneSurrogates(v, `${root}.${name}`)
+      : [{ field: root, reason: `a name in it contains an unpaired UTF-16 surrogate ${unit}` }];
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A request body's text, or undefined when its bytes are not UTF-8. Decoding them leniently
+ * would turn each bad sequence (a Latin-1 byte, a surrogate spelt in UTF-8 as ED A0 80) into
+ * U+FFFD without a word, and the request would be read as something the client never sent.
+ */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether every percent-escape in `component` (a query string's name or value) spells UTF-8. */
 function percentDecodes(component: string): boolean {
   if (!component.includes('%')) return true;

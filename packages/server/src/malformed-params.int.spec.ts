@@ -242,7 +242,8 @@ describe('a NUL character in a parameter', () => {
 });
 
 describe('percent-escapes that are not UTF-8', () => {
-  for (const bad of ['%C3%28', '%FF', '%2G'])
+  // %ED%A0%80 spells U+D800, a surrogate, in the form UTF-8 forbids (CESU-8).
+  for (const bad of ['%C3%28', '%FF', '%2G', '%ED%A0%80'])
     it(
       `given ${bad} in each path parameter and each declared query parameter of every route, then each is a 400 problem document naming where`,
       async () => {
@@ -393,5 +394,98 @@ describe('a NUL character in a JSON body string', () => {
       },
     ]);
     expect(internalErrors).toEqual([]);
+  });
+});
+
+/** Bytes posted as a JSON body exactly as given (fetch would send a string's lone surrogate as U+FFFD). */
+async function postBytes(route: string, bytes: Uint8Array): Promise<Answer> {
+  const res = await fetch(new URL(route, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+describe('text with no UTF-8 form in a JSON body', () => {
+  // JSON.stringify writes a lone surrogate as the escape `\ud800`, which JSON.parse reads back as it.
+  it('given an unpaired surrogate escape in the ids of a labels read, then it is a 400 naming the id and the surrogate', async () => {
+    const answered = [];
+    for (const id of ['a\uD800b', '\uDC00', 'b\uDBFF']) {
+      const a = await postJson('/v1/labels', { ids: [fx.alice.contributorId, id] });
+      answered.push({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason });
+    }
+    expect(answered).toEqual(
+      ['U+D800', 'U+DC00', 'U+DBFF'].map((unit) => ({
+        status: 400,
+        field: 'body.ids[1]',
+        reason: `contains an unpaired UTF-16 surrogate ${unit}`,
+      })),
+    );
+    expect(internalErrors).toEqual([]);
+  });
+
+  it('given a surrogate pair in the ids of a labels read, then it is read as the one character it spells', async () => {
+    const a = await postJson('/v1/labels', { ids: [fx.alice.contributorId, 'a\uD83D\uDE00b'] });
+    expect(a.status).toBe(200);
+  });
+
+  it('given an unpaired surrogate in a name of the body, then it is a 400 saying so', async () => {
+    const a = await postJson('/v1/labels', { ids: [fx.alice.contributorId], ['x\uD800']: 1 });
+    expect(a.status).toBe(400);
+    expect(problemOf(a)).toMatchObject({ field: 'body', reason: 'a name in it contains an unpaired UTF-16 surrogate U+D800' });
+  });
+
+  it(
+    'given a signed event whose payload text was given an unpaired surrogate, then the batch is a 400 naming the field, and nothing is appended',
+    async () => {
+      const headBefore = JSON.parse((await send('GET', '/v1/status')).body).head as string;
+      const label = signed('LabelContributed', { targets: [fx.samples[1]], labelType: 'topic', value: 'ab' }, fx.carol);
+      const envelope = { ...label.envelope, payload: { ...(label.envelope.payload as object), value: 'a\uD800b' } };
+      const a = await postJson('/v1/events', { events: [{ envelope }] });
+      expect({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason }).toEqual({
+        status: 400,
+        field: 'body.events[0].envelope.payload.value',
+        reason: 'contains an unpaired UTF-16 surrogate U+D800',
+      });
+      expect(JSON.parse((await send('GET', '/v1/status')).body).head).toBe(headBefore);
+      expect(internalErrors).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it('given a body whose bytes are not UTF-8 (a surrogate spelt ED A0 80, a Latin-1 byte), then it is a 400 naming the body', async () => {
+    const answered = [];
+    for (const bad of [[0xed, 0xa0, 0x80], [0xe9]]) {
+      const bytes = Buffer.concat([Buffer.from(`{"ids":["${fx.alice.contributorId}","a`), Buffer.from(bad), Buffer.from('b"]}')]);
+      const a = await postBytes('/v1/labels', bytes);
+      answered.push({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason });
+    }
+    expect(answered).toEqual([
+      { status: 400, field: 'body', reason: 'is not well-formed UTF-8' },
+      { status: 400, field: 'body', reason: 'is not well-formed UTF-8' },
+    ]);
+    expect(internalErrors).toEqual([]);
+  });
+
+  it('given a body in well-formed UTF-8 with characters past ASCII, then it is read as it is', async () => {
+    const a = await postBytes('/v1/labels', Buffer.from(JSON.stringify({ ids: [fx.alice.contributorId, 'é😀'] }), 'utf8'));
+    expect(a.status).toBe(200);
+  });
+
+  it('given a statement to check whose predicate names a version with an unpaired surrogate, then it is a 400 naming where', async () => {
+    const payload = JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [],
+      predicateType: 'x',
+      predicate: { versionId: 'a\uD800b', merkleRoot: 'r', manifestId: 'm' },
+    });
+    const envelope = {
+      payloadType: 'application/vnd.in-toto+json',
+      payload: Buffer.from(payload).toString('base64'),
+      signatures: [{ keyid: 'k', sig: 'AA==' }],
+    };
+    const a = await postJson('/v1/statements/checks', { kind: 'attestation', envelope });
+    expect({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason }).toEqual({
+      status: 400,
+      field: 'body.envelope.payload.predicate.versionId',
+      reason: 'contains an unpaired UTF-16 surrogate U+D800',
+    });
   });
 });

@@ -13,7 +13,7 @@ import { pinnedAnswers } from './pinned-answers.js';
 import { registerSignatures, type MetadataAccess } from './auth/register-signatures.js';
 import { openApiDocument } from './openapi.js';
 import { frameworkProblem, invalidRequest, notFound, problem, writeClientErrorProblem } from './problem.js';
-import { unreadableParameters } from './decode.js';
+import { loneSurrogates, unreadableParameters, utf8Text } from './decode.js';
 import { sendProblem } from './respond.js';
 import { registerExplorer } from './routes/explorer.js';
 import { registerLive } from './routes/live.js';
@@ -115,6 +115,21 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
 
   // The API speaks JSON only: a text body is refused as an unsupported media type (415).
   app.removeContentTypeParser('text/plain');
+  // JSON bodies are read as bytes and refused when they are not UTF-8 (utf8Text says why), then
+  // parsed as Fastify parses them (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = utf8Text(body as Buffer);
+    if (text === undefined) return done(Object.assign(new Error('is not well-formed UTF-8'), { statusCode: 400 }), undefined);
+    parseJson(request, text, done);
+  });
+  // Text in a body that has no UTF-8 form is refused for every route at once, naming where it is.
+  app.addHook('preValidation', (request, reply, done) => {
+    const problems = loneSurrogates(request.body, 'body');
+    if (problems.length === 0) return done();
+    sendProblem(reply, invalidRequest(problems));
+  });
   // Fastify's own refusals (bad JSON, body too large, wrong content type) become problem documents
   // with their 4xx status; anything else is a 500 that tells nothing of the server's insides.
   app.setErrorHandler((error: FastifyError, _request, reply) => {

@@ -71,10 +71,24 @@ console.error(
     (pgUrl ? `, postgres at ${new URL(pgUrl).host}` : ', no CAIRN_BENCH_PG_URL: Postgres figures skipped'),
 );
 
+/** CAIRN_DEBUG=1 adds the stack of a group's failure, as it does for the CLI's unexpected failures. */
+const debugging = (env: NodeJS.ProcessEnv): boolean => env.CAIRN_DEBUG !== undefined && env.CAIRN_DEBUG !== '' && env.CAIRN_DEBUG !== '0';
+
 const results: BenchResult[] = [];
 for (const g of selected) {
   console.error(`# ${g.group}: ${g.description}`);
-  const rows = await g.run({ pgUrl, quick: values.quick, log: (m) => console.error(`  ${m}`) });
+  let rows: readonly BenchResult[];
+  try {
+    rows = await g.run({ pgUrl, quick: values.quick, log: (m) => console.error(`  ${m}`) });
+  } catch (e) {
+    // A group refuses what it cannot run with (a setting, a folder) by throwing: the reason is for
+    // the person running the bench, the stack only for whoever debugs the group. The groups after
+    // it are not run and no JSON is printed, so a partial run is never read as a whole one.
+    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    console.error(`bench: group ${g.group} failed: ${reason}${debugging(process.env) ? '' : ' (CAIRN_DEBUG=1 shows where)'}`);
+    if (debugging(process.env) && e instanceof Error && e.stack !== undefined) console.error(e.stack);
+    process.exit(1);
+  }
   results.push(...rows);
   if (!values.json) printTable(rows);
 }

@@ -56,6 +56,30 @@ describe('benchmark contract', () => {
     expect(out.stderr).toBe('');
   });
 
+  // The server group refuses a duration that is not a positive number before it builds anything.
+  const failingGroup = { ...process.env, CAIRN_BENCH_SERVER_SECONDS: 'soon', CAIRN_DEBUG: '' };
+
+  it('given a group that throws, then the runner exits 1 with one line naming the group and the reason, no stack and no JSON', () => {
+    const out = spawnSync(process.execPath, [main, '--only', 'server', '--quick', '--json'], { encoding: 'utf8', env: failingGroup });
+    expect(out.status).toBe(1);
+    const errorLines = out.stderr.split('\n').filter((l) => l.startsWith('bench:'));
+    expect(errorLines).toEqual([
+      'bench: group server failed: CAIRN_BENCH_SERVER_SECONDS: expected a positive number, got soon (CAIRN_DEBUG=1 shows where)',
+    ]);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    expect(out.stdout).toBe('');
+  });
+
+  it('given a group that throws and CAIRN_DEBUG=1, then the stack is printed after the one line', () => {
+    const out = spawnSync(process.execPath, [main, '--only', 'server', '--quick'], {
+      encoding: 'utf8',
+      env: { ...failingGroup, CAIRN_DEBUG: '1' },
+    });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('bench: group server failed: CAIRN_BENCH_SERVER_SECONDS: expected a positive number, got soon\n');
+    expect(out.stderr).toMatch(/\n\s+at .*server\.js/);
+  });
+
   it('given an option the runner does not know, then it exits 2 naming it, with the usage, and no stack trace', () => {
     const out = spawnSync(process.execPath, [main, '--fast'], { encoding: 'utf8' });
     expect(out.status).toBe(2);

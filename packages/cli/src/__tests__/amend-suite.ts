@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 interface Given {
   readonly dir: string;
@@ -35,7 +36,7 @@ async function givenApprovedSamples(store: StoreUnderTest, count: number): Promi
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-amend-'));
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env, cairnJson);
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
   // bob curates: the founder (alice, registered first) grants the role manifests and builds need

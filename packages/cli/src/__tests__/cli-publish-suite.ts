@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
 import { croissantProblems } from '@cairn/datasets';
+import { initStore } from './init-store.js';
 
 /** A 2-D little-endian float32 .npy (NumPy format 1.0), rows of deterministic values. */
 function npy(rows: number, cols: number, seed: number): Uint8Array {
@@ -36,7 +37,7 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-publish-'));
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env, cairnJson);
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   await cairnJson(dir, env, 'keys', 'new', 'bob');
   // alice registered first: she founded the ledger and is its admin; bob curates.

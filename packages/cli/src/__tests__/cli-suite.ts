@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cairn as spawned, cairnHere, cairnJson, cairnJsonHere, type Cairn } from './cli-run.js';
+import { initStore } from './init-store.js';
 
 export interface StoreUnderTest {
   /** Environment naming the store (CAIRN_STORE, CAIRN_KEYS). */
@@ -40,7 +41,7 @@ export async function givenLedger(store: StoreUnderTest): Promise<Ledger> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-cli-'));
   const env = await store.env(dir);
   const json = jsonFor(store);
-  await json(dir, env, 'init');
+  await initStore(dir, env, json);
   await json(dir, env, 'keys', 'new', 'alice');
   await json(dir, env, 'keys', 'new', 'bob');
   // alice registered first: she founded the ledger and is its admin; bob curates.

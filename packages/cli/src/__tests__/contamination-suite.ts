@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { syntheticTexts, withWordsReplaced } from '@cairn/datasets';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 interface ImportOut {
   readonly cfs: readonly { readonly item: string; readonly cfId: string }[];
@@ -57,7 +58,7 @@ async function givenTrainAndEval(store: StoreUnderTest): Promise<Fixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-contam-'));
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env, cairnJson);
   for (const who of ['founder', 'alice', 'bob']) await cairnJson(dir, env, 'keys', 'new', who);
 
   const texts = syntheticTexts(TRAIN_TEXTS + EVAL_TEXTS, { seed: 2026, minWords: 120, maxWords: 180 });

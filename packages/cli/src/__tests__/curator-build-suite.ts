@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 const T = 180_000;
 
@@ -60,7 +61,7 @@ async function givenCuratedLedger(store: StoreUnderTest): Promise<Curated> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-curator-'));
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env, cairnJson);
   for (const name of ['curator', 'alice', 'bob']) await cairnJson(dir, env, 'keys', 'new', name);
   const rows = [
     { id: 'a', text: 'radius 17.99, texture 10.38', license: 'MIT', source: 'wdbc', attributes: { diagnosis: 'M' } },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fromHex, signEnvelope, verifyInclusion } from '@cairn/core';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 const T = 240_000;
 
@@ -67,7 +68,7 @@ export function passportSpecification(name: string, store: StoreUnderTest): void
       offline = { ...rest };
       delete offline.CAIRN_STORE;
       const run = (...args: string[]) => cairnJson(dir, env, ...args);
-      await run('init');
+      await initStore(dir, env, cairnJson);
       await run('keys', 'new', 'alice');
       await run('keys', 'new', 'bob');
       await run('keys', 'new', 'carol');

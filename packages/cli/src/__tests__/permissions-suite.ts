@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 export interface PermissionLedger {
   readonly dir: string;
@@ -20,7 +21,7 @@ export async function givenPermissionLedger(store: StoreUnderTest): Promise<Perm
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-perm-'));
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env, cairnJson);
   for (const name of ['founder', 'alice', 'carol', 'dave', 'curator']) await cairnJson(dir, env, 'keys', 'new', name);
   const sample = (
     await cairnJson<{ id: string }>(

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonFor, runnerFor, type StoreUnderTest } from './cli-suite.js';
+import { initStore } from './init-store.js';
 
 /** A 2-D little-endian float32 .npy (NumPy format 1.0), rows of deterministic values. */
 function npy(rows: number, cols: number, seed: number): Uint8Array {
@@ -85,7 +86,7 @@ async function prepare(store: StoreUnderTest): Promise<Prepared> {
   const env = await store.env(dir);
   const cairnJson = jsonFor(store);
   const run = (...args: string[]) => cairnJson(dir, env, ...args);
-  await run('init');
+  await initStore(dir, env, cairnJson);
   // alice registers first: the founder, who defines manifests and builds
   await run('keys', 'new', 'alice');
   await run('keys', 'new', 'bob');

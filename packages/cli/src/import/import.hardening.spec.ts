@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cairn, cairnJson } from '../__tests__/cli-run.js';
+import { initStore } from '../__tests__/init-store.js';
 
 interface Imported {
   readonly appended: { readonly sample: number; readonly label: number; readonly validation: number };
@@ -24,7 +25,7 @@ async function givenLedger(storeName = 'store'): Promise<Given> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-import-hardening-'));
   const store = path.join(dir, storeName);
   const env = { CAIRN_STORE: store };
-  await cairnJson(dir, env, 'init');
+  await initStore(dir, env);
   await cairnJson(dir, env, 'keys', 'new', 'alice');
   return { dir, env, store };
 }

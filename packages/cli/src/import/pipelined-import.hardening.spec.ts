@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { cairn, cairnJson } from '../__tests__/cli-run.js';
+import { initStore } from '../__tests__/init-store.js';
 
 interface Status {
   readonly cfs: { readonly sample?: number; readonly label?: number };
@@ -36,7 +37,7 @@ describe('hardening: cairn import pipelines its chunks and still stops where it 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-pipelined-import-'));
     env = { CAIRN_STORE: path.join(dir, 'store') };
-    await cairnJson(dir, env, 'init');
+    await initStore(dir, env);
     await cairnJson(dir, env, 'keys', 'new', 'alice');
   }, 120_000);
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { checkAuthorship } from '@cairn/core';
 import { cairn, cairnJson } from '../__tests__/cli-run.js';
+import { initStore } from '../__tests__/init-store.js';
 
 interface Imported {
   readonly cfs: readonly { readonly cfId: string; readonly alreadyAppended: boolean }[];
@@ -23,7 +24,7 @@ describe('hardening: cairn import seals batches, and prove --signed-by proves a 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-sealed-import-'));
     env = { CAIRN_STORE: path.join(dir, 'store') };
-    await cairnJson(dir, env, 'init');
+    await initStore(dir, env);
     await cairnJson(dir, env, 'keys', 'new', 'alice');
     await writeFile(path.join(dir, 'sealed.jsonl'), rows('sealed', 5));
     sealed = await cairnJson<Imported>(dir, env, 'import', 'sealed.jsonl', '--as', 'alice', '--seal-size', '2');

@@ -20,7 +20,7 @@ import {
 } from '@cairn/client';
 import { isSha256Hex, openStatement } from '@cairn/core';
 import { AsOfQuery, NoQuery } from '../codecs.js';
-import { decodeStrict, nulCharacters } from '../decode.js';
+import { decodeStrict, loneSurrogates, nulCharacters } from '../decode.js';
 import type { ScoreBlocks } from '@cairn/client';
 import { queryOf, read, type ServerContext } from '../context.js';
 import { invalidRequest, problem, type Problem } from '../problem.js';
@@ -112,8 +112,10 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
     if (queryOf(request, reply, NoQuery) === undefined) return reply;
     const body = decodeStrict(StatementChecksBody, request.body, 'body');
     if (E.isLeft(body)) return sendProblem(reply, invalidRequest(body.left));
-    // The predicate's ids are looked up as text: one with a NUL would fail the query, not fail the check.
-    const unstorable = nulCharacters(openStatement(body.right.envelope).statement, 'body.envelope.payload');
+    // The predicate's ids are looked up as text: one with a NUL would fail the query, not fail the
+    // check, and one with an unpaired surrogate would be looked up as another id (U+FFFD in its place).
+    const statement = openStatement(body.right.envelope).statement;
+    const unstorable = [...nulCharacters(statement, 'body.envelope.payload'), ...loneSurrogates(statement, 'body.envelope.payload')];
     if (unstorable.length > 0) return sendProblem(reply, invalidRequest(unstorable));
     const checks = await statementStoreChecks(ctx.cairn, body.right.kind, body.right.envelope);
     return reply.header('cache-control', 'no-store').type('application/json').send(toJson({ checks }));
