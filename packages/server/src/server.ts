@@ -75,6 +75,10 @@ export interface CairnServer {
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
+// A JSON escape of a UTF-16 surrogate code unit (D800–DFFF), in either case. An escaped backslash
+// before such letters (`\\ud800`, no surrogate) matches too: it costs only a walk that finds nothing.
+const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
+
 export async function createServer(options: ServerOptions): Promise<E.Either<{ readonly message: string }, CairnServer>> {
   const onError = options.onError ?? ((message: string) => process.stderr.write(`cairn serve: ${message}\n`));
   const follower = startFollower(options.cairn, options.catchUpIntervalMs ?? 1000, onError);
@@ -119,13 +123,18 @@ export async function createServer(options: ServerOptions): Promise<E.Either<{ r
   // parsed as Fastify parses them (prototype poisoning refused).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // Well-formed UTF-8 holds no surrogate, so only a JSON escape (\ud800) can put one in a parsed
+  // body; a body whose text spells none (the SDK writes non-ASCII as itself) is not walked.
+  const spellsSurrogates = new WeakSet<object>();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const text = utf8Text(body as Buffer);
     if (text === undefined) return done(Object.assign(new Error('is not well-formed UTF-8'), { statusCode: 400 }), undefined);
+    if (SURROGATE_ESCAPE.test(text)) spellsSurrogates.add(request);
     parseJson(request, text, done);
   });
   // Text in a body that has no UTF-8 form is refused for every route at once, naming where it is.
   app.addHook('preValidation', (request, reply, done) => {
+    if (!spellsSurrogates.has(request)) return done();
     const problems = loneSurrogates(request.body, 'body');
     if (problems.length === 0) return done();
     sendProblem(reply, invalidRequest(problems));
