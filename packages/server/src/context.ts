@@ -8,7 +8,7 @@ import { parseAsOf, type Cairn, type LatestReads, type ReadError } from '@cairn/
 import { decodeStrict } from './decode.js';
 import type { Follower } from './follower.js';
 import { invalidRequest, readProblem, type Problem } from './problem.js';
-import { notModified, sendAnswer, sendPinned, sendProblem, type Moment } from './respond.js';
+import { etagAtHead, notModified, sendAnswer, sendPinned, sendProblem, type Moment } from './respond.js';
 import { toJson } from './json.js';
 import type { PinnedAnswers } from './pinned-answers.js';
 
@@ -72,10 +72,15 @@ export async function answerAt(
   asOfText: string | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
   render?: Render,
+  keptAtHead = false,
 ): Promise<FastifyReply> {
   // The latest is read while no catch-up writes, so it is exactly the head its header names.
   if (asOfText === undefined)
-    return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer, render));
+    return ctx.follower.latest((head) =>
+      keptAtHead && ctx.pinned !== undefined
+        ? respondAtHead(request, reply, head, answer, render, ctx.pinned)
+        : respond(request, reply, { pinned: false, head }, undefined, answer, render),
+    );
   // A pinned answer never changes: one sent before is sent again without resolving asOf or asking
   // the store, and without serialising it again.
   const held = ctx.pinned?.get(pinnedKey(request));
@@ -103,6 +108,30 @@ async function respond(
   return sendAnswer(request, reply, moment, shown.body, shown.contentType);
 }
 
+// An answer at the latest that is a function of the log up to the head alone (the route says so),
+// kept with the pinned answers under its head: a repeat at the same head is sent as it was, with
+// no read and no serialising, and a new head is a new key (the old one ages out).
+async function respondAtHead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  head: bigint | null,
+  answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
+  render: Render | undefined,
+  kept: PinnedAnswers,
+): Promise<FastifyReply> {
+  const moment: Moment = { pinned: false, head };
+  const key = `head ${head ?? '-'}\n${pinnedKey(request)}`;
+  const held = kept.get(key);
+  if (held !== undefined) return sendAnswer(request, reply, moment, held.body, held.contentType, held.etag);
+  const r = await answer(undefined, moment);
+  if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
+  const shown = render === undefined ? { body: toJson(r.right), contentType: 'application/json' } : await render(r.right);
+  if (typeof shown.body !== 'string') return sendAnswer(request, reply, moment, shown.body, shown.contentType);
+  const etag = etagAtHead(request, head, shown.body);
+  kept.set(key, { position: head, body: shown.body, contentType: shown.contentType, etag });
+  return sendAnswer(request, reply, moment, shown.body, shown.contentType, etag);
+}
+
 /** An answer shown as something other than JSON (a Markdown card, an SVG trace). */
 export type Render = (value: unknown) => Promise<{ readonly body: string | Readable; readonly contentType: string }>;
 
@@ -114,12 +143,13 @@ export async function read<Q extends object>(
   codec: t.Type<Q, unknown, unknown>,
   answer: (query: Q, asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
   render?: Render,
+  keptAtHead = false,
 ): Promise<FastifyReply> {
   const query = queryOf(request, reply, codec);
   if (query === undefined) return reply;
   // A query without asOf (a codec that takes none) reads the latest.
   const asOfText = (query as { readonly asOf?: string }).asOf;
-  return answerAt(ctx, request, reply, asOfText, (asOf, moment) => answer(query, asOf, moment), render);
+  return answerAt(ctx, request, reply, asOfText, (asOf, moment) => answer(query, asOf, moment), render, keptAtHead);
 }
 
 export const isProblem = (e: ReadError | Problem): e is Problem => 'status' in e && 'type' in e && !('_tag' in e);

@@ -2,7 +2,7 @@
 // version reference once (Cairn.latestAt), however many requests name it. Counted by the
 // statements that read a dataset's builds (what resolving NAME@V costs), with no catch-up between
 // the requests (the follower's interval is longer than the spec), so the head stays put.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Cairn } from '@cairn/client';
 import { StatementLog } from '@cairn/testing';
 import { createServer, type CairnServer } from './index.js';
-import { DATASET, openStore, seed, type Fixture } from './__tests__/fixture.js';
+import { DATASET, openStore, registration, seed, type Fixture } from './__tests__/fixture.js';
 
 let dir: string;
 let cairn: Cairn;
@@ -89,5 +89,49 @@ describe('reads at the latest: a version reference resolved once per head', () =
     for (const at of [head, head - 1n])
       expect((await fetch(`${base}/v1/diff?from=${DATASET}@1&to=${DATASET}@2&asOf=${at}`)).status).toBe(200);
     expect(buildsReads()).toBe(4);
+  });
+});
+
+// Last in this file: it moves the head.
+describe('a diff at the latest, kept at its head', () => {
+  const url = `/v1/diff?from=${DATASET}@2&to=${DATASET}@3`;
+  const ask = async () => {
+    const res = await fetch(`${base}${url}`);
+    expect(res.status).toBe(200);
+    return { etag: res.headers.get('etag'), head: res.headers.get('cairn-head-position'), body: await res.text() };
+  };
+
+  it('given a diff asked at one head, when it is asked again there, then it is sent as it was with no statement; a new head asks again', async () => {
+    // the library's diff, counted where the server asks it
+    let asked = 0;
+    const latestAt = cairn.latestAt.bind(cairn);
+    const spy = jest.spyOn(cairn, 'latestAt').mockImplementation((at) => {
+      const reads = latestAt(at);
+      return { ...reads, diff: (...args) => ((asked += 1), reads.diff(...args)) };
+    });
+    const first = await ask();
+    expect(asked).toBe(1);
+    statements.clear();
+    const again = await ask();
+    expect(asked).toBe(1);
+    expect(statements.sent).toHaveLength(0);
+    expect(again).toEqual(first);
+
+    const { event } = registration('hana');
+    const posted = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ envelope: event.envelope }] }),
+    });
+    expect(posted.status).toBe(201);
+    statements.clear();
+    const moved = await ask();
+    expect(asked).toBe(2);
+    spy.mockRestore();
+    expect(statements.sent.length).toBeGreaterThan(0);
+    expect(moved.head).not.toBe(first.head);
+    expect(moved.etag).not.toBe(first.etag);
+    // the same two versions: the same answer, now at the new head
+    expect(JSON.parse(moved.body)).toEqual(JSON.parse(first.body));
   });
 });

@@ -41,6 +41,7 @@ export function sendAnswer(
   moment: Moment,
   body: string | Readable,
   contentType = 'application/json',
+  latestEtag?: string,
 ): FastifyReply {
   reply.header('vary', 'accept');
   if (moment.pinned) {
@@ -49,8 +50,7 @@ export function sendAnswer(
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header(AS_OF_HEADER, moment.position === null ? 'none' : moment.position.toString());
   } else {
-    // A streamed body is not held to digest; at one head one URL answers one content.
-    const etag = `"h${moment.head ?? '-'}-${digest(typeof body === 'string' ? body : `url:${request.url}`)}"`;
+    const etag = latestEtag ?? etagAtHead(request, moment.head, body);
     reply.header('cache-control', 'no-cache').header(HEAD_HEADER, moment.head === null ? 'none' : moment.head.toString());
     reply.header('etag', etag);
     if (matches(request, etag)) return reply.code(304).send();
@@ -63,6 +63,14 @@ export interface PinnedAnswer {
   readonly position: bigint | null;
   readonly body: string;
   readonly contentType: string;
+  /** The ETag of an answer kept at a head (its digest is not taken again on every repeat). */
+  readonly etag?: string;
+}
+
+/** The ETag of an answer at the latest: its head and a digest of its body. */
+export function etagAtHead(request: FastifyRequest, head: bigint | null, body: string | Readable): string {
+  // A streamed body is not held to digest; at one head one URL answers one content.
+  return `"h${head ?? '-'}-${digest(typeof body === 'string' ? body : `url:${request.url}`)}"`;
 }
 
 /** Sends a pinned answer held from an earlier request (304 when the client holds it too). */

@@ -100,8 +100,9 @@ export function registerReads(app: FastifyInstance, ctx: ServerContext): void {
     read(ctx, request, reply, AsOfQuery, (_q, asOf, moment) => versionReadsAt(ctx, moment).licenses(request.params.ref, asOf)),
   );
 
+  // A diff at the latest is kept at its head: it is large to send again and rests on the log alone.
   app.get('/v1/diff', (request, reply) =>
-    read(ctx, request, reply, DiffQuery, (q, asOf, moment) => versionReadsAt(ctx, moment).diff(q.from, q.to, asOf)),
+    read(ctx, request, reply, DiffQuery, (q, asOf, moment) => versionReadsAt(ctx, moment).diff(q.from, q.to, asOf), undefined, true),
   );
 
   app.get('/v1/cfs/:cf', (request: Params<'cf'>, reply: FastifyReply) =>
