@@ -28,12 +28,15 @@ describe('JSON files named on the command line', () => {
   it.each([
     ['a Latin-1 byte', [0xe9]],
     ['a surrogate spelt in UTF-8 (ED A0 80)', [0xed, 0xa0, 0x80]],
-  ])('given a manifest file holding %s on line 3, when defined, then it is refused (exit 2) naming the file and the line', async (_what, bad) => {
-    const file = await jsonWithBytes('manifest.json', bad);
-    const r = await cairnHere(dir, {}, 'manifest', 'define', file, '--as', 'alice');
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`cairn: ${file}: not a readable JSON file (not well-formed UTF-8 on line 3)`]);
-  });
+  ])(
+    'given a manifest file holding %s on line 3, when defined, then it is refused (exit 2) naming the file and the line',
+    async (_what, bad) => {
+      const file = await jsonWithBytes('manifest.json', bad);
+      const r = await cairnHere(dir, {}, 'manifest', 'define', file, '--as', 'alice');
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`cairn: ${file}: not a readable JSON file (not well-formed UTF-8 on line 3)`]);
+    },
+  );
 
   it('given hyperparameters holding a surrogate spelt in UTF-8, when a run is recorded, then --params is refused naming the file and the line', async () => {
     const file = await jsonWithBytes('params.json', [0xed, 0xa0, 0x80]);
