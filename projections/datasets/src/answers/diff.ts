@@ -11,7 +11,7 @@ import type { CfId } from '@cairn/schemas';
 import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
-import { versionOfRow, type DatasetVersion } from './versions.js';
+import { packedMembersColumn, packedMembersOf, versionOfRow, type DatasetVersion } from './versions.js';
 
 export interface DiffCause {
   /** contributed | validated | amended | superseded | deprecated | erased | duplicate | rule */
@@ -105,12 +105,11 @@ export async function diffPinned(
   limit: number,
   pins: DiffPins,
 ): Promise<E.Either<AnswerError, VersionDiff>> {
-  // Both versions, rows and packed members, in one statement. The members as base64 text: a
-  // driver's bytea parsing goes byte by byte in JavaScript, the text is decoded natively.
+  // Both versions, rows and packed members, in one statement.
   const rows = await db
     .selectFrom(T.versions)
     .select(['version_id', 'dataset', 'manifest_id', 'merkle_root', 'member_count', 'position'])
-    .select(sql<string>`encode(members, 'base64')`.as('members'))
+    .select(packedMembersColumn)
     .where('version_id', 'in', [versionA, versionB])
     .execute();
   const rowA = rows.find((r) => r.version_id === versionA);
@@ -119,8 +118,8 @@ export async function diffPinned(
   if (rowB === undefined) return E.left(versionNotFound(versionB));
   const a = versionOfRow(rowA);
   const b = versionOfRow(rowB);
-  const packedA = packedOf(rowA.members);
-  const packedB = packedOf(rowB.members);
+  const packedA = packedMembersOf(rowA.members);
+  const packedB = packedMembersOf(rowB.members);
   const merged = diffSortedMembers(packedA, packedB);
   const addedIds = Array.from(merged.added, (j) => hexOf(packedB, 32 * j, 32));
   const removedIds = Array.from(merged.removed, (i) => hexOf(packedA, 32 * i, 32));
@@ -168,11 +167,6 @@ export async function diffPinned(
     truncated: added.length > limit || removed.length > limit,
   });
 }
-
-const packedOf = (base64: string) => {
-  const b = Buffer.from(base64, 'base64');
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-};
 
 /**
  * The assets holding a CF that entered B (added, or the new side of a change) or left A, with

@@ -1,5 +1,5 @@
 // Reading dataset versions and the builds that cut them.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
@@ -51,11 +51,22 @@ export const versionOfRow = (
   position: positionFromDb(row.position),
 });
 
+/**
+ * A version's packed members, selected as base64 text: a driver's bytea parsing goes byte by byte
+ * in JavaScript, the text is decoded natively. Read with `packedMembersOf`.
+ */
+export const packedMembersColumn = sql<string>`encode(members, 'base64')`.as('members');
+
+/** The packed, sorted member ids (32 bytes each) of a row selected with `packedMembersColumn`. */
+export const packedMembersOf = (base64: string): Uint8Array => {
+  const b = Buffer.from(base64, 'base64');
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
+
 /** The packed, sorted member ids of a version (32 bytes each). */
 export async function readPackedMembers(db: Kysely<DatasetsDatabase>, versionId: string): Promise<Uint8Array | null> {
-  const row = await db.selectFrom(T.versions).select('members').where('version_id', '=', versionId).executeTakeFirst();
-  const m = row?.members;
-  return m === undefined ? null : new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
+  const row = await db.selectFrom(T.versions).select(packedMembersColumn).where('version_id', '=', versionId).executeTakeFirst();
+  return row === undefined ? null : packedMembersOf(row.members);
 }
 
 const BUILD_COLUMNS = ['dataset', 'manifest_id', 'version_id', 'position', 'cause', 'cause_event_id', 'valid_to'] as const;
