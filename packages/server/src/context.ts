@@ -75,20 +75,27 @@ export async function answerAt(
   keptAtHead = false,
 ): Promise<FastifyReply> {
   // The latest is read while no catch-up writes, so it is exactly the head its header names.
-  if (asOfText === undefined)
-    return ctx.follower.latest((head) =>
-      keptAtHead && ctx.pinned !== undefined
-        ? respondAtHead(request, reply, head, answer, render, ctx.pinned)
-        : respond(request, reply, { pinned: false, head }, undefined, answer, render),
-    );
+  if (asOfText === undefined) {
+    const keep = keptAtHead && ctx.pinned !== undefined ? ({ at: 'head', in: ctx.pinned } as const) : undefined;
+    return ctx.follower.latest((head) => respond(request, reply, { pinned: false, head }, undefined, answer, render, keep));
+  }
   // A pinned answer never changes: one sent before is sent again without resolving asOf or asking
   // the store, and without serialising it again.
   const held = ctx.pinned?.get(pinnedKey(request));
   if (held !== undefined) return sendPinned(request, reply, held);
   const m = await momentOf(ctx, asOfText);
   if (E.isLeft(m)) return sendProblem(reply, m.left);
-  return respond(request, reply, m.right.moment, m.right.asOf, answer, render, ctx.pinned);
+  const keep = m.right.moment.pinned && ctx.pinned !== undefined ? ({ at: 'position', in: ctx.pinned } as const) : undefined;
+  return respond(request, reply, m.right.moment, m.right.asOf, answer, render, keep);
 }
+
+/**
+ * Where a sent answer is kept to be sent again as it was. `position`: a pinned answer, which
+ * never changes. `head`: an answer at the latest that is a function of the log up to the head
+ * alone (the route says so), kept under its head: a repeat at the same head is sent with no read
+ * and no serialising, and a new head is a new key (the old one ages out).
+ */
+type Keep = { readonly at: 'position' | 'head'; readonly in: PinnedAnswers };
 
 async function respond(
   request: FastifyRequest,
@@ -96,39 +103,24 @@ async function respond(
   moment: Moment,
   asOf: AsOf | undefined,
   answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
-  render?: Render,
-  pinned?: PinnedAnswers,
+  render: Render | undefined,
+  keep: Keep | undefined,
 ): Promise<FastifyReply> {
   if (notModified(request, reply, moment)) return reply;
+  const headKey = keep?.at === 'head' && !moment.pinned ? `head ${moment.head ?? '-'}\n${pinnedKey(request)}` : undefined;
+  const held = headKey === undefined ? undefined : keep!.in.get(headKey);
+  if (held !== undefined) return sendAnswer(request, reply, moment, held.body, held.contentType, held.etag);
   const r = await answer(asOf, moment);
   if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
   const shown = render === undefined ? { body: toJson(r.right), contentType: 'application/json' } : await render(r.right);
-  if (moment.pinned && pinned !== undefined && typeof shown.body === 'string')
-    pinned.set(pinnedKey(request), { position: moment.position, body: shown.body, contentType: shown.contentType });
-  return sendAnswer(request, reply, moment, shown.body, shown.contentType);
-}
-
-// An answer at the latest that is a function of the log up to the head alone (the route says so),
-// kept with the pinned answers under its head: a repeat at the same head is sent as it was, with
-// no read and no serialising, and a new head is a new key (the old one ages out).
-async function respondAtHead(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  head: bigint | null,
-  answer: (asOf: AsOf | undefined, moment: Moment) => Promise<E.Either<ReadError | Problem, unknown>>,
-  render: Render | undefined,
-  kept: PinnedAnswers,
-): Promise<FastifyReply> {
-  const moment: Moment = { pinned: false, head };
-  const key = `head ${head ?? '-'}\n${pinnedKey(request)}`;
-  const held = kept.get(key);
-  if (held !== undefined) return sendAnswer(request, reply, moment, held.body, held.contentType, held.etag);
-  const r = await answer(undefined, moment);
-  if (E.isLeft(r)) return sendProblem(reply, isProblem(r.left) ? r.left : readProblem(r.left));
-  const shown = render === undefined ? { body: toJson(r.right), contentType: 'application/json' } : await render(r.right);
-  if (typeof shown.body !== 'string') return sendAnswer(request, reply, moment, shown.body, shown.contentType);
-  const etag = etagAtHead(request, head, shown.body);
-  kept.set(key, { position: head, body: shown.body, contentType: shown.contentType, etag });
+  if (keep === undefined || typeof shown.body !== 'string') return sendAnswer(request, reply, moment, shown.body, shown.contentType);
+  if (moment.pinned) {
+    keep.in.set(pinnedKey(request), { position: moment.position, body: shown.body, contentType: shown.contentType });
+    return sendAnswer(request, reply, moment, shown.body, shown.contentType);
+  }
+  if (headKey === undefined) return sendAnswer(request, reply, moment, shown.body, shown.contentType);
+  const etag = etagAtHead(request, moment.head, shown.body);
+  keep.in.set(headKey, { position: moment.head, body: shown.body, contentType: shown.contentType, etag });
   return sendAnswer(request, reply, moment, shown.body, shown.contentType, etag);
 }
 

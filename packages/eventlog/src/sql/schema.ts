@@ -95,7 +95,7 @@ export function storedStreamSql(stream: string, hexId: string): { stream: string
  * name itself (sql-event-log.ts), so no read ever returns another stream's events.
  */
 export function streamKeySql(row: string): string {
-  return `md5(${streamNameSql(row)})::uuid`;
+  return streamKeyOfName(streamNameSql(row));
 }
 
 /** The whole stream name of a row (`row` is its alias with its dot, or ''). */
