@@ -74,7 +74,9 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
       position: positionToDb(event.position),
       event_id: event.id,
       recorded_at: event.recordedAt,
-      members: Buffer.from(packIds(version.members)),
+      // as base64 text the database decodes: the embedded driver would write a bytea parameter
+      // as hex through one string per byte
+      members: sql<Uint8Array>`decode(${Buffer.from(packIds(version.members)).toString('base64')}, 'base64')`,
     })
     .execute();
   const { index } = version;
