@@ -1,52 +1,26 @@
 // Every read that names a version, asked through Cairn.latestAt(head): given one version, when
 // the same read is asked twice at one head, then the dataset's builds are read once, and the
 // answer is the one the Cairn itself gives. (version-memo.int.spec.ts: the memory moves with the head.)
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as E from 'fp-ts/lib/Either.js';
-import { generateSigningKey } from '@cairn/core';
-import { withManifestDefaults } from '@cairn/schemas';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type * as E from 'fp-ts/lib/Either.js';
 import { StatementLog } from '@cairn/testing';
-import { openCairn, type Cairn, type LatestReads } from './index.js';
-
-const right = <T>(r: E.Either<unknown, T>): T => {
-  if (E.isLeft(r)) throw new Error(`expected a value, got ${JSON.stringify(r.left)}`);
-  return r.right;
-};
-const text = (s: string) => new TextEncoder().encode(s);
-// through JSON: the defaults are cloned in another realm (jest's vm), which canonical JSON refuses
-const MANIFEST = JSON.parse(
-  JSON.stringify(withManifestDefaults({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } })),
-) as unknown;
+import { notesCairn, right } from './__tests__/notes-cairn.js';
+import type { Cairn, LatestReads } from './index.js';
 
 describe('Cairn.latestAt: the reads that name a version resolve it once per head', () => {
-  let dir: string;
+  const openNotes = notesCairn('latest-reads');
   let cairn: Cairn;
   let sample: string;
   const statements = new StatementLog();
   const buildsReads = () => statements.count(/from "datasets_builds" where "dataset"/);
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-latest-reads-'));
-    cairn = right(await openCairn({ store: dir, create: true }));
-    const { ledger } = cairn;
-    const curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
-    const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
-    sample = right(
-      await ledger.contribute.sample({ bytes: text('first'), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice),
-    ).id;
-    const { manifestId } = right(await ledger.manifests.define(MANIFEST, curator));
-    right(await ledger.datasets.define('notes', curator, 'notes'));
-    right(await ledger.datasets.requestBuild('notes', manifestId, curator));
+    const notes = await openNotes({ samples: ['first'] });
+    cairn = notes.cairn;
+    sample = notes.samples[0]!;
     right(await cairn.catchUp());
     statements.tap(cairn.store.db);
   }, 120_000);
-  afterAll(async () => {
-    await cairn?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   const cases: readonly [string, (reads: LatestReads | Cairn) => Promise<E.Either<unknown, unknown>>][] = [
     ['a diff', (reads) => reads.diff('notes@1', 'notes@latest')],

@@ -1,29 +1,17 @@
 // The reads beyond references, on an embedded store opened by openCairn: typed answers for what
 // the CLI's status, card, attest, runs and contamination print, tagged errors for what names
 // nothing, and asOf honoured where a version is named.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { generateSigningKey } from '@cairn/core';
-import { withManifestDefaults } from '@cairn/schemas';
 import type { Signer } from '@cairn/sdk';
-import { openCairn, type Cairn } from './index.js';
+import { notesCairn, right } from './__tests__/notes-cairn.js';
+import type { Cairn } from './index.js';
 
-const right = <T>(r: E.Either<unknown, T>): T => {
-  if (E.isLeft(r)) throw new Error(`expected a value, got ${JSON.stringify(r.left)}`);
-  return r.right;
-};
 const tagOf = (r: E.Either<{ readonly _tag: string }, unknown>): string => (E.isLeft(r) ? r.left._tag : 'Right');
-const text = (s: string) => new TextEncoder().encode(s);
-// through JSON: the defaults are cloned in another realm (jest's vm), which canonical JSON refuses
-const MANIFEST = JSON.parse(
-  JSON.stringify(withManifestDefaults({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } })),
-) as unknown;
 
 describe('Cairn reads on an embedded store', () => {
-  let dir: string;
+  const openNotes = notesCairn('reads');
   let cairn: Cairn;
   let alice: string;
   let samples: string[];
@@ -31,27 +19,13 @@ describe('Cairn reads on an embedded store', () => {
   let curatorSigner: Signer;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-reads-'));
-    cairn = right(await openCairn({ store: dir, create: true }));
-    const { ledger } = cairn;
-    const curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
-    curatorSigner = curator;
-    const a = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
-    alice = a.contributorId;
-    samples = [];
-    for (const body of ['first sample text', 'second sample text'])
-      samples.push(
-        right(await ledger.contribute.sample({ bytes: text(body), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, a)).id,
-      );
-    const manifest = right(await ledger.manifests.define(MANIFEST, curator));
-    right(await ledger.datasets.define('notes', curator, 'two notes'));
-    builtAt = right(await ledger.datasets.requestBuild('notes', manifest.manifestId, curator)).position;
+    const notes = await openNotes({ samples: ['first sample text', 'second sample text'], description: 'two notes' });
+    ({ cairn, builtAt } = notes);
+    curatorSigner = notes.curator;
+    alice = notes.alice.contributorId;
+    samples = [...notes.samples];
     right(await cairn.catchUp());
   }, 120_000);
-  afterAll(async () => {
-    await cairn?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('given two contributors, two samples and one version, then statusCounts counts them and labels names the contributor', async () => {
     const counts = await cairn.statusCounts();

@@ -1,29 +1,14 @@
 // A version reference at the latest, asked through Cairn.latestAt(head): given one version, when
 // two whys are asked at the same head, then the dataset's builds are read once; when an append
 // cuts a new version and the projections catch up, then the next why at the new head names it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as E from 'fp-ts/lib/Either.js';
-import { generateSigningKey } from '@cairn/core';
-import { withManifestDefaults } from '@cairn/schemas';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Signer } from '@cairn/sdk';
 import { StatementLog } from '@cairn/testing';
-import { openCairn, type Cairn } from './index.js';
-
-const right = <T>(r: E.Either<unknown, T>): T => {
-  if (E.isLeft(r)) throw new Error(`expected a value, got ${JSON.stringify(r.left)}`);
-  return r.right;
-};
-const text = (s: string) => new TextEncoder().encode(s);
-// through JSON: the defaults are cloned in another realm (jest's vm), which canonical JSON refuses
-const MANIFEST = JSON.parse(
-  JSON.stringify(withManifestDefaults({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } })),
-) as unknown;
+import { notesCairn, right, text } from './__tests__/notes-cairn.js';
+import type { Cairn } from './index.js';
 
 describe('Cairn.latestAt: version references resolved once per head', () => {
-  let dir: string;
+  const openNotes = notesCairn('memo');
   let cairn: Cairn;
   let curator: Signer;
   let alice: Signer;
@@ -34,25 +19,13 @@ describe('Cairn.latestAt: version references resolved once per head', () => {
   const buildsReads = () => statements.count(/from "datasets_builds" where "dataset"/);
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-memo-'));
-    cairn = right(await openCairn({ store: dir, create: true }));
-    const { ledger } = cairn;
-    curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
-    alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
-    first = right(
-      await ledger.contribute.sample({ bytes: text('first'), mediaType: 'text/plain', license: 'MIT', source: 'notes' }, alice),
-    ).id;
-    manifestId = right(await ledger.manifests.define(MANIFEST, curator)).manifestId;
-    right(await ledger.datasets.define('notes', curator, 'notes'));
-    right(await ledger.datasets.requestBuild('notes', manifestId, curator));
+    const notes = await openNotes({ samples: ['first'] });
+    ({ cairn, curator, alice, manifestId } = notes);
+    first = notes.samples[0]!;
     right(await cairn.catchUp());
     // The store's statement log: every statement the reads send passes the one executor.
     statements.tap(cairn.store.db);
   }, 120_000);
-  afterAll(async () => {
-    await cairn?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('given one version, when two whys are asked at the same head, then one version lookup answers both, as the Cairn itself answers', async () => {
     const head = right(await cairn.ledger.log.head());

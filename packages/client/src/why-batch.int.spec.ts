@@ -1,30 +1,16 @@
 // Whys asked together share statements: given a version, when N whys are asked at once at one
 // head (as the server asks them for its callers), then at most ceil(N / WHY_BATCH) statements
 // read their facts, and each answer is the one the Cairn gives when asked alone.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { generateSigningKey } from '@cairn/core';
 import { WHY_BATCH } from '@cairn/datasets';
-import { withManifestDefaults } from '@cairn/schemas';
 import { StatementLog } from '@cairn/testing';
-import { openCairn, type Cairn } from './index.js';
-
-const right = <T>(r: E.Either<unknown, T>): T => {
-  if (E.isLeft(r)) throw new Error(`expected a value, got ${JSON.stringify(r.left)}`);
-  return r.right;
-};
-const text = (s: string) => new TextEncoder().encode(s);
-// through JSON: the defaults are cloned in another realm (jest's vm), which canonical JSON refuses
-const MANIFEST = JSON.parse(
-  JSON.stringify(withManifestDefaults({ licensePolicy: { allowed: ['MIT'] }, minApprovals: { count: 0 } })),
-) as unknown;
+import { notesCairn, right } from './__tests__/notes-cairn.js';
+import type { Cairn } from './index.js';
 const asJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 describe('Cairn.why: concurrent whys coalesced', () => {
-  let dir: string;
+  const openNotes = notesCairn('why-batch');
   let cairn: Cairn;
   const cfs: string[] = [];
   /** The statements sent to the projections. */
@@ -33,25 +19,14 @@ describe('Cairn.why: concurrent whys coalesced', () => {
   const whyReads = () => statements.count('"datasets_exclusions" as "xx"');
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-why-batch-'));
-    cairn = right(await openCairn({ store: dir, create: true }));
-    const { ledger } = cairn;
-    const curator = right(await ledger.contributors.register(generateSigningKey(), { name: 'curator' }));
-    const alice = right(await ledger.contributors.register(generateSigningKey(), { name: 'alice' }));
-    for (const [i, license] of ['MIT', 'MIT', 'GPL-3.0-only'].entries())
-      cfs.push(
-        right(await ledger.contribute.sample({ bytes: text(`note ${i}`), mediaType: 'text/plain', license, source: 'notes' }, alice)).id,
-      );
-    const manifestId = right(await ledger.manifests.define(MANIFEST, curator)).manifestId;
-    right(await ledger.datasets.define('notes', curator, 'notes'));
-    right(await ledger.datasets.requestBuild('notes', manifestId, curator));
+    const notes = await openNotes({
+      samples: ['MIT', 'MIT', 'GPL-3.0-only'].map((license, i) => ({ body: `note ${i}`, license })),
+    });
+    cairn = notes.cairn;
+    cfs.push(...notes.samples);
     right(await cairn.catchUp());
     statements.tap(cairn.store.db);
   }, 120_000);
-  afterAll(async () => {
-    await cairn?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('given members and a turned-away CF, when N whys are asked at once at one head, then at most ceil(N / WHY_BATCH) statements read them, each answered as alone', async () => {
     const head = right(await cairn.ledger.log.head());

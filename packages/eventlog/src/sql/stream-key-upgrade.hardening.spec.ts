@@ -5,28 +5,33 @@
 // stored body, metadata, time), the new key still refuses a second event at an old revision, and
 // a process killed (kill -9) inside the upgrade's transaction leaves the old schema and rows,
 // after its commit the new ones, never a mix.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
-import { createTestSchema, describePostgres, postgresForTests } from '@cairn/testing';
-import { openEmbeddedEventLogWithSql } from '../pglite/open-embedded-event-log.js';
-import { openPostgresEventLog } from '../postgres/open-postgres-event-log.js';
-import { ExpectedRevision, type EventLog, type RecordedEvent } from '../port.js';
+import { describe, expect, it } from '@jest/globals';
+import { describePostgres, postgresForTests } from '@cairn/testing';
+import { ExpectedRevision, type EventLog } from '../port.js';
 import { logTables, schemaMark, streamNameSql } from './schema.js';
+import {
+  embeddedUpgrades,
+  expectPostgresUpgrade,
+  oldSchemaMark,
+  readStore,
+  seen,
+  tableRows,
+  type Exec,
+  type OldLog,
+  type TableRows,
+} from './__tests__/upgrade-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OLD_DDL = await readFile(path.join(here, '__fixtures__', 'log-schema-stream-names.sql'), 'utf8');
-const MIGRATE_THEN_DIE = path.join(here, '__fixtures__', 'migrate-then-die.mjs');
-
-type Exec = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 const idOf = (n: number) => createHash('sha256').update(`stream-key-upgrade/${n}`).digest('hex');
+
+/** Every field of the table's rows, the ids as hex; `stream` completes the names of the new schema. */
+const hexIdRows = (exec: Exec, table: string, stream?: string) => tableRows(exec, table, { id: `encode(id, 'hex')`, stream });
 
 /**
  * The stream of the n-th old event: mostly its own `cf-<id>` (the bulk case), and every kind of
@@ -42,36 +47,6 @@ function streamOf(n: number, id: string): { stream: string; revision: number } {
   if (n % 19 === 0) return { stream: `-${id}`, revision: 0 };
   if (n % 23 === 0) return { stream: `it's \\ odd-${id}x`, revision: 0 };
   return { stream: `cf-${id}`, revision: 0 };
-}
-
-/** What a reader sees of an event, every field. */
-const seen = (e: RecordedEvent) => ({
-  id: e.id,
-  stream: e.stream,
-  revision: e.revision.toString(),
-  position: e.position.toString(),
-  type: e.type,
-  storedData: e.storedData,
-  metadata: 'metadata' in e ? JSON.stringify(e.metadata) : undefined,
-  recordedAt: e.recordedAt.toISOString(),
-});
-
-/** The same fields read straight from the table; `streamSql` completes the names of the new schema. */
-async function tableRows(exec: Exec, log: string, streamSql = 'stream') {
-  const rows = await exec(
-    `select encode(id, 'hex') as id, ${streamSql} as stream, revision::text as revision, position::text as position, type, data, metadata, recorded_at
-       from ${log} l order by l.position`,
-  );
-  return rows.map((r) => ({
-    id: r.id as string,
-    stream: r.stream as string,
-    revision: r.revision as string,
-    position: r.position as string,
-    type: r.type as string,
-    storedData: r.data as string,
-    metadata: r.metadata === null || r.metadata === '' ? undefined : JSON.stringify(JSON.parse(r.metadata as string)),
-    recordedAt: new Date(r.recorded_at as string | Date).toISOString(),
-  }));
 }
 
 /** An old-format log in `schema`: the old DDL, then `count` events, inserted as that version did. */
@@ -101,7 +76,7 @@ async function writeOldLog(exec: Exec, schema: string, count: number): Promise<v
 }
 
 /** The upgraded log's checks: every event as it was, stored the new way, and the new key at work on old rows. */
-async function expectUpgraded(log: EventLog, exec: Exec, table: string, before: Awaited<ReturnType<typeof tableRows>>) {
+async function expectUpgraded(log: EventLog, exec: Exec, table: string, before: TableRows) {
   const all = await log.readAll();
   if (all._tag === 'Left') throw new Error(JSON.stringify(all.left));
   expect(all.right.map(seen)).toEqual(before);
@@ -156,60 +131,21 @@ async function expectUpgraded(log: EventLog, exec: Exec, table: string, before: 
   expect(raw).toBe('23505 cairn_log_stream_revision_key');
 }
 
+const STREAM_NAMES: OldLog = { name: 'stream-names', write: writeOldLog, read: (exec, table) => hexIdRows(exec, table), expectUpgraded };
+
 describe('hardening: an embedded log with whole stream names', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    const besides = await readdir(os.tmpdir());
-    for (const dir of dirs) {
-      await rm(dir, { recursive: true, force: true });
-      for (const f of besides.filter((name) => name.startsWith(`${path.basename(dir)}.lock`)))
-        await rm(path.join(os.tmpdir(), f), { force: true });
-    }
-  });
-  const oldStore = async (count: number) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-stream-names-'));
-    dirs.push(dir);
-    const db = await PGlite.create({ dataDir: dir });
-    const exec: Exec = async (sql, params) =>
-      (params ? (await db.query(sql, params)).rows : (await db.exec(sql)).flatMap((r) => r.rows)) as never;
-    await writeOldLog(exec, 'public', count);
-    const before = await tableRows(exec, 'public.cairn_log');
-    await db.close();
-    return { dir, before };
-  };
+  const { oldStore, expectOpensUpgraded, expectKillsLeaveOldOrNew } = embeddedUpgrades(STREAM_NAMES);
 
   it('given a store written by the old schema, when the new code opens it, then every event and every stream reads back identically and the new key guards its revisions', async () => {
     const { dir, before } = await oldStore(400);
-    const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
-    try {
-      await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
-    } finally {
-      await opened.log.close();
-    }
+    await expectOpensUpgraded(dir, before);
   });
 
   it('given a store written by the old schema, when the process upgrading it is killed inside its transaction, then the store holds the old schema and every old row; when killed after its commit, the new schema and every row', async () => {
     const { dir: template, before } = await oldStore(300);
-    const oldMark = /comment on table "__SCHEMA__"\.cairn_log is '([^']+)'/.exec(OLD_DDL)![1]!;
-    const newMark = schemaMark(logTables('public'));
-    const migrateThenDie = async (killAfter: number) => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-stream-names-killed-'));
-      dirs.push(dir);
-      await cp(template, dir, { recursive: true });
-      const child = spawn(process.execPath, [MIGRATE_THEN_DIE, dir, String(killAfter)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('close', (_code, sig) => resolve(sig)));
-      if (signal !== 'SIGKILL') throw new Error(`the migrating child ended by ${signal ?? 'exit'}, not by its kill: ${err}`);
-      return { dir, statements: out.trim() === '' ? undefined : (JSON.parse(out) as string[]) };
-    };
     /** The stream columns, the key's definition, the schema mark and every row, read without the new code. */
-    const stateOf = async (dir: string) => {
-      const db = await PGlite.create({ dataDir: dir });
-      try {
-        const exec: Exec = async (sql, params) => (await db.query(sql, params)).rows as never;
+    const stateOf = (dir: string) =>
+      readStore(dir, async (exec) => {
         const [found] = await exec(
           `select (select count(*)::int from pg_attribute where attrelid = 'public.cairn_log'::regclass and attname = 'stream_suffixed') as suffixed,
                   (select pg_get_indexdef(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indexrelid
@@ -221,62 +157,31 @@ describe('hardening: an embedded log with whole stream names', () => {
           upgraded,
           keyOnDigest: String(found!.key).includes('md5('),
           mark: found!.mark,
-          rows: await tableRows(exec, 'public.cairn_log', upgraded ? streamNameSql('') : 'stream'),
+          rows: await hexIdRows(exec, 'public.cairn_log', upgraded ? streamNameSql('') : undefined),
         };
-      } finally {
-        await db.close();
-      }
-    };
-    const asOld = { upgraded: false, keyOnDigest: false, mark: oldMark, rows: before };
-    const asNew = { upgraded: true, keyOnDigest: true, mark: newMark, rows: before };
-
-    const committed = await migrateThenDie(Number.MAX_SAFE_INTEGER);
-    expect(await stateOf(committed.dir)).toEqual(asNew);
-    const ran = committed.statements!;
-    const rewrite = ran.findIndex((s) => s.includes('alter column stream_suffixed type boolean')) + 1;
-    const key = ran.findIndex((s) => s.includes('create unique index if not exists cairn_log_stream_revision_key')) + 1;
-    expect(rewrite).toBeGreaterThan(1);
-    expect(key).toBeGreaterThan(rewrite);
-    // Inside the transaction: after the migration lock, after the table's rewrite, after the new
-    // key's build, after the last DDL, after the mark (the commit next).
-    const insideKills = [1, rewrite, key, ran.length - 1, ran.length];
-    const killed: string[] = [];
-    for (const k of insideKills) {
-      const { dir } = await migrateThenDie(k);
-      expect({ killedAfter: k, ...(await stateOf(dir)) }).toEqual({ killedAfter: k, ...asOld });
-      killed.push(dir);
-    }
-
-    for (const dir of [killed[1]!, committed.dir]) {
-      const opened = await openEmbeddedEventLogWithSql({ dataDir: dir });
-      try {
-        await expectUpgraded(opened.log, (sql, params) => opened.query(sql, params) as never, 'public.cairn_log', before);
-      } finally {
-        await opened.log.close();
-      }
-    }
+      });
+    await expectKillsLeaveOldOrNew({
+      template,
+      before,
+      stateOf,
+      asOld: { upgraded: false, keyOnDigest: false, mark: oldSchemaMark(OLD_DDL), rows: before },
+      asNew: { upgraded: true, keyOnDigest: true, mark: schemaMark(logTables('public')), rows: before },
+      kills: (ran) => {
+        const rewrite = ran.findIndex((s) => s.includes('alter column stream_suffixed type boolean')) + 1;
+        const key = ran.findIndex((s) => s.includes('create unique index if not exists cairn_log_stream_revision_key')) + 1;
+        expect(rewrite).toBeGreaterThan(1);
+        expect(key).toBeGreaterThan(rewrite);
+        // Inside the transaction: after the migration lock, after the table's rewrite, after the new
+        // key's build, after the last DDL, after the mark (the commit next).
+        return { inside: [1, rewrite, key, ran.length - 1, ran.length], reopen: rewrite };
+      },
+    });
   }, 180_000);
 });
 
 const server = await postgresForTests();
 describePostgres(server, 'hardening: a Postgres log with whole stream names', () => {
   it('given a log written by the old schema, when the new code opens it, then every event and every stream reads back identically and the new key guards its revisions', async () => {
-    const schema = await createTestSchema('eventlog_stream_names');
-    const pool = new pg.Pool({ connectionString: schema.url, max: 2 });
-    const exec: Exec = async (sql, params) => (await pool.query(sql, params)).rows as never;
-    try {
-      await writeOldLog(exec, schema.schema, 400);
-      const table = `"${schema.schema}".cairn_log`;
-      const before = await tableRows(exec, table);
-      const log = await openPostgresEventLog({ pool }, { schema: schema.schema });
-      try {
-        await expectUpgraded(log, exec, table, before);
-      } finally {
-        await log.close();
-      }
-    } finally {
-      await pool.end();
-      await schema.drop();
-    }
+    await expectPostgresUpgrade(STREAM_NAMES, 400);
   });
 });

@@ -31,16 +31,30 @@ function cfRequest(): AppendRequest {
 
 type Query = (text: string, params?: readonly unknown[]) => Promise<unknown>;
 
+/**
+ * A stream name as the log stores it (eventlog's schema.ts): a `<kind>-<id>` name ending in its
+ * event's id by its `<kind>-` alone, marked suffixed; any other name whole. The baseline writes
+ * rows of the same size and the same key entries as the log's, or its ratio would credit the log
+ * with the bytes it no longer writes.
+ */
+export function storedStream(stream: string, id: string): { stream: string; suffixed: boolean } {
+  const suffixed = stream.length > 64 && stream.endsWith(id);
+  return { stream: suffixed ? stream.slice(0, -64) : stream, suffixed };
+}
+
 /** The baseline: the same rows, one multi-row INSERT per batch, into a copy of the log table without its triggers. */
-function rawInsert(query: Query, table: string) {
-  return (batch: readonly AppendRequest[]) =>
-    query(
-      `insert into ${table} (id, stream, revision, type, data, metadata)
-       select decode(u.id, 'hex'), u.stream, u.revision, u.type, u.data, u.metadata
-         from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) as u(id, stream, revision, type, data, metadata)`,
+export function rawInsert(query: Query, table: string) {
+  return (batch: readonly AppendRequest[]) => {
+    const stored = batch.map((r) => storedStream(r.stream, r.events[0]!.id));
+    return query(
+      `insert into ${table} (id, stream, stream_suffixed, revision, type, data, metadata)
+       select decode(u.id, 'hex'), u.stream, u.suffixed, u.revision, u.type, u.data, u.metadata
+         from unnest($1::text[], $2::text[], $3::boolean[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+           as u(id, stream, suffixed, revision, type, data, metadata)`,
       [
         batch.map((r) => r.events[0]!.id),
-        batch.map((r) => r.stream),
+        stored.map((s) => s.stream),
+        stored.map((s) => s.suffixed),
         batch.map(() => '0'),
         batch.map((r) => r.events[0]!.type),
         batch.map((r) => JSON.stringify(r.events[0]!.data)),
@@ -48,6 +62,7 @@ function rawInsert(query: Query, table: string) {
         batch.map(() => ''),
       ],
     );
+  };
 }
 
 async function eventsPerSecond(
@@ -100,8 +115,9 @@ async function measure(
   adapter: 'pglite' | 'postgres',
   log: EventLog,
   query: Query,
-  table: string,
+  tables: { log: string; raw: string },
 ): Promise<BenchResult[]> {
+  const table = tables.raw;
   const rows: BenchResult[] = [];
   // Warm-up (plans, caches) before any figure is taken.
   await eventsPerSecond(200, 100, adapterWrite(log));
@@ -118,6 +134,12 @@ async function measure(
   const viaLog = await concurrentEventsPerSecond(concurrent.total, concurrent.writers, adapterWrite(log));
   ctx.log(`${adapter} ${concurrent.writers} concurrent single events: log ${viaLog.toFixed(0)} ev/s, raw INSERT ${raw.toFixed(0)} ev/s`);
   rows.push(row(GROUP, `${adapter} ${concurrent.writers} concurrent single events (vs raw INSERT)`, viaLog, 'events/s', raw));
+  // Both tables now hold the same number of rows: their sizes tell whether the baseline wrote rows like the log's.
+  const [sizes] = (await query(
+    `select pg_total_relation_size($1::regclass)::text as log, pg_total_relation_size($2::regclass)::text as raw`,
+    [tables.log, tables.raw],
+  )) as { log: string; raw: string }[];
+  ctx.log(`${adapter} table bytes, indexes included: log ${sizes!.log}, raw INSERT ${sizes!.raw}`);
   return rows;
 }
 
@@ -126,7 +148,7 @@ async function embedded(ctx: BenchContext): Promise<BenchResult[]> {
   try {
     const { log, query } = await openEmbeddedEventLogWithSql({ dataDir });
     await query('create table bench_raw (like cairn_log including all)');
-    const rows = await measure(ctx, 'pglite', log, query, 'bench_raw');
+    const rows = await measure(ctx, 'pglite', log, query, { log: 'cairn_log', raw: 'bench_raw' });
     await log.close();
     rows.push(...(await embeddedVsEmmettSqlite(ctx)));
     return rows;
@@ -166,7 +188,10 @@ async function postgres(ctx: BenchContext, url: string): Promise<BenchResult[]> 
     await pool.query(`create schema "${schema}"`);
     const log = await openPostgresEventLog({ connectionString: url }, { schema });
     await pool.query(`create table "${schema}".bench_raw (like "${schema}".cairn_log including all)`);
-    const rows = await measure(ctx, 'postgres', log, (t, p) => pool.query(t, p as unknown[]), `"${schema}".bench_raw`);
+    const rows = await measure(ctx, 'postgres', log, async (t, p) => (await pool.query(t, p as unknown[])).rows, {
+      log: `"${schema}".cairn_log`,
+      raw: `"${schema}".bench_raw`,
+    });
     await log.close();
     rows.push(await orderingCost(ctx, pool, schema));
     rows.push(...(await postgresVsEmmett(ctx, url)));

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { eventIdOf } from '@cairn/core';
 import { openCairn } from '@cairn/client';
+import type { RunnerProgress } from '@cairn/projector';
 import {
   DEFAULT_SEAL_SIZE,
   commitSample,
@@ -211,6 +212,35 @@ async function ingestSamples(ctx: BenchContext, ledger: Ledger, cast: Cast, from
   }
 }
 
+/**
+ * The catch-up's progress as log lines, one per `every` ms at the most, drawn from the runner's
+ * reports: where each projection's checkpoint stands against the head, and the time to go at the
+ * pace of the one furthest behind. `now` is the clock the lines are timed by (from `t0`).
+ */
+export function projectionProgress(
+  log: (line: string) => void,
+  t0: number,
+  now: () => number = () => performance.now(),
+  every = 10_000,
+): (progress: RunnerProgress) => void {
+  const lanes = new Map<string, RunnerProgress>();
+  let lastLog = t0;
+  return (progress) => {
+    lanes.set(progress.projection, progress);
+    const t = now();
+    if (t - lastLog < every || progress.head === null) return;
+    lastLog = t;
+    const s = (t - t0) / 1000;
+    const behind = [...lanes.values()].reduce((a, b) => (b.position < a.position ? b : a));
+    const rate = behind.applied / s;
+    const toGo = Number(progress.head - behind.position);
+    const at = [...lanes.values()].map((l) => `${l.projection} ${l.position}`).join(', ');
+    log(
+      `build: projecting: ${at} of ${progress.head} events in ${s.toFixed(0)} s, ${Math.round(rate)} events/s, about ${rate > 0 ? Math.round(toGo / rate) : '?'} s to go`,
+    );
+  };
+}
+
 interface Marker {
   readonly format: number;
   /** False while the build runs: a build cut short is built again. */
@@ -255,7 +285,7 @@ async function buildInto(ctx: BenchContext, dir: string, layout: Layout): Promis
   const buildSeconds = (performance.now() - t0) / 1000;
   ctx.log(`build: ${head} events appended in ${buildSeconds.toFixed(1)} s; projecting them`);
   const t1 = performance.now();
-  const members = await checkStore(dir, layout);
+  const members = await checkStore(dir, layout, undefined, projectionProgress(ctx.log, t1));
   if (typeof members === 'string') throw new Error(`server bench: the store just built does not hold what it should: ${members}`);
   const catchUpSeconds = (performance.now() - t1) / 1000;
   ctx.log(`build: projections caught up in ${catchUpSeconds.toFixed(1)} s; versions of ${members[0]} and ${members[1]} members`);
@@ -263,8 +293,13 @@ async function buildInto(ctx: BenchContext, dir: string, layout: Layout): Promis
 }
 
 /** The two versions' member counts once the projections are caught up, or why the store will not do. */
-async function checkStore(dir: string, layout: Layout, expected?: readonly [number, number]): Promise<readonly [number, number] | string> {
-  const opened = await openCairn({ store: dir });
+async function checkStore(
+  dir: string,
+  layout: Layout,
+  expected?: readonly [number, number],
+  onProgress?: (progress: RunnerProgress) => void,
+): Promise<readonly [number, number] | string> {
+  const opened = await openCairn({ store: dir, ...(onProgress ? { onProgress } : {}) });
   if (E.isLeft(opened)) return `it does not open: ${JSON.stringify(opened.left)}`;
   const cairn = opened.right;
   try {
@@ -311,7 +346,7 @@ export async function serverStore(ctx: BenchContext, dir: string, events: number
     else if (!marker.complete) why = 'its build did not finish';
     if (why === undefined) {
       const t0 = performance.now();
-      const members = await checkStore(dir, layout, marker.members);
+      const members = await checkStore(dir, layout, marker.members, projectionProgress(ctx.log, t0));
       if (typeof members === 'string') why = members;
       else
         ctx.log(
