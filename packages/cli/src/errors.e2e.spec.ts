@@ -276,13 +276,14 @@ describe('errors a person can act on (embedded store)', () => {
   );
 
   it(
-    'given a failure no check foresaw (a keyring file that is not JSON), then one line says "unexpected failure" without stack frames (exit 5), and CAIRN_DEBUG=1 adds the stack',
+    'given a failure no check foresaw (a folder where a key file should be), then one line says "unexpected failure" without stack frames (exit 5), and CAIRN_DEBUG=1 adds the stack',
     async () => {
-      // The embedded store keeps its signers in <store>/signers.
-      await writeFile(path.join(l.dir, '.cairn', 'signers', 'eve.json'), '{ this is not json');
+      // The embedded store keeps its signers in <store>/signers. A key file that is not JSON is
+      // refused with a reason now (keyring.unit.spec.ts); a folder in its place is foreseen by nothing.
+      await mkdir(path.join(l.dir, '.cairn', 'signers', 'eve.json'));
       const env = l.env;
       const args = ['contribute', 'sample', '--as', 'eve', '--text', 'x', '--license', 'MIT', '--source', 'notes'];
-      expect(oneLine(await cairn(l.dir, env, ...args), 5)).toMatch(/^cairn: unexpected failure: .*JSON/);
+      expect(oneLine(await cairn(l.dir, env, ...args), 5)).toMatch(/^cairn: unexpected failure: .*EISDIR/);
       expect(jsonError(await cairn(l.dir, env, '--json', ...args), 5).message).toMatch(/^unexpected failure: /);
       const debug = await cairnHere(l.dir, { ...env, CAIRN_DEBUG: '1' }, ...args);
       expect(debug.code).toBe(5);

@@ -3,6 +3,8 @@
 // flag, the path and why, never as the file system's stack trace.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseStrictJson } from '@cairn/core';
+import * as E from 'fp-ts/lib/Either.js';
 import { usage } from './fail.js';
 import { decodeStrict, splitLines } from './import/text-lines.js';
 
@@ -67,4 +69,28 @@ export async function readUtf8File(file: string): Promise<string> {
   if (text !== undefined) return text;
   const bad = splitLines(bytes).find((l) => decodeStrict(l.bytes) === undefined);
   throw new Error(`not well-formed UTF-8${bad === undefined ? '' : ` on line ${bad.line}`}`);
+}
+
+/**
+ * Why core's strict parser refused a JSON text, in words: the line (from the offset it stopped
+ * at), the reason and the member (`line 3: string contains a lone surrogate at $.cf.signer`).
+ */
+export function strictJsonProblem(text: string, error: { readonly path: string; readonly reason: string }): string {
+  const offset = / at offset (\d+)$/.exec(error.reason);
+  const reason = offset === null ? error.reason : error.reason.slice(0, offset.index);
+  const line = offset === null || !text.includes('\n') ? '' : `line ${text.slice(0, Number(offset[1])).split('\n').length}: `;
+  return `${line}${reason}${error.path === '$' ? '' : ` at ${error.path}`}`;
+}
+
+/**
+ * The value of a JSON file a person names or keeps by hand (a proof, a signed statement, a key
+ * file): strict UTF-8 (readUtf8File), then core's strict parser, so that a lone surrogate or a
+ * member named twice is refused rather than read one way here and another by the next parser.
+ * Throws an Error whose message says why, for the caller to put next to the file's name.
+ */
+export async function readJsonFile(file: string): Promise<unknown> {
+  const text = await readUtf8File(file);
+  const parsed = parseStrictJson(text);
+  if (E.isLeft(parsed)) throw new Error(strictJsonProblem(text, parsed.left));
+  return parsed.right;
 }

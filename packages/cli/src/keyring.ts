@@ -1,10 +1,12 @@
 // The CLI's local keyring: one file per named signer (<folder>/NAME.json, mode 0600) with the
 // secret key it signs with now and its contributor id. Secret keys never enter the log.
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { fromHex } from '@cairn/core';
 import type { Signer } from '@cairn/sdk';
+import { usage } from './fail.js';
+import { readJsonFile } from './files.js';
 
 export interface KeyringEntry {
   readonly name: string;
@@ -48,12 +50,18 @@ export function checkSignerName(name: string): E.Either<KeyringError, string> {
 export function openKeyring(folder: string): Keyring {
   const file = (name: string) => path.join(folder, `${name}.json`);
   const read = async (name: string): Promise<KeyringEntry | undefined> => {
+    let value: unknown;
     try {
-      return JSON.parse(await readFile(file(name), 'utf8')) as KeyringEntry;
+      value = await readJsonFile(file(name));
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw cause;
+      if ((cause as NodeJS.ErrnoException).code !== undefined) throw cause;
+      // A key file edited by hand or cut short is named with the reason, not left to a parser's
+      // exception; read leniently, a bad byte in a contributor id would be signed as U+FFFD.
+      return usage(file(name), `not a readable key file (${cause instanceof Error ? cause.message : String(cause)})`);
     }
+    const problem = entryProblem(value);
+    return problem === undefined ? (value as KeyringEntry) : usage(file(name), `not a key file of the keyring (${problem})`);
   };
   const get: Keyring['get'] = async (name) => {
     const checked = checkSignerName(name);
@@ -101,6 +109,17 @@ export function openKeyring(folder: string): Keyring {
       return entries.filter((e): e is KeyringEntry => e !== undefined);
     },
   };
+}
+
+/** What a key file lacks that signing needs, in words; undefined when it has it all. */
+function entryProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
+  const entry = value as Record<string, unknown>;
+  for (const field of ['name', 'contributorId', 'publicKey'] as const)
+    if (typeof entry[field] !== 'string') return `${field}: expected a string`;
+  if (typeof entry.secretKey !== 'string' || !/^[0-9a-f]{64}$/.test(entry.secretKey))
+    return 'secretKey: expected 64 lowercase hex characters';
+  return undefined;
 }
 
 function secretKeyOf(entry: KeyringEntry): Uint8Array {

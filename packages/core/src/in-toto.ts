@@ -3,6 +3,7 @@
 // an envelope of a statement opens to an empty statement, and the checks say so.
 import * as E from 'fp-ts/lib/Either.js';
 import { fromHex } from './hex.js';
+import { parseStrictJsonBytes } from './strict-json-parser.js';
 import { signEnvelope, verifyEnvelope, type DsseEnvelope } from './dsse.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -28,10 +29,19 @@ export interface Check {
   readonly detail?: string;
 }
 
+/** Why an envelope's payload was not read: `field` is `payload` or the member in it (`payload.predicate.runId`). */
+export interface StatementError {
+  readonly _tag: 'StatementError';
+  readonly field: string;
+  readonly reason: string;
+}
+
 export interface OpenedStatement<TPredicate> {
   /** The envelope, when the file is a well-formed DSSE envelope of an in-toto payload. */
   readonly envelope: DsseEnvelope | null;
   readonly statement: Statement<TPredicate>;
+  /** Why the envelope's payload opened to an empty statement; null when it opened (or there is no envelope). */
+  readonly error: StatementError | null;
 }
 
 export function signStatement(
@@ -53,21 +63,36 @@ export function openStatement<TPredicate>(file: unknown): OpenedStatement<TPredi
     env.payloadType === IN_TOTO_PAYLOAD_TYPE &&
     Array.isArray(env.signatures) &&
     env.signatures.length > 0;
-  if (!wellFormed) return { envelope: null, statement: {} };
-  try {
+  if (!wellFormed) return { envelope: null, statement: {}, error: null };
+  // The signature covers these bytes: read leniently, a byte that is not UTF-8 would become U+FFFD
+  // and a lone surrogate or a twice-named member would be read one way here and another elsewhere,
+  // so the checks would speak of a statement that was never signed.
+  const parsed = parseStrictJsonBytes(new Uint8Array(Buffer.from(env.payload!, 'base64')));
+  if (E.isLeft(parsed)) {
+    const { path, reason } = parsed.left;
+    const field = `payload${path.replace(/^\$/, '')}`;
     return {
       envelope: env as DsseEnvelope,
-      statement: JSON.parse(Buffer.from(env.payload!, 'base64').toString('utf8')) as Statement<TPredicate>,
+      statement: {},
+      error: { _tag: 'StatementError', field, reason: reason.replace(/^input is /, '') },
     };
-  } catch {
-    return { envelope: env as DsseEnvelope, statement: {} };
   }
+  const statement = parsed.right;
+  // Every check reads members of the statement: anything but an object would make them throw.
+  if (typeof statement !== 'object' || statement === null || Array.isArray(statement))
+    return {
+      envelope: env as DsseEnvelope,
+      statement: {},
+      error: { _tag: 'StatementError', field: 'payload', reason: 'expected a JSON object' },
+    };
+  return { envelope: env as DsseEnvelope, statement: statement as Statement<TPredicate>, error: null };
 }
 
 export function shapeCheck(opened: OpenedStatement<unknown>, predicateType: string): Check {
   return {
     check: 'a DSSE envelope of an in-toto Statement v1',
     ok: opened.envelope !== null && opened.statement._type === STATEMENT_TYPE && opened.statement.predicateType === predicateType,
+    ...(opened.error === null ? {} : { detail: `${opened.error.field}: ${opened.error.reason}` }),
   };
 }
 

@@ -56,6 +56,7 @@ export {
   type Subject,
   type Statement,
   type OpenedStatement,
+  type StatementError,
   type Check,
 } from './in-toto.js';
 export {

@@ -124,3 +124,53 @@ describe('checkPassport (offline)', () => {
     expect(failed(checkPassport(env))).toContain('a DSSE envelope of an in-toto Statement v1');
   });
 });
+
+describe('openStatement (an untrusted payload)', () => {
+  const envelopeOf = (payload: Uint8Array) => ({
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload: Buffer.from(payload).toString('base64'),
+    signatures: [{ keyid: 'k', sig: '' }],
+  });
+  const statementBytes = (versionId: string) => new TextEncoder().encode(`{"_type":"x","predicate":{"versionId":"${versionId}"}}`);
+
+  it('given a payload holding a byte that is not UTF-8, then it is refused naming the payload, not read with U+FFFD in its place', () => {
+    const bytes = statementBytes('a_b');
+    bytes[bytes.indexOf(0x5f)] = 0xff;
+    const opened = openStatement(envelopeOf(bytes));
+    expect(opened.error).toEqual({ _tag: 'StatementError', field: 'payload', reason: 'not well-formed UTF-8' });
+    expect(opened.statement).toEqual({});
+    expect(checkAttestation(envelopeOf(bytes)).checks[0]).toEqual({
+      check: 'a DSSE envelope of an in-toto Statement v1',
+      ok: false,
+      detail: 'payload: not well-formed UTF-8',
+    });
+  });
+
+  it('given a payload whose JSON spells a lone surrogate ("\\ud800"), then it is refused naming the member that holds it', () => {
+    const opened = openStatement(envelopeOf(statementBytes('a\\ud800b')));
+    expect(opened.error).toMatchObject({ _tag: 'StatementError', field: 'payload.predicate.versionId' });
+    expect(opened.error?.reason).toMatch(/lone surrogate/);
+    expect(opened.statement).toEqual({});
+  });
+
+  it('given a payload that names a member twice, then it is refused rather than read as one parser or another would', () => {
+    const opened = openStatement(envelopeOf(new TextEncoder().encode('{"_type":"x","_type":"y"}')));
+    expect(opened.error).toMatchObject({ _tag: 'StatementError', field: 'payload._type' });
+  });
+
+  it.each([['null'], ['5'], ['[]'], ['"text"']])(
+    'given a payload that is JSON but no object (%s), then the checks fail saying so and nothing throws',
+    (text) => {
+      const env = envelopeOf(new TextEncoder().encode(text));
+      expect(openStatement(env).error).toEqual({ _tag: 'StatementError', field: 'payload', reason: 'expected a JSON object' });
+      expect(checkPassport(env)).toMatchObject({ ok: false, runId: null });
+      expect(checkAttestation(env).checks[0]?.detail).toBe('payload: expected a JSON object');
+    },
+  );
+
+  it('given a well-formed statement, then it opens with no error', () => {
+    const opened = openStatement(passport());
+    expect(opened.error).toBeNull();
+    expect(opened.statement.predicateType).toBe(PASSPORT_PREDICATE_TYPE);
+  });
+});

@@ -485,7 +485,37 @@ describe('text with no UTF-8 form in a JSON body', () => {
     expect({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason }).toEqual({
       status: 400,
       field: 'body.envelope.payload.predicate.versionId',
-      reason: 'contains an unpaired UTF-16 surrogate U+D800',
+      reason: expect.stringMatching(/^string contains a lone surrogate at offset \d+$/),
+    });
+  });
+
+  it('given a statement to check whose payload is JSON but not an object, then it is a 400 naming the payload, not a 500', async () => {
+    const envelope = {
+      payloadType: 'application/vnd.in-toto+json',
+      payload: Buffer.from('null').toString('base64'),
+      signatures: [{ keyid: 'k', sig: 'AA==' }],
+    };
+    const a = await postJson('/v1/statements/checks', { kind: 'passport', envelope });
+    expect({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason }).toEqual({
+      status: 400,
+      field: 'body.envelope.payload',
+      reason: 'expected a JSON object',
+    });
+  });
+
+  it('given a statement to check whose payload bytes are not UTF-8, then it is a 400 naming the payload, not a check of U+FFFD', async () => {
+    const bytes = Buffer.from('{"_type":"https://in-toto.io/Statement/v1","predicate":{"versionId":"a_b"}}');
+    bytes[bytes.indexOf(0x5f)] = 0xff;
+    const envelope = {
+      payloadType: 'application/vnd.in-toto+json',
+      payload: bytes.toString('base64'),
+      signatures: [{ keyid: 'k', sig: 'AA==' }],
+    };
+    const a = await postJson('/v1/statements/checks', { kind: 'attestation', envelope });
+    expect({ status: a.status, field: problemOf(a)?.field, reason: problemOf(a)?.reason }).toEqual({
+      status: 400,
+      field: 'body.envelope.payload',
+      reason: 'not well-formed UTF-8',
     });
   });
 });

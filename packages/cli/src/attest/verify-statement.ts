@@ -2,7 +2,6 @@
 // library's offline checks, and, when the user names a store (a folder, Postgres, or a server at
 // http://…, which checks against its own facts), catch it up and add the store checks; print one ok/FAIL line per check and a summary, and exit 1 naming the checks that failed.
 // Each command brings only its own checks and its summary line.
-import { readFile } from 'node:fs/promises';
 import type { Check } from '@cairn/core';
 import type { StatementKind as StatementName } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
@@ -10,6 +9,7 @@ import { fail, messageOf, orFail, usage } from '../fail.js';
 import type { GlobalOptions } from '../session.js';
 import { withRunFacts } from './facts-session.js';
 import { show } from '../commands/common.js';
+import { readJsonFile } from '../files.js';
 
 export interface StatementVerification {
   readonly ok: boolean;
@@ -27,7 +27,7 @@ export interface StatementKind<TResult extends StatementVerification> {
 
 async function readEnvelopeFile(file: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(file, 'utf8'));
+    return await readJsonFile(file);
   } catch (cause) {
     return usage('--verify', `${file} is not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
   }

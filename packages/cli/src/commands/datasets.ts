@@ -11,7 +11,7 @@ import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, orFailAppend, short } from 
 import { receiptJson, type ReceiptJson } from './receipt.js';
 import { MANIFEST_HELP } from '../manifest-help.js';
 import { isSha256Hex } from '@cairn/core';
-import { readUtf8File } from '../files.js';
+import { readJsonFile } from '../files.js';
 
 export interface BuildJson {
   readonly dataset: string;
@@ -67,7 +67,7 @@ export function registerDatasets(program: Command): void {
     .action(async (file: string, opts: { as: string }, command: Command) => {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(await readUtf8File(file));
+        parsed = await readJsonFile(file);
       } catch (cause) {
         fail(ExitCode.usage, `${file}: not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
       }

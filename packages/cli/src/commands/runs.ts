@@ -16,7 +16,7 @@ import type { WriteSession } from '../write-session.js';
 import { globalsOf, short } from './common.js';
 import { signerFor } from './datasets.js';
 import { receiptJson, receiptText, type ReceiptJson } from './receipt.js';
-import { readUtf8File } from '../files.js';
+import { readJsonFile } from '../files.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -33,7 +33,7 @@ export async function signerOrOnly(
 
 async function jsonFile(field: string, file: string): Promise<unknown> {
   try {
-    return JSON.parse(await readUtf8File(file)) as unknown;
+    return await readJsonFile(file);
   } catch (cause) {
     return usage(field, `${file} is not a readable JSON file (${cause instanceof Error ? cause.message : String(cause)})`);
   }

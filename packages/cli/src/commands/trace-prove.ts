@@ -1,6 +1,5 @@
 // cairn trace (lineage as text, Mermaid, DOT or SVG) and cairn prove (inclusion proofs, and
 // their offline check).
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkAuthorship, checkProof, type AuthorshipProof, type ProofFile } from '@cairn/core';
 import { renderLineage, type LineageTrace, type TraceDirection } from '@cairn/client';
@@ -10,7 +9,7 @@ import { toJson } from '../output.js';
 import { orFailRead } from '../session.js';
 import { withReads, type ReadSession } from '../read-session.js';
 import { AS_OF_FLAGS, AS_OF_HELP, asOfOf, globalsOf, short, show } from './common.js';
-import { writeNamedFile } from '../files.js';
+import { readJsonFile, writeNamedFile } from '../files.js';
 
 // The offline proof check is core's; demo.ts reaches it through this module.
 
@@ -98,7 +97,7 @@ export function registerTraceProve(program: Command): void {
         if (opts.verify !== undefined) {
           let parsed: unknown;
           try {
-            parsed = JSON.parse(await readFile(opts.verify, 'utf8'));
+            parsed = await readJsonFile(opts.verify);
           } catch (cause) {
             fail(
               ExitCode.usage,

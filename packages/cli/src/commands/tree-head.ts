@@ -5,7 +5,6 @@
 // kept there); `tree-head check FILE`: a consistency
 // proof checked offline with core, no store needed.
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { checkConsistency, fromHex } from '@cairn/core';
@@ -29,6 +28,7 @@ import { orFailRead, withSession, type GlobalOptions, type Session } from '../se
 import { readerOf, serverUrlOf, withReads } from '../read-session.js';
 import { openKeyring, type Keyring } from '../keyring.js';
 import { globalsOf } from './common.js';
+import { readJsonFile } from '../files.js';
 
 export type TreeHeadJson = TreeHeadAnswer;
 
@@ -149,7 +149,7 @@ export function registerTreeHead(program: Command): void {
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       let value: unknown;
       try {
-        value = JSON.parse(await readFile(file, 'utf8'));
+        value = await readJsonFile(file);
       } catch (cause) {
         usage('FILE', `${file} cannot be read as JSON: ${messageOf(cause)}`);
       }

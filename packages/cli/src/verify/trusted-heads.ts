@@ -4,7 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TrustedHead } from './verify-anchors.js';
-import { isSha256Hex } from '@cairn/core';
+import { isSha256Hex, parseStrictJson } from '@cairn/core';
+import { strictJsonProblem } from '../files.js';
+import { decodeStrict, splitLines } from '../import/text-lines.js';
 
 export interface TrustedHeadError {
   readonly _tag: 'UsageError';
@@ -31,32 +33,32 @@ export function parseTrustedRoot(value: string): E.Either<TrustedHeadError, Trus
 
 /** Every head in a file of remembered heads (lines of `{size, root}`, `{treeHead: {…}}` or cosignatures). */
 export async function readTrustedHeads(file: string): Promise<E.Either<TrustedHeadError, TrustedHead[]>> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = new Uint8Array(await readFile(file));
   } catch (cause) {
     return bad('--trusted-heads', `${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const heads: TrustedHead[] = [];
-  const lines = text.split('\n');
-  for (const [i, line] of lines.entries()) {
+  // Each line is decoded on its own so that a byte that is not UTF-8 is refused naming its line,
+  // not read as U+FFFD; the strict parser refuses a lone surrogate or a member named twice.
+  for (const { line: n, bytes: lineBytes } of splitLines(bytes)) {
+    const field = `--trusted-heads ${file} line ${n}`;
+    const line = decodeStrict(lineBytes);
+    if (line === undefined) return bad(field, 'not well-formed UTF-8');
     if (line.trim() === '') continue;
-    const field = `--trusted-heads ${file} line ${i + 1}`;
-    let value: {
+    const parsed = parseStrictJson(line);
+    if (E.isLeft(parsed)) return bad(field, `not JSON (${strictJsonProblem(line, parsed.left)})`);
+    const value = parsed.right as {
       size?: unknown;
       root?: unknown;
       treeHead?: { size?: unknown; root?: unknown };
       cosignature?: { treeHead?: { size?: unknown; root?: unknown } };
-    };
-    try {
-      value = JSON.parse(line) as typeof value;
-    } catch {
-      return bad(field, 'not JSON');
-    }
+    } | null;
     const h = value?.treeHead ?? value?.cosignature?.treeHead ?? value;
     const head = headOf(h?.size, h?.root, field);
     if (E.isLeft(head)) return head;
-    heads.push({ ...head.right, source: `${file} line ${i + 1}` });
+    heads.push({ ...head.right, source: `${file} line ${n}` });
   }
   return E.right(heads);
 }

@@ -113,8 +113,12 @@ export async function registerRuns(app: FastifyInstance, ctx: ServerContext, opt
     const body = decodeStrict(StatementChecksBody, request.body, 'body');
     if (E.isLeft(body)) return sendProblem(reply, invalidRequest(body.left));
     // The predicate's ids are looked up as text: one with a NUL would fail the query, not fail the
-    // check, and one with an unpaired surrogate would be looked up as another id (U+FFFD in its place).
-    const statement = openStatement(body.right.envelope).statement;
+    // check. A payload that is not strict UTF-8 JSON (an unpaired surrogate, a twice-named member) is
+    // refused as core opens it: looked up leniently it would name another id than the one signed.
+    const opened = openStatement(body.right.envelope);
+    if (opened.error !== null)
+      return sendProblem(reply, invalidRequest([{ field: `body.envelope.${opened.error.field}`, reason: opened.error.reason }]));
+    const statement = opened.statement;
     const unstorable = [...nulCharacters(statement, 'body.envelope.payload'), ...loneSurrogates(statement, 'body.envelope.payload')];
     if (unstorable.length > 0) return sendProblem(reply, invalidRequest(unstorable));
     const checks = await statementStoreChecks(ctx.cairn, body.right.kind, body.right.envelope);
