@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { sql } from 'kysely';
-import { canonicalDump, createProjectionRunner, openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { canonicalDump, createProjectionRunner, openProjectionStore, verifyProjections, type ProjectionStore } from '@cairn/projector';
 import { datasetBuilds } from './answers/versions.js';
 import { whyExcluded, whyIncluded } from './answers/why.js';
 import { decisionKey } from './decisions.js';
@@ -91,6 +91,23 @@ describe('datasets projection: decisions stored once', () => {
     await given(a, ['c', 'd']);
     await given(b, ['d', 'c']);
     expect(await decisionsDump(b.store)).toBe(await decisionsDump(a.store));
+  });
+
+  it('when a decision row is changed behind the runner, then verify finds the projection differs from its rebuild', async () => {
+    const ledger = await newLedger();
+    await given(ledger, ['c']);
+    const verify = () =>
+      verifyProjections({
+        db: ledger.store.db,
+        runner: ledger.runner,
+        projections: [datasetsProjection],
+        logHead: [...ledger.positions.values()].reduce((a, b) => (a > b ? a : b)),
+      });
+    expect((await verify()).firstBad).toBeNull();
+    await sql`update datasets_decisions set reason = 'forged' where rule = ''`.execute(ledger.store.db);
+    const v = await verify();
+    expect(v.firstBad).toMatchObject({ projection: 'datasets', reason: expect.stringContaining('differ from a rebuild') });
+    expect(v.firstBad!.live).toContain('forged');
   });
 
   it('given a store projected by version 6 (reasons on member rows), when the runner opens it, then the projection is rebuilt with decisions', async () => {
