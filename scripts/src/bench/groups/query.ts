@@ -181,13 +181,13 @@ type Exec = (text: string) => Promise<unknown>;
 async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Promise<{ version: string }> {
   await datasetsProjection.migrate(store.db);
   const samples = Math.floor(events * 0.75);
-  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
     select encode(sha256(('s' || i)::bytea), 'hex'), 'sample', encode(sha256(('a' || (i % 1000))::bytea), 'hex'), 'web',
-      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), null, '[]'::jsonb, null, null, null,
+      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), false, null, '[]'::jsonb, null, null, null,
       i, null, '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 ms'
     from generate_series(1, ${samples}) i`);
-  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
-    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, null,
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, false, null,
       jsonb_build_array(encode(sha256(('s' || i)::bytea), 'hex')), null, null, 1, ${samples} + i, null, '2026-01-01T00:00:00Z'::timestamptz
     from generate_series(1, ${events - samples}) i`);
   const version = hex('bench-version');
