@@ -1,6 +1,6 @@
 // Cutting a dataset version: apply a manifest to the facts up to a position, then store the
-// build, the version (once per version id), its members and exclusion decisions with their
-// evidence (its members are the selected-into lineage edges too: the datasets_lineage_selected_into view).
+// build, the version (once per version id), its members and exclusions, each naming its decision
+// (rule, reason, evidence: decisions.ts, stored once however many CFs share it) (its members are the selected-into lineage edges too: the datasets_lineage_selected_into view).
 // Everything written is a function of the facts and the manifest, so a rebuild writes the same rows.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
@@ -12,6 +12,7 @@ import { explainIndex } from '@cairn/assembly';
 import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
+import { CutDecisions } from './decisions.js';
 import { evidenceToJson } from './evidence-json.js';
 import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
@@ -56,12 +57,18 @@ export async function cutVersion(tx: Transaction<DatasetsDatabase>, request: Cut
     })
     .execute();
   const known = await tx.selectFrom(T.versions).select('version_id').where('version_id', '=', version.versionId).executeTakeFirst();
-  if (known === undefined) await storeVersion(tx, request, version);
-  await storeExclusions(tx, version, event);
+  const decisions = new CutDecisions();
+  if (known === undefined) await storeVersion(tx, request, version, decisions);
+  await storeExclusions(tx, version, event, decisions);
   return version;
 }
 
-async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutRequest, version: AssembledVersion): Promise<void> {
+async function storeVersion(
+  tx: Transaction<DatasetsDatabase>,
+  request: CutRequest,
+  version: AssembledVersion,
+  decisions: CutDecisions,
+): Promise<void> {
   const { event } = request;
   await tx
     .insertInto(T.versions)
@@ -86,9 +93,11 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
     // COPY text, not an insert from unnest: the version is new, so none of its members is there yet
     const lines = ids.map((id) => {
       const d = explainIndex(version, index.indexOf.get(id));
-      return `${versionField}\t${copyField(id)}\t${copyField(d.reason)}\t${copyField(JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}\n`;
+      const decision = decisions.keyOf('', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      return `${versionField}\t${copyField(id)}\t${decision}\n`;
     });
-    await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_id', 'cf_id', 'reason', 'evidence'], lines.join(''));
+    await decisions.store(tx);
+    await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_id', 'cf_id', 'decision_id'], lines.join(''));
   }
   await storeTallies(tx, version.versionId);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
@@ -104,7 +113,12 @@ async function storeVersion(tx: Transaction<DatasetsDatabase>, request: CutReque
 
 // Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
 // decisions worth storing (whyExcluded derives the kind rule from the CF itself).
-async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: AssembledVersion, event: ProjectedEvent): Promise<void> {
+async function storeExclusions(
+  tx: Transaction<DatasetsDatabase>,
+  version: AssembledVersion,
+  event: ProjectedEvent,
+  stored: CutDecisions,
+): Promise<void> {
   const { index, decisions } = version;
   const kindCode = ruleCode('kind');
   const excluded: number[] = [];
@@ -116,12 +130,14 @@ async function storeExclusions(tx: Transaction<DatasetsDatabase>, version: Assem
   for (let from = 0; from < excluded.length; from += CHUNK) {
     const lines = excluded.slice(from, from + CHUNK).map((c) => {
       const d = explainIndex(version, c);
-      return `${prefix}${copyField(d.cfId)}\t${copyField(d.rule ?? '')}\t${copyField(d.reason)}\t${copyField(JSON.stringify(evidenceToJson(d.evidence, d.cfId)))}\n`;
+      const decision = stored.keyOf(d.rule ?? '', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      return `${prefix}${copyField(d.cfId)}\t${decision}\n`;
     });
+    await stored.store(tx);
     await copyRows<DatasetsDatabase, typeof T.exclusions>(
       tx,
       T.exclusions,
-      ['version_id', 'build_position', 'cf_id', 'rule', 'reason', 'evidence'],
+      ['version_id', 'build_position', 'cf_id', 'decision_id'],
       lines.join(''),
     );
   }

@@ -41,7 +41,9 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // a second copy in datasets_lineage_edges, and datasets_versions names its cutting event, so a
     // store projected by 4 rebuilds
     // 6: decision evidence is stored compactly (evidence-json.ts), so a store projected by 5 rebuilds
-    version: 6,
+    // 7: members and exclusions name their decision in datasets_decisions (decisions.ts) instead of
+    // carrying its rule, reason and evidence, so a store projected by 6 rebuilds
+    version: 7,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [

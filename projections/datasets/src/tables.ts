@@ -23,6 +23,7 @@ export const T = {
   datasets: 'datasets_datasets',
   builds: 'datasets_builds',
   versions: 'datasets_versions',
+  decisions: 'datasets_decisions',
   members: 'datasets_members',
   exclusions: 'datasets_exclusions',
   runs: 'datasets_runs',
@@ -94,6 +95,21 @@ export interface VersionTallies {
 
 /** Decision evidence as stored: evidence-json.ts's JSON form. */
 type EvidenceJson = Jsonb<unknown>;
+/** A bytea column: read as bytes, written as bytes (or by COPY as its hex text). */
+type Bytea = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+/**
+ * A datasets_decisions row: one per distinct decision (rule, reason, evidence as stored), keyed by
+ * its digest (decisions.ts). Members and exclusions name their decision by that key: most CFs of a
+ * version are decided alike, so the reason and evidence are stored once, not once per member.
+ */
+export interface DatasetsDecisionsTable {
+  decision_id: Bytea;
+  /** The rule that turned the CF away; '' for an inclusion. */
+  rule: string;
+  reason: string;
+  evidence: EvidenceJson;
+}
 
 /**
  * The datasets tables by the names they have in the store's schema (the handle's search_path picks
@@ -114,8 +130,9 @@ export interface DatasetsDatabase {
   datasets_datasets: { name: string; event_id: string; position: Int8 };
   datasets_builds: DatasetsBuildsTable;
   datasets_versions: DatasetsVersionsTable;
-  datasets_members: { version_id: string; cf_id: string; reason: string; evidence: EvidenceJson };
-  datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; rule: string; reason: string; evidence: EvidenceJson };
+  datasets_decisions: DatasetsDecisionsTable;
+  datasets_members: { version_id: string; cf_id: string; decision_id: Bytea };
+  datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; decision_id: Bytea };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
   // by lineage's names for them, with lineage's row types: lineage's functions create and fill the
   // nodes table; the edges are a view of datasets_members (selectedIntoRows)
@@ -214,13 +231,15 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
       version_id text primary key, dataset text not null, manifest_id text not null, merkle_root text not null,
       member_count integer not null, position bigint not null, event_id text not null,
       recorded_at timestamptz not null, members bytea not null, tallies jsonb not null default '{}')`,
+    // one row per distinct decision, keyed by its digest (decisions.ts); members and exclusions name it
+    sql`create table if not exists ${sql.table(T.decisions)} (
+      decision_id bytea primary key, rule text not null, reason text not null, evidence jsonb not null)`,
     sql`create table if not exists ${sql.table(T.members)} (
-      version_id text not null, cf_id text not null, reason text not null, evidence jsonb not null,
+      version_id text not null, cf_id text not null, decision_id bytea not null,
       primary key (version_id, cf_id))`,
     sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} (cf_id)`,
     sql`create table if not exists ${sql.table(T.exclusions)} (
-      version_id text not null, build_position bigint not null, cf_id text not null,
-      rule text not null, reason text not null, evidence jsonb not null,
+      version_id text not null, build_position bigint not null, cf_id text not null, decision_id bytea not null,
       primary key (version_id, build_position, cf_id))`,
     sql`create index if not exists datasets_exclusions_cf on ${sql.table(T.exclusions)} (cf_id)`,
     sql`create table if not exists ${sql.table(T.runs)} (

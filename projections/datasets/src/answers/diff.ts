@@ -201,9 +201,10 @@ async function causesOfRemoval(
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom(`${T.exclusions} as x`)
+    .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
     .distinctOn('x.cf_id')
-    .select(['x.cf_id', 'x.rule', 'x.reason', 'x.evidence'])
+    .select(['x.cf_id', 'd.rule', 'd.reason', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('x.version_id', '=', versionB)
     .where('x.cf_id', '=', anyOfText(ids))
@@ -264,22 +265,24 @@ async function causesOfAddition(
     lastBuildA === null
       ? []
       : await db
-          .selectFrom(T.exclusions)
-          .distinctOn('cf_id')
-          .select(['cf_id', 'rule', 'reason'])
-          .where('version_id', '=', versionA)
-          .where('cf_id', '=', anyOfText(ids))
-          .where('build_position', '<=', positionToDb(lastBuildA))
-          .orderBy('cf_id')
-          .orderBy('build_position', 'desc')
+          .selectFrom(`${T.exclusions} as x`)
+          .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
+          .distinctOn('x.cf_id')
+          .select(['x.cf_id', 'd.rule', 'd.reason'])
+          .where('x.version_id', '=', versionA)
+          .where('x.cf_id', '=', anyOfText(ids))
+          .where('x.build_position', '<=', positionToDb(lastBuildA))
+          .orderBy('x.cf_id')
+          .orderBy('x.build_position', 'desc')
           .execute();
   const beforeOf = new Map(before.map((r) => [r.cf_id, r]));
   // The evidence B was cut with: an added CF is a member of B, and of other versions too, whose
   // evidence names other approvals (later ones, for a later version).
   const evidence = await db
     .selectFrom(`${T.members} as m`)
+    .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select(['m.cf_id', 'm.evidence'])
+    .select(['m.cf_id', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('m.version_id', '=', versionB)
     .where('m.cf_id', '=', anyOfText(ids))

@@ -68,7 +68,8 @@ export async function versionMembers(
           .as('c'),
       (join) => join.onTrue(),
     )
-    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'm.reason'])
+    .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
+    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
     .where('m.version_id', '=', versionId);
   if (request.after !== undefined) page = page.where('m.cf_id', '>', request.after);
   const found = await page

@@ -50,11 +50,12 @@ export async function reportFacts(
     bySource.set(r.source ?? '(none)', s);
   }
   const exclusions = await db
-    .selectFrom(T.exclusions)
-    .select((q) => ['rule', q.fn.count<string>('cf_id').distinct().as('n')])
-    .where('version_id', '=', versionId)
-    .groupBy('rule')
-    .orderBy('rule')
+    .selectFrom(`${T.exclusions} as x`)
+    .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
+    .select((q) => ['d.rule', q.fn.count<string>('x.cf_id').distinct().as('n')])
+    .where('x.version_id', '=', versionId)
+    .groupBy('d.rule')
+    .orderBy('d.rule')
     .execute();
   const deprecations = await db
     .selectFrom(T.deprecations)

@@ -104,7 +104,8 @@ export async function showCf(
   const versions = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')
-    .select(['v.dataset', 'v.version_id', 'v.position', 'm.reason'])
+    .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
+    .select(['v.dataset', 'v.version_id', 'v.position', 'd.reason'])
     .where('m.cf_id', '=', cfId)
     .$if(bound !== null, (q) => q.where(upTo('v.position')))
     .orderBy('v.position')

@@ -79,6 +79,7 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
     .selectFrom(asked)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'q.version_id')
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').onRef('m.cf_id', '=', 'q.cf_id'))
+    .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_id')
     .leftJoinLateral(
       (eb) =>
@@ -95,7 +96,7 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
       (eb) =>
         eb
           .selectFrom(`${T.exclusions} as xx`)
-          .select(['xx.rule as x_rule', 'xx.reason as x_reason', 'xx.evidence as x_evidence', 'xx.build_position as x_build_position'])
+          .select(['xx.decision_id as x_decision_id', 'xx.build_position as x_build_position'])
           .whereRef('xx.version_id', '=', 'v.version_id')
           .whereRef('xx.cf_id', '=', 'q.cf_id')
           .where('xx.build_position', '<=', sql<string>`coalesce(b.latest_build, v.position)`)
@@ -104,14 +105,22 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
           .as('x'),
       (j) => j.onTrue(),
     )
+    .leftJoin(`${T.decisions} as xd`, 'xd.decision_id', 'x.x_decision_id')
     .leftJoinLateral(
       firstErasures(new QueryCreator<DatasetsDatabase>({ executor: NOOP_QUERY_EXECUTOR }), sql.ref<string>('q.cf_id')).as('e'),
       (j) => j.onTrue(),
     )
     .select(['q.cf_id as q_cf_id', 'q.version_id as q_version_id'])
-    .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'm.reason', 'm.evidence'])
+    .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'md.reason', 'md.evidence'])
     .select(STORED_CF_COLUMNS)
-    .select(['c.cf_id as c_cf_id', 'b.latest_build', 'x.x_rule', 'x.x_reason', 'x.x_evidence', 'x.x_build_position'])
+    .select([
+      'c.cf_id as c_cf_id',
+      'b.latest_build',
+      'xd.rule as x_rule',
+      'xd.reason as x_reason',
+      'xd.evidence as x_evidence',
+      'x.x_build_position',
+    ])
     .select(['e.event_id as e_event_id', 'e.position as e_position', 'e.reason as e_reason', 'e.author as e_author'])
     .execute();
   return new Map(rows.map((row) => [questionKey({ cfId: row.q_cf_id, versionId: row.q_version_id }), row]));
@@ -314,17 +323,19 @@ export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: st
   const rows = await db
     .selectFrom(`${T.builds} as b`)
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'b.version_id').on('m.cf_id', '=', cfId))
+    .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
     .leftJoin(`${T.exclusions} as x`, (j) =>
       j.onRef('x.version_id', '=', 'b.version_id').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfId),
     )
+    .leftJoin(`${T.decisions} as xd`, 'xd.decision_id', 'x.decision_id')
     .select([
       'b.dataset',
       'b.manifest_id',
       'b.version_id',
       'b.position',
-      'm.reason as member_reason',
-      'x.rule',
-      'x.reason as excluded_reason',
+      'md.reason as member_reason',
+      'xd.rule',
+      'xd.reason as excluded_reason',
     ])
     .where('b.cause_event_id', '=', cfId)
     .where('b.cause', 'in', ['amended', 'superseded'])

@@ -181,27 +181,32 @@ type Exec = (text: string) => Promise<unknown>;
 async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Promise<{ version: string }> {
   await datasetsProjection.migrate(store.db);
   const samples = Math.floor(events * 0.75);
-  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
     select encode(sha256(('s' || i)::bytea), 'hex'), 'sample', encode(sha256(('a' || (i % 1000))::bytea), 'hex'), 'web',
-      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), null, '[]'::jsonb, null, null, null,
+      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), false, null, '[]'::jsonb, null, null, null,
       i, null, '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 ms'
     from generate_series(1, ${samples}) i`);
-  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
-    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, null,
+  await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
+    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, false, null,
       jsonb_build_array(encode(sha256(('s' || i)::bytea), 'hex')), null, null, 1, ${samples} + i, null, '2026-01-01T00:00:00Z'::timestamptz
     from generate_series(1, ${events - samples}) i`);
   const version = hex('bench-version');
   const build = events + 1;
-  await exec(`insert into datasets_members (version_id, cf_id, reason, evidence)
-    select '${version}', cf_id, 'included: approvals 1 >= 1', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
+  // one decision per member, as the evidence names the CF (the worst case for datasets_decisions)
+  await exec(`insert into datasets_decisions (decision_id, rule, reason, evidence)
+    select decode(substr(cf_id, 1, 32), 'hex'), '', 'included: approvals 1 >= 1', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
       'kind', 'sample', 'author', author, 'source', source, 'license', license, 'licenseAllowed', true, 'approvals', '[]'::jsonb,
       'rejections', '[]'::jsonb, 'agreement', 1, 'labels', '[]'::jsonb, 'labelTypes', '[]'::jsonb, 'assets', '[]'::jsonb, 'replacedBy', null,
       'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license = 'MIT'`);
-  await exec(`insert into datasets_exclusions (version_id, build_position, cf_id, rule, reason, evidence)
-    select '${version}', ${build}, cf_id, 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
+  await exec(`insert into datasets_members (version_id, cf_id, decision_id)
+    select '${version}', cf_id, decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license = 'MIT'`);
+  await exec(`insert into datasets_decisions (decision_id, rule, reason, evidence)
+    select decode(substr(cf_id, 1, 32), 'hex'), 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
       'approvals', '[]'::jsonb, 'rejections', '[]'::jsonb, 'labels', '[]'::jsonb, 'replacedBy', null, 'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
+  await exec(`insert into datasets_exclusions (version_id, build_position, cf_id, decision_id)
+    select '${version}', ${build}, cf_id, decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
   await exec(`insert into datasets_versions (version_id, dataset, manifest_id, merkle_root, member_count, position, event_id, recorded_at, members)
     select '${version}', 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, '${hex('build-event')}', '2026-01-01T00:00:00Z',
       decode(string_agg(cf_id, '' order by cf_id), 'hex')
