@@ -9,25 +9,21 @@
 // are enough: two distinct decisions share a key with odds of about n²/2¹²⁹, under 2⁻⁶⁴ even for
 // 2³² distinct decisions, where a store holds thousands.
 import { createHash } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { canonicalize } from '@cairn/core';
 import { sql, type Transaction } from 'kysely';
 import { T, type DatasetsDatabase } from './tables.js';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** The JSON text of `value` with every object's keys sorted, so the text is the content's, not the writer's key order. */
-function canonicalJson(value: Json): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(',')}}`;
-}
 
 /**
  * The key of a decision: the first 16 bytes of SHA-256 over its rule, reason and canonical evidence,
  * NUL-separated (a Postgres text holds no NUL, so the encoding is unambiguous). Hex.
  */
 export function decisionKey(rule: string, reason: string, evidenceJson: string): string {
-  const text = `${rule}\0${reason}\0${canonicalJson(JSON.parse(evidenceJson) as Json)}`;
+  const canonical = canonicalize(JSON.parse(evidenceJson));
+  // Evidence holds what signed events held, so it has a canonical form; were it ever refused (a
+  // number past 2^53), the text as the rule engine wrote it is as deterministic, and a cut must
+  // never stop over a key.
+  const text = `${rule}\0${reason}\0${E.isRight(canonical) ? canonical.right : evidenceJson}`;
   return createHash('sha256').update(text).digest().subarray(0, 16).toString('hex');
 }
 
