@@ -5,7 +5,7 @@
 // A file's rows are not kept: they are read again, a kind at a time, as they are appended.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { csvRows, UnreadableCsv } from './csv-rows.js';
@@ -32,10 +32,12 @@ export async function readImportItems(
   defaults: ImportDefaults,
   fenceFor: (folder: string) => Promise<Fence>,
 ): Promise<ReadItems> {
-  if ((await stat(target)).isDirectory()) return readFolder(await fenceFor(target), defaults);
+  const status = await stat(target);
+  if (status.isDirectory()) return readFolder(await fenceFor(target), defaults);
   const fence = await fenceFor(path.dirname(target));
   const format = /\.csv$/i.test(target) ? 'csv' : 'jsonl';
-  const open = piecesOf(target);
+  // A pipe can be read only once: it is held whole, as every file was.
+  const open = status.isFile() ? piecesOf(target) : heldWhole(await readFile(target));
   const rows = () => (format === 'csv' ? csvRows(open) : jsonlRows(open()));
   try {
     const { invalid, counts, itemsOf } = await checkRows(rows, fence, defaults);
@@ -61,6 +63,12 @@ function piecesOf(file: string): () => AsyncIterable<Uint8Array> {
     const digest = hash.digest('hex');
     checked ??= digest;
     if (digest !== checked) throw new ChangedWhileRead('its bytes are not the ones that were checked');
+  };
+}
+
+function heldWhole(bytes: Uint8Array): () => AsyncIterable<Uint8Array> {
+  return async function* () {
+    yield bytes;
   };
 }
 
