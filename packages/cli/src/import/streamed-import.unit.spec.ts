@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from '@jest/globals';
 import type { ContributionInput, PreparedContributions, Signer } from '@cairn/sdk';
+import { csvRows, UnreadableCsv } from './csv-rows.js';
 import type { ImportItem, ReadItems } from './items.js';
 import { ChangedWhileRead, readImportItems } from './read-items.js';
 import { runImport, type ImportTarget } from './run-import.js';
@@ -160,5 +161,30 @@ describe('cairn import reads a file as it appends it', () => {
       for await (const l of streamLines(pieces(text, size))) got.push([l.line, [...l.bytes]]);
       expect(got).toEqual(whole);
     }
+  });
+
+  it('given a CSV read in pieces of any size, with a byte order mark, a quoted cell over two lines and a row that is not UTF-8, then its rows are those of one piece; an unclosed quote makes the whole file one invalid row', async () => {
+    const text = '\uFEFFtext,license,source\n"two\nlines ""q""",MIT,s\nplain,MIT,s\n';
+    const rowsOf = async (open: () => AsyncIterable<Uint8Array>) => {
+      const out: unknown[] = [];
+      for await (const r of csvRows(open)) out.push(r);
+      return out;
+    };
+    const whole = await rowsOf(() => pieces(text, 10_000));
+    expect(whole).toEqual([
+      { row: 1, item: 'row 1', line: 2, fields: { text: 'two\nlines "q"', license: 'MIT', source: 's' } },
+      { row: 2, item: 'row 2', line: 4, fields: { text: 'plain', license: 'MIT', source: 's' } },
+    ]);
+    for (const size of [1, 2, 5]) expect(await rowsOf(() => pieces(text, size))).toEqual(whole);
+    async function* notUtf8(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode('text,license\nok,MIT\nbad');
+      yield Uint8Array.of(0xff);
+      yield new TextEncoder().encode(',MIT\n');
+    }
+    expect(await rowsOf(notUtf8)).toEqual([
+      { row: 1, item: 'row 1', line: 2, fields: { text: 'ok', license: 'MIT' } },
+      { row: 2, item: 'row 2', line: 3, invalid: { field: 'text', reason: 'not well-formed UTF-8' } },
+    ]);
+    await expect(rowsOf(() => pieces('text,license\n"open,MIT\nz,MIT\n', 4))).rejects.toBeInstanceOf(UnreadableCsv);
   });
 });
