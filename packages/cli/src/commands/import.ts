@@ -1,67 +1,33 @@
 // cairn import PATH: a folder of files, or a JSONL / CSV file of samples, labels and validations,
 // appended through the SDK's batch ingest (hashed, encrypted into the blob store, signed, checked,
 // all or nothing per chunk). Every row is read and checked first, so a file with an invalid row
-// appends nothing unless --skip-invalid says to append the rest. Samples go first, then labels,
-// then validations, so a row can target an earlier row of the same file by number or by its `id`.
-import { createHash } from 'node:crypto';
+// appends nothing unless --skip-invalid says to append the rest (import/read-items.ts); then the
+// rows are read again as they are appended (import/run-import.ts).
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Command } from 'commander';
 import { isSpdxExpression } from '@cairn/core';
 import { MediaType } from '@cairn/schemas';
-import {
-  DEFAULT_SEAL_SIZE,
-  MAX_SEAL_SIZE,
-  openLedger,
-  type BatchOptions,
-  type ContributionInput,
-  type LedgerError,
-  type LedgerWrites,
-  type Receipt,
-  type Signer,
-} from '@cairn/sdk';
+import { DEFAULT_SEAL_SIZE, MAX_SEAL_SIZE, openLedger, type BatchOptions } from '@cairn/sdk';
 import { DEFAULT_STORE_DIR, remoteLocationOf } from '@cairn/client';
 import { ExitCode } from '../exit-codes.js';
-import { fail, messageOf, orFail, usage } from '../fail.js';
+import { fail, orFail, usage } from '../fail.js';
 import { fenceOf, isWithin } from '../import/fence.js';
-import {
-  invalidText,
-  readImportItems,
-  type ImportDefaults,
-  type ImportItem,
-  type ReadItems,
-  type Skipped,
-  type TargetRef,
-} from '../import/read-items.js';
+import { invalidText, readImportItems, type ImportDefaults, type ReadItems, type Skipped } from '../import/read-items.js';
+import { runImport, type ImportJson } from '../import/run-import.js';
 import { openKeyring } from '../keyring.js';
 import { emit } from '../output.js';
-import { progressFor } from '../progress.js';
 import { serverUrlOf } from '../read-session.js';
 import { localDirOf, locationOf, withSession } from '../session.js';
 import { globalsOf } from './common.js';
 import { signerFor } from './datasets.js';
 
+export type { ImportJson } from '../import/run-import.js';
+
 const CHUNK = 256;
 /** Invalid rows named in the error text; --json carries all of them. */
 const SHOWN = 20;
-
-export interface ImportJson {
-  readonly path: string;
-  readonly format: 'folder' | 'jsonl' | 'csv';
-  readonly signer: string;
-  readonly appended: { readonly sample: number; readonly label: number; readonly validation: number };
-  /** Every CF the import names, appended now or already in the log. */
-  readonly cfs: readonly {
-    readonly item: string;
-    readonly kind: string;
-    readonly cfId: string;
-    readonly position: string;
-    readonly alreadyAppended: boolean;
-    readonly id?: string;
-  }[];
-  readonly skipped: readonly Skipped[];
-}
 
 interface ImportOptions {
   readonly as: string;
@@ -136,7 +102,7 @@ export function registerImport(program: Command): void {
         }
         skipped.push(...read.invalid.map((r) => ({ item: r.item, field: r.field, reason: `${r.field}: ${r.reason}` })));
       }
-      if (read.items.length === 0) {
+      if (read.counts.sample + read.counts.label + read.counts.validation === 0) {
         const why =
           skipped.length === 0
             ? 'it is empty'
@@ -157,8 +123,7 @@ export function registerImport(program: Command): void {
           const out = await runImport(
             { ledger, json: globals.json === true, signer, tooLarge: (e) => e.http?.status === 413 },
             target,
-            read.format,
-            read.items,
+            read,
             skipped,
             opts.as,
             { ...sealing, maxBytes: HTTP_CHUNK_BYTES },
@@ -173,7 +138,7 @@ export function registerImport(program: Command): void {
         globalsOf(command),
         async (session) => {
           const signer = await signerFor(session, opts.as);
-          const out = await runImport({ ...session, signer }, target, read.format, read.items, skipped, opts.as, sealing);
+          const out = await runImport({ ...session, signer }, target, read, skipped, opts.as, sealing);
           emit(out, { json: session.json }, importText);
         },
         { verifyWorkers: 2 },
@@ -254,199 +219,6 @@ async function readChecked(target: string, defaults: ImportDefaults, storeFolder
     if (code === undefined) throw cause;
     return fail(ExitCode.usage, `${target}: cannot be read (${code})`);
   }
-}
-
-/** What an import needs of where it appends: a local session's ledger or a server's. */
-interface ImportTarget {
-  readonly ledger: { readonly contribute: Pick<LedgerWrites['contribute'], 'prepare' | 'append'> };
-  readonly json: boolean;
-  readonly signer: Signer;
-  /** Whether a chunk's refusal was for its size alone (a server with a smaller body limit). */
-  readonly tooLarge?: (error: LedgerError) => boolean;
-}
-
-async function runImport(
-  session: ImportTarget,
-  target: string,
-  format: ImportJson['format'],
-  items: readonly ImportItem[],
-  readSkipped: readonly Skipped[],
-  signerName: string,
-  sealing: { readonly options: BatchOptions; readonly chunk: number; readonly maxBytes?: number },
-): Promise<ImportJson> {
-  const { signer } = session;
-  const skipped: Skipped[] = [...readSkipped];
-  const cfs: ImportJson['cfs'][number][] = [];
-  const byRow = new Map<number, string>();
-  const byRef = new Map<string, string>();
-  const appended = { sample: 0, label: 0, validation: 0 };
-  const progress = progressFor({ json: session.json });
-  progress.start(items.length, 'importing');
-  let done = 0;
-
-  // The same bytes twice in one import would be one sample with two claims of origin: keep the
-  // first; rows that target the second get the first's CF.
-  const seen = new Map<string, ImportItem>();
-  const duplicates: { readonly item: ImportItem; readonly first: ImportItem }[] = [];
-  const samples: ImportItem[] = [];
-  for (const item of items) {
-    if (item.kind !== 'sample') continue;
-    const hash = createHash('sha256').update(item.bytes).digest('hex');
-    const first = seen.get(hash);
-    if (first !== undefined) {
-      skipped.push({ item: item.item, reason: `duplicate of ${first.item}` });
-      duplicates.push({ item, first });
-    } else {
-      seen.set(hash, item);
-      samples.push(item);
-    }
-  }
-  const cfIdOf = new Map<ImportItem, string>();
-  let limits: { rows: number; bytes: number | undefined } = { rows: sealing.chunk, bytes: sealing.maxBytes };
-
-  const resolve = (t: TargetRef): string | undefined => ('cfId' in t ? t.cfId : 'row' in t ? byRow.get(t.row) : byRef.get(t.ref));
-  const describe = (t: TargetRef): string => ('cfId' in t ? t.cfId : 'row' in t ? `row ${t.row}` : `id ${JSON.stringify(t.ref)}`);
-
-  for (const kind of ['sample', 'label', 'validation'] as const) {
-    const phase = kind === 'sample' ? samples : items.filter((i) => i.kind === kind);
-    const ready: { item: ImportItem; input: ContributionInput }[] = [];
-    for (const item of phase) {
-      const input = inputOf(item, resolve);
-      if (typeof input === 'string' || input === undefined) {
-        const missing = item.kind === 'sample' ? [] : item.targets.filter((t) => resolve(t) === undefined).map(describe);
-        skipped.push({ item: item.item, reason: `target ${missing.join(', ')} was not imported (skipped or unknown)` });
-        done += 1;
-        continue;
-      }
-      ready.push({ item, input });
-    }
-    const prepareAt = (start: number) => {
-      const chunk = chunkAt(ready, start, limits.rows, limits.bytes);
-      const prepared = session.ledger.contribute.prepare(
-        chunk.map((c) => c.input),
-        signer,
-        sealing.options,
-      );
-      return { start, chunk, prepared };
-    };
-    let next = ready.length > 0 ? prepareAt(0) : undefined;
-    while (next !== undefined) {
-      const { start, chunk, prepared } = next;
-      const appending = session.ledger.contribute.append(prepared);
-      // The next chunk is decoded, hashed and sealed while this one is appended: two chunks at
-      // most in memory, appended in order, each only once the one before it is in.
-      const after = start + chunk.length;
-      next = after < ready.length ? prepareAt(after) : undefined;
-      const r = await appending;
-      // A server whose body limit is below this chunk's size took none of it: halve the chunk and
-      // send again; the smaller limits hold for the chunks after it (the server's limit is fixed),
-      // so the chunk prepared after it is prepared again.
-      if (E.isLeft(r) && session.tooLarge?.(r.left) === true && chunk.length > 1) {
-        const bytes = sampleBytesOf(chunk);
-        limits = { rows: Math.ceil(chunk.length / 2), bytes: bytes > 1 ? Math.floor(bytes / 2) : limits.bytes };
-        next = prepareAt(start);
-        continue;
-      }
-      if (E.isLeft(r)) {
-        progress.stop();
-        const index = (r.left as { index?: number }).index;
-        const at = index !== undefined ? chunk[index]?.item.item : `${chunk[0]!.item.item} … ${chunk.at(-1)!.item.item}`;
-        // Rows were checked before the first append, so this is what only the log can know (a CF id
-        // target that is not in it, a rule). Chunks are all or nothing; earlier ones stay appended,
-        // and a re-run after the fix reports them as duplicates and appends the rest.
-        const before =
-          cfs.length === 0
-            ? 'nothing of this import was appended'
-            : `nothing of this chunk was appended, but the ${cfs.length} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
-        // The error as a local store words it: how it came over HTTP is no part of the refusal.
-        const { http: _http, ...error } = r.left;
-        fail(ExitCode.rejected, `${at}: ${messageOf(r.left)} (${before})`, { error, cfs });
-      }
-      r.right.forEach((receipt: Receipt, j) => {
-        const { item } = chunk[j]!;
-        cfIdOf.set(item, receipt.id);
-        if (item.row > 0) byRow.set(item.row, receipt.id);
-        if (item.ref !== undefined) byRef.set(item.ref, receipt.id);
-        cfs.push({
-          item: item.item,
-          kind,
-          cfId: receipt.id,
-          position: receipt.position.toString(),
-          alreadyAppended: receipt.alreadyAppended,
-          ...(item.ref !== undefined ? { id: item.ref } : {}),
-        });
-        if (receipt.alreadyAppended) skipped.push({ item: item.item, reason: `duplicate: already in the log as ${receipt.id}` });
-        else appended[kind] += 1;
-      });
-      done += chunk.length;
-      progress.update(done);
-    }
-    if (kind === 'sample') {
-      for (const { item, first } of duplicates) {
-        const id = cfIdOf.get(first);
-        if (id === undefined) continue;
-        if (item.row > 0) byRow.set(item.row, id);
-        if (item.ref !== undefined) byRef.set(item.ref, id);
-      }
-    }
-  }
-  progress.update(items.length);
-  progress.stop();
-  return { path: target, format, signer: signerName, appended, cfs, skipped };
-}
-
-/**
- * The rows from `start`: at most `size`, and (over HTTP) at most `maxBytes` of sample bytes, so a
- * POST stays under the server's body limit. Always at least one row: a single row over the limit
- * is the server's to refuse by name.
- */
-function sampleBytesOf(chunk: readonly { readonly item: ImportItem }[]): number {
-  return chunk.reduce((n, { item }) => n + (item.kind === 'sample' ? item.bytes.length : 0), 0);
-}
-
-function chunkAt<T extends { readonly item: ImportItem }>(ready: readonly T[], start: number, size: number, maxBytes?: number): T[] {
-  const chunk: T[] = [];
-  let bytes = 0;
-  for (let i = start; i < ready.length && chunk.length < size; i++) {
-    const item = ready[i]!.item;
-    const add = item.kind === 'sample' ? item.bytes.length : 0;
-    if (maxBytes !== undefined && chunk.length > 0 && bytes + add > maxBytes) break;
-    bytes += add;
-    chunk.push(ready[i]!);
-  }
-  return chunk;
-}
-
-function inputOf(item: ImportItem, resolve: (t: TargetRef) => string | undefined): ContributionInput | undefined {
-  if (item.kind === 'sample') {
-    return {
-      kind: 'sample',
-      bytes: item.bytes,
-      mediaType: item.mediaType,
-      license: item.license,
-      source: item.source,
-      ...(item.personalData ? { personalData: true } : {}),
-      ...(item.attributes ? { attributes: item.attributes } : {}),
-    };
-  }
-  const targets = item.targets.map(resolve);
-  if (targets.some((t) => t === undefined)) return undefined;
-  const ids = targets as string[];
-  if (item.kind === 'label')
-    return {
-      kind: 'label',
-      targets: ids,
-      labelType: item.labelType,
-      value: item.value,
-      ...(item.rationale ? { rationale: item.rationale } : {}),
-    };
-  return {
-    kind: 'validation',
-    targets: ids,
-    verdict: item.verdict,
-    rationale: item.rationale,
-    ...(item.score !== undefined ? { score: item.score } : {}),
-  };
 }
 
 export function importText(x: ImportJson): string {

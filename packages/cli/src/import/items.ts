@@ -63,7 +63,10 @@ export interface ImportDefaults {
 
 export interface ReadItems {
   readonly format: 'folder' | 'jsonl' | 'csv';
-  readonly items: readonly ImportItem[];
+  /** How many items of each kind can become CFs. */
+  readonly counts: Readonly<Record<ImportItem['kind'], number>>;
+  /** The items of one kind, in the order read; a file's rows are read again for each call. */
+  readonly itemsOf: (kind: ImportItem['kind']) => AsyncIterable<ImportItem> | Iterable<ImportItem>;
   readonly skipped: readonly Skipped[];
   readonly invalid: readonly InvalidRow[];
 }

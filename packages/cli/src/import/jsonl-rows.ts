@@ -4,24 +4,25 @@
 import { parseStrictJson } from '@cairn/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RawRow } from './raw-row.js';
-import { decodeStrict, fieldHoldingBadUtf8, splitLines, topField, withoutBom } from './text-lines.js';
+import { decodeStrict, fieldHoldingBadUtf8, streamLines, topField } from './text-lines.js';
 
-export function jsonlRows(bytes: Uint8Array): RawRow[] {
-  const rows: RawRow[] = [];
-  for (const { line, bytes: lineBytes } of splitLines(withoutBom(bytes))) {
-    const at = { row: rows.length + 1, item: `line ${line}`, line };
+/** The rows of a JSONL file read in pieces, one at a time. */
+export async function* jsonlRows(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow> {
+  let row = 0;
+  for await (const { line, bytes: lineBytes } of streamLines(pieces)) {
     const text = decodeStrict(lineBytes);
+    if (text !== undefined && text.trim() === '') continue;
+    row += 1;
+    const at = { row, item: `line ${line}`, line };
     if (text === undefined) {
-      rows.push({ ...at, invalid: { field: fieldHoldingBadUtf8(lineBytes) ?? '(row)', reason: 'not well-formed UTF-8' } });
+      yield { ...at, invalid: { field: fieldHoldingBadUtf8(lineBytes) ?? '(row)', reason: 'not well-formed UTF-8' } };
       continue;
     }
-    if (text.trim() === '') continue;
     const parsed = parseStrictJson(text);
     if (E.isLeft(parsed))
-      rows.push({ ...at, invalid: { field: topField(parsed.left.path) ?? '(row)', reason: `not valid JSON: ${parsed.left.reason}` } });
+      yield { ...at, invalid: { field: topField(parsed.left.path) ?? '(row)', reason: `not valid JSON: ${parsed.left.reason}` } };
     else if (typeof parsed.right !== 'object' || parsed.right === null || Array.isArray(parsed.right))
-      rows.push({ ...at, invalid: { field: '(row)', reason: 'not a JSON object' } });
-    else rows.push({ ...at, fields: parsed.right as Record<string, unknown> });
+      yield { ...at, invalid: { field: '(row)', reason: 'not a JSON object' } };
+    else yield { ...at, fields: parsed.right as Record<string, unknown> };
   }
-  return rows;
 }

@@ -42,35 +42,86 @@ const refuse = (field: string, reason: string): never => {
   throw new Refusal(field, reason);
 };
 
-export interface RowItems {
-  readonly items: readonly ImportItem[];
+/** A row that may name a later row: checked again once the whole file is read. */
+class Later {}
+
+type Kind = ImportItem['kind'];
+
+/** What the first reading of the rows found; the items themselves are read again when appended. */
+export interface CheckedRows {
   readonly invalid: readonly InvalidRow[];
+  /** How many items of each kind can become CFs. */
+  readonly counts: Readonly<Record<Kind, number>>;
+  /** The items of one kind, in file order, from a new reading of the rows. */
+  readonly itemsOf: (kind: Kind) => AsyncIterable<ImportItem>;
 }
 
-export async function rowItems(rows: readonly RawRow[], fence: Fence, defaults: ImportDefaults): Promise<RowItems> {
-  const items: ImportItem[] = [];
-  const invalid: InvalidRow[] = [];
+/** A change between two readings of the file, found while its rows were read again to be appended. */
+export class ChangedWhileRead extends Error {}
+
+/**
+ * Every row is checked in a first reading that keeps only what the verdict needs (the invalid
+ * rows, each row id and where it was declared, the rows that name a row after them); the items are
+ * made again, a kind at a time, when they are appended, so a file of any length is never held
+ * whole. `rows` reads the file from the start each time it is called.
+ */
+export async function checkRows(rows: () => AsyncIterable<RawRow>, fence: Fence, defaults: ImportDefaults): Promise<CheckedRows> {
+  const invalid: (InvalidRow & { readonly row: number })[] = [];
+  const counts: Record<Kind, number> = { sample: 0, label: 0, validation: 0 };
   const idLines = new Map<string, string>();
-  for (const r of rows) if ('fields' in r && typeof r.fields.id === 'string' && !idLines.has(r.fields.id)) idLines.set(r.fields.id, r.item);
-  const context = { rowCount: rows.length, idLines, fence, defaults };
-  for (const r of rows) {
+  const later: { readonly at: RawRowAt; readonly fields: Record<string, unknown> }[] = [];
+  const reading = { rowCount: 0, complete: false, idLines, fence, defaults };
+  const check = async (at: RawRowAt, fields: Record<string, unknown>): Promise<void> => {
+    try {
+      counts[(await itemOf(at, fields, reading)).kind] += 1;
+    } catch (e) {
+      if (e instanceof Later) later.push({ at, fields });
+      else if (e instanceof Refusal) invalid.push({ item: at.item, line: at.line, row: at.row, field: e.field, reason: e.reason });
+      else throw e;
+    }
+  };
+  for await (const r of rows()) {
+    reading.rowCount = r.row;
     const at: RawRowAt = { row: r.row, item: r.item, line: r.line };
     if ('invalid' in r) {
-      invalid.push({ item: r.item, line: r.line, ...r.invalid });
+      invalid.push({ ...at, ...r.invalid });
       continue;
     }
-    try {
-      items.push(await itemOf(at, r.fields, context));
-    } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
-      invalid.push({ item: at.item, line: at.line, field: e.field, reason: e.reason });
-    }
+    // A row declares its id before its own checks: a later row with the same id is the one refused.
+    if (typeof r.fields.id === 'string' && !idLines.has(r.fields.id)) idLines.set(r.fields.id, r.item);
+    await check(at, r.fields);
   }
-  return { items, invalid };
+  reading.complete = true;
+  for (const { at, fields } of later) await check(at, fields);
+  const rowCount = reading.rowCount;
+  invalid.sort((a, b) => a.row - b.row);
+  const invalidRows = new Set(invalid.map((r) => r.row));
+  const context: Context = { rowCount, complete: true, idLines, fence, defaults };
+  async function* itemsOf(kind: Kind): AsyncGenerator<ImportItem> {
+    let read = 0;
+    for await (const r of rows()) {
+      read = r.row;
+      let item: ImportItem | undefined;
+      if (!('invalid' in r))
+        try {
+          item = await itemOf({ row: r.row, item: r.item, line: r.line }, r.fields, context);
+        } catch (e) {
+          if (!(e instanceof Refusal)) throw e;
+        }
+      // What is appended is what was checked: a row that reads differently now stops the import.
+      if ((item === undefined) !== invalidRows.has(r.row))
+        throw new ChangedWhileRead(`${r.item} ${item === undefined ? 'is invalid now' : 'is valid now'}`);
+      if (item?.kind === kind) yield item;
+    }
+    if (read !== rowCount) throw new ChangedWhileRead(`${read} rows now, ${rowCount} when checked`);
+  }
+  return { invalid: invalid.map(({ row: _row, ...r }) => r), counts, itemsOf };
 }
 
 interface Context {
   readonly rowCount: number;
+  /** False while the first reading has not reached the end: a row after this one is not known yet. */
+  readonly complete: boolean;
   /** Each row `id` and the row that declared it first. */
   readonly idLines: ReadonlyMap<string, string>;
   readonly fence: Fence;
@@ -194,11 +245,15 @@ function targetsOf(value: unknown, c: Context): TargetRef[] {
   const list = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
   if (list.length === 0) refuse('targets', 'no targets');
   return list.map((t): TargetRef => {
-    if (typeof t === 'number' && Number.isInteger(t) && t > 0)
+    if (typeof t === 'number' && Number.isInteger(t) && t > 0) {
+      if (t > c.rowCount && !c.complete) throw new Later();
       return t <= c.rowCount ? { row: t } : refuse('targets', `row ${t}: the file has ${c.rowCount} rows`);
+    }
     if (typeof t === 'string' && isSha256Hex(t)) return { cfId: t };
-    if (typeof t === 'string' && t !== '')
+    if (typeof t === 'string' && t !== '') {
+      if (!c.idLines.has(t) && !c.complete) throw new Later();
       return c.idLines.has(t) ? { ref: t } : refuse('targets', `no row has the id ${JSON.stringify(t)}`);
+    }
     return refuse('targets', `${showValue(t)} is neither a CF id, a row number nor a row id`);
   });
 }

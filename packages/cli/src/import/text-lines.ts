@@ -31,6 +31,41 @@ export function splitLines(bytes: Uint8Array): Line[] {
   return lines;
 }
 
+/**
+ * `splitLines` over a file read in pieces: the same lines, numbered the same, a leading byte order
+ * mark dropped, so a file of any size is read a line at a time rather than held whole.
+ */
+export async function* streamLines(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Line> {
+  let line = 0;
+  // The start of the current line, in the pieces it spans: joined once its end is found.
+  let parts: Uint8Array[] = [];
+  const lineOf = (tail: Uint8Array): Line => {
+    const bytes = parts.length === 0 ? tail : join([...parts, tail]);
+    parts = [];
+    line += 1;
+    return { line, bytes: line === 1 ? withoutBom(bytes) : bytes };
+  };
+  for await (const piece of pieces) {
+    let start = 0;
+    for (let i = piece.indexOf(0x0a); i !== -1; i = piece.indexOf(0x0a, start)) {
+      yield lineOf(piece.subarray(start, i));
+      start = i + 1;
+    }
+    if (start < piece.length) parts.push(piece.subarray(start));
+  }
+  yield lineOf(new Uint8Array(0));
+}
+
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export function decodeStrict(bytes: Uint8Array): string | undefined {
   try {
     return strictUtf8.decode(bytes);
