@@ -105,7 +105,7 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
     const status = await session.runner.status();
     const behind =
       E.isRight(status) &&
-      status.right.projections.some((p) => p.checkpoint === null || (head.right !== null && p.checkpoint < head.right));
+      status.right.projections.some((p) => p.checkpoint === null || !p.caughtUp || (head.right !== null && p.checkpoint < head.right));
     let catchUpFailure: string | undefined;
     // A catch-up that fails (a checkpoint moved back, positions renumbered under the tables) is
     // evidence, not an outage: the tables are compared where they stand and the verdict says why.

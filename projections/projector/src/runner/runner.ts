@@ -572,7 +572,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
           name: projection.name,
           version: checkpoint?.version ?? projection.version,
           checkpoint: position,
-          caughtUp: head.right === null || (position !== null && position >= head.right),
+          // A checkpoint of another version is caught up with nothing: the next catch-up rebuilds it.
+          caughtUp:
+            (checkpoint === undefined || checkpoint.version === projection.version) &&
+            (head.right === null || (position !== null && position >= head.right)),
           lagPositions: lag < 0n ? 0n : lag,
           failedEvents: failures.count,
           firstFailure: failures.first[0] ?? null,

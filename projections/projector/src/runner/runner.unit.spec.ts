@@ -54,6 +54,22 @@ describe('projection runner on PGlite', () => {
     await store.close();
   });
 
+  it('given a projection caught up at version 1, when a runner of its version 2 reads the status, then it is not caught up (its next catch-up rebuilds it), and after that catch-up it is', async () => {
+    const log = createInMemoryEventLog();
+    await appendSamples(log, 0, 5);
+    const store = await openProjectionStore({ pglite: await newPGlite() });
+    expect((await createProjectionRunner({ log, store, projections: [seen] }).runOnce())._tag).toBe('Right');
+    const newer = createProjectionRunner({ log, store, projections: [{ ...seen, version: 2 }] });
+    const before = await newer.status();
+    if (before._tag === 'Left') throw new Error(before.left.message);
+    expect(before.right.projections[0]).toMatchObject({ version: 1, checkpoint: before.right.head, caughtUp: false });
+    expect((await newer.runOnce())._tag).toBe('Right');
+    const after = await newer.status();
+    if (after._tag === 'Left') throw new Error(after.left.message);
+    expect(after.right.projections[0]).toMatchObject({ version: 2, checkpoint: after.right.head, caughtUp: true });
+    await store.close();
+  });
+
   it('given a projection declaring it handles only samples, when a log of samples then labels is caught up, then apply sees only the samples, is not called for the batches of labels, and the checkpoint and log times still cover every event', async () => {
     const log = createInMemoryEventLog();
     await appendSamples(log, 0, 6);
