@@ -148,6 +148,29 @@ function namedPositions(dump: string, names: ReadonlyMap<string, string>): strin
     .replace(/"recorded_at":"[^"]*"/g, '"recorded_at":"(append time)"');
 }
 
+/**
+ * A dump whose decision keys (a digest of the decision, evidence and its log positions included)
+ * are written as the decision itself with its positions named, and the decisions table in that
+ * order: the key follows the positions, which two logs of the same contributions place apart.
+ */
+function namedDecisions(dump: string): string {
+  const lines = dump.split('\n');
+  const names = new Map<string, string>();
+  for (const line of lines) {
+    const row = /^\{"decision_id":"([^"]+)",(.*)\}$/.exec(line);
+    if (row !== null) names.set(row[1]!, `#{${row[2]!}}`);
+  }
+  const renamed = lines.map((line) =>
+    line.replace(/"decision_id":"([^"]+)"/g, (m, key: string) => (names.has(key) ? `"decision_id":${JSON.stringify(names.get(key))}` : m)),
+  );
+  // the decisions table's rows, ordered by their new names
+  const header = renamed.findIndex((line) => line.includes('"table":"datasets_decisions"'));
+  if (header < 0) return renamed.join('\n');
+  let end = header + 1;
+  while (end < renamed.length && renamed[end]!.startsWith('{"decision_id"')) end++;
+  return [...renamed.slice(0, header + 1), ...renamed.slice(header + 1, end).sort(), ...renamed.slice(end)].join('\n');
+}
+
 interface Outcome {
   readonly ids: readonly string[];
   readonly dump: string;
@@ -173,7 +196,7 @@ async function outcomeOf(
   const names = await positionNames(ledger.log);
   let dump = '';
   for (const projection of [lineageProjection, datasetsProjection])
-    dump += namedPositions(await canonicalDump(store.db, projection), names);
+    dump += namedDecisions(namedPositions(await canonicalDump(store.db, projection), names));
   const versions: unknown[] = [];
   for (const build of await datasetBuilds(store.db, 'property')) {
     const version = await readVersion(store.db, build.versionId);
