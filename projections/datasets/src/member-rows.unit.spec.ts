@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { sql } from 'kysely';
 import { canonicalDump, createProjectionRunner, openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { datasetList } from './answers/dataset-list.js';
 import { versionMembers } from './answers/members.js';
 import { datasetBuilds } from './answers/versions.js';
 import { whyExcluded, whyIncluded } from './answers/why.js';
@@ -97,6 +98,10 @@ describe('datasets projection: member and exclusion rows', () => {
     expect(right(await whyExcluded(ledger.store.db, ledger.id('gpl'), d!.versionId)).rule).toBe('license');
     // text that is no CF id names no member, and does not fail
     expect(isLeft(await whyIncluded(ledger.store.db, 'not-hex', d!.versionId))).toBe(true);
+    // a search by CF id prefix names the datasets holding it: the GPL sample is a member of neither
+    const named = async (cf: string) => (await datasetList(ledger.store.db, { cf })).map((x) => x.name);
+    expect(await named(ledger.id('gpl').slice(0, 8))).toEqual([]);
+    expect(await named(ledger.id('s0').slice(0, 8))).toEqual(['c', 'd']);
   });
 
   it('given two stores fed the same log, then their version numbers, members and exclusions tables are identical', async () => {

@@ -77,7 +77,7 @@ export async function datasetList(
       w.and([
         ...(bound === null ? [] : [upTo('d.position')]),
         ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
-        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(m.cf_id, ${search.cf})`)]),
+        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(c.cf_id, ${search.cf})`)]),
         ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${search.contributor}`)]),
         ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
       ]),
