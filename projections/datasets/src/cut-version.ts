@@ -5,7 +5,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyField, copyRows, positionToDb } from '@cairn/projector';
+import { copyRows, positionToDb } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
 import { explainIndex } from '@cairn/assembly';
@@ -56,10 +56,10 @@ export async function cutVersion(tx: Transaction<DatasetsDatabase>, request: Cut
       valid_to: null,
     })
     .execute();
-  const known = await tx.selectFrom(T.versions).select('version_id').where('version_id', '=', version.versionId).executeTakeFirst();
+  const known = await tx.selectFrom(T.versions).select('version_no').where('version_id', '=', version.versionId).executeTakeFirst();
   const decisions = new CutDecisions();
-  if (known === undefined) await storeVersion(tx, request, version, decisions);
-  await storeExclusions(tx, version, event, decisions);
+  const versionNo = known === undefined ? await storeVersion(tx, request, version, decisions) : known.version_no;
+  await storeExclusions(tx, version, versionNo, event, decisions);
   return version;
 }
 
@@ -68,12 +68,20 @@ async function storeVersion(
   request: CutRequest,
   version: AssembledVersion,
   decisions: CutDecisions,
-): Promise<void> {
+): Promise<number> {
   const { event } = request;
+  // the next number in cut order: versions are cut one at a time, in log order, so a rebuild
+  // from the same log gives every version the same number
+  const last = await tx
+    .selectFrom(T.versions)
+    .select((q) => q.fn.max('version_no').as('n'))
+    .executeTakeFirst();
+  const versionNo = Number(last?.n ?? 0) + 1;
   await tx
     .insertInto(T.versions)
     .values({
       version_id: version.versionId,
+      version_no: versionNo,
       dataset: request.dataset,
       manifest_id: request.manifestId,
       merkle_root: version.merkleRoot,
@@ -87,19 +95,19 @@ async function storeVersion(
     })
     .execute();
   const { index } = version;
-  const versionField = copyField(version.versionId);
+  const versionField = String(versionNo);
   for (let from = 0; from < version.members.length; from += CHUNK) {
     const ids = version.members.slice(from, from + CHUNK);
     // COPY text, not an insert from unnest: the version is new, so none of its members is there yet
     const lines = ids.map((id) => {
       const d = explainIndex(version, index.indexOf.get(id));
       const decision = decisions.keyOf('', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
-      return `${versionField}\t${copyField(id)}\t${decision}\n`;
+      return `${versionField}\t${cfIdCopyField(id)}\t${decision}\n`;
     });
     await decisions.store(tx);
-    await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_id', 'cf_id', 'decision_id'], lines.join(''));
+    await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_no', 'cf_id', 'decision_id'], lines.join(''));
   }
-  await storeTallies(tx, version.versionId);
+  await storeTallies(tx, version.versionId, versionNo);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
     {
       id: version.versionId,
@@ -109,13 +117,18 @@ async function storeVersion(
       position: event.position,
     },
   ]);
+  return versionNo;
 }
+
+/** A CF id as a COPY text field of a bytea column: its hex form `\x…`, the backslash escaped for COPY. */
+const cfIdCopyField = (id: string): string => `\\\\x${id}`;
 
 // Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
 // decisions worth storing (whyExcluded derives the kind rule from the CF itself).
 async function storeExclusions(
   tx: Transaction<DatasetsDatabase>,
   version: AssembledVersion,
+  versionNo: number,
   event: ProjectedEvent,
   stored: CutDecisions,
 ): Promise<void> {
@@ -126,18 +139,18 @@ async function storeExclusions(
     const code = decisions.code[c]!;
     if (code !== INCLUDED && code !== kindCode) excluded.push(c);
   }
-  const prefix = `${copyField(version.versionId)}\t${positionToDb(event.position)}\t`;
+  const prefix = `${positionToDb(event.position)}\t${versionNo}\t`;
   for (let from = 0; from < excluded.length; from += CHUNK) {
     const lines = excluded.slice(from, from + CHUNK).map((c) => {
       const d = explainIndex(version, c);
       const decision = stored.keyOf(d.rule ?? '', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
-      return `${prefix}${copyField(d.cfId)}\t${decision}\n`;
+      return `${prefix}${cfIdCopyField(d.cfId)}\t${decision}\n`;
     });
     await stored.store(tx);
     await copyRows<DatasetsDatabase, typeof T.exclusions>(
       tx,
       T.exclusions,
-      ['version_id', 'build_position', 'cf_id', 'decision_id'],
+      ['build_position', 'version_no', 'cf_id', 'decision_id'],
       lines.join(''),
     );
   }
@@ -148,11 +161,11 @@ async function storeExclusions(
  * members are fixed and a CF's author, source and license never change, so the member page (which
  * shows these counts on every page) reads one row instead of grouping the whole version.
  */
-async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string): Promise<void> {
+async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string, versionNo: number): Promise<void> {
   const tally = (column: 'author' | 'source' | 'license') =>
     sql`(select coalesce(jsonb_agg(jsonb_build_array(k, n) order by n desc, k), '[]'::jsonb) from (
       select ${sql.ref(`c.${column}`)} as k, count(*) as n from ${sql.table(T.cfs)} c
-      where c.cf_id in (select m.cf_id from ${sql.table(T.members)} m where m.version_id = ${versionId})
+      where c.cf_id in (select encode(m.cf_id, 'hex') from ${sql.table(T.members)} m where m.version_no = ${versionNo})
       group by ${sql.ref(`c.${column}`)}) g)`;
   await sql`update ${sql.table(T.versions)}
     set tallies = jsonb_build_object('author', ${tally('author')}, 'source', ${tally('source')}, 'license', ${tally('license')})

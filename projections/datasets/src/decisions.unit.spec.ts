@@ -51,7 +51,8 @@ describe('datasets projection: decisions stored once', () => {
     const [build] = await datasetBuilds(ledger.store.db, 'c');
     const versionId = build!.versionId;
     const members = await sql<{ cf_id: string; decision_id: Uint8Array }>`
-      select cf_id, decision_id from datasets_members where version_id = ${versionId}`.execute(ledger.store.db);
+      select m.cf_id, m.decision_id from datasets_members m join datasets_versions v on v.version_no = m.version_no
+      where v.version_id = ${versionId}`.execute(ledger.store.db);
     expect(members.rows).toHaveLength(N);
     const keys = new Set(members.rows.map((r) => Buffer.from(r.decision_id).toString('hex')));
     expect(keys.size).toBe(1);
@@ -67,7 +68,7 @@ describe('datasets projection: decisions stored once', () => {
       select column_name from information_schema.columns where table_name = 'datasets_members' order by ordinal_position`.execute(
       ledger.store.db,
     );
-    expect(columns.rows.map((c) => c.column_name)).toEqual(['version_id', 'cf_id', 'decision_id']);
+    expect(columns.rows.map((c) => c.column_name)).toEqual(['version_no', 'cf_id', 'decision_id']);
     // and the answers read the decision through its key
     const why = right(await whyIncluded(ledger.store.db, ledger.id('s0'), versionId));
     expect(why.reason).toBe(included.reason);

@@ -56,7 +56,8 @@ describe('datasets projection: erasure re-assembles', () => {
   });
   const membersOf = async (versionId: string) =>
     (
-      await sql<{ cf_id: string }>`select cf_id from datasets_members where version_id = ${versionId} order by cf_id`.execute(store.db)
+      await sql<{ cf_id: string }>`select encode(m.cf_id, 'hex') as cf_id from datasets_members m
+        join datasets_versions v on v.version_no = m.version_no where v.version_id = ${versionId} order by m.cf_id`.execute(store.db)
     ).rows.map((r) => r.cf_id);
 
   it('given c@1 holding a sample and its label, when the sample is erased, then c@2 is cut (cause erased) without both, and c@1 stays', async () => {

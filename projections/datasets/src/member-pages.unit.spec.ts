@@ -56,7 +56,8 @@ describe('member pages deep in a version', () => {
 
   it(`given a version of ${SAMPLES} members, when a page of ${LIMIT} is read after the member at three quarters, then it reads about ${LIMIT} rows of the CF table, not the CFs before the cursor`, async () => {
     const ids = (
-      await sql<{ cf_id: string }>`select cf_id from ${sql.table(T.members)} where version_id = ${version} order by cf_id`.execute(store.db)
+      await sql<{ cf_id: string }>`select encode(m.cf_id, 'hex') as cf_id from ${sql.table(T.members)} m
+        join ${sql.table(T.versions)} v on v.version_no = m.version_no where v.version_id = ${version} order by m.cf_id`.execute(store.db)
     ).rows.map((r) => r.cf_id);
     expect(ids).toHaveLength(SAMPLES);
     const after = ids[Math.floor((SAMPLES * 3) / 4)]!;

@@ -13,7 +13,7 @@ import { contentIdOf } from '@cairn/assembly';
 import { cutVersion, type BuildCause } from './cut-version.js';
 import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
 import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
-import { DATASETS_TABLES, T, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
+import { DATASETS_TABLES, T, anyOfCfIdBytes, cfIdBytes, cfIdBytesOf, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
 
 export const DATASETS_PROJECTION = 'datasets';
 
@@ -43,7 +43,9 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // 6: decision evidence is stored compactly (evidence-json.ts), so a store projected by 5 rebuilds
     // 7: members and exclusions name their decision in datasets_decisions (decisions.ts) instead of
     // carrying its rule, reason and evidence, so a store projected by 6 rebuilds
-    version: 7,
+    // 8: members and exclusions name their version by its number (datasets_versions.version_no) and
+    // their CF by the id's 32 bytes, not by 64-hex text, so a store projected by 7 rebuilds
+    version: 8,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [
@@ -211,9 +213,10 @@ async function reassembleErased(tx: Transaction<DatasetsDatabase>, e: ProjectedE
   if (reached.length === 0) return;
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
-    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.versions)} v on v.version_id = b.version_id
+    join ${sql.table(T.members)} m on m.version_no = v.version_no
     join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
-    where b.valid_to is null and m.cf_id = any(${reached}::text[])
+    where b.valid_to is null and m.cf_id = ${anyOfCfIdBytes(reached)}
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
     await cutVersion(
@@ -237,10 +240,11 @@ async function reassemble(
 ): Promise<void> {
   const hit = await sql<{ dataset: string; manifest_id: string; manifest: Manifest }>`
     select distinct b.dataset, b.manifest_id, mf.manifest from ${sql.table(T.builds)} b
-    join ${sql.table(T.members)} m on m.version_id = b.version_id
+    join ${sql.table(T.versions)} v on v.version_id = b.version_id
+    join ${sql.table(T.members)} m on m.version_no = v.version_no
     join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
-    where b.valid_to is null and (m.cf_id = ${target} or m.cf_id in (
-      select jsonb_array_elements_text(targets) from ${sql.table(T.cfs)} where cf_id = ${target}))
+    where b.valid_to is null and (m.cf_id = ${cfIdBytes(target)} or m.cf_id in (
+      select ${cfIdBytesOf(sql<string>`t`)} from ${sql.table(T.cfs)}, jsonb_array_elements_text(targets) t where cf_id = ${target}))
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
     await cutVersion(

@@ -1,7 +1,7 @@
 // The datasets projection's tables. Facts carry the position they became true (valid_from) and,
 // where they can stop being true, the position they stopped (valid_to, null = still true), so
 // "as of P" is a WHERE clause. Versions, members and decisions are immutable once cut.
-import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { CfId, Manifest, VersionId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
 import {
@@ -11,6 +11,7 @@ import {
   createLineageNodesTable,
   type LineageDatabase,
 } from '@cairn/lineage';
+import { textArrayLiteral } from '@cairn/projector';
 import { migrateLiveIndexTable, type LiveIndexDatabase } from './live-index-table.js';
 
 export const T = {
@@ -72,6 +73,12 @@ export interface DatasetsBuildsTable {
 /** A datasets_versions row: a version id fixes its members, so a version is stored once. */
 export interface DatasetsVersionsTable {
   version_id: string;
+  /**
+   * The version's number, 1 for the first version cut, then one more for each new one (cut order,
+   * so a rebuild from the same log numbers them alike): members and exclusions name their version
+   * by it, 4 bytes a row where its id takes 65.
+   */
+  version_no: number;
   dataset: string;
   manifest_id: string;
   merkle_root: string;
@@ -131,8 +138,9 @@ export interface DatasetsDatabase {
   datasets_builds: DatasetsBuildsTable;
   datasets_versions: DatasetsVersionsTable;
   datasets_decisions: DatasetsDecisionsTable;
-  datasets_members: { version_id: string; cf_id: string; decision_id: Bytea };
-  datasets_exclusions: { version_id: string; build_position: Int8; cf_id: string; decision_id: Bytea };
+  /** A member row: the version by its number, the CF id as its 32 bytes (cfIdHex reads it back as the id). */
+  datasets_members: { version_no: number; cf_id: Bytea; decision_id: Bytea };
+  datasets_exclusions: { build_position: Int8; version_no: number; cf_id: Bytea; decision_id: Bytea };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
   // by lineage's names for them, with lineage's row types: lineage's functions create and fill the
   // nodes table; the edges are a view of datasets_members (selectedIntoRows)
@@ -182,14 +190,53 @@ export function asLineageHandle(db: Kysely<DatasetsDatabase>): Kysely<LineageDat
 export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS_LINEAGE_NODES_TABLE];
 
 /**
+ * The version number that members and exclusions name `versionId` by (null for an unknown
+ * version, which then has no rows): one key look-up the planner runs first, so a read of a
+ * version's members walks their key (version_no, cf_id) as it walked (version_id, cf_id).
+ */
+export const versionNoOf = (versionId: string): RawBuilder<number> =>
+  sql<number>`(select ${sql.ref(`${T.versions}.version_no`)} from ${sql.table(T.versions)} where ${sql.ref(`${T.versions}.version_id`)} = ${versionId})`;
+
+/**
+ * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text. Over datasets_members
+ * this is the expression its cf index holds (datasets_members_cf), so `cfIdHex('m.cf_id') = id`
+ * finds a CF's member rows by that index, and the selected-into view exposes it as from_id.
+ */
+export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
+
+/** A join of a text CF id column (datasets_cfs and the like) with a stored one (members, exclusions). */
+export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
+  sql<boolean>`${sql.ref(textColumn)} = encode(${sql.ref(bytesColumn)}, 'hex')`;
+
+/** Lowercase hex of whole bytes: what a CF id is, and what decode(…, 'hex') gives back unchanged. */
+const HEX_ID = /^(?:[0-9a-f]{2})+$/;
+
+/**
+ * A CF id as the bytes the members and exclusions store it by, to compare with their cf_id (their
+ * keys end with it). Text that is no lowercase hex names no stored CF: it becomes null, which
+ * matches no row, as the text matched none before (and decode would fail on it).
+ */
+export const cfIdBytes = (id: string): RawBuilder<Uint8Array> =>
+  HEX_ID.test(id) ? sql<Uint8Array>`decode(${id}, 'hex')` : sql<Uint8Array>`null::bytea`;
+
+/** `= any(…)` of CF ids as stored bytes, one bytea[] parameter (text that is no hex is left out: it names no CF). */
+export const anyOfCfIdBytes = (ids: readonly string[]): RawBuilder<Uint8Array> =>
+  sql<Uint8Array>`any(${textArrayLiteral(ids.filter((id) => HEX_ID.test(id)).map((id) => `\\x${id}`))}::bytea[])`;
+
+/** The same as cfIdBytes, for a text column or expression in SQL (e.g. a question's CF id). */
+export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
+  sql<Uint8Array>`(case when ${text} ~ '^([0-9a-f]{2})+$' then decode(${text}, 'hex') end)`;
+
+/**
  * The selected-into edges (member CF → version) in lineage_edges' shape, read by the graph
  * queries: one per row of datasets_members, stated by the event that cut the version. A view, so
- * a membership is stored once; datasets_members' key (version_id, cf_id) and its cf_id index
- * find an edge by either end.
+ * a membership is stored once; an edge is found by its from end through datasets_members' index
+ * on the CF id as text (the view's from_id expression), and by its to end through the versions'
+ * key and then the members' key (version_no, cf_id).
  */
-const selectedIntoRows = sql`select 'selected-into'::text as edge_type, m.cf_id as from_id, m.version_id as to_id,
+const selectedIntoRows = sql`select 'selected-into'::text as edge_type, encode(m.cf_id, 'hex') as from_id, v.version_id as to_id,
     v.event_id, v.position, v.recorded_at
-  from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_id = m.version_id`;
+  from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_no = m.version_no`;
 
 export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promise<void> {
   const statements = [
@@ -227,20 +274,26 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
       primary key (dataset, manifest_id, position))`,
     sql`create index if not exists datasets_builds_version on ${sql.table(T.builds)} (version_id, position)`,
     // a version id fixes its members, so a version is stored once, with its sorted member ids packed
+    // version_no: the version's number in cut order (cut-version.ts), members and exclusions name it so
     sql`create table if not exists ${sql.table(T.versions)} (
-      version_id text primary key, dataset text not null, manifest_id text not null, merkle_root text not null,
+      version_id text primary key, version_no integer not null unique, dataset text not null, manifest_id text not null, merkle_root text not null,
       member_count integer not null, position bigint not null, event_id text not null,
       recorded_at timestamptz not null, members bytea not null, tallies jsonb not null default '{}')`,
     // one row per distinct decision, keyed by its digest (decisions.ts); members and exclusions name it
     sql`create table if not exists ${sql.table(T.decisions)} (
       decision_id bytea primary key, rule text not null, reason text not null, evidence jsonb not null)`,
+    // a member names its version by number and its CF by the id's 32 bytes: the row and its key
+    // repeat both for every member, so they cost 4 + 33 bytes, not 65 + 65 (bytea orders as the
+    // lowercase hex ids do, so the key keeps a version's members in id order)
     sql`create table if not exists ${sql.table(T.members)} (
-      version_id text not null, cf_id text not null, decision_id bytea not null,
-      primary key (version_id, cf_id))`,
-    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} (cf_id)`,
+      version_no integer not null, cf_id bytea not null, decision_id bytea not null,
+      primary key (version_no, cf_id))`,
+    // by the id as text: the selected-into view's from_id, which lineage's graph walks compare with text ids
+    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} ((encode(cf_id, 'hex')))`,
+    // build_position first: it is 8-aligned, so no padding precedes it
     sql`create table if not exists ${sql.table(T.exclusions)} (
-      version_id text not null, build_position bigint not null, cf_id text not null, decision_id bytea not null,
-      primary key (version_id, build_position, cf_id))`,
+      build_position bigint not null, version_no integer not null, cf_id bytea not null, decision_id bytea not null,
+      primary key (version_no, build_position, cf_id))`,
     sql`create index if not exists datasets_exclusions_cf on ${sql.table(T.exclusions)} (cf_id)`,
     sql`create table if not exists ${sql.table(T.runs)} (
       run_id text primary key, dataset text not null, version_id text not null, model_hash text not null,

@@ -93,7 +93,15 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
             await store.db
               .selectFrom('datasets_cfs')
               .select((q) => [q.ref(column).as('k'), q.fn.countAll<string>().as('n')])
-              .where('cf_id', 'in', store.db.selectFrom('datasets_members').select('cf_id').where('version_id', '=', v))
+              .where(
+                'cf_id',
+                'in',
+                store.db
+                  .selectFrom('datasets_members as m')
+                  .innerJoin('datasets_versions as dv', 'dv.version_no', 'm.version_no')
+                  .select(sql<string>`encode(m.cf_id, 'hex')`.as('cf_id'))
+                  .where('dv.version_id', '=', v),
+              )
               .groupBy(column)
               .orderBy((q) => q.fn.countAll(), 'desc')
               .orderBy(column)

@@ -8,7 +8,7 @@ import { hexOf } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
-import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
+import { T, anyOfCfIdBytes, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { packedMembersColumn, packedMembersOf, versionOfRow, type DatasetVersion } from './versions.js';
@@ -202,12 +202,12 @@ async function causesOfRemoval(
   const rows = await db
     .selectFrom(`${T.exclusions} as x`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
+    .leftJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'x.cf_id')))
     .distinctOn('x.cf_id')
-    .select(['x.cf_id', 'd.rule', 'd.reason', 'd.evidence'])
+    .select([cfIdHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
-    .where('x.version_id', '=', versionB)
-    .where('x.cf_id', '=', anyOfText(ids))
+    .where('x.version_no', '=', versionNoOf(versionB))
+    .where('x.cf_id', '=', anyOfCfIdBytes(ids))
     .where('x.build_position', '<=', positionToDb(buildPosition))
     .orderBy('x.cf_id')
     .orderBy('x.build_position', 'desc')
@@ -268,9 +268,9 @@ async function causesOfAddition(
           .selectFrom(`${T.exclusions} as x`)
           .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
           .distinctOn('x.cf_id')
-          .select(['x.cf_id', 'd.rule', 'd.reason'])
-          .where('x.version_id', '=', versionA)
-          .where('x.cf_id', '=', anyOfText(ids))
+          .select([cfIdHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason'])
+          .where('x.version_no', '=', versionNoOf(versionA))
+          .where('x.cf_id', '=', anyOfCfIdBytes(ids))
           .where('x.build_position', '<=', positionToDb(lastBuildA))
           .orderBy('x.cf_id')
           .orderBy('x.build_position', 'desc')
@@ -281,11 +281,11 @@ async function causesOfAddition(
   const evidence = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select(['m.cf_id', 'd.evidence'])
+    .leftJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .select([cfIdHex('m.cf_id').as('cf_id'), 'd.evidence'])
     .select(STORED_CF_COLUMNS)
-    .where('m.version_id', '=', versionB)
-    .where('m.cf_id', '=', anyOfText(ids))
+    .where('m.version_no', '=', versionNoOf(versionB))
+    .where('m.cf_id', '=', anyOfCfIdBytes(ids))
     .orderBy('m.cf_id')
     .execute();
   const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence, storedCfOf(r))]));

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, cfIdHex, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
@@ -55,7 +55,7 @@ export async function impact(
   const assets = await assetsHolding(db, cfId, bound);
   const versions = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')
+    .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .select((q) => [
       'v.version_id',
       'v.dataset',
@@ -78,14 +78,15 @@ export async function impact(
         )
         .as('current'),
     ])
-    .where('m.cf_id', '=', cfId)
+    .where(cfIdHex('m.cf_id'), '=', cfId)
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')
     .execute();
   const runs = await db
     .selectFrom(`${T.runs} as r`)
-    .innerJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'r.version_id').on('m.cf_id', '=', cfId))
+    .innerJoin(`${T.versions} as v`, 'v.version_id', 'r.version_id')
+    .innerJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', cfIdBytes(cfId)))
     .select(['r.run_id', 'r.version_id', 'r.model_hash', 'r.event_id', 'r.position'])
     .$if(bound !== null, (q) => q.where('r.position', '<=', bound!))
     .orderBy('r.position')

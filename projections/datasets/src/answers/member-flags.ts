@@ -4,15 +4,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
-import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 
 /** The version's member CF ids of `kind` (e.g. `sample`), in id order. */
 export async function memberIdsOfKind(db: Kysely<DatasetsDatabase>, versionId: string, kind: string): Promise<CfId[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select('m.cf_id')
-    .where('m.version_id', '=', versionId)
+    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .select(cfIdHex('m.cf_id').as('cf_id'))
+    .where('m.version_no', '=', versionNoOf(versionId))
     .where('c.kind', '=', kind as CfKind)
     .orderBy('m.cf_id')
     .execute();
@@ -23,9 +23,9 @@ export async function memberIdsOfKind(db: Kysely<DatasetsDatabase>, versionId: s
 export async function personalDataMemberCount(db: Kysely<DatasetsDatabase>, versionId: string): Promise<number> {
   const row = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
     .select((q) => q.fn.countAll<string>().as('n'))
-    .where('m.version_id', '=', versionId)
+    .where('m.version_no', '=', versionNoOf(versionId))
     .where('c.personal_data', '=', true)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -36,7 +36,7 @@ export async function unvalidatedMemberCount(db: Kysely<DatasetsDatabase>, versi
   const row = await db
     .selectFrom(`${T.members} as m`)
     .select((q) => q.fn.countAll<string>().as('n'))
-    .where('m.version_id', '=', versionId)
+    .where('m.version_no', '=', versionNoOf(versionId))
     .where((w) =>
       w.not(
         w.exists(
@@ -47,7 +47,7 @@ export async function unvalidatedMemberCount(db: Kysely<DatasetsDatabase>, versi
             .where('v.verdict', '=', 1)
             .where('v.valid_to', 'is', null)
             // jsonb ? text: does the validation's targets hold the member
-            .where(sql<boolean>`v.targets ? m.cf_id`),
+            .where(sql<boolean>`v.targets ? encode(m.cf_id, 'hex')`),
         ),
       ),
     )

@@ -1,9 +1,19 @@
 // The members of a dataset version, a page at a time, in CF id order (the order of the version's
 // Merkle leaves), each with what it is and why it is in.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import {
+  T,
+  cfIdBytes,
+  cfIdHex,
+  sameCf,
+  storedCfId,
+  storedCfIdOrNull,
+  storedVersionId,
+  versionNoOf,
+  type DatasetsDatabase,
+} from '../tables.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 
 export interface VersionMember {
@@ -42,6 +52,17 @@ export interface MemberPageRequest {
   readonly after?: string;
 }
 
+/**
+ * A member's CF id compared with a page cursor. A cursor of lowercase hex (a CF id, as `next`
+ * gives) compares as bytes, as the members' key holds them and in the same order as the ids' text,
+ * so a page starts by a key look-up; any other text is compared with the ids' text, as before.
+ */
+function afterCursor(column: string, op: '>' | '<=', cursor: string): RawBuilder<boolean> {
+  return /^(?:[0-9a-f]{2})+$/.test(cursor)
+    ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${cfIdBytes(cursor)}`
+    : sql<boolean>`${cfIdHex(column)} ${sql.raw(op)} ${cursor}`;
+}
+
 export async function versionMembers(
   db: Kysely<DatasetsDatabase>,
   versionId: string,
@@ -61,7 +82,7 @@ export async function versionMembers(
         eb
           .selectFrom(`${T.cfs} as cf`)
           .select(['cf.kind', 'cf.author', 'cf.source', 'cf.license', 'cf.label_type'])
-          .whereRef('cf.cf_id', '=', 'm.cf_id')
+          .where(sameCf('cf.cf_id', 'm.cf_id'))
           // a CF id names one row; the limit also keeps the planner from flattening the lookup
           // back into a join it may merge
           .limit(1)
@@ -69,9 +90,9 @@ export async function versionMembers(
       (join) => join.onTrue(),
     )
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
-    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
-    .where('m.version_id', '=', versionId);
-  if (request.after !== undefined) page = page.where('m.cf_id', '>', request.after);
+    .select([cfIdHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
+    .where('m.version_no', '=', versionNoOf(versionId));
+  if (request.after !== undefined) page = page.where(afterCursor('m.cf_id', '>', request.after));
   const found = await page
     .orderBy('m.cf_id')
     .limit(request.limit + 1)
@@ -81,10 +102,10 @@ export async function versionMembers(
   let offset = request.offset ?? skip;
   if (request.after !== undefined && request.offset === undefined) {
     const before = await db
-      .selectFrom(T.members)
+      .selectFrom(`${T.members} as m`)
       .select((q) => q.fn.countAll<string>().as('n'))
-      .where('version_id', '=', versionId)
-      .where('cf_id', '<=', request.after)
+      .where('m.version_no', '=', versionNoOf(versionId))
+      .where(afterCursor('m.cf_id', '<=', request.after))
       .executeTakeFirst();
     offset = Number(before?.n ?? 0);
   }

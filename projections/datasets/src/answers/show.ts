@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdHex, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -103,10 +103,10 @@ export async function showCf(
   }
   const versions = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')
+    .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .select(['v.dataset', 'v.version_id', 'v.position', 'd.reason'])
-    .where('m.cf_id', '=', cfId)
+    .where(cfIdHex('m.cf_id'), '=', cfId)
     .$if(bound !== null, (q) => q.where(upTo('v.position')))
     .orderBy('v.position')
     .orderBy('v.version_id')

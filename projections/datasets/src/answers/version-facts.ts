@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
 import { positionFromDb } from '@cairn/projector';
 import type { CfId } from '@cairn/schemas';
-import { T, storedCfId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import type { ExportMember } from '../exports/formats.js';
 
 export interface MemberFact extends ExportMember {
@@ -31,9 +31,9 @@ export async function memberFacts(
 ): Promise<E.Either<LogUnavailable, MemberFact[]>> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select(['m.cf_id', 'c.kind', 'c.author', 'c.source', 'c.license', 'c.commitment', 'c.valid_from'])
-    .where('m.version_id', '=', versionId)
+    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .select([cfIdHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.commitment', 'c.valid_from'])
+    .where('m.version_no', '=', versionNoOf(versionId))
     .orderBy('m.cf_id')
     .execute();
   const payloads = new Map<string, Record<string, unknown>>();
@@ -67,7 +67,12 @@ export async function memberFacts(
 
 /** The member CF ids of a version in id order (a gradient artifact's row map); none for an unknown version. */
 export async function memberIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<CfId[]> {
-  const rows = await db.selectFrom(T.members).select('cf_id').where('version_id', '=', versionId).orderBy('cf_id').execute();
+  const rows = await db
+    .selectFrom(`${T.members} as m`)
+    .select(cfIdHex('m.cf_id').as('cf_id'))
+    .where('m.version_no', '=', versionNoOf(versionId))
+    .orderBy('m.cf_id')
+    .execute();
   return rows.map((m) => storedCfId(m.cf_id));
 }
 
@@ -80,9 +85,9 @@ export interface KindCount {
 export async function memberKinds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<KindCount[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
     .select((q) => ['c.kind', q.fn.countAll<string>().as('n')])
-    .where('m.version_id', '=', versionId)
+    .where('m.version_no', '=', versionNoOf(versionId))
     .groupBy('c.kind')
     .orderBy('c.kind')
     .execute();
@@ -131,7 +136,9 @@ export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: s
     select v.cf_id, v.author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)
     where v.kind = 'validation' and v.valid_to is null
-      and t.target in (select cf_id from ${sql.table(T.members)} where version_id = ${versionId})`.execute(db);
+      and t.target in (select encode(m.cf_id, 'hex') from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(
+    db,
+  );
   const byValidation = new Map<string, { author: string; verdict: number | null }>();
   const targets = new Set<string>();
   for (const row of r.rows) {

@@ -5,7 +5,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase, type VersionTallies } from '../tables.js';
+import {
+  T,
+  cfIdHex,
+  sameCf,
+  versionNoOf,
+  storedCfId,
+  storedCfIdOrNull,
+  storedVersionId,
+  type DatasetsDatabase,
+  type VersionTallies,
+} from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readVersion, type Build, type DatasetVersion } from './versions.js';
@@ -54,9 +64,9 @@ export async function whereFromCf(
   const assets = await assetsHolding(db, cfId, bound);
   const versions = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.versions} as v`, 'v.version_id', 'm.version_id')
+    .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .select(['v.version_id', 'v.dataset', 'v.position'])
-    .where('m.cf_id', '=', cfId)
+    .where(cfIdHex('m.cf_id'), '=', cfId)
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')
@@ -87,7 +97,12 @@ export async function whereFromVersion(db: Kysely<DatasetsDatabase>, versionId: 
     .innerJoin(`${T.assets} as a`, 'a.asset_id', 'm.asset_id')
     .select((q) => ['a.asset_id', 'a.name', q.fn.countAll<string>().as('n')])
     .where(({ exists, selectFrom }) =>
-      exists(selectFrom(`${T.members} as v`).select('v.cf_id').where('v.version_id', '=', versionId).whereRef('v.cf_id', '=', 'm.cf_id')),
+      exists(
+        selectFrom(`${T.members} as v`)
+          .select('v.cf_id')
+          .where('v.version_no', '=', versionNoOf(versionId))
+          .where(sameCf('m.cf_id', 'v.cf_id')),
+      ),
     )
     .groupBy(['a.asset_id', 'a.name'])
     .orderBy('a.asset_id')

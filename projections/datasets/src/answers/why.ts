@@ -8,7 +8,7 @@ import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, cfIdBytesOf, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasureOfRow, firstErasures, type Erasure } from './erasures.js';
 import { coalescing } from './coalesce.js';
@@ -72,13 +72,16 @@ const questionKey = (q: WhyQuestion) => `${q.cfId}\n${q.versionId}`;
  */
 async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQuestion[]) {
   const distinct = [...new Map(questions.map((q) => [questionKey(q), q])).values()];
-  const asked = sql<{ cf_id: string; version_id: string }>`(select * from unnest(${distinct.map((q) => q.cfId)}::text[], ${distinct.map(
-    (q) => q.versionId,
-  )}::text[]) as u(cf_id, version_id))`.as('q');
+  // cf_key: the CF id as the members and exclusions store it (null for text that is no id)
+  const asked = sql<{ cf_id: string; version_id: string; cf_key: Uint8Array | null }>`(select u.cf_id, u.version_id, ${cfIdBytesOf(
+    sql<string>`u.cf_id`,
+  )} as cf_key from unnest(${distinct.map((q) => q.cfId)}::text[], ${distinct.map((q) => q.versionId)}::text[]) as u(cf_id, version_id))`.as(
+    'q',
+  );
   const rows = await db
     .selectFrom(asked)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'q.version_id')
-    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'v.version_id').onRef('m.cf_id', '=', 'q.cf_id'))
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').onRef('m.cf_id', '=', 'q.cf_key'))
     .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_id')
     .leftJoinLateral(
@@ -97,8 +100,8 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
         eb
           .selectFrom(`${T.exclusions} as xx`)
           .select(['xx.decision_id as x_decision_id', 'xx.build_position as x_build_position'])
-          .whereRef('xx.version_id', '=', 'v.version_id')
-          .whereRef('xx.cf_id', '=', 'q.cf_id')
+          .whereRef('xx.version_no', '=', 'v.version_no')
+          .whereRef('xx.cf_id', '=', 'q.cf_key')
           .where('xx.build_position', '<=', sql<string>`coalesce(b.latest_build, v.position)`)
           .orderBy('xx.build_position', 'desc')
           .limit(1)
@@ -322,10 +325,12 @@ export interface ReplacementOutcome {
 export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: string): Promise<ReplacementOutcome[]> {
   const rows = await db
     .selectFrom(`${T.builds} as b`)
-    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_id', '=', 'b.version_id').on('m.cf_id', '=', cfId))
+    // every build's version is stored (cutVersion writes both)
+    .innerJoin(`${T.versions} as v`, 'v.version_id', 'b.version_id')
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', cfIdBytes(cfId)))
     .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
     .leftJoin(`${T.exclusions} as x`, (j) =>
-      j.onRef('x.version_id', '=', 'b.version_id').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfId),
+      j.onRef('x.version_no', '=', 'v.version_no').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfIdBytes(cfId)),
     )
     .leftJoin(`${T.decisions} as xd`, 'xd.decision_id', 'x.decision_id')
     .select([

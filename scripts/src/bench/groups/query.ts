@@ -199,18 +199,19 @@ async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Pro
       'rejections', '[]'::jsonb, 'agreement', 1, 'labels', '[]'::jsonb, 'labelTypes', '[]'::jsonb, 'assets', '[]'::jsonb, 'replacedBy', null,
       'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license = 'MIT'`);
-  await exec(`insert into datasets_members (version_id, cf_id, decision_id)
-    select '${version}', cf_id, decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license = 'MIT'`);
+  // the version is number 1 (the only one cut); members and exclusions name it so, their CF by its bytes
+  await exec(`insert into datasets_members (version_no, cf_id, decision_id)
+    select 1, decode(cf_id, 'hex'), decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license = 'MIT'`);
   await exec(`insert into datasets_decisions (decision_id, rule, reason, evidence)
     select decode(substr(cf_id, 1, 32), 'hex'), 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
       'approvals', '[]'::jsonb, 'rejections', '[]'::jsonb, 'labels', '[]'::jsonb, 'replacedBy', null, 'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
-  await exec(`insert into datasets_exclusions (version_id, build_position, cf_id, decision_id)
-    select '${version}', ${build}, cf_id, decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
-  await exec(`insert into datasets_versions (version_id, dataset, manifest_id, merkle_root, member_count, position, event_id, recorded_at, members)
-    select '${version}', 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, '${hex('build-event')}', '2026-01-01T00:00:00Z',
-      decode(string_agg(cf_id, '' order by cf_id), 'hex')
-    from datasets_members where version_id = '${version}'`);
+  await exec(`insert into datasets_exclusions (build_position, version_no, cf_id, decision_id)
+    select ${build}, 1, decode(cf_id, 'hex'), decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
+  await exec(`insert into datasets_versions (version_id, version_no, dataset, manifest_id, merkle_root, member_count, position, event_id, recorded_at, members)
+    select '${version}', 1, 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, '${hex('build-event')}', '2026-01-01T00:00:00Z',
+      string_agg(cf_id, ''::bytea order by cf_id)
+    from datasets_members where version_no = 1`);
   await exec(`insert into datasets_builds (dataset, manifest_id, position, version_id, cause, cause_event_id, valid_to)
     values ('bench', '${hex('manifest')}', ${build}, '${version}', 'requested', '${hex('build-event')}', null)`);
   await exec(
