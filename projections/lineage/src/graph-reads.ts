@@ -7,6 +7,7 @@ import { anyOfText, positionFromDb } from '@cairn/projector';
 import {
   DATASETS_LINEAGE_EDGES_TABLE,
   DATASETS_LINEAGE_NODES_TABLE,
+  LINEAGE_CONTRIBUTED_BY_VIEW,
   LINEAGE_EDGES_TABLE,
   LINEAGE_NODES_TABLE,
   LINEAGE_NODE_STATES_TABLE,
@@ -15,6 +16,7 @@ import {
   type LineageEdge,
   type LineageEdgesTableName,
   type LineageNode,
+  type LineageNodesTable,
   type LineageNodesTableName,
   type NodeState,
 } from './tables.js';
@@ -26,9 +28,14 @@ async function existing<TTable extends keyof LineageDatabase>(db: Kysely<Lineage
   return tables.filter((t) => found.has(t));
 }
 
+/**
+ * The relations the graph's edges are in: lineage's edge rows, the contributed-by edges its nodes
+ * keep, and the datasets projection's selected-into edges.
+ */
+const EDGE_RELATIONS: readonly LineageEdgesTableName[] = [LINEAGE_EDGES_TABLE, LINEAGE_CONTRIBUTED_BY_VIEW, DATASETS_LINEAGE_EDGES_TABLE];
+
 /** The edge tables a walk reads (those of the projections the store has), for stepEdges' `tables`. */
-export const edgeTables = (db: Kysely<LineageDatabase>): Promise<LineageEdgesTableName[]> =>
-  existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
+export const edgeTables = (db: Kysely<LineageDatabase>): Promise<LineageEdgesTableName[]> => existing(db, EDGE_RELATIONS);
 
 /** An edge's event id, whole: lineage_edges keeps null for the from node's own event (see LineageEdgesTable). */
 const EDGE_EVENT = sql<string>`coalesce(event_id, from_id)`;
@@ -46,7 +53,7 @@ export async function edgesTouching(
   asOf: LogPosition | null | undefined,
 ): Promise<LineageEdge[]> {
   if (ids.length === 0) return [];
-  const tables = await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE]);
+  const tables = await edgeTables(db);
   const limit = bound(asOf);
   const edges: LineageEdge[] = [];
   for (const table of tables) {
@@ -172,7 +179,7 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
 /** Whether any edge touches `id` as of the bound. */
 export async function hasEdges(db: Kysely<LineageDatabase>, id: string, asOf: LogPosition | null | undefined): Promise<boolean> {
   const limit = bound(asOf);
-  for (const table of await existing<LineageEdgesTableName>(db, [LINEAGE_EDGES_TABLE, DATASETS_LINEAGE_EDGES_TABLE])) {
+  for (const table of await edgeTables(db)) {
     for (const side of ['from_id', 'to_id'] as const) {
       const found = await db
         .selectFrom(table)
@@ -257,7 +264,7 @@ export async function nodesByIds(
 }
 
 /** A node row with its event id whole. */
-type LineageNodeRow = Selectable<LineageDatabase['lineage_nodes']> & { event_id: string };
+type LineageNodeRow = Selectable<LineageNodesTable> & { event_id: string };
 
 export interface StateChangeView {
   readonly nodeId: string;

@@ -109,3 +109,92 @@ describe('a walk step from a frontier of many nodes', () => {
     expect(steps).toBe(3);
   });
 });
+
+/** A signer's CFs, their contributed-by edges kept in the nodes (lineage_contributed_by). */
+const HUB_CFS = 20_000;
+const PAGE = 64;
+
+interface AnalyzedNode extends PlanNode {
+  readonly 'Index Name'?: string;
+  readonly 'Actual Rows'?: number;
+  readonly Plans?: readonly AnalyzedNode[];
+}
+const nodesOf = (n: AnalyzedNode): AnalyzedNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)];
+
+describe('a walk step over contributed-by edges kept in their nodes', () => {
+  let dir: string;
+  let store: ProjectionStore<LineageDatabase>;
+  let db: Kysely<LineageDatabase>;
+  const sent: CompiledQuery[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-lineage-hub-'));
+    store = await openProjectionStore<LineageDatabase>({ dataDir: path.join(dir, 'projections') });
+    await createLineageNodesTable(store.db, LINEAGE_NODES_TABLE);
+    // As a projection writes them: no ANALYZE afterwards. Every CF is the one signer's.
+    await sql`insert into lineage_nodes (node_id, kind, label, event_id, position, contributed_by, recorded_at)
+      select 's' || lpad(i::text, 6, '0'), 'sample', 'sample', null, i, 'hub', now() from generate_series(0, ${HUB_CFS - 1}) i`.execute(
+      store.db,
+    );
+    // As the runner does after a catch-up (and autovacuum on a server): with no statistics at all
+    // the planner guesses a hub has a few dozen edges and sorts them rather than read them in order.
+    await sql`analyze lineage_nodes`.execute(store.db);
+    db = store.db.withPlugin({
+      transformQuery: (args) => {
+        sent.push(store.db.getExecutor().compileQuery(args.node, args.queryId));
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await store?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The plan nodes of the step's statement, as run (EXPLAIN ANALYZE: how many rows each read). */
+  const planOfStep = async (): Promise<AnalyzedNode[]> => {
+    const statement = sent.find((q) => q.sql.includes('"lineage_contributed_by"') && !q.sql.includes('to_regclass'));
+    expect(statement).toBeDefined();
+    const plan = await store.db.executeQuery<{ 'QUERY PLAN': { Plan: AnalyzedNode }[] }>(
+      CompiledQuery.raw(`explain (analyze, format json) ${statement!.sql}`, [...statement!.parameters]),
+    );
+    return nodesOf(plan.rows[0]!['QUERY PLAN'][0]!.Plan);
+  };
+
+  it(`given a signer of ${HUB_CFS} CFs, when a page of its edges is read down, then the page comes from the contributed-by index in position order and reads about a page of them, not all`, async () => {
+    sent.length = 0;
+    const first = await stepEdges(db, { frontier: ['hub'], sign: 1, types: undefined, asOf: undefined, limit: PAGE });
+    expect(first.map((e) => e.from)).toEqual(Array.from({ length: PAGE }, (_, i) => sampleId(i)));
+    const read = (await planOfStep()).filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
+    expect(read.map((n) => `${n['Node Type']} using ${n['Index Name']}`)).toEqual([
+      'Index Scan using lineage_nodes_contributed_by_position',
+    ]);
+    expect(read[0]!['Actual Rows']).toBeLessThanOrEqual(2 * PAGE);
+
+    sent.length = 0;
+    const second = await stepEdges(db, {
+      frontier: ['hub'],
+      sign: 1,
+      types: undefined,
+      asOf: undefined,
+      limit: PAGE,
+      after: first.at(-1)!,
+    });
+    expect(second.map((e) => e.from)).toEqual(Array.from({ length: PAGE }, (_, i) => sampleId(PAGE + i)));
+    const next = (await planOfStep()).filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
+    expect(next.map((n) => n['Node Type'])).toEqual(['Index Scan']);
+    expect(next[0]!['Actual Rows']).toBeLessThanOrEqual(2 * PAGE);
+  });
+
+  it(`given ${HUB_CFS} CFs, when a step goes up from ${FRONTIER} of them, then each one's edge is looked up by the nodes' key`, async () => {
+    const frontier = Array.from({ length: FRONTIER }, (_, i) => sampleId(i * 7));
+    sent.length = 0;
+    const edges = await stepEdges(db, { frontier, sign: -1, types: undefined, asOf: undefined, limit: 100 });
+    expect(edges.map((e) => [e.from, e.to])).toEqual(frontier.slice(0, 100).map((id) => [id, 'hub']));
+    const read = (await planOfStep()).filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
+    expect(read.length).toBeGreaterThan(0);
+    expect(new Set(read.map((n) => n['Index Name']))).toEqual(new Set(['lineage_nodes_pkey']));
+  });
+});

@@ -12,7 +12,9 @@ import {
   createLineageNodeStatesTable,
   dropLineageEdgeIndexes,
   dropLineageNodeKey,
+  foldContributedBy,
   insertLineageEdgeRows,
+  insertLineageEdges,
   insertLineageNodeRows,
   lineageEdgeRows,
   lineageNodeRows,
@@ -22,8 +24,10 @@ import {
 } from './tables.js';
 
 async function migrate(db: Kysely<LineageDatabase>): Promise<void> {
-  await createLineageNodesTable(db, LINEAGE_NODES_TABLE);
+  // edges first: building the nodes' key after a bulk load moves the contributed-by edges of
+  // nodes stated twice into lineage_edges
   await createLineageEdgesTable(db, LINEAGE_EDGES_TABLE);
+  await createLineageNodesTable(db, LINEAGE_NODES_TABLE);
   await createLineageNodeStatesTable(db);
 }
 
@@ -77,11 +81,12 @@ interface LineageBatch {
 function prepare(events: readonly ProjectedEvent[]): LineageBatch {
   const facts: LineageFacts = { nodes: [], edges: [], states: [] };
   for (const event of events) lineageFacts(event, facts);
+  const { nodes, edges } = foldContributedBy(facts.nodes, facts.edges);
   // The nodes' COPY text too: prepare cannot tell a bulk load's batch from another, and making it
   // here, while the previous batch is written, costs the load nothing.
   return {
-    nodes: lineageNodeRows(facts.nodes, { copy: true, table: LINEAGE_NODES_TABLE }),
-    edges: lineageEdgeRows(facts.edges),
+    nodes: lineageNodeRows(nodes, { copy: true, table: LINEAGE_NODES_TABLE }),
+    edges: lineageEdgeRows(edges),
     states: facts.states,
   };
 }
@@ -93,8 +98,9 @@ async function apply(
   context?: ApplyContext,
 ): Promise<void> {
   const batch = prepared ?? prepare(events);
-  await insertLineageNodeRows(tx, LINEAGE_NODES_TABLE, batch.nodes, { keyDropped: context?.bulk === true });
+  const refused = await insertLineageNodeRows(tx, LINEAGE_NODES_TABLE, batch.nodes, { keyDropped: context?.bulk === true });
   await insertLineageEdgeRows(tx, LINEAGE_EDGES_TABLE, batch.edges);
+  await insertLineageEdges(tx, LINEAGE_EDGES_TABLE, refused);
   await writeStates(tx, batch.states);
 }
 
@@ -103,7 +109,9 @@ export const lineageProjection: Projection<LineageDatabase, LineageBatch> = {
   // 2: the edges' to-index is (to_id, position), so a trace pages a hub's edges from the index.
   // 3: an edge or node whose event is its own (from) node keeps no second copy of the id, and the
   // edges' four-id key is an index on (from_id, position). A store projected before rebuilds.
-  version: 3,
+  // 4: a node's contributed-by edge stated by its own event is kept in the node's row
+  // (lineage_nodes.contributed_by, read through the lineage_contributed_by view), not as an edge row.
+  version: 4,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
   // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
   handles: [

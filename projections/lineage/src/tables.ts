@@ -24,6 +24,12 @@ export const LINEAGE_EDGES_TABLE = 'lineage_edges';
 export const DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_selected_into';
 /** Owned by the datasets projection: its dataset-version nodes, same shape as lineage_nodes. */
 export const DATASETS_LINEAGE_NODES_TABLE = 'datasets_lineage_nodes';
+/**
+ * The contributed-by edges that lineage_nodes keeps in the row of the node they leave (see
+ * LineageOwnNodesTable), as a view of lineage_edges' shape; read by the graph queries with the
+ * other edge relations.
+ */
+export const LINEAGE_CONTRIBUTED_BY_VIEW = 'lineage_contributed_by';
 
 export const EDGE_TYPES = [
   'contributed-by', // CF / asset / run → contributor who signed it
@@ -74,6 +80,19 @@ export interface LineageNodesTable {
   position: Int8;
 }
 
+/**
+ * A lineage_nodes row. A node whose own statement also states its contributed-by edge (every CF,
+ * asset and training run) keeps that edge's far end and time here, not as a lineage_edges row: the
+ * edge's type, from end, event and position are the node's own, so a row of its own would repeat
+ * all of them and need two more index entries. Null when the node has no such edge (a
+ * contributor, a model) or when a second statement of the node (which the key refuses) stated it;
+ * that edge stays a lineage_edges row. datasets_lineage_nodes has neither column.
+ */
+export interface LineageOwnNodesTable extends LineageNodesTable {
+  contributed_by: string | null;
+  recorded_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
 /** A node's state from valid_from until valid_to (null: still its state). */
 export interface LineageNodeStatesTable {
   node_id: string;
@@ -92,15 +111,19 @@ export interface LineageNodeStatesTable {
  * and fill the nodes table for it.
  */
 export interface LineageDatabase {
-  lineage_nodes: LineageNodesTable;
+  lineage_nodes: LineageOwnNodesTable;
   lineage_edges: LineageEdgesTable;
+  lineage_contributed_by: LineageEdgesTable;
   lineage_node_states: LineageNodeStatesTable;
   datasets_lineage_nodes: LineageNodesTable;
   datasets_lineage_selected_into: LineageEdgesTable;
 }
 
-/** The relations of lineage_edges' shape (the graph's own table, and the datasets projection's selected-into view). */
-export type LineageEdgesTableName = typeof LINEAGE_EDGES_TABLE | typeof DATASETS_LINEAGE_EDGES_TABLE;
+/**
+ * The relations of lineage_edges' shape (the graph's own table, its contributed-by edges kept in
+ * the nodes, and the datasets projection's selected-into view).
+ */
+export type LineageEdgesTableName = typeof LINEAGE_EDGES_TABLE | typeof LINEAGE_CONTRIBUTED_BY_VIEW | typeof DATASETS_LINEAGE_EDGES_TABLE;
 /** The tables of lineage_nodes' shape (the graph's own, and the datasets projection's version nodes). */
 export type LineageNodesTableName = typeof LINEAGE_NODES_TABLE | typeof DATASETS_LINEAGE_NODES_TABLE;
 
@@ -121,6 +144,11 @@ export interface LineageNode {
   readonly label: string;
   readonly eventId: string;
   readonly position: LogPosition;
+}
+
+/** A node with the contributed-by edge its own statement states (see LineageOwnNodesTable). */
+export interface LineageNodeWithEdge extends LineageNode {
+  readonly contributedBy?: { readonly signer: string; readonly recordedAt: Date };
 }
 
 /** The edges' index on their from end (the to end has its own): a walk looks edges up by either end. */
@@ -193,28 +221,44 @@ export async function createDatasetsLineageEdgesView(db: Kysely<LineageDatabase>
   await sql`create or replace view ${sql.table(DATASETS_LINEAGE_EDGES_TABLE)} as ${rows}`.execute(db);
 }
 
+const CONTRIBUTED_BY_INDEX = `${LINEAGE_NODES_TABLE}_contributed_by_position`;
+
 export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
-  await db.schema
+  const own = table === LINEAGE_NODES_TABLE;
+  const columns = db.schema
     .createTable(table)
     .ifNotExists()
     .addColumn('node_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
     // null in lineage_nodes when the node is its own event (see LineageNodesTable)
-    .addColumn('event_id', 'text', (c) => (table === LINEAGE_NODES_TABLE ? c : c.notNull()))
-    .addColumn('position', 'bigint', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => (own ? c : c.notNull()))
+    .addColumn('position', 'bigint', (c) => c.notNull());
+  // lineage_nodes only: the contributed-by edge its statement states (see LineageOwnNodesTable)
+  await (own ? columns.addColumn('contributed_by', 'text').addColumn('recorded_at', 'timestamptz') : columns)
     .addPrimaryKeyConstraint(`${table}_pkey`, ['node_id'])
     .execute();
-  if (!(await missing(db, `${table}_pkey`))) return;
+  if (await missing(db, `${table}_pkey`)) {
+    if (!db.isTransaction) await db.transaction().execute(async (tx) => addNodeKey(tx, table));
+    else await addNodeKey(db, table);
+  }
+  if (!own) return;
+  // The contributed-by edges by their to end, as the edges' to-index (see createLineageEdgesTable):
+  // a signer's CFs are a hub's edges, paged in position order from the index. Their from end is
+  // the key. Partial: contributors and models have no such edge.
+  await sql`create index if not exists ${sql.id(CONTRIBUTED_BY_INDEX)} on ${sql.table(table)} (contributed_by, position)
+    with (deduplicate_items = off) where contributed_by is not null`.execute(db);
+  await sql`create or replace view ${sql.table(LINEAGE_CONTRIBUTED_BY_VIEW)} as
+    select 'contributed-by'::text as edge_type, node_id as from_id, contributed_by as to_id, event_id, position, recorded_at
+    from ${sql.table(table)} where contributed_by is not null`.execute(db);
+}
+
+async function addNodeKey(db: Kysely<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
   const addKey = db.schema.alterTable(table).addPrimaryKeyConstraint(`${table}_pkey`, ['node_id']);
   // A self-join delete names the table twice under two aliases: the builder's typed aliases need a
   // literal table name, and this one is either of two.
-  const dropLater = sql`delete from ${sql.table(table)} later using ${sql.table(table)} earlier
-    where later.node_id = earlier.node_id and later.position > earlier.position`;
-  if (!db.isTransaction) {
-    await db.transaction().execute(async (tx) => createLineageNodesTable(tx, table));
-    return;
-  }
+  const later = sql`from ${sql.table(table)} later where exists (select from ${sql.table(table)} earlier
+    where later.node_id = earlier.node_id and later.position > earlier.position)`;
   // Most loads state each node once: try the key first, and pay for the self-join that finds the
   // later statements only when the key's build reports a duplicate (23505, unique_violation).
   await sql`savepoint cairn_node_key`.execute(db);
@@ -223,7 +267,14 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
   } catch (cause) {
     if ((cause as { code?: unknown }).code !== '23505') throw cause;
     await sql`rollback to savepoint cairn_node_key`.execute(db);
-    await dropLater.execute(db);
+    // A later statement's contributed-by edge is the graph's all the same: it becomes an edge row,
+    // as it would have had the key refused the statement (insertLineageNodeRows).
+    if (table === LINEAGE_NODES_TABLE)
+      await sql`insert into ${sql.table(LINEAGE_EDGES_TABLE)} (edge_type, from_id, to_id, event_id, position, recorded_at)
+        select 'contributed-by', node_id, contributed_by, event_id, position, recorded_at ${later} and contributed_by is not null`.execute(
+        db,
+      );
+    await sql`delete ${later}`.execute(db);
     await addKey.execute();
   }
   await sql`release savepoint cairn_node_key`.execute(db);
@@ -231,10 +282,12 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
 
 /**
  * Drops the nodes table's key for a bulk load: a random-key B-tree on 64-character ids is most of
- * what a node insert costs, and one sorted build at the end is a fraction of it.
+ * what a node insert costs, and one sorted build at the end is a fraction of it. lineage_nodes'
+ * contributed-by index too, for the same reason (createLineageNodesTable builds both again).
  */
 export async function dropLineageNodeKey(tx: Transaction<LineageDatabase>, table: LineageNodesTableName): Promise<void> {
   await tx.schema.alterTable(table).dropConstraint(`${table}_pkey`).ifExists().execute();
+  if (table === LINEAGE_NODES_TABLE) await tx.schema.dropIndex(CONTRIBUTED_BY_INDEX).ifExists().execute();
 }
 
 /** Creates lineage_node_states. Not a deferrable index: writeStates reads the key to close a node's open row. */
@@ -267,6 +320,7 @@ const EDGE_COLUMNS = [
   'recorded_at',
 ] as const satisfies readonly (keyof LineageEdgesTable)[];
 const NODE_COLUMNS = ['node_id', 'kind', 'label', 'event_id', 'position'] as const satisfies readonly (keyof LineageNodesTable)[];
+const OWN_NODE_COLUMNS = [...NODE_COLUMNS, 'contributed_by', 'recorded_at'] as const satisfies readonly (keyof LineageOwnNodesTable)[];
 
 /** A batch's edges as COPY text (copyRows), made before its transaction. */
 export interface LineageEdgeRows {
@@ -317,8 +371,44 @@ export async function insertLineageEdges(
 
 /** A batch's nodes, the first statement of each id; as COPY text too when made for a bulk load. */
 export interface LineageNodeRows {
-  readonly nodes: readonly LineageNode[];
+  readonly nodes: readonly LineageNodeWithEdge[];
   readonly copy: string | undefined;
+}
+
+/**
+ * Moves each contributed-by edge that a node's own statement states (same from end, same event)
+ * into that node, when the node is the batch's first statement of its id (the one lineage_nodes
+ * may keep; lineageNodeRows drops the others). Every other edge is left as it is. Pure, and what
+ * it returns depends on the batch alone, so a rebuild folds the same edges as a live projection.
+ */
+export function foldContributedBy(
+  nodes: readonly LineageNode[],
+  edges: readonly LineageEdge[],
+): { nodes: LineageNodeWithEdge[]; edges: LineageEdge[] } {
+  const first = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    if (!first.has(n.id)) first.set(n.id, i);
+  });
+  const folded: LineageNodeWithEdge[] = [...nodes];
+  const rest: LineageEdge[] = [];
+  for (const e of edges) {
+    const i = e.type === 'contributed-by' ? first.get(e.from) : undefined;
+    const n = i === undefined ? undefined : folded[i]!;
+    if (n === undefined || n.eventId !== e.eventId || n.contributedBy !== undefined) {
+      rest.push(e);
+      continue;
+    }
+    folded[i!] = { ...n, contributedBy: { signer: e.to, recordedAt: e.recordedAt } };
+  }
+  return { nodes: folded, edges: rest };
+}
+
+/** The contributed-by edge a node carries, whole. */
+function carriedEdge(n: LineageNodeWithEdge): LineageEdge | undefined {
+  const c = n.contributedBy;
+  return c === undefined
+    ? undefined
+    : { type: 'contributed-by', from: n.id, to: c.signer, eventId: n.eventId, position: n.position, recordedAt: c.recordedAt };
 }
 
 /**
@@ -328,20 +418,23 @@ export interface LineageNodeRows {
  * `copy`: also make the COPY text for `table`, for a load without the key (insertLineageNodeRows).
  */
 export function lineageNodeRows(
-  nodes: readonly LineageNode[],
+  nodes: readonly LineageNodeWithEdge[],
   options: { readonly copy: boolean; readonly table: LineageNodesTableName },
 ): LineageNodeRows {
   const seen = new Set<string>();
-  const first: LineageNode[] = [];
+  const first: LineageNodeWithEdge[] = [];
   const lines: string[] = [];
+  const own = options.table === LINEAGE_NODES_TABLE;
   for (const n of nodes) {
     if (seen.has(n.id)) continue;
     seen.add(n.id);
     first.push(n);
     if (!options.copy) continue;
     const event = nodeEvent(n, options.table);
+    const c = n.contributedBy;
+    const edge = !own ? '' : c === undefined ? '\t\\N\t\\N' : `\t${copyField(c.signer)}\t${c.recordedAt.toISOString()}`;
     lines.push(
-      `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}\n`,
+      `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}${edge}\n`,
     );
   }
   return { nodes: first, copy: options.copy ? lines.join('') : undefined };
@@ -356,36 +449,41 @@ function nodeEvent(n: LineageNode, table: LineageNodesTableName): string | null 
  * With the key in place, a node stated again is left out (`on conflict do nothing`). A bulk load
  * that dropped the key (`keyDropped`) has nothing to conflict with, so the rows go in as a COPY,
  * and the key's build at the end deletes the later statements (createLineageNodesTable).
+ * Returns the contributed-by edges of the nodes left out: they are edges of the graph all the
+ * same, and the caller writes them as edge rows.
  */
 export async function insertLineageNodeRows(
   tx: Transaction<LineageDatabase>,
   table: LineageNodesTableName,
   rows: LineageNodeRows,
   options: { readonly keyDropped: boolean } = { keyDropped: false },
-): Promise<void> {
+): Promise<LineageEdge[]> {
   const { nodes } = rows;
-  if (nodes.length === 0) return;
+  if (nodes.length === 0) return [];
+  const own = table === LINEAGE_NODES_TABLE;
   if (options.keyDropped) {
-    await copyRows<LineageDatabase, LineageNodesTableName>(
-      tx,
-      table,
-      NODE_COLUMNS,
-      rows.copy ?? lineageNodeRows(nodes, { copy: true, table }).copy!,
-    );
-    return;
+    const copy = rows.copy ?? lineageNodeRows(nodes, { copy: true, table }).copy!;
+    if (own) await copyRows<LineageDatabase, typeof LINEAGE_NODES_TABLE>(tx, table, OWN_NODE_COLUMNS, copy);
+    else await copyRows<LineageDatabase, LineageNodesTableName>(tx, table, NODE_COLUMNS, copy);
+    return [];
   }
+  const columns = own ? OWN_NODE_COLUMNS : NODE_COLUMNS;
+  const carried = sql`, ${textArrayLiteral(nodes.map((n) => n.contributedBy?.signer ?? null))}::text[],
+    ${textArrayLiteral(nodes.map((n) => n.contributedBy?.recordedAt.toISOString() ?? null))}::timestamptz[]`;
   // unnest over one array literal per column: one parameter each, however many nodes (a values
-  // list would take five per node, and Postgres takes at most 65535 in one statement).
-  await tx
-    .insertInto(table)
-    .columns(NODE_COLUMNS)
-    .expression(
-      sql`select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
-        ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => nodeEvent(n, table)))}::text[],
-        ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[])`,
-    )
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  // list would take five per node, and Postgres takes at most 65535 in one statement). Raw: the
+  // columns differ by table, more than the builder's types follow.
+  const inserted = await sql<{ node_id: string }>`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+    select * from unnest(${textArrayLiteral(nodes.map((n) => n.id))}::text[], ${textArrayLiteral(nodes.map((n) => n.kind))}::text[],
+      ${textArrayLiteral(nodes.map((n) => n.label))}::text[], ${textArrayLiteral(nodes.map((n) => nodeEvent(n, table)))}::text[],
+      ${integerArrayLiteral(nodes.map((n) => n.position))}::bigint[]${own ? carried : sql``})
+    on conflict do nothing returning node_id`.execute(tx);
+  if (!own || inserted.rows.length === nodes.length) return [];
+  const kept = new Set(inserted.rows.map((r) => r.node_id));
+  return nodes.flatMap((n) => {
+    const e = kept.has(n.id) ? undefined : carriedEdge(n);
+    return e === undefined ? [] : [e];
+  });
 }
 
 export async function insertLineageNodes(

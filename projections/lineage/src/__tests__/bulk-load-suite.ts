@@ -65,7 +65,13 @@ async function lineageIndexes<TDB>(db: Kysely<TDB>, schema: string): Promise<str
   return r.rows.map((row) => row.indexname);
 }
 
-const ALL_INDEXES = ['lineage_edges_from_position', 'lineage_edges_to_position', 'lineage_node_states_pkey', 'lineage_nodes_pkey'];
+const ALL_INDEXES = [
+  'lineage_edges_from_position',
+  'lineage_edges_to_position',
+  'lineage_node_states_pkey',
+  'lineage_nodes_contributed_by_position',
+  'lineage_nodes_pkey',
+];
 
 export interface BulkLoadTarget {
   readonly store: ProjectionStore;
