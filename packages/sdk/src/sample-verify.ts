@@ -2,11 +2,13 @@
 // sample's ciphertext opens with one of its keys, no copy opens to other bytes than the logged commitment
 // (sha256 of the bytes, or for personal data the HMAC keyed with the salt stored beside the key),
 // and no erased sample has a key left in any copy. Each store is read once, file by file
-// (KeyStore.each, BlobStore.each), not once per sample.
+// (KeyStore.each, BlobStore.each), not once per sample. What is held per sample is its id and its
+// keys: the events whose signing bytes open the ciphertexts are read from the log by id, a chunk
+// of ciphertexts at a time, so a long log's sample events are never all in memory at once.
 import { erasureReach, noteAmendment, type AmendedBy } from './api/erasure-reach.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError } from '@cairn/eventlog';
-import type { BlobStore, StorageError } from './blob-store/port.js';
+import type { BlobEntry, BlobStore, StorageError } from './blob-store/port.js';
 import type { KeyStore, SampleKeyRecord } from './key-store/port.js';
 import type { SampleCommitment } from './sample-crypto.js';
 import { openPaired, type OpenFailure } from './sample-open.js';
@@ -44,6 +46,8 @@ export interface SampleVerifyProgress {
 
 export const PROBLEMS_SHOWN = 20;
 const PAGE = 2000;
+/** Ciphertexts held while their events are read from the log (one read of the log per chunk). */
+export const SAMPLE_CHUNK = 1000;
 
 interface LoggedSample {
   readonly type: string;
@@ -51,22 +55,31 @@ interface LoggedSample {
   readonly payload: { readonly commitment: SampleCommitment };
 }
 
+/** The samples to check: each live one's id and its place in the log, and the erased ones. */
+export interface FoldedSamples {
+  /** In log order; the number indexes the check's per-sample state (below `count`). */
+  readonly live: ReadonlyMap<string, number>;
+  readonly erased: ReadonlySet<string>;
+  readonly count: number;
+}
+
 const quiet: SampleVerifyProgress = { start() {}, update() {} };
 
 /**
- * What the samples check needs of the log (every sample it logs, which are erased), folded one
- * event at a time in log order: `cairn verify` folds it in its own pass over the log, so the
- * samples check does not read the log again. One fold per check.
+ * What the samples check needs of the log (the id of every sample it logs, which are erased),
+ * folded one event at a time in log order: `cairn verify` folds it in its own pass over the log,
+ * so the samples check does not read the whole log again. Only ids are kept, never an event.
+ * One fold per check.
  */
 export class LoggedSamples {
-  private readonly logged = new Map<string, LoggedSample>();
+  private readonly logged = new Map<string, number>();
   private readonly erasedIds = new Set<string>();
   private readonly amendedBy: AmendedBy = new Map();
 
   note(event: { readonly id: string; readonly data: unknown }): void {
     const data = event.data as { type?: string; payload?: { sample?: unknown } } | null;
     if (data?.type === 'SampleContributed') {
-      this.logged.set(event.id, data as unknown as LoggedSample);
+      if (!this.logged.has(event.id)) this.logged.set(event.id, this.logged.size);
       const amends = (data.payload as { amends?: unknown } | undefined)?.amends;
       if (typeof amends === 'string') noteAmendment(this.amendedBy, event.id, amends);
     }
@@ -76,10 +89,11 @@ export class LoggedSamples {
   }
 
   /** The samples not erased (each must open) and the erased ones (none may keep a key). */
-  finish(): { readonly live: Map<string, LoggedSample>; readonly erased: ReadonlySet<string> } {
-    const live = new Map(this.logged);
-    for (const id of this.erasedIds) live.delete(id);
-    return { live, erased: this.erasedIds };
+  finish(): FoldedSamples {
+    // In place: a copy of a long log's ids would double what the check holds.
+    const count = this.logged.size;
+    for (const id of this.erasedIds) this.logged.delete(id);
+    return { live: this.logged, erased: this.erasedIds, count };
   }
 }
 
@@ -100,11 +114,15 @@ async function readLoggedSamples(log: EventLog, progress: SampleVerifyProgress):
   return E.right(logged);
 }
 
-/** Given `logged` (the log folded already, in full and in order), the log is not read again. */
+/**
+ * Given `logged` (the log folded already, in full and in order), the log is not read again in
+ * full: only the live samples' events, by id, `chunk` at a time.
+ */
 export async function verifySampleStore(
   stores: { readonly log: EventLog; readonly keys: KeyStore; readonly blobs: BlobStore },
   progress: SampleVerifyProgress = quiet,
   logged?: LoggedSamples,
+  chunk: number = SAMPLE_CHUNK,
 ): Promise<E.Either<EventLogError | StorageError, SampleStoreVerification>> {
   let folded = logged;
   if (folded === undefined) {
@@ -112,7 +130,7 @@ export async function verifySampleStore(
     if (E.isLeft(read)) return read;
     folded = read.right;
   }
-  const { live, erased } = folded.finish();
+  const { live, erased, count } = folded.finish();
 
   let problemCount = 0;
   const problems: SampleProblem[] = [];
@@ -124,14 +142,23 @@ export async function verifySampleStore(
   let keyCopies = 0;
   let blobCopies = 0;
 
-  const keysOf = new Map<string, SampleKeyRecord[]>();
+  // By the sample's place in the log rather than by a second copy of its id; nearly every sample
+  // has one key, held without an array around it.
+  const keysAt = new Array<SampleKeyRecord | SampleKeyRecord[] | undefined>(count).fill(undefined);
+  const keysOf = (at: number): readonly SampleKeyRecord[] => {
+    const keys = keysAt[at];
+    return keys === undefined ? [] : Array.isArray(keys) ? keys : [keys];
+  };
   const survivors = new Set<string>();
   progress.start(live.size + erased.size, 'checking sample keys');
   const keysRead = await stores.keys.each(({ sampleId, record }) => {
     progress.update(++keyCopies);
+    const at = live.get(sampleId);
     if (erased.has(sampleId)) survivors.add(sampleId);
-    else if (live.has(sampleId)) keysOf.set(sampleId, [...(keysOf.get(sampleId) ?? []), record]);
-    else unlogged++;
+    else if (at !== undefined) {
+      const held = keysAt[at];
+      keysAt[at] = held === undefined ? record : [...(Array.isArray(held) ? held : [held]), record];
+    } else unlogged++;
   });
   if (E.isLeft(keysRead)) return keysRead;
   for (const sampleId of survivors)
@@ -140,22 +167,18 @@ export async function verifySampleStore(
   // A copy no key opens is harmless beside one that opens (a read pairs the one that does), so
   // it is counted, and reported only when no copy of the sample opens. A copy that opens to other
   // bytes than the committed ones is reported at once.
-  const opened = new Set<string>();
+  const opened = new Uint8Array(count);
   const mismatched = new Set<string>();
   const unopened = new Map<string, { copies: number; reason: string }>();
-  progress.start(live.size, 'decrypting sample bytes');
-  const blobsRead = await stores.blobs.each(({ address, ciphertext }) => {
-    progress.update(++blobCopies);
-    const sample = live.get(address);
-    if (!sample) {
-      if (!erased.has(address)) unlogged++;
-      return;
-    }
-    const ids = idOf(sample.type, sample.payload, sample.signer);
-    const result: E.Either<OpenFailure, Uint8Array> = E.isLeft(ids)
-      ? E.left({ kind: 'unopened', reason: ids.left.message })
-      : openPaired(keysOf.get(address) ?? [], [ciphertext], ids.right.signingBytes, sample.payload.commitment);
-    if (E.isRight(result)) opened.add(address);
+  const check = (address: string, at: number, ciphertext: Uint8Array, sample: LoggedSample | undefined) => {
+    const ids = sample === undefined ? undefined : idOf(sample.type, sample.payload, sample.signer);
+    const result: E.Either<OpenFailure, Uint8Array> =
+      ids === undefined
+        ? E.left({ kind: 'unopened', reason: 'the log no longer answers for its event' })
+        : E.isLeft(ids)
+          ? E.left({ kind: 'unopened', reason: ids.left.message })
+          : openPaired(keysOf(at), [ciphertext], ids.right.signingBytes, sample!.payload.commitment);
+    if (E.isRight(result)) opened[at] = 1;
     else if (result.left.kind === 'mismatch') {
       if (!mismatched.has(address))
         report({
@@ -165,13 +188,41 @@ export async function verifySampleStore(
         });
       mismatched.add(address);
     } else unopened.set(address, { copies: (unopened.get(address)?.copies ?? 0) + 1, reason: result.left.reason });
+  };
+  // Ciphertexts of live samples wait here until their events are read from the log, a chunk at a
+  // time, and are checked in the order the store gave them.
+  let waiting: BlobEntry[] = [];
+  let logFailure: EventLogError | undefined;
+  const drain = async () => {
+    const entries = waiting;
+    waiting = [];
+    if (entries.length === 0 || logFailure !== undefined) return;
+    const events = await stores.log.readByIds([...new Set(entries.map((e) => e.address))]);
+    if (E.isLeft(events)) {
+      logFailure = events.left;
+      return;
+    }
+    const byId = new Map<string, LoggedSample>(events.right.map((e) => [e.id, e.data as unknown as LoggedSample]));
+    for (const { address, ciphertext } of entries) check(address, live.get(address)!, ciphertext, byId.get(address));
+  };
+  progress.start(live.size, 'decrypting sample bytes');
+  const blobsRead = await stores.blobs.each(async (entry) => {
+    progress.update(++blobCopies);
+    if (!live.has(entry.address)) {
+      if (!erased.has(entry.address)) unlogged++;
+      return;
+    }
+    waiting.push(entry);
+    if (waiting.length >= chunk) await drain();
   });
   if (E.isLeft(blobsRead)) return blobsRead;
+  await drain();
+  if (logFailure !== undefined) return E.left(logFailure);
   let unpaired = 0;
-  for (const sampleId of live.keys()) {
+  for (const [sampleId, at] of live) {
     const failed = unopened.get(sampleId);
-    if (opened.has(sampleId)) unpaired += failed?.copies ?? 0;
-    else if (!keysOf.has(sampleId))
+    if (opened[at] === 1) unpaired += failed?.copies ?? 0;
+    else if (keysAt[at] === undefined)
       report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
     else if (mismatched.has(sampleId)) continue;
     else if (failed)

@@ -268,14 +268,14 @@ export function createFolderBlobStore(dir: string): BlobStore {
         for (const fan of fans) {
           for (const name of ((await readdir(path.join(dir, fan)).catch(ignoreMissing)) ?? []).filter((n) => isSha256Hex(n))) {
             const ciphertext = await readFile(path.join(dir, fan, name)).catch(ignoreMissing);
-            if (ciphertext) visit({ address: name, ciphertext: new Uint8Array(ciphertext) });
+            if (ciphertext) await visit({ address: name, ciphertext: new Uint8Array(ciphertext) });
           }
         }
         for (const name of await segmentNames()) {
           const bytes = await readFile(path.join(segmentDir, name)).catch(ignoreMissing);
           if (!bytes) continue;
           for (const s of segmentSlots(bytes))
-            visit({ address: s.address, ciphertext: new Uint8Array(bytes.subarray(s.offset, s.offset + s.length)) });
+            await visit({ address: s.address, ciphertext: new Uint8Array(bytes.subarray(s.offset, s.offset + s.length)) });
         }
       }),
   };

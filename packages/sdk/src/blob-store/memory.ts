@@ -36,7 +36,7 @@ export function createMemoryBlobStore(): BlobStore & { readonly addresses: () =>
       return E.right(undefined);
     },
     each: async (visit) => {
-      for (const [address, all] of blobs) for (const ciphertext of all) visit({ address, ciphertext: Uint8Array.from(ciphertext) });
+      for (const [address, all] of blobs) for (const ciphertext of all) await visit({ address, ciphertext: Uint8Array.from(ciphertext) });
       return E.right(undefined);
     },
   };

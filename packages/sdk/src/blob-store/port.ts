@@ -41,6 +41,9 @@ export interface BlobStore {
   discard(entries: readonly BlobEntry[]): Promise<Either<StorageError, void>>;
   /** Removes the other copies under each entry's address that an older sealing stored, keeping the entry's own (see Sealing). */
   retain(entries: readonly BlobEntry[], sealing: Sealing): Promise<Either<StorageError, void>>;
-  /** Calls `visit` with every live copy in the store, reading each file once (for verify). */
-  each(visit: (entry: BlobEntry) => void): Promise<Either<StorageError, void>>;
+  /**
+   * Calls `visit` with every live copy in the store, reading each file once (for verify); a visit
+   * that answers a promise is awaited before the next copy, so the caller can bound what it holds.
+   */
+  each(visit: (entry: BlobEntry) => void | Promise<void>): Promise<Either<StorageError, void>>;
 }
