@@ -206,10 +206,13 @@ export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encod
 
 /** A join of a text CF id column (datasets_cfs and the like) with a stored one (members, exclusions). */
 export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
-  sql<boolean>`${sql.ref(textColumn)} = encode(${sql.ref(bytesColumn)}, 'hex')`;
+  sql<boolean>`${sql.ref(textColumn)} = ${cfIdHex(bytesColumn)}`;
 
 /** Lowercase hex of whole bytes: what a CF id is, and what decode(…, 'hex') gives back unchanged. */
 const HEX_ID = /^(?:[0-9a-f]{2})+$/;
+
+/** Whether `text` is lowercase hex of whole bytes, which cfIdBytes turns into the bytes it spells. */
+export const isHexBytes = (text: string): boolean => HEX_ID.test(text);
 
 /**
  * A CF id as the bytes the members and exclusions store it by, to compare with their cf_id (their

@@ -7,6 +7,7 @@ import {
   T,
   cfIdBytes,
   cfIdHex,
+  isHexBytes,
   sameCf,
   storedCfId,
   storedCfIdOrNull,
@@ -58,7 +59,7 @@ export interface MemberPageRequest {
  * so a page starts by a key look-up; any other text is compared with the ids' text, as before.
  */
 function afterCursor(column: string, op: '>' | '<=', cursor: string): RawBuilder<boolean> {
-  return /^(?:[0-9a-f]{2})+$/.test(cursor)
+  return isHexBytes(cursor)
     ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${cfIdBytes(cursor)}`
     : sql<boolean>`${cfIdHex(column)} ${sql.raw(op)} ${cursor}`;
 }
