@@ -237,7 +237,7 @@ export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
  * on the CF id as text (the view's from_id expression), and by its to end through the versions'
  * key and then the members' key (version_no, cf_id).
  */
-const selectedIntoRows = sql`select 'selected-into'::text as edge_type, encode(m.cf_id, 'hex') as from_id, v.version_id as to_id,
+const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${cfIdHex('m.cf_id')} as from_id, v.version_id as to_id,
     v.event_id, v.position, v.recorded_at
   from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_no = m.version_no`;
 
@@ -292,7 +292,7 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
       version_no integer not null, cf_id bytea not null, decision_id bytea not null,
       primary key (version_no, cf_id))`,
     // by the id as text: the selected-into view's from_id, which lineage's graph walks compare with text ids
-    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} ((encode(cf_id, 'hex')))`,
+    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} ((${cfIdHex('cf_id')}))`,
     // build_position first: it is 8-aligned, so no padding precedes it
     sql`create table if not exists ${sql.table(T.exclusions)} (
       build_position bigint not null, version_no integer not null, cf_id bytea not null, decision_id bytea not null,

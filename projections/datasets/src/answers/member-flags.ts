@@ -47,7 +47,7 @@ export async function unvalidatedMemberCount(db: Kysely<DatasetsDatabase>, versi
             .where('v.verdict', '=', 1)
             .where('v.valid_to', 'is', null)
             // jsonb ? text: does the validation's targets hold the member
-            .where(sql<boolean>`v.targets ? encode(m.cf_id, 'hex')`),
+            .where(sql<boolean>`v.targets ? ${cfIdHex('m.cf_id')}`),
         ),
       ),
     )

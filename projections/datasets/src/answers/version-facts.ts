@@ -136,7 +136,7 @@ export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: s
     select v.cf_id, v.author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)
     where v.kind = 'validation' and v.valid_to is null
-      and t.target in (select encode(m.cf_id, 'hex') from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(
+      and t.target in (select ${cfIdHex('m.cf_id')} from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(
     db,
   );
   const byValidation = new Map<string, { author: string; verdict: number | null }>();
