@@ -198,9 +198,9 @@ export const versionNoOf = (versionId: string): RawBuilder<number> =>
   sql<number>`(select ${sql.ref(`${T.versions}.version_no`)} from ${sql.table(T.versions)} where ${sql.ref(`${T.versions}.version_id`)} = ${versionId})`;
 
 /**
- * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text. Over datasets_members
- * this is the expression its cf index holds (datasets_members_cf), so `cfIdHex('m.cf_id') = id`
- * finds a CF's member rows by that index, and the selected-into view exposes it as from_id.
+ * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text: what answers give
+ * back, and the selected-into view's from_id. No index holds it; a CF's rows are found by
+ * comparing the column with cfIdBytes(id), which datasets_members_cf holds.
  */
 export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
 
