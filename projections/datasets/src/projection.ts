@@ -45,7 +45,8 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // carrying its rule, reason and evidence, so a store projected by 6 rebuilds
     // 8: members and exclusions name their version by its number (datasets_versions.version_no) and
     // their CF by the id's 32 bytes, not by 64-hex text, so a store projected by 7 rebuilds
-    version: 8,
+    // 9: datasets_members_cf is on cf_id's bytes, not its hex text (lineage's walks compare bytes).
+    version: 9,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
     handles: [

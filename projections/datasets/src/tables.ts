@@ -198,9 +198,9 @@ export const versionNoOf = (versionId: string): RawBuilder<number> =>
   sql<number>`(select ${sql.ref(`${T.versions}.version_no`)} from ${sql.table(T.versions)} where ${sql.ref(`${T.versions}.version_id`)} = ${versionId})`;
 
 /**
- * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text. Over datasets_members
- * this is the expression its cf index holds (datasets_members_cf), so `cfIdHex('m.cf_id') = id`
- * finds a CF's member rows by that index, and the selected-into view exposes it as from_id.
+ * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text: what answers give
+ * back, and the selected-into view's from_id. No index holds it; a CF's rows are found by
+ * comparing the column with cfIdBytes(id), which datasets_members_cf holds.
  */
 export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
 
@@ -233,12 +233,12 @@ export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
 /**
  * The selected-into edges (member CF → version) in lineage_edges' shape, read by the graph
  * queries: one per row of datasets_members, stated by the event that cut the version. A view, so
- * a membership is stored once; an edge is found by its from end through datasets_members' index
- * on the CF id as text (the view's from_id expression), and by its to end through the versions'
- * key and then the members' key (version_no, cf_id).
+ * a membership is stored once; an edge is found by its from end as bytes (from_bytes, the stored
+ * cf_id: lineage's SelectedIntoView) through datasets_members' index on cf_id, and by its to end
+ * through the versions' key and then the members' key (version_no, cf_id).
  */
 const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${cfIdHex('m.cf_id')} as from_id, v.version_id as to_id,
-    v.event_id, v.position, v.recorded_at
+    v.event_id, v.position, v.recorded_at, m.cf_id as from_bytes
   from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_no = m.version_no`;
 
 export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promise<void> {
@@ -291,8 +291,8 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
     sql`create table if not exists ${sql.table(T.members)} (
       version_no integer not null, cf_id bytea not null, decision_id bytea not null,
       primary key (version_no, cf_id))`,
-    // by the id as text: the selected-into view's from_id, which lineage's graph walks compare with text ids
-    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} ((${cfIdHex('cf_id')}))`,
+    // a CF's member rows, by the stored bytes: lineage's walks compare the selected-into view's from_bytes
+    sql`create index if not exists datasets_members_cf on ${sql.table(T.members)} (cf_id)`,
     // build_position first: it is 8-aligned, so no padding precedes it
     sql`create table if not exists ${sql.table(T.exclusions)} (
       build_position bigint not null, version_no integer not null, cf_id bytea not null, decision_id bytea not null,

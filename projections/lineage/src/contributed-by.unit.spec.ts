@@ -18,7 +18,8 @@ import {
   type ProjectionStore,
   type TestEnvelope,
 } from '@cairn/projector';
-import { stepEdges } from './graph-reads.js';
+import { edgesTouching, hasEdges, nodesByIds, stepEdges } from './graph-reads.js';
+import { history } from './history.js';
 import { lineageProjection } from './projection.js';
 import type { LineageDatabase, LineageEdge } from './tables.js';
 import { trace } from './trace.js';
@@ -155,5 +156,74 @@ describe('contributed-by edges kept in their nodes', () => {
     ok(await createProjectionRunner({ log, store, projections: [lineageProjection] }).runOnce());
     expect(await edgeRows(store)).toEqual([]);
     expect(ok(await trace(store.db, alice, { direction: 'down' })).edges).toEqual(events.slice(1).map((e) => contributedBy(e, alice)));
+  });
+
+  it('given samples by one signer, then lineage_nodes keeps the signer as its 32 bytes, and its contributed-by index is on those bytes then the position', async () => {
+    const { log } = await logOf([register(alice, 'alice'), sample('bytes-0'), sample('bytes-1')]);
+    const store = await openStore();
+    ok(await createProjectionRunner({ log, store, projections: [lineageProjection] }).runOnce());
+    const column = await sql<{ data_type: string }>`select data_type from information_schema.columns
+      where table_name = 'lineage_nodes' and column_name = 'contributed_by'`.execute(store.db);
+    expect(column.rows).toEqual([{ data_type: 'bytea' }]);
+    const kept = await sql<{ n: number; hex: string }>`select octet_length(contributed_by) as n, encode(contributed_by, 'hex') as hex
+      from lineage_nodes where contributed_by is not null`.execute(store.db);
+    expect(kept.rows).toEqual([
+      { n: 32, hex: alice },
+      { n: 32, hex: alice },
+    ]);
+    const index = await sql<{ def: string }>`select pg_get_indexdef('lineage_nodes_contributed_by_position'::regclass) as def`.execute(
+      store.db,
+    );
+    expect(index.rows[0]!.def).toMatch(/\(contributed_by, "?position"?\)/);
+  });
+
+  it('given a store projected by version 4 (the signer kept as hex text), when the runner opens it, then the projection is rebuilt with the signer as bytes and the answers are the same', async () => {
+    const { log, events } = await logOf([
+      register(alice, 'alice'),
+      register(bob, 'bob'),
+      sample('v4-0'),
+      sample('v4-1', bob),
+      sample('v4-2'),
+    ]);
+    const store = await openStore();
+    ok(await createProjectionRunner({ log, store, projections: [lineageProjection] }).runOnce());
+    const before = [ok(await trace(store.db, alice, { direction: 'down' })), ok(await trace(store.db, events[3]!.id, { direction: 'up' }))];
+    // the shape version 4 left: the signer as its hex text, in the column, the index and the view
+    await sql`drop view lineage_contributed_by`.execute(store.db);
+    await sql`alter table lineage_nodes alter column contributed_by type text using encode(contributed_by, 'hex')`.execute(store.db);
+    await sql`create view lineage_contributed_by as select 'contributed-by'::text as edge_type, node_id as from_id,
+      contributed_by as to_id, event_id, position, recorded_at from lineage_nodes where contributed_by is not null`.execute(store.db);
+    await sql`update cairn_projection_checkpoints set version = 4 where name = 'lineage'`.execute(store.db);
+
+    ok(await createProjectionRunner({ log, store, projections: [lineageProjection] }).runOnce());
+    const column = await sql<{ data_type: string }>`select data_type from information_schema.columns
+      where table_name = 'lineage_nodes' and column_name = 'contributed_by'`.execute(store.db);
+    expect(column.rows).toEqual([{ data_type: 'bytea' }]);
+    expect([
+      ok(await trace(store.db, alice, { direction: 'down' })),
+      ok(await trace(store.db, events[3]!.id, { direction: 'up' })),
+    ]).toEqual(before);
+    expect(before[0]!.edges).toEqual([contributedBy(events[2]!, alice), contributedBy(events[4]!, alice)]);
+  });
+
+  it('given samples by one signer, when an id that is the signer uppercased, not hex, too short, or holding a NUL is asked for, then it matches nothing and no read throws', async () => {
+    const { log } = await logOf([register(alice, 'alice'), sample('bad-0'), sample('bad-1')]);
+    const store = await openStore();
+    ok(await createProjectionRunner({ log, store, projections: [lineageProjection] }).runOnce());
+    const bad = [alice.toUpperCase(), `${alice.slice(0, 63)}g`, alice.slice(0, 62), `${alice.slice(0, 63)}\u0000`, `${alice}\u0000`, ''];
+    for (const id of bad) {
+      const traced = await trace(store.db, id, { direction: 'both' });
+      expect(isLeft(traced) && traced.left._tag).toBe('NodeNotFound');
+      const asked = await history(store.db, id);
+      expect(isLeft(asked) && asked.left._tag).toBe('NodeNotFound');
+      expect(await hasEdges(store.db, id, undefined)).toBe(false);
+      expect((await nodesByIds(store.db, [id], undefined)).size).toBe(0);
+      for (const sign of [1, -1] as const)
+        expect(await stepEdges(store.db, { frontier: [id], sign, types: undefined, asOf: undefined, limit: 10 })).toEqual([]);
+    }
+    expect(await edgesTouching(store.db, bad, 'either', undefined)).toEqual([]);
+    expect(await stepEdges(store.db, { frontier: bad, sign: 1, types: undefined, asOf: undefined })).toEqual([]);
+    // the signer itself, among them, still finds its edges
+    expect(await edgesTouching(store.db, [...bad, alice], 'to', undefined)).toHaveLength(2);
   });
 });

@@ -1,10 +1,11 @@
 // Reads of the graph shared by history and trace: edges and nodes from the lineage tables and,
 // when the datasets projection has created them, its tables of the same shape (the union is the
 // graph). Every read is bounded by a position, so "as of" is a WHERE clause.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, positionFromDb } from '@cairn/projector';
+import { anyOfText, positionFromDb, textArrayLiteral } from '@cairn/projector';
 import {
+  BYTES_ENDS,
   DATASETS_LINEAGE_EDGES_TABLE,
   DATASETS_LINEAGE_NODES_TABLE,
   LINEAGE_CONTRIBUTED_BY_VIEW,
@@ -19,6 +20,8 @@ import {
   type LineageNodesTable,
   type LineageNodesTableName,
   type NodeState,
+  idBytes,
+  idBytesValue,
 } from './tables.js';
 
 /** Which of `tables` exist, in the order given: one statement, as a walk asks it at every step. */
@@ -42,16 +45,36 @@ const EDGE_EVENT = sql<string>`coalesce(event_id, from_id)`;
 /** A node's event id, whole: lineage_nodes keeps null for a node that is its own event (see LineageNodesTable). */
 const NODE_EVENT = sql<string>`coalesce(event_id, node_id)`;
 
+type End = 'from_id' | 'to_id';
+
+/** The column `table` holds `end` by as 32 bytes, if it keeps it so (see BYTES_ENDS). */
+const bytesColumn = (table: LineageEdgesTableName, end: End): string | undefined => BYTES_ENDS[table]?.[end];
+
+/** `end` of `table` = any of `ids`: as bytes where the table keeps that end so (ids that are no id left out). */
+function endIsAnyOf(table: LineageEdgesTableName, end: End, ids: readonly string[]): RawBuilder<boolean> {
+  const bytes = bytesColumn(table, end);
+  return bytes === undefined
+    ? sql<boolean>`${sql.ref(end)} = ${anyOfText(ids)}`
+    : sql<boolean>`${sql.ref(bytes)} = any(${textArrayLiteral(ids.map(idBytes).filter((b) => b !== null))}::bytea[])`;
+}
+
+/**
+ * Whether `id` could be stored at all: Postgres text holds no NUL (and refuses a parameter with
+ * one), so an id with a NUL names no node and no edge. Every read leaves such ids out.
+ */
+const storable = (id: string): boolean => !id.includes('\u0000');
+
 /** The position bound as sent (undefined: no bound; null: before the first event, so nothing). */
 const bound = (asOf: LogPosition | null | undefined) => (asOf === undefined ? undefined : asOf === null ? '-1' : asOf.toString());
 
 /** Edges touching any of `ids` (as from or to), valid as of the bound, in a stable order. */
 export async function edgesTouching(
   db: Kysely<LineageDatabase>,
-  ids: readonly string[],
+  asked: readonly string[],
   side: 'from' | 'to' | 'either',
   asOf: LogPosition | null | undefined,
 ): Promise<LineageEdge[]> {
+  const ids = asked.filter(storable);
   if (ids.length === 0) return [];
   const tables = await edgeTables(db);
   const limit = bound(asOf);
@@ -62,10 +85,10 @@ export async function edgesTouching(
       .select(['edge_type', 'from_id', 'to_id', EDGE_EVENT.as('event_id'), 'position', 'recorded_at'])
       .where((eb) =>
         side === 'from'
-          ? eb('from_id', '=', anyOfText(ids))
+          ? endIsAnyOf(table, 'from_id', ids)
           : side === 'to'
-            ? eb('to_id', '=', anyOfText(ids))
-            : eb.or([eb('from_id', '=', anyOfText(ids)), eb('to_id', '=', anyOfText(ids))]),
+            ? endIsAnyOf(table, 'to_id', ids)
+            : eb.or([endIsAnyOf(table, 'from_id', ids), endIsAnyOf(table, 'to_id', ids)]),
       )
       .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
       .execute();
@@ -114,17 +137,22 @@ const TABLE_ORDER = sql`position, ${C('edge_type')}, ${C('from_id')}, ${C('to_id
  * the frontier's side, so the key (from_id, …) or the to-index (to_id, edge_type) finds it, and
  * the walk never reads the edges it would throw away: those going the other way.
  */
-export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Promise<LineageEdge[]> {
+export async function stepEdges(db: Kysely<LineageDatabase>, asked: StepRequest): Promise<LineageEdge[]> {
+  const r = { ...asked, frontier: asked.frontier.filter(storable), among: asked.among?.filter(storable) };
   if (r.frontier.length === 0 || r.among?.length === 0 || r.types?.length === 0) return [];
   const tables = r.tables ?? (await edgeTables(db));
   if (tables.length === 0) return [];
   const limit = bound(r.asOf);
   const flipped = sql`${[...UPSTREAM_IS_FROM]}::text[]`;
   // down (+1): the frontier is the upstream end; up (-1): the downstream end.
-  const branches = [
+  const branches: { here: End; there: End; types: RawBuilder<unknown> }[] = [
     { here: r.sign > 0 ? 'to_id' : 'from_id', there: r.sign > 0 ? 'from_id' : 'to_id', types: sql`edge_type <> all(${flipped})` },
     { here: r.sign > 0 ? 'from_id' : 'to_id', there: r.sign > 0 ? 'to_id' : 'from_id', types: sql`edge_type = any(${flipped})` },
   ];
+  const several = r.frontier.length > 1;
+  // The frontier as bytes too, made once here, for the ends kept as bytes (text that is no id is
+  // left out: it names none of them).
+  const frontierBytes = textArrayLiteral(r.frontier.map(idBytes).filter((b) => b !== null));
   const selects = tables.flatMap((table) =>
     branches.map((b) => {
       // One id is compared with `=`, not `= any(…)`: then the planner knows the to-index gives the
@@ -132,8 +160,15 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
       // each looked up in the index on their end (a lateral join over the ids): as `= any(…)` the
       // planner, which has no statistics on these tables, guesses that most edges match a frontier
       // of a few hundred ids and scans every edge of the store, on each page of the walk.
-      const here = r.frontier.length === 1 ? sql`${r.frontier[0]!}::text` : sql`f.id`;
-      const where = [sql`${sql.ref(b.here)} = ${here}`, b.types];
+      // Where the table keeps this end as bytes, the frontier's bytes are compared with them, so
+      // the table's index on the bytes finds the edges (an id's text form is an expression no
+      // index holds).
+      const bytes = bytesColumn(table, b.here);
+      const here =
+        bytes === undefined
+          ? sql`${sql.ref(b.here)} = ${several ? sql`f.id` : sql`${r.frontier[0]!}::text`}`
+          : sql`${sql.ref(bytes)} = ${several ? sql`f.id` : idBytesValue(r.frontier[0]!)}`;
+      const where = [here, b.types];
       if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
       if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
       if (r.among !== undefined) where.push(sql`${sql.ref(b.there)} = ${anyOfText(r.among)}`);
@@ -146,18 +181,18 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
         );
       }
       const edges = sql`select edge_type, from_id, to_id, ${EDGE_EVENT} as event_id, position, recorded_at from ${sql.table(table)} where ${sql.join(where, sql` and `)}`;
-      const select =
-        r.frontier.length === 1
-          ? edges
-          : // offset 0: the lateral select stays one per id (an index lookup), never flattened into a join the planner may answer by scanning every edge
-            sql`select e.* from unnest(${[...r.frontier]}::text[]) as f(id) cross join lateral (${edges} offset 0) e`;
+      const select = !several
+        ? edges
+        : // offset 0: the lateral select stays one per id (an index lookup), never flattened into a join the planner may answer by scanning every edge
+          sql`select e.* from ${bytes === undefined ? sql`unnest(${[...r.frontier]}::text[])` : sql`unnest(${frontierBytes}::bytea[])`} as f(id)
+            cross join lateral (${edges} offset 0) e`;
       // A page's limit in each branch too: a branch ordered and limited on its own is read from
       // the (to_id, position) index in order and stops at the limit; under the union's one sort it
       // reads every edge of a hub to sort them.
       // (TABLE_ORDER: an ORDER BY expression names the table's columns, not the select's.)
       return r.limit === undefined
         ? select
-        : r.frontier.length === 1
+        : !several
           ? sql`(${select} order by ${TABLE_ORDER} limit ${r.limit})`
           : sql`(${select} order by ${ORDER} limit ${r.limit})`;
     }),
@@ -178,13 +213,15 @@ export async function stepEdges(db: Kysely<LineageDatabase>, r: StepRequest): Pr
 
 /** Whether any edge touches `id` as of the bound. */
 export async function hasEdges(db: Kysely<LineageDatabase>, id: string, asOf: LogPosition | null | undefined): Promise<boolean> {
+  if (!storable(id)) return false;
   const limit = bound(asOf);
   for (const table of await edgeTables(db)) {
     for (const side of ['from_id', 'to_id'] as const) {
+      const bytes = bytesColumn(table, side);
       const found = await db
         .selectFrom(table)
         .select('event_id')
-        .where(side, '=', id)
+        .where(bytes === undefined ? sql<boolean>`${sql.ref(side)} = ${id}` : sql<boolean>`${sql.ref(bytes)} = ${idBytesValue(id)}`)
         .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
         .limit(1)
         .executeTakeFirst();
@@ -211,10 +248,11 @@ export interface NodeView extends LineageNode {
 /** The nodes among `ids` that exist as of the bound, with their state then. */
 export async function nodesByIds(
   db: Kysely<LineageDatabase>,
-  ids: readonly string[],
+  asked: readonly string[],
   asOf: LogPosition | null | undefined,
 ): Promise<Map<string, NodeView>> {
   const out = new Map<string, NodeView>();
+  const ids = asked.filter(storable);
   if (ids.length === 0) return out;
   const limit = bound(asOf);
   // the node tables and the states table found in one statement
@@ -276,9 +314,10 @@ export interface StateChangeView {
 
 export async function stateChanges(
   db: Kysely<LineageDatabase>,
-  ids: readonly string[],
+  asked: readonly string[],
   asOf: LogPosition | null | undefined,
 ): Promise<StateChangeView[]> {
+  const ids = asked.filter(storable);
   if (ids.length === 0) return [];
   const limit = bound(asOf);
   const rows = await db

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
+import { openProjectionStore, testContributorId, type ProjectionStore } from '@cairn/projector';
 import { nodesByIds, stepEdges } from './graph-reads.js';
 import { trace } from './trace.js';
 import {
@@ -113,9 +113,11 @@ describe('a walk step from a frontier of many nodes', () => {
 /** A signer's CFs, their contributed-by edges kept in the nodes (lineage_contributed_by). */
 const HUB_CFS = 20_000;
 const PAGE = 64;
+const HUB = testContributorId('hub');
 
 interface AnalyzedNode extends PlanNode {
   readonly 'Index Name'?: string;
+  readonly 'Index Cond'?: string;
   readonly 'Actual Rows'?: number;
   readonly Plans?: readonly AnalyzedNode[];
 }
@@ -133,7 +135,7 @@ describe('a walk step over contributed-by edges kept in their nodes', () => {
     await createLineageNodesTable(store.db, LINEAGE_NODES_TABLE);
     // As a projection writes them: no ANALYZE afterwards. Every CF is the one signer's.
     await sql`insert into lineage_nodes (node_id, kind, label, event_id, position, contributed_by, recorded_at)
-      select 's' || lpad(i::text, 6, '0'), 'sample', 'sample', null, i, 'hub', now() from generate_series(0, ${HUB_CFS - 1}) i`.execute(
+      select 's' || lpad(i::text, 6, '0'), 'sample', 'sample', null, i, decode(${HUB}, 'hex'), now() from generate_series(0, ${HUB_CFS - 1}) i`.execute(
       store.db,
     );
     // As the runner does after a catch-up (and autovacuum on a server): with no statistics at all
@@ -163,19 +165,25 @@ describe('a walk step over contributed-by edges kept in their nodes', () => {
     return nodesOf(plan.rows[0]!['QUERY PLAN'][0]!.Plan);
   };
 
-  it(`given a signer of ${HUB_CFS} CFs, when a page of its edges is read down, then the page comes from the contributed-by index in position order and reads about a page of them, not all`, async () => {
+  it(`given a signer of ${HUB_CFS} CFs, when a page of its edges is read down, then the page comes from the contributed-by index on the signer's bytes in position order and reads about a page of them, not all`, async () => {
     sent.length = 0;
-    const first = await stepEdges(db, { frontier: ['hub'], sign: 1, types: undefined, asOf: undefined, limit: PAGE });
-    expect(first.map((e) => e.from)).toEqual(Array.from({ length: PAGE }, (_, i) => sampleId(i)));
-    const read = (await planOfStep()).filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
+    const first = await stepEdges(db, { frontier: [HUB], sign: 1, types: undefined, asOf: undefined, limit: PAGE });
+    expect(first.map((e) => [e.from, e.to])).toEqual(Array.from({ length: PAGE }, (_, i) => [sampleId(i), HUB]));
+    const plan = await planOfStep();
+    const read = plan.filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
     expect(read.map((n) => `${n['Node Type']} using ${n['Index Name']}`)).toEqual([
       'Index Scan using lineage_nodes_contributed_by_position',
     ]);
+    // the index is sought by the signer's bytes, not by an expression over them
+    expect(read[0]!['Index Cond']).toMatch(/^\(contributed_by = /);
+    expect(read[0]!['Index Cond']).not.toContain('encode');
     expect(read[0]!['Actual Rows']).toBeLessThanOrEqual(2 * PAGE);
+    // no sort takes in every edge of the hub: what is sorted is at most the page
+    for (const sort of plan.filter((n) => n['Node Type'] === 'Sort')) expect(sort['Actual Rows']).toBeLessThanOrEqual(2 * PAGE);
 
     sent.length = 0;
     const second = await stepEdges(db, {
-      frontier: ['hub'],
+      frontier: [HUB],
       sign: 1,
       types: undefined,
       asOf: undefined,
@@ -188,11 +196,20 @@ describe('a walk step over contributed-by edges kept in their nodes', () => {
     expect(next[0]!['Actual Rows']).toBeLessThanOrEqual(2 * PAGE);
   });
 
+  it(`given a signer of ${HUB_CFS} CFs, when a step goes down from it and from ids that are no id (uppercase, not hex, with a NUL), then those match nothing and the page is the signer's alone`, async () => {
+    const frontier = [HUB.toUpperCase(), HUB, `${HUB.slice(0, 63)}g`, `${HUB}\u0000`, 'hub'];
+    const page = await stepEdges(db, { frontier, sign: 1, types: undefined, asOf: undefined, limit: PAGE });
+    expect(page.map((e) => [e.from, e.to])).toEqual(Array.from({ length: PAGE }, (_, i) => [sampleId(i), HUB]));
+    expect(page).toEqual(await stepEdges(db, { frontier: [HUB], sign: 1, types: undefined, asOf: undefined, limit: PAGE }));
+    for (const bad of frontier.filter((id) => id !== HUB))
+      expect(await stepEdges(db, { frontier: [bad], sign: 1, types: undefined, asOf: undefined, limit: PAGE })).toEqual([]);
+  });
+
   it(`given ${HUB_CFS} CFs, when a step goes up from ${FRONTIER} of them, then each one's edge is looked up by the nodes' key`, async () => {
     const frontier = Array.from({ length: FRONTIER }, (_, i) => sampleId(i * 7));
     sent.length = 0;
     const edges = await stepEdges(db, { frontier, sign: -1, types: undefined, asOf: undefined, limit: 100 });
-    expect(edges.map((e) => [e.from, e.to])).toEqual(frontier.slice(0, 100).map((id) => [id, 'hub']));
+    expect(edges.map((e) => [e.from, e.to])).toEqual(frontier.slice(0, 100).map((id) => [id, HUB]));
     const read = (await planOfStep()).filter((n) => n['Relation Name'] === LINEAGE_NODES_TABLE);
     expect(read.length).toBeGreaterThan(0);
     expect(new Set(read.map((n) => n['Index Name']))).toEqual(new Set(['lineage_nodes_pkey']));

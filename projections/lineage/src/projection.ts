@@ -111,7 +111,8 @@ export const lineageProjection: Projection<LineageDatabase, LineageBatch> = {
   // edges' four-id key is an index on (from_id, position). A store projected before rebuilds.
   // 4: a node's contributed-by edge stated by its own event is kept in the node's row
   // (lineage_nodes.contributed_by, read through the lineage_contributed_by view), not as an edge row.
-  version: 4,
+  // 5: lineage_nodes.contributed_by (and its index) holds the signer's 32 bytes, not its hex text.
+  version: 5,
   tables: [LINEAGE_NODES_TABLE, LINEAGE_EDGES_TABLE, LINEAGE_NODE_STATES_TABLE],
   // The types lineageFacts acts on; the runner skips the rest (see Projection.handles).
   handles: [

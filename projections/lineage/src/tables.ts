@@ -89,8 +89,26 @@ export interface LineageNodesTable {
  * that edge stays a lineage_edges row. datasets_lineage_nodes has neither column.
  */
 export interface LineageOwnNodesTable extends LineageNodesTable {
-  contributed_by: string | null;
+  /** The signer's contributor id as its 32 bytes (the view gives it back as hex text). */
+  contributed_by: Uint8Array | null;
   recorded_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+/**
+ * The contributed-by view's rows: lineage_edges' shape, and the to end (the signer) also as the 32
+ * bytes lineage_nodes keeps it by, which its index holds: a walk from a signer compares those.
+ */
+export interface LineageContributedByView extends LineageEdgesTable {
+  to_bytes: Uint8Array;
+}
+
+/**
+ * The datasets projection's selected-into view: lineage_edges' shape, and the from end (the member
+ * CF) also as the 32 bytes its members table keeps it by, which its CF index holds: a walk from a CF
+ * compares those.
+ */
+export interface SelectedIntoView extends LineageEdgesTable {
+  from_bytes: Uint8Array;
 }
 
 /** A node's state from valid_from until valid_to (null: still its state). */
@@ -113,11 +131,37 @@ export interface LineageNodeStatesTable {
 export interface LineageDatabase {
   lineage_nodes: LineageOwnNodesTable;
   lineage_edges: LineageEdgesTable;
-  lineage_contributed_by: LineageEdgesTable;
+  lineage_contributed_by: LineageContributedByView;
   lineage_node_states: LineageNodeStatesTable;
   datasets_lineage_nodes: LineageNodesTable;
-  datasets_lineage_selected_into: LineageEdgesTable;
+  datasets_lineage_selected_into: SelectedIntoView;
 }
+
+/**
+ * The ends of an edge relation kept as a 32-byte id rather than its hex text, by the column of the
+ * relation that holds the bytes: a walk looks an id up there as bytes (idBytes), so the relation's
+ * index on the bytes is read. Every other end is text.
+ */
+export const BYTES_ENDS: { readonly [T in LineageEdgesTableName]?: { readonly from_id?: string; readonly to_id?: string } } = {
+  [LINEAGE_CONTRIBUTED_BY_VIEW]: { to_id: 'to_bytes' },
+  [DATASETS_LINEAGE_EDGES_TABLE]: { from_id: 'from_bytes' },
+};
+
+/** An id as spelled in the ledger: 64 lowercase hex characters, a digest's 32 bytes. */
+const ID_HEX = /^[0-9a-f]{64}$/;
+
+/** Whether `id` is an id whose 32 bytes a bytes end may keep (BYTES_ENDS). */
+export const isIdHex = (id: string): boolean => ID_HEX.test(id);
+
+/**
+ * `id` as bytea input text (\x and the hex), for a bytea[] literal; null for text that is no id,
+ * which names no bytes end's row (null matches nothing, where decode would fail).
+ */
+export const idBytes = (id: string): string | null => (ID_HEX.test(id) ? `\\x${id}` : null);
+
+/** The same as idBytes, as one bytea value in SQL (a text parameter decoded: drivers send a bytea parameter only as bytes). */
+export const idBytesValue = (id: string): RawBuilder<Uint8Array> =>
+  ID_HEX.test(id) ? sql<Uint8Array>`decode(${id}::text, 'hex')` : sql<Uint8Array>`null::bytea`;
 
 /**
  * The relations of lineage_edges' shape (the graph's own table, its contributed-by edges kept in
@@ -212,7 +256,8 @@ const FORMER_DATASETS_LINEAGE_EDGES_TABLE = 'datasets_lineage_edges';
 
 /**
  * Makes the datasets projection's selected-into edges a view of lineage_edges' shape over `rows`
- * (a select of edge_type, from_id, to_id, event_id, position, recorded_at from its own tables), so
+ * (a select of edge_type, from_id, to_id, event_id, position, recorded_at and from_bytes, the
+ * member CF's 32 bytes: see SelectedIntoView) from its own tables, so
  * a membership is stored once, and drops the table an older store copied them into. The datasets
  * projection supplies the rows; the graph's relation names stay here, where the graph reads them.
  */
@@ -235,7 +280,7 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
     .addColumn('event_id', 'text', (c) => (own ? c : c.notNull()))
     .addColumn('position', 'bigint', (c) => c.notNull());
   // lineage_nodes only: the contributed-by edge its statement states (see LineageOwnNodesTable)
-  await (own ? columns.addColumn('contributed_by', 'text').addColumn('recorded_at', 'timestamptz') : columns)
+  await (own ? columns.addColumn('contributed_by', 'bytea').addColumn('recorded_at', 'timestamptz') : columns)
     .addPrimaryKeyConstraint(`${table}_pkey`, ['node_id'])
     .execute();
   if (await missing(db, `${table}_pkey`)) {
@@ -245,11 +290,13 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
   if (!own) return;
   // The contributed-by edges by their to end, as the edges' to-index (see createLineageEdgesTable):
   // a signer's CFs are a hub's edges, paged in position order from the index. Their from end is
-  // the key. Partial: contributors and models have no such edge.
+  // the key. Partial: contributors and models have no such edge. On the signer's 32 bytes, not its
+  // hex text: half the width in the row and in every index entry.
   await sql`create index if not exists ${sql.id(CONTRIBUTED_BY_INDEX)} on ${sql.table(table)} (contributed_by, position)
     with (deduplicate_items = off) where contributed_by is not null`.execute(db);
   await sql`create or replace view ${sql.table(LINEAGE_CONTRIBUTED_BY_VIEW)} as
-    select 'contributed-by'::text as edge_type, node_id as from_id, contributed_by as to_id, event_id, position, recorded_at
+    select 'contributed-by'::text as edge_type, node_id as from_id, encode(contributed_by, 'hex') as to_id, event_id, position, recorded_at,
+      contributed_by as to_bytes
     from ${sql.table(table)} where contributed_by is not null`.execute(db);
 }
 
@@ -271,7 +318,7 @@ async function addNodeKey(db: Kysely<LineageDatabase>, table: LineageNodesTableN
     // as it would have had the key refused the statement (insertLineageNodeRows).
     if (table === LINEAGE_NODES_TABLE)
       await sql`insert into ${sql.table(LINEAGE_EDGES_TABLE)} (edge_type, from_id, to_id, event_id, position, recorded_at)
-        select 'contributed-by', node_id, contributed_by, event_id, position, recorded_at ${later} and contributed_by is not null`.execute(
+        select 'contributed-by', node_id, encode(contributed_by, 'hex'), event_id, position, recorded_at ${later} and contributed_by is not null`.execute(
         db,
       );
     await sql`delete ${later}`.execute(db);
@@ -392,7 +439,8 @@ export function foldContributedBy(
   const folded: LineageNodeWithEdge[] = [...nodes];
   const rest: LineageEdge[] = [];
   for (const e of edges) {
-    const i = e.type === 'contributed-by' ? first.get(e.from) : undefined;
+    // a signer that is no id (the schemas refuse one) cannot be kept as bytes: it stays an edge row
+    const i = e.type === 'contributed-by' && isIdHex(e.to) ? first.get(e.from) : undefined;
     const n = i === undefined ? undefined : folded[i]!;
     if (n === undefined || n.eventId !== e.eventId || n.contributedBy !== undefined) {
       rest.push(e);
@@ -432,7 +480,8 @@ export function lineageNodeRows(
     if (!options.copy) continue;
     const event = nodeEvent(n, options.table);
     const c = n.contributedBy;
-    const edge = !own ? '' : c === undefined ? '\t\\N\t\\N' : `\t${copyField(c.signer)}\t${c.recordedAt.toISOString()}`;
+    // the signer as bytea input (\x and its hex), its backslash escaped for COPY
+    const edge = !own ? '' : c === undefined ? '\t\\N\t\\N' : `\t\\\\x${c.signer}\t${c.recordedAt.toISOString()}`;
     lines.push(
       `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}${edge}\n`,
     );
@@ -468,7 +517,7 @@ export async function insertLineageNodeRows(
     return [];
   }
   const columns = own ? OWN_NODE_COLUMNS : NODE_COLUMNS;
-  const carried = sql`, ${textArrayLiteral(nodes.map((n) => n.contributedBy?.signer ?? null))}::text[],
+  const carried = sql`, ${textArrayLiteral(nodes.map((n) => (n.contributedBy === undefined ? null : idBytes(n.contributedBy.signer))))}::bytea[],
     ${textArrayLiteral(nodes.map((n) => n.contributedBy?.recordedAt.toISOString() ?? null))}::timestamptz[]`;
   // unnest over one array literal per column: one parameter each, however many nodes (a values
   // list would take five per node, and Postgres takes at most 65535 in one statement). Raw: the

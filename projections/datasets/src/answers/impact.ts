@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdBytes, cfIdHex, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
@@ -78,7 +78,7 @@ export async function impact(
         )
         .as('current'),
     ])
-    .where(cfIdHex('m.cf_id'), '=', cfId)
+    .where('m.cf_id', '=', cfIdBytes(cfId))
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdHex, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -106,7 +106,7 @@ export async function showCf(
     .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .select(['v.dataset', 'v.version_id', 'v.position', 'd.reason'])
-    .where(cfIdHex('m.cf_id'), '=', cfId)
+    .where('m.cf_id', '=', cfIdBytes(cfId))
     .$if(bound !== null, (q) => q.where(upTo('v.position')))
     .orderBy('v.position')
     .orderBy('v.version_id')

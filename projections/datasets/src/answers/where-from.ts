@@ -1,14 +1,14 @@
 // "Where did this come from?": dataset version → assets → CF → contributor, source and license,
 // each link with the event (id, position) that made it. As of a position or time.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
 import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
 import {
   T,
-  cfIdHex,
-  sameCf,
+  cfIdBytes,
+  cfIdBytesOf,
   versionNoOf,
   storedCfId,
   storedCfIdOrNull,
@@ -66,7 +66,7 @@ export async function whereFromCf(
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .select(['v.version_id', 'v.dataset', 'v.position'])
-    .where(cfIdHex('m.cf_id'), '=', cfId)
+    .where('m.cf_id', '=', cfIdBytes(cfId))
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')
@@ -101,7 +101,8 @@ export async function whereFromVersion(db: Kysely<DatasetsDatabase>, versionId: 
         selectFrom(`${T.members} as v`)
           .select('v.cf_id')
           .where('v.version_no', '=', versionNoOf(versionId))
-          .where(sameCf('m.cf_id', 'v.cf_id')),
+          // the asset member's id as the bytes the members' key ends with, so the key finds it
+          .where('v.cf_id', '=', cfIdBytesOf(sql<string>`${sql.ref('m.cf_id')}`)),
       ),
     )
     .groupBy(['a.asset_id', 'a.name'])

@@ -82,7 +82,8 @@ export function lineageSuite(name: string, openStore: () => Promise<ProjectionSt
       story().then(async ({ db, events }) => {
         const edges = await sql<{ edge_type: string; from_id: string; to_id: string; event_id: string; position: string }>`
           select edge_type, from_id, to_id, coalesce(event_id, from_id) as event_id, position
-          from (select * from lineage_edges union all select * from lineage_contributed_by) e order by position, edge_type, to_id`.execute(
+          from (select edge_type, from_id, to_id, event_id, position from lineage_edges
+            union all select edge_type, from_id, to_id, event_id, position from lineage_contributed_by) e order by position, edge_type, to_id`.execute(
           db,
         );
         const positionOf = new Map<string, string>(events.map((e) => [e.id, e.position.toString()]));
