@@ -83,7 +83,7 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'q.version_id')
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').onRef('m.cf_id', '=', 'q.cf_key'))
     .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_id')
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_key')
     .leftJoinLateral(
       (eb) =>
         eb
