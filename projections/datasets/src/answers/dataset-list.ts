@@ -77,7 +77,14 @@ export async function datasetList(
       w.and([
         ...(bound === null ? [] : [upTo('d.position')]),
         ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
-        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(${bytesHex('c.cf_id')}, ${search.cf})`)]),
+        // a CF id is lowercase hex: other text starts none (and a NUL in it would fail the statement)
+        ...(search.cf === undefined
+          ? []
+          : [
+              /^[0-9a-f]*$/.test(search.cf)
+                ? holds(w, sql<boolean>`starts_with(${bytesHex('c.cf_id')}, ${search.cf})`)
+                : sql<boolean>`false`,
+            ]),
         ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${cfIdBytes(search.contributor)}`)]),
         ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
       ]),

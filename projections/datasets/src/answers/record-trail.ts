@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
 import { anyOfText } from '@cairn/projector';
-import { T, anyOfCfIdBytes, bytesHex, bytesHexOrNull, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
+import { T, anyOfCfIdBytes, bytesHex, bytesHexOrNull, isHexBytes, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface CfLinks {
   readonly cfId: CfId;
@@ -43,8 +43,9 @@ export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: rea
 
 /** The CFs that target, amend or supersede any of `cfIds`, in the order they became true (ties by id). */
 export async function cfsNaming(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
-  if (cfIds.length === 0) return [];
-  const ids = [...cfIds];
+  // text that is no lowercase hex names no CF (and a NUL in it would fail the statement)
+  const ids = cfIds.filter(isHexBytes);
+  if (ids.length === 0) return [];
   const rows = await db
     .selectFrom(T.cfs)
     .select(CF_LINK_COLUMNS)
