@@ -75,7 +75,7 @@ describe('datasets projection: CF rows', () => {
     for (const store of stores.splice(0)) await store.close();
   });
 
-  it('given contributions, when they are projected, then each CF row keeps its id, author, commitment, amends and supersedes as 32 bytes', async () => {
+  it('given contributions, when they are projected, then each CF row keeps its id, author, commitment, amends and supersedes as 32 bytes, indexing amends and supersedes only where set', async () => {
     const ledger = await newLedger();
     await given(ledger);
     expect(await columnTypes(ledger.store)).toEqual(BYTES_COLUMNS);
@@ -115,6 +115,21 @@ describe('datasets projection: CF rows', () => {
       n: 2 * 32,
     });
     expect(rows.rows).toHaveLength(10);
+    // most CFs replace none: the amends and supersedes indexes hold only those that do
+    const partial = await sql<{ indexname: string; predicate: string | null }>`
+      select c.relname as indexname, pg_get_expr(i.indpred, i.indrelid) as predicate from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname in ('datasets_cfs_amends', 'datasets_cfs_supersedes') order by c.relname`.execute(ledger.store.db);
+    expect(partial.rows).toEqual([
+      { indexname: 'datasets_cfs_amends', predicate: '(amends IS NOT NULL)' },
+      { indexname: 'datasets_cfs_supersedes', predicate: '(supersedes IS NOT NULL)' },
+    ]);
+    expect(
+      (
+        await sql<{ n: string }>`select count(*)::text as n from datasets_cfs where amends is not null or supersedes is not null`.execute(
+          ledger.store.db,
+        )
+      ).rows[0]!.n,
+    ).toBe('2');
   });
 
   it('given the stored rows, when the answers read CFs, then they name ids, contributors and commitments as the events did', async () => {

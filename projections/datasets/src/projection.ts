@@ -46,7 +46,7 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // 8: members and exclusions name their version by its number (datasets_versions.version_no) and
     // their CF by the id's 32 bytes, not by 64-hex text, so a store projected by 7 rebuilds
     // 9: datasets_cfs keeps its CF id, author, commitment, amends and supersedes as their 32 bytes,
-    // not as 64-hex text, so a store projected by 8 rebuilds
+    // not as 64-hex text, and indexes amends and supersedes only where set, so a store projected by 8 rebuilds
     version: 9,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).

@@ -263,8 +263,10 @@ export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promi
       targets jsonb not null, amends bytea, supersedes bytea, verdict double precision,
       valid_from bigint not null, valid_to bigint, recorded_at timestamptz not null)`,
     sql`create index if not exists datasets_cfs_valid_from on ${sql.table(T.cfs)} (valid_from)`,
-    sql`create index if not exists datasets_cfs_amends on ${sql.table(T.cfs)} (amends)`,
-    sql`create index if not exists datasets_cfs_supersedes on ${sql.table(T.cfs)} (supersedes)`,
+    // a CF is looked up by what it amends or supersedes (an equality, which no null meets), and most
+    // CFs replace none: so these hold only the CFs that do
+    sql`create index if not exists datasets_cfs_amends on ${sql.table(T.cfs)} (amends) where amends is not null`,
+    sql`create index if not exists datasets_cfs_supersedes on ${sql.table(T.cfs)} (supersedes) where supersedes is not null`,
     sql`create table if not exists ${sql.table(T.deprecations)} (
       event_id text primary key, cf_id text not null, reason text not null, note text,
       author text not null, position bigint not null)`,
