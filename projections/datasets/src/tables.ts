@@ -214,7 +214,7 @@ export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encod
 export const bytesHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
 export const bytesHexOrNull = (column: string): RawBuilder<string | null> => sql<string | null>`encode(${sql.ref(column)}, 'hex')`;
 
-/** A join of a text CF id column (datasets_cfs and the like) with a stored one (members, exclusions). */
+/** A join of a text CF id column (erasures, asset members) with a stored one (members, exclusions). */
 export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
   sql<boolean>`${sql.ref(textColumn)} = ${cfIdHex(bytesColumn)}`;
 
