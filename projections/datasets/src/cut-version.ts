@@ -14,7 +14,7 @@ import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { CutDecisions } from './decisions.js';
 import { evidenceToJson } from './evidence-json.js';
-import { T, asLineageHandle, cfIdHex, type DatasetsDatabase } from './tables.js';
+import { T, asLineageHandle, bytesHex, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
 
@@ -163,9 +163,9 @@ async function storeExclusions(
  */
 async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string, versionNo: number): Promise<void> {
   const tally = (column: 'author' | 'source' | 'license') =>
-    sql`(select coalesce(jsonb_agg(jsonb_build_array(k, n) order by n desc, k), '[]'::jsonb) from (
+    sql`(select coalesce(jsonb_agg(jsonb_build_array(${column === 'author' ? bytesHex('k') : sql.ref('k')}, n) order by n desc, k), '[]'::jsonb) from (
       select ${sql.ref(`c.${column}`)} as k, count(*) as n from ${sql.table(T.cfs)} c
-      where c.cf_id in (select ${cfIdHex('m.cf_id')} from ${sql.table(T.members)} m where m.version_no = ${versionNo})
+      where c.cf_id in (select m.cf_id from ${sql.table(T.members)} m where m.version_no = ${versionNo})
       group by ${sql.ref(`c.${column}`)}) g)`;
   await sql`update ${sql.table(T.versions)}
     set tallies = jsonb_build_object('author', ${tally('author')}, 'source', ${tally('source')}, 'license', ${tally('license')})

@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { ProjectedEvent } from '@cairn/projector';
 import { copyNullableField, copyRowsOrInsert, positionToDb } from '@cairn/projector';
 import type { CfFact } from '@cairn/assembly';
-import { T, type DatasetsDatabase } from './tables.js';
+import { T, cfIdBytes, type DatasetsDatabase } from './tables.js';
 
 export interface CfRowInput {
   readonly cfId: string;
@@ -85,6 +85,8 @@ const CF_COLUMNS = [
 ] as const satisfies readonly (keyof DatasetsDatabase[typeof T.cfs])[];
 
 const field = copyNullableField;
+/** A 64-hex id or digest as COPY text of its bytes (the backslash doubled, as COPY text wants). */
+const bytesField = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
 
 /** The rows as COPY text, in CF_COLUMNS' order; the rows of one append share a time, made once. */
 function cfCopyText(rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): string {
@@ -99,9 +101,9 @@ function cfCopyText(rows: readonly { row: CfRowInput; event: ProjectedEvent }[])
       lastTime = event.recordedAt.toISOString();
     }
     lines[i] =
-      `${field(r.cfId)}\t${field(r.kind)}\t${field(r.author)}\t${field(r.source)}\t${field(r.license)}\t${field(r.commitment)}\t` +
-      `${r.personalData ? 't' : 'f'}\t${field(r.labelType)}\t${field(JSON.stringify(r.targets))}\t${field(r.amends)}\t` +
-      `${field(r.supersedes)}\t${r.verdict === null ? '\\N' : String(r.verdict)}\t${positionToDb(event.position)}\t${lastTime}\n`;
+      `${bytesField(r.cfId)}\t${field(r.kind)}\t${bytesField(r.author)}\t${field(r.source)}\t${field(r.license)}\t${bytesField(r.commitment)}\t` +
+      `${r.personalData ? 't' : 'f'}\t${field(r.labelType)}\t${field(JSON.stringify(r.targets))}\t${bytesField(r.amends)}\t` +
+      `${bytesField(r.supersedes)}\t${r.verdict === null ? '\\N' : String(r.verdict)}\t${positionToDb(event.position)}\t${lastTime}\n`;
   }
   return lines.join('');
 }
@@ -130,11 +132,14 @@ async function insertCfsByUnnest(
     .insertInto(T.cfs)
     .columns(CF_COLUMNS)
     .expression(
-      sql`select * from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
+      sql`select decode(cf_id, 'hex'), kind, decode(author, 'hex'), source, license, decode(commitment, 'hex'), personal_data, label_type,
+        targets, decode(amends, 'hex'), decode(supersedes, 'hex'), verdict, valid_from, recorded_at
+      from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
       ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
       ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${col('amends')}::text[], ${col('supersedes')}::text[],
       ${col('verdict')}::float8[], ${rows.map((r) => positionToDb(r.event.position))}::bigint[],
-      ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])`,
+      ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])
+        as u(cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, recorded_at)`,
     )
     .onConflict((c) => c.column('cf_id').doNothing())
     .execute();
@@ -145,7 +150,7 @@ export async function endValidity(tx: Transaction<DatasetsDatabase>, cfId: strin
   await tx
     .updateTable(T.cfs)
     .set({ valid_to: positionToDb(event.position) })
-    .where('cf_id', '=', cfId)
+    .where('cf_id', '=', cfIdBytes(cfId))
     .where('valid_to', 'is', null)
     .execute();
 }

@@ -78,7 +78,8 @@ async function loadCfFacts(db: Kysely<DatasetsDatabase>, at: string): Promise<Cf
   for (;;) {
     const page: { rows: string | null; last: string | null } | undefined = (
       await sql<{ rows: string | null; last: string | null }>`
-        select json_agg(json_build_array(cf_id, kind, author, source, license, commitment, label_type, targets, amends, supersedes,
+        select json_agg(json_build_array(encode(cf_id, 'hex'), kind, encode(author, 'hex'), source, license, encode(commitment, 'hex'),
+            label_type, targets, encode(amends, 'hex'), encode(supersedes, 'hex'),
             verdict, valid_from::text) order by valid_from)::text as rows, max(valid_from)::text as last
         from (select * from ${sql.table(T.cfs)} where valid_from <= ${at}::bigint
           ${after === null ? sql`` : sql`and valid_from > ${after}::bigint`} order by valid_from limit ${CF_PAGE}) c`.execute(db)

@@ -45,7 +45,9 @@ export function createDatasetsProjection(options: DatasetsProjectionOptions = {}
     // carrying its rule, reason and evidence, so a store projected by 6 rebuilds
     // 8: members and exclusions name their version by its number (datasets_versions.version_no) and
     // their CF by the id's 32 bytes, not by 64-hex text, so a store projected by 7 rebuilds
-    // 9: datasets_members_cf is on cf_id's bytes, not its hex text (lineage's walks compare bytes).
+    // 9: datasets_cfs keeps its CF id, author, commitment, amends and supersedes as their 32 bytes,
+    // not as 64-hex text, and indexes amends and supersedes only where set, and
+    // datasets_members_cf is on cf_id's bytes, not its hex text (lineage's walks compare bytes), so a store projected by 8 rebuilds
     version: 9,
     tables: DATASETS_TABLES,
     // The types apply acts on; the runner skips the rest (see Projection.handles).
@@ -245,7 +247,7 @@ async function reassemble(
     join ${sql.table(T.members)} m on m.version_no = v.version_no
     join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
     where b.valid_to is null and (m.cf_id = ${cfIdBytes(target)} or m.cf_id in (
-      select ${cfIdBytesOf(sql<string>`t`)} from ${sql.table(T.cfs)}, jsonb_array_elements_text(targets) t where cf_id = ${target}))
+      select ${cfIdBytesOf(sql<string>`t`)} from ${sql.table(T.cfs)}, jsonb_array_elements_text(targets) t where cf_id = ${cfIdBytes(target)}))
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
     await cutVersion(

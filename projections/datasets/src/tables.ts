@@ -36,22 +36,27 @@ type Int8 = string;
 type Jsonb<T> = ColumnType<T, string, string>;
 /** A timestamptz column: read as a Date, written as a Date or its ISO text. */
 type Timestamptz = ColumnType<Date, Date | string, Date | string>;
+/** A bytea column: read as bytes, written as bytes (or by COPY as its hex text). */
+type Bytea = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
 /** A datasets_cfs row: one per CF; valid_to = the first position it was amended, superseded or deprecated. */
 export interface DatasetsCfsTable {
-  cf_id: string;
+  /** The CF id's 32 bytes (cfIdHex reads it back as the id), as are author, commitment, amends and supersedes. */
+  cf_id: Bytea;
   kind: CfKind;
-  author: string;
+  /** The signer's contributor id (64 lowercase hex by the envelope's schema), as its 32 bytes. */
+  author: Bytea;
   source: string | null;
   license: string | null;
-  commitment: string | null;
+  /** The content commitment's value (a SHA-256 or HMAC-SHA-256 digest, 64 lowercase hex), as its 32 bytes. */
+  commitment: Bytea | null;
   /** The sample's own signed personalData (false for labels and validations). */
   personal_data: boolean;
   label_type: string | null;
   /** The CF ids a label or validation is about ([] for a sample). */
   targets: Jsonb<string[]>;
-  amends: string | null;
-  supersedes: string | null;
+  amends: Bytea | null;
+  supersedes: Bytea | null;
   /** A validation's verdict: 1 approve, 0 reject, else its score. */
   verdict: number | null;
   valid_from: Int8;
@@ -102,8 +107,6 @@ export interface VersionTallies {
 
 /** Decision evidence as stored: evidence-json.ts's JSON form. */
 type EvidenceJson = Jsonb<unknown>;
-/** A bytea column: read as bytes, written as bytes (or by COPY as its hex text). */
-type Bytea = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
 /**
  * A datasets_decisions row: one per distinct decision (rule, reason, evidence as stored), keyed by
@@ -204,7 +207,14 @@ export const versionNoOf = (versionId: string): RawBuilder<number> =>
  */
 export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
 
-/** A join of a text CF id column (datasets_cfs and the like) with a stored one (members, exclusions). */
+/**
+ * A stored 32-byte column of datasets_cfs (author, commitment; or a CF id) as its hex text, the
+ * id or digest the event named. Null stays null (a commitment of a label, a left join's miss).
+ */
+export const bytesHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
+export const bytesHexOrNull = (column: string): RawBuilder<string | null> => sql<string | null>`encode(${sql.ref(column)}, 'hex')`;
+
+/** A join of a text CF id column (erasures, asset members) with a stored one (members, exclusions). */
 export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
   sql<boolean>`${sql.ref(textColumn)} = ${cfIdHex(bytesColumn)}`;
 
@@ -244,15 +254,19 @@ const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${cfIdHe
 export async function migrateDatasetsTables(db: Kysely<DatasetsDatabase>): Promise<void> {
   const statements = [
     // one row per CF; valid_to = first position it was amended, superseded or deprecated;
-    // personal_data = the sample's own signed personalData (a passport counts them without the log)
+    // personal_data = the sample's own signed personalData (a passport counts them without the log);
+    // the CF id, author, commitment, amends and supersedes are 64 lowercase hex by the event schema,
+    // so each is kept as its 32 bytes (33 in the row and key, not 65), and bytea orders as the hex does
     sql`create table if not exists ${sql.table(T.cfs)} (
-      cf_id text primary key, kind text not null, author text not null,
-      source text, license text, commitment text, personal_data boolean not null, label_type text,
-      targets jsonb not null, amends text, supersedes text, verdict double precision,
+      cf_id bytea primary key, kind text not null, author bytea not null,
+      source text, license text, commitment bytea, personal_data boolean not null, label_type text,
+      targets jsonb not null, amends bytea, supersedes bytea, verdict double precision,
       valid_from bigint not null, valid_to bigint, recorded_at timestamptz not null)`,
     sql`create index if not exists datasets_cfs_valid_from on ${sql.table(T.cfs)} (valid_from)`,
-    sql`create index if not exists datasets_cfs_amends on ${sql.table(T.cfs)} (amends)`,
-    sql`create index if not exists datasets_cfs_supersedes on ${sql.table(T.cfs)} (supersedes)`,
+    // a CF is looked up by what it amends or supersedes (an equality, which no null meets), and most
+    // CFs replace none: so these hold only the CFs that do
+    sql`create index if not exists datasets_cfs_amends on ${sql.table(T.cfs)} (amends) where amends is not null`,
+    sql`create index if not exists datasets_cfs_supersedes on ${sql.table(T.cfs)} (supersedes) where supersedes is not null`,
     sql`create table if not exists ${sql.table(T.deprecations)} (
       event_id text primary key, cf_id text not null, reason text not null, note text,
       author text not null, position bigint not null)`,

@@ -92,19 +92,23 @@ export function datasetsSuite(name: string, openStore: () => Promise<ProjectionS
           (
             await store.db
               .selectFrom('datasets_cfs')
-              .select((q) => [q.ref(column).as('k'), q.fn.countAll<string>().as('n')])
+              // the author is stored as its 32 bytes; the tallies name it by its hex
+              .select((q) => [
+                (column === 'author' ? sql<string>`encode(author, 'hex')` : sql<string | null>`${q.ref(column)}`).as('k'),
+                q.fn.countAll<string>().as('n'),
+              ])
               .where(
                 'cf_id',
                 'in',
                 store.db
                   .selectFrom('datasets_members as m')
                   .innerJoin('datasets_versions as dv', 'dv.version_no', 'm.version_no')
-                  .select(sql<string>`encode(m.cf_id, 'hex')`.as('cf_id'))
+                  .select('m.cf_id')
                   .where('dv.version_id', '=', v),
               )
               .groupBy(column)
               .orderBy((q) => q.fn.countAll(), 'desc')
-              .orderBy(column)
+              .orderBy(sql.ref(`datasets_cfs.${column}`))
               .execute()
           ).map((r) => [r.k ?? '(none)', Number(r.n)]);
         expect(origin.contributors.map((c) => [c.contributor, c.members])).toEqual(await counted('author'));

@@ -4,7 +4,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { VersionId } from '@cairn/schemas';
 import { positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
-import { T, sameCf, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, cfIdBytes, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetSearch {
   /** The dataset's name starts with this. */
@@ -47,7 +47,7 @@ export async function datasetList(
       w
         .selectFrom(`${T.versions} as v`)
         .innerJoin(`${T.members} as m`, 'm.version_no', 'v.version_no')
-        .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+        .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
         .select(sql.lit(1).as('one'))
         .whereRef('v.dataset', '=', 'd.name')
         .$if(bound !== null, (q) => q.where(upTo('v.position')))
@@ -77,8 +77,15 @@ export async function datasetList(
       w.and([
         ...(bound === null ? [] : [upTo('d.position')]),
         ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
-        ...(search.cf === undefined ? [] : [holds(w, sql<boolean>`starts_with(c.cf_id, ${search.cf})`)]),
-        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${search.contributor}`)]),
+        // a CF id is lowercase hex: other text starts none (and a NUL in it would fail the statement)
+        ...(search.cf === undefined
+          ? []
+          : [
+              /^[0-9a-f]*$/.test(search.cf)
+                ? holds(w, sql<boolean>`starts_with(${bytesHex('c.cf_id')}, ${search.cf})`)
+                : sql<boolean>`false`,
+            ]),
+        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${cfIdBytes(search.contributor)}`)]),
         ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
       ]),
     )

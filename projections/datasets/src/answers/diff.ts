@@ -3,12 +3,12 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
+import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
-import { T, anyOfCfIdBytes, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, anyOfCfIdBytes, bytesHex, cfIdHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { packedMembersColumn, packedMembersOf, versionOfRow, type DatasetVersion } from './versions.js';
@@ -125,16 +125,16 @@ export async function diffPinned(
   const removedIds = Array.from(merged.removed, (i) => hexOf(packedA, 32 * i, 32));
 
   // changed: an added CF that amends/supersedes a removed one stands in its place
-  const target = sql<string>`coalesce(amends, supersedes)`;
+  const target = sql<Uint8Array>`coalesce(amends, supersedes)`;
   const replacing =
     addedIds.length === 0 || removedIds.length === 0
       ? []
       : await db
           .selectFrom(T.cfs)
-          .select(['cf_id', target.as('target'), 'amends', 'valid_from'])
-          .where('cf_id', '=', anyOfText(addedIds))
-          .where(target, '=', anyOfText(removedIds))
-          .orderBy('cf_id')
+          .select([bytesHex('cf_id').as('cf_id'), sql<string>`encode(${target}, 'hex')`.as('target'), 'amends', 'valid_from'])
+          .where('cf_id', '=', anyOfCfIdBytes(addedIds))
+          .where(target, '=', anyOfCfIdBytes(removedIds))
+          .orderBy(sql.ref(`${T.cfs}.cf_id`))
           .execute();
   const changed: ChangedEntry[] = replacing.map((r) => ({
     from: storedCfId(r.target),
@@ -202,7 +202,7 @@ async function causesOfRemoval(
   const rows = await db
     .selectFrom(`${T.exclusions} as x`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
-    .leftJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'x.cf_id')))
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
     .distinctOn('x.cf_id')
     .select([cfIdHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
@@ -259,7 +259,11 @@ async function causesOfAddition(
   ids: readonly string[],
 ): Promise<Map<string, DiffCause>> {
   if (ids.length === 0) return new Map();
-  const cfs = await db.selectFrom(T.cfs).select(['cf_id', 'valid_from']).where('cf_id', '=', anyOfText(ids)).execute();
+  const cfs = await db
+    .selectFrom(T.cfs)
+    .select([bytesHex('cf_id').as('cf_id'), 'valid_from'])
+    .where('cf_id', '=', anyOfCfIdBytes(ids))
+    .execute();
   // A's decisions up to its latest build as of the moment (none: no build of A by then)
   const before =
     lastBuildA === null
@@ -281,7 +285,7 @@ async function causesOfAddition(
   const evidence = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
-    .leftJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select([cfIdHex('m.cf_id').as('cf_id'), 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('m.version_no', '=', versionNoOf(versionB))

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, bytesHexOrNull, cfIdBytes, cfIdHex, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
@@ -37,20 +37,30 @@ export async function impact(
   const bound = at === undefined ? null : positionToDb(at ?? -1n);
   const cf = await db
     .selectFrom(T.cfs)
-    .select('cf_id')
-    .where('cf_id', '=', cfId)
+    .select(bytesHex('cf_id').as('cf_id'))
+    .where('cf_id', '=', cfIdBytes(cfId))
     .$if(bound !== null, (q) => q.where('valid_from', '<=', bound!))
     .executeTakeFirst();
   if (cf === undefined) return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));
   const deps = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'kind', 'valid_from', 'amends', 'supersedes'])
+    .select([
+      bytesHex('cf_id').as('cf_id'),
+      'kind',
+      'valid_from',
+      bytesHexOrNull('amends').as('amends'),
+      bytesHexOrNull('supersedes').as('supersedes'),
+    ])
     .where((w) =>
-      w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]),
+      w.or([
+        w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`),
+        w('amends', '=', cfIdBytes(cfId)),
+        w('supersedes', '=', cfIdBytes(cfId)),
+      ]),
     )
     .$if(bound !== null, (q) => q.where('valid_from', '<=', bound!))
     .orderBy('valid_from')
-    .orderBy('cf_id')
+    .orderBy(sql.ref(`${T.cfs}.cf_id`))
     .execute();
   const assets = await assetsHolding(db, cfId, bound);
   const versions = await db

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseSpdxExpression, type SpdxNode } from '@cairn/core';
-import { T, sameCf, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import type { AnswerError } from './errors.js';
 import { readVersion, type DatasetVersion } from './versions.js';
 
@@ -88,8 +88,8 @@ export async function licenses(
   const allowed = policy?.allowed ?? [];
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
-    .select((q) => ['c.license', 'c.author', q.fn.countAll<string>().as('n')])
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select((q) => ['c.license', bytesHex('c.author').as('author'), q.fn.countAll<string>().as('n')])
     .where('m.version_no', '=', versionNoOf(versionId))
     .groupBy(['c.license', 'c.author'])
     .orderBy('c.license')

@@ -4,13 +4,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
-import { T, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 
 /** The version's member CF ids of `kind` (e.g. `sample`), in id order. */
 export async function memberIdsOfKind(db: Kysely<DatasetsDatabase>, versionId: string, kind: string): Promise<CfId[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select(cfIdHex('m.cf_id').as('cf_id'))
     .where('m.version_no', '=', versionNoOf(versionId))
     .where('c.kind', '=', kind as CfKind)
@@ -23,7 +23,7 @@ export async function memberIdsOfKind(db: Kysely<DatasetsDatabase>, versionId: s
 export async function personalDataMemberCount(db: Kysely<DatasetsDatabase>, versionId: string): Promise<number> {
   const row = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select((q) => q.fn.countAll<string>().as('n'))
     .where('m.version_no', '=', versionNoOf(versionId))
     .where('c.personal_data', '=', true)

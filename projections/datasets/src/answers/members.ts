@@ -8,7 +8,7 @@ import {
   cfIdBytes,
   cfIdHex,
   isHexBytes,
-  sameCf,
+  bytesHex,
   storedCfId,
   storedCfIdOrNull,
   storedVersionId,
@@ -82,8 +82,8 @@ export async function versionMembers(
       (eb) =>
         eb
           .selectFrom(`${T.cfs} as cf`)
-          .select(['cf.kind', 'cf.author', 'cf.source', 'cf.license', 'cf.label_type'])
-          .where(sameCf('cf.cf_id', 'm.cf_id'))
+          .select(['cf.kind', bytesHex('cf.author').as('author'), 'cf.source', 'cf.license', 'cf.label_type'])
+          .whereRef('cf.cf_id', '=', 'm.cf_id')
           // a CF id names one row; the limit also keeps the planner from flattening the lookup
           // back into a join it may merge
           .limit(1)

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
 import { anyOfText } from '@cairn/projector';
-import { T, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
+import { T, anyOfCfIdBytes, bytesHex, bytesHexOrNull, isHexBytes, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface CfLinks {
   readonly cfId: CfId;
@@ -13,6 +13,14 @@ export interface CfLinks {
   readonly amends: CfId | null;
   readonly supersedes: CfId | null;
 }
+
+/** A CF's links as its event named them: the stored bytes read back as hex ids. */
+const CF_LINK_COLUMNS = [
+  bytesHex('cf_id').as('cf_id'),
+  'kind',
+  bytesHexOrNull('amends').as('amends'),
+  bytesHexOrNull('supersedes').as('supersedes'),
+] as const;
 
 const toLinks = (c: { cf_id: string; kind: string; amends: string | null; supersedes: string | null }): CfLinks => ({
   cfId: storedCfId(c.cf_id),
@@ -26,8 +34,8 @@ export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: rea
   if (cfIds.length === 0) return [];
   const rows = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'kind', 'amends', 'supersedes'])
-    .where('cf_id', '=', anyOfText(cfIds))
+    .select(CF_LINK_COLUMNS)
+    .where('cf_id', '=', anyOfCfIdBytes(cfIds))
     .where((w) => w.or([w('amends', 'is not', null), w('supersedes', 'is not', null)]))
     .execute();
   return rows.map(toLinks);
@@ -35,15 +43,18 @@ export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: rea
 
 /** The CFs that target, amend or supersede any of `cfIds`, in the order they became true (ties by id). */
 export async function cfsNaming(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
-  if (cfIds.length === 0) return [];
-  const ids = [...cfIds];
+  // text that is no lowercase hex names no CF (and a NUL in it would fail the statement)
+  const ids = cfIds.filter(isHexBytes);
+  if (ids.length === 0) return [];
   const rows = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'kind', 'amends', 'supersedes'])
+    .select(CF_LINK_COLUMNS)
     // jsonb ?| text[]: does targets hold any of the ids
-    .where((w) => w.or([sql<boolean>`targets ?| ${ids}::text[]`, w('amends', '=', anyOfText(ids)), w('supersedes', '=', anyOfText(ids))]))
+    .where((w) =>
+      w.or([sql<boolean>`targets ?| ${ids}::text[]`, w('amends', '=', anyOfCfIdBytes(ids)), w('supersedes', '=', anyOfCfIdBytes(ids))]),
+    )
     .orderBy('valid_from')
-    .orderBy('cf_id')
+    .orderBy(sql.ref(`${T.cfs}.cf_id`))
     .execute();
   return rows.map(toLinks);
 }

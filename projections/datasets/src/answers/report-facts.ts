@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
 import { positionToDb } from '@cairn/projector';
-import { T, asLineageHandle, cfIdHex, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, asLineageHandle, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { erasedNodeCount } from '@cairn/lineage';
 import type { AnswerError } from './errors.js';
 import { memberFacts, type LogUnavailable } from './version-facts.js';
@@ -33,10 +33,7 @@ export async function reportFacts(
   const version = await readVersion(db, versionId);
   if (E.isLeft(version)) return version;
   const cut = positionToDb(version.right.position);
-  const members = db
-    .selectFrom(`${T.members} as m`)
-    .select(cfIdHex('m.cf_id').as('cf_id'))
-    .where('m.version_no', '=', versionNoOf(versionId));
+  const members = db.selectFrom(`${T.members} as m`).select('m.cf_id').where('m.version_no', '=', versionNoOf(versionId));
   const sources = await db
     .selectFrom(T.cfs)
     .select((q) => ['source', 'license', q.fn.countAll<string>().as('n')])

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdBytes, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, bytesHexOrNull, cfIdBytes, cfIdHex, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -80,13 +80,17 @@ export async function showCf(
   const cf = shown(first);
   const related = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'amends', 'supersedes'])
+    .select([bytesHex('cf_id').as('cf_id'), bytesHexOrNull('amends').as('amends'), bytesHexOrNull('supersedes').as('supersedes')])
     .where((w) =>
-      w.or([w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`), w('amends', '=', cfId), w('supersedes', '=', cfId)]),
+      w.or([
+        w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`),
+        w('amends', '=', cfIdBytes(cfId)),
+        w('supersedes', '=', cfIdBytes(cfId)),
+      ]),
     )
     .$if(bound !== null, (q) => q.where(upTo('valid_from')))
     .orderBy('valid_from')
-    .orderBy('cf_id')
+    .orderBy(sql.ref(`${T.cfs}.cf_id`))
     .execute();
   const ids = related.map((r) => r.cf_id);
   const events = ids.length === 0 ? E.right([] as readonly RecordedEvent[]) : await log.readByIds(ids);

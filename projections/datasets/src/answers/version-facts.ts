@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
 import { positionFromDb } from '@cairn/projector';
 import type { CfId } from '@cairn/schemas';
-import { T, cfIdHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, bytesHexOrNull, cfIdHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import type { ExportMember } from '../exports/formats.js';
 
 export interface MemberFact extends ExportMember {
@@ -31,8 +31,16 @@ export async function memberFacts(
 ): Promise<E.Either<LogUnavailable, MemberFact[]>> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
-    .select([cfIdHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.commitment', 'c.valid_from'])
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
+    .select([
+      cfIdHex('m.cf_id').as('cf_id'),
+      'c.kind',
+      bytesHex('c.author').as('author'),
+      'c.source',
+      'c.license',
+      bytesHexOrNull('c.commitment').as('commitment'),
+      'c.valid_from',
+    ])
     .where('m.version_no', '=', versionNoOf(versionId))
     .orderBy('m.cf_id')
     .execute();
@@ -85,7 +93,7 @@ export interface KindCount {
 export async function memberKinds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<KindCount[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .innerJoin(`${T.cfs} as c`, (j) => j.on(sameCf('c.cf_id', 'm.cf_id')))
+    .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select((q) => ['c.kind', q.fn.countAll<string>().as('n')])
     .where('m.version_no', '=', versionNoOf(versionId))
     .groupBy('c.kind')
@@ -133,7 +141,7 @@ export interface ValidationStats {
 export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: string, memberCount: number): Promise<ValidationStats> {
   // a lateral join over each validation's jsonb targets: more than the builder says plainly
   const r = await sql<{ cf_id: string; author: string; verdict: number | null; target: string }>`
-    select v.cf_id, v.author, v.verdict, t.target from ${sql.table(T.cfs)} v
+    select ${bytesHex('v.cf_id')} as cf_id, ${bytesHex('v.author')} as author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)
     where v.kind = 'validation' and v.valid_to is null
       and t.target in (select ${cfIdHex('m.cf_id')} from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(

@@ -7,8 +7,12 @@ import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/pro
 import type { CfId, VersionId } from '@cairn/schemas';
 import {
   T,
+  bytesHex,
+  bytesHexOrNull,
   cfIdBytes,
   cfIdBytesOf,
+  cfIdHex,
+  sameCf,
   versionNoOf,
   storedCfId,
   storedCfIdOrNull,
@@ -55,8 +59,19 @@ export async function whereFromCf(
   const bound = at === undefined ? null : positionToDb(at ?? -1n);
   const cf = await db
     .selectFrom(T.cfs)
-    .select(['cf_id', 'kind', 'author', 'source', 'license', 'commitment', 'amends', 'supersedes', 'valid_from', 'valid_to'])
-    .where('cf_id', '=', cfId)
+    .select([
+      bytesHex('cf_id').as('cf_id'),
+      'kind',
+      bytesHex('author').as('author'),
+      'source',
+      'license',
+      bytesHexOrNull('commitment').as('commitment'),
+      bytesHexOrNull('amends').as('amends'),
+      bytesHexOrNull('supersedes').as('supersedes'),
+      'valid_from',
+      'valid_to',
+    ])
+    .where('cf_id', '=', cfIdBytes(cfId))
     .executeTakeFirst();
   if (cf === undefined || (bound !== null && BigInt(cf.valid_from) > BigInt(bound))) {
     return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));

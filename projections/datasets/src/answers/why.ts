@@ -8,7 +8,7 @@ import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdBytes, cfIdBytesOf, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, cfIdBytesOf, isHexBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasureOfRow, firstErasures, type Erasure } from './erasures.js';
 import { coalescing } from './coalesce.js';
@@ -72,18 +72,25 @@ const questionKey = (q: WhyQuestion) => `${q.cfId}\n${q.versionId}`;
  */
 async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQuestion[]) {
   const distinct = [...new Map(questions.map((q) => [questionKey(q), q])).values()];
-  // cf_key: the CF id as the members and exclusions store it (null for text that is no id)
-  const asked = sql<{ cf_id: string; version_id: string; cf_key: Uint8Array | null }>`(select u.cf_id, u.version_id, ${cfIdBytesOf(
+  // cf_key: the CF id as the members and exclusions store it (null for text that is no id). Text
+  // that is no lowercase hex names no CF and no version, so it is sent as '' (a NUL would fail the
+  // statement), and n says which question a row answers.
+  const asText = (id: string) => (isHexBytes(id) ? id : '');
+  const asked = sql<{
+    cf_id: string;
+    version_id: string;
+    cf_key: Uint8Array | null;
+    n: string;
+  }>`(select u.cf_id, u.version_id, ${cfIdBytesOf(
     sql<string>`u.cf_id`,
-  )} as cf_key from unnest(${distinct.map((q) => q.cfId)}::text[], ${distinct.map((q) => q.versionId)}::text[]) as u(cf_id, version_id))`.as(
-    'q',
-  );
+  )} as cf_key, u.n from unnest(${distinct.map((q) => asText(q.cfId))}::text[], ${distinct.map((q) => asText(q.versionId))}::text[])
+    with ordinality as u(cf_id, version_id, n))`.as('q');
   const rows = await db
     .selectFrom(asked)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'q.version_id')
     .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').onRef('m.cf_id', '=', 'q.cf_key'))
     .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
-    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_id')
+    .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'q.cf_key')
     .leftJoinLateral(
       (eb) =>
         eb
@@ -113,7 +120,7 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
       firstErasures(new QueryCreator<DatasetsDatabase>({ executor: NOOP_QUERY_EXECUTOR }), sql.ref<string>('q.cf_id')).as('e'),
       (j) => j.onTrue(),
     )
-    .select(['q.cf_id as q_cf_id', 'q.version_id as q_version_id'])
+    .select('q.n as q_n')
     .select(['v.version_id', 'v.dataset', 'v.manifest_id', 'v.merkle_root', 'v.member_count', 'v.position', 'md.reason', 'md.evidence'])
     .select(STORED_CF_COLUMNS)
     .select([
@@ -126,7 +133,7 @@ async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQue
     ])
     .select(['e.event_id as e_event_id', 'e.position as e_position', 'e.reason as e_reason', 'e.author as e_author'])
     .execute();
-  return new Map(rows.map((row) => [questionKey({ cfId: row.q_cf_id, versionId: row.q_version_id }), row]));
+  return new Map(rows.map((row) => [questionKey(distinct[Number(row.q_n) - 1]!), row]));
 }
 
 type FactRow = NonNullable<ReturnType<Awaited<ReturnType<typeof factRows>>['get']>>;

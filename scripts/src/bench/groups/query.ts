@@ -175,39 +175,39 @@ function benchDiff(ctx: BenchContext): BenchResult[] {
   return [row(GROUP, `diff two ${N}-member versions (merge over packed sorted ids)`, tMerge, 's', tSet)];
 }
 
-/** Raw SQL for the bulk load (values interpolated are hex ids and integers made here). */
+/** Raw SQL for the bulk load (values interpolated are hex ids and integers made here); datasets_cfs keeps its ids as bytes. */
 type Exec = (text: string) => Promise<unknown>;
 
 async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Promise<{ version: string }> {
   await datasetsProjection.migrate(store.db);
   const samples = Math.floor(events * 0.75);
   await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
-    select encode(sha256(('s' || i)::bytea), 'hex'), 'sample', encode(sha256(('a' || (i % 1000))::bytea), 'hex'), 'web',
-      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, encode(sha256(('c' || i)::bytea), 'hex'), false, null, '[]'::jsonb, null, null, null,
+    select sha256(('s' || i)::bytea), 'sample', sha256(('a' || (i % 1000))::bytea), 'web',
+      case when i % 4 = 3 then 'GPL-3.0-only' else 'MIT' end, sha256(('c' || i)::bytea), false, null, '[]'::jsonb, null, null, null,
       i, null, '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 ms'
     from generate_series(1, ${samples}) i`);
   await exec(`insert into datasets_cfs (cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, valid_to, recorded_at)
-    select encode(sha256(('v' || i)::bytea), 'hex'), 'validation', encode(sha256(('a' || ((i + 7) % 1000))::bytea), 'hex'), null, null, null, false, null,
+    select sha256(('v' || i)::bytea), 'validation', sha256(('a' || ((i + 7) % 1000))::bytea), null, null, null, false, null,
       jsonb_build_array(encode(sha256(('s' || i)::bytea), 'hex')), null, null, 1, ${samples} + i, null, '2026-01-01T00:00:00Z'::timestamptz
     from generate_series(1, ${events - samples}) i`);
   const version = hex('bench-version');
   const build = events + 1;
   // one decision per member, as the evidence names the CF (the worst case for datasets_decisions)
   await exec(`insert into datasets_decisions (decision_id, rule, reason, evidence)
-    select decode(substr(cf_id, 1, 32), 'hex'), '', 'included: approvals 1 >= 1', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
-      'kind', 'sample', 'author', author, 'source', source, 'license', license, 'licenseAllowed', true, 'approvals', '[]'::jsonb,
+    select substr(cf_id, 1, 16), '', 'included: approvals 1 >= 1', jsonb_build_object('cf', jsonb_build_object('eventId', encode(cf_id, 'hex'), 'position', valid_from::text),
+      'kind', 'sample', 'author', encode(author, 'hex'), 'source', source, 'license', license, 'licenseAllowed', true, 'approvals', '[]'::jsonb,
       'rejections', '[]'::jsonb, 'agreement', 1, 'labels', '[]'::jsonb, 'labelTypes', '[]'::jsonb, 'assets', '[]'::jsonb, 'replacedBy', null,
       'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license = 'MIT'`);
   // the version is number 1 (the only one cut); members and exclusions name it so, their CF by its bytes
   await exec(`insert into datasets_members (version_no, cf_id, decision_id)
-    select 1, decode(cf_id, 'hex'), decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license = 'MIT'`);
+    select 1, cf_id, substr(cf_id, 1, 16) from datasets_cfs where kind = 'sample' and license = 'MIT'`);
   await exec(`insert into datasets_decisions (decision_id, rule, reason, evidence)
-    select decode(substr(cf_id, 1, 32), 'hex'), 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', cf_id, 'position', valid_from::text),
+    select substr(cf_id, 1, 16), 'license', 'license GPL-3.0-only not satisfiable by [MIT]', jsonb_build_object('cf', jsonb_build_object('eventId', encode(cf_id, 'hex'), 'position', valid_from::text),
       'approvals', '[]'::jsonb, 'rejections', '[]'::jsonb, 'labels', '[]'::jsonb, 'replacedBy', null, 'replaces', null, 'deprecatedBy', null, 'duplicateOf', null)
     from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
   await exec(`insert into datasets_exclusions (build_position, version_no, cf_id, decision_id)
-    select ${build}, 1, decode(cf_id, 'hex'), decode(substr(cf_id, 1, 32), 'hex') from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
+    select ${build}, 1, cf_id, substr(cf_id, 1, 16) from datasets_cfs where kind = 'sample' and license <> 'MIT'`);
   await exec(`insert into datasets_versions (version_id, version_no, dataset, manifest_id, merkle_root, member_count, position, event_id, recorded_at, members)
     select '${version}', 1, 'bench', '${hex('manifest')}', '${hex('root')}', count(*), ${build}, '${hex('build-event')}', '2026-01-01T00:00:00Z',
       string_agg(cf_id, ''::bytea order by cf_id)
@@ -218,7 +218,7 @@ async function bulkLoad(store: ProjectionStore, exec: Exec, events: number): Pro
     `insert into datasets_assets (asset_id, name, author, transformations, position) values ('${hex('asset')}', 'bench-asset', '${hex('curator')}', '[]'::jsonb, 1)`,
   );
   await exec(
-    `insert into datasets_asset_members (asset_id, cf_id, position) select '${hex('asset')}', cf_id, 1 from datasets_cfs where kind = 'sample' and valid_from % 10 = 0`,
+    `insert into datasets_asset_members (asset_id, cf_id, position) select '${hex('asset')}', encode(cf_id, 'hex'), 1 from datasets_cfs where kind = 'sample' and valid_from % 10 = 0`,
   );
   await exec(`analyze`);
   return { version };
