@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { positionFromDb, positionToDb } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, bytesHex, bytesHexOrNull, cfIdBytes, cfIdHex, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, bytesHexOrNull, cfIdBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
 import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, bytesHex, bytesHexOrNull, cfIdBytes, cfIdHex, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, bytesHex, bytesHexOrNull, cfIdBytes, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);

@@ -11,8 +11,6 @@ import {
   bytesHexOrNull,
   cfIdBytes,
   cfIdBytesOf,
-  cfIdHex,
-  sameCf,
   versionNoOf,
   storedCfId,
   storedCfIdOrNull,
