@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { createInMemoryEventLog, type EventLog, type RecordedEvent } from '@cairn/eventlog';
 import type { CairnEvent } from '@cairn/schemas';
 import { createAttributionProjection } from './projection.js';
+import { cfFactsFromLog } from './cf-facts.js';
 import { createInMemoryArtifactStore } from './artifact-store.js';
 import { contentIdOf } from '@cairn/assembly';
 import { LiveIndexes } from '@cairn/datasets';
@@ -40,10 +41,10 @@ const sample = (seed: string, extra: Parameters<typeof samplePayload>[1] = {}): 
 /** What an older build decoded: anything shaped like an envelope (it let NULs through). */
 const olderDecoder: EventDecoder = (data) => right(data as CairnEvent);
 
-const projectionsFor = (): Projection[] => [
+const projectionsFor = (log: EventLog): Projection[] => [
   lineageProjection,
   createDatasetsProjection({ liveIndexes: new LiveIndexes() }),
-  createAttributionProjection({ artifacts: createInMemoryArtifactStore() }),
+  createAttributionProjection({ artifacts: createInMemoryArtifactStore(), cfFacts: cfFactsFromLog(log) }),
 ];
 
 interface World {
@@ -65,7 +66,7 @@ async function worldOf(envelopes: readonly TestEnvelope[]): Promise<World> {
   const read = await log.readAll({});
   if (isLeft(read)) throw new Error('read');
   const store = await openProjectionStore({ pglite: await PGlite.create() });
-  const projections = projectionsFor();
+  const projections = projectionsFor(log);
   return {
     log,
     store,
