@@ -4,12 +4,14 @@
 // by the scoring's position counts as a CF.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { isLeft, right as rightOf, type Either } from 'fp-ts/lib/Either.js';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createInMemoryEventLog, type EventLog, type RecordedEvent } from '@cairn/eventlog';
 import { writeNpy } from '@cairn/kernel';
 import {
   appendRequestFor,
   envelopeEvent,
+  newPGlite,
+  openProjectionStore,
   projectionSpecification,
   samplePayload,
   testContributorId,
@@ -22,7 +24,7 @@ import { CF_FACTS_READ_CHUNK, cfFactsFromLog } from './cf-facts.js';
 import { creditShares } from './credit.js';
 import { closeAttributionKernel } from './kernel.js';
 import { ATTRIBUTION_PROJECTION, createAttributionProjection } from './projection.js';
-import { A } from './tables.js';
+import { A, migrateAttributionTables, type AttributionDatabase } from './tables.js';
 import { DIMS, RUN_ID, gradientsEvent, randomMatrix, runEvent } from './__tests__/scenario.js';
 
 const right = <T>(e: Either<{ message: string }, T>): T => {
@@ -101,6 +103,21 @@ describe('attribution reads CF facts from the log', () => {
         const table = await sql<{ t: string | null }>`select to_regclass('attribution_cfs')::text as t`.execute(db);
         expect(table.rows).toEqual([{ t: null }]);
       });
+  });
+
+  it('given a store of projection version 3 with its copy of the CFs, when the tables are migrated, then the copy is dropped', async () => {
+    const pglite = await newPGlite();
+    const store = await openProjectionStore({ pglite });
+    try {
+      await sql`create table attribution_cfs (cf_id bytea primary key, kind text not null, author bytea not null,
+        source text, license text, position bigint not null)`.execute(store.db);
+      await migrateAttributionTables(store.db as Kysely<AttributionDatabase>);
+      const table = await sql<{ t: string | null }>`select to_regclass('attribution_cfs')::text as t`.execute(store.db);
+      expect(table.rows).toEqual([{ t: null }]);
+    } finally {
+      await store.close();
+      await pglite.close();
+    }
   });
 
   it('given a run over 24 train CFs and a reader of 10 ids per read, when scored, then the log is read by id 10, 10 and 4 at a time', async () => {
