@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { FolderLockOptions } from '@cairn/eventlog';
+import type { EventLog, FolderLockOptions } from '@cairn/eventlog';
 import { openLedgerWith, type Ledger, type LedgerError, type SizeLimits } from '@cairn/sdk';
 import type { CfId, EventId, VersionId } from '@cairn/schemas';
 import {
@@ -45,7 +45,13 @@ import {
   type VersionOrigin,
   type WhyAnswer,
 } from '@cairn/datasets';
-import { closeAttributionKernel, createAttributionProjection, createFolderArtifactStore, type ArtifactStore } from '@cairn/attribution';
+import {
+  cfFactsFromLog,
+  closeAttributionKernel,
+  createAttributionProjection,
+  createFolderArtifactStore,
+  type ArtifactStore,
+} from '@cairn/attribution';
 import { checkAsOfWithinHead } from './as-of.js';
 import { readsOver, type CairnReads } from './reads.js';
 import { resolveCfRef } from './cf-ref.js';
@@ -180,10 +186,10 @@ export interface Cairn extends CairnReads {
 
 /**
  * The projections a store keeps, in the order the runner applies them. Attribution reads its
- * gradient artifacts from the store's folder, so it is made per store.
+ * gradient artifacts from the store's folder and its CFs from the store's log, so it is made per store.
  */
-export function projectionsFor(artifacts: ArtifactStore): readonly Projection[] {
-  return [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })];
+export function projectionsFor(artifacts: ArtifactStore, log: EventLog): readonly Projection[] {
+  return [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log) })];
 }
 
 const message = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
@@ -237,7 +243,7 @@ export async function openCairn(options: OpenCairnOptions = {}): Promise<E.Eithe
     return E.left(storeInUse(cause) ?? { _tag: 'StoreUnavailable', message: `the store could not be opened: ${message(cause)}` });
   }
   const artifacts = createFolderArtifactStore(localDir);
-  const projections = projectionsFor(artifacts);
+  const projections = projectionsFor(artifacts, ledger.log);
   const runner = createProjectionRunner({
     log: ledger.log,
     store,

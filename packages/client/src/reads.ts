@@ -46,6 +46,7 @@ import {
 import {
   attestedVersionCheck,
   attributeQueries,
+  cfFactsFromLog,
   attributionEstimator,
   attributionColumns,
   attributionScoreBlocks,
@@ -298,7 +299,7 @@ export function readsOver(ctx: ReadsContext): CairnReads {
     passport: (runId) => passportFacts(db, log, runId, { readSample }),
     passportCheck: (predicate) => passportLedgerCheck(db, log, predicate),
     attributionEstimator: (runId) => attributionEstimator(db, runId),
-    attribute: (runId, queries, topK) => attributeQueries({ db, artifacts, runId, queries, topK }),
+    attribute: (runId, queries, topK) => attributeQueries({ db, artifacts, cfFacts: cfFactsFromLog(log), runId, queries, topK }),
     attributionColumns: (runId) => attributionColumns(db, runId),
     attributionScores: (runId, queries) => attributionScoreBlocks({ db, artifacts, runId, queries }),
     credit: async (runId, ref, asOf) => {

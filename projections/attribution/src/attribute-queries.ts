@@ -10,13 +10,14 @@ import { matrixF32, scoreTrak, trakScoreMatrix, type Kernel, type MatrixF32, typ
 import { cfIdFromDb } from '@cairn/projector';
 import type { CfId } from '@cairn/schemas';
 import type { ArtifactStore } from './artifact-store.js';
+import type { CfFactsReader } from './cf-facts.js';
 import { fitRunModel, firstNonFinite, trainWeightsOf, type GradientKind } from './compute.js';
 import type { AttributionQueryError } from './errors.js';
 import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { attributionKernel } from './kernel.js';
 import { MAX_TOP_K } from './params.js';
 import { estimatorNote, scoredRun, type ScoringRow } from './scoring-reads.js';
-import { A, anyOfHexIds, hexOf, type AttributionDatabase } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 export interface AttributedCf {
   readonly rank: number;
@@ -41,6 +42,8 @@ export interface AttributeQueriesOptions {
   readonly runId: string;
   readonly queries: MatrixF32;
   readonly topK: number;
+  /** Where the top CFs' kind, contributor, source and license are read from (cfFactsFromLog). */
+  readonly cfFacts: CfFactsReader;
   /** Default: the process's shared kernel. */
   readonly kernel?: Kernel;
 }
@@ -81,7 +84,7 @@ async function modelOf(kernel: Kernel, artifacts: ArtifactStore, s: ScoringRow):
 }
 
 async function prepared(
-  options: Omit<AttributeQueriesOptions, 'topK'>,
+  options: Omit<AttributeQueriesOptions, 'topK' | 'cfFacts'>,
 ): Promise<Either<AttributionQueryError, { s: ScoringRow; model: TrakModel; kernel: Kernel }>> {
   const { db, runId, queries } = options;
   const scoring = await scoredRun(db, runId);
@@ -167,7 +170,7 @@ export interface ScoreMatrix {
 
 /** The full query × train score matrix (`--top all`), computed a block of query rows at a time. */
 export async function attributionScoreBlocks(
-  options: Omit<AttributeQueriesOptions, 'topK'> & { readonly blockRows?: number },
+  options: Omit<AttributeQueriesOptions, 'topK' | 'cfFacts'> & { readonly blockRows?: number },
 ): Promise<Either<AttributionQueryError, ScoreMatrix>> {
   const ready = await prepared(options);
   if (isLeft(ready)) return ready;
@@ -198,12 +201,15 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
   const { s, model, kernel } = ready.right;
   const { topK: ranked } = await scoreTrak(model, options.queries, Math.min(topK, s.trainRows), { kernel });
   const cfOfRow = await trainRowMap(db, s);
-  const origins = await db
-    .selectFrom(A.cfs)
-    .select([hexOf('cf_id').as('cf_id'), 'kind', hexOf('author').as('author'), 'source', 'license'])
-    .where('cf_id', '=', anyOfHexIds([...new Set(cfOfRow)]))
-    .execute();
-  const originOf = new Map(origins.map((o) => [o.cf_id, o]));
+  // only the CFs ranked are read; each was in the log by the scoring (else the run is not scored)
+  const rankedCfs = new Set<string>();
+  for (const row of ranked.indices) {
+    const cfId = cfOfRow[row];
+    if (cfId !== undefined) rankedCfs.add(cfId);
+  }
+  const facts = await options.cfFacts.cfFactsAt([...rankedCfs], s.scoredAt);
+  if (isLeft(facts)) return facts;
+  const originOf = facts.right;
   const out: QueryAttribution[] = [];
   for (let q = 0; q < ranked.rows; q++) {
     const top: AttributedCf[] = [];
@@ -212,11 +218,11 @@ export async function attributeQueries(options: AttributeQueriesOptions): Promis
       const cfId = cfOfRow[trainRow];
       const o = cfId === undefined ? undefined : originOf.get(cfId);
       if (cfId === undefined || o === undefined)
-        throw new Error(`attributeQueries: train row ${trainRow} of run ${runId} has no CF in the projection`);
+        throw new Error(`attributeQueries: train row ${trainRow} of run ${runId} has no CF in the log`);
       top.push({
         rank: j + 1,
         trainRow,
-        cfId: cfIdFromDb(o.cf_id),
+        cfId: cfIdFromDb(o.cfId),
         score: ranked.scores[q * ranked.k + j]!,
         kind: o.kind,
         contributor: o.author,

@@ -15,6 +15,7 @@ import { attributeQueries, attributionEstimator, attributionScoreBlocks } from '
 import { creditShares } from './credit.js';
 import { attributionKernel, closeAttributionKernel } from './kernel.js';
 import { createAttributionProjection } from './projection.js';
+import { cfFactsFromLog } from './cf-facts.js';
 import { A } from './tables.js';
 import { QUERY_ROWS, RUN_ID, SETTINGS, TRAIN_ROWS, givenRun, gradientsEvent, randomMatrix } from './__tests__/scenario.js';
 
@@ -32,7 +33,7 @@ const f32Bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
 
 const artifacts = createInMemoryArtifactStore();
 const spec = projectionSpecification({
-  projections: [createAttributionProjection({ artifacts })],
+  projections: (log) => [createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log) })],
   store: async () => {
     const pglite = await PGlite.create();
     instances.push(pglite);
@@ -76,7 +77,7 @@ describe('attribution by declared kind', () => {
     await spec
       .given(s.events)
       .when([train, withFields(gradientsEvent('query', s.queryHash, s.queryCfs), { kind: 'output-gradients' })])
-      .then(async ({ db }) => {
+      .then(async ({ db, log }) => {
         const rows = await sql<{
           train_row: number;
           score: number;
@@ -86,7 +87,9 @@ describe('attribution by declared kind', () => {
         const credit = right(await creditShares({ db, runId: RUN_ID }));
         expect(credit.trainKind).toBe('output-gradients');
         expect(credit.estimator).toMatch(/positive score means including the CF raises the query output/);
-        const again = right(await attributeQueries({ db, artifacts, runId: RUN_ID, queries: s.query, topK: SETTINGS.topK }));
+        const again = right(
+          await attributeQueries({ db, artifacts, cfFacts: cfFactsFromLog(log), runId: RUN_ID, queries: s.query, topK: SETTINGS.topK }),
+        );
         expect(again.flatMap((q) => q.top.map((t) => t.trainRow))).toEqual([...expected.topK.indices]);
       });
   });
@@ -152,8 +155,15 @@ describe('attribution by declared kind', () => {
     await spec
       .given(s.events)
       .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])
-      .then(async ({ db }) => {
-        const refused = await attributeQueries({ db, artifacts, runId: RUN_ID, queries: randomMatrix(1, 64, 3), topK: 1001 });
+      .then(async ({ db, log }) => {
+        const refused = await attributeQueries({
+          db,
+          artifacts,
+          cfFacts: cfFactsFromLog(log),
+          runId: RUN_ID,
+          queries: randomMatrix(1, 64, 3),
+          topK: 1001,
+        });
         expect(isLeft(refused) && refused.left.message).toMatch(
           /^topK: expected an integer from 1 to 1000 \(for every train row use attributionScoreBlocks/,
         );

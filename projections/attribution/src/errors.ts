@@ -2,6 +2,7 @@
 // (the CLI maps them to exit codes). Inside apply() they become thrown Errors carrying the same
 // message, so the runner stops with ProjectionFailed naming the run and the artifact.
 import type { NpyError } from '@cairn/kernel';
+import type { CfFactsUnavailable } from './cf-facts.js';
 
 export type ArtifactError =
   | { readonly _tag: 'ArtifactMissing'; readonly contentHash: string; readonly message: string }
@@ -38,4 +39,6 @@ export type AttributionQueryError =
     }
   | { readonly _tag: 'InvalidTopK'; readonly topK: number; readonly message: string }
   | { readonly _tag: 'ModelUnfit'; readonly runId: string; readonly reason: string; readonly message: string }
+  /** The log could not be read for the top CFs' facts. */
+  | CfFactsUnavailable
   | ({ readonly runId: string } & GradientArtifactError);

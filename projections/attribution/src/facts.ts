@@ -1,17 +1,17 @@
-// Event → the fact rows attribution needs, written one multi-row insert per table per batch.
+// Event → the fact rows attribution needs, written one multi-row insert per table per batch. The
+// CFs themselves are not copied: scoring reads their facts from the log (cf-facts.ts).
 // Every fact carries its log position, so scoring at position P reads only facts at or before P
 // and the result does not depend on where batch boundaries fall.
 import { sql, type Transaction } from 'kysely';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { canonicalize } from '@cairn/core';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyNullableField, copyRowsOrInsert, positionToDb } from '@cairn/projector';
+import { positionToDb } from '@cairn/projector';
 import type { GradientKind } from './compute.js';
 import { attributionParamsOf } from './params.js';
-import { A, copyHexId, type AttributionDatabase } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 interface Rows {
-  cfs: [cfId: string, kind: string, author: string, source: string | null, license: string | null, position: string][];
   labels: [labelId: string, targetId: string, labelType: string, value: string, position: string][];
   withdrawals: [eventId: string, cfId: string, position: string][];
   assetMembers: [assetId: string, cfId: string, name: string, position: string][];
@@ -55,18 +55,11 @@ function collect(e: ProjectedEvent, rows: Rows, triggers: ScoringTrigger[]): voi
   const ev = e.event;
   const at = positionToDb(e.position);
   switch (ev.type) {
-    case 'SampleContributed':
-      rows.cfs.push([e.id, 'sample', ev.signer, ev.payload.source, ev.payload.license, at]);
-      return;
     case 'LabelContributed': {
-      rows.cfs.push([e.id, 'label', ev.signer, null, null, at]);
       const value = canonical(ev.payload.value, `LabelContributed ${e.id}: payload.value`);
       for (const target of ev.payload.targets) rows.labels.push([e.id, target, ev.payload.labelType, value, at]);
       return;
     }
-    case 'ValidationContributed':
-      rows.cfs.push([e.id, 'validation', ev.signer, null, null, at]);
-      return;
     case 'ContributionDeprecated':
       rows.withdrawals.push([e.id, ev.payload.target, at]);
       return;
@@ -117,39 +110,12 @@ export async function ingestAttributionFacts(
   tx: Transaction<AttributionDatabase>,
   events: readonly ProjectedEvent[],
 ): Promise<ScoringTrigger[]> {
-  const rows: Rows = { cfs: [], labels: [], withdrawals: [], assetMembers: [], runs: [], gradients: [] };
+  const rows: Rows = { labels: [], withdrawals: [], assetMembers: [], runs: [], gradients: [] };
   const triggers: ScoringTrigger[] = [];
   for (const e of events) collect(e, rows, triggers);
-  const { cfs, labels, withdrawals, assetMembers, runs, gradients } = rows;
+  const { labels, withdrawals, assetMembers, runs, gradients } = rows;
   // a replayed fact is the same fact: the first statement wins, as in the log itself
   // One array parameter per column (unnest), however many rows: a values list takes one per field.
-  if (cfs.length > 0) {
-    // One COPY; the insert from unnest only when some CF is stated again (copyRowsOrInsert).
-    const text = cfs
-      .map(
-        ([cfId, kind, author, source, license, position]) =>
-          `${copyHexId(cfId)}\t${copyNullableField(kind)}\t${copyHexId(author)}\t${copyNullableField(source)}\t${copyNullableField(license)}\t${position}\n`,
-      )
-      .join('');
-    await copyRowsOrInsert<AttributionDatabase, typeof A.cfs>(
-      tx,
-      A.cfs,
-      ['cf_id', 'kind', 'author', 'source', 'license', 'position'],
-      text,
-      () =>
-        tx
-          .insertInto(A.cfs)
-          .columns(['cf_id', 'kind', 'author', 'source', 'license', 'position'])
-          .expression(
-            sql`select decode(c.cf_id, 'hex'), c.kind, decode(c.author, 'hex'), c.source, c.license, c.position
-          from unnest(${column(cfs, 0)}::text[], ${column(cfs, 1)}::text[], ${column(cfs, 2)}::text[], ${column(cfs, 3)}::text[],
-          ${column(cfs, 4)}::text[], ${column(cfs, 5)}::bigint[]) as c(cf_id, kind, author, source, license, position)`,
-          )
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-          .then(() => undefined),
-    );
-  }
   if (labels.length > 0) {
     await tx
       .insertInto(A.labels)

@@ -1,6 +1,7 @@
 // The attribution projection (design.md section 6): TRAK scores, KNN-Shapley values and credit
 // shares per run, computed from content-addressed gradient artifacts, and the queries on them.
 export { createAttributionProjection, ATTRIBUTION_PROJECTION, type AttributionProjectionOptions } from './projection.js';
+export { cfFactsFromLog, CF_FACTS_READ_CHUNK, type CfFactsReader, type CfFact, type CfKind, type CfFactsUnavailable } from './cf-facts.js';
 export { ATTRIBUTION_TABLES, A as ATTRIBUTION_TABLE_NAMES, type AttributionDatabase } from './tables.js';
 export { createInMemoryArtifactStore, createFolderArtifactStore, type ArtifactStore } from './artifact-store.js';
 export {

@@ -12,6 +12,7 @@ import { isWellFormedText, type CairnEvent } from '@cairn/schemas';
 import { datasetVersionsAsOf, readVersion, whereFromCf } from '@cairn/datasets';
 import { createInMemoryArtifactStore } from './artifact-store.js';
 import { createAttributionProjection } from './projection.js';
+import { cfFactsFromLog } from './cf-facts.js';
 import { contentIdOf } from '@cairn/assembly';
 import { LiveIndexes } from '@cairn/datasets';
 import { createDatasetsProjection } from '@cairn/datasets';
@@ -299,7 +300,7 @@ describe('hardening: no decodable event stops a projection (property)', () => {
             const projections = [
               lineageProjection,
               createDatasetsProjection({ liveIndexes: new LiveIndexes() }),
-              createAttributionProjection({ artifacts: createInMemoryArtifactStore() }),
+              createAttributionProjection({ artifacts: createInMemoryArtifactStore(), cfFacts: cfFactsFromLog(log) }),
             ];
             const decode = older ? { decode: olderDecoder } : {};
             const runner = createProjectionRunner({ log, store, projections, batchSize, ...decode });

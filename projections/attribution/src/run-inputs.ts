@@ -1,11 +1,15 @@
 // What scoring a run at position P needs from the tables: the run, its latest train and query
-// GradientsRecorded at or before P, and the origin (author, source, assets) of every train CF.
+// GradientsRecorded at or before P, and the origin (author, source, assets) of every train CF
+// (author and source from the CF's own event in the log, assets from the tables).
 import type { Transaction } from 'kysely';
-import { anyOfText } from '@cairn/projector';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { LogPosition } from '@cairn/eventlog';
+import { anyOfText, positionToDb } from '@cairn/projector';
+import type { CfFactsReader } from './cf-facts.js';
 import type { GradientKind } from './compute.js';
 import type { AttributionParams } from './params.js';
 import type { CfOrigin } from './shares.js';
-import { A, anyOfHexIds, hexOf, type AttributionDatabase } from './tables.js';
+import { A, type AttributionDatabase } from './tables.js';
 
 export interface RunRow {
   readonly runId: string;
@@ -82,24 +86,24 @@ export async function latestGradients(
       };
 }
 
-/** Author, source and assets (as of `at`) of each CF; a CF the log has not contributed by then is missing from the map. */
+/**
+ * Author, source and assets (as of `at`) of each CF; a CF the log has not contributed by then is
+ * missing from the map. The log failing to answer stops the scoring (the runner retries the batch).
+ */
 export async function cfOriginsAt(
   tx: Transaction<AttributionDatabase>,
+  cfFacts: CfFactsReader,
   cfIds: readonly string[],
-  at: string,
+  at: LogPosition,
 ): Promise<Map<string, CfOrigin>> {
   const wanted = [...new Set(cfIds)];
-  const cfs = await tx
-    .selectFrom(A.cfs)
-    .select([hexOf('cf_id').as('cf_id'), hexOf('author').as('author'), 'source'])
-    .where('cf_id', '=', anyOfHexIds(wanted))
-    .where('position', '<=', at)
-    .execute();
+  const facts = await cfFacts.cfFactsAt(wanted, at);
+  if (isLeft(facts)) throw new Error(facts.left.message);
   const members = await tx
     .selectFrom(A.assetMembers)
     .select(['cf_id', 'asset_id'])
     .where('cf_id', '=', anyOfText(wanted))
-    .where('position', '<=', at)
+    .where('position', '<=', positionToDb(at))
     .execute();
   const assets = new Map<string, string[]>();
   for (const m of members) {
@@ -108,9 +112,9 @@ export async function cfOriginsAt(
     assets.set(m.cf_id, list);
   }
   const origins = new Map<string, CfOrigin>();
-  for (const c of cfs) {
-    const held = (assets.get(c.cf_id) ?? []).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    origins.set(c.cf_id, { author: c.author, source: c.source, assets: held });
+  for (const c of facts.right.values()) {
+    const held = (assets.get(c.cfId) ?? []).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    origins.set(c.cfId, { author: c.author, source: c.source, assets: held });
   }
   return origins;
 }

@@ -10,6 +10,7 @@ import { EventNotApplicable } from '@cairn/projector';
 import type { ProjectedEvent } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import type { ArtifactStore } from './artifact-store.js';
+import type { CfFactsReader } from './cf-facts.js';
 import { fitRunModel, scoreRun, trainWeightsOf, type RunScores } from './compute.js';
 import { loadGradients, loadWeights } from './gradient-artifact.js';
 import { classLabelsAt } from './labels.js';
@@ -31,6 +32,7 @@ export async function scoreRunAt(
   tx: Transaction<AttributionDatabase>,
   kernel: () => Promise<Kernel>,
   artifacts: ArtifactStore,
+  cfFacts: CfFactsReader,
   runId: string,
   event: ProjectedEvent,
 ): Promise<void> {
@@ -43,7 +45,7 @@ export async function scoreRunAt(
   // only a GradientsRecorded of this run completes a new pair; anything else re-scores nothing
   if (event.id !== train.eventId && event.id !== query.eventId) return;
 
-  const origins = await cfOriginsAt(tx, train.rowMap, at);
+  const origins = await cfOriginsAt(tx, cfFacts, train.rowMap, event.position);
   const unknown = train.rowMap.findIndex((cf) => !origins.has(cf));
   if (unknown >= 0) {
     throw new EventNotApplicable(

@@ -1,20 +1,19 @@
-// The attribution projection's tables. It keeps its own copy of the few CF facts it needs
-// (author, source, license, labels, asset membership) rather than reading the datasets or lineage
-// tables: a projection may depend only on the log prefix it has applied, and another projection
-// can be at a different checkpoint (or rebuilding), which would make scores depend on timing.
+// The attribution projection's tables. It keeps its own copy of the few facts it needs (labels,
+// withdrawals, asset membership) rather than reading the datasets or lineage tables: a projection
+// may depend only on the log prefix it has applied, and another projection can be at a different
+// checkpoint (or rebuilding), which would make scores depend on timing. A CF's own facts (kind,
+// contributor, source, license) are read from its event in the log (cf-facts.ts), not copied.
 //
 // Results are keyed by (run_id, scored_at): a run is scored again when a later GradientsRecorded
 // replaces one of its splits, and earlier scorings stay readable (as of a position).
 // Scores are double precision: every f32 score and f64 sum is exactly a double, Postgres (12+)
 // prints float8 in the shortest text that round-trips, so a read gives back the same bits.
-import { sql, type ColumnType, type Kysely, type RawBuilder } from 'kysely';
-import { textArrayLiteral } from '@cairn/projector';
+import { sql, type ColumnType, type Kysely } from 'kysely';
 import type { GradientKind, LabelExclusions } from './kinds.js';
 import type { AttributionParams } from './params.js';
 import type { ShareEvidence, ShareKind } from './shares.js';
 
 export const A = {
-  cfs: 'attribution_cfs',
   labels: 'attribution_labels',
   withdrawals: 'attribution_withdrawals',
   assetMembers: 'attribution_asset_members',
@@ -28,30 +27,6 @@ export const A = {
 
 export const ATTRIBUTION_TABLES: readonly string[] = Object.values(A);
 
-/**
- * A 64-hex id kept as its 32 bytes (bytea): half the width of its text in the row and in every
- * index on it. Written as COPY's `\x…` text or decode(…, 'hex'), read back as encode(…, 'hex').
- */
-type Bytea = ColumnType<Uint8Array, never, never>;
-
-const HEX_ID = /^[0-9a-f]{64}$/;
-
-/** An id as a bytea COPY text field (the `\x` of bytea's hex input, its backslash escaped for COPY). */
-export const copyHexId = (id: string): string => `\\\\x${id}`;
-
-/**
- * `= any(…)` over ids kept as bytea, for `.where('cf_id', '=', anyOfHexIds(ids))`: one bytea[]
- * parameter. A text that is not a 64-hex id cannot name a stored CF, so it is left out here
- * rather than failing the decode.
- */
-export function anyOfHexIds(ids: readonly string[]): RawBuilder<Uint8Array> {
-  const literal = textArrayLiteral(ids.filter((id) => HEX_ID.test(id)).map((id) => `\\x${id}`));
-  return sql<Uint8Array>`any(${literal}::bytea[])`;
-}
-
-/** A bytea id column read back as the id's hex text. */
-export const hexOf = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
-
 /** An int8 column: both drivers read it as decimal text (see the projector's positions.ts) and positions are sent so. */
 type Int8 = string;
 /** A jsonb column: read as the value, written as its JSON text (cast with ::jsonb, as PGlite and pg both take it). */
@@ -63,8 +38,6 @@ type Jsonb<T> = ColumnType<T, string, string>;
  * columns; a column added to one must be added to the other.
  */
 export interface AttributionDatabase {
-  /** cf_id and author: 64-hex ids as bytea (anyOfHexIds, hexOf). */
-  attribution_cfs: { cf_id: Bytea; kind: string; author: Bytea; source: string | null; license: string | null; position: Int8 };
   /** value: the RFC 8785 canonical JSON of the label's value. */
   attribution_labels: { label_id: string; target_id: string; label_type: string; value: string; position: Int8 };
   attribution_withdrawals: { event_id: string; cf_id: string; position: Int8 };
@@ -146,8 +119,8 @@ export interface AttributionDatabase {
 
 export async function migrateAttributionTables(db: Kysely<AttributionDatabase>): Promise<void> {
   const statements = [
-    sql`create table if not exists ${sql.table(A.cfs)} (
-      cf_id bytea primary key, kind text not null, author bytea not null, source text, license text, position bigint not null)`,
+    // a store of version 3 or older kept a copy of the CFs here; they are read from the log now
+    sql`drop table if exists attribution_cfs`,
     // one row per (label, target); value is the RFC 8785 canonical JSON of the label's value
     sql`create table if not exists ${sql.table(A.labels)} (
       label_id text not null, target_id text not null, label_type text not null, value text not null, position bigint not null,

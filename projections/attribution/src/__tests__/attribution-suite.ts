@@ -13,6 +13,7 @@ import { createProjectionRunner } from '@cairn/projector';
 import { appendRequestFor, envelopeEvent, projectionSpecification } from '@cairn/projector';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { attributeQueries } from '../attribute-queries.js';
+import { cfFactsFromLog } from '../cf-facts.js';
 import { creditShares } from '../credit.js';
 import { attributionKernel, closeAttributionKernel } from '../kernel.js';
 import { ATTRIBUTION_PROJECTION, createAttributionProjection } from '../projection.js';
@@ -49,7 +50,11 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
   describe(`attribution projection (${name})`, () => {
     afterAll(async () => closeAttributionKernel());
     const artifacts = createInMemoryArtifactStore();
-    const spec = projectionSpecification({ projections: [createAttributionProjection({ artifacts })], store: openStore, batchSize: 64 });
+    const spec = projectionSpecification({
+      projections: (log) => [createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log) })],
+      store: openStore,
+      batchSize: 64,
+    });
 
     it('given a run with train and query gradients, when the runner catches up, then the stored top-k is scoreTrak computed directly, bit for bit', async () => {
       const s = await givenRun(artifacts);
@@ -129,8 +134,9 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
       await spec
         .given(s.events)
         .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])
-        .then(async ({ db }) => {
-          const answer = right(await attributeQueries({ db, artifacts, runId: RUN_ID, queries: s.query, topK: SETTINGS.topK }));
+        .then(async ({ db, log }) => {
+          const cfFacts = cfFactsFromLog(log);
+          const answer = right(await attributeQueries({ db, artifacts, cfFacts, runId: RUN_ID, queries: s.query, topK: SETTINGS.topK }));
           expect(answer).toHaveLength(QUERY_ROWS);
           answer.forEach((q, qi) =>
             q.top.forEach((hit, j) => {
@@ -147,7 +153,7 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
               });
             }),
           );
-          const badDims = await attributeQueries({ db, artifacts, runId: RUN_ID, queries: randomMatrix(2, 8, 1), topK: 3 });
+          const badDims = await attributeQueries({ db, artifacts, cfFacts, runId: RUN_ID, queries: randomMatrix(2, 8, 1), topK: 3 });
           expect(isLeft(badDims) && badDims.left._tag).toBe('QueryShapeMismatch');
         });
     });
@@ -231,7 +237,7 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
       const bytes = damaged.bytes.get(s.queryHash)!;
       bytes[200] = bytes[200]! ^ 1;
       const damagedSpec = projectionSpecification({
-        projections: [createAttributionProjection({ artifacts: damaged })],
+        projections: (log) => [createAttributionProjection({ artifacts: damaged, cfFacts: cfFactsFromLog(log) })],
         store: openStore,
         batchSize: 64,
       });
@@ -275,7 +281,7 @@ export function attributionSuite(name: string, openStore: () => Promise<Projecti
       try {
         const all = [...s.events, gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)];
         for (const e of all) expect(isRight(await log.append(appendRequestFor(envelopeEvent(e))))).toBe(true);
-        const projection = createAttributionProjection({ artifacts });
+        const projection = createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log) });
         const runner = createProjectionRunner({ log, store, projections: [projection], batchSize: 100 });
         right(await runner.runOnce());
         const live = await canonicalDump(store.db, projection);

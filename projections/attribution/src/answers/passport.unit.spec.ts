@@ -9,6 +9,7 @@ import { openProjectionStore, type ProjectionStore } from '@cairn/projector';
 import { createProjectionRunner, type ProjectionRunner } from '@cairn/projector';
 import { datasetsProjection } from '@cairn/datasets';
 import { createAttributionProjection } from '../projection.js';
+import { cfFactsFromLog } from '../cf-facts.js';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { testDigest } from '@cairn/projector';
 import { Ledger, manifestOf } from '@cairn/datasets';
@@ -68,7 +69,10 @@ describe('passport facts on PGlite', () => {
     runner = createProjectionRunner({
       log: ledger.log,
       store,
-      projections: [datasetsProjection, createAttributionProjection({ artifacts: createInMemoryArtifactStore() })],
+      projections: [
+        datasetsProjection,
+        createAttributionProjection({ artifacts: createInMemoryArtifactStore(), cfFacts: cfFactsFromLog(ledger.log) }),
+      ],
       batchSize: 16,
     });
     texts.clear();

@@ -10,6 +10,7 @@ import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { attributeQueries } from '../attribute-queries.js';
 import { closeAttributionKernel } from '../kernel.js';
 import { createAttributionProjection } from '../projection.js';
+import { cfFactsFromLog } from '../cf-facts.js';
 import { DIMS, QUERY_ROWS, RUN_ID, SETTINGS, givenRun, gradientsEvent } from '../__tests__/scenario.js';
 import { queryTop } from './query-top.js';
 
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 const artifacts = createInMemoryArtifactStore();
 const spec = projectionSpecification({
-  projections: [createAttributionProjection({ artifacts })],
+  projections: (log) => [createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log) })],
   store: async () => {
     const pglite = await PGlite.create();
     instances.push(pglite);
@@ -41,11 +42,13 @@ describe('the top train CFs of a recorded query row', () => {
     await spec
       .given(s.events)
       .when([gradientsEvent('train', s.trainHash, s.trainCfs), gradientsEvent('query', s.queryHash, s.queryCfs)])
-      .then(async ({ db }) => {
+      .then(async ({ db, log }) => {
         const row = 3;
         const t = right(await queryTop(db, RUN_ID, row));
         const one = matrixF32(1, DIMS, s.query.data.slice(row * DIMS, (row + 1) * DIMS));
-        const [fresh] = right(await attributeQueries({ db, artifacts, runId: RUN_ID, queries: one, topK: SETTINGS.topK }));
+        const [fresh] = right(
+          await attributeQueries({ db, artifacts, cfFacts: cfFactsFromLog(log), runId: RUN_ID, queries: one, topK: SETTINGS.topK }),
+        );
         expect(t).toMatchObject({ runId: RUN_ID, queryRow: row, queryRows: QUERY_ROWS, queryCf: s.queryCfs[row] });
         expect(t.top.map((x) => x.rank)).toEqual([...Array(SETTINGS.topK).keys()].map((i) => i + 1));
         expect(t.top.map((x) => [x.trainRow, x.cfId])).toEqual(fresh!.top.map((x) => [x.trainRow, x.cfId]));

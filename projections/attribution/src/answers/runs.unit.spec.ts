@@ -10,6 +10,7 @@ import { createProjectionRunner, type ProjectionRunner } from '@cairn/projector'
 import { datasetsProjection } from '@cairn/datasets';
 import { lineageProjection } from '@cairn/lineage';
 import { createAttributionProjection } from '../projection.js';
+import { cfFactsFromLog } from '../cf-facts.js';
 import { createInMemoryArtifactStore } from '../artifact-store.js';
 import { testDigest } from '@cairn/projector';
 import { Ledger, forgeVersionRoot, manifestOf } from '@cairn/datasets';
@@ -50,7 +51,7 @@ describe('runs answers on PGlite', () => {
     runner = createProjectionRunner({
       log: ledger.log,
       store,
-      projections: [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts })],
+      projections: [lineageProjection, datasetsProjection, createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(ledger.log) })],
       batchSize: 16,
     });
     await ledger.sample('a', 'ada');

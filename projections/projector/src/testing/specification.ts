@@ -19,7 +19,8 @@ import { appendRequestFor } from './streams.js';
 export type GivenEvent = TestEnvelope | NewEvent;
 
 export interface ProjectionSpecOptions {
-  readonly projections: readonly Projection[];
+  /** Or made per scenario from its log, for projections that read the log themselves (by id). */
+  readonly projections: readonly Projection[] | ((log: EventLog) => readonly Projection[]);
   /** Default: a fresh in-memory PGlite per scenario. */
   readonly store?: () => Promise<ProjectionStore>;
   /** Default: a fresh in-memory log per scenario. */
@@ -85,8 +86,9 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
     ) => {
       const log = await openLog();
       const store = await openStore();
+      const projections = typeof options.projections === 'function' ? options.projections(log) : options.projections;
       try {
-        const runner = createProjectionRunner({ log, store, projections: options.projections, batchSize });
+        const runner = createProjectionRunner({ log, store, projections, batchSize });
         let error: RunnerError | undefined;
         for (const phase of [given, when]) {
           for (const e of phase.map(toNewEvent)) {
@@ -103,7 +105,7 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
         if (isLeft(read)) throw new Error(`given/when: reading the log failed: ${read.left._tag}`);
         const events = read.right;
         const failures = new Map<string, readonly ProjectionFailure[]>();
-        for (const p of options.projections) {
+        for (const p of projections) {
           const recorded = await runner.failures(p.name, { limit: 10_000 });
           failures.set(p.name, isLeft(recorded) ? [] : recorded.right);
         }
@@ -119,7 +121,7 @@ export function projectionSpecification(options: ProjectionSpecOptions) {
           },
         };
         await check({ error, context, store });
-        if (error === undefined && options.checkRebuild !== false) await expectRebuildIdentical(store, runner, options.projections);
+        if (error === undefined && options.checkRebuild !== false) await expectRebuildIdentical(store, runner, projections);
       } finally {
         await store.close();
         await log.close();

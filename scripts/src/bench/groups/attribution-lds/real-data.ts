@@ -39,7 +39,7 @@ import {
   testDigest,
   type TestEnvelope,
 } from '@cairn/projector';
-import { attributionScoreBlocks, createAttributionProjection, createInMemoryArtifactStore } from '@cairn/attribution';
+import { attributionScoreBlocks, cfFactsFromLog, createAttributionProjection, createInMemoryArtifactStore } from '@cairn/attribution';
 
 export type Head = 'logistic' | 'ridge';
 
@@ -301,7 +301,7 @@ async function productScores(
     const runner = createProjectionRunner({
       log,
       store,
-      projections: [createAttributionProjection({ artifacts, ...kernelOption })],
+      projections: [createAttributionProjection({ artifacts, cfFacts: cfFactsFromLog(log), ...kernelOption })],
       batchSize: 1000,
     });
     const caught = await runner.runOnce();
