@@ -41,7 +41,7 @@ type Bytea = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
 /** A datasets_cfs row: one per CF; valid_to = the first position it was amended, superseded or deprecated. */
 export interface DatasetsCfsTable {
-  /** The CF id's 32 bytes (cfIdHex reads it back as the id), as are author, commitment, amends and supersedes. */
+  /** The CF id's 32 bytes (bytesHex reads it back as the id), as are author, commitment, amends and supersedes. */
   cf_id: Bytea;
   kind: CfKind;
   /** The signer's contributor id (64 lowercase hex by the envelope's schema), as its 32 bytes. */
@@ -141,7 +141,7 @@ export interface DatasetsDatabase {
   datasets_builds: DatasetsBuildsTable;
   datasets_versions: DatasetsVersionsTable;
   datasets_decisions: DatasetsDecisionsTable;
-  /** A member row: the version by its number, the CF id as its 32 bytes (cfIdHex reads it back as the id). */
+  /** A member row: the version by its number, the CF id as its 32 bytes (bytesHex reads it back as the id). */
   datasets_members: { version_no: number; cf_id: Bytea; decision_id: Bytea };
   datasets_exclusions: { build_position: Int8; version_no: number; cf_id: Bytea; decision_id: Bytea };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
@@ -201,22 +201,17 @@ export const versionNoOf = (versionId: string): RawBuilder<number> =>
   sql<number>`(select ${sql.ref(`${T.versions}.version_no`)} from ${sql.table(T.versions)} where ${sql.ref(`${T.versions}.version_id`)} = ${versionId})`;
 
 /**
- * A stored CF id column (members, exclusions: 32 bytes) as the id's hex text: what answers give
- * back, and the selected-into view's from_id. No index holds it; a CF's rows are found by
- * comparing the column with cfIdBytes(id), which datasets_members_cf holds.
- */
-export const cfIdHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
-
-/**
- * A stored 32-byte column of datasets_cfs (author, commitment; or a CF id) as its hex text, the
- * id or digest the event named. Null stays null (a commitment of a label, a left join's miss).
+ * A stored 32-byte column (a CF id in members, exclusions and datasets_cfs; an author or a
+ * commitment) as its hex text: the id or digest the event named, as answers and the selected-into
+ * view's from_id give it. No index holds it; a CF's rows are found by comparing the column with
+ * cfIdBytes(id). Null stays null (bytesHexOrNull: a label's commitment, a left join's miss).
  */
 export const bytesHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
-export const bytesHexOrNull = (column: string): RawBuilder<string | null> => sql<string | null>`encode(${sql.ref(column)}, 'hex')`;
+export const bytesHexOrNull = (column: string): RawBuilder<string | null> => bytesHex(column) as RawBuilder<string | null>;
 
 /** A join of a text CF id column (erasures, asset members) with a stored one (members, exclusions). */
 export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
-  sql<boolean>`${sql.ref(textColumn)} = ${cfIdHex(bytesColumn)}`;
+  sql<boolean>`${sql.ref(textColumn)} = ${bytesHex(bytesColumn)}`;
 
 /** Lowercase hex of whole bytes: what a CF id is, and what decode(…, 'hex') gives back unchanged. */
 const HEX_ID = /^(?:[0-9a-f]{2})+$/;
@@ -247,7 +242,7 @@ export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
  * cf_id: lineage's SelectedIntoView) through datasets_members' index on cf_id, and by its to end
  * through the versions' key and then the members' key (version_no, cf_id).
  */
-const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${cfIdHex('m.cf_id')} as from_id, v.version_id as to_id,
+const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${bytesHex('m.cf_id')} as from_id, v.version_id as to_id,
     v.event_id, v.position, v.recorded_at, m.cf_id as from_bytes
   from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_no = m.version_no`;
 

@@ -3,7 +3,7 @@
 // them, so the caller can take the one, or say the prefix is unknown or ambiguous.
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
-import { T, cfIdBytes, cfIdHex, storedCfId, type DatasetsDatabase } from '../tables.js';
+import { T, cfIdBytes, bytesHex, storedCfId, type DatasetsDatabase } from '../tables.js';
 
 /** The shortest prefix a lookup accepts: shorter ones name too many CFs to be worth a query. */
 export const MIN_CF_PREFIX = 6;
@@ -19,7 +19,7 @@ export async function cfsByPrefix(db: Kysely<DatasetsDatabase>, prefix: string, 
   // prefix lie between the prefix filled out with 0s and with fs (bytea orders as the hex does).
   const rows = await db
     .selectFrom(T.cfs)
-    .select(cfIdHex('cf_id').as('cf_id'))
+    .select(bytesHex('cf_id').as('cf_id'))
     .where('cf_id', '>=', cfIdBytes(prefix.padEnd(64, '0')))
     .where('cf_id', '<=', cfIdBytes(prefix.padEnd(64, 'f')))
     .orderBy(sql.ref('datasets_cfs.cf_id'))

@@ -8,7 +8,7 @@ import { hexOf } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
-import { T, anyOfCfIdBytes, bytesHex, cfIdHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, anyOfCfIdBytes, bytesHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { packedMembersColumn, packedMembersOf, versionOfRow, type DatasetVersion } from './versions.js';
@@ -204,7 +204,7 @@ async function causesOfRemoval(
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
     .distinctOn('x.cf_id')
-    .select([cfIdHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
+    .select([bytesHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('x.version_no', '=', versionNoOf(versionB))
     .where('x.cf_id', '=', anyOfCfIdBytes(ids))
@@ -272,7 +272,7 @@ async function causesOfAddition(
           .selectFrom(`${T.exclusions} as x`)
           .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
           .distinctOn('x.cf_id')
-          .select([cfIdHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason'])
+          .select([bytesHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason'])
           .where('x.version_no', '=', versionNoOf(versionA))
           .where('x.cf_id', '=', anyOfCfIdBytes(ids))
           .where('x.build_position', '<=', positionToDb(lastBuildA))
@@ -286,7 +286,7 @@ async function causesOfAddition(
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select([cfIdHex('m.cf_id').as('cf_id'), 'd.evidence'])
+    .select([bytesHex('m.cf_id').as('cf_id'), 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('m.version_no', '=', versionNoOf(versionB))
     .where('m.cf_id', '=', anyOfCfIdBytes(ids))

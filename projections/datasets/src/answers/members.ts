@@ -6,9 +6,8 @@ import type { CfId, VersionId } from '@cairn/schemas';
 import {
   T,
   cfIdBytes,
-  cfIdHex,
-  isHexBytes,
   bytesHex,
+  isHexBytes,
   storedCfId,
   storedCfIdOrNull,
   storedVersionId,
@@ -61,7 +60,7 @@ export interface MemberPageRequest {
 function afterCursor(column: string, op: '>' | '<=', cursor: string): RawBuilder<boolean> {
   return isHexBytes(cursor)
     ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${cfIdBytes(cursor)}`
-    : sql<boolean>`${cfIdHex(column)} ${sql.raw(op)} ${cursor}`;
+    : sql<boolean>`${bytesHex(column)} ${sql.raw(op)} ${cursor}`;
 }
 
 export async function versionMembers(
@@ -91,7 +90,7 @@ export async function versionMembers(
       (join) => join.onTrue(),
     )
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
-    .select([cfIdHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
+    .select([bytesHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
     .where('m.version_no', '=', versionNoOf(versionId));
   if (request.after !== undefined) page = page.where(afterCursor('m.cf_id', '>', request.after));
   const found = await page
