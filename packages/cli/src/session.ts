@@ -140,16 +140,19 @@ export interface SessionSettings {
   readonly verifyWorkers?: number;
   /** The command holds the store open until it is stopped (serve), rather than for one answer. */
   readonly lasting?: boolean;
+  /** The command has other work to do while the projections' statements run (verify checks the samples meanwhile). */
+  readonly besideProjections?: boolean;
 }
 
 /**
  * Where an embedded store's projections run their PGlite, the one place a command's kind decides
  * it. A command that answers and exits runs it on its own thread: starting a second worker (the
  * log has one) costs it more than the worker gives back. A lasting one (serve) keeps it on a
- * worker, so requests are taken while Postgres works.
+ * worker, so requests are taken while Postgres works, and so does one with work of its own to do
+ * while the projections' statements run (verify), which on the caller's thread would take turns.
  */
 export function projectionsThreadFor(settings: SessionSettings): 'worker' | 'caller' {
-  return settings.lasting === true ? 'worker' : 'caller';
+  return settings.lasting === true || settings.besideProjections === true ? 'worker' : 'caller';
 }
 
 const OPEN_EXIT: Record<OpenError['_tag'], ExitCode> = {

@@ -14,4 +14,8 @@ describe('the thread a session projects on', () => {
   it('given a command that holds the store open until stopped (serve), then a worker thread of their own', () => {
     expect(projectionsThreadFor({ lasting: true })).toBe('worker');
   });
+
+  it('given a command with work of its own while the projections are rebuilt (verify checks the samples meanwhile), then a worker thread', () => {
+    expect(projectionsThreadFor({ besideProjections: true })).toBe('worker');
+  });
 });

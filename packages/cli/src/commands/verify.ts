@@ -98,6 +98,7 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
   });
   progress.stop();
   let projections: ProjectionVerification | null = null;
+  let samples: SampleVerification | null = null;
   if (full !== undefined && log.firstBad === null) {
     const session = full;
     // Only an intact log is worth projecting; the live tables are caught up first so both sides
@@ -112,14 +113,25 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
         if (!(cause instanceof CliFailure)) throw cause;
         catchUpFailure = cause.message;
       });
-    projections = await session.cairn.verifyProjections({
-      logHead: head.right,
-      leaves,
-      ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
-    });
+    // The rebuild and the samples check share nothing but the log, which both only read: the
+    // samples are checked while the projections are rebuilt (on their own thread when the session
+    // put them there, see projectionsThreadFor), instead of after.
+    // Both are settled before either's failure is thrown, so the session is never closed under
+    // the other.
+    const [rebuilt, checked] = await Promise.allSettled([
+      session.cairn.verifyProjections({
+        logHead: head.right,
+        leaves,
+        ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
+      }),
+      verifySamples(session.ledger, progress, logged),
+    ]);
+    if (rebuilt.status === 'rejected') throw rebuilt.reason;
+    if (checked.status === 'rejected') throw checked.reason;
+    projections = rebuilt.value;
+    samples = checked.value;
   }
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
-  const samples = tables && log.firstBad === null ? await verifySamples(session.ledger, progress, logged) : null;
   const skipped = full !== undefined ? await skippedEvents(full) : [];
   const ok =
     log.firstBad === null &&
@@ -342,7 +354,8 @@ export function registerVerify(program: Command): void {
           if (!v.ok) fail(ExitCode.checkFailed, 'verify found a problem (see above)', v);
         };
         // The projections are opened only when their tables are checked.
-        if (checksTables({ projections: opts.logOnly !== true, since: opts.since })) await withSession(globalsOf(command), check);
+        if (checksTables({ projections: opts.logOnly !== true, since: opts.since }))
+          await withSession(globalsOf(command), check, { besideProjections: true });
         else await withLogSession(globalsOf(command), check);
       },
     );
