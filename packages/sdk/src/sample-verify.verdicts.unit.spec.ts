@@ -8,7 +8,7 @@ import { createMemoryKeyStore } from './key-store/memory.js';
 import { contributeSample, ledgerOn, register, right, signedSamples, text } from './__tests__/given.js';
 import { sealSample } from './sample-crypto.js';
 import { idOf } from './signing.js';
-import { LoggedSamples, verifySampleStore, type SampleStoreVerification } from './sample-verify.js';
+import { LoggedSamples, verifySampleStore } from './sample-verify.js';
 import { verifyLog } from './verify/verify-log.js';
 
 function ok<L, R>(either: E.Either<L, R>): R {
@@ -48,7 +48,7 @@ describe.each(Object.entries(verifiedBy))('the samples check’s verdicts, %s', 
 
     const verified = ok(await verify(stores));
 
-    expect(verified).toEqual<SampleStoreVerification>({
+    expect(verified).toEqual({
       samples: 8,
       erased: 1,
       keyCopies: 8,
@@ -97,7 +97,7 @@ describe.each(Object.entries(verifiedBy))('the samples check’s verdicts, %s', 
 
     const verified = ok(await verify(stores));
 
-    expect(verified).toEqual<SampleStoreVerification>({
+    expect(verified).toEqual({
       samples: 8,
       erased: 1,
       keyCopies: 12,
