@@ -6,9 +6,25 @@ import type { SampleKeyRecord } from './key-store/port.js';
 
 const ID_BYTES = 32;
 const KEY_BYTES = 32;
-/** Event ids as the log writes them: SHA-256 in lowercase hex. Anything else is kept aside, as a string. */
-const CANONICAL = /^[0-9a-f]{64}$/;
 const EMPTY = -1;
+
+const nibble = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/**
+ * Writes the id's bytes into `into` when it is an event id as the log writes them (SHA-256 in
+ * lowercase hex); false for anything else, which is kept aside as a string. One pass over the
+ * characters: every blob and key copy read is looked up this way.
+ */
+function parseId(id: string, into: Uint8Array): boolean {
+  if (id.length !== ID_BYTES * 2) return false;
+  for (let i = 0; i < ID_BYTES; i++) {
+    const high = nibble(id.charCodeAt(2 * i));
+    const low = nibble(id.charCodeAt(2 * i + 1));
+    if ((high | low) < 0) return false;
+    into[i] = (high << 4) | low;
+  }
+  return true;
+}
 
 /**
  * The ids of the logged samples, each numbered by its place in the log (0, 1, … in the order
@@ -24,7 +40,7 @@ export class SampleIdTable {
   /** Ids the log gave in another form than lowercase hex (kept exactly, never matched to hex). */
   private readonly oddIds = new Map<string, number>();
   private readonly oddAt = new Map<number, string>();
-  private readonly scratch = Buffer.alloc(ID_BYTES);
+  private readonly scratch = new Uint8Array(ID_BYTES);
   private readonly seed = ((r: Buffer) => [r.readUInt32LE(0), r.readUInt32LE(4)] as const)(randomBytes(8));
   private count = 0;
 
@@ -34,14 +50,13 @@ export class SampleIdTable {
 
   /** The number of the sample with this id, or -1. */
   find(id: string): number {
-    if (!CANONICAL.test(id)) return this.oddIds.get(id) ?? EMPTY;
-    this.scratch.write(id, 0, ID_BYTES, 'hex');
+    if (!parseId(id, this.scratch)) return this.oddIds.get(id) ?? EMPTY;
     return this.slots[this.probe(this.scratch, 0)]!;
   }
 
   /** Adds the id (once: an id added again keeps its first number) and answers its number. */
   add(id: string, position: number): number {
-    if (!CANONICAL.test(id)) {
+    if (!parseId(id, this.scratch)) {
       const known = this.oddIds.get(id);
       if (known !== undefined) return known;
       const at = this.append(position);
@@ -49,7 +64,6 @@ export class SampleIdTable {
       this.oddAt.set(at, id);
       return at;
     }
-    this.scratch.write(id, 0, ID_BYTES, 'hex');
     const slot = this.probe(this.scratch, 0);
     const known = this.slots[slot]!;
     if (known !== EMPTY) return known;

@@ -41,6 +41,8 @@ describe('the samples check’s id table', () => {
     expect(table.find(upper)).toBe(1);
     expect(table.find(idOf(1))).toBe(2);
     expect(table.find(idOf(1).slice(0, 62))).toBe(-1);
+    expect(table.find(`${idOf(1).slice(0, 63)}g`)).toBe(-1);
+    expect(table.find(`g${idOf(1).slice(1)}`)).toBe(-1);
     expect(table.idAt(0)).toBe('not-an-id');
     expect(table.idAt(1)).toBe(upper);
     expect(table.positionAt(0)).toBeNaN();
