@@ -9,10 +9,11 @@ import { erasureReach, noteAmendment, type AmendedBy } from './api/erasure-reach
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError } from '@cairn/eventlog';
 import type { BlobEntry, BlobStore, StorageError } from './blob-store/port.js';
-import type { KeyStore, SampleKeyRecord } from './key-store/port.js';
+import type { KeyStore } from './key-store/port.js';
 import type { SampleCommitment } from './sample-crypto.js';
 import { openPaired, type OpenFailure } from './sample-open.js';
 import { idOf } from './signing.js';
+import { SampleIdTable, SampleKeys } from './sample-tables.js';
 
 export type SampleCheck = 'bytes' | 'key' | 'erasure';
 
@@ -55,10 +56,13 @@ interface LoggedSample {
   readonly payload: { readonly commitment: SampleCommitment };
 }
 
-/** The samples to check: each live one's id and its place in the log, and the erased ones. */
+/** The samples to check: every logged one numbered in log order (below `count`), which are erased. */
 export interface FoldedSamples {
-  /** In log order; the number indexes the check's per-sample state (below `count`). */
-  readonly live: ReadonlyMap<string, number>;
+  readonly ids: SampleIdTable;
+  /** 1 at the number of a logged sample the log erases. */
+  readonly dead: Uint8Array;
+  /** Logged samples not erased. */
+  readonly live: number;
   readonly erased: ReadonlySet<string>;
   readonly count: number;
 }
@@ -66,20 +70,21 @@ export interface FoldedSamples {
 const quiet: SampleVerifyProgress = { start() {}, update() {} };
 
 /**
- * What the samples check needs of the log (the id of every sample it logs, which are erased),
- * folded one event at a time in log order: `cairn verify` folds it in its own pass over the log,
- * so the samples check does not read the whole log again. Only ids are kept, never an event.
- * One fold per check.
+ * What the samples check needs of the log (the id and position of every sample it logs, which
+ * are erased), folded one event at a time in log order: `cairn verify` folds it in its own pass
+ * over the log, so the samples check does not read the whole log again. Only ids and positions
+ * are kept, never an event. One fold per check.
  */
 export class LoggedSamples {
-  private readonly logged = new Map<string, number>();
+  private readonly logged = new SampleIdTable();
   private readonly erasedIds = new Set<string>();
   private readonly amendedBy: AmendedBy = new Map();
 
-  note(event: { readonly id: string; readonly data: unknown }): void {
+  /** `position` lets the check read a batch's events back as one range of the log (absent: by id). */
+  note(event: { readonly id: string; readonly data: unknown; readonly position?: bigint }): void {
     const data = event.data as { type?: string; payload?: { sample?: unknown } } | null;
     if (data?.type === 'SampleContributed') {
-      if (!this.logged.has(event.id)) this.logged.set(event.id, this.logged.size);
+      this.logged.add(event.id, event.position === undefined ? NaN : Number(event.position));
       const amends = (data.payload as { amends?: unknown } | undefined)?.amends;
       if (typeof amends === 'string') noteAmendment(this.amendedBy, event.id, amends);
     }
@@ -90,10 +95,17 @@ export class LoggedSamples {
 
   /** The samples not erased (each must open) and the erased ones (none may keep a key). */
   finish(): FoldedSamples {
-    // In place: a copy of a long log's ids would double what the check holds.
     const count = this.logged.size;
-    for (const id of this.erasedIds) this.logged.delete(id);
-    return { live: this.logged, erased: this.erasedIds, count };
+    const dead = new Uint8Array(count);
+    let live = count;
+    for (const id of this.erasedIds) {
+      const at = this.logged.find(id);
+      if (at >= 0 && dead[at] === 0) {
+        dead[at] = 1;
+        live--;
+      }
+    }
+    return { ids: this.logged, dead, live, erased: this.erasedIds, count };
   }
 }
 
@@ -130,7 +142,12 @@ export async function verifySampleStore(
     if (E.isLeft(read)) return read;
     folded = read.right;
   }
-  const { live, erased, count } = folded.finish();
+  const { ids, dead, live, erased, count } = folded.finish();
+  /** The number of a logged sample the log does not erase, or -1. */
+  const liveAt = (id: string): number => {
+    const at = ids.find(id);
+    return at >= 0 && dead[at] === 0 ? at : -1;
+  };
 
   let problemCount = 0;
   const problems: SampleProblem[] = [];
@@ -142,23 +159,17 @@ export async function verifySampleStore(
   let keyCopies = 0;
   let blobCopies = 0;
 
-  // By the sample's place in the log rather than by a second copy of its id; nearly every sample
-  // has one key, held without an array around it.
-  const keysAt = new Array<SampleKeyRecord | SampleKeyRecord[] | undefined>(count).fill(undefined);
-  const keysOf = (at: number): readonly SampleKeyRecord[] => {
-    const keys = keysAt[at];
-    return keys === undefined ? [] : Array.isArray(keys) ? keys : [keys];
-  };
+  const keys = new SampleKeys(count);
   const survivors = new Set<string>();
-  progress.start(live.size + erased.size, 'checking sample keys');
+  progress.start(live + erased.size, 'checking sample keys');
   const keysRead = await stores.keys.each(({ sampleId, record }) => {
     progress.update(++keyCopies);
-    const at = live.get(sampleId);
     if (erased.has(sampleId)) survivors.add(sampleId);
-    else if (at !== undefined) {
-      const held = keysAt[at];
-      keysAt[at] = held === undefined ? record : [...(Array.isArray(held) ? held : [held]), record];
-    } else unlogged++;
+    else {
+      const at = liveAt(sampleId);
+      if (at >= 0) keys.add(at, record);
+      else unlogged++;
+    }
   });
   if (E.isLeft(keysRead)) return keysRead;
   for (const sampleId of survivors)
@@ -168,66 +179,124 @@ export async function verifySampleStore(
   // it is counted, and reported only when no copy of the sample opens. A copy that opens to other
   // bytes than the committed ones is reported at once.
   const opened = new Uint8Array(count);
-  const mismatched = new Set<string>();
-  const unopened = new Map<string, { copies: number; reason: string }>();
-  const check = (address: string, at: number, ciphertext: Uint8Array, sample: LoggedSample | undefined) => {
-    const ids = sample === undefined ? undefined : idOf(sample.type, sample.payload, sample.signer);
+  const mismatched = new Set<number>();
+  const unopened = new Map<number, { copies: number; reason: string }>();
+  const check = (at: number, ciphertext: Uint8Array, sample: LoggedSample | undefined) => {
+    const signed = sample === undefined ? undefined : idOf(sample.type, sample.payload, sample.signer);
     const result: E.Either<OpenFailure, Uint8Array> =
-      ids === undefined
+      signed === undefined
         ? E.left({ kind: 'unopened', reason: 'the log no longer answers for its event' })
-        : E.isLeft(ids)
-          ? E.left({ kind: 'unopened', reason: ids.left.message })
-          : openPaired(keysOf(at), [ciphertext], ids.right.signingBytes, sample!.payload.commitment);
+        : E.isLeft(signed)
+          ? E.left({ kind: 'unopened', reason: signed.left.message })
+          : openPaired(keys.of(at), [ciphertext], signed.right.signingBytes, sample!.payload.commitment);
     if (E.isRight(result)) opened[at] = 1;
     else if (result.left.kind === 'mismatch') {
-      if (!mismatched.has(address))
+      if (!mismatched.has(at))
         report({
-          sampleId: address,
+          sampleId: ids.idAt(at),
           check: 'bytes',
           reason: `a stored copy of its bytes opens to other bytes than the logged commitment: ${result.left.reason}`,
         });
-      mismatched.add(address);
-    } else unopened.set(address, { copies: (unopened.get(address)?.copies ?? 0) + 1, reason: result.left.reason });
+      mismatched.add(at);
+    } else unopened.set(at, { copies: (unopened.get(at)?.copies ?? 0) + 1, reason: result.left.reason });
   };
   // Ciphertexts of live samples wait here until their events are read from the log, a chunk at a
   // time, and are checked in the order the store gave them.
-  let waiting: BlobEntry[] = [];
+  let waiting: { readonly at: number; readonly ciphertext: Uint8Array }[] = [];
   let logFailure: EventLogError | undefined;
   const drain = async () => {
     const entries = waiting;
     waiting = [];
     if (entries.length === 0 || logFailure !== undefined) return;
-    const events = await stores.log.readByIds([...new Set(entries.map((e) => e.address))]);
+    const events = await eventsOf(stores.log, ids, [...new Set(entries.map((e) => e.at))], chunk);
     if (E.isLeft(events)) {
       logFailure = events.left;
       return;
     }
-    const byId = new Map<string, LoggedSample>(events.right.map((e) => [e.id, e.data as unknown as LoggedSample]));
-    for (const { address, ciphertext } of entries) check(address, live.get(address)!, ciphertext, byId.get(address));
+    for (const { at, ciphertext } of entries) check(at, ciphertext, events.right.get(at));
   };
-  progress.start(live.size, 'decrypting sample bytes');
-  const blobsRead = await stores.blobs.each(async (entry) => {
+  progress.start(live, 'decrypting sample bytes');
+  const blobsRead = await stores.blobs.each(async (entry: BlobEntry) => {
     progress.update(++blobCopies);
-    if (!live.has(entry.address)) {
+    const at = liveAt(entry.address);
+    if (at < 0) {
       if (!erased.has(entry.address)) unlogged++;
       return;
     }
-    waiting.push(entry);
+    waiting.push({ at, ciphertext: entry.ciphertext });
     if (waiting.length >= chunk) await drain();
   });
   if (E.isLeft(blobsRead)) return blobsRead;
   await drain();
   if (logFailure !== undefined) return E.left(logFailure);
   let unpaired = 0;
-  for (const [sampleId, at] of live) {
-    const failed = unopened.get(sampleId);
+  for (let at = 0; at < count; at++) {
+    if (dead[at] === 1) continue;
+    const failed = unopened.get(at);
     if (opened[at] === 1) unpaired += failed?.copies ?? 0;
-    else if (keysAt[at] === undefined)
-      report({ sampleId, check: 'key', reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read' });
-    else if (mismatched.has(sampleId)) continue;
+    else if (!keys.has(at))
+      report({
+        sampleId: ids.idAt(at),
+        check: 'key',
+        reason: 'no key is left for it, yet the log does not erase it: its bytes cannot be read',
+      });
+    else if (mismatched.has(at)) continue;
     else if (failed)
-      report({ sampleId, check: 'bytes', reason: `no stored copy of its bytes opens to the logged commitment: ${failed.reason}` });
-    else report({ sampleId, check: 'bytes', reason: 'no copy of its bytes is left in the blob store' });
+      report({
+        sampleId: ids.idAt(at),
+        check: 'bytes',
+        reason: `no stored copy of its bytes opens to the logged commitment: ${failed.reason}`,
+      });
+    else report({ sampleId: ids.idAt(at), check: 'bytes', reason: 'no copy of its bytes is left in the blob store' });
   }
-  return E.right({ samples: live.size, erased: erased.size, keyCopies, blobCopies, unlogged, unpaired, problemCount, problems });
+  return E.right({ samples: live, erased: erased.size, keyCopies, blobCopies, unlogged, unpaired, problemCount, problems });
+}
+
+/** Wanted events further apart than this in the log are not read as one range. */
+const RUN_GAP = 64;
+
+/**
+ * The events of these samples (by number), each the one whose id is the sample's. A sealed
+ * batch's samples lie side by side in the log and a blob segment holds one batch, so a chunk's
+ * events mostly fill a few ranges of positions: a run of them that fills at least half its range
+ * is read as that range (one sequential read instead of an index probe per id), keeping only the
+ * events whose ids are wanted. What is left (scattered events, a position not known, an event
+ * the range did not hold) is read by id.
+ */
+async function eventsOf(
+  log: EventLog,
+  ids: SampleIdTable,
+  wanted: readonly number[],
+  chunk: number,
+): Promise<E.Either<EventLogError, Map<number, LoggedSample>>> {
+  const found = new Map<number, LoggedSample>();
+  const pending = new Set(wanted);
+  // A run must hold enough of the chunk to be worth its own read: a chunk costs at most 16 range reads.
+  const minRun = Math.max(2, Math.ceil(chunk / 16));
+  const placed = wanted.filter((at) => Number.isSafeInteger(ids.positionAt(at))).sort((a, b) => ids.positionAt(a) - ids.positionAt(b));
+  for (let from = 0; from < placed.length;) {
+    let to = from + 1;
+    while (to < placed.length && ids.positionAt(placed[to]!) - ids.positionAt(placed[to - 1]!) <= RUN_GAP) to++;
+    const first = ids.positionAt(placed[from]!);
+    const span = ids.positionAt(placed[to - 1]!) - first + 1;
+    const members = to - from;
+    from = to;
+    if (members < minRun || span > 2 * members) continue;
+    // Positions may have gaps, so `span` events after the one before the first reach past the last.
+    const range = await log.readAll({ after: BigInt(first) - 1n, limit: span });
+    if (E.isLeft(range)) return range;
+    for (const event of range.right) {
+      const at = ids.find(event.id);
+      if (pending.delete(at)) found.set(at, event.data as unknown as LoggedSample);
+    }
+  }
+  if (pending.size > 0) {
+    const byId = await log.readByIds([...pending].map((at) => ids.idAt(at)));
+    if (E.isLeft(byId)) return byId;
+    for (const event of byId.right) {
+      const at = ids.find(event.id);
+      if (pending.has(at)) found.set(at, event.data as unknown as LoggedSample);
+    }
+  }
+  return E.right(found);
 }
