@@ -24,52 +24,76 @@ export interface BadTime {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The first fault of the time index against the log, or null when it answers as the log would. */
+/** Rows of the time index read at once: the index has up to a row per event, and a long log's would not fit in memory whole. */
+export const LOG_TIMES_PAGE = 10_000;
+
+/**
+ * The first fault of the time index against the log, or null when it answers as the log would.
+ * A fault of a row (in position order) comes before a missing row (in log order). The table and
+ * the timeline are both in position order, so they are walked side by side, the table a page at
+ * a time: nothing is held per event.
+ */
 export async function verifyLogTimes<TDB>(
   db: Kysely<TDB>,
   timeline: LogTimeline,
   appliedUpTo: LogPosition | null,
+  page: number = LOG_TIMES_PAGE,
 ): Promise<BadTime | null> {
-  // Ordered by the table's bigint column: the output column of the same name is text, and text
-  // order would name position 1000 before 999 as the first fault.
-  const rows = await runnerTables(db)
-    .selectFrom(LOG_TIMES_TABLE)
-    .select([sql<string>`position::text`.as('position'), 'recorded_at'])
-    .orderBy(`${LOG_TIMES_TABLE}.position`)
-    .execute();
-  const timeAt = new Map<bigint, number>();
-  for (let i = 0; i < timeline.size; i++) {
-    const { position, time } = timeline.eventAt(i);
-    timeAt.set(position, time);
+  let missing: BadTime | null = null;
+  // The timeline's event the walk is at, and whether a row named it.
+  let i = 0;
+  let named = false;
+  /** Passes the timeline's events before `position`, noting the first run end without a row. */
+  const passTo = (position: LogPosition | null) => {
+    for (; i < timeline.size; i++, named = false) {
+      const { position: at, time } = timeline.eventAt(i);
+      if (position !== null && at >= position) return;
+      if (named || missing !== null || appliedUpTo === null || at > appliedUpTo) continue;
+      const next = i + 1 < timeline.size ? timeline.eventAt(i + 1) : undefined;
+      if (next === undefined || next.time !== time)
+        missing = {
+          reason: `${LOG_TIMES_TABLE} has no row for position ${at} (recorded at ${iso(time)}), so --as-of that time answers an earlier position`,
+          live: null,
+          log: iso(time),
+        };
+    }
+  };
+  const t = LOG_TIMES_TABLE;
+  for (let after: { readonly position: string; readonly at: string } | null = null; ;) {
+    // Ordered by the table's bigint column: the output column of the same name is text, and text
+    // order would name position 1000 before 999 as the first fault. Pages follow on from the
+    // last row's position and time, both: a table whose key was dropped can hold a position twice.
+    let query = runnerTables(db)
+      .selectFrom(t)
+      .select([sql<string>`position::text`.as('position'), 'recorded_at', sql<string>`recorded_at::text`.as('at')])
+      .orderBy(`${t}.position`)
+      .orderBy(`${t}.recorded_at`)
+      .limit(page);
+    if (after !== null)
+      query = query.where(
+        sql<boolean>`(${sql.ref(`${t}.position`)}, ${sql.ref(`${t}.recorded_at`)}) > (${after.position}::bigint, ${after.at}::timestamptz)`,
+      );
+    const rows = await query.execute();
+    for (const row of rows) {
+      const position = BigInt(row.position);
+      const time = new Date(row.recorded_at).getTime();
+      passTo(position);
+      const event = i < timeline.size ? timeline.eventAt(i) : undefined;
+      const live = `${LOG_TIMES_TABLE} position ${position} at ${iso(time)}`;
+      if (event === undefined || event.position !== position)
+        return { reason: `${LOG_TIMES_TABLE} names position ${position}, where the log has no event`, live, log: null };
+      if (event.time !== time)
+        return {
+          reason: `${LOG_TIMES_TABLE} says position ${position} was recorded at ${iso(time)}, the log says ${iso(event.time)}`,
+          live,
+          log: iso(event.time),
+        };
+      named = true;
+    }
+    if (rows.length < page) break;
+    const last = rows[rows.length - 1]!;
+    after = { position: last.position, at: last.at };
   }
-  const present = new Set<bigint>();
-  for (const row of rows) {
-    const position = BigInt(row.position);
-    const time = new Date(row.recorded_at).getTime();
-    const logTime = timeAt.get(position);
-    const live = `${LOG_TIMES_TABLE} position ${position} at ${iso(time)}`;
-    if (logTime === undefined)
-      return { reason: `${LOG_TIMES_TABLE} names position ${position}, where the log has no event`, live, log: null };
-    if (logTime !== time)
-      return {
-        reason: `${LOG_TIMES_TABLE} says position ${position} was recorded at ${iso(time)}, the log says ${iso(logTime)}`,
-        live,
-        log: iso(logTime),
-      };
-    present.add(position);
-  }
-  if (appliedUpTo === null) return null;
-  for (let i = 0; i < timeline.size; i++) {
-    const { position, time } = timeline.eventAt(i);
-    if (position > appliedUpTo) break;
-    const next = i + 1 < timeline.size ? timeline.eventAt(i + 1) : undefined;
-    const runEnds = next === undefined || next.time !== time;
-    if (runEnds && !present.has(position))
-      return {
-        reason: `${LOG_TIMES_TABLE} has no row for position ${position} (recorded at ${iso(time)}), so --as-of that time answers an earlier position`,
-        live: null,
-        log: iso(time),
-      };
-  }
-  return null;
+  passTo(null);
+  return missing;
 }
