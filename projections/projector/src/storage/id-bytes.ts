@@ -4,12 +4,10 @@
 // an id goes in (a value, an array, a COPY field) and comes back out (its hex), so every
 // projection compares and stores ids alike.
 //
-// Reads take any text and let text that is no id match nothing (null, or left out of a set), as
-// the text matched no row before the column held bytes: an asked id may be anything a caller
-// typed (upper case, short, a NUL, megabytes), and it must neither fail the statement (decode
-// refuses text that is no hex, Postgres any text with a NUL) nor name a row. Writes take only
-// ids: a projection writes ids it took from decoded events, and anything else would be stored
-// as other bytes or fail the COPY far from its cause, so it is refused here, by name.
+// Values and arrays take any text and make text that is no id null (or leave it out of a set),
+// which matches no row, as the text matched none before the column held bytes: an asked id may
+// be anything a caller typed (upper case, short, a NUL, megabytes), and it must neither fail the
+// statement (decode refuses text that is no hex, Postgres any text with a NUL) nor name a row.
 import { isHexOfLength } from '@cairn/core';
 import { sql, type RawBuilder } from 'kysely';
 import { textArrayLiteral } from './array-literal.js';
@@ -17,10 +15,8 @@ import { textArrayLiteral } from './array-literal.js';
 /** Whether `text` is an id: 64 lowercase hex characters, the 32 bytes a bytea column keeps. */
 export const isIdHex = (text: string): boolean => isHexOfLength(text, 32);
 
-function checkedId(id: string): string {
-  if (!isIdHex(id)) throw new TypeError(`not an id (64 lowercase hex) to store as bytes: ${JSON.stringify(id.slice(0, 80))}`);
-  return id;
-}
+/** bytea input text: `\x` and the hex. */
+const byteaInput = (id: string): string => `\\x${id}`;
 
 /**
  * `id` as one bytea value, to compare with a column that keeps ids as bytes (`.where('cf_id', '=',
@@ -39,23 +35,27 @@ export const idBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
 
 /**
  * `$n::bytea[]`: `ids` in their order as one array parameter (an array literal of bytea input
- * text, `\x` and the hex), null for null. For an insert's column (unnest) or, with the ids
- * filtered by isIdHex, a set of ids to look up. Text that is no id is refused (see the head).
+ * text), null for null and for text that is no id. For an insert's column (unnest), or a set of
+ * ids to look up one by one (unnest, with the ids filtered by isIdHex).
  */
 export const idBytesArray = (ids: readonly (string | null)[]): RawBuilder<(Uint8Array | null)[]> =>
-  sql<(Uint8Array | null)[]>`${textArrayLiteral(ids.map((id) => (id === null ? null : `\\x${checkedId(id)}`)))}::bytea[]`;
+  sql<(Uint8Array | null)[]>`${textArrayLiteral(ids.map((id) => (id !== null && isIdHex(id) ? byteaInput(id) : null)))}::bytea[]`;
 
 /**
  * `any($n::bytea[])` as a right-hand side (`.where('cf_id', '=', anyOfIdBytes(ids))`): one array
  * parameter however many ids. Text that is no id is left out: it names no row.
  */
-export const anyOfIdBytes = (ids: readonly string[]): RawBuilder<Uint8Array> => sql<Uint8Array>`any(${idBytesArray(ids.filter(isIdHex))})`;
+export const anyOfIdBytes = (ids: readonly string[]): RawBuilder<Uint8Array> =>
+  sql<Uint8Array>`any(${textArrayLiteral(ids.filter(isIdHex).map(byteaInput))}::bytea[])`;
 
 /**
- * An id as a COPY text field of a bytea column: its bytea input text (`\x` and the hex) with the
- * backslash escaped for COPY; `\N` for null. Text that is no id is refused (see the head).
+ * An id as a COPY text field of a bytea column: its bytea input text with the backslash escaped
+ * for COPY; `\N` for null. The one form that trusts its input: a projection writes ids it took
+ * from decoded events (the schemas hold them to 64 lowercase hex), and COPY is a rebuild's hot
+ * path, where a check of every id field would cost several times what making the field does.
+ * Text that is no id fails the COPY, or (upper-case hex) is stored and reads back as other text.
  */
-export const idBytesCopyField = (id: string | null): string => (id === null ? '\\N' : `\\\\x${checkedId(id)}`);
+export const idBytesCopyField = (id: string | null): string => (id === null ? '\\N' : `\\\\x${id}`);
 
 /**
  * A bytea column (or expression) that keeps ids, read back as the ids' hex: what answers give and
