@@ -15,7 +15,8 @@ export const MIN_CF_PREFIX = 6;
  * ambiguous; ask for a few more than one to show the candidates.
  */
 export async function cfsByPrefix(db: Kysely<DatasetsDatabase>, prefix: string, limit = 5): Promise<readonly CfId[]> {
-  if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_CF_PREFIX || prefix.length > 64) return [];
+  // the length first: a regex over megabytes of hex can run out of stack
+  if (prefix.length < MIN_CF_PREFIX || prefix.length > 64 || !/^[0-9a-f]+$/.test(prefix)) return [];
   // A range on the primary key (an index scan): every id is 32 bytes, so those starting with the
   // prefix lie between the prefix filled out with 0s and with fs (bytea orders as the hex does).
   const rows = await db

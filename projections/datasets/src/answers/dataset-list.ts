@@ -77,10 +77,15 @@ export async function datasetList(
       w.and([
         ...(bound === null ? [] : [upTo('d.position')]),
         ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
-        // a CF id is lowercase hex: other text starts none (and a NUL in it would fail the statement)
+        // a CF id is 64 lowercase hex: other text starts none (and a NUL in it would fail the
+        // statement). The length first: a regex over megabytes of hex can run out of stack.
         ...(search.cf === undefined
           ? []
-          : [/^[0-9a-f]*$/.test(search.cf) ? holds(w, sql<boolean>`starts_with(${idHex('c.cf_id')}, ${search.cf})`) : sql<boolean>`false`]),
+          : [
+              search.cf.length <= 64 && /^[0-9a-f]*$/.test(search.cf)
+                ? holds(w, sql<boolean>`starts_with(${idHex('c.cf_id')}, ${search.cf})`)
+                : sql<boolean>`false`,
+            ]),
         ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${idBytes(search.contributor)}`)]),
         ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
       ]),
