@@ -5,7 +5,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyRows, positionToDb } from '@cairn/projector';
+import { copyRows, positionToDb, idBytesCopyField, idHex } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
 import { explainIndex } from '@cairn/assembly';
@@ -14,7 +14,7 @@ import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { CutDecisions } from './decisions.js';
 import { evidenceToJson } from './evidence-json.js';
-import { T, asLineageHandle, bytesHex, type DatasetsDatabase } from './tables.js';
+import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
 
@@ -102,7 +102,7 @@ async function storeVersion(
     const lines = ids.map((id) => {
       const d = explainIndex(version, index.indexOf.get(id));
       const decision = decisions.keyOf('', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
-      return `${versionField}\t${cfIdCopyField(id)}\t${decision}\n`;
+      return `${versionField}\t${idBytesCopyField(id)}\t${decision}\n`;
     });
     await decisions.store(tx);
     await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_no', 'cf_id', 'decision_id'], lines.join(''));
@@ -119,9 +119,6 @@ async function storeVersion(
   ]);
   return versionNo;
 }
-
-/** A CF id as a COPY text field of a bytea column: its hex form `\x…`, the backslash escaped for COPY. */
-const cfIdCopyField = (id: string): string => `\\\\x${id}`;
 
 // Every candidate the rules turned away, in id order; CFs of non-candidate kinds are not
 // decisions worth storing (whyExcluded derives the kind rule from the CF itself).
@@ -144,7 +141,7 @@ async function storeExclusions(
     const lines = excluded.slice(from, from + CHUNK).map((c) => {
       const d = explainIndex(version, c);
       const decision = stored.keyOf(d.rule ?? '', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
-      return `${prefix}${cfIdCopyField(d.cfId)}\t${decision}\n`;
+      return `${prefix}${idBytesCopyField(d.cfId)}\t${decision}\n`;
     });
     await stored.store(tx);
     await copyRows<DatasetsDatabase, typeof T.exclusions>(
@@ -163,7 +160,7 @@ async function storeExclusions(
  */
 async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string, versionNo: number): Promise<void> {
   const tally = (column: 'author' | 'source' | 'license') =>
-    sql`(select coalesce(jsonb_agg(jsonb_build_array(${column === 'author' ? bytesHex('k') : sql.ref('k')}, n) order by n desc, k), '[]'::jsonb) from (
+    sql`(select coalesce(jsonb_agg(jsonb_build_array(${column === 'author' ? idHex('k') : sql.ref('k')}, n) order by n desc, k), '[]'::jsonb) from (
       select ${sql.ref(`c.${column}`)} as k, count(*) as n from ${sql.table(T.cfs)} c
       where c.cf_id in (select m.cf_id from ${sql.table(T.members)} m where m.version_no = ${versionNo})
       group by ${sql.ref(`c.${column}`)}) g)`;

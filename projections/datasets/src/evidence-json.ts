@@ -8,7 +8,7 @@
 // change. Read back, all are put again where jsonb keeps them, so the evidence is the object a
 // full row gave.
 import type { DecisionEvidence, EventRef } from '@cairn/assembly';
-import { bytesHexOrNull } from './tables.js';
+import { idHexOrNull } from '@cairn/projector';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -31,7 +31,7 @@ export interface StoredCf {
  * What a read joins to a decision row (datasets_cfs as c, left joined on cf_id) for evidenceFromJson;
  * the author as the contributor id's hex, as the event named it.
  */
-export const STORED_CF_COLUMNS = ['c.kind', bytesHexOrNull('c.author').as('author'), 'c.source', 'c.license', 'c.valid_from'] as const;
+export const STORED_CF_COLUMNS = ['c.kind', idHexOrNull('c.author').as('author'), 'c.source', 'c.license', 'c.valid_from'] as const;
 
 /**
  * The CF of a decision row read with STORED_CF_COLUMNS. A decision is only ever cut about a CF

@@ -2,9 +2,9 @@
 // source of truth for everything else.
 import { sql, type Transaction } from 'kysely';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyNullableField, copyRowsOrInsert, positionToDb } from '@cairn/projector';
+import { copyNullableField, copyRowsOrInsert, positionToDb, idBytes, idBytesArray, idBytesCopyField } from '@cairn/projector';
 import type { CfFact } from '@cairn/assembly';
-import { T, cfIdBytes, type DatasetsDatabase } from './tables.js';
+import { T, type DatasetsDatabase } from './tables.js';
 
 export interface CfRowInput {
   readonly cfId: string;
@@ -85,8 +85,8 @@ const CF_COLUMNS = [
 ] as const satisfies readonly (keyof DatasetsDatabase[typeof T.cfs])[];
 
 const field = copyNullableField;
-/** A 64-hex id or digest as COPY text of its bytes (the backslash doubled, as COPY text wants). */
-const bytesField = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
+/** A 64-hex id or digest (CF id, author, commitment, amends, supersedes) as COPY text of its bytes. */
+const bytesField = idBytesCopyField;
 
 /** The rows as COPY text, in CF_COLUMNS' order; the rows of one append share a time, made once. */
 function cfCopyText(rows: readonly { row: CfRowInput; event: ProjectedEvent }[]): string {
@@ -132,11 +132,10 @@ async function insertCfsByUnnest(
     .insertInto(T.cfs)
     .columns(CF_COLUMNS)
     .expression(
-      sql`select decode(cf_id, 'hex'), kind, decode(author, 'hex'), source, license, decode(commitment, 'hex'), personal_data, label_type,
-        targets, decode(amends, 'hex'), decode(supersedes, 'hex'), verdict, valid_from, recorded_at
-      from unnest(${col('cfId')}::text[], ${col('kind')}::text[], ${col('author')}::text[],
-      ${col('source')}::text[], ${col('license')}::text[], ${col('commitment')}::text[], ${col('personalData')}::boolean[], ${col('labelType')}::text[],
-      ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${col('amends')}::text[], ${col('supersedes')}::text[],
+      sql`select *
+      from unnest(${idBytesArray(col('cfId'))}, ${col('kind')}::text[], ${idBytesArray(col('author'))},
+      ${col('source')}::text[], ${col('license')}::text[], ${idBytesArray(col('commitment'))}, ${col('personalData')}::boolean[], ${col('labelType')}::text[],
+      ${rows.map((r) => JSON.stringify(r.row.targets))}::jsonb[], ${idBytesArray(col('amends'))}, ${idBytesArray(col('supersedes'))},
       ${col('verdict')}::float8[], ${rows.map((r) => positionToDb(r.event.position))}::bigint[],
       ${rows.map((r) => r.event.recordedAt.toISOString())}::timestamptz[])
         as u(cf_id, kind, author, source, license, commitment, personal_data, label_type, targets, amends, supersedes, verdict, valid_from, recorded_at)`,
@@ -150,7 +149,7 @@ export async function endValidity(tx: Transaction<DatasetsDatabase>, cfId: strin
   await tx
     .updateTable(T.cfs)
     .set({ valid_to: positionToDb(event.position) })
-    .where('cf_id', '=', cfIdBytes(cfId))
+    .where('cf_id', '=', idBytes(cfId))
     .where('valid_to', 'is', null)
     .execute();
 }

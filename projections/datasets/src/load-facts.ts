@@ -2,7 +2,7 @@
 // log order (ORDER BY position: assembly must never depend on the order rows were inserted).
 import { sql, type Kysely } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionFromDb, positionToDb } from '@cairn/projector';
+import { idHex, positionFromDb, positionToDb } from '@cairn/projector';
 import type { AssemblyFacts, AssetFact, CfFact } from '@cairn/assembly';
 import { T, type DatasetsDatabase } from './tables.js';
 
@@ -78,8 +78,8 @@ async function loadCfFacts(db: Kysely<DatasetsDatabase>, at: string): Promise<Cf
   for (;;) {
     const page: { rows: string | null; last: string | null } | undefined = (
       await sql<{ rows: string | null; last: string | null }>`
-        select json_agg(json_build_array(encode(cf_id, 'hex'), kind, encode(author, 'hex'), source, license, encode(commitment, 'hex'),
-            label_type, targets, encode(amends, 'hex'), encode(supersedes, 'hex'),
+        select json_agg(json_build_array(${idHex('cf_id')}, kind, ${idHex('author')}, source, license, ${idHex('commitment')},
+            label_type, targets, ${idHex('amends')}, ${idHex('supersedes')},
             verdict, valid_from::text) order by valid_from)::text as rows, max(valid_from)::text as last
         from (select * from ${sql.table(T.cfs)} where valid_from <= ${at}::bigint
           ${after === null ? sql`` : sql`and valid_from > ${after}::bigint`} order by valid_from limit ${CF_PAGE}) c`.execute(db)

@@ -6,14 +6,14 @@
 // the Merkle root, not a re-read and re-index of the whole log prefix.
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
-import { EventNotApplicable } from '@cairn/projector';
+import { EventNotApplicable, anyOfIdBytes, idBytes, idBytesOf } from '@cairn/projector';
 import type { ProjectedEvent, Projection } from '@cairn/projector';
 import { positionToDb } from '@cairn/projector';
 import { contentIdOf } from '@cairn/assembly';
 import { cutVersion, type BuildCause } from './cut-version.js';
 import { cfFactOf, cfRowOf, endValidity, insertCfs, type CfRowInput } from './ingest.js';
 import { LiveIndexes, coldBatchIndex, openBatchIndex, type BatchIndex } from './live-indexes.js';
-import { DATASETS_TABLES, T, anyOfCfIdBytes, cfIdBytes, cfIdBytesOf, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
+import { DATASETS_TABLES, T, migrateDatasetsTables, type DatasetsDatabase } from './tables.js';
 
 export const DATASETS_PROJECTION = 'datasets';
 
@@ -219,7 +219,7 @@ async function reassembleErased(tx: Transaction<DatasetsDatabase>, e: ProjectedE
     join ${sql.table(T.versions)} v on v.version_id = b.version_id
     join ${sql.table(T.members)} m on m.version_no = v.version_no
     join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
-    where b.valid_to is null and m.cf_id = ${anyOfCfIdBytes(reached)}
+    where b.valid_to is null and m.cf_id = ${anyOfIdBytes(reached)}
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
     await cutVersion(
@@ -246,8 +246,8 @@ async function reassemble(
     join ${sql.table(T.versions)} v on v.version_id = b.version_id
     join ${sql.table(T.members)} m on m.version_no = v.version_no
     join ${sql.table(T.manifests)} mf on mf.manifest_id = b.manifest_id
-    where b.valid_to is null and (m.cf_id = ${cfIdBytes(target)} or m.cf_id in (
-      select ${cfIdBytesOf(sql<string>`t`)} from ${sql.table(T.cfs)}, jsonb_array_elements_text(targets) t where cf_id = ${cfIdBytes(target)}))
+    where b.valid_to is null and (m.cf_id = ${idBytes(target)} or m.cf_id in (
+      select ${idBytesOf(sql<string>`t`)} from ${sql.table(T.cfs)}, jsonb_array_elements_text(targets) t where cf_id = ${idBytes(target)}))
     order by b.dataset, b.manifest_id`.execute(tx);
   for (const h of hit.rows) {
     await cutVersion(

@@ -11,7 +11,7 @@ import {
   createLineageNodesTable,
   type LineageDatabase,
 } from '@cairn/lineage';
-import { textArrayLiteral } from '@cairn/projector';
+import { idHex } from '@cairn/projector';
 import { migrateLiveIndexTable, type LiveIndexDatabase } from './live-index-table.js';
 
 export const T = {
@@ -41,7 +41,11 @@ type Bytea = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
 /** A datasets_cfs row: one per CF; valid_to = the first position it was amended, superseded or deprecated. */
 export interface DatasetsCfsTable {
-  /** The CF id's 32 bytes (bytesHex reads it back as the id), as are author, commitment, amends and supersedes. */
+  /**
+   * The CF id's 32 bytes, as are author, commitment, amends and supersedes (@cairn/projector's
+   * id-bytes: idHex reads it back as the id; a CF's rows are found by idBytes(id), as no index
+   * holds the hex).
+   */
   cf_id: Bytea;
   kind: CfKind;
   /** The signer's contributor id (64 lowercase hex by the envelope's schema), as its 32 bytes. */
@@ -141,7 +145,7 @@ export interface DatasetsDatabase {
   datasets_builds: DatasetsBuildsTable;
   datasets_versions: DatasetsVersionsTable;
   datasets_decisions: DatasetsDecisionsTable;
-  /** A member row: the version by its number, the CF id as its 32 bytes (bytesHex reads it back as the id). */
+  /** A member row: the version by its number, the CF id as its 32 bytes (idHex reads it back as the id). */
   datasets_members: { version_no: number; cf_id: Bytea; decision_id: Bytea };
   datasets_exclusions: { build_position: Int8; version_no: number; cf_id: Bytea; decision_id: Bytea };
   datasets_runs: { run_id: string; dataset: string; version_id: string; model_hash: string; event_id: string; position: Int8 };
@@ -200,40 +204,9 @@ export const DATASETS_TABLES: readonly string[] = [...Object.values(T), DATASETS
 export const versionNoOf = (versionId: string): RawBuilder<number> =>
   sql<number>`(select ${sql.ref(`${T.versions}.version_no`)} from ${sql.table(T.versions)} where ${sql.ref(`${T.versions}.version_id`)} = ${versionId})`;
 
-/**
- * A stored 32-byte column (a CF id in members, exclusions and datasets_cfs; an author or a
- * commitment) as its hex text: the id or digest the event named, as answers and the selected-into
- * view's from_id give it. No index holds it; a CF's rows are found by comparing the column with
- * cfIdBytes(id). Null stays null (bytesHexOrNull: a label's commitment, a left join's miss).
- */
-export const bytesHex = (column: string): RawBuilder<string> => sql<string>`encode(${sql.ref(column)}, 'hex')`;
-export const bytesHexOrNull = (column: string): RawBuilder<string | null> => bytesHex(column) as RawBuilder<string | null>;
-
 /** A join of a text CF id column (erasures, asset members) with a stored one (members, exclusions). */
 export const sameCf = (textColumn: string, bytesColumn: string): RawBuilder<boolean> =>
-  sql<boolean>`${sql.ref(textColumn)} = ${bytesHex(bytesColumn)}`;
-
-/** Lowercase hex of whole bytes: what a CF id is, and what decode(…, 'hex') gives back unchanged. */
-const HEX_ID = /^(?:[0-9a-f]{2})+$/;
-
-/** Whether `text` is lowercase hex of whole bytes, which cfIdBytes turns into the bytes it spells. */
-export const isHexBytes = (text: string): boolean => HEX_ID.test(text);
-
-/**
- * A CF id as the bytes the members and exclusions store it by, to compare with their cf_id (their
- * keys end with it). Text that is no lowercase hex names no stored CF: it becomes null, which
- * matches no row, as the text matched none before (and decode would fail on it).
- */
-export const cfIdBytes = (id: string): RawBuilder<Uint8Array> =>
-  HEX_ID.test(id) ? sql<Uint8Array>`decode(${id}, 'hex')` : sql<Uint8Array>`null::bytea`;
-
-/** `= any(…)` of CF ids as stored bytes, one bytea[] parameter (text that is no hex is left out: it names no CF). */
-export const anyOfCfIdBytes = (ids: readonly string[]): RawBuilder<Uint8Array> =>
-  sql<Uint8Array>`any(${textArrayLiteral(ids.filter((id) => HEX_ID.test(id)).map((id) => `\\x${id}`))}::bytea[])`;
-
-/** The same as cfIdBytes, for a text column or expression in SQL (e.g. a question's CF id). */
-export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
-  sql<Uint8Array>`(case when ${text} ~ '^([0-9a-f]{2})+$' then decode(${text}, 'hex') end)`;
+  sql<boolean>`${sql.ref(textColumn)} = ${idHex(bytesColumn)}`;
 
 /**
  * The selected-into edges (member CF → version) in lineage_edges' shape, read by the graph
@@ -242,7 +215,7 @@ export const cfIdBytesOf = (text: RawBuilder<string>): RawBuilder<Uint8Array> =>
  * cf_id: lineage's SelectedIntoView) through datasets_members' index on cf_id, and by its to end
  * through the versions' key and then the members' key (version_no, cf_id).
  */
-const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${bytesHex('m.cf_id')} as from_id, v.version_id as to_id,
+const selectedIntoRows = sql`select 'selected-into'::text as edge_type, ${idHex('m.cf_id')} as from_id, v.version_id as to_id,
     v.event_id, v.position, v.recorded_at, m.cf_id as from_bytes
   from ${sql.table(T.members)} m join ${sql.table(T.versions)} v on v.version_no = m.version_no`;
 

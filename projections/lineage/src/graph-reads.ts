@@ -3,7 +3,7 @@
 // graph). Every read is bounded by a position, so "as of" is a WHERE clause.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, positionFromDb, textArrayLiteral } from '@cairn/projector';
+import { anyOfIdBytes, anyOfText, idBytes, idBytesArray, isIdHex, positionFromDb } from '@cairn/projector';
 import {
   BYTES_ENDS,
   DATASETS_LINEAGE_EDGES_TABLE,
@@ -20,8 +20,6 @@ import {
   type LineageNodesTable,
   type LineageNodesTableName,
   type NodeState,
-  idBytes,
-  idBytesValue,
 } from './tables.js';
 
 /** Which of `tables` exist, in the order given: one statement, as a walk asks it at every step. */
@@ -53,9 +51,7 @@ const bytesColumn = (table: LineageEdgesTableName, end: End): string | undefined
 /** `end` of `table` = any of `ids`: as bytes where the table keeps that end so (ids that are no id left out). */
 function endIsAnyOf(table: LineageEdgesTableName, end: End, ids: readonly string[]): RawBuilder<boolean> {
   const bytes = bytesColumn(table, end);
-  return bytes === undefined
-    ? sql<boolean>`${sql.ref(end)} = ${anyOfText(ids)}`
-    : sql<boolean>`${sql.ref(bytes)} = any(${textArrayLiteral(ids.map(idBytes).filter((b) => b !== null))}::bytea[])`;
+  return bytes === undefined ? sql<boolean>`${sql.ref(end)} = ${anyOfText(ids)}` : sql<boolean>`${sql.ref(bytes)} = ${anyOfIdBytes(ids)}`;
 }
 
 /**
@@ -152,7 +148,7 @@ export async function stepEdges(db: Kysely<LineageDatabase>, asked: StepRequest)
   const several = r.frontier.length > 1;
   // The frontier as bytes too, made once here, for the ends kept as bytes (text that is no id is
   // left out: it names none of them).
-  const frontierBytes = textArrayLiteral(r.frontier.map(idBytes).filter((b) => b !== null));
+  const frontierBytes = idBytesArray(r.frontier.filter(isIdHex));
   const selects = tables.flatMap((table) =>
     branches.map((b) => {
       // One id is compared with `=`, not `= any(…)`: then the planner knows the to-index gives the
@@ -167,7 +163,7 @@ export async function stepEdges(db: Kysely<LineageDatabase>, asked: StepRequest)
       const here =
         bytes === undefined
           ? sql`${sql.ref(b.here)} = ${several ? sql`f.id` : sql`${r.frontier[0]!}::text`}`
-          : sql`${sql.ref(bytes)} = ${several ? sql`f.id` : idBytesValue(r.frontier[0]!)}`;
+          : sql`${sql.ref(bytes)} = ${several ? sql`f.id` : idBytes(r.frontier[0]!)}`;
       const where = [here, b.types];
       if (r.types !== undefined) where.push(sql`edge_type = ${anyOfText(r.types)}`);
       if (limit !== undefined) where.push(sql`position <= ${limit}::bigint`);
@@ -184,7 +180,7 @@ export async function stepEdges(db: Kysely<LineageDatabase>, asked: StepRequest)
       const select = !several
         ? edges
         : // offset 0: the lateral select stays one per id (an index lookup), never flattened into a join the planner may answer by scanning every edge
-          sql`select e.* from ${bytes === undefined ? sql`unnest(${[...r.frontier]}::text[])` : sql`unnest(${frontierBytes}::bytea[])`} as f(id)
+          sql`select e.* from ${bytes === undefined ? sql`unnest(${[...r.frontier]}::text[])` : sql`unnest(${frontierBytes})`} as f(id)
             cross join lateral (${edges} offset 0) e`;
       // A page's limit in each branch too: a branch ordered and limited on its own is read from
       // the (to_id, position) index in order and stops at the limit; under the union's one sort it
@@ -221,7 +217,7 @@ export async function hasEdges(db: Kysely<LineageDatabase>, id: string, asOf: Lo
       const found = await db
         .selectFrom(table)
         .select('event_id')
-        .where(bytes === undefined ? sql<boolean>`${sql.ref(side)} = ${id}` : sql<boolean>`${sql.ref(bytes)} = ${idBytesValue(id)}`)
+        .where(bytes === undefined ? sql<boolean>`${sql.ref(side)} = ${id}` : sql<boolean>`${sql.ref(bytes)} = ${idBytes(id)}`)
         .$if(limit !== undefined, (q) => q.where('position', '<=', limit!))
         .limit(1)
         .executeTakeFirst();

@@ -11,7 +11,7 @@
 // row), and the graph queries read the union of both.
 import { sql, type ColumnType, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { integerArrayLiteral, textArrayLiteral } from '@cairn/projector';
+import { idBytesArray, idBytesCopyField, idHex, integerArrayLiteral, isIdHex, textArrayLiteral } from '@cairn/projector';
 import { copyField, copyRows } from '@cairn/projector';
 
 export const LINEAGE_NODES_TABLE = 'lineage_nodes';
@@ -139,29 +139,13 @@ export interface LineageDatabase {
 
 /**
  * The ends of an edge relation kept as a 32-byte id rather than its hex text, by the column of the
- * relation that holds the bytes: a walk looks an id up there as bytes (idBytes), so the relation's
- * index on the bytes is read. Every other end is text.
+ * relation that holds the bytes: a walk looks an id up there as bytes (@cairn/projector's idBytes),
+ * so the relation's index on the bytes is read. Every other end is text.
  */
 export const BYTES_ENDS: { readonly [T in LineageEdgesTableName]?: { readonly from_id?: string; readonly to_id?: string } } = {
   [LINEAGE_CONTRIBUTED_BY_VIEW]: { to_id: 'to_bytes' },
   [DATASETS_LINEAGE_EDGES_TABLE]: { from_id: 'from_bytes' },
 };
-
-/** An id as spelled in the ledger: 64 lowercase hex characters, a digest's 32 bytes. */
-const ID_HEX = /^[0-9a-f]{64}$/;
-
-/** Whether `id` is an id whose 32 bytes a bytes end may keep (BYTES_ENDS). */
-export const isIdHex = (id: string): boolean => ID_HEX.test(id);
-
-/**
- * `id` as bytea input text (\x and the hex), for a bytea[] literal; null for text that is no id,
- * which names no bytes end's row (null matches nothing, where decode would fail).
- */
-export const idBytes = (id: string): string | null => (ID_HEX.test(id) ? `\\x${id}` : null);
-
-/** The same as idBytes, as one bytea value in SQL (a text parameter decoded: drivers send a bytea parameter only as bytes). */
-export const idBytesValue = (id: string): RawBuilder<Uint8Array> =>
-  ID_HEX.test(id) ? sql<Uint8Array>`decode(${id}::text, 'hex')` : sql<Uint8Array>`null::bytea`;
 
 /**
  * The relations of lineage_edges' shape (the graph's own table, its contributed-by edges kept in
@@ -295,7 +279,7 @@ export async function createLineageNodesTable(db: Kysely<LineageDatabase>, table
   await sql`create index if not exists ${sql.id(CONTRIBUTED_BY_INDEX)} on ${sql.table(table)} (contributed_by, position)
     with (deduplicate_items = off) where contributed_by is not null`.execute(db);
   await sql`create or replace view ${sql.table(LINEAGE_CONTRIBUTED_BY_VIEW)} as
-    select 'contributed-by'::text as edge_type, node_id as from_id, encode(contributed_by, 'hex') as to_id, event_id, position, recorded_at,
+    select 'contributed-by'::text as edge_type, node_id as from_id, ${idHex('contributed_by')} as to_id, event_id, position, recorded_at,
       contributed_by as to_bytes
     from ${sql.table(table)} where contributed_by is not null`.execute(db);
 }
@@ -318,7 +302,7 @@ async function addNodeKey(db: Kysely<LineageDatabase>, table: LineageNodesTableN
     // as it would have had the key refused the statement (insertLineageNodeRows).
     if (table === LINEAGE_NODES_TABLE)
       await sql`insert into ${sql.table(LINEAGE_EDGES_TABLE)} (edge_type, from_id, to_id, event_id, position, recorded_at)
-        select 'contributed-by', node_id, encode(contributed_by, 'hex'), event_id, position, recorded_at ${later} and contributed_by is not null`.execute(
+        select 'contributed-by', node_id, ${idHex('contributed_by')}, event_id, position, recorded_at ${later} and contributed_by is not null`.execute(
         db,
       );
     await sql`delete ${later}`.execute(db);
@@ -480,8 +464,7 @@ export function lineageNodeRows(
     if (!options.copy) continue;
     const event = nodeEvent(n, options.table);
     const c = n.contributedBy;
-    // the signer as bytea input (\x and its hex), its backslash escaped for COPY
-    const edge = !own ? '' : c === undefined ? '\t\\N\t\\N' : `\t\\\\x${c.signer}\t${c.recordedAt.toISOString()}`;
+    const edge = !own ? '' : c === undefined ? '\t\\N\t\\N' : `\t${idBytesCopyField(c.signer)}\t${c.recordedAt.toISOString()}`;
     lines.push(
       `${copyField(n.id)}\t${copyField(n.kind)}\t${copyField(n.label)}\t${event === null ? '\\N' : copyField(event)}\t${n.position}${edge}\n`,
     );
@@ -517,7 +500,7 @@ export async function insertLineageNodeRows(
     return [];
   }
   const columns = own ? OWN_NODE_COLUMNS : NODE_COLUMNS;
-  const carried = sql`, ${textArrayLiteral(nodes.map((n) => (n.contributedBy === undefined ? null : idBytes(n.contributedBy.signer))))}::bytea[],
+  const carried = sql`, ${idBytesArray(nodes.map((n) => n.contributedBy?.signer ?? null))},
     ${textArrayLiteral(nodes.map((n) => n.contributedBy?.recordedAt.toISOString() ?? null))}::timestamptz[]`;
   // unnest over one array literal per column: one parameter each, however many nodes (a values
   // list would take five per node, and Postgres takes at most 65535 in one statement). Raw: the

@@ -26,6 +26,7 @@ export { cfIdFromDb, eventIdFromDb } from './storage/ids.js';
 export { canonicalDump, type CanonicalDumpOptions } from './runner/canonical-dump.js';
 export { textArrayLiteral, integerArrayLiteral, anyOfText } from './storage/array-literal.js';
 export { copyField, copyNullableField, copyRows, copyRowsOrInsert } from './storage/copy.js';
+export { isIdHex, idBytes, idBytesOf, idBytesArray, anyOfIdBytes, idBytesCopyField, idHex, idHexOrNull } from './storage/id-bytes.js';
 export {
   newPGlite,
   projectionSpecification,

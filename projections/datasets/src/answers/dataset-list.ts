@@ -3,8 +3,8 @@
 // or from a source). Answers the latest state of the tables, or the state as of a moment.
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { VersionId } from '@cairn/schemas';
-import { positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
-import { T, bytesHex, cfIdBytes, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
+import { positionToDb, resolveAsOf, type AsOf, idHex, idBytes } from '@cairn/projector';
+import { T, storedVersionIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface DatasetSearch {
   /** The dataset's name starts with this. */
@@ -77,15 +77,16 @@ export async function datasetList(
       w.and([
         ...(bound === null ? [] : [upTo('d.position')]),
         ...(search.name === undefined ? [] : [sql<boolean>`starts_with(d.name, ${search.name})`]),
-        // a CF id is lowercase hex: other text starts none (and a NUL in it would fail the statement)
+        // a CF id is 64 lowercase hex: other text starts none (and a NUL in it would fail the
+        // statement). The length first: a regex over megabytes of hex can run out of stack.
         ...(search.cf === undefined
           ? []
           : [
-              /^[0-9a-f]*$/.test(search.cf)
-                ? holds(w, sql<boolean>`starts_with(${bytesHex('c.cf_id')}, ${search.cf})`)
+              search.cf.length <= 64 && /^[0-9a-f]*$/.test(search.cf)
+                ? holds(w, sql<boolean>`starts_with(${idHex('c.cf_id')}, ${search.cf})`)
                 : sql<boolean>`false`,
             ]),
-        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${cfIdBytes(search.contributor)}`)]),
+        ...(search.contributor === undefined ? [] : [holds(w, sql<boolean>`c.author = ${idBytes(search.contributor)}`)]),
         ...(search.source === undefined ? [] : [holds(w, sql<boolean>`c.source = ${search.source}`)]),
       ]),
     )

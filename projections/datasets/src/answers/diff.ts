@@ -3,12 +3,12 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
+import { nullablePositionFromDb, positionFromDb, positionToDb, anyOfIdBytes, idHex } from '@cairn/projector';
 import { hexOf } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
-import { T, anyOfCfIdBytes, bytesHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { diffSortedMembers } from './diff-merge.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 import { packedMembersColumn, packedMembersOf, versionOfRow, type DatasetVersion } from './versions.js';
@@ -131,9 +131,9 @@ export async function diffPinned(
       ? []
       : await db
           .selectFrom(T.cfs)
-          .select([bytesHex('cf_id').as('cf_id'), sql<string>`encode(${target}, 'hex')`.as('target'), 'amends', 'valid_from'])
-          .where('cf_id', '=', anyOfCfIdBytes(addedIds))
-          .where(target, '=', anyOfCfIdBytes(removedIds))
+          .select([idHex('cf_id').as('cf_id'), idHex(target).as('target'), 'amends', 'valid_from'])
+          .where('cf_id', '=', anyOfIdBytes(addedIds))
+          .where(target, '=', anyOfIdBytes(removedIds))
           .orderBy(sql.ref(`${T.cfs}.cf_id`))
           .execute();
   const changed: ChangedEntry[] = replacing.map((r) => ({
@@ -204,10 +204,10 @@ async function causesOfRemoval(
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'x.cf_id')
     .distinctOn('x.cf_id')
-    .select([bytesHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
+    .select([idHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason', 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('x.version_no', '=', versionNoOf(versionB))
-    .where('x.cf_id', '=', anyOfCfIdBytes(ids))
+    .where('x.cf_id', '=', anyOfIdBytes(ids))
     .where('x.build_position', '<=', positionToDb(buildPosition))
     .orderBy('x.cf_id')
     .orderBy('x.build_position', 'desc')
@@ -261,8 +261,8 @@ async function causesOfAddition(
   if (ids.length === 0) return new Map();
   const cfs = await db
     .selectFrom(T.cfs)
-    .select([bytesHex('cf_id').as('cf_id'), 'valid_from'])
-    .where('cf_id', '=', anyOfCfIdBytes(ids))
+    .select([idHex('cf_id').as('cf_id'), 'valid_from'])
+    .where('cf_id', '=', anyOfIdBytes(ids))
     .execute();
   // A's decisions up to its latest build as of the moment (none: no build of A by then)
   const before =
@@ -272,9 +272,9 @@ async function causesOfAddition(
           .selectFrom(`${T.exclusions} as x`)
           .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'x.decision_id')
           .distinctOn('x.cf_id')
-          .select([bytesHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason'])
+          .select([idHex('x.cf_id').as('cf_id'), 'd.rule', 'd.reason'])
           .where('x.version_no', '=', versionNoOf(versionA))
-          .where('x.cf_id', '=', anyOfCfIdBytes(ids))
+          .where('x.cf_id', '=', anyOfIdBytes(ids))
           .where('x.build_position', '<=', positionToDb(lastBuildA))
           .orderBy('x.cf_id')
           .orderBy('x.build_position', 'desc')
@@ -286,10 +286,10 @@ async function causesOfAddition(
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .leftJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select([bytesHex('m.cf_id').as('cf_id'), 'd.evidence'])
+    .select([idHex('m.cf_id').as('cf_id'), 'd.evidence'])
     .select(STORED_CF_COLUMNS)
     .where('m.version_no', '=', versionNoOf(versionB))
-    .where('m.cf_id', '=', anyOfCfIdBytes(ids))
+    .where('m.cf_id', '=', anyOfIdBytes(ids))
     .orderBy('m.cf_id')
     .execute();
   const evidenceOf = new Map(evidence.map((r) => [r.cf_id, evidenceFromJson(r.evidence, storedCfOf(r))]));

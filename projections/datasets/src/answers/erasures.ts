@@ -3,10 +3,10 @@
 // that can no longer be read.
 import type { Expression, Kysely, QueryCreator } from 'kysely';
 import type { LogPosition } from '@cairn/eventlog';
-import { anyOfText, positionFromDb, positionToDb } from '@cairn/projector';
+import { anyOfText, positionFromDb, positionToDb, idHex } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId } from '@cairn/schemas';
-import { T, bytesHex, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, sameCf, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 
 export interface Erasure extends EventRef {
@@ -69,7 +69,7 @@ export async function erasedMembersOf(
   const members = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.erasures} as e`, (j) => j.on(sameCf('e.cf_id', 'm.cf_id')))
-    .select(bytesHex('m.cf_id').as('cf_id'))
+    .select(idHex('m.cf_id').as('cf_id'))
     .where('m.version_no', '=', versionNoOf(versionId))
     .orderBy('m.cf_id')
     .execute();

@@ -5,10 +5,10 @@
 // models trained on them) stay listed: they are what an erasure request has to reach.
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
-import { positionFromDb, positionToDb } from '@cairn/projector';
+import { positionFromDb, positionToDb, idHex, idHexOrNull, idBytes } from '@cairn/projector';
 import type { EventRef } from '@cairn/assembly';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, bytesHex, bytesHexOrNull, cfIdBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasuresOf, type Erasure } from './erasures.js';
@@ -37,25 +37,25 @@ export async function impact(
   const bound = at === undefined ? null : positionToDb(at ?? -1n);
   const cf = await db
     .selectFrom(T.cfs)
-    .select(bytesHex('cf_id').as('cf_id'))
-    .where('cf_id', '=', cfIdBytes(cfId))
+    .select(idHex('cf_id').as('cf_id'))
+    .where('cf_id', '=', idBytes(cfId))
     .$if(bound !== null, (q) => q.where('valid_from', '<=', bound!))
     .executeTakeFirst();
   if (cf === undefined) return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));
   const deps = await db
     .selectFrom(T.cfs)
     .select([
-      bytesHex('cf_id').as('cf_id'),
+      idHex('cf_id').as('cf_id'),
       'kind',
       'valid_from',
-      bytesHexOrNull('amends').as('amends'),
-      bytesHexOrNull('supersedes').as('supersedes'),
+      idHexOrNull('amends').as('amends'),
+      idHexOrNull('supersedes').as('supersedes'),
     ])
     .where((w) =>
       w.or([
         w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`),
-        w('amends', '=', cfIdBytes(cfId)),
-        w('supersedes', '=', cfIdBytes(cfId)),
+        w('amends', '=', idBytes(cfId)),
+        w('supersedes', '=', idBytes(cfId)),
       ]),
     )
     .$if(bound !== null, (q) => q.where('valid_from', '<=', bound!))
@@ -88,7 +88,7 @@ export async function impact(
         )
         .as('current'),
     ])
-    .where('m.cf_id', '=', cfIdBytes(cfId))
+    .where('m.cf_id', '=', idBytes(cfId))
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')
@@ -96,7 +96,7 @@ export async function impact(
   const runs = await db
     .selectFrom(`${T.runs} as r`)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'r.version_id')
-    .innerJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', cfIdBytes(cfId)))
+    .innerJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', idBytes(cfId)))
     .select(['r.run_id', 'r.version_id', 'r.model_hash', 'r.event_id', 'r.position'])
     .$if(bound !== null, (q) => q.where('r.position', '<=', bound!))
     .orderBy('r.position')

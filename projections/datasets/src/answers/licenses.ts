@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseSpdxExpression, type SpdxNode } from '@cairn/core';
-import { T, bytesHex, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { idHex } from '@cairn/projector';
+import { T, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import type { AnswerError } from './errors.js';
 import { readVersion, type DatasetVersion } from './versions.js';
 
@@ -89,7 +90,7 @@ export async function licenses(
   const rows = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select((q) => ['c.license', bytesHex('c.author').as('author'), q.fn.countAll<string>().as('n')])
+    .select((q) => ['c.license', idHex('c.author').as('author'), q.fn.countAll<string>().as('n')])
     .where('m.version_no', '=', versionNoOf(versionId))
     .groupBy(['c.license', 'c.author'])
     .orderBy('c.license')

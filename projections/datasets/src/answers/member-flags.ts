@@ -4,14 +4,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
 import type { CfKind } from '@cairn/assembly';
-import { T, bytesHex, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { idHex } from '@cairn/projector';
+import { T, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 
 /** The version's member CF ids of `kind` (e.g. `sample`), in id order. */
 export async function memberIdsOfKind(db: Kysely<DatasetsDatabase>, versionId: string, kind: string): Promise<CfId[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select(bytesHex('m.cf_id').as('cf_id'))
+    .select(idHex('m.cf_id').as('cf_id'))
     .where('m.version_no', '=', versionNoOf(versionId))
     .where('c.kind', '=', kind as CfKind)
     .orderBy('m.cf_id')
@@ -47,7 +48,7 @@ export async function unvalidatedMemberCount(db: Kysely<DatasetsDatabase>, versi
             .where('v.verdict', '=', 1)
             .where('v.valid_to', 'is', null)
             // jsonb ? text: does the validation's targets hold the member
-            .where(sql<boolean>`v.targets ? ${bytesHex('m.cf_id')}`),
+            .where(sql<boolean>`v.targets ? ${idHex('m.cf_id')}`),
         ),
       ),
     )

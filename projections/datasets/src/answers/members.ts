@@ -3,17 +3,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CfId, VersionId } from '@cairn/schemas';
-import {
-  T,
-  cfIdBytes,
-  bytesHex,
-  isHexBytes,
-  storedCfId,
-  storedCfIdOrNull,
-  storedVersionId,
-  versionNoOf,
-  type DatasetsDatabase,
-} from '../tables.js';
+import { idBytes, idHex, isIdHex } from '@cairn/projector';
+import { T, storedCfId, storedCfIdOrNull, storedVersionId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import { versionNotFound, type AnswerError } from './errors.js';
 
 export interface VersionMember {
@@ -53,14 +44,14 @@ export interface MemberPageRequest {
 }
 
 /**
- * A member's CF id compared with a page cursor. A cursor of lowercase hex (a CF id, as `next`
- * gives) compares as bytes, as the members' key holds them and in the same order as the ids' text,
- * so a page starts by a key look-up; any other text is compared with the ids' text, as before.
+ * A member's CF id compared with a page cursor. A cursor that is a CF id (as `next` gives)
+ * compares as bytes, as the members' key holds them and in the same order as the ids' text, so a
+ * page starts by a key look-up; any other text is compared with the ids' text, as before.
  */
 function afterCursor(column: string, op: '>' | '<=', cursor: string): RawBuilder<boolean> {
-  return isHexBytes(cursor)
-    ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${cfIdBytes(cursor)}`
-    : sql<boolean>`${bytesHex(column)} ${sql.raw(op)} ${cursor}`;
+  return isIdHex(cursor)
+    ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${idBytes(cursor)}`
+    : sql<boolean>`${idHex(column)} ${sql.raw(op)} ${cursor}`;
 }
 
 export async function versionMembers(
@@ -81,7 +72,7 @@ export async function versionMembers(
       (eb) =>
         eb
           .selectFrom(`${T.cfs} as cf`)
-          .select(['cf.kind', bytesHex('cf.author').as('author'), 'cf.source', 'cf.license', 'cf.label_type'])
+          .select(['cf.kind', idHex('cf.author').as('author'), 'cf.source', 'cf.license', 'cf.label_type'])
           .whereRef('cf.cf_id', '=', 'm.cf_id')
           // a CF id names one row; the limit also keeps the planner from flattening the lookup
           // back into a join it may merge
@@ -90,7 +81,7 @@ export async function versionMembers(
       (join) => join.onTrue(),
     )
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
-    .select([bytesHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
+    .select([idHex('m.cf_id').as('cf_id'), 'c.kind', 'c.author', 'c.source', 'c.license', 'c.label_type', 'd.reason'])
     .where('m.version_no', '=', versionNoOf(versionId));
   if (request.after !== undefined) page = page.where(afterCursor('m.cf_id', '>', request.after));
   const found = await page

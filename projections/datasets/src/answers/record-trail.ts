@@ -4,8 +4,8 @@
 // deprecations and erasures of a set of CFs. Each is a narrow read; the trail's walk is the caller's.
 import { sql, type Kysely } from 'kysely';
 import type { CfId } from '@cairn/schemas';
-import { anyOfText } from '@cairn/projector';
-import { T, anyOfCfIdBytes, bytesHex, bytesHexOrNull, isHexBytes, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
+import { anyOfText, anyOfIdBytes, idHex, idHexOrNull, isIdHex } from '@cairn/projector';
+import { T, storedCfId, storedCfIdOrNull, type DatasetsDatabase } from '../tables.js';
 
 export interface CfLinks {
   readonly cfId: CfId;
@@ -16,10 +16,10 @@ export interface CfLinks {
 
 /** A CF's links as its event named them: the stored bytes read back as hex ids. */
 const CF_LINK_COLUMNS = [
-  bytesHex('cf_id').as('cf_id'),
+  idHex('cf_id').as('cf_id'),
   'kind',
-  bytesHexOrNull('amends').as('amends'),
-  bytesHexOrNull('supersedes').as('supersedes'),
+  idHexOrNull('amends').as('amends'),
+  idHexOrNull('supersedes').as('supersedes'),
 ] as const;
 
 const toLinks = (c: { cf_id: string; kind: string; amends: string | null; supersedes: string | null }): CfLinks => ({
@@ -35,7 +35,7 @@ export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: rea
   const rows = await db
     .selectFrom(T.cfs)
     .select(CF_LINK_COLUMNS)
-    .where('cf_id', '=', anyOfCfIdBytes(cfIds))
+    .where('cf_id', '=', anyOfIdBytes(cfIds))
     .where((w) => w.or([w('amends', 'is not', null), w('supersedes', 'is not', null)]))
     .execute();
   return rows.map(toLinks);
@@ -43,15 +43,15 @@ export async function cfsAmendingOthers(db: Kysely<DatasetsDatabase>, cfIds: rea
 
 /** The CFs that target, amend or supersede any of `cfIds`, in the order they became true (ties by id). */
 export async function cfsNaming(db: Kysely<DatasetsDatabase>, cfIds: readonly string[]): Promise<CfLinks[]> {
-  // text that is no lowercase hex names no CF (and a NUL in it would fail the statement)
-  const ids = cfIds.filter(isHexBytes);
+  // text that is no id names no CF (and a NUL in it would fail the statement)
+  const ids = cfIds.filter(isIdHex);
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom(T.cfs)
     .select(CF_LINK_COLUMNS)
     // jsonb ?| text[]: does targets hold any of the ids
     .where((w) =>
-      w.or([sql<boolean>`targets ?| ${ids}::text[]`, w('amends', '=', anyOfCfIdBytes(ids)), w('supersedes', '=', anyOfCfIdBytes(ids))]),
+      w.or([sql<boolean>`targets ?| ${ids}::text[]`, w('amends', '=', anyOfIdBytes(ids)), w('supersedes', '=', anyOfIdBytes(ids))]),
     )
     .orderBy('valid_from')
     .orderBy(sql.ref(`${T.cfs}.cf_id`))

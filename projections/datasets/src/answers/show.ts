@@ -4,9 +4,9 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, EventLogError, LogPosition, RecordedEvent } from '@cairn/eventlog';
-import { positionFromDb, positionToDb, resolveAsOf, type AsOf } from '@cairn/projector';
+import { positionFromDb, positionToDb, resolveAsOf, type AsOf, idHex, idHexOrNull, idBytes } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, bytesHex, bytesHexOrNull, cfIdBytes, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 
 const CF_TYPES = new Set(['SampleContributed', 'LabelContributed', 'ValidationContributed']);
@@ -80,12 +80,12 @@ export async function showCf(
   const cf = shown(first);
   const related = await db
     .selectFrom(T.cfs)
-    .select([bytesHex('cf_id').as('cf_id'), bytesHexOrNull('amends').as('amends'), bytesHexOrNull('supersedes').as('supersedes')])
+    .select([idHex('cf_id').as('cf_id'), idHexOrNull('amends').as('amends'), idHexOrNull('supersedes').as('supersedes')])
     .where((w) =>
       w.or([
         w('targets', '@>', sql<string[]>`${JSON.stringify([cfId])}::jsonb`),
-        w('amends', '=', cfIdBytes(cfId)),
-        w('supersedes', '=', cfIdBytes(cfId)),
+        w('amends', '=', idBytes(cfId)),
+        w('supersedes', '=', idBytes(cfId)),
       ]),
     )
     .$if(bound !== null, (q) => q.where(upTo('valid_from')))
@@ -110,7 +110,7 @@ export async function showCf(
     .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .innerJoin(`${T.decisions} as d`, 'd.decision_id', 'm.decision_id')
     .select(['v.dataset', 'v.version_id', 'v.position', 'd.reason'])
-    .where('m.cf_id', '=', cfIdBytes(cfId))
+    .where('m.cf_id', '=', idBytes(cfId))
     .$if(bound !== null, (q) => q.where(upTo('v.position')))
     .orderBy('v.position')
     .orderBy('v.version_id')

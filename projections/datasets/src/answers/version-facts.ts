@@ -4,9 +4,9 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, LogPosition } from '@cairn/eventlog';
-import { positionFromDb } from '@cairn/projector';
+import { positionFromDb, idHex, idHexOrNull } from '@cairn/projector';
 import type { CfId } from '@cairn/schemas';
-import { T, bytesHex, bytesHexOrNull, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
+import { T, storedCfId, versionNoOf, type DatasetsDatabase } from '../tables.js';
 import type { ExportMember } from '../exports/formats.js';
 
 export interface MemberFact extends ExportMember {
@@ -33,12 +33,12 @@ export async function memberFacts(
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
     .select([
-      bytesHex('m.cf_id').as('cf_id'),
+      idHex('m.cf_id').as('cf_id'),
       'c.kind',
-      bytesHex('c.author').as('author'),
+      idHex('c.author').as('author'),
       'c.source',
       'c.license',
-      bytesHexOrNull('c.commitment').as('commitment'),
+      idHexOrNull('c.commitment').as('commitment'),
       'c.valid_from',
     ])
     .where('m.version_no', '=', versionNoOf(versionId))
@@ -77,7 +77,7 @@ export async function memberFacts(
 export async function memberIds(db: Kysely<DatasetsDatabase>, versionId: string): Promise<CfId[]> {
   const rows = await db
     .selectFrom(`${T.members} as m`)
-    .select(bytesHex('m.cf_id').as('cf_id'))
+    .select(idHex('m.cf_id').as('cf_id'))
     .where('m.version_no', '=', versionNoOf(versionId))
     .orderBy('m.cf_id')
     .execute();
@@ -141,10 +141,10 @@ export interface ValidationStats {
 export async function validationStats(db: Kysely<DatasetsDatabase>, versionId: string, memberCount: number): Promise<ValidationStats> {
   // a lateral join over each validation's jsonb targets: more than the builder says plainly
   const r = await sql<{ cf_id: string; author: string; verdict: number | null; target: string }>`
-    select ${bytesHex('v.cf_id')} as cf_id, ${bytesHex('v.author')} as author, v.verdict, t.target from ${sql.table(T.cfs)} v
+    select ${idHex('v.cf_id')} as cf_id, ${idHex('v.author')} as author, v.verdict, t.target from ${sql.table(T.cfs)} v
     cross join lateral jsonb_array_elements_text(v.targets) as t(target)
     where v.kind = 'validation' and v.valid_to is null
-      and t.target in (select ${bytesHex('m.cf_id')} from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(
+      and t.target in (select ${idHex('m.cf_id')} from ${sql.table(T.members)} m where m.version_no = ${versionNoOf(versionId)})`.execute(
     db,
   );
   const byValidation = new Map<string, { author: string; verdict: number | null }>();

@@ -3,21 +3,9 @@
 import { sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { nullablePositionFromDb, positionFromDb, positionToDb } from '@cairn/projector';
+import { nullablePositionFromDb, positionFromDb, positionToDb, idHex, idHexOrNull, idBytes, idBytesOf } from '@cairn/projector';
 import type { CfId, VersionId } from '@cairn/schemas';
-import {
-  T,
-  bytesHex,
-  bytesHexOrNull,
-  cfIdBytes,
-  cfIdBytesOf,
-  versionNoOf,
-  storedCfId,
-  storedCfIdOrNull,
-  storedVersionId,
-  type DatasetsDatabase,
-  type VersionTallies,
-} from '../tables.js';
+import { T, versionNoOf, storedCfId, storedCfIdOrNull, storedVersionId, type DatasetsDatabase, type VersionTallies } from '../tables.js';
 import { resolveAsOf, type AsOf } from '@cairn/projector';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { latestBuildOf, readVersion, type Build, type DatasetVersion } from './versions.js';
@@ -58,18 +46,18 @@ export async function whereFromCf(
   const cf = await db
     .selectFrom(T.cfs)
     .select([
-      bytesHex('cf_id').as('cf_id'),
+      idHex('cf_id').as('cf_id'),
       'kind',
-      bytesHex('author').as('author'),
+      idHex('author').as('author'),
       'source',
       'license',
-      bytesHexOrNull('commitment').as('commitment'),
-      bytesHexOrNull('amends').as('amends'),
-      bytesHexOrNull('supersedes').as('supersedes'),
+      idHexOrNull('commitment').as('commitment'),
+      idHexOrNull('amends').as('amends'),
+      idHexOrNull('supersedes').as('supersedes'),
       'valid_from',
       'valid_to',
     ])
-    .where('cf_id', '=', cfIdBytes(cfId))
+    .where('cf_id', '=', idBytes(cfId))
     .executeTakeFirst();
   if (cf === undefined || (bound !== null && BigInt(cf.valid_from) > BigInt(bound))) {
     return E.left(cfNotFound(cfId, bound === null ? '' : ` as of position ${bound}`));
@@ -79,7 +67,7 @@ export async function whereFromCf(
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.versions} as v`, 'v.version_no', 'm.version_no')
     .select(['v.version_id', 'v.dataset', 'v.position'])
-    .where('m.cf_id', '=', cfIdBytes(cfId))
+    .where('m.cf_id', '=', idBytes(cfId))
     .$if(bound !== null, (q) => q.where('v.position', '<=', bound!))
     .orderBy('v.position')
     .orderBy('v.version_id')
@@ -115,7 +103,7 @@ export async function whereFromVersion(db: Kysely<DatasetsDatabase>, versionId: 
           .select('v.cf_id')
           .where('v.version_no', '=', versionNoOf(versionId))
           // the asset member's id as the bytes the members' key ends with, so the key finds it
-          .where('v.cf_id', '=', cfIdBytesOf(sql<string>`${sql.ref('m.cf_id')}`)),
+          .where('v.cf_id', '=', idBytesOf(sql<string>`${sql.ref('m.cf_id')}`)),
       ),
     )
     .groupBy(['a.asset_id', 'a.name'])

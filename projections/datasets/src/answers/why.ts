@@ -3,12 +3,12 @@
 import { NOOP_QUERY_EXECUTOR, QueryCreator, sql, type Kysely } from 'kysely';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LogPosition } from '@cairn/eventlog';
-import { positionFromDb } from '@cairn/projector';
+import { positionFromDb, idBytes, idBytesOf, isIdHex } from '@cairn/projector';
 import type { DecisionEvidence } from '@cairn/assembly';
 import type { RuleName } from '@cairn/assembly';
 import { STORED_CF_COLUMNS, evidenceFromJson, storedCfOf } from '../evidence-json.js';
 import type { CfId, VersionId } from '@cairn/schemas';
-import { T, cfIdBytes, cfIdBytesOf, isHexBytes, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
+import { T, storedCfId, storedVersionId, type DatasetsDatabase } from '../tables.js';
 import { cfNotFound, type AnswerError } from './errors.js';
 import { erasureOfRow, firstErasures, type Erasure } from './erasures.js';
 import { coalescing } from './coalesce.js';
@@ -73,15 +73,15 @@ const questionKey = (q: WhyQuestion) => `${q.cfId}\n${q.versionId}`;
 async function factRows(db: Kysely<DatasetsDatabase>, questions: readonly WhyQuestion[]) {
   const distinct = [...new Map(questions.map((q) => [questionKey(q), q])).values()];
   // cf_key: the CF id as the members and exclusions store it (null for text that is no id). Text
-  // that is no lowercase hex names no CF and no version, so it is sent as '' (a NUL would fail the
+  // that is no id names no CF and no version, so it is sent as '' (a NUL would fail the
   // statement), and n says which question a row answers.
-  const asText = (id: string) => (isHexBytes(id) ? id : '');
+  const asText = (id: string) => (isIdHex(id) ? id : '');
   const asked = sql<{
     cf_id: string;
     version_id: string;
     cf_key: Uint8Array | null;
     n: string;
-  }>`(select u.cf_id, u.version_id, ${cfIdBytesOf(
+  }>`(select u.cf_id, u.version_id, ${idBytesOf(
     sql<string>`u.cf_id`,
   )} as cf_key, u.n from unnest(${distinct.map((q) => asText(q.cfId))}::text[], ${distinct.map((q) => asText(q.versionId))}::text[])
     with ordinality as u(cf_id, version_id, n))`.as('q');
@@ -334,10 +334,10 @@ export async function replacementOutcomes(db: Kysely<DatasetsDatabase>, cfId: st
     .selectFrom(`${T.builds} as b`)
     // every build's version is stored (cutVersion writes both)
     .innerJoin(`${T.versions} as v`, 'v.version_id', 'b.version_id')
-    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', cfIdBytes(cfId)))
+    .leftJoin(`${T.members} as m`, (j) => j.onRef('m.version_no', '=', 'v.version_no').on('m.cf_id', '=', idBytes(cfId)))
     .leftJoin(`${T.decisions} as md`, 'md.decision_id', 'm.decision_id')
     .leftJoin(`${T.exclusions} as x`, (j) =>
-      j.onRef('x.version_no', '=', 'v.version_no').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', cfIdBytes(cfId)),
+      j.onRef('x.version_no', '=', 'v.version_no').onRef('x.build_position', '=', 'b.position').on('x.cf_id', '=', idBytes(cfId)),
     )
     .leftJoin(`${T.decisions} as xd`, 'xd.decision_id', 'x.decision_id')
     .select([

@@ -10,7 +10,8 @@ import type { Kysely } from 'kysely';
 import type { VersionId } from '@cairn/schemas';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog } from '@cairn/eventlog';
-import { T, bytesHexOrNull, bytesHex, versionNoOf, type DatasetsDatabase } from '../../tables.js';
+import { idHexOrNull, idHex } from '@cairn/projector';
+import { T, versionNoOf, type DatasetsDatabase } from '../../tables.js';
 import { readVersion, type DatasetVersion } from '../versions.js';
 import type { AnswerError } from '../errors.js';
 import { DEFAULT_NUM_HASHES, DEFAULT_SEED, DEFAULT_THRESHOLD, SHINGLE_WORDS, bandingFor, nearDuplicates, type Doc } from './minhash.js';
@@ -133,7 +134,7 @@ async function membersOf(
   const rows = await db
     .selectFrom(`${T.members} as m`)
     .innerJoin(`${T.cfs} as c`, 'c.cf_id', 'm.cf_id')
-    .select([bytesHex('m.cf_id').as('cf_id'), bytesHexOrNull('c.commitment').as('commitment')])
+    .select([idHex('m.cf_id').as('cf_id'), idHexOrNull('c.commitment').as('commitment')])
     .where('m.version_no', '=', versionNoOf(v.versionId))
     .where('c.kind', '=', 'sample')
     .orderBy('m.cf_id')
