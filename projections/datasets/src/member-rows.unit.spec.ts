@@ -104,6 +104,20 @@ describe('datasets projection: member and exclusion rows', () => {
     expect(await named(ledger.id('s0').slice(0, 8))).toEqual(['c', 'd']);
   });
 
+  it('given a page cursor that is no CF id, when it holds a NUL, then the page is the one after the text before the NUL, and nothing fails', async () => {
+    const ledger = await newLedger();
+    await given(ledger);
+    const [d] = await datasetBuilds(ledger.store.db, 'd');
+    const ids = [...Array(N).keys()].map((i) => ledger.id(`s${i}`)).sort();
+    const prefix = ids[2]!.slice(0, 3);
+    const after = async (cursor: string) =>
+      right(await versionMembers(ledger.store.db, d!.versionId, { limit: N, after: cursor })).members.map((m) => m.cfId);
+    const expected = ids.filter((id) => id > prefix);
+    expect(await after(prefix)).toEqual(expected);
+    expect(await after(`${prefix}\u0000zz`)).toEqual(expected);
+    expect(await after('\u0000')).toEqual(ids);
+  });
+
   it('given two stores fed the same log, then their version numbers, members and exclusions tables are identical', async () => {
     const a = await newLedger();
     const b = await newLedger();

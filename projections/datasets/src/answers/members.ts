@@ -46,12 +46,14 @@ export interface MemberPageRequest {
 /**
  * A member's CF id compared with a page cursor. A cursor that is a CF id (as `next` gives)
  * compares as bytes, as the members' key holds them and in the same order as the ids' text, so a
- * page starts by a key look-up; any other text is compared with the ids' text, as before.
+ * page starts by a key look-up; any other text is compared with the ids' text, as before. Text
+ * cannot carry a NUL to Postgres, so it is cut at the first: no id holds one, and NUL sorts
+ * before every character an id has, so an id falls on the same side of the cut text as of the whole.
  */
 function afterCursor(column: string, op: '>' | '<=', cursor: string): RawBuilder<boolean> {
-  return isIdHex(cursor)
-    ? sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${idBytes(cursor)}`
-    : sql<boolean>`${idHex(column)} ${sql.raw(op)} ${cursor}`;
+  if (isIdHex(cursor)) return sql<boolean>`${sql.ref(column)} ${sql.raw(op)} ${idBytes(cursor)}`;
+  const nul = cursor.indexOf('\0');
+  return sql<boolean>`${idHex(column)} ${sql.raw(op)} ${nul < 0 ? cursor : cursor.slice(0, nul)}`;
 }
 
 export async function versionMembers(
