@@ -141,8 +141,8 @@ export interface ContaminationAnswer {
 
 export interface VerifyProjectionsRequest {
   readonly logHead: LogPosition | null;
-  /** Every log event's position and time (left unchecked when absent). */
-  readonly leaves?: LogTimeline;
+  /** Every log event's position and time (left unchecked when absent); a promise when the log is checked meanwhile. */
+  readonly leaves?: LogTimeline | PromiseLike<LogTimeline | undefined>;
   /** Why catching the live tables up failed, if it did: they are compared where they stand. */
   readonly catchUpFailure?: string;
 }

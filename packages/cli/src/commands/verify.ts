@@ -85,52 +85,64 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
   const progress = progressFor({ json: session.json });
   const head = await session.ledger.log.head();
   if (E.isLeft(head)) fail(ExitCode.unavailable, messageOf(head.left));
-  progress.start(Number(head.right ?? 0n), 'verifying the log');
   const leaves = new LeafHashes();
   const full = checksTables(options) ? fullSession(session) : undefined;
-  const tables = full !== undefined;
   // The samples check takes what it needs of the log from the log check's own pass.
-  const logged = tables ? new LoggedSamples() : undefined;
-  const log = await verifyLog(session.ledger.log, (done) => progress.update(done), leaves, {
-    workers: options.workers ?? defaultPoolSize(),
-    ...(options.since === undefined ? {} : { trusted: options.since }),
-    ...(logged === undefined ? {} : { samples: logged }),
-  });
+  const logged = full !== undefined ? new LoggedSamples() : undefined;
+  // Tables already caught up are rebuilt while the log is checked: the rebuild only reads the log,
+  // and its verdict is used only once the log is found intact. The time index, checked last, waits
+  // for the log check's timeline. Tables still behind are caught up after the log check instead, so
+  // a log that fails is never projected into them.
+  const early = full !== undefined && !(await isBehind(full)) ? rebuildMeanwhile(full, head.right) : undefined;
+  progress.start(Number(head.right ?? 0n), 'verifying the log');
+  let log: LogVerification;
+  try {
+    log = await verifyLog(session.ledger.log, (done) => progress.update(done), leaves, {
+      workers: options.workers ?? defaultPoolSize(),
+      ...(options.since === undefined ? {} : { trusted: options.since }),
+      ...(logged === undefined ? {} : { samples: logged }),
+    });
+  } catch (cause) {
+    // Whatever stopped the log check, the rebuild is settled before the session can be closed under it.
+    await early?.settle(undefined);
+    throw cause;
+  }
   progress.stop();
   let projections: ProjectionVerification | null = null;
   let samples: SampleVerification | null = null;
   if (full !== undefined && log.firstBad === null) {
     const session = full;
-    // Only an intact log is worth projecting; the live tables are caught up first so both sides
-    // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
-    const status = await session.runner.status();
-    const behind = E.isRight(status) && status.right.projections.some((p) => p.checkpoint === null || !p.caughtUp);
-    let catchUpFailure: string | undefined;
-    // A catch-up that fails (a checkpoint moved back, positions renumbered under the tables) is
-    // evidence, not an outage: the tables are compared where they stand and the verdict says why.
-    if (behind)
+    let rebuilding: Promise<ProjectionVerification>;
+    if (early !== undefined) {
+      early.logChecked(leaves);
+      rebuilding = early.verdict;
+    } else {
+      // Only an intact log is worth projecting; the live tables are caught up first so both sides
+      // cover the same prefix (a tail cut from the log shows as a live checkpoint past the head).
+      let catchUpFailure: string | undefined;
+      // A catch-up that fails (a checkpoint moved back, positions renumbered under the tables) is
+      // evidence, not an outage: the tables are compared where they stand and the verdict says why.
       await session.catchUp().catch((cause: unknown) => {
         if (!(cause instanceof CliFailure)) throw cause;
         catchUpFailure = cause.message;
       });
+      rebuilding = session.cairn.verifyProjections({
+        logHead: head.right,
+        leaves,
+        ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
+      });
+    }
     // The rebuild and the samples check share nothing but the log, which both only read: the
     // samples are checked while the projections are rebuilt (on their own thread when the session
     // put them there, see projectionsThreadFor), instead of after.
     // Both are settled before either's failure is thrown, so the session is never closed under
     // the other.
-    const [rebuilt, checked] = await Promise.allSettled([
-      session.cairn.verifyProjections({
-        logHead: head.right,
-        leaves,
-        ...(catchUpFailure === undefined ? {} : { catchUpFailure }),
-      }),
-      verifySamples(session.ledger, progress, logged),
-    ]);
+    const [rebuilt, checked] = await Promise.allSettled([rebuilding, verifySamples(session.ledger, progress, logged)]);
     if (rebuilt.status === 'rejected') throw rebuilt.reason;
     if (checked.status === 'rejected') throw checked.reason;
     projections = rebuilt.value;
     samples = checked.value;
-  }
+  } else await early?.settle(undefined); // a log that failed: its tables are not judged
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
   const skipped = full !== undefined ? await skippedEvents(full) : [];
   const ok =
@@ -140,6 +152,36 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
     (samples === null || samples.firstBad === null) &&
     skipped.length === 0;
   return { ok, log, projections, anchors, samples, skipped };
+}
+
+/** Whether a projection has not applied the log up to its head (or cannot say). */
+async function isBehind(session: Session): Promise<boolean> {
+  const status = await session.runner.status();
+  return E.isRight(status) && status.right.projections.some((p) => p.checkpoint === null || !p.caughtUp);
+}
+
+interface EarlyRebuild {
+  readonly verdict: Promise<ProjectionVerification>;
+  /** Hands the rebuild the log check's timeline, for the time index it checks last. */
+  logChecked(timeline: LeafHashes): void;
+  /** Lets the rebuild finish without a timeline and waits for it, whatever it comes to. */
+  settle(timeline: undefined): Promise<void>;
+}
+
+function rebuildMeanwhile(session: Session, logHead: bigint | null): EarlyRebuild {
+  let handOver!: (timeline: LeafHashes | undefined) => void;
+  const timeline = new Promise<LeafHashes | undefined>((resolve) => (handOver = resolve));
+  const verdict = session.cairn.verifyProjections({ logHead, leaves: timeline });
+  // Awaited by whichever branch runs; a rejection is never left unhandled meanwhile.
+  verdict.catch(() => undefined);
+  return {
+    verdict,
+    logChecked: (t) => handOver(t),
+    settle: async (t) => {
+      handOver(t);
+      await verdict.catch(() => undefined);
+    },
+  };
 }
 
 function fullSession(session: Session | LogSession): Session {

@@ -45,8 +45,12 @@ export interface RebuildVerifyInputs<TDB = unknown> {
    * callbacks); without it, through `runner`.
    */
   readonly log?: EventLog;
-  /** Every log event's position and time, to check cairn_log_times against (left unchecked when absent). */
-  readonly leaves?: LogTimeline;
+  /**
+   * Every log event's position and time, to check cairn_log_times against (left unchecked when
+   * absent). May be a promise: the log check that gathers them can run while the tables are
+   * rebuilt, and the time index is checked last.
+   */
+  readonly leaves?: LogTimeline | PromiseLike<LogTimeline | undefined>;
   /** Why catching the live tables up failed, if it did: they are compared where they stand. */
   readonly catchUpFailure?: string;
 }
@@ -167,12 +171,13 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
       entry.ok = true;
     }
     current = LOG_TIMES;
-    if (inputs.leaves !== undefined) {
+    const leaves = await inputs.leaves;
+    if (leaves !== undefined) {
       const applied = status.right.projections.reduce<bigint | null>(
         (min, p) => (p.checkpoint === null ? min : min === null || p.checkpoint < min ? p.checkpoint : min),
         null,
       );
-      const bad = await verifyLogTimes(db, inputs.leaves, applied);
+      const bad = await verifyLogTimes(db, leaves, applied);
       if (bad) return verdict(LOG_TIMES, bad.reason, { live: bad.live, rebuilt: bad.log });
     }
     if (inputs.catchUpFailure !== undefined) return verdict('-', 'the tables match a rebuild, yet could not be caught up');

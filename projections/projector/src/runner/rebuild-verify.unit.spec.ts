@@ -11,6 +11,7 @@ import { samplePayload } from '../testing/payloads.js';
 import { createProjectionRunner } from './runner.js';
 import type { Projection } from './projection.js';
 import { verifyProjections } from './rebuild-verify.js';
+import type { LogTimeline } from './verify-log-times.js';
 
 const alice = testContributorId('alice');
 
@@ -60,6 +61,50 @@ describe('verifyProjections, projections rebuilt together', () => {
       store.db,
     );
     expect(scratch.rows[0]!.n).toBe(0);
+    await store.close();
+  });
+
+  it('given the log timeline comes as a promise settled only after the tables were rebuilt and compared, when verified, then the time index is held to it: a moved time fails, no timeline leaves it unchecked', async () => {
+    const log = createInMemoryEventLog();
+    for (let i = 0; i < 5; i++) {
+      const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
+      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+    }
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const projections = [seenAs('p1')];
+    const runner = createProjectionRunner({ log, store, projections, batchSize: 2 });
+    if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
+    const head = await log.head();
+    const read = await log.readAll({ after: null, limit: 100 });
+    if (head._tag === 'Left' || read._tag === 'Left') throw new Error('log');
+    // The log as a timeline, each event a day later than the log recorded it: no row of the index matches.
+    const moved: LogTimeline = {
+      size: read.right.length,
+      eventAt: (i) => ({ position: read.right[i]!.position, time: read.right[i]!.recordedAt.getTime() + 86_400_000 }),
+    };
+    const later = <T>(value: T) => {
+      let settle!: () => void;
+      const promise = new Promise<T>((resolve) => (settle = () => resolve(value)));
+      return { promise, settle };
+    };
+
+    const withMoved = later<LogTimeline | undefined>(moved);
+    const verdict = verifyProjections({ db: store.db, runner, projections, logHead: head.right, log, leaves: withMoved.promise });
+    // The rebuild runs to its end without the timeline; nothing is decided until it comes.
+    let decided = false;
+    void verdict.then(() => (decided = true));
+    for (let i = 0; i < 50 && !decided; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(decided).toBe(false);
+    withMoved.settle();
+    const bad = await verdict;
+    expect(bad.projections).toEqual([{ name: 'p1', checkpoint: head.right!.toString(), rows: 5, ok: true }]);
+    expect(bad.firstBad).toMatchObject({ projection: 'log times', reason: expect.stringContaining('the log says') });
+
+    const none = later<LogTimeline | undefined>(undefined);
+    const unchecked = verifyProjections({ db: store.db, runner, projections, logHead: head.right, log, leaves: none.promise });
+    none.settle();
+    expect((await unchecked).firstBad).toBeNull();
     await store.close();
   });
 });
