@@ -145,6 +145,8 @@ export interface VerifyProjectionsRequest {
   readonly leaves?: LogTimeline | PromiseLike<LogTimeline | undefined>;
   /** Why catching the live tables up failed, if it did: they are compared where they stand. */
   readonly catchUpFailure?: string;
+  /** Once aborted, the rebuild stops at its next read of the log and its verdict says so. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CairnReads {

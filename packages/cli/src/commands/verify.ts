@@ -164,20 +164,23 @@ interface EarlyRebuild {
   readonly verdict: Promise<ProjectionVerification>;
   /** Hands the rebuild the log check's timeline, for the time index it checks last. */
   logChecked(timeline: LeafHashes): void;
-  /** Lets the rebuild finish without a timeline and waits for it, whatever it comes to. */
+  /** Stops the rebuild (its verdict is not wanted) and waits until it has cleaned up, whatever it comes to. */
   settle(timeline: undefined): Promise<void>;
 }
 
 function rebuildMeanwhile(session: Session, logHead: bigint | null): EarlyRebuild {
   let handOver!: (timeline: LeafHashes | undefined) => void;
   const timeline = new Promise<LeafHashes | undefined>((resolve) => (handOver = resolve));
-  const verdict = session.cairn.verifyProjections({ logHead, leaves: timeline });
+  const stop = new AbortController();
+  const verdict = session.cairn.verifyProjections({ logHead, leaves: timeline, signal: stop.signal });
   // Awaited by whichever branch runs; a rejection is never left unhandled meanwhile.
   verdict.catch(() => undefined);
   return {
     verdict,
     logChecked: (t) => handOver(t),
     settle: async (t) => {
+      // Nobody reads this verdict: the rebuild stops at its next batch instead of running to the end.
+      stop.abort();
       handOver(t);
       await verdict.catch(() => undefined);
     },

@@ -53,6 +53,28 @@ export interface RebuildVerifyInputs<TDB = unknown> {
   readonly leaves?: LogTimeline | PromiseLike<LogTimeline | undefined>;
   /** Why catching the live tables up failed, if it did: they are compared where they stand. */
   readonly catchUpFailure?: string;
+  /**
+   * Once aborted, the rebuild reads no more of the log: it stops at its next batch, its scratch
+   * schema is dropped, and the verdict says it was stopped (the caller no longer wants it: verify
+   * found the log itself bad meanwhile). Only with `log`.
+   */
+  readonly signal?: AbortSignal;
+}
+
+const STOPPED = 'the rebuild was stopped before it finished';
+
+/** The log as the rebuild reads it: once `signal` is aborted, every read fails instead. */
+function stoppable(log: EventLog, signal: AbortSignal | undefined): EventLog {
+  if (signal === undefined) return log;
+  return new Proxy(log, {
+    get(target, property) {
+      if (property === 'readAll')
+        return (options?: Parameters<EventLog['readAll']>[0]) =>
+          signal.aborted ? Promise.resolve(E.left({ _tag: 'Unavailable' as const, reason: STOPPED })) : target.readAll(options);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function firstDifference(live: string, rebuilt: string): { live: string | null; rebuilt: string | null } {
@@ -102,7 +124,10 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
   try {
     const ahead = projections.slice(0, cut);
     await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
-    const through = inputs.log === undefined ? runner : createProjectionRunner({ log: inputs.log, store: { db }, projections: [...ahead] });
+    const through =
+      inputs.log === undefined
+        ? runner
+        : createProjectionRunner({ log: stoppable(inputs.log, inputs.signal), store: { db }, projections: [...ahead] });
     // Projections are rebuilt together up to each checkpoint they share (after a catch-up, all of
     // them share the head's). A rebuild that fails in one projection stops the catch-up of all:
     // the failure is that projection's verdict, and the others are rebuilt again without it, so

@@ -107,4 +107,44 @@ describe('verifyProjections, projections rebuilt together', () => {
     expect((await unchecked).firstBad).toBeNull();
     await store.close();
   });
+
+  it('given the caller aborts while the rebuild waits for the log, when verified, then the rebuild reads no further, its verdict says it was stopped, no scratch schema is left and the live tables are untouched', async () => {
+    const log = createInMemoryEventLog();
+    for (let i = 0; i < 2500; i++) {
+      const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
+      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+    }
+    const store = await openProjectionStore({ pglite: await PGlite.create() });
+    const projections = [seenAs('p1')];
+    const runner = createProjectionRunner({ log, store, projections, batchSize: 500 });
+    if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
+    const head = await log.head();
+    if (head._tag === 'Left') throw new Error('head');
+    // The rebuild reads the 2,500 events in batches of the default 1,000: three reads unless it stops after the first.
+    let reads = 0;
+    const stop = new AbortController();
+    const counted = new Proxy(log, {
+      get(target, property) {
+        if (property === 'readAll')
+          return (options?: Parameters<typeof log.readAll>[0]) => {
+            reads += 1;
+            stop.abort();
+            return target.readAll(options);
+          };
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const v = await verifyProjections({ db: store.db, runner, projections, logHead: head.right, log: counted, signal: stop.signal });
+    expect(reads).toBe(1);
+    expect(v.firstBad).toMatchObject({ projection: 'p1', reason: expect.stringContaining('the rebuild was stopped before it finished') });
+    const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname like 'cairn_verify_%'`.execute(
+      store.db,
+    );
+    expect(scratch.rows[0]!.n).toBe(0);
+    const live = await sql<{ n: number }>`select count(*)::int as n from p1_events`.execute(store.db);
+    expect(live.rows[0]!.n).toBe(2500);
+    await store.close();
+  });
 });
