@@ -13,7 +13,7 @@ import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { CutDecisions } from './decisions.js';
-import { evidenceToJson } from './evidence-json.js';
+import { evidenceJsonText } from './evidence-json.js';
 import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
@@ -104,7 +104,7 @@ async function storeVersion(
       const c = index.indexOf.get(id);
       tallies.add(index.cfs, c);
       const d = explainIndex(version, c);
-      const decision = decisions.keyOf('', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      const decision = decisions.keyOf('', d.reason, evidenceJsonText(d.evidence, d.cfId));
       return `${versionField}\t${idBytesCopyField(id)}\t${decision}\n`;
     });
     await decisions.store(tx);
@@ -143,7 +143,7 @@ async function storeExclusions(
   for (let from = 0; from < excluded.length; from += CHUNK) {
     const lines = excluded.slice(from, from + CHUNK).map((c) => {
       const d = explainIndex(version, c);
-      const decision = stored.keyOf(d.rule ?? '', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      const decision = stored.keyOf(d.rule ?? '', d.reason, evidenceJsonText(d.evidence, d.cfId));
       return `${prefix}${idBytesCopyField(d.cfId)}\t${decision}\n`;
     });
     await stored.store(tx);
