@@ -8,7 +8,7 @@ import type { ProjectedEvent } from '@cairn/projector';
 import { copyRows, positionToDb, idBytesCopyField, idHex } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
-import { explainIndex } from '@cairn/assembly';
+import { explainIndex, plainDecisionKey } from '@cairn/assembly';
 import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
@@ -97,14 +97,22 @@ async function storeVersion(
   const { index } = version;
   const versionField = String(versionNo);
   const tallies = new MemberTallies();
+  // the decision of a member that involves no other event, by its plain decision key: stored
+  // without the CF's own facts, it is the same for every member with that key
+  const plain = new Map<string, string>();
   for (let from = 0; from < version.members.length; from += CHUNK) {
     const ids = version.members.slice(from, from + CHUNK);
     // COPY text, not an insert from unnest: the version is new, so none of its members is there yet
     const lines = ids.map((id) => {
       const c = index.indexOf.get(id);
       tallies.add(index.cfs, c);
-      const d = explainIndex(version, c);
-      const decision = decisions.keyOf('', d.reason, evidenceJsonText(d.evidence, d.cfId));
+      const key = plainDecisionKey(version, c);
+      let decision = key === null ? undefined : plain.get(key);
+      if (decision === undefined) {
+        const d = explainIndex(version, c);
+        decision = decisions.keyOf('', d.reason, evidenceJsonText(d.evidence, d.cfId));
+        if (key !== null) plain.set(key, decision);
+      }
       return `${versionField}\t${idBytesCopyField(id)}\t${decision}\n`;
     });
     await decisions.store(tx);
