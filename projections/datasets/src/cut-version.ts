@@ -5,7 +5,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyRows, positionToDb, idBytesCopyField, idHex } from '@cairn/projector';
+import { copyRows, positionToDb, idBytesCopyField } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
 import { explainIndex, plainDecisionKey } from '@cairn/assembly';
