@@ -20,7 +20,23 @@ export interface Decisions {
 
 export const KIND_NAMES = ['sample', 'label', 'validation'] as const;
 
+/**
+ * The checker of a rules object's license policy, one per rules object, so its answers are reused
+ * by every decision and explanation of a build: a version's members mostly share a few license
+ * expressions, and checking one (parsing it and the policy) costs far more than a lookup.
+ */
+const checkers = new WeakMap<AssemblyRules, (expression: string | null) => boolean>();
+
 export function licenseChecker(rules: AssemblyRules): (expression: string | null) => boolean {
+  let checker = checkers.get(rules);
+  if (checker === undefined) {
+    checker = newLicenseChecker(rules);
+    checkers.set(rules, checker);
+  }
+  return checker;
+}
+
+function newLicenseChecker(rules: AssemblyRules): (expression: string | null) => boolean {
   const cache = new Map<string, boolean>();
   const allowed = rules.allowedLicenses ?? [];
   return (expression) => {

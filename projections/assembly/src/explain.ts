@@ -183,6 +183,25 @@ function ruleReason(rule: RuleName | null, ev: DecisionEvidence, index: Assembly
   }
 }
 
+/**
+ * A key shared by the included CFs whose decisions are alike but for the CF's own facts (cf,
+ * author, source), or null for a CF this cannot say. Most members of a version involve no other
+ * event: no validation or label on them, no asset, amendment, replacement, deprecation,
+ * duplicate or erasure. explainIndex's rule, reason and every other field of the evidence of
+ * such a CF are then a function of the rules, its kind and its license alone, so a cut explains
+ * one of them per key rather than each (explain.unit.spec.ts checks the claim against
+ * explainIndex).
+ */
+export function plainDecisionKey(version: AssembledVersion, c: number): string | null {
+  const { index, decisions } = version;
+  if (decisions.code[c] !== INCLUDED) return null;
+  if (index.replaces[c] !== -1 || index.replacedBy[c] !== -1 || index.deprecation[c] !== -1 || index.erasedBy[c] !== -1) return null;
+  if (decisions.dedupWinner[c] !== -1 || index.assetsOf.has(c)) return null;
+  if (index.labelsOf.start[c] !== index.labelsOf.start[c + 1] || index.validationsOf.start[c] !== index.validationsOf.start[c + 1])
+    return null;
+  return `${index.kind[c]!}\0${JSON.stringify(index.cfs.license(c))}`;
+}
+
 /** The decision for a CF id in this version, or null when the CF is not in the log prefix. */
 export function explain(version: AssembledVersion, cfId: string): Decision | null {
   const c = version.index.indexOf.get(cfId);

@@ -12,6 +12,6 @@ export {
 export { indexFacts, type AssemblyIndex } from './index-facts.js';
 export { LiveIndex } from './live-index.js';
 export { assembleVersion, datasetVersionId, type AssembledVersion } from './assemble.js';
-export { explain, explainIndex, type Decision, type DecisionEvidence, type EventRef, type VoteRef } from './explain.js';
+export { explain, explainIndex, plainDecisionKey, type Decision, type DecisionEvidence, type EventRef, type VoteRef } from './explain.js';
 export { packIds, hexOf, writeHex32 } from './hex.js';
 export { contentIdOf } from './content-id.js';

@@ -47,9 +47,13 @@ export interface Vote {
 export function votesOf(index: AssemblyIndex, rules: AssemblyRules, c: number): Vote[] {
   const votes: Vote[] = [];
   const { cfs } = index;
-  const authors = new Set<string>();
-  for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) authors.add(cfs.author(s));
+  // gathered at the first validation: most candidates have none, and an author is a hex string made per call
+  let authors: Set<string> | undefined;
   forEachCountedValidation(index, rules, c, (v, subject) => {
+    if (authors === undefined) {
+      authors = new Set<string>();
+      for (let s = c; s >= 0; s = nextReviewed(index, rules, s)) authors.add(cfs.author(s));
+    }
     const validator = cfs.author(v);
     // a subject that is a sample of the chain has an author in `authors`; a label has its own
     if (authors.has(validator) || validator === cfs.author(subject)) return;

@@ -5,15 +5,15 @@
 import { sql, type Transaction } from 'kysely';
 import type { Manifest } from '@cairn/schemas';
 import type { ProjectedEvent } from '@cairn/projector';
-import { copyRows, positionToDb, idBytesCopyField, idHex } from '@cairn/projector';
+import { copyRows, positionToDb, idBytesCopyField } from '@cairn/projector';
 import { DATASETS_LINEAGE_NODES_TABLE, insertLineageNodes } from '@cairn/lineage';
 import { assembleVersion, type AssembledVersion } from '@cairn/assembly';
-import { explainIndex } from '@cairn/assembly';
+import { explainIndex, plainDecisionKey } from '@cairn/assembly';
 import { packIds } from '@cairn/assembly';
 import type { AssemblyIndex } from '@cairn/assembly';
 import { INCLUDED, ruleCode, rulesFromManifest } from '@cairn/assembly';
 import { CutDecisions } from './decisions.js';
-import { evidenceToJson } from './evidence-json.js';
+import { evidenceJsonText } from './evidence-json.js';
 import { T, asLineageHandle, type DatasetsDatabase } from './tables.js';
 
 export type BuildCause = 'requested' | 'amended' | 'superseded' | 'deprecated' | 'erased';
@@ -96,18 +96,29 @@ async function storeVersion(
     .execute();
   const { index } = version;
   const versionField = String(versionNo);
+  const tallies = new MemberTallies();
+  // the decision of a member that involves no other event, by its plain decision key: stored
+  // without the CF's own facts, it is the same for every member with that key
+  const plain = new Map<string, string>();
   for (let from = 0; from < version.members.length; from += CHUNK) {
     const ids = version.members.slice(from, from + CHUNK);
     // COPY text, not an insert from unnest: the version is new, so none of its members is there yet
     const lines = ids.map((id) => {
-      const d = explainIndex(version, index.indexOf.get(id));
-      const decision = decisions.keyOf('', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      const c = index.indexOf.get(id);
+      tallies.add(index.cfs, c);
+      const key = plainDecisionKey(version, c);
+      let decision = key === null ? undefined : plain.get(key);
+      if (decision === undefined) {
+        const d = explainIndex(version, c);
+        decision = decisions.keyOf('', d.reason, evidenceJsonText(d.evidence, d.cfId));
+        if (key !== null) plain.set(key, decision);
+      }
       return `${versionField}\t${idBytesCopyField(id)}\t${decision}\n`;
     });
     await decisions.store(tx);
     await copyRows<DatasetsDatabase, typeof T.members>(tx, T.members, ['version_no', 'cf_id', 'decision_id'], lines.join(''));
   }
-  await storeTallies(tx, version.versionId, versionNo);
+  await storeTallies(tx, version.versionId, tallies);
   await insertLineageNodes(asLineageHandle(tx), DATASETS_LINEAGE_NODES_TABLE, [
     {
       id: version.versionId,
@@ -140,7 +151,7 @@ async function storeExclusions(
   for (let from = 0; from < excluded.length; from += CHUNK) {
     const lines = excluded.slice(from, from + CHUNK).map((c) => {
       const d = explainIndex(version, c);
-      const decision = stored.keyOf(d.rule ?? '', d.reason, JSON.stringify(evidenceToJson(d.evidence, d.cfId)));
+      const decision = stored.keyOf(d.rule ?? '', d.reason, evidenceJsonText(d.evidence, d.cfId));
       return `${prefix}${idBytesCopyField(d.cfId)}\t${decision}\n`;
     });
     await stored.store(tx);
@@ -153,18 +164,37 @@ async function storeExclusions(
   }
 }
 
+/** The members of a version counted by contributor, source and license, as the cut meets them. */
+class MemberTallies {
+  readonly author = new Map<string, number>();
+  readonly source = new Map<string | null, number>();
+  readonly license = new Map<string | null, number>();
+
+  add(cfs: AssemblyIndex['cfs'], c: number): void {
+    count(this.author, cfs.author(c));
+    count(this.source, cfs.source(c));
+    count(this.license, cfs.license(c));
+  }
+}
+
+function count<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 /**
- * Counts the version's members by contributor, source and license once, at the cut: a version's
- * members are fixed and a CF's author, source and license never change, so the member page (which
- * shows these counts on every page) reads one row instead of grouping the whole version.
+ * Stores the version's members counted by contributor, source and license once, at the cut: a
+ * version's members are fixed and a CF's author, source and license never change, so the member
+ * page (which shows these counts on every page) reads one row instead of grouping the whole
+ * version. Counted as the cut writes the members (the index holds each member's author, source
+ * and license as its datasets_cfs row does) rather than by joining the members back to
+ * datasets_cfs, a lookup per member; the database only orders the few distinct keys, so the
+ * order is its collation's, as the join's grouping gave.
  */
-async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string, versionNo: number): Promise<void> {
-  const tally = (column: 'author' | 'source' | 'license') =>
-    sql`(select coalesce(jsonb_agg(jsonb_build_array(${column === 'author' ? idHex('k') : sql.ref('k')}, n) order by n desc, k), '[]'::jsonb) from (
-      select ${sql.ref(`c.${column}`)} as k, count(*) as n from ${sql.table(T.cfs)} c
-      where c.cf_id in (select m.cf_id from ${sql.table(T.members)} m where m.version_no = ${versionNo})
-      group by ${sql.ref(`c.${column}`)}) g)`;
+async function storeTallies(tx: Transaction<DatasetsDatabase>, versionId: string, tallies: MemberTallies): Promise<void> {
+  const tally = (counts: ReadonlyMap<string | null, number>) =>
+    sql`(select coalesce(jsonb_agg(jsonb_build_array(k, n) order by n desc, k), '[]'::jsonb)
+      from unnest(${[...counts.keys()]}::text[], ${[...counts.values()]}::bigint[]) as g(k, n))`;
   await sql`update ${sql.table(T.versions)}
-    set tallies = jsonb_build_object('author', ${tally('author')}, 'source', ${tally('source')}, 'license', ${tally('license')})
+    set tallies = jsonb_build_object('author', ${tally(tallies.author)}, 'source', ${tally(tallies.source)}, 'license', ${tally(tallies.license)})
     where version_id = ${versionId}`.execute(tx);
 }
