@@ -1,7 +1,7 @@
-// `cairn import` keeps chunks prepared ahead of the one being appended. Reading further ahead
-// changes when the file is read, never what is acknowledged: a chunk refused while later ones
-// were prepared leaves exactly the chunks before it appended, and a file that fails to be read
-// on is reported after the same chunk as when only the next chunk was read ahead.
+// `cairn import` prepares chunks ahead of the one being appended. When the file is read never
+// changes what is acknowledged: a chunk refused while a later one was prepared leaves exactly the
+// chunks before it appended, and a file that fails to be read on is reported after every chunk
+// whose rows were all read, also when the chunks are halved for a server's body limit.
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from '@jest/globals';
 import type { ContributionInput, LedgerError, PreparedContributions, Signer } from '@cairn/sdk';
@@ -88,7 +88,7 @@ async function failureOf(run: Promise<unknown>): Promise<CliFailure> {
   return failure as CliFailure;
 }
 
-describe('cairn import reads chunks ahead and acknowledges what it did', () => {
+describe('cairn import reads ahead of its appends and acknowledges what it appended', () => {
   it('given chunks of 10 and the second refused by the log while later ones were prepared, then the refusal names its row, exactly the first chunk is appended and acknowledged, nothing after', async () => {
     const { ledger, appended, prepared } = ledgerOf({ refused: 2 });
     const failure = await failureOf(

@@ -1,11 +1,11 @@
 // The appending half of `cairn import`: what was read and checked, appended through the SDK's
 // batch ingest a chunk at a time. Samples go first, then labels, then validations, so a row can
 // target an earlier row of the same file by number or by its `id`. Items are taken from the file
-// as the chunks need them, so at most the chunk being appended and the few prepared after it are
+// as the chunks need them, so at most the chunk being appended and the one prepared after it are
 // held, whatever the file's length.
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BatchOptions, ContributionInput, LedgerError, LedgerWrites, PreparedContributions, Receipt, Signer } from '@cairn/sdk';
+import type { BatchOptions, ContributionInput, LedgerError, LedgerWrites, Receipt, Signer } from '@cairn/sdk';
 import { ExitCode } from '../exit-codes.js';
 import { fail, messageOf } from '../fail.js';
 import { progressFor } from '../progress.js';
@@ -54,19 +54,6 @@ interface Ready {
   readonly first?: First;
 }
 
-/** A chunk prepared for its append. */
-interface Prepared {
-  readonly chunk: readonly Ready[];
-  readonly prepared: PreparedContributions;
-}
-
-/**
- * Chunks prepared ahead of the one being appended. One is not enough to keep the main thread
- * busy while the log inserts: the chunk after the one in flight is read during the earlier
- * append's own main-thread work, leaving the insert with nothing beside it.
- */
-const AHEAD = 2;
-
 interface First {
   readonly item: string;
   cfId?: string;
@@ -114,7 +101,7 @@ export async function runImport(
     const unresolved: Skipped[] = [];
     const inLog: Skipped[] = [];
     const source = readyOf(kind)[Symbol.asyncIterator]();
-    // The items taken from the file and not yet appended: the chunk in flight and those prepared after it.
+    // The items taken from the file and not yet appended: the chunk in flight and the one after it.
     const held: Ready[] = [];
     let ended = false;
     const hold = async (n: number): Promise<void> => {
@@ -124,70 +111,44 @@ export async function runImport(
         else held.push(next.value);
       }
     };
-    // A file that failed to be read on fails every reading past the rows it gave, as the first
-    // one did: a failed reader would otherwise end there, as if the file did.
-    let broken: { readonly error: unknown } | undefined;
-    const holdTo = async (n: number): Promise<void> => {
-      if (broken !== undefined) {
-        if (held.length < n) throw broken.error;
-        return;
-      }
-      try {
-        await hold(n);
-      } catch (error) {
-        broken = { error };
-        throw error;
-      }
-    };
-    const prepareAt = (start: number): Prepared => {
+    const prepareAt = (start: number) => {
       const chunk = chunkAt(held, start, limits.rows, limits.bytes);
       const prepared = session.ledger.contribute.prepare(
         chunk.map((c) => c.input),
         signer,
         sealing.options,
       );
-      return { chunk, prepared };
+      return { start, chunk, prepared };
     };
     await hold(limits.rows);
-    // Chunks prepared and waiting, in file order; the one being appended is always held's first.
-    const queue: Prepared[] = held.length > 0 ? [prepareAt(0)] : [];
-    // A file that cannot be read on, and the chunk it is reported after (the one whose successor
-    // was being read, as when only one chunk was read ahead).
-    let fault: { readonly error: unknown; readonly after: Prepared } | undefined;
-    while (queue.length > 0) {
-      const current = queue.shift()!;
-      const { chunk, prepared } = current;
+    let next = held.length > 0 ? prepareAt(0) : undefined;
+    while (next !== undefined) {
+      const { start, chunk, prepared } = next;
       const before = (): string =>
         cfCount === 0
           ? 'nothing of this import was appended'
           : `nothing of this chunk was appended, but the ${cfCount} CFs of earlier chunks were (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
       const appending = session.ledger.contribute.append(prepared);
-      // The next chunks are read, decoded, hashed and sealed while this one is appended, so the
-      // main thread has a chunk to work on while the log inserts: at most AHEAD + 1 chunks in
-      // memory, appended in order, each only once the one before it is in.
-      if (fault === undefined) {
-        try {
-          while (queue.length < AHEAD) {
-            const after = chunk.length + queue.reduce((n, q) => n + q.chunk.length, 0);
-            await holdTo(after + limits.rows);
-            if (after >= held.length) break;
-            queue.push(prepareAt(after));
-          }
-        } catch (error) {
-          fault = { error, after: queue.at(-1) ?? current };
-        }
+      // The next chunk is read, decoded, hashed and sealed while this one is appended: two chunks
+      // at most in memory, appended in order, each only once the one before it is in.
+      const after = start + chunk.length;
+      // A file that cannot be read on is reported once this chunk is in (or refused).
+      let fault: unknown;
+      try {
+        await hold(after + limits.rows);
+        next = after < held.length ? prepareAt(after) : undefined;
+      } catch (e) {
+        fault = e;
+        next = undefined;
       }
       const r = await appending;
       // A server whose body limit is below this chunk's size took none of it: halve the chunk and
       // send again; the smaller limits hold for the chunks after it (the server's limit is fixed),
       // so the chunk prepared after it is prepared again.
-      if (E.isLeft(r) && session.tooLarge?.(r.left) === true && chunk.length > 1 && fault?.after !== current) {
+      if (E.isLeft(r) && session.tooLarge?.(r.left) === true && chunk.length > 1 && fault === undefined) {
         const bytes = sampleBytesOf(chunk);
         limits = { rows: Math.ceil(chunk.length / 2), bytes: bytes > 1 ? Math.floor(bytes / 2) : limits.bytes };
-        // A fault met further on is met again, at its place among the smaller chunks.
-        fault = undefined;
-        queue.length = 0;
-        queue.push(prepareAt(0));
+        next = prepareAt(start);
         continue;
       }
       if (E.isLeft(r)) {
@@ -224,19 +185,19 @@ export async function runImport(
         else appended[kind] += 1;
       });
       held.splice(0, chunk.length);
+      if (next !== undefined) next = { ...next, start: next.start - chunk.length };
       done += chunk.length;
       progress.update(done);
-      if (fault?.after === current) {
+      if (fault !== undefined) {
         progress.stop();
         const appendedNow =
           cfCount === 0
             ? 'nothing of this import was appended'
             : `the ${cfCount} CFs of the chunks before were appended (listed in --json's detail.cfs; a re-run skips them as duplicates)`;
-        const { error } = fault;
-        if (error instanceof ChangedWhileRead)
-          fail(ExitCode.rejected, `${target}: changed while it was imported (${error.message}); ${appendedNow}`, { cfs });
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === undefined) throw error;
+        if (fault instanceof ChangedWhileRead)
+          fail(ExitCode.rejected, `${target}: changed while it was imported (${fault.message}); ${appendedNow}`, { cfs });
+        const code = (fault as NodeJS.ErrnoException).code;
+        if (code === undefined) throw fault;
         fail(ExitCode.usage, `${target}: cannot be read (${code}); ${appendedNow}`, { cfs });
       }
     }

@@ -77,18 +77,6 @@ export interface ContributionsAhead {
   readonly sealed: boolean;
   /** With `onPool`, whether the pool prepared them (their signing bytes and sealed bytes ahead). */
   readonly identified: Promise<E.Either<LedgerError, { readonly prepared: Identified[]; readonly onPool: boolean }>>;
-  /**
-   * The sealed batch built ahead as if none of the CFs were in the log yet, or undefined when it
-   * could not be (appendContributions then builds it, and meets the same refusal or throw).
-   */
-  readonly sealedAhead: Promise<SealedAhead | undefined>;
-}
-
-/** sealedItems over every CF of the batch (each once), built before the log was asked which are new. */
-interface SealedAhead {
-  /** The CFs it seals, in order. */
-  readonly fresh: readonly Identified[];
-  readonly items: SealedItems;
 }
 
 /**
@@ -115,51 +103,7 @@ export function prepareContributions(
   })();
   // Observed when appended; a batch its caller drops (an earlier one was refused) is no unhandled rejection.
   identified.catch(() => undefined);
-  // The envelopes, their canonical forms and the seals are the main thread's largest share of a
-  // bulk batch, and need nothing from the log but which CFs are already in it. Almost always none
-  // is, so they are built as soon as the ids are known: a caller appending batch k builds batch
-  // k+1's while the log inserts batch k. appendContributions uses them only when the log confirms
-  // that guess, so the batch appended is the one built after asking.
-  const sealedAhead = sealed
-    ? identified.then(
-        (ready) => (E.isRight(ready) ? sealedAheadOf(ctx, ready.right.prepared, signer, sealSize, ready.right.onPool) : undefined),
-        () => undefined,
-      )
-    : Promise.resolve(undefined);
-  return { signer, sealSize, sealed, identified, sealedAhead };
-}
-
-function sealedAheadOf(
-  ctx: IngestContext,
-  prepared: readonly Identified[],
-  signer: Signer,
-  sealSize: number,
-  onPool: boolean,
-): SealedAhead | undefined {
-  const fresh = uniqueOf(prepared, () => false);
-  try {
-    const items = sealedItems(ctx, fresh, signer, sealSize, onPool);
-    if (E.isLeft(items)) return undefined;
-    // A batch its caller drops leaves its early verifications unawaited: observed here, so a
-    // pool closed under them is no unhandled rejection.
-    void items.right.batch.early.settle();
-    return { fresh, items: items.right };
-  } catch {
-    // Thrown again, where the batch is appended, when built for real.
-    return undefined;
-  }
-}
-
-/** Each CF once, in batch order, leaving out those `inLog` names. */
-function uniqueOf(prepared: readonly Identified[], inLog: (id: EventId) => boolean): Identified[] {
-  const fresh: Identified[] = [];
-  const taken = new Set<string>();
-  for (const p of prepared) {
-    if (inLog(p.eventId) || taken.has(p.eventId)) continue;
-    taken.add(p.eventId);
-    fresh.push(p);
-  }
-  return fresh;
+  return { signer, sealSize, sealed, identified };
 }
 
 /** contributeBatch's second half: the rules against the log, and the append. */
@@ -173,13 +117,14 @@ export async function appendContributions(ctx: IngestContext, ahead: Contributio
   // Only CFs new to the log are sealed: one already there keeps the form it was appended in.
   const existing = await ctx.state.events(prepared.map((p) => p.eventId));
   if (E.isLeft(existing)) return existing;
-  const fresh = uniqueOf(prepared, (id) => existing.right.has(id));
-  const built = await ahead.sealedAhead;
-  // The same CFs in the same order (fresh is a subsequence of what was built ahead) make the same
-  // batch: the one built ahead stands. Otherwise it is dropped, its early verifications settled.
-  const reused = built !== undefined && built.fresh.length === fresh.length;
-  if (built !== undefined && !reused) await built.items.batch.early.settle();
-  const items = reused ? E.right(built.items) : sealedItems(ctx, fresh, signer, sealSize, onPool);
+  const fresh: Identified[] = [];
+  const taken = new Set<string>();
+  for (const p of prepared) {
+    if (existing.right.has(p.eventId) || taken.has(p.eventId)) continue;
+    taken.add(p.eventId);
+    fresh.push(p);
+  }
+  const items = sealedItems(ctx, fresh, signer, sealSize, onPool);
   if (E.isLeft(items)) return items;
   const { count, slotOf } = items.right;
   const appended = count === 0 ? E.right([] as Receipt[]) : await ingestPrepared(ctx, items.right.batch);
