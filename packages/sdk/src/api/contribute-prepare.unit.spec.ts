@@ -39,17 +39,19 @@ async function inTurn(ledger: Ledger, signer: Parameters<Ledger['contribute']['b
   return { receipts };
 }
 
-/** Batch k+1 prepared while batch k is appended: two in flight at most. */
+/** Batches k+1 … k+ahead prepared while batch k is appended. */
 async function pipelined(
   ledger: Ledger,
   signer: Parameters<Ledger['contribute']['batch']>[1],
   all: ContributionInput[][],
+  ahead = 1,
 ): Promise<Outcome> {
   const receipts: CfReceipt[][] = [];
-  let next = ledger.contribute.prepare(all[0]!, signer, { sealSize: 64 });
+  const queue = [ledger.contribute.prepare(all[0]!, signer, { sealSize: 64 })];
+  let prepared = 1;
   for (let k = 0; k < all.length; k++) {
-    const appending = ledger.contribute.append(next);
-    if (k + 1 < all.length) next = ledger.contribute.prepare(all[k + 1]!, signer, { sealSize: 64 });
+    const appending = ledger.contribute.append(queue.shift()!);
+    while (queue.length < ahead && prepared < all.length) queue.push(ledger.contribute.prepare(all[prepared++]!, signer, { sealSize: 64 }));
     const r = await appending;
     if (E.isLeft(r)) return { receipts, refused: r.left };
     receipts.push(r.right);
@@ -94,6 +96,52 @@ describe('contribute.prepare then contribute.append, the next batch prepared whi
       const b = await ledgerWith(workers);
       const expected = await inTurn(a.ledger, a.signer, withBadRow());
       const actual = await pipelined(b.ledger, b.signer, withBadRow());
+      expect(expected.refused).toMatchObject({ index: 57 });
+      expect(plain(actual)).toEqual(plain(expected));
+      expect(actual.receipts).toHaveLength(1);
+      expect(await logBytes(b.ledger)).toEqual(await logBytes(a.ledger));
+    },
+  );
+
+  it.each([
+    ['on the ingest pool', 2],
+    ['in line', 0],
+  ])(
+    'given batches 2 and 3 prepared before batch 1 is in, batch 3 repeating CFs of both (%s), then the receipts and log bytes equal those of contribute.batch in turn',
+    async (_how, workers) => {
+      // Built ahead, batch 3's seals would cover CFs that batches 1 and 2 append before it: it
+      // must be sealed over only what is new when it is appended, as in turn.
+      const repeating = () => {
+        const all = batches();
+        all[2] = [...samples(5, 0), ...samples(5, 200), ...samples(120, 250)];
+        return all;
+      };
+      const a = await ledgerWith(workers);
+      const b = await ledgerWith(workers);
+      const expected = await inTurn(a.ledger, a.signer, repeating());
+      const actual = await pipelined(b.ledger, b.signer, repeating(), 2);
+      expect(expected.refused).toBeUndefined();
+      expect(plain(actual)).toEqual(plain(expected));
+      expect(actual.receipts[2]!.filter((r) => r.alreadyAppended)).toHaveLength(10);
+      expect(await logBytes(b.ledger)).toEqual(await logBytes(a.ledger));
+    },
+  );
+
+  it.each([
+    ['on the ingest pool', 2],
+    ['in line', 0],
+  ])(
+    'given a refused row in batch 2 with batch 3 prepared too (%s), then the same refusal, batch 1 appended, nothing after, and batch 3 is dropped quietly',
+    async (_how, workers) => {
+      const withBadRow = () => {
+        const all = batches();
+        Object.assign(all[1]![57]!, { license: 'not a licence!' });
+        return all;
+      };
+      const a = await ledgerWith(workers);
+      const b = await ledgerWith(workers);
+      const expected = await inTurn(a.ledger, a.signer, withBadRow());
+      const actual = await pipelined(b.ledger, b.signer, withBadRow(), 2);
       expect(expected.refused).toMatchObject({ index: 57 });
       expect(plain(actual)).toEqual(plain(expected));
       expect(actual.receipts).toHaveLength(1);
