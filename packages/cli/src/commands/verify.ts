@@ -104,7 +104,7 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
     });
   } catch (cause) {
     // Whatever stopped the log check, the rebuild is settled before the session can be closed under it.
-    await early?.settle(undefined);
+    await early?.stop();
     throw cause;
   }
   progress.stop();
@@ -142,7 +142,7 @@ export async function runVerify(session: Session | LogSession, options: VerifyOp
     if (checked.status === 'rejected') throw checked.reason;
     projections = rebuilt.value;
     samples = checked.value;
-  } else await early?.settle(undefined); // a log that failed: its tables are not judged
+  } else await early?.stop(); // a log that failed: its tables are not judged
   const anchors = log.firstBad === null ? verifyAnchors(leaves, await anchorInputsOf(session, options)) : null;
   const skipped = full !== undefined ? await skippedEvents(full) : [];
   const ok =
@@ -165,7 +165,7 @@ interface EarlyRebuild {
   /** Hands the rebuild the log check's timeline, for the time index it checks last. */
   logChecked(timeline: LeafHashes): void;
   /** Stops the rebuild (its verdict is not wanted) and waits until it has cleaned up, whatever it comes to. */
-  settle(timeline: undefined): Promise<void>;
+  stop(): Promise<void>;
 }
 
 function rebuildMeanwhile(session: Session, logHead: bigint | null): EarlyRebuild {
@@ -178,10 +178,10 @@ function rebuildMeanwhile(session: Session, logHead: bigint | null): EarlyRebuil
   return {
     verdict,
     logChecked: (t) => handOver(t),
-    settle: async (t) => {
+    stop: async () => {
       // Nobody reads this verdict: the rebuild stops at its next batch instead of running to the end.
       stop.abort();
-      handOver(t);
+      handOver(undefined);
       await verdict.catch(() => undefined);
     },
   };

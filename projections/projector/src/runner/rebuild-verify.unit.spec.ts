@@ -31,6 +31,23 @@ const seenAs = (name: string, onMigrate: (schema: string) => void = () => undefi
   },
 });
 
+/** A log of `events` samples, and one projection `p1` caught up to its head in batches of `batchSize`. */
+async function caughtUp(events: number, batchSize: number) {
+  const log = createInMemoryEventLog();
+  for (let i = 0; i < events; i++) {
+    const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
+    const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
+    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+  }
+  const store = await openProjectionStore({ pglite: await PGlite.create() });
+  const projections = [seenAs('p1')];
+  const runner = createProjectionRunner({ log, store, projections, batchSize });
+  if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
+  const head = await log.head();
+  if (head._tag === 'Left') throw new Error('head');
+  return { log, store, projections, runner, head: head.right };
+}
+
 describe('verifyProjections, projections rebuilt together', () => {
   it('given the second of three projections cannot be made in a scratch schema, when verified, then the first is identical, the second’s verdict is its failed rebuild, and the live tables are untouched', async () => {
     const log = createInMemoryEventLog();
@@ -65,19 +82,9 @@ describe('verifyProjections, projections rebuilt together', () => {
   });
 
   it('given the log timeline comes as a promise settled only after the tables were rebuilt and compared, when verified, then the time index is held to it: a moved time fails, no timeline leaves it unchecked', async () => {
-    const log = createInMemoryEventLog();
-    for (let i = 0; i < 5; i++) {
-      const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
-      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
-      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
-    }
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
-    const projections = [seenAs('p1')];
-    const runner = createProjectionRunner({ log, store, projections, batchSize: 2 });
-    if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
-    const head = await log.head();
+    const { log, store, projections, runner, head } = await caughtUp(5, 2);
     const read = await log.readAll({ after: null, limit: 100 });
-    if (head._tag === 'Left' || read._tag === 'Left') throw new Error('log');
+    if (read._tag === 'Left') throw new Error('log');
     // The log as a timeline, each event a day later than the log recorded it: no row of the index matches.
     const moved: LogTimeline = {
       size: read.right.length,
@@ -90,7 +97,7 @@ describe('verifyProjections, projections rebuilt together', () => {
     };
 
     const withMoved = later<LogTimeline | undefined>(moved);
-    const verdict = verifyProjections({ db: store.db, runner, projections, logHead: head.right, log, leaves: withMoved.promise });
+    const verdict = verifyProjections({ db: store.db, runner, projections, logHead: head, log, leaves: withMoved.promise });
     // The rebuild runs to its end without the timeline; nothing is decided until it comes.
     let decided = false;
     void verdict.then(() => (decided = true));
@@ -98,29 +105,18 @@ describe('verifyProjections, projections rebuilt together', () => {
     expect(decided).toBe(false);
     withMoved.settle();
     const bad = await verdict;
-    expect(bad.projections).toEqual([{ name: 'p1', checkpoint: head.right!.toString(), rows: 5, ok: true }]);
+    expect(bad.projections).toEqual([{ name: 'p1', checkpoint: head!.toString(), rows: 5, ok: true }]);
     expect(bad.firstBad).toMatchObject({ projection: 'log times', reason: expect.stringContaining('the log says') });
 
     const none = later<LogTimeline | undefined>(undefined);
-    const unchecked = verifyProjections({ db: store.db, runner, projections, logHead: head.right, log, leaves: none.promise });
+    const unchecked = verifyProjections({ db: store.db, runner, projections, logHead: head, log, leaves: none.promise });
     none.settle();
     expect((await unchecked).firstBad).toBeNull();
     await store.close();
   });
 
   it('given the caller aborts while the rebuild waits for the log, when verified, then the rebuild reads no further, its verdict says it was stopped, no scratch schema is left and the live tables are untouched', async () => {
-    const log = createInMemoryEventLog();
-    for (let i = 0; i < 2500; i++) {
-      const event = envelopeEvent({ type: 'SampleContributed', payload: samplePayload(i), signer: alice });
-      const r = await log.append({ stream: `cf-${event.id}`, events: [event], expectedRevision: ExpectedRevision.noStream });
-      if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
-    }
-    const store = await openProjectionStore({ pglite: await PGlite.create() });
-    const projections = [seenAs('p1')];
-    const runner = createProjectionRunner({ log, store, projections, batchSize: 500 });
-    if ((await runner.runOnce())._tag === 'Left') throw new Error('live catch-up');
-    const head = await log.head();
-    if (head._tag === 'Left') throw new Error('head');
+    const { log, store, projections, runner, head } = await caughtUp(2500, 500);
     // The rebuild reads the 2,500 events in batches of the default 1,000: three reads unless it stops after the first.
     let reads = 0;
     const stop = new AbortController();
@@ -136,7 +132,7 @@ describe('verifyProjections, projections rebuilt together', () => {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const v = await verifyProjections({ db: store.db, runner, projections, logHead: head.right, log: counted, signal: stop.signal });
+    const v = await verifyProjections({ db: store.db, runner, projections, logHead: head, log: counted, signal: stop.signal });
     expect(reads).toBe(1);
     expect(v.firstBad).toMatchObject({ projection: 'p1', reason: expect.stringContaining('the rebuild was stopped before it finished') });
     const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname like 'cairn_verify_%'`.execute(
