@@ -101,7 +101,7 @@ describe('canonicalDump and canonicalDigest: the header lines', () => {
 
 describe('canonicalDigest: bytea values', () => {
   // A version row holds its packed member ids (32 bytes a member): the digest hashes such a value
-  // where it lies, and still tells every change apart.
+  // as bytes (never printed as hex text), and still tells every change apart.
   let store: ProjectionStore;
   const packed = { tables: ['packed'] };
   beforeAll(async () => {
@@ -124,14 +124,26 @@ describe('canonicalDigest: bytea values', () => {
   });
   const digest = (schema: string) => canonicalDigest(store.db, packed, { schema });
 
-  it('given a row with a bytea value, then its text holds the SHA-256 of the bytes in their place, not the bytes', async () => {
+  it("given a row with a bytea value, then the digest hashes its binary form: the column count, then each column's type id, length and bytes", async () => {
     const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+    const int32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(n);
+      return b;
+    };
+    const [INT4, BYTEA, TEXT] = [23, 17, 25]; // pg_type oids
+    const column = (oid: number, value: Uint8Array | null) =>
+      value === null ? Buffer.concat([int32(oid), int32(-1)]) : Buffer.concat([int32(oid), int32(value.length), value]);
+    const utf8 = (text: string) => new TextEncoder().encode(text);
     const rows = [
-      `(1,"\\\\x${hex(sha256(new Uint8Array(5 * 1024 * 1024).fill(0xab)))}","five MB")`,
-      `(2,"\\\\x${hex(sha256(new Uint8Array(0)))}",empty)`,
-      `(3,,none)`,
-    ];
-    const hashes = rows.map((text) => sha256(new TextEncoder().encode(text))).sort((a, b) => Buffer.compare(a, b));
+      [1, new Uint8Array(5 * 1024 * 1024).fill(0xab), 'five MB'],
+      [2, new Uint8Array(0), 'empty'],
+      [3, null, 'none'],
+    ] as const;
+    const forms = rows.map(([id, members, note]) =>
+      Buffer.concat([int32(3), column(INT4, int32(id)), column(BYTEA, members), column(TEXT, utf8(note))]),
+    );
+    const hashes = forms.map(sha256).sort((a, b) => Buffer.compare(a, b));
     const expected = hex(sha256(Buffer.concat(hashes)));
     expect((await digest('live')).lines[1]).toBe(`{"rows":"3","sha256":"${expected}"}`);
   });

@@ -60,11 +60,15 @@ export async function canonicalDump<TDB>(
 
 /**
  * A digest of the same tables, computed where they live: per table, the header line of
- * canonicalDump, then the row count and a SHA-256 over the sorted SHA-256s of every row's text
- * (so nothing the size of the table crosses to JavaScript; see rowText for bytea values); then the failure lines as
- * canonicalDump writes them. Row text is the server's, so two digests compare only within one
- * database (verify compares the live tables with a rebuild in a scratch schema of the same one):
- * equal digests mean equal rows; different ones are worth a canonicalDump to say where.
+ * canonicalDump, then the row count and a SHA-256 over the sorted SHA-256s of every row's binary
+ * form (record_send: each column's type and its value as the wire protocol sends it), so nothing
+ * the size of the table crosses to JavaScript; then the failure lines as canonicalDump writes them.
+ * The binary form rather than the row's text: printing a row (timestamps, floats, jsonb, bytea as
+ * hex) cost more than hashing it. A value is read back whole from its binary form, so equal forms
+ * are equal values and print alike. Type ids are the database's own, so two digests compare only
+ * within one database (verify compares the live tables with a rebuild in a scratch schema of the
+ * same one): equal digests mean equal rows; different ones are worth a canonicalDump to say where
+ * (the dump is the verdict).
  */
 export async function canonicalDigest<TDB>(
   db: Kysely<TDB>,
@@ -83,7 +87,7 @@ export async function canonicalDigest<TDB>(
       // table of millions of rows stays far below Postgres's 1GB limit on one value.
       const digest = await sql<{ n: string; d: string | null }>`select count(*)::text as n,
           encode(sha256(string_agg(h, ''::bytea order by h)), 'hex') as d
-        from (select sha256(convert_to(${rowText(columns)}, 'UTF8')) as h from ${sql.table(table)} t) s`.execute(tx);
+        from (select sha256(record_send(t)) as h from ${sql.table(table)} t) s`.execute(tx);
       const { n, d } = digest.rows[0]!;
       rows += Number(n);
       out.push(line({ rows: n, sha256: d }, table));
@@ -91,18 +95,6 @@ export async function canonicalDigest<TDB>(
     if (projection.name !== undefined && catalog.has(FAILURES_TABLE)) out.push(...(await failureLines(tx, projection.name)));
     return { lines: out, rows };
   });
-}
-
-/**
- * A row's text for its digest. A bytea value enters it as its SHA-256 rather than as its bytes in
- * hex: one row can hold a whole version's packed member ids, and printing those as text, then
- * copying the text to UTF-8, held several times their size in the database's memory at once. Equal
- * rows still give equal text, and (SHA-256 being collision-resistant) different rows different text.
- */
-function rowText(columns: readonly (readonly [string, string])[]) {
-  if (!columns.some(([, type]) => type === 'bytea')) return sql`t::text`;
-  const values = columns.map(([name, type]) => (type === 'bytea' ? sql`sha256(${sql.id('t', name)})` : sql.id('t', name)));
-  return sql`row(${sql.join(values)})::text`;
 }
 
 /**

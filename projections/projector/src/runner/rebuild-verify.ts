@@ -89,6 +89,35 @@ const LOG_TIMES = 'log times';
 
 const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
+type Digest = Awaited<ReturnType<typeof canonicalDigest>>;
+
+/**
+ * The live digest of each projection, one after another in the background (never two at once on
+ * a one-connection store, where each would hold up the rebuild's writes for longer). Each settles
+ * to its digest or to why the tables could not be read; none is started once `signal` is aborted.
+ */
+function digestsInTurn<TDB>(
+  db: Kysely<TDB>,
+  projections: readonly Projection[],
+  signal: AbortSignal | undefined,
+): Map<string, Promise<E.Either<unknown, Digest>>> {
+  const out = new Map<string, Promise<E.Either<unknown, Digest>>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const projection of projections) {
+    const digest = previous.then(() =>
+      signal?.aborted === true
+        ? E.left(new Error(STOPPED))
+        : canonicalDigest(db, projection).then(
+            (d) => E.right(d),
+            (cause: unknown) => E.left(cause),
+          ),
+    );
+    out.set(projection.name, digest);
+    previous = digest;
+  }
+  return out;
+}
+
 /** A verdict for every projection up to the first that differs from its rebuild, never a throw. */
 export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): Promise<ProjectionVerification> {
   const { db, runner, projections, logHead } = inputs;
@@ -121,8 +150,13 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
     return checkpoint !== null && (logHead === null || checkpoint > logHead);
   });
   if (cut < 0) cut = projections.length;
+  const ahead = projections.slice(0, cut);
+  // The live tables stand still while they are checked (the session holds the store, and tables
+  // that were behind were caught up before this was called), so their digests are taken while the
+  // rebuild runs instead of after it: the database is mostly idle while the log is read and
+  // decoded for the rebuild, and only the scratch tables' digests are left for the end.
+  const liveDigests = digestsInTurn(db, ahead, inputs.signal);
   try {
-    const ahead = projections.slice(0, cut);
     await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db);
     const through =
       inputs.log === undefined
@@ -172,16 +206,13 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
       }
       const report = rebuilt.get(projection.name)!;
       if (E.isLeft(report)) return verdict(projection.name, `the scratch rebuild failed: ${report.left.message}`);
-      let liveDigest: Awaited<ReturnType<typeof canonicalDigest>>;
-      try {
-        liveDigest = await canonicalDigest(db, projection);
-      } catch (cause) {
-        // A dropped or altered live table: the projection's tables are not what the runner made.
-        return verdict(projection.name, `the live tables cannot be read as the projection made them: ${messageOf(cause)}`);
-      }
-      entry.rows = liveDigest.rows;
+      const liveDigest = await liveDigests.get(projection.name)!;
+      // A dropped or altered live table: the projection's tables are not what the runner made.
+      if (E.isLeft(liveDigest))
+        return verdict(projection.name, `the live tables cannot be read as the projection made them: ${messageOf(liveDigest.left)}`);
+      entry.rows = liveDigest.right.rows;
       const scratchDigest = await canonicalDigest(db, projection, { schema: SCRATCH });
-      if (liveDigest.lines.join('\n') !== scratchDigest.lines.join('\n')) {
+      if (liveDigest.right.lines.join('\n') !== scratchDigest.lines.join('\n')) {
         const live = await canonicalDump(db, projection);
         const scratch = await canonicalDump(db, projection, { schema: SCRATCH });
         if (live !== scratch) {
@@ -210,6 +241,8 @@ export async function verifyProjections<TDB>(inputs: RebuildVerifyInputs<TDB>): 
     // Whatever the tables were turned into, verify answers with a verdict, never a stack trace.
     return verdict(current, `the projection tables cannot be checked: ${messageOf(cause)}`);
   } finally {
+    // Never left running under a store about to be closed (they settle, never reject).
+    await Promise.all(liveDigests.values());
     await sql`drop schema if exists ${sql.raw(quoteSchema(SCRATCH))} cascade`.execute(db).catch(() => undefined);
   }
   return { projections: out, firstBad: null };
