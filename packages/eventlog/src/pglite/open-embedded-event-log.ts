@@ -37,7 +37,15 @@ export interface EmbeddedEventLogOptions {
 export interface EmbeddedEventLogInternals {
   /** Flushes one file or directory to disk (default: fsync). */
   readonly sync?: SyncPath;
+  /** Stored bytes per packed value of a page read on the worker thread (default: PACKED_CHUNK_BYTES). */
+  readonly packedChunkBytes?: number;
 }
+
+/**
+ * Stored bytes per value of a packed page: far below Postgres's 1 GB for one value and V8's
+ * longest string, large enough that a page of ordinary events is one value.
+ */
+export const PACKED_CHUNK_BYTES = 32 * 1024 * 1024;
 
 /** The lock file of an embedded data directory: beside it, as PGlite owns everything inside. */
 export function lockFileOf(dataDir: string): string {
@@ -81,11 +89,14 @@ function durable(executor: SqlExecutor, flush: WalFlush): SqlExecutor {
     }
     return result;
   };
+  const { queryPacked } = executor;
   return {
     query: async <TRow extends object>(text: string, params?: readonly unknown[]) => {
       const rows = await executor.query<TRow>(text, params);
       return READ_ONLY.test(text) ? rows : flushed(rows);
     },
+    // A read: nothing to flush.
+    ...(queryPacked ? { queryPacked: queryPacked.bind(executor) } : {}),
     transaction: async (fn) => flushed(await executor.transaction(fn)),
   };
 }
@@ -109,9 +120,10 @@ export async function openEmbeddedEventLogWithSql(
 ): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const dataDir = options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;
   const thread = options.thread ?? 'worker';
+  const chunkBytes = internals.packedChunkBytes ?? PACKED_CHUNK_BYTES;
   if (dataDir === 'memory://') {
     const { executor, close } = await openExecutor(dataDir, thread);
-    return withLog(executor, close);
+    return withLog(executor, close, chunkBytes);
   }
   const sync = internals.sync ?? fsyncPath;
   await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
@@ -124,15 +136,19 @@ export async function openEmbeddedEventLogWithSql(
     await syncChangedSince(dataDir, since, sync);
     await sync(path.dirname(path.resolve(dataDir)));
     const { close, executor } = opened;
-    const withDurableLog = await withLog(durable(executor, createWalFlush(dataDir, sync)), async () => {
-      try {
-        await close();
-        // The shutdown checkpoint wrote the data files and recycled WAL segments.
-        await syncChangedSince(dataDir, since, sync);
-      } finally {
-        await lock.release();
-      }
-    });
+    const withDurableLog = await withLog(
+      durable(executor, createWalFlush(dataDir, sync)),
+      async () => {
+        try {
+          await close();
+          // The shutdown checkpoint wrote the data files and recycled WAL segments.
+          await syncChangedSince(dataDir, since, sync);
+        } finally {
+          await lock.release();
+        }
+      },
+      chunkBytes,
+    );
     return { log: withDurableLog.log, query: executor.query };
   } catch (e) {
     await opened?.close().catch(() => undefined);
@@ -141,7 +157,11 @@ export async function openEmbeddedEventLogWithSql(
   }
 }
 
-async function withLog(executor: SqlExecutor, close: () => Promise<void>): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
+async function withLog(
+  executor: SqlExecutor,
+  close: () => Promise<void>,
+  chunkBytes: number,
+): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const tables = logTables('public');
   await migrateEventLog(executor, tables);
   const signal = appendSignal();
@@ -153,6 +173,8 @@ async function withLog(executor: SqlExecutor, close: () => Promise<void>): Promi
     afterCommit: signal.notify,
     idlePollMs: 1000,
     exclusiveConnection: true,
+    // Only the worker thread's executor reads packed: on the caller's thread the split would cost the caller.
+    packedReads: { chunkBytes },
     close,
   });
   return { log, query: executor.query };

@@ -19,7 +19,17 @@ import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../ap
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, quoteIdent, storedStreamSql, streamKeyOfName, streamKeySql, streamNameSql, type LogTables } from './schema.js';
-import { EVENT_COLUMNS, NO_METADATA, streamOf, toRecorded, toStored, type EventRow } from './rows.js';
+import {
+  EVENT_COLUMNS,
+  NO_METADATA,
+  PACKED_EVENT_SQL,
+  PACKED_EVENTS,
+  PACKED_ROW_OVERHEAD_BYTES,
+  streamOf,
+  toRecorded,
+  toStored,
+  type EventRow,
+} from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
 import { textArrayLiteral, textArrayParam } from './text-array.js';
 
@@ -40,7 +50,26 @@ export interface SqlEventLogOptions {
    * trigger still takes it).
    */
   readonly exclusiveConnection?: boolean;
+  /**
+   * Read pages packed (SqlExecutor.queryPacked, which the executor must have): one text per chunk
+   * of a page's rows, each chunk at most `chunkBytes` of stored text plus one row (Postgres refuses
+   * a value over 1 GB, and one event may carry megabytes). Only for an exclusive connection.
+   */
+  readonly packedReads?: { readonly chunkBytes: number };
   readonly close: () => Promise<void>;
+}
+
+/**
+ * The packed form of a page (`page` selects whole rows of the log as `l`, in `order`): one result
+ * row per chunk, chunks in order, each the `n` rows whose running total of stored bytes falls in
+ * one multiple of `chunkBytes`. The page's rows are all there, limit included; only how they
+ * travel changes.
+ */
+function packedPageSql(page: string, order: string, chunkBytes: number): string {
+  const bytes = `octet_length(l.stream) + octet_length(l.type) + octet_length(l.data) + coalesce(octet_length(l.metadata), 0) + ${PACKED_ROW_OVERHEAD_BYTES}`;
+  return `select count(*)::int as n, string_agg(${PACKED_EVENT_SQL}, '' order by ${order}) as packed
+            from (select l.*, sum(${bytes}) over (order by ${order}) / ${chunkBytes} as chunk from (${page}) l) l
+           group by l.chunk order by l.chunk`;
 }
 
 interface FactRow extends EventRow {
@@ -269,13 +298,41 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
   }
 
   const exclusive = options.exclusiveConnection ?? false;
+  const packed = exclusive && options.packedReads !== undefined && executor.queryPacked !== undefined ? options.packedReads : undefined;
+  if (packed && !(Number.isSafeInteger(packed.chunkBytes) && packed.chunkBytes > 0))
+    throw new RangeError(`packed reads need a positive whole number of bytes per chunk, not ${packed.chunkBytes}`);
+
+  /**
+   * A page (`page` selects whole rows of the log as `l`, ordered and limited) read packed when the
+   * executor can; a page whose text holds the packing's separator is read again per row.
+   */
+  async function readPacked(
+    page: string,
+    order: string,
+    params: readonly unknown[],
+  ): Promise<E.Either<EventLogError, readonly RecordedEvent[]>> {
+    const perRow = `select ${EVENT_COLUMNS} from (${page}) l order by ${order}`;
+    if (!packed) return read(perRow, params);
+    let rows: readonly EventRow[] | null;
+    try {
+      rows = await executor.queryPacked!<EventRow>(packedPageSql(page, order, packed.chunkBytes), params, PACKED_EVENTS);
+    } catch (e) {
+      return E.left(translateSqlError(e, {}));
+    }
+    return rows === null ? read(perRow, params) : E.right(rows.map(toRecorded));
+  }
 
   // One connection: no transaction of the log's is ever in flight beside a read.
   const readExclusive = (after: LogPosition | null, limit: number | undefined) =>
-    read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
-      (after ?? 0n).toString(),
-      limit ?? null,
-    ]);
+    packed
+      ? readPacked(`select * from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, 'l.position', [
+          (after ?? 0n).toString(),
+          limit ?? null,
+        ])
+      : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
+          (after ?? 0n).toString(),
+          limit ?? null,
+        ]);
 
   // Shared server: the page ends before the first hole (a position missing between two rows it
   // read, or between the reader's cursor and its first row) that a transaction in progress in this
