@@ -65,7 +65,7 @@ export interface SqlEventLogOptions {
  * one multiple of `chunkBytes`. The page's rows are all there, limit included; only how they
  * travel changes.
  */
-function packedPageSql(page: string, order: string, chunkBytes: number): string {
+export function packedPageSql(page: string, order: string, chunkBytes: number): string {
   const bytes = `octet_length(l.stream) + octet_length(l.type) + octet_length(l.data) + coalesce(octet_length(l.metadata), 0) + ${PACKED_ROW_OVERHEAD_BYTES}`;
   return `select count(*)::int as n, string_agg(${PACKED_EVENT_SQL}, '' order by ${order}) as packed
             from (select l.*, sum(${bytes}) over (order by ${order}) / ${chunkBytes} as chunk from (${page}) l) l
@@ -398,20 +398,21 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     adapter: options.adapter,
     append: async (request) => E.map((results: readonly AppendResult[]) => results[0]!)(await appendMany([request])),
     appendMany,
-    readStream: (stream, o = {}) =>
-      read(
-        `select ${EVENT_COLUMNS} from ${t.log} l
-          where ${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint
-          order by l.revision limit $3`,
-        [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null],
-      ),
+    readStream: (stream, o = {}) => {
+      const params = [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null];
+      const where = `${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint`;
+      return packed
+        ? readPacked(`select * from ${t.log} l where ${where} order by l.revision limit $3`, 'l.revision', params)
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where ${where} order by l.revision limit $3`, params);
+    },
     readAll: (o = {}) => readPage(o.after ?? null, o.limit),
-    readByIds: (ids) =>
-      ids.length === 0
-        ? Promise.resolve(E.right([]))
-        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, [
-            [...new Set(ids)].filter(isEventId),
-          ]),
+    readByIds: (ids) => {
+      if (ids.length === 0) return Promise.resolve(E.right([]));
+      const params = [[...new Set(ids)].filter(isEventId)];
+      return packed
+        ? readPacked(`select * from ${t.log} l where l.id = any(${idsAsBytes('$1')})`, 'l.position', params)
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, params);
+    },
     head: async () => {
       try {
         // Shared server: the last position below which no transaction in progress can still
