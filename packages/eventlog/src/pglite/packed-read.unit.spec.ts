@@ -37,7 +37,12 @@ function awkwardRequests(): AppendRequest[] {
     return {
       stream: n % 3 === 0 ? `cf-${id}` : `ledger-\u00e9\u{1f600}-${n % 3}`,
       events: [
-        { id, type: `Awkward ${text.slice(0, 40)}`.replace(/[\u0000\u0001]/g, '.'), data, ...(metadata === undefined ? {} : { metadata }) },
+        {
+          id,
+          type: `Awkward ${text.slice(0, 40)}`.replaceAll('\u0000', '.').replaceAll('\u0001', '.'),
+          data,
+          ...(metadata === undefined ? {} : { metadata }),
+        },
       ],
       expectedRevision: n % 3 === 0 ? { kind: 'no-stream' } : { kind: 'any' },
     };
