@@ -14,7 +14,7 @@ import { lockFolder, type FolderLockOptions } from '../lock/folder-lock.js';
 import type { EventLog } from '../port.js';
 import type { SqlExecutor } from '../sql/executor.js';
 import { logTables, migrateEventLog } from '../sql/schema.js';
-import { createSqlEventLog } from '../sql/sql-event-log.js';
+import { createSqlEventLog, type PackedReads } from '../sql/sql-event-log.js';
 import { appendSignal } from '../subscription.js';
 import { createMutex } from './mutex.js';
 import { EMBEDDED_INITDB_PARAMS, EMBEDDED_LOG_START_PARAMS } from './start-params.js';
@@ -39,7 +39,12 @@ export interface EmbeddedEventLogInternals {
   readonly sync?: SyncPath;
   /** Stored bytes per packed value of a page read on the worker thread (default: PACKED_CHUNK_BYTES). */
   readonly packedChunkBytes?: number;
+  /** The fewest rows a read may return for it to be read packed (default: PACKED_MIN_ROWS). */
+  readonly packedMinRows?: number;
 }
+
+/** Reads that may return fewer rows than this are read per row (SqlEventLogOptions.packedReads). */
+export const PACKED_MIN_ROWS = 100;
 
 /**
  * Stored bytes per value of a packed page: far below Postgres's 1 GB for one value and V8's
@@ -120,10 +125,10 @@ export async function openEmbeddedEventLogWithSql(
 ): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const dataDir = options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;
   const thread = options.thread ?? 'worker';
-  const chunkBytes = internals.packedChunkBytes ?? PACKED_CHUNK_BYTES;
+  const packedReads = { chunkBytes: internals.packedChunkBytes ?? PACKED_CHUNK_BYTES, minRows: internals.packedMinRows ?? PACKED_MIN_ROWS };
   if (dataDir === 'memory://') {
     const { executor, close } = await openExecutor(dataDir, thread);
-    return withLog(executor, close, chunkBytes);
+    return withLog(executor, close, packedReads);
   }
   const sync = internals.sync ?? fsyncPath;
   await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
@@ -147,7 +152,7 @@ export async function openEmbeddedEventLogWithSql(
           await lock.release();
         }
       },
-      chunkBytes,
+      packedReads,
     );
     return { log: withDurableLog.log, query: executor.query };
   } catch (e) {
@@ -160,7 +165,7 @@ export async function openEmbeddedEventLogWithSql(
 async function withLog(
   executor: SqlExecutor,
   close: () => Promise<void>,
-  chunkBytes: number,
+  packedReads: PackedReads,
 ): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const tables = logTables('public');
   await migrateEventLog(executor, tables);
@@ -174,7 +179,7 @@ async function withLog(
     idlePollMs: 1000,
     exclusiveConnection: true,
     // Only the worker thread's executor reads packed: on the caller's thread the split would cost the caller.
-    packedReads: { chunkBytes },
+    packedReads,
     close,
   });
   return { log, query: executor.query };

@@ -86,7 +86,7 @@ describe('the embedded log reads its pages packed on its worker thread', () => {
   const CHUNK_BYTES = 4096;
 
   beforeAll(async () => {
-    opened = await openEmbeddedEventLogWithSql({ dataDir: 'memory://' }, { packedChunkBytes: CHUNK_BYTES });
+    opened = await openEmbeddedEventLogWithSql({ dataDir: 'memory://' }, { packedChunkBytes: CHUNK_BYTES, packedMinRows: 1 });
     const appended = await opened.log.appendMany(awkwardRequests());
     if (E.isLeft(appended)) throw new Error(`append failed: ${JSON.stringify(appended.left)}`);
     // A body no canonicalizer writes (tabs and newlines between tokens, a raw DEL), as raw SQL may store it.

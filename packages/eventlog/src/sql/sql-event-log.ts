@@ -55,8 +55,17 @@ export interface SqlEventLogOptions {
    * of a page's rows, each chunk at most `chunkBytes` of stored text plus one row (Postgres refuses
    * a value over 1 GB, and one event may carry megabytes). Only for an exclusive connection.
    */
-  readonly packedReads?: { readonly chunkBytes: number };
+  readonly packedReads?: PackedReads;
   readonly close: () => Promise<void>;
+}
+
+export interface PackedReads {
+  readonly chunkBytes: number;
+  /**
+   * A read that cannot return this many rows (a small limit, a few ids) is read per row: on a
+   * few rows the packed statement's longer plan costs more than the split saves.
+   */
+  readonly minRows: number;
 }
 
 /**
@@ -301,6 +310,8 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
   const packed = exclusive && options.packedReads !== undefined && executor.queryPacked !== undefined ? options.packedReads : undefined;
   if (packed && !(Number.isSafeInteger(packed.chunkBytes) && packed.chunkBytes > 0))
     throw new RangeError(`packed reads need a positive whole number of bytes per chunk, not ${packed.chunkBytes}`);
+  /** Whether a read of at most `rows` rows (undefined: no bound) is read packed. */
+  const packs = (rows: number | undefined): boolean => packed !== undefined && (rows === undefined || rows >= packed.minRows);
 
   /**
    * A page (`page` selects whole rows of the log as `l`, ordered and limited) read packed when the
@@ -324,7 +335,7 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
 
   // One connection: no transaction of the log's is ever in flight beside a read.
   const readExclusive = (after: LogPosition | null, limit: number | undefined) =>
-    packed
+    packs(limit)
       ? readPacked(`select * from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, 'l.position', [
           (after ?? 0n).toString(),
           limit ?? null,
@@ -401,15 +412,16 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     readStream: (stream, o = {}) => {
       const params = [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null];
       const where = `${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint`;
-      return packed
+      return packs(o.limit)
         ? readPacked(`select * from ${t.log} l where ${where} order by l.revision limit $3`, 'l.revision', params)
         : read(`select ${EVENT_COLUMNS} from ${t.log} l where ${where} order by l.revision limit $3`, params);
     },
     readAll: (o = {}) => readPage(o.after ?? null, o.limit),
     readByIds: (ids) => {
       if (ids.length === 0) return Promise.resolve(E.right([]));
-      const params = [[...new Set(ids)].filter(isEventId)];
-      return packed
+      const wanted = [...new Set(ids)].filter(isEventId);
+      const params = [wanted];
+      return packs(wanted.length)
         ? readPacked(`select * from ${t.log} l where l.id = any(${idsAsBytes('$1')})`, 'l.position', params)
         : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, params);
     },
