@@ -314,23 +314,21 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
   const packs = (rows: number | undefined): boolean => packed !== undefined && (rows === undefined || rows >= packed.minRows);
 
   /**
-   * A page (`page` selects whole rows of the log as `l`, ordered and limited) read packed when the
-   * executor can; a page whose text holds the packing's separator is read again per row.
+   * The rows `page` selects (whole rows of the log as `l`), in `order`, read packed; when some
+   * text holds the packing's separator they are read again per row.
    */
   async function readPacked(
     page: string,
     order: string,
     params: readonly unknown[],
   ): Promise<E.Either<EventLogError, readonly RecordedEvent[]>> {
-    const perRow = `select ${EVENT_COLUMNS} from (${page}) l order by ${order}`;
-    if (!packed) return read(perRow, params);
     let rows: readonly EventRow[] | null;
     try {
-      rows = await executor.queryPacked!<EventRow>(packedPageSql(page, order, packed.chunkBytes), params, PACKED_EVENTS);
+      rows = await executor.queryPacked!<EventRow>(packedPageSql(page, order, packed!.chunkBytes), params, PACKED_EVENTS);
     } catch (e) {
       return E.left(translateSqlError(e, {}));
     }
-    return rows === null ? read(perRow, params) : E.right(rows.map(toRecorded));
+    return rows === null ? read(`select ${EVENT_COLUMNS} from (${page}) l order by ${order}`, params) : E.right(rows.map(toRecorded));
   }
 
   // One connection: no transaction of the log's is ever in flight beside a read.
