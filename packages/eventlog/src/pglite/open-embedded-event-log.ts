@@ -14,7 +14,7 @@ import { lockFolder, type FolderLockOptions } from '../lock/folder-lock.js';
 import type { EventLog } from '../port.js';
 import type { SqlExecutor } from '../sql/executor.js';
 import { logTables, migrateEventLog } from '../sql/schema.js';
-import { createSqlEventLog } from '../sql/sql-event-log.js';
+import { createSqlEventLog, type PackedReads } from '../sql/sql-event-log.js';
 import { appendSignal } from '../subscription.js';
 import { createMutex } from './mutex.js';
 import { EMBEDDED_INITDB_PARAMS, EMBEDDED_LOG_START_PARAMS } from './start-params.js';
@@ -37,7 +37,20 @@ export interface EmbeddedEventLogOptions {
 export interface EmbeddedEventLogInternals {
   /** Flushes one file or directory to disk (default: fsync). */
   readonly sync?: SyncPath;
+  /** Stored bytes per packed value of a page read on the worker thread (default: PACKED_CHUNK_BYTES). */
+  readonly packedChunkBytes?: number;
+  /** The fewest rows a read may return for it to be read packed (default: PACKED_MIN_ROWS). */
+  readonly packedMinRows?: number;
 }
+
+/** Reads that may return fewer rows than this are read per row (SqlEventLogOptions.packedReads). */
+export const PACKED_MIN_ROWS = 100;
+
+/**
+ * Stored bytes per value of a packed page: far below Postgres's 1 GB for one value and V8's
+ * longest string, large enough that a page of ordinary events is one value.
+ */
+export const PACKED_CHUNK_BYTES = 32 * 1024 * 1024;
 
 /** The lock file of an embedded data directory: beside it, as PGlite owns everything inside. */
 export function lockFileOf(dataDir: string): string {
@@ -81,11 +94,14 @@ function durable(executor: SqlExecutor, flush: WalFlush): SqlExecutor {
     }
     return result;
   };
+  const { queryPacked } = executor;
   return {
     query: async <TRow extends object>(text: string, params?: readonly unknown[]) => {
       const rows = await executor.query<TRow>(text, params);
       return READ_ONLY.test(text) ? rows : flushed(rows);
     },
+    // A read: nothing to flush.
+    ...(queryPacked ? { queryPacked: queryPacked.bind(executor) } : {}),
     transaction: async (fn) => flushed(await executor.transaction(fn)),
   };
 }
@@ -109,9 +125,10 @@ export async function openEmbeddedEventLogWithSql(
 ): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const dataDir = options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR;
   const thread = options.thread ?? 'worker';
+  const packedReads = { chunkBytes: internals.packedChunkBytes ?? PACKED_CHUNK_BYTES, minRows: internals.packedMinRows ?? PACKED_MIN_ROWS };
   if (dataDir === 'memory://') {
     const { executor, close } = await openExecutor(dataDir, thread);
-    return withLog(executor, close);
+    return withLog(executor, close, packedReads);
   }
   const sync = internals.sync ?? fsyncPath;
   await mkdir(path.dirname(path.resolve(dataDir)), { recursive: true });
@@ -124,15 +141,19 @@ export async function openEmbeddedEventLogWithSql(
     await syncChangedSince(dataDir, since, sync);
     await sync(path.dirname(path.resolve(dataDir)));
     const { close, executor } = opened;
-    const withDurableLog = await withLog(durable(executor, createWalFlush(dataDir, sync)), async () => {
-      try {
-        await close();
-        // The shutdown checkpoint wrote the data files and recycled WAL segments.
-        await syncChangedSince(dataDir, since, sync);
-      } finally {
-        await lock.release();
-      }
-    });
+    const withDurableLog = await withLog(
+      durable(executor, createWalFlush(dataDir, sync)),
+      async () => {
+        try {
+          await close();
+          // The shutdown checkpoint wrote the data files and recycled WAL segments.
+          await syncChangedSince(dataDir, since, sync);
+        } finally {
+          await lock.release();
+        }
+      },
+      packedReads,
+    );
     return { log: withDurableLog.log, query: executor.query };
   } catch (e) {
     await opened?.close().catch(() => undefined);
@@ -141,7 +162,11 @@ export async function openEmbeddedEventLogWithSql(
   }
 }
 
-async function withLog(executor: SqlExecutor, close: () => Promise<void>): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
+async function withLog(
+  executor: SqlExecutor,
+  close: () => Promise<void>,
+  packedReads: PackedReads,
+): Promise<{ log: EventLog; query: SqlExecutor['query'] }> {
   const tables = logTables('public');
   await migrateEventLog(executor, tables);
   const signal = appendSignal();
@@ -153,6 +178,8 @@ async function withLog(executor: SqlExecutor, close: () => Promise<void>): Promi
     afterCommit: signal.notify,
     idlePollMs: 1000,
     exclusiveConnection: true,
+    // Only the worker thread's executor reads packed: on the caller's thread the split would cost the caller.
+    packedReads,
     close,
   });
   return { log, query: executor.query };

@@ -3,8 +3,8 @@
 // caller's event loop keeps decoding, hashing and checking while Postgres parses and writes.
 // The caller (./worker-executor.ts) serialises access with its own mutex, so messages arrive
 // one transaction at a time and in order.
-// Request: { id, op: 'query' | 'statement' | 'begin' | 'commit' | 'rollback' | 'close', text?, params?, blob? }
-// Reply:   { id, rows? } ('statement': also affectedRows?, command?, rowCount?)
+// Request: { id, op: 'query' | 'statement' | 'packed' | 'begin' | 'commit' | 'rollback' | 'close', text?, params?, blob?, packing? }
+// Reply:   { id, rows? } ('statement': also affectedRows?, command?, rowCount?; 'packed': rows, or unsplittable: true)
 //          or { id, error: { message, code?, constraint?, detail?, name } }
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -46,10 +46,40 @@ async function begin() {
   open = tx;
 }
 
-async function handle({ op, text, params, blob }) {
+/**
+ * The rows of a packed read (SqlExecutor.queryPacked in ../sql/executor.ts): each result row is
+ * `n` rows' fields, each field ended by the separator. Split here, on the database's thread, so
+ * neither PGlite's per-field parsing nor this split costs the caller's. Null when a chunk holds
+ * more separators than its fields end (some text held one): then no split is certain.
+ */
+function unpack(chunks, { separator, fields }) {
+  const width = fields.length;
+  const rows = [];
+  for (const { n, packed } of chunks) {
+    const parts = packed.split(separator);
+    if (parts.length !== n * width + 1) return null;
+    for (let at = 0; at < parts.length - 1; at += width) {
+      const row = {};
+      for (let f = 0; f < width; f++) {
+        const { name, as } = fields[f];
+        const text = parts[at + f];
+        // As PGlite parses a bool and a timestamptz.
+        row[name] = as === 'boolean' ? text === 'true' : as === 'timestamptz' ? new Date(text) : text;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+async function handle({ op, text, params, blob, packing }) {
   switch (op) {
     case 'query':
       return { rows: (await (open ? open.handle : db).query(text, params)).rows };
+    case 'packed': {
+      const rows = unpack((await (open ? open.handle : db).query(text, params)).rows, packing);
+      return rows === null ? { unsplittable: true } : { rows };
+    }
     case 'statement': {
       // blob: COPY data, read by a `copy ... from '/dev/blob'` statement.
       const r = await (open ? open.handle : db).query(text, params, blob === undefined ? undefined : { blob: new Blob([blob]) });

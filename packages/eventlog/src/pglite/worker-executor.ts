@@ -5,11 +5,11 @@
 // caller only posts the statement and its parameters. A transaction holds the worker for its
 // whole length, one at a time (the same FIFO mutex as in-thread), so messages need no routing.
 import { Worker } from 'node:worker_threads';
-import type { SqlExecutor, SqlQueryable } from '../sql/executor.js';
+import type { Packing, SqlExecutor, SqlQueryable } from '../sql/executor.js';
 import { createMutex } from './mutex.js';
 import { EMBEDDED_INITDB_PARAMS, EMBEDDED_LOG_START_PARAMS } from './start-params.js';
 
-type Op = 'query' | 'statement' | 'begin' | 'commit' | 'rollback' | 'close';
+type Op = 'query' | 'statement' | 'packed' | 'begin' | 'commit' | 'rollback' | 'close';
 
 interface Reply {
   readonly id?: number;
@@ -18,6 +18,8 @@ interface Reply {
   readonly affectedRows?: number;
   readonly command?: string;
   readonly rowCount?: number;
+  /** A packed read whose text held the separator. */
+  readonly unsplittable?: true;
   readonly error?: { readonly name: string; readonly message: string } & Record<string, string>;
 }
 
@@ -67,7 +69,7 @@ export interface PGliteThread {
   close(): Promise<void>;
 }
 
-type Call = (op: Op, text?: string, params?: readonly unknown[], blob?: string) => Promise<Reply>;
+type Call = (op: Op, text?: string, params?: readonly unknown[], blob?: string, packing?: Packing) => Promise<Reply>;
 
 async function startThread(
   options: PGliteThreadOptions,
@@ -101,13 +103,13 @@ async function startThread(
   });
   worker.unref();
 
-  const call: Call = (op, text, params, blob) => {
+  const call: Call = (op, text, params, blob, packing) => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     worker.ref();
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, op, text, params, blob });
+      worker.postMessage({ id, op, text, params, blob, packing });
     });
   };
   return { call, failed: () => failure, stop: () => worker.terminate() };
@@ -157,6 +159,11 @@ export async function openWorkerExecutor(dataDir: string): Promise<WorkerExecuto
 
   return {
     query: (text, params) => exclusive(async () => (await call('query', text, params)) as never),
+    queryPacked: (text, params, packing) =>
+      exclusive(async () => {
+        const reply = await thread.call('packed', text, params, undefined, packing);
+        return reply.unsplittable ? null : ((reply.rows ?? []) as never);
+      }),
     transaction: (fn) =>
       exclusive(async () => {
         await call('begin');

@@ -19,7 +19,17 @@ import { batchKeys, planAppends, type RowToWrite, type StoredEvent } from '../ap
 import { pollingSubscription } from '../subscription.js';
 import type { SqlExecutor, SqlQueryable } from './executor.js';
 import { orderingLockSql, quoteIdent, storedStreamSql, streamKeyOfName, streamKeySql, streamNameSql, type LogTables } from './schema.js';
-import { EVENT_COLUMNS, NO_METADATA, streamOf, toRecorded, toStored, type EventRow } from './rows.js';
+import {
+  EVENT_COLUMNS,
+  NO_METADATA,
+  PACKED_EVENT_SQL,
+  PACKED_EVENTS,
+  PACKED_ROW_OVERHEAD_BYTES,
+  streamOf,
+  toRecorded,
+  toStored,
+  type EventRow,
+} from './rows.js';
 import { Rejected, sqlState, translateSqlError } from './errors.js';
 import { textArrayLiteral, textArrayParam } from './text-array.js';
 
@@ -40,7 +50,35 @@ export interface SqlEventLogOptions {
    * trigger still takes it).
    */
   readonly exclusiveConnection?: boolean;
+  /**
+   * Read pages packed (SqlExecutor.queryPacked, which the executor must have): one text per chunk
+   * of a page's rows, each chunk at most `chunkBytes` of stored text plus one row (Postgres refuses
+   * a value over 1 GB, and one event may carry megabytes). Only for an exclusive connection.
+   */
+  readonly packedReads?: PackedReads;
   readonly close: () => Promise<void>;
+}
+
+export interface PackedReads {
+  readonly chunkBytes: number;
+  /**
+   * A read that cannot return this many rows (a small limit, a few ids) is read per row: on a
+   * few rows the packed statement's longer plan costs more than the split saves.
+   */
+  readonly minRows: number;
+}
+
+/**
+ * The packed form of a page (`page` selects whole rows of the log as `l`, in `order`): one result
+ * row per chunk, chunks in order, each the `n` rows whose running total of stored bytes falls in
+ * one multiple of `chunkBytes`. The page's rows are all there, limit included; only how they
+ * travel changes.
+ */
+export function packedPageSql(page: string, order: string, chunkBytes: number): string {
+  const bytes = `octet_length(l.stream) + octet_length(l.type) + octet_length(l.data) + coalesce(octet_length(l.metadata), 0) + ${PACKED_ROW_OVERHEAD_BYTES}`;
+  return `select count(*)::int as n, string_agg(${PACKED_EVENT_SQL}, '' order by ${order}) as packed
+            from (select l.*, sum(${bytes}) over (order by ${order}) / ${chunkBytes} as chunk from (${page}) l) l
+           group by l.chunk order by l.chunk`;
 }
 
 interface FactRow extends EventRow {
@@ -269,13 +307,41 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
   }
 
   const exclusive = options.exclusiveConnection ?? false;
+  const packed = exclusive && options.packedReads !== undefined && executor.queryPacked !== undefined ? options.packedReads : undefined;
+  if (packed && !(Number.isSafeInteger(packed.chunkBytes) && packed.chunkBytes > 0))
+    throw new RangeError(`packed reads need a positive whole number of bytes per chunk, not ${packed.chunkBytes}`);
+  /** Whether a read of at most `rows` rows (undefined: no bound) is read packed. */
+  const packs = (rows: number | undefined): boolean => packed !== undefined && (rows === undefined || rows >= packed.minRows);
+
+  /**
+   * The rows `page` selects (whole rows of the log as `l`), in `order`, read packed; when some
+   * text holds the packing's separator they are read again per row.
+   */
+  async function readPacked(
+    page: string,
+    order: string,
+    params: readonly unknown[],
+  ): Promise<E.Either<EventLogError, readonly RecordedEvent[]>> {
+    let rows: readonly EventRow[] | null;
+    try {
+      rows = await executor.queryPacked!<EventRow>(packedPageSql(page, order, packed!.chunkBytes), params, PACKED_EVENTS);
+    } catch (e) {
+      return E.left(translateSqlError(e, {}));
+    }
+    return rows === null ? read(`select ${EVENT_COLUMNS} from (${page}) l order by ${order}`, params) : E.right(rows.map(toRecorded));
+  }
 
   // One connection: no transaction of the log's is ever in flight beside a read.
   const readExclusive = (after: LogPosition | null, limit: number | undefined) =>
-    read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
-      (after ?? 0n).toString(),
-      limit ?? null,
-    ]);
+    packs(limit)
+      ? readPacked(`select * from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, 'l.position', [
+          (after ?? 0n).toString(),
+          limit ?? null,
+        ])
+      : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.position > $1::bigint order by l.position limit $2`, [
+          (after ?? 0n).toString(),
+          limit ?? null,
+        ]);
 
   // Shared server: the page ends before the first hole (a position missing between two rows it
   // read, or between the reader's cursor and its first row) that a transaction in progress in this
@@ -341,20 +407,22 @@ export function createSqlEventLog(options: SqlEventLogOptions): EventLog {
     adapter: options.adapter,
     append: async (request) => E.map((results: readonly AppendResult[]) => results[0]!)(await appendMany([request])),
     appendMany,
-    readStream: (stream, o = {}) =>
-      read(
-        `select ${EVENT_COLUMNS} from ${t.log} l
-          where ${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint
-          order by l.revision limit $3`,
-        [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null],
-      ),
+    readStream: (stream, o = {}) => {
+      const params = [stream, (o.fromRevision ?? 0n).toString(), o.limit ?? null];
+      const where = `${streamKeySql('l.')} = ${streamKeyOfName('$1::text')} and ${streamNameSql('l.')} = $1::text and l.revision >= $2::bigint`;
+      return packs(o.limit)
+        ? readPacked(`select * from ${t.log} l where ${where} order by l.revision limit $3`, 'l.revision', params)
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where ${where} order by l.revision limit $3`, params);
+    },
     readAll: (o = {}) => readPage(o.after ?? null, o.limit),
-    readByIds: (ids) =>
-      ids.length === 0
-        ? Promise.resolve(E.right([]))
-        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, [
-            [...new Set(ids)].filter(isEventId),
-          ]),
+    readByIds: (ids) => {
+      if (ids.length === 0) return Promise.resolve(E.right([]));
+      const wanted = [...new Set(ids)].filter(isEventId);
+      const params = [wanted];
+      return packs(wanted.length)
+        ? readPacked(`select * from ${t.log} l where l.id = any(${idsAsBytes('$1')})`, 'l.position', params)
+        : read(`select ${EVENT_COLUMNS} from ${t.log} l where l.id = any(${idsAsBytes('$1')}) order by l.position`, params);
+    },
     head: async () => {
       try {
         // Shared server: the last position below which no transaction in progress can still
